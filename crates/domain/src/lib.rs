@@ -1,0 +1,8 @@
+//! Pure types and rules of the DUI (*Dossier Usager Informatisé*): no I/O here.
+//!
+//! Feature modules mirror those of `dui-store` and `dui-web`.
+
+pub mod identifiers;
+pub mod organisation;
+pub mod policy;
+pub mod usager;

@@ -1,0 +1,167 @@
+//! Table-driven policy tests: roles × sections × actions × scope, break-the-glass, home care.
+
+use super::*;
+use chrono::{Duration, TimeZone};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().expect("date")
+}
+
+/// Facts for: a user of établissement 1; usager in `usager_etab`.
+fn faits(usager_etab: i64, affecte: bool, soi_meme: bool, bris: Option<i64>) -> Faits {
+    Faits {
+        etablissements_utilisateur: vec![1],
+        etablissements_usager: vec![usager_etab],
+        affecte,
+        soi_meme,
+        acces_exceptionnel_jusqua: bris.map(|h| now() + Duration::hours(h)),
+    }
+}
+
+#[test]
+fn default_matrix_table() {
+    use Action::*;
+    use Role::*;
+    use Section::*;
+    // (role, section, action, expected) in the default matrix.
+    let table: &[(Role, Section, Action, bool)] = &[
+        (Administrateur, Administratif, Lire, false),
+        (Administrateur, Soins, Lire, false),
+        (Direction, Administratif, Ecrire, true),
+        (Direction, Soins, Lire, true),
+        (Direction, Soins, Ecrire, false),
+        (Direction, Psychologie, Lire, false),
+        (Secretariat, Administratif, Valider, true),
+        (Secretariat, Soins, Lire, false),
+        (Cadre, Accompagnement, Ecrire, true),
+        (Educateur, Accompagnement, Ecrire, true),
+        (Educateur, Soins, Lire, false),
+        (Educateur, Administratif, Ecrire, false),
+        (AideSoignant, Soins, Ecrire, true),
+        (AideSoignant, Soins, Valider, false),
+        (Infirmier, Soins, Valider, true),
+        (Medecin, Soins, Ecrire, true),
+        (Medecin, Psychologie, Lire, false),
+        (Psychologue, Psychologie, Ecrire, true),
+        (Psychologue, Soins, Lire, false),
+        (IntervenantDomicile, Accompagnement, Ecrire, true),
+        (IntervenantDomicile, Soins, Lire, false),
+        (Usager, Administratif, Lire, true),
+        (Usager, Administratif, Ecrire, false),
+        (Usager, Psychologie, Lire, false),
+        (Proche, Accompagnement, Lire, true),
+        (Proche, Documents, Lire, false),
+    ];
+    let m = Matrice::par_defaut();
+    for &(role, section, action, expected) in table {
+        assert_eq!(m.permet(role, section, action), expected, "{role} {section} {action}");
+    }
+    // The psychology section is closed to everyone but psychologists.
+    for role in Role::ALL {
+        for action in Action::ALL {
+            let allowed = m.permet(*role, Psychologie, *action);
+            assert_eq!(allowed, *role == Psychologue, "{role} psychologie {action}");
+        }
+    }
+}
+
+#[test]
+fn scope_table() {
+    use Role::*;
+    let m = Matrice::par_defaut();
+    let s = Section::Administratif;
+    let a = Action::Lire;
+    // (role, facts, expected)
+    let table: Vec<(Role, Faits, Result<Motif, Refus>)> = vec![
+        // Establishment scope: same establishment yes, other establishment no.
+        (Educateur, faits(1, false, false, None), Ok(Motif::Normal)),
+        (Educateur, faits(2, false, false, None), Err(Refus::HorsPerimetre)),
+        (Direction, faits(2, false, false, None), Err(Refus::HorsPerimetre)),
+        // Assignment is irrelevant to establishment-scoped roles.
+        (Educateur, faits(2, true, false, None), Err(Refus::HorsPerimetre)),
+        // Home care: same establishment is not enough, the assignment is required.
+        (IntervenantDomicile, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
+        (IntervenantDomicile, faits(1, true, false, None), Ok(Motif::Normal)),
+        (IntervenantDomicile, faits(2, true, false, None), Ok(Motif::Normal)),
+        // Portal roles.
+        (Usager, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
+        (Usager, faits(1, false, true, None), Ok(Motif::Normal)),
+        (Proche, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
+        (Proche, faits(1, true, false, None), Ok(Motif::Normal)),
+        // Break-the-glass: running grant widens the scope.
+        (Educateur, faits(2, false, false, Some(2)), Ok(Motif::AccesExceptionnel)),
+        (IntervenantDomicile, faits(1, false, false, Some(2)), Ok(Motif::AccesExceptionnel)),
+        // Expired grant gives nothing.
+        (Educateur, faits(2, false, false, Some(-1)), Err(Refus::HorsPerimetre)),
+        // Portal roles cannot break the glass.
+        (Usager, faits(1, false, false, Some(2)), Err(Refus::HorsPerimetre)),
+        (Proche, faits(1, false, false, Some(2)), Err(Refus::HorsPerimetre)),
+    ];
+    for (role, f, expected) in table {
+        assert_eq!(decider(&m, role, &f, s, a, now()), expected, "{role} {f:?}");
+    }
+}
+
+#[test]
+fn break_the_glass_never_widens_the_matrix() {
+    let m = Matrice::par_defaut();
+    let f = faits(2, false, false, Some(4));
+    assert_eq!(
+        decider(&m, Role::Educateur, &f, Section::Soins, Action::Lire, now()),
+        Err(Refus::NonPermisParLeRole)
+    );
+    assert_eq!(
+        decider(&m, Role::Medecin, &f, Section::Psychologie, Action::Lire, now()),
+        Err(Refus::NonPermisParLeRole)
+    );
+}
+
+#[test]
+fn every_combination_of_empty_matrix_is_denied() {
+    let m = Matrice::vide();
+    let f = faits(1, true, true, Some(2));
+    for role in Role::ALL {
+        for section in Section::ALL {
+            for action in Action::ALL {
+                assert_eq!(
+                    decider(&m, *role, &f, *section, *action, now()),
+                    Err(Refus::NonPermisParLeRole)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn configured_matrix_is_applied_exactly() {
+    // A matrix giving one grant only: exactly that combination passes, everything else fails.
+    let grant = (Role::Educateur, Section::Soins, Action::Lire);
+    let m = Matrice::from_grants([grant]);
+    let f = faits(1, false, false, None);
+    for role in Role::ALL {
+        for section in Section::ALL {
+            for action in Action::ALL {
+                let got = decider(&m, *role, &f, *section, *action, now()).is_ok();
+                assert_eq!(got, (*role, *section, *action) == grant);
+            }
+        }
+    }
+}
+
+#[test]
+fn break_the_glass_reason_rules() {
+    assert!(valider_motif_acces_exceptionnel("urgence").is_err());
+    assert!(valider_motif_acces_exceptionnel("   ").is_err());
+    assert!(valider_motif_acces_exceptionnel("Chute la nuit, remplacement de l'équipe habituelle").is_ok());
+}
+
+#[test]
+fn codes_round_trip() {
+    for r in Role::ALL {
+        assert_eq!(Role::from_code(r.code()), Some(*r));
+    }
+    for s in Section::ALL {
+        assert_eq!(Section::from_code(s.code()), Some(*s));
+    }
+    assert_eq!(Role::from_code("inconnu"), None);
+}

@@ -1,0 +1,22 @@
+//! The usager identity (*identité de l'usager*): INS traits, RNIV statuses and
+//! transitions, birth dates that may be partial, and name normalisation for search and
+//! duplicate detection (*identitovigilance*).
+
+mod date_naissance;
+mod identity;
+mod normalize;
+mod rniv;
+mod traits;
+
+pub use date_naissance::{DateNaissance, DateNaissanceInvalide, ANNEE_MIN};
+pub use identity::{AttributIdentite, Attributs, Sexe, StatutIdentite, TypeJustificatif};
+pub use normalize::{
+    cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents, noms_proches,
+};
+pub use rniv::{transition, EvenementIdentite, TransitionRefusee};
+pub use traits::{traits_concordants, ChampTrait, Ecart, TraitsIns, LONGUEUR_MAX_NOM};
+
+#[cfg(test)]
+mod tests_identite;
+#[cfg(test)]
+mod tests_rniv;

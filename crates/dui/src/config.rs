@@ -1,0 +1,207 @@
+//! Layered configuration: defaults → TOML file → `DUI_*` environment → command-line flags.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Flags shared by every command.
+#[derive(clap::Args, Debug)]
+pub struct GlobalArgs {
+    /// TOML configuration file (default: ./dui.toml when present).
+    #[arg(long, env = "DUI_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Directory of the embedded database and files (default ./data).
+    #[arg(long, env = "DUI_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (postgres://… or sqlite://…); default: SQLite under the data directory.
+    #[arg(long, env = "DUI_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+/// INSi teleservice settings.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsiSettings {
+    /// Endpoint URL of the teleservice; `simulateur` starts the local simulator (demo only).
+    pub endpoint: Option<String>,
+    /// PEM file with the structure certificate and its key (mutual TLS).
+    pub certificat: Option<PathBuf>,
+    /// Software identity for the ContexteLPS header.
+    pub emetteur: Option<String>,
+    /// CNDA approval number (IDAM).
+    pub idam: Option<String>,
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Listen address.
+    pub bind: String,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Database URL (None: SQLite under `data_dir`).
+    pub database_url: Option<String>,
+    /// Load the demo organisation.
+    pub demo: bool,
+    /// Log format: `texte` or `json`.
+    pub log_format: String,
+    /// Session inactivity timeout, minutes.
+    pub session_inactivite_minutes: u64,
+    /// Session absolute lifetime, hours.
+    pub session_duree_heures: u64,
+    /// Mark cookies Secure (served over HTTPS).
+    pub cookies_securises: bool,
+    /// Trust X-Forwarded-For from a reverse proxy.
+    pub proxy_de_confiance: bool,
+    /// INSi settings.
+    pub insi: InsiSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            demo: false,
+            log_format: "texte".into(),
+            session_inactivite_minutes: 30,
+            session_duree_heures: 12,
+            cookies_securises: false,
+            proxy_de_confiance: false,
+            insi: InsiSettings::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layers in order.
+    pub fn load(args: &GlobalArgs) -> anyhow::Result<Config> {
+        let file = args.config.clone().or_else(|| Some(PathBuf::from("dui.toml")).filter(|p| p.exists()));
+        let mut c = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("lecture de {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("fichier {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        // Environment (flags with `env` are read by clap and applied just after).
+        if let Ok(v) = std::env::var("DUI_BIND") {
+            c.bind = v;
+        }
+        if let Ok(v) = std::env::var("DUI_LOG_FORMAT") {
+            c.log_format = v;
+        }
+        if let Ok(v) = std::env::var("DUI_COOKIES_SECURISES") {
+            c.cookies_securises = matches!(v.as_str(), "1" | "true" | "oui");
+        }
+        if let Ok(v) = std::env::var("DUI_INSI_ENDPOINT") {
+            c.insi.endpoint = Some(v);
+        }
+        if let Some(d) = &args.data_dir {
+            c.data_dir = d.clone();
+        }
+        if let Some(u) = &args.database_url {
+            c.database_url = Some(u.clone());
+        }
+        if c.session_inactivite_minutes == 0 || c.session_duree_heures == 0 {
+            anyhow::bail!("les durées de session doivent être positives");
+        }
+        Ok(c)
+    }
+
+    /// The database URL, creating the data directory for the embedded default.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        match &self.database_url {
+            Some(u) if !u.is_empty() => Ok(u.clone()),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir).with_context(|| format!("création de {}", self.data_dir.display()))?;
+                Ok(format!("sqlite://{}?mode=rwc", self.data_dir.join("dui.sqlite").display()))
+            }
+        }
+    }
+
+    /// Settings of the web layer.
+    pub fn web(&self) -> dui_web::WebConfig {
+        dui_web::WebConfig {
+            idle_timeout: Duration::from_secs(self.session_inactivite_minutes * 60),
+            session_max_age: Duration::from_secs(self.session_duree_heures * 3600),
+            secure_cookies: self.cookies_securises,
+            trust_proxy: self.proxy_de_confiance,
+            demo: self.demo,
+            ..Default::default()
+        }
+    }
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Logs: human-readable text by default, JSON in production (`log_format = "json"`).
+pub fn init_tracing(c: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DUI_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if c.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The INSi client from the configuration; in demo mode without an endpoint, the local
+/// simulator with its fictitious identities.
+pub async fn insi_client(c: &Config) -> anyhow::Result<Option<Arc<dyn dui_interop::insi::Insi>>> {
+    use dui_interop::insi::{simulator, HttpInsiClient, InsiConfig};
+    let endpoint = match (&c.insi.endpoint, c.demo) {
+        (Some(e), _) if e != "simulateur" => e.clone(),
+        (Some(_), _) | (None, true) => {
+            let (addr, _handle) = simulator::spawn_simulator(simulator::demo_fixtures()).await?;
+            tracing::info!(%addr, "simulateur INSi local démarré (identités fictives)");
+            simulator::endpoint_url(addr)
+        }
+        (None, false) => return Ok(None),
+    };
+    let mut cfg = InsiConfig::new(endpoint);
+    cfg.client_cert_pem = c.insi.certificat.clone();
+    if let Some(e) = &c.insi.emetteur {
+        cfg.contexte.emetteur = e.clone();
+    }
+    if let Some(i) = &c.insi.idam {
+        cfg.contexte.idam = i.clone();
+    }
+    Ok(Some(Arc::new(HttpInsiClient::new(cfg)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://dui:secret@db:5432/dui"), "postgres://dui:***@db:5432/dui");
+        assert_eq!(redact("sqlite://data/dui.sqlite"), "sqlite://data/dui.sqlite");
+    }
+
+    #[test]
+    fn toml_layer_parses_and_rejects_unknown_keys() {
+        let c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\n[insi]\nendpoint = \"https://x\"").expect("toml");
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert_eq!(c.session_inactivite_minutes, 30);
+        assert!(toml::from_str::<Config>("inconnu = 1").is_err());
+    }
+}

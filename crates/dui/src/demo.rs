@@ -1,0 +1,122 @@
+//! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
+
+use anyhow::Context;
+use chrono::Utc;
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
+use dui_store::admin::utilisateur::{hash_password, UtilisateurInput};
+use dui_store::audit::Actor;
+use dui_store::Store;
+
+/// Password of every demo account (demo mode only, printed at start and in the README).
+pub const DEMO_PASSWORD: &str = "Demo-DUI-2026!";
+
+/// FINESS juridique of the fictitious organisme.
+const FINESS_OG: &str = "690000005";
+
+/// Ids of the demo organisation.
+pub struct DemoOrg {
+    /// (id, domain code) of each établissement.
+    pub etablissements: Vec<(i64, &'static str)>,
+}
+
+/// The établissements: (FINESS, name, TRE_R66 category, domain, capacity).
+const ETABLISSEMENTS: [(&str, &str, &str, &str, i64); 5] = [
+    ("690000013", "EHPAD Les Tilleuls", "500", "PA", 84),
+    ("690000021", "IME Les Coquelicots", "183", "PH", 60),
+    ("690000039", "MECS La Passerelle", "177", "PDE", 36),
+    ("690000047", "SAD Rhône-Val (aide et soins à domicile)", "209", "DOM", 150),
+    ("690000054", "CHRS L'Escale", "214", "AHI", 40),
+];
+
+/// One account per role: (username, role, first name, last name, établissement indexes).
+const ACCOUNTS: [(&str, Role, &str, &str, &[usize]); 12] = [
+    ("admin", Role::Administrateur, "Alice", "Administratrice", &[0, 1, 2, 3, 4]),
+    ("direction", Role::Direction, "Dominique", "Dubois", &[0, 1, 2, 3, 4]),
+    ("secretariat", Role::Secretariat, "Sophie", "Séguin", &[0, 1, 3]),
+    ("cadre", Role::Cadre, "Claire", "Cadet", &[0, 3]),
+    ("educateur", Role::Educateur, "Élodie", "Éluard", &[1, 2]),
+    ("aide-soignant", Role::AideSoignant, "Ahmed", "Benali", &[0]),
+    ("infirmier", Role::Infirmier, "Inès", "Ferreira", &[0, 3]),
+    ("medecin", Role::Medecin, "Marc", "Lefèvre", &[0, 1]),
+    ("psychologue", Role::Psychologue, "Paula", "Psaume", &[1, 2]),
+    ("intervenant", Role::IntervenantDomicile, "Ibrahima", "Diallo", &[3]),
+    ("usager", Role::Usager, "Hélène", "Dupont", &[]),
+    ("proche", Role::Proche, "Paul", "Dupont", &[]),
+];
+
+/// Creates the organisation, établissements and accounts if missing; returns their ids.
+pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
+    let now = Utc::now();
+    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
+    let og = match store.organismes().await?.into_iter().find(|o| o.finess_juridique == FINESS_OG) {
+        Some(o) => o.id,
+        None => {
+            let input = OrganismeInput {
+                nom: "Association Rhône Solidarités (fictive)".into(),
+                finess_juridique: FINESS_OG.into(),
+                siren: Some("775000003".into()),
+                adresse: Some("12 rue des Acacias, 69003 Lyon".into()),
+            };
+            store.create_organisme(&actor, &input, now).await?
+        }
+    };
+    let mut etablissements = Vec::new();
+    for (finess, nom, categorie, domaine, capacite) in ETABLISSEMENTS {
+        let id = match store.etablissement_by_finess(finess).await? {
+            Some(e) => e.id,
+            None => {
+                let input = EtablissementInput {
+                    organisme_id: og,
+                    nom: nom.into(),
+                    finess: finess.into(),
+                    siret: None,
+                    categorie: categorie.into(),
+                    domaine: domaine.into(),
+                    capacite: Some(capacite),
+                    adresse: None,
+                    actif: true,
+                };
+                let id = store.create_etablissement(&actor, &input, now).await?;
+                if domaine == "PA" {
+                    store.create_unite(&actor, id, "Unité de vie protégée", "unite", Some(14), now).await?;
+                    store.create_unite(&actor, id, "Hébergement permanent", "unite", Some(70), now).await?;
+                }
+                id
+            }
+        };
+        etablissements.push((id, domaine));
+    }
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD)).await.context("hachage")??;
+    for (username, role, prenom, nom, etabs) in ACCOUNTS {
+        if store.credentials(username).await?.is_some() {
+            continue;
+        }
+        let input = UtilisateurInput {
+            username: username.into(),
+            nom: nom.into(),
+            prenom: prenom.into(),
+            email: None,
+            role,
+            identifiant_pro: match role {
+                Role::Medecin => Some("10000000009".into()),
+                Role::Infirmier => Some("10000000017".into()),
+                _ => None,
+            },
+            actif: true,
+            etablissements: etabs.iter().map(|i| etablissements[*i].0).collect(),
+            usager_id: None,
+        };
+        store.create_utilisateur(&actor, &input, &hash, false, now).await?;
+    }
+    store.audit_seal(now).await?;
+    Ok(DemoOrg { etablissements })
+}
+
+/// Prints the demo credentials (demo mode only).
+pub fn print_accounts() {
+    println!("Mode démonstration — données fictives. Comptes (mot de passe commun « {DEMO_PASSWORD} ») :");
+    for (username, role, _, _, _) in ACCOUNTS {
+        println!("  {username:<15} {}", role.label_fr());
+    }
+}

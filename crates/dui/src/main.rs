@@ -1,0 +1,224 @@
+//! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
+
+mod config;
+mod demo;
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use dui_domain::identifiers::Finess;
+use dui_domain::policy::Role;
+use dui_store::admin::utilisateur::{check_password_strength, hash_password, UtilisateurInput};
+use dui_store::audit::Actor;
+use dui_store::Store;
+
+use crate::config::{Config, GlobalArgs};
+
+#[derive(Parser)]
+#[command(name = "dui", version, about = "DUI — dossier usager informatisé libre pour les ESSMS")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and the API (migrates first).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "DUI_BIND")]
+        bind: Option<String>,
+        /// Load the demo organisation (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Audit trail tasks.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account; the password is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// FINESS of an établissement the account works in (repeatable).
+        #[arg(long = "etablissement")]
+        etablissements: Vec<String>,
+        #[arg(long, default_value = "")]
+        nom: String,
+        #[arg(long, default_value = "")]
+        prenom: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the tamper-evident chain; exits non-zero at the first broken entry.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(&cli.global) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("Configuration invalide : {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    config::init_tracing(&config);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Démarrage impossible : {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Erreur : {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    let url = config.database_url()?;
+    let store = Store::open(&url).await.with_context(|| format!("ouverture de la base {}", config::redact(&url)))?;
+    store.seed_default_matrix().await?;
+    Ok(store)
+}
+
+async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { bind, demo } => {
+            if let Some(b) = bind {
+                config.bind = b;
+            }
+            config.demo |= demo;
+            serve(config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            open(&config).await?;
+            println!("Base de données à jour.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command: AdminCommand::CreateUser { username, role, etablissements, nom, prenom, password_stdin } } => {
+            let store = open(&config).await?;
+            let Some(role) = Role::from_code(&role) else {
+                let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+                bail!("rôle inconnu « {role} » ; rôles possibles : {}", roles.join(", "));
+            };
+            if !password_stdin {
+                bail!("le mot de passe se lit sur l'entrée standard : ajoutez --password-stdin");
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            check_password_strength(&password).map_err(anyhow::Error::msg)?;
+            let mut ids = Vec::new();
+            for f in &etablissements {
+                let finess = Finess::parse(f).map_err(|e| anyhow::anyhow!("FINESS « {f} » : {e}"))?;
+                let e = store.etablissement_by_finess(finess.as_str()).await?.with_context(|| format!("aucun établissement de FINESS {finess}"))?;
+                ids.push(e.id);
+            }
+            let input = UtilisateurInput {
+                username: username.clone(),
+                nom: if nom.is_empty() { username.clone() } else { nom },
+                prenom,
+                email: None,
+                role,
+                identifiant_pro: None,
+                actif: true,
+                etablissements: ids,
+                usager_id: None,
+            };
+            let hash = hash_password(&password)?;
+            let actor = Actor { utilisateur_id: None, username: "cli".into(), ip: None };
+            let id = store.create_utilisateur(&actor, &input, &hash, false, chrono::Utc::now()).await?;
+            store.audit_seal(chrono::Utc::now()).await?;
+            println!("Compte « {username} » créé (n° {id}, profil {}).", role.label_fr());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let store = open(&config).await?;
+            let report = store.audit_verify().await?;
+            match report.first_broken {
+                Some(b) => {
+                    eprintln!("Journal d'audit ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.", b.seq, b.id, b.reason);
+                    Ok(ExitCode::from(1))
+                }
+                None => {
+                    println!(
+                        "Journal d'audit intact : {} entrées vérifiées{}{}.",
+                        report.checked,
+                        if report.unsealed > 0 { format!(", {} en attente de scellement", report.unsealed) } else { String::new() },
+                        report.head.map(|h| format!(", empreinte de tête {h}")).unwrap_or_default()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let store = open(&config).await?;
+    if config.demo {
+        let org = demo::load_organisation(&store).await?;
+        let _ = org;
+        demo::print_accounts();
+    }
+    let mut app = dui_web::App::new(store, config.web());
+    if let Some(insi) = config::insi_client(&config).await? {
+        app = app.with_insi(insi);
+    }
+    let listener = tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("écoute sur {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "DUI prêt");
+    println!("DUI prêt sur http://{addr} (démarré en {} ms)", started.elapsed().as_millis());
+    dui_web::serve(listener, app, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("arrêt demandé");
+}

@@ -1,0 +1,5 @@
+//! Administration data: organisation, accounts, permission matrix.
+
+pub mod organisation;
+pub mod permission;
+pub mod utilisateur;

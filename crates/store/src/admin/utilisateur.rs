@@ -1,0 +1,412 @@
+//! Professional (and portal) accounts.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use dui_domain::policy::Role;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::db::Store;
+use crate::{parse_ts, ts, StoreError, StoreResult};
+
+/// Failed logins before the account is locked.
+pub const MAX_ECHECS: i64 = 5;
+/// How long an account stays locked.
+pub const DUREE_VERROUILLAGE_MINUTES: i64 = 15;
+
+/// An account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Utilisateur {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// RPPS or ADELI number (validated by the caller).
+    pub identifiant_pro: Option<String>,
+    /// Must change the password at next login.
+    pub doit_changer_mdp: bool,
+    /// TOTP second factor enrolled.
+    pub totp_actif: bool,
+    /// Active (inactive accounts cannot log in).
+    pub actif: bool,
+    /// Locked until (after repeated failures).
+    pub verrouille_jusqua: Option<String>,
+    /// For portal accounts of an usager.
+    pub usager_id: Option<i64>,
+    /// Établissements the account works in.
+    pub etablissements: Vec<i64>,
+    /// Version.
+    pub version: i64,
+}
+
+/// Fields to create or update an account.
+#[derive(Clone, Debug)]
+pub struct UtilisateurInput {
+    /// Login name.
+    pub username: String,
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// RPPS / ADELI.
+    pub identifiant_pro: Option<String>,
+    /// Active.
+    pub actif: bool,
+    /// Établissements.
+    pub etablissements: Vec<i64>,
+    /// Linked usager (portal account).
+    pub usager_id: Option<i64>,
+}
+
+/// Login data of an account (hash and second factor), never serialised.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// The account.
+    pub user: Utilisateur,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Base32 TOTP secret.
+    pub totp_secret: Option<String>,
+    /// Consecutive failures.
+    pub echecs: i64,
+}
+
+/// Hashes a password with argon2id (CPU-heavy: call from a blocking task).
+pub fn hash_password(password: &str) -> StoreResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("mot de passe impossible à chiffrer : {e}")))
+}
+
+/// Checks a password against a stored hash (CPU-heavy: call from a blocking task).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Checks password strength; French message on failure.
+pub fn check_password_strength(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < 12 {
+        return Err("Le mot de passe doit contenir au moins 12 caractères.".into());
+    }
+    if n > 256 {
+        return Err("Le mot de passe ne peut dépasser 256 caractères.".into());
+    }
+    let classes = [
+        password.chars().any(|c| c.is_lowercase()),
+        password.chars().any(|c| c.is_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_alphanumeric()),
+    ];
+    if classes.iter().filter(|b| **b).count() < 3 {
+        return Err("Le mot de passe doit mêler au moins trois types de caractères : minuscules, majuscules, chiffres, symboles.".into());
+    }
+    Ok(())
+}
+
+const USER_COLUMNS: &str =
+    "id, username, nom, prenom, email, role, identifiant_pro, doit_changer_mdp, totp_secret, actif, verrouille_jusqua, usager_id, version, password_hash, echecs_connexion";
+
+impl Store {
+    async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
+        let id: i64 = r.try_get("id")?;
+        let role: String = r.try_get("role")?;
+        let role = Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu {role}")))?;
+        let totp_secret: Option<String> = r.try_get("totp_secret")?;
+        let etabs: Vec<(i64,)> = sqlx::query_as("SELECT etablissement_id FROM utilisateur_etablissement WHERE utilisateur_id = $1 ORDER BY etablissement_id")
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?;
+        Ok(Credentials {
+            user: Utilisateur {
+                id,
+                username: r.try_get("username")?,
+                nom: r.try_get("nom")?,
+                prenom: r.try_get("prenom")?,
+                email: r.try_get("email")?,
+                role,
+                identifiant_pro: r.try_get("identifiant_pro")?,
+                doit_changer_mdp: r.try_get::<i64, _>("doit_changer_mdp")? != 0,
+                totp_actif: totp_secret.is_some(),
+                actif: r.try_get::<i64, _>("actif")? != 0,
+                verrouille_jusqua: r.try_get("verrouille_jusqua")?,
+                usager_id: r.try_get("usager_id")?,
+                etablissements: etabs.into_iter().map(|(e,)| e).collect(),
+                version: r.try_get("version")?,
+            },
+            password_hash: r.try_get("password_hash")?,
+            totp_secret,
+            echecs: r.try_get("echecs_connexion")?,
+        })
+    }
+
+    /// Login data by user name (case-insensitive, names are stored lower-case).
+    pub async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur WHERE username = $1"))
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            Some(r) => Ok(Some(self.user_from_row(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One account by id.
+    pub async fn utilisateur(&self, id: i64) -> StoreResult<Option<Utilisateur>> {
+        Ok(self.credentials_by_id(id).await?.map(|c| c.user))
+    }
+
+    /// Login data by id.
+    pub async fn credentials_by_id(&self, id: i64) -> StoreResult<Option<Credentials>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            Some(r) => Ok(Some(self.user_from_row(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every account, by name.
+    pub async fn utilisateurs(&self) -> StoreResult<Vec<Utilisateur>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur ORDER BY nom, prenom"))
+            .fetch_all(&self.read)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.user_from_row(r).await?.user);
+        }
+        Ok(out)
+    }
+
+    /// Creates an account with an already hashed password (audited).
+    pub async fn create_utilisateur(&self, actor: &Actor, u: &UtilisateurInput, password_hash: &str, doit_changer: bool, now: DateTime<Utc>) -> StoreResult<i64> {
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(u.username.trim().to_lowercase())
+        .bind(u.nom.as_str())
+        .bind(u.prenom.as_str())
+        .bind(u.email.as_deref())
+        .bind(u.role.code())
+        .bind(u.identifiant_pro.as_deref())
+        .bind(password_hash)
+        .bind(i64::from(doit_changer))
+        .bind(i64::from(u.actif))
+        .bind(u.usager_id)
+        .bind(ts(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
+            other => other,
+        })?;
+        for e in &u.etablissements {
+            sqlx::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*e)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "admin.utilisateur.creation",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Updates an account (not its password) with optimistic concurrency.
+    pub async fn update_utilisateur(&self, actor: &Actor, id: i64, version: i64, u: &UtilisateurInput, now: DateTime<Utc>) -> StoreResult<i64> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \
+             version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+        )
+        .bind(u.nom.as_str())
+        .bind(u.prenom.as_str())
+        .bind(u.email.as_deref())
+        .bind(u.role.code())
+        .bind(u.identifiant_pro.as_deref())
+        .bind(i64::from(u.actif))
+        .bind(u.usager_id)
+        .bind(ts(now))
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(self.stale_or_missing(&mut tx, "utilisateur", id).await);
+        }
+        sqlx::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+        for e in &u.etablissements {
+            sqlx::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*e)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !u.actif {
+            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "admin.utilisateur.modification",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// Sets a new password hash; `doit_changer` forces a change at next login (administrator
+    /// reset). Unlocks the account and ends its other sessions. Audited.
+    pub async fn set_password(&self, actor: &Actor, id: i64, password_hash: &str, doit_changer: bool, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE utilisateur SET password_hash = $1, doit_changer_mdp = $2, echecs_connexion = 0, verrouille_jusqua = NULL, version = version + 1, updated_at = $3 WHERE id = $4",
+        )
+        .bind(password_hash)
+        .bind(i64::from(doit_changer))
+        .bind(ts(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if doit_changer {
+            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        let action = if doit_changer { "admin.utilisateur.reinitialisation_mdp" } else { "compte.changement_mdp" };
+        audit::append(&mut tx, &NewEntry { actor, action, usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets or removes the TOTP secret (audited).
+    pub async fn set_totp(&self, actor: &Actor, id: i64, secret: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE utilisateur SET totp_secret = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(secret)
+            .bind(ts(now))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let action = if secret.is_some() { "compte.totp.activation" } else { "compte.totp.desactivation" };
+        audit::append(&mut tx, &NewEntry { actor, action, usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed login; locks the account after [`MAX_ECHECS`]. Audited.
+    /// Returns the lock end when the account is (now) locked.
+    pub async fn record_login_failure(&self, actor: &Actor, user_id: Option<i64>, reason: &str, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+        let mut tx = self.write.begin().await?;
+        let mut locked = None;
+        if let Some(id) = user_id {
+            let n: i64 = sqlx::query_scalar("UPDATE utilisateur SET echecs_connexion = echecs_connexion + 1 WHERE id = $1 RETURNING echecs_connexion")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if n >= MAX_ECHECS {
+                let until = now + Duration::minutes(DUREE_VERROUILLAGE_MINUTES);
+                sqlx::query("UPDATE utilisateur SET verrouille_jusqua = $1, echecs_connexion = 0 WHERE id = $2")
+                    .bind(ts(until))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                locked = Some(until);
+            }
+        }
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "connexion",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Echec,
+                detail: serde_json::json!({"raison": reason, "verrouillage": locked.map(ts)}),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(locked)
+    }
+
+    /// Whether the account is locked at `now`.
+    pub fn locked_until(user: &Utilisateur, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+        match &user.verrouille_jusqua {
+            Some(s) => {
+                let t = parse_ts(s)?;
+                Ok((t > now).then_some(t))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Assigns a home-care worker (or relative) to an usager (audited).
+    pub async fn assign(&self, actor: &Actor, utilisateur_id: i64, usager_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2")
+            .bind(utilisateur_id)
+            .bind(usager_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)")
+                .bind(utilisateur_id)
+                .bind(usager_id)
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                &NewEntry { actor, action: "usager.affectation", usager_id: Some(usager_id), section: Some("administratif"), outcome: Outcome::Succes, detail: serde_json::json!({"utilisateur_id": utilisateur_id}), at: now },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

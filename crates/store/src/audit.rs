@@ -1,0 +1,404 @@
+//! Tamper-evident audit trail.
+//!
+//! Every login, every read of a person's file and every change is an entry. Entries are
+//! inserted inside the transaction of what they record, unsealed; the sealer then chains
+//! them in insertion order: `hash = SHA-256(prev_hash | seq | id | fields…)`, and stores a
+//! checkpoint of the head. Verification walks the chain: an altered, deleted or reordered
+//! sealed entry breaks it. Sealing after commit keeps reads from queueing on one global
+//! lock (see docs/decisions/0003-audit-chain.md).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+
+use crate::db::{Engine, Store};
+use crate::{ts, StoreResult};
+
+/// Hash of the chain's virtual entry 0.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Outcome of an audited operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Done.
+    Succes,
+    /// Refused by the policy.
+    Refus,
+    /// Failed (bad password, invalid input…).
+    Echec,
+}
+
+impl Outcome {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Succes => "succes",
+            Outcome::Refus => "refus",
+            Outcome::Echec => "echec",
+        }
+    }
+}
+
+/// Who did something and from where.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Actor {
+    /// Account id (None for a failed login with an unknown name).
+    pub utilisateur_id: Option<i64>,
+    /// Account name as typed or known.
+    pub username: String,
+    /// Client address.
+    pub ip: Option<String>,
+}
+
+/// One entry to write.
+#[derive(Clone, Debug)]
+pub struct NewEntry<'a> {
+    /// Who.
+    pub actor: &'a Actor,
+    /// What, as a dotted code (`connexion`, `usager.lecture`, `admin.utilisateur.creation`…).
+    pub action: &'a str,
+    /// Which person's file, if any.
+    pub usager_id: Option<i64>,
+    /// Which section of the file, if any.
+    pub section: Option<&'a str>,
+    /// Result.
+    pub outcome: Outcome,
+    /// Details (JSON object; never secrets).
+    pub detail: serde_json::Value,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Appends an entry on `conn`, which should be the transaction of the recorded change.
+pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(ts(e.at))
+    .bind(e.actor.utilisateur_id)
+    .bind(e.actor.username.as_str())
+    .bind(e.action)
+    .bind(e.usager_id)
+    .bind(e.section)
+    .bind(e.actor.ip.as_deref())
+    .bind(e.outcome.code())
+    .bind(e.detail.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// A stored entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// Row id (insertion order).
+    pub id: i64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Account id.
+    pub utilisateur_id: Option<i64>,
+    /// Account name.
+    pub username: String,
+    /// Action code.
+    pub action: String,
+    /// Person's file.
+    pub usager_id: Option<i64>,
+    /// Section.
+    pub section: Option<String>,
+    /// Client address.
+    pub ip: Option<String>,
+    /// `succes`, `refus` or `echec`.
+    pub outcome: String,
+    /// JSON details.
+    pub detail: String,
+    /// Position in the chain, once sealed.
+    pub seq: Option<i64>,
+    /// Previous hash, once sealed.
+    pub prev_hash: Option<String>,
+    /// Hash, once sealed.
+    pub hash: Option<String>,
+}
+
+const ENTRY_COLUMNS: &str =
+    "id, at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail, seq, prev_hash, hash";
+
+fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Entry> {
+    Ok(Entry {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        utilisateur_id: r.try_get("utilisateur_id")?,
+        username: r.try_get("username")?,
+        action: r.try_get("action")?,
+        usager_id: r.try_get("usager_id")?,
+        section: r.try_get("section")?,
+        ip: r.try_get("ip")?,
+        outcome: r.try_get("outcome")?,
+        detail: r.try_get("detail")?,
+        seq: r.try_get("seq")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+/// The hash of an entry at position `seq` after `prev`.
+pub fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
+    let mut h = Sha256::new();
+    let fields: [&str; 10] = [
+        prev,
+        &seq.to_string(),
+        &e.id.to_string(),
+        &e.at,
+        &e.utilisateur_id.map(|v| v.to_string()).unwrap_or_default(),
+        &e.username,
+        &e.action,
+        &e.usager_id.map(|v| v.to_string()).unwrap_or_default(),
+        e.section.as_deref().unwrap_or(""),
+        e.ip.as_deref().unwrap_or(""),
+    ];
+    for f in fields.iter().chain([e.outcome.as_str(), e.detail.as_str()].iter()) {
+        // Length-prefixed so that moving text between fields changes the hash.
+        h.update((f.len() as u64).to_be_bytes());
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Search criteria for administrators.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Account name (exact).
+    pub username: Option<String>,
+    /// Action code prefix.
+    pub action: Option<String>,
+    /// Person's file.
+    pub usager_id: Option<i64>,
+    /// Only refusals/failures, or only successes.
+    pub outcome: Option<String>,
+    /// From (inclusive, RFC 3339 or date).
+    pub from: Option<String>,
+    /// To (exclusive).
+    pub to: Option<String>,
+    /// Only entries with id below this (pagination cursor, newest first).
+    pub before_id: Option<i64>,
+}
+
+impl Store {
+    /// Seals pending entries in insertion order; returns how many were sealed.
+    ///
+    /// Safe to run from several servers: on PostgreSQL an advisory lock makes one seal at a
+    /// time; on SQLite the single writer does.
+    pub async fn audit_seal(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.audit_seal_batch(now, 2000).await?;
+            total += n;
+            if n < 2000 {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn audit_seal_batch(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<usize> {
+        let mut tx = self.write.begin().await?;
+        if self.engine() == Engine::Postgres {
+            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(4242002)")
+                .fetch_one(&mut *tx)
+                .await?;
+            if !got {
+                return Ok(0);
+            }
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (mut seq, mut prev): (i64, String) = match head {
+            Some(r) => (r.try_get(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_default()),
+            None => (0, GENESIS.to_string()),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq IS NULL ORDER BY id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let n = rows.len();
+        for r in rows {
+            let e = entry_from_row(&r)?;
+            seq += 1;
+            let hash = entry_hash(&prev, seq, &e);
+            sqlx::query("UPDATE audit SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
+                .bind(seq)
+                .bind(prev.as_str())
+                .bind(hash.as_str())
+                .bind(e.id)
+                .execute(&mut *tx)
+                .await?;
+            prev = hash;
+        }
+        if n > 0 {
+            sqlx::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
+                .bind(seq)
+                .bind(prev.as_str())
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        if n > 0 {
+            tracing::debug!(sealed = n, head_seq = seq, head_hash = %prev, "journal d'audit scellé");
+        }
+        Ok(n)
+    }
+
+    /// Walks the whole chain and reports the first broken entry, if any.
+    pub async fn audit_verify(&self) -> StoreResult<Verification> {
+        let mut report = Verification::default();
+        let mut prev = GENESIS.to_string();
+        let mut expected_seq = 1i64;
+        let mut last_id = 0i64;
+        loop {
+            let rows = sqlx::query(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq >= $1 ORDER BY seq LIMIT 5000"
+            ))
+            .bind(expected_seq)
+            .fetch_all(&self.read)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let e = entry_from_row(r)?;
+                let seq = e.seq.unwrap_or_default();
+                let broken = if seq != expected_seq {
+                    Some(format!("entrée n° {expected_seq} manquante (supprimée ?)"))
+                } else if e.prev_hash.as_deref() != Some(prev.as_str()) {
+                    Some("le chaînage avec l'entrée précédente est rompu".to_string())
+                } else if e.id <= last_id {
+                    Some("l'ordre des entrées a été modifié".to_string())
+                } else if e.hash.as_deref() != Some(entry_hash(&prev, seq, &e).as_str()) {
+                    Some("le contenu de l'entrée a été modifié".to_string())
+                } else {
+                    None
+                };
+                if let Some(reason) = broken {
+                    report.first_broken = Some(Broken { seq: expected_seq, id: e.id, reason });
+                    return Ok(report);
+                }
+                prev = e.hash.clone().unwrap_or_default();
+                last_id = e.id;
+                expected_seq += 1;
+                report.checked += 1;
+            }
+        }
+        // Checkpoints guard the tail: deleting the last entries leaves a shorter, still
+        // consistent chain, which the highest checkpoint reveals.
+        let cps = sqlx::query("SELECT seq, hash FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.read)
+            .await?;
+        if let Some(cp) = cps {
+            let cp_seq: i64 = cp.try_get(0)?;
+            let cp_hash: String = cp.try_get(1)?;
+            let head = report.checked as i64;
+            if cp_seq > head {
+                report.first_broken = Some(Broken {
+                    seq: head + 1,
+                    id: 0,
+                    reason: format!("les entrées {} à {cp_seq} ont disparu (fin du journal tronquée)", head + 1),
+                });
+                return Ok(report);
+            }
+            let at: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit WHERE seq = $1")
+                .bind(cp_seq)
+                .fetch_optional(&self.read)
+                .await?;
+            if at.map(|(h,)| h) != Some(cp_hash) {
+                report.first_broken = Some(Broken {
+                    seq: cp_seq,
+                    id: 0,
+                    reason: "le point de contrôle ne correspond plus au journal".into(),
+                });
+                return Ok(report);
+            }
+        }
+        let (unsealed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit WHERE seq IS NULL")
+            .fetch_one(&self.read)
+            .await?;
+        report.unsealed = unsealed;
+        report.head = Some(prev).filter(|_| report.checked > 0);
+        Ok(report)
+    }
+
+    /// Searches the audit, newest first.
+    pub async fn audit_search(&self, f: &Filter, limit: i64) -> StoreResult<Vec<Entry>> {
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM audit WHERE 1 = 1");
+        let mut args: Vec<Arg> = Vec::new();
+        let mut push = |sql: &mut String, cond: &str, a: Arg| {
+            args.push(a);
+            sql.push_str(&cond.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(u) = &f.username {
+            push(&mut sql, " AND username = ?", Arg::S(u.clone()));
+        }
+        if let Some(a) = &f.action {
+            push(&mut sql, " AND action >= ?", Arg::S(a.clone()));
+            push(&mut sql, " AND action < ?", Arg::S(format!("{a}\u{10FFFF}")));
+        }
+        if let Some(id) = f.usager_id {
+            push(&mut sql, " AND usager_id = ?", Arg::I(id));
+        }
+        if let Some(o) = &f.outcome {
+            push(&mut sql, " AND outcome = ?", Arg::S(o.clone()));
+        }
+        if let Some(from) = &f.from {
+            push(&mut sql, " AND at >= ?", Arg::S(from.clone()));
+        }
+        if let Some(to) = &f.to {
+            push(&mut sql, " AND at < ?", Arg::S(to.clone()));
+        }
+        if let Some(b) = f.before_id {
+            push(&mut sql, " AND id < ?", Arg::I(b));
+        }
+        push(&mut sql, " ORDER BY id DESC LIMIT ?", Arg::I(limit));
+        let mut q = sqlx::query(&sql);
+        for a in args {
+            q = match a {
+                Arg::S(s) => q.bind(s),
+                Arg::I(i) => q.bind(i),
+            };
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+}
+
+enum Arg {
+    S(String),
+    I(i64),
+}
+
+/// Result of [`Store::audit_verify`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Verification {
+    /// Sealed entries checked.
+    pub checked: u64,
+    /// Entries written but not yet sealed (sealed within a second by a running server).
+    pub unsealed: i64,
+    /// Hash of the last sealed entry.
+    pub head: Option<String>,
+    /// The first entry where the chain breaks.
+    pub first_broken: Option<Broken>,
+}
+
+/// Where and why the chain breaks.
+#[derive(Clone, Debug, Serialize)]
+pub struct Broken {
+    /// Position in the chain.
+    pub seq: i64,
+    /// Row id (0 when the row is missing).
+    pub id: i64,
+    /// French explanation.
+    pub reason: String,
+}

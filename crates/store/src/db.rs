@@ -1,0 +1,103 @@
+//! Connection pools for both engines.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::StoreResult;
+
+/// The database engine behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite file (default, one writer connection).
+    Sqlite,
+    /// PostgreSQL server (production).
+    Postgres,
+}
+
+/// Handle on the database: a read pool and a write pool.
+///
+/// SQLite allows one writer at a time: writes go through a single-connection pool so that
+/// they queue in the application instead of failing with "database is locked"; reads use
+/// several connections (WAL lets them run beside the writer). On PostgreSQL both are the
+/// same pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) read: AnyPool,
+    pub(crate) write: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("postgres") { Engine::Postgres } else { Engine::Sqlite };
+        let options: AnyConnectOptions = url.parse()?;
+        match engine {
+            Engine::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?;
+                Ok(Store { read: pool.clone(), write: pool, engine })
+            }
+            Engine::Sqlite => {
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _meta| sqlite_pragmas(conn))
+                    .connect_with(options.clone())
+                    .await?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _meta| sqlite_pragmas(conn))
+                    .connect_with(options)
+                    .await?;
+                Ok(Store { read, write, engine })
+            }
+        }
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The engine in use.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Checks that the database answers (readiness probe).
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// Closes the pools (tests drop their databases afterwards).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+type PragmaFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+
+/// Per-connection SQLite settings: WAL lets readers run beside the writer; foreign keys are
+/// off by default in SQLite; `busy_timeout` covers the rare overlap with another process.
+fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> PragmaFuture<'_> {
+    Box::pin(async move {
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        conn.execute("PRAGMA synchronous = NORMAL").await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        conn.execute("PRAGMA busy_timeout = 10000").await?;
+        conn.execute("PRAGMA cache_size = -32000").await?;
+        Ok(())
+    })
+}

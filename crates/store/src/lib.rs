@@ -1,0 +1,32 @@
+//! Database layer of the DUI: one SQL dialect subset run on SQLite (embedded default) and
+//! PostgreSQL (production), through sqlx's `Any` driver.
+//!
+//! Person data is only reachable through a [`policy::Capability`], which only
+//! [`policy::authorize`] builds, and which writes the audit entry.
+
+pub mod admin;
+pub mod audit;
+mod db;
+pub mod error;
+mod migrate;
+pub mod policy;
+pub mod session;
+pub mod testing;
+pub mod usager;
+
+pub use db::{Engine, Store};
+pub use error::{StoreError, StoreResult};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// Formats a UTC timestamp as stored: fixed width, so that text order is time order.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Parses a stored timestamp.
+pub fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("horodatage illisible {s:?}: {e}")))
+}

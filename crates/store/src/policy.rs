@@ -1,0 +1,330 @@
+//! The only way to person data: [`authorize`] loads the facts, asks the domain policy, writes
+//! the audit entry, and returns a [`Capability`] that store functions for person data require.
+
+use chrono::{DateTime, Duration, Utc};
+use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
+use sqlx::{AnyConnection, Row};
+
+use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::db::Store;
+use crate::{parse_ts, ts, StoreError, StoreResult};
+
+/// The logged-in account as the policy sees it.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// Account id.
+    pub id: i64,
+    /// Account name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// Établissements the account works in.
+    pub etablissements: Vec<i64>,
+    /// For an `usager` account, its own file.
+    pub usager_id: Option<i64>,
+    /// Client address of the current request.
+    pub ip: Option<String>,
+}
+
+impl Principal {
+    /// The audit actor for this principal.
+    pub fn actor(&self) -> Actor {
+        Actor { utilisateur_id: Some(self.id), username: self.username.clone(), ip: self.ip.clone() }
+    }
+}
+
+/// Proof that the policy allowed `action` on `section` of usager `usager_id` for a user.
+/// Only [`authorize`] builds one.
+#[derive(Clone, Debug)]
+pub struct Capability {
+    usager_id: i64,
+    section: Section,
+    action: Action,
+    motif: Motif,
+    actor: Actor,
+    role: Role,
+    at: DateTime<Utc>,
+}
+
+impl Capability {
+    /// The usager this capability is about.
+    pub fn usager_id(&self) -> i64 {
+        self.usager_id
+    }
+    /// The section.
+    pub fn section(&self) -> Section {
+        self.section
+    }
+    /// The action.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// Normal or break-the-glass.
+    pub fn motif(&self) -> Motif {
+        self.motif
+    }
+    /// Who holds it.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    /// The holder's role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// When it was granted (the request time).
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// Records a change done with this capability, inside the change's transaction.
+    pub async fn audit_change(
+        &self,
+        conn: &mut AnyConnection,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> StoreResult<i64> {
+        audit::append(
+            conn,
+            &NewEntry {
+                actor: &self.actor,
+                action,
+                usager_id: Some(self.usager_id),
+                section: Some(self.section.code()),
+                outcome: Outcome::Succes,
+                detail: with_motif(detail, self.motif),
+                at: self.at,
+            },
+        )
+        .await
+    }
+}
+
+fn with_motif(mut detail: serde_json::Value, motif: Motif) -> serde_json::Value {
+    if motif == Motif::AccesExceptionnel {
+        if let Some(o) = detail.as_object_mut() {
+            o.insert("acces_exceptionnel".into(), serde_json::Value::Bool(true));
+        }
+    }
+    detail
+}
+
+/// Loads the role × section × action matrix.
+pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
+    let rows = sqlx::query("SELECT role, section, action FROM permission").fetch_all(&store.read).await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (role, section, action): (String, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        // Unknown codes (from a newer version) are ignored: deny by default.
+        if let (Some(ro), Some(s), Some(a)) = (Role::from_code(&role), Section::from_code(&section), Action::from_code(&action)) {
+            grants.push((ro, s, a));
+        }
+    }
+    Ok(Matrice::from_grants(grants))
+}
+
+/// Loads what the decision needs about `who` and usager `usager_id`.
+pub async fn load_facts(store: &Store, who: &Principal, usager_id: i64, now: DateTime<Utc>) -> StoreResult<Option<Faits>> {
+    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM usager WHERE id = $1")
+        .bind(usager_id)
+        .fetch_optional(&store.read)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let etabs: Vec<(i64,)> = sqlx::query_as("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
+        .bind(usager_id)
+        .fetch_all(&store.read)
+        .await?;
+    let affecte: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2")
+        .bind(who.id)
+        .bind(usager_id)
+        .fetch_optional(&store.read)
+        .await?;
+    let bris: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $1 AND usager_id = $2 AND expires_at > $3",
+    )
+    .bind(who.id)
+    .bind(usager_id)
+    .bind(ts(now))
+    .fetch_optional(&store.read)
+    .await?;
+    let bris = bris.and_then(|(s,)| s);
+    Ok(Some(Faits {
+        etablissements_utilisateur: who.etablissements.clone(),
+        etablissements_usager: etabs.into_iter().map(|(e,)| e).collect(),
+        affecte: affecte.is_some(),
+        soi_meme: who.usager_id == Some(usager_id),
+        acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
+    }))
+}
+
+/// Decides, audits and returns a capability, or `Denied` (audited too) / `NotFound`.
+///
+/// For `Lire`, the read is audited now (its own short transaction). For `Ecrire`/`Valider`,
+/// the refusal is audited now and the success is audited by the write itself, inside its
+/// transaction, through [`Capability::audit_change`].
+pub async fn authorize(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    usager_id: i64,
+    section: Section,
+    action: Action,
+    now: DateTime<Utc>,
+) -> StoreResult<Capability> {
+    let faits = load_facts(store, who, usager_id, now).await?;
+    let Some(faits) = faits else {
+        return Err(StoreError::NotFound);
+    };
+    let decision = decider(matrix, who.role, &faits, section, action, now);
+    let actor = who.actor();
+    match decision {
+        Ok(motif) => {
+            let cap = Capability { usager_id, section, action, motif, actor, role: who.role, at: now };
+            if action == Action::Lire {
+                let mut conn = store.write.acquire().await?;
+                cap.audit_change(&mut conn, "usager.lecture", serde_json::json!({})).await?;
+            }
+            Ok(cap)
+        }
+        Err(refus) => {
+            audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;
+            Err(StoreError::Denied(refus))
+        }
+    }
+}
+
+async fn audit_refusal(
+    store: &Store,
+    actor: &Actor,
+    usager_id: i64,
+    section: Section,
+    action: Action,
+    refus: Refus,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut conn = store.write.acquire().await?;
+    audit::append(
+        &mut conn,
+        &NewEntry {
+            actor,
+            action: &format!("usager.{}", action.code()),
+            usager_id: Some(usager_id),
+            section: Some(section.code()),
+            outcome: Outcome::Refus,
+            detail: serde_json::json!({ "refus": refus }),
+            at: now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A break-the-glass access.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AccesExceptionnel {
+    /// Id.
+    pub id: i64,
+    /// Who opened the file.
+    pub utilisateur_id: i64,
+    /// Their name.
+    pub utilisateur: String,
+    /// Whose file.
+    pub usager_id: i64,
+    /// Stated reason.
+    pub motif: String,
+    /// When.
+    pub created_at: String,
+    /// Until when.
+    pub expires_at: String,
+}
+
+impl Store {
+    /// Opens a break-the-glass access for `hours` (capped); audited in the same transaction.
+    pub async fn open_break_glass(
+        &self,
+        who: &Principal,
+        usager_id: i64,
+        motif: &str,
+        hours: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        if !who.role.est_professionnel() {
+            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+        }
+        let motif = dui_domain::policy::valider_motif_acces_exceptionnel(motif).map_err(|m| StoreError::Invalid(m.into()))?;
+        let hours = hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES);
+        let mut tx = self.write.begin().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM usager WHERE id = $1")
+            .bind(usager_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let expires = now + Duration::hours(hours);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO acces_exceptionnel (utilisateur_id, usager_id, motif, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(who.id)
+        .bind(usager_id)
+        .bind(motif.as_str())
+        .bind(ts(now))
+        .bind(ts(expires))
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor: &who.actor(),
+                action: "usager.acces_exceptionnel",
+                usager_id: Some(usager_id),
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({ "motif": motif, "heures": hours, "acces_exceptionnel": true }),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Break-the-glass accesses, newest first: all of them for `etablissements` = None
+    /// (direction of the whole OG), else those on usagers staying in these établissements,
+    /// or (`referent_id`) on usagers whose referent is that account.
+    pub async fn list_break_glass(
+        &self,
+        etablissements: Option<&[i64]>,
+        referent_id: Option<i64>,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<AccesExceptionnel>> {
+        let mut sql = String::from(
+            "SELECT a.id, a.utilisateur_id, u.prenom || ' ' || u.nom AS utilisateur, a.usager_id, a.motif, a.created_at, a.expires_at \
+             FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id WHERE a.created_at >= $1",
+        );
+        if let Some(r) = referent_id {
+            sql.push_str(&format!(" AND a.usager_id IN (SELECT id FROM usager WHERE referent_id = {r})"));
+        }
+        if let Some(etabs) = etablissements {
+            let list = if etabs.is_empty() { "NULL".to_string() } else { etabs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(",") };
+            sql.push_str(&format!(" AND a.usager_id IN (SELECT usager_id FROM sejour WHERE etablissement_id IN ({list}))"));
+        }
+        sql.push_str(" ORDER BY a.id DESC LIMIT $2");
+        let rows = sqlx::query(&sql).bind(ts(since)).bind(limit).fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccesExceptionnel {
+                    id: r.try_get(0)?,
+                    utilisateur_id: r.try_get(1)?,
+                    utilisateur: r.try_get(2)?,
+                    usager_id: r.try_get(3)?,
+                    motif: r.try_get(4)?,
+                    created_at: r.try_get(5)?,
+                    expires_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+}

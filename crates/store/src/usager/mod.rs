@@ -1,0 +1,1 @@
+//! The usager (filled with issue 4).

@@ -1,0 +1,140 @@
+//! Audit search for administrators, chain verification, break-the-glass report.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::{Duration, Utc};
+use dui_domain::policy::Role;
+use dui_store::audit::{Entry, Filter, Verification};
+use dui_store::policy::AccesExceptionnel;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
+use crate::{App, Layout, WebResult};
+
+/// Audit search criteria (query string).
+#[derive(Deserialize, Default, Clone)]
+pub struct AuditQuery {
+    utilisateur: Option<String>,
+    action: Option<String>,
+    usager: Option<String>,
+    resultat: Option<String>,
+    du: Option<String>,
+    au: Option<String>,
+    avant: Option<i64>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+impl AuditQuery {
+    fn filter(&self) -> Filter {
+        let clean = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        Filter {
+            username: clean(&self.utilisateur).map(|u| u.to_lowercase()),
+            action: clean(&self.action),
+            usager_id: clean(&self.usager).and_then(|u| u.trim_start_matches(['U', 'u']).parse().ok()),
+            outcome: clean(&self.resultat),
+            from: clean(&self.du).and_then(|d| paris_day_start(&d)),
+            to: clean(&self.au).and_then(|d| {
+                let next = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()?.succ_opt()?;
+                paris_day_start(&next.to_string())
+            }),
+            before_id: self.avant.or_else(|| self.cursor.as_ref().and_then(|c| c.parse().ok())),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    layout: Layout,
+    q: AuditQuery,
+    entries: Vec<Entry>,
+    verification: Verification,
+    next: Option<i64>,
+}
+
+impl AuditPage {
+    fn quand(&self, s: &str) -> String {
+        fr_datetime_secs(s)
+    }
+    fn val<'a>(&self, s: &'a Option<String>) -> &'a str {
+        s.as_deref().unwrap_or("")
+    }
+    fn next_link(&self, avant: &i64) -> String {
+        let mut q = self.q.clone();
+        q.avant = Some(*avant);
+        q.cursor = None;
+        serde_urlencoded::to_string([
+            ("utilisateur", self.val(&q.utilisateur)),
+            ("action", self.val(&q.action)),
+            ("usager", self.val(&q.usager)),
+            ("resultat", self.val(&q.resultat)),
+            ("du", self.val(&q.du)),
+            ("au", self.val(&q.au)),
+            ("avant", &avant.to_string()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// GET /admin/audit
+pub async fn page(State(app): State<App>, me: CurrentUser, Query(q): Query<AuditQuery>) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    let limit = 100;
+    let entries = app.store.audit_search(&q.filter(), limit).await?;
+    let next = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
+    let verification = app.store.audit_verify().await?;
+    Ok(AuditPage { layout: Layout::new(&me, "Journal d'audit", "audit"), q, entries, verification, next })
+}
+
+/// GET /api/v1/audit
+pub async fn api_search(State(app): State<App>, me: CurrentUser, Query(q): Query<AuditQuery>) -> WebResult<Json<serde_json::Value>> {
+    me.require_admin()?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let items = app.store.audit_search(&q.filter(), limit).await?;
+    let next = (items.len() as i64 == limit).then(|| items.last().map(|e| e.id.to_string())).flatten();
+    Ok(Json(serde_json::json!({"items": items, "next_cursor": next})))
+}
+
+/// GET /api/v1/audit/verification
+pub async fn api_verify(State(app): State<App>, me: CurrentUser) -> WebResult<Json<Verification>> {
+    me.require_admin()?;
+    Ok(Json(app.store.audit_verify().await?))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/acces_exceptionnels.html")]
+struct BreakGlassPage {
+    layout: Layout,
+    acces: Vec<AccesExceptionnel>,
+}
+
+impl BreakGlassPage {
+    fn quand(&self, s: &str) -> String {
+        fr_datetime(s)
+    }
+}
+
+async fn break_glass_for(app: &App, me: &CurrentUser) -> WebResult<Vec<AccesExceptionnel>> {
+    me.require_direction()?;
+    let since = Utc::now() - Duration::days(90);
+    let only = if me.user.role == Role::Administrateur { None } else { Some(me.user.etablissements.as_slice()) };
+    Ok(app.store.list_break_glass(only, None, since, 500).await?)
+}
+
+/// GET /acces-exceptionnels: the direction sees every break-the-glass access of its
+/// établissements over 90 days.
+pub async fn break_glass_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+    let acces = break_glass_for(&app, &me).await?;
+    Ok(BreakGlassPage { layout: Layout::new(&me, "Accès exceptionnels", "acces"), acces })
+}
+
+/// GET /api/v1/acces-exceptionnels
+pub async fn api_break_glass(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+    let acces = break_glass_for(&app, &me).await?;
+    Ok(Json(serde_json::json!({"items": acces, "next_cursor": null})))
+}

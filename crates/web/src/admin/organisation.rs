@@ -1,0 +1,332 @@
+//! Organisme gestionnaire, établissements and units: pages and API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use chrono::Utc;
+use dui_domain::identifiers::{Finess, Siren, Siret};
+use dui_domain::organisation::{categorie, categories, Categorie, Domaine, TypeUnite};
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::{Etablissement, EtablissementInput, Organisme, OrganismeInput, Unite};
+use serde::Deserialize;
+
+use super::{done, expected_version};
+use crate::auth::CurrentUser;
+use crate::forms::{opt, opt_int, ApiJson, Errors};
+use crate::{App, AppError, Layout, WebResult};
+
+/// Organisme fields as typed (form or JSON).
+#[derive(Deserialize, Default, Clone)]
+pub struct OrganismeFields {
+    nom: String,
+    finess_juridique: String,
+    siren: Option<String>,
+    adresse: Option<String>,
+    version: Option<i64>,
+}
+
+impl OrganismeFields {
+    fn validate(&self) -> Result<OrganismeInput, AppError> {
+        let mut e = Errors::default();
+        let nom = e.required("nom", "Nom", &self.nom, 200);
+        let finess = match Finess::parse(&self.finess_juridique) {
+            Ok(f) => f.to_string(),
+            Err(m) => {
+                e.add("finess_juridique", m.to_string());
+                String::new()
+            }
+        };
+        let siren = match opt(&self.siren).map(|s| Siren::parse(&s)) {
+            Some(Ok(s)) => Some(s.to_string()),
+            Some(Err(m)) => {
+                e.add("siren", m.to_string());
+                None
+            }
+            None => None,
+        };
+        e.finish()?;
+        Ok(OrganismeInput { nom, finess_juridique: finess, siren, adresse: opt(&self.adresse) })
+    }
+}
+
+/// Établissement fields as typed (form or JSON).
+#[derive(Deserialize, Default, Clone)]
+pub struct EtablissementFields {
+    organisme_id: i64,
+    nom: String,
+    finess: String,
+    siret: Option<String>,
+    categorie: String,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    capacite: Option<String>,
+    adresse: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    actif: Option<String>,
+    version: Option<i64>,
+}
+
+impl EtablissementFields {
+    fn validate(&self) -> Result<EtablissementInput, AppError> {
+        let mut e = Errors::default();
+        let nom = e.required("nom", "Nom", &self.nom, 200);
+        let finess = match Finess::parse(&self.finess) {
+            Ok(f) => f.to_string(),
+            Err(m) => {
+                e.add("finess", m.to_string());
+                String::new()
+            }
+        };
+        let siret = match opt(&self.siret).map(|s| Siret::parse(&s)) {
+            Some(Ok(s)) => Some(s.to_string()),
+            Some(Err(m)) => {
+                e.add("siret", m.to_string());
+                None
+            }
+            None => None,
+        };
+        let cat = categorie(self.categorie.trim());
+        match cat {
+            None => e.add("categorie", "Choisissez une catégorie FINESS dans la liste."),
+            Some(c) if !c.active => e.add("categorie", format!("La catégorie « {} » est fermée depuis la réforme : choisissez la catégorie qui la remplace.", c.libelle)),
+            _ => {}
+        }
+        let capacite = opt_int(&mut e, "capacite", "Capacité", &self.capacite);
+        e.finish()?;
+        let cat = cat.ok_or(AppError::NotFound)?;
+        Ok(EtablissementInput {
+            organisme_id: self.organisme_id,
+            nom,
+            finess,
+            siret,
+            categorie: cat.code.to_string(),
+            domaine: cat.domaine.code().to_string(),
+            capacite,
+            adresse: opt(&self.adresse),
+            actif: !matches!(self.actif.as_deref(), Some("non" | "false" | "0")),
+        })
+    }
+}
+
+/// Unit fields.
+#[derive(Deserialize, Clone)]
+pub struct UniteFields {
+    nom: String,
+    type_unite: String,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    capacite: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/organisation.html")]
+struct OrganisationPage {
+    layout: Layout,
+    organismes: Vec<Organisme>,
+    etablissements: Vec<Etablissement>,
+    categories: Vec<&'static Categorie>,
+}
+
+impl OrganisationPage {
+    fn cat(&self, code: &str) -> String {
+        categorie(code).map(|c| format!("{} ({})", if c.sigle.is_empty() { c.libelle } else { c.sigle }, c.code)).unwrap_or_else(|| code.into())
+    }
+    fn domaine(&self, code: &str) -> &'static str {
+        Domaine::from_code(code).map(|d| d.label_fr()).unwrap_or("")
+    }
+    fn organisme(&self, id: &i64) -> String {
+        self.organismes.iter().find(|o| o.id == *id).map(|o| o.nom.clone()).unwrap_or_default()
+    }
+}
+
+fn active_categories() -> Vec<&'static Categorie> {
+    categories().iter().filter(|c| c.active).collect()
+}
+
+/// GET /admin/organisation
+pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    Ok(OrganisationPage {
+        layout: Layout::new(&me, "Organisation", "organisation"),
+        organismes: app.store.organismes().await?,
+        etablissements: app.store.etablissements(None).await?,
+        categories: active_categories(),
+    })
+}
+
+/// POST /admin/organismes
+pub async fn create_organisme_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Form(f): Form<OrganismeFields>) -> WebResult<Response> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    app.store.create_organisme(&me.principal.actor(), &input, Utc::now()).await?;
+    Ok(done(&headers, "/admin/organisation"))
+}
+
+/// POST /admin/organismes/{id}
+pub async fn update_organisme_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<OrganismeFields>) -> WebResult<Response> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let version = expected_version(&HeaderMap::new(), f.version)?;
+    app.store.update_organisme(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(done(&headers, "/admin/organisation"))
+}
+
+/// POST /admin/etablissements
+pub async fn create_etablissement_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Form(f): Form<EtablissementFields>) -> WebResult<Response> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let id = app.store.create_etablissement(&me.principal.actor(), &input, Utc::now()).await?;
+    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/etablissement.html")]
+struct EtablissementPage {
+    layout: Layout,
+    e: Etablissement,
+    organismes: Vec<Organisme>,
+    unites: Vec<Unite>,
+    categories: Vec<&'static Categorie>,
+    types: &'static [TypeUnite],
+}
+
+impl EtablissementPage {
+    fn type_label(&self, code: &str) -> &'static str {
+        TypeUnite::from_code(code).map(|t| t.label_fr()).unwrap_or("")
+    }
+}
+
+/// GET /admin/etablissements/{id}
+pub async fn etablissement_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    let e = app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+    Ok(EtablissementPage {
+        layout: Layout::new(&me, e.nom.clone(), "organisation"),
+        unites: app.store.unites(id).await?,
+        organismes: app.store.organismes().await?,
+        e,
+        categories: active_categories(),
+        types: &TypeUnite::ALL,
+    })
+}
+
+/// POST /admin/etablissements/{id}
+pub async fn update_etablissement_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<EtablissementFields>) -> WebResult<Response> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let version = expected_version(&HeaderMap::new(), f.version)?;
+    app.store.update_etablissement(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
+}
+
+fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), AppError> {
+    let mut e = Errors::default();
+    let nom = e.required("nom", "Nom de l'unité", &f.nom, 200);
+    let t = TypeUnite::from_code(f.type_unite.trim());
+    if t.is_none() {
+        e.add("type_unite", "Choisissez le type : unité, pôle ou places.");
+    }
+    let capacite = opt_int(&mut e, "capacite", "Capacité", &f.capacite);
+    e.finish()?;
+    Ok((nom, t.unwrap_or(TypeUnite::Unite), capacite))
+}
+
+/// POST /admin/etablissements/{id}/unites
+pub async fn create_unite_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<UniteFields>) -> WebResult<Response> {
+    me.require_admin()?;
+    let (nom, t, capacite) = validate_unite(&f)?;
+    app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+    app.store.create_unite(&me.principal.actor(), id, &nom, t.code(), capacite, Utc::now()).await?;
+    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
+}
+
+// ---- API ----
+
+/// GET /api/v1/organismes
+pub async fn api_list_organismes(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+    let _ = me;
+    Ok(Json(serde_json::json!({"items": app.store.organismes().await?, "next_cursor": null})))
+}
+
+/// GET /api/v1/organismes/{id}
+pub async fn api_get_organisme(State(app): State<App>, _me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Organisme>> {
+    Ok(Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// POST /api/v1/organismes
+pub async fn api_create_organisme(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<OrganismeFields>) -> WebResult<(StatusCode, Json<Organisme>)> {
+    me.require_admin()?;
+    let id = app.store.create_organisme(&me.principal.actor(), &f.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?)))
+}
+
+/// PUT /api/v1/organismes/{id}
+pub async fn api_update_organisme(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<OrganismeFields>) -> WebResult<Json<Organisme>> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let version = expected_version(&headers, f.version)?;
+    app.store.update_organisme(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?))
+}
+
+fn visible(me: &CurrentUser) -> Option<&[i64]> {
+    if me.user.role == Role::Administrateur {
+        None
+    } else {
+        Some(&me.user.etablissements)
+    }
+}
+
+/// GET /api/v1/etablissements: all for administrators, one's own for others.
+pub async fn api_list_etablissements(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+    let items = app.store.etablissements(visible(&me)).await?;
+    Ok(Json(serde_json::json!({"items": items, "next_cursor": null})))
+}
+
+/// GET /api/v1/etablissements/{id}
+pub async fn api_get_etablissement(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Etablissement>> {
+    let e = app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+    if visible(&me).is_some_and(|v| !v.contains(&id)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(e))
+}
+
+/// POST /api/v1/etablissements
+pub async fn api_create_etablissement(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<EtablissementFields>) -> WebResult<(StatusCode, Json<Etablissement>)> {
+    me.require_admin()?;
+    let id = app.store.create_etablissement(&me.principal.actor(), &f.validate()?, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(app.store.etablissement(id).await?.ok_or(AppError::NotFound)?)))
+}
+
+/// PUT /api/v1/etablissements/{id}
+pub async fn api_update_etablissement(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<EtablissementFields>) -> WebResult<Json<Etablissement>> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let version = expected_version(&headers, f.version)?;
+    app.store.update_etablissement(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(Json(app.store.etablissement(id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// GET /api/v1/etablissements/{id}/unites
+pub async fn api_list_unites(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+    if visible(&me).is_some_and(|v| !v.contains(&id)) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(serde_json::json!({"items": app.store.unites(id).await?, "next_cursor": null})))
+}
+
+/// POST /api/v1/etablissements/{id}/unites
+pub async fn api_create_unite(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(f): ApiJson<UniteFields>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+    me.require_admin()?;
+    let (nom, t, capacite) = validate_unite(&f)?;
+    app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+    let uid = app.store.create_unite(&me.principal.actor(), id, &nom, t.code(), capacite, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": uid, "version": 1}))))
+}
+
+/// GET /api/v1/categories: FINESS categories usable for new establishments.
+pub async fn api_categories(_me: CurrentUser) -> Json<serde_json::Value> {
+    Json(serde_json::json!({"items": active_categories(), "next_cursor": null}))
+}

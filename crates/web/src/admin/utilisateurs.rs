@@ -1,0 +1,271 @@
+//! Accounts administration: pages and API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::{Form, Json};
+use chrono::Utc;
+use dui_domain::identifiers::IdentifiantProfessionnel;
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::Etablissement;
+use dui_store::admin::utilisateur::{check_password_strength, hash_password, Utilisateur, UtilisateurInput};
+use serde::Deserialize;
+
+use super::{done, expected_version};
+use crate::auth::CurrentUser;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::{App, AppError, Layout, WebResult};
+
+/// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
+/// `etablissements` fields, collected by [`parse_form`].
+#[derive(Deserialize, Default, Clone)]
+pub struct UtilisateurFields {
+    #[serde(default)]
+    username: String,
+    nom: String,
+    prenom: String,
+    email: Option<String>,
+    role: String,
+    identifiant_pro: Option<String>,
+    #[serde(default)]
+    etablissements: Vec<i64>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    actif: Option<String>,
+    usager_id: Option<i64>,
+    password: Option<String>,
+    version: Option<i64>,
+}
+
+impl UtilisateurFields {
+    fn validate(&self, creating: bool) -> Result<UtilisateurInput, AppError> {
+        let mut e = Errors::default();
+        let username = self.username.trim().to_lowercase();
+        if creating {
+            if username.len() < 2 || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                e.add("username", "L'identifiant doit faire 2 à 64 caractères : lettres sans accent, chiffres, point, tiret ou souligné.");
+            }
+        }
+        let nom = e.required("nom", "Nom", &self.nom, 100);
+        let prenom = e.required("prenom", "Prénom", &self.prenom, 100);
+        let email = opt(&self.email);
+        if email.as_ref().is_some_and(|m| !m.contains('@') || m.len() > 200) {
+            e.add("email", "L'adresse électronique n'est pas valide.");
+        }
+        let role = Role::from_code(self.role.trim());
+        if role.is_none() {
+            e.add("role", "Choisissez un profil dans la liste.");
+        }
+        let identifiant_pro = match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
+            Some(Ok(i)) => Some(i.to_string()),
+            Some(Err(m)) => {
+                e.add("identifiant_pro", m.to_string());
+                None
+            }
+            None => None,
+        };
+        if role == Some(Role::Usager) && self.usager_id.is_none() {
+            e.add("usager_id", "Un compte « usager » doit être rattaché au dossier de cet usager.");
+        }
+        if creating {
+            match self.password.as_deref() {
+                None | Some("") => e.add("password", "Le mot de passe initial est obligatoire."),
+                Some(p) => {
+                    if let Err(m) = check_password_strength(p) {
+                        e.add("password", m);
+                    }
+                }
+            }
+        }
+        e.finish()?;
+        Ok(UtilisateurInput {
+            username,
+            nom,
+            prenom,
+            email,
+            role: role.unwrap_or(Role::Usager),
+            identifiant_pro,
+            actif: !matches!(self.actif.as_deref(), Some("non" | "false" | "0")),
+            etablissements: self.etablissements.clone(),
+            usager_id: self.usager_id,
+        })
+    }
+}
+
+/// Parses an urlencoded form with repeated `etablissements` fields.
+fn parse_form(body: &str) -> Result<UtilisateurFields, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+    let mut f = UtilisateurFields::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "username" => f.username = v,
+            "nom" => f.nom = v,
+            "prenom" => f.prenom = v,
+            "email" => f.email = Some(v),
+            "role" => f.role = v,
+            "identifiant_pro" => f.identifiant_pro = Some(v),
+            "etablissements" => f.etablissements.extend(v.parse::<i64>().ok()),
+            "actif" => f.actif = Some(v),
+            "usager_id" => f.usager_id = v.trim().parse().ok(),
+            "password" => f.password = Some(v),
+            "version" => f.version = v.parse().ok(),
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+async fn check_etablissements(app: &App, ids: &[i64]) -> Result<(), AppError> {
+    let all = app.store.etablissements(None).await?;
+    if let Some(bad) = ids.iter().find(|id| !all.iter().any(|e| e.id == **id)) {
+        return Err(AppError::field("etablissements", format!("L'établissement n° {bad} n'existe pas.")));
+    }
+    Ok(())
+}
+
+async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(AppError::from)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/utilisateurs.html")]
+struct ListPage {
+    layout: Layout,
+    utilisateurs: Vec<Utilisateur>,
+    etablissements: Vec<Etablissement>,
+}
+
+impl ListPage {
+    fn etabs(&self, ids: &[i64]) -> String {
+        let names: Vec<&str> = self.etablissements.iter().filter(|e| ids.contains(&e.id)).map(|e| e.nom.as_str()).collect();
+        if names.is_empty() {
+            "—".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// GET /admin/utilisateurs
+pub async fn list_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    Ok(ListPage { layout: Layout::new(&me, "Comptes", "utilisateurs"), utilisateurs: app.store.utilisateurs().await?, etablissements: app.store.etablissements(None).await? })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/utilisateur.html")]
+struct EditPage {
+    layout: Layout,
+    u: Option<Utilisateur>,
+    roles: &'static [Role],
+    etablissements: Vec<Etablissement>,
+    mot_de_passe_temporaire: Option<String>,
+}
+
+impl EditPage {
+    fn has_role(&self, r: &Role) -> bool {
+        self.u.as_ref().is_some_and(|u| u.role == *r)
+    }
+    fn has_etab(&self, id: &i64) -> bool {
+        self.u.as_ref().is_some_and(|u| u.etablissements.contains(id))
+    }
+}
+
+/// GET /admin/utilisateurs/nouveau
+pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    Ok(EditPage { layout: Layout::new(&me, "Nouveau compte", "utilisateurs"), u: None, roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: None })
+}
+
+/// GET /admin/utilisateurs/{id}
+pub async fn edit_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
+    Ok(EditPage { layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"), u: Some(u), roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: None })
+}
+
+/// POST /admin/utilisateurs
+pub async fn create_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, body: String) -> WebResult<axum::response::Response> {
+    me.require_admin()?;
+    let f = parse_form(&body)?;
+    let input = f.validate(true)?;
+    check_etablissements(&app, &input.etablissements).await?;
+    let h = hash(f.password.unwrap_or_default()).await?;
+    let id = app.store.create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now()).await?;
+    Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
+}
+
+/// POST /admin/utilisateurs/{id}
+pub async fn update_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, body: String) -> WebResult<axum::response::Response> {
+    me.require_admin()?;
+    let f = parse_form(&body)?;
+    let input = f.validate(false)?;
+    check_etablissements(&app, &input.etablissements).await?;
+    let version = expected_version(&HeaderMap::new(), f.version)?;
+    app.store.update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
+}
+
+/// A temporary password: 4 groups of 4 from an unambiguous alphabet, plus a symbol.
+fn temporary_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let groups: Vec<String> = (0..4).map(|_| (0..4).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()).collect();
+    format!("{}-7a", groups.join("-"))
+}
+
+/// POST /admin/utilisateurs/{id}/mot-de-passe: sets a temporary password shown once.
+pub async fn reset_password_form(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Form(_f): Form<std::collections::HashMap<String, String>>) -> WebResult<impl IntoResponse> {
+    me.require_admin()?;
+    let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
+    let temp = temporary_password();
+    app.store.set_password(&me.principal.actor(), id, &hash(temp.clone()).await?, true, Utc::now()).await?;
+    let u = app.store.utilisateur(u.id).await?.ok_or(AppError::NotFound)?;
+    Ok(EditPage { layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"), u: Some(u), roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: Some(temp) })
+}
+
+// ---- API ----
+
+/// GET /api/v1/utilisateurs
+pub async fn api_list(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+    me.require_admin()?;
+    Ok(Json(serde_json::json!({"items": app.store.utilisateurs().await?, "next_cursor": null})))
+}
+
+/// GET /api/v1/utilisateurs/{id}
+pub async fn api_get(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Utilisateur>> {
+    me.require_admin()?;
+    Ok(Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// POST /api/v1/utilisateurs
+pub async fn api_create(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<UtilisateurFields>) -> WebResult<(StatusCode, Json<Utilisateur>)> {
+    me.require_admin()?;
+    let input = f.validate(true)?;
+    check_etablissements(&app, &input.etablissements).await?;
+    let h = hash(f.password.clone().unwrap_or_default()).await?;
+    let id = app.store.create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?)))
+}
+
+/// PUT /api/v1/utilisateurs/{id}
+pub async fn api_update(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<UtilisateurFields>) -> WebResult<Json<Utilisateur>> {
+    me.require_admin()?;
+    let input = f.validate(false)?;
+    check_etablissements(&app, &input.etablissements).await?;
+    let version = expected_version(&headers, f.version)?;
+    app.store.update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    Ok(Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// POST /api/v1/utilisateurs/{id}/mot-de-passe: returns a temporary password, to change at
+/// next login.
+pub async fn api_reset_password(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+    me.require_admin()?;
+    app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
+    let temp = temporary_password();
+    app.store.set_password(&me.principal.actor(), id, &hash(temp.clone()).await?, true, Utc::now()).await?;
+    Ok(Json(serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true})))
+}

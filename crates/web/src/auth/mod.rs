@@ -1,0 +1,265 @@
+//! Authentication: sessions (cookie or bearer token), CSRF, the current user.
+
+pub mod compte;
+pub mod login;
+pub mod throttle;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use chrono::Utc;
+use dui_domain::policy::Role;
+use dui_store::admin::utilisateur::Utilisateur;
+use dui_store::policy::Principal;
+
+use crate::{App, AppError};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "dui_session";
+/// Name of the pre-login anti-CSRF cookie.
+pub const LOGIN_CSRF_COOKIE: &str = "dui_connexion";
+
+/// The logged-in account of the current request.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    /// The account.
+    pub user: Utilisateur,
+    /// What the policy needs.
+    pub principal: Principal,
+    /// Anti-CSRF token of the session (to put in forms).
+    pub csrf: String,
+    /// Stored key of the session.
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    /// Refuses unless the account is an administrator.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.user.role == Role::Administrateur {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("Cette page est réservée aux administrateurs.".into()))
+        }
+    }
+
+    /// Refuses unless the account is an administrator or in the direction.
+    pub fn require_direction(&self) -> Result<(), AppError> {
+        if matches!(self.user.role, Role::Administrateur | Role::Direction) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("Cette page est réservée à la direction.".into()))
+        }
+    }
+
+    /// "Prénom Nom".
+    pub fn nom_complet(&self) -> String {
+        format!("{} {}", self.user.prenom, self.user.nom)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<CurrentUser>().cloned().ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}
+
+/// The client address (from the connection, or `X-Forwarded-For` behind a trusted proxy).
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<ClientIp>().cloned().unwrap_or(ClientIp("inconnue".into())))
+    }
+}
+
+/// Reads a cookie.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value with our security attributes.
+pub fn set_cookie(app: &App, name: &str, value: &str, max_age_secs: i64) -> String {
+    let secure = if app.config.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
+}
+
+fn client_ip(app: &App, req: &Request) -> String {
+    if app.config.trust_proxy {
+        if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            if let Some(first) = xff.split(',').next() {
+                return first.trim().to_string();
+            }
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "inconnue".into())
+}
+
+/// Paths reachable while a password change or a TOTP enrolment is pending.
+fn allowed_while_pending(path: &str) -> bool {
+    path.starts_with("/compte") || path.starts_with("/static/") || path == "/deconnexion" || path.starts_with("/api/v1/session") || path.starts_with("/api/v1/moi")
+}
+
+/// Finds the session, checks CSRF on state-changing cookie requests, and puts the
+/// [`CurrentUser`] and [`ClientIp`] in the request.
+pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let ip = client_ip(&app, &req);
+    req.extensions_mut().insert(ClientIp(ip.clone()));
+    let path = req.uri().path().to_string();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics" {
+        return next.run(req).await;
+    }
+    let (token, via_cookie) = match bearer(req.headers()) {
+        Some(t) => (Some(t), false),
+        None => (cookie(req.headers(), SESSION_COOKIE), true),
+    };
+    let now = Utc::now();
+    let idle = chrono::Duration::from_std(app.config.idle_timeout).unwrap_or(chrono::Duration::minutes(30));
+    let mut current = None;
+    if let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 128) {
+        match load_user(&app, &token, idle, now, ip).await {
+            Ok(u) => current = u,
+            Err(e) => return e.into_response(),
+        }
+    }
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let login_path = path == "/connexion" || path == "/api/v1/session" && req.method() == Method::POST;
+    if let Some(user) = &current {
+        if unsafe_method && via_cookie && !login_path {
+            match check_csrf(req, &user.csrf).await {
+                Ok(r) => req = r,
+                Err(e) => return e.into_response(),
+            }
+        }
+        if !allowed_while_pending(&path) {
+            if let Some(target) = pending_step(&app, &user.user).await {
+                if path.starts_with("/api/") {
+                    return AppError::Forbidden(format!("Action requise avant de continuer : rendez-vous sur {target}.")).into_response();
+                }
+                return Redirect::to(target).into_response();
+            }
+        }
+        req.extensions_mut().insert(user.clone());
+    }
+    next.run(req).await
+}
+
+async fn load_user(app: &App, token: &str, idle: chrono::Duration, now: chrono::DateTime<Utc>, ip: String) -> Result<Option<CurrentUser>, AppError> {
+    let Some(session) = app.store.session(token, idle, now).await? else { return Ok(None) };
+    let Some(creds) = app.store.credentials_by_id(session.utilisateur_id).await? else { return Ok(None) };
+    if !creds.user.actif {
+        return Ok(None);
+    }
+    let u = creds.user;
+    let principal = Principal { id: u.id, username: u.username.clone(), role: u.role, etablissements: u.etablissements.clone(), usager_id: u.usager_id, ip: Some(ip) };
+    Ok(Some(CurrentUser { user: u, principal, csrf: session.csrf, token_hash: session.token_hash }))
+}
+
+/// Where the account must go before anything else, if anywhere.
+async fn pending_step(app: &App, u: &Utilisateur) -> Option<&'static str> {
+    if u.doit_changer_mdp {
+        return Some("/compte/mot-de-passe");
+    }
+    if !u.totp_actif {
+        let required = app.store.totp_required_roles().await.unwrap_or_default();
+        if required.contains(&u.role) {
+            return Some("/compte/totp");
+        }
+    }
+    None
+}
+
+/// Checks the anti-CSRF token from the `X-CSRF-Token` header or the `_csrf` form field,
+/// giving back the request with its body intact.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let refused = || AppError::Forbidden("Le jeton de sécurité du formulaire est absent ou périmé : rechargez la page puis recommencez.".into());
+    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if constant_eq(h, expected) { Ok(req) } else { Err(refused()) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refused());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+        .await
+        .map_err(|_| AppError::BadRequest("Le formulaire envoyé est illisible ou trop volumineux.".into()))?;
+    let token = form_urlencoded_field(&bytes, "_csrf");
+    if token.is_some_and(|t| constant_eq(&t, expected)) {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(refused())
+    }
+}
+
+/// Reads one field of an urlencoded body.
+pub fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// Compares secrets in constant time.
+pub fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// HTML routes.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/connexion", get(login::page).post(login::submit))
+        .route("/deconnexion", post(login::logout))
+        .route("/compte", get(compte::page))
+        .route("/compte/mot-de-passe", get(compte::password_page).post(compte::password_submit))
+        .route("/compte/totp", get(compte::totp_page).post(compte::totp_submit))
+}
+
+/// API routes.
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/session", post(login::api_login))
+        .route("/session", delete(login::api_logout))
+        .route("/moi", get(login::api_me))
+}

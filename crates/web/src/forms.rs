@@ -1,0 +1,155 @@
+//! Input helpers: JSON bodies with French errors, form field parsing.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::AppError;
+
+/// `Json<T>` whose rejections are French 400/415/422 errors in the API format.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(AppError::BadRequest("Le corps de la requête doit être du JSON (Content-Type: application/json).".into()));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+            .await
+            .map_err(|_| AppError::BadRequest("Le corps de la requête est illisible ou dépasse 2 Mo.".into()))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error(&mut de) {
+            Ok(v) => Ok(ApiJson(v)),
+            Err(e) => Err(json_error(&e)),
+        }
+    }
+}
+
+fn serde_path_to_error<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, serde_json::Error> {
+    let v = T::deserialize(&mut *de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// Turns a serde_json error into a French message (syntax → 400, content → 422).
+pub fn json_error(e: &serde_json::Error) -> AppError {
+    use serde_json::error::Category;
+    let msg = e.to_string();
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            AppError::BadRequest(format!("Le JSON envoyé est mal formé (ligne {}, colonne {}).", e.line(), e.column()))
+        }
+        Category::Data => {
+            let field = between(&msg, "missing field `", "`");
+            if let Some(f) = field {
+                return AppError::field(&f, format!("Le champ « {f} » est obligatoire."));
+            }
+            if let Some(f) = between(&msg, "unknown field `", "`") {
+                return AppError::field(&f, format!("Le champ « {f} » n'est pas reconnu."));
+            }
+            if let Some(v) = between(&msg, "unknown variant `", "`") {
+                return AppError::Invalid { message: format!("La valeur « {v} » n'est pas reconnue."), fields: BTreeMap::new() };
+            }
+            if msg.starts_with("invalid type") {
+                let what = msg.split(',').next().unwrap_or("").replace("invalid type: ", "");
+                return AppError::Invalid { message: format!("Un champ n'a pas le bon type ({what})."), fields: BTreeMap::new() };
+            }
+            AppError::Invalid { message: format!("Le contenu envoyé est invalide : {msg}."), fields: BTreeMap::new() }
+        }
+    }
+}
+
+fn between(s: &str, start: &str, end: &str) -> Option<String> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(s[i..j].to_string())
+}
+
+/// Trims a form value; empty becomes None.
+pub fn opt(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// Collects per-field errors while validating a form.
+#[derive(Default)]
+pub struct Errors(pub BTreeMap<String, String>);
+
+impl Errors {
+    /// Adds an error on a field.
+    pub fn add(&mut self, field: &str, msg: impl Into<String>) {
+        self.0.entry(field.to_string()).or_insert_with(|| msg.into());
+    }
+
+    /// A required text field, trimmed, at most `max` characters.
+    pub fn required(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
+        let v = value.trim().to_string();
+        if v.is_empty() {
+            self.add(field, format!("Le champ « {label} » est obligatoire."));
+        } else if v.chars().count() > max {
+            self.add(field, format!("Le champ « {label} » ne peut dépasser {max} caractères."));
+        }
+        v
+    }
+
+    /// Ok when no error was found, else 422 with the fields.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::fields(self.0))
+        }
+    }
+}
+
+/// Parses an optional positive integer form field.
+pub fn opt_int(errors: &mut Errors, field: &str, label: &str, value: &Option<String>) -> Option<i64> {
+    let v = opt(value)?;
+    match v.parse::<i64>() {
+        Ok(n) if n >= 0 => Some(n),
+        _ => {
+            errors.add(field, format!("Le champ « {label} » doit être un nombre entier positif."));
+            None
+        }
+    }
+}
+
+/// Accepts a JSON number or string (forms send strings, API clients numbers).
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        S(String),
+        N(i64),
+        F(f64),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::S(s)) => Some(s),
+        Some(V::N(n)) => Some(n.to_string()),
+        Some(V::F(f)) => Some(f.to_string()),
+        None => None,
+    })
+}
+
+/// Accepts a JSON boolean or a form string ("oui"/"non").
+pub fn string_or_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        S(String),
+        B(bool),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::S(s)) => Some(s),
+        Some(V::B(b)) => Some(if b { "oui".into() } else { "non".into() }),
+        None => None,
+    })
+}

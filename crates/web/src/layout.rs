@@ -1,0 +1,62 @@
+//! What every page's layout shows: title, navigation, the account bar, the CSRF token.
+
+use dui_domain::policy::Role;
+
+use crate::auth::CurrentUser;
+
+/// The account bar of the layout.
+#[derive(Clone, Debug)]
+pub struct UserBar {
+    /// "Prénom Nom".
+    pub nom: String,
+    /// Role label.
+    pub role: &'static str,
+    /// Administrator: shows the administration menu.
+    pub admin: bool,
+    /// Direction or administrator: shows the break-the-glass report.
+    pub direction: bool,
+}
+
+/// Common data of a page.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Page title (also the `<h1>` unless the page has its own).
+    pub title: String,
+    /// Active navigation entry.
+    pub nav: &'static str,
+    /// Anti-CSRF token for forms and htmx.
+    pub csrf: String,
+    /// The account, when logged in.
+    pub user: Option<UserBar>,
+}
+
+impl Layout {
+    /// Layout for a logged-in page.
+    pub fn new(me: &CurrentUser, title: impl Into<String>, nav: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            nav,
+            csrf: me.csrf.clone(),
+            user: Some(UserBar {
+                nom: me.nom_complet(),
+                role: me.user.role.label_fr(),
+                admin: me.user.role == Role::Administrateur,
+                direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
+            }),
+        }
+    }
+
+    /// Layout for a page without login.
+    pub fn anonymous(title: impl Into<String>, csrf: String) -> Self {
+        Self { title: title.into(), nav: "", csrf, user: None }
+    }
+
+    /// `aria-current` for a navigation entry.
+    pub fn current(&self, nav: &str) -> &'static str {
+        if self.nav == nav {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}

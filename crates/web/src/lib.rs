@@ -1,0 +1,156 @@
+//! HTTP layer of the DUI: French HTML pages for people (askama + htmx) and JSON under
+//! `/api/v1` for programs, both behind the same session, CSRF and permission checks.
+
+pub mod admin;
+pub mod auth;
+mod error;
+mod forms;
+mod layout;
+mod ops;
+pub mod openapi;
+mod pages;
+mod time;
+pub mod usager;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use dui_store::Store;
+
+pub use error::{AppError, WebResult};
+pub use layout::Layout;
+
+/// Settings of the web application.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Sessions end after this much inactivity.
+    pub idle_timeout: Duration,
+    /// Sessions end after this long whatever the activity.
+    pub session_max_age: Duration,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Login attempts allowed per client address per minute before 429.
+    pub login_attempts_per_minute: u32,
+    /// Demo mode: the login page lists the demo accounts.
+    pub demo: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(30 * 60),
+            session_max_age: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+            trust_proxy: false,
+            login_attempts_per_minute: 20,
+            demo: false,
+        }
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct App {
+    /// The database.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// Request metrics.
+    pub metrics: Arc<ops::Metrics>,
+    /// Login throttling per client address.
+    pub throttle: Arc<auth::throttle::Throttle>,
+    /// INSi teleservice client.
+    pub insi: Option<Arc<dyn dui_interop::insi::Insi>>,
+}
+
+impl App {
+    /// Builds the state.
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        let per_minute = config.login_attempts_per_minute;
+        Self {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(ops::Metrics::default()),
+            throttle: Arc::new(auth::throttle::Throttle::new(per_minute)),
+            insi: None,
+        }
+    }
+
+    /// Sets the INSi client.
+    pub fn with_insi(mut self, insi: Arc<dyn dui_interop::insi::Insi>) -> Self {
+        self.insi = Some(insi);
+        self
+    }
+}
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let html = Router::new()
+        .route("/", get(pages::accueil))
+        .route("/static/{file}", get(pages::asset))
+        .merge(auth::routes())
+        .merge(admin::routes())
+        .merge(usager::routes());
+    let api = Router::new()
+        .route("/openapi.json", get(openapi::serve))
+        .merge(auth::api_routes())
+        .merge(admin::api_routes())
+        .merge(usager::api_routes());
+    Router::new()
+        .merge(html)
+        .nest("/api/v1", api)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/favicon.ico", get(pages::favicon))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::session_layer))
+        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), ops::observe))
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
+        .with_state(app)
+}
+
+/// Serves the application on `listener` until `shutdown` resolves, sealing the audit chain
+/// in the background.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sealer = tokio::spawn(audit_sealer(app.store.clone()));
+    let result = axum::serve(listener, router(app.clone()).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sealer.abort();
+    // Seal what the last requests wrote.
+    if let Err(e) = app.store.audit_seal(chrono::Utc::now()).await {
+        tracing::error!(error = %e, "scellement final du journal d'audit impossible");
+    }
+    result
+}
+
+/// Chains new audit entries every half second; purges dead sessions every ten minutes.
+async fn audit_sealer(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.audit_seal(chrono::Utc::now()).await {
+            tracing::error!(error = %e, "scellement du journal d'audit impossible");
+        }
+        n += 1;
+        if n % 1200 == 0 {
+            let idle = chrono::Duration::hours(12);
+            if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "purge des sessions impossible");
+            }
+        }
+    }
+}
+
