@@ -1,5 +1,6 @@
 //! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
 
+mod bench;
 mod config;
 mod demo;
 
@@ -48,6 +49,17 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Generate fictitious usagers (demo, benchmarks).
+    Demo {
+        /// How many usagers to add.
+        #[arg(long, default_value_t = 100)]
+        usagers: u64,
+        /// Random seed (same seed, same people).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Print benchmark figures (never used by tests).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -162,6 +174,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             println!("Compte « {username} » créé (n° {id}, profil {}).", role.label_fr());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Demo { usagers, seed } => {
+            let store = open(&config).await?;
+            let org = demo::load_organisation(&store).await?;
+            demo::generate_usagers(&store, &org, usagers, seed).await?;
+            store.audit_seal(chrono::Utc::now()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => {
+            bench::run(&config, args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit { command: AuditCommand::Verify } => {
             let store = open(&config).await?;
             let report = store.audit_verify().await?;
@@ -189,7 +212,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open(&config).await?;
     if config.demo {
         let org = demo::load_organisation(&store).await?;
-        let _ = org;
+        demo::ensure_demo_usagers(&store, &org).await?;
         demo::print_accounts();
     }
     let mut app = dui_web::App::new(store, config.web());

@@ -258,7 +258,9 @@ impl Store {
         let mut report = Verification::default();
         let mut prev = GENESIS.to_string();
         let mut expected_seq = 1i64;
-        let mut last_id = 0i64;
+        // Entry ids need not increase along the chain: on PostgreSQL a transaction that took
+        // an id early may commit (and be sealed) after later ones. The hash covers the id,
+        // the position and the previous hash, so moving rows breaks the chain anyway.
         loop {
             let rows = sqlx::query(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq >= $1 ORDER BY seq LIMIT 5000"
@@ -276,8 +278,6 @@ impl Store {
                     Some(format!("entrée n° {expected_seq} manquante (supprimée ?)"))
                 } else if e.prev_hash.as_deref() != Some(prev.as_str()) {
                     Some("le chaînage avec l'entrée précédente est rompu".to_string())
-                } else if e.id <= last_id {
-                    Some("l'ordre des entrées a été modifié".to_string())
                 } else if e.hash.as_deref() != Some(entry_hash(&prev, seq, &e).as_str()) {
                     Some("le contenu de l'entrée a été modifié".to_string())
                 } else {
@@ -288,19 +288,17 @@ impl Store {
                     return Ok(report);
                 }
                 prev = e.hash.clone().unwrap_or_default();
-                last_id = e.id;
                 expected_seq += 1;
                 report.checked += 1;
             }
         }
         // Checkpoints guard the tail: deleting the last entries leaves a shorter, still
         // consistent chain, which the highest checkpoint reveals.
-        let cps = sqlx::query("SELECT seq, hash FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
+        let cps = sqlx::query("SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&self.read)
             .await?;
         if let Some(cp) = cps {
             let cp_seq: i64 = cp.try_get(0)?;
-            let cp_hash: String = cp.try_get(1)?;
             let head = report.checked as i64;
             if cp_seq > head {
                 report.first_broken = Some(Broken {
@@ -310,14 +308,19 @@ impl Store {
                 });
                 return Ok(report);
             }
-            let at: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit WHERE seq = $1")
-                .bind(cp_seq)
-                .fetch_optional(&self.read)
-                .await?;
-            if at.map(|(h,)| h) != Some(cp_hash) {
+            // Every checkpoint, not only the last, must still match its entry: entries
+            // deleted at the end and then followed by newly sealed ones would otherwise
+            // leave a consistent chain up to a consistent last checkpoint.
+            let mismatch: Option<(i64, Option<i64>)> = sqlx::query_as(
+                "SELECT c.seq, a.id FROM audit_checkpoint c LEFT JOIN audit a ON a.seq = c.seq \
+                 WHERE a.hash IS NULL OR a.hash <> c.hash ORDER BY c.seq LIMIT 1",
+            )
+            .fetch_optional(&self.read)
+            .await?;
+            if let Some((seq, id)) = mismatch {
                 report.first_broken = Some(Broken {
-                    seq: cp_seq,
-                    id: 0,
+                    seq,
+                    id: id.unwrap_or_default(),
                     reason: "le point de contrôle ne correspond plus au journal".into(),
                 });
                 return Ok(report);

@@ -6,7 +6,10 @@ use crate::db::{Engine, Store};
 use crate::StoreResult;
 
 /// Every migration, in order: (version, name, SQL source).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "usager", include_str!("../migrations/0002_usager.sql")),
+];
 
 /// Renders the engine-specific parts of a migration.
 fn render(sql: &str, engine: Engine) -> String {

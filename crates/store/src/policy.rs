@@ -172,6 +172,26 @@ pub async fn authorize(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
+    Ok(authorize_with_facts(store, matrix, who, usager_id, section, action, now).await?.0)
+}
+
+/// Opens a person's file: authorizes (and audits) the read of its administrative section and
+/// tells which sections the user may read, from the same facts (no extra audit entry).
+pub async fn open_file(store: &Store, matrix: &Matrice, who: &Principal, usager_id: i64, now: DateTime<Utc>) -> StoreResult<(Capability, Vec<Section>)> {
+    let (cap, faits) = authorize_with_facts(store, matrix, who, usager_id, Section::Administratif, Action::Lire, now).await?;
+    let sections = Section::ALL.iter().copied().filter(|s| decider(matrix, who.role, &faits, *s, Action::Lire, now).is_ok()).collect();
+    Ok((cap, sections))
+}
+
+async fn authorize_with_facts(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    usager_id: i64,
+    section: Section,
+    action: Action,
+    now: DateTime<Utc>,
+) -> StoreResult<(Capability, Faits)> {
     let faits = load_facts(store, who, usager_id, now).await?;
     let Some(faits) = faits else {
         return Err(StoreError::NotFound);
@@ -185,7 +205,7 @@ pub async fn authorize(
                 let mut conn = store.write.acquire().await?;
                 cap.audit_change(&mut conn, "usager.lecture", serde_json::json!({})).await?;
             }
-            Ok(cap)
+            Ok((cap, faits))
         }
         Err(refus) => {
             audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;

@@ -145,7 +145,7 @@ async fn audit_sealer(store: Store) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
-        if n % 1200 == 0 {
+        if n.is_multiple_of(1200) {
             let idle = chrono::Duration::hours(12);
             if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purge des sessions impossible");

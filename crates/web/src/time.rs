@@ -30,3 +30,20 @@ pub fn paris_day_start(date: &str) -> Option<String> {
     let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(Paris).earliest()?;
     Some(dui_store::ts(local.with_timezone(&Utc)))
 }
+
+/// Today's date in Paris.
+pub fn paris_today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&Paris).date_naive()
+}
+
+/// "12/04/1938" from an ISO date (unknown parts `00` shown as `??`).
+pub fn fr_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => {
+            let q = |s: &str| if s == "00" { "??".to_string() } else { s.to_string() };
+            format!("{}/{}/{}", q(d), q(m), y)
+        }
+        _ => iso.to_string(),
+    }
+}

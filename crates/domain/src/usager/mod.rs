@@ -3,6 +3,7 @@
 //! duplicate detection (*identitovigilance*).
 
 mod date_naissance;
+pub mod entourage;
 mod identity;
 mod normalize;
 mod rniv;

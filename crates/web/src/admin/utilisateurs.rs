@@ -42,10 +42,8 @@ impl UtilisateurFields {
     fn validate(&self, creating: bool) -> Result<UtilisateurInput, AppError> {
         let mut e = Errors::default();
         let username = self.username.trim().to_lowercase();
-        if creating {
-            if username.len() < 2 || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-                e.add("username", "L'identifiant doit faire 2 à 64 caractères : lettres sans accent, chiffres, point, tiret ou souligné.");
-            }
+        if creating && (username.len() < 2 || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))) {
+            e.add("username", "L'identifiant doit faire 2 à 64 caractères : lettres sans accent, chiffres, point, tiret ou souligné.");
         }
         let nom = e.required("nom", "Nom", &self.nom, 100);
         let prenom = e.required("prenom", "Prénom", &self.prenom, 100);

@@ -1,5 +1,10 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+mod noms;
+mod usagers;
+
+pub use usagers::generate as generate_usagers;
+
 use anyhow::Context;
 use chrono::Utc;
 use dui_domain::policy::Role;
@@ -119,4 +124,66 @@ pub fn print_accounts() {
     for (username, role, _, _, _) in ACCOUNTS {
         println!("  {username:<15} {}", role.label_fr());
     }
+}
+
+/// In demo mode, a first set of usagers (once): the portal usager Hélène Dupont with her
+/// son as *proche*, home-care visits assigned to the intervenant, referents, and 300 others.
+pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result<()> {
+    if store.usager_count().await? > 0 {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
+    let user = |name: &'static str| async move { store.credentials(name).await.map(|c| c.map(|c| c.user)) };
+    let ehpad = org.etablissements[0].0;
+    let helene = dui_store::usager::IdentiteInput {
+        nom_naissance: "DUPONT".into(),
+        prenoms_naissance: vec!["Hélène".into(), "Marie".into()],
+        date_naissance: "1938-04-12".into(),
+        sexe: "F".into(),
+        lieu_naissance: Some("75056".into()),
+        nom_utilise: Some("MARTIN".into()),
+        prenom_utilise: None,
+        referent_id: user("cadre").await?.map(|u| u.id),
+        alertes: "Allergie à la pénicilline. Risque de chute.".into(),
+    };
+    let helene_id = store.create_usager(&actor, &helene, None, ehpad, "2024-09-02", &[], now).await?;
+    for (name, assign) in [("usager", false), ("proche", true)] {
+        if let Some(u) = user(name).await? {
+            let input = UtilisateurInput {
+                username: u.username.clone(),
+                nom: u.nom.clone(),
+                prenom: u.prenom.clone(),
+                email: u.email.clone(),
+                role: u.role,
+                identifiant_pro: u.identifiant_pro.clone(),
+                actif: true,
+                etablissements: u.etablissements.clone(),
+                usager_id: (!assign).then_some(helene_id),
+            };
+            store.update_utilisateur(&actor, u.id, u.version, &input, now).await?;
+            if assign {
+                store.assign(&actor, u.id, helene_id, now).await?;
+            }
+        }
+    }
+    generate_usagers(store, org, 300, 7).await?;
+    // Home-care visits: the intervenant is assigned to the first SAD usagers.
+    if let (Some(intervenant), Some((sad, _))) = (user("intervenant").await?, org.etablissements.iter().find(|(_, d)| *d == "DOM")) {
+        let who = dui_store::policy::Principal {
+            id: 0,
+            username: "demo".into(),
+            role: dui_domain::policy::Role::Direction,
+            etablissements: vec![*sad],
+            usager_id: None,
+            ip: None,
+        };
+        let r = dui_store::usager::Recherche { texte: "A".into(), etablissement: Some(*sad), limit: 15, cursor: None };
+        let (found, _) = store.search_usagers(&who, &r, now).await?;
+        for f in found {
+            store.assign(&actor, intervenant.id, f.id, now).await?;
+        }
+    }
+    store.audit_seal(now).await?;
+    Ok(())
 }

@@ -1,0 +1,247 @@
+//! `dui bench`: load figures through HTTP on the real application (permission checks and
+//! audit included), at the scale asked. Never used by tests.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+use dui_domain::policy::Role;
+use dui_store::admin::utilisateur::{hash_password, UtilisateurInput};
+use dui_store::audit::Actor;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::config::Config;
+use crate::demo;
+
+/// Options of `dui bench`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Usagers in the base before measuring (generated if fewer).
+    #[arg(long, default_value_t = 100_000)]
+    usagers: u64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    secondes: u64,
+}
+
+const BENCH_USER: &str = "bench-direction";
+const BENCH_PASSWORD: &str = "Bench-DUI-2026!";
+
+struct Figures {
+    name: &'static str,
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+}
+
+impl Figures {
+    fn pct(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i].as_secs_f64() * 1000.0
+    }
+    fn print(&mut self) {
+        self.latencies.sort();
+        let n = self.latencies.len();
+        println!(
+            "{:<34} {:>8} req  {:>8.0} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  erreurs {}",
+            self.name,
+            n,
+            n as f64 / self.elapsed.as_secs_f64(),
+            self.pct(0.50),
+            self.pct(0.95),
+            self.pct(0.99),
+            self.pct(1.0),
+            self.errors
+        );
+    }
+}
+
+/// Runs `clients` loops of `one` for `secs` seconds; `one` returns whether the answer was right.
+async fn scenario<F, Fut>(name: &'static str, clients: usize, secs: u64, one: F) -> Figures
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let one = Arc::new(one);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(secs);
+    let mut handles = Vec::new();
+    for c in 0..clients {
+        let one = one.clone();
+        handles.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            let mut i = c as u64 * 1_000_003;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = one(i).await;
+                lat.push(t.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+                i += 1;
+            }
+            (lat, errors)
+        }));
+    }
+    let mut f = Figures { name, latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    for h in handles {
+        if let Ok((lat, e)) = h.await {
+            f.latencies.extend(lat);
+            f.errors += e;
+        }
+    }
+    f.elapsed = started.elapsed();
+    f
+}
+
+/// Runs the benchmark.
+pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
+    let url = config.database_url()?;
+    let store = dui_store::Store::open(&url).await?;
+    store.seed_default_matrix().await?;
+    let org = demo::load_organisation(&store).await?;
+    let have = store.usager_count().await? as u64;
+    if have < args.usagers {
+        println!("Génération de {} usagers fictifs…", args.usagers - have);
+        demo::generate_usagers(&store, &org, args.usagers - have, 2026).await?;
+    }
+    let total = store.usager_count().await?;
+    // A direction account of every établissement, so that every file is in scope.
+    if store.credentials(BENCH_USER).await?.is_none() {
+        let hash = hash_password(BENCH_PASSWORD)?;
+        let input = UtilisateurInput {
+            username: BENCH_USER.into(),
+            nom: "Banc".into(),
+            prenom: "Essai".into(),
+            email: None,
+            role: Role::Direction,
+            identifiant_pro: None,
+            actif: true,
+            etablissements: org.etablissements.iter().map(|e| e.0).collect(),
+            usager_id: None,
+        };
+        store.create_utilisateur(&Actor { utilisateur_id: None, username: "bench".into(), ip: None }, &input, &hash, false, Utc::now()).await?;
+    }
+    store.audit_seal(Utc::now()).await?;
+    let web = dui_web::WebConfig { login_attempts_per_minute: 1000, ..config.web() };
+    let app = dui_web::App::new(store.clone(), web);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dui_web::serve(listener, app, async {
+        let _ = stop_rx.await;
+    }));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": BENCH_USER, "password": BENCH_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["token"].as_str().context("connexion du compte de banc d'essai")?.to_string();
+    let auth = format!("Bearer {token}");
+    println!(
+        "Base : {} ({} usagers), {} clients, {} s par scénario, serveur HTTP local {}",
+        crate::config::redact(&url),
+        total,
+        args.clients,
+        args.secondes,
+        base
+    );
+    let ids = Arc::new(sample_ids(&store, 5000).await?);
+    let prefixes: Arc<Vec<String>> = Arc::new(
+        ["DUP", "MART", "LEF", "BERN", "MOREAU", "GARC", "NGU", "LE G", "FRAN", "PETIT", "ROUS", "HEL", "JEAN-P", "CHLO", "THERE"].iter().map(|s| s.to_string()).collect(),
+    );
+
+    let mut all = Vec::new();
+    for (name, path) in [("ouverture du dossier (page HTML)", "/usagers/"), ("ouverture du dossier (API JSON)", "/api/v1/usagers/")] {
+        let (c, a, ids, base) = (client.clone(), auth.clone(), ids.clone(), base.clone());
+        all.push(
+            scenario(name, args.clients, args.secondes, move |i| {
+                let (c, a, ids, base) = (c.clone(), a.clone(), ids.clone(), base.clone());
+                async move {
+                    let id = ids[(i as usize * 7919) % ids.len()];
+                    ok(c.get(format!("{base}{path}{id}")).header("authorization", a).send().await).await
+                }
+            })
+            .await,
+        );
+    }
+    {
+        let (c, a, p, base) = (client.clone(), auth.clone(), prefixes.clone(), base.clone());
+        all.push(
+            scenario("recherche par nom (API)", args.clients, args.secondes, move |i| {
+                let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
+                async move {
+                    let q = &p[i as usize % p.len()];
+                    ok(c.get(format!("{base}/api/v1/usagers")).query(&[("q", q.as_str())]).header("authorization", a).send().await).await
+                }
+            })
+            .await,
+        );
+    }
+    {
+        let (c, a, base) = (client.clone(), auth.clone(), base.clone());
+        let etab = store.etablissement(org.etablissements[0].0).await?.context("établissement")?.finess;
+        all.push(
+            scenario("création d'un usager (API)", args.clients, args.secondes, move |i| {
+                let (c, a, base, etab) = (c.clone(), a.clone(), base.clone(), etab.clone());
+                async move {
+                    let mut rng = StdRng::seed_from_u64(i);
+                    let body = serde_json::json!({
+                        "nom_naissance": format!("BANC-{}", rng.gen_range(0..1_000_000)),
+                        "prenoms": ["Essai"],
+                        "date_naissance": format!("19{:02}-{:02}-{:02}", rng.gen_range(20..99), rng.gen_range(1..13), rng.gen_range(1..29)),
+                        "sexe": "F",
+                        "etablissement": etab,
+                        "confirmer_doublon": true,
+                    });
+                    matches!(c.post(format!("{base}/api/v1/usagers")).header("authorization", a).json(&body).send().await, Ok(r) if r.status().as_u16() == 201)
+                }
+            })
+            .await,
+        );
+    }
+    println!();
+    for f in &mut all {
+        f.print();
+    }
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    let started = Instant::now();
+    let v = store.audit_verify().await?;
+    println!(
+        "\nJournal d'audit : {} entrées scellées et vérifiées en {:.1} s ({}).",
+        v.checked,
+        started.elapsed().as_secs_f64(),
+        if v.first_broken.is_none() { "intact" } else { "ALTÉRÉ" }
+    );
+    Ok(())
+}
+
+/// Whether the answer is a success whose body was read whole.
+async fn ok(r: reqwest::Result<reqwest::Response>) -> bool {
+    match r {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
+/// Random usager ids of the base (without merged files).
+async fn sample_ids(store: &dui_store::Store, n: i64) -> anyhow::Result<Vec<i64>> {
+    let total = store.usager_count().await?.max(1);
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut ids: Vec<i64> = (0..n).map(|_| rng.gen_range(1..=total)).collect();
+    ids.dedup();
+    Ok(ids)
+}

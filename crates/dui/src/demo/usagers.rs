@@ -1,0 +1,141 @@
+//! Fictitious usagers at scale: `dui demo --usagers N [--seed S]`.
+
+use std::io::Write;
+use std::time::Instant;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use dui_domain::identifiers::nir_key;
+use dui_domain::usager::majuscules_sans_accents;
+use dui_store::audit::Actor;
+use dui_store::usager::{BulkProche, BulkUsager, IdentiteInput};
+use dui_store::Store;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::noms::{COMMUNES, NOMS, PRENOMS_F, PRENOMS_M};
+use super::DemoOrg;
+
+/// Age range of the people supported by a domain.
+fn ages(domaine: &str) -> (i32, i32) {
+    match domaine {
+        "PA" => (72, 101),
+        "PH" => (6, 20),
+        "PDE" => (3, 18),
+        "DOM" => (55, 98),
+        _ => (18, 65),
+    }
+}
+
+fn pick<'a>(rng: &mut StdRng, list: &'a [&'a str]) -> &'a str {
+    list[rng.gen_range(0..list.len())]
+}
+
+/// A valid test NIR for the person (sex, birth year/month, birth place, random order).
+fn nir(rng: &mut StdRng, sexe: &str, date: NaiveDate, cog: &str) -> Option<String> {
+    let s = if sexe == "F" { "2" } else { "1" };
+    let body = format!("{s}{:02}{:02}{}{:03}", date.year() % 100, date.month(), cog, rng.gen_range(1..999));
+    let key = nir_key(&body).ok()?;
+    Some(format!("{body}{key:02}"))
+}
+
+/// One fictitious person staying in `etablissement` of `domaine`.
+fn person(rng: &mut StdRng, today: NaiveDate, etablissement: i64, domaine: &str) -> BulkUsager {
+    let sexe = if rng.gen_bool(0.55) { "F" } else { "M" };
+    let prenoms_list = if sexe == "F" { PRENOMS_F } else { PRENOMS_M };
+    let n_prenoms = rng.gen_range(1..=3);
+    let mut prenoms: Vec<String> = Vec::new();
+    while prenoms.len() < n_prenoms {
+        let p = pick(rng, prenoms_list).to_string();
+        if !prenoms.contains(&p) {
+            prenoms.push(p);
+        }
+    }
+    let (lo, hi) = ages(domaine);
+    let age = rng.gen_range(lo..=hi);
+    let date = NaiveDate::from_ymd_opt(today.year() - age, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or(today);
+    let cog = pick(rng, COMMUNES);
+    let nom = pick(rng, NOMS);
+    // A married name for some adults.
+    let nom_utilise = (sexe == "F" && age > 25 && rng.gen_bool(0.4)).then(|| pick(rng, NOMS).to_string());
+    let qualifiee = rng.gen_bool(0.35);
+    let ins = if qualifiee { nir(rng, sexe, date, cog).map(|n| (n, "1.2.250.1.213.1.4.10".to_string())) } else { None };
+    let statut = if ins.is_some() { "QUAL" } else if rng.gen_bool(0.2) { "VALI" } else { "PROV" };
+    let famille = pick(rng, NOMS).to_string();
+    let mut entourage = vec![BulkProche {
+        nom: famille.clone(),
+        prenom: {
+            let list = if rng.gen_bool(0.5) { PRENOMS_F } else { PRENOMS_M };
+            pick(rng, list).to_string()
+        },
+        relation: if age < 18 { "parent" } else if age > 60 { "enfant" } else { "fratrie" }.to_string(),
+        personne_confiance: age >= 18 && rng.gen_bool(0.6),
+        personne_a_prevenir: true,
+        telephone: Some(format!("06 {:02} {:02} {:02} {:02}", rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100))),
+    }];
+    if rng.gen_bool(0.3) {
+        entourage.push(BulkProche {
+            nom: famille,
+            prenom: pick(rng, PRENOMS_M).to_string(),
+            relation: "autre_famille".into(),
+            personne_confiance: false,
+            personne_a_prevenir: false,
+            telephone: None,
+        });
+    }
+    BulkUsager {
+        identite: IdentiteInput {
+            nom_naissance: majuscules_sans_accents(nom),
+            prenoms_naissance: prenoms,
+            date_naissance: date.to_string(),
+            sexe: sexe.to_string(),
+            lieu_naissance: Some(cog.to_string()),
+            nom_utilise,
+            prenom_utilise: None,
+            referent_id: None,
+            alertes: String::new(),
+        },
+        ins,
+        statut: statut.to_string(),
+        justificatif: (statut != "PROV").then(|| "carte_identite".to_string()),
+        etablissement_id: etablissement,
+        date_entree: (today - chrono::Duration::days(rng.gen_range(0..3000))).to_string(),
+        entourage,
+    }
+}
+
+/// Adds `count` fictitious usagers spread over the demo établissements, with a progress line.
+pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(seed ^ store.usager_count().await? as u64);
+    let today = Utc::now().date_naive();
+    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
+    let started = Instant::now();
+    let mut done = 0u64;
+    let batch_size = 500u64;
+    let mut err = std::io::stderr();
+    while done < count {
+        let n = batch_size.min(count - done);
+        let mut batch: Vec<BulkUsager> = (0..n)
+            .map(|_| {
+                let (etab, domaine) = org.etablissements[rng.gen_range(0..org.etablissements.len())];
+                person(&mut rng, today, etab, domaine)
+            })
+            .collect();
+        // Homonyms: now and then, the same identity twice (to be told apart by identitovigilance).
+        if batch.len() > 2 && rng.gen_bool(0.5) {
+            let mut twin = batch[0].clone();
+            twin.ins = None;
+            twin.statut = "PROV".into();
+            twin.justificatif = None;
+            let last = batch.len() - 1;
+            batch[last] = twin;
+        }
+        store.insert_usagers_bulk(&actor, &batch, Utc::now()).await?;
+        done += n;
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let _ = write!(err, "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)");
+        let _ = err.flush();
+    }
+    let _ = writeln!(err);
+    println!("{count} usagers fictifs créés en {:.1} s.", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! Bulk insertion of usagers (demo data, benchmarks, and later imports): multi-row
+//! statements in large transactions, with explicit ids so that related rows can be written
+//! in the same batch.
+
+use chrono::{DateTime, Utc};
+use dui_domain::usager::cle_phonetique;
+use sqlx::Row;
+
+use super::{name_words, sort_key, IdentiteInput};
+use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::db::{Engine, Store};
+use crate::{ts, StoreError, StoreResult};
+
+/// One usager to insert with its stay and circle.
+#[derive(Clone, Debug)]
+pub struct BulkUsager {
+    /// Identity.
+    pub identite: IdentiteInput,
+    /// Matricule INS and OID, with the RNIV status they come with.
+    pub ins: Option<(String, String)>,
+    /// RNIV status code.
+    pub statut: String,
+    /// Document checked (type code), for validated/qualified identities.
+    pub justificatif: Option<String>,
+    /// Établissement of the stay.
+    pub etablissement_id: i64,
+    /// Entry date.
+    pub date_entree: String,
+    /// Circle.
+    pub entourage: Vec<BulkProche>,
+}
+
+/// A person of the circle to insert.
+#[derive(Clone, Debug)]
+pub struct BulkProche {
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// Relation code.
+    pub relation: String,
+    /// Personne de confiance (designated today).
+    pub personne_confiance: bool,
+    /// Person to call.
+    pub personne_a_prevenir: bool,
+    /// Phone.
+    pub telephone: Option<String>,
+}
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=cols).map(|c| format!("${}", r * cols + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Inserts a batch of usagers in one transaction; returns their ids.
+    pub async fn insert_usagers_bulk(&self, actor: &Actor, batch: &[BulkUsager], now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now_s = ts(now);
+        let mut tx = self.write.begin().await?;
+        let max: Option<i64> = sqlx::query("SELECT MAX(id) FROM usager").fetch_one(&mut *tx).await?.try_get(0)?;
+        let first = max.unwrap_or(0) + 1;
+        let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
+        const COLS: usize = 18;
+        let sql = format!(
+            "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
+             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, created_at, updated_at) VALUES {}",
+            placeholders(batch.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for (b, id) in batch.iter().zip(&ids) {
+            let i = &b.identite;
+            let prenoms = serde_json::to_string(&i.prenoms_naissance).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            q = q
+                .bind(*id)
+                .bind(i.nom_naissance.clone())
+                .bind(prenoms)
+                .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
+                .bind(i.date_naissance.clone())
+                .bind(i.sexe.clone())
+                .bind(i.lieu_naissance.clone())
+                .bind(i.nom_utilise.clone())
+                .bind(i.prenom_utilise.clone())
+                .bind(b.ins.as_ref().map(|x| x.0.clone()))
+                .bind(b.ins.as_ref().map(|x| x.1.clone()))
+                .bind(b.statut.clone())
+                .bind(b.justificatif.clone())
+                .bind(sort_key(i))
+                .bind(cle_phonetique(&i.nom_naissance))
+                .bind(i.referent_id)
+                .bind(now_s.clone())
+                .bind(now_s.clone());
+        }
+        q.execute(&mut *tx).await?;
+        let mut names: Vec<(String, i64)> = Vec::new();
+        for (b, id) in batch.iter().zip(&ids) {
+            names.extend(name_words(&b.identite).into_iter().map(|w| (w, *id)));
+        }
+        for chunk in names.chunks(2000) {
+            let sql = format!("INSERT INTO usager_nom (cle, usager_id) VALUES {}", placeholders(chunk.len(), 2));
+            let mut q = sqlx::query(&sql);
+            for (w, id) in chunk {
+                q = q.bind(w.clone()).bind(*id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let sql = format!("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES {}", placeholders(batch.len(), 5));
+        let mut q = sqlx::query(&sql);
+        for (b, id) in batch.iter().zip(&ids) {
+            q = q.bind(*id).bind(b.etablissement_id).bind(b.date_entree.clone()).bind(now_s.clone()).bind(now_s.clone());
+        }
+        q.execute(&mut *tx).await?;
+        let people: Vec<(i64, &BulkProche)> =
+            batch.iter().zip(&ids).flat_map(|(b, id)| b.entourage.iter().map(move |e| (*id, e))).collect();
+        for chunk in people.chunks(1000) {
+            let sql = format!(
+                "INSERT INTO entourage (usager_id, nom, prenom, relation, personne_confiance, date_designation, personne_a_prevenir, telephone, created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 10)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, p) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(p.nom.clone())
+                    .bind(p.prenom.clone())
+                    .bind(p.relation.clone())
+                    .bind(i64::from(p.personne_confiance))
+                    .bind(p.personne_confiance.then(|| now_s[..10].to_string()))
+                    .bind(i64::from(p.personne_a_prevenir))
+                    .bind(p.telephone.clone())
+                    .bind(now_s.clone())
+                    .bind(now_s.clone());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "usager.import",
+                usager_id: None,
+                section: Some("administratif"),
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"nombre": batch.len(), "premier_id": first}),
+                at: now,
+            },
+        )
+        .await?;
+        if self.engine() == Engine::Postgres {
+            // Explicit ids do not move the identity sequence: catch it up.
+            sqlx::query("SELECT setval(pg_get_serial_sequence('usager', 'id'), (SELECT MAX(id) FROM usager))").execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+}

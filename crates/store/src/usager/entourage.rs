@@ -1,0 +1,404 @@
+//! The usager's circle (REL-3): relatives, legal representatives, personne de confiance,
+//! people to call; and the external professionals from the organisation's shared directory.
+
+use chrono::{DateTime, Utc};
+use dui_domain::policy::{Action, Section};
+use dui_domain::usager::cle_recherche;
+use serde::Serialize;
+use sqlx::Row;
+
+use super::check;
+use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::db::Store;
+use crate::policy::Capability;
+use crate::{ts, StoreError, StoreResult};
+
+/// A person of the circle.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entourage {
+    /// Id.
+    pub id: i64,
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// Relation code (parent, conjoint, enfant, tuteur…).
+    pub relation: String,
+    /// Legal protection measure code, for a legal representative.
+    pub mesure_protection: Option<String>,
+    /// Measure start.
+    pub mesure_debut: Option<String>,
+    /// Measure end.
+    pub mesure_fin: Option<String>,
+    /// Judgment reference.
+    pub mesure_reference: Option<String>,
+    /// Named *personne de confiance*.
+    pub personne_confiance: bool,
+    /// Date of the written designation.
+    pub date_designation: Option<String>,
+    /// To call in an emergency.
+    pub personne_a_prevenir: bool,
+    /// Phone.
+    pub telephone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Address.
+    pub adresse: Option<String>,
+    /// Comment.
+    pub commentaire: Option<String>,
+    /// Version.
+    pub version: i64,
+}
+
+/// Fields of a person of the circle, validated by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct EntourageInput {
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// Relation code.
+    pub relation: String,
+    /// Measure code.
+    pub mesure_protection: Option<String>,
+    /// Measure start (ISO).
+    pub mesure_debut: Option<String>,
+    /// Measure end (ISO).
+    pub mesure_fin: Option<String>,
+    /// Judgment reference.
+    pub mesure_reference: Option<String>,
+    /// Personne de confiance.
+    pub personne_confiance: bool,
+    /// Designation date (ISO).
+    pub date_designation: Option<String>,
+    /// Person to call.
+    pub personne_a_prevenir: bool,
+    /// Phone.
+    pub telephone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Address.
+    pub adresse: Option<String>,
+    /// Comment.
+    pub commentaire: Option<String>,
+}
+
+/// A professional of the shared directory.
+#[derive(Clone, Debug, Serialize)]
+pub struct Professionnel {
+    /// Id.
+    pub id: i64,
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// Function (médecin généraliste, référent ASE…).
+    pub fonction: String,
+    /// RPPS/ADELI.
+    pub identifiant_pro: Option<String>,
+    /// Structure (cabinet, conseil départemental, MDPH…).
+    pub structure: Option<String>,
+    /// Phone.
+    pub telephone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// MSSanté address.
+    pub mssante: Option<String>,
+    /// Version.
+    pub version: i64,
+}
+
+/// Fields of a professional, validated by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct ProfessionnelInput {
+    /// Family name.
+    pub nom: String,
+    /// First name.
+    pub prenom: String,
+    /// Function.
+    pub fonction: String,
+    /// RPPS/ADELI.
+    pub identifiant_pro: Option<String>,
+    /// Structure.
+    pub structure: Option<String>,
+    /// Phone.
+    pub telephone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// MSSanté address.
+    pub mssante: Option<String>,
+}
+
+/// A professional linked to an usager, with their role for this person.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProfessionnelLie {
+    /// The professional.
+    #[serde(flatten)]
+    pub professionnel: Professionnel,
+    /// Role code for this usager (medecin_traitant, specialiste, referent_ase, mdph, autre).
+    pub role: String,
+}
+
+const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
+    personne_a_prevenir, telephone, email, adresse, commentaire, version";
+
+fn entourage_from(r: &sqlx::any::AnyRow) -> StoreResult<Entourage> {
+    Ok(Entourage {
+        id: r.try_get("id")?,
+        nom: r.try_get("nom")?,
+        prenom: r.try_get("prenom")?,
+        relation: r.try_get("relation")?,
+        mesure_protection: r.try_get("mesure_protection")?,
+        mesure_debut: r.try_get("mesure_debut")?,
+        mesure_fin: r.try_get("mesure_fin")?,
+        mesure_reference: r.try_get("mesure_reference")?,
+        personne_confiance: r.try_get::<i64, _>("personne_confiance")? != 0,
+        date_designation: r.try_get("date_designation")?,
+        personne_a_prevenir: r.try_get::<i64, _>("personne_a_prevenir")? != 0,
+        telephone: r.try_get("telephone")?,
+        email: r.try_get("email")?,
+        adresse: r.try_get("adresse")?,
+        commentaire: r.try_get("commentaire")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const PRO_COLUMNS: &str = "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
+
+fn pro_from(r: &sqlx::any::AnyRow) -> StoreResult<Professionnel> {
+    Ok(Professionnel {
+        id: r.try_get("id")?,
+        nom: r.try_get("nom")?,
+        prenom: r.try_get("prenom")?,
+        fonction: r.try_get("fonction")?,
+        identifiant_pro: r.try_get("identifiant_pro")?,
+        structure: r.try_get("structure")?,
+        telephone: r.try_get("telephone")?,
+        email: r.try_get("email")?,
+        mssante: r.try_get("mssante")?,
+        version: r.try_get("version")?,
+    })
+}
+
+impl Store {
+    /// The active circle of the usager.
+    pub async fn entourage(&self, cap: &Capability) -> StoreResult<Vec<Entourage>> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        let rows = sqlx::query(&format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1 ORDER BY personne_confiance DESC, nom, prenom"))
+            .bind(cap.usager_id())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(entourage_from).collect()
+    }
+
+    /// Adds a person to the circle (audited).
+    pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        let mut tx = self.write.begin().await?;
+        if e.personne_confiance {
+            // Only one personne de confiance at a time (CASF L311-5-1): the new one replaces.
+            sqlx::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1")
+                .bind(cap.usager_id())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO entourage (usager_id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, \
+             date_designation, personne_a_prevenir, telephone, email, adresse, commentaire, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+        )
+        .bind(cap.usager_id())
+        .bind(e.nom.as_str())
+        .bind(e.prenom.as_str())
+        .bind(e.relation.as_str())
+        .bind(e.mesure_protection.as_deref())
+        .bind(e.mesure_debut.as_deref())
+        .bind(e.mesure_fin.as_deref())
+        .bind(e.mesure_reference.as_deref())
+        .bind(i64::from(e.personne_confiance))
+        .bind(e.date_designation.as_deref())
+        .bind(i64::from(e.personne_a_prevenir))
+        .bind(e.telephone.as_deref())
+        .bind(e.email.as_deref())
+        .bind(e.adresse.as_deref())
+        .bind(e.commentaire.as_deref())
+        .bind(ts(cap.at()))
+        .fetch_one(&mut *tx)
+        .await?;
+        cap.audit_change(&mut tx, "usager.entourage.ajout", serde_json::json!({"id": id, "relation": e.relation})).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Updates a person of the circle with optimistic concurrency (audited).
+    pub async fn update_entourage(&self, cap: &Capability, id: i64, version: i64, e: &EntourageInput) -> StoreResult<i64> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        let mut tx = self.write.begin().await?;
+        if e.personne_confiance {
+            sqlx::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1 AND id <> $2")
+                .bind(cap.usager_id())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let done = sqlx::query(
+            "UPDATE entourage SET nom = $1, prenom = $2, relation = $3, mesure_protection = $4, mesure_debut = $5, mesure_fin = $6, mesure_reference = $7, \
+             personne_confiance = $8, date_designation = $9, personne_a_prevenir = $10, telephone = $11, email = $12, adresse = $13, commentaire = $14, \
+             version = version + 1, updated_at = $15 WHERE id = $16 AND usager_id = $17 AND version = $18 AND actif = 1",
+        )
+        .bind(e.nom.as_str())
+        .bind(e.prenom.as_str())
+        .bind(e.relation.as_str())
+        .bind(e.mesure_protection.as_deref())
+        .bind(e.mesure_debut.as_deref())
+        .bind(e.mesure_fin.as_deref())
+        .bind(e.mesure_reference.as_deref())
+        .bind(i64::from(e.personne_confiance))
+        .bind(e.date_designation.as_deref())
+        .bind(i64::from(e.personne_a_prevenir))
+        .bind(e.telephone.as_deref())
+        .bind(e.email.as_deref())
+        .bind(e.adresse.as_deref())
+        .bind(e.commentaire.as_deref())
+        .bind(ts(cap.at()))
+        .bind(id)
+        .bind(cap.usager_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1")
+                .bind(id)
+                .bind(cap.usager_id())
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(if exists.is_some() { StoreError::StaleVersion } else { StoreError::NotFound });
+        }
+        cap.audit_change(&mut tx, "usager.entourage.modification", serde_json::json!({"id": id})).await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// Removes a person from the circle (kept, inactive; audited).
+    pub async fn remove_entourage(&self, cap: &Capability, id: i64) -> StoreResult<()> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
+            .bind(ts(cap.at()))
+            .bind(id)
+            .bind(cap.usager_id())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        cap.audit_change(&mut tx, "usager.entourage.retrait", serde_json::json!({"id": id})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Searches the shared directory of professionals by name prefix (or lists the first).
+    pub async fn professionnels(&self, q: &str, limit: i64) -> StoreResult<Vec<Professionnel>> {
+        let key = cle_recherche(q);
+        let rows = if key.is_empty() {
+            sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel ORDER BY cle_nom LIMIT $1")).bind(limit).fetch_all(&self.read).await?
+        } else {
+            sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE cle_nom >= $1 AND cle_nom < $2 ORDER BY cle_nom LIMIT $3"))
+                .bind(key.clone())
+                .bind(format!("{key}\u{10FFFF}"))
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?
+        };
+        rows.iter().map(pro_from).collect()
+    }
+
+    /// One professional of the directory.
+    pub async fn professionnel(&self, id: i64) -> StoreResult<Option<Professionnel>> {
+        let row = sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE id = $1")).bind(id).fetch_optional(&self.read).await?;
+        row.as_ref().map(pro_from).transpose()
+    }
+
+    /// Adds a professional to the directory (audited).
+    pub async fn create_professionnel(&self, actor: &Actor, p: &ProfessionnelInput, now: DateTime<Utc>) -> StoreResult<i64> {
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO professionnel (nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, cle_nom, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(p.nom.as_str())
+        .bind(p.prenom.as_str())
+        .bind(p.fonction.as_str())
+        .bind(p.identifiant_pro.as_deref())
+        .bind(p.structure.as_deref())
+        .bind(p.telephone.as_deref())
+        .bind(p.email.as_deref())
+        .bind(p.mssante.as_deref())
+        .bind(cle_recherche(&format!("{} {}", p.nom, p.prenom)))
+        .bind(ts(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &NewEntry { actor, action: "annuaire.professionnel.creation", usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Professionals linked to the usager.
+    pub async fn professionnels_usager(&self, cap: &Capability) -> StoreResult<Vec<ProfessionnelLie>> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        let cols: String = PRO_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {cols}, up.role FROM usager_professionnel up JOIN professionnel p ON p.id = up.professionnel_id WHERE up.usager_id = $1 ORDER BY up.role, p.nom"
+        ))
+        .bind(cap.usager_id())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| Ok(ProfessionnelLie { professionnel: pro_from(r)?, role: r.try_get("role")? })).collect()
+    }
+
+    /// Links a professional to the usager with a role (audited).
+    pub async fn link_professionnel(&self, cap: &Capability, professionnel_id: i64, role: &str) -> StoreResult<()> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        let mut tx = self.write.begin().await?;
+        if role == "medecin_traitant" {
+            // One médecin traitant at a time: the new one replaces the previous.
+            sqlx::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND role = 'medecin_traitant'").bind(cap.usager_id()).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO usager_professionnel (usager_id, professionnel_id, role, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(cap.usager_id())
+            .bind(professionnel_id)
+            .bind(role)
+            .bind(ts(cap.at()))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict("Ce professionnel est déjà lié à cet usager avec ce rôle.".into()),
+                other => other,
+            })?;
+        cap.audit_change(&mut tx, "usager.professionnel.lien", serde_json::json!({"professionnel_id": professionnel_id, "role": role})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Unlinks a professional (audited).
+    pub async fn unlink_professionnel(&self, cap: &Capability, professionnel_id: i64, role: &str) -> StoreResult<()> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
+            .bind(cap.usager_id())
+            .bind(professionnel_id)
+            .bind(role)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        cap.audit_change(&mut tx, "usager.professionnel.retrait", serde_json::json!({"professionnel_id": professionnel_id, "role": role})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

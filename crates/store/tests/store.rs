@@ -1,0 +1,18 @@
+//! Store tests on every engine (SQLite always, PostgreSQL when `DUI_TEST_POSTGRES_URL` is
+//! set): audit chain, optimistic concurrency, accounts and sessions, permission policy.
+//!
+//! One test binary; each case loops over `engines()` with a fresh database per engine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "store/common.rs"]
+mod common;
+
+#[path = "store/accounts.rs"]
+mod accounts;
+#[path = "store/audit.rs"]
+mod audit;
+#[path = "store/concurrency.rs"]
+mod concurrency;
+#[path = "store/policy.rs"]
+mod policy;

@@ -1,0 +1,134 @@
+//! Shared fixtures: fixed instants, actors, valid FINESS numbers, seeded organisation,
+//! accounts and usagers (inserted with raw SQL while the usager store is being written).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use dui_domain::identifiers::Finess;
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
+use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
+use dui_store::audit::{Actor, Entry, Filter};
+use dui_store::policy::Principal;
+use dui_store::testing::TestDb;
+use dui_store::Store;
+
+/// A fixed instant: every test passes time explicitly.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+/// `t0` plus some minutes.
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    t0() + Duration::minutes(minutes)
+}
+
+/// The administrator doing the set-up.
+pub fn admin() -> Actor {
+    Actor { utilisateur_id: None, username: "admin".into(), ip: Some("127.0.0.1".into()) }
+}
+
+/// A valid FINESS number `DD NNNNNN K` built from a département and a serial (Luhn key found
+/// by the domain parser itself).
+pub fn finess(dept: u32, serial: u32) -> String {
+    (0..10)
+        .map(|k| format!("{dept:02}{serial:06}{k}"))
+        .find(|s| Finess::parse(s).is_ok())
+        .expect("une clé FINESS valide existe")
+}
+
+/// An organisme input.
+pub fn organisme(nom: &str, finess_juridique: &str) -> OrganismeInput {
+    OrganismeInput { nom: nom.into(), finess_juridique: finess_juridique.into(), siren: None, adresse: Some("1 place Bellecour, 69002 Lyon".into()) }
+}
+
+/// An établissement input (EHPAD).
+pub fn etablissement(organisme_id: i64, nom: &str, finess: &str) -> EtablissementInput {
+    EtablissementInput {
+        organisme_id,
+        nom: nom.into(),
+        finess: finess.into(),
+        siret: None,
+        categorie: "500".into(),
+        domaine: "PA".into(),
+        capacite: Some(80),
+        adresse: None,
+        actif: true,
+    }
+}
+
+/// An organisation: one organisme and two établissements A and B.
+pub struct Org {
+    pub organisme: i64,
+    pub a: i64,
+    pub b: i64,
+}
+
+/// Seeds an organisme with établissements A and B.
+pub async fn seed_org(store: &Store) -> Org {
+    let organisme = store.create_organisme(&admin(), &organisme("Association Test", &finess(69, 1)), t0()).await.unwrap();
+    let a = store.create_etablissement(&admin(), &etablissement(organisme, "EHPAD Les Tilleuls", &finess(69, 100)), t0()).await.unwrap();
+    let b = store.create_etablissement(&admin(), &etablissement(organisme, "EHPAD Les Marronniers", &finess(69, 200)), t0()).await.unwrap();
+    Org { organisme, a, b }
+}
+
+/// An account input.
+pub fn user_input(username: &str, role: Role, etablissements: &[i64]) -> UtilisateurInput {
+    UtilisateurInput {
+        username: username.into(),
+        nom: format!("Nom-{username}"),
+        prenom: "Camille".into(),
+        email: None,
+        role,
+        identifiant_pro: None,
+        actif: true,
+        etablissements: etablissements.to_vec(),
+        usager_id: None,
+    }
+}
+
+/// A stored hash that is never checked by these tests (argon2 is exercised by the HTTP tests).
+pub const SOME_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2e7ilR5wqCWV8ByHRzRPAAiR3Wyng1yiOBrf0fwxW+I";
+
+/// Creates an account and returns it.
+pub async fn create_user(store: &Store, username: &str, role: Role, etablissements: &[i64]) -> Utilisateur {
+    let id = store.create_utilisateur(&admin(), &user_input(username, role, etablissements), SOME_HASH, false, t0()).await.unwrap();
+    store.utilisateur(id).await.unwrap().unwrap()
+}
+
+/// The policy's view of an account.
+pub fn principal(u: &Utilisateur) -> Principal {
+    Principal { id: u.id, username: u.username.clone(), role: u.role, etablissements: u.etablissements.clone(), usager_id: u.usager_id, ip: Some("10.0.0.7".into()) }
+}
+
+/// Inserts an usager with id `id` and a stay in `etablissement` (raw SQL: the usager store
+/// is not written yet).
+pub async fn insert_usager(db: &TestDb, id: i64, nom: &str, etablissement: i64, referent: Option<i64>) {
+    let now = dui_store::ts(t0());
+    let referent = referent.map(|r| r.to_string()).unwrap_or_else(|| "NULL".into());
+    db.exec(&format!(
+        "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, statut_identite, \
+         cle_nom, cle_phonetique, referent_id, created_at, updated_at) \
+         VALUES ({id}, '{nom}', 'Hélène Marie', 'Hélène', '1938-04-12', 'F', 'provisoire', '{nom}', '{nom}', {referent}, '{now}', '{now}')"
+    ))
+    .await
+    .unwrap();
+    db.exec(&format!(
+        "INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ({id}, {etablissement}, '2025-01-06', '{now}', '{now}')"
+    ))
+    .await
+    .unwrap();
+}
+
+/// Every audit entry, oldest first.
+pub async fn audit_entries(store: &Store) -> Vec<Entry> {
+    let mut v = store.audit_search(&Filter::default(), 100_000).await.unwrap();
+    v.reverse();
+    v
+}
+
+/// Audit entries matching an action code prefix, oldest first.
+pub async fn audit_by_action(store: &Store, action: &str) -> Vec<Entry> {
+    let f = Filter { action: Some(action.into()), ..Filter::default() };
+    let mut v = store.audit_search(&f, 100_000).await.unwrap();
+    v.reverse();
+    v
+}

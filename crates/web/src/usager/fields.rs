@@ -1,0 +1,215 @@
+//! Identity input as typed in the form or the API, checked by the domain rules.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use dui_domain::identifiers::{CodeCog, Nir};
+use dui_domain::usager::{AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif};
+use dui_store::usager::IdentiteInput;
+use serde::Deserialize;
+
+use crate::AppError;
+
+/// Identity fields (creation and edit).
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct IdentiteFields {
+    /// Nom de naissance.
+    #[serde(default)]
+    pub nom_naissance: String,
+    /// Prénoms de naissance (JSON list; forms send one space-separated text).
+    #[serde(default, deserialize_with = "prenoms")]
+    pub prenoms: Vec<String>,
+    /// Birth date: `AAAA-MM-JJ` (00 for unknown parts) or `JJ/MM/AAAA`.
+    #[serde(default)]
+    pub date_naissance: String,
+    /// `F`, `M`, `I`.
+    #[serde(default)]
+    pub sexe: String,
+    /// COG code of the birth place.
+    pub lieu_naissance: Option<String>,
+    /// NIR typed at creation (optional).
+    pub nir: Option<String>,
+    /// Nom utilisé.
+    pub nom_utilise: Option<String>,
+    /// Prénom utilisé.
+    pub prenom_utilise: Option<String>,
+    /// FINESS of the établissement (creation).
+    pub etablissement: Option<String>,
+    /// Entry date (creation), default today.
+    pub date_entree: Option<String>,
+    /// Confirm creation despite probable duplicates.
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    pub confirmer_doublon: Option<String>,
+    /// Referent professional (account id).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    pub referent_id: Option<String>,
+    /// Alerts.
+    pub alertes: Option<String>,
+    /// Version (edit).
+    pub version: Option<i64>,
+}
+
+fn prenoms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::List(l)) => l,
+        Some(V::Text(t)) => t.split_whitespace().map(str::to_string).collect(),
+        None => Vec::new(),
+    })
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|v| !v.is_empty())
+}
+
+/// Checks a used name: same characters as INS names, at most 100.
+fn check_name(errors: &mut BTreeMap<String, String>, field: &str, label: &str, v: &Option<String>) -> Option<String> {
+    let v = clean(v)?;
+    let ok = v.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’');
+    if !ok {
+        errors.insert(field.into(), format!("{label} contient un caractère non autorisé : seuls les lettres, les espaces, les tirets et les apostrophes sont admis."));
+    } else if v.chars().count() > 100 {
+        errors.insert(field.into(), format!("{label} ne doit pas dépasser 100 caractères."));
+    }
+    Some(v)
+}
+
+/// The checked identity.
+pub struct Identite {
+    /// For the store.
+    pub input: IdentiteInput,
+    /// The strict INS traits.
+    pub traits: TraitsIns,
+    /// NIR typed (15 characters).
+    pub nir: Option<String>,
+}
+
+impl IdentiteFields {
+    /// Checks every field; all problems at once, per field, in French.
+    pub fn validate(&self, today: NaiveDate) -> Result<Identite, AppError> {
+        let mut errors = BTreeMap::new();
+        let date = match DateNaissance::parse(&self.date_naissance, today) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.insert("date_naissance".into(), e.to_string());
+                None
+            }
+        };
+        let sexe = Sexe::from_code(self.sexe.trim());
+        if sexe.is_none() {
+            errors.insert("sexe".into(), "Indiquez le sexe : F (féminin), M (masculin) ou I (indéterminé).".into());
+        }
+        let lieu = match clean(&self.lieu_naissance).map(|c| CodeCog::parse(&c)) {
+            Some(Ok(c)) => Some(c),
+            Some(Err(e)) => {
+                errors.insert("lieu_naissance".into(), e.to_string());
+                None
+            }
+            None => None,
+        };
+        let nir = match clean(&self.nir).map(|n| Nir::parse(&n)) {
+            Some(Ok(n)) => Some(n.as_str().to_string()),
+            Some(Err(e)) => {
+                errors.insert("nir".into(), e.to_string());
+                None
+            }
+            None => None,
+        };
+        let nom_utilise = check_name(&mut errors, "nom_utilise", "Le nom utilisé", &self.nom_utilise);
+        let prenom_utilise = check_name(&mut errors, "prenom_utilise", "Le prénom utilisé", &self.prenom_utilise);
+        let referent_id = match clean(&self.referent_id).map(|r| r.parse::<i64>()) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(_)) => {
+                errors.insert("referent_id".into(), "Le référent doit être désigné par le numéro de son compte.".into());
+                None
+            }
+            None => None,
+        };
+        let alertes = self.alertes.clone().unwrap_or_default().trim().to_string();
+        if alertes.chars().count() > 2000 {
+            errors.insert("alertes".into(), "Les alertes ne peuvent dépasser 2 000 caractères.".into());
+        }
+        let traits = match (date, sexe) {
+            (Some(d), Some(s)) => match TraitsIns::new(&self.nom_naissance, &self.prenoms, d, s, lieu.clone()) {
+                Ok(t) => Some(t),
+                Err(list) => {
+                    for (champ, msg) in list {
+                        let field = match champ.as_str() {
+                            "nom_naissance" => "nom_naissance",
+                            _ => "prenoms",
+                        };
+                        errors.entry(field.into()).or_insert(msg);
+                    }
+                    None
+                }
+            },
+            _ => {
+                // Still report name problems when the date or sex is wrong.
+                let d = DateNaissance::parse("2000-01-01", today).ok();
+                if let Some(d) = d {
+                    if let Err(list) = TraitsIns::new(&self.nom_naissance, &self.prenoms, d, Sexe::I, None) {
+                        for (champ, msg) in list {
+                            let field = if champ.as_str() == "nom_naissance" { "nom_naissance" } else { "prenoms" };
+                            errors.entry(field.into()).or_insert(msg);
+                        }
+                    }
+                }
+                None
+            }
+        };
+        match traits {
+            Some(traits) if errors.is_empty() => Ok(Identite {
+                input: IdentiteInput {
+                    nom_naissance: traits.nom_naissance().to_string(),
+                    prenoms_naissance: traits.prenoms_naissance().to_vec(),
+                    date_naissance: traits.date_naissance().to_string(),
+                    sexe: traits.sexe().code().to_string(),
+                    lieu_naissance: traits.lieu_naissance().map(|c| c.as_str().to_string()),
+                    nom_utilise,
+                    prenom_utilise,
+                    referent_id,
+                    alertes,
+                },
+                traits,
+                nir,
+            }),
+            _ => Err(AppError::fields(errors)),
+        }
+    }
+}
+
+/// Attributes from their stored codes.
+pub fn attributs(codes: &str) -> Attributs {
+    codes
+        .split(',')
+        .filter_map(|c| AttributIdentite::from_code(c.trim()))
+        .fold(Attributs::AUCUN, |a, x| a.avec(x, true))
+}
+
+/// Stored codes of attributes.
+pub fn attributs_codes(a: Attributs) -> String {
+    a.liste().iter().map(|x| x.code()).collect::<Vec<_>>().join(",")
+}
+
+/// A document type from its API code (`passeport`, `carte_identite`…).
+pub fn justificatif(code: &str) -> Option<TypeJustificatif> {
+    serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
+}
+
+/// API code of a document type.
+pub fn justificatif_code(t: TypeJustificatif) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Strict traits of a stored usager (to compare with INSi or detect hand edits).
+pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
+    let d = DateNaissance::from_iso_ou_fr(&u.date_naissance).ok()?;
+    let s = Sexe::from_code(&u.sexe)?;
+    let lieu = u.lieu_naissance.as_deref().and_then(|c| CodeCog::parse(c).ok());
+    TraitsIns::new(&u.nom_naissance, &u.prenoms_naissance, d, s, lieu).ok()
+}

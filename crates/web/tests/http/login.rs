@@ -1,0 +1,271 @@
+//! Login and logout: API and HTML form, lockout, throttling, second factor, bearer tokens.
+
+use chrono::{Duration, Utc};
+use dui_domain::policy::Role;
+use dui_store::audit::Actor;
+use dui_store::testing::engines;
+use dui_web::auth::compte::totp_code;
+use dui_web::WebConfig;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{client, cookie_value, csrf_of, error_body, message, set_cookies, spawn_app, spawn_app_with, PASSWORD};
+
+#[tokio::test]
+async fn api_login_returns_token_user_and_a_safe_cookie() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let r = app.login(&c, "Admin", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        let cookies = set_cookies(r.headers());
+        let body: Value = r.json().await.unwrap();
+        let token = body["token"].as_str().unwrap().to_string();
+        assert_eq!(token.len(), 64);
+        assert_eq!(body["user"]["username"], "admin");
+        assert_eq!(body["user"]["role"], "administrateur");
+        assert_eq!(body["user"]["id"], app.admin_id);
+        assert_eq!(body["user"]["doit_changer_mdp"], false);
+        assert!(body["user"].get("password_hash").is_none() && !body.to_string().contains("argon2"));
+
+        let session = cookies.iter().find(|c| c.starts_with("dui_session=")).expect("cookie de session");
+        assert!(session.starts_with(&format!("dui_session={token};")), "{session}");
+        assert!(session.contains("HttpOnly"), "{session}");
+        assert!(session.contains("SameSite=Lax") || session.contains("SameSite=Strict"), "{session}");
+        assert!(session.contains("Path=/"), "{session}");
+
+        // The cookie alone opens the session…
+        let me: Value = c.get(app.url("/api/v1/moi")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(me["username"], "admin");
+        // …and the successful login is audited with the client address.
+        let entries = app.db.store.audit_search(&dui_store::audit::Filter { action: Some("connexion".into()), ..Default::default() }, 10).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!((entries[0].outcome.as_str(), entries[0].ip.as_deref()), ("succes", Some("127.0.0.1")));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_password_and_unknown_account_get_the_same_401() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let bad = app.login(&client(), "admin", "Pas-le-bon-mot-2026").await;
+        assert!(cookie_value(bad.headers(), "dui_session").is_none());
+        let err = error_body(bad, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        assert_eq!(message(&err), "Identifiant, mot de passe ou code incorrect.", "{engine}");
+
+        let unknown = error_body(app.login(&client(), "personne", PASSWORD).await, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        assert_eq!(unknown, err, "{engine}: rien ne distingue un compte inconnu");
+
+        let empty = app.login(&client(), "", "").await;
+        assert_eq!(empty.status(), StatusCode::UNAUTHORIZED);
+        // A body without the password is a 422 naming the field, in French.
+        let r = client().post(app.url("/api/v1/session")).json(&json!({"username": "admin"})).send().await.unwrap();
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert!(err["fields"]["password"].as_str().unwrap().contains("obligatoire"), "{err}");
+
+        let failures = app.db.store.audit_search(&dui_store::audit::Filter { outcome: Some("echec".into()), ..Default::default() }, 10).await.unwrap();
+        assert_eq!(failures.len(), 3, "{engine}");
+        assert!(failures.iter().any(|e| e.username == "personne" && e.utilisateur_id.is_none() && e.detail.contains("compte_inconnu")));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_with_423() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        for i in 1..5 {
+            let r = app.login(&client(), "admin", "Mauvais-mot-de-passe-1").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{engine}: échec {i}");
+        }
+        let r = app.login(&client(), "admin", "Mauvais-mot-de-passe-1").await;
+        let err = error_body(r, StatusCode::LOCKED, "compte_verrouille").await;
+        assert!(message(&err).contains("verrouillé"), "{err}");
+        assert!(message(&err).contains("administrateur"), "{err}");
+
+        // Even the right password is refused while locked.
+        let err = error_body(app.login(&client(), "admin", PASSWORD).await, StatusCode::LOCKED, "compte_verrouille").await;
+        assert!(message(&err).contains("échecs de connexion"), "{err}");
+        let u = app.db.store.utilisateur(app.admin_id).await.unwrap().unwrap();
+        assert!(u.verrouille_jusqua.is_some());
+
+        // Unknown names are never locked (nothing to lock) and still get 401.
+        for _ in 0..6 {
+            assert_eq!(app.login(&client(), "inconnu", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+        }
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn too_many_attempts_from_one_address_get_429() {
+    for engine in engines() {
+        let config = WebConfig { login_attempts_per_minute: 3, ..WebConfig::default() };
+        let app = spawn_app_with(engine, config).await;
+        for _ in 0..3 {
+            assert_eq!(app.login(&client(), "admin", "Mauvais-mot-de-passe-1").await.status(), StatusCode::UNAUTHORIZED);
+        }
+        let err = error_body(app.login(&client(), "admin", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS, "trop_de_tentatives").await;
+        assert!(message(&err).contains("Trop de tentatives"), "{engine}: {err}");
+
+        // The HTML form is throttled the same way, with a French page.
+        let c = client();
+        let page = c.get(app.url("/connexion")).send().await.unwrap();
+        let csrf = csrf_of(&page.text().await.unwrap());
+        let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &csrf)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Trop de tentatives") && html.contains("lang=\"fr\""), "{html}");
+        // Throttling is not a failed password: the account is not locked by it.
+        assert_eq!(app.db.store.credentials("admin").await.unwrap().unwrap().echecs, 3);
+        app.stop().await;
+    }
+}
+
+/// A code that is wrong now, a step before and a step after.
+fn wrong_code(secret: &str, account: &str) -> String {
+    let now = Utc::now();
+    let valid: Vec<String> = [-60, -30, 0, 30, 60].iter().filter_map(|s| totp_code(secret, account, now + Duration::seconds(*s))).collect();
+    (0..10).map(|d| d.to_string().repeat(6)).find(|c| !valid.contains(c)).unwrap()
+}
+
+#[tokio::test]
+async fn totp_is_required_once_enabled() {
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let actor = Actor { utilisateur_id: Some(app.admin_id), username: "admin".into(), ip: None };
+        app.db.store.set_totp(&actor, app.admin_id, Some(SECRET), Utc::now()).await.unwrap();
+
+        let r = app.login(&client(), "admin", PASSWORD).await;
+        assert!(cookie_value(r.headers(), "dui_session").is_none());
+        let err = error_body(r, StatusCode::UNAUTHORIZED, "totp_requis").await;
+        assert!(message(&err).contains("code à usage unique"), "{engine}: {err}");
+
+        let wrong = wrong_code(SECRET, "admin");
+        let r = client().post(app.url("/api/v1/session")).json(&json!({"username": "admin", "password": PASSWORD, "totp": wrong})).send().await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        // The second factor is checked only after the password.
+        let code = totp_code(SECRET, "admin", Utc::now()).unwrap();
+        let r = client().post(app.url("/api/v1/session")).json(&json!({"username": "admin", "password": "Pas-le-bon-2026", "totp": code})).send().await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+
+        let code = totp_code(SECRET, "admin", Utc::now()).unwrap();
+        let r = client().post(app.url("/api/v1/session")).json(&json!({"username": "admin", "password": PASSWORD, "totp": code})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["user"]["totp_actif"], true);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bearer_token_until_logout() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let token = app.admin_token().await;
+        // A client without cookies: only the bearer token counts.
+        let api = reqwest::Client::new();
+        let r = api.get(app.url("/api/v1/moi")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        let me: Value = r.json().await.unwrap();
+        assert_eq!((me["username"].as_str(), me["role"].as_str()), (Some("admin"), Some("administrateur")));
+
+        let r = api.get(app.url("/api/v1/moi")).bearer_auth("0".repeat(64)).send().await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
+
+        let r = api.delete(app.url("/api/v1/session")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let r = api.get(app.url("/api/v1/moi")).bearer_auth(&token).send().await.unwrap();
+        let err = error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
+        assert!(message(&err).contains("connecter"), "{err}");
+        let r = api.delete(app.url("/api/v1/session")).bearer_auth(&token).send().await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
+
+        let logouts = app.db.store.audit_search(&dui_store::audit::Filter { action: Some("deconnexion".into()), ..Default::default() }, 10).await.unwrap();
+        assert_eq!(logouts.len(), 1, "{engine}");
+        assert_eq!(logouts[0].utilisateur_id, Some(app.admin_id));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn html_login_form_with_its_anti_csrf_cookie() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let c = client();
+        let r = c.get(app.url("/connexion")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let pre = cookie_value(r.headers(), "dui_connexion").expect("cookie dui_connexion");
+        assert_eq!(pre.len(), 64);
+        let raw = set_cookies(r.headers()).into_iter().find(|c| c.starts_with("dui_connexion=")).unwrap();
+        assert!(raw.contains("HttpOnly") && raw.contains("SameSite"), "{raw}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("lang=\"fr\"") && html.contains("Connexion"));
+        assert_eq!(csrf_of(&html), pre, "{engine}: le formulaire porte la valeur du cookie");
+
+        // Without the token (or with another one): refused with a French page.
+        let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(cookie_value(r.headers(), "dui_session").is_none());
+        let html = r.text().await.unwrap();
+        assert!(html.contains("La page de connexion a expiré") && html.contains("lang=\"fr\""), "{html}");
+        let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &"f".repeat(64))]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // A client without the cookie cannot replay someone's token.
+        let r = client().post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &pre)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        // A wrong password shows the form again, in French.
+        let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", "Mauvais-mdp-2026"), ("_csrf", &pre)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.text().await.unwrap().contains("Identifiant, mot de passe ou code incorrect."));
+
+        let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &pre)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
+        assert_eq!(r.headers()["location"], "/");
+        let session = set_cookies(r.headers()).into_iter().find(|c| c.starts_with("dui_session=")).expect("cookie de session");
+        assert!(session.contains("HttpOnly") && session.contains("SameSite"), "{session}");
+
+        let home = c.get(app.url("/")).send().await.unwrap();
+        assert_eq!(home.status(), StatusCode::OK);
+        let html = home.text().await.unwrap();
+        assert!(html.contains("Se déconnecter"));
+        // Logged in, the login page sends home.
+        assert_eq!(c.get(app.url("/connexion")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+        // `suivant` only accepts local paths.
+        let c2 = client();
+        let csrf2 = csrf_of(&c2.get(app.url("/connexion?suivant=/admin/audit")).send().await.unwrap().text().await.unwrap());
+        let r = c2.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &csrf2), ("suivant", "//evil.example/")]).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/");
+
+        // Logging out through the form ends the session.
+        let csrf = csrf_of(&html);
+        let r = c.post(app.url("/deconnexion")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/connexion");
+        let r = c.get(app.url("/")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}: déconnecté, renvoyé vers la connexion");
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/connexion"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn inactive_account_cannot_log_in() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let id = app.create_user("ancien", Role::Educateur, &[app.etablissement_id]).await;
+        let token = app.token("ancien").await;
+        let mut input = crate::helpers::user_input("ancien", Role::Educateur, &[app.etablissement_id]);
+        input.actif = false;
+        let actor = Actor { utilisateur_id: Some(app.admin_id), username: "admin".into(), ip: None };
+        app.db.store.update_utilisateur(&actor, id, 1, &input, Utc::now()).await.unwrap();
+        let r = reqwest::Client::new().get(app.url("/api/v1/moi")).bearer_auth(&token).send().await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
+        error_body(app.login(&client(), "ancien", PASSWORD).await, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        app.stop().await;
+    }
+}

@@ -1,0 +1,13 @@
+//! HTTP integration tests: one binary, a real server per case on each engine (SQLite always,
+//! PostgreSQL when `DUI_TEST_POSTGRES_URL` is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod admin;
+mod audit;
+mod csrf;
+mod errors;
+mod login;
+mod ops;
