@@ -1,13 +1,237 @@
-//! The OpenAPI 3.1 document of `/api/v1`.
+//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`.
+//!
+//! One table lists every operation; a test checks that every route registered in the
+//! `api_routes()` of each feature appears here, so the document cannot fall behind.
 
 use axum::Json;
+use serde_json::{json, Map, Value};
 
 /// GET /api/v1/openapi.json
-pub async fn serve() -> Json<serde_json::Value> {
+pub async fn serve() -> Json<Value> {
     Json(document())
 }
 
+/// (method, path, tag, summary, request schema, success status)
+type Op = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, u16);
+
+const OPERATIONS: &[Op] = &[
+    ("post", "/session", "Session", "Se connecter (identifiant, mot de passe, code TOTP éventuel) : jeton et cookie de session", Some("Connexion"), 200),
+    ("delete", "/session", "Session", "Se déconnecter", None, 204),
+    ("get", "/moi", "Session", "Le compte connecté", None, 200),
+    ("get", "/organismes", "Organisation", "Organismes gestionnaires", None, 200),
+    ("post", "/organismes", "Organisation", "Créer un organisme gestionnaire (FINESS juridique, SIREN)", Some("Organisme"), 201),
+    ("get", "/organismes/{id}", "Organisation", "Un organisme gestionnaire", None, 200),
+    ("put", "/organismes/{id}", "Organisation", "Modifier un organisme (If-Match ou version)", Some("Organisme"), 200),
+    ("get", "/etablissements", "Organisation", "Établissements et services visibles", None, 200),
+    ("post", "/etablissements", "Organisation", "Créer un établissement (FINESS géographique, catégorie TRE_R66)", Some("Etablissement"), 201),
+    ("get", "/etablissements/{id}", "Organisation", "Un établissement", None, 200),
+    ("put", "/etablissements/{id}", "Organisation", "Modifier un établissement (If-Match ou version)", Some("Etablissement"), 200),
+    ("get", "/etablissements/{id}/unites", "Organisation", "Unités, pôles et places d'un établissement", None, 200),
+    ("post", "/etablissements/{id}/unites", "Organisation", "Créer une unité", Some("Unite"), 201),
+    ("get", "/categories", "Organisation", "Catégories FINESS utilisables", None, 200),
+    ("get", "/utilisateurs", "Comptes", "Comptes (administrateurs)", None, 200),
+    ("post", "/utilisateurs", "Comptes", "Créer un compte", Some("Utilisateur"), 201),
+    ("get", "/utilisateurs/{id}", "Comptes", "Un compte", None, 200),
+    ("put", "/utilisateurs/{id}", "Comptes", "Modifier un compte (If-Match ou version)", Some("Utilisateur"), 200),
+    ("post", "/utilisateurs/{id}/mot-de-passe", "Comptes", "Réinitialiser le mot de passe (mot de passe temporaire)", None, 200),
+    ("get", "/permissions", "Habilitations", "Matrice profil × partie × action et double authentification obligatoire", None, 200),
+    ("put", "/permissions", "Habilitations", "Remplacer la matrice", Some("Matrice"), 200),
+    ("get", "/audit", "Audit", "Rechercher dans le journal d'audit", None, 200),
+    ("get", "/audit/verification", "Audit", "Vérifier la chaîne d'intégrité du journal", None, 200),
+    ("get", "/acces-exceptionnels", "Audit", "Accès exceptionnels (bris de glace) des 90 derniers jours", None, 200),
+    ("get", "/usagers", "Usagers", "Rechercher des usagers (?q= nom, date, INS, n° de dossier)", None, 200),
+    ("post", "/usagers", "Usagers", "Créer un usager (409 si doublon probable, sauf confirmer_doublon)", Some("UsagerCreation"), 201),
+    ("get", "/usagers/{id}", "Usagers", "Ouvrir le dossier : identité, séjours, parties lisibles", None, 200),
+    ("put", "/usagers/{id}", "Usagers", "Modifier l'identité (If-Match ou version) ; un trait strict modifié rend l'identité provisoire", Some("UsagerCreation"), 200),
+    ("get", "/usagers/{id}/audit", "Usagers", "Qui a consulté ou modifié le dossier", None, 200),
+    ("get", "/usagers/{id}/sejours", "Usagers", "Séjours de l'usager", None, 200),
+    ("get", "/usagers/{id}/versions", "Usagers", "Versions antérieures de l'identité", None, 200),
+    ("post", "/usagers/{id}/identite/justificatif", "Identitovigilance", "Enregistrer la vérification d'un justificatif d'identité", Some("Justificatif"), 200),
+    ("post", "/usagers/{id}/identite/insi", "Identitovigilance", "Récupérer l'INS auprès du téléservice INSi", Some("Version"), 200),
+    ("post", "/usagers/{id}/identite/insi/verification", "Identitovigilance", "Vérifier l'INS auprès du téléservice INSi", None, 200),
+    ("post", "/usagers/{id}/identite/attributs", "Identitovigilance", "Signaler une identité douteuse ou fictive, lever un doute", Some("Attributs"), 200),
+    ("get", "/usagers/{id}/doublons", "Identitovigilance", "Doublons probables du dossier", None, 200),
+    ("post", "/usagers/{id}/non-doublons", "Identitovigilance", "Confirmer que deux dossiers sont deux personnes différentes", Some("AutreDossier"), 204),
+    ("get", "/usagers/{id}/fusions", "Identitovigilance", "Fusions concernant le dossier", None, 200),
+    ("post", "/usagers/{id}/fusions", "Identitovigilance", "Fusionner un doublon dans ce dossier (réversible)", Some("AutreDossier"), 201),
+    ("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion", None, 204),
+    ("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager", None, 200),
+    ("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage", Some("Entourage"), 201),
+    ("put", "/usagers/{id}/entourage/{eid}", "Entourage", "Modifier une personne de l'entourage (If-Match ou version)", Some("Entourage"), 200),
+    ("delete", "/usagers/{id}/entourage/{eid}", "Entourage", "Retirer une personne de l'entourage (conservée, inactive)", None, 204),
+    ("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager", None, 200),
+    ("post", "/usagers/{id}/professionnels", "Entourage", "Lier un professionnel (existant ou nouveau) avec un rôle", Some("LienProfessionnel"), 201),
+    ("delete", "/usagers/{id}/professionnels/{pid}/{role}", "Entourage", "Retirer un professionnel", None, 204),
+    ("post", "/usagers/{id}/affectations", "Usagers", "Affecter un intervenant à domicile ou un proche", Some("Affectation"), 204),
+    ("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps", Some("AccesExceptionnel"), 201),
+    ("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)", None, 200),
+    ("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire", Some("Professionnel"), 201),
+    ("get", "/openapi.json", "Documentation", "Ce document", None, 200),
+];
+
+fn obj(props: &[(&str, Value)], required: &[&str]) -> Value {
+    let mut p = Map::new();
+    for (k, v) in props {
+        p.insert((*k).to_string(), v.clone());
+    }
+    json!({"type": "object", "properties": p, "required": required})
+}
+
+fn s() -> Value {
+    json!({"type": "string"})
+}
+fn i() -> Value {
+    json!({"type": "integer"})
+}
+fn b() -> Value {
+    json!({"type": "boolean"})
+}
+
+fn schemas() -> Value {
+    json!({
+        "Erreur": obj(&[("error", obj(&[("code", s()), ("message", s()), ("fields", json!({"type": "object", "additionalProperties": {"type": "string"}}))], &["code", "message"]))], &["error"]),
+        "Liste": obj(&[("items", json!({"type": "array", "items": {"type": "object"}})), ("next_cursor", json!({"type": ["string", "null"]}))], &["items"]),
+        "Connexion": obj(&[("username", s()), ("password", s()), ("totp", s())], &["username", "password"]),
+        "Organisme": obj(&[("nom", s()), ("finess_juridique", s()), ("siren", s()), ("adresse", s()), ("version", i())], &["nom", "finess_juridique"]),
+        "Etablissement": obj(&[("organisme_id", i()), ("nom", s()), ("finess", s()), ("siret", s()), ("categorie", s()), ("capacite", i()), ("adresse", s()), ("actif", b()), ("version", i())], &["organisme_id", "nom", "finess", "categorie"]),
+        "Unite": obj(&[("nom", s()), ("type_unite", json!({"enum": ["unite", "pole", "places"]})), ("capacite", i())], &["nom", "type_unite"]),
+        "Utilisateur": obj(&[("username", s()), ("nom", s()), ("prenom", s()), ("email", s()), ("role", s()), ("identifiant_pro", s()), ("etablissements", json!({"type": "array", "items": {"type": "integer"}})), ("actif", b()), ("usager_id", i()), ("password", s()), ("version", i())], &["nom", "prenom", "role"]),
+        "Matrice": obj(&[("permissions", json!({"type": "array", "items": obj(&[("role", s()), ("section", s()), ("action", s())], &["role", "section", "action"])})), ("totp_obligatoire", json!({"type": "array", "items": {"type": "string"}}))], &["permissions"]),
+        "UsagerCreation": obj(&[
+            ("nom_naissance", s()), ("prenoms", json!({"type": "array", "items": {"type": "string"}})), ("date_naissance", json!({"type": "string", "description": "AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"})),
+            ("sexe", json!({"enum": ["F", "M", "I"]})), ("lieu_naissance", s()), ("nir", s()), ("nom_utilise", s()), ("prenom_utilise", s()),
+            ("etablissement", json!({"type": "string", "description": "FINESS géographique"})), ("date_entree", s()), ("confirmer_doublon", b()), ("referent_id", i()), ("alertes", s()), ("version", i())
+        ], &["nom_naissance", "prenoms", "date_naissance", "sexe"]),
+        "Justificatif": obj(&[("type_justificatif", json!({"enum": ["passeport", "carte_identite", "titre_sejour", "livret_famille", "acte_naissance", "carte_vitale", "autre"]})), ("version", i())], &["type_justificatif"]),
+        "Version": obj(&[("version", i())], &[]),
+        "Attributs": obj(&[("douteuse", b()), ("fictive", b()), ("version", i())], &[]),
+        "AutreDossier": obj(&[("autre_id", i())], &["autre_id"]),
+        "Entourage": obj(&[("nom", s()), ("prenom", s()), ("relation", s()), ("mesure_protection", s()), ("mesure_debut", s()), ("mesure_fin", s()), ("mesure_reference", s()), ("personne_confiance", b()), ("date_designation", s()), ("personne_a_prevenir", b()), ("telephone", s()), ("email", s()), ("adresse", s()), ("commentaire", s()), ("version", i())], &["nom", "prenom", "relation"]),
+        "Professionnel": obj(&[("nom", s()), ("prenom", s()), ("fonction", s()), ("identifiant_pro", s()), ("structure", s()), ("telephone", s()), ("email", s()), ("mssante", s())], &["nom", "prenom", "fonction"]),
+        "LienProfessionnel": obj(&[("professionnel_id", i()), ("role", s()), ("nom", s()), ("prenom", s()), ("fonction", s())], &["role"]),
+        "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
+        "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
+    })
+}
+
+fn error_response(desc: &str) -> Value {
+    json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}}})
+}
+
 /// The document.
-pub fn document() -> serde_json::Value {
-    serde_json::json!({"openapi": "3.1.0", "info": {"title": "DUI", "version": "1"}, "paths": {}})
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for (method, path, tag, summary, body, status) in OPERATIONS {
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": if name == "role" { s() } else { i() }}))
+            .collect();
+        let mut op = json!({
+            "tags": [tag],
+            "summary": summary,
+            "operationId": format!("{method}_{}", path.replace(['/', '{', '}', '-', '.'], "_").trim_matches('_')),
+            "parameters": params,
+            "responses": {
+                status.to_string(): {"description": "Succès", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": error_response("Requête mal formée"),
+                "401": error_response("Non connecté"),
+                "403": error_response("Non autorisé"),
+                "404": error_response("Introuvable"),
+                "409": error_response("Conflit : version périmée, doublon"),
+                "422": error_response("Contenu invalide, avec le détail par champ"),
+            },
+        });
+        if let Some(schema) = body {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        }
+        if *status == 204 {
+            op["responses"]["204"] = json!({"description": "Succès, sans contenu"});
+        }
+        if *path == "/session" && *method == "post" {
+            op["security"] = json!([]);
+            op["responses"]["423"] = error_response("Compte verrouillé après des échecs");
+            op["responses"]["429"] = error_response("Trop de tentatives");
+        }
+        if *path == "/openapi.json" {
+            op["security"] = json!([]);
+        }
+        let entry = paths.entry(format!("/api/v1{path}")).or_insert_with(|| json!({}));
+        entry[*method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "DUI — dossier usager informatisé",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "API JSON du DUI. Erreurs : {\"error\": {\"code\", \"message\", \"fields\"?}}. Listes : ?limit=&cursor= → {\"items\", \"next_cursor\"}. Enregistrements modifiables : champ version et en-tête If-Match.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Jeton renvoyé par POST /api/v1/session"}},
+            "schemas": schemas(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Routes declared in the `api_routes()` functions of the sources: `(method, path)`.
+    fn declared_routes() -> Vec<(String, String)> {
+        let sources = [include_str!("auth/mod.rs"), include_str!("admin/mod.rs"), include_str!("usager/mod.rs"), include_str!("lib.rs")];
+        let mut out = Vec::new();
+        for src in sources {
+            let Some(start) = src.find("fn api_routes").or_else(|| src.find("let api = Router::new()")) else { continue };
+            let body = &src[start..];
+            let end = [body.find("\n}\n"), body.find(";\n")].into_iter().flatten().min().unwrap_or(body.len());
+            let body = &body[..end];
+            for part in body.split(".route(\"").skip(1) {
+                let path = part.split('"').next().unwrap_or_default().to_string();
+                let rest = &part[path.len()..];
+                let stmt = rest.split("\n        .route(").next().unwrap_or(rest);
+                for m in ["get", "post", "put", "delete"] {
+                    if stmt.contains(&format!("{m}(")) {
+                        out.push((m.to_string(), path.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_api_route_is_documented() {
+        let doc = document();
+        let routes = declared_routes();
+        assert!(routes.len() > 40, "routes found: {routes:?}");
+        for (m, p) in routes {
+            assert!(doc["paths"][format!("/api/v1{p}")][&m].is_object(), "{m} {p} is missing from the OpenAPI document");
+        }
+    }
+
+    #[test]
+    fn every_documented_operation_is_well_formed() {
+        let doc = document();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            assert!(path.starts_with("/api/v1/"));
+            for (method, op) in item.as_object().expect("item") {
+                assert!(["get", "post", "put", "delete"].contains(&method.as_str()));
+                assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()));
+                for seg in path.split('/').filter(|s| s.starts_with('{')) {
+                    let name = seg.trim_matches(['{', '}']);
+                    let ok = op["parameters"].as_array().expect("params").iter().any(|p| p["name"] == name);
+                    assert!(ok, "{method} {path} lacks parameter {name}");
+                }
+                if let Some(r) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+                    let name = r.trim_start_matches("#/components/schemas/");
+                    assert!(doc["components"]["schemas"][name].is_object(), "schema {name} missing");
+                }
+            }
+        }
+    }
 }

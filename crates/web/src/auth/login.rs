@@ -121,10 +121,14 @@ pub struct LoginQuery {
     suivant: Option<String>,
 }
 
-/// Only local paths are accepted as the page to go back to after login.
+/// Only local paths are accepted as the page to go back to after login. Control characters
+/// and spaces are refused too: browsers drop tabs and line breaks from URLs (`/\t/x` would
+/// become `//x`, another site), and they cannot go in a `Location` header.
 fn safe_next(s: Option<&str>) -> String {
     match s {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(|c| c.is_control() || c.is_whitespace()) => {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }

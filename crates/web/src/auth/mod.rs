@@ -119,9 +119,11 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 
 fn client_ip(app: &App, req: &Request) -> String {
     if app.config.trust_proxy {
+        // The proxy appends the address it saw: the last entry. Earlier ones come from the
+        // client and can be anything (they must not steer throttling or the audit).
         if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(first) = xff.split(',').next() {
-                return first.trim().to_string();
+            if let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return last.to_string();
             }
         }
     }

@@ -62,6 +62,12 @@ async fn api_errors_are_json_with_french_messages() {
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("type"), "{err}");
 
+        // A missing organisme is invalid content, not a server error.
+        let body = json!({"organisme_id": 999999, "nom": "EHPAD orphelin", "finess": finess(69, 301), "categorie": "500"});
+        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&body).send().await.unwrap();
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert!(message(&err).contains("inexistant"), "{engine}: {err}");
+
         // 400: malformed JSON, or not JSON at all.
         let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).header("content-type", "application/json").body("{\"nom\": ").send().await.unwrap();
         let err = error_body(r, StatusCode::BAD_REQUEST, "requete_invalide").await;

@@ -269,3 +269,55 @@ async fn inactive_account_cannot_log_in() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn after_login_only_local_pages() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let cases = [
+            ("/admin/audit?utilisateur=admin", "/admin/audit?utilisateur=admin"),
+            ("https://evil.example/", "/"),
+            ("//evil.example/", "/"),
+            ("/\\evil.example/", "/"),
+            // Browsers drop tabs and line breaks from URLs: "/\t/x" would be "//x".
+            ("/\t/evil.example/", "/"),
+            ("/\n/evil.example/", "/"),
+            ("/compte\r\nSet-Cookie: x=y", "/"),
+        ];
+        for (suivant, expected) in cases {
+            let c = client();
+            let csrf = csrf_of(&c.get(app.url("/connexion")).send().await.unwrap().text().await.unwrap());
+            let r = c.post(app.url("/connexion")).form(&[("username", "admin"), ("password", PASSWORD), ("_csrf", &csrf), ("suivant", suivant)]).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}: suivant = {suivant:?}");
+            assert_eq!(r.headers()["location"], expected, "{engine}: suivant = {suivant:?}");
+        }
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_one_the_proxy_saw() {
+    for engine in engines() {
+        let config = WebConfig { trust_proxy: true, login_attempts_per_minute: 3, ..WebConfig::default() };
+        let app = spawn_app_with(engine, config).await;
+        // The proxy appends the address it saw to whatever the client sent.
+        let login = |forged: &str| {
+            let header = format!("{forged}, 198.51.100.7");
+            client().post(app.url("/api/v1/session")).header("x-forwarded-for", header).json(&json!({"username": "admin", "password": "Mauvais-mot-de-passe-1"})).send()
+        };
+        for forged in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            assert_eq!(login(forged).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        }
+        // Changing the forged part does not escape throttling…
+        let r = login("10.0.0.4").await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{engine}: limitation contournée par X-Forwarded-For");
+        // …and the audit records the real client, not what it claimed.
+        let failures = app.db.store.audit_search(&dui_store::audit::Filter { outcome: Some("echec".into()), ..Default::default() }, 10).await.unwrap();
+        assert_eq!(failures.len(), 3);
+        assert!(failures.iter().all(|e| e.ip.as_deref() == Some("198.51.100.7")), "{engine}: {:?}", failures.iter().map(|e| &e.ip).collect::<Vec<_>>());
+        // A single proxy address is used as is.
+        let r = client().get(app.url("/api/v1/moi")).header("x-forwarded-for", "203.0.113.9").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        app.stop().await;
+    }
+}
