@@ -6,18 +6,61 @@ use dui_store::audit::{entry_hash, Entry, Verification};
 use dui_store::testing::{engines, TestDb};
 use dui_store::{Store, StoreError};
 
-use crate::common::{admin, at, audit_entries, create_user, etablissement, finess, organisme, seed_org, user_input, SOME_HASH};
+use crate::common::{
+    admin, at, audit_entries, create_user, etablissement, finess, organisme, seed_org, user_input,
+    SOME_HASH,
+};
 
 /// Writes audit entries through real operations; returns how many entries it wrote.
 async fn activity(store: &Store, tag: u32) -> usize {
-    let og = store.create_organisme(&admin(), &organisme(&format!("Organisme {tag}"), &finess(13, tag * 10)), at(1)).await.unwrap();
-    store.create_etablissement(&admin(), &etablissement(og, &format!("Établissement {tag}"), &finess(13, tag * 10 + 1)), at(2)).await.unwrap();
+    let og = store
+        .create_organisme(
+            &admin(),
+            &organisme(&format!("Organisme {tag}"), &finess(13, tag * 10)),
+            at(1),
+        )
+        .await
+        .unwrap();
+    store
+        .create_etablissement(
+            &admin(),
+            &etablissement(
+                og,
+                &format!("Établissement {tag}"),
+                &finess(13, tag * 10 + 1),
+            ),
+            at(2),
+        )
+        .await
+        .unwrap();
     let user = create_user(store, &format!("agent{tag}"), Role::Educateur, &[]).await;
-    let actor = dui_store::audit::Actor { utilisateur_id: Some(user.id), username: user.username.clone(), ip: Some("192.0.2.1".into()) };
-    store.record_login_failure(&actor, Some(user.id), "mot_de_passe", at(3)).await.unwrap();
-    store.record_login_failure(&actor, Some(user.id), "mot_de_passe", at(4)).await.unwrap();
-    let (token, _csrf) = store.create_session(&actor, Some("test"), Duration::hours(12), serde_json::json!({"totp": false}), at(5)).await.unwrap();
-    store.delete_session(&actor, &dui_store::session::token_hash(&token), at(6)).await.unwrap();
+    let actor = dui_store::audit::Actor {
+        utilisateur_id: Some(user.id),
+        username: user.username.clone(),
+        ip: Some("192.0.2.1".into()),
+    };
+    store
+        .record_login_failure(&actor, Some(user.id), "mot_de_passe", at(3))
+        .await
+        .unwrap();
+    store
+        .record_login_failure(&actor, Some(user.id), "mot_de_passe", at(4))
+        .await
+        .unwrap();
+    let (token, _csrf) = store
+        .create_session(
+            &actor,
+            Some("test"),
+            Duration::hours(12),
+            serde_json::json!({"totp": false}),
+            at(5),
+        )
+        .await
+        .unwrap();
+    store
+        .delete_session(&actor, &dui_store::session::token_hash(&token), at(6))
+        .await
+        .unwrap();
     7
 }
 
@@ -54,19 +97,34 @@ fn set_all(e: &Entry) -> String {
 }
 
 async fn by_seq(store: &Store, seq: i64) -> Entry {
-    audit_entries(store).await.into_iter().find(|e| e.seq == Some(seq)).unwrap()
+    audit_entries(store)
+        .await
+        .into_iter()
+        .find(|e| e.seq == Some(seq))
+        .unwrap()
 }
 
 fn assert_intact(v: &Verification, checked: u64) {
-    assert!(v.first_broken.is_none(), "chaîne rompue : {:?}", v.first_broken);
+    assert!(
+        v.first_broken.is_none(),
+        "chaîne rompue : {:?}",
+        v.first_broken
+    );
     assert_eq!(v.checked, checked);
     assert_eq!(v.unsealed, 0);
 }
 
 fn assert_broken(v: &Verification, seq: i64, reason_part: &str) {
-    let b = v.first_broken.as_ref().unwrap_or_else(|| panic!("altération non détectée (attendue en n° {seq})"));
+    let b = v
+        .first_broken
+        .as_ref()
+        .unwrap_or_else(|| panic!("altération non détectée (attendue en n° {seq})"));
     assert_eq!(b.seq, seq, "{b:?}");
-    assert!(b.reason.contains(reason_part), "raison inattendue : {:?}", b.reason);
+    assert!(
+        b.reason.contains(reason_part),
+        "raison inattendue : {:?}",
+        b.reason
+    );
 }
 
 #[tokio::test]
@@ -100,7 +158,15 @@ async fn sealed_chain_verifies_and_links_every_entry() {
         let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
-            ["admin.organisme.creation", "admin.etablissement.creation", "admin.utilisateur.creation", "connexion", "connexion", "connexion", "deconnexion"],
+            [
+                "admin.organisme.creation",
+                "admin.etablissement.creation",
+                "admin.utilisateur.creation",
+                "connexion",
+                "connexion",
+                "connexion",
+                "deconnexion"
+            ],
             "{engine}"
         );
         assert_eq!(entries[3].outcome, "echec");
@@ -128,17 +194,32 @@ async fn altered_field_breaks_the_chain_at_that_entry() {
         ];
         for (seq, set) in tampers {
             let original = by_seq(s, seq).await;
-            assert_eq!(db.exec(&format!("UPDATE audit SET {set} WHERE seq = {seq}")).await.unwrap(), 1);
+            assert_eq!(
+                db.exec(&format!("UPDATE audit SET {set} WHERE seq = {seq}"))
+                    .await
+                    .unwrap(),
+                1
+            );
             let v = s.audit_verify().await.unwrap();
             assert_broken(&v, seq, "contenu de l'entrée a été modifié");
             assert_eq!(v.first_broken.as_ref().unwrap().id, original.id);
-            db.exec(&format!("UPDATE audit SET {} WHERE id = {}", set_all(&original), original.id)).await.unwrap();
+            db.exec(&format!(
+                "UPDATE audit SET {} WHERE id = {}",
+                set_all(&original),
+                original.id
+            ))
+            .await
+            .unwrap();
             assert_intact(&s.audit_verify().await.unwrap(), n);
         }
 
         // Moving text from one field to the next is caught too (length-prefixed hashing).
         let e = by_seq(s, 2).await;
-        let moved = format!("UPDATE audit SET action = {}, outcome = {} WHERE seq = 2", q(&format!("{}{}", e.action, &e.outcome[..1])), q(&e.outcome[1..]));
+        let moved = format!(
+            "UPDATE audit SET action = {}, outcome = {} WHERE seq = 2",
+            q(&format!("{}{}", e.action, &e.outcome[..1])),
+            q(&e.outcome[1..])
+        );
         db.exec(&moved).await.unwrap();
         assert_broken(&s.audit_verify().await.unwrap(), 2, "modifié");
         db.cleanup().await;
@@ -173,21 +254,55 @@ async fn reordered_entries_break_the_chain() {
 
         // Swap the whole contents of two rows (chain columns included): as if their ids
         // had been exchanged.
-        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET {} WHERE id = {}", set_all(&e2), e3.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET {} WHERE id = {}", set_all(&e3), e2.id)).await.unwrap();
+        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id))
+            .await
+            .unwrap();
+        db.exec(&format!(
+            "UPDATE audit SET {} WHERE id = {}",
+            set_all(&e2),
+            e3.id
+        ))
+        .await
+        .unwrap();
+        db.exec(&format!(
+            "UPDATE audit SET {} WHERE id = {}",
+            set_all(&e3),
+            e2.id
+        ))
+        .await
+        .unwrap();
         assert_broken(&s.audit_verify().await.unwrap(), 2, "modifié");
 
         // Put them back: intact again.
-        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET {} WHERE id = {}", set_all(&e3), e3.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET {} WHERE id = {}", set_all(&e2), e2.id)).await.unwrap();
+        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id))
+            .await
+            .unwrap();
+        db.exec(&format!(
+            "UPDATE audit SET {} WHERE id = {}",
+            set_all(&e3),
+            e3.id
+        ))
+        .await
+        .unwrap();
+        db.exec(&format!(
+            "UPDATE audit SET {} WHERE id = {}",
+            set_all(&e2),
+            e2.id
+        ))
+        .await
+        .unwrap();
         assert_intact(&s.audit_verify().await.unwrap(), n);
 
         // Swap only their positions (each row keeps its own hashes).
-        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET seq = 2 WHERE id = {}", e3.id)).await.unwrap();
-        db.exec(&format!("UPDATE audit SET seq = 3 WHERE id = {}", e2.id)).await.unwrap();
+        db.exec(&format!("UPDATE audit SET seq = NULL WHERE id = {}", e2.id))
+            .await
+            .unwrap();
+        db.exec(&format!("UPDATE audit SET seq = 2 WHERE id = {}", e3.id))
+            .await
+            .unwrap();
+        db.exec(&format!("UPDATE audit SET seq = 3 WHERE id = {}", e2.id))
+            .await
+            .unwrap();
         let v = s.audit_verify().await.unwrap();
         assert_broken(&v, 2, "chaînage");
         assert_eq!(v.first_broken.unwrap().id, e3.id);
@@ -204,7 +319,12 @@ async fn tail_truncation_is_caught_by_checkpoints() {
         s.audit_seal(at(10)).await.unwrap();
 
         // The last two entries disappear: what remains is a consistent, shorter chain.
-        assert_eq!(db.exec(&format!("DELETE FROM audit WHERE seq >= {}", n - 1)).await.unwrap(), 2);
+        assert_eq!(
+            db.exec(&format!("DELETE FROM audit WHERE seq >= {}", n - 1))
+                .await
+                .unwrap(),
+            2
+        );
         let v = s.audit_verify().await.unwrap();
         assert_broken(&v, n - 1, "tronquée");
         assert_eq!(v.checked, n as u64 - 2);
@@ -213,7 +333,10 @@ async fn tail_truncation_is_caught_by_checkpoints() {
         let more = activity(s, 2).await as i64;
         s.audit_seal(at(20)).await.unwrap();
         let v = s.audit_verify().await.unwrap();
-        assert!(v.first_broken.is_some(), "{engine}: troncature masquée par les entrées suivantes : {v:?}");
+        assert!(
+            v.first_broken.is_some(),
+            "{engine}: troncature masquée par les entrées suivantes : {v:?}"
+        );
         // The new entries took positions n - 1, n…: the checkpoint at n no longer matches.
         assert_broken(&v, n, "point de contrôle");
         assert_eq!(v.checked as i64, n - 2 + more);
@@ -245,16 +368,26 @@ async fn rewritten_chain_is_caught_by_checkpoints() {
         let n = activity(s, 1).await as i64;
         s.audit_seal(at(10)).await.unwrap();
         // An attacker who knows the hashing alters entry 3 and recomputes every hash after it.
-        db.exec("UPDATE audit SET detail = '{\"id\": 999}' WHERE seq = 3").await.unwrap();
+        db.exec("UPDATE audit SET detail = '{\"id\": 999}' WHERE seq = 3")
+            .await
+            .unwrap();
         let mut prev = by_seq(s, 2).await.hash.unwrap();
         for seq in 3..=n {
             let e = by_seq(s, seq).await;
             let h = entry_hash(&prev, seq, &e);
-            db.exec(&format!("UPDATE audit SET prev_hash = {}, hash = {} WHERE seq = {seq}", q(&prev), q(&h))).await.unwrap();
+            db.exec(&format!(
+                "UPDATE audit SET prev_hash = {}, hash = {} WHERE seq = {seq}",
+                q(&prev),
+                q(&h)
+            ))
+            .await
+            .unwrap();
             prev = h;
         }
         let v = s.audit_verify().await.unwrap();
-        let b = v.first_broken.expect("réécriture de la chaîne non détectée");
+        let b = v
+            .first_broken
+            .expect("réécriture de la chaîne non détectée");
         assert!(b.reason.contains("point de contrôle"), "{b:?}");
         db.cleanup().await;
     }
@@ -267,7 +400,11 @@ async fn sealing_is_incremental_and_idempotent() {
         let s = &db.store;
         let n1 = activity(s, 1).await;
         assert_eq!(s.audit_seal(at(10)).await.unwrap(), n1);
-        assert_eq!(s.audit_seal(at(11)).await.unwrap(), 0, "{engine}: rien de nouveau à sceller");
+        assert_eq!(
+            s.audit_seal(at(11)).await.unwrap(),
+            0,
+            "{engine}: rien de nouveau à sceller"
+        );
         let first = s.audit_verify().await.unwrap();
         assert_intact(&first, n1 as u64);
         let sealed_before: Vec<Entry> = audit_entries(s).await;
@@ -306,22 +443,56 @@ async fn rolled_back_operations_leave_no_audit_entry() {
         // The account row is inserted, then a link to a missing établissement fails: the
         // whole transaction, audit entry included, is rolled back.
         let bad = user_input("fantome", Role::Educateur, &[org.a, 999_999]);
-        let err = s.create_utilisateur(&admin(), &bad, SOME_HASH, false, at(1)).await.unwrap_err();
+        let err = s
+            .create_utilisateur(&admin(), &bad, SOME_HASH, false, at(1))
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Invalid(_)), "{engine}: {err:?}");
         assert!(s.credentials("fantome").await.unwrap().is_none());
 
         // A stale update and a duplicate are refused without an entry.
-        let err = s.update_utilisateur(&admin(), user.id, user.version + 5, &user_input("claire", Role::Direction, &[org.a]), at(2)).await.unwrap_err();
+        let err = s
+            .update_utilisateur(
+                &admin(),
+                user.id,
+                user.version + 5,
+                &user_input("claire", Role::Direction, &[org.a]),
+                at(2),
+            )
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::StaleVersion));
-        let err = s.create_organisme(&admin(), &organisme("Doublon", &finess(69, 1)), at(3)).await.unwrap_err();
+        let err = s
+            .create_organisme(&admin(), &organisme("Doublon", &finess(69, 1)), at(3))
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)));
         // A failure recorded for a missing account id fails as a whole.
-        let ghost = dui_store::audit::Actor { utilisateur_id: Some(999_999), username: "ghost".into(), ip: None };
-        assert!(s.record_login_failure(&ghost, Some(999_999), "mot_de_passe", at(4)).await.is_err());
+        let ghost = dui_store::audit::Actor {
+            utilisateur_id: Some(999_999),
+            username: "ghost".into(),
+            ip: None,
+        };
+        assert!(s
+            .record_login_failure(&ghost, Some(999_999), "mot_de_passe", at(4))
+            .await
+            .is_err());
 
         let after = audit_entries(s).await;
-        assert_eq!(after.len(), before, "{engine}: {:?}", after.iter().skip(before).map(|e| &e.action).collect::<Vec<_>>());
-        assert_eq!(s.utilisateur(user.id).await.unwrap().unwrap().role, Role::Cadre);
+        assert_eq!(
+            after.len(),
+            before,
+            "{engine}: {:?}",
+            after
+                .iter()
+                .skip(before)
+                .map(|e| &e.action)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            s.utilisateur(user.id).await.unwrap().unwrap().role,
+            Role::Cadre
+        );
         let n = s.audit_seal(at(10)).await.unwrap();
         assert_intact(&s.audit_verify().await.unwrap(), n as u64);
         db.cleanup().await;
@@ -345,7 +516,9 @@ async fn late_commit_is_not_reported_as_tampering() {
         s.audit_seal(at(10)).await.unwrap();
 
         // A request's transaction takes an audit id, then is slow to commit…
-        let mut slow = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
+        let mut slow = sqlx::postgres::PgConnection::connect(&db.url)
+            .await
+            .unwrap();
         let mut tx = slow.begin().await.unwrap();
         sqlx::query(
             "INSERT INTO audit (at, utilisateur_id, username, action, outcome, detail) VALUES ($1, NULL, 'lent', 'usager.lecture', 'succes', '{}')",
@@ -355,14 +528,20 @@ async fn late_commit_is_not_reported_as_tampering() {
         .await
         .unwrap();
         // …while another request commits and the sealer runs.
-        s.create_organisme(&admin(), &organisme("Rapide", &finess(13, 999)), at(12)).await.unwrap();
+        s.create_organisme(&admin(), &organisme("Rapide", &finess(13, 999)), at(12))
+            .await
+            .unwrap();
         assert_eq!(s.audit_seal(at(13)).await.unwrap(), 1);
         tx.commit().await.unwrap();
         slow.close().await.unwrap();
         assert_eq!(s.audit_seal(at(14)).await.unwrap(), 1);
 
         let v = s.audit_verify().await.unwrap();
-        assert!(v.first_broken.is_none(), "fausse alerte d'altération : {:?}", v.first_broken);
+        assert!(
+            v.first_broken.is_none(),
+            "fausse alerte d'altération : {:?}",
+            v.first_broken
+        );
         assert_eq!(v.checked, 9);
         db.cleanup().await;
     }

@@ -23,7 +23,11 @@ pub fn at(minutes: i64) -> DateTime<Utc> {
 
 /// The administrator doing the set-up.
 pub fn admin() -> Actor {
-    Actor { utilisateur_id: None, username: "admin".into(), ip: Some("127.0.0.1".into()) }
+    Actor {
+        utilisateur_id: None,
+        username: "admin".into(),
+        ip: Some("127.0.0.1".into()),
+    }
 }
 
 /// A valid FINESS number `DD NNNNNN K` built from a département and a serial (Luhn key found
@@ -37,7 +41,12 @@ pub fn finess(dept: u32, serial: u32) -> String {
 
 /// An organisme input.
 pub fn organisme(nom: &str, finess_juridique: &str) -> OrganismeInput {
-    OrganismeInput { nom: nom.into(), finess_juridique: finess_juridique.into(), siren: None, adresse: Some("1 place Bellecour, 69002 Lyon".into()) }
+    OrganismeInput {
+        nom: nom.into(),
+        finess_juridique: finess_juridique.into(),
+        siren: None,
+        adresse: Some("1 place Bellecour, 69002 Lyon".into()),
+    }
 }
 
 /// An établissement input (EHPAD).
@@ -64,9 +73,30 @@ pub struct Org {
 
 /// Seeds an organisme with établissements A and B.
 pub async fn seed_org(store: &Store) -> Org {
-    let organisme = store.create_organisme(&admin(), &organisme("Association Test", &finess(69, 1)), t0()).await.unwrap();
-    let a = store.create_etablissement(&admin(), &etablissement(organisme, "EHPAD Les Tilleuls", &finess(69, 100)), t0()).await.unwrap();
-    let b = store.create_etablissement(&admin(), &etablissement(organisme, "EHPAD Les Marronniers", &finess(69, 200)), t0()).await.unwrap();
+    let organisme = store
+        .create_organisme(
+            &admin(),
+            &organisme("Association Test", &finess(69, 1)),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let a = store
+        .create_etablissement(
+            &admin(),
+            &etablissement(organisme, "EHPAD Les Tilleuls", &finess(69, 100)),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_etablissement(
+            &admin(),
+            &etablissement(organisme, "EHPAD Les Marronniers", &finess(69, 200)),
+            t0(),
+        )
+        .await
+        .unwrap();
     Org { organisme, a, b }
 }
 
@@ -89,21 +119,50 @@ pub fn user_input(username: &str, role: Role, etablissements: &[i64]) -> Utilisa
 pub const SOME_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2e7ilR5wqCWV8ByHRzRPAAiR3Wyng1yiOBrf0fwxW+I";
 
 /// Creates an account and returns it.
-pub async fn create_user(store: &Store, username: &str, role: Role, etablissements: &[i64]) -> Utilisateur {
-    let id = store.create_utilisateur(&admin(), &user_input(username, role, etablissements), SOME_HASH, false, t0()).await.unwrap();
+pub async fn create_user(
+    store: &Store,
+    username: &str,
+    role: Role,
+    etablissements: &[i64],
+) -> Utilisateur {
+    let id = store
+        .create_utilisateur(
+            &admin(),
+            &user_input(username, role, etablissements),
+            SOME_HASH,
+            false,
+            t0(),
+        )
+        .await
+        .unwrap();
     store.utilisateur(id).await.unwrap().unwrap()
 }
 
 /// The policy's view of an account.
 pub fn principal(u: &Utilisateur) -> Principal {
-    Principal { id: u.id, username: u.username.clone(), role: u.role, etablissements: u.etablissements.clone(), usager_id: u.usager_id, ip: Some("10.0.0.7".into()) }
+    Principal {
+        id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        etablissements: u.etablissements.clone(),
+        usager_id: u.usager_id,
+        ip: Some("10.0.0.7".into()),
+    }
 }
 
 /// Inserts an usager with id `id` and a stay in `etablissement` (raw SQL: the usager store
 /// is not written yet).
-pub async fn insert_usager(db: &TestDb, id: i64, nom: &str, etablissement: i64, referent: Option<i64>) {
+pub async fn insert_usager(
+    db: &TestDb,
+    id: i64,
+    nom: &str,
+    etablissement: i64,
+    referent: Option<i64>,
+) {
     let now = dui_store::ts(t0());
-    let referent = referent.map(|r| r.to_string()).unwrap_or_else(|| "NULL".into());
+    let referent = referent
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "NULL".into());
     db.exec(&format!(
         "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, statut_identite, \
          cle_nom, cle_phonetique, referent_id, created_at, updated_at) \
@@ -120,14 +179,20 @@ pub async fn insert_usager(db: &TestDb, id: i64, nom: &str, etablissement: i64, 
 
 /// Every audit entry, oldest first.
 pub async fn audit_entries(store: &Store) -> Vec<Entry> {
-    let mut v = store.audit_search(&Filter::default(), 100_000).await.unwrap();
+    let mut v = store
+        .audit_search(&Filter::default(), 100_000)
+        .await
+        .unwrap();
     v.reverse();
     v
 }
 
 /// Audit entries matching an action code prefix, oldest first.
 pub async fn audit_by_action(store: &Store, action: &str) -> Vec<Entry> {
-    let f = Filter { action: Some(action.into()), ..Filter::default() };
+    let f = Filter {
+        action: Some(action.into()),
+        ..Filter::default()
+    };
     let mut v = store.audit_search(&f, 100_000).await.unwrap();
     v.reverse();
     v

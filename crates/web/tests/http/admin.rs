@@ -5,10 +5,17 @@ use dui_store::testing::engines;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{
+    client, csrf_from, error_body, finess, message, spawn_app, TestApp, PASSWORD,
+};
 
 async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = Client::new().get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    let r = Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK, "GET {path}");
     r.json().await.unwrap()
 }
@@ -24,11 +31,24 @@ async fn organisation_through_the_api() {
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let og: Value = r.json().await.unwrap();
         let og_id = og["id"].as_i64().unwrap();
-        assert_eq!((og["version"].as_i64(), og["siren"].as_str()), (Some(1), Some("732829320")));
-        let r = api.put(app.url(&format!("/api/v1/organismes/{og_id}"))).bearer_auth(&token).header("if-match", "\"1\"").json(&json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)})).send().await.unwrap();
+        assert_eq!(
+            (og["version"].as_i64(), og["siren"].as_str()),
+            (Some(1), Some("732829320"))
+        );
+        let r = api
+            .put(app.url(&format!("/api/v1/organismes/{og_id}")))
+            .bearer_auth(&token)
+            .header("if-match", "\"1\"")
+            .json(&json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let og: Value = r.json().await.unwrap();
-        assert_eq!((og["nom"].as_str(), og["version"].as_i64()), (Some("Fondation des Alpes"), Some(2)));
+        assert_eq!(
+            (og["nom"].as_str(), og["version"].as_i64()),
+            (Some("Fondation des Alpes"), Some(2))
+        );
         let list = get_json(&app, &token, "/api/v1/organismes").await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         assert!(list.get("next_cursor").is_some());
@@ -37,25 +57,69 @@ async fn organisation_through_the_api() {
         assert_eq!(r.status(), StatusCode::CREATED);
         let e: Value = r.json().await.unwrap();
         let e_id = e["id"].as_i64().unwrap();
-        assert_eq!((e["domaine"].as_str(), e["categorie"].as_str(), e["actif"].as_bool()), (Some("PH"), Some("183"), Some(true)));
+        assert_eq!(
+            (
+                e["domaine"].as_str(),
+                e["categorie"].as_str(),
+                e["actif"].as_bool()
+            ),
+            (Some("PH"), Some("183"), Some(true))
+        );
 
         let units = format!("/api/v1/etablissements/{e_id}/unites");
-        let r = api.post(app.url(&units)).bearer_auth(&token).json(&json!({"nom": "Internat", "type_unite": "unite", "capacite": 24})).send().await.unwrap();
+        let r = api
+            .post(app.url(&units))
+            .bearer_auth(&token)
+            .json(&json!({"nom": "Internat", "type_unite": "unite", "capacite": 24}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
-        let r = api.post(app.url(&units)).bearer_auth(&token).json(&json!({"nom": "Internat", "type_unite": "pole"})).send().await.unwrap();
+        let r = api
+            .post(app.url(&units))
+            .bearer_auth(&token)
+            .json(&json!({"nom": "Internat", "type_unite": "pole"}))
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
-        assert!(message(&err).contains("Une unité de ce nom existe déjà"), "{err}");
-        let r = api.post(app.url(&units)).bearer_auth(&token).json(&json!({"nom": "Externat", "type_unite": "chambre"})).send().await.unwrap();
+        assert!(
+            message(&err).contains("Une unité de ce nom existe déjà"),
+            "{err}"
+        );
+        let r = api
+            .post(app.url(&units))
+            .bearer_auth(&token)
+            .json(&json!({"nom": "Externat", "type_unite": "chambre"}))
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["type_unite"].as_str().unwrap().contains("unité, pôle ou places"), "{err}");
-        let r = api.post(app.url("/api/v1/etablissements/999999/unites")).bearer_auth(&token).json(&json!({"nom": "X", "type_unite": "unite"})).send().await.unwrap();
+        assert!(
+            err["fields"]["type_unite"]
+                .as_str()
+                .unwrap()
+                .contains("unité, pôle ou places"),
+            "{err}"
+        );
+        let r = api
+            .post(app.url("/api/v1/etablissements/999999/unites"))
+            .bearer_auth(&token)
+            .json(&json!({"nom": "X", "type_unite": "unite"}))
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         let list = get_json(&app, &token, &units).await;
         assert_eq!(list["items"][0]["nom"], "Internat");
         assert_eq!(list["items"][0]["capacite"], 24);
 
         let cats = get_json(&app, &token, "/api/v1/categories").await;
-        assert!(cats["items"].as_array().unwrap().iter().any(|c| c["code"] == "500" && c["sigle"] == "EHPAD"));
+        assert!(cats["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "500" && c["sigle"] == "EHPAD"));
         assert!(app.db.store.etablissements(None).await.unwrap().len() == 2);
         app.stop().await;
     }
@@ -67,17 +131,39 @@ async fn accounts_through_the_api() {
         let app = spawn_app(engine).await;
         let api = Client::new();
         let token = app.admin_token().await;
-        let new_user = |password: &str| {
-            json!({"username": "Infirmiere.Dupuis", "nom": "Dupuis", "prenom": "Élodie", "role": "infirmier", "etablissements": [app.etablissement_id], "password": password})
-        };
+        let new_user = |password: &str| json!({"username": "Infirmiere.Dupuis", "nom": "Dupuis", "prenom": "Élodie", "role": "infirmier", "etablissements": [app.etablissement_id], "password": password});
 
         // Password policy.
-        let r = api.post(app.url("/api/v1/utilisateurs")).bearer_auth(&token).json(&new_user("court")).send().await.unwrap();
+        let r = api
+            .post(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&token)
+            .json(&new_user("court"))
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["password"].as_str().unwrap().contains("au moins 12 caractères"), "{engine}: {err}");
-        let r = api.post(app.url("/api/v1/utilisateurs")).bearer_auth(&token).json(&new_user("seulementdesminuscules")).send().await.unwrap();
+        assert!(
+            err["fields"]["password"]
+                .as_str()
+                .unwrap()
+                .contains("au moins 12 caractères"),
+            "{engine}: {err}"
+        );
+        let r = api
+            .post(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&token)
+            .json(&new_user("seulementdesminuscules"))
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["password"].as_str().unwrap().contains("trois types"), "{err}");
+        assert!(
+            err["fields"]["password"]
+                .as_str()
+                .unwrap()
+                .contains("trois types"),
+            "{err}"
+        );
         // Other checks, each on its field.
         let r = api
             .post(app.url("/api/v1/utilisateurs"))
@@ -92,47 +178,119 @@ async fn accounts_through_the_api() {
         }
         let mut unknown_etab = new_user(PASSWORD);
         unknown_etab["etablissements"] = json!([999999]);
-        let r = api.post(app.url("/api/v1/utilisateurs")).bearer_auth(&token).json(&unknown_etab).send().await.unwrap();
+        let r = api
+            .post(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&token)
+            .json(&unknown_etab)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["etablissements"].as_str().unwrap().contains("n'existe pas"), "{err}");
+        assert!(
+            err["fields"]["etablissements"]
+                .as_str()
+                .unwrap()
+                .contains("n'existe pas"),
+            "{err}"
+        );
 
-        let r = api.post(app.url("/api/v1/utilisateurs")).bearer_auth(&token).json(&new_user(PASSWORD)).send().await.unwrap();
+        let r = api
+            .post(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&token)
+            .json(&new_user(PASSWORD))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let u: Value = r.json().await.unwrap();
         let id = u["id"].as_i64().unwrap();
-        assert_eq!((u["username"].as_str(), u["role"].as_str(), u["doit_changer_mdp"].as_bool()), (Some("infirmiere.dupuis"), Some("infirmier"), Some(true)));
+        assert_eq!(
+            (
+                u["username"].as_str(),
+                u["role"].as_str(),
+                u["doit_changer_mdp"].as_bool()
+            ),
+            (Some("infirmiere.dupuis"), Some("infirmier"), Some(true))
+        );
         assert_eq!(u["etablissements"], json!([app.etablissement_id]));
         assert!(u.get("password_hash").is_none());
-        let r = api.post(app.url("/api/v1/utilisateurs")).bearer_auth(&token).json(&new_user(PASSWORD)).send().await.unwrap();
+        let r = api
+            .post(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&token)
+            .json(&new_user(PASSWORD))
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert_eq!(message(&err), "Ce nom d'utilisateur est déjà pris.");
 
         // Update with the version; a stale one changes nothing.
         let path = format!("/api/v1/utilisateurs/{id}");
         let change = json!({"nom": "Dupuis", "prenom": "Élodie", "role": "cadre", "etablissements": [app.etablissement_id]});
-        let r = api.put(app.url(&path)).bearer_auth(&token).header("if-match", "\"1\"").json(&change).send().await.unwrap();
+        let r = api
+            .put(app.url(&path))
+            .bearer_auth(&token)
+            .header("if-match", "\"1\"")
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        let r = api.put(app.url(&path)).bearer_auth(&token).header("if-match", "\"1\"").json(&json!({"nom": "X", "prenom": "Y", "role": "medecin"})).send().await.unwrap();
+        let r = api
+            .put(app.url(&path))
+            .bearer_auth(&token)
+            .header("if-match", "\"1\"")
+            .json(&json!({"nom": "X", "prenom": "Y", "role": "medecin"}))
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         let u = get_json(&app, &token, &path).await;
-        assert_eq!((u["role"].as_str(), u["nom"].as_str(), u["version"].as_i64()), (Some("cadre"), Some("Dupuis"), Some(2)), "{engine}");
-        assert_eq!(get_json(&app, &token, "/api/v1/utilisateurs").await["items"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            (u["role"].as_str(), u["nom"].as_str(), u["version"].as_i64()),
+            (Some("cadre"), Some("Dupuis"), Some(2)),
+            "{engine}"
+        );
+        assert_eq!(
+            get_json(&app, &token, "/api/v1/utilisateurs").await["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
 
         // An account created by an administrator must change its password before anything.
         let r = app.login(&client(), "infirmiere.dupuis", PASSWORD).await;
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["user"]["doit_changer_mdp"], true);
         let own = body["token"].as_str().unwrap();
-        let r = api.get(app.url("/api/v1/etablissements")).bearer_auth(own).send().await.unwrap();
+        let r = api
+            .get(app.url("/api/v1/etablissements"))
+            .bearer_auth(own)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("/compte/mot-de-passe"), "{err}");
 
         // Only administrators manage accounts.
-        let other = app.create_user("cadre2", Role::Cadre, &[app.etablissement_id]).await;
+        let other = app
+            .create_user("cadre2", Role::Cadre, &[app.etablissement_id])
+            .await;
         let cadre = app.token("cadre2").await;
-        let r = api.get(app.url("/api/v1/utilisateurs")).bearer_auth(&cadre).send().await.unwrap();
+        let r = api
+            .get(app.url("/api/v1/utilisateurs"))
+            .bearer_auth(&cadre)
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        let r = api.post(app.url(&format!("/api/v1/utilisateurs/{other}/mot-de-passe"))).bearer_auth(&cadre).send().await.unwrap();
+        let r = api
+            .post(app.url(&format!("/api/v1/utilisateurs/{other}/mot-de-passe")))
+            .bearer_auth(&cadre)
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         app.stop().await;
     }
@@ -145,23 +303,56 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         let app = spawn_app(engine).await;
         let api = Client::new();
         let admin = app.admin_token().await;
-        let id = app.create_user("educ", Role::Educateur, &[app.etablissement_id]).await;
+        let id = app
+            .create_user("educ", Role::Educateur, &[app.etablissement_id])
+            .await;
         let before = app.token("educ").await;
-        assert_eq!(api.get(app.url("/api/v1/etablissements")).bearer_auth(&before).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            api.get(app.url("/api/v1/etablissements"))
+                .bearer_auth(&before)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
 
-        let r = api.post(app.url(&format!("/api/v1/utilisateurs/{id}/mot-de-passe"))).bearer_auth(&admin).send().await.unwrap();
+        let r = api
+            .post(app.url(&format!("/api/v1/utilisateurs/{id}/mot-de-passe")))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let reset: Value = r.json().await.unwrap();
         assert_eq!(reset["doit_changer_mdp"], true);
-        let temp = reset["mot_de_passe_temporaire"].as_str().unwrap().to_string();
+        let temp = reset["mot_de_passe_temporaire"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert!(temp.len() >= 12);
-        let r = api.post(app.url("/api/v1/utilisateurs/999999/mot-de-passe")).bearer_auth(&admin).send().await.unwrap();
+        let r = api
+            .post(app.url("/api/v1/utilisateurs/999999/mot-de-passe"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         // The reset ended the running session; the old password no longer works.
-        let r = api.get(app.url("/api/v1/moi")).bearer_auth(&before).send().await.unwrap();
+        let r = api
+            .get(app.url("/api/v1/moi"))
+            .bearer_auth(&before)
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
-        error_body(app.login(&client(), "educ", PASSWORD).await, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        error_body(
+            app.login(&client(), "educ", PASSWORD).await,
+            StatusCode::UNAUTHORIZED,
+            "identifiants_invalides",
+        )
+        .await;
 
         let c = client();
         let r = app.login(&c, "educ", &temp).await;
@@ -171,8 +362,17 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         let token = body["token"].as_str().unwrap().to_string();
 
         // Everything but /api/v1/moi and /api/v1/session is refused meanwhile.
-        for path in ["/api/v1/etablissements", "/api/v1/organismes", "/api/v1/categories"] {
-            let r = api.get(app.url(path)).bearer_auth(&token).send().await.unwrap();
+        for path in [
+            "/api/v1/etablissements",
+            "/api/v1/organismes",
+            "/api/v1/categories",
+        ] {
+            let r = api
+                .get(app.url(path))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
             let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
             assert!(message(&err).contains("Action requise"), "{path}: {err}");
         }
@@ -185,37 +385,127 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
 
         let r = c.get(app.url("/compte/mot-de-passe")).send().await.unwrap();
         let html = r.text().await.unwrap();
-        assert!(html.contains("Votre mot de passe a été réinitialisé"), "{html}");
+        assert!(
+            html.contains("Votre mot de passe a été réinitialisé"),
+            "{html}"
+        );
         let csrf = csrf_from(&app, &c, "/compte/mot-de-passe").await;
 
         // Mistakes are shown in French, nothing changes.
-        let r = c.post(app.url("/compte/mot-de-passe")).form(&[("_csrf", csrf.as_str()), ("actuel", "faux"), ("nouveau", "court"), ("confirmation", "autre")]).send().await.unwrap();
+        let r = c
+            .post(app.url("/compte/mot-de-passe"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("actuel", "faux"),
+                ("nouveau", "court"),
+                ("confirmation", "autre"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
-        for m in ["Le mot de passe actuel est incorrect.", "au moins 12 caractères", "La confirmation ne correspond pas"] {
+        for m in [
+            "Le mot de passe actuel est incorrect.",
+            "au moins 12 caractères",
+            "La confirmation ne correspond pas",
+        ] {
             assert!(html.contains(m), "{m}: {html}");
         }
-        let r = c.post(app.url("/compte/mot-de-passe")).form(&[("_csrf", csrf.as_str()), ("actuel", temp.as_str()), ("nouveau", temp.as_str()), ("confirmation", temp.as_str())]).send().await.unwrap();
+        let r = c
+            .post(app.url("/compte/mot-de-passe"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("actuel", temp.as_str()),
+                ("nouveau", temp.as_str()),
+                ("confirmation", temp.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("doit être différent"));
         // Without the anti-CSRF token, refused.
-        let r = c.post(app.url("/compte/mot-de-passe")).form(&[("actuel", temp.as_str()), ("nouveau", NEW), ("confirmation", NEW)]).send().await.unwrap();
+        let r = c
+            .post(app.url("/compte/mot-de-passe"))
+            .form(&[
+                ("actuel", temp.as_str()),
+                ("nouveau", NEW),
+                ("confirmation", NEW),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-        let r = c.post(app.url("/compte/mot-de-passe")).form(&[("_csrf", csrf.as_str()), ("actuel", temp.as_str()), ("nouveau", NEW), ("confirmation", NEW)]).send().await.unwrap();
+        let r = c
+            .post(app.url("/compte/mot-de-passe"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("actuel", temp.as_str()),
+                ("nouveau", NEW),
+                ("confirmation", NEW),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/compte?fait=mot-de-passe");
 
         // The same session may now use the API.
-        assert_eq!(api.get(app.url("/api/v1/etablissements")).bearer_auth(&token).send().await.unwrap().status(), StatusCode::OK);
-        assert_eq!(get_json(&app, &token, "/api/v1/moi").await["doit_changer_mdp"], false);
-        assert_eq!(c.get(app.url("/")).send().await.unwrap().status(), StatusCode::OK);
-        error_body(app.login(&client(), "educ", &temp).await, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
-        assert_eq!(app.login(&client(), "educ", NEW).await.status(), StatusCode::OK);
+        assert_eq!(
+            api.get(app.url("/api/v1/etablissements"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            get_json(&app, &token, "/api/v1/moi").await["doit_changer_mdp"],
+            false
+        );
+        assert_eq!(
+            c.get(app.url("/")).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+        error_body(
+            app.login(&client(), "educ", &temp).await,
+            StatusCode::UNAUTHORIZED,
+            "identifiants_invalides",
+        )
+        .await;
+        assert_eq!(
+            app.login(&client(), "educ", NEW).await.status(),
+            StatusCode::OK
+        );
 
-        let resets = app.db.store.audit_search(&dui_store::audit::Filter { action: Some("admin.utilisateur.reinitialisation_mdp".into()), ..Default::default() }, 10).await.unwrap();
+        let resets = app
+            .db
+            .store
+            .audit_search(
+                &dui_store::audit::Filter {
+                    action: Some("admin.utilisateur.reinitialisation_mdp".into()),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
         assert_eq!(resets.len(), 1);
-        let changes = app.db.store.audit_search(&dui_store::audit::Filter { action: Some("compte.changement_mdp".into()), ..Default::default() }, 10).await.unwrap();
+        let changes = app
+            .db
+            .store
+            .audit_search(
+                &dui_store::audit::Filter {
+                    action: Some("compte.changement_mdp".into()),
+                    ..Default::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
         assert_eq!((changes.len(), changes[0].username.as_str()), (1, "educ"));
         app.stop().await;
     }
@@ -229,53 +519,317 @@ async fn permission_matrix_round_trip() {
         let token = app.admin_token().await;
         let doc = get_json(&app, &token, "/api/v1/permissions").await;
         let grants = doc["permissions"].as_array().unwrap();
-        assert_eq!(grants.len(), Matrice::par_defaut().grants().count(), "{engine}");
-        assert!(grants.contains(&json!({"role": "psychologue", "section": "psychologie", "action": "lire"})));
+        assert_eq!(
+            grants.len(),
+            Matrice::par_defaut().grants().count(),
+            "{engine}"
+        );
+        assert!(grants
+            .contains(&json!({"role": "psychologue", "section": "psychologie", "action": "lire"})));
         assert_eq!(doc["totp_obligatoire"], json!([]));
 
         // Remove a grant, add one, require a second factor for doctors.
-        let mut changed: Vec<Value> = grants.iter().filter(|g| **g != json!({"role": "educateur", "section": "documents", "action": "ecrire"})).cloned().collect();
+        let mut changed: Vec<Value> = grants
+            .iter()
+            .filter(|g| {
+                **g != json!({"role": "educateur", "section": "documents", "action": "ecrire"})
+            })
+            .cloned()
+            .collect();
         changed.push(json!({"role": "educateur", "section": "soins", "action": "lire"}));
         let put = json!({"permissions": changed, "totp_obligatoire": ["medecin"]});
-        let r = api.put(app.url("/api/v1/permissions")).bearer_auth(&token).json(&put).send().await.unwrap();
+        let r = api
+            .put(app.url("/api/v1/permissions"))
+            .bearer_auth(&token)
+            .json(&put)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let returned: Value = r.json().await.unwrap();
         let again = get_json(&app, &token, "/api/v1/permissions").await;
         assert_eq!(returned, again);
-        let mut got: Vec<String> = again["permissions"].as_array().unwrap().iter().map(Value::to_string).collect();
+        let mut got: Vec<String> = again["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::to_string)
+            .collect();
         let mut sent: Vec<String> = changed.iter().map(Value::to_string).collect();
         got.sort();
         sent.sort();
         assert_eq!(got, sent, "{engine}");
         assert_eq!(again["totp_obligatoire"], json!(["medecin"]));
         let m = dui_store::policy::load_matrix(&app.db.store).await.unwrap();
-        assert!(m.permet(Role::Educateur, dui_domain::policy::Section::Soins, dui_domain::policy::Action::Lire));
-        assert!(!m.permet(Role::Educateur, dui_domain::policy::Section::Documents, dui_domain::policy::Action::Ecrire));
+        assert!(m.permet(
+            Role::Educateur,
+            dui_domain::policy::Section::Soins,
+            dui_domain::policy::Action::Lire
+        ));
+        assert!(!m.permet(
+            Role::Educateur,
+            dui_domain::policy::Section::Documents,
+            dui_domain::policy::Action::Ecrire
+        ));
 
         // A doctor without a second factor is sent to enrol first.
-        app.create_user("medecin", Role::Medecin, &[app.etablissement_id]).await;
+        app.create_user("medecin", Role::Medecin, &[app.etablissement_id])
+            .await;
         let doc_token = app.token("medecin").await;
-        let r = api.get(app.url("/api/v1/etablissements")).bearer_auth(&doc_token).send().await.unwrap();
+        let r = api
+            .get(app.url("/api/v1/etablissements"))
+            .bearer_auth(&doc_token)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("/compte/totp"), "{err}");
 
         // Unknown codes are refused and change nothing.
-        let bad = json!({"permissions": [{"role": "sorcier", "section": "soins", "action": "lire"}]});
-        let r = api.put(app.url("/api/v1/permissions")).bearer_auth(&token).json(&bad).send().await.unwrap();
+        let bad =
+            json!({"permissions": [{"role": "sorcier", "section": "soins", "action": "lire"}]});
+        let r = api
+            .put(app.url("/api/v1/permissions"))
+            .bearer_auth(&token)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["permissions[0]"].as_str().unwrap().contains("Droit inconnu"), "{err}");
+        assert!(
+            err["fields"]["permissions[0]"]
+                .as_str()
+                .unwrap()
+                .contains("Droit inconnu"),
+            "{err}"
+        );
         let bad = json!({"permissions": [], "totp_obligatoire": ["sorcier"]});
-        let r = api.put(app.url("/api/v1/permissions")).bearer_auth(&token).json(&bad).send().await.unwrap();
+        let r = api
+            .put(app.url("/api/v1/permissions"))
+            .bearer_auth(&token)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(err["fields"]["totp_obligatoire"].as_str().unwrap().contains("Profil inconnu"), "{err}");
-        assert_eq!(get_json(&app, &token, "/api/v1/permissions").await, again, "{engine}");
+        assert!(
+            err["fields"]["totp_obligatoire"]
+                .as_str()
+                .unwrap()
+                .contains("Profil inconnu"),
+            "{err}"
+        );
+        assert_eq!(
+            get_json(&app, &token, "/api/v1/permissions").await,
+            again,
+            "{engine}"
+        );
 
         // Only administrators see or change it.
-        app.create_user("cadre", Role::Cadre, &[app.etablissement_id]).await;
+        app.create_user("cadre", Role::Cadre, &[app.etablissement_id])
+            .await;
         let cadre = app.token("cadre").await;
-        error_body(api.get(app.url("/api/v1/permissions")).bearer_auth(&cadre).send().await.unwrap(), StatusCode::FORBIDDEN, "acces_refuse").await;
-        let r = api.put(app.url("/api/v1/permissions")).bearer_auth(&cadre).json(&put).send().await.unwrap();
+        error_body(
+            api.get(app.url("/api/v1/permissions"))
+                .bearer_auth(&cadre)
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+            "acces_refuse",
+        )
+        .await;
+        let r = api
+            .put(app.url("/api/v1/permissions"))
+            .bearer_auth(&cadre)
+            .json(&put)
+            .send()
+            .await
+            .unwrap();
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn administration_forms() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let c = client();
+        app.login(&c, "admin", PASSWORD).await;
+        let csrf = csrf_from(&app, &c, "/admin/utilisateurs/nouveau").await;
+        let token = app.admin_token().await;
+        let api = Client::new();
+        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&json!({"organisme_id": app.organisme_id, "nom": "SAD Rhône", "finess": finess(69, 500), "categorie": "209"})).send().await.unwrap();
+        let second = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+        // Creation with repeated établissement boxes.
+        let (e1, e2) = (app.etablissement_id.to_string(), second.to_string());
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("username", "aide.soignante"),
+            ("nom", "Morel"),
+            ("prenom", "Inès"),
+            ("email", ""),
+            ("role", "aide_soignant"),
+            ("identifiant_pro", ""),
+            ("etablissements", e1.as_str()),
+            ("etablissements", e2.as_str()),
+            ("usager_id", ""),
+            ("password", PASSWORD),
+        ];
+        let r = c
+            .post(app.url("/admin/utilisateurs"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let id: i64 = location
+            .trim_start_matches("/admin/utilisateurs/")
+            .parse()
+            .unwrap();
+        let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
+        assert_eq!(
+            (u.role, u.etablissements.len(), u.doit_changer_mdp, u.email),
+            (Role::AideSoignant, 2, true, None)
+        );
+        let page = c
+            .get(app.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Inès") && page.contains("name=\"version\" value=\"1\""),
+            "{page}"
+        );
+
+        // Update: role, one établissement, deactivated.
+        let update = |version: &'static str, nom: &'static str| {
+            vec![
+                ("_csrf", csrf.clone()),
+                ("version", version.into()),
+                ("nom", nom.into()),
+                ("prenom", "Inès".into()),
+                ("role", "cadre".into()),
+                ("etablissements", e2.clone()),
+                ("actif", "non".into()),
+            ]
+        };
+        let r = c
+            .post(app.url(&location))
+            .form(&update("1", "Morel"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
+        assert_eq!(
+            (u.role, u.etablissements.clone(), u.actif, u.version),
+            (Role::Cadre, vec![second], false, 2)
+        );
+        // Someone else saved in between: a French conflict page, nothing changed.
+        let r = c
+            .post(app.url(&location))
+            .form(&update("1", "Écrasé"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Conflit") && html.contains("modifié entre-temps"),
+            "{html}"
+        );
+        assert_eq!(
+            app.db.store.utilisateur(id).await.unwrap().unwrap().nom,
+            "Morel"
+        );
+        // Invalid input: a French page listing the fields; with htmx, a fragment for the alerts.
+        let r = c
+            .post(app.url(&location))
+            .form(&update("2", " "))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Saisie à corriger")
+                && html.contains("Le champ « Nom » est obligatoire."),
+            "{html}"
+        );
+        let r = c
+            .post(app.url(&location))
+            .header("HX-Request", "true")
+            .form(&update("2", " "))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.headers()["hx-retarget"], "#messages");
+        assert!(r.text().await.unwrap().contains("<a href=\"#nom\">"));
+
+        // Password reset shows a temporary password once.
+        let r = c
+            .post(app.url(&format!("{location}/mot-de-passe")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Mot de passe temporaire"), "{html}");
+        assert!(
+            app.db
+                .store
+                .utilisateur(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .doit_changer_mdp
+        );
+
+        // Établissement and unit forms.
+        let r = c
+            .post(app.url("/admin/etablissements"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("organisme_id", &app.organisme_id.to_string()),
+                ("nom", "MECS"),
+                ("finess", "690000000"),
+                ("categorie", "177"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("clé de contrôle"));
+        let r = c
+            .post(app.url(&format!("/admin/etablissements/{second}/unites")))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("nom", "Secteur nord"),
+                ("type_unite", "places"),
+                ("capacite", "30"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = c
+            .get(app.url(&format!("/admin/etablissements/{second}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Secteur nord"), "{engine}");
         app.stop().await;
     }
 }

@@ -12,44 +12,103 @@ async fn cookie_requests_need_the_session_token() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let c = client();
-        assert_eq!(app.login(&c, "admin", PASSWORD).await.status(), StatusCode::OK);
+        assert_eq!(
+            app.login(&c, "admin", PASSWORD).await.status(),
+            StatusCode::OK
+        );
         let csrf = csrf_from(&app, &c, "/admin/organisation").await;
         assert_eq!(csrf.len(), 64);
         // Every page of the session carries the same token.
         assert_eq!(csrf_from(&app, &c, "/admin/utilisateurs").await, csrf);
 
-        let fields = |n: u32| vec![("nom".to_string(), format!("Organisme {n}")), ("finess_juridique".to_string(), finess(38, n)), ("siren".to_string(), String::new())];
+        let fields = |n: u32| {
+            vec![
+                ("nom".to_string(), format!("Organisme {n}")),
+                ("finess_juridique".to_string(), finess(38, n)),
+                ("siren".to_string(), String::new()),
+            ]
+        };
 
         // No token: refused, nothing written.
-        let r = c.post(app.url("/admin/organismes")).form(&fields(1)).send().await.unwrap();
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .form(&fields(1))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("lang=\"fr\"") && html.contains("Accès refusé"), "{html}");
+        assert!(
+            html.contains("lang=\"fr\"") && html.contains("Accès refusé"),
+            "{html}"
+        );
         assert!(html.contains("jeton de sécurité"), "{html}");
 
         // Another token: refused.
         let mut wrong = fields(2);
         wrong.push(("_csrf".into(), "0".repeat(64)));
-        assert_eq!(c.post(app.url("/admin/organismes")).form(&wrong).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-        let r = c.post(app.url("/admin/organismes")).header("x-csrf-token", "nimporte").form(&fields(2)).send().await.unwrap();
+        assert_eq!(
+            c.post(app.url("/admin/organismes"))
+                .form(&wrong)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .header("x-csrf-token", "nimporte")
+            .form(&fields(2))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        assert_eq!(app.db.store.organismes().await.unwrap().len(), 1, "{engine}: rien n'a été créé");
+        assert_eq!(
+            app.db.store.organismes().await.unwrap().len(),
+            1,
+            "{engine}: rien n'a été créé"
+        );
 
         // The form field…
         let mut ok = fields(3);
         ok.push(("_csrf".into(), csrf.clone()));
-        let r = c.post(app.url("/admin/organismes")).form(&ok).send().await.unwrap();
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .form(&ok)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/admin/organisation");
         // …or the header (what htmx sends from `hx-headers`).
-        let r = c.post(app.url("/admin/organismes")).header("X-CSRF-Token", &csrf).form(&fields(4)).send().await.unwrap();
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .header("X-CSRF-Token", &csrf)
+            .form(&fields(4))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         // With htmx, success is an `HX-Redirect`.
-        let r = c.post(app.url("/admin/organismes")).header("X-CSRF-Token", &csrf).header("HX-Request", "true").form(&fields(5)).send().await.unwrap();
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .header("X-CSRF-Token", &csrf)
+            .header("HX-Request", "true")
+            .form(&fields(5))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         assert_eq!(r.headers()["hx-redirect"], "/admin/organisation");
         // An htmx request without the token gets a fragment for the alert region.
-        let r = c.post(app.url("/admin/organismes")).header("HX-Request", "true").form(&fields(6)).send().await.unwrap();
+        let r = c
+            .post(app.url("/admin/organismes"))
+            .header("HX-Request", "true")
+            .form(&fields(6))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert_eq!(r.headers()["hx-retarget"], "#messages");
         assert!(r.text().await.unwrap().contains("jeton de sécurité"));
@@ -57,23 +116,52 @@ async fn cookie_requests_need_the_session_token() {
 
         // JSON through the cookie: same rule, JSON error.
         let body = json!({"nom": "Organisme API", "finess_juridique": finess(38, 7)});
-        let r = c.post(app.url("/api/v1/organismes")).json(&body).send().await.unwrap();
+        let r = c
+            .post(app.url("/api/v1/organismes"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("jeton de sécurité"), "{err}");
-        let r = c.post(app.url("/api/v1/organismes")).header("X-CSRF-Token", &csrf).json(&body).send().await.unwrap();
+        let r = c
+            .post(app.url("/api/v1/organismes"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
 
         // A bearer token is not sent by browsers on their own: no CSRF token needed.
         let token = app.admin_token().await;
         let body = json!({"nom": "Organisme jeton", "finess_juridique": finess(38, 8)});
-        let r = reqwest::Client::new().post(app.url("/api/v1/organismes")).bearer_auth(&token).json(&body).send().await.unwrap();
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/organismes"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
 
         // Safe methods never need it; logging out through the cookie does.
-        assert_eq!(c.get(app.url("/api/v1/organismes")).send().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            c.get(app.url("/api/v1/organismes"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
         let r = c.delete(app.url("/api/v1/session")).send().await.unwrap();
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        let r = c.delete(app.url("/api/v1/session")).header("X-CSRF-Token", &csrf).send().await.unwrap();
+        let r = c
+            .delete(app.url("/api/v1/session"))
+            .header("X-CSRF-Token", &csrf)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         app.stop().await;
     }
@@ -90,8 +178,20 @@ async fn a_new_session_gets_a_new_token() {
         let t2 = csrf_from(&app, &c2, "/compte").await;
         assert_ne!(t1, t2, "{engine}");
         // One session's token does not work for the other.
-        let form = [("nom", "Organisme croisé".to_string()), ("finess_juridique", finess(38, 9)), ("_csrf", t1)];
-        assert_eq!(c2.post(app.url("/admin/organismes")).form(&form).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        let form = [
+            ("nom", "Organisme croisé".to_string()),
+            ("finess_juridique", finess(38, 9)),
+            ("_csrf", t1),
+        ];
+        assert_eq!(
+            c2.post(app.url("/admin/organismes"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
         app.stop().await;
     }
 }

@@ -46,9 +46,22 @@ pub async fn spawn_app_with(engine: &str, config: WebConfig) -> TestApp {
     let db = TestDb::new(engine).await.expect("base de test");
     let store = db.store.clone();
     let now = Utc::now();
-    let seed = Actor { utilisateur_id: None, username: "installation".into(), ip: None };
+    let seed = Actor {
+        utilisateur_id: None,
+        username: "installation".into(),
+        ip: None,
+    };
     let organisme_id = store
-        .create_organisme(&seed, &OrganismeInput { nom: "Association Test".into(), finess_juridique: finess(69, 1), siren: None, adresse: None }, now)
+        .create_organisme(
+            &seed,
+            &OrganismeInput {
+                nom: "Association Test".into(),
+                finess_juridique: finess(69, 1),
+                siren: None,
+                adresse: None,
+            },
+            now,
+        )
         .await
         .expect("organisme");
     let etablissement_finess = finess(69, 100);
@@ -72,18 +85,35 @@ pub async fn spawn_app_with(engine: &str, config: WebConfig) -> TestApp {
         .expect("établissement");
     let hash = hash_password(PASSWORD).expect("hash");
     let admin_id = store
-        .create_utilisateur(&seed, &user_input("admin", Role::Administrateur, &[]), &hash, false, now)
+        .create_utilisateur(
+            &seed,
+            &user_input("admin", Role::Administrateur, &[]),
+            &hash,
+            false,
+            now,
+        )
         .await
         .expect("admin");
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (shutdown, rx) = oneshot::channel::<()>();
     let app = App::new(store, config);
     let server = tokio::spawn(dui_web::serve(listener, app, async {
         let _ = rx.await;
     }));
-    TestApp { base, db, organisme_id, etablissement_id, etablissement_finess, admin_id, shutdown, server }
+    TestApp {
+        base,
+        db,
+        organisme_id,
+        etablissement_id,
+        etablissement_finess,
+        admin_id,
+        shutdown,
+        server,
+    }
 }
 
 /// An account input.
@@ -103,12 +133,19 @@ pub fn user_input(username: &str, role: Role, etablissements: &[i64]) -> Utilisa
 
 /// A client with a cookie jar that does not follow redirects.
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// A valid FINESS number from a département and a serial.
 pub fn finess(dept: u32, serial: u32) -> String {
-    (0..10).map(|k| format!("{dept:02}{serial:06}{k}")).find(|s| Finess::parse(s).is_ok()).expect("clé FINESS")
+    (0..10)
+        .map(|k| format!("{dept:02}{serial:06}{k}"))
+        .find(|s| Finess::parse(s).is_ok())
+        .expect("clé FINESS")
 }
 
 /// The same FINESS with a wrong key.
@@ -127,13 +164,32 @@ impl TestApp {
     /// Creates an account through the store (no password change pending).
     pub async fn create_user(&self, username: &str, role: Role, etablissements: &[i64]) -> i64 {
         let hash = hash_password(PASSWORD).expect("hash");
-        let seed = Actor { utilisateur_id: Some(self.admin_id), username: "admin".into(), ip: None };
-        self.db.store.create_utilisateur(&seed, &user_input(username, role, etablissements), &hash, false, Utc::now()).await.expect("compte")
+        let seed = Actor {
+            utilisateur_id: Some(self.admin_id),
+            username: "admin".into(),
+            ip: None,
+        };
+        self.db
+            .store
+            .create_utilisateur(
+                &seed,
+                &user_input(username, role, etablissements),
+                &hash,
+                false,
+                Utc::now(),
+            )
+            .await
+            .expect("compte")
     }
 
     /// `POST /api/v1/session` with `client`.
     pub async fn login(&self, client: &Client, username: &str, password: &str) -> Response {
-        client.post(self.url("/api/v1/session")).json(&serde_json::json!({"username": username, "password": password})).send().await.expect("requête")
+        client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("requête")
     }
 
     /// Logs in through the API and returns the bearer token.
@@ -152,8 +208,20 @@ impl TestApp {
     /// Seals every pending audit entry (the background sealer may be running too).
     pub async fn seal_all(&self) {
         for _ in 0..200 {
-            self.db.store.audit_seal(Utc::now()).await.expect("scellement");
-            if self.db.store.audit_verify().await.expect("vérification").unsealed == 0 {
+            self.db
+                .store
+                .audit_seal(Utc::now())
+                .await
+                .expect("scellement");
+            if self
+                .db
+                .store
+                .audit_verify()
+                .await
+                .expect("vérification")
+                .unsealed
+                == 0
+            {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -176,7 +244,10 @@ impl TestApp {
 pub async fn error_body(r: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(r.status(), status, "statut pour {code}");
     assert!(
-        r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json")),
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json")),
         "{code}: corps JSON attendu"
     );
     let body: Value = r.json().await.expect("json");
@@ -194,12 +265,19 @@ pub fn message(err: &Value) -> &str {
 
 /// Every `Set-Cookie` value.
 pub fn set_cookies(h: &HeaderMap) -> Vec<String> {
-    h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
+    h.get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The value of cookie `name` set by a response.
 pub fn cookie_value(h: &HeaderMap, name: &str) -> Option<String> {
-    set_cookies(h).iter().find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_string()))
+    set_cookies(h).iter().find_map(|c| {
+        c.strip_prefix(&format!("{name}="))
+            .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+    })
 }
 
 /// The anti-CSRF token of a page: the hidden `_csrf` field, which must match `hx-headers`.
@@ -207,7 +285,10 @@ pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
     let i = html.find(marker).expect("champ _csrf") + marker.len();
     let token = html[i..].split('"').next().expect("valeur").to_string();
-    assert!(html.contains(&format!("hx-headers='{{\"X-CSRF-Token\": \"{token}\"}}'")), "hx-headers porte le même jeton");
+    assert!(
+        html.contains(&format!("hx-headers='{{\"X-CSRF-Token\": \"{token}\"}}'")),
+        "hx-headers porte le même jeton"
+    );
     token
 }
 
