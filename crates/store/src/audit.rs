@@ -346,8 +346,9 @@ impl Store {
             push(&mut sql, " AND username = ?", Arg::S(u.clone()));
         }
         if let Some(a) = &f.action {
-            push(&mut sql, " AND action >= ?", Arg::S(a.clone()));
-            push(&mut sql, " AND action < ?", Arg::S(format!("{a}\u{10FFFF}")));
+            // substr works the same on both engines, whatever the database collation.
+            let n = a.chars().count();
+            push(&mut sql, &format!(" AND substr(action, 1, {n}) = ?"), Arg::S(a.clone()));
         }
         if let Some(id) = f.usager_id {
             push(&mut sql, " AND usager_id = ?", Arg::I(id));

@@ -107,6 +107,16 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every other session of an account (after a password change).
+    pub async fn end_other_sessions(&self, utilisateur_id: i64, keep_token_hash: &str) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM session WHERE utilisateur_id = $1 AND token_hash <> $2")
+            .bind(utilisateur_id)
+            .bind(keep_token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Removes expired sessions (housekeeping).
     pub async fn purge_sessions(&self, idle: Duration, now: DateTime<Utc>) -> StoreResult<u64> {
         let r = sqlx::query("DELETE FROM session WHERE expires_at <= $1 OR last_seen_at <= $2")

@@ -123,7 +123,8 @@ pub async fn serve(
     app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sealer = tokio::spawn(audit_sealer(app.store.clone()));
+    let idle = chrono::Duration::from_std(app.config.idle_timeout).unwrap_or(chrono::Duration::minutes(30));
+    let sealer = tokio::spawn(audit_sealer(app.store.clone(), idle));
     let result = axum::serve(listener, router(app.clone()).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
@@ -136,7 +137,7 @@ pub async fn serve(
 }
 
 /// Chains new audit entries every half second; purges dead sessions every ten minutes.
-async fn audit_sealer(store: Store) {
+async fn audit_sealer(store: Store, idle: chrono::Duration) {
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let mut n: u64 = 0;
     loop {
@@ -146,7 +147,6 @@ async fn audit_sealer(store: Store) {
         }
         n += 1;
         if n.is_multiple_of(1200) {
-            let idle = chrono::Duration::hours(12);
             if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purge des sessions impossible");
             }

@@ -94,6 +94,8 @@ pub async fn password_submit(State(app): State<App>, me: CurrentUser, Form(f): F
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     app.store.set_password(&me.principal.actor(), me.user.id, &hash, false, Utc::now()).await?;
+    // Another device that knew the old password loses its session.
+    app.store.end_other_sessions(me.user.id, &me.token_hash).await?;
     Ok(Redirect::to("/compte?fait=mot-de-passe").into_response())
 }
 
