@@ -15,6 +15,9 @@ use sqlx::{AnyConnection, Row};
 use crate::db::{Engine, Store};
 use crate::{ts, StoreResult};
 
+/// Entries sealed per transaction.
+const SEAL_BATCH: i64 = 200;
+
 /// Hash of the chain's virtual entry 0.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -193,11 +196,14 @@ impl Store {
     pub async fn audit_seal(&self, now: DateTime<Utc>) -> StoreResult<usize> {
         let mut total = 0;
         loop {
-            let n = self.audit_seal_batch(now, 2000).await?;
+            // Small batches: the writer is shared with requests (one writer on SQLite), so a
+            // batch must hold it only a few milliseconds.
+            let n = self.audit_seal_batch(now, SEAL_BATCH).await?;
             total += n;
-            if n < 2000 {
+            if n < SEAL_BATCH as usize {
                 return Ok(total);
             }
+            tokio::task::yield_now().await;
         }
     }
 

@@ -124,35 +124,32 @@ pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
 
 /// Loads what the decision needs about `who` and usager `usager_id`.
 pub async fn load_facts(store: &Store, who: &Principal, usager_id: i64, now: DateTime<Utc>) -> StoreResult<Option<Faits>> {
-    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM usager WHERE id = $1")
-        .bind(usager_id)
-        .fetch_optional(&store.read)
-        .await?;
+    // One round trip: this runs on every opening of a file.
+    let etabs = match store.engine() {
+        crate::Engine::Sqlite => "(SELECT GROUP_CONCAT(DISTINCT etablissement_id) FROM sejour WHERE usager_id = $1)",
+        crate::Engine::Postgres => "(SELECT string_agg(DISTINCT etablissement_id::text, ',') FROM sejour WHERE usager_id = $1)",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT (SELECT id FROM usager WHERE id = $1), {etabs}, \
+         (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1), \
+         (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3)"
+    ))
+    .bind(usager_id)
+    .bind(who.id)
+    .bind(ts(now))
+    .fetch_one(&store.read)
+    .await?;
+    let exists: Option<i64> = row.try_get(0)?;
     if exists.is_none() {
         return Ok(None);
     }
-    let etabs: Vec<(i64,)> = sqlx::query_as("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
-        .bind(usager_id)
-        .fetch_all(&store.read)
-        .await?;
-    let affecte: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2")
-        .bind(who.id)
-        .bind(usager_id)
-        .fetch_optional(&store.read)
-        .await?;
-    let bris: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $1 AND usager_id = $2 AND expires_at > $3",
-    )
-    .bind(who.id)
-    .bind(usager_id)
-    .bind(ts(now))
-    .fetch_optional(&store.read)
-    .await?;
-    let bris = bris.and_then(|(s,)| s);
+    let etabs: Option<String> = row.try_get(1)?;
+    let affecte: i64 = row.try_get(2)?;
+    let bris: Option<String> = row.try_get(3)?;
     Ok(Some(Faits {
         etablissements_utilisateur: who.etablissements.clone(),
-        etablissements_usager: etabs.into_iter().map(|(e,)| e).collect(),
-        affecte: affecte.is_some(),
+        etablissements_usager: etabs.unwrap_or_default().split(',').filter_map(|e| e.trim().parse().ok()).collect(),
+        affecte: affecte > 0,
         soi_meme: who.usager_id == Some(usager_id),
         acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
     }))

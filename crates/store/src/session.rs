@@ -98,6 +98,31 @@ impl Store {
         Ok(Some(SessionInfo { token_hash: hash, utilisateur_id: r.try_get(0)?, csrf: r.try_get(1)?, last_seen_at: last_seen }))
     }
 
+    /// A live session and its account in one round trip (every request does this).
+    pub async fn session_user(&self, token: &str, idle: Duration, now: DateTime<Utc>) -> StoreResult<Option<(SessionInfo, crate::admin::utilisateur::Utilisateur)>> {
+        let hash = token_hash(token);
+        let cols: String = crate::admin::utilisateur::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(&format!(
+            "SELECT {cols}, s.csrf AS s_csrf, s.last_seen_at AS s_last, s.expires_at AS s_expires FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id WHERE s.token_hash = $1"
+        ))
+        .bind(hash.as_str())
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let last_seen = parse_ts(&r.try_get::<String, _>("s_last")?)?;
+        let expires = parse_ts(&r.try_get::<String, _>("s_expires")?)?;
+        if expires <= now || last_seen + idle <= now {
+            sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(hash.as_str()).execute(&self.write).await?;
+            return Ok(None);
+        }
+        if now - last_seen > Duration::seconds(60) {
+            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2").bind(ts(now)).bind(hash.as_str()).execute(&self.write).await?;
+        }
+        let creds = self.user_from_row(&r).await?;
+        let info = SessionInfo { token_hash: hash, utilisateur_id: creds.user.id, csrf: r.try_get("s_csrf")?, last_seen_at: last_seen };
+        Ok(Some((info, creds.user)))
+    }
+
     /// Ends a session (audited).
     pub async fn delete_session(&self, actor: &Actor, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;

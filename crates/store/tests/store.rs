@@ -16,3 +16,5 @@ mod audit;
 mod concurrency;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/usager.rs"]
+mod usager;

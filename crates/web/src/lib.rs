@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+mod cache;
 mod error;
 mod forms;
 mod layout;
@@ -66,6 +67,8 @@ pub struct App {
     pub throttle: Arc<auth::throttle::Throttle>,
     /// INSi teleservice client.
     pub insi: Option<Arc<dyn dui_interop::insi::Insi>>,
+    /// Settings read on every request.
+    pub caches: Arc<cache::Caches>,
 }
 
 impl App {
@@ -78,6 +81,7 @@ impl App {
             metrics: Arc::new(ops::Metrics::default()),
             throttle: Arc::new(auth::throttle::Throttle::new(per_minute)),
             insi: None,
+            caches: Arc::new(cache::Caches::default()),
         }
     }
 
@@ -136,9 +140,9 @@ pub async fn serve(
     result
 }
 
-/// Chains new audit entries every half second; purges dead sessions every ten minutes.
+/// Chains new audit entries every quarter of a second; purges dead sessions every ten minutes.
 async fn audit_sealer(store: Store, idle: chrono::Duration) {
-    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut n: u64 = 0;
     loop {
         tick.tick().await;
@@ -146,7 +150,7 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
-        if n.is_multiple_of(1200) {
+        if n.is_multiple_of(2400) {
             if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purge des sessions impossible");
             }

@@ -122,11 +122,11 @@ pub fn check_password_strength(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-const USER_COLUMNS: &str =
+pub(crate) const USER_COLUMNS: &str =
     "id, username, nom, prenom, email, role, identifiant_pro, doit_changer_mdp, totp_secret, actif, verrouille_jusqua, usager_id, version, password_hash, echecs_connexion";
 
 impl Store {
-    async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
+    pub(crate) async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
         let id: i64 = r.try_get("id")?;
         let role: String = r.try_get("role")?;
         let role = Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu {role}")))?;

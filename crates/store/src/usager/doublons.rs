@@ -67,6 +67,10 @@ pub struct Fusion {
 /// Tables whose rows move with a merge.
 const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
 
+/// Key (in `fusion.deplacements`) of the assignments both files had: dropped from the
+/// absorbed file by the merge, given back by its undoing.
+const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
+
 impl Store {
     /// Existing files that may be the same person: same INS, or same birth date with close
     /// names (birth or used name against birth or used name, and close first names).
@@ -191,14 +195,24 @@ impl Store {
         for table in MOVED {
             let key = if table == "affectation" { "utilisateur_id" } else { "id" };
             let rows = sqlx::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1")).bind(a).fetch_all(&mut *tx).await?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
             if table == "affectation" {
-                // Avoid duplicate assignments: drop those the kept file already has.
+                // Avoid duplicate assignments: drop those the kept file already has, and
+                // remember them apart (they are given back to the absorbed file on undo, and
+                // the kept file keeps its own).
+                let shared = sqlx::query("SELECT utilisateur_id FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
+                    .bind(a)
+                    .bind(k)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let shared: Vec<i64> = shared.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
                 sqlx::query("DELETE FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
                     .bind(a)
                     .bind(k)
                     .execute(&mut *tx)
                     .await?;
+                ids.retain(|i| !shared.contains(i));
+                moved.insert(AFFECTATIONS_COMMUNES.to_string(), serde_json::json!(shared));
             }
             sqlx::query(&format!("UPDATE {table} SET usager_id = $1 WHERE usager_id = $2")).bind(k).bind(a).execute(&mut *tx).await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
@@ -259,6 +273,16 @@ impl Store {
                 } else {
                     sqlx::query(&format!("UPDATE {table} SET usager_id = $1 WHERE {key} = $2 AND usager_id = $3")).bind(a).bind(id).bind(k).execute(&mut *tx).await?;
                 }
+            }
+        }
+        for uid in moved.get(AFFECTATIONS_COMMUNES).and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_i64()) {
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
+                .bind(a)
+                .bind(uid)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut *tx).await?;
             }
         }
         sqlx::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut *tx).await?;

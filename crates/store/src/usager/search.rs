@@ -178,9 +178,12 @@ impl Store {
             Critere::Noms(words, date) => {
                 let lo = bind(words[0].clone());
                 let hi = bind(prefix_end(&words[0]));
+                // One row per usager: the smallest of its name words matching the prefix, so
+                // that an usager with several matching words never comes back on a later page.
                 let mut sql = format!(
                     "SELECT {RESULT_COLUMNS}, n.cle FROM usager_nom n JOIN usager u ON u.id = n.usager_id \
-                     WHERE n.cle >= {lo} AND n.cle < {hi} AND u.fusionne_dans IS NULL AND {vis}"
+                     WHERE n.cle >= {lo} AND n.cle < {hi} AND u.fusionne_dans IS NULL AND {vis} \
+                     AND NOT EXISTS (SELECT 1 FROM usager_nom d WHERE d.usager_id = n.usager_id AND d.cle >= {lo} AND d.cle < n.cle)"
                 );
                 for w in &words[1..] {
                     let lo = bind(w.clone());

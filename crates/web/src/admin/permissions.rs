@@ -70,6 +70,7 @@ pub async fn save_form(State(app): State<App>, me: CurrentUser, headers: HeaderM
     let now = Utc::now();
     app.store.save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now).await?;
     app.store.set_totp_required_roles(&me.principal.actor(), &totp, now).await?;
+    app.caches.invalidate();
     Ok(done(&headers, "/admin/permissions?enregistre=1"))
 }
 
@@ -115,5 +116,6 @@ pub async fn api_put(State(app): State<App>, me: CurrentUser, ApiJson(doc): ApiJ
     let now = Utc::now();
     app.store.save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now).await?;
     app.store.set_totp_required_roles(&me.principal.actor(), &totp, now).await?;
+    app.caches.invalidate();
     api_get(State(app), me).await
 }

@@ -183,12 +183,10 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
 }
 
 async fn load_user(app: &App, token: &str, idle: chrono::Duration, now: chrono::DateTime<Utc>, ip: String) -> Result<Option<CurrentUser>, AppError> {
-    let Some(session) = app.store.session(token, idle, now).await? else { return Ok(None) };
-    let Some(creds) = app.store.credentials_by_id(session.utilisateur_id).await? else { return Ok(None) };
-    if !creds.user.actif {
+    let Some((session, u)) = app.store.session_user(token, idle, now).await? else { return Ok(None) };
+    if !u.actif {
         return Ok(None);
     }
-    let u = creds.user;
     let principal = Principal { id: u.id, username: u.username.clone(), role: u.role, etablissements: u.etablissements.clone(), usager_id: u.usager_id, ip: Some(ip) };
     Ok(Some(CurrentUser { user: u, principal, csrf: session.csrf, token_hash: session.token_hash }))
 }
@@ -199,7 +197,7 @@ async fn pending_step(app: &App, u: &Utilisateur) -> Option<&'static str> {
         return Some("/compte/mot-de-passe");
     }
     if !u.totp_actif {
-        let required = app.store.totp_required_roles().await.unwrap_or_default();
+        let required = app.caches.totp_roles(&app.store).await.unwrap_or_default();
         if required.contains(&u.role) {
             return Some("/compte/totp");
         }

@@ -211,11 +211,10 @@ impl EntouragePageHeader {
 
 /// GET /usagers/{id}/entourage
 pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
-    let (cap, tabs) = match super::pages::open(&app, &me, id, "entourage").await? {
+    let (cap, tabs, u) = match super::pages::open(&app, &me, id, "entourage").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let m = super::matrix(&app).await?;
     Ok(EntouragePageHeader {
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_naissance), "usagers"),

@@ -12,7 +12,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use dui_domain::identifiers::Finess;
 use dui_domain::policy::{Action, Matrice, Refus, Role, Section};
-use dui_store::policy::{authorize, load_matrix, Capability};
+use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{Candidat, TraitsCompares};
 use dui_store::StoreError;
 
@@ -21,8 +21,8 @@ use crate::{App, AppError, WebResult};
 use fields::IdentiteFields;
 
 /// The matrix in force.
-pub(crate) async fn matrix(app: &App) -> WebResult<Matrice> {
-    Ok(load_matrix(&app.store).await?)
+pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
+    Ok(app.caches.matrix(&app.store).await?)
 }
 
 /// Authorizes (and audits) `action` on `section` of usager `id`.

@@ -62,11 +62,12 @@ struct OutOfScopePage {
 
 /// Opens the file (audited read of the administrative section) for a tab; when out of
 /// scope, the page offering break-the-glass instead.
-pub(crate) async fn open(app: &App, me: &CurrentUser, id: i64, active: &'static str) -> WebResult<Result<(Capability, Tabs), Response>> {
+pub(crate) async fn open(app: &App, me: &CurrentUser, id: i64, active: &'static str) -> WebResult<Result<(Capability, Tabs, Usager), Response>> {
     let m = matrix(app).await?;
     match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
         Ok((cap, sections)) => {
-            let referent = app.store.usager(&cap).await?.and_then(|u| u.referent_id);
+            let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+            let referent = u.referent_id;
             let tabs = Tabs {
                 id,
                 active,
@@ -74,7 +75,7 @@ pub(crate) async fn open(app: &App, me: &CurrentUser, id: i64, active: &'static 
                 tracabilite: may_see_file_audit(me, id, referent),
                 exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
             };
-            Ok(Ok((cap, tabs)))
+            Ok(Ok((cap, tabs, u)))
         }
         Err(e) if is_out_of_scope(&e) => {
             let page = OutOfScopePage { layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"), id, peut_bris: me.user.role.est_professionnel() };
@@ -316,11 +317,10 @@ pub struct FileQuery {
 
 /// GET /usagers/{id}: the file page (administrative tab).
 pub async fn file_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<FileQuery>) -> WebResult<Response> {
-    let (cap, tabs) = match open(&app, &me, id, "administratif").await? {
+    let (cap, tabs, u) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     if let Some(k) = u.fusionne_dans {
         return Ok(axum::response::Redirect::to(&format!("/usagers/{k}")).into_response());
     }
@@ -356,12 +356,12 @@ struct SectionPage {
 /// GET /usagers/{id}/section/{section}: the other sections, each permission-checked.
 pub async fn section_page(State(app): State<App>, me: CurrentUser, Path((id, code)): Path<(i64, String)>) -> WebResult<Response> {
     let section = Section::from_code(&code).filter(|s| *s != Section::Administratif).ok_or(AppError::NotFound)?;
-    let (_, mut tabs) = match open(&app, &me, id, section.code()).await? {
+    let (_, mut tabs, u) = match open(&app, &me, id, section.code()).await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    let cap = capability(&app, &me, id, section, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+    // The section itself is authorized (and its read audited) on its own.
+    capability(&app, &me, id, section, Action::Lire).await?;
     tabs.active = section.code();
     Ok(SectionPage { layout: Layout::new(&me, format!("{} — {}", section.label_fr(), u.nom_naissance), "usagers"), u, tabs, section: section.label_fr() }.into_response())
 }
@@ -389,11 +389,10 @@ impl IdentityPage {
 
 /// GET /usagers/{id}/identite: the identity form.
 pub async fn identity_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
-    let (cap, tabs) = match open(&app, &me, id, "administratif").await? {
+    let (_, tabs, u) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     Ok(IdentityPage { layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"), u, tabs, erreurs: vec![] }.into_response())
 }
 
@@ -403,11 +402,10 @@ pub async fn identity_form(State(app): State<App>, me: CurrentUser, headers: Hea
     match super::api::save_identity(&app, &me, id, version, &f).await {
         Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
         Err(AppError::Invalid { fields, message }) => {
-            let (cap, tabs) = match open(&app, &me, id, "administratif").await? {
+            let (_, tabs, u) = match open(&app, &me, id, "administratif").await? {
                 Ok(x) => x,
                 Err(page) => return Ok(page),
             };
-            let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
             let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
             if erreurs.is_empty() {
                 erreurs.push(("nom_naissance".into(), message));
@@ -452,11 +450,10 @@ impl SynthesePage {
 
 /// GET /usagers/{id}/synthese: the printable synthesis sheet (GA-4).
 pub async fn synthese_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
-    let (cap, tabs) = match open(&app, &me, id, "synthese").await? {
+    let (cap, tabs, u) = match open(&app, &me, id, "synthese").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let referent = match u.referent_id {
         Some(r) => app.store.utilisateur(r).await?.map(|x| format!("{} {}", x.prenom, x.nom)),
         None => None,
@@ -522,14 +519,13 @@ pub struct AuditQuery {
 
 /// GET /usagers/{id}/tracabilite: who opened or changed the file.
 pub async fn audit_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<AuditQuery>) -> WebResult<Response> {
-    let (cap, tabs) = match open(&app, &me, id, "tracabilite").await? {
+    let (cap, tabs, u) = match open(&app, &me, id, "tracabilite").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
     if !tabs.tracabilite {
         return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()));
     }
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let entries = app.store.usager_audit(&cap, q.avant, 100).await?;
     let suivant = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
     Ok(AuditPage { layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_naissance), "usagers"), u, tabs, entries, suivant }.into_response())

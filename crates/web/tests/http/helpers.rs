@@ -43,6 +43,22 @@ pub async fn spawn_app(engine: &str) -> TestApp {
 
 /// Starts the application with `config`.
 pub async fn spawn_app_with(engine: &str, config: WebConfig) -> TestApp {
+    spawn(engine, config, None).await
+}
+
+/// Starts the application with the default settings and an INSi client.
+pub async fn spawn_app_with_insi(
+    engine: &str,
+    insi: std::sync::Arc<dyn dui_interop::insi::Insi>,
+) -> TestApp {
+    spawn(engine, WebConfig::default(), Some(insi)).await
+}
+
+async fn spawn(
+    engine: &str,
+    config: WebConfig,
+    insi: Option<std::sync::Arc<dyn dui_interop::insi::Insi>>,
+) -> TestApp {
     let db = TestDb::new(engine).await.expect("base de test");
     let store = db.store.clone();
     let now = Utc::now();
@@ -100,7 +116,10 @@ pub async fn spawn_app_with(engine: &str, config: WebConfig) -> TestApp {
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (shutdown, rx) = oneshot::channel::<()>();
-    let app = App::new(store, config);
+    let app = match insi {
+        Some(insi) => App::new(store, config).with_insi(insi),
+        None => App::new(store, config),
+    };
     let server = tokio::spawn(dui_web::serve(listener, app, async {
         let _ = rx.await;
     }));
