@@ -199,7 +199,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
                 async move {
                     let mut rng = StdRng::seed_from_u64(i);
                     let body = serde_json::json!({
-                        "nom_naissance": format!("BANC-{}", rng.gen_range(0..1_000_000)),
+                        "nom_naissance": format!("BANC-{}", letters(rng.gen_range(0..26u64.pow(5)))),
                         "prenoms": ["Essai"],
                         "date_naissance": format!("19{:02}-{:02}-{:02}", rng.gen_range(20..99), rng.gen_range(1..13), rng.gen_range(1..29)),
                         "sexe": "F",
@@ -227,6 +227,18 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         if v.first_broken.is_none() { "intact" } else { "ALTÉRÉ" }
     );
     Ok(())
+}
+
+/// A number written with letters only (names may not contain digits).
+fn letters(mut n: u64) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'A' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
 }
 
 /// Whether the answer is a success whose body was read whole.

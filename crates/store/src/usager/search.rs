@@ -61,6 +61,8 @@ enum Critere {
     Date(String),
     Ins(String),
     Numero(i64),
+    /// Nothing typed but an établissement chosen: everyone visible there.
+    Tous,
     Rien,
 }
 
@@ -173,7 +175,10 @@ impl Store {
             binds.push(v);
             format!("${}", binds.len())
         };
-        let critere = parse(&r.texte);
+        let critere = match parse(&r.texte) {
+            Critere::Rien if r.etablissement.is_some() => Critere::Tous,
+            c => c,
+        };
         let sql = match &critere {
             Critere::Noms(words, date) => {
                 let lo = bind(words[0].clone());
@@ -208,6 +213,7 @@ impl Store {
                     Critere::Date(d) => format!("u.date_naissance = {}", bind(d.clone())),
                     Critere::Ins(m) => format!("u.matricule_ins = {}", bind(m.clone())),
                     Critere::Numero(n) => format!("u.id = {n}"),
+                    Critere::Tous => "1 = 1".into(),
                     _ => "1 = 0".into(),
                 };
                 let mut sql = format!("SELECT {RESULT_COLUMNS}, u.cle_nom FROM usager u WHERE {cond} AND u.fusionne_dans IS NULL AND {vis}");

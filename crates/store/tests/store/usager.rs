@@ -55,8 +55,7 @@ async fn world(engine: &str) -> World {
     let secr_a = create_user(s, "secretariat.a", Role::Secretariat, &[org.a]).await;
     let secr_b = create_user(s, "secretariat.b", Role::Secretariat, &[org.b]).await;
     let educ_a = create_user(s, "educ.a", Role::Educateur, &[org.a]).await;
-    let intervenant_a =
-        create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
+    let intervenant_a = create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
     World {
         db,
         org,
@@ -195,14 +194,25 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         // Accent- and case-insensitive prefix on any name word.
         assert_eq!(found(s, &w.secr_a, "hél").await, vec![helene], "{engine}");
         assert_eq!(found(s, &w.secr_a, "HEL").await, vec![helene]);
-        assert_eq!(found(s, &w.secr_a, "mar").await, vec![helene, odette], "second prénom et nom utilisé");
+        assert_eq!(
+            found(s, &w.secr_a, "mar").await,
+            vec![helene, odette],
+            "second prénom et nom utilisé"
+        );
         assert_eq!(found(s, &w.secr_a, "lefev").await, vec![lefevre]);
         assert_eq!(found(s, &w.secr_a, "Lefèvre").await, vec![lefevre]);
-        assert_eq!(found(s, &w.secr_a, "martin").await, vec![odette], "nom utilisé");
+        assert_eq!(
+            found(s, &w.secr_a, "martin").await,
+            vec![odette],
+            "nom utilisé"
+        );
         assert_eq!(found(s, &w.secr_a, "dupont").await, vec![helene, odette]);
         assert_eq!(found(s, &w.secr_a, "jean-pierre").await, vec![lefevre]);
         assert_eq!(found(s, &w.secr_a, "pierre").await, vec![lefevre]);
-        assert!(found(s, &w.secr_a, "upont").await.is_empty(), "préfixe, pas sous-chaîne");
+        assert!(
+            found(s, &w.secr_a, "upont").await.is_empty(),
+            "préfixe, pas sous-chaîne"
+        );
         // Two words: both must match (any order).
         assert_eq!(found(s, &w.secr_a, "dup hel").await, vec![helene]);
         assert_eq!(found(s, &w.secr_a, "hel dup").await, vec![helene]);
@@ -215,7 +225,10 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         assert_eq!(found(s, &w.secr_a, "1938-04-12").await, vec![helene, paul]);
         // INS (15 characters, spaces allowed).
         assert_eq!(found(s, &w.secr_a, INS_DUPONT).await, vec![paul]);
-        assert_eq!(found(s, &w.secr_a, "2 79 03 51 215 189 89").await, vec![paul]);
+        assert_eq!(
+            found(s, &w.secr_a, "2 79 03 51 215 189 89").await,
+            vec![paul]
+        );
         // Internal file number.
         assert_eq!(found(s, &w.secr_a, "U0000001").await, vec![helene]);
         assert_eq!(found(s, &w.secr_a, &numero(lefevre)).await, vec![lefevre]);
@@ -261,12 +274,22 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         let w = world(engine).await;
         let s = &w.db.store;
         let mut ids = Vec::new();
-        for (i, prenom) in ["Anne", "Bruno", "Claire", "Denis", "Emma", "Fanny", "Gilles"]
-            .iter()
-            .enumerate()
+        for (i, prenom) in [
+            "Anne", "Bruno", "Claire", "Denis", "Emma", "Fanny", "Gilles",
+        ]
+        .iter()
+        .enumerate()
         {
             let date = format!("1950-01-{:02}", i + 1);
-            ids.push(create(s, &w.secr_a, &ident("PAGINE", &[prenom], &date, "F"), w.org.a).await);
+            ids.push(
+                create(
+                    s,
+                    &w.secr_a,
+                    &ident("PAGINE", &[prenom], &date, "F"),
+                    w.org.a,
+                )
+                .await,
+            );
         }
         // Two of them match the prefix twice (birth name and first name, or used name).
         let twice = create(
@@ -345,12 +368,34 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let u_a = create(s, &w.secr_a, &ident("DUPONT", &["Hélène"], "1938-04-12", "F"), w.org.a).await;
-        let u_a2 = create(s, &w.secr_a, &ident("DUPONT", &["Marcel"], "1936-01-01", "M"), w.org.a).await;
-        let u_b = create(s, &w.secr_b, &ident("DUPONT", &["Hélène"], "1938-04-12", "F"), w.org.b).await;
+        let u_a = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            w.org.a,
+        )
+        .await;
+        let u_a2 = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Marcel"], "1936-01-01", "M"),
+            w.org.a,
+        )
+        .await;
+        let u_b = create(
+            s,
+            &w.secr_b,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            w.org.b,
+        )
+        .await;
 
         // Établissement scope.
-        assert_eq!(found(s, &w.secr_a, "dupont").await, vec![u_a, u_a2], "{engine}");
+        assert_eq!(
+            found(s, &w.secr_a, "dupont").await,
+            vec![u_a, u_a2],
+            "{engine}"
+        );
         assert_eq!(found(s, &w.secr_b, "dupont").await, vec![u_b]);
         assert_eq!(found(s, &w.educ_a, "12/04/1938").await, vec![u_a]);
         assert!(found(s, &w.secr_a, &numero(u_b)).await.is_empty());
@@ -365,11 +410,60 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             limit: 10,
             cursor: None,
         };
-        let (r, _) = s.search_usagers(&principal(&w.secr_a), &only_b, at(2)).await.unwrap();
-        assert!(r.is_empty(), "{engine}: le filtre n'élargit pas le périmètre");
+        let (r, _) = s
+            .search_usagers(&principal(&w.secr_a), &only_b, at(2))
+            .await
+            .unwrap();
+        assert!(
+            r.is_empty(),
+            "{engine}: le filtre n'élargit pas le périmètre"
+        );
+        // Nothing typed but an établissement: everyone visible there, in pages.
+        let all_a = Recherche {
+            texte: String::new(),
+            etablissement: Some(w.org.a),
+            limit: 1,
+            cursor: None,
+        };
+        let (p1, c1) = s
+            .search_usagers(&principal(&w.secr_a), &all_a, at(2))
+            .await
+            .unwrap();
+        let next = Recherche {
+            cursor: c1,
+            ..all_a.clone()
+        };
+        let (p2, c2) = s
+            .search_usagers(&principal(&w.secr_a), &next, at(2))
+            .await
+            .unwrap();
+        let mut listed: Vec<i64> = p1.iter().chain(&p2).map(|r| r.id).collect();
+        listed.sort_unstable();
+        assert_eq!(listed, vec![u_a, u_a2], "{engine}");
+        assert!(c2.is_none(), "{engine}");
+        let all_b = Recherche {
+            etablissement: Some(w.org.b),
+            limit: 10,
+            ..all_a.clone()
+        };
+        let (r, _) = s
+            .search_usagers(&principal(&w.secr_a), &all_b, at(2))
+            .await
+            .unwrap();
+        assert!(r.is_empty(), "{engine}");
+        let (r, _) = s
+            .search_usagers(&principal(&w.secr_b), &all_b, at(2))
+            .await
+            .unwrap();
+        assert_eq!(r.iter().map(|x| x.id).collect::<Vec<_>>(), vec![u_b]);
+        // Nothing typed and no établissement: nothing.
+        assert!(found(s, &w.secr_a, "").await.is_empty());
 
         // A home-care worker of the same établissement sees nobody until assigned.
-        assert!(found(s, &w.intervenant_a, "dupont").await.is_empty(), "{engine}");
+        assert!(
+            found(s, &w.intervenant_a, "dupont").await.is_empty(),
+            "{engine}"
+        );
         assert!(found(s, &w.intervenant_a, "12/04/1938").await.is_empty());
         assert_eq!(
             refus(cap_at(s, &w.intervenant_a, u_a, Action::Lire, at(1)).await),
@@ -383,8 +477,14 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         );
         let write = cap(s, &w.secr_a, u_a, Action::Ecrire).await;
         s.assign_with(&write, w.intervenant_a.id).await.unwrap();
-        assert_eq!(found(s, &w.intervenant_a, "dupont").await, vec![u_a], "{engine}");
-        let c = cap_at(s, &w.intervenant_a, u_a, Action::Lire, at(2)).await.unwrap();
+        assert_eq!(
+            found(s, &w.intervenant_a, "dupont").await,
+            vec![u_a],
+            "{engine}"
+        );
+        let c = cap_at(s, &w.intervenant_a, u_a, Action::Lire, at(2))
+            .await
+            .unwrap();
         assert_eq!(c.motif(), Motif::Normal);
         assert_eq!(
             refus(cap_at(s, &w.intervenant_a, u_a2, Action::Lire, at(2)).await),
@@ -400,12 +500,17 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
 
         // Break-the-glass: openable, and found by search only while it runs.
         let opened = at(10);
-        assert_eq!(found_at(s, &w.educ_a, "dupont", opened).await, vec![u_a, u_a2]);
+        assert_eq!(
+            found_at(s, &w.educ_a, "dupont", opened).await,
+            vec![u_a, u_a2]
+        );
         s.open_break_glass(&principal(&w.educ_a), u_b, MOTIF, 2, opened)
             .await
             .unwrap();
         let running = opened + Duration::minutes(30);
-        let c = cap_at(s, &w.educ_a, u_b, Action::Lire, running).await.unwrap();
+        let c = cap_at(s, &w.educ_a, u_b, Action::Lire, running)
+            .await
+            .unwrap();
         assert_eq!(c.motif(), Motif::AccesExceptionnel, "{engine}");
         assert_eq!(
             found_at(s, &w.educ_a, "dupont", running).await,
@@ -423,7 +528,9 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             Refus::HorsPerimetre
         );
         // Nobody else benefits from it.
-        assert!(!found_at(s, &w.secr_a, "dupont", running).await.contains(&u_b));
+        assert!(!found_at(s, &w.secr_a, "dupont", running)
+            .await
+            .contains(&u_b));
         // The break-the-glass read is flagged in the audit.
         let reads = audit_by_action(s, "usager.lecture").await;
         let flagged: Vec<_> = reads
@@ -434,7 +541,8 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         assert!(flagged[0].detail.contains("\"acces_exceptionnel\":true"));
         // Too short a reason is refused and opens nothing.
         assert!(matches!(
-            s.open_break_glass(&principal(&w.educ_a), u_b, "urgence", 2, at(20)).await,
+            s.open_break_glass(&principal(&w.educ_a), u_b, "urgence", 2, at(20))
+                .await,
             Err(StoreError::Invalid(_))
         ));
         w.db.cleanup().await;
@@ -447,9 +555,27 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         let w = world(engine).await;
         let s = &w.db.store;
         let a = w.org.a;
-        let lefevre = create(s, &w.secr_a, &ident("LEFEVRE", &["Hélène"], "1940-01-01", "F"), a).await;
-        let jp = create(s, &w.secr_a, &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"), a).await;
-        let dart = create(s, &w.secr_a, &ident("D'ARTAGNAN", &["Charles"], "1942-03-03", "M"), a).await;
+        let lefevre = create(
+            s,
+            &w.secr_a,
+            &ident("LEFEVRE", &["Hélène"], "1940-01-01", "F"),
+            a,
+        )
+        .await;
+        let jp = create(
+            s,
+            &w.secr_a,
+            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"),
+            a,
+        )
+        .await;
+        let dart = create(
+            s,
+            &w.secr_a,
+            &ident("D'ARTAGNAN", &["Charles"], "1942-03-03", "M"),
+            a,
+        )
+        .await;
         let epouse = create(
             s,
             &w.secr_a,
@@ -457,8 +583,22 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             a,
         )
         .await;
-        let ins = create_with(s, &w.secr_a, &ident("BERNARD", &["Paul"], "1944-05-05", "M"), Some(INS_DUPONT), a, &[]).await;
-        let girard_b = create(s, &w.secr_b, &ident("GIRARD", &["Anne"], "1946-06-06", "F"), w.org.b).await;
+        let ins = create_with(
+            s,
+            &w.secr_a,
+            &ident("BERNARD", &["Paul"], "1944-05-05", "M"),
+            Some(INS_DUPONT),
+            a,
+            &[],
+        )
+        .await;
+        let girard_b = create(
+            s,
+            &w.secr_b,
+            &ident("GIRARD", &["Anne"], "1946-06-06", "F"),
+            w.org.b,
+        )
+        .await;
 
         let who = principal(&w.secr_a);
         let t = |nom: &'static str, prenom: &'static str, date: &'static str| TraitsCompares {
@@ -471,19 +611,46 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         let ids = |c: &[dui_store::usager::Candidat]| c.iter().map(|x| x.id).collect::<Vec<_>>();
 
         for (traits, expected, label) in [
-            (t("LEFEBVRE", "Hélène", "1940-01-01"), lefevre, "Lefèvre / LEFEBVRE"),
-            (t("LEFEVRE", "HELENE", "1940-01-01"), lefevre, "Hélène / HELENE"),
-            (t("DUBOIS", "JEAN PIERRE", "1941-02-02"), jp, "Jean-Pierre / JEAN PIERRE"),
-            (t("DARTAGNAN", "Charles", "1942-03-03"), dart, "D'Artagnan / DARTAGNAN"),
-            (t("MARTIN", "Odette", "1943-04-04"), epouse, "nom d'usage / nom de naissance"),
+            (
+                t("LEFEBVRE", "Hélène", "1940-01-01"),
+                lefevre,
+                "Lefèvre / LEFEBVRE",
+            ),
+            (
+                t("LEFEVRE", "HELENE", "1940-01-01"),
+                lefevre,
+                "Hélène / HELENE",
+            ),
+            (
+                t("DUBOIS", "JEAN PIERRE", "1941-02-02"),
+                jp,
+                "Jean-Pierre / JEAN PIERRE",
+            ),
+            (
+                t("DARTAGNAN", "Charles", "1942-03-03"),
+                dart,
+                "D'Artagnan / DARTAGNAN",
+            ),
+            (
+                t("MARTIN", "Odette", "1943-04-04"),
+                epouse,
+                "nom d'usage / nom de naissance",
+            ),
         ] {
-            let c = s.probable_duplicates(&who, &traits, None, at(1)).await.unwrap();
+            let c = s
+                .probable_duplicates(&who, &traits, None, at(1))
+                .await
+                .unwrap();
             assert_eq!(ids(&c), vec![expected], "{engine}: {label}");
             let c = &c[0];
             assert_eq!(c.motif, "même date de naissance et noms proches", "{label}");
             assert!(c.visible, "{label}");
             assert_eq!(c.numero, numero(expected));
-            assert!(c.nom_naissance.is_some() && c.premier_prenom.is_some() && c.date_naissance.is_some());
+            assert!(
+                c.nom_naissance.is_some()
+                    && c.premier_prenom.is_some()
+                    && c.date_naissance.is_some()
+            );
         }
         // The used name typed at creation is compared too.
         let typed_used = TraitsCompares {
@@ -491,14 +658,23 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             nom_utilise: Some("Dupont"),
             ..t("", "odette", "1943-04-04")
         };
-        assert_eq!(ids(&s.probable_duplicates(&who, &typed_used, None, at(1)).await.unwrap()), vec![epouse]);
+        assert_eq!(
+            ids(&s
+                .probable_duplicates(&who, &typed_used, None, at(1))
+                .await
+                .unwrap()),
+            vec![epouse]
+        );
 
         // Same INS, whatever the names and birth date.
         let same_ins = TraitsCompares {
             ins: Some(INS_DUPONT),
             ..t("ROUSSEAU", "Luc", "1999-09-09")
         };
-        let c = s.probable_duplicates(&who, &same_ins, None, at(1)).await.unwrap();
+        let c = s
+            .probable_duplicates(&who, &same_ins, None, at(1))
+            .await
+            .unwrap();
         assert_eq!(ids(&c), vec![ins], "{engine}");
         assert!(c[0].motif.contains("INS"), "{}", c[0].motif);
 
@@ -507,23 +683,35 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             (t("LEFEVRE", "Hélène", "1940-01-02"), "autre date"),
             (t("LEFEVRE", "Paulette", "1940-01-01"), "autre prénom"),
             (t("GARNIER", "Hélène", "1940-01-01"), "autre nom"),
-            (t("DUPONT", "Charles", "1943-04-04"), "nom proche, prénom différent"),
+            (
+                t("DUPONT", "Charles", "1943-04-04"),
+                "nom proche, prénom différent",
+            ),
         ] {
             assert!(
-                s.probable_duplicates(&who, &traits, None, at(1)).await.unwrap().is_empty(),
+                s.probable_duplicates(&who, &traits, None, at(1))
+                    .await
+                    .unwrap()
+                    .is_empty(),
                 "{engine}: {label}"
             );
         }
 
         // Out of scope: listed, but neither names nor birth date shown.
         let girard = t("GIRARD", "Anne", "1946-06-06");
-        let c = s.probable_duplicates(&who, &girard, None, at(1)).await.unwrap();
+        let c = s
+            .probable_duplicates(&who, &girard, None, at(1))
+            .await
+            .unwrap();
         assert_eq!(ids(&c), vec![girard_b], "{engine}");
         assert!(!c[0].visible);
         assert_eq!(c[0].numero, numero(girard_b));
         assert!(c[0].nom_naissance.is_none() && c[0].nom_utilise.is_none());
         assert!(c[0].premier_prenom.is_none() && c[0].date_naissance.is_none());
-        let c = s.probable_duplicates(&principal(&w.secr_b), &girard, None, at(1)).await.unwrap();
+        let c = s
+            .probable_duplicates(&principal(&w.secr_b), &girard, None, at(1))
+            .await
+            .unwrap();
         assert!(c[0].visible);
         assert_eq!(c[0].nom_naissance.as_deref(), Some("GIRARD"));
 
@@ -538,25 +726,56 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         )
         .await;
         let read = cap(s, &w.secr_a, homonyme, Action::Lire).await;
-        assert_eq!(s.usager(&read).await.unwrap().unwrap().attributs_identite, "HOMA");
+        assert_eq!(
+            s.usager(&read).await.unwrap().unwrap().attributs_identite,
+            "HOMA"
+        );
         let lefevre_traits = t("LEFEVRE", "Hélène", "1940-01-01");
-        let c = s.probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1)).await.unwrap();
-        assert!(c.is_empty(), "{engine}: paire confirmée à la création : {c:?}");
+        let c = s
+            .probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1))
+            .await
+            .unwrap();
+        assert!(
+            c.is_empty(),
+            "{engine}: paire confirmée à la création : {c:?}"
+        );
         // A later typo is proposed until someone confirms it is another person.
-        let typo = create(s, &w.secr_a, &ident("LEFEVRE", &["Helene"], "1940-01-01", "F"), a).await;
-        let c = s.probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1)).await.unwrap();
+        let typo = create(
+            s,
+            &w.secr_a,
+            &ident("LEFEVRE", &["Helene"], "1940-01-01", "F"),
+            a,
+        )
+        .await;
+        let c = s
+            .probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1))
+            .await
+            .unwrap();
         assert_eq!(ids(&c), vec![typo], "{engine}");
         let reader = cap(s, &w.educ_a, lefevre, Action::Lire).await;
-        assert_eq!(refus(s.confirm_not_duplicate(&reader, typo).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(s.confirm_not_duplicate(&reader, typo).await),
+            Refus::NonPermisParLeRole
+        );
         let valider = cap(s, &w.secr_a, lefevre, Action::Valider).await;
         s.confirm_not_duplicate(&valider, typo).await.unwrap();
         s.confirm_not_duplicate(&valider, typo).await.unwrap(); // idempotent
-        assert!(s.probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1)).await.unwrap().is_empty());
+        assert!(s
+            .probable_duplicates(&who, &lefevre_traits, Some(lefevre), at(1))
+            .await
+            .unwrap()
+            .is_empty());
         // The pair is symmetric.
-        let c = s.probable_duplicates(&who, &lefevre_traits, Some(typo), at(1)).await.unwrap();
+        let c = s
+            .probable_duplicates(&who, &lefevre_traits, Some(typo), at(1))
+            .await
+            .unwrap();
         assert_eq!(ids(&c), vec![homonyme], "{engine}");
         // Without `exclude` (a new file) every close file is listed.
-        let mut all = ids(&s.probable_duplicates(&who, &lefevre_traits, None, at(1)).await.unwrap());
+        let mut all = ids(&s
+            .probable_duplicates(&who, &lefevre_traits, None, at(1))
+            .await
+            .unwrap());
         all.sort_unstable();
         assert_eq!(all, vec![lefevre, homonyme, typo]);
         assert_eq!(audit_by_action(s, "usager.non_doublon").await.len(), 2);
@@ -582,12 +801,22 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
 
         let edit = with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "ROUX");
         let v = s
-            .update_identite(&write, 1, &edit, "PROV", false, serde_json::json!({"traits_modifies": false}))
+            .update_identite(
+                &write,
+                1,
+                &edit,
+                "PROV",
+                false,
+                serde_json::json!({"traits_modifies": false}),
+            )
             .await
             .unwrap();
         assert_eq!(v, 2, "{engine}");
         assert_eq!(found(s, &w.secr_a, "roux").await, vec![id]);
-        assert!(found(s, &w.secr_a, "martin").await.is_empty(), "{engine}: l'ancien nom n'est plus indexé");
+        assert!(
+            found(s, &w.secr_a, "martin").await.is_empty(),
+            "{engine}: l'ancien nom n'est plus indexé"
+        );
 
         // Stale: refused, nothing changed, no version kept.
         let stale = with_used_name(ident("DURAND", &["Odile"], "1943-04-04", "F"), "BLANC");
@@ -598,7 +827,12 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         assert!(matches!(err, StoreError::StaleVersion), "{engine}: {err:?}");
         let now = s.usager(&write).await.unwrap().unwrap();
         assert_eq!(
-            (now.version, now.nom_naissance.as_str(), now.nom_utilise.as_deref(), now.premier_prenom.as_str()),
+            (
+                now.version,
+                now.nom_naissance.as_str(),
+                now.nom_utilise.as_deref(),
+                now.premier_prenom.as_str()
+            ),
             (2, "DUPONT", Some("ROUX"), "Odette")
         );
         assert!(found(s, &w.secr_a, "blanc").await.is_empty());
@@ -608,21 +842,47 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         let (n, data, by, _) = &versions[0];
         assert_eq!((*n, *by), (1, Some(w.secr_a.id)));
         let old: serde_json::Value = serde_json::from_str(data).unwrap();
-        assert_eq!((old["version"].as_i64(), old["nom_utilise"].as_str()), (Some(1), Some("MARTIN")));
+        assert_eq!(
+            (old["version"].as_i64(), old["nom_utilise"].as_str()),
+            (Some(1), Some("MARTIN"))
+        );
 
         // A read capability cannot write; another file's capability is not this one.
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
         assert_eq!(
-            refus(s.update_identite(&read, 2, &edit, "PROV", false, serde_json::json!({})).await),
+            refus(
+                s.update_identite(&read, 2, &edit, "PROV", false, serde_json::json!({}))
+                    .await
+            ),
             Refus::NonPermisParLeRole
         );
 
         let edit3 = ident("DUPOND", &["Odette", "Jeanne"], "1943-04-04", "F");
-        assert_eq!(s.update_identite(&write, 2, &edit3, "PROV", false, serde_json::json!({})).await.unwrap(), 3);
-        let versions: Vec<i64> = s.identite_versions(&write).await.unwrap().iter().map(|v| v.0).collect();
-        assert_eq!(versions, vec![2, 1], "{engine}: du plus récent au plus ancien");
+        assert_eq!(
+            s.update_identite(&write, 2, &edit3, "PROV", false, serde_json::json!({}))
+                .await
+                .unwrap(),
+            3
+        );
+        let versions: Vec<i64> = s
+            .identite_versions(&write)
+            .await
+            .unwrap()
+            .iter()
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(
+            versions,
+            vec![2, 1],
+            "{engine}: du plus récent au plus ancien"
+        );
         assert_eq!(found(s, &w.secr_a, "jeanne").await, vec![id]);
-        assert_eq!(audit_by_action(s, "usager.identite.modification").await.len(), 2);
+        assert_eq!(
+            audit_by_action(s, "usager.identite.modification")
+                .await
+                .len(),
+            2
+        );
         w.db.cleanup().await;
     }
 }
@@ -632,7 +892,13 @@ async fn identity_status_stores_the_ins_and_the_document() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(s, &w.secr_a, &ident("DUPONT", &["Hélène", "Marie"], "1979-03-12", "F"), w.org.a).await;
+        let id = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène", "Marie"], "1979-03-12", "F"),
+            w.org.a,
+        )
+        .await;
         let valider = cap(s, &w.secr_a, id, Action::Valider).await;
         let recup = StatutChange {
             statut: "RECUP".into(),
@@ -641,10 +907,19 @@ async fn identity_status_stores_the_ins_and_the_document() {
             justificatif: None,
             ins_interroge: true,
         };
-        assert_eq!(s.set_statut_identite(&valider, 1, &recup, serde_json::json!({})).await.unwrap(), 2);
+        assert_eq!(
+            s.set_statut_identite(&valider, 1, &recup, serde_json::json!({}))
+                .await
+                .unwrap(),
+            2
+        );
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.matricule_ins.as_deref(), u.oid_ins.as_deref()),
+            (
+                u.statut_identite.as_str(),
+                u.matricule_ins.as_deref(),
+                u.oid_ins.as_deref()
+            ),
             ("RECUP", Some(INS_DUPONT), Some(OID_TEST)),
             "{engine}"
         );
@@ -660,14 +935,27 @@ async fn identity_status_stores_the_ins_and_the_document() {
             ins_interroge: false,
         };
         assert!(matches!(
-            s.set_statut_identite(&valider, 1, &qual, serde_json::json!({})).await,
+            s.set_statut_identite(&valider, 1, &qual, serde_json::json!({}))
+                .await,
             Err(StoreError::StaleVersion)
         ));
-        assert_eq!(s.usager(&valider).await.unwrap().unwrap().statut_identite, "RECUP");
-        assert_eq!(s.set_statut_identite(&valider, 2, &qual, serde_json::json!({})).await.unwrap(), 3);
+        assert_eq!(
+            s.usager(&valider).await.unwrap().unwrap().statut_identite,
+            "RECUP"
+        );
+        assert_eq!(
+            s.set_statut_identite(&valider, 2, &qual, serde_json::json!({}))
+                .await
+                .unwrap(),
+            3
+        );
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.justificatif_type.as_deref(), u.matricule_ins.as_deref()),
+            (
+                u.statut_identite.as_str(),
+                u.justificatif_type.as_deref(),
+                u.matricule_ins.as_deref()
+            ),
             ("QUAL", Some("passeport"), Some(INS_DUPONT)),
             "{engine}"
         );
@@ -681,10 +969,18 @@ async fn identity_status_stores_the_ins_and_the_document() {
             justificatif: None,
             ins_interroge: false,
         };
-        s.set_statut_identite(&valider, 3, &doute, serde_json::json!({})).await.unwrap();
+        s.set_statut_identite(&valider, 3, &doute, serde_json::json!({}))
+            .await
+            .unwrap();
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.attributs_identite.as_str(), u.matricule_ins.as_deref(), u.oid_ins.as_deref(), u.ins_at.as_deref()),
+            (
+                u.statut_identite.as_str(),
+                u.attributs_identite.as_str(),
+                u.matricule_ins.as_deref(),
+                u.oid_ins.as_deref(),
+                u.ins_at.as_deref()
+            ),
             ("PROV", "DOUT", None, None, None)
         );
         assert!(found(s, &w.secr_a, INS_DUPONT).await.is_empty());
@@ -692,7 +988,10 @@ async fn identity_status_stores_the_ins_and_the_document() {
 
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
         assert_eq!(
-            refus(s.set_statut_identite(&read, 4, &qual, serde_json::json!({})).await),
+            refus(
+                s.set_statut_identite(&read, 4, &qual, serde_json::json!({}))
+                    .await
+            ),
             Refus::NonPermisParLeRole
         );
         assert_eq!(audit_by_action(s, "usager.identite.statut").await.len(), 3);
@@ -734,13 +1033,29 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         let org_a = w.org.a;
         let both = w.intervenant_a.clone();
         let only_x = create_user(s, "intervenant.x", Role::IntervenantDomicile, &[org_a]).await;
-        let keep = create(s, &w.secr_a, &ident("DUPONT", &["Hélène"], "1938-04-12", "F"), org_a).await;
-        let absorbed = create(s, &w.secr_a, &ident("DUPOND", &["Helene"], "1938-04-12", "F"), org_a).await;
+        let keep = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            org_a,
+        )
+        .await;
+        let absorbed = create(
+            s,
+            &w.secr_a,
+            &ident("DUPOND", &["Helene"], "1938-04-12", "F"),
+            org_a,
+        )
+        .await;
 
         let kw = cap(s, &w.secr_a, keep, Action::Ecrire).await;
         let xw = cap(s, &w.secr_a, absorbed, Action::Ecrire).await;
-        s.add_entourage(&kw, &proche("FILS", "enfant")).await.unwrap();
-        s.add_entourage(&xw, &proche("FILLE", "enfant")).await.unwrap();
+        s.add_entourage(&kw, &proche("FILS", "enfant"))
+            .await
+            .unwrap();
+        s.add_entourage(&xw, &proche("FILLE", "enfant"))
+            .await
+            .unwrap();
         s.assign_with(&kw, both.id).await.unwrap();
         s.assign_with(&xw, both.id).await.unwrap();
         s.assign_with(&xw, only_x.id).await.unwrap();
@@ -753,17 +1068,32 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
             v
         };
         let circle = |c: Capability| async move {
-            let mut v: Vec<i64> = s.entourage(&c).await.unwrap().iter().map(|x| x.id).collect();
+            let mut v: Vec<i64> = s
+                .entourage(&c)
+                .await
+                .unwrap()
+                .iter()
+                .map(|x| x.id)
+                .collect();
             v.sort_unstable();
             v
         };
         let (k_sej, x_sej) = (sejours(kv.clone()).await, sejours(xv.clone()).await);
         let (k_ent, x_ent) = (circle(kv.clone()).await, circle(xv.clone()).await);
-        assert_eq!((k_sej.len(), x_sej.len(), k_ent.len(), x_ent.len()), (1, 1, 1, 1));
+        assert_eq!(
+            (k_sej.len(), x_sej.len(), k_ent.len(), x_ent.len()),
+            (1, 1, 1, 1)
+        );
 
         // Needs validation rights on both files.
-        assert_eq!(refus(s.merge_usagers(&kw, &xv).await), Refus::NonPermisParLeRole);
-        assert!(matches!(s.merge_usagers(&kv, &kv).await, Err(StoreError::Invalid(_))));
+        assert_eq!(
+            refus(s.merge_usagers(&kw, &xv).await),
+            Refus::NonPermisParLeRole
+        );
+        assert!(matches!(
+            s.merge_usagers(&kv, &kv).await,
+            Err(StoreError::Invalid(_))
+        ));
 
         let fid = s.merge_usagers(&kv, &xv).await.unwrap();
         let mut all_sej = [k_sej.clone(), x_sej.clone()].concat();
@@ -776,22 +1106,41 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         assert!(circle(xv.clone()).await.is_empty());
         let x = s.usager(&xv).await.unwrap().unwrap();
         assert_eq!(x.fusionne_dans, Some(keep), "{engine}");
-        assert!(assigned(s, &only_x, keep).await, "{engine}: affectation déplacée");
+        assert!(
+            assigned(s, &only_x, keep).await,
+            "{engine}: affectation déplacée"
+        );
         assert!(!assigned(s, &only_x, absorbed).await);
         assert!(assigned(s, &both, keep).await);
         assert!(!assigned(s, &both, absorbed).await);
         // The merged file is no longer found.
-        assert_eq!(found(s, &w.secr_a, "12/04/1938").await, vec![keep], "{engine}");
+        assert_eq!(
+            found(s, &w.secr_a, "12/04/1938").await,
+            vec![keep],
+            "{engine}"
+        );
         assert_eq!(found(s, &w.secr_a, "dupond").await, Vec::<i64>::new());
         assert!(found(s, &w.secr_a, &numero(absorbed)).await.is_empty());
 
         // Twice: conflict, nothing moves.
-        assert!(matches!(s.merge_usagers(&kv, &xv).await, Err(StoreError::Conflict(_))), "{engine}");
-        assert!(matches!(s.merge_usagers(&xv, &kv).await, Err(StoreError::Conflict(_))));
+        assert!(
+            matches!(
+                s.merge_usagers(&kv, &xv).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{engine}"
+        );
+        assert!(matches!(
+            s.merge_usagers(&xv, &kv).await,
+            Err(StoreError::Conflict(_))
+        ));
         assert_eq!(s.fusions(&kv).await.unwrap().len(), 1);
 
         // Only the kept file's validator undoes it.
-        assert!(matches!(s.unmerge(&xv, fid).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.unmerge(&xv, fid).await,
+            Err(StoreError::NotFound)
+        ));
         s.unmerge(&kv, fid).await.unwrap();
         assert_eq!(sejours(kv.clone()).await, k_sej, "{engine}");
         assert_eq!(sejours(xv.clone()).await, x_sej);
@@ -800,14 +1149,29 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         assert_eq!(s.usager(&xv).await.unwrap().unwrap().fusionne_dans, None);
         assert!(assigned(s, &only_x, absorbed).await, "{engine}");
         assert!(!assigned(s, &only_x, keep).await, "{engine}");
-        assert!(assigned(s, &both, absorbed).await, "{engine}: affectation commune rendue");
-        assert!(assigned(s, &both, keep).await, "{engine}: affectation commune conservée");
-        assert_eq!(found(s, &w.secr_a, "12/04/1938").await, vec![keep, absorbed]);
+        assert!(
+            assigned(s, &both, absorbed).await,
+            "{engine}: affectation commune rendue"
+        );
+        assert!(
+            assigned(s, &both, keep).await,
+            "{engine}: affectation commune conservée"
+        );
+        assert_eq!(
+            found(s, &w.secr_a, "12/04/1938").await,
+            vec![keep, absorbed]
+        );
 
-        assert!(matches!(s.unmerge(&kv, fid).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(
+            s.unmerge(&kv, fid).await,
+            Err(StoreError::Conflict(_))
+        ));
         let fusions = s.fusions(&kv).await.unwrap();
         assert_eq!(fusions.len(), 1);
-        assert_eq!((fusions[0].conserve_id, fusions[0].absorbe_id), (keep, absorbed));
+        assert_eq!(
+            (fusions[0].conserve_id, fusions[0].absorbe_id),
+            (keep, absorbed)
+        );
         assert!(fusions[0].annule_at.is_some());
         // Both files were told, for the merge and for its undoing.
         for action in ["usager.fusion", "usager.fusion.annulation"] {
@@ -818,7 +1182,11 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
                 .map(|e| e.usager_id)
                 .collect();
             files.sort_unstable();
-            assert_eq!(files, vec![Some(keep), Some(absorbed)], "{engine}: {action}");
+            assert_eq!(
+                files,
+                vec![Some(keep), Some(absorbed)],
+                "{engine}: {action}"
+            );
         }
         // And it can be merged again afterwards.
         s.merge_usagers(&kv, &xv).await.unwrap();
@@ -831,10 +1199,19 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(s, &w.secr_a, &ident("DUPONT", &["Hélène"], "1938-04-12", "F"), w.org.a).await;
+        let id = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            w.org.a,
+        )
+        .await;
         let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
-        assert_eq!(refus(s.add_entourage(&read, &proche("X", "ami")).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(s.add_entourage(&read, &proche("X", "ami")).await),
+            Refus::NonPermisParLeRole
+        );
 
         let tuteur = EntourageInput {
             mesure_protection: Some("TUTELLE".into()),
@@ -846,8 +1223,16 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         let p2 = s.add_entourage(&write, &confiance("CADET")).await.unwrap();
         let list = s.entourage(&read).await.unwrap();
         assert_eq!(list.len(), 3, "{engine}");
-        let trusted: Vec<i64> = list.iter().filter(|e| e.personne_confiance).map(|e| e.id).collect();
-        assert_eq!(trusted, vec![p2], "{engine}: une seule personne de confiance");
+        let trusted: Vec<i64> = list
+            .iter()
+            .filter(|e| e.personne_confiance)
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(
+            trusted,
+            vec![p2],
+            "{engine}: une seule personne de confiance"
+        );
         assert_eq!(list[0].id, p2, "la personne de confiance d'abord");
         let t_row = list.iter().find(|e| e.id == t).unwrap();
         assert_eq!(t_row.mesure_protection.as_deref(), Some("TUTELLE"));
@@ -857,34 +1242,94 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         // Update with the current version; a stale one changes nothing.
         let mut phone = proche("AINE", "enfant");
         phone.telephone = Some("06 12 34 56 78".into());
-        assert_eq!(s.update_entourage(&write, p1, v1, &phone).await.unwrap(), v1 + 1);
+        assert_eq!(
+            s.update_entourage(&write, p1, v1, &phone).await.unwrap(),
+            v1 + 1
+        );
         let mut other = proche("AINE-ECRASE", "ami");
         other.telephone = Some("01 00 00 00 00".into());
-        assert!(matches!(s.update_entourage(&write, p1, v1, &other).await, Err(StoreError::StaleVersion)), "{engine}");
-        let row = s.entourage(&read).await.unwrap().into_iter().find(|e| e.id == p1).unwrap();
-        assert_eq!((row.nom.as_str(), row.telephone.as_deref(), row.version), ("AINE", Some("06 12 34 56 78"), v1 + 1));
+        assert!(
+            matches!(
+                s.update_entourage(&write, p1, v1, &other).await,
+                Err(StoreError::StaleVersion)
+            ),
+            "{engine}"
+        );
+        let row = s
+            .entourage(&read)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == p1)
+            .unwrap();
+        assert_eq!(
+            (row.nom.as_str(), row.telephone.as_deref(), row.version),
+            ("AINE", Some("06 12 34 56 78"), v1 + 1)
+        );
         // Designating p1 by an update removes p2's designation.
-        let p2_before = s.entourage(&read).await.unwrap().into_iter().find(|e| e.id == p2).unwrap();
-        s.update_entourage(&write, p1, v1 + 1, &confiance("AINE")).await.unwrap();
+        let p2_before = s
+            .entourage(&read)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == p2)
+            .unwrap();
+        s.update_entourage(&write, p1, v1 + 1, &confiance("AINE"))
+            .await
+            .unwrap();
         let list = s.entourage(&read).await.unwrap();
-        let trusted: Vec<i64> = list.iter().filter(|e| e.personne_confiance).map(|e| e.id).collect();
+        let trusted: Vec<i64> = list
+            .iter()
+            .filter(|e| e.personne_confiance)
+            .map(|e| e.id)
+            .collect();
         assert_eq!(trusted, vec![p1], "{engine}");
         let p2_after = list.iter().find(|e| e.id == p2).unwrap();
         assert_eq!(p2_after.version, p2_before.version + 1);
         // Re-saving the trusted person itself keeps the designation.
-        s.update_entourage(&write, p1, v1 + 2, &confiance("AINE")).await.unwrap();
-        assert!(s.entourage(&read).await.unwrap().iter().any(|e| e.id == p1 && e.personne_confiance));
+        s.update_entourage(&write, p1, v1 + 2, &confiance("AINE"))
+            .await
+            .unwrap();
+        assert!(s
+            .entourage(&read)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.id == p1 && e.personne_confiance));
 
         // Removal: kept inactive, gone from the list; twice → not found.
         s.remove_entourage(&write, p2).await.unwrap();
         assert!(s.entourage(&read).await.unwrap().iter().all(|e| e.id != p2));
-        assert!(matches!(s.remove_entourage(&write, p2).await, Err(StoreError::NotFound)));
-        assert!(matches!(s.update_entourage(&write, p2, p2_after.version + 1, &proche("CADET", "enfant")).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.remove_entourage(&write, p2).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            s.update_entourage(&write, p2, p2_after.version + 1, &proche("CADET", "enfant"))
+                .await,
+            Err(StoreError::NotFound)
+        ));
         // Another usager's person cannot be reached through this file.
-        let other_id = create(s, &w.secr_a, &ident("MARTIN", &["Paul"], "1940-01-01", "M"), w.org.a).await;
+        let other_id = create(
+            s,
+            &w.secr_a,
+            &ident("MARTIN", &["Paul"], "1940-01-01", "M"),
+            w.org.a,
+        )
+        .await;
         let other_w = cap(s, &w.secr_a, other_id, Action::Ecrire).await;
-        assert!(matches!(s.remove_entourage(&other_w, p1).await, Err(StoreError::NotFound)), "{engine}");
-        for action in ["usager.entourage.ajout", "usager.entourage.modification", "usager.entourage.retrait"] {
+        assert!(
+            matches!(
+                s.remove_entourage(&other_w, p1).await,
+                Err(StoreError::NotFound)
+            ),
+            "{engine}"
+        );
+        for action in [
+            "usager.entourage.ajout",
+            "usager.entourage.modification",
+            "usager.entourage.retrait",
+        ] {
             assert!(!audit_by_action(s, action).await.is_empty(), "{action}");
         }
 
@@ -895,17 +1340,38 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
             fonction: "Médecin généraliste".into(),
             ..ProfessionnelInput::default()
         };
-        let house = s.create_professionnel(&admin(), &pro("HOUSE"), t0()).await.unwrap();
-        let wilson = s.create_professionnel(&admin(), &pro("Wilson"), t0()).await.unwrap();
-        let dir: Vec<i64> = s.professionnels("hou", 10).await.unwrap().iter().map(|p| p.id).collect();
+        let house = s
+            .create_professionnel(&admin(), &pro("HOUSE"), t0())
+            .await
+            .unwrap();
+        let wilson = s
+            .create_professionnel(&admin(), &pro("Wilson"), t0())
+            .await
+            .unwrap();
+        let dir: Vec<i64> = s
+            .professionnels("hou", 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect();
         assert_eq!(dir, vec![house], "{engine}");
         assert_eq!(s.professionnels("wil", 10).await.unwrap()[0].id, wilson);
         assert_eq!(s.professionnels("", 10).await.unwrap().len(), 2);
-        assert_eq!(s.professionnel(wilson).await.unwrap().unwrap().nom, "Wilson");
+        assert_eq!(
+            s.professionnel(wilson).await.unwrap().unwrap().nom,
+            "Wilson"
+        );
 
-        s.link_professionnel(&write, house, "medecin_traitant").await.unwrap();
-        s.link_professionnel(&write, wilson, "medecin_traitant").await.unwrap();
-        s.link_professionnel(&write, house, "specialiste").await.unwrap();
+        s.link_professionnel(&write, house, "medecin_traitant")
+            .await
+            .unwrap();
+        s.link_professionnel(&write, wilson, "medecin_traitant")
+            .await
+            .unwrap();
+        s.link_professionnel(&write, house, "specialiste")
+            .await
+            .unwrap();
         let links: Vec<(i64, String)> = s
             .professionnels_usager(&read)
             .await
@@ -914,19 +1380,40 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
             .map(|p| (p.professionnel.id, p.role))
             .collect();
         assert_eq!(
-            links.iter().filter(|(_, r)| r == "medecin_traitant").collect::<Vec<_>>(),
+            links
+                .iter()
+                .filter(|(_, r)| r == "medecin_traitant")
+                .collect::<Vec<_>>(),
             vec![&(wilson, "medecin_traitant".to_string())],
             "{engine}: un seul médecin traitant"
         );
         assert!(links.contains(&(house, "specialiste".into())));
         assert_eq!(links.len(), 2);
-        assert!(matches!(s.link_professionnel(&write, house, "specialiste").await, Err(StoreError::Conflict(_))), "{engine}");
-        assert_eq!(refus(s.link_professionnel(&read, house, "autre").await), Refus::NonPermisParLeRole);
-        s.unlink_professionnel(&write, wilson, "medecin_traitant").await.unwrap();
-        assert!(matches!(s.unlink_professionnel(&write, wilson, "medecin_traitant").await, Err(StoreError::NotFound)));
+        assert!(
+            matches!(
+                s.link_professionnel(&write, house, "specialiste").await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{engine}"
+        );
+        assert_eq!(
+            refus(s.link_professionnel(&read, house, "autre").await),
+            Refus::NonPermisParLeRole
+        );
+        s.unlink_professionnel(&write, wilson, "medecin_traitant")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.unlink_professionnel(&write, wilson, "medecin_traitant")
+                .await,
+            Err(StoreError::NotFound)
+        ));
         let links = s.professionnels_usager(&read).await.unwrap();
         assert_eq!(links.len(), 1);
-        assert_eq!((links[0].professionnel.id, links[0].role.as_str()), (house, "specialiste"));
+        assert_eq!(
+            (links[0].professionnel.id, links[0].role.as_str()),
+            (house, "specialiste")
+        );
         w.db.cleanup().await;
     }
 }
@@ -936,11 +1423,22 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let before = create(s, &w.secr_a, &ident("AVANT", &["Alice"], "1930-01-01", "F"), w.org.a).await;
+        let before = create(
+            s,
+            &w.secr_a,
+            &ident("AVANT", &["Alice"], "1930-01-01", "F"),
+            w.org.a,
+        )
+        .await;
         let batch: Vec<BulkUsager> = (0..5)
             .map(|i| BulkUsager {
                 identite: with_used_name(
-                    ident("VRACNOM", &["Prénom", &format!("Bulk{i}")], &format!("1931-01-{:02}", i + 1), "M"),
+                    ident(
+                        "VRACNOM",
+                        &["Prénom", &format!("Bulk{i}")],
+                        &format!("1931-01-{:02}", i + 1),
+                        "M",
+                    ),
                     "VRACUSAGE",
                 ),
                 ins: (i == 0).then(|| (INS_DUPONT.to_string(), OID_TEST.to_string())),
@@ -959,12 +1457,24 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
             })
             .collect();
         let ids = s.insert_usagers_bulk(&admin(), &batch, t0()).await.unwrap();
-        assert_eq!(ids, (before + 1..=before + 5).collect::<Vec<_>>(), "{engine}: ids contigus");
-        assert!(s.insert_usagers_bulk(&admin(), &[], t0()).await.unwrap().is_empty());
+        assert_eq!(
+            ids,
+            (before + 1..=before + 5).collect::<Vec<_>>(),
+            "{engine}: ids contigus"
+        );
+        assert!(s
+            .insert_usagers_bulk(&admin(), &[], t0())
+            .await
+            .unwrap()
+            .is_empty());
         assert_eq!(s.usager_count().await.unwrap(), 6);
 
         // Searchable by every name, within scope.
-        assert_eq!(found(s, &w.secr_a, "vracnom").await, ids[..4].to_vec(), "{engine}");
+        assert_eq!(
+            found(s, &w.secr_a, "vracnom").await,
+            ids[..4].to_vec(),
+            "{engine}"
+        );
         assert_eq!(found(s, &w.secr_a, "vracusage").await, ids[..4].to_vec());
         assert_eq!(found(s, &w.secr_a, "bulk2").await, vec![ids[2]]);
         assert_eq!(found(s, &w.secr_a, "prenom vrac").await, ids[..4].to_vec());
@@ -973,7 +1483,12 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         let c = cap(s, &w.secr_a, ids[0], Action::Lire).await;
         let u = s.usager(&c).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.matricule_ins.as_deref(), u.justificatif_type.as_deref(), u.version),
+            (
+                u.statut_identite.as_str(),
+                u.matricule_ins.as_deref(),
+                u.justificatif_type.as_deref(),
+                u.version
+            ),
             ("QUAL", Some(INS_DUPONT), Some("passeport"), 1)
         );
         let circle = s.entourage(&c).await.unwrap();
@@ -983,15 +1498,34 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         assert_eq!(s.sejours(&c).await.unwrap()[0].date_entree, "2024-01-01");
         let imports = audit_by_action(s, "usager.import").await;
         assert_eq!(imports.len(), 1);
-        assert!(imports[0].detail.contains("\"nombre\":5"), "{}", imports[0].detail);
+        assert!(
+            imports[0].detail.contains("\"nombre\":5"),
+            "{}",
+            imports[0].detail
+        );
 
         // The identity sequence follows: a normal creation afterwards gets the next id.
-        let after = create(s, &w.secr_a, &ident("APRES", &["Alix"], "1932-01-01", "F"), w.org.a).await;
+        let after = create(
+            s,
+            &w.secr_a,
+            &ident("APRES", &["Alix"], "1932-01-01", "F"),
+            w.org.a,
+        )
+        .await;
         assert_eq!(after, before + 6, "{engine}");
         // And a second batch continues after it.
-        let more = s.insert_usagers_bulk(&admin(), &batch[..2], t0()).await.unwrap();
+        let more = s
+            .insert_usagers_bulk(&admin(), &batch[..2], t0())
+            .await
+            .unwrap();
         assert_eq!(more, vec![after + 1, after + 2], "{engine}");
-        let last = create(s, &w.secr_a, &ident("ENFIN", &["Eve"], "1933-01-01", "F"), w.org.a).await;
+        let last = create(
+            s,
+            &w.secr_a,
+            &ident("ENFIN", &["Eve"], "1933-01-01", "F"),
+            w.org.a,
+        )
+        .await;
         assert_eq!(last, after + 3, "{engine}");
         w.db.cleanup().await;
     }

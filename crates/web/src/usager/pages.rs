@@ -161,9 +161,9 @@ pub async fn search_page(State(app): State<App>, me: CurrentUser, headers: Heade
     let (resultats, suivant) = if texte.trim().is_empty() && q.etablissement.is_none() {
         (Vec::new(), None)
     } else {
+        // An empty text with an établissement lists everyone visible there.
         let r = Recherche { texte: texte.clone(), etablissement: q.etablissement, limit: 25, cursor: q.cursor.clone() };
-        let search_all = if texte.trim().is_empty() { Recherche { texte: "A".into(), ..r.clone() } } else { r };
-        app.store.search_usagers(&me.principal, &search_all, Utc::now()).await?
+        app.store.search_usagers(&me.principal, &r, Utc::now()).await?
     };
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(ResultsPartial { q: texte, etablissement: q.etablissement, resultats, suivant }.into_response());

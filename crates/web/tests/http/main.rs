@@ -11,3 +11,4 @@ mod csrf;
 mod errors;
 mod login;
 mod ops;
+mod usager;
