@@ -17,6 +17,11 @@ use dui_store::Store;
 
 use crate::config::{Config, GlobalArgs};
 
+// Many small allocations per request (rows, JSON, HTML): mimalloc serves them faster than
+// the system allocator under concurrency.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "dui", version, about = "DUI — dossier usager informatisé libre pour les ESSMS")]
 struct Cli {

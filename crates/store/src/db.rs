@@ -80,6 +80,30 @@ impl Store {
         Ok(())
     }
 
+    /// Copies the SQLite write-ahead log into the database without blocking the writer
+    /// (called every few seconds by the server; nothing to do on PostgreSQL).
+    ///
+    /// Runs on the writer connection, so no request's write waits behind it for more than the
+    /// checkpoint itself; a short busy timeout keeps a long reader from stalling it (the log is
+    /// then copied as far as possible and restarted at the next call).
+    pub async fn checkpoint(&self) -> StoreResult<()> {
+        if self.engine == Engine::Sqlite {
+            let mut conn = self.write.acquire().await?;
+            conn.execute("PRAGMA busy_timeout = 20").await?;
+            let result = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await;
+            conn.execute("PRAGMA busy_timeout = 10000").await?;
+            result?;
+        }
+        Ok(())
+    }
+
+    /// Refreshes the planner statistics after a bulk load (without them PostgreSQL may plan
+    /// the search as a scan of the whole name index).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.write).await?;
+        Ok(())
+    }
+
     /// Closes the pools (tests drop their databases afterwards).
     pub async fn close(&self) {
         self.read.close().await;
@@ -98,6 +122,10 @@ fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> PragmaFuture<'_> {
         conn.execute("PRAGMA foreign_keys = ON").await?;
         conn.execute("PRAGMA busy_timeout = 10000").await?;
         conn.execute("PRAGMA cache_size = -32000").await?;
+        // Checkpoints run in the background (`Store::checkpoint`), not inside a request's
+        // commit, where they would stall that request for tens of milliseconds.
+        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+        conn.execute("PRAGMA journal_size_limit = 67108864").await?;
         Ok(())
     })
 }

@@ -101,7 +101,7 @@ impl Store {
     /// A live session and its account in one round trip (every request does this).
     pub async fn session_user(&self, token: &str, idle: Duration, now: DateTime<Utc>) -> StoreResult<Option<(SessionInfo, crate::admin::utilisateur::Utilisateur)>> {
         let hash = token_hash(token);
-        let cols: String = crate::admin::utilisateur::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = crate::admin::utilisateur::user_columns(self.engine(), "u");
         let row = sqlx::query(&format!(
             "SELECT {cols}, s.csrf AS s_csrf, s.last_seen_at AS s_last, s.expires_at AS s_expires FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id WHERE s.token_hash = $1"
         ))

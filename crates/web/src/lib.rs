@@ -150,6 +150,11 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
+        if n.is_multiple_of(8) {
+            if let Err(e) = store.checkpoint().await {
+                tracing::warn!(error = %e, "point de contrôle SQLite impossible");
+            }
+        }
         if n.is_multiple_of(2400) {
             if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purge des sessions impossible");

@@ -131,10 +131,15 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         }
         store.insert_usagers_bulk(&actor, &batch, Utc::now()).await?;
         done += n;
+        if (done / batch_size).is_multiple_of(20) {
+            store.checkpoint().await?;
+        }
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(err, "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)");
         let _ = err.flush();
     }
+    store.checkpoint().await?;
+    store.analyze().await?;
     let _ = writeln!(err);
     println!("{count} usagers fictifs créés en {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())

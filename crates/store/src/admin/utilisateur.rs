@@ -122,8 +122,20 @@ pub fn check_password_strength(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) const USER_COLUMNS: &str =
+const USER_COLUMNS: &str =
     "id, username, nom, prenom, email, role, identifiant_pro, doit_changer_mdp, totp_secret, actif, verrouille_jusqua, usager_id, version, password_hash, echecs_connexion";
+
+/// The account columns, with its établissements as one comma-separated column (`etabs`),
+/// for a table aliased `alias` (may be empty).
+pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
+    let a = if alias.is_empty() { String::new() } else { format!("{alias}.") };
+    let agg = match engine {
+        crate::Engine::Sqlite => "GROUP_CONCAT(ue.etablissement_id)",
+        crate::Engine::Postgres => "string_agg(ue.etablissement_id::text, ',')",
+    };
+    let cols: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("{a}{c}")).collect();
+    format!("{}, (SELECT {agg} FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = {a}id) AS etabs", cols.join(", "))
+}
 
 impl Store {
     pub(crate) async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
@@ -131,10 +143,9 @@ impl Store {
         let role: String = r.try_get("role")?;
         let role = Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu {role}")))?;
         let totp_secret: Option<String> = r.try_get("totp_secret")?;
-        let etabs: Vec<(i64,)> = sqlx::query_as("SELECT etablissement_id FROM utilisateur_etablissement WHERE utilisateur_id = $1 ORDER BY etablissement_id")
-            .bind(id)
-            .fetch_all(&self.read)
-            .await?;
+        let etabs: Option<String> = r.try_get("etabs")?;
+        let mut etabs: Vec<i64> = etabs.unwrap_or_default().split(',').filter_map(|e| e.trim().parse().ok()).collect();
+        etabs.sort_unstable();
         Ok(Credentials {
             user: Utilisateur {
                 id,
@@ -149,7 +160,7 @@ impl Store {
                 actif: r.try_get::<i64, _>("actif")? != 0,
                 verrouille_jusqua: r.try_get("verrouille_jusqua")?,
                 usager_id: r.try_get("usager_id")?,
-                etablissements: etabs.into_iter().map(|(e,)| e).collect(),
+                etablissements: etabs,
                 version: r.try_get("version")?,
             },
             password_hash: r.try_get("password_hash")?,
@@ -160,7 +171,7 @@ impl Store {
 
     /// Login data by user name (case-insensitive, names are stored lower-case).
     pub async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur WHERE username = $1"))
+        let row = sqlx::query(&format!("SELECT {} FROM utilisateur WHERE username = $1", user_columns(self.engine(), "")))
             .bind(username.trim().to_lowercase())
             .fetch_optional(&self.read)
             .await?;
@@ -177,7 +188,7 @@ impl Store {
 
     /// Login data by id.
     pub async fn credentials_by_id(&self, id: i64) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur WHERE id = $1"))
+        let row = sqlx::query(&format!("SELECT {} FROM utilisateur WHERE id = $1", user_columns(self.engine(), "")))
             .bind(id)
             .fetch_optional(&self.read)
             .await?;
@@ -189,7 +200,7 @@ impl Store {
 
     /// Every account, by name.
     pub async fn utilisateurs(&self) -> StoreResult<Vec<Utilisateur>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM utilisateur ORDER BY nom, prenom"))
+        let rows = sqlx::query(&format!("SELECT {} FROM utilisateur ORDER BY nom, prenom", user_columns(self.engine(), "")))
             .fetch_all(&self.read)
             .await?;
         let mut out = Vec::with_capacity(rows.len());
