@@ -30,7 +30,14 @@ pub enum Domaine {
 
 impl Domaine {
     /// Every domain, in display order.
-    pub const ALL: [Domaine; 6] = [Self::Pa, Self::Ph, Self::Dom, Self::Pds, Self::Pde, Self::Ahi];
+    pub const ALL: [Domaine; 6] = [
+        Self::Pa,
+        Self::Ph,
+        Self::Dom,
+        Self::Pds,
+        Self::Pde,
+        Self::Ahi,
+    ];
 
     /// Stable code stored in the database and used in the API.
     pub fn code(self) -> &'static str {

@@ -153,10 +153,22 @@ impl Matrice {
                 }
             }
         };
-        add(Direction, &[Administratif, Accompagnement, Documents], &[Lire, Ecrire, Valider]);
+        add(
+            Direction,
+            &[Administratif, Accompagnement, Documents],
+            &[Lire, Ecrire, Valider],
+        );
         add(Direction, &[Soins], &[Lire]);
-        add(Secretariat, &[Administratif, Documents], &[Lire, Ecrire, Valider]);
-        add(Cadre, &[Administratif, Accompagnement, Documents], &[Lire, Ecrire, Valider]);
+        add(
+            Secretariat,
+            &[Administratif, Documents],
+            &[Lire, Ecrire, Valider],
+        );
+        add(
+            Cadre,
+            &[Administratif, Accompagnement, Documents],
+            &[Lire, Ecrire, Valider],
+        );
         add(Cadre, &[Soins], &[Lire]);
         add(Educateur, &[Administratif], &[Lire]);
         add(Educateur, &[Accompagnement, Documents], &[Lire, Ecrire]);
@@ -165,7 +177,11 @@ impl Matrice {
         add(Infirmier, &[Administratif, Documents], &[Lire]);
         add(Infirmier, &[Accompagnement], &[Lire, Ecrire]);
         add(Infirmier, &[Soins], &[Lire, Ecrire, Valider]);
-        add(Medecin, &[Administratif, Accompagnement, Documents], &[Lire]);
+        add(
+            Medecin,
+            &[Administratif, Accompagnement, Documents],
+            &[Lire],
+        );
         add(Medecin, &[Soins], &[Lire, Ecrire, Valider]);
         add(Psychologue, &[Administratif, Accompagnement], &[Lire]);
         add(Psychologue, &[Psychologie], &[Lire, Ecrire, Valider]);
@@ -216,7 +232,9 @@ impl Refus {
     /// French message shown to the user.
     pub fn message_fr(self) -> &'static str {
         match self {
-            Refus::NonPermisParLeRole => "Votre profil ne permet pas cette action sur cette partie du dossier.",
+            Refus::NonPermisParLeRole => {
+                "Votre profil ne permet pas cette action sur cette partie du dossier."
+            }
             Refus::HorsPerimetre => "Ce dossier ne fait pas partie de votre périmètre.",
         }
     }

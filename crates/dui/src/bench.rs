@@ -92,7 +92,12 @@ where
             (lat, errors)
         }));
     }
-    let mut f = Figures { name, latencies: Vec::new(), errors: 0, elapsed: Duration::ZERO };
+    let mut f = Figures {
+        name,
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::ZERO,
+    };
     for h in handles {
         if let Ok((lat, e)) = h.await {
             f.latencies.extend(lat);
@@ -129,10 +134,25 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
             etablissements: org.etablissements.iter().map(|e| e.0).collect(),
             usager_id: None,
         };
-        store.create_utilisateur(&Actor { utilisateur_id: None, username: "bench".into(), ip: None }, &input, &hash, false, Utc::now()).await?;
+        store
+            .create_utilisateur(
+                &Actor {
+                    utilisateur_id: None,
+                    username: "bench".into(),
+                    ip: None,
+                },
+                &input,
+                &hash,
+                false,
+                Utc::now(),
+            )
+            .await?;
     }
     store.audit_seal(Utc::now()).await?;
-    let web = dui_web::WebConfig { login_attempts_per_minute: 1000, ..config.web() };
+    let web = dui_web::WebConfig {
+        login_attempts_per_minute: 1000,
+        ..config.web()
+    };
     let app = dui_web::App::new(store.clone(), web);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -140,7 +160,9 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let server = tokio::spawn(dui_web::serve(listener, app, async {
         let _ = stop_rx.await;
     }));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/session"))
         .json(&serde_json::json!({"username": BENCH_USER, "password": BENCH_PASSWORD}))
@@ -148,7 +170,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    let token = login["token"].as_str().context("connexion du compte de banc d'essai")?.to_string();
+    let token = login["token"]
+        .as_str()
+        .context("connexion du compte de banc d'essai")?
+        .to_string();
     let auth = format!("Bearer {token}");
     println!(
         "Base : {} ({} usagers), {} clients, {} s par scénario, serveur HTTP local {}",
@@ -160,18 +185,31 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     );
     let ids = Arc::new(sample_ids(&store, 5000).await?);
     let prefixes: Arc<Vec<String>> = Arc::new(
-        ["DUP", "MART", "LEF", "BERN", "MOREAU", "GARC", "NGU", "LE G", "FRAN", "PETIT", "ROUS", "HEL", "JEAN-P", "CHLO", "THERE"].iter().map(|s| s.to_string()).collect(),
+        [
+            "DUP", "MART", "LEF", "BERN", "MOREAU", "GARC", "NGU", "LE G", "FRAN", "PETIT", "ROUS",
+            "HEL", "JEAN-P", "CHLO", "THERE",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
     );
 
     let mut all = Vec::new();
-    for (name, path) in [("ouverture du dossier (page HTML)", "/usagers/"), ("ouverture du dossier (API JSON)", "/api/v1/usagers/")] {
+    for (name, path) in [
+        ("ouverture du dossier (page HTML)", "/usagers/"),
+        ("ouverture du dossier (API JSON)", "/api/v1/usagers/"),
+    ] {
         let (c, a, ids, base) = (client.clone(), auth.clone(), ids.clone(), base.clone());
         all.push(
             scenario(name, args.clients, args.secondes, move |i| {
                 let (c, a, ids, base) = (c.clone(), a.clone(), ids.clone(), base.clone());
                 async move {
                     let id = ids[(i as usize * 7919) % ids.len()];
-                    ok(c.get(format!("{base}{path}{id}")).header("authorization", a).send().await).await
+                    ok(c.get(format!("{base}{path}{id}"))
+                        .header("authorization", a)
+                        .send()
+                        .await)
+                    .await
                 }
             })
             .await,
@@ -180,19 +218,33 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     {
         let (c, a, p, base) = (client.clone(), auth.clone(), prefixes.clone(), base.clone());
         all.push(
-            scenario("recherche par nom (API)", args.clients, args.secondes, move |i| {
-                let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
-                async move {
-                    let q = &p[i as usize % p.len()];
-                    ok(c.get(format!("{base}/api/v1/usagers")).query(&[("q", q.as_str())]).header("authorization", a).send().await).await
-                }
-            })
+            scenario(
+                "recherche par nom (API)",
+                args.clients,
+                args.secondes,
+                move |i| {
+                    let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
+                    async move {
+                        let q = &p[i as usize % p.len()];
+                        ok(c.get(format!("{base}/api/v1/usagers"))
+                            .query(&[("q", q.as_str())])
+                            .header("authorization", a)
+                            .send()
+                            .await)
+                        .await
+                    }
+                },
+            )
             .await,
         );
     }
     {
         let (c, a, base) = (client.clone(), auth.clone(), base.clone());
-        let etab = store.etablissement(org.etablissements[0].0).await?.context("établissement")?.finess;
+        let etab = store
+            .etablissement(org.etablissements[0].0)
+            .await?
+            .context("établissement")?
+            .finess;
         all.push(
             scenario("création d'un usager (API)", args.clients, args.secondes, move |i| {
                 let (c, a, base, etab) = (c.clone(), a.clone(), base.clone(), etab.clone());
@@ -224,7 +276,11 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         "\nJournal d'audit : {} entrées scellées et vérifiées en {:.1} s ({}).",
         v.checked,
         started.elapsed().as_secs_f64(),
-        if v.first_broken.is_none() { "intact" } else { "ALTÉRÉ" }
+        if v.first_broken.is_none() {
+            "intact"
+        } else {
+            "ALTÉRÉ"
+        }
     );
     Ok(())
 }

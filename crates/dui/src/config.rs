@@ -81,10 +81,14 @@ impl Default for Config {
 impl Config {
     /// Loads the layers in order.
     pub fn load(args: &GlobalArgs) -> anyhow::Result<Config> {
-        let file = args.config.clone().or_else(|| Some(PathBuf::from("dui.toml")).filter(|p| p.exists()));
+        let file = args
+            .config
+            .clone()
+            .or_else(|| Some(PathBuf::from("dui.toml")).filter(|p| p.exists()));
         let mut c = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(&path).with_context(|| format!("lecture de {}", path.display()))?;
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("lecture de {}", path.display()))?;
                 toml::from_str(&text).with_context(|| format!("fichier {}", path.display()))?
             }
             None => Config::default(),
@@ -119,8 +123,12 @@ impl Config {
         match &self.database_url {
             Some(u) if !u.is_empty() => Ok(u.clone()),
             _ => {
-                std::fs::create_dir_all(&self.data_dir).with_context(|| format!("création de {}", self.data_dir.display()))?;
-                Ok(format!("sqlite://{}?mode=rwc", self.data_dir.join("dui.sqlite").display()))
+                std::fs::create_dir_all(&self.data_dir)
+                    .with_context(|| format!("création de {}", self.data_dir.display()))?;
+                Ok(format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join("dui.sqlite").display()
+                ))
             }
         }
     }
@@ -154,8 +162,11 @@ pub fn redact(url: &str) -> String {
 
 /// Logs: human-readable text by default, JSON in production (`log_format = "json"`).
 pub fn init_tracing(c: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DUI_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DUI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if c.log_format == "json" {
         builder.json().init();
     } else {
@@ -193,13 +204,20 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://dui:secret@db:5432/dui"), "postgres://dui:***@db:5432/dui");
-        assert_eq!(redact("sqlite://data/dui.sqlite"), "sqlite://data/dui.sqlite");
+        assert_eq!(
+            redact("postgres://dui:secret@db:5432/dui"),
+            "postgres://dui:***@db:5432/dui"
+        );
+        assert_eq!(
+            redact("sqlite://data/dui.sqlite"),
+            "sqlite://data/dui.sqlite"
+        );
     }
 
     #[test]
     fn toml_layer_parses_and_rejects_unknown_keys() {
-        let c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\n[insi]\nendpoint = \"https://x\"").expect("toml");
+        let c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\n[insi]\nendpoint = \"https://x\"")
+            .expect("toml");
         assert_eq!(c.bind, "0.0.0.0:9000");
         assert_eq!(c.session_inactivite_minutes, 30);
         assert!(toml::from_str::<Config>("inconnu = 1").is_err());

@@ -23,7 +23,11 @@ use crate::config::{Config, GlobalArgs};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "dui", version, about = "DUI — dossier usager informatisé libre pour les ESSMS")]
+#[command(
+    name = "dui",
+    version,
+    about = "DUI — dossier usager informatisé libre pour les ESSMS"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -104,7 +108,10 @@ fn main() -> ExitCode {
         }
     };
     config::init_tracing(&config);
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Démarrage impossible : {e}");
@@ -122,7 +129,9 @@ fn main() -> ExitCode {
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
-    let store = Store::open(&url).await.with_context(|| format!("ouverture de la base {}", config::redact(&url)))?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("ouverture de la base {}", config::redact(&url)))?;
     store.seed_default_matrix().await?;
     Ok(store)
 }
@@ -142,11 +151,24 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             println!("Base de données à jour.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { command: AdminCommand::CreateUser { username, role, etablissements, nom, prenom, password_stdin } } => {
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    username,
+                    role,
+                    etablissements,
+                    nom,
+                    prenom,
+                    password_stdin,
+                },
+        } => {
             let store = open(&config).await?;
             let Some(role) = Role::from_code(&role) else {
                 let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-                bail!("rôle inconnu « {role} » ; rôles possibles : {}", roles.join(", "));
+                bail!(
+                    "rôle inconnu « {role} » ; rôles possibles : {}",
+                    roles.join(", ")
+                );
             };
             if !password_stdin {
                 bail!("le mot de passe se lit sur l'entrée standard : ajoutez --password-stdin");
@@ -157,13 +179,21 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             check_password_strength(&password).map_err(anyhow::Error::msg)?;
             let mut ids = Vec::new();
             for f in &etablissements {
-                let finess = Finess::parse(f).map_err(|e| anyhow::anyhow!("FINESS « {f} » : {e}"))?;
-                let e = store.etablissement_by_finess(finess.as_str()).await?.with_context(|| format!("aucun établissement de FINESS {finess}"))?;
+                let finess =
+                    Finess::parse(f).map_err(|e| anyhow::anyhow!("FINESS « {f} » : {e}"))?;
+                let e = store
+                    .etablissement_by_finess(finess.as_str())
+                    .await?
+                    .with_context(|| format!("aucun établissement de FINESS {finess}"))?;
                 ids.push(e.id);
             }
             let input = UtilisateurInput {
                 username: username.clone(),
-                nom: if nom.is_empty() { username.clone() } else { nom },
+                nom: if nom.is_empty() {
+                    username.clone()
+                } else {
+                    nom
+                },
                 prenom,
                 email: None,
                 role,
@@ -173,10 +203,19 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 usager_id: None,
             };
             let hash = hash_password(&password)?;
-            let actor = Actor { utilisateur_id: None, username: "cli".into(), ip: None };
-            let id = store.create_utilisateur(&actor, &input, &hash, false, chrono::Utc::now()).await?;
+            let actor = Actor {
+                utilisateur_id: None,
+                username: "cli".into(),
+                ip: None,
+            };
+            let id = store
+                .create_utilisateur(&actor, &input, &hash, false, chrono::Utc::now())
+                .await?;
             store.audit_seal(chrono::Utc::now()).await?;
-            println!("Compte « {username} » créé (n° {id}, profil {}).", role.label_fr());
+            println!(
+                "Compte « {username} » créé (n° {id}, profil {}).",
+                role.label_fr()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { usagers, seed } => {
@@ -190,20 +229,32 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             bench::run(&config, args).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let store = open(&config).await?;
             let report = store.audit_verify().await?;
             match report.first_broken {
                 Some(b) => {
-                    eprintln!("Journal d'audit ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.", b.seq, b.id, b.reason);
+                    eprintln!(
+                        "Journal d'audit ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.",
+                        b.seq, b.id, b.reason
+                    );
                     Ok(ExitCode::from(1))
                 }
                 None => {
                     println!(
                         "Journal d'audit intact : {} entrées vérifiées{}{}.",
                         report.checked,
-                        if report.unsealed > 0 { format!(", {} en attente de scellement", report.unsealed) } else { String::new() },
-                        report.head.map(|h| format!(", empreinte de tête {h}")).unwrap_or_default()
+                        if report.unsealed > 0 {
+                            format!(", {} en attente de scellement", report.unsealed)
+                        } else {
+                            String::new()
+                        },
+                        report
+                            .head
+                            .map(|h| format!(", empreinte de tête {h}"))
+                            .unwrap_or_default()
                     );
                     Ok(ExitCode::SUCCESS)
                 }
@@ -224,10 +275,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(insi) = config::insi_client(&config).await? {
         app = app.with_insi(insi);
     }
-    let listener = tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("écoute sur {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("écoute sur {}", config.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "DUI prêt");
-    println!("DUI prêt sur http://{addr} (démarré en {} ms)", started.elapsed().as_millis());
+    println!(
+        "DUI prêt sur http://{addr} (démarré en {} ms)",
+        started.elapsed().as_millis()
+    );
     dui_web::serve(listener, app, shutdown_signal()).await?;
     Ok(())
 }

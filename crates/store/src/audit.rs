@@ -161,7 +161,10 @@ pub fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
         e.section.as_deref().unwrap_or(""),
         e.ip.as_deref().unwrap_or(""),
     ];
-    for f in fields.iter().chain([e.outcome.as_str(), e.detail.as_str()].iter()) {
+    for f in fields
+        .iter()
+        .chain([e.outcome.as_str(), e.detail.as_str()].iter())
+    {
         // Length-prefixed so that moving text between fields changes the hash.
         h.update((f.len() as u64).to_be_bytes());
         h.update(f.as_bytes());
@@ -217,11 +220,16 @@ impl Store {
                 return Ok(0);
             }
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
+        let head = sqlx::query(
+            "SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
         let (mut seq, mut prev): (i64, String) = match head {
-            Some(r) => (r.try_get(0)?, r.try_get::<Option<String>, _>(1)?.unwrap_or_default()),
+            Some(r) => (
+                r.try_get(0)?,
+                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            ),
             None => (0, GENESIS.to_string()),
         };
         let rows = sqlx::query(&format!(
@@ -290,7 +298,11 @@ impl Store {
                     None
                 };
                 if let Some(reason) = broken {
-                    report.first_broken = Some(Broken { seq: expected_seq, id: e.id, reason });
+                    report.first_broken = Some(Broken {
+                        seq: expected_seq,
+                        id: e.id,
+                        reason,
+                    });
                     return Ok(report);
                 }
                 prev = e.hash.clone().unwrap_or_default();
@@ -310,7 +322,10 @@ impl Store {
                 report.first_broken = Some(Broken {
                     seq: head + 1,
                     id: 0,
-                    reason: format!("les entrées {} à {cp_seq} ont disparu (fin du journal tronquée)", head + 1),
+                    reason: format!(
+                        "les entrées {} à {cp_seq} ont disparu (fin du journal tronquée)",
+                        head + 1
+                    ),
                 });
                 return Ok(report);
             }
@@ -354,7 +369,11 @@ impl Store {
         if let Some(a) = &f.action {
             // substr works the same on both engines, whatever the database collation.
             let n = a.chars().count();
-            push(&mut sql, &format!(" AND substr(action, 1, {n}) = ?"), Arg::S(a.clone()));
+            push(
+                &mut sql,
+                &format!(" AND substr(action, 1, {n}) = ?"),
+                Arg::S(a.clone()),
+            );
         }
         if let Some(id) = f.usager_id {
             push(&mut sql, " AND usager_id = ?", Arg::I(id));

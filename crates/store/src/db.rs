@@ -33,7 +33,11 @@ impl Store {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
-        let engine = if url.starts_with("postgres") { Engine::Postgres } else { Engine::Sqlite };
+        let engine = if url.starts_with("postgres") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        };
         let options: AnyConnectOptions = url.parse()?;
         match engine {
             Engine::Postgres => {
@@ -42,7 +46,11 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                Ok(Store { read: pool.clone(), write: pool, engine })
+                Ok(Store {
+                    read: pool.clone(),
+                    write: pool,
+                    engine,
+                })
             }
             Engine::Sqlite => {
                 let write = AnyPoolOptions::new()
@@ -57,7 +65,11 @@ impl Store {
                     .after_connect(|conn, _meta| sqlite_pragmas(conn))
                     .connect_with(options)
                     .await?;
-                Ok(Store { read, write, engine })
+                Ok(Store {
+                    read,
+                    write,
+                    engine,
+                })
             }
         }
     }
@@ -111,7 +123,8 @@ impl Store {
     }
 }
 
-type PragmaFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
+type PragmaFuture<'c> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
 
 /// Per-connection SQLite settings: WAL lets readers run beside the writer; foreign keys are
 /// off by default in SQLite; `busy_timeout` covers the rare overlap with another process.

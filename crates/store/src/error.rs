@@ -41,7 +41,9 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 StoreError::Invalid("une référence pointe vers un élément inexistant".into())
             }
-            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::Corrupt(e.to_string()),
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::Corrupt(e.to_string())
+            }
             _ => StoreError::Db(e),
         }
     }

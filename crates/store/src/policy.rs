@@ -29,7 +29,11 @@ pub struct Principal {
 impl Principal {
     /// The audit actor for this principal.
     pub fn actor(&self) -> Actor {
-        Actor { utilisateur_id: Some(self.id), username: self.username.clone(), ip: self.ip.clone() }
+        Actor {
+            utilisateur_id: Some(self.id),
+            username: self.username.clone(),
+            ip: self.ip.clone(),
+        }
     }
 }
 
@@ -110,12 +114,19 @@ fn with_motif(mut detail: serde_json::Value, motif: Motif) -> serde_json::Value 
 
 /// Loads the role × section × action matrix.
 pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
-    let rows = sqlx::query("SELECT role, section, action FROM permission").fetch_all(&store.read).await?;
+    let rows = sqlx::query("SELECT role, section, action FROM permission")
+        .fetch_all(&store.read)
+        .await?;
     let mut grants = Vec::with_capacity(rows.len());
     for r in rows {
-        let (role, section, action): (String, String, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+        let (role, section, action): (String, String, String) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
         // Unknown codes (from a newer version) are ignored: deny by default.
-        if let (Some(ro), Some(s), Some(a)) = (Role::from_code(&role), Section::from_code(&section), Action::from_code(&action)) {
+        if let (Some(ro), Some(s), Some(a)) = (
+            Role::from_code(&role),
+            Section::from_code(&section),
+            Action::from_code(&action),
+        ) {
             grants.push((ro, s, a));
         }
     }
@@ -123,7 +134,12 @@ pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
 }
 
 /// Loads what the decision needs about `who` and usager `usager_id`.
-pub async fn load_facts(store: &Store, who: &Principal, usager_id: i64, now: DateTime<Utc>) -> StoreResult<Option<Faits>> {
+pub async fn load_facts(
+    store: &Store,
+    who: &Principal,
+    usager_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Faits>> {
     // One round trip: this runs on every opening of a file.
     let etabs = match store.engine() {
         crate::Engine::Sqlite => "(SELECT GROUP_CONCAT(DISTINCT etablissement_id) FROM sejour WHERE usager_id = $1)",
@@ -148,7 +164,11 @@ pub async fn load_facts(store: &Store, who: &Principal, usager_id: i64, now: Dat
     let bris: Option<String> = row.try_get(3)?;
     Ok(Some(Faits {
         etablissements_utilisateur: who.etablissements.clone(),
-        etablissements_usager: etabs.unwrap_or_default().split(',').filter_map(|e| e.trim().parse().ok()).collect(),
+        etablissements_usager: etabs
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|e| e.trim().parse().ok())
+            .collect(),
         affecte: affecte > 0,
         soi_meme: who.usager_id == Some(usager_id),
         acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
@@ -169,14 +189,37 @@ pub async fn authorize(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
-    Ok(authorize_with_facts(store, matrix, who, usager_id, section, action, now).await?.0)
+    Ok(
+        authorize_with_facts(store, matrix, who, usager_id, section, action, now)
+            .await?
+            .0,
+    )
 }
 
 /// Opens a person's file: authorizes (and audits) the read of its administrative section and
 /// tells which sections the user may read, from the same facts (no extra audit entry).
-pub async fn open_file(store: &Store, matrix: &Matrice, who: &Principal, usager_id: i64, now: DateTime<Utc>) -> StoreResult<(Capability, Vec<Section>)> {
-    let (cap, faits) = authorize_with_facts(store, matrix, who, usager_id, Section::Administratif, Action::Lire, now).await?;
-    let sections = Section::ALL.iter().copied().filter(|s| decider(matrix, who.role, &faits, *s, Action::Lire, now).is_ok()).collect();
+pub async fn open_file(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    usager_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<(Capability, Vec<Section>)> {
+    let (cap, faits) = authorize_with_facts(
+        store,
+        matrix,
+        who,
+        usager_id,
+        Section::Administratif,
+        Action::Lire,
+        now,
+    )
+    .await?;
+    let sections = Section::ALL
+        .iter()
+        .copied()
+        .filter(|s| decider(matrix, who.role, &faits, *s, Action::Lire, now).is_ok())
+        .collect();
     Ok((cap, sections))
 }
 
@@ -197,10 +240,19 @@ async fn authorize_with_facts(
     let actor = who.actor();
     match decision {
         Ok(motif) => {
-            let cap = Capability { usager_id, section, action, motif, actor, role: who.role, at: now };
+            let cap = Capability {
+                usager_id,
+                section,
+                action,
+                motif,
+                actor,
+                role: who.role,
+                at: now,
+            };
             if action == Action::Lire {
                 let mut conn = store.write.acquire().await?;
-                cap.audit_change(&mut conn, "usager.lecture", serde_json::json!({})).await?;
+                cap.audit_change(&mut conn, "usager.lecture", serde_json::json!({}))
+                    .await?;
             }
             Ok((cap, faits))
         }
@@ -269,7 +321,8 @@ impl Store {
         if !who.role.est_professionnel() {
             return Err(StoreError::Denied(Refus::NonPermisParLeRole));
         }
-        let motif = dui_domain::policy::valider_motif_acces_exceptionnel(motif).map_err(|m| StoreError::Invalid(m.into()))?;
+        let motif = dui_domain::policy::valider_motif_acces_exceptionnel(motif)
+            .map_err(|m| StoreError::Invalid(m.into()))?;
         let hours = hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES);
         let mut tx = self.write.begin().await?;
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM usager WHERE id = $1")
@@ -322,14 +375,28 @@ impl Store {
              FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id WHERE a.created_at >= $1",
         );
         if let Some(r) = referent_id {
-            sql.push_str(&format!(" AND a.usager_id IN (SELECT id FROM usager WHERE referent_id = {r})"));
+            sql.push_str(&format!(
+                " AND a.usager_id IN (SELECT id FROM usager WHERE referent_id = {r})"
+            ));
         }
         if let Some(etabs) = etablissements {
-            let list = if etabs.is_empty() { "NULL".to_string() } else { etabs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(",") };
+            let list = if etabs.is_empty() {
+                "NULL".to_string()
+            } else {
+                etabs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
             sql.push_str(&format!(" AND a.usager_id IN (SELECT usager_id FROM sejour WHERE etablissement_id IN ({list}))"));
         }
         sql.push_str(" ORDER BY a.id DESC LIMIT $2");
-        let rows = sqlx::query(&sql).bind(ts(since)).bind(limit).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&sql)
+            .bind(ts(since))
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(AccesExceptionnel {

@@ -64,18 +64,37 @@ impl Store {
         .bind(user_agent.map(|s| s.chars().take(300).collect::<String>()))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE utilisateur SET echecs_connexion = 0, verrouille_jusqua = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        audit::append(&mut tx, &NewEntry { actor, action: "connexion", usager_id: None, section: None, outcome: Outcome::Succes, detail, at: now }).await?;
+        sqlx::query(
+            "UPDATE utilisateur SET echecs_connexion = 0, verrouille_jusqua = NULL WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "connexion",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail,
+                at: now,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok((token, csrf))
     }
 
     /// Finds a live session: not past its absolute expiry, and active within `idle`.
     /// Refreshes its activity time at most once a minute (so reads stay reads).
-    pub async fn session(&self, token: &str, idle: Duration, now: DateTime<Utc>) -> StoreResult<Option<SessionInfo>> {
+    pub async fn session(
+        &self,
+        token: &str,
+        idle: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SessionInfo>> {
         let hash = token_hash(token);
         let row = sqlx::query("SELECT utilisateur_id, csrf, last_seen_at, expires_at FROM session WHERE token_hash = $1")
             .bind(hash.as_str())
@@ -85,7 +104,10 @@ impl Store {
         let last_seen = parse_ts(&r.try_get::<String, _>(2)?)?;
         let expires = parse_ts(&r.try_get::<String, _>(3)?)?;
         if expires <= now || last_seen + idle <= now {
-            sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(hash.as_str()).execute(&self.write).await?;
+            sqlx::query("DELETE FROM session WHERE token_hash = $1")
+                .bind(hash.as_str())
+                .execute(&self.write)
+                .await?;
             return Ok(None);
         }
         if now - last_seen > Duration::seconds(60) {
@@ -95,11 +117,21 @@ impl Store {
                 .execute(&self.write)
                 .await?;
         }
-        Ok(Some(SessionInfo { token_hash: hash, utilisateur_id: r.try_get(0)?, csrf: r.try_get(1)?, last_seen_at: last_seen }))
+        Ok(Some(SessionInfo {
+            token_hash: hash,
+            utilisateur_id: r.try_get(0)?,
+            csrf: r.try_get(1)?,
+            last_seen_at: last_seen,
+        }))
     }
 
     /// A live session and its account in one round trip (every request does this).
-    pub async fn session_user(&self, token: &str, idle: Duration, now: DateTime<Utc>) -> StoreResult<Option<(SessionInfo, crate::admin::utilisateur::Utilisateur)>> {
+    pub async fn session_user(
+        &self,
+        token: &str,
+        idle: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(SessionInfo, crate::admin::utilisateur::Utilisateur)>> {
         let hash = token_hash(token);
         let cols = crate::admin::utilisateur::user_columns(self.engine(), "u");
         let row = sqlx::query(&format!(
@@ -112,28 +144,64 @@ impl Store {
         let last_seen = parse_ts(&r.try_get::<String, _>("s_last")?)?;
         let expires = parse_ts(&r.try_get::<String, _>("s_expires")?)?;
         if expires <= now || last_seen + idle <= now {
-            sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(hash.as_str()).execute(&self.write).await?;
+            sqlx::query("DELETE FROM session WHERE token_hash = $1")
+                .bind(hash.as_str())
+                .execute(&self.write)
+                .await?;
             return Ok(None);
         }
         if now - last_seen > Duration::seconds(60) {
-            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2").bind(ts(now)).bind(hash.as_str()).execute(&self.write).await?;
+            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(ts(now))
+                .bind(hash.as_str())
+                .execute(&self.write)
+                .await?;
         }
         let creds = self.user_from_row(&r).await?;
-        let info = SessionInfo { token_hash: hash, utilisateur_id: creds.user.id, csrf: r.try_get("s_csrf")?, last_seen_at: last_seen };
+        let info = SessionInfo {
+            token_hash: hash,
+            utilisateur_id: creds.user.id,
+            csrf: r.try_get("s_csrf")?,
+            last_seen_at: last_seen,
+        };
         Ok(Some((info, creds.user)))
     }
 
     /// Ends a session (audited).
-    pub async fn delete_session(&self, actor: &Actor, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn delete_session(
+        &self,
+        actor: &Actor,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-        audit::append(&mut tx, &NewEntry { actor, action: "deconnexion", usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({}), at: now }).await?;
+        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action: "deconnexion",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({}),
+                at: now,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Ends every other session of an account (after a password change).
-    pub async fn end_other_sessions(&self, utilisateur_id: i64, keep_token_hash: &str) -> StoreResult<u64> {
+    pub async fn end_other_sessions(
+        &self,
+        utilisateur_id: i64,
+        keep_token_hash: &str,
+    ) -> StoreResult<u64> {
         let r = sqlx::query("DELETE FROM session WHERE utilisateur_id = $1 AND token_hash <> $2")
             .bind(utilisateur_id)
             .bind(keep_token_hash)

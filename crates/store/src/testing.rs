@@ -33,7 +33,11 @@ pub fn engines() -> Vec<&'static str> {
 }
 
 fn unique_name() -> String {
-    format!("dui_test_{}_{}", std::process::id(), &crate::session::random_token()[..12])
+    format!(
+        "dui_test_{}_{}",
+        std::process::id(),
+        &crate::session::random_token()[..12]
+    )
 }
 
 impl TestDb {
@@ -44,7 +48,10 @@ impl TestDb {
             let admin_url = std::env::var("DUI_TEST_POSTGRES_URL").unwrap_or_default();
             let name = unique_name();
             let admin = Store::connect(&admin_url).await?;
-            admin.write.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+            admin
+                .write
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await?;
             admin.close().await;
             let url = match admin_url.rfind('/') {
                 Some(i) if i > "postgres://".len() => format!("{}/{}", &admin_url[..i], name),
@@ -53,11 +60,20 @@ impl TestDb {
             (url, Cleanup::Database { admin_url, name }, "postgres")
         } else {
             let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
-            (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::File(path), "sqlite")
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                Cleanup::File(path),
+                "sqlite",
+            )
         };
         let store = Store::open(&url).await?;
         store.seed_default_matrix().await?;
-        Ok(TestDb { store, url, engine, cleanup })
+        Ok(TestDb {
+            store,
+            url,
+            engine,
+            cleanup,
+        })
     }
 
     /// Closes the pools and removes the database.
@@ -71,7 +87,10 @@ impl TestDb {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(admin) = Store::connect(&admin_url).await {
-                    let _ = admin.write.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = admin
+                        .write
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                     admin.close().await;
                 }
             }
@@ -80,6 +99,9 @@ impl TestDb {
 
     /// Runs raw SQL (tests that tamper with rows on purpose).
     pub async fn exec(&self, sql: &str) -> StoreResult<u64> {
-        Ok(sqlx::query(sql).execute(&self.store.write).await?.rows_affected())
+        Ok(sqlx::query(sql)
+            .execute(&self.store.write)
+            .await?
+            .rows_affected())
     }
 }

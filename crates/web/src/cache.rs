@@ -22,7 +22,10 @@ pub struct Caches {
 
 fn fresh<T>(slot: &Slot<T>) -> Option<Arc<T>> {
     let guard = slot.read().ok()?;
-    guard.as_ref().filter(|(at, _)| at.elapsed() < TTL).map(|(_, v)| v.clone())
+    guard
+        .as_ref()
+        .filter(|(at, _)| at.elapsed() < TTL)
+        .map(|(_, v)| v.clone())
 }
 
 fn store_in<T>(slot: &Slot<T>, v: Arc<T>) {

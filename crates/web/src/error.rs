@@ -30,9 +30,16 @@ pub enum AppError {
     /// 409: stale version.
     Stale,
     /// 409: duplicate or other conflict.
-    Conflict { code: &'static str, message: String, extra: Option<serde_json::Value> },
+    Conflict {
+        code: &'static str,
+        message: String,
+        extra: Option<serde_json::Value>,
+    },
     /// 422: invalid content, with per-field messages.
-    Invalid { message: String, fields: BTreeMap<String, String> },
+    Invalid {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
     /// 423: account locked.
     Locked(String),
     /// 429: too many attempts.
@@ -93,8 +100,15 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::StaleVersion => AppError::Stale,
-            StoreError::Conflict(m) => AppError::Conflict { code: "conflit", message: m, extra: None },
-            StoreError::Invalid(m) => AppError::Invalid { message: m, fields: BTreeMap::new() },
+            StoreError::Conflict(m) => AppError::Conflict {
+                code: "conflit",
+                message: m,
+                extra: None,
+            },
+            StoreError::Invalid(m) => AppError::Invalid {
+                message: m,
+                fields: BTreeMap::new(),
+            },
             StoreError::Denied(r) => AppError::Forbidden(r.message_fr().into()),
             other => AppError::Internal(other.to_string()),
         }
@@ -127,7 +141,12 @@ impl IntoResponse for AppError {
             _ => (BTreeMap::new(), None),
         };
         let mut resp = status.into_response();
-        resp.extensions_mut().insert(ErrorInfo { code, message, fields, extra });
+        resp.extensions_mut().insert(ErrorInfo {
+            code,
+            message,
+            fields,
+            extra,
+        });
         resp
     }
 }
@@ -171,14 +190,23 @@ fn default_info(status: StatusCode) -> ErrorInfo {
         422 => ("contenu_invalide", "Le contenu envoyé est invalide."),
         _ => ("erreur_interne", "Une erreur inattendue s'est produite."),
     };
-    ErrorInfo { code, message: message.into(), fields: BTreeMap::new(), extra: None }
+    ErrorInfo {
+        code,
+        message: message.into(),
+        fields: BTreeMap::new(),
+        extra: None,
+    }
 }
 
 /// Builds error bodies: JSON for the API, a fragment for htmx, a page otherwise.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let is_htmx = req.headers().contains_key("hx-request");
-    let here = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -189,13 +217,17 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         None => {
             // A rejection from axum itself (bad JSON, wrong method…): French it.
             let is_ours = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
-                v.to_str().is_ok_and(|s| s.starts_with("application/json") || s.starts_with("text/html"))
+                v.to_str()
+                    .is_ok_and(|s| s.starts_with("application/json") || s.starts_with("text/html"))
             });
             if is_ours {
                 return resp;
             }
             if status.is_server_error() {
-                tracing::error!(status = status.as_u16(), "erreur produite hors des gestionnaires");
+                tracing::error!(
+                    status = status.as_u16(),
+                    "erreur produite hors des gestionnaires"
+                );
             }
             default_info(status)
         }
@@ -214,22 +246,47 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 }
             }
         }
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-        return Response::from_parts(parts, axum::body::Body::from(serde_json::json!({ "error": err }).to_string()));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+        return Response::from_parts(
+            parts,
+            axum::body::Body::from(serde_json::json!({ "error": err }).to_string()),
+        );
     }
     if status == StatusCode::UNAUTHORIZED && !is_htmx {
         // People are sent to the login page rather than shown a 401 page.
-        let target = if here.is_empty() || here == "/" { "/connexion".to_string() } else { format!("/connexion?suivant={}", urlencode(&here)) };
+        let target = if here.is_empty() || here == "/" {
+            "/connexion".to_string()
+        } else {
+            format!("/connexion?suivant={}", urlencode(&here))
+        };
         let mut r = axum::response::Redirect::to(&target).into_response();
-        r.headers_mut().extend(parts.headers.drain().filter_map(|(k, v)| k.filter(|k| k == header::SET_COOKIE).map(|k| (k, v))));
+        r.headers_mut().extend(
+            parts
+                .headers
+                .drain()
+                .filter_map(|(k, v)| k.filter(|k| k == header::SET_COOKIE).map(|k| (k, v))),
+        );
         return r;
     }
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     if is_htmx {
         // htmx 2 does not swap error bodies: retarget them into the page's alert region.
-        parts.headers.insert("hx-retarget", HeaderValue::from_static("#messages"));
-        parts.headers.insert("hx-reswap", HeaderValue::from_static("innerHTML"));
-        let mut html = format!("<div class=\"alerte alerte-erreur\" role=\"alert\"><p>{}</p>", escape(&info.message));
+        parts
+            .headers
+            .insert("hx-retarget", HeaderValue::from_static("#messages"));
+        parts
+            .headers
+            .insert("hx-reswap", HeaderValue::from_static("innerHTML"));
+        let mut html = format!(
+            "<div class=\"alerte alerte-erreur\" role=\"alert\"><p>{}</p>",
+            escape(&info.message)
+        );
         if !info.fields.is_empty() {
             html.push_str("<ul>");
             for (f, m) in &info.fields {
@@ -240,7 +297,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         html.push_str("</div>");
         return Response::from_parts(parts, axum::body::Body::from(html));
     }
-    let page = ErrorPage { status: status.as_u16(), title: title(status), message: info.message, fields: info.fields.into_iter().collect() };
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title: title(status),
+        message: info.message,
+        fields: info.fields.into_iter().collect(),
+    };
     let body = page.render().unwrap_or_else(|_| "Erreur".into());
     Response::from_parts(parts, axum::body::Body::from(Html(body).0))
 }
@@ -265,7 +327,9 @@ pub fn escape(s: &str) -> String {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -21,11 +21,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
-            return Err(AppError::BadRequest("Le corps de la requête doit être du JSON (Content-Type: application/json).".into()));
+            return Err(AppError::BadRequest(
+                "Le corps de la requête doit être du JSON (Content-Type: application/json).".into(),
+            ));
         }
         let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
-            .map_err(|_| AppError::BadRequest("Le corps de la requête est illisible ou dépasse 2 Mo.".into()))?;
+            .map_err(|_| {
+                AppError::BadRequest("Le corps de la requête est illisible ou dépasse 2 Mo.".into())
+            })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error(&mut de) {
             Ok(v) => Ok(ApiJson(v)),
@@ -34,7 +38,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-fn serde_path_to_error<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, serde_json::Error> {
+fn serde_path_to_error<T: DeserializeOwned>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+) -> Result<T, serde_json::Error> {
     let v = T::deserialize(&mut *de)?;
     de.end()?;
     Ok(v)
@@ -45,9 +51,11 @@ pub fn json_error(e: &serde_json::Error) -> AppError {
     use serde_json::error::Category;
     let msg = e.to_string();
     match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            AppError::BadRequest(format!("Le JSON envoyé est mal formé (ligne {}, colonne {}).", e.line(), e.column()))
-        }
+        Category::Syntax | Category::Eof | Category::Io => AppError::BadRequest(format!(
+            "Le JSON envoyé est mal formé (ligne {}, colonne {}).",
+            e.line(),
+            e.column()
+        )),
         Category::Data => {
             let field = between(&msg, "missing field `", "`");
             if let Some(f) = field {
@@ -57,13 +65,26 @@ pub fn json_error(e: &serde_json::Error) -> AppError {
                 return AppError::field(&f, format!("Le champ « {f} » n'est pas reconnu."));
             }
             if let Some(v) = between(&msg, "unknown variant `", "`") {
-                return AppError::Invalid { message: format!("La valeur « {v} » n'est pas reconnue."), fields: BTreeMap::new() };
+                return AppError::Invalid {
+                    message: format!("La valeur « {v} » n'est pas reconnue."),
+                    fields: BTreeMap::new(),
+                };
             }
             if msg.starts_with("invalid type") {
-                let what = msg.split(',').next().unwrap_or("").replace("invalid type: ", "");
-                return AppError::Invalid { message: format!("Un champ n'a pas le bon type ({what})."), fields: BTreeMap::new() };
+                let what = msg
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+                    .replace("invalid type: ", "");
+                return AppError::Invalid {
+                    message: format!("Un champ n'a pas le bon type ({what})."),
+                    fields: BTreeMap::new(),
+                };
             }
-            AppError::Invalid { message: format!("Le contenu envoyé est invalide : {msg}."), fields: BTreeMap::new() }
+            AppError::Invalid {
+                message: format!("Le contenu envoyé est invalide : {msg}."),
+                fields: BTreeMap::new(),
+            }
         }
     }
 }
@@ -76,7 +97,9 @@ fn between(s: &str, start: &str, end: &str) -> Option<String> {
 
 /// Trims a form value; empty becomes None.
 pub fn opt(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// Collects per-field errors while validating a form.
@@ -86,7 +109,9 @@ pub struct Errors(pub BTreeMap<String, String>);
 impl Errors {
     /// Adds an error on a field.
     pub fn add(&mut self, field: &str, msg: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| msg.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| msg.into());
     }
 
     /// A required text field, trimmed, at most `max` characters.
@@ -95,7 +120,10 @@ impl Errors {
         if v.is_empty() {
             self.add(field, format!("Le champ « {label} » est obligatoire."));
         } else if v.chars().count() > max {
-            self.add(field, format!("Le champ « {label} » ne peut dépasser {max} caractères."));
+            self.add(
+                field,
+                format!("Le champ « {label} » ne peut dépasser {max} caractères."),
+            );
         }
         v
     }
@@ -111,19 +139,29 @@ impl Errors {
 }
 
 /// Parses an optional positive integer form field.
-pub fn opt_int(errors: &mut Errors, field: &str, label: &str, value: &Option<String>) -> Option<i64> {
+pub fn opt_int(
+    errors: &mut Errors,
+    field: &str,
+    label: &str,
+    value: &Option<String>,
+) -> Option<i64> {
     let v = opt(value)?;
     match v.parse::<i64>() {
         Ok(n) if n >= 0 => Some(n),
         _ => {
-            errors.add(field, format!("Le champ « {label} » doit être un nombre entier positif."));
+            errors.add(
+                field,
+                format!("Le champ « {label} » doit être un nombre entier positif."),
+            );
             None
         }
     }
 }
 
 /// Accepts a JSON number or string (forms send strings, API clients numbers).
-pub fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub fn string_or_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum V {

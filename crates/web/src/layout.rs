@@ -48,7 +48,12 @@ impl Layout {
 
     /// Layout for a page without login.
     pub fn anonymous(title: impl Into<String>, csrf: String) -> Self {
-        Self { title: title.into(), nav: "", csrf, user: None }
+        Self {
+            title: title.into(),
+            nav: "",
+            csrf,
+            user: None,
+        }
     }
 
     /// `aria-current` for a navigation entry.

@@ -7,8 +7,8 @@ mod cache;
 mod error;
 mod forms;
 mod layout;
-mod ops;
 pub mod openapi;
+mod ops;
 mod pages;
 mod time;
 pub mod usager;
@@ -113,9 +113,15 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/favicon.ico", get(pages::favicon))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::session_layer,
+        ))
         .layer(axum::middleware::from_fn(error::render_errors))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), ops::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            ops::observe,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .with_state(app)
 }
@@ -127,11 +133,15 @@ pub async fn serve(
     app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let idle = chrono::Duration::from_std(app.config.idle_timeout).unwrap_or(chrono::Duration::minutes(30));
+    let idle = chrono::Duration::from_std(app.config.idle_timeout)
+        .unwrap_or(chrono::Duration::minutes(30));
     let sealer = tokio::spawn(audit_sealer(app.store.clone(), idle));
-    let result = axum::serve(listener, router(app.clone()).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        router(app.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     sealer.abort();
     // Seal what the last requests wrote.
     if let Err(e) = app.store.audit_seal(chrono::Utc::now()).await {
@@ -162,4 +172,3 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
         }
     }
 }
-

@@ -12,7 +12,14 @@ pub async fn serve() -> Json<Value> {
 }
 
 /// (method, path, tag, summary, request schema, success status)
-type Op = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, u16);
+type Op = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u16,
+);
 
 const OPERATIONS: &[Op] = &[
     ("post", "/session", "Session", "Se connecter (identifiant, mot de passe, code TOTP éventuel) : jeton et cookie de session", Some("Connexion"), 200),
@@ -156,7 +163,9 @@ pub fn document() -> Value {
         if *path == "/openapi.json" {
             op["security"] = json!([]);
         }
-        let entry = paths.entry(format!("/api/v1{path}")).or_insert_with(|| json!({}));
+        let entry = paths
+            .entry(format!("/api/v1{path}"))
+            .or_insert_with(|| json!({}));
         entry[*method] = op;
     }
     json!({
@@ -182,12 +191,26 @@ mod tests {
 
     /// Routes declared in the `api_routes()` functions of the sources: `(method, path)`.
     fn declared_routes() -> Vec<(String, String)> {
-        let sources = [include_str!("auth/mod.rs"), include_str!("admin/mod.rs"), include_str!("usager/mod.rs"), include_str!("lib.rs")];
+        let sources = [
+            include_str!("auth/mod.rs"),
+            include_str!("admin/mod.rs"),
+            include_str!("usager/mod.rs"),
+            include_str!("lib.rs"),
+        ];
         let mut out = Vec::new();
         for src in sources {
-            let Some(start) = src.find("fn api_routes").or_else(|| src.find("let api = Router::new()")) else { continue };
+            let Some(start) = src
+                .find("fn api_routes")
+                .or_else(|| src.find("let api = Router::new()"))
+            else {
+                continue;
+            };
             let body = &src[start..];
-            let end = [body.find("\n}\n"), body.find(";\n")].into_iter().flatten().min().unwrap_or(body.len());
+            let end = [body.find("\n}\n"), body.find(";\n")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(body.len());
             let body = &body[..end];
             for part in body.split(".route(\"").skip(1) {
                 let path = part.split('"').next().unwrap_or_default().to_string();
@@ -209,7 +232,10 @@ mod tests {
         let routes = declared_routes();
         assert!(routes.len() > 40, "routes found: {routes:?}");
         for (m, p) in routes {
-            assert!(doc["paths"][format!("/api/v1{p}")][&m].is_object(), "{m} {p} is missing from the OpenAPI document");
+            assert!(
+                doc["paths"][format!("/api/v1{p}")][&m].is_object(),
+                "{m} {p} is missing from the OpenAPI document"
+            );
         }
     }
 
@@ -224,12 +250,21 @@ mod tests {
                 assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()));
                 for seg in path.split('/').filter(|s| s.starts_with('{')) {
                     let name = seg.trim_matches(['{', '}']);
-                    let ok = op["parameters"].as_array().expect("params").iter().any(|p| p["name"] == name);
+                    let ok = op["parameters"]
+                        .as_array()
+                        .expect("params")
+                        .iter()
+                        .any(|p| p["name"] == name);
                     assert!(ok, "{method} {path} lacks parameter {name}");
                 }
-                if let Some(r) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+                if let Some(r) =
+                    op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+                {
                     let name = r.trim_start_matches("#/components/schemas/");
-                    assert!(doc["components"]["schemas"][name].is_object(), "schema {name} missing");
+                    assert!(
+                        doc["components"]["schemas"][name].is_object(),
+                        "schema {name} missing"
+                    );
                 }
             }
         }

@@ -13,7 +13,9 @@ use tracing::Instrument;
 use crate::App;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
 
 #[derive(Default)]
 struct RouteStats {
@@ -31,8 +33,12 @@ pub struct Metrics {
 
 impl Metrics {
     fn record(&self, method: &str, route: &str, status: u16, secs: f64) {
-        let Ok(mut m) = self.routes.lock() else { return };
-        let s = m.entry((method.to_string(), route.to_string())).or_default();
+        let Ok(mut m) = self.routes.lock() else {
+            return;
+        };
+        let s = m
+            .entry((method.to_string(), route.to_string()))
+            .or_default();
         *s.by_status.entry(status).or_default() += 1;
         s.count += 1;
         s.sum += secs;
@@ -47,7 +53,9 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str("# HELP dui_http_requests_total HTTP requests by route, method and status.\n# TYPE dui_http_requests_total counter\n");
-        let Ok(m) = self.routes.lock() else { return out };
+        let Ok(m) = self.routes.lock() else {
+            return out;
+        };
         for ((method, route), s) in m.iter() {
             for (status, n) in &s.by_status {
                 out.push_str(&format!("dui_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}\n"));
@@ -57,11 +65,23 @@ impl Metrics {
         for ((method, route), s) in m.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\"");
             for (i, b) in BUCKETS.iter().enumerate() {
-                out.push_str(&format!("dui_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}\n", s.buckets[i]));
+                out.push_str(&format!(
+                    "dui_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}\n",
+                    s.buckets[i]
+                ));
             }
-            out.push_str(&format!("dui_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n", s.count));
-            out.push_str(&format!("dui_http_request_duration_seconds_sum{{{labels}}} {}\n", s.sum));
-            out.push_str(&format!("dui_http_request_duration_seconds_count{{{labels}}} {}\n", s.count));
+            out.push_str(&format!(
+                "dui_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n",
+                s.count
+            ));
+            out.push_str(&format!(
+                "dui_http_request_duration_seconds_sum{{{labels}}} {}\n",
+                s.sum
+            ));
+            out.push_str(&format!(
+                "dui_http_request_duration_seconds_count{{{labels}}} {}\n",
+                s.count
+            ));
         }
         out
     }
@@ -69,7 +89,11 @@ impl Metrics {
 
 /// Times each request, logs it in a span named by its route, and counts it.
 pub async fn observe(State(app): State<App>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "(autre)".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(autre)".into());
     let method = req.method().to_string();
     let request_id = dui_store::session::random_token()[..16].to_string();
     let span = tracing::info_span!("requete", %method, %route, %request_id);
@@ -96,12 +120,24 @@ pub async fn readyz(State(app): State<App>) -> Response {
         Ok(()) => "prêt".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "base de données injoignable");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "base de données injoignable").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "base de données injoignable",
+            )
+                .into_response()
         }
     }
 }
 
 /// GET /metrics
 pub async fn metrics(State(app): State<App>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.render()).into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
+        .into_response()
 }

@@ -6,7 +6,10 @@ use chrono_tz::Europe::Paris;
 /// "23/11/2026 à 15:04" in Paris time, from a stored UTC timestamp.
 pub fn fr_datetime(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t.with_timezone(&Paris).format("%d/%m/%Y à %H:%M").to_string(),
+        Ok(t) => t
+            .with_timezone(&Paris)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
         Err(_) => stored.to_string(),
     }
 }
@@ -14,20 +17,28 @@ pub fn fr_datetime(stored: &str) -> String {
 /// "23/11/2026 à 15:04:05" in Paris time.
 pub fn fr_datetime_secs(stored: &str) -> String {
     match DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t.with_timezone(&Paris).format("%d/%m/%Y à %H:%M:%S").to_string(),
+        Ok(t) => t
+            .with_timezone(&Paris)
+            .format("%d/%m/%Y à %H:%M:%S")
+            .to_string(),
         Err(_) => stored.to_string(),
     }
 }
 
 /// Paris time of a UTC instant.
 pub fn fr_instant(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Paris).format("%d/%m/%Y à %H:%M").to_string()
+    t.with_timezone(&Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
 }
 
 /// Start of a Paris calendar day ("2026-11-23") as a stored UTC timestamp.
 pub fn paris_day_start(date: &str) -> Option<String> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(Paris).earliest()?;
+    let local = d
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(Paris)
+        .earliest()?;
     Some(dui_store::ts(local.with_timezone(&Utc)))
 }
 
@@ -41,7 +52,13 @@ pub fn fr_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => {
-            let q = |s: &str| if s == "00" { "??".to_string() } else { s.to_string() };
+            let q = |s: &str| {
+                if s == "00" {
+                    "??".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
             format!("{}/{}/{}", q(d), q(m), y)
         }
         _ => iso.to_string(),

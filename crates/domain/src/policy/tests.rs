@@ -4,7 +4,9 @@ use super::*;
 use chrono::{Duration, TimeZone};
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().expect("date")
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+        .single()
+        .expect("date")
 }
 
 /// Facts for: a user of établissement 1; usager in `usager_etab`.
@@ -54,7 +56,11 @@ fn default_matrix_table() {
     ];
     let m = Matrice::par_defaut();
     for &(role, section, action, expected) in table {
-        assert_eq!(m.permet(role, section, action), expected, "{role} {section} {action}");
+        assert_eq!(
+            m.permet(role, section, action),
+            expected,
+            "{role} {section} {action}"
+        );
     }
     // The psychology section is closed to everyone but psychologists.
     for role in Role::ALL {
@@ -75,27 +81,79 @@ fn scope_table() {
     let table: Vec<(Role, Faits, Result<Motif, Refus>)> = vec![
         // Establishment scope: same establishment yes, other establishment no.
         (Educateur, faits(1, false, false, None), Ok(Motif::Normal)),
-        (Educateur, faits(2, false, false, None), Err(Refus::HorsPerimetre)),
-        (Direction, faits(2, false, false, None), Err(Refus::HorsPerimetre)),
+        (
+            Educateur,
+            faits(2, false, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
+        (
+            Direction,
+            faits(2, false, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
         // Assignment is irrelevant to establishment-scoped roles.
-        (Educateur, faits(2, true, false, None), Err(Refus::HorsPerimetre)),
+        (
+            Educateur,
+            faits(2, true, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
         // Home care: same establishment is not enough, the assignment is required.
-        (IntervenantDomicile, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
-        (IntervenantDomicile, faits(1, true, false, None), Ok(Motif::Normal)),
-        (IntervenantDomicile, faits(2, true, false, None), Ok(Motif::Normal)),
+        (
+            IntervenantDomicile,
+            faits(1, false, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
+        (
+            IntervenantDomicile,
+            faits(1, true, false, None),
+            Ok(Motif::Normal),
+        ),
+        (
+            IntervenantDomicile,
+            faits(2, true, false, None),
+            Ok(Motif::Normal),
+        ),
         // Portal roles.
-        (Usager, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
+        (
+            Usager,
+            faits(1, false, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
         (Usager, faits(1, false, true, None), Ok(Motif::Normal)),
-        (Proche, faits(1, false, false, None), Err(Refus::HorsPerimetre)),
+        (
+            Proche,
+            faits(1, false, false, None),
+            Err(Refus::HorsPerimetre),
+        ),
         (Proche, faits(1, true, false, None), Ok(Motif::Normal)),
         // Break-the-glass: running grant widens the scope.
-        (Educateur, faits(2, false, false, Some(2)), Ok(Motif::AccesExceptionnel)),
-        (IntervenantDomicile, faits(1, false, false, Some(2)), Ok(Motif::AccesExceptionnel)),
+        (
+            Educateur,
+            faits(2, false, false, Some(2)),
+            Ok(Motif::AccesExceptionnel),
+        ),
+        (
+            IntervenantDomicile,
+            faits(1, false, false, Some(2)),
+            Ok(Motif::AccesExceptionnel),
+        ),
         // Expired grant gives nothing.
-        (Educateur, faits(2, false, false, Some(-1)), Err(Refus::HorsPerimetre)),
+        (
+            Educateur,
+            faits(2, false, false, Some(-1)),
+            Err(Refus::HorsPerimetre),
+        ),
         // Portal roles cannot break the glass.
-        (Usager, faits(1, false, false, Some(2)), Err(Refus::HorsPerimetre)),
-        (Proche, faits(1, false, false, Some(2)), Err(Refus::HorsPerimetre)),
+        (
+            Usager,
+            faits(1, false, false, Some(2)),
+            Err(Refus::HorsPerimetre),
+        ),
+        (
+            Proche,
+            faits(1, false, false, Some(2)),
+            Err(Refus::HorsPerimetre),
+        ),
     ];
     for (role, f, expected) in table {
         assert_eq!(decider(&m, role, &f, s, a, now()), expected, "{role} {f:?}");
@@ -111,7 +169,14 @@ fn break_the_glass_never_widens_the_matrix() {
         Err(Refus::NonPermisParLeRole)
     );
     assert_eq!(
-        decider(&m, Role::Medecin, &f, Section::Psychologie, Action::Lire, now()),
+        decider(
+            &m,
+            Role::Medecin,
+            &f,
+            Section::Psychologie,
+            Action::Lire,
+            now()
+        ),
         Err(Refus::NonPermisParLeRole)
     );
 }
@@ -152,7 +217,10 @@ fn configured_matrix_is_applied_exactly() {
 fn break_the_glass_reason_rules() {
     assert!(valider_motif_acces_exceptionnel("urgence").is_err());
     assert!(valider_motif_acces_exceptionnel("   ").is_err());
-    assert!(valider_motif_acces_exceptionnel("Chute la nuit, remplacement de l'équipe habituelle").is_ok());
+    assert!(
+        valider_motif_acces_exceptionnel("Chute la nuit, remplacement de l'équipe habituelle")
+            .is_ok()
+    );
 }
 
 #[test]

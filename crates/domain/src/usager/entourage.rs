@@ -13,7 +13,10 @@ pub const RELATIONS: &[(&str, &str)] = &[
     ("autre_famille", "Autre membre de la famille"),
     ("tuteur", "Tuteur"),
     ("curateur", "Curateur"),
-    ("mandataire", "Mandataire (MJPM, mandat de protection future, habilitation familiale)"),
+    (
+        "mandataire",
+        "Mandataire (MJPM, mandat de protection future, habilitation familiale)",
+    ),
     ("tiers_digne_confiance", "Tiers digne de confiance"),
     ("ami", "Ami(e), voisin(e)"),
     ("autre", "Autre"),
@@ -34,10 +37,16 @@ pub const MESURES: &[(&str, &str)] = &[
     ("MAJ", "Mesure d'accompagnement judiciaire (MAJ)"),
     ("AED", "Aide éducative à domicile (AED)"),
     ("AEMO", "Action éducative en milieu ouvert (AEMO)"),
-    ("ACCUEIL_PROVISOIRE", "Accueil provisoire (placement administratif)"),
+    (
+        "ACCUEIL_PROVISOIRE",
+        "Accueil provisoire (placement administratif)",
+    ),
     ("PLACEMENT_JUDICIAIRE", "Placement judiciaire"),
     ("DAP", "Délégation d'autorité parentale"),
-    ("TUTELLE_ETAT", "Tutelle déférée à l'État / pupille de l'État"),
+    (
+        "TUTELLE_ETAT",
+        "Tutelle déférée à l'État / pupille de l'État",
+    ),
     ("RETRAIT_AP", "Retrait de l'autorité parentale"),
 ];
 
@@ -55,7 +64,10 @@ pub const ROLES_PROFESSIONNEL: &[(&str, &str)] = &[
 
 /// Label of a code in one of the lists above.
 pub fn libelle(list: &[(&'static str, &'static str)], code: &str) -> &'static str {
-    list.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
+    list.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
 }
 
 /// Whether `code` is in the list.

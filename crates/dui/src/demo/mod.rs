@@ -30,22 +30,52 @@ const ETABLISSEMENTS: [(&str, &str, &str, &str, i64); 5] = [
     ("690000013", "EHPAD Les Tilleuls", "500", "PA", 84),
     ("690000021", "IME Les Coquelicots", "183", "PH", 60),
     ("690000039", "MECS La Passerelle", "177", "PDE", 36),
-    ("690000047", "SAD Rhône-Val (aide et soins à domicile)", "209", "DOM", 150),
+    (
+        "690000047",
+        "SAD Rhône-Val (aide et soins à domicile)",
+        "209",
+        "DOM",
+        150,
+    ),
     ("690000054", "CHRS L'Escale", "214", "AHI", 40),
 ];
 
 /// One account per role: (username, role, first name, last name, établissement indexes).
 const ACCOUNTS: [(&str, Role, &str, &str, &[usize]); 12] = [
-    ("admin", Role::Administrateur, "Alice", "Administratrice", &[0, 1, 2, 3, 4]),
-    ("direction", Role::Direction, "Dominique", "Dubois", &[0, 1, 2, 3, 4]),
-    ("secretariat", Role::Secretariat, "Sophie", "Séguin", &[0, 1, 3]),
+    (
+        "admin",
+        Role::Administrateur,
+        "Alice",
+        "Administratrice",
+        &[0, 1, 2, 3, 4],
+    ),
+    (
+        "direction",
+        Role::Direction,
+        "Dominique",
+        "Dubois",
+        &[0, 1, 2, 3, 4],
+    ),
+    (
+        "secretariat",
+        Role::Secretariat,
+        "Sophie",
+        "Séguin",
+        &[0, 1, 3],
+    ),
     ("cadre", Role::Cadre, "Claire", "Cadet", &[0, 3]),
     ("educateur", Role::Educateur, "Élodie", "Éluard", &[1, 2]),
     ("aide-soignant", Role::AideSoignant, "Ahmed", "Benali", &[0]),
     ("infirmier", Role::Infirmier, "Inès", "Ferreira", &[0, 3]),
     ("medecin", Role::Medecin, "Marc", "Lefèvre", &[0, 1]),
     ("psychologue", Role::Psychologue, "Paula", "Psaume", &[1, 2]),
-    ("intervenant", Role::IntervenantDomicile, "Ibrahima", "Diallo", &[3]),
+    (
+        "intervenant",
+        Role::IntervenantDomicile,
+        "Ibrahima",
+        "Diallo",
+        &[3],
+    ),
     ("usager", Role::Usager, "Hélène", "Dupont", &[]),
     ("proche", Role::Proche, "Paul", "Dupont", &[]),
 ];
@@ -53,8 +83,17 @@ const ACCOUNTS: [(&str, Role, &str, &str, &[usize]); 12] = [
 /// Creates the organisation, établissements and accounts if missing; returns their ids.
 pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
     let now = Utc::now();
-    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
-    let og = match store.organismes().await?.into_iter().find(|o| o.finess_juridique == FINESS_OG) {
+    let actor = Actor {
+        utilisateur_id: None,
+        username: "demo".into(),
+        ip: None,
+    };
+    let og = match store
+        .organismes()
+        .await?
+        .into_iter()
+        .find(|o| o.finess_juridique == FINESS_OG)
+    {
         Some(o) => o.id,
         None => {
             let input = OrganismeInput {
@@ -84,15 +123,21 @@ pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
                 };
                 let id = store.create_etablissement(&actor, &input, now).await?;
                 if domaine == "PA" {
-                    store.create_unite(&actor, id, "Unité de vie protégée", "unite", Some(14), now).await?;
-                    store.create_unite(&actor, id, "Hébergement permanent", "unite", Some(70), now).await?;
+                    store
+                        .create_unite(&actor, id, "Unité de vie protégée", "unite", Some(14), now)
+                        .await?;
+                    store
+                        .create_unite(&actor, id, "Hébergement permanent", "unite", Some(70), now)
+                        .await?;
                 }
                 id
             }
         };
         etablissements.push((id, domaine));
     }
-    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD)).await.context("hachage")??;
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .context("hachage")??;
     for (username, role, prenom, nom, etabs) in ACCOUNTS {
         if store.credentials(username).await?.is_some() {
             continue;
@@ -112,7 +157,9 @@ pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
             etablissements: etabs.iter().map(|i| etablissements[*i].0).collect(),
             usager_id: None,
         };
-        store.create_utilisateur(&actor, &input, &hash, false, now).await?;
+        store
+            .create_utilisateur(&actor, &input, &hash, false, now)
+            .await?;
     }
     store.audit_seal(now).await?;
     Ok(DemoOrg { etablissements })
@@ -133,8 +180,14 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         return Ok(());
     }
     let now = Utc::now();
-    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
-    let user = |name: &'static str| async move { store.credentials(name).await.map(|c| c.map(|c| c.user)) };
+    let actor = Actor {
+        utilisateur_id: None,
+        username: "demo".into(),
+        ip: None,
+    };
+    let user = |name: &'static str| async move {
+        store.credentials(name).await.map(|c| c.map(|c| c.user))
+    };
     let ehpad = org.etablissements[0].0;
     let helene = dui_store::usager::IdentiteInput {
         nom_naissance: "DUPONT".into(),
@@ -147,7 +200,9 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         referent_id: user("cadre").await?.map(|u| u.id),
         alertes: "Allergie à la pénicilline. Risque de chute.".into(),
     };
-    let helene_id = store.create_usager(&actor, &helene, None, ehpad, "2024-09-02", &[], now).await?;
+    let helene_id = store
+        .create_usager(&actor, &helene, None, ehpad, "2024-09-02", &[], now)
+        .await?;
     for (name, assign) in [("usager", false), ("proche", true)] {
         if let Some(u) = user(name).await? {
             let input = UtilisateurInput {
@@ -161,7 +216,9 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
                 etablissements: u.etablissements.clone(),
                 usager_id: (!assign).then_some(helene_id),
             };
-            store.update_utilisateur(&actor, u.id, u.version, &input, now).await?;
+            store
+                .update_utilisateur(&actor, u.id, u.version, &input, now)
+                .await?;
             if assign {
                 store.assign(&actor, u.id, helene_id, now).await?;
             }
@@ -169,7 +226,10 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     }
     generate_usagers(store, org, 300, 7).await?;
     // Home-care visits: the intervenant is assigned to the first SAD usagers.
-    if let (Some(intervenant), Some((sad, _))) = (user("intervenant").await?, org.etablissements.iter().find(|(_, d)| *d == "DOM")) {
+    if let (Some(intervenant), Some((sad, _))) = (
+        user("intervenant").await?,
+        org.etablissements.iter().find(|(_, d)| *d == "DOM"),
+    ) {
         let who = dui_store::policy::Principal {
             id: 0,
             username: "demo".into(),
@@ -178,7 +238,12 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
             usager_id: None,
             ip: None,
         };
-        let r = dui_store::usager::Recherche { texte: "A".into(), etablissement: Some(*sad), limit: 15, cursor: None };
+        let r = dui_store::usager::Recherche {
+            texte: "A".into(),
+            etablissement: Some(*sad),
+            limit: 15,
+            cursor: None,
+        };
         let (found, _) = store.search_usagers(&who, &r, now).await?;
         for f in found {
             store.assign(&actor, intervenant.id, f.id, now).await?;

@@ -33,7 +33,13 @@ fn pick<'a>(rng: &mut StdRng, list: &'a [&'a str]) -> &'a str {
 /// A valid test NIR for the person (sex, birth year/month, birth place, random order).
 fn nir(rng: &mut StdRng, sexe: &str, date: NaiveDate, cog: &str) -> Option<String> {
     let s = if sexe == "F" { "2" } else { "1" };
-    let body = format!("{s}{:02}{:02}{}{:03}", date.year() % 100, date.month(), cog, rng.gen_range(1..999));
+    let body = format!(
+        "{s}{:02}{:02}{}{:03}",
+        date.year() % 100,
+        date.month(),
+        cog,
+        rng.gen_range(1..999)
+    );
     let key = nir_key(&body).ok()?;
     Some(format!("{body}{key:02}"))
 }
@@ -52,25 +58,58 @@ fn person(rng: &mut StdRng, today: NaiveDate, etablissement: i64, domaine: &str)
     }
     let (lo, hi) = ages(domaine);
     let age = rng.gen_range(lo..=hi);
-    let date = NaiveDate::from_ymd_opt(today.year() - age, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or(today);
+    let date = NaiveDate::from_ymd_opt(
+        today.year() - age,
+        rng.gen_range(1..=12),
+        rng.gen_range(1..=28),
+    )
+    .unwrap_or(today);
     let cog = pick(rng, COMMUNES);
     let nom = pick(rng, NOMS);
     // A married name for some adults.
-    let nom_utilise = (sexe == "F" && age > 25 && rng.gen_bool(0.4)).then(|| pick(rng, NOMS).to_string());
+    let nom_utilise =
+        (sexe == "F" && age > 25 && rng.gen_bool(0.4)).then(|| pick(rng, NOMS).to_string());
     let qualifiee = rng.gen_bool(0.35);
-    let ins = if qualifiee { nir(rng, sexe, date, cog).map(|n| (n, "1.2.250.1.213.1.4.10".to_string())) } else { None };
-    let statut = if ins.is_some() { "QUAL" } else if rng.gen_bool(0.2) { "VALI" } else { "PROV" };
+    let ins = if qualifiee {
+        nir(rng, sexe, date, cog).map(|n| (n, "1.2.250.1.213.1.4.10".to_string()))
+    } else {
+        None
+    };
+    let statut = if ins.is_some() {
+        "QUAL"
+    } else if rng.gen_bool(0.2) {
+        "VALI"
+    } else {
+        "PROV"
+    };
     let famille = pick(rng, NOMS).to_string();
     let mut entourage = vec![BulkProche {
         nom: famille.clone(),
         prenom: {
-            let list = if rng.gen_bool(0.5) { PRENOMS_F } else { PRENOMS_M };
+            let list = if rng.gen_bool(0.5) {
+                PRENOMS_F
+            } else {
+                PRENOMS_M
+            };
             pick(rng, list).to_string()
         },
-        relation: if age < 18 { "parent" } else if age > 60 { "enfant" } else { "fratrie" }.to_string(),
+        relation: if age < 18 {
+            "parent"
+        } else if age > 60 {
+            "enfant"
+        } else {
+            "fratrie"
+        }
+        .to_string(),
         personne_confiance: age >= 18 && rng.gen_bool(0.6),
         personne_a_prevenir: true,
-        telephone: Some(format!("06 {:02} {:02} {:02} {:02}", rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100))),
+        telephone: Some(format!(
+            "06 {:02} {:02} {:02} {:02}",
+            rng.gen_range(0..100),
+            rng.gen_range(0..100),
+            rng.gen_range(0..100),
+            rng.gen_range(0..100)
+        )),
     }];
     if rng.gen_bool(0.3) {
         entourage.push(BulkProche {
@@ -107,7 +146,11 @@ fn person(rng: &mut StdRng, today: NaiveDate, etablissement: i64, domaine: &str)
 pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed ^ store.usager_count().await? as u64);
     let today = Utc::now().date_naive();
-    let actor = Actor { utilisateur_id: None, username: "demo".into(), ip: None };
+    let actor = Actor {
+        utilisateur_id: None,
+        username: "demo".into(),
+        ip: None,
+    };
     let started = Instant::now();
     let mut done = 0u64;
     let batch_size = 500u64;
@@ -116,7 +159,8 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         let n = batch_size.min(count - done);
         let mut batch: Vec<BulkUsager> = (0..n)
             .map(|_| {
-                let (etab, domaine) = org.etablissements[rng.gen_range(0..org.etablissements.len())];
+                let (etab, domaine) =
+                    org.etablissements[rng.gen_range(0..org.etablissements.len())];
                 person(&mut rng, today, etab, domaine)
             })
             .collect();
@@ -129,18 +173,26 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             let last = batch.len() - 1;
             batch[last] = twin;
         }
-        store.insert_usagers_bulk(&actor, &batch, Utc::now()).await?;
+        store
+            .insert_usagers_bulk(&actor, &batch, Utc::now())
+            .await?;
         done += n;
         if (done / batch_size).is_multiple_of(20) {
             store.checkpoint().await?;
         }
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-        let _ = write!(err, "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)");
+        let _ = write!(
+            err,
+            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)"
+        );
         let _ = err.flush();
     }
     store.checkpoint().await?;
     store.analyze().await?;
     let _ = writeln!(err);
-    println!("{count} usagers fictifs créés en {:.1} s.", started.elapsed().as_secs_f64());
+    println!(
+        "{count} usagers fictifs créés en {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -116,7 +116,8 @@ fn organisme_from(r: &sqlx::any::AnyRow) -> StoreResult<Organisme> {
     })
 }
 
-const ETAB_COLUMNS: &str = "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
+const ETAB_COLUMNS: &str =
+    "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
 
 fn etablissement_from(r: &sqlx::any::AnyRow) -> StoreResult<Etablissement> {
     Ok(Etablissement {
@@ -152,16 +153,31 @@ fn conflict_on_unique(e: StoreError, what: &str) -> StoreError {
     }
 }
 
-fn entry<'a>(actor: &'a Actor, action: &'a str, detail: serde_json::Value, now: DateTime<Utc>) -> NewEntry<'a> {
-    NewEntry { actor, action, usager_id: None, section: None, outcome: Outcome::Succes, detail, at: now }
+fn entry<'a>(
+    actor: &'a Actor,
+    action: &'a str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> NewEntry<'a> {
+    NewEntry {
+        actor,
+        action,
+        usager_id: None,
+        section: None,
+        outcome: Outcome::Succes,
+        detail,
+        at: now,
+    }
 }
 
 impl Store {
     /// Every organisme.
     pub async fn organismes(&self) -> StoreResult<Vec<Organisme>> {
-        let rows = sqlx::query("SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme ORDER BY nom")
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme ORDER BY nom",
+        )
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(organisme_from).collect()
     }
 
@@ -175,7 +191,12 @@ impl Store {
     }
 
     /// Creates an organisme (audited).
-    pub async fn create_organisme(&self, actor: &Actor, o: &OrganismeInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_organisme(
+        &self,
+        actor: &Actor,
+        o: &OrganismeInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisme (nom, finess_juridique, siren, adresse, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -188,13 +209,29 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e.into(), "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
-        audit::append(&mut tx, &entry(actor, "admin.organisme.creation", serde_json::json!({"id": id, "finess": o.finess_juridique}), now)).await?;
+        audit::append(
+            &mut tx,
+            &entry(
+                actor,
+                "admin.organisme.creation",
+                serde_json::json!({"id": id, "finess": o.finess_juridique}),
+                now,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Updates an organisme if `version` is current (else `StaleVersion`, nothing written).
-    pub async fn update_organisme(&self, actor: &Actor, id: i64, version: i64, o: &OrganismeInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn update_organisme(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        o: &OrganismeInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE organisme SET nom = $1, finess_juridique = $2, siren = $3, adresse = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
@@ -212,13 +249,27 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(self.stale_or_missing(&mut tx, "organisme", id).await);
         }
-        audit::append(&mut tx, &entry(actor, "admin.organisme.modification", serde_json::json!({"id": id}), now)).await?;
+        audit::append(
+            &mut tx,
+            &entry(
+                actor,
+                "admin.organisme.modification",
+                serde_json::json!({"id": id}),
+                now,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
 
     /// After an update touched no row: `StaleVersion` if the row exists, else `NotFound`.
-    pub(crate) async fn stale_or_missing(&self, conn: &mut sqlx::AnyConnection, table: &str, id: i64) -> StoreError {
+    pub(crate) async fn stale_or_missing(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        table: &str,
+        id: i64,
+    ) -> StoreError {
         let q = format!("SELECT id FROM {table} WHERE id = $1");
         match sqlx::query(&q).bind(id).fetch_optional(conn).await {
             Ok(Some(_)) => StoreError::StaleVersion,
@@ -229,10 +280,15 @@ impl Store {
 
     /// Establishments, all or those in `only`.
     pub async fn etablissements(&self, only: Option<&[i64]>) -> StoreResult<Vec<Etablissement>> {
-        let rows = sqlx::query(&format!("SELECT {ETAB_COLUMNS} FROM etablissement ORDER BY nom"))
-            .fetch_all(&self.read)
-            .await?;
-        let all: Vec<Etablissement> = rows.iter().map(etablissement_from).collect::<StoreResult<_>>()?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ETAB_COLUMNS} FROM etablissement ORDER BY nom"
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        let all: Vec<Etablissement> = rows
+            .iter()
+            .map(etablissement_from)
+            .collect::<StoreResult<_>>()?;
         Ok(match only {
             Some(ids) => all.into_iter().filter(|e| ids.contains(&e.id)).collect(),
             None => all,
@@ -241,24 +297,36 @@ impl Store {
 
     /// One establishment by id.
     pub async fn etablissement(&self, id: i64) -> StoreResult<Option<Etablissement>> {
-        let row = sqlx::query(&format!("SELECT {ETAB_COLUMNS} FROM etablissement WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ETAB_COLUMNS} FROM etablissement WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
         row.as_ref().map(etablissement_from).transpose()
     }
 
     /// One establishment by FINESS.
-    pub async fn etablissement_by_finess(&self, finess: &str) -> StoreResult<Option<Etablissement>> {
-        let row = sqlx::query(&format!("SELECT {ETAB_COLUMNS} FROM etablissement WHERE finess = $1"))
-            .bind(finess)
-            .fetch_optional(&self.read)
-            .await?;
+    pub async fn etablissement_by_finess(
+        &self,
+        finess: &str,
+    ) -> StoreResult<Option<Etablissement>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ETAB_COLUMNS} FROM etablissement WHERE finess = $1"
+        ))
+        .bind(finess)
+        .fetch_optional(&self.read)
+        .await?;
         row.as_ref().map(etablissement_from).transpose()
     }
 
     /// Creates an establishment (audited).
-    pub async fn create_etablissement(&self, actor: &Actor, e: &EtablissementInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_etablissement(
+        &self,
+        actor: &Actor,
+        e: &EtablissementInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO etablissement (organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, created_at, updated_at) \
@@ -277,13 +345,29 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|err| conflict_on_unique(err.into(), "Un établissement avec ce numéro FINESS existe déjà."))?;
-        audit::append(&mut tx, &entry(actor, "admin.etablissement.creation", serde_json::json!({"id": id, "finess": e.finess}), now)).await?;
+        audit::append(
+            &mut tx,
+            &entry(
+                actor,
+                "admin.etablissement.creation",
+                serde_json::json!({"id": id, "finess": e.finess}),
+                now,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Updates an establishment with optimistic concurrency.
-    pub async fn update_etablissement(&self, actor: &Actor, id: i64, version: i64, e: &EtablissementInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn update_etablissement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        e: &EtablissementInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE etablissement SET organisme_id = $1, nom = $2, finess = $3, siret = $4, categorie = $5, domaine = $6, capacite = $7, adresse = $8, actif = $9, \
@@ -307,7 +391,16 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(self.stale_or_missing(&mut tx, "etablissement", id).await);
         }
-        audit::append(&mut tx, &entry(actor, "admin.etablissement.modification", serde_json::json!({"id": id}), now)).await?;
+        audit::append(
+            &mut tx,
+            &entry(
+                actor,
+                "admin.etablissement.modification",
+                serde_json::json!({"id": id}),
+                now,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
@@ -322,7 +415,15 @@ impl Store {
     }
 
     /// Creates a unit (audited).
-    pub async fn create_unite(&self, actor: &Actor, etablissement_id: i64, nom: &str, type_unite: &str, capacite: Option<i64>, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_unite(
+        &self,
+        actor: &Actor,
+        etablissement_id: i64,
+        nom: &str,
+        type_unite: &str,
+        capacite: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO unite (etablissement_id, nom, type_unite, capacite, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -335,7 +436,16 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_on_unique(e.into(), "Une unité de ce nom existe déjà dans cet établissement."))?;
-        audit::append(&mut tx, &entry(actor, "admin.unite.creation", serde_json::json!({"id": id, "etablissement_id": etablissement_id}), now)).await?;
+        audit::append(
+            &mut tx,
+            &entry(
+                actor,
+                "admin.unite.creation",
+                serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
+                now,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

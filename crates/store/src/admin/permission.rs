@@ -10,10 +10,17 @@ use crate::StoreResult;
 
 impl Store {
     /// Replaces the whole matrix (audited with the before/after difference).
-    pub async fn save_matrix(&self, actor: &Actor, m: &Matrice, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn save_matrix(
+        &self,
+        actor: &Actor,
+        m: &Matrice,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let before = crate::policy::load_matrix(self).await?;
         let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM permission").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM permission")
+            .execute(&mut *tx)
+            .await?;
         for (r, s, a) in m.grants() {
             sqlx::query("INSERT INTO permission (role, section, action) VALUES ($1, $2, $3)")
                 .bind(r.code())
@@ -22,12 +29,32 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let fmt = |g: &(Role, dui_domain::policy::Section, dui_domain::policy::Action)| format!("{}.{}.{}", g.0, g.1, g.2);
-        let added: Vec<String> = m.grants().filter(|g| !before.permet(g.0, g.1, g.2)).map(fmt).collect();
-        let removed: Vec<String> = before.grants().filter(|g| !m.permet(g.0, g.1, g.2)).map(fmt).collect();
+        let fmt = |g: &(
+            Role,
+            dui_domain::policy::Section,
+            dui_domain::policy::Action,
+        )| format!("{}.{}.{}", g.0, g.1, g.2);
+        let added: Vec<String> = m
+            .grants()
+            .filter(|g| !before.permet(g.0, g.1, g.2))
+            .map(fmt)
+            .collect();
+        let removed: Vec<String> = before
+            .grants()
+            .filter(|g| !m.permet(g.0, g.1, g.2))
+            .map(fmt)
+            .collect();
         audit::append(
             &mut tx,
-            &NewEntry { actor, action: "admin.permissions.modification", usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"ajouts": added, "retraits": removed}), at: now },
+            &NewEntry {
+                actor,
+                action: "admin.permissions.modification",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"ajouts": added, "retraits": removed}),
+                at: now,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -36,7 +63,9 @@ impl Store {
 
     /// Seeds the default matrix when the table is empty (first start).
     pub async fn seed_default_matrix(&self) -> StoreResult<()> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM permission").fetch_one(&self.read).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM permission")
+            .fetch_one(&self.read)
+            .await?;
         if n == 0 {
             let mut tx = self.write.begin().await?;
             for (r, s, a) in Matrice::par_defaut().grants() {
@@ -54,16 +83,32 @@ impl Store {
 
     /// Roles whose accounts must use a TOTP second factor.
     pub async fn totp_required_roles(&self) -> StoreResult<Vec<Role>> {
-        let rows = sqlx::query("SELECT role FROM role_config WHERE totp_obligatoire = 1").fetch_all(&self.read).await?;
-        Ok(rows.iter().filter_map(|r| r.try_get::<String, _>(0).ok()).filter_map(|c| Role::from_code(&c)).collect())
+        let rows = sqlx::query("SELECT role FROM role_config WHERE totp_obligatoire = 1")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .filter_map(|c| Role::from_code(&c))
+            .collect())
     }
 
     /// Sets which roles must use a TOTP second factor (audited).
-    pub async fn set_totp_required_roles(&self, actor: &Actor, roles: &[Role], now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_totp_required_roles(
+        &self,
+        actor: &Actor,
+        roles: &[Role],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM role_config").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM role_config")
+            .execute(&mut *tx)
+            .await?;
         for r in roles {
-            sqlx::query("INSERT INTO role_config (role, totp_obligatoire) VALUES ($1, 1)").bind(r.code()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO role_config (role, totp_obligatoire) VALUES ($1, 1)")
+                .bind(r.code())
+                .execute(&mut *tx)
+                .await?;
         }
         audit::append(
             &mut tx,

@@ -1,6 +1,8 @@
 //! Professional (and portal) accounts.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::policy::Role;
@@ -97,7 +99,11 @@ pub fn hash_password(password: &str) -> StoreResult<String> {
 /// Checks a password against a stored hash (CPU-heavy: call from a blocking task).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -128,12 +134,19 @@ const USER_COLUMNS: &str =
 /// The account columns, with its établissements as one comma-separated column (`etabs`),
 /// for a table aliased `alias` (may be empty).
 pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
-    let a = if alias.is_empty() { String::new() } else { format!("{alias}.") };
+    let a = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
     let agg = match engine {
         crate::Engine::Sqlite => "GROUP_CONCAT(ue.etablissement_id)",
         crate::Engine::Postgres => "string_agg(ue.etablissement_id::text, ',')",
     };
-    let cols: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("{a}{c}")).collect();
+    let cols: Vec<String> = USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("{a}{c}"))
+        .collect();
     format!("{}, (SELECT {agg} FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = {a}id) AS etabs", cols.join(", "))
 }
 
@@ -141,10 +154,15 @@ impl Store {
     pub(crate) async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
         let id: i64 = r.try_get("id")?;
         let role: String = r.try_get("role")?;
-        let role = Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu {role}")))?;
+        let role = Role::from_code(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu {role}")))?;
         let totp_secret: Option<String> = r.try_get("totp_secret")?;
         let etabs: Option<String> = r.try_get("etabs")?;
-        let mut etabs: Vec<i64> = etabs.unwrap_or_default().split(',').filter_map(|e| e.trim().parse().ok()).collect();
+        let mut etabs: Vec<i64> = etabs
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|e| e.trim().parse().ok())
+            .collect();
         etabs.sort_unstable();
         Ok(Credentials {
             user: Utilisateur {
@@ -171,10 +189,13 @@ impl Store {
 
     /// Login data by user name (case-insensitive, names are stored lower-case).
     pub async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!("SELECT {} FROM utilisateur WHERE username = $1", user_columns(self.engine(), "")))
-            .bind(username.trim().to_lowercase())
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM utilisateur WHERE username = $1",
+            user_columns(self.engine(), "")
+        ))
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(&self.read)
+        .await?;
         match row {
             Some(r) => Ok(Some(self.user_from_row(&r).await?)),
             None => Ok(None),
@@ -188,10 +209,13 @@ impl Store {
 
     /// Login data by id.
     pub async fn credentials_by_id(&self, id: i64) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!("SELECT {} FROM utilisateur WHERE id = $1", user_columns(self.engine(), "")))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM utilisateur WHERE id = $1",
+            user_columns(self.engine(), "")
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
         match row {
             Some(r) => Ok(Some(self.user_from_row(&r).await?)),
             None => Ok(None),
@@ -200,9 +224,12 @@ impl Store {
 
     /// Every account, by name.
     pub async fn utilisateurs(&self) -> StoreResult<Vec<Utilisateur>> {
-        let rows = sqlx::query(&format!("SELECT {} FROM utilisateur ORDER BY nom, prenom", user_columns(self.engine(), "")))
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM utilisateur ORDER BY nom, prenom",
+            user_columns(self.engine(), "")
+        ))
+        .fetch_all(&self.read)
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             out.push(self.user_from_row(r).await?.user);
@@ -211,7 +238,14 @@ impl Store {
     }
 
     /// Creates an account with an already hashed password (audited).
-    pub async fn create_utilisateur(&self, actor: &Actor, u: &UtilisateurInput, password_hash: &str, doit_changer: bool, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_utilisateur(
+        &self,
+        actor: &Actor,
+        u: &UtilisateurInput,
+        password_hash: &str,
+        doit_changer: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
@@ -259,7 +293,14 @@ impl Store {
     }
 
     /// Updates an account (not its password) with optimistic concurrency.
-    pub async fn update_utilisateur(&self, actor: &Actor, id: i64, version: i64, u: &UtilisateurInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn update_utilisateur(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        u: &UtilisateurInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \
@@ -280,7 +321,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(self.stale_or_missing(&mut tx, "utilisateur", id).await);
         }
-        sqlx::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         for e in &u.etablissements {
             sqlx::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
                 .bind(id)
@@ -289,7 +333,10 @@ impl Store {
                 .await?;
         }
         if !u.actif {
-            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         audit::append(
             &mut tx,
@@ -310,7 +357,14 @@ impl Store {
 
     /// Sets a new password hash; `doit_changer` forces a change at next login (administrator
     /// reset). Unlocks the account and ends its other sessions. Audited.
-    pub async fn set_password(&self, actor: &Actor, id: i64, password_hash: &str, doit_changer: bool, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        id: i64,
+        password_hash: &str,
+        doit_changer: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "UPDATE utilisateur SET password_hash = $1, doit_changer_mdp = $2, echecs_connexion = 0, verrouille_jusqua = NULL, version = version + 1, updated_at = $3 WHERE id = $4",
@@ -325,16 +379,41 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if doit_changer {
-            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
-        let action = if doit_changer { "admin.utilisateur.reinitialisation_mdp" } else { "compte.changement_mdp" };
-        audit::append(&mut tx, &NewEntry { actor, action, usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now }).await?;
+        let action = if doit_changer {
+            "admin.utilisateur.reinitialisation_mdp"
+        } else {
+            "compte.changement_mdp"
+        };
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action,
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"id": id}),
+                at: now,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Sets or removes the TOTP secret (audited).
-    pub async fn set_totp(&self, actor: &Actor, id: i64, secret: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_totp(
+        &self,
+        actor: &Actor,
+        id: i64,
+        secret: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE utilisateur SET totp_secret = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(secret)
@@ -342,15 +421,37 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let action = if secret.is_some() { "compte.totp.activation" } else { "compte.totp.desactivation" };
-        audit::append(&mut tx, &NewEntry { actor, action, usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now }).await?;
+        let action = if secret.is_some() {
+            "compte.totp.activation"
+        } else {
+            "compte.totp.desactivation"
+        };
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                actor,
+                action,
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"id": id}),
+                at: now,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Records a failed login; locks the account after [`MAX_ECHECS`]. Audited.
     /// Returns the lock end when the account is (now) locked.
-    pub async fn record_login_failure(&self, actor: &Actor, user_id: Option<i64>, reason: &str, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+    pub async fn record_login_failure(
+        &self,
+        actor: &Actor,
+        user_id: Option<i64>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
         let mut tx = self.write.begin().await?;
         let mut locked = None;
         if let Some(id) = user_id {
@@ -386,7 +487,10 @@ impl Store {
     }
 
     /// Whether the account is locked at `now`.
-    pub fn locked_until(user: &Utilisateur, now: DateTime<Utc>) -> StoreResult<Option<DateTime<Utc>>> {
+    pub fn locked_until(
+        user: &Utilisateur,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
         match &user.verrouille_jusqua {
             Some(s) => {
                 let t = parse_ts(s)?;
@@ -397,13 +501,21 @@ impl Store {
     }
 
     /// Assigns a home-care worker (or relative) to an usager (audited).
-    pub async fn assign(&self, actor: &Actor, utilisateur_id: i64, usager_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        utilisateur_id: i64,
+        usager_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2")
-            .bind(utilisateur_id)
-            .bind(usager_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<(i64,)> = sqlx::query_as(
+            "SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2",
+        )
+        .bind(utilisateur_id)
+        .bind(usager_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if exists.is_none() {
             sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)")
                 .bind(utilisateur_id)
@@ -413,7 +525,15 @@ impl Store {
                 .await?;
             audit::append(
                 &mut tx,
-                &NewEntry { actor, action: "usager.affectation", usager_id: Some(usager_id), section: Some("administratif"), outcome: Outcome::Succes, detail: serde_json::json!({"utilisateur_id": utilisateur_id}), at: now },
+                &NewEntry {
+                    actor,
+                    action: "usager.affectation",
+                    usager_id: Some(usager_id),
+                    section: Some("administratif"),
+                    outcome: Outcome::Succes,
+                    detail: serde_json::json!({"utilisateur_id": utilisateur_id}),
+                    at: now,
+                },
             )
             .await?;
         }

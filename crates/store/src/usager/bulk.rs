@@ -49,20 +49,36 @@ pub struct BulkProche {
 
 fn placeholders(rows: usize, cols: usize) -> String {
     (0..rows)
-        .map(|r| format!("({})", (1..=cols).map(|c| format!("${}", r * cols + c)).collect::<Vec<_>>().join(", ")))
+        .map(|r| {
+            format!(
+                "({})",
+                (1..=cols)
+                    .map(|c| format!("${}", r * cols + c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 impl Store {
     /// Inserts a batch of usagers in one transaction; returns their ids.
-    pub async fn insert_usagers_bulk(&self, actor: &Actor, batch: &[BulkUsager], now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+    pub async fn insert_usagers_bulk(
+        &self,
+        actor: &Actor,
+        batch: &[BulkUsager],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
         let now_s = ts(now);
         let mut tx = self.write.begin().await?;
-        let max: Option<i64> = sqlx::query("SELECT MAX(id) FROM usager").fetch_one(&mut *tx).await?.try_get(0)?;
+        let max: Option<i64> = sqlx::query("SELECT MAX(id) FROM usager")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         let first = max.unwrap_or(0) + 1;
         let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
         const COLS: usize = 18;
@@ -74,7 +90,8 @@ impl Store {
         let mut q = sqlx::query(&sql);
         for (b, id) in batch.iter().zip(&ids) {
             let i = &b.identite;
-            let prenoms = serde_json::to_string(&i.prenoms_naissance).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let prenoms = serde_json::to_string(&i.prenoms_naissance)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
             q = q
                 .bind(*id)
                 .bind(i.nom_naissance.clone())
@@ -101,7 +118,10 @@ impl Store {
             names.extend(name_words(&b.identite).into_iter().map(|w| (w, *id)));
         }
         for chunk in names.chunks(2000) {
-            let sql = format!("INSERT INTO usager_nom (cle, usager_id) VALUES {}", placeholders(chunk.len(), 2));
+            let sql = format!(
+                "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
+                placeholders(chunk.len(), 2)
+            );
             let mut q = sqlx::query(&sql);
             for (w, id) in chunk {
                 q = q.bind(w.clone()).bind(*id);
@@ -111,11 +131,19 @@ impl Store {
         let sql = format!("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES {}", placeholders(batch.len(), 5));
         let mut q = sqlx::query(&sql);
         for (b, id) in batch.iter().zip(&ids) {
-            q = q.bind(*id).bind(b.etablissement_id).bind(b.date_entree.clone()).bind(now_s.clone()).bind(now_s.clone());
+            q = q
+                .bind(*id)
+                .bind(b.etablissement_id)
+                .bind(b.date_entree.clone())
+                .bind(now_s.clone())
+                .bind(now_s.clone());
         }
         q.execute(&mut *tx).await?;
-        let people: Vec<(i64, &BulkProche)> =
-            batch.iter().zip(&ids).flat_map(|(b, id)| b.entourage.iter().map(move |e| (*id, e))).collect();
+        let people: Vec<(i64, &BulkProche)> = batch
+            .iter()
+            .zip(&ids)
+            .flat_map(|(b, id)| b.entourage.iter().map(move |e| (*id, e)))
+            .collect();
         for chunk in people.chunks(1000) {
             let sql = format!(
                 "INSERT INTO entourage (usager_id, nom, prenom, relation, personne_confiance, date_designation, personne_a_prevenir, telephone, created_at, updated_at) VALUES {}",

@@ -74,8 +74,20 @@ const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
 impl Store {
     /// Existing files that may be the same person: same INS, or same birth date with close
     /// names (birth or used name against birth or used name, and close first names).
-    pub async fn probable_duplicates(&self, who: &Principal, t: &TraitsCompares<'_>, exclude: Option<i64>, now: DateTime<Utc>) -> StoreResult<Vec<Candidat>> {
-        let TraitsCompares { nom_naissance, nom_utilise, premier_prenom, date_naissance, ins } = *t;
+    pub async fn probable_duplicates(
+        &self,
+        who: &Principal,
+        t: &TraitsCompares<'_>,
+        exclude: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Candidat>> {
+        let TraitsCompares {
+            nom_naissance,
+            nom_utilise,
+            premier_prenom,
+            date_naissance,
+            ins,
+        } = *t;
         let rows = sqlx::query(
             "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins FROM usager \
              WHERE fusionne_dans IS NULL AND (date_naissance = $1 OR matricule_ins = $2)",
@@ -85,7 +97,10 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         let mut out = Vec::new();
-        let noms_saisis: Vec<&str> = [Some(nom_naissance), nom_utilise].into_iter().flatten().collect();
+        let noms_saisis: Vec<&str> = [Some(nom_naissance), nom_utilise]
+            .into_iter()
+            .flatten()
+            .collect();
         for r in rows {
             let id: i64 = r.try_get(0)?;
             if Some(id) == exclude {
@@ -100,9 +115,17 @@ impl Store {
             let motif = if ins.is_some() && mi.as_deref() == ins {
                 Some("même matricule INS".to_string())
             } else {
-                let noms_existants: Vec<&str> = [Some(nn.as_str()), nu.as_deref()].into_iter().flatten().collect();
-                let nom_ok = noms_saisis.iter().any(|a| noms_existants.iter().any(|b| noms_proches(a, b)));
-                let prenom_ok = [Some(pp.as_str()), pu.as_deref()].into_iter().flatten().any(|p| noms_proches(premier_prenom, p));
+                let noms_existants: Vec<&str> = [Some(nn.as_str()), nu.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let nom_ok = noms_saisis
+                    .iter()
+                    .any(|a| noms_existants.iter().any(|b| noms_proches(a, b)));
+                let prenom_ok = [Some(pp.as_str()), pu.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|p| noms_proches(premier_prenom, p));
                 (nom_ok && prenom_ok).then(|| "même date de naissance et noms proches".to_string())
             };
             let Some(motif) = motif else { continue };
@@ -127,20 +150,30 @@ impl Store {
     async fn confirmed_different(&self, a: i64, b: Option<i64>) -> StoreResult<bool> {
         let Some(b) = b else { return Ok(false) };
         let (x, y) = if a < b { (a, b) } else { (b, a) };
-        let r: Option<(i64,)> = sqlx::query_as("SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2")
-            .bind(x)
-            .bind(y)
-            .fetch_optional(&self.read)
-            .await?;
+        let r: Option<(i64,)> = sqlx::query_as(
+            "SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2",
+        )
+        .bind(x)
+        .bind(y)
+        .fetch_optional(&self.read)
+        .await?;
         Ok(r.is_some())
     }
 
     /// Whether `who` may see usager `id` in their normal scope (no audit: used to decide
     /// how much of a duplicate candidate to show).
-    pub async fn visible_to(&self, who: &Principal, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn visible_to(
+        &self,
+        who: &Principal,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let faits = crate::policy::load_facts(self, who, id, now).await?;
         Ok(faits.is_some_and(|f| match who.role.portee() {
-            dui_domain::policy::Portee::Etablissements => f.etablissements_usager.iter().any(|e| f.etablissements_utilisateur.contains(e)),
+            dui_domain::policy::Portee::Etablissements => f
+                .etablissements_usager
+                .iter()
+                .any(|e| f.etablissements_utilisateur.contains(e)),
             dui_domain::policy::Portee::Affectation => f.affecte,
             dui_domain::policy::Portee::SoiMeme => f.soi_meme,
         }))
@@ -148,14 +181,25 @@ impl Store {
 
     /// Records that the file of `cap` and `other` are two different people (audited).
     pub async fn confirm_not_duplicate(&self, cap: &Capability, other: i64) -> StoreResult<()> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Valider)?;
-        let (a, b) = if cap.usager_id() < other { (cap.usager_id(), other) } else { (other, cap.usager_id()) };
+        check(
+            cap,
+            cap.usager_id(),
+            Section::Administratif,
+            Action::Valider,
+        )?;
+        let (a, b) = if cap.usager_id() < other {
+            (cap.usager_id(), other)
+        } else {
+            (other, cap.usager_id())
+        };
         let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2")
-            .bind(a)
-            .bind(b)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<(i64,)> = sqlx::query_as(
+            "SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut *tx)
+        .await?;
         if exists.is_none() {
             sqlx::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
@@ -165,7 +209,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        cap.audit_change(&mut tx, "usager.non_doublon", serde_json::json!({"autre": other})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.non_doublon",
+            serde_json::json!({"autre": other}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -174,11 +223,23 @@ impl Store {
     /// validation). The absorbed file is kept, marked merged, and its stays, circle and
     /// assignments move to the kept file; the moved row ids are recorded to undo.
     pub async fn merge_usagers(&self, keep: &Capability, absorbe: &Capability) -> StoreResult<i64> {
-        check(keep, keep.usager_id(), Section::Administratif, Action::Valider)?;
-        check(absorbe, absorbe.usager_id(), Section::Administratif, Action::Valider)?;
+        check(
+            keep,
+            keep.usager_id(),
+            Section::Administratif,
+            Action::Valider,
+        )?;
+        check(
+            absorbe,
+            absorbe.usager_id(),
+            Section::Administratif,
+            Action::Valider,
+        )?;
         let (k, a) = (keep.usager_id(), absorbe.usager_id());
         if k == a {
-            return Err(StoreError::Invalid("Un dossier ne peut être fusionné avec lui-même.".into()));
+            return Err(StoreError::Invalid(
+                "Un dossier ne peut être fusionné avec lui-même.".into(),
+            ));
         }
         let mut tx = self.write.begin().await?;
         let state: Option<(Option<i64>, Option<i64>)> = sqlx::query_as("SELECT (SELECT fusionne_dans FROM usager WHERE id = $1), (SELECT fusionne_dans FROM usager WHERE id = $2)")
@@ -188,14 +249,26 @@ impl Store {
             .await?;
         if let Some((fk, fa)) = state {
             if fk.is_some() || fa.is_some() {
-                return Err(StoreError::Conflict("L'un des deux dossiers a déjà été fusionné.".into()));
+                return Err(StoreError::Conflict(
+                    "L'un des deux dossiers a déjà été fusionné.".into(),
+                ));
             }
         }
         let mut moved = serde_json::Map::new();
         for table in MOVED {
-            let key = if table == "affectation" { "utilisateur_id" } else { "id" };
-            let rows = sqlx::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1")).bind(a).fetch_all(&mut *tx).await?;
-            let mut ids: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
+            let key = if table == "affectation" {
+                "utilisateur_id"
+            } else {
+                "id"
+            };
+            let rows = sqlx::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1"))
+                .bind(a)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut ids: Vec<i64> = rows
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<_, _>>()?;
             if table == "affectation" {
                 // Avoid duplicate assignments: drop those the kept file already has, and
                 // remember them apart (they are given back to the absorbed file on undo, and
@@ -205,7 +278,10 @@ impl Store {
                     .bind(k)
                     .fetch_all(&mut *tx)
                     .await?;
-                let shared: Vec<i64> = shared.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<_, _>>()?;
+                let shared: Vec<i64> = shared
+                    .iter()
+                    .map(|r| r.try_get::<i64, _>(0))
+                    .collect::<Result<_, _>>()?;
                 sqlx::query("DELETE FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
                     .bind(a)
                     .bind(k)
@@ -214,7 +290,13 @@ impl Store {
                 ids.retain(|i| !shared.contains(i));
                 moved.insert(AFFECTATIONS_COMMUNES.to_string(), serde_json::json!(shared));
             }
-            sqlx::query(&format!("UPDATE {table} SET usager_id = $1 WHERE usager_id = $2")).bind(k).bind(a).execute(&mut *tx).await?;
+            sqlx::query(&format!(
+                "UPDATE {table} SET usager_id = $1 WHERE usager_id = $2"
+            ))
+            .bind(k)
+            .bind(a)
+            .execute(&mut *tx)
+            .await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
         sqlx::query("UPDATE usager SET fusionne_dans = $1, version = version + 1, updated_at = $2 WHERE id = $3")
@@ -233,32 +315,68 @@ impl Store {
         .bind(ts(keep.at()))
         .fetch_one(&mut *tx)
         .await?;
-        keep.audit_change(&mut tx, "usager.fusion", serde_json::json!({"fusion": fid, "absorbe": a, "deplacements": moved})).await?;
-        absorbe.audit_change(&mut tx, "usager.fusion", serde_json::json!({"fusion": fid, "conserve": k})).await?;
+        keep.audit_change(
+            &mut tx,
+            "usager.fusion",
+            serde_json::json!({"fusion": fid, "absorbe": a, "deplacements": moved}),
+        )
+        .await?;
+        absorbe
+            .audit_change(
+                &mut tx,
+                "usager.fusion",
+                serde_json::json!({"fusion": fid, "conserve": k}),
+            )
+            .await?;
         tx.commit().await?;
         Ok(fid)
     }
 
     /// Undoes a merge: the moved rows go back to the absorbed file, which is active again.
     pub async fn unmerge(&self, keep: &Capability, fusion_id: i64) -> StoreResult<()> {
-        check(keep, keep.usager_id(), Section::Administratif, Action::Valider)?;
+        check(
+            keep,
+            keep.usager_id(),
+            Section::Administratif,
+            Action::Valider,
+        )?;
         let mut tx = self.write.begin().await?;
-        let row = sqlx::query("SELECT conserve_id, absorbe_id, deplacements, annule_at FROM fusion WHERE id = $1")
-            .bind(fusion_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let (k, a, moved, annule): (i64, i64, String, Option<String>) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+        let row = sqlx::query(
+            "SELECT conserve_id, absorbe_id, deplacements, annule_at FROM fusion WHERE id = $1",
+        )
+        .bind(fusion_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let (k, a, moved, annule): (i64, i64, String, Option<String>) = (
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+        );
         if k != keep.usager_id() {
             return Err(StoreError::NotFound);
         }
         if annule.is_some() {
-            return Err(StoreError::Conflict("Cette fusion a déjà été annulée.".into()));
+            return Err(StoreError::Conflict(
+                "Cette fusion a déjà été annulée.".into(),
+            ));
         }
-        let moved: serde_json::Value = serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let moved: serde_json::Value =
+            serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         for table in MOVED {
-            let key = if table == "affectation" { "utilisateur_id" } else { "id" };
-            for id in moved.get(table).and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_i64()) {
+            let key = if table == "affectation" {
+                "utilisateur_id"
+            } else {
+                "id"
+            };
+            for id in moved
+                .get(table)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_i64())
+            {
                 if table == "affectation" {
                     let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
                         .bind(k)
@@ -271,16 +389,31 @@ impl Store {
                         sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(id).bind(a).bind(ts(keep.at())).execute(&mut *tx).await?;
                     }
                 } else {
-                    sqlx::query(&format!("UPDATE {table} SET usager_id = $1 WHERE {key} = $2 AND usager_id = $3")).bind(a).bind(id).bind(k).execute(&mut *tx).await?;
+                    sqlx::query(&format!(
+                        "UPDATE {table} SET usager_id = $1 WHERE {key} = $2 AND usager_id = $3"
+                    ))
+                    .bind(a)
+                    .bind(id)
+                    .bind(k)
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
         }
-        for uid in moved.get(AFFECTATIONS_COMMUNES).and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_i64()) {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
-                .bind(a)
-                .bind(uid)
-                .fetch_optional(&mut *tx)
-                .await?;
+        for uid in moved
+            .get(AFFECTATIONS_COMMUNES)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_i64())
+        {
+            let exists: Option<(i64,)> = sqlx::query_as(
+                "SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2",
+            )
+            .bind(a)
+            .bind(uid)
+            .fetch_optional(&mut *tx)
+            .await?;
             if exists.is_none() {
                 sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut *tx).await?;
             }
@@ -292,7 +425,12 @@ impl Store {
             .bind(fusion_id)
             .execute(&mut *tx)
             .await?;
-        keep.audit_change(&mut tx, "usager.fusion.annulation", serde_json::json!({"fusion": fusion_id, "absorbe": a})).await?;
+        keep.audit_change(
+            &mut tx,
+            "usager.fusion.annulation",
+            serde_json::json!({"fusion": fusion_id, "absorbe": a}),
+        )
+        .await?;
         audit::append(
             &mut tx,
             &NewEntry {
@@ -317,8 +455,15 @@ impl Store {
             .fetch_all(&self.read)
             .await?;
         rows.iter()
-            .map(|r| Ok(Fusion { id: r.try_get(0)?, conserve_id: r.try_get(1)?, absorbe_id: r.try_get(2)?, fusionne_at: r.try_get(3)?, annule_at: r.try_get(4)? }))
+            .map(|r| {
+                Ok(Fusion {
+                    id: r.try_get(0)?,
+                    conserve_id: r.try_get(1)?,
+                    absorbe_id: r.try_get(2)?,
+                    fusionne_at: r.try_get(3)?,
+                    annule_at: r.try_get(4)?,
+                })
+            })
             .collect()
     }
 }
-

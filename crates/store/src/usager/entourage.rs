@@ -163,7 +163,8 @@ fn entourage_from(r: &sqlx::any::AnyRow) -> StoreResult<Entourage> {
     })
 }
 
-const PRO_COLUMNS: &str = "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
+const PRO_COLUMNS: &str =
+    "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
 
 fn pro_from(r: &sqlx::any::AnyRow) -> StoreResult<Professionnel> {
     Ok(Professionnel {
@@ -225,13 +226,24 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_one(&mut *tx)
         .await?;
-        cap.audit_change(&mut tx, "usager.entourage.ajout", serde_json::json!({"id": id, "relation": e.relation})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.entourage.ajout",
+            serde_json::json!({"id": id, "relation": e.relation}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Updates a person of the circle with optimistic concurrency (audited).
-    pub async fn update_entourage(&self, cap: &Capability, id: i64, version: i64, e: &EntourageInput) -> StoreResult<i64> {
+    pub async fn update_entourage(
+        &self,
+        cap: &Capability,
+        id: i64,
+        version: i64,
+        e: &EntourageInput,
+    ) -> StoreResult<i64> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.write.begin().await?;
         if e.personne_confiance {
@@ -267,14 +279,25 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1")
-                .bind(id)
-                .bind(cap.usager_id())
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(if exists.is_some() { StoreError::StaleVersion } else { StoreError::NotFound });
+            let exists: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1",
+            )
+            .bind(id)
+            .bind(cap.usager_id())
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Err(if exists.is_some() {
+                StoreError::StaleVersion
+            } else {
+                StoreError::NotFound
+            });
         }
-        cap.audit_change(&mut tx, "usager.entourage.modification", serde_json::json!({"id": id})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.entourage.modification",
+            serde_json::json!({"id": id}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
@@ -292,7 +315,12 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.audit_change(&mut tx, "usager.entourage.retrait", serde_json::json!({"id": id})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.entourage.retrait",
+            serde_json::json!({"id": id}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -301,7 +329,12 @@ impl Store {
     pub async fn professionnels(&self, q: &str, limit: i64) -> StoreResult<Vec<Professionnel>> {
         let key = cle_recherche(q);
         let rows = if key.is_empty() {
-            sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel ORDER BY cle_nom LIMIT $1")).bind(limit).fetch_all(&self.read).await?
+            sqlx::query(&format!(
+                "SELECT {PRO_COLUMNS} FROM professionnel ORDER BY cle_nom LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?
         } else {
             sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE cle_nom >= $1 AND cle_nom < $2 ORDER BY cle_nom LIMIT $3"))
                 .bind(key.clone())
@@ -315,12 +348,22 @@ impl Store {
 
     /// One professional of the directory.
     pub async fn professionnel(&self, id: i64) -> StoreResult<Option<Professionnel>> {
-        let row = sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE id = $1")).bind(id).fetch_optional(&self.read).await?;
+        let row = sqlx::query(&format!(
+            "SELECT {PRO_COLUMNS} FROM professionnel WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
         row.as_ref().map(pro_from).transpose()
     }
 
     /// Adds a professional to the directory (audited).
-    pub async fn create_professionnel(&self, actor: &Actor, p: &ProfessionnelInput, now: DateTime<Utc>) -> StoreResult<i64> {
+    pub async fn create_professionnel(
+        &self,
+        actor: &Actor,
+        p: &ProfessionnelInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO professionnel (nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, cle_nom, created_at, updated_at) \
@@ -340,7 +383,15 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
-            &NewEntry { actor, action: "annuaire.professionnel.creation", usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"id": id}), at: now },
+            &NewEntry {
+                actor,
+                action: "annuaire.professionnel.creation",
+                usager_id: None,
+                section: None,
+                outcome: Outcome::Succes,
+                detail: serde_json::json!({"id": id}),
+                at: now,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -348,20 +399,39 @@ impl Store {
     }
 
     /// Professionals linked to the usager.
-    pub async fn professionnels_usager(&self, cap: &Capability) -> StoreResult<Vec<ProfessionnelLie>> {
+    pub async fn professionnels_usager(
+        &self,
+        cap: &Capability,
+    ) -> StoreResult<Vec<ProfessionnelLie>> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
-        let cols: String = PRO_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+        let cols: String = PRO_COLUMNS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let rows = sqlx::query(&format!(
             "SELECT {cols}, up.role FROM usager_professionnel up JOIN professionnel p ON p.id = up.professionnel_id WHERE up.usager_id = $1 ORDER BY up.role, p.nom"
         ))
         .bind(cap.usager_id())
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(|r| Ok(ProfessionnelLie { professionnel: pro_from(r)?, role: r.try_get("role")? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(ProfessionnelLie {
+                    professionnel: pro_from(r)?,
+                    role: r.try_get("role")?,
+                })
+            })
+            .collect()
     }
 
     /// Links a professional to the usager with a role (audited).
-    pub async fn link_professionnel(&self, cap: &Capability, professionnel_id: i64, role: &str) -> StoreResult<()> {
+    pub async fn link_professionnel(
+        &self,
+        cap: &Capability,
+        professionnel_id: i64,
+        role: &str,
+    ) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.write.begin().await?;
         if role == "medecin_traitant" {
@@ -379,13 +449,23 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::Conflict("Ce professionnel est déjà lié à cet usager avec ce rôle.".into()),
                 other => other,
             })?;
-        cap.audit_change(&mut tx, "usager.professionnel.lien", serde_json::json!({"professionnel_id": professionnel_id, "role": role})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.professionnel.lien",
+            serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Unlinks a professional (audited).
-    pub async fn unlink_professionnel(&self, cap: &Capability, professionnel_id: i64, role: &str) -> StoreResult<()> {
+    pub async fn unlink_professionnel(
+        &self,
+        cap: &Capability,
+        professionnel_id: i64,
+        role: &str,
+    ) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.write.begin().await?;
         let done = sqlx::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
@@ -397,7 +477,12 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.audit_change(&mut tx, "usager.professionnel.retrait", serde_json::json!({"professionnel_id": professionnel_id, "role": role})).await?;
+        cap.audit_change(
+            &mut tx,
+            "usager.professionnel.retrait",
+            serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,7 +10,9 @@ mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
 pub use doublons::{Candidat, Fusion, TraitsCompares};
-pub use entourage::{Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie};
+pub use entourage::{
+    Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
+};
 pub use search::{Recherche, ResultatRecherche};
 
 use chrono::{DateTime, Utc};
@@ -145,7 +147,8 @@ pub(crate) fn usager_from(r: &sqlx::any::AnyRow) -> StoreResult<Usager> {
         id,
         numero: numero(id),
         nom_naissance: r.try_get("nom_naissance")?,
-        prenoms_naissance: serde_json::from_str(&prenoms).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        prenoms_naissance: serde_json::from_str(&prenoms)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         premier_prenom: r.try_get("premier_prenom")?,
         date_naissance: r.try_get("date_naissance")?,
         sexe: r.try_get("sexe")?,
@@ -169,24 +172,35 @@ pub(crate) fn usager_from(r: &sqlx::any::AnyRow) -> StoreResult<Usager> {
 }
 
 /// Refuses a capability that does not cover `section`/`action` on `usager_id`.
-pub(crate) fn check(cap: &Capability, usager_id: i64, section: Section, action: Action) -> StoreResult<()> {
+pub(crate) fn check(
+    cap: &Capability,
+    usager_id: i64,
+    section: Section,
+    action: Action,
+) -> StoreResult<()> {
     let ok = cap.usager_id() == usager_id
         && cap.section() == section
         && (cap.action() == action || (action == Action::Lire && cap.action() != Action::Lire));
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Denied(dui_domain::policy::Refus::NonPermisParLeRole))
+        Err(StoreError::Denied(
+            dui_domain::policy::Refus::NonPermisParLeRole,
+        ))
     }
 }
 
 /// The search keys of the names of an usager: one row per word.
 fn name_words(i: &IdentiteInput) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    let sources = [Some(i.nom_naissance.as_str()), i.nom_utilise.as_deref(), i.prenom_utilise.as_deref()]
-        .into_iter()
-        .flatten()
-        .chain(i.prenoms_naissance.iter().map(String::as_str));
+    let sources = [
+        Some(i.nom_naissance.as_str()),
+        i.nom_utilise.as_deref(),
+        i.prenom_utilise.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(i.prenoms_naissance.iter().map(String::as_str));
     for s in sources {
         for w in cle_recherche(s).split(' ').filter(|w| !w.is_empty()) {
             if !words.iter().any(|x| x == w) {
@@ -199,14 +213,25 @@ fn name_words(i: &IdentiteInput) -> Vec<String> {
 
 fn sort_key(i: &IdentiteInput) -> String {
     let nom = i.nom_utilise.as_deref().unwrap_or(&i.nom_naissance);
-    let prenom = i.prenom_utilise.as_deref().or(i.prenoms_naissance.first().map(String::as_str)).unwrap_or("");
+    let prenom = i
+        .prenom_utilise
+        .as_deref()
+        .or(i.prenoms_naissance.first().map(String::as_str))
+        .unwrap_or("");
     cle_recherche(&format!("{nom} {prenom}"))
 }
 
 async fn write_names(conn: &mut AnyConnection, id: i64, i: &IdentiteInput) -> StoreResult<()> {
-    sqlx::query("DELETE FROM usager_nom WHERE usager_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM usager_nom WHERE usager_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     for w in name_words(i) {
-        sqlx::query("INSERT INTO usager_nom (cle, usager_id) VALUES ($1, $2)").bind(w).bind(id).execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO usager_nom (cle, usager_id) VALUES ($1, $2)")
+            .bind(w)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -227,7 +252,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         let mut tx = self.write.begin().await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let prenoms = serde_json::to_string(&i.prenoms_naissance)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
              matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, created_at, updated_at) \
@@ -260,7 +286,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for other in non_doublons {
-            let (a, b) = if *other < id { (*other, id) } else { (id, *other) };
+            let (a, b) = if *other < id {
+                (*other, id)
+            } else {
+                (id, *other)
+            };
             sqlx::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
                 .bind(b)
@@ -291,10 +321,12 @@ impl Store {
         if cap.usager_id() <= 0 {
             return Ok(None);
         }
-        let row = sqlx::query(&format!("SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"))
-            .bind(cap.usager_id())
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
+        ))
+        .bind(cap.usager_id())
+        .fetch_optional(&self.read)
+        .await?;
         row.as_ref().map(usager_from).transpose()
     }
 
@@ -337,9 +369,15 @@ impl Store {
         check(cap, id, Section::Administratif, Action::Ecrire)?;
         let now = cap.at();
         let mut tx = self.write.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now).await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let drop_sql = if drop_ins { ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL" } else { "" };
+        self.snapshot(&mut tx, id, version, cap.actor(), now)
+            .await?;
+        let prenoms = serde_json::to_string(&i.prenoms_naissance)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let drop_sql = if drop_ins {
+            ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL"
+        } else {
+            ""
+        };
         let done = sqlx::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
@@ -367,21 +405,37 @@ impl Store {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
         write_names(&mut tx, id, i).await?;
-        cap.audit_change(&mut tx, "usager.identite.modification", changes).await?;
+        cap.audit_change(&mut tx, "usager.identite.modification", changes)
+            .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
 
     /// Stores an RNIV status change (document checked, INSi retrieval, doubt…).
-    pub async fn set_statut_identite(&self, cap: &Capability, version: i64, c: &StatutChange, detail: serde_json::Value) -> StoreResult<i64> {
+    pub async fn set_statut_identite(
+        &self,
+        cap: &Capability,
+        version: i64,
+        c: &StatutChange,
+        detail: serde_json::Value,
+    ) -> StoreResult<i64> {
         let id = cap.usager_id();
-        if !(cap.usager_id() == id && cap.section() == Section::Administratif && cap.action() != Action::Lire) {
-            return Err(StoreError::Denied(dui_domain::policy::Refus::NonPermisParLeRole));
+        if !(cap.usager_id() == id
+            && cap.section() == Section::Administratif
+            && cap.action() != Action::Lire)
+        {
+            return Err(StoreError::Denied(
+                dui_domain::policy::Refus::NonPermisParLeRole,
+            ));
         }
         let now = cap.at();
         let mut tx = self.write.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now).await?;
-        let mut sets = vec!["statut_identite = $1".to_string(), "attributs_identite = $2".to_string()];
+        self.snapshot(&mut tx, id, version, cap.actor(), now)
+            .await?;
+        let mut sets = vec![
+            "statut_identite = $1".to_string(),
+            "attributs_identite = $2".to_string(),
+        ];
         let mut args: Vec<Option<String>> = vec![Some(c.statut.clone()), Some(c.attributs.clone())];
         match &c.ins {
             Some(Some((m, o))) => {
@@ -405,7 +459,12 @@ impl Store {
         }
         args.push(Some(ts(now)));
         sets.push(format!("updated_at = ${}", args.len()));
-        let sql = format!("UPDATE usager SET {}, version = version + 1 WHERE id = ${} AND version = ${}", sets.join(", "), args.len() + 1, args.len() + 2);
+        let sql = format!(
+            "UPDATE usager SET {}, version = version + 1 WHERE id = ${} AND version = ${}",
+            sets.join(", "),
+            args.len() + 1,
+            args.len() + 2
+        );
         let mut q = sqlx::query(&sql);
         for a in args {
             q = q.bind(a);
@@ -414,20 +473,36 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
-        cap.audit_change(&mut tx, "usager.identite.statut", detail).await?;
+        cap.audit_change(&mut tx, "usager.identite.statut", detail)
+            .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
 
     /// Keeps the row as it is before a change, if `version` is current.
-    async fn snapshot(&self, conn: &mut AnyConnection, id: i64, version: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
-        let row = sqlx::query(&format!("SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-        let Some(row) = row else { return Err(StoreError::NotFound) };
+    async fn snapshot(
+        &self,
+        conn: &mut AnyConnection,
+        id: i64,
+        version: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let row = sqlx::query(&format!(
+            "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound);
+        };
         let current = usager_from(&row)?;
         if current.version != version {
             return Err(StoreError::StaleVersion);
         }
-        let data = serde_json::to_string(&current).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let data =
+            serde_json::to_string(&current).map_err(|e| StoreError::Invalid(e.to_string()))?;
         sqlx::query("INSERT INTO usager_version (usager_id, version, donnees, modifie_par, modifie_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(version)
@@ -440,29 +515,46 @@ impl Store {
     }
 
     /// Earlier versions of the identity, newest first.
-    pub async fn identite_versions(&self, cap: &Capability) -> StoreResult<Vec<(i64, String, Option<i64>, String)>> {
+    pub async fn identite_versions(
+        &self,
+        cap: &Capability,
+    ) -> StoreResult<Vec<(i64, String, Option<i64>, String)>> {
         let rows = sqlx::query("SELECT version, donnees, modifie_par, modifie_at FROM usager_version WHERE usager_id = $1 ORDER BY version DESC")
             .bind(cap.usager_id())
             .fetch_all(&self.read)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
     }
 
     /// Audit entries of this file ("who opened my file"), newest first.
-    pub async fn usager_audit(&self, cap: &Capability, before_id: Option<i64>, limit: i64) -> StoreResult<Vec<audit::Entry>> {
-        let f = audit::Filter { usager_id: Some(cap.usager_id()), before_id, ..Default::default() };
+    pub async fn usager_audit(
+        &self,
+        cap: &Capability,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<audit::Entry>> {
+        let f = audit::Filter {
+            usager_id: Some(cap.usager_id()),
+            before_id,
+            ..Default::default()
+        };
         self.audit_search(&f, limit).await
     }
 
     /// Assigns a home-care worker to the usager (needs an administrative write capability).
     pub async fn assign_with(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        self.assign(cap.actor(), utilisateur_id, cap.usager_id(), cap.at()).await
+        self.assign(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
+            .await
     }
 
     /// Number of usagers in the base (demo and benchmarks).
     pub async fn usager_count(&self) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM usager").fetch_one(&self.read).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM usager")
+            .fetch_one(&self.read)
+            .await?;
         Ok(n)
     }
 }

@@ -86,8 +86,16 @@ fn parse(texte: &str) -> Critere {
     if let Some(d) = as_date(t) {
         return Critere::Date(d);
     }
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    if compact.len() == 15 && compact.chars().all(|c| c.is_ascii_digit() || c == 'A' || c == 'B') {
+    let compact: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if compact.len() == 15
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == 'A' || c == 'B')
+    {
         return Critere::Ins(compact);
     }
     let num = compact.strip_prefix('U').unwrap_or(&compact);
@@ -100,7 +108,12 @@ fn parse(texte: &str) -> Critere {
     for w in t.split_whitespace() {
         match as_date(w) {
             Some(d) => date = Some(d),
-            None => words.extend(cle_recherche(w).split(' ').filter(|x| !x.is_empty()).map(str::to_string)),
+            None => words.extend(
+                cle_recherche(w)
+                    .split(' ')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string),
+            ),
         }
     }
     if words.is_empty() {
@@ -166,7 +179,12 @@ fn result_from(r: &sqlx::any::AnyRow) -> StoreResult<ResultatRecherche> {
 impl Store {
     /// Searches the usagers visible to `who`; audited as one entry listing the ids shown.
     /// Returns the page and the cursor of the next one.
-    pub async fn search_usagers(&self, who: &Principal, r: &Recherche, now: DateTime<Utc>) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
+    pub async fn search_usagers(
+        &self,
+        who: &Principal,
+        r: &Recherche,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);
         let vis = visibility(who, &now_s, r.etablissement);
@@ -202,9 +220,14 @@ impl Store {
                 if let Some((c, id)) = r.cursor.as_deref().and_then(|c| c.rsplit_once('|')) {
                     let id: i64 = id.parse().unwrap_or(0);
                     let p = bind(c.to_string());
-                    sql.push_str(&format!(" AND (n.cle > {p} OR (n.cle = {p} AND n.usager_id > {id}))"));
+                    sql.push_str(&format!(
+                        " AND (n.cle > {p} OR (n.cle = {p} AND n.usager_id > {id}))"
+                    ));
                 }
-                sql.push_str(&format!(" ORDER BY n.cle, n.usager_id LIMIT {}", limit + 10));
+                sql.push_str(&format!(
+                    " ORDER BY n.cle, n.usager_id LIMIT {}",
+                    limit + 10
+                ));
                 sql
             }
             Critere::Rien => String::new(),
@@ -220,7 +243,9 @@ impl Store {
                 if let Some((c, id)) = r.cursor.as_deref().and_then(|c| c.rsplit_once('|')) {
                     let id: i64 = id.parse().unwrap_or(0);
                     let p = bind(c.to_string());
-                    sql.push_str(&format!(" AND (u.cle_nom > {p} OR (u.cle_nom = {p} AND u.id > {id}))"));
+                    sql.push_str(&format!(
+                        " AND (u.cle_nom > {p} OR (u.cle_nom = {p} AND u.id > {id}))"
+                    ));
                 }
                 sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {}", limit + 10));
                 sql
@@ -248,7 +273,11 @@ impl Store {
                 out.push(res);
             }
         }
-        let next = if fetched > limit && out.len() as i64 == limit { last_key } else { None };
+        let next = if fetched > limit && out.len() as i64 == limit {
+            last_key
+        } else {
+            None
+        };
         self.fill_etablissements(&mut out).await?;
         let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
         let mut conn = self.write.acquire().await?;
@@ -297,9 +326,18 @@ mod tests {
     fn typed_text_is_understood() {
         assert_eq!(parse("12/04/1938"), Critere::Date("1938-04-12".into()));
         assert_eq!(parse("U0000042"), Critere::Numero(42));
-        assert_eq!(parse("2 79 03 51 215 189 89"), Critere::Ins("279035121518989".into()));
-        assert_eq!(parse("hél dupont"), Critere::Noms(vec!["DUPONT".into(), "HEL".into()], None));
-        assert_eq!(parse("Lefèvre 12/04/1938"), Critere::Noms(vec!["LEFEVRE".into()], Some("1938-04-12".into())));
+        assert_eq!(
+            parse("2 79 03 51 215 189 89"),
+            Critere::Ins("279035121518989".into())
+        );
+        assert_eq!(
+            parse("hél dupont"),
+            Critere::Noms(vec!["DUPONT".into(), "HEL".into()], None)
+        );
+        assert_eq!(
+            parse("Lefèvre 12/04/1938"),
+            Critere::Noms(vec!["LEFEVRE".into()], Some("1938-04-12".into()))
+        );
         assert_eq!(parse("   "), Critere::Rien);
     }
 }

@@ -32,18 +32,27 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     fn filter(&self) -> Filter {
-        let clean = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let clean = |s: &Option<String>| {
+            s.as_ref()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         Filter {
             username: clean(&self.utilisateur).map(|u| u.to_lowercase()),
             action: clean(&self.action),
-            usager_id: clean(&self.usager).and_then(|u| u.trim_start_matches(['U', 'u']).parse().ok()),
+            usager_id: clean(&self.usager)
+                .and_then(|u| u.trim_start_matches(['U', 'u']).parse().ok()),
             outcome: clean(&self.resultat),
             from: clean(&self.du).and_then(|d| paris_day_start(&d)),
             to: clean(&self.au).and_then(|d| {
-                let next = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()?.succ_opt()?;
+                let next = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .ok()?
+                    .succ_opt()?;
                 paris_day_start(&next.to_string())
             }),
-            before_id: self.avant.or_else(|| self.cursor.as_ref().and_then(|c| c.parse().ok())),
+            before_id: self
+                .avant
+                .or_else(|| self.cursor.as_ref().and_then(|c| c.parse().ok())),
         }
     }
 }
@@ -83,23 +92,47 @@ impl AuditPage {
 }
 
 /// GET /admin/audit
-pub async fn page(State(app): State<App>, me: CurrentUser, Query(q): Query<AuditQuery>) -> WebResult<impl IntoResponse> {
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
     let limit = 100;
     let entries = app.store.audit_search(&q.filter(), limit).await?;
-    let next = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
+    let next = (entries.len() as i64 == limit)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
     // Walking the whole chain takes time on a large journal: done on request.
-    let verification = if q.verifier.is_some() { Some(app.store.audit_verify().await?) } else { None };
-    Ok(AuditPage { layout: Layout::new(&me, "Journal d'audit", "audit"), q, entries, verification, next })
+    let verification = if q.verifier.is_some() {
+        Some(app.store.audit_verify().await?)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        layout: Layout::new(&me, "Journal d'audit", "audit"),
+        q,
+        entries,
+        verification,
+        next,
+    })
 }
 
 /// GET /api/v1/audit
-pub async fn api_search(State(app): State<App>, me: CurrentUser, Query(q): Query<AuditQuery>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_search(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Json<serde_json::Value>> {
     me.require_admin()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let items = app.store.audit_search(&q.filter(), limit).await?;
-    let next = (items.len() as i64 == limit).then(|| items.last().map(|e| e.id.to_string())).flatten();
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": next})))
+    let next = (items.len() as i64 == limit)
+        .then(|| items.last().map(|e| e.id.to_string()))
+        .flatten();
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": next}),
+    ))
 }
 
 /// GET /api/v1/audit/verification
@@ -124,19 +157,34 @@ impl BreakGlassPage {
 async fn break_glass_for(app: &App, me: &CurrentUser) -> WebResult<Vec<AccesExceptionnel>> {
     me.require_direction()?;
     let since = Utc::now() - Duration::days(90);
-    let only = if me.user.role == Role::Administrateur { None } else { Some(me.user.etablissements.as_slice()) };
+    let only = if me.user.role == Role::Administrateur {
+        None
+    } else {
+        Some(me.user.etablissements.as_slice())
+    };
     Ok(app.store.list_break_glass(only, None, since, 500).await?)
 }
 
 /// GET /acces-exceptionnels: the direction sees every break-the-glass access of its
 /// établissements over 90 days.
-pub async fn break_glass_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+pub async fn break_glass_page(
+    State(app): State<App>,
+    me: CurrentUser,
+) -> WebResult<impl IntoResponse> {
     let acces = break_glass_for(&app, &me).await?;
-    Ok(BreakGlassPage { layout: Layout::new(&me, "Accès exceptionnels", "acces"), acces })
+    Ok(BreakGlassPage {
+        layout: Layout::new(&me, "Accès exceptionnels", "acces"),
+        acces,
+    })
 }
 
 /// GET /api/v1/acces-exceptionnels
-pub async fn api_break_glass(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_break_glass(
+    State(app): State<App>,
+    me: CurrentUser,
+) -> WebResult<Json<serde_json::Value>> {
     let acces = break_glass_for(&app, &me).await?;
-    Ok(Json(serde_json::json!({"items": acces, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": acces, "next_cursor": null}),
+    ))
 }

@@ -28,18 +28,48 @@ pub fn done(headers: &HeaderMap, url: &str) -> Response {
 /// HTML routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/admin", get(|| async { Redirect::to("/admin/organisation") }))
+        .route(
+            "/admin",
+            get(|| async { Redirect::to("/admin/organisation") }),
+        )
         .route("/admin/organisation", get(organisation::page))
-        .route("/admin/organismes", post(organisation::create_organisme_form))
-        .route("/admin/organismes/{id}", post(organisation::update_organisme_form))
-        .route("/admin/etablissements", post(organisation::create_etablissement_form))
-        .route("/admin/etablissements/{id}", get(organisation::etablissement_page).post(organisation::update_etablissement_form))
-        .route("/admin/etablissements/{id}/unites", post(organisation::create_unite_form))
-        .route("/admin/utilisateurs", get(utilisateurs::list_page).post(utilisateurs::create_form))
+        .route(
+            "/admin/organismes",
+            post(organisation::create_organisme_form),
+        )
+        .route(
+            "/admin/organismes/{id}",
+            post(organisation::update_organisme_form),
+        )
+        .route(
+            "/admin/etablissements",
+            post(organisation::create_etablissement_form),
+        )
+        .route(
+            "/admin/etablissements/{id}",
+            get(organisation::etablissement_page).post(organisation::update_etablissement_form),
+        )
+        .route(
+            "/admin/etablissements/{id}/unites",
+            post(organisation::create_unite_form),
+        )
+        .route(
+            "/admin/utilisateurs",
+            get(utilisateurs::list_page).post(utilisateurs::create_form),
+        )
         .route("/admin/utilisateurs/nouveau", get(utilisateurs::new_page))
-        .route("/admin/utilisateurs/{id}", get(utilisateurs::edit_page).post(utilisateurs::update_form))
-        .route("/admin/utilisateurs/{id}/mot-de-passe", post(utilisateurs::reset_password_form))
-        .route("/admin/permissions", get(permissions::page).post(permissions::save_form))
+        .route(
+            "/admin/utilisateurs/{id}",
+            get(utilisateurs::edit_page).post(utilisateurs::update_form),
+        )
+        .route(
+            "/admin/utilisateurs/{id}/mot-de-passe",
+            post(utilisateurs::reset_password_form),
+        )
+        .route(
+            "/admin/permissions",
+            get(permissions::page).post(permissions::save_form),
+        )
         .route("/admin/audit", get(audit::page))
         .route("/acces-exceptionnels", get(audit::break_glass_page))
 }
@@ -47,26 +77,63 @@ pub fn routes() -> Router<App> {
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/organismes", get(organisation::api_list_organismes).post(organisation::api_create_organisme))
-        .route("/organismes/{id}", get(organisation::api_get_organisme).put(organisation::api_update_organisme))
-        .route("/etablissements", get(organisation::api_list_etablissements).post(organisation::api_create_etablissement))
-        .route("/etablissements/{id}", get(organisation::api_get_etablissement).put(organisation::api_update_etablissement))
-        .route("/etablissements/{id}/unites", get(organisation::api_list_unites).post(organisation::api_create_unite))
+        .route(
+            "/organismes",
+            get(organisation::api_list_organismes).post(organisation::api_create_organisme),
+        )
+        .route(
+            "/organismes/{id}",
+            get(organisation::api_get_organisme).put(organisation::api_update_organisme),
+        )
+        .route(
+            "/etablissements",
+            get(organisation::api_list_etablissements).post(organisation::api_create_etablissement),
+        )
+        .route(
+            "/etablissements/{id}",
+            get(organisation::api_get_etablissement).put(organisation::api_update_etablissement),
+        )
+        .route(
+            "/etablissements/{id}/unites",
+            get(organisation::api_list_unites).post(organisation::api_create_unite),
+        )
         .route("/categories", get(organisation::api_categories))
-        .route("/utilisateurs", get(utilisateurs::api_list).post(utilisateurs::api_create))
-        .route("/utilisateurs/{id}", get(utilisateurs::api_get).put(utilisateurs::api_update))
-        .route("/utilisateurs/{id}/mot-de-passe", post(utilisateurs::api_reset_password))
-        .route("/permissions", get(permissions::api_get).put(permissions::api_put))
+        .route(
+            "/utilisateurs",
+            get(utilisateurs::api_list).post(utilisateurs::api_create),
+        )
+        .route(
+            "/utilisateurs/{id}",
+            get(utilisateurs::api_get).put(utilisateurs::api_update),
+        )
+        .route(
+            "/utilisateurs/{id}/mot-de-passe",
+            post(utilisateurs::api_reset_password),
+        )
+        .route(
+            "/permissions",
+            get(permissions::api_get).put(permissions::api_put),
+        )
         .route("/audit", get(audit::api_search))
         .route("/audit/verification", get(audit::api_verify))
         .route("/acces-exceptionnels", get(audit::api_break_glass))
 }
 
 /// Reads the expected version from `If-Match: "3"` or the body's `version`.
-pub fn expected_version(headers: &HeaderMap, body_version: Option<i64>) -> Result<i64, crate::AppError> {
-    if let Some(v) = headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()) {
+pub fn expected_version(
+    headers: &HeaderMap,
+    body_version: Option<i64>,
+) -> Result<i64, crate::AppError> {
+    if let Some(v) = headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.trim().trim_start_matches("W/").trim_matches('"');
-        return v.parse().map_err(|_| crate::AppError::BadRequest("L'en-tête If-Match doit contenir la version, par exemple \"3\".".into()));
+        return v.parse().map_err(|_| {
+            crate::AppError::BadRequest(
+                "L'en-tête If-Match doit contenir la version, par exemple \"3\".".into(),
+            )
+        });
     }
     body_version.ok_or_else(|| crate::AppError::field("version", "La version de l'enregistrement lu est obligatoire (champ « version » ou en-tête If-Match)."))
 }

@@ -10,7 +10,9 @@ use chrono::Utc;
 use dui_domain::identifiers::{Finess, Siren, Siret};
 use dui_domain::organisation::{categorie, categories, Categorie, Domaine, TypeUnite};
 use dui_domain::policy::Role;
-use dui_store::admin::organisation::{Etablissement, EtablissementInput, Organisme, OrganismeInput, Unite};
+use dui_store::admin::organisation::{
+    Etablissement, EtablissementInput, Organisme, OrganismeInput, Unite,
+};
 use serde::Deserialize;
 
 use super::{done, expected_version};
@@ -48,7 +50,12 @@ impl OrganismeFields {
             None => None,
         };
         e.finish()?;
-        Ok(OrganismeInput { nom, finess_juridique: finess, siren, adresse: opt(&self.adresse) })
+        Ok(OrganismeInput {
+            nom,
+            finess_juridique: finess,
+            siren,
+            adresse: opt(&self.adresse),
+        })
     }
 }
 
@@ -130,13 +137,29 @@ struct OrganisationPage {
 
 impl OrganisationPage {
     fn cat(&self, code: &str) -> String {
-        categorie(code).map(|c| format!("{} ({})", if c.sigle.is_empty() { c.libelle } else { c.sigle }, c.code)).unwrap_or_else(|| code.into())
+        categorie(code)
+            .map(|c| {
+                format!(
+                    "{} ({})",
+                    if c.sigle.is_empty() {
+                        c.libelle
+                    } else {
+                        c.sigle
+                    },
+                    c.code
+                )
+            })
+            .unwrap_or_else(|| code.into())
     }
     fn domaine(&self, code: &str) -> &'static str {
         Domaine::from_code(code).map(|d| d.label_fr()).unwrap_or("")
     }
     fn organisme(&self, id: &i64) -> String {
-        self.organismes.iter().find(|o| o.id == *id).map(|o| o.nom.clone()).unwrap_or_default()
+        self.organismes
+            .iter()
+            .find(|o| o.id == *id)
+            .map(|o| o.nom.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -156,27 +179,50 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
 }
 
 /// POST /admin/organismes
-pub async fn create_organisme_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Form(f): Form<OrganismeFields>) -> WebResult<Response> {
+pub async fn create_organisme_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<OrganismeFields>,
+) -> WebResult<Response> {
     me.require_admin()?;
     let input = f.validate()?;
-    app.store.create_organisme(&me.principal.actor(), &input, Utc::now()).await?;
+    app.store
+        .create_organisme(&me.principal.actor(), &input, Utc::now())
+        .await?;
     Ok(done(&headers, "/admin/organisation"))
 }
 
 /// POST /admin/organismes/{id}
-pub async fn update_organisme_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<OrganismeFields>) -> WebResult<Response> {
+pub async fn update_organisme_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<OrganismeFields>,
+) -> WebResult<Response> {
     me.require_admin()?;
     let input = f.validate()?;
     let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store.update_organisme(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    app.store
+        .update_organisme(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
     Ok(done(&headers, "/admin/organisation"))
 }
 
 /// POST /admin/etablissements
-pub async fn create_etablissement_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Form(f): Form<EtablissementFields>) -> WebResult<Response> {
+pub async fn create_etablissement_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<EtablissementFields>,
+) -> WebResult<Response> {
     me.require_admin()?;
     let input = f.validate()?;
-    let id = app.store.create_etablissement(&me.principal.actor(), &input, Utc::now()).await?;
+    let id = app
+        .store
+        .create_etablissement(&me.principal.actor(), &input, Utc::now())
+        .await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
@@ -193,14 +239,24 @@ struct EtablissementPage {
 
 impl EtablissementPage {
     fn type_label(&self, code: &str) -> &'static str {
-        TypeUnite::from_code(code).map(|t| t.label_fr()).unwrap_or("")
+        TypeUnite::from_code(code)
+            .map(|t| t.label_fr())
+            .unwrap_or("")
     }
 }
 
 /// GET /admin/etablissements/{id}
-pub async fn etablissement_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<impl IntoResponse> {
+pub async fn etablissement_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
-    let e = app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+    let e = app
+        .store
+        .etablissement(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(EtablissementPage {
         layout: Layout::new(&me, e.nom.clone(), "organisation"),
         unites: app.store.unites(id).await?,
@@ -212,11 +268,19 @@ pub async fn etablissement_page(State(app): State<App>, me: CurrentUser, Path(id
 }
 
 /// POST /admin/etablissements/{id}
-pub async fn update_etablissement_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<EtablissementFields>) -> WebResult<Response> {
+pub async fn update_etablissement_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<EtablissementFields>,
+) -> WebResult<Response> {
     me.require_admin()?;
     let input = f.validate()?;
     let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store.update_etablissement(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    app.store
+        .update_etablissement(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
@@ -233,41 +297,90 @@ fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), A
 }
 
 /// POST /admin/etablissements/{id}/unites
-pub async fn create_unite_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<UniteFields>) -> WebResult<Response> {
+pub async fn create_unite_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<UniteFields>,
+) -> WebResult<Response> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
-    app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
-    app.store.create_unite(&me.principal.actor(), id, &nom, t.code(), capacite, Utc::now()).await?;
+    app.store
+        .etablissement(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    app.store
+        .create_unite(
+            &me.principal.actor(),
+            id,
+            &nom,
+            t.code(),
+            capacite,
+            Utc::now(),
+        )
+        .await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
 // ---- API ----
 
 /// GET /api/v1/organismes
-pub async fn api_list_organismes(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list_organismes(
+    State(app): State<App>,
+    me: CurrentUser,
+) -> WebResult<Json<serde_json::Value>> {
     let _ = me;
-    Ok(Json(serde_json::json!({"items": app.store.organismes().await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.organismes().await?, "next_cursor": null}),
+    ))
 }
 
 /// GET /api/v1/organismes/{id}
-pub async fn api_get_organisme(State(app): State<App>, _me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Organisme>> {
-    Ok(Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?))
+pub async fn api_get_organisme(
+    State(app): State<App>,
+    _me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<Organisme>> {
+    Ok(Json(
+        app.store.organisme(id).await?.ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// POST /api/v1/organismes
-pub async fn api_create_organisme(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<OrganismeFields>) -> WebResult<(StatusCode, Json<Organisme>)> {
+pub async fn api_create_organisme(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<OrganismeFields>,
+) -> WebResult<(StatusCode, Json<Organisme>)> {
     me.require_admin()?;
-    let id = app.store.create_organisme(&me.principal.actor(), &f.validate()?, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?)))
+    let id = app
+        .store
+        .create_organisme(&me.principal.actor(), &f.validate()?, Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?),
+    ))
 }
 
 /// PUT /api/v1/organismes/{id}
-pub async fn api_update_organisme(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<OrganismeFields>) -> WebResult<Json<Organisme>> {
+pub async fn api_update_organisme(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<OrganismeFields>,
+) -> WebResult<Json<Organisme>> {
     me.require_admin()?;
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
-    app.store.update_organisme(&me.principal.actor(), id, version, &input, Utc::now()).await?;
-    Ok(Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?))
+    app.store
+        .update_organisme(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
+    Ok(Json(
+        app.store.organisme(id).await?.ok_or(AppError::NotFound)?,
+    ))
 }
 
 fn visible(me: &CurrentUser) -> Option<&[i64]> {
@@ -279,14 +392,27 @@ fn visible(me: &CurrentUser) -> Option<&[i64]> {
 }
 
 /// GET /api/v1/etablissements: all for administrators, one's own for others.
-pub async fn api_list_etablissements(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list_etablissements(
+    State(app): State<App>,
+    me: CurrentUser,
+) -> WebResult<Json<serde_json::Value>> {
     let items = app.store.etablissements(visible(&me)).await?;
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": null}),
+    ))
 }
 
 /// GET /api/v1/etablissements/{id}
-pub async fn api_get_etablissement(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Etablissement>> {
-    let e = app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
+pub async fn api_get_etablissement(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<Etablissement>> {
+    let e = app
+        .store
+        .etablissement(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
@@ -294,36 +420,91 @@ pub async fn api_get_etablissement(State(app): State<App>, me: CurrentUser, Path
 }
 
 /// POST /api/v1/etablissements
-pub async fn api_create_etablissement(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<EtablissementFields>) -> WebResult<(StatusCode, Json<Etablissement>)> {
+pub async fn api_create_etablissement(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<EtablissementFields>,
+) -> WebResult<(StatusCode, Json<Etablissement>)> {
     me.require_admin()?;
-    let id = app.store.create_etablissement(&me.principal.actor(), &f.validate()?, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(app.store.etablissement(id).await?.ok_or(AppError::NotFound)?)))
+    let id = app
+        .store
+        .create_etablissement(&me.principal.actor(), &f.validate()?, Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            app.store
+                .etablissement(id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+    ))
 }
 
 /// PUT /api/v1/etablissements/{id}
-pub async fn api_update_etablissement(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<EtablissementFields>) -> WebResult<Json<Etablissement>> {
+pub async fn api_update_etablissement(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<EtablissementFields>,
+) -> WebResult<Json<Etablissement>> {
     me.require_admin()?;
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
-    app.store.update_etablissement(&me.principal.actor(), id, version, &input, Utc::now()).await?;
-    Ok(Json(app.store.etablissement(id).await?.ok_or(AppError::NotFound)?))
+    app.store
+        .update_etablissement(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
+    Ok(Json(
+        app.store
+            .etablissement(id)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// GET /api/v1/etablissements/{id}/unites
-pub async fn api_list_unites(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list_unites(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
-    Ok(Json(serde_json::json!({"items": app.store.unites(id).await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.unites(id).await?, "next_cursor": null}),
+    ))
 }
 
 /// POST /api/v1/etablissements/{id}/unites
-pub async fn api_create_unite(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(f): ApiJson<UniteFields>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn api_create_unite(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<UniteFields>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
-    app.store.etablissement(id).await?.ok_or(AppError::NotFound)?;
-    let uid = app.store.create_unite(&me.principal.actor(), id, &nom, t.code(), capacite, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": uid, "version": 1}))))
+    app.store
+        .etablissement(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let uid = app
+        .store
+        .create_unite(
+            &me.principal.actor(),
+            id,
+            &nom,
+            t.code(),
+            capacite,
+            Utc::now(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": uid, "version": 1})),
+    ))
 }
 
 /// GET /api/v1/categories: FINESS categories usable for new establishments.

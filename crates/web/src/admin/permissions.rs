@@ -50,9 +50,15 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
 }
 
 /// POST /admin/permissions: checkboxes named `role.section.action` and `totp.role`.
-pub async fn save_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, body: String) -> WebResult<Response> {
+pub async fn save_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    body: String,
+) -> WebResult<Response> {
     me.require_admin()?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body)
+        .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
     let mut grants = Vec::new();
     let mut totp = Vec::new();
     for (k, _) in pairs {
@@ -60,7 +66,11 @@ pub async fn save_form(State(app): State<App>, me: CurrentUser, headers: HeaderM
         match parts.as_slice() {
             ["totp", r] => totp.extend(Role::from_code(r)),
             [r, s, a] => {
-                if let (Some(r), Some(s), Some(a)) = (Role::from_code(r), Section::from_code(s), Action::from_code(a)) {
+                if let (Some(r), Some(s), Some(a)) = (
+                    Role::from_code(r),
+                    Section::from_code(s),
+                    Action::from_code(a),
+                ) {
                     grants.push((r, s, a));
                 }
             }
@@ -68,8 +78,12 @@ pub async fn save_form(State(app): State<App>, me: CurrentUser, headers: HeaderM
         }
     }
     let now = Utc::now();
-    app.store.save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now).await?;
-    app.store.set_totp_required_roles(&me.principal.actor(), &totp, now).await?;
+    app.store
+        .save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now)
+        .await?;
+    app.store
+        .set_totp_required_roles(&me.principal.actor(), &totp, now)
+        .await?;
     app.caches.invalidate();
     Ok(done(&headers, "/admin/permissions?enregistre=1"))
 }
@@ -94,28 +108,61 @@ pub struct MatrixDoc {
 pub async fn api_get(State(app): State<App>, me: CurrentUser) -> WebResult<Json<MatrixDoc>> {
     me.require_admin()?;
     let m = load_matrix(&app.store).await?;
-    let permissions = m.grants().map(|(r, s, a)| Grant { role: r.code().into(), section: s.code().into(), action: a.code().into() }).collect();
-    let totp_obligatoire = app.store.totp_required_roles().await?.iter().map(|r| r.code().to_string()).collect();
-    Ok(Json(MatrixDoc { permissions, totp_obligatoire }))
+    let permissions = m
+        .grants()
+        .map(|(r, s, a)| Grant {
+            role: r.code().into(),
+            section: s.code().into(),
+            action: a.code().into(),
+        })
+        .collect();
+    let totp_obligatoire = app
+        .store
+        .totp_required_roles()
+        .await?
+        .iter()
+        .map(|r| r.code().to_string())
+        .collect();
+    Ok(Json(MatrixDoc {
+        permissions,
+        totp_obligatoire,
+    }))
 }
 
 /// PUT /api/v1/permissions: replaces the whole matrix.
-pub async fn api_put(State(app): State<App>, me: CurrentUser, ApiJson(doc): ApiJson<MatrixDoc>) -> WebResult<Json<MatrixDoc>> {
+pub async fn api_put(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(doc): ApiJson<MatrixDoc>,
+) -> WebResult<Json<MatrixDoc>> {
     me.require_admin()?;
     let mut grants = Vec::new();
     for (i, g) in doc.permissions.iter().enumerate() {
-        let (Some(r), Some(s), Some(a)) = (Role::from_code(&g.role), Section::from_code(&g.section), Action::from_code(&g.action)) else {
-            return Err(AppError::field(&format!("permissions[{i}]"), format!("Droit inconnu : {} / {} / {}.", g.role, g.section, g.action)));
+        let (Some(r), Some(s), Some(a)) = (
+            Role::from_code(&g.role),
+            Section::from_code(&g.section),
+            Action::from_code(&g.action),
+        ) else {
+            return Err(AppError::field(
+                &format!("permissions[{i}]"),
+                format!("Droit inconnu : {} / {} / {}.", g.role, g.section, g.action),
+            ));
         };
         grants.push((r, s, a));
     }
     let mut totp = Vec::new();
     for r in &doc.totp_obligatoire {
-        totp.push(Role::from_code(r).ok_or_else(|| AppError::field("totp_obligatoire", format!("Profil inconnu : {r}.")))?);
+        totp.push(Role::from_code(r).ok_or_else(|| {
+            AppError::field("totp_obligatoire", format!("Profil inconnu : {r}."))
+        })?);
     }
     let now = Utc::now();
-    app.store.save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now).await?;
-    app.store.set_totp_required_roles(&me.principal.actor(), &totp, now).await?;
+    app.store
+        .save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now)
+        .await?;
+    app.store
+        .set_totp_required_roles(&me.principal.actor(), &totp, now)
+        .await?;
     app.caches.invalidate();
     api_get(State(app), me).await
 }

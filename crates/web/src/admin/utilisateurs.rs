@@ -10,7 +10,9 @@ use chrono::Utc;
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::Role;
 use dui_store::admin::organisation::Etablissement;
-use dui_store::admin::utilisateur::{check_password_strength, hash_password, Utilisateur, UtilisateurInput};
+use dui_store::admin::utilisateur::{
+    check_password_strength, hash_password, Utilisateur, UtilisateurInput,
+};
 use serde::Deserialize;
 
 use super::{done, expected_version};
@@ -42,29 +44,42 @@ impl UtilisateurFields {
     fn validate(&self, creating: bool) -> Result<UtilisateurInput, AppError> {
         let mut e = Errors::default();
         let username = self.username.trim().to_lowercase();
-        if creating && (username.len() < 2 || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))) {
+        if creating
+            && (username.len() < 2
+                || username.len() > 64
+                || !username
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
+        {
             e.add("username", "L'identifiant doit faire 2 à 64 caractères : lettres sans accent, chiffres, point, tiret ou souligné.");
         }
         let nom = e.required("nom", "Nom", &self.nom, 100);
         let prenom = e.required("prenom", "Prénom", &self.prenom, 100);
         let email = opt(&self.email);
-        if email.as_ref().is_some_and(|m| !m.contains('@') || m.len() > 200) {
+        if email
+            .as_ref()
+            .is_some_and(|m| !m.contains('@') || m.len() > 200)
+        {
             e.add("email", "L'adresse électronique n'est pas valide.");
         }
         let role = Role::from_code(self.role.trim());
         if role.is_none() {
             e.add("role", "Choisissez un profil dans la liste.");
         }
-        let identifiant_pro = match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
-            Some(Ok(i)) => Some(i.to_string()),
-            Some(Err(m)) => {
-                e.add("identifiant_pro", m.to_string());
-                None
-            }
-            None => None,
-        };
+        let identifiant_pro =
+            match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
+                Some(Ok(i)) => Some(i.to_string()),
+                Some(Err(m)) => {
+                    e.add("identifiant_pro", m.to_string());
+                    None
+                }
+                None => None,
+            };
         if role == Some(Role::Usager) && self.usager_id.is_none() {
-            e.add("usager_id", "Un compte « usager » doit être rattaché au dossier de cet usager.");
+            e.add(
+                "usager_id",
+                "Un compte « usager » doit être rattaché au dossier de cet usager.",
+            );
         }
         if creating {
             match self.password.as_deref() {
@@ -93,7 +108,8 @@ impl UtilisateurFields {
 
 /// Parses an urlencoded form with repeated `etablissements` fields.
 fn parse_form(body: &str) -> Result<UtilisateurFields, AppError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body)
+        .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
     let mut f = UtilisateurFields::default();
     for (k, v) in pairs {
         match k.as_str() {
@@ -117,13 +133,19 @@ fn parse_form(body: &str) -> Result<UtilisateurFields, AppError> {
 async fn check_etablissements(app: &App, ids: &[i64]) -> Result<(), AppError> {
     let all = app.store.etablissements(None).await?;
     if let Some(bad) = ids.iter().find(|id| !all.iter().any(|e| e.id == **id)) {
-        return Err(AppError::field("etablissements", format!("L'établissement n° {bad} n'existe pas.")));
+        return Err(AppError::field(
+            "etablissements",
+            format!("L'établissement n° {bad} n'existe pas."),
+        ));
     }
     Ok(())
 }
 
 async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(AppError::from)
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
 }
 
 #[derive(Template, WebTemplate)]
@@ -136,7 +158,12 @@ struct ListPage {
 
 impl ListPage {
     fn etabs(&self, ids: &[i64]) -> String {
-        let names: Vec<&str> = self.etablissements.iter().filter(|e| ids.contains(&e.id)).map(|e| e.nom.as_str()).collect();
+        let names: Vec<&str> = self
+            .etablissements
+            .iter()
+            .filter(|e| ids.contains(&e.id))
+            .map(|e| e.nom.as_str())
+            .collect();
         if names.is_empty() {
             "—".into()
         } else {
@@ -148,7 +175,11 @@ impl ListPage {
 /// GET /admin/utilisateurs
 pub async fn list_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
-    Ok(ListPage { layout: Layout::new(&me, "Comptes", "utilisateurs"), utilisateurs: app.store.utilisateurs().await?, etablissements: app.store.etablissements(None).await? })
+    Ok(ListPage {
+        layout: Layout::new(&me, "Comptes", "utilisateurs"),
+        utilisateurs: app.store.utilisateurs().await?,
+        etablissements: app.store.etablissements(None).await?,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -166,42 +197,76 @@ impl EditPage {
         self.u.as_ref().is_some_and(|u| u.role == *r)
     }
     fn has_etab(&self, id: &i64) -> bool {
-        self.u.as_ref().is_some_and(|u| u.etablissements.contains(id))
+        self.u
+            .as_ref()
+            .is_some_and(|u| u.etablissements.contains(id))
     }
 }
 
 /// GET /admin/utilisateurs/nouveau
 pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
-    Ok(EditPage { layout: Layout::new(&me, "Nouveau compte", "utilisateurs"), u: None, roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: None })
+    Ok(EditPage {
+        layout: Layout::new(&me, "Nouveau compte", "utilisateurs"),
+        u: None,
+        roles: Role::ALL,
+        etablissements: app.store.etablissements(None).await?,
+        mot_de_passe_temporaire: None,
+    })
 }
 
 /// GET /admin/utilisateurs/{id}
-pub async fn edit_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<impl IntoResponse> {
+pub async fn edit_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
     let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
-    Ok(EditPage { layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"), u: Some(u), roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: None })
+    Ok(EditPage {
+        layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"),
+        u: Some(u),
+        roles: Role::ALL,
+        etablissements: app.store.etablissements(None).await?,
+        mot_de_passe_temporaire: None,
+    })
 }
 
 /// POST /admin/utilisateurs
-pub async fn create_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, body: String) -> WebResult<axum::response::Response> {
+pub async fn create_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    body: String,
+) -> WebResult<axum::response::Response> {
     me.require_admin()?;
     let f = parse_form(&body)?;
     let input = f.validate(true)?;
     check_etablissements(&app, &input.etablissements).await?;
     let h = hash(f.password.unwrap_or_default()).await?;
-    let id = app.store.create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now()).await?;
+    let id = app
+        .store
+        .create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now())
+        .await?;
     Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
 }
 
 /// POST /admin/utilisateurs/{id}
-pub async fn update_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, body: String) -> WebResult<axum::response::Response> {
+pub async fn update_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: String,
+) -> WebResult<axum::response::Response> {
     me.require_admin()?;
     let f = parse_form(&body)?;
     let input = f.validate(false)?;
     check_etablissements(&app, &input.etablissements).await?;
     let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store.update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now()).await?;
+    app.store
+        .update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
     Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
 }
 
@@ -210,60 +275,134 @@ fn temporary_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    let groups: Vec<String> = (0..4).map(|_| (0..4).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()).collect();
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect()
+        })
+        .collect();
     format!("{}-7a", groups.join("-"))
 }
 
 /// POST /admin/utilisateurs/{id}/mot-de-passe: sets a temporary password shown once.
-pub async fn reset_password_form(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Form(_f): Form<std::collections::HashMap<String, String>>) -> WebResult<impl IntoResponse> {
+pub async fn reset_password_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(_f): Form<std::collections::HashMap<String, String>>,
+) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
     let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
-    app.store.set_password(&me.principal.actor(), id, &hash(temp.clone()).await?, true, Utc::now()).await?;
-    let u = app.store.utilisateur(u.id).await?.ok_or(AppError::NotFound)?;
-    Ok(EditPage { layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"), u: Some(u), roles: Role::ALL, etablissements: app.store.etablissements(None).await?, mot_de_passe_temporaire: Some(temp) })
+    app.store
+        .set_password(
+            &me.principal.actor(),
+            id,
+            &hash(temp.clone()).await?,
+            true,
+            Utc::now(),
+        )
+        .await?;
+    let u = app
+        .store
+        .utilisateur(u.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(EditPage {
+        layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"),
+        u: Some(u),
+        roles: Role::ALL,
+        etablissements: app.store.etablissements(None).await?,
+        mot_de_passe_temporaire: Some(temp),
+    })
 }
 
 // ---- API ----
 
 /// GET /api/v1/utilisateurs
-pub async fn api_list(State(app): State<App>, me: CurrentUser) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list(
+    State(app): State<App>,
+    me: CurrentUser,
+) -> WebResult<Json<serde_json::Value>> {
     me.require_admin()?;
-    Ok(Json(serde_json::json!({"items": app.store.utilisateurs().await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.utilisateurs().await?, "next_cursor": null}),
+    ))
 }
 
 /// GET /api/v1/utilisateurs/{id}
-pub async fn api_get(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<Utilisateur>> {
+pub async fn api_get(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<Utilisateur>> {
     me.require_admin()?;
-    Ok(Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(
+        app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// POST /api/v1/utilisateurs
-pub async fn api_create(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<UtilisateurFields>) -> WebResult<(StatusCode, Json<Utilisateur>)> {
+pub async fn api_create(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<UtilisateurFields>,
+) -> WebResult<(StatusCode, Json<Utilisateur>)> {
     me.require_admin()?;
     let input = f.validate(true)?;
     check_etablissements(&app, &input.etablissements).await?;
     let h = hash(f.password.clone().unwrap_or_default()).await?;
-    let id = app.store.create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?)))
+    let id = app
+        .store
+        .create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?),
+    ))
 }
 
 /// PUT /api/v1/utilisateurs/{id}
-pub async fn api_update(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<UtilisateurFields>) -> WebResult<Json<Utilisateur>> {
+pub async fn api_update(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<UtilisateurFields>,
+) -> WebResult<Json<Utilisateur>> {
     me.require_admin()?;
     let input = f.validate(false)?;
     check_etablissements(&app, &input.etablissements).await?;
     let version = expected_version(&headers, f.version)?;
-    app.store.update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now()).await?;
-    Ok(Json(app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?))
+    app.store
+        .update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now())
+        .await?;
+    Ok(Json(
+        app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// POST /api/v1/utilisateurs/{id}/mot-de-passe: returns a temporary password, to change at
 /// next login.
-pub async fn api_reset_password(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_reset_password(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     me.require_admin()?;
     app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
-    app.store.set_password(&me.principal.actor(), id, &hash(temp.clone()).await?, true, Utc::now()).await?;
-    Ok(Json(serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true})))
+    app.store
+        .set_password(
+            &me.principal.actor(),
+            id,
+            &hash(temp.clone()).await?,
+            true,
+            Utc::now(),
+        )
+        .await?;
+    Ok(Json(
+        serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true}),
+    ))
 }

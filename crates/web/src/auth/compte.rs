@@ -15,7 +15,16 @@ use crate::{App, AppError, Layout, WebResult};
 
 fn totp_for(secret_b32: &str, account: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("DUI".to_string()), account.to_string()).ok()
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("DUI".to_string()),
+        account.to_string(),
+    )
+    .ok()
 }
 
 /// Checks a 6-digit code (one step of clock drift allowed).
@@ -40,9 +49,24 @@ struct ComptePage {
 
 /// GET /compte
 pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
-    let etablissements = app.store.etablissements(Some(&me.user.etablissements)).await?.into_iter().map(|e| e.nom).collect();
-    let totp_obligatoire = app.store.totp_required_roles().await?.contains(&me.user.role);
-    Ok(ComptePage { layout: Layout::new(&me, "Mon compte", "compte"), me, etablissements, totp_obligatoire })
+    let etablissements = app
+        .store
+        .etablissements(Some(&me.user.etablissements))
+        .await?
+        .into_iter()
+        .map(|e| e.nom)
+        .collect();
+    let totp_obligatoire = app
+        .store
+        .totp_required_roles()
+        .await?
+        .contains(&me.user.role);
+    Ok(ComptePage {
+        layout: Layout::new(&me, "Mon compte", "compte"),
+        me,
+        etablissements,
+        totp_obligatoire,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,7 +80,11 @@ struct PasswordPage {
 /// GET /compte/mot-de-passe
 pub async fn password_page(me: CurrentUser) -> impl IntoResponse {
     let force = me.user.doit_changer_mdp;
-    PasswordPage { layout: Layout::new(&me, "Changer mon mot de passe", "compte"), force, erreurs: vec![] }
+    PasswordPage {
+        layout: Layout::new(&me, "Changer mon mot de passe", "compte"),
+        force,
+        erreurs: vec![],
+    }
 }
 
 /// The password form.
@@ -68,34 +96,61 @@ pub struct PasswordForm {
 }
 
 /// POST /compte/mot-de-passe
-pub async fn password_submit(State(app): State<App>, me: CurrentUser, Form(f): Form<PasswordForm>) -> WebResult<Response> {
+pub async fn password_submit(
+    State(app): State<App>,
+    me: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
     let mut erreurs = Vec::new();
-    let creds = app.store.credentials_by_id(me.user.id).await?.ok_or(AppError::NotFound)?;
+    let creds = app
+        .store
+        .credentials_by_id(me.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (actuel, hash) = (f.actuel.clone(), creds.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&actuel, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&actuel, &hash))
+        .await
+        .unwrap_or(false);
     if !ok {
-        erreurs.push(("actuel".into(), "Le mot de passe actuel est incorrect.".into()));
+        erreurs.push((
+            "actuel".into(),
+            "Le mot de passe actuel est incorrect.".into(),
+        ));
     }
     if let Err(m) = check_password_strength(&f.nouveau) {
         erreurs.push(("nouveau".into(), m));
     } else if f.nouveau == f.actuel {
-        erreurs.push(("nouveau".into(), "Le nouveau mot de passe doit être différent de l'actuel.".into()));
+        erreurs.push((
+            "nouveau".into(),
+            "Le nouveau mot de passe doit être différent de l'actuel.".into(),
+        ));
     }
     if f.nouveau != f.confirmation {
-        erreurs.push(("confirmation".into(), "La confirmation ne correspond pas au nouveau mot de passe.".into()));
+        erreurs.push((
+            "confirmation".into(),
+            "La confirmation ne correspond pas au nouveau mot de passe.".into(),
+        ));
     }
     if !erreurs.is_empty() {
         let force = me.user.doit_changer_mdp;
-        let page = PasswordPage { layout: Layout::new(&me, "Changer mon mot de passe", "compte"), force, erreurs };
+        let page = PasswordPage {
+            layout: Layout::new(&me, "Changer mon mot de passe", "compte"),
+            force,
+            erreurs,
+        };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let nouveau = f.nouveau.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&nouveau))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    app.store.set_password(&me.principal.actor(), me.user.id, &hash, false, Utc::now()).await?;
+    app.store
+        .set_password(&me.principal.actor(), me.user.id, &hash, false, Utc::now())
+        .await?;
     // Another device that knew the old password loses its session.
-    app.store.end_other_sessions(me.user.id, &me.token_hash).await?;
+    app.store
+        .end_other_sessions(me.user.id, &me.token_hash)
+        .await?;
     Ok(Redirect::to("/compte?fait=mot-de-passe").into_response())
 }
 
@@ -112,7 +167,11 @@ struct TotpPage {
 
 /// GET /compte/totp: shows a fresh secret to enrol, or the disable form.
 pub async fn totp_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
-    let obligatoire = app.store.totp_required_roles().await?.contains(&me.user.role);
+    let obligatoire = app
+        .store
+        .totp_required_roles()
+        .await?
+        .contains(&me.user.role);
     Ok(totp_view(&me, obligatoire, None))
 }
 
@@ -121,8 +180,17 @@ fn totp_view(me: &CurrentUser, obligatoire: bool, erreur: Option<String>) -> Tot
         Secret::Encoded(s) => s,
         Secret::Raw(_) => String::new(),
     };
-    let url = totp_for(&secret, &me.user.username).map(|t| t.get_url()).unwrap_or_default();
-    TotpPage { layout: Layout::new(me, "Double authentification", "compte"), actif: me.user.totp_actif, obligatoire, secret, url, erreur }
+    let url = totp_for(&secret, &me.user.username)
+        .map(|t| t.get_url())
+        .unwrap_or_default();
+    TotpPage {
+        layout: Layout::new(me, "Double authentification", "compte"),
+        actif: me.user.totp_actif,
+        obligatoire,
+        secret,
+        url,
+        erreur,
+    }
 }
 
 /// The TOTP form: enrol (`secret` + `code`) or disable (`desactiver` + `code`).
@@ -134,26 +202,53 @@ pub struct TotpForm {
 }
 
 /// POST /compte/totp
-pub async fn totp_submit(State(app): State<App>, me: CurrentUser, Form(f): Form<TotpForm>) -> WebResult<Response> {
+pub async fn totp_submit(
+    State(app): State<App>,
+    me: CurrentUser,
+    Form(f): Form<TotpForm>,
+) -> WebResult<Response> {
     let now = Utc::now();
-    let obligatoire = app.store.totp_required_roles().await?.contains(&me.user.role);
-    let bad = |m: &str| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, totp_view(&me, obligatoire, Some(m.to_string()))).into_response();
+    let obligatoire = app
+        .store
+        .totp_required_roles()
+        .await?
+        .contains(&me.user.role);
+    let bad = |m: &str| {
+        (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            totp_view(&me, obligatoire, Some(m.to_string())),
+        )
+            .into_response()
+    };
     if f.desactiver.is_some() {
         if obligatoire {
-            return Ok(bad("Votre profil impose la double authentification : elle ne peut être désactivée."));
+            return Ok(bad(
+                "Votre profil impose la double authentification : elle ne peut être désactivée.",
+            ));
         }
-        let creds = app.store.credentials_by_id(me.user.id).await?.ok_or(AppError::NotFound)?;
-        let ok = creds.totp_secret.as_deref().is_some_and(|s| totp_ok(s, &me.user.username, &f.code, now));
+        let creds = app
+            .store
+            .credentials_by_id(me.user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let ok = creds
+            .totp_secret
+            .as_deref()
+            .is_some_and(|s| totp_ok(s, &me.user.username, &f.code, now));
         if !ok {
             return Ok(bad("Le code saisi est incorrect."));
         }
-        app.store.set_totp(&me.principal.actor(), me.user.id, None, now).await?;
+        app.store
+            .set_totp(&me.principal.actor(), me.user.id, None, now)
+            .await?;
         return Ok(Redirect::to("/compte?fait=totp-desactive").into_response());
     }
     let secret = f.secret.unwrap_or_default();
     if secret.len() < 16 || !totp_ok(&secret, &me.user.username, &f.code, now) {
         return Ok(bad("Le code saisi ne correspond pas : vérifiez l'heure de votre téléphone et recommencez avec ce nouveau secret."));
     }
-    app.store.set_totp(&me.principal.actor(), me.user.id, Some(&secret), now).await?;
+    app.store
+        .set_totp(&me.principal.actor(), me.user.id, Some(&secret), now)
+        .await?;
     Ok(Redirect::to("/compte?fait=totp-active").into_response())
 }

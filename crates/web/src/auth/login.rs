@@ -57,32 +57,58 @@ struct LoggedIn {
 
 /// Checks the credentials (and second factor), applies throttling and lockout, audits, and
 /// opens a session.
-async fn authenticate(app: &App, username: &str, password: &str, totp: Option<&str>, ip: &str, ua: Option<&str>) -> Result<LoggedIn, LoginError> {
+async fn authenticate(
+    app: &App,
+    username: &str,
+    password: &str,
+    totp: Option<&str>,
+    ip: &str,
+    ua: Option<&str>,
+) -> Result<LoggedIn, LoginError> {
     if !app.throttle.allow(ip) {
         return Err(LoginError::Throttled);
     }
     let now = Utc::now();
     let username = username.trim().to_lowercase();
-    let actor = |id: Option<i64>| Actor { utilisateur_id: id, username: username.clone(), ip: Some(ip.to_string()) };
+    let actor = |id: Option<i64>| Actor {
+        utilisateur_id: id,
+        username: username.clone(),
+        ip: Some(ip.to_string()),
+    };
     let creds = app.store.credentials(&username).await?;
-    let hash = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
+    let hash = creds
+        .as_ref()
+        .map(|c| c.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
     let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        .await
+        .unwrap_or(false);
     let Some(creds) = creds else {
-        app.store.record_login_failure(&actor(None), None, "compte_inconnu", now).await?;
+        app.store
+            .record_login_failure(&actor(None), None, "compte_inconnu", now)
+            .await?;
         return Err(LoginError::Invalid);
     };
     let id = Some(creds.user.id);
     if let Some(until) = dui_store::Store::locked_until(&creds.user, now)? {
-        app.store.record_login_failure(&actor(id), None, "compte_verrouille", now).await?;
+        app.store
+            .record_login_failure(&actor(id), None, "compte_verrouille", now)
+            .await?;
         return Err(LoginError::Locked(until));
     }
     if !creds.user.actif {
-        app.store.record_login_failure(&actor(id), None, "compte_inactif", now).await?;
+        app.store
+            .record_login_failure(&actor(id), None, "compte_inactif", now)
+            .await?;
         return Err(LoginError::Invalid);
     }
     if !ok {
-        return match app.store.record_login_failure(&actor(id), id, "mot_de_passe", now).await? {
+        return match app
+            .store
+            .record_login_failure(&actor(id), id, "mot_de_passe", now)
+            .await?
+        {
             Some(until) => Err(LoginError::Locked(until)),
             None => Err(LoginError::Invalid),
         };
@@ -92,16 +118,27 @@ async fn authenticate(app: &App, username: &str, password: &str, totp: Option<&s
             return Err(LoginError::TotpRequired);
         };
         if !super::compte::totp_ok(secret, &creds.user.username, code, now) {
-            return match app.store.record_login_failure(&actor(id), id, "code_totp", now).await? {
+            return match app
+                .store
+                .record_login_failure(&actor(id), id, "code_totp", now)
+                .await?
+            {
                 Some(until) => Err(LoginError::Locked(until)),
                 None => Err(LoginError::Invalid),
             };
         }
     }
-    let max_age = chrono::Duration::from_std(app.config.session_max_age).unwrap_or(chrono::Duration::hours(12));
+    let max_age = chrono::Duration::from_std(app.config.session_max_age)
+        .unwrap_or(chrono::Duration::hours(12));
     let detail = serde_json::json!({"totp": creds.totp_secret.is_some()});
-    let (token, _csrf) = app.store.create_session(&actor(id), ua, max_age, detail, now).await?;
-    Ok(LoggedIn { token, user: creds.user })
+    let (token, _csrf) = app
+        .store
+        .create_session(&actor(id), ua, max_age, detail, now)
+        .await?;
+    Ok(LoggedIn {
+        token,
+        user: creds.user,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -126,16 +163,38 @@ pub struct LoginQuery {
 /// become `//x`, another site), and they cannot go in a `Location` header.
 fn safe_next(s: Option<&str>) -> String {
     match s {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(|c| c.is_control() || c.is_whitespace()) => {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
             p.to_string()
         }
         _ => "/".to_string(),
     }
 }
 
-fn login_page(app: &App, headers: &HeaderMap, status: StatusCode, username: String, message: Option<String>, ask_totp: bool, suivant: String) -> Response {
-    let token = cookie(headers, LOGIN_CSRF_COOKIE).filter(|t| t.len() == 64).unwrap_or_else(dui_store::session::random_token);
-    let page = LoginPage { layout: Layout::anonymous("Connexion", token.clone()), username, message, ask_totp, suivant, demo: app.config.demo };
+fn login_page(
+    app: &App,
+    headers: &HeaderMap,
+    status: StatusCode,
+    username: String,
+    message: Option<String>,
+    ask_totp: bool,
+    suivant: String,
+) -> Response {
+    let token = cookie(headers, LOGIN_CSRF_COOKIE)
+        .filter(|t| t.len() == 64)
+        .unwrap_or_else(dui_store::session::random_token);
+    let page = LoginPage {
+        layout: Layout::anonymous("Connexion", token.clone()),
+        username,
+        message,
+        ask_totp,
+        suivant,
+        demo: app.config.demo,
+    };
     let mut resp = (status, page).into_response();
     if let Ok(v) = set_cookie(app, LOGIN_CSRF_COOKIE, &token, 3600).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -144,11 +203,24 @@ fn login_page(app: &App, headers: &HeaderMap, status: StatusCode, username: Stri
 }
 
 /// GET /connexion
-pub async fn page(State(app): State<App>, me: Option<CurrentUser>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+pub async fn page(
+    State(app): State<App>,
+    me: Option<CurrentUser>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if me.is_some() {
         return Redirect::to("/").into_response();
     }
-    login_page(&app, &headers, StatusCode::OK, String::new(), None, false, safe_next(q.suivant.as_deref()))
+    login_page(
+        &app,
+        &headers,
+        StatusCode::OK,
+        String::new(),
+        None,
+        false,
+        safe_next(q.suivant.as_deref()),
+    )
 }
 
 /// The login form.
@@ -163,14 +235,29 @@ pub struct LoginForm {
 }
 
 /// POST /connexion
-pub async fn submit(State(app): State<App>, ClientIp(ip): ClientIp, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let suivant = safe_next(f.suivant.as_deref());
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
     if expected.is_none() || expected.as_deref() != f.csrf.as_deref() {
         let msg = "La page de connexion a expiré : recommencez.".to_string();
-        return login_page(&app, &headers, StatusCode::FORBIDDEN, f.username, Some(msg), false, suivant);
+        return login_page(
+            &app,
+            &headers,
+            StatusCode::FORBIDDEN,
+            f.username,
+            Some(msg),
+            false,
+            suivant,
+        );
     }
-    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
     match authenticate(&app, &f.username, &f.password, f.totp.as_deref(), &ip, ua).await {
         Ok(ok) => {
             let mut resp = Redirect::to(&suivant).into_response();
@@ -182,16 +269,49 @@ pub async fn submit(State(app): State<App>, ClientIp(ip): ClientIp, headers: Hea
         }
         Err(LoginError::Invalid) => {
             let msg = "Identifiant, mot de passe ou code incorrect.".to_string();
-            login_page(&app, &headers, StatusCode::UNAUTHORIZED, f.username, Some(msg), f.totp.is_some(), suivant)
+            login_page(
+                &app,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                f.username,
+                Some(msg),
+                f.totp.is_some(),
+                suivant,
+            )
         }
         Err(LoginError::TotpRequired) => {
-            let msg = "Saisissez le code à six chiffres de votre application d'authentification.".to_string();
-            login_page(&app, &headers, StatusCode::UNAUTHORIZED, f.username, Some(msg), true, suivant)
+            let msg = "Saisissez le code à six chiffres de votre application d'authentification."
+                .to_string();
+            login_page(
+                &app,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                f.username,
+                Some(msg),
+                true,
+                suivant,
+            )
         }
-        Err(LoginError::Locked(until)) => login_page(&app, &headers, StatusCode::LOCKED, f.username, Some(locked_message(until)), false, suivant),
+        Err(LoginError::Locked(until)) => login_page(
+            &app,
+            &headers,
+            StatusCode::LOCKED,
+            f.username,
+            Some(locked_message(until)),
+            false,
+            suivant,
+        ),
         Err(LoginError::Throttled) => {
             let msg = "Trop de tentatives depuis votre poste : patientez une minute.".to_string();
-            login_page(&app, &headers, StatusCode::TOO_MANY_REQUESTS, f.username, Some(msg), false, suivant)
+            login_page(
+                &app,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                f.username,
+                Some(msg),
+                false,
+                suivant,
+            )
         }
         Err(LoginError::Other(e)) => e.into_response(),
     }
@@ -199,7 +319,9 @@ pub async fn submit(State(app): State<App>, ClientIp(ip): ClientIp, headers: Hea
 
 /// POST /deconnexion
 pub async fn logout(State(app): State<App>, me: CurrentUser) -> WebResult<Response> {
-    app.store.delete_session(&me.principal.actor(), &me.token_hash, Utc::now()).await?;
+    app.store
+        .delete_session(&me.principal.actor(), &me.token_hash, Utc::now())
+        .await?;
     let mut resp = Redirect::to("/connexion").into_response();
     if let Ok(v) = set_cookie(&app, SESSION_COOKIE, "", 0).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -244,8 +366,15 @@ impl From<&Utilisateur> for ApiUser {
 }
 
 /// POST /api/v1/session
-pub async fn api_login(State(app): State<App>, ClientIp(ip): ClientIp, headers: HeaderMap, ApiJson(b): ApiJson<ApiLogin>) -> WebResult<Response> {
-    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+pub async fn api_login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<ApiLogin>,
+) -> WebResult<Response> {
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
     match authenticate(&app, &b.username, &b.password, b.totp.as_deref(), &ip, ua).await {
         Ok(ok) => {
             let body = serde_json::json!({"token": ok.token, "user": ApiUser::from(&ok.user)});
@@ -256,8 +385,14 @@ pub async fn api_login(State(app): State<App>, ClientIp(ip): ClientIp, headers: 
             }
             Ok(resp)
         }
-        Err(LoginError::Invalid) => Err(unauthorized("identifiants_invalides", "Identifiant, mot de passe ou code incorrect.")),
-        Err(LoginError::TotpRequired) => Err(unauthorized("totp_requis", "Ce compte demande un code à usage unique (champ « totp »).")),
+        Err(LoginError::Invalid) => Err(unauthorized(
+            "identifiants_invalides",
+            "Identifiant, mot de passe ou code incorrect.",
+        )),
+        Err(LoginError::TotpRequired) => Err(unauthorized(
+            "totp_requis",
+            "Ce compte demande un code à usage unique (champ « totp »).",
+        )),
         Err(e) => Err(e.into_app()),
     }
 }
@@ -268,7 +403,9 @@ fn unauthorized(code: &'static str, message: &str) -> AppError {
 
 /// DELETE /api/v1/session
 pub async fn api_logout(State(app): State<App>, me: CurrentUser) -> WebResult<StatusCode> {
-    app.store.delete_session(&me.principal.actor(), &me.token_hash, Utc::now()).await?;
+    app.store
+        .delete_session(&me.principal.actor(), &me.token_hash, Utc::now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

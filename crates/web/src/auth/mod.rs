@@ -45,7 +45,9 @@ impl CurrentUser {
         if self.user.role == Role::Administrateur {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Cette page est réservée aux administrateurs.".into()))
+            Err(AppError::Forbidden(
+                "Cette page est réservée aux administrateurs.".into(),
+            ))
         }
     }
 
@@ -54,7 +56,9 @@ impl CurrentUser {
         if matches!(self.user.role, Role::Administrateur | Role::Direction) {
             Ok(())
         } else {
-            Err(AppError::Forbidden("Cette page est réservée à la direction.".into()))
+            Err(AppError::Forbidden(
+                "Cette page est réservée à la direction.".into(),
+            ))
         }
     }
 
@@ -68,7 +72,11 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<CurrentUser>().cloned().ok_or(AppError::Unauthenticated)
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)
     }
 }
 
@@ -88,7 +96,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<ClientIp>().cloned().unwrap_or(ClientIp("inconnue".into())))
+        Ok(parts
+            .extensions
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or(ClientIp("inconnue".into())))
     }
 }
 
@@ -106,7 +118,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A `Set-Cookie` value with our security attributes.
 pub fn set_cookie(app: &App, name: &str, value: &str, max_age_secs: i64) -> String {
-    let secure = if app.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if app.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
@@ -121,8 +137,17 @@ fn client_ip(app: &App, req: &Request) -> String {
     if app.config.trust_proxy {
         // The proxy appends the address it saw: the last entry. Earlier ones come from the
         // client and can be anything (they must not steer throttling or the audit).
-        if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(xff) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        {
+            if let Some(last) = xff
+                .rsplit(',')
+                .next()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 return last.to_string();
             }
         }
@@ -135,7 +160,11 @@ fn client_ip(app: &App, req: &Request) -> String {
 
 /// Paths reachable while a password change or a TOTP enrolment is pending.
 fn allowed_while_pending(path: &str) -> bool {
-    path.starts_with("/compte") || path.starts_with("/static/") || path == "/deconnexion" || path.starts_with("/api/v1/session") || path.starts_with("/api/v1/moi")
+    path.starts_with("/compte")
+        || path.starts_with("/static/")
+        || path == "/deconnexion"
+        || path.starts_with("/api/v1/session")
+        || path.starts_with("/api/v1/moi")
 }
 
 /// Finds the session, checks CSRF on state-changing cookie requests, and puts the
@@ -144,7 +173,8 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
     let ip = client_ip(&app, &req);
     req.extensions_mut().insert(ClientIp(ip.clone()));
     let path = req.uri().path().to_string();
-    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics" {
+    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
+    {
         return next.run(req).await;
     }
     let (token, via_cookie) = match bearer(req.headers()) {
@@ -152,7 +182,8 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
         None => (cookie(req.headers(), SESSION_COOKIE), true),
     };
     let now = Utc::now();
-    let idle = chrono::Duration::from_std(app.config.idle_timeout).unwrap_or(chrono::Duration::minutes(30));
+    let idle = chrono::Duration::from_std(app.config.idle_timeout)
+        .unwrap_or(chrono::Duration::minutes(30));
     let mut current = None;
     if let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 128) {
         match load_user(&app, &token, idle, now, ip).await {
@@ -161,7 +192,8 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
         }
     }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let login_path = path == "/connexion" || path == "/api/v1/session" && req.method() == Method::POST;
+    let login_path =
+        path == "/connexion" || path == "/api/v1/session" && req.method() == Method::POST;
     if let Some(user) = &current {
         if unsafe_method && via_cookie && !login_path {
             match check_csrf(req, &user.csrf).await {
@@ -172,7 +204,10 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
         if !allowed_while_pending(&path) {
             if let Some(target) = pending_step(&app, &user.user).await {
                 if path.starts_with("/api/") {
-                    return AppError::Forbidden(format!("Action requise avant de continuer : rendez-vous sur {target}.")).into_response();
+                    return AppError::Forbidden(format!(
+                        "Action requise avant de continuer : rendez-vous sur {target}."
+                    ))
+                    .into_response();
                 }
                 return Redirect::to(target).into_response();
             }
@@ -182,13 +217,33 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
     next.run(req).await
 }
 
-async fn load_user(app: &App, token: &str, idle: chrono::Duration, now: chrono::DateTime<Utc>, ip: String) -> Result<Option<CurrentUser>, AppError> {
-    let Some((session, u)) = app.store.session_user(token, idle, now).await? else { return Ok(None) };
+async fn load_user(
+    app: &App,
+    token: &str,
+    idle: chrono::Duration,
+    now: chrono::DateTime<Utc>,
+    ip: String,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some((session, u)) = app.store.session_user(token, idle, now).await? else {
+        return Ok(None);
+    };
     if !u.actif {
         return Ok(None);
     }
-    let principal = Principal { id: u.id, username: u.username.clone(), role: u.role, etablissements: u.etablissements.clone(), usager_id: u.usager_id, ip: Some(ip) };
-    Ok(Some(CurrentUser { user: u, principal, csrf: session.csrf, token_hash: session.token_hash }))
+    let principal = Principal {
+        id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        etablissements: u.etablissements.clone(),
+        usager_id: u.usager_id,
+        ip: Some(ip),
+    };
+    Ok(Some(CurrentUser {
+        user: u,
+        principal,
+        csrf: session.csrf,
+        token_hash: session.token_hash,
+    }))
 }
 
 /// Where the account must go before anything else, if anywhere.
@@ -208,9 +263,19 @@ async fn pending_step(app: &App, u: &Utilisateur) -> Option<&'static str> {
 /// Checks the anti-CSRF token from the `X-CSRF-Token` header or the `_csrf` form field,
 /// giving back the request with its body intact.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
-    let refused = || AppError::Forbidden("Le jeton de sécurité du formulaire est absent ou périmé : rechargez la page puis recommencez.".into());
-    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
-        return if constant_eq(h, expected) { Ok(req) } else { Err(refused()) };
+    let refused = || {
+        AppError::Forbidden("Le jeton de sécurité du formulaire est absent ou périmé : rechargez la page puis recommencez.".into())
+    };
+    if let Some(h) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        return if constant_eq(h, expected) {
+            Ok(req)
+        } else {
+            Err(refused())
+        };
     }
     let is_form = req
         .headers()
@@ -223,7 +288,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
         .await
-        .map_err(|_| AppError::BadRequest("Le formulaire envoyé est illisible ou trop volumineux.".into()))?;
+        .map_err(|_| {
+            AppError::BadRequest("Le formulaire envoyé est illisible ou trop volumineux.".into())
+        })?;
     let token = form_urlencoded_field(&bytes, "_csrf");
     if token.is_some_and(|t| constant_eq(&t, expected)) {
         Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -234,7 +301,10 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
 
 /// Reads one field of an urlencoded body.
 pub fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
@@ -243,7 +313,11 @@ fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
 
 /// Compares secrets in constant time.
 pub fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// HTML routes.
@@ -252,8 +326,14 @@ pub fn routes() -> Router<App> {
         .route("/connexion", get(login::page).post(login::submit))
         .route("/deconnexion", post(login::logout))
         .route("/compte", get(compte::page))
-        .route("/compte/mot-de-passe", get(compte::password_page).post(compte::password_submit))
-        .route("/compte/totp", get(compte::totp_page).post(compte::totp_submit))
+        .route(
+            "/compte/mot-de-passe",
+            get(compte::password_page).post(compte::password_submit),
+        )
+        .route(
+            "/compte/totp",
+            get(compte::totp_page).post(compte::totp_submit),
+        )
 }
 
 /// API routes.

@@ -14,13 +14,18 @@ pub struct Throttle {
 impl Throttle {
     /// Allows `per_minute` attempts per address per minute.
     pub fn new(per_minute: u32) -> Self {
-        Self { per_minute, windows: Mutex::new(HashMap::new()) }
+        Self {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts one attempt from `ip`; false when over the limit.
     pub fn allow(&self, ip: &str) -> bool {
         let now = Instant::now();
-        let Ok(mut w) = self.windows.lock() else { return true };
+        let Ok(mut w) = self.windows.lock() else {
+            return true;
+        };
         if w.len() > 10_000 {
             w.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
         }

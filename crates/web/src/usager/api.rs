@@ -11,7 +11,9 @@ use dui_store::usager::Recherche;
 use serde::Deserialize;
 
 use super::fields::{attributs, stored_traits, IdentiteFields};
-use super::{capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation};
+use super::{
+    capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation,
+};
 use crate::admin::expected_version;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
@@ -21,74 +23,147 @@ use crate::{App, AppError, WebResult};
 #[derive(Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
-    etablissement: Option<i64>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    etablissement: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// GET /api/v1/usagers?q=
-pub async fn search(State(app): State<App>, me: CurrentUser, Query(q): Query<SearchQuery>) -> WebResult<Json<serde_json::Value>> {
+pub async fn search(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
     if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
-        return Err(AppError::Forbidden("Votre profil ne permet pas de rechercher des usagers.".into()));
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de rechercher des usagers.".into(),
+        ));
     }
-    let r = Recherche { texte: q.q.unwrap_or_default(), etablissement: q.etablissement, limit: q.limit.unwrap_or(20), cursor: q.cursor };
-    let (items, next) = app.store.search_usagers(&me.principal, &r, Utc::now()).await?;
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": next})))
+    let r = Recherche {
+        texte: q.q.unwrap_or_default(),
+        etablissement: q
+            .etablissement
+            .as_deref()
+            .and_then(|e| e.trim().parse().ok()),
+        limit: q.limit.unwrap_or(20),
+        cursor: q.cursor,
+    };
+    let (items, next) = app
+        .store
+        .search_usagers(&me.principal, &r, Utc::now())
+        .await?;
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": next}),
+    ))
 }
 
 /// Creates and answers 201, or 409 with the candidates.
-async fn create_api(app: &App, me: &CurrentUser, f: &IdentiteFields) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+async fn create_api(
+    app: &App,
+    me: &CurrentUser,
+    f: &IdentiteFields,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     match create_usager(app, me, f, Utc::now()).await? {
-        Creation::Created(id) => Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id, "numero": dui_store::usager::numero(id), "version": 1})))),
+        Creation::Created(id) => Ok((
+            StatusCode::CREATED,
+            Json(
+                serde_json::json!({"id": id, "numero": dui_store::usager::numero(id), "version": 1}),
+            ),
+        )),
         Creation::Duplicates(c) => Err(duplicates_error(c)),
     }
 }
 
 /// POST /api/v1/usagers
-pub async fn create(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<IdentiteFields>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn create(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<IdentiteFields>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     create_api(&app, &me, &f).await
 }
 
 /// GET /api/v1/usagers/{id}: identity, stays and the sections the user may read.
-pub async fn get(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn get(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
     let (cap, sections) = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let sejours = app.store.sejours(&cap).await?;
     let mut v = serde_json::to_value(&u).map_err(|e| AppError::Internal(e.to_string()))?;
     v["sejours"] = serde_json::to_value(sejours).unwrap_or_default();
-    v["sections"] = serde_json::to_value(sections.iter().map(|s| s.code()).collect::<Vec<_>>()).unwrap_or_default();
+    v["sections"] = serde_json::to_value(sections.iter().map(|s| s.code()).collect::<Vec<_>>())
+        .unwrap_or_default();
     Ok(Json(v))
 }
 
 /// Saves an identity edit (shared by the API and the form).
-pub(crate) async fn save_identity(app: &App, me: &CurrentUser, id: i64, version: i64, f: &IdentiteFields) -> WebResult<i64> {
+pub(crate) async fn save_identity(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    version: i64,
+    f: &IdentiteFields,
+) -> WebResult<i64> {
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let current = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let new = f.validate(crate::time::paris_today(Utc::now()))?;
     let old_traits = stored_traits(&current);
     let strict_changed = old_traits.as_ref() != Some(&new.traits);
-    let statut = StatutIdentite::from_code(&current.statut_identite).unwrap_or(StatutIdentite::Provisoire);
+    let statut =
+        StatutIdentite::from_code(&current.statut_identite).unwrap_or(StatutIdentite::Provisoire);
     let (new_statut, drop_ins) = if strict_changed {
-        let (s, _) = transition(statut, &attributs(&current.attributs_identite), &EvenementIdentite::TraitModifie).map_err(|e| AppError::field("nom_naissance", e.message()))?;
+        let (s, _) = transition(
+            statut,
+            &attributs(&current.attributs_identite),
+            &EvenementIdentite::TraitModifie,
+        )
+        .map_err(|e| AppError::field("nom_naissance", e.message()))?;
         (s, statut.ins_recupere() && !s.ins_recupere())
     } else {
         (statut, false)
     };
     if let Some(r) = new.input.referent_id {
-        let ok = app.store.utilisateur(r).await?.is_some_and(|u| u.actif && u.role.est_professionnel());
+        let ok = app
+            .store
+            .utilisateur(r)
+            .await?
+            .is_some_and(|u| u.actif && u.role.est_professionnel());
         if !ok {
-            return Err(AppError::field("referent_id", "Le référent doit être un compte professionnel actif."));
+            return Err(AppError::field(
+                "referent_id",
+                "Le référent doit être un compte professionnel actif.",
+            ));
         }
     }
     let changes = serde_json::json!({"traits_modifies": strict_changed, "statut": new_statut.code(), "ins_retiree": drop_ins});
-    Ok(app.store.update_identite(&cap, version, &new.input, new_statut.code(), drop_ins, changes).await?)
+    Ok(app
+        .store
+        .update_identite(
+            &cap,
+            version,
+            &new.input,
+            new_statut.code(),
+            drop_ins,
+            changes,
+        )
+        .await?)
 }
 
 /// PUT /api/v1/usagers/{id} (If-Match or `version`); a strict trait edited by hand lowers
 /// the RNIV status.
-pub async fn update(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, ApiJson(f): ApiJson<IdentiteFields>) -> WebResult<Json<serde_json::Value>> {
+pub async fn update(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<IdentiteFields>,
+) -> WebResult<Json<serde_json::Value>> {
     let version = expected_version(&headers, f.version)?;
     save_identity(&app, &me, id, version, &f).await?;
     get(State(app), me, Path(id)).await
@@ -102,7 +177,12 @@ pub struct Page {
 }
 
 /// GET /api/v1/usagers/{id}/audit: who read or changed the file.
-pub async fn file_audit(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Query(p): Query<Page>) -> WebResult<Json<serde_json::Value>> {
+pub async fn file_audit(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Page>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     if !may_see_file_audit(&me, id, u.referent_id) {
@@ -111,18 +191,32 @@ pub async fn file_audit(State(app): State<App>, me: CurrentUser, Path(id): Path<
     let limit = p.limit.unwrap_or(100).clamp(1, 500);
     let before = p.cursor.as_deref().and_then(|c| c.parse().ok());
     let items = app.store.usager_audit(&cap, before, limit).await?;
-    let next = (items.len() as i64 == limit).then(|| items.last().map(|e| e.id.to_string())).flatten();
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": next})))
+    let next = (items.len() as i64 == limit)
+        .then(|| items.last().map(|e| e.id.to_string()))
+        .flatten();
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": next}),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/sejours
-pub async fn sejours(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn sejours(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(serde_json::json!({"items": app.store.sejours(&cap).await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.sejours(&cap).await?, "next_cursor": null}),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/versions: earlier identity versions.
-pub async fn versions(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn versions(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let items: Vec<serde_json::Value> = app
         .store
@@ -131,7 +225,9 @@ pub async fn versions(State(app): State<App>, me: CurrentUser, Path(id): Path<i6
         .into_iter()
         .map(|(v, data, by, at)| serde_json::json!({"version": v, "donnees": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default(), "modifie_par": by, "modifie_at": at}))
         .collect();
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": null}),
+    ))
 }
 
 /// Body of an assignment.
@@ -141,9 +237,18 @@ pub struct Assign {
 }
 
 /// POST /api/v1/usagers/{id}/affectations: assigns a home-care worker or a relative.
-pub async fn assign(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<Assign>) -> WebResult<StatusCode> {
+pub async fn assign(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Assign>,
+) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let u = app.store.utilisateur(b.utilisateur_id).await?.ok_or_else(|| AppError::field("utilisateur_id", "Ce compte n'existe pas."))?;
+    let u = app
+        .store
+        .utilisateur(b.utilisateur_id)
+        .await?
+        .ok_or_else(|| AppError::field("utilisateur_id", "Ce compte n'existe pas."))?;
     if !matches!(u.role, Role::IntervenantDomicile | Role::Proche) {
         return Err(AppError::field("utilisateur_id", "Seuls les intervenants à domicile et les proches sont affectés à un usager ; les autres profils voient les usagers de leurs établissements."));
     }
@@ -160,11 +265,25 @@ pub struct BreakGlass {
 
 /// POST /api/v1/usagers/{id}/acces-exceptionnel: opens a time-limited access outside one's
 /// scope, for a stated reason; shown to the referent and the direction.
-pub async fn break_glass(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<BreakGlass>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn break_glass(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BreakGlass>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let hours = b.heures.unwrap_or(4);
-    let aid = app.store.open_break_glass(&me.principal, id, &b.motif, hours, Utc::now()).await.map_err(|e| match e {
-        dui_store::StoreError::Invalid(m) => AppError::field("motif", m),
-        other => other.into(),
-    })?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": aid, "heures": hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES)}))))
+    let aid = app
+        .store
+        .open_break_glass(&me.principal, id, &b.motif, hours, Utc::now())
+        .await
+        .map_err(|e| match e {
+            dui_store::StoreError::Invalid(m) => AppError::field("motif", m),
+            other => other.into(),
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            serde_json::json!({"id": aid, "heures": hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES)}),
+        ),
+    ))
 }

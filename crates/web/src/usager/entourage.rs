@@ -11,7 +11,9 @@ use axum::{Form, Json};
 use chrono::{NaiveDate, Utc};
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::{Action, Section};
-use dui_domain::usager::entourage::{connu, libelle, MESURES, RELATIONS, RELATIONS_REPRESENTANT, ROLES_PROFESSIONNEL};
+use dui_domain::usager::entourage::{
+    connu, libelle, MESURES, RELATIONS, RELATIONS_REPRESENTANT, ROLES_PROFESSIONNEL,
+};
 use dui_store::usager::{Entourage, EntourageInput, ProfessionnelInput, ProfessionnelLie, Usager};
 use serde::Deserialize;
 
@@ -52,12 +54,22 @@ fn yes(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("oui" | "on" | "true" | "1"))
 }
 
-fn date(errors: &mut BTreeMap<String, String>, field: &str, label: &str, v: &Option<String>) -> Option<String> {
+fn date(
+    errors: &mut BTreeMap<String, String>,
+    field: &str,
+    label: &str,
+    v: &Option<String>,
+) -> Option<String> {
     let v = opt(v)?;
-    match NaiveDate::parse_from_str(&v, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(&v, "%d/%m/%Y")) {
+    match NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&v, "%d/%m/%Y"))
+    {
         Ok(d) => Some(d.to_string()),
         Err(_) => {
-            errors.insert(field.into(), format!("{label} doit être une date (JJ/MM/AAAA)."));
+            errors.insert(
+                field.into(),
+                format!("{label} doit être une date (JJ/MM/AAAA)."),
+            );
             None
         }
     }
@@ -75,39 +87,81 @@ impl EntourageFields {
             e.insert("prenom".into(), "Le prénom est obligatoire.".into());
         }
         if nom.chars().count() > 100 || prenom.chars().count() > 100 {
-            e.insert("nom".into(), "Le nom et le prénom ne peuvent dépasser 100 caractères.".into());
+            e.insert(
+                "nom".into(),
+                "Le nom et le prénom ne peuvent dépasser 100 caractères.".into(),
+            );
         }
         let relation = self.relation.trim().to_string();
         if !connu(RELATIONS, &relation) {
-            e.insert("relation".into(), "Choisissez le lien avec l'usager dans la liste.".into());
+            e.insert(
+                "relation".into(),
+                "Choisissez le lien avec l'usager dans la liste.".into(),
+            );
         }
         let mesure = opt(&self.mesure_protection);
         if let Some(m) = &mesure {
             if !connu(MESURES, m) {
-                e.insert("mesure_protection".into(), "Mesure de protection inconnue.".into());
+                e.insert(
+                    "mesure_protection".into(),
+                    "Mesure de protection inconnue.".into(),
+                );
             }
         } else if RELATIONS_REPRESENTANT.contains(&relation.as_str()) {
-            e.insert("mesure_protection".into(), "Précisez la mesure de protection de ce représentant légal.".into());
+            e.insert(
+                "mesure_protection".into(),
+                "Précisez la mesure de protection de ce représentant légal.".into(),
+            );
         }
-        let debut = date(&mut e, "mesure_debut", "Le début de la mesure", &self.mesure_debut);
-        let fin = date(&mut e, "mesure_fin", "La fin de la mesure", &self.mesure_fin);
+        let debut = date(
+            &mut e,
+            "mesure_debut",
+            "Le début de la mesure",
+            &self.mesure_debut,
+        );
+        let fin = date(
+            &mut e,
+            "mesure_fin",
+            "La fin de la mesure",
+            &self.mesure_fin,
+        );
         if let (Some(d), Some(f)) = (&debut, &fin) {
             if f < d {
-                e.insert("mesure_fin".into(), "La fin de la mesure ne peut précéder son début.".into());
+                e.insert(
+                    "mesure_fin".into(),
+                    "La fin de la mesure ne peut précéder son début.".into(),
+                );
             }
         }
         let confiance = yes(&self.personne_confiance);
-        let designation = date(&mut e, "date_designation", "La date de désignation", &self.date_designation);
+        let designation = date(
+            &mut e,
+            "date_designation",
+            "La date de désignation",
+            &self.date_designation,
+        );
         if confiance && designation.is_none() && !e.contains_key("date_designation") {
-            e.insert("date_designation".into(), "La désignation d'une personne de confiance est écrite : indiquez sa date.".into());
+            e.insert(
+                "date_designation".into(),
+                "La désignation d'une personne de confiance est écrite : indiquez sa date.".into(),
+            );
         }
         let email = opt(&self.email);
         if email.as_ref().is_some_and(|m| !m.contains('@')) {
-            e.insert("email".into(), "L'adresse électronique n'est pas valide.".into());
+            e.insert(
+                "email".into(),
+                "L'adresse électronique n'est pas valide.".into(),
+            );
         }
         let telephone = opt(&self.telephone);
-        if telephone.as_ref().is_some_and(|t| t.chars().filter(|c| c.is_ascii_digit()).count() < 10) {
-            e.insert("telephone".into(), "Le numéro de téléphone doit comporter au moins 10 chiffres.".into());
+        if telephone
+            .as_ref()
+            .is_some_and(|t| t.chars().filter(|c| c.is_ascii_digit()).count() < 10)
+        {
+            e.insert(
+                "telephone".into(),
+                "Le numéro de téléphone doit comporter au moins 10 chiffres.".into(),
+            );
         }
         if !e.is_empty() {
             return Err(AppError::fields(e));
@@ -150,19 +204,24 @@ pub struct ProfessionnelFields {
 impl ProfessionnelFields {
     fn validate(&self) -> Result<ProfessionnelInput, AppError> {
         let mut e = BTreeMap::new();
-        for (f, v, l) in [("nom", &self.nom, "Le nom"), ("prenom", &self.prenom, "Le prénom"), ("fonction", &self.fonction, "La fonction")] {
+        for (f, v, l) in [
+            ("nom", &self.nom, "Le nom"),
+            ("prenom", &self.prenom, "Le prénom"),
+            ("fonction", &self.fonction, "La fonction"),
+        ] {
             if v.trim().is_empty() {
                 e.insert(f.to_string(), format!("{l} est obligatoire."));
             }
         }
-        let identifiant_pro = match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
-            Some(Ok(i)) => Some(i.to_string()),
-            Some(Err(m)) => {
-                e.insert("identifiant_pro".into(), m.to_string());
-                None
-            }
-            None => None,
-        };
+        let identifiant_pro =
+            match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
+                Some(Ok(i)) => Some(i.to_string()),
+                Some(Err(m)) => {
+                    e.insert("identifiant_pro".into(), m.to_string());
+                    None
+                }
+                None => None,
+            };
         if !e.is_empty() {
             return Err(AppError::fields(e));
         }
@@ -210,7 +269,11 @@ impl EntouragePageHeader {
 }
 
 /// GET /usagers/{id}/entourage
-pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let (cap, tabs, u) = match super::pages::open(&app, &me, id, "entourage").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
@@ -232,7 +295,13 @@ pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) 
 }
 
 /// POST /usagers/{id}/entourage
-pub async fn add_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<EntourageFields>) -> WebResult<Response> {
+pub async fn add_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<EntourageFields>,
+) -> WebResult<Response> {
     let input = f.validate()?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.add_entourage(&cap, &input).await?;
@@ -240,7 +309,12 @@ pub async fn add_form(State(app): State<App>, me: CurrentUser, headers: HeaderMa
 }
 
 /// POST /usagers/{id}/entourage/{eid}/retrait
-pub async fn remove_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path((id, eid)): Path<(i64, i64)>) -> WebResult<Response> {
+pub async fn remove_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
     Ok(done(&headers, &format!("/usagers/{id}/entourage")))
@@ -255,24 +329,49 @@ pub struct LinkForm {
     nouveau: ProfessionnelFields,
 }
 
-async fn link(app: &App, me: &CurrentUser, id: i64, pid: Option<i64>, role: &str, nouveau: &ProfessionnelFields) -> WebResult<()> {
+async fn link(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    pid: Option<i64>,
+    role: &str,
+    nouveau: &ProfessionnelFields,
+) -> WebResult<()> {
     if !connu(ROLES_PROFESSIONNEL, role) {
-        return Err(AppError::field("role", "Choisissez le rôle du professionnel auprès de l'usager."));
+        return Err(AppError::field(
+            "role",
+            "Choisissez le rôle du professionnel auprès de l'usager.",
+        ));
     }
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let pid = match pid {
         Some(p) => {
-            app.store.professionnel(p).await?.ok_or_else(|| AppError::field("professionnel_id", "Ce professionnel n'est pas dans l'annuaire."))?;
+            app.store.professionnel(p).await?.ok_or_else(|| {
+                AppError::field(
+                    "professionnel_id",
+                    "Ce professionnel n'est pas dans l'annuaire.",
+                )
+            })?;
             p
         }
-        None => app.store.create_professionnel(cap.actor(), &nouveau.validate()?, Utc::now()).await?,
+        None => {
+            app.store
+                .create_professionnel(cap.actor(), &nouveau.validate()?, Utc::now())
+                .await?
+        }
     };
     app.store.link_professionnel(&cap, pid, role).await?;
     Ok(())
 }
 
 /// POST /usagers/{id}/professionnels
-pub async fn link_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<LinkForm>) -> WebResult<Response> {
+pub async fn link_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<LinkForm>,
+) -> WebResult<Response> {
     let pid = opt(&f.professionnel_id).and_then(|p| p.parse().ok());
     link(&app, &me, id, pid, f.role.trim(), &f.nouveau).await?;
     Ok(done(&headers, &format!("/usagers/{id}/entourage")))
@@ -281,39 +380,72 @@ pub async fn link_form(State(app): State<App>, me: CurrentUser, headers: HeaderM
 // ---- API ----
 
 /// GET /api/v1/usagers/{id}/entourage
-pub async fn api_list(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(serde_json::json!({"items": app.store.entourage(&cap).await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.entourage(&cap).await?, "next_cursor": null}),
+    ))
 }
 
 /// POST /api/v1/usagers/{id}/entourage
-pub async fn api_add(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(f): ApiJson<EntourageFields>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn api_add(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<EntourageFields>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let input = f.validate()?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     let eid = app.store.add_entourage(&cap, &input).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": eid, "version": 1}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": eid, "version": 1})),
+    ))
 }
 
 /// PUT /api/v1/usagers/{id}/entourage/{eid}
-pub async fn api_update(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path((id, eid)): Path<(i64, i64)>, ApiJson(f): ApiJson<EntourageFields>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_update(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, eid)): Path<(i64, i64)>,
+    ApiJson(f): ApiJson<EntourageFields>,
+) -> WebResult<Json<serde_json::Value>> {
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let v = app.store.update_entourage(&cap, eid, version, &input).await?;
+    let v = app
+        .store
+        .update_entourage(&cap, eid, version, &input)
+        .await?;
     Ok(Json(serde_json::json!({"id": eid, "version": v})))
 }
 
 /// DELETE /api/v1/usagers/{id}/entourage/{eid} (the person is kept, inactive).
-pub async fn api_remove(State(app): State<App>, me: CurrentUser, Path((id, eid)): Path<(i64, i64)>) -> WebResult<StatusCode> {
+pub async fn api_remove(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// GET /api/v1/usagers/{id}/professionnels
-pub async fn api_list_pros(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_list_pros(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(serde_json::json!({"items": app.store.professionnels_usager(&cap).await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.professionnels_usager(&cap).await?, "next_cursor": null}),
+    ))
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
@@ -326,13 +458,22 @@ pub struct LinkBody {
 }
 
 /// POST /api/v1/usagers/{id}/professionnels
-pub async fn api_link(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<LinkBody>) -> WebResult<StatusCode> {
+pub async fn api_link(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<LinkBody>,
+) -> WebResult<StatusCode> {
     link(&app, &me, id, b.professionnel_id, b.role.trim(), &b.nouveau).await?;
     Ok(StatusCode::CREATED)
 }
 
 /// DELETE /api/v1/usagers/{id}/professionnels/{pid}/{role}
-pub async fn api_unlink(State(app): State<App>, me: CurrentUser, Path((id, pid, role)): Path<(i64, i64, String)>) -> WebResult<StatusCode> {
+pub async fn api_unlink(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, pid, role)): Path<(i64, i64, String)>,
+) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.unlink_professionnel(&cap, pid, &role).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -346,19 +487,48 @@ pub struct DirectoryQuery {
 }
 
 /// GET /api/v1/professionnels?q=: the organisation's shared directory.
-pub async fn api_directory(State(app): State<App>, me: CurrentUser, Query(q): Query<DirectoryQuery>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_directory(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<DirectoryQuery>,
+) -> WebResult<Json<serde_json::Value>> {
     if !me.user.role.est_professionnel() {
-        return Err(AppError::Forbidden("L'annuaire est réservé aux professionnels.".into()));
+        return Err(AppError::Forbidden(
+            "L'annuaire est réservé aux professionnels.".into(),
+        ));
     }
-    let items = app.store.professionnels(q.q.as_deref().unwrap_or(""), q.limit.unwrap_or(50).clamp(1, 200)).await?;
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": null})))
+    let items = app
+        .store
+        .professionnels(
+            q.q.as_deref().unwrap_or(""),
+            q.limit.unwrap_or(50).clamp(1, 200),
+        )
+        .await?;
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": null}),
+    ))
 }
 
 /// POST /api/v1/professionnels
-pub async fn api_create_pro(State(app): State<App>, me: CurrentUser, ApiJson(f): ApiJson<ProfessionnelFields>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
-    if !me.user.role.est_professionnel() || me.user.etablissements.is_empty() && me.user.role != dui_domain::policy::Role::Administrateur {
-        return Err(AppError::Forbidden("Votre profil ne permet pas de compléter l'annuaire.".into()));
+pub async fn api_create_pro(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<ProfessionnelFields>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+    if !me.user.role.est_professionnel()
+        || me.user.etablissements.is_empty()
+            && me.user.role != dui_domain::policy::Role::Administrateur
+    {
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de compléter l'annuaire.".into(),
+        ));
     }
-    let id = app.store.create_professionnel(&me.principal.actor(), &f.validate()?, Utc::now()).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": id, "version": 1}))))
+    let id = app
+        .store
+        .create_professionnel(&me.principal.actor(), &f.validate()?, Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": id, "version": 1})),
+    ))
 }

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
-use dui_domain::usager::{AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif};
+use dui_domain::usager::{
+    AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif,
+};
 use dui_store::usager::IdentiteInput;
 use serde::Deserialize;
 
@@ -64,17 +66,29 @@ fn prenoms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|v| !v.is_empty())
+    s.as_ref()
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|v| !v.is_empty())
 }
 
 /// Checks a used name: same characters as INS names, at most 100.
-fn check_name(errors: &mut BTreeMap<String, String>, field: &str, label: &str, v: &Option<String>) -> Option<String> {
+fn check_name(
+    errors: &mut BTreeMap<String, String>,
+    field: &str,
+    label: &str,
+    v: &Option<String>,
+) -> Option<String> {
     let v = clean(v)?;
-    let ok = v.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’');
+    let ok = v
+        .chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’');
     if !ok {
         errors.insert(field.into(), format!("{label} contient un caractère non autorisé : seuls les lettres, les espaces, les tirets et les apostrophes sont admis."));
     } else if v.chars().count() > 100 {
-        errors.insert(field.into(), format!("{label} ne doit pas dépasser 100 caractères."));
+        errors.insert(
+            field.into(),
+            format!("{label} ne doit pas dépasser 100 caractères."),
+        );
     }
     Some(v)
 }
@@ -102,7 +116,10 @@ impl IdentiteFields {
         };
         let sexe = Sexe::from_code(self.sexe.trim());
         if sexe.is_none() {
-            errors.insert("sexe".into(), "Indiquez le sexe : F (féminin), M (masculin) ou I (indéterminé).".into());
+            errors.insert(
+                "sexe".into(),
+                "Indiquez le sexe : F (féminin), M (masculin) ou I (indéterminé).".into(),
+            );
         }
         let lieu = match clean(&self.lieu_naissance).map(|c| CodeCog::parse(&c)) {
             Some(Ok(c)) => Some(c),
@@ -120,41 +137,65 @@ impl IdentiteFields {
             }
             None => None,
         };
-        let nom_utilise = check_name(&mut errors, "nom_utilise", "Le nom utilisé", &self.nom_utilise);
-        let prenom_utilise = check_name(&mut errors, "prenom_utilise", "Le prénom utilisé", &self.prenom_utilise);
+        let nom_utilise = check_name(
+            &mut errors,
+            "nom_utilise",
+            "Le nom utilisé",
+            &self.nom_utilise,
+        );
+        let prenom_utilise = check_name(
+            &mut errors,
+            "prenom_utilise",
+            "Le prénom utilisé",
+            &self.prenom_utilise,
+        );
         let referent_id = match clean(&self.referent_id).map(|r| r.parse::<i64>()) {
             Some(Ok(r)) => Some(r),
             Some(Err(_)) => {
-                errors.insert("referent_id".into(), "Le référent doit être désigné par le numéro de son compte.".into());
+                errors.insert(
+                    "referent_id".into(),
+                    "Le référent doit être désigné par le numéro de son compte.".into(),
+                );
                 None
             }
             None => None,
         };
         let alertes = self.alertes.clone().unwrap_or_default().trim().to_string();
         if alertes.chars().count() > 2000 {
-            errors.insert("alertes".into(), "Les alertes ne peuvent dépasser 2 000 caractères.".into());
+            errors.insert(
+                "alertes".into(),
+                "Les alertes ne peuvent dépasser 2 000 caractères.".into(),
+            );
         }
         let traits = match (date, sexe) {
-            (Some(d), Some(s)) => match TraitsIns::new(&self.nom_naissance, &self.prenoms, d, s, lieu.clone()) {
-                Ok(t) => Some(t),
-                Err(list) => {
-                    for (champ, msg) in list {
-                        let field = match champ.as_str() {
-                            "nom_naissance" => "nom_naissance",
-                            _ => "prenoms",
-                        };
-                        errors.entry(field.into()).or_insert(msg);
+            (Some(d), Some(s)) => {
+                match TraitsIns::new(&self.nom_naissance, &self.prenoms, d, s, lieu.clone()) {
+                    Ok(t) => Some(t),
+                    Err(list) => {
+                        for (champ, msg) in list {
+                            let field = match champ.as_str() {
+                                "nom_naissance" => "nom_naissance",
+                                _ => "prenoms",
+                            };
+                            errors.entry(field.into()).or_insert(msg);
+                        }
+                        None
                     }
-                    None
                 }
-            },
+            }
             _ => {
                 // Still report name problems when the date or sex is wrong.
                 let d = DateNaissance::parse("2000-01-01", today).ok();
                 if let Some(d) = d {
-                    if let Err(list) = TraitsIns::new(&self.nom_naissance, &self.prenoms, d, Sexe::I, None) {
+                    if let Err(list) =
+                        TraitsIns::new(&self.nom_naissance, &self.prenoms, d, Sexe::I, None)
+                    {
                         for (champ, msg) in list {
-                            let field = if champ.as_str() == "nom_naissance" { "nom_naissance" } else { "prenoms" };
+                            let field = if champ.as_str() == "nom_naissance" {
+                                "nom_naissance"
+                            } else {
+                                "prenoms"
+                            };
                             errors.entry(field.into()).or_insert(msg);
                         }
                     }
@@ -193,7 +234,11 @@ pub fn attributs(codes: &str) -> Attributs {
 
 /// Stored codes of attributes.
 pub fn attributs_codes(a: Attributs) -> String {
-    a.liste().iter().map(|x| x.code()).collect::<Vec<_>>().join(",")
+    a.liste()
+        .iter()
+        .map(|x| x.code())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A document type from its API code (`passeport`, `carte_identite`…).
@@ -203,13 +248,19 @@ pub fn justificatif(code: &str) -> Option<TypeJustificatif> {
 
 /// API code of a document type.
 pub fn justificatif_code(t: TypeJustificatif) -> String {
-    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Strict traits of a stored usager (to compare with INSi or detect hand edits).
 pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
     let d = DateNaissance::from_iso_ou_fr(&u.date_naissance).ok()?;
     let s = Sexe::from_code(&u.sexe)?;
-    let lieu = u.lieu_naissance.as_deref().and_then(|c| CodeCog::parse(c).ok());
+    let lieu = u
+        .lieu_naissance
+        .as_deref()
+        .and_then(|c| CodeCog::parse(c).ok());
     TraitsIns::new(&u.nom_naissance, &u.prenoms_naissance, d, s, lieu).ok()
 }

@@ -8,7 +8,10 @@ use axum::{Form, Json};
 use chrono::Utc;
 use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::policy::{Action, Section};
-use dui_domain::usager::{traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite, TraitsIns};
+use dui_domain::usager::{
+    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite,
+    TraitsIns,
+};
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::usager::{StatutChange, TraitsCompares, Usager};
 use serde::Deserialize;
@@ -29,28 +32,54 @@ struct Extra {
 }
 
 /// Applies an RNIV event to the file (capability: administrative validation).
-async fn apply(app: &App, me: &CurrentUser, id: i64, version: Option<i64>, ev: EvenementIdentite, extra: Extra) -> WebResult<i64> {
+async fn apply(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    version: Option<i64>,
+    ev: EvenementIdentite,
+    extra: Extra,
+) -> WebResult<i64> {
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let version = version.unwrap_or(u.version);
-    let statut = StatutIdentite::from_code(&u.statut_identite).unwrap_or(StatutIdentite::Provisoire);
-    let (s, a) = transition(statut, &attributs(&u.attributs_identite), &ev).map_err(|e| AppError::Conflict { code: "transition_refusee", message: e.message(), extra: None })?;
+    let statut =
+        StatutIdentite::from_code(&u.statut_identite).unwrap_or(StatutIdentite::Provisoire);
+    let (s, a) = transition(statut, &attributs(&u.attributs_identite), &ev).map_err(|e| {
+        AppError::Conflict {
+            code: "transition_refusee",
+            message: e.message(),
+            extra: None,
+        }
+    })?;
     // Leaving a status with a retrieved INS removes the matricule (RNIV: it must be fetched again).
     let ins = match extra.ins {
         Some(v) => Some(v),
         None if statut.ins_recupere() && !s.ins_recupere() => Some(None),
         None => None,
     };
-    let change = StatutChange { statut: s.code().into(), attributs: attributs_codes(a), ins, justificatif: extra.justificatif, ins_interroge: extra.ins_interroge };
+    let change = StatutChange {
+        statut: s.code().into(),
+        attributs: attributs_codes(a),
+        ins,
+        justificatif: extra.justificatif,
+        ins_interroge: extra.ins_interroge,
+    };
     let mut detail = extra.detail;
     detail["avant"] = serde_json::json!(statut.code());
     detail["apres"] = serde_json::json!(s.code());
-    Ok(app.store.set_statut_identite(&cap, version, &change, detail).await?)
+    Ok(app
+        .store
+        .set_statut_identite(&cap, version, &change, detail)
+        .await?)
 }
 
 fn is_minor(u: &Usager) -> bool {
     let today = crate::time::paris_today(Utc::now());
-    DateNaissance::from_iso_ou_fr(&u.date_naissance).ok().and_then(|d| d.age_at(today)).is_some_and(|a| a < 18)
+    DateNaissance::from_iso_ou_fr(&u.date_naissance)
+        .ok()
+        .and_then(|d| d.age_at(today))
+        .is_some_and(|a| a < 18)
 }
 
 /// Body of a document check.
@@ -66,18 +95,36 @@ async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> Web
     })?;
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let ev = EvenementIdentite::JustificatifVerifie { type_justificatif: t, is_minor: is_minor(&u) };
-    let extra = Extra { ins: None, justificatif: Some(super::fields::justificatif_code(t)), ins_interroge: false, detail: serde_json::json!({"evenement": "justificatif", "type": b.type_justificatif}) };
+    let ev = EvenementIdentite::JustificatifVerifie {
+        type_justificatif: t,
+        is_minor: is_minor(&u),
+    };
+    let extra = Extra {
+        ins: None,
+        justificatif: Some(super::fields::justificatif_code(t)),
+        ins_interroge: false,
+        detail: serde_json::json!({"evenement": "justificatif", "type": b.type_justificatif}),
+    };
     apply(app, me, id, b.version, ev, extra).await
 }
 
 /// POST /api/v1/usagers/{id}/identite/justificatif
-pub async fn api_document(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<DocumentBody>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_document(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DocumentBody>,
+) -> WebResult<Json<serde_json::Value>> {
     let v = document(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
 
-async fn status_json(app: &App, me: &CurrentUser, id: i64, version: i64) -> WebResult<Json<serde_json::Value>> {
+async fn status_json(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    version: i64,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     Ok(Json(serde_json::json!({
@@ -91,7 +138,9 @@ async fn status_json(app: &App, me: &CurrentUser, id: i64, version: i64) -> WebR
 
 fn insi_error(e: InsiError) -> AppError {
     match e {
-        InsiError::Unavailable(_) => AppError::Upstream(format!("{e} Rien n'a été modifié ; réessayez plus tard.")),
+        InsiError::Unavailable(_) => {
+            AppError::Upstream(format!("{e} Rien n'a été modifié ; réessayez plus tard."))
+        }
         other => AppError::Upstream(format!("{other} Rien n'a été modifié.")),
     }
 }
@@ -104,19 +153,35 @@ fn insi_service(app: &App) -> WebResult<std::sync::Arc<dyn dui_interop::insi::In
 fn insi_traits(i: &InsIdentity) -> Option<TraitsIns> {
     let d = DateNaissance::from_iso_ou_fr(&i.date_naissance).ok()?;
     let s = Sexe::from_code(&i.sexe)?;
-    let lieu = i.lieu_naissance.as_deref().and_then(|c| dui_domain::identifiers::CodeCog::parse(c).ok());
+    let lieu = i
+        .lieu_naissance
+        .as_deref()
+        .and_then(|c| dui_domain::identifiers::CodeCog::parse(c).ok());
     TraitsIns::new(&i.nom_naissance, &i.prenoms, d, s, lieu).ok()
 }
 
 /// Searches INSi with the file's traits; on one identity whose traits match, stores the INS
 /// (status récupérée, or qualifiée if the identity was validated). Nothing changes otherwise.
-async fn insi_retrieve(app: &App, me: &CurrentUser, id: i64, version: Option<i64>) -> WebResult<i64> {
+async fn insi_retrieve(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    version: Option<i64>,
+) -> WebResult<i64> {
     let insi = insi_service(app)?;
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let local = stored_traits(&u).ok_or_else(|| AppError::Conflict { code: "traits_incomplets", message: "Les traits d'identité du dossier sont incomplets.".into(), extra: None })?;
+    let local = stored_traits(&u).ok_or_else(|| AppError::Conflict {
+        code: "traits_incomplets",
+        message: "Les traits d'identité du dossier sont incomplets.".into(),
+        extra: None,
+    })?;
     if !local.date_naissance().is_complete() {
-        return Err(AppError::Conflict { code: "date_incomplete", message: "L'interrogation INSi demande une date de naissance complète.".into(), extra: None });
+        return Err(AppError::Conflict {
+            code: "date_incomplete",
+            message: "L'interrogation INSi demande une date de naissance complète.".into(),
+            extra: None,
+        });
     }
     let q = TraitsQuery {
         nom_naissance: u.nom_naissance.clone(),
@@ -138,7 +203,9 @@ async fn insi_retrieve(app: &App, me: &CurrentUser, id: i64, version: Option<i64
             })
         }
     };
-    let remote = insi_traits(&found).ok_or_else(|| AppError::Upstream("La réponse du téléservice INSi contient des traits illisibles.".into()))?;
+    let remote = insi_traits(&found).ok_or_else(|| {
+        AppError::Upstream("La réponse du téléservice INSi contient des traits illisibles.".into())
+    })?;
     let ecarts = traits_concordants(&local, &remote);
     if !ecarts.is_empty() {
         let list: Vec<String> = ecarts.iter().map(|e| e.to_string()).collect();
@@ -148,8 +215,10 @@ async fn insi_retrieve(app: &App, me: &CurrentUser, id: i64, version: Option<i64
             extra: Some(serde_json::json!({"ecarts": list})),
         });
     }
-    let nir = Nir::from_parts(&found.matricule, &found.cle).map_err(|e| AppError::Upstream(format!("Matricule INS reçu invalide : {e}.")))?;
-    let oid = InsOid::parse(&found.oid).map_err(|_| AppError::Upstream(format!("OID INS reçu inconnu : {}.", found.oid)))?;
+    let nir = Nir::from_parts(&found.matricule, &found.cle)
+        .map_err(|e| AppError::Upstream(format!("Matricule INS reçu invalide : {e}.")))?;
+    let oid = InsOid::parse(&found.oid)
+        .map_err(|_| AppError::Upstream(format!("OID INS reçu inconnu : {}.", found.oid)))?;
     let extra = Extra {
         ins: Some(Some((nir.as_str().to_string(), oid.as_str().to_string()))),
         justificatif: None,
@@ -166,23 +235,38 @@ pub struct VersionBody {
 }
 
 /// POST /api/v1/usagers/{id}/identite/insi
-pub async fn api_insi(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, body: axum::body::Bytes) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_insi(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> WebResult<Json<serde_json::Value>> {
     let version = if body.is_empty() {
         None
     } else {
-        serde_json::from_slice::<VersionBody>(&body).map_err(|e| crate::forms::json_error(&e))?.version
+        serde_json::from_slice::<VersionBody>(&body)
+            .map_err(|e| crate::forms::json_error(&e))?
+            .version
     };
     let v = insi_retrieve(&app, &me, id, version).await?;
     status_json(&app, &me, id, v).await
 }
 
 /// POST /api/v1/usagers/{id}/identite/insi/verification: checks the stored INS with INSi.
-pub async fn api_insi_verify(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_insi_verify(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let insi = insi_service(&app)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let (Some(m), Some(oid)) = (u.matricule_ins.clone(), u.oid_ins.clone()) else {
-        return Err(AppError::Conflict { code: "aucune_ins", message: "Aucune INS n'a été récupérée pour ce dossier.".into(), extra: None });
+        return Err(AppError::Conflict {
+            code: "aucune_ins",
+            message: "Aucune INS n'a été récupérée pour ce dossier.".into(),
+            extra: None,
+        });
     };
     let identity = InsIdentity {
         matricule: m.chars().take(13).collect(),
@@ -190,7 +274,10 @@ pub async fn api_insi_verify(State(app): State<App>, me: CurrentUser, Path(id): 
         oid,
         nom_naissance: u.nom_naissance.clone(),
         prenoms: u.prenoms_naissance.clone(),
-        sexe: Sexe::from_code(&u.sexe).map(|s| s.code_ins()).unwrap_or("U").to_string(),
+        sexe: Sexe::from_code(&u.sexe)
+            .map(|s| s.code_ins())
+            .unwrap_or("U")
+            .to_string(),
         date_naissance: u.date_naissance.clone(),
         lieu_naissance: u.lieu_naissance.clone(),
     };
@@ -201,8 +288,21 @@ pub async fn api_insi_verify(State(app): State<App>, me: CurrentUser, Path(id): 
             extra: None,
         });
     }
-    let extra = Extra { ins: None, justificatif: None, ins_interroge: true, detail: serde_json::json!({"evenement": "insi_verification"}) };
-    let v = apply(&app, &me, id, Some(u.version), EvenementIdentite::InsVerifie, extra).await?;
+    let extra = Extra {
+        ins: None,
+        justificatif: None,
+        ins_interroge: true,
+        detail: serde_json::json!({"evenement": "insi_verification"}),
+    };
+    let v = apply(
+        &app,
+        &me,
+        id,
+        Some(u.version),
+        EvenementIdentite::InsVerifie,
+        extra,
+    )
+    .await?;
     status_json(&app, &me, id, v).await
 }
 
@@ -219,14 +319,29 @@ async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) ->
         (_, Some(true)) => EvenementIdentite::FictiveSignalee,
         (Some(true), _) => EvenementIdentite::DouteSignale,
         (Some(false), _) => EvenementIdentite::DouteLeve,
-        _ => return Err(AppError::field("douteuse", "Indiquez « douteuse » (vrai ou faux) ou « fictive » (vrai).")),
+        _ => {
+            return Err(AppError::field(
+                "douteuse",
+                "Indiquez « douteuse » (vrai ou faux) ou « fictive » (vrai).",
+            ))
+        }
     };
-    let extra = Extra { ins: None, justificatif: None, ins_interroge: false, detail: serde_json::json!({"evenement": format!("{ev:?}")}) };
+    let extra = Extra {
+        ins: None,
+        justificatif: None,
+        ins_interroge: false,
+        detail: serde_json::json!({"evenement": format!("{ev:?}")}),
+    };
     apply(app, me, id, b.version, ev, extra).await
 }
 
 /// POST /api/v1/usagers/{id}/identite/attributs
-pub async fn api_attributes(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<AttributesBody>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_attributes(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<AttributesBody>,
+) -> WebResult<Json<serde_json::Value>> {
     let v = attributes(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -240,19 +355,64 @@ pub struct StatusForm {
 }
 
 /// POST /usagers/{id}/identite/statut
-pub async fn status_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+pub async fn status_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> WebResult<Response> {
     match f.action.as_str() {
         "justificatif" => {
-            document(&app, &me, id, &DocumentBody { type_justificatif: f.type_justificatif.unwrap_or_default(), version: f.version }).await?;
+            document(
+                &app,
+                &me,
+                id,
+                &DocumentBody {
+                    type_justificatif: f.type_justificatif.unwrap_or_default(),
+                    version: f.version,
+                },
+            )
+            .await?;
         }
         "douteuse" => {
-            attributes(&app, &me, id, &AttributesBody { douteuse: Some(true), fictive: None, version: f.version }).await?;
+            attributes(
+                &app,
+                &me,
+                id,
+                &AttributesBody {
+                    douteuse: Some(true),
+                    fictive: None,
+                    version: f.version,
+                },
+            )
+            .await?;
         }
         "lever_doute" => {
-            attributes(&app, &me, id, &AttributesBody { douteuse: Some(false), fictive: None, version: f.version }).await?;
+            attributes(
+                &app,
+                &me,
+                id,
+                &AttributesBody {
+                    douteuse: Some(false),
+                    fictive: None,
+                    version: f.version,
+                },
+            )
+            .await?;
         }
         "fictive" => {
-            attributes(&app, &me, id, &AttributesBody { douteuse: None, fictive: Some(true), version: f.version }).await?;
+            attributes(
+                &app,
+                &me,
+                id,
+                &AttributesBody {
+                    douteuse: None,
+                    fictive: Some(true),
+                    version: f.version,
+                },
+            )
+            .await?;
         }
         _ => return Err(AppError::BadRequest("Action d'identité inconnue.".into())),
     }
@@ -260,13 +420,23 @@ pub async fn status_form(State(app): State<App>, me: CurrentUser, headers: Heade
 }
 
 /// POST /usagers/{id}/identite/insi
-pub async fn insi_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<VersionBody>) -> WebResult<Response> {
+pub async fn insi_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<VersionBody>,
+) -> WebResult<Response> {
     insi_retrieve(&app, &me, id, f.version).await?;
     Ok(done(&headers, &format!("/usagers/{id}?insi=ok")))
 }
 
 /// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_duplicates(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_duplicates(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let t = TraitsCompares {
@@ -276,8 +446,13 @@ pub async fn api_duplicates(State(app): State<App>, me: CurrentUser, Path(id): P
         date_naissance: &u.date_naissance,
         ins: u.matricule_ins.as_deref(),
     };
-    let items = app.store.probable_duplicates(&me.principal, &t, Some(id), Utc::now()).await?;
-    Ok(Json(serde_json::json!({"items": items, "next_cursor": null})))
+    let items = app
+        .store
+        .probable_duplicates(&me.principal, &t, Some(id), Utc::now())
+        .await?;
+    Ok(Json(
+        serde_json::json!({"items": items, "next_cursor": null}),
+    ))
 }
 
 /// Body naming another file.
@@ -287,9 +462,21 @@ pub struct OtherBody {
 }
 
 /// POST /api/v1/usagers/{id}/non-doublons: the two files are different people.
-pub async fn api_not_duplicate(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<OtherBody>) -> WebResult<StatusCode> {
+pub async fn api_not_duplicate(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OtherBody>,
+) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
-    capability(&app, &me, b.autre_id, Section::Administratif, Action::Valider).await?;
+    capability(
+        &app,
+        &me,
+        b.autre_id,
+        Section::Administratif,
+        Action::Valider,
+    )
+    .await?;
     app.store.confirm_not_duplicate(&cap, b.autre_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -302,19 +489,37 @@ async fn merge(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResul
 }
 
 /// POST /api/v1/usagers/{id}/fusions `{"autre_id": N}`: merges file N into this one.
-pub async fn api_merge(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, ApiJson(b): ApiJson<OtherBody>) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn api_merge(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<OtherBody>,
+) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let fid = merge(&app, &me, id, b.autre_id).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/fusions
-pub async fn api_merges(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_merges(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(serde_json::json!({"items": app.store.fusions(&cap).await?, "next_cursor": null})))
+    Ok(Json(
+        serde_json::json!({"items": app.store.fusions(&cap).await?, "next_cursor": null}),
+    ))
 }
 
 /// POST /api/v1/usagers/{id}/fusions/{fid}/annulation
-pub async fn api_unmerge(State(app): State<App>, me: CurrentUser, Path((id, fid)): Path<(i64, i64)>) -> WebResult<StatusCode> {
+pub async fn api_unmerge(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, fid)): Path<(i64, i64)>,
+) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     app.store.unmerge(&cap, fid).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -327,9 +532,24 @@ pub struct MergeForm {
 }
 
 /// POST /usagers/{id}/fusion
-pub async fn merge_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<MergeForm>) -> WebResult<Response> {
-    let other: i64 = f.autre_id.trim().trim_start_matches(['U', 'u']).parse().map_err(|_| AppError::field("autre_id", "Indiquez le numéro du dossier à fusionner (par exemple U0000042)."))?;
+pub async fn merge_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<MergeForm>,
+) -> WebResult<Response> {
+    let other: i64 = f
+        .autre_id
+        .trim()
+        .trim_start_matches(['U', 'u'])
+        .parse()
+        .map_err(|_| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
+            )
+        })?;
     merge(&app, &me, id, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }
-

@@ -26,9 +26,24 @@ pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
 }
 
 /// Authorizes (and audits) `action` on `section` of usager `id`.
-pub(crate) async fn capability(app: &App, me: &CurrentUser, id: i64, section: Section, action: Action) -> WebResult<Capability> {
+pub(crate) async fn capability(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    section: Section,
+    action: Action,
+) -> WebResult<Capability> {
     let m = matrix(app).await?;
-    Ok(authorize(&app.store, &m, &me.principal, id, section, action, Utc::now()).await?)
+    Ok(authorize(
+        &app.store,
+        &m,
+        &me.principal,
+        id,
+        section,
+        action,
+        Utc::now(),
+    )
+    .await?)
 }
 
 /// Result of a creation attempt.
@@ -40,43 +55,86 @@ pub(crate) enum Creation {
 }
 
 /// Creates an usager: checks rights on the établissement, identity rules, duplicates.
-pub(crate) async fn create(app: &App, me: &CurrentUser, f: &IdentiteFields, now: DateTime<Utc>) -> WebResult<Creation> {
+pub(crate) async fn create(
+    app: &App,
+    me: &CurrentUser,
+    f: &IdentiteFields,
+    now: DateTime<Utc>,
+) -> WebResult<Creation> {
     let today = crate::time::paris_today(now);
     let m = matrix(app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Ecrire) || !me.user.role.est_professionnel() {
-        return Err(AppError::Forbidden("Votre profil ne permet pas de créer un dossier d'usager.".into()));
+    if !m.permet(me.user.role, Section::Administratif, Action::Ecrire)
+        || !me.user.role.est_professionnel()
+    {
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de créer un dossier d'usager.".into(),
+        ));
     }
     let etab_field = f.etablissement.as_deref().map(str::trim).unwrap_or("");
     let etab = if etab_field.is_empty() {
         // One établissement only: no need to choose.
         match me.user.etablissements.as_slice() {
             [one] => app.store.etablissement(*one).await?,
-            _ => return Err(AppError::field("etablissement", "Choisissez l'établissement ou le service de l'usager.")),
+            _ => {
+                return Err(AppError::field(
+                    "etablissement",
+                    "Choisissez l'établissement ou le service de l'usager.",
+                ))
+            }
         }
     } else {
-        let finess = Finess::parse(etab_field).map_err(|e| AppError::field("etablissement", e.to_string()))?;
+        let finess = Finess::parse(etab_field)
+            .map_err(|e| AppError::field("etablissement", e.to_string()))?;
         app.store.etablissement_by_finess(finess.as_str()).await?
     };
-    let etab = etab.ok_or_else(|| AppError::field("etablissement", "Aucun établissement ne porte ce numéro FINESS."))?;
+    let etab = etab.ok_or_else(|| {
+        AppError::field(
+            "etablissement",
+            "Aucun établissement ne porte ce numéro FINESS.",
+        )
+    })?;
     if !me.user.etablissements.contains(&etab.id) {
-        return Err(AppError::Forbidden("Vous ne pouvez créer un dossier que dans un établissement où vous exercez.".into()));
+        return Err(AppError::Forbidden(
+            "Vous ne pouvez créer un dossier que dans un établissement où vous exercez.".into(),
+        ));
     }
     let id = f.validate(today)?;
-    let date_entree = match f.date_entree.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let date_entree = match f
+        .date_entree
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::field("date_entree", "La date d'entrée doit être au format AAAA-MM-JJ."))?
+            .map_err(|_| {
+                AppError::field(
+                    "date_entree",
+                    "La date d'entrée doit être au format AAAA-MM-JJ.",
+                )
+            })?
             .to_string(),
         None => today.to_string(),
     };
     let traits = TraitsCompares {
         nom_naissance: &id.input.nom_naissance,
         nom_utilise: id.input.nom_utilise.as_deref(),
-        premier_prenom: id.input.prenoms_naissance.first().map(String::as_str).unwrap_or(""),
+        premier_prenom: id
+            .input
+            .prenoms_naissance
+            .first()
+            .map(String::as_str)
+            .unwrap_or(""),
         date_naissance: &id.input.date_naissance,
         ins: id.nir.as_deref(),
     };
-    let candidats = app.store.probable_duplicates(&me.principal, &traits, None, now).await?;
-    let confirmed = matches!(f.confirmer_doublon.as_deref(), Some("oui" | "true" | "1" | "on"));
+    let candidats = app
+        .store
+        .probable_duplicates(&me.principal, &traits, None, now)
+        .await?;
+    let confirmed = matches!(
+        f.confirmer_doublon.as_deref(),
+        Some("oui" | "true" | "1" | "on")
+    );
     if !candidats.is_empty() {
         if !confirmed {
             return Ok(Creation::Duplicates(candidats));
@@ -95,7 +153,15 @@ pub(crate) async fn create(app: &App, me: &CurrentUser, f: &IdentiteFields, now:
     let ids: Vec<i64> = candidats.iter().map(|c| c.id).collect();
     let new_id = app
         .store
-        .create_usager(&me.principal.actor(), &id.input, id.nir.as_deref(), etab.id, &date_entree, &ids, now)
+        .create_usager(
+            &me.principal.actor(),
+            &id.input,
+            id.nir.as_deref(),
+            etab.id,
+            &date_entree,
+            &ids,
+            now,
+        )
         .await?;
     Ok(Creation::Created(new_id))
 }
@@ -114,8 +180,10 @@ pub(crate) fn duplicates_error(candidats: Vec<Candidat>) -> AppError {
 
 /// Who may see "who opened the file": direction, cadre, the referent, the usager themself.
 pub(crate) fn may_see_file_audit(me: &CurrentUser, usager_id: i64, referent: Option<i64>) -> bool {
-    matches!(me.user.role, Role::Direction | Role::Cadre | Role::Administrateur)
-        || referent == Some(me.user.id)
+    matches!(
+        me.user.role,
+        Role::Direction | Role::Cadre | Role::Administrateur
+    ) || referent == Some(me.user.id)
         || (me.user.role == Role::Usager && me.user.usager_id == Some(usager_id))
 }
 
@@ -130,16 +198,28 @@ pub fn routes() -> Router<App> {
         .route("/usagers", get(pages::search_page).post(pages::create_form))
         .route("/usagers/nouveau", get(pages::new_page))
         .route("/usagers/{id}", get(pages::file_page))
-        .route("/usagers/{id}/identite", get(pages::identity_page).post(pages::identity_form))
+        .route(
+            "/usagers/{id}/identite",
+            get(pages::identity_page).post(pages::identity_form),
+        )
         .route("/usagers/{id}/identite/statut", post(identite::status_form))
         .route("/usagers/{id}/identite/insi", post(identite::insi_form))
         .route("/usagers/{id}/section/{section}", get(pages::section_page))
-        .route("/usagers/{id}/entourage", get(entourage::page).post(entourage::add_form))
-        .route("/usagers/{id}/entourage/{eid}/retrait", post(entourage::remove_form))
+        .route(
+            "/usagers/{id}/entourage",
+            get(entourage::page).post(entourage::add_form),
+        )
+        .route(
+            "/usagers/{id}/entourage/{eid}/retrait",
+            post(entourage::remove_form),
+        )
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
         .route("/usagers/{id}/synthese", get(pages::synthese_page))
         .route("/usagers/{id}/tracabilite", get(pages::audit_page))
-        .route("/usagers/{id}/acces-exceptionnel", post(pages::break_glass_form))
+        .route(
+            "/usagers/{id}/acces-exceptionnel",
+            post(pages::break_glass_form),
+        )
         .route("/usagers/{id}/fusion", post(identite::merge_form))
 }
 
@@ -151,19 +231,52 @@ pub fn api_routes() -> Router<App> {
         .route("/usagers/{id}/audit", get(api::file_audit))
         .route("/usagers/{id}/sejours", get(api::sejours))
         .route("/usagers/{id}/versions", get(api::versions))
-        .route("/usagers/{id}/identite/justificatif", post(identite::api_document))
+        .route(
+            "/usagers/{id}/identite/justificatif",
+            post(identite::api_document),
+        )
         .route("/usagers/{id}/identite/insi", post(identite::api_insi))
-        .route("/usagers/{id}/identite/insi/verification", post(identite::api_insi_verify))
-        .route("/usagers/{id}/identite/attributs", post(identite::api_attributes))
+        .route(
+            "/usagers/{id}/identite/insi/verification",
+            post(identite::api_insi_verify),
+        )
+        .route(
+            "/usagers/{id}/identite/attributs",
+            post(identite::api_attributes),
+        )
         .route("/usagers/{id}/doublons", get(identite::api_duplicates))
-        .route("/usagers/{id}/non-doublons", post(identite::api_not_duplicate))
-        .route("/usagers/{id}/fusions", get(identite::api_merges).post(identite::api_merge))
-        .route("/usagers/{id}/fusions/{fid}/annulation", post(identite::api_unmerge))
-        .route("/usagers/{id}/entourage", get(entourage::api_list).post(entourage::api_add))
-        .route("/usagers/{id}/entourage/{eid}", axum::routing::put(entourage::api_update).delete(entourage::api_remove))
-        .route("/usagers/{id}/professionnels", get(entourage::api_list_pros).post(entourage::api_link))
-        .route("/usagers/{id}/professionnels/{pid}/{role}", axum::routing::delete(entourage::api_unlink))
+        .route(
+            "/usagers/{id}/non-doublons",
+            post(identite::api_not_duplicate),
+        )
+        .route(
+            "/usagers/{id}/fusions",
+            get(identite::api_merges).post(identite::api_merge),
+        )
+        .route(
+            "/usagers/{id}/fusions/{fid}/annulation",
+            post(identite::api_unmerge),
+        )
+        .route(
+            "/usagers/{id}/entourage",
+            get(entourage::api_list).post(entourage::api_add),
+        )
+        .route(
+            "/usagers/{id}/entourage/{eid}",
+            axum::routing::put(entourage::api_update).delete(entourage::api_remove),
+        )
+        .route(
+            "/usagers/{id}/professionnels",
+            get(entourage::api_list_pros).post(entourage::api_link),
+        )
+        .route(
+            "/usagers/{id}/professionnels/{pid}/{role}",
+            axum::routing::delete(entourage::api_unlink),
+        )
         .route("/usagers/{id}/affectations", post(api::assign))
         .route("/usagers/{id}/acces-exceptionnel", post(api::break_glass))
-        .route("/professionnels", get(entourage::api_directory).post(entourage::api_create_pro))
+        .route(
+            "/professionnels",
+            get(entourage::api_directory).post(entourage::api_create_pro),
+        )
 }

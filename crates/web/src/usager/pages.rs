@@ -14,7 +14,9 @@ use dui_domain::usager::{Sexe, StatutIdentite, TypeJustificatif};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::audit::Entry;
 use dui_store::policy::{open_file, Capability};
-use dui_store::usager::{Candidat, Entourage, ProfessionnelLie, Recherche, ResultatRecherche, Sejour, Usager};
+use dui_store::usager::{
+    Candidat, Entourage, ProfessionnelLie, Recherche, ResultatRecherche, Sejour, Usager,
+};
 use dui_store::StoreError;
 use serde::Deserialize;
 
@@ -62,7 +64,12 @@ struct OutOfScopePage {
 
 /// Opens the file (audited read of the administrative section) for a tab; when out of
 /// scope, the page offering break-the-glass instead.
-pub(crate) async fn open(app: &App, me: &CurrentUser, id: i64, active: &'static str) -> WebResult<Result<(Capability, Tabs, Usager), Response>> {
+pub(crate) async fn open(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    active: &'static str,
+) -> WebResult<Result<(Capability, Tabs, Usager), Response>> {
     let m = matrix(app).await?;
     match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
         Ok((cap, sections)) => {
@@ -71,14 +78,22 @@ pub(crate) async fn open(app: &App, me: &CurrentUser, id: i64, active: &'static 
             let tabs = Tabs {
                 id,
                 active,
-                sections: sections.iter().filter(|s| **s != Section::Administratif).map(|s| (s.code(), s.label_fr())).collect(),
+                sections: sections
+                    .iter()
+                    .filter(|s| **s != Section::Administratif)
+                    .map(|s| (s.code(), s.label_fr()))
+                    .collect(),
                 tracabilite: may_see_file_audit(me, id, referent),
                 exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
             };
             Ok(Ok((cap, tabs, u)))
         }
         Err(e) if is_out_of_scope(&e) => {
-            let page = OutOfScopePage { layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"), id, peut_bris: me.user.role.est_professionnel() };
+            let page = OutOfScopePage {
+                layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"),
+                id,
+                peut_bris: me.user.role.est_professionnel(),
+            };
             Ok(Err((StatusCode::FORBIDDEN, page).into_response()))
         }
         Err(e) => Err(e.into()),
@@ -114,7 +129,9 @@ impl SearchPage {
         fr_date(d)
     }
     fn statut(&self, c: &str) -> &'static str {
-        StatutIdentite::from_code(c).map(|s| s.label_fr()).unwrap_or("")
+        StatutIdentite::from_code(c)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
     }
     fn next_url(&self, cursor: &str) -> String {
         next_url(&self.q, self.etablissement, cursor)
@@ -126,7 +143,9 @@ impl ResultsPartial {
         fr_date(d)
     }
     fn statut(&self, c: &str) -> &'static str {
-        StatutIdentite::from_code(c).map(|s| s.label_fr()).unwrap_or("")
+        StatutIdentite::from_code(c)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
     }
     fn next_url(&self, cursor: &str) -> String {
         next_url(&self.q, self.etablissement, cursor)
@@ -134,23 +153,37 @@ impl ResultsPartial {
 }
 
 fn next_url(q: &str, etab: Option<i64>, cursor: &str) -> String {
-    let e = etab.map(|e| format!("&etablissement={e}")).unwrap_or_default();
-    format!("/usagers?q={}{e}&cursor={}", urlencode(q), urlencode(cursor))
+    let e = etab
+        .map(|e| format!("&etablissement={e}"))
+        .unwrap_or_default();
+    format!(
+        "/usagers?q={}{e}&cursor={}",
+        urlencode(q),
+        urlencode(cursor)
+    )
 }
 
 /// Search query string.
 #[derive(Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
-    etablissement: Option<i64>,
+    /// A string: the form sends `etablissement=` for "all".
+    etablissement: Option<String>,
     cursor: Option<String>,
 }
 
 /// GET /usagers: search (htmx updates the results as one types).
-pub async fn search_page(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Query(q): Query<SearchQuery>) -> WebResult<Response> {
+pub async fn search_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> WebResult<Response> {
     let m = matrix(&app).await?;
     if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
-        return Err(AppError::Forbidden("Votre profil ne permet pas de consulter les dossiers des usagers.".into()));
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de consulter les dossiers des usagers.".into(),
+        ));
     }
     if me.user.role == Role::Usager {
         if let Some(id) = me.user.usager_id {
@@ -158,19 +191,49 @@ pub async fn search_page(State(app): State<App>, me: CurrentUser, headers: Heade
         }
     }
     let texte = q.q.clone().unwrap_or_default();
-    let (resultats, suivant) = if texte.trim().is_empty() && q.etablissement.is_none() {
+    let etablissement = q
+        .etablissement
+        .as_deref()
+        .and_then(|e| e.trim().parse::<i64>().ok());
+    let (resultats, suivant) = if texte.trim().is_empty() && etablissement.is_none() {
         (Vec::new(), None)
     } else {
         // An empty text with an établissement lists everyone visible there.
-        let r = Recherche { texte: texte.clone(), etablissement: q.etablissement, limit: 25, cursor: q.cursor.clone() };
-        app.store.search_usagers(&me.principal, &r, Utc::now()).await?
+        let r = Recherche {
+            texte: texte.clone(),
+            etablissement,
+            limit: 25,
+            cursor: q.cursor.clone(),
+        };
+        app.store
+            .search_usagers(&me.principal, &r, Utc::now())
+            .await?
     };
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
-        return Ok(ResultsPartial { q: texte, etablissement: q.etablissement, resultats, suivant }.into_response());
+        return Ok(ResultsPartial {
+            q: texte,
+            etablissement,
+            resultats,
+            suivant,
+        }
+        .into_response());
     }
-    let etablissements = app.store.etablissements(Some(&me.user.etablissements)).await?;
-    let peut_creer = m.permet(me.user.role, Section::Administratif, Action::Ecrire) && me.user.role.est_professionnel();
-    Ok(SearchPage { layout: Layout::new(&me, "Usagers", "usagers"), q: texte, etablissement: q.etablissement, etablissements, resultats, suivant, peut_creer }.into_response())
+    let etablissements = app
+        .store
+        .etablissements(Some(&me.user.etablissements))
+        .await?;
+    let peut_creer = m.permet(me.user.role, Section::Administratif, Action::Ecrire)
+        && me.user.role.est_professionnel();
+    Ok(SearchPage {
+        layout: Layout::new(&me, "Usagers", "usagers"),
+        q: texte,
+        etablissement,
+        etablissements,
+        resultats,
+        suivant,
+        peut_creer,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -189,7 +252,10 @@ impl NewPage {
         v.as_deref().unwrap_or("")
     }
     fn err(&self, field: &str) -> Option<&str> {
-        self.erreurs.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.erreurs
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
     fn date(&self, d: &str) -> String {
         fr_date(d)
@@ -201,26 +267,48 @@ impl NewPage {
 
 /// GET /usagers/nouveau
 pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
-    let etablissements = app.store.etablissements(Some(&me.user.etablissements)).await?;
-    Ok(NewPage { layout: Layout::new(&me, "Nouvel usager", "usagers"), f: IdentiteFields::default(), etablissements, erreurs: vec![], candidats: vec![], peut_confirmer: false })
+    let etablissements = app
+        .store
+        .etablissements(Some(&me.user.etablissements))
+        .await?;
+    Ok(NewPage {
+        layout: Layout::new(&me, "Nouvel usager", "usagers"),
+        f: IdentiteFields::default(),
+        etablissements,
+        erreurs: vec![],
+        candidats: vec![],
+        peut_confirmer: false,
+    })
 }
 
 /// POST /usagers: creates, or shows the form again with the errors or the duplicates.
-pub async fn create_form(State(app): State<App>, me: CurrentUser, Form(f): Form<IdentiteFields>) -> WebResult<Response> {
-    let etablissements = app.store.etablissements(Some(&me.user.etablissements)).await?;
+pub async fn create_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    Form(f): Form<IdentiteFields>,
+) -> WebResult<Response> {
+    let etablissements = app
+        .store
+        .etablissements(Some(&me.user.etablissements))
+        .await?;
     let m = matrix(&app).await?;
     let peut_confirmer = m.permet(me.user.role, Section::Administratif, Action::Valider);
-    let page = |f: IdentiteFields, erreurs: Vec<(String, String)>, candidats: Vec<Candidat>| NewPage {
-        layout: Layout::new(&me, "Nouvel usager", "usagers"),
-        f,
-        etablissements: etablissements.clone(),
-        erreurs,
-        candidats,
-        peut_confirmer,
-    };
+    let page =
+        |f: IdentiteFields, erreurs: Vec<(String, String)>, candidats: Vec<Candidat>| NewPage {
+            layout: Layout::new(&me, "Nouvel usager", "usagers"),
+            f,
+            etablissements: etablissements.clone(),
+            erreurs,
+            candidats,
+            peut_confirmer,
+        };
     match create(&app, &me, &f, Utc::now()).await {
-        Ok(Creation::Created(id)) => Ok(axum::response::Redirect::to(&format!("/usagers/{id}?cree=1")).into_response()),
-        Ok(Creation::Duplicates(c)) => Ok((StatusCode::CONFLICT, page(f, vec![], c)).into_response()),
+        Ok(Creation::Created(id)) => {
+            Ok(axum::response::Redirect::to(&format!("/usagers/{id}?cree=1")).into_response())
+        }
+        Ok(Creation::Duplicates(c)) => {
+            Ok((StatusCode::CONFLICT, page(f, vec![], c)).into_response())
+        }
         Err(AppError::Invalid { fields, message }) => {
             let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
             if erreurs.is_empty() {
@@ -253,7 +341,9 @@ pub trait Header {
     fn usager(&self) -> &Usager;
     /// French status label.
     fn statut_label(&self) -> &'static str {
-        StatutIdentite::from_code(&self.usager().statut_identite).map(|s| s.label_fr()).unwrap_or("Identité provisoire")
+        StatutIdentite::from_code(&self.usager().statut_identite)
+            .map(|s| s.label_fr())
+            .unwrap_or("Identité provisoire")
     }
     /// CSS class of the status badge.
     fn statut_classe(&self) -> &'static str {
@@ -266,13 +356,19 @@ pub trait Header {
     }
     /// Attribute labels.
     fn attributs_labels(&self) -> Vec<&'static str> {
-        attributs(&self.usager().attributs_identite).liste().iter().map(|a| a.label_fr()).collect()
+        attributs(&self.usager().attributs_identite)
+            .liste()
+            .iter()
+            .map(|a| a.label_fr())
+            .collect()
     }
     /// Birth date in French with the age.
     fn naissance(&self) -> String {
         let u = self.usager();
         let today = crate::time::paris_today(Utc::now());
-        let age = dui_domain::usager::DateNaissance::from_iso_ou_fr(&u.date_naissance).ok().and_then(|d| d.age_at(today));
+        let age = dui_domain::usager::DateNaissance::from_iso_ou_fr(&u.date_naissance)
+            .ok()
+            .and_then(|d| d.age_at(today));
         match age {
             Some(a) => format!("{} ({a} ans)", fr_date(&u.date_naissance)),
             None => fr_date(&u.date_naissance),
@@ -280,25 +376,45 @@ pub trait Header {
     }
     /// Sex label.
     fn sexe_label(&self) -> &'static str {
-        Sexe::from_code(&self.usager().sexe).map(|s| s.label_fr()).unwrap_or("")
+        Sexe::from_code(&self.usager().sexe)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
     }
     /// Displayed name: used name, else birth name.
     fn nom_affiche(&self) -> String {
         let u = self.usager();
-        let nom = u.nom_utilise.clone().unwrap_or_else(|| u.nom_naissance.clone());
-        let prenom = u.prenom_utilise.clone().unwrap_or_else(|| u.premier_prenom.clone());
+        let nom = u
+            .nom_utilise
+            .clone()
+            .unwrap_or_else(|| u.nom_naissance.clone());
+        let prenom = u
+            .prenom_utilise
+            .clone()
+            .unwrap_or_else(|| u.premier_prenom.clone());
         format!("{} {}", nom.to_uppercase(), prenom)
     }
     /// The matricule grouped for reading.
     fn ins_affiche(&self) -> String {
-        self.usager().matricule_ins.as_deref().and_then(|m| dui_domain::identifiers::Nir::parse(m).ok()).map(|n| n.formatted()).unwrap_or_default()
+        self.usager()
+            .matricule_ins
+            .as_deref()
+            .and_then(|m| dui_domain::identifiers::Nir::parse(m).ok())
+            .map(|n| n.formatted())
+            .unwrap_or_default()
     }
 }
 
 macro_rules! header_for {
     ($($t:ty),*) => { $(impl Header for $t { fn usager(&self) -> &Usager { &self.u } })* };
 }
-header_for!(FilePage, SectionPage, SynthesePage, AuditPage, IdentityPage, super::entourage::EntouragePageHeader);
+header_for!(
+    FilePage,
+    SectionPage,
+    SynthesePage,
+    AuditPage,
+    IdentityPage,
+    super::entourage::EntouragePageHeader
+);
 
 impl FilePage {
     fn date(&self, d: &str) -> String {
@@ -316,7 +432,12 @@ pub struct FileQuery {
 }
 
 /// GET /usagers/{id}: the file page (administrative tab).
-pub async fn file_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<FileQuery>) -> WebResult<Response> {
+pub async fn file_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> WebResult<Response> {
     let (cap, tabs, u) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
@@ -326,7 +447,11 @@ pub async fn file_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i
     }
     let m = matrix(&app).await?;
     let referent = match u.referent_id {
-        Some(r) => app.store.utilisateur(r).await?.map(|x| format!("{} {}", x.prenom, x.nom)),
+        Some(r) => app
+            .store
+            .utilisateur(r)
+            .await?
+            .map(|x| format!("{} {}", x.prenom, x.nom)),
         None => None,
     };
     Ok(FilePage {
@@ -336,7 +461,10 @@ pub async fn file_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
         peut_valider: m.permet(me.user.role, Section::Administratif, Action::Valider),
         insi: app.insi.is_some(),
-        justificatifs: TypeJustificatif::ALL.iter().map(|t| (justificatif_code(*t), t.label_fr())).collect(),
+        justificatifs: TypeJustificatif::ALL
+            .iter()
+            .map(|t| (justificatif_code(*t), t.label_fr()))
+            .collect(),
         cree: q.cree.is_some(),
         u,
         tabs,
@@ -354,8 +482,14 @@ struct SectionPage {
 }
 
 /// GET /usagers/{id}/section/{section}: the other sections, each permission-checked.
-pub async fn section_page(State(app): State<App>, me: CurrentUser, Path((id, code)): Path<(i64, String)>) -> WebResult<Response> {
-    let section = Section::from_code(&code).filter(|s| *s != Section::Administratif).ok_or(AppError::NotFound)?;
+pub async fn section_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, code)): Path<(i64, String)>,
+) -> WebResult<Response> {
+    let section = Section::from_code(&code)
+        .filter(|s| *s != Section::Administratif)
+        .ok_or(AppError::NotFound)?;
     let (_, mut tabs, u) = match open(&app, &me, id, section.code()).await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
@@ -363,7 +497,17 @@ pub async fn section_page(State(app): State<App>, me: CurrentUser, Path((id, cod
     // The section itself is authorized (and its read audited) on its own.
     capability(&app, &me, id, section, Action::Lire).await?;
     tabs.active = section.code();
-    Ok(SectionPage { layout: Layout::new(&me, format!("{} — {}", section.label_fr(), u.nom_naissance), "usagers"), u, tabs, section: section.label_fr() }.into_response())
+    Ok(SectionPage {
+        layout: Layout::new(
+            &me,
+            format!("{} — {}", section.label_fr(), u.nom_naissance),
+            "usagers",
+        ),
+        u,
+        tabs,
+        section: section.label_fr(),
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -377,7 +521,10 @@ struct IdentityPage {
 
 impl IdentityPage {
     fn err(&self, field: &str) -> Option<&str> {
-        self.erreurs.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.erreurs
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
     fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
@@ -388,17 +535,38 @@ impl IdentityPage {
 }
 
 /// GET /usagers/{id}/identite: the identity form.
-pub async fn identity_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn identity_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let (_, tabs, u) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
-    Ok(IdentityPage { layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"), u, tabs, erreurs: vec![] }.into_response())
+    Ok(IdentityPage {
+        layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        erreurs: vec![],
+    }
+    .into_response())
 }
 
 /// POST /usagers/{id}/identite
-pub async fn identity_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<IdentiteFields>) -> WebResult<Response> {
-    let version = f.version.ok_or_else(|| AppError::field("version", "La version du dossier lu manque : rechargez la page."))?;
+pub async fn identity_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<IdentiteFields>,
+) -> WebResult<Response> {
+    let version = f.version.ok_or_else(|| {
+        AppError::field(
+            "version",
+            "La version du dossier lu manque : rechargez la page.",
+        )
+    })?;
     match super::api::save_identity(&app, &me, id, version, &f).await {
         Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
         Err(AppError::Invalid { fields, message }) => {
@@ -410,7 +578,12 @@ pub async fn identity_form(State(app): State<App>, me: CurrentUser, headers: Hea
             if erreurs.is_empty() {
                 erreurs.push(("nom_naissance".into(), message));
             }
-            let page = IdentityPage { layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"), u, tabs, erreurs };
+            let page = IdentityPage {
+                layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+                u,
+                tabs,
+                erreurs,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -444,22 +617,37 @@ impl SynthesePage {
         libelle(ROLES_PROFESSIONNEL, c)
     }
     fn protections(&self) -> Vec<&Entourage> {
-        self.entourage.iter().filter(|e| e.mesure_protection.is_some()).collect()
+        self.entourage
+            .iter()
+            .filter(|e| e.mesure_protection.is_some())
+            .collect()
     }
 }
 
 /// GET /usagers/{id}/synthese: the printable synthesis sheet (GA-4).
-pub async fn synthese_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn synthese_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let (cap, tabs, u) = match open(&app, &me, id, "synthese").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
     let referent = match u.referent_id {
-        Some(r) => app.store.utilisateur(r).await?.map(|x| format!("{} {}", x.prenom, x.nom)),
+        Some(r) => app
+            .store
+            .utilisateur(r)
+            .await?
+            .map(|x| format!("{} {}", x.prenom, x.nom)),
         None => None,
     };
     Ok(SynthesePage {
-        layout: Layout::new(&me, format!("Fiche de synthèse — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(
+            &me,
+            format!("Fiche de synthèse — {}", u.nom_naissance),
+            "usagers",
+        ),
         sejours: app.store.sejours(&cap).await?,
         entourage: app.store.entourage(&cap).await?,
         pros: app.store.professionnels_usager(&cap).await?,
@@ -518,7 +706,12 @@ pub struct AuditQuery {
 }
 
 /// GET /usagers/{id}/tracabilite: who opened or changed the file.
-pub async fn audit_page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+pub async fn audit_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
     let (cap, tabs, u) = match open(&app, &me, id, "tracabilite").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
@@ -527,8 +720,17 @@ pub async fn audit_page(State(app): State<App>, me: CurrentUser, Path(id): Path<
         return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()));
     }
     let entries = app.store.usager_audit(&cap, q.avant, 100).await?;
-    let suivant = (entries.len() == 100).then(|| entries.last().map(|e| e.id)).flatten();
-    Ok(AuditPage { layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_naissance), "usagers"), u, tabs, entries, suivant }.into_response())
+    let suivant = (entries.len() == 100)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(AuditPage {
+        layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        entries,
+        suivant,
+    }
+    .into_response())
 }
 
 /// Break-the-glass form.
@@ -539,10 +741,25 @@ pub struct BreakGlassForm {
 }
 
 /// POST /usagers/{id}/acces-exceptionnel
-pub async fn break_glass_form(State(app): State<App>, me: CurrentUser, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<BreakGlassForm>) -> WebResult<Response> {
-    app.store.open_break_glass(&me.principal, id, &f.motif, f.heures.unwrap_or(4), Utc::now()).await.map_err(|e| match e {
-        StoreError::Invalid(m) => AppError::field("motif", m),
-        other => other.into(),
-    })?;
+pub async fn break_glass_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<BreakGlassForm>,
+) -> WebResult<Response> {
+    app.store
+        .open_break_glass(
+            &me.principal,
+            id,
+            &f.motif,
+            f.heures.unwrap_or(4),
+            Utc::now(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => AppError::field("motif", m),
+            other => other.into(),
+        })?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }

@@ -1,0 +1,149 @@
+// Usager journeys: a secretary creates an usager, meets the duplicate warning, completes the
+// identity and the circle, opens the synthesis sheet; an educator outside the scope uses
+// break-the-glass; the referent sees who opened the file. Every page is scanned by axe-core.
+
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, openBrowser, newPage, login, navigate, heading,
+  checkA11y, checkNoHorizontalOverflow, MOBILE,
+} from './helpers.mjs';
+import { known } from './known-issues.mjs';
+
+/** Submits the form containing `button` and waits for the next page. */
+async function submit(page, button) {
+  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+describe('usager', () => {
+  let server;
+  let browser;
+  let fileUrl;
+
+  before(async () => {
+    server = await startServer();
+    browser = await openBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function scan(t, page, label) {
+    const name = `accessibilité : ${label}`;
+    await t.test(name, known(name), () => checkA11y(page, label));
+  }
+
+  test('secrétariat : création, doublon, entourage, fiche de synthèse', async (t) => {
+    const page = await newPage(browser, server);
+    await login(page, 'secretariat');
+    await navigate(page, 'Usagers');
+    assert.equal(await heading(page), 'Usagers');
+
+    // Live search (htmx) finds the demo usager by a prefix of her first name, without accents.
+    await page.getByLabel(/Rechercher/).fill('helene dup');
+    await page.locator('#resultats').getByRole('link', { name: /DUPONT|MARTIN/ }).first().waitFor();
+    await scan(t, page, 'recherche des usagers');
+
+    await page.goto('/usagers/nouveau');
+    assert.equal(await heading(page), 'Nouvel usager');
+    await scan(t, page, 'nouvel usager');
+
+    // An invalid NIR key is refused with a French message, and nothing is created.
+    await page.getByLabel('Nom de naissance').fill('Dupont');
+    await page.getByLabel(/Prénoms de naissance/).fill('Hélène Marie');
+    await page.getByLabel(/Date de naissance/).fill('12/04/1938');
+    await page.getByLabel('Sexe').selectOption('F');
+    await page.getByLabel(/NIR/).fill('2380475056123 45');
+    await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
+    await page.getByText('La clé du NIR est incorrecte').first().waitFor();
+    await scan(t, page, 'nouvel usager avec erreurs');
+
+    // Without the NIR: the demo file of Hélène DUPONT (same birth date) is a probable duplicate.
+    await page.getByLabel(/NIR/).fill('');
+    await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
+    await page.getByRole('heading', { name: /Doublon probable/ }).waitFor();
+    assert.match(await page.locator('#doublons-titre').locator('..').innerText(), /U0000001/);
+    await scan(t, page, 'avertissement de doublon');
+
+    // The secretary checked: another person. The file is created, flagged as an homonym.
+    await page.getByLabel(/il s'agit d'une autre personne/).check();
+    await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
+    assert.match(new URL(page.url()).pathname, /^\/usagers\/\d+$/);
+    fileUrl = new URL(page.url()).pathname;
+    await page.getByText('Identité provisoire').first().waitFor();
+    await page.getByText('Homonyme').first().waitFor();
+    await scan(t, page, 'dossier de l\'usager');
+
+    // Identity document checked: the status becomes « validée ».
+    await page.getByLabel("Justificatif d'identité présenté").selectOption('passeport');
+    await submit(page, page.getByRole('button', { name: 'Enregistrer la vérification du justificatif' }));
+    await page.getByText('Identité validée').first().waitFor();
+
+    // Circle: a guardian under tutelle, and the personne de confiance.
+    await page.getByRole('link', { name: 'Entourage' }).click();
+    await page.waitForURL(`**${fileUrl}/entourage`);
+    await scan(t, page, 'entourage');
+    const circle = page.getByRole('region', { name: 'Entourage' });
+    await circle.getByLabel('Nom', { exact: true }).fill('Lefèvre');
+    await circle.getByLabel('Prénom', { exact: true }).fill('Jérôme');
+    await circle.getByLabel("Lien avec l'usager").selectOption('tuteur');
+    await circle.getByLabel(/Mesure de protection/).selectOption('TUTELLE');
+    await circle.getByLabel('Début de la mesure').fill('2023-05-10');
+    await circle.getByLabel('Téléphone').fill('06 12 34 56 78');
+    await submit(page, circle.getByRole('button', { name: 'Ajouter', exact: true }));
+    await page.getByRole('cell', { name: 'Jérôme Lefèvre', exact: true }).waitFor();
+
+    // The synthesis sheet gathers identity, stay, legal protection and contacts.
+    await page.getByRole('link', { name: 'Fiche de synthèse' }).click();
+    await page.waitForURL(`**${fileUrl}/synthese`);
+    const sheet = await page.locator('article.synthese').innerText();
+    assert.match(sheet, /Fiche de synthèse/);
+    assert.match(sheet, /DUPONT/);
+    assert.match(sheet, /Tutelle — Jérôme Lefèvre/);
+    assert.match(sheet, /EHPAD Les Tilleuls/);
+    assert.match(sheet, /Identité validée/);
+    await scan(t, page, 'fiche de synthèse');
+
+    // The secretary is neither direction nor referent: no traceability tab.
+    assert.equal(await page.getByRole('link', { name: 'Traçabilité' }).count(), 0);
+    await page.context().close();
+  });
+
+  test('éducateur hors périmètre : accès exceptionnel motivé, visible par la direction', async (t) => {
+    const page = await newPage(browser, server);
+    await login(page, 'educateur');
+    // Hélène DUPONT (U0000001) lives at the EHPAD, where the educator does not work.
+    const res = await page.goto('/usagers/1');
+    assert.equal(res.status(), 403);
+    assert.equal(await heading(page), 'Dossier hors de votre périmètre');
+    await scan(t, page, 'dossier hors périmètre');
+    await page.getByLabel("Motif de l'accès").fill('Remplacement de nuit à l\'EHPAD, chute signalée par l\'équipe');
+    await submit(page, page.getByRole('button', { name: 'Ouvrir le dossier exceptionnellement' }));
+    assert.equal(new URL(page.url()).pathname, '/usagers/1');
+    await page.getByText('Accès exceptionnel en cours').waitFor();
+    await page.context().close();
+
+    // The referent (cadre) sees who opened the file, the exceptional access highlighted.
+    const cadre = await newPage(browser, server);
+    await login(cadre, 'cadre');
+    await cadre.goto('/usagers/1/tracabilite');
+    assert.equal(await cadre.getByRole('heading', { name: 'Qui a consulté ou modifié ce dossier' }).count(), 1);
+    const rows = await cadre.locator('tr.ligne-exceptionnel').allInnerTexts();
+    assert.ok(rows.some((r) => r.includes('educateur')), `accès exceptionnel absent de la traçabilité : ${rows.join(' | ')}`);
+    await scan(t, cadre, 'traçabilité du dossier');
+    await cadre.context().close();
+  });
+
+  test('dossier et fiche de synthèse lisibles à 360 px', async () => {
+    assert.ok(fileUrl, 'le dossier créé par le premier parcours est nécessaire');
+    const page = await newPage(browser, server, { viewport: MOBILE });
+    await login(page, 'secretariat');
+    for (const path of [fileUrl, `${fileUrl}/entourage`, `${fileUrl}/synthese`, '/usagers?q=dupont', '/usagers/nouveau']) {
+      await page.goto(path);
+      await checkNoHorizontalOverflow(page, path);
+    }
+    await page.context().close();
+  });
+});
