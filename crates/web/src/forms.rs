@@ -128,6 +128,34 @@ impl Errors {
         v
     }
 
+    /// A required coded value (FINESS…) checked by `parse`: its normalised text, or an empty
+    /// string with the parser's French message noted on `field`.
+    pub fn parsed<T: std::fmt::Display, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> String {
+        match parse(value) {
+            Ok(v) => v.to_string(),
+            Err(m) => {
+                self.add(field, m.to_string());
+                String::new()
+            }
+        }
+    }
+
+    /// An optional coded value (SIREN, RPPS…): None when empty, else as [`Errors::parsed`].
+    pub fn parsed_opt<T: std::fmt::Display, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: &Option<String>,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<String> {
+        let v = opt(value)?;
+        Some(self.parsed(field, &v, parse)).filter(|s| !s.is_empty())
+    }
+
     /// Ok when no error was found, else 422 with the fields.
     pub fn finish(self) -> Result<(), AppError> {
         if self.0.is_empty() {

@@ -34,21 +34,8 @@ impl OrganismeFields {
     fn validate(&self) -> Result<OrganismeInput, AppError> {
         let mut e = Errors::default();
         let nom = e.required("nom", "Nom", &self.nom, 200);
-        let finess = match Finess::parse(&self.finess_juridique) {
-            Ok(f) => f.to_string(),
-            Err(m) => {
-                e.add("finess_juridique", m.to_string());
-                String::new()
-            }
-        };
-        let siren = match opt(&self.siren).map(|s| Siren::parse(&s)) {
-            Some(Ok(s)) => Some(s.to_string()),
-            Some(Err(m)) => {
-                e.add("siren", m.to_string());
-                None
-            }
-            None => None,
-        };
+        let finess = e.parsed("finess_juridique", &self.finess_juridique, Finess::parse);
+        let siren = e.parsed_opt("siren", &self.siren, Siren::parse);
         e.finish()?;
         Ok(OrganismeInput {
             nom,
@@ -79,21 +66,8 @@ impl EtablissementFields {
     fn validate(&self) -> Result<EtablissementInput, AppError> {
         let mut e = Errors::default();
         let nom = e.required("nom", "Nom", &self.nom, 200);
-        let finess = match Finess::parse(&self.finess) {
-            Ok(f) => f.to_string(),
-            Err(m) => {
-                e.add("finess", m.to_string());
-                String::new()
-            }
-        };
-        let siret = match opt(&self.siret).map(|s| Siret::parse(&s)) {
-            Some(Ok(s)) => Some(s.to_string()),
-            Some(Err(m)) => {
-                e.add("siret", m.to_string());
-                None
-            }
-            None => None,
-        };
+        let finess = e.parsed("finess", &self.finess, Finess::parse);
+        let siret = e.parsed_opt("siret", &self.siret, Siret::parse);
         let cat = categorie(self.categorie.trim());
         match cat {
             None => e.add("categorie", "Choisissez une catégorie FINESS dans la liste."),

@@ -66,15 +66,11 @@ impl UtilisateurFields {
         if role.is_none() {
             e.add("role", "Choisissez un profil dans la liste.");
         }
-        let identifiant_pro =
-            match opt(&self.identifiant_pro).map(|s| IdentifiantProfessionnel::parse(&s)) {
-                Some(Ok(i)) => Some(i.to_string()),
-                Some(Err(m)) => {
-                    e.add("identifiant_pro", m.to_string());
-                    None
-                }
-                None => None,
-            };
+        let identifiant_pro = e.parsed_opt(
+            "identifiant_pro",
+            &self.identifiant_pro,
+            IdentifiantProfessionnel::parse,
+        );
         if role == Some(Role::Usager) && self.usager_id.is_none() {
             e.add(
                 "usager_id",
