@@ -27,6 +27,8 @@ pub struct Store {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
     engine: Engine,
+    /// Group commit of the audit entries of reads.
+    pub(crate) reads: crate::read_log::ReadLog,
 }
 
 impl Store {
@@ -48,6 +50,7 @@ impl Store {
                     .await?;
                 Ok(Store {
                     read: pool.clone(),
+                    reads: crate::read_log::ReadLog::start(pool.clone()),
                     write: pool,
                     engine,
                 })
@@ -67,6 +70,7 @@ impl Store {
                     .await?;
                 Ok(Store {
                     read,
+                    reads: crate::read_log::ReadLog::start(write.clone()),
                     write,
                     engine,
                 })

@@ -10,6 +10,7 @@ mod db;
 pub mod error;
 mod migrate;
 pub mod policy;
+mod read_log;
 pub mod session;
 pub mod testing;
 pub mod usager;

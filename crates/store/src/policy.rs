@@ -250,8 +250,17 @@ async fn authorize_with_facts(
                 at: now,
             };
             if action == Action::Lire {
-                let mut conn = store.write.acquire().await?;
-                cap.audit_change(&mut conn, "usager.lecture", serde_json::json!({}))
+                store
+                    .reads
+                    .log(crate::read_log::ReadEntry {
+                        actor: cap.actor.clone(),
+                        action: "usager.lecture",
+                        usager_id: Some(usager_id),
+                        section: Some(section.code()),
+                        outcome: Outcome::Succes,
+                        detail: with_motif(serde_json::json!({}), cap.motif).to_string(),
+                        at: now,
+                    })
                     .await?;
             }
             Ok((cap, faits))

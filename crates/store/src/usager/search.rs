@@ -11,7 +11,7 @@ use dui_domain::usager::cle_recherche;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::audit::{self, NewEntry, Outcome};
+use crate::audit::Outcome;
 use crate::db::Store;
 use crate::policy::Principal;
 use crate::{ts, StoreResult};
@@ -280,20 +280,17 @@ impl Store {
         };
         self.fill_etablissements(&mut out).await?;
         let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
-        let mut conn = self.write.acquire().await?;
-        audit::append(
-            &mut conn,
-            &NewEntry {
-                actor: &who.actor(),
+        self.reads
+            .log(crate::read_log::ReadEntry {
+                actor: who.actor(),
                 action: "usager.recherche",
                 usager_id: None,
                 section: Some("administratif"),
                 outcome: Outcome::Succes,
-                detail: serde_json::json!({"texte": r.texte.chars().take(100).collect::<String>(), "resultats": shown}),
+                detail: serde_json::json!({"texte": r.texte.chars().take(100).collect::<String>(), "resultats": shown}).to_string(),
                 at: now,
-            },
-        )
-        .await?;
+            })
+            .await?;
         Ok((out, next))
     }
 
