@@ -239,18 +239,38 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let n = rows.len();
+        // Hash in memory, then write the whole batch with one statement: the writer is
+        // shared with requests and must be held as briefly as possible.
+        let mut seals: Vec<(i64, i64, String, String)> = Vec::with_capacity(n);
         for r in rows {
             let e = entry_from_row(&r)?;
             seq += 1;
             let hash = entry_hash(&prev, seq, &e);
-            sqlx::query("UPDATE audit SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
-                .bind(seq)
-                .bind(prev.as_str())
-                .bind(hash.as_str())
-                .bind(e.id)
-                .execute(&mut *tx)
-                .await?;
-            prev = hash;
+            seals.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        if !seals.is_empty() {
+            let values: Vec<String> = (0..seals.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "UPDATE audit SET seq = v.seq, prev_hash = v.prev, hash = v.hash \
+                 FROM (SELECT column1 AS id, column2 AS seq, column3 AS prev, column4 AS hash FROM (VALUES {}) AS t) AS v \
+                 WHERE audit.id = v.id",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, sq, p, h) in &seals {
+                q = q.bind(*id).bind(*sq).bind(p.as_str()).bind(h.as_str());
+            }
+            q.execute(&mut *tx).await?;
         }
         if n > 0 {
             sqlx::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")

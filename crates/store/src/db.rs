@@ -96,19 +96,26 @@ impl Store {
         Ok(())
     }
 
-    /// Copies the SQLite write-ahead log into the database without blocking the writer
-    /// (called every few seconds by the server; nothing to do on PostgreSQL).
+    /// Copies the SQLite write-ahead log into the database (nothing to do on PostgreSQL).
     ///
-    /// Runs on the writer connection, so no request's write waits behind it for more than the
-    /// checkpoint itself; a short busy timeout keeps a long reader from stalling it (the log is
-    /// then copied as far as possible and restarted at the next call).
-    pub async fn checkpoint(&self) -> StoreResult<()> {
-        if self.engine == Engine::Sqlite {
+    /// `PASSIVE` runs on a reader connection: the copy and its fsync do not hold the writer, so
+    /// requests keep writing meanwhile. `TRUNCATE` (`restart = true`, called rarely) runs on the
+    /// writer to reset a log that constant reading kept from restarting; a short busy timeout
+    /// keeps a long reader from stalling it.
+    pub async fn checkpoint(&self, restart: bool) -> StoreResult<()> {
+        if self.engine != Engine::Sqlite {
+            return Ok(());
+        }
+        if restart {
             let mut conn = self.write.acquire().await?;
             conn.execute("PRAGMA busy_timeout = 20").await?;
             let result = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await;
             conn.execute("PRAGMA busy_timeout = 10000").await?;
             result?;
+        } else {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.read)
+                .await?;
         }
         Ok(())
     }

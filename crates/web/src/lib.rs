@@ -160,8 +160,8 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
-        if n.is_multiple_of(8) {
-            if let Err(e) = store.checkpoint().await {
+        if n.is_multiple_of(4) {
+            if let Err(e) = store.checkpoint(n.is_multiple_of(240)).await {
                 tracing::warn!(error = %e, "point de contrôle SQLite impossible");
             }
         }
