@@ -152,6 +152,15 @@ impl IntoResponse for AppError {
 }
 
 #[derive(Template)]
+#[template(path = "error_connecte.html")]
+struct LoggedInErrorPage {
+    layout: crate::Layout,
+    status: u16,
+    message: String,
+    fields: Vec<(String, String)>,
+}
+
+#[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
     status: u16,
@@ -297,13 +306,27 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         html.push_str("</div>");
         return Response::from_parts(parts, axum::body::Body::from(html));
     }
-    let page = ErrorPage {
-        status: status.as_u16(),
-        title: title(status),
-        message: info.message,
-        fields: info.fields.into_iter().collect(),
-    };
-    let body = page.render().unwrap_or_else(|_| "Erreur".into());
+    let fields: Vec<(String, String)> = info.fields.into_iter().collect();
+    let body = match parts.extensions.get::<crate::Layout>().cloned() {
+        Some(mut layout) => {
+            layout.title = title(status).to_string();
+            LoggedInErrorPage {
+                layout,
+                status: status.as_u16(),
+                message: info.message,
+                fields,
+            }
+            .render()
+        }
+        None => ErrorPage {
+            status: status.as_u16(),
+            title: title(status),
+            message: info.message,
+            fields,
+        }
+        .render(),
+    }
+    .unwrap_or_else(|_| "Erreur".into());
     Response::from_parts(parts, axum::body::Body::from(Html(body).0))
 }
 

@@ -448,6 +448,17 @@ impl Store {
         Ok(())
     }
 
+    /// The file an absorbed file was merged into, if any. Only this pointer is given (no
+    /// person data): links to an absorbed file lead to the kept one.
+    pub async fn merged_into(&self, id: i64) -> StoreResult<Option<i64>> {
+        let r: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT fusionne_dans FROM usager WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(r.and_then(|(k,)| k))
+    }
+
     /// Merges involving the file of `cap`.
     pub async fn fusions(&self, cap: &Capability) -> StoreResult<Vec<Fusion>> {
         let rows = sqlx::query("SELECT id, conserve_id, absorbe_id, fusionne_at, annule_at FROM fusion WHERE conserve_id = $1 OR absorbe_id = $1 ORDER BY id DESC")

@@ -214,7 +214,15 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
         }
         req.extensions_mut().insert(user.clone());
     }
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    if let Some(user) =
+        current.filter(|_| resp.status().is_client_error() || resp.status().is_server_error())
+    {
+        // Error pages of logged-in people keep the navigation and the logout button.
+        resp.extensions_mut()
+            .insert(crate::Layout::new(&user, "", ""));
+    }
+    resp
 }
 
 async fn load_user(

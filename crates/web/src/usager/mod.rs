@@ -221,6 +221,7 @@ pub fn routes() -> Router<App> {
             post(pages::break_glass_form),
         )
         .route("/usagers/{id}/fusion", post(identite::merge_form))
+        .route("/usagers/{id}/non-doublon", post(pages::not_duplicate_form))
 }
 
 /// API routes.

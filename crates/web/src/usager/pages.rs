@@ -89,6 +89,12 @@ pub(crate) async fn open(
             Ok(Ok((cap, tabs, u)))
         }
         Err(e) if is_out_of_scope(&e) => {
+            if let Some(kept) = app.store.merged_into(id).await? {
+                return Ok(Err(axum::response::Redirect::to(&format!(
+                    "/usagers/{kept}"
+                ))
+                .into_response()));
+            }
             let page = OutOfScopePage {
                 layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"),
                 id,
@@ -731,6 +737,37 @@ pub async fn audit_page(
         suivant,
     }
     .into_response())
+}
+
+/// "Different person" form.
+#[derive(Deserialize)]
+pub struct NotDuplicateForm {
+    autre_id: String,
+}
+
+/// POST /usagers/{id}/non-doublon: this file and another are two different people.
+pub async fn not_duplicate_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<NotDuplicateForm>,
+) -> WebResult<Response> {
+    let other: i64 = f
+        .autre_id
+        .trim()
+        .trim_start_matches(['U', 'u'])
+        .parse()
+        .map_err(|_| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
+            )
+        })?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
+    capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
+    app.store.confirm_not_duplicate(&cap, other).await?;
+    Ok(done(&headers, &format!("/usagers/{id}")))
 }
 
 /// Break-the-glass form.
