@@ -140,29 +140,40 @@ pub async fn load_facts(
     usager_id: i64,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Faits>> {
-    // One round trip: this runs on every opening of a file.
+    Ok(load_facts_and_usager(store, who, usager_id, now)
+        .await?
+        .map(|(f, _)| f))
+}
+
+/// The facts and the usager's row in one round trip (this runs on every opening of a file).
+/// The row is only handed out with a capability, after the decision.
+async fn load_facts_and_usager(
+    store: &Store,
+    who: &Principal,
+    usager_id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<(Faits, crate::usager::Usager)>> {
     let etabs = match store.engine() {
         crate::Engine::Sqlite => "(SELECT GROUP_CONCAT(DISTINCT etablissement_id) FROM sejour WHERE usager_id = $1)",
         crate::Engine::Postgres => "(SELECT string_agg(DISTINCT etablissement_id::text, ',') FROM sejour WHERE usager_id = $1)",
     };
     let row = sqlx::query(&format!(
-        "SELECT (SELECT id FROM usager WHERE id = $1), {etabs}, \
-         (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1), \
-         (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3)"
+        "SELECT {}, {etabs} AS f_etabs, \
+         (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
+         (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
+         FROM usager WHERE id = $1",
+        crate::usager::USAGER_COLUMNS
     ))
     .bind(usager_id)
     .bind(who.id)
     .bind(ts(now))
-    .fetch_one(&store.read)
+    .fetch_optional(&store.read)
     .await?;
-    let exists: Option<i64> = row.try_get(0)?;
-    if exists.is_none() {
-        return Ok(None);
-    }
-    let etabs: Option<String> = row.try_get(1)?;
-    let affecte: i64 = row.try_get(2)?;
-    let bris: Option<String> = row.try_get(3)?;
-    Ok(Some(Faits {
+    let Some(row) = row else { return Ok(None) };
+    let etabs: Option<String> = row.try_get("f_etabs")?;
+    let affecte: i64 = row.try_get("f_affecte")?;
+    let bris: Option<String> = row.try_get("f_bris")?;
+    let faits = Faits {
         etablissements_utilisateur: who.etablissements.clone(),
         etablissements_usager: etabs
             .unwrap_or_default()
@@ -172,7 +183,8 @@ pub async fn load_facts(
         affecte: affecte > 0,
         soi_meme: who.usager_id == Some(usager_id),
         acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
-    }))
+    };
+    Ok(Some((faits, crate::usager::usager_from(&row)?)))
 }
 
 /// Decides, audits and returns a capability, or `Denied` (audited too) / `NotFound`.
@@ -197,15 +209,16 @@ pub async fn authorize(
 }
 
 /// Opens a person's file: authorizes (and audits) the read of its administrative section and
-/// tells which sections the user may read, from the same facts (no extra audit entry).
+/// tells which sections the user may read, from the same facts (no extra audit entry), with
+/// the usager's identity read in the same round trip.
 pub async fn open_file(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
     usager_id: i64,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Vec<Section>)> {
-    let (cap, faits) = authorize_with_facts(
+) -> StoreResult<(Capability, Vec<Section>, crate::usager::Usager)> {
+    let (cap, faits, usager) = authorize_with_facts(
         store,
         matrix,
         who,
@@ -220,7 +233,7 @@ pub async fn open_file(
         .copied()
         .filter(|s| decider(matrix, who.role, &faits, *s, Action::Lire, now).is_ok())
         .collect();
-    Ok((cap, sections))
+    Ok((cap, sections, usager))
 }
 
 async fn authorize_with_facts(
@@ -231,9 +244,8 @@ async fn authorize_with_facts(
     section: Section,
     action: Action,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Faits)> {
-    let faits = load_facts(store, who, usager_id, now).await?;
-    let Some(faits) = faits else {
+) -> StoreResult<(Capability, Faits, crate::usager::Usager)> {
+    let Some((faits, usager)) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
     };
     let decision = decider(matrix, who.role, &faits, section, action, now);
@@ -263,7 +275,7 @@ async fn authorize_with_facts(
                     })
                     .await?;
             }
-            Ok((cap, faits))
+            Ok((cap, faits, usager))
         }
         Err(refus) => {
             audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;

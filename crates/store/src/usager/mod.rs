@@ -137,7 +137,7 @@ pub fn numero(id: i64) -> String {
     format!("U{id:07}")
 }
 
-const USAGER_COLUMNS: &str = "id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
+pub(crate) const USAGER_COLUMNS: &str = "id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
     matricule_ins, oid_ins, statut_identite, attributs_identite, justificatif_type, justificatif_at, ins_at, referent_id, alertes, fusionne_dans, version, created_at, updated_at";
 
 pub(crate) fn usager_from(r: &sqlx::any::AnyRow) -> StoreResult<Usager> {
@@ -147,8 +147,10 @@ pub(crate) fn usager_from(r: &sqlx::any::AnyRow) -> StoreResult<Usager> {
         id,
         numero: numero(id),
         nom_naissance: r.try_get("nom_naissance")?,
+        // A JSON list as written by this code; rows written by other tools may hold the INS
+        // form (first names separated by spaces).
         prenoms_naissance: serde_json::from_str(&prenoms)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            .unwrap_or_else(|_| prenoms.split_whitespace().map(str::to_string).collect()),
         premier_prenom: r.try_get("premier_prenom")?,
         date_naissance: r.try_get("date_naissance")?,
         sexe: r.try_get("sexe")?,

@@ -92,8 +92,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
-    let (cap, sections) = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+    let (cap, sections, u) = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
     let sejours = app.store.sejours(&cap).await?;
     let mut v = serde_json::to_value(&u).map_err(|e| AppError::Internal(e.to_string()))?;
     v["sejours"] = serde_json::to_value(sejours).unwrap_or_default();

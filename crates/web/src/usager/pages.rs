@@ -72,8 +72,7 @@ pub(crate) async fn open(
 ) -> WebResult<Result<(Capability, Tabs, Usager), Response>> {
     let m = matrix(app).await?;
     match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
-        Ok((cap, sections)) => {
-            let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+        Ok((cap, sections, u)) => {
             let referent = u.referent_id;
             let tabs = Tabs {
                 id,
