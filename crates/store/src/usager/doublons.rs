@@ -22,6 +22,8 @@ pub struct Candidat {
     pub numero: String,
     /// Why it is a candidate (French).
     pub motif: String,
+    /// The candidate carries the same INS matricule (it cannot be another person).
+    pub meme_ins: bool,
     /// Whether the user may open it (details are only shown then).
     pub visible: bool,
     /// Names and birth date, when visible.
@@ -112,7 +114,8 @@ impl Store {
             let pu: Option<String> = r.try_get(4)?;
             let dn: String = r.try_get(5)?;
             let mi: Option<String> = r.try_get(6)?;
-            let motif = if ins.is_some() && mi.as_deref() == ins {
+            let meme_ins = ins.is_some() && mi.as_deref() == ins;
+            let motif = if meme_ins {
                 Some("même matricule INS".to_string())
             } else {
                 let noms_existants: Vec<&str> = [Some(nn.as_str()), nu.as_deref()]
@@ -137,6 +140,7 @@ impl Store {
                 id,
                 numero: numero(id),
                 motif,
+                meme_ins,
                 visible,
                 nom_naissance: visible.then(|| nn.clone()),
                 nom_utilise: if visible { nu.clone() } else { None },

@@ -422,14 +422,8 @@ impl Store {
         detail: serde_json::Value,
     ) -> StoreResult<i64> {
         let id = cap.usager_id();
-        if !(cap.usager_id() == id
-            && cap.section() == Section::Administratif
-            && cap.action() != Action::Lire)
-        {
-            return Err(StoreError::Denied(
-                dui_domain::policy::Refus::NonPermisParLeRole,
-            ));
-        }
+        // Identity statuses are changed by those who may validate identities.
+        check(cap, id, Section::Administratif, Action::Valider)?;
         let now = cap.at();
         let mut tx = self.write.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)

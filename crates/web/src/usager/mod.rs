@@ -142,7 +142,7 @@ pub(crate) async fn create(
         if !m.permet(me.user.role, Section::Administratif, Action::Valider) {
             return Err(AppError::Forbidden("Seul un profil habilité à valider les identités peut confirmer qu'il s'agit d'une autre personne.".into()));
         }
-        if candidats.iter().any(|c| c.motif.contains("INS")) {
+        if candidats.iter().any(|c| c.meme_ins) {
             return Err(AppError::Conflict {
                 code: "ins_deja_attribuee",
                 message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
