@@ -228,13 +228,23 @@ async fn write_names(conn: &mut AnyConnection, id: i64, i: &IdentiteInput) -> St
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    for w in name_words(i) {
-        sqlx::query("INSERT INTO usager_nom (cle, usager_id) VALUES ($1, $2)")
-            .bind(w)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+    // One statement for all the words: the writer is held as briefly as possible.
+    let words = name_words(i);
+    if words.is_empty() {
+        return Ok(());
     }
+    let values: Vec<String> = (0..words.len())
+        .map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for w in words {
+        q = q.bind(w).bind(id);
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 
