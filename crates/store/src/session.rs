@@ -95,34 +95,10 @@ impl Store {
         idle: Duration,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SessionInfo>> {
-        let hash = token_hash(token);
-        let row = sqlx::query("SELECT utilisateur_id, csrf, last_seen_at, expires_at FROM session WHERE token_hash = $1")
-            .bind(hash.as_str())
-            .fetch_optional(&self.read)
-            .await?;
-        let Some(r) = row else { return Ok(None) };
-        let last_seen = parse_ts(&r.try_get::<String, _>(2)?)?;
-        let expires = parse_ts(&r.try_get::<String, _>(3)?)?;
-        if expires <= now || last_seen + idle <= now {
-            sqlx::query("DELETE FROM session WHERE token_hash = $1")
-                .bind(hash.as_str())
-                .execute(&self.write)
-                .await?;
-            return Ok(None);
-        }
-        if now - last_seen > Duration::seconds(60) {
-            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(ts(now))
-                .bind(hash.as_str())
-                .execute(&self.write)
-                .await?;
-        }
-        Ok(Some(SessionInfo {
-            token_hash: hash,
-            utilisateur_id: r.try_get(0)?,
-            csrf: r.try_get(1)?,
-            last_seen_at: last_seen,
-        }))
+        Ok(self
+            .session_user(token, idle, now)
+            .await?
+            .map(|(info, _)| info))
     }
 
     /// A live session and its account in one round trip (every request does this).

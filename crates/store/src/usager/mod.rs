@@ -137,6 +137,11 @@ pub fn numero(id: i64) -> String {
     format!("U{id:07}")
 }
 
+/// The usager id of a file number as typed: `U0000042`, `u42` or `42`.
+pub fn parse_numero(s: &str) -> Option<i64> {
+    s.trim().trim_start_matches(['U', 'u']).parse().ok()
+}
+
 pub(crate) const USAGER_COLUMNS: &str = "id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
     matricule_ins, oid_ins, statut_identite, attributs_identite, justificatif_type, justificatif_at, ins_at, referent_id, alertes, fusionne_dans, version, created_at, updated_at";
 

@@ -40,8 +40,7 @@ impl AuditQuery {
         Filter {
             username: clean(&self.utilisateur).map(|u| u.to_lowercase()),
             action: clean(&self.action),
-            usager_id: clean(&self.usager)
-                .and_then(|u| u.trim_start_matches(['U', 'u']).parse().ok()),
+            usager_id: clean(&self.usager).and_then(|u| dui_store::usager::parse_numero(&u)),
             outcome: clean(&self.resultat),
             from: clean(&self.du).and_then(|d| paris_day_start(&d)),
             to: clean(&self.au).and_then(|d| {

@@ -77,15 +77,26 @@ pub async fn save_form(
             _ => {}
         }
     }
+    save(&app, &me, grants, &totp).await?;
+    Ok(done(&headers, "/admin/permissions?enregistre=1"))
+}
+
+/// Saves the matrix and the TOTP roles, and drops this server's cached copy.
+async fn save(
+    app: &App,
+    me: &CurrentUser,
+    grants: Vec<(Role, Section, Action)>,
+    totp: &[Role],
+) -> WebResult<()> {
     let now = Utc::now();
     app.store
         .save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now)
         .await?;
     app.store
-        .set_totp_required_roles(&me.principal.actor(), &totp, now)
+        .set_totp_required_roles(&me.principal.actor(), totp, now)
         .await?;
     app.caches.invalidate();
-    Ok(done(&headers, "/admin/permissions?enregistre=1"))
+    Ok(())
 }
 
 /// One grant in the API.
@@ -156,13 +167,6 @@ pub async fn api_put(
             AppError::field("totp_obligatoire", format!("Profil inconnu : {r}."))
         })?);
     }
-    let now = Utc::now();
-    app.store
-        .save_matrix(&me.principal.actor(), &Matrice::from_grants(grants), now)
-        .await?;
-    app.store
-        .set_totp_required_roles(&me.principal.actor(), &totp, now)
-        .await?;
-    app.caches.invalidate();
+    save(&app, &me, grants, &totp).await?;
     api_get(State(app), me).await
 }

@@ -539,17 +539,12 @@ pub async fn merge_form(
     Path(id): Path<i64>,
     Form(f): Form<MergeForm>,
 ) -> WebResult<Response> {
-    let other: i64 = f
-        .autre_id
-        .trim()
-        .trim_start_matches(['U', 'u'])
-        .parse()
-        .map_err(|_| {
-            AppError::field(
-                "autre_id",
-                "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
-            )
-        })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
+        AppError::field(
+            "autre_id",
+            "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
+        )
+    })?;
     merge(&app, &me, id, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }

@@ -752,17 +752,12 @@ pub async fn not_duplicate_form(
     Path(id): Path<i64>,
     Form(f): Form<NotDuplicateForm>,
 ) -> WebResult<Response> {
-    let other: i64 = f
-        .autre_id
-        .trim()
-        .trim_start_matches(['U', 'u'])
-        .parse()
-        .map_err(|_| {
-            AppError::field(
-                "autre_id",
-                "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
-            )
-        })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
+        AppError::field(
+            "autre_id",
+            "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
+        )
+    })?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
     app.store.confirm_not_duplicate(&cap, other).await?;
