@@ -27,6 +27,15 @@ pub struct BenchArgs {
     /// Seconds per scenario.
     #[arg(long, default_value_t = 10)]
     secondes: u64,
+    /// Offered load of the paced runs, in requests per second: file openings.
+    #[arg(long, default_value_t = 1000.0)]
+    debit_ouverture: f64,
+    /// Offered load of the paced runs: searches per second.
+    #[arg(long, default_value_t = 500.0)]
+    debit_recherche: f64,
+    /// Offered load of the paced runs: creations per second.
+    #[arg(long, default_value_t = 100.0)]
+    debit_creation: f64,
 }
 
 const BENCH_USER: &str = "bench-direction";
@@ -34,6 +43,8 @@ const BENCH_PASSWORD: &str = "Bench-DUI-2026!";
 
 struct Figures {
     name: &'static str,
+    /// Offered load of a paced run (None: closed loop, as fast as the clients go).
+    debit: Option<f64>,
     latencies: Vec<Duration>,
     errors: usize,
     elapsed: Duration,
@@ -50,9 +61,14 @@ impl Figures {
     fn print(&mut self) {
         self.latencies.sort();
         let n = self.latencies.len();
+        let mode = match self.debit {
+            Some(d) => format!("{d:.0}/s imposés"),
+            None => "boucle fermée".to_string(),
+        };
         println!(
-            "{:<34} {:>8} req  {:>8.0} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  erreurs {}",
+            "{:<34} {:<16} {:>8} req  {:>6.0} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  erreurs {}",
             self.name,
+            mode,
             n,
             n as f64 / self.elapsed.as_secs_f64(),
             self.pct(0.50),
@@ -65,13 +81,25 @@ impl Figures {
 }
 
 /// Runs `clients` loops of `one` for `secs` seconds; `one` returns whether the answer was right.
-async fn scenario<F, Fut>(name: &'static str, clients: usize, secs: u64, one: F) -> Figures
+///
+/// Closed loop (`debit` None): each client sends its next request as soon as the previous one
+/// is answered, which measures the most the server can do (latency then includes the queue
+/// the clients themselves build). Paced (`debit` Some(r)): request k is due at `k / r` seconds
+/// and its latency counts from that due time, not from when it was sent, so a slow answer
+/// that delays the next requests is charged to them too (no "coordinated omission").
+async fn scenario<F, Fut>(
+    name: &'static str,
+    clients: usize,
+    secs: u64,
+    debit: Option<f64>,
+    one: F,
+) -> Figures
 where
     F: Fn(u64) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
     let one = Arc::new(one);
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     let deadline = started + Duration::from_secs(secs);
     let mut handles = Vec::new();
     for c in 0..clients {
@@ -79,21 +107,29 @@ where
         handles.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
-            let mut i = c as u64 * 1_000_003;
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                let ok = one(i).await;
-                lat.push(t.elapsed());
+            let mut k = c as u64;
+            loop {
+                let due = match debit {
+                    Some(r) => started + Duration::from_secs_f64(k as f64 / r),
+                    None => tokio::time::Instant::now(),
+                };
+                if due >= deadline {
+                    break;
+                }
+                tokio::time::sleep_until(due).await;
+                let ok = one(k * 1_000_003 % 4_294_967_291).await;
+                lat.push(due.elapsed());
                 if !ok {
                     errors += 1;
                 }
-                i += 1;
+                k += clients as u64;
             }
             (lat, errors)
         }));
     }
     let mut f = Figures {
         name,
+        debit,
         latencies: Vec::new(),
         errors: 0,
         elapsed: Duration::ZERO,
@@ -106,6 +142,23 @@ where
     }
     f.elapsed = started.elapsed();
     f
+}
+
+/// Runs a scenario in a closed loop, then paced at `debit` requests per second.
+async fn both<F, Fut>(
+    all: &mut Vec<Figures>,
+    name: &'static str,
+    args: &BenchArgs,
+    debit: f64,
+    one: F,
+) where
+    F: Fn(u64) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    all.push(scenario(name, args.clients, args.secondes, None, one.clone()).await);
+    if debit > 0.0 {
+        all.push(scenario(name, args.clients, args.secondes, Some(debit), one).await);
+    }
 }
 
 /// Runs the benchmark.
@@ -200,43 +253,41 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         ("ouverture du dossier (API JSON)", "/api/v1/usagers/"),
     ] {
         let (c, a, ids, base) = (client.clone(), auth.clone(), ids.clone(), base.clone());
-        all.push(
-            scenario(name, args.clients, args.secondes, move |i| {
-                let (c, a, ids, base) = (c.clone(), a.clone(), ids.clone(), base.clone());
-                async move {
-                    let id = ids[(i as usize * 7919) % ids.len()];
-                    ok(c.get(format!("{base}{path}{id}"))
-                        .header("authorization", a)
-                        .send()
-                        .await)
-                    .await
-                }
-            })
-            .await,
-        );
+        let one = move |i: u64| {
+            let (c, a, ids, base) = (c.clone(), a.clone(), ids.clone(), base.clone());
+            async move {
+                let id = ids[i as usize % ids.len()];
+                ok(c.get(format!("{base}{path}{id}"))
+                    .header("authorization", a)
+                    .send()
+                    .await)
+                .await
+            }
+        };
+        both(&mut all, name, &args, args.debit_ouverture, one).await;
     }
     {
         let (c, a, p, base) = (client.clone(), auth.clone(), prefixes.clone(), base.clone());
-        all.push(
-            scenario(
-                "recherche par nom (API)",
-                args.clients,
-                args.secondes,
-                move |i| {
-                    let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
-                    async move {
-                        let q = &p[i as usize % p.len()];
-                        ok(c.get(format!("{base}/api/v1/usagers"))
-                            .query(&[("q", q.as_str())])
-                            .header("authorization", a)
-                            .send()
-                            .await)
-                        .await
-                    }
-                },
-            )
-            .await,
-        );
+        let one = move |i: u64| {
+            let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
+            async move {
+                let q = &p[i as usize % p.len()];
+                ok(c.get(format!("{base}/api/v1/usagers"))
+                    .query(&[("q", q.as_str())])
+                    .header("authorization", a)
+                    .send()
+                    .await)
+                .await
+            }
+        };
+        both(
+            &mut all,
+            "recherche par nom (API)",
+            &args,
+            args.debit_recherche,
+            one,
+        )
+        .await;
     }
     {
         let (c, a, base) = (client.clone(), auth.clone(), base.clone());
@@ -245,24 +296,34 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
             .await?
             .context("établissement")?
             .finess;
-        all.push(
-            scenario("création d'un usager (API)", args.clients, args.secondes, move |i| {
-                let (c, a, base, etab) = (c.clone(), a.clone(), base.clone(), etab.clone());
-                async move {
-                    let mut rng = StdRng::seed_from_u64(i);
-                    let body = serde_json::json!({
-                        "nom_naissance": format!("BANC-{}", letters(rng.gen_range(0..26u64.pow(5)))),
-                        "prenoms": ["Essai"],
-                        "date_naissance": format!("19{:02}-{:02}-{:02}", rng.gen_range(20..99), rng.gen_range(1..13), rng.gen_range(1..29)),
-                        "sexe": "F",
-                        "etablissement": etab,
-                        "confirmer_doublon": true,
-                    });
-                    matches!(c.post(format!("{base}/api/v1/usagers")).header("authorization", a).json(&body).send().await, Ok(r) if r.status().as_u16() == 201)
-                }
-            })
-            .await,
-        );
+        // Every creation of the run draws new traits (the runs would otherwise repeat them).
+        let seq = Arc::new(std::sync::atomic::AtomicU64::new(
+            Utc::now().timestamp() as u64
+        ));
+        let one = move |_: u64| {
+            let (c, a, base, etab) = (c.clone(), a.clone(), base.clone(), etab.clone());
+            let seed = seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            async move {
+                let mut rng = StdRng::seed_from_u64(seed);
+                let body = serde_json::json!({
+                    "nom_naissance": format!("BANC-{}", letters(rng.gen_range(0..26u64.pow(5)))),
+                    "prenoms": ["Essai"],
+                    "date_naissance": format!("19{:02}-{:02}-{:02}", rng.gen_range(20..99), rng.gen_range(1..13), rng.gen_range(1..29)),
+                    "sexe": "F",
+                    "etablissement": etab,
+                    "confirmer_doublon": true,
+                });
+                matches!(c.post(format!("{base}/api/v1/usagers")).header("authorization", a).json(&body).send().await, Ok(r) if r.status().as_u16() == 201)
+            }
+        };
+        both(
+            &mut all,
+            "création d'un usager (API)",
+            &args,
+            args.debit_creation,
+            one,
+        )
+        .await;
     }
     println!();
     for f in &mut all {

@@ -128,7 +128,7 @@ pub struct Entry {
 const ENTRY_COLUMNS: &str =
     "id, at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail, seq, prev_hash, hash";
 
-fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Entry> {
+fn entry_from_row(r: &crate::sql::Row) -> StoreResult<Entry> {
     Ok(Entry {
         id: r.try_get("id")?,
         at: r.try_get("at")?,
@@ -210,7 +210,59 @@ impl Store {
         }
     }
 
+    /// Seals one batch. The head and the pending entries are read and hashed on a reader
+    /// connection; the writer (one connection on SQLite, shared with every request) is held
+    /// only for the one `UPDATE` and the checkpoint. The update touches only entries still
+    /// unsealed and must touch all of them: otherwise another sealer got there first and the
+    /// batch is dropped (nothing written).
     async fn audit_seal_batch(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<usize> {
+        let head = crate::sql::query(
+            "SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_optional(self)
+        .await?;
+        let (head_seq, head_hash): (i64, String) = match head {
+            Some(r) => (
+                r.try_get(0)?,
+                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            ),
+            None => (0, GENESIS.to_string()),
+        };
+        let rows = crate::sql::query(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq IS NULL ORDER BY id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(self)
+        .await?;
+        let n = rows.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        let (mut seq, mut prev) = (head_seq, head_hash);
+        let mut seals: Vec<(i64, i64, String, String)> = Vec::with_capacity(n);
+        for r in rows {
+            let e = entry_from_row(&r)?;
+            seq += 1;
+            let hash = entry_hash(&prev, seq, &e);
+            seals.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let values: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    4 * i + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "UPDATE audit SET seq = v.seq, prev_hash = v.prev, hash = v.hash \
+             FROM (SELECT column1 AS id, column2 AS seq, column3 AS prev, column4 AS hash FROM (VALUES {}) AS t) AS v \
+             WHERE audit.id = v.id AND audit.seq IS NULL",
+            values.join(", ")
+        );
         let mut tx = self.write.begin().await?;
         if self.engine() == Engine::Postgres {
             let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(4242002)")
@@ -220,70 +272,29 @@ impl Store {
                 return Ok(0);
             }
         }
-        let head = sqlx::query(
-            "SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (mut seq, mut prev): (i64, String) = match head {
-            Some(r) => (
-                r.try_get(0)?,
-                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-            ),
-            None => (0, GENESIS.to_string()),
-        };
-        let rows = sqlx::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq IS NULL ORDER BY id LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        let n = rows.len();
-        // Hash in memory, then write the whole batch with one statement: the writer is
-        // shared with requests and must be held as briefly as possible.
-        let mut seals: Vec<(i64, i64, String, String)> = Vec::with_capacity(n);
-        for r in rows {
-            let e = entry_from_row(&r)?;
-            seq += 1;
-            let hash = entry_hash(&prev, seq, &e);
-            seals.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
+        // The head may have moved since it was read (another server sealed meanwhile).
+        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
+            .fetch_one(&mut *tx)
+            .await?;
+        if current.unwrap_or(0) != head_seq {
+            return Ok(0);
         }
-        if !seals.is_empty() {
-            let values: Vec<String> = (0..seals.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        4 * i + 1,
-                        4 * i + 2,
-                        4 * i + 3,
-                        4 * i + 4
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "UPDATE audit SET seq = v.seq, prev_hash = v.prev, hash = v.hash \
-                 FROM (SELECT column1 AS id, column2 AS seq, column3 AS prev, column4 AS hash FROM (VALUES {}) AS t) AS v \
-                 WHERE audit.id = v.id",
-                values.join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for (id, sq, p, h) in &seals {
-                q = q.bind(*id).bind(*sq).bind(p.as_str()).bind(h.as_str());
-            }
-            q.execute(&mut *tx).await?;
+        let mut q = sqlx::query(&sql);
+        for (id, sq, p, h) in &seals {
+            q = q.bind(*id).bind(*sq).bind(p.as_str()).bind(h.as_str());
         }
-        if n > 0 {
-            sqlx::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
-                .bind(seq)
-                .bind(prev.as_str())
-                .bind(ts(now))
-                .execute(&mut *tx)
-                .await?;
+        let updated = q.execute(&mut *tx).await?.rows_affected();
+        if updated != n as u64 {
+            return Ok(0);
         }
+        sqlx::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
+            .bind(seq)
+            .bind(prev.as_str())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        if n > 0 {
-            tracing::debug!(sealed = n, head_seq = seq, head_hash = %prev, "journal d'audit scellé");
-        }
+        tracing::debug!(sealed = n, head_seq = seq, head_hash = %prev, "journal d'audit scellé");
         Ok(n)
     }
 
@@ -296,11 +307,11 @@ impl Store {
         // an id early may commit (and be sealed) after later ones. The hash covers the id,
         // the position and the previous hash, so moving rows breaks the chain anyway.
         loop {
-            let rows = sqlx::query(&format!(
+            let rows = crate::sql::query(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq >= $1 ORDER BY seq LIMIT 5000"
             ))
             .bind(expected_seq)
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
             if rows.is_empty() {
                 break;
@@ -332,8 +343,8 @@ impl Store {
         }
         // Checkpoints guard the tail: deleting the last entries leaves a shorter, still
         // consistent chain, which the highest checkpoint reveals.
-        let cps = sqlx::query("SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&self.read)
+        let cps = crate::sql::query("SELECT seq FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self)
             .await?;
         if let Some(cp) = cps {
             let cp_seq: i64 = cp.try_get(0)?;
@@ -352,13 +363,14 @@ impl Store {
             // Every checkpoint, not only the last, must still match its entry: entries
             // deleted at the end and then followed by newly sealed ones would otherwise
             // leave a consistent chain up to a consistent last checkpoint.
-            let mismatch: Option<(i64, Option<i64>)> = sqlx::query_as(
+            let mismatch = crate::sql::query(
                 "SELECT c.seq, a.id FROM audit_checkpoint c LEFT JOIN audit a ON a.seq = c.seq \
                  WHERE a.hash IS NULL OR a.hash <> c.hash ORDER BY c.seq LIMIT 1",
             )
-            .fetch_optional(&self.read)
+            .fetch_optional(self)
             .await?;
-            if let Some((seq, id)) = mismatch {
+            if let Some(m) = mismatch {
+                let (seq, id): (i64, Option<i64>) = (m.try_get(0)?, m.try_get(1)?);
                 report.first_broken = Some(Broken {
                     seq,
                     id: id.unwrap_or_default(),
@@ -367,8 +379,8 @@ impl Store {
                 return Ok(report);
             }
         }
-        let (unsealed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit WHERE seq IS NULL")
-            .fetch_one(&self.read)
+        let unsealed: i64 = crate::sql::query("SELECT COUNT(*) FROM audit WHERE seq IS NULL")
+            .fetch_scalar(self)
             .await?;
         report.unsealed = unsealed;
         report.head = Some(prev).filter(|_| report.checked > 0);
@@ -411,14 +423,14 @@ impl Store {
             push(&mut sql, " AND id < ?", Arg::I(b));
         }
         push(&mut sql, " ORDER BY id DESC LIMIT ?", Arg::I(limit));
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for a in args {
             q = match a {
                 Arg::S(s) => q.bind(s),
                 Arg::I(i) => q.bind(i),
             };
         }
-        let rows = q.fetch_all(&self.read).await?;
+        let rows = q.fetch_all(self).await?;
         rows.iter().map(entry_from_row).collect()
     }
 }

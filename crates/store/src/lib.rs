@@ -12,6 +12,7 @@ mod migrate;
 pub mod policy;
 mod read_log;
 pub mod session;
+mod sql;
 pub mod testing;
 pub mod usager;
 

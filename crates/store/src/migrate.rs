@@ -13,6 +13,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_foundation.sql"),
     ),
     (2, "usager", include_str!("../migrations/0002_usager.sql")),
+    (
+        3,
+        "audit_write_volume",
+        include_str!("../migrations/0003_audit_write_volume.sql"),
+    ),
 ];
 
 /// Renders the engine-specific parts of a migration.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -114,8 +114,8 @@ fn with_motif(mut detail: serde_json::Value, motif: Motif) -> serde_json::Value 
 
 /// Loads the role × section × action matrix.
 pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
-    let rows = sqlx::query("SELECT role, section, action FROM permission")
-        .fetch_all(&store.read)
+    let rows = crate::sql::query("SELECT role, section, action FROM permission")
+        .fetch_all(store)
         .await?;
     let mut grants = Vec::with_capacity(rows.len());
     for r in rows {
@@ -157,7 +157,7 @@ async fn load_facts_and_usager(
         crate::Engine::Sqlite => "(SELECT GROUP_CONCAT(DISTINCT etablissement_id) FROM sejour WHERE usager_id = $1)",
         crate::Engine::Postgres => "(SELECT string_agg(DISTINCT etablissement_id::text, ',') FROM sejour WHERE usager_id = $1)",
     };
-    let row = sqlx::query(&format!(
+    let row = crate::sql::query(&format!(
         "SELECT {}, {etabs} AS f_etabs, \
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
          (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
@@ -167,7 +167,7 @@ async fn load_facts_and_usager(
     .bind(usager_id)
     .bind(who.id)
     .bind(ts(now))
-    .fetch_optional(&store.read)
+    .fetch_optional(store)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let etabs: Option<String> = row.try_get("f_etabs")?;
@@ -413,10 +413,10 @@ impl Store {
             sql.push_str(&format!(" AND a.usager_id IN (SELECT usager_id FROM sejour WHERE etablissement_id IN ({list}))"));
         }
         sql.push_str(" ORDER BY a.id DESC LIMIT $2");
-        let rows = sqlx::query(&sql)
+        let rows = crate::sql::query(&sql)
             .bind(ts(since))
             .bind(limit)
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
         rows.iter()
             .map(|r| {

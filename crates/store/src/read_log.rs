@@ -16,6 +16,9 @@ use crate::{ts, StoreError, StoreResult};
 /// Most entries written by one statement.
 const MAX_BATCH: usize = 64;
 
+/// Times the writing task lets other tasks run while gathering a group.
+const LINGER_YIELDS: usize = 3;
+
 /// An entry to write, owned (it crosses tasks).
 pub(crate) struct ReadEntry {
     pub actor: Actor,
@@ -51,11 +54,21 @@ impl ReadLog {
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut jobs = vec![first];
-                while jobs.len() < MAX_BATCH {
-                    match rx.try_recv() {
-                        Ok(j) => jobs.push(j),
-                        Err(_) => break,
+                // Let the requests running beside this one reach their own entry before
+                // committing: each commit rewrites a page of every audit index, so larger
+                // groups write much less (on SQLite, the log and its copies into the database).
+                // A few yields, no timer: an idle server commits at once.
+                for _ in 0..LINGER_YIELDS {
+                    while jobs.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(j) => jobs.push(j),
+                            Err(_) => break,
+                        }
                     }
+                    if jobs.len() >= MAX_BATCH {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
                 }
                 let result = insert(&write, &jobs).await.map_err(|e| e.to_string());
                 for j in jobs {

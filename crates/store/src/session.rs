@@ -6,7 +6,6 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -110,11 +109,11 @@ impl Store {
     ) -> StoreResult<Option<(SessionInfo, crate::admin::utilisateur::Utilisateur)>> {
         let hash = token_hash(token);
         let cols = crate::admin::utilisateur::user_columns(self.engine(), "u");
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {cols}, s.csrf AS s_csrf, s.last_seen_at AS s_last, s.expires_at AS s_expires FROM session s JOIN utilisateur u ON u.id = s.utilisateur_id WHERE s.token_hash = $1"
         ))
         .bind(hash.as_str())
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         let Some(r) = row else { return Ok(None) };
         let last_seen = parse_ts(&r.try_get::<String, _>("s_last")?)?;

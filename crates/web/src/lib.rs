@@ -150,7 +150,8 @@ pub async fn serve(
     result
 }
 
-/// Chains new audit entries every quarter of a second; purges dead sessions every ten minutes.
+/// Chains new audit entries every quarter of a second, checkpoints the SQLite log every half
+/// second, purges dead sessions every ten minutes.
 async fn audit_sealer(store: Store, idle: chrono::Duration) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut n: u64 = 0;
@@ -160,8 +161,8 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
-        if n.is_multiple_of(4) {
-            if let Err(e) = store.checkpoint(n.is_multiple_of(240)).await {
+        if n.is_multiple_of(2) {
+            if let Err(e) = store.checkpoint().await {
                 tracing::warn!(error = %e, "point de contrôle SQLite impossible");
             }
         }

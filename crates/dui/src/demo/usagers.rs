@@ -178,7 +178,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             .await?;
         done += n;
         if (done / batch_size).is_multiple_of(20) {
-            store.checkpoint(true).await?;
+            store.checkpoint().await?;
         }
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(
@@ -187,7 +187,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         );
         let _ = err.flush();
     }
-    store.checkpoint(true).await?;
+    store.checkpoint().await?;
     store.analyze().await?;
     let _ = writeln!(err);
     println!(

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -105,7 +104,7 @@ pub struct Unite {
     pub version: i64,
 }
 
-fn organisme_from(r: &sqlx::any::AnyRow) -> StoreResult<Organisme> {
+fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
     Ok(Organisme {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -119,7 +118,7 @@ fn organisme_from(r: &sqlx::any::AnyRow) -> StoreResult<Organisme> {
 const ETAB_COLUMNS: &str =
     "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
 
-fn etablissement_from(r: &sqlx::any::AnyRow) -> StoreResult<Etablissement> {
+fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     Ok(Etablissement {
         id: r.try_get("id")?,
         organisme_id: r.try_get("organisme_id")?,
@@ -135,7 +134,7 @@ fn etablissement_from(r: &sqlx::any::AnyRow) -> StoreResult<Etablissement> {
     })
 }
 
-fn unite_from(r: &sqlx::any::AnyRow) -> StoreResult<Unite> {
+fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
     Ok(Unite {
         id: r.try_get("id")?,
         etablissement_id: r.try_get("etablissement_id")?,
@@ -173,19 +172,19 @@ fn entry<'a>(
 impl Store {
     /// Every organisme.
     pub async fn organismes(&self) -> StoreResult<Vec<Organisme>> {
-        let rows = sqlx::query(
+        let rows = crate::sql::query(
             "SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme ORDER BY nom",
         )
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         rows.iter().map(organisme_from).collect()
     }
 
     /// One organisme.
     pub async fn organisme(&self, id: i64) -> StoreResult<Option<Organisme>> {
-        let row = sqlx::query("SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme WHERE id = $1")
+        let row = crate::sql::query("SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(self)
             .await?;
         row.as_ref().map(organisme_from).transpose()
     }
@@ -280,10 +279,10 @@ impl Store {
 
     /// Establishments, all or those in `only`.
     pub async fn etablissements(&self, only: Option<&[i64]>) -> StoreResult<Vec<Etablissement>> {
-        let rows = sqlx::query(&format!(
+        let rows = crate::sql::query(&format!(
             "SELECT {ETAB_COLUMNS} FROM etablissement ORDER BY nom"
         ))
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         let all: Vec<Etablissement> = rows
             .iter()
@@ -297,11 +296,11 @@ impl Store {
 
     /// One establishment by id.
     pub async fn etablissement(&self, id: i64) -> StoreResult<Option<Etablissement>> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {ETAB_COLUMNS} FROM etablissement WHERE id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         row.as_ref().map(etablissement_from).transpose()
     }
@@ -311,11 +310,11 @@ impl Store {
         &self,
         finess: &str,
     ) -> StoreResult<Option<Etablissement>> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {ETAB_COLUMNS} FROM etablissement WHERE finess = $1"
         ))
         .bind(finess)
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         row.as_ref().map(etablissement_from).transpose()
     }
@@ -407,9 +406,9 @@ impl Store {
 
     /// Units of an establishment.
     pub async fn unites(&self, etablissement_id: i64) -> StoreResult<Vec<Unite>> {
-        let rows = sqlx::query("SELECT id, etablissement_id, nom, type_unite, capacite, version FROM unite WHERE etablissement_id = $1 ORDER BY nom")
+        let rows = crate::sql::query("SELECT id, etablissement_id, nom, type_unite, capacite, version FROM unite WHERE etablissement_id = $1 ORDER BY nom")
             .bind(etablissement_id)
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
         rows.iter().map(unite_from).collect()
     }

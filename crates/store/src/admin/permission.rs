@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use dui_domain::policy::{Matrice, Role};
-use sqlx::Row;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -63,8 +62,8 @@ impl Store {
 
     /// Seeds the default matrix when the table is empty (first start).
     pub async fn seed_default_matrix(&self) -> StoreResult<()> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM permission")
-            .fetch_one(&self.read)
+        let n: i64 = crate::sql::query("SELECT COUNT(*) FROM permission")
+            .fetch_scalar(self)
             .await?;
         if n == 0 {
             let mut tx = self.write.begin().await?;
@@ -83,8 +82,8 @@ impl Store {
 
     /// Roles whose accounts must use a TOTP second factor.
     pub async fn totp_required_roles(&self) -> StoreResult<Vec<Role>> {
-        let rows = sqlx::query("SELECT role FROM role_config WHERE totp_obligatoire = 1")
-            .fetch_all(&self.read)
+        let rows = crate::sql::query("SELECT role FROM role_config WHERE totp_obligatoire = 1")
+            .fetch_all(self)
             .await?;
         Ok(rows
             .iter()

@@ -7,7 +7,6 @@ use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::policy::Role;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -151,7 +150,7 @@ pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
 }
 
 impl Store {
-    pub(crate) async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> StoreResult<Credentials> {
+    pub(crate) async fn user_from_row(&self, r: &crate::sql::Row) -> StoreResult<Credentials> {
         let id: i64 = r.try_get("id")?;
         let role: String = r.try_get("role")?;
         let role = Role::from_code(&role)
@@ -189,12 +188,12 @@ impl Store {
 
     /// Login data by user name (case-insensitive, names are stored lower-case).
     pub async fn credentials(&self, username: &str) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {} FROM utilisateur WHERE username = $1",
             user_columns(self.engine(), "")
         ))
         .bind(username.trim().to_lowercase())
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         match row {
             Some(r) => Ok(Some(self.user_from_row(&r).await?)),
@@ -209,12 +208,12 @@ impl Store {
 
     /// Login data by id.
     pub async fn credentials_by_id(&self, id: i64) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {} FROM utilisateur WHERE id = $1",
             user_columns(self.engine(), "")
         ))
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         match row {
             Some(r) => Ok(Some(self.user_from_row(&r).await?)),
@@ -224,11 +223,11 @@ impl Store {
 
     /// Every account, by name.
     pub async fn utilisateurs(&self) -> StoreResult<Vec<Utilisateur>> {
-        let rows = sqlx::query(&format!(
+        let rows = crate::sql::query(&format!(
             "SELECT {} FROM utilisateur ORDER BY nom, prenom",
             user_columns(self.engine(), "")
         ))
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {

@@ -90,13 +90,13 @@ impl Store {
             date_naissance,
             ins,
         } = *t;
-        let rows = sqlx::query(
+        let rows = crate::sql::query(
             "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins FROM usager \
              WHERE fusionne_dans IS NULL AND (date_naissance = $1 OR matricule_ins = $2)",
         )
         .bind(date_naissance)
         .bind(ins.unwrap_or("-"))
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         let mut out = Vec::new();
         let noms_saisis: Vec<&str> = [Some(nom_naissance), nom_utilise]
@@ -154,12 +154,12 @@ impl Store {
     async fn confirmed_different(&self, a: i64, b: Option<i64>) -> StoreResult<bool> {
         let Some(b) = b else { return Ok(false) };
         let (x, y) = if a < b { (a, b) } else { (b, a) };
-        let r: Option<(i64,)> = sqlx::query_as(
+        let r = crate::sql::query(
             "SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2",
         )
         .bind(x)
         .bind(y)
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         Ok(r.is_some())
     }
@@ -455,19 +455,20 @@ impl Store {
     /// The file an absorbed file was merged into, if any. Only this pointer is given (no
     /// person data): links to an absorbed file lead to the kept one.
     pub async fn merged_into(&self, id: i64) -> StoreResult<Option<i64>> {
-        let r: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT fusionne_dans FROM usager WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await?;
-        Ok(r.and_then(|(k,)| k))
+        let r = crate::sql::query("SELECT fusionne_dans FROM usager WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self)
+            .await?;
+        Ok(r.map(|r| r.try_get::<Option<i64>, _>(0))
+            .transpose()?
+            .flatten())
     }
 
     /// Merges involving the file of `cap`.
     pub async fn fusions(&self, cap: &Capability) -> StoreResult<Vec<Fusion>> {
-        let rows = sqlx::query("SELECT id, conserve_id, absorbe_id, fusionne_at, annule_at FROM fusion WHERE conserve_id = $1 OR absorbe_id = $1 ORDER BY id DESC")
+        let rows = crate::sql::query("SELECT id, conserve_id, absorbe_id, fusionne_at, annule_at FROM fusion WHERE conserve_id = $1 OR absorbe_id = $1 ORDER BY id DESC")
             .bind(cap.usager_id())
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
         rows.iter()
             .map(|r| {

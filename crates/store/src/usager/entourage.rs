@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
 use serde::Serialize;
-use sqlx::Row;
 
 use super::check;
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -142,7 +141,7 @@ pub struct ProfessionnelLie {
 const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
     personne_a_prevenir, telephone, email, adresse, commentaire, version";
 
-fn entourage_from(r: &sqlx::any::AnyRow) -> StoreResult<Entourage> {
+fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -166,7 +165,7 @@ fn entourage_from(r: &sqlx::any::AnyRow) -> StoreResult<Entourage> {
 const PRO_COLUMNS: &str =
     "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
 
-fn pro_from(r: &sqlx::any::AnyRow) -> StoreResult<Professionnel> {
+fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
     Ok(Professionnel {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -185,9 +184,9 @@ impl Store {
     /// The active circle of the usager.
     pub async fn entourage(&self, cap: &Capability) -> StoreResult<Vec<Entourage>> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
-        let rows = sqlx::query(&format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1 ORDER BY personne_confiance DESC, nom, prenom"))
+        let rows = crate::sql::query(&format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1 ORDER BY personne_confiance DESC, nom, prenom"))
             .bind(cap.usager_id())
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
         rows.iter().map(entourage_from).collect()
     }
@@ -329,18 +328,18 @@ impl Store {
     pub async fn professionnels(&self, q: &str, limit: i64) -> StoreResult<Vec<Professionnel>> {
         let key = cle_recherche(q);
         let rows = if key.is_empty() {
-            sqlx::query(&format!(
+            crate::sql::query(&format!(
                 "SELECT {PRO_COLUMNS} FROM professionnel ORDER BY cle_nom LIMIT $1"
             ))
             .bind(limit)
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?
         } else {
-            sqlx::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE cle_nom >= $1 AND cle_nom < $2 ORDER BY cle_nom LIMIT $3"))
+            crate::sql::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE cle_nom >= $1 AND cle_nom < $2 ORDER BY cle_nom LIMIT $3"))
                 .bind(key.clone())
                 .bind(format!("{key}\u{10FFFF}"))
                 .bind(limit)
-                .fetch_all(&self.read)
+                .fetch_all(self)
                 .await?
         };
         rows.iter().map(pro_from).collect()
@@ -348,11 +347,11 @@ impl Store {
 
     /// One professional of the directory.
     pub async fn professionnel(&self, id: i64) -> StoreResult<Option<Professionnel>> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {PRO_COLUMNS} FROM professionnel WHERE id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         row.as_ref().map(pro_from).transpose()
     }
@@ -409,11 +408,11 @@ impl Store {
             .map(|c| format!("p.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let rows = sqlx::query(&format!(
+        let rows = crate::sql::query(&format!(
             "SELECT {cols}, up.role FROM usager_professionnel up JOIN professionnel p ON p.id = up.professionnel_id WHERE up.usager_id = $1 ORDER BY up.role, p.nom"
         ))
         .bind(cap.usager_id())
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         rows.iter()
             .map(|r| {

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -145,7 +145,7 @@ pub fn parse_numero(s: &str) -> Option<i64> {
 pub(crate) const USAGER_COLUMNS: &str = "id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
     matricule_ins, oid_ins, statut_identite, attributs_identite, justificatif_type, justificatif_at, ins_at, referent_id, alertes, fusionne_dans, version, created_at, updated_at";
 
-pub(crate) fn usager_from(r: &sqlx::any::AnyRow) -> StoreResult<Usager> {
+pub(crate) fn usager_from(r: &crate::sql::Row) -> StoreResult<Usager> {
     let id: i64 = r.try_get("id")?;
     let prenoms: String = r.try_get("prenoms_naissance")?;
     Ok(Usager {
@@ -338,23 +338,23 @@ impl Store {
         if cap.usager_id() <= 0 {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
         ))
         .bind(cap.usager_id())
-        .fetch_optional(&self.read)
+        .fetch_optional(self)
         .await?;
         row.as_ref().map(usager_from).transpose()
     }
 
     /// The stays of the usager, latest first.
     pub async fn sejours(&self, cap: &Capability) -> StoreResult<Vec<Sejour>> {
-        let rows = sqlx::query(
+        let rows = crate::sql::query(
             "SELECT s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie FROM sejour s \
              JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1 ORDER BY s.date_entree DESC, s.id DESC",
         )
         .bind(cap.usager_id())
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         rows.iter()
             .map(|r| {
@@ -508,7 +508,7 @@ impl Store {
         let Some(row) = row else {
             return Err(StoreError::NotFound);
         };
-        let current = usager_from(&row)?;
+        let current = usager_from(&crate::sql::Row::from_any(&row)?)?;
         if current.version != version {
             return Err(StoreError::StaleVersion);
         }
@@ -530,9 +530,9 @@ impl Store {
         &self,
         cap: &Capability,
     ) -> StoreResult<Vec<(i64, String, Option<i64>, String)>> {
-        let rows = sqlx::query("SELECT version, donnees, modifie_par, modifie_at FROM usager_version WHERE usager_id = $1 ORDER BY version DESC")
+        let rows = crate::sql::query("SELECT version, donnees, modifie_par, modifie_at FROM usager_version WHERE usager_id = $1 ORDER BY version DESC")
             .bind(cap.usager_id())
-            .fetch_all(&self.read)
+            .fetch_all(self)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
@@ -563,8 +563,8 @@ impl Store {
 
     /// Number of usagers in the base (demo and benchmarks).
     pub async fn usager_count(&self) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM usager")
-            .fetch_one(&self.read)
+        let n: i64 = crate::sql::query("SELECT COUNT(*) FROM usager")
+            .fetch_scalar(self)
             .await?;
         Ok(n)
     }

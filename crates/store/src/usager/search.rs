@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::Portee;
 use dui_domain::usager::cle_recherche;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::audit::Outcome;
 use crate::db::Store;
@@ -160,7 +159,7 @@ fn visibility(who: &Principal, now: &str, etablissement: Option<i64>) -> String 
 
 const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite";
 
-fn result_from(r: &sqlx::any::AnyRow) -> StoreResult<ResultatRecherche> {
+fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
     let id: i64 = r.try_get(0)?;
     Ok(ResultatRecherche {
         id,
@@ -254,11 +253,11 @@ impl Store {
         if sql.is_empty() {
             return Ok((Vec::new(), None));
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for b in &binds {
             q = q.bind(b.as_str());
         }
-        let rows = q.fetch_all(&self.read).await?;
+        let rows = q.fetch_all(self).await?;
         let fetched = rows.len() as i64;
         let mut out: Vec<ResultatRecherche> = Vec::new();
         let mut last_key = None;
@@ -299,10 +298,10 @@ impl Store {
             return Ok(());
         }
         let list = ids(&out.iter().map(|o| o.id).collect::<Vec<_>>());
-        let rows = sqlx::query(&format!(
+        let rows = crate::sql::query(&format!(
             "SELECT DISTINCT s.usager_id, e.nom FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id IN ({list}) ORDER BY e.nom"
         ))
-        .fetch_all(&self.read)
+        .fetch_all(self)
         .await?;
         for r in rows {
             let id: i64 = r.try_get(0)?;
