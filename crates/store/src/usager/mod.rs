@@ -521,7 +521,13 @@ impl Store {
             .bind(actor.utilisateur_id)
             .bind(ts(now))
             .execute(&mut *conn)
-            .await?;
+            .await
+            // Another save of the same version got there first (PostgreSQL lets both read the
+            // row, then the second insert collides): the same answer as a stale read.
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::StaleVersion,
+                other => other,
+            })?;
         Ok(())
     }
 

@@ -883,6 +883,23 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
                 .len(),
             2
         );
+
+        // Two saves from the same version at the same time: one wins, the other is told its
+        // version is stale (on PostgreSQL both read version 3 before either writes).
+        let a = ident("DUPOND", &["Odette", "Marie"], "1943-04-04", "F");
+        let b = ident("DUPOND", &["Odette", "Louise"], "1943-04-04", "F");
+        let (ra, rb) = tokio::join!(
+            s.update_identite(&write, 3, &a, "PROV", false, serde_json::json!({})),
+            s.update_identite(&write, 3, &b, "PROV", false, serde_json::json!({}))
+        );
+        let oks = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(oks, 1, "{engine}: {ra:?} {rb:?}");
+        let lost = if ra.is_ok() { rb } else { ra };
+        assert!(
+            matches!(lost, Err(StoreError::StaleVersion)),
+            "{engine}: {lost:?}"
+        );
+        assert_eq!(s.usager(&write).await.unwrap().unwrap().version, 4);
         w.db.cleanup().await;
     }
 }
