@@ -8,9 +8,9 @@ use sqlx::{AnyPool, Executor};
 
 use crate::StoreResult;
 
-/// Pages (4 KB, so 8 MB) of SQLite log past which the writer checkpoints so that the log
+/// Pages (4 KB, so 2 MB) of SQLite log past which the writer checkpoints so that the log
 /// starts over.
-const WAL_RESTART_FRAMES: i64 = 2_048;
+const WAL_RESTART_FRAMES: i64 = 512;
 
 /// The database engine behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,8 +115,8 @@ impl Store {
     /// and its fsyncs. A checkpoint beside a constant stream of writes never reaches the end
     /// of the log, so the log cannot start over and grows without bound: once it passes
     /// [`WAL_RESTART_FRAMES`], the writer itself copies the few pages written meanwhile
-    /// (requests wait behind it for 5 to 30 ms: under heavy load, at every call), which lets
-    /// the next write start the log over.
+    /// (requests wait behind it for a few milliseconds: called every 100 ms, it has little
+    /// left to copy), which lets the next write start the log over.
     pub async fn checkpoint(&self) -> StoreResult<()> {
         if self.engine != Engine::Sqlite {
             return Ok(());

@@ -127,7 +127,7 @@ pub fn router(app: App) -> Router {
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, sealing the audit chain
-/// in the background.
+/// and checkpointing the SQLite log in the background.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
@@ -136,6 +136,7 @@ pub async fn serve(
     let idle = chrono::Duration::from_std(app.config.idle_timeout)
         .unwrap_or(chrono::Duration::minutes(30));
     let sealer = tokio::spawn(audit_sealer(app.store.clone(), idle));
+    let checkpoints = tokio::spawn(checkpointer(app.store.clone()));
     let result = axum::serve(
         listener,
         router(app.clone()).into_make_service_with_connect_info::<SocketAddr>(),
@@ -143,6 +144,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sealer.abort();
+    checkpoints.abort();
     // Seal what the last requests wrote.
     if let Err(e) = app.store.audit_seal(chrono::Utc::now()).await {
         tracing::error!(error = %e, "scellement final du journal d'audit impossible");
@@ -150,8 +152,7 @@ pub async fn serve(
     result
 }
 
-/// Chains new audit entries every quarter of a second, checkpoints the SQLite log every half
-/// second, purges dead sessions every ten minutes.
+/// Chains new audit entries every quarter of a second, purges dead sessions every ten minutes.
 async fn audit_sealer(store: Store, idle: chrono::Duration) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut n: u64 = 0;
@@ -161,15 +162,26 @@ async fn audit_sealer(store: Store, idle: chrono::Duration) {
             tracing::error!(error = %e, "scellement du journal d'audit impossible");
         }
         n += 1;
-        if n.is_multiple_of(2) {
-            if let Err(e) = store.checkpoint().await {
-                tracing::warn!(error = %e, "point de contrôle SQLite impossible");
-            }
-        }
         if n.is_multiple_of(2400) {
             if let Err(e) = store.purge_sessions(idle, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "purge des sessions impossible");
             }
+        }
+    }
+}
+
+/// Copies the SQLite log into the database every 100 ms: frequent small checkpoints keep the
+/// writer's share of each one (which requests wait for) short.
+async fn checkpointer(store: Store) {
+    if store.engine() != dui_store::Engine::Sqlite {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.checkpoint().await {
+            tracing::warn!(error = %e, "point de contrôle SQLite impossible");
         }
     }
 }
