@@ -173,6 +173,8 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         demo::generate_usagers(&store, &org, args.usagers - have, 2026).await?;
     }
     let total = store.usager_count().await?;
+    // Fresh statistics (and, on PostgreSQL, visibility) for what earlier runs added.
+    store.analyze().await?;
     // A direction account of every établissement, so that every file is in scope.
     if store.credentials(BENCH_USER).await?.is_none() {
         let hash = hash_password(BENCH_PASSWORD)?;

@@ -134,9 +134,14 @@ impl Store {
     }
 
     /// Refreshes the planner statistics after a bulk load (without them PostgreSQL may plan
-    /// the search as a scan of the whole name index).
+    /// the search as a scan of the whole name index). On PostgreSQL, `VACUUM` also marks the
+    /// new pages all-visible, so that index-only scans of the name index skip the table.
     pub async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.write).await?;
+        let sql = match self.engine {
+            Engine::Sqlite => "ANALYZE",
+            Engine::Postgres => "VACUUM (ANALYZE)",
+        };
+        sqlx::query(sql).execute(&self.write).await?;
         Ok(())
     }
 
