@@ -74,6 +74,26 @@ pub struct NewEntry<'a> {
     pub at: DateTime<Utc>,
 }
 
+impl<'a> NewEntry<'a> {
+    /// A successful change that concerns no person's file (accounts, organisation, sessions).
+    pub fn succes(
+        actor: &'a Actor,
+        action: &'a str,
+        detail: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        NewEntry {
+            actor,
+            action,
+            usager_id: None,
+            section: None,
+            outcome: Outcome::Succes,
+            detail,
+            at,
+        }
+    }
+}
+
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
 pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> StoreResult<i64> {
     let row = sqlx::query(

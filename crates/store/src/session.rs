@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreResult};
 
@@ -69,19 +69,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry {
-                actor,
-                action: "connexion",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail,
-                at: now,
-            },
-        )
-        .await?;
+        audit::append(&mut tx, &NewEntry::succes(actor, "connexion", detail, now)).await?;
         tx.commit().await?;
         Ok((token, csrf))
     }
@@ -156,15 +144,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action: "deconnexion",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({}),
-                at: now,
-            },
+            &NewEntry::succes(actor, "deconnexion", serde_json::json!({}), now),
         )
         .await?;
         tx.commit().await?;

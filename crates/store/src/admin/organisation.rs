@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::{ts, StoreError, StoreResult};
 
@@ -152,23 +152,6 @@ fn conflict_on_unique(e: StoreError, what: &str) -> StoreError {
     }
 }
 
-fn entry<'a>(
-    actor: &'a Actor,
-    action: &'a str,
-    detail: serde_json::Value,
-    now: DateTime<Utc>,
-) -> NewEntry<'a> {
-    NewEntry {
-        actor,
-        action,
-        usager_id: None,
-        section: None,
-        outcome: Outcome::Succes,
-        detail,
-        at: now,
-    }
-}
-
 impl Store {
     /// Every organisme.
     pub async fn organismes(&self) -> StoreResult<Vec<Organisme>> {
@@ -210,7 +193,7 @@ impl Store {
         .map_err(|e| conflict_on_unique(e.into(), "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
         audit::append(
             &mut tx,
-            &entry(
+            &NewEntry::succes(
                 actor,
                 "admin.organisme.creation",
                 serde_json::json!({"id": id, "finess": o.finess_juridique}),
@@ -250,7 +233,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &entry(
+            &NewEntry::succes(
                 actor,
                 "admin.organisme.modification",
                 serde_json::json!({"id": id}),
@@ -346,7 +329,7 @@ impl Store {
         .map_err(|err| conflict_on_unique(err.into(), "Un établissement avec ce numéro FINESS existe déjà."))?;
         audit::append(
             &mut tx,
-            &entry(
+            &NewEntry::succes(
                 actor,
                 "admin.etablissement.creation",
                 serde_json::json!({"id": id, "finess": e.finess}),
@@ -392,7 +375,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &entry(
+            &NewEntry::succes(
                 actor,
                 "admin.etablissement.modification",
                 serde_json::json!({"id": id}),
@@ -437,7 +420,7 @@ impl Store {
         .map_err(|e| conflict_on_unique(e.into(), "Une unité de ce nom existe déjà dans cet établissement."))?;
         audit::append(
             &mut tx,
-            &entry(
+            &NewEntry::succes(
                 actor,
                 "admin.unite.creation",
                 serde_json::json!({"id": id, "etablissement_id": etablissement_id}),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use dui_domain::policy::{Matrice, Role};
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::StoreResult;
 
@@ -45,15 +45,12 @@ impl Store {
             .collect();
         audit::append(
             &mut tx,
-            &NewEntry {
+            &NewEntry::succes(
                 actor,
-                action: "admin.permissions.modification",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"ajouts": added, "retraits": removed}),
-                at: now,
-            },
+                "admin.permissions.modification",
+                serde_json::json!({"ajouts": added, "retraits": removed}),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -111,7 +108,12 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry { actor, action: "admin.totp_obligatoire.modification", usager_id: None, section: None, outcome: Outcome::Succes, detail: serde_json::json!({"roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}), at: now },
+            &NewEntry::succes(
+                actor,
+                "admin.totp_obligatoire.modification",
+                serde_json::json!({"roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;

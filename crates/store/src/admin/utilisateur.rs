@@ -276,15 +276,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action: "admin.utilisateur.creation",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}),
-                at: now,
-            },
+            &NewEntry::succes(actor, "admin.utilisateur.creation", serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now),
         )
         .await?;
         tx.commit().await?;
@@ -339,15 +331,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action: "admin.utilisateur.modification",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}),
-                at: now,
-            },
+            &NewEntry::succes(actor, "admin.utilisateur.modification", serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now),
         )
         .await?;
         tx.commit().await?;
@@ -390,15 +374,7 @@ impl Store {
         };
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action,
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"id": id}),
-                at: now,
-            },
+            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
         )
         .await?;
         tx.commit().await?;
@@ -427,15 +403,7 @@ impl Store {
         };
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action,
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"id": id}),
-                at: now,
-            },
+            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
         )
         .await?;
         tx.commit().await?;

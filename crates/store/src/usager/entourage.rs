@@ -7,7 +7,7 @@ use dui_domain::usager::cle_recherche;
 use serde::Serialize;
 
 use super::check;
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
@@ -382,15 +382,12 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
-            &NewEntry {
+            &NewEntry::succes(
                 actor,
-                action: "annuaire.professionnel.creation",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"id": id}),
-                at: now,
-            },
+                "annuaire.professionnel.creation",
+                serde_json::json!({"id": id}),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;
