@@ -185,3 +185,12 @@ async fn checkpointer(store: Store) {
         }
     }
 }
+
+/// A page of an API list, as API.md sets it: `{"items": […], "next_cursor": …}` (`null` on the
+/// last page).
+pub(crate) fn liste(
+    items: impl serde::Serialize,
+    next_cursor: Option<impl serde::Serialize>,
+) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"items": items, "next_cursor": next_cursor}))
+}

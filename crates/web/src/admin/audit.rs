@@ -129,9 +129,7 @@ pub async fn api_search(
     let next = (items.len() as i64 == limit)
         .then(|| items.last().map(|e| e.id.to_string()))
         .flatten();
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": next}),
-    ))
+    Ok(crate::liste(items, next))
 }
 
 /// GET /api/v1/audit/verification
@@ -183,7 +181,5 @@ pub async fn api_break_glass(
     me: CurrentUser,
 ) -> WebResult<Json<serde_json::Value>> {
     let acces = break_glass_for(&app, &me).await?;
-    Ok(Json(
-        serde_json::json!({"items": acces, "next_cursor": null}),
-    ))
+    Ok(crate::liste(acces, None::<String>))
 }

@@ -305,9 +305,7 @@ pub async fn api_list_organismes(
     me: CurrentUser,
 ) -> WebResult<Json<serde_json::Value>> {
     let _ = me;
-    Ok(Json(
-        serde_json::json!({"items": app.store.organismes().await?, "next_cursor": null}),
-    ))
+    Ok(crate::liste(app.store.organismes().await?, None::<String>))
 }
 
 /// GET /api/v1/organismes/{id}
@@ -371,9 +369,7 @@ pub async fn api_list_etablissements(
     me: CurrentUser,
 ) -> WebResult<Json<serde_json::Value>> {
     let items = app.store.etablissements(visible(&me)).await?;
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": null}),
-    ))
+    Ok(crate::liste(items, None::<String>))
 }
 
 /// GET /api/v1/etablissements/{id}
@@ -446,9 +442,7 @@ pub async fn api_list_unites(
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
-    Ok(Json(
-        serde_json::json!({"items": app.store.unites(id).await?, "next_cursor": null}),
-    ))
+    Ok(crate::liste(app.store.unites(id).await?, None::<String>))
 }
 
 /// POST /api/v1/etablissements/{id}/unites
@@ -483,5 +477,5 @@ pub async fn api_create_unite(
 
 /// GET /api/v1/categories: FINESS categories usable for new establishments.
 pub async fn api_categories(_me: CurrentUser) -> Json<serde_json::Value> {
-    Json(serde_json::json!({"items": active_categories(), "next_cursor": null}))
+    crate::liste(active_categories(), None::<String>)
 }

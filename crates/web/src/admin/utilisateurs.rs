@@ -322,8 +322,9 @@ pub async fn api_list(
     me: CurrentUser,
 ) -> WebResult<Json<serde_json::Value>> {
     me.require_admin()?;
-    Ok(Json(
-        serde_json::json!({"items": app.store.utilisateurs().await?, "next_cursor": null}),
+    Ok(crate::liste(
+        app.store.utilisateurs().await?,
+        None::<String>,
     ))
 }
 

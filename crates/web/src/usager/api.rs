@@ -54,9 +54,7 @@ pub async fn search(
         .store
         .search_usagers(&me.principal, &r, Utc::now())
         .await?;
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": next}),
-    ))
+    Ok(crate::liste(items, next))
 }
 
 /// Creates and answers 201, or 409 with the candidates.
@@ -193,9 +191,7 @@ pub async fn file_audit(
     let next = (items.len() as i64 == limit)
         .then(|| items.last().map(|e| e.id.to_string()))
         .flatten();
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": next}),
-    ))
+    Ok(crate::liste(items, next))
 }
 
 /// GET /api/v1/usagers/{id}/sejours
@@ -205,9 +201,7 @@ pub async fn sejours(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        serde_json::json!({"items": app.store.sejours(&cap).await?, "next_cursor": null}),
-    ))
+    Ok(crate::liste(app.store.sejours(&cap).await?, None::<String>))
 }
 
 /// GET /api/v1/usagers/{id}/versions: earlier identity versions.
@@ -224,9 +218,7 @@ pub async fn versions(
         .into_iter()
         .map(|(v, data, by, at)| serde_json::json!({"version": v, "donnees": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default(), "modifie_par": by, "modifie_at": at}))
         .collect();
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": null}),
-    ))
+    Ok(crate::liste(items, None::<String>))
 }
 
 /// Body of an assignment.

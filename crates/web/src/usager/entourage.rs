@@ -386,8 +386,9 @@ pub async fn api_list(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        serde_json::json!({"items": app.store.entourage(&cap).await?, "next_cursor": null}),
+    Ok(crate::liste(
+        app.store.entourage(&cap).await?,
+        None::<String>,
     ))
 }
 
@@ -443,8 +444,9 @@ pub async fn api_list_pros(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        serde_json::json!({"items": app.store.professionnels_usager(&cap).await?, "next_cursor": null}),
+    Ok(crate::liste(
+        app.store.professionnels_usager(&cap).await?,
+        None::<String>,
     ))
 }
 
@@ -504,9 +506,7 @@ pub async fn api_directory(
             q.limit.unwrap_or(50).clamp(1, 200),
         )
         .await?;
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": null}),
-    ))
+    Ok(crate::liste(items, None::<String>))
 }
 
 /// POST /api/v1/professionnels

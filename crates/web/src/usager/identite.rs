@@ -16,8 +16,8 @@ use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::usager::{StatutChange, TraitsCompares, Usager};
 use serde::Deserialize;
 
+use super::capability;
 use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
-use super::{capability, matrix};
 use crate::admin::done;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
@@ -450,9 +450,7 @@ pub async fn api_duplicates(
         .store
         .probable_duplicates(&me.principal, &t, Some(id), Utc::now())
         .await?;
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": null}),
-    ))
+    Ok(crate::liste(items, None::<String>))
 }
 
 /// Body naming another file.
@@ -482,7 +480,6 @@ pub async fn api_not_duplicate(
 }
 
 async fn merge(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
-    let _ = matrix(app).await?;
     let k = capability(app, me, keep, Section::Administratif, Action::Valider).await?;
     let a = capability(app, me, absorbe, Section::Administratif, Action::Valider).await?;
     Ok(app.store.merge_usagers(&k, &a).await?)
@@ -509,9 +506,7 @@ pub async fn api_merges(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        serde_json::json!({"items": app.store.fusions(&cap).await?, "next_cursor": null}),
-    ))
+    Ok(crate::liste(app.store.fusions(&cap).await?, None::<String>))
 }
 
 /// POST /api/v1/usagers/{id}/fusions/{fid}/annulation
