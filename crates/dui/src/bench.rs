@@ -87,6 +87,9 @@ impl Figures {
 /// the clients themselves build). Paced (`debit` Some(r)): request k is due at `k / r` seconds
 /// and its latency counts from that due time, not from when it was sent, so a slow answer
 /// that delays the next requests is charged to them too (no "coordinated omission").
+/// Resolution of tokio's timer.
+const TIMER_TICK: Duration = Duration::from_millis(1);
+
 async fn scenario<F, Fut>(
     name: &'static str,
     clients: usize,
@@ -116,9 +119,18 @@ where
                 if due >= deadline {
                     break;
                 }
-                tokio::time::sleep_until(due).await;
+                if debit.is_some() {
+                    // tokio's timer rounds a deadline up to its next millisecond: aiming one
+                    // tick early wakes the client at its due time, not up to 1 ms after it.
+                    // (A closed loop does not sleep at all: `sleep_until(now)` waited for
+                    // that tick too, adding up to 1 ms to each request of one client.)
+                    tokio::time::sleep_until(due - TIMER_TICK).await;
+                }
+                let start = tokio::time::Instant::now();
                 let ok = one(k * 1_000_003 % 4_294_967_291).await;
-                lat.push(due.elapsed());
+                // From the due time when the request starts late (no coordinated omission),
+                // from its start when the early wake-up sent it before its due time.
+                lat.push(start.min(due).elapsed());
                 if !ok {
                     errors += 1;
                 }

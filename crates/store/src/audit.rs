@@ -10,7 +10,6 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
 
 use crate::db::{Engine, Store};
 use crate::{ts, StoreResult};
@@ -95,8 +94,8 @@ impl<'a> NewEntry<'a> {
 }
 
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
-pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> StoreResult<i64> {
-    let row = sqlx::query(
+pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> StoreResult<i64> {
+    let row = crate::sql::query(
         "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
@@ -111,7 +110,7 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> StoreResult<i
     .bind(e.detail.to_string())
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get(0)?)
+    row.try_get(0)
 }
 
 /// A stored entry.
@@ -283,35 +282,35 @@ impl Store {
              WHERE audit.id = v.id AND audit.seq IS NULL",
             values.join(", ")
         );
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if self.engine() == Engine::Postgres {
-            let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(4242002)")
-                .fetch_one(&mut *tx)
+            let got: bool = crate::sql::query("SELECT pg_try_advisory_xact_lock(4242002)")
+                .fetch_scalar(&mut tx)
                 .await?;
             if !got {
                 return Ok(0);
             }
         }
         // The head may have moved since it was read (another server sealed meanwhile).
-        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit")
-            .fetch_one(&mut *tx)
+        let current: Option<i64> = crate::sql::query("SELECT MAX(seq) FROM audit")
+            .fetch_scalar(&mut tx)
             .await?;
         if current.unwrap_or(0) != head_seq {
             return Ok(0);
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for (id, sq, p, h) in &seals {
             q = q.bind(*id).bind(*sq).bind(p.as_str()).bind(h.as_str());
         }
-        let updated = q.execute(&mut *tx).await?.rows_affected();
+        let updated = q.execute(&mut tx).await?;
         if updated != n as u64 {
             return Ok(0);
         }
-        sqlx::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
+        crate::sql::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
             .bind(seq)
             .bind(prev.as_str())
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         tracing::debug!(sealed = n, head_seq = seq, head_hash = %prev, "journal d'audit scellé");

@@ -8,9 +8,9 @@ use sqlx::{AnyPool, Executor};
 
 use crate::StoreResult;
 
-/// Pages (4 KB, so 2 MB) of SQLite log past which the writer checkpoints so that the log
+/// Pages (4 KB, so 32 MB) of SQLite log past which the writer checkpoints so that the log
 /// starts over.
-const WAL_RESTART_FRAMES: i64 = 512;
+const WAL_RESTART_FRAMES: i64 = 8192;
 
 /// The database engine behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,16 +21,19 @@ pub enum Engine {
     Postgres,
 }
 
-/// Handle on the database: a read pool and a write pool.
+/// Handle on the database.
 ///
-/// SQLite allows one writer at a time: writes go through a single-connection pool so that
-/// they queue in the application instead of failing with "database is locked"; reads use
-/// several connections (WAL lets them run beside the writer). On PostgreSQL both are the
-/// same pool.
+/// PostgreSQL: one sqlx pool for everything. SQLite allows one writer at a time: writes go
+/// through one connection behind an async lock ([`crate::sql::Writer`]) so that they queue
+/// in the application instead of failing with "database is locked"; reads use several
+/// connections (WAL lets them run beside the writer). The sqlx pools remain on SQLite for
+/// migrations and for checkpoints, whose disk waits belong on sqlx's threads.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
+    /// Where writes and transactions go (`Store::begin`).
+    pub(crate) writer: crate::sql::Writer,
     engine: Engine,
     /// Group commit of the audit entries of reads.
     pub(crate) reads: crate::read_log::ReadLog,
@@ -55,9 +58,11 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
+                let writer = crate::sql::Writer::Pool(pool.clone());
                 Ok(Store {
                     read: pool.clone(),
-                    reads: crate::read_log::ReadLog::start(pool.clone()),
+                    reads: crate::read_log::ReadLog::start(writer.clone()),
+                    writer,
                     write: pool,
                     engine,
                     lite: None,
@@ -74,6 +79,7 @@ impl Store {
                     .get_filename()
                     .to_path_buf();
                 let lite = Some(crate::sql::LiteReaders::new(&path)?);
+                let writer = crate::sql::Writer::lite(&path)?;
                 let read = AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
@@ -82,7 +88,8 @@ impl Store {
                     .await?;
                 Ok(Store {
                     read,
-                    reads: crate::read_log::ReadLog::start(write.clone()),
+                    reads: crate::read_log::ReadLog::start(writer.clone()),
+                    writer,
                     write,
                     engine,
                     lite,
@@ -95,6 +102,7 @@ impl Store {
     pub async fn open(url: &str) -> StoreResult<Store> {
         let store = Self::connect(url).await?;
         store.migrate().await?;
+        store.drop_sqlite_samples().await?;
         Ok(store)
     }
 
@@ -114,34 +122,76 @@ impl Store {
     /// On a reader connection, beside the writer, so that requests do not wait for the copy
     /// and its fsyncs. A checkpoint beside a constant stream of writes never reaches the end
     /// of the log, so the log cannot start over and grows without bound: once it passes
-    /// [`WAL_RESTART_FRAMES`], the writer itself copies the few pages written meanwhile
-    /// (requests wait behind it for a few milliseconds: called every 100 ms, it has little
-    /// left to copy), which lets the next write start the log over.
+    /// [`WAL_RESTART_FRAMES`], the writer itself copies the pages written meanwhile, which
+    /// lets the next write start the log over. Requests wait for that copy and its fsyncs
+    /// (measured: 6-25 ms when it ran every 100 ms after a 2 MB log, the p95 of openings), so
+    /// it runs rarely (every few seconds under load, with a log of 32 MB), just after a second
+    /// copy by the reader, which leaves only a few milliseconds of pages to the writer.
     pub async fn checkpoint(&self) -> StoreResult<()> {
-        if self.engine != Engine::Sqlite {
+        let crate::sql::Writer::Lite(writer) = &self.writer else {
+            return Ok(());
+        };
+        if self.reader_checkpoint().await? <= WAL_RESTART_FRAMES {
             return Ok(());
         }
+        self.reader_checkpoint().await?;
+        let conn = writer.clone().lock_owned().await;
+        // The writer is held meanwhile (nothing is appended to the log), but the copy and its
+        // fsyncs run on a blocking thread, not on a runtime thread.
+        tokio::task::spawn_blocking(move || {
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        })
+        .await
+        .map_err(|e| crate::StoreError::Db(sqlx::Error::Protocol(e.to_string())))?
+        .map_err(|e| crate::StoreError::Db(sqlx::Error::Protocol(e.to_string())))
+    }
+
+    /// A passive checkpoint on a reader (on sqlx's thread): returns the pages in the log.
+    async fn reader_checkpoint(&self) -> StoreResult<i64> {
         let (_busy, frames, _copied): (i64, i64, i64) =
             sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
                 .fetch_one(&self.read)
                 .await?;
-        if frames > WAL_RESTART_FRAMES {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&self.write)
-                .await?;
-        }
-        Ok(())
+        Ok(frames)
+    }
+
+    /// Starts a write transaction (see [`crate::sql::Tx`]).
+    pub(crate) async fn begin(&self) -> StoreResult<crate::sql::Tx> {
+        self.writer.begin().await
     }
 
     /// Refreshes the planner statistics after a bulk load (without them PostgreSQL may plan
     /// the search as a scan of the whole name index). On PostgreSQL, `VACUUM` also marks the
     /// new pages all-visible, so that index-only scans of the name index skip the table.
+    ///
+    /// On SQLite only the per-index averages are kept (see [`Store::drop_sqlite_samples`]).
     pub async fn analyze(&self) -> StoreResult<()> {
-        let sql = match self.engine {
-            Engine::Sqlite => "ANALYZE",
-            Engine::Postgres => "VACUUM (ANALYZE)",
-        };
-        sqlx::query(sql).execute(&self.write).await?;
+        match self.engine {
+            Engine::Sqlite => {
+                sqlx::query("ANALYZE").execute(&self.write).await?;
+                self.drop_sqlite_samples().await
+            }
+            Engine::Postgres => {
+                sqlx::query("VACUUM (ANALYZE)").execute(&self.write).await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Drops the value samples that SQLite's `ANALYZE` stores in `sqlite_stat4`.
+    ///
+    /// With samples present, SQLite prepares again any statement comparing an indexed column
+    /// with a parameter each time the parameter changes, to plan for that very value: every
+    /// read of a file was parsed and planned from scratch (a quarter of the CPU of an opening,
+    /// doubling its latency). Our queries are planned well from `sqlite_stat1` alone. Also run
+    /// at start, in case someone ran `ANALYZE` with another tool.
+    pub(crate) async fn drop_sqlite_samples(&self) -> StoreResult<()> {
+        if self.engine == Engine::Sqlite {
+            // Dropping a table changes the schema: every connection reloads the statistics.
+            sqlx::query("DROP TABLE IF EXISTS sqlite_stat4")
+                .execute(&self.write)
+                .await?;
+        }
         Ok(())
     }
 
@@ -155,25 +205,28 @@ impl Store {
 type PragmaFuture<'c> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
 
-/// Per-connection SQLite settings: WAL lets readers run beside the writer; foreign keys are
-/// off by default in SQLite; `busy_timeout` covers the rare overlap with another process.
+/// Per-connection SQLite settings, for sqlx's and rusqlite's connections alike.
+///
+/// - WAL lets readers run beside the writer; `synchronous = NORMAL` makes a commit a write
+///   to the log without waiting for the disk (a power cut may lose the last commits, never
+///   corrupt the file).
+/// - Foreign keys are off by default in SQLite; `busy_timeout` covers the rare overlap with
+///   another process.
+/// - A connection drops its page cache whenever another one has written since its last read
+///   (every audited read writes): with the file mapped, reading the pages again is a pointer
+///   into the OS cache instead of a read() and a copy each.
+/// - Checkpoints run in the background (`Store::checkpoint`), out of the requests' way: a
+///   checkpoint inside a commit stalled every request queued behind it (p99 of file openings
+///   15-25 ms with, 3-5 ms without). The automatic one stays as a bound on the log for
+///   processes without the background task (`dui demo`, tests), at 100 MB.
+pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32000; \
+     PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 25000; \
+     PRAGMA journal_size_limit = 67108864;";
+
 fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> PragmaFuture<'_> {
     Box::pin(async move {
-        conn.execute("PRAGMA journal_mode = WAL").await?;
-        conn.execute("PRAGMA synchronous = NORMAL").await?;
-        conn.execute("PRAGMA foreign_keys = ON").await?;
-        conn.execute("PRAGMA busy_timeout = 10000").await?;
-        conn.execute("PRAGMA cache_size = -32000").await?;
-        // A connection drops its page cache whenever another one has written since its last
-        // read (every audited read writes): with the file mapped, reading the pages again is
-        // a pointer into the OS cache instead of a read() and a copy each.
-        conn.execute("PRAGMA mmap_size = 1073741824").await?;
-        // Checkpoints run in the background (`Store::checkpoint`), out of the requests' way:
-        // a checkpoint inside a commit stalled every request queued behind it (p99 of file
-        // openings 15-25 ms with, 3-5 ms without). The automatic one stays as a bound on the
-        // log for processes without the background task (`dui demo`, tests), at 100 MB.
-        conn.execute("PRAGMA wal_autocheckpoint = 25000").await?;
-        conn.execute("PRAGMA journal_size_limit = 67108864").await?;
+        conn.execute(SQLITE_PRAGMAS).await?;
         Ok(())
     })
 }

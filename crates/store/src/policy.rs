@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
-use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -81,9 +80,9 @@ impl Capability {
     }
 
     /// Records a change done with this capability, inside the change's transaction.
-    pub async fn audit_change(
+    pub(crate) async fn audit_change(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut crate::sql::Tx,
         action: &str,
         detail: serde_json::Value,
     ) -> StoreResult<i64> {
@@ -293,9 +292,9 @@ async fn audit_refusal(
     refus: Refus,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let mut conn = store.write.acquire().await?;
+    let mut tx = store.begin().await?;
     audit::append(
-        &mut conn,
+        &mut tx,
         &NewEntry {
             actor,
             action: &format!("usager.{}", action.code()),
@@ -307,7 +306,7 @@ async fn audit_refusal(
         },
     )
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// A break-the-glass access.
@@ -345,16 +344,16 @@ impl Store {
         let motif = dui_domain::policy::valider_motif_acces_exceptionnel(motif)
             .map_err(|m| StoreError::Invalid(m.into()))?;
         let hours = hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES);
-        let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM usager WHERE id = $1")
+        let mut tx = self.begin().await?;
+        let exists = crate::sql::query("SELECT id FROM usager WHERE id = $1")
             .bind(usager_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
         let expires = now + Duration::hours(hours);
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::sql::query(
             "INSERT INTO acces_exceptionnel (utilisateur_id, usager_id, motif, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(who.id)
@@ -362,7 +361,7 @@ impl Store {
         .bind(motif.as_str())
         .bind(ts(now))
         .bind(ts(expires))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         audit::append(
             &mut tx,

@@ -1,22 +1,30 @@
 //! Group commit of the audit entries of reads.
 //!
 //! Every opening of a file writes an audit entry before the data is returned. Written one by
-//! one, those inserts queue on the single SQLite writer (and cost one commit each on
-//! PostgreSQL). Here requests hand their entry to one task that writes whatever has arrived
-//! meanwhile in one multi-row insert and one commit, then answers each request: an entry is
-//! still durable before its data is shown, at a fraction of the cost.
+//! one, each entry is a commit of its own: on PostgreSQL a round trip and a flush; on SQLite
+//! five pages appended to the log (the table and each index of `audit`), which checkpoints
+//! must then copy, with the writer held for the end of each copy. Here entries that arrive
+//! together are written in one commit; an entry is still durable before its data is shown.
+//!
+//! - SQLite (one writer, on the calling thread): a request queues its entry, then either
+//!   takes the writer and writes every queued entry (its own and those queued meanwhile), or
+//!   learns that the one holding the writer has written it. No task or thread in between.
+//! - PostgreSQL (a pool): requests hand their entry to one task that writes whatever has
+//!   arrived meanwhile in one multi-row insert.
+
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{Actor, Outcome};
+use crate::sql::{Tx, Writer};
 use crate::{ts, StoreError, StoreResult};
 
 /// Most entries written by one statement.
 const MAX_BATCH: usize = 64;
 
-/// Times the writing task lets other tasks run while gathering a group.
+/// Times the PostgreSQL writing task lets other tasks run while gathering a group.
 const LINGER_YIELDS: usize = 3;
 
 /// An entry to write, owned (it crosses tasks).
@@ -30,15 +38,22 @@ pub(crate) struct ReadEntry {
     pub at: DateTime<Utc>,
 }
 
-struct Job {
+/// An entry and who waits for it.
+pub(crate) struct Job {
     entry: ReadEntry,
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// Handle on the writing task.
+/// Handle on the group commit.
 #[derive(Clone)]
-pub(crate) struct ReadLog {
-    tx: mpsc::Sender<Job>,
+pub(crate) enum ReadLog {
+    /// SQLite: the entries waiting for the writer.
+    Lite {
+        writer: Arc<tokio::sync::Mutex<rusqlite::Connection>>,
+        queued: Arc<Mutex<Vec<Job>>>,
+    },
+    /// PostgreSQL: the writing task.
+    Task(mpsc::Sender<Job>),
 }
 
 impl std::fmt::Debug for ReadLog {
@@ -47,47 +62,51 @@ impl std::fmt::Debug for ReadLog {
     }
 }
 
+fn closed() -> StoreError {
+    StoreError::Db(sqlx::Error::PoolClosed)
+}
+
 impl ReadLog {
-    /// Starts the writing task on `write`.
-    pub(crate) fn start(write: AnyPool) -> Self {
-        let (tx, mut rx) = mpsc::channel::<Job>(1024);
-        tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut jobs = vec![first];
-                // Let the requests running beside this one reach their own entry before
-                // committing: each commit rewrites a page of every audit index, so larger
-                // groups write much less (on SQLite, the log and its copies into the database).
-                // A few yields, no timer: an idle server commits at once.
-                for _ in 0..LINGER_YIELDS {
-                    while jobs.len() < MAX_BATCH {
-                        match rx.try_recv() {
-                            Ok(j) => jobs.push(j),
-                            Err(_) => break,
-                        }
-                    }
-                    if jobs.len() >= MAX_BATCH {
-                        break;
-                    }
-                    tokio::task::yield_now().await;
-                }
-                let result = insert(&write, &jobs).await.map_err(|e| e.to_string());
-                for j in jobs {
-                    let _ = j.done.send(result.clone());
-                }
-            }
-        });
-        Self { tx }
+    /// The group commit for `write` (on PostgreSQL, starts the writing task).
+    pub(crate) fn start(write: Writer) -> Self {
+        match write {
+            Writer::Lite(writer) => ReadLog::Lite {
+                writer,
+                queued: Arc::default(),
+            },
+            Writer::Pool(_) => ReadLog::Task(spawn_task(write)),
+        }
     }
 
     /// Writes `entry`; returns once it is committed.
     pub(crate) async fn log(&self, entry: ReadEntry) -> StoreResult<()> {
-        let (done, wait) = oneshot::channel();
-        let closed = || StoreError::Db(sqlx::Error::PoolClosed);
-        self.tx
-            .send(Job { entry, done })
-            .await
-            .map_err(|_| closed())?;
-        match wait.await {
+        let (done, mut wait) = oneshot::channel();
+        let job = Job { entry, done };
+        let outcome = match self {
+            ReadLog::Task(tx) => {
+                tx.send(job).await.map_err(|_| closed())?;
+                wait.await
+            }
+            ReadLog::Lite { writer, queued } => {
+                queued.lock().map_err(|_| closed())?.push(job);
+                tokio::select! {
+                    // Written by whoever held the writer meanwhile: nothing more to do.
+                    biased;
+                    outcome = &mut wait => outcome,
+                    conn = writer.clone().lock_owned() => {
+                        let jobs = std::mem::take(&mut *queued.lock().map_err(|_| closed())?);
+                        // Empty when the previous holder wrote this entry after this request
+                        // last looked: its answer is already there.
+                        let result = write_lite(conn, &jobs).await.map_err(|e| e.to_string());
+                        for j in jobs {
+                            let _ = j.done.send(result.clone());
+                        }
+                        wait.await
+                    }
+                }
+            }
+        };
+        match outcome {
             Ok(Ok(())) => Ok(()),
             Ok(Err(msg)) => Err(StoreError::Db(sqlx::Error::Protocol(msg))),
             Err(_) => Err(closed()),
@@ -95,9 +114,60 @@ impl ReadLog {
     }
 }
 
-async fn insert(write: &AnyPool, jobs: &[Job]) -> StoreResult<()> {
+/// Writes `jobs` in one SQLite transaction on the held writer.
+async fn write_lite(conn: crate::sql::LiteGuard, jobs: &[Job]) -> StoreResult<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+
+    let mut tx = Tx::lite(conn)?;
+    for chunk in jobs.chunks(MAX_BATCH) {
+        let sql = insert_sql(chunk.len());
+        bind_entries(crate::sql::query(&sql), chunk)
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// The PostgreSQL writing task.
+fn spawn_task(write: Writer) -> mpsc::Sender<Job> {
+    let (tx, mut rx) = mpsc::channel::<Job>(1024);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut jobs = vec![first];
+            // Let the requests running beside this one reach their own entry before
+            // committing. A few yields, no timer: an idle server commits at once.
+            for _ in 0..LINGER_YIELDS {
+                while jobs.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                if jobs.len() >= MAX_BATCH {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            let sql = insert_sql(jobs.len());
+            let result = write
+                .execute(bind_entries(crate::sql::query(&sql), &jobs))
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            for j in jobs {
+                let _ = j.done.send(result.clone());
+            }
+        }
+    });
+    tx
+}
+
+/// `INSERT INTO audit … VALUES (…), (…)` for `rows` entries.
+fn insert_sql(rows: usize) -> String {
     const COLS: usize = 9;
-    let values: Vec<String> = (0..jobs.len())
+    let values: Vec<String> = (0..rows)
         .map(|r| {
             format!(
                 "({})",
@@ -108,24 +178,24 @@ async fn insert(write: &AnyPool, jobs: &[Job]) -> StoreResult<()> {
             )
         })
         .collect();
-    let sql = format!(
+    format!(
         "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) VALUES {}",
         values.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for j in jobs {
-        let e = &j.entry;
+    )
+}
+
+fn bind_entries<'q>(mut q: crate::sql::Query<'q>, jobs: &[Job]) -> crate::sql::Query<'q> {
+    for Job { entry: e, .. } in jobs {
         q = q
             .bind(ts(e.at))
             .bind(e.actor.utilisateur_id)
-            .bind(e.actor.username.clone())
+            .bind(e.actor.username.as_str())
             .bind(e.action)
             .bind(e.usager_id)
             .bind(e.section)
-            .bind(e.actor.ip.clone())
+            .bind(e.actor.ip.as_deref())
             .bind(e.outcome.code())
-            .bind(e.detail.clone());
+            .bind(e.detail.as_str());
     }
-    q.execute(write).await?;
-    Ok(())
+    q
 }

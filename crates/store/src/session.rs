@@ -50,8 +50,8 @@ impl Store {
         let token = random_token();
         let csrf = random_token();
         let user_id = actor.utilisateur_id.unwrap_or_default();
-        let mut tx = self.write.begin().await?;
-        sqlx::query(
+        let mut tx = self.begin().await?;
+        crate::sql::query(
             "INSERT INTO session (token_hash, utilisateur_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
         )
         .bind(token_hash(&token))
@@ -61,13 +61,13 @@ impl Store {
         .bind(ts(now + max_age))
         .bind(actor.ip.as_deref())
         .bind(user_agent.map(|s| s.chars().take(300).collect::<String>()))
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        sqlx::query(
+        crate::sql::query(
             "UPDATE utilisateur SET echecs_connexion = 0, verrouille_jusqua = NULL WHERE id = $1",
         )
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         audit::append(&mut tx, &NewEntry::succes(actor, "connexion", detail, now)).await?;
         tx.commit().await?;
@@ -107,17 +107,17 @@ impl Store {
         let last_seen = parse_ts(&r.try_get::<String, _>("s_last")?)?;
         let expires = parse_ts(&r.try_get::<String, _>("s_expires")?)?;
         if expires <= now || last_seen + idle <= now {
-            sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            crate::sql::query("DELETE FROM session WHERE token_hash = $1")
                 .bind(hash.as_str())
-                .execute(&self.write)
+                .execute(self)
                 .await?;
             return Ok(None);
         }
         if now - last_seen > Duration::seconds(60) {
-            sqlx::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
+            crate::sql::query("UPDATE session SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(ts(now))
                 .bind(hash.as_str())
-                .execute(&self.write)
+                .execute(self)
                 .await?;
         }
         let creds = self.user_from_row(&r).await?;
@@ -137,10 +137,10 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+        let mut tx = self.begin().await?;
+        crate::sql::query("DELETE FROM session WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         audit::append(
             &mut tx,
@@ -157,21 +157,23 @@ impl Store {
         utilisateur_id: i64,
         keep_token_hash: &str,
     ) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM session WHERE utilisateur_id = $1 AND token_hash <> $2")
-            .bind(utilisateur_id)
-            .bind(keep_token_hash)
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected())
+        let r =
+            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1 AND token_hash <> $2")
+                .bind(utilisateur_id)
+                .bind(keep_token_hash)
+                .execute(self)
+                .await?;
+        Ok(r)
     }
 
     /// Removes expired sessions (housekeeping).
     pub async fn purge_sessions(&self, idle: Duration, now: DateTime<Utc>) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM session WHERE expires_at <= $1 OR last_seen_at <= $2")
-            .bind(ts(now))
-            .bind(ts(now - idle))
-            .execute(&self.write)
-            .await?;
-        Ok(r.rows_affected())
+        let r =
+            crate::sql::query("DELETE FROM session WHERE expires_at <= $1 OR last_seen_at <= $2")
+                .bind(ts(now))
+                .bind(ts(now - idle))
+                .execute(self)
+                .await?;
+        Ok(r)
     }
 }

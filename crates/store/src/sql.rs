@@ -1,13 +1,13 @@
-//! Reads outside transactions, on either engine, with one API.
+//! Statements on either engine, with one API: reads, writes and transactions.
 //!
 //! sqlx runs every SQLite connection on a thread of its own: each statement is a message to
 //! that thread and each row a message back, two context switches or more per statement. On
 //! the 2-core machine of the benchmarks, a third of the CPU of a file opening went to those
 //! hand-offs (docs/decisions/0008-sqlite-reads-on-the-calling-thread.md). On SQLite these
-//! reads therefore run with rusqlite on the calling thread, on a small pool of read-only
-//! connections; a read is a few tens of microseconds of work on pages the OS has cached, which
-//! a runtime thread can afford. On PostgreSQL they go through sqlx as before. Writes and
-//! transactions stay on sqlx on both engines.
+//! statements therefore run with rusqlite on the calling thread: reads on a small pool of
+//! read-only connections, writes and transactions on one writer connection behind an async
+//! lock (docs/decisions/0009); a statement is a few tens of microseconds of work on pages the
+//! OS has cached, which a runtime thread can afford. On PostgreSQL they go through sqlx.
 //!
 //! The SQL is the same on both engines (`$1`… placeholders, numbered as in PostgreSQL).
 
@@ -22,9 +22,32 @@ use crate::{StoreError, StoreResult};
 /// A value bound to, or read from, a statement (the store only uses these three).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
+    /// NULL (bound as a text on PostgreSQL).
     Null,
+    /// NULL bound as a bigint (PostgreSQL types every parameter, even a NULL one).
+    NullInt,
     Int(i64),
     Text(String),
+}
+
+/// A type whose `None` binds as a typed NULL.
+pub(crate) trait Typed: Into<Value> {
+    const NULL: Value;
+}
+impl Typed for i64 {
+    const NULL: Value = Value::NullInt;
+}
+impl Typed for bool {
+    const NULL: Value = Value::NullInt;
+}
+impl Typed for String {
+    const NULL: Value = Value::Null;
+}
+impl Typed for &String {
+    const NULL: Value = Value::Null;
+}
+impl Typed for &str {
+    const NULL: Value = Value::Null;
 }
 
 impl From<i64> for Value {
@@ -52,9 +75,9 @@ impl From<&str> for Value {
         Value::Text(v.to_string())
     }
 }
-impl<T: Into<Value>> From<Option<T>> for Value {
+impl<T: Typed> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
-        v.map(Into::into).unwrap_or(Value::Null)
+        v.map(Into::into).unwrap_or(T::NULL)
     }
 }
 
@@ -89,7 +112,7 @@ impl FromValue for String {
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(v: &Value) -> Option<Self> {
         match v {
-            Value::Null => Some(None),
+            Value::Null | Value::NullInt => Some(None),
             other => T::from_value(other).map(Some),
         }
     }
@@ -142,6 +165,7 @@ impl Row {
             } else {
                 match raw.type_info().name() {
                     "TEXT" | "VARCHAR" => Value::Text(r.try_get::<String, _>(i)?),
+                    "BOOL" | "BOOLEAN" => Value::Int(r.try_get::<bool, _>(i)?.into()),
                     _ => match r.try_get::<i64, _>(i) {
                         Ok(v) => Value::Int(v),
                         Err(_) => Value::Text(r.try_get::<String, _>(i)?),
@@ -154,6 +178,27 @@ impl Row {
     }
 }
 
+/// Where a statement runs.
+///
+/// `fetch_*` on the store read outside any transaction (SQLite: a read-only connection on
+/// the calling thread); `execute` on the store is a write of its own (autocommit); on a
+/// [`Tx`] both run inside the transaction.
+pub(crate) enum On<'e> {
+    Store(&'e Store),
+    Tx(&'e mut Tx),
+}
+
+impl<'e> From<&'e Store> for On<'e> {
+    fn from(s: &'e Store) -> Self {
+        On::Store(s)
+    }
+}
+impl<'e> From<&'e mut Tx> for On<'e> {
+    fn from(t: &'e mut Tx) -> Self {
+        On::Tx(t)
+    }
+}
+
 /// A statement and its arguments.
 #[must_use]
 pub(crate) struct Query<'q> {
@@ -161,7 +206,7 @@ pub(crate) struct Query<'q> {
     args: Vec<Value>,
 }
 
-/// Starts a read statement.
+/// Starts a statement.
 pub(crate) fn query(sql: &str) -> Query<'_> {
     Query {
         sql,
@@ -177,37 +222,71 @@ impl<'q> Query<'q> {
     }
 
     /// Every row.
-    pub(crate) async fn fetch_all(self, store: &Store) -> StoreResult<Vec<Row>> {
-        match &store.lite {
-            Some(lite) => lite.run(self.sql, &self.args, usize::MAX),
-            None => {
-                let rows = self.sqlx().fetch_all(&store.read).await?;
-                rows.iter().map(Row::from_any).collect()
-            }
-        }
+    pub(crate) async fn fetch_all<'e>(self, on: impl Into<On<'e>>) -> StoreResult<Vec<Row>> {
+        self.rows(on.into(), usize::MAX).await
     }
 
     /// The first row, if any.
-    pub(crate) async fn fetch_optional(self, store: &Store) -> StoreResult<Option<Row>> {
-        match &store.lite {
-            Some(lite) => Ok(lite.run(self.sql, &self.args, 1)?.into_iter().next()),
-            None => match self.sqlx().fetch_optional(&store.read).await? {
-                Some(r) => Ok(Some(Row::from_any(&r)?)),
-                None => Ok(None),
-            },
-        }
+    pub(crate) async fn fetch_optional<'e>(
+        self,
+        on: impl Into<On<'e>>,
+    ) -> StoreResult<Option<Row>> {
+        Ok(self.rows(on.into(), 1).await?.into_iter().next())
     }
 
     /// The first row; `NotFound` when there is none.
-    pub(crate) async fn fetch_one(self, store: &Store) -> StoreResult<Row> {
-        self.fetch_optional(store)
-            .await?
-            .ok_or(StoreError::NotFound)
+    pub(crate) async fn fetch_one<'e>(self, on: impl Into<On<'e>>) -> StoreResult<Row> {
+        self.fetch_optional(on).await?.ok_or(StoreError::NotFound)
     }
 
     /// The first column of the first row.
-    pub(crate) async fn fetch_scalar<T: FromValue>(self, store: &Store) -> StoreResult<T> {
-        self.fetch_one(store).await?.try_get(0)
+    pub(crate) async fn fetch_scalar<'e, T: FromValue>(
+        self,
+        on: impl Into<On<'e>>,
+    ) -> StoreResult<T> {
+        self.fetch_one(on).await?.try_get(0)
+    }
+
+    /// Runs a write; returns the number of rows it changed.
+    pub(crate) async fn execute<'e>(self, on: impl Into<On<'e>>) -> StoreResult<u64> {
+        match on.into() {
+            On::Tx(Tx::Lite(t)) => lite_execute(&t.conn, self.sql, &self.args),
+            On::Tx(Tx::Pool(t)) => Ok(self.sqlx().execute(&mut **t).await?.rows_affected()),
+            On::Store(store) => store.writer.execute(self).await,
+        }
+    }
+
+    async fn rows(self, on: On<'_>, limit: usize) -> StoreResult<Vec<Row>> {
+        match on {
+            On::Tx(Tx::Lite(t)) => read(&t.conn, self.sql, &self.args, limit).map_err(lite_err),
+            On::Tx(Tx::Pool(t)) => {
+                let rows = if limit == 1 {
+                    self.sqlx()
+                        .fetch_optional(&mut **t)
+                        .await?
+                        .into_iter()
+                        .collect()
+                } else {
+                    self.sqlx().fetch_all(&mut **t).await?
+                };
+                rows.iter().map(Row::from_any).collect()
+            }
+            On::Store(store) => match &store.lite {
+                Some(lite) => lite.run(self.sql, &self.args, limit),
+                None => {
+                    let rows = if limit == 1 {
+                        self.sqlx()
+                            .fetch_optional(&store.read)
+                            .await?
+                            .into_iter()
+                            .collect()
+                    } else {
+                        self.sqlx().fetch_all(&store.read).await?
+                    };
+                    rows.iter().map(Row::from_any).collect()
+                }
+            },
+        }
     }
 
     fn sqlx(&self) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -215,11 +294,114 @@ impl<'q> Query<'q> {
         for a in &self.args {
             q = match a {
                 Value::Null => q.bind(None::<String>),
+                Value::NullInt => q.bind(None::<i64>),
                 Value::Int(i) => q.bind(*i),
                 Value::Text(s) => q.bind(s.clone()),
             };
         }
         q
+    }
+}
+
+fn lite_execute(conn: &rusqlite::Connection, sql: &str, args: &[Value]) -> StoreResult<u64> {
+    read(conn, sql, args, usize::MAX).map_err(lite_err)?;
+    Ok(conn.changes())
+}
+
+/// The connection writes go through.
+///
+/// SQLite: one rusqlite connection behind an async lock, used on the calling thread like
+/// the readers (a commit in WAL mode with `synchronous = NORMAL` does not wait for the disk;
+/// checkpoints, which do, run off the runtime threads). PostgreSQL: the sqlx pool.
+#[derive(Clone, Debug)]
+pub(crate) enum Writer {
+    Lite(Arc<tokio::sync::Mutex<rusqlite::Connection>>),
+    Pool(sqlx::AnyPool),
+}
+
+impl Writer {
+    /// Opens the SQLite writer on `path` (created and migrated beforehand).
+    pub(crate) fn lite(path: &Path) -> StoreResult<Writer> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(lite_err)?;
+        conn.execute_batch(crate::db::SQLITE_PRAGMAS)
+            .map_err(lite_err)?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(Writer::Lite(Arc::new(tokio::sync::Mutex::new(conn))))
+    }
+
+    /// Runs one write of its own (autocommit); returns the number of rows it changed.
+    pub(crate) async fn execute(&self, q: Query<'_>) -> StoreResult<u64> {
+        match self {
+            Writer::Lite(w) => {
+                let conn = w.lock().await;
+                lite_execute(&conn, q.sql, &q.args)
+            }
+            Writer::Pool(p) => Ok(q.sqlx().execute(p).await?.rows_affected()),
+        }
+    }
+
+    /// Starts a transaction (SQLite: takes the writer until commit or drop).
+    pub(crate) async fn begin(&self) -> StoreResult<Tx> {
+        match self {
+            Writer::Lite(w) => Tx::lite(w.clone().lock_owned().await),
+            Writer::Pool(p) => Ok(Tx::Pool(p.begin().await?)),
+        }
+    }
+}
+
+/// The SQLite writer, held (see [`Tx::lite`]).
+pub(crate) type LiteGuard = tokio::sync::OwnedMutexGuard<rusqlite::Connection>;
+
+/// A write transaction on either engine; dropped without [`Tx::commit`], it rolls back.
+pub(crate) enum Tx {
+    Lite(LiteTx),
+    Pool(sqlx::Transaction<'static, sqlx::Any>),
+}
+
+/// A SQLite transaction: the writer, held.
+pub(crate) struct LiteTx {
+    conn: LiteGuard,
+    open: bool,
+}
+
+impl Tx {
+    /// Starts a transaction on the SQLite writer, already held.
+    pub(crate) fn lite(conn: LiteGuard) -> StoreResult<Tx> {
+        // IMMEDIATE: the write lock is taken now, so another process writing to the same
+        // file makes this wait (busy_timeout) instead of failing half-way.
+        conn.prepare_cached("BEGIN IMMEDIATE")
+            .and_then(|mut s| s.execute([]))
+            .map_err(lite_err)?;
+        Ok(Tx::Lite(LiteTx { conn, open: true }))
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Lite(mut t) => {
+                t.conn
+                    .prepare_cached("COMMIT")
+                    .and_then(|mut s| s.execute([]))
+                    .map_err(lite_err)?;
+                t.open = false;
+                Ok(())
+            }
+            Tx::Pool(t) => Ok(t.commit().await?),
+        }
+    }
+}
+
+impl Drop for LiteTx {
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "échec de l'annulation d'une transaction SQLite");
+            }
+        }
     }
 }
 
@@ -238,7 +420,22 @@ impl std::fmt::Debug for LiteReaders {
     }
 }
 
+/// Maps a SQLite error as sqlx's are mapped (`From<sqlx::Error> for StoreError`).
 fn lite_err(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi;
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        match f.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return StoreError::Conflict("cet enregistrement existe déjà".into())
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                return StoreError::Invalid(
+                    "une référence pointe vers un élément inexistant".into(),
+                )
+            }
+            _ => {}
+        }
+    }
     StoreError::Db(sqlx::Error::Protocol(format!("SQLite : {e}")))
 }
 
@@ -261,11 +458,9 @@ impl LiteReaders {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(lite_err)?;
-        conn.execute_batch(
-            "PRAGMA query_only = 1; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32000; \
-             PRAGMA mmap_size = 1073741824;",
-        )
-        .map_err(lite_err)?;
+        conn.execute_batch(crate::db::SQLITE_PRAGMAS)
+            .and_then(|()| conn.execute_batch("PRAGMA query_only = 1"))
+            .map_err(lite_err)?;
         conn.set_prepared_statement_cache_capacity(256);
         Ok(conn)
     }
@@ -313,7 +508,7 @@ fn read(
             .get(n - 1)
             .ok_or(rusqlite::Error::InvalidParameterCount(n, args.len()))?;
         let out = match value {
-            Value::Null => ToSqlOutput::Borrowed(Lite::Null),
+            Value::Null | Value::NullInt => ToSqlOutput::Borrowed(Lite::Null),
             Value::Int(v) => ToSqlOutput::Borrowed(Lite::Integer(*v)),
             Value::Text(s) => ToSqlOutput::Borrowed(Lite::Text(s.as_bytes())),
         };

@@ -179,8 +179,8 @@ impl Store {
         o: &OrganismeInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = crate::sql::query(
             "INSERT INTO organisme (nom, finess_juridique, siren, adresse, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(o.nom.as_str())
@@ -188,9 +188,9 @@ impl Store {
         .bind(o.siren.as_deref())
         .bind(o.adresse.as_deref())
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await
-        .map_err(|e| conflict_on_unique(e.into(), "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
+        .map_err(|e| conflict_on_unique(e, "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
         audit::append(
             &mut tx,
             &NewEntry::succes(
@@ -214,8 +214,8 @@ impl Store {
         o: &OrganismeInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query(
             "UPDATE organisme SET nom = $1, finess_juridique = $2, siren = $3, adresse = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
         )
         .bind(o.nom.as_str())
@@ -225,10 +225,10 @@ impl Store {
         .bind(ts(now))
         .bind(id)
         .bind(version)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
-        .map_err(|e| conflict_on_unique(e.into(), "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
-        if done.rows_affected() == 0 {
+        .map_err(|e| conflict_on_unique(e, "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
+        if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "organisme", id).await);
         }
         audit::append(
@@ -248,15 +248,15 @@ impl Store {
     /// After an update touched no row: `StaleVersion` if the row exists, else `NotFound`.
     pub(crate) async fn stale_or_missing(
         &self,
-        conn: &mut sqlx::AnyConnection,
+        conn: &mut crate::sql::Tx,
         table: &str,
         id: i64,
     ) -> StoreError {
         let q = format!("SELECT id FROM {table} WHERE id = $1");
-        match sqlx::query(&q).bind(id).fetch_optional(conn).await {
+        match crate::sql::query(&q).bind(id).fetch_optional(conn).await {
             Ok(Some(_)) => StoreError::StaleVersion,
             Ok(None) => StoreError::NotFound,
-            Err(e) => e.into(),
+            Err(e) => e,
         }
     }
 
@@ -309,8 +309,8 @@ impl Store {
         e: &EtablissementInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = crate::sql::query(
             "INSERT INTO etablissement (organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
@@ -324,9 +324,9 @@ impl Store {
         .bind(e.adresse.as_deref())
         .bind(i64::from(e.actif))
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await
-        .map_err(|err| conflict_on_unique(err.into(), "Un établissement avec ce numéro FINESS existe déjà."))?;
+        .map_err(|err| conflict_on_unique(err, "Un établissement avec ce numéro FINESS existe déjà."))?;
         audit::append(
             &mut tx,
             &NewEntry::succes(
@@ -350,8 +350,8 @@ impl Store {
         e: &EtablissementInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query(
             "UPDATE etablissement SET organisme_id = $1, nom = $2, finess = $3, siret = $4, categorie = $5, domaine = $6, capacite = $7, adresse = $8, actif = $9, \
              version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
         )
@@ -367,10 +367,10 @@ impl Store {
         .bind(ts(now))
         .bind(id)
         .bind(version)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
-        .map_err(|err| conflict_on_unique(err.into(), "Un établissement avec ce numéro FINESS existe déjà."))?;
-        if done.rows_affected() == 0 {
+        .map_err(|err| conflict_on_unique(err, "Un établissement avec ce numéro FINESS existe déjà."))?;
+        if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "etablissement", id).await);
         }
         audit::append(
@@ -406,8 +406,8 @@ impl Store {
         capacite: Option<i64>,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = crate::sql::query(
             "INSERT INTO unite (etablissement_id, nom, type_unite, capacite, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(etablissement_id)
@@ -415,9 +415,9 @@ impl Store {
         .bind(type_unite)
         .bind(capacite)
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await
-        .map_err(|e| conflict_on_unique(e.into(), "Une unité de ce nom existe déjà dans cet établissement."))?;
+        .map_err(|e| conflict_on_unique(e, "Une unité de ce nom existe déjà dans cet établissement."))?;
         audit::append(
             &mut tx,
             &NewEntry::succes(

@@ -16,16 +16,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let before = crate::policy::load_matrix(self).await?;
-        let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM permission")
-            .execute(&mut *tx)
+        let mut tx = self.begin().await?;
+        crate::sql::query("DELETE FROM permission")
+            .execute(&mut tx)
             .await?;
         for (r, s, a) in m.grants() {
-            sqlx::query("INSERT INTO permission (role, section, action) VALUES ($1, $2, $3)")
+            crate::sql::query("INSERT INTO permission (role, section, action) VALUES ($1, $2, $3)")
                 .bind(r.code())
                 .bind(s.code())
                 .bind(a.code())
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         let fmt = |g: &(
@@ -63,14 +63,16 @@ impl Store {
             .fetch_scalar(self)
             .await?;
         if n == 0 {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin().await?;
             for (r, s, a) in Matrice::par_defaut().grants() {
-                sqlx::query("INSERT INTO permission (role, section, action) VALUES ($1, $2, $3)")
-                    .bind(r.code())
-                    .bind(s.code())
-                    .bind(a.code())
-                    .execute(&mut *tx)
-                    .await?;
+                crate::sql::query(
+                    "INSERT INTO permission (role, section, action) VALUES ($1, $2, $3)",
+                )
+                .bind(r.code())
+                .bind(s.code())
+                .bind(a.code())
+                .execute(&mut tx)
+                .await?;
             }
             tx.commit().await?;
         }
@@ -96,14 +98,14 @@ impl Store {
         roles: &[Role],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await?;
-        sqlx::query("DELETE FROM role_config")
-            .execute(&mut *tx)
+        let mut tx = self.begin().await?;
+        crate::sql::query("DELETE FROM role_config")
+            .execute(&mut tx)
             .await?;
         for r in roles {
-            sqlx::query("INSERT INTO role_config (role, totp_obligatoire) VALUES ($1, 1)")
+            crate::sql::query("INSERT INTO role_config (role, totp_obligatoire) VALUES ($1, 1)")
                 .bind(r.code())
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         audit::append(

@@ -245,8 +245,8 @@ impl Store {
         doit_changer: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = crate::sql::query(
             "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
@@ -261,17 +261,17 @@ impl Store {
         .bind(i64::from(u.actif))
         .bind(u.usager_id)
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await
-        .map_err(|e| match StoreError::from(e) {
+        .map_err(|e| match e {
             StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
             other => other,
         })?;
         for e in &u.etablissements {
-            sqlx::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
+            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(*e)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         audit::append(
@@ -292,8 +292,8 @@ impl Store {
         u: &UtilisateurInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query(
             "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \
              version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
         )
@@ -307,26 +307,26 @@ impl Store {
         .bind(ts(now))
         .bind(id)
         .bind(version)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "utilisateur", id).await);
         }
-        sqlx::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
+        crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         for e in &u.etablissements {
-            sqlx::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
+            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(*e)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         if !u.actif {
-            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1")
+            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         audit::append(
@@ -348,23 +348,23 @@ impl Store {
         doit_changer: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query(
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query(
             "UPDATE utilisateur SET password_hash = $1, doit_changer_mdp = $2, echecs_connexion = 0, verrouille_jusqua = NULL, version = version + 1, updated_at = $3 WHERE id = $4",
         )
         .bind(password_hash)
         .bind(i64::from(doit_changer))
         .bind(ts(now))
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         if doit_changer {
-            sqlx::query("DELETE FROM session WHERE utilisateur_id = $1")
+            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         let action = if doit_changer {
@@ -389,12 +389,12 @@ impl Store {
         secret: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE utilisateur SET totp_secret = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        let mut tx = self.begin().await?;
+        crate::sql::query("UPDATE utilisateur SET totp_secret = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(secret)
             .bind(ts(now))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         let action = if secret.is_some() {
             "compte.totp.activation"
@@ -419,19 +419,19 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<DateTime<Utc>>> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let mut locked = None;
         if let Some(id) = user_id {
-            let n: i64 = sqlx::query_scalar("UPDATE utilisateur SET echecs_connexion = echecs_connexion + 1 WHERE id = $1 RETURNING echecs_connexion")
+            let n: i64 = crate::sql::query("UPDATE utilisateur SET echecs_connexion = echecs_connexion + 1 WHERE id = $1 RETURNING echecs_connexion")
                 .bind(id)
-                .fetch_one(&mut *tx)
+                .fetch_scalar(&mut tx)
                 .await?;
             if n >= MAX_ECHECS {
                 let until = now + Duration::minutes(DUREE_VERROUILLAGE_MINUTES);
-                sqlx::query("UPDATE utilisateur SET verrouille_jusqua = $1, echecs_connexion = 0 WHERE id = $2")
+                crate::sql::query("UPDATE utilisateur SET verrouille_jusqua = $1, echecs_connexion = 0 WHERE id = $2")
                     .bind(ts(until))
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
                 locked = Some(until);
             }
@@ -475,20 +475,20 @@ impl Store {
         usager_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as(
+        let mut tx = self.begin().await?;
+        let exists = crate::sql::query(
             "SELECT usager_id FROM affectation WHERE utilisateur_id = $1 AND usager_id = $2",
         )
         .bind(utilisateur_id)
         .bind(usager_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut tx)
         .await?;
         if exists.is_none() {
-            sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)")
+            crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)")
                 .bind(utilisateur_id)
                 .bind(usager_id)
                 .bind(ts(now))
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             audit::append(
                 &mut tx,

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use dui_domain::usager::cle_phonetique;
-use sqlx::Row;
 
 use super::{name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -74,9 +73,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let now_s = ts(now);
-        let mut tx = self.write.begin().await?;
-        let max: Option<i64> = sqlx::query("SELECT MAX(id) FROM usager")
-            .fetch_one(&mut *tx)
+        let mut tx = self.begin().await?;
+        let max: Option<i64> = crate::sql::query("SELECT MAX(id) FROM usager")
+            .fetch_one(&mut tx)
             .await?
             .try_get(0)?;
         let first = max.unwrap_or(0) + 1;
@@ -87,7 +86,7 @@ impl Store {
              matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, created_at, updated_at) VALUES {}",
             placeholders(batch.len(), COLS)
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for (b, id) in batch.iter().zip(&ids) {
             let i = &b.identite;
             let prenoms = serde_json::to_string(&i.prenoms_naissance)
@@ -112,7 +111,7 @@ impl Store {
                 .bind(now_s.clone())
                 .bind(now_s.clone());
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut tx).await?;
         let mut names: Vec<(String, i64)> = Vec::new();
         for (b, id) in batch.iter().zip(&ids) {
             names.extend(name_words(&b.identite).into_iter().map(|w| (w, *id)));
@@ -122,14 +121,14 @@ impl Store {
                 "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
                 placeholders(chunk.len(), 2)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = crate::sql::query(&sql);
             for (w, id) in chunk {
                 q = q.bind(w.clone()).bind(*id);
             }
-            q.execute(&mut *tx).await?;
+            q.execute(&mut tx).await?;
         }
         let sql = format!("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES {}", placeholders(batch.len(), 5));
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for (b, id) in batch.iter().zip(&ids) {
             q = q
                 .bind(*id)
@@ -138,7 +137,7 @@ impl Store {
                 .bind(now_s.clone())
                 .bind(now_s.clone());
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut tx).await?;
         let people: Vec<(i64, &BulkProche)> = batch
             .iter()
             .zip(&ids)
@@ -149,7 +148,7 @@ impl Store {
                 "INSERT INTO entourage (usager_id, nom, prenom, relation, personne_confiance, date_designation, personne_a_prevenir, telephone, created_at, updated_at) VALUES {}",
                 placeholders(chunk.len(), 10)
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = crate::sql::query(&sql);
             for (id, p) in chunk {
                 q = q
                     .bind(*id)
@@ -163,7 +162,7 @@ impl Store {
                     .bind(now_s.clone())
                     .bind(now_s.clone());
             }
-            q.execute(&mut *tx).await?;
+            q.execute(&mut tx).await?;
         }
         audit::append(
             &mut tx,
@@ -180,7 +179,7 @@ impl Store {
         .await?;
         if self.engine() == Engine::Postgres {
             // Explicit ids do not move the identity sequence: catch it up.
-            sqlx::query("SELECT setval(pg_get_serial_sequence('usager', 'id'), (SELECT MAX(id) FROM usager))").execute(&mut *tx).await?;
+            crate::sql::query("SELECT setval(pg_get_serial_sequence('usager', 'id'), (SELECT MAX(id) FROM usager))").execute(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(ids)

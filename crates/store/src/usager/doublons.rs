@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::noms_proches;
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{check, numero};
 use crate::audit::{self, NewEntry, Outcome};
@@ -196,21 +195,21 @@ impl Store {
         } else {
             (other, cap.usager_id())
         };
-        let mut tx = self.write.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as(
+        let mut tx = self.begin().await?;
+        let exists = crate::sql::query(
             "SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2",
         )
         .bind(a)
         .bind(b)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut tx)
         .await?;
         if exists.is_none() {
-            sqlx::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
+            crate::sql::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
                 .bind(b)
                 .bind(cap.actor().utilisateur_id.unwrap_or_default())
                 .bind(ts(cap.at()))
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         cap.audit_change(
@@ -245,13 +244,14 @@ impl Store {
                 "Un dossier ne peut être fusionné avec lui-même.".into(),
             ));
         }
-        let mut tx = self.write.begin().await?;
-        let state: Option<(Option<i64>, Option<i64>)> = sqlx::query_as("SELECT (SELECT fusionne_dans FROM usager WHERE id = $1), (SELECT fusionne_dans FROM usager WHERE id = $2)")
+        let mut tx = self.begin().await?;
+        let state = crate::sql::query("SELECT (SELECT fusionne_dans FROM usager WHERE id = $1), (SELECT fusionne_dans FROM usager WHERE id = $2)")
             .bind(k)
             .bind(a)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
-        if let Some((fk, fa)) = state {
+        if let Some(r) = state {
+            let (fk, fa): (Option<i64>, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
             if fk.is_some() || fa.is_some() {
                 return Err(StoreError::Conflict(
                     "L'un des deux dossiers a déjà été fusionné.".into(),
@@ -265,10 +265,11 @@ impl Store {
             } else {
                 "id"
             };
-            let rows = sqlx::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1"))
-                .bind(a)
-                .fetch_all(&mut *tx)
-                .await?;
+            let rows =
+                crate::sql::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1"))
+                    .bind(a)
+                    .fetch_all(&mut tx)
+                    .await?;
             let mut ids: Vec<i64> = rows
                 .iter()
                 .map(|r| r.try_get::<i64, _>(0))
@@ -277,39 +278,39 @@ impl Store {
                 // Avoid duplicate assignments: drop those the kept file already has, and
                 // remember them apart (they are given back to the absorbed file on undo, and
                 // the kept file keeps its own).
-                let shared = sqlx::query("SELECT utilisateur_id FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
+                let shared = crate::sql::query("SELECT utilisateur_id FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
                     .bind(a)
                     .bind(k)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut tx)
                     .await?;
                 let shared: Vec<i64> = shared
                     .iter()
                     .map(|r| r.try_get::<i64, _>(0))
                     .collect::<Result<_, _>>()?;
-                sqlx::query("DELETE FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
+                crate::sql::query("DELETE FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
                     .bind(a)
                     .bind(k)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
                 ids.retain(|i| !shared.contains(i));
                 moved.insert(AFFECTATIONS_COMMUNES.to_string(), serde_json::json!(shared));
             }
-            sqlx::query(&format!(
+            crate::sql::query(&format!(
                 "UPDATE {table} SET usager_id = $1 WHERE usager_id = $2"
             ))
             .bind(k)
             .bind(a)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
-        sqlx::query("UPDATE usager SET fusionne_dans = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        crate::sql::query("UPDATE usager SET fusionne_dans = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(k)
             .bind(ts(keep.at()))
             .bind(a)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
-        let fid: i64 = sqlx::query_scalar(
+        let fid: i64 = crate::sql::query(
             "INSERT INTO fusion (conserve_id, absorbe_id, deplacements, fusionne_par, fusionne_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(k)
@@ -317,7 +318,7 @@ impl Store {
         .bind(serde_json::Value::Object(moved.clone()).to_string())
         .bind(keep.actor().utilisateur_id.unwrap_or_default())
         .bind(ts(keep.at()))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         keep.audit_change(
             &mut tx,
@@ -344,12 +345,12 @@ impl Store {
             Section::Administratif,
             Action::Valider,
         )?;
-        let mut tx = self.write.begin().await?;
-        let row = sqlx::query(
+        let mut tx = self.begin().await?;
+        let row = crate::sql::query(
             "SELECT conserve_id, absorbe_id, deplacements, annule_at FROM fusion WHERE id = $1",
         )
         .bind(fusion_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut tx)
         .await?
         .ok_or(StoreError::NotFound)?;
         let (k, a, moved, annule): (i64, i64, String, Option<String>) = (
@@ -382,24 +383,24 @@ impl Store {
                 .filter_map(|v| v.as_i64())
             {
                 if table == "affectation" {
-                    let exists: Option<(i64,)> = sqlx::query_as("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
+                    let exists = crate::sql::query("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
                         .bind(k)
                         .bind(id)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut tx)
                         .await?;
                     if exists.is_some() {
-                        sqlx::query("UPDATE affectation SET usager_id = $1 WHERE usager_id = $2 AND utilisateur_id = $3").bind(a).bind(k).bind(id).execute(&mut *tx).await?;
+                        crate::sql::query("UPDATE affectation SET usager_id = $1 WHERE usager_id = $2 AND utilisateur_id = $3").bind(a).bind(k).bind(id).execute(&mut tx).await?;
                     } else {
-                        sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(id).bind(a).bind(ts(keep.at())).execute(&mut *tx).await?;
+                        crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(id).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
                     }
                 } else {
-                    sqlx::query(&format!(
+                    crate::sql::query(&format!(
                         "UPDATE {table} SET usager_id = $1 WHERE {key} = $2 AND usager_id = $3"
                     ))
                     .bind(a)
                     .bind(id)
                     .bind(k)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
                 }
             }
@@ -411,23 +412,23 @@ impl Store {
             .flatten()
             .filter_map(|v| v.as_i64())
         {
-            let exists: Option<(i64,)> = sqlx::query_as(
+            let exists = crate::sql::query(
                 "SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2",
             )
             .bind(a)
             .bind(uid)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
             if exists.is_none() {
-                sqlx::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut *tx).await?;
+                crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
             }
         }
-        sqlx::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut *tx).await?;
-        sqlx::query("UPDATE fusion SET annule_par = $1, annule_at = $2 WHERE id = $3")
+        crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
+        crate::sql::query("UPDATE fusion SET annule_par = $1, annule_at = $2 WHERE id = $3")
             .bind(keep.actor().utilisateur_id.unwrap_or_default())
             .bind(ts(keep.at()))
             .bind(fusion_id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         keep.audit_change(
             &mut tx,

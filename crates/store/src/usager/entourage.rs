@@ -194,15 +194,15 @@ impl Store {
     /// Adds a person to the circle (audited).
     pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if e.personne_confiance {
             // Only one personne de confiance at a time (CASF L311-5-1): the new one replaces.
-            sqlx::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1")
+            crate::sql::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1")
                 .bind(cap.usager_id())
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::sql::query(
             "INSERT INTO entourage (usager_id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, \
              date_designation, personne_a_prevenir, telephone, email, adresse, commentaire, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
@@ -223,7 +223,7 @@ impl Store {
         .bind(e.adresse.as_deref())
         .bind(e.commentaire.as_deref())
         .bind(ts(cap.at()))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         cap.audit_change(
             &mut tx,
@@ -244,15 +244,15 @@ impl Store {
         e: &EntourageInput,
     ) -> StoreResult<i64> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if e.personne_confiance {
-            sqlx::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1 AND id <> $2")
+            crate::sql::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1 AND id <> $2")
                 .bind(cap.usager_id())
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
-        let done = sqlx::query(
+        let done = crate::sql::query(
             "UPDATE entourage SET nom = $1, prenom = $2, relation = $3, mesure_protection = $4, mesure_debut = $5, mesure_fin = $6, mesure_reference = $7, \
              personne_confiance = $8, date_designation = $9, personne_a_prevenir = $10, telephone = $11, email = $12, adresse = $13, commentaire = $14, \
              version = version + 1, updated_at = $15 WHERE id = $16 AND usager_id = $17 AND version = $18 AND actif = 1",
@@ -275,15 +275,15 @@ impl Store {
         .bind(id)
         .bind(cap.usager_id())
         .bind(version)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        if done.rows_affected() == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as(
+        if done == 0 {
+            let exists = crate::sql::query(
                 "SELECT id FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1",
             )
             .bind(id)
             .bind(cap.usager_id())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut tx)
             .await?;
             return Err(if exists.is_some() {
                 StoreError::StaleVersion
@@ -304,14 +304,14 @@ impl Store {
     /// Removes a person from the circle (kept, inactive; audited).
     pub async fn remove_entourage(&self, cap: &Capability, id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
             .bind(ts(cap.at()))
             .bind(id)
             .bind(cap.usager_id())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         cap.audit_change(
@@ -363,8 +363,8 @@ impl Store {
         p: &ProfessionnelInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = crate::sql::query(
             "INSERT INTO professionnel (nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, cle_nom, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
@@ -378,7 +378,7 @@ impl Store {
         .bind(p.mssante.as_deref())
         .bind(cle_recherche(&format!("{} {}", p.nom, p.prenom)))
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         audit::append(
             &mut tx,
@@ -429,19 +429,19 @@ impl Store {
         role: &str,
     ) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         if role == "medecin_traitant" {
             // One médecin traitant at a time: the new one replaces the previous.
-            sqlx::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND role = 'medecin_traitant'").bind(cap.usager_id()).execute(&mut *tx).await?;
+            crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND role = 'medecin_traitant'").bind(cap.usager_id()).execute(&mut tx).await?;
         }
-        sqlx::query("INSERT INTO usager_professionnel (usager_id, professionnel_id, role, created_at) VALUES ($1, $2, $3, $4)")
+        crate::sql::query("INSERT INTO usager_professionnel (usager_id, professionnel_id, role, created_at) VALUES ($1, $2, $3, $4)")
             .bind(cap.usager_id())
             .bind(professionnel_id)
             .bind(role)
             .bind(ts(cap.at()))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
-            .map_err(|e| match StoreError::from(e) {
+            .map_err(|e| match e {
                 StoreError::Conflict(_) => StoreError::Conflict("Ce professionnel est déjà lié à cet usager avec ce rôle.".into()),
                 other => other,
             })?;
@@ -463,14 +463,14 @@ impl Store {
         role: &str,
     ) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.write.begin().await?;
-        let done = sqlx::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
+        let mut tx = self.begin().await?;
+        let done = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
             .bind(cap.usager_id())
             .bind(professionnel_id)
             .bind(role)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         cap.audit_change(

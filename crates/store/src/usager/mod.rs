@@ -19,7 +19,6 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 use serde::Serialize;
-use sqlx::AnyConnection;
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
@@ -228,8 +227,8 @@ fn sort_key(i: &IdentiteInput) -> String {
     cle_recherche(&format!("{nom} {prenom}"))
 }
 
-async fn write_names(conn: &mut AnyConnection, id: i64, i: &IdentiteInput) -> StoreResult<()> {
-    sqlx::query("DELETE FROM usager_nom WHERE usager_id = $1")
+async fn write_names(conn: &mut crate::sql::Tx, id: i64, i: &IdentiteInput) -> StoreResult<()> {
+    crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -245,7 +244,7 @@ async fn write_names(conn: &mut AnyConnection, id: i64, i: &IdentiteInput) -> St
         "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
         values.join(", ")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = crate::sql::query(&sql);
     for w in words {
         q = q.bind(w).bind(id);
     }
@@ -268,10 +267,10 @@ impl Store {
         non_doublons: &[i64],
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let prenoms = serde_json::to_string(&i.prenoms_naissance)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
              matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $15) RETURNING id",
@@ -292,15 +291,15 @@ impl Store {
         .bind(i.referent_id)
         .bind(i.alertes.as_str())
         .bind(ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_scalar(&mut tx)
         .await?;
         write_names(&mut tx, id, i).await?;
-        sqlx::query("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        crate::sql::query("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(etablissement_id)
             .bind(date_entree)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         for other in non_doublons {
             let (a, b) = if *other < id {
@@ -308,12 +307,12 @@ impl Store {
             } else {
                 (id, *other)
             };
-            sqlx::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
+            crate::sql::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
                 .bind(b)
                 .bind(actor.utilisateur_id.unwrap_or_default())
                 .bind(ts(now))
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         audit::append(
@@ -385,7 +384,7 @@ impl Store {
         let id = cap.usager_id();
         check(cap, id, Section::Administratif, Action::Ecrire)?;
         let now = cap.at();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
         let prenoms = serde_json::to_string(&i.prenoms_naissance)
@@ -395,7 +394,7 @@ impl Store {
         } else {
             ""
         };
-        let done = sqlx::query(&format!(
+        let done = crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
              version = version + 1, updated_at = $14 WHERE id = $15 AND version = $16"
@@ -416,9 +415,9 @@ impl Store {
         .bind(ts(now))
         .bind(id)
         .bind(version)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
         write_names(&mut tx, id, i).await?;
@@ -440,7 +439,7 @@ impl Store {
         // Identity statuses are changed by those who may validate identities.
         check(cap, id, Section::Administratif, Action::Valider)?;
         let now = cap.at();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
         let mut sets = vec![
@@ -476,12 +475,12 @@ impl Store {
             args.len() + 1,
             args.len() + 2
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = crate::sql::query(&sql);
         for a in args {
             q = q.bind(a);
         }
-        let done = q.bind(id).bind(version).execute(&mut *tx).await?;
-        if done.rows_affected() == 0 {
+        let done = q.bind(id).bind(version).execute(&mut tx).await?;
+        if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
         cap.audit_change(&mut tx, "usager.identite.statut", detail)
@@ -493,13 +492,13 @@ impl Store {
     /// Keeps the row as it is before a change, if `version` is current.
     async fn snapshot(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut crate::sql::Tx,
         id: i64,
         version: i64,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let row = sqlx::query(&format!(
+        let row = crate::sql::query(&format!(
             "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
         ))
         .bind(id)
@@ -508,13 +507,13 @@ impl Store {
         let Some(row) = row else {
             return Err(StoreError::NotFound);
         };
-        let current = usager_from(&crate::sql::Row::from_any(&row)?)?;
+        let current = usager_from(&row)?;
         if current.version != version {
             return Err(StoreError::StaleVersion);
         }
         let data =
             serde_json::to_string(&current).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        sqlx::query("INSERT INTO usager_version (usager_id, version, donnees, modifie_par, modifie_at) VALUES ($1, $2, $3, $4, $5)")
+        crate::sql::query("INSERT INTO usager_version (usager_id, version, donnees, modifie_par, modifie_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(version)
             .bind(data)
@@ -524,7 +523,7 @@ impl Store {
             .await
             // Another save of the same version got there first (PostgreSQL lets both read the
             // row, then the second insert collides): the same answer as a stale read.
-            .map_err(|e| match StoreError::from(e) {
+            .map_err(|e| match e {
                 StoreError::Conflict(_) => StoreError::StaleVersion,
                 other => other,
             })?;
