@@ -253,7 +253,7 @@ impl Store {
         if sql.is_empty() {
             return Ok((Vec::new(), None));
         }
-        let mut q = crate::sql::query(&sql);
+        let mut q = crate::sql::query(&sql).planned_each_time();
         for b in &binds {
             q = q.bind(b.as_str());
         }
