@@ -1,5 +1,6 @@
 //! Database layer of the DUI: one SQL dialect subset run on SQLite (embedded default) and
-//! PostgreSQL (production), through sqlx's `Any` driver.
+//! PostgreSQL (production). Every statement goes through [`sql`]: rusqlite on the calling
+//! thread for SQLite, sqlx for PostgreSQL (docs/decisions/0008 and 0009).
 //!
 //! Person data is only reachable through a [`policy::Capability`], which only
 //! [`policy::authorize`] builds, and which writes the audit entry.

@@ -754,3 +754,53 @@ async fn matrix_changes_apply_at_once() {
         w.db.cleanup().await;
     }
 }
+
+/// Reads running together share commits of their audit entries (group commit): none is lost,
+/// none is written twice, and each is committed before its data is returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_each_leave_one_audit_entry() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = w.db.store.clone();
+        let before = audit_entries(&s).await.len();
+        let m = load_matrix(&s).await.unwrap();
+        let who = principal(&w.educ_a);
+        let mut tasks = tokio::task::JoinSet::new();
+        for k in 0..60i64 {
+            let (s, m, who) = (s.clone(), m.clone(), who.clone());
+            tasks.spawn(async move {
+                let usager = if k % 2 == 0 { U_A } else { U_A2 };
+                authorize(
+                    &s,
+                    &m,
+                    &who,
+                    usager,
+                    Section::Administratif,
+                    Action::Lire,
+                    at(k),
+                )
+                .await
+                .map(|_| ())
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+        let entries = audit_entries(&s).await;
+        let reads: Vec<_> = entries[before..]
+            .iter()
+            .filter(|e| e.action == "usager.lecture")
+            .collect();
+        assert_eq!(reads.len(), 60, "{engine}: une entrée par lecture");
+        let mut times: Vec<&str> = reads.iter().map(|e| e.at.as_str()).collect();
+        times.sort();
+        times.dedup();
+        assert_eq!(times.len(), 60, "{engine}: chaque lecture une seule fois");
+        assert_eq!(
+            reads.iter().filter(|e| e.usager_id == Some(U_A)).count(),
+            30,
+            "{engine}"
+        );
+        w.db.cleanup().await;
+    }
+}
