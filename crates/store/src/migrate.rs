@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_write_volume",
         include_str!("../migrations/0003_audit_write_volume.sql"),
     ),
+    (
+        4,
+        "totp_single_use",
+        include_str!("../migrations/0004_totp_single_use.sql"),
+    ),
 ];
 
 /// Renders the engine-specific parts of a migration.

@@ -381,6 +381,21 @@ impl Store {
         Ok(())
     }
 
+    /// Records the use of the TOTP code of time step `step`; false when this step or a later
+    /// one was already used (a replayed code), in which case nothing changes. One conditional
+    /// update, so two logins racing with the same code cannot both succeed.
+    pub async fn use_totp_step(&self, utilisateur_id: i64, step: i64) -> StoreResult<bool> {
+        let updated = crate::sql::query(
+            "UPDATE utilisateur SET totp_dernier_pas = $1 \
+             WHERE id = $2 AND (totp_dernier_pas IS NULL OR totp_dernier_pas < $1)",
+        )
+        .bind(step)
+        .bind(utilisateur_id)
+        .execute(self)
+        .await?;
+        Ok(updated == 1)
+    }
+
     /// Sets or removes the TOTP secret (audited).
     pub async fn set_totp(
         &self,

@@ -29,8 +29,19 @@ fn totp_for(secret_b32: &str, account: &str) -> Option<TOTP> {
 
 /// Checks a 6-digit code (one step of clock drift allowed).
 pub fn totp_ok(secret_b32: &str, account: &str, code: &str, now: DateTime<Utc>) -> bool {
+    totp_step(secret_b32, account, code, now).is_some()
+}
+
+/// The 30-second step whose code `code` is (the current one, or one either side for clock
+/// drift), if any: the store keeps the last one used so that a code serves once.
+pub fn totp_step(secret_b32: &str, account: &str, code: &str, now: DateTime<Utc>) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp_for(secret_b32, account).is_some_and(|t| t.check(&code, now.timestamp().max(0) as u64))
+    let totp = totp_for(secret_b32, account)?;
+    let t = now.timestamp().max(0) as u64;
+    [t, t.saturating_sub(totp.step), t + totp.step]
+        .into_iter()
+        .find(|at| totp.generate(*at) == code)
+        .map(|at| (at / totp.step) as i64)
 }
 
 /// The current code of a secret (tests and the enrolment check).
@@ -244,11 +255,16 @@ pub async fn totp_submit(
         return Ok(Redirect::to("/compte?fait=totp-desactive").into_response());
     }
     let secret = f.secret.unwrap_or_default();
-    if secret.len() < 16 || !totp_ok(&secret, &me.user.username, &f.code, now) {
+    let step = (secret.len() >= 16)
+        .then(|| totp_step(&secret, &me.user.username, &f.code, now))
+        .flatten();
+    let Some(step) = step else {
         return Ok(bad("Le code saisi ne correspond pas : vérifiez l'heure de votre téléphone et recommencez avec ce nouveau secret."));
-    }
+    };
     app.store
         .set_totp(&me.principal.actor(), me.user.id, Some(&secret), now)
         .await?;
+    // The code typed to enrol cannot then open a session.
+    app.store.use_totp_step(me.user.id, step).await?;
     Ok(Redirect::to("/compte?fait=totp-active").into_response())
 }

@@ -117,7 +117,12 @@ async fn authenticate(
         let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
             return Err(LoginError::TotpRequired);
         };
-        if !super::compte::totp_ok(secret, &creds.user.username, code, now) {
+        // A code serves once: the same step again (a replay) is refused like a wrong code.
+        let fresh = match super::compte::totp_step(secret, &creds.user.username, code, now) {
+            Some(step) => app.store.use_totp_step(creds.user.id, step).await?,
+            None => false,
+        };
+        if !fresh {
             return match app
                 .store
                 .record_login_failure(&actor(id), id, "code_totp", now)

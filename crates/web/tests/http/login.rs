@@ -286,34 +286,41 @@ async fn totp_is_required_once_enabled() {
             "{engine}: {err}"
         );
 
+        let session = |password: &str, code: String| {
+            client()
+                .post(app.url("/api/v1/session"))
+                .json(&json!({"username": "admin", "password": password, "totp": code}))
+                .send()
+        };
         let wrong = wrong_code(SECRET, "admin");
-        let r = client()
-            .post(app.url("/api/v1/session"))
-            .json(&json!({"username": "admin", "password": PASSWORD, "totp": wrong}))
-            .send()
-            .await
-            .unwrap();
+        let r = session(PASSWORD, wrong).await.unwrap();
         error_body(r, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
         // The second factor is checked only after the password.
         let code = totp_code(SECRET, "admin", Utc::now()).unwrap();
-        let r = client()
-            .post(app.url("/api/v1/session"))
-            .json(&json!({"username": "admin", "password": "Pas-le-bon-2026", "totp": code}))
-            .send()
-            .await
-            .unwrap();
+        let r = session("Pas-le-bon-2026", code).await.unwrap();
         error_body(r, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
 
         let code = totp_code(SECRET, "admin", Utc::now()).unwrap();
-        let r = client()
-            .post(app.url("/api/v1/session"))
-            .json(&json!({"username": "admin", "password": PASSWORD, "totp": code}))
-            .send()
-            .await
-            .unwrap();
+        let r = session(PASSWORD, code.clone()).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["user"]["totp_actif"], true);
+
+        // The same code again, within its 30 seconds: refused (single use, RFC 6238 §5.2),
+        // and counted as a failed attempt.
+        let r = session(PASSWORD, code).await.unwrap();
+        error_body(r, StatusCode::UNAUTHORIZED, "identifiants_invalides").await;
+        let failures = app
+            .db
+            .store
+            .audit_search(&Default::default(), 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "connexion" && e.outcome == "echec")
+            .filter(|e| e.detail.contains("code_totp"))
+            .count();
+        assert!(failures >= 2, "{engine}: {failures}");
         app.stop().await;
     }
 }
@@ -778,13 +785,13 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
             .await
             .unwrap()
             .contains("Le code saisi ne correspond pas"));
-        let code = totp_code(&secret, "medecin", Utc::now()).unwrap();
+        let enrol_code = totp_code(&secret, "medecin", Utc::now()).unwrap();
         let r = c
             .post(app.url("/compte/totp"))
             .form(&[
                 ("_csrf", csrf.as_str()),
                 ("secret", &secret),
-                ("code", &code),
+                ("code", &enrol_code),
             ])
             .send()
             .await
@@ -823,14 +830,26 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
             "totp_requis",
         )
         .await;
-        let code = totp_code(&secret, "medecin", Utc::now()).unwrap();
-        let r = client()
-            .post(app.url("/api/v1/session"))
-            .json(&json!({"username": "medecin", "password": PASSWORD, "totp": code}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        // The code typed to enrol was used: it cannot open a session. The next one (its
+        // phone a little ahead: one step of drift is accepted) can.
+        let login = |code: String| {
+            client()
+                .post(app.url("/api/v1/session"))
+                .json(&json!({"username": "medecin", "password": PASSWORD, "totp": code}))
+                .send()
+        };
+        error_body(
+            login(enrol_code).await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "identifiants_invalides",
+        )
+        .await;
+        let next = totp_code(&secret, "medecin", Utc::now() + Duration::seconds(30)).unwrap();
+        assert_eq!(
+            login(next).await.unwrap().status(),
+            StatusCode::OK,
+            "{engine}"
+        );
         app.stop().await;
     }
 }
