@@ -187,6 +187,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let total = store.usager_count().await?;
     // Fresh statistics (and, on PostgreSQL, visibility) for what earlier runs added.
     store.analyze().await?;
+    // Flush what the bulk load left in memory now rather than during a measurement.
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "point de contrôle avant mesure impossible");
+    }
     // A direction account of every établissement, so that every file is in scope.
     if store.credentials(BENCH_USER).await?.is_none() {
         let hash = hash_password(BENCH_PASSWORD)?;

@@ -257,6 +257,23 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
             )
         );
         assert_eq!(r.etablissements, vec!["EHPAD Les Tilleuls".to_string()]);
+        // Every établissement of the stays, once each, sorted (a second stay in A, one in B).
+        w.db.exec(&format!(
+            "INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) \
+             VALUES ({odette}, {a}, '2020-01-01', 't', 't'), ({odette}, {}, '2021-01-01', 't', 't')",
+            w.org.b
+        ))
+        .await
+        .unwrap();
+        let (again, _) = search_page(s, &principal(&w.secr_a), "martin", 10, None, at(6)).await;
+        assert_eq!(
+            again[0].etablissements,
+            vec![
+                "EHPAD Les Marronniers".to_string(),
+                "EHPAD Les Tilleuls".to_string()
+            ],
+            "{engine}"
+        );
 
         // Each search is audited with the ids shown.
         let searches = audit_by_action(s, "usager.recherche").await;
