@@ -32,6 +32,10 @@ pub enum Engine {
 pub struct Store {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
+    /// PostgreSQL: connections that plan each statement once, without its arguments
+    /// (`plan_cache_mode = force_generic_plan`), for the statements whose text fixes their
+    /// plan (`Query::plan_kept`). SQLite: the read pool (unused).
+    pub(crate) kept_plans: AnyPool,
     /// Where writes and transactions go (`Store::begin`).
     pub(crate) writer: crate::sql::Writer,
     engine: Engine,
@@ -56,10 +60,22 @@ impl Store {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
+                let kept_plans = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("SET plan_cache_mode = force_generic_plan")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_lazy_with(options);
                 let writer = crate::sql::Writer::Pool(pool.clone());
                 Ok(Store {
+                    kept_plans,
                     read: pool.clone(),
                     reads: crate::read_log::ReadLog::start(writer.clone()),
                     writer,
@@ -87,6 +103,7 @@ impl Store {
                     .connect_with(options)
                     .await?;
                 Ok(Store {
+                    kept_plans: read.clone(),
                     read,
                     reads: crate::read_log::ReadLog::start(writer.clone()),
                     writer,
@@ -206,6 +223,7 @@ impl Store {
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
+        self.kept_plans.close().await;
     }
 }
 

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "totp_single_use",
         include_str!("../migrations/0004_totp_single_use.sql"),
     ),
+    (
+        5,
+        "usager_name_line",
+        include_str!("../migrations/0005_usager_name_line.sql"),
+    ),
 ];
 
 /// Renders the engine-specific parts of a migration.

@@ -204,7 +204,7 @@ impl<'e> From<&'e mut Tx> for On<'e> {
 pub(crate) struct Query<'q> {
     sql: &'q str,
     args: Vec<Value>,
-    planned_each_time: bool,
+    plan_kept: bool,
 }
 
 /// Starts a statement.
@@ -212,7 +212,7 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
     Query {
         sql,
         args: Vec::new(),
-        planned_each_time: false,
+        plan_kept: false,
     }
 }
 
@@ -223,17 +223,15 @@ impl<'q> Query<'q> {
         self
     }
 
-    /// Plans the statement for its very arguments at every execution (PostgreSQL).
+    /// Runs on the connections that keep one generic plan per statement (PostgreSQL).
     ///
-    /// sqlx prepares statements once per connection; after five executions PostgreSQL may
-    /// switch to a generic plan, chosen without the argument values. For a name prefix
-    /// (`cle >= $1 AND cle < $2`) the generic plan cannot tell a narrow range from the whole
-    /// index: measured 50-220 ms instead of under a millisecond. An unnamed statement is
-    /// planned with its arguments each time (a few tenths of a millisecond). Forcing that on
-    /// every statement (`plan_cache_mode`) halved the throughput of file openings, so only
-    /// the statements whose plan depends on the values ask for it. SQLite plans once.
-    pub(crate) fn planned_each_time(mut self) -> Self {
-        self.planned_each_time = true;
+    /// PostgreSQL plans the first five executions of a prepared statement with their
+    /// arguments, then keeps a generic plan only if it looks no dearer than those, so a
+    /// statement may be planned again at every execution (0.2-1 ms for a search, more than
+    /// running it). A statement whose text leaves one good plan, whatever its arguments, asks
+    /// for that plan from the start and keeps it. SQLite always keeps its plans.
+    pub(crate) fn plan_kept(mut self) -> Self {
+        self.plan_kept = true;
         self
     }
 
@@ -290,14 +288,19 @@ impl<'q> Query<'q> {
             On::Store(store) => match &store.lite {
                 Some(lite) => lite.run(self.sql, &self.args, limit),
                 None => {
+                    let pool = if self.plan_kept {
+                        &store.kept_plans
+                    } else {
+                        &store.read
+                    };
                     let rows = if limit == 1 {
                         self.sqlx()
-                            .fetch_optional(&store.read)
+                            .fetch_optional(pool)
                             .await?
                             .into_iter()
                             .collect()
                     } else {
-                        self.sqlx().fetch_all(&store.read).await?
+                        self.sqlx().fetch_all(pool).await?
                     };
                     rows.iter().map(Row::from_any).collect()
                 }
@@ -306,7 +309,7 @@ impl<'q> Query<'q> {
     }
 
     fn sqlx(&self) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(self.sql).persistent(!self.planned_each_time);
+        let mut q = sqlx::query(self.sql);
         for a in &self.args {
             q = match a {
                 Value::Null => q.bind(None::<String>),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use dui_domain::usager::cle_phonetique;
 
-use super::{name_words, sort_key, IdentiteInput};
+use super::{name_line, name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::{Engine, Store};
 use crate::{ts, StoreError, StoreResult};
@@ -80,10 +80,10 @@ impl Store {
             .try_get(0)?;
         let first = max.unwrap_or(0) + 1;
         let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
-        const COLS: usize = 18;
+        const COLS: usize = 19;
         let sql = format!(
             "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, created_at, updated_at) VALUES {}",
+             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, cles_noms, created_at, updated_at) VALUES {}",
             placeholders(batch.len(), COLS)
         );
         let mut q = crate::sql::query(&sql);
@@ -108,6 +108,7 @@ impl Store {
                 .bind(sort_key(i))
                 .bind(cle_phonetique(&i.nom_naissance))
                 .bind(i.referent_id)
+                .bind(name_line(&name_words(i)))
                 .bind(now_s.clone())
                 .bind(now_s.clone());
         }

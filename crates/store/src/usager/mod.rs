@@ -227,13 +227,25 @@ fn sort_key(i: &IdentiteInput) -> String {
     cle_recherche(&format!("{nom} {prenom}"))
 }
 
-async fn write_names(conn: &mut crate::sql::Tx, id: i64, i: &IdentiteInput) -> StoreResult<()> {
+/// The words of the names as stored on the usager row for the search (`cles_noms`): sorted
+/// in byte order (the order of the C-collated index), each surrounded by spaces, so that
+/// `' ' || prefix` finds a word start and its first occurrence is the smallest such word.
+pub(crate) fn name_line(words: &[String]) -> String {
+    if words.is_empty() {
+        return String::new();
+    }
+    let mut sorted: Vec<&str> = words.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    format!(" {} ", sorted.join(" "))
+}
+
+/// Replaces the rows of `usager_nom` of usager `id` with `words`.
+async fn write_names(conn: &mut crate::sql::Tx, id: i64, words: &[String]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     // One statement for all the words: the writer is held as briefly as possible.
-    let words = name_words(i);
     if words.is_empty() {
         return Ok(());
     }
@@ -246,7 +258,7 @@ async fn write_names(conn: &mut crate::sql::Tx, id: i64, i: &IdentiteInput) -> S
     );
     let mut q = crate::sql::query(&sql);
     for w in words {
-        q = q.bind(w).bind(id);
+        q = q.bind(w.as_str()).bind(id);
     }
     q.execute(&mut *conn).await?;
     Ok(())
@@ -267,13 +279,14 @@ impl Store {
         non_doublons: &[i64],
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        let words = name_words(i);
         let mut tx = self.begin().await?;
         let prenoms = serde_json::to_string(&i.prenoms_naissance)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id: i64 = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+             matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
         .bind(i.nom_naissance.as_str())
         .bind(prenoms)
@@ -290,10 +303,11 @@ impl Store {
         .bind(cle_phonetique(&i.nom_naissance))
         .bind(i.referent_id)
         .bind(i.alertes.as_str())
+        .bind(name_line(&words))
         .bind(ts(now))
         .fetch_scalar(&mut tx)
         .await?;
-        write_names(&mut tx, id, i).await?;
+        write_names(&mut tx, id, &words).await?;
         crate::sql::query("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(etablissement_id)
@@ -384,6 +398,7 @@ impl Store {
         let id = cap.usager_id();
         check(cap, id, Section::Administratif, Action::Ecrire)?;
         let now = cap.at();
+        let words = name_words(i);
         let mut tx = self.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
@@ -397,7 +412,7 @@ impl Store {
         let done = crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
-             version = version + 1, updated_at = $14 WHERE id = $15 AND version = $16"
+             cles_noms = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
         ))
         .bind(i.nom_naissance.as_str())
         .bind(prenoms)
@@ -412,6 +427,7 @@ impl Store {
         .bind(i.referent_id)
         .bind(i.alertes.as_str())
         .bind(statut)
+        .bind(name_line(&words))
         .bind(ts(now))
         .bind(id)
         .bind(version)
@@ -420,7 +436,7 @@ impl Store {
         if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
-        write_names(&mut tx, id, i).await?;
+        write_names(&mut tx, id, &words).await?;
         cap.audit_change(&mut tx, "usager.identite.modification", changes)
             .await?;
         tx.commit().await?;

@@ -11,8 +11,9 @@ use dui_domain::usager::cle_recherche;
 use serde::Serialize;
 
 use crate::audit::Outcome;
-use crate::db::Store;
+use crate::db::{Engine, Store};
 use crate::policy::Principal;
+use crate::sql::Value;
 use crate::{ts, StoreResult};
 
 /// A search request.
@@ -129,30 +130,57 @@ fn prefix_end(p: &str) -> String {
     format!("{p}\u{10FFFF}")
 }
 
-fn ids(v: &[i64]) -> String {
-    if v.is_empty() {
-        "NULL".into()
-    } else {
-        v.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+/// The arguments of a statement built along with its text.
+#[derive(Default)]
+struct Args(Vec<Value>);
+
+impl Args {
+    /// Adds an argument; returns its placeholder.
+    fn arg(&mut self, v: impl Into<Value>) -> String {
+        self.0.push(v.into());
+        format!("${}", self.0.len())
     }
 }
 
 /// SQL condition: the usager `u` is visible to `who` (scope, or a running break-the-glass).
-fn visibility(who: &Principal, now: &str, etablissement: Option<i64>) -> String {
+///
+/// Every value is an argument, so that the statement text depends on the kind of account
+/// and not on the account: one prepared statement, planned once, serves them all. The
+/// établissements of the scope are padded (last one repeated) up to a power of two.
+fn visibility(who: &Principal, now: &str, etablissement: Option<i64>, a: &mut Args) -> String {
     let scope = match who.role.portee() {
-        Portee::Etablissements => {
-            format!("EXISTS (SELECT 1 FROM sejour s WHERE s.usager_id = u.id AND s.etablissement_id IN ({}))", ids(&who.etablissements))
-        }
-        Portee::Affectation => format!("EXISTS (SELECT 1 FROM affectation a WHERE a.usager_id = u.id AND a.utilisateur_id = {})", who.id),
-        Portee::SoiMeme => format!("u.id = {}", who.usager_id.unwrap_or(-1)),
+        Portee::Etablissements => match who.etablissements.last() {
+            None => "1 = 0".to_string(),
+            Some(&last) => {
+                let n = who.etablissements.len().next_power_of_two();
+                let marks: Vec<String> = (0..n)
+                    .map(|k| a.arg(who.etablissements.get(k).copied().unwrap_or(last)))
+                    .collect();
+                format!("EXISTS (SELECT 1 FROM sejour s WHERE s.usager_id = u.id AND s.etablissement_id IN ({}))", marks.join(", "))
+            }
+        },
+        Portee::Affectation => format!(
+            "EXISTS (SELECT 1 FROM affectation a WHERE a.usager_id = u.id AND a.utilisateur_id = {})",
+            a.arg(who.id)
+        ),
+        Portee::SoiMeme => format!("u.id = {}", a.arg(who.usager_id.unwrap_or(-1))),
     };
     let bris = if who.role.est_professionnel() {
-        format!(" OR EXISTS (SELECT 1 FROM acces_exceptionnel x WHERE x.usager_id = u.id AND x.utilisateur_id = {} AND x.expires_at > '{}')", who.id, now.replace('\'', ""))
+        format!(
+            " OR EXISTS (SELECT 1 FROM acces_exceptionnel x WHERE x.usager_id = u.id AND x.utilisateur_id = {} AND x.expires_at > {})",
+            a.arg(who.id),
+            a.arg(now)
+        )
     } else {
         String::new()
     };
     let etab = etablissement
-        .map(|e| format!(" AND EXISTS (SELECT 1 FROM sejour s2 WHERE s2.usager_id = u.id AND s2.etablissement_id = {e})"))
+        .map(|e| {
+            format!(
+                " AND EXISTS (SELECT 1 FROM sejour s2 WHERE s2.usager_id = u.id AND s2.etablissement_id = {})",
+                a.arg(e)
+            )
+        })
         .unwrap_or_default();
     format!("(({scope}){bris}){etab}")
 }
@@ -186,39 +214,41 @@ impl Store {
     ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);
-        let vis = visibility(who, &now_s, r.etablissement);
-        let mut binds: Vec<String> = Vec::new();
-        let mut bind = |v: String| {
-            binds.push(v);
-            format!("${}", binds.len())
-        };
+        let mut a = Args::default();
+        let vis = visibility(who, &now_s, r.etablissement, &mut a);
         let critere = match parse(&r.texte) {
             Critere::Rien if r.etablissement.is_some() => Critere::Tous,
             c => c,
         };
+        // Position of a substring: the same function under two names.
+        let pos = match self.engine() {
+            Engine::Sqlite => "instr",
+            Engine::Postgres => "strpos",
+        };
+        let cursor = r.cursor.as_deref().and_then(|c| c.rsplit_once('|'));
         let sql = match &critere {
             Critere::Noms(words, date) => {
-                let lo = bind(words[0].clone());
-                let hi = bind(prefix_end(&words[0]));
-                // One row per usager: the smallest of its name words matching the prefix, so
-                // that an usager with several matching words never comes back on a later page.
+                let lo = a.arg(words[0].clone());
+                let hi = a.arg(prefix_end(&words[0]));
+                // One row per usager: the one of its smallest name word matching the prefix,
+                // so that an usager with several matching words never comes back on a later
+                // page. `cles_noms` is sorted: the first word start found is the smallest.
+                let first = a.arg(format!(" {}", words[0]));
                 let mut sql = format!(
                     "SELECT {RESULT_COLUMNS}, n.cle FROM usager_nom n JOIN usager u ON u.id = n.usager_id \
                      WHERE n.cle >= {lo} AND n.cle < {hi} AND u.fusionne_dans IS NULL AND {vis} \
-                     AND NOT EXISTS (SELECT 1 FROM usager_nom d WHERE d.usager_id = n.usager_id AND d.cle >= {lo} AND d.cle < n.cle)"
+                     AND {pos}(u.cles_noms, {first}) = {pos}(u.cles_noms, ' ' || n.cle || ' ')"
                 );
                 for w in &words[1..] {
-                    let lo = bind(w.clone());
-                    let hi = bind(prefix_end(w));
-                    sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM usager_nom m WHERE m.usager_id = u.id AND m.cle >= {lo} AND m.cle < {hi})"));
+                    let start = a.arg(format!(" {w}"));
+                    sql.push_str(&format!(" AND {pos}(u.cles_noms, {start}) > 0"));
                 }
                 if let Some(d) = date {
-                    let p = bind(d.clone());
-                    sql.push_str(&format!(" AND u.date_naissance = {p}"));
+                    sql.push_str(&format!(" AND u.date_naissance = {}", a.arg(d.clone())));
                 }
-                if let Some((c, id)) = r.cursor.as_deref().and_then(|c| c.rsplit_once('|')) {
-                    let id: i64 = id.parse().unwrap_or(0);
-                    let p = bind(c.to_string());
+                if let Some((c, id)) = cursor {
+                    let p = a.arg(c.to_string());
+                    let id = a.arg(id.parse::<i64>().unwrap_or(0));
                     sql.push_str(&format!(
                         " AND (n.cle > {p} OR (n.cle = {p} AND n.usager_id > {id}))"
                     ));
@@ -232,16 +262,16 @@ impl Store {
             Critere::Rien => String::new(),
             other => {
                 let cond = match other {
-                    Critere::Date(d) => format!("u.date_naissance = {}", bind(d.clone())),
-                    Critere::Ins(m) => format!("u.matricule_ins = {}", bind(m.clone())),
-                    Critere::Numero(n) => format!("u.id = {n}"),
+                    Critere::Date(d) => format!("u.date_naissance = {}", a.arg(d.clone())),
+                    Critere::Ins(m) => format!("u.matricule_ins = {}", a.arg(m.clone())),
+                    Critere::Numero(n) => format!("u.id = {}", a.arg(*n)),
                     Critere::Tous => "1 = 1".into(),
                     _ => "1 = 0".into(),
                 };
                 let mut sql = format!("SELECT {RESULT_COLUMNS}, u.cle_nom FROM usager u WHERE {cond} AND u.fusionne_dans IS NULL AND {vis}");
-                if let Some((c, id)) = r.cursor.as_deref().and_then(|c| c.rsplit_once('|')) {
-                    let id: i64 = id.parse().unwrap_or(0);
-                    let p = bind(c.to_string());
+                if let Some((c, id)) = cursor {
+                    let p = a.arg(c.to_string());
+                    let id = a.arg(id.parse::<i64>().unwrap_or(0));
                     sql.push_str(&format!(
                         " AND (u.cle_nom > {p} OR (u.cle_nom = {p} AND u.id > {id}))"
                     ));
@@ -253,9 +283,11 @@ impl Store {
         if sql.is_empty() {
             return Ok((Vec::new(), None));
         }
-        let mut q = crate::sql::query(&sql).planned_each_time();
-        for b in &binds {
-            q = q.bind(b.as_str());
+        // Every statement above reads in the order of an index and stops at the limit: the
+        // plan does not depend on the values, so PostgreSQL plans it once (decision 0010).
+        let mut q = crate::sql::query(&sql).plan_kept();
+        for v in a.0 {
+            q = q.bind(v);
         }
         let rows = q.fetch_all(self).await?;
         let fetched = rows.len() as i64;

@@ -830,6 +830,16 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
             .unwrap();
         assert_eq!(v, 2, "{engine}");
         assert_eq!(found(s, &w.secr_a, "roux").await, vec![id]);
+        // The later words typed are checked against the new names too.
+        assert_eq!(
+            found(s, &w.secr_a, "dupont roux").await,
+            vec![id],
+            "{engine}"
+        );
+        assert!(
+            found(s, &w.secr_a, "dupont martin").await.is_empty(),
+            "{engine}"
+        );
         assert!(
             found(s, &w.secr_a, "martin").await.is_empty(),
             "{engine}: l'ancien nom n'est plus indexé"
