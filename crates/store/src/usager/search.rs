@@ -253,10 +253,7 @@ impl Store {
                         " AND (n.cle > {p} OR (n.cle = {p} AND n.usager_id > {id}))"
                     ));
                 }
-                sql.push_str(&format!(
-                    " ORDER BY n.cle, n.usager_id LIMIT {}",
-                    limit + 10
-                ));
+                sql.push_str(&format!(" ORDER BY n.cle, n.usager_id LIMIT {}", limit + 1));
                 sql
             }
             Critere::Rien => String::new(),
@@ -276,7 +273,7 @@ impl Store {
                         " AND (u.cle_nom > {p} OR (u.cle_nom = {p} AND u.id > {id}))"
                     ));
                 }
-                sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {}", limit + 10));
+                sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {}", limit + 1));
                 sql
             }
         };
@@ -289,26 +286,19 @@ impl Store {
         for v in a.0 {
             q = q.bind(v);
         }
+        // One row more than the page tells whether there is a next page; each usager comes
+        // once (the statements keep one row per usager).
         let rows = q.fetch_all(self).await?;
-        let fetched = rows.len() as i64;
-        let mut out: Vec<ResultatRecherche> = Vec::new();
+        let more = rows.len() as i64 > limit;
+        let mut out: Vec<ResultatRecherche> = Vec::with_capacity(rows.len());
         let mut last_key = None;
-        for row in &rows {
-            if out.len() as i64 == limit {
-                break;
-            }
+        for row in rows.iter().take(limit as usize) {
             let res = result_from(row)?;
             let key: String = row.try_get(8)?;
             last_key = Some(format!("{key}|{}", res.id));
-            if !out.iter().any(|o| o.id == res.id) {
-                out.push(res);
-            }
+            out.push(res);
         }
-        let next = if fetched > limit && out.len() as i64 == limit {
-            last_key
-        } else {
-            None
-        };
+        let next = if more { last_key } else { None };
         self.fill_etablissements(&mut out).await?;
         let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
         self.reads

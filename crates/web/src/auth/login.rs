@@ -19,6 +19,9 @@ use crate::{App, AppError, Layout, WebResult};
 /// A hash used to spend the same time on unknown accounts as on known ones.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2e7ilR5wqCWV8ByHRzRPAAiR3Wyng1yiOBrf0fwxW+I";
 
+/// What a refused login is told (the same whether the name exists or not).
+const INVALID: &str = "Identifiant, mot de passe ou code incorrect.";
+
 /// Why a login failed.
 enum LoginError {
     Invalid,
@@ -91,11 +94,17 @@ async fn authenticate(
         return Err(LoginError::Invalid);
     };
     let id = Some(creds.user.id);
+    // A locked account says so only to whoever gives its password: to anyone else it answers
+    // like an unknown name, so that the lockout does not tell which names exist.
     if let Some(until) = dui_store::Store::locked_until(&creds.user, now)? {
         app.store
             .record_login_failure(&actor(id), None, "compte_verrouille", now)
             .await?;
-        return Err(LoginError::Locked(until));
+        return Err(if ok {
+            LoginError::Locked(until)
+        } else {
+            LoginError::Invalid
+        });
     }
     if !creds.user.actif {
         app.store
@@ -104,14 +113,11 @@ async fn authenticate(
         return Err(LoginError::Invalid);
     }
     if !ok {
-        return match app
-            .store
+        // The failure that locks the account answers like the others (see above).
+        app.store
             .record_login_failure(&actor(id), id, "mot_de_passe", now)
-            .await?
-        {
-            Some(until) => Err(LoginError::Locked(until)),
-            None => Err(LoginError::Invalid),
-        };
+            .await?;
+        return Err(LoginError::Invalid);
     }
     if let Some(secret) = &creds.totp_secret {
         let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
@@ -273,7 +279,8 @@ pub async fn submit(
             resp
         }
         Err(LoginError::Invalid) => {
-            let msg = "Identifiant, mot de passe ou code incorrect.".to_string();
+            let msg =
+                format!("{INVALID} Après cinq échecs, le compte est verrouillé quinze minutes.");
             login_page(
                 &app,
                 &headers,
@@ -390,10 +397,7 @@ pub async fn api_login(
             }
             Ok(resp)
         }
-        Err(LoginError::Invalid) => Err(unauthorized(
-            "identifiants_invalides",
-            "Identifiant, mot de passe ou code incorrect.",
-        )),
+        Err(LoginError::Invalid) => Err(unauthorized("identifiants_invalides", INVALID)),
         Err(LoginError::TotpRequired) => Err(unauthorized(
             "totp_requis",
             "Ce compte demande un code à usage unique (champ « totp »).",
