@@ -36,6 +36,9 @@ pub struct BenchArgs {
     /// Offered load of the paced runs: creations per second.
     #[arg(long, default_value_t = 100.0)]
     debit_creation: f64,
+    /// Only the scenarios whose name contains this text (e.g. « recherche »).
+    #[arg(long)]
+    seulement: Option<String>,
 }
 
 const BENCH_USER: &str = "bench-direction";
@@ -167,6 +170,13 @@ async fn both<F, Fut>(
     F: Fn(u64) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
+    if args
+        .seulement
+        .as_deref()
+        .is_some_and(|only| !name.contains(only))
+    {
+        return;
+    }
     all.push(scenario(name, args.clients, args.secondes, None, one.clone()).await);
     if debit > 0.0 {
         all.push(scenario(name, args.clients, args.secondes, Some(debit), one).await);
