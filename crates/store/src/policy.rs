@@ -141,23 +141,33 @@ pub async fn load_facts(
 ) -> StoreResult<Option<Faits>> {
     Ok(load_facts_and_usager(store, who, usager_id, now)
         .await?
-        .map(|(f, _)| f))
+        .map(|l| l.faits))
 }
 
-/// The facts and the usager's row in one round trip (this runs on every opening of a file).
-/// The row is only handed out with a capability, after the decision.
+/// What the policy needs about a file, read with the file itself in one statement: the
+/// identity, the stays (whose établissements are a fact of the decision) and the account's
+/// links to the file, in one round trip (this runs on every opening of a file). Nothing of it
+/// leaves the store before the decision allows it.
+struct Loaded {
+    faits: Faits,
+    usager: crate::usager::Usager,
+    sejours: Vec<crate::usager::Sejour>,
+}
+
 async fn load_facts_and_usager(
     store: &Store,
     who: &Principal,
     usager_id: i64,
     now: DateTime<Utc>,
-) -> StoreResult<Option<(Faits, crate::usager::Usager)>> {
-    let etabs = match store.engine() {
-        crate::Engine::Sqlite => "(SELECT GROUP_CONCAT(DISTINCT etablissement_id) FROM sejour WHERE usager_id = $1)",
-        crate::Engine::Postgres => "(SELECT string_agg(DISTINCT etablissement_id::text, ',') FROM sejour WHERE usager_id = $1)",
+) -> StoreResult<Option<Loaded>> {
+    let stays = match store.engine() {
+        crate::Engine::Sqlite => "(SELECT json_group_array(json_array(s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie) \
+             ORDER BY s.date_entree DESC, s.id DESC) FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1)",
+        crate::Engine::Postgres => "(SELECT json_agg(json_build_array(s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie) \
+             ORDER BY s.date_entree DESC, s.id DESC)::text FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1)",
     };
     let row = crate::sql::query(&format!(
-        "SELECT {}, {etabs} AS f_etabs, \
+        "SELECT {}, {stays} AS f_sejours, \
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
          (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
          FROM usager WHERE id = $1",
@@ -169,21 +179,25 @@ async fn load_facts_and_usager(
     .fetch_optional(store)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let etabs: Option<String> = row.try_get("f_etabs")?;
+    let stays: Option<String> = row.try_get("f_sejours")?;
     let affecte: i64 = row.try_get("f_affecte")?;
     let bris: Option<String> = row.try_get("f_bris")?;
+    let sejours = crate::usager::sejours_from_json(stays.as_deref())?;
+    let mut etablissements_usager: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
+    etablissements_usager.sort_unstable();
+    etablissements_usager.dedup();
     let faits = Faits {
         etablissements_utilisateur: who.etablissements.clone(),
-        etablissements_usager: etabs
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|e| e.trim().parse().ok())
-            .collect(),
+        etablissements_usager,
         affecte: affecte > 0,
         soi_meme: who.usager_id == Some(usager_id),
         acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
     };
-    Ok(Some((faits, crate::usager::usager_from(&row)?)))
+    Ok(Some(Loaded {
+        faits,
+        usager: crate::usager::usager_from(&row)?,
+        sejours,
+    }))
 }
 
 /// Decides, audits and returns a capability, or `Denied` (audited too) / `NotFound`.
@@ -207,17 +221,30 @@ pub async fn authorize(
     )
 }
 
+/// A file opened for reading: see [`open_file`].
+#[derive(Debug)]
+pub struct OpenFile {
+    /// The read of the administrative section, authorized and audited.
+    pub cap: Capability,
+    /// The sections the user may read.
+    pub sections: Vec<Section>,
+    /// The identity.
+    pub usager: crate::usager::Usager,
+    /// The stays, newest first.
+    pub sejours: Vec<crate::usager::Sejour>,
+}
+
 /// Opens a person's file: authorizes (and audits) the read of its administrative section and
 /// tells which sections the user may read, from the same facts (no extra audit entry), with
-/// the usager's identity read in the same round trip.
+/// the usager's identity and stays read in the same round trip.
 pub async fn open_file(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
     usager_id: i64,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Vec<Section>, crate::usager::Usager)> {
-    let (cap, faits, usager) = authorize_with_facts(
+) -> StoreResult<OpenFile> {
+    let (cap, loaded) = authorize_with_facts(
         store,
         matrix,
         who,
@@ -230,9 +257,14 @@ pub async fn open_file(
     let sections = Section::ALL
         .iter()
         .copied()
-        .filter(|s| decider(matrix, who.role, &faits, *s, Action::Lire, now).is_ok())
+        .filter(|s| decider(matrix, who.role, &loaded.faits, *s, Action::Lire, now).is_ok())
         .collect();
-    Ok((cap, sections, usager))
+    Ok(OpenFile {
+        cap,
+        sections,
+        usager: loaded.usager,
+        sejours: loaded.sejours,
+    })
 }
 
 async fn authorize_with_facts(
@@ -243,11 +275,11 @@ async fn authorize_with_facts(
     section: Section,
     action: Action,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Faits, crate::usager::Usager)> {
-    let Some((faits, usager)) = load_facts_and_usager(store, who, usager_id, now).await? else {
+) -> StoreResult<(Capability, Loaded)> {
+    let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
     };
-    let decision = decider(matrix, who.role, &faits, section, action, now);
+    let decision = decider(matrix, who.role, &loaded.faits, section, action, now);
     let actor = who.actor();
     match decision {
         Ok(motif) => {
@@ -274,7 +306,7 @@ async fn authorize_with_facts(
                     })
                     .await?;
             }
-            Ok((cap, faits, usager))
+            Ok((cap, loaded))
         }
         Err(refus) => {
             audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;

@@ -131,6 +131,29 @@ pub struct Sejour {
     pub date_sortie: Option<String>,
 }
 
+/// The stays as the policy's statement reads them: a JSON array of
+/// `[id, etablissement_id, nom, unite_id, date_entree, date_sortie]`, newest first.
+pub(crate) fn sejours_from_json(json: Option<&str>) -> StoreResult<Vec<Sejour>> {
+    type Raw = (i64, i64, String, Option<i64>, String, Option<String>);
+    let raw: Vec<Raw> = match json {
+        None => Vec::new(),
+        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Invalid(e.to_string()))?,
+    };
+    Ok(raw
+        .into_iter()
+        .map(
+            |(id, etablissement_id, etablissement, unite_id, date_entree, date_sortie)| Sejour {
+                id,
+                etablissement_id,
+                etablissement,
+                unite_id,
+                date_entree,
+                date_sortie,
+            },
+        )
+        .collect())
+}
+
 /// Internal file number of an usager id.
 pub fn numero(id: i64) -> String {
     format!("U{id:07}")

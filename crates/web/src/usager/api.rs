@@ -90,11 +90,10 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
-    let (cap, sections, u) = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
-    let sejours = app.store.sejours(&cap).await?;
-    let mut v = serde_json::to_value(&u).map_err(|e| AppError::Internal(e.to_string()))?;
-    v["sejours"] = serde_json::to_value(sejours).unwrap_or_default();
-    v["sections"] = serde_json::to_value(sections.iter().map(|s| s.code()).collect::<Vec<_>>())
+    let f = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
+    let mut v = serde_json::to_value(&f.usager).map_err(|e| AppError::Internal(e.to_string()))?;
+    v["sejours"] = serde_json::to_value(f.sejours).unwrap_or_default();
+    v["sections"] = serde_json::to_value(f.sections.iter().map(|s| s.code()).collect::<Vec<_>>())
         .unwrap_or_default();
     Ok(Json(v))
 }

@@ -274,7 +274,7 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let (cap, tabs, u) = match super::pages::open(&app, &me, id, "entourage").await? {
+    let (cap, tabs, u, _) = match super::pages::open(&app, &me, id, "entourage").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };

@@ -13,7 +13,7 @@ use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIO
 use dui_domain::usager::{Sexe, StatutIdentite, TypeJustificatif};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::audit::Entry;
-use dui_store::policy::{open_file, Capability};
+use dui_store::policy::{open_file, Capability, OpenFile};
 use dui_store::usager::{
     Candidat, Entourage, ProfessionnelLie, Recherche, ResultatRecherche, Sejour, Usager,
 };
@@ -69,10 +69,15 @@ pub(crate) async fn open(
     me: &CurrentUser,
     id: i64,
     active: &'static str,
-) -> WebResult<Result<(Capability, Tabs, Usager), Response>> {
+) -> WebResult<Result<(Capability, Tabs, Usager, Vec<Sejour>), Response>> {
     let m = matrix(app).await?;
     match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
-        Ok((cap, sections, u)) => {
+        Ok(OpenFile {
+            cap,
+            sections,
+            usager: u,
+            sejours,
+        }) => {
             let referent = u.referent_id;
             let tabs = Tabs {
                 id,
@@ -85,7 +90,7 @@ pub(crate) async fn open(
                 tracabilite: may_see_file_audit(me, id, referent),
                 exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
             };
-            Ok(Ok((cap, tabs, u)))
+            Ok(Ok((cap, tabs, u, sejours)))
         }
         Err(e) if is_out_of_scope(&e) => {
             if let Some(kept) = app.store.merged_into(id).await? {
@@ -443,7 +448,7 @@ pub async fn file_page(
     Path(id): Path<i64>,
     Query(q): Query<FileQuery>,
 ) -> WebResult<Response> {
-    let (cap, tabs, u) = match open(&app, &me, id, "administratif").await? {
+    let (_, tabs, u, sejours) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
@@ -461,7 +466,7 @@ pub async fn file_page(
     };
     Ok(FilePage {
         layout: Layout::new(&me, u.nom_naissance.clone(), "usagers"),
-        sejours: app.store.sejours(&cap).await?,
+        sejours,
         referent,
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
         peut_valider: m.permet(me.user.role, Section::Administratif, Action::Valider),
@@ -495,7 +500,7 @@ pub async fn section_page(
     let section = Section::from_code(&code)
         .filter(|s| *s != Section::Administratif)
         .ok_or(AppError::NotFound)?;
-    let (_, mut tabs, u) = match open(&app, &me, id, section.code()).await? {
+    let (_, mut tabs, u, _) = match open(&app, &me, id, section.code()).await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
@@ -545,7 +550,7 @@ pub async fn identity_page(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let (_, tabs, u) = match open(&app, &me, id, "administratif").await? {
+    let (_, tabs, u, _) = match open(&app, &me, id, "administratif").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
@@ -575,7 +580,7 @@ pub async fn identity_form(
     match super::api::save_identity(&app, &me, id, version, &f).await {
         Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
         Err(AppError::Invalid { fields, message }) => {
-            let (_, tabs, u) = match open(&app, &me, id, "administratif").await? {
+            let (_, tabs, u, _) = match open(&app, &me, id, "administratif").await? {
                 Ok(x) => x,
                 Err(page) => return Ok(page),
             };
@@ -635,7 +640,7 @@ pub async fn synthese_page(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let (cap, tabs, u) = match open(&app, &me, id, "synthese").await? {
+    let (cap, tabs, u, sejours) = match open(&app, &me, id, "synthese").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };
@@ -653,7 +658,7 @@ pub async fn synthese_page(
             format!("Fiche de synthèse — {}", u.nom_naissance),
             "usagers",
         ),
-        sejours: app.store.sejours(&cap).await?,
+        sejours,
         entourage: app.store.entourage(&cap).await?,
         pros: app.store.professionnels_usager(&cap).await?,
         referent,
@@ -717,7 +722,7 @@ pub async fn audit_page(
     Path(id): Path<i64>,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Response> {
-    let (cap, tabs, u) = match open(&app, &me, id, "tracabilite").await? {
+    let (cap, tabs, u, _) = match open(&app, &me, id, "tracabilite").await? {
         Ok(x) => x,
         Err(page) => return Ok(page),
     };

@@ -185,6 +185,25 @@ async fn creation_checks_fields_and_probable_duplicates() {
         );
         assert_eq!(u["attributs_identite"], "");
         assert_eq!(u["sejours"][0]["etablissement"], "EHPAD Les Tilleuls");
+        // Every stay, newest first, as read with the permission facts.
+        app.db
+            .exec(&format!(
+                "INSERT INTO sejour (usager_id, etablissement_id, date_entree, date_sortie, created_at, updated_at) \
+                 VALUES ({id}, {}, '2001-02-03', '2002-03-04', 't', 't')",
+                app.etablissement_id
+            ))
+            .await
+            .unwrap();
+        let u = get_json(&app, &secr, &format!("/api/v1/usagers/{id}")).await;
+        let stays = u["sejours"].as_array().unwrap();
+        assert_eq!(stays.len(), 2, "{engine}: {u}");
+        assert_eq!(
+            stays[1],
+            json!({"id": stays[1]["id"], "etablissement_id": app.etablissement_id, "etablissement": "EHPAD Les Tilleuls",
+                   "unite_id": null, "date_entree": "2001-02-03", "date_sortie": "2002-03-04"}),
+            "{engine}"
+        );
+        assert!(stays[0]["date_sortie"].is_null() && stays[0]["id"].as_i64() > Some(0));
 
         // Invalid content: 422 per field, in French; nothing created.
         let mut bad_nir = person("Martin", &["Paul"], "1950-01-01", "M", &fa);
