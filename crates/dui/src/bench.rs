@@ -42,7 +42,58 @@ pub struct BenchArgs {
 }
 
 const BENCH_USER: &str = "bench-direction";
+const BENCH_WORKER: &str = "bench-intervenant";
 const BENCH_PASSWORD: &str = "Bench-DUI-2026!";
+
+fn bench_actor() -> Actor {
+    Actor {
+        utilisateur_id: None,
+        username: "bench".into(),
+        ip: None,
+    }
+}
+
+/// The id of the benchmark account `username`, created with `role` if missing.
+async fn bench_account(
+    store: &dui_store::Store,
+    username: &str,
+    role: Role,
+    etablissements: Vec<i64>,
+) -> anyhow::Result<i64> {
+    if let Some(c) = store.credentials(username).await? {
+        return Ok(c.user.id);
+    }
+    let input = UtilisateurInput {
+        username: username.into(),
+        nom: "Banc".into(),
+        prenom: "Essai".into(),
+        email: None,
+        role,
+        identifiant_pro: None,
+        actif: true,
+        etablissements,
+        usager_id: None,
+    };
+    let hash = hash_password(BENCH_PASSWORD)?;
+    Ok(store
+        .create_utilisateur(&bench_actor(), &input, &hash, false, Utc::now())
+        .await?)
+}
+
+/// An `authorization` header value for `username` (a session opened through the API).
+async fn bearer(client: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": BENCH_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["token"]
+        .as_str()
+        .context("connexion d'un compte de banc d'essai")?;
+    Ok(format!("Bearer {token}"))
+}
 
 struct Figures {
     name: &'static str,
@@ -201,32 +252,21 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     if let Err(e) = store.checkpoint().await {
         tracing::warn!(error = %e, "point de contrôle avant mesure impossible");
     }
-    // A direction account of every établissement, so that every file is in scope.
-    if store.credentials(BENCH_USER).await?.is_none() {
-        let hash = hash_password(BENCH_PASSWORD)?;
-        let input = UtilisateurInput {
-            username: BENCH_USER.into(),
-            nom: "Banc".into(),
-            prenom: "Essai".into(),
-            email: None,
-            role: Role::Direction,
-            identifiant_pro: None,
-            actif: true,
-            etablissements: org.etablissements.iter().map(|e| e.0).collect(),
-            usager_id: None,
-        };
+    // A direction account of every établissement, so that every file is in scope, and a
+    // home-care worker assigned to 30 usagers spread over the base (a few files among many).
+    let etablissements: Vec<i64> = org.etablissements.iter().map(|e| e.0).collect();
+    bench_account(&store, BENCH_USER, Role::Direction, etablissements.clone()).await?;
+    let worker = bench_account(
+        &store,
+        BENCH_WORKER,
+        Role::IntervenantDomicile,
+        etablissements,
+    )
+    .await?;
+    let step = (total / 30).max(1);
+    for k in 0..30 {
         store
-            .create_utilisateur(
-                &Actor {
-                    utilisateur_id: None,
-                    username: "bench".into(),
-                    ip: None,
-                },
-                &input,
-                &hash,
-                false,
-                Utc::now(),
-            )
+            .assign(&bench_actor(), worker, 1 + k * step, Utc::now())
             .await?;
     }
     store.audit_seal(Utc::now()).await?;
@@ -244,18 +284,8 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
-    let login: serde_json::Value = client
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"username": BENCH_USER, "password": BENCH_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["token"]
-        .as_str()
-        .context("connexion du compte de banc d'essai")?
-        .to_string();
-    let auth = format!("Bearer {token}");
+    let auth = bearer(&client, &base, BENCH_USER).await?;
+    let worker_auth = bearer(&client, &base, BENCH_WORKER).await?;
     println!(
         "Base : {} ({} usagers), {} clients, {} s par scénario, serveur HTTP local {}",
         crate::config::redact(&url),
@@ -294,10 +324,13 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         };
         both(&mut all, name, &args, args.debit_ouverture, one).await;
     }
-    {
-        let (c, a, p, base) = (client.clone(), auth.clone(), prefixes.clone(), base.clone());
+    for (name, who) in [
+        ("recherche par nom (API)", auth.clone()),
+        ("recherche par nom (intervenant)", worker_auth.clone()),
+    ] {
+        let (c, p, base) = (client.clone(), prefixes.clone(), base.clone());
         let one = move |i: u64| {
-            let (c, a, p, base) = (c.clone(), a.clone(), p.clone(), base.clone());
+            let (c, a, p, base) = (c.clone(), who.clone(), p.clone(), base.clone());
             async move {
                 let q = &p[i as usize % p.len()];
                 ok(c.get(format!("{base}/api/v1/usagers"))
@@ -308,14 +341,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
                 .await
             }
         };
-        both(
-            &mut all,
-            "recherche par nom (API)",
-            &args,
-            args.debit_recherche,
-            one,
-        )
-        .await;
+        both(&mut all, name, &args, args.debit_recherche, one).await;
     }
     {
         let (c, a, base) = (client.clone(), auth.clone(), base.clone());
