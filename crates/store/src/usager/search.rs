@@ -250,16 +250,30 @@ impl Store {
         };
         let sql = match &critere {
             Critere::Noms(words, date) => {
-                let lo = a.arg(words[0].clone());
-                let hi = a.arg(prefix_end(&words[0]));
                 // One row per usager: the one of its smallest name word matching the prefix,
                 // so that an usager with several matching words never comes back on a later
                 // page. `cles_noms` is sorted: the first word start found is the smallest.
                 let first = a.arg(format!(" {}", words[0]));
+                let (from, key, id) = if who.role.portee() == Portee::Affectation {
+                    // A few files among many: read them first (they are in `vis`) and take the
+                    // word from the row; no plan can then scan the names of the prefix.
+                    let at = format!("{pos}(u.cles_noms, {first}) + 1");
+                    let word = format!(
+                        "substr(u.cles_noms, {at}, {pos}(substr(u.cles_noms, {at}), ' ') - 1)"
+                    );
+                    let from = format!("usager u WHERE {pos}(u.cles_noms, {first}) > 0");
+                    (from, word, "u.id")
+                } else {
+                    let lo = a.arg(words[0].clone());
+                    let hi = a.arg(prefix_end(&words[0]));
+                    let from = format!(
+                        "usager_nom n JOIN usager u ON u.id = n.usager_id WHERE n.cle >= {lo} AND n.cle < {hi} \
+                         AND {pos}(u.cles_noms, {first}) = {pos}(u.cles_noms, ' ' || n.cle || ' ')"
+                    );
+                    (from, "n.cle".to_string(), "n.usager_id")
+                };
                 let mut sql = format!(
-                    "SELECT {RESULT_COLUMNS}, n.cle{etabs} FROM usager_nom n JOIN usager u ON u.id = n.usager_id \
-                     WHERE n.cle >= {lo} AND n.cle < {hi} AND u.fusionne_dans IS NULL AND {vis} \
-                     AND {pos}(u.cles_noms, {first}) = {pos}(u.cles_noms, ' ' || n.cle || ' ')"
+                    "SELECT {RESULT_COLUMNS}, {key}{etabs} FROM {from} AND u.fusionne_dans IS NULL AND {vis}"
                 );
                 for w in &words[1..] {
                     let start = a.arg(format!(" {w}"));
@@ -268,14 +282,14 @@ impl Store {
                 if let Some(d) = date {
                     sql.push_str(&format!(" AND u.date_naissance = {}", a.arg(d.clone())));
                 }
-                if let Some((c, id)) = cursor {
+                if let Some((c, after)) = cursor {
                     let p = a.arg(c.to_string());
-                    let id = a.arg(id.parse::<i64>().unwrap_or(0));
+                    let after = a.arg(after.parse::<i64>().unwrap_or(0));
                     sql.push_str(&format!(
-                        " AND (n.cle > {p} OR (n.cle = {p} AND n.usager_id > {id}))"
+                        " AND ({key} > {p} OR ({key} = {p} AND {id} > {after}))"
                     ));
                 }
-                sql.push_str(&format!(" ORDER BY n.cle, n.usager_id LIMIT {}", limit + 1));
+                sql.push_str(&format!(" ORDER BY {key}, {id} LIMIT {}", limit + 1));
                 sql
             }
             Critere::Rien => String::new(),

@@ -567,6 +567,91 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
 }
 
 #[tokio::test]
+async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_glass() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let worker = principal(&w.intervenant_a);
+        let mut assigned = Vec::new();
+        for (nom, prenom, used) in [
+            ("MARTIN", "Anne", None),
+            ("MARTIN", "Martine", None), // two words match « mart »
+            ("BLANC", "Léa", Some("MARTEL")),
+            ("MARTINEZ", "Hugo", None),
+            ("ROUX", "Paul", None),
+        ] {
+            let mut i = ident(nom, &[prenom], "1950-05-05", "F");
+            if let Some(u) = used {
+                i = with_used_name(i, u);
+            }
+            let id = create(s, &w.secr_a, &i, w.org.a).await;
+            let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
+            s.assign_with(&write, w.intervenant_a.id).await.unwrap();
+            assigned.push(id);
+        }
+        // Not assigned: never found.
+        let other = create(
+            s,
+            &w.secr_a,
+            &ident("MARTIN", &["Zoé"], "1950-05-05", "F"),
+            w.org.a,
+        )
+        .await;
+
+        // Pages of two, each usager once, in the order of the matching word.
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        for _ in 0..5 {
+            let (items, next) = search_page(s, &worker, "mart", 2, cursor.clone(), at(5)).await;
+            seen.extend(items.iter().map(|r| r.id));
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        let (martin_anne, martin_martine, blanc, martinez) =
+            (assigned[0], assigned[1], assigned[2], assigned[3]);
+        assert_eq!(
+            seen,
+            vec![blanc, martin_anne, martin_martine, martinez],
+            "{engine}: MARTEL, MARTIN ×2, MARTINEZ, une fois chacun"
+        );
+        // Further words, and a birth date, narrow it.
+        assert_eq!(
+            found(s, &w.intervenant_a, "martin ann").await,
+            vec![martin_anne]
+        );
+        assert_eq!(
+            found(s, &w.intervenant_a, "lea martel 05/05/1950").await,
+            vec![blanc],
+            "{engine}"
+        );
+        assert!(found(s, &w.intervenant_a, "mart 06/05/1950")
+            .await
+            .is_empty());
+
+        // A running break-the-glass adds its file, for its time only.
+        let opened = at(10);
+        s.open_break_glass(&worker, other, MOTIF, 1, opened)
+            .await
+            .unwrap();
+        let during = found_at(s, &w.intervenant_a, "martin", opened + Duration::minutes(5)).await;
+        assert_eq!(
+            during,
+            vec![martin_anne, martin_martine, martinez, other],
+            "{engine}"
+        );
+        let after = found_at(s, &w.intervenant_a, "martin", opened + Duration::hours(2)).await;
+        assert_eq!(
+            after,
+            vec![martin_anne, martin_martine, martinez],
+            "{engine}"
+        );
+        w.db.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
     for engine in engines() {
         let w = world(engine).await;
