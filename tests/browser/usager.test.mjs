@@ -10,6 +10,9 @@ import {
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
+/** A 1×1 PNG portrait. */
+const PORTRAIT = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 /** Submits the form containing `button` and waits for the next page. */
 async function submit(page, button) {
   await Promise.all([page.waitForLoadState('load'), page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
@@ -80,6 +83,15 @@ describe('usager', () => {
     await page.getByLabel("Justificatif d'identité présenté").selectOption('passeport');
     await submit(page, page.getByRole('button', { name: 'Enregistrer la vérification du justificatif' }));
     await page.getByText('Identité validée').first().waitFor();
+
+    // A photo (sent as a multipart form, its token first) appears in the file's header.
+    await page.getByLabel('Ajouter une photo').setInputFiles({ name: 'portrait.png', mimeType: 'image/png', buffer: PORTRAIT });
+    await submit(page, page.getByRole('button', { name: 'Enregistrer la photo' }));
+    await page.getByText('La photo a été enregistrée.').waitFor();
+    const photo = page.getByRole('img', { name: /^Photo de/ });
+    await photo.waitFor();
+    assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth === 1), 'la photo se charge');
+    await scan(t, page, 'dossier avec photo');
 
     // Circle: a guardian under tutelle, and the personne de confiance.
     await page.getByRole('link', { name: 'Entourage' }).click();

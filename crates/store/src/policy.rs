@@ -152,6 +152,7 @@ struct Loaded {
     faits: Faits,
     usager: crate::usager::Usager,
     sejours: Vec<crate::usager::Sejour>,
+    photo: Option<String>,
 }
 
 async fn load_facts_and_usager(
@@ -167,7 +168,7 @@ async fn load_facts_and_usager(
              ORDER BY s.date_entree DESC, s.id DESC)::text FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1)",
     };
     let row = crate::sql::query(&format!(
-        "SELECT {}, {stays} AS f_sejours, \
+        "SELECT {}, {stays} AS f_sejours, (SELECT empreinte FROM usager_photo WHERE usager_id = $1) AS f_photo, \
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
          (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
          FROM usager WHERE id = $1",
@@ -197,6 +198,7 @@ async fn load_facts_and_usager(
         faits,
         usager: crate::usager::usager_from(&row)?,
         sejours,
+        photo: row.try_get("f_photo")?,
     }))
 }
 
@@ -232,6 +234,8 @@ pub struct OpenFile {
     pub usager: crate::usager::Usager,
     /// The stays, newest first.
     pub sejours: Vec<crate::usager::Sejour>,
+    /// The fingerprint of the photo, if there is one.
+    pub photo: Option<String>,
 }
 
 /// Opens a person's file: authorizes (and audits) the read of its administrative section and
@@ -264,6 +268,7 @@ pub async fn open_file(
         sections,
         usager: loaded.usager,
         sejours: loaded.sejours,
+        photo: loaded.photo,
     })
 }
 

@@ -28,6 +28,8 @@ pub(crate) enum Value {
     NullInt,
     Int(i64),
     Text(String),
+    /// Binary content (BLOB on SQLite, BYTEA on PostgreSQL).
+    Bytes(Vec<u8>),
 }
 
 /// A type whose `None` binds as a typed NULL.
@@ -70,6 +72,11 @@ impl From<&String> for Value {
         Value::Text(v.clone())
     }
 }
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(v)
+    }
+}
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::Text(v.to_string())
@@ -105,6 +112,14 @@ impl FromValue for String {
     fn from_value(v: &Value) -> Option<Self> {
         match v {
             Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Bytes(b) => Some(b.clone()),
             _ => None,
         }
     }
@@ -165,6 +180,7 @@ impl Row {
             } else {
                 match raw.type_info().name() {
                     "TEXT" | "VARCHAR" => Value::Text(r.try_get::<String, _>(i)?),
+                    "BLOB" | "BYTEA" => Value::Bytes(r.try_get::<Vec<u8>, _>(i)?),
                     "BOOL" | "BOOLEAN" => Value::Int(r.try_get::<bool, _>(i)?.into()),
                     _ => match r.try_get::<i64, _>(i) {
                         Ok(v) => Value::Int(v),
@@ -316,6 +332,7 @@ impl<'q> Query<'q> {
                 Value::NullInt => q.bind(None::<i64>),
                 Value::Int(i) => q.bind(*i),
                 Value::Text(s) => q.bind(s.clone()),
+                Value::Bytes(b) => q.bind(b.clone()),
             };
         }
         q
@@ -530,6 +547,7 @@ fn read(
             Value::Null | Value::NullInt => ToSqlOutput::Borrowed(Lite::Null),
             Value::Int(v) => ToSqlOutput::Borrowed(Lite::Integer(*v)),
             Value::Text(s) => ToSqlOutput::Borrowed(Lite::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(Lite::Blob(b)),
         };
         stmt.raw_bind_parameter(i, out)?;
     }
@@ -545,7 +563,8 @@ fn read(
                 Lite::Null => Value::Null,
                 Lite::Integer(i) => Value::Int(i),
                 Lite::Real(f) => Value::Text(f.to_string()),
-                Lite::Text(t) | Lite::Blob(t) => Value::Text(String::from_utf8_lossy(t).into()),
+                Lite::Text(t) => Value::Text(String::from_utf8_lossy(t).into()),
+                Lite::Blob(b) => Value::Bytes(b.to_vec()),
             });
         }
         out.push(Row {

@@ -40,6 +40,10 @@ pub enum AppError {
         message: String,
         fields: BTreeMap<String, String>,
     },
+    /// 413: the content sent is too large (a photo…).
+    TooLarge(String),
+    /// 415: a format the product does not take.
+    UnsupportedMedia(String),
     /// 423: account locked.
     Locked(String),
     /// 429: too many attempts.
@@ -83,6 +87,8 @@ impl AppError {
             ),
             AppError::Conflict { code, message, .. } => (StatusCode::CONFLICT, code, message.clone()),
             AppError::Invalid { message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide", message.clone()),
+            AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "trop_volumineux", m.clone()),
+            AppError::UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "format_non_pris_en_charge", m.clone()),
             AppError::Locked(m) => (StatusCode::LOCKED, "compte_verrouille", m.clone()),
             AppError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "trop_de_tentatives", "Trop de tentatives : patientez une minute avant de réessayer.".into()),
             AppError::Upstream(m) => (StatusCode::SERVICE_UNAVAILABLE, "service_indisponible", m.clone()),

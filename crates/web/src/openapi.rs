@@ -53,6 +53,9 @@ const OPERATIONS: &[Op] = &[
     ("get", "/usagers/{id}/audit", "Usagers", "Qui a consulté ou modifié le dossier", None, 200),
     ("get", "/usagers/{id}/sejours", "Usagers", "Séjours de l'usager", None, 200),
     ("get", "/usagers/{id}/versions", "Usagers", "Versions antérieures de l'identité", None, 200),
+    ("get", "/usagers/{id}/photo", "Usagers", "La photo de l'usager (image/jpeg ou image/png ; 404 s'il n'en a pas)", None, 200),
+    ("put", "/usagers/{id}/photo", "Usagers", "Enregistrer la photo : le corps est l'image JPEG ou PNG (2 Mo au plus), enregistrée sans ses métadonnées", None, 200),
+    ("delete", "/usagers/{id}/photo", "Usagers", "Retirer la photo", None, 204),
     ("post", "/usagers/{id}/identite/justificatif", "Identitovigilance", "Enregistrer la vérification d'un justificatif d'identité", Some("Justificatif"), 200),
     ("post", "/usagers/{id}/identite/insi", "Identitovigilance", "Récupérer l'INS auprès du téléservice INSi", Some("Version"), 200),
     ("post", "/usagers/{id}/identite/insi/verification", "Identitovigilance", "Vérifier l'INS auprès du téléservice INSi", None, 200),
@@ -159,6 +162,19 @@ pub fn document() -> Value {
             op["security"] = json!([]);
             op["responses"]["423"] = error_response("Compte verrouillé après des échecs");
             op["responses"]["429"] = error_response("Trop de tentatives");
+        }
+        if *path == "/usagers/{id}/photo" {
+            let image = json!({"schema": {"type": "string", "contentEncoding": "binary"}});
+            if *method == "get" {
+                op["responses"]["200"]["content"] =
+                    json!({"image/jpeg": image, "image/png": image});
+            }
+            if *method == "put" {
+                op["requestBody"] =
+                    json!({"required": true, "content": {"image/jpeg": image, "image/png": image}});
+                op["responses"]["413"] = error_response("Photo de plus de 2 Mo");
+                op["responses"]["415"] = error_response("Ni JPEG ni PNG");
+            }
         }
         if *path == "/openapi.json" {
             op["security"] = json!([]);

@@ -6,6 +6,7 @@ mod date_naissance;
 pub mod entourage;
 mod identity;
 mod normalize;
+pub mod photo;
 mod rniv;
 mod traits;
 

@@ -6,6 +6,7 @@
 mod bulk;
 mod doublons;
 mod entourage;
+mod photo;
 mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
@@ -13,6 +14,7 @@ pub use doublons::{Candidat, Fusion, TraitsCompares};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use photo::PhotoStockee;
 pub use search::{Recherche, ResultatRecherche};
 
 use chrono::{DateTime, Utc};

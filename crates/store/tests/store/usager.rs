@@ -1659,3 +1659,65 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         w.db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn photo_is_stored_replaced_and_removed_with_an_audited_write() {
+    use dui_domain::usager::photo::{FormatPhoto, Photo};
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let id = create(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            w.org.a,
+        )
+        .await;
+        let read = cap(s, &w.secr_a, id, Action::Lire).await;
+        assert!(s.photo(&read).await.unwrap().is_none(), "{engine}");
+        // Binary content, every byte value, survives the round trip.
+        let first = Photo {
+            format: FormatPhoto::Png,
+            octets: (0..=255u8).cycle().take(5000).collect(),
+        };
+        let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
+        let e1 = s.set_photo(&write, &first).await.unwrap();
+        let got = s.photo(&read).await.unwrap().unwrap();
+        assert_eq!(
+            (got.format, &got.octets, &got.empreinte),
+            (FormatPhoto::Png, &first.octets, &e1),
+            "{engine}"
+        );
+        assert_eq!(e1.len(), 64);
+        // Replaced: one photo per file, a new fingerprint.
+        let second = Photo {
+            format: FormatPhoto::Jpeg,
+            octets: vec![0xFF, 0xD8, 0xFF, 0xD9],
+        };
+        let e2 = s.set_photo(&write, &second).await.unwrap();
+        assert_ne!(e1, e2);
+        assert_eq!(s.photo(&read).await.unwrap().unwrap().octets, second.octets);
+        // A read capability cannot change it.
+        assert!(matches!(
+            s.set_photo(&read, &first).await,
+            Err(StoreError::Denied(_))
+        ));
+        // Removed once; a second removal finds nothing.
+        s.delete_photo(&write).await.unwrap();
+        assert!(s.photo(&read).await.unwrap().is_none());
+        assert!(matches!(
+            s.delete_photo(&write).await,
+            Err(StoreError::NotFound)
+        ));
+        // Each change audited with the file, in its transaction.
+        let changes = audit_by_action(s, "usager.photo.modification").await;
+        assert_eq!(changes.len(), 2, "{engine}");
+        assert!(changes.iter().all(|e| e.usager_id == Some(id)));
+        assert!(changes[1].detail.contains("\"remplace\":true"));
+        assert_eq!(
+            audit_by_action(s, "usager.photo.suppression").await.len(),
+            1
+        );
+        w.db.cleanup().await;
+    }
+}

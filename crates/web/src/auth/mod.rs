@@ -285,26 +285,57 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
             Err(refused())
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
-        .await
-        .map_err(|_| {
-            AppError::BadRequest("Le formulaire envoyé est illisible ou trop volumineux.".into())
-        })?;
-    let token = form_urlencoded_field(&bytes, "_csrf");
+    let limit = if multipart {
+        crate::usager::PHOTO_BODY_LIMIT
+    } else {
+        2 * 1024 * 1024
+    };
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        AppError::TooLarge("Le formulaire envoyé dépasse la taille autorisée (2 Mo).".into())
+    })?;
+    let token = if multipart {
+        multipart_field(&content_type, bytes.clone(), "_csrf").await
+    } else {
+        form_urlencoded_field(&bytes, "_csrf")
+    };
     if token.is_some_and(|t| constant_eq(&t, expected)) {
         Ok(Request::from_parts(parts, Body::from(bytes)))
     } else {
         Err(refused())
     }
+}
+
+/// Reads one text field of a multipart body (file uploads carry `_csrf` this way).
+async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let probe = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(probe, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Reads one field of an urlencoded body.

@@ -6,6 +6,9 @@ mod entourage;
 pub mod fields;
 mod identite;
 mod pages;
+mod photo;
+
+pub(crate) use photo::BODY_LIMIT as PHOTO_BODY_LIMIT;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -222,6 +225,7 @@ pub fn routes() -> Router<App> {
         )
         .route("/usagers/{id}/fusion", post(identite::merge_form))
         .route("/usagers/{id}/non-doublon", post(pages::not_duplicate_form))
+        .merge(photo::routes())
 }
 
 /// API routes.
@@ -280,4 +284,5 @@ pub fn api_routes() -> Router<App> {
             "/professionnels",
             get(entourage::api_directory).post(entourage::api_create_pro),
         )
+        .merge(photo::api_routes())
 }

@@ -41,6 +41,9 @@ pub struct Tabs {
     pub tracabilite: bool,
     /// Opened through break-the-glass.
     pub exceptionnel: bool,
+    /// Fingerprint of the photo, if there is one (part of its address, so that a new photo
+    /// is never taken for the old one).
+    pub photo: Option<String>,
 }
 
 impl Tabs {
@@ -77,6 +80,7 @@ pub(crate) async fn open(
             sections,
             usager: u,
             sejours,
+            photo,
         }) => {
             let referent = u.referent_id;
             let tabs = Tabs {
@@ -89,6 +93,7 @@ pub(crate) async fn open(
                     .collect(),
                 tracabilite: may_see_file_audit(me, id, referent),
                 exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
+                photo,
             };
             Ok(Ok((cap, tabs, u, sejours)))
         }
@@ -343,6 +348,7 @@ struct FilePage {
     insi: bool,
     justificatifs: Vec<(String, &'static str)>,
     cree: bool,
+    message_photo: Option<&'static str>,
 }
 
 /// Header helpers shared by the file templates.
@@ -439,6 +445,7 @@ impl FilePage {
 #[derive(Deserialize)]
 pub struct FileQuery {
     cree: Option<String>,
+    photo: Option<String>,
 }
 
 /// GET /usagers/{id}: the file page (administrative tab).
@@ -476,6 +483,11 @@ pub async fn file_page(
             .map(|t| (justificatif_code(*t), t.label_fr()))
             .collect(),
         cree: q.cree.is_some(),
+        message_photo: match q.photo.as_deref() {
+            Some("ok") => Some("La photo a été enregistrée."),
+            Some("retiree") => Some("La photo a été retirée du dossier."),
+            _ => None,
+        },
         u,
         tabs,
     }

@@ -11,4 +11,5 @@ mod csrf;
 mod errors;
 mod login;
 mod ops;
+mod photo;
 mod usager;
