@@ -201,6 +201,35 @@ fn visibility(who: &Principal, now: &str, etablissement: Option<i64>, a: &mut Ar
     format!("{seen}{etab}")
 }
 
+/// PostgreSQL: `search` (a statement whose rows carry `id` and `cle_tri`) wrapped so that
+/// the same statement writes the search's audit entry, with the ids of the page shown, in
+/// the form the read log gives it (`{"texte": …, "resultats": […]}`).
+fn with_audit_entry(
+    search: &str,
+    a: &mut Args,
+    who: &Principal,
+    now: &str,
+    texte: &str,
+    limit: i64,
+) -> String {
+    let actor = who.actor();
+    let (at, uid, name, ip, t) = (
+        a.arg(now),
+        a.arg(actor.utilisateur_id),
+        a.arg(actor.username.as_str()),
+        a.arg(actor.ip.as_deref()),
+        a.arg(texte),
+    );
+    format!(
+        "WITH r AS ({search}), \
+         entree AS (INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) \
+           SELECT {at}, {uid}, {name}, 'usager.recherche', NULL, 'administratif', {ip}, 'succes', \
+           json_build_object('texte', {t}::text, 'resultats', COALESCE((SELECT json_agg(p.id ORDER BY p.cle_tri, p.id) \
+             FROM (SELECT id, cle_tri FROM r ORDER BY cle_tri, id LIMIT {limit}) p), '[]'::json))::text) \
+         SELECT * FROM r ORDER BY cle_tri, id"
+    )
+}
+
 const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite";
 
 fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
@@ -273,7 +302,7 @@ impl Store {
                     (from, "n.cle".to_string(), "n.usager_id")
                 };
                 let mut sql = format!(
-                    "SELECT {RESULT_COLUMNS}, {key}{etabs} FROM {from} AND u.fusionne_dans IS NULL AND {vis}"
+                    "SELECT {RESULT_COLUMNS}, {key} AS cle_tri{etabs} FROM {from} AND u.fusionne_dans IS NULL AND {vis}"
                 );
                 for w in &words[1..] {
                     let start = a.arg(format!(" {w}"));
@@ -301,7 +330,7 @@ impl Store {
                     Critere::Tous => "1 = 1".into(),
                     _ => "1 = 0".into(),
                 };
-                let mut sql = format!("SELECT {RESULT_COLUMNS}, u.cle_nom{etabs} FROM usager u WHERE {cond} AND u.fusionne_dans IS NULL AND {vis}");
+                let mut sql = format!("SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri{etabs} FROM usager u WHERE {cond} AND u.fusionne_dans IS NULL AND {vis}");
                 if let Some((c, id)) = cursor {
                     let p = a.arg(c.to_string());
                     let id = a.arg(id.parse::<i64>().unwrap_or(0));
@@ -316,6 +345,15 @@ impl Store {
         if sql.is_empty() {
             return Ok((Vec::new(), None));
         }
+        let texte: String = r.texte.chars().take(100).collect();
+        // PostgreSQL: the audit entry is written by the search statement itself (one round
+        // trip, committed before any row is returned); SQLite logs it after, on this thread.
+        let audited = self.engine() == Engine::Postgres;
+        let sql = if audited {
+            with_audit_entry(&sql, &mut a, who, &now_s, &texte, limit)
+        } else {
+            sql
+        };
         // Every statement above reads in the order of an index and stops at the limit: the
         // plan does not depend on the values, so PostgreSQL plans it once (decision 0010).
         let mut q = crate::sql::query(&sql).plan_kept();
@@ -344,18 +382,20 @@ impl Store {
         if etabs.is_empty() {
             self.fill_etablissements(&mut out).await?;
         }
-        let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: who.actor(),
-                action: "usager.recherche",
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"texte": r.texte.chars().take(100).collect::<String>(), "resultats": shown}).to_string(),
-                at: now,
-            })
-            .await?;
+        if !audited {
+            let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
+            self.reads
+                .log(crate::read_log::ReadEntry {
+                    actor: who.actor(),
+                    action: "usager.recherche",
+                    usager_id: None,
+                    section: Some("administratif"),
+                    outcome: Outcome::Succes,
+                    detail: serde_json::json!({"texte": texte, "resultats": shown}).to_string(),
+                    at: now,
+                })
+                .await?;
+        }
         Ok((out, next))
     }
 

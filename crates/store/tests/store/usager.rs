@@ -281,6 +281,21 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         assert_eq!(last.username, "secretariat.a");
         let detail: serde_json::Value = serde_json::from_str(&last.detail).unwrap();
         assert_eq!(detail["resultats"], serde_json::json!([odette]), "{engine}");
+        assert_eq!(detail["texte"], "martin", "{engine}");
+        assert_eq!(
+            (
+                last.section.as_deref(),
+                last.outcome.as_str(),
+                last.usager_id
+            ),
+            (Some("administratif"), "succes", None),
+            "{engine}"
+        );
+        // A search that finds nothing is audited too, with an empty list.
+        assert!(found(s, &w.secr_a, "zzzz").await.is_empty());
+        let last = audit_by_action(s, "usager.recherche").await.pop().unwrap();
+        let detail: serde_json::Value = serde_json::from_str(&last.detail).unwrap();
+        assert_eq!(detail["resultats"], serde_json::json!([]), "{engine}");
         w.db.cleanup().await;
     }
 }
