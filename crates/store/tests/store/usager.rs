@@ -67,6 +67,17 @@ async fn world(engine: &str) -> World {
 }
 
 /// Creates an usager in `etablissement` as `who`.
+/// Hélène DUPONT, born 12/04/1938, created by the secretary of établissement A.
+async fn helene(w: &World) -> i64 {
+    create(
+        &w.db.store,
+        &w.secr_a,
+        &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+        w.org.a,
+    )
+    .await
+}
+
 async fn create(s: &Store, who: &Utilisateur, i: &IdentiteInput, etablissement: i64) -> i64 {
     create_with(s, who, i, None, etablissement, &[]).await
 }
@@ -1343,13 +1354,7 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(
-            s,
-            &w.secr_a,
-            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
-            w.org.a,
-        )
-        .await;
+        let id = helene(&w).await;
         let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
         assert_eq!(
@@ -1681,13 +1686,7 @@ async fn photo_is_stored_replaced_and_removed_with_an_audited_write() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(
-            s,
-            &w.secr_a,
-            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
-            w.org.a,
-        )
-        .await;
+        let id = helene(&w).await;
         let read = cap(s, &w.secr_a, id, Action::Lire).await;
         assert!(s.photo(&read).await.unwrap().is_none(), "{engine}");
         // Binary content, every byte value, survives the round trip.

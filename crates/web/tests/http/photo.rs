@@ -8,7 +8,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{client, csrf_from, error_body, message, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, csrf_from, error_body, html, message, spawn_app, TestApp, PASSWORD};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
 fn jpeg_with_gps() -> Vec<u8> {
@@ -234,18 +234,11 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], format!("/usagers/{id}?photo=ok"));
-        let html = c
-            .get(app.url(&format!("/usagers/{id}?photo=ok")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(html.contains("La photo a été enregistrée."), "{engine}");
-        assert!(html.contains(&format!("src=\"/usagers/{id}/photo?v=")));
-        assert!(html.contains("alt=\"Photo de"));
-        assert!(html.contains("Retirer la photo"));
+        let shown = html(&app, &c, &format!("/usagers/{id}?photo=ok")).await;
+        assert!(shown.contains("La photo a été enregistrée."), "{engine}");
+        assert!(shown.contains(&format!("src=\"/usagers/{id}/photo?v=")));
+        assert!(shown.contains("alt=\"Photo de"));
+        assert!(shown.contains("Retirer la photo"));
         let img = c
             .get(app.url(&format!("/usagers/{id}/photo")))
             .send()
@@ -261,15 +254,10 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let html = c
-            .get(app.url(&page))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(!html.contains("alt=\"Photo de"), "{engine}");
+        assert!(
+            !html(&app, &c, &page).await.contains("alt=\"Photo de"),
+            "{engine}"
+        );
         app.stop().await;
     }
 }
