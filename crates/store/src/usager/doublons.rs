@@ -68,6 +68,9 @@ pub struct Fusion {
 /// Tables whose rows move with a merge.
 const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
 
+/// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).
+const PHOTO: &str = "photo";
+
 /// Key (in `fusion.deplacements`) of the assignments both files had: dropped from the
 /// absorbed file by the merge, given back by its undoing.
 const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
@@ -304,6 +307,25 @@ impl Store {
             .await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
+        // The photo follows the person when the kept file has none (undoing gives it back).
+        let photo: Option<String> = crate::sql::query(
+            "SELECT empreinte FROM usager_photo WHERE usager_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM usager_photo p WHERE p.usager_id = $2)",
+        )
+        .bind(a)
+        .bind(k)
+        .fetch_optional(&mut tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+        if let Some(fp) = photo {
+            crate::sql::query("UPDATE usager_photo SET usager_id = $1 WHERE usager_id = $2")
+                .bind(k)
+                .bind(a)
+                .execute(&mut tx)
+                .await?;
+            moved.insert(PHOTO.to_string(), serde_json::json!(fp));
+        }
         crate::sql::query("UPDATE usager SET fusionne_dans = $1, version = version + 1, updated_at = $2 WHERE id = $3")
             .bind(k)
             .bind(ts(keep.at()))
@@ -422,6 +444,18 @@ impl Store {
             if exists.is_none() {
                 crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
             }
+        }
+        // The photo moved by the merge goes back, unless the kept file has replaced it since.
+        if let Some(fp) = moved.get(PHOTO).and_then(|v| v.as_str()) {
+            crate::sql::query(
+                "UPDATE usager_photo SET usager_id = $1 WHERE usager_id = $2 AND empreinte = $3 \
+                 AND NOT EXISTS (SELECT 1 FROM usager_photo p WHERE p.usager_id = $1)",
+            )
+            .bind(a)
+            .bind(k)
+            .bind(fp)
+            .execute(&mut tx)
+            .await?;
         }
         crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
         crate::sql::query("UPDATE fusion SET annule_par = $1, annule_at = $2 WHERE id = $3")

@@ -1735,3 +1735,56 @@ async fn photo_is_stored_replaced_and_removed_with_an_audited_write() {
         w.db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn merge_moves_the_photo_only_to_a_file_without_one_and_undo_gives_it_back() {
+    use dui_domain::usager::photo::{FormatPhoto, Photo};
+    let photo = |b: u8| Photo {
+        format: FormatPhoto::Png,
+        octets: vec![b; 10],
+    };
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let keep = helene(&w).await;
+        let absorbed = create(
+            s,
+            &w.secr_a,
+            &ident("DUPOND", &["Helene"], "1938-04-12", "F"),
+            w.org.a,
+        )
+        .await;
+        let xw = cap(s, &w.secr_a, absorbed, Action::Ecrire).await;
+        let fp = s.set_photo(&xw, &photo(1)).await.unwrap();
+        let kv = cap(s, &w.secr_a, keep, Action::Valider).await;
+        let xv = cap(s, &w.secr_a, absorbed, Action::Valider).await;
+        let fid = s.merge_usagers(&kv, &xv).await.unwrap();
+        let kr = cap(s, &w.secr_a, keep, Action::Lire).await;
+        let moved = s.photo(&kr).await.unwrap().expect("photo déplacée");
+        assert_eq!(
+            (moved.empreinte, moved.octets),
+            (fp, vec![1; 10]),
+            "{engine}"
+        );
+        s.unmerge(&kv, fid).await.unwrap();
+        assert!(s.photo(&kr).await.unwrap().is_none(), "{engine}: rendue");
+        let xr = cap(s, &w.secr_a, absorbed, Action::Lire).await;
+        assert_eq!(s.photo(&xr).await.unwrap().unwrap().octets, vec![1; 10]);
+
+        // The kept file's own photo stays; the absorbed file keeps its own.
+        let kw = cap(s, &w.secr_a, keep, Action::Ecrire).await;
+        s.set_photo(&kw, &photo(2)).await.unwrap();
+        let kv = cap(s, &w.secr_a, keep, Action::Valider).await;
+        let xv = cap(s, &w.secr_a, absorbed, Action::Valider).await;
+        let fid = s.merge_usagers(&kv, &xv).await.unwrap();
+        assert_eq!(s.photo(&kr).await.unwrap().unwrap().octets, vec![2; 10]);
+        s.unmerge(&kv, fid).await.unwrap();
+        assert_eq!(s.photo(&kr).await.unwrap().unwrap().octets, vec![2; 10]);
+        assert_eq!(
+            s.photo(&xr).await.unwrap().unwrap().octets,
+            vec![1; 10],
+            "{engine}"
+        );
+        w.db.cleanup().await;
+    }
+}
