@@ -86,8 +86,10 @@ impl Store {
              matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, cles_noms, created_at, updated_at) VALUES {}",
             placeholders(batch.len(), COLS)
         );
+        // The words of each usager's names: on its row (`cles_noms`) and in `usager_nom`.
+        let words: Vec<Vec<String>> = batch.iter().map(|b| name_words(&b.identite)).collect();
         let mut q = crate::sql::query(&sql);
-        for (b, id) in batch.iter().zip(&ids) {
+        for ((b, id), w) in batch.iter().zip(&ids).zip(&words) {
             let i = &b.identite;
             let prenoms = serde_json::to_string(&i.prenoms_naissance)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -108,14 +110,14 @@ impl Store {
                 .bind(sort_key(i))
                 .bind(cle_phonetique(&i.nom_naissance))
                 .bind(i.referent_id)
-                .bind(name_line(&name_words(i)))
+                .bind(name_line(w))
                 .bind(now_s.clone())
                 .bind(now_s.clone());
         }
         q.execute(&mut tx).await?;
         let mut names: Vec<(String, i64)> = Vec::new();
-        for (b, id) in batch.iter().zip(&ids) {
-            names.extend(name_words(&b.identite).into_iter().map(|w| (w, *id)));
+        for (w, id) in words.into_iter().zip(&ids) {
+            names.extend(w.into_iter().map(|w| (w, *id)));
         }
         for chunk in names.chunks(2000) {
             let sql = format!(

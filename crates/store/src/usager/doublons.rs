@@ -309,21 +309,16 @@ impl Store {
         }
         // The photo follows the person when the kept file has none (undoing gives it back).
         let photo: Option<String> = crate::sql::query(
-            "SELECT empreinte FROM usager_photo WHERE usager_id = $1 \
-             AND NOT EXISTS (SELECT 1 FROM usager_photo p WHERE p.usager_id = $2)",
+            "UPDATE usager_photo SET usager_id = $1 WHERE usager_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM usager_photo p WHERE p.usager_id = $1) RETURNING empreinte",
         )
-        .bind(a)
         .bind(k)
+        .bind(a)
         .fetch_optional(&mut tx)
         .await?
         .map(|r| r.try_get(0))
         .transpose()?;
         if let Some(fp) = photo {
-            crate::sql::query("UPDATE usager_photo SET usager_id = $1 WHERE usager_id = $2")
-                .bind(k)
-                .bind(a)
-                .execute(&mut tx)
-                .await?;
             moved.insert(PHOTO.to_string(), serde_json::json!(fp));
         }
         crate::sql::query("UPDATE usager SET fusionne_dans = $1, version = version + 1, updated_at = $2 WHERE id = $3")

@@ -159,6 +159,14 @@ fn visibility(who: &Principal, now: &str, etablissement: Option<i64>, a: &mut Ar
         )
     };
     let pro = who.role.est_professionnel();
+    // A scope given as a condition on `u`, widened by a running break-the-glass.
+    let or_bris = |scope: String, a: &mut Args| {
+        if pro {
+            format!("({scope} OR EXISTS ({} AND x.usager_id = u.id))", bris(a))
+        } else {
+            format!("({scope})")
+        }
+    };
     let seen = match who.role.portee() {
         Portee::Affectation => {
             let assigned = format!(
@@ -171,23 +179,22 @@ fn visibility(who: &Principal, now: &str, etablissement: Option<i64>, a: &mut Ar
                 format!("u.id IN ({assigned})")
             }
         }
-        portee => {
-            let scope = match (portee, who.etablissements.last()) {
-                (Portee::Etablissements, None) => "1 = 0".to_string(),
-                (Portee::Etablissements, Some(&last)) => {
+        Portee::Etablissements => {
+            let scope = match who.etablissements.last() {
+                None => "1 = 0".to_string(),
+                Some(&last) => {
                     let n = who.etablissements.len().next_power_of_two();
                     let marks: Vec<String> = (0..n)
                         .map(|k| a.arg(who.etablissements.get(k).copied().unwrap_or(last)))
                         .collect();
                     format!("EXISTS (SELECT 1 FROM sejour s WHERE s.usager_id = u.id AND s.etablissement_id IN ({}))", marks.join(", "))
                 }
-                _ => format!("u.id = {}", a.arg(who.usager_id.unwrap_or(-1))),
             };
-            if pro {
-                format!("({scope} OR EXISTS ({} AND x.usager_id = u.id))", bris(a))
-            } else {
-                format!("({scope})")
-            }
+            or_bris(scope, a)
+        }
+        Portee::SoiMeme => {
+            let own = format!("u.id = {}", a.arg(who.usager_id.unwrap_or(-1)));
+            or_bris(own, a)
         }
     };
     let etab = etablissement
@@ -265,18 +272,19 @@ impl Store {
             Critere::Rien if r.etablissement.is_some() => Critere::Tous,
             c => c,
         };
+        // PostgreSQL: the établissements of each usager shown come with the row, and the
+        // audit entry is written by the same statement (one round trip, committed before any
+        // row is returned). SQLite reads the établissements after, which it does faster than
+        // this sub-query, and logs the entry on this thread.
+        let pg = self.engine() == Engine::Postgres;
         // Position of a substring: the same function under two names.
-        let pos = match self.engine() {
-            Engine::Sqlite => "instr",
-            Engine::Postgres => "strpos",
+        let pos = if pg { "strpos" } else { "instr" };
+        let etabs = if pg {
+            ", (SELECT string_agg(e.nom, chr(31) ORDER BY e.nom) FROM etablissement e WHERE e.id IN (SELECT s.etablissement_id FROM sejour s WHERE s.usager_id = u.id))"
+        } else {
+            ""
         };
         let cursor = r.cursor.as_deref().and_then(|c| c.rsplit_once('|'));
-        // PostgreSQL: the établissements of each usager shown come with the row (one round
-        // trip less); SQLite reads them after, which it does faster than this sub-query.
-        let etabs = match self.engine() {
-            Engine::Sqlite => "",
-            Engine::Postgres => ", (SELECT string_agg(e.nom, chr(31) ORDER BY e.nom) FROM etablissement e WHERE e.id IN (SELECT s.etablissement_id FROM sejour s WHERE s.usager_id = u.id))",
-        };
         let sql = match &critere {
             Critere::Noms(words, date) => {
                 // One row per usager: the one of its smallest name word matching the prefix,
@@ -346,10 +354,7 @@ impl Store {
             return Ok((Vec::new(), None));
         }
         let texte: String = r.texte.chars().take(100).collect();
-        // PostgreSQL: the audit entry is written by the search statement itself (one round
-        // trip, committed before any row is returned); SQLite logs it after, on this thread.
-        let audited = self.engine() == Engine::Postgres;
-        let sql = if audited {
+        let sql = if pg {
             with_audit_entry(&sql, &mut a, who, &now_s, &texte, limit)
         } else {
             sql
@@ -370,7 +375,7 @@ impl Store {
             let mut res = result_from(row)?;
             let key: String = row.try_get(8)?;
             last_key = Some(format!("{key}|{}", res.id));
-            if !etabs.is_empty() {
+            if pg {
                 let noms: Option<String> = row.try_get(9)?;
                 res.etablissements = noms
                     .map(|n| n.split('\u{1f}').map(str::to_string).collect())
@@ -379,10 +384,8 @@ impl Store {
             out.push(res);
         }
         let next = if more { last_key } else { None };
-        if etabs.is_empty() {
+        if !pg {
             self.fill_etablissements(&mut out).await?;
-        }
-        if !audited {
             let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
             self.reads
                 .log(crate::read_log::ReadEntry {

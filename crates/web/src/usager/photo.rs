@@ -104,7 +104,8 @@ pub async fn upload_form(
 
 fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        refused(PhotoRefusee::TropGrande(BODY_LIMIT + 1))
+        // The size is unknown here (the reading stopped at the limit): no figure invented.
+        AppError::TooLarge("La photo dépasse 2 Mo : réduisez sa taille puis recommencez.".into())
     } else {
         AppError::BadRequest(
             "Le formulaire envoyé est illisible : recommencez l'envoi de la photo.".into(),
