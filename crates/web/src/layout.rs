@@ -15,6 +15,9 @@ pub struct UserBar {
     pub admin: bool,
     /// Direction or administrator: shows the break-the-glass report.
     pub direction: bool,
+    /// The label of the people menu entry, `None` for a role that opens no file (the
+    /// administrator): no role is shown a link it cannot follow.
+    pub usagers: Option<&'static str>,
 }
 
 /// Common data of a page.
@@ -42,6 +45,12 @@ impl Layout {
                 role: me.user.role.label_fr(),
                 admin: me.user.role == Role::Administrateur,
                 direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
+                usagers: match me.user.role {
+                    Role::Administrateur => None,
+                    Role::Usager => Some("Mon dossier"),
+                    Role::Proche => Some("Mes proches"),
+                    _ => Some("Usagers"),
+                },
             }),
         }
     }

@@ -6,9 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use dui_domain::policy::Role;
+use dui_domain::policy::{Action, Portee, Role, Section};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::policy::AccesExceptionnel;
+use dui_store::usager::{Recherche, ResultatRecherche};
 
 use crate::auth::CurrentUser;
 use crate::time::fr_datetime;
@@ -21,7 +22,18 @@ struct Accueil {
     prenom: String,
     etablissements: Vec<Etablissement>,
     acces: Vec<AccesExceptionnel>,
-    portail_usager: Option<i64>,
+    /// The people of a scope made of a few files (a relative's, a home-care worker's, the
+    /// portal usager's own), each a link away; `None` for scopes by établissement.
+    personnes: Option<Personnes>,
+}
+
+/// The people shown on the home page of an account scoped by assignment or to itself.
+struct Personnes {
+    titre: &'static str,
+    vide: &'static str,
+    liste: Vec<ResultatRecherche>,
+    /// More than the page shows: the search lists the rest.
+    suite: bool,
 }
 
 impl Accueil {
@@ -44,6 +56,60 @@ impl Accueil {
     fn quand(&self, s: &str) -> String {
         fr_datetime(s)
     }
+    /// « née le 12/04/1938 », agreed with the person's sex.
+    fn naissance(&self, sexe: &str, iso: &str) -> String {
+        let ne = match sexe {
+            "F" => "née",
+            "M" => "né",
+            _ => "né·e",
+        };
+        format!("{ne} le {}", crate::time::fr_date(iso))
+    }
+}
+
+/// Most people listed on a home page (the search pages through the rest).
+const HOME_PEOPLE: i64 = 50;
+
+/// The people of `me`'s scope when it is a few files; `None` for scopes by établissement
+/// (their home lists établissements) and for roles that may not read files.
+async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> {
+    let role = me.user.role;
+    let portee = role.portee();
+    if portee == Portee::Etablissements {
+        return Ok(None);
+    }
+    let m = crate::usager::matrix(app).await?;
+    if !m.permet(role, Section::Administratif, Action::Lire) {
+        return Ok(None);
+    }
+    let r = Recherche {
+        limit: HOME_PEOPLE,
+        ..Recherche::default()
+    };
+    let (liste, suivant) = app
+        .store
+        .search_usagers(&me.principal, &r, Utc::now())
+        .await?;
+    let (titre, vide) = match role {
+        Role::Usager => (
+            "Mon dossier",
+            "Votre compte n'est relié à aucun dossier. Adressez-vous au secrétariat de votre établissement.",
+        ),
+        Role::Proche => (
+            "Les personnes que vous accompagnez",
+            "Aucun dossier ne vous est encore ouvert. L'établissement qui accompagne votre proche vous y donnera accès.",
+        ),
+        _ => (
+            "Les personnes que j'accompagne",
+            "Aucune personne ne vous est affectée pour le moment. Votre responsable de secteur vous affecte les personnes que vous accompagnez.",
+        ),
+    };
+    Ok(Some(Personnes {
+        titre,
+        vide,
+        liste,
+        suite: suivant.is_some(),
+    }))
 }
 
 /// GET /
@@ -58,9 +124,10 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         })
         .await?;
     let since = Utc::now() - Duration::days(30);
-    // Break-the-glass accesses are shown to the direction and to the usager's referent.
+    // Break-the-glass accesses (their reasons are person data) are shown to the direction
+    // and to the usager's referent, never to the administrator.
     let acces = match me.user.role {
-        Role::Administrateur => app.store.list_break_glass(None, None, since, 20).await?,
+        Role::Administrateur => Vec::new(),
         Role::Direction => {
             app.store
                 .list_break_glass(Some(&me.user.etablissements), None, since, 20)
@@ -72,17 +139,13 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
                 .await?
         }
     };
-    let portail_usager = if me.user.role == Role::Usager {
-        me.user.usager_id
-    } else {
-        None
-    };
+    let personnes = personnes(&app, &me).await?;
     Ok(Accueil {
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),
         etablissements,
         acces,
-        portail_usager,
+        personnes,
     })
 }
 

@@ -269,7 +269,13 @@ impl Store {
         let mut a = Args::default();
         let vis = visibility(who, &now_s, r.etablissement, &mut a);
         let critere = match parse(&r.texte) {
-            Critere::Rien if r.etablissement.is_some() => Critere::Tous,
+            // Nothing typed: everyone visible in the établissement chosen, or everyone of a
+            // scope that is a few files (assigned people, one's own file).
+            Critere::Rien
+                if r.etablissement.is_some() || who.role.portee() != Portee::Etablissements =>
+            {
+                Critere::Tous
+            }
             c => c,
         };
         // PostgreSQL: the établissements of each usager shown come with the row, and the

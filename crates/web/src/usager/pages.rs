@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::Utc;
-use dui_domain::policy::{Action, Role, Section};
+use dui_domain::policy::{Action, Portee, Role, Section};
 use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_domain::usager::{Sexe, StatutIdentite, TypeJustificatif};
 use dui_store::admin::organisation::Etablissement;
@@ -210,7 +210,11 @@ pub async fn search_page(
         .etablissement
         .as_deref()
         .and_then(|e| e.trim().parse::<i64>().ok());
-    let (resultats, suivant) = if texte.trim().is_empty() && etablissement.is_none() {
+    // Nothing typed lists a scope of a few files (assigned people) at once.
+    let (resultats, suivant) = if texte.trim().is_empty()
+        && etablissement.is_none()
+        && me.user.role.portee() == Portee::Etablissements
+    {
         (Vec::new(), None)
     } else {
         // An empty text with an établissement lists everyone visible there.

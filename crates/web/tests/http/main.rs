@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod accueil;
 mod admin;
 mod audit;
 mod csrf;

@@ -1,0 +1,198 @@
+//! Home pages: the people of a scope made of a few files (a relative, a home-care worker,
+//! the portal usager) a link away, and no menu entry a role cannot follow.
+
+use dui_domain::policy::Role;
+use dui_store::audit::Filter;
+use dui_store::testing::engines;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{client, html, spawn_app, TestApp, PASSWORD};
+
+async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("requête")
+}
+
+/// A browser-like client logged in as `username`.
+async fn logged_in(app: &TestApp, username: &str) -> Client {
+    let c = client();
+    let r = app.login(&c, username, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK, "connexion de {username}");
+    c
+}
+
+/// The ids of the people listed on the home page.
+fn people(page: &str) -> Vec<i64> {
+    let Some(start) = page.find("class=\"liste-personnes\"") else {
+        return Vec::new();
+    };
+    let list = &page[start
+        ..page[start..]
+            .find("</ul>")
+            .map_or(page.len(), |e| start + e)];
+    list.split("href=\"/usagers/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn portal_and_assignment_homes_list_their_people() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let e = app.etablissement_id;
+        app.create_user("secretariat", Role::Secretariat, &[e])
+            .await;
+        let proche_id = app.create_user("proche", Role::Proche, &[]).await;
+        app.create_user("intervenant", Role::IntervenantDomicile, &[e])
+            .await;
+        let secr = app.token("secretariat").await;
+        let mut ids = Vec::new();
+        for (nom, prenom, date) in [
+            ("Dupont", "Hélène", "1938-04-12"),
+            ("Lefèvre", "Marcel", "1941-07-02"),
+        ] {
+            let r = post_json(
+                &app,
+                &secr,
+                "/api/v1/usagers",
+                &json!({"nom_naissance": nom, "prenoms": [prenom], "date_naissance": date,
+                        "sexe": if prenom == "Hélène" { "F" } else { "M" },
+                        "etablissement": app.etablissement_finess}),
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
+            let v: Value = r.json().await.expect("json");
+            ids.push(v["id"].as_i64().expect("id"));
+        }
+        let helene = ids[0];
+
+        // Nothing assigned yet: the relative's home says so and how it changes, without
+        // sending them to an administrator about établissements.
+        let c = logged_in(&app, "proche").await;
+        let page = html(&app, &c, "/").await;
+        assert!(
+            page.contains("Les personnes que vous accompagnez"),
+            "{engine}"
+        );
+        assert!(
+            page.contains("Aucun dossier ne vous est encore ouvert"),
+            "{engine}"
+        );
+        assert!(!page.contains("Aucun établissement"), "{engine}: {page}");
+
+        let r = post_json(
+            &app,
+            &secr,
+            &format!("/api/v1/usagers/{helene}/affectations"),
+            &json!({"utilisateur_id": proche_id}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{engine}");
+        let page = html(&app, &c, "/").await;
+        assert_eq!(people(&page), vec![helene], "{engine}: {page}");
+        assert!(page.contains("Hélène DUPONT"), "{engine}");
+        assert!(page.contains("née le 12/04/1938"), "{engine}");
+        assert!(page.contains(">Mes proches</a>"), "{engine}: menu");
+        // The link is one the relative can follow.
+        let r = c
+            .get(app.url(&format!("/usagers/{helene}")))
+            .send()
+            .await
+            .expect("requête");
+        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        // The list is an audited read of person data.
+        app.seal_all().await;
+        let entries = app
+            .db
+            .store
+            .audit_search(
+                &Filter {
+                    action: Some("usager.recherche".into()),
+                    username: Some("proche".into()),
+                    ..Filter::default()
+                },
+                10,
+            )
+            .await
+            .expect("journal");
+        assert!(
+            entries
+                .iter()
+                .any(|x| x.detail.contains(&helene.to_string())),
+            "{engine}: {entries:?}"
+        );
+        // The people page with nothing typed lists the same scope (API too).
+        let token = app.token("proche").await;
+        let v: Value = Client::new()
+            .get(app.url("/api/v1/usagers"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("requête")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(v["items"][0]["id"], helene, "{engine}: {v}");
+        assert_eq!(v["items"].as_array().map(Vec::len), Some(1), "{engine}");
+
+        // A home-care worker sees the people assigned, not the établissement table.
+        let iv = logged_in(&app, "intervenant").await;
+        let page = html(&app, &iv, "/").await;
+        assert!(
+            page.contains("Les personnes que j&#39;accompagne"),
+            "{engine}: {page}"
+        );
+        assert!(people(&page).is_empty(), "{engine}");
+
+        // A direction account keeps its établissements.
+        app.create_user("direction", Role::Direction, &[e]).await;
+        let d = logged_in(&app, "direction").await;
+        let page = html(&app, &d, "/").await;
+        assert!(page.contains("Mes établissements et services"), "{engine}");
+        assert!(page.contains(">Usagers</a>"), "{engine}");
+
+        // The portal usager sees their own file, and only it.
+        let lefevre = ids[1];
+        let seed = dui_store::audit::Actor {
+            utilisateur_id: Some(app.admin_id),
+            username: "admin".into(),
+            ip: None,
+        };
+        let uid = app.create_user("portail", Role::Usager, &[]).await;
+        let mut input = crate::helpers::user_input("portail", Role::Usager, &[]);
+        input.usager_id = Some(lefevre);
+        let version = app
+            .db
+            .store
+            .utilisateur(uid)
+            .await
+            .expect("compte")
+            .expect("présent")
+            .version;
+        app.db
+            .store
+            .update_utilisateur(&seed, uid, version, &input, chrono::Utc::now())
+            .await
+            .expect("lien au dossier");
+        let p = logged_in(&app, "portail").await;
+        let page = html(&app, &p, "/").await;
+        assert!(page.contains("Mon dossier"), "{engine}");
+        assert_eq!(people(&page), vec![lefevre], "{engine}: {page}");
+        assert!(page.contains("né le 02/07/1941"), "{engine}");
+
+        // The administrator is offered no people menu (it would answer 403).
+        let a = logged_in(&app, "admin").await;
+        let page = html(&app, &a, "/").await;
+        assert!(!page.contains("href=\"/usagers\""), "{engine}: {page}");
+        let r = a.get(app.url("/usagers")).send().await.expect("requête");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
+        app.stop().await;
+    }
+}
