@@ -14,6 +14,7 @@ pub mod policy;
 mod read_log;
 pub mod session;
 mod sql;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod usager;
 

@@ -1,5 +1,9 @@
 //! Fresh databases for tests: a temporary SQLite file always, and a new PostgreSQL database
-//! when `DUI_TEST_POSTGRES_URL` is set (created here, dropped by [`TestDb::cleanup`]).
+//! when `DUI_TEST_POSTGRES_URL` is set (created here, dropped by [`TestDb::cleanup`], or
+//! when the `TestDb` is dropped without it: a test that panics leaves nothing behind).
+//!
+//! Compiled for tests only (the `testing` feature, enabled by the workspace's dev-dependencies):
+//! the product build does not ship it.
 
 use std::path::PathBuf;
 
@@ -15,7 +19,8 @@ pub struct TestDb {
     pub url: String,
     /// `sqlite` or `postgres`.
     pub engine: &'static str,
-    cleanup: Cleanup,
+    /// What to remove; taken by [`TestDb::cleanup`], else by `Drop`.
+    cleanup: Option<Cleanup>,
 }
 
 enum Cleanup {
@@ -72,28 +77,17 @@ impl TestDb {
             store,
             url,
             engine,
-            cleanup,
+            cleanup: Some(cleanup),
         })
     }
 
     /// Closes the pools and removes the database.
-    pub async fn cleanup(self) {
+    pub async fn cleanup(mut self) {
         self.store.close().await;
-        match self.cleanup {
-            Cleanup::File(p) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-                }
-            }
-            Cleanup::Database { admin_url, name } => {
-                if let Ok(admin) = Store::connect(&admin_url).await {
-                    let _ = admin
-                        .write
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                    admin.close().await;
-                }
-            }
+        match self.cleanup.take() {
+            Some(Cleanup::File(p)) => remove_sqlite_files(&p),
+            Some(Cleanup::Database { admin_url, name }) => drop_database(&admin_url, &name).await,
+            None => {}
         }
     }
 
@@ -103,5 +97,56 @@ impl TestDb {
             .execute(&self.store.write)
             .await?
             .rows_affected())
+    }
+}
+
+/// Whether a PostgreSQL database named `name` exists on the `DUI_TEST_POSTGRES_URL` server.
+pub async fn postgres_database_exists(name: &str) -> StoreResult<bool> {
+    let admin_url = std::env::var("DUI_TEST_POSTGRES_URL").unwrap_or_default();
+    let admin = Store::connect(&admin_url).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_one(&admin.write)
+        .await?;
+    admin.close().await;
+    Ok(n > 0)
+}
+
+fn remove_sqlite_files(p: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}
+
+async fn drop_database(admin_url: &str, name: &str) {
+    if let Ok(admin) = Store::connect(admin_url).await {
+        let _ = admin
+            .write
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+        admin.close().await;
+    }
+}
+
+impl Drop for TestDb {
+    /// A test that panicked before `cleanup`: remove the database all the same. `Drop` cannot
+    /// await, and may run inside a runtime: the PostgreSQL drop runs on a runtime of its own
+    /// in a thread of its own (FORCE ends this store's connections).
+    fn drop(&mut self) {
+        match self.cleanup.take() {
+            Some(Cleanup::File(p)) => remove_sqlite_files(&p),
+            Some(Cleanup::Database { admin_url, name }) => {
+                let dropping = std::thread::spawn(move || {
+                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        rt.block_on(drop_database(&admin_url, &name));
+                    }
+                });
+                let _ = dropping.join();
+            }
+            None => {}
+        }
     }
 }
