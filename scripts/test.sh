@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of DUI: unit, store (SQLite, and PostgreSQL when DUI_TEST_POSTGRES_URL is
-# set), HTTP, then the browser journeys (headless Debian chromium, axe-core).
+# set), HTTP, a bounded schemathesis run against the OpenAPI document, then the browser
+# journeys (headless Debian chromium, axe-core).
 # Ends with one line "N passed, M failed" (cargo and node tests added up); exits non-zero
 # if any step failed.
 #
@@ -71,6 +72,16 @@ if [ -z "${DUI_BIN:-}" ]; then
   DUI_BIN="${target_dir:-$ROOT/target}/debug/dui"
 fi
 export DUI_BIN
+
+# ---------------------------------------------------------------- schemathesis
+# Bounded fuzzing of the API against its OpenAPI document, on each engine (no server error).
+if [ "$build_status" -eq 0 ]; then
+  step "schemathesis (API fuzzing against the OpenAPI document)"
+  st_status=0
+  bash scripts/schemathesis.sh "$DUI_BIN" 25 2>&1 | tee "$LOGS/schemathesis.log" || st_status=$?
+  read -r sp sf < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ { p = $1; f = $3 } END { print p + 0, f + 0 }' "$LOGS/schemathesis.log")
+  record "schemathesis" "$st_status" "$sp" "$sf"
+fi
 
 # ---------------------------------------------------------------- browser tests
 browser_status=0
