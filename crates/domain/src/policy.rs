@@ -226,6 +226,9 @@ pub enum Refus {
     NonPermisParLeRole,
     /// The usager is outside the user's scope (no break-the-glass running).
     HorsPerimetre,
+    /// The usager is outside the user's scope and a running break-the-glass does not open
+    /// validation (identity validation, merges, signatures).
+    ValidationHorsPerimetre,
 }
 
 impl Refus {
@@ -236,14 +239,19 @@ impl Refus {
                 "Votre profil ne permet pas cette action sur cette partie du dossier."
             }
             Refus::HorsPerimetre => "Ce dossier ne fait pas partie de votre périmètre.",
+            Refus::ValidationHorsPerimetre => {
+                "L'accès exceptionnel permet de consulter ce dossier et d'y écrire selon votre profil, pas de valider (identité, fusion, signature) : adressez-vous à un professionnel de l'établissement qui suit cette personne."
+            }
         }
     }
 }
 
 /// Decides whether `role` may do `action` on `section` of an usager described by `faits`.
 ///
-/// Deny by default. Break-the-glass widens the scope only (never the matrix) and only until it
-/// expires; it is not available to the portal roles (usager, proche).
+/// Deny by default. Break-the-glass widens the scope only (never the matrix), only until it
+/// expires, and only for reading and writing: never for [`Action::Valider`] (identity
+/// validation, merges, signatures), which stays with the professionals whose normal scope
+/// holds the file. It is not available to the portal roles (usager, proche).
 pub fn decider(
     matrice: &Matrice,
     role: Role,
@@ -267,7 +275,10 @@ pub fn decider(
         return Ok(Motif::Normal);
     }
     match faits.acces_exceptionnel_jusqua {
-        Some(fin) if role.est_professionnel() && fin > now => Ok(Motif::AccesExceptionnel),
+        Some(fin) if role.est_professionnel() && fin > now => match action {
+            Action::Lire | Action::Ecrire => Ok(Motif::AccesExceptionnel),
+            Action::Valider => Err(Refus::ValidationHorsPerimetre),
+        },
         _ => Err(Refus::HorsPerimetre),
     }
 }

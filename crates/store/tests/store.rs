@@ -14,6 +14,8 @@ mod accounts;
 mod audit;
 #[path = "store/concurrency.rs"]
 mod concurrency;
+#[path = "store/merges.rs"]
+mod merges;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/testing.rs"]

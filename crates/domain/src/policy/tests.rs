@@ -182,6 +182,81 @@ fn break_the_glass_never_widens_the_matrix() {
 }
 
 #[test]
+fn break_the_glass_opens_reading_and_writing_never_validation() {
+    let m = Matrice::par_defaut();
+    let hors = faits(2, false, false, Some(4));
+    for role in Role::ALL {
+        for section in Section::ALL {
+            for action in Action::ALL {
+                let expected = if !m.permet(*role, *section, *action) {
+                    Err(Refus::NonPermisParLeRole)
+                } else if !role.est_professionnel() {
+                    Err(Refus::HorsPerimetre)
+                } else if *action == Action::Valider {
+                    Err(Refus::ValidationHorsPerimetre)
+                } else {
+                    Ok(Motif::AccesExceptionnel)
+                };
+                assert_eq!(
+                    decider(&m, *role, &hors, *section, *action, now()),
+                    expected,
+                    "{role} {section} {action}"
+                );
+            }
+        }
+    }
+    // The cases of the review: a secretary breaking the glass reads and edits the identity,
+    // the photo and the circle (writing of the administrative section), but neither
+    // validates an identity nor merges files.
+    let (r, s) = (Role::Secretariat, Section::Administratif);
+    assert_eq!(
+        decider(&m, r, &hors, s, Action::Lire, now()),
+        Ok(Motif::AccesExceptionnel)
+    );
+    assert_eq!(
+        decider(&m, r, &hors, s, Action::Ecrire, now()),
+        Ok(Motif::AccesExceptionnel)
+    );
+    assert_eq!(
+        decider(&m, r, &hors, s, Action::Valider, now()),
+        Err(Refus::ValidationHorsPerimetre)
+    );
+    // A physician signs a prescription only where they work.
+    assert_eq!(
+        decider(
+            &m,
+            Role::Medecin,
+            &hors,
+            Section::Soins,
+            Action::Valider,
+            now()
+        ),
+        Err(Refus::ValidationHorsPerimetre)
+    );
+    // Within the normal scope a running break-the-glass changes nothing.
+    let dedans = faits(1, false, false, Some(4));
+    assert_eq!(
+        decider(&m, r, &dedans, s, Action::Valider, now()),
+        Ok(Motif::Normal)
+    );
+    // An expired one is plain out of scope.
+    assert_eq!(
+        decider(
+            &m,
+            r,
+            &faits(2, false, false, Some(-1)),
+            s,
+            Action::Valider,
+            now()
+        ),
+        Err(Refus::HorsPerimetre)
+    );
+    assert!(Refus::ValidationHorsPerimetre
+        .message_fr()
+        .contains("accès exceptionnel"));
+}
+
+#[test]
 fn every_combination_of_empty_matrix_is_denied() {
     let m = Matrice::vide();
     let f = faits(1, true, true, Some(2));

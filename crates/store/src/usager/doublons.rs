@@ -248,17 +248,16 @@ impl Store {
             ));
         }
         let mut tx = self.begin().await?;
-        let state = crate::sql::query("SELECT (SELECT fusionne_dans FROM usager WHERE id = $1), (SELECT fusionne_dans FROM usager WHERE id = $2)")
-            .bind(k)
-            .bind(a)
-            .fetch_optional(&mut tx)
-            .await?;
-        if let Some(r) = state {
-            let (fk, fa): (Option<i64>, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
-            if fk.is_some() || fa.is_some() {
-                return Err(StoreError::Conflict(
-                    "L'un des deux dossiers a déjà été fusionné.".into(),
-                ));
+        // Checked on the locked rows: a concurrent merge or undo of either file waits here,
+        // then sees what the first one did (decision 0005).
+        let (fk, fa) = self.lock_files(&mut tx, k, a).await?;
+        for (id, into) in [(k, fk), (a, fa)] {
+            if let Some(into) = into {
+                return Err(StoreError::Conflict(format!(
+                    "Le dossier {} a déjà été fusionné dans le dossier {} : la fusion n'a pas été faite. Rechargez la page.",
+                    numero(id),
+                    numero(into)
+                )));
             }
         }
         let mut moved = serde_json::Map::new();
@@ -379,10 +378,30 @@ impl Store {
         if k != keep.usager_id() {
             return Err(StoreError::NotFound);
         }
+        let deja_annulee = || StoreError::Conflict("Cette fusion a déjà été annulée.".into());
         if annule.is_some() {
-            return Err(StoreError::Conflict(
-                "Cette fusion a déjà été annulée.".into(),
-            ));
+            return Err(deja_annulee());
+        }
+        // As for a merge: both files locked, then the merge's result checked on them, and the
+        // merge record marked undone only if it still is not (one of two undos wins).
+        let (fk, fa) = self.lock_files(&mut tx, k, a).await?;
+        if let Some(into) = fk {
+            return Err(StoreError::Conflict(format!(
+                "Le dossier {} a été fusionné depuis dans le dossier {} : annulez d'abord cette fusion-là.",
+                numero(k),
+                numero(into)
+            )));
+        }
+        let undone = crate::sql::query(
+            "UPDATE fusion SET annule_par = $1, annule_at = $2 WHERE id = $3 AND annule_at IS NULL",
+        )
+        .bind(keep.actor().utilisateur_id.unwrap_or_default())
+        .bind(ts(keep.at()))
+        .bind(fusion_id)
+        .execute(&mut tx)
+        .await?;
+        if undone == 0 || fa != Some(k) {
+            return Err(deja_annulee());
         }
         let moved: serde_json::Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -453,12 +472,6 @@ impl Store {
             .await?;
         }
         crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
-        crate::sql::query("UPDATE fusion SET annule_par = $1, annule_at = $2 WHERE id = $3")
-            .bind(keep.actor().utilisateur_id.unwrap_or_default())
-            .bind(ts(keep.at()))
-            .bind(fusion_id)
-            .execute(&mut tx)
-            .await?;
         keep.audit_change(
             &mut tx,
             "usager.fusion.annulation",
@@ -480,6 +493,38 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Locks the rows of files `k` and `a` in id order (on PostgreSQL; a SQLite transaction
+    /// already holds the only writer) and returns where each was merged, if it was. The lock
+    /// also holds back rows being attached to either file (stays, circle) until the commit.
+    async fn lock_files(
+        &self,
+        tx: &mut crate::sql::Tx,
+        k: i64,
+        a: i64,
+    ) -> StoreResult<(Option<i64>, Option<i64>)> {
+        let lock = match self.engine() {
+            crate::Engine::Postgres => " FOR UPDATE",
+            crate::Engine::Sqlite => "",
+        };
+        let rows = crate::sql::query(&format!(
+            "SELECT id, fusionne_dans FROM usager WHERE id IN ($1, $2) ORDER BY id{lock}"
+        ))
+        .bind(k)
+        .bind(a)
+        .fetch_all(&mut *tx)
+        .await?;
+        let (mut fk, mut fa) = (None, None);
+        for r in rows {
+            let (id, into): (i64, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
+            if id == k {
+                fk = Some(into);
+            } else if id == a {
+                fa = Some(into);
+            }
+        }
+        fk.zip(fa).ok_or(StoreError::NotFound)
     }
 
     /// The file an absorbed file was merged into, if any. Only this pointer is given (no

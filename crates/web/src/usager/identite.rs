@@ -13,7 +13,8 @@ use dui_domain::usager::{
     TraitsIns,
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
-use dui_store::usager::{StatutChange, TraitsCompares, Usager};
+use dui_store::policy::{authorize, Capability};
+use dui_store::usager::{numero, StatutChange, TraitsCompares, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -480,9 +481,42 @@ pub async fn api_not_duplicate(
 }
 
 async fn merge(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
-    let k = capability(app, me, keep, Section::Administratif, Action::Valider).await?;
-    let a = capability(app, me, absorbe, Section::Administratif, Action::Valider).await?;
+    let k = merge_capability(app, me, keep).await?;
+    let a = merge_capability(app, me, absorbe).await?;
     Ok(app.store.merge_usagers(&k, &a).await?)
+}
+
+/// The validation capability on a file to merge. A file absorbed by a merge committed just
+/// before has no stay left, hence is out of everyone's scope: the merge that lost the race is
+/// told so (409, as when the store sees it) rather than refused (403).
+async fn merge_capability(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capability> {
+    let m = super::matrix(app).await?;
+    let now = Utc::now();
+    let cap = authorize(
+        &app.store,
+        &m,
+        &me.principal,
+        id,
+        Section::Administratif,
+        Action::Valider,
+        now,
+    );
+    match cap.await {
+        Ok(c) => Ok(c),
+        Err(e) if super::is_out_of_scope(&e) => match app.store.merged_into(id).await? {
+            Some(kept) => Err(AppError::Conflict {
+                code: "conflit",
+                message: format!(
+                    "Le dossier {} a déjà été fusionné dans le dossier {} : la fusion n'a pas été faite. Rechargez la page.",
+                    numero(id),
+                    numero(kept)
+                ),
+                extra: None,
+            }),
+            None => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// POST /api/v1/usagers/{id}/fusions `{"autre_id": N}`: merges file N into this one.

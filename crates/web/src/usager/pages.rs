@@ -480,7 +480,9 @@ pub async fn file_page(
         sejours,
         referent,
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
-        peut_valider: m.permet(me.user.role, Section::Administratif, Action::Valider),
+        // Break-the-glass never opens validation: its forms are not offered.
+        peut_valider: m.permet(me.user.role, Section::Administratif, Action::Valider)
+            && !tabs.exceptionnel,
         insi: app.insi.is_some(),
         justificatifs: TypeJustificatif::ALL
             .iter()

@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod csrf;
 mod errors;
+mod fusion;
 mod login;
 mod ops;
 mod photo;
