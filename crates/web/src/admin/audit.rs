@@ -1,4 +1,5 @@
-//! Audit search for administrators, chain verification, break-the-glass report.
+//! The global audit journal (technical view for administrators, every field for the
+//! direction), chain verification, break-the-glass report.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,12 +8,13 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{Duration, Utc};
 use dui_domain::policy::Role;
-use dui_store::audit::{Entry, Filter, Verification};
+use dui_store::audit::{Entry, Filter, Lecteur, Verification};
 use dui_store::policy::AccesExceptionnel;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
+use crate::error::AppError;
 use crate::{App, Layout, WebResult};
 
 /// Audit search criteria (query string).
@@ -64,6 +66,8 @@ struct AuditPage {
     entries: Vec<Entry>,
     verification: Option<Verification>,
     next: Option<i64>,
+    /// Person data shown (direction); the administrator gets the technical view.
+    complet: bool,
 }
 
 impl AuditPage {
@@ -90,15 +94,38 @@ impl AuditPage {
     }
 }
 
+/// The journal as `me` may read it: the administrator gets the technical view and may not
+/// filter on a person's file (it would tell who opened it); the direction sees every field
+/// of the entries of its établissements' accounts.
+async fn journal(
+    app: &App,
+    me: &CurrentUser,
+    q: &AuditQuery,
+    limit: i64,
+) -> WebResult<Vec<Entry>> {
+    me.require_direction()?;
+    let f = q.filter();
+    let lecteur = if me.user.role == Role::Administrateur {
+        if q.usager.as_deref().is_some_and(|u| !u.trim().is_empty()) {
+            return Err(AppError::Forbidden(
+                "Le filtre par dossier est réservé à la direction : le journal technique de l'administrateur ne montre pas quels dossiers ont été consultés.".into(),
+            ));
+        }
+        Lecteur::Administrateur
+    } else {
+        Lecteur::Direction(&me.user.etablissements)
+    };
+    Ok(app.store.audit_journal(lecteur, &f, limit).await?)
+}
+
 /// GET /admin/audit
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<impl IntoResponse> {
-    me.require_admin()?;
     let limit = 100;
-    let entries = app.store.audit_search(&q.filter(), limit).await?;
+    let entries = journal(&app, &me, &q, limit).await?;
     let next = (entries.len() as i64 == limit)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
@@ -114,6 +141,7 @@ pub async fn page(
         entries,
         verification,
         next,
+        complet: me.user.role != Role::Administrateur,
     })
 }
 
@@ -123,9 +151,8 @@ pub async fn api_search(
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
-    me.require_admin()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let items = app.store.audit_search(&q.filter(), limit).await?;
+    let items = journal(&app, &me, &q, limit).await?;
     let next = (items.len() as i64 == limit)
         .then(|| items.last().map(|e| e.id.to_string()))
         .flatten();
