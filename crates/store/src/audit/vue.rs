@@ -123,3 +123,32 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_declared_keys_survive_the_technical_view() {
+        let search = r#"{"texte":"dupont 1938","resultats":[12,13]}"#;
+        assert_eq!(detail_technique("usager.recherche", search), "{}");
+        let bris = r#"{"motif":"Appel du SAMU","heures":4,"acces_exceptionnel":true}"#;
+        assert_eq!(
+            detail_technique("usager.acces_exceptionnel", bris),
+            r#"{"acces_exceptionnel":true,"heures":4}"#
+        );
+        // A key declared for one family of actions is not technical for another.
+        assert_eq!(
+            detail_technique("usager.entourage.ajout", r#"{"id":3,"relation":"fille"}"#),
+            "{}"
+        );
+        assert_eq!(
+            detail_technique("admin.utilisateur.creation", r#"{"id":3,"role":"cadre"}"#),
+            r#"{"id":3,"role":"cadre"}"#
+        );
+        // Unknown actions, unknown keys and unreadable details: nothing.
+        assert_eq!(detail_technique("nouveau.type", r#"{"id":1}"#), "{}");
+        assert_eq!(detail_technique("connexion", "pas du JSON"), "{}");
+        assert_eq!(detail_technique("connexion", "[1,2]"), "{}");
+    }
+}
