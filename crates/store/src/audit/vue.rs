@@ -8,6 +8,7 @@
 //! The direction, and the file's traceability for those allowed to read it, see every field.
 
 use super::{Entry, Filter};
+use crate::policy::AccesExceptionnel;
 use crate::{Store, StoreError, StoreResult};
 
 /// Detail keys that carry no person data, by action prefix (an entry's key is technical when
@@ -78,6 +79,16 @@ impl Entry {
         self.usager_id = None;
         self.prev_hash = None;
         self.hash = None;
+        self
+    }
+}
+
+impl AccesExceptionnel {
+    /// The technical view of a break-the-glass access: who opened a file outside their scope
+    /// and when, not whose file (`usager_id` 0) nor why (`motif` empty).
+    pub fn vue_technique(mut self) -> AccesExceptionnel {
+        self.usager_id = 0;
+        self.motif = String::new();
         self
     }
 }

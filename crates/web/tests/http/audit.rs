@@ -252,7 +252,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         app.create_user("secr", Role::Secretariat, &[a]).await;
         app.create_user("direction", Role::Direction, &[a]).await;
         app.create_user("direction.b", Role::Direction, &[b]).await;
-        app.create_user("educ.b", Role::Educateur, &[b]).await;
+        let educ_b_id = app.create_user("educ.b", Role::Educateur, &[b]).await;
         let (secr, direction, direction_b, educ_b, admin) = (
             app.token("secr").await,
             app.token("direction").await,
@@ -345,6 +345,23 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
 
+        // Nor through the break-the-glass report or the home page: who and when only.
+        let r = get_as(&app, &admin, "/api/v1/acces-exceptionnels").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        let acces = report["items"].as_array().unwrap();
+        assert_eq!(acces.len(), 1, "{engine}: {report}");
+        assert_eq!(
+            (&acces[0]["utilisateur_id"], &acces[0]["usager_id"], &acces[0]["motif"]),
+            (&json!(educ_b_id), &json!(0), &json!("")),
+            "{engine}"
+        );
+        for path in ["/acces-exceptionnels", "/"] {
+            let page = html(&app, &c, path).await;
+            assert!(page.contains("réservé à la direction"), "{engine}: {path}");
+            assert!(!page.contains("SAMU") && !page.contains(&format!("/usagers/{id}\"")));
+        }
+
         // The direction of A: every field of the entries of A's accounts.
         let items = journal(&app, &direction, "").await;
         let search = items
@@ -374,6 +391,14 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             .expect("bris de glace visible de la direction de B");
         assert!(bris["detail"].as_str().unwrap().contains("SAMU"), "{engine}");
         assert_eq!(bris["usager_id"], id);
+        // The report of break-the-glass accesses goes by the file's établissement: A's.
+        let report: Value = get_as(&app, &direction, "/api/v1/acces-exceptionnels")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(report["items"][0]["motif"], MOTIF, "{engine}");
+        assert_eq!(report["items"][0]["usager_id"], id);
         // Other roles: no journal.
         error_body(
             get_as(&app, &secr, "/api/v1/audit").await,
