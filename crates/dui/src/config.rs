@@ -169,12 +169,14 @@ impl Config {
             Ok(k) if k.len() >= 32 => k.into_bytes(),
             Ok(_) => anyhow::bail!("DUI_AUDIT_CLE doit compter au moins 32 caractères"),
             Err(_) => cle_depuis_fichier(&self.cle_path()).with_context(|| {
-                format!("clé de l'ancre du journal d'audit {}", self.cle_path().display())
+                format!(
+                    "clé de l'ancre du journal d'audit {}",
+                    self.cle_path().display()
+                )
             })?,
         };
-        Ancre::ouvrir(&self.ancre_path(), key).with_context(|| {
-            format!("ancre du journal d'audit {}", self.ancre_path().display())
-        })
+        Ancre::ouvrir(&self.ancre_path(), key)
+            .with_context(|| format!("ancre du journal d'audit {}", self.ancre_path().display()))
     }
 
     /// The anchor to check, for `dui audit verify` (nothing is created): None when neither

@@ -75,7 +75,10 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
         ipad[i] ^= k[i];
         opad[i] ^= k[i];
     }
-    let inner = Sha256::new().chain_update(ipad).chain_update(msg).finalize();
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(msg)
+        .finalize();
     Sha256::new()
         .chain_update(opad)
         .chain_update(inner)
@@ -103,7 +106,10 @@ pub fn cle_depuis_fichier(path: &Path) -> std::io::Result<Vec<u8>> {
             let mut b = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
             let text = hex::encode(b);
-            let mut f = open_options_0600().create_new(true).write(true).open(path)?;
+            let mut f = open_options_0600()
+                .create_new(true)
+                .write(true)
+                .open(path)?;
             f.write_all(text.as_bytes())?;
             f.sync_all()?;
             Ok(text.into_bytes())
@@ -130,10 +136,7 @@ impl Ancre {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        open_options_0600()
-            .create(true)
-            .append(true)
-            .open(path)?;
+        open_options_0600().create(true).append(true).open(path)?;
         let a = Ancre {
             path: path.to_path_buf(),
             key,
@@ -227,7 +230,9 @@ impl Ancre {
         match f.as_slice() {
             [VERSION, seq, id, at, hash, _horodatage] => Ok(LigneAncre {
                 seq: seq.parse().map_err(|_| "position illisible".to_string())?,
-                id: id.parse().map_err(|_| "numéro de ligne illisible".to_string())?,
+                id: id
+                    .parse()
+                    .map_err(|_| "numéro de ligne illisible".to_string())?,
                 at: (*at).to_string(),
                 hash: (*hash).to_string(),
             }),
@@ -237,8 +242,12 @@ impl Ancre {
 
     /// Every line, checked: `Err((line number, reason))` at the first bad one.
     pub fn lignes(&self) -> Result<Vec<LigneAncre>, (usize, String)> {
-        let text = std::fs::read_to_string(&self.path)
-            .map_err(|e| (0, format!("ancre illisible ({}) : {e}", self.path.display())))?;
+        let text = std::fs::read_to_string(&self.path).map_err(|e| {
+            (
+                0,
+                format!("ancre illisible ({}) : {e}", self.path.display()),
+            )
+        })?;
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())

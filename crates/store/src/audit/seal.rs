@@ -178,14 +178,15 @@ impl Store {
         };
         let last = a.derniere();
         if let Some(l) = &last {
-            let same: Option<String> = match crate::sql::query("SELECT hash FROM audit WHERE seq = $1")
-                .bind(l.seq)
-                .fetch_optional(self)
-                .await?
-            {
-                Some(r) => r.try_get(0)?,
-                None => None,
-            };
+            let same: Option<String> =
+                match crate::sql::query("SELECT hash FROM audit WHERE seq = $1")
+                    .bind(l.seq)
+                    .fetch_optional(self)
+                    .await?
+                {
+                    Some(r) => r.try_get(0)?,
+                    None => None,
+                };
             if same.as_deref() != Some(l.hash.as_str()) && !a.with_etat(|e| e.ecart_signale) {
                 tracing::error!(
                     seq_base = t.seq,
@@ -229,7 +230,9 @@ impl Store {
                 e.initialise = true;
                 e.en_attente = false;
             }),
-            Err(e) => tracing::error!(error = %e, ancre = %a.chemin().display(), "écriture de l'ancre du journal d'audit impossible"),
+            Err(e) => {
+                tracing::error!(error = %e, ancre = %a.chemin().display(), "écriture de l'ancre du journal d'audit impossible")
+            }
         }
         Ok(())
     }
@@ -239,7 +242,11 @@ impl Store {
     /// request) is held only for the `UPDATE`s and the checkpoint. The update touches only
     /// entries still unsealed and must touch all of them: otherwise another sealer got there
     /// first and the batch is dropped (nothing written).
-    async fn audit_seal_batch(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<(usize, usize)> {
+    async fn audit_seal_batch(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<(usize, usize)> {
         let head = tete(self).await?;
         let (head_seq, head_hash) = head
             .as_ref()
@@ -324,10 +331,11 @@ impl Store {
         // The sealer's report is dated after everything it follows, so it is never refused.
         let report_at = repere.at.map_or(now, |h| h.max(now));
         for (e, p) in &refused {
-            let set_aside = crate::sql::query("UPDATE audit SET seq = -id WHERE id = $1 AND seq IS NULL")
-                .bind(e.id)
-                .execute(&mut tx)
-                .await?;
+            let set_aside =
+                crate::sql::query("UPDATE audit SET seq = -id WHERE id = $1 AND seq IS NULL")
+                    .bind(e.id)
+                    .execute(&mut tx)
+                    .await?;
             if set_aside == 0 {
                 continue;
             }

@@ -63,7 +63,12 @@ async fn back_dated_row_is_refused_by_the_sealer_and_reported() {
             .find(|e| e.username == "marie")
             .unwrap();
         // Seen before any seal…
-        let b = s.audit_verify().await.unwrap().first_broken.expect("ligne antidatée non détectée");
+        let b = s
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .expect("ligne antidatée non détectée");
         assert_eq!((b.seq, b.id), (0, forged.id), "{engine}");
         assert!(b.reason.contains("antidatée"), "{engine}: {b:?}");
         db.exec(&format!("{FORGED} ('2099-01-01T09:00:00.000000Z', NULL, 'paul', 'usager.lecture', 42, 'soins', NULL, 'succes', '{{}}')")).await.unwrap();
@@ -71,13 +76,20 @@ async fn back_dated_row_is_refused_by_the_sealer_and_reported() {
         // …and refused by the sealer, which goes on sealing the legitimate entries after it.
         let more = activity(s, 2).await;
         assert_eq!(s.audit_seal(at(20)).await.unwrap(), more, "{engine}");
-        assert_eq!(s.audit_seal(at(21)).await.unwrap(), 2, "{engine}: les deux signalements");
+        assert_eq!(
+            s.audit_seal(at(21)).await.unwrap(),
+            2,
+            "{engine}: les deux signalements"
+        );
         let entries = audit_entries(s).await;
         let reports: Vec<Value> = entries
             .iter()
             .filter(|e| e.action == "audit.scellement.refus")
             .inspect(|e| {
-                assert_eq!((e.outcome.as_str(), e.username.as_str()), ("refus", "scellement"));
+                assert_eq!(
+                    (e.outcome.as_str(), e.username.as_str()),
+                    ("refus", "scellement")
+                );
                 assert!(e.seq.is_some_and(|q| q > 0), "signalement scellé");
             })
             .map(|e| serde_json::from_str(&e.detail).unwrap())
@@ -91,13 +103,22 @@ async fn back_dated_row_is_refused_by_the_sealer_and_reported() {
             ],
             "{engine}"
         );
-        for e in entries.iter().filter(|e| ["marie", "paul"].contains(&e.username.as_str())) {
-            assert_eq!(e.seq, Some(-e.id), "{engine}: mise à l'écart, hors de la chaîne");
+        for e in entries
+            .iter()
+            .filter(|e| ["marie", "paul"].contains(&e.username.as_str()))
+        {
+            assert_eq!(
+                e.seq,
+                Some(-e.id),
+                "{engine}: mise à l'écart, hors de la chaîne"
+            );
             assert!(e.hash.is_none());
         }
         let v = s.audit_verify().await.unwrap();
         assert_eq!(v.checked, (n + more + 2) as u64, "{engine}");
-        let b = v.first_broken.expect("insertion non signalée par la vérification");
+        let b = v
+            .first_broken
+            .expect("insertion non signalée par la vérification");
         assert_eq!((b.seq, b.id), (0, forged.id), "{engine}");
         assert!(b.reason.contains("refusée au scellement"), "{b:?}");
 
@@ -106,7 +127,10 @@ async fn back_dated_row_is_refused_by_the_sealer_and_reported() {
         let v = s.audit_verify().await.unwrap();
         assert!(v.first_broken.is_none(), "{engine}: {:?}", v.first_broken);
         assert_eq!(v.ancre_lignes, Some(lines(&path).len() as u64));
-        assert!(lines(&path).len() >= 3, "{engine}: une ligne par scellement");
+        assert!(
+            lines(&path).len() >= 3,
+            "{engine}: une ligne par scellement"
+        );
         db.cleanup().await;
         let _ = std::fs::remove_file(path);
     }
@@ -120,14 +144,21 @@ async fn altered_tail_re_sealed_is_caught_by_the_anchor() {
         let n = activity(s, 1).await as i64;
         s.audit_seal(at(10)).await.unwrap();
         assert_eq!(lines(&path).len(), 1);
-        assert!(lines(&path)[0].starts_with(&format!("v1 {n} ")), "{:?}", lines(&path));
+        assert!(
+            lines(&path)[0].starts_with(&format!("v1 {n} ")),
+            "{:?}",
+            lines(&path)
+        );
 
         // The last three entries are altered, their seals cleared and the checkpoints that
         // covered them deleted: the database alone shows a shorter, intact chain…
         db.exec(&format!("UPDATE audit SET username = 'personne', seq = NULL, prev_hash = NULL, hash = NULL WHERE seq > {}", n - 3)).await.unwrap();
-        db.exec(&format!("DELETE FROM audit_checkpoint WHERE seq > {}", n - 3))
-            .await
-            .unwrap();
+        db.exec(&format!(
+            "DELETE FROM audit_checkpoint WHERE seq > {}",
+            n - 3
+        ))
+        .await
+        .unwrap();
         let v = verify_without_anchor(&db).await;
         assert!(v.first_broken.is_none(), "{engine}: {:?}", v.first_broken);
         assert_eq!(v.checked as i64, n - 3);
@@ -167,9 +198,12 @@ async fn deleted_tail_with_its_checkpoints_is_caught_by_the_anchor() {
         db.exec(&format!("DELETE FROM audit WHERE seq >= {}", n - 1))
             .await
             .unwrap();
-        db.exec(&format!("DELETE FROM audit_checkpoint WHERE seq >= {}", n - 1))
-            .await
-            .unwrap();
+        db.exec(&format!(
+            "DELETE FROM audit_checkpoint WHERE seq >= {}",
+            n - 1
+        ))
+        .await
+        .unwrap();
         let v = verify_without_anchor(&db).await;
         assert!(v.first_broken.is_none(), "{engine}: {:?}", v.first_broken);
 
@@ -182,7 +216,9 @@ async fn deleted_tail_with_its_checkpoints_is_caught_by_the_anchor() {
         activity(s, 2).await;
         s.audit_seal(at(20)).await.unwrap();
         let v = s.audit_verify().await.unwrap();
-        let b = v.first_broken.expect("troncature masquée par les entrées suivantes");
+        let b = v
+            .first_broken
+            .expect("troncature masquée par les entrées suivantes");
         assert_eq!(b.seq, n, "{engine}: {b:?}");
         assert!(b.reason.contains("ancre externe"), "{b:?}");
         db.cleanup().await;
@@ -202,14 +238,31 @@ async fn forged_or_foreign_anchor_lines_are_reported() {
         let mut fields: Vec<String> = good.trim_end().split(' ').map(str::to_string).collect();
         fields[4] = "0".repeat(64);
         std::fs::write(&path, format!("{}\n", fields.join(" "))).unwrap();
-        let b = s.audit_verify().await.unwrap().first_broken.expect("ligne falsifiée");
-        assert!(b.reason.contains("ligne 1 : signature invalide"), "{engine}: {b:?}");
+        let b = s
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .expect("ligne falsifiée");
+        assert!(
+            b.reason.contains("ligne 1 : signature invalide"),
+            "{engine}: {b:?}"
+        );
         // The same file under another key: refused too.
         std::fs::write(&path, &good).unwrap();
         let other = Store::connect(&db.url).await.unwrap().with_ancre(
-            Ancre::existante(&path, b"une-autre-cle-de-plus-de-trente-deux-caracteres".to_vec()).unwrap(),
+            Ancre::existante(
+                &path,
+                b"une-autre-cle-de-plus-de-trente-deux-caracteres".to_vec(),
+            )
+            .unwrap(),
         );
-        let b = other.audit_verify().await.unwrap().first_broken.expect("autre clé");
+        let b = other
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .expect("autre clé");
         assert!(b.reason.contains("signature invalide"), "{engine}: {b:?}");
         other.close().await;
         assert!(s.audit_verify().await.unwrap().first_broken.is_none());

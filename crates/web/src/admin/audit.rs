@@ -13,8 +13,8 @@ use dui_store::policy::AccesExceptionnel;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
 use crate::error::AppError;
+use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
 use crate::{App, Layout, WebResult};
 
 /// Audit search criteria (query string).
@@ -97,12 +97,7 @@ impl AuditPage {
 /// The journal as `me` may read it: the administrator gets the technical view and may not
 /// filter on a person's file (it would tell who opened it); the direction sees every field
 /// of the entries of its établissements' accounts.
-async fn journal(
-    app: &App,
-    me: &CurrentUser,
-    q: &AuditQuery,
-    limit: i64,
-) -> WebResult<Vec<Entry>> {
+async fn journal(app: &App, me: &CurrentUser, q: &AuditQuery, limit: i64) -> WebResult<Vec<Entry>> {
     me.require_direction()?;
     let f = q.filter();
     let lecteur = if me.user.role == Role::Administrateur {

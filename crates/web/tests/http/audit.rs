@@ -305,9 +305,14 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         let items = journal(&app, &admin, "").await;
         let text = serde_json::to_string(&items).unwrap().to_lowercase();
         for secret in ["zebulonne", "1938", "2380475056123", "samu", "motif"] {
-            assert!(!text.contains(secret), "{engine}: « {secret} » visible : {text}");
+            assert!(
+                !text.contains(secret),
+                "{engine}: « {secret} » visible : {text}"
+            );
         }
-        assert!(items.iter().all(|e| e["usager_id"].is_null() && e["hash"].is_null()));
+        assert!(items
+            .iter()
+            .all(|e| e["usager_id"].is_null() && e["hash"].is_null()));
         let recherche = items
             .iter()
             .find(|e| e["action"] == "usager.recherche")
@@ -319,7 +324,11 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             .find(|e| e["action"] == "usager.acces_exceptionnel")
             .expect("bris de glace journalisé");
         let detail: Value = serde_json::from_str(bris["detail"].as_str().unwrap()).unwrap();
-        assert_eq!(detail, json!({"heures": 4, "acces_exceptionnel": true}), "{engine}");
+        assert_eq!(
+            detail,
+            json!({"heures": 4, "acces_exceptionnel": true}),
+            "{engine}"
+        );
         assert!(items.iter().any(|e| e["action"] == "usager.lecture"
             && e["username"] == "educ.b"
             && e["section"] == "administratif"));
@@ -334,10 +343,19 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         app.login(&c, "admin", PASSWORD).await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
         assert!(page.contains("vue technique"), "{engine}");
-        for secret in ["zebulonne", "1938", "2380475056123", "samu", &format!("/usagers/{id}\"")] {
+        for secret in [
+            "zebulonne",
+            "1938",
+            "2380475056123",
+            "samu",
+            &format!("/usagers/{id}\""),
+        ] {
             assert!(!page.contains(secret), "{engine}: « {secret} » sur la page");
         }
-        assert!(!page.contains("name=\"usager\""), "{engine}: filtre par dossier");
+        assert!(
+            !page.contains("name=\"usager\""),
+            "{engine}: filtre par dossier"
+        );
         let r = c
             .get(app.url(&format!("/admin/audit?usager={id}")))
             .send()
@@ -352,7 +370,11 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         let acces = report["items"].as_array().unwrap();
         assert_eq!(acces.len(), 1, "{engine}: {report}");
         assert_eq!(
-            (&acces[0]["utilisateur_id"], &acces[0]["usager_id"], &acces[0]["motif"]),
+            (
+                &acces[0]["utilisateur_id"],
+                &acces[0]["usager_id"],
+                &acces[0]["motif"]
+            ),
             (&json!(educ_b_id), &json!(0), &json!("")),
             "{engine}"
         );
@@ -371,9 +393,14 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         let detail: Value = serde_json::from_str(search["detail"].as_str().unwrap()).unwrap();
         assert!(detail["texte"].as_str().is_some(), "{engine}: {detail}");
         let texts = serde_json::to_string(&items).unwrap().to_lowercase();
-        assert!(texts.contains("zebulonne") && texts.contains("2380475056123"), "{engine}");
+        assert!(
+            texts.contains("zebulonne") && texts.contains("2380475056123"),
+            "{engine}"
+        );
         assert!(texts.contains(&format!("{id}")));
-        assert!(items.iter().any(|e| e["usager_id"] == id && e["hash"].is_string()));
+        assert!(items
+            .iter()
+            .any(|e| e["usager_id"] == id && e["hash"].is_string()));
         // …but not those of B's accounts.
         assert!(items.iter().all(|e| e["username"] != "educ.b"), "{engine}");
         assert!(!texts.contains("samu"));
@@ -382,14 +409,20 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         let c = client();
         app.login(&c, "direction", PASSWORD).await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
-        assert!(page.contains("zebulonne") && page.contains("name=\"usager\""), "{engine}");
+        assert!(
+            page.contains("zebulonne") && page.contains("name=\"usager\""),
+            "{engine}"
+        );
         // The direction of B sees the reason its educator gave.
         let items = journal(&app, &direction_b, "").await;
         let bris = items
             .iter()
             .find(|e| e["action"] == "usager.acces_exceptionnel")
             .expect("bris de glace visible de la direction de B");
-        assert!(bris["detail"].as_str().unwrap().contains("SAMU"), "{engine}");
+        assert!(
+            bris["detail"].as_str().unwrap().contains("SAMU"),
+            "{engine}"
+        );
         assert_eq!(bris["usager_id"], id);
         // The report of break-the-glass accesses goes by the file's établissement: A's.
         let report: Value = get_as(&app, &direction, "/api/v1/acces-exceptionnels")
