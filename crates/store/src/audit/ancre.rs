@@ -125,6 +125,32 @@ fn open_options_0600() -> std::fs::OpenOptions {
     o
 }
 
+/// Drops a last line left without its newline by a crash during its write (it was never
+/// complete, so it anchored nothing), so that the next line starts on a line of its own.
+fn repair_torn_tail(f: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut reader = f;
+    let start = len.saturating_sub(4096);
+    reader.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    reader.read_to_end(&mut tail)?;
+    if tail.last() == Some(&b'\n') {
+        return Ok(());
+    }
+    let keep = match tail.iter().rposition(|b| *b == b'\n') {
+        Some(i) => start + i as u64 + 1,
+        None if start == 0 => 0,
+        // A torn line longer than the tail read: not ours, leave it for verification.
+        None => return Ok(()),
+    };
+    tracing::warn!(chemin = %path.display(), octets = len - keep, "ligne incomplète en fin d'ancre du journal d'audit (arrêt brutal pendant son écriture) : retirée");
+    f.set_len(keep)?;
+    f.sync_all()
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -136,7 +162,12 @@ impl Ancre {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        open_options_0600().create(true).append(true).open(path)?;
+        let f = open_options_0600()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(path)?;
+        repair_torn_tail(&f, path)?;
         let a = Ancre {
             path: path.to_path_buf(),
             key,
@@ -248,7 +279,13 @@ impl Ancre {
                 format!("ancre illisible ({}) : {e}", self.path.display()),
             )
         })?;
-        text.lines()
+        // A last line without its newline is being written by a running server: not yet.
+        let complete = match text.rfind('\n') {
+            Some(i) => &text[..=i],
+            None => "",
+        };
+        complete
+            .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| self.lire_ligne(l).map_err(|r| (i + 1, r)))
@@ -279,6 +316,41 @@ impl Ancre {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_torn_by_a_crash_is_dropped_and_an_unfinished_one_ignored() {
+        let path = std::env::temp_dir().join(format!(
+            "dui-ancre-unit-{}-{}.log",
+            std::process::id(),
+            crate::session::random_token()
+        ));
+        let key = b"cle-de-test-de-l-ancre-du-journal-d-audit".to_vec();
+        let a = Ancre::ouvrir(&path, key.clone()).unwrap();
+        let l = LigneAncre {
+            seq: 7,
+            id: 9,
+            at: "2026-03-02T09:06:00.000000Z".into(),
+            hash: "ab".repeat(32),
+        };
+        a.ajouter(&l, Utc::now()).unwrap();
+        // A write in progress (or torn by a crash): not a line yet.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"v1 8 10 2026-03-02T09:0").unwrap();
+        assert_eq!(a.lignes().unwrap(), [l.clone()]);
+        // Reopened after the crash: the torn line is gone, the next one starts cleanly.
+        let b = Ancre::ouvrir(&path, key).unwrap();
+        assert_eq!(b.derniere(), Some(l.clone()));
+        let l2 = LigneAncre {
+            seq: 8,
+            ..l.clone()
+        };
+        b.ajouter(&l2, Utc::now()).unwrap();
+        assert_eq!(b.lignes().unwrap(), [l, l2]);
+        let _ = std::fs::remove_file(path);
+    }
 
     #[test]
     fn hmac_matches_rfc_4231() {

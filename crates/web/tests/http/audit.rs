@@ -50,7 +50,8 @@ async fn audit_search_and_verification() {
         let report: Value = r.json().await.unwrap();
         assert!(report["first_broken"].is_null(), "{report}");
         assert_eq!(report["checked"], v.checked);
-        assert_eq!(report["head"], json!(v.head));
+        // No head hash for the administrator (it would help guess hidden fields).
+        assert!(v.head.is_some() && report["head"].is_null(), "{report}");
 
         // Search by account: the administrator's logins, newest first.
         let r = api
