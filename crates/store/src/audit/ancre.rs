@@ -339,7 +339,7 @@ mod tests {
             .open(&path)
             .unwrap();
         f.write_all(b"v1 8 10 2026-03-02T09:0").unwrap();
-        assert_eq!(a.lignes().unwrap(), [l.clone()]);
+        assert_eq!(a.lignes().unwrap(), std::slice::from_ref(&l));
         // Reopened after the crash: the torn line is gone, the next one starts cleanly.
         let b = Ancre::ouvrir(&path, key).unwrap();
         assert_eq!(b.derniere(), Some(l.clone()));

@@ -204,7 +204,8 @@ impl Store {
                         section: None,
                         outcome: Outcome::Echec,
                         detail: serde_json::json!({"seq": t.seq, "seq_ancre": l.seq}),
-                        at: now,
+                        // Dated after the head, so that the sealer never refuses it.
+                        at: parse_ts(&t.at).map_or(now, |h| h.max(now)),
                     },
                 )
                 .await?;
@@ -237,7 +238,8 @@ impl Store {
         Ok(())
     }
 
-    /// Seals one batch; returns (sealed, read). The head and the pending entries are read and
+    /// Seals one batch; returns (sealed, read), read 0 when another sealer got there first
+    /// (the caller stops until the next tick). The head and the pending entries are read and
     /// hashed on a reader connection; the writer (one connection on SQLite, shared with every
     /// request) is held only for the `UPDATE`s and the checkpoint. The update touches only
     /// entries still unsealed and must touch all of them: otherwise another sealer got there
@@ -285,7 +287,7 @@ impl Store {
                 .fetch_scalar(&mut tx)
                 .await?;
             if !got {
-                return Ok((0, fetched));
+                return Ok((0, 0));
             }
         }
         // The head may have moved since it was read (another server sealed meanwhile).
@@ -293,7 +295,7 @@ impl Store {
             .fetch_scalar(&mut tx)
             .await?;
         if current.unwrap_or(0) != head_seq {
-            return Ok((0, fetched));
+            return Ok((0, 0));
         }
         if !seals.is_empty() {
             let values: Vec<String> = (0..seals.len())
@@ -319,7 +321,7 @@ impl Store {
             }
             let updated = q.execute(&mut tx).await?;
             if updated != seals.len() as u64 {
-                return Ok((0, fetched));
+                return Ok((0, 0));
             }
             crate::sql::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
                 .bind(seq)
