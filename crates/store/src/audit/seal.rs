@@ -28,11 +28,14 @@ pub(crate) struct Tete {
     pub at: String,
 }
 
-/// What a new entry must follow: the highest row id and time sealed or anchored.
+/// What a new entry must follow: the highest row id and time sealed (in this database) or
+/// anchored.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Repere {
     id: i64,
     at: Option<DateTime<Utc>>,
+    /// The last anchored head (row id, time).
+    ancre: Option<(i64, DateTime<Utc>)>,
 }
 
 impl Repere {
@@ -49,14 +52,20 @@ impl Repere {
             r.avancer(t.id, &t.at);
         }
         if let Some(l) = ancre {
-            r.avancer(l.id, &l.at);
+            if let Ok(t) = parse_ts(&l.at) {
+                r.ancre = Some((l.id, t));
+                r.at = Some(r.at.map_or(t, |a| a.max(t)));
+            }
         }
         r
     }
 
     /// Why `e` does not follow, if it does not (a code, see [`probleme_fr`]). On SQLite one
-    /// writer commits at a time, so a new entry's id is above every sealed one; on PostgreSQL
-    /// ids are taken at insertion and committed in any order, so only time is checked.
+    /// writer commits at a time, so a new entry's id is above every sealed one, and an entry
+    /// with an id and a time up to the anchored head's was sealed and anchored already (an
+    /// id reused by a database restored or recreated behind its anchor, with a later time,
+    /// is not: the gap is reported on its own). On PostgreSQL ids are taken at insertion and
+    /// committed in any order, so only time is checked.
     pub(crate) fn probleme(
         &self,
         engine: Engine,
@@ -67,7 +76,8 @@ impl Repere {
             return Some("date_illisible");
         };
         let tolerance = Duration::minutes(TOLERANCE_MINUTES);
-        if engine == Engine::Sqlite && e.id <= self.id {
+        let anchored_already = self.ancre.is_some_and(|(id, t)| e.id <= id && at <= t);
+        if engine == Engine::Sqlite && (e.id <= self.id || anchored_already) {
             Some("hors_ordre")
         } else if self.at.is_some_and(|head| at < head - tolerance) {
             Some("antidatee")

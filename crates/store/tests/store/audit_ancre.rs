@@ -11,7 +11,7 @@ use dui_store::Store;
 use serde_json::{json, Value};
 
 use crate::audit::activity;
-use crate::common::{at, audit_entries};
+use crate::common::{admin, at, audit_entries, finess, organisme};
 
 /// A test database whose store anchors every seal in a fresh file; returns the file.
 async fn anchored(engine: &str) -> (TestDb, PathBuf) {
@@ -166,7 +166,17 @@ async fn altered_tail_re_sealed_is_caught_by_the_anchor() {
         // …then the sealer runs. On SQLite (ids committed in order) it refuses the rows it
         // anchored already; on PostgreSQL they are within the time tolerance and get sealed
         // again, with other hashes than the anchored ones.
-        s.audit_seal(at(20)).await.unwrap();
+        let resealed = s.audit_seal(at(20)).await.unwrap();
+        let set_aside = audit_entries(s)
+            .await
+            .iter()
+            .filter(|e| e.seq.is_some_and(|q| q < 0))
+            .count();
+        if engine == "sqlite" {
+            assert_eq!((resealed, set_aside), (0, 3), "{engine}");
+        } else {
+            assert_eq!((resealed, set_aside), (3, 0), "{engine}");
+        }
         s.audit_seal(at(21)).await.unwrap();
         let v = s.audit_verify().await.unwrap();
         let b = v.first_broken.expect("réécriture de la fin non détectée");
@@ -267,6 +277,56 @@ async fn forged_or_foreign_anchor_lines_are_reported() {
         other.close().await;
         assert!(s.audit_verify().await.unwrap().first_broken.is_none());
         db.cleanup().await;
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// A database recreated or restored behind its anchor (ids start again below the anchored
+/// one, with later times): new entries are still sealed, and verification reports the gap.
+#[tokio::test]
+async fn a_database_behind_its_anchor_still_seals_new_entries() {
+    for engine in engines() {
+        let (db, path) = anchored(engine).await;
+        activity(&db.store, 1).await;
+        activity(&db.store, 2).await;
+        db.store.audit_seal(at(10)).await.unwrap();
+        db.cleanup().await;
+
+        let mut fresh = TestDb::new(engine).await.unwrap();
+        let ancre = Ancre::ouvrir(&path, b"cle-de-test-de-l-ancre-du-journal-d-audit".to_vec())
+            .unwrap()
+            .avec_intervalle(std::time::Duration::ZERO);
+        fresh.store = fresh.store.clone().with_ancre(ancre);
+        let s = &fresh.store;
+        s.create_organisme(
+            &admin(),
+            &organisme("Nouveau départ", &finess(13, 990)),
+            at(30),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.audit_seal(at(31)).await.unwrap(),
+            1,
+            "{engine}: pas de refus"
+        );
+        let entries = audit_entries(s).await;
+        assert!(
+            entries.iter().all(|e| e.seq.is_none_or(|q| q > 0)),
+            "{engine}"
+        );
+        assert!(
+            entries.iter().any(|e| e.action == "audit.ancre.ecart"),
+            "{engine}"
+        );
+        let b = s
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .expect("écart non signalé");
+        assert!(b.reason.contains("ancre externe"), "{engine}: {b:?}");
+        fresh.cleanup().await;
         let _ = std::fs::remove_file(path);
     }
 }
