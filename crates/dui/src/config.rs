@@ -59,6 +59,12 @@ pub struct Config {
     pub proxy_de_confiance: bool,
     /// INSi settings.
     pub insi: InsiSettings,
+    /// File where the sealer anchors the audit chain's head (default: `audit-ancre.log` in
+    /// the data directory); put it where the database account cannot write.
+    pub audit_ancre: Option<PathBuf>,
+    /// File of the key signing the anchor (default: `audit-ancre.cle` in the data
+    /// directory, created mode 0600 at first start); `DUI_AUDIT_CLE` gives the key itself.
+    pub audit_cle_fichier: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -74,6 +80,8 @@ impl Default for Config {
             cookies_securises: false,
             proxy_de_confiance: false,
             insi: InsiSettings::default(),
+            audit_ancre: None,
+            audit_cle_fichier: None,
         }
     }
 }
@@ -106,6 +114,12 @@ impl Config {
         if let Ok(v) = std::env::var("DUI_INSI_ENDPOINT") {
             c.insi.endpoint = Some(v);
         }
+        if let Ok(v) = std::env::var("DUI_AUDIT_ANCRE") {
+            c.audit_ancre = Some(PathBuf::from(v));
+        }
+        if let Ok(v) = std::env::var("DUI_AUDIT_CLE_FICHIER") {
+            c.audit_cle_fichier = Some(PathBuf::from(v));
+        }
         if let Some(d) = &args.data_dir {
             c.data_dir = d.clone();
         }
@@ -131,6 +145,66 @@ impl Config {
                 ))
             }
         }
+    }
+
+    /// Path of the audit anchor file.
+    pub fn ancre_path(&self) -> PathBuf {
+        self.audit_ancre
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-ancre.log"))
+    }
+
+    /// Path of the anchor's key file.
+    pub fn cle_path(&self) -> PathBuf {
+        self.audit_cle_fichier
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-ancre.cle"))
+    }
+
+    /// The anchor of the audit chain for a command that seals: the key from `DUI_AUDIT_CLE`,
+    /// or from its file (created at first start), and the anchor file (created when absent).
+    pub fn ancre(&self) -> anyhow::Result<dui_store::audit::ancre::Ancre> {
+        use dui_store::audit::ancre::{cle_depuis_fichier, Ancre};
+        let key = match std::env::var("DUI_AUDIT_CLE") {
+            Ok(k) if k.len() >= 32 => k.into_bytes(),
+            Ok(_) => anyhow::bail!("DUI_AUDIT_CLE doit compter au moins 32 caractères"),
+            Err(_) => cle_depuis_fichier(&self.cle_path()).with_context(|| {
+                format!(
+                    "clé de l'ancre du journal d'audit {}",
+                    self.cle_path().display()
+                )
+            })?,
+        };
+        Ancre::ouvrir(&self.ancre_path(), key)
+            .with_context(|| format!("ancre du journal d'audit {}", self.ancre_path().display()))
+    }
+
+    /// The anchor to check, for `dui audit verify` (nothing is created): None when neither
+    /// the anchor nor its key exists (a base sealed before anchoring existed).
+    pub fn ancre_existante(&self) -> anyhow::Result<Option<dui_store::audit::ancre::Ancre>> {
+        use dui_store::audit::ancre::{cle_depuis_fichier, Ancre};
+        let (path, cle) = (self.ancre_path(), self.cle_path());
+        let env_key = std::env::var("DUI_AUDIT_CLE").ok();
+        if !path.exists() {
+            if env_key.is_some() || cle.exists() {
+                anyhow::bail!(
+                    "l'ancre externe du journal d'audit {} a disparu alors que sa clé existe : fin du journal invérifiable (ancre supprimée ?)",
+                    path.display()
+                );
+            }
+            return Ok(None);
+        }
+        let key = match env_key {
+            Some(k) => k.into_bytes(),
+            None if cle.exists() => cle_depuis_fichier(&cle)
+                .with_context(|| format!("clé de l'ancre {}", cle.display()))?,
+            None => anyhow::bail!(
+                "clé de l'ancre du journal d'audit introuvable ({}, ou DUI_AUDIT_CLE) : l'ancre {} ne peut pas être vérifiée",
+                cle.display(),
+                path.display()
+            ),
+        };
+        Ok(Some(Ancre::existante(&path, key)?))
     }
 
     /// Settings of the web layer.

@@ -127,7 +127,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens the database, with the audit chain's external anchor (created at first start).
 async fn open(config: &Config) -> anyhow::Result<Store> {
+    let store = open_base(config).await?.with_ancre(config.ancre()?);
+    Ok(store)
+}
+
+async fn open_base(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
     let store = Store::open(&url)
         .await
@@ -232,20 +238,46 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let store = open(&config).await?;
+            let ancre = match config.ancre_existante() {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("Journal d'audit ALTÉRÉ : {e:#}.");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let mut store = open_base(&config).await?;
+            if let Some(a) = ancre {
+                store = store.with_ancre(a);
+            }
             let report = store.audit_verify().await?;
             match report.first_broken {
-                Some(b) => {
+                Some(b) if b.seq > 0 => {
                     eprintln!(
                         "Journal d'audit ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.",
                         b.seq, b.id, b.reason
                     );
                     Ok(ExitCode::from(1))
                 }
+                Some(b) => {
+                    eprintln!(
+                        "Journal d'audit ALTÉRÉ : {}{}.",
+                        if b.id > 0 {
+                            format!("ligne id {} : ", b.id)
+                        } else {
+                            String::new()
+                        },
+                        b.reason
+                    );
+                    Ok(ExitCode::from(1))
+                }
                 None => {
                     println!(
-                        "Journal d'audit intact : {} entrées vérifiées{}{}.",
+                        "Journal d'audit intact : {} entrées vérifiées{}{}{}.",
                         report.checked,
+                        match report.ancre_lignes {
+                            Some(n) => format!(", conformes aux {n} lignes de l'ancre externe"),
+                            None => ", sans ancre externe".to_string(),
+                        },
                         if report.unsealed > 0 {
                             format!(", {} en attente de scellement", report.unsealed)
                         } else {

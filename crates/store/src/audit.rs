@@ -11,11 +11,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::{Engine, Store};
+use crate::db::Store;
 use crate::{ts, StoreResult};
 
-/// Entries sealed per transaction.
-const SEAL_BATCH: i64 = 200;
+pub mod ancre;
+mod seal;
+pub mod vue;
+
+pub use seal::{probleme_fr, TOLERANCE_MINUTES};
+pub use vue::Lecteur;
 
 /// Hash of the chain's virtual entry 0.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -211,117 +215,24 @@ pub struct Filter {
 }
 
 impl Store {
-    /// Seals pending entries in insertion order; returns how many were sealed.
-    ///
-    /// Safe to run from several servers: on PostgreSQL an advisory lock makes one seal at a
-    /// time; on SQLite the single writer does.
-    pub async fn audit_seal(&self, now: DateTime<Utc>) -> StoreResult<usize> {
-        let mut total = 0;
-        loop {
-            // Small batches: the writer is shared with requests (one writer on SQLite), so a
-            // batch must hold it only a few milliseconds.
-            let n = self.audit_seal_batch(now, SEAL_BATCH).await?;
-            total += n;
-            if n < SEAL_BATCH as usize {
-                return Ok(total);
-            }
-            tokio::task::yield_now().await;
-        }
-    }
-
-    /// Seals one batch. The head and the pending entries are read and hashed on a reader
-    /// connection; the writer (one connection on SQLite, shared with every request) is held
-    /// only for the one `UPDATE` and the checkpoint. The update touches only entries still
-    /// unsealed and must touch all of them: otherwise another sealer got there first and the
-    /// batch is dropped (nothing written).
-    async fn audit_seal_batch(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<usize> {
-        let head = crate::sql::query(
-            "SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-        )
-        .fetch_optional(self)
-        .await?;
-        let (head_seq, head_hash): (i64, String) = match head {
-            Some(r) => (
-                r.try_get(0)?,
-                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-            ),
-            None => (0, GENESIS.to_string()),
-        };
-        let rows = crate::sql::query(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit WHERE seq IS NULL ORDER BY id LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(self)
-        .await?;
-        let n = rows.len();
-        if n == 0 {
-            return Ok(0);
-        }
-        let (mut seq, mut prev) = (head_seq, head_hash);
-        let mut seals: Vec<(i64, i64, String, String)> = Vec::with_capacity(n);
-        for r in rows {
-            let e = entry_from_row(&r)?;
-            seq += 1;
-            let hash = entry_hash(&prev, seq, &e);
-            seals.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
-        }
-        let values: Vec<String> = (0..n)
-            .map(|i| {
-                format!(
-                    "(${}, ${}, ${}, ${})",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
-                )
-            })
-            .collect();
-        let sql = format!(
-            "UPDATE audit SET seq = v.seq, prev_hash = v.prev, hash = v.hash \
-             FROM (SELECT column1 AS id, column2 AS seq, column3 AS prev, column4 AS hash FROM (VALUES {}) AS t) AS v \
-             WHERE audit.id = v.id AND audit.seq IS NULL",
-            values.join(", ")
-        );
-        let mut tx = self.begin().await?;
-        if self.engine() == Engine::Postgres {
-            let got: bool = crate::sql::query("SELECT pg_try_advisory_xact_lock(4242002)")
-                .fetch_scalar(&mut tx)
-                .await?;
-            if !got {
-                return Ok(0);
-            }
-        }
-        // The head may have moved since it was read (another server sealed meanwhile).
-        let current: Option<i64> = crate::sql::query("SELECT MAX(seq) FROM audit")
-            .fetch_scalar(&mut tx)
-            .await?;
-        if current.unwrap_or(0) != head_seq {
-            return Ok(0);
-        }
-        let mut q = crate::sql::query(&sql);
-        for (id, sq, p, h) in &seals {
-            q = q.bind(*id).bind(*sq).bind(p.as_str()).bind(h.as_str());
-        }
-        let updated = q.execute(&mut tx).await?;
-        if updated != n as u64 {
-            return Ok(0);
-        }
-        crate::sql::query("INSERT INTO audit_checkpoint (seq, hash, at) VALUES ($1, $2, $3)")
-            .bind(seq)
-            .bind(prev.as_str())
-            .bind(ts(now))
-            .execute(&mut tx)
-            .await?;
-        tx.commit().await?;
-        tracing::debug!(sealed = n, head_seq = seq, head_hash = %prev, "journal d'audit scellé");
-        Ok(n)
-    }
-
     /// Walks the whole chain and reports the first broken entry, if any.
     pub async fn audit_verify(&self) -> StoreResult<Verification> {
         let mut report = Verification::default();
         let mut prev = GENESIS.to_string();
         let mut expected_seq = 1i64;
+        // The heads anchored outside the database, by position (several lines for one
+        // position when the chain was rewritten after being anchored).
+        let anchored = match self.ancre_attendue() {
+            Ok(a) => a,
+            Err(b) => {
+                report.first_broken = Some(b);
+                return Ok(report);
+            }
+        };
+        report.ancre_lignes = self
+            .ancre
+            .as_ref()
+            .map(|_| anchored.values().map(|v| v.len() as u64).sum());
         // Entry ids need not increase along the chain: on PostgreSQL a transaction that took
         // an id early may commit (and be sealed) after later ones. The hash covers the id,
         // the position and the previous hash, so moving rows breaks the chain anyway.
@@ -344,6 +255,11 @@ impl Store {
                     Some("le chaînage avec l'entrée précédente est rompu".to_string())
                 } else if e.hash.as_deref() != Some(entry_hash(&prev, seq, &e).as_str()) {
                     Some("le contenu de l'entrée a été modifié".to_string())
+                } else if anchored.get(&seq).is_some_and(|ls| {
+                    ls.iter()
+                        .any(|l| l.id != e.id || Some(l.hash.as_str()) != e.hash.as_deref())
+                }) {
+                    Some("l'entrée ne correspond plus à l'ancre externe : la fin du journal a été réécrite puis scellée à nouveau".to_string())
                 } else {
                     None
                 };
@@ -358,6 +274,22 @@ impl Store {
                 prev = e.hash.clone().unwrap_or_default();
                 expected_seq += 1;
                 report.checked += 1;
+            }
+        }
+        // The anchor guards the tail against someone who can write to the database: entries
+        // it attests must still be there, even with their checkpoints gone.
+        if let Some((&last, _)) = anchored.last_key_value() {
+            let head = report.checked as i64;
+            if last > head {
+                report.first_broken = Some(Broken {
+                    seq: head + 1,
+                    id: 0,
+                    reason: format!(
+                        "les entrées {} à {last}, attestées par l'ancre externe, ont disparu (fin du journal tronquée)",
+                        head + 1
+                    ),
+                });
+                return Ok(report);
             }
         }
         // Checkpoints guard the tail: deleting the last entries leaves a shorter, still
@@ -398,6 +330,10 @@ impl Store {
                 return Ok(report);
             }
         }
+        if let Some(b) = self.verifier_hors_chaine().await? {
+            report.first_broken = Some(b);
+            return Ok(report);
+        }
         let unsealed: i64 = crate::sql::query("SELECT COUNT(*) FROM audit WHERE seq IS NULL")
             .fetch_scalar(self)
             .await?;
@@ -406,8 +342,20 @@ impl Store {
         Ok(report)
     }
 
-    /// Searches the audit, newest first.
+    /// Searches the audit, newest first, every field (for the journal as each reader may
+    /// see it: [`Store::audit_journal`]).
     pub async fn audit_search(&self, f: &Filter, limit: i64) -> StoreResult<Vec<Entry>> {
+        self.audit_search_scoped(f, None, limit).await
+    }
+
+    /// Searches the audit, newest first; with `etablissements`, only the entries written by
+    /// accounts of these établissements.
+    pub(crate) async fn audit_search_scoped(
+        &self,
+        f: &Filter,
+        etablissements: Option<&[i64]>,
+        limit: i64,
+    ) -> StoreResult<Vec<Entry>> {
         let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM audit WHERE 1 = 1");
         let mut args: Vec<Arg> = Vec::new();
         let mut push = |sql: &mut String, cond: &str, a: Arg| {
@@ -441,6 +389,13 @@ impl Store {
         if let Some(b) = f.before_id {
             push(&mut sql, " AND id < ?", Arg::I(b));
         }
+        if let Some(etabs) = etablissements {
+            sql.push_str(" AND utilisateur_id IN (SELECT utilisateur_id FROM utilisateur_etablissement WHERE etablissement_id IN (");
+            for (i, e) in etabs.iter().enumerate() {
+                push(&mut sql, if i == 0 { "?" } else { ", ?" }, Arg::I(*e));
+            }
+            sql.push_str("))");
+        }
         push(&mut sql, " ORDER BY id DESC LIMIT ?", Arg::I(limit));
         let mut q = crate::sql::query(&sql);
         for a in args {
@@ -470,12 +425,15 @@ pub struct Verification {
     pub head: Option<String>,
     /// The first entry where the chain breaks.
     pub first_broken: Option<Broken>,
+    /// Lines of the external anchor checked (None: no anchor configured).
+    pub ancre_lignes: Option<u64>,
 }
 
 /// Where and why the chain breaks.
 #[derive(Clone, Debug, Serialize)]
 pub struct Broken {
-    /// Position in the chain.
+    /// Position in the chain (0 for an entry outside it: refused by the sealer, or pending
+    /// and not following the head).
     pub seq: i64,
     /// Row id (0 when the row is missing).
     pub id: i64,

@@ -43,6 +43,8 @@ pub struct Store {
     pub(crate) reads: crate::read_log::ReadLog,
     /// SQLite: reads outside transactions run on these, on the calling thread (`crate::sql`).
     pub(crate) lite: Option<std::sync::Arc<crate::sql::LiteReaders>>,
+    /// Where the sealer anchors the chain's head outside the database, if configured.
+    pub(crate) ancre: Option<std::sync::Arc<crate::audit::ancre::Ancre>>,
 }
 
 impl Store {
@@ -82,6 +84,7 @@ impl Store {
                     write: pool,
                     engine,
                     lite: None,
+                    ancre: None,
                 })
             }
             Engine::Sqlite => {
@@ -110,6 +113,7 @@ impl Store {
                     write,
                     engine,
                     lite,
+                    ancre: None,
                 })
             }
         }

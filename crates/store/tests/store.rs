@@ -12,6 +12,8 @@ mod common;
 mod accounts;
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/audit_ancre.rs"]
+mod audit_ancre;
 #[path = "store/concurrency.rs"]
 mod concurrency;
 #[path = "store/merges.rs"]

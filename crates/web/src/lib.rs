@@ -145,8 +145,8 @@ pub async fn serve(
     .await;
     sealer.abort();
     checkpoints.abort();
-    // Seal what the last requests wrote.
-    if let Err(e) = app.store.audit_seal(chrono::Utc::now()).await {
+    // Seal what the last requests wrote, and anchor the head.
+    if let Err(e) = app.store.audit_seal_final(chrono::Utc::now()).await {
         tracing::error!(error = %e, "scellement final du journal d'audit impossible");
     }
     result

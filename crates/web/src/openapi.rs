@@ -43,7 +43,7 @@ const OPERATIONS: &[Op] = &[
     ("post", "/utilisateurs/{id}/mot-de-passe", "Comptes", "Réinitialiser le mot de passe (mot de passe temporaire)", None, 200),
     ("get", "/permissions", "Habilitations", "Matrice profil × partie × action et double authentification obligatoire", None, 200),
     ("put", "/permissions", "Habilitations", "Remplacer la matrice", Some("Matrice"), 200),
-    ("get", "/audit", "Audit", "Rechercher dans le journal d'audit", None, 200),
+    ("get", "/audit", "Audit", "Rechercher dans le journal d'audit (administrateur : vue technique, sans données des personnes ni filtre par dossier ; direction : toutes les entrées des comptes de ses établissements)", None, 200),
     ("get", "/audit/verification", "Audit", "Vérifier la chaîne d'intégrité du journal", None, 200),
     ("get", "/acces-exceptionnels", "Audit", "Accès exceptionnels (bris de glace) des 90 derniers jours", None, 200),
     ("get", "/usagers", "Usagers", "Rechercher des usagers (?q= nom, date, INS, n° de dossier)", None, 200),

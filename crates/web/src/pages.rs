@@ -124,10 +124,17 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         })
         .await?;
     let since = Utc::now() - Duration::days(30);
-    // Break-the-glass accesses (their reasons are person data) are shown to the direction
-    // and to the usager's referent, never to the administrator.
+    // Break-the-glass accesses are shown to the direction and to the usager's referent; the
+    // administrator sees who and when only (the reason and the file are person data).
     let acces = match me.user.role {
-        Role::Administrateur => Vec::new(),
+        // The administrator reads no one's file: who and when, not whose file nor why.
+        Role::Administrateur => app
+            .store
+            .list_break_glass(None, None, since, 20)
+            .await?
+            .into_iter()
+            .map(AccesExceptionnel::vue_technique)
+            .collect(),
         Role::Direction => {
             app.store
                 .list_break_glass(Some(&me.user.etablissements), None, since, 20)

@@ -12,7 +12,7 @@ use crate::common::{
 };
 
 /// Writes audit entries through real operations; returns how many entries it wrote.
-async fn activity(store: &Store, tag: u32) -> usize {
+pub(crate) async fn activity(store: &Store, tag: u32) -> usize {
     let og = store
         .create_organisme(
             &admin(),

@@ -1,4 +1,5 @@
-//! Audit search for administrators, chain verification, break-the-glass report.
+//! The global audit journal (technical view for administrators, every field for the
+//! direction), chain verification, break-the-glass report.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,11 +8,12 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{Duration, Utc};
 use dui_domain::policy::Role;
-use dui_store::audit::{Entry, Filter, Verification};
+use dui_store::audit::{Entry, Filter, Lecteur, Verification};
 use dui_store::policy::AccesExceptionnel;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
+use crate::error::AppError;
 use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
 use crate::{App, Layout, WebResult};
 
@@ -64,6 +66,8 @@ struct AuditPage {
     entries: Vec<Entry>,
     verification: Option<Verification>,
     next: Option<i64>,
+    /// Person data shown (direction); the administrator gets the technical view.
+    complet: bool,
 }
 
 impl AuditPage {
@@ -90,15 +94,33 @@ impl AuditPage {
     }
 }
 
+/// The journal as `me` may read it: the administrator gets the technical view and may not
+/// filter on a person's file (it would tell who opened it); the direction sees every field
+/// of the entries of its établissements' accounts.
+async fn journal(app: &App, me: &CurrentUser, q: &AuditQuery, limit: i64) -> WebResult<Vec<Entry>> {
+    me.require_direction()?;
+    let f = q.filter();
+    let lecteur = if me.user.role == Role::Administrateur {
+        if q.usager.as_deref().is_some_and(|u| !u.trim().is_empty()) {
+            return Err(AppError::Forbidden(
+                "Le filtre par dossier est réservé à la direction : le journal technique de l'administrateur ne montre pas quels dossiers ont été consultés.".into(),
+            ));
+        }
+        Lecteur::Administrateur
+    } else {
+        Lecteur::Direction(&me.user.etablissements)
+    };
+    Ok(app.store.audit_journal(lecteur, &f, limit).await?)
+}
+
 /// GET /admin/audit
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<impl IntoResponse> {
-    me.require_admin()?;
     let limit = 100;
-    let entries = app.store.audit_search(&q.filter(), limit).await?;
+    let entries = journal(&app, &me, &q, limit).await?;
     let next = (entries.len() as i64 == limit)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
@@ -114,6 +136,7 @@ pub async fn page(
         entries,
         verification,
         next,
+        complet: me.user.role != Role::Administrateur,
     })
 }
 
@@ -123,9 +146,8 @@ pub async fn api_search(
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
-    me.require_admin()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let items = app.store.audit_search(&q.filter(), limit).await?;
+    let items = journal(&app, &me, &q, limit).await?;
     let next = (items.len() as i64 == limit)
         .then(|| items.last().map(|e| e.id.to_string()))
         .flatten();
@@ -135,7 +157,11 @@ pub async fn api_search(
 /// GET /api/v1/audit/verification
 pub async fn api_verify(State(app): State<App>, me: CurrentUser) -> WebResult<Json<Verification>> {
     me.require_admin()?;
-    Ok(Json(app.store.audit_verify().await?))
+    let mut v = app.store.audit_verify().await?;
+    // Successive heads would let one test guesses of the hidden fields of the last entries
+    // (a search's text): the head stays with `dui audit verify` and the anchor.
+    v.head = None;
+    Ok(Json(v))
 }
 
 #[derive(Template, WebTemplate)]
@@ -159,7 +185,16 @@ async fn break_glass_for(app: &App, me: &CurrentUser) -> WebResult<Vec<AccesExce
     } else {
         Some(me.user.etablissements.as_slice())
     };
-    Ok(app.store.list_break_glass(only, None, since, 500).await?)
+    let acces = app.store.list_break_glass(only, None, since, 500).await?;
+    // The administrator reads no one's file: who and when, not whose file nor why.
+    Ok(if only.is_none() {
+        acces
+            .into_iter()
+            .map(AccesExceptionnel::vue_technique)
+            .collect()
+    } else {
+        acces
+    })
 }
 
 /// GET /acces-exceptionnels: the direction sees every break-the-glass access of its
