@@ -4,10 +4,11 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::{Form, Json};
+use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
     traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite,
     TraitsIns,
@@ -20,7 +21,7 @@ use super::capability;
 use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
 use crate::admin::done;
 use crate::auth::CurrentUser;
-use crate::forms::ApiJson;
+use crate::forms::{ApiJson, Form};
 use crate::{App, AppError, WebResult};
 
 /// What changed, to store with the status.
@@ -87,6 +88,10 @@ fn is_minor(u: &Usager) -> bool {
 pub struct DocumentBody {
     type_justificatif: String,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for DocumentBody {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("type_justificatif", lim::CODE)];
 }
 
 async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> WebResult<i64> {
@@ -234,6 +239,10 @@ pub struct VersionBody {
     version: Option<i64>,
 }
 
+impl crate::saisie::Champs for VersionBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 /// POST /api/v1/usagers/{id}/identite/insi
 pub async fn api_insi(
     State(app): State<App>,
@@ -314,6 +323,10 @@ pub struct AttributesBody {
     version: Option<i64>,
 }
 
+impl crate::saisie::Champs for AttributesBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) -> WebResult<i64> {
     let ev = match (b.douteuse, b.fictive) {
         (_, Some(true)) => EvenementIdentite::FictiveSignalee,
@@ -352,6 +365,14 @@ pub struct StatusForm {
     action: String,
     type_justificatif: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for StatusForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("action", lim::CODE),
+        Champ::ligne("type_justificatif", lim::CODE),
+        Champ::ligne("version", 20),
+    ];
 }
 
 /// POST /usagers/{id}/identite/statut
@@ -459,6 +480,10 @@ pub struct OtherBody {
     autre_id: i64,
 }
 
+impl crate::saisie::Champs for OtherBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 /// POST /api/v1/usagers/{id}/non-doublons: the two files are different people.
 pub async fn api_not_duplicate(
     State(app): State<App>,
@@ -524,6 +549,10 @@ pub async fn api_unmerge(
 #[derive(Deserialize)]
 pub struct MergeForm {
     autre_id: String,
+}
+
+impl crate::saisie::Champs for MergeForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
 }
 
 /// POST /usagers/{id}/fusion

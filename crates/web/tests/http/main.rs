@@ -12,4 +12,5 @@ mod errors;
 mod login;
 mod ops;
 mod photo;
+mod saisie;
 mod usager;
