@@ -16,5 +16,7 @@ mod audit;
 mod concurrency;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/saisie.rs"]
+mod saisie;
 #[path = "store/usager.rs"]
 mod usager;

@@ -64,7 +64,7 @@ fn with(body: &Value, at: &[Step], v: Value) -> Value {
                 cur = slot;
             }
             Step::Item => {
-                if !cur.as_array().is_some_and(|a| !a.is_empty()) {
+                if cur.as_array().is_none_or(|a| a.is_empty()) {
                     *cur = json!([Value::Null]);
                 }
                 cur = &mut cur.as_array_mut().unwrap()[0];
@@ -498,7 +498,7 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
 
         for (q, says) in [
             ("dupont%00".to_string(), "caractère de contrôle".to_string()),
-            (vec!["a"; 11].join("+"), "plus de 10 mots".to_string()),
+            (["a"; 11].join("+"), "plus de 10 mots".to_string()),
             (
                 "a".repeat(201),
                 "ne peut dépasser 200 caractères".to_string(),
