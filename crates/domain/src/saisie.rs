@@ -255,7 +255,7 @@ mod tests {
             e.to_string(),
             "Le champ « nom » ne peut dépasser 3 caractères (4 saisis)."
         );
-        assert_eq!(mots("jean-pierre l'hermite 12/04/1938"), 6);
+        assert_eq!(mots("jean-pierre l'hermite 12/04/1938"), 7);
         let q = Champ::recherche("q");
         assert!(q.verifier("q", "a b c d e f g h i j").is_ok());
         let e = q.verifier("q", "a b c d e f g h i j k").unwrap_err();

@@ -49,7 +49,8 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::recherche("q"),
     Champ::ligne("etablissement", lim::NUMERO),
     Champ::ligne("limit", 20),
-    Champ::ligne("cursor", 100),
+    // A search cursor is a name word (its key may be twice as long as the name) and an id.
+    Champ::ligne("cursor", 2 * lim::NOM_PERSONNE + 100),
     Champ::ligne("avant", 20),
     Champ::ligne("utilisateur", lim::IDENTIFIANT),
     Champ::ligne("action", lim::CODE),
