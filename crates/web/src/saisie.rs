@@ -245,6 +245,46 @@ pub async fn garde(req: Request, next: Next) -> Response {
 mod tests {
     use super::*;
 
+    /// Bodies are read by the crate's extractors, which check each field's maximum: a
+    /// handler taking axum's `Json` or `Form` would skip them.
+    #[test]
+    fn no_handler_reads_a_body_with_an_unchecked_extractor() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for e in std::fs::read_dir(dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    sources(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).expect("source");
+                    out.push((p.display().to_string(), text));
+                }
+            }
+        }
+        let mut all = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut all,
+        );
+        assert!(all.len() > 20);
+        for (path, text) in all {
+            let flat: String = text.split_whitespace().collect();
+            // Spelt in pieces, so that this test does not find itself.
+            for (a, b) in [
+                ("axum::", "Form"),
+                ("extract::", "Form"),
+                ("extract::", "Json"),
+                ("):", "Json<"),
+                ("):axum::", "Json<"),
+            ] {
+                let bad = format!("{a}{b}");
+                assert!(
+                    !flat.contains(&bad),
+                    "{path}: {bad} (use forms::Form / forms::ApiJson)"
+                );
+            }
+        }
+    }
+
     #[test]
     fn path_segments_are_percent_decoded() {
         assert_eq!(decoder("a%00b"), "a\u{0}b");
