@@ -10,7 +10,7 @@ use dui_store::testing::engines;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, csrf_from, finess, TestApp, PASSWORD};
+use crate::helpers::{client, csrf_from, csrf_of, finess, html, TestApp, PASSWORD};
 
 /// One step into a request body.
 #[derive(Clone, Debug)]
@@ -439,7 +439,10 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
             app.login(&c, "saisie.secr", PASSWORD).await.status(),
             StatusCode::OK
         );
-        let csrf = csrf_from(&app, &c, &format!("/usagers/{id}/entourage")).await;
+        let page = html(&app, &c, &format!("/usagers/{id}/entourage")).await;
+        // Browsers stop typing at the maxima (from the same constants).
+        assert!(page.contains(r#"name="nom" maxlength="100""#), "{engine}");
+        let csrf = csrf_of(&page);
         for (field, value, says) in [
             ("nom", "Mar\u{0}tin".to_string(), "caractère de contrôle"),
             ("nom", "M".repeat(101), "ne peut dépasser 100 caractères"),
