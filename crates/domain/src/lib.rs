@@ -5,4 +5,5 @@
 pub mod identifiers;
 pub mod organisation;
 pub mod policy;
+pub mod saisie;
 pub mod usager;

@@ -12,6 +12,7 @@ pub mod error;
 mod migrate;
 pub mod policy;
 mod read_log;
+mod saisie;
 pub mod session;
 mod sql;
 #[cfg(any(test, feature = "testing"))]

@@ -279,6 +279,7 @@ impl<'q> Query<'q> {
 
     /// Runs a write; returns the number of rows it changed.
     pub(crate) async fn execute<'e>(self, on: impl Into<On<'e>>) -> StoreResult<u64> {
+        crate::saisie::sans_controle(&self.args)?;
         match on.into() {
             On::Tx(Tx::Lite(t)) => lite_execute(&t.conn, self.sql, &self.args),
             On::Tx(Tx::Pool(t)) => Ok(self.sqlx().execute(&mut **t).await?.rows_affected()),
@@ -287,6 +288,7 @@ impl<'q> Query<'q> {
     }
 
     async fn rows(self, on: On<'_>, limit: usize) -> StoreResult<Vec<Row>> {
+        crate::saisie::sans_controle(&self.args)?;
         match on {
             On::Tx(Tx::Lite(t)) => read(&t.conn, self.sql, &self.args, limit).map_err(lite_err),
             On::Tx(Tx::Pool(t)) => {

@@ -20,6 +20,8 @@ mod concurrency;
 mod merges;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/saisie.rs"]
+mod saisie;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/usager.rs"]

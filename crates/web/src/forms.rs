@@ -6,15 +6,18 @@ use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::saisie::{Champs, CorpsJson};
 use crate::AppError;
 
-/// `Json<T>` whose rejections are French 400/415/422 errors in the API format.
+/// `Json<T>` whose rejections are French 400/415/422 errors in the API format. `T` lists its
+/// text fields: each value is checked against its maximum ([`crate::saisie`]) before `T` is
+/// built.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned + Champs, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(mut req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -25,25 +28,62 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "Le corps de la requête doit être du JSON (Content-Type: application/json).".into(),
             ));
         }
-        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
-            .await
-            .map_err(|_| {
-                AppError::BadRequest("Le corps de la requête est illisible ou dépasse 2 Mo.".into())
-            })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error(&mut de) {
-            Ok(v) => Ok(ApiJson(v)),
-            Err(e) => Err(json_error(&e)),
-        }
+        // Read and checked for control characters by the boundary layer, or read here.
+        let value = match req.extensions_mut().remove::<CorpsJson>() {
+            Some(CorpsJson(v)) => v,
+            None => {
+                let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+                    .await
+                    .map_err(|_| {
+                        AppError::BadRequest(
+                            "Le corps de la requête est illisible ou dépasse 2 Mo.".into(),
+                        )
+                    })?;
+                serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| json_error(&e))?
+            }
+        };
+        crate::saisie::verifier_json::<T>(&value)?;
+        T::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| json_error(&e))
     }
 }
 
-fn serde_path_to_error<T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
-) -> Result<T, serde_json::Error> {
-    let v = T::deserialize(&mut *de)?;
-    de.end()?;
-    Ok(v)
+/// `Form<T>` for urlencoded bodies: each value is checked against the maxima of `T`'s fields
+/// ([`crate::saisie`]) before `T` is built; rejections are French.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + Champs, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMedia(
+                "Le formulaire doit être envoyé en application/x-www-form-urlencoded.".into(),
+            ));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
+            .await
+            .map_err(|_| {
+                AppError::TooLarge(
+                    "Le formulaire envoyé dépasse la taille autorisée (2 Mo).".into(),
+                )
+            })?;
+        let paires: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+        crate::saisie::verifier_paires(&paires, T::CHAMPS, T::CONNEXION)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|_| AppError::Invalid {
+                message: "Le contenu envoyé est invalide.".into(),
+                fields: BTreeMap::new(),
+            })
+    }
 }
 
 /// Turns a serde_json error into a French message (syntax → 400, content → 422).

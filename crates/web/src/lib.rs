@@ -10,6 +10,7 @@ mod layout;
 pub mod openapi;
 mod ops;
 mod pages;
+pub mod saisie;
 mod time;
 pub mod usager;
 
@@ -113,6 +114,7 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/favicon.ico", get(pages::favicon))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(saisie::garde))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::session_layer,

@@ -4,7 +4,10 @@
 //! `api_routes()` of each feature appears here, so the document cannot fall behind.
 
 use axum::Json;
+use dui_domain::saisie::{self as lim, Champ};
 use serde_json::{json, Map, Value};
+
+use crate::saisie::{Champs, PARAMETRES};
 
 /// GET /api/v1/openapi.json
 pub async fn serve() -> Json<Value> {
@@ -124,8 +127,112 @@ fn schemas() -> Value {
     })
 }
 
+/// Request schemas and the type that reads them: their text fields' maxima come from it.
+fn champs(schema: &str) -> Option<&'static [Champ]> {
+    use crate::admin::{organisation as o, permissions as p, utilisateurs as u};
+    use crate::usager as us;
+    Some(match schema {
+        "Connexion" => crate::auth::login::ApiLogin::CHAMPS,
+        "Organisme" => o::OrganismeFields::CHAMPS,
+        "Etablissement" => o::EtablissementFields::CHAMPS,
+        "Unite" => o::UniteFields::CHAMPS,
+        "Utilisateur" => u::UtilisateurFields::CHAMPS,
+        "Matrice" => p::MatrixDoc::CHAMPS,
+        "UsagerCreation" => us::fields::IdentiteFields::CHAMPS,
+        "Justificatif" => us::DocumentBody::CHAMPS,
+        "Version" => us::VersionBody::CHAMPS,
+        "Attributs" => us::AttributesBody::CHAMPS,
+        "AutreDossier" => us::OtherBody::CHAMPS,
+        "Entourage" => us::EntourageFields::CHAMPS,
+        "Professionnel" => us::ProfessionnelFields::CHAMPS,
+        "LienProfessionnel" => us::LinkBody::CHAMPS,
+        "Affectation" => us::Assign::CHAMPS,
+        "AccesExceptionnel" => us::BreakGlass::CHAMPS,
+        _ => return None,
+    })
+}
+
+/// The schema of one text field: its maximum, its lines, its words.
+fn borner(schema: &mut Value, c: Champ) {
+    schema["maxLength"] = json!(c.max);
+    if c.lignes {
+        schema["x-multiligne"] = json!(true);
+    }
+    if let Some(m) = c.mots {
+        schema["x-mots-max"] = json!(m);
+    }
+}
+
+/// Sets `maxLength` on every text property (and text array item) of an object schema.
+fn borner_proprietes(obj: &mut Value, champs: &[Champ]) {
+    let Some(props) = obj["properties"].as_object_mut() else {
+        return;
+    };
+    for (nom, prop) in props.iter_mut() {
+        let c = Champ::parmi(champs, nom);
+        if prop["type"] == "string" || prop["enum"].is_array() {
+            prop["type"] = json!("string");
+            borner(prop, c);
+        } else if prop["type"] == "array" {
+            let items = &mut prop["items"];
+            if items["type"] == "string" {
+                borner(items, c);
+            } else if items["type"] == "object" {
+                borner_proprietes(items, champs);
+            }
+        }
+    }
+}
+
+/// Query-string parameters of the operations that take some: (method, path, name, integer).
+const QUERY: &[(&str, &str, &str, bool)] = &[
+    ("get", "/usagers", "q", false),
+    ("get", "/usagers", "etablissement", false),
+    ("get", "/usagers", "limit", true),
+    ("get", "/usagers", "cursor", false),
+    ("get", "/usagers/{id}/audit", "limit", true),
+    ("get", "/usagers/{id}/audit", "cursor", false),
+    ("get", "/professionnels", "q", false),
+    ("get", "/professionnels", "limit", true),
+    ("get", "/audit", "utilisateur", false),
+    ("get", "/audit", "action", false),
+    ("get", "/audit", "usager", false),
+    ("get", "/audit", "resultat", false),
+    ("get", "/audit", "du", false),
+    ("get", "/audit", "au", false),
+    ("get", "/audit", "limit", true),
+    ("get", "/audit", "cursor", false),
+];
+
+/// A path or query parameter, bounded by [`PARAMETRES`].
+fn parametre(nom: &str, lieu: &str, entier: bool) -> Value {
+    let c = Champ::parmi(PARAMETRES, nom);
+    let mut schema = if entier { i() } else { s() };
+    if !entier {
+        borner(&mut schema, c);
+    }
+    let mut p = json!({"name": nom, "in": lieu, "required": lieu == "path", "schema": schema});
+    if let Some(m) = c.mots {
+        p["description"] = json!(format!("{} caractères et {m} mots au plus", c.max));
+    }
+    p
+}
+
 fn error_response(desc: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}}})
+}
+
+/// The schemas, each text field with its maximum (`maxLength`) from the type that reads it.
+fn bounded_schemas() -> Value {
+    let mut all = schemas();
+    if let Some(m) = all.as_object_mut() {
+        for (name, schema) in m.iter_mut() {
+            if let Some(c) = champs(name) {
+                borner_proprietes(schema, c);
+            }
+        }
+    }
+    all
 }
 
 /// The document.
@@ -135,7 +242,13 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": if name == "role" { s() } else { i() }}))
+            .map(|name| parametre(name, "path", name != "role"))
+            .chain(
+                QUERY
+                    .iter()
+                    .filter(|(m, p, _, _)| m == method && p == path)
+                    .map(|(_, _, name, entier)| parametre(name, "query", *entier)),
+            )
             .collect();
         let mut op = json!({
             "tags": [tag],
@@ -189,14 +302,14 @@ pub fn document() -> Value {
         "info": {
             "title": "DUI — dossier usager informatisé",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "API JSON du DUI. Erreurs : {\"error\": {\"code\", \"message\", \"fields\"?}}. Listes : ?limit=&cursor= → {\"items\", \"next_cursor\"}. Enregistrements modifiables : champ version et en-tête If-Match.",
+            "description": format!("API JSON du DUI. Erreurs : {{\"error\": {{\"code\", \"message\", \"fields\"?}}}}. Listes : ?limit=&cursor= → {{\"items\", \"next_cursor\"}}. Enregistrements modifiables : champ version et en-tête If-Match. Saisie : chaque texte a une longueur maximale (maxLength, en caractères) ; les caractères de contrôle (U+0000 à U+001F, U+007F à U+009F) sont refusés partout, sauf la tabulation et les sauts de ligne dans les champs x-multiligne ; une recherche compte au plus {} mots (x-mots-max). Au-delà : 422 avec le champ en cause (400 pour la connexion).", lim::MOTS_RECHERCHE),
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Jeton renvoyé par POST /api/v1/session"}},
-            "schemas": schemas(),
+            "schemas": bounded_schemas(),
         },
     })
 }
@@ -253,6 +366,90 @@ mod tests {
                 "{m} {p} is missing from the OpenAPI document"
             );
         }
+    }
+
+    /// Every text a request may carry, with the schema that bounds it: `(where, schema)`.
+    fn text_inputs(doc: &Value) -> Vec<(String, Value)> {
+        fn walk(at: String, schema: &Value, out: &mut Vec<(String, Value)>) {
+            if schema["type"] == "string" {
+                out.push((at.clone(), schema.clone()));
+            }
+            if let Some(props) = schema["properties"].as_object() {
+                for (k, v) in props {
+                    walk(format!("{at}.{k}"), v, out);
+                }
+            }
+            if schema["items"].is_object() {
+                walk(format!("{at}[]"), &schema["items"], out);
+            }
+        }
+        let mut out = Vec::new();
+        for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+            if name != "Erreur" && name != "Liste" {
+                walk(name.clone(), schema, &mut out);
+            }
+        }
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("item") {
+                for p in op["parameters"].as_array().expect("parameters") {
+                    walk(
+                        format!("{method} {path} {}", p["name"]),
+                        &p["schema"],
+                        &mut out,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_text_input_has_a_maximum_from_its_type() {
+        let doc = document();
+        let inputs = text_inputs(&doc);
+        assert!(inputs.len() > 60, "{}", inputs.len());
+        for (at, schema) in inputs {
+            let max = schema["maxLength"].as_u64();
+            assert!(max.is_some_and(|m| m > 0), "{at} has no maxLength");
+        }
+        for (name, _) in doc["components"]["schemas"].as_object().expect("schemas") {
+            if name != "Erreur" && name != "Liste" {
+                assert!(
+                    champs(name).is_some(),
+                    "schema {name}: which type reads it?"
+                );
+            }
+        }
+        // The figures are those of the types: a person's name, a comment, a search.
+        let s = &doc["components"]["schemas"];
+        assert_eq!(
+            s["Professionnel"]["properties"]["nom"]["maxLength"],
+            lim::NOM_PERSONNE
+        );
+        assert_eq!(
+            s["Organisme"]["properties"]["nom"]["maxLength"],
+            lim::NOM_STRUCTURE
+        );
+        assert_eq!(
+            s["Entourage"]["properties"]["commentaire"]["maxLength"],
+            lim::COMMENTAIRE
+        );
+        assert_eq!(
+            s["Entourage"]["properties"]["commentaire"]["x-multiligne"],
+            true
+        );
+        assert_eq!(
+            s["UsagerCreation"]["properties"]["prenoms"]["items"]["maxLength"],
+            lim::NOM_PERSONNE
+        );
+        assert_eq!(
+            s["Matrice"]["properties"]["permissions"]["items"]["properties"]["role"]["maxLength"],
+            lim::CODE
+        );
+        let q = &doc["paths"]["/api/v1/usagers"]["get"]["parameters"][0];
+        assert_eq!(q["name"], "q");
+        assert_eq!(q["schema"]["maxLength"], lim::RECHERCHE);
+        assert_eq!(q["schema"]["x-mots-max"], lim::MOTS_RECHERCHE);
     }
 
     #[test]

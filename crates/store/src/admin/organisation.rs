@@ -179,6 +179,7 @@ impl Store {
         o: &OrganismeInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        o.borner()?;
         let mut tx = self.begin().await?;
         let id: i64 = crate::sql::query(
             "INSERT INTO organisme (nom, finess_juridique, siren, adresse, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -214,6 +215,7 @@ impl Store {
         o: &OrganismeInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        o.borner()?;
         let mut tx = self.begin().await?;
         let done = crate::sql::query(
             "UPDATE organisme SET nom = $1, finess_juridique = $2, siren = $3, adresse = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
@@ -309,6 +311,7 @@ impl Store {
         e: &EtablissementInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        e.borner()?;
         let mut tx = self.begin().await?;
         let id: i64 = crate::sql::query(
             "INSERT INTO etablissement (organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, created_at, updated_at) \
@@ -350,6 +353,7 @@ impl Store {
         e: &EtablissementInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        e.borner()?;
         let mut tx = self.begin().await?;
         let done = crate::sql::query(
             "UPDATE etablissement SET organisme_id = $1, nom = $2, finess = $3, siret = $4, categorie = $5, domaine = $6, capacite = $7, adresse = $8, actif = $9, \
@@ -406,6 +410,7 @@ impl Store {
         capacite: Option<i64>,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        crate::saisie::unite(nom, type_unite)?;
         let mut tx = self.begin().await?;
         let id: i64 = crate::sql::query(
             "INSERT INTO unite (etablissement_id, nom, type_unite, capacite, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",

@@ -245,6 +245,7 @@ impl Store {
         doit_changer: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        u.borner()?;
         let mut tx = self.begin().await?;
         let id: i64 = crate::sql::query(
             "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
@@ -292,6 +293,7 @@ impl Store {
         u: &UtilisateurInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        u.borner()?;
         let mut tx = self.begin().await?;
         let done = crate::sql::query(
             "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \

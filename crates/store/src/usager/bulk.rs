@@ -72,6 +72,9 @@ impl Store {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
+        for u in batch {
+            u.identite.borner()?;
+        }
         let now_s = ts(now);
         let mut tx = self.begin().await?;
         let max: Option<i64> = crate::sql::query("SELECT MAX(id) FROM usager")

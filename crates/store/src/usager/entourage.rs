@@ -193,6 +193,7 @@ impl Store {
 
     /// Adds a person to the circle (audited).
     pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
+        e.borner()?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         if e.personne_confiance {
@@ -243,6 +244,7 @@ impl Store {
         version: i64,
         e: &EntourageInput,
     ) -> StoreResult<i64> {
+        e.borner()?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         if e.personne_confiance {
@@ -326,6 +328,7 @@ impl Store {
 
     /// Searches the shared directory of professionals by name prefix (or lists the first).
     pub async fn professionnels(&self, q: &str, limit: i64) -> StoreResult<Vec<Professionnel>> {
+        crate::saisie::recherche(q)?;
         let key = cle_recherche(q);
         let rows = if key.is_empty() {
             crate::sql::query(&format!(
@@ -363,6 +366,7 @@ impl Store {
         p: &ProfessionnelInput,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        p.borner()?;
         let mut tx = self.begin().await?;
         let id: i64 = crate::sql::query(
             "INSERT INTO professionnel (nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, cle_nom, created_at, updated_at) \
@@ -428,6 +432,7 @@ impl Store {
         professionnel_id: i64,
         role: &str,
     ) -> StoreResult<()> {
+        crate::saisie::role(role)?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         if role == "medecin_traitant" {
@@ -462,6 +467,7 @@ impl Store {
         professionnel_id: i64,
         role: &str,
     ) -> StoreResult<()> {
+        crate::saisie::role(role)?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         let done = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")

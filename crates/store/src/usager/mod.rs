@@ -304,6 +304,7 @@ impl Store {
         non_doublons: &[i64],
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        i.borner()?;
         let words = name_words(i);
         let mut tx = self.begin().await?;
         let prenoms = serde_json::to_string(&i.prenoms_naissance)
@@ -420,6 +421,7 @@ impl Store {
         drop_ins: bool,
         changes: serde_json::Value,
     ) -> StoreResult<i64> {
+        i.borner()?;
         let id = cap.usager_id();
         check(cap, id, Section::Administratif, Action::Ecrire)?;
         let now = cap.at();

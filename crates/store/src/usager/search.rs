@@ -264,6 +264,7 @@ impl Store {
         r: &Recherche,
         now: DateTime<Utc>,
     ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
+        crate::saisie::recherche(&r.texte)?;
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);
         let mut a = Args::default();

@@ -5,11 +5,12 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::{Finess, Siren, Siret};
 use dui_domain::organisation::{categorie, categories, Categorie, Domaine, TypeUnite};
 use dui_domain::policy::Role;
+use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::organisation::{
     Etablissement, EtablissementInput, Organisme, OrganismeInput, Unite,
 };
@@ -17,7 +18,7 @@ use serde::Deserialize;
 
 use super::{done, expected_version};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, opt_int, ApiJson, Errors};
+use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::{App, AppError, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
@@ -28,6 +29,15 @@ pub struct OrganismeFields {
     siren: Option<String>,
     adresse: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for OrganismeFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom", lim::NOM_STRUCTURE),
+        Champ::ligne("finess_juridique", lim::NUMERO),
+        Champ::ligne("siren", lim::NUMERO),
+        Champ::ligne("adresse", lim::ADRESSE),
+    ];
 }
 
 impl OrganismeFields {
@@ -60,6 +70,18 @@ pub struct EtablissementFields {
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
     actif: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for EtablissementFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom", lim::NOM_STRUCTURE),
+        Champ::ligne("finess", lim::NUMERO),
+        Champ::ligne("siret", lim::NUMERO),
+        Champ::ligne("categorie", lim::CODE),
+        Champ::ligne("capacite", 20),
+        Champ::ligne("adresse", lim::ADRESSE),
+        Champ::ligne("actif", lim::CODE),
+    ];
 }
 
 impl EtablissementFields {
@@ -98,6 +120,14 @@ pub struct UniteFields {
     type_unite: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     capacite: Option<String>,
+}
+
+impl crate::saisie::Champs for UniteFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom", lim::NOM_STRUCTURE),
+        Champ::ligne("type_unite", lim::CODE),
+        Champ::ligne("capacite", 20),
+    ];
 }
 
 #[derive(Template, WebTemplate)]

@@ -15,6 +15,7 @@ use super::done;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::{App, AppError, Layout, WebResult};
+use dui_domain::saisie::{self as lim, Champ};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/permissions.html")]
@@ -113,6 +114,15 @@ pub struct MatrixDoc {
     permissions: Vec<Grant>,
     #[serde(default)]
     totp_obligatoire: Vec<String>,
+}
+
+impl crate::saisie::Champs for MatrixDoc {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("role", lim::CODE),
+        Champ::ligne("section", lim::CODE),
+        Champ::ligne("action", lim::CODE),
+        Champ::ligne("totp_obligatoire", lim::CODE),
+    ];
 }
 
 /// GET /api/v1/permissions

@@ -5,10 +5,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::{Form, Json};
+use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::Role;
+use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::admin::utilisateur::{
     check_password_strength, hash_password, Utilisateur, UtilisateurInput,
@@ -17,7 +18,8 @@ use serde::Deserialize;
 
 use super::{done, expected_version};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson, Errors};
+use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::saisie::Champs;
 use crate::{App, AppError, Layout, WebResult};
 
 /// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
@@ -38,6 +40,22 @@ pub struct UtilisateurFields {
     usager_id: Option<i64>,
     password: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for UtilisateurFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("username", lim::IDENTIFIANT),
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("email", lim::EMAIL),
+        Champ::ligne("role", lim::CODE),
+        Champ::ligne("identifiant_pro", lim::NUMERO),
+        Champ::ligne("etablissements", 20),
+        Champ::ligne("actif", lim::CODE),
+        Champ::ligne("usager_id", 20),
+        Champ::ligne("password", lim::MOT_DE_PASSE),
+        Champ::ligne("version", 20),
+    ];
 }
 
 impl UtilisateurFields {
@@ -106,6 +124,7 @@ impl UtilisateurFields {
 fn parse_form(body: &str) -> Result<UtilisateurFields, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body)
         .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+    crate::saisie::verifier_paires(&pairs, UtilisateurFields::CHAMPS, false)?;
     let mut f = UtilisateurFields::default();
     for (k, v) in pairs {
         match k.as_str() {

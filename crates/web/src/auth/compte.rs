@@ -4,13 +4,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, Utc};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::utilisateur::{check_password_strength, hash_password, verify_password};
 use serde::Deserialize;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::CurrentUser;
+use crate::forms::Form;
 use crate::{App, AppError, Layout, WebResult};
 
 fn totp_for(secret_b32: &str, account: &str) -> Option<TOTP> {
@@ -104,6 +105,14 @@ pub struct PasswordForm {
     actuel: String,
     nouveau: String,
     confirmation: String,
+}
+
+impl crate::saisie::Champs for PasswordForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("actuel", lim::MOT_DE_PASSE),
+        Champ::ligne("nouveau", lim::MOT_DE_PASSE),
+        Champ::ligne("confirmation", lim::MOT_DE_PASSE),
+    ];
 }
 
 /// POST /compte/mot-de-passe
@@ -210,6 +219,14 @@ pub struct TotpForm {
     secret: Option<String>,
     code: String,
     desactiver: Option<String>,
+}
+
+impl crate::saisie::Champs for TotpForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("secret", lim::CODE_TOTP),
+        Champ::ligne("code", lim::CODE_TOTP),
+        Champ::ligne("desactiver", lim::CODE),
+    ];
 }
 
 /// POST /compte/totp

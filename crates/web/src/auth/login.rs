@@ -5,14 +5,15 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::Json;
 use chrono::{DateTime, Utc};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::utilisateur::{verify_password, Utilisateur};
 use dui_store::audit::Actor;
 use serde::{Deserialize, Serialize};
 
 use super::{cookie, set_cookie, ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
-use crate::forms::ApiJson;
+use crate::forms::{ApiJson, Form};
 use crate::time::fr_instant;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -245,6 +246,17 @@ pub struct LoginForm {
     suivant: Option<String>,
 }
 
+impl crate::saisie::Champs for LoginForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("username", lim::IDENTIFIANT),
+        Champ::ligne("password", lim::MOT_DE_PASSE),
+        Champ::ligne("totp", lim::CODE_TOTP),
+        Champ::ligne("_csrf", lim::AUTRE),
+        Champ::texte("suivant", lim::ADRESSE_RETOUR),
+    ];
+    const CONNEXION: bool = true;
+}
+
 /// POST /connexion
 pub async fn submit(
     State(app): State<App>,
@@ -347,6 +359,15 @@ pub struct ApiLogin {
     username: String,
     password: String,
     totp: Option<String>,
+}
+
+impl crate::saisie::Champs for ApiLogin {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("username", lim::IDENTIFIANT),
+        Champ::ligne("password", lim::MOT_DE_PASSE),
+        Champ::ligne("totp", lim::CODE_TOTP),
+    ];
+    const CONNEXION: bool = true;
 }
 
 /// An account as the API shows it.

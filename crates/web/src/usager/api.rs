@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
 use dui_domain::policy::{Action, Role, Section};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{transition, EvenementIdentite, StatutIdentite};
 use dui_store::policy::open_file;
 use dui_store::usager::Recherche;
@@ -226,6 +227,10 @@ pub struct Assign {
     utilisateur_id: i64,
 }
 
+impl crate::saisie::Champs for Assign {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 /// POST /api/v1/usagers/{id}/affectations: assigns a home-care worker or a relative.
 pub async fn assign(
     State(app): State<App>,
@@ -251,6 +256,10 @@ pub async fn assign(
 pub struct BreakGlass {
     motif: String,
     heures: Option<i64>,
+}
+
+impl crate::saisie::Champs for BreakGlass {
+    const CHAMPS: &'static [Champ] = &[Champ::texte("motif", lim::MOTIF)];
 }
 
 /// POST /api/v1/usagers/{id}/acces-exceptionnel: opens a time-limited access outside one's

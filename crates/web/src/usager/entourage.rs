@@ -7,10 +7,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use chrono::{NaiveDate, Utc};
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::entourage::{
     connu, libelle, MESURES, RELATIONS, RELATIONS_REPRESENTANT, ROLES_PROFESSIONNEL,
 };
@@ -21,7 +22,7 @@ use super::capability;
 use super::pages::Header;
 use crate::admin::{done, expected_version};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson};
+use crate::forms::{opt, ApiJson, Form};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -48,6 +49,26 @@ pub struct EntourageFields {
     adresse: Option<String>,
     commentaire: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for EntourageFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("relation", lim::CODE),
+        Champ::ligne("mesure_protection", lim::CODE),
+        Champ::ligne("mesure_debut", lim::DATE),
+        Champ::ligne("mesure_fin", lim::DATE),
+        Champ::ligne("mesure_reference", lim::REFERENCE),
+        Champ::ligne("personne_confiance", lim::CODE),
+        Champ::ligne("date_designation", lim::DATE),
+        Champ::ligne("personne_a_prevenir", lim::CODE),
+        Champ::ligne("telephone", lim::TELEPHONE),
+        Champ::ligne("email", lim::EMAIL),
+        Champ::ligne("adresse", lim::ADRESSE),
+        Champ::texte("commentaire", lim::COMMENTAIRE),
+        Champ::ligne("version", 20),
+    ];
 }
 
 fn yes(v: &Option<String>) -> bool {
@@ -201,6 +222,19 @@ pub struct ProfessionnelFields {
     mssante: Option<String>,
 }
 
+impl crate::saisie::Champs for ProfessionnelFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("fonction", lim::FONCTION),
+        Champ::ligne("identifiant_pro", lim::NUMERO),
+        Champ::ligne("structure", lim::NOM_STRUCTURE),
+        Champ::ligne("telephone", lim::TELEPHONE),
+        Champ::ligne("email", lim::EMAIL),
+        Champ::ligne("mssante", lim::EMAIL),
+    ];
+}
+
 impl ProfessionnelFields {
     fn validate(&self) -> Result<ProfessionnelInput, AppError> {
         let mut e = BTreeMap::new();
@@ -327,6 +361,21 @@ pub struct LinkForm {
     role: String,
     #[serde(flatten)]
     nouveau: ProfessionnelFields,
+}
+
+impl crate::saisie::Champs for LinkForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("professionnel_id", 20),
+        Champ::ligne("role", lim::CODE),
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("fonction", lim::FONCTION),
+        Champ::ligne("identifiant_pro", lim::NUMERO),
+        Champ::ligne("structure", lim::NOM_STRUCTURE),
+        Champ::ligne("telephone", lim::TELEPHONE),
+        Champ::ligne("email", lim::EMAIL),
+        Champ::ligne("mssante", lim::EMAIL),
+    ];
 }
 
 async fn link(
@@ -457,6 +506,21 @@ pub struct LinkBody {
     role: String,
     #[serde(flatten)]
     nouveau: ProfessionnelFields,
+}
+
+impl crate::saisie::Champs for LinkBody {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("professionnel_id", 20),
+        Champ::ligne("role", lim::CODE),
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("fonction", lim::FONCTION),
+        Champ::ligne("identifiant_pro", lim::NUMERO),
+        Champ::ligne("structure", lim::NOM_STRUCTURE),
+        Champ::ligne("telephone", lim::TELEPHONE),
+        Champ::ligne("email", lim::EMAIL),
+        Champ::ligne("mssante", lim::EMAIL),
+    ];
 }
 
 /// POST /api/v1/usagers/{id}/professionnels

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
     AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif,
 };
@@ -49,6 +50,25 @@ pub struct IdentiteFields {
     pub alertes: Option<String>,
     /// Version (edit).
     pub version: Option<i64>,
+}
+
+impl crate::saisie::Champs for IdentiteFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("nom_naissance", lim::NOM_PERSONNE),
+        Champ::ligne("prenoms", lim::NOM_PERSONNE),
+        Champ::ligne("date_naissance", lim::DATE),
+        Champ::ligne("sexe", lim::CODE),
+        Champ::ligne("lieu_naissance", lim::NUMERO),
+        Champ::ligne("nir", lim::NUMERO),
+        Champ::ligne("nom_utilise", lim::NOM_PERSONNE),
+        Champ::ligne("prenom_utilise", lim::NOM_PERSONNE),
+        Champ::ligne("etablissement", lim::NUMERO),
+        Champ::ligne("date_entree", lim::DATE),
+        Champ::ligne("confirmer_doublon", lim::CODE),
+        Champ::ligne("referent_id", 20),
+        Champ::texte("alertes", lim::ALERTES),
+        Champ::ligne("version", 20),
+    ];
 }
 
 fn prenoms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -160,6 +180,15 @@ impl IdentiteFields {
             }
             None => None,
         };
+        if self.prenoms.join(" ").chars().count() > lim::NOM_PERSONNE {
+            errors.insert(
+                "prenoms".into(),
+                format!(
+                    "Les prénoms ne peuvent dépasser {} caractères ensemble.",
+                    lim::NOM_PERSONNE
+                ),
+            );
+        }
         let alertes = self.alertes.clone().unwrap_or_default().trim().to_string();
         if alertes.chars().count() > 2000 {
             errors.insert(

@@ -4,10 +4,11 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::{Form, Json};
+use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
     traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite,
     TraitsIns,
@@ -21,7 +22,7 @@ use super::capability;
 use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
 use crate::admin::done;
 use crate::auth::CurrentUser;
-use crate::forms::ApiJson;
+use crate::forms::{ApiJson, Form};
 use crate::{App, AppError, WebResult};
 
 /// What changed, to store with the status.
@@ -88,6 +89,10 @@ fn is_minor(u: &Usager) -> bool {
 pub struct DocumentBody {
     type_justificatif: String,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for DocumentBody {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("type_justificatif", lim::CODE)];
 }
 
 async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> WebResult<i64> {
@@ -235,6 +240,10 @@ pub struct VersionBody {
     version: Option<i64>,
 }
 
+impl crate::saisie::Champs for VersionBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 /// POST /api/v1/usagers/{id}/identite/insi
 pub async fn api_insi(
     State(app): State<App>,
@@ -315,6 +324,10 @@ pub struct AttributesBody {
     version: Option<i64>,
 }
 
+impl crate::saisie::Champs for AttributesBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) -> WebResult<i64> {
     let ev = match (b.douteuse, b.fictive) {
         (_, Some(true)) => EvenementIdentite::FictiveSignalee,
@@ -353,6 +366,14 @@ pub struct StatusForm {
     action: String,
     type_justificatif: Option<String>,
     version: Option<i64>,
+}
+
+impl crate::saisie::Champs for StatusForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("action", lim::CODE),
+        Champ::ligne("type_justificatif", lim::CODE),
+        Champ::ligne("version", 20),
+    ];
 }
 
 /// POST /usagers/{id}/identite/statut
@@ -460,6 +481,10 @@ pub struct OtherBody {
     autre_id: i64,
 }
 
+impl crate::saisie::Champs for OtherBody {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
 /// POST /api/v1/usagers/{id}/non-doublons: the two files are different people.
 pub async fn api_not_duplicate(
     State(app): State<App>,
@@ -558,6 +583,10 @@ pub async fn api_unmerge(
 #[derive(Deserialize)]
 pub struct MergeForm {
     autre_id: String,
+}
+
+impl crate::saisie::Champs for MergeForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
 }
 
 /// POST /usagers/{id}/fusion

@@ -9,6 +9,11 @@ mod pages;
 mod photo;
 
 pub(crate) use photo::BODY_LIMIT as PHOTO_BODY_LIMIT;
+pub(crate) use {
+    api::{Assign, BreakGlass},
+    entourage::{EntourageFields, LinkBody, ProfessionnelFields},
+    identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+};
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -6,9 +6,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use chrono::Utc;
 use dui_domain::policy::{Action, Portee, Role, Section};
+use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_domain::usager::{Sexe, StatutIdentite, TypeJustificatif};
 use dui_store::admin::organisation::Etablissement;
@@ -25,6 +25,7 @@ use super::{capability, create, is_out_of_scope, matrix, may_see_file_audit, Cre
 use crate::admin::done;
 use crate::auth::CurrentUser;
 use crate::error::urlencode;
+use crate::forms::Form;
 use crate::time::{fr_date, fr_datetime, fr_datetime_secs};
 use crate::{App, AppError, Layout, WebResult};
 
@@ -767,6 +768,10 @@ pub struct NotDuplicateForm {
     autre_id: String,
 }
 
+impl crate::saisie::Champs for NotDuplicateForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
+}
+
 /// POST /usagers/{id}/non-doublon: this file and another are two different people.
 pub async fn not_duplicate_form(
     State(app): State<App>,
@@ -792,6 +797,13 @@ pub async fn not_duplicate_form(
 pub struct BreakGlassForm {
     motif: String,
     heures: Option<i64>,
+}
+
+impl crate::saisie::Champs for BreakGlassForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::texte("motif", lim::MOTIF),
+        Champ::ligne("heures", 20),
+    ];
 }
 
 /// POST /usagers/{id}/acces-exceptionnel

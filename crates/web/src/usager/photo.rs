@@ -93,8 +93,13 @@ pub async fn upload_form(
 ) -> WebResult<Response> {
     let mut body: Option<Bytes> = None;
     while let Some(field) = form.next_field().await.map_err(unreadable)? {
-        if field.name() == Some("photo") {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
             body = Some(field.bytes().await.map_err(unreadable)?);
+        } else {
+            // Text fields (`_csrf`) pass the same boundary as other forms.
+            let text = field.text().await.map_err(unreadable)?;
+            crate::saisie::verifier_paires(&[(name, text)], &[], false)?;
         }
     }
     let body = body.ok_or_else(|| AppError::field("photo", "Choisissez une photo à envoyer."))?;

@@ -14,4 +14,5 @@ mod fusion;
 mod login;
 mod ops;
 mod photo;
+mod saisie;
 mod usager;
