@@ -6,7 +6,7 @@
 //! constants), the OpenAPI document shows them as `maxLength`, and the store checks them again
 //! before writing, so that no caller can write an unbounded value. Lengths count characters
 //! (Unicode scalar values), as JSON Schema's `maxLength` does. See
-//! docs/decisions/0012-saisie.md.
+//! docs/decisions/0013-input-boundary.md.
 
 use std::fmt;
 
