@@ -13,7 +13,7 @@ use dui_domain::identifiers::Finess;
 use dui_domain::policy::Role;
 use dui_store::admin::utilisateur::{check_password_strength, hash_password, UtilisateurInput};
 use dui_store::audit::Actor;
-use dui_store::Store;
+use dui_store::{Engine, Store};
 
 use crate::config::{Config, GlobalArgs};
 
@@ -45,6 +45,10 @@ enum Command {
         /// Load the demo organisation (idempotent).
         #[arg(long)]
         demo: bool,
+        /// SQLite commits: `complete` (default: acknowledged once on disk) or `normale`
+        /// (faster; a power cut or an OS crash may lose the last acknowledged writes).
+        #[arg(long, env = "DUI_SYNCHRONISATION", value_parser = ["complete", "normale"])]
+        synchronisation: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -69,6 +73,19 @@ enum Command {
     },
     /// Print benchmark figures (never used by tests).
     Bench(bench::BenchArgs),
+    /// Write a consistent snapshot of the database (and of the data directory's own files)
+    /// into a new file, while the server runs.
+    Backup {
+        /// The backup file to create (tar; refused if it exists).
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database, then check its content and audit chain.
+    Restore {
+        /// The backup file written by `dui backup`.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -129,7 +146,7 @@ fn main() -> ExitCode {
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
-    let store = Store::open(&url)
+    let store = Store::open_with(&url, config.durability()?)
         .await
         .with_context(|| format!("ouverture de la base {}", config::redact(&url)))?;
     store.seed_default_matrix().await?;
@@ -138,9 +155,16 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
 
 async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            synchronisation,
+        } => {
             if let Some(b) = bind {
                 config.bind = b;
+            }
+            if let Some(s) = synchronisation {
+                config.synchronisation = s;
             }
             config.demo |= demo;
             serve(config).await?;
@@ -225,6 +249,60 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { output } => {
+            let url = config.database_url()?;
+            let m = dui_store::backup::backup(
+                &url,
+                &config.data_dir,
+                dui_store::backup::DATA_FILES,
+                &output,
+            )
+            .await?;
+            println!(
+                "Sauvegarde écrite dans {} : base {} (schéma {}), {} lignes dans {} tables, \
+                 {} Mo{}.",
+                output.display(),
+                m.moteur,
+                m.schema,
+                m.tables.values().sum::<i64>(),
+                m.tables.len(),
+                m.base.octets.div_ceil(1 << 20),
+                if m.fichiers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} fichiers du répertoire de données", m.fichiers.len())
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { input } => {
+            let url = config.database_url()?;
+            let r = dui_store::backup::restore(&url, &config.data_dir, &input).await?;
+            println!(
+                "Sauvegarde du {} restaurée dans {} : {} lignes dans {} tables, identiques à \
+                 l'instantané.",
+                r.manifest.cree_le,
+                config::redact(&url),
+                r.tables.values().sum::<i64>(),
+                r.tables.len()
+            );
+            // Migrates a backup of an older version, then checks the audit chain.
+            let store = open(&config).await?;
+            let report = store.audit_verify().await?;
+            if let Some(b) = report.first_broken {
+                eprintln!(
+                    "Journal d'audit de la copie restaurée ALTÉRÉ : première entrée rompue n° {} \
+                     (ligne id {}) : {}.",
+                    b.seq, b.id, b.reason
+                );
+                return Ok(ExitCode::from(1));
+            }
+            println!(
+                "Journal d'audit de la copie restaurée intact : {} entrées vérifiées.",
+                report.checked
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(args) => {
             bench::run(&config, args).await?;
             Ok(ExitCode::SUCCESS)
@@ -266,6 +344,12 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open(&config).await?;
+    if config.durability()? == dui_store::Durability::Normal && store.engine() == Engine::Sqlite {
+        tracing::warn!(
+            "synchronisation normale : une coupure de courant ou un arrêt brutal du système peut \
+             perdre les dernières écritures confirmées"
+        );
+    }
     if config.demo {
         let org = demo::load_organisation(&store).await?;
         demo::ensure_demo_usagers(&store, &org).await?;

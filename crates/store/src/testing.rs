@@ -105,3 +105,60 @@ impl TestDb {
             .rows_affected())
     }
 }
+
+/// An empty database (no table): the target of a restore.
+pub struct EmptyDb {
+    /// Its URL (SQLite: a file not created yet).
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+impl EmptyDb {
+    /// A new empty database on `engine`.
+    pub async fn new(engine: &str) -> StoreResult<EmptyDb> {
+        if engine == "postgres" {
+            let admin_url = std::env::var("DUI_TEST_POSTGRES_URL").unwrap_or_default();
+            let name = unique_name();
+            let admin = Store::connect(&admin_url).await?;
+            admin
+                .write
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await?;
+            admin.close().await;
+            let url = match admin_url.rfind('/') {
+                Some(i) if i > "postgres://".len() => format!("{}/{}", &admin_url[..i], name),
+                _ => format!("{admin_url}/{name}"),
+            };
+            Ok(EmptyDb {
+                url,
+                cleanup: Cleanup::Database { admin_url, name },
+            })
+        } else {
+            let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
+            Ok(EmptyDb {
+                url: format!("sqlite://{}?mode=rwc", path.display()),
+                cleanup: Cleanup::File(path),
+            })
+        }
+    }
+
+    /// Removes the database (close every store on it first).
+    pub async fn cleanup(self) {
+        match self.cleanup {
+            Cleanup::File(p) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                if let Ok(admin) = Store::connect(&admin_url).await {
+                    let _ = admin
+                        .write
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}

@@ -12,6 +12,8 @@ mod common;
 mod accounts;
 #[path = "store/audit.rs"]
 mod audit;
+#[path = "store/backup.rs"]
+mod backup;
 #[path = "store/concurrency.rs"]
 mod concurrency;
 #[path = "store/policy.rs"]
