@@ -1,7 +1,9 @@
 //! Crash test: the real `dui serve` is killed with SIGKILL in the middle of concurrent
-//! creations, three times per engine, and restarted. Every creation that got its 201 must
-//! still be there, and `dui audit verify` must pass. SQLite always; PostgreSQL on a fresh
-//! database when `DUI_TEST_POSTGRES_URL` is set. Bounded (a few seconds of load per kill).
+//! creations, four times per engine, and restarted. Every creation that got its 201 must
+//! still be there, and `dui audit verify` must pass. On the way, `dui backup` runs under that
+//! load and its file is restored with `dui restore` into an empty database (audit chain
+//! intact), then refused by the now non-empty one. SQLite always; PostgreSQL on fresh
+//! databases when `DUI_TEST_POSTGRES_URL` is set. Bounded (a few seconds per engine).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,7 +18,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dui");
-const KILLS: usize = 3;
+const KILLS: usize = 4;
 const CLIENTS: usize = 8;
 const PASSWORD: &str = "Demo-DUI-2026!";
 const FINESS_EHPAD: &str = "690000013";
@@ -144,7 +146,7 @@ async fn client_loop(
 }
 
 /// One engine: three kills under load, then every acknowledged creation checked.
-async fn crash_and_check(engine: &str, target: &Target) {
+async fn crash_and_check(engine: &str, target: &Target, backup_file: &Path, copy: &Target) {
     let started = Instant::now();
     let client = reqwest::Client::new();
     let seq = Arc::new(AtomicU64::new(0));
@@ -171,7 +173,18 @@ async fn crash_and_check(engine: &str, target: &Target) {
         while acked.lock().unwrap().len() < before + 40 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_millis(37 * (kill as u64 + 1))).await;
+        if kill == 1 {
+            // An online backup, under the same load.
+            let out = target
+                .command()
+                .args(["backup", "--output"])
+                .arg(backup_file)
+                .output()
+                .await
+                .expect("dui backup");
+            assert!(out.status.success(), "{engine}: dui backup : {out:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(37 + 90 * kill as u64)).await;
         child.start_kill().expect("SIGKILL");
         child.wait().await.expect("fin du serveur");
         stop.store(true, Ordering::Relaxed);
@@ -257,11 +270,46 @@ async fn crash_and_check(engine: &str, target: &Target) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    restore_and_check(engine, backup_file, copy).await;
     eprintln!(
         "{engine}: {KILLS} arrêts brutaux, {} créations confirmées toutes retrouvées, journal \
          d'audit intact ({:.1} s)",
         acked.len(),
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// `dui restore` of the backup taken under load into the empty `copy`: content checked
+/// against the snapshot and audit chain intact; a second restore is refused.
+async fn restore_and_check(engine: &str, backup_file: &Path, copy: &Target) {
+    let restore = || async {
+        copy.command()
+            .args(["restore", "--input"])
+            .arg(backup_file)
+            .output()
+            .await
+            .expect("dui restore")
+    };
+    let out = restore().await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && stdout.contains("identiques à l'instantané")
+            && stdout.contains("restaurée intact"),
+        "{engine}: dui restore : {out:?}"
+    );
+    let out = copy
+        .command()
+        .args(["audit", "verify"])
+        .output()
+        .await
+        .expect("dui audit verify");
+    assert!(out.status.success(), "{engine}: copie : {out:?}");
+    let out = restore().await;
+    assert!(
+        !out.status.success()
+            && String::from_utf8_lossy(&out.stderr).contains("la base cible n'est pas vide"),
+        "{engine}: seconde restauration : {out:?}"
     );
 }
 
@@ -279,22 +327,28 @@ fn remove(dir: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill_and_the_audit_chain_verifies() {
     for engine in engines() {
-        let data_dir = temp_dir(engine);
-        if engine == "postgres" {
-            let db = EmptyDb::new(engine).await.unwrap();
-            let target = Target {
-                data_dir: data_dir.clone(),
-                url: Some(db.url.clone()),
-            };
-            crash_and_check(engine, &target).await;
-            db.cleanup().await;
+        let dir = temp_dir(engine);
+        let backup_file = dir.join("sauvegarde.tar");
+        let (source_db, copy_db) = if engine == "postgres" {
+            (
+                Some(EmptyDb::new(engine).await.unwrap()),
+                Some(EmptyDb::new(engine).await.unwrap()),
+            )
         } else {
-            let target = Target {
-                data_dir: data_dir.clone(),
-                url: None,
-            };
-            crash_and_check(engine, &target).await;
+            (None, None)
+        };
+        let target = Target {
+            data_dir: dir.join("source"),
+            url: source_db.as_ref().map(|d| d.url.clone()),
+        };
+        let copy = Target {
+            data_dir: dir.join("copie"),
+            url: copy_db.as_ref().map(|d| d.url.clone()),
+        };
+        crash_and_check(engine, &target, &backup_file, &copy).await;
+        for db in [source_db, copy_db].into_iter().flatten() {
+            db.cleanup().await;
         }
-        remove(&data_dir);
+        remove(&dir);
     }
 }
