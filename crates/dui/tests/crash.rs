@@ -119,7 +119,7 @@ async fn client_loop(
             "nom_naissance": nom,
             "prenoms": ["Essai"],
             "date_naissance": format!("19{:02}-{:02}-{:02}", 20 + n % 79, 1 + n % 12, 1 + n % 28),
-            "sexe": if n % 2 == 0 { "F" } else { "M" },
+            "sexe": if n.is_multiple_of(2) { "F" } else { "M" },
             "etablissement": FINESS_EHPAD,
             "confirmer_doublon": true,
         });

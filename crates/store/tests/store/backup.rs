@@ -69,7 +69,7 @@ async fn backup_during_writes_restores_the_snapshot_into_an_empty_database() {
                     s.create_organisme(&admin(), &o, at(i64::from(i) + 1))
                         .await
                         .unwrap();
-                    if i % 7 == 0 {
+                    if i.is_multiple_of(7) {
                         s.audit_seal(at(i64::from(i) + 1)).await.unwrap();
                     }
                     i += 1;
