@@ -282,10 +282,19 @@ pub async fn restore(url: &str, data_dir: &Path, input: &Path) -> Result<Restore
     let manifest = read_manifest(&mut archive, input)?;
     let engine = engine_of(url);
     if manifest.moteur != engine {
+        let label = |e: &str| {
+            if e == "postgres" {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            }
+        };
         return Err(BackupError::Refused(format!(
             "cette sauvegarde vient d'une base {} : elle se restaure dans une base {} (la base \
-             cible est {engine})",
-            manifest.moteur, manifest.moteur
+             cible est {})",
+            label(&manifest.moteur),
+            label(&manifest.moteur),
+            label(engine)
         )));
     }
     let known = crate::migrate::MIGRATIONS

@@ -213,6 +213,21 @@ async fn a_damaged_or_foreign_file_is_not_restored() {
             matches!(&err, BackupError::Invalid(m) if m.contains("n'est pas une sauvegarde")),
             "{engine}: {err}"
         );
+        // A backup of the other engine is refused.
+        let other = if engine == "sqlite" {
+            "postgres"
+        } else {
+            "sqlite"
+        };
+        if engines().contains(&other) {
+            let foreign = EmptyDb::new(other).await.unwrap();
+            let err = restore(&foreign.url, &dir, &file).await.unwrap_err();
+            assert!(
+                matches!(&err, BackupError::Refused(m) if m.contains("elle se restaure dans une base")),
+                "{engine}: {err}"
+            );
+            foreign.cleanup().await;
+        }
         // And the target is still empty: the good file restores.
         restore(&target.url, &dir, &file).await.unwrap();
         target.cleanup().await;
