@@ -237,7 +237,7 @@ async fn both<F, Fut>(
 /// Runs the benchmark.
 pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let url = config.database_url()?;
-    let store = dui_store::Store::open(&url).await?;
+    let store = dui_store::Store::open_with(&url, config.durability()?).await?;
     store.seed_default_matrix().await?;
     let org = demo::load_organisation(&store).await?;
     let have = store.usager_count().await? as u64;
@@ -287,9 +287,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let auth = bearer(&client, &base, BENCH_USER).await?;
     let worker_auth = bearer(&client, &base, BENCH_WORKER).await?;
     println!(
-        "Base : {} ({} usagers), {} clients, {} s par scénario, serveur HTTP local {}",
+        "Base : {} ({} usagers, synchronisation {}), {} clients, {} s par scénario, serveur HTTP local {}",
         crate::config::redact(&url),
         total,
+        config.synchronisation,
         args.clients,
         args.secondes,
         base

@@ -57,6 +57,9 @@ pub struct Config {
     pub cookies_securises: bool,
     /// Trust X-Forwarded-For from a reverse proxy.
     pub proxy_de_confiance: bool,
+    /// SQLite commits: `complete` (default, acknowledged once on disk) or `normale`
+    /// (acknowledged once handed to the OS: a power cut or an OS crash may lose the last ones).
+    pub synchronisation: String,
     /// INSi settings.
     pub insi: InsiSettings,
     /// File where the sealer anchors the audit chain's head (default: `audit-ancre.log` in
@@ -79,6 +82,7 @@ impl Default for Config {
             session_duree_heures: 12,
             cookies_securises: false,
             proxy_de_confiance: false,
+            synchronisation: "complete".into(),
             insi: InsiSettings::default(),
             audit_ancre: None,
             audit_cle_fichier: None,
@@ -111,6 +115,9 @@ impl Config {
         if let Ok(v) = std::env::var("DUI_COOKIES_SECURISES") {
             c.cookies_securises = matches!(v.as_str(), "1" | "true" | "oui");
         }
+        if let Ok(v) = std::env::var("DUI_SYNCHRONISATION") {
+            c.synchronisation = v;
+        }
         if let Ok(v) = std::env::var("DUI_INSI_ENDPOINT") {
             c.insi.endpoint = Some(v);
         }
@@ -126,10 +133,24 @@ impl Config {
         if let Some(u) = &args.database_url {
             c.database_url = Some(u.clone());
         }
+        c.durability()?;
         if c.session_inactivite_minutes == 0 || c.session_duree_heures == 0 {
             anyhow::bail!("les durées de session doivent être positives");
         }
         Ok(c)
+    }
+
+    /// When SQLite acknowledges a commit (`synchronisation`).
+    pub fn durability(&self) -> anyhow::Result<dui_store::Durability> {
+        match self.synchronisation.as_str() {
+            "complete" | "complète" => Ok(dui_store::Durability::Full),
+            "normale" => Ok(dui_store::Durability::Normal),
+            other => anyhow::bail!(
+                "synchronisation « {other} » inconnue : « complete » (par défaut, chaque écriture \
+                 confirmée est sur le disque) ou « normale » (plus rapide, mais une coupure de \
+                 courant peut perdre les dernières écritures confirmées)"
+            ),
+        }
     }
 
     /// The database URL, creating the data directory for the embedded default.
@@ -295,5 +316,19 @@ mod tests {
         assert_eq!(c.bind, "0.0.0.0:9000");
         assert_eq!(c.session_inactivite_minutes, 30);
         assert!(toml::from_str::<Config>("inconnu = 1").is_err());
+    }
+
+    #[test]
+    fn durability_is_full_unless_normal_is_asked() {
+        let c = Config::default();
+        assert_eq!(c.durability().expect("défaut"), dui_store::Durability::Full);
+        let c: Config = toml::from_str("synchronisation = \"normale\"").expect("toml");
+        assert_eq!(
+            c.durability().expect("normale"),
+            dui_store::Durability::Normal
+        );
+        let c: Config = toml::from_str("synchronisation = \"off\"").expect("toml");
+        let e = c.durability().expect_err("refusée").to_string();
+        assert!(e.contains("synchronisation « off » inconnue"), "{e}");
     }
 }

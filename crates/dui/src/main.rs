@@ -13,7 +13,7 @@ use dui_domain::identifiers::Finess;
 use dui_domain::policy::Role;
 use dui_store::admin::utilisateur::{check_password_strength, hash_password, UtilisateurInput};
 use dui_store::audit::Actor;
-use dui_store::Store;
+use dui_store::{Engine, Store};
 
 use crate::config::{Config, GlobalArgs};
 
@@ -45,6 +45,10 @@ enum Command {
         /// Load the demo organisation (idempotent).
         #[arg(long)]
         demo: bool,
+        /// SQLite commits: `complete` (default: acknowledged once on disk) or `normale`
+        /// (faster; a power cut or an OS crash may lose the last acknowledged writes).
+        #[arg(long, env = "DUI_SYNCHRONISATION", value_parser = ["complete", "normale"])]
+        synchronisation: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -69,6 +73,19 @@ enum Command {
     },
     /// Print benchmark figures (never used by tests).
     Bench(bench::BenchArgs),
+    /// Write a consistent snapshot of the database (and of the data directory's own files)
+    /// into a new file, while the server runs.
+    Backup {
+        /// The backup file to create (tar; refused if it exists).
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database, then check its content and audit chain.
+    Restore {
+        /// The backup file written by `dui backup`.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -135,7 +152,7 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
 
 async fn open_base(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
-    let store = Store::open(&url)
+    let store = Store::open_with(&url, config.durability()?)
         .await
         .with_context(|| format!("ouverture de la base {}", config::redact(&url)))?;
     store.seed_default_matrix().await?;
@@ -144,9 +161,16 @@ async fn open_base(config: &Config) -> anyhow::Result<Store> {
 
 async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            synchronisation,
+        } => {
             if let Some(b) = bind {
                 config.bind = b;
+            }
+            if let Some(s) = synchronisation {
+                config.synchronisation = s;
             }
             config.demo |= demo;
             serve(config).await?;
@@ -231,66 +255,114 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { output } => {
+            let url = config.database_url()?;
+            let m = dui_store::backup::backup(
+                &url,
+                &config.data_dir,
+                dui_store::backup::DATA_FILES,
+                &output,
+            )
+            .await?;
+            println!(
+                "Sauvegarde écrite dans {} : base {} (schéma {}), {} lignes dans {} tables, \
+                 {} Mo{}.",
+                output.display(),
+                m.moteur,
+                m.schema,
+                m.tables.values().sum::<i64>(),
+                m.tables.len(),
+                m.base.octets.div_ceil(1 << 20),
+                if m.fichiers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} fichiers du répertoire de données", m.fichiers.len())
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { input } => {
+            let url = config.database_url()?;
+            let r = dui_store::backup::restore(&url, &config.data_dir, &input).await?;
+            println!(
+                "Sauvegarde du {} restaurée dans {} : {} lignes dans {} tables, identiques à \
+                 l'instantané.",
+                r.manifest.cree_le,
+                config::redact(&url),
+                r.tables.values().sum::<i64>(),
+                r.tables.len()
+            );
+            // Migrates a backup of an older version (and creates the anchor when the backup
+            // had none), then checks the audit chain against the anchor it brought.
+            open(&config).await?.close().await;
+            verify_audit(&config, "de la copie restaurée ").await
+        }
         Command::Bench(args) => {
             bench::run(&config, args).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             command: AuditCommand::Verify,
-        } => {
-            let ancre = match config.ancre_existante() {
-                Ok(a) => a,
-                Err(e) => {
-                    eprintln!("Journal d'audit ALTÉRÉ : {e:#}.");
-                    return Ok(ExitCode::from(1));
-                }
-            };
-            let mut store = open_base(&config).await?;
-            if let Some(a) = ancre {
-                store = store.with_ancre(a);
-            }
-            let report = store.audit_verify().await?;
-            match report.first_broken {
-                Some(b) if b.seq > 0 => {
-                    eprintln!(
-                        "Journal d'audit ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.",
-                        b.seq, b.id, b.reason
-                    );
-                    Ok(ExitCode::from(1))
-                }
-                Some(b) => {
-                    eprintln!(
-                        "Journal d'audit ALTÉRÉ : {}{}.",
-                        if b.id > 0 {
-                            format!("ligne id {} : ", b.id)
-                        } else {
-                            String::new()
-                        },
-                        b.reason
-                    );
-                    Ok(ExitCode::from(1))
-                }
-                None => {
-                    println!(
-                        "Journal d'audit intact : {} entrées vérifiées{}{}{}.",
-                        report.checked,
-                        match report.ancre_lignes {
-                            Some(n) => format!(", conformes aux {n} lignes de l'ancre externe"),
-                            None => ", sans ancre externe".to_string(),
-                        },
-                        if report.unsealed > 0 {
-                            format!(", {} en attente de scellement", report.unsealed)
-                        } else {
-                            String::new()
-                        },
-                        report
-                            .head
-                            .map(|h| format!(", empreinte de tête {h}"))
-                            .unwrap_or_default()
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-            }
+        } => verify_audit(&config, "").await,
+    }
+}
+
+/// `dui audit verify` (and the check after a restore): the chain, its checkpoints and its
+/// anchor outside the database. `quoi` names the journal in the messages (« de la copie
+/// restaurée »). Exit code 1 when anything is broken.
+async fn verify_audit(config: &Config, quoi: &str) -> anyhow::Result<ExitCode> {
+    let ancre = match config.ancre_existante() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("Journal d'audit {quoi}ALTÉRÉ : {e:#}.");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut store = open_base(config).await?;
+    if let Some(a) = ancre {
+        store = store.with_ancre(a);
+    }
+    let report = store.audit_verify().await?;
+    store.close().await;
+    match report.first_broken {
+        Some(b) if b.seq > 0 => {
+            eprintln!(
+                "Journal d'audit {quoi}ALTÉRÉ : première entrée rompue n° {} (ligne id {}) : {}.",
+                b.seq, b.id, b.reason
+            );
+            Ok(ExitCode::from(1))
+        }
+        Some(b) => {
+            eprintln!(
+                "Journal d'audit {quoi}ALTÉRÉ : {}{}.",
+                if b.id > 0 {
+                    format!("ligne id {} : ", b.id)
+                } else {
+                    String::new()
+                },
+                b.reason
+            );
+            Ok(ExitCode::from(1))
+        }
+        None => {
+            println!(
+                "Journal d'audit {quoi}intact : {} entrées vérifiées{}{}{}.",
+                report.checked,
+                match report.ancre_lignes {
+                    Some(n) => format!(", conformes aux {n} lignes de l'ancre externe"),
+                    None => ", sans ancre externe".to_string(),
+                },
+                if report.unsealed > 0 {
+                    format!(", {} en attente de scellement", report.unsealed)
+                } else {
+                    String::new()
+                },
+                report
+                    .head
+                    .map(|h| format!(", empreinte de tête {h}"))
+                    .unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -298,6 +370,12 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open(&config).await?;
+    if config.durability()? == dui_store::Durability::Normal && store.engine() == Engine::Sqlite {
+        tracing::warn!(
+            "synchronisation normale : une coupure de courant ou un arrêt brutal du système peut \
+             perdre les dernières écritures confirmées"
+        );
+    }
     if config.demo {
         let org = demo::load_organisation(&store).await?;
         demo::ensure_demo_usagers(&store, &org).await?;

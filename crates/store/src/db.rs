@@ -12,6 +12,30 @@ use crate::StoreResult;
 /// starts over.
 const WAL_RESTART_FRAMES: i64 = 512;
 
+/// When a SQLite commit is acknowledged (`PRAGMA synchronous`; PostgreSQL always waits for
+/// its log to be on disk).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `FULL` (default): a commit returns once the log is on disk (one fsync per commit, off
+    /// the runtime threads). Nothing acknowledged is lost on a power cut or an OS crash.
+    #[default]
+    Full,
+    /// `NORMAL`: a commit returns once the log is written to the OS, not to the disk. A power
+    /// cut or an OS crash may lose the last acknowledged commits (never corrupts the file); a
+    /// crash of the process alone loses nothing. For those who accept that risk.
+    Normal,
+}
+
+impl Durability {
+    /// The pragma that sets it.
+    pub(crate) fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "PRAGMA synchronous = FULL;",
+            Durability::Normal => "PRAGMA synchronous = NORMAL;",
+        }
+    }
+}
+
 /// The database engine behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -48,8 +72,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating.
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating,
+    /// with durable commits.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Self::connect_with(url, Durability::Full).await
+    }
+
+    /// Connects with the given SQLite durability (ignored on PostgreSQL).
+    pub async fn connect_with(url: &str, durability: Durability) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("postgres") {
             Engine::Postgres
@@ -91,18 +121,18 @@ impl Store {
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _meta| sqlite_pragmas(conn))
+                    .after_connect(move |conn, _meta| sqlite_pragmas(conn, durability))
                     .connect_with(options.clone())
                     .await?;
                 let path = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
                     .get_filename()
                     .to_path_buf();
                 let lite = Some(crate::sql::LiteReaders::new(&path)?);
-                let writer = crate::sql::Writer::lite(&path)?;
+                let writer = crate::sql::Writer::lite(&path, durability)?;
                 let read = AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _meta| sqlite_pragmas(conn))
+                    .after_connect(move |conn, _meta| sqlite_pragmas(conn, durability))
                     .connect_with(options)
                     .await?;
                 Ok(Store {
@@ -119,9 +149,14 @@ impl Store {
         }
     }
 
-    /// Connects and applies pending migrations.
+    /// Connects and applies pending migrations (durable commits).
     pub async fn open(url: &str) -> StoreResult<Store> {
-        let store = Self::connect(url).await?;
+        Self::open_with(url, Durability::Full).await
+    }
+
+    /// Connects with the given SQLite durability and applies pending migrations.
+    pub async fn open_with(url: &str, durability: Durability) -> StoreResult<Store> {
+        let store = Self::connect_with(url, durability).await?;
         store.migrate().await?;
         store.drop_sqlite_samples().await?;
         Ok(store)
@@ -236,9 +271,8 @@ type PragmaFuture<'c> =
 
 /// Per-connection SQLite settings, for sqlx's and rusqlite's connections alike.
 ///
-/// - WAL lets readers run beside the writer; `synchronous = NORMAL` makes a commit a write
-///   to the log without waiting for the disk (a power cut may lose the last commits, never
-///   corrupt the file).
+/// - WAL lets readers run beside the writer. `synchronous` is set apart ([`Durability`]):
+///   `FULL` by default, where a commit waits for the log to be on disk.
 /// - Foreign keys are off by default in SQLite; `busy_timeout` covers the rare overlap with
 ///   another process.
 /// - A connection drops its page cache whenever another one has written since its last read
@@ -248,14 +282,15 @@ type PragmaFuture<'c> =
 ///   checkpoint inside a commit stalled every request queued behind it (p99 of file openings
 ///   15-25 ms with, 3-5 ms without). The automatic one stays as a bound on the log for
 ///   processes without the background task (`dui demo`, tests), at 100 MB.
-pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32000; \
      PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 25000; \
      PRAGMA journal_size_limit = 67108864;";
 
-fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> PragmaFuture<'_> {
+fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, durability: Durability) -> PragmaFuture<'_> {
     Box::pin(async move {
         conn.execute(SQLITE_PRAGMAS).await?;
+        conn.execute(durability.pragma()).await?;
         Ok(())
     })
 }

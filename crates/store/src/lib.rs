@@ -7,7 +7,9 @@
 
 pub mod admin;
 pub mod audit;
+pub mod backup;
 mod db;
+mod durability;
 pub mod error;
 mod migrate;
 pub mod policy;
@@ -19,7 +21,7 @@ mod sql;
 pub mod testing;
 pub mod usager;
 
-pub use db::{Engine, Store};
+pub use db::{Durability, Engine, Store};
 pub use error::{StoreError, StoreResult};
 
 use chrono::{DateTime, SecondsFormat, Utc};

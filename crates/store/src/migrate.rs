@@ -6,7 +6,7 @@ use crate::db::{Engine, Store};
 use crate::StoreResult;
 
 /// Every migration, in order: (version, name, SQL source).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
         "foundation",

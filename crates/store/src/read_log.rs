@@ -49,7 +49,7 @@ pub(crate) struct Job {
 pub(crate) enum ReadLog {
     /// SQLite: the entries waiting for the writer.
     Lite {
-        writer: Arc<tokio::sync::Mutex<rusqlite::Connection>>,
+        writer: Arc<tokio::sync::Mutex<crate::durability::LiteWriter>>,
         queued: Arc<Mutex<Vec<Job>>>,
     },
     /// PostgreSQL: the writing task.

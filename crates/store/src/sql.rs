@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use crate::db::Store;
+use crate::durability::LiteWriter;
 use crate::{StoreError, StoreResult};
 
 /// A value bound to, or read from, a statement (the store only uses these three).
@@ -349,25 +350,18 @@ fn lite_execute(conn: &rusqlite::Connection, sql: &str, args: &[Value]) -> Store
 /// The connection writes go through.
 ///
 /// SQLite: one rusqlite connection behind an async lock, used on the calling thread like
-/// the readers (a commit in WAL mode with `synchronous = NORMAL` does not wait for the disk;
-/// checkpoints, which do, run off the runtime threads). PostgreSQL: the sqlx pool.
+/// the readers; what waits for the disk (a durable commit, checkpoints) leaves the runtime
+/// threads ([`LiteWriter::sync`]). PostgreSQL: the sqlx pool.
 #[derive(Clone, Debug)]
 pub(crate) enum Writer {
-    Lite(Arc<tokio::sync::Mutex<rusqlite::Connection>>),
+    Lite(Arc<tokio::sync::Mutex<LiteWriter>>),
     Pool(sqlx::AnyPool),
 }
 
 impl Writer {
     /// Opens the SQLite writer on `path` (created and migrated beforehand).
-    pub(crate) fn lite(path: &Path) -> StoreResult<Writer> {
-        let conn = rusqlite::Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(lite_err)?;
-        conn.execute_batch(crate::db::SQLITE_PRAGMAS)
-            .map_err(lite_err)?;
-        conn.set_prepared_statement_cache_capacity(256);
+    pub(crate) fn lite(path: &Path, durability: crate::db::Durability) -> StoreResult<Writer> {
+        let conn = LiteWriter::open(path, durability)?;
         Ok(Writer::Lite(Arc::new(tokio::sync::Mutex::new(conn))))
     }
 
@@ -376,7 +370,8 @@ impl Writer {
         match self {
             Writer::Lite(w) => {
                 let conn = w.lock().await;
-                lite_execute(&conn, q.sql, &q.args)
+                // Autocommit: the statement commits, and may wait for the disk.
+                conn.sync(|c| lite_execute(c, q.sql, &q.args))
             }
             Writer::Pool(p) => Ok(q.sqlx().execute(p).await?.rows_affected()),
         }
@@ -392,7 +387,7 @@ impl Writer {
 }
 
 /// The SQLite writer, held (see [`Tx::lite`]).
-pub(crate) type LiteGuard = tokio::sync::OwnedMutexGuard<rusqlite::Connection>;
+pub(crate) type LiteGuard = tokio::sync::OwnedMutexGuard<LiteWriter>;
 
 /// A write transaction on either engine; dropped without [`Tx::commit`], it rolls back.
 pub(crate) enum Tx {
@@ -422,8 +417,7 @@ impl Tx {
         match self {
             Tx::Lite(mut t) => {
                 t.conn
-                    .prepare_cached("COMMIT")
-                    .and_then(|mut s| s.execute([]))
+                    .sync(|c| c.prepare_cached("COMMIT").and_then(|mut s| s.execute([])))
                     .map_err(lite_err)?;
                 t.open = false;
                 Ok(())
@@ -459,7 +453,7 @@ impl std::fmt::Debug for LiteReaders {
 }
 
 /// Maps a SQLite error as sqlx's are mapped (`From<sqlx::Error> for StoreError`).
-fn lite_err(e: rusqlite::Error) -> StoreError {
+pub(crate) fn lite_err(e: rusqlite::Error) -> StoreError {
     use rusqlite::ffi;
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
         match f.extended_code {

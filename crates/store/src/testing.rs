@@ -1,6 +1,6 @@
 //! Fresh databases for tests: a temporary SQLite file always, and a new PostgreSQL database
-//! when `DUI_TEST_POSTGRES_URL` is set (created here, dropped by [`TestDb::cleanup`], or
-//! when the `TestDb` is dropped without it: a test that panics leaves nothing behind).
+//! when `DUI_TEST_POSTGRES_URL` is set (created here, dropped by `cleanup`, or when the value
+//! is dropped without it: a test that panics leaves nothing behind).
 //!
 //! Compiled for tests only (the `testing` feature, enabled by the workspace's dev-dependencies):
 //! the product build does not ship it.
@@ -20,6 +20,14 @@ pub struct TestDb {
     /// `sqlite` or `postgres`.
     pub engine: &'static str,
     /// What to remove; taken by [`TestDb::cleanup`], else by `Drop`.
+    cleanup: Option<Cleanup>,
+}
+
+/// An empty database (no table): the target of a restore.
+pub struct EmptyDb {
+    /// Its URL (SQLite: a file not created yet).
+    pub url: String,
+    /// What to remove; taken by [`EmptyDb::cleanup`], else by `Drop`.
     cleanup: Option<Cleanup>,
 }
 
@@ -45,50 +53,51 @@ fn unique_name() -> String {
     )
 }
 
+/// A new, empty database on `engine`: its URL, what removes it, the engine's name.
+async fn new_database(engine: &str) -> StoreResult<(String, Cleanup, &'static str)> {
+    if engine == "postgres" {
+        let admin_url = std::env::var("DUI_TEST_POSTGRES_URL").unwrap_or_default();
+        let name = unique_name();
+        let admin = Store::connect(&admin_url).await?;
+        admin
+            .write
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await?;
+        admin.close().await;
+        let url = match admin_url.rfind('/') {
+            Some(i) if i > "postgres://".len() => format!("{}/{}", &admin_url[..i], name),
+            _ => format!("{admin_url}/{name}"),
+        };
+        Ok((url, Cleanup::Database { admin_url, name }, "postgres"))
+    } else {
+        let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
+        Ok((
+            format!("sqlite://{}?mode=rwc", path.display()),
+            Cleanup::File(path),
+            "sqlite",
+        ))
+    }
+}
+
 impl TestDb {
     /// A fresh, migrated database on `engine` (`sqlite` or `postgres`), with the default
     /// permission matrix.
     pub async fn new(engine: &str) -> StoreResult<TestDb> {
-        let (url, cleanup, engine) = if engine == "postgres" {
-            let admin_url = std::env::var("DUI_TEST_POSTGRES_URL").unwrap_or_default();
-            let name = unique_name();
-            let admin = Store::connect(&admin_url).await?;
-            admin
-                .write
-                .execute(format!("CREATE DATABASE {name}").as_str())
-                .await?;
-            admin.close().await;
-            let url = match admin_url.rfind('/') {
-                Some(i) if i > "postgres://".len() => format!("{}/{}", &admin_url[..i], name),
-                _ => format!("{admin_url}/{name}"),
-            };
-            (url, Cleanup::Database { admin_url, name }, "postgres")
-        } else {
-            let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
-            (
-                format!("sqlite://{}?mode=rwc", path.display()),
-                Cleanup::File(path),
-                "sqlite",
-            )
-        };
-        let store = Store::open(&url).await?;
-        store.seed_default_matrix().await?;
-        Ok(TestDb {
-            store,
+        let (url, cleanup, engine) = new_database(engine).await?;
+        let db = TestDb {
+            store: Store::open(&url).await?,
             url,
             engine,
             cleanup: Some(cleanup),
-        })
+        };
+        db.store.seed_default_matrix().await?;
+        Ok(db)
     }
 
     /// Closes the pools and removes the database.
     pub async fn cleanup(mut self) {
         self.store.close().await;
-        match self.cleanup.take() {
-            Some(Cleanup::File(p)) => remove_sqlite_files(&p),
-            Some(Cleanup::Database { admin_url, name }) => drop_database(&admin_url, &name).await,
-            None => {}
-        }
+        remove(self.cleanup.take()).await;
     }
 
     /// Runs raw SQL (tests that tamper with rows on purpose).
@@ -97,6 +106,22 @@ impl TestDb {
             .execute(&self.store.write)
             .await?
             .rows_affected())
+    }
+}
+
+impl EmptyDb {
+    /// A new empty database on `engine`.
+    pub async fn new(engine: &str) -> StoreResult<EmptyDb> {
+        let (url, cleanup, _) = new_database(engine).await?;
+        Ok(EmptyDb {
+            url,
+            cleanup: Some(cleanup),
+        })
+    }
+
+    /// Removes the database (close every store on it first).
+    pub async fn cleanup(mut self) {
+        remove(self.cleanup.take()).await;
     }
 }
 
@@ -110,6 +135,14 @@ pub async fn postgres_database_exists(name: &str) -> StoreResult<bool> {
         .await?;
     admin.close().await;
     Ok(n > 0)
+}
+
+async fn remove(cleanup: Option<Cleanup>) {
+    match cleanup {
+        Some(Cleanup::File(p)) => remove_sqlite_files(&p),
+        Some(Cleanup::Database { admin_url, name }) => drop_database(&admin_url, &name).await,
+        None => {}
+    }
 }
 
 fn remove_sqlite_files(p: &std::path::Path) {
@@ -128,25 +161,35 @@ async fn drop_database(admin_url: &str, name: &str) {
     }
 }
 
-impl Drop for TestDb {
-    /// A test that panicked before `cleanup`: remove the database all the same. `Drop` cannot
-    /// await, and may run inside a runtime: the PostgreSQL drop runs on a runtime of its own
-    /// in a thread of its own (FORCE ends this store's connections).
-    fn drop(&mut self) {
-        match self.cleanup.take() {
-            Some(Cleanup::File(p)) => remove_sqlite_files(&p),
-            Some(Cleanup::Database { admin_url, name }) => {
-                let dropping = std::thread::spawn(move || {
-                    if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    {
-                        rt.block_on(drop_database(&admin_url, &name));
-                    }
-                });
-                let _ = dropping.join();
-            }
-            None => {}
+/// A test that panicked before `cleanup`: remove the database all the same. `Drop` cannot
+/// await, and may run inside a runtime: the removal runs on a runtime of its own in a thread
+/// of its own (FORCE ends the connections still open on a PostgreSQL database).
+fn remove_on_drop(cleanup: Option<Cleanup>) {
+    match cleanup {
+        None => {}
+        Some(Cleanup::File(p)) => remove_sqlite_files(&p),
+        Some(db) => {
+            let removing = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    rt.block_on(remove(Some(db)));
+                }
+            });
+            let _ = removing.join();
         }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        remove_on_drop(self.cleanup.take());
+    }
+}
+
+impl Drop for EmptyDb {
+    fn drop(&mut self) {
+        remove_on_drop(self.cleanup.take());
     }
 }

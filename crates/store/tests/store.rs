@@ -14,6 +14,8 @@ mod accounts;
 mod audit;
 #[path = "store/audit_ancre.rs"]
 mod audit_ancre;
+#[path = "store/backup.rs"]
+mod backup;
 #[path = "store/concurrency.rs"]
 mod concurrency;
 #[path = "store/merges.rs"]
