@@ -14,6 +14,10 @@ mod accounts;
 mod audit;
 #[path = "store/concurrency.rs"]
 mod concurrency;
+#[path = "store/doublons.rs"]
+mod doublons;
+#[path = "store/noms_colles.rs"]
+mod noms_colles;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/usager.rs"]

@@ -13,7 +13,7 @@ use dui_domain::usager::{
     TraitsIns,
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
-use dui_store::usager::{StatutChange, TraitsCompares, Usager};
+use dui_store::usager::{candidats_montres, StatutChange, TraitsCompares, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -446,11 +446,12 @@ pub async fn api_duplicates(
         date_naissance: &u.date_naissance,
         ins: u.matricule_ins.as_deref(),
     };
+    let m = super::matrix(&app).await?;
     let items = app
         .store
-        .probable_duplicates(&me.principal, &t, Some(id), Utc::now())
+        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
         .await?;
-    Ok(crate::liste(items, None::<String>))
+    Ok(crate::liste(candidats_montres(&items), None::<String>))
 }
 
 /// Body naming another file.

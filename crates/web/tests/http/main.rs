@@ -8,6 +8,7 @@ mod helpers;
 mod admin;
 mod audit;
 mod csrf;
+mod doublons;
 mod errors;
 mod login;
 mod ops;
