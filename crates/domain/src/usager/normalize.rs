@@ -221,6 +221,20 @@ pub fn noms_proches(a: &str, b: &str) -> bool {
     ka.chars().count() >= 5 && kb.chars().count() >= 5 && levenshtein(&ka, &kb) <= 1
 }
 
+/// True when two lists of first names (first one first) probably begin with the same first
+/// name, typed as one compound name or as several: the first one, two or three of each,
+/// glued in order, compared with [`noms_proches`]. `["Jean", "Pierre"]` and
+/// `["Jean-Pierre"]` are close; `["Jean"]` and `["Jean-Pierre"]` are not.
+pub fn prenoms_proches<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> bool {
+    fn debuts<P: AsRef<str>>(l: &[P]) -> Vec<String> {
+        (1..=l.len().min(3))
+            .map(|k| l[..k].iter().map(|p| cle_collee(p.as_ref())).collect())
+            .collect()
+    }
+    let (da, db) = (debuts(a), debuts(b));
+    da.iter().any(|x| db.iter().any(|y| noms_proches(x, y)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +339,15 @@ mod tests {
             assert!(noms_proches(a, b), "{a} / {b}");
         }
         assert!(noms_proches("LE ROY", "Leroy"));
+        assert!(prenoms_proches(
+            &["Jean", "Pierre"],
+            &["Jean-Pierre", "Marie"]
+        ));
+        assert!(prenoms_proches(&["JEAN-PIERRE"], &["Jean", "Pierre"]));
+        assert!(prenoms_proches(&["Marie", "Louise"], &["Marie-Louise"]));
+        assert!(!prenoms_proches(&["Jean"], &["Jean-Pierre"]));
+        assert!(!prenoms_proches(&["Paul", "Pierre"], &["Jean-Pierre"]));
+        assert!(!prenoms_proches::<&str, &str>(&[], &["Jean"]));
         assert!(!noms_proches("DE LA FONTAINE", "LAFONTAINE"));
     }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use dui_domain::policy::{decider, Action, Matrice, Section};
-use dui_domain::usager::noms_proches;
+use dui_domain::usager::{noms_proches, prenoms_proches};
 use serde::Serialize;
 
 use super::numero;
@@ -101,6 +101,9 @@ pub struct TraitsCompares<'a> {
     pub date_naissance: &'a str,
     /// Matricule INS / NIR.
     pub ins: Option<&'a str>,
+    /// Every first name typed, first one first (may be empty): compared glued in order with
+    /// the file's, so that « Jean Pierre » typed as two first names meets JEAN-PIERRE.
+    pub prenoms: &'a [String],
 }
 
 impl Store {
@@ -126,9 +129,10 @@ impl Store {
             premier_prenom,
             date_naissance,
             ins,
+            prenoms,
         } = *t;
         let rows = crate::sql::query(
-            "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins FROM usager \
+            "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins, prenoms_naissance FROM usager \
              WHERE fusionne_dans IS NULL AND (date_naissance = $1 OR matricule_ins = $2) ORDER BY id",
         )
         .bind(date_naissance)
@@ -165,7 +169,16 @@ impl Store {
                 let prenom_ok = [Some(pp.as_str()), pu.as_deref()]
                     .into_iter()
                     .flatten()
-                    .any(|p| noms_proches(premier_prenom, p));
+                    .any(|p| noms_proches(premier_prenom, p))
+                    || (!prenoms.is_empty() && {
+                        // As `usager_from` reads them: a JSON list, or separated by spaces.
+                        let liste: String = r.try_get(7)?;
+                        let existants: Vec<String> =
+                            serde_json::from_str(&liste).unwrap_or_else(|_| {
+                                liste.split_whitespace().map(str::to_string).collect()
+                            });
+                        prenoms_proches(prenoms, &existants)
+                    });
                 (nom_ok && prenom_ok).then(|| "même date de naissance et noms proches".to_string())
             };
             let Some(motif) = motif else { continue };

@@ -58,6 +58,7 @@ fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a
         premier_prenom: prenom,
         date_naissance: date,
         ins: None,
+        prenoms: &[],
     }
 }
 

@@ -212,6 +212,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             premier_prenom: prenom,
             date_naissance: date,
             ins: None,
+            prenoms: &[],
         };
         for (traits, expected) in [
             (t("LHERMITE", "Gaston", "1931-01-01"), hermite),
@@ -231,6 +232,21 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             let ids: Vec<i64> = c.iter().map(|c| c.id).collect();
             assert_eq!(ids, vec![expected], "{engine}: {traits:?}");
         }
+        // « Jean Pierre » typed in the form: two first names, compared glued with JEAN-PIERRE.
+        let deux = ["Jean".to_string(), "Pierre".to_string()];
+        let typed = TraitsCompares {
+            prenoms: &deux,
+            ..t("DUBOIS", "Jean", "1941-02-02")
+        };
+        let c = s
+            .probable_duplicates(&who, &m, &typed, None, at(3))
+            .await
+            .unwrap();
+        assert_eq!(
+            c.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![jp],
+            "{engine}"
+        );
         db.cleanup().await;
     }
 }

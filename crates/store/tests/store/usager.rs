@@ -736,6 +736,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             premier_prenom: prenom,
             date_naissance: date,
             ins: None,
+            prenoms: &[],
         };
         let ids = |c: &[dui_store::usager::Candidat]| c.iter().map(|x| x.id).collect::<Vec<_>>();
 

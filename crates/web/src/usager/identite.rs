@@ -445,6 +445,7 @@ pub async fn api_duplicates(
         premier_prenom: &u.premier_prenom,
         date_naissance: &u.date_naissance,
         ins: u.matricule_ins.as_deref(),
+        prenoms: &u.prenoms_naissance,
     };
     let m = super::matrix(&app).await?;
     let items = app

@@ -131,6 +131,7 @@ pub(crate) async fn create(
             .unwrap_or(""),
         date_naissance: &id.input.date_naissance,
         ins: id.nir.as_deref(),
+        prenoms: &id.input.prenoms_naissance,
     };
     let candidats = app
         .store

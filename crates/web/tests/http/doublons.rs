@@ -268,6 +268,15 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
             assert_eq!(err["candidats"][0]["id"], id, "{engine}: {nom} {prenom}");
         }
+        // « Jean Pierre » typed as two first names meets JEAN-PIERRE.
+        let r = post(
+            &app,
+            &t,
+            &person("Dubois", &["Jean", "Pierre"], "1941-02-02"),
+        )
+        .await;
+        let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
+        assert_eq!(err["candidats"][0]["id"], jp, "{engine}: {err}");
         app.stop().await;
     }
 }
