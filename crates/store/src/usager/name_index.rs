@@ -106,13 +106,23 @@ pub(crate) async fn rebuild_name_words(conn: &mut sqlx::AnyConnection) -> StoreR
             }
             ins.execute(&mut *conn).await?;
         }
+        // One statement per chunk (a statement per usager took 26 s for 42,000 on PostgreSQL).
+        let cases: Vec<String> = (0..chunk.len())
+            .map(|k| format!("WHEN ${} THEN ${}", 2 * k + 1, 2 * k + 2))
+            .collect();
+        let ids: Vec<String> = (0..chunk.len())
+            .map(|k| format!("${}", 2 * k + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE usager SET cles_noms = CASE id {} END WHERE id IN ({})",
+            cases.join(" "),
+            ids.join(", ")
+        );
+        let mut upd = sqlx::query(&sql);
         for (id, _, line) in chunk {
-            sqlx::query("UPDATE usager SET cles_noms = $1 WHERE id = $2")
-                .bind(line.clone())
-                .bind(*id)
-                .execute(&mut *conn)
-                .await?;
+            upd = upd.bind(*id).bind(line.clone());
         }
+        upd.execute(&mut *conn).await?;
     }
     Ok(changed.len() as u64)
 }
