@@ -33,7 +33,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "usager_photo",
         include_str!("../migrations/0006_usager_photo.sql"),
     ),
+    (
+        7,
+        USAGER_GLUED_NAMES,
+        include_str!("../migrations/0007_usager_glued_names.sql"),
+    ),
 ];
+
+/// The migration whose work is done in Rust: the name words of every usager rewritten with
+/// the glued runs of its names (`dui_domain::usager::mots_recherche`).
+const USAGER_GLUED_NAMES: &str = "usager_glued_names";
 
 /// Renders the engine-specific parts of a migration.
 fn render(sql: &str, engine: Engine) -> String {
@@ -91,6 +100,10 @@ impl Store {
             let started = std::time::Instant::now();
             for stmt in statements(&render(sql, self.engine())) {
                 tx.execute(stmt.as_str()).await?;
+            }
+            if *name == USAGER_GLUED_NAMES {
+                let n = crate::usager::rebuild_name_words(&mut tx).await?;
+                tracing::info!(usagers = n, "mots des noms réécrits");
             }
             sqlx::query(
                 "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -18,8 +18,12 @@ mod audit_ancre;
 mod backup;
 #[path = "store/concurrency.rs"]
 mod concurrency;
+#[path = "store/doublons.rs"]
+mod doublons;
 #[path = "store/merges.rs"]
 mod merges;
+#[path = "store/noms_colles.rs"]
+mod noms_colles;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/saisie.rs"]

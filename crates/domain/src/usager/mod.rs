@@ -13,7 +13,8 @@ mod traits;
 pub use date_naissance::{DateNaissance, DateNaissanceInvalide, ANNEE_MIN};
 pub use identity::{AttributIdentite, Attributs, Sexe, StatutIdentite, TypeJustificatif};
 pub use normalize::{
-    cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents, noms_proches,
+    cle_collee, cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents,
+    mots_recherche, noms_proches, prenoms_proches,
 };
 pub use rniv::{transition, EvenementIdentite, TransitionRefusee};
 pub use traits::{traits_concordants, ChampTrait, Ecart, TraitsIns, LONGUEUR_MAX_NOM};

@@ -1,6 +1,7 @@
 //! Name normalisation for search and duplicate detection (*identitovigilance*).
 //!
 //! - [`cle_recherche`]: exact search key (accents, case and punctuation ignored);
+//! - [`mots_recherche`]: the words a name is indexed under (each word and the glued runs);
 //! - [`cle_phonetique`]: French phonetic key, our own rules in the spirit of the
 //!   « Soundex français » and Phonex (documented on the function);
 //! - [`noms_proches`]: the test used to list probable duplicates.
@@ -47,6 +48,30 @@ pub fn cle_recherche(s: &str) -> String {
         }
     }
     espaces_simples(&out)
+}
+
+/// Longest run of consecutive words of one name glued into a further search word.
+const MOTS_COLLES_MAX: usize = 4;
+
+/// The search words of one name (decision 0004): each word of [`cle_recherche`], then, for
+/// a name of several words, every run of 2 to 4 consecutive words glued together:
+/// `"L'Hermite"` → `L`, `HERMITE`, `LHERMITE`; `"de la Fontaine"` → `DE`, `LA`,
+/// `FONTAINE`, `DELA`, `LAFONTAINE`, `DELAFONTAINE`. A name is then found by a prefix of
+/// any of them, whether its apostrophe, hyphen or space is typed, dropped or glued.
+pub fn mots_recherche(s: &str) -> Vec<String> {
+    let cle = cle_recherche(s);
+    let mots: Vec<&str> = cle.split(' ').filter(|m| !m.is_empty()).collect();
+    let mut out: Vec<String> = mots.iter().map(|m| m.to_string()).collect();
+    for n in 2..=mots.len().min(MOTS_COLLES_MAX) {
+        out.extend(mots.windows(n).map(|run| run.concat()));
+    }
+    out
+}
+
+/// [`cle_recherche`] without its spaces: `"L'Hermite"`, `"l hermite"` and `"LHERMITE"` all
+/// give `"LHERMITE"` (duplicate detection compares names so).
+pub fn cle_collee(s: &str) -> String {
+    cle_recherche(s).replace(' ', "")
 }
 
 /// Storage form of a *nom de naissance* (INS: upper case without diacritics): like
@@ -177,11 +202,12 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// True when two names are probably the same (*noms proches*, duplicate detection):
-/// same [`cle_recherche`], or same non-empty [`cle_phonetique`], or a Levenshtein
-/// distance ≤ 1 between the search keys when both have at least 5 characters. Names
-/// without any letter or digit are never close.
+/// same [`cle_collee`], or same non-empty [`cle_phonetique`], or a Levenshtein
+/// distance ≤ 1 between the glued keys when both have at least 5 characters (apostrophes,
+/// hyphens and spaces typed, dropped or glued never count as a difference). Names without
+/// any letter or digit are never close.
 pub fn noms_proches(a: &str, b: &str) -> bool {
-    let (ka, kb) = (cle_recherche(a), cle_recherche(b));
+    let (ka, kb) = (cle_collee(a), cle_collee(b));
     if ka.is_empty() || kb.is_empty() {
         return false;
     }
@@ -193,6 +219,20 @@ pub fn noms_proches(a: &str, b: &str) -> bool {
         return true;
     }
     ka.chars().count() >= 5 && kb.chars().count() >= 5 && levenshtein(&ka, &kb) <= 1
+}
+
+/// True when two lists of first names (first one first) probably begin with the same first
+/// name, typed as one compound name or as several: the first one, two or three of each,
+/// glued in order, compared with [`noms_proches`]. `["Jean", "Pierre"]` and
+/// `["Jean-Pierre"]` are close; `["Jean"]` and `["Jean-Pierre"]` are not.
+pub fn prenoms_proches<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> bool {
+    fn debuts<P: AsRef<str>>(l: &[P]) -> Vec<String> {
+        (1..=l.len().min(3))
+            .map(|k| l[..k].iter().map(|p| cle_collee(p.as_ref())).collect())
+            .collect()
+    }
+    let (da, db) = (debuts(a), debuts(b));
+    da.iter().any(|x| db.iter().any(|y| noms_proches(x, y)))
 }
 
 #[cfg(test)]
@@ -266,6 +306,49 @@ mod tests {
         assert!(!noms_proches("", ""));
         assert!(!noms_proches("--", "''"));
         assert_eq!(cle_phonetique(""), "");
+    }
+
+    #[test]
+    fn mots_recherche_adds_the_glued_runs_of_a_name() {
+        assert_eq!(mots_recherche("L'Hermite"), ["L", "HERMITE", "LHERMITE"]);
+        assert_eq!(
+            mots_recherche("Jean-Pierre"),
+            ["JEAN", "PIERRE", "JEANPIERRE"]
+        );
+        assert_eq!(
+            mots_recherche("de la Fontaine"),
+            ["DE", "LA", "FONTAINE", "DELA", "LAFONTAINE", "DELAFONTAINE"]
+        );
+        assert_eq!(mots_recherche("Dupont"), ["DUPONT"]);
+        assert!(mots_recherche("-'").is_empty());
+        // Runs of at most four words: a long name does not multiply its index rows.
+        assert_eq!(mots_recherche("a b c d e f").len(), 6 + 5 + 4 + 3);
+        assert_eq!(cle_collee("l’Hermite"), "LHERMITE");
+    }
+
+    #[test]
+    fn separators_never_make_names_distant() {
+        // Typed, dropped or glued; with one typo besides (the phonetic keys differ).
+        for (a, b) in [
+            ("L'HERMITE", "LHERNITE"),
+            ("L HERMITE", "LHERNITE"),
+            ("DE LA FONTAINE", "DELAFONTAIME"),
+            ("Jean-Pierre", "JEANPIEKRE"),
+        ] {
+            assert_ne!(cle_phonetique(a), cle_phonetique(b), "{a} / {b}");
+            assert!(noms_proches(a, b), "{a} / {b}");
+        }
+        assert!(noms_proches("LE ROY", "Leroy"));
+        assert!(prenoms_proches(
+            &["Jean", "Pierre"],
+            &["Jean-Pierre", "Marie"]
+        ));
+        assert!(prenoms_proches(&["JEAN-PIERRE"], &["Jean", "Pierre"]));
+        assert!(prenoms_proches(&["Marie", "Louise"], &["Marie-Louise"]));
+        assert!(!prenoms_proches(&["Jean"], &["Jean-Pierre"]));
+        assert!(!prenoms_proches(&["Paul", "Pierre"], &["Jean-Pierre"]));
+        assert!(!prenoms_proches::<&str, &str>(&[], &["Jean"]));
+        assert!(!noms_proches("DE LA FONTAINE", "LAFONTAINE"));
     }
 
     #[test]

@@ -1,54 +1,14 @@
-//! Identitovigilance: probable duplicates at creation, "different person" confirmations,
-//! merging two files and undoing a merge (both histories are kept).
+//! Identitovigilance: "different person" confirmations, merging two files and undoing a
+//! merge (both histories are kept). Probable duplicates are found in `detection`.
 
-use chrono::{DateTime, Utc};
 use dui_domain::policy::{Action, Section};
-use dui_domain::usager::noms_proches;
 use serde::Serialize;
 
 use super::{check, numero};
 use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
-use crate::policy::{Capability, Principal};
+use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
-
-/// A probable duplicate.
-#[derive(Clone, Debug, Serialize)]
-pub struct Candidat {
-    /// Id of the existing file.
-    pub id: i64,
-    /// Its internal number.
-    pub numero: String,
-    /// Why it is a candidate (French).
-    pub motif: String,
-    /// The candidate carries the same INS matricule (it cannot be another person).
-    pub meme_ins: bool,
-    /// Whether the user may open it (details are only shown then).
-    pub visible: bool,
-    /// Names and birth date, when visible.
-    pub nom_naissance: Option<String>,
-    /// Nom utilisé, when visible.
-    pub nom_utilise: Option<String>,
-    /// First name, when visible.
-    pub premier_prenom: Option<String>,
-    /// Birth date, when visible.
-    pub date_naissance: Option<String>,
-}
-
-/// The traits compared to find duplicates.
-#[derive(Clone, Copy, Debug)]
-pub struct TraitsCompares<'a> {
-    /// Nom de naissance.
-    pub nom_naissance: &'a str,
-    /// Nom utilisé.
-    pub nom_utilise: Option<&'a str>,
-    /// Premier prénom.
-    pub premier_prenom: &'a str,
-    /// Birth date (ISO).
-    pub date_naissance: &'a str,
-    /// Matricule INS / NIR.
-    pub ins: Option<&'a str>,
-}
 
 /// A merge of two files.
 #[derive(Clone, Debug, Serialize)]
@@ -76,115 +36,6 @@ const PHOTO: &str = "photo";
 const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
 
 impl Store {
-    /// Existing files that may be the same person: same INS, or same birth date with close
-    /// names (birth or used name against birth or used name, and close first names).
-    pub async fn probable_duplicates(
-        &self,
-        who: &Principal,
-        t: &TraitsCompares<'_>,
-        exclude: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<Candidat>> {
-        let TraitsCompares {
-            nom_naissance,
-            nom_utilise,
-            premier_prenom,
-            date_naissance,
-            ins,
-        } = *t;
-        let rows = crate::sql::query(
-            "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins FROM usager \
-             WHERE fusionne_dans IS NULL AND (date_naissance = $1 OR matricule_ins = $2)",
-        )
-        .bind(date_naissance)
-        .bind(ins.unwrap_or("-"))
-        .fetch_all(self)
-        .await?;
-        let mut out = Vec::new();
-        let noms_saisis: Vec<&str> = [Some(nom_naissance), nom_utilise]
-            .into_iter()
-            .flatten()
-            .collect();
-        for r in rows {
-            let id: i64 = r.try_get(0)?;
-            if Some(id) == exclude {
-                continue;
-            }
-            let nn: String = r.try_get(1)?;
-            let nu: Option<String> = r.try_get(2)?;
-            let pp: String = r.try_get(3)?;
-            let pu: Option<String> = r.try_get(4)?;
-            let dn: String = r.try_get(5)?;
-            let mi: Option<String> = r.try_get(6)?;
-            let meme_ins = ins.is_some() && mi.as_deref() == ins;
-            let motif = if meme_ins {
-                Some("même matricule INS".to_string())
-            } else {
-                let noms_existants: Vec<&str> = [Some(nn.as_str()), nu.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                let nom_ok = noms_saisis
-                    .iter()
-                    .any(|a| noms_existants.iter().any(|b| noms_proches(a, b)));
-                let prenom_ok = [Some(pp.as_str()), pu.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|p| noms_proches(premier_prenom, p));
-                (nom_ok && prenom_ok).then(|| "même date de naissance et noms proches".to_string())
-            };
-            let Some(motif) = motif else { continue };
-            if self.confirmed_different(id, exclude).await? {
-                continue;
-            }
-            let visible = self.visible_to(who, id, now).await?;
-            out.push(Candidat {
-                id,
-                numero: numero(id),
-                motif,
-                meme_ins,
-                visible,
-                nom_naissance: visible.then(|| nn.clone()),
-                nom_utilise: if visible { nu.clone() } else { None },
-                premier_prenom: visible.then(|| pp.clone()),
-                date_naissance: visible.then(|| dn.clone()),
-            });
-        }
-        Ok(out)
-    }
-
-    async fn confirmed_different(&self, a: i64, b: Option<i64>) -> StoreResult<bool> {
-        let Some(b) = b else { return Ok(false) };
-        let (x, y) = if a < b { (a, b) } else { (b, a) };
-        let r = crate::sql::query(
-            "SELECT usager_a FROM usager_non_doublon WHERE usager_a = $1 AND usager_b = $2",
-        )
-        .bind(x)
-        .bind(y)
-        .fetch_optional(self)
-        .await?;
-        Ok(r.is_some())
-    }
-
-    /// Whether `who` may see usager `id` in their normal scope (no audit: used to decide
-    /// how much of a duplicate candidate to show).
-    pub async fn visible_to(
-        &self,
-        who: &Principal,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let faits = crate::policy::load_facts(self, who, id, now).await?;
-        Ok(faits.is_some_and(|f| match who.role.portee() {
-            dui_domain::policy::Portee::Etablissements => f
-                .etablissements_usager
-                .iter()
-                .any(|e| f.etablissements_utilisateur.contains(e)),
-            dui_domain::policy::Portee::Affectation => f.affecte,
-            dui_domain::policy::Portee::SoiMeme => f.soi_meme,
-        }))
-    }
-
     /// Records that the file of `cap` and `other` are two different people (audited).
     pub async fn confirm_not_duplicate(&self, cap: &Capability, other: i64) -> StoreResult<()> {
         check(

@@ -4,16 +4,22 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod bulk;
+mod detection;
 mod doublons;
 mod entourage;
+mod name_index;
 mod photo;
 mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
-pub use doublons::{Candidat, Fusion, TraitsCompares};
+pub use detection::{
+    candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+};
+pub use doublons::Fusion;
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use search::{Recherche, ResultatRecherche};
 
@@ -221,27 +227,6 @@ pub(crate) fn check(
     }
 }
 
-/// The search keys of the names of an usager: one row per word.
-fn name_words(i: &IdentiteInput) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let sources = [
-        Some(i.nom_naissance.as_str()),
-        i.nom_utilise.as_deref(),
-        i.prenom_utilise.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(i.prenoms_naissance.iter().map(String::as_str));
-    for s in sources {
-        for w in cle_recherche(s).split(' ').filter(|w| !w.is_empty()) {
-            if !words.iter().any(|x| x == w) {
-                words.push(w.to_string());
-            }
-        }
-    }
-    words
-}
-
 fn sort_key(i: &IdentiteInput) -> String {
     let nom = i.nom_utilise.as_deref().unwrap_or(&i.nom_naissance);
     let prenom = i
@@ -250,18 +235,6 @@ fn sort_key(i: &IdentiteInput) -> String {
         .or(i.prenoms_naissance.first().map(String::as_str))
         .unwrap_or("");
     cle_recherche(&format!("{nom} {prenom}"))
-}
-
-/// The words of the names as stored on the usager row for the search (`cles_noms`): sorted
-/// in byte order (the order of the C-collated index), each surrounded by spaces, so that
-/// `' ' || prefix` finds a word start and its first occurrence is the smallest such word.
-pub(crate) fn name_line(words: &[String]) -> String {
-    if words.is_empty() {
-        return String::new();
-    }
-    let mut sorted: Vec<&str> = words.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    format!(" {} ", sorted.join(" "))
 }
 
 /// Replaces the rows of `usager_nom` of usager `id` with `words`.

@@ -15,7 +15,7 @@ use dui_domain::usager::{
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::policy::{authorize, Capability};
-use dui_store::usager::{numero, StatutChange, TraitsCompares, Usager};
+use dui_store::usager::{candidats_montres, numero, StatutChange, TraitsCompares, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -467,12 +467,14 @@ pub async fn api_duplicates(
         premier_prenom: &u.premier_prenom,
         date_naissance: &u.date_naissance,
         ins: u.matricule_ins.as_deref(),
+        prenoms: &u.prenoms_naissance,
     };
+    let m = super::matrix(&app).await?;
     let items = app
         .store
-        .probable_duplicates(&me.principal, &t, Some(id), Utc::now())
+        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
         .await?;
-    Ok(crate::liste(items, None::<String>))
+    Ok(crate::liste(candidats_montres(&items), None::<String>))
 }
 
 /// Body naming another file.

@@ -21,7 +21,9 @@ use chrono::{DateTime, Utc};
 use dui_domain::identifiers::Finess;
 use dui_domain::policy::{Action, Matrice, Refus, Role, Section};
 use dui_store::policy::{authorize, Capability};
-use dui_store::usager::{Candidat, TraitsCompares};
+use dui_store::usager::{
+    candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+};
 use dui_store::StoreError;
 
 use crate::auth::CurrentUser;
@@ -134,10 +136,11 @@ pub(crate) async fn create(
             .unwrap_or(""),
         date_naissance: &id.input.date_naissance,
         ins: id.nir.as_deref(),
+        prenoms: &id.input.prenoms_naissance,
     };
     let candidats = app
         .store
-        .probable_duplicates(&me.principal, &traits, None, now)
+        .probable_duplicates(&me.principal, &m, &traits, None, now)
         .await?;
     let confirmed = matches!(
         f.confirmer_doublon.as_deref(),
@@ -154,7 +157,7 @@ pub(crate) async fn create(
             return Err(AppError::Conflict {
                 code: "ins_deja_attribuee",
                 message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
-                extra: Some(serde_json::json!({ "candidats": candidats })),
+                extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
             });
         }
     }
@@ -174,15 +177,24 @@ pub(crate) async fn create(
     Ok(Creation::Created(new_id))
 }
 
-/// The 409 of probable duplicates.
+/// The 409 of probable duplicates: those the caller may open in full, the others only as
+/// « a probable duplicate exists elsewhere » and whom to ask.
 pub(crate) fn duplicates_error(candidats: Vec<Candidat>) -> AppError {
+    let montres = candidats_montres(&candidats);
+    let visibles = montres.iter().filter(|c| c.visible).count();
+    let mut message = Vec::new();
+    if visibles > 0 {
+        message.push(format!(
+            "{visibles} dossier(s) existant(s) ressemble(nt) à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création."
+        ));
+    }
+    if montres.iter().any(|c| !c.visible) {
+        message.push(format!("{DOUBLON_HORS_PERIMETRE} {DOUBLON_CONTACT}"));
+    }
     AppError::Conflict {
         code: "doublon_probable",
-        message: format!(
-            "{} dossier(s) existant(s) ressemble(nt) à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création.",
-            candidats.len()
-        ),
-        extra: Some(serde_json::json!({ "candidats": candidats })),
+        message: message.join(" "),
+        extra: Some(serde_json::json!({ "candidats": montres })),
     }
 }
 

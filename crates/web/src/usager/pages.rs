@@ -326,9 +326,11 @@ pub async fn create_form(
         Ok(Creation::Created(id)) => {
             Ok(axum::response::Redirect::to(&format!("/usagers/{id}?cree=1")).into_response())
         }
-        Ok(Creation::Duplicates(c)) => {
-            Ok((StatusCode::CONFLICT, page(f, vec![], c)).into_response())
-        }
+        Ok(Creation::Duplicates(c)) => Ok((
+            StatusCode::CONFLICT,
+            page(f, vec![], dui_store::usager::candidats_montres(&c)),
+        )
+            .into_response()),
         Err(AppError::Invalid { fields, message }) => {
             let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
             if erreurs.is_empty() {
@@ -718,6 +720,7 @@ impl AuditPage {
             "usager.fusion.annulation" => "Annulation de fusion",
             "usager.affectation" => "Affectation d'un intervenant",
             "usager.non_doublon" => "Doublon écarté",
+            "usager.doublons" => "Recherche de doublons",
             a if a.starts_with("usager.") && a.ends_with("lire") => "Consultation refusée",
             a if a.starts_with("usager.") && a.ends_with("ecrire") => "Modification refusée",
             _ => "Autre action",

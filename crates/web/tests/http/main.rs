@@ -9,6 +9,7 @@ mod accueil;
 mod admin;
 mod audit;
 mod csrf;
+mod doublons;
 mod errors;
 mod fusion;
 mod login;

@@ -1,0 +1,6 @@
+-- The search words of a name of several words now include its glued runs (L'HERMITE is
+-- indexed under L, HERMITE and LHERMITE; DE LA FONTAINE under DELAFONTAINE…): issue 14,
+-- defect 12. The words are derived in Rust (dui_domain::usager::mots_recherche), so this
+-- migration has no SQL of its own: the migration runner rewrites usager_nom and
+-- usager.cles_noms of every usager whose words changed (store/src/usager/name_index.rs),
+-- in this migration's transaction.

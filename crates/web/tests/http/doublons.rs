@@ -1,0 +1,282 @@
+//! Probable duplicates and names through the real application (issue 14, defects 8 and 12):
+//! a duplicate outside the caller's scope is told without id, number or names, in the API
+//! and on the page, every check is audited; names are found and compared whether their
+//! apostrophe, hyphen or space is typed, dropped or glued.
+
+use chrono::Utc;
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::EtablissementInput;
+use dui_store::audit::{Actor, Filter};
+use dui_store::testing::engines;
+use dui_store::usager::{DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    client, csrf_from, error_body, finess, message, spawn_app, TestApp, PASSWORD,
+};
+
+/// A CHRS in the seeded organisme; returns its id.
+async fn chrs(app: &TestApp) -> i64 {
+    let seed = Actor {
+        utilisateur_id: None,
+        username: "installation".into(),
+        ip: None,
+    };
+    let input = EtablissementInput {
+        organisme_id: app.organisme_id,
+        nom: "CHRS Le Relais".into(),
+        finess: finess(69, 300),
+        siret: None,
+        categorie: "214".into(),
+        domaine: "AHI".into(),
+        capacite: Some(40),
+        adresse: None,
+        actif: true,
+    };
+    app.db
+        .store
+        .create_etablissement(&seed, &input, Utc::now())
+        .await
+        .unwrap()
+}
+
+fn person(nom: &str, prenoms: &[&str], date: &str) -> Value {
+    json!({"nom_naissance": nom, "prenoms": prenoms, "date_naissance": date, "sexe": "M"})
+}
+
+async fn post(app: &TestApp, token: &str, body: &Value) -> Response {
+    Client::new()
+        .post(app.url("/api/v1/usagers"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn create(app: &TestApp, token: &str, body: &Value) -> i64 {
+    let r = post(app, token, body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+/// Ids found by `GET /api/v1/usagers?q=`, in the order shown.
+async fn search(app: &TestApp, token: &str, q: &str) -> Vec<i64> {
+    let r = Client::new()
+        .get(app.url("/api/v1/usagers"))
+        .query(&[("q", q)])
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{q}");
+    let v: Value = r.json().await.unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// The details of the `usager.doublons` entries, oldest first.
+async fn checks(app: &TestApp) -> Vec<Value> {
+    let f = Filter {
+        action: Some("usager.doublons".into()),
+        ..Filter::default()
+    };
+    let mut v: Vec<Value> = app
+        .db
+        .store
+        .audit_search(&f, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::from_str(&e.detail).unwrap())
+        .collect();
+    v.reverse();
+    v
+}
+
+#[tokio::test]
+async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let ehpad = app.etablissement_id;
+        let chrs = chrs(&app).await;
+        app.create_user("secretariat.ehpad", Role::Secretariat, &[ehpad])
+            .await;
+        app.create_user("secretariat.chrs", Role::Secretariat, &[chrs])
+            .await;
+        let t_ehpad = app.token("secretariat.ehpad").await;
+        let t_chrs = app.token("secretariat.chrs").await;
+        let lambert = person("LAMBERT", &["Julien"], "1980-05-17");
+        let in_chrs = create(&app, &t_chrs, &lambert).await;
+        let morel = person("MOREL", &["Simone"], "1935-02-03");
+        let in_ehpad = create(&app, &t_ehpad, &morel).await;
+        let numero_chrs = format!("U{in_chrs:07}");
+
+        // API: the EHPAD creating the person the CHRS accompanies.
+        let r = post(&app, &t_ehpad, &lambert).await;
+        let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
+        assert_eq!(
+            err["candidats"],
+            json!([{"visible": false, "meme_ins": false, "message": DOUBLON_HORS_PERIMETRE, "contact": DOUBLON_CONTACT}]),
+            "{engine}: {err}"
+        );
+        assert!(message(&err).contains(DOUBLON_HORS_PERIMETRE), "{err}");
+        let text = err.to_string();
+        for leak in [numero_chrs.as_str(), "CHRS", "1980", "Julien"] {
+            assert!(!text.contains(leak), "{engine}: {leak} dans {text}");
+        }
+        // In scope: the candidate in full, with its id for the link.
+        let err = error_body(
+            post(&app, &t_ehpad, &morel).await,
+            StatusCode::CONFLICT,
+            "doublon_probable",
+        )
+        .await;
+        let c = &err["candidats"][0];
+        assert_eq!(
+            (&c["id"], &c["numero"], &c["visible"], &c["nom_naissance"]),
+            (
+                &json!(in_ehpad),
+                &json!(format!("U{in_ehpad:07}")),
+                &json!(true),
+                &json!("MOREL")
+            ),
+            "{engine}: {err}"
+        );
+
+        // The page: the same, with a link only to the file in scope.
+        let browser = client();
+        assert_eq!(
+            app.login(&browser, "secretariat.ehpad", PASSWORD)
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let csrf = csrf_from(&app, &browser, "/usagers/nouveau").await;
+        let form = |nom: &'static str, prenom: &'static str, date: &'static str| {
+            vec![
+                ("_csrf", csrf.clone()),
+                ("nom_naissance", nom.to_string()),
+                ("prenoms", prenom.to_string()),
+                ("date_naissance", date.to_string()),
+                ("sexe", "M".to_string()),
+            ]
+        };
+        let r = browser
+            .post(app.url("/usagers"))
+            .form(&form("LAMBERT", "Julien", "17/05/1980"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Un doublon probable existe dans un autre établissement de"),
+            "{engine}: {page}"
+        );
+        assert!(page.contains("direction de"), "{page}");
+        assert!(!page.contains(&numero_chrs) && !page.contains(&format!("/usagers/{in_chrs}\"")));
+        assert!(!page.contains("CHRS"), "{page}");
+        let r = browser
+            .post(app.url("/usagers"))
+            .form(&form("MOREL", "Simone", "03/02/1935"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&format!("href=\"/usagers/{in_ehpad}\"")),
+            "{engine}: {page}"
+        );
+        assert!(page.contains(&format!("U{in_ehpad:07}")));
+
+        // Every check audited with the candidates' ids, those out of scope apart.
+        let out = json!({"candidats": [], "hors_perimetre": [in_chrs]});
+        let inside = json!({"candidats": [in_ehpad], "hors_perimetre": []});
+        assert_eq!(
+            checks(&app).await,
+            vec![out.clone(), inside.clone(), out, inside],
+            "{engine}"
+        );
+
+        // Confirmed as another person (the secretariat may validate): created, and the pair
+        // recorded against the file it was not shown.
+        let mut confirmed = lambert.clone();
+        confirmed["confirmer_doublon"] = json!(true);
+        let homonyme = create(&app, &t_ehpad, &confirmed).await;
+        let u: Value = Client::new()
+            .get(app.url(&format!("/api/v1/usagers/{homonyme}")))
+            .bearer_auth(&t_ehpad)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            u["attributs_identite"].as_str().unwrap().contains("HOMA"),
+            "{engine}: {u}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        app.create_user("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let t = app.token("secretariat").await;
+        let hermite = create(&app, &t, &person("L'Hermite", &["Gaston"], "1931-01-01")).await;
+        let jp = create(&app, &t, &person("Dubois", &["Jean-Pierre"], "1941-02-02")).await;
+        for q in [
+            "lhermite",
+            "gaston lhermite",
+            "l'hermite",
+            "l hermite",
+            "hermite",
+            "L’HERMITE gaston",
+        ] {
+            assert_eq!(search(&app, &t, q).await, vec![hermite], "{engine}: {q}");
+        }
+        for q in [
+            "jeanpierre",
+            "jean pierre",
+            "jean-pierre",
+            "dubois jeanpierre",
+        ] {
+            assert_eq!(search(&app, &t, q).await, vec![jp], "{engine}: {q}");
+        }
+        for (nom, prenom, id) in [
+            ("LHERMITE", "Gaston", hermite),
+            ("L HERMITE", "Gaston", hermite),
+            ("Dubois", "Jeanpierre", jp),
+        ] {
+            let date = if id == hermite {
+                "1931-01-01"
+            } else {
+                "1941-02-02"
+            };
+            let r = post(&app, &t, &person(nom, &[prenom], date)).await;
+            let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
+            assert_eq!(err["candidats"][0]["id"], id, "{engine}: {nom} {prenom}");
+        }
+        // « Jean Pierre » typed as two first names meets JEAN-PIERRE.
+        let r = post(
+            &app,
+            &t,
+            &person("Dubois", &["Jean", "Pierre"], "1941-02-02"),
+        )
+        .await;
+        let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
+        assert_eq!(err["candidats"][0]["id"], jp, "{engine}: {err}");
+        app.stop().await;
+    }
+}
