@@ -3,7 +3,7 @@
 //! A health record acknowledges only what is on disk: with `synchronous = FULL` (the
 //! default) each commit waits for an fsync of the write-ahead log. That wait must not hold a
 //! runtime thread the way a commit to the OS cache could (docs/decisions/0009), so it is
-//! handed to a blocking thread ([`LiteWriter::sync`]); see docs/decisions/0012-durabilite.md.
+//! handed to a blocking thread ([`LiteWriter::sync`]); see docs/decisions/0014-durability-backup-restore.md.
 
 use std::path::Path;
 

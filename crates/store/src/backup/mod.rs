@@ -1,5 +1,5 @@
 //! Online backup and restore (`dui backup`, `dui restore`), on both engines, while the
-//! server runs (docs/decisions/0012-durabilite.md).
+//! server runs (docs/decisions/0014-durability-backup-restore.md).
 //!
 //! A backup is one tar file: `manifeste.json` (engine, schema version, row count of every
 //! table in the snapshot, size and SHA-256 of every other member), then the database
