@@ -100,6 +100,21 @@ impl TestDb {
         remove(self.cleanup.take()).await;
     }
 
+    /// The tables of the schema that have a column named `column`, sorted.
+    pub async fn tables_with_column(&self, column: &str) -> StoreResult<Vec<String>> {
+        let sql = if self.engine == "postgres" {
+            "SELECT table_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND column_name = $1 ORDER BY 1"
+        } else {
+            "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND c.name = $1 ORDER BY 1"
+        };
+        Ok(sqlx::query_scalar(sql)
+            .bind(column)
+            .fetch_all(&self.store.write)
+            .await?)
+    }
+
     /// Runs raw SQL (tests that tamper with rows on purpose).
     pub async fn exec(&self, sql: &str) -> StoreResult<u64> {
         Ok(sqlx::query(sql)

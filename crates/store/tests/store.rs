@@ -20,6 +20,8 @@ mod backup;
 mod concurrency;
 #[path = "store/doublons.rs"]
 mod doublons;
+#[path = "store/merge_tables.rs"]
+mod merge_tables;
 #[path = "store/merges.rs"]
 mod merges;
 #[path = "store/noms_colles.rs"]

@@ -28,6 +28,42 @@ pub struct Fusion {
 /// Tables whose rows move with a merge.
 const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
 
+/// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
+/// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
+const PROFESSIONNELS: &str = "usager_professionnel";
+
+/// Key (in `fusion.deplacements`) and table of the portal accounts of the absorbed file
+/// (the person's own account) moved to the kept file: account ids.
+const COMPTES_PORTAIL: &str = "utilisateur";
+
+/// Every table with a `usager_id` column, and what a merge does with its rows: they follow
+/// the kept file, or stay with the absorbed one for the reason given. A test compares this
+/// list with the schema, so that a new section's table cannot be forgotten by merges.
+pub const MERGE_TABLES: &[(&str, Option<&str>)] = &[
+    ("sejour", None),
+    ("entourage", None),
+    ("affectation", None),
+    ("usager_photo", None),
+    (PROFESSIONNELS, None),
+    (COMPTES_PORTAIL, None),
+    (
+        "usager_nom",
+        Some("the names of the absorbed identity; a merged file is out of every search"),
+    ),
+    (
+        "usager_version",
+        Some("the history of the absorbed identity stays with it"),
+    ),
+    (
+        "acces_exceptionnel",
+        Some("a break-the-glass access was opened on that file: a fact of its traceability"),
+    ),
+    (
+        "audit",
+        Some("append-only: an entry names the file that was read or changed"),
+    ),
+];
+
 /// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).
 const PHOTO: &str = "photo";
 
@@ -157,6 +193,14 @@ impl Store {
             .await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
+        moved.insert(
+            PROFESSIONNELS.to_string(),
+            serde_json::json!(move_professionnels(&mut tx, a, k).await?),
+        );
+        moved.insert(
+            COMPTES_PORTAIL.to_string(),
+            serde_json::json!(move_portal_accounts(&mut tx, a, k, keep.at()).await?),
+        );
         // The photo follows the person when the kept file has none (undoing gives it back).
         let photo: Option<String> = crate::sql::query(
             "UPDATE usager_photo SET usager_id = $1 WHERE usager_id = $2 \
@@ -310,6 +354,37 @@ impl Store {
                 crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
             }
         }
+        for pair in moved
+            .get(PROFESSIONNELS)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(pid), Some(role)) = (pair[0].as_i64(), pair[1].as_str()) {
+                crate::sql::query("UPDATE usager_professionnel SET usager_id = $1 WHERE usager_id = $2 AND professionnel_id = $3 AND role = $4")
+                    .bind(a)
+                    .bind(k)
+                    .bind(pid)
+                    .bind(role)
+                    .execute(&mut tx)
+                    .await?;
+            }
+        }
+        for uid in moved
+            .get(COMPTES_PORTAIL)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_i64())
+        {
+            crate::sql::query("UPDATE utilisateur SET usager_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND usager_id = $4")
+                .bind(a)
+                .bind(ts(keep.at()))
+                .bind(uid)
+                .bind(k)
+                .execute(&mut tx)
+                .await?;
+        }
         // The photo moved by the merge goes back, unless the kept file has replaced it since.
         if let Some(fp) = moved.get(PHOTO).and_then(|v| v.as_str()) {
             crate::sql::query(
@@ -408,4 +483,65 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Moves to the kept file `k` the professionals of the absorbed file `a` that `k` does not
+/// have in the same role; a médecin traitant only when `k` has none (one at a time). Those
+/// left stay with `a` and are there again if the merge is undone. Returns the moved pairs.
+async fn move_professionnels(
+    tx: &mut crate::sql::Tx,
+    a: i64,
+    k: i64,
+) -> StoreResult<Vec<(i64, String)>> {
+    let rows = crate::sql::query(
+        "SELECT up.professionnel_id, up.role FROM usager_professionnel up WHERE up.usager_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM usager_professionnel x WHERE x.usager_id = $2 AND x.professionnel_id = up.professionnel_id AND x.role = up.role) \
+         AND NOT (up.role = 'medecin_traitant' AND EXISTS (SELECT 1 FROM usager_professionnel y WHERE y.usager_id = $2 AND y.role = 'medecin_traitant')) \
+         ORDER BY up.professionnel_id, up.role",
+    )
+    .bind(a)
+    .bind(k)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut pairs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let (pid, role): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+        crate::sql::query("UPDATE usager_professionnel SET usager_id = $1 WHERE usager_id = $2 AND professionnel_id = $3 AND role = $4")
+            .bind(k)
+            .bind(a)
+            .bind(pid)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        pairs.push((pid, role));
+    }
+    Ok(pairs)
+}
+
+/// Links to the kept file `k` the portal accounts of the absorbed file `a` (the person's own
+/// account follows their file; its version changes, so a stale edit of it is refused).
+/// Returns the accounts moved.
+async fn move_portal_accounts(
+    tx: &mut crate::sql::Tx,
+    a: i64,
+    k: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<Vec<i64>> {
+    let rows = crate::sql::query("SELECT id FROM utilisateur WHERE usager_id = $1 ORDER BY id")
+        .bind(a)
+        .fetch_all(&mut *tx)
+        .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+    if !ids.is_empty() {
+        crate::sql::query("UPDATE utilisateur SET usager_id = $1, version = version + 1, updated_at = $2 WHERE usager_id = $3")
+            .bind(k)
+            .bind(ts(at))
+            .bind(a)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(ids)
 }

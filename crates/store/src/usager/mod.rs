@@ -15,7 +15,7 @@ pub use bulk::{BulkProche, BulkUsager};
 pub use detection::{
     candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
 };
-pub use doublons::Fusion;
+pub use doublons::{Fusion, MERGE_TABLES};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
