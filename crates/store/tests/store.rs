@@ -14,6 +14,8 @@ mod accounts;
 mod audit;
 #[path = "store/concurrency.rs"]
 mod concurrency;
+#[path = "store/lockout.rs"]
+mod lockout;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/usager.rs"]
