@@ -131,7 +131,7 @@ describe('fondation', () => {
       assert.equal(new URL(page.url()).pathname, '/connexion');
       const alert = page.getByRole('alert');
       await alert.waitFor();
-      assert.equal((await alert.innerText()).trim(), 'Identifiant, mot de passe ou code incorrect. Après cinq échecs, le compte est verrouillé quinze minutes.');
+      assert.equal((await alert.innerText()).trim(), 'Identifiant, mot de passe ou code incorrect, ou compte verrouillé pour quinze minutes après cinq échecs.');
       // The identifier is kept, the password is not.
       assert.equal(await page.getByLabel('Identifiant').inputValue(), 'educateur');
       assert.equal(await page.getByLabel('Mot de passe').inputValue(), '');

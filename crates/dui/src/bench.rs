@@ -271,7 +271,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     }
     store.audit_seal(Utc::now()).await?;
     let web = dui_web::WebConfig {
-        login_attempts_per_minute: 1000,
+        login_failures_per_minute: 1000,
         ..config.web()
     };
     let app = dui_web::App::new(store.clone(), web);

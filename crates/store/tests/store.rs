@@ -20,6 +20,8 @@ mod backup;
 mod concurrency;
 #[path = "store/doublons.rs"]
 mod doublons;
+#[path = "store/lockout.rs"]
+mod lockout;
 #[path = "store/merge_tables.rs"]
 mod merge_tables;
 #[path = "store/merges.rs"]

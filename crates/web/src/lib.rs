@@ -11,10 +11,10 @@ pub mod openapi;
 mod ops;
 mod pages;
 pub mod saisie;
+mod server;
 mod time;
 pub mod usager;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,8 +36,20 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (behind a reverse proxy).
     pub trust_proxy: bool,
-    /// Login attempts allowed per client address per minute before 429.
-    pub login_attempts_per_minute: u32,
+    /// Failed logins allowed per client address per minute before 429 (successes never
+    /// count: a whole shift logs in from one public address).
+    pub login_failures_per_minute: u32,
+    /// Password checks run at once (each holds ~19 MiB and a core); 0: one per core.
+    pub password_checks: usize,
+    /// How long a login waits for a password-check slot before a 503.
+    pub password_wait: Duration,
+    /// Connections served at once (further clients wait in the listen backlog).
+    pub max_connections: usize,
+    /// A connection is closed when a request's headers (or the next request on an idle
+    /// connection) take longer than this.
+    pub header_read_timeout: Duration,
+    /// A request's body must arrive whole within this (else 408).
+    pub body_timeout: Duration,
     /// Demo mode: the login page lists the demo accounts.
     pub demo: bool,
 }
@@ -49,7 +61,12 @@ impl Default for WebConfig {
             session_max_age: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             trust_proxy: false,
-            login_attempts_per_minute: 20,
+            login_failures_per_minute: 30,
+            password_checks: 0,
+            password_wait: Duration::from_secs(5),
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(20),
+            body_timeout: Duration::from_secs(30),
             demo: false,
         }
     }
@@ -66,6 +83,8 @@ pub struct App {
     pub metrics: Arc<ops::Metrics>,
     /// Login throttling per client address.
     pub throttle: Arc<auth::throttle::Throttle>,
+    /// Password-check slots (bounded memory under a login storm).
+    pub passwords: Arc<auth::passwords::PasswordChecks>,
     /// INSi teleservice client.
     pub insi: Option<Arc<dyn dui_interop::insi::Insi>>,
     /// Settings read on every request.
@@ -75,12 +94,15 @@ pub struct App {
 impl App {
     /// Builds the state.
     pub fn new(store: Store, config: WebConfig) -> Self {
-        let per_minute = config.login_attempts_per_minute;
+        let per_minute = config.login_failures_per_minute;
+        let passwords =
+            auth::passwords::PasswordChecks::new(config.password_checks, config.password_wait);
         Self {
             store,
             config: Arc::new(config),
             metrics: Arc::new(ops::Metrics::default()),
             throttle: Arc::new(auth::throttle::Throttle::new(per_minute)),
+            passwords: Arc::new(passwords),
             insi: None,
             caches: Arc::new(cache::Caches::default()),
         }
@@ -95,6 +117,7 @@ impl App {
 
 /// The whole application router.
 pub fn router(app: App) -> Router {
+    let body_timeout = app.config.body_timeout;
     let html = Router::new()
         .route("/", get(pages::accueil))
         .route("/static/{file}", get(pages::asset))
@@ -119,17 +142,22 @@ pub fn router(app: App) -> Router {
             app.clone(),
             auth::session_layer,
         ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            server::body_deadline(body_timeout, req, next)
+        }))
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             ops::observe,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(server::security_headers))
         .with_state(app)
 }
 
-/// Serves the application on `listener` until `shutdown` resolves, sealing the audit chain
-/// and checkpointing the SQLite log in the background.
+/// Serves the application on `listener` until `shutdown` resolves (bounded connections,
+/// header and body deadlines: see `server`), sealing the audit chain and checkpointing the
+/// SQLite log in the background.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
@@ -139,11 +167,13 @@ pub async fn serve(
         .unwrap_or(chrono::Duration::minutes(30));
     let sealer = tokio::spawn(audit_sealer(app.store.clone(), idle));
     let checkpoints = tokio::spawn(checkpointer(app.store.clone()));
-    let result = axum::serve(
+    let result = server::run(
         listener,
-        router(app.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+        router(app.clone()),
+        app.config.max_connections,
+        app.config.header_read_timeout,
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await;
     sealer.abort();
     checkpoints.abort();

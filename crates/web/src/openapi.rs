@@ -273,8 +273,11 @@ pub fn document() -> Value {
         }
         if *path == "/session" && *method == "post" {
             op["security"] = json!([]);
-            op["responses"]["423"] = error_response("Compte verrouillé après des échecs");
-            op["responses"]["429"] = error_response("Trop de tentatives");
+            // A locked account answers 401 like a wrong password (decision 0002).
+            op["responses"]["429"] =
+                error_response("Trop d'échecs depuis cette adresse (en-tête Retry-After)");
+            op["responses"]["503"] =
+                error_response("Trop de mots de passe à vérifier à la fois (en-tête Retry-After)");
         }
         if *path == "/usagers/{id}/photo" {
             let image = json!({"schema": {"type": "string", "contentEncoding": "binary"}});

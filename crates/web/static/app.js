@@ -17,4 +17,10 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-imprimer]").forEach(function (el) {
     el.addEventListener("click", function () { window.print(); });
   });
+  // Error pages: back to the previous page (no inline script: the CSP forbids it).
+  document.querySelectorAll("[data-retour]").forEach(function (el) {
+    el.addEventListener("click", function (ev) {
+      if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+    });
+  });
 });

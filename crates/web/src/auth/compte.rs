@@ -128,8 +128,11 @@ pub async fn password_submit(
         .await?
         .ok_or(AppError::NotFound)?;
     let (actuel, hash) = (f.actuel.clone(), creds.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&actuel, &hash))
+    let ok = app
+        .passwords
+        .check(move || verify_password(&actuel, &hash))
         .await
+        .map_err(|_| AppError::Upstream(super::passwords::BUSY.into()))?
         .unwrap_or(false);
     if !ok {
         erreurs.push((
@@ -161,9 +164,12 @@ pub async fn password_submit(
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let nouveau = f.nouveau.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&nouveau))
+    let hash = app
+        .passwords
+        .check(move || hash_password(&nouveau))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+        .map_err(|_| AppError::Upstream(super::passwords::BUSY.into()))?
+        .ok_or_else(|| AppError::Internal("calcul du mot de passe interrompu".into()))??;
     app.store
         .set_password(&me.principal.actor(), me.user.id, &hash, false, Utc::now())
         .await?;

@@ -12,23 +12,29 @@ use dui_store::admin::utilisateur::{verify_password, Utilisateur};
 use dui_store::audit::Actor;
 use serde::{Deserialize, Serialize};
 
+use super::passwords::{BUSY, RETRY_AFTER_SECS};
 use super::{cookie, set_cookie, ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::forms::{ApiJson, Form};
-use crate::time::fr_instant;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A hash used to spend the same time on unknown accounts as on known ones.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2e7ilR5wqCWV8ByHRzRPAAiR3Wyng1yiOBrf0fwxW+I";
 
-/// What a refused login is told (the same whether the name exists or not).
-const INVALID: &str = "Identifiant, mot de passe ou code incorrect.";
+/// What a refused login is told: the same whether the name exists or not, the password is
+/// wrong or right, the account is locked or not (decision 0002).
+const INVALID: &str =
+    "Identifiant, mot de passe ou code incorrect, ou compte verrouillé pour quinze minutes après cinq échecs.";
+
+/// Seconds a throttled address is told to wait.
+const THROTTLE_RETRY_SECS: u64 = 60;
 
 /// Why a login failed.
 enum LoginError {
     Invalid,
     TotpRequired,
-    Locked(DateTime<Utc>),
     Throttled,
+    /// Every password-check slot stayed taken during the wait.
+    Busy,
     Other(AppError),
 }
 
@@ -43,15 +49,28 @@ impl LoginError {
         match self {
             LoginError::Invalid => AppError::Forbidden(String::new()),
             LoginError::TotpRequired => AppError::Forbidden(String::new()),
-            LoginError::Locked(until) => AppError::Locked(locked_message(until)),
             LoginError::Throttled => AppError::Throttled,
+            LoginError::Busy => AppError::Upstream(BUSY.into()),
             LoginError::Other(e) => e,
+        }
+    }
+
+    /// Seconds to wait before trying again, for the answers that have one.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            LoginError::Throttled => Some(THROTTLE_RETRY_SECS),
+            LoginError::Busy => Some(RETRY_AFTER_SECS),
+            _ => None,
         }
     }
 }
 
-fn locked_message(until: DateTime<Utc>) -> String {
-    format!("Ce compte est verrouillé après plusieurs échecs de connexion, jusqu'au {}. Un administrateur peut le débloquer.", fr_instant(until))
+/// Adds `Retry-After` to a refusal that has one.
+fn with_retry_after(mut resp: Response, secs: Option<u64>) -> Response {
+    if let Some(v) = secs.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 struct LoggedIn {
@@ -80,48 +99,68 @@ async fn authenticate(
         ip: Some(ip.to_string()),
     };
     let creds = app.store.credentials(&username).await?;
-    let hash = creds
-        .as_ref()
-        .map(|c| c.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-        .await
-        .unwrap_or(false);
+    // One password check per core at a time (each holds ~19 MiB): the others wait a little
+    // in line, then get a 503.
+    let slot = app.passwords.slot().await.map_err(|_| LoginError::Busy)?;
+    // The address may have used up its failures while this attempt waited.
+    if !app.throttle.allow(ip) {
+        return Err(LoginError::Throttled);
+    }
+    // An attempt takes one of the account's five places before its password is checked, so
+    // that parallel attempts check five passwords at most (the same round trip for an
+    // unknown name, which changes no row).
+    let id = creds.as_ref().map(|c| c.user.id);
+    let reserved = app
+        .store
+        .reserve_login_attempt(id.unwrap_or(0), now)
+        .await?;
     let Some(creds) = creds else {
+        let pw = password.to_string();
+        app.passwords
+            .run(slot, move || verify_password(&pw, DUMMY_HASH))
+            .await;
+        app.throttle.failed(ip);
         app.store
             .record_login_failure(&actor(None), None, "compte_inconnu", now)
             .await?;
         return Err(LoginError::Invalid);
     };
-    let id = Some(creds.user.id);
-    // A locked account says so only to whoever gives its password: to anyone else it answers
-    // like an unknown name, so that the lockout does not tell which names exist.
-    if let Some(until) = dui_store::Store::locked_until(&creds.user, now)? {
-        app.store
-            .record_login_failure(&actor(id), None, "compte_verrouille", now)
-            .await?;
-        return Err(if ok {
-            LoginError::Locked(until)
+    if reserved.is_none() {
+        // Locked, or its five attempts in flight: no password is checked, and the answer is
+        // a wrong password's, given in the time of a check, whatever the password (so that
+        // guessing cannot go on during the lock, nor the lock tell which names exist).
+        app.passwords.pause(slot).await;
+        app.throttle.failed(ip);
+        let reason = if dui_store::Store::locked_until(&creds.user, now)?.is_some() {
+            "compte_verrouille"
         } else {
-            LoginError::Invalid
-        });
-    }
-    if !creds.user.actif {
+            "tentatives_simultanees"
+        };
         app.store
-            .record_login_failure(&actor(id), None, "compte_inactif", now)
+            .record_login_failure(&actor(id), None, reason, now)
             .await?;
         return Err(LoginError::Invalid);
     }
-    if !ok {
-        // The failure that locks the account answers like the others (see above).
-        app.store
-            .record_login_failure(&actor(id), id, "mot_de_passe", now)
-            .await?;
-        return Err(LoginError::Invalid);
+    let pw = password.to_string();
+    let hash = creds.password_hash.clone();
+    let ok = app
+        .passwords
+        .run(slot, move || verify_password(&pw, &hash))
+        .await
+        .unwrap_or(false);
+    let failure = match (creds.user.actif, ok) {
+        (false, _) => Some("compte_inactif"),
+        (true, false) => Some("mot_de_passe"),
+        (true, true) => None,
+    };
+    if let Some(reason) = failure {
+        // The failure that locks answers like the others.
+        return Err(failed(app, &actor(id), creds.user.id, ip, reason, now).await);
     }
     if let Some(secret) = &creds.totp_secret {
         let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
+            // Not a failure: the attempt gives its place back.
+            app.store.release_login_attempt(creds.user.id).await?;
             return Err(LoginError::TotpRequired);
         };
         // A code serves once: the same step again (a replay) is refused like a wrong code.
@@ -130,14 +169,7 @@ async fn authenticate(
             None => false,
         };
         if !fresh {
-            return match app
-                .store
-                .record_login_failure(&actor(id), id, "code_totp", now)
-                .await?
-            {
-                Some(until) => Err(LoginError::Locked(until)),
-                None => Err(LoginError::Invalid),
-            };
+            return Err(failed(app, &actor(id), creds.user.id, ip, "code_totp", now).await);
         }
     }
     let max_age = chrono::Duration::from_std(app.config.session_max_age)
@@ -151,6 +183,26 @@ async fn authenticate(
         token,
         user: creds.user,
     })
+}
+
+/// Records the failure of a reserved attempt (it may lock the account) and of the address.
+async fn failed(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    ip: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> LoginError {
+    app.throttle.failed(ip);
+    match app
+        .store
+        .record_reserved_login_failure(actor, id, reason, now)
+        .await
+    {
+        Ok(_) => LoginError::Invalid,
+        Err(e) => e.into(),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -290,19 +342,15 @@ pub async fn submit(
             }
             resp
         }
-        Err(LoginError::Invalid) => {
-            let msg =
-                format!("{INVALID} Après cinq échecs, le compte est verrouillé quinze minutes.");
-            login_page(
-                &app,
-                &headers,
-                StatusCode::UNAUTHORIZED,
-                f.username,
-                Some(msg),
-                f.totp.is_some(),
-                suivant,
-            )
-        }
+        Err(LoginError::Invalid) => login_page(
+            &app,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            f.username,
+            Some(INVALID.to_string()),
+            f.totp.is_some(),
+            suivant,
+        ),
         Err(LoginError::TotpRequired) => {
             let msg = "Saisissez le code à six chiffres de votre application d'authentification."
                 .to_string();
@@ -316,18 +364,9 @@ pub async fn submit(
                 suivant,
             )
         }
-        Err(LoginError::Locked(until)) => login_page(
-            &app,
-            &headers,
-            StatusCode::LOCKED,
-            f.username,
-            Some(locked_message(until)),
-            false,
-            suivant,
-        ),
         Err(LoginError::Throttled) => {
             let msg = "Trop de tentatives depuis votre poste : patientez une minute.".to_string();
-            login_page(
+            let page = login_page(
                 &app,
                 &headers,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -335,7 +374,20 @@ pub async fn submit(
                 Some(msg),
                 false,
                 suivant,
-            )
+            );
+            with_retry_after(page, Some(THROTTLE_RETRY_SECS))
+        }
+        Err(LoginError::Busy) => {
+            let page = login_page(
+                &app,
+                &headers,
+                StatusCode::SERVICE_UNAVAILABLE,
+                f.username,
+                Some(BUSY.to_string()),
+                false,
+                suivant,
+            );
+            with_retry_after(page, Some(RETRY_AFTER_SECS))
         }
         Err(LoginError::Other(e)) => e.into_response(),
     }
@@ -423,7 +475,10 @@ pub async fn api_login(
             "totp_requis",
             "Ce compte demande un code à usage unique (champ « totp »).",
         )),
-        Err(e) => Err(e.into_app()),
+        Err(e) => {
+            let retry = e.retry_after();
+            Ok(with_retry_after(e.into_app().into_response(), retry))
+        }
     }
 }
 

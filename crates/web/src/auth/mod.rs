@@ -2,6 +2,7 @@
 
 pub mod compte;
 pub mod login;
+pub mod passwords;
 pub mod throttle;
 
 use std::net::SocketAddr;
