@@ -73,20 +73,32 @@ impl Store {
         .fetch_optional(&mut tx)
         .await?
         .map(|_| until);
-        audit::append(
-            &mut tx,
-            &NewEntry {
-                actor,
-                action: "connexion",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Echec,
-                detail: serde_json::json!({"raison": reason, "verrouillage": locked.map(ts)}),
-                at: now,
-            },
-        )
-        .await?;
+        audit_login_failure(&mut tx, actor, reason, locked, now).await?;
         tx.commit().await?;
         Ok(locked)
     }
+}
+
+/// The audit entry of a failed login: why, and the lock end when it locked the account.
+pub(super) async fn audit_login_failure(
+    tx: &mut crate::sql::Tx,
+    actor: &Actor,
+    reason: &str,
+    locked: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    audit::append(
+        tx,
+        &NewEntry {
+            actor,
+            action: "connexion",
+            usager_id: None,
+            section: None,
+            outcome: Outcome::Echec,
+            detail: serde_json::json!({"raison": reason, "verrouillage": locked.map(ts)}),
+            at: now,
+        },
+    )
+    .await
+    .map(|_| ())
 }

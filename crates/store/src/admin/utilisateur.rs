@@ -453,19 +453,7 @@ impl Store {
                 locked = Some(until);
             }
         }
-        audit::append(
-            &mut tx,
-            &NewEntry {
-                actor,
-                action: "connexion",
-                usager_id: None,
-                section: None,
-                outcome: Outcome::Echec,
-                detail: serde_json::json!({"raison": reason, "verrouillage": locked.map(ts)}),
-                at: now,
-            },
-        )
-        .await?;
+        super::lockout::audit_login_failure(&mut tx, actor, reason, locked, now).await?;
         tx.commit().await?;
         Ok(locked)
     }

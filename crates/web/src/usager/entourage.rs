@@ -363,19 +363,23 @@ pub struct LinkForm {
     nouveau: ProfessionnelFields,
 }
 
+/// The fields of a link to a professional (an existing one, or a new one described), from
+/// the page's form and from the API alike.
+const LINK_CHAMPS: &[Champ] = &[
+    Champ::ligne("professionnel_id", 20),
+    Champ::ligne("role", lim::CODE),
+    Champ::ligne("nom", lim::NOM_PERSONNE),
+    Champ::ligne("prenom", lim::NOM_PERSONNE),
+    Champ::ligne("fonction", lim::FONCTION),
+    Champ::ligne("identifiant_pro", lim::NUMERO),
+    Champ::ligne("structure", lim::NOM_STRUCTURE),
+    Champ::ligne("telephone", lim::TELEPHONE),
+    Champ::ligne("email", lim::EMAIL),
+    Champ::ligne("mssante", lim::EMAIL),
+];
+
 impl crate::saisie::Champs for LinkForm {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("professionnel_id", 20),
-        Champ::ligne("role", lim::CODE),
-        Champ::ligne("nom", lim::NOM_PERSONNE),
-        Champ::ligne("prenom", lim::NOM_PERSONNE),
-        Champ::ligne("fonction", lim::FONCTION),
-        Champ::ligne("identifiant_pro", lim::NUMERO),
-        Champ::ligne("structure", lim::NOM_STRUCTURE),
-        Champ::ligne("telephone", lim::TELEPHONE),
-        Champ::ligne("email", lim::EMAIL),
-        Champ::ligne("mssante", lim::EMAIL),
-    ];
+    const CHAMPS: &'static [Champ] = LINK_CHAMPS;
 }
 
 async fn link(
@@ -509,18 +513,7 @@ pub struct LinkBody {
 }
 
 impl crate::saisie::Champs for LinkBody {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("professionnel_id", 20),
-        Champ::ligne("role", lim::CODE),
-        Champ::ligne("nom", lim::NOM_PERSONNE),
-        Champ::ligne("prenom", lim::NOM_PERSONNE),
-        Champ::ligne("fonction", lim::FONCTION),
-        Champ::ligne("identifiant_pro", lim::NUMERO),
-        Champ::ligne("structure", lim::NOM_STRUCTURE),
-        Champ::ligne("telephone", lim::TELEPHONE),
-        Champ::ligne("email", lim::EMAIL),
-        Champ::ligne("mssante", lim::EMAIL),
-    ];
+    const CHAMPS: &'static [Champ] = LINK_CHAMPS;
 }
 
 /// POST /api/v1/usagers/{id}/professionnels
