@@ -2,7 +2,11 @@
 //!
 //! Feature modules mirror those of `dui-store` and `dui-web`.
 
+#[macro_use]
+mod code_enum;
+
 pub mod identifiers;
+pub mod journal;
 pub mod organisation;
 pub mod policy;
 pub mod saisie;

@@ -8,6 +8,7 @@
 //! lock (see docs/decisions/0003-audit-chain.md).
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -63,8 +64,8 @@ pub struct Actor {
 pub struct NewEntry<'a> {
     /// Who.
     pub actor: &'a Actor,
-    /// What, as a dotted code (`connexion`, `usager.lecture`, `admin.utilisateur.creation`…).
-    pub action: &'a str,
+    /// What (stored as its dotted code: `connexion`, `usager.lecture`…).
+    pub action: ActionJournal,
     /// Which person's file, if any.
     pub usager_id: Option<i64>,
     /// Which section of the file, if any.
@@ -81,7 +82,7 @@ impl<'a> NewEntry<'a> {
     /// A successful change that concerns no person's file (accounts, organisation, sessions).
     pub fn succes(
         actor: &'a Actor,
-        action: &'a str,
+        action: ActionJournal,
         detail: serde_json::Value,
         at: DateTime<Utc>,
     ) -> Self {
@@ -106,7 +107,7 @@ pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> Store
     .bind(ts(e.at))
     .bind(e.actor.utilisateur_id)
     .bind(e.actor.username.as_str())
-    .bind(e.action)
+    .bind(e.action.code())
     .bind(e.usager_id)
     .bind(e.section)
     .bind(e.actor.ip.as_deref())

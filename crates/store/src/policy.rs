@@ -2,6 +2,7 @@
 //! the audit entry, and returns a [`Capability`] that store functions for person data require.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
 
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -83,7 +84,7 @@ impl Capability {
     pub(crate) async fn audit_change(
         &self,
         conn: &mut crate::sql::Tx,
-        action: &str,
+        action: ActionJournal,
         detail: serde_json::Value,
     ) -> StoreResult<i64> {
         audit::append(
@@ -302,7 +303,7 @@ async fn authorize_with_facts(
                     .reads
                     .log(crate::read_log::ReadEntry {
                         actor: cap.actor.clone(),
-                        action: "usager.lecture",
+                        action: ActionJournal::UsagerLecture,
                         usager_id: Some(usager_id),
                         section: Some(section.code()),
                         outcome: Outcome::Succes,
@@ -334,7 +335,7 @@ async fn audit_refusal(
         &mut tx,
         &NewEntry {
             actor,
-            action: &format!("usager.{}", action.code()),
+            action: ActionJournal::refus(action),
             usager_id: Some(usager_id),
             section: Some(section.code()),
             outcome: Outcome::Refus,
@@ -404,7 +405,7 @@ impl Store {
             &mut tx,
             &NewEntry {
                 actor: &who.actor(),
-                action: "usager.acces_exceptionnel",
+                action: ActionJournal::UsagerAccesExceptionnel,
                 usager_id: Some(usager_id),
                 section: None,
                 outcome: Outcome::Succes,

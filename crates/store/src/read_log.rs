@@ -12,6 +12,7 @@
 //! - PostgreSQL (a pool): requests hand their entry to one task that writes whatever has
 //!   arrived meanwhile in one multi-row insert.
 
+use dui_domain::journal::ActionJournal;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -30,7 +31,7 @@ const LINGER_YIELDS: usize = 3;
 /// An entry to write, owned (it crosses tasks).
 pub(crate) struct ReadEntry {
     pub actor: Actor,
-    pub action: &'static str,
+    pub action: ActionJournal,
     pub usager_id: Option<i64>,
     pub section: Option<&'static str>,
     pub outcome: Outcome,
@@ -190,7 +191,7 @@ fn bind_entries<'q>(mut q: crate::sql::Query<'q>, jobs: &[Job]) -> crate::sql::Q
             .bind(ts(e.at))
             .bind(e.actor.utilisateur_id)
             .bind(e.actor.username.as_str())
-            .bind(e.action)
+            .bind(e.action.code())
             .bind(e.usager_id)
             .bind(e.section)
             .bind(e.actor.ip.as_deref())

@@ -4,6 +4,7 @@
 //! the session cookie and as the API bearer token.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::journal::ActionJournal;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -69,7 +70,11 @@ impl Store {
         .bind(user_id)
         .execute(&mut tx)
         .await?;
-        audit::append(&mut tx, &NewEntry::succes(actor, "connexion", detail, now)).await?;
+        audit::append(
+            &mut tx,
+            &NewEntry::succes(actor, ActionJournal::Connexion, detail, now),
+        )
+        .await?;
         tx.commit().await?;
         Ok((token, csrf))
     }
@@ -144,7 +149,12 @@ impl Store {
             .await?;
         audit::append(
             &mut tx,
-            &NewEntry::succes(actor, "deconnexion", serde_json::json!({}), now),
+            &NewEntry::succes(
+                actor,
+                ActionJournal::Deconnexion,
+                serde_json::json!({}),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;

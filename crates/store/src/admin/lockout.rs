@@ -8,6 +8,7 @@
 //! gives its place back.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::journal::ActionJournal;
 
 use super::utilisateur::{DUREE_VERROUILLAGE_MINUTES, MAX_ECHECS};
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -91,7 +92,7 @@ pub(super) async fn audit_login_failure(
         tx,
         &NewEntry {
             actor,
-            action: "connexion",
+            action: ActionJournal::Connexion,
             usager_id: None,
             section: None,
             outcome: Outcome::Echec,

@@ -1,6 +1,7 @@
 //! Organisme gestionnaire, établissements and units.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use serde::Serialize;
 
 use crate::audit::{self, Actor, NewEntry};
@@ -196,7 +197,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.organisme.creation",
+                ActionJournal::AdminOrganismeCreation,
                 serde_json::json!({"id": id, "finess": o.finess_juridique}),
                 now,
             ),
@@ -237,7 +238,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.organisme.modification",
+                ActionJournal::AdminOrganismeModification,
                 serde_json::json!({"id": id}),
                 now,
             ),
@@ -334,7 +335,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.etablissement.creation",
+                ActionJournal::AdminEtablissementCreation,
                 serde_json::json!({"id": id, "finess": e.finess}),
                 now,
             ),
@@ -381,7 +382,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.etablissement.modification",
+                ActionJournal::AdminEtablissementModification,
                 serde_json::json!({"id": id}),
                 now,
             ),
@@ -427,7 +428,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.unite.creation",
+                ActionJournal::AdminUniteCreation,
                 serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
                 now,
             ),

@@ -1,6 +1,7 @@
 //! The permission matrix and per-role settings, configured by administrators.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Matrice, Role};
 
 use crate::audit::{self, Actor, NewEntry};
@@ -47,7 +48,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.permissions.modification",
+                ActionJournal::AdminPermissionsModification,
                 serde_json::json!({"ajouts": added, "retraits": removed}),
                 now,
             ),
@@ -112,7 +113,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "admin.totp_obligatoire.modification",
+                ActionJournal::AdminTotpObligatoireModification,
                 serde_json::json!({"roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
                 now,
             ),

@@ -5,6 +5,7 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Role;
 use serde::Serialize;
 
@@ -277,7 +278,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry::succes(actor, "admin.utilisateur.creation", serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now),
+            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now),
         )
         .await?;
         tx.commit().await?;
@@ -333,7 +334,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry::succes(actor, "admin.utilisateur.modification", serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now),
+            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now),
         )
         .await?;
         tx.commit().await?;
@@ -370,9 +371,9 @@ impl Store {
                 .await?;
         }
         let action = if doit_changer {
-            "admin.utilisateur.reinitialisation_mdp"
+            ActionJournal::AdminUtilisateurReinitialisationMdp
         } else {
-            "compte.changement_mdp"
+            ActionJournal::CompteChangementMdp
         };
         audit::append(
             &mut tx,
@@ -414,9 +415,9 @@ impl Store {
             .execute(&mut tx)
             .await?;
         let action = if secret.is_some() {
-            "compte.totp.activation"
+            ActionJournal::CompteTotpActivation
         } else {
-            "compte.totp.desactivation"
+            ActionJournal::CompteTotpDesactivation
         };
         audit::append(
             &mut tx,
@@ -499,7 +500,7 @@ impl Store {
                 &mut tx,
                 &NewEntry {
                     actor,
-                    action: "usager.affectation",
+                    action: ActionJournal::UsagerAffectation,
                     usager_id: Some(usager_id),
                     section: Some("administratif"),
                     outcome: Outcome::Succes,

@@ -2,6 +2,7 @@
 //! and anchors the head outside the database (decision 0003).
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::journal::ActionJournal;
 
 use super::ancre::{Ancre, LigneAncre};
 use super::{
@@ -209,7 +210,7 @@ impl Store {
                     &mut tx,
                     &NewEntry {
                         actor: &scelleur(),
-                        action: "audit.ancre.ecart",
+                        action: ActionJournal::AuditAncreEcart,
                         usager_id: None,
                         section: None,
                         outcome: Outcome::Echec,
@@ -363,7 +364,7 @@ impl Store {
                 &mut tx,
                 &NewEntry {
                     actor: &scelleur(),
-                    action: "audit.scellement.refus",
+                    action: ActionJournal::AuditScellementRefus,
                     usager_id: None,
                     section: None,
                     outcome: Outcome::Refus,

@@ -3,6 +3,7 @@
 //! in the same batch.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
 use super::{name_line, name_words, sort_key, IdentiteInput};
@@ -174,7 +175,7 @@ impl Store {
             &mut tx,
             &NewEntry {
                 actor,
-                action: "usager.import",
+                action: ActionJournal::UsagerImport,
                 usager_id: None,
                 section: Some("administratif"),
                 outcome: Outcome::Succes,

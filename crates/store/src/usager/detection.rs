@@ -2,6 +2,7 @@
 //! created or opened, told in full only when the caller may open them, every check audited.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{decider, Action, Matrice, Section};
 use dui_domain::usager::{noms_proches, prenoms_proches};
 use serde::Serialize;
@@ -208,7 +209,7 @@ impl Store {
             self.reads
                 .log(crate::read_log::ReadEntry {
                     actor: who.actor(),
-                    action: "usager.doublons",
+                    action: ActionJournal::UsagerDoublons,
                     usager_id: exclude,
                     section: Some(Section::Administratif.code()),
                     outcome: Outcome::Succes,

@@ -1,6 +1,7 @@
 //! Identitovigilance: "different person" confirmations, merging two files and undoing a
 //! merge (both histories are kept). Probable duplicates are found in `detection`.
 
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
@@ -104,7 +105,7 @@ impl Store {
         }
         cap.audit_change(
             &mut tx,
-            "usager.non_doublon",
+            ActionJournal::UsagerNonDoublon,
             serde_json::json!({"autre": other}),
         )
         .await?;
@@ -233,14 +234,14 @@ impl Store {
         .await?;
         keep.audit_change(
             &mut tx,
-            "usager.fusion",
+            ActionJournal::UsagerFusion,
             serde_json::json!({"fusion": fid, "absorbe": a, "deplacements": moved}),
         )
         .await?;
         absorbe
             .audit_change(
                 &mut tx,
-                "usager.fusion",
+                ActionJournal::UsagerFusion,
                 serde_json::json!({"fusion": fid, "conserve": k}),
             )
             .await?;
@@ -400,7 +401,7 @@ impl Store {
         crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
         keep.audit_change(
             &mut tx,
-            "usager.fusion.annulation",
+            ActionJournal::UsagerFusionAnnulation,
             serde_json::json!({"fusion": fusion_id, "absorbe": a}),
         )
         .await?;
@@ -408,7 +409,7 @@ impl Store {
             &mut tx,
             &NewEntry {
                 actor: keep.actor(),
-                action: "usager.fusion.annulation",
+                action: ActionJournal::UsagerFusionAnnulation,
                 usager_id: Some(a),
                 section: Some("administratif"),
                 outcome: Outcome::Succes,

@@ -2,6 +2,7 @@
 //! people to call; and the external professionals from the organisation's shared directory.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
 use serde::Serialize;
@@ -228,7 +229,7 @@ impl Store {
         .await?;
         cap.audit_change(
             &mut tx,
-            "usager.entourage.ajout",
+            ActionJournal::UsagerEntourageAjout,
             serde_json::json!({"id": id, "relation": e.relation}),
         )
         .await?;
@@ -295,7 +296,7 @@ impl Store {
         }
         cap.audit_change(
             &mut tx,
-            "usager.entourage.modification",
+            ActionJournal::UsagerEntourageModification,
             serde_json::json!({"id": id}),
         )
         .await?;
@@ -318,7 +319,7 @@ impl Store {
         }
         cap.audit_change(
             &mut tx,
-            "usager.entourage.retrait",
+            ActionJournal::UsagerEntourageRetrait,
             serde_json::json!({"id": id}),
         )
         .await?;
@@ -388,7 +389,7 @@ impl Store {
             &mut tx,
             &NewEntry::succes(
                 actor,
-                "annuaire.professionnel.creation",
+                ActionJournal::AnnuaireProfessionnelCreation,
                 serde_json::json!({"id": id}),
                 now,
             ),
@@ -452,7 +453,7 @@ impl Store {
             })?;
         cap.audit_change(
             &mut tx,
-            "usager.professionnel.lien",
+            ActionJournal::UsagerProfessionnelLien,
             serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
         )
         .await?;
@@ -481,7 +482,7 @@ impl Store {
         }
         cap.audit_change(
             &mut tx,
-            "usager.professionnel.retrait",
+            ActionJournal::UsagerProfessionnelRetrait,
             serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
         )
         .await?;

@@ -24,6 +24,7 @@ pub use photo::PhotoStockee;
 pub use search::{Recherche, ResultatRecherche};
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 use serde::Serialize;
@@ -332,7 +333,7 @@ impl Store {
             &mut tx,
             &NewEntry {
                 actor,
-                action: "usager.creation",
+                action: ActionJournal::UsagerCreation,
                 usager_id: Some(id),
                 section: Some("administratif"),
                 outcome: Outcome::Succes,
@@ -437,7 +438,7 @@ impl Store {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
         write_names(&mut tx, id, &words).await?;
-        cap.audit_change(&mut tx, "usager.identite.modification", changes)
+        cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
         tx.commit().await?;
         Ok(version + 1)
@@ -499,7 +500,7 @@ impl Store {
         if done == 0 {
             return Err(self.stale_or_missing(&mut tx, "usager", id).await);
         }
-        cap.audit_change(&mut tx, "usager.identite.statut", detail)
+        cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         tx.commit().await?;
         Ok(version + 1)

@@ -2,6 +2,7 @@
 //! capability (audited in the same transaction), read with a read capability (the caller
 //! audited it when it obtained the capability).
 
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::photo::{FormatPhoto, Photo};
 use sha2::{Digest, Sha256};
@@ -49,7 +50,7 @@ impl Store {
         .await?;
         cap.audit_change(
             &mut tx,
-            "usager.photo.modification",
+            ActionJournal::UsagerPhotoModification,
             serde_json::json!({
                 "type": photo.format.media_type(),
                 "octets": photo.octets.len(),
@@ -74,8 +75,12 @@ impl Store {
         if removed == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.audit_change(&mut tx, "usager.photo.suppression", serde_json::json!({}))
-            .await?;
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerPhotoSuppression,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await
     }
 

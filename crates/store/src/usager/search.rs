@@ -6,6 +6,7 @@
 //! page of results stops after `limit` visible rows instead of sorting every match.
 
 use chrono::{DateTime, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Portee;
 use dui_domain::usager::cle_recherche;
 use serde::Serialize;
@@ -397,7 +398,7 @@ impl Store {
             self.reads
                 .log(crate::read_log::ReadEntry {
                     actor: who.actor(),
-                    action: "usager.recherche",
+                    action: ActionJournal::UsagerRecherche,
                     usager_id: None,
                     section: Some("administratif"),
                     outcome: Outcome::Succes,

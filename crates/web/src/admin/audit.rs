@@ -71,6 +71,9 @@ struct AuditPage {
 }
 
 impl AuditPage {
+    fn libelle(&self, action: &str) -> std::borrow::Cow<'static, str> {
+        dui_domain::journal::ActionJournal::libelle(action)
+    }
     fn quand(&self, s: &str) -> String {
         fr_datetime_secs(s)
     }

@@ -704,27 +704,8 @@ impl AuditPage {
     fn quand(&self, d: &str) -> String {
         fr_datetime_secs(d)
     }
-    fn libelle(&self, action: &str) -> &'static str {
-        match action {
-            "usager.lecture" => "Consultation",
-            "usager.creation" => "Création du dossier",
-            "usager.identite.modification" => "Modification de l'identité",
-            "usager.identite.statut" => "Statut de l'identité",
-            "usager.acces_exceptionnel" => "Accès exceptionnel ouvert",
-            "usager.entourage.ajout" => "Ajout dans l'entourage",
-            "usager.entourage.modification" => "Modification de l'entourage",
-            "usager.entourage.retrait" => "Retrait de l'entourage",
-            "usager.professionnel.lien" => "Professionnel ajouté",
-            "usager.professionnel.retrait" => "Professionnel retiré",
-            "usager.fusion" => "Fusion de dossiers",
-            "usager.fusion.annulation" => "Annulation de fusion",
-            "usager.affectation" => "Affectation d'un intervenant",
-            "usager.non_doublon" => "Doublon écarté",
-            "usager.doublons" => "Recherche de doublons",
-            a if a.starts_with("usager.") && a.ends_with("lire") => "Consultation refusée",
-            a if a.starts_with("usager.") && a.ends_with("ecrire") => "Modification refusée",
-            _ => "Autre action",
-        }
+    fn libelle(&self, action: &str) -> std::borrow::Cow<'static, str> {
+        dui_domain::journal::ActionJournal::libelle(action)
     }
     fn exceptionnel(&self, e: &Entry) -> bool {
         e.detail.contains("\"acces_exceptionnel\":true")

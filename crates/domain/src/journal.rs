@@ -1,0 +1,137 @@
+//! What the audit journal records: every action as a code with its French label, declared
+//! once, so that a new action without a label does not compile and every page shows it by
+//! name (the file's *Traçabilité*, the audit journal).
+
+use crate::policy::Action;
+
+code_enum! {
+    /// An action recorded in the audit journal.
+    ActionJournal {
+        /// Login (success or failure).
+        Connexion = "connexion", "Connexion";
+        /// Logout.
+        Deconnexion = "deconnexion", "Déconnexion";
+        /// A file opened (a read of one of its sections).
+        UsagerLecture = "usager.lecture", "Consultation";
+        /// A search among the files.
+        UsagerRecherche = "usager.recherche", "Recherche d'usagers";
+        /// A file created.
+        UsagerCreation = "usager.creation", "Création du dossier";
+        /// Files created by a bulk import (demo data).
+        UsagerImport = "usager.import", "Import de dossiers";
+        /// Identity changed.
+        UsagerIdentiteModification = "usager.identite.modification", "Modification de l'identité";
+        /// Identity status (RNIV) changed.
+        UsagerIdentiteStatut = "usager.identite.statut", "Statut de l'identité";
+        /// Photo added or replaced.
+        UsagerPhotoModification = "usager.photo.modification", "Photo modifiée";
+        /// Photo removed.
+        UsagerPhotoSuppression = "usager.photo.suppression", "Photo supprimée";
+        /// Break-the-glass access opened.
+        UsagerAccesExceptionnel = "usager.acces_exceptionnel", "Accès exceptionnel ouvert";
+        /// Someone added to the circle.
+        UsagerEntourageAjout = "usager.entourage.ajout", "Ajout dans l'entourage";
+        /// A circle entry changed.
+        UsagerEntourageModification = "usager.entourage.modification", "Modification de l'entourage";
+        /// Someone removed from the circle.
+        UsagerEntourageRetrait = "usager.entourage.retrait", "Retrait de l'entourage";
+        /// A professional linked to the person.
+        UsagerProfessionnelLien = "usager.professionnel.lien", "Professionnel ajouté";
+        /// A professional unlinked.
+        UsagerProfessionnelRetrait = "usager.professionnel.retrait", "Professionnel retiré";
+        /// Two files merged.
+        UsagerFusion = "usager.fusion", "Fusion de dossiers";
+        /// A merge undone.
+        UsagerFusionAnnulation = "usager.fusion.annulation", "Annulation de fusion";
+        /// A home-care worker or a relative assigned.
+        UsagerAffectation = "usager.affectation", "Affectation d'un intervenant ou d'un proche";
+        /// Two files declared different persons.
+        UsagerNonDoublon = "usager.non_doublon", "Doublon écarté";
+        /// Probable duplicates looked for.
+        UsagerDoublons = "usager.doublons", "Recherche de doublons";
+        /// A refused read.
+        UsagerLireRefuse = "usager.lire", "Consultation refusée";
+        /// A refused change.
+        UsagerEcrireRefuse = "usager.ecrire", "Modification refusée";
+        /// A refused validation (identity, merge, signature).
+        UsagerValiderRefuse = "usager.valider", "Validation refusée";
+        /// A professional added to the directory.
+        AnnuaireProfessionnelCreation = "annuaire.professionnel.creation", "Professionnel ajouté à l'annuaire";
+        /// Organisme created.
+        AdminOrganismeCreation = "admin.organisme.creation", "Création d'un organisme";
+        /// Organisme changed.
+        AdminOrganismeModification = "admin.organisme.modification", "Modification d'un organisme";
+        /// Établissement created.
+        AdminEtablissementCreation = "admin.etablissement.creation", "Création d'un établissement";
+        /// Établissement changed.
+        AdminEtablissementModification = "admin.etablissement.modification", "Modification d'un établissement";
+        /// Unit created.
+        AdminUniteCreation = "admin.unite.creation", "Création d'une unité";
+        /// Account created.
+        AdminUtilisateurCreation = "admin.utilisateur.creation", "Création d'un compte";
+        /// Account changed.
+        AdminUtilisateurModification = "admin.utilisateur.modification", "Modification d'un compte";
+        /// Password reset by an administrator.
+        AdminUtilisateurReinitialisationMdp = "admin.utilisateur.reinitialisation_mdp", "Réinitialisation d'un mot de passe";
+        /// Permission matrix changed.
+        AdminPermissionsModification = "admin.permissions.modification", "Modification des habilitations";
+        /// Roles required to use a second factor changed.
+        AdminTotpObligatoireModification = "admin.totp_obligatoire.modification", "Double authentification obligatoire modifiée";
+        /// Own password changed.
+        CompteChangementMdp = "compte.changement_mdp", "Changement de mot de passe";
+        /// Second factor enabled.
+        CompteTotpActivation = "compte.totp.activation", "Double authentification activée";
+        /// Second factor disabled.
+        CompteTotpDesactivation = "compte.totp.desactivation", "Double authentification désactivée";
+        /// An entry refused by the sealer (it did not follow the chain's head).
+        AuditScellementRefus = "audit.scellement.refus", "Entrée refusée au scellement";
+        /// The database found behind the chain's external anchor.
+        AuditAncreEcart = "audit.ancre.ecart", "Écart avec l'ancre externe du journal";
+    }
+}
+
+impl ActionJournal {
+    /// The entry of an access to a file refused by the policy, by the action refused.
+    pub fn refus(action: Action) -> Self {
+        match action {
+            Action::Lire => ActionJournal::UsagerLireRefuse,
+            Action::Ecrire => ActionJournal::UsagerEcrireRefuse,
+            Action::Valider => ActionJournal::UsagerValiderRefuse,
+        }
+    }
+
+    /// The label of a stored code; a code this version does not know (written by a later
+    /// one) is shown as such rather than hidden.
+    pub fn libelle(code: &str) -> std::borrow::Cow<'static, str> {
+        match ActionJournal::from_code(code) {
+            Some(a) => a.label_fr().into(),
+            None => format!("Action « {code} »").into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_labels_french() {
+        let mut codes: Vec<&str> = ActionJournal::ALL.iter().map(|a| a.code()).collect();
+        codes.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate code");
+        assert_eq!(
+            ActionJournal::libelle("usager.photo.modification"),
+            "Photo modifiée"
+        );
+        assert_eq!(
+            ActionJournal::libelle("futur.code"),
+            "Action « futur.code »"
+        );
+        assert_eq!(
+            ActionJournal::refus(Action::Valider).code(),
+            "usager.valider"
+        );
+    }
+}
