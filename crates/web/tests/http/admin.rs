@@ -5,20 +5,7 @@ use dui_store::testing::engines;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{
-    client, csrf_from, error_body, finess, message, spawn_app, TestApp, PASSWORD,
-};
-
-async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-    r.json().await.unwrap()
-}
+use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn organisation_through_the_api() {
@@ -27,7 +14,7 @@ async fn organisation_through_the_api() {
         let api = Client::new();
         let token = app.admin_token().await;
 
-        let r = api.post(app.url("/api/v1/organismes")).bearer_auth(&token).json(&json!({"nom": "Fondation Alpes", "finess_juridique": finess(38, 1), "siren": "732 829 320"})).send().await.unwrap();
+        let r = app.post_json(&token, "/api/v1/organismes", &json!({"nom": "Fondation Alpes", "finess_juridique": finess(38, 1), "siren": "732 829 320"})).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let og: Value = r.json().await.unwrap();
         let og_id = og["id"].as_i64().unwrap();
@@ -49,11 +36,11 @@ async fn organisation_through_the_api() {
             (og["nom"].as_str(), og["version"].as_i64()),
             (Some("Fondation des Alpes"), Some(2))
         );
-        let list = get_json(&app, &token, "/api/v1/organismes").await;
+        let list = app.get_json(&token, "/api/v1/organismes").await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         assert!(list.get("next_cursor").is_some());
 
-        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&json!({"organisme_id": og_id, "nom": "IME Les Sources", "finess": finess(38, 10), "categorie": "183", "capacite": 60})).send().await.unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &json!({"organisme_id": og_id, "nom": "IME Les Sources", "finess": finess(38, 10), "categorie": "183", "capacite": 60})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let e: Value = r.json().await.unwrap();
         let e_id = e["id"].as_i64().unwrap();
@@ -67,33 +54,33 @@ async fn organisation_through_the_api() {
         );
 
         let units = format!("/api/v1/etablissements/{e_id}/unites");
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Internat", "type_unite": "unite", "capacite": 24}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Internat", "type_unite": "unite", "capacite": 24}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Internat", "type_unite": "pole"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Internat", "type_unite": "pole"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert!(
             message(&err).contains("Une unité de ce nom existe déjà"),
             "{err}"
         );
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Externat", "type_unite": "chambre"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Externat", "type_unite": "chambre"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["type_unite"]
@@ -102,19 +89,19 @@ async fn organisation_through_the_api() {
                 .contains("unité, pôle ou places"),
             "{err}"
         );
-        let r = api
-            .post(app.url("/api/v1/etablissements/999999/unites"))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "X", "type_unite": "unite"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/etablissements/999999/unites",
+                &json!({"nom": "X", "type_unite": "unite"}),
+            )
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
-        let list = get_json(&app, &token, &units).await;
+        let list = app.get_json(&token, &units).await;
         assert_eq!(list["items"][0]["nom"], "Internat");
         assert_eq!(list["items"][0]["capacite"], 24);
 
-        let cats = get_json(&app, &token, "/api/v1/categories").await;
+        let cats = app.get_json(&token, "/api/v1/categories").await;
         assert!(cats["items"]
             .as_array()
             .unwrap()
@@ -134,13 +121,9 @@ async fn accounts_through_the_api() {
         let new_user = |password: &str| json!({"username": "Infirmiere.Dupuis", "nom": "Dupuis", "prenom": "Élodie", "role": "infirmier", "etablissements": [app.etablissement_id], "password": password});
 
         // Password policy.
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user("court"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user("court"))
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["password"]
@@ -149,13 +132,13 @@ async fn accounts_through_the_api() {
                 .contains("au moins 12 caractères"),
             "{engine}: {err}"
         );
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user("seulementdesminuscules"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/utilisateurs",
+                &new_user("seulementdesminuscules"),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["password"]
@@ -165,26 +148,16 @@ async fn accounts_through_the_api() {
             "{err}"
         );
         // Other checks, each on its field.
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&json!({"username": "é", "nom": "", "prenom": "A", "role": "sorcier", "etablissements": [999999], "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/utilisateurs", &json!({"username": "é", "nom": "", "prenom": "A", "role": "sorcier", "etablissements": [999999], "password": PASSWORD})).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         for f in ["username", "nom", "role"] {
             assert!(err["fields"][f].is_string(), "{f}: {err}");
         }
         let mut unknown_etab = new_user(PASSWORD);
         unknown_etab["etablissements"] = json!([999999]);
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&unknown_etab)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &unknown_etab)
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["etablissements"]
@@ -194,13 +167,9 @@ async fn accounts_through_the_api() {
             "{err}"
         );
 
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user(PASSWORD))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user(PASSWORD))
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let u: Value = r.json().await.unwrap();
         let id = u["id"].as_i64().unwrap();
@@ -214,13 +183,9 @@ async fn accounts_through_the_api() {
         );
         assert_eq!(u["etablissements"], json!([app.etablissement_id]));
         assert!(u.get("password_hash").is_none());
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user(PASSWORD))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user(PASSWORD))
+            .await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert_eq!(message(&err), "Ce nom d'utilisateur est déjà pris.");
 
@@ -245,14 +210,14 @@ async fn accounts_through_the_api() {
             .await
             .unwrap();
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
-        let u = get_json(&app, &token, &path).await;
+        let u = app.get_json(&token, &path).await;
         assert_eq!(
             (u["role"].as_str(), u["nom"].as_str(), u["version"].as_i64()),
             (Some("cadre"), Some("Dupuis"), Some(2)),
             "{engine}"
         );
         assert_eq!(
-            get_json(&app, &token, "/api/v1/utilisateurs").await["items"]
+            app.get_json(&token, "/api/v1/utilisateurs").await["items"]
                 .as_array()
                 .unwrap()
                 .len(),
@@ -264,12 +229,7 @@ async fn accounts_through_the_api() {
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["user"]["doit_changer_mdp"], true);
         let own = body["token"].as_str().unwrap();
-        let r = api
-            .get(app.url("/api/v1/etablissements"))
-            .bearer_auth(own)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(own, "/api/v1/etablissements").await;
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("/compte/mot-de-passe"), "{err}");
 
@@ -278,12 +238,7 @@ async fn accounts_through_the_api() {
             .create_user("cadre2", Role::Cadre, &[app.etablissement_id])
             .await;
         let cadre = app.token("cadre2").await;
-        let r = api
-            .get(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&cadre)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&cadre, "/api/v1/utilisateurs").await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         let r = api
             .post(app.url(&format!("/api/v1/utilisateurs/{other}/mot-de-passe")))
@@ -308,12 +263,7 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             .await;
         let before = app.token("educ").await;
         assert_eq!(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&before)
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get(&before, "/api/v1/etablissements").await.status(),
             StatusCode::OK
         );
 
@@ -340,12 +290,7 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         // The reset ended the running session; the old password no longer works.
-        let r = api
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth(&before)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&before, "/api/v1/moi").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
         error_body(
             app.login(&client(), "educ", PASSWORD).await,
@@ -367,16 +312,11 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             "/api/v1/organismes",
             "/api/v1/categories",
         ] {
-            let r = api
-                .get(app.url(path))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap();
+            let r = app.get(&token, path).await;
             let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
             assert!(message(&err).contains("Action requise"), "{path}: {err}");
         }
-        let me = get_json(&app, &token, "/api/v1/moi").await;
+        let me = app.get_json(&token, "/api/v1/moi").await;
         assert_eq!(me["doit_changer_mdp"], true);
         // Pages send to the form.
         let r = c.get(app.url("/")).send().await.unwrap();
@@ -454,16 +394,11 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
 
         // The same session may now use the API.
         assert_eq!(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get(&token, "/api/v1/etablissements").await.status(),
             StatusCode::OK
         );
         assert_eq!(
-            get_json(&app, &token, "/api/v1/moi").await["doit_changer_mdp"],
+            app.get_json(&token, "/api/v1/moi").await["doit_changer_mdp"],
             false
         );
         assert_eq!(
@@ -515,9 +450,8 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
 async fn permission_matrix_round_trip() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let token = app.admin_token().await;
-        let doc = get_json(&app, &token, "/api/v1/permissions").await;
+        let doc = app.get_json(&token, "/api/v1/permissions").await;
         let grants = doc["permissions"].as_array().unwrap();
         assert_eq!(
             grants.len(),
@@ -538,16 +472,10 @@ async fn permission_matrix_round_trip() {
             .collect();
         changed.push(json!({"role": "educateur", "section": "soins", "action": "lire"}));
         let put = json!({"permissions": changed, "totp_obligatoire": ["medecin"]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&put)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, "/api/v1/permissions", &put).await;
         assert_eq!(r.status(), StatusCode::OK);
         let returned: Value = r.json().await.unwrap();
-        let again = get_json(&app, &token, "/api/v1/permissions").await;
+        let again = app.get_json(&token, "/api/v1/permissions").await;
         assert_eq!(returned, again);
         let mut got: Vec<String> = again["permissions"]
             .as_array()
@@ -576,25 +504,14 @@ async fn permission_matrix_round_trip() {
         app.create_user("medecin", Role::Medecin, &[app.etablissement_id])
             .await;
         let doc_token = app.token("medecin").await;
-        let r = api
-            .get(app.url("/api/v1/etablissements"))
-            .bearer_auth(&doc_token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&doc_token, "/api/v1/etablissements").await;
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("/compte/totp"), "{err}");
 
         // Unknown codes are refused and change nothing.
         let bad =
             json!({"permissions": [{"role": "sorcier", "section": "soins", "action": "lire"}]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, "/api/v1/permissions", &bad).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["permissions[0]"]
@@ -604,13 +521,7 @@ async fn permission_matrix_round_trip() {
             "{err}"
         );
         let bad = json!({"permissions": [], "totp_obligatoire": ["sorcier"]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, "/api/v1/permissions", &bad).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["totp_obligatoire"]
@@ -620,7 +531,7 @@ async fn permission_matrix_round_trip() {
             "{err}"
         );
         assert_eq!(
-            get_json(&app, &token, "/api/v1/permissions").await,
+            app.get_json(&token, "/api/v1/permissions").await,
             again,
             "{engine}"
         );
@@ -630,22 +541,12 @@ async fn permission_matrix_round_trip() {
             .await;
         let cadre = app.token("cadre").await;
         error_body(
-            api.get(app.url("/api/v1/permissions"))
-                .bearer_auth(&cadre)
-                .send()
-                .await
-                .unwrap(),
+            app.get(&cadre, "/api/v1/permissions").await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&cadre)
-            .json(&put)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&cadre, "/api/v1/permissions", &put).await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         app.stop().await;
     }
@@ -659,8 +560,7 @@ async fn administration_forms() {
         app.login(&c, "admin", PASSWORD).await;
         let csrf = csrf_from(&app, &c, "/admin/utilisateurs/nouveau").await;
         let token = app.admin_token().await;
-        let api = Client::new();
-        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&json!({"organisme_id": app.organisme_id, "nom": "SAD Rhône", "finess": finess(69, 500), "categorie": "209"})).send().await.unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &json!({"organisme_id": app.organisme_id, "nom": "SAD Rhône", "finess": finess(69, 500), "categorie": "209"})).await;
         let second = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
         // Creation with repeated établissement boxes.

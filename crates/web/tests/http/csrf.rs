@@ -136,13 +136,7 @@ async fn cookie_requests_need_the_session_token() {
         // A bearer token is not sent by browsers on their own: no CSRF token needed.
         let token = app.admin_token().await;
         let body = json!({"nom": "Organisme jeton", "finess_juridique": finess(38, 8)});
-        let r = reqwest::Client::new()
-            .post(app.url("/api/v1/organismes"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/organismes", &body).await;
         assert_eq!(r.status(), StatusCode::CREATED);
 
         // Safe methods never need it; logging out through the cookie does.

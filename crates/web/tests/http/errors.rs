@@ -34,13 +34,7 @@ async fn api_errors_are_json_with_french_messages() {
             .await;
         let educ = app.token("educ").await;
         let body = json!({"organisme_id": app.organisme_id, "nom": "EHPAD Interdit", "finess": finess(69, 300), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&educ)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&educ, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(
             message(&err).contains("réservée aux administrateurs"),
@@ -55,20 +49,10 @@ async fn api_errors_are_json_with_french_messages() {
             .is_none());
 
         // 404: a missing record, an unknown API path.
-        let r = api
-            .get(app.url("/api/v1/etablissements/999999"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/etablissements/999999").await;
         let err = error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         assert!(message(&err).contains("introuvable"), "{err}");
-        let r = api
-            .get(app.url("/api/v1/nexiste-pas"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/nexiste-pas").await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         let r = api
             .get(app.url("/api/v1/nexiste-pas"))
@@ -77,23 +61,17 @@ async fn api_errors_are_json_with_french_messages() {
             .unwrap();
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         // One's own établissement is visible to an éducateur.
-        let r = api
-            .get(app.url(&format!("/api/v1/etablissements/{}", app.etablissement_id)))
-            .bearer_auth(&educ)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .get(
+                &educ,
+                &format!("/api/v1/etablissements/{}", app.etablissement_id),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
 
         // 422: invalid FINESS key, empty name, each on its field.
         let body = json!({"organisme_id": app.organisme_id, "nom": "  ", "finess": bad_finess(69, 300), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         let f = &err["fields"];
         assert!(
@@ -103,13 +81,7 @@ async fn api_errors_are_json_with_french_messages() {
         assert_eq!(f["nom"], "Le champ « Nom » est obligatoire.", "{err}");
         assert!(message(&err).contains("champs sont à corriger"), "{err}");
         let body = json!({"organisme_id": app.organisme_id, "nom": "EHPAD", "finess": "12345", "categorie": "999"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["finess"]
@@ -126,34 +98,24 @@ async fn api_errors_are_json_with_french_messages() {
             "{err}"
         );
         // A missing field and a wrong type are 422 too.
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "X"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/etablissements", &json!({"nom": "X"}))
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("obligatoire"), "{err}");
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&json!({"organisme_id": "un", "nom": "X", "finess": "x", "categorie": "500"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/etablissements",
+                &json!({"organisme_id": "un", "nom": "X", "finess": "x", "categorie": "500"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("type"), "{err}");
 
         // A missing organisme is invalid content, not a server error.
         let body = json!({"organisme_id": 999999, "nom": "EHPAD orphelin", "finess": finess(69, 301), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("inexistant"), "{engine}: {err}");
 
@@ -188,25 +150,14 @@ async fn api_errors_are_json_with_french_messages() {
 
         // 409: stale version, duplicate FINESS.
         let body = json!({"organisme_id": app.organisme_id, "nom": "SSIAD du Rhône", "finess": finess(69, 400), "categorie": "354"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let created: Value = r.json().await.unwrap();
         let id = created["id"].as_i64().unwrap();
         assert_eq!(created["version"], 1);
         let path = format!("/api/v1/etablissements/{id}");
         // Another établissement is not revealed to the éducateur.
-        let r = api
-            .get(app.url(&path))
-            .bearer_auth(&educ)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&educ, &path).await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         let mut update = body.clone();
         update["capacite"] = json!(40);
@@ -236,15 +187,7 @@ async fn api_errors_are_json_with_french_messages() {
         let err = error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         assert!(message(&err).contains("modifié entre-temps"), "{err}");
         assert!(message(&err).contains("Rien n'a été écrasé"), "{err}");
-        let now: Value = api
-            .get(app.url(&path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let now: Value = app.get(&token, &path).await.json().await.unwrap();
         assert_eq!(
             (now["version"].as_i64(), now["capacite"].as_i64()),
             (Some(2), Some(40)),
@@ -252,22 +195,10 @@ async fn api_errors_are_json_with_french_messages() {
         );
         // The version may come in the body too; a missing one is asked for.
         update["version"] = json!(1);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, &path, &update).await;
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         update.as_object_mut().unwrap().remove("version");
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, &path, &update).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["version"]
@@ -298,13 +229,7 @@ async fn api_errors_are_json_with_french_messages() {
 
         let mut dup = body.clone();
         dup["nom"] = json!("Doublon");
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&dup)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &dup).await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert_eq!(
             message(&err),
@@ -325,12 +250,7 @@ async fn api_errors_are_json_with_french_messages() {
         assert!(message(&err).contains("FINESS existe déjà"), "{err}");
 
         // 405 on a known path with the wrong method, still JSON and French.
-        let r = api
-            .delete(app.url(&path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.delete(&token, &path).await;
         let err = error_body(r, StatusCode::METHOD_NOT_ALLOWED, "methode_non_permise").await;
         assert!(message(&err).contains("n'est pas permise"), "{err}");
         app.stop().await;

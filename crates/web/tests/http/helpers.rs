@@ -15,6 +15,11 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod fixtures;
+mod requests;
+
+pub use fixtures::{dupont, installer, person};
+
 /// Password of the seeded administrator (and of accounts made by [`TestApp::create_user`]).
 pub const PASSWORD: &str = "Mot-de-passe-Test-2026";
 
@@ -62,11 +67,7 @@ async fn spawn(
     let db = TestDb::new(engine).await.expect("base de test");
     let store = db.store.clone();
     let now = Utc::now();
-    let seed = Actor {
-        utilisateur_id: None,
-        username: "installation".into(),
-        ip: None,
-    };
+    let seed = installer();
     let organisme_id = store
         .create_organisme(
             &seed,

@@ -326,13 +326,7 @@ async fn bearer_token_until_logout() {
         let app = spawn_app(engine).await;
         let token = app.admin_token().await;
         // A client without cookies: only the bearer token counts.
-        let api = reqwest::Client::new();
-        let r = api
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/moi").await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let me: Value = r.json().await.unwrap();
         assert_eq!(
@@ -340,35 +334,15 @@ async fn bearer_token_until_logout() {
             (Some("admin"), Some("administrateur"))
         );
 
-        let r = api
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth("0".repeat(64))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get("0".repeat(64), "/api/v1/moi").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
 
-        let r = api
-            .delete(app.url("/api/v1/session"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.delete(&token, "/api/v1/session").await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        let r = api
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/moi").await;
         let err = error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
         assert!(message(&err).contains("connecter"), "{err}");
-        let r = api
-            .delete(app.url("/api/v1/session"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.delete(&token, "/api/v1/session").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
 
         let logouts = app
@@ -570,12 +544,7 @@ async fn inactive_account_cannot_log_in() {
             .update_utilisateur(&actor, id, 1, &input, Utc::now())
             .await
             .unwrap();
-        let r = reqwest::Client::new()
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/moi").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
         error_body(
             app.login(&client(), "ancien", PASSWORD).await,
@@ -730,13 +699,8 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
             .await
             .unwrap();
         let token = body["token"].as_str().unwrap().to_string();
-        let api = reqwest::Client::new();
         let err = error_body(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap(),
+            app.get(&token, "/api/v1/etablissements").await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -794,12 +758,7 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/compte?fait=totp-active");
         assert_eq!(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get(&token, "/api/v1/etablissements").await.status(),
             StatusCode::OK
         );
 

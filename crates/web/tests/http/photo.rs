@@ -6,8 +6,9 @@ use dui_store::audit::Filter;
 use dui_store::testing::engines;
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::helpers::person;
 use crate::helpers::{client, csrf_from, error_body, html, message, spawn_app, TestApp, PASSWORD};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
@@ -35,21 +36,14 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Creates an usager through the API; returns its id.
 async fn usager(app: &TestApp, token: &str) -> i64 {
-    let r = client()
-        .post(app.url("/api/v1/usagers"))
-        .bearer_auth(token)
-        .json(&json!({
-            "nom_naissance": "Dupont",
-            "prenoms": ["Hélène"],
-            "date_naissance": "1938-04-12",
-            "sexe": "F",
-            "etablissement": app.etablissement_finess,
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    let body = person(
+        "Dupont",
+        &["Hélène"],
+        "1938-04-12",
+        "F",
+        &app.etablissement_finess,
+    );
+    app.create_usager(token, &body).await
 }
 
 async fn put(app: &TestApp, token: &str, id: i64, body: Vec<u8>) -> reqwest::Response {
@@ -64,12 +58,7 @@ async fn put(app: &TestApp, token: &str, id: i64, body: Vec<u8>) -> reqwest::Res
 }
 
 async fn get(app: &TestApp, token: &str, id: i64) -> reqwest::Response {
-    client()
-        .get(app.url(&format!("/api/v1/usagers/{id}/photo")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    app.get(token, &format!("/api/v1/usagers/{id}/photo")).await
 }
 
 #[tokio::test]

@@ -390,13 +390,13 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
         app.create_user("saisie.secr", Role::Direction, &[app.etablissement_id])
             .await;
         let token = app.token("saisie.secr").await;
-        let r = Client::new()
-            .post(app.url("/api/v1/usagers"))
-            .bearer_auth(&token)
-            .json(&base_body(&app, "UsagerCreation"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/usagers",
+                &base_body(&app, "UsagerCreation"),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
         let before = fingerprint(&app).await;

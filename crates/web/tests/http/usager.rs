@@ -4,155 +4,24 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use dui_domain::policy::{Action, Matrice, Role, Section};
 use dui_interop::insi::{simulator, spawn_simulator, HttpInsiClient, InsiConfig};
-use dui_store::admin::organisation::EtablissementInput;
-use dui_store::admin::utilisateur::hash_password;
-use dui_store::audit::{Actor, Filter};
+use dui_store::audit::Filter;
 use dui_store::testing::engines;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    client, error_body, finess, message, spawn_app, spawn_app_with_insi, user_input, TestApp,
-    PASSWORD,
+    client, error_body, message, spawn_app, spawn_app_with_insi, TestApp, PASSWORD,
 };
+use crate::helpers::{dupont, person};
 
 const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";
 const NIR_VALIDE: &str = "2380475056123 94";
 
-fn installer() -> Actor {
-    Actor {
-        utilisateur_id: None,
-        username: "installation".into(),
-        ip: None,
-    }
-}
-
-/// A second établissement B in the seeded organisme; returns (id, FINESS).
-async fn etablissement_b(app: &TestApp) -> (i64, String) {
-    let f = finess(69, 200);
-    let id = app
-        .db
-        .store
-        .create_etablissement(
-            &installer(),
-            &EtablissementInput {
-                organisme_id: app.organisme_id,
-                nom: "EHPAD Les Marronniers".into(),
-                finess: f.clone(),
-                siret: None,
-                categorie: "500".into(),
-                domaine: "PA".into(),
-                capacite: Some(60),
-                adresse: None,
-                actif: true,
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    (id, f)
-}
-
-/// An account of role `usager` for the file `usager_id`; returns its bearer token.
-async fn portal_token(app: &TestApp, username: &str, usager_id: i64) -> String {
-    let mut input = user_input(username, Role::Usager, &[]);
-    input.usager_id = Some(usager_id);
-    app.db
-        .store
-        .create_utilisateur(
-            &installer(),
-            &input,
-            &hash_password(PASSWORD).unwrap(),
-            false,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    app.token(username).await
-}
-
-/// An account with a role in établissements; returns (id, token).
-async fn account(app: &TestApp, username: &str, role: Role, etabs: &[i64]) -> (i64, String) {
-    let id = app.create_user(username, role, etabs).await;
-    (id, app.token(username).await)
-}
-
-fn dupont(finess: &str) -> Value {
-    json!({
-        "nom_naissance": "Dupont",
-        "prenoms": ["Hélène", "Marie"],
-        "date_naissance": "1938-04-12",
-        "sexe": "F",
-        "lieu_naissance": "75056",
-        "etablissement": finess,
-    })
-}
-
-fn person(nom: &str, prenoms: &[&str], date: &str, sexe: &str, finess: &str) -> Value {
-    json!({
-        "nom_naissance": nom,
-        "prenoms": prenoms,
-        "date_naissance": date,
-        "sexe": sexe,
-        "etablissement": finess,
-    })
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> Response {
-    Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Response {
-    Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = get(app, token, path).await;
-    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-    r.json().await.unwrap()
-}
-
-/// Creates an usager through the API (201) and returns its id.
-async fn create(app: &TestApp, token: &str, body: &Value) -> i64 {
-    let r = post(app, token, "/api/v1/usagers", body).await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    assert_eq!(v["version"], 1, "{v}");
-    v["id"].as_i64().expect("id")
-}
-
-/// Ids found by `GET /api/v1/usagers?q=`.
+/// Ids found by `GET /api/v1/usagers?q=`, sorted.
 async fn search(app: &TestApp, token: &str, q: &str) -> Vec<i64> {
-    let r = Client::new()
-        .get(app.url("/api/v1/usagers"))
-        .query(&[("q", q)])
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "recherche {q}");
-    let v: Value = r.json().await.unwrap();
-    let mut ids: Vec<i64> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect();
+    let mut ids = app.search(token, q).await;
     ids.sort_unstable();
     ids
 }
@@ -163,11 +32,11 @@ async fn creation_checks_fields_and_probable_duplicates() {
         let app = spawn_app(engine).await;
         let etab = app.etablissement_id;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = account(&app, "secretariat", Role::Secretariat, &[etab]).await;
-        let (_, educ) = account(&app, "educ", Role::Educateur, &[etab]).await;
+        let (_, secr) = app.account("secretariat", Role::Secretariat, &[etab]).await;
+        let (_, educ) = app.account("educ", Role::Educateur, &[etab]).await;
 
-        let id = create(&app, &secr, &dupont(&fa)).await;
-        let u = get_json(&app, &secr, &format!("/api/v1/usagers/{id}")).await;
+        let id = app.create_usager(&secr, &dupont(&fa)).await;
+        let u = app.get_json(&secr, &format!("/api/v1/usagers/{id}")).await;
         assert_eq!(
             (
                 u["nom_naissance"].as_str(),
@@ -194,7 +63,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
             ))
             .await
             .unwrap();
-        let u = get_json(&app, &secr, &format!("/api/v1/usagers/{id}")).await;
+        let u = app.get_json(&secr, &format!("/api/v1/usagers/{id}")).await;
         let stays = u["sejours"].as_array().unwrap();
         assert_eq!(stays.len(), 2, "{engine}: {u}");
         assert_eq!(
@@ -209,7 +78,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         let mut bad_nir = person("Martin", &["Paul"], "1950-01-01", "M", &fa);
         bad_nir["nir"] = json!("2380475056123 45");
         let err = error_body(
-            post(&app, &secr, "/api/v1/usagers", &bad_nir).await,
+            app.post_json(&secr, "/api/v1/usagers", &bad_nir).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -218,7 +87,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         assert!(nir.contains("clé du NIR est incorrecte"), "{engine}: {nir}");
         let bad_date = person("Martin", &["Paul"], "31/02/1950", "M", &fa);
         let err = error_body(
-            post(&app, &secr, "/api/v1/usagers", &bad_date).await,
+            app.post_json(&secr, "/api/v1/usagers", &bad_date).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -233,7 +102,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         let mut several = person("Mart1n", &["Paul"], "1950-13-01", "X", &fa);
         several["nir"] = json!("123");
         let err = error_body(
-            post(&app, &secr, "/api/v1/usagers", &several).await,
+            app.post_json(&secr, "/api/v1/usagers", &several).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -247,7 +116,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         let mut same = person("DUPONT", &["Helene"], "12/04/1938", "F", &fa);
         same["nir"] = json!(NIR_VALIDE);
         let err = error_body(
-            post(&app, &secr, "/api/v1/usagers", &same).await,
+            app.post_json(&secr, "/api/v1/usagers", &same).await,
             StatusCode::CONFLICT,
             "doublon_probable",
         )
@@ -265,7 +134,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         confirmed["confirmer_doublon"] = json!(true);
         for body in [&same, &confirmed] {
             error_body(
-                post(&app, &educ, "/api/v1/usagers", body).await,
+                app.post_json(&educ, "/api/v1/usagers", body).await,
                 StatusCode::FORBIDDEN,
                 "acces_refuse",
             )
@@ -278,22 +147,22 @@ async fn creation_checks_fields_and_probable_duplicates() {
             .chain([(Role::Educateur, Section::Administratif, Action::Ecrire)])
             .map(|(r, s, a)| json!({"role": r.code(), "section": s.code(), "action": a.code()}))
             .collect();
-        let r = Client::new()
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(app.admin_token().await)
-            .json(&json!({"permissions": grants}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json(
+                app.admin_token().await,
+                "/api/v1/permissions",
+                &json!({"permissions": grants}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         error_body(
-            post(&app, &educ, "/api/v1/usagers", &same).await,
+            app.post_json(&educ, "/api/v1/usagers", &same).await,
             StatusCode::CONFLICT,
             "doublon_probable",
         )
         .await;
         let err = error_body(
-            post(&app, &educ, "/api/v1/usagers", &confirmed).await,
+            app.post_json(&educ, "/api/v1/usagers", &confirmed).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -302,8 +171,10 @@ async fn creation_checks_fields_and_probable_duplicates() {
         assert_eq!(app.db.store.usager_count().await.unwrap(), 1);
 
         // The secretariat confirms: created as a watched homonym (HOMA).
-        let other = create(&app, &secr, &confirmed).await;
-        let u = get_json(&app, &secr, &format!("/api/v1/usagers/{other}")).await;
+        let other = app.create_usager(&secr, &confirmed).await;
+        let u = app
+            .get_json(&secr, &format!("/api/v1/usagers/{other}"))
+            .await;
         assert!(
             u["attributs_identite"].as_str().unwrap().contains("HOMA"),
             "{engine}: {u}"
@@ -313,7 +184,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         let mut same_ins = person("Bernard", &["Paul"], "1950-01-01", "M", &fa);
         same_ins["nir"] = json!(NIR_VALIDE);
         let err = error_body(
-            post(&app, &secr, "/api/v1/usagers", &same_ins).await,
+            app.post_json(&secr, "/api/v1/usagers", &same_ins).await,
             StatusCode::CONFLICT,
             "doublon_probable",
         )
@@ -327,7 +198,7 @@ async fn creation_checks_fields_and_probable_duplicates() {
         );
         same_ins["confirmer_doublon"] = json!(true);
         error_body(
-            post(&app, &secr, "/api/v1/usagers", &same_ins).await,
+            app.post_json(&secr, "/api/v1/usagers", &same_ins).await,
             StatusCode::CONFLICT,
             "ins_deja_attribuee",
         )
@@ -343,23 +214,25 @@ async fn search_scope_assignment_and_break_the_glass() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
         let fa = app.etablissement_finess.clone();
-        let (b, fb) = etablissement_b(&app).await;
-        let (_, secr_a) = account(&app, "secretariat.a", Role::Secretariat, &[a]).await;
-        let (_, secr_b) = account(&app, "secretariat.b", Role::Secretariat, &[b]).await;
-        let (intervenant_id, intervenant) =
-            account(&app, "intervenant", Role::IntervenantDomicile, &[a]).await;
-        let (educ_id, _) = account(&app, "educ", Role::Educateur, &[a]).await;
+        let (b, fb) = app.etablissement_b().await;
+        let (_, secr_a) = app.account("secretariat.a", Role::Secretariat, &[a]).await;
+        let (_, secr_b) = app.account("secretariat.b", Role::Secretariat, &[b]).await;
+        let (intervenant_id, intervenant) = app
+            .account("intervenant", Role::IntervenantDomicile, &[a])
+            .await;
+        let (educ_id, _) = app.account("educ", Role::Educateur, &[a]).await;
 
-        let u_a = create(&app, &secr_a, &dupont(&fa)).await;
-        let u_a2 = create(
-            &app,
-            &secr_a,
-            &person("Dupont", &["Marcel"], "1936-01-01", "M", &fa),
-        )
-        .await;
+        let u_a = app.create_usager(&secr_a, &dupont(&fa)).await;
+        let u_a2 = app
+            .create_usager(
+                &secr_a,
+                &person("Dupont", &["Marcel"], "1936-01-01", "M", &fa),
+            )
+            .await;
         // Creating in an établissement where one does not work: refused.
         error_body(
-            post(&app, &secr_a, "/api/v1/usagers", &dupont(&fb)).await,
+            app.post_json(&secr_a, "/api/v1/usagers", &dupont(&fb))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -367,7 +240,8 @@ async fn search_scope_assignment_and_break_the_glass() {
         // The same person in B: B's secretariat is told that a duplicate exists elsewhere,
         // without its id, number or names.
         let err = error_body(
-            post(&app, &secr_b, "/api/v1/usagers", &dupont(&fb)).await,
+            app.post_json(&secr_b, "/api/v1/usagers", &dupont(&fb))
+                .await,
             StatusCode::CONFLICT,
             "doublon_probable",
         )
@@ -384,7 +258,7 @@ async fn search_scope_assignment_and_break_the_glass() {
         );
         let mut confirmed = dupont(&fb);
         confirmed["confirmer_doublon"] = json!(true);
-        let u_b = create(&app, &secr_b, &confirmed).await;
+        let u_b = app.create_usager(&secr_b, &confirmed).await;
 
         assert_eq!(
             search(&app, &secr_a, "dupont").await,
@@ -398,7 +272,7 @@ async fn search_scope_assignment_and_break_the_glass() {
             .await
             .is_empty());
         let err = error_body(
-            get(&app, &secr_a, &format!("/api/v1/usagers/{u_b}")).await,
+            app.get(&secr_a, &format!("/api/v1/usagers/{u_b}")).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -409,12 +283,9 @@ async fn search_scope_assignment_and_break_the_glass() {
         );
 
         // Pagination through the API.
-        let page: Value = Client::new()
-            .get(app.url("/api/v1/usagers?q=dupont&limit=1"))
-            .bearer_auth(&secr_a)
-            .send()
+        let page: Value = app
+            .get(&secr_a, "/api/v1/usagers?q=dupont&limit=1")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -438,7 +309,8 @@ async fn search_scope_assignment_and_break_the_glass() {
             "{engine}"
         );
         let err = error_body(
-            get(&app, &intervenant, &format!("/api/v1/usagers/{u_a}")).await,
+            app.get(&intervenant, &format!("/api/v1/usagers/{u_a}"))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -446,8 +318,7 @@ async fn search_scope_assignment_and_break_the_glass() {
         assert!(message(&err).contains("périmètre"), "{err}");
         let assign = format!("/api/v1/usagers/{u_a}/affectations");
         error_body(
-            post(
-                &app,
+            app.post_json(
                 &intervenant,
                 &assign,
                 &json!({"utilisateur_id": intervenant_id}),
@@ -458,33 +329,33 @@ async fn search_scope_assignment_and_break_the_glass() {
         )
         .await;
         let err = error_body(
-            post(&app, &secr_a, &assign, &json!({"utilisateur_id": educ_id})).await,
+            app.post_json(&secr_a, &assign, &json!({"utilisateur_id": educ_id}))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
         .await;
         assert!(err["fields"]["utilisateur_id"].is_string(), "{err}");
-        let r = post(
-            &app,
-            &secr_a,
-            &assign,
-            &json!({"utilisateur_id": intervenant_id}),
-        )
-        .await;
+        let r = app
+            .post_json(&secr_a, &assign, &json!({"utilisateur_id": intervenant_id}))
+            .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{engine}");
         assert_eq!(
             search(&app, &intervenant, "dupont").await,
             vec![u_a],
             "{engine}"
         );
-        let u = get_json(&app, &intervenant, &format!("/api/v1/usagers/{u_a}")).await;
+        let u = app
+            .get_json(&intervenant, &format!("/api/v1/usagers/{u_a}"))
+            .await;
         assert_eq!(
             u["sections"],
             json!(["administratif", "accompagnement"]),
             "{u}"
         );
         error_body(
-            get(&app, &intervenant, &format!("/api/v1/usagers/{u_a2}")).await,
+            app.get(&intervenant, &format!("/api/v1/usagers/{u_a2}"))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -493,7 +364,8 @@ async fn search_scope_assignment_and_break_the_glass() {
         // Break-the-glass: a reason of 15 characters at least, then the file opens.
         let bris = format!("/api/v1/usagers/{u_b}/acces-exceptionnel");
         let err = error_body(
-            post(&app, &secr_a, &bris, &json!({"motif": "urgence !"})).await,
+            app.post_json(&secr_a, &bris, &json!({"motif": "urgence !"}))
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -506,16 +378,20 @@ async fn search_scope_assignment_and_break_the_glass() {
             "{engine}: {err}"
         );
         error_body(
-            get(&app, &secr_a, &format!("/api/v1/usagers/{u_b}")).await,
+            app.get(&secr_a, &format!("/api/v1/usagers/{u_b}")).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let r = post(&app, &secr_a, &bris, &json!({"motif": MOTIF, "heures": 2})).await;
+        let r = app
+            .post_json(&secr_a, &bris, &json!({"motif": MOTIF, "heures": 2}))
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["heures"], 2);
-        let u = get_json(&app, &secr_a, &format!("/api/v1/usagers/{u_b}")).await;
+        let u = app
+            .get_json(&secr_a, &format!("/api/v1/usagers/{u_b}"))
+            .await;
         assert_eq!(u["id"], u_b);
         // While it runs, the search shows the file too.
         assert_eq!(
@@ -544,9 +420,10 @@ async fn search_scope_assignment_and_break_the_glass() {
             reads[0].detail
         );
         // Not for the portal accounts.
-        let portal = portal_token(&app, "usager.a", u_a).await;
+        let portal = app.portal_token("usager.a", u_a).await;
         error_body(
-            post(&app, &portal, &bris, &json!({"motif": MOTIF})).await,
+            app.post_json(&portal, &bris, &json!({"motif": MOTIF}))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -560,35 +437,27 @@ async fn identity_edits_and_rniv_statuses() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = account(
-            &app,
-            "secretariat",
-            Role::Secretariat,
-            &[app.etablissement_id],
-        )
-        .await;
-        let (_, educ) = account(&app, "educ", Role::Educateur, &[app.etablissement_id]).await;
-        let id = create(&app, &secr, &dupont(&fa)).await;
+        let (_, secr) = app
+            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let (_, educ) = app
+            .account("educ", Role::Educateur, &[app.etablissement_id])
+            .await;
+        let id = app.create_usager(&secr, &dupont(&fa)).await;
         let path = format!("/api/v1/usagers/{id}");
         let doc = format!("/api/v1/usagers/{id}/identite/justificatif");
 
         // Document checks.
         let err = error_body(
-            post(
-                &app,
-                &secr,
-                &doc,
-                &json!({"type_justificatif": "carte_vitale"}),
-            )
-            .await,
+            app.post_json(&secr, &doc, &json!({"type_justificatif": "carte_vitale"}))
+                .await,
             StatusCode::CONFLICT,
             "transition_refusee",
         )
         .await;
         assert!(message(&err).contains("Carte Vitale"), "{engine}: {err}");
         error_body(
-            post(
-                &app,
+            app.post_json(
                 &secr,
                 &doc,
                 &json!({"type_justificatif": "ticket_de_metro"}),
@@ -599,24 +468,15 @@ async fn identity_edits_and_rniv_statuses() {
         )
         .await;
         error_body(
-            post(
-                &app,
-                &educ,
-                &doc,
-                &json!({"type_justificatif": "passeport"}),
-            )
-            .await,
+            app.post_json(&educ, &doc, &json!({"type_justificatif": "passeport"}))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let r = post(
-            &app,
-            &secr,
-            &doc,
-            &json!({"type_justificatif": "passeport"}),
-        )
-        .await;
+        let r = app
+            .post_json(&secr, &doc, &json!({"type_justificatif": "passeport"}))
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let s: Value = r.json().await.unwrap();
         assert_eq!(
@@ -624,7 +484,7 @@ async fn identity_edits_and_rniv_statuses() {
             (Some("VALI"), Some(2)),
             "{s}"
         );
-        let u = get_json(&app, &secr, &path).await;
+        let u = app.get_json(&secr, &path).await;
         assert_eq!(u["justificatif_type"], "passeport");
 
         // Stale If-Match: 409, nothing changed.
@@ -646,7 +506,7 @@ async fn identity_edits_and_rniv_statuses() {
             "version_perimee",
         )
         .await;
-        let u = get_json(&app, &secr, &path).await;
+        let u = app.get_json(&secr, &path).await;
         assert_eq!(
             (
                 u["nom_naissance"].as_str(),
@@ -699,7 +559,7 @@ async fn identity_edits_and_rniv_statuses() {
         );
         assert_eq!(search(&app, &secr, "durand").await, vec![id]);
         assert!(search(&app, &secr, "dupont").await.is_empty());
-        let versions = get_json(&app, &secr, &format!("{path}/versions")).await;
+        let versions = app.get_json(&secr, &format!("{path}/versions")).await;
         let v: Vec<i64> = versions["items"]
             .as_array()
             .unwrap()
@@ -711,31 +571,26 @@ async fn identity_edits_and_rniv_statuses() {
 
         // Doubt: the identity can no longer be validated until the doubt is cleared.
         let attrs = format!("{path}/identite/attributs");
-        let r = post(&app, &secr, &attrs, &json!({"douteuse": true})).await;
+        let r = app
+            .post_json(&secr, &attrs, &json!({"douteuse": true}))
+            .await;
         let s: Value = r.json().await.unwrap();
         assert_eq!(s["attributs_identite"], "DOUT", "{s}");
         let err = error_body(
-            post(
-                &app,
-                &secr,
-                &doc,
-                &json!({"type_justificatif": "passeport"}),
-            )
-            .await,
+            app.post_json(&secr, &doc, &json!({"type_justificatif": "passeport"}))
+                .await,
             StatusCode::CONFLICT,
             "transition_refusee",
         )
         .await;
         assert!(message(&err).contains("douteuse"), "{err}");
-        let r = post(&app, &secr, &attrs, &json!({"douteuse": false})).await;
+        let r = app
+            .post_json(&secr, &attrs, &json!({"douteuse": false}))
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
-        let r = post(
-            &app,
-            &secr,
-            &doc,
-            &json!({"type_justificatif": "carte_identite"}),
-        )
-        .await;
+        let r = app
+            .post_json(&secr, &doc, &json!({"type_justificatif": "carte_identite"}))
+            .await;
         let s: Value = r.json().await.unwrap();
         assert_eq!(
             (
@@ -747,7 +602,8 @@ async fn identity_edits_and_rniv_statuses() {
         );
         // INSi is not configured on this server.
         error_body(
-            post(&app, &secr, &format!("{path}/identite/insi"), &json!({})).await,
+            app.post_json(&secr, &format!("{path}/identite/insi"), &json!({}))
+                .await,
             StatusCode::SERVICE_UNAVAILABLE,
             "service_indisponible",
         )
@@ -772,7 +628,7 @@ fn dupont_insi(finess: &str) -> Value {
 }
 
 async fn status_of(app: &TestApp, token: &str, id: i64) -> (String, i64, Value) {
-    let u = get_json(app, token, &format!("/api/v1/usagers/{id}")).await;
+    let u = app.get_json(token, &format!("/api/v1/usagers/{id}")).await;
     (
         u["statut_identite"].as_str().unwrap().to_string(),
         u["version"].as_i64().unwrap(),
@@ -788,19 +644,17 @@ async fn insi_retrieval_through_the_simulator() {
             .unwrap();
         let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = account(
-            &app,
-            "secretariat",
-            Role::Secretariat,
-            &[app.etablissement_id],
-        )
-        .await;
-        let (_, educ) = account(&app, "educ", Role::Educateur, &[app.etablissement_id]).await;
+        let (_, secr) = app
+            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let (_, educ) = app
+            .account("educ", Role::Educateur, &[app.etablissement_id])
+            .await;
 
-        let id = create(&app, &secr, &dupont_insi(&fa)).await;
+        let id = app.create_usager(&secr, &dupont_insi(&fa)).await;
         let insi = format!("/api/v1/usagers/{id}/identite/insi");
         error_body(
-            post(&app, &educ, &insi, &json!({})).await,
+            app.post_json(&educ, &insi, &json!({})).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -830,32 +684,29 @@ async fn insi_retrieval_through_the_simulator() {
             "{engine}: {s}"
         );
         let doc = format!("/api/v1/usagers/{id}/identite/justificatif");
-        let r = post(
-            &app,
-            &secr,
-            &doc,
-            &json!({"type_justificatif": "passeport"}),
-        )
-        .await;
+        let r = app
+            .post_json(&secr, &doc, &json!({"type_justificatif": "passeport"}))
+            .await;
         let s: Value = r.json().await.unwrap();
         assert_eq!(s["statut_identite"], "QUAL", "{engine}: {s}");
         assert_eq!(s["matricule_ins"], "279035121518989");
-        let r = post(&app, &secr, &format!("{insi}/verification"), &json!({})).await;
+        let r = app
+            .post_json(&secr, &format!("{insi}/verification"), &json!({}))
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let s: Value = r.json().await.unwrap();
         assert_eq!(s["statut_identite"], "QUAL", "{s}");
         assert_eq!(search(&app, &secr, "279035121518989").await, vec![id]);
 
         // Nobody with these traits: 409, nothing changed.
-        let unknown = create(
-            &app,
-            &secr,
-            &person("Inconnu", &["Pierre"], "1960-01-01", "M", &fa),
-        )
-        .await;
+        let unknown = app
+            .create_usager(
+                &secr,
+                &person("Inconnu", &["Pierre"], "1960-01-01", "M", &fa),
+            )
+            .await;
         error_body(
-            post(
-                &app,
+            app.post_json(
                 &secr,
                 &format!("/api/v1/usagers/{unknown}/identite/insi"),
                 &json!({}),
@@ -872,15 +723,11 @@ async fn insi_retrieval_through_the_simulator() {
         );
 
         // Homonyms in the fixtures: INSi answers several identities.
-        let leroy = create(
-            &app,
-            &secr,
-            &person("LEROY", &["Marie"], "1992-01-08", "F", &fa),
-        )
-        .await;
+        let leroy = app
+            .create_usager(&secr, &person("LEROY", &["Marie"], "1992-01-08", "F", &fa))
+            .await;
         let err = error_body(
-            post(
-                &app,
+            app.post_json(
                 &secr,
                 &format!("/api/v1/usagers/{leroy}/identite/insi"),
                 &json!({}),
@@ -906,17 +753,12 @@ async fn insi_retrieval_through_the_simulator() {
         };
         let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(closed))).await;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = account(
-            &app,
-            "secretariat",
-            Role::Secretariat,
-            &[app.etablissement_id],
-        )
-        .await;
-        let id = create(&app, &secr, &dupont_insi(&fa)).await;
+        let (_, secr) = app
+            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let id = app.create_usager(&secr, &dupont_insi(&fa)).await;
         let err = error_body(
-            post(
-                &app,
+            app.post_json(
                 &secr,
                 &format!("/api/v1/usagers/{id}/identite/insi"),
                 &json!({}),
@@ -945,36 +787,33 @@ async fn who_opened_my_file() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
         let fa = app.etablissement_finess.clone();
-        let (b, _) = etablissement_b(&app).await;
-        let (_, secr) = account(&app, "secretariat", Role::Secretariat, &[a]).await;
-        let (_, direction) = account(&app, "direction", Role::Direction, &[a]).await;
-        let (_, educ) = account(&app, "educ", Role::Educateur, &[a]).await;
-        let (referent_id, referent) = account(&app, "referent", Role::Educateur, &[a]).await;
-        let (_, educ_b) = account(&app, "educ.b", Role::Educateur, &[b]).await;
+        let (b, _) = app.etablissement_b().await;
+        let (_, secr) = app.account("secretariat", Role::Secretariat, &[a]).await;
+        let (_, direction) = app.account("direction", Role::Direction, &[a]).await;
+        let (_, educ) = app.account("educ", Role::Educateur, &[a]).await;
+        let (referent_id, referent) = app.account("referent", Role::Educateur, &[a]).await;
+        let (_, educ_b) = app.account("educ.b", Role::Educateur, &[b]).await;
 
         let mut body = dupont(&fa);
         body["referent_id"] = json!(referent_id);
-        let id = create(&app, &secr, &body).await;
-        let other = create(
-            &app,
-            &secr,
-            &person("Martin", &["Paul"], "1940-01-01", "M", &fa),
-        )
-        .await;
+        let id = app.create_usager(&secr, &body).await;
+        let other = app
+            .create_usager(&secr, &person("Martin", &["Paul"], "1940-01-01", "M", &fa))
+            .await;
         let file = format!("/api/v1/usagers/{id}");
         let audit = format!("{file}/audit");
-        get_json(&app, &educ, &file).await;
-        let r = post(
-            &app,
-            &educ_b,
-            &format!("{file}/acces-exceptionnel"),
-            &json!({"motif": MOTIF}),
-        )
-        .await;
+        app.get_json(&educ, &file).await;
+        let r = app
+            .post_json(
+                &educ_b,
+                &format!("{file}/acces-exceptionnel"),
+                &json!({"motif": MOTIF}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        get_json(&app, &educ_b, &file).await;
+        app.get_json(&educ_b, &file).await;
 
-        let v = get_json(&app, &direction, &audit).await;
+        let v = app.get_json(&direction, &audit).await;
         let items = v["items"].as_array().unwrap();
         assert!(items.iter().all(|e| e["usager_id"] == id), "{engine}: {v}");
         let reads_by = |user: &str| {
@@ -1009,29 +848,26 @@ async fn who_opened_my_file() {
             "du plus récent au plus ancien"
         );
         // Pages.
-        let p1 = get_json(&app, &direction, &format!("{audit}?limit=2")).await;
+        let p1 = app.get_json(&direction, &format!("{audit}?limit=2")).await;
         let cursor = p1["next_cursor"].as_str().expect("curseur").to_string();
-        let p2 = get_json(
-            &app,
-            &direction,
-            &format!("{audit}?limit=2&cursor={cursor}"),
-        )
-        .await;
+        let p2 = app
+            .get_json(&direction, &format!("{audit}?limit=2&cursor={cursor}"))
+            .await;
         let first_of_p2 = p2["items"][0]["id"].as_i64().unwrap();
         assert!(first_of_p2 < cursor.parse::<i64>().unwrap(), "{engine}");
 
         // An educateur who is not the referent: 403; the referent: 200.
         let err = error_body(
-            get(&app, &educ, &audit).await,
+            app.get(&educ, &audit).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
         assert!(message(&err).contains("traçabilité"), "{err}");
-        get_json(&app, &referent, &audit).await;
+        app.get_json(&referent, &audit).await;
         // The usager themself, on their own file only.
-        let portal = portal_token(&app, "mme.dupont", id).await;
-        let mine = get_json(&app, &portal, &audit).await;
+        let portal = app.portal_token("mme.dupont", id).await;
+        let mine = app.get_json(&portal, &audit).await;
         assert!(
             mine["items"]
                 .as_array()
@@ -1041,17 +877,13 @@ async fn who_opened_my_file() {
             "{engine}: {mine}"
         );
         error_body(
-            get(&app, &portal, &format!("/api/v1/usagers/{other}/audit")).await,
+            app.get(&portal, &format!("/api/v1/usagers/{other}/audit"))
+                .await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let r = Client::new()
-            .get(app.url("/api/v1/usagers?q=martin"))
-            .bearer_auth(&portal)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&portal, "/api/v1/usagers?q=martin").await;
         let v: Value = r.json().await.unwrap();
         assert!(v["items"].as_array().unwrap().is_empty(), "{engine}: {v}");
         app.stop().await;
@@ -1064,18 +896,18 @@ async fn circle_synthesis_sheet_and_file_page() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = account(&app, "secretariat", Role::Secretariat, &[a]).await;
-        let (_, educ) = account(&app, "educ", Role::Educateur, &[a]).await;
+        let (_, secr) = app.account("secretariat", Role::Secretariat, &[a]).await;
+        let (_, educ) = app.account("educ", Role::Educateur, &[a]).await;
         app.create_user("aide", Role::AideSoignant, &[a]).await;
-        let (b, _) = etablissement_b(&app).await;
+        let (b, _) = app.etablissement_b().await;
         app.create_user("educ.b", Role::Educateur, &[b]).await;
-        let id = create(&app, &secr, &dupont(&fa)).await;
+        let id = app.create_usager(&secr, &dupont(&fa)).await;
         let circle = format!("/api/v1/usagers/{id}/entourage");
 
         // A legal representative needs the measure.
         let tuteur = json!({"nom": "Mandataire", "prenom": "Jeanne", "relation": "tuteur"});
         let err = error_body(
-            post(&app, &secr, &circle, &tuteur).await,
+            app.post_json(&secr, &circle, &tuteur).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -1090,7 +922,7 @@ async fn circle_synthesis_sheet_and_file_page() {
         let mut with_measure = tuteur.clone();
         with_measure["mesure_protection"] = json!("TUTELLE");
         with_measure["mesure_debut"] = json!("01/05/2024");
-        let r = post(&app, &secr, &circle, &with_measure).await;
+        let r = app.post_json(&secr, &circle, &with_measure).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let created: Value = r.json().await.unwrap();
         assert_eq!(created["version"], 1);
@@ -1098,7 +930,7 @@ async fn circle_synthesis_sheet_and_file_page() {
         // A personne de confiance needs the designation date.
         let fille = json!({"nom": "Dupont", "prenom": "Claire", "relation": "enfant", "personne_confiance": true});
         let err = error_body(
-            post(&app, &secr, &circle, &fille).await,
+            app.post_json(&secr, &circle, &fille).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "contenu_invalide",
         )
@@ -1108,16 +940,16 @@ async fn circle_synthesis_sheet_and_file_page() {
         fille["date_designation"] = json!("2025-01-06");
         fille["telephone"] = json!("06 12 34 56 78");
         assert_eq!(
-            post(&app, &secr, &circle, &fille).await.status(),
+            app.post_json(&secr, &circle, &fille).await.status(),
             StatusCode::CREATED
         );
         error_body(
-            post(&app, &educ, &circle, &fille).await,
+            app.post_json(&educ, &circle, &fille).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let list = get_json(&app, &educ, &circle).await;
+        let list = app.get_json(&educ, &circle).await;
         let items = list["items"].as_array().unwrap();
         assert_eq!(items.len(), 2, "{engine}: {list}");
         assert_eq!(
@@ -1142,15 +974,13 @@ async fn circle_synthesis_sheet_and_file_page() {
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         // A médecin traitant, added to the directory on the way.
         let pros = format!("/api/v1/usagers/{id}/professionnels");
-        let r = post(
-            &app,
-            &secr,
+        let r = app.post_json(&secr,
             &pros,
             &json!({"role": "medecin_traitant", "nom": "Lambert", "prenom": "Luc", "fonction": "Médecin généraliste"}),
         )
         .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
-        let linked = get_json(&app, &secr, &pros).await;
+        let linked = app.get_json(&secr, &pros).await;
         assert_eq!(linked["items"][0]["role"], "medecin_traitant", "{linked}");
 
         // HTML: the synthesis sheet, with a cookie session.
@@ -1240,13 +1070,8 @@ async fn circle_synthesis_sheet_and_file_page() {
 
         // A validated identity shows its badge.
         let doc = format!("/api/v1/usagers/{id}/identite/justificatif");
-        post(
-            &app,
-            &secr,
-            &doc,
-            &json!({"type_justificatif": "passeport"}),
-        )
-        .await;
+        app.post_json(&secr, &doc, &json!({"type_justificatif": "passeport"}))
+            .await;
         let html = aide
             .get(app.url(&format!("/usagers/{id}")))
             .send()
@@ -1291,18 +1116,13 @@ async fn search_page_lists_the_usagers_of_an_etablissement() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
         let fa = app.etablissement_finess.clone();
-        let (b, fb) = etablissement_b(&app).await;
-        let (_, secr) = account(&app, "secretariat", Role::Secretariat, &[a, b]).await;
-        let (_, secr_b) = account(&app, "secretariat.b", Role::Secretariat, &[b]).await;
-        create(&app, &secr, &dupont(&fa)).await;
-        create(
-            &app,
-            &secr,
-            &person("Abadie", &["Louis"], "1941-05-05", "M", &fa),
-        )
-        .await;
-        create(
-            &app,
+        let (b, fb) = app.etablissement_b().await;
+        let (_, secr) = app.account("secretariat", Role::Secretariat, &[a, b]).await;
+        let (_, secr_b) = app.account("secretariat.b", Role::Secretariat, &[b]).await;
+        app.create_usager(&secr, &dupont(&fa)).await;
+        app.create_usager(&secr, &person("Abadie", &["Louis"], "1941-05-05", "M", &fa))
+            .await;
+        app.create_usager(
             &secr_b,
             &person("Zidane", &["Yves"], "1942-06-06", "M", &fb),
         )
