@@ -8,48 +8,15 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize, load_matrix};
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{BulkUsager, IdentiteInput, Recherche, TraitsCompares};
+use dui_store::usager::{BulkUsager, Recherche, TraitsCompares};
 use dui_store::Store;
 
 use crate::common::{admin, at, create_user, principal, seed_org, t0};
-
-fn ident(nom: &str, prenoms: &[&str], date: &str) -> IdentiteInput {
-    IdentiteInput {
-        nom_naissance: nom.into(),
-        prenoms_naissance: prenoms.iter().map(|p| p.to_string()).collect(),
-        date_naissance: date.into(),
-        sexe: "M".into(),
-        lieu_naissance: None,
-        nom_utilise: None,
-        prenom_utilise: None,
-        referent_id: None,
-        alertes: String::new(),
-    }
-}
-
-async fn create(s: &Store, who: &Utilisateur, i: &IdentiteInput, etab: i64) -> i64 {
-    s.create_usager(
-        &principal(who).actor(),
-        i,
-        None,
-        etab,
-        "2025-01-06",
-        &[],
-        t0(),
-    )
-    .await
-    .unwrap()
-}
+use crate::common::{create_usager, ident, search_page};
 
 /// Ids found by `who` for `texte`, in the order shown (each usager once).
 async fn found_at(s: &Store, who: &Utilisateur, texte: &str, now: DateTime<Utc>) -> Vec<i64> {
-    let r = Recherche {
-        texte: texte.into(),
-        etablissement: None,
-        limit: 100,
-        cursor: None,
-    };
-    let (items, _) = s.search_usagers(&principal(who), &r, now).await.unwrap();
+    let (items, _) = search_page(s, &principal(who), texte, 100, None, now).await;
     items.iter().map(|r| r.id).collect()
 }
 
@@ -61,30 +28,42 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
         let org = seed_org(s).await;
         let secr = create_user(s, "secretariat.a", Role::Secretariat, &[org.a]).await;
         let worker = create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
-        let hermite = create(
+        let hermite = create_usager(
             s,
             &secr,
-            &ident("L'HERMITE", &["Gaston"], "1931-01-01"),
+            &ident("L'HERMITE", &["Gaston"], "1931-01-01", "M"),
             org.a,
         )
         .await;
-        let jp = create(
+        let jp = create_usager(
             s,
             &secr,
-            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02"),
+            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"),
             org.a,
         )
         .await;
-        let fontaine = create(
+        let fontaine = create_usager(
             s,
             &secr,
-            &ident("DE LA FONTAINE", &["Marie"], "1942-03-03"),
+            &ident("DE LA FONTAINE", &["Marie"], "1942-03-03", "M"),
             org.a,
         )
         .await;
         // Distractors: the same words apart, or a name starting alike.
-        let pierre = create(s, &secr, &ident("PIERRE", &["Jean"], "1943-04-04"), org.a).await;
-        let hermann = create(s, &secr, &ident("HERMANN", &["Paul"], "1944-05-05"), org.a).await;
+        let pierre = create_usager(
+            s,
+            &secr,
+            &ident("PIERRE", &["Jean"], "1943-04-04", "M"),
+            org.a,
+        )
+        .await;
+        let hermann = create_usager(
+            s,
+            &secr,
+            &ident("HERMANN", &["Paul"], "1944-05-05", "M"),
+            org.a,
+        )
+        .await;
         // Assignment scope: the worker visits L'HERMITE and DUBOIS only.
         let m = load_matrix(s).await.unwrap();
         for id in [hermite, jp] {
@@ -259,21 +238,27 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
         let s = &db.store;
         let org = seed_org(s).await;
         let secr = create_user(s, "secretariat.a", Role::Secretariat, &[org.a]).await;
-        let hermite = create(
+        let hermite = create_usager(
             s,
             &secr,
-            &ident("L'HERMITE", &["Gaston"], "1931-01-01"),
+            &ident("L'HERMITE", &["Gaston"], "1931-01-01", "M"),
             org.a,
         )
         .await;
-        let jp = create(
+        let jp = create_usager(
             s,
             &secr,
-            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02"),
+            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"),
             org.a,
         )
         .await;
-        let dupont = create(s, &secr, &ident("DUPONT", &["Paul"], "1950-01-01"), org.a).await;
+        let dupont = create_usager(
+            s,
+            &secr,
+            &ident("DUPONT", &["Paul"], "1950-01-01", "M"),
+            org.a,
+        )
+        .await;
         let worker = create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
         let m = load_matrix(s).await.unwrap();
         let write = authorize(
@@ -332,7 +317,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
 
         // `dui demo` inserts in bulk: the glued runs are written there too.
         let bulk = BulkUsager {
-            identite: ident("D'ALEMBERT", &["Jean-Baptiste"], "1930-11-16"),
+            identite: ident("D'ALEMBERT", &["Jean-Baptiste"], "1930-11-16", "M"),
             ins: None,
             statut: "PROV".into(),
             justificatif: None,

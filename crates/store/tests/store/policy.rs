@@ -4,14 +4,15 @@
 use chrono::Duration;
 use dui_domain::policy::{Action, Matrice, Motif, Refus, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
-use dui_store::policy::{authorize, load_matrix, Capability};
+use dui_store::policy::{authorize, load_matrix};
 use dui_store::testing::{engines, TestDb};
-use dui_store::{Store, StoreError, StoreResult};
+use dui_store::StoreError;
 
 use crate::common::{
     admin, at, audit_entries, create_user, insert_usager, principal, seed_org, t0, user_input, Org,
     SOME_HASH,
 };
+use crate::common::{check, refus};
 
 const U_A: i64 = 1001;
 const U_B: i64 = 1002;
@@ -52,25 +53,6 @@ async fn world(engine: &str) -> World {
         intervenant_a,
         psy_a,
         medecin_a,
-    }
-}
-
-async fn check(
-    s: &Store,
-    who: &Utilisateur,
-    usager: i64,
-    section: Section,
-    action: Action,
-    now: chrono::DateTime<chrono::Utc>,
-) -> StoreResult<Capability> {
-    let m = load_matrix(s).await?;
-    authorize(s, &m, &principal(who), usager, section, action, now).await
-}
-
-fn refus(r: StoreResult<Capability>) -> Refus {
-    match r {
-        Err(StoreError::Denied(r)) => r,
-        other => panic!("refus attendu, obtenu {other:?}"),
     }
 }
 

@@ -3,36 +3,22 @@
 //! status, merges and their undoing, the circle and professionals, bulk insertion.
 
 use chrono::{DateTime, Duration, Utc};
-use dui_domain::policy::{Action, Motif, Refus, Role, Section};
+use dui_domain::policy::{Action, Motif, Refus, Role};
 use dui_store::admin::utilisateur::Utilisateur;
-use dui_store::policy::{authorize, load_matrix, Capability, Principal};
+use dui_store::policy::{load_matrix, Capability};
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{
     numero, BulkProche, BulkUsager, EntourageInput, IdentiteInput, ProfessionnelInput, Recherche,
-    ResultatRecherche, StatutChange, TraitsCompares,
+    StatutChange, TraitsCompares,
 };
-use dui_store::{Store, StoreError, StoreResult};
+use dui_store::{Store, StoreError};
 
 use crate::common::{admin, at, audit_by_action, create_user, principal, seed_org, t0, Org};
+use crate::common::{cap, cap_at, create_usager, create_usager_with, ident, refus, search_page};
 
 const INS_DUPONT: &str = "279035121518989";
 const OID_TEST: &str = "1.2.250.1.213.1.4.10";
 const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";
-
-/// An identity as the web layer hands it to the store (birth name in INS form).
-fn ident(nom: &str, prenoms: &[&str], date: &str, sexe: &str) -> IdentiteInput {
-    IdentiteInput {
-        nom_naissance: nom.into(),
-        prenoms_naissance: prenoms.iter().map(|p| p.to_string()).collect(),
-        date_naissance: date.into(),
-        sexe: sexe.into(),
-        lieu_naissance: None,
-        nom_utilise: None,
-        prenom_utilise: None,
-        referent_id: None,
-        alertes: String::new(),
-    }
-}
 
 fn with_used_name(mut i: IdentiteInput, nom: &str) -> IdentiteInput {
     i.nom_utilise = Some(nom.into());
@@ -69,86 +55,13 @@ async fn world(engine: &str) -> World {
 /// Creates an usager in `etablissement` as `who`.
 /// Hélène DUPONT, born 12/04/1938, created by the secretary of établissement A.
 async fn helene(w: &World) -> i64 {
-    create(
+    create_usager(
         &w.db.store,
         &w.secr_a,
         &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
         w.org.a,
     )
     .await
-}
-
-async fn create(s: &Store, who: &Utilisateur, i: &IdentiteInput, etablissement: i64) -> i64 {
-    create_with(s, who, i, None, etablissement, &[]).await
-}
-
-async fn create_with(
-    s: &Store,
-    who: &Utilisateur,
-    i: &IdentiteInput,
-    nir: Option<&str>,
-    etablissement: i64,
-    non_doublons: &[i64],
-) -> i64 {
-    s.create_usager(
-        &principal(who).actor(),
-        i,
-        nir,
-        etablissement,
-        "2025-01-06",
-        non_doublons,
-        t0(),
-    )
-    .await
-    .unwrap()
-}
-
-async fn cap_at(
-    s: &Store,
-    who: &Utilisateur,
-    usager: i64,
-    action: Action,
-    now: DateTime<Utc>,
-) -> StoreResult<Capability> {
-    let m = load_matrix(s).await?;
-    authorize(
-        s,
-        &m,
-        &principal(who),
-        usager,
-        Section::Administratif,
-        action,
-        now,
-    )
-    .await
-}
-
-async fn cap(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
-    cap_at(s, who, usager, action, at(1)).await.unwrap()
-}
-
-fn refus<T: std::fmt::Debug>(r: StoreResult<T>) -> Refus {
-    match r {
-        Err(StoreError::Denied(r)) => r,
-        other => panic!("refus attendu, obtenu {other:?}"),
-    }
-}
-
-async fn search_page(
-    s: &Store,
-    who: &Principal,
-    texte: &str,
-    limit: i64,
-    cursor: Option<String>,
-    now: DateTime<Utc>,
-) -> (Vec<ResultatRecherche>, Option<String>) {
-    let r = Recherche {
-        texte: texte.into(),
-        etablissement: None,
-        limit,
-        cursor,
-    };
-    s.search_usagers(who, &r, now).await.unwrap()
 }
 
 /// Ids found by `who` for `texte` (one page of 100), sorted.
@@ -170,28 +83,28 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         let w = world(engine).await;
         let s = &w.db.store;
         let a = w.org.a;
-        let helene = create(
+        let helene = create_usager(
             s,
             &w.secr_a,
             &ident("DUPONT", &["Hélène", "Marie"], "1938-04-12", "F"),
             a,
         )
         .await;
-        let lefevre = create(
+        let lefevre = create_usager(
             s,
             &w.secr_a,
             &ident("LEFEVRE", &["Jean-Pierre"], "1945-06-01", "M"),
             a,
         )
         .await;
-        let odette = create(
+        let odette = create_usager(
             s,
             &w.secr_a,
             &with_used_name(ident("DUPONT", &["Odette"], "1950-01-01", "F"), "MARTIN"),
             a,
         )
         .await;
-        let paul = create_with(
+        let paul = create_usager_with(
             s,
             &w.secr_a,
             &ident("BERNARD", &["Paul"], "1938-04-12", "M"),
@@ -325,7 +238,7 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         {
             let date = format!("1950-01-{:02}", i + 1);
             ids.push(
-                create(
+                create_usager(
                     s,
                     &w.secr_a,
                     &ident("PAGINE", &[prenom], &date, "F"),
@@ -335,7 +248,7 @@ async fn search_pages_follow_the_cursor_without_overlap() {
             );
         }
         // Two of them match the prefix twice (birth name and first name, or used name).
-        let twice = create(
+        let twice = create_usager(
             s,
             &w.secr_a,
             &ident("PAGINE", &["Paginette"], "1950-02-01", "F"),
@@ -343,7 +256,7 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         )
         .await;
         ids.push(twice);
-        let used = create(
+        let used = create_usager(
             s,
             &w.secr_a,
             &with_used_name(ident("PAGINER", &["Hugo"], "1950-02-02", "M"), "PAGINOT"),
@@ -395,7 +308,7 @@ async fn search_pages_follow_the_cursor_without_overlap() {
 
         // Pages on a birth date too.
         for d in ["1950-03-03"; 3] {
-            create(s, &w.secr_a, &ident("DATE", &["Zoé"], d, "F"), w.org.a).await;
+            create_usager(s, &w.secr_a, &ident("DATE", &["Zoé"], d, "F"), w.org.a).await;
         }
         let (d1, dc) = search_page(s, &who, "03/03/1950", 2, None, at(5)).await;
         let (d2, dn) = search_page(s, &who, "03/03/1950", 2, dc, at(5)).await;
@@ -411,21 +324,21 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let u_a = create(
+        let u_a = create_usager(
             s,
             &w.secr_a,
             &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
             w.org.a,
         )
         .await;
-        let u_a2 = create(
+        let u_a2 = create_usager(
             s,
             &w.secr_a,
             &ident("DUPONT", &["Marcel"], "1936-01-01", "M"),
             w.org.a,
         )
         .await;
-        let u_b = create(
+        let u_b = create_usager(
             s,
             &w.secr_b,
             &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
@@ -610,13 +523,13 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
             if let Some(u) = used {
                 i = with_used_name(i, u);
             }
-            let id = create(s, &w.secr_a, &i, w.org.a).await;
+            let id = create_usager(s, &w.secr_a, &i, w.org.a).await;
             let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
             s.assign_with(&write, w.intervenant_a.id).await.unwrap();
             assigned.push(id);
         }
         // Not assigned: never found.
-        let other = create(
+        let other = create_usager(
             s,
             &w.secr_a,
             &ident("MARTIN", &["Zoé"], "1950-05-05", "F"),
@@ -683,35 +596,35 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         let w = world(engine).await;
         let s = &w.db.store;
         let a = w.org.a;
-        let lefevre = create(
+        let lefevre = create_usager(
             s,
             &w.secr_a,
             &ident("LEFEVRE", &["Hélène"], "1940-01-01", "F"),
             a,
         )
         .await;
-        let jp = create(
+        let jp = create_usager(
             s,
             &w.secr_a,
             &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"),
             a,
         )
         .await;
-        let dart = create(
+        let dart = create_usager(
             s,
             &w.secr_a,
             &ident("D'ARTAGNAN", &["Charles"], "1942-03-03", "M"),
             a,
         )
         .await;
-        let epouse = create(
+        let epouse = create_usager(
             s,
             &w.secr_a,
             &with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "MARTIN"),
             a,
         )
         .await;
-        let ins = create_with(
+        let ins = create_usager_with(
             s,
             &w.secr_a,
             &ident("BERNARD", &["Paul"], "1944-05-05", "M"),
@@ -720,7 +633,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             &[],
         )
         .await;
-        let girard_b = create(
+        let girard_b = create_usager(
             s,
             &w.secr_b,
             &ident("GIRARD", &["Anne"], "1946-06-06", "F"),
@@ -846,7 +759,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         assert_eq!(c[0].nom_naissance.as_deref(), Some("GIRARD"));
 
         // Created anyway as a different person: HOMA, and the pair is never proposed again.
-        let homonyme = create_with(
+        let homonyme = create_usager_with(
             s,
             &w.secr_a,
             &ident("LEFEBVRE", &["Hélène"], "1940-01-01", "F"),
@@ -870,7 +783,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             "{engine}: paire confirmée à la création : {c:?}"
         );
         // A later typo is proposed until someone confirms it is another person.
-        let typo = create(
+        let typo = create_usager(
             s,
             &w.secr_a,
             &ident("LEFEVRE", &["Helene"], "1940-01-01", "F"),
@@ -918,7 +831,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(
+        let id = create_usager(
             s,
             &w.secr_a,
             &with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "MARTIN"),
@@ -1049,7 +962,7 @@ async fn identity_status_stores_the_ins_and_the_document() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let id = create(
+        let id = create_usager(
             s,
             &w.secr_a,
             &ident("DUPONT", &["Hélène", "Marie"], "1979-03-12", "F"),
@@ -1190,14 +1103,14 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         let org_a = w.org.a;
         let both = w.intervenant_a.clone();
         let only_x = create_user(s, "intervenant.x", Role::IntervenantDomicile, &[org_a]).await;
-        let keep = create(
+        let keep = create_usager(
             s,
             &w.secr_a,
             &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
             org_a,
         )
         .await;
-        let absorbed = create(
+        let absorbed = create_usager(
             s,
             &w.secr_a,
             &ident("DUPOND", &["Helene"], "1938-04-12", "F"),
@@ -1461,7 +1374,7 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
             Err(StoreError::NotFound)
         ));
         // Another usager's person cannot be reached through this file.
-        let other_id = create(
+        let other_id = create_usager(
             s,
             &w.secr_a,
             &ident("MARTIN", &["Paul"], "1940-01-01", "M"),
@@ -1574,7 +1487,7 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let before = create(
+        let before = create_usager(
             s,
             &w.secr_a,
             &ident("AVANT", &["Alice"], "1930-01-01", "F"),
@@ -1656,7 +1569,7 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         );
 
         // The identity sequence follows: a normal creation afterwards gets the next id.
-        let after = create(
+        let after = create_usager(
             s,
             &w.secr_a,
             &ident("APRES", &["Alix"], "1932-01-01", "F"),
@@ -1670,7 +1583,7 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
             .await
             .unwrap();
         assert_eq!(more, vec![after + 1, after + 2], "{engine}");
-        let last = create(
+        let last = create_usager(
             s,
             &w.secr_a,
             &ident("ENFIN", &["Eve"], "1933-01-01", "F"),
@@ -1749,7 +1662,7 @@ async fn merge_moves_the_photo_only_to_a_file_without_one_and_undo_gives_it_back
         let w = world(engine).await;
         let s = &w.db.store;
         let keep = helene(&w).await;
-        let absorbed = create(
+        let absorbed = create_usager(
             s,
             &w.secr_a,
             &ident("DUPOND", &["Helene"], "1938-04-12", "F"),
