@@ -2,7 +2,7 @@
 
 use dui_domain::policy::{Matrice, Role};
 use dui_store::testing::engines;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, PASSWORD};
@@ -11,7 +11,6 @@ use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, 
 async fn organisation_through_the_api() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let token = app.admin_token().await;
 
         let r = app.post_json(&token, "/api/v1/organismes", &json!({"nom": "Fondation Alpes", "finess_juridique": finess(38, 1), "siren": "732 829 320"})).await;
@@ -22,14 +21,14 @@ async fn organisation_through_the_api() {
             (og["version"].as_i64(), og["siren"].as_str()),
             (Some(1), Some("732829320"))
         );
-        let r = api
-            .put(app.url(&format!("/api/v1/organismes/{og_id}")))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(
+                &token,
+                &format!("/api/v1/organismes/{og_id}"),
+                "\"1\"",
+                &json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         let og: Value = r.json().await.unwrap();
         assert_eq!(
@@ -116,7 +115,6 @@ async fn organisation_through_the_api() {
 async fn accounts_through_the_api() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let token = app.admin_token().await;
         let new_user = |password: &str| json!({"username": "Infirmiere.Dupuis", "nom": "Dupuis", "prenom": "Élodie", "role": "infirmier", "etablissements": [app.etablissement_id], "password": password});
 
@@ -192,23 +190,16 @@ async fn accounts_through_the_api() {
         // Update with the version; a stale one changes nothing.
         let path = format!("/api/v1/utilisateurs/{id}");
         let change = json!({"nom": "Dupuis", "prenom": "Élodie", "role": "cadre", "etablissements": [app.etablissement_id]});
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&change)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &change).await;
         assert_eq!(r.status(), StatusCode::OK);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&json!({"nom": "X", "prenom": "Y", "role": "medecin"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(
+                &token,
+                &path,
+                "\"1\"",
+                &json!({"nom": "X", "prenom": "Y", "role": "medecin"}),
+            )
+            .await;
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         let u = app.get_json(&token, &path).await;
         assert_eq!(
@@ -240,12 +231,12 @@ async fn accounts_through_the_api() {
         let cadre = app.token("cadre2").await;
         let r = app.get(&cadre, "/api/v1/utilisateurs").await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        let r = api
-            .post(app.url(&format!("/api/v1/utilisateurs/{other}/mot-de-passe")))
-            .bearer_auth(&cadre)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(
+                &cadre,
+                &format!("/api/v1/utilisateurs/{other}/mot-de-passe"),
+            )
+            .await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         app.stop().await;
     }
@@ -256,7 +247,6 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
     const NEW: &str = "Nouveau-Secret-2026!";
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let admin = app.admin_token().await;
         let id = app
             .create_user("educ", Role::Educateur, &[app.etablissement_id])
@@ -267,12 +257,9 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             StatusCode::OK
         );
 
-        let r = api
-            .post(app.url(&format!("/api/v1/utilisateurs/{id}/mot-de-passe")))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(&admin, &format!("/api/v1/utilisateurs/{id}/mot-de-passe"))
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let reset: Value = r.json().await.unwrap();
         assert_eq!(reset["doit_changer_mdp"], true);
@@ -281,12 +268,9 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             .unwrap()
             .to_string();
         assert!(temp.len() >= 12);
-        let r = api
-            .post(app.url("/api/v1/utilisateurs/999999/mot-de-passe"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(&admin, "/api/v1/utilisateurs/999999/mot-de-passe")
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         // The reset ended the running session; the old password no longer works.

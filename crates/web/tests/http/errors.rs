@@ -161,14 +161,7 @@ async fn api_errors_are_json_with_french_messages() {
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         let mut update = body.clone();
         update["capacite"] = json!(40);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &update).await;
         assert_eq!(r.status(), StatusCode::OK);
         let updated: Value = r.json().await.unwrap();
         assert_eq!(
@@ -176,14 +169,7 @@ async fn api_errors_are_json_with_french_messages() {
             (Some(2), Some(40))
         );
         update["capacite"] = json!(1);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &update).await;
         let err = error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         assert!(message(&err).contains("modifié entre-temps"), "{err}");
         assert!(message(&err).contains("Rien n'a été écrasé"), "{err}");
@@ -207,24 +193,12 @@ async fn api_errors_are_json_with_french_messages() {
                 .contains("version"),
             "{err}"
         );
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "trois")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "trois", &update).await;
         let err = error_body(r, StatusCode::BAD_REQUEST, "requete_invalide").await;
         assert!(message(&err).contains("If-Match"), "{err}");
-        let r = api
-            .put(app.url("/api/v1/etablissements/999999"))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(&token, "/api/v1/etablissements/999999", "\"1\"", &update)
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         let mut dup = body.clone();
@@ -238,14 +212,7 @@ async fn api_errors_are_json_with_french_messages() {
         );
         let mut onto = body.clone();
         onto["finess"] = json!(app.etablissement_finess);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"2\"")
-            .json(&onto)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"2\"", &onto).await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert!(message(&err).contains("FINESS existe déjà"), "{err}");
 

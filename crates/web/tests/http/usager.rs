@@ -660,12 +660,7 @@ async fn insi_retrieval_through_the_simulator() {
         )
         .await;
         // No body at all is accepted.
-        let r = Client::new()
-            .post(app.url(&insi))
-            .bearer_auth(&secr)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post(&secr, &insi).await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let s: Value = r.json().await.unwrap();
         assert_eq!(
@@ -963,14 +958,9 @@ async fn circle_synthesis_sheet_and_file_page() {
             (Some("TUTELLE"), Some("2024-05-01"))
         );
         // Stale update of a person: 409.
-        let r = Client::new()
-            .put(app.url(&format!("{circle}/{tid}")))
-            .bearer_auth(&secr)
-            .header("If-Match", "\"7\"")
-            .json(&with_measure)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(&secr, &format!("{circle}/{tid}"), "\"7\"", &with_measure)
+            .await;
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         // A médecin traitant, added to the directory on the way.
         let pros = format!("/api/v1/usagers/{id}/professionnels");

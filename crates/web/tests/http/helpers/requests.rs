@@ -29,6 +29,16 @@ impl TestApp {
         r.json().await.expect("json")
     }
 
+    /// `POST path` with a bearer token and no body.
+    pub async fn post(&self, token: impl Display, path: &str) -> Response {
+        Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("requête")
+    }
+
     /// `POST path` with a bearer token and a JSON body.
     pub async fn post_json<B: Serialize + ?Sized>(
         &self,
@@ -55,6 +65,24 @@ impl TestApp {
         Client::new()
             .put(self.url(path))
             .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("requête")
+    }
+
+    /// `PUT path` with a bearer token, an `If-Match` header and a JSON body.
+    pub async fn put_json_if<B: Serialize + ?Sized>(
+        &self,
+        token: impl Display,
+        path: &str,
+        if_match: &str,
+        body: &B,
+    ) -> Response {
+        Client::new()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .header("If-Match", if_match)
             .json(body)
             .send()
             .await
