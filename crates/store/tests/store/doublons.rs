@@ -12,9 +12,9 @@ use dui_store::Store;
 use serde_json::{json, Value};
 
 use crate::common::{
-    admin, at, audit_by_action, create_user, etablissement, finess, principal, seed_org, t0,
+    admin, at, audit_by_action, create_usager_with, create_user, etablissement, finess, ident,
+    principal, seed_org, t0,
 };
-use crate::common::{create_usager_with, ident};
 
 fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a> {
     TraitsCompares {

@@ -11,8 +11,7 @@ use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{ProfessionnelInput, MERGE_TABLES};
 use dui_store::Store;
 
-use crate::common::cap;
-use crate::common::{admin, create_user, insert_usager, seed_org, t0, user_input};
+use crate::common::{admin, cap, create_user, insert_usager, seed_org, t0, user_input};
 
 #[tokio::test]
 async fn every_table_of_person_data_is_declared_for_merges() {

@@ -8,8 +8,7 @@ use dui_store::policy::Capability;
 use dui_store::testing::{engines, TestDb};
 use dui_store::{Store, StoreError, StoreResult};
 
-use crate::common::cap;
-use crate::common::{create_user, insert_usager, seed_org};
+use crate::common::{cap, create_user, insert_usager, seed_org};
 
 /// Rounds of each race (the unpatched PostgreSQL store lost nearly every one).
 const ROUNDS: usize = 20;

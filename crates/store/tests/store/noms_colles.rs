@@ -11,8 +11,9 @@ use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{BulkUsager, Recherche, TraitsCompares};
 use dui_store::Store;
 
-use crate::common::{admin, at, create_user, principal, seed_org, t0};
-use crate::common::{create_usager, ident, search_page};
+use crate::common::{
+    admin, at, create_usager, create_user, ident, principal, search_page, seed_org, t0,
+};
 
 /// Ids found by `who` for `texte`, in the order shown (each usager once).
 async fn found_at(s: &Store, who: &Utilisateur, texte: &str, now: DateTime<Utc>) -> Vec<i64> {

@@ -7,8 +7,7 @@ use dui_store::testing::engines;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::person;
-use crate::helpers::{client, error_body, message, spawn_app, TestApp};
+use crate::helpers::{client, error_body, message, person, spawn_app, TestApp};
 
 const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";
 

@@ -8,8 +8,9 @@ use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::person;
-use crate::helpers::{client, csrf_from, error_body, html, message, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{
+    client, csrf_from, error_body, html, message, person, spawn_app, TestApp, PASSWORD,
+};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
 fn jpeg_with_gps() -> Vec<u8> {
