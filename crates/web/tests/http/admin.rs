@@ -403,30 +403,10 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         );
 
         let resets = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("admin.utilisateur.reinitialisation_mdp".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+            .audit_of("admin.utilisateur.reinitialisation_mdp", 10)
+            .await;
         assert_eq!(resets.len(), 1);
-        let changes = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("compte.changement_mdp".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let changes = app.audit_of("compte.changement_mdp", 10).await;
         assert_eq!((changes.len(), changes[0].username.as_str()), (1, "educ"));
         app.stop().await;
     }

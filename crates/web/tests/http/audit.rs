@@ -5,7 +5,7 @@ use dui_store::testing::engines;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, error_body, finess, html, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, error_body, finess, html, spawn_app, TestApp};
 
 #[tokio::test]
 async fn audit_search_and_verification() {
@@ -154,8 +154,7 @@ async fn audit_search_and_verification() {
         );
 
         // The HTML page shows it too, in French.
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
+        let c = app.browser("admin").await;
         let html = c
             .get(app.url("/admin/audit"))
             .send()
@@ -279,8 +278,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             "acces_refuse",
         )
         .await;
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
+        let c = app.browser("admin").await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
         assert!(page.contains("vue technique"), "{engine}");
         for secret in [
@@ -346,8 +344,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         assert!(!texts.contains("samu"));
         let filtered = journal(&app, &direction, &format!("&usager={id}")).await;
         assert!(!filtered.is_empty() && filtered.iter().all(|e| e["usager_id"] == id));
-        let c = client();
-        app.login(&c, "direction", PASSWORD).await;
+        let c = app.browser("direction").await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
         assert!(
             page.contains("zebulonne") && page.contains("name=\"usager\""),

@@ -2,7 +2,6 @@
 //! French 409; break-the-glass reads and writes a file but never validates or merges it.
 
 use dui_domain::policy::Role;
-use dui_store::audit::Filter;
 use dui_store::testing::engines;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
@@ -162,18 +161,7 @@ async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
             .await;
         let err = error_body(doubt, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("pas de valider"), "{engine}: {err}");
-        let refusals = app
-            .db
-            .store
-            .audit_search(
-                &Filter {
-                    action: Some("usager.valider".into()),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let refusals = app.audit_of("usager.valider", 100).await;
         assert!(
             refusals
                 .iter()
@@ -199,9 +187,7 @@ async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
         let page = |who: &'static str| {
             let app = &app;
             async move {
-                let c = client();
-                let r = app.login(&c, who, crate::helpers::PASSWORD).await;
-                assert_eq!(r.status(), StatusCode::OK);
+                let c = app.browser(who).await;
                 crate::helpers::html(app, &c, &format!("/usagers/{x}")).await
             }
         };

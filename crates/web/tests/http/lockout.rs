@@ -27,21 +27,18 @@ fn patient() -> WebConfig {
 
 /// The failed logins of the audit, by reason.
 async fn failures(app: &TestApp, reason: &str) -> usize {
-    app.db
-        .store
-        .audit_search(
-            &Filter {
-                outcome: Some("echec".into()),
-                ..Default::default()
-            },
-            1000,
-        )
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.action == "connexion")
-        .filter(|e| e.detail.contains(&format!("\"{reason}\"")))
-        .count()
+    app.audit(
+        &Filter {
+            outcome: Some("echec".into()),
+            ..Default::default()
+        },
+        1000,
+    )
+    .await
+    .iter()
+    .filter(|e| e.action == "connexion")
+    .filter(|e| e.detail.contains(&format!("\"{reason}\"")))
+    .count()
 }
 
 /// Status and body of an API login.

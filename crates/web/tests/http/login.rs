@@ -62,18 +62,7 @@ async fn api_login_returns_token_user_and_a_safe_cookie() {
             .unwrap();
         assert_eq!(me["username"], "admin");
         // …and the successful login is audited with the client address.
-        let entries = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("connexion".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let entries = app.audit_of("connexion", 10).await;
         assert_eq!(entries.len(), 1);
         assert_eq!(
             (entries[0].outcome.as_str(), entries[0].ip.as_deref()),
@@ -126,17 +115,14 @@ async fn bad_password_and_unknown_account_get_the_same_401() {
         );
 
         let failures = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &dui_store::audit::Filter {
                     outcome: Some("echec".into()),
                     ..Default::default()
                 },
                 10,
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(failures.len(), 3, "{engine}");
         assert!(failures.iter().any(|e| e.username == "personne"
             && e.utilisateur_id.is_none()
@@ -272,18 +258,7 @@ async fn bearer_token_until_logout() {
         let r = app.delete(&token, "/api/v1/session").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
 
-        let logouts = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("deconnexion".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let logouts = app.audit_of("deconnexion", 10).await;
         assert_eq!(logouts.len(), 1, "{engine}");
         assert_eq!(logouts[0].utilisateur_id, Some(app.admin_id));
         app.stop().await;
@@ -356,17 +331,14 @@ async fn behind_a_proxy_the_address_is_the_one_the_proxy_saw() {
         );
         // …and the audit records the real client, not what it claimed.
         let failures = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &dui_store::audit::Filter {
                     outcome: Some("echec".into()),
                     ..Default::default()
                 },
                 10,
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(failures.len(), 3);
         assert!(
             failures

@@ -140,17 +140,14 @@ async fn photo_is_stored_without_metadata_for_those_allowed() {
 
         // Audited: the change with the file, the reads of the image, the refusals.
         let entries = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &Filter {
                     usager_id: Some(id),
                     ..Filter::default()
                 },
                 200,
             )
-            .await
-            .unwrap();
+            .await;
         let count = |action: &str, who: &str| {
             entries
                 .iter()

@@ -112,8 +112,7 @@ async fn permission_matrix_round_trip() {
 async fn administration_forms() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
+        let c = app.browser("admin").await;
         let csrf = csrf_from(&app, &c, "/admin/utilisateurs/nouveau").await;
         let token = app.admin_token().await;
         let r = app.post_json(&token, "/api/v1/etablissements", &json!({"organisme_id": app.organisme_id, "nom": "SAD Rhône", "finess": finess(69, 500), "categorie": "209"})).await;

@@ -194,9 +194,7 @@ async fn search_scope_assignment_and_break_the_glass() {
             "{engine}"
         );
         let reads = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &Filter {
                     usager_id: Some(u_b),
                     action: Some("usager.lecture".into()),
@@ -205,8 +203,7 @@ async fn search_scope_assignment_and_break_the_glass() {
                 },
                 100,
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(reads.len(), 1, "{engine}");
         assert!(
             reads[0].detail.contains("\"acces_exceptionnel\":true"),
