@@ -83,11 +83,7 @@ async fn portal_and_assignment_homes_list_their_people() {
         assert!(page.contains("née le 12/04/1938"), "{engine}");
         assert!(page.contains(">Mes proches</a>"), "{engine}: menu");
         // The link is one the relative can follow.
-        let r = c
-            .get(app.url(&format!("/usagers/{helene}")))
-            .send()
-            .await
-            .expect("requête");
+        let r = app.get_with(&c, &format!("/usagers/{helene}")).await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         // The list is an audited read of person data.
         app.seal_all().await;
@@ -167,7 +163,7 @@ async fn portal_and_assignment_homes_list_their_people() {
         let a = app.browser("admin").await;
         let page = html(&app, &a, "/").await;
         assert!(!page.contains("href=\"/usagers\""), "{engine}: {page}");
-        let r = a.get(app.url("/usagers")).send().await.expect("requête");
+        let r = app.get_with(&a, "/usagers").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         app.stop().await;
     }

@@ -305,11 +305,11 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         let me = app.get_json(&token, "/api/v1/moi").await;
         assert_eq!(me["doit_changer_mdp"], true);
         // Pages send to the form.
-        let r = c.get(app.url("/")).send().await.unwrap();
+        let r = app.get_with(&c, "/").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/compte/mot-de-passe");
 
-        let r = c.get(app.url("/compte/mot-de-passe")).send().await.unwrap();
+        let r = app.get_with(&c, "/compte/mot-de-passe").await;
         let html = r.text().await.unwrap();
         assert!(
             html.contains("Votre mot de passe a été réinitialisé"),
@@ -318,17 +318,18 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         let csrf = csrf_from(&app, &c, "/compte/mot-de-passe").await;
 
         // Mistakes are shown in French, nothing changes.
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", "faux"),
-                ("nouveau", "court"),
-                ("confirmation", "autre"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", "faux"),
+                    ("nouveau", "court"),
+                    ("confirmation", "autre"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         for m in [
@@ -338,43 +339,46 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         ] {
             assert!(html.contains(m), "{m}: {html}");
         }
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", temp.as_str()),
-                ("nouveau", temp.as_str()),
-                ("confirmation", temp.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", temp.as_str()),
+                    ("nouveau", temp.as_str()),
+                    ("confirmation", temp.as_str()),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("doit être différent"));
         // Without the anti-CSRF token, refused.
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("actuel", temp.as_str()),
-                ("nouveau", NEW),
-                ("confirmation", NEW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("actuel", temp.as_str()),
+                    ("nouveau", NEW),
+                    ("confirmation", NEW),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", temp.as_str()),
-                ("nouveau", NEW),
-                ("confirmation", NEW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", temp.as_str()),
+                    ("nouveau", NEW),
+                    ("confirmation", NEW),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/compte?fait=mot-de-passe");
 
@@ -387,10 +391,7 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             app.get_json(&token, "/api/v1/moi").await["doit_changer_mdp"],
             false
         );
-        assert_eq!(
-            c.get(app.url("/")).send().await.unwrap().status(),
-            StatusCode::OK
-        );
+        assert_eq!(app.get_with(&c, "/").await.status(), StatusCode::OK);
         error_body(
             app.login(&client(), "educ", &temp).await,
             StatusCode::UNAUTHORIZED,

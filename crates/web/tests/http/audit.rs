@@ -155,14 +155,7 @@ async fn audit_search_and_verification() {
 
         // The HTML page shows it too, in French.
         let c = app.browser("admin").await;
-        let html = c
-            .get(app.url("/admin/audit"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_with(&c, "/admin/audit").await.text().await.unwrap();
         assert!(html.contains("lang=\"fr\"") && html.contains("Journal d'audit"));
         app.stop().await;
     }
@@ -294,11 +287,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             !page.contains("name=\"usager\""),
             "{engine}: filtre par dossier"
         );
-        let r = c
-            .get(app.url(&format!("/admin/audit?usager={id}")))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, &format!("/admin/audit?usager={id}")).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
 
         // Nor through the break-the-glass report or the home page: who and when only.

@@ -103,12 +103,13 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
                 ("sexe", "M".to_string()),
             ]
         };
-        let r = browser
-            .post(app.url("/usagers"))
-            .form(&form("LAMBERT", "Julien", "17/05/1980"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &browser,
+                "/usagers",
+                &form("LAMBERT", "Julien", "17/05/1980"),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let page = r.text().await.unwrap();
         assert!(
@@ -118,12 +119,9 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
         assert!(page.contains("direction de"), "{page}");
         assert!(!page.contains(&numero_chrs) && !page.contains(&format!("/usagers/{in_chrs}\"")));
         assert!(!page.contains("CHRS"), "{page}");
-        let r = browser
-            .post(app.url("/usagers"))
-            .form(&form("MOREL", "Simone", "03/02/1935"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(&browser, "/usagers", &form("MOREL", "Simone", "03/02/1935"))
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let page = r.text().await.unwrap();
         assert!(

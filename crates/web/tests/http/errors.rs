@@ -17,7 +17,7 @@ async fn api_errors_are_json_with_french_messages() {
 
         // 401: no token.
         let err = error_body(
-            api.get(app.url("/api/v1/moi")).send().await.unwrap(),
+            app.get_with(&api, "/api/v1/moi").await,
             StatusCode::UNAUTHORIZED,
             "non_connecte",
         )
@@ -54,11 +54,7 @@ async fn api_errors_are_json_with_french_messages() {
         assert!(message(&err).contains("introuvable"), "{err}");
         let r = app.get(&token, "/api/v1/nexiste-pas").await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
-        let r = api
-            .get(app.url("/api/v1/nexiste-pas"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&api, "/api/v1/nexiste-pas").await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         // One's own établissement is visible to an éducateur.
         let r = app
@@ -229,11 +225,7 @@ async fn html_errors_are_french_pages() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let c = client();
-        let r = c
-            .get(app.url("/page-qui-nexiste-pas"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, "/page-qui-nexiste-pas").await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{engine}");
         assert!(r.headers()["content-type"]
             .to_str()
@@ -245,11 +237,7 @@ async fn html_errors_are_french_pages() {
         assert!(html.contains("retourner à l'accueil"), "{html}");
 
         // Not logged in: pages send to the login form, remembering where to come back.
-        let r = c
-            .get(app.url("/admin/audit?utilisateur=admin"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, "/admin/audit?utilisateur=admin").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             r.headers()["location"],
@@ -260,7 +248,7 @@ async fn html_errors_are_french_pages() {
         app.create_user("educ", Role::Educateur, &[app.etablissement_id])
             .await;
         app.login(&c, "educ", crate::helpers::PASSWORD).await;
-        let r = c.get(app.url("/admin/utilisateurs")).send().await.unwrap();
+        let r = app.get_with(&c, "/admin/utilisateurs").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let html = r.text().await.unwrap();
         assert!(
@@ -269,7 +257,7 @@ async fn html_errors_are_french_pages() {
                 && html.contains("lang=\"fr\""),
             "{html}"
         );
-        let r = c.get(app.url("/acces-exceptionnels")).send().await.unwrap();
+        let r = app.get_with(&c, "/acces-exceptionnels").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(r.text().await.unwrap().contains("réservée à la direction"));
         app.stop().await;

@@ -314,14 +314,12 @@ pub fn csrf_of(html: &str) -> String {
 
 /// Fetches a page with `client` (expects 200) and returns its HTML.
 pub async fn html(app: &TestApp, client: &Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.expect("requête");
+    let r = app.get_with(client, path).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     r.text().await.expect("html")
 }
 
 /// Fetches a page with `client` and returns its anti-CSRF token.
 pub async fn csrf_from(app: &TestApp, client: &Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.expect("requête");
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    csrf_of(&r.text().await.expect("html"))
+    csrf_of(&html(app, client, path).await)
 }

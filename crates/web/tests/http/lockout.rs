@@ -128,7 +128,7 @@ async fn during_the_lock_the_right_password_is_answered_like_a_wrong_one() {
 
         // The HTML form says the same, with the same status.
         let c = client();
-        let page = c.get(app.url("/connexion")).send().await.unwrap();
+        let page = app.get_with(&c, "/connexion").await;
         let csrf = csrf_of(&page.text().await.unwrap());
         let form = |password: &'static str| {
             c.post(app.url("/connexion"))

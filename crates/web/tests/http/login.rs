@@ -52,14 +52,7 @@ async fn api_login_returns_token_user_and_a_safe_cookie() {
         assert!(session.contains("Path=/"), "{session}");
 
         // The cookie alone opens the session…
-        let me: Value = c
-            .get(app.url("/api/v1/moi"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: Value = app.get_with(&c, "/api/v1/moi").await.json().await.unwrap();
         assert_eq!(me["username"], "admin");
         // …and the successful login is audited with the client address.
         let entries = app.audit_of("connexion", 10).await;
@@ -200,18 +193,19 @@ async fn too_many_attempts_from_one_address_get_429() {
 
         // The HTML form is throttled the same way, with a French page.
         let c = client();
-        let page = c.get(app.url("/connexion")).send().await.unwrap();
+        let page = app.get_with(&c, "/connexion").await;
         let csrf = csrf_of(&page.text().await.unwrap());
-        let r = c
-            .post(app.url("/connexion"))
-            .form(&[
-                ("username", "admin"),
-                ("password", PASSWORD),
-                ("_csrf", &csrf),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/connexion",
+                &[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("_csrf", &csrf),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         let html = r.text().await.unwrap();
         assert!(

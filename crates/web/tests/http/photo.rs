@@ -8,9 +8,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{
-    client, csrf_from, error_body, html, message, person, spawn_app, TestApp, PASSWORD,
-};
+use crate::helpers::{client, csrf_from, error_body, html, message, person, spawn_app, TestApp};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
 fn jpeg_with_gps() -> Vec<u8> {
@@ -180,11 +178,7 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
             .await;
         let secr = app.token("secr").await;
         let id = usager(&app, &secr).await;
-        let c = client();
-        assert_eq!(
-            app.login(&c, "secr", PASSWORD).await.status(),
-            StatusCode::OK
-        );
+        let c = app.browser("secr").await;
         let page = format!("/usagers/{id}");
         let csrf = csrf_from(&app, &c, &page).await;
         let form = |token: Option<&str>| {
@@ -226,20 +220,17 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
         assert!(shown.contains(&format!("src=\"/usagers/{id}/photo?v=")));
         assert!(shown.contains("alt=\"Photo de"));
         assert!(shown.contains("Retirer la photo"));
-        let img = c
-            .get(app.url(&format!("/usagers/{id}/photo")))
-            .send()
-            .await
-            .unwrap();
+        let img = app.get_with(&c, &format!("/usagers/{id}/photo")).await;
         assert_eq!(img.status(), StatusCode::OK);
         assert!(!contains(&img.bytes().await.unwrap(), b"GPS"));
         // Removed from the page.
-        let r = c
-            .post(app.url(&format!("/usagers/{id}/photo/suppression")))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                &format!("/usagers/{id}/photo/suppression"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert!(
             !html(&app, &c, &page).await.contains("alt=\"Photo de"),

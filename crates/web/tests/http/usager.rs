@@ -12,7 +12,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    client, dupont, error_body, message, person, spawn_app, spawn_app_with_insi, TestApp, PASSWORD,
+    dupont, error_body, message, person, spawn_app, spawn_app_with_insi, TestApp,
 };
 
 mod creation;

@@ -133,12 +133,7 @@ async fn administration_forms() {
             ("usager_id", ""),
             ("password", PASSWORD),
         ];
-        let r = c
-            .post(app.url("/admin/utilisateurs"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, "/admin/utilisateurs", &form).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         let location = r.headers()["location"].to_str().unwrap().to_string();
         let id: i64 = location
@@ -150,14 +145,7 @@ async fn administration_forms() {
             (u.role, u.etablissements.len(), u.doit_changer_mdp, u.email),
             (Role::AideSoignant, 2, true, None)
         );
-        let page = c
-            .get(app.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.get_with(&c, &location).await.text().await.unwrap();
         assert!(
             page.contains("Inès") && page.contains("name=\"version\" value=\"1\""),
             "{page}"
@@ -175,12 +163,7 @@ async fn administration_forms() {
                 ("actif", "non".into()),
             ]
         };
-        let r = c
-            .post(app.url(&location))
-            .form(&update("1", "Morel"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, &location, &update("1", "Morel")).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
         assert_eq!(
@@ -188,12 +171,7 @@ async fn administration_forms() {
             (Role::Cadre, vec![second], false, 2)
         );
         // Someone else saved in between: a French conflict page, nothing changed.
-        let r = c
-            .post(app.url(&location))
-            .form(&update("1", "Écrasé"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, &location, &update("1", "Écrasé")).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let html = r.text().await.unwrap();
         assert!(
@@ -205,12 +183,7 @@ async fn administration_forms() {
             "Morel"
         );
         // Invalid input: a French page listing the fields; with htmx, a fragment for the alerts.
-        let r = c
-            .post(app.url(&location))
-            .form(&update("2", " "))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, &location, &update("2", " ")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(
@@ -230,12 +203,13 @@ async fn administration_forms() {
         assert!(r.text().await.unwrap().contains("<a href=\"#nom\">"));
 
         // Password reset shows a temporary password once.
-        let r = c
-            .post(app.url(&format!("{location}/mot-de-passe")))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                &format!("{location}/mot-de-passe"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
         assert!(html.contains("Mot de passe temporaire"), "{html}");
@@ -250,37 +224,37 @@ async fn administration_forms() {
         );
 
         // Établissement and unit forms.
-        let r = c
-            .post(app.url("/admin/etablissements"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("organisme_id", &app.organisme_id.to_string()),
-                ("nom", "MECS"),
-                ("finess", "690000000"),
-                ("categorie", "177"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/admin/etablissements",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("organisme_id", &app.organisme_id.to_string()),
+                    ("nom", "MECS"),
+                    ("finess", "690000000"),
+                    ("categorie", "177"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("clé de contrôle"));
-        let r = c
-            .post(app.url(&format!("/admin/etablissements/{second}/unites")))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("nom", "Secteur nord"),
-                ("type_unite", "places"),
-                ("capacite", "30"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                &format!("/admin/etablissements/{second}/unites"),
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("nom", "Secteur nord"),
+                    ("type_unite", "places"),
+                    ("capacite", "30"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = c
-            .get(app.url(&format!("/admin/etablissements/{second}")))
-            .send()
+        let page = app
+            .get_with(&c, &format!("/admin/etablissements/{second}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();

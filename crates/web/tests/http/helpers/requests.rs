@@ -5,21 +5,23 @@ use std::fmt::Display;
 
 use dui_domain::policy::Role;
 use dui_store::audit::{Entry, Filter};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::{client, TestApp, PASSWORD};
 
 impl TestApp {
+    /// A request to `path` with a bearer token (a fresh client: no cookies).
+    fn bearer(&self, method: Method, token: impl Display, path: &str) -> RequestBuilder {
+        Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
     /// `GET path` with a bearer token.
     pub async fn get(&self, token: impl Display, path: &str) -> Response {
-        Client::new()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("requête")
+        send(self.bearer(Method::GET, token, path)).await
     }
 
     /// `GET path` with a bearer token, expecting 200; returns the JSON body.
@@ -31,12 +33,7 @@ impl TestApp {
 
     /// `POST path` with a bearer token and no body.
     pub async fn post(&self, token: impl Display, path: &str) -> Response {
-        Client::new()
-            .post(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("requête")
+        send(self.bearer(Method::POST, token, path)).await
     }
 
     /// `POST path` with a bearer token and a JSON body.
@@ -46,13 +43,7 @@ impl TestApp {
         path: &str,
         body: &B,
     ) -> Response {
-        Client::new()
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("requête")
+        send(self.bearer(Method::POST, token, path).json(body)).await
     }
 
     /// `PUT path` with a bearer token and a JSON body.
@@ -62,13 +53,7 @@ impl TestApp {
         path: &str,
         body: &B,
     ) -> Response {
-        Client::new()
-            .put(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("requête")
+        send(self.bearer(Method::PUT, token, path).json(body)).await
     }
 
     /// `PUT path` with a bearer token, an `If-Match` header and a JSON body.
@@ -79,24 +64,28 @@ impl TestApp {
         if_match: &str,
         body: &B,
     ) -> Response {
-        Client::new()
-            .put(self.url(path))
-            .bearer_auth(token)
-            .header("If-Match", if_match)
-            .json(body)
-            .send()
-            .await
-            .expect("requête")
+        let rb = self.bearer(Method::PUT, token, path);
+        send(rb.header("If-Match", if_match).json(body)).await
     }
 
     /// `DELETE path` with a bearer token.
     pub async fn delete(&self, token: impl Display, path: &str) -> Response {
-        Client::new()
-            .delete(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("requête")
+        send(self.bearer(Method::DELETE, token, path)).await
+    }
+
+    /// `GET path` with `client` (a browser's cookies, or none).
+    pub async fn get_with(&self, client: &Client, path: &str) -> Response {
+        send(client.get(self.url(path))).await
+    }
+
+    /// `POST path` of a form with `client` (a browser's cookies).
+    pub async fn post_form<F: Serialize + ?Sized>(
+        &self,
+        client: &Client,
+        path: &str,
+        form: &F,
+    ) -> Response {
+        send(client.post(self.url(path)).form(form)).await
     }
 
     /// Creates an usager through the API (201, version 1) and returns its id.
@@ -111,13 +100,11 @@ impl TestApp {
 
     /// Ids found by `GET /api/v1/usagers?q=`, in the order shown.
     pub async fn search(&self, token: impl Display, q: &str) -> Vec<i64> {
-        let r = Client::new()
-            .get(self.url("/api/v1/usagers"))
-            .query(&[("q", q)])
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("requête");
+        let r = send(
+            self.bearer(Method::GET, token, "/api/v1/usagers")
+                .query(&[("q", q)]),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "recherche {q}");
         let v: Value = r.json().await.expect("json");
         v["items"]
@@ -159,4 +146,9 @@ impl TestApp {
         };
         self.audit(&filter, limit).await
     }
+}
+
+/// Sends a request; a transport error fails the test.
+async fn send(rb: RequestBuilder) -> Response {
+    rb.send().await.expect("requête")
 }

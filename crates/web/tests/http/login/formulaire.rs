@@ -7,7 +7,7 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let c = client();
-        let r = c.get(app.url("/connexion")).send().await.unwrap();
+        let r = app.get_with(&c, "/connexion").await;
         assert_eq!(r.status(), StatusCode::OK);
         let pre = cookie_value(r.headers(), "dui_connexion").expect("cookie dui_connexion");
         assert_eq!(pre.len(), 64);
@@ -28,12 +28,13 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
         );
 
         // Without the token (or with another one): refused with a French page.
-        let r = c
-            .post(app.url("/connexion"))
-            .form(&[("username", "admin"), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/connexion",
+                &[("username", "admin"), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(cookie_value(r.headers(), "dui_session").is_none());
         let html = r.text().await.unwrap();
@@ -41,16 +42,17 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
             html.contains("La page de connexion a expiré") && html.contains("lang=\"fr\""),
             "{html}"
         );
-        let r = c
-            .post(app.url("/connexion"))
-            .form(&[
-                ("username", "admin"),
-                ("password", PASSWORD),
-                ("_csrf", &"f".repeat(64)),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/connexion",
+                &[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("_csrf", &"f".repeat(64)),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         // A client without the cookie cannot replay someone's token.
         let r = client()
@@ -66,16 +68,17 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
         // A wrong password shows the form again, in French.
-        let r = c
-            .post(app.url("/connexion"))
-            .form(&[
-                ("username", "admin"),
-                ("password", "Mauvais-mdp-2026"),
-                ("_csrf", &pre),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/connexion",
+                &[
+                    ("username", "admin"),
+                    ("password", "Mauvais-mdp-2026"),
+                    ("_csrf", &pre),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert!(r
             .text()
@@ -83,16 +86,17 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
             .unwrap()
             .contains("Identifiant, mot de passe ou code incorrect, ou compte verrouillé"));
 
-        let r = c
-            .post(app.url("/connexion"))
-            .form(&[
-                ("username", "admin"),
-                ("password", PASSWORD),
-                ("_csrf", &pre),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/connexion",
+                &[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("_csrf", &pre),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/");
         let session = set_cookies(r.headers())
@@ -104,51 +108,47 @@ async fn html_login_form_with_its_anti_csrf_cookie() {
             "{session}"
         );
 
-        let home = c.get(app.url("/")).send().await.unwrap();
+        let home = app.get_with(&c, "/").await;
         assert_eq!(home.status(), StatusCode::OK);
         let html = home.text().await.unwrap();
         assert!(html.contains("Se déconnecter"));
         // Logged in, the login page sends home.
         assert_eq!(
-            c.get(app.url("/connexion")).send().await.unwrap().status(),
+            app.get_with(&c, "/connexion").await.status(),
             StatusCode::SEE_OTHER
         );
 
         // `suivant` only accepts local paths.
         let c2 = client();
         let csrf2 = csrf_of(
-            &c2.get(app.url("/connexion?suivant=/admin/audit"))
-                .send()
+            &app.get_with(&c2, "/connexion?suivant=/admin/audit")
                 .await
-                .unwrap()
                 .text()
                 .await
                 .unwrap(),
         );
-        let r = c2
-            .post(app.url("/connexion"))
-            .form(&[
-                ("username", "admin"),
-                ("password", PASSWORD),
-                ("_csrf", &csrf2),
-                ("suivant", "//evil.example/"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c2,
+                "/connexion",
+                &[
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("_csrf", &csrf2),
+                    ("suivant", "//evil.example/"),
+                ],
+            )
+            .await;
         assert_eq!(r.headers()["location"], "/");
 
         // Logging out through the form ends the session.
         let csrf = csrf_of(&html);
-        let r = c
-            .post(app.url("/deconnexion"))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(&c, "/deconnexion", &[("_csrf", csrf.as_str())])
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/connexion");
-        let r = c.get(app.url("/")).send().await.unwrap();
+        let r = app.get_with(&c, "/").await;
         assert_eq!(
             r.status(),
             StatusCode::SEE_OTHER,
@@ -181,26 +181,19 @@ async fn after_login_only_local_pages() {
         ];
         for (suivant, expected) in cases {
             let c = client();
-            let csrf = csrf_of(
-                &c.get(app.url("/connexion"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap(),
-            );
-            let r = c
-                .post(app.url("/connexion"))
-                .form(&[
-                    ("username", "admin"),
-                    ("password", PASSWORD),
-                    ("_csrf", &csrf),
-                    ("suivant", suivant),
-                ])
-                .send()
-                .await
-                .unwrap();
+            let csrf = csrf_of(&app.get_with(&c, "/connexion").await.text().await.unwrap());
+            let r = app
+                .post_form(
+                    &c,
+                    "/connexion",
+                    &[
+                        ("username", "admin"),
+                        ("password", PASSWORD),
+                        ("_csrf", &csrf),
+                        ("suivant", suivant),
+                    ],
+                )
+                .await;
             assert_eq!(
                 r.status(),
                 StatusCode::SEE_OTHER,

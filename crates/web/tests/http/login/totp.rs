@@ -110,17 +110,10 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
         )
         .await;
         assert!(message(&err).contains("/compte/totp"), "{engine}: {err}");
-        let r = c.get(app.url("/")).send().await.unwrap();
+        let r = app.get_with(&c, "/").await;
         assert_eq!(r.headers()["location"], "/compte/totp");
 
-        let html = c
-            .get(app.url("/compte/totp"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_with(&c, "/compte/totp").await.text().await.unwrap();
         assert!(
             html.contains("Votre profil impose la double authentification"),
             "{html}"
@@ -132,16 +125,17 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
         assert!(secret.len() >= 26, "{secret}");
 
         let wrong = wrong_code(&secret, "medecin");
-        let r = c
-            .post(app.url("/compte/totp"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("secret", &secret),
-                ("code", &wrong),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/totp",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("secret", &secret),
+                    ("code", &wrong),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r
             .text()
@@ -149,16 +143,17 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
             .unwrap()
             .contains("Le code saisi ne correspond pas"));
         let enrol_code = totp_code(&secret, "medecin", Utc::now()).unwrap();
-        let r = c
-            .post(app.url("/compte/totp"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("secret", &secret),
-                ("code", &enrol_code),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/totp",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("secret", &secret),
+                    ("code", &enrol_code),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/compte?fait=totp-active");
         assert_eq!(
@@ -168,16 +163,17 @@ async fn required_second_factor_is_enrolled_from_the_account_page() {
 
         // Required by the profile: it cannot be turned off.
         let code = totp_code(&secret, "medecin", Utc::now()).unwrap();
-        let r = c
-            .post(app.url("/compte/totp"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("desactiver", "1"),
-                ("code", &code),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/totp",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("desactiver", "1"),
+                    ("code", &code),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("ne peut être désactivée"));
 

@@ -200,16 +200,8 @@ async fn circle_synthesis_sheet_and_file_page() {
         assert_eq!(linked["items"][0]["role"], "medecin_traitant", "{linked}");
 
         // HTML: the synthesis sheet, with a cookie session.
-        let c = client();
-        assert_eq!(
-            app.login(&c, "educ", PASSWORD).await.status(),
-            StatusCode::OK
-        );
-        let r = c
-            .get(app.url(&format!("/usagers/{id}/synthese")))
-            .send()
-            .await
-            .unwrap();
+        let c = app.browser("educ").await;
+        let r = app.get_with(&c, &format!("/usagers/{id}/synthese")).await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let html = r.text().await.unwrap();
         for expected in [
@@ -226,11 +218,7 @@ async fn circle_synthesis_sheet_and_file_page() {
             );
         }
         // The file page: status badge, and tabs only for readable sections.
-        let r = c
-            .get(app.url(&format!("/usagers/{id}")))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, &format!("/usagers/{id}")).await;
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
         assert!(
@@ -249,23 +237,15 @@ async fn circle_synthesis_sheet_and_file_page() {
             !html.contains(&format!("/usagers/{id}/tracabilite")),
             "pas de traçabilité pour un éducateur non référent"
         );
-        let r = c
-            .get(app.url(&format!("/usagers/{id}/section/soins")))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .get_with(&c, &format!("/usagers/{id}/section/soins"))
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
 
-        let aide = client();
-        assert_eq!(
-            app.login(&aide, "aide", PASSWORD).await.status(),
-            StatusCode::OK
-        );
-        let html = aide
-            .get(app.url(&format!("/usagers/{id}")))
-            .send()
+        let aide = app.browser("aide").await;
+        let html = app
+            .get_with(&aide, &format!("/usagers/{id}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -277,22 +257,18 @@ async fn circle_synthesis_sheet_and_file_page() {
         );
         assert!(html.contains(&format!("/usagers/{id}/section/accompagnement")));
         assert!(!html.contains(&format!("/usagers/{id}/section/documents")));
-        let r = aide
-            .get(app.url(&format!("/usagers/{id}/section/soins")))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .get_with(&aide, &format!("/usagers/{id}/section/soins"))
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
 
         // A validated identity shows its badge.
         let doc = format!("/api/v1/usagers/{id}/identite/justificatif");
         app.post_json(&secr, &doc, &json!({"type_justificatif": "passeport"}))
             .await;
-        let html = aide
-            .get(app.url(&format!("/usagers/{id}")))
-            .send()
+        let html = app
+            .get_with(&aide, &format!("/usagers/{id}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -302,16 +278,10 @@ async fn circle_synthesis_sheet_and_file_page() {
         );
 
         // Out of scope: 403 page offering break-the-glass.
-        let other = client();
-        assert_eq!(
-            app.login(&other, "educ.b", PASSWORD).await.status(),
-            StatusCode::OK
-        );
-        let r = other
-            .get(app.url(&format!("/usagers/{id}/synthese")))
-            .send()
-            .await
-            .unwrap();
+        let other = app.browser("educ.b").await;
+        let r = app
+            .get_with(&other, &format!("/usagers/{id}/synthese"))
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         let html = r.text().await.unwrap();
         assert!(

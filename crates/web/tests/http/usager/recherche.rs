@@ -241,16 +241,10 @@ async fn search_page_lists_the_usagers_of_an_etablissement() {
         )
         .await;
 
-        let c = client();
-        assert_eq!(
-            app.login(&c, "secretariat", PASSWORD).await.status(),
-            StatusCode::OK
-        );
-        let html = c
-            .get(app.url(&format!("/usagers?q=&etablissement={a}")))
-            .send()
+        let c = app.browser("secretariat").await;
+        let html = app
+            .get_with(&c, &format!("/usagers?q=&etablissement={a}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -264,11 +258,9 @@ async fn search_page_lists_the_usagers_of_an_etablissement() {
             !html.contains("ZIDANE"),
             "{engine}: usager d'un autre établissement"
         );
-        let html = c
-            .get(app.url(&format!("/usagers?q=&etablissement={b}")))
-            .send()
+        let html = app
+            .get_with(&c, &format!("/usagers?q=&etablissement={b}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -277,11 +269,9 @@ async fn search_page_lists_the_usagers_of_an_etablissement() {
             "{engine}"
         );
         // By name, within the chosen établissement.
-        let html = c
-            .get(app.url(&format!("/usagers?q=dup&etablissement={a}")))
-            .send()
+        let html = app
+            .get_with(&c, &format!("/usagers?q=dup&etablissement={a}"))
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
