@@ -9,7 +9,7 @@ use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
 use dui_store::audit::{Actor, Entry, Filter};
 use dui_store::policy::{authorize, load_matrix, Capability, Principal};
 use dui_store::testing::TestDb;
-use dui_store::usager::{IdentiteInput, Recherche, ResultatRecherche};
+use dui_store::usager::{IdentiteInput, Recherche, ResultatRecherche, TraitsCompares};
 use dui_store::{Store, StoreError, StoreResult};
 
 /// A fixed instant: every test passes time explicitly.
@@ -299,4 +299,16 @@ pub async fn search_page(
         cursor,
     };
     s.search_usagers(who, &r, now).await.unwrap()
+}
+
+/// The traits a duplicate check compares: birth name, first first name, birth date.
+pub fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a> {
+    TraitsCompares {
+        nom_naissance: nom,
+        nom_utilise: None,
+        premier_prenom: prenom,
+        date_naissance: date,
+        ins: None,
+        prenoms: &[],
+    }
 }

@@ -5,27 +5,14 @@
 use dui_domain::policy::Role;
 use dui_store::policy::load_matrix;
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{
-    candidats_montres, numero, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
-};
+use dui_store::usager::{candidats_montres, numero, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE};
 use dui_store::Store;
 use serde_json::{json, Value};
 
 use crate::common::{
     admin, at, audit_by_action, create_usager_with, create_user, etablissement, finess, ident,
-    principal, seed_org, t0,
+    principal, seed_org, t0, traits,
 };
-
-fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a> {
-    TraitsCompares {
-        nom_naissance: nom,
-        nom_utilise: None,
-        premier_prenom: prenom,
-        date_naissance: date,
-        ins: None,
-        prenoms: &[],
-    }
-}
 
 /// The details of the `usager.doublons` entries, oldest first, with the file they concern.
 async fn checks(s: &Store) -> Vec<(String, Option<i64>, Value)> {

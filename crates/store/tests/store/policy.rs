@@ -9,8 +9,8 @@ use dui_store::testing::{engines, TestDb};
 use dui_store::StoreError;
 
 use crate::common::{
-    admin, at, audit_entries, check, create_user, insert_usager, principal, refus, seed_org, t0,
-    user_input, Org, SOME_HASH,
+    admin, at, audit_entries, cap_at, check, create_user, insert_usager, principal, refus,
+    seed_org, t0, user_input, Org, SOME_HASH,
 };
 
 #[path = "policy/acces_exceptionnel.rs"]
@@ -65,16 +65,9 @@ async fn scope_by_etablissement_and_audit_of_reads_and_refusals() {
         let s = &w.db.store;
         let before = audit_entries(s).await.len();
 
-        let cap = check(
-            s,
-            &w.educ_a,
-            U_A,
-            Section::Administratif,
-            Action::Lire,
-            at(1),
-        )
-        .await
-        .unwrap();
+        let cap = cap_at(s, &w.educ_a, U_A, Action::Lire, at(1))
+            .await
+            .unwrap();
         assert_eq!(
             (
                 cap.usager_id(),
@@ -128,17 +121,7 @@ async fn scope_by_etablissement_and_audit_of_reads_and_refusals() {
 
         // An usager of B is out of scope: refused, and the refusal is audited.
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.educ_a,
-                    U_B,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(3)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.educ_a, U_B, Action::Lire, at(3)).await),
             Refus::HorsPerimetre
         );
         let entries = audit_entries(s).await;
@@ -186,17 +169,7 @@ async fn scope_by_etablissement_and_audit_of_reads_and_refusals() {
             Refus::NonPermisParLeRole
         );
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.educ_a,
-                    U_A,
-                    Section::Administratif,
-                    Action::Valider,
-                    at(4)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.educ_a, U_A, Action::Valider, at(4)).await),
             Refus::NonPermisParLeRole
         );
         check(s, &w.educ_b, U_B, Section::Documents, Action::Ecrire, at(4))
@@ -219,15 +192,7 @@ async fn scope_by_etablissement_and_audit_of_reads_and_refusals() {
         // A missing file is "not found", without an audit entry.
         let n = audit_entries(s).await.len();
         assert!(matches!(
-            check(
-                s,
-                &w.educ_a,
-                9_999,
-                Section::Administratif,
-                Action::Lire,
-                at(5)
-            )
-            .await,
+            cap_at(s, &w.educ_a, 9_999, Action::Lire, at(5)).await,
             Err(StoreError::NotFound)
         ));
         assert_eq!(audit_entries(s).await.len(), n);
@@ -248,17 +213,7 @@ async fn home_care_worker_sees_only_assigned_usagers() {
         let s = &w.db.store;
         // Same établissement, but not assigned.
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.intervenant_a,
-                    U_A,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(1)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.intervenant_a, U_A, Action::Lire, at(1)).await),
             Refus::HorsPerimetre,
             "{engine}"
         );
@@ -279,16 +234,9 @@ async fn home_care_worker_sees_only_assigned_usagers() {
             "affectation idempotente"
         );
 
-        let cap = check(
-            s,
-            &w.intervenant_a,
-            U_A,
-            Section::Administratif,
-            Action::Lire,
-            at(4),
-        )
-        .await
-        .unwrap();
+        let cap = cap_at(s, &w.intervenant_a, U_A, Action::Lire, at(4))
+            .await
+            .unwrap();
         assert_eq!(cap.motif(), Motif::Normal);
         check(
             s,
@@ -316,17 +264,7 @@ async fn home_care_worker_sees_only_assigned_usagers() {
         );
         // Other usagers of the établissement stay out of reach.
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.intervenant_a,
-                    U_A2,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(5)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.intervenant_a, U_A2, Action::Lire, at(5)).await),
             Refus::HorsPerimetre
         );
         w.db.cleanup().await;
@@ -345,15 +283,13 @@ async fn portal_account_sees_only_its_own_file() {
             .await
             .unwrap();
         let me = s.utilisateur(id).await.unwrap().unwrap();
-        check(s, &me, U_A, Section::Administratif, Action::Lire, at(1))
-            .await
-            .unwrap();
+        cap_at(s, &me, U_A, Action::Lire, at(1)).await.unwrap();
         assert_eq!(
-            refus(check(s, &me, U_A, Section::Administratif, Action::Ecrire, at(1)).await),
+            refus(cap_at(s, &me, U_A, Action::Ecrire, at(1)).await),
             Refus::NonPermisParLeRole
         );
         assert_eq!(
-            refus(check(s, &me, U_A2, Section::Administratif, Action::Lire, at(1)).await),
+            refus(cap_at(s, &me, U_A2, Action::Lire, at(1)).await),
             Refus::HorsPerimetre,
             "{engine}"
         );
@@ -364,7 +300,7 @@ async fn portal_account_sees_only_its_own_file() {
             Err(StoreError::Denied(Refus::NonPermisParLeRole))
         ));
         assert_eq!(
-            refus(check(s, &me, U_A2, Section::Administratif, Action::Lire, at(3)).await),
+            refus(cap_at(s, &me, U_A2, Action::Lire, at(3)).await),
             Refus::HorsPerimetre
         );
         w.db.cleanup().await;
@@ -378,16 +314,9 @@ async fn matrix_changes_apply_at_once() {
         let s = &w.db.store;
         let default = load_matrix(s).await.unwrap();
         assert_eq!(default, Matrice::par_defaut(), "{engine}");
-        check(
-            s,
-            &w.educ_a,
-            U_A,
-            Section::Administratif,
-            Action::Lire,
-            at(1),
-        )
-        .await
-        .unwrap();
+        cap_at(s, &w.educ_a, U_A, Action::Lire, at(1))
+            .await
+            .unwrap();
 
         let grants = default
             .grants()
@@ -399,33 +328,14 @@ async fn matrix_changes_apply_at_once() {
         assert_eq!(load_matrix(s).await.unwrap(), changed);
 
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.educ_a,
-                    U_A,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(3)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.educ_a, U_A, Action::Lire, at(3)).await),
             Refus::NonPermisParLeRole
         );
         check(s, &w.educ_a, U_A, Section::Soins, Action::Lire, at(3))
             .await
             .unwrap();
         // Other roles are untouched; the scope still applies to the new grant.
-        check(
-            s,
-            &w.psy_a,
-            U_A,
-            Section::Administratif,
-            Action::Lire,
-            at(3),
-        )
-        .await
-        .unwrap();
+        cap_at(s, &w.psy_a, U_A, Action::Lire, at(3)).await.unwrap();
         assert_eq!(
             refus(check(s, &w.educ_a, U_B, Section::Soins, Action::Lire, at(3)).await),
             Refus::HorsPerimetre

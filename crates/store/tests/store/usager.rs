@@ -15,7 +15,7 @@ use dui_store::{Store, StoreError};
 
 use crate::common::{
     admin, at, audit_by_action, cap, cap_at, create_usager, create_usager_with, create_user, ident,
-    principal, refus, search_page, seed_org, t0, Org,
+    principal, refus, search_page, seed_org, t0, traits, Org,
 };
 
 #[path = "usager/fusion_entourage.rs"]

@@ -9,17 +9,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         let s = &w.db.store;
         let educ = principal(&w.educ_a);
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.educ_a,
-                    U_B,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(1)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.educ_a, U_B, Action::Lire, at(1)).await),
             Refus::HorsPerimetre
         );
 
@@ -52,16 +42,9 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         );
         assert!(opened.detail.contains("Chute signalée"));
 
-        let cap = check(
-            s,
-            &w.educ_a,
-            U_B,
-            Section::Administratif,
-            Action::Lire,
-            at(3),
-        )
-        .await
-        .unwrap();
+        let cap = cap_at(s, &w.educ_a, U_B, Action::Lire, at(3))
+            .await
+            .unwrap();
         assert_eq!(cap.motif(), Motif::AccesExceptionnel, "{engine}");
         let read = audit_entries(s).await.last().cloned().unwrap();
         assert_eq!(read.action, "usager.lecture");
@@ -125,31 +108,11 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         // It is personal, for one usager, and it ends.
         insert_usager(&w.db, 1004, "PETIT", w.org.b, None).await;
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.educ_a,
-                    1004,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(3)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.educ_a, 1004, Action::Lire, at(3)).await),
             Refus::HorsPerimetre
         );
         assert_eq!(
-            refus(
-                check(
-                    s,
-                    &w.intervenant_a,
-                    U_B,
-                    Section::Administratif,
-                    Action::Lire,
-                    at(3)
-                )
-                .await
-            ),
+            refus(cap_at(s, &w.intervenant_a, U_B, Action::Lire, at(3)).await),
             Refus::HorsPerimetre
         );
         assert!(check(

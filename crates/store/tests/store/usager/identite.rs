@@ -55,39 +55,31 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
 
         let who = principal(&w.secr_a);
         let m = load_matrix(s).await.unwrap();
-        let t = |nom: &'static str, prenom: &'static str, date: &'static str| TraitsCompares {
-            nom_naissance: nom,
-            nom_utilise: None,
-            premier_prenom: prenom,
-            date_naissance: date,
-            ins: None,
-            prenoms: &[],
-        };
         let ids = |c: &[dui_store::usager::Candidat]| c.iter().map(|x| x.id).collect::<Vec<_>>();
 
         for (traits, expected, label) in [
             (
-                t("LEFEBVRE", "Hélène", "1940-01-01"),
+                traits("LEFEBVRE", "Hélène", "1940-01-01"),
                 lefevre,
                 "Lefèvre / LEFEBVRE",
             ),
             (
-                t("LEFEVRE", "HELENE", "1940-01-01"),
+                traits("LEFEVRE", "HELENE", "1940-01-01"),
                 lefevre,
                 "Hélène / HELENE",
             ),
             (
-                t("DUBOIS", "JEAN PIERRE", "1941-02-02"),
+                traits("DUBOIS", "JEAN PIERRE", "1941-02-02"),
                 jp,
                 "Jean-Pierre / JEAN PIERRE",
             ),
             (
-                t("DARTAGNAN", "Charles", "1942-03-03"),
+                traits("DARTAGNAN", "Charles", "1942-03-03"),
                 dart,
                 "D'Artagnan / DARTAGNAN",
             ),
             (
-                t("MARTIN", "Odette", "1943-04-04"),
+                traits("MARTIN", "Odette", "1943-04-04"),
                 epouse,
                 "nom d'usage / nom de naissance",
             ),
@@ -111,7 +103,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         let typed_used = TraitsCompares {
             nom_naissance: "ROUX",
             nom_utilise: Some("Dupont"),
-            ..t("", "odette", "1943-04-04")
+            ..traits("", "odette", "1943-04-04")
         };
         assert_eq!(
             ids(&s
@@ -124,7 +116,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         // Same INS, whatever the names and birth date.
         let same_ins = TraitsCompares {
             ins: Some(INS_DUPONT),
-            ..t("ROUSSEAU", "Luc", "1999-09-09")
+            ..traits("ROUSSEAU", "Luc", "1999-09-09")
         };
         let c = s
             .probable_duplicates(&who, &m, &same_ins, None, at(1))
@@ -135,11 +127,11 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
 
         // Not candidates: another birth date, other first name, other name.
         for (traits, label) in [
-            (t("LEFEVRE", "Hélène", "1940-01-02"), "autre date"),
-            (t("LEFEVRE", "Paulette", "1940-01-01"), "autre prénom"),
-            (t("GARNIER", "Hélène", "1940-01-01"), "autre nom"),
+            (traits("LEFEVRE", "Hélène", "1940-01-02"), "autre date"),
+            (traits("LEFEVRE", "Paulette", "1940-01-01"), "autre prénom"),
+            (traits("GARNIER", "Hélène", "1940-01-01"), "autre nom"),
             (
-                t("DUPONT", "Charles", "1943-04-04"),
+                traits("DUPONT", "Charles", "1943-04-04"),
                 "nom proche, prénom différent",
             ),
         ] {
@@ -153,7 +145,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         }
 
         // Out of scope: listed, but neither number, names nor birth date shown.
-        let girard = t("GIRARD", "Anne", "1946-06-06");
+        let girard = traits("GIRARD", "Anne", "1946-06-06");
         let c = s
             .probable_duplicates(&who, &m, &girard, None, at(1))
             .await
@@ -185,7 +177,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             s.usager(&read).await.unwrap().unwrap().attributs_identite,
             "HOMA"
         );
-        let lefevre_traits = t("LEFEVRE", "Hélène", "1940-01-01");
+        let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
         let c = s
             .probable_duplicates(&who, &m, &lefevre_traits, Some(lefevre), at(1))
             .await
