@@ -132,11 +132,7 @@ async fn portal_and_assignment_homes_list_their_people() {
 
         // The portal usager sees their own file, and only it.
         let lefevre = ids[1];
-        let seed = dui_store::audit::Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let seed = app.admin_actor();
         let uid = app.create_user("portail", Role::Usager, &[]).await;
         let mut input = crate::helpers::user_input("portail", Role::Usager, &[]);
         input.usager_id = Some(lefevre);

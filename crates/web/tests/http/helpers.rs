@@ -6,7 +6,6 @@ use dui_domain::identifiers::Finess;
 use dui_domain::policy::Role;
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{hash_password, UtilisateurInput};
-use dui_store::audit::Actor;
 use dui_store::testing::TestDb;
 use dui_web::{App, WebConfig};
 use reqwest::header::HeaderMap;
@@ -184,11 +183,7 @@ impl TestApp {
     /// Creates an account through the store (no password change pending).
     pub async fn create_user(&self, username: &str, role: Role, etablissements: &[i64]) -> i64 {
         let hash = hash_password(PASSWORD).expect("hash");
-        let seed = Actor {
-            utilisateur_id: Some(self.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let seed = self.admin_actor();
         self.db
             .store
             .create_utilisateur(

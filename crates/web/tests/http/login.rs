@@ -2,7 +2,6 @@
 
 use chrono::{Duration, Utc};
 use dui_domain::policy::Role;
-use dui_store::audit::Actor;
 use dui_store::testing::engines;
 use dui_web::auth::compte::totp_code;
 use dui_web::WebConfig;
@@ -270,11 +269,7 @@ async fn inactive_account_cannot_log_in() {
         let mut input =
             crate::helpers::user_input("ancien", Role::Educateur, &[app.etablissement_id]);
         input.actif = false;
-        let actor = Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let actor = app.admin_actor();
         app.db
             .store
             .update_utilisateur(&actor, id, 1, &input, Utc::now())

@@ -42,6 +42,15 @@ pub fn person(nom: &str, prenoms: &[&str], date: &str, sexe: &str, finess: &str)
 }
 
 impl TestApp {
+    /// The seeded administrator as the actor of a write made through the store.
+    pub fn admin_actor(&self) -> Actor {
+        Actor {
+            utilisateur_id: Some(self.admin_id),
+            username: "admin".into(),
+            ip: None,
+        }
+    }
+
     /// Creates an établissement in the seeded organisme through the store; returns its id.
     pub async fn add_etablissement(
         &self,

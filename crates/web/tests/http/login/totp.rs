@@ -20,11 +20,7 @@ async fn totp_is_required_once_enabled() {
     const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let actor = Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let actor = app.admin_actor();
         app.db
             .store
             .set_totp(&actor, app.admin_id, Some(SECRET), Utc::now())
@@ -82,11 +78,7 @@ async fn totp_is_required_once_enabled() {
 async fn required_second_factor_is_enrolled_from_the_account_page() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let admin = Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let admin = app.admin_actor();
         app.db
             .store
             .set_totp_required_roles(&admin, &[Role::Medecin], Utc::now())
