@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use dui_domain::identifiers::Finess;
-use dui_domain::policy::Role;
+use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
 use dui_store::audit::{Actor, Entry, Filter};
-use dui_store::policy::Principal;
+use dui_store::policy::{authorize, load_matrix, Capability, Principal};
 use dui_store::testing::TestDb;
-use dui_store::Store;
+use dui_store::usager::{IdentiteInput, Recherche, ResultatRecherche, TraitsCompares};
+use dui_store::{Store, StoreError, StoreResult};
 
 /// A fixed instant: every test passes time explicitly.
 pub fn t0() -> DateTime<Utc> {
@@ -196,4 +197,118 @@ pub async fn audit_by_action(store: &Store, action: &str) -> Vec<Entry> {
     let mut v = store.audit_search(&f, 100_000).await.unwrap();
     v.reverse();
     v
+}
+
+/// An identity as the web layer hands it to the store (birth name in INS form).
+pub fn ident(nom: &str, prenoms: &[&str], date: &str, sexe: &str) -> IdentiteInput {
+    IdentiteInput {
+        nom_naissance: nom.into(),
+        prenoms_naissance: prenoms.iter().map(|p| p.to_string()).collect(),
+        date_naissance: date.into(),
+        sexe: sexe.into(),
+        lieu_naissance: None,
+        nom_utilise: None,
+        prenom_utilise: None,
+        referent_id: None,
+        alertes: String::new(),
+    }
+}
+
+/// Creates an usager in `etablissement` as `who`; returns its id.
+pub async fn create_usager(
+    s: &Store,
+    who: &Utilisateur,
+    i: &IdentiteInput,
+    etablissement: i64,
+) -> i64 {
+    create_usager_with(s, who, i, None, etablissement, &[]).await
+}
+
+/// Creates an usager with a NIR and the files `who` declared not duplicates; returns its id.
+pub async fn create_usager_with(
+    s: &Store,
+    who: &Utilisateur,
+    i: &IdentiteInput,
+    nir: Option<&str>,
+    etablissement: i64,
+    non_doublons: &[i64],
+) -> i64 {
+    s.create_usager(
+        &principal(who).actor(),
+        i,
+        nir,
+        etablissement,
+        "2025-01-06",
+        non_doublons,
+        t0(),
+    )
+    .await
+    .unwrap()
+}
+
+/// The policy's decision for `who` on a file's `section` at `now`.
+pub async fn check(
+    s: &Store,
+    who: &Utilisateur,
+    usager: i64,
+    section: Section,
+    action: Action,
+    now: DateTime<Utc>,
+) -> StoreResult<Capability> {
+    let m = load_matrix(s).await?;
+    authorize(s, &m, &principal(who), usager, section, action, now).await
+}
+
+/// The policy's decision for `who` on a file's administrative section at `now`.
+pub async fn cap_at(
+    s: &Store,
+    who: &Utilisateur,
+    usager: i64,
+    action: Action,
+    now: DateTime<Utc>,
+) -> StoreResult<Capability> {
+    check(s, who, usager, Section::Administratif, action, now).await
+}
+
+/// The capability `who` gets on a file's administrative section (granted, or the test fails).
+pub async fn cap(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
+    cap_at(s, who, usager, action, at(1)).await.unwrap()
+}
+
+/// The refusal of a denied operation (any other outcome fails the test).
+pub fn refus<T: std::fmt::Debug>(r: StoreResult<T>) -> Refus {
+    match r {
+        Err(StoreError::Denied(r)) => r,
+        other => panic!("refus attendu, obtenu {other:?}"),
+    }
+}
+
+/// One page of `who`'s search for `texte`.
+pub async fn search_page(
+    s: &Store,
+    who: &Principal,
+    texte: &str,
+    limit: i64,
+    cursor: Option<String>,
+    now: DateTime<Utc>,
+) -> (Vec<ResultatRecherche>, Option<String>) {
+    let r = Recherche {
+        texte: texte.into(),
+        etablissement: None,
+        limit,
+        cursor,
+    };
+    s.search_usagers(who, &r, now).await.unwrap()
+}
+
+/// The traits a duplicate check compares: birth name, first first name, birth date.
+pub fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a> {
+    TraitsCompares {
+        nom_naissance: nom,
+        nom_utilise: None,
+        premier_prenom: prenom,
+        date_naissance: date,
+        ins: None,
+        prenoms: &[],
+    }
 }

@@ -3,64 +3,16 @@
 //! every check is audited with the candidates' ids.
 
 use dui_domain::policy::Role;
-use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::load_matrix;
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{
-    candidats_montres, numero, IdentiteInput, TraitsCompares, DOUBLON_CONTACT,
-    DOUBLON_HORS_PERIMETRE,
-};
+use dui_store::usager::{candidats_montres, numero, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE};
 use dui_store::Store;
 use serde_json::{json, Value};
 
 use crate::common::{
-    admin, at, audit_by_action, create_user, etablissement, finess, principal, seed_org, t0,
+    admin, at, audit_by_action, create_usager_with, create_user, etablissement, finess, ident,
+    principal, seed_org, t0, traits,
 };
-
-fn ident(nom: &str, prenom: &str, date: &str, sexe: &str) -> IdentiteInput {
-    IdentiteInput {
-        nom_naissance: nom.into(),
-        prenoms_naissance: vec![prenom.into()],
-        date_naissance: date.into(),
-        sexe: sexe.into(),
-        lieu_naissance: None,
-        nom_utilise: None,
-        prenom_utilise: None,
-        referent_id: None,
-        alertes: String::new(),
-    }
-}
-
-async fn create(
-    s: &Store,
-    who: &Utilisateur,
-    i: &IdentiteInput,
-    etab: i64,
-    homonymes: &[i64],
-) -> i64 {
-    s.create_usager(
-        &principal(who).actor(),
-        i,
-        None,
-        etab,
-        "2025-01-06",
-        homonymes,
-        t0(),
-    )
-    .await
-    .unwrap()
-}
-
-fn traits<'a>(nom: &'a str, prenom: &'a str, date: &'a str) -> TraitsCompares<'a> {
-    TraitsCompares {
-        nom_naissance: nom,
-        nom_utilise: None,
-        premier_prenom: prenom,
-        date_naissance: date,
-        ins: None,
-        prenoms: &[],
-    }
-}
 
 /// The details of the `usager.doublons` entries, oldest first, with the file they concern.
 async fn checks(s: &Store) -> Vec<(String, Option<i64>, Value)> {
@@ -93,12 +45,13 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
             .unwrap();
         let secr_ehpad = create_user(s, "secretariat.ehpad", Role::Secretariat, &[org.a]).await;
         let secr_chrs = create_user(s, "secretariat.chrs", Role::Secretariat, &[chrs]).await;
-        let lambert = ident("LAMBERT", "Julien", "1980-05-17", "M");
-        let in_chrs = create(s, &secr_chrs, &lambert, chrs, &[]).await;
-        let in_ehpad = create(
+        let lambert = ident("LAMBERT", &["Julien"], "1980-05-17", "M");
+        let in_chrs = create_usager_with(s, &secr_chrs, &lambert, None, chrs, &[]).await;
+        let in_ehpad = create_usager_with(
             s,
             &secr_ehpad,
-            &ident("MOREL", "Simone", "1935-02-03", "F"),
+            &ident("MOREL", &["Simone"], "1935-02-03", "F"),
+            None,
             org.a,
             &[],
         )
@@ -155,7 +108,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         );
 
         // Two files out of scope: one notice still (neither which nor how many).
-        let homonyme = create(s, &secr_chrs, &lambert, chrs, &[in_chrs]).await;
+        let homonyme = create_usager_with(s, &secr_chrs, &lambert, None, chrs, &[in_chrs]).await;
         let c = s
             .probable_duplicates(&ehpad, &m, &t_lambert, None, at(4))
             .await

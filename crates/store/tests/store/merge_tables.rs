@@ -5,14 +5,13 @@
 
 use std::collections::BTreeSet;
 
-use dui_domain::policy::{Action, Role, Section};
-use dui_store::admin::utilisateur::Utilisateur;
-use dui_store::policy::{authorize, load_matrix, Capability};
+use dui_domain::policy::{Action, Role};
+use dui_store::policy::Capability;
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{ProfessionnelInput, MERGE_TABLES};
 use dui_store::Store;
 
-use crate::common::{admin, at, create_user, insert_usager, principal, seed_org, t0, user_input};
+use crate::common::{admin, cap, create_user, insert_usager, seed_org, t0, user_input};
 
 #[tokio::test]
 async fn every_table_of_person_data_is_declared_for_merges() {
@@ -35,21 +34,6 @@ async fn every_table_of_person_data_is_declared_for_merges() {
         assert!(stale.is_empty(), "{engine}: declared but absent: {stale:?}");
         db.cleanup().await;
     }
-}
-
-async fn cap(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
-    let m = load_matrix(s).await.unwrap();
-    authorize(
-        s,
-        &m,
-        &principal(who),
-        usager,
-        Section::Administratif,
-        action,
-        at(1),
-    )
-    .await
-    .unwrap()
 }
 
 async fn professional(s: &Store, nom: &str) -> i64 {

@@ -2,13 +2,13 @@
 //! others, a double submit and two undos at once. Each race has exactly one winner, the loser
 //! gets a conflict, and the data stays consistent (no file merged into the other and back).
 
-use dui_domain::policy::{Action, Section};
+use dui_domain::policy::Action;
 use dui_store::admin::utilisateur::Utilisateur;
-use dui_store::policy::{authorize, load_matrix, Capability};
+use dui_store::policy::Capability;
 use dui_store::testing::{engines, TestDb};
 use dui_store::{Store, StoreError, StoreResult};
 
-use crate::common::{at, create_user, insert_usager, principal, seed_org};
+use crate::common::{cap, create_user, insert_usager, seed_org};
 
 /// Rounds of each race (the unpatched PostgreSQL store lost nearly every one).
 const ROUNDS: usize = 20;
@@ -38,18 +38,7 @@ async fn files(engine: &str) -> Files {
 }
 
 async fn valider(s: &Store, who: &Utilisateur, usager: i64) -> Capability {
-    let m = load_matrix(s).await.unwrap();
-    authorize(
-        s,
-        &m,
-        &principal(who),
-        usager,
-        Section::Administratif,
-        Action::Valider,
-        at(1),
-    )
-    .await
-    .unwrap()
+    cap(s, who, usager, Action::Valider).await
 }
 
 /// Stay ids of a file, sorted.

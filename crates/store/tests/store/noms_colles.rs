@@ -8,49 +8,31 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize, load_matrix};
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{BulkUsager, IdentiteInput, Recherche, TraitsCompares};
+use dui_store::usager::{BulkUsager, Recherche, TraitsCompares};
 use dui_store::Store;
 
-use crate::common::{admin, at, create_user, principal, seed_org, t0};
-
-fn ident(nom: &str, prenoms: &[&str], date: &str) -> IdentiteInput {
-    IdentiteInput {
-        nom_naissance: nom.into(),
-        prenoms_naissance: prenoms.iter().map(|p| p.to_string()).collect(),
-        date_naissance: date.into(),
-        sexe: "M".into(),
-        lieu_naissance: None,
-        nom_utilise: None,
-        prenom_utilise: None,
-        referent_id: None,
-        alertes: String::new(),
-    }
-}
-
-async fn create(s: &Store, who: &Utilisateur, i: &IdentiteInput, etab: i64) -> i64 {
-    s.create_usager(
-        &principal(who).actor(),
-        i,
-        None,
-        etab,
-        "2025-01-06",
-        &[],
-        t0(),
-    )
-    .await
-    .unwrap()
-}
+use crate::common::{
+    admin, at, create_usager, create_user, ident, principal, search_page, seed_org, t0, traits,
+};
 
 /// Ids found by `who` for `texte`, in the order shown (each usager once).
 async fn found_at(s: &Store, who: &Utilisateur, texte: &str, now: DateTime<Utc>) -> Vec<i64> {
-    let r = Recherche {
-        texte: texte.into(),
-        etablissement: None,
-        limit: 100,
-        cursor: None,
-    };
-    let (items, _) = s.search_usagers(&principal(who), &r, now).await.unwrap();
+    let (items, _) = search_page(s, &principal(who), texte, 100, None, now).await;
     items.iter().map(|r| r.id).collect()
+}
+
+/// Creates men in `etablissement` as `who`, in order; returns their ids.
+async fn men<const N: usize>(
+    s: &Store,
+    who: &Utilisateur,
+    etablissement: i64,
+    people: [(&str, &str, &str); N],
+) -> [i64; N] {
+    let mut ids = [0; N];
+    for (id, (nom, prenom, date)) in ids.iter_mut().zip(people) {
+        *id = create_usager(s, who, &ident(nom, &[prenom], date, "M"), etablissement).await;
+    }
+    ids
 }
 
 #[tokio::test]
@@ -61,30 +43,20 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
         let org = seed_org(s).await;
         let secr = create_user(s, "secretariat.a", Role::Secretariat, &[org.a]).await;
         let worker = create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
-        let hermite = create(
+        let [hermite, jp, fontaine, pierre, hermann] = men(
             s,
             &secr,
-            &ident("L'HERMITE", &["Gaston"], "1931-01-01"),
             org.a,
+            [
+                ("L'HERMITE", "Gaston", "1931-01-01"),
+                ("DUBOIS", "Jean-Pierre", "1941-02-02"),
+                ("DE LA FONTAINE", "Marie", "1942-03-03"),
+                // Distractors: the same words apart, or a name starting alike.
+                ("PIERRE", "Jean", "1943-04-04"),
+                ("HERMANN", "Paul", "1944-05-05"),
+            ],
         )
         .await;
-        let jp = create(
-            s,
-            &secr,
-            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02"),
-            org.a,
-        )
-        .await;
-        let fontaine = create(
-            s,
-            &secr,
-            &ident("DE LA FONTAINE", &["Marie"], "1942-03-03"),
-            org.a,
-        )
-        .await;
-        // Distractors: the same words apart, or a name starting alike.
-        let pierre = create(s, &secr, &ident("PIERRE", &["Jean"], "1943-04-04"), org.a).await;
-        let hermann = create(s, &secr, &ident("HERMANN", &["Paul"], "1944-05-05"), org.a).await;
         // Assignment scope: the worker visits L'HERMITE and DUBOIS only.
         let m = load_matrix(s).await.unwrap();
         for id in [hermite, jp] {
@@ -206,24 +178,16 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
 
         // Duplicate detection compares the names with their separators removed.
         let who = principal(&secr);
-        let t = |nom: &'static str, prenom: &'static str, date: &'static str| TraitsCompares {
-            nom_naissance: nom,
-            nom_utilise: None,
-            premier_prenom: prenom,
-            date_naissance: date,
-            ins: None,
-            prenoms: &[],
-        };
         for (traits, expected) in [
-            (t("LHERMITE", "Gaston", "1931-01-01"), hermite),
-            (t("L HERMITE", "gaston", "1931-01-01"), hermite),
-            (t("L'HERMITE", "Gaston", "1931-01-01"), hermite),
+            (traits("LHERMITE", "Gaston", "1931-01-01"), hermite),
+            (traits("L HERMITE", "gaston", "1931-01-01"), hermite),
+            (traits("L'HERMITE", "Gaston", "1931-01-01"), hermite),
             // Glued and one letter wrong (the phonetic keys differ).
-            (t("LHERNITE", "Gaston", "1931-01-01"), hermite),
-            (t("DUBOIS", "JEANPIERRE", "1941-02-02"), jp),
-            (t("DUBOIS", "Jean Pierre", "1941-02-02"), jp),
-            (t("DUBOIS", "JEANPIEKRE", "1941-02-02"), jp),
-            (t("DELAFONTAIME", "Marie", "1942-03-03"), fontaine),
+            (traits("LHERNITE", "Gaston", "1931-01-01"), hermite),
+            (traits("DUBOIS", "JEANPIERRE", "1941-02-02"), jp),
+            (traits("DUBOIS", "Jean Pierre", "1941-02-02"), jp),
+            (traits("DUBOIS", "JEANPIEKRE", "1941-02-02"), jp),
+            (traits("DELAFONTAIME", "Marie", "1942-03-03"), fontaine),
         ] {
             let c = s
                 .probable_duplicates(&who, &m, &traits, None, at(3))
@@ -236,7 +200,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
         let deux = ["Jean".to_string(), "Pierre".to_string()];
         let typed = TraitsCompares {
             prenoms: &deux,
-            ..t("DUBOIS", "Jean", "1941-02-02")
+            ..traits("DUBOIS", "Jean", "1941-02-02")
         };
         let c = s
             .probable_duplicates(&who, &m, &typed, None, at(3))
@@ -259,21 +223,17 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
         let s = &db.store;
         let org = seed_org(s).await;
         let secr = create_user(s, "secretariat.a", Role::Secretariat, &[org.a]).await;
-        let hermite = create(
+        let [hermite, jp, dupont] = men(
             s,
             &secr,
-            &ident("L'HERMITE", &["Gaston"], "1931-01-01"),
             org.a,
+            [
+                ("L'HERMITE", "Gaston", "1931-01-01"),
+                ("DUBOIS", "Jean-Pierre", "1941-02-02"),
+                ("DUPONT", "Paul", "1950-01-01"),
+            ],
         )
         .await;
-        let jp = create(
-            s,
-            &secr,
-            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02"),
-            org.a,
-        )
-        .await;
-        let dupont = create(s, &secr, &ident("DUPONT", &["Paul"], "1950-01-01"), org.a).await;
         let worker = create_user(s, "intervenant.a", Role::IntervenantDomicile, &[org.a]).await;
         let m = load_matrix(s).await.unwrap();
         let write = authorize(
@@ -332,7 +292,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
 
         // `dui demo` inserts in bulk: the glued runs are written there too.
         let bulk = BulkUsager {
-            identite: ident("D'ALEMBERT", &["Jean-Baptiste"], "1930-11-16"),
+            identite: ident("D'ALEMBERT", &["Jean-Baptiste"], "1930-11-16", "M"),
             ins: None,
             statut: "PROV".into(),
             justificatif: None,

@@ -4,28 +4,10 @@
 use dui_domain::policy::Role;
 use dui_store::audit::Filter;
 use dui_store::testing::engines;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{client, html, spawn_app, TestApp, PASSWORD};
-
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("requête")
-}
-
-/// A browser-like client logged in as `username`.
-async fn logged_in(app: &TestApp, username: &str) -> Client {
-    let c = client();
-    let r = app.login(&c, username, PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::OK, "connexion de {username}");
-    c
-}
+use crate::helpers::{html, spawn_app};
 
 /// The ids of the people listed on the home page.
 fn people(page: &str) -> Vec<i64> {
@@ -58,15 +40,15 @@ async fn portal_and_assignment_homes_list_their_people() {
             ("Dupont", "Hélène", "1938-04-12"),
             ("Lefèvre", "Marcel", "1941-07-02"),
         ] {
-            let r = post_json(
-                &app,
-                &secr,
-                "/api/v1/usagers",
-                &json!({"nom_naissance": nom, "prenoms": [prenom], "date_naissance": date,
+            let r = app
+                .post_json(
+                    &secr,
+                    "/api/v1/usagers",
+                    &json!({"nom_naissance": nom, "prenoms": [prenom], "date_naissance": date,
                         "sexe": if prenom == "Hélène" { "F" } else { "M" },
                         "etablissement": app.etablissement_finess}),
-            )
-            .await;
+                )
+                .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
             let v: Value = r.json().await.expect("json");
             ids.push(v["id"].as_i64().expect("id"));
@@ -75,7 +57,7 @@ async fn portal_and_assignment_homes_list_their_people() {
 
         // Nothing assigned yet: the relative's home says so and how it changes, without
         // sending them to an administrator about établissements.
-        let c = logged_in(&app, "proche").await;
+        let c = app.browser("proche").await;
         let page = html(&app, &c, "/").await;
         assert!(
             page.contains("Les personnes que vous accompagnez"),
@@ -87,13 +69,13 @@ async fn portal_and_assignment_homes_list_their_people() {
         );
         assert!(!page.contains("Aucun établissement"), "{engine}: {page}");
 
-        let r = post_json(
-            &app,
-            &secr,
-            &format!("/api/v1/usagers/{helene}/affectations"),
-            &json!({"utilisateur_id": proche_id}),
-        )
-        .await;
+        let r = app
+            .post_json(
+                &secr,
+                &format!("/api/v1/usagers/{helene}/affectations"),
+                &json!({"utilisateur_id": proche_id}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT, "{engine}");
         let page = html(&app, &c, "/").await;
         assert_eq!(people(&page), vec![helene], "{engine}: {page}");
@@ -101,18 +83,12 @@ async fn portal_and_assignment_homes_list_their_people() {
         assert!(page.contains("née le 12/04/1938"), "{engine}");
         assert!(page.contains(">Mes proches</a>"), "{engine}: menu");
         // The link is one the relative can follow.
-        let r = c
-            .get(app.url(&format!("/usagers/{helene}")))
-            .send()
-            .await
-            .expect("requête");
+        let r = app.get_with(&c, &format!("/usagers/{helene}")).await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         // The list is an audited read of person data.
         app.seal_all().await;
         let entries = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &Filter {
                     action: Some("usager.recherche".into()),
                     username: Some("proche".into()),
@@ -120,8 +96,7 @@ async fn portal_and_assignment_homes_list_their_people() {
                 },
                 10,
             )
-            .await
-            .expect("journal");
+            .await;
         assert!(
             entries
                 .iter()
@@ -130,12 +105,9 @@ async fn portal_and_assignment_homes_list_their_people() {
         );
         // The people page with nothing typed lists the same scope (API too).
         let token = app.token("proche").await;
-        let v: Value = Client::new()
-            .get(app.url("/api/v1/usagers"))
-            .bearer_auth(&token)
-            .send()
+        let v: Value = app
+            .get(&token, "/api/v1/usagers")
             .await
-            .expect("requête")
             .json()
             .await
             .expect("json");
@@ -143,7 +115,7 @@ async fn portal_and_assignment_homes_list_their_people() {
         assert_eq!(v["items"].as_array().map(Vec::len), Some(1), "{engine}");
 
         // A home-care worker sees the people assigned, not the établissement table.
-        let iv = logged_in(&app, "intervenant").await;
+        let iv = app.browser("intervenant").await;
         let page = html(&app, &iv, "/").await;
         assert!(
             page.contains("Les personnes que j&#39;accompagne"),
@@ -153,18 +125,14 @@ async fn portal_and_assignment_homes_list_their_people() {
 
         // A direction account keeps its établissements.
         app.create_user("direction", Role::Direction, &[e]).await;
-        let d = logged_in(&app, "direction").await;
+        let d = app.browser("direction").await;
         let page = html(&app, &d, "/").await;
         assert!(page.contains("Mes établissements et services"), "{engine}");
         assert!(page.contains(">Usagers</a>"), "{engine}");
 
         // The portal usager sees their own file, and only it.
         let lefevre = ids[1];
-        let seed = dui_store::audit::Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let seed = app.admin_actor();
         let uid = app.create_user("portail", Role::Usager, &[]).await;
         let mut input = crate::helpers::user_input("portail", Role::Usager, &[]);
         input.usager_id = Some(lefevre);
@@ -181,17 +149,17 @@ async fn portal_and_assignment_homes_list_their_people() {
             .update_utilisateur(&seed, uid, version, &input, chrono::Utc::now())
             .await
             .expect("lien au dossier");
-        let p = logged_in(&app, "portail").await;
+        let p = app.browser("portail").await;
         let page = html(&app, &p, "/").await;
         assert!(page.contains("Mon dossier"), "{engine}");
         assert_eq!(people(&page), vec![lefevre], "{engine}: {page}");
         assert!(page.contains("né le 02/07/1941"), "{engine}");
 
         // The administrator is offered no people menu (it would answer 403).
-        let a = logged_in(&app, "admin").await;
+        let a = app.browser("admin").await;
         let page = html(&app, &a, "/").await;
         assert!(!page.contains("href=\"/usagers\""), "{engine}: {page}");
-        let r = a.get(app.url("/usagers")).send().await.expect("requête");
+        let r = app.get_with(&a, "/usagers").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         app.stop().await;
     }

@@ -2,32 +2,20 @@
 
 use dui_domain::policy::{Matrice, Role};
 use dui_store::testing::engines;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{
-    client, csrf_from, error_body, finess, message, spawn_app, TestApp, PASSWORD,
-};
+use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, PASSWORD};
 
-async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "GET {path}");
-    r.json().await.unwrap()
-}
+mod permissions;
 
 #[tokio::test]
 async fn organisation_through_the_api() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let token = app.admin_token().await;
 
-        let r = api.post(app.url("/api/v1/organismes")).bearer_auth(&token).json(&json!({"nom": "Fondation Alpes", "finess_juridique": finess(38, 1), "siren": "732 829 320"})).send().await.unwrap();
+        let r = app.post_json(&token, "/api/v1/organismes", &json!({"nom": "Fondation Alpes", "finess_juridique": finess(38, 1), "siren": "732 829 320"})).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let og: Value = r.json().await.unwrap();
         let og_id = og["id"].as_i64().unwrap();
@@ -35,25 +23,25 @@ async fn organisation_through_the_api() {
             (og["version"].as_i64(), og["siren"].as_str()),
             (Some(1), Some("732829320"))
         );
-        let r = api
-            .put(app.url(&format!("/api/v1/organismes/{og_id}")))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(
+                &token,
+                &format!("/api/v1/organismes/{og_id}"),
+                "\"1\"",
+                &json!({"nom": "Fondation des Alpes", "finess_juridique": finess(38, 1)}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         let og: Value = r.json().await.unwrap();
         assert_eq!(
             (og["nom"].as_str(), og["version"].as_i64()),
             (Some("Fondation des Alpes"), Some(2))
         );
-        let list = get_json(&app, &token, "/api/v1/organismes").await;
+        let list = app.get_json(&token, "/api/v1/organismes").await;
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
         assert!(list.get("next_cursor").is_some());
 
-        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&json!({"organisme_id": og_id, "nom": "IME Les Sources", "finess": finess(38, 10), "categorie": "183", "capacite": 60})).send().await.unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &json!({"organisme_id": og_id, "nom": "IME Les Sources", "finess": finess(38, 10), "categorie": "183", "capacite": 60})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let e: Value = r.json().await.unwrap();
         let e_id = e["id"].as_i64().unwrap();
@@ -67,33 +55,33 @@ async fn organisation_through_the_api() {
         );
 
         let units = format!("/api/v1/etablissements/{e_id}/unites");
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Internat", "type_unite": "unite", "capacite": 24}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Internat", "type_unite": "unite", "capacite": 24}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Internat", "type_unite": "pole"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Internat", "type_unite": "pole"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert!(
             message(&err).contains("Une unité de ce nom existe déjà"),
             "{err}"
         );
-        let r = api
-            .post(app.url(&units))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "Externat", "type_unite": "chambre"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                &units,
+                &json!({"nom": "Externat", "type_unite": "chambre"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["type_unite"]
@@ -102,19 +90,19 @@ async fn organisation_through_the_api() {
                 .contains("unité, pôle ou places"),
             "{err}"
         );
-        let r = api
-            .post(app.url("/api/v1/etablissements/999999/unites"))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "X", "type_unite": "unite"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/etablissements/999999/unites",
+                &json!({"nom": "X", "type_unite": "unite"}),
+            )
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
-        let list = get_json(&app, &token, &units).await;
+        let list = app.get_json(&token, &units).await;
         assert_eq!(list["items"][0]["nom"], "Internat");
         assert_eq!(list["items"][0]["capacite"], 24);
 
-        let cats = get_json(&app, &token, "/api/v1/categories").await;
+        let cats = app.get_json(&token, "/api/v1/categories").await;
         assert!(cats["items"]
             .as_array()
             .unwrap()
@@ -129,18 +117,13 @@ async fn organisation_through_the_api() {
 async fn accounts_through_the_api() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let token = app.admin_token().await;
         let new_user = |password: &str| json!({"username": "Infirmiere.Dupuis", "nom": "Dupuis", "prenom": "Élodie", "role": "infirmier", "etablissements": [app.etablissement_id], "password": password});
 
         // Password policy.
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user("court"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user("court"))
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["password"]
@@ -149,13 +132,13 @@ async fn accounts_through_the_api() {
                 .contains("au moins 12 caractères"),
             "{engine}: {err}"
         );
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user("seulementdesminuscules"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/utilisateurs",
+                &new_user("seulementdesminuscules"),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["password"]
@@ -165,26 +148,16 @@ async fn accounts_through_the_api() {
             "{err}"
         );
         // Other checks, each on its field.
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&json!({"username": "é", "nom": "", "prenom": "A", "role": "sorcier", "etablissements": [999999], "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/utilisateurs", &json!({"username": "é", "nom": "", "prenom": "A", "role": "sorcier", "etablissements": [999999], "password": PASSWORD})).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         for f in ["username", "nom", "role"] {
             assert!(err["fields"][f].is_string(), "{f}: {err}");
         }
         let mut unknown_etab = new_user(PASSWORD);
         unknown_etab["etablissements"] = json!([999999]);
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&unknown_etab)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &unknown_etab)
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["etablissements"]
@@ -194,13 +167,9 @@ async fn accounts_through_the_api() {
             "{err}"
         );
 
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user(PASSWORD))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user(PASSWORD))
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let u: Value = r.json().await.unwrap();
         let id = u["id"].as_i64().unwrap();
@@ -214,45 +183,34 @@ async fn accounts_through_the_api() {
         );
         assert_eq!(u["etablissements"], json!([app.etablissement_id]));
         assert!(u.get("password_hash").is_none());
-        let r = api
-            .post(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&token)
-            .json(&new_user(PASSWORD))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/utilisateurs", &new_user(PASSWORD))
+            .await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert_eq!(message(&err), "Ce nom d'utilisateur est déjà pris.");
 
         // Update with the version; a stale one changes nothing.
         let path = format!("/api/v1/utilisateurs/{id}");
         let change = json!({"nom": "Dupuis", "prenom": "Élodie", "role": "cadre", "etablissements": [app.etablissement_id]});
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&change)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &change).await;
         assert_eq!(r.status(), StatusCode::OK);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&json!({"nom": "X", "prenom": "Y", "role": "medecin"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(
+                &token,
+                &path,
+                "\"1\"",
+                &json!({"nom": "X", "prenom": "Y", "role": "medecin"}),
+            )
+            .await;
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
-        let u = get_json(&app, &token, &path).await;
+        let u = app.get_json(&token, &path).await;
         assert_eq!(
             (u["role"].as_str(), u["nom"].as_str(), u["version"].as_i64()),
             (Some("cadre"), Some("Dupuis"), Some(2)),
             "{engine}"
         );
         assert_eq!(
-            get_json(&app, &token, "/api/v1/utilisateurs").await["items"]
+            app.get_json(&token, "/api/v1/utilisateurs").await["items"]
                 .as_array()
                 .unwrap()
                 .len(),
@@ -264,12 +222,7 @@ async fn accounts_through_the_api() {
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["user"]["doit_changer_mdp"], true);
         let own = body["token"].as_str().unwrap();
-        let r = api
-            .get(app.url("/api/v1/etablissements"))
-            .bearer_auth(own)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(own, "/api/v1/etablissements").await;
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("/compte/mot-de-passe"), "{err}");
 
@@ -278,19 +231,14 @@ async fn accounts_through_the_api() {
             .create_user("cadre2", Role::Cadre, &[app.etablissement_id])
             .await;
         let cadre = app.token("cadre2").await;
-        let r = api
-            .get(app.url("/api/v1/utilisateurs"))
-            .bearer_auth(&cadre)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&cadre, "/api/v1/utilisateurs").await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        let r = api
-            .post(app.url(&format!("/api/v1/utilisateurs/{other}/mot-de-passe")))
-            .bearer_auth(&cadre)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(
+                &cadre,
+                &format!("/api/v1/utilisateurs/{other}/mot-de-passe"),
+            )
+            .await;
         error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         app.stop().await;
     }
@@ -301,28 +249,19 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
     const NEW: &str = "Nouveau-Secret-2026!";
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         let admin = app.admin_token().await;
         let id = app
             .create_user("educ", Role::Educateur, &[app.etablissement_id])
             .await;
         let before = app.token("educ").await;
         assert_eq!(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&before)
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get(&before, "/api/v1/etablissements").await.status(),
             StatusCode::OK
         );
 
-        let r = api
-            .post(app.url(&format!("/api/v1/utilisateurs/{id}/mot-de-passe")))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(&admin, &format!("/api/v1/utilisateurs/{id}/mot-de-passe"))
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let reset: Value = r.json().await.unwrap();
         assert_eq!(reset["doit_changer_mdp"], true);
@@ -331,21 +270,13 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             .unwrap()
             .to_string();
         assert!(temp.len() >= 12);
-        let r = api
-            .post(app.url("/api/v1/utilisateurs/999999/mot-de-passe"))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post(&admin, "/api/v1/utilisateurs/999999/mot-de-passe")
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         // The reset ended the running session; the old password no longer works.
-        let r = api
-            .get(app.url("/api/v1/moi"))
-            .bearer_auth(&before)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&before, "/api/v1/moi").await;
         error_body(r, StatusCode::UNAUTHORIZED, "non_connecte").await;
         error_body(
             app.login(&client(), "educ", PASSWORD).await,
@@ -367,23 +298,18 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
             "/api/v1/organismes",
             "/api/v1/categories",
         ] {
-            let r = api
-                .get(app.url(path))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap();
+            let r = app.get(&token, path).await;
             let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
             assert!(message(&err).contains("Action requise"), "{path}: {err}");
         }
-        let me = get_json(&app, &token, "/api/v1/moi").await;
+        let me = app.get_json(&token, "/api/v1/moi").await;
         assert_eq!(me["doit_changer_mdp"], true);
         // Pages send to the form.
-        let r = c.get(app.url("/")).send().await.unwrap();
+        let r = app.get_with(&c, "/").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/compte/mot-de-passe");
 
-        let r = c.get(app.url("/compte/mot-de-passe")).send().await.unwrap();
+        let r = app.get_with(&c, "/compte/mot-de-passe").await;
         let html = r.text().await.unwrap();
         assert!(
             html.contains("Votre mot de passe a été réinitialisé"),
@@ -392,17 +318,18 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         let csrf = csrf_from(&app, &c, "/compte/mot-de-passe").await;
 
         // Mistakes are shown in French, nothing changes.
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", "faux"),
-                ("nouveau", "court"),
-                ("confirmation", "autre"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", "faux"),
+                    ("nouveau", "court"),
+                    ("confirmation", "autre"),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         for m in [
@@ -412,64 +339,59 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         ] {
             assert!(html.contains(m), "{m}: {html}");
         }
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", temp.as_str()),
-                ("nouveau", temp.as_str()),
-                ("confirmation", temp.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", temp.as_str()),
+                    ("nouveau", temp.as_str()),
+                    ("confirmation", temp.as_str()),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("doit être différent"));
         // Without the anti-CSRF token, refused.
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("actuel", temp.as_str()),
-                ("nouveau", NEW),
-                ("confirmation", NEW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("actuel", temp.as_str()),
+                    ("nouveau", NEW),
+                    ("confirmation", NEW),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-        let r = c
-            .post(app.url("/compte/mot-de-passe"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("actuel", temp.as_str()),
-                ("nouveau", NEW),
-                ("confirmation", NEW),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                "/compte/mot-de-passe",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("actuel", temp.as_str()),
+                    ("nouveau", NEW),
+                    ("confirmation", NEW),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/compte?fait=mot-de-passe");
 
         // The same session may now use the API.
         assert_eq!(
-            api.get(app.url("/api/v1/etablissements"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get(&token, "/api/v1/etablissements").await.status(),
             StatusCode::OK
         );
         assert_eq!(
-            get_json(&app, &token, "/api/v1/moi").await["doit_changer_mdp"],
+            app.get_json(&token, "/api/v1/moi").await["doit_changer_mdp"],
             false
         );
-        assert_eq!(
-            c.get(app.url("/")).send().await.unwrap().status(),
-            StatusCode::OK
-        );
+        assert_eq!(app.get_with(&c, "/").await.status(), StatusCode::OK);
         error_body(
             app.login(&client(), "educ", &temp).await,
             StatusCode::UNAUTHORIZED,
@@ -482,354 +404,11 @@ async fn password_reset_blocks_the_api_until_changed_through_the_form() {
         );
 
         let resets = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("admin.utilisateur.reinitialisation_mdp".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+            .audit_of("admin.utilisateur.reinitialisation_mdp", 10)
+            .await;
         assert_eq!(resets.len(), 1);
-        let changes = app
-            .db
-            .store
-            .audit_search(
-                &dui_store::audit::Filter {
-                    action: Some("compte.changement_mdp".into()),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap();
+        let changes = app.audit_of("compte.changement_mdp", 10).await;
         assert_eq!((changes.len(), changes[0].username.as_str()), (1, "educ"));
-        app.stop().await;
-    }
-}
-
-#[tokio::test]
-async fn permission_matrix_round_trip() {
-    for engine in engines() {
-        let app = spawn_app(engine).await;
-        let api = Client::new();
-        let token = app.admin_token().await;
-        let doc = get_json(&app, &token, "/api/v1/permissions").await;
-        let grants = doc["permissions"].as_array().unwrap();
-        assert_eq!(
-            grants.len(),
-            Matrice::par_defaut().grants().count(),
-            "{engine}"
-        );
-        assert!(grants
-            .contains(&json!({"role": "psychologue", "section": "psychologie", "action": "lire"})));
-        assert_eq!(doc["totp_obligatoire"], json!([]));
-
-        // Remove a grant, add one, require a second factor for doctors.
-        let mut changed: Vec<Value> = grants
-            .iter()
-            .filter(|g| {
-                **g != json!({"role": "educateur", "section": "documents", "action": "ecrire"})
-            })
-            .cloned()
-            .collect();
-        changed.push(json!({"role": "educateur", "section": "soins", "action": "lire"}));
-        let put = json!({"permissions": changed, "totp_obligatoire": ["medecin"]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&put)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        let returned: Value = r.json().await.unwrap();
-        let again = get_json(&app, &token, "/api/v1/permissions").await;
-        assert_eq!(returned, again);
-        let mut got: Vec<String> = again["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(Value::to_string)
-            .collect();
-        let mut sent: Vec<String> = changed.iter().map(Value::to_string).collect();
-        got.sort();
-        sent.sort();
-        assert_eq!(got, sent, "{engine}");
-        assert_eq!(again["totp_obligatoire"], json!(["medecin"]));
-        let m = dui_store::policy::load_matrix(&app.db.store).await.unwrap();
-        assert!(m.permet(
-            Role::Educateur,
-            dui_domain::policy::Section::Soins,
-            dui_domain::policy::Action::Lire
-        ));
-        assert!(!m.permet(
-            Role::Educateur,
-            dui_domain::policy::Section::Documents,
-            dui_domain::policy::Action::Ecrire
-        ));
-
-        // A doctor without a second factor is sent to enrol first.
-        app.create_user("medecin", Role::Medecin, &[app.etablissement_id])
-            .await;
-        let doc_token = app.token("medecin").await;
-        let r = api
-            .get(app.url("/api/v1/etablissements"))
-            .bearer_auth(&doc_token)
-            .send()
-            .await
-            .unwrap();
-        let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        assert!(message(&err).contains("/compte/totp"), "{err}");
-
-        // Unknown codes are refused and change nothing.
-        let bad =
-            json!({"permissions": [{"role": "sorcier", "section": "soins", "action": "lire"}]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
-        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(
-            err["fields"]["permissions[0]"]
-                .as_str()
-                .unwrap()
-                .contains("Droit inconnu"),
-            "{err}"
-        );
-        let bad = json!({"permissions": [], "totp_obligatoire": ["sorcier"]});
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
-        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
-        assert!(
-            err["fields"]["totp_obligatoire"]
-                .as_str()
-                .unwrap()
-                .contains("Profil inconnu"),
-            "{err}"
-        );
-        assert_eq!(
-            get_json(&app, &token, "/api/v1/permissions").await,
-            again,
-            "{engine}"
-        );
-
-        // Only administrators see or change it.
-        app.create_user("cadre", Role::Cadre, &[app.etablissement_id])
-            .await;
-        let cadre = app.token("cadre").await;
-        error_body(
-            api.get(app.url("/api/v1/permissions"))
-                .bearer_auth(&cadre)
-                .send()
-                .await
-                .unwrap(),
-            StatusCode::FORBIDDEN,
-            "acces_refuse",
-        )
-        .await;
-        let r = api
-            .put(app.url("/api/v1/permissions"))
-            .bearer_auth(&cadre)
-            .json(&put)
-            .send()
-            .await
-            .unwrap();
-        error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
-        app.stop().await;
-    }
-}
-
-#[tokio::test]
-async fn administration_forms() {
-    for engine in engines() {
-        let app = spawn_app(engine).await;
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
-        let csrf = csrf_from(&app, &c, "/admin/utilisateurs/nouveau").await;
-        let token = app.admin_token().await;
-        let api = Client::new();
-        let r = api.post(app.url("/api/v1/etablissements")).bearer_auth(&token).json(&json!({"organisme_id": app.organisme_id, "nom": "SAD Rhône", "finess": finess(69, 500), "categorie": "209"})).send().await.unwrap();
-        let second = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-
-        // Creation with repeated établissement boxes.
-        let (e1, e2) = (app.etablissement_id.to_string(), second.to_string());
-        let form = [
-            ("_csrf", csrf.as_str()),
-            ("username", "aide.soignante"),
-            ("nom", "Morel"),
-            ("prenom", "Inès"),
-            ("email", ""),
-            ("role", "aide_soignant"),
-            ("identifiant_pro", ""),
-            ("etablissements", e1.as_str()),
-            ("etablissements", e2.as_str()),
-            ("usager_id", ""),
-            ("password", PASSWORD),
-        ];
-        let r = c
-            .post(app.url("/admin/utilisateurs"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
-        let location = r.headers()["location"].to_str().unwrap().to_string();
-        let id: i64 = location
-            .trim_start_matches("/admin/utilisateurs/")
-            .parse()
-            .unwrap();
-        let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
-        assert_eq!(
-            (u.role, u.etablissements.len(), u.doit_changer_mdp, u.email),
-            (Role::AideSoignant, 2, true, None)
-        );
-        let page = c
-            .get(app.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(
-            page.contains("Inès") && page.contains("name=\"version\" value=\"1\""),
-            "{page}"
-        );
-
-        // Update: role, one établissement, deactivated.
-        let update = |version: &'static str, nom: &'static str| {
-            vec![
-                ("_csrf", csrf.clone()),
-                ("version", version.into()),
-                ("nom", nom.into()),
-                ("prenom", "Inès".into()),
-                ("role", "cadre".into()),
-                ("etablissements", e2.clone()),
-                ("actif", "non".into()),
-            ]
-        };
-        let r = c
-            .post(app.url(&location))
-            .form(&update("1", "Morel"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
-        assert_eq!(
-            (u.role, u.etablissements.clone(), u.actif, u.version),
-            (Role::Cadre, vec![second], false, 2)
-        );
-        // Someone else saved in between: a French conflict page, nothing changed.
-        let r = c
-            .post(app.url(&location))
-            .form(&update("1", "Écrasé"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
-        let html = r.text().await.unwrap();
-        assert!(
-            html.contains("Conflit") && html.contains("modifié entre-temps"),
-            "{html}"
-        );
-        assert_eq!(
-            app.db.store.utilisateur(id).await.unwrap().unwrap().nom,
-            "Morel"
-        );
-        // Invalid input: a French page listing the fields; with htmx, a fragment for the alerts.
-        let r = c
-            .post(app.url(&location))
-            .form(&update("2", " "))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let html = r.text().await.unwrap();
-        assert!(
-            html.contains("Saisie à corriger")
-                && html.contains("Le champ « Nom » est obligatoire."),
-            "{html}"
-        );
-        let r = c
-            .post(app.url(&location))
-            .header("HX-Request", "true")
-            .form(&update("2", " "))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.headers()["hx-retarget"], "#messages");
-        assert!(r.text().await.unwrap().contains("<a href=\"#nom\">"));
-
-        // Password reset shows a temporary password once.
-        let r = c
-            .post(app.url(&format!("{location}/mot-de-passe")))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        let html = r.text().await.unwrap();
-        assert!(html.contains("Mot de passe temporaire"), "{html}");
-        assert!(
-            app.db
-                .store
-                .utilisateur(id)
-                .await
-                .unwrap()
-                .unwrap()
-                .doit_changer_mdp
-        );
-
-        // Établissement and unit forms.
-        let r = c
-            .post(app.url("/admin/etablissements"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("organisme_id", &app.organisme_id.to_string()),
-                ("nom", "MECS"),
-                ("finess", "690000000"),
-                ("categorie", "177"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.text().await.unwrap().contains("clé de contrôle"));
-        let r = c
-            .post(app.url(&format!("/admin/etablissements/{second}/unites")))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("nom", "Secteur nord"),
-                ("type_unite", "places"),
-                ("capacite", "30"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let page = c
-            .get(app.url(&format!("/admin/etablissements/{second}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(page.contains("Secteur nord"), "{engine}");
         app.stop().await;
     }
 }

@@ -5,13 +5,12 @@ use dui_store::testing::engines;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, error_body, finess, html, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, error_body, finess, html, spawn_app, TestApp};
 
 #[tokio::test]
 async fn audit_search_and_verification() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let api = Client::new();
         // Some activity: a failed and two successful logins, a creation.
         assert_eq!(
             app.login(&client(), "admin", "Mauvais-mot-de-passe-1")
@@ -22,12 +21,8 @@ async fn audit_search_and_verification() {
         let token = app.admin_token().await;
         let body = json!({"nom": "Organisme audité", "finess_juridique": finess(42, 1)});
         assert_eq!(
-            api.post(app.url("/api/v1/organismes"))
-                .bearer_auth(&token)
-                .json(&body)
-                .send()
+            app.post_json(&token, "/api/v1/organismes", &body)
                 .await
-                .unwrap()
                 .status(),
             StatusCode::CREATED
         );
@@ -40,12 +35,7 @@ async fn audit_search_and_verification() {
         assert!(v.first_broken.is_none(), "{engine}: {:?}", v.first_broken);
         assert!(v.checked >= 7, "{v:?}");
 
-        let r = api
-            .get(app.url("/api/v1/audit/verification"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/audit/verification").await;
         assert_eq!(r.status(), StatusCode::OK);
         let report: Value = r.json().await.unwrap();
         assert!(report["first_broken"].is_null(), "{report}");
@@ -54,12 +44,7 @@ async fn audit_search_and_verification() {
         assert!(v.head.is_some() && report["head"].is_null(), "{report}");
 
         // Search by account: the administrator's logins, newest first.
-        let r = api
-            .get(app.url("/api/v1/audit?utilisateur=admin"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/audit?utilisateur=admin").await;
         assert_eq!(r.status(), StatusCode::OK);
         let found: Value = r.json().await.unwrap();
         let items = found["items"].as_array().unwrap();
@@ -91,35 +76,30 @@ async fn audit_search_and_verification() {
         );
 
         // Filters and pagination.
-        let r: Value = api
-            .get(app.url("/api/v1/audit?utilisateur=ADMIN&action=connexion&resultat=echec"))
-            .bearer_auth(&token)
-            .send()
+        let r: Value = app
+            .get(
+                &token,
+                "/api/v1/audit?utilisateur=ADMIN&action=connexion&resultat=echec",
+            )
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
         assert_eq!(r["items"].as_array().unwrap().len(), 1, "{r}");
-        let page1: Value = api
-            .get(app.url("/api/v1/audit?action=connexion&limit=2"))
-            .bearer_auth(&token)
-            .send()
+        let page1: Value = app
+            .get(&token, "/api/v1/audit?action=connexion&limit=2")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
         assert_eq!(page1["items"].as_array().unwrap().len(), 2);
         let cursor = page1["next_cursor"].as_str().expect("curseur").to_string();
-        let page2: Value = api
-            .get(app.url(&format!(
-                "/api/v1/audit?action=connexion&limit=2&cursor={cursor}"
-            )))
-            .bearer_auth(&token)
-            .send()
+        let page2: Value = app
+            .get(
+                &token,
+                &format!("/api/v1/audit?action=connexion&limit=2&cursor={cursor}"),
+            )
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -130,21 +110,13 @@ async fn audit_search_and_verification() {
 
         // Only administrators read the audit.
         error_body(
-            api.get(app.url("/api/v1/audit"))
-                .bearer_auth(&educ)
-                .send()
-                .await
-                .unwrap(),
+            app.get(&educ, "/api/v1/audit").await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
         error_body(
-            api.get(app.url("/api/v1/audit/verification"))
-                .bearer_auth(&educ)
-                .send()
-                .await
-                .unwrap(),
+            app.get(&educ, "/api/v1/audit/verification").await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
@@ -167,12 +139,9 @@ async fn audit_search_and_verification() {
                 .unwrap(),
             1
         );
-        let report: Value = api
-            .get(app.url("/api/v1/audit/verification"))
-            .bearer_auth(&token)
-            .send()
+        let report: Value = app
+            .get(&token, "/api/v1/audit/verification")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -185,32 +154,17 @@ async fn audit_search_and_verification() {
         );
 
         // The HTML page shows it too, in French.
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
-        let html = c
-            .get(app.url("/admin/audit"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let c = app.browser("admin").await;
+        let html = app.get_with(&c, "/admin/audit").await.text().await.unwrap();
         assert!(html.contains("lang=\"fr\"") && html.contains("Journal d'audit"));
         app.stop().await;
     }
 }
 
-async fn get_as(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn journal(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    let r = get_as(app, token, &format!("/api/v1/audit?limit=1000{query}")).await;
+    let r = app
+        .get(token, &format!("/api/v1/audit?limit=1000{query}"))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
     v["items"].as_array().unwrap().clone()
@@ -226,30 +180,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
-        let b = app
-            .db
-            .store
-            .create_etablissement(
-                &dui_store::audit::Actor {
-                    utilisateur_id: None,
-                    username: "installation".into(),
-                    ip: None,
-                },
-                &dui_store::admin::organisation::EtablissementInput {
-                    organisme_id: app.organisme_id,
-                    nom: "EHPAD Les Marronniers".into(),
-                    finess: finess(69, 200),
-                    siret: None,
-                    categorie: "500".into(),
-                    domaine: "PA".into(),
-                    capacite: Some(60),
-                    adresse: None,
-                    actif: true,
-                },
-                chrono::Utc::now(),
-            )
-            .await
-            .unwrap();
+        let (b, _) = app.etablissement_b().await;
         app.create_user("secr", Role::Secretariat, &[a]).await;
         app.create_user("direction", Role::Direction, &[a]).await;
         app.create_user("direction.b", Role::Direction, &[b]).await;
@@ -261,19 +192,19 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             app.token("educ.b").await,
             app.admin_token().await,
         );
-        let r = Client::new()
-            .post(app.url("/api/v1/usagers"))
-            .bearer_auth(&secr)
-            .json(&json!({
-                "nom_naissance": "Zebulonne",
-                "prenoms": ["Hélène"],
-                "date_naissance": "1938-04-12",
-                "sexe": "F",
-                "etablissement": app.etablissement_finess,
-            }))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &secr,
+                "/api/v1/usagers",
+                &json!({
+                    "nom_naissance": "Zebulonne",
+                    "prenoms": ["Hélène"],
+                    "date_naissance": "1938-04-12",
+                    "sexe": "F",
+                    "etablissement": app.etablissement_finess,
+                }),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
         for q in ["zebulonne 12/04/1938", "2380475056123"] {
@@ -286,16 +217,16 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
                 .unwrap();
             assert_eq!(r.status(), StatusCode::OK, "{engine}: {q}");
         }
-        let r = Client::new()
-            .post(app.url(&format!("/api/v1/usagers/{id}/acces-exceptionnel")))
-            .bearer_auth(&educ_b)
-            .json(&json!({"motif": MOTIF}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &educ_b,
+                &format!("/api/v1/usagers/{id}/acces-exceptionnel"),
+                &json!({"motif": MOTIF}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         assert_eq!(
-            get_as(&app, &educ_b, &format!("/api/v1/usagers/{id}"))
+            app.get(&educ_b, &format!("/api/v1/usagers/{id}"))
                 .await
                 .status(),
             StatusCode::OK
@@ -335,13 +266,12 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             && e["section"] == "administratif"));
         // No filter on a file: it would tell which accounts opened it.
         error_body(
-            get_as(&app, &admin, &format!("/api/v1/audit?usager={id}")).await,
+            app.get(&admin, &format!("/api/v1/audit?usager={id}")).await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )
         .await;
-        let c = client();
-        app.login(&c, "admin", PASSWORD).await;
+        let c = app.browser("admin").await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
         assert!(page.contains("vue technique"), "{engine}");
         for secret in [
@@ -357,15 +287,11 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
             !page.contains("name=\"usager\""),
             "{engine}: filtre par dossier"
         );
-        let r = c
-            .get(app.url(&format!("/admin/audit?usager={id}")))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, &format!("/admin/audit?usager={id}")).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
 
         // Nor through the break-the-glass report or the home page: who and when only.
-        let r = get_as(&app, &admin, "/api/v1/acces-exceptionnels").await;
+        let r = app.get(&admin, "/api/v1/acces-exceptionnels").await;
         assert_eq!(r.status(), StatusCode::OK);
         let report: Value = r.json().await.unwrap();
         let acces = report["items"].as_array().unwrap();
@@ -407,8 +333,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         assert!(!texts.contains("samu"));
         let filtered = journal(&app, &direction, &format!("&usager={id}")).await;
         assert!(!filtered.is_empty() && filtered.iter().all(|e| e["usager_id"] == id));
-        let c = client();
-        app.login(&c, "direction", PASSWORD).await;
+        let c = app.browser("direction").await;
         let page = html(&app, &c, "/admin/audit").await.to_lowercase();
         assert!(
             page.contains("zebulonne") && page.contains("name=\"usager\""),
@@ -426,7 +351,8 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         );
         assert_eq!(bris["usager_id"], id);
         // The report of break-the-glass accesses goes by the file's établissement: A's.
-        let report: Value = get_as(&app, &direction, "/api/v1/acces-exceptionnels")
+        let report: Value = app
+            .get(&direction, "/api/v1/acces-exceptionnels")
             .await
             .json()
             .await
@@ -435,7 +361,7 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         assert_eq!(report["items"][0]["usager_id"], id);
         // Other roles: no journal.
         error_body(
-            get_as(&app, &secr, "/api/v1/audit").await,
+            app.get(&secr, "/api/v1/audit").await,
             StatusCode::FORBIDDEN,
             "acces_refuse",
         )

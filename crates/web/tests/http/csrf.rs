@@ -11,11 +11,7 @@ use crate::helpers::{client, csrf_from, error_body, finess, message, spawn_app, 
 async fn cookie_requests_need_the_session_token() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let c = client();
-        assert_eq!(
-            app.login(&c, "admin", PASSWORD).await.status(),
-            StatusCode::OK
-        );
+        let c = app.browser("admin").await;
         let csrf = csrf_from(&app, &c, "/admin/organisation").await;
         assert_eq!(csrf.len(), 64);
         // Every page of the session carries the same token.
@@ -30,12 +26,7 @@ async fn cookie_requests_need_the_session_token() {
         };
 
         // No token: refused, nothing written.
-        let r = c
-            .post(app.url("/admin/organismes"))
-            .form(&fields(1))
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, "/admin/organismes", &fields(1)).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         let html = r.text().await.unwrap();
         assert!(
@@ -48,11 +39,8 @@ async fn cookie_requests_need_the_session_token() {
         let mut wrong = fields(2);
         wrong.push(("_csrf".into(), "0".repeat(64)));
         assert_eq!(
-            c.post(app.url("/admin/organismes"))
-                .form(&wrong)
-                .send()
+            app.post_form(&c, "/admin/organismes", &wrong)
                 .await
-                .unwrap()
                 .status(),
             StatusCode::FORBIDDEN
         );
@@ -73,12 +61,7 @@ async fn cookie_requests_need_the_session_token() {
         // The form field…
         let mut ok = fields(3);
         ok.push(("_csrf".into(), csrf.clone()));
-        let r = c
-            .post(app.url("/admin/organismes"))
-            .form(&ok)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form(&c, "/admin/organismes", &ok).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         assert_eq!(r.headers()["location"], "/admin/organisation");
         // …or the header (what htmx sends from `hx-headers`).
@@ -136,22 +119,12 @@ async fn cookie_requests_need_the_session_token() {
         // A bearer token is not sent by browsers on their own: no CSRF token needed.
         let token = app.admin_token().await;
         let body = json!({"nom": "Organisme jeton", "finess_juridique": finess(38, 8)});
-        let r = reqwest::Client::new()
-            .post(app.url("/api/v1/organismes"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/organismes", &body).await;
         assert_eq!(r.status(), StatusCode::CREATED);
 
         // Safe methods never need it; logging out through the cookie does.
         assert_eq!(
-            c.get(app.url("/api/v1/organismes"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            app.get_with(&c, "/api/v1/organismes").await.status(),
             StatusCode::OK
         );
         let r = c.delete(app.url("/api/v1/session")).send().await.unwrap();
@@ -184,11 +157,8 @@ async fn a_new_session_gets_a_new_token() {
             ("_csrf", t1),
         ];
         assert_eq!(
-            c2.post(app.url("/admin/organismes"))
-                .form(&form)
-                .send()
+            app.post_form(&c2, "/admin/organismes", &form)
                 .await
-                .unwrap()
                 .status(),
             StatusCode::FORBIDDEN
         );

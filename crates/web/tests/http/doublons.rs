@@ -3,13 +3,10 @@
 //! and on the page, every check is audited; names are found and compared whether their
 //! apostrophe, hyphen or space is typed, dropped or glued.
 
-use chrono::Utc;
 use dui_domain::policy::Role;
-use dui_store::admin::organisation::EtablissementInput;
-use dui_store::audit::{Actor, Filter};
 use dui_store::testing::engines;
 use dui_store::usager::{DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{
@@ -18,80 +15,19 @@ use crate::helpers::{
 
 /// A CHRS in the seeded organisme; returns its id.
 async fn chrs(app: &TestApp) -> i64 {
-    let seed = Actor {
-        utilisateur_id: None,
-        username: "installation".into(),
-        ip: None,
-    };
-    let input = EtablissementInput {
-        organisme_id: app.organisme_id,
-        nom: "CHRS Le Relais".into(),
-        finess: finess(69, 300),
-        siret: None,
-        categorie: "214".into(),
-        domaine: "AHI".into(),
-        capacite: Some(40),
-        adresse: None,
-        actif: true,
-    };
-    app.db
-        .store
-        .create_etablissement(&seed, &input, Utc::now())
+    app.add_etablissement("CHRS Le Relais", &finess(69, 300), "214", "AHI", 40)
         .await
-        .unwrap()
 }
 
 fn person(nom: &str, prenoms: &[&str], date: &str) -> Value {
     json!({"nom_naissance": nom, "prenoms": prenoms, "date_naissance": date, "sexe": "M"})
 }
 
-async fn post(app: &TestApp, token: &str, body: &Value) -> Response {
-    Client::new()
-        .post(app.url("/api/v1/usagers"))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn create(app: &TestApp, token: &str, body: &Value) -> i64 {
-    let r = post(app, token, body).await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-}
-
-/// Ids found by `GET /api/v1/usagers?q=`, in the order shown.
-async fn search(app: &TestApp, token: &str, q: &str) -> Vec<i64> {
-    let r = Client::new()
-        .get(app.url("/api/v1/usagers"))
-        .query(&[("q", q)])
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "{q}");
-    let v: Value = r.json().await.unwrap();
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect()
-}
-
 /// The details of the `usager.doublons` entries, oldest first.
 async fn checks(app: &TestApp) -> Vec<Value> {
-    let f = Filter {
-        action: Some("usager.doublons".into()),
-        ..Filter::default()
-    };
     let mut v: Vec<Value> = app
-        .db
-        .store
-        .audit_search(&f, 1000)
+        .audit_of("usager.doublons", 1000)
         .await
-        .unwrap()
         .iter()
         .map(|e| serde_json::from_str(&e.detail).unwrap())
         .collect();
@@ -112,13 +48,13 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
         let t_ehpad = app.token("secretariat.ehpad").await;
         let t_chrs = app.token("secretariat.chrs").await;
         let lambert = person("LAMBERT", &["Julien"], "1980-05-17");
-        let in_chrs = create(&app, &t_chrs, &lambert).await;
+        let in_chrs = app.create_usager(&t_chrs, &lambert).await;
         let morel = person("MOREL", &["Simone"], "1935-02-03");
-        let in_ehpad = create(&app, &t_ehpad, &morel).await;
+        let in_ehpad = app.create_usager(&t_ehpad, &morel).await;
         let numero_chrs = format!("U{in_chrs:07}");
 
         // API: the EHPAD creating the person the CHRS accompanies.
-        let r = post(&app, &t_ehpad, &lambert).await;
+        let r = app.post_json(&t_ehpad, "/api/v1/usagers", &lambert).await;
         let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
         assert_eq!(
             err["candidats"],
@@ -132,7 +68,7 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
         }
         // In scope: the candidate in full, with its id for the link.
         let err = error_body(
-            post(&app, &t_ehpad, &morel).await,
+            app.post_json(&t_ehpad, "/api/v1/usagers", &morel).await,
             StatusCode::CONFLICT,
             "doublon_probable",
         )
@@ -167,12 +103,13 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
                 ("sexe", "M".to_string()),
             ]
         };
-        let r = browser
-            .post(app.url("/usagers"))
-            .form(&form("LAMBERT", "Julien", "17/05/1980"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &browser,
+                "/usagers",
+                &form("LAMBERT", "Julien", "17/05/1980"),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let page = r.text().await.unwrap();
         assert!(
@@ -182,12 +119,9 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
         assert!(page.contains("direction de"), "{page}");
         assert!(!page.contains(&numero_chrs) && !page.contains(&format!("/usagers/{in_chrs}\"")));
         assert!(!page.contains("CHRS"), "{page}");
-        let r = browser
-            .post(app.url("/usagers"))
-            .form(&form("MOREL", "Simone", "03/02/1935"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(&browser, "/usagers", &form("MOREL", "Simone", "03/02/1935"))
+            .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let page = r.text().await.unwrap();
         assert!(
@@ -209,13 +143,10 @@ async fn a_duplicate_in_another_establishment_is_told_without_id_or_number() {
         // recorded against the file it was not shown.
         let mut confirmed = lambert.clone();
         confirmed["confirmer_doublon"] = json!(true);
-        let homonyme = create(&app, &t_ehpad, &confirmed).await;
-        let u: Value = Client::new()
-            .get(app.url(&format!("/api/v1/usagers/{homonyme}")))
-            .bearer_auth(&t_ehpad)
-            .send()
+        let homonyme = app.create_usager(&t_ehpad, &confirmed).await;
+        let u: Value = app
+            .get(&t_ehpad, &format!("/api/v1/usagers/{homonyme}"))
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -234,8 +165,12 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
         app.create_user("secretariat", Role::Secretariat, &[app.etablissement_id])
             .await;
         let t = app.token("secretariat").await;
-        let hermite = create(&app, &t, &person("L'Hermite", &["Gaston"], "1931-01-01")).await;
-        let jp = create(&app, &t, &person("Dubois", &["Jean-Pierre"], "1941-02-02")).await;
+        let hermite = app
+            .create_usager(&t, &person("L'Hermite", &["Gaston"], "1931-01-01"))
+            .await;
+        let jp = app
+            .create_usager(&t, &person("Dubois", &["Jean-Pierre"], "1941-02-02"))
+            .await;
         for q in [
             "lhermite",
             "gaston lhermite",
@@ -244,7 +179,7 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             "hermite",
             "L’HERMITE gaston",
         ] {
-            assert_eq!(search(&app, &t, q).await, vec![hermite], "{engine}: {q}");
+            assert_eq!(app.search(&t, q).await, vec![hermite], "{engine}: {q}");
         }
         for q in [
             "jeanpierre",
@@ -252,7 +187,7 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             "jean-pierre",
             "dubois jeanpierre",
         ] {
-            assert_eq!(search(&app, &t, q).await, vec![jp], "{engine}: {q}");
+            assert_eq!(app.search(&t, q).await, vec![jp], "{engine}: {q}");
         }
         for (nom, prenom, id) in [
             ("LHERMITE", "Gaston", hermite),
@@ -264,17 +199,20 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             } else {
                 "1941-02-02"
             };
-            let r = post(&app, &t, &person(nom, &[prenom], date)).await;
+            let r = app
+                .post_json(&t, "/api/v1/usagers", &person(nom, &[prenom], date))
+                .await;
             let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
             assert_eq!(err["candidats"][0]["id"], id, "{engine}: {nom} {prenom}");
         }
         // « Jean Pierre » typed as two first names meets JEAN-PIERRE.
-        let r = post(
-            &app,
-            &t,
-            &person("Dubois", &["Jean", "Pierre"], "1941-02-02"),
-        )
-        .await;
+        let r = app
+            .post_json(
+                &t,
+                "/api/v1/usagers",
+                &person("Dubois", &["Jean", "Pierre"], "1941-02-02"),
+            )
+            .await;
         let err = error_body(r, StatusCode::CONFLICT, "doublon_probable").await;
         assert_eq!(err["candidats"][0]["id"], jp, "{engine}: {err}");
         app.stop().await;

@@ -17,7 +17,7 @@ async fn api_errors_are_json_with_french_messages() {
 
         // 401: no token.
         let err = error_body(
-            api.get(app.url("/api/v1/moi")).send().await.unwrap(),
+            app.get_with(&api, "/api/v1/moi").await,
             StatusCode::UNAUTHORIZED,
             "non_connecte",
         )
@@ -34,13 +34,7 @@ async fn api_errors_are_json_with_french_messages() {
             .await;
         let educ = app.token("educ").await;
         let body = json!({"organisme_id": app.organisme_id, "nom": "EHPAD Interdit", "finess": finess(69, 300), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&educ)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&educ, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(
             message(&err).contains("réservée aux administrateurs"),
@@ -55,45 +49,25 @@ async fn api_errors_are_json_with_french_messages() {
             .is_none());
 
         // 404: a missing record, an unknown API path.
-        let r = api
-            .get(app.url("/api/v1/etablissements/999999"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/etablissements/999999").await;
         let err = error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         assert!(message(&err).contains("introuvable"), "{err}");
-        let r = api
-            .get(app.url("/api/v1/nexiste-pas"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&token, "/api/v1/nexiste-pas").await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
-        let r = api
-            .get(app.url("/api/v1/nexiste-pas"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&api, "/api/v1/nexiste-pas").await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         // One's own établissement is visible to an éducateur.
-        let r = api
-            .get(app.url(&format!("/api/v1/etablissements/{}", app.etablissement_id)))
-            .bearer_auth(&educ)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .get(
+                &educ,
+                &format!("/api/v1/etablissements/{}", app.etablissement_id),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
 
         // 422: invalid FINESS key, empty name, each on its field.
         let body = json!({"organisme_id": app.organisme_id, "nom": "  ", "finess": bad_finess(69, 300), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         let f = &err["fields"];
         assert!(
@@ -103,13 +77,7 @@ async fn api_errors_are_json_with_french_messages() {
         assert_eq!(f["nom"], "Le champ « Nom » est obligatoire.", "{err}");
         assert!(message(&err).contains("champs sont à corriger"), "{err}");
         let body = json!({"organisme_id": app.organisme_id, "nom": "EHPAD", "finess": "12345", "categorie": "999"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["finess"]
@@ -126,34 +94,24 @@ async fn api_errors_are_json_with_french_messages() {
             "{err}"
         );
         // A missing field and a wrong type are 422 too.
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&json!({"nom": "X"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(&token, "/api/v1/etablissements", &json!({"nom": "X"}))
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("obligatoire"), "{err}");
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&json!({"organisme_id": "un", "nom": "X", "finess": "x", "categorie": "500"}))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/etablissements",
+                &json!({"organisme_id": "un", "nom": "X", "finess": "x", "categorie": "500"}),
+            )
+            .await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("type"), "{err}");
 
         // A missing organisme is invalid content, not a server error.
         let body = json!({"organisme_id": 999999, "nom": "EHPAD orphelin", "finess": finess(69, 301), "categorie": "500"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(message(&err).contains("inexistant"), "{engine}: {err}");
 
@@ -188,36 +146,18 @@ async fn api_errors_are_json_with_french_messages() {
 
         // 409: stale version, duplicate FINESS.
         let body = json!({"organisme_id": app.organisme_id, "nom": "SSIAD du Rhône", "finess": finess(69, 400), "categorie": "354"});
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &body).await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let created: Value = r.json().await.unwrap();
         let id = created["id"].as_i64().unwrap();
         assert_eq!(created["version"], 1);
         let path = format!("/api/v1/etablissements/{id}");
         // Another établissement is not revealed to the éducateur.
-        let r = api
-            .get(app.url(&path))
-            .bearer_auth(&educ)
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&educ, &path).await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
         let mut update = body.clone();
         update["capacite"] = json!(40);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &update).await;
         assert_eq!(r.status(), StatusCode::OK);
         let updated: Value = r.json().await.unwrap();
         assert_eq!(
@@ -225,26 +165,11 @@ async fn api_errors_are_json_with_french_messages() {
             (Some(2), Some(40))
         );
         update["capacite"] = json!(1);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"1\"", &update).await;
         let err = error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         assert!(message(&err).contains("modifié entre-temps"), "{err}");
         assert!(message(&err).contains("Rien n'a été écrasé"), "{err}");
-        let now: Value = api
-            .get(app.url(&path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let now: Value = app.get(&token, &path).await.json().await.unwrap();
         assert_eq!(
             (now["version"].as_i64(), now["capacite"].as_i64()),
             (Some(2), Some(40)),
@@ -252,22 +177,10 @@ async fn api_errors_are_json_with_french_messages() {
         );
         // The version may come in the body too; a missing one is asked for.
         update["version"] = json!(1);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, &path, &update).await;
         error_body(r, StatusCode::CONFLICT, "version_perimee").await;
         update.as_object_mut().unwrap().remove("version");
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json(&token, &path, &update).await;
         let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         assert!(
             err["fields"]["version"]
@@ -276,35 +189,17 @@ async fn api_errors_are_json_with_french_messages() {
                 .contains("version"),
             "{err}"
         );
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "trois")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "trois", &update).await;
         let err = error_body(r, StatusCode::BAD_REQUEST, "requete_invalide").await;
         assert!(message(&err).contains("If-Match"), "{err}");
-        let r = api
-            .put(app.url("/api/v1/etablissements/999999"))
-            .bearer_auth(&token)
-            .header("if-match", "\"1\"")
-            .json(&update)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .put_json_if(&token, "/api/v1/etablissements/999999", "\"1\"", &update)
+            .await;
         error_body(r, StatusCode::NOT_FOUND, "introuvable").await;
 
         let mut dup = body.clone();
         dup["nom"] = json!("Doublon");
-        let r = api
-            .post(app.url("/api/v1/etablissements"))
-            .bearer_auth(&token)
-            .json(&dup)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json(&token, "/api/v1/etablissements", &dup).await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert_eq!(
             message(&err),
@@ -313,24 +208,12 @@ async fn api_errors_are_json_with_french_messages() {
         );
         let mut onto = body.clone();
         onto["finess"] = json!(app.etablissement_finess);
-        let r = api
-            .put(app.url(&path))
-            .bearer_auth(&token)
-            .header("if-match", "\"2\"")
-            .json(&onto)
-            .send()
-            .await
-            .unwrap();
+        let r = app.put_json_if(&token, &path, "\"2\"", &onto).await;
         let err = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert!(message(&err).contains("FINESS existe déjà"), "{err}");
 
         // 405 on a known path with the wrong method, still JSON and French.
-        let r = api
-            .delete(app.url(&path))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = app.delete(&token, &path).await;
         let err = error_body(r, StatusCode::METHOD_NOT_ALLOWED, "methode_non_permise").await;
         assert!(message(&err).contains("n'est pas permise"), "{err}");
         app.stop().await;
@@ -342,11 +225,7 @@ async fn html_errors_are_french_pages() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let c = client();
-        let r = c
-            .get(app.url("/page-qui-nexiste-pas"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, "/page-qui-nexiste-pas").await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{engine}");
         assert!(r.headers()["content-type"]
             .to_str()
@@ -358,11 +237,7 @@ async fn html_errors_are_french_pages() {
         assert!(html.contains("retourner à l'accueil"), "{html}");
 
         // Not logged in: pages send to the login form, remembering where to come back.
-        let r = c
-            .get(app.url("/admin/audit?utilisateur=admin"))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_with(&c, "/admin/audit?utilisateur=admin").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             r.headers()["location"],
@@ -373,7 +248,7 @@ async fn html_errors_are_french_pages() {
         app.create_user("educ", Role::Educateur, &[app.etablissement_id])
             .await;
         app.login(&c, "educ", crate::helpers::PASSWORD).await;
-        let r = c.get(app.url("/admin/utilisateurs")).send().await.unwrap();
+        let r = app.get_with(&c, "/admin/utilisateurs").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let html = r.text().await.unwrap();
         assert!(
@@ -382,7 +257,7 @@ async fn html_errors_are_french_pages() {
                 && html.contains("lang=\"fr\""),
             "{html}"
         );
-        let r = c.get(app.url("/acces-exceptionnels")).send().await.unwrap();
+        let r = app.get_with(&c, "/acces-exceptionnels").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(r.text().await.unwrap().contains("réservée à la direction"));
         app.stop().await;

@@ -1,48 +1,19 @@
 //! Merges through the application: concurrent merges and undos answer one success and one
 //! French 409; break-the-glass reads and writes a file but never validates or merges it.
 
-use chrono::Utc;
 use dui_domain::policy::Role;
-use dui_store::admin::organisation::EtablissementInput;
-use dui_store::audit::{Actor, Filter};
 use dui_store::testing::engines;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{client, error_body, finess, message, spawn_app, TestApp};
+use crate::helpers::{client, error_body, message, person, spawn_app, TestApp};
 
 const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";
 
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> Response {
-    Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// An account with a role in établissements; returns its token.
-async fn account(app: &TestApp, username: &str, role: Role, etabs: &[i64]) -> String {
-    app.create_user(username, role, etabs).await;
-    app.token(username).await
-}
-
 /// Creates a file in the seeded établissement (201) and returns its id.
 async fn create(app: &TestApp, token: &str, nom: &str, date: &str) -> i64 {
-    let body = json!({
-        "nom_naissance": nom,
-        "prenoms": ["Hélène"],
-        "date_naissance": date,
-        "sexe": "F",
-        "etablissement": app.etablissement_finess,
-    });
-    let r = post(app, token, "/api/v1/usagers", &body).await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    v["id"].as_i64().unwrap()
+    let body = person(nom, &["Hélène"], date, "F", &app.etablissement_finess);
+    app.create_usager(token, &body).await
 }
 
 /// Status and error message (empty on success) of an answer.
@@ -80,13 +51,9 @@ fn one_success(
 async fn concurrent_merges_and_undos_answer_one_success_and_one_french_409() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let secr = account(
-            &app,
-            "secretariat",
-            Role::Secretariat,
-            &[app.etablissement_id],
-        )
-        .await;
+        let (_, secr) = app
+            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
         let x = create(&app, &secr, "Dupont", "1938-04-12").await;
         let y = create(&app, &secr, "Martin", "1940-01-01").await;
         for _ in 0..5 {
@@ -95,8 +62,10 @@ async fn concurrent_merges_and_undos_answer_one_success_and_one_french_409() {
                 format!("/api/v1/usagers/{x}/fusions"),
                 format!("/api/v1/usagers/{y}/fusions"),
             );
-            let (a, b) =
-                tokio::join!(post(&app, &secr, &px, &to_x), post(&app, &secr, &py, &to_y),);
+            let (a, b) = tokio::join!(
+                app.post_json(&secr, &px, &to_x),
+                app.post_json(&secr, &py, &to_y),
+            );
             let (a, b) = tokio::join!(outcome(a), outcome(b));
             let (won, _) = one_success(engine, StatusCode::CREATED, "déjà été fusionné", a, b);
             let (keep, fid) = (
@@ -124,8 +93,8 @@ async fn concurrent_merges_and_undos_answer_one_success_and_one_french_409() {
             let undo = format!("/api/v1/usagers/{keep}/fusions/{fid}/annulation");
             let empty = json!({});
             let (a, b) = tokio::join!(
-                post(&app, &secr, &undo, &empty),
-                post(&app, &secr, &undo, &empty),
+                app.post_json(&secr, &undo, &empty),
+                app.post_json(&secr, &undo, &empty),
             );
             let (a, b) = tokio::join!(outcome(a), outcome(b));
             one_success(engine, StatusCode::NO_CONTENT, "déjà été annulée", a, b);
@@ -138,49 +107,21 @@ async fn concurrent_merges_and_undos_answer_one_success_and_one_french_409() {
 async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let secr = account(
-            &app,
-            "secretariat",
-            Role::Secretariat,
-            &[app.etablissement_id],
-        )
-        .await;
-        let installer = Actor {
-            utilisateur_id: None,
-            username: "installation".into(),
-            ip: None,
-        };
-        let b = app
-            .db
-            .store
-            .create_etablissement(
-                &installer,
-                &EtablissementInput {
-                    organisme_id: app.organisme_id,
-                    nom: "EHPAD Les Marronniers".into(),
-                    finess: finess(69, 200),
-                    siret: None,
-                    categorie: "500".into(),
-                    domaine: "PA".into(),
-                    capacite: Some(60),
-                    adresse: None,
-                    actif: true,
-                },
-                Utc::now(),
-            )
-            .await
-            .unwrap();
-        let secr_b = account(&app, "secretariat.b", Role::Secretariat, &[b]).await;
+        let (_, secr) = app
+            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let (b, _) = app.etablissement_b().await;
+        let (_, secr_b) = app.account("secretariat.b", Role::Secretariat, &[b]).await;
         let x = create(&app, &secr, "Dupont", "1938-04-12").await;
         let y = create(&app, &secr, "Martin", "1940-01-01").await;
         for id in [x, y] {
-            let r = post(
-                &app,
-                &secr_b,
-                &format!("/api/v1/usagers/{id}/acces-exceptionnel"),
-                &json!({"motif": MOTIF}),
-            )
-            .await;
+            let r = app
+                .post_json(
+                    &secr_b,
+                    &format!("/api/v1/usagers/{id}/acces-exceptionnel"),
+                    &json!({"motif": MOTIF}),
+                )
+                .await;
             assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         }
 
@@ -193,49 +134,34 @@ async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let circle = json!({"nom": "Dupont", "prenom": "Paul", "relation": "enfant"});
-        let r = post(
-            &app,
-            &secr_b,
-            &format!("/api/v1/usagers/{x}/entourage"),
-            &circle,
-        )
-        .await;
+        let r = app
+            .post_json(&secr_b, &format!("/api/v1/usagers/{x}/entourage"), &circle)
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
 
         // Validation is not: neither a merge nor an identity status, each refused and audited.
-        let merge = post(
-            &app,
-            &secr_b,
-            &format!("/api/v1/usagers/{x}/fusions"),
-            &json!({"autre_id": y}),
-        )
-        .await;
+        let merge = app
+            .post_json(
+                &secr_b,
+                &format!("/api/v1/usagers/{x}/fusions"),
+                &json!({"autre_id": y}),
+            )
+            .await;
         let err = error_body(merge, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(
             message(&err).contains("accès exceptionnel"),
             "{engine}: {err}"
         );
-        let doubt = post(
-            &app,
-            &secr_b,
-            &format!("/api/v1/usagers/{x}/identite/attributs"),
-            &json!({"douteuse": true}),
-        )
-        .await;
+        let doubt = app
+            .post_json(
+                &secr_b,
+                &format!("/api/v1/usagers/{x}/identite/attributs"),
+                &json!({"douteuse": true}),
+            )
+            .await;
         let err = error_body(doubt, StatusCode::FORBIDDEN, "acces_refuse").await;
         assert!(message(&err).contains("pas de valider"), "{engine}: {err}");
-        let refusals = app
-            .db
-            .store
-            .audit_search(
-                &Filter {
-                    action: Some("usager.valider".into()),
-                    ..Filter::default()
-                },
-                100,
-            )
-            .await
-            .unwrap();
+        let refusals = app.audit_of("usager.valider", 100).await;
         assert!(
             refusals
                 .iter()
@@ -261,9 +187,7 @@ async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
         let page = |who: &'static str| {
             let app = &app;
             async move {
-                let c = client();
-                let r = app.login(&c, who, crate::helpers::PASSWORD).await;
-                assert_eq!(r.status(), StatusCode::OK);
+                let c = app.browser(who).await;
                 crate::helpers::html(app, &c, &format!("/usagers/{x}")).await
             }
         };

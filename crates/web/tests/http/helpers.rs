@@ -6,7 +6,6 @@ use dui_domain::identifiers::Finess;
 use dui_domain::policy::Role;
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{hash_password, UtilisateurInput};
-use dui_store::audit::Actor;
 use dui_store::testing::TestDb;
 use dui_web::{App, WebConfig};
 use reqwest::header::HeaderMap;
@@ -14,6 +13,11 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+mod fixtures;
+mod requests;
+
+pub use fixtures::{dupont, installer, person};
 
 /// Password of the seeded administrator (and of accounts made by [`TestApp::create_user`]).
 pub const PASSWORD: &str = "Mot-de-passe-Test-2026";
@@ -62,11 +66,7 @@ async fn spawn(
     let db = TestDb::new(engine).await.expect("base de test");
     let store = db.store.clone();
     let now = Utc::now();
-    let seed = Actor {
-        utilisateur_id: None,
-        username: "installation".into(),
-        ip: None,
-    };
+    let seed = installer();
     let organisme_id = store
         .create_organisme(
             &seed,
@@ -183,11 +183,7 @@ impl TestApp {
     /// Creates an account through the store (no password change pending).
     pub async fn create_user(&self, username: &str, role: Role, etablissements: &[i64]) -> i64 {
         let hash = hash_password(PASSWORD).expect("hash");
-        let seed = Actor {
-            utilisateur_id: Some(self.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let seed = self.admin_actor();
         self.db
             .store
             .create_utilisateur(
@@ -313,14 +309,12 @@ pub fn csrf_of(html: &str) -> String {
 
 /// Fetches a page with `client` (expects 200) and returns its HTML.
 pub async fn html(app: &TestApp, client: &Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.expect("requête");
+    let r = app.get_with(client, path).await;
     assert_eq!(r.status(), StatusCode::OK, "{path}");
     r.text().await.expect("html")
 }
 
 /// Fetches a page with `client` and returns its anti-CSRF token.
 pub async fn csrf_from(app: &TestApp, client: &Client, path: &str) -> String {
-    let r = client.get(app.url(path)).send().await.expect("requête");
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    csrf_of(&r.text().await.expect("html"))
+    csrf_of(&html(app, client, path).await)
 }

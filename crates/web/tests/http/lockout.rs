@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::Utc;
 use dui_domain::policy::Role;
 use dui_store::admin::utilisateur::hash_password;
-use dui_store::audit::{Actor, Filter};
+use dui_store::audit::Filter;
 use dui_store::testing::engines;
 use dui_web::WebConfig;
 use reqwest::StatusCode;
@@ -27,21 +27,18 @@ fn patient() -> WebConfig {
 
 /// The failed logins of the audit, by reason.
 async fn failures(app: &TestApp, reason: &str) -> usize {
-    app.db
-        .store
-        .audit_search(
-            &Filter {
-                outcome: Some("echec".into()),
-                ..Default::default()
-            },
-            1000,
-        )
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| e.action == "connexion")
-        .filter(|e| e.detail.contains(&format!("\"{reason}\"")))
-        .count()
+    app.audit(
+        &Filter {
+            outcome: Some("echec".into()),
+            ..Default::default()
+        },
+        1000,
+    )
+    .await
+    .iter()
+    .filter(|e| e.action == "connexion")
+    .filter(|e| e.detail.contains(&format!("\"{reason}\"")))
+    .count()
 }
 
 /// Status and body of an API login.
@@ -131,7 +128,7 @@ async fn during_the_lock_the_right_password_is_answered_like_a_wrong_one() {
 
         // The HTML form says the same, with the same status.
         let c = client();
-        let page = c.get(app.url("/connexion")).send().await.unwrap();
+        let page = app.get_with(&c, "/connexion").await;
         let csrf = csrf_of(&page.text().await.unwrap());
         let form = |password: &'static str| {
             c.post(app.url("/connexion"))
@@ -167,11 +164,7 @@ async fn during_the_lock_the_right_password_is_answered_like_a_wrong_one() {
 async fn a_shift_logs_in_from_one_address_while_guessing_is_throttled() {
     for engine in engines() {
         let app = spawn_app_with(engine, patient()).await;
-        let seed = Actor {
-            utilisateur_id: Some(app.admin_id),
-            username: "admin".into(),
-            ip: None,
-        };
+        let seed = app.admin_actor();
         let hash = hash_password(PASSWORD).unwrap();
         for k in 0..40 {
             let input = user_input(

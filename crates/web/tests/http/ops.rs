@@ -4,7 +4,7 @@ use dui_store::testing::engines;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, spawn_app, PASSWORD};
 
 fn request_id(r: &Response) -> String {
     let id = r
@@ -16,19 +16,15 @@ fn request_id(r: &Response) -> String {
     id
 }
 
-async fn get(app: &TestApp, c: &Client, path: &str) -> Response {
-    c.get(app.url(path)).send().await.unwrap()
-}
-
 #[tokio::test]
 async fn probes_and_metrics() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let c = Client::new();
-        let r = get(&app, &c, "/healthz").await;
+        let r = app.get_with(&c, "/healthz").await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
         assert_eq!(r.text().await.unwrap(), "ok");
-        let r = get(&app, &c, "/readyz").await;
+        let r = app.get_with(&c, "/readyz").await;
         assert_eq!(r.status(), StatusCode::OK, "{engine}");
 
         let token = app.admin_token().await;
@@ -43,11 +39,11 @@ async fn probes_and_metrics() {
             StatusCode::OK
         );
         assert_eq!(
-            get(&app, &c, "/api/v1/inconnu").await.status(),
+            app.get_with(&c, "/api/v1/inconnu").await.status(),
             StatusCode::NOT_FOUND
         );
 
-        let r = get(&app, &c, "/metrics").await;
+        let r = app.get_with(&c, "/metrics").await;
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.headers()["content-type"]
             .to_str()
@@ -80,21 +76,18 @@ async fn every_response_has_a_request_id() {
         let c = client();
         let mut ids = Vec::new();
         let responses = vec![
-            get(&app, &c, "/healthz").await,
-            get(&app, &c, "/metrics").await,
-            get(&app, &c, "/static/app.css").await,
-            get(&app, &c, "/connexion").await,
-            get(&app, &c, "/").await,
-            get(&app, &c, "/nulle-part").await,
-            get(&app, &c, "/api/v1/moi").await,
-            get(&app, &c, "/api/v1/openapi.json").await,
+            app.get_with(&c, "/healthz").await,
+            app.get_with(&c, "/metrics").await,
+            app.get_with(&c, "/static/app.css").await,
+            app.get_with(&c, "/connexion").await,
+            app.get_with(&c, "/").await,
+            app.get_with(&c, "/nulle-part").await,
+            app.get_with(&c, "/api/v1/moi").await,
+            app.get_with(&c, "/api/v1/openapi.json").await,
             app.login(&c, "admin", "Mauvais-mot-de-passe-1").await,
             app.login(&c, "admin", PASSWORD).await,
-            c.post(app.url("/admin/organismes"))
-                .form(&[("nom", "X")])
-                .send()
-                .await
-                .unwrap(),
+            app.post_form(&c, "/admin/organismes", &[("nom", "X")])
+                .await,
             c.post(app.url("/api/v1/organismes"))
                 .header("content-type", "application/json")
                 .body("{")

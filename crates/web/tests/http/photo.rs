@@ -6,9 +6,9 @@ use dui_store::audit::Filter;
 use dui_store::testing::engines;
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::helpers::{client, csrf_from, error_body, html, message, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, csrf_from, error_body, html, message, person, spawn_app, TestApp};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
 fn jpeg_with_gps() -> Vec<u8> {
@@ -35,21 +35,14 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Creates an usager through the API; returns its id.
 async fn usager(app: &TestApp, token: &str) -> i64 {
-    let r = client()
-        .post(app.url("/api/v1/usagers"))
-        .bearer_auth(token)
-        .json(&json!({
-            "nom_naissance": "Dupont",
-            "prenoms": ["Hélène"],
-            "date_naissance": "1938-04-12",
-            "sexe": "F",
-            "etablissement": app.etablissement_finess,
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    let body = person(
+        "Dupont",
+        &["Hélène"],
+        "1938-04-12",
+        "F",
+        &app.etablissement_finess,
+    );
+    app.create_usager(token, &body).await
 }
 
 async fn put(app: &TestApp, token: &str, id: i64, body: Vec<u8>) -> reqwest::Response {
@@ -64,12 +57,7 @@ async fn put(app: &TestApp, token: &str, id: i64, body: Vec<u8>) -> reqwest::Res
 }
 
 async fn get(app: &TestApp, token: &str, id: i64) -> reqwest::Response {
-    client()
-        .get(app.url(&format!("/api/v1/usagers/{id}/photo")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    app.get(token, &format!("/api/v1/usagers/{id}/photo")).await
 }
 
 #[tokio::test]
@@ -150,17 +138,14 @@ async fn photo_is_stored_without_metadata_for_those_allowed() {
 
         // Audited: the change with the file, the reads of the image, the refusals.
         let entries = app
-            .db
-            .store
-            .audit_search(
+            .audit(
                 &Filter {
                     usager_id: Some(id),
                     ..Filter::default()
                 },
                 200,
             )
-            .await
-            .unwrap();
+            .await;
         let count = |action: &str, who: &str| {
             entries
                 .iter()
@@ -193,11 +178,7 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
             .await;
         let secr = app.token("secr").await;
         let id = usager(&app, &secr).await;
-        let c = client();
-        assert_eq!(
-            app.login(&c, "secr", PASSWORD).await.status(),
-            StatusCode::OK
-        );
+        let c = app.browser("secr").await;
         let page = format!("/usagers/{id}");
         let csrf = csrf_from(&app, &c, &page).await;
         let form = |token: Option<&str>| {
@@ -239,20 +220,17 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
         assert!(shown.contains(&format!("src=\"/usagers/{id}/photo?v=")));
         assert!(shown.contains("alt=\"Photo de"));
         assert!(shown.contains("Retirer la photo"));
-        let img = c
-            .get(app.url(&format!("/usagers/{id}/photo")))
-            .send()
-            .await
-            .unwrap();
+        let img = app.get_with(&c, &format!("/usagers/{id}/photo")).await;
         assert_eq!(img.status(), StatusCode::OK);
         assert!(!contains(&img.bytes().await.unwrap(), b"GPS"));
         // Removed from the page.
-        let r = c
-            .post(app.url(&format!("/usagers/{id}/photo/suppression")))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(
+                &c,
+                &format!("/usagers/{id}/photo/suppression"),
+                &[("_csrf", csrf.as_str())],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert!(
             !html(&app, &c, &page).await.contains("alt=\"Photo de"),

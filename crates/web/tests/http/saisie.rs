@@ -300,11 +300,9 @@ async fn every_text_input_of_the_api_refuses_control_characters_and_overlong_val
             professionnel,
             utilisateur,
         };
-        let doc: Value = api
-            .get(app.url("/api/v1/openapi.json"))
-            .send()
+        let doc: Value = app
+            .get_with(&api, "/api/v1/openapi.json")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -390,13 +388,13 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
         app.create_user("saisie.secr", Role::Direction, &[app.etablissement_id])
             .await;
         let token = app.token("saisie.secr").await;
-        let r = Client::new()
-            .post(app.url("/api/v1/usagers"))
-            .bearer_auth(&token)
-            .json(&base_body(&app, "UsagerCreation"))
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_json(
+                &token,
+                "/api/v1/usagers",
+                &base_body(&app, "UsagerCreation"),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
         let before = fingerprint(&app).await;
@@ -415,12 +413,7 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
             ];
             form.retain(|(k, _)| *k != field);
             form.push((field, value));
-            let r = c
-                .post(app.url("/connexion"))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
+            let r = app.post_form(&c, "/connexion", &form).await;
             assert_eq!(
                 r.status(),
                 StatusCode::BAD_REQUEST,
@@ -434,11 +427,7 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
         }
 
         // Logged in: the circle form, the search page, the photo form.
-        let c = client();
-        assert_eq!(
-            app.login(&c, "saisie.secr", PASSWORD).await.status(),
-            StatusCode::OK
-        );
+        let c = app.browser("saisie.secr").await;
         let page = html(&app, &c, &format!("/usagers/{id}/entourage")).await;
         // Browsers stop typing at the maxima (from the same constants).
         assert!(page.contains(r#"name="nom" maxlength="100""#), "{engine}");
@@ -465,12 +454,9 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
             ];
             form.retain(|(k, _)| *k != field);
             form.push((field, value));
-            let r = c
-                .post(app.url(&format!("/usagers/{id}/entourage")))
-                .form(&form)
-                .send()
-                .await
-                .unwrap();
+            let r = app
+                .post_form(&c, &format!("/usagers/{id}/entourage"), &form)
+                .await;
             assert_eq!(
                 r.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -487,12 +473,9 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
             ("commentaire", "Ligne 1\r\nLigne 2\tfin"),
             ("_csrf", csrf.as_str()),
         ];
-        let r = c
-            .post(app.url(&format!("/usagers/{id}/entourage")))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .post_form(&c, &format!("/usagers/{id}/entourage"), &form)
+            .await;
         assert!(
             r.status().is_redirection() || r.status().is_success(),
             "{engine}: {}",
@@ -507,11 +490,7 @@ async fn html_forms_refuse_control_characters_and_overlong_values() {
                 "ne peut dépasser 200 caractères".to_string(),
             ),
         ] {
-            let r = c
-                .get(app.url(&format!("/usagers?q={q}")))
-                .send()
-                .await
-                .unwrap();
+            let r = app.get_with(&c, &format!("/usagers?q={q}")).await;
             assert_eq!(
                 r.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -197,16 +197,8 @@ async fn every_answer_carries_the_security_headers() {
         let r = client().get(app.url("/connexion")).send().await.unwrap();
         assert_eq!(secured(&r, "connexion"), "no-store", "{engine}");
 
-        let c = client();
-        assert_eq!(
-            app.login(&c, "secr", PASSWORD).await.status(),
-            StatusCode::OK
-        );
-        let r = c
-            .get(app.url(&format!("/usagers/{id}")))
-            .send()
-            .await
-            .unwrap();
+        let c = app.browser("secr").await;
+        let r = app.get_with(&c, &format!("/usagers/{id}")).await;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(secured(&r, "dossier"), "no-store", "{engine}");
 
