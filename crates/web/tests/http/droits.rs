@@ -223,13 +223,14 @@ fn expected(m: &Matrice, role: Role, regle: Regle, inside: bool, a: i64) -> bool
     }
 }
 
-async fn last_audit_id(app: &TestApp) -> i64 {
-    let v = app
-        .db
-        .store
-        .audit_search(&Filter::default(), 1)
-        .await
-        .unwrap();
+/// The newest audit entry by `username`, about file `usager` when given.
+async fn last_audit_id(app: &TestApp, username: &str, usager: Option<i64>) -> i64 {
+    let filter = Filter {
+        username: Some(username.to_string()),
+        usager_id: usager,
+        ..Filter::default()
+    };
+    let v = app.db.store.audit_search(&filter, 1).await.unwrap();
     v.first().map(|e| e.id).unwrap_or(0)
 }
 
@@ -247,7 +248,12 @@ async fn every_role_gets_what_the_policy_says_on_every_person_data_route() {
                 for inside in [true, false] {
                     n += 1;
                     let allowed = expected(&m, who.role, r.regle, inside, w.a);
-                    let before = last_audit_id(&w.app).await;
+                    // A file's route is audited on that file; a list or a creation by the caller.
+                    let file = match r.regle {
+                        Regle::Liste | Regle::Creation | Regle::Formulaire => None,
+                        _ => Some(if inside { w.inside } else { w.outside }),
+                    };
+                    let before = last_audit_id(&w.app, &who.username, file).await;
                     let (status, body) = call(&w, &who, r, inside, n).await;
                     let what = format!(
                         "{engine}: {} {} {}{} {} sur le dossier {} : {status} {body}",
@@ -282,7 +288,7 @@ async fn every_role_gets_what_the_policy_says_on_every_person_data_route() {
                         || (r.method == "post" && status == StatusCode::SEE_OTHER);
                     if success
                         && r.path != "/usagers/nouveau"
-                        && last_audit_id(&w.app).await <= before
+                        && last_audit_id(&w.app, &who.username, file).await <= before
                     {
                         failures.push(format!("accès non journalisé : {what}"));
                     }
