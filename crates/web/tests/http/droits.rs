@@ -412,3 +412,46 @@ async fn the_table_names_every_person_data_route() {
     );
     app.stop().await;
 }
+
+/// Without an INSi service, the INSi routes still answer the policy first: 403 to a role
+/// that may not validate or to a file out of scope, and only then « not configured » (503).
+#[tokio::test]
+async fn insi_routes_decide_before_telling_the_service_is_missing() {
+    for engine in dui_store::testing::engines() {
+        let app = crate::helpers::spawn_app(engine).await;
+        let a = app.etablissement_id;
+        app.create_user("secr", Role::Secretariat, &[a]).await;
+        app.create_user("educ", Role::Educateur, &[a]).await;
+        let (secr, educ) = (app.token("secr").await, app.token("educ").await);
+        let r = Client::new()
+            .post(app.url("/api/v1/usagers"))
+            .bearer_auth(&secr)
+            .json(&serde_json::json!({"nom_naissance": "Dupont", "prenoms": ["Hélène"], "date_naissance": "1938-04-12", "sexe": "F"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
+        let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        for path in ["identite/insi", "identite/insi/verification"] {
+            let url = app.url(&format!("/api/v1/usagers/{id}/{path}"));
+            let status = |token: &str| {
+                let rb = Client::new()
+                    .post(&url)
+                    .bearer_auth(token)
+                    .json(&serde_json::json!({}));
+                async move { rb.send().await.unwrap().status() }
+            };
+            assert_eq!(
+                status(&educ).await,
+                StatusCode::FORBIDDEN,
+                "{engine}: {path}"
+            );
+            assert_eq!(
+                status(&secr).await,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{engine}: {path}"
+            );
+        }
+        app.stop().await;
+    }
+}
