@@ -75,6 +75,8 @@ code_enum! {
         AdminUtilisateurReinitialisationMdp = "admin.utilisateur.reinitialisation_mdp", "Réinitialisation d'un mot de passe";
         /// Permission matrix changed.
         AdminPermissionsModification = "admin.permissions.modification", "Modification des habilitations";
+        /// Default grants of a newer version added at start.
+        HabilitationsDefauts = "habilitations.defauts", "Habilitations par défaut ajoutées";
         /// Roles required to use a second factor changed.
         AdminTotpObligatoireModification = "admin.totp_obligatoire.modification", "Double authentification obligatoire modifiée";
         /// Own password changed.

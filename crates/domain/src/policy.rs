@@ -120,56 +120,80 @@ impl Matrice {
     }
 
     /// The matrix shipped by default, inspired by usual ESSMS practice; administrators change it.
+    /// It is every grant of [`DEFAUTS`], whatever the version that introduced it.
     pub fn par_defaut() -> Self {
-        use Action::*;
-        use Role::*;
-        use Section::*;
-        let mut g = Vec::new();
-        let mut add = |role: Role, sections: &[Section], actions: &[Action]| {
-            for s in sections {
-                for a in actions {
-                    g.push((role, *s, *a));
-                }
-            }
-        };
-        add(
+        Self::from_grants(grants_par_defaut(DEFAUTS, 0))
+    }
+}
+
+/// One block of default grants: `(version, role, sections, actions)` grants every action on
+/// every section to the role, from version `version` of the defaults on.
+pub type BlocDefaut = (u32, Role, &'static [Section], &'static [Action]);
+
+/// The default grants, each block with the version of the defaults that introduced it.
+///
+/// A database records the version it has applied; at start, the grants of the blocks newer
+/// than that version are added (and only those: a grant of an older block that an
+/// administrator removed stays removed). To grant a new section by default, append blocks
+/// with `DEFAUTS_VERSION + 1` and raise [`DEFAUTS_VERSION`]; never change an existing block.
+pub const DEFAUTS: &[BlocDefaut] = {
+    use Action::*;
+    use Role::*;
+    use Section::*;
+    const LEV: &[Action] = &[Lire, Ecrire, Valider];
+    const LE: &[Action] = &[Lire, Ecrire];
+    const L: &[Action] = &[Lire];
+    &[
+        (
+            1,
             Direction,
             &[Administratif, Accompagnement, Documents],
-            &[Lire, Ecrire, Valider],
-        );
-        add(Direction, &[Soins], &[Lire]);
-        add(
-            Secretariat,
-            &[Administratif, Documents],
-            &[Lire, Ecrire, Valider],
-        );
-        add(
-            Cadre,
-            &[Administratif, Accompagnement, Documents],
-            &[Lire, Ecrire, Valider],
-        );
-        add(Cadre, &[Soins], &[Lire]);
-        add(Educateur, &[Administratif], &[Lire]);
-        add(Educateur, &[Accompagnement, Documents], &[Lire, Ecrire]);
-        add(AideSoignant, &[Administratif], &[Lire]);
-        add(AideSoignant, &[Accompagnement, Soins], &[Lire, Ecrire]);
-        add(Infirmier, &[Administratif, Documents], &[Lire]);
-        add(Infirmier, &[Accompagnement], &[Lire, Ecrire]);
-        add(Infirmier, &[Soins], &[Lire, Ecrire, Valider]);
-        add(
-            Medecin,
-            &[Administratif, Accompagnement, Documents],
-            &[Lire],
-        );
-        add(Medecin, &[Soins], &[Lire, Ecrire, Valider]);
-        add(Psychologue, &[Administratif, Accompagnement], &[Lire]);
-        add(Psychologue, &[Psychologie], &[Lire, Ecrire, Valider]);
-        add(IntervenantDomicile, &[Administratif], &[Lire]);
-        add(IntervenantDomicile, &[Accompagnement], &[Lire, Ecrire]);
-        add(Usager, &[Administratif, Accompagnement, Documents], &[Lire]);
-        add(Proche, &[Administratif, Accompagnement], &[Lire]);
-        Self::from_grants(g)
+            LEV,
+        ),
+        (1, Direction, &[Soins], L),
+        (1, Secretariat, &[Administratif, Documents], LEV),
+        (1, Cadre, &[Administratif, Accompagnement, Documents], LEV),
+        (1, Cadre, &[Soins], L),
+        (1, Educateur, &[Administratif], L),
+        (1, Educateur, &[Accompagnement, Documents], LE),
+        (1, AideSoignant, &[Administratif], L),
+        (1, AideSoignant, &[Accompagnement, Soins], LE),
+        (1, Infirmier, &[Administratif, Documents], L),
+        (1, Infirmier, &[Accompagnement], LE),
+        (1, Infirmier, &[Soins], LEV),
+        (1, Medecin, &[Administratif, Accompagnement, Documents], L),
+        (1, Medecin, &[Soins], LEV),
+        (1, Psychologue, &[Administratif, Accompagnement], L),
+        (1, Psychologue, &[Psychologie], LEV),
+        (1, IntervenantDomicile, &[Administratif], L),
+        (1, IntervenantDomicile, &[Accompagnement], LE),
+        (1, Usager, &[Administratif, Accompagnement, Documents], L),
+        (1, Proche, &[Administratif, Accompagnement], L),
+    ]
+};
+
+/// The version of the newest block of [`DEFAUTS`].
+pub const DEFAUTS_VERSION: u32 = 1;
+
+/// The version of the newest block of `defauts` (0 when there is none).
+pub fn version_defauts(defauts: &[BlocDefaut]) -> u32 {
+    defauts.iter().map(|b| b.0).max().unwrap_or(0)
+}
+
+/// The grants of the blocks of `defauts` introduced after version `appliquee`, sorted and
+/// without duplicates.
+pub fn grants_par_defaut(defauts: &[BlocDefaut], appliquee: u32) -> Vec<(Role, Section, Action)> {
+    let mut g: BTreeSet<(Role, Section, Action)> = BTreeSet::new();
+    for (version, role, sections, actions) in defauts {
+        if *version > appliquee {
+            for s in *sections {
+                for a in *actions {
+                    g.insert((*role, *s, *a));
+                }
+            }
+        }
     }
+    g.into_iter().collect()
 }
 
 /// The facts the decision needs about one user and one usager, loaded by the store.

@@ -38,6 +38,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         USAGER_GLUED_NAMES,
         include_str!("../migrations/0007_usager_glued_names.sql"),
     ),
+    (
+        8,
+        "permission_defauts",
+        include_str!("../migrations/0008_permission_defauts.sql"),
+    ),
 ];
 
 /// The migration whose work is done in Rust: the name words of every usager rewritten with

@@ -18,6 +18,8 @@ mod audit_ancre;
 mod backup;
 #[path = "store/concurrency.rs"]
 mod concurrency;
+#[path = "store/defauts.rs"]
+mod defauts;
 #[path = "store/doublons.rs"]
 mod doublons;
 #[path = "store/lockout.rs"]

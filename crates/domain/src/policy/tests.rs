@@ -308,3 +308,29 @@ fn codes_round_trip() {
     }
     assert_eq!(Role::from_code("inconnu"), None);
 }
+
+#[test]
+fn default_versions_are_declared_and_filtered() {
+    // The declared version is the newest block's: a block added without raising it (or the
+    // other way round) fails here.
+    assert_eq!(version_defauts(DEFAUTS), DEFAUTS_VERSION);
+    assert!(DEFAUTS.iter().all(|b| b.0 >= 1 && b.0 <= DEFAUTS_VERSION));
+    assert_eq!(
+        Matrice::from_grants(grants_par_defaut(DEFAUTS, 0)),
+        Matrice::par_defaut()
+    );
+    assert!(grants_par_defaut(DEFAUTS, DEFAUTS_VERSION).is_empty());
+    // A later block brings only its own grants to a database at the previous version.
+    let mut plus: Vec<BlocDefaut> = DEFAUTS.to_vec();
+    plus.push((
+        DEFAUTS_VERSION + 1,
+        Role::Educateur,
+        &[Section::Soins],
+        &[Action::Lire],
+    ));
+    assert_eq!(version_defauts(&plus), DEFAUTS_VERSION + 1);
+    assert_eq!(
+        grants_par_defaut(&plus, DEFAUTS_VERSION),
+        vec![(Role::Educateur, Section::Soins, Action::Lire)]
+    );
+}

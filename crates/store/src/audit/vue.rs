@@ -46,6 +46,8 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
             "utilisateur_id",
         ],
     ),
+    // Default grants of a newer version added at start: the versions and the grants.
+    ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The sealer's own reports.
     ("audit.", &["entree_id", "probleme", "seq", "seq_ancre"]),
 ];

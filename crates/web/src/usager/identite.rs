@@ -174,8 +174,8 @@ async fn insi_retrieve(
     id: i64,
     version: Option<i64>,
 ) -> WebResult<i64> {
-    let insi = insi_service(app)?;
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
+    let insi = insi_service(app)?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let local = stored_traits(&u).ok_or_else(|| AppError::Conflict {
         code: "traits_incomplets",
@@ -268,8 +268,8 @@ pub async fn api_insi_verify(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let insi = insi_service(&app)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
+    let insi = insi_service(&app)?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let (Some(m), Some(oid)) = (u.matricule_ins.clone(), u.oid_ins.clone()) else {
         return Err(AppError::Conflict {

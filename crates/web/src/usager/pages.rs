@@ -287,6 +287,14 @@ impl NewPage {
 
 /// GET /usagers/nouveau
 pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+    let m = matrix(&app).await?;
+    if !m.permet(me.user.role, Section::Administratif, Action::Ecrire)
+        || !me.user.role.est_professionnel()
+    {
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de créer un dossier d'usager.".into(),
+        ));
+    }
     let etablissements = app
         .store
         .etablissements(Some(&me.user.etablissements))

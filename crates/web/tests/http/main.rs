@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod csrf;
 mod doublons;
+mod droits;
 mod errors;
 mod fusion;
 mod lockout;
