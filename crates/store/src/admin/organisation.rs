@@ -104,7 +104,7 @@ pub struct Unite {
     pub version: i64,
 }
 
-fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
+pub(crate) fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
     Ok(Organisme {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -115,10 +115,10 @@ fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
     })
 }
 
-const ETAB_COLUMNS: &str =
+pub(crate) const ETAB_COLUMNS: &str =
     "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
 
-fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
+pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     Ok(Etablissement {
         id: r.try_get("id")?,
         organisme_id: r.try_get("organisme_id")?,
@@ -134,7 +134,7 @@ fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     })
 }
 
-fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
+pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
     Ok(Unite {
         id: r.try_get("id")?,
         etablissement_id: r.try_get("etablissement_id")?,

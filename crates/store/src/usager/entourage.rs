@@ -138,10 +138,10 @@ pub struct ProfessionnelLie {
     pub role: String,
 }
 
-const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
+pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
     personne_a_prevenir, telephone, email, adresse, commentaire, version";
 
-fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
+pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -162,10 +162,10 @@ fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     })
 }
 
-const PRO_COLUMNS: &str =
+pub(crate) const PRO_COLUMNS: &str =
     "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
 
-fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
+pub(crate) fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
     Ok(Professionnel {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,

@@ -7,6 +7,7 @@ mod bulk;
 mod detection;
 mod doublons;
 mod entourage;
+mod listes;
 mod name_index;
 mod photo;
 mod search;

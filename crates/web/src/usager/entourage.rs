@@ -23,6 +23,7 @@ use super::pages::Header;
 use crate::admin::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Form};
+use crate::pagination::{self, pros_page, Pagination};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -433,11 +434,16 @@ pub async fn api_list(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(
-        app.store.entourage(&cap).await?,
-        None::<String>,
+    let (cap, page) = (
+        capability(&app, &me, id, Section::Administratif, Action::Lire).await?,
+        p.page(&pagination::ENTOURAGE)?,
+    );
+    Ok(pagination::repondre(
+        page,
+        app.store.entourage_page(&cap, page).await?,
+        |e| e.id,
     ))
 }
 
@@ -491,12 +497,10 @@ pub async fn api_list_pros(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(
-        app.store.professionnels_usager(&cap).await?,
-        None::<String>,
-    ))
+    pros_page(&app, &cap, &p).await
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
@@ -549,7 +553,8 @@ pub async fn api_unlink(
 #[derive(Deserialize)]
 pub struct DirectoryQuery {
     q: Option<String>,
-    limit: Option<i64>,
+    #[serde(flatten)]
+    page: Pagination,
 }
 
 /// GET /api/v1/professionnels?q=: the organisation's shared directory.
@@ -563,14 +568,10 @@ pub async fn api_directory(
             "L'annuaire est réservé aux professionnels.".into(),
         ));
     }
-    let items = app
-        .store
-        .professionnels(
-            q.q.as_deref().unwrap_or(""),
-            q.limit.unwrap_or(50).clamp(1, 200),
-        )
-        .await?;
-    Ok(crate::liste(items, None::<String>))
+    let page = q.page.page(&pagination::ANNUAIRE)?;
+    let texte = q.q.as_deref().unwrap_or("");
+    let items = app.store.professionnels_page(texte, page).await?;
+    Ok(pagination::repondre(page, items, |p| p.id))
 }
 
 /// POST /api/v1/professionnels

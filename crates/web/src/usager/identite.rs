@@ -1,7 +1,7 @@
 //! RNIV identity actions: document check, INSi retrieval and verification, doubt, homonyms,
 //! duplicates and merges.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -458,6 +458,7 @@ pub async fn api_duplicates(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
@@ -474,7 +475,7 @@ pub async fn api_duplicates(
         .store
         .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
         .await?;
-    Ok(crate::liste(candidats_montres(&items), None::<String>))
+    crate::pagination::en_memoire(&p, &crate::pagination::DOUBLONS, candidats_montres(&items))
 }
 
 /// Body naming another file.
@@ -565,9 +566,17 @@ pub async fn api_merges(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(app.store.fusions(&cap).await?, None::<String>))
+    let (cap, page) = (
+        capability(&app, &me, id, Section::Administratif, Action::Lire).await?,
+        p.page(&crate::pagination::FUSIONS)?,
+    );
+    Ok(crate::pagination::repondre(
+        page,
+        app.store.fusions_page(&cap, page).await?,
+        |f| f.id,
+    ))
 }
 
 /// POST /api/v1/usagers/{id}/fusions/{fid}/annulation

@@ -1,0 +1,90 @@
+//! Keyset pages of the API lists (docs/decisions/0016-listes.md): each list is ordered by a
+//! unique integer key and a page reads the rows after the cursor's key, one more than asked
+//! to know whether a next page exists. Never OFFSET, never the whole list cut in memory.
+
+use crate::sql::{Row, Value};
+use crate::{Store, StoreResult};
+
+/// One page of a list: the rows after `after` in the list's order, `limit` of them at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The key of the last item of the previous page (`None` for the first page).
+    pub after: Option<i64>,
+    /// Items wanted (at least 1).
+    pub limit: i64,
+}
+
+impl Page {
+    /// The first page of `limit` items.
+    pub fn first(limit: i64) -> Self {
+        Self { after: None, limit }
+    }
+
+    /// Keeps `limit` of the `limit + 1` items read and gives the cursor of the next page (the
+    /// key of the last item kept) when there was one more.
+    pub fn split<T>(self, mut items: Vec<T>, key: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+        let limit = usize::try_from(self.limit.max(1)).unwrap_or(usize::MAX);
+        if items.len() > limit {
+            items.truncate(limit);
+            let next = items.last().map(key);
+            (items, next)
+        } else {
+            (items, None)
+        }
+    }
+}
+
+/// Direction of a list's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ordre {
+    /// Oldest first (`key > cursor`).
+    Croissant,
+    /// Newest first (`key < cursor`).
+    Decroissant,
+}
+
+impl Store {
+    /// Runs `select` (a `SELECT … WHERE …` whose parameters are `args`, numbered from `$1`)
+    /// for one page ordered by `key`: `AND key > cursor ORDER BY key LIMIT limit + 1`.
+    pub(crate) async fn keyset(
+        &self,
+        select: &str,
+        args: Vec<Value>,
+        key: &str,
+        ordre: Ordre,
+        page: Page,
+    ) -> StoreResult<Vec<Row>> {
+        let n = args.len();
+        let (cmp, dir) = match ordre {
+            Ordre::Croissant => (">", "ASC"),
+            Ordre::Decroissant => ("<", "DESC"),
+        };
+        let after = match page.after {
+            Some(_) => format!(" AND {key} {cmp} ${}", n + 2),
+            None => String::new(),
+        };
+        let sql = format!("{select}{after} ORDER BY {key} {dir} LIMIT ${}", n + 1);
+        let mut q = crate::sql::query(&sql);
+        for a in args {
+            q = q.bind(a);
+        }
+        q = q.bind(page.limit.max(1).saturating_add(1));
+        if let Some(a) = page.after {
+            q = q.bind(a);
+        }
+        q.fetch_all(self).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn split_keeps_the_limit_and_names_the_next_key() {
+        let p = Page::first(2);
+        assert_eq!(p.split(vec![1, 2, 3], |x| *x), (vec![1, 2], Some(2)));
+        assert_eq!(p.split(vec![1, 2], |x| *x), (vec![1, 2], None));
+        assert_eq!(p.split(Vec::<i64>::new(), |x| *x), (vec![], None));
+    }
+}
