@@ -12,6 +12,7 @@ mod csrf;
 mod doublons;
 mod errors;
 mod fusion;
+mod listes;
 mod lockout;
 mod login;
 mod ops;
