@@ -71,6 +71,7 @@ const OPERATIONS: &[Op] = &[
     ("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion", None, 204),
     ("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager", None, 200),
     ("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage", Some("Entourage"), 201),
+    ("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)", None, 200),
     ("put", "/usagers/{id}/entourage/{eid}", "Entourage", "Modifier une personne de l'entourage (If-Match ou version)", Some("Entourage"), 200),
     ("delete", "/usagers/{id}/entourage/{eid}", "Entourage", "Retirer une personne de l'entourage (conservée, inactive)", None, 204),
     ("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager", None, 200),
@@ -112,10 +113,10 @@ fn schemas() -> Value {
         "Utilisateur": obj(&[("username", s()), ("nom", s()), ("prenom", s()), ("email", s()), ("role", s()), ("identifiant_pro", s()), ("etablissements", json!({"type": "array", "items": {"type": "integer"}})), ("actif", b()), ("usager_id", i()), ("password", s()), ("version", i())], &["nom", "prenom", "role"]),
         "Matrice": obj(&[("permissions", json!({"type": "array", "items": obj(&[("role", s()), ("section", s()), ("action", s())], &["role", "section", "action"])})), ("totp_obligatoire", json!({"type": "array", "items": {"type": "string"}}))], &["permissions"]),
         "UsagerCreation": obj(&[
-            ("nom_naissance", s()), ("prenoms", json!({"type": "array", "items": {"type": "string"}})), ("date_naissance", json!({"type": "string", "description": "AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"})),
+            ("nom_naissance", s()), ("prenoms", json!({"type": "array", "items": {"type": "string"}, "description": "Prénoms de naissance, obligatoires (ici ou sous prenoms_naissance)"})), ("prenoms_naissance", json!({"type": "array", "items": {"type": "string"}, "description": "Les prénoms sous le nom que renvoie GET : le corps lu est accepté tel quel"})), ("date_naissance", json!({"type": "string", "description": "AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"})),
             ("sexe", json!({"enum": ["F", "M", "I"]})), ("lieu_naissance", s()), ("nir", s()), ("nom_utilise", s()), ("prenom_utilise", s()),
             ("etablissement", json!({"type": "string", "description": "FINESS géographique"})), ("date_entree", s()), ("confirmer_doublon", b()), ("referent_id", i()), ("alertes", s()), ("version", i())
-        ], &["nom_naissance", "prenoms", "date_naissance", "sexe"]),
+        ], &["nom_naissance", "date_naissance", "sexe"]),
         "Justificatif": obj(&[("type_justificatif", json!({"enum": ["passeport", "carte_identite", "titre_sejour", "livret_famille", "acte_naissance", "carte_vitale", "autre"]})), ("version", i())], &["type_justificatif"]),
         "Version": obj(&[("version", i())], &[]),
         "Attributs": obj(&[("douteuse", b()), ("fictive", b()), ("version", i())], &[]),

@@ -191,6 +191,23 @@ impl Store {
         rows.iter().map(entourage_from).collect()
     }
 
+    /// One active person of the circle.
+    pub async fn entourage_entry(
+        &self,
+        cap: &Capability,
+        id: i64,
+    ) -> StoreResult<Option<Entourage>> {
+        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        let row = crate::sql::query(&format!(
+            "SELECT {ENT_COLUMNS} FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1"
+        ))
+        .bind(id)
+        .bind(cap.usager_id())
+        .fetch_optional(self)
+        .await?;
+        row.as_ref().map(entourage_from).transpose()
+    }
+
     /// Adds a person to the circle (audited).
     pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
         e.borner()?;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -23,7 +23,6 @@ use super::pages::Header;
 use crate::admin::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Form};
-use crate::pagination::{self, pros_page, Pagination};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -429,24 +428,6 @@ pub async fn link_form(
 
 // ---- API ----
 
-/// GET /api/v1/usagers/{id}/entourage
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let (cap, page) = (
-        capability(&app, &me, id, Section::Administratif, Action::Lire).await?,
-        p.page(&pagination::ENTOURAGE)?,
-    );
-    Ok(pagination::repondre(
-        page,
-        app.store.entourage_page(&cap, page).await?,
-        |e| e.id,
-    ))
-}
-
 /// POST /api/v1/usagers/{id}/entourage
 pub async fn api_add(
     State(app): State<App>,
@@ -490,17 +471,6 @@ pub async fn api_remove(
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// GET /api/v1/usagers/{id}/professionnels
-pub async fn api_list_pros(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    pros_page(&app, &cap, &p).await
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
@@ -547,31 +517,6 @@ pub async fn api_unlink(
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.unlink_professionnel(&cap, pid, &role).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Directory query.
-#[derive(Deserialize)]
-pub struct DirectoryQuery {
-    q: Option<String>,
-    #[serde(flatten)]
-    page: Pagination,
-}
-
-/// GET /api/v1/professionnels?q=: the organisation's shared directory.
-pub async fn api_directory(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<DirectoryQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    if !me.user.role.est_professionnel() {
-        return Err(AppError::Forbidden(
-            "L'annuaire est réservé aux professionnels.".into(),
-        ));
-    }
-    let page = q.page.page(&pagination::ANNUAIRE)?;
-    let texte = q.q.as_deref().unwrap_or("");
-    let items = app.store.professionnels_page(texte, page).await?;
-    Ok(pagination::repondre(page, items, |p| p.id))
 }
 
 /// POST /api/v1/professionnels

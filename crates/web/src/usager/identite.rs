@@ -1,7 +1,7 @@
 //! RNIV identity actions: document check, INSi retrieval and verification, doubt, homonyms,
 //! duplicates and merges.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -15,7 +15,7 @@ use dui_domain::usager::{
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::policy::{authorize, Capability};
-use dui_store::usager::{candidats_montres, numero, StatutChange, TraitsCompares, Usager};
+use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -453,31 +453,6 @@ pub async fn insi_form(
     Ok(done(&headers, &format!("/usagers/{id}?insi=ok")))
 }
 
-/// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_duplicates(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let t = TraitsCompares {
-        nom_naissance: &u.nom_naissance,
-        nom_utilise: u.nom_utilise.as_deref(),
-        premier_prenom: &u.premier_prenom,
-        date_naissance: &u.date_naissance,
-        ins: u.matricule_ins.as_deref(),
-        prenoms: &u.prenoms_naissance,
-    };
-    let m = super::matrix(&app).await?;
-    let items = app
-        .store
-        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
-        .await?;
-    crate::pagination::en_memoire(&p, &crate::pagination::DOUBLONS, candidats_montres(&items))
-}
-
 /// Body naming another file.
 #[derive(Deserialize)]
 pub struct OtherBody {
@@ -558,24 +533,6 @@ pub async fn api_merge(
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
-    ))
-}
-
-/// GET /api/v1/usagers/{id}/fusions
-pub async fn api_merges(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let (cap, page) = (
-        capability(&app, &me, id, Section::Administratif, Action::Lire).await?,
-        p.page(&crate::pagination::FUSIONS)?,
-    );
-    Ok(crate::pagination::repondre(
-        page,
-        app.store.fusions_page(&cap, page).await?,
-        |f| f.id,
     ))
 }
 
