@@ -1,6 +1,7 @@
-//! Keyset pages of the API lists (docs/decisions/0016-listes.md): each list is ordered by a
-//! unique integer key and a page reads the rows after the cursor's key, one more than asked
-//! to know whether a next page exists. Never OFFSET, never the whole list cut in memory.
+//! Keyset pages of the API lists (docs/decisions/0016-listes.md): each list is ordered by
+//! columns ending with a unique integer key, the cursor is the key of the last row given, and
+//! a page reads the rows after that row, one more than asked to know whether a next page
+//! exists. Never OFFSET, never the whole list cut in memory.
 
 use crate::sql::{Row, Value};
 use crate::{Store, StoreResult};
@@ -34,36 +35,72 @@ impl Page {
     }
 }
 
-/// Direction of a list's key.
+/// Direction of a list's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ordre {
-    /// Oldest first (`key > cursor`).
+    /// Smallest first.
     Croissant,
-    /// Newest first (`key < cursor`).
+    /// Largest (newest) first.
     Decroissant,
+}
+
+/// The order of a list: its sort columns, its unique key last (`"nom, id"`), all in one
+/// direction; the table they are read from (with the alias the columns use) and its key
+/// column, to find the values of the cursor's row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tri<'a> {
+    pub cols: &'a str,
+    pub table: &'a str,
+    pub id: &'a str,
+    pub ordre: Ordre,
+}
+
+impl<'a> Tri<'a> {
+    /// Ordered by the key alone.
+    pub(crate) fn cle(table: &'a str, id: &'a str, ordre: Ordre) -> Self {
+        Self {
+            cols: id,
+            table,
+            id,
+            ordre,
+        }
+    }
 }
 
 impl Store {
     /// Runs `select` (a `SELECT … WHERE …` whose parameters are `args`, numbered from `$1`)
-    /// for one page ordered by `key`: `AND key > cursor ORDER BY key LIMIT limit + 1`.
+    /// for one page in the order `tri`: the rows after the cursor's row (a row-value
+    /// comparison with that row's sort values, read by its key; the key alone when it is
+    /// the only column), `limit + 1` of them.
     pub(crate) async fn keyset(
         &self,
         select: &str,
         args: Vec<Value>,
-        key: &str,
-        ordre: Ordre,
+        tri: Tri<'_>,
         page: Page,
     ) -> StoreResult<Vec<Row>> {
         let n = args.len();
-        let (cmp, dir) = match ordre {
+        let (cmp, dir) = match tri.ordre {
             Ordre::Croissant => (">", "ASC"),
             Ordre::Decroissant => ("<", "DESC"),
         };
         let after = match page.after {
-            Some(_) => format!(" AND {key} {cmp} ${}", n + 2),
             None => String::new(),
+            Some(_) if tri.cols == tri.id => format!(" AND {} {cmp} ${}", tri.id, n + 2),
+            Some(_) => format!(
+                " AND ({cols}) {cmp} (SELECT {cols} FROM {table} WHERE {id} = ${p})",
+                cols = tri.cols,
+                table = tri.table,
+                id = tri.id,
+                p = n + 2
+            ),
         };
-        let sql = format!("{select}{after} ORDER BY {key} {dir} LIMIT ${}", n + 1);
+        let order: Vec<String> = tri.cols.split(", ").map(|c| format!("{c} {dir}")).collect();
+        let sql = format!(
+            "{select}{after} ORDER BY {} LIMIT ${}",
+            order.join(", "),
+            n + 1
+        );
         let mut q = crate::sql::query(&sql);
         for a in args {
             q = q.bind(a);

@@ -467,8 +467,11 @@ impl Store {
             .keyset(
                 &sql,
                 vec![ts(since).into()],
-                "a.id",
-                crate::page::Ordre::Decroissant,
+                crate::page::Tri::cle(
+                    "acces_exceptionnel a",
+                    "a.id",
+                    crate::page::Ordre::Decroissant,
+                ),
                 page,
             )
             .await?;

@@ -7,12 +7,13 @@ use super::check;
 use super::entourage::{entourage_from, pro_from, ENT_COLUMNS, PRO_COLUMNS};
 use super::{Entourage, Fusion, Professionnel, ProfessionnelLie, Sejour};
 use crate::db::Store;
-use crate::page::{Ordre, Page};
+use crate::page::{Ordre, Page, Tri};
 use crate::policy::Capability;
 use crate::StoreResult;
 
 impl Store {
-    /// A page of the active circle of the usager, by id.
+    /// A page of the active circle of the usager: the personne de confiance first, then by
+    /// name.
     pub async fn entourage_page(
         &self,
         cap: &Capability,
@@ -24,16 +25,20 @@ impl Store {
             .keyset(
                 &sql,
                 vec![cap.usager_id().into()],
-                "id",
-                Ordre::Croissant,
+                Tri {
+                    cols: "1 - personne_confiance, nom, prenom, id",
+                    table: "entourage",
+                    id: "id",
+                    ordre: Ordre::Croissant,
+                },
                 page,
             )
             .await?;
         rows.iter().map(entourage_from).collect()
     }
 
-    /// A page of the professionals linked to the usager, by (professional, role): `after` is
-    /// the last pair of the previous page.
+    /// A page of the professionals linked to the usager, by role and name: `after` is the
+    /// last (professional, role) of the previous page.
     pub async fn professionnels_usager_page(
         &self,
         cap: &Capability,
@@ -47,13 +52,13 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let apres = if after.is_some() {
-            " AND (up.professionnel_id > $3 OR (up.professionnel_id = $3 AND up.role > $4))"
+            " AND (up.role, p.nom, p.id) > ($4, (SELECT nom FROM professionnel WHERE id = $3), $3)"
         } else {
             ""
         };
         let sql = format!(
             "SELECT {cols}, up.role FROM usager_professionnel up JOIN professionnel p ON p.id = up.professionnel_id \
-             WHERE up.usager_id = $1{apres} ORDER BY up.professionnel_id, up.role LIMIT $2"
+             WHERE up.usager_id = $1{apres} ORDER BY up.role, p.nom, p.id LIMIT $2"
         );
         let mut q = crate::sql::query(&sql)
             .bind(cap.usager_id())
@@ -73,7 +78,7 @@ impl Store {
             .collect()
     }
 
-    /// A page of the shared directory (names starting with `q`, or all), by id.
+    /// A page of the shared directory (names starting with `q`, or all), by name.
     pub async fn professionnels_page(
         &self,
         q: &str,
@@ -92,12 +97,22 @@ impl Store {
         };
         let sql = format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE {filtre}");
         let rows = self
-            .keyset(&sql, args, "id", Ordre::Croissant, page)
+            .keyset(
+                &sql,
+                args,
+                Tri {
+                    cols: "cle_nom, id",
+                    table: "professionnel",
+                    id: "id",
+                    ordre: Ordre::Croissant,
+                },
+                page,
+            )
             .await?;
         rows.iter().map(pro_from).collect()
     }
 
-    /// A page of the stays of the usager, latest created first (by id).
+    /// A page of the stays of the usager, latest first.
     pub async fn sejours_page(&self, cap: &Capability, page: Page) -> StoreResult<Vec<Sejour>> {
         let sql = "SELECT s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie FROM sejour s \
              JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1";
@@ -105,8 +120,12 @@ impl Store {
             .keyset(
                 sql,
                 vec![cap.usager_id().into()],
-                "s.id",
-                Ordre::Decroissant,
+                Tri {
+                    cols: "s.date_entree, s.id",
+                    table: "sejour s",
+                    id: "s.id",
+                    ordre: Ordre::Decroissant,
+                },
                 page,
             )
             .await?;
@@ -135,8 +154,7 @@ impl Store {
             .keyset(
                 sql,
                 vec![cap.usager_id().into()],
-                "version",
-                Ordre::Decroissant,
+                Tri::cle("usager_version", "version", Ordre::Decroissant),
                 page,
             )
             .await?;
@@ -152,8 +170,7 @@ impl Store {
             .keyset(
                 sql,
                 vec![cap.usager_id().into()],
-                "id",
-                Ordre::Decroissant,
+                Tri::cle("fusion", "id", Ordre::Decroissant),
                 page,
             )
             .await?;

@@ -43,13 +43,21 @@ pub async fn search(
             "Votre profil ne permet pas de rechercher des usagers.".into(),
         ));
     }
+    // The search's cursor is its sort key and an id: `KEY|ID`.
+    let bad = |c: &str| {
+        c.rsplit_once('|')
+            .is_none_or(|(_, id)| id.parse::<i64>().is_err())
+    };
+    if q.cursor.as_deref().is_some_and(|c| !c.is_empty() && bad(c)) {
+        return Err(pagination::bad_cursor());
+    }
     let r = Recherche {
         texte: q.q.unwrap_or_default(),
         etablissement: q
             .etablissement
             .as_deref()
             .and_then(|e| e.trim().parse().ok()),
-        limit: crate::pagination::limit(q.limit.as_deref(), &crate::pagination::USAGERS)?,
+        limit: pagination::limit(q.limit.as_deref(), &pagination::USAGERS)?,
         cursor: q.cursor,
     };
     let (items, next) = app
