@@ -16,6 +16,12 @@ pub struct Page {
 }
 
 impl Page {
+    /// The whole list, for the pages that show it whole (bounded lists).
+    pub const TOUT: Page = Page {
+        after: None,
+        limit: i64::MAX - 1,
+    };
+
     /// The first page of `limit` items.
     pub fn first(limit: i64) -> Self {
         Self { after: None, limit }

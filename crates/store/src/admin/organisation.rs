@@ -155,12 +155,7 @@ fn conflict_on_unique(e: StoreError, what: &str) -> StoreError {
 impl Store {
     /// Every organisme.
     pub async fn organismes(&self) -> StoreResult<Vec<Organisme>> {
-        let rows = crate::sql::query(
-            "SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme ORDER BY nom",
-        )
-        .fetch_all(self)
-        .await?;
-        rows.iter().map(organisme_from).collect()
+        self.organismes_page(crate::page::Page::TOUT).await
     }
 
     /// One organisme.
@@ -264,19 +259,8 @@ impl Store {
 
     /// Establishments, all or those in `only`.
     pub async fn etablissements(&self, only: Option<&[i64]>) -> StoreResult<Vec<Etablissement>> {
-        let rows = crate::sql::query(&format!(
-            "SELECT {ETAB_COLUMNS} FROM etablissement ORDER BY nom"
-        ))
-        .fetch_all(self)
-        .await?;
-        let all: Vec<Etablissement> = rows
-            .iter()
-            .map(etablissement_from)
-            .collect::<StoreResult<_>>()?;
-        Ok(match only {
-            Some(ids) => all.into_iter().filter(|e| ids.contains(&e.id)).collect(),
-            None => all,
-        })
+        self.etablissements_page(only, crate::page::Page::TOUT)
+            .await
     }
 
     /// One establishment by id.
@@ -393,11 +377,8 @@ impl Store {
 
     /// Units of an establishment.
     pub async fn unites(&self, etablissement_id: i64) -> StoreResult<Vec<Unite>> {
-        let rows = crate::sql::query("SELECT id, etablissement_id, nom, type_unite, capacite, version FROM unite WHERE etablissement_id = $1 ORDER BY nom")
-            .bind(etablissement_id)
-            .fetch_all(self)
-            .await?;
-        rows.iter().map(unite_from).collect()
+        self.unites_page(etablissement_id, crate::page::Page::TOUT)
+            .await
     }
 
     /// Creates a unit (audited).
