@@ -12,6 +12,7 @@ mod db;
 mod durability;
 pub mod error;
 mod migrate;
+pub mod page;
 pub mod policy;
 mod read_log;
 mod saisie;

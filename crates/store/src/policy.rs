@@ -428,6 +428,21 @@ impl Store {
         since: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<AccesExceptionnel>> {
+        let page = crate::page::Page::first(limit);
+        let all = self
+            .break_glass_page(etablissements, referent_id, since, page)
+            .await?;
+        Ok(page.split(all, |a| a.id).0)
+    }
+
+    /// A page of [`Store::list_break_glass`] (keyset on the id, newest first).
+    pub async fn break_glass_page(
+        &self,
+        etablissements: Option<&[i64]>,
+        referent_id: Option<i64>,
+        since: DateTime<Utc>,
+        page: crate::page::Page,
+    ) -> StoreResult<Vec<AccesExceptionnel>> {
         let mut sql = String::from(
             "SELECT a.id, a.utilisateur_id, u.prenom || ' ' || u.nom AS utilisateur, a.usager_id, a.motif, a.created_at, a.expires_at \
              FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id WHERE a.created_at >= $1",
@@ -449,11 +464,17 @@ impl Store {
             };
             sql.push_str(&format!(" AND a.usager_id IN (SELECT usager_id FROM sejour WHERE etablissement_id IN ({list}))"));
         }
-        sql.push_str(" ORDER BY a.id DESC LIMIT $2");
-        let rows = crate::sql::query(&sql)
-            .bind(ts(since))
-            .bind(limit)
-            .fetch_all(self)
+        let rows = self
+            .keyset(
+                &sql,
+                vec![ts(since).into()],
+                crate::page::Tri::cle(
+                    "acces_exceptionnel a",
+                    "a.id",
+                    crate::page::Ordre::Decroissant,
+                ),
+                page,
+            )
             .await?;
         rows.iter()
             .map(|r| {

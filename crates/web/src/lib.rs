@@ -10,6 +10,7 @@ mod layout;
 pub mod openapi;
 mod ops;
 mod pages;
+pub mod pagination;
 pub mod saisie;
 mod server;
 mod time;

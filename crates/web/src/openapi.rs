@@ -7,6 +7,7 @@ use axum::Json;
 use dui_domain::saisie::{self as lim, Champ};
 use serde_json::{json, Map, Value};
 
+use crate::pagination::{Liste, LISTES};
 use crate::saisie::{Champs, PARAMETRES};
 
 /// GET /api/v1/openapi.json
@@ -70,6 +71,7 @@ const OPERATIONS: &[Op] = &[
     ("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion", None, 204),
     ("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager", None, 200),
     ("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage", Some("Entourage"), 201),
+    ("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)", None, 200),
     ("put", "/usagers/{id}/entourage/{eid}", "Entourage", "Modifier une personne de l'entourage (If-Match ou version)", Some("Entourage"), 200),
     ("delete", "/usagers/{id}/entourage/{eid}", "Entourage", "Retirer une personne de l'entourage (conservée, inactive)", None, 204),
     ("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager", None, 200),
@@ -111,10 +113,10 @@ fn schemas() -> Value {
         "Utilisateur": obj(&[("username", s()), ("nom", s()), ("prenom", s()), ("email", s()), ("role", s()), ("identifiant_pro", s()), ("etablissements", json!({"type": "array", "items": {"type": "integer"}})), ("actif", b()), ("usager_id", i()), ("password", s()), ("version", i())], &["nom", "prenom", "role"]),
         "Matrice": obj(&[("permissions", json!({"type": "array", "items": obj(&[("role", s()), ("section", s()), ("action", s())], &["role", "section", "action"])})), ("totp_obligatoire", json!({"type": "array", "items": {"type": "string"}}))], &["permissions"]),
         "UsagerCreation": obj(&[
-            ("nom_naissance", s()), ("prenoms", json!({"type": "array", "items": {"type": "string"}})), ("date_naissance", json!({"type": "string", "description": "AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"})),
+            ("nom_naissance", s()), ("prenoms", json!({"type": "array", "items": {"type": "string"}, "description": "Prénoms de naissance, obligatoires (ici ou sous prenoms_naissance)"})), ("prenoms_naissance", json!({"type": "array", "items": {"type": "string"}, "description": "Les prénoms sous le nom que renvoie GET : le corps lu est accepté tel quel"})), ("date_naissance", json!({"type": "string", "description": "AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"})),
             ("sexe", json!({"enum": ["F", "M", "I"]})), ("lieu_naissance", s()), ("nir", s()), ("nom_utilise", s()), ("prenom_utilise", s()),
             ("etablissement", json!({"type": "string", "description": "FINESS géographique"})), ("date_entree", s()), ("confirmer_doublon", b()), ("referent_id", i()), ("alertes", s()), ("version", i())
-        ], &["nom_naissance", "prenoms", "date_naissance", "sexe"]),
+        ], &["nom_naissance", "date_naissance", "sexe"]),
         "Justificatif": obj(&[("type_justificatif", json!({"enum": ["passeport", "carte_identite", "titre_sejour", "livret_famille", "acte_naissance", "carte_vitale", "autre"]})), ("version", i())], &["type_justificatif"]),
         "Version": obj(&[("version", i())], &[]),
         "Attributs": obj(&[("douteuse", b()), ("fictive", b()), ("version", i())], &[]),
@@ -188,21 +190,29 @@ fn borner_proprietes(obj: &mut Value, champs: &[Champ]) {
 const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/usagers", "q", false),
     ("get", "/usagers", "etablissement", false),
-    ("get", "/usagers", "limit", true),
-    ("get", "/usagers", "cursor", false),
-    ("get", "/usagers/{id}/audit", "limit", true),
-    ("get", "/usagers/{id}/audit", "cursor", false),
     ("get", "/professionnels", "q", false),
-    ("get", "/professionnels", "limit", true),
     ("get", "/audit", "utilisateur", false),
     ("get", "/audit", "action", false),
     ("get", "/audit", "usager", false),
     ("get", "/audit", "resultat", false),
     ("get", "/audit", "du", false),
     ("get", "/audit", "au", false),
-    ("get", "/audit", "limit", true),
-    ("get", "/audit", "cursor", false),
 ];
+
+/// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.
+fn pagination(liste: &Liste) -> [Value; 2] {
+    let mut limit = parametre("limit", "query", true);
+    limit["schema"]["minimum"] = json!(1);
+    limit["schema"]["default"] = json!(liste.defaut);
+    limit["schema"]["maximum"] = json!(liste.max);
+    limit["description"] = json!(format!(
+        "Éléments par page ({} par défaut, {} au plus)",
+        liste.defaut, liste.max
+    ));
+    let mut cursor = parametre("cursor", "query", false);
+    cursor["description"] = json!("Curseur opaque : le next_cursor de la page précédente");
+    [limit, cursor]
+}
 
 /// A path or query parameter, bounded by [`PARAMETRES`].
 fn parametre(nom: &str, lieu: &str, entier: bool) -> Value {
@@ -249,6 +259,12 @@ pub fn document() -> Value {
                     .filter(|(m, p, _, _)| m == method && p == path)
                     .map(|(_, _, name, entier)| parametre(name, "query", *entier)),
             )
+            .chain(
+                LISTES
+                    .iter()
+                    .filter(|l| *method == "get" && l.path == *path)
+                    .flat_map(pagination),
+            )
             .collect();
         let mut op = json!({
             "tags": [tag],
@@ -267,6 +283,10 @@ pub fn document() -> Value {
         });
         if let Some(schema) = body {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        }
+        if *method == "get" && LISTES.iter().any(|l| l.path == *path) {
+            op["responses"]["200"]["content"]["application/json"]["schema"] =
+                json!({"$ref": "#/components/schemas/Liste"});
         }
         if *status == 204 {
             op["responses"]["204"] = json!({"description": "Succès, sans contenu"});
@@ -356,6 +376,30 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn every_declared_list_is_a_documented_get_with_limit_and_cursor() {
+        let doc = document();
+        for l in LISTES {
+            let op = &doc["paths"][format!("/api/v1{}", l.path)]["get"];
+            assert!(op.is_object(), "{} is not documented", l.path);
+            let names: Vec<&str> = op["parameters"]
+                .as_array()
+                .expect("parameters")
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            for n in ["limit", "cursor"] {
+                assert_eq!(
+                    names.iter().filter(|x| **x == n).count(),
+                    1,
+                    "{} {n}",
+                    l.path
+                );
+            }
+            assert!(l.defaut >= 1 && l.defaut <= l.max, "{}", l.path);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Administration data: organisation, accounts, permission matrix.
 
+mod listes;
 pub mod lockout;
 pub mod organisation;
 pub mod permission;

@@ -105,7 +105,7 @@ pub struct Unite {
     pub version: i64,
 }
 
-fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
+pub(crate) fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
     Ok(Organisme {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -116,10 +116,10 @@ fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
     })
 }
 
-const ETAB_COLUMNS: &str =
+pub(crate) const ETAB_COLUMNS: &str =
     "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
 
-fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
+pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     Ok(Etablissement {
         id: r.try_get("id")?,
         organisme_id: r.try_get("organisme_id")?,
@@ -135,7 +135,7 @@ fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     })
 }
 
-fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
+pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
     Ok(Unite {
         id: r.try_get("id")?,
         etablissement_id: r.try_get("etablissement_id")?,
@@ -156,12 +156,7 @@ fn conflict_on_unique(e: StoreError, what: &str) -> StoreError {
 impl Store {
     /// Every organisme.
     pub async fn organismes(&self) -> StoreResult<Vec<Organisme>> {
-        let rows = crate::sql::query(
-            "SELECT id, nom, finess_juridique, siren, adresse, version FROM organisme ORDER BY nom",
-        )
-        .fetch_all(self)
-        .await?;
-        rows.iter().map(organisme_from).collect()
+        self.organismes_page(crate::page::Page::TOUT).await
     }
 
     /// One organisme.
@@ -265,19 +260,8 @@ impl Store {
 
     /// Establishments, all or those in `only`.
     pub async fn etablissements(&self, only: Option<&[i64]>) -> StoreResult<Vec<Etablissement>> {
-        let rows = crate::sql::query(&format!(
-            "SELECT {ETAB_COLUMNS} FROM etablissement ORDER BY nom"
-        ))
-        .fetch_all(self)
-        .await?;
-        let all: Vec<Etablissement> = rows
-            .iter()
-            .map(etablissement_from)
-            .collect::<StoreResult<_>>()?;
-        Ok(match only {
-            Some(ids) => all.into_iter().filter(|e| ids.contains(&e.id)).collect(),
-            None => all,
-        })
+        self.etablissements_page(only, crate::page::Page::TOUT)
+            .await
     }
 
     /// One establishment by id.
@@ -394,11 +378,8 @@ impl Store {
 
     /// Units of an establishment.
     pub async fn unites(&self, etablissement_id: i64) -> StoreResult<Vec<Unite>> {
-        let rows = crate::sql::query("SELECT id, etablissement_id, nom, type_unite, capacite, version FROM unite WHERE etablissement_id = $1 ORDER BY nom")
-            .bind(etablissement_id)
-            .fetch_all(self)
-            .await?;
-        rows.iter().map(unite_from).collect()
+        self.unites_page(etablissement_id, crate::page::Page::TOUT)
+            .await
     }
 
     /// Creates a unit (audited).

@@ -224,17 +224,7 @@ impl Store {
 
     /// Every account, by name.
     pub async fn utilisateurs(&self) -> StoreResult<Vec<Utilisateur>> {
-        let rows = crate::sql::query(&format!(
-            "SELECT {} FROM utilisateur ORDER BY nom, prenom",
-            user_columns(self.engine(), "")
-        ))
-        .fetch_all(self)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            out.push(self.user_from_row(r).await?.user);
-        }
-        Ok(out)
+        self.utilisateurs_page(crate::page::Page::TOUT).await
     }
 
     /// Creates an account with an already hashed password (audited).

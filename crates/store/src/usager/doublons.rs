@@ -468,21 +468,7 @@ impl Store {
 
     /// Merges involving the file of `cap`.
     pub async fn fusions(&self, cap: &Capability) -> StoreResult<Vec<Fusion>> {
-        let rows = crate::sql::query("SELECT id, conserve_id, absorbe_id, fusionne_at, annule_at FROM fusion WHERE conserve_id = $1 OR absorbe_id = $1 ORDER BY id DESC")
-            .bind(cap.usager_id())
-            .fetch_all(self)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Fusion {
-                    id: r.try_get(0)?,
-                    conserve_id: r.try_get(1)?,
-                    absorbe_id: r.try_get(2)?,
-                    fusionne_at: r.try_get(3)?,
-                    annule_at: r.try_get(4)?,
-                })
-            })
-            .collect()
+        self.fusions_page(cap, crate::page::Page::TOUT).await
     }
 }
 

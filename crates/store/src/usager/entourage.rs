@@ -139,10 +139,10 @@ pub struct ProfessionnelLie {
     pub role: String,
 }
 
-const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
+pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
     personne_a_prevenir, telephone, email, adresse, commentaire, version";
 
-fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
+pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -163,10 +163,10 @@ fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     })
 }
 
-const PRO_COLUMNS: &str =
+pub(crate) const PRO_COLUMNS: &str =
     "id, nom, prenom, fonction, identifiant_pro, structure, telephone, email, mssante, version";
 
-fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
+pub(crate) fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
     Ok(Professionnel {
         id: r.try_get("id")?,
         nom: r.try_get("nom")?,
@@ -184,12 +184,24 @@ fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
 impl Store {
     /// The active circle of the usager.
     pub async fn entourage(&self, cap: &Capability) -> StoreResult<Vec<Entourage>> {
+        self.entourage_page(cap, crate::page::Page::TOUT).await
+    }
+
+    /// One active person of the circle.
+    pub async fn entourage_entry(
+        &self,
+        cap: &Capability,
+        id: i64,
+    ) -> StoreResult<Option<Entourage>> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
-        let rows = crate::sql::query(&format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1 ORDER BY personne_confiance DESC, nom, prenom"))
-            .bind(cap.usager_id())
-            .fetch_all(self)
-            .await?;
-        rows.iter().map(entourage_from).collect()
+        let row = crate::sql::query(&format!(
+            "SELECT {ENT_COLUMNS} FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1"
+        ))
+        .bind(id)
+        .bind(cap.usager_id())
+        .fetch_optional(self)
+        .await?;
+        row.as_ref().map(entourage_from).transpose()
     }
 
     /// Adds a person to the circle (audited).
@@ -329,24 +341,9 @@ impl Store {
 
     /// Searches the shared directory of professionals by name prefix (or lists the first).
     pub async fn professionnels(&self, q: &str, limit: i64) -> StoreResult<Vec<Professionnel>> {
-        crate::saisie::recherche(q)?;
-        let key = cle_recherche(q);
-        let rows = if key.is_empty() {
-            crate::sql::query(&format!(
-                "SELECT {PRO_COLUMNS} FROM professionnel ORDER BY cle_nom LIMIT $1"
-            ))
-            .bind(limit)
-            .fetch_all(self)
-            .await?
-        } else {
-            crate::sql::query(&format!("SELECT {PRO_COLUMNS} FROM professionnel WHERE cle_nom >= $1 AND cle_nom < $2 ORDER BY cle_nom LIMIT $3"))
-                .bind(key.clone())
-                .bind(format!("{key}\u{10FFFF}"))
-                .bind(limit)
-                .fetch_all(self)
-                .await?
-        };
-        rows.iter().map(pro_from).collect()
+        let page = crate::page::Page::first(limit);
+        let items = self.professionnels_page(q, page).await?;
+        Ok(page.split(items, |p| p.id).0)
     }
 
     /// One professional of the directory.
@@ -404,26 +401,8 @@ impl Store {
         &self,
         cap: &Capability,
     ) -> StoreResult<Vec<ProfessionnelLie>> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
-        let cols: String = PRO_COLUMNS
-            .split(", ")
-            .map(|c| format!("p.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows = crate::sql::query(&format!(
-            "SELECT {cols}, up.role FROM usager_professionnel up JOIN professionnel p ON p.id = up.professionnel_id WHERE up.usager_id = $1 ORDER BY up.role, p.nom"
-        ))
-        .bind(cap.usager_id())
-        .fetch_all(self)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ProfessionnelLie {
-                    professionnel: pro_from(r)?,
-                    role: r.try_get("role")?,
-                })
-            })
-            .collect()
+        self.professionnels_usager_page(cap, None, i64::MAX - 1)
+            .await
     }
 
     /// Links a professional to the usager with a role (audited).

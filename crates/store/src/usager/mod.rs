@@ -7,6 +7,7 @@ mod bulk;
 mod detection;
 mod doublons;
 mod entourage;
+mod listes;
 mod name_index;
 mod photo;
 mod search;
@@ -362,25 +363,7 @@ impl Store {
 
     /// The stays of the usager, latest first.
     pub async fn sejours(&self, cap: &Capability) -> StoreResult<Vec<Sejour>> {
-        let rows = crate::sql::query(
-            "SELECT s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie FROM sejour s \
-             JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1 ORDER BY s.date_entree DESC, s.id DESC",
-        )
-        .bind(cap.usager_id())
-        .fetch_all(self)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Sejour {
-                    id: r.try_get(0)?,
-                    etablissement_id: r.try_get(1)?,
-                    etablissement: r.try_get(2)?,
-                    unite_id: r.try_get(3)?,
-                    date_entree: r.try_get(4)?,
-                    date_sortie: r.try_get(5)?,
-                })
-            })
-            .collect()
+        self.sejours_page(cap, crate::page::Page::TOUT).await
     }
 
     /// Saves an identity edit with optimistic concurrency; the previous row is kept in
@@ -552,13 +535,8 @@ impl Store {
         &self,
         cap: &Capability,
     ) -> StoreResult<Vec<(i64, String, Option<i64>, String)>> {
-        let rows = crate::sql::query("SELECT version, donnees, modifie_par, modifie_at FROM usager_version WHERE usager_id = $1 ORDER BY version DESC")
-            .bind(cap.usager_id())
-            .fetch_all(self)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-            .collect()
+        self.identite_versions_page(cap, crate::page::Page::TOUT)
+            .await
     }
 
     /// Audit entries of this file ("who opened my file"), newest first.

@@ -28,7 +28,7 @@ pub struct AuditQuery {
     au: Option<String>,
     avant: Option<i64>,
     verifier: Option<String>,
-    limit: Option<i64>,
+    limit: Option<String>,
     cursor: Option<String>,
 }
 
@@ -149,12 +149,16 @@ pub async fn api_search(
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let items = journal(&app, &me, &q, limit).await?;
-    let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(crate::liste(items, next))
+    let limit = crate::pagination::limit(q.limit.as_deref(), &crate::pagination::AUDIT)?;
+    if q.cursor
+        .as_deref()
+        .is_some_and(|c| c.trim().parse::<i64>().is_err())
+    {
+        return Err(crate::pagination::bad_cursor());
+    }
+    let items = journal(&app, &me, &q, limit + 1).await?;
+    let page = dui_store::page::Page::first(limit);
+    Ok(crate::pagination::repondre(page, items, |e| e.id))
 }
 
 /// GET /api/v1/audit/verification
@@ -180,7 +184,11 @@ impl BreakGlassPage {
     }
 }
 
-async fn break_glass_for(app: &App, me: &CurrentUser) -> WebResult<Vec<AccesExceptionnel>> {
+async fn break_glass_for(
+    app: &App,
+    me: &CurrentUser,
+    page: dui_store::page::Page,
+) -> WebResult<Vec<AccesExceptionnel>> {
     me.require_direction()?;
     let since = Utc::now() - Duration::days(90);
     let only = if me.user.role == Role::Administrateur {
@@ -188,7 +196,7 @@ async fn break_glass_for(app: &App, me: &CurrentUser) -> WebResult<Vec<AccesExce
     } else {
         Some(me.user.etablissements.as_slice())
     };
-    let acces = app.store.list_break_glass(only, None, since, 500).await?;
+    let acces = app.store.break_glass_page(only, None, since, page).await?;
     // The administrator reads no one's file: who and when, not whose file nor why.
     Ok(if only.is_none() {
         acces
@@ -206,7 +214,10 @@ pub async fn break_glass_page(
     State(app): State<App>,
     me: CurrentUser,
 ) -> WebResult<impl IntoResponse> {
-    let acces = break_glass_for(&app, &me).await?;
+    let page = dui_store::page::Page::first(500);
+    let acces = page
+        .split(break_glass_for(&app, &me, page).await?, |a| a.id)
+        .0;
     Ok(BreakGlassPage {
         layout: Layout::new(&me, "Accès exceptionnels", "acces"),
         acces,
@@ -217,7 +228,9 @@ pub async fn break_glass_page(
 pub async fn api_break_glass(
     State(app): State<App>,
     me: CurrentUser,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let acces = break_glass_for(&app, &me).await?;
-    Ok(crate::liste(acces, None::<String>))
+    let page = p.page(&crate::pagination::ACCES_EXCEPTIONNELS)?;
+    let acces = break_glass_for(&app, &me, page).await?;
+    Ok(crate::pagination::repondre(page, acces, |a| a.id))
 }

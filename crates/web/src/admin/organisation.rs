@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -332,10 +332,12 @@ pub async fn create_unite_form(
 /// GET /api/v1/organismes
 pub async fn api_list_organismes(
     State(app): State<App>,
-    me: CurrentUser,
+    _me: CurrentUser,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let _ = me;
-    Ok(crate::liste(app.store.organismes().await?, None::<String>))
+    let page = p.page(&crate::pagination::ORGANISMES)?;
+    let items = app.store.organismes_page(page).await?;
+    Ok(crate::pagination::repondre(page, items, |o| o.id))
 }
 
 /// GET /api/v1/organismes/{id}
@@ -397,9 +399,11 @@ fn visible(me: &CurrentUser) -> Option<&[i64]> {
 pub async fn api_list_etablissements(
     State(app): State<App>,
     me: CurrentUser,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let items = app.store.etablissements(visible(&me)).await?;
-    Ok(crate::liste(items, None::<String>))
+    let page = p.page(&crate::pagination::ETABLISSEMENTS)?;
+    let items = app.store.etablissements_page(visible(&me), page).await?;
+    Ok(crate::pagination::repondre(page, items, |e| e.id))
 }
 
 /// GET /api/v1/etablissements/{id}
@@ -468,11 +472,14 @@ pub async fn api_list_unites(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
-    Ok(crate::liste(app.store.unites(id).await?, None::<String>))
+    let page = p.page(&crate::pagination::UNITES)?;
+    let items = app.store.unites_page(id, page).await?;
+    Ok(crate::pagination::repondre(page, items, |u| u.id))
 }
 
 /// POST /api/v1/etablissements/{id}/unites
@@ -506,6 +513,10 @@ pub async fn api_create_unite(
 }
 
 /// GET /api/v1/categories: FINESS categories usable for new establishments.
-pub async fn api_categories(_me: CurrentUser) -> Json<serde_json::Value> {
-    crate::liste(active_categories(), None::<String>)
+pub async fn api_categories(
+    _me: CurrentUser,
+    Query(p): Query<crate::pagination::Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let liste = &crate::pagination::CATEGORIES;
+    crate::pagination::en_memoire(&p, liste, active_categories())
 }

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -339,12 +339,12 @@ pub async fn reset_password_form(
 pub async fn api_list(
     State(app): State<App>,
     me: CurrentUser,
+    Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     me.require_admin()?;
-    Ok(crate::liste(
-        app.store.utilisateurs().await?,
-        None::<String>,
-    ))
+    let page = p.page(&crate::pagination::UTILISATEURS)?;
+    let items = app.store.utilisateurs_page(page).await?;
+    Ok(crate::pagination::repondre(page, items, |u| u.id))
 }
 
 /// GET /api/v1/utilisateurs/{id}

@@ -18,6 +18,7 @@ use super::{
 use crate::admin::expected_version;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
+use crate::pagination::{self, Pagination};
 use crate::{App, AppError, WebResult};
 
 /// Search query.
@@ -26,7 +27,7 @@ pub struct SearchQuery {
     q: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     etablissement: Option<String>,
-    limit: Option<i64>,
+    limit: Option<String>,
     cursor: Option<String>,
 }
 
@@ -42,13 +43,21 @@ pub async fn search(
             "Votre profil ne permet pas de rechercher des usagers.".into(),
         ));
     }
+    // The search's cursor is its sort key and an id: `KEY|ID`.
+    let bad = |c: &str| {
+        c.rsplit_once('|')
+            .is_none_or(|(_, id)| id.parse::<i64>().is_err())
+    };
+    if q.cursor.as_deref().is_some_and(|c| !c.is_empty() && bad(c)) {
+        return Err(pagination::bad_cursor());
+    }
     let r = Recherche {
         texte: q.q.unwrap_or_default(),
         etablissement: q
             .etablissement
             .as_deref()
             .and_then(|e| e.trim().parse().ok()),
-        limit: q.limit.unwrap_or(20),
+        limit: pagination::limit(q.limit.as_deref(), &pagination::USAGERS)?,
         cursor: q.cursor,
     };
     let (items, next) = app
@@ -166,32 +175,24 @@ pub async fn update(
     get(State(app), me, Path(id)).await
 }
 
-/// Pagination of lists.
-#[derive(Deserialize)]
-pub struct Page {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
 /// GET /api/v1/usagers/{id}/audit: who read or changed the file.
 pub async fn file_audit(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-    Query(p): Query<Page>,
+    Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     if !may_see_file_audit(&me, id, u.referent_id) {
         return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()));
     }
-    let limit = p.limit.unwrap_or(100).clamp(1, 500);
-    let before = p.cursor.as_deref().and_then(|c| c.parse().ok());
-    let items = app.store.usager_audit(&cap, before, limit).await?;
-    let next = (items.len() as i64 == limit)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Ok(crate::liste(items, next))
+    let page = p.page(&pagination::AUDIT_USAGER)?;
+    let items = app
+        .store
+        .usager_audit(&cap, page.after, page.limit + 1)
+        .await?;
+    Ok(pagination::repondre(page, items, |e| e.id))
 }
 
 /// GET /api/v1/usagers/{id}/sejours
@@ -199,9 +200,12 @@ pub async fn sejours(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::SEJOURS)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(app.store.sejours(&cap).await?, None::<String>))
+    let items = app.store.sejours_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |s| s.id))
 }
 
 /// GET /api/v1/usagers/{id}/versions: earlier identity versions.
@@ -209,16 +213,20 @@ pub async fn versions(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::VERSIONS)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let items: Vec<serde_json::Value> = app
         .store
-        .identite_versions(&cap)
+        .identite_versions_page(&cap, page)
         .await?
         .into_iter()
         .map(|(v, data, by, at)| serde_json::json!({"version": v, "donnees": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default(), "modifie_par": by, "modifie_at": at}))
         .collect();
-    Ok(crate::liste(items, None::<String>))
+    Ok(pagination::repondre(page, items, |v| {
+        v["version"].as_i64().unwrap_or_default()
+    }))
 }
 
 /// Body of an assignment.

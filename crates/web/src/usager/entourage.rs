@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -432,19 +432,6 @@ pub async fn link_form(
 
 // ---- API ----
 
-/// GET /api/v1/usagers/{id}/entourage
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(
-        app.store.entourage(&cap).await?,
-        None::<String>,
-    ))
-}
-
 /// POST /api/v1/usagers/{id}/entourage
 pub async fn api_add(
     State(app): State<App>,
@@ -490,19 +477,6 @@ pub async fn api_remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// GET /api/v1/usagers/{id}/professionnels
-pub async fn api_list_pros(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(
-        app.store.professionnels_usager(&cap).await?,
-        None::<String>,
-    ))
-}
-
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
 #[derive(Deserialize)]
 pub struct LinkBody {
@@ -536,34 +510,6 @@ pub async fn api_unlink(
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.unlink_professionnel(&cap, pid, &role).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Directory query.
-#[derive(Deserialize)]
-pub struct DirectoryQuery {
-    q: Option<String>,
-    limit: Option<i64>,
-}
-
-/// GET /api/v1/professionnels?q=: the organisation's shared directory.
-pub async fn api_directory(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<DirectoryQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    if !me.user.role.est_professionnel() {
-        return Err(AppError::Forbidden(
-            "L'annuaire est réservé aux professionnels.".into(),
-        ));
-    }
-    let items = app
-        .store
-        .professionnels(
-            q.q.as_deref().unwrap_or(""),
-            q.limit.unwrap_or(50).clamp(1, 200),
-        )
-        .await?;
-    Ok(crate::liste(items, None::<String>))
 }
 
 /// POST /api/v1/professionnels

@@ -19,8 +19,9 @@ pub struct IdentiteFields {
     /// Nom de naissance.
     #[serde(default)]
     pub nom_naissance: String,
-    /// Prénoms de naissance (JSON list; forms send one space-separated text).
-    #[serde(default, deserialize_with = "prenoms")]
+    /// Prénoms de naissance (JSON list; forms send one space-separated text). Also read as
+    /// `prenoms_naissance`, the name GET gives it, so that GET's body is accepted by PUT.
+    #[serde(default, alias = "prenoms_naissance", deserialize_with = "prenoms")]
     pub prenoms: Vec<String>,
     /// Birth date: `AAAA-MM-JJ` (00 for unknown parts) or `JJ/MM/AAAA`.
     #[serde(default)]
@@ -56,6 +57,7 @@ impl crate::saisie::Champs for IdentiteFields {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("nom_naissance", lim::NOM_PERSONNE),
         Champ::ligne("prenoms", lim::NOM_PERSONNE),
+        Champ::ligne("prenoms_naissance", lim::NOM_PERSONNE),
         Champ::ligne("date_naissance", lim::DATE),
         Champ::ligne("sexe", lim::CODE),
         Champ::ligne("lieu_naissance", lim::NUMERO),

@@ -15,7 +15,7 @@ use dui_domain::usager::{
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::policy::{authorize, Capability};
-use dui_store::usager::{candidats_montres, numero, StatutChange, TraitsCompares, Usager};
+use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -453,30 +453,6 @@ pub async fn insi_form(
     Ok(done(&headers, &format!("/usagers/{id}?insi=ok")))
 }
 
-/// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_duplicates(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let t = TraitsCompares {
-        nom_naissance: &u.nom_naissance,
-        nom_utilise: u.nom_utilise.as_deref(),
-        premier_prenom: &u.premier_prenom,
-        date_naissance: &u.date_naissance,
-        ins: u.matricule_ins.as_deref(),
-        prenoms: &u.prenoms_naissance,
-    };
-    let m = super::matrix(&app).await?;
-    let items = app
-        .store
-        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
-        .await?;
-    Ok(crate::liste(candidats_montres(&items), None::<String>))
-}
-
 /// Body naming another file.
 #[derive(Deserialize)]
 pub struct OtherBody {
@@ -558,16 +534,6 @@ pub async fn api_merge(
         StatusCode::CREATED,
         Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
     ))
-}
-
-/// GET /api/v1/usagers/{id}/fusions
-pub async fn api_merges(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(crate::liste(app.store.fusions(&cap).await?, None::<String>))
 }
 
 /// POST /api/v1/usagers/{id}/fusions/{fid}/annulation

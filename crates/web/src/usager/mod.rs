@@ -5,6 +5,7 @@ mod api;
 mod entourage;
 pub mod fields;
 mod identite;
+mod listes;
 mod pages;
 mod photo;
 
@@ -266,14 +267,14 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/identite/attributs",
             post(identite::api_attributes),
         )
-        .route("/usagers/{id}/doublons", get(identite::api_duplicates))
+        .route("/usagers/{id}/doublons", get(listes::api_duplicates))
         .route(
             "/usagers/{id}/non-doublons",
             post(identite::api_not_duplicate),
         )
         .route(
             "/usagers/{id}/fusions",
-            get(identite::api_merges).post(identite::api_merge),
+            get(listes::api_merges).post(identite::api_merge),
         )
         .route(
             "/usagers/{id}/fusions/{fid}/annulation",
@@ -281,15 +282,17 @@ pub fn api_routes() -> Router<App> {
         )
         .route(
             "/usagers/{id}/entourage",
-            get(entourage::api_list).post(entourage::api_add),
+            get(listes::api_entourage).post(entourage::api_add),
         )
         .route(
             "/usagers/{id}/entourage/{eid}",
-            axum::routing::put(entourage::api_update).delete(entourage::api_remove),
+            get(listes::api_entourage_entry)
+                .put(entourage::api_update)
+                .delete(entourage::api_remove),
         )
         .route(
             "/usagers/{id}/professionnels",
-            get(entourage::api_list_pros).post(entourage::api_link),
+            get(listes::api_professionnels).post(entourage::api_link),
         )
         .route(
             "/usagers/{id}/professionnels/{pid}/{role}",
@@ -299,7 +302,7 @@ pub fn api_routes() -> Router<App> {
         .route("/usagers/{id}/acces-exceptionnel", post(api::break_glass))
         .route(
             "/professionnels",
-            get(entourage::api_directory).post(entourage::api_create_pro),
+            get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
 }

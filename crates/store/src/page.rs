@@ -1,0 +1,133 @@
+//! Keyset pages of the API lists (docs/decisions/0016-listes.md): each list is ordered by
+//! columns ending with a unique integer key, the cursor is the key of the last row given, and
+//! a page reads the rows after that row, one more than asked to know whether a next page
+//! exists. Never OFFSET, never the whole list cut in memory.
+
+use crate::sql::{Row, Value};
+use crate::{Store, StoreResult};
+
+/// One page of a list: the rows after `after` in the list's order, `limit` of them at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The key of the last item of the previous page (`None` for the first page).
+    pub after: Option<i64>,
+    /// Items wanted (at least 1).
+    pub limit: i64,
+}
+
+impl Page {
+    /// The whole list, for the pages that show it whole (bounded lists).
+    pub const TOUT: Page = Page {
+        after: None,
+        limit: i64::MAX - 1,
+    };
+
+    /// The first page of `limit` items.
+    pub fn first(limit: i64) -> Self {
+        Self { after: None, limit }
+    }
+
+    /// Keeps `limit` of the `limit + 1` items read and gives the cursor of the next page (the
+    /// key of the last item kept) when there was one more.
+    pub fn split<T>(self, mut items: Vec<T>, key: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+        let limit = usize::try_from(self.limit.max(1)).unwrap_or(usize::MAX);
+        if items.len() > limit {
+            items.truncate(limit);
+            let next = items.last().map(key);
+            (items, next)
+        } else {
+            (items, None)
+        }
+    }
+}
+
+/// Direction of a list's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ordre {
+    /// Smallest first.
+    Croissant,
+    /// Largest (newest) first.
+    Decroissant,
+}
+
+/// The order of a list: its sort columns, its unique key last (`"nom, id"`), all in one
+/// direction; the table they are read from (with the alias the columns use) and its key
+/// column, to find the values of the cursor's row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tri<'a> {
+    pub cols: &'a str,
+    pub table: &'a str,
+    pub id: &'a str,
+    pub ordre: Ordre,
+}
+
+impl<'a> Tri<'a> {
+    /// Ordered by the key alone.
+    pub(crate) fn cle(table: &'a str, id: &'a str, ordre: Ordre) -> Self {
+        Self {
+            cols: id,
+            table,
+            id,
+            ordre,
+        }
+    }
+}
+
+impl Store {
+    /// Runs `select` (a `SELECT … WHERE …` whose parameters are `args`, numbered from `$1`)
+    /// for one page in the order `tri`: the rows after the cursor's row (a row-value
+    /// comparison with that row's sort values, read by its key; the key alone when it is
+    /// the only column), `limit + 1` of them.
+    pub(crate) async fn keyset(
+        &self,
+        select: &str,
+        args: Vec<Value>,
+        tri: Tri<'_>,
+        page: Page,
+    ) -> StoreResult<Vec<Row>> {
+        let n = args.len();
+        let (cmp, dir) = match tri.ordre {
+            Ordre::Croissant => (">", "ASC"),
+            Ordre::Decroissant => ("<", "DESC"),
+        };
+        let after = match page.after {
+            None => String::new(),
+            Some(_) if tri.cols == tri.id => format!(" AND {} {cmp} ${}", tri.id, n + 2),
+            Some(_) => format!(
+                " AND ({cols}) {cmp} (SELECT {cols} FROM {table} WHERE {id} = ${p})",
+                cols = tri.cols,
+                table = tri.table,
+                id = tri.id,
+                p = n + 2
+            ),
+        };
+        let order: Vec<String> = tri.cols.split(", ").map(|c| format!("{c} {dir}")).collect();
+        let sql = format!(
+            "{select}{after} ORDER BY {} LIMIT ${}",
+            order.join(", "),
+            n + 1
+        );
+        let mut q = crate::sql::query(&sql);
+        for a in args {
+            q = q.bind(a);
+        }
+        q = q.bind(page.limit.max(1).saturating_add(1));
+        if let Some(a) = page.after {
+            q = q.bind(a);
+        }
+        q.fetch_all(self).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn split_keeps_the_limit_and_names_the_next_key() {
+        let p = Page::first(2);
+        assert_eq!(p.split(vec![1, 2, 3], |x| *x), (vec![1, 2], Some(2)));
+        assert_eq!(p.split(vec![1, 2], |x| *x), (vec![1, 2], None));
+        assert_eq!(p.split(Vec::<i64>::new(), |x| *x), (vec![], None));
+    }
+}

@@ -1,0 +1,114 @@
+//! The file's lists in `/api/v1` (duplicates, merges, circle, professionals) and the shared
+//! directory, each a page (`?limit=&cursor=`, see `crate::pagination`); and one entry of the
+//! circle, whose body its PUT accepts.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chrono::Utc;
+use dui_domain::policy::{Action, Section};
+use dui_store::usager::{candidats_montres, Entourage, TraitsCompares};
+use serde::Deserialize;
+
+use super::capability;
+use crate::auth::CurrentUser;
+use crate::pagination::{self, Pagination};
+use crate::{App, AppError, WebResult};
+
+/// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
+pub async fn api_duplicates(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+    let t = TraitsCompares {
+        nom_naissance: &u.nom_naissance,
+        nom_utilise: u.nom_utilise.as_deref(),
+        premier_prenom: &u.premier_prenom,
+        date_naissance: &u.date_naissance,
+        ins: u.matricule_ins.as_deref(),
+        prenoms: &u.prenoms_naissance,
+    };
+    let m = super::matrix(&app).await?;
+    let items = app
+        .store
+        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
+        .await?;
+    // The detection finds the candidates whole (a few): the page is cut from them.
+    pagination::en_memoire(&p, &pagination::DOUBLONS, candidats_montres(&items))
+}
+
+/// GET /api/v1/usagers/{id}/fusions
+pub async fn api_merges(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::FUSIONS)?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    let items = app.store.fusions_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |f| f.id))
+}
+
+/// GET /api/v1/usagers/{id}/entourage
+pub async fn api_entourage(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::ENTOURAGE)?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    let items = app.store.entourage_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |e| e.id))
+}
+
+/// GET /api/v1/usagers/{id}/entourage/{eid}: one person of the circle, as its PUT takes it.
+pub async fn api_entourage_entry(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> WebResult<Json<Entourage>> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    let e = app.store.entourage_entry(&cap, eid).await?;
+    Ok(Json(e.ok_or(AppError::NotFound)?))
+}
+
+/// GET /api/v1/usagers/{id}/professionnels
+pub async fn api_professionnels(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    pagination::pros_page(&app, &cap, &p).await
+}
+
+/// Directory query.
+#[derive(Deserialize)]
+pub struct DirectoryQuery {
+    q: Option<String>,
+    #[serde(flatten)]
+    page: Pagination,
+}
+
+/// GET /api/v1/professionnels?q=: the organisation's shared directory.
+pub async fn api_directory(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<DirectoryQuery>,
+) -> WebResult<Json<serde_json::Value>> {
+    if !me.user.role.est_professionnel() {
+        return Err(AppError::Forbidden(
+            "L'annuaire est réservé aux professionnels.".into(),
+        ));
+    }
+    let page = q.page.page(&pagination::ANNUAIRE)?;
+    let texte = q.q.as_deref().unwrap_or("");
+    let items = app.store.professionnels_page(texte, page).await?;
+    Ok(pagination::repondre(page, items, |p| p.id))
+}

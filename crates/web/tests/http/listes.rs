@@ -1,0 +1,572 @@
+//! Every list of `/api/v1` walked page by page with a small `limit` (each item exactly once,
+//! `next_cursor` null at the end), the table checked against the lists the server documents
+//! and answers; bad `limit` and `cursor` values get a French 422; for every editable
+//! resource, the body that GET returns is accepted by PUT.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use dui_domain::policy::Role;
+use dui_store::admin::organisation::EtablissementInput;
+use dui_store::audit::Actor;
+use dui_store::testing::engines;
+use dui_store::usager::IdentiteInput;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{error_body, finess, spawn_app, TestApp};
+
+const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Response {
+    let c = Client::new();
+    let url = app.url(path);
+    let r = match method {
+        "post" => c.post(url),
+        "put" => c.put(url),
+        _ => c.get(url),
+    };
+    let r = r.bearer_auth(token);
+    let r = match body {
+        Some(b) => r.json(b),
+        None => r,
+    };
+    r.send().await.unwrap()
+}
+
+/// POSTs `body` and answers the created id (201 expected).
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+    let r = send(app, token, "post", path, Some(&body)).await;
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "POST {path}: {text}");
+    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    v["id"].as_i64().unwrap_or_default()
+}
+
+async fn get_ok(app: &TestApp, token: &str, path: &str) -> Value {
+    let r = send(app, token, "get", path, None).await;
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "GET {path}: {v}");
+    v
+}
+
+/// What identifies an item of a list.
+fn key(item: &Value) -> String {
+    match (&item["id"], &item["role"], &item["version"], &item["code"]) {
+        (Value::Number(id), Value::String(role), _, _) => format!("{id}:{role}"),
+        (Value::Number(id), _, _, _) => id.to_string(),
+        (_, _, Value::Number(v), _) => format!("v{v}"),
+        (_, _, _, Value::String(c)) => c.clone(),
+        _ => item.to_string(),
+    }
+}
+
+fn with_query(path: &str, q: &str) -> String {
+    if path.contains('?') {
+        format!("{path}&{q}")
+    } else {
+        format!("{path}?{q}")
+    }
+}
+
+/// Walks `path` with `limit=1`; answers the keys in order and the number of pages.
+async fn walk(app: &TestApp, token: &str, path: &str) -> (Vec<String>, usize) {
+    let mut keys = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut p = with_query(path, "limit=1");
+        if let Some(c) = &cursor {
+            p = with_query(&p, &format!("cursor={}", urlencode(c)));
+        }
+        let page = get_ok(app, token, &p).await;
+        pages += 1;
+        let items = page["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{p}: {page}"));
+        assert!(items.len() <= 1, "{p}: {page}");
+        keys.extend(items.iter().map(key));
+        match &page["next_cursor"] {
+            Value::Null => break,
+            Value::String(c) => cursor = Some(c.clone()),
+            other => panic!("{p}: next_cursor {other}"),
+        }
+        assert!(pages < 500, "{path}: no end");
+    }
+    (keys, pages)
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Who reads a list.
+#[derive(Clone, Copy, Debug)]
+enum Lecteur {
+    Admin,
+    Secretariat,
+    Direction,
+}
+
+/// The lists of `/api/v1`: (path as documented, reader, query, grows while read — its reads
+/// are audited in itself).
+const LISTES: &[(&str, Lecteur, &str, bool)] = &[
+    ("/usagers", Lecteur::Secretariat, "q=Dupont", false),
+    ("/usagers/{id}/audit", Lecteur::Direction, "", true),
+    ("/usagers/{id}/sejours", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/versions", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/doublons", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/fusions", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/entourage", Lecteur::Secretariat, "", false),
+    (
+        "/usagers/{id}/professionnels",
+        Lecteur::Secretariat,
+        "",
+        false,
+    ),
+    ("/professionnels", Lecteur::Secretariat, "", false),
+    ("/organismes", Lecteur::Admin, "", false),
+    ("/etablissements", Lecteur::Admin, "", false),
+    ("/etablissements/{id}/unites", Lecteur::Admin, "", false),
+    ("/categories", Lecteur::Admin, "", false),
+    ("/utilisateurs", Lecteur::Admin, "", false),
+    ("/audit", Lecteur::Direction, "", true),
+    ("/acces-exceptionnels", Lecteur::Direction, "", false),
+];
+
+fn installer() -> Actor {
+    Actor {
+        utilisateur_id: None,
+        username: "installation".into(),
+        ip: None,
+    }
+}
+
+/// The data behind every list: answers the tokens and the usager whose lists are walked.
+struct Jeu {
+    admin: String,
+    secr: String,
+    direction: String,
+    usager: i64,
+}
+
+impl Jeu {
+    fn token(&self, l: Lecteur) -> &str {
+        match l {
+            Lecteur::Admin => &self.admin,
+            Lecteur::Secretariat => &self.secr,
+            Lecteur::Direction => &self.direction,
+        }
+    }
+}
+
+async fn peupler(app: &TestApp) -> Jeu {
+    let a = app.etablissement_id;
+    app.create_user("secr", Role::Secretariat, &[a]).await;
+    app.create_user("direction", Role::Direction, &[a]).await;
+    let b = app
+        .db
+        .store
+        .create_etablissement(
+            &installer(),
+            &EtablissementInput {
+                organisme_id: app.organisme_id,
+                nom: "EHPAD Les Marronniers".into(),
+                finess: finess(69, 200),
+                siret: None,
+                categorie: "500".into(),
+                domaine: "PA".into(),
+                capacite: Some(60),
+                adresse: None,
+                actif: true,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    app.create_user("secr.b", Role::Secretariat, &[b]).await;
+    let (admin, secr, direction, secr_b) = (
+        app.admin_token().await,
+        app.token("secr").await,
+        app.token("direction").await,
+        app.token("secr.b").await,
+    );
+    // Organisation: organismes, an establishment, units.
+    for n in 2..4 {
+        let body =
+            json!({"nom": format!("Association {n}"), "finess_juridique": finess(69, 300 + n)});
+        created(app, &admin, "/api/v1/organismes", body).await;
+    }
+    let body = json!({"organisme_id": app.organisme_id, "nom": "SSIAD du Val", "finess": finess(69, 400), "categorie": "354"});
+    created(app, &admin, "/api/v1/etablissements", body).await;
+    for n in 1..4 {
+        let body = json!({"nom": format!("Unité {n}"), "type_unite": "unite"});
+        created(
+            app,
+            &admin,
+            &format!("/api/v1/etablissements/{a}/unites"),
+            body,
+        )
+        .await;
+    }
+    // A file, three probable duplicates of it and two merged into it (three stays).
+    let usager = || {
+        json!({"nom_naissance": "Dupont", "prenoms": ["Hélène"], "date_naissance": "1938-04-12",
+               "sexe": "F", "etablissement": app.etablissement_finess})
+    };
+    let x = created(app, &secr, "/api/v1/usagers", usager()).await;
+    // Made in the store: a confirmation through the API would mark them as not duplicates.
+    let mut doubles = Vec::new();
+    for _ in 0..5 {
+        let i = IdentiteInput {
+            nom_naissance: "DUPONT".into(),
+            prenoms_naissance: vec!["HELENE".into()],
+            date_naissance: "1938-04-12".into(),
+            sexe: "F".into(),
+            lieu_naissance: None,
+            nom_utilise: None,
+            prenom_utilise: None,
+            referent_id: None,
+            alertes: String::new(),
+        };
+        let (store, seed) = (&app.db.store, installer());
+        let id = store.create_usager(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
+        doubles.push(id.await.unwrap());
+    }
+    for d in &doubles[3..] {
+        let body = json!({"autre_id": d});
+        created(app, &secr, &format!("/api/v1/usagers/{x}/fusions"), body).await;
+    }
+    // Two earlier versions of the identity.
+    for (v, alerte) in [(1, "Allergie à la pénicilline"), (2, "Risque de chute")] {
+        let body = json!({"nom_naissance": "Dupont", "prenoms": ["Hélène"], "date_naissance": "1938-04-12",
+                          "sexe": "F", "alertes": alerte, "version": v});
+        let r = send(
+            app,
+            &secr,
+            "put",
+            &format!("/api/v1/usagers/{x}"),
+            Some(&body),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    // The circle and the professionals.
+    for (nom, relation) in [
+        ("Durand", "enfant"),
+        ("Petit", "conjoint"),
+        ("Moreau", "ami"),
+    ] {
+        let body = json!({"nom": nom, "prenom": "Anne", "relation": relation});
+        created(app, &secr, &format!("/api/v1/usagers/{x}/entourage"), body).await;
+    }
+    for (nom, role) in [
+        ("Lambert", "medecin_traitant"),
+        ("Girard", "specialiste"),
+        ("Roux", "autre"),
+    ] {
+        let body = json!({"role": role, "nom": nom, "prenom": "Luc", "fonction": "Médecin"});
+        created(
+            app,
+            &secr,
+            &format!("/api/v1/usagers/{x}/professionnels"),
+            body,
+        )
+        .await;
+    }
+    // Two break-the-glass accesses from the other establishment.
+    for u in [x, doubles[0]] {
+        let body = json!({"motif": MOTIF, "heures": 1});
+        created(
+            app,
+            &secr_b,
+            &format!("/api/v1/usagers/{u}/acces-exceptionnel"),
+            body,
+        )
+        .await;
+    }
+    app.seal_all().await;
+    Jeu {
+        admin,
+        secr,
+        direction,
+        usager: x,
+    }
+}
+
+fn concret(app: &TestApp, jeu: &Jeu, path: &str) -> String {
+    let id = if path.starts_with("/usagers/") {
+        jeu.usager
+    } else if path.starts_with("/etablissements/") {
+        app.etablissement_id
+    } else if path.starts_with("/organismes/") {
+        app.organisme_id
+    } else {
+        app.admin_id
+    };
+    format!("/api/v1{}", path.replace("{id}", &id.to_string()))
+}
+
+#[tokio::test]
+async fn every_list_walks_page_by_page_each_item_once_to_a_null_cursor() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let jeu = peupler(&app).await;
+        for (path, lecteur, query, grows) in LISTES {
+            let url = with_query(&concret(&app, &jeu, path), query);
+            let token = jeu.token(*lecteur);
+            let (keys, pages) = walk(&app, token, &url).await;
+            let unique: BTreeSet<&String> = keys.iter().collect();
+            assert_eq!(
+                unique.len(),
+                keys.len(),
+                "{engine} {path}: an item came twice: {keys:?}"
+            );
+            assert!(keys.len() >= 2 && pages >= 2, "{engine} {path}: {keys:?}");
+            // One page as large as allowed holds the same items.
+            let whole = get_ok(&app, token, &with_query(&url, "limit=1000")).await;
+            assert!(whole["next_cursor"].is_null(), "{engine} {path}: {whole}");
+            let all: Vec<String> = whole["items"].as_array().unwrap().iter().map(key).collect();
+            // Newest first for a list that grows: reading it added entries after those walked.
+            let newest: i64 = if *grows {
+                keys[0].parse().unwrap()
+            } else {
+                i64::MAX
+            };
+            let all: Vec<String> = all
+                .into_iter()
+                .filter(|k| !*grows || k.parse::<i64>().unwrap() <= newest)
+                .collect();
+            // The same items in the same order.
+            assert_eq!(all, keys, "{engine} {path}");
+        }
+        app.stop().await;
+    }
+}
+
+/// The table above is every list: the documented GETs with `limit`, and no other GET
+/// answers a page.
+#[tokio::test]
+async fn the_table_names_every_list_of_the_api() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let jeu = peupler(&app).await;
+        let doc = get_ok(&app, &jeu.admin, "/api/v1/openapi.json").await;
+        let table: BTreeSet<&str> = LISTES.iter().map(|l| l.0).collect();
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let Some(op) = item.get("get") else { continue };
+            let path = path.trim_start_matches("/api/v1").to_string();
+            let params: Vec<&str> = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            if params.contains(&"limit") {
+                assert!(params.contains(&"cursor"), "{path}");
+                documented.insert(path);
+                continue;
+            }
+            // Not a list: its answer is no page.
+            let token = if path.starts_with("/usagers") {
+                &jeu.secr
+            } else {
+                &jeu.admin
+            };
+            let r = send(&app, token, "get", &concret(&app, &jeu, &path), None).await;
+            let text = r.text().await.unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            assert!(
+                v.get("next_cursor").is_none(),
+                "{engine} {path} answers a list missing from the table: {text}"
+            );
+        }
+        let documented: BTreeSet<&str> = documented.iter().map(String::as_str).collect();
+        assert_eq!(documented, table, "{engine}");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_limit_or_cursor_is_a_french_422() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let admin = app.admin_token().await;
+        for q in [
+            "limit=abc",
+            "limit=0",
+            "limit=-3",
+            "cursor=abc",
+            "limit=2&cursor=1.5",
+        ] {
+            let r = send(
+                &app,
+                &admin,
+                "get",
+                &format!("/api/v1/utilisateurs?{q}"),
+                None,
+            )
+            .await;
+            let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+            let field = if q.starts_with("limit=2") || q.starts_with("cursor") {
+                "cursor"
+            } else {
+                "limit"
+            };
+            assert!(
+                err["fields"][field]
+                    .as_str()
+                    .is_some_and(|m| m.contains("page")),
+                "{engine} {q}: {err}"
+            );
+        }
+        // The search's cursor too.
+        app.create_user("secr", Role::Secretariat, &[app.etablissement_id])
+            .await;
+        let secr = app.token("secr").await;
+        for q in ["q=Dupont&cursor=abc", "q=Dupont&limit=x"] {
+            let r = send(&app, &secr, "get", &format!("/api/v1/usagers?{q}"), None).await;
+            error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        }
+        // Too large a limit is lowered to the maximum.
+        let v = get_ok(&app, &admin, "/api/v1/categories?limit=100000").await;
+        assert!(v["items"].as_array().unwrap().len() <= 200, "{engine}");
+        app.stop().await;
+    }
+}
+
+/// GET, change one field, PUT the same body: 200, and the change is read back.
+async fn read_change_write(
+    app: &TestApp,
+    token: &str,
+    get: &str,
+    put: &str,
+    change: impl Fn(&mut Value),
+    check: impl Fn(&Value) -> bool,
+) {
+    let mut body = get_ok(app, token, get).await;
+    change(&mut body);
+    let r = send(app, token, "put", put, Some(&body)).await;
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "PUT {put} with the body of GET {get}: {text}"
+    );
+    let after = get_ok(app, token, get).await;
+    assert!(check(&after), "{put}: the change is not read back: {after}");
+}
+
+#[tokio::test]
+async fn the_body_that_get_returns_is_accepted_by_put() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let jeu = peupler(&app).await;
+        let (admin, secr, x) = (&jeu.admin, &jeu.secr, jeu.usager);
+        // The usager's identity.
+        let path = format!("/api/v1/usagers/{x}");
+        read_change_write(
+            &app,
+            secr,
+            &path,
+            &path,
+            |b| b["nom_utilise"] = json!("Martin"),
+            |a| a["nom_utilise"] == "Martin",
+        )
+        .await;
+        // An entry of the circle, as its list gives it.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/entourage")).await;
+        let eid = list["items"][0]["id"].as_i64().unwrap();
+        let entry = format!("/api/v1/usagers/{x}/entourage/{eid}");
+        read_change_write(
+            &app,
+            secr,
+            &entry,
+            &entry,
+            |b| b["telephone"] = json!("0601020304"),
+            |a| a["telephone"] == "0601020304",
+        )
+        .await;
+        // The organisation.
+        let o = format!("/api/v1/organismes/{}", app.organisme_id);
+        read_change_write(
+            &app,
+            admin,
+            &o,
+            &o,
+            |b| b["adresse"] = json!("1 rue de la Paix, Lyon"),
+            |a| a["adresse"] == "1 rue de la Paix, Lyon",
+        )
+        .await;
+        let e = format!("/api/v1/etablissements/{}", app.etablissement_id);
+        read_change_write(
+            &app,
+            admin,
+            &e,
+            &e,
+            |b| b["capacite"] = json!(77),
+            |a| a["capacite"] == 77,
+        )
+        .await;
+        // An account.
+        let direction = get_ok(&app, admin, "/api/v1/utilisateurs?limit=200").await;
+        let d = direction["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "direction")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let u = format!("/api/v1/utilisateurs/{d}");
+        read_change_write(
+            &app,
+            admin,
+            &u,
+            &u,
+            |b| b["email"] = json!("direction@example.org"),
+            |a| a["email"] == "direction@example.org",
+        )
+        .await;
+        // The permissions.
+        let p = "/api/v1/permissions";
+        read_change_write(
+            &app,
+            admin,
+            p,
+            p,
+            |b| {
+                let all = b["permissions"].as_array_mut().unwrap();
+                all.retain(|g| {
+                    !(g["role"] == "secretariat"
+                        && g["section"] == "administratif"
+                        && g["action"] == "valider")
+                });
+            },
+            |a| {
+                !a["permissions"].as_array().unwrap().iter().any(|g| {
+                    g["role"] == "secretariat"
+                        && g["section"] == "administratif"
+                        && g["action"] == "valider"
+                })
+            },
+        )
+        .await;
+        app.stop().await;
+    }
+}
