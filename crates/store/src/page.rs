@@ -1,4 +1,4 @@
-//! Keyset pages of the API lists (docs/decisions/0016-listes.md): each list is ordered by
+//! Keyset pages of the API lists (docs/decisions/0017-lists-and-round-trips.md): each list is ordered by
 //! columns ending with a unique integer key, the cursor is the key of the last row given, and
 //! a page reads the rows after that row, one more than asked to know whether a next page
 //! exists. Never OFFSET, never the whole list cut in memory.

@@ -1,4 +1,4 @@
-//! `?limit=&cursor=` of every API list (API.md; docs/decisions/0016-listes.md): each list is
+//! `?limit=&cursor=` of every API list (API.md; docs/decisions/0017-lists-and-round-trips.md): each list is
 //! declared once here with its default and maximum page size; the handlers read their bounds
 //! from it and the OpenAPI document documents `limit` and `cursor` for each.
 
