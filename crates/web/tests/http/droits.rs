@@ -129,6 +129,7 @@ fn table() -> Vec<Route> {
         ),
         api("get", "/usagers/{id}/entourage", LIRE, &[200]),
         api("post", "/usagers/{id}/entourage", ECRIRE, &[201]),
+        api("get", "/usagers/{id}/entourage/{eid}", LIRE, &[404]),
         api("put", "/usagers/{id}/entourage/{eid}", ECRIRE, &[404]),
         api("delete", "/usagers/{id}/entourage/{eid}", ECRIRE, &[404]),
         api("get", "/usagers/{id}/professionnels", LIRE, &[200]),
