@@ -307,13 +307,7 @@ impl Store {
             } else {
                 "id"
             };
-            for id in moved
-                .get(table)
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_i64())
-            {
+            for id in recorded_ids(&moved, table) {
                 if table == "affectation" {
                     let exists = crate::sql::query("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
                         .bind(k)
@@ -337,13 +331,7 @@ impl Store {
                 }
             }
         }
-        for uid in moved
-            .get(AFFECTATIONS_COMMUNES)
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_i64())
-        {
+        for uid in recorded_ids(&moved, AFFECTATIONS_COMMUNES) {
             let exists = crate::sql::query(
                 "SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2",
             )
@@ -355,12 +343,7 @@ impl Store {
                 crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
             }
         }
-        for pair in moved
-            .get(PROFESSIONNELS)
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-        {
+        for pair in recorded(&moved, PROFESSIONNELS) {
             if let (Some(pid), Some(role)) = (pair[0].as_i64(), pair[1].as_str()) {
                 crate::sql::query("UPDATE usager_professionnel SET usager_id = $1 WHERE usager_id = $2 AND professionnel_id = $3 AND role = $4")
                     .bind(a)
@@ -371,13 +354,7 @@ impl Store {
                     .await?;
             }
         }
-        for uid in moved
-            .get(COMPTES_PORTAIL)
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_i64())
-        {
+        for uid in recorded_ids(&moved, COMPTES_PORTAIL) {
             crate::sql::query("UPDATE utilisateur SET usager_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND usager_id = $4")
                 .bind(a)
                 .bind(ts(keep.at()))
@@ -531,4 +508,21 @@ async fn move_portal_accounts(
             .await?;
     }
     Ok(ids)
+}
+
+/// The values recorded under `key` in a merge's `deplacements`.
+fn recorded<'a>(
+    moved: &'a serde_json::Value,
+    key: &str,
+) -> impl Iterator<Item = &'a serde_json::Value> {
+    moved
+        .get(key)
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+}
+
+/// The ids recorded under `key` in a merge's `deplacements`.
+fn recorded_ids<'a>(moved: &'a serde_json::Value, key: &str) -> impl Iterator<Item = i64> + 'a {
+    recorded(moved, key).filter_map(|v| v.as_i64())
 }
