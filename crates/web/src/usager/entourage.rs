@@ -19,7 +19,7 @@ use dui_store::usager::{Entourage, EntourageInput, ProfessionnelInput, Professio
 use serde::Deserialize;
 
 use super::capability;
-use super::pages::Header;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use crate::admin::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Form};
@@ -277,7 +277,7 @@ impl ProfessionnelFields {
 pub(crate) struct EntouragePageHeader {
     layout: Layout,
     pub(crate) u: Usager,
-    tabs: super::pages::Tabs,
+    tabs: super::entete::Tabs,
     entourage: Vec<Entourage>,
     pros: Vec<ProfessionnelLie>,
     annuaire: Vec<dui_store::usager::Professionnel>,
@@ -303,15 +303,8 @@ impl EntouragePageHeader {
 }
 
 /// GET /usagers/{id}/entourage
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    let (cap, tabs, u, _) = match super::pages::open(&app, &me, id, "entourage").await? {
-        Ok(x) => x,
-        Err(page) => return Ok(page),
-    };
+pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> PageDossier {
+    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     Ok(EntouragePageHeader {
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_naissance), "usagers"),

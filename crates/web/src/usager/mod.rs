@@ -2,12 +2,17 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod api;
+mod creation;
+mod dossier;
+mod entete;
 mod entourage;
 pub mod fields;
 mod identite;
 mod listes;
-mod pages;
 mod photo;
+mod recherche;
+mod synthese;
+mod tracabilite;
 
 pub(crate) use photo::BODY_LIMIT as PHOTO_BODY_LIMIT;
 pub(crate) use {
@@ -216,16 +221,22 @@ pub(crate) fn is_out_of_scope(e: &StoreError) -> bool {
 /// HTML routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/usagers", get(pages::search_page).post(pages::create_form))
-        .route("/usagers/nouveau", get(pages::new_page))
-        .route("/usagers/{id}", get(pages::file_page))
+        .route(
+            "/usagers",
+            get(recherche::search_page).post(creation::create_form),
+        )
+        .route("/usagers/nouveau", get(creation::new_page))
+        .route("/usagers/{id}", get(dossier::file_page))
         .route(
             "/usagers/{id}/identite",
-            get(pages::identity_page).post(pages::identity_form),
+            get(dossier::identity_page).post(dossier::identity_form),
         )
         .route("/usagers/{id}/identite/statut", post(identite::status_form))
         .route("/usagers/{id}/identite/insi", post(identite::insi_form))
-        .route("/usagers/{id}/section/{section}", get(pages::section_page))
+        .route(
+            "/usagers/{id}/section/{section}",
+            get(dossier::section_page),
+        )
         .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
@@ -235,14 +246,17 @@ pub fn routes() -> Router<App> {
             post(entourage::remove_form),
         )
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
-        .route("/usagers/{id}/synthese", get(pages::synthese_page))
-        .route("/usagers/{id}/tracabilite", get(pages::audit_page))
+        .route("/usagers/{id}/synthese", get(synthese::synthese_page))
+        .route("/usagers/{id}/tracabilite", get(tracabilite::audit_page))
         .route(
             "/usagers/{id}/acces-exceptionnel",
-            post(pages::break_glass_form),
+            post(dossier::break_glass_form),
         )
         .route("/usagers/{id}/fusion", post(identite::merge_form))
-        .route("/usagers/{id}/non-doublon", post(pages::not_duplicate_form))
+        .route(
+            "/usagers/{id}/non-doublon",
+            post(dossier::not_duplicate_form),
+        )
         .merge(photo::routes())
 }
 

@@ -217,6 +217,16 @@ async fn circle_synthesis_sheet_and_file_page() {
                 "{engine}: « {expected} » absent de la fiche"
             );
         }
+        // The header loops over the visible tabs and marks the active one.
+        assert!(
+            html.contains(&format!(
+                "<a href=\"/usagers/{id}/synthese\" aria-current=\"page\">Fiche de synthèse</a>"
+            )),
+            "{engine}: onglet actif"
+        );
+        assert!(html.contains(&format!(
+            "<a href=\"/usagers/{id}/entourage\" aria-current=\"false\">Entourage</a>"
+        )));
         // The file page: status badge, and tabs only for readable sections.
         let r = app.get_with(&c, &format!("/usagers/{id}")).await;
         assert_eq!(r.status(), StatusCode::OK);

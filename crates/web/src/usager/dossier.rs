@@ -1,0 +1,280 @@
+//! The file page (administrative tab), the other sections' tabs, the identity form,
+//! "different person" and break-the-glass.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::usager::TypeJustificatif;
+use dui_store::usager::{Sejour, Usager};
+use dui_store::StoreError;
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::fields::{justificatif_code, IdentiteFields};
+use super::{capability, matrix};
+use crate::admin::done;
+use crate::auth::CurrentUser;
+use crate::forms::Form;
+use crate::time::{fr_date, fr_datetime};
+use crate::{App, AppError, Layout, WebResult};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/dossier.html")]
+struct FilePage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    sejours: Vec<Sejour>,
+    referent: Option<String>,
+    peut_ecrire: bool,
+    peut_valider: bool,
+    insi: bool,
+    justificatifs: Vec<(String, &'static str)>,
+    cree: bool,
+    message_photo: Option<&'static str>,
+}
+
+impl FilePage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn quand(&self, d: &str) -> String {
+        fr_datetime(d)
+    }
+}
+
+/// File query (messages after an action).
+#[derive(Deserialize)]
+pub struct FileQuery {
+    cree: Option<String>,
+    photo: Option<String>,
+}
+
+/// GET /usagers/{id}: the file page (administrative tab).
+pub async fn file_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> PageDossier {
+    let Dossier {
+        tabs, u, sejours, ..
+    } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+    if let Some(k) = u.fusionne_dans {
+        return Ok(axum::response::Redirect::to(&format!("/usagers/{k}")).into_response());
+    }
+    let m = matrix(&app).await?;
+    let referent = match u.referent_id {
+        Some(r) => app
+            .store
+            .utilisateur(r)
+            .await?
+            .map(|x| format!("{} {}", x.prenom, x.nom)),
+        None => None,
+    };
+    Ok(FilePage {
+        layout: Layout::new(&me, u.nom_naissance.clone(), "usagers"),
+        sejours,
+        referent,
+        peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
+        // Break-the-glass never opens validation: its forms are not offered.
+        peut_valider: m.permet(me.user.role, Section::Administratif, Action::Valider)
+            && !tabs.exceptionnel,
+        insi: app.insi.is_some(),
+        justificatifs: TypeJustificatif::ALL
+            .iter()
+            .map(|t| (justificatif_code(*t), t.label_fr()))
+            .collect(),
+        cree: q.cree.is_some(),
+        message_photo: match q.photo.as_deref() {
+            Some("ok") => Some("La photo a été enregistrée."),
+            Some("retiree") => Some("La photo a été retirée du dossier."),
+            _ => None,
+        },
+        u,
+        tabs,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/section.html")]
+struct SectionPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    section: &'static str,
+}
+
+/// GET /usagers/{id}/section/{section}: the other sections, each permission-checked.
+pub async fn section_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, code)): Path<(i64, String)>,
+) -> PageDossier {
+    let section = Section::from_code(&code)
+        .filter(|s| *s != Section::Administratif)
+        .ok_or(AppError::NotFound)?;
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Section(section)).await?;
+    // The section itself is authorized (and its read audited) on its own.
+    capability(&app, &me, id, section, Action::Lire).await?;
+    Ok(SectionPage {
+        layout: Layout::new(
+            &me,
+            format!("{} — {}", section.label_fr(), u.nom_naissance),
+            "usagers",
+        ),
+        u,
+        tabs,
+        section: section.label_fr(),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/identite.html")]
+struct IdentityPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    erreurs: Vec<(String, String)>,
+}
+
+impl IdentityPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.erreurs
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+    fn prenoms(&self) -> String {
+        self.u.prenoms_naissance.join(" ")
+    }
+}
+
+/// GET /usagers/{id}/identite: the identity form.
+pub async fn identity_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+    Ok(IdentityPage {
+        layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        erreurs: vec![],
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/identite
+pub async fn identity_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<IdentiteFields>,
+) -> PageDossier {
+    let version = f.version.ok_or_else(|| {
+        AppError::field(
+            "version",
+            "La version du dossier lu manque : rechargez la page.",
+        )
+    })?;
+    match super::api::save_identity(&app, &me, id, version, &f).await {
+        Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
+        Err(AppError::Invalid { fields, message }) => {
+            let Dossier { tabs, u, .. } =
+                Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+            let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
+            if erreurs.is_empty() {
+                erreurs.push(("nom_naissance".into(), message));
+            }
+            let page = IdentityPage {
+                layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+                u,
+                tabs,
+                erreurs,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "Different person" form.
+#[derive(Deserialize)]
+pub struct NotDuplicateForm {
+    autre_id: String,
+}
+
+impl crate::saisie::Champs for NotDuplicateForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
+}
+
+/// POST /usagers/{id}/non-doublon: this file and another are two different people.
+pub async fn not_duplicate_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<NotDuplicateForm>,
+) -> WebResult<Response> {
+    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
+        AppError::field(
+            "autre_id",
+            "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
+        )
+    })?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
+    capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
+    app.store.confirm_not_duplicate(&cap, other).await?;
+    Ok(done(&headers, &format!("/usagers/{id}")))
+}
+
+/// Break-the-glass form.
+#[derive(Deserialize)]
+pub struct BreakGlassForm {
+    motif: String,
+    heures: Option<i64>,
+}
+
+impl crate::saisie::Champs for BreakGlassForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::texte("motif", lim::MOTIF),
+        Champ::ligne("heures", 20),
+    ];
+}
+
+/// POST /usagers/{id}/acces-exceptionnel
+pub async fn break_glass_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<BreakGlassForm>,
+) -> WebResult<Response> {
+    app.store
+        .open_break_glass(
+            &me.principal,
+            id,
+            &f.motif,
+            f.heures.unwrap_or(4),
+            Utc::now(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(m) => AppError::field("motif", m),
+            other => other.into(),
+        })?;
+    Ok(done(&headers, &format!("/usagers/{id}")))
+}

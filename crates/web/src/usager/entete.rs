@@ -1,0 +1,306 @@
+//! The person file's header and tabs, and its opening: every file page starts with
+//! `Dossier::ouvrir`, which authorizes and audits the opening, or answers with the
+//! out-of-scope / break-the-glass page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use dui_domain::policy::Section;
+use dui_domain::usager::{Sexe, StatutIdentite};
+use dui_store::policy::{open_file, Capability, OpenFile};
+use dui_store::usager::{Sejour, Usager};
+
+use super::fields::attributs;
+use super::{is_out_of_scope, matrix, may_see_file_audit};
+use crate::auth::CurrentUser;
+use crate::time::fr_date;
+use crate::{App, AppError, Layout};
+
+/// A tab of the person file. Its label and address are exhaustive matches: a new tab
+/// without its French label does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Onglet {
+    /// Identity, stays (the file page itself).
+    Administratif,
+    /// Relatives and professionals.
+    Entourage,
+    /// A section of the policy other than the administrative one.
+    Section(Section),
+    /// The printable synthesis sheet.
+    Synthese,
+    /// Who opened or changed the file.
+    Tracabilite,
+}
+
+impl Onglet {
+    /// French label of the tab.
+    pub fn label_fr(&self) -> &'static str {
+        match self {
+            Onglet::Administratif => "Administratif",
+            Onglet::Entourage => "Entourage",
+            Onglet::Section(s) => s.label_fr(),
+            Onglet::Synthese => "Fiche de synthèse",
+            Onglet::Tracabilite => "Traçabilité",
+        }
+    }
+
+    /// Address of the tab in the file of usager `id`.
+    pub fn href(&self, id: &i64) -> String {
+        match self {
+            Onglet::Administratif => format!("/usagers/{id}"),
+            Onglet::Entourage => format!("/usagers/{id}/entourage"),
+            Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
+            Onglet::Synthese => format!("/usagers/{id}/synthese"),
+            Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
+        }
+    }
+
+    /// The tabs the person may see, in display order: `sections` are the readable
+    /// sections of the opened file, `tracabilite` whether its audit may be read.
+    fn visibles(sections: &[Section], tracabilite: bool) -> Vec<Onglet> {
+        let mut v = vec![Onglet::Administratif, Onglet::Entourage];
+        v.extend(
+            sections
+                .iter()
+                .filter(|s| **s != Section::Administratif)
+                .map(|s| Onglet::Section(*s)),
+        );
+        v.push(Onglet::Synthese);
+        if tracabilite {
+            v.push(Onglet::Tracabilite);
+        }
+        v
+    }
+}
+
+/// Tabs of the file and what the header needs.
+#[derive(Clone, Debug)]
+pub struct Tabs {
+    /// Usager id.
+    pub id: i64,
+    /// Active tab.
+    pub active: Onglet,
+    /// The tabs the person may see, in display order.
+    pub visibles: Vec<Onglet>,
+    /// The user may see the traceability tab.
+    pub tracabilite: bool,
+    /// Opened through break-the-glass.
+    pub exceptionnel: bool,
+    /// Fingerprint of the photo, if there is one (part of its address, so that a new photo
+    /// is never taken for the old one).
+    pub photo: Option<String>,
+}
+
+impl Tabs {
+    /// `aria-current` value of a tab.
+    pub fn current(&self, tab: &Onglet) -> &'static str {
+        if self.active == *tab {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/hors_perimetre.html")]
+struct OutOfScopePage {
+    layout: Layout,
+    id: i64,
+    peut_bris: bool,
+}
+
+/// The opened file: what every file page receives.
+pub(crate) struct Dossier {
+    /// Capability on the administrative section (its read is audited).
+    pub cap: Capability,
+    /// Tabs and header data.
+    pub tabs: Tabs,
+    /// The usager.
+    pub u: Usager,
+    /// Their stays.
+    pub sejours: Vec<Sejour>,
+}
+
+/// The response given instead of the file: the out-of-scope page (offering
+/// break-the-glass), the redirection to the file a merged one went into, or an error.
+pub(crate) struct NonOuvert(Response);
+
+impl IntoResponse for NonOuvert {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl From<AppError> for NonOuvert {
+    fn from(e: AppError) -> Self {
+        NonOuvert(e.into_response())
+    }
+}
+
+impl From<dui_store::StoreError> for NonOuvert {
+    fn from(e: dui_store::StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// What a file-page handler returns.
+pub(crate) type PageDossier = Result<Response, NonOuvert>;
+
+impl Dossier {
+    /// Opens the file of usager `id` on tab `active` (one audited read of the administrative
+    /// section); when out of scope, the page offering break-the-glass instead.
+    pub(crate) async fn ouvrir(
+        app: &App,
+        me: &CurrentUser,
+        id: i64,
+        active: Onglet,
+    ) -> Result<Dossier, NonOuvert> {
+        let m = matrix(app).await?;
+        match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
+            Ok(OpenFile {
+                cap,
+                sections,
+                usager: u,
+                sejours,
+                photo,
+            }) => {
+                let tracabilite = may_see_file_audit(me, id, u.referent_id);
+                let tabs = Tabs {
+                    id,
+                    active,
+                    visibles: Onglet::visibles(&sections, tracabilite),
+                    tracabilite,
+                    exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
+                    photo,
+                };
+                Ok(Dossier {
+                    cap,
+                    tabs,
+                    u,
+                    sejours,
+                })
+            }
+            Err(e) if is_out_of_scope(&e) => {
+                if let Some(kept) = app.store.merged_into(id).await? {
+                    return Err(NonOuvert(
+                        axum::response::Redirect::to(&format!("/usagers/{kept}")).into_response(),
+                    ));
+                }
+                let page = OutOfScopePage {
+                    layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"),
+                    id,
+                    peut_bris: me.user.role.est_professionnel(),
+                };
+                Err(NonOuvert((StatusCode::FORBIDDEN, page).into_response()))
+            }
+            Err(e) => Err(AppError::from(e).into()),
+        }
+    }
+}
+
+/// Header helpers of the file templates (`u.nom_affiche()`…).
+pub trait Header {
+    /// French status label.
+    fn statut_label(&self) -> &'static str;
+    /// CSS class of the status badge.
+    fn statut_classe(&self) -> &'static str;
+    /// Attribute labels.
+    fn attributs_labels(&self) -> Vec<&'static str>;
+    /// Birth date in French with the age.
+    fn naissance(&self) -> String;
+    /// Sex label.
+    fn sexe_label(&self) -> &'static str;
+    /// Displayed name: used name, else birth name.
+    fn nom_affiche(&self) -> String;
+    /// The matricule grouped for reading.
+    fn ins_affiche(&self) -> String;
+}
+
+impl Header for Usager {
+    fn statut_label(&self) -> &'static str {
+        StatutIdentite::from_code(&self.statut_identite)
+            .map(|s| s.label_fr())
+            .unwrap_or("Identité provisoire")
+    }
+    fn statut_classe(&self) -> &'static str {
+        match self.statut_identite.as_str() {
+            "QUAL" => "badge-qualifiee",
+            "VALI" => "badge-validee",
+            "RECUP" => "badge-recuperee",
+            _ => "badge-provisoire",
+        }
+    }
+    fn attributs_labels(&self) -> Vec<&'static str> {
+        attributs(&self.attributs_identite)
+            .liste()
+            .iter()
+            .map(|a| a.label_fr())
+            .collect()
+    }
+    fn naissance(&self) -> String {
+        let today = crate::time::paris_today(Utc::now());
+        let age = dui_domain::usager::DateNaissance::from_iso_ou_fr(&self.date_naissance)
+            .ok()
+            .and_then(|d| d.age_at(today));
+        match age {
+            Some(a) => format!("{} ({a} ans)", fr_date(&self.date_naissance)),
+            None => fr_date(&self.date_naissance),
+        }
+    }
+    fn sexe_label(&self) -> &'static str {
+        Sexe::from_code(&self.sexe)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
+    }
+    fn nom_affiche(&self) -> String {
+        let nom = self
+            .nom_utilise
+            .clone()
+            .unwrap_or_else(|| self.nom_naissance.clone());
+        let prenom = self
+            .prenom_utilise
+            .clone()
+            .unwrap_or_else(|| self.premier_prenom.clone());
+        format!("{} {}", nom.to_uppercase(), prenom)
+    }
+    fn ins_affiche(&self) -> String {
+        self.matricule_ins
+            .as_deref()
+            .and_then(|m| dui_domain::identifiers::Nir::parse(m).ok())
+            .map(|n| n.formatted())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_visible_tabs_follow_the_readable_sections_and_the_audit_right() {
+        let v = Onglet::visibles(&[Section::Administratif, Section::Soins], false);
+        let labels: Vec<_> = v.iter().map(|o| o.label_fr()).collect();
+        assert_eq!(
+            labels,
+            ["Administratif", "Entourage", "Soins", "Fiche de synthèse"]
+        );
+        let v = Onglet::visibles(&[Section::Administratif], true);
+        let hrefs: Vec<_> = v.iter().map(|o| o.href(&7)).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "/usagers/7",
+                "/usagers/7/entourage",
+                "/usagers/7/synthese",
+                "/usagers/7/tracabilite"
+            ]
+        );
+        assert_eq!(
+            Onglet::Section(Section::Psychologie).href(&7),
+            "/usagers/7/section/psychologie"
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! The search page and its results partial (htmx).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use dui_domain::policy::{Action, Portee, Role, Section};
+use dui_domain::usager::StatutIdentite;
+use dui_store::admin::organisation::Etablissement;
+use dui_store::usager::{Recherche, ResultatRecherche};
+use serde::Deserialize;
+
+use super::matrix;
+use crate::auth::CurrentUser;
+use crate::error::urlencode;
+use crate::time::fr_date;
+use crate::{App, AppError, Layout, WebResult};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/recherche.html")]
+struct SearchPage {
+    layout: Layout,
+    q: String,
+    etablissement: Option<i64>,
+    etablissements: Vec<Etablissement>,
+    resultats: Vec<ResultatRecherche>,
+    suivant: Option<String>,
+    peut_creer: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/resultats.html")]
+struct ResultsPartial {
+    q: String,
+    etablissement: Option<i64>,
+    resultats: Vec<ResultatRecherche>,
+    suivant: Option<String>,
+}
+
+impl SearchPage {
+    fn selected(&self, id: &i64) -> bool {
+        self.etablissement == Some(*id)
+    }
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn statut(&self, c: &str) -> &'static str {
+        StatutIdentite::from_code(c)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
+    }
+    fn next_url(&self, cursor: &str) -> String {
+        next_url(&self.q, self.etablissement, cursor)
+    }
+}
+
+impl ResultsPartial {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn statut(&self, c: &str) -> &'static str {
+        StatutIdentite::from_code(c)
+            .map(|s| s.label_fr())
+            .unwrap_or("")
+    }
+    fn next_url(&self, cursor: &str) -> String {
+        next_url(&self.q, self.etablissement, cursor)
+    }
+}
+
+fn next_url(q: &str, etab: Option<i64>, cursor: &str) -> String {
+    let e = etab
+        .map(|e| format!("&etablissement={e}"))
+        .unwrap_or_default();
+    format!(
+        "/usagers?q={}{e}&cursor={}",
+        urlencode(q),
+        urlencode(cursor)
+    )
+}
+
+/// Search query string.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    /// A string: the form sends `etablissement=` for "all".
+    etablissement: Option<String>,
+    cursor: Option<String>,
+}
+
+/// GET /usagers: search (htmx updates the results as one types).
+pub async fn search_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> WebResult<Response> {
+    let m = matrix(&app).await?;
+    if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
+        return Err(AppError::Forbidden(
+            "Votre profil ne permet pas de consulter les dossiers des usagers.".into(),
+        ));
+    }
+    if me.user.role == Role::Usager {
+        if let Some(id) = me.user.usager_id {
+            return Ok(axum::response::Redirect::to(&format!("/usagers/{id}")).into_response());
+        }
+    }
+    let texte = q.q.clone().unwrap_or_default();
+    let etablissement = q
+        .etablissement
+        .as_deref()
+        .and_then(|e| e.trim().parse::<i64>().ok());
+    // Nothing typed lists a scope of a few files (assigned people) at once.
+    let (resultats, suivant) = if texte.trim().is_empty()
+        && etablissement.is_none()
+        && me.user.role.portee() == Portee::Etablissements
+    {
+        (Vec::new(), None)
+    } else {
+        // An empty text with an établissement lists everyone visible there.
+        let r = Recherche {
+            texte: texte.clone(),
+            etablissement,
+            limit: 25,
+            cursor: q.cursor.clone(),
+        };
+        app.store
+            .search_usagers(&me.principal, &r, Utc::now())
+            .await?
+    };
+    if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
+        return Ok(ResultsPartial {
+            q: texte,
+            etablissement,
+            resultats,
+            suivant,
+        }
+        .into_response());
+    }
+    let etablissements = app
+        .store
+        .etablissements(Some(&me.user.etablissements))
+        .await?;
+    let peut_creer = m.permet(me.user.role, Section::Administratif, Action::Ecrire)
+        && me.user.role.est_professionnel();
+    Ok(SearchPage {
+        layout: Layout::new(&me, "Usagers", "usagers"),
+        q: texte,
+        etablissement,
+        etablissements,
+        resultats,
+        suivant,
+        peut_creer,
+    }
+    .into_response())
+}

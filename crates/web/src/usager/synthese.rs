@@ -1,0 +1,85 @@
+//! The printable synthesis sheet of the file (GA-4).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use chrono::Utc;
+use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
+use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use crate::auth::CurrentUser;
+use crate::time::fr_date;
+use crate::{App, Layout};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/synthese.html")]
+struct SynthesePage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    sejours: Vec<Sejour>,
+    entourage: Vec<Entourage>,
+    pros: Vec<ProfessionnelLie>,
+    referent: Option<String>,
+    edite_le: String,
+}
+
+impl SynthesePage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn relation(&self, c: &str) -> &'static str {
+        libelle(RELATIONS, c)
+    }
+    fn mesure(&self, c: &str) -> &'static str {
+        libelle(MESURES, c)
+    }
+    fn role(&self, c: &str) -> &'static str {
+        libelle(ROLES_PROFESSIONNEL, c)
+    }
+    fn protections(&self) -> Vec<&Entourage> {
+        self.entourage
+            .iter()
+            .filter(|e| e.mesure_protection.is_some())
+            .collect()
+    }
+}
+
+/// GET /usagers/{id}/synthese: the printable synthesis sheet (GA-4).
+pub async fn synthese_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> PageDossier {
+    let Dossier {
+        cap,
+        tabs,
+        u,
+        sejours,
+    } = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
+    let referent = match u.referent_id {
+        Some(r) => app
+            .store
+            .utilisateur(r)
+            .await?
+            .map(|x| format!("{} {}", x.prenom, x.nom)),
+        None => None,
+    };
+    Ok(SynthesePage {
+        layout: Layout::new(
+            &me,
+            format!("Fiche de synthèse — {}", u.nom_naissance),
+            "usagers",
+        ),
+        sejours,
+        entourage: app.store.entourage(&cap).await?,
+        pros: app.store.professionnels_usager(&cap).await?,
+        referent,
+        edite_le: crate::time::fr_instant(Utc::now()),
+        u,
+        tabs,
+    }
+    .into_response())
+}

@@ -1,0 +1,67 @@
+//! The file's traceability page: who opened or changed it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use dui_store::audit::Entry;
+use dui_store::usager::Usager;
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use crate::auth::CurrentUser;
+use crate::time::fr_datetime_secs;
+use crate::{App, AppError, Layout};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/tracabilite.html")]
+struct AuditPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    entries: Vec<Entry>,
+    suivant: Option<i64>,
+}
+
+impl AuditPage {
+    fn quand(&self, d: &str) -> String {
+        fr_datetime_secs(d)
+    }
+    fn libelle(&self, action: &str) -> std::borrow::Cow<'static, str> {
+        dui_domain::journal::ActionJournal::libelle(action)
+    }
+    fn exceptionnel(&self, e: &Entry) -> bool {
+        e.detail.contains("\"acces_exceptionnel\":true")
+    }
+}
+
+/// Pagination query.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    avant: Option<i64>,
+}
+
+/// GET /usagers/{id}/tracabilite: who opened or changed the file.
+pub async fn audit_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<AuditQuery>,
+) -> PageDossier {
+    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Tracabilite).await?;
+    if !tabs.tracabilite {
+        return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()).into());
+    }
+    let entries = app.store.usager_audit(&cap, q.avant, 100).await?;
+    let suivant = (entries.len() == 100)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(AuditPage {
+        layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        entries,
+        suivant,
+    }
+    .into_response())
+}
