@@ -9,7 +9,6 @@ mod listes;
 mod pages;
 mod photo;
 
-pub(crate) use photo::BODY_LIMIT as PHOTO_BODY_LIMIT;
 pub(crate) use {
     api::{Assign, BreakGlass},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},

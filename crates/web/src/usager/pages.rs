@@ -22,10 +22,10 @@ use serde::Deserialize;
 
 use super::fields::{attributs, justificatif_code, IdentiteFields};
 use super::{capability, create, is_out_of_scope, matrix, may_see_file_audit, Creation};
-use crate::admin::done;
 use crate::auth::CurrentUser;
 use crate::error::urlencode;
 use crate::forms::Form;
+use crate::reponses::done;
 use crate::time::{fr_date, fr_datetime, fr_datetime_secs};
 use crate::{App, AppError, Layout, WebResult};
 
