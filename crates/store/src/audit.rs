@@ -15,49 +15,16 @@ use sha2::{Digest, Sha256};
 use crate::db::Store;
 use crate::{ts, StoreResult};
 
-pub mod ancre;
+pub use crate::ancre;
 mod seal;
 pub mod vue;
 
+pub use crate::acteur::{Actor, Outcome};
 pub use seal::{probleme_fr, TOLERANCE_MINUTES};
-pub use vue::Lecteur;
+pub use vue::{AccesExceptionnel, Lecteur};
 
 /// Hash of the chain's virtual entry 0.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Outcome of an audited operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Done.
-    Succes,
-    /// Refused by the policy.
-    Refus,
-    /// Failed (bad password, invalid input…).
-    Echec,
-}
-
-impl Outcome {
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Succes => "succes",
-            Outcome::Refus => "refus",
-            Outcome::Echec => "echec",
-        }
-    }
-}
-
-/// Who did something and from where.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Actor {
-    /// Account id (None for a failed login with an unknown name).
-    pub utilisateur_id: Option<i64>,
-    /// Account name as typed or known.
-    pub username: String,
-    /// Client address.
-    pub ip: Option<String>,
-}
 
 /// One entry to write.
 #[derive(Clone, Debug)]

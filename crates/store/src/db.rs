@@ -6,35 +6,13 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use crate::durability::Durability;
+use crate::durability::SQLITE_PRAGMAS;
 use crate::StoreResult;
 
 /// Pages (4 KB, so 2 MB) of SQLite log past which the writer checkpoints so that the log
 /// starts over.
 const WAL_RESTART_FRAMES: i64 = 512;
-
-/// When a SQLite commit is acknowledged (`PRAGMA synchronous`; PostgreSQL always waits for
-/// its log to be on disk).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Durability {
-    /// `FULL` (default): a commit returns once the log is on disk (one fsync per commit, off
-    /// the runtime threads). Nothing acknowledged is lost on a power cut or an OS crash.
-    #[default]
-    Full,
-    /// `NORMAL`: a commit returns once the log is written to the OS, not to the disk. A power
-    /// cut or an OS crash may lose the last acknowledged commits (never corrupts the file); a
-    /// crash of the process alone loses nothing. For those who accept that risk.
-    Normal,
-}
-
-impl Durability {
-    /// The pragma that sets it.
-    pub(crate) fn pragma(self) -> &'static str {
-        match self {
-            Durability::Full => "PRAGMA synchronous = FULL;",
-            Durability::Normal => "PRAGMA synchronous = NORMAL;",
-        }
-    }
-}
 
 /// The database engine behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +46,7 @@ pub struct Store {
     /// SQLite: reads outside transactions run on these, on the calling thread (`crate::sql`).
     pub(crate) lite: Option<std::sync::Arc<crate::sql::LiteReaders>>,
     /// Where the sealer anchors the chain's head outside the database, if configured.
-    pub(crate) ancre: Option<std::sync::Arc<crate::audit::ancre::Ancre>>,
+    pub(crate) ancre: Option<std::sync::Arc<crate::ancre::Ancre>>,
 }
 
 impl Store {
@@ -269,28 +247,21 @@ impl Store {
 type PragmaFuture<'c> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + 'c>>;
 
-/// Per-connection SQLite settings, for sqlx's and rusqlite's connections alike.
-///
-/// - WAL lets readers run beside the writer. `synchronous` is set apart ([`Durability`]):
-///   `FULL` by default, where a commit waits for the log to be on disk.
-/// - Foreign keys are off by default in SQLite; `busy_timeout` covers the rare overlap with
-///   another process.
-/// - A connection drops its page cache whenever another one has written since its last read
-///   (every audited read writes): with the file mapped, reading the pages again is a pointer
-///   into the OS cache instead of a read() and a copy each.
-/// - Checkpoints run in the background (`Store::checkpoint`), out of the requests' way: a
-///   checkpoint inside a commit stalled every request queued behind it (p99 of file openings
-///   15-25 ms with, 3-5 ms without). The automatic one stays as a bound on the log for
-///   processes without the background task (`dui demo`, tests), at 100 MB.
-pub(crate) const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32000; \
-     PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 25000; \
-     PRAGMA journal_size_limit = 67108864;";
-
 fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, durability: Durability) -> PragmaFuture<'_> {
     Box::pin(async move {
         conn.execute(SQLITE_PRAGMAS).await?;
         conn.execute(durability.pragma()).await?;
         Ok(())
     })
+}
+
+impl<'e> From<&'e Store> for crate::sql::On<'e> {
+    fn from(s: &'e Store) -> Self {
+        crate::sql::On::Store(crate::sql::Conns {
+            read: &s.read,
+            kept_plans: &s.kept_plans,
+            writer: &s.writer,
+            lite: s.lite.as_deref(),
+        })
+    }
 }

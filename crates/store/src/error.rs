@@ -48,3 +48,22 @@ impl From<sqlx::Error> for StoreError {
         }
     }
 }
+
+/// Maps a SQLite error as sqlx's are mapped (`From<sqlx::Error> for StoreError`).
+pub(crate) fn lite_err(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi;
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        match f.extended_code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                return StoreError::Conflict("cet enregistrement existe déjà".into())
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                return StoreError::Invalid(
+                    "une référence pointe vers un élément inexistant".into(),
+                )
+            }
+            _ => {}
+        }
+    }
+    StoreError::Db(sqlx::Error::Protocol(format!("SQLite : {e}")))
+}

@@ -5,12 +5,15 @@
 //! Person data is only reachable through a [`policy::Capability`], which only
 //! [`policy::authorize`] builds, and which writes the audit entry.
 
+mod acteur;
 pub mod admin;
+pub mod ancre;
 pub mod audit;
 pub mod backup;
 mod db;
 mod durability;
 pub mod error;
+mod fiche;
 mod migrate;
 pub mod page;
 pub mod policy;

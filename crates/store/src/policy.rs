@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
 
+pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
@@ -151,8 +152,8 @@ pub async fn load_facts(
 /// leaves the store before the decision allows it.
 struct Loaded {
     faits: Faits,
-    usager: crate::usager::Usager,
-    sejours: Vec<crate::usager::Sejour>,
+    usager: crate::fiche::Usager,
+    sejours: Vec<crate::fiche::Sejour>,
     photo: Option<String>,
 }
 
@@ -173,7 +174,7 @@ async fn load_facts_and_usager(
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
          (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
          FROM usager WHERE id = $1",
-        crate::usager::USAGER_COLUMNS
+        crate::fiche::USAGER_COLUMNS
     ))
     .bind(usager_id)
     .bind(who.id)
@@ -184,7 +185,7 @@ async fn load_facts_and_usager(
     let stays: Option<String> = row.try_get("f_sejours")?;
     let affecte: i64 = row.try_get("f_affecte")?;
     let bris: Option<String> = row.try_get("f_bris")?;
-    let sejours = crate::usager::sejours_from_json(stays.as_deref())?;
+    let sejours = crate::fiche::sejours_from_json(stays.as_deref())?;
     let mut etablissements_usager: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
     etablissements_usager.sort_unstable();
     etablissements_usager.dedup();
@@ -197,7 +198,7 @@ async fn load_facts_and_usager(
     };
     Ok(Some(Loaded {
         faits,
-        usager: crate::usager::usager_from(&row)?,
+        usager: crate::fiche::usager_from(&row)?,
         sejours,
         photo: row.try_get("f_photo")?,
     }))
@@ -232,9 +233,9 @@ pub struct OpenFile {
     /// The sections the user may read.
     pub sections: Vec<Section>,
     /// The identity.
-    pub usager: crate::usager::Usager,
+    pub usager: crate::fiche::Usager,
     /// The stays, newest first.
-    pub sejours: Vec<crate::usager::Sejour>,
+    pub sejours: Vec<crate::fiche::Sejour>,
     /// The fingerprint of the photo, if there is one.
     pub photo: Option<String>,
 }
@@ -345,25 +346,6 @@ async fn audit_refusal(
     )
     .await?;
     tx.commit().await
-}
-
-/// A break-the-glass access.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct AccesExceptionnel {
-    /// Id.
-    pub id: i64,
-    /// Who opened the file.
-    pub utilisateur_id: i64,
-    /// Their name.
-    pub utilisateur: String,
-    /// Whose file.
-    pub usager_id: i64,
-    /// Stated reason.
-    pub motif: String,
-    /// When.
-    pub created_at: String,
-    /// Until when.
-    pub expires_at: String,
 }
 
 impl Store {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::audit::{Actor, Outcome};
+use crate::acteur::{Actor, Outcome};
 use crate::sql::{Tx, Writer};
 use crate::{ts, StoreError, StoreResult};
 

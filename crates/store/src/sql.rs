@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
-use crate::db::Store;
-use crate::durability::LiteWriter;
+use crate::durability::{Durability, LiteWriter, SQLITE_PRAGMAS};
+use crate::error::lite_err;
 use crate::{StoreError, StoreResult};
 
 /// A value bound to, or read from, a statement (the store only uses these three).
@@ -201,15 +201,19 @@ impl Row {
 /// the calling thread); `execute` on the store is a write of its own (autocommit); on a
 /// [`Tx`] both run inside the transaction.
 pub(crate) enum On<'e> {
-    Store(&'e Store),
+    Store(Conns<'e>),
     Tx(&'e mut Tx),
 }
 
-impl<'e> From<&'e Store> for On<'e> {
-    fn from(s: &'e Store) -> Self {
-        On::Store(s)
-    }
+/// The store's connections a statement outside a transaction runs on (`From<&Store>` is in
+/// `db`, which this module does not import).
+pub(crate) struct Conns<'e> {
+    pub(crate) read: &'e sqlx::AnyPool,
+    pub(crate) kept_plans: &'e sqlx::AnyPool,
+    pub(crate) writer: &'e Writer,
+    pub(crate) lite: Option<&'e LiteReaders>,
 }
+
 impl<'e> From<&'e mut Tx> for On<'e> {
     fn from(t: &'e mut Tx) -> Self {
         On::Tx(t)
@@ -280,7 +284,7 @@ impl<'q> Query<'q> {
 
     /// Runs a write; returns the number of rows it changed.
     pub(crate) async fn execute<'e>(self, on: impl Into<On<'e>>) -> StoreResult<u64> {
-        crate::saisie::sans_controle(&self.args)?;
+        sans_controle(&self.args)?;
         match on.into() {
             On::Tx(Tx::Lite(t)) => lite_execute(&t.conn, self.sql, &self.args),
             On::Tx(Tx::Pool(t)) => Ok(self.sqlx().execute(&mut **t).await?.rows_affected()),
@@ -289,7 +293,7 @@ impl<'q> Query<'q> {
     }
 
     async fn rows(self, on: On<'_>, limit: usize) -> StoreResult<Vec<Row>> {
-        crate::saisie::sans_controle(&self.args)?;
+        sans_controle(&self.args)?;
         match on {
             On::Tx(Tx::Lite(t)) => read(&t.conn, self.sql, &self.args, limit).map_err(lite_err),
             On::Tx(Tx::Pool(t)) => {
@@ -304,13 +308,13 @@ impl<'q> Query<'q> {
                 };
                 rows.iter().map(Row::from_any).collect()
             }
-            On::Store(store) => match &store.lite {
+            On::Store(store) => match store.lite {
                 Some(lite) => lite.run(self.sql, &self.args, limit),
                 None => {
                     let pool = if self.plan_kept {
-                        &store.kept_plans
+                        store.kept_plans
                     } else {
-                        &store.read
+                        store.read
                     };
                     let rows = if limit == 1 {
                         self.sqlx()
@@ -360,7 +364,7 @@ pub(crate) enum Writer {
 
 impl Writer {
     /// Opens the SQLite writer on `path` (created and migrated beforehand).
-    pub(crate) fn lite(path: &Path, durability: crate::db::Durability) -> StoreResult<Writer> {
+    pub(crate) fn lite(path: &Path, durability: Durability) -> StoreResult<Writer> {
         let conn = LiteWriter::open(path, durability)?;
         Ok(Writer::Lite(Arc::new(tokio::sync::Mutex::new(conn))))
     }
@@ -452,25 +456,6 @@ impl std::fmt::Debug for LiteReaders {
     }
 }
 
-/// Maps a SQLite error as sqlx's are mapped (`From<sqlx::Error> for StoreError`).
-pub(crate) fn lite_err(e: rusqlite::Error) -> StoreError {
-    use rusqlite::ffi;
-    if let rusqlite::Error::SqliteFailure(f, _) = &e {
-        match f.extended_code {
-            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-                return StoreError::Conflict("cet enregistrement existe déjà".into())
-            }
-            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
-                return StoreError::Invalid(
-                    "une référence pointe vers un élément inexistant".into(),
-                )
-            }
-            _ => {}
-        }
-    }
-    StoreError::Db(sqlx::Error::Protocol(format!("SQLite : {e}")))
-}
-
 impl LiteReaders {
     /// Readers of the database at `path` (which the writer has already created).
     pub(crate) fn new(path: &Path) -> StoreResult<Arc<LiteReaders>> {
@@ -490,7 +475,7 @@ impl LiteReaders {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(lite_err)?;
-        conn.execute_batch(crate::db::SQLITE_PRAGMAS)
+        conn.execute_batch(SQLITE_PRAGMAS)
             .and_then(|()| conn.execute_batch("PRAGMA query_only = 1"))
             .map_err(lite_err)?;
         conn.set_prepared_statement_cache_capacity(256);
@@ -569,6 +554,22 @@ fn read(
         });
     }
     Ok(out)
+}
+
+/// Refuses a statement binding a text with a control character (tabs and line breaks of
+/// multi-line fields excepted).
+pub(crate) fn sans_controle(args: &[Value]) -> StoreResult<()> {
+    for a in args {
+        if let Value::Text(s) = a {
+            if let Some(c) = dui_domain::saisie::controle(s, true) {
+                return Err(StoreError::Invalid(format!(
+                    "Un texte envoyé contient un caractère de contrôle (U+{:04X}), refusé.",
+                    u32::from(c)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

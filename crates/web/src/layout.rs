@@ -1,9 +1,5 @@
 //! What every page's layout shows: title, navigation, the account bar, the CSRF token.
 
-use dui_domain::policy::Role;
-
-use crate::auth::CurrentUser;
-
 /// The account bar of the layout.
 #[derive(Clone, Debug)]
 pub struct UserBar {
@@ -34,27 +30,6 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Layout for a logged-in page.
-    pub fn new(me: &CurrentUser, title: impl Into<String>, nav: &'static str) -> Self {
-        Self {
-            title: title.into(),
-            nav,
-            csrf: me.csrf.clone(),
-            user: Some(UserBar {
-                nom: me.nom_complet(),
-                role: me.user.role.label_fr(),
-                admin: me.user.role == Role::Administrateur,
-                direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
-                usagers: match me.user.role {
-                    Role::Administrateur => None,
-                    Role::Usager => Some("Mon dossier"),
-                    Role::Proche => Some("Mes proches"),
-                    _ => Some("Usagers"),
-                },
-            }),
-        }
-    }
-
     /// Layout for a page without login.
     pub fn anonymous(title: impl Into<String>, csrf: String) -> Self {
         Self {

@@ -121,7 +121,7 @@ pub(crate) fn repondre<T: Serialize>(
     key: impl Fn(&T) -> i64,
 ) -> axum::Json<serde_json::Value> {
     let (items, next) = page.split(items, key);
-    crate::liste(items, next.map(|k| k.to_string()))
+    crate::reponses::liste(items, next.map(|k| k.to_string()))
 }
 
 /// A page of a short list that the server holds whole and that cannot grow with the data
@@ -137,7 +137,7 @@ pub(crate) fn en_memoire<T: Serialize>(
     let n = rest.len();
     let (items, _) = page.split(rest, |_| 0);
     let next = (n > items.len()).then(|| (start + items.len()).to_string());
-    Ok(crate::liste(items, next))
+    Ok(crate::reponses::liste(items, next))
 }
 
 /// GET /api/v1/usagers/{id}/professionnels: keyed by (professional, role), the cursor being
@@ -166,5 +166,5 @@ pub(crate) async fn pros_page(
             .last()
             .map(|l| format!("{}:{}", l.professionnel.id, l.role));
     }
-    Ok(crate::liste(items, next))
+    Ok(crate::reponses::liste(items, next))
 }

@@ -4,4 +4,5 @@ mod listes;
 pub mod lockout;
 pub mod organisation;
 pub mod permission;
+mod saisie;
 pub mod utilisateur;

@@ -4,10 +4,10 @@
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::journal::ActionJournal;
 
-use super::ancre::{Ancre, LigneAncre};
 use super::{
     entry_from_row, entry_hash, Actor, Broken, Entry, NewEntry, Outcome, ENTRY_COLUMNS, GENESIS,
 };
+use crate::ancre::{Ancre, LigneAncre};
 use crate::db::{Engine, Store};
 use crate::{parse_ts, ts, StoreResult};
 

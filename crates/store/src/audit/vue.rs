@@ -8,7 +8,6 @@
 //! The direction, and the file's traceability for those allowed to read it, see every field.
 
 use super::{Entry, Filter};
-use crate::policy::AccesExceptionnel;
 use crate::{Store, StoreError, StoreResult};
 
 /// Detail keys that carry no person data, by action prefix (an entry's key is technical when
@@ -135,6 +134,25 @@ impl Store {
             }
         }
     }
+}
+
+/// A break-the-glass access.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AccesExceptionnel {
+    /// Id.
+    pub id: i64,
+    /// Who opened the file.
+    pub utilisateur_id: i64,
+    /// Their name.
+    pub utilisateur: String,
+    /// Whose file.
+    pub usager_id: i64,
+    /// Stated reason.
+    pub motif: String,
+    /// When.
+    pub created_at: String,
+    /// Until when.
+    pub expires_at: String,
 }
 
 #[cfg(test)]

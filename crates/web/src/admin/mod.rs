@@ -5,25 +5,13 @@ pub mod organisation;
 pub mod permissions;
 pub mod utilisateurs;
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::App;
 
-/// After a successful form post: `HX-Redirect` for htmx, 303 otherwise.
-pub fn done(headers: &HeaderMap, url: &str) -> Response {
-    if headers.contains_key("hx-request") {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        if let Ok(v) = url.parse() {
-            r.headers_mut().insert("hx-redirect", v);
-        }
-        r
-    } else {
-        Redirect::to(url).into_response()
-    }
-}
+pub use crate::reponses::{done, expected_version};
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
@@ -117,23 +105,4 @@ pub fn api_routes() -> Router<App> {
         .route("/audit", get(audit::api_search))
         .route("/audit/verification", get(audit::api_verify))
         .route("/acces-exceptionnels", get(audit::api_break_glass))
-}
-
-/// Reads the expected version from `If-Match: "3"` or the body's `version`.
-pub fn expected_version(
-    headers: &HeaderMap,
-    body_version: Option<i64>,
-) -> Result<i64, crate::AppError> {
-    if let Some(v) = headers
-        .get(axum::http::header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        let v = v.trim().trim_start_matches("W/").trim_matches('"');
-        return v.parse().map_err(|_| {
-            crate::AppError::BadRequest(
-                "L'en-tête If-Match doit contenir la version, par exemple \"3\".".into(),
-            )
-        });
-    }
-    body_version.ok_or_else(|| crate::AppError::field("version", "La version de l'enregistrement lu est obligatoire (champ « version » ou en-tête If-Match)."))
 }

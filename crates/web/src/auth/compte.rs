@@ -132,7 +132,7 @@ pub async fn password_submit(
         .passwords
         .check(move || verify_password(&actuel, &hash))
         .await
-        .map_err(|_| AppError::Upstream(super::passwords::BUSY.into()))?
+        .map_err(|_| AppError::Upstream(crate::passwords::BUSY.into()))?
         .unwrap_or(false);
     if !ok {
         erreurs.push((
@@ -168,7 +168,7 @@ pub async fn password_submit(
         .passwords
         .check(move || hash_password(&nouveau))
         .await
-        .map_err(|_| AppError::Upstream(super::passwords::BUSY.into()))?
+        .map_err(|_| AppError::Upstream(crate::passwords::BUSY.into()))?
         .ok_or_else(|| AppError::Internal("calcul du mot de passe interrompu".into()))??;
     app.store
         .set_password(&me.principal.actor(), me.user.id, &hash, false, Utc::now())

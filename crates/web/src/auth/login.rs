@@ -12,9 +12,9 @@ use dui_store::admin::utilisateur::{verify_password, Utilisateur};
 use dui_store::audit::Actor;
 use serde::{Deserialize, Serialize};
 
-use super::passwords::{BUSY, RETRY_AFTER_SECS};
 use super::{cookie, set_cookie, ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::forms::{ApiJson, Form};
+use crate::passwords::{BUSY, RETRY_AFTER_SECS};
 use crate::{App, AppError, Layout, WebResult};
 
 /// A hash used to spend the same time on unknown accounts as on known ones.

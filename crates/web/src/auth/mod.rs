@@ -2,8 +2,6 @@
 
 pub mod compte;
 pub mod login;
-pub mod passwords;
-pub mod throttle;
 
 use std::net::SocketAddr;
 
@@ -298,9 +296,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     }
     let (parts, body) = req.into_parts();
     let limit = if multipart {
-        crate::usager::PHOTO_BODY_LIMIT
+        crate::limites::PHOTO_BODY_LIMIT
     } else {
-        2 * 1024 * 1024
+        crate::limites::BODY_LIMIT
     };
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
         AppError::TooLarge("Le formulaire envoyé dépasse la taille autorisée (2 Mo).".into())
@@ -382,4 +380,28 @@ pub fn api_routes() -> Router<App> {
         .route("/session", post(login::api_login))
         .route("/session", delete(login::api_logout))
         .route("/moi", get(login::api_me))
+}
+
+/// The layout of a logged-in page: here rather than in `layout`, which imports no feature.
+impl crate::Layout {
+    /// Layout for a logged-in page.
+    pub fn new(me: &CurrentUser, title: impl Into<String>, nav: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            nav,
+            csrf: me.csrf.clone(),
+            user: Some(crate::layout::UserBar {
+                nom: me.nom_complet(),
+                role: me.user.role.label_fr(),
+                admin: me.user.role == Role::Administrateur,
+                direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
+                usagers: match me.user.role {
+                    Role::Administrateur => None,
+                    Role::Usager => Some("Mon dossier"),
+                    Role::Proche => Some("Mes proches"),
+                    _ => Some("Usagers"),
+                },
+            }),
+        }
+    }
 }

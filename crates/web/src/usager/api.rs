@@ -15,10 +15,10 @@ use super::fields::{attributs, stored_traits, IdentiteFields};
 use super::{
     capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation,
 };
-use crate::admin::expected_version;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
+use crate::reponses::expected_version;
 use crate::{App, AppError, WebResult};
 
 /// Search query.
@@ -64,7 +64,7 @@ pub async fn search(
         .store
         .search_usagers(&me.principal, &r, Utc::now())
         .await?;
-    Ok(crate::liste(items, next))
+    Ok(crate::reponses::liste(items, next))
 }
 
 /// Creates and answers 201, or 409 with the candidates.

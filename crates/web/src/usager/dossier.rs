@@ -17,9 +17,9 @@ use serde::Deserialize;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::fields::{justificatif_code, IdentiteFields};
 use super::{capability, matrix};
-use crate::admin::done;
 use crate::auth::CurrentUser;
 use crate::forms::Form;
+use crate::reponses::done;
 use crate::time::{fr_date, fr_datetime};
 use crate::{App, AppError, Layout, WebResult};
 

@@ -20,9 +20,9 @@ use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
-use crate::admin::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Form};
+use crate::reponses::{done, expected_version};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 

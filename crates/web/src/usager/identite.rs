@@ -20,9 +20,9 @@ use serde::Deserialize;
 
 use super::capability;
 use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
-use crate::admin::done;
 use crate::auth::CurrentUser;
 use crate::forms::{ApiJson, Form};
+use crate::reponses::done;
 use crate::{App, AppError, WebResult};
 
 /// What changed, to store with the status.

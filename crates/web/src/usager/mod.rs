@@ -14,7 +14,6 @@ mod recherche;
 mod synthese;
 mod tracabilite;
 
-pub(crate) use photo::BODY_LIMIT as PHOTO_BODY_LIMIT;
 pub(crate) use {
     api::{Assign, BreakGlass},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},

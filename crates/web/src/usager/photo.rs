@@ -9,15 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dui_domain::policy::{Action, Section};
-use dui_domain::usager::photo::{nettoyer, PhotoRefusee, TAILLE_MAX};
+use dui_domain::usager::photo::{nettoyer, PhotoRefusee};
 
 use super::capability;
-use crate::admin::done;
 use crate::auth::CurrentUser;
+use crate::limites::PHOTO_BODY_LIMIT as BODY_LIMIT;
+use crate::reponses::done;
 use crate::{App, AppError, WebResult};
-
-/// What a request carrying a photo may weigh: the photo and the form around it.
-pub(crate) const BODY_LIMIT: usize = TAILLE_MAX + 64 * 1024;
 
 /// HTML routes.
 pub fn routes() -> Router<App> {

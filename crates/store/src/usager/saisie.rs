@@ -1,0 +1,96 @@
+//! The maxima of this feature's inputs, checked before a write (`crate::saisie`).
+
+use dui_domain::saisie::{self as lim, Champ};
+
+use super::{EntourageInput, IdentiteInput, ProfessionnelInput};
+use crate::saisie::{borne, l};
+use crate::StoreResult;
+
+impl IdentiteInput {
+    /// Checks every text against its maximum (the first names together, as the INS has them).
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        let prenoms = self.prenoms_naissance.join(" ");
+        borne([
+            (
+                l("nom_naissance", lim::NOM_PERSONNE),
+                Some(self.nom_naissance.as_str()),
+            ),
+            (l("prenoms", lim::NOM_PERSONNE), Some(prenoms.as_str())),
+            (
+                l("date_naissance", lim::DATE),
+                Some(self.date_naissance.as_str()),
+            ),
+            (l("sexe", lim::CODE), Some(self.sexe.as_str())),
+            (
+                l("lieu_naissance", lim::NUMERO),
+                self.lieu_naissance.as_deref(),
+            ),
+            (
+                l("nom_utilise", lim::NOM_PERSONNE),
+                self.nom_utilise.as_deref(),
+            ),
+            (
+                l("prenom_utilise", lim::NOM_PERSONNE),
+                self.prenom_utilise.as_deref(),
+            ),
+            (
+                Champ::texte("alertes", lim::ALERTES),
+                Some(self.alertes.as_str()),
+            ),
+        ])
+    }
+}
+
+impl EntourageInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (l("nom", lim::NOM_PERSONNE), Some(self.nom.as_str())),
+            (l("prenom", lim::NOM_PERSONNE), Some(self.prenom.as_str())),
+            (l("relation", lim::CODE), Some(self.relation.as_str())),
+            (
+                l("mesure_protection", lim::CODE),
+                self.mesure_protection.as_deref(),
+            ),
+            (l("mesure_debut", lim::DATE), self.mesure_debut.as_deref()),
+            (l("mesure_fin", lim::DATE), self.mesure_fin.as_deref()),
+            (
+                l("mesure_reference", lim::REFERENCE),
+                self.mesure_reference.as_deref(),
+            ),
+            (
+                l("date_designation", lim::DATE),
+                self.date_designation.as_deref(),
+            ),
+            (l("telephone", lim::TELEPHONE), self.telephone.as_deref()),
+            (l("email", lim::EMAIL), self.email.as_deref()),
+            (l("adresse", lim::ADRESSE), self.adresse.as_deref()),
+            (
+                Champ::texte("commentaire", lim::COMMENTAIRE),
+                self.commentaire.as_deref(),
+            ),
+        ])
+    }
+}
+
+impl ProfessionnelInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (l("nom", lim::NOM_PERSONNE), Some(self.nom.as_str())),
+            (l("prenom", lim::NOM_PERSONNE), Some(self.prenom.as_str())),
+            (l("fonction", lim::FONCTION), Some(self.fonction.as_str())),
+            (
+                l("identifiant_pro", lim::NUMERO),
+                self.identifiant_pro.as_deref(),
+            ),
+            (
+                l("structure", lim::NOM_STRUCTURE),
+                self.structure.as_deref(),
+            ),
+            (l("telephone", lim::TELEPHONE), self.telephone.as_deref()),
+            (l("email", lim::EMAIL), self.email.as_deref()),
+            (l("mssante", lim::EMAIL), self.mssante.as_deref()),
+        ])
+    }
+}
