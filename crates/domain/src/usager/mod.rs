@@ -2,6 +2,7 @@
 //! transitions, birth dates that may be partial, and name normalisation for search and
 //! duplicate detection (*identitovigilance*).
 
+pub mod creation;
 mod date_naissance;
 pub mod entourage;
 mod identity;

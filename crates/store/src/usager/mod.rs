@@ -4,6 +4,7 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod bulk;
+mod creation;
 mod detection;
 mod doublons;
 mod entourage;
@@ -14,6 +15,7 @@ mod saisie;
 mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
+pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
 };
