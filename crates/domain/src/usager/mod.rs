@@ -2,6 +2,7 @@
 //! transitions, birth dates that may be partial, and name normalisation for search and
 //! duplicate detection (*identitovigilance*).
 
+pub mod creation;
 mod date_naissance;
 pub mod entourage;
 mod identity;
@@ -16,7 +17,7 @@ pub use normalize::{
     cle_collee, cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents,
     mots_recherche, noms_proches, prenoms_proches,
 };
-pub use rniv::{transition, EvenementIdentite, TransitionRefusee};
+pub use rniv::{statut_apres_edition, transition, EvenementIdentite, TransitionRefusee};
 pub use traits::{traits_concordants, ChampTrait, Ecart, TraitsIns, LONGUEUR_MAX_NOM};
 
 #[cfg(test)]

@@ -75,6 +75,22 @@ fn verifier_elevation(attributs: &Attributs) -> Result<(), TransitionRefusee> {
     }
 }
 
+/// The RNIV status after an identity edit, and whether the matricule INS (and its OID) must
+/// be withdrawn: unchanged when no strict INS trait changed; otherwise the
+/// [`EvenementIdentite::TraitModifie`] transition (down to PROV, never refused), which
+/// withdraws the INS when the previous status carried a retrieved one
+/// ([`StatutIdentite::ins_recupere`]).
+pub fn statut_apres_edition(
+    statut: StatutIdentite,
+    traits_modifies: bool,
+) -> (StatutIdentite, bool) {
+    if !traits_modifies {
+        return (statut, false);
+    }
+    let nouveau = StatutIdentite::Provisoire;
+    (nouveau, statut.ins_recupere() && !nouveau.ins_recupere())
+}
+
 /// Applies an event to an identity (RNIV), returning the new status and attributes.
 ///
 /// Rules, checked in this order:

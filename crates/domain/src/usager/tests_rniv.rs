@@ -179,3 +179,26 @@ fn refusal_messages_are_french() {
         .to_string()
         .starts_with("Une identité fictive"));
 }
+
+#[test]
+fn an_edit_without_strict_trait_change_keeps_the_status_and_the_ins() {
+    for s in [Provisoire, Recuperee, Validee, Qualifiee] {
+        assert_eq!(statut_apres_edition(s, false), (s, false));
+    }
+}
+
+#[test]
+fn a_strict_trait_edit_lowers_to_provisoire_and_withdraws_a_retrieved_ins() {
+    assert_eq!(statut_apres_edition(Provisoire, true), (Provisoire, false));
+    assert_eq!(statut_apres_edition(Validee, true), (Provisoire, false));
+    assert_eq!(statut_apres_edition(Recuperee, true), (Provisoire, true));
+    assert_eq!(statut_apres_edition(Qualifiee, true), (Provisoire, true));
+    // The same outcome as the `TraitModifie` transition, whatever the attributes.
+    let doute = Attributs::AUCUN.avec(AttributIdentite::Douteuse, true);
+    for s in [Provisoire, Recuperee, Validee, Qualifiee] {
+        for a in [Attributs::AUCUN, doute] {
+            let (t, _) = transition(s, &a, &EvenementIdentite::TraitModifie).unwrap();
+            assert_eq!(statut_apres_edition(s, true).0, t);
+        }
+    }
+}

@@ -1,10 +1,11 @@
 //! The usager's circle (REL-3): relatives, legal representatives, personne de confiance,
 //! people to call; and the external professionals from the organisation's shared directory.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
+use dui_domain::usager::entourage::{erreurs_personne, PersonneEntourage};
 use serde::Serialize;
 
 use super::check;
@@ -81,6 +82,57 @@ pub struct EntourageInput {
     pub adresse: Option<String>,
     /// Comment.
     pub commentaire: Option<String>,
+}
+
+impl EntourageInput {
+    /// The circle's rules this person breaks ([`erreurs_personne`]), as (field, French
+    /// message); a date that is not ISO (`AAAA-MM-JJ`) is one.
+    pub fn erreurs(&self) -> Vec<(&'static str, String)> {
+        let mut e = Vec::new();
+        let mut date = |champ: &'static str, v: &Option<String>| {
+            let d = v
+                .as_deref()
+                .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d"));
+            match d {
+                Some(Ok(d)) => Some(d),
+                Some(Err(_)) => {
+                    e.push((champ, "La date doit être au format AAAA-MM-JJ.".to_string()));
+                    None
+                }
+                None => None,
+            }
+        };
+        let p = PersonneEntourage {
+            nom: &self.nom,
+            prenom: &self.prenom,
+            relation: &self.relation,
+            mesure_protection: self.mesure_protection.as_deref(),
+            mesure_debut: date("mesure_debut", &self.mesure_debut),
+            mesure_fin: date("mesure_fin", &self.mesure_fin),
+            personne_confiance: self.personne_confiance,
+            date_designation: date("date_designation", &self.date_designation),
+            telephone: self.telephone.as_deref(),
+            email: self.email.as_deref(),
+        };
+        for (champ, message) in erreurs_personne(&p) {
+            if !e.iter().any(|(c, _)| *c == champ) {
+                e.push((champ, message));
+            }
+        }
+        e
+    }
+
+    /// Refuses a person that breaks the circle's rules (checked before every write, so that
+    /// the page and the API cannot diverge).
+    fn verifier(&self) -> StoreResult<()> {
+        let e = self.erreurs();
+        if e.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::Invalid(
+            e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" "),
+        ))
+    }
 }
 
 /// A professional of the shared directory.
@@ -207,6 +259,7 @@ impl Store {
     /// Adds a person to the circle (audited).
     pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
         e.borner()?;
+        e.verifier()?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         if e.personne_confiance {
@@ -258,6 +311,7 @@ impl Store {
         e: &EntourageInput,
     ) -> StoreResult<i64> {
         e.borner()?;
+        e.verifier()?;
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let mut tx = self.begin().await?;
         if e.personne_confiance {

@@ -4,6 +4,7 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod bulk;
+mod creation;
 mod detection;
 mod doublons;
 mod entourage;
@@ -14,6 +15,7 @@ mod saisie;
 mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
+pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
 };
@@ -192,6 +194,26 @@ impl Store {
     /// The stays of the usager, latest first.
     pub async fn sejours(&self, cap: &Capability) -> StoreResult<Vec<Sejour>> {
         self.sejours_page(cap, crate::page::Page::TOUT).await
+    }
+
+    /// Saves an identity edit of `current` (read with `cap`) and applies the RNIV rule
+    /// ([`dui_domain::usager::statut_apres_edition`]): when `traits_modifies` (a strict INS
+    /// trait was edited by hand) the status falls to PROV and a retrieved INS is withdrawn.
+    /// Returns the new version.
+    pub async fn update_identite_editee(
+        &self,
+        cap: &Capability,
+        version: i64,
+        current: &Usager,
+        i: &IdentiteInput,
+        traits_modifies: bool,
+    ) -> StoreResult<i64> {
+        let statut = dui_domain::usager::StatutIdentite::from_code(&current.statut_identite)
+            .unwrap_or(dui_domain::usager::StatutIdentite::Provisoire);
+        let (statut, drop_ins) = dui_domain::usager::statut_apres_edition(statut, traits_modifies);
+        let changes = serde_json::json!({"traits_modifies": traits_modifies, "statut": statut.code(), "ins_retiree": drop_ins});
+        self.update_identite(cap, version, i, statut.code(), drop_ins, changes)
+            .await
     }
 
     /// Saves an identity edit with optimistic concurrency; the previous row is kept in

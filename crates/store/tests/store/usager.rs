@@ -18,6 +18,8 @@ use crate::common::{
     principal, refus, search_page, seed_org, t0, traits, Org,
 };
 
+#[path = "usager/creation.rs"]
+mod creation;
 #[path = "usager/fusion_entourage.rs"]
 mod fusion_entourage;
 #[path = "usager/identite.rs"]

@@ -6,12 +6,11 @@ use axum::Json;
 use chrono::Utc;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::{transition, EvenementIdentite, StatutIdentite};
 use dui_store::policy::open_file;
 use dui_store::usager::Recherche;
 use serde::Deserialize;
 
-use super::fields::{attributs, stored_traits, IdentiteFields};
+use super::fields::{stored_traits, IdentiteFields};
 use super::{
     capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation,
 };
@@ -121,19 +120,6 @@ pub(crate) async fn save_identity(
     let new = f.validate(crate::time::paris_today(Utc::now()))?;
     let old_traits = stored_traits(&current);
     let strict_changed = old_traits.as_ref() != Some(&new.traits);
-    let statut =
-        StatutIdentite::from_code(&current.statut_identite).unwrap_or(StatutIdentite::Provisoire);
-    let (new_statut, drop_ins) = if strict_changed {
-        let (s, _) = transition(
-            statut,
-            &attributs(&current.attributs_identite),
-            &EvenementIdentite::TraitModifie,
-        )
-        .map_err(|e| AppError::field("nom_naissance", e.message()))?;
-        (s, statut.ins_recupere() && !s.ins_recupere())
-    } else {
-        (statut, false)
-    };
     if let Some(r) = new.input.referent_id {
         let ok = app
             .store
@@ -147,17 +133,9 @@ pub(crate) async fn save_identity(
             ));
         }
     }
-    let changes = serde_json::json!({"traits_modifies": strict_changed, "statut": new_statut.code(), "ins_retiree": drop_ins});
     Ok(app
         .store
-        .update_identite(
-            &cap,
-            version,
-            &new.input,
-            new_statut.code(),
-            drop_ins,
-            changes,
-        )
+        .update_identite_editee(&cap, version, &current, &new.input, strict_changed)
         .await?)
 }
 

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use dui_domain::policy::{Action, Section};
+use dui_domain::usager::creation::{peut_confirmer_doublon, peut_creer, RefusCreation};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::Candidat;
 
@@ -49,12 +49,8 @@ impl NewPage {
 /// GET /usagers/nouveau
 pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     let m = matrix(&app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Ecrire)
-        || !me.user.role.est_professionnel()
-    {
-        return Err(AppError::Forbidden(
-            "Votre profil ne permet pas de créer un dossier d'usager.".into(),
-        ));
+    if !peut_creer(&m, me.user.role) {
+        return Err(AppError::Forbidden(RefusCreation::Profil.message_fr()));
     }
     let etablissements = app
         .store
@@ -81,7 +77,7 @@ pub async fn create_form(
         .etablissements(Some(&me.user.etablissements))
         .await?;
     let m = matrix(&app).await?;
-    let peut_confirmer = m.permet(me.user.role, Section::Administratif, Action::Valider);
+    let peut_confirmer = peut_confirmer_doublon(&m, me.user.role);
     let page =
         |f: IdentiteFields, erreurs: Vec<(String, String)>, candidats: Vec<Candidat>| NewPage {
             layout: Layout::new(&me, "Nouvel usager", "usagers"),

@@ -12,9 +12,7 @@ use chrono::{NaiveDate, Utc};
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::entourage::{
-    connu, libelle, MESURES, RELATIONS, RELATIONS_REPRESENTANT, ROLES_PROFESSIONNEL,
-};
+use dui_domain::usager::entourage::{connu, libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_store::usager::{Entourage, EntourageInput, ProfessionnelInput, ProfessionnelLie, Usager};
 use serde::Deserialize;
 
@@ -97,112 +95,49 @@ fn date(
 }
 
 impl EntourageFields {
+    /// Parses the fields (dates) and checks the circle's rules
+    /// ([`dui_domain::usager::entourage::erreurs_personne`], which the store applies too).
     fn validate(&self) -> Result<EntourageInput, AppError> {
         let mut e = BTreeMap::new();
-        let nom = self.nom.trim().to_string();
-        let prenom = self.prenom.trim().to_string();
-        if nom.is_empty() {
-            e.insert("nom".into(), "Le nom est obligatoire.".into());
-        }
-        if prenom.is_empty() {
-            e.insert("prenom".into(), "Le prénom est obligatoire.".into());
-        }
-        if nom.chars().count() > 100 || prenom.chars().count() > 100 {
-            e.insert(
-                "nom".into(),
-                "Le nom et le prénom ne peuvent dépasser 100 caractères.".into(),
-            );
-        }
-        let relation = self.relation.trim().to_string();
-        if !connu(RELATIONS, &relation) {
-            e.insert(
-                "relation".into(),
-                "Choisissez le lien avec l'usager dans la liste.".into(),
-            );
-        }
-        let mesure = opt(&self.mesure_protection);
-        if let Some(m) = &mesure {
-            if !connu(MESURES, m) {
-                e.insert(
-                    "mesure_protection".into(),
-                    "Mesure de protection inconnue.".into(),
-                );
-            }
-        } else if RELATIONS_REPRESENTANT.contains(&relation.as_str()) {
-            e.insert(
-                "mesure_protection".into(),
-                "Précisez la mesure de protection de ce représentant légal.".into(),
-            );
-        }
-        let debut = date(
-            &mut e,
-            "mesure_debut",
-            "Le début de la mesure",
-            &self.mesure_debut,
-        );
-        let fin = date(
-            &mut e,
-            "mesure_fin",
-            "La fin de la mesure",
-            &self.mesure_fin,
-        );
-        if let (Some(d), Some(f)) = (&debut, &fin) {
-            if f < d {
-                e.insert(
-                    "mesure_fin".into(),
-                    "La fin de la mesure ne peut précéder son début.".into(),
-                );
-            }
-        }
-        let confiance = yes(&self.personne_confiance);
-        let designation = date(
-            &mut e,
-            "date_designation",
-            "La date de désignation",
-            &self.date_designation,
-        );
-        if confiance && designation.is_none() && !e.contains_key("date_designation") {
-            e.insert(
-                "date_designation".into(),
-                "La désignation d'une personne de confiance est écrite : indiquez sa date.".into(),
-            );
-        }
-        let email = opt(&self.email);
-        if email.as_ref().is_some_and(|m| !m.contains('@')) {
-            e.insert(
-                "email".into(),
-                "L'adresse électronique n'est pas valide.".into(),
-            );
-        }
-        let telephone = opt(&self.telephone);
-        if telephone
-            .as_ref()
-            .is_some_and(|t| t.chars().filter(|c| c.is_ascii_digit()).count() < 10)
-        {
-            e.insert(
-                "telephone".into(),
-                "Le numéro de téléphone doit comporter au moins 10 chiffres.".into(),
-            );
+        let input = EntourageInput {
+            nom: self.nom.trim().to_string(),
+            prenom: self.prenom.trim().to_string(),
+            relation: self.relation.trim().to_string(),
+            mesure_protection: opt(&self.mesure_protection),
+            mesure_debut: date(
+                &mut e,
+                "mesure_debut",
+                "Le début de la mesure",
+                &self.mesure_debut,
+            ),
+            mesure_fin: date(
+                &mut e,
+                "mesure_fin",
+                "La fin de la mesure",
+                &self.mesure_fin,
+            ),
+            mesure_reference: opt(&self.mesure_reference),
+            personne_confiance: yes(&self.personne_confiance),
+            date_designation: date(
+                &mut e,
+                "date_designation",
+                "La date de désignation",
+                &self.date_designation,
+            ),
+            personne_a_prevenir: yes(&self.personne_a_prevenir),
+            telephone: opt(&self.telephone),
+            email: opt(&self.email),
+            adresse: opt(&self.adresse),
+            commentaire: opt(&self.commentaire),
+        };
+        // A date that does not parse keeps its own message.
+        for (champ, message) in input.erreurs() {
+            e.entry(champ.to_string()).or_insert(message);
         }
         if !e.is_empty() {
             return Err(AppError::fields(e));
         }
-        Ok(EntourageInput {
-            nom,
-            prenom,
-            relation,
-            mesure_protection: mesure,
-            mesure_debut: debut,
-            mesure_fin: fin,
-            mesure_reference: opt(&self.mesure_reference),
-            personne_confiance: confiance,
-            date_designation: designation,
-            personne_a_prevenir: yes(&self.personne_a_prevenir),
-            telephone,
-            email,
-            adresse: opt(&self.adresse),
-            commentaire: opt(&self.commentaire),
-        })
+        Ok(input)
     }
 }
 

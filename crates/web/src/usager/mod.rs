@@ -23,11 +23,12 @@ pub(crate) use {
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
-use dui_domain::identifiers::Finess;
 use dui_domain::policy::{Action, Matrice, Refus, Role, Section};
+use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{
-    candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+    candidats_montres, Candidat, DemandeCreation, IssueCreation, NouvelUsager, DOUBLON_CONTACT,
+    DOUBLON_HORS_PERIMETRE,
 };
 use dui_store::StoreError;
 
@@ -69,7 +70,8 @@ pub(crate) enum Creation {
     Duplicates(Vec<Candidat>),
 }
 
-/// Creates an usager: checks rights on the établissement, identity rules, duplicates.
+/// Creates an usager: parses the form or body and renders the store's outcome (the rules,
+/// rights, établissement, duplicates and INS conflict, are in `Store::create_usager_checked`).
 pub(crate) async fn create(
     app: &App,
     me: &CurrentUser,
@@ -78,108 +80,51 @@ pub(crate) async fn create(
 ) -> WebResult<Creation> {
     let today = crate::time::paris_today(now);
     let m = matrix(app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Ecrire)
-        || !me.user.role.est_professionnel()
-    {
-        return Err(AppError::Forbidden(
-            "Votre profil ne permet pas de créer un dossier d'usager.".into(),
-        ));
-    }
-    let etab_field = f.etablissement.as_deref().map(str::trim).unwrap_or("");
-    let etab = if etab_field.is_empty() {
-        // One établissement only: no need to choose.
-        match me.user.etablissements.as_slice() {
-            [one] => app.store.etablissement(*one).await?,
-            _ => {
-                return Err(AppError::field(
-                    "etablissement",
-                    "Choisissez l'établissement ou le service de l'usager.",
-                ))
-            }
-        }
-    } else {
-        let finess = Finess::parse(etab_field)
-            .map_err(|e| AppError::field("etablissement", e.to_string()))?;
-        app.store.etablissement_by_finess(finess.as_str()).await?
+    let demande = DemandeCreation {
+        etablissement: f.etablissement.as_deref().unwrap_or(""),
+        confirme: confirmation(f.confirmer_doublon.as_deref()),
     };
-    let etab = etab.ok_or_else(|| {
-        AppError::field(
-            "etablissement",
-            "Aucun établissement ne porte ce numéro FINESS.",
-        )
-    })?;
-    if !me.user.etablissements.contains(&etab.id) {
-        return Err(AppError::Forbidden(
-            "Vous ne pouvez créer un dossier que dans un établissement où vous exercez.".into(),
-        ));
-    }
-    let id = f.validate(today)?;
-    let date_entree = match f
-        .date_entree
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| {
-                AppError::field(
-                    "date_entree",
-                    "La date d'entrée doit être au format AAAA-MM-JJ.",
-                )
-            })?
-            .to_string(),
-        None => today.to_string(),
+    let valider = || -> WebResult<NouvelUsager> {
+        let id = f.validate(today)?;
+        let date_entree = match f
+            .date_entree
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| {
+                    AppError::field(
+                        "date_entree",
+                        "La date d'entrée doit être au format AAAA-MM-JJ.",
+                    )
+                })?
+                .to_string(),
+            None => today.to_string(),
+        };
+        Ok(NouvelUsager {
+            identite: id.input,
+            nir: id.nir,
+            date_entree,
+        })
     };
-    let traits = TraitsCompares {
-        nom_naissance: &id.input.nom_naissance,
-        nom_utilise: id.input.nom_utilise.as_deref(),
-        premier_prenom: id
-            .input
-            .prenoms_naissance
-            .first()
-            .map(String::as_str)
-            .unwrap_or(""),
-        date_naissance: &id.input.date_naissance,
-        ins: id.nir.as_deref(),
-        prenoms: &id.input.prenoms_naissance,
-    };
-    let candidats = app
+    match app
         .store
-        .probable_duplicates(&me.principal, &m, &traits, None, now)
-        .await?;
-    let confirmed = matches!(
-        f.confirmer_doublon.as_deref(),
-        Some("oui" | "true" | "1" | "on")
-    );
-    if !candidats.is_empty() {
-        if !confirmed {
-            return Ok(Creation::Duplicates(candidats));
-        }
-        if !m.permet(me.user.role, Section::Administratif, Action::Valider) {
-            return Err(AppError::Forbidden("Seul un profil habilité à valider les identités peut confirmer qu'il s'agit d'une autre personne.".into()));
-        }
-        if candidats.iter().any(|c| c.meme_ins) {
-            return Err(AppError::Conflict {
-                code: "ins_deja_attribuee",
-                message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
-                extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
-            });
-        }
+        .create_usager_checked(&me.principal, &m, demande, valider, now)
+        .await?
+    {
+        IssueCreation::Cree(id) => Ok(Creation::Created(id)),
+        IssueCreation::Doublons(candidats) => Ok(Creation::Duplicates(candidats)),
+        IssueCreation::InsDejaAttribuee(candidats) => Err(AppError::Conflict {
+            code: "ins_deja_attribuee",
+            message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
+            extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
+        }),
+        IssueCreation::Refusee(refus) => Err(match refus.champ() {
+            Some(champ) => AppError::field(champ, refus.message_fr()),
+            None => AppError::Forbidden(refus.message_fr()),
+        }),
     }
-    let ids: Vec<i64> = candidats.iter().map(|c| c.id).collect();
-    let new_id = app
-        .store
-        .create_usager(
-            &me.principal.actor(),
-            &id.input,
-            id.nir.as_deref(),
-            etab.id,
-            &date_entree,
-            &ids,
-            now,
-        )
-        .await?;
-    Ok(Creation::Created(new_id))
 }
 
 /// The 409 of probable duplicates: those the caller may open in full, the others only as

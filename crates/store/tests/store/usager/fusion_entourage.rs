@@ -414,3 +414,54 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         w.db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_store_refuses_a_person_that_breaks_the_legal_protection_rules() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let id = create_usager(
+            s,
+            &w.secr_a,
+            &ident("DUPONT", &["Hélène"], "1938-04-12", "F"),
+            w.org.a,
+        )
+        .await;
+        let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
+        // A legal representative without a measure, a measure ending before it starts, a
+        // personne de confiance without a designation date: refused, nothing written.
+        let sans_mesure = proche("TUTEUR", "tuteur");
+        let a_rebours = EntourageInput {
+            mesure_protection: Some("TUTELLE".into()),
+            mesure_debut: Some("2024-05-01".into()),
+            mesure_fin: Some("2024-04-01".into()),
+            ..proche("TUTEUR", "tuteur")
+        };
+        let sans_date = EntourageInput {
+            personne_confiance: true,
+            ..proche("FILLE", "enfant")
+        };
+        for bad in [&sans_mesure, &a_rebours, &sans_date] {
+            assert!(
+                matches!(
+                    s.add_entourage(&write, bad).await,
+                    Err(StoreError::Invalid(_))
+                ),
+                "{engine}"
+            );
+        }
+        assert!(s.entourage(&write).await.unwrap().is_empty(), "{engine}");
+        // The same rules on an update.
+        let p = s
+            .add_entourage(&write, &proche("FILS", "enfant"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.update_entourage(&write, p, 1, &sans_mesure).await,
+            Err(StoreError::Invalid(m)) if m.contains("représentant légal")
+        ));
+        let list = s.entourage(&write).await.unwrap();
+        assert_eq!(list[0].relation, "enfant", "{engine}");
+        w.db.cleanup().await;
+    }
+}

@@ -472,3 +472,55 @@ async fn identity_status_stores_the_ins_and_the_document() {
         w.db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let dupont = ident("DUPONT", &["Hélène", "Marie"], "1979-03-12", "F");
+        let id = create_usager(s, &w.secr_a, &dupont, w.org.a).await;
+        let valider = cap(s, &w.secr_a, id, Action::Valider).await;
+        let recup = StatutChange {
+            statut: "RECUP".into(),
+            attributs: String::new(),
+            ins: Some(Some((INS_DUPONT.into(), OID_TEST.into()))),
+            justificatif: None,
+            ins_interroge: true,
+        };
+        s.set_statut_identite(&valider, 1, &recup, serde_json::json!({}))
+            .await
+            .unwrap();
+        let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
+        // No strict trait changed: status and INS kept.
+        let current = s.usager(&write).await.unwrap().unwrap();
+        let mut edit = dupont.clone();
+        edit.nom_utilise = Some("MARTIN".into());
+        let v = s
+            .update_identite_editee(&write, 2, &current, &edit, false)
+            .await
+            .unwrap();
+        let u = s.usager(&write).await.unwrap().unwrap();
+        assert_eq!(
+            (u.statut_identite.as_str(), u.matricule_ins.as_deref()),
+            ("RECUP", Some(INS_DUPONT)),
+            "{engine}"
+        );
+        // A strict trait changed: down to PROV, the retrieved INS withdrawn.
+        edit.nom_naissance = "DUPOND".into();
+        s.update_identite_editee(&write, v, &u, &edit, true)
+            .await
+            .unwrap();
+        let u = s.usager(&write).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                u.statut_identite.as_str(),
+                u.matricule_ins.as_deref(),
+                u.oid_ins.as_deref()
+            ),
+            ("PROV", None, None),
+            "{engine}"
+        );
+        w.db.cleanup().await;
+    }
+}
