@@ -43,6 +43,11 @@ impl SearchPage {
     fn selected(&self, id: &i64) -> bool {
         self.etablissement == Some(*id)
     }
+}
+
+/// What the results table (the page and its htmx partial alike) shows of each row.
+trait Resultats {
+    fn criteres(&self) -> (&str, Option<i64>);
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
@@ -52,21 +57,20 @@ impl SearchPage {
             .unwrap_or("")
     }
     fn next_url(&self, cursor: &str) -> String {
-        next_url(&self.q, self.etablissement, cursor)
+        let (q, etablissement) = self.criteres();
+        next_url(q, etablissement, cursor)
     }
 }
 
-impl ResultsPartial {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
+impl Resultats for SearchPage {
+    fn criteres(&self) -> (&str, Option<i64>) {
+        (&self.q, self.etablissement)
     }
-    fn statut(&self, c: &str) -> &'static str {
-        StatutIdentite::from_code(c)
-            .map(|s| s.label_fr())
-            .unwrap_or("")
-    }
-    fn next_url(&self, cursor: &str) -> String {
-        next_url(&self.q, self.etablissement, cursor)
+}
+
+impl Resultats for ResultsPartial {
+    fn criteres(&self) -> (&str, Option<i64>) {
+        (&self.q, self.etablissement)
     }
 }
 
