@@ -14,7 +14,7 @@ use dui_store::usager::{Sejour, Usager};
 use dui_store::StoreError;
 use serde::Deserialize;
 
-use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::fields::{justificatif_code, IdentiteFields};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
@@ -69,14 +69,7 @@ pub async fn file_page(
         return Ok(axum::response::Redirect::to(&format!("/usagers/{k}")).into_response());
     }
     let m = matrix(&app).await?;
-    let referent = match u.referent_id {
-        Some(r) => app
-            .store
-            .utilisateur(r)
-            .await?
-            .map(|x| format!("{} {}", x.prenom, x.nom)),
-        None => None,
-    };
+    let referent = referent(&app, u.referent_id).await?;
     Ok(FilePage {
         layout: Layout::new(&me, u.nom_naissance.clone(), "usagers"),
         sejours,

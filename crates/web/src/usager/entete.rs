@@ -16,7 +16,7 @@ use super::fields::attributs;
 use super::{is_out_of_scope, matrix, may_see_file_audit};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout};
+use crate::{App, AppError, Layout, WebResult};
 
 /// A tab of the person file. Its label and address are exhaustive matches: a new tab
 /// without its French label does not compile.
@@ -273,6 +273,18 @@ impl Header for Usager {
             .map(|n| n.formatted())
             .unwrap_or_default()
     }
+}
+
+/// « Prénom Nom » of the file's referent, when it has one.
+pub(super) async fn referent(app: &App, id: Option<i64>) -> WebResult<Option<String>> {
+    Ok(match id {
+        Some(r) => app
+            .store
+            .utilisateur(r)
+            .await?
+            .map(|x| format!("{} {}", x.prenom, x.nom)),
+        None => None,
+    })
 }
 
 #[cfg(test)]

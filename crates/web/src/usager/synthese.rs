@@ -8,7 +8,7 @@ use chrono::Utc;
 use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
-use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
 use crate::{App, Layout};
@@ -59,14 +59,7 @@ pub async fn synthese_page(
         u,
         sejours,
     } = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
-    let referent = match u.referent_id {
-        Some(r) => app
-            .store
-            .utilisateur(r)
-            .await?
-            .map(|x| format!("{} {}", x.prenom, x.nom)),
-        None => None,
-    };
+    let referent = referent(&app, u.referent_id).await?;
     Ok(SynthesePage {
         layout: Layout::new(
             &me,
