@@ -232,6 +232,8 @@ pub enum Refus {
     /// The usager is outside the user's scope and a running break-the-glass does not open
     /// validation (identity validation, merges, signatures).
     ValidationHorsPerimetre,
+    /// The file's audit (*Traçabilité*) is reserved (see [`peut_lire_tracabilite`]).
+    TracabiliteReservee,
 }
 
 impl Refus {
@@ -244,6 +246,9 @@ impl Refus {
             Refus::HorsPerimetre => "Ce dossier ne fait pas partie de votre périmètre.",
             Refus::ValidationHorsPerimetre => {
                 "L'accès exceptionnel permet de consulter ce dossier et d'y écrire selon votre profil, pas de valider (identité, fusion, signature) : adressez-vous à un professionnel de l'établissement qui suit cette personne."
+            }
+            Refus::TracabiliteReservee => {
+                "La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager."
             }
         }
     }
@@ -284,6 +289,17 @@ pub fn decider(
         },
         _ => Err(Refus::HorsPerimetre),
     }
+}
+
+/// Whether an account may read the audit of a file it may already read (*Traçabilité*: who
+/// opened or changed the file): the direction, the cadre (and the administrator, who holds no
+/// capability on person data by default), the file's referent (`referent`: the account is the
+/// usager's referent), and the usager themself (`soi_meme`). The store enforces it on
+/// `usager_audit`; the web only asks the capability.
+pub fn peut_lire_tracabilite(role: Role, referent: bool, soi_meme: bool) -> bool {
+    matches!(role, Role::Direction | Role::Cadre | Role::Administrateur)
+        || referent
+        || (role == Role::Usager && soi_meme)
 }
 
 /// Longest break-the-glass access, in hours.

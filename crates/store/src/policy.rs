@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::journal::ActionJournal;
-use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
+use dui_domain::policy::{
+    decider, peut_lire_tracabilite, Action, Faits, Matrice, Motif, Refus, Role, Section,
+};
 
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -49,6 +51,7 @@ pub struct Capability {
     actor: Actor,
     role: Role,
     at: DateTime<Utc>,
+    tracabilite: bool,
 }
 
 impl Capability {
@@ -79,6 +82,30 @@ impl Capability {
     /// When it was granted (the request time).
     pub fn at(&self) -> DateTime<Utc> {
         self.at
+    }
+    /// Whether the holder may also read the file's audit (*Traçabilité*), as decided by
+    /// [`peut_lire_tracabilite`] from the same facts; [`Store::usager_audit`] enforces it.
+    pub fn tracabilite(&self) -> bool {
+        self.tracabilite
+    }
+
+    /// Refuses the file's audit to a holder without that right, with the usual refusal entry.
+    pub(crate) async fn check_tracabilite(&self, store: &Store) -> StoreResult<()> {
+        if self.tracabilite {
+            return Ok(());
+        }
+        let refus = Refus::TracabiliteReservee;
+        audit_refusal(
+            store,
+            &self.actor,
+            self.usager_id,
+            self.section,
+            Action::Lire,
+            refus,
+            self.at,
+        )
+        .await?;
+        Err(StoreError::Denied(refus))
     }
 
     /// Records a change done with this capability, inside the change's transaction.
@@ -298,6 +325,11 @@ async fn authorize_with_facts(
                 actor,
                 role: who.role,
                 at: now,
+                tracabilite: peut_lire_tracabilite(
+                    who.role,
+                    loaded.usager.referent_id == Some(who.id),
+                    loaded.faits.soi_meme,
+                ),
             };
             if action == Action::Lire {
                 store

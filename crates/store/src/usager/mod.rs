@@ -367,13 +367,16 @@ impl Store {
             .await
     }
 
-    /// Audit entries of this file ("who opened my file"), newest first.
+    /// Audit entries of this file ("who opened my file"), newest first. Refused (with a
+    /// refusal audit entry) when the capability does not carry the right to read the file's
+    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]).
     pub async fn usager_audit(
         &self,
         cap: &Capability,
         before_id: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<audit::Entry>> {
+        cap.check_tracabilite(self).await?;
         let f = audit::Filter {
             usager_id: Some(cap.usager_id()),
             before_id,

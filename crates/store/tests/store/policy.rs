@@ -15,6 +15,8 @@ use crate::common::{
 
 #[path = "policy/acces_exceptionnel.rs"]
 mod acces_exceptionnel;
+#[path = "policy/tracabilite.rs"]
+mod tracabilite;
 
 const U_A: i64 = 1001;
 const U_B: i64 = 1002;

@@ -12,9 +12,7 @@ use dui_store::usager::Recherche;
 use serde::Deserialize;
 
 use super::fields::{attributs, stored_traits, IdentiteFields};
-use super::{
-    capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation,
-};
+use super::{capability, create as create_usager, duplicates_error, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
@@ -183,10 +181,6 @@ pub async fn file_audit(
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    if !may_see_file_audit(&me, id, u.referent_id) {
-        return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()));
-    }
     let page = p.page(&pagination::AUDIT_USAGER)?;
     let items = app
         .store
