@@ -260,6 +260,10 @@ impl Refus {
 /// expires, and only for reading and writing: never for [`Action::Valider`] (identity
 /// validation, merges, signatures), which stays with the professionals whose normal scope
 /// holds the file. It is not available to the portal roles (usager, proche).
+///
+/// The scope part of this rule is also written in SQL for the search (`visibility` in
+/// `crates/store/src/usager/search.rs`); a store test checks on both engines that the search
+/// returns exactly the files this function lets each role read. Change both together.
 pub fn decider(
     matrice: &Matrice,
     role: Role,

@@ -145,6 +145,11 @@ impl Args {
 
 /// SQL condition: the usager `u` is visible to `who` (scope, or a running break-the-glass).
 ///
+/// This is the scope rule of [`dui_domain::policy::decider`] written in SQL (the search
+/// cannot load the facts of each file): change both together. The store test
+/// `usager::perimetre::search_returns_exactly_the_files_decider_lets_read` walks every role
+/// and fails when they diverge.
+///
 /// Every value is an argument, so that the statement text depends on the kind of account
 /// and not on the account: one prepared statement, planned once, serves them all. The
 /// établissements of the scope are padded (last one repeated) up to a power of two.

@@ -22,6 +22,8 @@ use crate::common::{
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
 mod identite;
+#[path = "usager/perimetre.rs"]
+mod perimetre;
 #[path = "usager/recherche.rs"]
 mod recherche;
 
