@@ -232,6 +232,8 @@ pub enum Refus {
     /// The usager is outside the user's scope and a running break-the-glass does not open
     /// validation (identity validation, merges, signatures).
     ValidationHorsPerimetre,
+    /// The role may not read administrative data, hence may not search the usagers.
+    RechercheNonPermise,
     /// The file's audit (*Traçabilité*) is reserved (see [`peut_lire_tracabilite`]).
     TracabiliteReservee,
 }
@@ -247,6 +249,7 @@ impl Refus {
             Refus::ValidationHorsPerimetre => {
                 "L'accès exceptionnel permet de consulter ce dossier et d'y écrire selon votre profil, pas de valider (identité, fusion, signature) : adressez-vous à un professionnel de l'établissement qui suit cette personne."
             }
+            Refus::RechercheNonPermise => "Votre profil ne permet pas de rechercher des usagers.",
             Refus::TracabiliteReservee => {
                 "La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager."
             }
@@ -292,6 +295,17 @@ pub fn decider(
             Action::Valider => Err(Refus::ValidationHorsPerimetre),
         },
         _ => Err(Refus::HorsPerimetre),
+    }
+}
+
+/// Whether `role` may search (and list) the usagers of its scope: it must be allowed to read
+/// their administrative data; the scope itself is applied by the search (the same rule as
+/// [`decider`], written in SQL).
+pub fn peut_rechercher(matrice: &Matrice, role: Role) -> Result<(), Refus> {
+    if matrice.permet(role, Section::Administratif, Action::Lire) {
+        Ok(())
+    } else {
+        Err(Refus::RechercheNonPermise)
     }
 }
 

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{
-    decider, peut_lire_tracabilite, Action, Faits, Matrice, Motif, Refus, Role, Section,
+    decider, peut_lire_tracabilite, peut_rechercher, Action, Faits, Matrice, Motif, Refus, Role,
+    Section,
 };
 
 pub use crate::audit::AccesExceptionnel;
@@ -98,7 +99,7 @@ impl Capability {
         audit_refusal(
             store,
             &self.actor,
-            self.usager_id,
+            Some(self.usager_id),
             self.section,
             Action::Lire,
             refus,
@@ -252,6 +253,46 @@ pub async fn authorize(
     )
 }
 
+/// Proof that the policy allowed an account to search (and list) the usagers of its scope.
+/// Only [`authorize_search`] builds one; [`Store::search_usagers`] requires it.
+#[derive(Clone, Debug)]
+pub struct CapaciteRecherche {
+    who: Principal,
+}
+
+impl CapaciteRecherche {
+    /// The account searching (its scope is applied by the search).
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+}
+
+/// Decides whether `who` may search the usagers ([`peut_rechercher`]): no round trip when
+/// allowed; a refusal is audited and returned as `Denied`.
+pub async fn authorize_search(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    now: DateTime<Utc>,
+) -> StoreResult<CapaciteRecherche> {
+    match peut_rechercher(matrix, who.role) {
+        Ok(()) => Ok(CapaciteRecherche { who: who.clone() }),
+        Err(refus) => {
+            audit_refusal(
+                store,
+                &who.actor(),
+                None,
+                Section::Administratif,
+                Action::Lire,
+                refus,
+                now,
+            )
+            .await?;
+            Err(StoreError::Denied(refus))
+        }
+    }
+}
+
 /// A file opened for reading: see [`open_file`].
 #[derive(Debug)]
 pub struct OpenFile {
@@ -348,7 +389,7 @@ async fn authorize_with_facts(
             Ok((cap, loaded))
         }
         Err(refus) => {
-            audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;
+            audit_refusal(store, &actor, Some(usager_id), section, action, refus, now).await?;
             Err(StoreError::Denied(refus))
         }
     }
@@ -357,7 +398,7 @@ async fn authorize_with_facts(
 async fn audit_refusal(
     store: &Store,
     actor: &Actor,
-    usager_id: i64,
+    usager_id: Option<i64>,
     section: Section,
     action: Action,
     refus: Refus,
@@ -369,7 +410,7 @@ async fn audit_refusal(
         &NewEntry {
             actor,
             action: ActionJournal::refus(action),
-            usager_id: Some(usager_id),
+            usager_id,
             section: Some(section.code()),
             outcome: Outcome::Refus,
             detail: serde_json::json!({ "refus": refus }),

@@ -357,3 +357,25 @@ fn the_file_audit_is_for_direction_cadre_referent_and_the_usager_themself() {
     assert!(!peut_lire_tracabilite(Role::Proche, false, true));
     assert!(!peut_lire_tracabilite(Role::Educateur, false, false));
 }
+
+#[test]
+fn searching_needs_reading_administrative_data() {
+    let m = Matrice::par_defaut();
+    for role in Role::ALL.iter().copied() {
+        let attendu = if m.permet(role, Section::Administratif, Action::Lire) {
+            Ok(())
+        } else {
+            Err(Refus::RechercheNonPermise)
+        };
+        assert_eq!(peut_rechercher(&m, role), attendu, "{role:?}");
+    }
+    assert_eq!(
+        peut_rechercher(&m, Role::Administrateur),
+        Err(Refus::RechercheNonPermise)
+    );
+    assert_eq!(peut_rechercher(&m, Role::Educateur), Ok(()));
+    assert_eq!(
+        peut_rechercher(&Matrice::vide(), Role::Secretariat),
+        Err(Refus::RechercheNonPermise)
+    );
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
-use crate::policy::Principal;
+use crate::policy::{CapaciteRecherche, Principal};
 use crate::sql::Value;
 use crate::{ts, StoreResult};
 
@@ -262,14 +262,17 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
 }
 
 impl Store {
-    /// Searches the usagers visible to `who`; audited as one entry listing the ids shown.
-    /// Returns the page and the cursor of the next one.
+    /// Searches the usagers visible to the holder of `cap` (see [`authorize_search`]); audited
+    /// as one entry listing the ids shown. Returns the page and the cursor of the next one.
+    ///
+    /// [`authorize_search`]: crate::policy::authorize_search
     pub async fn search_usagers(
         &self,
-        who: &Principal,
+        cap: &CapaciteRecherche,
         r: &Recherche,
         now: DateTime<Utc>,
     ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
+        let who = cap.principal();
         crate::saisie::recherche(&r.texte)?;
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);

@@ -163,12 +163,20 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             cursor: None,
         };
         let (first, next) = s
-            .search_usagers(&principal(&secr), &r, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&secr)).await,
+                &r,
+                at(2),
+            )
             .await
             .unwrap();
         let r = Recherche { cursor: next, ..r };
         let (second, next) = s
-            .search_usagers(&principal(&secr), &r, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&secr)).await,
+                &r,
+                at(2),
+            )
             .await
             .unwrap();
         assert!(next.is_none(), "{engine}");

@@ -7,7 +7,7 @@ use chrono::Utc;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{transition, EvenementIdentite, StatutIdentite};
-use dui_store::policy::open_file;
+use dui_store::policy::{authorize_search, open_file};
 use dui_store::usager::Recherche;
 use serde::Deserialize;
 
@@ -36,11 +36,7 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
-        return Err(AppError::Forbidden(
-            "Votre profil ne permet pas de rechercher des usagers.".into(),
-        ));
-    }
+    let cap = authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
     // The search's cursor is its sort key and an id: `KEY|ID`.
     let bad = |c: &str| {
         c.rsplit_once('|')
@@ -58,10 +54,7 @@ pub async fn search(
         limit: pagination::limit(q.limit.as_deref(), &pagination::USAGERS)?,
         cursor: q.cursor,
     };
-    let (items, next) = app
-        .store
-        .search_usagers(&me.principal, &r, Utc::now())
-        .await?;
+    let (items, next) = app.store.search_usagers(&cap, &r, Utc::now()).await?;
     Ok(crate::reponses::liste(items, next))
 }
 

@@ -84,7 +84,15 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
                 }
             }
             expected.sort_unstable();
-            let (items, next) = search_page(s, &p, "dupont", 100, None, now).await;
+            let cap = dui_store::policy::authorize_search(s, &m, &p, now)
+                .await
+                .unwrap();
+            let r = Recherche {
+                texte: "dupont".into(),
+                limit: 100,
+                ..Default::default()
+            };
+            let (items, next) = s.search_usagers(&cap, &r, now).await.unwrap();
             assert!(next.is_none());
             let mut got: Vec<i64> = items.iter().map(|r| r.id).collect();
             got.sort_unstable();
@@ -108,6 +116,32 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
         assert_eq!(of(Role::IntervenantDomicile), &domicile, "{engine}");
         assert_eq!(of(Role::Proche), &vec![assigned_b], "{engine}");
         assert_eq!(of(Role::Usager), &vec![own_b], "{engine}");
+        w.db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn searching_is_refused_and_audited_without_reading_administrative_data() {
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let m = load_matrix(s).await.unwrap();
+        let admin_user = create_user(s, "admin.recherche", Role::Administrateur, &[]).await;
+        let p = principal(&admin_user);
+        match dui_store::policy::authorize_search(s, &m, &p, at(1)).await {
+            Err(StoreError::Denied(r)) => assert_eq!(r, Refus::RechercheNonPermise, "{engine}"),
+            other => panic!("{engine}: refus attendu, obtenu {other:?}"),
+        }
+        let last = audit_by_action(s, "usager.lire").await;
+        let last = last.last().expect("entrée de refus");
+        assert_eq!(
+            (last.outcome.as_str(), last.usager_id, last.utilisateur_id),
+            ("refus", None, Some(admin_user.id)),
+            "{engine}"
+        );
+        dui_store::policy::authorize_search(s, &m, &principal(&w.educ_a), at(1))
+            .await
+            .unwrap();
         w.db.cleanup().await;
     }
 }
