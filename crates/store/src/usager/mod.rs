@@ -385,10 +385,11 @@ impl Store {
         self.audit_search(&f, limit).await
     }
 
-    /// Assigns a home-care worker to the usager (needs an administrative write capability).
-    pub async fn assign_with(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
+    /// Assigns a home-care worker (or relative) to the usager (needs an administrative write
+    /// capability on the file).
+    pub async fn assign(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        self.assign(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
+        self.affecter(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
             .await
     }
 

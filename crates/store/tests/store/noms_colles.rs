@@ -71,7 +71,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             )
             .await
             .unwrap();
-            s.assign_with(&write, worker.id).await.unwrap();
+            s.assign(&write, worker.id).await.unwrap();
         }
 
         for who in [&secr, &worker] {
@@ -255,7 +255,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
         )
         .await
         .unwrap();
-        s.assign_with(&write, worker.id).await.unwrap();
+        s.assign(&write, worker.id).await.unwrap();
         // A base written before the glued runs: their rows and the migration's record gone.
         for (id, word) in [(hermite, "LHERMITE"), (jp, "JEANPIERRE")] {
             db.exec(&format!(

@@ -220,10 +220,10 @@ async fn home_care_worker_sees_only_assigned_usagers() {
             "{engine}"
         );
 
-        s.assign(&admin(), w.intervenant_a.id, U_A, at(2))
+        s.assign_bulk(&admin(), &[(w.intervenant_a.id, U_A)], at(2))
             .await
             .unwrap();
-        s.assign(&admin(), w.intervenant_a.id, U_A, at(3))
+        s.assign_bulk(&admin(), &[(w.intervenant_a.id, U_A)], at(3))
             .await
             .unwrap();
         assert_eq!(

@@ -242,7 +242,7 @@ pub async fn assign(
     if !matches!(u.role, Role::IntervenantDomicile | Role::Proche) {
         return Err(AppError::field("utilisateur_id", "Seuls les intervenants à domicile et les proches sont affectés à un usager ; les autres profils voient les usagers de leurs établissements."));
     }
-    app.store.assign_with(&cap, b.utilisateur_id).await?;
+    app.store.assign(&cap, b.utilisateur_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

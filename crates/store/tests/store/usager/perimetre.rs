@@ -41,7 +41,14 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
                 .await
                 .unwrap();
             let u = s.utilisateur(id).await.unwrap().unwrap();
-            s.assign(&admin(), u.id, assigned_b, at(1)).await.unwrap();
+            s.assign(
+                &cap_at(s, &w.secr_b, assigned_b, Action::Ecrire, at(1))
+                    .await
+                    .unwrap(),
+                u.id,
+            )
+            .await
+            .unwrap();
             if role.est_professionnel() {
                 let p = principal(&u);
                 s.open_break_glass(&p, bris_b, MOTIF, 4, at(1))

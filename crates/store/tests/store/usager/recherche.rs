@@ -373,11 +373,11 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         // Assigning needs an administrative write capability.
         let read = cap(s, &w.educ_a, u_a, Action::Lire).await;
         assert_eq!(
-            refus(s.assign_with(&read, w.intervenant_a.id).await),
+            refus(s.assign(&read, w.intervenant_a.id).await),
             Refus::NonPermisParLeRole
         );
         let write = cap(s, &w.secr_a, u_a, Action::Ecrire).await;
-        s.assign_with(&write, w.intervenant_a.id).await.unwrap();
+        s.assign(&write, w.intervenant_a.id).await.unwrap();
         assert_eq!(
             found(s, &w.intervenant_a, "dupont").await,
             vec![u_a],
@@ -470,7 +470,7 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
             }
             let id = create_usager(s, &w.secr_a, &i, w.org.a).await;
             let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
-            s.assign_with(&write, w.intervenant_a.id).await.unwrap();
+            s.assign(&write, w.intervenant_a.id).await.unwrap();
             assigned.push(id);
         }
         // Not assigned: never found.
