@@ -232,6 +232,10 @@ pub enum Refus {
     /// The usager is outside the user's scope and a running break-the-glass does not open
     /// validation (identity validation, merges, signatures).
     ValidationHorsPerimetre,
+    /// The role may not read administrative data, hence may not search the usagers.
+    RechercheNonPermise,
+    /// The file's audit (*Traçabilité*) is reserved (see [`peut_lire_tracabilite`]).
+    TracabiliteReservee,
 }
 
 impl Refus {
@@ -245,6 +249,10 @@ impl Refus {
             Refus::ValidationHorsPerimetre => {
                 "L'accès exceptionnel permet de consulter ce dossier et d'y écrire selon votre profil, pas de valider (identité, fusion, signature) : adressez-vous à un professionnel de l'établissement qui suit cette personne."
             }
+            Refus::RechercheNonPermise => "Votre profil ne permet pas de rechercher des usagers.",
+            Refus::TracabiliteReservee => {
+                "La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager."
+            }
         }
     }
 }
@@ -255,6 +263,10 @@ impl Refus {
 /// expires, and only for reading and writing: never for [`Action::Valider`] (identity
 /// validation, merges, signatures), which stays with the professionals whose normal scope
 /// holds the file. It is not available to the portal roles (usager, proche).
+///
+/// The scope part of this rule is also written in SQL for the search (`visibility` in
+/// `crates/store/src/usager/search.rs`); a store test checks on both engines that the search
+/// returns exactly the files this function lets each role read. Change both together.
 pub fn decider(
     matrice: &Matrice,
     role: Role,
@@ -284,6 +296,28 @@ pub fn decider(
         },
         _ => Err(Refus::HorsPerimetre),
     }
+}
+
+/// Whether `role` may search (and list) the usagers of its scope: it must be allowed to read
+/// their administrative data; the scope itself is applied by the search (the same rule as
+/// [`decider`], written in SQL).
+pub fn peut_rechercher(matrice: &Matrice, role: Role) -> Result<(), Refus> {
+    if matrice.permet(role, Section::Administratif, Action::Lire) {
+        Ok(())
+    } else {
+        Err(Refus::RechercheNonPermise)
+    }
+}
+
+/// Whether an account may read the audit of a file it may already read (*Traçabilité*: who
+/// opened or changed the file): the direction, the cadre (and the administrator, who holds no
+/// capability on person data by default), the file's referent (`referent`: the account is the
+/// usager's referent), and the usager themself (`soi_meme`). The store enforces it on
+/// `usager_audit`; the web only asks the capability.
+pub fn peut_lire_tracabilite(role: Role, referent: bool, soi_meme: bool) -> bool {
+    matches!(role, Role::Direction | Role::Cadre | Role::Administrateur)
+        || referent
+        || (role == Role::Usager && soi_meme)
 }
 
 /// Longest break-the-glass access, in hours.

@@ -264,11 +264,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     )
     .await?;
     let step = (total / 30).max(1);
-    for k in 0..30 {
-        store
-            .assign(&bench_actor(), worker, 1 + k * step, Utc::now())
-            .await?;
-    }
+    let pairs: Vec<(i64, i64)> = (0..30).map(|k| (worker, 1 + k * step)).collect();
+    store
+        .assign_bulk(&bench_actor(), &pairs, Utc::now())
+        .await?;
     store.audit_seal(Utc::now()).await?;
     let web = dui_web::WebConfig {
         login_failures_per_minute: 1000,

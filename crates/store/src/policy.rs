@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::journal::ActionJournal;
-use dui_domain::policy::{decider, Action, Faits, Matrice, Motif, Refus, Role, Section};
+use dui_domain::policy::{
+    decider, peut_lire_tracabilite, peut_rechercher, Action, Faits, Matrice, Motif, Refus, Role,
+    Section,
+};
 
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
@@ -49,6 +52,7 @@ pub struct Capability {
     actor: Actor,
     role: Role,
     at: DateTime<Utc>,
+    tracabilite: bool,
 }
 
 impl Capability {
@@ -79,6 +83,30 @@ impl Capability {
     /// When it was granted (the request time).
     pub fn at(&self) -> DateTime<Utc> {
         self.at
+    }
+    /// Whether the holder may also read the file's audit (*Traçabilité*), as decided by
+    /// [`peut_lire_tracabilite`] from the same facts; [`Store::usager_audit`] enforces it.
+    pub fn tracabilite(&self) -> bool {
+        self.tracabilite
+    }
+
+    /// Refuses the file's audit to a holder without that right, with the usual refusal entry.
+    pub(crate) async fn check_tracabilite(&self, store: &Store) -> StoreResult<()> {
+        if self.tracabilite {
+            return Ok(());
+        }
+        let refus = Refus::TracabiliteReservee;
+        audit_refusal(
+            store,
+            &self.actor,
+            Some(self.usager_id),
+            self.section,
+            Action::Lire,
+            refus,
+            self.at,
+        )
+        .await?;
+        Err(StoreError::Denied(refus))
     }
 
     /// Records a change done with this capability, inside the change's transaction.
@@ -225,6 +253,46 @@ pub async fn authorize(
     )
 }
 
+/// Proof that the policy allowed an account to search (and list) the usagers of its scope.
+/// Only [`authorize_search`] builds one; [`Store::search_usagers`] requires it.
+#[derive(Clone, Debug)]
+pub struct CapaciteRecherche {
+    who: Principal,
+}
+
+impl CapaciteRecherche {
+    /// The account searching (its scope is applied by the search).
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+}
+
+/// Decides whether `who` may search the usagers ([`peut_rechercher`]): no round trip when
+/// allowed; a refusal is audited and returned as `Denied`.
+pub async fn authorize_search(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    now: DateTime<Utc>,
+) -> StoreResult<CapaciteRecherche> {
+    match peut_rechercher(matrix, who.role) {
+        Ok(()) => Ok(CapaciteRecherche { who: who.clone() }),
+        Err(refus) => {
+            audit_refusal(
+                store,
+                &who.actor(),
+                None,
+                Section::Administratif,
+                Action::Lire,
+                refus,
+                now,
+            )
+            .await?;
+            Err(StoreError::Denied(refus))
+        }
+    }
+}
+
 /// A file opened for reading: see [`open_file`].
 #[derive(Debug)]
 pub struct OpenFile {
@@ -298,6 +366,11 @@ async fn authorize_with_facts(
                 actor,
                 role: who.role,
                 at: now,
+                tracabilite: peut_lire_tracabilite(
+                    who.role,
+                    loaded.usager.referent_id == Some(who.id),
+                    loaded.faits.soi_meme,
+                ),
             };
             if action == Action::Lire {
                 store
@@ -316,7 +389,7 @@ async fn authorize_with_facts(
             Ok((cap, loaded))
         }
         Err(refus) => {
-            audit_refusal(store, &actor, usager_id, section, action, refus, now).await?;
+            audit_refusal(store, &actor, Some(usager_id), section, action, refus, now).await?;
             Err(StoreError::Denied(refus))
         }
     }
@@ -325,7 +398,7 @@ async fn authorize_with_facts(
 async fn audit_refusal(
     store: &Store,
     actor: &Actor,
-    usager_id: i64,
+    usager_id: Option<i64>,
     section: Section,
     action: Action,
     refus: Refus,
@@ -337,7 +410,7 @@ async fn audit_refusal(
         &NewEntry {
             actor,
             action: ActionJournal::refus(action),
-            usager_id: Some(usager_id),
+            usager_id,
             section: Some(section.code()),
             outcome: Outcome::Refus,
             detail: serde_json::json!({ "refus": refus }),

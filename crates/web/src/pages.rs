@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use dui_domain::policy::{Action, Portee, Role, Section};
+use dui_domain::policy::{Portee, Role};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::policy::AccesExceptionnel;
 use dui_store::usager::{Recherche, ResultatRecherche};
@@ -79,17 +79,16 @@ async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> 
         return Ok(None);
     }
     let m = crate::usager::matrix(app).await?;
-    if !m.permet(role, Section::Administratif, Action::Lire) {
+    if dui_domain::policy::peut_rechercher(&m, role).is_err() {
         return Ok(None);
     }
+    let cap =
+        dui_store::policy::authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
     let r = Recherche {
         limit: HOME_PEOPLE,
         ..Recherche::default()
     };
-    let (liste, suivant) = app
-        .store
-        .search_usagers(&me.principal, &r, Utc::now())
-        .await?;
+    let (liste, suivant) = app.store.search_usagers(&cap, &r, Utc::now()).await?;
     let (titre, vide) = match role {
         Role::Usager => (
             "Mon dossier",

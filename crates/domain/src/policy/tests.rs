@@ -334,3 +334,48 @@ fn default_versions_are_declared_and_filtered() {
         vec![(Role::Educateur, Section::Soins, Action::Lire)]
     );
 }
+
+#[test]
+fn the_file_audit_is_for_direction_cadre_referent_and_the_usager_themself() {
+    for role in Role::ALL.iter().copied() {
+        // Neither referent nor own file: the role alone decides.
+        let par_le_role = matches!(role, Role::Direction | Role::Cadre | Role::Administrateur);
+        assert_eq!(
+            peut_lire_tracabilite(role, false, false),
+            par_le_role,
+            "{role:?}"
+        );
+        // The file's referent reads its audit, whatever the role.
+        assert!(peut_lire_tracabilite(role, true, false), "{role:?}");
+        // Only the usager role reads the audit of its own file.
+        assert_eq!(
+            peut_lire_tracabilite(role, false, true),
+            par_le_role || role == Role::Usager,
+            "{role:?}"
+        );
+    }
+    assert!(!peut_lire_tracabilite(Role::Proche, false, true));
+    assert!(!peut_lire_tracabilite(Role::Educateur, false, false));
+}
+
+#[test]
+fn searching_needs_reading_administrative_data() {
+    let m = Matrice::par_defaut();
+    for role in Role::ALL.iter().copied() {
+        let attendu = if m.permet(role, Section::Administratif, Action::Lire) {
+            Ok(())
+        } else {
+            Err(Refus::RechercheNonPermise)
+        };
+        assert_eq!(peut_rechercher(&m, role), attendu, "{role:?}");
+    }
+    assert_eq!(
+        peut_rechercher(&m, Role::Administrateur),
+        Err(Refus::RechercheNonPermise)
+    );
+    assert_eq!(peut_rechercher(&m, Role::Educateur), Ok(()));
+    assert_eq!(
+        peut_rechercher(&Matrice::vide(), Role::Secretariat),
+        Err(Refus::RechercheNonPermise)
+    );
+}

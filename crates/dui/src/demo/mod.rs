@@ -220,7 +220,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
                 .update_utilisateur(&actor, u.id, u.version, &input, now)
                 .await?;
             if assign {
-                store.assign(&actor, u.id, helene_id, now).await?;
+                store.assign_bulk(&actor, &[(u.id, helene_id)], now).await?;
             }
         }
     }
@@ -244,9 +244,13 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
             limit: 15,
             cursor: None,
         };
-        let (found, _) = store.search_usagers(&who, &r, now).await?;
+        let m = dui_store::policy::load_matrix(store).await?;
+        let cap = dui_store::policy::authorize_search(store, &m, &who, now).await?;
+        let (found, _) = store.search_usagers(&cap, &r, now).await?;
         for f in found {
-            store.assign(&actor, intervenant.id, f.id, now).await?;
+            store
+                .assign_bulk(&actor, &[(intervenant.id, f.id)], now)
+                .await?;
         }
     }
     store.audit_seal(now).await?;

@@ -463,8 +463,9 @@ impl Store {
         }
     }
 
-    /// Assigns a home-care worker (or relative) to an usager (audited).
-    pub async fn assign(
+    /// Assigns a home-care worker (or relative) to an usager (audited). Only through
+    /// [`Store::assign`] (a capability) or [`Store::assign_bulk`] (setup).
+    pub(crate) async fn affecter(
         &self,
         actor: &Actor,
         utilisateur_id: i64,

@@ -63,6 +63,21 @@ fn placeholders(rows: usize, cols: usize) -> String {
 }
 
 impl Store {
+    /// Assigns accounts to usagers, `(utilisateur_id, usager_id)`, each audited as `actor`:
+    /// setup of demo data and benchmarks, like [`Store::insert_usagers_bulk`]. A person's
+    /// assignment goes through [`Store::assign`] (a capability).
+    pub async fn assign_bulk(
+        &self,
+        actor: &Actor,
+        pairs: &[(i64, i64)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        for &(utilisateur_id, usager_id) in pairs {
+            self.affecter(actor, utilisateur_id, usager_id, now).await?;
+        }
+        Ok(())
+    }
+
     /// Inserts a batch of usagers in one transaction; returns their ids.
     pub async fn insert_usagers_bulk(
         &self,

@@ -389,13 +389,16 @@ impl Store {
             .await
     }
 
-    /// Audit entries of this file ("who opened my file"), newest first.
+    /// Audit entries of this file ("who opened my file"), newest first. Refused (with a
+    /// refusal audit entry) when the capability does not carry the right to read the file's
+    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]).
     pub async fn usager_audit(
         &self,
         cap: &Capability,
         before_id: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<audit::Entry>> {
+        cap.check_tracabilite(self).await?;
         let f = audit::Filter {
             usager_id: Some(cap.usager_id()),
             before_id,
@@ -404,10 +407,11 @@ impl Store {
         self.audit_search(&f, limit).await
     }
 
-    /// Assigns a home-care worker to the usager (needs an administrative write capability).
-    pub async fn assign_with(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
+    /// Assigns a home-care worker (or relative) to the usager (needs an administrative write
+    /// capability on the file).
+    pub async fn assign(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        self.assign(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
+        self.affecter(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
             .await
     }
 

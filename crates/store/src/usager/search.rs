@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
-use crate::policy::Principal;
+use crate::policy::{CapaciteRecherche, Principal};
 use crate::sql::Value;
 use crate::{ts, StoreResult};
 
@@ -145,6 +145,11 @@ impl Args {
 
 /// SQL condition: the usager `u` is visible to `who` (scope, or a running break-the-glass).
 ///
+/// This is the scope rule of [`dui_domain::policy::decider`] written in SQL (the search
+/// cannot load the facts of each file): change both together. The store test
+/// `usager::perimetre::search_returns_exactly_the_files_decider_lets_read` walks every role
+/// and fails when they diverge.
+///
 /// Every value is an argument, so that the statement text depends on the kind of account
 /// and not on the account: one prepared statement, planned once, serves them all. The
 /// établissements of the scope are padded (last one repeated) up to a power of two.
@@ -257,14 +262,17 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
 }
 
 impl Store {
-    /// Searches the usagers visible to `who`; audited as one entry listing the ids shown.
-    /// Returns the page and the cursor of the next one.
+    /// Searches the usagers visible to the holder of `cap` (see [`authorize_search`]); audited
+    /// as one entry listing the ids shown. Returns the page and the cursor of the next one.
+    ///
+    /// [`authorize_search`]: crate::policy::authorize_search
     pub async fn search_usagers(
         &self,
-        who: &Principal,
+        cap: &CapaciteRecherche,
         r: &Recherche,
         now: DateTime<Utc>,
     ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
+        let who = cap.principal();
         crate::saisie::recherche(&r.texte)?;
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);

@@ -7,7 +7,9 @@ use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
 use dui_store::audit::{Actor, Entry, Filter};
-use dui_store::policy::{authorize, load_matrix, Capability, Principal};
+use dui_store::policy::{
+    authorize, authorize_search, load_matrix, Capability, CapaciteRecherche, Principal,
+};
 use dui_store::testing::TestDb;
 use dui_store::usager::{IdentiteInput, Recherche, ResultatRecherche, TraitsCompares};
 use dui_store::{Store, StoreError, StoreResult};
@@ -298,7 +300,15 @@ pub async fn search_page(
         limit,
         cursor,
     };
-    s.search_usagers(who, &r, now).await.unwrap()
+    s.search_usagers(&recherche(s, who).await, &r, now)
+        .await
+        .unwrap()
+}
+
+/// The search capability of `who` (granted, or the test fails).
+pub async fn recherche(s: &Store, who: &Principal) -> CapaciteRecherche {
+    let m = load_matrix(s).await.unwrap();
+    authorize_search(s, &m, who, t0()).await.unwrap()
 }
 
 /// The traits a duplicate check compares: birth name, first first name, birth date.

@@ -71,7 +71,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             )
             .await
             .unwrap();
-            s.assign_with(&write, worker.id).await.unwrap();
+            s.assign(&write, worker.id).await.unwrap();
         }
 
         for who in [&secr, &worker] {
@@ -163,12 +163,20 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             cursor: None,
         };
         let (first, next) = s
-            .search_usagers(&principal(&secr), &r, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&secr)).await,
+                &r,
+                at(2),
+            )
             .await
             .unwrap();
         let r = Recherche { cursor: next, ..r };
         let (second, next) = s
-            .search_usagers(&principal(&secr), &r, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&secr)).await,
+                &r,
+                at(2),
+            )
             .await
             .unwrap();
         assert!(next.is_none(), "{engine}");
@@ -247,7 +255,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
         )
         .await
         .unwrap();
-        s.assign_with(&write, worker.id).await.unwrap();
+        s.assign(&write, worker.id).await.unwrap();
         // A base written before the glued runs: their rows and the migration's record gone.
         for (id, word) in [(hermite, "LHERMITE"), (jp, "JEANPIERRE")] {
             db.exec(&format!(

@@ -15,6 +15,8 @@ use crate::common::{
 
 #[path = "policy/acces_exceptionnel.rs"]
 mod acces_exceptionnel;
+#[path = "policy/tracabilite.rs"]
+mod tracabilite;
 
 const U_A: i64 = 1001;
 const U_B: i64 = 1002;
@@ -218,10 +220,10 @@ async fn home_care_worker_sees_only_assigned_usagers() {
             "{engine}"
         );
 
-        s.assign(&admin(), w.intervenant_a.id, U_A, at(2))
+        s.assign_bulk(&admin(), &[(w.intervenant_a.id, U_A)], at(2))
             .await
             .unwrap();
-        s.assign(&admin(), w.intervenant_a.id, U_A, at(3))
+        s.assign_bulk(&admin(), &[(w.intervenant_a.id, U_A)], at(3))
             .await
             .unwrap();
         assert_eq!(

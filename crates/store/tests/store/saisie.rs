@@ -102,7 +102,12 @@ async fn texts_over_their_maximum_or_with_control_characters_are_not_written() {
                 limit: 20,
                 ..Default::default()
             };
-            invalid(s.search_usagers(&who, &r, t0()).await, says, engine);
+            invalid(
+                s.search_usagers(&crate::common::recherche(s, &who).await, &r, t0())
+                    .await,
+                says,
+                engine,
+            );
         }
         invalid(
             s.professionnels(&"a b ".repeat(6), 20).await,
@@ -114,7 +119,9 @@ async fn texts_over_their_maximum_or_with_control_characters_are_not_written() {
             limit: 20,
             ..Default::default()
         };
-        s.search_usagers(&who, &ok, t0()).await.unwrap();
+        s.search_usagers(&crate::common::recherche(s, &who).await, &ok, t0())
+            .await
+            .unwrap();
         db.cleanup().await;
     }
 }

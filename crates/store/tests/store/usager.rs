@@ -24,6 +24,8 @@ mod creation;
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
 mod identite;
+#[path = "usager/perimetre.rs"]
+mod perimetre;
 #[path = "usager/recherche.rs"]
 mod recherche;
 

@@ -6,14 +6,12 @@ use axum::Json;
 use chrono::Utc;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::policy::open_file;
+use dui_store::policy::{authorize_search, open_file};
 use dui_store::usager::Recherche;
 use serde::Deserialize;
 
 use super::fields::{stored_traits, IdentiteFields};
-use super::{
-    capability, create as create_usager, duplicates_error, matrix, may_see_file_audit, Creation,
-};
+use super::{capability, create as create_usager, duplicates_error, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
@@ -37,11 +35,7 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
-        return Err(AppError::Forbidden(
-            "Votre profil ne permet pas de rechercher des usagers.".into(),
-        ));
-    }
+    let cap = authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
     // The search's cursor is its sort key and an id: `KEY|ID`.
     let bad = |c: &str| {
         c.rsplit_once('|')
@@ -59,10 +53,7 @@ pub async fn search(
         limit: pagination::limit(q.limit.as_deref(), &pagination::USAGERS)?,
         cursor: q.cursor,
     };
-    let (items, next) = app
-        .store
-        .search_usagers(&me.principal, &r, Utc::now())
-        .await?;
+    let (items, next) = app.store.search_usagers(&cap, &r, Utc::now()).await?;
     Ok(crate::reponses::liste(items, next))
 }
 
@@ -161,10 +152,6 @@ pub async fn file_audit(
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    if !may_see_file_audit(&me, id, u.referent_id) {
-        return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()));
-    }
     let page = p.page(&pagination::AUDIT_USAGER)?;
     let items = app
         .store
@@ -233,7 +220,7 @@ pub async fn assign(
     if !matches!(u.role, Role::IntervenantDomicile | Role::Proche) {
         return Err(AppError::field("utilisateur_id", "Seuls les intervenants à domicile et les proches sont affectés à un usager ; les autres profils voient les usagers de leurs établissements."));
     }
-    app.store.assign_with(&cap, b.utilisateur_id).await?;
+    app.store.assign(&cap, b.utilisateur_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

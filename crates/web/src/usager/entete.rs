@@ -13,7 +13,7 @@ use dui_store::policy::{open_file, Capability, OpenFile};
 use dui_store::usager::{Sejour, Usager};
 
 use super::fields::attributs;
-use super::{is_out_of_scope, matrix, may_see_file_audit};
+use super::{is_out_of_scope, matrix};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
@@ -84,8 +84,6 @@ pub struct Tabs {
     pub active: Onglet,
     /// The tabs the person may see, in display order.
     pub visibles: Vec<Onglet>,
-    /// The user may see the traceability tab.
-    pub tracabilite: bool,
     /// Opened through break-the-glass.
     pub exceptionnel: bool,
     /// Fingerprint of the photo, if there is one (part of its address, so that a new photo
@@ -167,12 +165,10 @@ impl Dossier {
                 sejours,
                 photo,
             }) => {
-                let tracabilite = may_see_file_audit(me, id, u.referent_id);
                 let tabs = Tabs {
                     id,
                     active,
-                    visibles: Onglet::visibles(&sections, tracabilite),
-                    tracabilite,
+                    visibles: Onglet::visibles(&sections, cap.tracabilite()),
                     exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
                     photo,
                 };

@@ -23,7 +23,7 @@ pub(crate) use {
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
-use dui_domain::policy::{Action, Matrice, Refus, Role, Section};
+use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{
@@ -146,15 +146,6 @@ pub(crate) fn duplicates_error(candidats: Vec<Candidat>) -> AppError {
         message: message.join(" "),
         extra: Some(serde_json::json!({ "candidats": montres })),
     }
-}
-
-/// Who may see "who opened the file": direction, cadre, the referent, the usager themself.
-pub(crate) fn may_see_file_audit(me: &CurrentUser, usager_id: i64, referent: Option<i64>) -> bool {
-    matches!(
-        me.user.role,
-        Role::Direction | Role::Cadre | Role::Administrateur
-    ) || referent == Some(me.user.id)
-        || (me.user.role == Role::Usager && me.user.usager_id == Some(usager_id))
 }
 
 /// Whether a store error is the out-of-scope refusal (break-the-glass is then offered).

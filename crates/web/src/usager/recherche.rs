@@ -9,6 +9,7 @@ use chrono::Utc;
 use dui_domain::policy::{Action, Portee, Role, Section};
 use dui_domain::usager::StatutIdentite;
 use dui_store::admin::organisation::Etablissement;
+use dui_store::policy::authorize_search;
 use dui_store::usager::{Recherche, ResultatRecherche};
 use serde::Deserialize;
 
@@ -16,7 +17,7 @@ use super::matrix;
 use crate::auth::CurrentUser;
 use crate::error::urlencode;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/recherche.html")]
@@ -102,11 +103,7 @@ pub async fn search_page(
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Response> {
     let m = matrix(&app).await?;
-    if !m.permet(me.user.role, Section::Administratif, Action::Lire) {
-        return Err(AppError::Forbidden(
-            "Votre profil ne permet pas de consulter les dossiers des usagers.".into(),
-        ));
-    }
+    let cap = authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
     if me.user.role == Role::Usager {
         if let Some(id) = me.user.usager_id {
             return Ok(axum::response::Redirect::to(&format!("/usagers/{id}")).into_response());
@@ -131,9 +128,7 @@ pub async fn search_page(
             limit: 25,
             cursor: q.cursor.clone(),
         };
-        app.store
-            .search_usagers(&me.principal, &r, Utc::now())
-            .await?
+        app.store.search_usagers(&cap, &r, Utc::now()).await?
     };
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(ResultsPartial {

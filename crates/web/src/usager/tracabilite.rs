@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use crate::auth::CurrentUser;
 use crate::time::fr_datetime_secs;
-use crate::{App, AppError, Layout};
+use crate::{App, Layout};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/tracabilite.html")]
@@ -49,9 +49,6 @@ pub async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> PageDossier {
     let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Tracabilite).await?;
-    if !tabs.tracabilite {
-        return Err(AppError::Forbidden("La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager.".into()).into());
-    }
     let entries = app.store.usager_audit(&cap, q.avant, 100).await?;
     let suivant = (entries.len() == 100)
         .then(|| entries.last().map(|e| e.id))

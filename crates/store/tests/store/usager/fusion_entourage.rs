@@ -59,9 +59,9 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         s.add_entourage(&xw, &proche("FILLE", "enfant"))
             .await
             .unwrap();
-        s.assign_with(&kw, both.id).await.unwrap();
-        s.assign_with(&xw, both.id).await.unwrap();
-        s.assign_with(&xw, only_x.id).await.unwrap();
+        s.assign(&kw, both.id).await.unwrap();
+        s.assign(&xw, both.id).await.unwrap();
+        s.assign(&xw, only_x.id).await.unwrap();
 
         let kv = cap(s, &w.secr_a, keep, Action::Valider).await;
         let xv = cap(s, &w.secr_a, absorbed, Action::Valider).await;

@@ -292,7 +292,11 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             cursor: None,
         };
         let (r, _) = s
-            .search_usagers(&principal(&w.secr_a), &only_b, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&w.secr_a)).await,
+                &only_b,
+                at(2),
+            )
             .await
             .unwrap();
         assert!(
@@ -307,7 +311,11 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             cursor: None,
         };
         let (p1, c1) = s
-            .search_usagers(&principal(&w.secr_a), &all_a, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&w.secr_a)).await,
+                &all_a,
+                at(2),
+            )
             .await
             .unwrap();
         let next = Recherche {
@@ -315,7 +323,11 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             ..all_a.clone()
         };
         let (p2, c2) = s
-            .search_usagers(&principal(&w.secr_a), &next, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&w.secr_a)).await,
+                &next,
+                at(2),
+            )
             .await
             .unwrap();
         let mut listed: Vec<i64> = p1.iter().chain(&p2).map(|r| r.id).collect();
@@ -328,12 +340,20 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             ..all_a.clone()
         };
         let (r, _) = s
-            .search_usagers(&principal(&w.secr_a), &all_b, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&w.secr_a)).await,
+                &all_b,
+                at(2),
+            )
             .await
             .unwrap();
         assert!(r.is_empty(), "{engine}");
         let (r, _) = s
-            .search_usagers(&principal(&w.secr_b), &all_b, at(2))
+            .search_usagers(
+                &crate::common::recherche(s, &principal(&w.secr_b)).await,
+                &all_b,
+                at(2),
+            )
             .await
             .unwrap();
         assert_eq!(r.iter().map(|x| x.id).collect::<Vec<_>>(), vec![u_b]);
@@ -353,11 +373,11 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         // Assigning needs an administrative write capability.
         let read = cap(s, &w.educ_a, u_a, Action::Lire).await;
         assert_eq!(
-            refus(s.assign_with(&read, w.intervenant_a.id).await),
+            refus(s.assign(&read, w.intervenant_a.id).await),
             Refus::NonPermisParLeRole
         );
         let write = cap(s, &w.secr_a, u_a, Action::Ecrire).await;
-        s.assign_with(&write, w.intervenant_a.id).await.unwrap();
+        s.assign(&write, w.intervenant_a.id).await.unwrap();
         assert_eq!(
             found(s, &w.intervenant_a, "dupont").await,
             vec![u_a],
@@ -450,7 +470,7 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
             }
             let id = create_usager(s, &w.secr_a, &i, w.org.a).await;
             let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
-            s.assign_with(&write, w.intervenant_a.id).await.unwrap();
+            s.assign(&write, w.intervenant_a.id).await.unwrap();
             assigned.push(id);
         }
         // Not assigned: never found.
