@@ -88,13 +88,14 @@ for engine in "${engines[@]}"; do
     log="$WORK/st-$engine-$account.log"
     tok="$(token "$account")"
     # The session routes are left out: a generated logout would end the run's own session.
-    "$VENV/bin/st" run "$BASE/api/v1/openapi.json" \
+    # Run from the temporary directory: schemathesis keeps its cache in the working one.
+    (cd "$WORK" && "$VENV/bin/st" run "$BASE/api/v1/openapi.json" \
       -H "Authorization: Bearer $tok" \
       --checks not_a_server_error \
       --phases coverage,fuzzing \
       --exclude-path-regex '/session' \
       --max-time "$SECONDS_PER_RUN" --max-examples 40 -w 2 \
-      --seed 20261206 --no-color >"$log" 2>&1
+      --seed 20261206 --no-color) >"$log" 2>&1
     status=$?
     cases=$(grep -E '^ *[0-9]+ generated' "$log" | tail -1 | sed 's/^ *//')
     if [ "$status" -eq 0 ]; then
