@@ -157,17 +157,20 @@ pub struct ProfessionnelFields {
     mssante: Option<String>,
 }
 
+/// The fields of a professional of the directory.
+const PRO_CHAMPS: [Champ; 8] = [
+    Champ::ligne("nom", lim::NOM_PERSONNE),
+    Champ::ligne("prenom", lim::NOM_PERSONNE),
+    Champ::ligne("fonction", lim::FONCTION),
+    Champ::ligne("identifiant_pro", lim::NUMERO),
+    Champ::ligne("structure", lim::NOM_STRUCTURE),
+    Champ::ligne("telephone", lim::TELEPHONE),
+    Champ::ligne("email", lim::EMAIL),
+    Champ::ligne("mssante", lim::EMAIL),
+];
+
 impl crate::saisie::Champs for ProfessionnelFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("nom", lim::NOM_PERSONNE),
-        Champ::ligne("prenom", lim::NOM_PERSONNE),
-        Champ::ligne("fonction", lim::FONCTION),
-        Champ::ligne("identifiant_pro", lim::NUMERO),
-        Champ::ligne("structure", lim::NOM_STRUCTURE),
-        Champ::ligne("telephone", lim::TELEPHONE),
-        Champ::ligne("email", lim::EMAIL),
-        Champ::ligne("mssante", lim::EMAIL),
-    ];
+    const CHAMPS: &'static [Champ] = &PRO_CHAMPS;
 }
 
 impl ProfessionnelFields {
@@ -293,18 +296,19 @@ pub struct LinkForm {
 
 /// The fields of a link to a professional (an existing one, or a new one described), from
 /// the page's form and from the API alike.
-const LINK_CHAMPS: &[Champ] = &[
-    Champ::ligne("professionnel_id", 20),
-    Champ::ligne("role", lim::CODE),
-    Champ::ligne("nom", lim::NOM_PERSONNE),
-    Champ::ligne("prenom", lim::NOM_PERSONNE),
-    Champ::ligne("fonction", lim::FONCTION),
-    Champ::ligne("identifiant_pro", lim::NUMERO),
-    Champ::ligne("structure", lim::NOM_STRUCTURE),
-    Champ::ligne("telephone", lim::TELEPHONE),
-    Champ::ligne("email", lim::EMAIL),
-    Champ::ligne("mssante", lim::EMAIL),
-];
+const LINK_CHAMPS: &[Champ] = &link_champs();
+
+/// The link's own two fields, then those of the professional it may describe.
+const fn link_champs() -> [Champ; 10] {
+    let mut out = [Champ::ligne("professionnel_id", 20); 10];
+    out[1] = Champ::ligne("role", lim::CODE);
+    let mut i = 0;
+    while i < PRO_CHAMPS.len() {
+        out[i + 2] = PRO_CHAMPS[i];
+        i += 1;
+    }
+    out
+}
 
 impl crate::saisie::Champs for LinkForm {
     const CHAMPS: &'static [Champ] = LINK_CHAMPS;
