@@ -265,7 +265,7 @@ impl Refus {
 /// holds the file. It is not available to the portal roles (usager, proche).
 ///
 /// The scope part of this rule is also written in SQL for the search (`visibility` in
-/// `crates/store/src/usager/search.rs`); a store test checks on both engines that the search
+/// `crates/store/src/usager/recherche.rs`); a store test checks on both engines that the search
 /// returns exactly the files this function lets each role read. Change both together.
 pub fn decider(
     matrice: &Matrice,

@@ -254,7 +254,7 @@ pub async fn authorize(
 }
 
 /// Proof that the policy allowed an account to search (and list) the usagers of its scope.
-/// Only [`authorize_search`] builds one; [`Store::search_usagers`] requires it.
+/// Only [`authorize_recherche`] builds one; [`Store::rechercher_usagers`] requires it.
 #[derive(Clone, Debug)]
 pub struct CapaciteRecherche {
     who: Principal,
@@ -269,7 +269,7 @@ impl CapaciteRecherche {
 
 /// Decides whether `who` may search the usagers ([`peut_rechercher`]): no round trip when
 /// allowed; a refusal is audited and returned as `Denied`.
-pub async fn authorize_search(
+pub async fn authorize_recherche(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
@@ -423,7 +423,7 @@ async fn audit_refusal(
 
 impl Store {
     /// Opens a break-the-glass access for `hours` (capped); audited in the same transaction.
-    pub async fn open_break_glass(
+    pub async fn ouvrir_acces_exceptionnel(
         &self,
         who: &Principal,
         usager_id: i64,
@@ -476,7 +476,7 @@ impl Store {
     /// Break-the-glass accesses, newest first: all of them for `etablissements` = None
     /// (direction of the whole OG), else those on usagers staying in these établissements,
     /// or (`referent_id`) on usagers whose referent is that account.
-    pub async fn list_break_glass(
+    pub async fn liste_acces_exceptionnels(
         &self,
         etablissements: Option<&[i64]>,
         referent_id: Option<i64>,
@@ -485,13 +485,13 @@ impl Store {
     ) -> StoreResult<Vec<AccesExceptionnel>> {
         let page = crate::page::Page::first(limit);
         let all = self
-            .break_glass_page(etablissements, referent_id, since, page)
+            .acces_exceptionnel_page(etablissements, referent_id, since, page)
             .await?;
         Ok(page.split(all, |a| a.id).0)
     }
 
-    /// A page of [`Store::list_break_glass`] (keyset on the id, newest first).
-    pub async fn break_glass_page(
+    /// A page of [`Store::liste_acces_exceptionnels`] (keyset on the id, newest first).
+    pub async fn acces_exceptionnel_page(
         &self,
         etablissements: Option<&[i64]>,
         referent_id: Option<i64>,

@@ -149,7 +149,7 @@ fn champs(schema: &str) -> Option<&'static [Champ]> {
         "Professionnel" => us::ProfessionnelFields::CHAMPS,
         "LienProfessionnel" => us::LinkBody::CHAMPS,
         "Affectation" => us::Assign::CHAMPS,
-        "AccesExceptionnel" => us::BreakGlass::CHAMPS,
+        "AccesExceptionnel" => us::DemandeAccesExceptionnel::CHAMPS,
         _ => return None,
     })
 }

@@ -83,12 +83,12 @@ async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> 
         return Ok(None);
     }
     let cap =
-        dui_store::policy::authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
+        dui_store::policy::authorize_recherche(&app.store, &m, &me.principal, Utc::now()).await?;
     let r = Recherche {
         limit: HOME_PEOPLE,
         ..Recherche::default()
     };
-    let (liste, suivant) = app.store.search_usagers(&cap, &r, Utc::now()).await?;
+    let (liste, suivant) = app.store.rechercher_usagers(&cap, &r, Utc::now()).await?;
     let (titre, vide) = match role {
         Role::Usager => (
             "Mon dossier",
@@ -129,19 +129,19 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         // The administrator reads no one's file: who and when, not whose file nor why.
         Role::Administrateur => app
             .store
-            .list_break_glass(None, None, since, 20)
+            .liste_acces_exceptionnels(None, None, since, 20)
             .await?
             .into_iter()
             .map(AccesExceptionnel::vue_technique)
             .collect(),
         Role::Direction => {
             app.store
-                .list_break_glass(Some(&me.user.etablissements), None, since, 20)
+                .liste_acces_exceptionnels(Some(&me.user.etablissements), None, since, 20)
                 .await?
         }
         _ => {
             app.store
-                .list_break_glass(None, Some(me.user.id), since, 20)
+                .liste_acces_exceptionnels(None, Some(me.user.id), since, 20)
                 .await?
         }
     };

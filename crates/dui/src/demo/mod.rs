@@ -245,8 +245,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
             cursor: None,
         };
         let m = dui_store::policy::load_matrix(store).await?;
-        let cap = dui_store::policy::authorize_search(store, &m, &who, now).await?;
-        let (found, _) = store.search_usagers(&cap, &r, now).await?;
+        let cap = dui_store::policy::authorize_recherche(store, &m, &who, now).await?;
+        let (found, _) = store.rechercher_usagers(&cap, &r, now).await?;
         for f in found {
             store
                 .assign_bulk(&actor, &[(intervenant.id, f.id)], now)

@@ -116,7 +116,7 @@ impl Store {
     /// organisation. A check for a new file (`exclude` = None) that finds nothing writes no
     /// entry of its own: the creation that follows records it (`usager.creation` with
     /// `doublons_ecartes`) in its own transaction, so that a creation stays one commit.
-    pub async fn probable_duplicates(
+    pub async fn doublons_probables(
         &self,
         who: &Principal,
         matrix: &Matrice,

@@ -40,7 +40,7 @@ const COMPTES_PORTAIL: &str = "utilisateur";
 /// Every table with a `usager_id` column, and what a merge does with its rows: they follow
 /// the kept file, or stay with the absorbed one for the reason given. A test compares this
 /// list with the schema, so that a new section's table cannot be forgotten by merges.
-pub const MERGE_TABLES: &[(&str, Option<&str>)] = &[
+pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("sejour", None),
     ("entourage", None),
     ("affectation", None),
@@ -74,7 +74,7 @@ const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
 
 impl Store {
     /// Records that the file of `cap` and `other` are two different people (audited).
-    pub async fn confirm_not_duplicate(&self, cap: &Capability, other: i64) -> StoreResult<()> {
+    pub async fn confirmer_non_doublon(&self, cap: &Capability, other: i64) -> StoreResult<()> {
         check(
             cap,
             cap.usager_id(),
@@ -116,7 +116,11 @@ impl Store {
     /// Merges `absorbe` into the file of `keep` (both capabilities: administrative
     /// validation). The absorbed file is kept, marked merged, and its stays, circle and
     /// assignments move to the kept file; the moved row ids are recorded to undo.
-    pub async fn merge_usagers(&self, keep: &Capability, absorbe: &Capability) -> StoreResult<i64> {
+    pub async fn fusionner_usagers(
+        &self,
+        keep: &Capability,
+        absorbe: &Capability,
+    ) -> StoreResult<i64> {
         check(
             keep,
             keep.usager_id(),
@@ -250,7 +254,7 @@ impl Store {
     }
 
     /// Undoes a merge: the moved rows go back to the absorbed file, which is active again.
-    pub async fn unmerge(&self, keep: &Capability, fusion_id: i64) -> StoreResult<()> {
+    pub async fn annuler_fusion(&self, keep: &Capability, fusion_id: i64) -> StoreResult<()> {
         check(
             keep,
             keep.usager_id(),
@@ -433,7 +437,7 @@ impl Store {
 
     /// The file an absorbed file was merged into, if any. Only this pointer is given (no
     /// person data): links to an absorbed file lead to the kept one.
-    pub async fn merged_into(&self, id: i64) -> StoreResult<Option<i64>> {
+    pub async fn fusionne_dans(&self, id: i64) -> StoreResult<Option<i64>> {
         let r = crate::sql::query("SELECT fusionne_dans FROM usager WHERE id = $1")
             .bind(id)
             .fetch_optional(self)

@@ -11,21 +11,21 @@ mod entourage;
 mod listes;
 mod name_index;
 mod photo;
+mod recherche;
 mod saisie;
-mod search;
 
 pub use bulk::{BulkProche, BulkUsager};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
 };
-pub use doublons::{Fusion, MERGE_TABLES};
+pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
-pub use search::{Recherche, ResultatRecherche};
+pub use recherche::{Recherche, ResultatRecherche};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};

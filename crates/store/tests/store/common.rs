@@ -8,7 +8,7 @@ use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
 use dui_store::audit::{Actor, Entry, Filter};
 use dui_store::policy::{
-    authorize, authorize_search, load_matrix, Capability, CapaciteRecherche, Principal,
+    authorize, authorize_recherche, load_matrix, Capability, CapaciteRecherche, Principal,
 };
 use dui_store::testing::TestDb;
 use dui_store::usager::{IdentiteInput, Recherche, ResultatRecherche, TraitsCompares};
@@ -286,7 +286,7 @@ pub fn refus<T: std::fmt::Debug>(r: StoreResult<T>) -> Refus {
 }
 
 /// One page of `who`'s search for `texte`.
-pub async fn search_page(
+pub async fn recherche_page(
     s: &Store,
     who: &Principal,
     texte: &str,
@@ -300,7 +300,7 @@ pub async fn search_page(
         limit,
         cursor,
     };
-    s.search_usagers(&recherche(s, who).await, &r, now)
+    s.rechercher_usagers(&recherche(s, who).await, &r, now)
         .await
         .unwrap()
 }
@@ -308,7 +308,7 @@ pub async fn search_page(
 /// The search capability of `who` (granted, or the test fails).
 pub async fn recherche(s: &Store, who: &Principal) -> CapaciteRecherche {
     let m = load_matrix(s).await.unwrap();
-    authorize_search(s, &m, who, t0()).await.unwrap()
+    authorize_recherche(s, &m, who, t0()).await.unwrap()
 }
 
 /// The traits a duplicate check compares: birth name, first first name, birth date.

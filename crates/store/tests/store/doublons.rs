@@ -63,7 +63,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // elsewhere and whom to ask; no id, number, name, birth date or établissement.
         let t_lambert = traits("LAMBERT", "Julien", "1980-05-17");
         let c = s
-            .probable_duplicates(&ehpad, &m, &t_lambert, None, at(1))
+            .doublons_probables(&ehpad, &m, &t_lambert, None, at(1))
             .await
             .unwrap();
         assert_eq!(c.len(), 1, "{engine}");
@@ -78,7 +78,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         assert!(DOUBLON_CONTACT.contains("direction"));
         // The CHRS's own secretariat is shown the file in full, with its number.
         let c = s
-            .probable_duplicates(&principal(&secr_chrs), &m, &t_lambert, None, at(2))
+            .doublons_probables(&principal(&secr_chrs), &m, &t_lambert, None, at(2))
             .await
             .unwrap();
         let shown = serde_json::to_value(candidats_montres(&c)).unwrap();
@@ -89,7 +89,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // In the caller's scope: in full (the id makes the link).
         let t_morel = traits("MOREL", "Simone", "1935-02-03");
         let c = s
-            .probable_duplicates(&ehpad, &m, &t_morel, None, at(3))
+            .doublons_probables(&ehpad, &m, &t_morel, None, at(3))
             .await
             .unwrap();
         let shown = serde_json::to_value(candidats_montres(&c)).unwrap();
@@ -110,7 +110,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // Two files out of scope: one notice still (neither which nor how many).
         let homonyme = create_usager_with(s, &secr_chrs, &lambert, None, chrs, &[in_chrs]).await;
         let c = s
-            .probable_duplicates(&ehpad, &m, &t_lambert, None, at(4))
+            .doublons_probables(&ehpad, &m, &t_lambert, None, at(4))
             .await
             .unwrap();
         assert_eq!(c.len(), 2, "{engine}");
@@ -120,7 +120,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // of scope apart; a check on an existing file is audited on that file even when it
         // finds nothing. A new file's check that finds nothing is recorded by its creation.
         let none = s
-            .probable_duplicates(
+            .doublons_probables(
                 &ehpad,
                 &m,
                 &traits("MOREL", "Simone", "1935-02-04"),
@@ -131,7 +131,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
             .unwrap();
         assert!(none.is_empty());
         let c = s
-            .probable_duplicates(&ehpad, &m, &t_morel, Some(in_ehpad), at(6))
+            .doublons_probables(&ehpad, &m, &t_morel, Some(in_ehpad), at(6))
             .await
             .unwrap();
         assert!(c.is_empty(), "{engine}: {c:?}");

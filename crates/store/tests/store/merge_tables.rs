@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use dui_domain::policy::{Action, Role};
 use dui_store::policy::Capability;
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{ProfessionnelInput, MERGE_TABLES};
+use dui_store::usager::{ProfessionnelInput, TABLES_FUSION};
 use dui_store::Store;
 
 use crate::common::{admin, cap, create_user, insert_usager, seed_org, t0, user_input};
@@ -23,12 +23,12 @@ async fn every_table_of_person_data_is_declared_for_merges() {
             .unwrap()
             .into_iter()
             .collect();
-        let declared: BTreeSet<String> = MERGE_TABLES.iter().map(|(t, _)| t.to_string()).collect();
+        let declared: BTreeSet<String> = TABLES_FUSION.iter().map(|(t, _)| t.to_string()).collect();
         let missing: Vec<_> = schema.difference(&declared).collect();
         assert!(
             missing.is_empty(),
             "{engine}: tables with a usager_id column that merges ignore: {missing:?} \
-             (declare them in MERGE_TABLES: moved, or left with the absorbed file and why)"
+             (declare them in TABLES_FUSION: moved, or left with the absorbed file and why)"
         );
         let stale: Vec<_> = declared.difference(&schema).collect();
         assert!(stale.is_empty(), "{engine}: declared but absent: {stale:?}");
@@ -101,7 +101,7 @@ async fn professionals_and_the_portal_account_follow_a_merge_and_its_undo() {
             cap(s, &secr, 201, Action::Valider).await,
             cap(s, &secr, 202, Action::Valider).await,
         );
-        let fid = s.merge_usagers(&k, &a).await.unwrap();
+        let fid = s.fusionner_usagers(&k, &a).await.unwrap();
         let r201 = cap(s, &secr, 201, Action::Lire).await;
         assert_eq!(
             pros(s, &r201).await,
@@ -114,7 +114,7 @@ async fn professionals_and_the_portal_account_follow_a_merge_and_its_undo() {
             Some(201),
             "{engine}: the portal account follows"
         );
-        s.unmerge(&k, fid).await.unwrap();
+        s.annuler_fusion(&k, fid).await.unwrap();
         let r202 = cap(s, &secr, 202, Action::Lire).await;
         assert!(pros(s, &r201).await.is_empty(), "{engine}");
         assert_eq!(pros(s, &r202).await.len(), 2, "{engine}: given back");
@@ -129,14 +129,14 @@ async fn professionals_and_the_portal_account_follow_a_merge_and_its_undo() {
             .unwrap();
         let k203 = cap(s, &secr, 203, Action::Valider).await;
         let a = cap(s, &secr, 202, Action::Valider).await;
-        let fid = s.merge_usagers(&k203, &a).await.unwrap();
+        let fid = s.fusionner_usagers(&k203, &a).await.unwrap();
         let r203 = cap(s, &secr, 203, Action::Lire).await;
         assert_eq!(
             pros(s, &r203).await,
             vec![(dr_b, "medecin_traitant".into()), (kine, "autre".into())],
             "{engine}"
         );
-        s.unmerge(&k203, fid).await.unwrap();
+        s.annuler_fusion(&k203, fid).await.unwrap();
         assert_eq!(
             pros(s, &r203).await,
             vec![(dr_b, "medecin_traitant".into())],

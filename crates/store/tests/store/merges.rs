@@ -48,7 +48,7 @@ async fn stays(s: &Store, c: &Capability) -> Vec<i64> {
     v
 }
 
-async fn merged_into(s: &Store, c: &Capability) -> Option<i64> {
+async fn fusionne_dans(s: &Store, c: &Capability) -> Option<i64> {
     s.usager(c).await.unwrap().unwrap().fusionne_dans
 }
 
@@ -93,28 +93,28 @@ async fn opposite_merges_at_once_have_one_winner() {
         both.sort_unstable();
         let mut wins = [0, 0];
         for round in 0..ROUNDS {
-            let (r0, r1) = tokio::join!(s.merge_usagers(&a, &b), s.merge_usagers(&b, &a));
+            let (r0, r1) = tokio::join!(s.fusionner_usagers(&a, &b), s.fusionner_usagers(&b, &a));
             let what = format!("tour {round}");
             let (w, fid) = one_winner(engine, &what, [r0, r1]);
             wins[w] += 1;
             let (keep, gone) = if w == 0 { (&a, &b) } else { (&b, &a) };
             assert_eq!(
-                merged_into(s, gone).await,
+                fusionne_dans(s, gone).await,
                 Some(keep.usager_id()),
                 "{engine}"
             );
-            assert_eq!(merged_into(s, keep).await, None, "{engine}: {what}");
+            assert_eq!(fusionne_dans(s, keep).await, None, "{engine}: {what}");
             assert_eq!(stays(s, keep).await, both, "{engine}: {what}");
             assert!(stays(s, gone).await.is_empty(), "{engine}: {what}");
             assert_eq!(running(s, keep).await, 1, "{engine}: {what}");
             assert_eq!(s.fusions(keep).await.unwrap().len(), round + 1);
-            s.unmerge(keep, fid).await.unwrap();
+            s.annuler_fusion(keep, fid).await.unwrap();
             assert_eq!(
                 (stays(s, &a).await, stays(s, &b).await),
                 (sa.clone(), sb.clone())
             );
             assert_eq!(
-                (merged_into(s, &a).await, merged_into(s, &b).await),
+                (fusionne_dans(s, &a).await, fusionne_dans(s, &b).await),
                 (None, None)
             );
         }
@@ -133,7 +133,7 @@ async fn one_file_merged_into_two_others_at_once_goes_into_one() {
         let c = valider(s, &f.secr, f.ids[2]).await;
         let (sa, sb, sc) = (stays(s, &a).await, stays(s, &b).await, stays(s, &c).await);
         for round in 0..ROUNDS {
-            let (r0, r1) = tokio::join!(s.merge_usagers(&b, &a), s.merge_usagers(&c, &a));
+            let (r0, r1) = tokio::join!(s.fusionner_usagers(&b, &a), s.fusionner_usagers(&c, &a));
             let what = format!("tour {round}");
             let (w, fid) = one_winner(engine, &what, [r0, r1]);
             let (keep, other, keep_stays, other_stays) = if w == 0 {
@@ -141,14 +141,18 @@ async fn one_file_merged_into_two_others_at_once_goes_into_one() {
             } else {
                 (&c, &b, &sc, &sb)
             };
-            assert_eq!(merged_into(s, &a).await, Some(keep.usager_id()), "{engine}");
+            assert_eq!(
+                fusionne_dans(s, &a).await,
+                Some(keep.usager_id()),
+                "{engine}"
+            );
             assert_eq!(running(s, &a).await, 1, "{engine}: {what}");
             let mut moved = [keep_stays.clone(), sa.clone()].concat();
             moved.sort_unstable();
             assert_eq!(stays(s, keep).await, moved, "{engine}: {what}");
             assert_eq!(&stays(s, other).await, other_stays, "{engine}: {what}");
             assert!(stays(s, &a).await.is_empty());
-            s.unmerge(keep, fid).await.unwrap();
+            s.annuler_fusion(keep, fid).await.unwrap();
             assert_eq!(stays(s, &a).await, sa, "{engine}: {what}");
         }
         f.db.cleanup().await;
@@ -164,13 +168,13 @@ async fn a_double_submitted_merge_makes_one_fusion() {
         let b = valider(s, &f.secr, f.ids[1]).await;
         let (sa, sb) = (stays(s, &a).await, stays(s, &b).await);
         for round in 0..ROUNDS {
-            let (r0, r1) = tokio::join!(s.merge_usagers(&a, &b), s.merge_usagers(&a, &b));
+            let (r0, r1) = tokio::join!(s.fusionner_usagers(&a, &b), s.fusionner_usagers(&a, &b));
             let what = format!("tour {round}");
             let (_, fid) = one_winner(engine, &what, [r0, r1]);
             assert_eq!(running(s, &b).await, 1, "{engine}: {what}");
             assert_eq!(s.fusions(&b).await.unwrap().len(), round + 1, "{engine}");
-            assert_eq!(merged_into(s, &b).await, Some(a.usager_id()));
-            s.unmerge(&a, fid).await.unwrap();
+            assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id()));
+            s.annuler_fusion(&a, fid).await.unwrap();
             assert_eq!(
                 (stays(s, &a).await, stays(s, &b).await),
                 (sa.clone(), sb.clone())
@@ -189,11 +193,11 @@ async fn two_undos_at_once_have_one_winner() {
         let b = valider(s, &f.secr, f.ids[1]).await;
         let (sa, sb) = (stays(s, &a).await, stays(s, &b).await);
         for round in 0..ROUNDS {
-            let fid = s.merge_usagers(&a, &b).await.unwrap();
-            let (r0, r1) = tokio::join!(s.unmerge(&a, fid), s.unmerge(&a, fid));
+            let fid = s.fusionner_usagers(&a, &b).await.unwrap();
+            let (r0, r1) = tokio::join!(s.annuler_fusion(&a, fid), s.annuler_fusion(&a, fid));
             let what = format!("tour {round}");
             one_winner(engine, &what, [r0, r1]);
-            assert_eq!(merged_into(s, &b).await, None, "{engine}: {what}");
+            assert_eq!(fusionne_dans(s, &b).await, None, "{engine}: {what}");
             assert_eq!(running(s, &b).await, 0, "{engine}: {what}");
             assert_eq!(
                 (stays(s, &a).await, stays(s, &b).await),
@@ -216,16 +220,16 @@ async fn a_merge_is_undone_only_while_both_files_are_as_it_left_them() {
         let c = valider(s, &f.secr, f.ids[2]).await;
         // B into A, then A into C: B's stays are now on C; undoing B into A first would revive
         // B empty.
-        let first = s.merge_usagers(&a, &b).await.unwrap();
-        let second = s.merge_usagers(&c, &a).await.unwrap();
-        match s.unmerge(&a, first).await {
+        let first = s.fusionner_usagers(&a, &b).await.unwrap();
+        let second = s.fusionner_usagers(&c, &a).await.unwrap();
+        match s.annuler_fusion(&a, first).await {
             Err(StoreError::Conflict(m)) => assert!(m.contains("U0000101"), "{engine}: {m}"),
             other => panic!("{engine}: conflit attendu, obtenu {other:?}"),
         }
-        assert_eq!(merged_into(s, &b).await, Some(a.usager_id()));
-        s.unmerge(&c, second).await.unwrap();
-        s.unmerge(&a, first).await.unwrap();
-        assert_eq!(merged_into(s, &b).await, None, "{engine}");
+        assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id()));
+        s.annuler_fusion(&c, second).await.unwrap();
+        s.annuler_fusion(&a, first).await.unwrap();
+        assert_eq!(fusionne_dans(s, &b).await, None, "{engine}");
         assert_eq!(stays(s, &b).await.len(), 1, "{engine}");
         f.db.cleanup().await;
     }

@@ -12,12 +12,12 @@ use dui_store::usager::{BulkUsager, Recherche, TraitsCompares};
 use dui_store::Store;
 
 use crate::common::{
-    admin, at, create_usager, create_user, ident, principal, search_page, seed_org, t0, traits,
+    admin, at, create_usager, create_user, ident, principal, recherche_page, seed_org, t0, traits,
 };
 
 /// Ids found by `who` for `texte`, in the order shown (each usager once).
 async fn found_at(s: &Store, who: &Utilisateur, texte: &str, now: DateTime<Utc>) -> Vec<i64> {
-    let (items, _) = search_page(s, &principal(who), texte, 100, None, now).await;
+    let (items, _) = recherche_page(s, &principal(who), texte, 100, None, now).await;
     items.iter().map(|r| r.id).collect()
 }
 
@@ -163,7 +163,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             cursor: None,
         };
         let (first, next) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&secr)).await,
                 &r,
                 at(2),
@@ -172,7 +172,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             .unwrap();
         let r = Recherche { cursor: next, ..r };
         let (second, next) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&secr)).await,
                 &r,
                 at(2),
@@ -198,7 +198,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             (traits("DELAFONTAIME", "Marie", "1942-03-03"), fontaine),
         ] {
             let c = s
-                .probable_duplicates(&who, &m, &traits, None, at(3))
+                .doublons_probables(&who, &m, &traits, None, at(3))
                 .await
                 .unwrap();
             let ids: Vec<i64> = c.iter().map(|c| c.id).collect();
@@ -211,7 +211,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             ..traits("DUBOIS", "Jean", "1941-02-02")
         };
         let c = s
-            .probable_duplicates(&who, &m, &typed, None, at(3))
+            .doublons_probables(&who, &m, &typed, None, at(3))
             .await
             .unwrap();
         assert_eq!(

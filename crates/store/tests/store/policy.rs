@@ -297,7 +297,7 @@ async fn portal_account_sees_only_its_own_file() {
         );
         // Break-the-glass is for professionals only.
         assert!(matches!(
-            s.open_break_glass(&principal(&me), U_A2, MOTIF, 4, at(2))
+            s.ouvrir_acces_exceptionnel(&principal(&me), U_A2, MOTIF, 4, at(2))
                 .await,
             Err(StoreError::Denied(Refus::NonPermisParLeRole))
         ));

@@ -103,7 +103,7 @@ async fn texts_over_their_maximum_or_with_control_characters_are_not_written() {
                 ..Default::default()
             };
             invalid(
-                s.search_usagers(&crate::common::recherche(s, &who).await, &r, t0())
+                s.rechercher_usagers(&crate::common::recherche(s, &who).await, &r, t0())
                     .await,
                 says,
                 engine,
@@ -119,7 +119,7 @@ async fn texts_over_their_maximum_or_with_control_characters_are_not_written() {
             limit: 20,
             ..Default::default()
         };
-        s.search_usagers(&crate::common::recherche(s, &who).await, &ok, t0())
+        s.rechercher_usagers(&crate::common::recherche(s, &who).await, &ok, t0())
             .await
             .unwrap();
         db.cleanup().await;

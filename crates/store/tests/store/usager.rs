@@ -15,7 +15,7 @@ use dui_store::{Store, StoreError};
 
 use crate::common::{
     admin, at, audit_by_action, cap, cap_at, create_usager, create_usager_with, create_user, ident,
-    principal, refus, search_page, seed_org, t0, traits, Org,
+    principal, recherche_page, refus, seed_org, t0, traits, Org,
 };
 
 #[path = "usager/creation.rs"]
@@ -79,7 +79,7 @@ async fn helene(w: &World) -> i64 {
 
 /// Ids found by `who` for `texte` (one page of 100), sorted.
 async fn found_at(s: &Store, who: &Utilisateur, texte: &str, now: DateTime<Utc>) -> Vec<i64> {
-    let (items, next) = search_page(s, &principal(who), texte, 100, None, now).await;
+    let (items, next) = recherche_page(s, &principal(who), texte, 100, None, now).await;
     assert!(next.is_none(), "{texte}: une seule page attendue");
     let mut ids: Vec<i64> = items.iter().map(|r| r.id).collect();
     ids.sort_unstable();
@@ -281,7 +281,7 @@ async fn merge_moves_the_photo_only_to_a_file_without_one_and_undo_gives_it_back
         let fp = s.set_photo(&xw, &photo(1)).await.unwrap();
         let kv = cap(s, &w.secr_a, keep, Action::Valider).await;
         let xv = cap(s, &w.secr_a, absorbed, Action::Valider).await;
-        let fid = s.merge_usagers(&kv, &xv).await.unwrap();
+        let fid = s.fusionner_usagers(&kv, &xv).await.unwrap();
         let kr = cap(s, &w.secr_a, keep, Action::Lire).await;
         let moved = s.photo(&kr).await.unwrap().expect("photo déplacée");
         assert_eq!(
@@ -289,7 +289,7 @@ async fn merge_moves_the_photo_only_to_a_file_without_one_and_undo_gives_it_back
             (fp, vec![1; 10]),
             "{engine}"
         );
-        s.unmerge(&kv, fid).await.unwrap();
+        s.annuler_fusion(&kv, fid).await.unwrap();
         assert!(s.photo(&kr).await.unwrap().is_none(), "{engine}: rendue");
         let xr = cap(s, &w.secr_a, absorbed, Action::Lire).await;
         assert_eq!(s.photo(&xr).await.unwrap().unwrap().octets, vec![1; 10]);
@@ -299,9 +299,9 @@ async fn merge_moves_the_photo_only_to_a_file_without_one_and_undo_gives_it_back
         s.set_photo(&kw, &photo(2)).await.unwrap();
         let kv = cap(s, &w.secr_a, keep, Action::Valider).await;
         let xv = cap(s, &w.secr_a, absorbed, Action::Valider).await;
-        let fid = s.merge_usagers(&kv, &xv).await.unwrap();
+        let fid = s.fusionner_usagers(&kv, &xv).await.unwrap();
         assert_eq!(s.photo(&kr).await.unwrap().unwrap().octets, vec![2; 10]);
-        s.unmerge(&kv, fid).await.unwrap();
+        s.annuler_fusion(&kv, fid).await.unwrap();
         assert_eq!(s.photo(&kr).await.unwrap().unwrap().octets, vec![2; 10]);
         assert_eq!(
             s.photo(&xr).await.unwrap().unwrap().octets,

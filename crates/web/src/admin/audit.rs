@@ -144,7 +144,7 @@ pub async fn page(
 }
 
 /// GET /api/v1/audit
-pub async fn api_search(
+pub async fn api_recherche(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
@@ -173,18 +173,18 @@ pub async fn api_verify(State(app): State<App>, me: CurrentUser) -> WebResult<Js
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/acces_exceptionnels.html")]
-struct BreakGlassPage {
+struct AccesExceptionnelPage {
     layout: Layout,
     acces: Vec<AccesExceptionnel>,
 }
 
-impl BreakGlassPage {
+impl AccesExceptionnelPage {
     fn quand(&self, s: &str) -> String {
         fr_datetime(s)
     }
 }
 
-async fn break_glass_for(
+async fn acces_exceptionnels_visibles(
     app: &App,
     me: &CurrentUser,
     page: dui_store::page::Page,
@@ -196,7 +196,10 @@ async fn break_glass_for(
     } else {
         Some(me.user.etablissements.as_slice())
     };
-    let acces = app.store.break_glass_page(only, None, since, page).await?;
+    let acces = app
+        .store
+        .acces_exceptionnel_page(only, None, since, page)
+        .await?;
     // The administrator reads no one's file: who and when, not whose file nor why.
     Ok(if only.is_none() {
         acces
@@ -210,27 +213,29 @@ async fn break_glass_for(
 
 /// GET /acces-exceptionnels: the direction sees every break-the-glass access of its
 /// établissements over 90 days.
-pub async fn break_glass_page(
+pub async fn acces_exceptionnel_page(
     State(app): State<App>,
     me: CurrentUser,
 ) -> WebResult<impl IntoResponse> {
     let page = dui_store::page::Page::first(500);
     let acces = page
-        .split(break_glass_for(&app, &me, page).await?, |a| a.id)
+        .split(acces_exceptionnels_visibles(&app, &me, page).await?, |a| {
+            a.id
+        })
         .0;
-    Ok(BreakGlassPage {
+    Ok(AccesExceptionnelPage {
         layout: Layout::new(&me, "Accès exceptionnels", "acces"),
         acces,
     })
 }
 
 /// GET /api/v1/acces-exceptionnels
-pub async fn api_break_glass(
+pub async fn api_acces_exceptionnel(
     State(app): State<App>,
     me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&crate::pagination::ACCES_EXCEPTIONNELS)?;
-    let acces = break_glass_for(&app, &me, page).await?;
+    let acces = acces_exceptionnels_visibles(&app, &me, page).await?;
     Ok(crate::pagination::repondre(page, acces, |a| a.id))
 }

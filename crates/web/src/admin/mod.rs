@@ -59,7 +59,7 @@ pub fn routes() -> Router<App> {
             get(permissions::page).post(permissions::save_form),
         )
         .route("/admin/audit", get(audit::page))
-        .route("/acces-exceptionnels", get(audit::break_glass_page))
+        .route("/acces-exceptionnels", get(audit::acces_exceptionnel_page))
 }
 
 /// API routes.
@@ -102,7 +102,7 @@ pub fn api_routes() -> Router<App> {
             "/permissions",
             get(permissions::api_get).put(permissions::api_put),
         )
-        .route("/audit", get(audit::api_search))
+        .route("/audit", get(audit::api_recherche))
         .route("/audit/verification", get(audit::api_verify))
-        .route("/acces-exceptionnels", get(audit::api_break_glass))
+        .route("/acces-exceptionnels", get(audit::api_acces_exceptionnel))
 }

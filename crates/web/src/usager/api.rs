@@ -6,12 +6,12 @@ use axum::Json;
 use chrono::Utc;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::policy::{authorize_search, open_file};
+use dui_store::policy::{authorize_recherche, open_file};
 use dui_store::usager::Recherche;
 use serde::Deserialize;
 
 use super::fields::{stored_traits, IdentiteFields};
-use super::{capability, create as create_usager, duplicates_error, matrix, Creation};
+use super::{capability, create as create_usager, doublons_error, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
@@ -20,7 +20,7 @@ use crate::{App, AppError, WebResult};
 
 /// Search query.
 #[derive(Deserialize)]
-pub struct SearchQuery {
+pub struct RechercheQuery {
     q: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     etablissement: Option<String>,
@@ -29,13 +29,13 @@ pub struct SearchQuery {
 }
 
 /// GET /api/v1/usagers?q=
-pub async fn search(
+pub async fn recherche(
     State(app): State<App>,
     me: CurrentUser,
-    Query(q): Query<SearchQuery>,
+    Query(q): Query<RechercheQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
-    let cap = authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
+    let cap = authorize_recherche(&app.store, &m, &me.principal, Utc::now()).await?;
     // The search's cursor is its sort key and an id: `KEY|ID`.
     let bad = |c: &str| {
         c.rsplit_once('|')
@@ -53,7 +53,7 @@ pub async fn search(
         limit: pagination::limit(q.limit.as_deref(), &pagination::USAGERS)?,
         cursor: q.cursor,
     };
-    let (items, next) = app.store.search_usagers(&cap, &r, Utc::now()).await?;
+    let (items, next) = app.store.rechercher_usagers(&cap, &r, Utc::now()).await?;
     Ok(crate::reponses::liste(items, next))
 }
 
@@ -70,7 +70,7 @@ async fn create_api(
                 serde_json::json!({"id": id, "numero": dui_store::usager::numero(id), "version": 1}),
             ),
         )),
-        Creation::Duplicates(c) => Err(duplicates_error(c)),
+        Creation::Doublons(c) => Err(doublons_error(c)),
     }
 }
 
@@ -226,27 +226,27 @@ pub async fn assign(
 
 /// Body of a break-the-glass request.
 #[derive(Deserialize)]
-pub struct BreakGlass {
+pub struct DemandeAccesExceptionnel {
     motif: String,
     heures: Option<i64>,
 }
 
-impl crate::saisie::Champs for BreakGlass {
+impl crate::saisie::Champs for DemandeAccesExceptionnel {
     const CHAMPS: &'static [Champ] = &[Champ::texte("motif", lim::MOTIF)];
 }
 
 /// POST /api/v1/usagers/{id}/acces-exceptionnel: opens a time-limited access outside one's
 /// scope, for a stated reason; shown to the referent and the direction.
-pub async fn break_glass(
+pub async fn acces_exceptionnel(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-    ApiJson(b): ApiJson<BreakGlass>,
+    ApiJson(b): ApiJson<DemandeAccesExceptionnel>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let hours = b.heures.unwrap_or(4);
     let aid = app
         .store
-        .open_break_glass(&me.principal, id, &b.motif, hours, Utc::now())
+        .ouvrir_acces_exceptionnel(&me.principal, id, &b.motif, hours, Utc::now())
         .await
         .map_err(|e| match e {
             dui_store::StoreError::Invalid(m) => AppError::field("motif", m),

@@ -91,7 +91,7 @@ pub async fn create_form(
         Ok(Creation::Created(id)) => {
             Ok(axum::response::Redirect::to(&format!("/usagers/{id}?cree=1")).into_response())
         }
-        Ok(Creation::Duplicates(c)) => Ok((
+        Ok(Creation::Doublons(c)) => Ok((
             StatusCode::CONFLICT,
             page(f, vec![], dui_store::usager::candidats_montres(&c)),
         )

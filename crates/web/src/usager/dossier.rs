@@ -206,21 +206,21 @@ pub async fn identity_form(
 
 /// "Different person" form.
 #[derive(Deserialize)]
-pub struct NotDuplicateForm {
+pub struct NonDoublonForm {
     autre_id: String,
 }
 
-impl crate::saisie::Champs for NotDuplicateForm {
+impl crate::saisie::Champs for NonDoublonForm {
     const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
 }
 
 /// POST /usagers/{id}/non-doublon: this file and another are two different people.
-pub async fn not_duplicate_form(
+pub async fn non_doublon_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<NotDuplicateForm>,
+    Form(f): Form<NonDoublonForm>,
 ) -> WebResult<Response> {
     let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
         AppError::field(
@@ -230,18 +230,18 @@ pub async fn not_duplicate_form(
     })?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
-    app.store.confirm_not_duplicate(&cap, other).await?;
+    app.store.confirmer_non_doublon(&cap, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }
 
 /// Break-the-glass form.
 #[derive(Deserialize)]
-pub struct BreakGlassForm {
+pub struct AccesExceptionnelForm {
     motif: String,
     heures: Option<i64>,
 }
 
-impl crate::saisie::Champs for BreakGlassForm {
+impl crate::saisie::Champs for AccesExceptionnelForm {
     const CHAMPS: &'static [Champ] = &[
         Champ::texte("motif", lim::MOTIF),
         Champ::ligne("heures", 20),
@@ -249,15 +249,15 @@ impl crate::saisie::Champs for BreakGlassForm {
 }
 
 /// POST /usagers/{id}/acces-exceptionnel
-pub async fn break_glass_form(
+pub async fn acces_exceptionnel_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<BreakGlassForm>,
+    Form(f): Form<AccesExceptionnelForm>,
 ) -> WebResult<Response> {
     app.store
-        .open_break_glass(
+        .ouvrir_acces_exceptionnel(
             &me.principal,
             id,
             &f.motif,

@@ -180,7 +180,7 @@ impl Dossier {
                 })
             }
             Err(e) if is_out_of_scope(&e) => {
-                if let Some(kept) = app.store.merged_into(id).await? {
+                if let Some(kept) = app.store.fusionne_dans(id).await? {
                     return Err(NonOuvert(
                         axum::response::Redirect::to(&format!("/usagers/{kept}")).into_response(),
                     ));

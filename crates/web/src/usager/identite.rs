@@ -464,7 +464,7 @@ impl crate::saisie::Champs for OtherBody {
 }
 
 /// POST /api/v1/usagers/{id}/non-doublons: the two files are different people.
-pub async fn api_not_duplicate(
+pub async fn api_non_doublon(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
@@ -479,20 +479,20 @@ pub async fn api_not_duplicate(
         Action::Valider,
     )
     .await?;
-    app.store.confirm_not_duplicate(&cap, b.autre_id).await?;
+    app.store.confirmer_non_doublon(&cap, b.autre_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn merge(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
-    let k = merge_capability(app, me, keep).await?;
-    let a = merge_capability(app, me, absorbe).await?;
-    Ok(app.store.merge_usagers(&k, &a).await?)
+async fn fusionner(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
+    let k = capacite_fusion(app, me, keep).await?;
+    let a = capacite_fusion(app, me, absorbe).await?;
+    Ok(app.store.fusionner_usagers(&k, &a).await?)
 }
 
 /// The validation capability on a file to merge. A file absorbed by a merge committed just
 /// before has no stay left, hence is out of everyone's scope: the merge that lost the race is
 /// told so (409, as when the store sees it) rather than refused (403).
-async fn merge_capability(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capability> {
+async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capability> {
     let m = super::matrix(app).await?;
     let now = Utc::now();
     let cap = authorize(
@@ -506,7 +506,7 @@ async fn merge_capability(app: &App, me: &CurrentUser, id: i64) -> WebResult<Cap
     );
     match cap.await {
         Ok(c) => Ok(c),
-        Err(e) if super::is_out_of_scope(&e) => match app.store.merged_into(id).await? {
+        Err(e) if super::is_out_of_scope(&e) => match app.store.fusionne_dans(id).await? {
             Some(kept) => Err(AppError::Conflict {
                 code: "conflit",
                 message: format!(
@@ -523,13 +523,13 @@ async fn merge_capability(app: &App, me: &CurrentUser, id: i64) -> WebResult<Cap
 }
 
 /// POST /api/v1/usagers/{id}/fusions `{"autre_id": N}`: merges file N into this one.
-pub async fn api_merge(
+pub async fn api_fusion(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<OtherBody>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
-    let fid = merge(&app, &me, id, b.autre_id).await?;
+    let fid = fusionner(&app, &me, id, b.autre_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
@@ -537,33 +537,33 @@ pub async fn api_merge(
 }
 
 /// POST /api/v1/usagers/{id}/fusions/{fid}/annulation
-pub async fn api_unmerge(
+pub async fn api_annuler_fusion(
     State(app): State<App>,
     me: CurrentUser,
     Path((id, fid)): Path<(i64, i64)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
-    app.store.unmerge(&cap, fid).await?;
+    app.store.annuler_fusion(&cap, fid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Merge form.
 #[derive(Deserialize)]
-pub struct MergeForm {
+pub struct FusionForm {
     autre_id: String,
 }
 
-impl crate::saisie::Champs for MergeForm {
+impl crate::saisie::Champs for FusionForm {
     const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
 }
 
 /// POST /usagers/{id}/fusion
-pub async fn merge_form(
+pub async fn fusion_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<MergeForm>,
+    Form(f): Form<FusionForm>,
 ) -> WebResult<Response> {
     let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
         AppError::field(
@@ -571,6 +571,6 @@ pub async fn merge_form(
             "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
         )
     })?;
-    merge(&app, &me, id, other).await?;
+    fusionner(&app, &me, id, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }

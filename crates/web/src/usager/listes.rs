@@ -15,7 +15,7 @@ use crate::pagination::{self, Pagination};
 use crate::{App, AppError, WebResult};
 
 /// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_duplicates(
+pub async fn api_doublons(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
@@ -34,14 +34,14 @@ pub async fn api_duplicates(
     let m = super::matrix(&app).await?;
     let items = app
         .store
-        .probable_duplicates(&me.principal, &m, &t, Some(id), Utc::now())
+        .doublons_probables(&me.principal, &m, &t, Some(id), Utc::now())
         .await?;
     // The detection finds the candidates whole (a few): the page is cut from them.
     pagination::en_memoire(&p, &pagination::DOUBLONS, candidats_montres(&items))
 }
 
 /// GET /api/v1/usagers/{id}/fusions
-pub async fn api_merges(
+pub async fn api_fusions(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,

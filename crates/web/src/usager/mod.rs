@@ -15,7 +15,7 @@ mod synthese;
 mod tracabilite;
 
 pub(crate) use {
-    api::{Assign, BreakGlass},
+    api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
 };
@@ -67,7 +67,7 @@ pub(crate) enum Creation {
     /// Created with this id.
     Created(i64),
     /// Probable duplicates: nothing created.
-    Duplicates(Vec<Candidat>),
+    Doublons(Vec<Candidat>),
 }
 
 /// Creates an usager: parses the form or body and renders the store's outcome (the rules,
@@ -114,7 +114,7 @@ pub(crate) async fn create(
         .await?
     {
         IssueCreation::Cree(id) => Ok(Creation::Created(id)),
-        IssueCreation::Doublons(candidats) => Ok(Creation::Duplicates(candidats)),
+        IssueCreation::Doublons(candidats) => Ok(Creation::Doublons(candidats)),
         IssueCreation::InsDejaAttribuee(candidats) => Err(AppError::Conflict {
             code: "ins_deja_attribuee",
             message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
@@ -129,7 +129,7 @@ pub(crate) async fn create(
 
 /// The 409 of probable duplicates: those the caller may open in full, the others only as
 /// « a probable duplicate exists elsewhere » and whom to ask.
-pub(crate) fn duplicates_error(candidats: Vec<Candidat>) -> AppError {
+pub(crate) fn doublons_error(candidats: Vec<Candidat>) -> AppError {
     let montres = candidats_montres(&candidats);
     let visibles = montres.iter().filter(|c| c.visible).count();
     let mut message = Vec::new();
@@ -158,7 +158,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route(
             "/usagers",
-            get(recherche::search_page).post(creation::create_form),
+            get(recherche::recherche_page).post(creation::create_form),
         )
         .route("/usagers/nouveau", get(creation::new_page))
         .route("/usagers/{id}", get(dossier::file_page))
@@ -185,20 +185,17 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/tracabilite", get(tracabilite::audit_page))
         .route(
             "/usagers/{id}/acces-exceptionnel",
-            post(dossier::break_glass_form),
+            post(dossier::acces_exceptionnel_form),
         )
-        .route("/usagers/{id}/fusion", post(identite::merge_form))
-        .route(
-            "/usagers/{id}/non-doublon",
-            post(dossier::not_duplicate_form),
-        )
+        .route("/usagers/{id}/fusion", post(identite::fusion_form))
+        .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/usagers", get(api::search).post(api::create))
+        .route("/usagers", get(api::recherche).post(api::create))
         .route("/usagers/{id}", get(api::get).put(api::update))
         .route("/usagers/{id}/audit", get(api::file_audit))
         .route("/usagers/{id}/sejours", get(api::sejours))
@@ -216,18 +213,18 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/identite/attributs",
             post(identite::api_attributes),
         )
-        .route("/usagers/{id}/doublons", get(listes::api_duplicates))
+        .route("/usagers/{id}/doublons", get(listes::api_doublons))
         .route(
             "/usagers/{id}/non-doublons",
-            post(identite::api_not_duplicate),
+            post(identite::api_non_doublon),
         )
         .route(
             "/usagers/{id}/fusions",
-            get(listes::api_merges).post(identite::api_merge),
+            get(listes::api_fusions).post(identite::api_fusion),
         )
         .route(
             "/usagers/{id}/fusions/{fid}/annulation",
-            post(identite::api_unmerge),
+            post(identite::api_annuler_fusion),
         )
         .route(
             "/usagers/{id}/entourage",
@@ -248,7 +245,10 @@ pub fn api_routes() -> Router<App> {
             axum::routing::delete(entourage::api_unlink),
         )
         .route("/usagers/{id}/affectations", post(api::assign))
-        .route("/usagers/{id}/acces-exceptionnel", post(api::break_glass))
+        .route(
+            "/usagers/{id}/acces-exceptionnel",
+            post(api::acces_exceptionnel),
+        )
         .route(
             "/professionnels",
             get(listes::api_directory).post(entourage::api_create_pro),

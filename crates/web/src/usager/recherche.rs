@@ -9,7 +9,7 @@ use chrono::Utc;
 use dui_domain::policy::{Action, Portee, Role, Section};
 use dui_domain::usager::StatutIdentite;
 use dui_store::admin::organisation::Etablissement;
-use dui_store::policy::authorize_search;
+use dui_store::policy::authorize_recherche;
 use dui_store::usager::{Recherche, ResultatRecherche};
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ use crate::{App, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/recherche.html")]
-struct SearchPage {
+struct RecherchePage {
     layout: Layout,
     q: String,
     etablissement: Option<i64>,
@@ -40,7 +40,7 @@ struct ResultsPartial {
     suivant: Option<String>,
 }
 
-impl SearchPage {
+impl RecherchePage {
     fn selected(&self, id: &i64) -> bool {
         self.etablissement == Some(*id)
     }
@@ -63,7 +63,7 @@ trait Resultats {
     }
 }
 
-impl Resultats for SearchPage {
+impl Resultats for RecherchePage {
     fn criteres(&self) -> (&str, Option<i64>) {
         (&self.q, self.etablissement)
     }
@@ -88,7 +88,7 @@ fn next_url(q: &str, etab: Option<i64>, cursor: &str) -> String {
 
 /// Search query string.
 #[derive(Deserialize)]
-pub struct SearchQuery {
+pub struct RechercheQuery {
     q: Option<String>,
     /// A string: the form sends `etablissement=` for "all".
     etablissement: Option<String>,
@@ -96,14 +96,14 @@ pub struct SearchQuery {
 }
 
 /// GET /usagers: search (htmx updates the results as one types).
-pub async fn search_page(
+pub async fn recherche_page(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Query(q): Query<SearchQuery>,
+    Query(q): Query<RechercheQuery>,
 ) -> WebResult<Response> {
     let m = matrix(&app).await?;
-    let cap = authorize_search(&app.store, &m, &me.principal, Utc::now()).await?;
+    let cap = authorize_recherche(&app.store, &m, &me.principal, Utc::now()).await?;
     if me.user.role == Role::Usager {
         if let Some(id) = me.user.usager_id {
             return Ok(axum::response::Redirect::to(&format!("/usagers/{id}")).into_response());
@@ -128,7 +128,7 @@ pub async fn search_page(
             limit: 25,
             cursor: q.cursor.clone(),
         };
-        app.store.search_usagers(&cap, &r, Utc::now()).await?
+        app.store.rechercher_usagers(&cap, &r, Utc::now()).await?
     };
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(ResultsPartial {
@@ -145,7 +145,7 @@ pub async fn search_page(
         .await?;
     let peut_creer = m.permet(me.user.role, Section::Administratif, Action::Ecrire)
         && me.user.role.est_professionnel();
-    Ok(SearchPage {
+    Ok(RecherchePage {
         layout: Layout::new(&me, "Usagers", "usagers"),
         q: texte,
         etablissement,

@@ -179,7 +179,7 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             "hermite",
             "L’HERMITE gaston",
         ] {
-            assert_eq!(app.search(&t, q).await, vec![hermite], "{engine}: {q}");
+            assert_eq!(app.recherche(&t, q).await, vec![hermite], "{engine}: {q}");
         }
         for q in [
             "jeanpierre",
@@ -187,7 +187,7 @@ async fn names_are_found_and_compared_with_separators_typed_dropped_or_glued() {
             "jean-pierre",
             "dubois jeanpierre",
         ] {
-            assert_eq!(app.search(&t, q).await, vec![jp], "{engine}: {q}");
+            assert_eq!(app.recherche(&t, q).await, vec![jp], "{engine}: {q}");
         }
         for (nom, prenom, id) in [
             ("LHERMITE", "Gaston", hermite),

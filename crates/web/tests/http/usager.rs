@@ -25,7 +25,7 @@ const NIR_VALIDE: &str = "2380475056123 94";
 
 /// Ids found by `GET /api/v1/usagers?q=`, sorted.
 async fn search(app: &TestApp, token: &str, q: &str) -> Vec<i64> {
-    let mut ids = app.search(token, q).await;
+    let mut ids = app.recherche(token, q).await;
     ids.sort_unstable();
     ids
 }

@@ -16,13 +16,17 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         // The reason must be stated (15 characters at least).
         let n = audit_entries(s).await.len();
         for short in ["urgence", "   ", "!!! ??? ... ---- ,,,, ;;;;"] {
-            match s.open_break_glass(&educ, U_B, short, 4, at(2)).await {
+            match s
+                .ouvrir_acces_exceptionnel(&educ, U_B, short, 4, at(2))
+                .await
+            {
                 Err(StoreError::Invalid(m)) => assert!(m.contains("motif"), "{m}"),
                 other => panic!("{engine}: motif {short:?} accepté : {other:?}"),
             }
         }
         assert!(matches!(
-            s.open_break_glass(&educ, 9_999, MOTIF, 4, at(2)).await,
+            s.ouvrir_acces_exceptionnel(&educ, 9_999, MOTIF, 4, at(2))
+                .await,
             Err(StoreError::NotFound)
         ));
         assert_eq!(
@@ -32,7 +36,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         );
 
         let id = s
-            .open_break_glass(&educ, U_B, MOTIF, 4, at(2))
+            .ouvrir_acces_exceptionnel(&educ, U_B, MOTIF, 4, at(2))
             .await
             .unwrap();
         let opened = audit_entries(s).await.last().cloned().unwrap();
@@ -74,7 +78,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
             refus(check(s, &w.educ_a, U_B, Section::Soins, Action::Lire, at(3)).await),
             Refus::NonPermisParLeRole
         );
-        s.open_break_glass(&principal(&w.medecin_a), U_B, MOTIF, 4, at(3))
+        s.ouvrir_acces_exceptionnel(&principal(&w.medecin_a), U_B, MOTIF, 4, at(3))
             .await
             .unwrap();
         check(s, &w.medecin_a, U_B, Section::Soins, Action::Lire, at(4))
@@ -94,7 +98,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
             ),
             Refus::NonPermisParLeRole
         );
-        s.open_break_glass(&principal(&w.psy_a), U_B, MOTIF, 4, at(4))
+        s.ouvrir_acces_exceptionnel(&principal(&w.psy_a), U_B, MOTIF, 4, at(4))
             .await
             .unwrap();
         assert_eq!(
@@ -143,10 +147,13 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
 
         // The duration is capped at 24 hours.
         let long = s
-            .open_break_glass(&principal(&w.intervenant_a), U_B, MOTIF, 1000, at(10))
+            .ouvrir_acces_exceptionnel(&principal(&w.intervenant_a), U_B, MOTIF, 1000, at(10))
             .await
             .unwrap();
-        let all = s.list_break_glass(None, None, t0(), 100).await.unwrap();
+        let all = s
+            .liste_acces_exceptionnels(None, None, t0(), 100)
+            .await
+            .unwrap();
         let long = all.iter().find(|a| a.id == long).unwrap();
         assert_eq!(long.expires_at, dui_store::ts(at(10) + Duration::hours(24)));
         assert!(all.iter().any(|a| a.id == id));
@@ -160,17 +167,17 @@ async fn break_the_glass_report_for_direction_and_referent() {
         let w = world(engine).await;
         let s = &w.db.store;
         let id = s
-            .open_break_glass(&principal(&w.educ_a), U_B, MOTIF, 4, at(1))
+            .ouvrir_acces_exceptionnel(&principal(&w.educ_a), U_B, MOTIF, 4, at(1))
             .await
             .unwrap();
         let other = s
-            .open_break_glass(&principal(&w.educ_b), U_A, MOTIF, 4, at(2))
+            .ouvrir_acces_exceptionnel(&principal(&w.educ_b), U_A, MOTIF, 4, at(2))
             .await
             .unwrap();
 
         // Direction of B: accesses to usagers staying in B.
         let for_b = s
-            .list_break_glass(Some(&w.direction_b.etablissements), None, t0(), 100)
+            .liste_acces_exceptionnels(Some(&w.direction_b.etablissements), None, t0(), 100)
             .await
             .unwrap();
         assert_eq!(
@@ -194,12 +201,12 @@ async fn break_the_glass_report_for_direction_and_referent() {
 
         // Direction of A sees the other one; of both, both, newest first.
         let for_a = s
-            .list_break_glass(Some(&[w.org.a]), None, t0(), 100)
+            .liste_acces_exceptionnels(Some(&[w.org.a]), None, t0(), 100)
             .await
             .unwrap();
         assert_eq!(for_a.iter().map(|a| a.id).collect::<Vec<_>>(), vec![other]);
         let both = s
-            .list_break_glass(Some(&[w.org.a, w.org.b]), None, t0(), 100)
+            .liste_acces_exceptionnels(Some(&[w.org.a, w.org.b]), None, t0(), 100)
             .await
             .unwrap();
         assert_eq!(
@@ -207,38 +214,41 @@ async fn break_the_glass_report_for_direction_and_referent() {
             vec![other, id]
         );
         assert!(s
-            .list_break_glass(Some(&[]), None, t0(), 100)
+            .liste_acces_exceptionnels(Some(&[]), None, t0(), 100)
             .await
             .unwrap()
             .is_empty());
 
         // The referent of the usager of B sees the access to their usager only.
         let referent = s
-            .list_break_glass(None, Some(w.educ_b.id), t0(), 100)
+            .liste_acces_exceptionnels(None, Some(w.educ_b.id), t0(), 100)
             .await
             .unwrap();
         assert_eq!(referent.iter().map(|a| a.id).collect::<Vec<_>>(), vec![id]);
         assert!(s
-            .list_break_glass(None, Some(w.educ_a.id), t0(), 100)
+            .liste_acces_exceptionnels(None, Some(w.educ_a.id), t0(), 100)
             .await
             .unwrap()
             .is_empty());
 
         // Period and limit.
         assert_eq!(
-            s.list_break_glass(None, None, at(2), 100)
+            s.liste_acces_exceptionnels(None, None, at(2), 100)
                 .await
                 .unwrap()
                 .len(),
             1
         );
         assert!(s
-            .list_break_glass(None, None, at(3), 100)
+            .liste_acces_exceptionnels(None, None, at(3), 100)
             .await
             .unwrap()
             .is_empty());
         assert_eq!(
-            s.list_break_glass(None, None, t0(), 1).await.unwrap()[0].id,
+            s.liste_acces_exceptionnels(None, None, t0(), 1)
+                .await
+                .unwrap()[0]
+                .id,
             other
         );
         w.db.cleanup().await;

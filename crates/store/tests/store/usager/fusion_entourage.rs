@@ -90,15 +90,15 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
 
         // Needs validation rights on both files.
         assert_eq!(
-            refus(s.merge_usagers(&kw, &xv).await),
+            refus(s.fusionner_usagers(&kw, &xv).await),
             Refus::NonPermisParLeRole
         );
         assert!(matches!(
-            s.merge_usagers(&kv, &kv).await,
+            s.fusionner_usagers(&kv, &kv).await,
             Err(StoreError::Invalid(_))
         ));
 
-        let fid = s.merge_usagers(&kv, &xv).await.unwrap();
+        let fid = s.fusionner_usagers(&kv, &xv).await.unwrap();
         let mut all_sej = [k_sej.clone(), x_sej.clone()].concat();
         all_sej.sort_unstable();
         let mut all_ent = [k_ent.clone(), x_ent.clone()].concat();
@@ -128,23 +128,23 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         // Twice: conflict, nothing moves.
         assert!(
             matches!(
-                s.merge_usagers(&kv, &xv).await,
+                s.fusionner_usagers(&kv, &xv).await,
                 Err(StoreError::Conflict(_))
             ),
             "{engine}"
         );
         assert!(matches!(
-            s.merge_usagers(&xv, &kv).await,
+            s.fusionner_usagers(&xv, &kv).await,
             Err(StoreError::Conflict(_))
         ));
         assert_eq!(s.fusions(&kv).await.unwrap().len(), 1);
 
         // Only the kept file's validator undoes it.
         assert!(matches!(
-            s.unmerge(&xv, fid).await,
+            s.annuler_fusion(&xv, fid).await,
             Err(StoreError::NotFound)
         ));
-        s.unmerge(&kv, fid).await.unwrap();
+        s.annuler_fusion(&kv, fid).await.unwrap();
         assert_eq!(sejours(kv.clone()).await, k_sej, "{engine}");
         assert_eq!(sejours(xv.clone()).await, x_sej);
         assert_eq!(circle(kv.clone()).await, k_ent);
@@ -166,7 +166,7 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         );
 
         assert!(matches!(
-            s.unmerge(&kv, fid).await,
+            s.annuler_fusion(&kv, fid).await,
             Err(StoreError::Conflict(_))
         ));
         let fusions = s.fusions(&kv).await.unwrap();
@@ -192,7 +192,7 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
             );
         }
         // And it can be merged again afterwards.
-        s.merge_usagers(&kv, &xv).await.unwrap();
+        s.fusionner_usagers(&kv, &xv).await.unwrap();
         w.db.cleanup().await;
     }
 }

@@ -85,7 +85,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ),
         ] {
             let c = s
-                .probable_duplicates(&who, &m, &traits, None, at(1))
+                .doublons_probables(&who, &m, &traits, None, at(1))
                 .await
                 .unwrap();
             assert_eq!(ids(&c), vec![expected], "{engine}: {label}");
@@ -107,7 +107,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         };
         assert_eq!(
             ids(&s
-                .probable_duplicates(&who, &m, &typed_used, None, at(1))
+                .doublons_probables(&who, &m, &typed_used, None, at(1))
                 .await
                 .unwrap()),
             vec![epouse]
@@ -119,7 +119,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ..traits("ROUSSEAU", "Luc", "1999-09-09")
         };
         let c = s
-            .probable_duplicates(&who, &m, &same_ins, None, at(1))
+            .doublons_probables(&who, &m, &same_ins, None, at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![ins], "{engine}");
@@ -136,7 +136,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ),
         ] {
             assert!(
-                s.probable_duplicates(&who, &m, &traits, None, at(1))
+                s.doublons_probables(&who, &m, &traits, None, at(1))
                     .await
                     .unwrap()
                     .is_empty(),
@@ -147,7 +147,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         // Out of scope: listed, but neither number, names nor birth date shown.
         let girard = traits("GIRARD", "Anne", "1946-06-06");
         let c = s
-            .probable_duplicates(&who, &m, &girard, None, at(1))
+            .doublons_probables(&who, &m, &girard, None, at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![girard_b], "{engine}");
@@ -156,7 +156,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         assert!(c[0].nom_naissance.is_none() && c[0].nom_utilise.is_none());
         assert!(c[0].premier_prenom.is_none() && c[0].date_naissance.is_none());
         let c = s
-            .probable_duplicates(&principal(&w.secr_b), &m, &girard, None, at(1))
+            .doublons_probables(&principal(&w.secr_b), &m, &girard, None, at(1))
             .await
             .unwrap();
         assert!(c[0].visible);
@@ -179,7 +179,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         );
         let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
         let c = s
-            .probable_duplicates(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
             .await
             .unwrap();
         assert!(
@@ -195,32 +195,32 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         )
         .await;
         let c = s
-            .probable_duplicates(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![typo], "{engine}");
         let reader = cap(s, &w.educ_a, lefevre, Action::Lire).await;
         assert_eq!(
-            refus(s.confirm_not_duplicate(&reader, typo).await),
+            refus(s.confirmer_non_doublon(&reader, typo).await),
             Refus::NonPermisParLeRole
         );
         let valider = cap(s, &w.secr_a, lefevre, Action::Valider).await;
-        s.confirm_not_duplicate(&valider, typo).await.unwrap();
-        s.confirm_not_duplicate(&valider, typo).await.unwrap(); // idempotent
+        s.confirmer_non_doublon(&valider, typo).await.unwrap();
+        s.confirmer_non_doublon(&valider, typo).await.unwrap(); // idempotent
         assert!(s
-            .probable_duplicates(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
             .await
             .unwrap()
             .is_empty());
         // The pair is symmetric.
         let c = s
-            .probable_duplicates(&who, &m, &lefevre_traits, Some(typo), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(typo), at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![homonyme], "{engine}");
         // Without `exclude` (a new file) every close file is listed.
         let mut all = ids(&s
-            .probable_duplicates(&who, &m, &lefevre_traits, None, at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, None, at(1))
             .await
             .unwrap());
         all.sort_unstable();

@@ -1,5 +1,5 @@
 //! The scope rule is written twice: in the domain (`decider`) and in the search SQL
-//! (`visibility` in `store/src/usager/search.rs`). This test walks every role over files in
+//! (`visibility` in `store/src/usager/recherche.rs`). This test walks every role over files in
 //! and out of its scope, assigned, under a running or an expired break-the-glass, and its own
 //! file, and checks that the search returns exactly the files `decider` lets it read, so that
 //! the two writings cannot diverge.
@@ -51,10 +51,10 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
             .unwrap();
             if role.est_professionnel() {
                 let p = principal(&u);
-                s.open_break_glass(&p, bris_b, MOTIF, 4, at(1))
+                s.ouvrir_acces_exceptionnel(&p, bris_b, MOTIF, 4, at(1))
                     .await
                     .unwrap();
-                s.open_break_glass(&p, expired_b, MOTIF, 1, at(-180))
+                s.ouvrir_acces_exceptionnel(&p, expired_b, MOTIF, 1, at(-180))
                     .await
                     .unwrap();
             }
@@ -91,7 +91,7 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
                 }
             }
             expected.sort_unstable();
-            let cap = dui_store::policy::authorize_search(s, &m, &p, now)
+            let cap = dui_store::policy::authorize_recherche(s, &m, &p, now)
                 .await
                 .unwrap();
             let r = Recherche {
@@ -99,7 +99,7 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
                 limit: 100,
                 ..Default::default()
             };
-            let (items, next) = s.search_usagers(&cap, &r, now).await.unwrap();
+            let (items, next) = s.rechercher_usagers(&cap, &r, now).await.unwrap();
             assert!(next.is_none());
             let mut got: Vec<i64> = items.iter().map(|r| r.id).collect();
             got.sort_unstable();
@@ -135,7 +135,7 @@ async fn searching_is_refused_and_audited_without_reading_administrative_data() 
         let m = load_matrix(s).await.unwrap();
         let admin_user = create_user(s, "admin.recherche", Role::Administrateur, &[]).await;
         let p = principal(&admin_user);
-        match dui_store::policy::authorize_search(s, &m, &p, at(1)).await {
+        match dui_store::policy::authorize_recherche(s, &m, &p, at(1)).await {
             Err(StoreError::Denied(r)) => assert_eq!(r, Refus::RechercheNonPermise, "{engine}"),
             other => panic!("{engine}: refus attendu, obtenu {other:?}"),
         }
@@ -146,7 +146,7 @@ async fn searching_is_refused_and_audited_without_reading_administrative_data() 
             ("refus", None, Some(admin_user.id)),
             "{engine}"
         );
-        dui_store::policy::authorize_search(s, &m, &principal(&w.educ_a), at(1))
+        dui_store::policy::authorize_recherche(s, &m, &principal(&w.educ_a), at(1))
             .await
             .unwrap();
         w.db.cleanup().await;

@@ -85,7 +85,7 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         assert!(found(s, &w.secr_a, "   ").await.is_empty());
 
         // What a result carries.
-        let (items, _) = search_page(s, &principal(&w.secr_a), "martin", 10, None, at(5)).await;
+        let (items, _) = recherche_page(s, &principal(&w.secr_a), "martin", 10, None, at(5)).await;
         let r = &items[0];
         assert_eq!(
             (
@@ -114,7 +114,7 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         ))
         .await
         .unwrap();
-        let (again, _) = search_page(s, &principal(&w.secr_a), "martin", 10, None, at(6)).await;
+        let (again, _) = recherche_page(s, &principal(&w.secr_a), "martin", 10, None, at(6)).await;
         assert_eq!(
             again[0].etablissements,
             vec![
@@ -196,7 +196,7 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         let mut cursor = None;
         let mut pages = 0;
         loop {
-            let (items, next) = search_page(s, &who, "pagin", 3, cursor.clone(), at(5)).await;
+            let (items, next) = recherche_page(s, &who, "pagin", 3, cursor.clone(), at(5)).await;
             pages += 1;
             assert!(items.len() <= 3, "{engine}");
             for r in &items {
@@ -221,12 +221,12 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         assert_eq!(pages, 3, "{engine}: 9 usagers par pages de 3");
 
         // First page, then second page: disjoint, and a page of everything agrees.
-        let (p1, c1) = search_page(s, &who, "pagine", 5, None, at(5)).await;
-        let (p2, c2) = search_page(s, &who, "pagine", 5, c1.clone(), at(5)).await;
+        let (p1, c1) = recherche_page(s, &who, "pagine", 5, None, at(5)).await;
+        let (p2, c2) = recherche_page(s, &who, "pagine", 5, c1.clone(), at(5)).await;
         assert_eq!((p1.len(), p2.len()), (5, 4), "{engine}: 9 usagers PAGINE*");
         assert!(c1.is_some() && c2.is_none(), "{engine}");
         assert!(p1.iter().all(|a| p2.iter().all(|b| a.id != b.id)));
-        let (all, none) = search_page(s, &who, "pagine", 100, None, at(5)).await;
+        let (all, none) = recherche_page(s, &who, "pagine", 100, None, at(5)).await;
         assert!(none.is_none());
         let paged: Vec<i64> = p1.iter().chain(&p2).map(|r| r.id).collect();
         assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), paged);
@@ -235,8 +235,8 @@ async fn search_pages_follow_the_cursor_without_overlap() {
         for d in ["1950-03-03"; 3] {
             create_usager(s, &w.secr_a, &ident("DATE", &["Zoé"], d, "F"), w.org.a).await;
         }
-        let (d1, dc) = search_page(s, &who, "03/03/1950", 2, None, at(5)).await;
-        let (d2, dn) = search_page(s, &who, "03/03/1950", 2, dc, at(5)).await;
+        let (d1, dc) = recherche_page(s, &who, "03/03/1950", 2, None, at(5)).await;
+        let (d2, dn) = recherche_page(s, &who, "03/03/1950", 2, dc, at(5)).await;
         assert_eq!((d1.len(), d2.len()), (2, 1));
         assert!(dn.is_none());
         assert!(d1.iter().all(|a| a.id != d2[0].id));
@@ -292,7 +292,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             cursor: None,
         };
         let (r, _) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&w.secr_a)).await,
                 &only_b,
                 at(2),
@@ -311,7 +311,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             cursor: None,
         };
         let (p1, c1) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&w.secr_a)).await,
                 &all_a,
                 at(2),
@@ -323,7 +323,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             ..all_a.clone()
         };
         let (p2, c2) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&w.secr_a)).await,
                 &next,
                 at(2),
@@ -340,7 +340,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             ..all_a.clone()
         };
         let (r, _) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&w.secr_a)).await,
                 &all_b,
                 at(2),
@@ -349,7 +349,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             .unwrap();
         assert!(r.is_empty(), "{engine}");
         let (r, _) = s
-            .search_usagers(
+            .rechercher_usagers(
                 &crate::common::recherche(s, &principal(&w.secr_b)).await,
                 &all_b,
                 at(2),
@@ -405,7 +405,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             found_at(s, &w.educ_a, "dupont", opened).await,
             vec![u_a, u_a2]
         );
-        s.open_break_glass(&principal(&w.educ_a), u_b, MOTIF, 2, opened)
+        s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), u_b, MOTIF, 2, opened)
             .await
             .unwrap();
         let running = opened + Duration::minutes(30);
@@ -442,7 +442,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         assert!(flagged[0].detail.contains("\"acces_exceptionnel\":true"));
         // Too short a reason is refused and opens nothing.
         assert!(matches!(
-            s.open_break_glass(&principal(&w.educ_a), u_b, "urgence", 2, at(20))
+            s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), u_b, "urgence", 2, at(20))
                 .await,
             Err(StoreError::Invalid(_))
         ));
@@ -486,7 +486,7 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
         let mut seen = Vec::new();
         let mut cursor = None;
         for _ in 0..5 {
-            let (items, next) = search_page(s, &worker, "mart", 2, cursor.clone(), at(5)).await;
+            let (items, next) = recherche_page(s, &worker, "mart", 2, cursor.clone(), at(5)).await;
             seen.extend(items.iter().map(|r| r.id));
             match next {
                 Some(c) => cursor = Some(c),
@@ -516,7 +516,7 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
 
         // A running break-the-glass adds its file, for its time only.
         let opened = at(10);
-        s.open_break_glass(&worker, other, MOTIF, 1, opened)
+        s.ouvrir_acces_exceptionnel(&worker, other, MOTIF, 1, opened)
             .await
             .unwrap();
         let during = found_at(s, &w.intervenant_a, "martin", opened + Duration::minutes(5)).await;

@@ -99,7 +99,7 @@ impl TestApp {
     }
 
     /// Ids found by `GET /api/v1/usagers?q=`, in the order shown.
-    pub async fn search(&self, token: impl Display, q: &str) -> Vec<i64> {
+    pub async fn recherche(&self, token: impl Display, q: &str) -> Vec<i64> {
         let r = send(
             self.bearer(Method::GET, token, "/api/v1/usagers")
                 .query(&[("q", q)]),

@@ -262,11 +262,11 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
 }
 
 impl Store {
-    /// Searches the usagers visible to the holder of `cap` (see [`authorize_search`]); audited
+    /// Searches the usagers visible to the holder of `cap` (see [`authorize_recherche`]); audited
     /// as one entry listing the ids shown. Returns the page and the cursor of the next one.
     ///
-    /// [`authorize_search`]: crate::policy::authorize_search
-    pub async fn search_usagers(
+    /// [`authorize_recherche`]: crate::policy::authorize_recherche
+    pub async fn rechercher_usagers(
         &self,
         cap: &CapaciteRecherche,
         r: &Recherche,
