@@ -39,6 +39,14 @@ code_enum! {
         UsagerProfessionnelLien = "usager.professionnel.lien", "Professionnel ajouté";
         /// A professional unlinked.
         UsagerProfessionnelRetrait = "usager.professionnel.retrait", "Professionnel retiré";
+        /// A personalised project (PPA, PPE) created with its first draft.
+        UsagerProjetCreation = "usager.projet.creation", "Création du projet personnalisé";
+        /// The draft of a personalised project saved.
+        UsagerProjetModification = "usager.projet.modification", "Modification du projet personnalisé";
+        /// A version of a personalised project validated (frozen).
+        UsagerProjetValidation = "usager.projet.validation", "Validation du projet personnalisé";
+        /// A signature (or its refusal) of a personalised project recorded.
+        UsagerProjetSignature = "usager.projet.signature", "Signature du projet personnalisé";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

@@ -9,6 +9,7 @@ pub mod identifiers;
 pub mod journal;
 pub mod organisation;
 pub mod policy;
+pub mod projet;
 pub mod saisie;
 pub mod serafin;
 pub mod usager;

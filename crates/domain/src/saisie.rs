@@ -37,6 +37,10 @@ pub const EMAIL: usize = 254;
 pub const ADRESSE: usize = 300;
 /// A reference (judgment number of a protection measure).
 pub const REFERENCE: usize = 100;
+/// The title of an objective or an action of a project, a short statement (one line).
+pub const LIBELLE: usize = 300;
+/// A code system URI (FHIR `system`).
+pub const URI: usize = 300;
 /// A free-text comment (several lines).
 pub const COMMENTAIRE: usize = 4000;
 /// The alerts of a file (allergies, risks, instructions; several lines).

@@ -204,7 +204,12 @@ mod tests {
     #[test]
     fn the_hierarchy_is_consistent() {
         for e in elements() {
-            assert_eq!(usize::from(e.niveau), e.code.split('.').count(), "{}", e.code);
+            assert_eq!(
+                usize::from(e.niveau),
+                e.code.split('.').count(),
+                "{}",
+                e.code
+            );
             if let Some(p) = &e.parent {
                 let parent = element(p).unwrap_or_else(|| panic!("parent of {}", e.code));
                 assert!(!parent.feuille, "{} has children", parent.code);
@@ -254,8 +259,13 @@ mod tests {
         let e = element("3.1.1.2").unwrap();
         assert!(e.libelle_ans.contains("socIal"));
         assert!(e.libelle.ends_with("dialogue social"));
-        assert!(e.libelle.contains("gestion prévisionnelle des emplois et des compétences"));
-        assert!(element("3.2.4.2").unwrap().libelle.contains("développement"));
+        assert!(e
+            .libelle
+            .contains("gestion prévisionnelle des emplois et des compétences"));
+        assert!(element("3.2.4.2")
+            .unwrap()
+            .libelle
+            .contains("développement"));
         assert_eq!(
             element("2").unwrap().libelle,
             "Prestations directes - Soins et accompagnement"
@@ -264,9 +274,6 @@ mod tests {
             .unwrap()
             .jeux_de_valeurs
             .contains(&"JDV_J282_TransportsLiesAuProjetIndividuel_SERAFIN".to_string()));
-        assert_eq!(
-            champs_csv(r#"a,"b, ""c""",d"#),
-            vec!["a", r#"b, "c""#, "d"]
-        );
+        assert_eq!(champs_csv(r#"a,"b, ""c""",d"#), vec!["a", r#"b, "c""#, "d"]);
     }
 }
