@@ -43,6 +43,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "permission_defauts",
         include_str!("../migrations/0008_permission_defauts.sql"),
     ),
+    (
+        11,
+        "projets",
+        include_str!("../migrations/0011_projets.sql"),
+    ),
 ];
 
 /// The migration whose work is done in Rust: the name words of every usager rewritten with

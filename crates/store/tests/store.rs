@@ -32,6 +32,8 @@ mod merges;
 mod noms_colles;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/projets.rs"]
+mod projets;
 #[path = "store/saisie.rs"]
 mod saisie;
 #[path = "store/testing.rs"]

@@ -45,6 +45,9 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
             "utilisateur_id",
         ],
     ),
+    // Personalised projects: which project, version and signature row (not its type: a PPE
+    // says the person is in child protection; not who signed nor their decision).
+    ("usager.projet.", &["projet_id", "numero", "signature_id"]),
     // Default grants of a newer version added at start: the versions and the grants.
     ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The sealer's own reports.

@@ -27,7 +27,15 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
+const MOVED: [&str; 7] = [
+    "sejour",
+    "entourage",
+    "affectation",
+    "projet",
+    "projet_version",
+    "projet_signature",
+    "projet_action",
+];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
 /// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
@@ -44,6 +52,10 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("sejour", None),
     ("entourage", None),
     ("affectation", None),
+    ("projet", None),
+    ("projet_version", None),
+    ("projet_signature", None),
+    ("projet_action", None),
     ("usager_photo", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),

@@ -1,0 +1,615 @@
+//! The personalised project (ACC-3): PPA and PPE with their versions (a draft edited with
+//! optimistic concurrency, validated versions frozen), signatures (HAB-2) and the actions
+//! assigned to professionals. Rules in `dui_domain::projet`; section `Accompagnement`.
+
+use chrono::NaiveDate;
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Section};
+use dui_domain::projet::{
+    diff, prochaine_revision, Contenu, DecisionSignature, Difference, Qualite, TypeProjet,
+};
+use dui_domain::saisie::{self as lim, Champ};
+use serde::Serialize;
+
+use super::check;
+use crate::db::Store;
+use crate::policy::Capability;
+use crate::saisie::{borne, l};
+use crate::sql::{Row, Tx};
+use crate::{ts, StoreError, StoreResult};
+
+/// Status of a draft version.
+pub const BROUILLON: &str = "brouillon";
+/// Status of a validated (frozen) version.
+pub const VALIDE: &str = "valide";
+
+/// A project of an usager.
+#[derive(Clone, Debug, Serialize)]
+pub struct Projet {
+    /// Id.
+    pub id: i64,
+    /// `ppa` or `ppe`.
+    #[serde(rename = "type")]
+    pub type_projet: TypeProjet,
+    /// Next review (`AAAA-MM-JJ`), from the last validated version.
+    pub prochaine_revision: Option<String>,
+    /// Optimistic version of the project (draft saves, validations, signatures).
+    pub version: i64,
+    /// Number of the last validated version.
+    pub derniere_validee: Option<i64>,
+    /// Number of the draft, if one is open.
+    pub brouillon: Option<i64>,
+    /// Created at.
+    pub created_at: String,
+}
+
+/// One version of a project: the draft or a validated one.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionProjet {
+    /// Number (1, 2…) within the project.
+    pub numero: i64,
+    /// `brouillon` or `valide`.
+    pub statut: String,
+    /// The document.
+    pub contenu: Contenu,
+    /// Last changed by (account id).
+    pub modifie_par: Option<i64>,
+    /// Last changed at.
+    pub modifie_at: String,
+    /// Validated by.
+    pub valide_par: Option<i64>,
+    /// Validated at.
+    pub valide_at: Option<String>,
+    /// Review date set at validation.
+    pub prochaine_revision: Option<String>,
+    /// Signatures recorded on this version, oldest first.
+    pub signatures: Vec<Signature>,
+}
+
+/// A signature offered on a version.
+#[derive(Clone, Debug, Serialize)]
+pub struct Signature {
+    /// Id.
+    pub id: i64,
+    /// Who (name).
+    pub signataire: String,
+    /// [`Qualite`] code: the person, their representative, a parent, a professional…
+    pub qualite: String,
+    /// [`DecisionSignature`] code.
+    pub decision: String,
+    /// Date of the signature (`AAAA-MM-JJ`).
+    pub signe_le: String,
+    /// Comment (reason of a refusal…).
+    pub commentaire: Option<String>,
+    /// Recorded by (account id).
+    pub saisi_par: Option<i64>,
+    /// Recorded at.
+    pub created_at: String,
+}
+
+/// A signature to record.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureInput {
+    /// Who.
+    pub signataire: String,
+    /// [`Qualite`] code.
+    pub qualite: String,
+    /// [`DecisionSignature`] code.
+    pub decision: String,
+    /// Date (`AAAA-MM-JJ`).
+    pub signe_le: String,
+    /// Comment.
+    pub commentaire: Option<String>,
+}
+
+impl SignatureInput {
+    /// The (field, French message) this signature breaks.
+    pub fn erreurs(&self) -> Vec<(&'static str, String)> {
+        let mut e = Vec::new();
+        if self.signataire.trim().is_empty() {
+            e.push(("signataire", "Le nom du signataire est obligatoire.".into()));
+        }
+        if Qualite::from_code(&self.qualite).is_none() {
+            e.push(("qualite", "Choisissez la qualité du signataire.".into()));
+        }
+        if DecisionSignature::from_code(&self.decision).is_none() {
+            e.push((
+                "decision",
+                "Indiquez si la personne a signé, refusé, ou si la signature n'a pas été proposée."
+                    .into(),
+            ));
+        }
+        if dui_domain::projet::date_iso(&self.signe_le).is_none() {
+            e.push((
+                "signe_le",
+                "La date de signature doit être au format AAAA-MM-JJ.".into(),
+            ));
+        }
+        e
+    }
+
+    fn verifier(&self) -> StoreResult<()> {
+        borne([
+            (
+                l("signataire", lim::NOM_STRUCTURE),
+                Some(self.signataire.as_str()),
+            ),
+            (l("qualite", lim::CODE), Some(self.qualite.as_str())),
+            (l("decision", lim::CODE), Some(self.decision.as_str())),
+            (l("signe_le", lim::DATE), Some(self.signe_le.as_str())),
+            (
+                Champ::texte("commentaire", lim::COMMENTAIRE),
+                self.commentaire.as_deref(),
+            ),
+        ])?;
+        invalide(self.erreurs().into_iter().map(|(_, m)| m))
+    }
+}
+
+/// `Invalid` with the messages, if any.
+fn invalide(messages: impl IntoIterator<Item = String>) -> StoreResult<()> {
+    let m: Vec<String> = messages.into_iter().collect();
+    if m.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(m.join(" ")))
+    }
+}
+
+fn verifier_contenu(c: &Contenu, t: TypeProjet) -> StoreResult<()> {
+    invalide(c.erreurs(t).into_iter().map(|(_, m)| m))
+}
+
+const PROJET_COLUMNS: &str = "p.id, p.type, p.prochaine_revision, p.version, p.created_at, \
+    (SELECT MAX(numero) FROM projet_version v WHERE v.projet_id = p.id AND v.statut = 'valide') AS derniere_validee, \
+    (SELECT MAX(numero) FROM projet_version v WHERE v.projet_id = p.id AND v.statut = 'brouillon') AS brouillon";
+
+pub(crate) fn projet_from(r: &Row) -> StoreResult<Projet> {
+    let t: String = r.try_get("type")?;
+    Ok(Projet {
+        id: r.try_get("id")?,
+        type_projet: TypeProjet::from_code(&t)
+            .ok_or_else(|| StoreError::Corrupt(format!("type de projet {t}")))?,
+        prochaine_revision: r.try_get("prochaine_revision")?,
+        version: r.try_get("version")?,
+        derniere_validee: r.try_get("derniere_validee")?,
+        brouillon: r.try_get("brouillon")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const VERSION_COLUMNS: &str =
+    "id, numero, statut, contenu, modifie_par, modifie_at, valide_par, valide_at, prochaine_revision";
+
+fn version_from(r: &Row) -> StoreResult<(i64, VersionProjet)> {
+    let contenu: String = r.try_get("contenu")?;
+    Ok((
+        r.try_get("id")?,
+        VersionProjet {
+            numero: r.try_get("numero")?,
+            statut: r.try_get("statut")?,
+            contenu: serde_json::from_str(&contenu)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            modifie_par: r.try_get("modifie_par")?,
+            modifie_at: r.try_get("modifie_at")?,
+            valide_par: r.try_get("valide_par")?,
+            valide_at: r.try_get("valide_at")?,
+            prochaine_revision: r.try_get("prochaine_revision")?,
+            signatures: Vec::new(),
+        },
+    ))
+}
+
+fn signature_from(r: &Row) -> StoreResult<Signature> {
+    Ok(Signature {
+        id: r.try_get("id")?,
+        signataire: r.try_get("signataire")?,
+        qualite: r.try_get("qualite")?,
+        decision: r.try_get("decision")?,
+        signe_le: r.try_get("signe_le")?,
+        commentaire: r.try_get("commentaire")?,
+        saisi_par: r.try_get("saisi_par")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn json(c: &Contenu) -> StoreResult<String> {
+    serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Raises the project's version if it still is `version` (in `tx`); its type otherwise the
+/// reason: stale (409) or absent.
+async fn avancer(tx: &mut Tx, cap: &Capability, pid: i64, version: i64) -> StoreResult<TypeProjet> {
+    let done = crate::sql::query(
+        "UPDATE projet SET version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND version = $4",
+    )
+    .bind(ts(cap.at()))
+    .bind(pid)
+    .bind(cap.usager_id())
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    let t: Option<String> =
+        crate::sql::query("SELECT type FROM projet WHERE id = $1 AND usager_id = $2")
+            .bind(pid)
+            .bind(cap.usager_id())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    match (done, t) {
+        (_, None) => Err(StoreError::NotFound),
+        (0, Some(_)) => Err(StoreError::StaleVersion),
+        (_, Some(t)) => TypeProjet::from_code(&t).ok_or_else(|| StoreError::Corrupt(t)),
+    }
+}
+
+impl Store {
+    /// One project of the usager.
+    pub async fn projet(&self, cap: &Capability, pid: i64) -> StoreResult<Option<Projet>> {
+        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        let row = crate::sql::query(&format!(
+            "SELECT {PROJET_COLUMNS} FROM projet p WHERE p.id = $1 AND p.usager_id = $2"
+        ))
+        .bind(pid)
+        .bind(cap.usager_id())
+        .fetch_optional(self)
+        .await?;
+        row.as_ref().map(projet_from).transpose()
+    }
+
+    /// A page of the usager's projects, oldest first.
+    pub async fn projets_page(
+        &self,
+        cap: &Capability,
+        page: crate::page::Page,
+    ) -> StoreResult<Vec<Projet>> {
+        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        let sql = format!("SELECT {PROJET_COLUMNS} FROM projet p WHERE p.usager_id = $1");
+        let rows = self
+            .keyset(
+                &sql,
+                vec![cap.usager_id().into()],
+                crate::page::Tri::cle("projet", "p.id", crate::page::Ordre::Croissant),
+                page,
+            )
+            .await?;
+        rows.iter().map(projet_from).collect()
+    }
+
+    /// Creates a project of type `t` with its first draft (audited). One project of each type
+    /// per usager: a second one is a conflict.
+    pub async fn create_projet(
+        &self,
+        cap: &Capability,
+        t: TypeProjet,
+        contenu: &Contenu,
+    ) -> StoreResult<i64> {
+        check(
+            cap,
+            cap.usager_id(),
+            Section::Accompagnement,
+            Action::Ecrire,
+        )?;
+        verifier_contenu(contenu, t)?;
+        let mut contenu = contenu.clone();
+        contenu.numeroter(&[]);
+        let mut tx = self.begin().await?;
+        let existe = crate::sql::query("SELECT id FROM projet WHERE usager_id = $1 AND type = $2")
+            .bind(cap.usager_id())
+            .bind(t.code())
+            .fetch_optional(&mut tx)
+            .await?;
+        if existe.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "Cette personne a déjà un {} : ouvrez-le pour le modifier.",
+                t.label_fr()
+            )));
+        }
+        let who = cap.actor().utilisateur_id;
+        let pid: i64 = crate::sql::query(
+            "INSERT INTO projet (usager_id, type, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(cap.usager_id())
+        .bind(t.code())
+        .bind(who)
+        .bind(ts(cap.at()))
+        .fetch_scalar(&mut tx)
+        .await?;
+        crate::sql::query(
+            "INSERT INTO projet_version (projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at) VALUES ($1, $2, 1, 'brouillon', $3, $4, $5)",
+        )
+        .bind(pid)
+        .bind(cap.usager_id())
+        .bind(json(&contenu)?)
+        .bind(who)
+        .bind(ts(cap.at()))
+        .execute(&mut tx)
+        .await?;
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerProjetCreation,
+            serde_json::json!({"projet_id": pid, "type": t.code()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(pid)
+    }
+
+    /// Version `numero` of a project, with its signatures.
+    pub async fn projet_version(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        numero: i64,
+    ) -> StoreResult<Option<VersionProjet>> {
+        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        let row = crate::sql::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND usager_id = $2 AND numero = $3"
+        ))
+        .bind(pid)
+        .bind(cap.usager_id())
+        .bind(numero)
+        .fetch_optional(self)
+        .await?;
+        let Some((vid, mut v)) = row.as_ref().map(version_from).transpose()? else {
+            return Ok(None);
+        };
+        let rows = crate::sql::query(
+            "SELECT id, signataire, qualite, decision, signe_le, commentaire, saisi_par, created_at FROM projet_signature WHERE projet_version_id = $1 ORDER BY id",
+        )
+        .bind(vid)
+        .fetch_all(self)
+        .await?;
+        v.signatures = rows
+            .iter()
+            .map(signature_from)
+            .collect::<StoreResult<_>>()?;
+        Ok(Some(v))
+    }
+
+    /// A page of a project's versions, newest first (signatures not loaded: see
+    /// [`Store::projet_version`]).
+    pub async fn projet_versions_page(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        page: crate::page::Page,
+    ) -> StoreResult<Vec<VersionProjet>> {
+        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND usager_id = $2"
+        );
+        let rows = self
+            .keyset(
+                &sql,
+                vec![pid.into(), cap.usager_id().into()],
+                crate::page::Tri::cle("projet_version", "numero", crate::page::Ordre::Decroissant),
+                page,
+            )
+            .await?;
+        rows.iter().map(|r| version_from(r).map(|v| v.1)).collect()
+    }
+
+    /// Saves the draft of a project (a new draft from the last validated version when none is
+    /// open), if the project is still at `version`; the new version. A draft already signed is
+    /// not changed: validate it, then edit the next one.
+    pub async fn save_brouillon(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        version: i64,
+        contenu: &Contenu,
+    ) -> StoreResult<i64> {
+        check(
+            cap,
+            cap.usager_id(),
+            Section::Accompagnement,
+            Action::Ecrire,
+        )?;
+        let mut tx = self.begin().await?;
+        let t = avancer(&mut tx, cap, pid, version).await?;
+        verifier_contenu(contenu, t)?;
+        let rows = crate::sql::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 ORDER BY numero DESC LIMIT 2"
+        ))
+        .bind(pid)
+        .fetch_all(&mut tx)
+        .await?;
+        let versions: Vec<(i64, VersionProjet)> =
+            rows.iter().map(version_from).collect::<StoreResult<_>>()?;
+        let precedents: Vec<&Contenu> = versions.iter().map(|(_, v)| &v.contenu).collect();
+        let mut contenu = contenu.clone();
+        contenu.numeroter(&precedents);
+        let who = cap.actor().utilisateur_id;
+        match versions.first() {
+            Some((vid, v)) if v.statut == BROUILLON => {
+                let signee = crate::sql::query(
+                    "SELECT id FROM projet_signature WHERE projet_version_id = $1 LIMIT 1",
+                )
+                .bind(*vid)
+                .fetch_optional(&mut tx)
+                .await?;
+                if signee.is_some() {
+                    return Err(StoreError::Conflict("Ce brouillon a déjà été signé : il ne peut plus être modifié. Validez-le, puis modifiez la version suivante.".into()));
+                }
+                crate::sql::query("UPDATE projet_version SET contenu = $1, modifie_par = $2, modifie_at = $3 WHERE id = $4 AND statut = 'brouillon'")
+                    .bind(json(&contenu)?)
+                    .bind(who)
+                    .bind(ts(cap.at()))
+                    .bind(*vid)
+                    .execute(&mut tx)
+                    .await?;
+            }
+            last => {
+                let numero = last.map_or(1, |(_, v)| v.numero + 1);
+                crate::sql::query(
+                    "INSERT INTO projet_version (projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at) VALUES ($1, $2, $3, 'brouillon', $4, $5, $6)",
+                )
+                .bind(pid)
+                .bind(cap.usager_id())
+                .bind(numero)
+                .bind(json(&contenu)?)
+                .bind(who)
+                .bind(ts(cap.at()))
+                .execute(&mut tx)
+                .await?;
+            }
+        }
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerProjetModification,
+            serde_json::json!({"projet_id": pid}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// Validates the draft of a project if the project is still at `version`: the version is
+    /// frozen, its review date set (a year; 6 months for a child under 2), the actions it
+    /// assigns to professionals become their alerts. `aujourdhui` is the day of the validation
+    /// in Europe/Paris. The number validated.
+    pub async fn valider_projet(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        version: i64,
+        aujourdhui: NaiveDate,
+    ) -> StoreResult<i64> {
+        check(
+            cap,
+            cap.usager_id(),
+            Section::Accompagnement,
+            Action::Valider,
+        )?;
+        let mut tx = self.begin().await?;
+        let t = avancer(&mut tx, cap, pid, version).await?;
+        let row = crate::sql::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND statut = 'brouillon'"
+        ))
+        .bind(pid)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some((vid, v)) = row.as_ref().map(version_from).transpose()? else {
+            return Err(StoreError::Conflict(
+                "Ce projet n'a pas de brouillon à valider.".into(),
+            ));
+        };
+        invalide(v.contenu.erreurs_validation(t).into_iter().map(|(_, m)| m))?;
+        let naissance: String =
+            crate::sql::query("SELECT date_naissance FROM usager WHERE id = $1")
+                .bind(cap.usager_id())
+                .fetch_scalar(&mut tx)
+                .await?;
+        let naissance = NaiveDate::parse_from_str(&naissance, "%Y-%m-%d").ok();
+        let revision = prochaine_revision(naissance, aujourdhui).to_string();
+        let who = cap.actor().utilisateur_id;
+        crate::sql::query("UPDATE projet_version SET statut = 'valide', valide_par = $1, valide_at = $2, prochaine_revision = $3 WHERE id = $4 AND statut = 'brouillon'")
+            .bind(who)
+            .bind(ts(cap.at()))
+            .bind(revision.as_str())
+            .bind(vid)
+            .execute(&mut tx)
+            .await?;
+        crate::sql::query("UPDATE projet SET prochaine_revision = $1 WHERE id = $2")
+            .bind(revision.as_str())
+            .bind(pid)
+            .execute(&mut tx)
+            .await?;
+        crate::sql::query("DELETE FROM projet_action WHERE projet_id = $1")
+            .bind(pid)
+            .execute(&mut tx)
+            .await?;
+        for (responsable, echeance, objectif, action) in v.contenu.actions_assignees() {
+            crate::sql::query("INSERT INTO projet_action (projet_id, usager_id, responsable_id, echeance, objectif, libelle) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(pid)
+                .bind(cap.usager_id())
+                .bind(responsable)
+                .bind(echeance.map(|d| d.to_string()))
+                .bind(objectif)
+                .bind(action)
+                .execute(&mut tx)
+                .await?;
+        }
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerProjetValidation,
+            serde_json::json!({"projet_id": pid, "numero": v.numero, "prochaine_revision": revision}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(v.numero)
+    }
+
+    /// Records a signature (or its refusal) on version `numero`, if the project is still at
+    /// `version` (one signs what one read); the new version. Append-only.
+    pub async fn signer_projet(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        numero: i64,
+        version: i64,
+        s: &SignatureInput,
+    ) -> StoreResult<i64> {
+        check(
+            cap,
+            cap.usager_id(),
+            Section::Accompagnement,
+            Action::Valider,
+        )?;
+        s.verifier()?;
+        let mut tx = self.begin().await?;
+        avancer(&mut tx, cap, pid, version).await?;
+        let vid: i64 =
+            crate::sql::query("SELECT id FROM projet_version WHERE projet_id = $1 AND numero = $2")
+                .bind(pid)
+                .bind(numero)
+                .fetch_optional(&mut tx)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .try_get(0)?;
+        let sid: i64 = crate::sql::query(
+            "INSERT INTO projet_signature (projet_version_id, usager_id, signataire, qualite, decision, signe_le, commentaire, saisi_par, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(vid)
+        .bind(cap.usager_id())
+        .bind(s.signataire.trim())
+        .bind(s.qualite.as_str())
+        .bind(s.decision.as_str())
+        .bind(s.signe_le.trim())
+        .bind(s.commentaire.as_deref())
+        .bind(cap.actor().utilisateur_id)
+        .bind(ts(cap.at()))
+        .fetch_scalar(&mut tx)
+        .await?;
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerProjetSignature,
+            serde_json::json!({"projet_id": pid, "numero": numero, "signature_id": sid, "qualite": s.qualite, "decision": s.decision}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
+
+    /// The differences from version `de` to version `a` of a project.
+    pub async fn projet_diff(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        de: i64,
+        a: i64,
+    ) -> StoreResult<Vec<Difference>> {
+        let avant = self
+            .projet_version(cap, pid, de)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let apres = self
+            .projet_version(cap, pid, a)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(diff(&avant.contenu, &apres.contenu))
+    }
+}
