@@ -26,7 +26,9 @@ pub use entourage::{
 };
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
-pub use projet::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON, VALIDE};
+pub use projet::{
+    AlerteProjet, Projet, Signature, SignatureInput, VersionProjet, BROUILLON, VALIDE,
+};
 pub use recherche::{Recherche, ResultatRecherche};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_domain::projet::{
-    ActionPlan, CodeSerafin, Contenu, Objectif, Participant, TypeProjet, VoletPpe,
+    ActionPlan, CodeSerafin, Contenu, EtatEcheance, Objectif, Participant, TypeProjet, VoletPpe,
 };
 use dui_domain::serafin;
 use dui_store::admin::utilisateur::Utilisateur;
@@ -14,7 +14,9 @@ use dui_store::testing::{engines, TestDb};
 use dui_store::usager::SignatureInput;
 use dui_store::{Store, StoreError};
 
-use crate::common::{at, audit_by_action, check, create_user, insert_usager, refus, seed_org};
+use crate::common::{
+    at, audit_by_action, check, create_user, insert_usager, principal, recherche, refus, seed_org,
+};
 
 async fn acc(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
     check(s, who, usager, Section::Accompagnement, action, at(5))
@@ -170,6 +172,47 @@ async fn drafts_are_versioned_validated_versions_frozen_and_stale_saves_refused(
             .unwrap();
         assert_eq!(versions.len(), 2, "one more than asked: a next page exists");
         assert_eq!(versions[0].numero, 2);
+
+        // Alerts: the action assigned to the educator, then the review for the referent.
+        let m = dui_store::policy::load_matrix(s).await.unwrap();
+        let jour_j = |y, mo, d| NaiveDate::from_ymd_opt(y, mo, d).unwrap();
+        let a = s
+            .alertes_projets(&recherche(s, &principal(&edu)).await, &m, jour())
+            .await
+            .unwrap();
+        let vues: Vec<(Option<&str>, &str, EtatEcheance)> = a
+            .iter()
+            .map(|x| (x.action.as_deref(), x.echeance.as_str(), x.etat))
+            .collect();
+        assert_eq!(
+            vues,
+            [(
+                Some("Marche accompagnée trois fois par semaine"),
+                "2026-03-20",
+                EtatEcheance::Proche
+            )]
+        );
+        assert_eq!(a[0].personne, "Hélène MARTIN");
+        let rc = recherche(s, &principal(&cadre)).await;
+        assert!(s.alertes_projets(&rc, &m, jour()).await.unwrap().is_empty());
+        let a = s
+            .alertes_projets(&rc, &m, jour_j(2027, 2, 20))
+            .await
+            .unwrap();
+        let vues: Vec<(Option<&str>, &str, EtatEcheance)> = a
+            .iter()
+            .map(|x| (x.action.as_deref(), x.echeance.as_str(), x.etat))
+            .collect();
+        assert_eq!(vues, [(None, "2027-03-02", EtatEcheance::Proche)]);
+        let a = s
+            .alertes_projets(
+                &recherche(s, &principal(&edu)).await,
+                &m,
+                jour_j(2026, 4, 1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a[0].etat, EtatEcheance::EnRetard);
 
         for (action, n) in [
             ("usager.projet.creation", 1),

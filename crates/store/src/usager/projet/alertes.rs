@@ -1,0 +1,104 @@
+//! The alerts of the personalised projects on a professional's home page: the reviews due
+//! (or late) of the people whose referent they are, and the actions of a validated project
+//! assigned to them that are due (or late).
+
+use chrono::{Duration, NaiveDate};
+use dui_domain::policy::{Action, Matrice, Section};
+use dui_domain::projet::{alerte_revision, date_iso, EtatEcheance, TypeProjet, DELAI_ALERTE_JOURS};
+use serde::Serialize;
+
+use crate::db::Store;
+use crate::policy::CapaciteRecherche;
+use crate::StoreResult;
+
+/// Most alerts of each kind read for a home page.
+const MAX_ALERTES: i64 = 50;
+
+/// One alert: a review of a project, or an action assigned to the account.
+#[derive(Clone, Debug, Serialize)]
+pub struct AlerteProjet {
+    /// The person's file.
+    pub usager_id: i64,
+    /// The person's name as shown (used first name and name).
+    pub personne: String,
+    /// The project.
+    pub projet_id: i64,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub type_projet: TypeProjet,
+    /// The action assigned, `None` for a review.
+    pub action: Option<String>,
+    /// Due date (`AAAA-MM-JJ`).
+    pub echeance: String,
+    /// Late or soon.
+    pub etat: EtatEcheance,
+}
+
+const PERSONNE: &str = "u.id AS usager_id, COALESCE(u.prenom_utilise, u.premier_prenom) AS prenom, COALESCE(u.nom_utilise, u.nom_naissance) AS nom";
+
+impl Store {
+    /// The alerts of the account holding `cap` on `aujourdhui`: reviews due within
+    /// [`DELAI_ALERTE_JOURS`] (or late) of the projects of the people whose referent it is,
+    /// and the actions assigned to it in validated projects, due by then. Empty for a role
+    /// that may not read the *Accompagnement* section; merged files are left out. Ordered by
+    /// due date.
+    pub async fn alertes_projets(
+        &self,
+        cap: &CapaciteRecherche,
+        matrice: &Matrice,
+        aujourdhui: NaiveDate,
+    ) -> StoreResult<Vec<AlerteProjet>> {
+        let who = cap.principal();
+        if !matrice.permet(who.role, Section::Accompagnement, Action::Lire) {
+            return Ok(Vec::new());
+        }
+        let limite = (aujourdhui + Duration::days(DELAI_ALERTE_JOURS)).to_string();
+        let revisions = crate::sql::query(&format!(
+            "SELECT {PERSONNE}, p.id AS projet_id, p.type, p.prochaine_revision AS echeance, CAST(NULL AS TEXT) AS action \
+             FROM projet p JOIN usager u ON u.id = p.usager_id \
+             WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND p.prochaine_revision <= $2 \
+             ORDER BY p.prochaine_revision, p.id LIMIT $3"
+        ))
+        .bind(who.id)
+        .bind(limite.as_str())
+        .bind(MAX_ALERTES)
+        .fetch_all(self)
+        .await?;
+        let actions = crate::sql::query(&format!(
+            "SELECT {PERSONNE}, p.id AS projet_id, p.type, a.echeance, a.libelle AS action \
+             FROM projet_action a JOIN projet p ON p.id = a.projet_id JOIN usager u ON u.id = a.usager_id \
+             WHERE a.responsable_id = $1 AND u.fusionne_dans IS NULL AND a.echeance <= $2 \
+             ORDER BY a.echeance, a.id LIMIT $3"
+        ))
+        .bind(who.id)
+        .bind(limite.as_str())
+        .bind(MAX_ALERTES)
+        .fetch_all(self)
+        .await?;
+        let mut out = Vec::new();
+        for r in revisions.iter().chain(actions.iter()) {
+            let echeance: String = r.try_get("echeance")?;
+            let t: String = r.try_get("type")?;
+            let (Some(d), Some(type_projet)) = (date_iso(&echeance), TypeProjet::from_code(&t))
+            else {
+                continue;
+            };
+            let Some(etat) = alerte_revision(d, aujourdhui) else {
+                continue;
+            };
+            let prenom: String = r.try_get("prenom")?;
+            let nom: String = r.try_get("nom")?;
+            out.push(AlerteProjet {
+                usager_id: r.try_get("usager_id")?,
+                personne: format!("{prenom} {nom}"),
+                projet_id: r.try_get("projet_id")?,
+                type_projet,
+                action: r.try_get("action")?,
+                echeance,
+                etat,
+            });
+        }
+        out.sort_by(|a, b| a.echeance.cmp(&b.echeance));
+        Ok(out)
+    }
+}
