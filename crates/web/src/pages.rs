@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use dui_domain::policy::{Portee, Role};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::policy::AccesExceptionnel;
-use dui_store::usager::{Recherche, ResultatRecherche};
+use dui_store::usager::{AlerteProjet, Recherche, ResultatRecherche};
 
 use crate::auth::CurrentUser;
 use crate::time::fr_datetime;
@@ -25,6 +25,8 @@ struct Accueil {
     /// The people of a scope made of a few files (a relative's, a home-care worker's, the
     /// portal usager's own), each a link away; `None` for scopes by établissement.
     personnes: Option<Personnes>,
+    /// Reviews of projects and actions due (or late) that concern the account.
+    projets: Vec<AlerteProjet>,
 }
 
 /// The people shown on the home page of an account scoped by assignment or to itself.
@@ -57,6 +59,9 @@ impl Accueil {
         fr_datetime(s)
     }
     /// « née le 12/04/1938 », agreed with the person's sex.
+    fn quand_jour(&self, iso: &str) -> String {
+        crate::time::fr_date(iso)
+    }
     fn naissance(&self, sexe: &str, iso: &str) -> String {
         let ne = match sexe {
             "F" => "née",
@@ -111,6 +116,21 @@ async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> 
     }))
 }
 
+/// The personalised-project alerts of `me` (reviews of the people they are referent of,
+/// actions assigned to them), for the roles that may search and read the *Accompagnement*.
+async fn alertes_projets(app: &App, me: &CurrentUser) -> WebResult<Vec<AlerteProjet>> {
+    let m = crate::usager::matrix(app).await?;
+    if dui_domain::policy::peut_rechercher(&m, me.user.role).is_err() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let cap = dui_store::policy::authorize_recherche(&app.store, &m, &me.principal, now).await?;
+    Ok(app
+        .store
+        .alertes_projets(&cap, &m, crate::time::paris_today(now))
+        .await?)
+}
+
 /// GET /
 pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     let all = me.user.role == Role::Administrateur;
@@ -146,12 +166,14 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         }
     };
     let personnes = personnes(&app, &me).await?;
+    let projets = alertes_projets(&app, &me).await?;
     Ok(Accueil {
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),
         etablissements,
         acces,
         personnes,
+        projets,
     })
 }
 

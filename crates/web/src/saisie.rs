@@ -42,6 +42,7 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("eid", 20),
     Champ::ligne("pid", 20),
     Champ::ligne("fid", 20),
+    Champ::ligne("numero", 20),
     Champ::ligne("role", lim::CODE),
     Champ::ligne("section", lim::CODE),
     Champ::ligne("file", 100),
@@ -61,6 +62,11 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("verifier", lim::CODE),
     Champ::ligne("cree", lim::CODE),
     Champ::ligne("photo", lim::CODE),
+    // Versions compared (`?de=&a=`), version and project shown.
+    Champ::ligne("de", 20),
+    Champ::ligne("a", 20),
+    Champ::ligne("projet", 20),
+    Champ::ligne("version", 20),
     // Only ever used through `safe_next`, which turns a page with a tab or a line break
     // into "/": those pass, other control characters do not.
     Champ::texte("suivant", lim::ADRESSE_RETOUR),

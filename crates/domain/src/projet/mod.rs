@@ -9,8 +9,10 @@
 //! its alert ([`alerte_revision`]), and the differences between two versions ([`diff`]).
 
 mod diff;
+mod edition;
 
 pub use diff::{diff, Difference};
+pub use edition::Modification;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -222,8 +224,9 @@ pub struct Contenu {
     pub ppe: Option<VoletPpe>,
 }
 
-/// The text fields of a content, by the name they have in JSON, with their maxima: the web
-/// boundary checks each value by its name, [`Contenu::erreurs`] again before a write.
+/// The text fields of a content and of a signature, by the name they have in JSON, with their
+/// maxima: the web boundary checks each value by its name, [`Contenu::erreurs`] again before a
+/// write.
 pub const CHAMPS: &[Champ] = &[
     Champ::texte("attentes", lim::COMMENTAIRE),
     Champ::texte("synthese", lim::COMMENTAIRE),
@@ -248,6 +251,11 @@ pub const CHAMPS: &[Champ] = &[
     Champ::texte("avis_parents", lim::COMMENTAIRE),
     Champ::ligne("referent_ase", lim::NOM_STRUCTURE),
     Champ::ligne("referent_ase_coordonnees", lim::ADRESSE),
+    // A signature, as sent and as read back with a version.
+    Champ::ligne("signataire", lim::NOM_STRUCTURE),
+    Champ::ligne("decision", lim::CODE),
+    Champ::ligne("signe_le", lim::DATE),
+    Champ::texte("commentaire", lim::COMMENTAIRE),
 ];
 
 /// Parses an ISO date (`AAAA-MM-JJ`).

@@ -232,3 +232,32 @@ fn diff_matches_objectives_by_key() {
     assert!(!vues.iter().any(|v| v.0 == "attentes"));
     assert_eq!(diff(&a, &a), vec![]);
 }
+
+#[test]
+fn changes_apply_to_the_named_objective() {
+    let mut c = Contenu::default();
+    c.appliquer(Modification::AjoutObjectif(objectif("Marcher", "en_cours")))
+        .unwrap();
+    c.numeroter(&[]);
+    c.appliquer(Modification::StatutObjectif {
+        cle: "o1".into(),
+        statut: "atteint".into(),
+    })
+    .unwrap();
+    c.appliquer(Modification::AjoutAction {
+        cle: "o1".into(),
+        action: ActionPlan {
+            libelle: "Bilan kiné".into(),
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    assert_eq!(c.objectifs[0].statut, "atteint");
+    assert_eq!(c.objectifs[0].actions.len(), 2);
+    assert!(c
+        .appliquer(Modification::StatutObjectif {
+            cle: "o9".into(),
+            statut: "atteint".into()
+        })
+        .is_err());
+}

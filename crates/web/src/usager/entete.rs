@@ -26,6 +26,8 @@ pub enum Onglet {
     Administratif,
     /// Relatives and professionals.
     Entourage,
+    /// The personalised project (PPA, PPE), with the *Accompagnement* section.
+    Projet,
     /// A section of the policy other than the administrative one.
     Section(Section),
     /// The printable synthesis sheet.
@@ -40,6 +42,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => "Administratif",
             Onglet::Entourage => "Entourage",
+            Onglet::Projet => "Projet",
             Onglet::Section(s) => s.label_fr(),
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
@@ -51,6 +54,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
+            Onglet::Projet => format!("/usagers/{id}/projet"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
@@ -61,6 +65,9 @@ impl Onglet {
     /// sections of the opened file, `tracabilite` whether its audit may be read.
     fn visibles(sections: &[Section], tracabilite: bool) -> Vec<Onglet> {
         let mut v = vec![Onglet::Administratif, Onglet::Entourage];
+        if sections.contains(&Section::Accompagnement) {
+            v.push(Onglet::Projet);
+        }
         v.extend(
             sections
                 .iter()

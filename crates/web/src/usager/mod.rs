@@ -10,6 +10,8 @@ pub mod fields;
 mod identite;
 mod listes;
 mod photo;
+mod projet;
+mod projet_page;
 mod recherche;
 mod synthese;
 mod tracabilite;
@@ -181,6 +183,22 @@ pub fn routes() -> Router<App> {
             post(entourage::remove_form),
         )
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
+        .route(
+            "/usagers/{id}/projet",
+            get(projet_page::page).post(projet_page::create_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/brouillon",
+            post(projet_page::edit_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/validation",
+            post(projet_page::validate_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/signature",
+            post(projet_page::sign_form),
+        )
         .route("/usagers/{id}/synthese", get(synthese::synthese_page))
         .route("/usagers/{id}/tracabilite", get(tracabilite::audit_page))
         .route(
@@ -244,6 +262,31 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/professionnels/{pid}/{role}",
             axum::routing::delete(entourage::api_unlink),
         )
+        .route(
+            "/usagers/{id}/projets",
+            get(projet::api_list).post(projet::api_create),
+        )
+        .route(
+            "/usagers/{id}/projets/{pid}",
+            get(projet::api_get).put(projet::api_update),
+        )
+        .route(
+            "/usagers/{id}/projets/{pid}/validation",
+            post(projet::api_validate),
+        )
+        .route(
+            "/usagers/{id}/projets/{pid}/versions",
+            get(projet::api_versions),
+        )
+        .route(
+            "/usagers/{id}/projets/{pid}/versions/{numero}",
+            get(projet::api_version),
+        )
+        .route(
+            "/usagers/{id}/projets/{pid}/versions/{numero}/signatures",
+            post(projet::api_sign),
+        )
+        .route("/usagers/{id}/projets/{pid}/diff", get(projet::api_diff))
         .route("/usagers/{id}/affectations", post(api::assign))
         .route(
             "/usagers/{id}/acces-exceptionnel",

@@ -13,6 +13,15 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{diff, prochaine_revision, Contenu, Difference, TypeProjet};
 
+/// What a save changes in a draft.
+#[derive(Clone, Debug)]
+pub enum Modification {
+    /// The whole content (the API's PUT).
+    Tout(Contenu),
+    /// One change (the page's forms).
+    Une(dui_domain::projet::Modification),
+}
+
 use super::check;
 use crate::db::Store;
 use crate::policy::Capability;
@@ -175,7 +184,7 @@ impl Store {
     }
 
     /// A page of a project's versions, newest first (signatures not loaded: see
-    /// [`Store::projet_version`]).
+    /// [`Store::projet_version`]); `NotFound` for a project the usager does not have.
     pub async fn projet_versions_page(
         &self,
         cap: &Capability,
@@ -194,6 +203,10 @@ impl Store {
                 page,
             )
             .await?;
+        // Every project has a version: none on the first page is no such project.
+        if rows.is_empty() && page.after.is_none() {
+            return Err(StoreError::NotFound);
+        }
         rows.iter().map(|r| version_from(r).map(|v| v.1)).collect()
     }
 
@@ -207,6 +220,20 @@ impl Store {
         version: i64,
         contenu: &Contenu,
     ) -> StoreResult<i64> {
+        let c = contenu.clone();
+        self.modifier_brouillon(cap, pid, version, Modification::Tout(c))
+            .await
+    }
+
+    /// Applies one change to the draft (or to a new draft from the last validated version),
+    /// if the project is still at `version`; the new version. See [`Store::save_brouillon`].
+    pub async fn modifier_brouillon(
+        &self,
+        cap: &Capability,
+        pid: i64,
+        version: i64,
+        changement: Modification,
+    ) -> StoreResult<i64> {
         check(
             cap,
             cap.usager_id(),
@@ -215,7 +242,6 @@ impl Store {
         )?;
         let mut tx = self.begin().await?;
         let t = avancer(&mut tx, cap, pid, version).await?;
-        verifier_contenu(contenu, t)?;
         let rows = crate::sql::query(&format!(
             "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 ORDER BY numero DESC LIMIT 2"
         ))
@@ -225,7 +251,18 @@ impl Store {
         let versions: Vec<(i64, VersionProjet)> =
             rows.iter().map(version_from).collect::<StoreResult<_>>()?;
         let precedents: Vec<&Contenu> = versions.iter().map(|(_, v)| &v.contenu).collect();
-        let mut contenu = contenu.clone();
+        let mut contenu = match changement {
+            Modification::Tout(c) => c,
+            Modification::Une(m) => {
+                let mut c = versions
+                    .first()
+                    .map(|(_, v)| v.contenu.clone())
+                    .unwrap_or_default();
+                c.appliquer(m).map_err(StoreError::Invalid)?;
+                c
+            }
+        };
+        verifier_contenu(&contenu, t)?;
         contenu.numeroter(&precedents);
         let who = cap.actor().utilisateur_id;
         match versions.first() {

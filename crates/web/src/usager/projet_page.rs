@@ -1,0 +1,435 @@
+//! The *Projet* tab of the file: build the personalised project (PPA, PPE) one change at a
+//! time, link objectives to SERAFIN-PH needs and services, plan actions, record signatures,
+//! validate, read a version and the differences between two.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use dui_domain::policy::{Action, Section};
+use dui_domain::projet::{
+    alerte_revision, date_iso, ActionPlan, BesoinFondamental, CodeSerafin, DecisionSignature,
+    Difference, Modification, NatureDecision, Objectif, ObservationBesoin, Participant, Qualite,
+    StatutObjectif, TypeProjet, VoletPpe, CHAMPS,
+};
+use dui_domain::saisie::Champ;
+use dui_domain::serafin::{self, Element, Famille};
+use dui_store::usager::{Modification as Changement, Projet, Usager, VersionProjet};
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::projet::{numero, SignatureBody};
+use super::{capability, matrix};
+use crate::auth::CurrentUser;
+use crate::forms::{opt, Form};
+use crate::reponses::done;
+use crate::time::fr_date;
+use crate::{App, AppError, Layout, WebResult};
+
+/// What the page shows (`?projet=&version=&de=&a=`).
+#[derive(Deserialize, Default)]
+pub struct Vue {
+    projet: Option<String>,
+    version: Option<String>,
+    de: Option<String>,
+    a: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/projet.html")]
+struct ProjetPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    projets: Vec<Projet>,
+    projet: Option<Projet>,
+    affichee: Option<VersionProjet>,
+    versions: Vec<VersionProjet>,
+    differences: Option<(i64, i64, Vec<Difference>)>,
+    /// The version shown is the one a change would start from (draft, or last validated).
+    courante: bool,
+    peut_ecrire: bool,
+    peut_valider: bool,
+    moi: i64,
+    aujourdhui: String,
+    serafin: Vec<&'static Element>,
+}
+
+impl ProjetPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn quand(&self, ts: &str) -> String {
+        fr_date(ts.get(..10).unwrap_or(ts))
+    }
+    fn type_label(&self, t: &TypeProjet) -> &'static str {
+        t.label_fr()
+    }
+    fn statut(&self, c: &str) -> &'static str {
+        StatutObjectif::from_code(c).map_or("—", StatutObjectif::label_fr)
+    }
+    fn qualite(&self, c: &str) -> &'static str {
+        Qualite::from_code(c).map_or("—", Qualite::label_fr)
+    }
+    fn decision(&self, c: &str) -> &'static str {
+        DecisionSignature::from_code(c).map_or("—", DecisionSignature::label_fr)
+    }
+    fn nature(&self, c: &str) -> &'static str {
+        NatureDecision::from_code(c).map_or("Non précisée", NatureDecision::label_fr)
+    }
+    fn besoin(&self, c: &str) -> &'static str {
+        BesoinFondamental::from_code(c).map_or("—", BesoinFondamental::label_fr)
+    }
+    fn code_serafin(&self, c: &CodeSerafin) -> String {
+        match serafin::element(&c.code) {
+            Some(e) => format!("{} — {}", e.code, e.libelle),
+            None => c.code.clone(),
+        }
+    }
+    fn indent(&self, e: &Element) -> String {
+        "— ".repeat(usize::from(e.niveau.saturating_sub(1)))
+    }
+    fn responsable(&self, a: &ActionPlan) -> String {
+        match (a.responsable_id, &a.intervenant) {
+            (Some(r), _) if r == self.moi => "Vous".into(),
+            (_, Some(i)) => i.clone(),
+            (Some(r), None) => format!("Professionnel n° {r}"),
+            (None, None) => "—".into(),
+        }
+    }
+    /// The review's alert: « en retard » or « bientôt ».
+    fn alerte(&self, d: &str) -> &'static str {
+        match (date_iso(d), date_iso(&self.aujourdhui)) {
+            (Some(d), Some(t)) => alerte_revision(d, t).map_or("", |e| e.label_fr()),
+            _ => "",
+        }
+    }
+    fn statuts(&self) -> &'static [StatutObjectif] {
+        StatutObjectif::ALL
+    }
+    fn qualites(&self) -> &'static [Qualite] {
+        Qualite::ALL
+    }
+    fn decisions(&self) -> &'static [DecisionSignature] {
+        DecisionSignature::ALL
+    }
+    fn natures(&self) -> &'static [NatureDecision] {
+        NatureDecision::ALL
+    }
+    fn besoins(&self) -> &'static [BesoinFondamental] {
+        BesoinFondamental::ALL
+    }
+    fn types(&self) -> &'static [TypeProjet] {
+        TypeProjet::ALL
+    }
+    fn observation(&self, v: &VoletPpe, b: &BesoinFondamental) -> String {
+        v.besoins_fondamentaux
+            .iter()
+            .find(|o| o.besoin == b.code())
+            .map(|o| o.observation.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn entier(s: Option<&str>) -> Option<i64> {
+    s.and_then(|s| s.trim().parse().ok())
+}
+
+/// GET /usagers/{id}/projet
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<Vue>,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Projet).await?;
+    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
+    let m = matrix(&app).await?;
+    let projets = app
+        .store
+        .projets_page(&cap, dui_store::page::Page::TOUT)
+        .await?;
+    let choisi = entier(q.projet.as_deref());
+    let projet = projets
+        .iter()
+        .find(|p| choisi.is_none_or(|c| c == p.id))
+        .cloned();
+    let (mut affichee, mut versions, mut differences, mut courante) = (None, vec![], None, false);
+    if let Some(p) = &projet {
+        let actuelle = p.brouillon.or(p.derniere_validee);
+        let n = entier(q.version.as_deref()).or(actuelle);
+        courante = n == actuelle;
+        if let Some(n) = n {
+            affichee = app.store.projet_version(&cap, p.id, n).await?;
+        }
+        versions = app
+            .store
+            .projet_versions_page(&cap, p.id, dui_store::page::Page::TOUT)
+            .await?;
+        if let (Some(_), Some(_)) = (&q.de, &q.a) {
+            let de = numero("de", q.de.as_deref())?;
+            let a = numero("a", q.a.as_deref())?;
+            differences = Some((de, a, app.store.projet_diff(&cap, p.id, de, a).await?));
+        }
+    }
+    let role = me.user.role;
+    Ok(ProjetPage {
+        layout: Layout::new(&me, format!("Projet — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        projets,
+        projet,
+        affichee,
+        versions,
+        differences,
+        courante,
+        peut_ecrire: m.permet(role, Section::Accompagnement, Action::Ecrire),
+        peut_valider: m.permet(role, Section::Accompagnement, Action::Valider),
+        moi: me.user.id,
+        aujourdhui: crate::time::paris_today(Utc::now()).to_string(),
+        serafin: serafin::elements()
+            .iter()
+            .filter(|e| e.famille != Famille::PrestationsIndirectes)
+            .collect(),
+    }
+    .into_response())
+}
+
+/// The creation form.
+#[derive(Deserialize)]
+pub struct CreationForm {
+    #[serde(rename = "type", default)]
+    type_projet: String,
+}
+
+impl crate::saisie::Champs for CreationForm {
+    const CHAMPS: &'static [Champ] = CHAMPS;
+}
+
+/// POST /usagers/{id}/projet: a new project with an empty draft.
+pub async fn create_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CreationForm>,
+) -> WebResult<Response> {
+    let t = TypeProjet::from_code(f.type_projet.trim())
+        .ok_or_else(|| AppError::field("type", "Choisissez le type de projet."))?;
+    let contenu = dui_domain::projet::Contenu {
+        ppe: (t == TypeProjet::Ppe).then(VoletPpe::default),
+        ..Default::default()
+    };
+    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
+    let pid = app.store.create_projet(&cap, t, &contenu).await?;
+    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+}
+
+/// One change of the draft, from one of the page's forms (`operation` names which).
+#[derive(Deserialize, Default)]
+pub struct EditionForm {
+    #[serde(default)]
+    operation: String,
+    version: Option<String>,
+    attentes: Option<String>,
+    synthese: Option<String>,
+    cle: Option<String>,
+    libelle: Option<String>,
+    statut: Option<String>,
+    echeance: Option<String>,
+    serafin: Option<String>,
+    responsable: Option<String>,
+    intervenant: Option<String>,
+    duree: Option<String>,
+    nom: Option<String>,
+    qualite: Option<String>,
+    decision_nature: Option<String>,
+    decision_reference: Option<String>,
+    decision_date: Option<String>,
+    decision_objectifs: Option<String>,
+    projet_autonomie: Option<String>,
+    avis_enfant: Option<String>,
+    avis_parents: Option<String>,
+    referent_ase: Option<String>,
+    referent_ase_coordonnees: Option<String>,
+    #[serde(flatten)]
+    besoins: std::collections::HashMap<String, String>,
+}
+
+impl crate::saisie::Champs for EditionForm {
+    const CHAMPS: &'static [Champ] = CHAMPS;
+}
+
+fn version(v: &Option<String>) -> WebResult<i64> {
+    entier(v.as_deref()).ok_or_else(|| {
+        AppError::field(
+            "version",
+            "La version du projet lu est obligatoire : rechargez la page.",
+        )
+    })
+}
+
+impl EditionForm {
+    /// The change this form asks for.
+    fn modification(&self, me: i64) -> WebResult<Modification> {
+        let s = |v: &Option<String>| opt(v).unwrap_or_default();
+        Ok(match self.operation.as_str() {
+            "textes" => Modification::Textes {
+                attentes: opt(&self.attentes),
+                synthese: opt(&self.synthese),
+            },
+            "objectif" => Modification::AjoutObjectif(Objectif {
+                libelle: s(&self.libelle),
+                statut: opt(&self.statut).unwrap_or_else(|| "a_engager".into()),
+                echeance: opt(&self.echeance),
+                serafin: opt(&self.serafin)
+                    .map(|code| CodeSerafin {
+                        systeme: serafin::SYSTEME.into(),
+                        code,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            }),
+            "statut" => Modification::StatutObjectif {
+                cle: s(&self.cle),
+                statut: s(&self.statut),
+            },
+            "action" => Modification::AjoutAction {
+                cle: s(&self.cle),
+                action: ActionPlan {
+                    libelle: s(&self.libelle),
+                    responsable_id: (opt(&self.responsable).as_deref() == Some("moi"))
+                        .then_some(me),
+                    intervenant: opt(&self.intervenant),
+                    echeance: opt(&self.echeance),
+                    duree: opt(&self.duree),
+                },
+            },
+            "participant" => Modification::AjoutParticipant(Participant {
+                nom: s(&self.nom),
+                qualite: s(&self.qualite),
+            }),
+            "ppe" => Modification::VoletPpe(VoletPpe {
+                decision_nature: s(&self.decision_nature),
+                decision_reference: opt(&self.decision_reference),
+                decision_date: opt(&self.decision_date),
+                decision_objectifs: opt(&self.decision_objectifs),
+                besoins_fondamentaux: BesoinFondamental::ALL
+                    .iter()
+                    .filter_map(|b| {
+                        let o = self.besoins.get(&format!("besoin_{}", b.code()))?.trim();
+                        (!o.is_empty()).then(|| ObservationBesoin {
+                            besoin: b.code().into(),
+                            observation: o.into(),
+                        })
+                    })
+                    .collect(),
+                projet_autonomie: opt(&self.projet_autonomie),
+                avis_enfant: opt(&self.avis_enfant),
+                avis_parents: opt(&self.avis_parents),
+                referent_ase: opt(&self.referent_ase),
+                referent_ase_coordonnees: opt(&self.referent_ase_coordonnees),
+            }),
+            _ => {
+                return Err(AppError::BadRequest(
+                    "Modification du projet inconnue.".into(),
+                ))
+            }
+        })
+    }
+}
+
+/// POST /usagers/{id}/projet/{pid}/brouillon
+pub async fn edit_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(f): Form<EditionForm>,
+) -> WebResult<Response> {
+    let v = version(&f.version)?;
+    let m = f.modification(me.user.id)?;
+    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
+    app.store
+        .modifier_brouillon(&cap, pid, v, Changement::Une(m))
+        .await?;
+    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+}
+
+/// The validation form.
+#[derive(Deserialize)]
+pub struct ValidationForm {
+    version: Option<String>,
+}
+
+impl crate::saisie::Champs for ValidationForm {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
+/// POST /usagers/{id}/projet/{pid}/validation
+pub async fn validate_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(f): Form<ValidationForm>,
+) -> WebResult<Response> {
+    let v = version(&f.version)?;
+    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
+    let today = crate::time::paris_today(Utc::now());
+    app.store.valider_projet(&cap, pid, v, today).await?;
+    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+}
+
+/// The signature form (on version `numero`).
+#[derive(Deserialize)]
+pub struct SignatureForm {
+    numero: Option<String>,
+    version: Option<String>,
+    #[serde(flatten)]
+    signature: SignatureFields,
+}
+
+/// The signature's own fields as typed.
+#[derive(Deserialize, Default)]
+pub struct SignatureFields {
+    #[serde(default)]
+    signataire: String,
+    #[serde(default)]
+    qualite: String,
+    #[serde(default)]
+    decision: String,
+    signe_le: Option<String>,
+    commentaire: Option<String>,
+}
+
+impl crate::saisie::Champs for SignatureForm {
+    const CHAMPS: &'static [Champ] = CHAMPS;
+}
+
+/// POST /usagers/{id}/projet/{pid}/signature
+pub async fn sign_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(f): Form<SignatureForm>,
+) -> WebResult<Response> {
+    let v = version(&f.version)?;
+    let n = numero("numero", f.numero.as_deref())?;
+    let s = SignatureBody {
+        signataire: f.signature.signataire,
+        qualite: f.signature.qualite,
+        decision: f.signature.decision,
+        signe_le: f.signature.signe_le,
+        commentaire: f.signature.commentaire,
+        version: Some(v),
+    }
+    .valider()?;
+    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
+    app.store.signer_projet(&cap, pid, n, v, &s).await?;
+    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+}
