@@ -4,7 +4,11 @@
 //! `api_routes()` of each feature appears here, so the document cannot fall behind.
 
 use axum::Json;
+use dui_domain::projet::{
+    BesoinFondamental, DecisionSignature, Qualite, StatutObjectif, TypeProjet,
+};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::serafin;
 use serde_json::{json, Map, Value};
 
 use crate::pagination::{Liste, LISTES};
@@ -77,6 +81,15 @@ const OPERATIONS: &[Op] = &[
     ("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager", None, 200),
     ("post", "/usagers/{id}/professionnels", "Entourage", "Lier un professionnel (existant ou nouveau) avec un rôle", Some("LienProfessionnel"), 201),
     ("delete", "/usagers/{id}/professionnels/{pid}/{role}", "Entourage", "Retirer un professionnel", None, 204),
+    ("get", "/usagers/{id}/projets", "Projet personnalisé", "Projets personnalisés de l'usager (PPA, PPE)", None, 200),
+    ("post", "/usagers/{id}/projets", "Projet personnalisé", "Créer un projet (type ppa ou ppe) et son premier brouillon ; 409 si la personne a déjà un projet de ce type", Some("Projet"), 201),
+    ("get", "/usagers/{id}/projets/{pid}", "Projet personnalisé", "Un projet et sa version en cours (le brouillon, sinon la dernière version validée) : le corps que sa modification accepte", None, 200),
+    ("put", "/usagers/{id}/projets/{pid}", "Projet personnalisé", "Enregistrer le brouillon (If-Match ou version ; 409 si périmée ou si le brouillon est signé) ; ouvre un brouillon depuis la dernière version validée s'il n'y en a pas", Some("Projet"), 200),
+    ("post", "/usagers/{id}/projets/{pid}/validation", "Projet personnalisé", "Valider le brouillon (If-Match ou version) : la version est figée, la prochaine révision fixée (un an ; six mois avant deux ans)", Some("Version"), 200),
+    ("get", "/usagers/{id}/projets/{pid}/versions", "Projet personnalisé", "Versions du projet, la plus récente d'abord", None, 200),
+    ("get", "/usagers/{id}/projets/{pid}/versions/{numero}", "Projet personnalisé", "Une version du projet et ses signatures", None, 200),
+    ("post", "/usagers/{id}/projets/{pid}/versions/{numero}/signatures", "Projet personnalisé", "Tracer la signature (ou son refus) d'une version par la personne, son représentant, un parent, un professionnel (If-Match ou version)", Some("SignatureProjet"), 201),
+    ("get", "/usagers/{id}/projets/{pid}/diff", "Projet personnalisé", "Différences entre deux versions (?de=&a=)", None, 200),
     ("post", "/usagers/{id}/affectations", "Usagers", "Affecter un intervenant à domicile ou un proche", Some("Affectation"), 204),
     ("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps", Some("AccesExceptionnel"), 201),
     ("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)", None, 200),
@@ -126,7 +139,103 @@ fn schemas() -> Value {
         "LienProfessionnel": obj(&[("professionnel_id", i()), ("role", s()), ("nom", s()), ("prenom", s()), ("fonction", s())], &["role"]),
         "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
         "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
+        "Projet": obj(&[("type", json!({"enum": codes(TypeProjet::ALL.iter().map(|t| t.code()))})), ("contenu", contenu_projet()), ("version", i())], &[]),
+        "SignatureProjet": obj(&[("signataire", s()), ("qualite", json!({"enum": codes(Qualite::ALL.iter().map(|q| q.code()))})), ("decision", json!({"enum": codes(DecisionSignature::ALL.iter().map(|d| d.code()))})), ("signe_le", json!({"type": "string", "description": "AAAA-MM-JJ ; aujourd'hui si absent"})), ("commentaire", s()), ("version", i())], &["signataire", "qualite", "decision"]),
     })
+}
+
+fn codes(c: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    c.collect()
+}
+
+/// The document of a project version (`dui_domain::projet::Contenu`).
+fn contenu_projet() -> Value {
+    let tableau = |items: Value| json!({"type": "array", "items": items});
+    let code_serafin = obj(
+        &[
+            (
+                "systeme",
+                json!({"type": "string", "const": serafin::SYSTEME, "description": "Système de codes ANS, obligatoire : les numérotations CNSA et ANS diffèrent"}),
+            ),
+            ("code", s()),
+        ],
+        &["systeme", "code"],
+    );
+    let action = obj(
+        &[
+            ("libelle", s()),
+            ("responsable_id", i()),
+            ("intervenant", s()),
+            ("echeance", s()),
+            ("duree", s()),
+        ],
+        &["libelle"],
+    );
+    let objectif = obj(
+        &[
+            (
+                "cle",
+                json!({"type": "string", "description": "Clé stable dans le projet, donnée à l'enregistrement"}),
+            ),
+            ("libelle", s()),
+            (
+                "statut",
+                json!({"enum": codes(StatutObjectif::ALL.iter().map(|x| x.code()))}),
+            ),
+            ("echeance", s()),
+            ("serafin", tableau(code_serafin)),
+            ("actions", tableau(action)),
+        ],
+        &["libelle", "statut"],
+    );
+    let participant = obj(
+        &[
+            ("nom", s()),
+            (
+                "qualite",
+                json!({"enum": codes(Qualite::ALL.iter().map(|x| x.code()))}),
+            ),
+        ],
+        &["nom", "qualite"],
+    );
+    let besoin = obj(
+        &[
+            (
+                "besoin",
+                json!({"enum": codes(BesoinFondamental::ALL.iter().map(|x| x.code()))}),
+            ),
+            ("observation", s()),
+        ],
+        &["besoin"],
+    );
+    let ppe = obj(
+        &[
+            (
+                "decision_nature",
+                json!({"enum": ["", "administrative", "judiciaire"]}),
+            ),
+            ("decision_reference", s()),
+            ("decision_date", s()),
+            ("decision_objectifs", s()),
+            ("besoins_fondamentaux", tableau(besoin)),
+            ("projet_autonomie", s()),
+            ("avis_enfant", s()),
+            ("avis_parents", s()),
+            ("referent_ase", s()),
+            ("referent_ase_coordonnees", s()),
+        ],
+        &[],
+    );
+    obj(
+        &[
+            ("attentes", s()),
+            ("synthese", s()),
+            ("objectifs", tableau(objectif)),
+            ("participants", tableau(participant)),
+            ("ppe", ppe),
+        ],
+        &[],
+    )
 }
 
 /// Request schemas and the type that reads them: their text fields' maxima come from it.
@@ -150,6 +259,7 @@ fn champs(schema: &str) -> Option<&'static [Champ]> {
         "LienProfessionnel" => us::LinkBody::CHAMPS,
         "Affectation" => us::Assign::CHAMPS,
         "AccesExceptionnel" => us::DemandeAccesExceptionnel::CHAMPS,
+        "Projet" | "SignatureProjet" => dui_domain::projet::CHAMPS,
         _ => return None,
     })
 }
@@ -175,6 +285,8 @@ fn borner_proprietes(obj: &mut Value, champs: &[Champ]) {
         if prop["type"] == "string" || prop["enum"].is_array() {
             prop["type"] = json!("string");
             borner(prop, c);
+        } else if prop["type"] == "object" {
+            borner_proprietes(prop, champs);
         } else if prop["type"] == "array" {
             let items = &mut prop["items"];
             if items["type"] == "string" {
@@ -197,6 +309,8 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/audit", "resultat", false),
     ("get", "/audit", "du", false),
     ("get", "/audit", "au", false),
+    ("get", "/usagers/{id}/projets/{pid}/diff", "de", true),
+    ("get", "/usagers/{id}/projets/{pid}/diff", "a", true),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.

@@ -171,7 +171,11 @@ async fn courant(
     cap: &dui_store::policy::Capability,
     pid: i64,
 ) -> WebResult<(Projet, Option<VersionProjet>)> {
-    let p = app.store.projet(cap, pid).await?.ok_or(AppError::NotFound)?;
+    let p = app
+        .store
+        .projet(cap, pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let n = p.brouillon.or(p.derniere_validee);
     let v = match n {
         Some(n) => app.store.projet_version(cap, pid, n).await?,
@@ -201,7 +205,10 @@ pub async fn api_update(
 ) -> WebResult<Json<Value>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
-    let v = app.store.save_brouillon(&cap, pid, version, &b.contenu).await?;
+    let v = app
+        .store
+        .save_brouillon(&cap, pid, version, &b.contenu)
+        .await?;
     let (p, cur) = courant(&app, &cap, pid).await?;
     debug_assert_eq!(p.version, v);
     Ok(Json(projet_json(&p, cur.as_ref())))
@@ -219,7 +226,9 @@ pub async fn api_validate(
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     let today = crate::time::paris_today(Utc::now());
     let numero = app.store.valider_projet(&cap, pid, version, today).await?;
-    Ok(Json(json!({"id": pid, "numero": numero, "version": version + 1})))
+    Ok(Json(
+        json!({"id": pid, "numero": numero, "version": version + 1}),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/projets/{pid}/versions

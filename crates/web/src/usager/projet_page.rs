@@ -224,7 +224,10 @@ pub async fn create_form(
     };
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
     let pid = app.store.create_projet(&cap, t, &contenu).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+    Ok(done(
+        &headers,
+        &format!("/usagers/{id}/projet?projet={pid}"),
+    ))
 }
 
 /// One change of the draft, from one of the page's forms (`operation` names which).
@@ -356,7 +359,10 @@ pub async fn edit_form(
     app.store
         .modifier_brouillon(&cap, pid, v, Changement::Une(m))
         .await?;
-    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+    Ok(done(
+        &headers,
+        &format!("/usagers/{id}/projet?projet={pid}"),
+    ))
 }
 
 /// The validation form.
@@ -381,7 +387,10 @@ pub async fn validate_form(
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     let today = crate::time::paris_today(Utc::now());
     app.store.valider_projet(&cap, pid, v, today).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+    Ok(done(
+        &headers,
+        &format!("/usagers/{id}/projet?projet={pid}"),
+    ))
 }
 
 /// The signature form (on version `numero`).
@@ -431,5 +440,8 @@ pub async fn sign_form(
     .valider()?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     app.store.signer_projet(&cap, pid, n, v, &s).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/projet?projet={pid}")))
+    Ok(done(
+        &headers,
+        &format!("/usagers/{id}/projet?projet={pid}"),
+    ))
 }

@@ -37,12 +37,18 @@ enum Regle {
 }
 
 use Action::{Ecrire as E, Lire as L, Valider as V};
+use Section::Accompagnement as Acc;
 use Section::Administratif as Adm;
 
 const LIRE: Regle = Regle::Fichier(&[(Adm, L)]);
 const ECRIRE: Regle = Regle::Fichier(&[(Adm, E)]);
 const VALIDER: Regle = Regle::Fichier(&[(Adm, V)]);
 const LIRE_VALIDER: Regle = Regle::Fichier(&[(Adm, L), (Adm, V)]);
+const ACC_LIRE: Regle = Regle::Fichier(&[(Acc, L)]);
+const ACC_ECRIRE: Regle = Regle::Fichier(&[(Acc, E)]);
+const ACC_VALIDER: Regle = Regle::Fichier(&[(Acc, V)]);
+/// The *Projet* tab opens the file (administrative read) and reads the project.
+const ACC_PAGE: Regle = Regle::Fichier(&[(Adm, L), (Acc, L)]);
 
 /// One route: API or page, method, the router's path, an argument (the section for
 /// `{section}`, the value sent to the identity attributes), the rule,
@@ -141,6 +147,36 @@ fn table() -> Vec<Route> {
             &[404, 204],
         ),
         api("post", "/usagers/{id}/affectations", ECRIRE, &[204]),
+        // The first allowed role creates the PPA of the file; the others find it there.
+        api("get", "/usagers/{id}/projets", ACC_LIRE, &[200]),
+        api("post", "/usagers/{id}/projets", ACC_ECRIRE, &[201, 409]),
+        api("get", "/usagers/{id}/projets/{pid}", ACC_LIRE, &[404]),
+        api("put", "/usagers/{id}/projets/{pid}", ACC_ECRIRE, &[404]),
+        api(
+            "post",
+            "/usagers/{id}/projets/{pid}/validation",
+            ACC_VALIDER,
+            &[404],
+        ),
+        api(
+            "get",
+            "/usagers/{id}/projets/{pid}/versions",
+            ACC_LIRE,
+            &[404],
+        ),
+        api(
+            "get",
+            "/usagers/{id}/projets/{pid}/versions/{numero}",
+            ACC_LIRE,
+            &[404],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/projets/{pid}/versions/{numero}/signatures",
+            ACC_VALIDER,
+            &[404],
+        ),
+        api("get", "/usagers/{id}/projets/{pid}/diff", ACC_LIRE, &[404]),
         // The `usager` account is sent to its own file.
         page("get", "/usagers", Regle::Liste, &[200, 303]),
         page("get", "/usagers/nouveau", Regle::Formulaire, &[200]),
@@ -159,6 +195,26 @@ fn table() -> Vec<Route> {
             &[404],
         ),
         page("post", "/usagers/{id}/professionnels", ECRIRE, &[303]),
+        page("get", "/usagers/{id}/projet", ACC_PAGE, &[200]),
+        page("post", "/usagers/{id}/projet", ACC_ECRIRE, &[303, 409]),
+        page(
+            "post",
+            "/usagers/{id}/projet/{pid}/brouillon",
+            ACC_ECRIRE,
+            &[404],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/projet/{pid}/validation",
+            ACC_VALIDER,
+            &[404],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/projet/{pid}/signature",
+            ACC_VALIDER,
+            &[404],
+        ),
         page("get", "/usagers/{id}/synthese", LIRE, &[200]),
         page(
             "get",

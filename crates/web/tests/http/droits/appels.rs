@@ -223,9 +223,12 @@ pub(super) async fn call(
         .replace("{role}", "medecin_traitant")
         .replace("{eid}", NOWHERE)
         .replace("{fid}", NOWHERE)
-        .replace("{pid}", NOWHERE);
+        .replace("{pid}", NOWHERE)
+        .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
+    } else if path.ends_with("/diff") {
+        format!("{path}?de=1&a=2")
     } else {
         path
     };
@@ -277,6 +280,16 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/projets") => rb.json(&json!({"type": "ppa", "contenu": {}})),
+            ("put", "/usagers/{id}/projets/{pid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"contenu": {}})),
+            ("post", "/usagers/{id}/projets/{pid}/validation") => {
+                rb.header("If-Match", "\"1\"").json(&json!({}))
+            }
+            ("post", "/usagers/{id}/projets/{pid}/versions/{numero}/signatures") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe"})),
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -343,6 +356,24 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/acces-exceptionnel") => {
                 rb.form(&[("_csrf", csrf), ("motif", MOTIF)])
             }
+            ("post", "/usagers/{id}/projet") => rb.form(&[("_csrf", csrf), ("type", "ppa")]),
+            ("post", "/usagers/{id}/projet/{pid}/brouillon") => rb.form(&[
+                ("_csrf", csrf),
+                ("version", "1"),
+                ("operation", "textes"),
+                ("attentes", "Rester chez moi"),
+            ]),
+            ("post", "/usagers/{id}/projet/{pid}/validation") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
+            ("post", "/usagers/{id}/projet/{pid}/signature") => rb.form(&[
+                ("_csrf", csrf),
+                ("version", "1"),
+                ("numero", "1"),
+                ("signataire", "Hélène Dupont"),
+                ("qualite", "personne"),
+                ("decision", "signe"),
+            ]),
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };
