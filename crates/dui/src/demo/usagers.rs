@@ -151,16 +151,24 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         username: "demo".into(),
         ip: None,
     };
+    // The demo accounts who follow the actions of the projects, when they exist.
+    let compte = |name: &'static str| async move {
+        store.credentials(name).await.map(|c| c.map(|c| c.user.id))
+    };
+    let educateur = compte("educateur").await?;
+    let cadre = compte("cadre").await?;
     let started = Instant::now();
     let mut done = 0u64;
     let batch_size = 500u64;
     let mut err = std::io::stderr();
     while done < count {
         let n = batch_size.min(count - done);
+        let mut domaines: Vec<&'static str> = Vec::new();
         let mut batch: Vec<BulkUsager> = (0..n)
             .map(|_| {
                 let (etab, domaine) =
                     org.etablissements[rng.gen_range(0..org.etablissements.len())];
+                domaines.push(domaine);
                 person(&mut rng, today, etab, domaine)
             })
             .collect();
@@ -172,9 +180,29 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             twin.justificatif = None;
             let last = batch.len() - 1;
             batch[last] = twin;
+            domaines[last] = domaines[0];
         }
-        store
+        let ids = store
             .insert_usagers_bulk(&actor, &batch, Utc::now())
+            .await?;
+        // Each one gets a personalised project.
+        let projets: Vec<_> = batch
+            .iter()
+            .zip(&ids)
+            .zip(&domaines)
+            .map(|((u, id), d)| {
+                let naissance =
+                    NaiveDate::parse_from_str(&u.identite.date_naissance, "%Y-%m-%d").ok();
+                let responsable = if matches!(*d, "PH" | "PDE") {
+                    educateur
+                } else {
+                    cadre
+                };
+                super::projets::projet(&mut rng, *id, naissance, d, today, responsable)
+            })
+            .collect();
+        store
+            .insert_projets_bulk(&actor, &projets, Utc::now())
             .await?;
         done += n;
         if (done / batch_size).is_multiple_of(20) {

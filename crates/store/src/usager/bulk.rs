@@ -47,7 +47,7 @@ pub struct BulkProche {
     pub telephone: Option<String>,
 }
 
-fn placeholders(rows: usize, cols: usize) -> String {
+pub(super) fn placeholders(rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
             format!(

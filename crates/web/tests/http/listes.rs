@@ -145,6 +145,13 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/utilisateurs", Lecteur::Admin, "", false),
     ("/audit", Lecteur::Direction, "", true),
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
+    ("/usagers/{id}/projets", Lecteur::Direction, "", false),
+    (
+        "/usagers/{id}/projets/{pid}/versions",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
 ];
 
 fn installer() -> Actor {
@@ -161,6 +168,7 @@ struct Jeu {
     secr: String,
     direction: String,
     usager: i64,
+    projet: i64,
 }
 
 impl Jeu {
@@ -298,12 +306,38 @@ async fn peupler(app: &TestApp) -> Jeu {
         )
         .await;
     }
+    // A PPA with a validated version and a draft after it, and a PPE.
+    let base = format!("/api/v1/usagers/{x}/projets");
+    let projet = created(app, &direction, &base, json!({"type": "ppa"})).await;
+    created(app, &direction, &base, json!({"type": "ppe"})).await;
+    let objectif = json!({"objectifs": [{"libelle": "Marcher", "statut": "en_cours"}]});
+    for (method, path, body) in [
+        (
+            "put",
+            format!("{base}/{projet}"),
+            json!({"version": 1, "contenu": objectif}),
+        ),
+        (
+            "post",
+            format!("{base}/{projet}/validation"),
+            json!({"version": 2}),
+        ),
+        (
+            "put",
+            format!("{base}/{projet}"),
+            json!({"version": 3, "contenu": objectif}),
+        ),
+    ] {
+        let r = send(app, &direction, method, &path, Some(&body)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
     app.seal_all().await;
     Jeu {
         admin,
         secr,
         direction,
         usager: x,
+        projet,
     }
 }
 
@@ -317,7 +351,11 @@ fn concret(app: &TestApp, jeu: &Jeu, path: &str) -> String {
     } else {
         app.admin_id
     };
-    format!("/api/v1{}", path.replace("{id}", &id.to_string()))
+    format!(
+        "/api/v1{}",
+        path.replace("{id}", &id.to_string())
+            .replace("{pid}", &jeu.projet.to_string())
+    )
 }
 
 #[tokio::test]

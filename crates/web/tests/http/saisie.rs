@@ -199,6 +199,10 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "AccesExceptionnel" => {
             json!({"motif": "Appel de nuit du SAMU : consultation des traitements.", "heures": 1})
         }
+        "Projet" => json!({"type": "ppa", "contenu": {}, "version": 1}),
+        "SignatureProjet" => {
+            json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe", "version": 1})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

@@ -3,9 +3,11 @@
 //! assigned to professionals. Rules in `dui_domain::projet`; section `Accompagnement`.
 
 mod alertes;
+mod import;
 mod lignes;
 
 pub use alertes::AlerteProjet;
+pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON, VALIDE};
 
 use chrono::NaiveDate;
