@@ -540,6 +540,17 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["telephone"] == "0601020304",
         )
         .await;
+        // A project's draft, with its objectives, actions and codes as read.
+        let pr = format!("/api/v1/usagers/{x}/projets/{}", jeu.projet);
+        read_change_write(
+            &app,
+            &jeu.direction,
+            &pr,
+            &pr,
+            |b| b["contenu"]["objectifs"][0]["statut"] = json!("atteint"),
+            |a| a["contenu"]["objectifs"][0]["statut"] == "atteint",
+        )
+        .await;
         // The organisation.
         let o = format!("/api/v1/organismes/{}", app.organisme_id);
         read_change_write(
