@@ -225,6 +225,15 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
             }
         }
     }
+    let cadre = user("cadre").await?.map(|u| u.id);
+    let today = Utc::now().date_naive();
+    store
+        .insert_projets_bulk(
+            &actor,
+            &[projets::projet_helene(helene_id, cadre, today)],
+            now,
+        )
+        .await?;
     generate_usagers(store, org, 300, 7).await?;
     // Home-care visits: the intervenant is assigned to the first SAD usagers.
     if let (Some(intervenant), Some((sad, _))) = (

@@ -263,3 +263,15 @@ pub(super) fn projet(
         brouillon,
     }
 }
+
+/// The project of the demo's first file (Hélène DUPONT, EHPAD): validated 350 days ago, so
+/// that its review is announced on the home page of her referent (the cadre).
+pub(super) fn projet_helene(usager_id: i64, cadre: Option<i64>, today: NaiveDate) -> BulkProjet {
+    use rand::SeedableRng;
+    let mut rng = StdRng::seed_from_u64(17);
+    let naissance = NaiveDate::from_ymd_opt(1938, 4, 12);
+    let mut p = projet(&mut rng, usager_id, naissance, "PA", today, cadre);
+    p.valide_le = today - Duration::days(350);
+    p.brouillon = None;
+    p
+}
