@@ -29,6 +29,16 @@ pub struct BulkProjet {
     pub brouillon: Option<Contenu>,
 }
 
+/// A version row to write: (project id, project, number, status, content, review date).
+type LigneVersion<'a> = (
+    i64,
+    &'a BulkProjet,
+    i64,
+    &'static str,
+    &'a Contenu,
+    Option<&'a str>,
+);
+
 fn lignes(rows: usize, cols: usize) -> String {
     super::super::bulk::placeholders(rows, cols)
 }
@@ -83,8 +93,7 @@ impl Store {
         }
         q.execute(&mut tx).await?;
         // Versions: the validated one, then the drafts.
-        let mut versions: Vec<(i64, &BulkProjet, i64, &'static str, &Contenu, Option<&str>)> =
-            Vec::new();
+        let mut versions: Vec<LigneVersion<'_>> = Vec::new();
         for ((p, id), r) in batch.iter().zip(&ids).zip(&revisions) {
             versions.push((*id, p, 1, "valide", &p.valide, Some(r.as_str())));
             if let Some(b) = &p.brouillon {
