@@ -4,11 +4,8 @@
 //! `api_routes()` of each feature appears here, so the document cannot fall behind.
 
 use axum::Json;
-use dui_domain::projet::{
-    BesoinFondamental, DecisionSignature, Qualite, StatutObjectif, TypeProjet,
-};
+use dui_domain::projet::{DecisionSignature, Qualite, TypeProjet};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::serafin;
 use serde_json::{json, Map, Value};
 
 use crate::pagination::{Liste, LISTES};
@@ -139,103 +136,9 @@ fn schemas() -> Value {
         "LienProfessionnel": obj(&[("professionnel_id", i()), ("role", s()), ("nom", s()), ("prenom", s()), ("fonction", s())], &["role"]),
         "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
         "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
-        "Projet": obj(&[("type", json!({"enum": codes(TypeProjet::ALL.iter().map(|t| t.code()))})), ("contenu", contenu_projet()), ("version", i())], &[]),
-        "SignatureProjet": obj(&[("signataire", s()), ("qualite", json!({"enum": codes(Qualite::ALL.iter().map(|q| q.code()))})), ("decision", json!({"enum": codes(DecisionSignature::ALL.iter().map(|d| d.code()))})), ("signe_le", json!({"type": "string", "description": "AAAA-MM-JJ ; aujourd'hui si absent"})), ("commentaire", s()), ("version", i())], &["signataire", "qualite", "decision"]),
+        "Projet": obj(&[("type", json!({"enum": crate::usager::schema_projet::codes(TypeProjet::ALL.iter().map(|t| t.code()))})), ("contenu", crate::usager::schema_projet::contenu()), ("version", i())], &[]),
+        "SignatureProjet": obj(&[("signataire", s()), ("qualite", json!({"enum": crate::usager::schema_projet::codes(Qualite::ALL.iter().map(|q| q.code()))})), ("decision", json!({"enum": crate::usager::schema_projet::codes(DecisionSignature::ALL.iter().map(|d| d.code()))})), ("signe_le", json!({"type": "string", "description": "AAAA-MM-JJ ; aujourd'hui si absent"})), ("commentaire", s()), ("version", i())], &["signataire", "qualite", "decision"]),
     })
-}
-
-fn codes(c: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
-    c.collect()
-}
-
-/// The document of a project version (`dui_domain::projet::Contenu`).
-fn contenu_projet() -> Value {
-    let tableau = |items: Value| json!({"type": "array", "items": items});
-    let code_serafin = obj(
-        &[
-            (
-                "systeme",
-                json!({"type": "string", "const": serafin::SYSTEME, "description": "Système de codes ANS, obligatoire : les numérotations CNSA et ANS diffèrent"}),
-            ),
-            ("code", s()),
-        ],
-        &["systeme", "code"],
-    );
-    let action = obj(
-        &[
-            ("libelle", s()),
-            ("responsable_id", i()),
-            ("intervenant", s()),
-            ("echeance", s()),
-            ("duree", s()),
-        ],
-        &["libelle"],
-    );
-    let objectif = obj(
-        &[
-            (
-                "cle",
-                json!({"type": "string", "description": "Clé stable dans le projet, donnée à l'enregistrement"}),
-            ),
-            ("libelle", s()),
-            (
-                "statut",
-                json!({"enum": codes(StatutObjectif::ALL.iter().map(|x| x.code()))}),
-            ),
-            ("echeance", s()),
-            ("serafin", tableau(code_serafin)),
-            ("actions", tableau(action)),
-        ],
-        &["libelle", "statut"],
-    );
-    let participant = obj(
-        &[
-            ("nom", s()),
-            (
-                "qualite",
-                json!({"enum": codes(Qualite::ALL.iter().map(|x| x.code()))}),
-            ),
-        ],
-        &["nom", "qualite"],
-    );
-    let besoin = obj(
-        &[
-            (
-                "besoin",
-                json!({"enum": codes(BesoinFondamental::ALL.iter().map(|x| x.code()))}),
-            ),
-            ("observation", s()),
-        ],
-        &["besoin"],
-    );
-    let ppe = obj(
-        &[
-            (
-                "decision_nature",
-                json!({"enum": ["", "administrative", "judiciaire"]}),
-            ),
-            ("decision_reference", s()),
-            ("decision_date", s()),
-            ("decision_objectifs", s()),
-            ("besoins_fondamentaux", tableau(besoin)),
-            ("projet_autonomie", s()),
-            ("avis_enfant", s()),
-            ("avis_parents", s()),
-            ("referent_ase", s()),
-            ("referent_ase_coordonnees", s()),
-        ],
-        &[],
-    );
-    obj(
-        &[
-            ("attentes", s()),
-            ("synthese", s()),
-            ("objectifs", tableau(objectif)),
-            ("participants", tableau(participant)),
-            ("ppe", ppe),
-        ],
-        &[],
-    )
 }
 
 /// Request schemas and the type that reads them: their text fields' maxima come from it.

@@ -13,6 +13,7 @@ mod photo;
 mod projet;
 mod projet_page;
 mod recherche;
+pub(crate) mod schema_projet;
 mod synthese;
 mod tracabilite;
 

@@ -3,6 +3,8 @@
 //! and answers; bad `limit` and `cursor` values get a French 422; for every editable
 //! resource, the body that GET returns is accepted by PUT.
 
+mod projet;
+
 use std::collections::BTreeSet;
 
 use chrono::Utc;
@@ -306,31 +308,7 @@ async fn peupler(app: &TestApp) -> Jeu {
         )
         .await;
     }
-    // A PPA with a validated version and a draft after it, and a PPE.
-    let base = format!("/api/v1/usagers/{x}/projets");
-    let projet = created(app, &direction, &base, json!({"type": "ppa"})).await;
-    created(app, &direction, &base, json!({"type": "ppe"})).await;
-    let objectif = json!({"objectifs": [{"libelle": "Marcher", "statut": "en_cours"}]});
-    for (method, path, body) in [
-        (
-            "put",
-            format!("{base}/{projet}"),
-            json!({"version": 1, "contenu": objectif}),
-        ),
-        (
-            "post",
-            format!("{base}/{projet}/validation"),
-            json!({"version": 2}),
-        ),
-        (
-            "put",
-            format!("{base}/{projet}"),
-            json!({"version": 3, "contenu": objectif}),
-        ),
-    ] {
-        let r = send(app, &direction, method, &path, Some(&body)).await;
-        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    }
+    let projet = projet::peupler(app, &direction, x).await;
     app.seal_all().await;
     Jeu {
         admin,
@@ -540,17 +518,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["telephone"] == "0601020304",
         )
         .await;
-        // A project's draft, with its objectives, actions and codes as read.
-        let pr = format!("/api/v1/usagers/{x}/projets/{}", jeu.projet);
-        read_change_write(
-            &app,
-            &jeu.direction,
-            &pr,
-            &pr,
-            |b| b["contenu"]["objectifs"][0]["statut"] = json!("atteint"),
-            |a| a["contenu"]["objectifs"][0]["statut"] == "atteint",
-        )
-        .await;
+        projet::ecrire(&app, &jeu.direction, x, jeu.projet).await;
         // The organisation.
         let o = format!("/api/v1/organismes/{}", app.organisme_id);
         read_change_write(
