@@ -327,3 +327,46 @@ async fn a_ppe_follows_its_decision_and_is_reviewed_every_six_months_under_two()
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_merge_carries_the_projects_and_its_undoing_gives_them_back() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await.unwrap();
+        let s = &db.store;
+        let org = seed_org(s).await;
+        let cadre = create_user(s, "cadre", Role::Cadre, &[org.a]).await;
+        insert_usager(&db, 1, "MARTIN", org.a, None).await;
+        insert_usager(&db, 2, "MARTIN", org.a, None).await;
+        let absorbe = acc(s, &cadre, 2, Action::Ecrire).await;
+        let pid = s
+            .create_projet(&absorbe, TypeProjet::Ppa, &contenu(cadre.id))
+            .await
+            .unwrap();
+        s.valider_projet(&acc(s, &cadre, 2, Action::Valider).await, pid, 1, jour())
+            .await
+            .unwrap();
+        let adm = |u| check(s, &cadre, u, Section::Administratif, Action::Valider, at(7));
+        let fid = s
+            .fusionner_usagers(&adm(1).await.unwrap(), &adm(2).await.unwrap())
+            .await
+            .unwrap();
+        let garde = acc(s, &cadre, 1, Action::Lire).await;
+        let tout = dui_store::page::Page::TOUT;
+        assert_eq!(s.projets_page(&garde, tout).await.unwrap().len(), 1);
+        let v = s.projet_version(&garde, pid, 1).await.unwrap().unwrap();
+        assert_eq!(v.statut, "valide");
+        // The alerts follow the person: the action now points at the kept file.
+        let m = dui_store::policy::load_matrix(s).await.unwrap();
+        let a = s
+            .alertes_projets(&recherche(s, &principal(&cadre)).await, &m, jour())
+            .await
+            .unwrap();
+        assert_eq!(a.iter().map(|x| x.usager_id).collect::<Vec<_>>(), [1]);
+        s.annuler_fusion(&adm(1).await.unwrap(), fid).await.unwrap();
+        assert!(s.projets_page(&garde, tout).await.unwrap().is_empty());
+        let retour = acc(s, &cadre, 2, Action::Lire).await;
+        assert_eq!(s.projets_page(&retour, tout).await.unwrap().len(), 1);
+        assert!(s.projet_version(&retour, pid, 1).await.unwrap().is_some());
+        db.cleanup().await;
+    }
+}
