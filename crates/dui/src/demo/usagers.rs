@@ -193,10 +193,12 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             .map(|((u, id), d)| {
                 let naissance =
                     NaiveDate::parse_from_str(&u.identite.date_naissance, "%Y-%m-%d").ok();
-                let responsable = if matches!(*d, "PH" | "PDE") {
-                    educateur
-                } else {
-                    cadre
+                // Within the team: the educator works at the IME and the MECS, the cadre at
+                // the EHPAD and the SAD.
+                let responsable = match *d {
+                    "PH" | "PDE" => educateur,
+                    "PA" | "DOM" => cadre,
+                    _ => None,
                 };
                 super::projets::projet(&mut rng, *id, naissance, d, today, responsable)
             })

@@ -27,8 +27,8 @@ pub use entourage::{
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use projet::{
-    AlerteProjet, BulkProjet, Modification, Projet, Signature, SignatureInput, VersionProjet,
-    BROUILLON, VALIDE,
+    AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
+    VersionProjet, BROUILLON, VALIDE,
 };
 pub use recherche::{Recherche, ResultatRecherche};
 

@@ -79,6 +79,22 @@ async fn drafts_are_versioned_validated_versions_frozen_and_stale_saves_refused(
             .create_projet(&ecrire, TypeProjet::Ppa, &contenu(edu.id))
             .await
             .unwrap();
+        // An action is assigned within the person's team only (the cadre of the other
+        // établissement is not in it).
+        let ailleurs = create_user(s, "cadre.b", Role::Cadre, &[org.b]).await;
+        assert!(matches!(
+            s.create_projet(&ecrire, TypeProjet::Ppe, &contenu(ailleurs.id)).await,
+            Err(StoreError::Invalid(m)) if m.contains("n'est pas un professionnel")
+        ));
+        let equipe: Vec<i64> = s
+            .equipe_projet(&ecrire)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(equipe.len(), 2);
+        assert!(equipe.contains(&edu.id) && equipe.contains(&cadre.id));
         // One PPA per person.
         assert!(matches!(
             s.create_projet(&ecrire, TypeProjet::Ppa, &Contenu::default())

@@ -16,7 +16,7 @@ use dui_domain::projet::{
 };
 use dui_domain::saisie::Champ;
 use dui_domain::serafin::{self, Element, Famille};
-use dui_store::usager::{Modification as Changement, Projet, Usager, VersionProjet};
+use dui_store::usager::{MembreEquipe, Modification as Changement, Projet, Usager, VersionProjet};
 use serde::Deserialize;
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
@@ -53,6 +53,7 @@ struct ProjetPage {
     peut_ecrire: bool,
     peut_valider: bool,
     moi: i64,
+    equipe: Vec<MembreEquipe>,
     aujourdhui: String,
     serafin: Vec<&'static Element>,
 }
@@ -92,12 +93,25 @@ impl ProjetPage {
         "— ".repeat(usize::from(e.niveau.saturating_sub(1)))
     }
     fn responsable(&self, a: &ActionPlan) -> String {
-        match (a.responsable_id, &a.intervenant) {
-            (Some(r), _) if r == self.moi => "Vous".into(),
-            (_, Some(i)) => i.clone(),
-            (Some(r), None) => format!("Professionnel n° {r}"),
+        let pro = a.responsable_id.map(|r| {
+            if r == self.moi {
+                "vous".to_string()
+            } else {
+                self.equipe
+                    .iter()
+                    .find(|m| m.id == r)
+                    .map_or_else(|| format!("professionnel n° {r}"), |m| m.nom.clone())
+            }
+        });
+        match (pro, &a.intervenant) {
+            (Some(p), Some(i)) => format!("{p} ({i})"),
+            (Some(p), None) => p,
+            (None, Some(i)) => i.clone(),
             (None, None) => "—".into(),
         }
+    }
+    fn role(&self, c: &str) -> &'static str {
+        dui_domain::policy::Role::from_code(c).map_or("", |r| r.label_fr())
     }
     /// The review's alert: « en retard » or « bientôt ».
     fn alerte(&self, d: &str) -> &'static str {
@@ -188,6 +202,7 @@ pub async fn page(
         peut_ecrire: m.permet(role, Section::Accompagnement, Action::Ecrire),
         peut_valider: m.permet(role, Section::Accompagnement, Action::Valider),
         moi: me.user.id,
+        equipe: app.store.equipe_projet(&cap).await?,
         aujourdhui: crate::time::paris_today(Utc::now()).to_string(),
         serafin: serafin::elements()
             .iter()
@@ -304,8 +319,16 @@ impl EditionForm {
                 cle: s(&self.cle),
                 action: ActionPlan {
                     libelle: s(&self.libelle),
-                    responsable_id: (opt(&self.responsable).as_deref() == Some("moi"))
-                        .then_some(me),
+                    responsable_id: match opt(&self.responsable).as_deref() {
+                        None => None,
+                        Some("moi") => Some(me),
+                        Some(r) => Some(r.parse().map_err(|_| {
+                            AppError::field(
+                                "responsable",
+                                "Choisissez le professionnel dans la liste.",
+                            )
+                        })?),
+                    },
                     intervenant: opt(&self.intervenant),
                     echeance: opt(&self.echeance),
                     duree: opt(&self.duree),

@@ -146,7 +146,10 @@ async fn the_api_versions_a_project_and_refuses_a_stale_save() {
 async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let (id, _, _, cadre) = world(&app).await;
+        let (id, edu, _, cadre) = world(&app).await;
+        let ailleurs = app
+            .create_user("admin.bis", Role::Administrateur, &[])
+            .await;
         let c = app.browser("cadre").await;
         let page = format!("/usagers/{id}/projet");
         let h = html(&app, &c, &page).await;
@@ -182,6 +185,21 @@ async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
         )
         .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // An action for a professional of the team; none for an account outside it.
+        let action = |v: &str, qui: i64| {
+            vec![
+                ("version", v.to_string()),
+                ("operation", "action".into()),
+                ("cle", "o1".into()),
+                ("libelle", "Rencontre avec l'équipe enseignante".into()),
+                ("responsable", qui.to_string()),
+                ("echeance", "2027-01-15".into()),
+            ]
+        };
+        let r = post(brouillon.clone(), action("2", ailleurs)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        let r = post(brouillon.clone(), action("2", edu)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         // The same version again: the project changed meanwhile.
         let r = post(
             brouillon.clone(),
@@ -192,7 +210,7 @@ async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
         let r = post(
             brouillon.clone(),
             vec![
-                ("version", "2".into()),
+                ("version", "3".into()),
                 ("operation", "ppe".into()),
                 ("decision_nature", "judiciaire".into()),
                 ("referent_ase", "Mme Roux, ASE".into()),
@@ -205,7 +223,7 @@ async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
         let r = post(
             format!("/usagers/{id}/projet/{pid}/signature"),
             vec![
-                ("version", "3".into()),
+                ("version", "4".into()),
                 ("numero", "1".into()),
                 ("signataire", "Paul Dupont".into()),
                 ("qualite", "parent".into()),
@@ -216,7 +234,7 @@ async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let r = post(
             format!("/usagers/{id}/projet/{pid}/validation"),
-            vec![("version", "4".into())],
+            vec![("version", "5".into())],
         )
         .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -227,6 +245,7 @@ async fn the_tab_builds_signs_and_validates_a_ppe_through_its_forms() {
             "Reprendre une scolarité régulière",
             "1.3.3.1 — ",
             "Mme Roux, ASE",
+            "Rencontre avec l&#39;équipe enseignante — Dominique Durand, pour le 15/01/2027",
             "Suivi pédiatrique à reprendre.",
             "Paul Dupont (Titulaire de l&#39;autorité parentale) : A signé",
         ] {

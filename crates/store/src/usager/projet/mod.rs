@@ -3,10 +3,12 @@
 //! assigned to professionals. Rules in `dui_domain::projet`; section `Accompagnement`.
 
 mod alertes;
+mod equipe;
 mod import;
 mod lignes;
 
 pub use alertes::AlerteProjet;
+pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON, VALIDE};
 
@@ -33,6 +35,11 @@ use lignes::{
     invalide, json, projet_from, signature_from, verifier_contenu, version_from, PROJET_COLUMNS,
     VERSION_COLUMNS,
 };
+
+/// The accounts the content assigns actions to.
+fn responsables(c: &Contenu) -> Vec<i64> {
+    c.actions_assignees().into_iter().map(|a| a.0).collect()
+}
 
 /// Raises the project's version if it still is `version` (in `tx`); its type otherwise the
 /// reason: stale (409) or absent.
@@ -112,6 +119,7 @@ impl Store {
         let mut contenu = contenu.clone();
         contenu.numeroter(&[]);
         let mut tx = self.begin().await?;
+        equipe::verifier_responsables(&mut tx, cap.usager_id(), &responsables(&contenu)).await?;
         let existe = crate::sql::query("SELECT id FROM projet WHERE usager_id = $1 AND type = $2")
             .bind(cap.usager_id())
             .bind(t.code())
@@ -265,6 +273,13 @@ impl Store {
             }
         };
         verifier_contenu(&contenu, t)?;
+        // Only the newly assigned: someone who left the team keeps their earlier actions.
+        let anciens: Vec<i64> = precedents.iter().flat_map(|c| responsables(c)).collect();
+        let nouveaux: Vec<i64> = responsables(&contenu)
+            .into_iter()
+            .filter(|r| !anciens.contains(r))
+            .collect();
+        equipe::verifier_responsables(&mut tx, cap.usager_id(), &nouveaux).await?;
         contenu.numeroter(&precedents);
         let who = cap.actor().utilisateur_id;
         match versions.first() {

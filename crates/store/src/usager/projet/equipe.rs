@@ -1,0 +1,82 @@
+//! The team of a person's project: the active professional accounts of the établissements
+//! where the person has a stay. Actions are assigned within it only (an action's alert shows
+//! the person's name on the assignee's home page).
+
+use serde::Serialize;
+
+use crate::db::Store;
+use crate::policy::Capability;
+use crate::sql::Tx;
+use crate::{StoreError, StoreResult};
+
+/// A professional who may be given an action of the project.
+#[derive(Clone, Debug, Serialize)]
+pub struct MembreEquipe {
+    /// Account id.
+    pub id: i64,
+    /// First name and name.
+    pub nom: String,
+    /// Role code.
+    pub role: String,
+}
+
+const EQUIPE: &str = "SELECT DISTINCT u.id, u.prenom, u.nom, u.role FROM utilisateur u \
+    JOIN utilisateur_etablissement ue ON ue.utilisateur_id = u.id \
+    WHERE ue.etablissement_id IN (SELECT etablissement_id FROM sejour WHERE usager_id = $1) \
+    AND u.actif = 1 AND u.role NOT IN ('usager', 'proche', 'administrateur')";
+
+fn membres(rows: &[crate::sql::Row]) -> StoreResult<Vec<MembreEquipe>> {
+    rows.iter()
+        .map(|r| {
+            let prenom: String = r.try_get("prenom")?;
+            let nom: String = r.try_get("nom")?;
+            Ok(MembreEquipe {
+                id: r.try_get("id")?,
+                nom: format!("{prenom} {nom}"),
+                role: r.try_get("role")?,
+            })
+        })
+        .collect()
+}
+
+/// Refuses an action assigned to an account outside the person's team.
+pub(super) async fn verifier_responsables(
+    tx: &mut Tx,
+    usager_id: i64,
+    responsables: &[i64],
+) -> StoreResult<()> {
+    if responsables.is_empty() {
+        return Ok(());
+    }
+    let rows = crate::sql::query(EQUIPE)
+        .bind(usager_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let equipe = membres(&rows)?;
+    if let Some(r) = responsables
+        .iter()
+        .find(|r| !equipe.iter().any(|m| m.id == **r))
+    {
+        return Err(StoreError::Invalid(format!(
+            "Le compte n° {r} n'est pas un professionnel d'un établissement qui accompagne cette personne : une action ne peut lui être confiée."
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The professionals to whom actions of the person's project may be assigned, by name.
+    pub async fn equipe_projet(&self, cap: &Capability) -> StoreResult<Vec<MembreEquipe>> {
+        super::check(
+            cap,
+            cap.usager_id(),
+            dui_domain::policy::Section::Accompagnement,
+            dui_domain::policy::Action::Lire,
+        )?;
+        let rows = crate::sql::query(&format!("{EQUIPE} ORDER BY u.nom, u.prenom, u.id"))
+            .bind(cap.usager_id())
+            .fetch_all(self)
+            .await?;
+        membres(&rows)
+    }
+}
