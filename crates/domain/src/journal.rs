@@ -45,6 +45,8 @@ code_enum! {
         UsagerProjetModification = "usager.projet.modification", "Modification du projet personnalisé";
         /// A version of a personalised project validated (frozen).
         UsagerProjetValidation = "usager.projet.validation", "Validation du projet personnalisé";
+        /// The personalised-project alerts of a home page shown (the files they name).
+        UsagerProjetAlertes = "usager.projet.alertes", "Alertes des projets personnalisés affichées";
         /// A signature (or its refusal) of a personalised project recorded.
         UsagerProjetSignature = "usager.projet.signature", "Signature du projet personnalisé";
         /// Two files merged.

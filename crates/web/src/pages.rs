@@ -127,7 +127,7 @@ async fn alertes_projets(app: &App, me: &CurrentUser) -> WebResult<Vec<AlertePro
     let cap = dui_store::policy::authorize_recherche(&app.store, &m, &me.principal, now).await?;
     Ok(app
         .store
-        .alertes_projets(&cap, &m, crate::time::paris_today(now))
+        .alertes_projets(&cap, &m, crate::time::paris_today(now), now)
         .await?)
 }
 

@@ -193,7 +193,7 @@ async fn drafts_are_versioned_validated_versions_frozen_and_stale_saves_refused(
         let m = dui_store::policy::load_matrix(s).await.unwrap();
         let jour_j = |y, mo, d| NaiveDate::from_ymd_opt(y, mo, d).unwrap();
         let a = s
-            .alertes_projets(&recherche(s, &principal(&edu)).await, &m, jour())
+            .alertes_projets(&recherche(s, &principal(&edu)).await, &m, jour(), at(9))
             .await
             .unwrap();
         let vues: Vec<(Option<&str>, &str, EtatEcheance)> = a
@@ -210,9 +210,13 @@ async fn drafts_are_versioned_validated_versions_frozen_and_stale_saves_refused(
         );
         assert_eq!(a[0].personne, "Hélène MARTIN");
         let rc = recherche(s, &principal(&cadre)).await;
-        assert!(s.alertes_projets(&rc, &m, jour()).await.unwrap().is_empty());
+        assert!(s
+            .alertes_projets(&rc, &m, jour(), at(9))
+            .await
+            .unwrap()
+            .is_empty());
         let a = s
-            .alertes_projets(&rc, &m, jour_j(2027, 2, 20))
+            .alertes_projets(&rc, &m, jour_j(2027, 2, 20), at(9))
             .await
             .unwrap();
         let vues: Vec<(Option<&str>, &str, EtatEcheance)> = a
@@ -225,10 +229,15 @@ async fn drafts_are_versioned_validated_versions_frozen_and_stale_saves_refused(
                 &recherche(s, &principal(&edu)).await,
                 &m,
                 jour_j(2026, 4, 1),
+                at(9),
             )
             .await
             .unwrap();
         assert_eq!(a[0].etat, EtatEcheance::EnRetard);
+        // Each home page with alerts is audited with the files it names.
+        let e = audit_by_action(s, "usager.projet.alertes").await;
+        assert_eq!(e.len(), 3, "{engine}");
+        assert!(e[0].detail.contains("\"usagers\":[1]"), "{}", e[0].detail);
 
         for (action, n) in [
             ("usager.projet.creation", 1),
@@ -374,7 +383,7 @@ async fn a_merge_carries_the_projects_and_its_undoing_gives_them_back() {
         // The alerts follow the person: the action now points at the kept file.
         let m = dui_store::policy::load_matrix(s).await.unwrap();
         let a = s
-            .alertes_projets(&recherche(s, &principal(&cadre)).await, &m, jour())
+            .alertes_projets(&recherche(s, &principal(&cadre)).await, &m, jour(), at(9))
             .await
             .unwrap();
         assert_eq!(a.iter().map(|x| x.usager_id).collect::<Vec<_>>(), [1]);

@@ -2,11 +2,13 @@
 //! (or late) of the people whose referent they are, and the actions of a validated project
 //! assigned to them that are due (or late).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Matrice, Section};
 use dui_domain::projet::{alerte_revision, date_iso, EtatEcheance, TypeProjet, DELAI_ALERTE_JOURS};
 use serde::Serialize;
 
+use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
 use crate::policy::CapaciteRecherche;
 use crate::StoreResult;
@@ -41,12 +43,13 @@ impl Store {
     /// [`DELAI_ALERTE_JOURS`] (or late) of the projects of the people whose referent it is,
     /// and the actions assigned to it in validated projects, due by then. Empty for a role
     /// that may not read the *Accompagnement* section; merged files are left out. Ordered by
-    /// due date.
+    /// due date. Audited at `now` (one entry naming the files shown) when there are some.
     pub async fn alertes_projets(
         &self,
         cap: &CapaciteRecherche,
         matrice: &Matrice,
         aujourdhui: NaiveDate,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<AlerteProjet>> {
         let who = cap.principal();
         if !matrice.permet(who.role, Section::Accompagnement, Action::Lire) {
@@ -99,6 +102,27 @@ impl Store {
             });
         }
         out.sort_by(|a, b| a.echeance.cmp(&b.echeance));
+        if !out.is_empty() {
+            // Names of people were read: audited as a search is, with the files shown.
+            let mut usagers: Vec<i64> = out.iter().map(|a| a.usager_id).collect();
+            usagers.sort_unstable();
+            usagers.dedup();
+            let mut tx = self.begin().await?;
+            audit::append(
+                &mut tx,
+                &NewEntry {
+                    actor: &who.actor(),
+                    action: ActionJournal::UsagerProjetAlertes,
+                    usager_id: None,
+                    section: Some(Section::Accompagnement.code()),
+                    outcome: Outcome::Succes,
+                    detail: serde_json::json!({"usagers": usagers}),
+                    at: now,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
         Ok(out)
     }
 }
