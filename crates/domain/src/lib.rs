@@ -6,6 +6,7 @@
 mod code_enum;
 
 pub mod identifiers;
+pub mod ids;
 pub mod journal;
 pub mod organisation;
 pub mod policy;

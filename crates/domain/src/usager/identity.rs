@@ -221,6 +221,28 @@ impl Attributs {
             .collect()
     }
 
+    /// Stored form: the codes set, comma-separated in [`AttributIdentite::ALL`] order
+    /// (`""`, `"DOUT"`, `"DOUT,HOMA"`…).
+    pub fn codes(self) -> String {
+        self.liste()
+            .iter()
+            .map(|a| a.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads the stored form; `None` when a code is unknown (never a silent default).
+    /// Blanks around codes and empty items are ignored.
+    pub fn from_codes(codes: &str) -> Option<Attributs> {
+        codes
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .try_fold(Attributs::AUCUN, |a, c| {
+                AttributIdentite::from_code(c).map(|x| a.avec(x, true))
+            })
+    }
+
     /// True when the identity may not be validated, retrieved or qualified (douteuse
     /// or fictive).
     pub fn bloque_elevation(self) -> bool {
@@ -264,6 +286,24 @@ impl TypeJustificatif {
         Self::CarteVitale,
         Self::Autre,
     ];
+
+    /// Stored and API code (`passeport`, `carte_identite`…, the serde form).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Passeport => "passeport",
+            Self::CarteIdentite => "carte_identite",
+            Self::TitreSejour => "titre_sejour",
+            Self::LivretFamille => "livret_famille",
+            Self::ActeNaissance => "acte_naissance",
+            Self::CarteVitale => "carte_vitale",
+            Self::Autre => "autre",
+        }
+    }
+
+    /// Parses a stored or API code (exact).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
 
     /// True when the document can validate the identity of this person.
     pub fn high_trust(self, is_minor: bool) -> bool {
