@@ -368,7 +368,7 @@ async fn authorize_with_facts(
                 at: now,
                 tracabilite: peut_lire_tracabilite(
                     who.role,
-                    loaded.usager.referent_id == Some(who.id),
+                    loaded.usager.referent_id == Some(who.id.into()),
                     loaded.faits.soi_meme,
                 ),
             };

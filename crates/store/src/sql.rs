@@ -134,6 +134,8 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
+mod ids;
+
 /// A column designated by position or by name.
 pub(crate) trait ColumnIndex: std::fmt::Debug {
     fn position(&self, names: &[String]) -> Option<usize>;

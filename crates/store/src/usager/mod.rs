@@ -208,8 +208,7 @@ impl Store {
         i: &IdentiteInput,
         traits_modifies: bool,
     ) -> StoreResult<i64> {
-        let statut = dui_domain::usager::StatutIdentite::from_code(&current.statut_identite)
-            .unwrap_or(dui_domain::usager::StatutIdentite::Provisoire);
+        let statut = current.statut_identite;
         let (statut, drop_ins) = dui_domain::usager::statut_apres_edition(statut, traits_modifies);
         let changes = serde_json::json!({"traits_modifies": traits_modifies, "statut": statut.code(), "ins_retiree": drop_ins});
         self.update_identite(cap, version, i, statut.code(), drop_ins, changes)
@@ -277,38 +276,50 @@ impl Store {
         Ok(version + 1)
     }
 
-    /// Stores an RNIV status change (document checked, INSi retrieval, doubt…).
+    /// Stores an RNIV status change (document checked, INSi retrieval, doubt…). Unless the
+    /// change sets or removes the matricule itself, leaving a status with a retrieved INS for
+    /// one without withdraws it ([`dui_domain::usager::ins_retiree`]). The audit detail gets
+    /// the status before and after (`avant`, `apres`).
     pub async fn set_statut_identite(
         &self,
         cap: &Capability,
         version: i64,
         c: &StatutChange,
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> StoreResult<i64> {
         let id = cap.usager_id();
         // Identity statuses are changed by those who may validate identities.
         check(cap, id, Section::Administratif, Action::Valider)?;
         let now = cap.at();
         let mut tx = self.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now)
+        let current = self
+            .snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
+        let avant = current.statut_identite;
+        let ins = match &c.ins {
+            None if dui_domain::usager::ins_retiree(avant, c.statut) => Some(None),
+            other => other.clone(),
+        };
+        detail["avant"] = serde_json::json!(avant.code());
+        detail["apres"] = serde_json::json!(c.statut.code());
         let mut sets = vec![
             "statut_identite = $1".to_string(),
             "attributs_identite = $2".to_string(),
         ];
-        let mut args: Vec<Option<String>> = vec![Some(c.statut.clone()), Some(c.attributs.clone())];
-        match &c.ins {
+        let mut args: Vec<Option<String>> =
+            vec![Some(c.statut.code().into()), Some(c.attributs.codes())];
+        match ins {
             Some(Some((m, o))) => {
-                args.push(Some(m.clone()));
+                args.push(Some(m));
                 sets.push(format!("matricule_ins = ${}", args.len()));
-                args.push(Some(o.clone()));
+                args.push(Some(o));
                 sets.push(format!("oid_ins = ${}", args.len()));
             }
             Some(None) => sets.push("matricule_ins = NULL, oid_ins = NULL, ins_at = NULL".into()),
             None => {}
         }
-        if let Some(j) = &c.justificatif {
-            args.push(Some(j.clone()));
+        if let Some(j) = c.justificatif {
+            args.push(Some(j.code().into()));
             sets.push(format!("justificatif_type = ${}", args.len()));
             args.push(Some(ts(now)));
             sets.push(format!("justificatif_at = ${}", args.len()));
@@ -339,7 +350,7 @@ impl Store {
         Ok(version + 1)
     }
 
-    /// Keeps the row as it is before a change, if `version` is current.
+    /// Keeps the row as it is before a change, if `version` is current; returns it.
     async fn snapshot(
         &self,
         conn: &mut crate::sql::Tx,
@@ -347,7 +358,7 @@ impl Store {
         version: i64,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Usager> {
         let row = crate::sql::query(&format!(
             "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
         ))
@@ -377,7 +388,7 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::StaleVersion,
                 other => other,
             })?;
-        Ok(())
+        Ok(current)
     }
 
     /// Earlier versions of the identity, newest first.

@@ -169,7 +169,7 @@ pub async fn insert_usager(
     db.exec(&format!(
         "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, statut_identite, \
          cle_nom, cle_phonetique, referent_id, created_at, updated_at) \
-         VALUES ({id}, '{nom}', 'Hélène Marie', 'Hélène', '1938-04-12', 'F', 'provisoire', '{nom}', '{nom}', {referent}, '{now}', '{now}')"
+         VALUES ({id}, '{nom}', 'Hélène Marie', 'Hélène', '1938-04-12', 'F', 'PROV', '{nom}', '{nom}', {referent}, '{now}', '{now}')"
     ))
     .await
     .unwrap();

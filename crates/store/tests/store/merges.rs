@@ -49,7 +49,7 @@ async fn stays(s: &Store, c: &Capability) -> Vec<i64> {
 }
 
 async fn fusionne_dans(s: &Store, c: &Capability) -> Option<i64> {
-    s.usager(c).await.unwrap().unwrap().fusionne_dans
+    s.usager(c).await.unwrap().unwrap().fusionne_dans.map(i64::from)
 }
 
 /// Merges not undone that involve the file of `c`.

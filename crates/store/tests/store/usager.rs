@@ -156,9 +156,9 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         let u = s.usager(&c).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
-                u.justificatif_type.as_deref(),
+                u.justificatif_type.map(|t| t.code()),
                 u.version
             ),
             ("QUAL", Some(INS_DUPONT), Some("passeport"), 1)

@@ -15,12 +15,12 @@ use dui_store::StoreError;
 use serde::Deserialize;
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::fields::{justificatif_code, IdentiteFields};
+use super::fields::IdentiteFields;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::reponses::done;
-use crate::time::{fr_date, fr_datetime};
+use crate::time::{fr_date, fr_instant};
 use crate::{App, AppError, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -43,8 +43,8 @@ impl FilePage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
-    fn quand(&self, d: &str) -> String {
-        fr_datetime(d)
+    fn quand(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        fr_instant(*t)
     }
 }
 
@@ -81,7 +81,7 @@ pub async fn file_page(
         insi: app.insi.is_some(),
         justificatifs: TypeJustificatif::ALL
             .iter()
-            .map(|t| (justificatif_code(*t), t.label_fr()))
+            .map(|t| (t.code().to_string(), t.label_fr()))
             .collect(),
         cree: q.cree.is_some(),
         message_photo: match q.photo.as_deref() {

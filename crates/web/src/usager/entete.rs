@@ -8,11 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use dui_domain::policy::Section;
-use dui_domain::usager::{Sexe, StatutIdentite};
+use dui_domain::usager::StatutIdentite;
 use dui_store::policy::{open_file, Capability, OpenFile};
 use dui_store::usager::{Sejour, Usager};
 
-use super::fields::attributs;
 use super::{is_out_of_scope, matrix};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
@@ -217,20 +216,18 @@ pub trait Header {
 
 impl Header for Usager {
     fn statut_label(&self) -> &'static str {
-        StatutIdentite::from_code(&self.statut_identite)
-            .map(|s| s.label_fr())
-            .unwrap_or("Identité provisoire")
+        self.statut_identite.label_fr()
     }
     fn statut_classe(&self) -> &'static str {
-        match self.statut_identite.as_str() {
-            "QUAL" => "badge-qualifiee",
-            "VALI" => "badge-validee",
-            "RECUP" => "badge-recuperee",
-            _ => "badge-provisoire",
+        match self.statut_identite {
+            StatutIdentite::Qualifiee => "badge-qualifiee",
+            StatutIdentite::Validee => "badge-validee",
+            StatutIdentite::Recuperee => "badge-recuperee",
+            StatutIdentite::Provisoire => "badge-provisoire",
         }
     }
     fn attributs_labels(&self) -> Vec<&'static str> {
-        attributs(&self.attributs_identite)
+        self.attributs_identite
             .liste()
             .iter()
             .map(|a| a.label_fr())
@@ -238,18 +235,14 @@ impl Header for Usager {
     }
     fn naissance(&self) -> String {
         let today = crate::time::paris_today(Utc::now());
-        let age = dui_domain::usager::DateNaissance::from_iso_ou_fr(&self.date_naissance)
-            .ok()
-            .and_then(|d| d.age_at(today));
-        match age {
-            Some(a) => format!("{} ({a} ans)", fr_date(&self.date_naissance)),
-            None => fr_date(&self.date_naissance),
+        let date = fr_date(&self.date_naissance.to_string());
+        match self.date_naissance.age_at(today) {
+            Some(a) => format!("{date} ({a} ans)"),
+            None => date,
         }
     }
     fn sexe_label(&self) -> &'static str {
-        Sexe::from_code(&self.sexe)
-            .map(|s| s.label_fr())
-            .unwrap_or("")
+        self.sexe.label_fr()
     }
     fn nom_affiche(&self) -> String {
         let nom = self
@@ -272,11 +265,14 @@ impl Header for Usager {
 }
 
 /// « Prénom Nom » of the file's referent, when it has one.
-pub(super) async fn referent(app: &App, id: Option<i64>) -> WebResult<Option<String>> {
+pub(super) async fn referent(
+    app: &App,
+    id: Option<dui_domain::ids::UtilisateurId>,
+) -> WebResult<Option<String>> {
     Ok(match id {
         Some(r) => app
             .store
-            .utilisateur(r)
+            .utilisateur(r.get())
             .await?
             .map(|x| format!("{} {}", x.prenom, x.nom)),
         None => None,

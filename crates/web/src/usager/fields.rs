@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
-    AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif,
+    DateNaissance, Sexe, TraitsIns, TypeJustificatif,
 };
 use dui_store::usager::IdentiteInput;
 use serde::Deserialize;
@@ -255,40 +255,14 @@ impl IdentiteFields {
     }
 }
 
-/// Attributes from their stored codes.
-pub fn attributs(codes: &str) -> Attributs {
-    codes
-        .split(',')
-        .filter_map(|c| AttributIdentite::from_code(c.trim()))
-        .fold(Attributs::AUCUN, |a, x| a.avec(x, true))
-}
-
-/// Stored codes of attributes.
-pub fn attributs_codes(a: Attributs) -> String {
-    a.liste()
-        .iter()
-        .map(|x| x.code())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// A document type from its API code (`passeport`, `carte_identite`…).
 pub fn justificatif(code: &str) -> Option<TypeJustificatif> {
-    serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
-}
-
-/// API code of a document type.
-pub fn justificatif_code(t: TypeJustificatif) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    TypeJustificatif::from_code(code.trim())
 }
 
 /// Strict traits of a stored usager (to compare with INSi or detect hand edits).
 pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
-    let d = DateNaissance::from_iso_ou_fr(&u.date_naissance).ok()?;
-    let s = Sexe::from_code(&u.sexe)?;
+    let (d, s) = (u.date_naissance, u.sexe);
     let lieu = u
         .lieu_naissance
         .as_deref()

@@ -10,7 +10,7 @@ use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
-    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite,
+    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe,
     TraitsIns,
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
@@ -19,7 +19,7 @@ use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
-use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
+use super::fields::{justificatif, stored_traits};
 use crate::auth::CurrentUser;
 use crate::forms::{ApiJson, Form};
 use crate::reponses::done;
@@ -28,7 +28,7 @@ use crate::{App, AppError, WebResult};
 /// What changed, to store with the status.
 struct Extra {
     ins: Option<Option<(String, String)>>,
-    justificatif: Option<String>,
+    justificatif: Option<dui_domain::usager::TypeJustificatif>,
     ins_interroge: bool,
     detail: serde_json::Value,
 }
@@ -45,43 +45,30 @@ async fn apply(
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let version = version.unwrap_or(u.version);
-    let statut =
-        StatutIdentite::from_code(&u.statut_identite).unwrap_or(StatutIdentite::Provisoire);
-    let (s, a) = transition(statut, &attributs(&u.attributs_identite), &ev).map_err(|e| {
+    let (s, a) = transition(u.statut_identite, &u.attributs_identite, &ev).map_err(|e| {
         AppError::Conflict {
             code: "transition_refusee",
             message: e.message(),
             extra: None,
         }
     })?;
-    // Leaving a status with a retrieved INS removes the matricule (RNIV: it must be fetched again).
-    let ins = match extra.ins {
-        Some(v) => Some(v),
-        None if statut.ins_recupere() && !s.ins_recupere() => Some(None),
-        None => None,
-    };
+    // The store withdraws a retrieved INS when the status leaves RECUP/QUAL.
     let change = StatutChange {
-        statut: s.code().into(),
-        attributs: attributs_codes(a),
-        ins,
+        statut: s,
+        attributs: a,
+        ins: extra.ins,
         justificatif: extra.justificatif,
         ins_interroge: extra.ins_interroge,
     };
-    let mut detail = extra.detail;
-    detail["avant"] = serde_json::json!(statut.code());
-    detail["apres"] = serde_json::json!(s.code());
     Ok(app
         .store
-        .set_statut_identite(&cap, version, &change, detail)
+        .set_statut_identite(&cap, version, &change, extra.detail)
         .await?)
 }
 
 fn is_minor(u: &Usager) -> bool {
     let today = crate::time::paris_today(Utc::now());
-    DateNaissance::from_iso_ou_fr(&u.date_naissance)
-        .ok()
-        .and_then(|d| d.age_at(today))
-        .is_some_and(|a| a < 18)
+    u.date_naissance.age_at(today).is_some_and(|a| a < 18)
 }
 
 /// Body of a document check.
@@ -107,7 +94,7 @@ async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> Web
     };
     let extra = Extra {
         ins: None,
-        justificatif: Some(super::fields::justificatif_code(t)),
+        justificatif: Some(t),
         ins_interroge: false,
         detail: serde_json::json!({"evenement": "justificatif", "type": b.type_justificatif}),
     };
@@ -193,7 +180,7 @@ async fn insi_retrieve(
         nom_naissance: u.nom_naissance.clone(),
         prenoms: u.prenoms_naissance.clone(),
         sexe: local.sexe().code_ins().to_string(),
-        date_naissance: u.date_naissance.clone(),
+        date_naissance: u.date_naissance.to_string(),
         lieu_naissance: u.lieu_naissance.clone(),
     };
     let found = match insi.search_by_traits(&q).await.map_err(insi_error)? {
@@ -284,11 +271,8 @@ pub async fn api_insi_verify(
         oid,
         nom_naissance: u.nom_naissance.clone(),
         prenoms: u.prenoms_naissance.clone(),
-        sexe: Sexe::from_code(&u.sexe)
-            .map(|s| s.code_ins())
-            .unwrap_or("U")
-            .to_string(),
-        date_naissance: u.date_naissance.clone(),
+        sexe: u.sexe.code_ins().to_string(),
+        date_naissance: u.date_naissance.to_string(),
         lieu_naissance: u.lieu_naissance.clone(),
     };
     if !insi.verify(&identity).await.map_err(insi_error)? {

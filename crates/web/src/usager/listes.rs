@@ -23,11 +23,12 @@ pub async fn api_doublons(
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+    let date_naissance = u.date_naissance.to_string();
     let t = TraitsCompares {
         nom_naissance: &u.nom_naissance,
         nom_utilise: u.nom_utilise.as_deref(),
         premier_prenom: &u.premier_prenom,
-        date_naissance: &u.date_naissance,
+        date_naissance: &date_naissance,
         ins: u.matricule_ins.as_deref(),
         prenoms: &u.prenoms_naissance,
     };

@@ -1,6 +1,7 @@
 //! Probable duplicates, identity versions and the RNIV status with its INS and document.
 
 use super::*;
+use dui_domain::usager::{Attributs, StatutIdentite, TypeJustificatif};
 
 #[tokio::test]
 async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
@@ -174,7 +175,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         .await;
         let read = cap(s, &w.secr_a, homonyme, Action::Lire).await;
         assert_eq!(
-            s.usager(&read).await.unwrap().unwrap().attributs_identite,
+            s.usager(&read).await.unwrap().unwrap().attributs_identite.codes(),
             "HOMA"
         );
         let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
@@ -244,7 +245,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         .await;
         let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
         let v1 = s.usager(&write).await.unwrap().unwrap();
-        assert_eq!((v1.version, v1.statut_identite.as_str()), (1, "PROV"));
+        assert_eq!((v1.version, v1.statut_identite.code()), (1, "PROV"));
 
         let edit = with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "ROUX");
         let v = s
@@ -375,8 +376,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
         .await;
         let valider = cap(s, &w.secr_a, id, Action::Valider).await;
         let recup = StatutChange {
-            statut: "RECUP".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Recuperee,
+            attributs: Attributs::AUCUN,
             ins: Some(Some((INS_DUPONT.into(), OID_TEST.into()))),
             justificatif: None,
             ins_interroge: true,
@@ -390,7 +391,7 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref()
             ),
@@ -402,10 +403,10 @@ async fn identity_status_stores_the_ins_and_the_document() {
 
         // Stale version: refused, nothing changed.
         let qual = StatutChange {
-            statut: "QUAL".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Qualifiee,
+            attributs: Attributs::AUCUN,
             ins: None,
-            justificatif: Some("passeport".into()),
+            justificatif: Some(TypeJustificatif::Passeport),
             ins_interroge: false,
         };
         assert!(matches!(
@@ -414,7 +415,7 @@ async fn identity_status_stores_the_ins_and_the_document() {
             Err(StoreError::StaleVersion)
         ));
         assert_eq!(
-            s.usager(&valider).await.unwrap().unwrap().statut_identite,
+            s.usager(&valider).await.unwrap().unwrap().statut_identite.code(),
             "RECUP"
         );
         assert_eq!(
@@ -426,8 +427,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
-                u.justificatif_type.as_deref(),
+                u.statut_identite.code(),
+                u.justificatif_type.map(|t| t.code()),
                 u.matricule_ins.as_deref()
             ),
             ("QUAL", Some("passeport"), Some(INS_DUPONT)),
@@ -437,8 +438,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
 
         // Doubt: down to PROV, matricule removed.
         let doute = StatutChange {
-            statut: "PROV".into(),
-            attributs: "DOUT".into(),
+            statut: StatutIdentite::Provisoire,
+            attributs: Attributs::from_codes("DOUT").unwrap(),
             ins: Some(None),
             justificatif: None,
             ins_interroge: false,
@@ -449,11 +450,11 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
-                u.attributs_identite.as_str(),
+                u.statut_identite.code(),
+                u.attributs_identite.codes().as_str(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref(),
-                u.ins_at.as_deref()
+                u.ins_at
             ),
             ("PROV", "DOUT", None, None, None)
         );
@@ -482,8 +483,8 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         let id = create_usager(s, &w.secr_a, &dupont, w.org.a).await;
         let valider = cap(s, &w.secr_a, id, Action::Valider).await;
         let recup = StatutChange {
-            statut: "RECUP".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Recuperee,
+            attributs: Attributs::AUCUN,
             ins: Some(Some((INS_DUPONT.into(), OID_TEST.into()))),
             justificatif: None,
             ins_interroge: true,
@@ -502,7 +503,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
             .unwrap();
         let u = s.usager(&write).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.matricule_ins.as_deref()),
+            (u.statut_identite.code(), u.matricule_ins.as_deref()),
             ("RECUP", Some(INS_DUPONT)),
             "{engine}"
         );
@@ -514,7 +515,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         let u = s.usager(&write).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref()
             ),
