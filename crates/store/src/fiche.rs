@@ -187,7 +187,9 @@ pub(crate) fn usager_from(r: &crate::sql::Row) -> StoreResult<Usager> {
         prenoms_naissance: serde_json::from_str(&prenoms)
             .unwrap_or_else(|_| prenoms.split_whitespace().map(str::to_string).collect()),
         premier_prenom: r.try_get("premier_prenom")?,
-        date_naissance: code(r, "date_naissance", |s| DateNaissance::from_iso_ou_fr(s).ok())?,
+        date_naissance: code(r, "date_naissance", |s| {
+            DateNaissance::from_iso_ou_fr(s).ok()
+        })?,
         sexe: code(r, "sexe", Sexe::from_code)?,
         lieu_naissance: r.try_get("lieu_naissance")?,
         nom_utilise: r.try_get("nom_utilise")?,
@@ -236,5 +238,7 @@ fn opt_horodatage_lu(r: &crate::sql::Row, column: &str) -> StoreResult<Option<Da
 }
 
 fn corrupt(column: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("valeur {value:?} illisible dans la colonne {column}"))
+    StoreError::Corrupt(format!(
+        "valeur {value:?} illisible dans la colonne {column}"
+    ))
 }

@@ -99,10 +99,10 @@ impl Store {
             .try_get(0)?;
         let first = max.unwrap_or(0) + 1;
         let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
-        const COLS: usize = 19;
+        const COLS: usize = 20;
         let sql = format!(
             "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, cles_noms, created_at, updated_at) VALUES {}",
+             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) VALUES {}",
             placeholders(batch.len(), COLS)
         );
         // The words of each usager's names: on its row (`cles_noms`) and in `usager_nom`.
@@ -129,6 +129,7 @@ impl Store {
                 .bind(sort_key(i))
                 .bind(cle_phonetique(&i.nom_naissance))
                 .bind(i.referent_id)
+                .bind(i.alertes.clone())
                 .bind(name_line(w))
                 .bind(now_s.clone())
                 .bind(now_s.clone());

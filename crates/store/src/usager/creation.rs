@@ -38,7 +38,7 @@ pub struct NouvelUsager {
 #[derive(Debug)]
 pub enum IssueCreation {
     /// Created with this id.
-    Cree(i64),
+    Cree(dui_domain::ids::UsagerId),
     /// Probable duplicates, not confirmed: nothing created.
     Doublons(Vec<Candidat>),
     /// A candidate already carries this INS: nothing created.

@@ -2,6 +2,7 @@
 //! created or opened, told in full only when the caller may open them, every check audited.
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{decider, Action, Matrice, Section};
 use dui_domain::usager::{noms_proches, prenoms_proches};
@@ -121,9 +122,10 @@ impl Store {
         who: &Principal,
         matrix: &Matrice,
         t: &TraitsCompares<'_>,
-        exclude: Option<i64>,
+        exclude: Option<UsagerId>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Candidat>> {
+        let exclude = exclude.map(UsagerId::get);
         let TraitsCompares {
             nom_naissance,
             nom_utilise,
@@ -246,7 +248,7 @@ impl Store {
         id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let faits = crate::policy::load_facts(self, who, id, now).await?;
+        let faits = crate::policy::load_facts(self, who, UsagerId(id), now).await?;
         Ok(faits.is_some_and(|f| {
             decider(
                 matrix,

@@ -1,6 +1,7 @@
 //! Identitovigilance: "different person" confirmations, merging two files and undoing a
 //! merge (both histories are kept). Probable duplicates are found in `detection`.
 
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
@@ -74,7 +75,11 @@ const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
 
 impl Store {
     /// Records that the file of `cap` and `other` are two different people (audited).
-    pub async fn confirmer_non_doublon(&self, cap: &Capability, other: i64) -> StoreResult<()> {
+    pub async fn confirmer_non_doublon(
+        &self,
+        cap: &Capability,
+        other: UsagerId,
+    ) -> StoreResult<()> {
         check(
             cap,
             cap.usager_id(),
@@ -133,7 +138,7 @@ impl Store {
             Section::Administratif,
             Action::Valider,
         )?;
-        let (k, a) = (keep.usager_id(), absorbe.usager_id());
+        let (k, a) = (keep.usager_id().get(), absorbe.usager_id().get());
         if k == a {
             return Err(StoreError::Invalid(
                 "Un dossier ne peut être fusionné avec lui-même.".into(),
@@ -275,7 +280,7 @@ impl Store {
             row.try_get(2)?,
             row.try_get(3)?,
         );
-        if k != keep.usager_id() {
+        if k != keep.usager_id().get() {
             return Err(StoreError::NotFound);
         }
         let deja_annulee = || StoreError::Conflict("Cette fusion a déjà été annulée.".into());
@@ -437,12 +442,12 @@ impl Store {
 
     /// The file an absorbed file was merged into, if any. Only this pointer is given (no
     /// person data): links to an absorbed file lead to the kept one.
-    pub async fn fusionne_dans(&self, id: i64) -> StoreResult<Option<i64>> {
+    pub async fn fusionne_dans(&self, id: UsagerId) -> StoreResult<Option<UsagerId>> {
         let r = crate::sql::query("SELECT fusionne_dans FROM usager WHERE id = $1")
             .bind(id)
             .fetch_optional(self)
             .await?;
-        Ok(r.map(|r| r.try_get::<Option<i64>, _>(0))
+        Ok(r.map(|r| r.try_get::<Option<UsagerId>, _>(0))
             .transpose()?
             .flatten())
     }

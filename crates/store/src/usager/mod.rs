@@ -31,6 +31,7 @@ pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
@@ -43,7 +44,7 @@ use crate::{ts, StoreError, StoreResult};
 /// Refuses a capability that does not cover `section`/`action` on `usager_id`.
 pub(crate) fn check(
     cap: &Capability,
-    usager_id: i64,
+    usager_id: UsagerId,
     section: Section,
     action: Action,
 ) -> StoreResult<()> {
@@ -70,7 +71,7 @@ fn sort_key(i: &IdentiteInput) -> String {
 }
 
 /// Replaces the rows of `usager_nom` of usager `id` with `words`.
-async fn write_names(conn: &mut crate::sql::Tx, id: i64, words: &[String]) -> StoreResult<()> {
+async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -97,9 +98,10 @@ async fn write_names(conn: &mut crate::sql::Tx, id: i64, words: &[String]) -> St
 impl Store {
     /// Creates an usager with a first stay in `etablissement_id` (the caller checked that the
     /// actor may create files there). `non_doublons` are the candidates the actor confirmed
-    /// as different people. Audited in the same transaction.
+    /// as different people. Audited in the same transaction. Crate-private: files are created
+    /// through [`Store::create_usager_checked`] (or in bulk for demo data and benchmarks).
     #[allow(clippy::too_many_arguments)]
-    pub async fn create_usager(
+    pub(crate) async fn create_usager(
         &self,
         actor: &Actor,
         i: &IdentiteInput,
@@ -108,13 +110,13 @@ impl Store {
         date_entree: &str,
         non_doublons: &[i64],
         now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<UsagerId> {
         i.borner()?;
         let words = name_words(i);
         let mut tx = self.begin().await?;
         let prenoms = serde_json::to_string(&i.prenoms_naissance)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let id: i64 = crate::sql::query(
+        let id: UsagerId = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
              matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
@@ -146,11 +148,11 @@ impl Store {
             .bind(ts(now))
             .execute(&mut tx)
             .await?;
-        for other in non_doublons {
-            let (a, b) = if *other < id {
-                (*other, id)
+        for &other in non_doublons {
+            let (a, b) = if other < id.get() {
+                (other, id.get())
             } else {
-                (id, *other)
+                (id.get(), other)
             };
             crate::sql::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
@@ -165,7 +167,7 @@ impl Store {
             &NewEntry {
                 actor,
                 action: ActionJournal::UsagerCreation,
-                usager_id: Some(id),
+                usager_id: Some(id.get()),
                 section: Some("administratif"),
                 outcome: Outcome::Succes,
                 detail: serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}),
@@ -179,7 +181,7 @@ impl Store {
 
     /// The usager's identity (any read capability on the file).
     pub async fn usager(&self, cap: &Capability) -> StoreResult<Option<Usager>> {
-        if cap.usager_id() <= 0 {
+        if cap.usager_id().get() <= 0 {
             return Ok(None);
         }
         let row = crate::sql::query(&format!(
@@ -218,7 +220,9 @@ impl Store {
     /// Saves an identity edit with optimistic concurrency; the previous row is kept in
     /// `usager_version`. `statut` is the status after the RNIV rules (a strict trait edited
     /// by hand lowers it); `drop_ins` removes a matricule that no longer matches.
-    pub async fn update_identite(
+    /// Crate-private: edits go through [`Store::update_identite_editee`], which applies the
+    /// RNIV rule.
+    pub(crate) async fn update_identite(
         &self,
         cap: &Capability,
         version: i64,
@@ -267,7 +271,7 @@ impl Store {
         .execute(&mut tx)
         .await?;
         if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
+            return Err(self.stale_or_missing(&mut tx, "usager", id.get()).await);
         }
         write_names(&mut tx, id, &words).await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
@@ -342,7 +346,7 @@ impl Store {
         }
         let done = q.bind(id).bind(version).execute(&mut tx).await?;
         if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
+            return Err(self.stale_or_missing(&mut tx, "usager", id.get()).await);
         }
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
@@ -354,7 +358,7 @@ impl Store {
     async fn snapshot(
         &self,
         conn: &mut crate::sql::Tx,
-        id: i64,
+        id: UsagerId,
         version: i64,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -411,7 +415,7 @@ impl Store {
     ) -> StoreResult<Vec<audit::Entry>> {
         cap.check_tracabilite(self).await?;
         let f = audit::Filter {
-            usager_id: Some(cap.usager_id()),
+            usager_id: Some(cap.usager_id().get()),
             before_id,
             ..Default::default()
         };
@@ -422,7 +426,7 @@ impl Store {
     /// capability on the file).
     pub async fn assign(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        self.affecter(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
+        self.affecter(cap.actor(), utilisateur_id, cap.usager_id().get(), cap.at())
             .await
     }
 

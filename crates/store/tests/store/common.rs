@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use dui_domain::identifiers::Finess;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
@@ -235,7 +236,7 @@ pub async fn create_usager_with(
     etablissement: i64,
     non_doublons: &[i64],
 ) -> i64 {
-    s.create_usager(
+    s.create_usager_unchecked(
         &principal(who).actor(),
         i,
         nir,
@@ -246,6 +247,7 @@ pub async fn create_usager_with(
     )
     .await
     .unwrap()
+    .get()
 }
 
 /// The policy's decision for `who` on a file's `section` at `now`.
@@ -258,7 +260,16 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
     let m = load_matrix(s).await?;
-    authorize(s, &m, &principal(who), usager, section, action, now).await
+    authorize(
+        s,
+        &m,
+        &principal(who),
+        UsagerId(usager),
+        section,
+        action,
+        now,
+    )
+    .await
 }
 
 /// The policy's decision for `who` on a file's administrative section at `now`.

@@ -2,6 +2,7 @@
 //! full only of the files they may open; of the others only that one exists and whom to ask;
 //! every check is audited with the candidates' ids.
 
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::Role;
 use dui_store::policy::load_matrix;
 use dui_store::testing::{engines, TestDb};
@@ -131,7 +132,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
             .unwrap();
         assert!(none.is_empty());
         let c = s
-            .doublons_probables(&ehpad, &m, &t_morel, Some(in_ehpad), at(6))
+            .doublons_probables(&ehpad, &m, &t_morel, Some(UsagerId(in_ehpad)), at(6))
             .await
             .unwrap();
         assert!(c.is_empty(), "{engine}: {c:?}");

@@ -4,6 +4,7 @@
 //! by the migration, and bulk insertion writes them too.
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize, load_matrix};
@@ -64,7 +65,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
                 s,
                 &m,
                 &principal(&secr),
-                id,
+                UsagerId(id),
                 Section::Administratif,
                 Action::Ecrire,
                 at(1),
@@ -248,7 +249,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
             s,
             &m,
             &principal(&secr),
-            hermite,
+            UsagerId(hermite),
             Section::Administratif,
             Action::Ecrire,
             at(1),

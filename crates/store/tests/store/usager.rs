@@ -3,6 +3,7 @@
 //! status, merges and their undoing, the circle and professionals, bulk insertion.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Motif, Refus, Role};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{load_matrix, Capability};
@@ -18,6 +19,8 @@ use crate::common::{
     principal, recherche_page, refus, seed_org, t0, traits, Org,
 };
 
+#[path = "usager/corruption.rs"]
+mod corruption;
 #[path = "usager/creation.rs"]
 mod creation;
 #[path = "usager/fusion_entourage.rs"]

@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::{authorize_recherche, open_file};
@@ -67,7 +68,7 @@ async fn create_api(
         Creation::Created(id) => Ok((
             StatusCode::CREATED,
             Json(
-                serde_json::json!({"id": id, "numero": dui_store::usager::numero(id), "version": 1}),
+                serde_json::json!({"id": id, "numero": dui_store::usager::numero(id.get()), "version": 1}),
             ),
         )),
         Creation::Doublons(c) => Err(doublons_error(c)),
@@ -87,7 +88,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Json<serde_json::Value>> {
     let m = matrix(&app).await?;
     let f = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
@@ -102,7 +103,7 @@ pub async fn get(
 pub(crate) async fn save_identity(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: i64,
     f: &IdentiteFields,
 ) -> WebResult<i64> {
@@ -136,7 +137,7 @@ pub async fn update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<IdentiteFields>,
 ) -> WebResult<Json<serde_json::Value>> {
     let version = expected_version(&headers, f.version)?;
@@ -148,7 +149,7 @@ pub async fn update(
 pub async fn file_audit(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
@@ -164,7 +165,7 @@ pub async fn file_audit(
 pub async fn sejours(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::SEJOURS)?;
@@ -177,7 +178,7 @@ pub async fn sejours(
 pub async fn versions(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::VERSIONS)?;
@@ -208,7 +209,7 @@ impl crate::saisie::Champs for Assign {
 pub async fn assign(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<Assign>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
@@ -240,7 +241,7 @@ impl crate::saisie::Champs for DemandeAccesExceptionnel {
 pub async fn acces_exceptionnel(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<DemandeAccesExceptionnel>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let hours = b.heures.unwrap_or(4);

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::TypeJustificatif;
@@ -59,7 +60,7 @@ pub struct FileQuery {
 pub async fn file_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(q): Query<FileQuery>,
 ) -> PageDossier {
     let Dossier {
@@ -108,7 +109,7 @@ struct SectionPage {
 pub async fn section_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(UsagerId, String)>,
 ) -> PageDossier {
     let section = Section::from_code(&code)
         .filter(|s| *s != Section::Administratif)
@@ -157,7 +158,7 @@ impl IdentityPage {
 pub async fn identity_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
     Ok(IdentityPage {
@@ -174,7 +175,7 @@ pub async fn identity_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<IdentiteFields>,
 ) -> PageDossier {
     let version = f.version.ok_or_else(|| {
@@ -219,15 +220,17 @@ pub async fn non_doublon_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<NonDoublonForm>,
 ) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
-        AppError::field(
-            "autre_id",
-            "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
-        )
-    })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id)
+        .map(UsagerId)
+        .ok_or_else(|| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
+            )
+        })?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
     app.store.confirmer_non_doublon(&cap, other).await?;
@@ -253,7 +256,7 @@ pub async fn acces_exceptionnel_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<AccesExceptionnelForm>,
 ) -> WebResult<Response> {
     app.store

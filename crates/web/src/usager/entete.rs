@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::Section;
 use dui_domain::usager::StatutIdentite;
 use dui_store::policy::{open_file, Capability, OpenFile};
@@ -46,7 +47,7 @@ impl Onglet {
     }
 
     /// Address of the tab in the file of usager `id`.
-    pub fn href(&self, id: &i64) -> String {
+    pub fn href(&self, id: &UsagerId) -> String {
         match self {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
@@ -78,7 +79,7 @@ impl Onglet {
 #[derive(Clone, Debug)]
 pub struct Tabs {
     /// Usager id.
-    pub id: i64,
+    pub id: UsagerId,
     /// Active tab.
     pub active: Onglet,
     /// The tabs the person may see, in display order.
@@ -105,7 +106,7 @@ impl Tabs {
 #[template(path = "usager/hors_perimetre.html")]
 struct OutOfScopePage {
     layout: Layout,
-    id: i64,
+    id: UsagerId,
     peut_bris: bool,
 }
 
@@ -152,7 +153,7 @@ impl Dossier {
     pub(crate) async fn ouvrir(
         app: &App,
         me: &CurrentUser,
-        id: i64,
+        id: UsagerId,
         active: Onglet,
     ) -> Result<Dossier, NonOuvert> {
         let m = matrix(app).await?;
@@ -292,7 +293,7 @@ mod tests {
             ["Administratif", "Entourage", "Soins", "Fiche de synthèse"]
         );
         let v = Onglet::visibles(&[Section::Administratif], true);
-        let hrefs: Vec<_> = v.iter().map(|o| o.href(&7)).collect();
+        let hrefs: Vec<_> = v.iter().map(|o| o.href(&UsagerId(7))).collect();
         assert_eq!(
             hrefs,
             [
@@ -303,7 +304,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            Onglet::Section(Section::Psychologie).href(&7),
+            Onglet::Section(Section::Psychologie).href(&UsagerId(7)),
             "/usagers/7/section/psychologie"
         );
     }

@@ -1,5 +1,6 @@
 //! The circle (entourage) and the external professionals of an usager: pages and API.
 
+use dui_domain::ids::UsagerId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -241,7 +242,11 @@ impl EntouragePageHeader {
 }
 
 /// GET /usagers/{id}/entourage
-pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> PageDossier {
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> PageDossier {
     let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     Ok(EntouragePageHeader {
@@ -264,7 +269,7 @@ pub async fn add_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<EntourageFields>,
 ) -> WebResult<Response> {
     let input = f.validate()?;
@@ -278,7 +283,7 @@ pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
@@ -317,7 +322,7 @@ impl crate::saisie::Champs for LinkForm {
 async fn link(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     pid: Option<i64>,
     role: &str,
     nouveau: &ProfessionnelFields,
@@ -354,7 +359,7 @@ pub async fn link_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<LinkForm>,
 ) -> WebResult<Response> {
     let pid = opt(&f.professionnel_id).and_then(|p| p.parse().ok());
@@ -368,7 +373,7 @@ pub async fn link_form(
 pub async fn api_add(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<EntourageFields>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let input = f.validate()?;
@@ -385,7 +390,7 @@ pub async fn api_update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<EntourageFields>,
 ) -> WebResult<Json<serde_json::Value>> {
     let input = f.validate()?;
@@ -402,7 +407,7 @@ pub async fn api_update(
 pub async fn api_remove(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
@@ -426,7 +431,7 @@ impl crate::saisie::Champs for LinkBody {
 pub async fn api_link(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<LinkBody>,
 ) -> WebResult<StatusCode> {
     link(&app, &me, id, b.professionnel_id, b.role.trim(), &b.nouveau).await?;
@@ -437,7 +442,7 @@ pub async fn api_link(
 pub async fn api_unlink(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid, role)): Path<(i64, i64, String)>,
+    Path((id, pid, role)): Path<(UsagerId, i64, String)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.unlink_professionnel(&cap, pid, &role).await?;

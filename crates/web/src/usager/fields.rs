@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::{
-    DateNaissance, Sexe, TraitsIns, TypeJustificatif,
-};
+use dui_domain::usager::{DateNaissance, Sexe, TraitsIns, TypeJustificatif};
 use dui_store::usager::IdentiteInput;
 use serde::Deserialize;
 

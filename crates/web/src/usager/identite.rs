@@ -7,11 +7,11 @@ use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::{InsOid, Nir};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
-    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe,
-    TraitsIns,
+    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, TraitsIns,
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::policy::{authorize, Capability};
@@ -37,7 +37,7 @@ struct Extra {
 async fn apply(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: Option<i64>,
     ev: EvenementIdentite,
     extra: Extra,
@@ -82,7 +82,7 @@ impl crate::saisie::Champs for DocumentBody {
     const CHAMPS: &'static [Champ] = &[Champ::ligne("type_justificatif", lim::CODE)];
 }
 
-async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> WebResult<i64> {
+async fn document(app: &App, me: &CurrentUser, id: UsagerId, b: &DocumentBody) -> WebResult<i64> {
     let t = justificatif(&b.type_justificatif).ok_or_else(|| {
         AppError::field("type_justificatif", "Type de justificatif inconnu : passeport, carte_identite, titre_sejour, livret_famille, acte_naissance, carte_vitale ou autre.")
     })?;
@@ -105,7 +105,7 @@ async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> Web
 pub async fn api_document(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<DocumentBody>,
 ) -> WebResult<Json<serde_json::Value>> {
     let v = document(&app, &me, id, &b).await?;
@@ -115,7 +115,7 @@ pub async fn api_document(
 async fn status_json(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: i64,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
@@ -158,7 +158,7 @@ fn insi_traits(i: &InsIdentity) -> Option<TraitsIns> {
 async fn insi_retrieve(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: Option<i64>,
 ) -> WebResult<i64> {
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
@@ -235,7 +235,7 @@ impl crate::saisie::Champs for VersionBody {
 pub async fn api_insi(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     body: axum::body::Bytes,
 ) -> WebResult<Json<serde_json::Value>> {
     let version = if body.is_empty() {
@@ -253,7 +253,7 @@ pub async fn api_insi(
 pub async fn api_insi_verify(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     let insi = insi_service(&app)?;
@@ -312,7 +312,12 @@ impl crate::saisie::Champs for AttributesBody {
     const CHAMPS: &'static [Champ] = &[];
 }
 
-async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) -> WebResult<i64> {
+async fn attributes(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    b: &AttributesBody,
+) -> WebResult<i64> {
     let ev = match (b.douteuse, b.fictive) {
         (_, Some(true)) => EvenementIdentite::FictiveSignalee,
         (Some(true), _) => EvenementIdentite::DouteSignale,
@@ -337,7 +342,7 @@ async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) ->
 pub async fn api_attributes(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<AttributesBody>,
 ) -> WebResult<Json<serde_json::Value>> {
     let v = attributes(&app, &me, id, &b).await?;
@@ -365,7 +370,7 @@ pub async fn status_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<StatusForm>,
 ) -> WebResult<Response> {
     match f.action.as_str() {
@@ -430,7 +435,7 @@ pub async fn insi_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<VersionBody>,
 ) -> WebResult<Response> {
     insi_retrieve(&app, &me, id, f.version).await?;
@@ -440,7 +445,7 @@ pub async fn insi_form(
 /// Body naming another file.
 #[derive(Deserialize)]
 pub struct OtherBody {
-    autre_id: i64,
+    autre_id: UsagerId,
 }
 
 impl crate::saisie::Champs for OtherBody {
@@ -451,7 +456,7 @@ impl crate::saisie::Champs for OtherBody {
 pub async fn api_non_doublon(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<OtherBody>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
@@ -467,7 +472,12 @@ pub async fn api_non_doublon(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fusionner(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
+async fn fusionner(
+    app: &App,
+    me: &CurrentUser,
+    keep: UsagerId,
+    absorbe: UsagerId,
+) -> WebResult<i64> {
     let k = capacite_fusion(app, me, keep).await?;
     let a = capacite_fusion(app, me, absorbe).await?;
     Ok(app.store.fusionner_usagers(&k, &a).await?)
@@ -476,7 +486,7 @@ async fn fusionner(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebR
 /// The validation capability on a file to merge. A file absorbed by a merge committed just
 /// before has no stay left, hence is out of everyone's scope: the merge that lost the race is
 /// told so (409, as when the store sees it) rather than refused (403).
-async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capability> {
+async fn capacite_fusion(app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<Capability> {
     let m = super::matrix(app).await?;
     let now = Utc::now();
     let cap = authorize(
@@ -495,8 +505,8 @@ async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capa
                 code: "conflit",
                 message: format!(
                     "Le dossier {} a déjà été fusionné dans le dossier {} : la fusion n'a pas été faite. Rechargez la page.",
-                    numero(id),
-                    numero(kept)
+                    numero(id.get()),
+                    numero(kept.get())
                 ),
                 extra: None,
             }),
@@ -510,7 +520,7 @@ async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capa
 pub async fn api_fusion(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<OtherBody>,
 ) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
     let fid = fusionner(&app, &me, id, b.autre_id).await?;
@@ -524,7 +534,7 @@ pub async fn api_fusion(
 pub async fn api_annuler_fusion(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, fid)): Path<(i64, i64)>,
+    Path((id, fid)): Path<(UsagerId, i64)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     app.store.annuler_fusion(&cap, fid).await?;
@@ -546,15 +556,17 @@ pub async fn fusion_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<FusionForm>,
 ) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
-        AppError::field(
-            "autre_id",
-            "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
-        )
-    })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id)
+        .map(UsagerId)
+        .ok_or_else(|| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
+            )
+        })?;
     fusionner(&app, &me, id, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }

@@ -5,6 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_store::usager::{candidats_montres, Entourage, TraitsCompares};
 use serde::Deserialize;
@@ -18,7 +19,7 @@ use crate::{App, AppError, WebResult};
 pub async fn api_doublons(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
@@ -45,7 +46,7 @@ pub async fn api_doublons(
 pub async fn api_fusions(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::FUSIONS)?;
@@ -58,7 +59,7 @@ pub async fn api_fusions(
 pub async fn api_entourage(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::ENTOURAGE)?;
@@ -71,7 +72,7 @@ pub async fn api_entourage(
 pub async fn api_entourage_entry(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<Entourage>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let e = app.store.entourage_entry(&cap, eid).await?;
@@ -82,7 +83,7 @@ pub async fn api_entourage_entry(
 pub async fn api_professionnels(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;

@@ -23,6 +23,7 @@ pub(crate) use {
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
@@ -45,7 +46,7 @@ pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
 pub(crate) async fn capability(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     section: Section,
     action: Action,
 ) -> WebResult<Capability> {
@@ -65,7 +66,7 @@ pub(crate) async fn capability(
 /// Result of a creation attempt.
 pub(crate) enum Creation {
     /// Created with this id.
-    Created(i64),
+    Created(UsagerId),
     /// Probable duplicates: nothing created.
     Doublons(Vec<Candidat>),
 }

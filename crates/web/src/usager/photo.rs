@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::photo::{nettoyer, PhotoRefusee};
 
@@ -50,7 +51,12 @@ fn refused(r: PhotoRefusee) -> AppError {
 }
 
 /// Checks, cleans and stores a photo; returns its fingerprint and what was stored.
-async fn save(app: &App, me: &CurrentUser, id: i64, body: &[u8]) -> WebResult<serde_json::Value> {
+async fn save(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    body: &[u8],
+) -> WebResult<serde_json::Value> {
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let photo = nettoyer(body).map_err(refused)?;
     let empreinte = app.store.set_photo(&cap, &photo).await?;
@@ -65,7 +71,7 @@ async fn save(app: &App, me: &CurrentUser, id: i64, body: &[u8]) -> WebResult<se
 pub async fn show(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let photo = app.store.photo(&cap).await?.ok_or(AppError::NotFound)?;
@@ -86,7 +92,7 @@ pub async fn upload_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     mut form: Multipart,
 ) -> WebResult<Response> {
     let mut body: Option<Bytes> = None;
@@ -121,7 +127,7 @@ pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.delete_photo(&cap).await?;
@@ -132,7 +138,7 @@ pub async fn remove_form(
 pub async fn api_put(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     body: Bytes,
 ) -> WebResult<Json<serde_json::Value>> {
     Ok(Json(save(&app, &me, id, &body).await?))
@@ -142,7 +148,7 @@ pub async fn api_put(
 pub async fn api_delete(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.delete_photo(&cap).await?;

@@ -5,6 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
@@ -51,7 +52,7 @@ impl SynthesePage {
 pub async fn synthese_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> PageDossier {
     let Dossier {
         cap,

@@ -175,12 +175,17 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         .await;
         let read = cap(s, &w.secr_a, homonyme, Action::Lire).await;
         assert_eq!(
-            s.usager(&read).await.unwrap().unwrap().attributs_identite.codes(),
+            s.usager(&read)
+                .await
+                .unwrap()
+                .unwrap()
+                .attributs_identite
+                .codes(),
             "HOMA"
         );
         let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
             .await
             .unwrap();
         assert!(
@@ -196,26 +201,30 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         )
         .await;
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![typo], "{engine}");
         let reader = cap(s, &w.educ_a, lefevre, Action::Lire).await;
         assert_eq!(
-            refus(s.confirmer_non_doublon(&reader, typo).await),
+            refus(s.confirmer_non_doublon(&reader, UsagerId(typo)).await),
             Refus::NonPermisParLeRole
         );
         let valider = cap(s, &w.secr_a, lefevre, Action::Valider).await;
-        s.confirmer_non_doublon(&valider, typo).await.unwrap();
-        s.confirmer_non_doublon(&valider, typo).await.unwrap(); // idempotent
+        s.confirmer_non_doublon(&valider, UsagerId(typo))
+            .await
+            .unwrap();
+        s.confirmer_non_doublon(&valider, UsagerId(typo))
+            .await
+            .unwrap(); // idempotent
         assert!(s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
             .await
             .unwrap()
             .is_empty());
         // The pair is symmetric.
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(typo), at(1))
+            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(typo)), at(1))
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![homonyme], "{engine}");
@@ -249,7 +258,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
 
         let edit = with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "ROUX");
         let v = s
-            .update_identite(
+            .update_identite_unchecked(
                 &write,
                 1,
                 &edit,
@@ -279,7 +288,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         // Stale: refused, nothing changed, no version kept.
         let stale = with_used_name(ident("DURAND", &["Odile"], "1943-04-04", "F"), "BLANC");
         let err = s
-            .update_identite(&write, 1, &stale, "PROV", false, serde_json::json!({}))
+            .update_identite_unchecked(&write, 1, &stale, "PROV", false, serde_json::json!({}))
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::StaleVersion), "{engine}: {err:?}");
@@ -309,7 +318,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
         assert_eq!(
             refus(
-                s.update_identite(&read, 2, &edit, "PROV", false, serde_json::json!({}))
+                s.update_identite_unchecked(&read, 2, &edit, "PROV", false, serde_json::json!({}))
                     .await
             ),
             Refus::NonPermisParLeRole
@@ -317,7 +326,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
 
         let edit3 = ident("DUPOND", &["Odette", "Jeanne"], "1943-04-04", "F");
         assert_eq!(
-            s.update_identite(&write, 2, &edit3, "PROV", false, serde_json::json!({}))
+            s.update_identite_unchecked(&write, 2, &edit3, "PROV", false, serde_json::json!({}))
                 .await
                 .unwrap(),
             3
@@ -347,8 +356,8 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         let a = ident("DUPOND", &["Odette", "Marie"], "1943-04-04", "F");
         let b = ident("DUPOND", &["Odette", "Louise"], "1943-04-04", "F");
         let (ra, rb) = tokio::join!(
-            s.update_identite(&write, 3, &a, "PROV", false, serde_json::json!({})),
-            s.update_identite(&write, 3, &b, "PROV", false, serde_json::json!({}))
+            s.update_identite_unchecked(&write, 3, &a, "PROV", false, serde_json::json!({})),
+            s.update_identite_unchecked(&write, 3, &b, "PROV", false, serde_json::json!({}))
         );
         let oks = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
         assert_eq!(oks, 1, "{engine}: {ra:?} {rb:?}");
@@ -415,7 +424,12 @@ async fn identity_status_stores_the_ins_and_the_document() {
             Err(StoreError::StaleVersion)
         ));
         assert_eq!(
-            s.usager(&valider).await.unwrap().unwrap().statut_identite.code(),
+            s.usager(&valider)
+                .await
+                .unwrap()
+                .unwrap()
+                .statut_identite
+                .code(),
             "RECUP"
         );
         assert_eq!(
