@@ -57,11 +57,12 @@ impl Accueil {
         fr_datetime(s)
     }
     /// « née le 12/04/1938 », agreed with the person's sex.
-    fn naissance(&self, sexe: &str, iso: &str) -> String {
+    fn naissance(&self, sexe: &dui_domain::usager::Sexe, iso: &str) -> String {
+        use dui_domain::usager::Sexe;
         let ne = match sexe {
-            "F" => "née",
-            "M" => "né",
-            _ => "né·e",
+            Sexe::F => "née",
+            Sexe::M => "né",
+            Sexe::I => "né·e",
         };
         format!("{ne} le {}", crate::time::fr_date(iso))
     }

@@ -17,7 +17,8 @@ mod saisie;
 pub use bulk::{BulkProche, BulkUsager};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
-    candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+    candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
+    DOUBLON_HORS_PERIMETRE,
 };
 pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{

@@ -123,7 +123,7 @@ async fn status_json(
     Ok(Json(serde_json::json!({
         "version": version,
         "statut_identite": u.statut_identite,
-        "attributs_identite": u.attributs_identite,
+        "attributs_identite": u.attributs_identite.codes(),
         "matricule_ins": u.matricule_ins,
         "oid_ins": u.oid_ins,
     })))

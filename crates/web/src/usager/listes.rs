@@ -7,7 +7,7 @@ use axum::Json;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
-use dui_store::usager::{candidats_montres, Entourage, TraitsCompares};
+use dui_store::usager::{candidats_montres, DroitDoublons, Entourage, TraitsCompares};
 use serde::Deserialize;
 
 use super::capability;
@@ -36,7 +36,12 @@ pub async fn api_doublons(
     let m = super::matrix(&app).await?;
     let items = app
         .store
-        .doublons_probables(&me.principal, &m, &t, Some(id), Utc::now())
+        .doublons_probables(
+            DroitDoublons::Dossier(&cap, &me.principal),
+            &m,
+            &t,
+            Utc::now(),
+        )
         .await?;
     // The detection finds the candidates whole (a few): the page is cut from them.
     pagination::en_memoire(&p, &pagination::DOUBLONS, candidats_montres(&items))

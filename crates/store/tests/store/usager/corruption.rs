@@ -66,17 +66,13 @@ async fn a_corrupt_stored_value_makes_the_read_fail_instead_of_a_default() {
             );
             // Restore the column from the good row before the next corruption.
             let restore = match *column {
-                "statut_identite" => good.statut_identite.code().to_string(),
-                "sexe" => good.sexe.code().to_string(),
-                "attributs_identite" => good.attributs_identite.codes(),
-                "date_naissance" => good.date_naissance.to_string(),
-                "created_at" => dui_store::ts(good.created_at),
-                _ => String::new(),
-            };
-            let restore = if restore.is_empty() {
-                "NULL".to_string()
-            } else {
-                format!("'{restore}'")
+                "statut_identite" => format!("'{}'", good.statut_identite.code()),
+                "sexe" => format!("'{}'", good.sexe.code()),
+                "attributs_identite" => format!("'{}'", good.attributs_identite.codes()),
+                "date_naissance" => format!("'{}'", good.date_naissance),
+                "created_at" => format!("'{}'", dui_store::ts(good.created_at)),
+                // Nullable columns, empty on the new file.
+                _ => "NULL".to_string(),
             };
             w.db.exec(&format!(
                 "UPDATE usager SET {column} = {restore} WHERE id = {id}"

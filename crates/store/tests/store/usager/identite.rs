@@ -1,7 +1,11 @@
 //! Probable duplicates, identity versions and the RNIV status with its INS and document.
 
 use super::*;
+use crate::common::recherche;
+use dui_domain::policy::Section;
 use dui_domain::usager::{Attributs, StatutIdentite, TypeJustificatif};
+use dui_store::policy::authorize;
+use dui_store::usager::DroitDoublons;
 
 #[tokio::test]
 async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
@@ -86,7 +90,12 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ),
         ] {
             let c = s
-                .doublons_probables(&who, &m, &traits, None, at(1))
+                .doublons_probables(
+                    DroitDoublons::Creation(&recherche(s, &who).await),
+                    &m,
+                    &traits,
+                    at(1),
+                )
                 .await
                 .unwrap();
             assert_eq!(ids(&c), vec![expected], "{engine}: {label}");
@@ -108,7 +117,12 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         };
         assert_eq!(
             ids(&s
-                .doublons_probables(&who, &m, &typed_used, None, at(1))
+                .doublons_probables(
+                    DroitDoublons::Creation(&recherche(s, &who).await),
+                    &m,
+                    &typed_used,
+                    at(1)
+                )
                 .await
                 .unwrap()),
             vec![epouse]
@@ -120,7 +134,12 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ..traits("ROUSSEAU", "Luc", "1999-09-09")
         };
         let c = s
-            .doublons_probables(&who, &m, &same_ins, None, at(1))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &who).await),
+                &m,
+                &same_ins,
+                at(1),
+            )
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![ins], "{engine}");
@@ -137,10 +156,15 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ),
         ] {
             assert!(
-                s.doublons_probables(&who, &m, &traits, None, at(1))
-                    .await
-                    .unwrap()
-                    .is_empty(),
+                s.doublons_probables(
+                    DroitDoublons::Creation(&recherche(s, &who).await),
+                    &m,
+                    &traits,
+                    at(1)
+                )
+                .await
+                .unwrap()
+                .is_empty(),
                 "{engine}: {label}"
             );
         }
@@ -148,7 +172,12 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         // Out of scope: listed, but neither number, names nor birth date shown.
         let girard = traits("GIRARD", "Anne", "1946-06-06");
         let c = s
-            .doublons_probables(&who, &m, &girard, None, at(1))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &who).await),
+                &m,
+                &girard,
+                at(1),
+            )
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![girard_b], "{engine}");
@@ -157,7 +186,12 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         assert!(c[0].nom_naissance.is_none() && c[0].nom_utilise.is_none());
         assert!(c[0].premier_prenom.is_none() && c[0].date_naissance.is_none());
         let c = s
-            .doublons_probables(&principal(&w.secr_b), &m, &girard, None, at(1))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &principal(&w.secr_b)).await),
+                &m,
+                &girard,
+                at(1),
+            )
             .await
             .unwrap();
         assert!(c[0].visible);
@@ -185,7 +219,25 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         );
         let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
+            .doublons_probables(
+                DroitDoublons::Dossier(
+                    &authorize(
+                        s,
+                        &m,
+                        &who,
+                        UsagerId(lefevre),
+                        Section::Administratif,
+                        Action::Lire,
+                        at(1),
+                    )
+                    .await
+                    .unwrap(),
+                    &who,
+                ),
+                &m,
+                &lefevre_traits,
+                at(1),
+            )
             .await
             .unwrap();
         assert!(
@@ -201,7 +253,25 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         )
         .await;
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
+            .doublons_probables(
+                DroitDoublons::Dossier(
+                    &authorize(
+                        s,
+                        &m,
+                        &who,
+                        UsagerId(lefevre),
+                        Section::Administratif,
+                        Action::Lire,
+                        at(1),
+                    )
+                    .await
+                    .unwrap(),
+                    &who,
+                ),
+                &m,
+                &lefevre_traits,
+                at(1),
+            )
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![typo], "{engine}");
@@ -218,19 +288,60 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             .await
             .unwrap(); // idempotent
         assert!(s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(lefevre)), at(1))
+            .doublons_probables(
+                DroitDoublons::Dossier(
+                    &authorize(
+                        s,
+                        &m,
+                        &who,
+                        UsagerId(lefevre),
+                        Section::Administratif,
+                        Action::Lire,
+                        at(1)
+                    )
+                    .await
+                    .unwrap(),
+                    &who
+                ),
+                &m,
+                &lefevre_traits,
+                at(1)
+            )
             .await
             .unwrap()
             .is_empty());
         // The pair is symmetric.
         let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(UsagerId(typo)), at(1))
+            .doublons_probables(
+                DroitDoublons::Dossier(
+                    &authorize(
+                        s,
+                        &m,
+                        &who,
+                        UsagerId(typo),
+                        Section::Administratif,
+                        Action::Lire,
+                        at(1),
+                    )
+                    .await
+                    .unwrap(),
+                    &who,
+                ),
+                &m,
+                &lefevre_traits,
+                at(1),
+            )
             .await
             .unwrap();
         assert_eq!(ids(&c), vec![homonyme], "{engine}");
         // Without `exclude` (a new file) every close file is listed.
         let mut all = ids(&s
-            .doublons_probables(&who, &m, &lefevre_traits, None, at(1))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &who).await),
+                &m,
+                &lefevre_traits,
+                at(1),
+            )
             .await
             .unwrap());
         all.sort_unstable();

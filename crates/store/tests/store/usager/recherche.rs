@@ -94,7 +94,7 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
                 r.nom_utilise.as_deref(),
                 r.premier_prenom.as_str(),
                 r.date_naissance.as_str(),
-                r.statut_identite.as_str(),
+                r.statut_identite.code(),
             ),
             (
                 numero(odette).as_str(),
