@@ -23,6 +23,8 @@ use crate::common::{
 mod corruption;
 #[path = "usager/creation.rs"]
 mod creation;
+#[path = "usager/detection.rs"]
+mod detection;
 #[path = "usager/fusion_entourage.rs"]
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
