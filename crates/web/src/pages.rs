@@ -37,10 +37,8 @@ struct Personnes {
 }
 
 impl Accueil {
-    fn domaine(&self, code: &str) -> &'static str {
-        dui_domain::organisation::Domaine::from_code(code)
-            .map(|d| d.label_fr())
-            .unwrap_or("")
+    fn domaine(&self, d: &dui_domain::organisation::Domaine) -> &'static str {
+        d.label_fr()
     }
     fn categorie(&self, code: &str) -> String {
         dui_domain::organisation::categorie(code)

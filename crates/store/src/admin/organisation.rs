@@ -53,8 +53,8 @@ pub struct Etablissement {
     pub siret: Option<String>,
     /// TRE_R66 category code.
     pub categorie: String,
-    /// Domain code (PA, PH, DOM, PDS, PDE, AHI).
-    pub domaine: String,
+    /// Domain (its code, PA, PH, DOM, PDS, PDE or AHI, in JSON).
+    pub domaine: dui_domain::organisation::Domaine,
     /// Authorised capacity (places).
     pub capacite: Option<i64>,
     /// Address.
@@ -97,8 +97,8 @@ pub struct Unite {
     pub etablissement_id: i64,
     /// Name.
     pub nom: String,
-    /// Kind code.
-    pub type_unite: String,
+    /// Kind (its code in JSON).
+    pub type_unite: dui_domain::organisation::TypeUnite,
     /// Capacity.
     pub capacite: Option<i64>,
     /// Version.
@@ -127,7 +127,7 @@ pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablisseme
         finess: r.try_get("finess")?,
         siret: r.try_get("siret")?,
         categorie: r.try_get("categorie")?,
-        domaine: r.try_get("domaine")?,
+        domaine: crate::fiche::code(r, "domaine", dui_domain::organisation::Domaine::from_code)?,
         capacite: r.try_get("capacite")?,
         adresse: r.try_get("adresse")?,
         actif: r.try_get::<i64, _>("actif")? != 0,
@@ -140,7 +140,11 @@ pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
         id: r.try_get("id")?,
         etablissement_id: r.try_get("etablissement_id")?,
         nom: r.try_get("nom")?,
-        type_unite: r.try_get("type_unite")?,
+        type_unite: crate::fiche::code(
+            r,
+            "type_unite",
+            dui_domain::organisation::TypeUnite::from_code,
+        )?,
         capacite: r.try_get("capacite")?,
         version: r.try_get("version")?,
     })

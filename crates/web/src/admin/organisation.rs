@@ -155,8 +155,8 @@ impl OrganisationPage {
             })
             .unwrap_or_else(|| code.into())
     }
-    fn domaine(&self, code: &str) -> &'static str {
-        Domaine::from_code(code).map(|d| d.label_fr()).unwrap_or("")
+    fn domaine(&self, d: &Domaine) -> &'static str {
+        d.label_fr()
     }
     fn organisme(&self, id: &i64) -> String {
         self.organismes
@@ -242,10 +242,8 @@ struct EtablissementPage {
 }
 
 impl EtablissementPage {
-    fn type_label(&self, code: &str) -> &'static str {
-        TypeUnite::from_code(code)
-            .map(|t| t.label_fr())
-            .unwrap_or("")
+    fn type_label(&self, t: &TypeUnite) -> &'static str {
+        t.label_fr()
     }
 }
 
