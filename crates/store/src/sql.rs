@@ -244,6 +244,12 @@ impl<'q> Query<'q> {
         self
     }
 
+    /// Binds the next arguments, in order.
+    pub(crate) fn binds(mut self, vs: impl IntoIterator<Item = Value>) -> Self {
+        self.args.extend(vs);
+        self
+    }
+
     /// Runs on the connections that keep one generic plan per statement (PostgreSQL).
     ///
     /// PostgreSQL plans the first five executions of a prepared statement with their
