@@ -12,6 +12,7 @@ use super::check;
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
+use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// A person of the circle.
@@ -19,6 +20,23 @@ use crate::{ts, StoreError, StoreResult};
 pub struct Entourage {
     /// Id.
     pub id: i64,
+    /// Its fields, as its input writes them.
+    #[serde(flatten)]
+    pub champs: EntourageInput,
+    /// Version.
+    pub version: i64,
+}
+
+impl std::ops::Deref for Entourage {
+    type Target = EntourageInput;
+    fn deref(&self) -> &EntourageInput {
+        &self.champs
+    }
+}
+
+/// Fields of a person of the circle, validated by the caller.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EntourageInput {
     /// Family name.
     pub nom: String,
     /// First name.
@@ -27,52 +45,17 @@ pub struct Entourage {
     pub relation: String,
     /// Legal protection measure code, for a legal representative.
     pub mesure_protection: Option<String>,
-    /// Measure start.
-    pub mesure_debut: Option<String>,
-    /// Measure end.
-    pub mesure_fin: Option<String>,
-    /// Judgment reference.
-    pub mesure_reference: Option<String>,
-    /// Named *personne de confiance*.
-    pub personne_confiance: bool,
-    /// Date of the written designation.
-    pub date_designation: Option<String>,
-    /// To call in an emergency.
-    pub personne_a_prevenir: bool,
-    /// Phone.
-    pub telephone: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Address.
-    pub adresse: Option<String>,
-    /// Comment.
-    pub commentaire: Option<String>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields of a person of the circle, validated by the caller.
-#[derive(Clone, Debug, Default)]
-pub struct EntourageInput {
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// Relation code.
-    pub relation: String,
-    /// Measure code.
-    pub mesure_protection: Option<String>,
     /// Measure start (ISO).
     pub mesure_debut: Option<String>,
     /// Measure end (ISO).
     pub mesure_fin: Option<String>,
     /// Judgment reference.
     pub mesure_reference: Option<String>,
-    /// Personne de confiance.
+    /// Named *personne de confiance*.
     pub personne_confiance: bool,
-    /// Designation date (ISO).
+    /// Date of the written designation (ISO).
     pub date_designation: Option<String>,
-    /// Person to call.
+    /// To call in an emergency.
     pub personne_a_prevenir: bool,
     /// Phone.
     pub telephone: Option<String>,
@@ -120,6 +103,29 @@ impl EntourageInput {
             }
         }
         e
+    }
+
+    /// The values of the columns the INSERT and the UPDATE write, in this order: nom, prenom,
+    /// relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference,
+    /// personne_confiance, date_designation, personne_a_prevenir, telephone, email, adresse,
+    /// commentaire.
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.nom.as_str().into(),
+            self.prenom.as_str().into(),
+            self.relation.as_str().into(),
+            self.mesure_protection.as_deref().into(),
+            self.mesure_debut.as_deref().into(),
+            self.mesure_fin.as_deref().into(),
+            self.mesure_reference.as_deref().into(),
+            self.personne_confiance.into(),
+            self.date_designation.as_deref().into(),
+            self.personne_a_prevenir.into(),
+            self.telephone.as_deref().into(),
+            self.email.as_deref().into(),
+            self.adresse.as_deref().into(),
+            self.commentaire.as_deref().into(),
+        ]
     }
 
     /// Refuses a person that breaks the circle's rules (checked before every write, so that
@@ -197,20 +203,22 @@ pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protecti
 pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
-        nom: r.try_get("nom")?,
-        prenom: r.try_get("prenom")?,
-        relation: r.try_get("relation")?,
-        mesure_protection: r.try_get("mesure_protection")?,
-        mesure_debut: r.try_get("mesure_debut")?,
-        mesure_fin: r.try_get("mesure_fin")?,
-        mesure_reference: r.try_get("mesure_reference")?,
-        personne_confiance: r.try_get::<i64, _>("personne_confiance")? != 0,
-        date_designation: r.try_get("date_designation")?,
-        personne_a_prevenir: r.try_get::<i64, _>("personne_a_prevenir")? != 0,
-        telephone: r.try_get("telephone")?,
-        email: r.try_get("email")?,
-        adresse: r.try_get("adresse")?,
-        commentaire: r.try_get("commentaire")?,
+        champs: EntourageInput {
+            nom: r.try_get("nom")?,
+            prenom: r.try_get("prenom")?,
+            relation: r.try_get("relation")?,
+            mesure_protection: r.try_get("mesure_protection")?,
+            mesure_debut: r.try_get("mesure_debut")?,
+            mesure_fin: r.try_get("mesure_fin")?,
+            mesure_reference: r.try_get("mesure_reference")?,
+            personne_confiance: r.try_get::<i64, _>("personne_confiance")? != 0,
+            date_designation: r.try_get("date_designation")?,
+            personne_a_prevenir: r.try_get::<i64, _>("personne_a_prevenir")? != 0,
+            telephone: r.try_get("telephone")?,
+            email: r.try_get("email")?,
+            adresse: r.try_get("adresse")?,
+            commentaire: r.try_get("commentaire")?,
+        },
         version: r.try_get("version")?,
     })
 }
@@ -275,20 +283,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
         .bind(cap.usager_id())
-        .bind(e.nom.as_str())
-        .bind(e.prenom.as_str())
-        .bind(e.relation.as_str())
-        .bind(e.mesure_protection.as_deref())
-        .bind(e.mesure_debut.as_deref())
-        .bind(e.mesure_fin.as_deref())
-        .bind(e.mesure_reference.as_deref())
-        .bind(i64::from(e.personne_confiance))
-        .bind(e.date_designation.as_deref())
-        .bind(i64::from(e.personne_a_prevenir))
-        .bind(e.telephone.as_deref())
-        .bind(e.email.as_deref())
-        .bind(e.adresse.as_deref())
-        .bind(e.commentaire.as_deref())
+        .binds(e.valeurs())
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
@@ -326,20 +321,7 @@ impl Store {
              personne_confiance = $8, date_designation = $9, personne_a_prevenir = $10, telephone = $11, email = $12, adresse = $13, commentaire = $14, \
              version = version + 1, updated_at = $15 WHERE id = $16 AND usager_id = $17 AND version = $18 AND actif = 1",
         )
-        .bind(e.nom.as_str())
-        .bind(e.prenom.as_str())
-        .bind(e.relation.as_str())
-        .bind(e.mesure_protection.as_deref())
-        .bind(e.mesure_debut.as_deref())
-        .bind(e.mesure_fin.as_deref())
-        .bind(e.mesure_reference.as_deref())
-        .bind(i64::from(e.personne_confiance))
-        .bind(e.date_designation.as_deref())
-        .bind(i64::from(e.personne_a_prevenir))
-        .bind(e.telephone.as_deref())
-        .bind(e.email.as_deref())
-        .bind(e.adresse.as_deref())
-        .bind(e.commentaire.as_deref())
+        .binds(e.valeurs())
         .bind(ts(cap.at()))
         .bind(id)
         .bind(cap.usager_id())
