@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::sql::Value;
+use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
 /// The *organisme gestionnaire* (legal entity).
@@ -40,23 +41,7 @@ pub struct OrganismeInput {
 }
 
 /// An establishment or service (*établissement/service*, FINESS géographique).
-#[derive(Clone, Debug, Serialize)]
-pub struct Etablissement {
-    /// Id.
-    pub id: i64,
-    /// Its fields, as its input writes them.
-    #[serde(flatten)]
-    pub champs: EtablissementInput,
-    /// Version.
-    pub version: i64,
-}
-
-impl std::ops::Deref for Etablissement {
-    type Target = EtablissementInput;
-    fn deref(&self) -> &EtablissementInput {
-        &self.champs
-    }
-}
+pub type Etablissement = Stored<EtablissementInput>;
 
 /// Fields of an establishment, validated by the caller.
 #[derive(Clone, Debug, Serialize)]
@@ -115,7 +100,7 @@ pub(crate) const ETAB_COLUMNS: &str =
 pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     Ok(Etablissement {
         id: r.try_get("id")?,
-        champs: EtablissementInput {
+        fields: EtablissementInput {
             organisme_id: r.try_get("organisme_id")?,
             nom: r.try_get("nom")?,
             finess: r.try_get("finess")?,

@@ -23,6 +23,29 @@ pub const DUREE_VERROUILLAGE_MINUTES: i64 = 15;
 pub struct Utilisateur {
     /// Id.
     pub id: i64,
+    /// The fields, as its input writes them.
+    #[serde(flatten)]
+    pub fields: UtilisateurInput,
+    /// Must change the password at next login.
+    pub doit_changer_mdp: bool,
+    /// TOTP second factor enrolled.
+    pub totp_actif: bool,
+    /// Locked until (after repeated failures).
+    pub verrouille_jusqua: Option<String>,
+    /// Version.
+    pub version: i64,
+}
+
+impl std::ops::Deref for Utilisateur {
+    type Target = UtilisateurInput;
+    fn deref(&self) -> &UtilisateurInput {
+        &self.fields
+    }
+}
+
+/// Fields to create or update an account.
+#[derive(Clone, Debug, Serialize)]
+pub struct UtilisateurInput {
     /// Login name.
     pub username: String,
     /// Family name.
@@ -35,42 +58,11 @@ pub struct Utilisateur {
     pub role: Role,
     /// RPPS or ADELI number (validated by the caller).
     pub identifiant_pro: Option<String>,
-    /// Must change the password at next login.
-    pub doit_changer_mdp: bool,
-    /// TOTP second factor enrolled.
-    pub totp_actif: bool,
     /// Active (inactive accounts cannot log in).
     pub actif: bool,
-    /// Locked until (after repeated failures).
-    pub verrouille_jusqua: Option<String>,
-    /// For portal accounts of an usager.
-    pub usager_id: Option<i64>,
     /// Établissements the account works in.
     pub etablissements: Vec<i64>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields to create or update an account.
-#[derive(Clone, Debug)]
-pub struct UtilisateurInput {
-    /// Login name.
-    pub username: String,
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Role.
-    pub role: Role,
-    /// RPPS / ADELI.
-    pub identifiant_pro: Option<String>,
-    /// Active.
-    pub actif: bool,
-    /// Établissements.
-    pub etablissements: Vec<i64>,
-    /// Linked usager (portal account).
+    /// For portal accounts of an usager.
     pub usager_id: Option<i64>,
 }
 
@@ -167,18 +159,20 @@ impl Store {
         Ok(Credentials {
             user: Utilisateur {
                 id,
-                username: r.try_get("username")?,
-                nom: r.try_get("nom")?,
-                prenom: r.try_get("prenom")?,
-                email: r.try_get("email")?,
-                role,
-                identifiant_pro: r.try_get("identifiant_pro")?,
+                fields: UtilisateurInput {
+                    username: r.try_get("username")?,
+                    nom: r.try_get("nom")?,
+                    prenom: r.try_get("prenom")?,
+                    email: r.try_get("email")?,
+                    role,
+                    identifiant_pro: r.try_get("identifiant_pro")?,
+                    actif: r.try_get::<i64, _>("actif")? != 0,
+                    etablissements: etabs,
+                    usager_id: r.try_get("usager_id")?,
+                },
                 doit_changer_mdp: r.try_get::<i64, _>("doit_changer_mdp")? != 0,
                 totp_actif: totp_secret.is_some(),
-                actif: r.try_get::<i64, _>("actif")? != 0,
                 verrouille_jusqua: r.try_get("verrouille_jusqua")?,
-                usager_id: r.try_get("usager_id")?,
-                etablissements: etabs,
                 version: r.try_get("version")?,
             },
             password_hash: r.try_get("password_hash")?,

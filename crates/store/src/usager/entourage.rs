@@ -13,26 +13,11 @@ use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::sql::Value;
+use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
 /// A person of the circle.
-#[derive(Clone, Debug, Serialize)]
-pub struct Entourage {
-    /// Id.
-    pub id: i64,
-    /// Its fields, as its input writes them.
-    #[serde(flatten)]
-    pub champs: EntourageInput,
-    /// Version.
-    pub version: i64,
-}
-
-impl std::ops::Deref for Entourage {
-    type Target = EntourageInput;
-    fn deref(&self) -> &EntourageInput {
-        &self.champs
-    }
-}
+pub type Entourage = Stored<EntourageInput>;
 
 /// Fields of a person of the circle, validated by the caller.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -142,10 +127,11 @@ impl EntourageInput {
 }
 
 /// A professional of the shared directory.
-#[derive(Clone, Debug, Serialize)]
-pub struct Professionnel {
-    /// Id.
-    pub id: i64,
+pub type Professionnel = Stored<ProfessionnelInput>;
+
+/// Fields of a professional, validated by the caller.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ProfessionnelInput {
     /// Family name.
     pub nom: String,
     /// First name.
@@ -155,29 +141,6 @@ pub struct Professionnel {
     /// RPPS/ADELI.
     pub identifiant_pro: Option<String>,
     /// Structure (cabinet, conseil départemental, MDPH…).
-    pub structure: Option<String>,
-    /// Phone.
-    pub telephone: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// MSSanté address.
-    pub mssante: Option<String>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields of a professional, validated by the caller.
-#[derive(Clone, Debug, Default)]
-pub struct ProfessionnelInput {
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// Function.
-    pub fonction: String,
-    /// RPPS/ADELI.
-    pub identifiant_pro: Option<String>,
-    /// Structure.
     pub structure: Option<String>,
     /// Phone.
     pub telephone: Option<String>,
@@ -203,7 +166,7 @@ pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protecti
 pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
-        champs: EntourageInput {
+        fields: EntourageInput {
             nom: r.try_get("nom")?,
             prenom: r.try_get("prenom")?,
             relation: r.try_get("relation")?,
@@ -229,14 +192,16 @@ pub(crate) const PRO_COLUMNS: &str =
 pub(crate) fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
     Ok(Professionnel {
         id: r.try_get("id")?,
-        nom: r.try_get("nom")?,
-        prenom: r.try_get("prenom")?,
-        fonction: r.try_get("fonction")?,
-        identifiant_pro: r.try_get("identifiant_pro")?,
-        structure: r.try_get("structure")?,
-        telephone: r.try_get("telephone")?,
-        email: r.try_get("email")?,
-        mssante: r.try_get("mssante")?,
+        fields: ProfessionnelInput {
+            nom: r.try_get("nom")?,
+            prenom: r.try_get("prenom")?,
+            fonction: r.try_get("fonction")?,
+            identifiant_pro: r.try_get("identifiant_pro")?,
+            structure: r.try_get("structure")?,
+            telephone: r.try_get("telephone")?,
+            email: r.try_get("email")?,
+            mssante: r.try_get("mssante")?,
+        },
         version: r.try_get("version")?,
     })
 }
