@@ -85,6 +85,19 @@ pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> Store
     row.try_get(0)
 }
 
+/// Appends the success of `action` by `actor`, which concerns no person's file, to the
+/// transaction `tx` of the change, and commits the change with its entry.
+pub(crate) async fn commit_succes(
+    mut tx: crate::sql::Tx,
+    actor: &Actor,
+    action: ActionJournal,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    append(&mut tx, &NewEntry::succes(actor, action, detail, now)).await?;
+    tx.commit().await
+}
+
 /// A stored entry.
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {

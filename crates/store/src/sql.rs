@@ -250,6 +250,27 @@ impl<'q> Query<'q> {
         self
     }
 
+    /// Runs an optimistic update of row `id` of `table`, whose statement ends with
+    /// `WHERE id = $n AND version = $n+1` (`id` and `version` are bound here): `StaleVersion`
+    /// when it touched nothing and the row exists, `NotFound` when it does not.
+    pub(crate) async fn execute_versioned(
+        self,
+        tx: &mut Tx,
+        table: &str,
+        id: i64,
+        version: i64,
+    ) -> StoreResult<()> {
+        if self.bind(id).bind(version).execute(&mut *tx).await? > 0 {
+            return Ok(());
+        }
+        let q = format!("SELECT id FROM {table} WHERE id = $1");
+        Err(match query(&q).bind(id).fetch_optional(tx).await {
+            Ok(Some(_)) => StoreError::StaleVersion,
+            Ok(None) => StoreError::NotFound,
+            Err(e) => e,
+        })
+    }
+
     /// Runs on the connections that keep one generic plan per statement (PostgreSQL).
     ///
     /// PostgreSQL plans the first five executions of a prepared statement with their

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use serde::Serialize;
 
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::sql::Value;
 use crate::stored::Stored;
@@ -299,8 +299,7 @@ impl Store {
             .await
             .map_err(|e| conflict_on_unique(e, F::FINESS_PRIS))?;
         let detail = serde_json::json!({"id": id, "finess": f.finess()});
-        audit::append(&mut tx, &NewEntry::succes(actor, F::CREATION, detail, now)).await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, F::CREATION, detail, now).await?;
         Ok(id)
     }
 
@@ -327,40 +326,15 @@ impl Store {
             n + 3
         );
         let mut tx = self.begin().await?;
-        let done = crate::sql::query(&sql)
+        crate::sql::query(&sql)
             .binds(f.valeurs())
             .bind(ts(now))
-            .bind(id)
-            .bind(version)
-            .execute(&mut tx)
+            .execute_versioned(&mut tx, F::TABLE, id, version)
             .await
             .map_err(|e| conflict_on_unique(e, F::FINESS_PRIS))?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, F::TABLE, id).await);
-        }
         let detail = serde_json::json!({"id": id});
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, F::MODIFICATION, detail, now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, F::MODIFICATION, detail, now).await?;
         Ok(version + 1)
-    }
-
-    /// After an update touched no row: `StaleVersion` if the row exists, else `NotFound`.
-    pub(crate) async fn stale_or_missing(
-        &self,
-        conn: &mut crate::sql::Tx,
-        table: &str,
-        id: i64,
-    ) -> StoreError {
-        let q = format!("SELECT id FROM {table} WHERE id = $1");
-        match crate::sql::query(&q).bind(id).fetch_optional(conn).await {
-            Ok(Some(_)) => StoreError::StaleVersion,
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e,
-        }
     }
 
     /// Establishments, all or those in `only`.
@@ -423,17 +397,14 @@ impl Store {
         .fetch_scalar(&mut tx)
         .await
         .map_err(|e| conflict_on_unique(e, "Une unité de ce nom existe déjà dans cet établissement."))?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminUniteCreation,
-                serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AdminUniteCreation,
+            serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 }

@@ -142,6 +142,33 @@ pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
     format!("{}, (SELECT {agg} FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = {a}id) AS etabs", cols.join(", "))
 }
 
+/// Sets the établissements an account works in (those it had are replaced).
+async fn set_etablissements(tx: &mut crate::sql::Tx, id: i64, etabs: &[i64]) -> StoreResult<()> {
+    crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for e in etabs {
+        crate::sql::query(
+            "INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(*e)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of an account.
+async fn end_sessions(tx: &mut crate::sql::Tx, id: i64) -> StoreResult<()> {
+    crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub(crate) async fn user_from_row(&self, r: &crate::sql::Row) -> StoreResult<Credentials> {
         let id: i64 = r.try_get("id")?;
@@ -253,19 +280,8 @@ impl Store {
             StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
             other => other,
         })?;
-        for e in &u.etablissements {
-            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*e)
-                .execute(&mut tx)
-                .await?;
-        }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        set_etablissements(&mut tx, id, &u.etablissements).await?;
+        audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now).await?;
         Ok(id)
     }
 
@@ -280,7 +296,7 @@ impl Store {
     ) -> StoreResult<i64> {
         u.borner()?;
         let mut tx = self.begin().await?;
-        let done = crate::sql::query(
+        crate::sql::query(
             "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \
              version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
         )
@@ -292,36 +308,13 @@ impl Store {
         .bind(i64::from(u.actif))
         .bind(u.usager_id)
         .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
+        .execute_versioned(&mut tx, "utilisateur", id, version)
         .await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "utilisateur", id).await);
-        }
-        crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
-            .bind(id)
-            .execute(&mut tx)
-            .await?;
-        for e in &u.etablissements {
-            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*e)
-                .execute(&mut tx)
-                .await?;
-        }
+        set_etablissements(&mut tx, id, &u.etablissements).await?;
         if !u.actif {
-            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
-                .bind(id)
-                .execute(&mut tx)
-                .await?;
+            end_sessions(&mut tx, id).await?;
         }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now).await?;
         Ok(version + 1)
     }
 
@@ -349,22 +342,14 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if doit_changer {
-            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
-                .bind(id)
-                .execute(&mut tx)
-                .await?;
+            end_sessions(&mut tx, id).await?;
         }
         let action = if doit_changer {
             ActionJournal::AdminUtilisateurReinitialisationMdp
         } else {
             ActionJournal::CompteChangementMdp
         };
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
         Ok(())
     }
 
@@ -403,12 +388,7 @@ impl Store {
         } else {
             ActionJournal::CompteTotpDesactivation
         };
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use dui_domain::usager::entourage::{erreurs_personne, PersonneEntourage};
 use serde::Serialize;
 
 use super::check;
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::sql::Value;
@@ -383,17 +383,14 @@ impl Store {
         .bind(ts(now))
         .fetch_scalar(&mut tx)
         .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AnnuaireProfessionnelCreation,
-                serde_json::json!({"id": id}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AnnuaireProfessionnelCreation,
+            serde_json::json!({"id": id}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

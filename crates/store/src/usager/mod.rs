@@ -243,7 +243,7 @@ impl Store {
         } else {
             ""
         };
-        let done = crate::sql::query(&format!(
+        crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
              cles_noms = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
@@ -263,13 +263,8 @@ impl Store {
         .bind(statut)
         .bind(name_line(&words))
         .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
+        .execute_versioned(&mut tx, "usager", id, version)
         .await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
-        }
         write_names(&mut tx, id, &words).await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
@@ -329,10 +324,7 @@ impl Store {
         for a in args {
             q = q.bind(a);
         }
-        let done = q.bind(id).bind(version).execute(&mut tx).await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
-        }
+        q.execute_versioned(&mut tx, "usager", id, version).await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         tx.commit().await?;
