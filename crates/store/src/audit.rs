@@ -63,6 +63,22 @@ impl<'a> NewEntry<'a> {
             at,
         }
     }
+
+    /// A successful change on the administrative section of a person's file (`usager_id`), or
+    /// of several (none named).
+    pub fn succes_administratif(
+        actor: &'a Actor,
+        action: ActionJournal,
+        usager_id: Option<i64>,
+        detail: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        NewEntry {
+            usager_id,
+            section: Some("administratif"),
+            ..NewEntry::succes(actor, action, detail, at)
+        }
+    }
 }
 
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.

@@ -9,7 +9,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Role;
 use serde::Serialize;
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 
@@ -463,15 +463,13 @@ impl Store {
                 .await?;
             audit::append(
                 &mut tx,
-                &NewEntry {
+                &NewEntry::succes_administratif(
                     actor,
-                    action: ActionJournal::UsagerAffectation,
-                    usager_id: Some(usager_id),
-                    section: Some("administratif"),
-                    outcome: Outcome::Succes,
-                    detail: serde_json::json!({"utilisateur_id": utilisateur_id}),
-                    at: now,
-                },
+                    ActionJournal::UsagerAffectation,
+                    Some(usager_id),
+                    serde_json::json!({"utilisateur_id": utilisateur_id}),
+                    now,
+                ),
             )
             .await?;
         }

@@ -6,7 +6,7 @@ use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
 use super::{check, numero};
-use crate::audit::{self, NewEntry, Outcome};
+use crate::audit::{self, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
@@ -388,15 +388,13 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor: keep.actor(),
-                action: ActionJournal::UsagerFusionAnnulation,
-                usager_id: Some(a),
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"fusion": fusion_id, "conserve": k}),
-                at: keep.at(),
-            },
+            &NewEntry::succes_administratif(
+                keep.actor(),
+                ActionJournal::UsagerFusionAnnulation,
+                Some(a),
+                serde_json::json!({"fusion": fusion_id, "conserve": k}),
+                keep.at(),
+            ),
         )
         .await?;
         tx.commit().await?;
