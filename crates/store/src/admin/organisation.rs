@@ -129,7 +129,7 @@ pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
 /// An organisation record that the administrator creates and edits by its FINESS: its table,
 /// the columns its input writes and their values in that order, so that creation and update
 /// are written once ([`Store::create_fiche`], [`Store::update_fiche`]).
-trait Fiche {
+pub trait Fiche {
     /// Table.
     const TABLE: &'static str;
     /// Columns written from the input, in the order of [`Fiche::valeurs`].
@@ -272,7 +272,7 @@ impl Store {
     }
 
     /// Inserts a record (audited with its FINESS).
-    async fn create_fiche<F: Fiche>(
+    pub async fn create_fiche<F: Fiche>(
         &self,
         actor: &Actor,
         f: &F,
@@ -304,7 +304,7 @@ impl Store {
     }
 
     /// Updates a record if `version` is current (else `StaleVersion`, nothing written).
-    async fn update_fiche<F: Fiche>(
+    pub async fn update_fiche<F: Fiche>(
         &self,
         actor: &Actor,
         id: i64,
