@@ -21,8 +21,7 @@ use crate::error::lite_err;
 use crate::{StoreError, StoreResult};
 
 /// A value bound to, or read from, a statement (the store only uses these three).
-/// Public, in this private module, only so that the public `admin::organisation::Fiche`
-/// can name it: no code outside the store can use it.
+/// (Public in this private module so that the public `Fiche` trait can name it.)
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// NULL (bound as a text on PostgreSQL).
@@ -244,33 +243,6 @@ impl<'q> Query<'q> {
     pub(crate) fn bind(mut self, v: impl Into<Value>) -> Self {
         self.args.push(v.into());
         self
-    }
-
-    /// Binds the next arguments, in order.
-    pub(crate) fn binds(mut self, vs: impl IntoIterator<Item = Value>) -> Self {
-        self.args.extend(vs);
-        self
-    }
-
-    /// Runs an optimistic update of row `id` of `table`, whose statement ends with
-    /// `WHERE id = $n AND version = $n+1` (`id` and `version` are bound here): `StaleVersion`
-    /// when it touched nothing and the row exists, `NotFound` when it does not.
-    pub(crate) async fn execute_versioned(
-        self,
-        tx: &mut Tx,
-        table: &str,
-        id: i64,
-        version: i64,
-    ) -> StoreResult<()> {
-        if self.bind(id).bind(version).execute(&mut *tx).await? > 0 {
-            return Ok(());
-        }
-        let q = format!("SELECT id FROM {table} WHERE id = $1");
-        Err(match query(&q).bind(id).fetch_optional(tx).await {
-            Ok(Some(_)) => StoreError::StaleVersion,
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e,
-        })
     }
 
     /// Runs on the connections that keep one generic plan per statement (PostgreSQL).
