@@ -82,16 +82,12 @@ async fn modifier<F: FicheForm>(
 
 /// Organisme `id`, or `NotFound`.
 async fn organisme(app: &App, id: i64) -> WebResult<Organisme> {
-    Ok(app.store.organisme(id).await?.ok_or(AppError::NotFound)?)
+    app.store.organisme(id).await?.ok_or(AppError::NotFound)
 }
 
 /// Establishment `id`, or `NotFound`.
 async fn etablissement(app: &App, id: i64) -> WebResult<Etablissement> {
-    Ok(app
-        .store
-        .etablissement(id)
-        .await?
-        .ok_or(AppError::NotFound)?)
+    app.store.etablissement(id).await?.ok_or(AppError::NotFound)
 }
 
 impl FicheForm for OrganismeFields {
