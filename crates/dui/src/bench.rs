@@ -349,6 +349,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
             .etablissement(org.etablissements[0].0)
             .await?
             .context("établissement")?
+            .fields
             .finess;
         // Every creation of the run draws new traits (the runs would otherwise repeat them).
         let seq = Arc::new(std::sync::atomic::AtomicU64::new(

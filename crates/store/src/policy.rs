@@ -247,11 +247,19 @@ pub async fn authorize(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
-    Ok(
-        authorize_with_facts(store, matrix, who, usager_id, section, action, now)
-            .await?
-            .0,
+    Ok(authorize_with_facts(
+        store,
+        matrix,
+        who,
+        Demande {
+            usager_id,
+            section,
+            action,
+        },
+        now,
     )
+    .await?
+    .0)
 }
 
 /// Proof that the policy allowed an account to search (and list) the usagers of its scope.
@@ -319,16 +327,12 @@ pub async fn open_file(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<OpenFile> {
-    let (cap, loaded) = authorize_with_facts(
-        store,
-        matrix,
-        who,
+    let demande = Demande {
         usager_id,
-        Section::Administratif,
-        Action::Lire,
-        now,
-    )
-    .await?;
+        section: Section::Administratif,
+        action: Action::Lire,
+    };
+    let (cap, loaded) = authorize_with_facts(store, matrix, who, demande, now).await?;
     let sections = Section::ALL
         .iter()
         .copied()
@@ -343,15 +347,25 @@ pub async fn open_file(
     })
 }
 
+/// What is asked of the policy: an action on a section of a file.
+struct Demande {
+    usager_id: UsagerId,
+    section: Section,
+    action: Action,
+}
+
 async fn authorize_with_facts(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
-    usager_id: UsagerId,
-    section: Section,
-    action: Action,
+    demande: Demande,
     now: DateTime<Utc>,
 ) -> StoreResult<(Capability, Loaded)> {
+    let Demande {
+        usager_id,
+        section,
+        action,
+    } = demande;
     let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
     };

@@ -116,7 +116,8 @@ pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
                     finess: finess.into(),
                     siret: None,
                     categorie: categorie.into(),
-                    domaine: domaine.into(),
+                    domaine: dui_domain::organisation::Domaine::from_code(domaine)
+                        .ok_or_else(|| anyhow::anyhow!("secteur inconnu {domaine}"))?,
                     capacite: Some(capacite),
                     adresse: None,
                     actif: true,

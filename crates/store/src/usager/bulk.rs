@@ -7,7 +7,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
 use super::{name_line, name_words, sort_key, IdentiteInput};
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
 use crate::{ts, StoreError, StoreResult};
 
@@ -189,15 +189,13 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
+            &NewEntry::succes_administratif(
                 actor,
-                action: ActionJournal::UsagerImport,
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"nombre": batch.len(), "premier_id": first}),
-                at: now,
-            },
+                ActionJournal::UsagerImport,
+                None,
+                serde_json::json!({"nombre": batch.len(), "premier_id": first}),
+                now,
+            ),
         )
         .await?;
         if self.engine() == Engine::Postgres {

@@ -37,9 +37,10 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
+use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// Refuses a capability that does not cover `section`/`action` on `usager_id`.
@@ -72,6 +73,28 @@ fn sort_key(i: &IdentiteInput) -> String {
 }
 
 /// Replaces the rows of `usager_nom` of usager `id` with `words`.
+/// The values of the identity's first eight columns, which the INSERT and the UPDATE write
+/// in this order: nom_naissance, prenoms_naissance (JSON), premier_prenom, date_naissance,
+/// sexe, lieu_naissance, nom_utilise, prenom_utilise.
+fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
+    let prenoms = serde_json::to_string(&i.prenoms_naissance)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    Ok(vec![
+        i.nom_naissance.as_str().into(),
+        prenoms.into(),
+        i.prenoms_naissance
+            .first()
+            .cloned()
+            .unwrap_or_default()
+            .into(),
+        i.date_naissance.as_str().into(),
+        i.sexe.as_str().into(),
+        i.lieu_naissance.as_deref().into(),
+        i.nom_utilise.as_deref().into(),
+        i.prenom_utilise.as_deref().into(),
+    ])
+}
+
 async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
@@ -115,21 +138,12 @@ impl Store {
         i.borner()?;
         let words = name_words(i);
         let mut tx = self.begin().await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let id: UsagerId = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
              matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
-        .bind(i.nom_naissance.as_str())
-        .bind(prenoms)
-        .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
-        .bind(i.date_naissance.as_str())
-        .bind(i.sexe.as_str())
-        .bind(i.lieu_naissance.as_deref())
-        .bind(i.nom_utilise.as_deref())
-        .bind(i.prenom_utilise.as_deref())
+        .binds(identite_valeurs(i)?)
         .bind(nir)
         // Created although close to existing files: an homonym to watch (RNIV attribute HOMA).
         .bind(if non_doublons.is_empty() { "" } else { "HOMA" })
@@ -165,15 +179,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action: ActionJournal::UsagerCreation,
-                usager_id: Some(id.get()),
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}),
-                at: now,
-            },
+            &NewEntry::succes_administratif(actor, ActionJournal::UsagerCreation, Some(id.get()), serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}), now),
         )
         .await?;
         tx.commit().await?;
@@ -240,26 +246,17 @@ impl Store {
         let mut tx = self.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let drop_sql = if drop_ins {
             ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL"
         } else {
             ""
         };
-        let done = crate::sql::query(&format!(
+        crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
              cles_noms = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
         ))
-        .bind(i.nom_naissance.as_str())
-        .bind(prenoms)
-        .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
-        .bind(i.date_naissance.as_str())
-        .bind(i.sexe.as_str())
-        .bind(i.lieu_naissance.as_deref())
-        .bind(i.nom_utilise.as_deref())
-        .bind(i.prenom_utilise.as_deref())
+        .binds(identite_valeurs(i)?)
         .bind(sort_key(i))
         .bind(cle_phonetique(&i.nom_naissance))
         .bind(i.referent_id)
@@ -267,13 +264,8 @@ impl Store {
         .bind(statut)
         .bind(name_line(&words))
         .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
+        .execute_versioned(&mut tx, "usager", id.get(), version)
         .await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id.get()).await);
-        }
         write_names(&mut tx, id, &words).await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
@@ -345,10 +337,8 @@ impl Store {
         for a in args {
             q = q.bind(a);
         }
-        let done = q.bind(id).bind(version).execute(&mut tx).await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id.get()).await);
-        }
+        q.execute_versioned(&mut tx, "usager", id.get(), version)
+            .await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         tx.commit().await?;

@@ -61,7 +61,7 @@ pub fn etablissement(organisme_id: i64, nom: &str, finess: &str) -> Etablissemen
         finess: finess.into(),
         siret: None,
         categorie: "500".into(),
-        domaine: "PA".into(),
+        domaine: dui_domain::organisation::Domaine::Pa,
         capacite: Some(80),
         adresse: None,
         actif: true,

@@ -41,7 +41,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         let org = seed_org(s).await;
         let mut input = etablissement(org.organisme, "CHRS Le Relais", &finess(69, 300));
         input.categorie = "214".into();
-        input.domaine = "AHI".into();
+        input.domaine = dui_domain::organisation::Domaine::Ahi;
         let chrs = s
             .create_etablissement(&admin(), &input, t0())
             .await

@@ -226,16 +226,26 @@ pub(crate) struct EntouragePageHeader {
     roles: &'static [(&'static str, &'static str)],
 }
 
-impl EntouragePageHeader {
+/// The French labels of the circle's codes, for the pages that show the circle (this one and
+/// the synthesis sheet).
+pub(crate) trait LibellesEntourage {
+    /// Label of a relation code.
     fn relation(&self, c: &str) -> &'static str {
         libelle(RELATIONS, c)
     }
+    /// Label of a legal protection measure code.
     fn mesure(&self, c: &str) -> &'static str {
         libelle(MESURES, c)
     }
+    /// Label of a professional's role code.
     fn role(&self, c: &str) -> &'static str {
         libelle(ROLES_PROFESSIONNEL, c)
     }
+}
+
+impl LibellesEntourage for EntouragePageHeader {}
+
+impl EntouragePageHeader {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }

@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
-use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entourage::LibellesEntourage;
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
 use crate::{App, Layout};
@@ -27,18 +27,11 @@ struct SynthesePage {
     edite_le: String,
 }
 
+impl LibellesEntourage for SynthesePage {}
+
 impl SynthesePage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
-    }
-    fn relation(&self, c: &str) -> &'static str {
-        libelle(RELATIONS, c)
-    }
-    fn mesure(&self, c: &str) -> &'static str {
-        libelle(MESURES, c)
-    }
-    fn role(&self, c: &str) -> &'static str {
-        libelle(ROLES_PROFESSIONNEL, c)
     }
     fn protections(&self) -> Vec<&Entourage> {
         self.entourage

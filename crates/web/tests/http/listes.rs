@@ -188,7 +188,7 @@ async fn peupler(app: &TestApp) -> Jeu {
                 finess: finess(69, 200),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: Some(60),
                 adresse: None,
                 actif: true,

@@ -104,7 +104,7 @@ pub(super) async fn world(engine: &str) -> World {
                 finess: fb.clone(),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: None,
                 adresse: None,
                 actif: true,
