@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::{StoreError, StoreResult};
 
 /// An usager's identity and file header.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Usager {
     /// Id (the internal file number is `U` + id on 7 digits).
     pub id: i64,
@@ -96,7 +96,7 @@ pub struct StatutChange {
 }
 
 /// A stay (*séjour*, *prise en charge*) in an établissement.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Sejour {
     /// Id.
     pub id: i64,

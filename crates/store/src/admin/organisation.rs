@@ -9,7 +9,7 @@ use crate::db::Store;
 use crate::{ts, StoreError, StoreResult};
 
 /// The *organisme gestionnaire* (legal entity).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Organisme {
     /// Id.
     pub id: i64,
@@ -39,7 +39,7 @@ pub struct OrganismeInput {
 }
 
 /// An establishment or service (*établissement/service*, FINESS géographique).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Etablissement {
     /// Id.
     pub id: i64,
@@ -89,7 +89,7 @@ pub struct EtablissementInput {
 }
 
 /// A unit (*unité*, *pôle*, *places*) of an establishment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Unite {
     /// Id.
     pub id: i64,

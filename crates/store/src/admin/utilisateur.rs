@@ -19,7 +19,7 @@ pub const MAX_ECHECS: i64 = 5;
 pub const DUREE_VERROUILLAGE_MINUTES: i64 = 15;
 
 /// An account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Utilisateur {
     /// Id.
     pub id: i64,

@@ -15,7 +15,7 @@ use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
 
 /// A person of the circle.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Entourage {
     /// Id.
     pub id: i64,
@@ -136,7 +136,7 @@ impl EntourageInput {
 }
 
 /// A professional of the shared directory.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Professionnel {
     /// Id.
     pub id: i64,
@@ -182,7 +182,7 @@ pub struct ProfessionnelInput {
 }
 
 /// A professional linked to an usager, with their role for this person.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProfessionnelLie {
     /// The professional.
     #[serde(flatten)]

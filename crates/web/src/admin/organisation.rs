@@ -22,7 +22,7 @@ use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::{App, AppError, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct OrganismeFields {
     nom: String,
     finess_juridique: String,
@@ -57,7 +57,7 @@ impl OrganismeFields {
 }
 
 /// Établissement fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EtablissementFields {
     organisme_id: i64,
     nom: String,
@@ -114,7 +114,7 @@ impl EtablissementFields {
 }
 
 /// Unit fields.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Clone, utoipa::ToSchema)]
 pub struct UniteFields {
     nom: String,
     type_unite: String,

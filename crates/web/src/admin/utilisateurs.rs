@@ -24,7 +24,7 @@ use crate::{App, AppError, Layout, WebResult};
 
 /// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
 /// `etablissements` fields, collected by [`parse_form`].
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct UtilisateurFields {
     #[serde(default)]
     username: String,

@@ -406,7 +406,7 @@ pub async fn logout(State(app): State<App>, me: CurrentUser) -> WebResult<Respon
 }
 
 /// Body of `POST /api/v1/session`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ApiLogin {
     username: String,
     password: String,
@@ -423,7 +423,7 @@ impl crate::saisie::Champs for ApiLogin {
 }
 
 /// An account as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiUser {
     id: i64,
     username: String,

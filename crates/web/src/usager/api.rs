@@ -195,7 +195,7 @@ pub async fn versions(
 }
 
 /// Body of an assignment.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Assign {
     utilisateur_id: i64,
 }
@@ -225,7 +225,7 @@ pub async fn assign(
 }
 
 /// Body of a break-the-glass request.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DemandeAccesExceptionnel {
     motif: String,
     heures: Option<i64>,

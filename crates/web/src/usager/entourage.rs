@@ -25,7 +25,7 @@ use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntourageFields {
     #[serde(default)]
     nom: String,
@@ -142,7 +142,7 @@ impl EntourageFields {
 }
 
 /// A professional as typed (directory).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct ProfessionnelFields {
     #[serde(default)]
     nom: String,
@@ -410,7 +410,7 @@ pub async fn api_remove(
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkBody {
     professionnel_id: Option<i64>,
     role: String,

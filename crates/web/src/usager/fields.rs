@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::AppError;
 
 /// Identity fields (creation and edit).
-#[derive(Deserialize, Default, Clone, Debug)]
+#[derive(Deserialize, Default, Clone, Debug, utoipa::ToSchema)]
 pub struct IdentiteFields {
     /// Nom de naissance.
     #[serde(default)]

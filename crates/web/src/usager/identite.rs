@@ -85,7 +85,7 @@ fn is_minor(u: &Usager) -> bool {
 }
 
 /// Body of a document check.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DocumentBody {
     type_justificatif: String,
     version: Option<i64>,
@@ -235,7 +235,7 @@ async fn insi_retrieve(
 }
 
 /// Body carrying only a version.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct VersionBody {
     version: Option<i64>,
 }
@@ -317,7 +317,7 @@ pub async fn api_insi_verify(
 }
 
 /// Body of attribute changes.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AttributesBody {
     douteuse: Option<bool>,
     fictive: Option<bool>,
@@ -454,7 +454,7 @@ pub async fn insi_form(
 }
 
 /// Body naming another file.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct OtherBody {
     autre_id: i64,
 }

@@ -1,0 +1,120 @@
+//! Response bodies that handlers build as JSON objects rather than from a store type: each
+//! is described here once by a type (its `ToSchema` is the document's schema), and
+//! schemathesis' response-conformance check compares what the server answers with it.
+
+use dui_store::usager::{Sejour, Usager};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::login::ApiUser;
+
+/// A record just created or updated: its id and its new version.
+#[derive(Serialize, ToSchema)]
+pub struct Cree {
+    /// Id of the record.
+    pub id: i64,
+    /// Its version (to send back with If-Match or `version`).
+    pub version: i64,
+}
+
+/// A person's file just created.
+#[derive(Serialize, ToSchema)]
+pub struct UsagerCree {
+    /// Id of the file.
+    pub id: i64,
+    /// Its internal number.
+    pub numero: String,
+    /// Its version.
+    pub version: i64,
+}
+
+/// The opened file: the identity, its stays and the sections the caller may read.
+#[derive(Serialize, ToSchema)]
+pub struct Dossier {
+    /// The identity (the body that `PUT /usagers/{id}` accepts back).
+    #[serde(flatten)]
+    pub usager: Usager,
+    /// Its stays.
+    pub sejours: Vec<Sejour>,
+    /// Codes of the sections the caller may read.
+    pub sections: Vec<String>,
+}
+
+/// One earlier version of an identity.
+#[derive(Serialize, ToSchema)]
+pub struct VersionIdentite {
+    /// The version number it had.
+    pub version: i64,
+    /// The identity as it was (the fields of the usager).
+    #[schema(value_type = Object)]
+    pub donnees: serde_json::Value,
+    /// Id of the account that changed it.
+    pub modifie_par: Option<i64>,
+    /// When it was changed.
+    pub modifie_at: String,
+}
+
+/// The identity's state after an identitovigilance action.
+#[derive(Serialize, ToSchema)]
+pub struct EtatIdentite {
+    /// New version of the file.
+    pub version: i64,
+    /// RNIV status code (PROV, RECUP, VALI, QUAL).
+    pub statut_identite: String,
+    /// Attribute codes (DOUT, FICT, HOMA), comma-separated.
+    pub attributs_identite: String,
+    /// Matricule INS.
+    pub matricule_ins: Option<String>,
+    /// OID of the matricule's authority.
+    pub oid_ins: Option<String>,
+}
+
+/// A merge just done.
+#[derive(Serialize, ToSchema)]
+pub struct FusionFaite {
+    /// Id of the merge (to cancel it).
+    pub id: i64,
+    /// The file kept.
+    pub conserve_id: i64,
+    /// The file absorbed.
+    pub absorbe_id: i64,
+}
+
+/// A break-the-glass access just opened.
+#[derive(Serialize, ToSchema)]
+pub struct AccesOuvert {
+    /// Id of the access.
+    pub id: i64,
+    /// Its duration in hours.
+    pub heures: i64,
+}
+
+/// A photo just saved.
+#[derive(Serialize, ToSchema)]
+pub struct PhotoEnregistree {
+    /// SHA-256 of the stored image.
+    pub empreinte: String,
+    /// `image/jpeg` or `image/png`.
+    #[serde(rename = "type")]
+    pub media_type: String,
+    /// Size in bytes.
+    pub octets: i64,
+}
+
+/// A temporary password, shown once.
+#[derive(Serialize, ToSchema)]
+pub struct MotDePasseTemporaire {
+    /// The password to hand to the person.
+    pub mot_de_passe_temporaire: String,
+    /// Always true: it must be changed at the next login.
+    pub doit_changer_mdp: bool,
+}
+
+/// A successful login.
+#[derive(Serialize, ToSchema)]
+pub struct Connecte {
+    /// Bearer token for the following requests.
+    pub token: String,
+    /// The account.
+    pub user: ApiUser,
+}
