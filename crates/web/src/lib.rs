@@ -5,6 +5,7 @@ pub mod admin;
 mod app;
 pub mod auth;
 mod cache;
+pub mod corps;
 mod error;
 mod forms;
 mod layout;
@@ -32,8 +33,9 @@ pub use app::{App, WebConfig};
 pub use error::{AppError, WebResult};
 pub use layout::Layout;
 
-/// Every route of `/api/v1` (each documented in `openapi/operations.rs`: a test compares them).
-pub(crate) fn api_routes() -> Router<App> {
+/// Every route of `/api/v1`, each documented in `openapi/operations.rs` (the test `http routes`
+/// compares them).
+pub fn api_routes() -> Router<App> {
     Router::new()
         .route("/openapi.json", get(openapi::serve))
         .merge(auth::api_routes())

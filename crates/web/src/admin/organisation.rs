@@ -488,7 +488,7 @@ pub async fn api_create_unite(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<UniteFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<crate::corps::Cree>)> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
     app.store
@@ -508,7 +508,10 @@ pub async fn api_create_unite(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": uid, "version": 1})),
+        Json(crate::corps::Cree {
+            id: uid,
+            version: 1,
+        }),
     ))
 }
 

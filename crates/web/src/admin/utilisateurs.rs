@@ -405,7 +405,7 @@ pub async fn api_reset_password(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<crate::corps::MotDePasseTemporaire>> {
     me.require_admin()?;
     app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
@@ -418,7 +418,8 @@ pub async fn api_reset_password(
             Utc::now(),
         )
         .await?;
-    Ok(Json(
-        serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true}),
-    ))
+    Ok(Json(crate::corps::MotDePasseTemporaire {
+        mot_de_passe_temporaire: temp,
+        doit_changer_mdp: true,
+    }))
 }

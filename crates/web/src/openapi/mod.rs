@@ -12,7 +12,6 @@ use utoipa::ToSchema;
 use crate::pagination::{Liste, LISTES};
 use crate::saisie::{Champs, PARAMETRES};
 
-pub mod corps;
 mod operations;
 
 /// GET /api/v1/openapi.json

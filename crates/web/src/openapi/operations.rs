@@ -13,15 +13,15 @@ use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Sejour;
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 
-use super::corps::{
-    AccesOuvert, Connecte, Cree, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire,
-    PhotoEnregistree, UsagerCree, VersionIdentite,
-};
 use super::{op, Op};
 use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFields};
 use crate::admin::permissions::MatrixDoc;
 use crate::admin::utilisateurs::UtilisateurFields;
-use crate::auth::login::{ApiLogin, ApiUser};
+use crate::auth::login::{ApiLogin, ApiUser, Connecte};
+use crate::corps::{
+    AccesOuvert, Cree, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire, PhotoEnregistree,
+    UsagerCree, VersionIdentite,
+};
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
     Assign, AttributesBody, DemandeAccesExceptionnel, DocumentBody, EntourageFields, LinkBody,

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use crate::auth::CurrentUser;
+use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Form};
 use crate::reponses::{done, expected_version};
 use crate::time::fr_date;
@@ -370,13 +371,16 @@ pub async fn api_add(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     let input = f.validate()?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     let eid = app.store.add_entourage(&cap, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": eid, "version": 1})),
+        Json(Cree {
+            id: eid,
+            version: 1,
+        }),
     ))
 }
 
@@ -387,7 +391,7 @@ pub async fn api_update(
     headers: HeaderMap,
     Path((id, eid)): Path<(i64, i64)>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<Cree>> {
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
@@ -395,7 +399,10 @@ pub async fn api_update(
         .store
         .update_entourage(&cap, eid, version, &input)
         .await?;
-    Ok(Json(serde_json::json!({"id": eid, "version": v})))
+    Ok(Json(Cree {
+        id: eid,
+        version: v,
+    }))
 }
 
 /// DELETE /api/v1/usagers/{id}/entourage/{eid} (the person is kept, inactive).
@@ -449,7 +456,7 @@ pub async fn api_create_pro(
     State(app): State<App>,
     me: CurrentUser,
     ApiJson(f): ApiJson<ProfessionnelFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     if !me.user.role.est_professionnel()
         || me.user.etablissements.is_empty()
             && me.user.role != dui_domain::policy::Role::Administrateur
@@ -462,8 +469,5 @@ pub async fn api_create_pro(
         .store
         .create_professionnel(&me.principal.actor(), &f.validate()?, Utc::now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": id, "version": 1})),
-    ))
+    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
 }

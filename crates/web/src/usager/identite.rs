@@ -21,6 +21,7 @@ use serde::Deserialize;
 use super::capability;
 use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
 use crate::auth::CurrentUser;
+use crate::corps::{EtatIdentite, FusionFaite};
 use crate::forms::{ApiJson, Form};
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
@@ -120,7 +121,7 @@ pub async fn api_document(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<DocumentBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = document(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -130,16 +131,16 @@ async fn status_json(
     me: &CurrentUser,
     id: i64,
     version: i64,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(serde_json::json!({
-        "version": version,
-        "statut_identite": u.statut_identite,
-        "attributs_identite": u.attributs_identite,
-        "matricule_ins": u.matricule_ins,
-        "oid_ins": u.oid_ins,
-    })))
+    Ok(Json(EtatIdentite {
+        version,
+        statut_identite: u.statut_identite,
+        attributs_identite: u.attributs_identite,
+        matricule_ins: u.matricule_ins,
+        oid_ins: u.oid_ins,
+    }))
 }
 
 fn insi_error(e: InsiError) -> AppError {
@@ -250,7 +251,7 @@ pub async fn api_insi(
     me: CurrentUser,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let version = if body.is_empty() {
         None
     } else {
@@ -267,7 +268,7 @@ pub async fn api_insi_verify(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     let insi = insi_service(&app)?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
@@ -355,7 +356,7 @@ pub async fn api_attributes(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<AttributesBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = attributes(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -528,11 +529,15 @@ pub async fn api_fusion(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<OtherBody>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<FusionFaite>)> {
     let fid = fusionner(&app, &me, id, b.autre_id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
+        Json(FusionFaite {
+            id: fid,
+            conserve_id: id,
+            absorbe_id: b.autre_id,
+        }),
     ))
 }
 

@@ -1,12 +1,9 @@
-//! Response bodies that handlers build as JSON objects rather than from a store type: each
-//! is described here once by a type (its `ToSchema` is the document's schema), and
-//! schemathesis' response-conformance check compares what the server answers with it.
+//! Answer bodies of `/api/v1` that are not a store type: each handler serializes its type
+//! from here, whose `ToSchema` is the OpenAPI document's schema. Imports no feature module.
 
 use dui_store::usager::{Sejour, Usager};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-use crate::auth::login::ApiUser;
 
 /// A record just created or updated: its id and its new version.
 #[derive(Serialize, ToSchema)]
@@ -108,13 +105,4 @@ pub struct MotDePasseTemporaire {
     pub mot_de_passe_temporaire: String,
     /// Always true: it must be changed at the next login.
     pub doit_changer_mdp: bool,
-}
-
-/// A successful login.
-#[derive(Serialize, ToSchema)]
-pub struct Connecte {
-    /// Bearer token for the following requests.
-    pub token: String,
-    /// The account.
-    pub user: ApiUser,
 }
