@@ -279,6 +279,11 @@ fn borner(schema: &mut Value, c: Champ) {
     }
 }
 
+/// A member of an object schema, if present (indexing a `Value` mutably would add it).
+fn member<'a>(v: &'a mut Value, key: &str) -> Option<&'a mut Value> {
+    v.as_object_mut()?.get_mut(key)
+}
+
 /// The component a `$ref` names.
 fn ref_name(schema: &Value) -> Option<String> {
     schema["$ref"]
@@ -292,12 +297,14 @@ fn borner_champ(prop: &mut Value, c: Champ, refs: &mut Vec<String>) {
     if is_text(prop) || prop["enum"].is_array() {
         borner(prop, c);
     } else if is_array(prop) {
-        borner_champ(&mut prop["items"], c, refs);
+        if let Some(items) = member(prop, "items") {
+            borner_champ(items, c, refs);
+        }
     } else if let Some(r) = ref_name(prop) {
         refs.push(r);
     }
     for key in ["oneOf", "anyOf", "allOf"] {
-        if let Some(parts) = prop[key].as_array_mut() {
+        if let Some(parts) = member(prop, key).and_then(Value::as_array_mut) {
             for part in parts {
                 borner_champ(part, c, refs);
             }
@@ -308,12 +315,12 @@ fn borner_champ(prop: &mut Value, c: Champ, refs: &mut Vec<String>) {
 /// Sets `maxLength` on every text of an object schema (its properties, their items, the
 /// parts of a flattened type), with the maxima of `champs`.
 fn borner_objet(obj: &mut Value, champs: &[Champ], refs: &mut Vec<String>) {
-    if let Some(props) = obj["properties"].as_object_mut() {
+    if let Some(props) = member(obj, "properties").and_then(Value::as_object_mut) {
         for (nom, prop) in props.iter_mut() {
             borner_champ(prop, Champ::parmi(champs, nom), refs);
         }
     }
-    if let Some(parts) = obj["allOf"].as_array_mut() {
+    if let Some(parts) = member(obj, "allOf").and_then(Value::as_array_mut) {
         for part in parts {
             if let Some(r) = ref_name(part) {
                 refs.push(r);

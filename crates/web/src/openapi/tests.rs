@@ -201,3 +201,17 @@ fn every_documented_operation_is_well_formed() {
         }
     }
 }
+
+/// No member of the document is `null` (a keyword set to null is an invalid schema).
+#[test]
+fn no_member_of_the_document_is_null() {
+    fn walk(v: &Value, at: &str) {
+        match v {
+            Value::Null => panic!("{at} is null"),
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &format!("{at}/{k}"))),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, &format!("{at}[]"))),
+            _ => {}
+        }
+    }
+    walk(&document(), "");
+}
