@@ -65,9 +65,11 @@ pub struct EtablissementFields {
     siret: Option<String>,
     categorie: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
     adresse: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     version: Option<i64>,
 }
@@ -119,6 +121,7 @@ pub struct UniteFields {
     nom: String,
     type_unite: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
 }
 

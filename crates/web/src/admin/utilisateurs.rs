@@ -36,6 +36,7 @@ pub struct UtilisateurFields {
     #[serde(default)]
     etablissements: Vec<i64>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     usager_id: Option<i64>,
     password: Option<String>,

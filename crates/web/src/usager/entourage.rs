@@ -39,9 +39,11 @@ pub struct EntourageFields {
     mesure_fin: Option<String>,
     mesure_reference: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_confiance: Option<String>,
     date_designation: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_a_prevenir: Option<String>,
     telephone: Option<String>,
     email: Option<String>,

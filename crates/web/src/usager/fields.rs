@@ -43,9 +43,11 @@ pub struct IdentiteFields {
     pub date_entree: Option<String>,
     /// Confirm creation despite probable duplicates.
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     pub confirmer_doublon: Option<String>,
     /// Referent professional (account id).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     pub referent_id: Option<String>,
     /// Alerts.
     pub alertes: Option<String>,
