@@ -26,6 +26,30 @@ fn every_declared_list_is_a_documented_get_with_limit_and_cursor() {
     }
 }
 
+/// The operations that answer a page (`.liste::<T>()`) are exactly the lists of [`LISTES`],
+/// and a page is `{"items": [T], "next_cursor"}`, both required.
+#[test]
+fn the_pages_documented_are_the_declared_lists() {
+    let mut pages = Vec::new();
+    for o in operations::operations() {
+        if let Reponse::Liste(_) = o.reponse {
+            assert_eq!(o.method, "get", "{}", o.path);
+            pages.push(o.path);
+        }
+    }
+    let mut declared: Vec<&str> = LISTES.iter().map(|l| l.path).collect();
+    pages.sort_unstable();
+    declared.sort_unstable();
+    assert_eq!(pages, declared);
+    let doc = document();
+    for l in LISTES {
+        let schema = &doc["paths"][format!("/api/v1{}", l.path)]["get"]["responses"]["200"]
+            ["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], json!(["items", "next_cursor"]), "{}", l.path);
+        assert!(schema["properties"]["items"]["items"]["$ref"].is_string(), "{}", l.path);
+    }
+}
+
 /// Every operation documents its success answer: a body schema (or an image, or none for
 /// 201/204 without content), and every `$ref` of the document names a component.
 #[test]
