@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`.
 //!
-//! One table lists every operation; a test checks that every route registered in the
-//! `api_routes()` of each feature appears here, so the document cannot fall behind.
+//! `operations.rs` lists every operation with the types of its body and answer; the schemas
+//! are generated from those types (`utoipa::ToSchema`), request texts bounded by their
+//! `Champs`. The test `http routes` compares the operations with the router's own routes
+//! (docs/decisions/XXXX-openapi-generated.md).
 
 use axum::Json;
 use dui_domain::saisie::{self as lim, Champ};
