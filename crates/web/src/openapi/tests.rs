@@ -45,8 +45,17 @@ fn the_pages_documented_are_the_declared_lists() {
     for l in LISTES {
         let schema = &doc["paths"][format!("/api/v1{}", l.path)]["get"]["responses"]["200"]
             ["content"]["application/json"]["schema"];
-        assert_eq!(schema["required"], json!(["items", "next_cursor"]), "{}", l.path);
-        assert!(schema["properties"]["items"]["items"]["$ref"].is_string(), "{}", l.path);
+        assert_eq!(
+            schema["required"],
+            json!(["items", "next_cursor"]),
+            "{}",
+            l.path
+        );
+        assert!(
+            schema["properties"]["items"]["items"]["$ref"].is_string(),
+            "{}",
+            l.path
+        );
     }
 }
 
