@@ -11,4 +11,5 @@ pub mod journal;
 pub mod organisation;
 pub mod policy;
 pub mod saisie;
+mod schema;
 pub mod usager;

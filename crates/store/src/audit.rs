@@ -115,7 +115,7 @@ pub(crate) async fn commit_succes(
 }
 
 /// A stored entry.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Entry {
     /// Row id (insertion order).
     pub id: i64,
@@ -411,7 +411,7 @@ enum Arg {
 }
 
 /// Result of [`Store::audit_verify`].
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     /// Sealed entries checked.
     pub checked: u64,
@@ -426,7 +426,7 @@ pub struct Verification {
 }
 
 /// Where and why the chain breaks.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Broken {
     /// Position in the chain (0 for an entry outside it: refused by the sealer, or pending
     /// and not following the head).

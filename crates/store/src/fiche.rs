@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::{parse_ts, ts, StoreError, StoreResult};
 
 /// An usager's identity and file header.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Usager {
     /// Id (the internal file number is `U` + id on 7 digits).
     pub id: UsagerId,
@@ -40,14 +40,17 @@ pub struct Usager {
     pub statut_identite: StatutIdentite,
     /// Attributes (DOUT, FICT, HOMA), comma-separated in JSON as stored.
     #[serde(serialize_with = "attributs_codes")]
+    #[schema(value_type = String, example = "DOUT,HOMA")]
     pub attributs_identite: Attributs,
     /// Identity document checked.
     pub justificatif_type: Option<TypeJustificatif>,
     /// When the document was checked.
     #[serde(serialize_with = "opt_horodatage")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub justificatif_at: Option<DateTime<Utc>>,
     /// When the INS was retrieved or last verified.
     #[serde(serialize_with = "opt_horodatage")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub ins_at: Option<DateTime<Utc>>,
     /// Referent professional.
     pub referent_id: Option<UtilisateurId>,
@@ -59,9 +62,11 @@ pub struct Usager {
     pub version: i64,
     /// Created.
     #[serde(serialize_with = "horodatage")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
     /// Last change.
     #[serde(serialize_with = "horodatage")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -123,7 +128,7 @@ pub struct StatutChange {
 }
 
 /// A stay (*séjour*, *prise en charge*) in an établissement.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Sejour {
     /// Id.
     pub id: i64,

@@ -8,7 +8,7 @@ use crate::sql::{query, Query, Tx, Value};
 use crate::{StoreError, StoreResult};
 
 /// A stored record of fields `T`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Stored<T> {
     /// Id.
     pub id: i64,

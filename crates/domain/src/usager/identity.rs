@@ -175,7 +175,9 @@ impl AttributIdentite {
 /// Set of identity attributes (*attributs de l'identité*), one flag per
 /// [`AttributIdentite`]. Serialised as `{"douteuse": bool, "fictive": bool,
 /// "homonyme": bool}` (missing flags read as false).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(default)]
 pub struct Attributs {
     /// *Identité douteuse* (DOUT).
@@ -249,6 +251,8 @@ impl Attributs {
         self.douteuse || self.fictive
     }
 }
+
+crate::schema::schema_codes!(Sexe, StatutIdentite, TypeJustificatif);
 
 /// Identity document (*justificatif d'identité*) shown to check the traits.
 ///

@@ -11,7 +11,7 @@ use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
 /// The *organisme gestionnaire* (legal entity).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Organisme {
     /// Id.
     pub id: i64,
@@ -44,7 +44,7 @@ pub struct OrganismeInput {
 pub type Etablissement = Stored<EtablissementInput>;
 
 /// Fields of an establishment, validated by the caller.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EtablissementInput {
     /// Owning organisme.
     pub organisme_id: i64,
@@ -67,7 +67,7 @@ pub struct EtablissementInput {
 }
 
 /// A unit (*unité*, *pôle*, *places*) of an establishment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Unite {
     /// Id.
     pub id: i64,

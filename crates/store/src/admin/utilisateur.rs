@@ -19,7 +19,7 @@ pub const MAX_ECHECS: i64 = 5;
 pub const DUREE_VERROUILLAGE_MINUTES: i64 = 15;
 
 /// An account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Utilisateur {
     /// Id.
     pub id: i64,
@@ -44,7 +44,7 @@ impl std::ops::Deref for Utilisateur {
 }
 
 /// Fields to create or update an account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UtilisateurInput {
     /// Login name.
     pub username: String,

@@ -14,7 +14,7 @@ use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
 
 /// A merge of two files.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Fusion {
     /// Id.
     pub id: i64,

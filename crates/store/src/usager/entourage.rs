@@ -20,7 +20,7 @@ use crate::{ts, StoreError, StoreResult};
 pub type Entourage = Stored<EntourageInput>;
 
 /// Fields of a person of the circle, validated by the caller.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct EntourageInput {
     /// Family name.
     pub nom: String,
@@ -130,7 +130,7 @@ impl EntourageInput {
 pub type Professionnel = Stored<ProfessionnelInput>;
 
 /// Fields of a professional, validated by the caller.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct ProfessionnelInput {
     /// Family name.
     pub nom: String,
@@ -151,7 +151,7 @@ pub struct ProfessionnelInput {
 }
 
 /// A professional linked to an usager, with their role for this person.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProfessionnelLie {
     /// The professional.
     #[serde(flatten)]

@@ -31,7 +31,7 @@ pub struct Recherche {
 }
 
 /// One usager found.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ResultatRecherche {
     /// Id.
     pub id: i64,

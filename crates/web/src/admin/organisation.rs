@@ -22,7 +22,7 @@ use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::{App, AppError, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct OrganismeFields {
     nom: String,
     finess_juridique: String,
@@ -111,7 +111,7 @@ impl FicheForm for OrganismeFields {
 }
 
 /// Établissement fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EtablissementFields {
     organisme_id: i64,
     nom: String,
@@ -119,9 +119,11 @@ pub struct EtablissementFields {
     siret: Option<String>,
     categorie: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
     adresse: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     version: Option<i64>,
 }
@@ -172,11 +174,12 @@ impl FicheForm for EtablissementFields {
 }
 
 /// Unit fields.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Clone, utoipa::ToSchema)]
 pub struct UniteFields {
     nom: String,
     type_unite: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
 }
 
@@ -476,7 +479,7 @@ pub async fn api_create_unite(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<UniteFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<crate::corps::Cree>)> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
     etablissement(&app, id).await?;
@@ -493,7 +496,10 @@ pub async fn api_create_unite(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": uid, "version": 1})),
+        Json(crate::corps::Cree {
+            id: uid,
+            version: 1,
+        }),
     ))
 }
 

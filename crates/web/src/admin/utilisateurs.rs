@@ -24,7 +24,7 @@ use crate::{App, AppError, Layout, WebResult};
 
 /// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
 /// `etablissements` fields, collected by [`parse_form`].
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct UtilisateurFields {
     #[serde(default)]
     username: String,
@@ -36,6 +36,7 @@ pub struct UtilisateurFields {
     #[serde(default)]
     etablissements: Vec<i64>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     usager_id: Option<i64>,
     password: Option<String>,
@@ -408,9 +409,10 @@ pub async fn api_reset_password(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<crate::corps::MotDePasseTemporaire>> {
     let temp = reinitialiser(&app, &me, id).await?;
-    Ok(Json(
-        serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true}),
-    ))
+    Ok(Json(crate::corps::MotDePasseTemporaire {
+        mot_de_passe_temporaire: temp,
+        doit_changer_mdp: true,
+    }))
 }

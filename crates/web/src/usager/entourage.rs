@@ -20,13 +20,14 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use crate::auth::CurrentUser;
+use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Form};
 use crate::reponses::{done, expected_version};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntourageFields {
     #[serde(default)]
     nom: String,
@@ -39,9 +40,11 @@ pub struct EntourageFields {
     mesure_fin: Option<String>,
     mesure_reference: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_confiance: Option<String>,
     date_designation: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_a_prevenir: Option<String>,
     telephone: Option<String>,
     email: Option<String>,
@@ -143,7 +146,7 @@ impl EntourageFields {
 }
 
 /// A professional as typed (directory).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct ProfessionnelFields {
     #[serde(default)]
     nom: String,
@@ -385,13 +388,16 @@ pub async fn api_add(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     let input = f.validate()?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     let eid = app.store.add_entourage(&cap, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": eid, "version": 1})),
+        Json(Cree {
+            id: eid,
+            version: 1,
+        }),
     ))
 }
 
@@ -402,7 +408,7 @@ pub async fn api_update(
     headers: HeaderMap,
     Path((id, eid)): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<Cree>> {
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
@@ -410,7 +416,10 @@ pub async fn api_update(
         .store
         .update_entourage(&cap, eid, version, &input)
         .await?;
-    Ok(Json(serde_json::json!({"id": eid, "version": v})))
+    Ok(Json(Cree {
+        id: eid,
+        version: v,
+    }))
 }
 
 /// DELETE /api/v1/usagers/{id}/entourage/{eid} (the person is kept, inactive).
@@ -425,7 +434,7 @@ pub async fn api_remove(
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkBody {
     professionnel_id: Option<i64>,
     role: String,
@@ -464,7 +473,7 @@ pub async fn api_create_pro(
     State(app): State<App>,
     me: CurrentUser,
     ApiJson(f): ApiJson<ProfessionnelFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     if !me.user.role.est_professionnel()
         || me.user.etablissements.is_empty()
             && me.user.role != dui_domain::policy::Role::Administrateur
@@ -477,8 +486,5 @@ pub async fn api_create_pro(
         .store
         .create_professionnel(&me.principal.actor(), &f.validate()?, Utc::now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": id, "version": 1})),
-    ))
+    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::AppError;
 
 /// Identity fields (creation and edit).
-#[derive(Deserialize, Default, Clone, Debug)]
+#[derive(Deserialize, Default, Clone, Debug, utoipa::ToSchema)]
 pub struct IdentiteFields {
     /// Nom de naissance.
     #[serde(default)]
@@ -41,9 +41,11 @@ pub struct IdentiteFields {
     pub date_entree: Option<String>,
     /// Confirm creation despite probable duplicates.
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     pub confirmer_doublon: Option<String>,
     /// Referent professional (account id).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     pub referent_id: Option<String>,
     /// Alerts.
     pub alertes: Option<String>,

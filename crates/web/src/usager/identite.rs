@@ -21,6 +21,7 @@ use serde::Deserialize;
 use super::capability;
 use super::fields::{justificatif, stored_traits};
 use crate::auth::CurrentUser;
+use crate::corps::{EtatIdentite, FusionFaite};
 use crate::forms::{ApiJson, Form};
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
@@ -72,7 +73,7 @@ fn is_minor(u: &Usager) -> bool {
 }
 
 /// Body of a document check.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DocumentBody {
     type_justificatif: String,
     version: Option<i64>,
@@ -107,7 +108,7 @@ pub async fn api_document(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<DocumentBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = document(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -117,16 +118,16 @@ async fn status_json(
     me: &CurrentUser,
     id: UsagerId,
     version: i64,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(serde_json::json!({
-        "version": version,
-        "statut_identite": u.statut_identite,
-        "attributs_identite": u.attributs_identite.codes(),
-        "matricule_ins": u.matricule_ins,
-        "oid_ins": u.oid_ins,
-    })))
+    Ok(Json(EtatIdentite {
+        version,
+        statut_identite: u.statut_identite,
+        attributs_identite: u.attributs_identite.codes(),
+        matricule_ins: u.matricule_ins,
+        oid_ins: u.oid_ins,
+    }))
 }
 
 fn insi_error(e: InsiError) -> AppError {
@@ -222,7 +223,7 @@ async fn insi_retrieve(
 }
 
 /// Body carrying only a version.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct VersionBody {
     version: Option<i64>,
 }
@@ -237,7 +238,7 @@ pub async fn api_insi(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     body: axum::body::Bytes,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let version = if body.is_empty() {
         None
     } else {
@@ -254,7 +255,7 @@ pub async fn api_insi_verify(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<UsagerId>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     let insi = insi_service(&app)?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
@@ -301,7 +302,7 @@ pub async fn api_insi_verify(
 }
 
 /// Body of attribute changes.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AttributesBody {
     douteuse: Option<bool>,
     fictive: Option<bool>,
@@ -344,7 +345,7 @@ pub async fn api_attributes(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<AttributesBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = attributes(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -443,7 +444,7 @@ pub async fn insi_form(
 }
 
 /// Body naming another file.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct OtherBody {
     autre_id: UsagerId,
 }
@@ -522,11 +523,15 @@ pub async fn api_fusion(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<OtherBody>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<FusionFaite>)> {
     let fid = fusionner(&app, &me, id, b.autre_id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
+        Json(FusionFaite {
+            id: fid,
+            conserve_id: id,
+            absorbe_id: b.autre_id,
+        }),
     ))
 }
 

@@ -14,6 +14,7 @@ use dui_domain::usager::photo::{nettoyer, PhotoRefusee};
 
 use super::capability;
 use crate::auth::CurrentUser;
+use crate::corps::PhotoEnregistree;
 use crate::limites::PHOTO_BODY_LIMIT as BODY_LIMIT;
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
@@ -56,15 +57,15 @@ async fn save(
     me: &CurrentUser,
     id: UsagerId,
     body: &[u8],
-) -> WebResult<serde_json::Value> {
+) -> WebResult<PhotoEnregistree> {
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let photo = nettoyer(body).map_err(refused)?;
     let empreinte = app.store.set_photo(&cap, &photo).await?;
-    Ok(serde_json::json!({
-        "empreinte": empreinte,
-        "type": photo.format.media_type(),
-        "octets": photo.octets.len(),
-    }))
+    Ok(PhotoEnregistree {
+        empreinte,
+        media_type: photo.format.media_type().to_string(),
+        octets: photo.octets.len() as i64,
+    })
 }
 
 /// GET /usagers/{id}/photo and /api/v1/usagers/{id}/photo: the image.
@@ -140,7 +141,7 @@ pub async fn api_put(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     body: Bytes,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<PhotoEnregistree>> {
     Ok(Json(save(&app, &me, id, &body).await?))
 }
 

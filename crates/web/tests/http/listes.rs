@@ -567,6 +567,24 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // Those are every editable resource: each PUT of the document taking JSON.
+        let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
+        let puts: BTreeSet<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, i)| i["put"]["requestBody"]["content"]["application/json"].is_object())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let tested = BTreeSet::from([
+            "/api/v1/usagers/{id}",
+            "/api/v1/usagers/{id}/entourage/{eid}",
+            "/api/v1/organismes/{id}",
+            "/api/v1/etablissements/{id}",
+            "/api/v1/utilisateurs/{id}",
+            "/api/v1/permissions",
+        ]);
+        assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;
     }
 }

@@ -18,6 +18,7 @@ mod lockout;
 mod login;
 mod ops;
 mod photo;
+mod routes;
 mod saisie;
 mod server;
 mod usager;
