@@ -14,6 +14,7 @@ pub struct Stored<T> {
     pub id: i64,
     /// The fields, as the input writes them.
     #[serde(flatten)]
+    #[schema(inline)]
     pub fields: T,
     /// Version for optimistic concurrency.
     pub version: i64,

@@ -25,6 +25,7 @@ pub struct Utilisateur {
     pub id: i64,
     /// The fields, as its input writes them.
     #[serde(flatten)]
+    #[schema(inline)]
     pub fields: UtilisateurInput,
     /// Must change the password at next login.
     pub doit_changer_mdp: bool,
