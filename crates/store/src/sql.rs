@@ -17,8 +17,9 @@ use std::sync::{Arc, Mutex};
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use crate::durability::{Durability, LiteWriter, SQLITE_PRAGMAS};
-use crate::error::lite_err;
-use crate::{StoreError, StoreResult};
+use crate::{error::lite_err, StoreError, StoreResult};
+
+mod ids;
 
 /// A value bound to, or read from, a statement (the store only uses these three).
 /// (Public in this private module so that the public `Fiche` trait can name it.)
@@ -134,8 +135,6 @@ impl<T: FromValue> FromValue for Option<T> {
         }
     }
 }
-
-mod ids;
 
 /// A column designated by position or by name.
 pub(crate) trait ColumnIndex: std::fmt::Debug {
