@@ -4,7 +4,7 @@
 # token of an administrator and of a secretariat account: every generated request (NUL
 # bytes, huge texts, wrong types…) must get an answer that is not a server error and whose
 # status, content type and body conform to the document (the response schemas are generated
-# from the types that the handlers serialize: docs/decisions/XXXX-openapi-generated.md).
+# from the types that the handlers serialize: docs/decisions/0024-openapi-generated.md).
 # One worker: with two, hypothesis' ast.parse of its lambdas races in CPython 3.11
 # ("AST constructor recursion depth mismatch"), a failure of the tool, not of the server.
 #

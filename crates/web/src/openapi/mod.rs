@@ -3,7 +3,7 @@
 //! `operations.rs` lists every operation with the types of its body and answer; the schemas
 //! are generated from those types (`utoipa::ToSchema`), request texts bounded by their
 //! `Champs`. The test `http routes` compares the operations with the router's own routes
-//! (docs/decisions/XXXX-openapi-generated.md).
+//! (docs/decisions/0024-openapi-generated.md).
 
 use axum::Json;
 use dui_domain::saisie::{self as lim, Champ};
