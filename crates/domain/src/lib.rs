@@ -10,4 +10,5 @@ pub mod journal;
 pub mod organisation;
 pub mod policy;
 pub mod saisie;
+pub mod transmission;
 pub mod usager;

@@ -190,7 +190,7 @@ fn break_the_glass_opens_reading_and_writing_never_validation() {
             for action in Action::ALL {
                 let expected = if !m.permet(*role, *section, *action) {
                     Err(Refus::NonPermisParLeRole)
-                } else if !role.est_professionnel() {
+                } else if !role.est_professionnel() || *section == Section::Psychologie {
                     Err(Refus::HorsPerimetre)
                 } else if *action == Action::Valider {
                     Err(Refus::ValidationHorsPerimetre)
@@ -377,5 +377,54 @@ fn searching_needs_reading_administrative_data() {
     assert_eq!(
         peut_rechercher(&Matrice::vide(), Role::Secretariat),
         Err(Refus::RechercheNonPermise)
+    );
+}
+
+#[test]
+fn psychology_is_for_psychologists_alone_whatever_the_matrix_grants() {
+    // An administrator grants every action on every section to every role: the psychology
+    // section still opens to the psychologist alone.
+    let tout = Matrice::from_grants(Role::ALL.iter().flat_map(|r| {
+        Section::ALL
+            .iter()
+            .flat_map(move |s| Action::ALL.iter().map(move |a| (*r, *s, *a)))
+    }));
+    let dans = faits(1, true, true, None);
+    for role in Role::ALL {
+        for action in Action::ALL {
+            let d = decider(&tout, *role, &dans, Section::Psychologie, *action, now());
+            assert_eq!(d.is_ok(), *role == Role::Psychologue, "{role:?} {action:?}");
+            assert_eq!(
+                section_permise(&tout, *role, Section::Psychologie, *action),
+                *role == Role::Psychologue
+            );
+        }
+        let lisibles = sections_permises(&tout, *role, Action::Lire);
+        assert_eq!(
+            lisibles.contains(&Section::Psychologie),
+            *role == Role::Psychologue
+        );
+        assert_eq!(lisibles.len(), Section::ALL.len() - usize::from(*role != Role::Psychologue));
+    }
+}
+
+#[test]
+fn break_the_glass_never_opens_psychology_not_even_to_a_psychologist() {
+    let m = Matrice::par_defaut();
+    let hors = faits(2, false, false, Some(4));
+    for action in [Action::Lire, Action::Ecrire] {
+        assert_eq!(
+            decider(&m, Role::Psychologue, &hors, Section::Psychologie, action, now()),
+            Err(Refus::HorsPerimetre)
+        );
+        assert_eq!(
+            decider(&m, Role::Psychologue, &hors, Section::Accompagnement, Action::Lire, now()),
+            Ok(Motif::AccesExceptionnel)
+        );
+    }
+    let dans = faits(1, false, false, None);
+    assert_eq!(
+        decider(&m, Role::Psychologue, &dans, Section::Psychologie, Action::Lire, now()),
+        Ok(Motif::Normal)
     );
 }
