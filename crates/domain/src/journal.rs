@@ -41,8 +41,6 @@ code_enum! {
         TransmissionReleve = "transmission.releve", "Lecture de la relève";
         /// A full-text search among transmissions.
         TransmissionRecherche = "transmission.recherche", "Recherche dans les transmissions";
-        /// Transmissions marked read by a professional.
-        TransmissionLue = "transmission.lue", "Transmissions marquées lues";
         /// A professional linked to the person.
         UsagerProfessionnelLien = "usager.professionnel.lien", "Professionnel ajouté";
         /// A professional unlinked.

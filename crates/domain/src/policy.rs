@@ -290,9 +290,7 @@ pub fn decider(
         return Ok(Motif::Normal);
     }
     match faits.acces_exceptionnel_jusqua {
-        // Break-the-glass never opens the psychology section (decision
-        // XXXX-transmissions-psychologie): psychologists' notes are not emergency information.
-        Some(fin) if role.est_professionnel() && fin > now && section != Section::Psychologie => match action {
+        Some(fin) if role.est_professionnel() && fin > now => match action {
             Action::Lire | Action::Ecrire => Ok(Motif::AccesExceptionnel),
             Action::Valider => Err(Refus::ValidationHorsPerimetre),
         },

@@ -46,7 +46,11 @@ code_enum! {
 }
 
 /// The sections a transmission may be written in, in display order.
-pub const SECTIONS: [Section; 3] = [Section::Accompagnement, Section::Soins, Section::Psychologie];
+pub const SECTIONS: [Section; 3] = [
+    Section::Accompagnement,
+    Section::Soins,
+    Section::Psychologie,
+];
 
 /// Whether a transmission may be written in `section`.
 pub fn section_valide(section: Section) -> bool {
@@ -98,13 +102,15 @@ impl Contenu<'_> {
             if !rempli(self.donnees) && !rempli(self.actions) {
                 e.push((
                     "donnees",
-                    "Renseignez au moins les données ou les actions de la transmission ciblée.".into(),
+                    "Renseignez au moins les données ou les actions de la transmission ciblée."
+                        .into(),
                 ));
             }
         } else if dar {
             e.push((
                 "cible",
-                "Indiquez la cible de la transmission (par exemple « Chute » ou « Douleur »).".into(),
+                "Indiquez la cible de la transmission (par exemple « Chute » ou « Douleur »)."
+                    .into(),
             ));
         } else if !rempli(self.texte) {
             e.push(("texte", "Écrivez le texte de la transmission.".into()));
@@ -118,7 +124,10 @@ impl Contenu<'_> {
         ];
         for (champ, v, max) in bornes {
             if trop_long(v, max) {
-                e.push((champ, format!("Ce champ ne peut dépasser {max} caractères.")));
+                e.push((
+                    champ,
+                    format!("Ce champ ne peut dépasser {max} caractères."),
+                ));
             }
         }
         e
@@ -126,7 +135,13 @@ impl Contenu<'_> {
 
     /// The search terms of this content ([`termes`] of every part).
     pub fn termes(&self) -> String {
-        let parts = [self.cible, self.texte, self.donnees, self.actions, self.resultats];
+        let parts = [
+            self.cible,
+            self.texte,
+            self.donnees,
+            self.actions,
+            self.resultats,
+        ];
         let tout: Vec<&str> = parts.into_iter().flatten().collect();
         termes(&tout.join(" ")).join(" ")
     }
@@ -176,7 +191,10 @@ pub fn termes(s: &str) -> Vec<String> {
             continue;
         }
         let brut = sans_accents(&m);
-        for t in [sans_accents(&stemmer.stem(&m)), sans_accents(&stemmer.stem(&brut))] {
+        for t in [
+            sans_accents(&stemmer.stem(&m)),
+            sans_accents(&stemmer.stem(&brut)),
+        ] {
             let t: String = t.chars().filter(char::is_ascii_alphanumeric).collect();
             if !t.is_empty() {
                 out.insert(t);
@@ -220,8 +238,19 @@ mod tests {
     fn accents_plurals_and_stems_match() {
         let t = "Mme a chuté deux fois dans la nuit ; agitée, transférée à l'hôpital.";
         for q in [
-            "chute", "chutes", "chuté", "CHUTE", "agitation", "agitee", "agitée", "agité",
-            "hopitaux", "hôpital", "transféré", "transferee", "nuits",
+            "chute",
+            "chutes",
+            "chuté",
+            "CHUTE",
+            "agitation",
+            "agitee",
+            "agitée",
+            "agité",
+            "hopitaux",
+            "hôpital",
+            "transféré",
+            "transferee",
+            "nuits",
         ] {
             assert!(trouve(t, q), "{q}");
         }
@@ -234,13 +263,18 @@ mod tests {
     #[test]
     fn terms_are_ascii_and_ligatures_spelled_out() {
         let t = termes("Œdème du cœur, sœur présente");
-        assert!(t.iter().all(|x| x.chars().all(|c| c.is_ascii_alphanumeric())));
+        assert!(t
+            .iter()
+            .all(|x| x.chars().all(|c| c.is_ascii_alphanumeric())));
         assert!(trouve("Œdème du cœur", "oedeme coeur"));
     }
 
     #[test]
     fn narrative_or_targeted() {
-        let narratif = Contenu { texte: Some("Bonne journée."), ..Contenu::default() };
+        let narratif = Contenu {
+            texte: Some("Bonne journée."),
+            ..Contenu::default()
+        };
         assert!(narratif.erreurs().is_empty());
         assert!(!narratif.est_ciblee());
         let vide = Contenu::default();
@@ -253,14 +287,27 @@ mod tests {
         };
         assert!(cible.erreurs().is_empty());
         assert!(cible.est_ciblee());
-        let sans_dar = Contenu { cible: Some("Douleur"), resultats: Some("Mieux."), ..Contenu::default() };
+        let sans_dar = Contenu {
+            cible: Some("Douleur"),
+            resultats: Some("Mieux."),
+            ..Contenu::default()
+        };
         assert_eq!(sans_dar.erreurs()[0].0, "donnees");
-        let sans_cible = Contenu { donnees: Some("x"), ..Contenu::default() };
+        let sans_cible = Contenu {
+            donnees: Some("x"),
+            ..Contenu::default()
+        };
         assert_eq!(sans_cible.erreurs()[0].0, "cible");
-        let melange = Contenu { texte: Some("x"), ..cible };
+        let melange = Contenu {
+            texte: Some("x"),
+            ..cible
+        };
         assert_eq!(melange.erreurs()[0].0, "texte");
         let long = "a".repeat(saisie::CIBLE + 1);
-        let trop = Contenu { cible: Some(&long), ..cible };
+        let trop = Contenu {
+            cible: Some(&long),
+            ..cible
+        };
         assert!(trop.erreurs().iter().any(|(c, _)| *c == "cible"));
     }
 
