@@ -69,6 +69,10 @@ const OPERATIONS: &[Op] = &[
     ("get", "/usagers/{id}/fusions", "Identitovigilance", "Fusions concernant le dossier", None, 200),
     ("post", "/usagers/{id}/fusions", "Identitovigilance", "Fusionner un doublon dans ce dossier (réversible)", Some("AutreDossier"), 201),
     ("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion", None, 204),
+    ("get", "/usagers/{id}/transmissions", "Transmissions", "Transmissions du dossier, les plus récentes d'abord (les parties lisibles par l'appelant seulement)", None, 200),
+    ("post", "/usagers/{id}/transmissions", "Transmissions", "Écrire une transmission narrative (texte) ou ciblée (cible, données, actions, résultats) ; ni modification ni suppression : une correction est une nouvelle transmission (corrige_id)", Some("Transmission"), 201),
+    ("get", "/transmissions", "Transmissions", "Relève (?depuis= ISO 8601 ou ?heures=, 24 h par défaut) et recherche plein texte en français (?q=) dans ce que l'appelant peut lire ; filtres usager, auteur, cible, importantes, non_lues, etablissement, unite ; chaque élément porte sa marque lue", None, 200),
+    ("post", "/transmissions/lues", "Transmissions", "Marquer des transmissions comme lues pour l'appelant", Some("TransmissionsLues"), 200),
     ("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager", None, 200),
     ("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage", Some("Entourage"), 201),
     ("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)", None, 200),
@@ -126,6 +130,14 @@ fn schemas() -> Value {
         "LienProfessionnel": obj(&[("professionnel_id", i()), ("role", s()), ("nom", s()), ("prenom", s()), ("fonction", s())], &["role"]),
         "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
         "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
+        "Transmission": obj(&[
+            ("section", json!({"enum": ["accompagnement", "soins", "psychologie"]})),
+            ("categorie", json!({"enum": dui_domain::transmission::Categorie::ALL.iter().map(|c| c.code()).collect::<Vec<_>>()})),
+            ("texte", s()), ("cible", s()), ("donnees", s()), ("actions", s()), ("resultats", s()), ("importante", b()),
+            ("date_fait", json!({"type": "string", "description": "Date et heure du fait : ISO 8601 avec décalage, ou heure de Paris AAAA-MM-JJTHH:MM ; maintenant par défaut"})),
+            ("corrige_id", i())
+        ], &[]),
+        "TransmissionsLues": obj(&[("ids", json!({"type": "array", "items": {"type": "integer"}, "maxItems": 500}))], &["ids"]),
     })
 }
 
@@ -150,6 +162,8 @@ fn champs(schema: &str) -> Option<&'static [Champ]> {
         "LienProfessionnel" => us::LinkBody::CHAMPS,
         "Affectation" => us::Assign::CHAMPS,
         "AccesExceptionnel" => us::DemandeAccesExceptionnel::CHAMPS,
+        "Transmission" => us::TransmissionFields::CHAMPS,
+        "TransmissionsLues" => us::Lues::CHAMPS,
         _ => return None,
     })
 }

@@ -19,6 +19,7 @@ pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    transmissions::{Lues, TransmissionFields},
 };
 
 use axum::routing::{get, post};

@@ -20,4 +20,5 @@ mod ops;
 mod photo;
 mod saisie;
 mod server;
+mod transmissions;
 mod usager;
