@@ -16,7 +16,7 @@ mod releve;
 mod saisie;
 mod transmission;
 
-pub use bulk::{BulkProche, BulkUsager};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
