@@ -327,3 +327,40 @@ impl Store {
         Ok(batch.len())
     }
 }
+
+impl Store {
+    /// Places the current stays of `usagers` in unit `unite_id` (benchmarks and demo set-up;
+    /// not audited: no person's data is read or written but the unit of a stay).
+    pub async fn placer_en_unite_bulk(&self, unite_id: i64, usagers: &[i64]) -> StoreResult<u64> {
+        if usagers.is_empty() {
+            return Ok(0);
+        }
+        let marks: Vec<String> = (0..usagers.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE sejour SET unite_id = $1 WHERE date_sortie IS NULL AND usager_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = crate::sql::query(&sql).bind(unite_id);
+        for u in usagers {
+            q = q.bind(*u);
+        }
+        let mut tx = self.begin().await?;
+        let n = q.execute(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+impl Store {
+    /// Up to `n` usagers with a current stay in `etablissement` (benchmark set-up).
+    pub async fn usagers_en_sejour(&self, etablissement: i64, n: i64) -> StoreResult<Vec<i64>> {
+        let rows = crate::sql::query(
+            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY usager_id LIMIT $2",
+        )
+        .bind(etablissement)
+        .bind(n)
+        .fetch_all(self)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+    }
+}
