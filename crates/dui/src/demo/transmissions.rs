@@ -78,8 +78,16 @@ const NARRATIFS: &[(&str, &str)] = &[
     ),
 ];
 
-/// (cible, category, données, actions, résultats)
-const CIBLEES: &[(&str, &str, &[&str], &[&str], &[&str])] = &[
+/// A targeted transmission's phrases: (cible, category, données, actions, résultats).
+type Ciblee = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const CIBLEES: &[Ciblee] = &[
     (
         "Chute",
         "incident",

@@ -361,6 +361,6 @@ impl Store {
         .bind(n)
         .fetch_all(self)
         .await?;
-        rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+        rows.iter().map(|r| r.try_get::<i64, _>(0)).collect()
     }
 }
