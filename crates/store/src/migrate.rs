@@ -45,8 +45,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         9,
-        "transmission",
-        include_str!("../migrations/0009_transmission.sql"),
+        "transmissions",
+        include_str!("../migrations/0009_transmissions.sql"),
     ),
 ];
 
