@@ -36,12 +36,22 @@ pub struct BenchArgs {
     /// Offered load of the paced runs: creations per second.
     #[arg(long, default_value_t = 100.0)]
     debit_creation: f64,
-    /// Only the scenarios whose name contains this text (e.g. « recherche »).
+    /// Only the scenarios whose name contains this text (e.g. « recherche »), or one of
+    /// several separated by `|` (« transmission|relève »).
     #[arg(long)]
     pub(crate) seulement: Option<String>,
     /// Offered load of the paced runs: transmissions written per second.
     #[arg(long, default_value_t = 100.0)]
     pub(crate) debit_transmission: f64,
+}
+
+impl BenchArgs {
+    /// Whether the scenario `name` is to run (see `seulement`).
+    pub(crate) fn voulu(&self, name: &str) -> bool {
+        self.seulement
+            .as_deref()
+            .is_none_or(|only| only.split('|').any(|o| name.contains(o)))
+    }
 }
 
 const BENCH_USER: &str = "bench-direction";
@@ -224,11 +234,7 @@ pub(crate) async fn both<F, Fut>(
     F: Fn(u64) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
-    if args
-        .seulement
-        .as_deref()
-        .is_some_and(|only| !name.contains(only))
-    {
+    if !args.voulu(name) {
         return;
     }
     all.push(scenario(name, args.clients, args.secondes, None, one.clone()).await);

@@ -27,12 +27,6 @@ const RECHERCHES: &[&str] = &[
     "orthophoniste",
 ];
 
-fn wanted(args: &BenchArgs, name: &str) -> bool {
-    args.seulement
-        .as_deref()
-        .is_none_or(|only| name.contains(only))
-}
-
 /// Runs the transmissions' scenarios; `etablissement` holds the 60-person unit.
 pub async fn scenarios(
     all: &mut Vec<Figures>,
@@ -45,7 +39,7 @@ pub async fn scenarios(
     // Opening a file with its last 20 transmissions: latency with one client, throughput
     // with all of them.
     let name = "transmissions du dossier (20, API)";
-    if wanted(args, name) {
+    if args.voulu(name) {
         for clients in [1, args.clients] {
             let (h, ids) = (http.clone(), ids.clone());
             let one = move |i: u64| {

@@ -103,7 +103,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Transmission>> {
         let mut a = Args(Vec::new());
-        let me = a.arg(cap.principal().id);
         let mut cond = vec![sections_sql(cap.sections()), perimetre(cap, f, &mut a)];
         let termes = match f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             None => None,
@@ -153,18 +152,20 @@ impl Store {
         if f.importantes {
             cond.push("t.importante = 1".into());
         }
-        let lue = format!(
-            "(SELECT COUNT(*) FROM transmission_lue l WHERE l.utilisateur_id = {me} AND l.transmission_id = t.id)"
-        );
         if f.non_lues {
-            cond.push(format!("{lue} = 0"));
+            let me = a.arg(cap.principal().id);
+            cond.push(format!(
+                "NOT EXISTS (SELECT 1 FROM transmission_lue l WHERE l.utilisateur_id = {me} AND l.transmission_id = t.id)"
+            ));
         }
+        // The page's ids first, from a statement whose sort carries the key alone (a common
+        // word matches thousands of rows: their texts, names and marks are not read to sort
+        // them), then those rows whole.
         let sql = format!(
-            "SELECT {COLONNES}, {lue} AS lue, COALESCE(u.nom_utilise, u.nom_naissance) || ' ' || COALESCE(u.prenom_utilise, u.premier_prenom) AS usager \
-             FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE {}",
+            "SELECT t.id FROM transmission t WHERE {}",
             cond.join(" AND ")
         );
-        let rows = self
+        let page_ids: Vec<i64> = self
             .keyset(
                 &sql,
                 a.0,
@@ -176,11 +177,30 @@ impl Store {
                 },
                 page,
             )
-            .await?;
-        let items: Vec<Transmission> = rows
+            .await?
             .iter()
-            .map(|r| transmission_from(r, true, true))
-            .collect::<StoreResult<_>>()?;
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        let items: Vec<Transmission> = if page_ids.is_empty() {
+            Vec::new()
+        } else {
+            let marks: Vec<String> = (0..page_ids.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT {COLONNES}, (SELECT COUNT(*) FROM transmission_lue l WHERE l.utilisateur_id = $1 AND l.transmission_id = t.id) AS lue, \
+                 COALESCE(u.nom_utilise, u.nom_naissance) || ' ' || COALESCE(u.prenom_utilise, u.premier_prenom) AS usager \
+                 FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY t.created_at DESC, t.id DESC",
+                marks.join(", ")
+            );
+            let mut q = crate::sql::query(&sql).bind(cap.principal().id);
+            for id in &page_ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(self)
+                .await?
+                .iter()
+                .map(|r| transmission_from(r, true, true))
+                .collect::<StoreResult<_>>()?
+        };
         let mut usagers: Vec<i64> = items.iter().map(|t| t.usager_id).collect();
         usagers.sort_unstable();
         usagers.dedup();
