@@ -12,4 +12,5 @@ pub mod organisation;
 pub mod policy;
 pub mod saisie;
 mod schema;
+pub mod transmission;
 pub mod usager;

@@ -9,10 +9,15 @@ use dui_domain::policy::{
     Section,
 };
 
+mod transmission;
+
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use transmission::{
+    authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
+};
 
 /// The logged-in account as the policy sees it.
 #[derive(Clone, Debug)]

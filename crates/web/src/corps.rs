@@ -108,3 +108,17 @@ pub struct MotDePasseTemporaire {
     /// Always true: it must be changed at the next login.
     pub doit_changer_mdp: bool,
 }
+
+/// A transmission just written.
+#[derive(Serialize, ToSchema)]
+pub struct TransmissionEcrite {
+    /// Its id.
+    pub id: i64,
+}
+
+/// How many transmissions were newly marked read.
+#[derive(Serialize, ToSchema)]
+pub struct TransmissionsMarquees {
+    /// Count.
+    pub marquees: u64,
+}

@@ -1,6 +1,7 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
 mod noms;
+mod transmissions;
 mod usagers;
 
 pub use usagers::generate as generate_usagers;

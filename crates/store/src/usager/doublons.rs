@@ -29,7 +29,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
+const MOVED: [&str; 4] = ["sejour", "entourage", "affectation", "transmission"];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
 /// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
@@ -45,6 +45,7 @@ const COMPTES_PORTAIL: &str = "utilisateur";
 pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("sejour", None),
     ("entourage", None),
+    ("transmission", None),
     ("affectation", None),
     ("usager_photo", None),
     (PROFESSIONNELS, None),

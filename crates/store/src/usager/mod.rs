@@ -12,9 +12,11 @@ mod listes;
 mod name_index;
 mod photo;
 mod recherche;
+mod releve;
 mod saisie;
+mod transmission;
 
-pub use bulk::{BulkProche, BulkUsager};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
@@ -27,6 +29,8 @@ pub use entourage::{
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use recherche::{Recherche, ResultatRecherche};
+pub use releve::FiltreReleve;
+pub use transmission::{Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};

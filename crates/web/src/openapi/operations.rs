@@ -11,6 +11,7 @@ use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Sejour;
+use dui_store::usager::Transmission;
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 
 use super::{op, Op};
@@ -20,13 +21,14 @@ use crate::admin::utilisateurs::UtilisateurFields;
 use crate::auth::login::{ApiLogin, ApiUser, Connecte};
 use crate::corps::{
     AccesOuvert, Cree, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire, PhotoEnregistree,
-    UsagerCree, VersionIdentite,
+    TransmissionEcrite, TransmissionsMarquees, UsagerCree, VersionIdentite,
 };
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
     Assign, AttributesBody, DemandeAccesExceptionnel, DocumentBody, EntourageFields, LinkBody,
     OtherBody, ProfessionnelFields, VersionBody,
 };
+use crate::usager::{Lues, TransmissionFields};
 
 /// The operations, in the order of the document.
 pub(super) fn operations() -> Vec<Op> {
@@ -74,6 +76,10 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}/fusions", "Identitovigilance", "Fusions concernant le dossier").liste::<Fusion>(),
         op("post", "/usagers/{id}/fusions", "Identitovigilance", "Fusionner un doublon dans ce dossier (réversible)").corps::<OtherBody>().cree::<FusionFaite>(),
         op("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion").vide(),
+        op("get", "/usagers/{id}/transmissions", "Transmissions", "Transmissions du dossier, les plus récentes d'abord (les parties lisibles par l'appelant seulement)").liste::<Transmission>(),
+        op("post", "/usagers/{id}/transmissions", "Transmissions", "Écrire une transmission narrative (texte) ou ciblée (cible, données, actions, résultats) ; ni modification ni suppression : une correction est une nouvelle transmission (corrige_id)").corps::<TransmissionFields>().cree::<TransmissionEcrite>(),
+        op("get", "/transmissions", "Transmissions", "Relève (?depuis= ISO 8601 ou ?heures=, 24 h par défaut) et recherche plein texte en français (?q=) dans ce que l'appelant peut lire ; filtres usager, auteur, cible, importantes, non_lues, etablissement, unite ; chaque élément porte sa marque lue").liste::<Transmission>(),
+        op("post", "/transmissions/lues", "Transmissions", "Marquer des transmissions comme lues pour l'appelant").corps::<Lues>().ok::<TransmissionsMarquees>(),
         op("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager").liste::<Entourage>(),
         op("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage").corps::<EntourageFields>().cree::<Cree>(),
         op("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)").ok::<Entourage>(),

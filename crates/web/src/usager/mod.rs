@@ -13,11 +13,13 @@ mod photo;
 mod recherche;
 mod synthese;
 mod tracabilite;
+mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    transmissions::{Lues, TransmissionFields},
 };
 
 use axum::routing::{get, post};
@@ -174,6 +176,12 @@ pub fn routes() -> Router<App> {
             get(dossier::section_page),
         )
         .route(
+            "/usagers/{id}/section/accompagnement",
+            get(transmissions::page).post(transmissions::add_form),
+        )
+        .route("/releve", get(transmissions::releve_page))
+        .route("/releve/lues", post(transmissions::lues_form))
+        .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
         )
@@ -245,6 +253,12 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/professionnels/{pid}/{role}",
             axum::routing::delete(entourage::api_unlink),
         )
+        .route(
+            "/usagers/{id}/transmissions",
+            get(transmissions::api_list).post(transmissions::api_add),
+        )
+        .route("/transmissions", get(transmissions::api_releve))
+        .route("/transmissions/lues", post(transmissions::api_lues))
         .route("/usagers/{id}/affectations", post(api::assign))
         .route(
             "/usagers/{id}/acces-exceptionnel",

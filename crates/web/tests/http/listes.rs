@@ -145,6 +145,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/utilisateurs", Lecteur::Admin, "", false),
     ("/audit", Lecteur::Direction, "", true),
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
+    ("/usagers/{id}/transmissions", Lecteur::Direction, "", false),
+    ("/transmissions", Lecteur::Direction, "heures=24", false),
 ];
 
 fn installer() -> Actor {
@@ -283,6 +285,17 @@ async fn peupler(app: &TestApp) -> Jeu {
             app,
             &secr,
             &format!("/api/v1/usagers/{x}/professionnels"),
+            body,
+        )
+        .await;
+    }
+    // Three transmissions (the direction reads and writes the accompaniment).
+    for texte in ["Bonne nuit.", "Repas pris en salle.", "Visite de sa fille."] {
+        let body = json!({"texte": texte});
+        created(
+            app,
+            &direction,
+            &format!("/api/v1/usagers/{x}/transmissions"),
             body,
         )
         .await;

@@ -21,4 +21,5 @@ mod photo;
 mod routes;
 mod saisie;
 mod server;
+mod transmissions;
 mod usager;

@@ -277,6 +277,9 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/transmissions") => {
+                rb.json(&json!({"cible": "Repas", "donnees": "A peu mangé.", "actions": "Collation proposée."}))
+            }
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -311,6 +314,10 @@ pub(super) async fn call(
                 ("_csrf", csrf),
                 ("action", "justificatif"),
                 ("type_justificatif", "passeport"),
+            ]),
+            ("post", "/usagers/{id}/section/accompagnement") => rb.form(&[
+                ("_csrf", csrf),
+                ("texte", "Après-midi calme, promenade au jardin."),
             ]),
             ("post", "/usagers/{id}/entourage") => rb.form(&[
                 ("_csrf", csrf),
