@@ -6,10 +6,13 @@
 mod code_enum;
 
 pub mod identifiers;
+pub mod ids;
 pub mod journal;
 pub mod organisation;
 pub mod policy;
 pub mod projet;
 pub mod saisie;
+mod schema;
 pub mod serafin;
+pub mod transmission;
 pub mod usager;

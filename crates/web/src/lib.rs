@@ -5,6 +5,7 @@ pub mod admin;
 mod app;
 pub mod auth;
 mod cache;
+pub mod corps;
 mod error;
 mod forms;
 mod layout;
@@ -32,6 +33,16 @@ pub use app::{App, WebConfig};
 pub use error::{AppError, WebResult};
 pub use layout::Layout;
 
+/// Every route of `/api/v1`, each documented in `openapi/operations.rs` (the test `http routes`
+/// compares them).
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi::serve))
+        .merge(auth::api_routes())
+        .merge(admin::api_routes())
+        .merge(usager::api_routes())
+}
+
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let body_timeout = app.config.body_timeout;
@@ -41,11 +52,7 @@ pub fn router(app: App) -> Router {
         .merge(auth::routes())
         .merge(admin::routes())
         .merge(usager::routes());
-    let api = Router::new()
-        .route("/openapi.json", get(openapi::serve))
-        .merge(auth::api_routes())
-        .merge(admin::api_routes())
-        .merge(usager::api_routes());
+    let api = api_routes();
     Router::new()
         .merge(html)
         .nest("/api/v1", api)

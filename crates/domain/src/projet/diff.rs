@@ -7,7 +7,7 @@ use super::{BesoinFondamental, Contenu, NatureDecision, Qualite, StatutObjectif}
 use crate::serafin;
 
 /// One field that differs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Difference {
     /// Stable path of the field (`objectifs.o2.statut`).
     pub cle: String,

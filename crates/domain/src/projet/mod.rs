@@ -119,7 +119,7 @@ pub const MAX_ELEMENTS: usize = 30;
 pub const DELAI_ALERTE_JOURS: i64 = 30;
 
 /// A SERAFIN-PH need or service linked to an objective: always with its code system.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CodeSerafin {
     /// The code system URI ([`serafin::SYSTEME`]).
@@ -129,7 +129,7 @@ pub struct CodeSerafin {
 }
 
 /// One action of the plan: what, who acts, when.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ActionPlan {
     /// What is done.
@@ -145,7 +145,7 @@ pub struct ActionPlan {
 }
 
 /// One objective, linked to SERAFIN-PH needs and services.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Objectif {
     /// Stable key within the project (given by the store), so that versions compare.
@@ -163,7 +163,7 @@ pub struct Objectif {
 }
 
 /// Someone who took part in building the project.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Participant {
     /// Name (and first name).
@@ -173,7 +173,7 @@ pub struct Participant {
 }
 
 /// What the PPE holds beyond a PPA (CASF L223-1-1, D223-13).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct VoletPpe {
     /// [`NatureDecision`] code.
@@ -199,7 +199,7 @@ pub struct VoletPpe {
 }
 
 /// An observation about one fundamental need.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ObservationBesoin {
     /// [`BesoinFondamental`] code.
@@ -209,7 +209,7 @@ pub struct ObservationBesoin {
 }
 
 /// The document of one version of a project.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Contenu {
     /// The person's expectations, in their words.
@@ -535,7 +535,7 @@ pub fn prochaine_revision(naissance: Option<NaiveDate>, validation: NaiveDate) -
 }
 
 /// Where a review date stands on `aujourdhui`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EtatEcheance {
     /// Passed.

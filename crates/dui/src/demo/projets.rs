@@ -3,6 +3,7 @@
 //! after it with objectives « à revoir ».
 
 use chrono::{Duration, NaiveDate};
+use dui_domain::ids::UsagerId;
 use dui_domain::projet::{
     ActionPlan, CodeSerafin, Contenu, Objectif, ObservationBesoin, Participant, TypeProjet,
     VoletPpe,
@@ -143,7 +144,7 @@ fn modeles(domaine: &str) -> &'static [Modele] {
 /// assigned to `responsable` (the demo account who follows the domain), due around today.
 pub(super) fn projet(
     rng: &mut StdRng,
-    usager_id: i64,
+    usager_id: UsagerId,
     naissance: Option<NaiveDate>,
     domaine: &str,
     today: NaiveDate,
@@ -266,7 +267,11 @@ pub(super) fn projet(
 
 /// The project of the demo's first file (Hélène DUPONT, EHPAD): validated 350 days ago, so
 /// that its review is announced on the home page of her referent (the cadre).
-pub(super) fn projet_helene(usager_id: i64, cadre: Option<i64>, today: NaiveDate) -> BulkProjet {
+pub(super) fn projet_helene(
+    usager_id: UsagerId,
+    cadre: Option<i64>,
+    today: NaiveDate,
+) -> BulkProjet {
     use rand::SeedableRng;
     let mut rng = StdRng::seed_from_u64(17);
     let naissance = NaiveDate::from_ymd_opt(1938, 4, 12);

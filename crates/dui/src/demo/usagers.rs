@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use dui_domain::identifiers::nir_key;
+use dui_domain::ids::UsagerId;
 use dui_domain::usager::majuscules_sans_accents;
 use dui_store::audit::Actor;
 use dui_store::usager::{BulkProche, BulkUsager, IdentiteInput};
@@ -158,6 +159,9 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     let educateur = compte("educateur").await?;
     let cadre = compte("cadre").await?;
     let started = Instant::now();
+    let auteurs = super::transmissions::auteurs(store).await?;
+    let mut termes = super::transmissions::Termes::default();
+    let mut ecrites = 0usize;
     let mut done = 0u64;
     let batch_size = 500u64;
     let mut err = std::io::stderr();
@@ -182,9 +186,18 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             batch[last] = twin;
             domaines[last] = domaines[0];
         }
-        let ids = store
-            .insert_usagers_bulk(&actor, &batch, Utc::now())
-            .await?;
+        let now = Utc::now();
+        let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
+        let mut tr = Vec::new();
+        for (id, u) in ids.iter().zip(&batch) {
+            let domaine = org
+                .etablissements
+                .iter()
+                .find(|(e, _)| *e == u.etablissement_id)
+                .map_or("PA", |(_, d)| *d);
+            super::transmissions::pour(&mut rng, &mut termes, &auteurs, *id, domaine, now, &mut tr);
+        }
+        ecrites += store.insert_transmissions_bulk(&actor, &tr, now).await?;
         // Each one gets a personalised project.
         let projets: Vec<_> = batch
             .iter()
@@ -200,12 +213,10 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
                     "PA" | "DOM" => cadre,
                     _ => None,
                 };
-                super::projets::projet(&mut rng, *id, naissance, d, today, responsable)
+                super::projets::projet(&mut rng, UsagerId(*id), naissance, d, today, responsable)
             })
             .collect();
-        store
-            .insert_projets_bulk(&actor, &projets, Utc::now())
-            .await?;
+        store.insert_projets_bulk(&actor, &projets, now).await?;
         done += n;
         if (done / batch_size).is_multiple_of(20) {
             store.checkpoint().await?;
@@ -213,7 +224,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(
             err,
-            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)"
+            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {ecrites} transmissions"
         );
         let _ = err.flush();
     }
@@ -221,7 +232,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     store.analyze().await?;
     let _ = writeln!(err);
     println!(
-        "{count} usagers fictifs créés en {:.1} s.",
+        "{count} usagers fictifs et {ecrites} transmissions créés en {:.1} s.",
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -386,7 +386,7 @@ async fn a_merge_carries_the_projects_and_its_undoing_gives_them_back() {
             .alertes_projets(&recherche(s, &principal(&cadre)).await, &m, jour(), at(9))
             .await
             .unwrap();
-        assert_eq!(a.iter().map(|x| x.usager_id).collect::<Vec<_>>(), [1]);
+        assert_eq!(a.iter().map(|x| x.usager_id.0).collect::<Vec<_>>(), [1]);
         s.annuler_fusion(&adm(1).await.unwrap(), fid).await.unwrap();
         assert!(s.projets_page(&garde, tout).await.unwrap().is_empty());
         let retour = acc(s, &cadre, 2, Action::Lire).await;

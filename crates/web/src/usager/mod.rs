@@ -13,19 +13,22 @@ mod photo;
 mod projet;
 mod projet_page;
 mod recherche;
-pub(crate) mod schema_projet;
 mod synthese;
 mod tracabilite;
+mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
+    transmissions::{Lues, TransmissionFields},
 };
 
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
@@ -48,7 +51,7 @@ pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
 pub(crate) async fn capability(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     section: Section,
     action: Action,
 ) -> WebResult<Capability> {
@@ -68,7 +71,7 @@ pub(crate) async fn capability(
 /// Result of a creation attempt.
 pub(crate) enum Creation {
     /// Created with this id.
-    Created(i64),
+    Created(UsagerId),
     /// Probable duplicates: nothing created.
     Doublons(Vec<Candidat>),
 }
@@ -176,6 +179,12 @@ pub fn routes() -> Router<App> {
             get(dossier::section_page),
         )
         .route(
+            "/usagers/{id}/section/accompagnement",
+            get(transmissions::page).post(transmissions::add_form),
+        )
+        .route("/releve", get(transmissions::releve_page))
+        .route("/releve/lues", post(transmissions::lues_form))
+        .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
         )
@@ -263,6 +272,12 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/professionnels/{pid}/{role}",
             axum::routing::delete(entourage::api_unlink),
         )
+        .route(
+            "/usagers/{id}/transmissions",
+            get(transmissions::api_list).post(transmissions::api_add),
+        )
+        .route("/transmissions", get(transmissions::api_releve))
+        .route("/transmissions/lues", post(transmissions::api_lues))
         .route(
             "/usagers/{id}/projets",
             get(projet::api_list).post(projet::api_create),

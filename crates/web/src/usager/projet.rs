@@ -8,15 +8,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{Contenu, TypeProjet, CHAMPS};
 use dui_domain::saisie::Champ;
 use dui_store::usager::{Projet, SignatureInput, VersionProjet};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::capability;
 use crate::auth::CurrentUser;
+use crate::corps::{DiffProjet, ProjetCourant, ProjetFait};
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
@@ -35,9 +37,10 @@ pub(crate) fn erreurs_contenu(e: Vec<(String, String)>, prefixe: &str) -> WebRes
 }
 
 /// Body of a creation: the type and the first draft.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NouveauProjet {
     #[serde(rename = "type", default)]
+    #[schema(value_type = TypeProjet)]
     type_projet: String,
     #[serde(default)]
     contenu: Contenu,
@@ -48,7 +51,7 @@ impl crate::saisie::Champs for NouveauProjet {
 }
 
 /// Body of a save (the GET body is accepted: other fields are ignored).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Brouillon {
     version: Option<i64>,
     #[serde(default)]
@@ -60,7 +63,7 @@ impl crate::saisie::Champs for Brouillon {
 }
 
 /// Body of a validation.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Validation {
     version: Option<i64>,
 }
@@ -70,7 +73,7 @@ impl crate::saisie::Champs for Validation {
 }
 
 /// Body of a signature.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct SignatureBody {
     #[serde(default)]
     pub(crate) signataire: String,
@@ -115,26 +118,36 @@ pub struct DiffQuery {
     a: Option<String>,
 }
 
-/// The JSON of a project with its current version (the draft if one is open, else the last
-/// validated one): the body its PUT accepts.
-fn projet_json(p: &Projet, v: Option<&VersionProjet>) -> Value {
-    let mut o = json!(p);
-    if let Some(v) = v {
-        o["numero"] = json!(v.numero);
-        o["statut"] = json!(v.statut);
-        o["contenu"] = json!(v.contenu);
-        o["signatures"] = json!(v.signatures);
-        o["modifie_at"] = json!(v.modifie_at);
-        o["valide_at"] = json!(v.valide_at);
+/// A project with its current version (the draft if one is open, else the last validated
+/// one): the body its PUT accepts.
+fn projet_courant(p: Projet, v: Option<VersionProjet>) -> ProjetCourant {
+    match v {
+        Some(v) => ProjetCourant {
+            projet: p,
+            numero: Some(v.numero),
+            statut: Some(v.statut),
+            contenu: Some(v.contenu),
+            signatures: v.signatures,
+            modifie_at: Some(v.modifie_at),
+            valide_at: v.valide_at,
+        },
+        None => ProjetCourant {
+            projet: p,
+            numero: None,
+            statut: None,
+            contenu: None,
+            signatures: Vec::new(),
+            modifie_at: None,
+            valide_at: None,
+        },
     }
-    o
 }
 
 /// GET /api/v1/usagers/{id}/projets
 pub async fn api_list(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<Value>> {
     let page = p.page(&pagination::PROJETS)?;
@@ -147,9 +160,9 @@ pub async fn api_list(
 pub async fn api_create(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<NouveauProjet>,
-) -> WebResult<(StatusCode, Json<Value>)> {
+) -> WebResult<(StatusCode, Json<ProjetFait>)> {
     let t = TypeProjet::from_code(b.type_projet.trim()).ok_or_else(|| {
         AppError::field(
             "type",
@@ -161,7 +174,11 @@ pub async fn api_create(
     let pid = app.store.create_projet(&cap, t, &b.contenu).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": pid, "version": 1, "numero": 1})),
+        Json(ProjetFait {
+            id: pid,
+            numero: 1,
+            version: 1,
+        }),
     ))
 }
 
@@ -188,11 +205,11 @@ async fn courant(
 pub async fn api_get(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid)): Path<(i64, i64)>,
-) -> WebResult<Json<Value>> {
+    Path((id, pid)): Path<(UsagerId, i64)>,
+) -> WebResult<Json<ProjetCourant>> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let (p, v) = courant(&app, &cap, pid).await?;
-    Ok(Json(projet_json(&p, v.as_ref())))
+    Ok(Json(projet_courant(p, v)))
 }
 
 /// PUT /api/v1/usagers/{id}/projets/{pid}: saves the draft (If-Match or `version`).
@@ -200,9 +217,9 @@ pub async fn api_update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     ApiJson(b): ApiJson<Brouillon>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ProjetCourant>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
     let v = app
@@ -211,7 +228,7 @@ pub async fn api_update(
         .await?;
     let (p, cur) = courant(&app, &cap, pid).await?;
     debug_assert_eq!(p.version, v);
-    Ok(Json(projet_json(&p, cur.as_ref())))
+    Ok(Json(projet_courant(p, cur)))
 }
 
 /// POST /api/v1/usagers/{id}/projets/{pid}/validation
@@ -219,23 +236,25 @@ pub async fn api_validate(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     ApiJson(b): ApiJson<Validation>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ProjetFait>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     let today = crate::time::paris_today(Utc::now());
     let numero = app.store.valider_projet(&cap, pid, version, today).await?;
-    Ok(Json(
-        json!({"id": pid, "numero": numero, "version": version + 1}),
-    ))
+    Ok(Json(ProjetFait {
+        id: pid,
+        numero,
+        version: version + 1,
+    }))
 }
 
 /// GET /api/v1/usagers/{id}/projets/{pid}/versions
 pub async fn api_versions(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<Value>> {
     let page = p.page(&pagination::PROJET_VERSIONS)?;
@@ -248,7 +267,7 @@ pub async fn api_versions(
 pub async fn api_version(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid, numero)): Path<(i64, i64, i64)>,
+    Path((id, pid, numero)): Path<(UsagerId, i64, i64)>,
 ) -> WebResult<Json<VersionProjet>> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let v = app
@@ -264,9 +283,9 @@ pub async fn api_sign(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid, numero)): Path<(i64, i64, i64)>,
+    Path((id, pid, numero)): Path<(UsagerId, i64, i64)>,
     ApiJson(b): ApiJson<SignatureBody>,
-) -> WebResult<(StatusCode, Json<Value>)> {
+) -> WebResult<(StatusCode, Json<ProjetFait>)> {
     let version = expected_version(&headers, b.version)?;
     let s = b.valider()?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
@@ -276,7 +295,11 @@ pub async fn api_sign(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": pid, "numero": numero, "version": v})),
+        Json(ProjetFait {
+            id: pid,
+            numero,
+            version: v,
+        }),
     ))
 }
 
@@ -297,12 +320,16 @@ pub(crate) fn numero(champ: &str, v: Option<&str>) -> WebResult<i64> {
 pub async fn api_diff(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     Query(q): Query<DiffQuery>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<DiffProjet>> {
     let de = numero("de", q.de.as_deref())?;
     let a = numero("a", q.a.as_deref())?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let d = app.store.projet_diff(&cap, pid, de, a).await?;
-    Ok(Json(json!({"de": de, "a": a, "differences": d})))
+    Ok(Json(DiffProjet {
+        de,
+        a,
+        differences: d,
+    }))
 }

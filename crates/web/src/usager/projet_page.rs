@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{
     alerte_revision, date_iso, ActionPlan, BesoinFondamental, CodeSerafin, DecisionSignature,
@@ -155,7 +156,7 @@ fn entier(s: Option<&str>) -> Option<i64> {
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(q): Query<Vue>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Projet).await?;
@@ -228,7 +229,7 @@ pub async fn create_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<CreationForm>,
 ) -> WebResult<Response> {
     let t = TypeProjet::from_code(f.type_projet.trim())
@@ -373,7 +374,7 @@ pub async fn edit_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<EditionForm>,
 ) -> WebResult<Response> {
     let v = version(&f.version)?;
@@ -403,7 +404,7 @@ pub async fn validate_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<ValidationForm>,
 ) -> WebResult<Response> {
     let v = version(&f.version)?;
@@ -447,7 +448,7 @@ pub async fn sign_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<SignatureForm>,
 ) -> WebResult<Response> {
     let v = version(&f.version)?;

@@ -147,6 +147,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/utilisateurs", Lecteur::Admin, "", false),
     ("/audit", Lecteur::Direction, "", true),
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
+    ("/usagers/{id}/transmissions", Lecteur::Direction, "", false),
+    ("/transmissions", Lecteur::Direction, "heures=24", false),
     ("/usagers/{id}/projets", Lecteur::Direction, "", false),
     (
         "/usagers/{id}/projets/{pid}/versions",
@@ -198,7 +200,7 @@ async fn peupler(app: &TestApp) -> Jeu {
                 finess: finess(69, 200),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: Some(60),
                 adresse: None,
                 actif: true,
@@ -253,8 +255,8 @@ async fn peupler(app: &TestApp) -> Jeu {
             alertes: String::new(),
         };
         let (store, seed) = (&app.db.store, installer());
-        let id = store.create_usager(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
-        doubles.push(id.await.unwrap());
+        let id = store.create_usager_unchecked(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
+        doubles.push(id.await.unwrap().get());
     }
     for d in &doubles[3..] {
         let body = json!({"autre_id": d});
@@ -293,6 +295,17 @@ async fn peupler(app: &TestApp) -> Jeu {
             app,
             &secr,
             &format!("/api/v1/usagers/{x}/professionnels"),
+            body,
+        )
+        .await;
+    }
+    // Three transmissions (the direction reads and writes the accompaniment).
+    for texte in ["Bonne nuit.", "Repas pris en salle.", "Visite de sa fille."] {
+        let body = json!({"texte": texte});
+        created(
+            app,
+            &direction,
+            &format!("/api/v1/usagers/{x}/transmissions"),
             body,
         )
         .await;
@@ -584,6 +597,24 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // Those are every editable resource: each PUT of the document taking JSON.
+        let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
+        let puts: BTreeSet<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, i)| i["put"]["requestBody"]["content"]["application/json"].is_object())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let tested = BTreeSet::from([
+            "/api/v1/usagers/{id}",
+            "/api/v1/usagers/{id}/entourage/{eid}",
+            "/api/v1/organismes/{id}",
+            "/api/v1/etablissements/{id}",
+            "/api/v1/utilisateurs/{id}",
+            "/api/v1/permissions",
+        ]);
+        assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;
     }
 }

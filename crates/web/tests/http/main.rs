@@ -19,6 +19,8 @@ mod login;
 mod ops;
 mod photo;
 mod projet;
+mod routes;
 mod saisie;
 mod server;
+mod transmissions;
 mod usager;

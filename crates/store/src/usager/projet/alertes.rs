@@ -3,6 +3,7 @@
 //! assigned to them that are due (or late).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Matrice, Section};
 use dui_domain::projet::{alerte_revision, date_iso, EtatEcheance, TypeProjet, DELAI_ALERTE_JOURS};
@@ -20,7 +21,7 @@ const MAX_ALERTES: i64 = 50;
 #[derive(Clone, Debug, Serialize)]
 pub struct AlerteProjet {
     /// The person's file.
-    pub usager_id: i64,
+    pub usager_id: UsagerId,
     /// The person's name as shown (used first name and name).
     pub personne: String,
     /// The project.
@@ -104,7 +105,7 @@ impl Store {
         out.sort_by(|a, b| a.echeance.cmp(&b.echeance));
         if !out.is_empty() {
             // Names of people were read: audited as a search is, with the files shown.
-            let mut usagers: Vec<i64> = out.iter().map(|a| a.usager_id).collect();
+            let mut usagers: Vec<i64> = out.iter().map(|a| a.usager_id.0).collect();
             usagers.sort_unstable();
             usagers.dedup();
             let mut tx = self.begin().await?;

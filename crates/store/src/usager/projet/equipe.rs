@@ -2,6 +2,7 @@
 //! where the person has a stay. Actions are assigned within it only (an action's alert shows
 //! the person's name on the assignee's home page).
 
+use dui_domain::ids::UsagerId;
 use serde::Serialize;
 
 use crate::db::Store;
@@ -42,7 +43,7 @@ fn membres(rows: &[crate::sql::Row]) -> StoreResult<Vec<MembreEquipe>> {
 /// Refuses an action assigned to an account outside the person's team.
 pub(super) async fn verifier_responsables(
     tx: &mut Tx,
-    usager_id: i64,
+    usager_id: UsagerId,
     responsables: &[i64],
 ) -> StoreResult<()> {
     if responsables.is_empty() {

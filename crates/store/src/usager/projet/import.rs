@@ -2,6 +2,7 @@
 //! and, at times, a draft after it, written with multi-row statements and explicit ids.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::projet::{prochaine_revision, Contenu, TypeProjet};
 
@@ -14,7 +15,7 @@ use crate::{ts, StoreResult};
 #[derive(Clone, Debug)]
 pub struct BulkProjet {
     /// The person.
-    pub usager_id: i64,
+    pub usager_id: UsagerId,
     /// PPA or PPE.
     pub type_projet: TypeProjet,
     /// Their date of birth (the review date depends on it).
@@ -127,7 +128,7 @@ impl Store {
         }
         q.execute(&mut tx).await?;
         // The actions of the validated versions assigned to a professional.
-        let actions: Vec<(i64, i64, i64, Option<String>, String, String)> = batch
+        let actions: Vec<(i64, UsagerId, i64, Option<String>, String, String)> = batch
             .iter()
             .zip(&ids)
             .flat_map(|(p, id)| {

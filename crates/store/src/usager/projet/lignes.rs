@@ -14,7 +14,7 @@ pub const BROUILLON: &str = "brouillon";
 pub const VALIDE: &str = "valide";
 
 /// A project of an usager.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Projet {
     /// Id.
     pub id: i64,
@@ -34,7 +34,7 @@ pub struct Projet {
 }
 
 /// One version of a project: the draft or a validated one.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionProjet {
     /// Number (1, 2…) within the project.
     pub numero: i64,
@@ -57,7 +57,7 @@ pub struct VersionProjet {
 }
 
 /// A signature offered on a version.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Signature {
     /// Id.
     pub id: i64,

@@ -104,7 +104,7 @@ pub(super) async fn world(engine: &str) -> World {
                 finess: fb.clone(),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: None,
                 adresse: None,
                 actif: true,
@@ -280,6 +280,9 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/transmissions") => {
+                rb.json(&json!({"cible": "Repas", "donnees": "A peu mangé.", "actions": "Collation proposée."}))
+            }
             ("post", "/usagers/{id}/projets") => rb.json(&json!({"type": "ppa", "contenu": {}})),
             ("put", "/usagers/{id}/projets/{pid}") => rb
                 .header("If-Match", "\"1\"")
@@ -324,6 +327,10 @@ pub(super) async fn call(
                 ("_csrf", csrf),
                 ("action", "justificatif"),
                 ("type_justificatif", "passeport"),
+            ]),
+            ("post", "/usagers/{id}/section/accompagnement") => rb.form(&[
+                ("_csrf", csrf),
+                ("texte", "Après-midi calme, promenade au jardin."),
             ]),
             ("post", "/usagers/{id}/entourage") => rb.form(&[
                 ("_csrf", csrf),

@@ -1,0 +1,109 @@
+//! Every operation of `/api/v1`, one line each: method, path, tag, summary, then the types
+//! of its request body and of its answer. The schemas are generated from these types
+//! (`utoipa::ToSchema`); a test compares this table with the routes of the router itself.
+//!
+//! Adding an operation: route it in its feature's `api_routes()`, add its line here with
+//! `.corps::<RequestType>()` (a `Champs` type: its text maxima become `maxLength`) and
+//! `.ok::<T>()`, `.cree::<T>()`, `.liste::<T>()` or `.vide()` for what it answers.
+
+use dui_domain::organisation::Categorie;
+use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
+use dui_store::admin::utilisateur::Utilisateur;
+use dui_store::audit::{AccesExceptionnel, Entry, Verification};
+use dui_store::usager::Sejour;
+use dui_store::usager::Transmission;
+use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
+use dui_store::usager::{Projet, VersionProjet};
+
+use super::{op, Op};
+use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFields};
+use crate::admin::permissions::MatrixDoc;
+use crate::admin::utilisateurs::UtilisateurFields;
+use crate::auth::login::{ApiLogin, ApiUser, Connecte};
+use crate::corps::{
+    AccesOuvert, Cree, DiffProjet, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire,
+    PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
+    UsagerCree, VersionIdentite,
+};
+use crate::usager::fields::IdentiteFields;
+use crate::usager::{
+    Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel, DocumentBody, EntourageFields,
+    LinkBody, NouveauProjet, OtherBody, ProfessionnelFields, SignatureBody, Validation,
+    VersionBody,
+};
+use crate::usager::{Lues, TransmissionFields};
+
+/// The operations, in the order of the document.
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        op("post", "/session", "Session", "Se connecter (identifiant, mot de passe, code TOTP éventuel) : jeton et cookie de session").corps::<ApiLogin>().ok::<Connecte>(),
+        op("delete", "/session", "Session", "Se déconnecter").vide(),
+        op("get", "/moi", "Session", "Le compte connecté").ok::<ApiUser>(),
+        op("get", "/organismes", "Organisation", "Organismes gestionnaires").liste::<Organisme>(),
+        op("post", "/organismes", "Organisation", "Créer un organisme gestionnaire (FINESS juridique, SIREN)").corps::<OrganismeFields>().cree::<Organisme>(),
+        op("get", "/organismes/{id}", "Organisation", "Un organisme gestionnaire").ok::<Organisme>(),
+        op("put", "/organismes/{id}", "Organisation", "Modifier un organisme (If-Match ou version)").corps::<OrganismeFields>().ok::<Organisme>(),
+        op("get", "/etablissements", "Organisation", "Établissements et services visibles").liste::<Etablissement>(),
+        op("post", "/etablissements", "Organisation", "Créer un établissement (FINESS géographique, catégorie TRE_R66)").corps::<EtablissementFields>().cree::<Etablissement>(),
+        op("get", "/etablissements/{id}", "Organisation", "Un établissement").ok::<Etablissement>(),
+        op("put", "/etablissements/{id}", "Organisation", "Modifier un établissement (If-Match ou version)").corps::<EtablissementFields>().ok::<Etablissement>(),
+        op("get", "/etablissements/{id}/unites", "Organisation", "Unités, pôles et places d'un établissement").liste::<Unite>(),
+        op("post", "/etablissements/{id}/unites", "Organisation", "Créer une unité").corps::<UniteFields>().cree::<Cree>(),
+        op("get", "/categories", "Organisation", "Catégories FINESS utilisables").liste::<Categorie>(),
+        op("get", "/utilisateurs", "Comptes", "Comptes (administrateurs)").liste::<Utilisateur>(),
+        op("post", "/utilisateurs", "Comptes", "Créer un compte").corps::<UtilisateurFields>().cree::<Utilisateur>(),
+        op("get", "/utilisateurs/{id}", "Comptes", "Un compte").ok::<Utilisateur>(),
+        op("put", "/utilisateurs/{id}", "Comptes", "Modifier un compte (If-Match ou version)").corps::<UtilisateurFields>().ok::<Utilisateur>(),
+        op("post", "/utilisateurs/{id}/mot-de-passe", "Comptes", "Réinitialiser le mot de passe (mot de passe temporaire)").ok::<MotDePasseTemporaire>(),
+        op("get", "/permissions", "Habilitations", "Matrice profil × partie × action et double authentification obligatoire").ok::<MatrixDoc>(),
+        op("put", "/permissions", "Habilitations", "Remplacer la matrice").corps::<MatrixDoc>().ok::<MatrixDoc>(),
+        op("get", "/audit", "Audit", "Rechercher dans le journal d'audit (administrateur : vue technique, sans données des personnes ni filtre par dossier ; direction : toutes les entrées des comptes de ses établissements)").liste::<Entry>(),
+        op("get", "/audit/verification", "Audit", "Vérifier la chaîne d'intégrité du journal").ok::<Verification>(),
+        op("get", "/acces-exceptionnels", "Audit", "Accès exceptionnels (bris de glace) des 90 derniers jours").liste::<AccesExceptionnel>(),
+        op("get", "/usagers", "Usagers", "Rechercher des usagers (?q= nom, date, INS, n° de dossier)").liste::<ResultatRecherche>(),
+        op("post", "/usagers", "Usagers", "Créer un usager (409 si doublon probable, sauf confirmer_doublon)").corps::<IdentiteFields>().cree::<UsagerCree>(),
+        op("get", "/usagers/{id}", "Usagers", "Ouvrir le dossier : identité, séjours, parties lisibles").ok::<Dossier>(),
+        op("put", "/usagers/{id}", "Usagers", "Modifier l'identité (If-Match ou version) ; un trait strict modifié rend l'identité provisoire").corps::<IdentiteFields>().ok::<Dossier>(),
+        op("get", "/usagers/{id}/audit", "Usagers", "Qui a consulté ou modifié le dossier").liste::<Entry>(),
+        op("get", "/usagers/{id}/sejours", "Usagers", "Séjours de l'usager").liste::<Sejour>(),
+        op("get", "/usagers/{id}/versions", "Usagers", "Versions antérieures de l'identité").liste::<VersionIdentite>(),
+        op("get", "/usagers/{id}/photo", "Usagers", "La photo de l'usager (image/jpeg ou image/png ; 404 s'il n'en a pas)").image(),
+        op("put", "/usagers/{id}/photo", "Usagers", "Enregistrer la photo : le corps est l'image JPEG ou PNG (2 Mo au plus), enregistrée sans ses métadonnées").ok::<PhotoEnregistree>(),
+        op("delete", "/usagers/{id}/photo", "Usagers", "Retirer la photo").vide(),
+        op("post", "/usagers/{id}/identite/justificatif", "Identitovigilance", "Enregistrer la vérification d'un justificatif d'identité").corps::<DocumentBody>().ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/insi", "Identitovigilance", "Récupérer l'INS auprès du téléservice INSi").corps::<VersionBody>().ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/insi/verification", "Identitovigilance", "Vérifier l'INS auprès du téléservice INSi").ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/attributs", "Identitovigilance", "Signaler une identité douteuse ou fictive, lever un doute").corps::<AttributesBody>().ok::<EtatIdentite>(),
+        op("get", "/usagers/{id}/doublons", "Identitovigilance", "Doublons probables du dossier").liste_candidats(),
+        op("post", "/usagers/{id}/non-doublons", "Identitovigilance", "Confirmer que deux dossiers sont deux personnes différentes").corps::<OtherBody>().vide(),
+        op("get", "/usagers/{id}/fusions", "Identitovigilance", "Fusions concernant le dossier").liste::<Fusion>(),
+        op("post", "/usagers/{id}/fusions", "Identitovigilance", "Fusionner un doublon dans ce dossier (réversible)").corps::<OtherBody>().cree::<FusionFaite>(),
+        op("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion").vide(),
+        op("get", "/usagers/{id}/transmissions", "Transmissions", "Transmissions du dossier, les plus récentes d'abord (les parties lisibles par l'appelant seulement)").liste::<Transmission>(),
+        op("post", "/usagers/{id}/transmissions", "Transmissions", "Écrire une transmission narrative (texte) ou ciblée (cible, données, actions, résultats) ; ni modification ni suppression : une correction est une nouvelle transmission (corrige_id)").corps::<TransmissionFields>().cree::<TransmissionEcrite>(),
+        op("get", "/transmissions", "Transmissions", "Relève (?depuis= ISO 8601 ou ?heures=, 24 h par défaut) et recherche plein texte en français (?q=) dans ce que l'appelant peut lire ; filtres usager, auteur, cible, importantes, non_lues, etablissement, unite ; chaque élément porte sa marque lue").liste::<Transmission>(),
+        op("post", "/transmissions/lues", "Transmissions", "Marquer des transmissions comme lues pour l'appelant").corps::<Lues>().ok::<TransmissionsMarquees>(),
+        op("get", "/usagers/{id}/projets", "Projet personnalisé", "Projets personnalisés de l'usager (PPA, PPE)").liste::<Projet>(),
+        op("post", "/usagers/{id}/projets", "Projet personnalisé", "Créer un projet (type ppa ou ppe) et son premier brouillon ; 409 si la personne a déjà un projet de ce type ; codes SERAFIN-PH toujours avec leur système (ANS)").corps::<NouveauProjet>().cree::<ProjetFait>(),
+        op("get", "/usagers/{id}/projets/{pid}", "Projet personnalisé", "Un projet et sa version en cours (le brouillon, sinon la dernière version validée) : le corps que sa modification accepte").ok::<ProjetCourant>(),
+        op("put", "/usagers/{id}/projets/{pid}", "Projet personnalisé", "Enregistrer le brouillon (If-Match ou version ; 409 si périmée ou si le brouillon est signé) ; ouvre un brouillon depuis la dernière version validée s'il n'y en a pas").corps::<Brouillon>().ok::<ProjetCourant>(),
+        op("post", "/usagers/{id}/projets/{pid}/validation", "Projet personnalisé", "Valider le brouillon (If-Match ou version) : la version est figée, la prochaine révision fixée (un an ; six mois avant deux ans)").corps::<Validation>().ok::<ProjetFait>(),
+        op("get", "/usagers/{id}/projets/{pid}/versions", "Projet personnalisé", "Versions du projet, la plus récente d'abord").liste::<VersionProjet>(),
+        op("get", "/usagers/{id}/projets/{pid}/versions/{numero}", "Projet personnalisé", "Une version du projet et ses signatures").ok::<VersionProjet>(),
+        op("post", "/usagers/{id}/projets/{pid}/versions/{numero}/signatures", "Projet personnalisé", "Tracer la signature (ou son refus) d'une version par la personne, son représentant, un parent, un professionnel (If-Match ou version)").corps::<SignatureBody>().cree::<ProjetFait>(),
+        op("get", "/usagers/{id}/projets/{pid}/diff", "Projet personnalisé", "Différences entre deux versions (?de=&a=)").ok::<DiffProjet>(),
+        op("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager").liste::<Entourage>(),
+        op("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage").corps::<EntourageFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)").ok::<Entourage>(),
+        op("put", "/usagers/{id}/entourage/{eid}", "Entourage", "Modifier une personne de l'entourage (If-Match ou version)").corps::<EntourageFields>().ok::<Cree>(),
+        op("delete", "/usagers/{id}/entourage/{eid}", "Entourage", "Retirer une personne de l'entourage (conservée, inactive)").vide(),
+        op("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager").liste::<ProfessionnelLie>(),
+        op("post", "/usagers/{id}/professionnels", "Entourage", "Lier un professionnel (existant ou nouveau) avec un rôle").corps::<LinkBody>().cree_vide(),
+        op("delete", "/usagers/{id}/professionnels/{pid}/{role}", "Entourage", "Retirer un professionnel").vide(),
+        op("post", "/usagers/{id}/affectations", "Usagers", "Affecter un intervenant à domicile ou un proche").corps::<Assign>().vide(),
+        op("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps").corps::<DemandeAccesExceptionnel>().cree::<AccesOuvert>(),
+        op("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)").liste::<Professionnel>(),
+        op("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire").corps::<ProfessionnelFields>().cree::<Cree>(),
+        op("get", "/openapi.json", "Documentation", "Ce document").document(),
+    ]
+}
