@@ -120,107 +120,132 @@ pub const DELAI_ALERTE_JOURS: i64 = 30;
 
 /// A SERAFIN-PH need or service linked to an objective: always with its code system.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct CodeSerafin {
     /// The code system URI ([`serafin::SYSTEME`]).
+    #[serde(default)]
     pub systeme: String,
     /// The code (`1.2.1.3`).
+    #[serde(default)]
     pub code: String,
 }
 
 /// One action of the plan: what, who acts, when.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct ActionPlan {
     /// What is done.
+    #[serde(default)]
     pub libelle: String,
     /// The professional (account) who acts, if one of the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsable_id: Option<i64>,
     /// Who acts otherwise (the parents, a partner…), or the responsible's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intervenant: Option<String>,
     /// Due date (`AAAA-MM-JJ`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub echeance: Option<String>,
     /// Duration or frequency as said (« 6 mois », « chaque semaine »).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duree: Option<String>,
 }
 
 /// One objective, linked to SERAFIN-PH needs and services.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct Objectif {
     /// Stable key within the project (given by the store), so that versions compare.
+    #[serde(default)]
     pub cle: String,
     /// The objective, in the person's words where possible.
+    #[serde(default)]
     pub libelle: String,
     /// Status code ([`StatutObjectif`]).
+    #[serde(default)]
     pub statut: String,
     /// Target date (`AAAA-MM-JJ`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub echeance: Option<String>,
     /// The needs and services it answers.
+    #[serde(default)]
     pub serafin: Vec<CodeSerafin>,
     /// The action plan.
+    #[serde(default)]
     pub actions: Vec<ActionPlan>,
 }
 
 /// Someone who took part in building the project.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct Participant {
     /// Name (and first name).
+    #[serde(default)]
     pub nom: String,
     /// [`Qualite`] code.
+    #[serde(default)]
     pub qualite: String,
 }
 
 /// What the PPE holds beyond a PPA (CASF L223-1-1, D223-13).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct VoletPpe {
     /// [`NatureDecision`] code.
+    #[serde(default)]
     pub decision_nature: String,
     /// Reference of the decision (judgment number, decision of the département).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_reference: Option<String>,
     /// Date of the decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_date: Option<String>,
     /// The objectives of the decision the project is coherent with.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_objectifs: Option<String>,
     /// The child's fundamental needs as observed, by need.
+    #[serde(default)]
     pub besoins_fondamentaux: Vec<ObservationBesoin>,
     /// The projet d'accès à l'autonomie (L222-5-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projet_autonomie: Option<String>,
     /// The child's view.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avis_enfant: Option<String>,
     /// The parents' view.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avis_parents: Option<String>,
     /// The ASE referent's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referent_ase: Option<String>,
     /// The ASE referent's service and phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referent_ase_coordonnees: Option<String>,
 }
 
 /// An observation about one fundamental need.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct ObservationBesoin {
     /// [`BesoinFondamental`] code.
+    #[serde(default)]
     pub besoin: String,
     /// What is observed and what answers it.
+    #[serde(default)]
     pub observation: String,
 }
 
 /// The document of one version of a project.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct Contenu {
     /// The person's expectations, in their words.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attentes: Option<String>,
     /// Summary of the evaluations the project is built on.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub synthese: Option<String>,
     /// Objectives and their action plans.
+    #[serde(default)]
     pub objectifs: Vec<Objectif>,
     /// Who took part.
+    #[serde(default)]
     pub participants: Vec<Participant>,
     /// The PPE part (PPE only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ppe: Option<VoletPpe>,
 }
 
