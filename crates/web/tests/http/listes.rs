@@ -609,6 +609,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
         let tested = BTreeSet::from([
             "/api/v1/usagers/{id}",
             "/api/v1/usagers/{id}/entourage/{eid}",
+            "/api/v1/usagers/{id}/projets/{pid}",
             "/api/v1/organismes/{id}",
             "/api/v1/etablissements/{id}",
             "/api/v1/utilisateurs/{id}",
