@@ -209,10 +209,10 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "DemandeAccesExceptionnel" => {
             json!({"motif": "Appel de nuit du SAMU : consultation des traitements.", "heures": 1})
         }
-        "Transmission" => {
+        "TransmissionFields" => {
             json!({"texte": "Nuit calme.", "section": "accompagnement", "categorie": "sommeil"})
         }
-        "TransmissionsLues" => json!({"ids": [1]}),
+        "Lues" => json!({"ids": [1]}),
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }
