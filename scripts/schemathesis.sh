@@ -108,7 +108,7 @@ for engine in "${engines[@]}"; do
     else
       failed=$((failed + 1))
       echo "schemathesis $engine $account : ÉCHEC (${cases:-?})"
-      grep -v '^  - ' "$log" | tail -60
+      grep -v "^  - " "$log" | grep -v "^ *$" | head -150
       echo "--- journal du serveur ---"
       grep -iE 'error|panic' "$WORK/serve-$engine.log" | tail -20
     fi

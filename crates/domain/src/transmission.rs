@@ -21,7 +21,7 @@ use crate::saisie;
 
 code_enum! {
     /// Category of a transmission (what it is about), chosen in a short list.
-    Categorie {
+    CategorieTransmission {
         /// Daily life: hygiene, dressing, rhythm of the day.
         VieQuotidienne = "vie_quotidienne", "Vie quotidienne";
         /// Health and care.

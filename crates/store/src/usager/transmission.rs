@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
-use dui_domain::transmission::{section_valide, Categorie, Contenu};
+use dui_domain::transmission::{section_valide, CategorieTransmission, Contenu};
 use serde::Serialize;
 
 use super::check;
@@ -29,7 +29,7 @@ pub struct Transmission {
     /// Section code (`accompagnement`, `soins`, `psychologie`).
     pub section: Section,
     /// Category code.
-    pub categorie: Categorie,
+    pub categorie: CategorieTransmission,
     /// Narrative text.
     pub texte: Option<String>,
     /// Target of a targeted transmission.
@@ -67,7 +67,7 @@ pub struct TransmissionInput {
     /// Section (one of [`dui_domain::transmission::SECTIONS`]).
     pub section: Section,
     /// Category.
-    pub categorie: Categorie,
+    pub categorie: CategorieTransmission,
     /// Narrative text.
     pub texte: Option<String>,
     /// Target.
@@ -146,7 +146,8 @@ pub(crate) fn transmission_from(
         },
         section: Section::from_code(&section)
             .ok_or_else(|| StoreError::Corrupt(format!("section {section:?}")))?,
-        categorie: Categorie::from_code(&categorie).unwrap_or(Categorie::Autre),
+        categorie: CategorieTransmission::from_code(&categorie)
+            .unwrap_or(CategorieTransmission::Autre),
         texte: r.try_get("texte")?,
         cible: r.try_get("cible")?,
         donnees: r.try_get("donnees")?,

@@ -4,7 +4,7 @@
 
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
-use dui_domain::transmission::Categorie;
+use dui_domain::transmission::CategorieTransmission;
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::page::Page;
 use dui_store::policy::{authorize_releve, authorize_transmissions, load_matrix, CapaciteReleve};
@@ -23,7 +23,7 @@ const UB: i64 = 503;
 fn narrative(section: Section, texte: &str) -> TransmissionInput {
     TransmissionInput {
         section,
-        categorie: Categorie::Sante,
+        categorie: CategorieTransmission::Sante,
         texte: Some(texte.into()),
         cible: None,
         donnees: None,

@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::policy::{section_permise, Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::transmission::{Categorie, SECTIONS};
+use dui_domain::transmission::{CategorieTransmission, SECTIONS};
 use dui_store::policy::{authorize_releve, authorize_transmissions, CapaciteReleve};
 use dui_store::usager::{FiltreReleve, Transmission, TransmissionInput, Usager};
 use serde::Deserialize;
@@ -73,10 +73,10 @@ impl TransmissionFields {
             }),
         };
         let categorie = match opt(&self.categorie) {
-            None => Categorie::Autre,
-            Some(c) => Categorie::from_code(&c).unwrap_or_else(|| {
+            None => CategorieTransmission::Autre,
+            Some(c) => CategorieTransmission::from_code(&c).unwrap_or_else(|| {
                 errors.insert("categorie".into(), "Catégorie inconnue.".into());
-                Categorie::Autre
+                CategorieTransmission::Autre
             }),
         };
         let date_fait = match opt(&self.date_fait) {
@@ -342,7 +342,7 @@ struct OngletPage {
     items: Vec<Vue>,
     suivant: Option<i64>,
     sections: Vec<Section>,
-    categories: &'static [Categorie],
+    categories: &'static [CategorieTransmission],
     maintenant: String,
     corrige: Option<i64>,
 }
@@ -385,7 +385,7 @@ pub async fn page(
             .into_iter()
             .filter(|s| section_permise(&m, me.user.role, *s, Action::Ecrire))
             .collect(),
-        categories: Categorie::ALL,
+        categories: CategorieTransmission::ALL,
         maintenant: paris_local_input(Utc::now()),
         corrige: oq.corrige.as_deref().and_then(|c| c.parse().ok()),
     }
