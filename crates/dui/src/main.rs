@@ -1,6 +1,7 @@
 //! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
 
 mod bench;
+mod bench_gir;
 mod config;
 mod demo;
 

@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 mod error;
 mod forms;
+pub mod grille;
 mod layout;
 mod limites;
 mod metrics;
@@ -45,6 +46,7 @@ pub fn router(app: App) -> Router {
         .route("/openapi.json", get(openapi::serve))
         .merge(auth::api_routes())
         .merge(admin::api_routes())
+        .merge(grille::api_routes())
         .merge(usager::api_routes());
     Router::new()
         .merge(html)

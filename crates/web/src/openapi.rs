@@ -81,6 +81,7 @@ const OPERATIONS: &[Op] = &[
     ("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps", Some("AccesExceptionnel"), 201),
     ("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)", None, 200),
     ("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire", Some("Professionnel"), 201),
+    ("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré", Some("SaisieAggir"), 200),
     ("get", "/openapi.json", "Documentation", "Ce document", None, 200),
 ];
 
@@ -126,7 +127,42 @@ fn schemas() -> Value {
         "LienProfessionnel": obj(&[("professionnel_id", i()), ("role", s()), ("nom", s()), ("prenom", s()), ("fonction", s())], &["role"]),
         "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
         "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
+        "SaisieAggir": aggir_schema(),
     })
+}
+
+/// The body of the AGGIR calculator: `variables` (codes) or `sous_variables` (adverbs).
+fn aggir_schema() -> Value {
+    use dui_domain::grille::aggir::{Illustrative, Variable};
+    let code = json!({"type": "string", "enum": ["A", "B", "C"], "maxLength": 1});
+    let codes: Vec<(&str, Value)> = Variable::ALL
+        .iter()
+        .map(|v| v.code())
+        .chain(Illustrative::ALL.iter().map(|v| v.code()))
+        .map(|k| (k, code.clone()))
+        .collect();
+    let adverbes = obj(
+        &[("S", b()), ("T", b()), ("C", b()), ("H", b())],
+        &["S", "T", "C", "H"],
+    );
+    let cles: Vec<&str> = dui_domain::grille::saisie::cles_adverbes().collect();
+    let subs: Vec<(&str, Value)> = cles
+        .iter()
+        .copied()
+        .chain(Illustrative::ALL.iter().map(|v| v.code()))
+        .map(|k| (k, adverbes.clone()))
+        .collect();
+    let requis: Vec<&str> = Variable::ALL.iter().map(|v| v.code()).collect();
+    let mut variables = obj(&codes, &requis);
+    variables["description"] = json!("Codes des 10 variables discriminantes (obligatoires) et des variables illustratives (facultatives)");
+    let mut sous_variables = obj(&subs, &cles);
+    sous_variables["description"] = json!("Adverbes (vrai = fait spontanément, totalement, correctement, habituellement) de chaque sous-variable et de chaque variable sans sous-variable");
+    let mut schema = obj(
+        &[("variables", variables), ("sous_variables", sous_variables)],
+        &[],
+    );
+    schema["description"] = json!("Exactement l'un des deux : variables ou sous_variables");
+    schema
 }
 
 /// Request schemas and the type that reads them: their text fields' maxima come from it.
@@ -150,6 +186,7 @@ fn champs(schema: &str) -> Option<&'static [Champ]> {
         "LienProfessionnel" => us::LinkBody::CHAMPS,
         "Affectation" => us::Assign::CHAMPS,
         "AccesExceptionnel" => us::DemandeAccesExceptionnel::CHAMPS,
+        "SaisieAggir" => <dui_domain::grille::saisie::SaisieAggir as crate::saisie::Champs>::CHAMPS,
         _ => return None,
     })
 }
@@ -348,6 +385,7 @@ mod tests {
             include_str!("auth/mod.rs"),
             include_str!("admin/mod.rs"),
             include_str!("usager/mod.rs"),
+            include_str!("grille/mod.rs"),
             include_str!("lib.rs"),
         ];
         let mut out = Vec::new();
