@@ -2,4 +2,6 @@
 //! typed becomes a grid's answers.
 
 pub mod aggir;
+pub mod definition;
+pub mod registre;
 pub mod saisie;
