@@ -39,6 +39,12 @@ code_enum! {
         UsagerProfessionnelLien = "usager.professionnel.lien", "Professionnel ajouté";
         /// A professional unlinked.
         UsagerProfessionnelRetrait = "usager.professionnel.retrait", "Professionnel retiré";
+        /// An evaluation (grid) recorded, as a draft or validated.
+        UsagerEvaluationAjout = "usager.evaluation.ajout", "Évaluation enregistrée";
+        /// A draft evaluation changed.
+        UsagerEvaluationModification = "usager.evaluation.modification", "Évaluation modifiée (brouillon)";
+        /// An evaluation validated (it never changes afterwards).
+        UsagerEvaluationValidation = "usager.evaluation.validation", "Évaluation validée";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

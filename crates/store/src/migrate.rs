@@ -43,6 +43,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "permission_defauts",
         include_str!("../migrations/0008_permission_defauts.sql"),
     ),
+    (
+        10,
+        "evaluations",
+        include_str!("../migrations/0010_evaluations.sql"),
+    ),
 ];
 
 /// The migration whose work is done in Rust: the name words of every usager rewritten with

@@ -27,7 +27,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 3] = ["sejour", "entourage", "affectation"];
+const MOVED: [&str; 4] = ["sejour", "entourage", "affectation", "evaluation"];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
 /// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
@@ -45,6 +45,7 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("entourage", None),
     ("affectation", None),
     ("usager_photo", None),
+    ("evaluation", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
     (

@@ -8,6 +8,7 @@ mod creation;
 mod detection;
 mod doublons;
 mod entourage;
+mod evaluation;
 mod listes;
 mod name_index;
 mod photo;
@@ -23,6 +24,7 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use recherche::{Recherche, ResultatRecherche};
