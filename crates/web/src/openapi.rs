@@ -81,6 +81,13 @@ const OPERATIONS: &[Op] = &[
     ("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps", Some("AccesExceptionnel"), 201),
     ("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)", None, 200),
     ("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire", Some("Professionnel"), 201),
+    ("get", "/grilles", "Grilles", "Grilles d'évaluation connues (version courante, versions publiées)", None, 200),
+    ("get", "/grilles/{grille}", "Grilles", "Définition d'une grille (?version= ; la courante par défaut) : questions, types de réponse, scores, conditions, résultats", None, 200),
+    ("get", "/usagers/{id}/evaluations", "Évaluations", "Évaluations de l'usager, les plus récentes d'abord (?grille=), chacune avec la version de grille utilisée", None, 200),
+    ("post", "/usagers/{id}/evaluations", "Évaluations", "Enregistrer une évaluation (brouillon, ou validée si valider et le droit de valider) : 201 avec id, resultats et gir (AGGIR) ; 422 nommant chaque question ou variable fautive", Some("Evaluation"), 201),
+    ("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation", None, 200),
+    ("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (une évaluation validée ne change plus : la corriger par une nouvelle évaluation, corrige)", Some("Evaluation"), 200),
+    ("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus", Some("Version"), 200),
     ("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré", Some("SaisieAggir"), 200),
     ("get", "/openapi.json", "Documentation", "Ce document", None, 200),
 ];
@@ -128,6 +135,7 @@ fn schemas() -> Value {
         "Affectation": obj(&[("utilisateur_id", i())], &["utilisateur_id"]),
         "AccesExceptionnel": obj(&[("motif", s()), ("heures", i())], &["motif"]),
         "SaisieAggir": aggir_schema(),
+        "Evaluation": obj(&[("grille", s()), ("grille_version", s()), ("reponses", json!({"type": "object", "description": "Réponses : question → réponse ; pour AGGIR, le corps de /grilles/aggir/calcul"})), ("date_evaluation", json!({"type": "string", "description": "AAAA-MM-JJ (aujourd'hui par défaut)"})), ("commentaire", s()), ("valider", b()), ("corrige", i()), ("version", i())], &["grille", "reponses"]),
     })
 }
 
@@ -186,6 +194,7 @@ fn champs(schema: &str) -> Option<&'static [Champ]> {
         "LienProfessionnel" => us::LinkBody::CHAMPS,
         "Affectation" => us::Assign::CHAMPS,
         "AccesExceptionnel" => us::DemandeAccesExceptionnel::CHAMPS,
+        "Evaluation" => us::evaluation::EvaluationBody::CHAMPS,
         "SaisieAggir" => <dui_domain::grille::saisie::SaisieAggir as crate::saisie::Champs>::CHAMPS,
         _ => return None,
     })
@@ -234,6 +243,8 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/audit", "resultat", false),
     ("get", "/audit", "du", false),
     ("get", "/audit", "au", false),
+    ("get", "/usagers/{id}/evaluations", "grille", false),
+    ("get", "/grilles/{grille}", "version", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.
@@ -289,7 +300,7 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| parametre(name, "path", name != "role"))
+            .map(|name| parametre(name, "path", !["role", "grille"].contains(&name)))
             .chain(
                 QUERY
                     .iter()

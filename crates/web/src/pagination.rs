@@ -38,6 +38,8 @@ pub(crate) const CATEGORIES: Liste = l("/categories", 50, 200);
 pub(crate) const UTILISATEURS: Liste = l("/utilisateurs", 50, 200);
 pub(crate) const AUDIT: Liste = l("/audit", 100, 1000);
 pub(crate) const ACCES_EXCEPTIONNELS: Liste = l("/acces-exceptionnels", 50, 500);
+pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
+pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -57,6 +59,8 @@ pub const LISTES: &[Liste] = &[
     UTILISATEURS,
     AUDIT,
     ACCES_EXCEPTIONNELS,
+    EVALUATIONS,
+    GRILLES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -44,6 +44,8 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("fid", 20),
     Champ::ligne("role", lim::CODE),
     Champ::ligne("section", lim::CODE),
+    Champ::ligne("grille", lim::CODE),
+    Champ::ligne("version", lim::CODE),
     Champ::ligne("file", 100),
     // Query strings.
     Champ::recherche("q"),

@@ -1,7 +1,8 @@
 //! Evaluation grids: the public AGGIR calculator (no person data: nothing is stored, nothing
 //! about anyone is read, so no login is needed).
 
-use axum::routing::post;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use dui_domain::grille::saisie::{GrilleAggir, SaisieAggir};
 use dui_domain::saisie::Champ;
@@ -11,14 +12,93 @@ use crate::forms::ApiJson;
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
 
+/// A modality is one letter.
+const MODALITE: usize = 1;
+
 impl Champs for SaisieAggir {
-    /// Only codes and adverb letters: no free text.
-    const CHAMPS: &'static [Champ] = &[];
+    /// Only codes (one letter) and adverbs (booleans): no free text.
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("coherence", MODALITE),
+        Champ::ligne("orientation", MODALITE),
+        Champ::ligne("toilette", MODALITE),
+        Champ::ligne("habillage", MODALITE),
+        Champ::ligne("alimentation", MODALITE),
+        Champ::ligne("elimination", MODALITE),
+        Champ::ligne("transferts", MODALITE),
+        Champ::ligne("deplacements_interieurs", MODALITE),
+        Champ::ligne("deplacements_exterieurs", MODALITE),
+        Champ::ligne("alerter", MODALITE),
+        Champ::ligne("gestion", MODALITE),
+        Champ::ligne("cuisine", MODALITE),
+        Champ::ligne("menage", MODALITE),
+        Champ::ligne("transports", MODALITE),
+        Champ::ligne("achats", MODALITE),
+        Champ::ligne("suivi_traitement", MODALITE),
+        Champ::ligne("activites_temps_libre", MODALITE),
+    ];
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
-    Router::new().route("/grilles/aggir/calcul", post(calcul))
+    Router::new()
+        .route("/grilles", get(liste))
+        .route("/grilles/{grille}", get(une))
+        .route("/grilles/aggir/calcul", post(calcul))
+}
+
+/// GET /api/v1/grilles: the current version of every grid, with the versions known (by id;
+/// the cursor is the last id of the page).
+pub async fn liste(
+    State(app): State<App>,
+    Query(p): Query<crate::pagination::Pagination>,
+) -> WebResult<Json<Value>> {
+    let limit = crate::pagination::limit(p.limit.as_deref(), &crate::pagination::GRILLES)?;
+    let after = p.cursor.unwrap_or_default();
+    let mut page: Vec<_> = app
+        .grilles
+        .courantes()
+        .into_iter()
+        .filter(|d| d.id > after)
+        .take(limit as usize + 1)
+        .collect();
+    let next = (page.len() as i64 > limit).then(|| {
+        page.truncate(limit as usize);
+        page.last().map(|d| d.id.clone())
+    });
+    let items: Vec<Value> = page
+        .iter()
+        .map(|d| {
+            let versions: Vec<String> = app
+                .grilles
+                .versions(&d.id)
+                .iter()
+                .map(|v| v.version.clone())
+                .collect();
+            json!({"id": d.id, "version": d.version, "titre": d.titre, "source": d.source,
+                   "algorithme": d.algorithme, "versions": versions})
+        })
+        .collect();
+    Ok(crate::reponses::liste(items, next.flatten()))
+}
+
+/// `?version=`.
+#[derive(serde::Deserialize)]
+pub struct VersionQuery {
+    version: Option<String>,
+}
+
+/// GET /api/v1/grilles/{grille}?version=: a definition (the current one by default).
+pub async fn une(
+    State(app): State<App>,
+    Path(grille): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> WebResult<Json<Value>> {
+    let d = match q.version.as_deref() {
+        Some(v) => app.grilles.version(&grille, v),
+        None => app.grilles.courante(&grille),
+    };
+    let d = d.ok_or(AppError::NotFound)?;
+    Ok(Json(serde_json::to_value(&*d).unwrap_or_default()))
 }
 
 /// The JSON answer of an evaluated AGGIR grid: `gir` and `rang`, and, when the adverbs were
@@ -43,4 +123,22 @@ pub fn resultat_json(g: &GrilleAggir) -> Value {
 pub async fn calcul(ApiJson(saisie): ApiJson<SaisieAggir>) -> WebResult<Json<Value>> {
     let g = saisie.evaluer().map_err(AppError::fields)?;
     Ok(Json(resultat_json(&g)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dui_domain::grille::aggir::{Illustrative, Variable};
+
+    #[test]
+    fn every_variable_is_bounded_to_one_letter() {
+        let keys: Vec<&str> = SaisieAggir::CHAMPS.iter().map(|c| c.nom).collect();
+        let expected: Vec<&str> = Variable::ALL
+            .iter()
+            .map(|v| v.code())
+            .chain(Illustrative::ALL.iter().map(|v| v.code()))
+            .collect();
+        assert_eq!(keys, expected);
+        assert!(SaisieAggir::CHAMPS.iter().all(|c| c.max == 1));
+    }
 }

@@ -6,6 +6,7 @@ mod creation;
 mod dossier;
 mod entete;
 mod entourage;
+pub mod evaluation;
 pub mod fields;
 mod identite;
 mod listes;
@@ -245,6 +246,18 @@ pub fn api_routes() -> Router<App> {
             axum::routing::delete(entourage::api_unlink),
         )
         .route("/usagers/{id}/affectations", post(api::assign))
+        .route(
+            "/usagers/{id}/evaluations",
+            get(evaluation::api_liste).post(evaluation::api_create),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}",
+            get(evaluation::api_get).put(evaluation::api_update),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}/validation",
+            post(evaluation::api_valider),
+        )
         .route(
             "/usagers/{id}/acces-exceptionnel",
             post(api::acces_exceptionnel),

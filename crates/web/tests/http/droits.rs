@@ -37,6 +37,7 @@ enum Regle {
 }
 
 use Action::{Ecrire as E, Lire as L, Valider as V};
+use Section::Accompagnement as Acc;
 use Section::Administratif as Adm;
 
 const LIRE: Regle = Regle::Fichier(&[(Adm, L)]);
@@ -141,6 +142,36 @@ fn table() -> Vec<Route> {
             &[404, 204],
         ),
         api("post", "/usagers/{id}/affectations", ECRIRE, &[204]),
+        api(
+            "get",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, L)]),
+            &[200],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, E)]),
+            &[201],
+        ),
+        api(
+            "get",
+            "/usagers/{id}/evaluations/{eid}",
+            Regle::Fichier(&[(Acc, L)]),
+            &[404],
+        ),
+        api(
+            "put",
+            "/usagers/{id}/evaluations/{eid}",
+            Regle::Fichier(&[(Acc, E)]),
+            &[404],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/evaluations/{eid}/validation",
+            Regle::Fichier(&[(Acc, V)]),
+            &[404],
+        ),
         // The `usager` account is sent to its own file.
         page("get", "/usagers", Regle::Liste, &[200, 303]),
         page("get", "/usagers/nouveau", Regle::Formulaire, &[200]),

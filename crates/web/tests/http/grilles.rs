@@ -165,3 +165,131 @@ async fn aggir_calculator_names_the_variable_at_fault() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn evaluations_of_a_person_through_the_api() {
+    use dui_domain::policy::Role;
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let e = app.etablissement_id;
+        let (_, secr) = app.account("secr", Role::Secretariat, &[e]).await;
+        let (_, educ) = app.account("educ", Role::Educateur, &[e]).await;
+        let (_, cadre) = app.account("cadre", Role::Cadre, &[e]).await;
+        let id = app
+            .create_usager(&secr, &crate::helpers::dupont(&app.etablissement_finess))
+            .await;
+        let path = format!("/api/v1/usagers/{id}/evaluations");
+
+        // 201 with id and gir; the grid version used is recorded.
+        let r = app
+            .post_json(
+                &educ,
+                &path,
+                &json!({"grille": "aggir", "reponses": codes("CCAAAAAAAA"),
+                "date_evaluation": "2026-03-02"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
+        let created: Value = r.json().await.unwrap();
+        assert_eq!(created["gir"], 2);
+        assert_eq!(created["grille_version"], "2008");
+        assert_eq!(created["statut"], "brouillon");
+        let eid = created["id"].as_i64().unwrap();
+
+        // A faulty variable is named.
+        let mut bad = codes("CCAAAAAAAA");
+        bad["variables"]["transferts"] = json!("X");
+        let r = app
+            .post_json(&educ, &path, &json!({"grille": "aggir", "reponses": bad}))
+            .await;
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert!(err["fields"]["transferts"].is_string(), "{err}");
+        let r = app
+            .post_json(&educ, &path, &json!({"grille": "inconnue", "reponses": {}}))
+            .await;
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert!(err["fields"]["grille"].is_string(), "{err}");
+
+        // The educator may not validate; the cadre may; then it is frozen (409).
+        let validation = format!("{path}/{eid}/validation");
+        let r = app
+            .post_json(&educ, &validation, &json!({"version": 1}))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = app
+            .post_json(&cadre, &validation, &json!({"version": 1}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["statut"], "validee");
+        let r = app
+            .put_json(
+                &educ,
+                &format!("{path}/{eid}"),
+                &json!({"grille": "aggir",
+                "reponses": codes("AAAAAAAAAA"), "version": v["version"]}),
+            )
+            .await;
+        error_body(r, StatusCode::CONFLICT, "conflit").await;
+
+        // A correction refers to it; both are listed, newest first.
+        let r = app
+            .post_json(
+                &cadre,
+                &path,
+                &json!({"grille": "aggir", "reponses": codes("CCCCCCCCCC"),
+                "valider": true, "corrige": eid}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let corr: Value = r.json().await.unwrap();
+        assert_eq!(
+            (corr["gir"].as_i64(), corr["corrige_id"].as_i64()),
+            (Some(1), Some(eid))
+        );
+        let list = app.get_json(&educ, &path).await;
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0]["id"], corr["id"]);
+        assert_eq!(
+            items[1]["grille_titre"],
+            "Grille AGGIR (autonomie gérontologique, groupes iso-ressources)"
+        );
+        let page = app.get_json(&educ, &format!("{path}?limit=1")).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page["next_cursor"], corr["id"].to_string());
+
+        // Grids are listed with their versions, and each definition is served.
+        let grilles: Value = Client::new()
+            .get(app.url("/api/v1/grilles"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ids: Vec<&str> = grilles["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["aggir", "braden"]);
+        let d: Value = Client::new()
+            .get(app.url("/api/v1/grilles/braden?version=1987"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(d["questions"].as_array().unwrap().len(), 6);
+        let r = Client::new()
+            .get(app.url("/api/v1/grilles/braden?version=1900"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        app.stop().await;
+    }
+}

@@ -199,6 +199,15 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "AccesExceptionnel" => {
             json!({"motif": "Appel de nuit du SAMU : consultation des traitements.", "heures": 1})
         }
+        "SaisieAggir" => {
+            json!({"variables": {"coherence": "A", "orientation": "A", "toilette": "A", "habillage": "A",
+                "alimentation": "A", "elimination": "A", "transferts": "A", "deplacements_interieurs": "A",
+                "deplacements_exterieurs": "A", "alerter": "A"}})
+        }
+        "Evaluation" => {
+            json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4", "activite": "4",
+                "mobilite": "4", "nutrition": "4", "friction": "3"}, "commentaire": "Bien.", "version": 1})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

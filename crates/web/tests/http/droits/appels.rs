@@ -277,6 +277,11 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/evaluations") | ("put", "/usagers/{id}/evaluations/{eid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4",
+                    "activite": "4", "mobilite": "4", "nutrition": "4", "friction": "3"}})),
+            ("post", "/usagers/{id}/evaluations/{eid}/validation") => rb.json(&json!({"version": 1})),
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
