@@ -28,6 +28,8 @@ pub enum Onglet {
     Entourage,
     /// A section of the policy other than the administrative one.
     Section(Section),
+    /// Evaluations with grids (AGGIR…), part of the accompaniment section.
+    Evaluations,
     /// The printable synthesis sheet.
     Synthese,
     /// Who opened or changed the file.
@@ -41,6 +43,7 @@ impl Onglet {
             Onglet::Administratif => "Administratif",
             Onglet::Entourage => "Entourage",
             Onglet::Section(s) => s.label_fr(),
+            Onglet::Evaluations => "Évaluations",
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
         }
@@ -52,6 +55,7 @@ impl Onglet {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
+            Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
         }
@@ -67,6 +71,9 @@ impl Onglet {
                 .filter(|s| **s != Section::Administratif)
                 .map(|s| Onglet::Section(*s)),
         );
+        if sections.contains(&Section::Accompagnement) {
+            v.push(Onglet::Evaluations);
+        }
         v.push(Onglet::Synthese);
         if tracabilite {
             v.push(Onglet::Tracabilite);

@@ -7,6 +7,7 @@ mod dossier;
 mod entete;
 mod entourage;
 pub mod evaluation;
+mod evaluation_page;
 pub mod fields;
 mod identite;
 mod listes;
@@ -183,6 +184,14 @@ pub fn routes() -> Router<App> {
         )
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
         .route("/usagers/{id}/synthese", get(synthese::synthese_page))
+        .route(
+            "/usagers/{id}/evaluations",
+            get(evaluation_page::page).post(evaluation_page::create_form),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}/validation",
+            post(evaluation_page::valider_form),
+        )
         .route("/usagers/{id}/tracabilite", get(tracabilite::audit_page))
         .route(
             "/usagers/{id}/acces-exceptionnel",

@@ -193,6 +193,24 @@ fn table() -> Vec<Route> {
         page("get", "/usagers/{id}/synthese", LIRE, &[200]),
         page(
             "get",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Adm, L), (Acc, L)]),
+            &[200],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, E)]),
+            &[303],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/evaluations/{eid}/validation",
+            Regle::Fichier(&[(Acc, V)]),
+            &[404],
+        ),
+        page(
+            "get",
             "/usagers/{id}/tracabilite",
             Regle::Tracabilite,
             &[200],

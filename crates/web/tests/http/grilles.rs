@@ -293,3 +293,75 @@ async fn evaluations_of_a_person_through_the_api() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn fill_an_aggir_grid_in_the_file_and_see_the_gir() {
+    use crate::helpers::{csrf_from, html};
+    use dui_domain::policy::Role;
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let e = app.etablissement_id;
+        let (_, secr) = app.account("secr", Role::Secretariat, &[e]).await;
+        app.create_user("cadre", Role::Cadre, &[e]).await;
+        let id = app
+            .create_usager(&secr, &crate::helpers::dupont(&app.etablissement_finess))
+            .await;
+        let web = app.browser("cadre").await;
+        let page = format!("/usagers/{id}/evaluations");
+        let before = html(&app, &web, &page).await;
+        assert!(
+            before.contains("Aucune évaluation enregistrée."),
+            "{engine}"
+        );
+        assert!(before.contains("Habillage — Habillage moyen"));
+        assert!(before.contains(&format!("href=\"/usagers/{id}/evaluations\"")));
+        let csrf = csrf_from(&app, &web, &page).await;
+
+        // Every adverb satisfied except for cohérence and orientation (none): C, C → GIR 2.
+        let mut form: Vec<(String, String)> = vec![
+            ("_csrf".into(), csrf.clone()),
+            ("grille".into(), "aggir".into()),
+            ("date_evaluation".into(), "2026-01-15".into()),
+            ("valider".into(), "oui".into()),
+        ];
+        for k in all_adverbs_a().keys() {
+            if k.starts_with("coherence") || k.starts_with("orientation") {
+                continue;
+            }
+            for l in ["S", "T", "C", "H"] {
+                form.push((format!("q:{k}:{l}"), "oui".into()));
+            }
+        }
+        let r = web.post(app.url(&page)).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
+        let after = html(&app, &web, &page).await;
+        assert!(after.contains("<strong>GIR 2</strong>"), "{after}");
+        assert!(after.contains("Validée par cadre"));
+
+        // A second one, all satisfied (GIR 6): the change is shown and charted.
+        let mut form2: Vec<(String, String)> = form
+            .iter()
+            .filter(|(k, _)| !k.starts_with("date"))
+            .cloned()
+            .collect();
+        form2.push(("date_evaluation".into(), "2026-03-01".into()));
+        for k in all_adverbs_a()
+            .keys()
+            .filter(|k| k.starts_with("coherence") || k.starts_with("orientation"))
+        {
+            for l in ["S", "T", "C", "H"] {
+                form2.push((format!("q:{k}:{l}"), "oui".into()));
+            }
+        }
+        let r = web.post(app.url(&page)).form(&form2).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let after = html(&app, &web, &page).await;
+        assert!(after.contains("<strong>GIR 6</strong>"), "{after}");
+        assert!(
+            after.contains("GIR : 2 → 6 (+4) depuis le 15/01/2026"),
+            "{after}"
+        );
+        assert!(after.contains("<svg"), "{after}");
+        app.stop().await;
+    }
+}

@@ -348,6 +348,19 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/acces-exceptionnel") => {
                 rb.form(&[("_csrf", csrf), ("motif", MOTIF)])
             }
+            ("post", "/usagers/{id}/evaluations") => rb.form(&[
+                ("_csrf", csrf),
+                ("grille", "braden"),
+                ("q:perception", "3"),
+                ("q:humidite", "3"),
+                ("q:activite", "3"),
+                ("q:mobilite", "3"),
+                ("q:nutrition", "3"),
+                ("q:friction", "2"),
+            ]),
+            ("post", "/usagers/{id}/evaluations/{eid}/validation") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };
