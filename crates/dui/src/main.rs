@@ -4,6 +4,7 @@ mod bench;
 mod bench_gir;
 mod config;
 mod demo;
+mod grilles;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -382,7 +383,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         demo::ensure_demo_usagers(&store, &org).await?;
         demo::print_accounts();
     }
-    let mut app = dui_web::App::new(store, config.web());
+    let mut app =
+        dui_web::App::new(store, config.web()).with_grilles(grilles::charger(&config.data_dir)?);
     if let Some(insi) = config::insi_client(&config).await? {
         app = app.with_insi(insi);
     }

@@ -9,6 +9,7 @@ mod detection;
 mod doublons;
 mod entourage;
 mod evaluation;
+mod gmp;
 mod listes;
 mod name_index;
 mod photo;
@@ -25,6 +26,7 @@ pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
+pub use gmp::GmpMois;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use recherche::{Recherche, ResultatRecherche};

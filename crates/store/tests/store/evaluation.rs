@@ -54,6 +54,8 @@ async fn acc(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capab
 
 struct World {
     db: TestDb,
+    org_a: i64,
+    org_b: i64,
     educ: Utilisateur,
     cadre: Utilisateur,
     usager: i64,
@@ -74,6 +76,8 @@ async fn world(engine: &str) -> World {
     )
     .await;
     World {
+        org_a: org.a,
+        org_b: org.b,
         db,
         educ,
         cadre,
@@ -296,5 +300,95 @@ async fn an_old_evaluation_keeps_the_grid_version_it_used() {
             ("2", "Score de chute", 5.0)
         );
         assert_eq!(new.gir, None);
+    }
+}
+
+#[tokio::test]
+async fn gmp_of_an_etablissement_from_the_latest_validated_gir_of_each_person_present() {
+    use crate::common::principal;
+    use dui_store::policy::load_matrix;
+    let reg = Registre::officiel();
+    let aggir = reg.courante("aggir").unwrap();
+    for engine in engines() {
+        let w = world(engine).await;
+        let s = &w.db.store;
+        let secr = create_user(s, "secr.gmp", Role::Secretariat, &[w.org_a]).await;
+        let second = create_usager(
+            s,
+            &secr,
+            &ident("MARTIN", &["Paul"], "1935-02-03", "M"),
+            w.org_a,
+        )
+        .await;
+        let third = create_usager(
+            s,
+            &secr,
+            &ident("PETIT", &["Rose"], "1940-06-07", "F"),
+            w.org_a,
+        )
+        .await;
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let eval = |usager: i64, codes_: &'static str, date: NaiveDate, valider: bool| {
+            let (s, cadre, aggir) = (s, &w.cadre, aggir.clone());
+            async move {
+                let action = if valider {
+                    Action::Valider
+                } else {
+                    Action::Ecrire
+                };
+                let c = check(s, cadre, usager, Section::Accompagnement, action, at(5))
+                    .await
+                    .unwrap();
+                let mut n = nouvelle(codes(codes_), valider);
+                n.date_evaluation = date;
+                s.ajouter_evaluation(&c, &aggir, &n).await.unwrap();
+            }
+        };
+        // First person: GIR 4 in January, GIR 2 from March. Second: GIR 1 in February, and a
+        // draft GIR 6 in March that does not count. Third: never evaluated.
+        eval(w.usager, "AABBAAAAAA", on(2026, 1, 10), true).await;
+        eval(w.usager, "CCAAAAAAAA", on(2026, 3, 5), true).await;
+        eval(second, "CCCCCCCCCC", on(2026, 2, 20), true).await;
+        eval(second, "AAAAAAAAAA", on(2026, 3, 6), false).await;
+        let m = load_matrix(s).await.unwrap();
+        let direction = create_user(s, "direction.gmp", Role::Direction, &[w.org_a]).await;
+        let g = s
+            .gmp_etablissement(&m, &principal(&direction), w.org_a, on(2026, 3, 15), 3)
+            .await
+            .unwrap();
+        let months: Vec<&str> = g.iter().map(|x| x.mois.as_str()).collect();
+        assert_eq!(months, ["2026-01", "2026-02", "2026-03"], "{engine}");
+        assert_eq!(g[0].date, on(2026, 1, 31));
+        // January: 420 / 1. February: (420 + 1000) / 2. March 15th: (840 + 1000) / 2.
+        assert_eq!(
+            (g[0].gmp.points, g[0].gmp.personnes, g[0].sans_gir),
+            (420, 1, 2)
+        );
+        assert_eq!(
+            (g[1].gmp.points, g[1].gmp.personnes, g[1].sans_gir),
+            (1420, 2, 1)
+        );
+        assert_eq!(
+            (g[2].gmp.points, g[2].gmp.personnes, g[2].sans_gir),
+            (1840, 2, 1)
+        );
+        assert_eq!(g[2].gmp.arrondi(), Some(920));
+        let _ = third;
+        // Neither an educator nor the direction of another établissement.
+        let r = s
+            .gmp_etablissement(&m, &principal(&w.educ), w.org_a, on(2026, 3, 15), 3)
+            .await;
+        assert!(
+            matches!(r, Err(StoreError::Denied(Refus::NonPermisParLeRole))),
+            "{r:?}"
+        );
+        let other = create_user(s, "direction.b", Role::Direction, &[w.org_b]).await;
+        let r = s
+            .gmp_etablissement(&m, &principal(&other), w.org_a, on(2026, 3, 15), 3)
+            .await;
+        assert!(
+            matches!(r, Err(StoreError::Denied(Refus::HorsPerimetre))),
+            "{r:?}"
+        );
     }
 }
