@@ -41,6 +41,7 @@ pub fn router(app: App) -> Router {
         .route("/static/{file}", get(pages::asset))
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(grille::routes())
         .merge(usager::routes());
     let api = Router::new()
         .route("/openapi.json", get(openapi::serve))

@@ -88,6 +88,7 @@ const OPERATIONS: &[Op] = &[
     ("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation", None, 200),
     ("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (une évaluation validée ne change plus : la corriger par une nouvelle évaluation, corrige)", Some("Evaluation"), 200),
     ("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus", Some("Version"), 200),
+    ("get", "/etablissements/{id}/gmp", "Grilles", "GMP de l'établissement par mois (?mois= 1 à 36, 12 par défaut ; ?date= AAAA-MM-JJ) à partir de la dernière évaluation AGGIR validée de chaque personne présente (direction, cadre)", None, 200),
     ("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré", Some("SaisieAggir"), 200),
     ("get", "/openapi.json", "Documentation", "Ce document", None, 200),
 ];
@@ -245,6 +246,8 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/audit", "au", false),
     ("get", "/usagers/{id}/evaluations", "grille", false),
     ("get", "/grilles/{grille}", "version", false),
+    ("get", "/etablissements/{id}/gmp", "mois", true),
+    ("get", "/etablissements/{id}/gmp", "date", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.

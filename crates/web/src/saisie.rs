@@ -46,6 +46,8 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("section", lim::CODE),
     Champ::ligne("grille", lim::CODE),
     Champ::ligne("version", lim::CODE),
+    Champ::ligne("mois", 20),
+    Champ::ligne("date", lim::DATE),
     Champ::ligne("file", 100),
     // Query strings.
     Champ::recherche("q"),

@@ -8,6 +8,9 @@ use dui_domain::grille::saisie::{GrilleAggir, SaisieAggir};
 use dui_domain::saisie::Champ;
 use serde_json::{json, Value};
 
+pub mod gmp;
+pub mod graphique;
+
 use crate::forms::ApiJson;
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
@@ -44,6 +47,12 @@ pub fn api_routes() -> Router<App> {
         .route("/grilles", get(liste))
         .route("/grilles/{grille}", get(une))
         .route("/grilles/aggir/calcul", post(calcul))
+        .route("/etablissements/{id}/gmp", get(gmp::api))
+}
+
+/// HTML routes.
+pub fn routes() -> Router<App> {
+    Router::new().route("/etablissements/{id}/gmp", get(gmp::page))
 }
 
 /// GET /api/v1/grilles: the current version of every grid, with the versions known (by id;

@@ -365,3 +365,58 @@ async fn fill_an_aggir_grid_in_the_file_and_see_the_gir() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn gmp_of_the_etablissement_for_direction_and_cadre() {
+    use crate::helpers::{html, person};
+    use dui_domain::policy::Role;
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let e = app.etablissement_id;
+        let f = app.etablissement_finess.clone();
+        let (_, secr) = app.account("secr", Role::Secretariat, &[e]).await;
+        let (_, cadre) = app.account("cadre", Role::Cadre, &[e]).await;
+        let (_, educ) = app.account("educ", Role::Educateur, &[e]).await;
+        let a = app
+            .create_usager(&secr, &person("ALPHA", &["Anne"], "1930-01-02", "F", &f))
+            .await;
+        let b = app
+            .create_usager(&secr, &person("BETA", &["Bruno"], "1931-03-04", "M", &f))
+            .await;
+        app.create_usager(&secr, &person("GAMMA", &["Guy"], "1932-05-06", "M", &f))
+            .await;
+        for (u, c) in [(a, "CCCCCCCCCC"), (b, "AABBAAAAAA")] {
+            let r = app
+                .post_json(
+                    &cadre,
+                    &format!("/api/v1/usagers/{u}/evaluations"),
+                    &json!({"grille": "aggir", "reponses": codes(c), "valider": true}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
+        }
+        let v = app
+            .get_json(&cadre, &format!("/api/v1/etablissements/{e}/gmp?mois=2"))
+            .await;
+        let mois = v["mois"].as_array().unwrap();
+        assert_eq!(mois.len(), 2, "{v}");
+        // (1000 + 420) / 2 = 710; the third person has no GIR yet.
+        assert_eq!(mois[1]["gmp"], 710, "{v}");
+        assert_eq!(
+            (mois[1]["personnes"].as_i64(), mois[1]["sans_gir"].as_i64()),
+            (Some(2), Some(1))
+        );
+        let r = app
+            .get(&educ, &format!("/api/v1/etablissements/{e}/gmp"))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = app
+            .get(&cadre, &format!("/api/v1/etablissements/{e}/gmp?mois=99"))
+            .await;
+        error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        let web = app.browser("cadre").await;
+        let page = html(&app, &web, &format!("/etablissements/{e}/gmp")).await;
+        assert!(page.contains("<strong>710</strong>"), "{page}");
+        app.stop().await;
+    }
+}
