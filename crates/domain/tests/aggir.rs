@@ -1,6 +1,8 @@
 //! AGGIR: the engine against an independent implementation typed from the legal text, the
 //! worked examples, the adverb rule, the combination tables and the GMP arithmetic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use dui_domain::grille::aggir::{

@@ -1,6 +1,8 @@
 //! The grid engine: definitions as data, answers checked, scores and readings computed,
 //! conditions, versions kept.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::registre::{Registre, OFFICIELLES};
 use serde_json::json;

@@ -21,6 +21,9 @@ pub enum Valeur<T> {
     Autre(IgnoredAny),
 }
 
+/// The adverbs of one (sub-)variable as decoded: letter → satisfied.
+pub type AdverbesSaisis = Valeur<BTreeMap<String, Valeur<bool>>>;
+
 /// The body of `POST /api/v1/grilles/aggir/calcul` (and the `reponses` of an AGGIR
 /// evaluation).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -30,7 +33,7 @@ pub struct SaisieAggir {
     pub variables: Option<BTreeMap<String, Valeur<String>>>,
     /// `{"coherence.communication": {"S": true, "T": true, "C": false, "H": true}, …}`.
     #[serde(default)]
-    pub sous_variables: Option<BTreeMap<String, Valeur<BTreeMap<String, Valeur<bool>>>>>,
+    pub sous_variables: Option<BTreeMap<String, AdverbesSaisis>>,
 }
 
 /// A grid evaluated from valid input.
@@ -157,9 +160,7 @@ pub fn cles_adverbes() -> impl Iterator<Item = &'static str> {
     })
 }
 
-fn par_adverbes(
-    entree: &BTreeMap<String, Valeur<BTreeMap<String, Valeur<bool>>>>,
-) -> Result<GrilleAggir, Erreurs> {
+fn par_adverbes(entree: &BTreeMap<String, AdverbesSaisis>) -> Result<GrilleAggir, Erreurs> {
     let mut erreurs = Erreurs::new();
     let mut lus: BTreeMap<&'static str, (Adverbes, Modalite)> = BTreeMap::new();
     for (k, v) in entree {
