@@ -191,3 +191,74 @@ fn bad_definitions_are_refused_in_french() {
         assert!(e.contains(mot), "{d}: {e}");
     }
 }
+
+#[test]
+fn two_evaluations_are_compared_answer_by_answer() {
+    let r = Registre::officiel();
+    let aggir = r.courante("aggir").unwrap();
+    let codes = |s: &str| {
+        let keys = [
+            "coherence",
+            "orientation",
+            "toilette",
+            "habillage",
+            "alimentation",
+            "elimination",
+            "transferts",
+            "deplacements_interieurs",
+            "deplacements_exterieurs",
+            "alerter",
+        ];
+        let m: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .zip(s.chars())
+            .map(|(k, c)| (k.to_string(), json!(c.to_string())))
+            .collect();
+        json!({ "variables": m })
+    };
+    let e = aggir.comparer(&codes("AAAAAAAAAA"), &codes("AAAAAACBAA"));
+    let shown: Vec<(&str, &str, &str)> = e
+        .iter()
+        .map(|x| (x.libelle.as_str(), x.avant.as_str(), x.apres.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("Transferts", "A", "C"),
+            ("Déplacements à l'intérieur", "A", "B")
+        ]
+    );
+    // The same grid answered by adverbs compares by the derived codes.
+    let mut subs = serde_json::Map::new();
+    for k in dui_domain::grille::saisie::cles_adverbes() {
+        subs.insert(
+            k.into(),
+            json!({"S": true, "T": true, "C": true, "H": true}),
+        );
+    }
+    subs.insert(
+        "transferts".into(),
+        json!({"S": false, "T": false, "C": false, "H": false}),
+    );
+    let e = aggir.comparer(&codes("AAAAAAAAAA"), &json!({ "sous_variables": subs }));
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0].libelle.as_str(), e[0].apres.as_str()),
+        ("Transferts", "C")
+    );
+
+    let b = r.courante("braden").unwrap();
+    let a = json!({"perception": "4", "humidite": "4", "activite": "4", "mobilite": "4", "nutrition": "4", "friction": "3"});
+    let mut c = a.clone();
+    c["mobilite"] = json!("2");
+    let e = b.comparer(&a, &c);
+    assert_eq!(
+        e,
+        [dui_domain::grille::comparaison::Ecart {
+            libelle: "Mobilité".into(),
+            avant: "Aucune limitation".into(),
+            apres: "Très limitée".into()
+        }]
+    );
+    assert!(b.comparer(&a, &a).is_empty());
+}

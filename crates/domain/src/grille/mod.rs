@@ -2,6 +2,7 @@
 //! typed becomes a grid's answers.
 
 pub mod aggir;
+pub mod comparaison;
 pub mod definition;
 pub mod registre;
 pub mod saisie;

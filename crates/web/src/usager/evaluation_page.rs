@@ -34,6 +34,7 @@ pub(crate) struct Ligne {
     titre: String,
     resume: String,
     evolution: String,
+    ecarts: Vec<dui_domain::grille::comparaison::Ecart>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -113,6 +114,13 @@ pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) 
             titre: format!("{titre} (version {})", e.grille_version),
             resume: resume(e),
             evolution: evolution(e, precedente),
+            ecarts: match (
+                precedente,
+                app.grilles.version(&e.grille, &e.grille_version),
+            ) {
+                (Some(p), Some(d)) => d.comparer(&p.reponses, &e.reponses),
+                _ => Vec::new(),
+            },
             e: e.clone(),
         });
     }
