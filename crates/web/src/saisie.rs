@@ -47,6 +47,7 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("grille", lim::CODE),
     Champ::ligne("version", lim::CODE),
     Champ::ligne("mois", 20),
+    Champ::ligne("corrige", 20),
     Champ::ligne("date", lim::DATE),
     Champ::ligne("file", 100),
     // Query strings.

@@ -46,6 +46,8 @@ pub(crate) struct EvaluationsPage {
     lignes: Vec<Ligne>,
     grilles: Vec<Arc<Definition>>,
     graphiques: Vec<(String, String)>,
+    /// The validated evaluation being corrected: id, grid, date.
+    correction: Option<(i64, String, String)>,
     peut_ecrire: bool,
     peut_valider: bool,
     aujourd_hui: String,
@@ -55,6 +57,14 @@ pub(crate) struct EvaluationsPage {
 impl EvaluationsPage {
     fn date(&self, d: &NaiveDate) -> String {
         fr_date(&d.to_string())
+    }
+
+    /// The evaluation that the form of grid `g` corrects, with its date.
+    fn corrige(&self, g: &str) -> Option<(i64, String)> {
+        self.correction
+            .as_ref()
+            .filter(|c| c.1 == g)
+            .map(|c| (c.0, c.2.clone()))
     }
 }
 
@@ -98,7 +108,18 @@ fn evolution(e: &Evaluation, precedente: Option<&Evaluation>) -> String {
 }
 
 /// GET /usagers/{id}/evaluations
-pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> PageDossier {
+/// `?corrige=ID`: the form of that evaluation's grid corrects it.
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    corrige: Option<String>,
+}
+
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Evaluations).await?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let m = super::matrix(&app).await?;
@@ -124,6 +145,21 @@ pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) 
             e: e.clone(),
         });
     }
+    let correction = q
+        .corrige
+        .and_then(|c| c.parse::<i64>().ok())
+        .and_then(|c| {
+            evaluations
+                .iter()
+                .find(|e| e.id == c && e.statut == VALIDEE)
+        })
+        .map(|e| {
+            (
+                e.id,
+                e.grille.clone(),
+                fr_date(&e.date_evaluation.to_string()),
+            )
+        });
     let mut graphiques = Vec::new();
     for d in app.grilles.courantes() {
         let mut points: Vec<(NaiveDate, f64)> = evaluations
@@ -145,6 +181,7 @@ pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) 
         lignes,
         grilles: app.grilles.courantes(),
         graphiques,
+        correction,
         peut_ecrire: m.permet(me.user.role, Section::Accompagnement, Action::Ecrire),
         peut_valider: m.permet(me.user.role, Section::Accompagnement, Action::Valider),
         aujourd_hui: crate::time::paris_today(Utc::now()).to_string(),
