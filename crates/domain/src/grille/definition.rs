@@ -138,7 +138,7 @@ pub struct Seuil {
 
 /// One computed result of an evaluation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Valeur {
+pub struct ResultatCalcule {
     /// Result id.
     pub id: String,
     /// Its label in the definition used.
@@ -150,7 +150,7 @@ pub struct Valeur {
 }
 
 /// The results of an evaluation.
-pub type Resultats = Vec<Valeur>;
+pub type Resultats = Vec<ResultatCalcule>;
 
 impl Definition {
     /// Reads and checks a definition (French messages naming the place at fault).
@@ -259,13 +259,13 @@ impl Definition {
             })?;
             let g = saisie.evaluer()?;
             return Ok(vec![
-                Valeur {
+                ResultatCalcule {
                     id: "gir".into(),
                     libelle: "GIR".into(),
                     valeur: f64::from(g.resultat.gir.numero()),
                     interpretation: None,
                 },
-                Valeur {
+                ResultatCalcule {
                     id: "rang".into(),
                     libelle: "Rang".into(),
                     valeur: f64::from(g.resultat.rang),
@@ -329,7 +329,7 @@ impl Definition {
                     .iter()
                     .find(|s| valeur >= s.min)
                     .map(|s| s.libelle.clone());
-                Valeur {
+                ResultatCalcule {
                     id: r.id.clone(),
                     libelle: r.libelle.clone(),
                     valeur,
