@@ -39,7 +39,8 @@ pub struct Evaluation {
     pub reponses: serde_json::Value,
     /// Results computed from the definition used.
     pub resultats: Resultats,
-    /// The GIR, for an AGGIR evaluation.
+    /// The GIR, for an AGGIR evaluation (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gir: Option<u8>,
     /// Free comment.
     pub commentaire: Option<String>,

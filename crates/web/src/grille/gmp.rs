@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use dui_store::usager::GmpMois;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::graphique::graphique;
 use crate::auth::CurrentUser;
@@ -43,9 +42,44 @@ async fn calculer(app: &App, me: &CurrentUser, id: i64, q: &GmpQuery) -> WebResu
         .await?)
 }
 
-fn ligne_json(g: &GmpMois) -> Value {
-    json!({"mois": g.mois, "date": g.date, "gmp": g.gmp.arrondi(), "valeur": g.gmp.valeur(),
-           "points": g.gmp.points, "personnes": g.gmp.personnes, "sans_gir": g.sans_gir})
+/// One month of the GMP in the API.
+#[derive(Serialize)]
+pub struct GmpLigne {
+    /// `AAAA-MM`.
+    pub mois: String,
+    /// Date computed at.
+    pub date: NaiveDate,
+    /// GMP rounded (null: nobody evaluated).
+    pub gmp: Option<u64>,
+    /// GMP exact.
+    pub valeur: Option<f64>,
+    /// Sum of GIR points.
+    pub points: u64,
+    /// Persons with a validated GIR.
+    pub personnes: u64,
+    /// Persons present without one.
+    pub sans_gir: u64,
+}
+
+/// The answer of `GET /api/v1/etablissements/{id}/gmp`.
+#[derive(Serialize)]
+pub struct GmpReponse {
+    /// The établissement.
+    pub etablissement: i64,
+    /// Oldest month first.
+    pub mois: Vec<GmpLigne>,
+}
+
+fn ligne(g: &GmpMois) -> GmpLigne {
+    GmpLigne {
+        mois: g.mois.clone(),
+        date: g.date,
+        gmp: g.gmp.arrondi(),
+        valeur: g.gmp.valeur(),
+        points: g.gmp.points,
+        personnes: g.gmp.personnes,
+        sans_gir: g.sans_gir,
+    }
 }
 
 /// GET /api/v1/etablissements/{id}/gmp
@@ -54,11 +88,12 @@ pub async fn api(
     me: CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<GmpQuery>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<GmpReponse>> {
     let g = calculer(&app, &me, id, &q).await?;
-    Ok(Json(
-        json!({"etablissement": id, "mois": g.iter().map(ligne_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(GmpReponse {
+        etablissement: id,
+        mois: g.iter().map(ligne).collect(),
+    }))
 }
 
 #[derive(Template, WebTemplate)]

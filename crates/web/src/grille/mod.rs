@@ -6,7 +6,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use dui_domain::grille::saisie::{GrilleAggir, SaisieAggir};
 use dui_domain::saisie::Champ;
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use dui_domain::grille::definition::Definition;
+use serde::Serialize;
+use serde_json::Value;
 
 pub mod gmp;
 pub mod graphique;
@@ -74,17 +78,20 @@ pub async fn liste(
         page.truncate(limit as usize);
         page.last().map(|d| d.id.clone())
     });
-    let items: Vec<Value> = page
+    let items: Vec<GrilleResume> = page
         .iter()
-        .map(|d| {
-            let versions: Vec<String> = app
+        .map(|d| GrilleResume {
+            id: d.id.clone(),
+            version: d.version.clone(),
+            titre: d.titre.clone(),
+            source: d.source.clone(),
+            algorithme: d.algorithme.clone(),
+            versions: app
                 .grilles
                 .versions(&d.id)
                 .iter()
                 .map(|v| v.version.clone())
-                .collect();
-            json!({"id": d.id, "version": d.version, "titre": d.titre, "source": d.source,
-                   "algorithme": d.algorithme, "versions": versions})
+                .collect(),
         })
         .collect();
     Ok(crate::reponses::liste(items, next.flatten()))
@@ -101,37 +108,74 @@ pub async fn une(
     State(app): State<App>,
     Path(grille): Path<String>,
     Query(q): Query<VersionQuery>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<Definition>> {
     let d = match q.version.as_deref() {
         Some(v) => app.grilles.version(&grille, v),
         None => app.grilles.courante(&grille),
     };
     let d = d.ok_or(AppError::NotFound)?;
-    Ok(Json(serde_json::to_value(&*d).unwrap_or_default()))
+    Ok(Json(Definition::clone(&d)))
 }
 
-/// The JSON answer of an evaluated AGGIR grid: `gir` and `rang`, and, when the adverbs were
-/// sent, the derived `variables` and each sub-variable's code.
-pub fn resultat_json(g: &GrilleAggir) -> Value {
-    let mut v = json!({"gir": g.resultat.gir.numero(), "rang": g.resultat.rang});
-    if let Some(subs) = &g.sous_variables {
-        v["variables"] = json!(g
-            .variables
-            .iter()
-            .map(|(k, m)| (k.to_string(), m.lettre()))
-            .collect::<std::collections::BTreeMap<_, _>>());
-        v["sous_variables"] = json!(subs
-            .iter()
-            .map(|(k, (_, m))| (k.to_string(), m.lettre()))
-            .collect::<std::collections::BTreeMap<_, _>>());
+/// The answer of the AGGIR calculator: `gir` and `rang`, and, when the adverbs were sent, the
+/// derived `variables` and each sub-variable's code.
+#[derive(Serialize)]
+pub struct CalculAggir {
+    /// GIR 1..=6.
+    pub gir: u8,
+    /// Rank 1..=13.
+    pub rang: u8,
+    /// Codes of the variables (adverbs sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<BTreeMap<String, String>>,
+    /// Codes of the sub-variables (adverbs sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sous_variables: Option<BTreeMap<String, String>>,
+}
+
+impl CalculAggir {
+    /// From an evaluated grid.
+    pub fn de(g: &GrilleAggir) -> CalculAggir {
+        let adverbes = g.sous_variables.as_ref();
+        CalculAggir {
+            gir: g.resultat.gir.numero(),
+            rang: g.resultat.rang,
+            variables: adverbes.map(|_| {
+                g.variables
+                    .iter()
+                    .map(|(k, m)| (k.to_string(), m.lettre().to_string()))
+                    .collect()
+            }),
+            sous_variables: adverbes.map(|subs| {
+                subs.iter()
+                    .map(|(k, (_, m))| (k.to_string(), m.lettre().to_string()))
+                    .collect()
+            }),
+        }
     }
-    v
+}
+
+/// A grid in the list: its current version and every version known.
+#[derive(Serialize)]
+pub struct GrilleResume {
+    /// Id.
+    pub id: String,
+    /// Current version.
+    pub version: String,
+    /// Title.
+    pub titre: String,
+    /// Source.
+    pub source: String,
+    /// Official algorithm, if any.
+    pub algorithme: Option<String>,
+    /// Every version, oldest first.
+    pub versions: Vec<String>,
 }
 
 /// POST /api/v1/grilles/aggir/calcul
-pub async fn calcul(ApiJson(saisie): ApiJson<SaisieAggir>) -> WebResult<Json<Value>> {
+pub async fn calcul(ApiJson(saisie): ApiJson<SaisieAggir>) -> WebResult<Json<CalculAggir>> {
     let g = saisie.evaluer().map_err(AppError::fields)?;
-    Ok(Json(resultat_json(&g)))
+    Ok(Json(CalculAggir::de(&g)))
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use dui_domain::grille::definition::Definition;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Evaluation, NouvelleEvaluation};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::sync::Arc;
 
 use super::capability;
@@ -133,12 +133,23 @@ fn parse(
 }
 
 /// An evaluation as the API shows it: with its grid's title in the version used.
-pub(crate) fn evaluation_json(app: &App, e: &Evaluation) -> Value {
-    let mut v = serde_json::to_value(e).unwrap_or_default();
-    if let Some(d) = app.grilles.version(&e.grille, &e.grille_version) {
-        v["grille_titre"] = json!(d.titre);
+#[derive(Serialize)]
+pub struct EvaluationVue {
+    /// The stored evaluation.
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    /// Title of the grid in the version used.
+    pub grille_titre: Option<String>,
+}
+
+pub(crate) fn evaluation_vue(app: &App, e: Evaluation) -> EvaluationVue {
+    EvaluationVue {
+        grille_titre: app
+            .grilles
+            .version(&e.grille, &e.grille_version)
+            .map(|d| d.titre.clone()),
+        evaluation: e,
     }
-    v
 }
 
 /// GET /api/v1/usagers/{id}/evaluations
@@ -163,7 +174,7 @@ pub async fn api_liste(
         items.truncate(limit as usize);
         items.last().map(|e| e.id.to_string())
     });
-    let items: Vec<Value> = items.iter().map(|e| evaluation_json(&app, e)).collect();
+    let items: Vec<EvaluationVue> = items.into_iter().map(|e| evaluation_vue(&app, e)).collect();
     Ok(crate::reponses::liste(items, next.flatten()))
 }
 
@@ -172,14 +183,14 @@ pub async fn api_get(
     State(app): State<App>,
     me: CurrentUser,
     Path((id, eid)): Path<(i64, i64)>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<EvaluationVue>> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let e = app
         .store
         .evaluation(&cap, eid)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_json(&app, &e)))
+    Ok(Json(evaluation_vue(&app, e)))
 }
 
 /// POST /api/v1/usagers/{id}/evaluations → 201 with `id` (and `gir` for AGGIR).
@@ -188,7 +199,7 @@ pub async fn api_create(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<EvaluationBody>,
-) -> WebResult<(StatusCode, Json<Value>)> {
+) -> WebResult<(StatusCode, Json<EvaluationVue>)> {
     let (def, n) = parse(&app, &b, None)?;
     let action = if n.valider {
         Action::Valider
@@ -197,13 +208,7 @@ pub async fn api_create(
     };
     let cap = capability(&app, &me, id, Section::Accompagnement, action).await?;
     let e = app.store.ajouter_evaluation(&cap, &def, &n).await?;
-    let mut v = evaluation_json(&app, &e);
-    if e.gir.is_none() {
-        if let Some(m) = v.as_object_mut() {
-            m.remove("gir");
-        }
-    }
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, Json(evaluation_vue(&app, e))))
 }
 
 /// PUT /api/v1/usagers/{id}/evaluations/{eid}: changes a draft (If-Match or `version`).
@@ -213,7 +218,7 @@ pub async fn api_update(
     headers: HeaderMap,
     Path((id, eid)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<EvaluationBody>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<EvaluationVue>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
     let (def, n) = parse(&app, &b, b.grille_version.as_deref())?;
@@ -225,7 +230,7 @@ pub async fn api_update(
         .evaluation(&cap, eid)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_json(&app, &e)))
+    Ok(Json(evaluation_vue(&app, e)))
 }
 
 /// POST /api/v1/usagers/{id}/evaluations/{eid}/validation (If-Match or `version`).
@@ -235,7 +240,7 @@ pub async fn api_valider(
     headers: HeaderMap,
     Path((id, eid)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<VersionSeule>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<EvaluationVue>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     app.store.valider_evaluation(&cap, eid, version).await?;
@@ -244,5 +249,5 @@ pub async fn api_valider(
         .evaluation(&cap, eid)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_json(&app, &e)))
+    Ok(Json(evaluation_vue(&app, e)))
 }
