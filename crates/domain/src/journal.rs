@@ -35,6 +35,12 @@ code_enum! {
         UsagerEntourageModification = "usager.entourage.modification", "Modification de l'entourage";
         /// Someone removed from the circle.
         UsagerEntourageRetrait = "usager.entourage.retrait", "Retrait de l'entourage";
+        /// A transmission written (a correction too: its detail names the one it corrects).
+        UsagerTransmissionAjout = "usager.transmission.ajout", "Transmission écrite";
+        /// The relève or a search of transmissions read across files (one entry per file shown).
+        TransmissionReleve = "transmission.releve", "Lecture de la relève";
+        /// A full-text search among transmissions.
+        TransmissionRecherche = "transmission.recherche", "Recherche dans les transmissions";
         /// A professional linked to the person.
         UsagerProfessionnelLien = "usager.professionnel.lien", "Professionnel ajouté";
         /// A professional unlinked.

@@ -7,8 +7,11 @@ mod code_enum;
 
 pub mod grille;
 pub mod identifiers;
+pub mod ids;
 pub mod journal;
 pub mod organisation;
 pub mod policy;
 pub mod saisie;
+mod schema;
+pub mod transmission;
 pub mod usager;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Domain (*secteur*) of an establishment: it drives vocabulary and documents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Domaine {
     /// Personnes âgées (EHPAD, résidence autonomie).
     #[serde(rename = "PA")]
@@ -70,7 +70,7 @@ impl Domaine {
 }
 
 /// One FINESS establishment category (TRE_R66), as loaded from the reference file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Categorie {
     /// TRE_R66 code, e.g. `500`.
     pub code: &'static str,
@@ -145,7 +145,7 @@ fn split_csv_line(line: &'static str) -> Vec<&'static str> {
 }
 
 /// Kind of a unit inside an establishment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeUnite {
     /// *Unité* (e.g. unité de vie protégée).

@@ -275,7 +275,7 @@ pub fn decider(
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<Motif, Refus> {
-    if !matrice.permet(role, section, action) {
+    if !section_permise(matrice, role, section, action) {
         return Err(Refus::NonPermisParLeRole);
     }
     let dans_perimetre = match role.portee() {
@@ -296,6 +296,24 @@ pub fn decider(
         },
         _ => Err(Refus::HorsPerimetre),
     }
+}
+
+/// Whether the matrix lets `role` do `action` on `section`, the psychology section being
+/// closed to every role but the psychologist whatever the matrix grants (an administrator
+/// cannot open it to another role; decision XXXX-transmissions-psychologie).
+pub fn section_permise(matrice: &Matrice, role: Role, section: Section, action: Action) -> bool {
+    matrice.permet(role, section, action)
+        && (section != Section::Psychologie || role == Role::Psychologue)
+}
+
+/// The sections `role` may do `action` on in the files of its scope ([`section_permise`]):
+/// what a list across files (the relève, the search of transmissions) may show it.
+pub fn sections_permises(matrice: &Matrice, role: Role, action: Action) -> Vec<Section> {
+    Section::ALL
+        .iter()
+        .copied()
+        .filter(|s| section_permise(matrice, role, *s, action))
+        .collect()
 }
 
 /// Whether `role` may search (and list) the usagers of its scope: it must be allowed to read

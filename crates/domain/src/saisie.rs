@@ -39,6 +39,10 @@ pub const ADRESSE: usize = 300;
 pub const REFERENCE: usize = 100;
 /// A free-text comment (several lines).
 pub const COMMENTAIRE: usize = 4000;
+/// The text of a narrative transmission (several lines).
+pub const TRANSMISSION: usize = 8000;
+/// The target (*cible*) of a targeted transmission (« Chute », « Douleur », « Repas »).
+pub const CIBLE: usize = 150;
 /// The alerts of a file (allergies, risks, instructions; several lines).
 pub const ALERTES: usize = 2000;
 /// The stated reason of a break-the-glass access (several lines).

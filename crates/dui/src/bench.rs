@@ -23,10 +23,10 @@ pub struct BenchArgs {
     usagers: u64,
     /// Concurrent clients.
     #[arg(long, default_value_t = 8)]
-    clients: usize,
+    pub(crate) clients: usize,
     /// Seconds per scenario.
     #[arg(long, default_value_t = 10)]
-    secondes: u64,
+    pub(crate) secondes: u64,
     /// Offered load of the paced runs, in requests per second: file openings.
     #[arg(long, default_value_t = 1000.0)]
     debit_ouverture: f64,
@@ -36,16 +36,29 @@ pub struct BenchArgs {
     /// Offered load of the paced runs: creations per second.
     #[arg(long, default_value_t = 100.0)]
     debit_creation: f64,
-    /// Only the scenarios whose name contains this text (e.g. « recherche »).
+    /// Only the scenarios whose name contains this text (e.g. « recherche »), or one of
+    /// several separated by `|` (« transmission|relève »).
     #[arg(long)]
-    seulement: Option<String>,
+    pub(crate) seulement: Option<String>,
+    /// Offered load of the paced runs: transmissions written per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub(crate) debit_transmission: f64,
+}
+
+impl BenchArgs {
+    /// Whether the scenario `name` is to run (see `seulement`).
+    pub(crate) fn voulu(&self, name: &str) -> bool {
+        self.seulement
+            .as_deref()
+            .is_none_or(|only| only.split('|').any(|o| name.contains(o)))
+    }
 }
 
 const BENCH_USER: &str = "bench-direction";
 const BENCH_WORKER: &str = "bench-intervenant";
 const BENCH_PASSWORD: &str = "Bench-DUI-2026!";
 
-fn bench_actor() -> Actor {
+pub(crate) fn bench_actor() -> Actor {
     Actor {
         utilisateur_id: None,
         username: "bench".into(),
@@ -95,7 +108,7 @@ async fn bearer(client: &reqwest::Client, base: &str, username: &str) -> anyhow:
     Ok(format!("Bearer {token}"))
 }
 
-struct Figures {
+pub(crate) struct Figures {
     name: &'static str,
     /// Offered load of a paced run (None: closed loop, as fast as the clients go).
     debit: Option<f64>,
@@ -144,7 +157,7 @@ impl Figures {
 /// Resolution of tokio's timer.
 const TIMER_TICK: Duration = Duration::from_millis(1);
 
-async fn scenario<F, Fut>(
+pub(crate) async fn scenario<F, Fut>(
     name: &'static str,
     clients: usize,
     secs: u64,
@@ -211,7 +224,7 @@ where
 }
 
 /// Runs a scenario in a closed loop, then paced at `debit` requests per second.
-async fn both<F, Fut>(
+pub(crate) async fn both<F, Fut>(
     all: &mut Vec<Figures>,
     name: &'static str,
     args: &BenchArgs,
@@ -221,11 +234,7 @@ async fn both<F, Fut>(
     F: Fn(u64) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
-    if args
-        .seulement
-        .as_deref()
-        .is_some_and(|only| !name.contains(only))
-    {
+    if !args.voulu(name) {
         return;
     }
     all.push(scenario(name, args.clients, args.secondes, None, one.clone()).await);
@@ -358,6 +367,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
             .etablissement(org.etablissements[0].0)
             .await?
             .context("établissement")?
+            .fields
             .finess;
         // Every creation of the run draws new traits (the runs would otherwise repeat them).
         let seq = Arc::new(std::sync::atomic::AtomicU64::new(
@@ -388,6 +398,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         )
         .await;
     }
+    crate::bench_transmissions::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements[0].0,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+        ids.clone(),
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();
@@ -422,7 +445,7 @@ fn letters(mut n: u64) -> String {
 }
 
 /// Whether the answer is a success whose body was read whole.
-async fn ok(r: reqwest::Result<reqwest::Response>) -> bool {
+pub(crate) async fn ok(r: reqwest::Result<reqwest::Response>) -> bool {
     match r {
         Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
         _ => false,

@@ -63,6 +63,22 @@ impl<'a> NewEntry<'a> {
             at,
         }
     }
+
+    /// A successful change on the administrative section of a person's file (`usager_id`), or
+    /// of several (none named).
+    pub fn succes_administratif(
+        actor: &'a Actor,
+        action: ActionJournal,
+        usager_id: Option<i64>,
+        detail: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        NewEntry {
+            usager_id,
+            section: Some("administratif"),
+            ..NewEntry::succes(actor, action, detail, at)
+        }
+    }
 }
 
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
@@ -85,8 +101,21 @@ pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> Store
     row.try_get(0)
 }
 
+/// Appends the success of `action` by `actor`, which concerns no person's file, to the
+/// transaction `tx` of the change, and commits the change with its entry.
+pub(crate) async fn commit_succes(
+    mut tx: crate::sql::Tx,
+    actor: &Actor,
+    action: ActionJournal,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    append(&mut tx, &NewEntry::succes(actor, action, detail, now)).await?;
+    tx.commit().await
+}
+
 /// A stored entry.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Entry {
     /// Row id (insertion order).
     pub id: i64,
@@ -161,6 +190,19 @@ pub fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
         h.update(f.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// The chain ends at position `head` although entries up to `last` were attested (`par`
+/// names the witness when it is not a checkpoint): its tail was cut.
+fn fin_tronquee(head: i64, last: i64, par: &str) -> Option<Broken> {
+    (last > head).then(|| Broken {
+        seq: head + 1,
+        id: 0,
+        reason: format!(
+            "les entrées {} à {last}{par} ont disparu (fin du journal tronquée)",
+            head + 1
+        ),
+    })
 }
 
 /// Search criteria for administrators.
@@ -246,19 +288,14 @@ impl Store {
         }
         // The anchor guards the tail against someone who can write to the database: entries
         // it attests must still be there, even with their checkpoints gone.
-        if let Some((&last, _)) = anchored.last_key_value() {
-            let head = report.checked as i64;
-            if last > head {
-                report.first_broken = Some(Broken {
-                    seq: head + 1,
-                    id: 0,
-                    reason: format!(
-                        "les entrées {} à {last}, attestées par l'ancre externe, ont disparu (fin du journal tronquée)",
-                        head + 1
-                    ),
-                });
-                return Ok(report);
-            }
+        let head = report.checked as i64;
+        let attestees = ", attestées par l'ancre externe,";
+        if let Some(b) = anchored
+            .last_key_value()
+            .and_then(|(&last, _)| fin_tronquee(head, last, attestees))
+        {
+            report.first_broken = Some(b);
+            return Ok(report);
         }
         // Checkpoints guard the tail: deleting the last entries leaves a shorter, still
         // consistent chain, which the highest checkpoint reveals.
@@ -266,17 +303,8 @@ impl Store {
             .fetch_optional(self)
             .await?;
         if let Some(cp) = cps {
-            let cp_seq: i64 = cp.try_get(0)?;
-            let head = report.checked as i64;
-            if cp_seq > head {
-                report.first_broken = Some(Broken {
-                    seq: head + 1,
-                    id: 0,
-                    reason: format!(
-                        "les entrées {} à {cp_seq} ont disparu (fin du journal tronquée)",
-                        head + 1
-                    ),
-                });
+            if let Some(b) = fin_tronquee(head, cp.try_get(0)?, "") {
+                report.first_broken = Some(b);
                 return Ok(report);
             }
             // Every checkpoint, not only the last, must still match its entry: entries
@@ -383,7 +411,7 @@ enum Arg {
 }
 
 /// Result of [`Store::audit_verify`].
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     /// Sealed entries checked.
     pub checked: u64,
@@ -398,7 +426,7 @@ pub struct Verification {
 }
 
 /// Where and why the chain breaks.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Broken {
     /// Position in the chain (0 for an entry outside it: refused by the sealer, or pending
     /// and not following the head).

@@ -21,6 +21,7 @@ mod read_log;
 mod saisie;
 pub mod session;
 mod sql;
+pub mod stored;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod usager;

@@ -44,11 +44,26 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_permission_defauts.sql"),
     ),
     (
+        9,
+        "transmissions",
+        include_str!("../migrations/0009_transmissions.sql"),
+    ),
+    (
         10,
         "evaluations",
         include_str!("../migrations/0010_evaluations.sql"),
     ),
 ];
+
+/// The statements of a migration that differ by engine, run after its shared ones:
+/// (version, SQLite, PostgreSQL).
+const PAR_MOTEUR: &[(i64, &str, &str)] = &[(
+    9,
+    // A contentless FTS5 index of the terms (the row id is the transmission's id): it holds
+    // the index alone, and rows are never updated (transmissions are append-only).
+    "CREATE VIRTUAL TABLE transmission_fts USING fts5(termes, content='', detail=none, tokenize='ascii')",
+    "CREATE INDEX transmission_termes ON transmission USING GIN (to_tsvector('french', termes))",
+)];
 
 /// The migration whose work is done in Rust: the name words of every usager rewritten with
 /// the glued runs of its names (`dui_domain::usager::mots_recherche`).
@@ -110,6 +125,13 @@ impl Store {
             let started = std::time::Instant::now();
             for stmt in statements(&render(sql, self.engine())) {
                 tx.execute(stmt.as_str()).await?;
+            }
+            for (_, lite, pg) in PAR_MOTEUR.iter().filter(|p| p.0 == *version) {
+                let stmt = match self.engine() {
+                    Engine::Sqlite => lite,
+                    Engine::Postgres => pg,
+                };
+                tx.execute(*stmt).await?;
             }
             if *name == USAGER_GLUED_NAMES {
                 let n = crate::usager::rebuild_name_words(&mut tx).await?;

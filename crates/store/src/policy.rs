@@ -2,16 +2,22 @@
 //! the audit entry, and returns a [`Capability`] that store functions for person data require.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{
     decider, peut_lire_tracabilite, peut_rechercher, Action, Faits, Matrice, Motif, Refus, Role,
     Section,
 };
 
+mod transmission;
+
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use transmission::{
+    authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
+};
 
 /// The logged-in account as the policy sees it.
 #[derive(Clone, Debug)]
@@ -45,7 +51,7 @@ impl Principal {
 /// Only [`authorize`] builds one.
 #[derive(Clone, Debug)]
 pub struct Capability {
-    usager_id: i64,
+    usager_id: UsagerId,
     section: Section,
     action: Action,
     motif: Motif,
@@ -57,7 +63,7 @@ pub struct Capability {
 
 impl Capability {
     /// The usager this capability is about.
-    pub fn usager_id(&self) -> i64 {
+    pub fn usager_id(&self) -> UsagerId {
         self.usager_id
     }
     /// The section.
@@ -99,7 +105,7 @@ impl Capability {
         audit_refusal(
             store,
             &self.actor,
-            Some(self.usager_id),
+            Some(self.usager_id.get()),
             self.section,
             Action::Lire,
             refus,
@@ -121,7 +127,7 @@ impl Capability {
             &NewEntry {
                 actor: &self.actor,
                 action,
-                usager_id: Some(self.usager_id),
+                usager_id: Some(self.usager_id.get()),
                 section: Some(self.section.code()),
                 outcome: Outcome::Succes,
                 detail: with_motif(detail, self.motif),
@@ -166,7 +172,7 @@ pub async fn load_matrix(store: &Store) -> StoreResult<Matrice> {
 pub async fn load_facts(
     store: &Store,
     who: &Principal,
-    usager_id: i64,
+    usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Faits>> {
     Ok(load_facts_and_usager(store, who, usager_id, now)
@@ -188,7 +194,7 @@ struct Loaded {
 async fn load_facts_and_usager(
     store: &Store,
     who: &Principal,
-    usager_id: i64,
+    usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Loaded>> {
     let stays = match store.engine() {
@@ -221,7 +227,7 @@ async fn load_facts_and_usager(
         etablissements_utilisateur: who.etablissements.clone(),
         etablissements_usager,
         affecte: affecte > 0,
-        soi_meme: who.usager_id == Some(usager_id),
+        soi_meme: who.usager_id == Some(usager_id.get()),
         acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
     };
     Ok(Some(Loaded {
@@ -241,16 +247,24 @@ pub async fn authorize(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
-    usager_id: i64,
+    usager_id: UsagerId,
     section: Section,
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
-    Ok(
-        authorize_with_facts(store, matrix, who, usager_id, section, action, now)
-            .await?
-            .0,
+    Ok(authorize_with_facts(
+        store,
+        matrix,
+        who,
+        Demande {
+            usager_id,
+            section,
+            action,
+        },
+        now,
     )
+    .await?
+    .0)
 }
 
 /// Proof that the policy allowed an account to search (and list) the usagers of its scope.
@@ -315,19 +329,15 @@ pub async fn open_file(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
-    usager_id: i64,
+    usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<OpenFile> {
-    let (cap, loaded) = authorize_with_facts(
-        store,
-        matrix,
-        who,
+    let demande = Demande {
         usager_id,
-        Section::Administratif,
-        Action::Lire,
-        now,
-    )
-    .await?;
+        section: Section::Administratif,
+        action: Action::Lire,
+    };
+    let (cap, loaded) = authorize_with_facts(store, matrix, who, demande, now).await?;
     let sections = Section::ALL
         .iter()
         .copied()
@@ -342,15 +352,25 @@ pub async fn open_file(
     })
 }
 
+/// What is asked of the policy: an action on a section of a file.
+struct Demande {
+    usager_id: UsagerId,
+    section: Section,
+    action: Action,
+}
+
 async fn authorize_with_facts(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
-    usager_id: i64,
-    section: Section,
-    action: Action,
+    demande: Demande,
     now: DateTime<Utc>,
 ) -> StoreResult<(Capability, Loaded)> {
+    let Demande {
+        usager_id,
+        section,
+        action,
+    } = demande;
     let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
     };
@@ -368,7 +388,7 @@ async fn authorize_with_facts(
                 at: now,
                 tracabilite: peut_lire_tracabilite(
                     who.role,
-                    loaded.usager.referent_id == Some(who.id),
+                    loaded.usager.referent_id == Some(who.id.into()),
                     loaded.faits.soi_meme,
                 ),
             };
@@ -378,7 +398,7 @@ async fn authorize_with_facts(
                     .log(crate::read_log::ReadEntry {
                         actor: cap.actor.clone(),
                         action: ActionJournal::UsagerLecture,
-                        usager_id: Some(usager_id),
+                        usager_id: Some(usager_id.get()),
                         section: Some(section.code()),
                         outcome: Outcome::Succes,
                         detail: with_motif(serde_json::json!({}), cap.motif).to_string(),
@@ -389,7 +409,16 @@ async fn authorize_with_facts(
             Ok((cap, loaded))
         }
         Err(refus) => {
-            audit_refusal(store, &actor, Some(usager_id), section, action, refus, now).await?;
+            audit_refusal(
+                store,
+                &actor,
+                Some(usager_id.get()),
+                section,
+                action,
+                refus,
+                now,
+            )
+            .await?;
             Err(StoreError::Denied(refus))
         }
     }
@@ -426,7 +455,7 @@ impl Store {
     pub async fn ouvrir_acces_exceptionnel(
         &self,
         who: &Principal,
-        usager_id: i64,
+        usager_id: UsagerId,
         motif: &str,
         hours: i64,
         now: DateTime<Utc>,
@@ -461,7 +490,7 @@ impl Store {
             &NewEntry {
                 actor: &who.actor(),
                 action: ActionJournal::UsagerAccesExceptionnel,
-                usager_id: Some(usager_id),
+                usager_id: Some(usager_id.get()),
                 section: None,
                 outcome: Outcome::Succes,
                 detail: serde_json::json!({ "motif": motif, "heures": hours, "acces_exceptionnel": true }),

@@ -8,7 +8,7 @@ use dui_domain::journal::ActionJournal;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreResult};
 
@@ -70,12 +70,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut tx)
         .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, ActionJournal::Connexion, detail, now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, ActionJournal::Connexion, detail, now).await?;
         Ok((token, csrf))
     }
 
@@ -147,17 +142,14 @@ impl Store {
             .bind(token_hash)
             .execute(&mut tx)
             .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::Deconnexion,
-                serde_json::json!({}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::Deconnexion,
+            serde_json::json!({}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -17,12 +17,14 @@ use std::sync::{Arc, Mutex};
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use crate::durability::{Durability, LiteWriter, SQLITE_PRAGMAS};
-use crate::error::lite_err;
-use crate::{StoreError, StoreResult};
+use crate::{error::lite_err, StoreError, StoreResult};
+
+mod ids;
 
 /// A value bound to, or read from, a statement (the store only uses these three).
+/// (Public in this private module so that the public `Fiche` trait can name it.)
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Value {
+pub enum Value {
     /// NULL (bound as a text on PostgreSQL).
     Null,
     /// NULL bound as a bigint (PostgreSQL types every parameter, even a NULL one).

@@ -208,3 +208,46 @@ impl Drop for EmptyDb {
         remove_on_drop(self.cleanup.take());
     }
 }
+
+/// The unchecked paths, for tests that set up files or exercise the write itself (the
+/// product creates through `Store::create_usager_checked` and edits through
+/// `Store::update_identite_editee`; demo data and benchmarks use the bulk path).
+impl Store {
+    /// Creates a file without the creation checks (see `Store::create_usager`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_usager_unchecked(
+        &self,
+        actor: &crate::audit::Actor,
+        i: &crate::usager::IdentiteInput,
+        nir: Option<&str>,
+        etablissement_id: i64,
+        date_entree: &str,
+        non_doublons: &[i64],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<dui_domain::ids::UsagerId> {
+        self.create_usager(
+            actor,
+            i,
+            nir,
+            etablissement_id,
+            date_entree,
+            non_doublons,
+            now,
+        )
+        .await
+    }
+
+    /// Saves an identity with the status given by the test (see `Store::update_identite`).
+    pub async fn update_identite_unchecked(
+        &self,
+        cap: &crate::policy::Capability,
+        version: i64,
+        i: &crate::usager::IdentiteInput,
+        statut: &str,
+        drop_ins: bool,
+        changes: serde_json::Value,
+    ) -> StoreResult<i64> {
+        self.update_identite(cap, version, i, statut, drop_ins, changes)
+            .await
+    }
+}

@@ -38,5 +38,7 @@ mod policy;
 mod saisie;
 #[path = "store/testing.rs"]
 mod testing;
+#[path = "store/transmissions.rs"]
+mod transmissions;
 #[path = "store/usager.rs"]
 mod usager;

@@ -14,6 +14,8 @@ pub struct UserBar {
     /// The label of the people menu entry, `None` for a role that opens no file (the
     /// administrator): no role is shown a link it cannot follow.
     pub usagers: Option<&'static str>,
+    /// Shows the relève (the professionals who read files).
+    pub releve: bool,
 }
 
 /// Common data of a page.

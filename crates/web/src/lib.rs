@@ -5,6 +5,7 @@ pub mod admin;
 mod app;
 pub mod auth;
 mod cache;
+pub mod corps;
 mod error;
 mod forms;
 pub mod grille;
@@ -33,6 +34,17 @@ pub use app::{App, WebConfig};
 pub use error::{AppError, WebResult};
 pub use layout::Layout;
 
+/// Every route of `/api/v1`, each documented in `openapi/operations.rs` (the test `http routes`
+/// compares them).
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi::serve))
+        .merge(auth::api_routes())
+        .merge(admin::api_routes())
+        .merge(grille::api_routes())
+        .merge(usager::api_routes())
+}
+
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let body_timeout = app.config.body_timeout;
@@ -43,12 +55,7 @@ pub fn router(app: App) -> Router {
         .merge(admin::routes())
         .merge(grille::routes())
         .merge(usager::routes());
-    let api = Router::new()
-        .route("/openapi.json", get(openapi::serve))
-        .merge(auth::api_routes())
-        .merge(admin::api_routes())
-        .merge(grille::api_routes())
-        .merge(usager::api_routes());
+    let api = api_routes();
     Router::new()
         .merge(html)
         .nest("/api/v1", api)

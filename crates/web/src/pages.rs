@@ -37,10 +37,8 @@ struct Personnes {
 }
 
 impl Accueil {
-    fn domaine(&self, code: &str) -> &'static str {
-        dui_domain::organisation::Domaine::from_code(code)
-            .map(|d| d.label_fr())
-            .unwrap_or("")
+    fn domaine(&self, d: &dui_domain::organisation::Domaine) -> &'static str {
+        d.label_fr()
     }
     fn categorie(&self, code: &str) -> String {
         dui_domain::organisation::categorie(code)
@@ -57,11 +55,12 @@ impl Accueil {
         fr_datetime(s)
     }
     /// « née le 12/04/1938 », agreed with the person's sex.
-    fn naissance(&self, sexe: &str, iso: &str) -> String {
+    fn naissance(&self, sexe: &dui_domain::usager::Sexe, iso: &str) -> String {
+        use dui_domain::usager::Sexe;
         let ne = match sexe {
-            "F" => "née",
-            "M" => "né",
-            _ => "né·e",
+            Sexe::F => "née",
+            Sexe::M => "né",
+            Sexe::I => "né·e",
         };
         format!("{ne} le {}", crate::time::fr_date(iso))
     }

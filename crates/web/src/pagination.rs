@@ -38,6 +38,8 @@ pub(crate) const CATEGORIES: Liste = l("/categories", 50, 200);
 pub(crate) const UTILISATEURS: Liste = l("/utilisateurs", 50, 200);
 pub(crate) const AUDIT: Liste = l("/audit", 100, 1000);
 pub(crate) const ACCES_EXCEPTIONNELS: Liste = l("/acces-exceptionnels", 50, 500);
+pub(crate) const TRANSMISSIONS: Liste = l("/usagers/{id}/transmissions", 20, 200);
+pub(crate) const RELEVE: Liste = l("/transmissions", 50, 200);
 pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
 pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 
@@ -59,6 +61,8 @@ pub const LISTES: &[Liste] = &[
     UTILISATEURS,
     AUDIT,
     ACCES_EXCEPTIONNELS,
+    TRANSMISSIONS,
+    RELEVE,
     EVALUATIONS,
     GRILLES,
 ];

@@ -66,6 +66,15 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("verifier", lim::CODE),
     Champ::ligne("cree", lim::CODE),
     Champ::ligne("photo", lim::CODE),
+    Champ::ligne("depuis", lim::DATE + 20),
+    Champ::ligne("jusqua", lim::DATE + 20),
+    Champ::ligne("heures", 20),
+    Champ::ligne("auteur", 20),
+    Champ::ligne("cible", lim::CIBLE),
+    Champ::ligne("importantes", lim::CODE),
+    Champ::ligne("non_lues", lim::CODE),
+    Champ::ligne("unite", 20),
+    Champ::ligne("corrige", 20),
     // Only ever used through `safe_next`, which turns a page with a tab or a line break
     // into "/": those pass, other control characters do not.
     Champ::texte("suivant", lim::ADRESSE_RETOUR),

@@ -64,3 +64,22 @@ pub fn fr_date(iso: &str) -> String {
         _ => iso.to_string(),
     }
 }
+
+/// An instant as typed: RFC 3339 (`2026-11-23T15:04:00Z`, with an offset) or a Paris local
+/// time as a `datetime-local` field sends it (`2026-11-23T15:04`, seconds optional).
+pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+        .and_then(|n| n.and_local_timezone(Paris).earliest())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A UTC instant as a `datetime-local` value in Paris time (`2026-11-23T15:04`).
+pub fn paris_local_input(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris).format("%Y-%m-%dT%H:%M").to_string()
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::saisie::{Erreurs, SaisieAggir};
 
 /// A grid definition, one version of one grid.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     /// Stable ASCII id (`aggir`, `braden`…), the same across versions.
@@ -36,7 +36,7 @@ pub struct Definition {
 
 /// One question (unknown members are ignored: `deny_unknown_fields` does not work with the
 /// flattened answer type).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Question {
     /// Id, unique in the grid.
     pub id: String,
@@ -57,7 +57,7 @@ pub struct Question {
 }
 
 /// The type of an answer and how it scores.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TypeReponse {
     /// One option among several, each with its score.
@@ -88,7 +88,7 @@ pub enum TypeReponse {
 }
 
 /// An option of a choice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionChoix {
     /// Stored value.
@@ -101,17 +101,18 @@ pub struct OptionChoix {
 }
 
 /// `question` answered with `egal`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// An earlier question.
     pub question: String,
     /// The answer that makes this question asked (`true`/`false` for a yes/no question).
+    #[schema(value_type = Object)]
     pub egal: Value,
 }
 
 /// A computed result: the sum of the scores of some questions, and its reading.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResultatDef {
     /// Id (`total`, `gir`…).
@@ -127,7 +128,7 @@ pub struct ResultatDef {
 }
 
 /// A reading of a result from `min` up.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Seuil {
     /// Least value (inclusive).
@@ -137,7 +138,7 @@ pub struct Seuil {
 }
 
 /// One computed result of an evaluation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResultatCalcule {
     /// Result id.
     pub id: String,

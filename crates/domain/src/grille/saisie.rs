@@ -26,13 +26,15 @@ pub type AdverbesSaisis = Valeur<BTreeMap<String, Valeur<bool>>>;
 
 /// The body of `POST /api/v1/grilles/aggir/calcul` (and the `reponses` of an AGGIR
 /// evaluation).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SaisieAggir {
     /// `{"coherence": "A", …}`.
     #[serde(default)]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub variables: Option<BTreeMap<String, Valeur<String>>>,
     /// `{"coherence.communication": {"S": true, "T": true, "C": false, "H": true}, …}`.
     #[serde(default)]
+    #[schema(value_type = Option<BTreeMap<String, BTreeMap<String, bool>>>)]
     pub sous_variables: Option<BTreeMap<String, AdverbesSaisis>>,
 }
 

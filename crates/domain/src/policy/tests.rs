@@ -379,3 +379,61 @@ fn searching_needs_reading_administrative_data() {
         Err(Refus::RechercheNonPermise)
     );
 }
+
+#[test]
+fn psychology_is_for_psychologists_alone_whatever_the_matrix_grants() {
+    // An administrator grants every action on every section to every role: the psychology
+    // section still opens to the psychologist alone.
+    let tout = Matrice::from_grants(Role::ALL.iter().flat_map(|r| {
+        Section::ALL
+            .iter()
+            .flat_map(move |s| Action::ALL.iter().map(move |a| (*r, *s, *a)))
+    }));
+    let dans = faits(1, true, true, None);
+    for role in Role::ALL {
+        for action in Action::ALL {
+            let d = decider(&tout, *role, &dans, Section::Psychologie, *action, now());
+            assert_eq!(d.is_ok(), *role == Role::Psychologue, "{role:?} {action:?}");
+            assert_eq!(
+                section_permise(&tout, *role, Section::Psychologie, *action),
+                *role == Role::Psychologue
+            );
+        }
+        let lisibles = sections_permises(&tout, *role, Action::Lire);
+        assert_eq!(
+            lisibles.contains(&Section::Psychologie),
+            *role == Role::Psychologue
+        );
+        assert_eq!(
+            lisibles.len(),
+            Section::ALL.len() - usize::from(*role != Role::Psychologue)
+        );
+    }
+}
+
+#[test]
+fn break_the_glass_opens_psychology_to_a_psychologist_only() {
+    // Every grant an administrator could add, and a running break-the-glass: the psychology
+    // section still opens to the psychologist alone.
+    let tout = Matrice::from_grants(Role::ALL.iter().flat_map(|r| {
+        Section::ALL
+            .iter()
+            .flat_map(move |s| Action::ALL.iter().map(move |a| (*r, *s, *a)))
+    }));
+    let hors = faits(2, false, false, Some(4));
+    for role in Role::ALL.iter().filter(|r| r.est_professionnel()) {
+        let d = decider(
+            &tout,
+            *role,
+            &hors,
+            Section::Psychologie,
+            Action::Lire,
+            now(),
+        );
+        if *role == Role::Psychologue {
+            assert_eq!(d, Ok(Motif::AccesExceptionnel));
+        } else {
+            assert_eq!(d, Err(Refus::NonPermisParLeRole), "{role:?}");
+        }
+    }
+}

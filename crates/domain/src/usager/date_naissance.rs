@@ -233,3 +233,15 @@ impl From<DateNaissance> for String {
         d.to_string()
     }
 }
+
+/// In JSON a string, ISO with `00` for an unknown day or month (its serde form).
+impl utoipa::PartialSchema for DateNaissance {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^\d{4}-\d{2}-\d{2}$"))
+            .description(Some("AAAA-MM-JJ, 00 pour un jour ou un mois inconnu"))
+            .into()
+    }
+}
+impl utoipa::ToSchema for DateNaissance {}

@@ -175,7 +175,9 @@ impl AttributIdentite {
 /// Set of identity attributes (*attributs de l'identité*), one flag per
 /// [`AttributIdentite`]. Serialised as `{"douteuse": bool, "fictive": bool,
 /// "homonyme": bool}` (missing flags read as false).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(default)]
 pub struct Attributs {
     /// *Identité douteuse* (DOUT).
@@ -221,12 +223,36 @@ impl Attributs {
             .collect()
     }
 
+    /// Stored form: the codes set, comma-separated in [`AttributIdentite::ALL`] order
+    /// (`""`, `"DOUT"`, `"DOUT,HOMA"`…).
+    pub fn codes(self) -> String {
+        self.liste()
+            .iter()
+            .map(|a| a.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads the stored form; `None` when a code is unknown (never a silent default).
+    /// Blanks around codes and empty items are ignored.
+    pub fn from_codes(codes: &str) -> Option<Attributs> {
+        codes
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .try_fold(Attributs::AUCUN, |a, c| {
+                AttributIdentite::from_code(c).map(|x| a.avec(x, true))
+            })
+    }
+
     /// True when the identity may not be validated, retrieved or qualified (douteuse
     /// or fictive).
     pub fn bloque_elevation(self) -> bool {
         self.douteuse || self.fictive
     }
 }
+
+crate::schema::schema_codes!(Sexe, StatutIdentite, TypeJustificatif);
 
 /// Identity document (*justificatif d'identité*) shown to check the traits.
 ///
@@ -264,6 +290,24 @@ impl TypeJustificatif {
         Self::CarteVitale,
         Self::Autre,
     ];
+
+    /// Stored and API code (`passeport`, `carte_identite`…, the serde form).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Passeport => "passeport",
+            Self::CarteIdentite => "carte_identite",
+            Self::TitreSejour => "titre_sejour",
+            Self::LivretFamille => "livret_famille",
+            Self::ActeNaissance => "acte_naissance",
+            Self::CarteVitale => "carte_vitale",
+            Self::Autre => "autre",
+        }
+    }
+
+    /// Parses a stored or API code (exact).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
 
     /// True when the document can validate the identity of this person.
     pub fn high_trust(self, is_minor: bool) -> bool {

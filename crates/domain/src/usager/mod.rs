@@ -17,7 +17,9 @@ pub use normalize::{
     cle_collee, cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents,
     mots_recherche, noms_proches, prenoms_proches,
 };
-pub use rniv::{statut_apres_edition, transition, EvenementIdentite, TransitionRefusee};
+pub use rniv::{
+    ins_retiree, statut_apres_edition, transition, EvenementIdentite, TransitionRefusee,
+};
 pub use traits::{traits_concordants, ChampTrait, Ecart, TraitsIns, LONGUEUR_MAX_NOM};
 
 #[cfg(test)]

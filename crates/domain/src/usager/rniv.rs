@@ -75,6 +75,14 @@ fn verifier_elevation(attributs: &Attributs) -> Result<(), TransitionRefusee> {
     }
 }
 
+/// True when a status change withdraws the matricule INS (and its OID): leaving a status
+/// with a retrieved INS (RECUP, QUAL) for one without (PROV, VALI). RNIV: the INS must then
+/// be fetched again from INSi. The store applies it to every status change that does not
+/// set or remove the matricule itself.
+pub fn ins_retiree(avant: StatutIdentite, apres: StatutIdentite) -> bool {
+    avant.ins_recupere() && !apres.ins_recupere()
+}
+
 /// The RNIV status after an identity edit, and whether the matricule INS (and its OID) must
 /// be withdrawn: unchanged when no strict INS trait changed; otherwise the
 /// [`EvenementIdentite::TraitModifie`] transition (down to PROV, never refused), which
@@ -88,7 +96,7 @@ pub fn statut_apres_edition(
         return (statut, false);
     }
     let nouveau = StatutIdentite::Provisoire;
-    (nouveau, statut.ins_recupere() && !nouveau.ins_recupere())
+    (nouveau, ins_retiree(statut, nouveau))
 }
 
 /// Applies an event to an identity (RNIV), returning the new status and attributes.

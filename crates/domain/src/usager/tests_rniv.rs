@@ -202,3 +202,42 @@ fn a_strict_trait_edit_lowers_to_provisoire_and_withdraws_a_retrieved_ins() {
         }
     }
 }
+
+#[test]
+fn the_ins_is_withdrawn_exactly_when_a_retrieved_status_is_left_for_one_without() {
+    for avant in StatutIdentite::ALL {
+        for apres in StatutIdentite::ALL {
+            let attendu =
+                matches!(avant, Recuperee | Qualifiee) && matches!(apres, Provisoire | Validee);
+            assert_eq!(ins_retiree(avant, apres), attendu, "{avant:?} → {apres:?}");
+        }
+    }
+    // Every refused-or-not event agrees with the edit rule on a strict trait change.
+    for s in StatutIdentite::ALL {
+        assert_eq!(statut_apres_edition(s, true).1, ins_retiree(s, Provisoire));
+    }
+}
+
+#[test]
+fn attributes_round_trip_through_their_stored_codes_and_unknown_codes_are_refused() {
+    let a = Attributs::AUCUN
+        .avec(AttributIdentite::Douteuse, true)
+        .avec(AttributIdentite::Homonyme, true);
+    assert_eq!(a.codes(), "DOUT,HOMA");
+    assert_eq!(Attributs::from_codes("DOUT,HOMA"), Some(a));
+    assert_eq!(Attributs::from_codes(" HOMA , DOUT "), Some(a));
+    assert_eq!(Attributs::from_codes(""), Some(Attributs::AUCUN));
+    assert_eq!(Attributs::AUCUN.codes(), "");
+    assert_eq!(Attributs::from_codes("DOUT,ZZZ"), None);
+    assert_eq!(Attributs::from_codes("dout"), None);
+}
+
+#[test]
+fn document_types_have_the_codes_of_their_serde_form() {
+    for t in TypeJustificatif::ALL {
+        let serde = serde_json::to_value(t).unwrap();
+        assert_eq!(serde.as_str(), Some(t.code()));
+        assert_eq!(TypeJustificatif::from_code(t.code()), Some(t));
+    }
+    assert_eq!(TypeJustificatif::from_code("Passeport"), None);
+}

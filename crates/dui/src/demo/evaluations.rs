@@ -110,8 +110,17 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, seed: u64) -> anyhow::Result<
             };
             let (found, next) = store.rechercher_usagers(&search, &r, now).await?;
             for f in found {
-                let acc =
-                    |action| authorize(store, &m, &who, f.id, Section::Accompagnement, action, now);
+                let acc = |action| {
+                    authorize(
+                        store,
+                        &m,
+                        &who,
+                        dui_domain::ids::UsagerId(f.id),
+                        Section::Accompagnement,
+                        action,
+                        now,
+                    )
+                };
                 let (valide, brouillon) = (acc(Action::Valider).await?, acc(Action::Ecrire).await?);
                 let final_gir = tirer_gir(&mut rng, parts);
                 let count = rng.gen_range(1..=3);

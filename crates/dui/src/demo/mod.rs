@@ -2,6 +2,7 @@
 
 mod evaluations;
 mod noms;
+mod transmissions;
 mod usagers;
 
 pub use usagers::generate as generate_usagers;
@@ -117,7 +118,8 @@ pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
                     finess: finess.into(),
                     siret: None,
                     categorie: categorie.into(),
-                    domaine: domaine.into(),
+                    domaine: dui_domain::organisation::Domaine::from_code(domaine)
+                        .ok_or_else(|| anyhow::anyhow!("secteur inconnu {domaine}"))?,
                     capacite: Some(capacite),
                     adresse: None,
                     actif: true,
@@ -201,9 +203,22 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         referent_id: user("cadre").await?.map(|u| u.id),
         alertes: "Allergie à la pénicilline. Risque de chute.".into(),
     };
+    // The bulk path, as the rest of the demo data (creation with its checks is the product's).
     let helene_id = store
-        .create_usager(&actor, &helene, None, ehpad, "2024-09-02", &[], now)
-        .await?;
+        .insert_usagers_bulk(
+            &actor,
+            &[dui_store::usager::BulkUsager {
+                identite: helene,
+                ins: None,
+                statut: "PROV".into(),
+                justificatif: None,
+                etablissement_id: ehpad,
+                date_entree: "2024-09-02".into(),
+                entourage: Vec::new(),
+            }],
+            now,
+        )
+        .await?[0];
     for (name, assign) in [("usager", false), ("proche", true)] {
         if let Some(u) = user(name).await? {
             let input = UtilisateurInput {

@@ -152,6 +152,9 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         ip: None,
     };
     let started = Instant::now();
+    let auteurs = super::transmissions::auteurs(store).await?;
+    let mut termes = super::transmissions::Termes::default();
+    let mut ecrites = 0usize;
     let mut done = 0u64;
     let batch_size = 500u64;
     let mut err = std::io::stderr();
@@ -173,9 +176,18 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             let last = batch.len() - 1;
             batch[last] = twin;
         }
-        store
-            .insert_usagers_bulk(&actor, &batch, Utc::now())
-            .await?;
+        let now = Utc::now();
+        let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
+        let mut tr = Vec::new();
+        for (id, u) in ids.iter().zip(&batch) {
+            let domaine = org
+                .etablissements
+                .iter()
+                .find(|(e, _)| *e == u.etablissement_id)
+                .map_or("PA", |(_, d)| *d);
+            super::transmissions::pour(&mut rng, &mut termes, &auteurs, *id, domaine, now, &mut tr);
+        }
+        ecrites += store.insert_transmissions_bulk(&actor, &tr, now).await?;
         done += n;
         if (done / batch_size).is_multiple_of(20) {
             store.checkpoint().await?;
@@ -183,7 +195,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(
             err,
-            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde)"
+            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {ecrites} transmissions"
         );
         let _ = err.flush();
     }
@@ -191,7 +203,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     store.analyze().await?;
     let _ = writeln!(err);
     println!(
-        "{count} usagers fictifs créés en {:.1} s.",
+        "{count} usagers fictifs et {ecrites} transmissions créés en {:.1} s.",
         started.elapsed().as_secs_f64()
     );
     Ok(())

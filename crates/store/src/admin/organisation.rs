@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use serde::Serialize;
 
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
+use crate::sql::Value;
+use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
 /// The *organisme gestionnaire* (legal entity).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Organisme {
     /// Id.
     pub id: i64,
@@ -39,10 +41,11 @@ pub struct OrganismeInput {
 }
 
 /// An establishment or service (*établissement/service*, FINESS géographique).
-#[derive(Clone, Debug, Serialize)]
-pub struct Etablissement {
-    /// Id.
-    pub id: i64,
+pub type Etablissement = Stored<EtablissementInput>;
+
+/// Fields of an establishment, validated by the caller.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EtablissementInput {
     /// Owning organisme.
     pub organisme_id: i64,
     /// Name.
@@ -53,43 +56,18 @@ pub struct Etablissement {
     pub siret: Option<String>,
     /// TRE_R66 category code.
     pub categorie: String,
-    /// Domain code (PA, PH, DOM, PDS, PDE, AHI).
-    pub domaine: String,
+    /// Domain (its code, PA, PH, DOM, PDS, PDE or AHI, in JSON).
+    pub domaine: dui_domain::organisation::Domaine,
     /// Authorised capacity (places).
     pub capacite: Option<i64>,
     /// Address.
     pub adresse: Option<String>,
     /// Still open.
     pub actif: bool,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields of an establishment, validated by the caller.
-#[derive(Clone, Debug)]
-pub struct EtablissementInput {
-    /// Owning organisme.
-    pub organisme_id: i64,
-    /// Name.
-    pub nom: String,
-    /// FINESS ET.
-    pub finess: String,
-    /// SIRET.
-    pub siret: Option<String>,
-    /// TRE_R66 category.
-    pub categorie: String,
-    /// Domain code.
-    pub domaine: String,
-    /// Capacity.
-    pub capacite: Option<i64>,
-    /// Address.
-    pub adresse: Option<String>,
-    /// Open.
-    pub actif: bool,
 }
 
 /// A unit (*unité*, *pôle*, *places*) of an establishment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Unite {
     /// Id.
     pub id: i64,
@@ -97,8 +75,8 @@ pub struct Unite {
     pub etablissement_id: i64,
     /// Name.
     pub nom: String,
-    /// Kind code.
-    pub type_unite: String,
+    /// Kind (its code in JSON).
+    pub type_unite: dui_domain::organisation::TypeUnite,
     /// Capacity.
     pub capacite: Option<i64>,
     /// Version.
@@ -122,15 +100,21 @@ pub(crate) const ETAB_COLUMNS: &str =
 pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
     Ok(Etablissement {
         id: r.try_get("id")?,
-        organisme_id: r.try_get("organisme_id")?,
-        nom: r.try_get("nom")?,
-        finess: r.try_get("finess")?,
-        siret: r.try_get("siret")?,
-        categorie: r.try_get("categorie")?,
-        domaine: r.try_get("domaine")?,
-        capacite: r.try_get("capacite")?,
-        adresse: r.try_get("adresse")?,
-        actif: r.try_get::<i64, _>("actif")? != 0,
+        fields: EtablissementInput {
+            organisme_id: r.try_get("organisme_id")?,
+            nom: r.try_get("nom")?,
+            finess: r.try_get("finess")?,
+            siret: r.try_get("siret")?,
+            categorie: r.try_get("categorie")?,
+            domaine: crate::fiche::code(
+                r,
+                "domaine",
+                dui_domain::organisation::Domaine::from_code,
+            )?,
+            capacite: r.try_get("capacite")?,
+            adresse: r.try_get("adresse")?,
+            actif: r.try_get::<i64, _>("actif")? != 0,
+        },
         version: r.try_get("version")?,
     })
 }
@@ -140,11 +124,138 @@ pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {
         id: r.try_get("id")?,
         etablissement_id: r.try_get("etablissement_id")?,
         nom: r.try_get("nom")?,
-        type_unite: r.try_get("type_unite")?,
+        type_unite: crate::fiche::code(
+            r,
+            "type_unite",
+            dui_domain::organisation::TypeUnite::from_code,
+        )?,
         capacite: r.try_get("capacite")?,
         version: r.try_get("version")?,
     })
 }
+
+/// An organisation record that the administrator creates and edits by its FINESS: its table,
+/// the columns its input writes and their values in that order, so that creation and update
+/// are written once ([`Store::create_fiche`], [`Store::update_fiche`]).
+pub trait Fiche {
+    /// Table.
+    const TABLE: &'static str;
+    /// Columns written from the input, in the order of [`Fiche::valeurs`].
+    const COLONNES: &'static [&'static str];
+    /// French message when the FINESS is already taken.
+    const FINESS_PRIS: &'static str;
+    /// Audit action of a creation.
+    const CREATION: ActionJournal;
+    /// Audit action of an update.
+    const MODIFICATION: ActionJournal;
+    /// The values of [`Fiche::COLONNES`].
+    fn valeurs(&self) -> Vec<Value>;
+    /// The FINESS (recorded in the creation's audit entry).
+    fn finess(&self) -> &str;
+    /// Checks every text against its maximum.
+    fn borner(&self) -> StoreResult<()>;
+}
+
+impl Fiche for OrganismeInput {
+    const TABLE: &'static str = "organisme";
+    const COLONNES: &'static [&'static str] = &["nom", "finess_juridique", "siren", "adresse"];
+    const FINESS_PRIS: &'static str = "Un organisme avec ce numéro FINESS juridique existe déjà.";
+    const CREATION: ActionJournal = ActionJournal::AdminOrganismeCreation;
+    const MODIFICATION: ActionJournal = ActionJournal::AdminOrganismeModification;
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.nom.as_str().into(),
+            self.finess_juridique.as_str().into(),
+            self.siren.as_deref().into(),
+            self.adresse.as_deref().into(),
+        ]
+    }
+    fn finess(&self) -> &str {
+        &self.finess_juridique
+    }
+    fn borner(&self) -> StoreResult<()> {
+        OrganismeInput::borner(self)
+    }
+}
+
+impl Fiche for EtablissementInput {
+    const TABLE: &'static str = "etablissement";
+    const COLONNES: &'static [&'static str] = &[
+        "organisme_id",
+        "nom",
+        "finess",
+        "siret",
+        "categorie",
+        "domaine",
+        "capacite",
+        "adresse",
+        "actif",
+    ];
+    const FINESS_PRIS: &'static str = "Un établissement avec ce numéro FINESS existe déjà.";
+    const CREATION: ActionJournal = ActionJournal::AdminEtablissementCreation;
+    const MODIFICATION: ActionJournal = ActionJournal::AdminEtablissementModification;
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.organisme_id.into(),
+            self.nom.as_str().into(),
+            self.finess.as_str().into(),
+            self.siret.as_deref().into(),
+            self.categorie.as_str().into(),
+            self.domaine.code().into(),
+            self.capacite.into(),
+            self.adresse.as_deref().into(),
+            self.actif.into(),
+        ]
+    }
+    fn finess(&self) -> &str {
+        &self.finess
+    }
+    fn borner(&self) -> StoreResult<()> {
+        EtablissementInput::borner(self)
+    }
+}
+
+/// The public creation and update of a [`Fiche`], under the names its callers use.
+macro_rules! fiche_api {
+    ($input:ty, $create:ident, $update:ident, $what:literal) => {
+        impl Store {
+            #[doc = concat!("Creates ", $what, " (audited).")]
+            pub async fn $create(
+                &self,
+                actor: &Actor,
+                f: &$input,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                self.create_fiche(actor, f, now).await
+            }
+
+            #[doc = concat!("Updates ", $what, " if `version` is current (else `StaleVersion`, nothing written).")]
+            pub async fn $update(
+                &self,
+                actor: &Actor,
+                id: i64,
+                version: i64,
+                f: &$input,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                self.update_fiche(actor, id, version, f, now).await
+            }
+        }
+    };
+}
+
+fiche_api!(
+    OrganismeInput,
+    create_organisme,
+    update_organisme,
+    "an organisme"
+);
+fiche_api!(
+    EtablissementInput,
+    create_etablissement,
+    update_etablissement,
+    "an establishment"
+);
 
 fn conflict_on_unique(e: StoreError, what: &str) -> StoreError {
     match e {
@@ -168,94 +279,70 @@ impl Store {
         row.as_ref().map(organisme_from).transpose()
     }
 
-    /// Creates an organisme (audited).
-    pub async fn create_organisme(
+    /// Inserts a record (audited with its FINESS).
+    pub async fn create_fiche<F: Fiche>(
         &self,
         actor: &Actor,
-        o: &OrganismeInput,
+        f: &F,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        o.borner()?;
+        f.borner()?;
+        let n = F::COLONNES.len();
+        let sql = format!(
+            "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}, ${}, ${}) RETURNING id",
+            F::TABLE,
+            F::COLONNES.join(", "),
+            (1..=n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            n + 1,
+            n + 1
+        );
         let mut tx = self.begin().await?;
-        let id: i64 = crate::sql::query(
-            "INSERT INTO organisme (nom, finess_juridique, siren, adresse, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(o.nom.as_str())
-        .bind(o.finess_juridique.as_str())
-        .bind(o.siren.as_deref())
-        .bind(o.adresse.as_deref())
-        .bind(ts(now))
-        .fetch_scalar(&mut tx)
-        .await
-        .map_err(|e| conflict_on_unique(e, "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminOrganismeCreation,
-                serde_json::json!({"id": id, "finess": o.finess_juridique}),
-                now,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        let id: i64 = crate::sql::query(&sql)
+            .binds(f.valeurs())
+            .bind(ts(now))
+            .fetch_scalar(&mut tx)
+            .await
+            .map_err(|e| conflict_on_unique(e, F::FINESS_PRIS))?;
+        let detail = serde_json::json!({"id": id, "finess": f.finess()});
+        audit::commit_succes(tx, actor, F::CREATION, detail, now).await?;
         Ok(id)
     }
 
-    /// Updates an organisme if `version` is current (else `StaleVersion`, nothing written).
-    pub async fn update_organisme(
+    /// Updates a record if `version` is current (else `StaleVersion`, nothing written).
+    pub async fn update_fiche<F: Fiche>(
         &self,
         actor: &Actor,
         id: i64,
         version: i64,
-        o: &OrganismeInput,
+        f: &F,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        o.borner()?;
+        f.borner()?;
+        let n = F::COLONNES.len();
+        let set: Vec<String> = (F::COLONNES.iter().zip(1..))
+            .map(|(c, i)| format!("{c} = ${i}"))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
+            F::TABLE,
+            set.join(", "),
+            n + 1,
+            n + 2,
+            n + 3
+        );
         let mut tx = self.begin().await?;
-        let done = crate::sql::query(
-            "UPDATE organisme SET nom = $1, finess_juridique = $2, siren = $3, adresse = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
-        )
-        .bind(o.nom.as_str())
-        .bind(o.finess_juridique.as_str())
-        .bind(o.siren.as_deref())
-        .bind(o.adresse.as_deref())
-        .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
-        .await
-        .map_err(|e| conflict_on_unique(e, "Un organisme avec ce numéro FINESS juridique existe déjà."))?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "organisme", id).await);
-        }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminOrganismeModification,
-                serde_json::json!({"id": id}),
-                now,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        crate::sql::query(&sql)
+            .binds(f.valeurs())
+            .bind(ts(now))
+            .execute_versioned(&mut tx, F::TABLE, id, version)
+            .await
+            .map_err(|e| conflict_on_unique(e, F::FINESS_PRIS))?;
+        let detail = serde_json::json!({"id": id});
+        audit::commit_succes(tx, actor, F::MODIFICATION, detail, now).await?;
         Ok(version + 1)
-    }
-
-    /// After an update touched no row: `StaleVersion` if the row exists, else `NotFound`.
-    pub(crate) async fn stale_or_missing(
-        &self,
-        conn: &mut crate::sql::Tx,
-        table: &str,
-        id: i64,
-    ) -> StoreError {
-        let q = format!("SELECT id FROM {table} WHERE id = $1");
-        match crate::sql::query(&q).bind(id).fetch_optional(conn).await {
-            Ok(Some(_)) => StoreError::StaleVersion,
-            Ok(None) => StoreError::NotFound,
-            Err(e) => e,
-        }
     }
 
     /// Establishments, all or those in `only`.
@@ -289,93 +376,6 @@ impl Store {
         row.as_ref().map(etablissement_from).transpose()
     }
 
-    /// Creates an establishment (audited).
-    pub async fn create_etablissement(
-        &self,
-        actor: &Actor,
-        e: &EtablissementInput,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        e.borner()?;
-        let mut tx = self.begin().await?;
-        let id: i64 = crate::sql::query(
-            "INSERT INTO etablissement (organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        )
-        .bind(e.organisme_id)
-        .bind(e.nom.as_str())
-        .bind(e.finess.as_str())
-        .bind(e.siret.as_deref())
-        .bind(e.categorie.as_str())
-        .bind(e.domaine.as_str())
-        .bind(e.capacite)
-        .bind(e.adresse.as_deref())
-        .bind(i64::from(e.actif))
-        .bind(ts(now))
-        .fetch_scalar(&mut tx)
-        .await
-        .map_err(|err| conflict_on_unique(err, "Un établissement avec ce numéro FINESS existe déjà."))?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminEtablissementCreation,
-                serde_json::json!({"id": id, "finess": e.finess}),
-                now,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Updates an establishment with optimistic concurrency.
-    pub async fn update_etablissement(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        e: &EtablissementInput,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        e.borner()?;
-        let mut tx = self.begin().await?;
-        let done = crate::sql::query(
-            "UPDATE etablissement SET organisme_id = $1, nom = $2, finess = $3, siret = $4, categorie = $5, domaine = $6, capacite = $7, adresse = $8, actif = $9, \
-             version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
-        )
-        .bind(e.organisme_id)
-        .bind(e.nom.as_str())
-        .bind(e.finess.as_str())
-        .bind(e.siret.as_deref())
-        .bind(e.categorie.as_str())
-        .bind(e.domaine.as_str())
-        .bind(e.capacite)
-        .bind(e.adresse.as_deref())
-        .bind(i64::from(e.actif))
-        .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
-        .await
-        .map_err(|err| conflict_on_unique(err, "Un établissement avec ce numéro FINESS existe déjà."))?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "etablissement", id).await);
-        }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminEtablissementModification,
-                serde_json::json!({"id": id}),
-                now,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
-    }
-
     /// Units of an establishment.
     pub async fn unites(&self, etablissement_id: i64) -> StoreResult<Vec<Unite>> {
         self.unites_page(etablissement_id, crate::page::Page::TOUT)
@@ -405,17 +405,14 @@ impl Store {
         .fetch_scalar(&mut tx)
         .await
         .map_err(|e| conflict_on_unique(e, "Une unité de ce nom existe déjà dans cet établissement."))?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminUniteCreation,
-                serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AdminUniteCreation,
+            serde_json::json!({"id": id, "etablissement_id": etablissement_id}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 }

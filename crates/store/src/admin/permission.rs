@@ -49,17 +49,14 @@ impl Store {
             .filter(|g| !m.permet(g.0, g.1, g.2))
             .map(fmt)
             .collect();
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminPermissionsModification,
-                serde_json::json!({"ajouts": added, "retraits": removed}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AdminPermissionsModification,
+            serde_json::json!({"ajouts": added, "retraits": removed}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -190,17 +187,14 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
         }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AdminTotpObligatoireModification,
-                serde_json::json!({"roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AdminTotpObligatoireModification,
+            serde_json::json!({"roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>()}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

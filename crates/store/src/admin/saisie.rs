@@ -30,7 +30,7 @@ impl EtablissementInput {
             (l("finess", lim::NUMERO), Some(self.finess.as_str())),
             (l("siret", lim::NUMERO), self.siret.as_deref()),
             (l("categorie", lim::CODE), Some(self.categorie.as_str())),
-            (l("domaine", lim::CODE), Some(self.domaine.as_str())),
+            (l("domaine", lim::CODE), Some(self.domaine.code())),
             (l("adresse", lim::ADRESSE), self.adresse.as_deref()),
         ])
     }

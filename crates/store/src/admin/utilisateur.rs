@@ -9,7 +9,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Role;
 use serde::Serialize;
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 
@@ -19,10 +19,34 @@ pub const MAX_ECHECS: i64 = 5;
 pub const DUREE_VERROUILLAGE_MINUTES: i64 = 15;
 
 /// An account.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Utilisateur {
     /// Id.
     pub id: i64,
+    /// The fields, as its input writes them.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub fields: UtilisateurInput,
+    /// Must change the password at next login.
+    pub doit_changer_mdp: bool,
+    /// TOTP second factor enrolled.
+    pub totp_actif: bool,
+    /// Locked until (after repeated failures).
+    pub verrouille_jusqua: Option<String>,
+    /// Version.
+    pub version: i64,
+}
+
+impl std::ops::Deref for Utilisateur {
+    type Target = UtilisateurInput;
+    fn deref(&self) -> &UtilisateurInput {
+        &self.fields
+    }
+}
+
+/// Fields to create or update an account.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct UtilisateurInput {
     /// Login name.
     pub username: String,
     /// Family name.
@@ -35,42 +59,11 @@ pub struct Utilisateur {
     pub role: Role,
     /// RPPS or ADELI number (validated by the caller).
     pub identifiant_pro: Option<String>,
-    /// Must change the password at next login.
-    pub doit_changer_mdp: bool,
-    /// TOTP second factor enrolled.
-    pub totp_actif: bool,
     /// Active (inactive accounts cannot log in).
     pub actif: bool,
-    /// Locked until (after repeated failures).
-    pub verrouille_jusqua: Option<String>,
-    /// For portal accounts of an usager.
-    pub usager_id: Option<i64>,
     /// Établissements the account works in.
     pub etablissements: Vec<i64>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields to create or update an account.
-#[derive(Clone, Debug)]
-pub struct UtilisateurInput {
-    /// Login name.
-    pub username: String,
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Role.
-    pub role: Role,
-    /// RPPS / ADELI.
-    pub identifiant_pro: Option<String>,
-    /// Active.
-    pub actif: bool,
-    /// Établissements.
-    pub etablissements: Vec<i64>,
-    /// Linked usager (portal account).
+    /// For portal accounts of an usager.
     pub usager_id: Option<i64>,
 }
 
@@ -150,6 +143,33 @@ pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
     format!("{}, (SELECT {agg} FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = {a}id) AS etabs", cols.join(", "))
 }
 
+/// Sets the établissements an account works in (those it had are replaced).
+async fn set_etablissements(tx: &mut crate::sql::Tx, id: i64, etabs: &[i64]) -> StoreResult<()> {
+    crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for e in etabs {
+        crate::sql::query(
+            "INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(*e)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of an account.
+async fn end_sessions(tx: &mut crate::sql::Tx, id: i64) -> StoreResult<()> {
+    crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
+        .bind(id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     pub(crate) async fn user_from_row(&self, r: &crate::sql::Row) -> StoreResult<Credentials> {
         let id: i64 = r.try_get("id")?;
@@ -167,18 +187,20 @@ impl Store {
         Ok(Credentials {
             user: Utilisateur {
                 id,
-                username: r.try_get("username")?,
-                nom: r.try_get("nom")?,
-                prenom: r.try_get("prenom")?,
-                email: r.try_get("email")?,
-                role,
-                identifiant_pro: r.try_get("identifiant_pro")?,
+                fields: UtilisateurInput {
+                    username: r.try_get("username")?,
+                    nom: r.try_get("nom")?,
+                    prenom: r.try_get("prenom")?,
+                    email: r.try_get("email")?,
+                    role,
+                    identifiant_pro: r.try_get("identifiant_pro")?,
+                    actif: r.try_get::<i64, _>("actif")? != 0,
+                    etablissements: etabs,
+                    usager_id: r.try_get("usager_id")?,
+                },
                 doit_changer_mdp: r.try_get::<i64, _>("doit_changer_mdp")? != 0,
                 totp_actif: totp_secret.is_some(),
-                actif: r.try_get::<i64, _>("actif")? != 0,
                 verrouille_jusqua: r.try_get("verrouille_jusqua")?,
-                usager_id: r.try_get("usager_id")?,
-                etablissements: etabs,
                 version: r.try_get("version")?,
             },
             password_hash: r.try_get("password_hash")?,
@@ -259,19 +281,8 @@ impl Store {
             StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
             other => other,
         })?;
-        for e in &u.etablissements {
-            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*e)
-                .execute(&mut tx)
-                .await?;
-        }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        set_etablissements(&mut tx, id, &u.etablissements).await?;
+        audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now).await?;
         Ok(id)
     }
 
@@ -286,7 +297,7 @@ impl Store {
     ) -> StoreResult<i64> {
         u.borner()?;
         let mut tx = self.begin().await?;
-        let done = crate::sql::query(
+        crate::sql::query(
             "UPDATE utilisateur SET nom = $1, prenom = $2, email = $3, role = $4, identifiant_pro = $5, actif = $6, usager_id = $7, \
              version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
         )
@@ -298,36 +309,13 @@ impl Store {
         .bind(i64::from(u.actif))
         .bind(u.usager_id)
         .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
+        .execute_versioned(&mut tx, "utilisateur", id, version)
         .await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "utilisateur", id).await);
-        }
-        crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
-            .bind(id)
-            .execute(&mut tx)
-            .await?;
-        for e in &u.etablissements {
-            crate::sql::query("INSERT INTO utilisateur_etablissement (utilisateur_id, etablissement_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(*e)
-                .execute(&mut tx)
-                .await?;
-        }
+        set_etablissements(&mut tx, id, &u.etablissements).await?;
         if !u.actif {
-            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
-                .bind(id)
-                .execute(&mut tx)
-                .await?;
+            end_sessions(&mut tx, id).await?;
         }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now).await?;
         Ok(version + 1)
     }
 
@@ -355,22 +343,14 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if doit_changer {
-            crate::sql::query("DELETE FROM session WHERE utilisateur_id = $1")
-                .bind(id)
-                .execute(&mut tx)
-                .await?;
+            end_sessions(&mut tx, id).await?;
         }
         let action = if doit_changer {
             ActionJournal::AdminUtilisateurReinitialisationMdp
         } else {
             ActionJournal::CompteChangementMdp
         };
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
         Ok(())
     }
 
@@ -409,12 +389,7 @@ impl Store {
         } else {
             ActionJournal::CompteTotpDesactivation
         };
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(actor, action, serde_json::json!({"id": id}), now),
-        )
-        .await?;
-        tx.commit().await?;
+        audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
         Ok(())
     }
 
@@ -489,15 +464,13 @@ impl Store {
                 .await?;
             audit::append(
                 &mut tx,
-                &NewEntry {
+                &NewEntry::succes_administratif(
                     actor,
-                    action: ActionJournal::UsagerAffectation,
-                    usager_id: Some(usager_id),
-                    section: Some("administratif"),
-                    outcome: Outcome::Succes,
-                    detail: serde_json::json!({"utilisateur_id": utilisateur_id}),
-                    at: now,
-                },
+                    ActionJournal::UsagerAffectation,
+                    Some(usager_id),
+                    serde_json::json!({"utilisateur_id": utilisateur_id}),
+                    now,
+                ),
             )
             .await?;
         }

@@ -137,7 +137,7 @@ impl Store {
 }
 
 /// A break-the-glass access.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AccesExceptionnel {
     /// Id.
     pub id: i64,

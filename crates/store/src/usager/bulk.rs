@@ -7,7 +7,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
 use super::{name_line, name_words, sort_key, IdentiteInput};
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
 use crate::{ts, StoreError, StoreResult};
 
@@ -99,10 +99,10 @@ impl Store {
             .try_get(0)?;
         let first = max.unwrap_or(0) + 1;
         let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
-        const COLS: usize = 19;
+        const COLS: usize = 20;
         let sql = format!(
             "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, cles_noms, created_at, updated_at) VALUES {}",
+             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) VALUES {}",
             placeholders(batch.len(), COLS)
         );
         // The words of each usager's names: on its row (`cles_noms`) and in `usager_nom`.
@@ -129,6 +129,7 @@ impl Store {
                 .bind(sort_key(i))
                 .bind(cle_phonetique(&i.nom_naissance))
                 .bind(i.referent_id)
+                .bind(i.alertes.clone())
                 .bind(name_line(w))
                 .bind(now_s.clone())
                 .bind(now_s.clone());
@@ -188,15 +189,13 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
+            &NewEntry::succes_administratif(
                 actor,
-                action: ActionJournal::UsagerImport,
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"nombre": batch.len(), "premier_id": first}),
-                at: now,
-            },
+                ActionJournal::UsagerImport,
+                None,
+                serde_json::json!({"nombre": batch.len(), "premier_id": first}),
+                now,
+            ),
         )
         .await?;
         if self.engine() == Engine::Postgres {
@@ -205,5 +204,162 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+}
+
+/// One transmission to insert in bulk (demo data, benchmarks): written at `date` (the fact's
+/// time too) by `auteur_id`, with its search terms already computed (`termes`, see
+/// `dui_domain::transmission::termes`). `corrige` is the index, in the same batch, of the
+/// transmission it corrects.
+#[derive(Clone, Debug)]
+pub struct BulkTransmission {
+    /// The file.
+    pub usager_id: i64,
+    /// Section code.
+    pub section: &'static str,
+    /// Category code.
+    pub categorie: &'static str,
+    /// Narrative text.
+    pub texte: Option<String>,
+    /// Target.
+    pub cible: Option<String>,
+    /// Data.
+    pub donnees: Option<String>,
+    /// Actions.
+    pub actions: Option<String>,
+    /// Results.
+    pub resultats: Option<String>,
+    /// Important.
+    pub importante: bool,
+    /// When written (and when the fact happened).
+    pub date: DateTime<Utc>,
+    /// Author.
+    pub auteur_id: i64,
+    /// Author's name.
+    pub auteur: String,
+    /// Author's role code.
+    pub auteur_role: &'static str,
+    /// Index in the batch of the transmission corrected.
+    pub corrige: Option<usize>,
+    /// Search terms.
+    pub termes: String,
+}
+
+impl Store {
+    /// Inserts transmissions in one transaction, multi-row statements with explicit ids (and
+    /// their FTS5 rows on SQLite); one audit entry for the batch. Returns how many.
+    pub async fn insert_transmissions_bulk(
+        &self,
+        actor: &Actor,
+        batch: &[BulkTransmission],
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let max: Option<i64> = crate::sql::query("SELECT MAX(id) FROM transmission")
+            .fetch_one(&mut tx)
+            .await?
+            .try_get(0)?;
+        let first = max.unwrap_or(0) + 1;
+        const COLS: usize = 17;
+        let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
+        for (chunk, ids) in batch.chunks(1000).zip(ids.chunks(1000)) {
+            let sql = format!(
+                "INSERT INTO transmission (id, usager_id, section, categorie, texte, cible, donnees, actions, resultats, importante, date_fait, \
+                 auteur_id, auteur, auteur_role, corrige_id, termes, created_at) VALUES {}",
+                placeholders(chunk.len(), COLS)
+            );
+            let mut q = crate::sql::query(&sql);
+            for (t, id) in chunk.iter().zip(ids) {
+                let at = ts(t.date);
+                q = q
+                    .bind(*id)
+                    .bind(t.usager_id)
+                    .bind(t.section)
+                    .bind(t.categorie)
+                    .bind(t.texte.clone())
+                    .bind(t.cible.clone())
+                    .bind(t.donnees.clone())
+                    .bind(t.actions.clone())
+                    .bind(t.resultats.clone())
+                    .bind(i64::from(t.importante))
+                    .bind(at.clone())
+                    .bind(t.auteur_id)
+                    .bind(t.auteur.clone())
+                    .bind(t.auteur_role)
+                    .bind(t.corrige.map(|i| first + i as i64))
+                    .bind(t.termes.clone())
+                    .bind(at);
+            }
+            q.execute(&mut tx).await?;
+            if self.engine() == Engine::Sqlite {
+                let sql = format!(
+                    "INSERT INTO transmission_fts (rowid, termes) VALUES {}",
+                    placeholders(chunk.len(), 2)
+                );
+                let mut q = crate::sql::query(&sql);
+                for (t, id) in chunk.iter().zip(ids) {
+                    q = q.bind(*id).bind(t.termes.clone());
+                }
+                q.execute(&mut tx).await?;
+            }
+        }
+        audit::append(
+            &mut tx,
+            &NewEntry {
+                section: Some("accompagnement"),
+                ..NewEntry::succes(
+                    actor,
+                    ActionJournal::UsagerImport,
+                    serde_json::json!({"transmissions": batch.len(), "premier_id": first}),
+                    now,
+                )
+            },
+        )
+        .await?;
+        if self.engine() == Engine::Postgres {
+            crate::sql::query("SELECT setval(pg_get_serial_sequence('transmission', 'id'), (SELECT MAX(id) FROM transmission))").execute(&mut tx).await?;
+        }
+        tx.commit().await?;
+        Ok(batch.len())
+    }
+}
+
+impl Store {
+    /// Places the current stays of `usagers` in unit `unite_id` (benchmarks and demo set-up;
+    /// not audited: no person's data is read or written but the unit of a stay).
+    pub async fn placer_en_unite_bulk(&self, unite_id: i64, usagers: &[i64]) -> StoreResult<u64> {
+        if usagers.is_empty() {
+            return Ok(0);
+        }
+        let marks: Vec<String> = (0..usagers.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE sejour SET unite_id = $1 WHERE date_sortie IS NULL AND usager_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = crate::sql::query(&sql).bind(unite_id);
+        for u in usagers {
+            q = q.bind(*u);
+        }
+        let mut tx = self.begin().await?;
+        let n = q.execute(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+impl Store {
+    /// Up to `n` usagers with a current stay in `etablissement` (benchmark set-up).
+    pub async fn usagers_en_sejour(&self, etablissement: i64, n: i64) -> StoreResult<Vec<i64>> {
+        let rows = crate::sql::query(
+            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY usager_id LIMIT $2",
+        )
+        .bind(etablissement)
+        .bind(n)
+        .fetch_all(self)
+        .await?;
+        rows.iter().map(|r| r.try_get::<i64, _>(0)).collect()
     }
 }

@@ -38,7 +38,7 @@ pub struct NouvelUsager {
 #[derive(Debug)]
 pub enum IssueCreation {
     /// Created with this id.
-    Cree(i64),
+    Cree(dui_domain::ids::UsagerId),
     /// Probable duplicates, not confirmed: nothing created.
     Doublons(Vec<Candidat>),
     /// A candidate already carries this INS: nothing created.
@@ -100,7 +100,7 @@ impl Store {
             ins: n.nir.as_deref(),
             prenoms: &i.prenoms_naissance,
         };
-        let candidats = self.doublons_probables(who, m, &traits, None, now).await?;
+        let candidats = self.doublons(who, m, &traits, None, now).await?;
         match decider_doublons(
             !candidats.is_empty(),
             candidats.iter().any(|c| c.meme_ins),

@@ -2,16 +2,18 @@
 //! created or opened, told in full only when the caller may open them, every check audited.
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
-use dui_domain::policy::{decider, Action, Matrice, Section};
+use dui_domain::policy::{decider, Action, Matrice, Refus, Section};
 use dui_domain::usager::{noms_proches, prenoms_proches};
 use serde::Serialize;
 
+use super::check;
 use super::numero;
 use crate::audit::Outcome;
 use crate::db::Store;
-use crate::policy::Principal;
-use crate::StoreResult;
+use crate::policy::{Capability, CapaciteRecherche, Principal};
+use crate::{StoreError, StoreResult};
 
 /// What a caller is told of a probable duplicate they may not open: that it exists, and whom
 /// to ask (no id, number, name, birth date or établissement: a file in a CHRS or a CSAPA is
@@ -107,7 +109,44 @@ pub struct TraitsCompares<'a> {
     pub prenoms: &'a [String],
 }
 
+/// What entitles a duplicate check (decision 0022: every access to person data is proved by
+/// a capability). The check tells whether a file exists anywhere in the organisation and
+/// shows the candidates the caller may open.
+#[derive(Clone, Copy, Debug)]
+pub enum DroitDoublons<'a> {
+    /// Before creating a file: the search capability (the account may look up the usagers
+    /// of its scope). `Store::create_usager_checked` runs its own check after its rights.
+    Creation(&'a CapaciteRecherche),
+    /// The probable duplicates of an existing file: a read capability on its administrative
+    /// section, for the account `Principal` (the same as the capability's actor); the file
+    /// itself is left out.
+    Dossier(&'a Capability, &'a Principal),
+}
+
 impl Store {
+    /// The duplicate check, entitled by `droit` (see [`DroitDoublons`]); the rest as
+    /// `doublons` below. A file's capability that is not a read of its administrative section,
+    /// or that belongs to another account, is refused (`Denied`).
+    pub async fn doublons_probables(
+        &self,
+        droit: DroitDoublons<'_>,
+        matrix: &Matrice,
+        t: &TraitsCompares<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Candidat>> {
+        match droit {
+            DroitDoublons::Creation(c) => self.doublons(c.principal(), matrix, t, None, now).await,
+            DroitDoublons::Dossier(cap, who) => {
+                let id = cap.usager_id();
+                check(cap, id, Section::Administratif, Action::Lire)?;
+                if cap.actor().utilisateur_id != Some(who.id) {
+                    return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+                }
+                self.doublons(who, matrix, t, Some(id), now).await
+            }
+        }
+    }
+
     /// Existing files that may be the same person: same INS, or same birth date with close
     /// names (birth or used name against birth or used name, and close first names).
     ///
@@ -116,14 +155,15 @@ impl Store {
     /// organisation. A check for a new file (`exclude` = None) that finds nothing writes no
     /// entry of its own: the creation that follows records it (`usager.creation` with
     /// `doublons_ecartes`) in its own transaction, so that a creation stays one commit.
-    pub async fn doublons_probables(
+    pub(crate) async fn doublons(
         &self,
         who: &Principal,
         matrix: &Matrice,
         t: &TraitsCompares<'_>,
-        exclude: Option<i64>,
+        exclude: Option<UsagerId>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Candidat>> {
+        let exclude = exclude.map(UsagerId::get);
         let TraitsCompares {
             nom_naissance,
             nom_utilise,
@@ -246,7 +286,7 @@ impl Store {
         id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let faits = crate::policy::load_facts(self, who, id, now).await?;
+        let faits = crate::policy::load_facts(self, who, UsagerId(id), now).await?;
         Ok(faits.is_some_and(|f| {
             decider(
                 matrix,

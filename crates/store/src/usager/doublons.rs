@@ -1,18 +1,20 @@
 //! Identitovigilance: "different person" confirmations, merging two files and undoing a
 //! merge (both histories are kept). Probable duplicates are found in `detection`.
 
+use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
 use super::{check, numero};
-use crate::audit::{self, NewEntry, Outcome};
+use crate::audit::{self, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::{ts, StoreError, StoreResult};
 
 /// A merge of two files.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Fusion {
     /// Id.
     pub id: i64,
@@ -27,7 +29,13 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 4] = ["sejour", "entourage", "affectation", "evaluation"];
+const MOVED: [&str; 5] = [
+    "sejour",
+    "entourage",
+    "affectation",
+    "transmission",
+    "evaluation",
+];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
 /// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
@@ -43,6 +51,7 @@ const COMPTES_PORTAIL: &str = "utilisateur";
 pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("sejour", None),
     ("entourage", None),
+    ("transmission", None),
     ("affectation", None),
     ("usager_photo", None),
     ("evaluation", None),
@@ -73,9 +82,62 @@ const PHOTO: &str = "photo";
 /// absorbed file by the merge, given back by its undoing.
 const AFFECTATIONS_COMMUNES: &str = "affectation_commune";
 
+/// The column that names a moved row of `table` in the merge's record: the account for an
+/// assignment, the id otherwise.
+fn key_of(table: &str) -> &'static str {
+    if table == "affectation" {
+        "utilisateur_id"
+    } else {
+        "id"
+    }
+}
+
+/// The first column of `rows`, as ids.
+fn first_ids(rows: &[crate::sql::Row]) -> StoreResult<Vec<i64>> {
+    rows.iter().map(|r| r.try_get::<i64, _>(0)).collect()
+}
+
+/// Whether the account `utilisateur_id` is assigned to the file `usager_id`.
+async fn is_assigned(
+    tx: &mut crate::sql::Tx,
+    usager_id: i64,
+    utilisateur_id: i64,
+) -> StoreResult<bool> {
+    let row = crate::sql::query(
+        "SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2",
+    )
+    .bind(usager_id)
+    .bind(utilisateur_id)
+    .fetch_optional(tx)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Assigns the account `utilisateur_id` to the file `usager_id` (given back by an undo).
+async fn assign(
+    tx: &mut crate::sql::Tx,
+    usager_id: i64,
+    utilisateur_id: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    crate::sql::query(
+        "INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(utilisateur_id)
+    .bind(usager_id)
+    .bind(ts(at))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Records that the file of `cap` and `other` are two different people (audited).
-    pub async fn confirmer_non_doublon(&self, cap: &Capability, other: i64) -> StoreResult<()> {
+    pub async fn confirmer_non_doublon(
+        &self,
+        cap: &Capability,
+        other: UsagerId,
+    ) -> StoreResult<()> {
         check(
             cap,
             cap.usager_id(),
@@ -134,7 +196,7 @@ impl Store {
             Section::Administratif,
             Action::Valider,
         )?;
-        let (k, a) = (keep.usager_id(), absorbe.usager_id());
+        let (k, a) = (keep.usager_id().get(), absorbe.usager_id().get());
         if k == a {
             return Err(StoreError::Invalid(
                 "Un dossier ne peut être fusionné avec lui-même.".into(),
@@ -155,20 +217,13 @@ impl Store {
         }
         let mut moved = serde_json::Map::new();
         for table in MOVED {
-            let key = if table == "affectation" {
-                "utilisateur_id"
-            } else {
-                "id"
-            };
+            let key = key_of(table);
             let rows =
                 crate::sql::query(&format!("SELECT {key} FROM {table} WHERE usager_id = $1"))
                     .bind(a)
                     .fetch_all(&mut tx)
                     .await?;
-            let mut ids: Vec<i64> = rows
-                .iter()
-                .map(|r| r.try_get::<i64, _>(0))
-                .collect::<Result<_, _>>()?;
+            let mut ids = first_ids(&rows)?;
             if table == "affectation" {
                 // Avoid duplicate assignments: drop those the kept file already has, and
                 // remember them apart (they are given back to the absorbed file on undo, and
@@ -178,10 +233,7 @@ impl Store {
                     .bind(k)
                     .fetch_all(&mut tx)
                     .await?;
-                let shared: Vec<i64> = shared
-                    .iter()
-                    .map(|r| r.try_get::<i64, _>(0))
-                    .collect::<Result<_, _>>()?;
+                let shared = first_ids(&shared)?;
                 crate::sql::query("DELETE FROM affectation WHERE usager_id = $1 AND utilisateur_id IN (SELECT utilisateur_id FROM affectation WHERE usager_id = $2)")
                     .bind(a)
                     .bind(k)
@@ -276,7 +328,7 @@ impl Store {
             row.try_get(2)?,
             row.try_get(3)?,
         );
-        if k != keep.usager_id() {
+        if k != keep.usager_id().get() {
             return Err(StoreError::NotFound);
         }
         let deja_annulee = || StoreError::Conflict("Cette fusion a déjà été annulée.".into());
@@ -307,22 +359,13 @@ impl Store {
         let moved: serde_json::Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         for table in MOVED {
-            let key = if table == "affectation" {
-                "utilisateur_id"
-            } else {
-                "id"
-            };
+            let key = key_of(table);
             for id in recorded_ids(&moved, table) {
                 if table == "affectation" {
-                    let exists = crate::sql::query("SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2")
-                        .bind(k)
-                        .bind(id)
-                        .fetch_optional(&mut tx)
-                        .await?;
-                    if exists.is_some() {
+                    if is_assigned(&mut tx, k, id).await? {
                         crate::sql::query("UPDATE affectation SET usager_id = $1 WHERE usager_id = $2 AND utilisateur_id = $3").bind(a).bind(k).bind(id).execute(&mut tx).await?;
                     } else {
-                        crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(id).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
+                        assign(&mut tx, a, id, keep.at()).await?;
                     }
                 } else {
                     crate::sql::query(&format!(
@@ -337,15 +380,8 @@ impl Store {
             }
         }
         for uid in recorded_ids(&moved, AFFECTATIONS_COMMUNES) {
-            let exists = crate::sql::query(
-                "SELECT usager_id FROM affectation WHERE usager_id = $1 AND utilisateur_id = $2",
-            )
-            .bind(a)
-            .bind(uid)
-            .fetch_optional(&mut tx)
-            .await?;
-            if exists.is_none() {
-                crate::sql::query("INSERT INTO affectation (utilisateur_id, usager_id, created_at) VALUES ($1, $2, $3)").bind(uid).bind(a).bind(ts(keep.at())).execute(&mut tx).await?;
+            if !is_assigned(&mut tx, a, uid).await? {
+                assign(&mut tx, a, uid, keep.at()).await?;
             }
         }
         for pair in recorded(&moved, PROFESSIONNELS) {
@@ -389,15 +425,13 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor: keep.actor(),
-                action: ActionJournal::UsagerFusionAnnulation,
-                usager_id: Some(a),
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"fusion": fusion_id, "conserve": k}),
-                at: keep.at(),
-            },
+            &NewEntry::succes_administratif(
+                keep.actor(),
+                ActionJournal::UsagerFusionAnnulation,
+                Some(a),
+                serde_json::json!({"fusion": fusion_id, "conserve": k}),
+                keep.at(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -438,12 +472,12 @@ impl Store {
 
     /// The file an absorbed file was merged into, if any. Only this pointer is given (no
     /// person data): links to an absorbed file lead to the kept one.
-    pub async fn fusionne_dans(&self, id: i64) -> StoreResult<Option<i64>> {
+    pub async fn fusionne_dans(&self, id: UsagerId) -> StoreResult<Option<UsagerId>> {
         let r = crate::sql::query("SELECT fusionne_dans FROM usager WHERE id = $1")
             .bind(id)
             .fetch_optional(self)
             .await?;
-        Ok(r.map(|r| r.try_get::<Option<i64>, _>(0))
+        Ok(r.map(|r| r.try_get::<Option<UsagerId>, _>(0))
             .transpose()?
             .flatten())
     }

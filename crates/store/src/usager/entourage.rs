@@ -9,16 +9,19 @@ use dui_domain::usager::entourage::{erreurs_personne, PersonneEntourage};
 use serde::Serialize;
 
 use super::check;
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::policy::Capability;
+use crate::sql::Value;
+use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
 /// A person of the circle.
-#[derive(Clone, Debug, Serialize)]
-pub struct Entourage {
-    /// Id.
-    pub id: i64,
+pub type Entourage = Stored<EntourageInput>;
+
+/// Fields of a person of the circle, validated by the caller.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct EntourageInput {
     /// Family name.
     pub nom: String,
     /// First name.
@@ -27,52 +30,17 @@ pub struct Entourage {
     pub relation: String,
     /// Legal protection measure code, for a legal representative.
     pub mesure_protection: Option<String>,
-    /// Measure start.
-    pub mesure_debut: Option<String>,
-    /// Measure end.
-    pub mesure_fin: Option<String>,
-    /// Judgment reference.
-    pub mesure_reference: Option<String>,
-    /// Named *personne de confiance*.
-    pub personne_confiance: bool,
-    /// Date of the written designation.
-    pub date_designation: Option<String>,
-    /// To call in an emergency.
-    pub personne_a_prevenir: bool,
-    /// Phone.
-    pub telephone: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Address.
-    pub adresse: Option<String>,
-    /// Comment.
-    pub commentaire: Option<String>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields of a person of the circle, validated by the caller.
-#[derive(Clone, Debug, Default)]
-pub struct EntourageInput {
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// Relation code.
-    pub relation: String,
-    /// Measure code.
-    pub mesure_protection: Option<String>,
     /// Measure start (ISO).
     pub mesure_debut: Option<String>,
     /// Measure end (ISO).
     pub mesure_fin: Option<String>,
     /// Judgment reference.
     pub mesure_reference: Option<String>,
-    /// Personne de confiance.
+    /// Named *personne de confiance*.
     pub personne_confiance: bool,
-    /// Designation date (ISO).
+    /// Date of the written designation (ISO).
     pub date_designation: Option<String>,
-    /// Person to call.
+    /// To call in an emergency.
     pub personne_a_prevenir: bool,
     /// Phone.
     pub telephone: Option<String>,
@@ -122,6 +90,29 @@ impl EntourageInput {
         e
     }
 
+    /// The values of the columns the INSERT and the UPDATE write, in this order: nom, prenom,
+    /// relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference,
+    /// personne_confiance, date_designation, personne_a_prevenir, telephone, email, adresse,
+    /// commentaire.
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.nom.as_str().into(),
+            self.prenom.as_str().into(),
+            self.relation.as_str().into(),
+            self.mesure_protection.as_deref().into(),
+            self.mesure_debut.as_deref().into(),
+            self.mesure_fin.as_deref().into(),
+            self.mesure_reference.as_deref().into(),
+            self.personne_confiance.into(),
+            self.date_designation.as_deref().into(),
+            self.personne_a_prevenir.into(),
+            self.telephone.as_deref().into(),
+            self.email.as_deref().into(),
+            self.adresse.as_deref().into(),
+            self.commentaire.as_deref().into(),
+        ]
+    }
+
     /// Refuses a person that breaks the circle's rules (checked before every write, so that
     /// the page and the API cannot diverge).
     fn verifier(&self) -> StoreResult<()> {
@@ -136,10 +127,11 @@ impl EntourageInput {
 }
 
 /// A professional of the shared directory.
-#[derive(Clone, Debug, Serialize)]
-pub struct Professionnel {
-    /// Id.
-    pub id: i64,
+pub type Professionnel = Stored<ProfessionnelInput>;
+
+/// Fields of a professional, validated by the caller.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ProfessionnelInput {
     /// Family name.
     pub nom: String,
     /// First name.
@@ -156,33 +148,10 @@ pub struct Professionnel {
     pub email: Option<String>,
     /// MSSanté address.
     pub mssante: Option<String>,
-    /// Version.
-    pub version: i64,
-}
-
-/// Fields of a professional, validated by the caller.
-#[derive(Clone, Debug, Default)]
-pub struct ProfessionnelInput {
-    /// Family name.
-    pub nom: String,
-    /// First name.
-    pub prenom: String,
-    /// Function.
-    pub fonction: String,
-    /// RPPS/ADELI.
-    pub identifiant_pro: Option<String>,
-    /// Structure.
-    pub structure: Option<String>,
-    /// Phone.
-    pub telephone: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// MSSanté address.
-    pub mssante: Option<String>,
 }
 
 /// A professional linked to an usager, with their role for this person.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProfessionnelLie {
     /// The professional.
     #[serde(flatten)]
@@ -197,20 +166,22 @@ pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protecti
 pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
     Ok(Entourage {
         id: r.try_get("id")?,
-        nom: r.try_get("nom")?,
-        prenom: r.try_get("prenom")?,
-        relation: r.try_get("relation")?,
-        mesure_protection: r.try_get("mesure_protection")?,
-        mesure_debut: r.try_get("mesure_debut")?,
-        mesure_fin: r.try_get("mesure_fin")?,
-        mesure_reference: r.try_get("mesure_reference")?,
-        personne_confiance: r.try_get::<i64, _>("personne_confiance")? != 0,
-        date_designation: r.try_get("date_designation")?,
-        personne_a_prevenir: r.try_get::<i64, _>("personne_a_prevenir")? != 0,
-        telephone: r.try_get("telephone")?,
-        email: r.try_get("email")?,
-        adresse: r.try_get("adresse")?,
-        commentaire: r.try_get("commentaire")?,
+        fields: EntourageInput {
+            nom: r.try_get("nom")?,
+            prenom: r.try_get("prenom")?,
+            relation: r.try_get("relation")?,
+            mesure_protection: r.try_get("mesure_protection")?,
+            mesure_debut: r.try_get("mesure_debut")?,
+            mesure_fin: r.try_get("mesure_fin")?,
+            mesure_reference: r.try_get("mesure_reference")?,
+            personne_confiance: r.try_get::<i64, _>("personne_confiance")? != 0,
+            date_designation: r.try_get("date_designation")?,
+            personne_a_prevenir: r.try_get::<i64, _>("personne_a_prevenir")? != 0,
+            telephone: r.try_get("telephone")?,
+            email: r.try_get("email")?,
+            adresse: r.try_get("adresse")?,
+            commentaire: r.try_get("commentaire")?,
+        },
         version: r.try_get("version")?,
     })
 }
@@ -221,14 +192,16 @@ pub(crate) const PRO_COLUMNS: &str =
 pub(crate) fn pro_from(r: &crate::sql::Row) -> StoreResult<Professionnel> {
     Ok(Professionnel {
         id: r.try_get("id")?,
-        nom: r.try_get("nom")?,
-        prenom: r.try_get("prenom")?,
-        fonction: r.try_get("fonction")?,
-        identifiant_pro: r.try_get("identifiant_pro")?,
-        structure: r.try_get("structure")?,
-        telephone: r.try_get("telephone")?,
-        email: r.try_get("email")?,
-        mssante: r.try_get("mssante")?,
+        fields: ProfessionnelInput {
+            nom: r.try_get("nom")?,
+            prenom: r.try_get("prenom")?,
+            fonction: r.try_get("fonction")?,
+            identifiant_pro: r.try_get("identifiant_pro")?,
+            structure: r.try_get("structure")?,
+            telephone: r.try_get("telephone")?,
+            email: r.try_get("email")?,
+            mssante: r.try_get("mssante")?,
+        },
         version: r.try_get("version")?,
     })
 }
@@ -275,20 +248,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
         .bind(cap.usager_id())
-        .bind(e.nom.as_str())
-        .bind(e.prenom.as_str())
-        .bind(e.relation.as_str())
-        .bind(e.mesure_protection.as_deref())
-        .bind(e.mesure_debut.as_deref())
-        .bind(e.mesure_fin.as_deref())
-        .bind(e.mesure_reference.as_deref())
-        .bind(i64::from(e.personne_confiance))
-        .bind(e.date_designation.as_deref())
-        .bind(i64::from(e.personne_a_prevenir))
-        .bind(e.telephone.as_deref())
-        .bind(e.email.as_deref())
-        .bind(e.adresse.as_deref())
-        .bind(e.commentaire.as_deref())
+        .binds(e.valeurs())
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
@@ -326,20 +286,7 @@ impl Store {
              personne_confiance = $8, date_designation = $9, personne_a_prevenir = $10, telephone = $11, email = $12, adresse = $13, commentaire = $14, \
              version = version + 1, updated_at = $15 WHERE id = $16 AND usager_id = $17 AND version = $18 AND actif = 1",
         )
-        .bind(e.nom.as_str())
-        .bind(e.prenom.as_str())
-        .bind(e.relation.as_str())
-        .bind(e.mesure_protection.as_deref())
-        .bind(e.mesure_debut.as_deref())
-        .bind(e.mesure_fin.as_deref())
-        .bind(e.mesure_reference.as_deref())
-        .bind(i64::from(e.personne_confiance))
-        .bind(e.date_designation.as_deref())
-        .bind(i64::from(e.personne_a_prevenir))
-        .bind(e.telephone.as_deref())
-        .bind(e.email.as_deref())
-        .bind(e.adresse.as_deref())
-        .bind(e.commentaire.as_deref())
+        .binds(e.valeurs())
         .bind(ts(cap.at()))
         .bind(id)
         .bind(cap.usager_id())
@@ -436,17 +383,14 @@ impl Store {
         .bind(ts(now))
         .fetch_scalar(&mut tx)
         .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry::succes(
-                actor,
-                ActionJournal::AnnuaireProfessionnelCreation,
-                serde_json::json!({"id": id}),
-                now,
-            ),
+        audit::commit_succes(
+            tx,
+            actor,
+            ActionJournal::AnnuaireProfessionnelCreation,
+            serde_json::json!({"id": id}),
+            now,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

@@ -21,7 +21,7 @@ pub const BROUILLON: &str = "brouillon";
 pub const VALIDEE: &str = "validee";
 
 /// A stored evaluation.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Evaluation {
     /// Id.
     pub id: i64,
@@ -34,8 +34,10 @@ pub struct Evaluation {
     /// `brouillon` or `validee`.
     pub statut: String,
     /// Date of the evaluation.
+    #[schema(value_type = String, format = Date)]
     pub date_evaluation: NaiveDate,
     /// Answers as sent (JSON).
+    #[schema(value_type = Object)]
     pub reponses: serde_json::Value,
     /// Results computed from the definition used.
     pub resultats: Resultats,

@@ -14,12 +14,15 @@ mod listes;
 mod name_index;
 mod photo;
 mod recherche;
+mod releve;
 mod saisie;
+mod transmission;
 
-pub use bulk::{BulkProche, BulkUsager};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
-    candidats_montres, Candidat, TraitsCompares, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+    candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
+    DOUBLON_HORS_PERIMETRE,
 };
 pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
@@ -30,24 +33,28 @@ pub use gmp::GmpMois;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use recherche::{Recherche, ResultatRecherche};
+pub use releve::FiltreReleve;
+pub use transmission::{Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 
-use crate::audit::{self, Actor, NewEntry, Outcome};
+use crate::audit::{self, Actor, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
+use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// Refuses a capability that does not cover `section`/`action` on `usager_id`.
 pub(crate) fn check(
     cap: &Capability,
-    usager_id: i64,
+    usager_id: UsagerId,
     section: Section,
     action: Action,
 ) -> StoreResult<()> {
@@ -74,7 +81,29 @@ fn sort_key(i: &IdentiteInput) -> String {
 }
 
 /// Replaces the rows of `usager_nom` of usager `id` with `words`.
-async fn write_names(conn: &mut crate::sql::Tx, id: i64, words: &[String]) -> StoreResult<()> {
+/// The values of the identity's first eight columns, which the INSERT and the UPDATE write
+/// in this order: nom_naissance, prenoms_naissance (JSON), premier_prenom, date_naissance,
+/// sexe, lieu_naissance, nom_utilise, prenom_utilise.
+fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
+    let prenoms = serde_json::to_string(&i.prenoms_naissance)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    Ok(vec![
+        i.nom_naissance.as_str().into(),
+        prenoms.into(),
+        i.prenoms_naissance
+            .first()
+            .cloned()
+            .unwrap_or_default()
+            .into(),
+        i.date_naissance.as_str().into(),
+        i.sexe.as_str().into(),
+        i.lieu_naissance.as_deref().into(),
+        i.nom_utilise.as_deref().into(),
+        i.prenom_utilise.as_deref().into(),
+    ])
+}
+
+async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -101,9 +130,10 @@ async fn write_names(conn: &mut crate::sql::Tx, id: i64, words: &[String]) -> St
 impl Store {
     /// Creates an usager with a first stay in `etablissement_id` (the caller checked that the
     /// actor may create files there). `non_doublons` are the candidates the actor confirmed
-    /// as different people. Audited in the same transaction.
+    /// as different people. Audited in the same transaction. Crate-private: files are created
+    /// through [`Store::create_usager_checked`] (or in bulk for demo data and benchmarks).
     #[allow(clippy::too_many_arguments)]
-    pub async fn create_usager(
+    pub(crate) async fn create_usager(
         &self,
         actor: &Actor,
         i: &IdentiteInput,
@@ -112,25 +142,16 @@ impl Store {
         date_entree: &str,
         non_doublons: &[i64],
         now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<UsagerId> {
         i.borner()?;
         let words = name_words(i);
         let mut tx = self.begin().await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let id: i64 = crate::sql::query(
+        let id: UsagerId = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
              matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
-        .bind(i.nom_naissance.as_str())
-        .bind(prenoms)
-        .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
-        .bind(i.date_naissance.as_str())
-        .bind(i.sexe.as_str())
-        .bind(i.lieu_naissance.as_deref())
-        .bind(i.nom_utilise.as_deref())
-        .bind(i.prenom_utilise.as_deref())
+        .binds(identite_valeurs(i)?)
         .bind(nir)
         // Created although close to existing files: an homonym to watch (RNIV attribute HOMA).
         .bind(if non_doublons.is_empty() { "" } else { "HOMA" })
@@ -150,11 +171,11 @@ impl Store {
             .bind(ts(now))
             .execute(&mut tx)
             .await?;
-        for other in non_doublons {
-            let (a, b) = if *other < id {
-                (*other, id)
+        for &other in non_doublons {
+            let (a, b) = if other < id.get() {
+                (other, id.get())
             } else {
-                (id, *other)
+                (id.get(), other)
             };
             crate::sql::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
                 .bind(a)
@@ -166,15 +187,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry {
-                actor,
-                action: ActionJournal::UsagerCreation,
-                usager_id: Some(id),
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}),
-                at: now,
-            },
+            &NewEntry::succes_administratif(actor, ActionJournal::UsagerCreation, Some(id.get()), serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}), now),
         )
         .await?;
         tx.commit().await?;
@@ -183,7 +196,7 @@ impl Store {
 
     /// The usager's identity (any read capability on the file).
     pub async fn usager(&self, cap: &Capability) -> StoreResult<Option<Usager>> {
-        if cap.usager_id() <= 0 {
+        if cap.usager_id().get() <= 0 {
             return Ok(None);
         }
         let row = crate::sql::query(&format!(
@@ -212,8 +225,7 @@ impl Store {
         i: &IdentiteInput,
         traits_modifies: bool,
     ) -> StoreResult<i64> {
-        let statut = dui_domain::usager::StatutIdentite::from_code(&current.statut_identite)
-            .unwrap_or(dui_domain::usager::StatutIdentite::Provisoire);
+        let statut = current.statut_identite;
         let (statut, drop_ins) = dui_domain::usager::statut_apres_edition(statut, traits_modifies);
         let changes = serde_json::json!({"traits_modifies": traits_modifies, "statut": statut.code(), "ins_retiree": drop_ins});
         self.update_identite(cap, version, i, statut.code(), drop_ins, changes)
@@ -223,7 +235,9 @@ impl Store {
     /// Saves an identity edit with optimistic concurrency; the previous row is kept in
     /// `usager_version`. `statut` is the status after the RNIV rules (a strict trait edited
     /// by hand lowers it); `drop_ins` removes a matricule that no longer matches.
-    pub async fn update_identite(
+    /// Crate-private: edits go through [`Store::update_identite_editee`], which applies the
+    /// RNIV rule.
+    pub(crate) async fn update_identite(
         &self,
         cap: &Capability,
         version: i64,
@@ -240,26 +254,17 @@ impl Store {
         let mut tx = self.begin().await?;
         self.snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
-        let prenoms = serde_json::to_string(&i.prenoms_naissance)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let drop_sql = if drop_ins {
             ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL"
         } else {
             ""
         };
-        let done = crate::sql::query(&format!(
+        crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
              nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
              cles_noms = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
         ))
-        .bind(i.nom_naissance.as_str())
-        .bind(prenoms)
-        .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
-        .bind(i.date_naissance.as_str())
-        .bind(i.sexe.as_str())
-        .bind(i.lieu_naissance.as_deref())
-        .bind(i.nom_utilise.as_deref())
-        .bind(i.prenom_utilise.as_deref())
+        .binds(identite_valeurs(i)?)
         .bind(sort_key(i))
         .bind(cle_phonetique(&i.nom_naissance))
         .bind(i.referent_id)
@@ -267,13 +272,8 @@ impl Store {
         .bind(statut)
         .bind(name_line(&words))
         .bind(ts(now))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
+        .execute_versioned(&mut tx, "usager", id.get(), version)
         .await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
-        }
         write_names(&mut tx, id, &words).await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
@@ -281,38 +281,50 @@ impl Store {
         Ok(version + 1)
     }
 
-    /// Stores an RNIV status change (document checked, INSi retrieval, doubt…).
+    /// Stores an RNIV status change (document checked, INSi retrieval, doubt…). Unless the
+    /// change sets or removes the matricule itself, leaving a status with a retrieved INS for
+    /// one without withdraws it ([`dui_domain::usager::ins_retiree`]). The audit detail gets
+    /// the status before and after (`avant`, `apres`).
     pub async fn set_statut_identite(
         &self,
         cap: &Capability,
         version: i64,
         c: &StatutChange,
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> StoreResult<i64> {
         let id = cap.usager_id();
         // Identity statuses are changed by those who may validate identities.
         check(cap, id, Section::Administratif, Action::Valider)?;
         let now = cap.at();
         let mut tx = self.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now)
+        let current = self
+            .snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
+        let avant = current.statut_identite;
+        let ins = match &c.ins {
+            None if dui_domain::usager::ins_retiree(avant, c.statut) => Some(None),
+            other => other.clone(),
+        };
+        detail["avant"] = serde_json::json!(avant.code());
+        detail["apres"] = serde_json::json!(c.statut.code());
         let mut sets = vec![
             "statut_identite = $1".to_string(),
             "attributs_identite = $2".to_string(),
         ];
-        let mut args: Vec<Option<String>> = vec![Some(c.statut.clone()), Some(c.attributs.clone())];
-        match &c.ins {
+        let mut args: Vec<Option<String>> =
+            vec![Some(c.statut.code().into()), Some(c.attributs.codes())];
+        match ins {
             Some(Some((m, o))) => {
-                args.push(Some(m.clone()));
+                args.push(Some(m));
                 sets.push(format!("matricule_ins = ${}", args.len()));
-                args.push(Some(o.clone()));
+                args.push(Some(o));
                 sets.push(format!("oid_ins = ${}", args.len()));
             }
             Some(None) => sets.push("matricule_ins = NULL, oid_ins = NULL, ins_at = NULL".into()),
             None => {}
         }
-        if let Some(j) = &c.justificatif {
-            args.push(Some(j.clone()));
+        if let Some(j) = c.justificatif {
+            args.push(Some(j.code().into()));
             sets.push(format!("justificatif_type = ${}", args.len()));
             args.push(Some(ts(now)));
             sets.push(format!("justificatif_at = ${}", args.len()));
@@ -333,25 +345,23 @@ impl Store {
         for a in args {
             q = q.bind(a);
         }
-        let done = q.bind(id).bind(version).execute(&mut tx).await?;
-        if done == 0 {
-            return Err(self.stale_or_missing(&mut tx, "usager", id).await);
-        }
+        q.execute_versioned(&mut tx, "usager", id.get(), version)
+            .await?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         tx.commit().await?;
         Ok(version + 1)
     }
 
-    /// Keeps the row as it is before a change, if `version` is current.
+    /// Keeps the row as it is before a change, if `version` is current; returns it.
     async fn snapshot(
         &self,
         conn: &mut crate::sql::Tx,
-        id: i64,
+        id: UsagerId,
         version: i64,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Usager> {
         let row = crate::sql::query(&format!(
             "SELECT {USAGER_COLUMNS} FROM usager WHERE id = $1"
         ))
@@ -381,7 +391,7 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::StaleVersion,
                 other => other,
             })?;
-        Ok(())
+        Ok(current)
     }
 
     /// Earlier versions of the identity, newest first.
@@ -404,7 +414,7 @@ impl Store {
     ) -> StoreResult<Vec<audit::Entry>> {
         cap.check_tracabilite(self).await?;
         let f = audit::Filter {
-            usager_id: Some(cap.usager_id()),
+            usager_id: Some(cap.usager_id().get()),
             before_id,
             ..Default::default()
         };
@@ -415,7 +425,7 @@ impl Store {
     /// capability on the file).
     pub async fn assign(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        self.affecter(cap.actor(), utilisateur_id, cap.usager_id(), cap.at())
+        self.affecter(cap.actor(), utilisateur_id, cap.usager_id().get(), cap.at())
             .await
     }
 

@@ -31,7 +31,7 @@ pub struct Recherche {
 }
 
 /// One usager found.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ResultatRecherche {
     /// Id.
     pub id: i64,
@@ -47,10 +47,10 @@ pub struct ResultatRecherche {
     pub prenom_utilise: Option<String>,
     /// Birth date (ISO, 00 for unknown parts).
     pub date_naissance: String,
-    /// Sex.
-    pub sexe: String,
-    /// RNIV status code.
-    pub statut_identite: String,
+    /// Sex (`F`, `M`, `I` in JSON).
+    pub sexe: dui_domain::usager::Sexe,
+    /// RNIV status (its code in JSON).
+    pub statut_identite: dui_domain::usager::StatutIdentite,
     /// Établissements of the usager's stays.
     pub etablissements: Vec<String>,
 }
@@ -255,8 +255,12 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
         premier_prenom: r.try_get(3)?,
         prenom_utilise: r.try_get(4)?,
         date_naissance: r.try_get(5)?,
-        sexe: r.try_get(6)?,
-        statut_identite: r.try_get(7)?,
+        sexe: crate::fiche::code(r, "sexe", dui_domain::usager::Sexe::from_code)?,
+        statut_identite: crate::fiche::code(
+            r,
+            "statut_identite",
+            dui_domain::usager::StatutIdentite::from_code,
+        )?,
         etablissements: Vec::new(),
     })
 }

@@ -94,3 +94,28 @@ impl ProfessionnelInput {
         ])
     }
 }
+
+impl super::TransmissionInput {
+    /// Checks every text against its maximum (the texts take several lines).
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (
+                Champ::texte("texte", lim::TRANSMISSION),
+                self.texte.as_deref(),
+            ),
+            (l("cible", lim::CIBLE), self.cible.as_deref()),
+            (
+                Champ::texte("donnees", lim::COMMENTAIRE),
+                self.donnees.as_deref(),
+            ),
+            (
+                Champ::texte("actions", lim::COMMENTAIRE),
+                self.actions.as_deref(),
+            ),
+            (
+                Champ::texte("resultats", lim::COMMENTAIRE),
+                self.resultats.as_deref(),
+            ),
+        ])
+    }
+}

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use dui_domain::identifiers::Finess;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_store::admin::organisation::{EtablissementInput, OrganismeInput};
 use dui_store::admin::utilisateur::{Utilisateur, UtilisateurInput};
@@ -60,7 +61,7 @@ pub fn etablissement(organisme_id: i64, nom: &str, finess: &str) -> Etablissemen
         finess: finess.into(),
         siret: None,
         categorie: "500".into(),
-        domaine: "PA".into(),
+        domaine: dui_domain::organisation::Domaine::Pa,
         capacite: Some(80),
         adresse: None,
         actif: true,
@@ -169,7 +170,7 @@ pub async fn insert_usager(
     db.exec(&format!(
         "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, statut_identite, \
          cle_nom, cle_phonetique, referent_id, created_at, updated_at) \
-         VALUES ({id}, '{nom}', 'Hélène Marie', 'Hélène', '1938-04-12', 'F', 'provisoire', '{nom}', '{nom}', {referent}, '{now}', '{now}')"
+         VALUES ({id}, '{nom}', 'Hélène Marie', 'Hélène', '1938-04-12', 'F', 'PROV', '{nom}', '{nom}', {referent}, '{now}', '{now}')"
     ))
     .await
     .unwrap();
@@ -235,7 +236,7 @@ pub async fn create_usager_with(
     etablissement: i64,
     non_doublons: &[i64],
 ) -> i64 {
-    s.create_usager(
+    s.create_usager_unchecked(
         &principal(who).actor(),
         i,
         nir,
@@ -246,6 +247,7 @@ pub async fn create_usager_with(
     )
     .await
     .unwrap()
+    .get()
 }
 
 /// The policy's decision for `who` on a file's `section` at `now`.
@@ -258,7 +260,16 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
     let m = load_matrix(s).await?;
-    authorize(s, &m, &principal(who), usager, section, action, now).await
+    authorize(
+        s,
+        &m,
+        &principal(who),
+        UsagerId(usager),
+        section,
+        action,
+        now,
+    )
+    .await
 }
 
 /// The policy's decision for `who` on a file's administrative section at `now`.

@@ -49,8 +49,8 @@ async fn etablissement_update_needs_the_current_version() {
         assert!(matches!(err, StoreError::StaleVersion), "{engine}: {err:?}");
         let after = s.etablissement(org.a).await.unwrap().unwrap();
         assert_eq!(
-            (after.version, after.capacite, after.nom),
-            (2, Some(95), current.nom)
+            (after.version, after.capacite, after.fields.nom),
+            (2, Some(95), current.fields.nom)
         );
 
         // A missing row is not a stale version.
@@ -143,7 +143,7 @@ async fn unique_keys_are_conflicts_with_french_messages() {
         let db = TestDb::new(engine).await.unwrap();
         let s = &db.store;
         let org = seed_org(s).await;
-        let finess_a = s.etablissement(org.a).await.unwrap().unwrap().finess;
+        let finess_a = s.etablissement(org.a).await.unwrap().unwrap().fields.finess;
 
         // Same FINESS on creation…
         let dup = etablissement(org.organisme, "Copie", &finess_a);
@@ -166,7 +166,10 @@ async fn unique_keys_are_conflicts_with_french_messages() {
         );
         assert!(m.contains("FINESS existe déjà"), "{m}");
         let b_after = s.etablissement(org.b).await.unwrap().unwrap();
-        assert_eq!((b_after.finess, b_after.version), (b.finess, b.version));
+        assert_eq!(
+            (b_after.fields.finess, b_after.version),
+            (b.fields.finess, b.version)
+        );
 
         let o = s.organisme(org.organisme).await.unwrap().unwrap();
         let m = conflict_message(

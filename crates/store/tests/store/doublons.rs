@@ -2,16 +2,19 @@
 //! full only of the files they may open; of the others only that one exists and whom to ask;
 //! every check is audited with the candidates' ids.
 
-use dui_domain::policy::Role;
-use dui_store::policy::load_matrix;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Role, Section};
+use dui_store::policy::{authorize, load_matrix};
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{candidats_montres, numero, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE};
+use dui_store::usager::{
+    candidats_montres, numero, DroitDoublons, DOUBLON_CONTACT, DOUBLON_HORS_PERIMETRE,
+};
 use dui_store::Store;
 use serde_json::{json, Value};
 
 use crate::common::{
     admin, at, audit_by_action, create_usager_with, create_user, etablissement, finess, ident,
-    principal, seed_org, t0, traits,
+    principal, recherche, seed_org, t0, traits,
 };
 
 /// The details of the `usager.doublons` entries, oldest first, with the file they concern.
@@ -38,7 +41,7 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         let org = seed_org(s).await;
         let mut input = etablissement(org.organisme, "CHRS Le Relais", &finess(69, 300));
         input.categorie = "214".into();
-        input.domaine = "AHI".into();
+        input.domaine = dui_domain::organisation::Domaine::Ahi;
         let chrs = s
             .create_etablissement(&admin(), &input, t0())
             .await
@@ -63,7 +66,12 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // elsewhere and whom to ask; no id, number, name, birth date or établissement.
         let t_lambert = traits("LAMBERT", "Julien", "1980-05-17");
         let c = s
-            .doublons_probables(&ehpad, &m, &t_lambert, None, at(1))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &ehpad).await),
+                &m,
+                &t_lambert,
+                at(1),
+            )
             .await
             .unwrap();
         assert_eq!(c.len(), 1, "{engine}");
@@ -78,7 +86,12 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         assert!(DOUBLON_CONTACT.contains("direction"));
         // The CHRS's own secretariat is shown the file in full, with its number.
         let c = s
-            .doublons_probables(&principal(&secr_chrs), &m, &t_lambert, None, at(2))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &principal(&secr_chrs)).await),
+                &m,
+                &t_lambert,
+                at(2),
+            )
             .await
             .unwrap();
         let shown = serde_json::to_value(candidats_montres(&c)).unwrap();
@@ -89,7 +102,12 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // In the caller's scope: in full (the id makes the link).
         let t_morel = traits("MOREL", "Simone", "1935-02-03");
         let c = s
-            .doublons_probables(&ehpad, &m, &t_morel, None, at(3))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &ehpad).await),
+                &m,
+                &t_morel,
+                at(3),
+            )
             .await
             .unwrap();
         let shown = serde_json::to_value(candidats_montres(&c)).unwrap();
@@ -110,7 +128,12 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // Two files out of scope: one notice still (neither which nor how many).
         let homonyme = create_usager_with(s, &secr_chrs, &lambert, None, chrs, &[in_chrs]).await;
         let c = s
-            .doublons_probables(&ehpad, &m, &t_lambert, None, at(4))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &ehpad).await),
+                &m,
+                &t_lambert,
+                at(4),
+            )
             .await
             .unwrap();
         assert_eq!(c.len(), 2, "{engine}");
@@ -121,17 +144,34 @@ async fn a_duplicate_outside_the_scope_is_told_without_id_or_number_and_every_ch
         // finds nothing. A new file's check that finds nothing is recorded by its creation.
         let none = s
             .doublons_probables(
-                &ehpad,
+                DroitDoublons::Creation(&recherche(s, &ehpad).await),
                 &m,
                 &traits("MOREL", "Simone", "1935-02-04"),
-                None,
                 at(5),
             )
             .await
             .unwrap();
         assert!(none.is_empty());
         let c = s
-            .doublons_probables(&ehpad, &m, &t_morel, Some(in_ehpad), at(6))
+            .doublons_probables(
+                DroitDoublons::Dossier(
+                    &authorize(
+                        s,
+                        &m,
+                        &ehpad,
+                        UsagerId(in_ehpad),
+                        Section::Administratif,
+                        Action::Lire,
+                        at(6),
+                    )
+                    .await
+                    .unwrap(),
+                    &ehpad,
+                ),
+                &m,
+                &t_morel,
+                at(6),
+            )
             .await
             .unwrap();
         assert!(c.is_empty(), "{engine}: {c:?}");

@@ -49,7 +49,12 @@ async fn stays(s: &Store, c: &Capability) -> Vec<i64> {
 }
 
 async fn fusionne_dans(s: &Store, c: &Capability) -> Option<i64> {
-    s.usager(c).await.unwrap().unwrap().fusionne_dans
+    s.usager(c)
+        .await
+        .unwrap()
+        .unwrap()
+        .fusionne_dans
+        .map(i64::from)
 }
 
 /// Merges not undone that involve the file of `c`.
@@ -100,7 +105,7 @@ async fn opposite_merges_at_once_have_one_winner() {
             let (keep, gone) = if w == 0 { (&a, &b) } else { (&b, &a) };
             assert_eq!(
                 fusionne_dans(s, gone).await,
-                Some(keep.usager_id()),
+                Some(keep.usager_id().get()),
                 "{engine}"
             );
             assert_eq!(fusionne_dans(s, keep).await, None, "{engine}: {what}");
@@ -143,7 +148,7 @@ async fn one_file_merged_into_two_others_at_once_goes_into_one() {
             };
             assert_eq!(
                 fusionne_dans(s, &a).await,
-                Some(keep.usager_id()),
+                Some(keep.usager_id().get()),
                 "{engine}"
             );
             assert_eq!(running(s, &a).await, 1, "{engine}: {what}");
@@ -173,7 +178,7 @@ async fn a_double_submitted_merge_makes_one_fusion() {
             let (_, fid) = one_winner(engine, &what, [r0, r1]);
             assert_eq!(running(s, &b).await, 1, "{engine}: {what}");
             assert_eq!(s.fusions(&b).await.unwrap().len(), round + 1, "{engine}");
-            assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id()));
+            assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id().get()));
             s.annuler_fusion(&a, fid).await.unwrap();
             assert_eq!(
                 (stays(s, &a).await, stays(s, &b).await),
@@ -226,7 +231,7 @@ async fn a_merge_is_undone_only_while_both_files_are_as_it_left_them() {
             Err(StoreError::Conflict(m)) => assert!(m.contains("U0000101"), "{engine}: {m}"),
             other => panic!("{engine}: conflit attendu, obtenu {other:?}"),
         }
-        assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id()));
+        assert_eq!(fusionne_dans(s, &b).await, Some(a.usager_id().get()));
         s.annuler_fusion(&c, second).await.unwrap();
         s.annuler_fusion(&a, first).await.unwrap();
         assert_eq!(fusionne_dans(s, &b).await, None, "{engine}");

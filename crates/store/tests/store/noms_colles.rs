@@ -4,15 +4,17 @@
 //! by the migration, and bulk insertion writes them too.
 
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize, load_matrix};
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{BulkUsager, Recherche, TraitsCompares};
+use dui_store::usager::{BulkUsager, DroitDoublons, Recherche, TraitsCompares};
 use dui_store::Store;
 
 use crate::common::{
-    admin, at, create_usager, create_user, ident, principal, recherche_page, seed_org, t0, traits,
+    admin, at, create_usager, create_user, ident, principal, recherche, recherche_page, seed_org,
+    t0, traits,
 };
 
 /// Ids found by `who` for `texte`, in the order shown (each usager once).
@@ -64,7 +66,7 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
                 s,
                 &m,
                 &principal(&secr),
-                id,
+                UsagerId(id),
                 Section::Administratif,
                 Action::Ecrire,
                 at(1),
@@ -198,7 +200,12 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             (traits("DELAFONTAIME", "Marie", "1942-03-03"), fontaine),
         ] {
             let c = s
-                .doublons_probables(&who, &m, &traits, None, at(3))
+                .doublons_probables(
+                    DroitDoublons::Creation(&recherche(s, &who).await),
+                    &m,
+                    &traits,
+                    at(3),
+                )
                 .await
                 .unwrap();
             let ids: Vec<i64> = c.iter().map(|c| c.id).collect();
@@ -211,7 +218,12 @@ async fn names_are_found_with_separators_typed_dropped_or_glued() {
             ..traits("DUBOIS", "Jean", "1941-02-02")
         };
         let c = s
-            .doublons_probables(&who, &m, &typed, None, at(3))
+            .doublons_probables(
+                DroitDoublons::Creation(&recherche(s, &who).await),
+                &m,
+                &typed,
+                at(3),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -248,7 +260,7 @@ async fn existing_usagers_get_their_glued_names_from_the_migration_and_bulk_inse
             s,
             &m,
             &principal(&secr),
-            hermite,
+            UsagerId(hermite),
             Section::Administratif,
             Action::Ecrire,
             at(1),

@@ -2,6 +2,7 @@
 //! care, break-the-glass, the psychology section, and the editable matrix.
 
 use chrono::Duration;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Matrice, Motif, Refus, Role, Section};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize, load_matrix};
@@ -79,7 +80,7 @@ async fn scope_by_etablissement_and_audit_of_reads_and_refusals() {
                 cap.role()
             ),
             (
-                U_A,
+                UsagerId(U_A),
                 Section::Administratif,
                 Action::Lire,
                 Motif::Normal,
@@ -297,7 +298,7 @@ async fn portal_account_sees_only_its_own_file() {
         );
         // Break-the-glass is for professionals only.
         assert!(matches!(
-            s.ouvrir_acces_exceptionnel(&principal(&me), U_A2, MOTIF, 4, at(2))
+            s.ouvrir_acces_exceptionnel(&principal(&me), UsagerId(U_A2), MOTIF, 4, at(2))
                 .await,
             Err(StoreError::Denied(Refus::NonPermisParLeRole))
         ));
@@ -390,7 +391,7 @@ async fn concurrent_reads_each_leave_one_audit_entry() {
                     &s,
                     &m,
                     &who,
-                    usager,
+                    UsagerId(usager),
                     Section::Administratif,
                     Action::Lire,
                     at(k),

@@ -3,6 +3,7 @@
 //! status, merges and their undoing, the circle and professionals, bulk insertion.
 
 use chrono::{DateTime, Duration, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Motif, Refus, Role};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{load_matrix, Capability};
@@ -18,8 +19,12 @@ use crate::common::{
     principal, recherche_page, refus, seed_org, t0, traits, Org,
 };
 
+#[path = "usager/corruption.rs"]
+mod corruption;
 #[path = "usager/creation.rs"]
 mod creation;
+#[path = "usager/detection.rs"]
+mod detection;
 #[path = "usager/fusion_entourage.rs"]
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
@@ -156,9 +161,9 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         let u = s.usager(&c).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
-                u.justificatif_type.as_deref(),
+                u.justificatif_type.map(|t| t.code()),
                 u.version
             ),
             ("QUAL", Some(INS_DUPONT), Some("passeport"), 1)

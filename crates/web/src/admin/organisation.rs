@@ -12,7 +12,7 @@ use dui_domain::organisation::{categorie, categories, Categorie, Domaine, TypeUn
 use dui_domain::policy::Role;
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::organisation::{
-    Etablissement, EtablissementInput, Organisme, OrganismeInput, Unite,
+    Etablissement, EtablissementInput, Fiche, Organisme, OrganismeInput, Unite,
 };
 use serde::Deserialize;
 
@@ -22,7 +22,7 @@ use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::{App, AppError, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct OrganismeFields {
     nom: String,
     finess_juridique: String,
@@ -40,7 +40,61 @@ impl crate::saisie::Champs for OrganismeFields {
     ];
 }
 
-impl OrganismeFields {
+/// The form of an organisation record (organisme or establishment), as the page and the API
+/// send it: validated into the store's input, with the version it was read at.
+trait FicheForm {
+    /// The store's input.
+    type Input: Fiche;
+    /// The fields, checked and normalised (422 with the fields at fault).
+    fn validate(&self) -> Result<Self::Input, AppError>;
+    /// The version the record was read at.
+    fn version(&self) -> Option<i64>;
+}
+
+/// Creates the record of form `f` (administrators only); its id.
+async fn creer<F: FicheForm>(app: &App, me: &CurrentUser, f: &F) -> WebResult<i64> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let now = Utc::now();
+    Ok(app
+        .store
+        .create_fiche(&me.principal.actor(), &input, now)
+        .await?)
+}
+
+/// Updates record `id` from form `f` at the version of `headers` (If-Match) or of the form.
+async fn modifier<F: FicheForm>(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    id: i64,
+    f: &F,
+) -> WebResult<()> {
+    me.require_admin()?;
+    let input = f.validate()?;
+    let version = expected_version(headers, f.version())?;
+    let now = Utc::now();
+    app.store
+        .update_fiche(&me.principal.actor(), id, version, &input, now)
+        .await?;
+    Ok(())
+}
+
+/// Organisme `id`, or `NotFound`.
+async fn organisme(app: &App, id: i64) -> WebResult<Organisme> {
+    app.store.organisme(id).await?.ok_or(AppError::NotFound)
+}
+
+/// Establishment `id`, or `NotFound`.
+async fn etablissement(app: &App, id: i64) -> WebResult<Etablissement> {
+    app.store.etablissement(id).await?.ok_or(AppError::NotFound)
+}
+
+impl FicheForm for OrganismeFields {
+    type Input = OrganismeInput;
+    fn version(&self) -> Option<i64> {
+        self.version
+    }
     fn validate(&self) -> Result<OrganismeInput, AppError> {
         let mut e = Errors::default();
         let nom = e.required("nom", "Nom", &self.nom, 200);
@@ -57,7 +111,7 @@ impl OrganismeFields {
 }
 
 /// Établissement fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EtablissementFields {
     organisme_id: i64,
     nom: String,
@@ -65,9 +119,11 @@ pub struct EtablissementFields {
     siret: Option<String>,
     categorie: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
     adresse: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     version: Option<i64>,
 }
@@ -84,7 +140,11 @@ impl crate::saisie::Champs for EtablissementFields {
     ];
 }
 
-impl EtablissementFields {
+impl FicheForm for EtablissementFields {
+    type Input = EtablissementInput;
+    fn version(&self) -> Option<i64> {
+        self.version
+    }
     fn validate(&self) -> Result<EtablissementInput, AppError> {
         let mut e = Errors::default();
         let nom = e.required("nom", "Nom", &self.nom, 200);
@@ -105,7 +165,7 @@ impl EtablissementFields {
             finess,
             siret,
             categorie: cat.code.to_string(),
-            domaine: cat.domaine.code().to_string(),
+            domaine: cat.domaine,
             capacite,
             adresse: opt(&self.adresse),
             actif: !matches!(self.actif.as_deref(), Some("non" | "false" | "0")),
@@ -114,11 +174,12 @@ impl EtablissementFields {
 }
 
 /// Unit fields.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, Clone, utoipa::ToSchema)]
 pub struct UniteFields {
     nom: String,
     type_unite: String,
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     capacite: Option<String>,
 }
 
@@ -155,8 +216,8 @@ impl OrganisationPage {
             })
             .unwrap_or_else(|| code.into())
     }
-    fn domaine(&self, code: &str) -> &'static str {
-        Domaine::from_code(code).map(|d| d.label_fr()).unwrap_or("")
+    fn domaine(&self, d: &Domaine) -> &'static str {
+        d.label_fr()
     }
     fn organisme(&self, id: &i64) -> String {
         self.organismes
@@ -189,11 +250,7 @@ pub async fn create_organisme_form(
     headers: HeaderMap,
     Form(f): Form<OrganismeFields>,
 ) -> WebResult<Response> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    app.store
-        .create_organisme(&me.principal.actor(), &input, Utc::now())
-        .await?;
+    creer(&app, &me, &f).await?;
     Ok(done(&headers, "/admin/organisation"))
 }
 
@@ -205,12 +262,7 @@ pub async fn update_organisme_form(
     Path(id): Path<i64>,
     Form(f): Form<OrganismeFields>,
 ) -> WebResult<Response> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store
-        .update_organisme(&me.principal.actor(), id, version, &input, Utc::now())
-        .await?;
+    modifier(&app, &me, &HeaderMap::new(), id, &f).await?;
     Ok(done(&headers, "/admin/organisation"))
 }
 
@@ -221,12 +273,7 @@ pub async fn create_etablissement_form(
     headers: HeaderMap,
     Form(f): Form<EtablissementFields>,
 ) -> WebResult<Response> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    let id = app
-        .store
-        .create_etablissement(&me.principal.actor(), &input, Utc::now())
-        .await?;
+    let id = creer(&app, &me, &f).await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
@@ -242,10 +289,8 @@ struct EtablissementPage {
 }
 
 impl EtablissementPage {
-    fn type_label(&self, code: &str) -> &'static str {
-        TypeUnite::from_code(code)
-            .map(|t| t.label_fr())
-            .unwrap_or("")
+    fn type_label(&self, t: &TypeUnite) -> &'static str {
+        t.label_fr()
     }
 }
 
@@ -256,11 +301,7 @@ pub async fn etablissement_page(
     Path(id): Path<i64>,
 ) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
-    let e = app
-        .store
-        .etablissement(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let e = etablissement(&app, id).await?;
     Ok(EtablissementPage {
         layout: Layout::new(&me, e.nom.clone(), "organisation"),
         unites: app.store.unites(id).await?,
@@ -279,12 +320,7 @@ pub async fn update_etablissement_form(
     Path(id): Path<i64>,
     Form(f): Form<EtablissementFields>,
 ) -> WebResult<Response> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store
-        .update_etablissement(&me.principal.actor(), id, version, &input, Utc::now())
-        .await?;
+    modifier(&app, &me, &HeaderMap::new(), id, &f).await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
@@ -310,10 +346,7 @@ pub async fn create_unite_form(
 ) -> WebResult<Response> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
-    app.store
-        .etablissement(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    etablissement(&app, id).await?;
     app.store
         .create_unite(
             &me.principal.actor(),
@@ -346,9 +379,7 @@ pub async fn api_get_organisme(
     _me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Json<Organisme>> {
-    Ok(Json(
-        app.store.organisme(id).await?.ok_or(AppError::NotFound)?,
-    ))
+    Ok(Json(organisme(&app, id).await?))
 }
 
 /// POST /api/v1/organismes
@@ -357,15 +388,8 @@ pub async fn api_create_organisme(
     me: CurrentUser,
     ApiJson(f): ApiJson<OrganismeFields>,
 ) -> WebResult<(StatusCode, Json<Organisme>)> {
-    me.require_admin()?;
-    let id = app
-        .store
-        .create_organisme(&me.principal.actor(), &f.validate()?, Utc::now())
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(app.store.organisme(id).await?.ok_or(AppError::NotFound)?),
-    ))
+    let id = creer(&app, &me, &f).await?;
+    Ok((StatusCode::CREATED, Json(organisme(&app, id).await?)))
 }
 
 /// PUT /api/v1/organismes/{id}
@@ -376,15 +400,8 @@ pub async fn api_update_organisme(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<OrganismeFields>,
 ) -> WebResult<Json<Organisme>> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    let version = expected_version(&headers, f.version)?;
-    app.store
-        .update_organisme(&me.principal.actor(), id, version, &input, Utc::now())
-        .await?;
-    Ok(Json(
-        app.store.organisme(id).await?.ok_or(AppError::NotFound)?,
-    ))
+    modifier(&app, &me, &headers, id, &f).await?;
+    Ok(Json(organisme(&app, id).await?))
 }
 
 fn visible(me: &CurrentUser) -> Option<&[i64]> {
@@ -412,11 +429,7 @@ pub async fn api_get_etablissement(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Json<Etablissement>> {
-    let e = app
-        .store
-        .etablissement(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let e = etablissement(&app, id).await?;
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
@@ -429,20 +442,8 @@ pub async fn api_create_etablissement(
     me: CurrentUser,
     ApiJson(f): ApiJson<EtablissementFields>,
 ) -> WebResult<(StatusCode, Json<Etablissement>)> {
-    me.require_admin()?;
-    let id = app
-        .store
-        .create_etablissement(&me.principal.actor(), &f.validate()?, Utc::now())
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            app.store
-                .etablissement(id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-    ))
+    let id = creer(&app, &me, &f).await?;
+    Ok((StatusCode::CREATED, Json(etablissement(&app, id).await?)))
 }
 
 /// PUT /api/v1/etablissements/{id}
@@ -453,18 +454,8 @@ pub async fn api_update_etablissement(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<EtablissementFields>,
 ) -> WebResult<Json<Etablissement>> {
-    me.require_admin()?;
-    let input = f.validate()?;
-    let version = expected_version(&headers, f.version)?;
-    app.store
-        .update_etablissement(&me.principal.actor(), id, version, &input, Utc::now())
-        .await?;
-    Ok(Json(
-        app.store
-            .etablissement(id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+    modifier(&app, &me, &headers, id, &f).await?;
+    Ok(Json(etablissement(&app, id).await?))
 }
 
 /// GET /api/v1/etablissements/{id}/unites
@@ -488,13 +479,10 @@ pub async fn api_create_unite(
     me: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<UniteFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<crate::corps::Cree>)> {
     me.require_admin()?;
     let (nom, t, capacite) = validate_unite(&f)?;
-    app.store
-        .etablissement(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    etablissement(&app, id).await?;
     let uid = app
         .store
         .create_unite(
@@ -508,7 +496,10 @@ pub async fn api_create_unite(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": uid, "version": 1})),
+        Json(crate::corps::Cree {
+            id: uid,
+            version: 1,
+        }),
     ))
 }
 

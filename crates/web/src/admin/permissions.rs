@@ -101,7 +101,7 @@ async fn save(
 }
 
 /// One grant in the API.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Grant {
     role: String,
     section: String,
@@ -109,7 +109,7 @@ pub struct Grant {
 }
 
 /// The matrix in the API.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MatrixDoc {
     permissions: Vec<Grant>,
     #[serde(default)]

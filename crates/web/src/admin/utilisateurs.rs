@@ -24,7 +24,7 @@ use crate::{App, AppError, Layout, WebResult};
 
 /// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
 /// `etablissements` fields, collected by [`parse_form`].
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct UtilisateurFields {
     #[serde(default)]
     username: String,
@@ -36,6 +36,7 @@ pub struct UtilisateurFields {
     #[serde(default)]
     etablissements: Vec<i64>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     actif: Option<String>,
     usager_id: Option<i64>,
     password: Option<String>,
@@ -208,6 +209,24 @@ struct EditPage {
 }
 
 impl EditPage {
+    /// The page of a new account (`u` none) or of `u`, with the temporary password just set.
+    async fn new(
+        app: &App,
+        me: &CurrentUser,
+        u: Option<Utilisateur>,
+        mot_de_passe_temporaire: Option<String>,
+    ) -> WebResult<EditPage> {
+        let titre = u.as_ref().map_or("Nouveau compte".to_string(), |u| {
+            format!("{} {}", u.prenom, u.nom)
+        });
+        Ok(EditPage {
+            layout: Layout::new(me, titre, "utilisateurs"),
+            u,
+            roles: Role::ALL,
+            etablissements: app.store.etablissements(None).await?,
+            mot_de_passe_temporaire,
+        })
+    }
     fn has_role(&self, r: &Role) -> bool {
         self.u.as_ref().is_some_and(|u| u.role == *r)
     }
@@ -221,13 +240,7 @@ impl EditPage {
 /// GET /admin/utilisateurs/nouveau
 pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
-    Ok(EditPage {
-        layout: Layout::new(&me, "Nouveau compte", "utilisateurs"),
-        u: None,
-        roles: Role::ALL,
-        etablissements: app.store.etablissements(None).await?,
-        mot_de_passe_temporaire: None,
-    })
+    EditPage::new(&app, &me, None, None).await
 }
 
 /// GET /admin/utilisateurs/{id}
@@ -238,13 +251,7 @@ pub async fn edit_page(
 ) -> WebResult<impl IntoResponse> {
     me.require_admin()?;
     let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
-    Ok(EditPage {
-        layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"),
-        u: Some(u),
-        roles: Role::ALL,
-        etablissements: app.store.etablissements(None).await?,
-        mot_de_passe_temporaire: None,
-    })
+    EditPage::new(&app, &me, Some(u), None).await
 }
 
 /// POST /admin/utilisateurs
@@ -300,15 +307,11 @@ fn temporary_password() -> String {
     format!("{}-7a", groups.join("-"))
 }
 
-/// POST /admin/utilisateurs/{id}/mot-de-passe: sets a temporary password shown once.
-pub async fn reset_password_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    Form(_f): Form<std::collections::HashMap<String, String>>,
-) -> WebResult<impl IntoResponse> {
+/// Gives the account `id` a temporary password, to change at next login, and returns it
+/// (administrators only; `NotFound` for an unknown account).
+async fn reinitialiser(app: &App, me: &CurrentUser, id: i64) -> WebResult<String> {
     me.require_admin()?;
-    let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
+    app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
     app.store
         .set_password(
@@ -319,18 +322,19 @@ pub async fn reset_password_form(
             Utc::now(),
         )
         .await?;
-    let u = app
-        .store
-        .utilisateur(u.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(EditPage {
-        layout: Layout::new(&me, format!("{} {}", u.prenom, u.nom), "utilisateurs"),
-        u: Some(u),
-        roles: Role::ALL,
-        etablissements: app.store.etablissements(None).await?,
-        mot_de_passe_temporaire: Some(temp),
-    })
+    Ok(temp)
+}
+
+/// POST /admin/utilisateurs/{id}/mot-de-passe: sets a temporary password shown once.
+pub async fn reset_password_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(_f): Form<std::collections::HashMap<String, String>>,
+) -> WebResult<impl IntoResponse> {
+    let temp = reinitialiser(&app, &me, id).await?;
+    let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
+    EditPage::new(&app, &me, Some(u), Some(temp)).await
 }
 
 // ---- API ----
@@ -405,20 +409,10 @@ pub async fn api_reset_password(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
-    me.require_admin()?;
-    app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
-    let temp = temporary_password();
-    app.store
-        .set_password(
-            &me.principal.actor(),
-            id,
-            &hash(temp.clone()).await?,
-            true,
-            Utc::now(),
-        )
-        .await?;
-    Ok(Json(
-        serde_json::json!({"mot_de_passe_temporaire": temp, "doit_changer_mdp": true}),
-    ))
+) -> WebResult<Json<crate::corps::MotDePasseTemporaire>> {
+    let temp = reinitialiser(&app, &me, id).await?;
+    Ok(Json(crate::corps::MotDePasseTemporaire {
+        mot_de_passe_temporaire: temp,
+        doit_changer_mdp: true,
+    }))
 }

@@ -66,7 +66,7 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
         .etablissements(Some(&me.user.etablissements))
         .await?
         .into_iter()
-        .map(|e| e.nom)
+        .map(|e| e.fields.nom)
         .collect();
     let totp_obligatoire = app
         .store

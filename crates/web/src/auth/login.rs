@@ -406,7 +406,7 @@ pub async fn logout(State(app): State<App>, me: CurrentUser) -> WebResult<Respon
 }
 
 /// Body of `POST /api/v1/session`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ApiLogin {
     username: String,
     password: String,
@@ -422,8 +422,17 @@ impl crate::saisie::Champs for ApiLogin {
     const CONNEXION: bool = true;
 }
 
+/// A successful login.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Connecte {
+    /// Bearer token for the following requests.
+    pub token: String,
+    /// The account.
+    pub user: ApiUser,
+}
+
 /// An account as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiUser {
     id: i64,
     username: String,
@@ -462,7 +471,10 @@ pub async fn api_login(
         .and_then(|v| v.to_str().ok());
     match authenticate(&app, &b.username, &b.password, b.totp.as_deref(), &ip, ua).await {
         Ok(ok) => {
-            let body = serde_json::json!({"token": ok.token, "user": ApiUser::from(&ok.user)});
+            let body = Connecte {
+                user: ApiUser::from(&ok.user),
+                token: ok.token.clone(),
+            };
             let mut resp = Json(body).into_response();
             let max_age = app.config.session_max_age.as_secs() as i64;
             if let Ok(v) = set_cookie(&app, SESSION_COOKIE, &ok.token, max_age).parse() {

@@ -401,6 +401,7 @@ impl crate::Layout {
                     Role::Proche => Some("Mes proches"),
                     _ => Some("Usagers"),
                 },
+                releve: me.user.role.est_professionnel() && me.user.role != Role::Administrateur,
             }),
         }
     }

@@ -43,11 +43,12 @@ async fn calculer(app: &App, me: &CurrentUser, id: i64, q: &GmpQuery) -> WebResu
 }
 
 /// One month of the GMP in the API.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct GmpLigne {
     /// `AAAA-MM`.
     pub mois: String,
     /// Date computed at.
+    #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
     /// GMP rounded (null: nobody evaluated).
     pub gmp: Option<u64>,
@@ -62,7 +63,7 @@ pub struct GmpLigne {
 }
 
 /// The answer of `GET /api/v1/etablissements/{id}/gmp`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct GmpReponse {
     /// The établissement.
     pub etablissement: i64,

@@ -119,7 +119,7 @@ pub async fn une(
 
 /// The answer of the AGGIR calculator: `gir` and `rang`, and, when the adverbs were sent, the
 /// derived `variables` and each sub-variable's code.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CalculAggir {
     /// GIR 1..=6.
     pub gir: u8,
@@ -156,7 +156,7 @@ impl CalculAggir {
 }
 
 /// A grid in the list: its current version and every version known.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct GrilleResume {
     /// Id.
     pub id: String,

@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::{authorize_recherche, open_file};
@@ -13,6 +14,7 @@ use serde::Deserialize;
 use super::fields::{stored_traits, IdentiteFields};
 use super::{capability, create as create_usager, doublons_error, matrix, Creation};
 use crate::auth::CurrentUser;
+use crate::corps::{AccesOuvert, Dossier, UsagerCree, VersionIdentite};
 use crate::forms::ApiJson;
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
@@ -62,13 +64,15 @@ async fn create_api(
     app: &App,
     me: &CurrentUser,
     f: &IdentiteFields,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<UsagerCree>)> {
     match create_usager(app, me, f, Utc::now()).await? {
         Creation::Created(id) => Ok((
             StatusCode::CREATED,
-            Json(
-                serde_json::json!({"id": id, "numero": dui_store::usager::numero(id), "version": 1}),
-            ),
+            Json(UsagerCree {
+                id,
+                numero: dui_store::usager::numero(id.get()),
+                version: 1,
+            }),
         )),
         Creation::Doublons(c) => Err(doublons_error(c)),
     }
@@ -79,7 +83,7 @@ pub async fn create(
     State(app): State<App>,
     me: CurrentUser,
     ApiJson(f): ApiJson<IdentiteFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<UsagerCree>)> {
     create_api(&app, &me, &f).await
 }
 
@@ -87,22 +91,22 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
+    Path(id): Path<UsagerId>,
+) -> WebResult<Json<Dossier>> {
     let m = matrix(&app).await?;
     let f = open_file(&app.store, &m, &me.principal, id, Utc::now()).await?;
-    let mut v = serde_json::to_value(&f.usager).map_err(|e| AppError::Internal(e.to_string()))?;
-    v["sejours"] = serde_json::to_value(f.sejours).unwrap_or_default();
-    v["sections"] = serde_json::to_value(f.sections.iter().map(|s| s.code()).collect::<Vec<_>>())
-        .unwrap_or_default();
-    Ok(Json(v))
+    Ok(Json(Dossier {
+        usager: f.usager,
+        sejours: f.sejours,
+        sections: f.sections.iter().map(|s| s.code().to_string()).collect(),
+    }))
 }
 
 /// Saves an identity edit (shared by the API and the form).
 pub(crate) async fn save_identity(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: i64,
     f: &IdentiteFields,
 ) -> WebResult<i64> {
@@ -136,9 +140,9 @@ pub async fn update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<IdentiteFields>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<Dossier>> {
     let version = expected_version(&headers, f.version)?;
     save_identity(&app, &me, id, version, &f).await?;
     get(State(app), me, Path(id)).await
@@ -148,7 +152,7 @@ pub async fn update(
 pub async fn file_audit(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
@@ -164,7 +168,7 @@ pub async fn file_audit(
 pub async fn sejours(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::SEJOURS)?;
@@ -177,25 +181,28 @@ pub async fn sejours(
 pub async fn versions(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::VERSIONS)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items: Vec<serde_json::Value> = app
+    let items: Vec<VersionIdentite> = app
         .store
         .identite_versions_page(&cap, page)
         .await?
         .into_iter()
-        .map(|(v, data, by, at)| serde_json::json!({"version": v, "donnees": serde_json::from_str::<serde_json::Value>(&data).unwrap_or_default(), "modifie_par": by, "modifie_at": at}))
+        .map(|(version, data, modifie_par, modifie_at)| VersionIdentite {
+            version,
+            donnees: serde_json::from_str(&data).unwrap_or_default(),
+            modifie_par,
+            modifie_at,
+        })
         .collect();
-    Ok(pagination::repondre(page, items, |v| {
-        v["version"].as_i64().unwrap_or_default()
-    }))
+    Ok(pagination::repondre(page, items, |v| v.version))
 }
 
 /// Body of an assignment.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Assign {
     utilisateur_id: i64,
 }
@@ -208,7 +215,7 @@ impl crate::saisie::Champs for Assign {
 pub async fn assign(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<Assign>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
@@ -225,7 +232,7 @@ pub async fn assign(
 }
 
 /// Body of a break-the-glass request.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DemandeAccesExceptionnel {
     motif: String,
     heures: Option<i64>,
@@ -240,9 +247,9 @@ impl crate::saisie::Champs for DemandeAccesExceptionnel {
 pub async fn acces_exceptionnel(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<DemandeAccesExceptionnel>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<AccesOuvert>)> {
     let hours = b.heures.unwrap_or(4);
     let aid = app
         .store
@@ -254,8 +261,9 @@ pub async fn acces_exceptionnel(
         })?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            serde_json::json!({"id": aid, "heures": hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES)}),
-        ),
+        Json(AccesOuvert {
+            id: aid,
+            heures: hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES),
+        }),
     ))
 }

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::TypeJustificatif;
@@ -15,12 +16,12 @@ use dui_store::StoreError;
 use serde::Deserialize;
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::fields::{justificatif_code, IdentiteFields};
+use super::fields::IdentiteFields;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::reponses::done;
-use crate::time::{fr_date, fr_datetime};
+use crate::time::{fr_date, fr_instant};
 use crate::{App, AppError, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -43,8 +44,8 @@ impl FilePage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
-    fn quand(&self, d: &str) -> String {
-        fr_datetime(d)
+    fn quand(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        fr_instant(*t)
     }
 }
 
@@ -59,7 +60,7 @@ pub struct FileQuery {
 pub async fn file_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(q): Query<FileQuery>,
 ) -> PageDossier {
     let Dossier {
@@ -81,7 +82,7 @@ pub async fn file_page(
         insi: app.insi.is_some(),
         justificatifs: TypeJustificatif::ALL
             .iter()
-            .map(|t| (justificatif_code(*t), t.label_fr()))
+            .map(|t| (t.code().to_string(), t.label_fr()))
             .collect(),
         cree: q.cree.is_some(),
         message_photo: match q.photo.as_deref() {
@@ -108,7 +109,7 @@ struct SectionPage {
 pub async fn section_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(UsagerId, String)>,
 ) -> PageDossier {
     let section = Section::from_code(&code)
         .filter(|s| *s != Section::Administratif)
@@ -157,7 +158,7 @@ impl IdentityPage {
 pub async fn identity_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
     Ok(IdentityPage {
@@ -174,7 +175,7 @@ pub async fn identity_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<IdentiteFields>,
 ) -> PageDossier {
     let version = f.version.ok_or_else(|| {
@@ -219,15 +220,17 @@ pub async fn non_doublon_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<NonDoublonForm>,
 ) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
-        AppError::field(
-            "autre_id",
-            "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
-        )
-    })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id)
+        .map(UsagerId)
+        .ok_or_else(|| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
+            )
+        })?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
     app.store.confirmer_non_doublon(&cap, other).await?;
@@ -253,7 +256,7 @@ pub async fn acces_exceptionnel_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<AccesExceptionnelForm>,
 ) -> WebResult<Response> {
     app.store

@@ -7,12 +7,12 @@ use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::Section;
-use dui_domain::usager::{Sexe, StatutIdentite};
+use dui_domain::usager::StatutIdentite;
 use dui_store::policy::{open_file, Capability, OpenFile};
 use dui_store::usager::{Sejour, Usager};
 
-use super::fields::attributs;
 use super::{is_out_of_scope, matrix};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
@@ -50,7 +50,7 @@ impl Onglet {
     }
 
     /// Address of the tab in the file of usager `id`.
-    pub fn href(&self, id: &i64) -> String {
+    pub fn href(&self, id: &UsagerId) -> String {
         match self {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
@@ -86,7 +86,7 @@ impl Onglet {
 #[derive(Clone, Debug)]
 pub struct Tabs {
     /// Usager id.
-    pub id: i64,
+    pub id: UsagerId,
     /// Active tab.
     pub active: Onglet,
     /// The tabs the person may see, in display order.
@@ -113,7 +113,7 @@ impl Tabs {
 #[template(path = "usager/hors_perimetre.html")]
 struct OutOfScopePage {
     layout: Layout,
-    id: i64,
+    id: UsagerId,
     peut_bris: bool,
 }
 
@@ -160,7 +160,7 @@ impl Dossier {
     pub(crate) async fn ouvrir(
         app: &App,
         me: &CurrentUser,
-        id: i64,
+        id: UsagerId,
         active: Onglet,
     ) -> Result<Dossier, NonOuvert> {
         let m = matrix(app).await?;
@@ -224,20 +224,18 @@ pub trait Header {
 
 impl Header for Usager {
     fn statut_label(&self) -> &'static str {
-        StatutIdentite::from_code(&self.statut_identite)
-            .map(|s| s.label_fr())
-            .unwrap_or("Identité provisoire")
+        self.statut_identite.label_fr()
     }
     fn statut_classe(&self) -> &'static str {
-        match self.statut_identite.as_str() {
-            "QUAL" => "badge-qualifiee",
-            "VALI" => "badge-validee",
-            "RECUP" => "badge-recuperee",
-            _ => "badge-provisoire",
+        match self.statut_identite {
+            StatutIdentite::Qualifiee => "badge-qualifiee",
+            StatutIdentite::Validee => "badge-validee",
+            StatutIdentite::Recuperee => "badge-recuperee",
+            StatutIdentite::Provisoire => "badge-provisoire",
         }
     }
     fn attributs_labels(&self) -> Vec<&'static str> {
-        attributs(&self.attributs_identite)
+        self.attributs_identite
             .liste()
             .iter()
             .map(|a| a.label_fr())
@@ -245,18 +243,14 @@ impl Header for Usager {
     }
     fn naissance(&self) -> String {
         let today = crate::time::paris_today(Utc::now());
-        let age = dui_domain::usager::DateNaissance::from_iso_ou_fr(&self.date_naissance)
-            .ok()
-            .and_then(|d| d.age_at(today));
-        match age {
-            Some(a) => format!("{} ({a} ans)", fr_date(&self.date_naissance)),
-            None => fr_date(&self.date_naissance),
+        let date = fr_date(&self.date_naissance.to_string());
+        match self.date_naissance.age_at(today) {
+            Some(a) => format!("{date} ({a} ans)"),
+            None => date,
         }
     }
     fn sexe_label(&self) -> &'static str {
-        Sexe::from_code(&self.sexe)
-            .map(|s| s.label_fr())
-            .unwrap_or("")
+        self.sexe.label_fr()
     }
     fn nom_affiche(&self) -> String {
         let nom = self
@@ -279,11 +273,14 @@ impl Header for Usager {
 }
 
 /// « Prénom Nom » of the file's referent, when it has one.
-pub(super) async fn referent(app: &App, id: Option<i64>) -> WebResult<Option<String>> {
+pub(super) async fn referent(
+    app: &App,
+    id: Option<dui_domain::ids::UtilisateurId>,
+) -> WebResult<Option<String>> {
     Ok(match id {
         Some(r) => app
             .store
-            .utilisateur(r)
+            .utilisateur(r.get())
             .await?
             .map(|x| format!("{} {}", x.prenom, x.nom)),
         None => None,
@@ -303,7 +300,7 @@ mod tests {
             ["Administratif", "Entourage", "Soins", "Fiche de synthèse"]
         );
         let v = Onglet::visibles(&[Section::Administratif], true);
-        let hrefs: Vec<_> = v.iter().map(|o| o.href(&7)).collect();
+        let hrefs: Vec<_> = v.iter().map(|o| o.href(&UsagerId(7))).collect();
         assert_eq!(
             hrefs,
             [
@@ -314,7 +311,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            Onglet::Section(Section::Psychologie).href(&7),
+            Onglet::Section(Section::Psychologie).href(&UsagerId(7)),
             "/usagers/7/section/psychologie"
         );
     }

@@ -1,5 +1,6 @@
 //! The circle (entourage) and the external professionals of an usager: pages and API.
 
+use dui_domain::ids::UsagerId;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -19,13 +20,14 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use crate::auth::CurrentUser;
+use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Form};
 use crate::reponses::{done, expected_version};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntourageFields {
     #[serde(default)]
     nom: String,
@@ -38,9 +40,11 @@ pub struct EntourageFields {
     mesure_fin: Option<String>,
     mesure_reference: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_confiance: Option<String>,
     date_designation: Option<String>,
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     personne_a_prevenir: Option<String>,
     telephone: Option<String>,
     email: Option<String>,
@@ -142,7 +146,7 @@ impl EntourageFields {
 }
 
 /// A professional as typed (directory).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct ProfessionnelFields {
     #[serde(default)]
     nom: String,
@@ -225,23 +229,37 @@ pub(crate) struct EntouragePageHeader {
     roles: &'static [(&'static str, &'static str)],
 }
 
-impl EntouragePageHeader {
+/// The French labels of the circle's codes, for the pages that show the circle (this one and
+/// the synthesis sheet).
+pub(crate) trait LibellesEntourage {
+    /// Label of a relation code.
     fn relation(&self, c: &str) -> &'static str {
         libelle(RELATIONS, c)
     }
+    /// Label of a legal protection measure code.
     fn mesure(&self, c: &str) -> &'static str {
         libelle(MESURES, c)
     }
+    /// Label of a professional's role code.
     fn role(&self, c: &str) -> &'static str {
         libelle(ROLES_PROFESSIONNEL, c)
     }
+}
+
+impl LibellesEntourage for EntouragePageHeader {}
+
+impl EntouragePageHeader {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
 }
 
 /// GET /usagers/{id}/entourage
-pub async fn page(State(app): State<App>, me: CurrentUser, Path(id): Path<i64>) -> PageDossier {
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> PageDossier {
     let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     Ok(EntouragePageHeader {
@@ -264,7 +282,7 @@ pub async fn add_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<EntourageFields>,
 ) -> WebResult<Response> {
     let input = f.validate()?;
@@ -278,7 +296,7 @@ pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
@@ -317,7 +335,7 @@ impl crate::saisie::Champs for LinkForm {
 async fn link(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     pid: Option<i64>,
     role: &str,
     nouveau: &ProfessionnelFields,
@@ -354,7 +372,7 @@ pub async fn link_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<LinkForm>,
 ) -> WebResult<Response> {
     let pid = opt(&f.professionnel_id).and_then(|p| p.parse().ok());
@@ -368,15 +386,18 @@ pub async fn link_form(
 pub async fn api_add(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     let input = f.validate()?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     let eid = app.store.add_entourage(&cap, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": eid, "version": 1})),
+        Json(Cree {
+            id: eid,
+            version: 1,
+        }),
     ))
 }
 
@@ -385,9 +406,9 @@ pub async fn api_update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<EntourageFields>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<Cree>> {
     let input = f.validate()?;
     let version = expected_version(&headers, f.version)?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
@@ -395,14 +416,17 @@ pub async fn api_update(
         .store
         .update_entourage(&cap, eid, version, &input)
         .await?;
-    Ok(Json(serde_json::json!({"id": eid, "version": v})))
+    Ok(Json(Cree {
+        id: eid,
+        version: v,
+    }))
 }
 
 /// DELETE /api/v1/usagers/{id}/entourage/{eid} (the person is kept, inactive).
 pub async fn api_remove(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.remove_entourage(&cap, eid).await?;
@@ -410,7 +434,7 @@ pub async fn api_remove(
 }
 
 /// Body of a link: an existing `professionnel_id`, or the fields of a new professional.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkBody {
     professionnel_id: Option<i64>,
     role: String,
@@ -426,7 +450,7 @@ impl crate::saisie::Champs for LinkBody {
 pub async fn api_link(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<LinkBody>,
 ) -> WebResult<StatusCode> {
     link(&app, &me, id, b.professionnel_id, b.role.trim(), &b.nouveau).await?;
@@ -437,7 +461,7 @@ pub async fn api_link(
 pub async fn api_unlink(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, pid, role)): Path<(i64, i64, String)>,
+    Path((id, pid, role)): Path<(UsagerId, i64, String)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.unlink_professionnel(&cap, pid, &role).await?;
@@ -449,7 +473,7 @@ pub async fn api_create_pro(
     State(app): State<App>,
     me: CurrentUser,
     ApiJson(f): ApiJson<ProfessionnelFields>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<Cree>)> {
     if !me.user.role.est_professionnel()
         || me.user.etablissements.is_empty()
             && me.user.role != dui_domain::policy::Role::Administrateur
@@ -462,8 +486,5 @@ pub async fn api_create_pro(
         .store
         .create_professionnel(&me.principal.actor(), &f.validate()?, Utc::now())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({"id": id, "version": 1})),
-    ))
+    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
 }

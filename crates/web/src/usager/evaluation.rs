@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use dui_domain::grille::definition::Definition;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Evaluation, NouvelleEvaluation};
@@ -24,7 +25,7 @@ use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
 
 /// The body of a new evaluation or of a draft's change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct EvaluationBody {
     /// Grid id (`aggir`, `braden`…).
     grille: String,
@@ -32,6 +33,7 @@ pub struct EvaluationBody {
     #[serde(default)]
     grille_version: Option<String>,
     /// The answers (for AGGIR: the body of `POST /api/v1/grilles/aggir/calcul`).
+    #[schema(value_type = Object)]
     reponses: Value,
     /// `AAAA-MM-JJ` (default: today, Paris time).
     #[serde(default)]
@@ -60,7 +62,7 @@ impl Champs for EvaluationBody {
 }
 
 /// `{"version": n}` (validation).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct VersionSeule {
     #[serde(default)]
     version: Option<i64>,
@@ -133,7 +135,7 @@ fn parse(
 }
 
 /// An evaluation as the API shows it: with its grid's title in the version used.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EvaluationVue {
     /// The stored evaluation.
     #[serde(flatten)]
@@ -156,7 +158,7 @@ pub(crate) fn evaluation_vue(app: &App, e: Evaluation) -> EvaluationVue {
 pub async fn api_liste(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(q): Query<ListeQuery>,
 ) -> WebResult<Json<Value>> {
     let limit = pagination::limit(q.limit.as_deref(), &pagination::EVALUATIONS)?;
@@ -182,7 +184,7 @@ pub async fn api_liste(
 pub async fn api_get(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<EvaluationVue>> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let e = app
@@ -197,7 +199,7 @@ pub async fn api_get(
 pub async fn api_create(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<EvaluationBody>,
 ) -> WebResult<(StatusCode, Json<EvaluationVue>)> {
     let (def, n) = parse(&app, &b, None)?;
@@ -216,7 +218,7 @@ pub async fn api_update(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
     ApiJson(b): ApiJson<EvaluationBody>,
 ) -> WebResult<Json<EvaluationVue>> {
     let version = expected_version(&headers, b.version)?;
@@ -238,7 +240,7 @@ pub async fn api_valider(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
     ApiJson(b): ApiJson<VersionSeule>,
 ) -> WebResult<Json<EvaluationVue>> {
     let version = expected_version(&headers, b.version)?;

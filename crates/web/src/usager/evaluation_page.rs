@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use dui_domain::grille::aggir::Adverbes;
 use dui_domain::grille::definition::{Definition, TypeReponse};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_store::usager::{Evaluation, NouvelleEvaluation, Usager, VALIDEE};
 use serde_json::{json, Map, Value};
@@ -117,7 +118,7 @@ pub struct PageQuery {
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Evaluations).await?;
@@ -242,7 +243,7 @@ pub async fn create_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let grille = f.get("grille").cloned().unwrap_or_default();
@@ -291,7 +292,7 @@ pub async fn valider_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
     Form(f): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;

@@ -5,16 +5,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::{
-    AttributIdentite, Attributs, DateNaissance, Sexe, TraitsIns, TypeJustificatif,
-};
+use dui_domain::usager::{DateNaissance, Sexe, TraitsIns, TypeJustificatif};
 use dui_store::usager::IdentiteInput;
 use serde::Deserialize;
 
 use crate::AppError;
 
 /// Identity fields (creation and edit).
-#[derive(Deserialize, Default, Clone, Debug)]
+#[derive(Deserialize, Default, Clone, Debug, utoipa::ToSchema)]
 pub struct IdentiteFields {
     /// Nom de naissance.
     #[serde(default)]
@@ -43,9 +41,11 @@ pub struct IdentiteFields {
     pub date_entree: Option<String>,
     /// Confirm creation despite probable duplicates.
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
     pub confirmer_doublon: Option<String>,
     /// Referent professional (account id).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
     pub referent_id: Option<String>,
     /// Alerts.
     pub alertes: Option<String>,
@@ -255,40 +255,14 @@ impl IdentiteFields {
     }
 }
 
-/// Attributes from their stored codes.
-pub fn attributs(codes: &str) -> Attributs {
-    codes
-        .split(',')
-        .filter_map(|c| AttributIdentite::from_code(c.trim()))
-        .fold(Attributs::AUCUN, |a, x| a.avec(x, true))
-}
-
-/// Stored codes of attributes.
-pub fn attributs_codes(a: Attributs) -> String {
-    a.liste()
-        .iter()
-        .map(|x| x.code())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// A document type from its API code (`passeport`, `carte_identite`…).
 pub fn justificatif(code: &str) -> Option<TypeJustificatif> {
-    serde_json::from_value(serde_json::Value::String(code.trim().to_string())).ok()
-}
-
-/// API code of a document type.
-pub fn justificatif_code(t: TypeJustificatif) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    TypeJustificatif::from_code(code.trim())
 }
 
 /// Strict traits of a stored usager (to compare with INSi or detect hand edits).
 pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
-    let d = DateNaissance::from_iso_ou_fr(&u.date_naissance).ok()?;
-    let s = Sexe::from_code(&u.sexe)?;
+    let (d, s) = (u.date_naissance, u.sexe);
     let lieu = u
         .lieu_naissance
         .as_deref()

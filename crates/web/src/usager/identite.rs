@@ -7,11 +7,11 @@ use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
 use dui_domain::identifiers::{InsOid, Nir};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::{
-    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, StatutIdentite,
-    TraitsIns,
+    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, TraitsIns,
 };
 use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 use dui_store::policy::{authorize, Capability};
@@ -19,8 +19,9 @@ use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
-use super::fields::{attributs, attributs_codes, justificatif, stored_traits};
+use super::fields::{justificatif, stored_traits};
 use crate::auth::CurrentUser;
+use crate::corps::{EtatIdentite, FusionFaite};
 use crate::forms::{ApiJson, Form};
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
@@ -28,7 +29,7 @@ use crate::{App, AppError, WebResult};
 /// What changed, to store with the status.
 struct Extra {
     ins: Option<Option<(String, String)>>,
-    justificatif: Option<String>,
+    justificatif: Option<dui_domain::usager::TypeJustificatif>,
     ins_interroge: bool,
     detail: serde_json::Value,
 }
@@ -37,7 +38,7 @@ struct Extra {
 async fn apply(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: Option<i64>,
     ev: EvenementIdentite,
     extra: Extra,
@@ -45,47 +46,34 @@ async fn apply(
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
     let version = version.unwrap_or(u.version);
-    let statut =
-        StatutIdentite::from_code(&u.statut_identite).unwrap_or(StatutIdentite::Provisoire);
-    let (s, a) = transition(statut, &attributs(&u.attributs_identite), &ev).map_err(|e| {
+    let (s, a) = transition(u.statut_identite, &u.attributs_identite, &ev).map_err(|e| {
         AppError::Conflict {
             code: "transition_refusee",
             message: e.message(),
             extra: None,
         }
     })?;
-    // Leaving a status with a retrieved INS removes the matricule (RNIV: it must be fetched again).
-    let ins = match extra.ins {
-        Some(v) => Some(v),
-        None if statut.ins_recupere() && !s.ins_recupere() => Some(None),
-        None => None,
-    };
+    // The store withdraws a retrieved INS when the status leaves RECUP/QUAL.
     let change = StatutChange {
-        statut: s.code().into(),
-        attributs: attributs_codes(a),
-        ins,
+        statut: s,
+        attributs: a,
+        ins: extra.ins,
         justificatif: extra.justificatif,
         ins_interroge: extra.ins_interroge,
     };
-    let mut detail = extra.detail;
-    detail["avant"] = serde_json::json!(statut.code());
-    detail["apres"] = serde_json::json!(s.code());
     Ok(app
         .store
-        .set_statut_identite(&cap, version, &change, detail)
+        .set_statut_identite(&cap, version, &change, extra.detail)
         .await?)
 }
 
 fn is_minor(u: &Usager) -> bool {
     let today = crate::time::paris_today(Utc::now());
-    DateNaissance::from_iso_ou_fr(&u.date_naissance)
-        .ok()
-        .and_then(|d| d.age_at(today))
-        .is_some_and(|a| a < 18)
+    u.date_naissance.age_at(today).is_some_and(|a| a < 18)
 }
 
 /// Body of a document check.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DocumentBody {
     type_justificatif: String,
     version: Option<i64>,
@@ -95,7 +83,7 @@ impl crate::saisie::Champs for DocumentBody {
     const CHAMPS: &'static [Champ] = &[Champ::ligne("type_justificatif", lim::CODE)];
 }
 
-async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> WebResult<i64> {
+async fn document(app: &App, me: &CurrentUser, id: UsagerId, b: &DocumentBody) -> WebResult<i64> {
     let t = justificatif(&b.type_justificatif).ok_or_else(|| {
         AppError::field("type_justificatif", "Type de justificatif inconnu : passeport, carte_identite, titre_sejour, livret_famille, acte_naissance, carte_vitale ou autre.")
     })?;
@@ -107,7 +95,7 @@ async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> Web
     };
     let extra = Extra {
         ins: None,
-        justificatif: Some(super::fields::justificatif_code(t)),
+        justificatif: Some(t),
         ins_interroge: false,
         detail: serde_json::json!({"evenement": "justificatif", "type": b.type_justificatif}),
     };
@@ -118,9 +106,9 @@ async fn document(app: &App, me: &CurrentUser, id: i64, b: &DocumentBody) -> Web
 pub async fn api_document(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<DocumentBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = document(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -128,18 +116,18 @@ pub async fn api_document(
 async fn status_json(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: i64,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(app, me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(serde_json::json!({
-        "version": version,
-        "statut_identite": u.statut_identite,
-        "attributs_identite": u.attributs_identite,
-        "matricule_ins": u.matricule_ins,
-        "oid_ins": u.oid_ins,
-    })))
+    Ok(Json(EtatIdentite {
+        version,
+        statut_identite: u.statut_identite,
+        attributs_identite: u.attributs_identite.codes(),
+        matricule_ins: u.matricule_ins,
+        oid_ins: u.oid_ins,
+    }))
 }
 
 fn insi_error(e: InsiError) -> AppError {
@@ -171,7 +159,7 @@ fn insi_traits(i: &InsIdentity) -> Option<TraitsIns> {
 async fn insi_retrieve(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     version: Option<i64>,
 ) -> WebResult<i64> {
     let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
@@ -193,7 +181,7 @@ async fn insi_retrieve(
         nom_naissance: u.nom_naissance.clone(),
         prenoms: u.prenoms_naissance.clone(),
         sexe: local.sexe().code_ins().to_string(),
-        date_naissance: u.date_naissance.clone(),
+        date_naissance: u.date_naissance.to_string(),
         lieu_naissance: u.lieu_naissance.clone(),
     };
     let found = match insi.search_by_traits(&q).await.map_err(insi_error)? {
@@ -235,7 +223,7 @@ async fn insi_retrieve(
 }
 
 /// Body carrying only a version.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct VersionBody {
     version: Option<i64>,
 }
@@ -248,9 +236,9 @@ impl crate::saisie::Champs for VersionBody {
 pub async fn api_insi(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     body: axum::body::Bytes,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let version = if body.is_empty() {
         None
     } else {
@@ -266,8 +254,8 @@ pub async fn api_insi(
 pub async fn api_insi_verify(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<serde_json::Value>> {
+    Path(id): Path<UsagerId>,
+) -> WebResult<Json<EtatIdentite>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     let insi = insi_service(&app)?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
@@ -284,11 +272,8 @@ pub async fn api_insi_verify(
         oid,
         nom_naissance: u.nom_naissance.clone(),
         prenoms: u.prenoms_naissance.clone(),
-        sexe: Sexe::from_code(&u.sexe)
-            .map(|s| s.code_ins())
-            .unwrap_or("U")
-            .to_string(),
-        date_naissance: u.date_naissance.clone(),
+        sexe: u.sexe.code_ins().to_string(),
+        date_naissance: u.date_naissance.to_string(),
         lieu_naissance: u.lieu_naissance.clone(),
     };
     if !insi.verify(&identity).await.map_err(insi_error)? {
@@ -317,7 +302,7 @@ pub async fn api_insi_verify(
 }
 
 /// Body of attribute changes.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AttributesBody {
     douteuse: Option<bool>,
     fictive: Option<bool>,
@@ -328,7 +313,12 @@ impl crate::saisie::Champs for AttributesBody {
     const CHAMPS: &'static [Champ] = &[];
 }
 
-async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) -> WebResult<i64> {
+async fn attributes(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    b: &AttributesBody,
+) -> WebResult<i64> {
     let ev = match (b.douteuse, b.fictive) {
         (_, Some(true)) => EvenementIdentite::FictiveSignalee,
         (Some(true), _) => EvenementIdentite::DouteSignale,
@@ -353,9 +343,9 @@ async fn attributes(app: &App, me: &CurrentUser, id: i64, b: &AttributesBody) ->
 pub async fn api_attributes(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<AttributesBody>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<EtatIdentite>> {
     let v = attributes(&app, &me, id, &b).await?;
     status_json(&app, &me, id, v).await
 }
@@ -381,7 +371,7 @@ pub async fn status_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<StatusForm>,
 ) -> WebResult<Response> {
     match f.action.as_str() {
@@ -446,7 +436,7 @@ pub async fn insi_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<VersionBody>,
 ) -> WebResult<Response> {
     insi_retrieve(&app, &me, id, f.version).await?;
@@ -454,9 +444,9 @@ pub async fn insi_form(
 }
 
 /// Body naming another file.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct OtherBody {
-    autre_id: i64,
+    autre_id: UsagerId,
 }
 
 impl crate::saisie::Champs for OtherBody {
@@ -467,7 +457,7 @@ impl crate::saisie::Champs for OtherBody {
 pub async fn api_non_doublon(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<OtherBody>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
@@ -483,7 +473,12 @@ pub async fn api_non_doublon(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fusionner(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebResult<i64> {
+async fn fusionner(
+    app: &App,
+    me: &CurrentUser,
+    keep: UsagerId,
+    absorbe: UsagerId,
+) -> WebResult<i64> {
     let k = capacite_fusion(app, me, keep).await?;
     let a = capacite_fusion(app, me, absorbe).await?;
     Ok(app.store.fusionner_usagers(&k, &a).await?)
@@ -492,7 +487,7 @@ async fn fusionner(app: &App, me: &CurrentUser, keep: i64, absorbe: i64) -> WebR
 /// The validation capability on a file to merge. A file absorbed by a merge committed just
 /// before has no stay left, hence is out of everyone's scope: the merge that lost the race is
 /// told so (409, as when the store sees it) rather than refused (403).
-async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capability> {
+async fn capacite_fusion(app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<Capability> {
     let m = super::matrix(app).await?;
     let now = Utc::now();
     let cap = authorize(
@@ -511,8 +506,8 @@ async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capa
                 code: "conflit",
                 message: format!(
                     "Le dossier {} a déjà été fusionné dans le dossier {} : la fusion n'a pas été faite. Rechargez la page.",
-                    numero(id),
-                    numero(kept)
+                    numero(id.get()),
+                    numero(kept.get())
                 ),
                 extra: None,
             }),
@@ -526,13 +521,17 @@ async fn capacite_fusion(app: &App, me: &CurrentUser, id: i64) -> WebResult<Capa
 pub async fn api_fusion(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<OtherBody>,
-) -> WebResult<(StatusCode, Json<serde_json::Value>)> {
+) -> WebResult<(StatusCode, Json<FusionFaite>)> {
     let fid = fusionner(&app, &me, id, b.autre_id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": fid, "conserve_id": id, "absorbe_id": b.autre_id})),
+        Json(FusionFaite {
+            id: fid,
+            conserve_id: id,
+            absorbe_id: b.autre_id,
+        }),
     ))
 }
 
@@ -540,7 +539,7 @@ pub async fn api_fusion(
 pub async fn api_annuler_fusion(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, fid)): Path<(i64, i64)>,
+    Path((id, fid)): Path<(UsagerId, i64)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
     app.store.annuler_fusion(&cap, fid).await?;
@@ -562,15 +561,17 @@ pub async fn fusion_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Form(f): Form<FusionForm>,
 ) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id).ok_or_else(|| {
-        AppError::field(
-            "autre_id",
-            "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
-        )
-    })?;
+    let other = dui_store::usager::parse_numero(&f.autre_id)
+        .map(UsagerId)
+        .ok_or_else(|| {
+            AppError::field(
+                "autre_id",
+                "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
+            )
+        })?;
     fusionner(&app, &me, id, other).await?;
     Ok(done(&headers, &format!("/usagers/{id}")))
 }

@@ -5,8 +5,9 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use chrono::Utc;
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
-use dui_store::usager::{candidats_montres, Entourage, TraitsCompares};
+use dui_store::usager::{candidats_montres, DroitDoublons, Entourage, TraitsCompares};
 use serde::Deserialize;
 
 use super::capability;
@@ -18,23 +19,29 @@ use crate::{App, AppError, WebResult};
 pub async fn api_doublons(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+    let date_naissance = u.date_naissance.to_string();
     let t = TraitsCompares {
         nom_naissance: &u.nom_naissance,
         nom_utilise: u.nom_utilise.as_deref(),
         premier_prenom: &u.premier_prenom,
-        date_naissance: &u.date_naissance,
+        date_naissance: &date_naissance,
         ins: u.matricule_ins.as_deref(),
         prenoms: &u.prenoms_naissance,
     };
     let m = super::matrix(&app).await?;
     let items = app
         .store
-        .doublons_probables(&me.principal, &m, &t, Some(id), Utc::now())
+        .doublons_probables(
+            DroitDoublons::Dossier(&cap, &me.principal),
+            &m,
+            &t,
+            Utc::now(),
+        )
         .await?;
     // The detection finds the candidates whole (a few): the page is cut from them.
     pagination::en_memoire(&p, &pagination::DOUBLONS, candidats_montres(&items))
@@ -44,7 +51,7 @@ pub async fn api_doublons(
 pub async fn api_fusions(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::FUSIONS)?;
@@ -57,7 +64,7 @@ pub async fn api_fusions(
 pub async fn api_entourage(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::ENTOURAGE)?;
@@ -70,7 +77,7 @@ pub async fn api_entourage(
 pub async fn api_entourage_entry(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<Entourage>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let e = app.store.entourage_entry(&cap, eid).await?;
@@ -81,7 +88,7 @@ pub async fn api_entourage_entry(
 pub async fn api_professionnels(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
 ) -> WebResult<Json<serde_json::Value>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;

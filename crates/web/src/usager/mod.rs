@@ -15,16 +15,19 @@ mod photo;
 mod recherche;
 mod synthese;
 mod tracabilite;
+mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    transmissions::{Lues, TransmissionFields},
 };
 
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
@@ -47,7 +50,7 @@ pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
 pub(crate) async fn capability(
     app: &App,
     me: &CurrentUser,
-    id: i64,
+    id: UsagerId,
     section: Section,
     action: Action,
 ) -> WebResult<Capability> {
@@ -67,7 +70,7 @@ pub(crate) async fn capability(
 /// Result of a creation attempt.
 pub(crate) enum Creation {
     /// Created with this id.
-    Created(i64),
+    Created(UsagerId),
     /// Probable duplicates: nothing created.
     Doublons(Vec<Candidat>),
 }
@@ -175,6 +178,12 @@ pub fn routes() -> Router<App> {
             get(dossier::section_page),
         )
         .route(
+            "/usagers/{id}/section/accompagnement",
+            get(transmissions::page).post(transmissions::add_form),
+        )
+        .route("/releve", get(transmissions::releve_page))
+        .route("/releve/lues", post(transmissions::lues_form))
+        .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
         )
@@ -254,6 +263,12 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/professionnels/{pid}/{role}",
             axum::routing::delete(entourage::api_unlink),
         )
+        .route(
+            "/usagers/{id}/transmissions",
+            get(transmissions::api_list).post(transmissions::api_add),
+        )
+        .route("/transmissions", get(transmissions::api_releve))
+        .route("/transmissions/lues", post(transmissions::api_lues))
         .route("/usagers/{id}/affectations", post(api::assign))
         .route(
             "/usagers/{id}/evaluations",

@@ -8,11 +8,13 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::photo::{nettoyer, PhotoRefusee};
 
 use super::capability;
 use crate::auth::CurrentUser;
+use crate::corps::PhotoEnregistree;
 use crate::limites::PHOTO_BODY_LIMIT as BODY_LIMIT;
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
@@ -50,22 +52,27 @@ fn refused(r: PhotoRefusee) -> AppError {
 }
 
 /// Checks, cleans and stores a photo; returns its fingerprint and what was stored.
-async fn save(app: &App, me: &CurrentUser, id: i64, body: &[u8]) -> WebResult<serde_json::Value> {
+async fn save(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    body: &[u8],
+) -> WebResult<PhotoEnregistree> {
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let photo = nettoyer(body).map_err(refused)?;
     let empreinte = app.store.set_photo(&cap, &photo).await?;
-    Ok(serde_json::json!({
-        "empreinte": empreinte,
-        "type": photo.format.media_type(),
-        "octets": photo.octets.len(),
-    }))
+    Ok(PhotoEnregistree {
+        empreinte,
+        media_type: photo.format.media_type().to_string(),
+        octets: photo.octets.len() as i64,
+    })
 }
 
 /// GET /usagers/{id}/photo and /api/v1/usagers/{id}/photo: the image.
 pub async fn show(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let photo = app.store.photo(&cap).await?.ok_or(AppError::NotFound)?;
@@ -86,7 +93,7 @@ pub async fn upload_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     mut form: Multipart,
 ) -> WebResult<Response> {
     let mut body: Option<Bytes> = None;
@@ -121,7 +128,7 @@ pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.delete_photo(&cap).await?;
@@ -132,9 +139,9 @@ pub async fn remove_form(
 pub async fn api_put(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     body: Bytes,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<Json<PhotoEnregistree>> {
     Ok(Json(save(&app, &me, id, &body).await?))
 }
 
@@ -142,7 +149,7 @@ pub async fn api_put(
 pub async fn api_delete(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.delete_photo(&cap).await?;

@@ -52,10 +52,8 @@ trait Resultats {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
-    fn statut(&self, c: &str) -> &'static str {
-        StatutIdentite::from_code(c)
-            .map(|s| s.label_fr())
-            .unwrap_or("")
+    fn statut(&self, s: &StatutIdentite) -> &'static str {
+        s.label_fr()
     }
     fn next_url(&self, cursor: &str) -> String {
         let (q, etablissement) = self.criteres();

@@ -5,10 +5,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
-use dui_domain::usager::entourage::{libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
+use dui_domain::ids::UsagerId;
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entourage::LibellesEntourage;
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
 use crate::{App, Layout};
@@ -26,18 +27,11 @@ struct SynthesePage {
     edite_le: String,
 }
 
+impl LibellesEntourage for SynthesePage {}
+
 impl SynthesePage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
-    }
-    fn relation(&self, c: &str) -> &'static str {
-        libelle(RELATIONS, c)
-    }
-    fn mesure(&self, c: &str) -> &'static str {
-        libelle(MESURES, c)
-    }
-    fn role(&self, c: &str) -> &'static str {
-        libelle(ROLES_PROFESSIONNEL, c)
     }
     fn protections(&self) -> Vec<&Entourage> {
         self.entourage
@@ -51,7 +45,7 @@ impl SynthesePage {
 pub async fn synthese_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
 ) -> PageDossier {
     let Dossier {
         cap,

@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
+use dui_domain::ids::UsagerId;
 use dui_store::audit::Entry;
 use dui_store::usager::Usager;
 use serde::Deserialize;
@@ -45,7 +46,7 @@ pub struct AuditQuery {
 pub async fn audit_page(
     State(app): State<App>,
     me: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<UsagerId>,
     Query(q): Query<AuditQuery>,
 ) -> PageDossier {
     let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Tracabilite).await?;

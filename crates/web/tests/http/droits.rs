@@ -34,6 +34,9 @@ enum Regle {
     Tracabilite,
     /// Break-the-glass: any professional, on any file.
     AccesExceptionnel,
+    /// At least one of these `(section, action)` on the file (the transmissions of every
+    /// section the caller reads).
+    UneDes(&'static [(Section, Action)]),
 }
 
 use Action::{Ecrire as E, Lire as L, Valider as V};
@@ -172,6 +175,34 @@ fn table() -> Vec<Route> {
             Regle::Fichier(&[(Acc, V)]),
             &[404],
         ),
+        api(
+            "get",
+            "/usagers/{id}/transmissions",
+            Regle::UneDes(&[
+                (Section::Accompagnement, L),
+                (Section::Soins, L),
+                (Section::Psychologie, L),
+            ]),
+            &[200],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/transmissions",
+            Regle::Fichier(&[(Section::Accompagnement, E)]),
+            &[201],
+        ),
+        page(
+            "get",
+            "/usagers/{id}/section/accompagnement",
+            Regle::Fichier(&[(Adm, L), (Section::Accompagnement, L)]),
+            &[200],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/section/accompagnement",
+            Regle::Fichier(&[(Section::Accompagnement, E)]),
+            &[303],
+        ),
         // The `usager` account is sent to its own file.
         page("get", "/usagers", Regle::Liste, &[200, 303]),
         page("get", "/usagers/nouveau", Regle::Formulaire, &[200]),
@@ -270,6 +301,7 @@ fn expected(m: &Matrice, role: Role, regle: Regle, inside: bool, a: i64) -> bool
                     || (role == Role::Usager && inside))
         }
         Regle::AccesExceptionnel => role.est_professionnel(),
+        Regle::UneDes(grants) => grants.iter().any(|(s, a)| ok(*s, *a)),
     }
 }
 

@@ -90,7 +90,7 @@ async fn spawn(
                 finess: etablissement_finess.clone(),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: Some(80),
                 adresse: None,
                 actif: true,

@@ -147,6 +147,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
     ("/usagers/{id}/evaluations", Lecteur::Direction, "", false),
     ("/grilles", Lecteur::Admin, "", false),
+    ("/usagers/{id}/transmissions", Lecteur::Direction, "", false),
+    ("/transmissions", Lecteur::Direction, "heures=24", false),
 ];
 
 fn installer() -> Actor {
@@ -190,7 +192,7 @@ async fn peupler(app: &TestApp) -> Jeu {
                 finess: finess(69, 200),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: Some(60),
                 adresse: None,
                 actif: true,
@@ -245,8 +247,8 @@ async fn peupler(app: &TestApp) -> Jeu {
             alertes: String::new(),
         };
         let (store, seed) = (&app.db.store, installer());
-        let id = store.create_usager(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
-        doubles.push(id.await.unwrap());
+        let id = store.create_usager_unchecked(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
+        doubles.push(id.await.unwrap().get());
     }
     for d in &doubles[3..] {
         let body = json!({"autre_id": d});
@@ -297,6 +299,17 @@ async fn peupler(app: &TestApp) -> Jeu {
             app,
             &direction,
             &format!("/api/v1/usagers/{x}/evaluations"),
+            body,
+        )
+        .await;
+    }
+    // Three transmissions (the direction reads and writes the accompaniment).
+    for texte in ["Bonne nuit.", "Repas pris en salle.", "Visite de sa fille."] {
+        let body = json!({"texte": texte});
+        created(
+            app,
+            &direction,
+            &format!("/api/v1/usagers/{x}/transmissions"),
             body,
         )
         .await;
@@ -581,6 +594,39 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // A draft evaluation, as its list gives it.
+        let dir = jeu.token(Lecteur::Direction);
+        let list = get_ok(&app, dir, &format!("/api/v1/usagers/{x}/evaluations")).await;
+        let eid = list["items"][0]["id"].as_i64().unwrap();
+        let ev = format!("/api/v1/usagers/{x}/evaluations/{eid}");
+        read_change_write(
+            &app,
+            dir,
+            &ev,
+            &ev,
+            |b| b["commentaire"] = json!("Revue en équipe."),
+            |a| a["commentaire"] == "Revue en équipe.",
+        )
+        .await;
+        // Those are every editable resource: each PUT of the document taking JSON.
+        let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
+        let puts: BTreeSet<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, i)| i["put"]["requestBody"]["content"]["application/json"].is_object())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let tested = BTreeSet::from([
+            "/api/v1/usagers/{id}",
+            "/api/v1/usagers/{id}/entourage/{eid}",
+            "/api/v1/usagers/{id}/evaluations/{eid}",
+            "/api/v1/organismes/{id}",
+            "/api/v1/etablissements/{id}",
+            "/api/v1/utilisateurs/{id}",
+            "/api/v1/permissions",
+        ]);
+        assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;
     }
 }

@@ -19,6 +19,8 @@ mod lockout;
 mod login;
 mod ops;
 mod photo;
+mod routes;
 mod saisie;
 mod server;
+mod transmissions;
 mod usager;

@@ -17,7 +17,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         let n = audit_entries(s).await.len();
         for short in ["urgence", "   ", "!!! ??? ... ---- ,,,, ;;;;"] {
             match s
-                .ouvrir_acces_exceptionnel(&educ, U_B, short, 4, at(2))
+                .ouvrir_acces_exceptionnel(&educ, UsagerId(U_B), short, 4, at(2))
                 .await
             {
                 Err(StoreError::Invalid(m)) => assert!(m.contains("motif"), "{m}"),
@@ -25,7 +25,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
             }
         }
         assert!(matches!(
-            s.ouvrir_acces_exceptionnel(&educ, 9_999, MOTIF, 4, at(2))
+            s.ouvrir_acces_exceptionnel(&educ, UsagerId(9_999), MOTIF, 4, at(2))
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -36,7 +36,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         );
 
         let id = s
-            .ouvrir_acces_exceptionnel(&educ, U_B, MOTIF, 4, at(2))
+            .ouvrir_acces_exceptionnel(&educ, UsagerId(U_B), MOTIF, 4, at(2))
             .await
             .unwrap();
         let opened = audit_entries(s).await.last().cloned().unwrap();
@@ -78,7 +78,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
             refus(check(s, &w.educ_a, U_B, Section::Soins, Action::Lire, at(3)).await),
             Refus::NonPermisParLeRole
         );
-        s.ouvrir_acces_exceptionnel(&principal(&w.medecin_a), U_B, MOTIF, 4, at(3))
+        s.ouvrir_acces_exceptionnel(&principal(&w.medecin_a), UsagerId(U_B), MOTIF, 4, at(3))
             .await
             .unwrap();
         check(s, &w.medecin_a, U_B, Section::Soins, Action::Lire, at(4))
@@ -98,7 +98,7 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
             ),
             Refus::NonPermisParLeRole
         );
-        s.ouvrir_acces_exceptionnel(&principal(&w.psy_a), U_B, MOTIF, 4, at(4))
+        s.ouvrir_acces_exceptionnel(&principal(&w.psy_a), UsagerId(U_B), MOTIF, 4, at(4))
             .await
             .unwrap();
         assert_eq!(
@@ -147,7 +147,13 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
 
         // The duration is capped at 24 hours.
         let long = s
-            .ouvrir_acces_exceptionnel(&principal(&w.intervenant_a), U_B, MOTIF, 1000, at(10))
+            .ouvrir_acces_exceptionnel(
+                &principal(&w.intervenant_a),
+                UsagerId(U_B),
+                MOTIF,
+                1000,
+                at(10),
+            )
             .await
             .unwrap();
         let all = s
@@ -167,11 +173,11 @@ async fn break_the_glass_report_for_direction_and_referent() {
         let w = world(engine).await;
         let s = &w.db.store;
         let id = s
-            .ouvrir_acces_exceptionnel(&principal(&w.educ_a), U_B, MOTIF, 4, at(1))
+            .ouvrir_acces_exceptionnel(&principal(&w.educ_a), UsagerId(U_B), MOTIF, 4, at(1))
             .await
             .unwrap();
         let other = s
-            .ouvrir_acces_exceptionnel(&principal(&w.educ_b), U_A, MOTIF, 4, at(2))
+            .ouvrir_acces_exceptionnel(&principal(&w.educ_b), UsagerId(U_A), MOTIF, 4, at(2))
             .await
             .unwrap();
 

@@ -93,7 +93,7 @@ async fn creation_checks_rights_etablissement_duplicates_and_ins_in_order() {
         {
             IssueCreation::Doublons(c) => assert_eq!(
                 c.iter().map(|c| c.id).collect::<Vec<_>>(),
-                vec![first],
+                vec![first.get()],
                 "{engine}"
             ),
             other => panic!("{other:?}"),

@@ -108,7 +108,7 @@ async fn merge_moves_stays_circle_and_assignments_and_unmerge_restores_them() {
         assert!(sejours(xv.clone()).await.is_empty());
         assert!(circle(xv.clone()).await.is_empty());
         let x = s.usager(&xv).await.unwrap().unwrap();
-        assert_eq!(x.fusionne_dans, Some(keep), "{engine}");
+        assert_eq!(x.fusionne_dans, Some(keep.into()), "{engine}");
         assert!(
             assigned(s, &only_x, keep).await,
             "{engine}: affectation déplacée"

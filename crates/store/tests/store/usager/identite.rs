@@ -1,234 +1,7 @@
-//! Probable duplicates, identity versions and the RNIV status with its INS and document.
+//! Identity versions and the RNIV status with its INS and document.
 
 use super::*;
-
-#[tokio::test]
-async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
-    for engine in engines() {
-        let w = world(engine).await;
-        let s = &w.db.store;
-        let a = w.org.a;
-        let lefevre = create_usager(
-            s,
-            &w.secr_a,
-            &ident("LEFEVRE", &["Hélène"], "1940-01-01", "F"),
-            a,
-        )
-        .await;
-        let jp = create_usager(
-            s,
-            &w.secr_a,
-            &ident("DUBOIS", &["Jean-Pierre"], "1941-02-02", "M"),
-            a,
-        )
-        .await;
-        let dart = create_usager(
-            s,
-            &w.secr_a,
-            &ident("D'ARTAGNAN", &["Charles"], "1942-03-03", "M"),
-            a,
-        )
-        .await;
-        let epouse = create_usager(
-            s,
-            &w.secr_a,
-            &with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "MARTIN"),
-            a,
-        )
-        .await;
-        let ins = create_usager_with(
-            s,
-            &w.secr_a,
-            &ident("BERNARD", &["Paul"], "1944-05-05", "M"),
-            Some(INS_DUPONT),
-            a,
-            &[],
-        )
-        .await;
-        let girard_b = create_usager(
-            s,
-            &w.secr_b,
-            &ident("GIRARD", &["Anne"], "1946-06-06", "F"),
-            w.org.b,
-        )
-        .await;
-
-        let who = principal(&w.secr_a);
-        let m = load_matrix(s).await.unwrap();
-        let ids = |c: &[dui_store::usager::Candidat]| c.iter().map(|x| x.id).collect::<Vec<_>>();
-
-        for (traits, expected, label) in [
-            (
-                traits("LEFEBVRE", "Hélène", "1940-01-01"),
-                lefevre,
-                "Lefèvre / LEFEBVRE",
-            ),
-            (
-                traits("LEFEVRE", "HELENE", "1940-01-01"),
-                lefevre,
-                "Hélène / HELENE",
-            ),
-            (
-                traits("DUBOIS", "JEAN PIERRE", "1941-02-02"),
-                jp,
-                "Jean-Pierre / JEAN PIERRE",
-            ),
-            (
-                traits("DARTAGNAN", "Charles", "1942-03-03"),
-                dart,
-                "D'Artagnan / DARTAGNAN",
-            ),
-            (
-                traits("MARTIN", "Odette", "1943-04-04"),
-                epouse,
-                "nom d'usage / nom de naissance",
-            ),
-        ] {
-            let c = s
-                .doublons_probables(&who, &m, &traits, None, at(1))
-                .await
-                .unwrap();
-            assert_eq!(ids(&c), vec![expected], "{engine}: {label}");
-            let c = &c[0];
-            assert_eq!(c.motif, "même date de naissance et noms proches", "{label}");
-            assert!(c.visible, "{label}");
-            assert_eq!(c.numero, Some(numero(expected)));
-            assert!(
-                c.nom_naissance.is_some()
-                    && c.premier_prenom.is_some()
-                    && c.date_naissance.is_some()
-            );
-        }
-        // The used name typed at creation is compared too.
-        let typed_used = TraitsCompares {
-            nom_naissance: "ROUX",
-            nom_utilise: Some("Dupont"),
-            ..traits("", "odette", "1943-04-04")
-        };
-        assert_eq!(
-            ids(&s
-                .doublons_probables(&who, &m, &typed_used, None, at(1))
-                .await
-                .unwrap()),
-            vec![epouse]
-        );
-
-        // Same INS, whatever the names and birth date.
-        let same_ins = TraitsCompares {
-            ins: Some(INS_DUPONT),
-            ..traits("ROUSSEAU", "Luc", "1999-09-09")
-        };
-        let c = s
-            .doublons_probables(&who, &m, &same_ins, None, at(1))
-            .await
-            .unwrap();
-        assert_eq!(ids(&c), vec![ins], "{engine}");
-        assert!(c[0].motif.contains("INS"), "{}", c[0].motif);
-
-        // Not candidates: another birth date, other first name, other name.
-        for (traits, label) in [
-            (traits("LEFEVRE", "Hélène", "1940-01-02"), "autre date"),
-            (traits("LEFEVRE", "Paulette", "1940-01-01"), "autre prénom"),
-            (traits("GARNIER", "Hélène", "1940-01-01"), "autre nom"),
-            (
-                traits("DUPONT", "Charles", "1943-04-04"),
-                "nom proche, prénom différent",
-            ),
-        ] {
-            assert!(
-                s.doublons_probables(&who, &m, &traits, None, at(1))
-                    .await
-                    .unwrap()
-                    .is_empty(),
-                "{engine}: {label}"
-            );
-        }
-
-        // Out of scope: listed, but neither number, names nor birth date shown.
-        let girard = traits("GIRARD", "Anne", "1946-06-06");
-        let c = s
-            .doublons_probables(&who, &m, &girard, None, at(1))
-            .await
-            .unwrap();
-        assert_eq!(ids(&c), vec![girard_b], "{engine}");
-        assert!(!c[0].visible);
-        assert_eq!(c[0].numero, None);
-        assert!(c[0].nom_naissance.is_none() && c[0].nom_utilise.is_none());
-        assert!(c[0].premier_prenom.is_none() && c[0].date_naissance.is_none());
-        let c = s
-            .doublons_probables(&principal(&w.secr_b), &m, &girard, None, at(1))
-            .await
-            .unwrap();
-        assert!(c[0].visible);
-        assert_eq!(c[0].nom_naissance.as_deref(), Some("GIRARD"));
-
-        // Created anyway as a different person: HOMA, and the pair is never proposed again.
-        let homonyme = create_usager_with(
-            s,
-            &w.secr_a,
-            &ident("LEFEBVRE", &["Hélène"], "1940-01-01", "F"),
-            None,
-            a,
-            &[lefevre],
-        )
-        .await;
-        let read = cap(s, &w.secr_a, homonyme, Action::Lire).await;
-        assert_eq!(
-            s.usager(&read).await.unwrap().unwrap().attributs_identite,
-            "HOMA"
-        );
-        let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
-        let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
-            .await
-            .unwrap();
-        assert!(
-            c.is_empty(),
-            "{engine}: paire confirmée à la création : {c:?}"
-        );
-        // A later typo is proposed until someone confirms it is another person.
-        let typo = create_usager(
-            s,
-            &w.secr_a,
-            &ident("LEFEVRE", &["Helene"], "1940-01-01", "F"),
-            a,
-        )
-        .await;
-        let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
-            .await
-            .unwrap();
-        assert_eq!(ids(&c), vec![typo], "{engine}");
-        let reader = cap(s, &w.educ_a, lefevre, Action::Lire).await;
-        assert_eq!(
-            refus(s.confirmer_non_doublon(&reader, typo).await),
-            Refus::NonPermisParLeRole
-        );
-        let valider = cap(s, &w.secr_a, lefevre, Action::Valider).await;
-        s.confirmer_non_doublon(&valider, typo).await.unwrap();
-        s.confirmer_non_doublon(&valider, typo).await.unwrap(); // idempotent
-        assert!(s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(lefevre), at(1))
-            .await
-            .unwrap()
-            .is_empty());
-        // The pair is symmetric.
-        let c = s
-            .doublons_probables(&who, &m, &lefevre_traits, Some(typo), at(1))
-            .await
-            .unwrap();
-        assert_eq!(ids(&c), vec![homonyme], "{engine}");
-        // Without `exclude` (a new file) every close file is listed.
-        let mut all = ids(&s
-            .doublons_probables(&who, &m, &lefevre_traits, None, at(1))
-            .await
-            .unwrap());
-        all.sort_unstable();
-        assert_eq!(all, vec![lefevre, homonyme, typo]);
-        assert_eq!(audit_by_action(s, "usager.non_doublon").await.len(), 2);
-        w.db.cleanup().await;
-    }
-}
+use dui_domain::usager::{Attributs, StatutIdentite, TypeJustificatif};
 
 #[tokio::test]
 async fn identity_updates_need_the_current_version_and_keep_every_version() {
@@ -244,11 +17,11 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         .await;
         let write = cap(s, &w.secr_a, id, Action::Ecrire).await;
         let v1 = s.usager(&write).await.unwrap().unwrap();
-        assert_eq!((v1.version, v1.statut_identite.as_str()), (1, "PROV"));
+        assert_eq!((v1.version, v1.statut_identite.code()), (1, "PROV"));
 
         let edit = with_used_name(ident("DUPONT", &["Odette"], "1943-04-04", "F"), "ROUX");
         let v = s
-            .update_identite(
+            .update_identite_unchecked(
                 &write,
                 1,
                 &edit,
@@ -278,7 +51,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         // Stale: refused, nothing changed, no version kept.
         let stale = with_used_name(ident("DURAND", &["Odile"], "1943-04-04", "F"), "BLANC");
         let err = s
-            .update_identite(&write, 1, &stale, "PROV", false, serde_json::json!({}))
+            .update_identite_unchecked(&write, 1, &stale, "PROV", false, serde_json::json!({}))
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::StaleVersion), "{engine}: {err:?}");
@@ -308,7 +81,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         let read = cap(s, &w.educ_a, id, Action::Lire).await;
         assert_eq!(
             refus(
-                s.update_identite(&read, 2, &edit, "PROV", false, serde_json::json!({}))
+                s.update_identite_unchecked(&read, 2, &edit, "PROV", false, serde_json::json!({}))
                     .await
             ),
             Refus::NonPermisParLeRole
@@ -316,7 +89,7 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
 
         let edit3 = ident("DUPOND", &["Odette", "Jeanne"], "1943-04-04", "F");
         assert_eq!(
-            s.update_identite(&write, 2, &edit3, "PROV", false, serde_json::json!({}))
+            s.update_identite_unchecked(&write, 2, &edit3, "PROV", false, serde_json::json!({}))
                 .await
                 .unwrap(),
             3
@@ -346,8 +119,8 @@ async fn identity_updates_need_the_current_version_and_keep_every_version() {
         let a = ident("DUPOND", &["Odette", "Marie"], "1943-04-04", "F");
         let b = ident("DUPOND", &["Odette", "Louise"], "1943-04-04", "F");
         let (ra, rb) = tokio::join!(
-            s.update_identite(&write, 3, &a, "PROV", false, serde_json::json!({})),
-            s.update_identite(&write, 3, &b, "PROV", false, serde_json::json!({}))
+            s.update_identite_unchecked(&write, 3, &a, "PROV", false, serde_json::json!({})),
+            s.update_identite_unchecked(&write, 3, &b, "PROV", false, serde_json::json!({}))
         );
         let oks = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
         assert_eq!(oks, 1, "{engine}: {ra:?} {rb:?}");
@@ -375,8 +148,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
         .await;
         let valider = cap(s, &w.secr_a, id, Action::Valider).await;
         let recup = StatutChange {
-            statut: "RECUP".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Recuperee,
+            attributs: Attributs::AUCUN,
             ins: Some(Some((INS_DUPONT.into(), OID_TEST.into()))),
             justificatif: None,
             ins_interroge: true,
@@ -390,7 +163,7 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref()
             ),
@@ -402,10 +175,10 @@ async fn identity_status_stores_the_ins_and_the_document() {
 
         // Stale version: refused, nothing changed.
         let qual = StatutChange {
-            statut: "QUAL".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Qualifiee,
+            attributs: Attributs::AUCUN,
             ins: None,
-            justificatif: Some("passeport".into()),
+            justificatif: Some(TypeJustificatif::Passeport),
             ins_interroge: false,
         };
         assert!(matches!(
@@ -414,7 +187,12 @@ async fn identity_status_stores_the_ins_and_the_document() {
             Err(StoreError::StaleVersion)
         ));
         assert_eq!(
-            s.usager(&valider).await.unwrap().unwrap().statut_identite,
+            s.usager(&valider)
+                .await
+                .unwrap()
+                .unwrap()
+                .statut_identite
+                .code(),
             "RECUP"
         );
         assert_eq!(
@@ -426,8 +204,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
-                u.justificatif_type.as_deref(),
+                u.statut_identite.code(),
+                u.justificatif_type.map(|t| t.code()),
                 u.matricule_ins.as_deref()
             ),
             ("QUAL", Some("passeport"), Some(INS_DUPONT)),
@@ -437,8 +215,8 @@ async fn identity_status_stores_the_ins_and_the_document() {
 
         // Doubt: down to PROV, matricule removed.
         let doute = StatutChange {
-            statut: "PROV".into(),
-            attributs: "DOUT".into(),
+            statut: StatutIdentite::Provisoire,
+            attributs: Attributs::from_codes("DOUT").unwrap(),
             ins: Some(None),
             justificatif: None,
             ins_interroge: false,
@@ -449,11 +227,11 @@ async fn identity_status_stores_the_ins_and_the_document() {
         let u = s.usager(&valider).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
-                u.attributs_identite.as_str(),
+                u.statut_identite.code(),
+                u.attributs_identite.codes().as_str(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref(),
-                u.ins_at.as_deref()
+                u.ins_at
             ),
             ("PROV", "DOUT", None, None, None)
         );
@@ -482,8 +260,8 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         let id = create_usager(s, &w.secr_a, &dupont, w.org.a).await;
         let valider = cap(s, &w.secr_a, id, Action::Valider).await;
         let recup = StatutChange {
-            statut: "RECUP".into(),
-            attributs: String::new(),
+            statut: StatutIdentite::Recuperee,
+            attributs: Attributs::AUCUN,
             ins: Some(Some((INS_DUPONT.into(), OID_TEST.into()))),
             justificatif: None,
             ins_interroge: true,
@@ -502,7 +280,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
             .unwrap();
         let u = s.usager(&write).await.unwrap().unwrap();
         assert_eq!(
-            (u.statut_identite.as_str(), u.matricule_ins.as_deref()),
+            (u.statut_identite.code(), u.matricule_ins.as_deref()),
             ("RECUP", Some(INS_DUPONT)),
             "{engine}"
         );
@@ -514,7 +292,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         let u = s.usager(&write).await.unwrap().unwrap();
         assert_eq!(
             (
-                u.statut_identite.as_str(),
+                u.statut_identite.code(),
                 u.matricule_ins.as_deref(),
                 u.oid_ins.as_deref()
             ),

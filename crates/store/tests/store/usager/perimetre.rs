@@ -51,10 +51,10 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
             .unwrap();
             if role.est_professionnel() {
                 let p = principal(&u);
-                s.ouvrir_acces_exceptionnel(&p, bris_b, MOTIF, 4, at(1))
+                s.ouvrir_acces_exceptionnel(&p, UsagerId(bris_b), MOTIF, 4, at(1))
                     .await
                     .unwrap();
-                s.ouvrir_acces_exceptionnel(&p, expired_b, MOTIF, 1, at(-180))
+                s.ouvrir_acces_exceptionnel(&p, UsagerId(expired_b), MOTIF, 1, at(-180))
                     .await
                     .unwrap();
             }
@@ -76,7 +76,7 @@ async fn search_returns_exactly_the_files_decider_lets_read() {
             let p = principal(u);
             let mut expected = Vec::new();
             for id in files {
-                let faits = load_facts(s, &p, id, now).await.unwrap().unwrap();
+                let faits = load_facts(s, &p, UsagerId(id), now).await.unwrap().unwrap();
                 if decider(
                     &m,
                     u.role,

@@ -94,7 +94,7 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
                 r.nom_utilise.as_deref(),
                 r.premier_prenom.as_str(),
                 r.date_naissance.as_str(),
-                r.statut_identite.as_str(),
+                r.statut_identite.code(),
             ),
             (
                 numero(odette).as_str(),
@@ -405,7 +405,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             found_at(s, &w.educ_a, "dupont", opened).await,
             vec![u_a, u_a2]
         );
-        s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), u_b, MOTIF, 2, opened)
+        s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), UsagerId(u_b), MOTIF, 2, opened)
             .await
             .unwrap();
         let running = opened + Duration::minutes(30);
@@ -442,7 +442,7 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
         assert!(flagged[0].detail.contains("\"acces_exceptionnel\":true"));
         // Too short a reason is refused and opens nothing.
         assert!(matches!(
-            s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), u_b, "urgence", 2, at(20))
+            s.ouvrir_acces_exceptionnel(&principal(&w.educ_a), UsagerId(u_b), "urgence", 2, at(20))
                 .await,
             Err(StoreError::Invalid(_))
         ));
@@ -516,7 +516,7 @@ async fn search_of_an_assigned_worker_pages_once_per_usager_and_sees_break_the_g
 
         // A running break-the-glass adds its file, for its time only.
         let opened = at(10);
-        s.ouvrir_acces_exceptionnel(&worker, other, MOTIF, 1, opened)
+        s.ouvrir_acces_exceptionnel(&worker, UsagerId(other), MOTIF, 1, opened)
             .await
             .unwrap();
         let during = found_at(s, &w.intervenant_a, "martin", opened + Duration::minutes(5)).await;

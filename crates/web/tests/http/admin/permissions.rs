@@ -142,7 +142,12 @@ async fn administration_forms() {
             .unwrap();
         let u = app.db.store.utilisateur(id).await.unwrap().unwrap();
         assert_eq!(
-            (u.role, u.etablissements.len(), u.doit_changer_mdp, u.email),
+            (
+                u.role,
+                u.etablissements.len(),
+                u.doit_changer_mdp,
+                u.fields.email
+            ),
             (Role::AideSoignant, 2, true, None)
         );
         let page = app.get_with(&c, &location).await.text().await.unwrap();

@@ -104,7 +104,7 @@ pub(super) async fn world(engine: &str) -> World {
                 finess: fb.clone(),
                 siret: None,
                 categorie: "500".into(),
-                domaine: "PA".into(),
+                domaine: dui_domain::organisation::Domaine::Pa,
                 capacite: None,
                 adresse: None,
                 actif: true,
@@ -282,6 +282,9 @@ pub(super) async fn call(
                 .json(&json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4",
                     "activite": "4", "mobilite": "4", "nutrition": "4", "friction": "3"}})),
             ("post", "/usagers/{id}/evaluations/{eid}/validation") => rb.json(&json!({"version": 1})),
+            ("post", "/usagers/{id}/transmissions") => {
+                rb.json(&json!({"cible": "Repas", "donnees": "A peu mangé.", "actions": "Collation proposée."}))
+            }
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -316,6 +319,10 @@ pub(super) async fn call(
                 ("_csrf", csrf),
                 ("action", "justificatif"),
                 ("type_justificatif", "passeport"),
+            ]),
+            ("post", "/usagers/{id}/section/accompagnement") => rb.form(&[
+                ("_csrf", csrf),
+                ("texte", "Après-midi calme, promenade au jardin."),
             ]),
             ("post", "/usagers/{id}/entourage") => rb.form(&[
                 ("_csrf", csrf),

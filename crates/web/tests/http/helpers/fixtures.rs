@@ -66,7 +66,7 @@ impl TestApp {
             finess: finess.into(),
             siret: None,
             categorie: categorie.into(),
-            domaine: domaine.into(),
+            domaine: dui_domain::organisation::Domaine::from_code(domaine).expect("secteur"),
             capacite: Some(capacite),
             adresse: None,
             actif: true,

@@ -305,3 +305,33 @@ async fn circle_synthesis_sheet_and_file_page() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_corrupt_stored_code_answers_a_clean_error_not_a_default() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let a = app.etablissement_id;
+        let fa = app.etablissement_finess.clone();
+        let (_, secr) = app.account("secretariat", Role::Secretariat, &[a]).await;
+        let id = app.create_usager(&secr, &dupont(&fa)).await;
+        let file = format!("/api/v1/usagers/{id}");
+        let v = app.get_json(&secr, &file).await;
+        assert_eq!(
+            (&v["statut_identite"], &v["sexe"], &v["attributs_identite"]),
+            (&json!("PROV"), &json!("F"), &json!("")),
+            "{engine}: {v}"
+        );
+        app.db
+            .exec(&format!(
+                "UPDATE usager SET statut_identite = 'ZZZ' WHERE id = {id}"
+            ))
+            .await
+            .unwrap();
+        for path in [file.clone(), format!("{file}/doublons")] {
+            let r = app.get(&secr, &path).await;
+            let err = error_body(r, StatusCode::INTERNAL_SERVER_ERROR, "erreur_interne").await;
+            assert!(!err.to_string().contains("PROV"), "{engine} {path}: {err}");
+        }
+        app.stop().await;
+    }
+}

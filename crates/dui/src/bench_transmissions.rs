@@ -1,0 +1,141 @@
+//! `dui bench`, transmissions (issue 17): opening a file's last 20 transmissions (one client
+//! for the latency, the bench's clients for the throughput), writing one, the relève of a
+//! 60-person unit over 24 hours, a French full-text search.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::bench::{both, ok, scenario, BenchArgs, Figures};
+
+/// The local server and the direction account's token.
+#[derive(Clone)]
+pub struct Http {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub auth: String,
+}
+
+const RECHERCHES: &[&str] = &[
+    "chute",
+    "douleurs genou",
+    "constipation",
+    "visite fille",
+    "agitée",
+    "refus douche",
+    "hématome",
+    "orthophoniste",
+];
+
+/// Runs the transmissions' scenarios; `etablissement` holds the 60-person unit.
+pub async fn scenarios(
+    all: &mut Vec<Figures>,
+    args: &BenchArgs,
+    store: &dui_store::Store,
+    etablissement: i64,
+    http: Http,
+    ids: Arc<Vec<i64>>,
+) -> anyhow::Result<()> {
+    // Opening a file with its last 20 transmissions: latency with one client, throughput
+    // with all of them.
+    let name = "transmissions du dossier (20, API)";
+    if args.voulu(name) {
+        for clients in [1, args.clients] {
+            let (h, ids) = (http.clone(), ids.clone());
+            let one = move |i: u64| {
+                let (h, ids) = (h.clone(), ids.clone());
+                async move {
+                    let id = ids[i as usize % ids.len()];
+                    ok(h.client
+                        .get(format!(
+                            "{}/api/v1/usagers/{id}/transmissions?limit=20",
+                            h.base
+                        ))
+                        .header("authorization", h.auth)
+                        .send()
+                        .await)
+                    .await
+                }
+            };
+            all.push(scenario(name, clients, args.secondes, None, one).await);
+        }
+    }
+    {
+        let (h, ids) = (http.clone(), ids.clone());
+        let one = move |i: u64| {
+            let (h, ids) = (h.clone(), ids.clone());
+            async move {
+                let id = ids[i as usize % ids.len()];
+                let body = serde_json::json!({"cible": "Repas", "categorie": "alimentation",
+                    "donnees": "A mangé la moitié du plateau.", "actions": "Collation proposée à 16 h."});
+                matches!(h.client.post(format!("{}/api/v1/usagers/{id}/transmissions", h.base))
+                    .header("authorization", h.auth).json(&body).send().await,
+                    Ok(r) if r.status().as_u16() == 201)
+            }
+        };
+        both(
+            all,
+            "écriture d'une transmission (API)",
+            args,
+            args.debit_transmission,
+            one,
+        )
+        .await;
+    }
+    // A unit of 60 people (their current stays), the relève of the last 24 hours.
+    let unite = store
+        .create_unite(
+            &crate::bench::bench_actor(),
+            etablissement,
+            &format!("Unité banc {}", Utc::now().timestamp()),
+            "unite",
+            Some(60),
+            Utc::now(),
+        )
+        .await?;
+    let membres: Vec<i64> = store.usagers_en_sejour(etablissement, 60).await?;
+    store.placer_en_unite_bulk(unite, &membres).await?;
+    {
+        let h = http.clone();
+        let one = move |_: u64| {
+            let h = h.clone();
+            async move {
+                ok(h.client
+                    .get(format!(
+                        "{}/api/v1/transmissions?unite={unite}&heures=24&limit=200",
+                        h.base
+                    ))
+                    .header("authorization", h.auth)
+                    .send()
+                    .await)
+                .await
+            }
+        };
+        both(
+            all,
+            "relève d'une unité de 60 sur 24 h (API)",
+            args,
+            0.0,
+            one,
+        )
+        .await;
+    }
+    {
+        let h = http.clone();
+        let one = move |i: u64| {
+            let h = h.clone();
+            async move {
+                let q = RECHERCHES[i as usize % RECHERCHES.len()];
+                ok(h.client
+                    .get(format!("{}/api/v1/transmissions", h.base))
+                    .query(&[("q", q), ("limit", "20")])
+                    .header("authorization", h.auth)
+                    .send()
+                    .await)
+                .await
+            }
+        };
+        both(all, "recherche plein texte (API)", args, 0.0, one).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! Transmissions (ACC-2, SOI-4): written with a capability on their section, append-only (no
+//! update, no delete: a correction is a new transmission naming the one it corrects), read
+//! in a file with [`CapaciteTransmissions`] (every section the account may read), newest first.
+
+use chrono::{DateTime, Duration, Utc};
+use dui_domain::ids::UsagerId;
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Section};
+use dui_domain::transmission::{section_valide, Categorie, Contenu};
+use serde::Serialize;
+
+use super::check;
+use crate::db::{Engine, Store};
+use crate::page::{Ordre, Page, Tri};
+use crate::policy::{Capability, CapaciteTransmissions};
+use crate::sql::Value;
+use crate::{ts, StoreError, StoreResult};
+
+/// A stored transmission.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Transmission {
+    /// Id.
+    pub id: i64,
+    /// The file.
+    pub usager_id: UsagerId,
+    /// Display name of the person (relève and search only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usager: Option<String>,
+    /// Section code (`accompagnement`, `soins`, `psychologie`).
+    pub section: Section,
+    /// Category code.
+    pub categorie: Categorie,
+    /// Narrative text.
+    pub texte: Option<String>,
+    /// Target of a targeted transmission.
+    pub cible: Option<String>,
+    /// Data.
+    pub donnees: Option<String>,
+    /// Actions.
+    pub actions: Option<String>,
+    /// Results.
+    pub resultats: Option<String>,
+    /// Flagged important.
+    pub importante: bool,
+    /// When the fact happened (RFC 3339, UTC).
+    pub date_fait: String,
+    /// Author's account.
+    pub auteur_id: i64,
+    /// Author's name when written.
+    pub auteur: String,
+    /// Author's role code when written.
+    pub auteur_role: String,
+    /// The transmission this one corrects.
+    pub corrige_id: Option<i64>,
+    /// The newest transmission correcting this one.
+    pub corrigee_par: Option<i64>,
+    /// When written (RFC 3339, UTC).
+    pub created_at: String,
+    /// Read by the account asking (relève only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lue: Option<bool>,
+}
+
+/// A transmission to write.
+#[derive(Clone, Debug)]
+pub struct TransmissionInput {
+    /// Section (one of [`dui_domain::transmission::SECTIONS`]).
+    pub section: Section,
+    /// Category.
+    pub categorie: Categorie,
+    /// Narrative text.
+    pub texte: Option<String>,
+    /// Target.
+    pub cible: Option<String>,
+    /// Data.
+    pub donnees: Option<String>,
+    /// Actions.
+    pub actions: Option<String>,
+    /// Results.
+    pub resultats: Option<String>,
+    /// Important.
+    pub importante: bool,
+    /// When the fact happened (default: now).
+    pub date_fait: Option<DateTime<Utc>>,
+    /// The transmission it corrects (same file and section).
+    pub corrige_id: Option<i64>,
+}
+
+impl TransmissionInput {
+    /// The content as the domain rules see it.
+    pub fn contenu(&self) -> Contenu<'_> {
+        Contenu {
+            texte: self.texte.as_deref(),
+            cible: self.cible.as_deref(),
+            donnees: self.donnees.as_deref(),
+            actions: self.actions.as_deref(),
+            resultats: self.resultats.as_deref(),
+        }
+    }
+
+    /// The rules this input breaks at `now`, as (field, French message).
+    pub fn erreurs(&self, now: DateTime<Utc>) -> Vec<(&'static str, String)> {
+        let mut e = self.contenu().erreurs();
+        if !section_valide(self.section) {
+            e.push((
+                "section",
+                "Une transmission s'écrit en accompagnement, soins ou psychologie.".into(),
+            ));
+        }
+        if self
+            .date_fait
+            .is_some_and(|d| d > now + Duration::minutes(5))
+        {
+            e.push((
+                "date_fait",
+                "La date du fait ne peut pas être dans le futur.".into(),
+            ));
+        }
+        e
+    }
+}
+
+fn opt(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Columns of a transmission read as `t` (and `lue`, `usager` given by the caller).
+pub(crate) const COLONNES: &str = "t.id, t.usager_id, t.section, t.categorie, t.texte, t.cible, t.donnees, t.actions, t.resultats, t.importante, \
+    t.date_fait, t.auteur_id, t.auteur, t.auteur_role, t.corrige_id, t.created_at, \
+    (SELECT MAX(c.id) FROM transmission c WHERE c.corrige_id = t.id) AS corrigee_par";
+
+pub(crate) fn transmission_from(
+    r: &crate::sql::Row,
+    usager: bool,
+    lue: bool,
+) -> StoreResult<Transmission> {
+    let section: String = r.try_get("section")?;
+    let categorie: String = r.try_get("categorie")?;
+    Ok(Transmission {
+        id: r.try_get("id")?,
+        usager_id: r.try_get("usager_id")?,
+        usager: if usager {
+            Some(r.try_get("usager")?)
+        } else {
+            None
+        },
+        section: Section::from_code(&section)
+            .ok_or_else(|| StoreError::Corrupt(format!("section {section:?}")))?,
+        categorie: Categorie::from_code(&categorie).unwrap_or(Categorie::Autre),
+        texte: r.try_get("texte")?,
+        cible: r.try_get("cible")?,
+        donnees: r.try_get("donnees")?,
+        actions: r.try_get("actions")?,
+        resultats: r.try_get("resultats")?,
+        importante: r.try_get::<i64, _>("importante")? != 0,
+        date_fait: r.try_get("date_fait")?,
+        auteur_id: r.try_get("auteur_id")?,
+        auteur: r.try_get("auteur")?,
+        auteur_role: r.try_get("auteur_role")?,
+        corrige_id: r.try_get("corrige_id")?,
+        corrigee_par: r.try_get("corrigee_par")?,
+        created_at: r.try_get("created_at")?,
+        lue: if lue {
+            Some(r.try_get::<i64, _>("lue")? > 0)
+        } else {
+            None
+        },
+    })
+}
+
+/// `t.section IN ('a', 'b')` for sections decided by the policy (codes are constants).
+pub(crate) fn sections_sql(sections: &[Section]) -> String {
+    let codes: Vec<String> = sections.iter().map(|s| format!("'{}'", s.code())).collect();
+    format!("t.section IN ({})", codes.join(", "))
+}
+
+impl Store {
+    /// Writes a transmission in the section of `cap` (which must allow writing it), audited
+    /// in the same transaction; a correction names a transmission of the same file and
+    /// section. Returns its id.
+    pub async fn add_transmission(
+        &self,
+        cap: &Capability,
+        t: &TransmissionInput,
+    ) -> StoreResult<i64> {
+        t.borner()?;
+        if let Some((_, m)) = t.erreurs(cap.at()).into_iter().next() {
+            return Err(StoreError::Invalid(m));
+        }
+        check(cap, cap.usager_id(), t.section, Action::Ecrire)?;
+        let auteur = cap.actor().utilisateur_id.ok_or(StoreError::Denied(
+            dui_domain::policy::Refus::NonPermisParLeRole,
+        ))?;
+        let mut tx = self.begin().await?;
+        if let Some(c) = t.corrige_id {
+            let found = crate::sql::query(
+                "SELECT id FROM transmission WHERE id = $1 AND usager_id = $2 AND section = $3",
+            )
+            .bind(c)
+            .bind(cap.usager_id())
+            .bind(t.section.code())
+            .fetch_optional(&mut tx)
+            .await?;
+            if found.is_none() {
+                return Err(StoreError::Invalid(
+                    "La transmission corrigée n'existe pas dans cette partie du dossier.".into(),
+                ));
+            }
+        }
+        let termes = t.contenu().termes();
+        let id: i64 = crate::sql::query(
+            "INSERT INTO transmission (usager_id, section, categorie, texte, cible, donnees, actions, resultats, importante, date_fait, \
+             auteur_id, auteur, auteur_role, corrige_id, termes, created_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, u.id, u.prenom || ' ' || u.nom, u.role, $11, $12, $13 \
+             FROM utilisateur u WHERE u.id = $14 RETURNING id",
+        )
+        .bind(cap.usager_id())
+        .bind(t.section.code())
+        .bind(t.categorie.code())
+        .bind(opt(&t.texte))
+        .bind(opt(&t.cible))
+        .bind(opt(&t.donnees))
+        .bind(opt(&t.actions))
+        .bind(opt(&t.resultats))
+        .bind(i64::from(t.importante))
+        .bind(ts(t.date_fait.unwrap_or(cap.at())))
+        .bind(t.corrige_id)
+        .bind(termes.as_str())
+        .bind(ts(cap.at()))
+        .bind(auteur)
+        .fetch_scalar(&mut tx)
+        .await?;
+        if self.engine() == Engine::Sqlite {
+            crate::sql::query("INSERT INTO transmission_fts (rowid, termes) VALUES ($1, $2)")
+                .bind(id)
+                .bind(termes.as_str())
+                .execute(&mut tx)
+                .await?;
+        }
+        cap.audit_change(
+            &mut tx,
+            ActionJournal::UsagerTransmissionAjout,
+            serde_json::json!({"id": id, "corrige": t.corrige_id, "importante": t.importante}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A page of the file's transmissions in the sections of `cap`, newest written first
+    /// (keyset on `created_at, id`). The read was audited when `cap` was granted.
+    pub async fn transmissions_page(
+        &self,
+        cap: &CapaciteTransmissions,
+        page: Page,
+    ) -> StoreResult<Vec<Transmission>> {
+        let sql = format!(
+            "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
+            sections_sql(cap.sections())
+        );
+        let rows = self
+            .keyset(
+                &sql,
+                vec![Value::from(cap.usager_id())],
+                Tri {
+                    cols: "t.created_at, t.id",
+                    table: "transmission t",
+                    id: "t.id",
+                    ordre: Ordre::Decroissant,
+                },
+                page,
+            )
+            .await?;
+        rows.iter()
+            .map(|r| transmission_from(r, false, false))
+            .collect()
+    }
+}

@@ -1,0 +1,112 @@
+//! Every operation of `/api/v1`, one line each: method, path, tag, summary, then the types
+//! of its request body and of its answer. The schemas are generated from these types
+//! (`utoipa::ToSchema`); a test compares this table with the routes of the router itself.
+//!
+//! Adding an operation: route it in its feature's `api_routes()`, add its line here with
+//! `.corps::<RequestType>()` (a `Champs` type: its text maxima become `maxLength`) and
+//! `.ok::<T>()`, `.cree::<T>()`, `.liste::<T>()` or `.vide()` for what it answers.
+
+use dui_domain::organisation::Categorie;
+use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
+use dui_store::admin::utilisateur::Utilisateur;
+use dui_store::audit::{AccesExceptionnel, Entry, Verification};
+use dui_store::usager::Sejour;
+use dui_store::usager::Transmission;
+use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
+
+use dui_domain::grille::definition::Definition;
+use dui_domain::grille::saisie::SaisieAggir;
+
+use super::{op, Op};
+use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFields};
+use crate::admin::permissions::MatrixDoc;
+use crate::admin::utilisateurs::UtilisateurFields;
+use crate::auth::login::{ApiLogin, ApiUser, Connecte};
+use crate::corps::{
+    AccesOuvert, Cree, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire, PhotoEnregistree,
+    TransmissionEcrite, TransmissionsMarquees, UsagerCree, VersionIdentite,
+};
+use crate::grille::gmp::GmpReponse;
+use crate::grille::{CalculAggir, GrilleResume};
+use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
+use crate::usager::fields::IdentiteFields;
+use crate::usager::{
+    Assign, AttributesBody, DemandeAccesExceptionnel, DocumentBody, EntourageFields, LinkBody,
+    OtherBody, ProfessionnelFields, VersionBody,
+};
+use crate::usager::{Lues, TransmissionFields};
+
+/// The operations, in the order of the document.
+pub(super) fn operations() -> Vec<Op> {
+    vec![
+        op("post", "/session", "Session", "Se connecter (identifiant, mot de passe, code TOTP éventuel) : jeton et cookie de session").corps::<ApiLogin>().ok::<Connecte>(),
+        op("delete", "/session", "Session", "Se déconnecter").vide(),
+        op("get", "/moi", "Session", "Le compte connecté").ok::<ApiUser>(),
+        op("get", "/organismes", "Organisation", "Organismes gestionnaires").liste::<Organisme>(),
+        op("post", "/organismes", "Organisation", "Créer un organisme gestionnaire (FINESS juridique, SIREN)").corps::<OrganismeFields>().cree::<Organisme>(),
+        op("get", "/organismes/{id}", "Organisation", "Un organisme gestionnaire").ok::<Organisme>(),
+        op("put", "/organismes/{id}", "Organisation", "Modifier un organisme (If-Match ou version)").corps::<OrganismeFields>().ok::<Organisme>(),
+        op("get", "/etablissements", "Organisation", "Établissements et services visibles").liste::<Etablissement>(),
+        op("post", "/etablissements", "Organisation", "Créer un établissement (FINESS géographique, catégorie TRE_R66)").corps::<EtablissementFields>().cree::<Etablissement>(),
+        op("get", "/etablissements/{id}", "Organisation", "Un établissement").ok::<Etablissement>(),
+        op("put", "/etablissements/{id}", "Organisation", "Modifier un établissement (If-Match ou version)").corps::<EtablissementFields>().ok::<Etablissement>(),
+        op("get", "/etablissements/{id}/unites", "Organisation", "Unités, pôles et places d'un établissement").liste::<Unite>(),
+        op("post", "/etablissements/{id}/unites", "Organisation", "Créer une unité").corps::<UniteFields>().cree::<Cree>(),
+        op("get", "/categories", "Organisation", "Catégories FINESS utilisables").liste::<Categorie>(),
+        op("get", "/utilisateurs", "Comptes", "Comptes (administrateurs)").liste::<Utilisateur>(),
+        op("post", "/utilisateurs", "Comptes", "Créer un compte").corps::<UtilisateurFields>().cree::<Utilisateur>(),
+        op("get", "/utilisateurs/{id}", "Comptes", "Un compte").ok::<Utilisateur>(),
+        op("put", "/utilisateurs/{id}", "Comptes", "Modifier un compte (If-Match ou version)").corps::<UtilisateurFields>().ok::<Utilisateur>(),
+        op("post", "/utilisateurs/{id}/mot-de-passe", "Comptes", "Réinitialiser le mot de passe (mot de passe temporaire)").ok::<MotDePasseTemporaire>(),
+        op("get", "/permissions", "Habilitations", "Matrice profil × partie × action et double authentification obligatoire").ok::<MatrixDoc>(),
+        op("put", "/permissions", "Habilitations", "Remplacer la matrice").corps::<MatrixDoc>().ok::<MatrixDoc>(),
+        op("get", "/audit", "Audit", "Rechercher dans le journal d'audit (administrateur : vue technique, sans données des personnes ni filtre par dossier ; direction : toutes les entrées des comptes de ses établissements)").liste::<Entry>(),
+        op("get", "/audit/verification", "Audit", "Vérifier la chaîne d'intégrité du journal").ok::<Verification>(),
+        op("get", "/acces-exceptionnels", "Audit", "Accès exceptionnels (bris de glace) des 90 derniers jours").liste::<AccesExceptionnel>(),
+        op("get", "/usagers", "Usagers", "Rechercher des usagers (?q= nom, date, INS, n° de dossier)").liste::<ResultatRecherche>(),
+        op("post", "/usagers", "Usagers", "Créer un usager (409 si doublon probable, sauf confirmer_doublon)").corps::<IdentiteFields>().cree::<UsagerCree>(),
+        op("get", "/usagers/{id}", "Usagers", "Ouvrir le dossier : identité, séjours, parties lisibles").ok::<Dossier>(),
+        op("put", "/usagers/{id}", "Usagers", "Modifier l'identité (If-Match ou version) ; un trait strict modifié rend l'identité provisoire").corps::<IdentiteFields>().ok::<Dossier>(),
+        op("get", "/usagers/{id}/audit", "Usagers", "Qui a consulté ou modifié le dossier").liste::<Entry>(),
+        op("get", "/usagers/{id}/sejours", "Usagers", "Séjours de l'usager").liste::<Sejour>(),
+        op("get", "/usagers/{id}/versions", "Usagers", "Versions antérieures de l'identité").liste::<VersionIdentite>(),
+        op("get", "/usagers/{id}/photo", "Usagers", "La photo de l'usager (image/jpeg ou image/png ; 404 s'il n'en a pas)").image(),
+        op("put", "/usagers/{id}/photo", "Usagers", "Enregistrer la photo : le corps est l'image JPEG ou PNG (2 Mo au plus), enregistrée sans ses métadonnées").ok::<PhotoEnregistree>(),
+        op("delete", "/usagers/{id}/photo", "Usagers", "Retirer la photo").vide(),
+        op("post", "/usagers/{id}/identite/justificatif", "Identitovigilance", "Enregistrer la vérification d'un justificatif d'identité").corps::<DocumentBody>().ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/insi", "Identitovigilance", "Récupérer l'INS auprès du téléservice INSi").corps::<VersionBody>().ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/insi/verification", "Identitovigilance", "Vérifier l'INS auprès du téléservice INSi").ok::<EtatIdentite>(),
+        op("post", "/usagers/{id}/identite/attributs", "Identitovigilance", "Signaler une identité douteuse ou fictive, lever un doute").corps::<AttributesBody>().ok::<EtatIdentite>(),
+        op("get", "/usagers/{id}/doublons", "Identitovigilance", "Doublons probables du dossier").liste_candidats(),
+        op("post", "/usagers/{id}/non-doublons", "Identitovigilance", "Confirmer que deux dossiers sont deux personnes différentes").corps::<OtherBody>().vide(),
+        op("get", "/usagers/{id}/fusions", "Identitovigilance", "Fusions concernant le dossier").liste::<Fusion>(),
+        op("post", "/usagers/{id}/fusions", "Identitovigilance", "Fusionner un doublon dans ce dossier (réversible)").corps::<OtherBody>().cree::<FusionFaite>(),
+        op("post", "/usagers/{id}/fusions/{fid}/annulation", "Identitovigilance", "Annuler une fusion").vide(),
+        op("get", "/usagers/{id}/transmissions", "Transmissions", "Transmissions du dossier, les plus récentes d'abord (les parties lisibles par l'appelant seulement)").liste::<Transmission>(),
+        op("post", "/usagers/{id}/transmissions", "Transmissions", "Écrire une transmission narrative (texte) ou ciblée (cible, données, actions, résultats) ; ni modification ni suppression : une correction est une nouvelle transmission (corrige_id)").corps::<TransmissionFields>().cree::<TransmissionEcrite>(),
+        op("get", "/transmissions", "Transmissions", "Relève (?depuis= ISO 8601 ou ?heures=, 24 h par défaut) et recherche plein texte en français (?q=) dans ce que l'appelant peut lire ; filtres usager, auteur, cible, importantes, non_lues, etablissement, unite ; chaque élément porte sa marque lue").liste::<Transmission>(),
+        op("post", "/transmissions/lues", "Transmissions", "Marquer des transmissions comme lues pour l'appelant").corps::<Lues>().ok::<TransmissionsMarquees>(),
+        op("get", "/usagers/{id}/entourage", "Entourage", "Entourage de l'usager").liste::<Entourage>(),
+        op("post", "/usagers/{id}/entourage", "Entourage", "Ajouter une personne de l'entourage").corps::<EntourageFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/entourage/{eid}", "Entourage", "Une personne de l'entourage (le corps que sa modification accepte)").ok::<Entourage>(),
+        op("put", "/usagers/{id}/entourage/{eid}", "Entourage", "Modifier une personne de l'entourage (If-Match ou version)").corps::<EntourageFields>().ok::<Cree>(),
+        op("delete", "/usagers/{id}/entourage/{eid}", "Entourage", "Retirer une personne de l'entourage (conservée, inactive)").vide(),
+        op("get", "/usagers/{id}/professionnels", "Entourage", "Professionnels extérieurs de l'usager").liste::<ProfessionnelLie>(),
+        op("post", "/usagers/{id}/professionnels", "Entourage", "Lier un professionnel (existant ou nouveau) avec un rôle").corps::<LinkBody>().cree_vide(),
+        op("delete", "/usagers/{id}/professionnels/{pid}/{role}", "Entourage", "Retirer un professionnel").vide(),
+        op("post", "/usagers/{id}/affectations", "Usagers", "Affecter un intervenant à domicile ou un proche").corps::<Assign>().vide(),
+        op("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps").corps::<DemandeAccesExceptionnel>().cree::<AccesOuvert>(),
+        op("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)").liste::<Professionnel>(),
+        op("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire").corps::<ProfessionnelFields>().cree::<Cree>(),
+        op("get", "/grilles", "Grilles", "Grilles d'évaluation connues (version courante, versions publiées)").liste::<GrilleResume>(),
+        op("get", "/grilles/{grille}", "Grilles", "Définition d'une grille (?version= ; la courante par défaut) : questions, types de réponse, scores, conditions, résultats").ok::<Definition>(),
+        op("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré").corps::<SaisieAggir>().ok::<CalculAggir>(),
+        op("get", "/etablissements/{id}/gmp", "Grilles", "GMP de l'établissement par mois (?mois= 1 à 36, 12 par défaut ; ?date= AAAA-MM-JJ) à partir de la dernière évaluation AGGIR validée de chaque personne présente (direction, cadre)").ok::<GmpReponse>(),
+        op("get", "/usagers/{id}/evaluations", "Évaluations", "Évaluations de l'usager, les plus récentes d'abord (?grille=), chacune avec la version de grille utilisée").liste::<EvaluationVue>(),
+        op("post", "/usagers/{id}/evaluations", "Évaluations", "Enregistrer une évaluation (brouillon, ou validée si valider et le droit de valider) : 201 avec id, resultats et gir (AGGIR) ; 422 nommant chaque question ou variable fautive").corps::<EvaluationBody>().cree::<EvaluationVue>(),
+        op("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation").ok::<EvaluationVue>(),
+        op("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (la corriger par une nouvelle évaluation, corrige)").corps::<EvaluationBody>().ok::<EvaluationVue>(),
+        op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
+        op("get", "/openapi.json", "Documentation", "Ce document").document(),
+    ]
+}
