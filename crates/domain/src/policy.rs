@@ -300,7 +300,7 @@ pub fn decider(
 
 /// Whether the matrix lets `role` do `action` on `section`, the psychology section being
 /// closed to every role but the psychologist whatever the matrix grants (an administrator
-/// cannot open it to another role; decision XXXX-transmissions-psychologie).
+/// cannot open it to another role; decision 0026-transmissions-psychologie).
 pub fn section_permise(matrice: &Matrice, role: Role, section: Section, action: Action) -> bool {
     matrice.permet(role, section, action)
         && (section != Section::Psychologie || role == Role::Psychologue)

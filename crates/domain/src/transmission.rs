@@ -3,7 +3,7 @@
 //! words their French full-text search indexes.
 //!
 //! The search terms are computed here, once, for both engines (decision
-//! XXXX-transmissions-recherche-plein-texte): each word is lower-cased, stemmed with the
+//! 0027-transmissions-recherche-plein-texte): each word is lower-cased, stemmed with the
 //! Snowball French stemmer (plurals, feminines, verb and noun endings: « chutes », « chuté »
 //! → `chut`), then stripped of its accents; the stem of the word typed without its accents is
 //! added too, so that « agitee » typed on a keyboard without accents finds « agitée ».

@@ -2,7 +2,7 @@
 //! assignments, with unread marks per professional) and the French full-text search of
 //! transmissions, both read with a [`CapaciteReleve`]: only the sections the role may read
 //! (never psychology but for psychologists), only the files of the account's normal scope
-//! (break-the-glass opens one file, not lists: decision XXXX-transmissions-releve-et-recherche).
+//! (break-the-glass opens one file, not lists: decision 0028-transmissions-releve-et-recherche).
 //!
 //! The search runs on each engine's own full-text index of the terms computed in Rust
 //! (`dui_domain::transmission`): a GIN index on `to_tsvector('french', termes)` on

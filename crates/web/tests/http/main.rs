@@ -7,6 +7,7 @@ mod helpers;
 
 mod accueil;
 mod admin;
+mod aller_retour;
 mod audit;
 mod csrf;
 mod doublons;

@@ -1,0 +1,167 @@
+//! For every editable resource, the body that GET returns is accepted by PUT (read, change one
+//! field, write back: 200, and the change is read back), and every documented JSON PUT has its
+//! round trip here. The data set is the lists' (`listes::peupler`).
+
+use std::collections::BTreeSet;
+
+use dui_store::testing::engines;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+use crate::listes::{get_ok, peupler, send};
+
+/// GET, change one field, PUT the same body: 200, and the change is read back.
+async fn read_change_write(
+    app: &TestApp,
+    token: &str,
+    get: &str,
+    put: &str,
+    change: impl Fn(&mut Value),
+    check: impl Fn(&Value) -> bool,
+) {
+    let mut body = get_ok(app, token, get).await;
+    change(&mut body);
+    let r = send(app, token, "put", put, Some(&body)).await;
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "PUT {put} with the body of GET {get}: {text}"
+    );
+    let after = get_ok(app, token, get).await;
+    assert!(check(&after), "{put}: the change is not read back: {after}");
+}
+
+#[tokio::test]
+async fn the_body_that_get_returns_is_accepted_by_put() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let jeu = peupler(&app).await;
+        let (admin, secr, x) = (&jeu.admin, &jeu.secr, jeu.usager);
+        // The usager's identity.
+        let path = format!("/api/v1/usagers/{x}");
+        read_change_write(
+            &app,
+            secr,
+            &path,
+            &path,
+            |b| b["nom_utilise"] = json!("Martin"),
+            |a| a["nom_utilise"] == "Martin",
+        )
+        .await;
+        // An entry of the circle, as its list gives it.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/entourage")).await;
+        let eid = list["items"][0]["id"].as_i64().unwrap();
+        let entry = format!("/api/v1/usagers/{x}/entourage/{eid}");
+        read_change_write(
+            &app,
+            secr,
+            &entry,
+            &entry,
+            |b| b["telephone"] = json!("0601020304"),
+            |a| a["telephone"] == "0601020304",
+        )
+        .await;
+        // The organisation.
+        let o = format!("/api/v1/organismes/{}", app.organisme_id);
+        read_change_write(
+            &app,
+            admin,
+            &o,
+            &o,
+            |b| b["adresse"] = json!("1 rue de la Paix, Lyon"),
+            |a| a["adresse"] == "1 rue de la Paix, Lyon",
+        )
+        .await;
+        let e = format!("/api/v1/etablissements/{}", app.etablissement_id);
+        read_change_write(
+            &app,
+            admin,
+            &e,
+            &e,
+            |b| b["capacite"] = json!(77),
+            |a| a["capacite"] == 77,
+        )
+        .await;
+        // An account.
+        let direction = get_ok(&app, admin, "/api/v1/utilisateurs?limit=200").await;
+        let d = direction["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "direction")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let u = format!("/api/v1/utilisateurs/{d}");
+        read_change_write(
+            &app,
+            admin,
+            &u,
+            &u,
+            |b| b["email"] = json!("direction@example.org"),
+            |a| a["email"] == "direction@example.org",
+        )
+        .await;
+        // The permissions.
+        let p = "/api/v1/permissions";
+        read_change_write(
+            &app,
+            admin,
+            p,
+            p,
+            |b| {
+                let all = b["permissions"].as_array_mut().unwrap();
+                all.retain(|g| {
+                    !(g["role"] == "secretariat"
+                        && g["section"] == "administratif"
+                        && g["action"] == "valider")
+                });
+            },
+            |a| {
+                !a["permissions"].as_array().unwrap().iter().any(|g| {
+                    g["role"] == "secretariat"
+                        && g["section"] == "administratif"
+                        && g["action"] == "valider"
+                })
+            },
+        )
+        .await;
+        // A draft evaluation, as its list gives it.
+        let dir = jeu.direction.as_str();
+        let list = get_ok(&app, dir, &format!("/api/v1/usagers/{x}/evaluations")).await;
+        let eid = list["items"][0]["id"].as_i64().unwrap();
+        let ev = format!("/api/v1/usagers/{x}/evaluations/{eid}");
+        read_change_write(
+            &app,
+            dir,
+            &ev,
+            &ev,
+            |b| b["commentaire"] = json!("Revue en équipe."),
+            |a| a["commentaire"] == "Revue en équipe.",
+        )
+        .await;
+        // Those are every editable resource: each PUT of the document taking JSON.
+        let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
+        let puts: BTreeSet<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, i)| i["put"]["requestBody"]["content"]["application/json"].is_object())
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let tested = BTreeSet::from([
+            "/api/v1/usagers/{id}",
+            "/api/v1/usagers/{id}/entourage/{eid}",
+            "/api/v1/usagers/{id}/evaluations/{eid}",
+            "/api/v1/organismes/{id}",
+            "/api/v1/etablissements/{id}",
+            "/api/v1/utilisateurs/{id}",
+            "/api/v1/permissions",
+        ]);
+        assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
+        app.stop().await;
+    }
+}
