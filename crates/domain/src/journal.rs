@@ -55,6 +55,12 @@ code_enum! {
         UsagerProjetAlertes = "usager.projet.alertes", "Alertes des projets personnalisés affichées";
         /// A signature (or its refusal) of a personalised project recorded.
         UsagerProjetSignature = "usager.projet.signature", "Signature du projet personnalisé";
+        /// An evaluation (grid) recorded, as a draft or validated.
+        UsagerEvaluationAjout = "usager.evaluation.ajout", "Évaluation enregistrée";
+        /// A draft evaluation changed.
+        UsagerEvaluationModification = "usager.evaluation.modification", "Évaluation modifiée (brouillon)";
+        /// An evaluation validated (it never changes afterwards).
+        UsagerEvaluationValidation = "usager.evaluation.validation", "Évaluation validée";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

@@ -5,6 +5,7 @@
 #[macro_use]
 mod code_enum;
 
+pub mod grille;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;

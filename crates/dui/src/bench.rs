@@ -245,6 +245,15 @@ pub(crate) async fn both<F, Fut>(
 
 /// Runs the benchmark.
 pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
+    // The pure part first: it needs no database.
+    match args.seulement.as_deref() {
+        Some("gir") => {
+            crate::bench_gir::run();
+            return Ok(());
+        }
+        None => crate::bench_gir::run(),
+        Some(_) => {}
+    }
     let url = config.database_url()?;
     let store = dui_store::Store::open_with(&url, config.durability()?).await?;
     store.seed_default_matrix().await?;

@@ -1,9 +1,11 @@
 //! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
 
 mod bench;
+mod bench_gir;
 mod bench_transmissions;
 mod config;
 mod demo;
+mod grilles;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -382,7 +384,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         demo::ensure_demo_usagers(&store, &org).await?;
         demo::print_accounts();
     }
-    let mut app = dui_web::App::new(store, config.web());
+    let mut app =
+        dui_web::App::new(store, config.web()).with_grilles(grilles::charger(&config.data_dir)?);
     if let Some(insi) = config::insi_client(&config).await? {
         app = app.with_insi(insi);
     }

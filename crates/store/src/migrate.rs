@@ -49,6 +49,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0009_transmissions.sql"),
     ),
     (
+        10,
+        "evaluations",
+        include_str!("../migrations/0010_evaluations.sql"),
+    ),
+    (
         11,
         "projets",
         include_str!("../migrations/0011_projets.sql"),

@@ -22,6 +22,8 @@ mod concurrency;
 mod defauts;
 #[path = "store/doublons.rs"]
 mod doublons;
+#[path = "store/evaluation.rs"]
+mod evaluation;
 #[path = "store/lockout.rs"]
 mod lockout;
 #[path = "store/merge_tables.rs"]

@@ -72,6 +72,8 @@ pub struct App {
     pub insi: Option<Arc<dyn dui_interop::insi::Insi>>,
     /// Settings read on every request.
     pub caches: Arc<cache::Caches>,
+    /// The evaluation grids known (official ones and custom ones), every version.
+    pub grilles: Arc<dui_domain::grille::registre::Registre>,
 }
 
 impl App {
@@ -88,7 +90,14 @@ impl App {
             passwords: Arc::new(passwords),
             insi: None,
             caches: Arc::new(cache::Caches::default()),
+            grilles: Arc::new(dui_domain::grille::registre::Registre::officiel()),
         }
+    }
+
+    /// Sets the grids (official and custom ones, see `dui serve`).
+    pub fn with_grilles(mut self, grilles: dui_domain::grille::registre::Registre) -> Self {
+        self.grilles = Arc::new(grilles);
+        self
     }
 
     /// Sets the INSi client.

@@ -8,6 +8,7 @@ mod cache;
 pub mod corps;
 mod error;
 mod forms;
+pub mod grille;
 mod layout;
 mod limites;
 mod metrics;
@@ -40,6 +41,7 @@ pub fn api_routes() -> Router<App> {
         .route("/openapi.json", get(openapi::serve))
         .merge(auth::api_routes())
         .merge(admin::api_routes())
+        .merge(grille::api_routes())
         .merge(usager::api_routes())
 }
 
@@ -51,6 +53,7 @@ pub fn router(app: App) -> Router {
         .route("/static/{file}", get(pages::asset))
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(grille::routes())
         .merge(usager::routes());
     let api = api_routes();
     Router::new()

@@ -42,6 +42,8 @@ pub(crate) const TRANSMISSIONS: Liste = l("/usagers/{id}/transmissions", 20, 200
 pub(crate) const RELEVE: Liste = l("/transmissions", 50, 200);
 pub(crate) const PROJETS: Liste = l("/usagers/{id}/projets", 20, 100);
 pub(crate) const PROJET_VERSIONS: Liste = l("/usagers/{id}/projets/{pid}/versions", 20, 100);
+pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
+pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -65,6 +67,8 @@ pub const LISTES: &[Liste] = &[
     RELEVE,
     PROJETS,
     PROJET_VERSIONS,
+    EVALUATIONS,
+    GRILLES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -45,6 +45,11 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("numero", 20),
     Champ::ligne("role", lim::CODE),
     Champ::ligne("section", lim::CODE),
+    Champ::ligne("grille", lim::CODE),
+    Champ::ligne("version", lim::CODE),
+    Champ::ligne("mois", 20),
+    Champ::ligne("corrige", 20),
+    Champ::ligne("date", lim::DATE),
     Champ::ligne("file", 100),
     // Query strings.
     Champ::recherche("q"),

@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+mod evaluations;
 mod noms;
 mod projets;
 mod transmissions;
@@ -282,6 +283,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
                 .await?;
         }
     }
+    let n = evaluations::ajouter(store, org, 7).await?;
+    println!("{n} évaluations AGGIR de démonstration (EHPAD et SAD).");
     store.audit_seal(now).await?;
     Ok(())
 }

@@ -29,7 +29,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 8] = [
+const MOVED: [&str; 9] = [
     "sejour",
     "entourage",
     "affectation",
@@ -38,6 +38,7 @@ const MOVED: [&str; 8] = [
     "projet_version",
     "projet_signature",
     "projet_action",
+    "evaluation",
 ];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
@@ -61,6 +62,7 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("projet_signature", None),
     ("projet_action", None),
     ("usager_photo", None),
+    ("evaluation", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
     (

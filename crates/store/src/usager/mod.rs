@@ -8,6 +8,8 @@ mod creation;
 mod detection;
 mod doublons;
 mod entourage;
+mod evaluation;
+mod gmp;
 mod listes;
 mod name_index;
 mod photo;
@@ -27,11 +29,13 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
+pub use gmp::GmpMois;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
-    VersionProjet, BROUILLON, VALIDE,
+    VersionProjet,
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;

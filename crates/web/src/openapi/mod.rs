@@ -237,6 +237,10 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/audit", "au", false),
     ("get", "/usagers/{id}/projets/{pid}/diff", "de", true),
     ("get", "/usagers/{id}/projets/{pid}/diff", "a", true),
+    ("get", "/usagers/{id}/evaluations", "grille", false),
+    ("get", "/grilles/{grille}", "version", false),
+    ("get", "/etablissements/{id}/gmp", "mois", true),
+    ("get", "/etablissements/{id}/gmp", "date", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.
@@ -409,7 +413,7 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| parametre(name, "path", name != "role"))
+            .map(|name| parametre(name, "path", !["role", "grille"].contains(&name)))
             .chain(
                 QUERY
                     .iter()

@@ -15,6 +15,9 @@ use dui_store::usager::Transmission;
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Projet, VersionProjet};
 
+use dui_domain::grille::definition::Definition;
+use dui_domain::grille::saisie::SaisieAggir;
+
 use super::{op, Op};
 use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFields};
 use crate::admin::permissions::MatrixDoc;
@@ -25,6 +28,9 @@ use crate::corps::{
     PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
     UsagerCree, VersionIdentite,
 };
+use crate::grille::gmp::GmpReponse;
+use crate::grille::{CalculAggir, GrilleResume};
+use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
     Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel, DocumentBody, EntourageFields,
@@ -104,6 +110,15 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/acces-exceptionnel", "Usagers", "Ouvrir un accès exceptionnel motivé et limité dans le temps").corps::<DemandeAccesExceptionnel>().cree::<AccesOuvert>(),
         op("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)").liste::<Professionnel>(),
         op("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire").corps::<ProfessionnelFields>().cree::<Cree>(),
+        op("get", "/grilles", "Grilles", "Grilles d'évaluation connues (version courante, versions publiées)").liste::<GrilleResume>(),
+        op("get", "/grilles/{grille}", "Grilles", "Définition d'une grille (?version= ; la courante par défaut) : questions, types de réponse, scores, conditions, résultats").ok::<Definition>(),
+        op("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré").corps::<SaisieAggir>().ok::<CalculAggir>(),
+        op("get", "/etablissements/{id}/gmp", "Grilles", "GMP de l'établissement par mois (?mois= 1 à 36, 12 par défaut ; ?date= AAAA-MM-JJ) à partir de la dernière évaluation AGGIR validée de chaque personne présente (direction, cadre)").ok::<GmpReponse>(),
+        op("get", "/usagers/{id}/evaluations", "Évaluations", "Évaluations de l'usager, les plus récentes d'abord (?grille=), chacune avec la version de grille utilisée").liste::<EvaluationVue>(),
+        op("post", "/usagers/{id}/evaluations", "Évaluations", "Enregistrer une évaluation (brouillon, ou validée si valider et le droit de valider) : 201 avec id, resultats et gir (AGGIR) ; 422 nommant chaque question ou variable fautive").corps::<EvaluationBody>().cree::<EvaluationVue>(),
+        op("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation").ok::<EvaluationVue>(),
+        op("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (la corriger par une nouvelle évaluation, corrige)").corps::<EvaluationBody>().ok::<EvaluationVue>(),
+        op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
     ]
 }

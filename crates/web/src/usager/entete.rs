@@ -30,6 +30,8 @@ pub enum Onglet {
     Projet,
     /// A section of the policy other than the administrative one.
     Section(Section),
+    /// Evaluations with grids (AGGIR…), part of the accompaniment section.
+    Evaluations,
     /// The printable synthesis sheet.
     Synthese,
     /// Who opened or changed the file.
@@ -44,6 +46,7 @@ impl Onglet {
             Onglet::Entourage => "Entourage",
             Onglet::Projet => "Projet",
             Onglet::Section(s) => s.label_fr(),
+            Onglet::Evaluations => "Évaluations",
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
         }
@@ -56,6 +59,7 @@ impl Onglet {
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
             Onglet::Projet => format!("/usagers/{id}/projet"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
+            Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
         }
@@ -74,6 +78,9 @@ impl Onglet {
                 .filter(|s| **s != Section::Administratif)
                 .map(|s| Onglet::Section(*s)),
         );
+        if sections.contains(&Section::Accompagnement) {
+            v.push(Onglet::Evaluations);
+        }
         v.push(Onglet::Synthese);
         if tracabilite {
             v.push(Onglet::Tracabilite);

@@ -6,6 +6,8 @@ mod creation;
 mod dossier;
 mod entete;
 mod entourage;
+pub mod evaluation;
+mod evaluation_page;
 pub mod fields;
 mod identite;
 mod listes;
@@ -210,6 +212,14 @@ pub fn routes() -> Router<App> {
             post(projet_page::sign_form),
         )
         .route("/usagers/{id}/synthese", get(synthese::synthese_page))
+        .route(
+            "/usagers/{id}/evaluations",
+            get(evaluation_page::page).post(evaluation_page::create_form),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}/validation",
+            post(evaluation_page::valider_form),
+        )
         .route("/usagers/{id}/tracabilite", get(tracabilite::audit_page))
         .route(
             "/usagers/{id}/acces-exceptionnel",
@@ -304,6 +314,18 @@ pub fn api_routes() -> Router<App> {
         )
         .route("/usagers/{id}/projets/{pid}/diff", get(projet::api_diff))
         .route("/usagers/{id}/affectations", post(api::assign))
+        .route(
+            "/usagers/{id}/evaluations",
+            get(evaluation::api_liste).post(evaluation::api_create),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}",
+            get(evaluation::api_get).put(evaluation::api_update),
+        )
+        .route(
+            "/usagers/{id}/evaluations/{eid}/validation",
+            post(evaluation::api_valider),
+        )
         .route(
             "/usagers/{id}/acces-exceptionnel",
             post(api::acces_exceptionnel),

@@ -140,6 +140,20 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // A draft evaluation, as its list gives it.
+        let dir = jeu.direction.as_str();
+        let list = get_ok(&app, dir, &format!("/api/v1/usagers/{x}/evaluations")).await;
+        let eid = list["items"][0]["id"].as_i64().unwrap();
+        let ev = format!("/api/v1/usagers/{x}/evaluations/{eid}");
+        read_change_write(
+            &app,
+            dir,
+            &ev,
+            &ev,
+            |b| b["commentaire"] = json!("Revue en équipe."),
+            |a| a["commentaire"] == "Revue en équipe.",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -153,6 +167,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/usagers/{id}",
             "/api/v1/usagers/{id}/entourage/{eid}",
             "/api/v1/usagers/{id}/projets/{pid}",
+            "/api/v1/usagers/{id}/evaluations/{eid}",
             "/api/v1/organismes/{id}",
             "/api/v1/etablissements/{id}",
             "/api/v1/utilisateurs/{id}",

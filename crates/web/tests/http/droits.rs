@@ -152,6 +152,36 @@ fn table() -> Vec<Route> {
         api("post", "/usagers/{id}/affectations", ECRIRE, &[204]),
         api(
             "get",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, L)]),
+            &[200],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, E)]),
+            &[201],
+        ),
+        api(
+            "get",
+            "/usagers/{id}/evaluations/{eid}",
+            Regle::Fichier(&[(Acc, L)]),
+            &[404],
+        ),
+        api(
+            "put",
+            "/usagers/{id}/evaluations/{eid}",
+            Regle::Fichier(&[(Acc, E)]),
+            &[404],
+        ),
+        api(
+            "post",
+            "/usagers/{id}/evaluations/{eid}/validation",
+            Regle::Fichier(&[(Acc, V)]),
+            &[404],
+        ),
+        api(
+            "get",
             "/usagers/{id}/transmissions",
             Regle::UneDes(&[
                 (Section::Accompagnement, L),
@@ -247,6 +277,24 @@ fn table() -> Vec<Route> {
             &[404],
         ),
         page("get", "/usagers/{id}/synthese", LIRE, &[200]),
+        page(
+            "get",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Adm, L), (Acc, L)]),
+            &[200],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/evaluations",
+            Regle::Fichier(&[(Acc, E)]),
+            &[303],
+        ),
+        page(
+            "post",
+            "/usagers/{id}/evaluations/{eid}/validation",
+            Regle::Fichier(&[(Acc, V)]),
+            &[404],
+        ),
         page(
             "get",
             "/usagers/{id}/tracabilite",

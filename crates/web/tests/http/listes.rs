@@ -147,6 +147,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/utilisateurs", Lecteur::Admin, "", false),
     ("/audit", Lecteur::Direction, "", true),
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
+    ("/usagers/{id}/evaluations", Lecteur::Direction, "", false),
+    ("/grilles", Lecteur::Admin, "", false),
     ("/usagers/{id}/transmissions", Lecteur::Direction, "", false),
     ("/transmissions", Lecteur::Direction, "heures=24", false),
     ("/usagers/{id}/projets", Lecteur::Direction, "", false),
@@ -295,6 +297,18 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
             app,
             &secr,
             &format!("/api/v1/usagers/{x}/professionnels"),
+            body,
+        )
+        .await;
+    }
+    // Three evaluations (Braden).
+    for n in ["2", "3", "4"] {
+        let body = json!({"grille": "braden", "reponses": {"perception": n, "humidite": n,
+            "activite": n, "mobilite": n, "nutrition": n, "friction": "3"}});
+        created(
+            app,
+            &direction,
+            &format!("/api/v1/usagers/{x}/evaluations"),
             body,
         )
         .await;

@@ -14,6 +14,7 @@ mod doublons;
 mod droits;
 mod errors;
 mod fusion;
+mod grilles;
 mod listes;
 mod lockout;
 mod login;

@@ -209,6 +209,15 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "DemandeAccesExceptionnel" => {
             json!({"motif": "Appel de nuit du SAMU : consultation des traitements.", "heures": 1})
         }
+        "SaisieAggir" => {
+            json!({"variables": {"coherence": "A", "orientation": "A", "toilette": "A", "habillage": "A",
+                "alimentation": "A", "elimination": "A", "transferts": "A", "deplacements_interieurs": "A",
+                "deplacements_exterieurs": "A", "alerter": "A"}})
+        }
+        "EvaluationBody" => {
+            json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4", "activite": "4",
+                "mobilite": "4", "nutrition": "4", "friction": "3"}, "commentaire": "Bien.", "version": 1})
+        }
         "TransmissionFields" => {
             json!({"texte": "Nuit calme.", "section": "accompagnement", "categorie": "sommeil"})
         }
@@ -218,6 +227,7 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "SignatureBody" => {
             json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe", "version": 1})
         }
+        "VersionSeule" => json!({"version": 1}),
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

@@ -10,8 +10,6 @@ use crate::{StoreError, StoreResult};
 
 /// Status of a draft version.
 pub const BROUILLON: &str = "brouillon";
-/// Status of a validated (frozen) version.
-pub const VALIDE: &str = "valide";
 
 /// A project of an usager.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

@@ -10,7 +10,7 @@ mod lignes;
 pub use alertes::AlerteProjet;
 pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
-pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON, VALIDE};
+pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};
 
 use chrono::NaiveDate;
 use dui_domain::journal::ActionJournal;

@@ -280,6 +280,11 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/evaluations") | ("put", "/usagers/{id}/evaluations/{eid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4",
+                    "activite": "4", "mobilite": "4", "nutrition": "4", "friction": "3"}})),
+            ("post", "/usagers/{id}/evaluations/{eid}/validation") => rb.json(&json!({"version": 1})),
             ("post", "/usagers/{id}/transmissions") => {
                 rb.json(&json!({"cible": "Repas", "donnees": "A peu mangé.", "actions": "Collation proposée."}))
             }
@@ -381,6 +386,19 @@ pub(super) async fn call(
                 ("qualite", "personne"),
                 ("decision", "signe"),
             ]),
+            ("post", "/usagers/{id}/evaluations") => rb.form(&[
+                ("_csrf", csrf),
+                ("grille", "braden"),
+                ("q:perception", "3"),
+                ("q:humidite", "3"),
+                ("q:activite", "3"),
+                ("q:mobilite", "3"),
+                ("q:nutrition", "3"),
+                ("q:friction", "2"),
+            ]),
+            ("post", "/usagers/{id}/evaluations/{eid}/validation") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };

@@ -1,0 +1,197 @@
+//! Evaluation grids: the public AGGIR calculator (no person data: nothing is stored, nothing
+//! about anyone is read, so no login is needed).
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use dui_domain::grille::saisie::{GrilleAggir, SaisieAggir};
+use dui_domain::saisie::Champ;
+use std::collections::BTreeMap;
+
+use dui_domain::grille::definition::Definition;
+use serde::Serialize;
+use serde_json::Value;
+
+pub mod gmp;
+pub mod graphique;
+
+use crate::forms::ApiJson;
+use crate::saisie::Champs;
+use crate::{App, AppError, WebResult};
+
+/// A modality is one letter.
+const MODALITE: usize = 1;
+
+impl Champs for SaisieAggir {
+    /// Only codes (one letter) and adverbs (booleans): no free text.
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("coherence", MODALITE),
+        Champ::ligne("orientation", MODALITE),
+        Champ::ligne("toilette", MODALITE),
+        Champ::ligne("habillage", MODALITE),
+        Champ::ligne("alimentation", MODALITE),
+        Champ::ligne("elimination", MODALITE),
+        Champ::ligne("transferts", MODALITE),
+        Champ::ligne("deplacements_interieurs", MODALITE),
+        Champ::ligne("deplacements_exterieurs", MODALITE),
+        Champ::ligne("alerter", MODALITE),
+        Champ::ligne("gestion", MODALITE),
+        Champ::ligne("cuisine", MODALITE),
+        Champ::ligne("menage", MODALITE),
+        Champ::ligne("transports", MODALITE),
+        Champ::ligne("achats", MODALITE),
+        Champ::ligne("suivi_traitement", MODALITE),
+        Champ::ligne("activites_temps_libre", MODALITE),
+    ];
+}
+
+/// API routes.
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/grilles", get(liste))
+        .route("/grilles/{grille}", get(une))
+        .route("/grilles/aggir/calcul", post(calcul))
+        .route("/etablissements/{id}/gmp", get(gmp::api))
+}
+
+/// HTML routes.
+pub fn routes() -> Router<App> {
+    Router::new().route("/etablissements/{id}/gmp", get(gmp::page))
+}
+
+/// GET /api/v1/grilles: the current version of every grid, with the versions known (by id;
+/// the cursor is the last id of the page).
+pub async fn liste(
+    State(app): State<App>,
+    Query(p): Query<crate::pagination::Pagination>,
+) -> WebResult<Json<Value>> {
+    let limit = crate::pagination::limit(p.limit.as_deref(), &crate::pagination::GRILLES)?;
+    let after = p.cursor.unwrap_or_default();
+    let mut page: Vec<_> = app
+        .grilles
+        .courantes()
+        .into_iter()
+        .filter(|d| d.id > after)
+        .take(limit as usize + 1)
+        .collect();
+    let next = (page.len() as i64 > limit).then(|| {
+        page.truncate(limit as usize);
+        page.last().map(|d| d.id.clone())
+    });
+    let items: Vec<GrilleResume> = page
+        .iter()
+        .map(|d| GrilleResume {
+            id: d.id.clone(),
+            version: d.version.clone(),
+            titre: d.titre.clone(),
+            source: d.source.clone(),
+            algorithme: d.algorithme.clone(),
+            versions: app
+                .grilles
+                .versions(&d.id)
+                .iter()
+                .map(|v| v.version.clone())
+                .collect(),
+        })
+        .collect();
+    Ok(crate::reponses::liste(items, next.flatten()))
+}
+
+/// `?version=`.
+#[derive(serde::Deserialize)]
+pub struct VersionQuery {
+    version: Option<String>,
+}
+
+/// GET /api/v1/grilles/{grille}?version=: a definition (the current one by default).
+pub async fn une(
+    State(app): State<App>,
+    Path(grille): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> WebResult<Json<Definition>> {
+    let d = match q.version.as_deref() {
+        Some(v) => app.grilles.version(&grille, v),
+        None => app.grilles.courante(&grille),
+    };
+    let d = d.ok_or(AppError::NotFound)?;
+    Ok(Json(Definition::clone(&d)))
+}
+
+/// The answer of the AGGIR calculator: `gir` and `rang`, and, when the adverbs were sent, the
+/// derived `variables` and each sub-variable's code.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CalculAggir {
+    /// GIR 1..=6.
+    pub gir: u8,
+    /// Rank 1..=13.
+    pub rang: u8,
+    /// Codes of the variables (adverbs sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<BTreeMap<String, String>>,
+    /// Codes of the sub-variables (adverbs sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sous_variables: Option<BTreeMap<String, String>>,
+}
+
+impl CalculAggir {
+    /// From an evaluated grid.
+    pub fn de(g: &GrilleAggir) -> CalculAggir {
+        let adverbes = g.sous_variables.as_ref();
+        CalculAggir {
+            gir: g.resultat.gir.numero(),
+            rang: g.resultat.rang,
+            variables: adverbes.map(|_| {
+                g.variables
+                    .iter()
+                    .map(|(k, m)| (k.to_string(), m.lettre().to_string()))
+                    .collect()
+            }),
+            sous_variables: adverbes.map(|subs| {
+                subs.iter()
+                    .map(|(k, (_, m))| (k.to_string(), m.lettre().to_string()))
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// A grid in the list: its current version and every version known.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct GrilleResume {
+    /// Id.
+    pub id: String,
+    /// Current version.
+    pub version: String,
+    /// Title.
+    pub titre: String,
+    /// Source.
+    pub source: String,
+    /// Official algorithm, if any.
+    pub algorithme: Option<String>,
+    /// Every version, oldest first.
+    pub versions: Vec<String>,
+}
+
+/// POST /api/v1/grilles/aggir/calcul
+pub async fn calcul(ApiJson(saisie): ApiJson<SaisieAggir>) -> WebResult<Json<CalculAggir>> {
+    let g = saisie.evaluer().map_err(AppError::fields)?;
+    Ok(Json(CalculAggir::de(&g)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dui_domain::grille::aggir::{Illustrative, Variable};
+
+    #[test]
+    fn every_variable_is_bounded_to_one_letter() {
+        let keys: Vec<&str> = SaisieAggir::CHAMPS.iter().map(|c| c.nom).collect();
+        let expected: Vec<&str> = Variable::ALL
+            .iter()
+            .map(|v| v.code())
+            .chain(Illustrative::ALL.iter().map(|v| v.code()))
+            .collect();
+        assert_eq!(keys, expected);
+        assert!(SaisieAggir::CHAMPS.iter().all(|c| c.max == 1));
+    }
+}

@@ -1,0 +1,76 @@
+// Evaluations journey: the cadre of the EHPAD opens Hélène DUPONT's *Évaluations* tab, fills
+// an AGGIR grid by its adverbs and sees the GIR, validates it, and reads the GMP of the
+// EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
+
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, openBrowser, newPage, login, heading,
+  checkA11y, checkNoHorizontalOverflow, MOBILE,
+} from './helpers.mjs';
+import { known } from './known-issues.mjs';
+
+async function submit(page, button) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+describe('évaluations', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await openBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function scan(t, page, label) {
+    const name = `accessibilité : ${label}`;
+    await t.test(name, known(name), () => checkA11y(page, label));
+  }
+
+  test('cadre : grille AGGIR remplie par les adverbes, GIR affiché, GMP', async (t) => {
+    const page = await newPage(browser, server);
+    await login(page, 'cadre');
+    await page.goto('/usagers/1/evaluations');
+    await page.getByRole('heading', { name: 'Évaluations', level: 2 }).waitFor();
+    await scan(t, page, 'évaluations d\'un usager');
+
+    const aggir = page.locator('section', { has: page.getByRole('heading', { name: /Nouvelle évaluation : Grille AGGIR/ }) });
+    await aggir.getByText('Remplir la grille').click();
+    // Every adverb satisfied except those of cohérence and orientation (both C): group B of
+    // the algorithm reaches 2700 ≥ 2016, rank 4, GIR 2.
+    const boxes = aggir.locator('input[type=checkbox][name^="q:"]');
+    const n = await boxes.count();
+    assert.equal(n, 17 * 4);
+    for (let i = 0; i < n; i++) {
+      const b = boxes.nth(i);
+      const name = await b.getAttribute('name');
+      if (!/^q:(coherence|orientation)\./.test(name)) await b.check();
+    }
+    await aggir.getByLabel(/Valider dès l'enregistrement/).check();
+    await aggir.getByLabel("Date de l'évaluation").fill('2026-06-01');
+    await submit(page, aggir.getByRole('button', { name: 'Enregistrer et calculer' }));
+    const row = page.locator('tr', { hasText: '01/06/2026' });
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /GIR 2/);
+    assert.match(await row.first().innerText(), /Validée par cadre/);
+    await scan(t, page, 'évaluation enregistrée');
+
+    const mobile = await newPage(browser, server, { viewport: MOBILE });
+    await login(mobile, 'cadre');
+    await mobile.goto('/usagers/1/evaluations');
+    await t.test('360 px : évaluations', () => checkNoHorizontalOverflow(mobile, 'évaluations'));
+
+    await page.goto('/etablissements/1/gmp');
+    assert.match(await heading(page), /GMP|GIR moyen/);
+    await page.getByRole('heading', { name: /GIR moyen pondéré/ }).waitFor();
+    await scan(t, page, 'GMP de l\'établissement');
+    await mobile.goto('/etablissements/1/gmp');
+    await t.test('360 px : GMP', () => checkNoHorizontalOverflow(mobile, 'GMP'));
+  });
+});
