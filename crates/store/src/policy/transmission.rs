@@ -67,17 +67,7 @@ pub async fn authorize_transmissions(
         }
     }
     if sections.is_empty() {
-        audit_refusal(
-            store,
-            &who.actor(),
-            Some(usager_id.get()),
-            Section::Accompagnement,
-            Action::Lire,
-            refus,
-            now,
-        )
-        .await?;
-        return Err(StoreError::Denied(refus));
+        return Err(refus_audite(store, who, Some(usager_id.get()), refus, now).await?);
     }
     let codes: Vec<&str> = sections.iter().map(|s| s.code()).collect();
     store
@@ -133,20 +123,32 @@ pub async fn authorize_releve(
         .collect();
     if sections.is_empty() || !who.role.est_professionnel() {
         let refus = Refus::NonPermisParLeRole;
-        audit_refusal(
-            store,
-            &who.actor(),
-            None,
-            Section::Accompagnement,
-            Action::Lire,
-            refus,
-            now,
-        )
-        .await?;
-        return Err(StoreError::Denied(refus));
+        return Err(refus_audite(store, who, None, refus, now).await?);
     }
     Ok(CapaciteReleve {
         who: who.clone(),
         sections,
     })
+}
+
+/// Audits a refused read of transmissions (of the file `usager_id`, or across files for the
+/// relève) and returns the refusal to answer.
+async fn refus_audite(
+    store: &Store,
+    who: &Principal,
+    usager_id: Option<i64>,
+    refus: Refus,
+    now: DateTime<Utc>,
+) -> StoreResult<StoreError> {
+    audit_refusal(
+        store,
+        &who.actor(),
+        usager_id,
+        Section::Accompagnement,
+        Action::Lire,
+        refus,
+        now,
+    )
+    .await?;
+    Ok(StoreError::Denied(refus))
 }

@@ -310,15 +310,9 @@ impl Store {
 
     /// One evaluation of the capability's person.
     pub async fn evaluation(&self, cap: &Capability, id: i64) -> StoreResult<Option<Evaluation>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
-        let row = crate::sql::query(&format!(
-            "SELECT {COLUMNS} FROM evaluation WHERE id = $1 AND usager_id = $2"
-        ))
-        .bind(id)
-        .bind(cap.usager_id())
-        .fetch_optional(self)
-        .await?;
-        row.as_ref().map(from_row).transpose()
+        let select = format!("SELECT {COLUMNS} FROM evaluation WHERE id = $1 AND usager_id = $2");
+        self.ligne_du_dossier(cap, Section::Accompagnement, &select, id, from_row)
+            .await
     }
 
     /// The person's evaluations, newest first (keyset: ids below `avant`), of one grid or all.

@@ -75,6 +75,28 @@ pub(crate) fn check(
     }
 }
 
+impl Store {
+    /// Row `id` of a section of the file of `cap` (its read checked first): `select` is a
+    /// statement with `id = $1 AND usager_id = $2`, its row decoded by `decode`; `None` when
+    /// the row is not in this file.
+    pub(crate) async fn ligne_du_dossier<T>(
+        &self,
+        cap: &Capability,
+        section: Section,
+        select: &str,
+        id: i64,
+        decode: impl Fn(&crate::sql::Row) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        check(cap, cap.usager_id(), section, Action::Lire)?;
+        let row = crate::sql::query(select)
+            .bind(id)
+            .bind(cap.usager_id())
+            .fetch_optional(self)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+}
+
 fn sort_key(i: &IdentiteInput) -> String {
     let nom = i.nom_utilise.as_deref().unwrap_or(&i.nom_naissance);
     let prenom = i

@@ -71,15 +71,10 @@ async fn avancer(tx: &mut Tx, cap: &Capability, pid: i64, version: i64) -> Store
 impl Store {
     /// One project of the usager.
     pub async fn projet(&self, cap: &Capability, pid: i64) -> StoreResult<Option<Projet>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
-        let row = crate::sql::query(&format!(
-            "SELECT {PROJET_COLUMNS} FROM projet p WHERE p.id = $1 AND p.usager_id = $2"
-        ))
-        .bind(pid)
-        .bind(cap.usager_id())
-        .fetch_optional(self)
-        .await?;
-        row.as_ref().map(projet_from).transpose()
+        let select =
+            format!("SELECT {PROJET_COLUMNS} FROM projet p WHERE p.id = $1 AND p.usager_id = $2");
+        self.ligne_du_dossier(cap, Section::Accompagnement, &select, pid, projet_from)
+            .await
     }
 
     /// A page of the usager's projects, oldest first.
