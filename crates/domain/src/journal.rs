@@ -71,6 +71,9 @@ code_enum! {
         UsagerNonDoublon = "usager.non_doublon", "Doublon écarté";
         /// Probable duplicates looked for.
         UsagerDoublons = "usager.doublons", "Recherche de doublons";
+        /// A call to the INSi teleservice that changed nothing (no identity, several, a fault,
+        /// an INS held by another file, a verification not confirmed): its codes in the detail.
+        UsagerInsi = "usager.insi", "Interrogation du téléservice INSi";
         /// A refused read.
         UsagerLireRefuse = "usager.lire", "Consultation refusée";
         /// A refused change.

@@ -58,6 +58,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projets",
         include_str!("../migrations/0011_projets.sql"),
     ),
+    (12, "insi", include_str!("../migrations/0012_insi.sql")),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -424,7 +424,11 @@ impl Store {
             .execute(&mut tx)
             .await?;
         }
-        crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
+        crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await.map_err(|e| match e {
+            // The absorbed file's INS is now held by another live file (usager_ins_unique).
+            StoreError::Conflict(_) => StoreError::Conflict("Le dossier absorbé porte une INS qu'un autre dossier détient désormais : la fusion ne peut pas être annulée tant que l'un des deux la garde.".into()),
+            other => other,
+        })?;
         keep.audit_change(
             &mut tx,
             ActionJournal::UsagerFusionAnnulation,

@@ -373,7 +373,8 @@ impl Store {
             q = q.bind(a);
         }
         q.execute_versioned(&mut tx, "usager", id.get(), version)
-            .await?;
+            .await
+            .map_err(crate::insi::conflit_ins)?;
         cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         tx.commit().await?;

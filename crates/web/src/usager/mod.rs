@@ -10,6 +10,7 @@ pub mod evaluation;
 mod evaluation_page;
 pub mod fields;
 mod identite;
+mod insi;
 mod listes;
 mod photo;
 mod projet;
@@ -175,7 +176,7 @@ pub fn routes() -> Router<App> {
             get(dossier::identity_page).post(dossier::identity_form),
         )
         .route("/usagers/{id}/identite/statut", post(identite::status_form))
-        .route("/usagers/{id}/identite/insi", post(identite::insi_form))
+        .route("/usagers/{id}/identite/insi", post(insi::insi_form))
         .route(
             "/usagers/{id}/section/{section}",
             get(dossier::section_page),
@@ -242,10 +243,10 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/identite/justificatif",
             post(identite::api_document),
         )
-        .route("/usagers/{id}/identite/insi", post(identite::api_insi))
+        .route("/usagers/{id}/identite/insi", post(insi::api_insi))
         .route(
             "/usagers/{id}/identite/insi/verification",
-            post(identite::api_insi_verify),
+            post(insi::api_insi_verify),
         )
         .route(
             "/usagers/{id}/identite/attributs",
