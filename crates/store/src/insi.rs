@@ -7,7 +7,6 @@ use chrono::Utc;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Matrice, Section};
 use rand::RngCore;
-use sqlx::Row;
 
 use crate::audit::Outcome;
 use crate::db::Store;
@@ -149,5 +148,30 @@ impl Store {
                 at: cap.at(),
             })
             .await
+    }
+
+    /// Which of `matricules` some file already holds. For bulk imports (the demo generator
+    /// draws INS matricules that must not repeat); never called from a request.
+    pub async fn ins_deja_attribuees(
+        &self,
+        matricules: &[String],
+    ) -> StoreResult<std::collections::HashSet<String>> {
+        let mut pris = std::collections::HashSet::new();
+        for lot in matricules.chunks(500) {
+            let marques: Vec<String> = (1..=lot.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT matricule_ins FROM usager WHERE matricule_ins IN ({})",
+                marques.join(", ")
+            );
+            let mut q = crate::sql::query(&sql);
+            for m in lot {
+                q = q.bind(m.as_str());
+            }
+            for r in q.fetch_all(self).await? {
+                let m: String = r.try_get(0)?;
+                pris.insert(m);
+            }
+        }
+        Ok(pris)
     }
 }

@@ -53,7 +53,7 @@ fn fault_to_error(fault: &Element) -> InsiError {
         .unwrap_or_else(|| "erreur SOAP sans motif".to_owned());
     if value == "Receiver" || subcode.as_deref() == Some(SIRAM_INDISPONIBLE) {
         return InsiError::Unavailable {
-            motif: "service indisponible, réessayez plus tard".to_owned(),
+            motif: "service temporairement inaccessible, réessayez plus tard".to_owned(),
             code: subcode.or(Some(value)),
             detail,
         };

@@ -46,7 +46,11 @@ fn service_faults_are_mapped() {
         matches!(&e, InsiError::Unavailable { code: Some(c), detail: Some(d), .. } if c == "siram_40" && d == "insi_102"),
         "{e:?}"
     );
-    assert!(e.to_string().contains("service indisponible"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("INSi est indisponible : service temporairement inaccessible"),
+        "{e}"
+    );
     // An unknown software: the detail code is kept.
     let idam = build_fault(
         &Fault::sender(
