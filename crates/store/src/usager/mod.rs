@@ -39,7 +39,7 @@ pub use projet::{
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
-pub use transmission::{Transmission, TransmissionInput};
+pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};
