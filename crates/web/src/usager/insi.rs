@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dui_domain::identifiers::{InsOid, Nir};
@@ -22,12 +22,11 @@ use dui_store::policy::Capability;
 use dui_store::usager::{Candidat, Usager};
 
 use super::capability;
+use super::extracteurs::FormulaireDossier;
 use super::fields::stored_traits;
 use super::identite::{apply, status_json, Extra, VersionBody};
 use crate::auth::CurrentUser;
 use crate::corps::EtatIdentite;
-use crate::forms::Form;
-use crate::reponses::done;
 use crate::{App, AppError, Layout, WebResult};
 
 /// Whom to ask when the file holding the INS is out of the user's scope.
@@ -296,15 +295,9 @@ struct InsDejaAttribueePage {
 }
 
 /// POST /usagers/{id}/identite/insi
-pub async fn insi_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<VersionBody>,
-) -> WebResult<Response> {
-    match insi_retrieve(&app, &me, id, f.version).await {
-        Ok(_) => Ok(done(&headers, &format!("/usagers/{id}?insi=ok"))),
+pub async fn insi_form(p: FormulaireDossier<VersionBody>) -> WebResult<Response> {
+    match insi_retrieve(&p.app, &p.me, p.id, p.f.version).await {
+        Ok(_) => Ok(p.fait("?insi=ok")),
         Err(AppError::Conflict {
             code: "ins_deja_attribuee",
             message,
@@ -321,9 +314,9 @@ pub async fn insi_form(
                     })
                 });
             let page = InsDejaAttribueePage {
-                layout: Layout::new(&me, "INS déjà attribuée", "usagers"),
-                id,
-                numero: dui_store::usager::numero(id.get()),
+                layout: Layout::new(&p.me, "INS déjà attribuée", "usagers"),
+                id: p.id,
+                numero: dui_store::usager::numero(p.id.get()),
                 message,
                 autre,
             };
