@@ -29,6 +29,8 @@ mod detection;
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
 mod identite;
+#[path = "usager/insi.rs"]
+mod insi;
 #[path = "usager/perimetre.rs"]
 mod perimetre;
 #[path = "usager/recherche.rs"]
