@@ -62,7 +62,7 @@ impl Store {
             .bind(CLE_INSTANCE)
             .fetch_one(self)
             .await?;
-        Ok(row.try_get(0)?)
+        row.try_get(0)
     }
 
     /// The live (not merged) file other than the capability's that holds `matricule` (15

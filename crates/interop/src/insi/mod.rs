@@ -147,7 +147,9 @@ impl InsIdentity {
     }
 }
 
-/// Outcome of a search by traits (compte rendu `CodeCR`).
+/// Outcome of a search by traits (compte rendu `CodeCR`). One per network call: the size of
+/// the found identity does not matter, and boxing it would burden every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InsiOutcome {
     /// `00`: exactly one identity found.

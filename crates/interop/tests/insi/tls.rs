@@ -150,14 +150,14 @@ async fn serve_tls(pki: &Pki) -> (SocketAddr, JoinHandle<()>) {
 
 fn tls_client(
     addr: SocketAddr,
-    autorites: &PathBuf,
+    autorites: &std::path::Path,
     certificat: Option<CertificatClient>,
 ) -> HttpInsiClient {
     HttpInsiClient::new(InsiConfig {
         endpoint: format!("https://127.0.0.1:{}/lps", addr.port()),
         timeout: Duration::from_secs(10),
         certificat,
-        autorites: Some(autorites.clone()),
+        autorites: Some(autorites.to_path_buf()),
         contexte: contexte(),
     })
     .unwrap()
