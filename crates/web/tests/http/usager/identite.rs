@@ -214,14 +214,8 @@ pub(super) async fn status_of(app: &TestApp, token: &str, id: i64) -> (String, i
 #[tokio::test]
 async fn insi_retrieval_through_the_simulator() {
     for engine in engines() {
-        let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
-            .await
-            .unwrap();
-        let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
+        let (app, sim, secr) = super::insi::avec_simulateur(engine).await;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = app
-            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
-            .await;
         let (_, educ) = app
             .account("educ", Role::Educateur, &[app.etablissement_id])
             .await;

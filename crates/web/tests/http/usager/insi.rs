@@ -11,36 +11,39 @@ use dui_interop::insi::soap::{self, Fault};
 use super::identite::{dupont_insi, insi_client, status_of};
 use super::*;
 
-/// Details of the audit entries of `action`, oldest first.
-async fn details(app: &TestApp, action: &str) -> Vec<Value> {
-    let mut v: Vec<Value> = app
-        .audit_of(action, 1000)
+/// An application whose INSi is the local simulator, and the token of a secretariat account
+/// of établissement A (the simulator stops with the returned task).
+pub(super) async fn avec_simulateur(engine: &str) -> (TestApp, tokio::task::JoinHandle<()>, String) {
+    let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
         .await
-        .iter()
-        .map(|e| serde_json::from_str(&e.detail).unwrap())
-        .collect();
-    v.reverse();
-    v
+        .unwrap();
+    let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
+    let (_, secr) = app
+        .account("secretariat", Role::Secretariat, &[app.etablissement_id])
+        .await;
+    (app, sim, secr)
+}
+
+/// [`avec_simulateur`], and a file DUPONT Hélène Marie whose INS was retrieved (its id).
+async fn avec_dupont_recupere(engine: &str) -> (TestApp, tokio::task::JoinHandle<()>, String, i64) {
+    let (app, sim, secr) = avec_simulateur(engine).await;
+    let a = app
+        .create_usager(&secr, &dupont_insi(&app.etablissement_finess))
+        .await;
+    let r = app
+        .post(&secr, &format!("/api/v1/usagers/{a}/identite/insi"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{engine}");
+    (app, sim, secr, a)
 }
 
 #[tokio::test]
 async fn one_ins_is_never_attached_to_two_files() {
     for engine in engines() {
-        let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
-            .await
-            .unwrap();
-        let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
+        let (app, sim, secr, a) = avec_dupont_recupere(engine).await;
         let fa = app.etablissement_finess.clone();
-        app.account("secretariat", Role::Secretariat, &[app.etablissement_id])
-            .await;
-        let secr = app.token("secretariat").await;
-        let a = app.create_usager(&secr, &dupont_insi(&fa)).await;
-        let r = app
-            .post(&secr, &format!("/api/v1/usagers/{a}/identite/insi"))
-            .await;
-        assert_eq!(r.status(), StatusCode::OK, "{engine}");
         // The retrieval records the step of the strategy and the INS history.
-        let statut = details(&app, "usager.identite.statut").await;
+        let statut = app.audit_details("usager.identite.statut").await;
         let last = statut.last().unwrap();
         assert_eq!(last["etape"], "premier_prenom", "{engine}: {last}");
         assert_eq!(last["appels"], 1);
@@ -73,7 +76,7 @@ async fn one_ins_is_never_attached_to_two_files() {
         );
         assert_eq!(search(&app, &secr, "279035121518989").await, vec![a]);
         // The check is audited on the file, as duplicate checks are.
-        let checks = details(&app, "usager.doublons").await;
+        let checks = app.audit_details("usager.doublons").await;
         assert!(
             checks
                 .iter()
@@ -107,19 +110,7 @@ async fn one_ins_is_never_attached_to_two_files() {
 #[tokio::test]
 async fn an_ins_held_out_of_scope_is_told_without_details() {
     for engine in engines() {
-        let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
-            .await
-            .unwrap();
-        let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
-        let fa = app.etablissement_finess.clone();
-        let (_, secr) = app
-            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
-            .await;
-        let a = app.create_usager(&secr, &dupont_insi(&fa)).await;
-        let r = app
-            .post(&secr, &format!("/api/v1/usagers/{a}/identite/insi"))
-            .await;
-        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        let (app, sim, _, a) = avec_dupont_recupere(engine).await;
         // A second établissement, whose secretariat cannot open file A.
         let (autre, finess_b) = app.etablissement_b().await;
         let (_, secr_b) = app
@@ -244,7 +235,7 @@ async fn siram_40_is_service_unavailable_and_its_codes_are_audited() {
             "{engine}: {err}"
         );
         assert!(message(&err).contains("Rien n'a été modifié"), "{err}");
-        let audit = details(&app, "usager.insi").await;
+        let audit = app.audit_details("usager.insi").await;
         assert_eq!(
             audit
                 .last()
