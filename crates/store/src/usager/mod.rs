@@ -10,6 +10,7 @@ mod doublons;
 mod entourage;
 mod evaluation;
 mod gmp;
+mod insi;
 mod listes;
 mod name_index;
 mod photo;
@@ -31,6 +32,7 @@ pub use entourage::{
 };
 pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
+pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use projet::{
@@ -390,7 +392,7 @@ impl Store {
         }
         q.execute_versioned(&mut tx, "usager", id.get(), version)
             .await
-            .map_err(crate::insi::conflit_ins)?;
+            .map_err(insi::conflit_ins)?;
         cap.commit_audite(tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         Ok(version + 1)

@@ -3,7 +3,7 @@
 
 use super::*;
 use dui_domain::usager::{Attributs, StatutIdentite};
-use dui_store::insi::INS_DEJA_ATTRIBUEE;
+use dui_store::usager::INS_DEJA_ATTRIBUEE;
 
 #[tokio::test]
 async fn instance_is_stable_across_a_restart() {

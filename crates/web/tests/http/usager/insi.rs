@@ -13,7 +13,9 @@ use super::*;
 
 /// An application whose INSi is the local simulator, and the token of a secretariat account
 /// of établissement A (the simulator stops with the returned task).
-pub(super) async fn avec_simulateur(engine: &str) -> (TestApp, tokio::task::JoinHandle<()>, String) {
+pub(super) async fn avec_simulateur(
+    engine: &str,
+) -> (TestApp, tokio::task::JoinHandle<()>, String) {
     let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
         .await
         .unwrap();
