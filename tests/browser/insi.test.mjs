@@ -6,15 +6,10 @@
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, heading,
+  startServer, openBrowser, newPage, login, heading, submit,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
-
-/** Submits the form containing `button` and waits for the next page. */
-async function submit(page, button) {
-  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
 
 /** Creates the file of DUPONT Hélène Marie, 12/03/1979, born in 51215 (a simulator identity). */
 async function createDupont(page, confirm) {
