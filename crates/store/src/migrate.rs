@@ -58,6 +58,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projets",
         include_str!("../migrations/0011_projets.sql"),
     ),
+    (
+        17,
+        "grilles",
+        include_str!("../migrations/0017_grilles.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

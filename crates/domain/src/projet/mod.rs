@@ -10,6 +10,7 @@
 
 mod diff;
 mod edition;
+pub mod echeances;
 
 pub use diff::{diff, Difference};
 pub use edition::Modification;

@@ -285,6 +285,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     }
     let n = evaluations::ajouter(store, org, 7).await?;
     println!("{n} évaluations AGGIR de démonstration (EHPAD et SAD).");
+    let n = evaluations::ajouter_besoins(store, org, 11).await?;
+    println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
     store.audit_seal(now).await?;
     Ok(())
 }

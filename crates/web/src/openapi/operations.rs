@@ -111,6 +111,7 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/professionnels", "Entourage", "Annuaire partagé des professionnels (?q=)").liste::<Professionnel>(),
         op("post", "/professionnels", "Entourage", "Ajouter un professionnel à l'annuaire").corps::<ProfessionnelFields>().cree::<Cree>(),
         op("get", "/grilles", "Grilles", "Grilles d'évaluation connues (version courante, versions publiées)").liste::<GrilleResume>(),
+        op("post", "/grilles", "Grilles", "Publier une grille personnalisée (administrateurs) : le corps est sa définition, au format de reference/grilles ; une version publiée ne change plus (409 si elle existe) ; utilisable aussitôt dans les évaluations").corps::<Definition>().cree::<GrilleResume>(),
         op("get", "/grilles/{grille}", "Grilles", "Définition d'une grille (?version= ; la courante par défaut) : questions, types de réponse, scores, conditions, résultats").ok::<Definition>(),
         op("post", "/grilles/aggir/calcul", "Grilles", "Calculer le GIR (rang et GIR) d'une grille AGGIR, depuis les codes A/B/C des variables ou depuis les adverbes S/T/C/H des sous-variables (renvoie alors aussi les codes déduits) ; public, rien n'est enregistré").corps::<SaisieAggir>().ok::<CalculAggir>(),
         op("get", "/etablissements/{id}/gmp", "Grilles", "GMP de l'établissement par mois (?mois= 1 à 36, 12 par défaut ; ?date= AAAA-MM-JJ) à partir de la dernière évaluation AGGIR validée de chaque personne présente (direction, cadre)").ok::<GmpReponse>(),

@@ -13,10 +13,13 @@ mod identite;
 mod listes;
 mod photo;
 mod projet;
+mod projet_impression;
+mod projet_libelles;
 mod projet_page;
 mod recherche;
 mod synthese;
 mod tracabilite;
+mod releve;
 mod transmissions;
 
 pub(crate) use {
@@ -24,7 +27,8 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
-    transmissions::{Lues, TransmissionFields},
+    releve::Lues,
+    transmissions::TransmissionFields,
 };
 
 use axum::routing::{get, post};
@@ -184,8 +188,8 @@ pub fn routes() -> Router<App> {
             "/usagers/{id}/section/accompagnement",
             get(transmissions::page).post(transmissions::add_form),
         )
-        .route("/releve", get(transmissions::releve_page))
-        .route("/releve/lues", post(transmissions::lues_form))
+        .route("/releve", get(releve::releve_page))
+        .route("/releve/lues", post(releve::lues_form))
         .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
@@ -206,6 +210,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/projet/{pid}/validation",
             post(projet_page::validate_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/versions/{numero}/impression",
+            get(projet_impression::page),
         )
         .route(
             "/usagers/{id}/projet/{pid}/signature",
@@ -286,8 +294,8 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/transmissions",
             get(transmissions::api_list).post(transmissions::api_add),
         )
-        .route("/transmissions", get(transmissions::api_releve))
-        .route("/transmissions/lues", post(transmissions::api_lues))
+        .route("/transmissions", get(releve::api_releve))
+        .route("/transmissions/lues", post(releve::api_lues))
         .route(
             "/usagers/{id}/projets",
             get(projet::api_list).post(projet::api_create),

@@ -15,6 +15,7 @@ mod droits;
 mod errors;
 mod fusion;
 mod grilles;
+mod grilles_ajout;
 mod listes;
 mod lockout;
 mod login;
