@@ -63,6 +63,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "grilles",
         include_str!("../migrations/0017_grilles.sql"),
     ),
+    (
+        18,
+        "projet_fusion",
+        include_str!("../migrations/0018_projet_fusion.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

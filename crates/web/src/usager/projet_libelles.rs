@@ -51,7 +51,8 @@ pub(super) trait LibellesProjet {
         "— ".repeat(usize::from(e.niveau.saturating_sub(1)))
     }
     /// A professional of the team by account id.
-    fn professionnel(&self, id: i64) -> String {
+    fn professionnel(&self, id: &i64) -> String {
+        let id = *id;
         if Some(id) == self.moi() {
             return "vous".to_string();
         }
@@ -61,7 +62,7 @@ pub(super) trait LibellesProjet {
             .map_or_else(|| format!("professionnel n° {id}"), |m| m.nom.clone())
     }
     fn responsable(&self, a: &ActionPlan) -> String {
-        let pro = a.responsable_id.map(|r| self.professionnel(r));
+        let pro = a.responsable_id.map(|r| self.professionnel(&r));
         match (pro, &a.intervenant) {
             (Some(p), Some(i)) => format!("{p} ({i})"),
             (Some(p), None) => p,

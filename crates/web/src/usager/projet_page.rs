@@ -100,6 +100,13 @@ impl ProjetPage {
     fn types(&self) -> &'static [TypeProjet] {
         TypeProjet::ALL
     }
+    /// The projects that are not archived by a merge.
+    fn en_cours(&self) -> usize {
+        self.projets
+            .iter()
+            .filter(|p| p.fusion_archive.is_none())
+            .count()
+    }
     fn observation(&self, v: &VoletPpe, b: &BesoinFondamental) -> String {
         v.besoins_fondamentaux
             .iter()
@@ -128,15 +135,20 @@ pub async fn page(
         .projets_page(&cap, dui_store::page::Page::TOUT)
         .await?;
     let choisi = entier(q.projet.as_deref());
-    let projet = projets
-        .iter()
-        .find(|p| choisi.is_none_or(|c| c == p.id))
-        .cloned();
+    // By default the first current project (one archived by a merge only when chosen).
+    let projet = match choisi {
+        Some(c) => projets.iter().find(|p| p.id == c),
+        None => projets
+            .iter()
+            .find(|p| p.fusion_archive.is_none())
+            .or(projets.first()),
+    }
+    .cloned();
     let (mut affichee, mut versions, mut differences, mut courante) = (None, vec![], None, false);
     if let Some(p) = &projet {
         let actuelle = p.brouillon.or(p.derniere_validee);
         let n = entier(q.version.as_deref()).or(actuelle);
-        courante = n == actuelle;
+        courante = n == actuelle && p.fusion_archive.is_none();
         if let Some(n) = n {
             affichee = app.store.projet_version(&cap, p.id, n).await?;
         }

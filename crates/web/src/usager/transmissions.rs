@@ -8,12 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use dui_domain::policy::{section_permise, Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::transmission::{CategorieTransmission, SECTIONS};
-use dui_store::policy::{authorize_releve, authorize_transmissions, CapaciteReleve};
-use dui_store::usager::{FiltreReleve, Transmission, TransmissionInput, Usager};
+use dui_store::policy::authorize_transmissions;
+use dui_store::usager::{Transmission, TransmissionInput, Usager};
 use serde::Deserialize;
 
 use super::capability;
@@ -24,7 +24,7 @@ use crate::pagination::{self, Pagination};
 use crate::reponses::done;
 use dui_domain::ids::UsagerId;
 
-use crate::corps::{TransmissionEcrite, TransmissionsMarquees};
+use crate::corps::TransmissionEcrite;
 use crate::time::{fr_datetime, paris_local_input, parse_instant};
 use crate::{App, AppError, Layout, WebResult};
 

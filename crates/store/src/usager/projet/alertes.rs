@@ -64,7 +64,7 @@ impl Store {
         let revisions = crate::sql::query(&format!(
             "SELECT {PERSONNE}, p.id AS projet_id, p.type, p.prochaine_revision AS echeance, CAST(NULL AS TEXT) AS action \
              FROM projet p JOIN usager u ON u.id = p.usager_id \
-             WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND p.prochaine_revision <= $2 \
+             WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND p.prochaine_revision <= $2 \
              ORDER BY p.prochaine_revision, p.id LIMIT $3"
         ))
         .bind(who.id)
@@ -75,7 +75,7 @@ impl Store {
         let actions = crate::sql::query(&format!(
             "SELECT {PERSONNE}, p.id AS projet_id, p.type, a.echeance, a.libelle AS action \
              FROM projet_action a JOIN projet p ON p.id = a.projet_id JOIN usager u ON u.id = a.usager_id \
-             WHERE a.responsable_id = $1 AND u.fusionne_dans IS NULL AND a.echeance <= $2 \
+             WHERE a.responsable_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND a.echeance <= $2 \
              ORDER BY a.echeance, a.id LIMIT $3"
         ))
         .bind(who.id)
@@ -94,7 +94,7 @@ impl Store {
              JOIN sejour s ON s.usager_id = u.id JOIN etablissement e ON e.id = s.etablissement_id \
              WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND s.date_sortie IS NULL \
              AND e.domaine = 'PDE' AND s.date_entree <= $2 \
-             AND NOT EXISTS (SELECT 1 FROM projet p WHERE p.usager_id = u.id AND p.type = 'ppe' AND p.prochaine_revision IS NOT NULL) \
+             AND NOT EXISTS (SELECT 1 FROM projet p WHERE p.usager_id = u.id AND p.type = 'ppe' AND p.prochaine_revision IS NOT NULL AND p.fusion_archive IS NULL) \
              ORDER BY s.date_entree, u.id LIMIT $3"
         ))
         .bind(who.id)
