@@ -129,7 +129,8 @@ async fn a_child_admitted_in_child_protection_needs_a_ppe_within_three_months() 
             .await
             .unwrap();
         assert_eq!(alertes(d(2026, 4, 11)).await.len(), 1);
-        let valider = acc(s, &edu, 1, Action::Valider).await;
+        let cadre = create_user(s, "cadre", Role::Cadre, &[mecs]).await;
+        let valider = acc(s, &cadre, 1, Action::Valider).await;
         s.valider_projet(&valider, pid, 1, d(2026, 4, 11)).await.unwrap();
         let a = alertes(d(2026, 4, 11)).await;
         assert!(a.iter().all(|x| x.admission.is_none()), "{engine}: {a:?}");
