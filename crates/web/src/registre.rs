@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, RwLock};
 
+use chrono::{DateTime, Utc};
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::registre::Registre;
-use chrono::{DateTime, Utc};
 use dui_store::audit::Actor;
 use dui_store::{Store, StoreError, StoreResult};
 

@@ -104,7 +104,9 @@ mod tests {
         assert_eq!(res[0].valeur, 4.0);
         let b = besoins_identifies(&d, &r);
         assert_eq!(
-            b.iter().map(|b| (b.code.as_str(), b.niveau)).collect::<Vec<_>>(),
+            b.iter()
+                .map(|b| (b.code.as_str(), b.niveau))
+                .collect::<Vec<_>>(),
             [("1.2.1.3", 3), ("1.1.2", 1)]
         );
         assert_eq!(b[0].libelle, "Besoins pour la mobilité");

@@ -64,8 +64,7 @@ pub fn situer(texte: &str, message: &str) -> String {
 fn type_fr(attendu: &str) -> &'static str {
     if attendu.contains("string") {
         "un texte entre guillemets"
-    } else if attendu.contains("f64") || attendu.contains("integer") || attendu.contains("usize")
-    {
+    } else if attendu.contains("f64") || attendu.contains("integer") || attendu.contains("usize") {
         "un nombre"
     } else if attendu.contains("bool") {
         "true ou false"
@@ -93,14 +92,24 @@ mod tests {
             e,
             "Définition de grille illisible, ligne 4, colonne 1 : le champ « titre » manque."
         );
-        let e = erreur("{\"id\": \"x\", \"version\": \"1\", \"titre\": \"T\",\n \"auteur\": \"moi\"}");
-        assert!(e.contains("ligne 2") && e.contains("« auteur » est inconnu"), "{e}");
+        let e =
+            erreur("{\"id\": \"x\", \"version\": \"1\", \"titre\": \"T\",\n \"auteur\": \"moi\"}");
+        assert!(
+            e.contains("ligne 2") && e.contains("« auteur » est inconnu"),
+            "{e}"
+        );
         let e = erreur("{\"id\": \"x\",\n \"version\": 1}");
-        assert!(e.contains("ligne 2") && e.contains("un texte entre guillemets"), "{e}");
+        assert!(
+            e.contains("ligne 2") && e.contains("un texte entre guillemets"),
+            "{e}"
+        );
         let e = erreur("{\"id\": \"x\"\n \"version\": \"1\"}");
         assert!(e.contains("ligne 2") && e.contains("JSON mal formé"), "{e}");
         let e = erreur("{\"id\": \"x\", \"version\": \"1\", \"titre\": \"T\", \"questions\": [\n {\"id\": \"q\", \"libelle\": \"Q\", \"type\": \"curseur\"}]}");
-        assert!(e.contains("ligne 2") && e.contains("« curseur » est inconnu"), "{e}");
+        assert!(
+            e.contains("ligne 2") && e.contains("« curseur » est inconnu"),
+            "{e}"
+        );
         let e = erreur("{\"id\": \"x\"");
         assert!(e.contains("s'arrête avant la fin"), "{e}");
     }

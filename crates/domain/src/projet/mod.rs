@@ -9,8 +9,8 @@
 //! its alert ([`alerte_revision`]), and the differences between two versions ([`diff`]).
 
 mod diff;
-mod edition;
 pub mod echeances;
+mod edition;
 
 pub use diff::{diff, Difference};
 pub use edition::Modification;

@@ -180,22 +180,41 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, seed: u64) -> anyhow::Result<
 
 /// Observations written on the needs of the demo's children and young people (IME, MECS).
 const OBSERVATIONS: &[(&str, &str)] = &[
-    ("1.1.1", "Suivi en CMP, troubles de l'attention à accompagner en classe."),
+    (
+        "1.1.1",
+        "Suivi en CMP, troubles de l'attention à accompagner en classe.",
+    ),
     ("1.1.4", "Séances d'orthophonie deux fois par semaine."),
     ("1.2.1.1", "Aide à la toilette et à l'habillage le matin."),
-    ("1.2.1.2", "Difficultés dans les relations avec les pairs ; groupe d'habiletés sociales."),
-    ("1.2.1.3", "Accompagnement pour les trajets hors de l'établissement."),
+    (
+        "1.2.1.2",
+        "Difficultés dans les relations avec les pairs ; groupe d'habiletés sociales.",
+    ),
+    (
+        "1.2.1.3",
+        "Accompagnement pour les trajets hors de l'établissement.",
+    ),
     ("1.2.1.4", "Mises en danger repérées lors des sorties."),
-    ("1.3.3.1", "Scolarité en unité d'enseignement, inclusion partielle au collège."),
+    (
+        "1.3.3.1",
+        "Scolarité en unité d'enseignement, inclusion partielle au collège.",
+    ),
     ("1.3.3.3", "Apprentissages de la lecture à consolider."),
-    ("1.3.3.4", "Liens avec la famille à soutenir (visites médiatisées)."),
+    (
+        "1.3.3.4",
+        "Liens avec la famille à soutenir (visites médiatisées).",
+    ),
     ("1.3.4.1", "Souhaite s'inscrire au club de football."),
 ];
 
 /// Answers of a SERAFIN-PH needs evaluation: each leaf need marked, a few observations.
 fn besoins_reponses(rng: &mut StdRng, d: &Definition, enfance: bool) -> Value {
     let mut r = Map::new();
-    for q in d.questions.iter().filter(|q| !q.id.ends_with(besoins::COMMENTAIRE)) {
+    for q in d
+        .questions
+        .iter()
+        .filter(|q| !q.id.ends_with(besoins::COMMENTAIRE))
+    {
         // Children in protection: needs of relations, family and schooling above all.
         let relationnel = q.id.starts_with("1.2.1.2") || q.id.starts_with("1.3.3");
         let p_besoin = match (enfance, relationnel) {

@@ -34,5 +34,8 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<usize> {
         username: "demo".into(),
         ip: None,
     };
-    Ok(store.insert_usagers_bulk(&actor, &enfants, now).await?.len())
+    Ok(store
+        .insert_usagers_bulk(&actor, &enfants, now)
+        .await?
+        .len())
 }

@@ -1,7 +1,7 @@
 //! Administration data: organisation, accounts, permission matrix.
 
-mod listes;
 pub mod grille;
+mod listes;
 pub mod lockout;
 pub mod organisation;
 pub mod permission;

@@ -30,13 +30,15 @@ pub struct Auteur {
 impl Store {
     /// When the holder of `cap` last did its relève: the last time it marked transmissions
     /// read; `None` if never.
-    pub async fn derniere_releve(&self, cap: &CapaciteReleve) -> StoreResult<Option<DateTime<Utc>>> {
-        let last: Option<String> = crate::sql::query(
-            "SELECT MAX(lue_at) FROM transmission_lue WHERE utilisateur_id = $1",
-        )
-        .bind(cap.principal().id)
-        .fetch_scalar(self)
-        .await?;
+    pub async fn derniere_releve(
+        &self,
+        cap: &CapaciteReleve,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
+        let last: Option<String> =
+            crate::sql::query("SELECT MAX(lue_at) FROM transmission_lue WHERE utilisateur_id = $1")
+                .bind(cap.principal().id)
+                .fetch_scalar(self)
+                .await?;
         last.as_deref().map(parse_ts).transpose()
     }
 

@@ -45,7 +45,13 @@ fn ciblee(cible: &str, donnees: &str) -> TransmissionInput {
     }
 }
 
-pub(crate) async fn ecrire(s: &Store, who: &Utilisateur, usager: i64, t: &TransmissionInput, m: i64) -> i64 {
+pub(crate) async fn ecrire(
+    s: &Store,
+    who: &Utilisateur,
+    usager: i64,
+    t: &TransmissionInput,
+    m: i64,
+) -> i64 {
     let cap = check(s, who, usager, t.section, Action::Ecrire, at(m))
         .await
         .unwrap();

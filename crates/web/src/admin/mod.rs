@@ -61,11 +61,9 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/admin/grilles",
-            get(grilles::page)
-                .post(grilles::publier_form)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::limites::PHOTO_BODY_LIMIT,
-                )),
+            get(grilles::page).post(grilles::publier_form).layer(
+                axum::extract::DefaultBodyLimit::max(crate::limites::PHOTO_BODY_LIMIT),
+            ),
         )
         .route("/admin/audit", get(audit::page))
         .route("/acces-exceptionnels", get(audit::acces_exceptionnel_page))

@@ -17,9 +17,9 @@ mod projet_impression;
 mod projet_libelles;
 mod projet_page;
 mod recherche;
+mod releve;
 mod synthese;
 mod tracabilite;
-mod releve;
 mod transmissions;
 
 pub(crate) use {

@@ -17,7 +17,7 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use super::projet_libelles::LibellesProjet;
 use crate::auth::CurrentUser;
 use crate::time::fr_instant;
-use crate::{AppError, App, Layout};
+use crate::{App, AppError, Layout};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/projet_impression.html")]
@@ -48,7 +48,11 @@ pub async fn page(
 ) -> PageDossier {
     let Dossier { u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Projet).await?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let p = app.store.projet(&cap, pid).await?.ok_or(AppError::NotFound)?;
+    let p = app
+        .store
+        .projet(&cap, pid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let v = app
         .store
         .projet_version(&cap, pid, numero)
@@ -66,7 +70,12 @@ pub async fn page(
     Ok(Impression {
         layout: Layout::new(
             &me,
-            format!("{} — version {} — {}", p.type_projet.label_fr(), v.numero, u.nom_affiche()),
+            format!(
+                "{} — version {} — {}",
+                p.type_projet.label_fr(),
+                v.numero,
+                u.nom_affiche()
+            ),
             "usagers",
         ),
         imprime_le: fr_instant(Utc::now()),

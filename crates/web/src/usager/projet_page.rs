@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::grille::besoins::{self, BesoinIdentifie};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{
@@ -16,7 +17,6 @@ use dui_domain::projet::{
     StatutObjectif, TypeProjet, VoletPpe, CHAMPS,
 };
 use dui_domain::saisie::Champ;
-use dui_domain::grille::besoins::{self, BesoinIdentifie};
 use dui_domain::serafin::{self, Element, Famille};
 use dui_store::usager::VALIDEE;
 use dui_store::usager::{MembreEquipe, Modification as Changement, Projet, Usager, VersionProjet};

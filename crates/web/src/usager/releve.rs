@@ -204,7 +204,6 @@ pub async fn api_lues(
     Ok(Json(TransmissionsMarquees { marquees: n }))
 }
 
-
 /// An établissement of the account's scope and its units.
 pub struct Lieu {
     id: i64,
@@ -241,20 +240,16 @@ impl RelevePage {
 
     /// The query string without `cle` (to remove one filter).
     fn sans(&self, cle: &str) -> String {
-        let mut rq = self.rq.clone();
-        match cle {
-            "usager" => rq.usager = None,
-            "auteur" => rq.auteur = None,
-            "cible" => rq.cible = None,
-            _ => {}
-        }
-        serde_urlencoded_query(&rq)
+        self.avec_valeur(cle, None)
     }
 
     /// The query string with `cle=valeur` (to filter on what an item shows).
     fn avec(&self, cle: &str, valeur: &str) -> String {
+        self.avec_valeur(cle, Some(valeur.to_string()))
+    }
+
+    fn avec_valeur(&self, cle: &str, v: Option<String>) -> String {
         let mut rq = self.rq.clone();
-        let v = Some(valeur.to_string());
         match cle {
             "usager" => rq.usager = v,
             "auteur" => rq.auteur = v,

@@ -264,4 +264,3 @@ pub async fn add_form(
         &format!("/usagers/{id}/section/accompagnement"),
     ))
 }
-

@@ -19,8 +19,8 @@ fn douleur(version: &str, titre: &str) -> Value {
 }
 
 #[tokio::test]
-async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_versions_never_change(
-) {
+async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_versions_never_change()
+{
     for engine in engines() {
         let app = spawn_app(engine).await;
         let admin = app.admin_token().await;
@@ -32,15 +32,21 @@ async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_vers
             .await;
 
         // Only administrators publish.
-        let r = app.post_json(&dir, "/api/v1/grilles", &douleur("1", "Douleur")).await;
+        let r = app
+            .post_json(&dir, "/api/v1/grilles", &douleur("1", "Douleur"))
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
 
-        let r = app.post_json(&admin, "/api/v1/grilles", &douleur("1", "Douleur")).await;
+        let r = app
+            .post_json(&admin, "/api/v1/grilles", &douleur("1", "Douleur"))
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["versions"], json!(["1"]));
         // The same version again, even identical: 409, nothing changes.
-        let r = app.post_json(&admin, "/api/v1/grilles", &douleur("1", "Autre")).await;
+        let r = app
+            .post_json(&admin, "/api/v1/grilles", &douleur("1", "Autre"))
+            .await;
         let e = error_body(r, StatusCode::CONFLICT, "conflit").await;
         assert!(message(&e).contains("nouvelle version"), "{e}");
         // An official algorithm is not for custom grids.
@@ -56,10 +62,15 @@ async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_vers
         assert!(e.to_string().contains("« eva »"), "{e}");
 
         // An educator evaluates with it at once (no restart).
-        let u = app.create_usager(&admin, &dupont(&app.etablissement_finess)).await;
+        let u = app
+            .create_usager(&admin, &dupont(&app.etablissement_finess))
+            .await;
         let r = app
-            .post_json(&edu, &format!("/api/v1/usagers/{u}/evaluations"),
-                &json!({"grille": "douleur", "reponses": {"eva": 8}}))
+            .post_json(
+                &edu,
+                &format!("/api/v1/usagers/{u}/evaluations"),
+                &json!({"grille": "douleur", "reponses": {"eva": 8}}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let ev: Value = r.json().await.unwrap();
@@ -67,15 +78,25 @@ async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_vers
         assert_eq!(ev["resultats"][0]["interpretation"], "intense");
 
         // Version 2 (another title): new evaluations take it, the old one keeps version 1.
-        let r = app.post_json(&admin, "/api/v1/grilles", &douleur("2", "Douleur (EVA)")).await;
+        let r = app
+            .post_json(&admin, "/api/v1/grilles", &douleur("2", "Douleur (EVA)"))
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
         let old = app
-            .get_json(&edu, &format!("/api/v1/usagers/{u}/evaluations/{}", ev["id"]))
+            .get_json(
+                &edu,
+                &format!("/api/v1/usagers/{u}/evaluations/{}", ev["id"]),
+            )
             .await;
-        assert_eq!((old["grille_version"].as_str(), old["grille_titre"].as_str()), (Some("1"), Some("Douleur")));
+        assert_eq!(
+            (old["grille_version"].as_str(), old["grille_titre"].as_str()),
+            (Some("1"), Some("Douleur"))
+        );
         let d = app.get_json(&edu, "/api/v1/grilles/douleur").await;
         assert_eq!(d["version"], "2");
-        let d = app.get_json(&edu, "/api/v1/grilles/douleur?version=1").await;
+        let d = app
+            .get_json(&edu, "/api/v1/grilles/douleur?version=1")
+            .await;
         assert_eq!(d["titre"], "Douleur");
 
         // Stored in the database: a version added by another server (straight into the
@@ -104,7 +125,10 @@ async fn the_admin_page_publishes_an_uploaded_file_and_names_the_line_at_fault()
         let csrf = csrf_from(&app, &c, "/admin/grilles").await;
         let page = html(&app, &c, "/admin/grilles").await;
         assert!(page.contains("Échelle de Braden"), "{engine}");
-        assert!(page.contains("Évaluation des besoins SERAFIN-PH"), "{engine}");
+        assert!(
+            page.contains("Évaluation des besoins SERAFIN-PH"),
+            "{engine}"
+        );
         let send = |texte: String| {
             let f = Form::new().text("_csrf", csrf.clone()).part(
                 "fichier",
@@ -116,9 +140,12 @@ async fn the_admin_page_publishes_an_uploaded_file_and_names_the_line_at_fault()
             c.post(app.url("/admin/grilles")).multipart(f).send()
         };
         // A syntax error: the line is named, nothing stored.
-        let r = send("{\n \"id\": \"chutes\",\n \"version\": \"1\"\n \"titre\": \"Risque de chute\"\n}".into())
-            .await
-            .unwrap();
+        let r = send(
+            "{\n \"id\": \"chutes\",\n \"version\": \"1\"\n \"titre\": \"Risque de chute\"\n}"
+                .into(),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
         let t = r.text().await.unwrap();
         assert!(t.contains("ligne 4"), "{engine}: {t}");
@@ -129,12 +156,20 @@ async fn the_admin_page_publishes_an_uploaded_file_and_names_the_line_at_fault()
         .unwrap();
         let r = send(grille).await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
-        assert_eq!(r.headers()["location"], "/admin/grilles?publiee=chutes#grille-chutes");
+        assert_eq!(
+            r.headers()["location"],
+            "/admin/grilles?publiee=chutes#grille-chutes"
+        );
         let page = html(&app, &c, "/admin/grilles?publiee=chutes").await;
-        assert!(page.contains("« Risque de chute » est publiée en version 2026"), "{engine}");
+        assert!(
+            page.contains("« Risque de chute » est publiée en version 2026"),
+            "{engine}"
+        );
         assert!(page.contains("par admin"), "{engine}");
         // Not for others.
-        let (_, _) = app.account("grille.cadre", Role::Cadre, &[app.etablissement_id]).await;
+        let (_, _) = app
+            .account("grille.cadre", Role::Cadre, &[app.etablissement_id])
+            .await;
         let cadre = app.browser("grille.cadre").await;
         let r = app.get_with(&cadre, "/admin/grilles").await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");

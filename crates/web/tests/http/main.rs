@@ -22,6 +22,7 @@ mod login;
 mod ops;
 mod photo;
 mod projet;
+mod projet_impression;
 mod routes;
 mod saisie;
 mod server;

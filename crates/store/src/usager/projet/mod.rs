@@ -124,10 +124,10 @@ impl Store {
         let existe = crate::sql::query(
             "SELECT id FROM projet WHERE usager_id = $1 AND type = $2 AND fusion_archive IS NULL",
         )
-            .bind(cap.usager_id())
-            .bind(t.code())
-            .fetch_optional(&mut tx)
-            .await?;
+        .bind(cap.usager_id())
+        .bind(t.code())
+        .fetch_optional(&mut tx)
+        .await?;
         if existe.is_some() {
             return Err(StoreError::Conflict(format!(
                 "Cette personne a déjà un {} : ouvrez-le pour le modifier.",
