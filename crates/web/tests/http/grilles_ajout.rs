@@ -62,8 +62,11 @@ async fn an_administrator_publishes_a_grid_that_evaluations_use_at_once_and_vers
         assert!(e.to_string().contains("« eva »"), "{e}");
 
         // An educator evaluates with it at once (no restart).
+        let (_, secr) = app
+            .account("grille.secr", Role::Secretariat, &[app.etablissement_id])
+            .await;
         let u = app
-            .create_usager(&admin, &dupont(&app.etablissement_finess))
+            .create_usager(&secr, &dupont(&app.etablissement_finess))
             .await;
         let r = app
             .post_json(
