@@ -158,8 +158,8 @@ describe('grilles et relève', () => {
       return `${p.year}-${p.month}-${p.day}T${pad(p.hour)}:${p.minute}`;
     };
     const now = new Date();
-    await page.getByLabel('Du').fill(paris(new Date(now.getTime() - 7 * 24 * 3600 * 1000)));
-    await page.getByLabel('Au').fill(paris(new Date(now.getTime() + 3600 * 1000)));
+    await page.getByLabel('Du', { exact: true }).fill(paris(new Date(now.getTime() - 7 * 24 * 3600 * 1000)));
+    await page.getByLabel('Au', { exact: true }).fill(paris(new Date(now.getTime() + 3600 * 1000)));
     await submit(page, page.getByRole('button', { name: 'Afficher' }));
     assert.match(await page.locator('main').innerText(), /Écrites du \d\d\/\d\d\/\d{4} à \d\d:\d\d au/);
     await scan(t, page, 'relève filtrée', true);
