@@ -57,7 +57,7 @@ pub fn besoins_identifies(d: &Definition, reponses: &Value) -> Vec<BesoinIdentif
             })
         })
         .collect();
-    out.sort_by(|a, b| b.niveau.cmp(&a.niveau));
+    out.sort_by_key(|b| std::cmp::Reverse(b.niveau));
     out
 }
 
