@@ -59,6 +59,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_projets.sql"),
     ),
     (12, "insi", include_str!("../migrations/0012_insi.sql")),
+    (
+        17,
+        "grilles",
+        include_str!("../migrations/0017_grilles.sql"),
+    ),
+    (
+        18,
+        "projet_fusion",
+        include_str!("../migrations/0018_projet_fusion.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -17,6 +17,7 @@ mod photo;
 mod projet;
 mod recherche;
 mod releve;
+mod releve_suivi;
 mod saisie;
 mod transmission;
 
@@ -41,6 +42,7 @@ pub use projet::{
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
+pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};

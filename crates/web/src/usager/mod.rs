@@ -15,8 +15,11 @@ mod insi;
 mod listes;
 mod photo;
 mod projet;
+mod projet_impression;
+mod projet_libelles;
 mod projet_page;
 mod recherche;
+mod releve;
 mod synthese;
 mod tracabilite;
 mod transmissions;
@@ -26,7 +29,8 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
-    transmissions::{Lues, TransmissionFields},
+    releve::Lues,
+    transmissions::TransmissionFields,
 };
 
 use axum::routing::{get, post};
@@ -186,8 +190,8 @@ pub fn routes() -> Router<App> {
             "/usagers/{id}/section/accompagnement",
             get(transmissions::page).post(transmissions::add_form),
         )
-        .route("/releve", get(transmissions::releve_page))
-        .route("/releve/lues", post(transmissions::lues_form))
+        .route("/releve", get(releve::releve_page))
+        .route("/releve/lues", post(releve::lues_form))
         .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
@@ -208,6 +212,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/projet/{pid}/validation",
             post(projet_page::validate_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/versions/{numero}/impression",
+            get(projet_impression::page),
         )
         .route(
             "/usagers/{id}/projet/{pid}/signature",
@@ -288,8 +296,8 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/transmissions",
             get(transmissions::api_list).post(transmissions::api_add),
         )
-        .route("/transmissions", get(transmissions::api_releve))
-        .route("/transmissions/lues", post(transmissions::api_lues))
+        .route("/transmissions", get(releve::api_releve))
+        .route("/transmissions/lues", post(releve::api_lues))
         .route(
             "/usagers/{id}/projets",
             get(projet::api_list).post(projet::api_create),
