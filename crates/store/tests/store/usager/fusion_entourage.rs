@@ -478,6 +478,23 @@ async fn the_store_refuses_a_person_that_breaks_the_legal_protection_rules() {
         ));
         let list = s.entourage(&write).await.unwrap();
         assert_eq!(list[0].relation, Relation::Enfant, "{engine}");
+        // A stored code the domain does not know fails the read, never a plausible value.
+        for (column, value) in [("relation", "voisin"), ("mesure_protection", "TUTELLE_X")] {
+            w.db.exec(&format!(
+                "UPDATE entourage SET {column} = '{value}' WHERE id = {p}"
+            ))
+            .await
+            .unwrap();
+            match s.entourage(&write).await {
+                Err(StoreError::Corrupt(m)) => assert!(m.contains(column), "{engine}: {m}"),
+                other => panic!("{engine} {column}: Corrupt attendu, obtenu {other:?}"),
+            }
+            w.db.exec(&format!(
+                "UPDATE entourage SET relation = 'enfant', mesure_protection = NULL WHERE id = {p}"
+            ))
+            .await
+            .unwrap();
+        }
         w.db.cleanup().await;
     }
 }
