@@ -29,11 +29,6 @@ pub(crate) fn unite(nom: &str, type_unite: &str) -> StoreResult<()> {
     ])
 }
 
-/// The role of a professional for an usager.
-pub(crate) fn role(role: &str) -> StoreResult<()> {
-    borne([(l("role", lim::CODE), Some(role))])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,88 +4,89 @@
 //! Measures: Code civil art. 425 and following, CASF L271-1 (MASP), child protection
 //! measures (CASF L222-*, Code civil 375 and following); see `reference/legal-protection.md`.
 
-/// Relation of a person to the usager: (code, French label).
-pub const RELATIONS: &[(&str, &str)] = &[
-    ("parent", "Parent"),
-    ("conjoint", "Conjoint(e)"),
-    ("enfant", "Enfant"),
-    ("fratrie", "Frère ou sœur"),
-    ("autre_famille", "Autre membre de la famille"),
-    ("tuteur", "Tuteur"),
-    ("curateur", "Curateur"),
-    (
-        "mandataire",
-        "Mandataire (MJPM, mandat de protection future, habilitation familiale)",
-    ),
-    ("tiers_digne_confiance", "Tiers digne de confiance"),
-    ("ami", "Ami(e), voisin(e)"),
-    ("autre", "Autre"),
-];
-
-/// Relations that are legal representatives: a measure is then required.
-pub const RELATIONS_REPRESENTANT: &[&str] = &["tuteur", "curateur", "mandataire"];
-
-/// Legal protection measures: (code, French label).
-pub const MESURES: &[(&str, &str)] = &[
-    ("SAUVEGARDE", "Sauvegarde de justice"),
-    ("CURATELLE_SIMPLE", "Curatelle simple"),
-    ("CURATELLE_RENFORCEE", "Curatelle renforcée"),
-    ("TUTELLE", "Tutelle"),
-    ("HABILITATION_FAMILIALE", "Habilitation familiale"),
-    ("MANDAT_PROTECTION_FUTURE", "Mandat de protection future"),
-    ("MASP", "Mesure d'accompagnement social personnalisé (MASP)"),
-    ("MAJ", "Mesure d'accompagnement judiciaire (MAJ)"),
-    ("AED", "Aide éducative à domicile (AED)"),
-    ("AEMO", "Action éducative en milieu ouvert (AEMO)"),
-    (
-        "ACCUEIL_PROVISOIRE",
-        "Accueil provisoire (placement administratif)",
-    ),
-    ("PLACEMENT_JUDICIAIRE", "Placement judiciaire"),
-    ("DAP", "Délégation d'autorité parentale"),
-    (
-        "TUTELLE_ETAT",
-        "Tutelle déférée à l'État / pupille de l'État",
-    ),
-    ("RETRAIT_AP", "Retrait de l'autorité parentale"),
-];
-
-/// Roles of an external professional for an usager: (code, French label).
-pub const ROLES_PROFESSIONNEL: &[(&str, &str)] = &[
-    ("medecin_traitant", "Médecin traitant"),
-    ("specialiste", "Médecin spécialiste"),
-    ("infirmier_liberal", "Infirmier libéral"),
-    ("referent_ase", "Référent ASE"),
-    ("mdph", "Référent MDPH"),
-    ("assistant_social", "Assistant(e) social(e)"),
-    ("mandataire_judiciaire", "Mandataire judiciaire"),
-    ("autre", "Autre"),
-];
-
-/// Label of a code in one of the lists above.
-pub fn libelle(list: &[(&'static str, &'static str)], code: &str) -> &'static str {
-    list.iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+code_enum! {
+    /// Relation of a person to the usager.
+    Relation {
+        Parent = "parent", "Parent";
+        Conjoint = "conjoint", "Conjoint(e)";
+        Enfant = "enfant", "Enfant";
+        Fratrie = "fratrie", "Frère ou sœur";
+        AutreFamille = "autre_famille", "Autre membre de la famille";
+        /// Legal representative.
+        Tuteur = "tuteur", "Tuteur";
+        /// Legal representative.
+        Curateur = "curateur", "Curateur";
+        /// Legal representative.
+        Mandataire = "mandataire", "Mandataire (MJPM, mandat de protection future, habilitation familiale)";
+        TiersDigneConfiance = "tiers_digne_confiance", "Tiers digne de confiance";
+        Ami = "ami", "Ami(e), voisin(e)";
+        Autre = "autre", "Autre";
+    }
 }
 
-/// Whether `code` is in the list.
-pub fn connu(list: &[(&str, &str)], code: &str) -> bool {
-    list.iter().any(|(c, _)| *c == code)
+impl Relation {
+    /// A legal representative: a measure is then required.
+    pub fn est_representant(self) -> bool {
+        matches!(
+            self,
+            Relation::Tuteur | Relation::Curateur | Relation::Mandataire
+        )
+    }
 }
+
+code_enum! {
+    /// Legal protection measure (adults) or child protection measure.
+    MesureProtection {
+        Sauvegarde = "SAUVEGARDE", "Sauvegarde de justice";
+        CuratelleSimple = "CURATELLE_SIMPLE", "Curatelle simple";
+        CuratelleRenforcee = "CURATELLE_RENFORCEE", "Curatelle renforcée";
+        Tutelle = "TUTELLE", "Tutelle";
+        HabilitationFamiliale = "HABILITATION_FAMILIALE", "Habilitation familiale";
+        MandatProtectionFuture = "MANDAT_PROTECTION_FUTURE", "Mandat de protection future";
+        Masp = "MASP", "Mesure d'accompagnement social personnalisé (MASP)";
+        Maj = "MAJ", "Mesure d'accompagnement judiciaire (MAJ)";
+        Aed = "AED", "Aide éducative à domicile (AED)";
+        Aemo = "AEMO", "Action éducative en milieu ouvert (AEMO)";
+        AccueilProvisoire = "ACCUEIL_PROVISOIRE", "Accueil provisoire (placement administratif)";
+        PlacementJudiciaire = "PLACEMENT_JUDICIAIRE", "Placement judiciaire";
+        Dap = "DAP", "Délégation d'autorité parentale";
+        TutelleEtat = "TUTELLE_ETAT", "Tutelle déférée à l'État / pupille de l'État";
+        RetraitAp = "RETRAIT_AP", "Retrait de l'autorité parentale";
+    }
+}
+
+code_enum! {
+    /// Role of an external professional for an usager.
+    RoleProfessionnel {
+        MedecinTraitant = "medecin_traitant", "Médecin traitant";
+        Specialiste = "specialiste", "Médecin spécialiste";
+        InfirmierLiberal = "infirmier_liberal", "Infirmier libéral";
+        ReferentAse = "referent_ase", "Référent ASE";
+        Mdph = "mdph", "Référent MDPH";
+        AssistantSocial = "assistant_social", "Assistant(e) social(e)";
+        MandataireJudiciaire = "mandataire_judiciaire", "Mandataire judiciaire";
+        Autre = "autre", "Autre";
+    }
+}
+
+/// The French messages of a code the lists above do not know, by field.
+pub const INCONNUE_RELATION: &str = "Choisissez le lien avec l'usager dans la liste.";
+/// See [`INCONNUE_RELATION`].
+pub const INCONNUE_MESURE: &str = "Mesure de protection inconnue.";
+/// See [`INCONNUE_RELATION`].
+pub const INCONNU_ROLE: &str = "Choisissez le rôle du professionnel auprès de l'usager.";
 
 /// A person of the circle as the rules see it (trimmed text, parsed dates).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct PersonneEntourage<'a> {
     /// Family name.
     pub nom: &'a str,
     /// First name.
     pub prenom: &'a str,
-    /// Relation code ([`RELATIONS`]).
-    pub relation: &'a str,
-    /// Legal protection measure code ([`MESURES`]).
-    pub mesure_protection: Option<&'a str>,
+    /// Relation.
+    pub relation: Relation,
+    /// Legal protection measure.
+    pub mesure_protection: Option<MesureProtection>,
     /// Start of the measure.
     pub mesure_debut: Option<chrono::NaiveDate>,
     /// End of the measure.
@@ -101,8 +102,8 @@ pub struct PersonneEntourage<'a> {
 }
 
 /// The rules of a person of the circle, legal protection first: names required (100
-/// characters at most), a known relation, a known measure and one for a legal
-/// representative ([`RELATIONS_REPRESENTANT`]), a measure that does not end before it
+/// characters at most), a measure for a legal representative
+/// ([`Relation::est_representant`]), a measure that does not end before it
 /// starts, a written designation of the personne de confiance, a plausible e-mail and
 /// phone. Returns the broken rules as (field, French message), one per field.
 pub fn erreurs_personne(p: &PersonneEntourage<'_>) -> Vec<(&'static str, String)> {
@@ -123,20 +124,11 @@ pub fn erreurs_personne(p: &PersonneEntourage<'_>) -> Vec<(&'static str, String)
             "Le nom et le prénom ne peuvent dépasser 100 caractères.",
         );
     }
-    if !connu(RELATIONS, p.relation) {
+    if p.mesure_protection.is_none() && p.relation.est_representant() {
         put(
-            "relation",
-            "Choisissez le lien avec l'usager dans la liste.",
-        );
-    }
-    match p.mesure_protection {
-        Some(m) if !connu(MESURES, m) => put("mesure_protection", "Mesure de protection inconnue."),
-        Some(_) => {}
-        None if RELATIONS_REPRESENTANT.contains(&p.relation) => put(
             "mesure_protection",
             "Précisez la mesure de protection de ce représentant légal.",
-        ),
-        None => {}
+        );
     }
     if let (Some(d), Some(f)) = (p.mesure_debut, p.mesure_fin) {
         if f < d {
@@ -179,8 +171,14 @@ mod tests {
         PersonneEntourage {
             nom: "DUPONT",
             prenom: "Marc",
-            relation: "enfant",
-            ..PersonneEntourage::default()
+            relation: Relation::Enfant,
+            mesure_protection: None,
+            mesure_debut: None,
+            mesure_fin: None,
+            personne_confiance: false,
+            date_designation: None,
+            telephone: None,
+            email: None,
         }
     }
 
@@ -197,7 +195,13 @@ mod tests {
 
     #[test]
     fn a_legal_representative_needs_a_known_measure() {
-        for relation in RELATIONS_REPRESENTANT {
+        let representants: Vec<Relation> = Relation::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.est_representant())
+            .collect();
+        assert_eq!(representants.len(), 3);
+        for relation in representants {
             let p = PersonneEntourage {
                 relation,
                 ..parent()
@@ -211,29 +215,27 @@ mod tests {
                 )]
             );
             let p = PersonneEntourage {
-                mesure_protection: Some("TUTELLE"),
+                mesure_protection: Some(MesureProtection::Tutelle),
                 ..p
             };
             assert!(erreurs_personne(&p).is_empty());
-            let p = PersonneEntourage {
-                mesure_protection: Some("INCONNUE"),
-                ..p
-            };
-            assert_eq!(champs(&p), vec!["mesure_protection"]);
         }
-        // Another relation may carry a measure, never an unknown one.
+        // Another relation may carry a measure.
         let p = PersonneEntourage {
-            mesure_protection: Some("MASP"),
+            mesure_protection: Some(MesureProtection::Masp),
             ..parent()
         };
         assert!(erreurs_personne(&p).is_empty());
+        // A code no list knows has no value at all.
+        assert_eq!(MesureProtection::from_code("INCONNUE"), None);
+        assert_eq!(Relation::from_code("voisin"), None);
     }
 
     #[test]
     fn a_measure_does_not_end_before_it_starts() {
         let p = PersonneEntourage {
-            relation: "tuteur",
-            mesure_protection: Some("TUTELLE"),
+            relation: Relation::Tuteur,
+            mesure_protection: Some(MesureProtection::Tutelle),
             mesure_debut: d("2024-05-01"),
             mesure_fin: d("2024-04-30"),
             ..parent()
@@ -267,19 +269,15 @@ mod tests {
     }
 
     #[test]
-    fn names_relation_email_and_phone() {
+    fn names_email_and_phone() {
         let p = PersonneEntourage {
             nom: "",
             prenom: "",
-            relation: "voisin",
             email: Some("pas-une-adresse"),
             telephone: Some("01 23 45"),
             ..parent()
         };
-        assert_eq!(
-            champs(&p),
-            vec!["email", "nom", "prenom", "relation", "telephone"]
-        );
+        assert_eq!(champs(&p), vec!["email", "nom", "prenom", "telephone"]);
         // An overlong first name is reported on the name, over « obligatoire ».
         let long = "A".repeat(101);
         let p = PersonneEntourage {

@@ -1,5 +1,6 @@
 //! Fictitious usagers at scale: `dui demo --usagers N [--seed S]`.
 
+use dui_domain::usager::entourage::Relation;
 use std::io::Write;
 use std::time::Instant;
 
@@ -139,13 +140,12 @@ pub(super) fn person(
             pick(rng, list).to_string()
         },
         relation: if age < 18 {
-            "parent"
+            Relation::Parent
         } else if age > 60 {
-            "enfant"
+            Relation::Enfant
         } else {
-            "fratrie"
-        }
-        .to_string(),
+            Relation::Fratrie
+        },
         personne_confiance: age >= 18 && rng.gen_bool(0.6),
         personne_a_prevenir: true,
         telephone: Some(format!(
@@ -160,7 +160,7 @@ pub(super) fn person(
         entourage.push(BulkProche {
             nom: famille,
             prenom: pick(rng, PRENOMS_M).to_string(),
-            relation: "autre_famille".into(),
+            relation: Relation::AutreFamille,
             personne_confiance: false,
             personne_a_prevenir: false,
             telephone: None,

@@ -38,8 +38,8 @@ pub struct BulkProche {
     pub nom: String,
     /// First name.
     pub prenom: String,
-    /// Relation code.
-    pub relation: String,
+    /// Relation.
+    pub relation: dui_domain::usager::entourage::Relation,
     /// Personne de confiance (designated today).
     pub personne_confiance: bool,
     /// Person to call.
@@ -178,7 +178,7 @@ impl Store {
                     .bind(*id)
                     .bind(p.nom.clone())
                     .bind(p.prenom.clone())
-                    .bind(p.relation.clone())
+                    .bind(p.relation.code())
                     .bind(i64::from(p.personne_confiance))
                     .bind(p.personne_confiance.then(|| now_s[..10].to_string()))
                     .bind(i64::from(p.personne_a_prevenir))

@@ -5,12 +5,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
-use dui_domain::usager::entourage::{erreurs_personne, PersonneEntourage};
+use dui_domain::usager::entourage::{
+    erreurs_personne, MesureProtection, PersonneEntourage, Relation, RoleProfessionnel,
+};
 use serde::Serialize;
 
 use super::exiger;
 use crate::audit::{self, Actor};
 use crate::db::Store;
+use crate::fiche::{code, opt_code};
 use crate::policy::Capability;
 use crate::sql::Value;
 use crate::stored::Stored;
@@ -20,16 +23,16 @@ use crate::{ts, StoreError, StoreResult};
 pub type Entourage = Stored<EntourageInput>;
 
 /// Fields of a person of the circle, validated by the caller.
-#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EntourageInput {
     /// Family name.
     pub nom: String,
     /// First name.
     pub prenom: String,
-    /// Relation code (parent, conjoint, enfant, tuteur…).
-    pub relation: String,
-    /// Legal protection measure code, for a legal representative.
-    pub mesure_protection: Option<String>,
+    /// Relation (its code in JSON: parent, conjoint, enfant, tuteur…).
+    pub relation: Relation,
+    /// Legal protection measure (its code in JSON), for a legal representative.
+    pub mesure_protection: Option<MesureProtection>,
     /// Measure start (ISO).
     pub mesure_debut: Option<String>,
     /// Measure end (ISO).
@@ -73,8 +76,8 @@ impl EntourageInput {
         let p = PersonneEntourage {
             nom: &self.nom,
             prenom: &self.prenom,
-            relation: &self.relation,
-            mesure_protection: self.mesure_protection.as_deref(),
+            relation: self.relation,
+            mesure_protection: self.mesure_protection,
             mesure_debut: date("mesure_debut", &self.mesure_debut),
             mesure_fin: date("mesure_fin", &self.mesure_fin),
             personne_confiance: self.personne_confiance,
@@ -98,8 +101,8 @@ impl EntourageInput {
         vec![
             self.nom.as_str().into(),
             self.prenom.as_str().into(),
-            self.relation.as_str().into(),
-            self.mesure_protection.as_deref().into(),
+            self.relation.code().into(),
+            self.mesure_protection.map(MesureProtection::code).into(),
             self.mesure_debut.as_deref().into(),
             self.mesure_fin.as_deref().into(),
             self.mesure_reference.as_deref().into(),
@@ -156,8 +159,8 @@ pub struct ProfessionnelLie {
     /// The professional.
     #[serde(flatten)]
     pub professionnel: Professionnel,
-    /// Role code for this usager (medecin_traitant, specialiste, referent_ase, mdph, autre).
-    pub role: String,
+    /// Role for this usager (its code in JSON: medecin_traitant, specialiste, referent_ase…).
+    pub role: RoleProfessionnel,
 }
 
 pub(crate) const ENT_COLUMNS: &str = "id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, date_designation, \
@@ -169,8 +172,8 @@ pub(crate) fn entourage_from(r: &crate::sql::Row) -> StoreResult<Entourage> {
         fields: EntourageInput {
             nom: r.try_get("nom")?,
             prenom: r.try_get("prenom")?,
-            relation: r.try_get("relation")?,
-            mesure_protection: r.try_get("mesure_protection")?,
+            relation: code(r, "relation", Relation::from_code)?,
+            mesure_protection: opt_code(r, "mesure_protection", MesureProtection::from_code)?,
             mesure_debut: r.try_get("mesure_debut")?,
             mesure_fin: r.try_get("mesure_fin")?,
             mesure_reference: r.try_get("mesure_reference")?,
@@ -408,20 +411,19 @@ impl Store {
         &self,
         cap: &Capability,
         professionnel_id: i64,
-        role: &str,
+        role: RoleProfessionnel,
     ) -> StoreResult<()> {
-        crate::saisie::role(role)?;
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
-        if role == "medecin_traitant" {
+        if role == RoleProfessionnel::MedecinTraitant {
             // One médecin traitant at a time: the new one replaces the previous.
             crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND role = 'medecin_traitant'").bind(cap.usager_id()).execute(&mut tx).await?;
         }
         crate::sql::query("INSERT INTO usager_professionnel (usager_id, professionnel_id, role, created_at) VALUES ($1, $2, $3, $4)")
             .bind(cap.usager_id())
             .bind(professionnel_id)
-            .bind(role)
+            .bind(role.code())
             .bind(ts(cap.at()))
             .execute(&mut tx)
             .await
@@ -432,7 +434,7 @@ impl Store {
         cap.commit_audite(
             tx,
             ActionJournal::UsagerProfessionnelLien,
-            serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
+            serde_json::json!({"professionnel_id": professionnel_id, "role": role.code()}),
         )
         .await?;
         Ok(())
@@ -443,16 +445,15 @@ impl Store {
         &self,
         cap: &Capability,
         professionnel_id: i64,
-        role: &str,
+        role: RoleProfessionnel,
     ) -> StoreResult<()> {
-        crate::saisie::role(role)?;
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
         let done = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
             .bind(cap.usager_id())
             .bind(professionnel_id)
-            .bind(role)
+            .bind(role.code())
             .execute(&mut tx)
             .await?;
         if done == 0 {
@@ -461,7 +462,7 @@ impl Store {
         cap.commit_audite(
             tx,
             ActionJournal::UsagerProfessionnelRetrait,
-            serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
+            serde_json::json!({"professionnel_id": professionnel_id, "role": role.code()}),
         )
         .await?;
         Ok(())

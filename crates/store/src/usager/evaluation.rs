@@ -222,13 +222,14 @@ impl Store {
         .bind(version)
         .execute(&mut tx)
         .await?;
-        if n == 0 {
-            return Err(self.why_unchanged(&mut tx, cap, id).await);
-        }
-        cap.commit_audite(
+        let detail = serde_json::json!({"id": id, "grille": def.id, "grille_version": def.version});
+        self.terminer(
             tx,
+            cap,
+            id,
+            n,
             ActionJournal::UsagerEvaluationModification,
-            serde_json::json!({"id": id, "grille": def.id, "grille_version": def.version}),
+            detail,
         )
         .await?;
         Ok(version + 1)
@@ -257,16 +258,34 @@ impl Store {
         .bind(version)
         .execute(&mut tx)
         .await?;
-        if n == 0 {
-            return Err(self.why_unchanged(&mut tx, cap, id).await);
-        }
-        cap.commit_audite(
+        let detail = serde_json::json!({"id": id});
+        self.terminer(
             tx,
+            cap,
+            id,
+            n,
             ActionJournal::UsagerEvaluationValidation,
-            serde_json::json!({"id": id}),
+            detail,
         )
         .await?;
         Ok(version + 1)
+    }
+
+    /// The end of a change of draft `id` that touched `n` rows: none → why (absent,
+    /// validated or stale), else audited and committed.
+    async fn terminer(
+        &self,
+        mut tx: crate::sql::Tx,
+        cap: &Capability,
+        id: i64,
+        n: u64,
+        action: ActionJournal,
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        if n == 0 {
+            return Err(self.why_unchanged(&mut tx, cap, id).await);
+        }
+        cap.commit_audite(tx, action, detail).await
     }
 
     async fn why_unchanged(

@@ -2,6 +2,7 @@
 
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
+use dui_domain::usager::entourage::RoleProfessionnel;
 
 use super::entourage::{entourage_from, pro_from, ENT_COLUMNS, PRO_COLUMNS};
 use super::exiger;
@@ -72,7 +73,7 @@ impl Store {
             .map(|r| {
                 Ok(ProfessionnelLie {
                     professionnel: pro_from(r)?,
-                    role: r.try_get("role")?,
+                    role: crate::fiche::code(r, "role", RoleProfessionnel::from_code)?,
                 })
             })
             .collect()

@@ -12,10 +12,12 @@ use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Portee;
 
-use super::transmission::{sections_sql, transmission_from, Transmission, COLONNES};
+use super::transmission::{
+    sections_sql, transmission_from, Transmission, COLONNES, RECENTES_D_ABORD,
+};
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
-use crate::page::{Ordre, Page, Tri};
+use crate::page::Page;
 use crate::policy::CapaciteReleve;
 use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
@@ -166,17 +168,7 @@ impl Store {
             cond.join(" AND ")
         );
         let page_ids: Vec<i64> = self
-            .keyset(
-                &sql,
-                a.0,
-                Tri {
-                    cols: "t.created_at, t.id",
-                    table: "transmission t",
-                    id: "t.id",
-                    ordre: Ordre::Decroissant,
-                },
-                page,
-            )
+            .keyset(&sql, a.0, RECENTES_D_ABORD, page)
             .await?
             .iter()
             .map(|r| r.try_get::<i64, _>(0))

@@ -47,11 +47,6 @@ impl EntourageInput {
         borne([
             (l("nom", lim::NOM_PERSONNE), Some(self.nom.as_str())),
             (l("prenom", lim::NOM_PERSONNE), Some(self.prenom.as_str())),
-            (l("relation", lim::CODE), Some(self.relation.as_str())),
-            (
-                l("mesure_protection", lim::CODE),
-                self.mesure_protection.as_deref(),
-            ),
             (l("mesure_debut", lim::DATE), self.mesure_debut.as_deref()),
             (l("mesure_fin", lim::DATE), self.mesure_fin.as_deref()),
             (

@@ -188,6 +188,14 @@ pub(crate) fn transmission_from(
     })
 }
 
+/// Transmissions newest written first (keyset on `created_at, id`): a file's and the relève.
+pub(crate) const RECENTES_D_ABORD: Tri<'static> = Tri {
+    cols: "t.created_at, t.id",
+    table: "transmission t",
+    id: "t.id",
+    ordre: Ordre::Decroissant,
+};
+
 /// `t.section IN ('a', 'b')` for sections decided by the policy (codes are constants).
 pub(crate) fn sections_sql(sections: &[Section]) -> String {
     let codes: Vec<String> = sections.iter().map(|s| format!("'{}'", s.code())).collect();
@@ -273,12 +281,7 @@ impl Store {
             .keyset(
                 &sql,
                 vec![Value::from(cap.usager_id())],
-                Tri {
-                    cols: "t.created_at, t.id",
-                    table: "transmission t",
-                    id: "t.id",
-                    ordre: Ordre::Decroissant,
-                },
+                RECENTES_D_ABORD,
                 page,
             )
             .await?;

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use dui_domain::policy::{Action, Role};
+use dui_domain::usager::entourage::RoleProfessionnel;
 use dui_store::policy::Capability;
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{ProfessionnelInput, TABLES_FUSION};
@@ -62,7 +63,7 @@ async fn pros(s: &Store, c: &Capability) -> Vec<(i64, String)> {
         .await
         .unwrap()
         .into_iter()
-        .map(|p| (p.professionnel.id, p.role))
+        .map(|p| (p.professionnel.id, p.role.code().to_string()))
         .collect();
     v.sort();
     v
@@ -85,10 +86,12 @@ async fn professionals_and_the_portal_account_follow_a_merge_and_its_undo() {
         );
         // 202 (absorbed) has a médecin traitant and a kinésithérapeute; 201 (kept) has none.
         let w202 = cap(s, &secr, 202, Action::Ecrire).await;
-        s.link_professionnel(&w202, dr_a, "medecin_traitant")
+        s.link_professionnel(&w202, dr_a, RoleProfessionnel::MedecinTraitant)
             .await
             .unwrap();
-        s.link_professionnel(&w202, kine, "autre").await.unwrap();
+        s.link_professionnel(&w202, kine, RoleProfessionnel::Autre)
+            .await
+            .unwrap();
         // The person's own portal account is linked to the absorbed file.
         let portail = create_user(s, "portail", Role::Usager, &[]).await;
         let mut input = user_input("portail", Role::Usager, &[]);
@@ -124,7 +127,7 @@ async fn professionals_and_the_portal_account_follow_a_merge_and_its_undo() {
         // A kept file with its own médecin traitant keeps it; the absorbed one's stays with
         // the absorbed file (and is there again after an undo).
         let w203 = cap(s, &secr, 203, Action::Ecrire).await;
-        s.link_professionnel(&w203, dr_b, "medecin_traitant")
+        s.link_professionnel(&w203, dr_b, RoleProfessionnel::MedecinTraitant)
             .await
             .unwrap();
         let k203 = cap(s, &secr, 203, Action::Valider).await;

@@ -128,7 +128,7 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
                 entourage: vec![BulkProche {
                     nom: "VRACPROCHE".into(),
                     prenom: "Lou".into(),
-                    relation: "enfant".into(),
+                    relation: dui_domain::usager::entourage::Relation::Enfant,
                     personne_confiance: true,
                     personne_a_prevenir: true,
                     telephone: Some("0612345678".into()),

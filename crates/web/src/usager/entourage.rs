@@ -13,7 +13,9 @@ use chrono::{NaiveDate, Utc};
 use dui_domain::identifiers::IdentifiantProfessionnel;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::entourage::{connu, libelle, MESURES, RELATIONS, ROLES_PROFESSIONNEL};
+use dui_domain::usager::entourage::{
+    MesureProtection, Relation, RoleProfessionnel, INCONNUE_MESURE, INCONNUE_RELATION, INCONNU_ROLE,
+};
 use dui_store::usager::{Entourage, EntourageInput, ProfessionnelInput, ProfessionnelLie, Usager};
 use serde::Deserialize;
 
@@ -104,11 +106,24 @@ impl EntourageFields {
     /// ([`dui_domain::usager::entourage::erreurs_personne`], which the store applies too).
     fn validate(&self) -> Result<EntourageInput, AppError> {
         let mut e = BTreeMap::new();
+        let relation = Relation::from_code(self.relation.trim());
+        if relation.is_none() {
+            e.insert("relation".to_string(), INCONNUE_RELATION.to_string());
+        }
+        let mesure_protection = match opt(&self.mesure_protection) {
+            None => None,
+            Some(m) => MesureProtection::from_code(&m).or_else(|| {
+                e.insert("mesure_protection".into(), INCONNUE_MESURE.into());
+                None
+            }),
+        };
         let input = EntourageInput {
             nom: self.nom.trim().to_string(),
             prenom: self.prenom.trim().to_string(),
-            relation: self.relation.trim().to_string(),
-            mesure_protection: opt(&self.mesure_protection),
+            // An unknown relation is already an error (returned below): the rules run on the
+            // other fields meanwhile.
+            relation: relation.unwrap_or(Relation::Autre),
+            mesure_protection,
             mesure_debut: date(
                 &mut e,
                 "mesure_debut",
@@ -225,25 +240,25 @@ pub(crate) struct EntouragePageHeader {
     pros: Vec<ProfessionnelLie>,
     annuaire: Vec<dui_store::usager::Professionnel>,
     peut_ecrire: bool,
-    relations: &'static [(&'static str, &'static str)],
-    mesures: &'static [(&'static str, &'static str)],
-    roles: &'static [(&'static str, &'static str)],
+    relations: &'static [Relation],
+    mesures: &'static [MesureProtection],
+    roles: &'static [RoleProfessionnel],
 }
 
 /// The French labels of the circle's codes, for the pages that show the circle (this one and
 /// the synthesis sheet).
 pub(crate) trait LibellesEntourage {
-    /// Label of a relation code.
-    fn relation(&self, c: &str) -> &'static str {
-        libelle(RELATIONS, c)
+    /// Label of a relation.
+    fn relation(&self, r: &Relation) -> &'static str {
+        r.label_fr()
     }
-    /// Label of a legal protection measure code.
-    fn mesure(&self, c: &str) -> &'static str {
-        libelle(MESURES, c)
+    /// Label of a legal protection measure.
+    fn mesure(&self, m: &MesureProtection) -> &'static str {
+        m.label_fr()
     }
-    /// Label of a professional's role code.
-    fn role(&self, c: &str) -> &'static str {
-        libelle(ROLES_PROFESSIONNEL, c)
+    /// Label of a professional's role.
+    fn role(&self, r: &RoleProfessionnel) -> &'static str {
+        r.label_fr()
     }
 }
 
@@ -271,9 +286,9 @@ pub async fn page(
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
         u,
         tabs,
-        relations: RELATIONS,
-        mesures: MESURES,
-        roles: ROLES_PROFESSIONNEL,
+        relations: Relation::ALL,
+        mesures: MesureProtection::ALL,
+        roles: RoleProfessionnel::ALL,
     }
     .into_response())
 }
@@ -335,12 +350,8 @@ async fn link(
     role: &str,
     nouveau: &ProfessionnelFields,
 ) -> WebResult<()> {
-    if !connu(ROLES_PROFESSIONNEL, role) {
-        return Err(AppError::field(
-            "role",
-            "Choisissez le rôle du professionnel auprès de l'usager.",
-        ));
-    }
+    let role =
+        RoleProfessionnel::from_code(role).ok_or_else(|| AppError::field("role", INCONNU_ROLE))?;
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     let pid = match pid {
         Some(p) => {
@@ -453,7 +464,9 @@ pub async fn api_unlink(
     Path((id, pid, role)): Path<(UsagerId, i64, String)>,
 ) -> WebResult<StatusCode> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.unlink_professionnel(&cap, pid, &role).await?;
+    // A role no list knows links no one.
+    let role = RoleProfessionnel::from_code(&role).ok_or(AppError::NotFound)?;
+    app.store.unlink_professionnel(&cap, pid, role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

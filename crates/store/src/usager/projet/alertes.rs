@@ -61,28 +61,31 @@ impl Store {
             return Ok(Vec::new());
         }
         let limite = (aujourdhui + Duration::days(DELAI_ALERTE_JOURS)).to_string();
-        let revisions = crate::sql::query(&format!(
+        // The reviews due of the files one is referent of, then the actions assigned to one.
+        let requetes = [
+            format!(
             "SELECT {PERSONNE}, p.id AS projet_id, p.type, p.prochaine_revision AS echeance, CAST(NULL AS TEXT) AS action \
-             FROM projet p JOIN usager u ON u.id = p.usager_id \
-             WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND p.prochaine_revision <= $2 \
-             ORDER BY p.prochaine_revision, p.id LIMIT $3"
-        ))
-        .bind(who.id)
-        .bind(limite.as_str())
-        .bind(MAX_ALERTES)
-        .fetch_all(self)
-        .await?;
-        let actions = crate::sql::query(&format!(
+                 FROM projet p JOIN usager u ON u.id = p.usager_id \
+                 WHERE u.referent_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND p.prochaine_revision <= $2 \
+                 ORDER BY p.prochaine_revision, p.id LIMIT $3"
+            ),
+            format!(
             "SELECT {PERSONNE}, p.id AS projet_id, p.type, a.echeance, a.libelle AS action \
-             FROM projet_action a JOIN projet p ON p.id = a.projet_id JOIN usager u ON u.id = a.usager_id \
-             WHERE a.responsable_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND a.echeance <= $2 \
-             ORDER BY a.echeance, a.id LIMIT $3"
-        ))
-        .bind(who.id)
-        .bind(limite.as_str())
-        .bind(MAX_ALERTES)
-        .fetch_all(self)
-        .await?;
+                 FROM projet_action a JOIN projet p ON p.id = a.projet_id JOIN usager u ON u.id = a.usager_id \
+                 WHERE a.responsable_id = $1 AND u.fusionne_dans IS NULL AND p.fusion_archive IS NULL AND a.echeance <= $2 \
+                 ORDER BY a.echeance, a.id LIMIT $3"
+            ),
+        ];
+        let mut lignes = Vec::new();
+        for sql in &requetes {
+            let rows = crate::sql::query(sql)
+                .bind(who.id)
+                .bind(limite.as_str())
+                .bind(MAX_ALERTES)
+                .fetch_all(self)
+                .await?;
+            lignes.extend(rows);
+        }
         // Children in child protection whose PPE has no validated version, admitted at least
         // three months before the alert's horizon.
         let entree_max = (aujourdhui + Duration::days(DELAI_ALERTE_JOURS))
@@ -134,7 +137,7 @@ impl Store {
                 etat,
             });
         }
-        for r in revisions.iter().chain(actions.iter()) {
+        for r in &lignes {
             let echeance: String = r.try_get("echeance")?;
             let t: String = r.try_get("type")?;
             let (Some(d), Some(type_projet)) = (date_iso(&echeance), TypeProjet::from_code(&t))

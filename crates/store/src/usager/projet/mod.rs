@@ -75,6 +75,25 @@ async fn avancer(tx: &mut Tx, cap: &Capability, pid: i64, version: i64) -> Store
 }
 
 impl Store {
+    /// The transaction of a write (`action`) on project `pid` of the file of `cap`, the
+    /// project's version raised if it still is `version` (else stale or absent); its type and
+    /// the versions that `suite` picks (a condition, an order).
+    async fn ecriture_projet(
+        &self,
+        cap: &Capability,
+        action: Action,
+        (pid, version): (i64, i64),
+        suite: &str,
+    ) -> StoreResult<(Tx, TypeProjet, Vec<(i64, VersionProjet)>)> {
+        let mut tx = self.ecriture(cap, Section::Accompagnement, action).await?;
+        let t = avancer(&mut tx, cap, pid, version).await?;
+        let sql =
+            format!("SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 {suite}");
+        let rows = crate::sql::query(&sql).bind(pid).fetch_all(&mut tx).await?;
+        let versions = rows.iter().map(version_from).collect::<StoreResult<_>>()?;
+        Ok((tx, t, versions))
+    }
+
     /// One project of the usager.
     pub async fn projet(&self, cap: &Capability, pid: i64) -> StoreResult<Option<Projet>> {
         let select =
@@ -241,18 +260,10 @@ impl Store {
         version: i64,
         changement: Modification,
     ) -> StoreResult<i64> {
-        let mut tx = self
-            .ecriture(cap, Section::Accompagnement, Action::Ecrire)
+        let dernieres = "ORDER BY numero DESC LIMIT 2";
+        let (mut tx, t, versions) = self
+            .ecriture_projet(cap, Action::Ecrire, (pid, version), dernieres)
             .await?;
-        let t = avancer(&mut tx, cap, pid, version).await?;
-        let rows = crate::sql::query(&format!(
-            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 ORDER BY numero DESC LIMIT 2"
-        ))
-        .bind(pid)
-        .fetch_all(&mut tx)
-        .await?;
-        let versions: Vec<(i64, VersionProjet)> =
-            rows.iter().map(version_from).collect::<StoreResult<_>>()?;
         let precedents: Vec<&Contenu> = versions.iter().map(|(_, v)| &v.contenu).collect();
         let mut contenu = match changement {
             Modification::Tout(c) => c,
@@ -329,17 +340,11 @@ impl Store {
         version: i64,
         aujourdhui: NaiveDate,
     ) -> StoreResult<i64> {
-        let mut tx = self
-            .ecriture(cap, Section::Accompagnement, Action::Valider)
+        let brouillon = "AND statut = 'brouillon'";
+        let (mut tx, t, versions) = self
+            .ecriture_projet(cap, Action::Valider, (pid, version), brouillon)
             .await?;
-        let t = avancer(&mut tx, cap, pid, version).await?;
-        let row = crate::sql::query(&format!(
-            "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND statut = 'brouillon'"
-        ))
-        .bind(pid)
-        .fetch_optional(&mut tx)
-        .await?;
-        let Some((vid, v)) = row.as_ref().map(version_from).transpose()? else {
+        let Some((vid, v)) = versions.into_iter().next() else {
             return Err(StoreError::Conflict(
                 "Ce projet n'a pas de brouillon à valider.".into(),
             ));

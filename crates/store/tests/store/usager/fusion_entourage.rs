@@ -1,13 +1,25 @@
 //! The circle and its professionals, and what a merge moves (stays, circle, assignments) and its undoing gives back.
 
 use super::*;
+use dui_domain::usager::entourage::RoleProfessionnel;
+use dui_domain::usager::entourage::{MesureProtection, Relation};
 
 fn proche(nom: &str, relation: &str) -> EntourageInput {
     EntourageInput {
         nom: nom.into(),
         prenom: "Claude".into(),
-        relation: relation.into(),
-        ..EntourageInput::default()
+        relation: Relation::from_code(relation).unwrap(),
+        mesure_protection: None,
+        mesure_debut: None,
+        mesure_fin: None,
+        mesure_reference: None,
+        personne_confiance: false,
+        date_designation: None,
+        personne_a_prevenir: false,
+        telephone: None,
+        email: None,
+        adresse: None,
+        commentaire: None,
     }
 }
 
@@ -211,7 +223,7 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         );
 
         let tuteur = EntourageInput {
-            mesure_protection: Some("TUTELLE".into()),
+            mesure_protection: Some(MesureProtection::Tutelle),
             mesure_debut: Some("2024-05-01".into()),
             ..proche("MANDATAIRE", "tuteur")
         };
@@ -232,7 +244,7 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         );
         assert_eq!(list[0].id, p2, "la personne de confiance d'abord");
         let t_row = list.iter().find(|e| e.id == t).unwrap();
-        assert_eq!(t_row.mesure_protection.as_deref(), Some("TUTELLE"));
+        assert_eq!(t_row.mesure_protection, Some(MesureProtection::Tutelle));
         let v1 = list.iter().find(|e| e.id == p1).unwrap().version;
         assert_eq!(v1, 2, "{engine}: la désignation retirée change la version");
 
@@ -360,13 +372,13 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
             "Wilson"
         );
 
-        s.link_professionnel(&write, house, "medecin_traitant")
+        s.link_professionnel(&write, house, RoleProfessionnel::MedecinTraitant)
             .await
             .unwrap();
-        s.link_professionnel(&write, wilson, "medecin_traitant")
+        s.link_professionnel(&write, wilson, RoleProfessionnel::MedecinTraitant)
             .await
             .unwrap();
-        s.link_professionnel(&write, house, "specialiste")
+        s.link_professionnel(&write, house, RoleProfessionnel::Specialiste)
             .await
             .unwrap();
         let links: Vec<(i64, String)> = s
@@ -374,7 +386,7 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
             .await
             .unwrap()
             .into_iter()
-            .map(|p| (p.professionnel.id, p.role))
+            .map(|p| (p.professionnel.id, p.role.code().to_string()))
             .collect();
         assert_eq!(
             links
@@ -388,27 +400,31 @@ async fn circle_one_trusted_person_and_professionals_with_one_general_practition
         assert_eq!(links.len(), 2);
         assert!(
             matches!(
-                s.link_professionnel(&write, house, "specialiste").await,
+                s.link_professionnel(&write, house, RoleProfessionnel::Specialiste)
+                    .await,
                 Err(StoreError::Conflict(_))
             ),
             "{engine}"
         );
         assert_eq!(
-            refus(s.link_professionnel(&read, house, "autre").await),
+            refus(
+                s.link_professionnel(&read, house, RoleProfessionnel::Autre)
+                    .await
+            ),
             Refus::NonPermisParLeRole
         );
-        s.unlink_professionnel(&write, wilson, "medecin_traitant")
+        s.unlink_professionnel(&write, wilson, RoleProfessionnel::MedecinTraitant)
             .await
             .unwrap();
         assert!(matches!(
-            s.unlink_professionnel(&write, wilson, "medecin_traitant")
+            s.unlink_professionnel(&write, wilson, RoleProfessionnel::MedecinTraitant)
                 .await,
             Err(StoreError::NotFound)
         ));
         let links = s.professionnels_usager(&read).await.unwrap();
         assert_eq!(links.len(), 1);
         assert_eq!(
-            (links[0].professionnel.id, links[0].role.as_str()),
+            (links[0].professionnel.id, links[0].role.code()),
             (house, "specialiste")
         );
         w.db.cleanup().await;
@@ -432,7 +448,7 @@ async fn the_store_refuses_a_person_that_breaks_the_legal_protection_rules() {
         // personne de confiance without a designation date: refused, nothing written.
         let sans_mesure = proche("TUTEUR", "tuteur");
         let a_rebours = EntourageInput {
-            mesure_protection: Some("TUTELLE".into()),
+            mesure_protection: Some(MesureProtection::Tutelle),
             mesure_debut: Some("2024-05-01".into()),
             mesure_fin: Some("2024-04-01".into()),
             ..proche("TUTEUR", "tuteur")
@@ -461,7 +477,24 @@ async fn the_store_refuses_a_person_that_breaks_the_legal_protection_rules() {
             Err(StoreError::Invalid(m)) if m.contains("représentant légal")
         ));
         let list = s.entourage(&write).await.unwrap();
-        assert_eq!(list[0].relation, "enfant", "{engine}");
+        assert_eq!(list[0].relation, Relation::Enfant, "{engine}");
+        // A stored code the domain does not know fails the read, never a plausible value.
+        for (column, value) in [("relation", "voisin"), ("mesure_protection", "TUTELLE_X")] {
+            w.db.exec(&format!(
+                "UPDATE entourage SET {column} = '{value}' WHERE id = {p}"
+            ))
+            .await
+            .unwrap();
+            match s.entourage(&write).await {
+                Err(StoreError::Corrupt(m)) => assert!(m.contains(column), "{engine}: {m}"),
+                other => panic!("{engine} {column}: Corrupt attendu, obtenu {other:?}"),
+            }
+            w.db.exec(&format!(
+                "UPDATE entourage SET relation = 'enfant', mesure_protection = NULL WHERE id = {p}"
+            ))
+            .await
+            .unwrap();
+        }
         w.db.cleanup().await;
     }
 }
