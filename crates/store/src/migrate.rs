@@ -58,6 +58,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projets",
         include_str!("../migrations/0011_projets.sql"),
     ),
+    (
+        13,
+        "sejours",
+        include_str!("../migrations/0013_sejours.sql"),
+    ),
+    (
+        15,
+        "presences",
+        include_str!("../migrations/0015_presences.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

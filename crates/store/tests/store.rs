@@ -38,6 +38,8 @@ mod policy;
 mod projets;
 #[path = "store/saisie.rs"]
 mod saisie;
+#[path = "store/sejours.rs"]
+mod sejours;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

@@ -8,15 +8,18 @@ mod creation;
 mod detection;
 mod doublons;
 mod entourage;
+mod etat;
 mod evaluation;
 mod gmp;
 mod listes;
 mod name_index;
 mod photo;
+mod presence;
 mod projet;
 mod recherche;
 mod releve;
 mod saisie;
+mod sejour;
 mod transmission;
 
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
@@ -29,16 +32,19 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
+pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
+pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use transmission::{Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
