@@ -13,5 +13,5 @@ ALTER TABLE sejour ADD COLUMN transfert_de BIGINT REFERENCES sejour(id);
 ALTER TABLE sejour ADD COLUMN depassement_capacite BIGINT NOT NULL DEFAULT 0;
 
 -- Occupation of a unit or an établissement on a day (capacity, presences, statements).
-CREATE INDEX sejour_unite ON sejour(unite_id, date_entree);
+CREATE INDEX sejour_unite_dates ON sejour(unite_id, date_entree);
 CREATE INDEX sejour_etablissement_dates ON sejour(etablissement_id, date_entree);

@@ -34,6 +34,8 @@ mod merges;
 mod noms_colles;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/presences.rs"]
+mod presences;
 #[path = "store/projets.rs"]
 mod projets;
 #[path = "store/saisie.rs"]
