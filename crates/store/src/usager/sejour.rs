@@ -284,7 +284,11 @@ impl Store {
             fin: periode(&s)?.fin,
         };
         verifier_dates(p.debut, p.fin).map_err(invalid)?;
-        chevauchement(&mut tx, cap, m.type_accompagnement, &p, &[sid]).await?;
+        // Only a change of kind or entry can make a new overlap (two stays overlapping since
+        // a merge do not block a change of number or financer).
+        if m.type_accompagnement != s.type_accompagnement || p.debut != periode(&s)?.debut {
+            chevauchement(&mut tx, cap, m.type_accompagnement, &p, &[sid]).await?;
+        }
         crate::sql::query(
             "UPDATE sejour SET type_accompagnement = $1, date_entree = $2, date_fin_prevue = $3, financement = $4, referent_id = $5, \
              numero_usager = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
@@ -495,5 +499,30 @@ impl Store {
             ))
         });
         Ok(v)
+    }
+}
+
+impl Store {
+    /// Sets the kind of support and the financing of the current stays of `etablissement`
+    /// and numbers them `N-<id>` (demo and benchmark set-up, as `placer_en_unite_bulk`; not
+    /// audited: no person's data is read, the stays only get their kind).
+    pub async fn typer_sejours_bulk(
+        &self,
+        etablissement: i64,
+        t: TypeAccompagnement,
+        f: Option<Financement>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let n = crate::sql::query(
+            "UPDATE sejour SET type_accompagnement = $1, financement = $2, numero_usager = 'N-' || id \
+             WHERE etablissement_id = $3 AND date_sortie IS NULL",
+        )
+        .bind(t.code())
+        .bind(f.map(|f| f.code()))
+        .bind(etablissement)
+        .execute(&mut tx)
+        .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 }

@@ -19,6 +19,7 @@ mod listes;
 mod lockout;
 mod login;
 mod ops;
+mod parcours;
 mod photo;
 mod projet;
 mod routes;

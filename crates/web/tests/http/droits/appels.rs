@@ -234,8 +234,14 @@ pub(super) async fn call(
         path
     };
     // A new person per creation (no duplicate of an earlier one).
+    // (each with a birth date of its own: no two creations look alike).
     let prenom: String = format!("Essai{}", (b'a' + (n % 26) as u8) as char) + &"x".repeat(n / 26);
-    let naissance = format!("{}-05-17", 1930 + n % 60);
+    let naissance = format!(
+        "{}-{:02}-{:02}",
+        1920 + n % 70,
+        1 + (n / 70) % 12,
+        1 + (n / 840) % 28
+    );
     let person = json!({"nom_naissance": format!("Creation {prenom}"), "prenoms": [prenom], "date_naissance": naissance, "sexe": "M", "etablissement": finess_});
     let version = || async {
         let r = Client::new()
