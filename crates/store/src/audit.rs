@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::Store;
-use crate::{ts, StoreResult};
+use crate::StoreResult;
 
 pub use crate::ancre;
 mod seal;
@@ -83,21 +83,24 @@ impl<'a> NewEntry<'a> {
 
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
 pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> StoreResult<i64> {
-    let row = crate::sql::query(
-        "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(ts(e.at))
-    .bind(e.actor.utilisateur_id)
-    .bind(e.actor.username.as_str())
-    .bind(e.action.code())
-    .bind(e.usager_id)
-    .bind(e.section)
-    .bind(e.actor.ip.as_deref())
-    .bind(e.outcome.code())
-    .bind(e.detail.to_string())
-    .fetch_one(&mut *conn)
-    .await?;
+    let sql = format!(
+        "{} ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        crate::read_log::INSERT_AUDIT
+    );
+    let detail = e.detail.to_string();
+    let colonnes = crate::read_log::Colonnes {
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        usager_id: e.usager_id,
+        section: e.section,
+        outcome: e.outcome,
+        detail: &detail,
+    };
+    let row = colonnes
+        .lier(crate::sql::query(&sql))
+        .fetch_one(&mut *conn)
+        .await?;
     row.try_get(0)
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::transmission::termes;
-use dui_store::usager::BulkTransmission;
+use dui_store::usager::{BulkTransmission, ContenuTransmission};
 use dui_store::Store;
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -336,12 +336,7 @@ pub fn pour(
             usager_id: id,
             section,
             categorie: "autre",
-            texte: None,
-            cible: None,
-            donnees: None,
-            actions: None,
-            resultats: None,
-            importante: false,
+            contenu: ContenuTransmission::default(),
             date,
             auteur_id: a.id,
             auteur: a.nom.clone(),
@@ -352,27 +347,27 @@ pub fn pour(
         if section == "psychologie" {
             let p = pick(rng, PSYCHOLOGIE);
             t.categorie = "comportement";
-            t.texte = Some(p.into());
+            t.contenu.texte = Some(p.into());
             t.termes = cache.de(&[p]);
         } else if rng.gen_bool(0.45) {
             let (cible, cat, d, ac, r) = pick(rng, CIBLEES);
             let (d, ac, r) = (pick(rng, d), pick(rng, ac), pick(rng, r));
             t.categorie = cat;
-            t.cible = Some(cible.into());
-            t.donnees = Some(d.into());
-            t.actions = Some(ac.into());
-            t.resultats = rng.gen_bool(0.8).then(|| r.to_string());
-            t.importante = cat == "incident" || rng.gen_bool(0.05);
+            t.contenu.cible = Some(cible.into());
+            t.contenu.donnees = Some(d.into());
+            t.contenu.actions = Some(ac.into());
+            t.contenu.resultats = rng.gen_bool(0.8).then(|| r.to_string());
+            t.contenu.importante = cat == "incident" || rng.gen_bool(0.05);
             let mut parts = vec![cible, d, ac];
-            if t.resultats.is_some() {
+            if t.contenu.resultats.is_some() {
                 parts.push(r);
             }
             t.termes = cache.de(&parts);
         } else {
             let (cat, texte) = pick(rng, NARRATIFS);
             t.categorie = cat;
-            t.texte = Some(texte.into());
-            t.importante = rng.gen_bool(0.04);
+            t.contenu.texte = Some(texte.into());
+            t.contenu.importante = rng.gen_bool(0.04);
             t.termes = cache.de(&[texte]);
         }
         let corrige = rng.gen_bool(0.02);
@@ -385,12 +380,10 @@ pub fn pour(
                 usager_id: id,
                 section,
                 categorie: "autre",
-                texte: Some(c.into()),
-                cible: None,
-                donnees: None,
-                actions: None,
-                resultats: None,
-                importante: false,
+                contenu: ContenuTransmission {
+                    texte: Some(c.into()),
+                    ..ContenuTransmission::default()
+                },
                 date: date + Duration::minutes(rng.gen_range(5..90)).min(now - date),
                 auteur_id,
                 auteur,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
+use super::transmission::ContenuTransmission;
 use super::{name_line, name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
@@ -219,18 +220,8 @@ pub struct BulkTransmission {
     pub section: &'static str,
     /// Category code.
     pub categorie: &'static str,
-    /// Narrative text.
-    pub texte: Option<String>,
-    /// Target.
-    pub cible: Option<String>,
-    /// Data.
-    pub donnees: Option<String>,
-    /// Actions.
-    pub actions: Option<String>,
-    /// Results.
-    pub resultats: Option<String>,
-    /// Important.
-    pub importante: bool,
+    /// What it says.
+    pub contenu: ContenuTransmission,
     /// When written (and when the fact happened).
     pub date: DateTime<Utc>,
     /// Author.
@@ -279,12 +270,7 @@ impl Store {
                     .bind(t.usager_id)
                     .bind(t.section)
                     .bind(t.categorie)
-                    .bind(t.texte.clone())
-                    .bind(t.cible.clone())
-                    .bind(t.donnees.clone())
-                    .bind(t.actions.clone())
-                    .bind(t.resultats.clone())
-                    .bind(i64::from(t.importante))
+                    .binds(t.contenu.valeurs())
                     .bind(at.clone())
                     .bind(t.auteur_id)
                     .bind(t.auteur.clone())

@@ -9,6 +9,7 @@ mod entourage;
 mod etat;
 pub mod evaluation;
 mod evaluation_page;
+mod extracteurs;
 pub mod fields;
 mod identite;
 mod listes;
