@@ -345,7 +345,6 @@ impl Store {
     /// the number of days (audited).
     pub async fn ajouter_absence(&self, cap: &Capability, p: &PeriodeAbsence) -> StoreResult<i64> {
         borner_commentaire(p.commentaire.as_deref())?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         let n = (p.fin - p.debut).num_days() + 1;
         if n < 1 {
             return Err(StoreError::Invalid(
@@ -357,7 +356,9 @@ impl Store {
                 "Une période d'absence compte au plus {PERIODE_MAX_JOURS} jours."
             )));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let s = crate::sql::query(
             "SELECT date_entree, date_sortie FROM sejour WHERE id = $1 AND usager_id = $2",
         )
@@ -395,13 +396,7 @@ impl Store {
             })
             .collect();
         inserer(&mut tx, &rows, cap.actor().utilisateur_id, &ts(cap.at())).await?;
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerAbsenceAjout,
-            serde_json::json!({"sejour_id": p.sejour_id, "jours": n, "type_absence": p.type_absence}),
-        )
-        .await?;
-        tx.commit().await?;
+        cap.commit_audite(tx, ActionJournal::UsagerAbsenceAjout, serde_json::json!({"sejour_id": p.sejour_id, "jours": n, "type_absence": p.type_absence})).await?;
         Ok(n)
     }
 

@@ -13,7 +13,6 @@ use dui_domain::sejour::{
     TypeAccompagnement,
 };
 
-use super::check;
 use crate::db::Store;
 use crate::fiche::{sejour_from, Sejour, SEJOUR_COLUMNS, SEJOUR_FROM};
 use crate::policy::Capability;
@@ -220,12 +219,13 @@ impl Store {
     /// Admits the person (a new stay; audited, with the capacity override if used).
     pub async fn admettre(&self, cap: &Capability, a: &Admission) -> StoreResult<i64> {
         borner_texte(a.numero_usager.as_deref(), None)?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         if let Some(fin) = a.date_fin_prevue {
             verifier_dates(a.date_entree, Some(fin))
                 .map_err(|_| invalid("La fin prévue doit être postérieure à la date d'entrée."))?;
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let p = Periode {
             debut: a.date_entree,
             fin: None,
@@ -257,13 +257,12 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerSejourAdmission,
             serde_json::json!({"sejour_id": id, "depassement_capacite": force}),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -276,8 +275,9 @@ impl Store {
         m: &ModificationSejour,
     ) -> StoreResult<i64> {
         borner_texte(m.numero_usager.as_deref(), None)?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let s = sejour_tx(&mut tx, cap, sid).await?;
         let p = Periode {
             debut: m.date_entree,
@@ -302,13 +302,12 @@ impl Store {
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "sejour", sid, version)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerSejourModification,
             serde_json::json!({"sejour_id": sid}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -322,8 +321,9 @@ impl Store {
         version: i64,
         t: &Transfert,
     ) -> StoreResult<i64> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let s = sejour_tx(&mut tx, cap, sid).await?;
         if !s.en_cours() {
             return Err(invalid(
@@ -373,13 +373,7 @@ impl Store {
         .bind(sid)
         .fetch_scalar(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerSejourTransfert,
-            serde_json::json!({"sejour_id": id, "transfert_de": sid, "depassement_capacite": force}),
-        )
-        .await?;
-        tx.commit().await?;
+        cap.commit_audite(tx, ActionJournal::UsagerSejourTransfert, serde_json::json!({"sejour_id": id, "transfert_de": sid, "depassement_capacite": force})).await?;
         Ok(id)
     }
 
@@ -392,13 +386,14 @@ impl Store {
         o: &Sortie,
     ) -> StoreResult<i64> {
         borner_texte(None, o.destination.as_deref())?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
         if o.mode == ModeSortie::Transfert {
             return Err(invalid(
                 "Un transfert se fait par « Transférer », qui ouvre le séjour suivant.",
             ));
         }
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let s = sejour_tx(&mut tx, cap, sid).await?;
         if !s.en_cours() {
             return Err(invalid("Ce séjour est déjà clôturé."));
@@ -413,13 +408,12 @@ impl Store {
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "sejour", sid, version)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerSejourSortie,
             serde_json::json!({"sejour_id": sid}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 }

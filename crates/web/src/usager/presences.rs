@@ -21,10 +21,11 @@ use dui_store::usager::{AbsenceJour, Journee, PeriodeAbsence, Places};
 use serde::{Deserialize, Serialize};
 
 use super::capability;
+use super::extracteurs::{FormulaireDossier, ListeDossier};
 use super::sejours::jour;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::pagination::{self, Pagination};
+use crate::pagination;
 use crate::reponses::{done, expected_version};
 use crate::time::{fr_date, paris_today};
 use crate::{App, AppError, Layout, WebResult};
@@ -378,28 +379,16 @@ pub async fn api_absence(
 }
 
 /// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab.
-pub async fn absence_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<AbsenceFields>,
-) -> WebResult<Response> {
-    let p = f.periode()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.ajouter_absence(&cap, &p).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/sejours")))
+pub async fn absence_form(p: FormulaireDossier<AbsenceFields>) -> WebResult<Response> {
+    let periode = p.f.periode()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.ajouter_absence(&cap, &periode).await?;
+    Ok(p.fait("/sejours"))
 }
 
 /// GET /api/v1/usagers/{id}/presences: the absence days, latest first.
-pub async fn api_absences(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::ABSENCES)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items = app.store.absences_page(&cap, page).await?;
+pub async fn api_absences(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.absences_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |a| a.id))
 }

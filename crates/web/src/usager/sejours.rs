@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
@@ -315,6 +316,7 @@ struct SejoursPage {
     types: &'static [TypeAccompagnement],
     financements: &'static [Financement],
     modes: Vec<ModeSortie>,
+    absences: &'static [dui_domain::presence::TypeAbsence],
 }
 
 impl SejoursPage {
@@ -351,6 +353,7 @@ pub async fn page(
         aujourdhui: today.to_string(),
         types: TypeAccompagnement::ALL,
         financements: Financement::ALL,
+        absences: dui_domain::presence::TypeAbsence::ALL,
         modes: ModeSortie::ALL
             .iter()
             .copied()
@@ -367,17 +370,11 @@ fn retour(headers: &HeaderMap, id: UsagerId) -> Response {
 }
 
 /// POST /usagers/{id}/sejours: admission.
-pub async fn admission_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<SejourFields>,
-) -> WebResult<Response> {
-    let a = f.admission()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.admettre(&cap, &a).await?;
-    Ok(retour(&headers, id))
+pub async fn admission_form(p: FormulaireDossier<SejourFields>) -> WebResult<Response> {
+    let a = p.f.admission()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.admettre(&cap, &a).await?;
+    Ok(p.fait("/sejours"))
 }
 
 /// POST /usagers/{id}/sejours/{sid}/transfert
