@@ -169,17 +169,7 @@ impl Decompte {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn p(a: &str, b: Option<&str>) -> Periode {
-        Periode {
-            debut: d(a),
-            fin: b.map(d),
-        }
-    }
+    use crate::sejour::essai::{d, p};
 
     #[test]
     fn months_have_their_days_whatever_the_time_change() {

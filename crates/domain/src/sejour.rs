@@ -146,20 +146,29 @@ pub fn verifier_capacite(
     }
 }
 
+/// Dates and periods written as text, for the tests of this crate.
 #[cfg(test)]
-mod tests {
+pub(crate) mod essai {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
+    /// `AAAA-MM-JJ`.
+    pub(crate) fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn p(a: &str, b: Option<&str>) -> Periode {
+    /// `[a, b)`.
+    pub(crate) fn p(a: &str, b: Option<&str>) -> Periode {
         Periode {
             debut: d(a),
             fin: b.map(d),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::essai::{d, p};
+    use super::*;
 
     #[test]
     fn periods_are_half_open() {

@@ -17,33 +17,23 @@ use crate::db::Store;
 use crate::fiche::{sejour_from, Sejour, SEJOUR_COLUMNS, SEJOUR_FROM};
 use crate::policy::Capability;
 use crate::saisie::{borne, l};
-use crate::sql::Tx;
+use crate::sql::{Tx, Value};
 use crate::{ts, StoreError, StoreResult};
 
-/// An admission: a new stay.
+/// An admission: a new stay in a place, with what a stay's change may set.
 #[derive(Clone, Debug)]
 pub struct Admission {
     /// Établissement (one the account works in).
     pub etablissement_id: i64,
     /// Unit of that établissement.
     pub unite_id: Option<i64>,
-    /// Kind of support.
-    pub type_accompagnement: TypeAccompagnement,
-    /// Entry date.
-    pub date_entree: NaiveDate,
-    /// Planned end.
-    pub date_fin_prevue: Option<NaiveDate>,
-    /// Who pays.
-    pub financement: Option<Financement>,
-    /// Referent professional.
-    pub referent_id: Option<i64>,
-    /// The usager's number in the établissement.
-    pub numero_usager: Option<String>,
+    /// Kind, dates, financer, referent, number.
+    pub fiche: ModificationSejour,
     /// Admit over capacity (explicit; audited).
     pub depasser_capacite: bool,
 }
 
-/// What a change of a stay may set (the place changes by a transfer).
+/// What a change of a stay may set (the place changes by a transfer), and an admission too.
 #[derive(Clone, Debug)]
 pub struct ModificationSejour {
     /// Kind of support.
@@ -82,6 +72,21 @@ pub struct Sortie {
     pub mode: ModeSortie,
     /// Where the person goes.
     pub destination: Option<String>,
+}
+
+impl ModificationSejour {
+    /// The values the INSERT and the UPDATE write, in this order: type_accompagnement,
+    /// date_entree, date_fin_prevue, financement, referent_id, numero_usager.
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.type_accompagnement.code().into(),
+            self.date_entree.to_string().into(),
+            opt_date(self.date_fin_prevue).into(),
+            self.financement.map(|f| f.code()).into(),
+            self.referent_id.into(),
+            self.numero_usager.as_deref().into(),
+        ]
+    }
 }
 
 fn date(s: &str, col: &str) -> StoreResult<NaiveDate> {
@@ -218,25 +223,26 @@ impl Store {
 
     /// Admits the person (a new stay; audited, with the capacity override if used).
     pub async fn admettre(&self, cap: &Capability, a: &Admission) -> StoreResult<i64> {
-        borner_texte(a.numero_usager.as_deref(), None)?;
-        if let Some(fin) = a.date_fin_prevue {
-            verifier_dates(a.date_entree, Some(fin))
+        borner_texte(a.fiche.numero_usager.as_deref(), None)?;
+        let f = &a.fiche;
+        if let Some(fin) = f.date_fin_prevue {
+            verifier_dates(f.date_entree, Some(fin))
                 .map_err(|_| invalid("La fin prévue doit être postérieure à la date d'entrée."))?;
         }
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
         let p = Periode {
-            debut: a.date_entree,
+            debut: f.date_entree,
             fin: None,
         };
-        chevauchement(&mut tx, cap, a.type_accompagnement, &p, &[]).await?;
+        chevauchement(&mut tx, cap, f.type_accompagnement, &p, &[]).await?;
         let force = place(
             &mut tx,
             cap,
             a.etablissement_id,
             a.unite_id,
-            a.date_entree,
+            f.date_entree,
             a.depasser_capacite,
         )
         .await?;
@@ -247,12 +253,7 @@ impl Store {
         .bind(cap.usager_id())
         .bind(a.etablissement_id)
         .bind(a.unite_id)
-        .bind(a.type_accompagnement.code())
-        .bind(a.date_entree.to_string())
-        .bind(opt_date(a.date_fin_prevue))
-        .bind(a.financement.map(|f| f.code()))
-        .bind(a.referent_id)
-        .bind(a.numero_usager.as_deref())
+        .binds(f.valeurs())
         .bind(force)
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
@@ -293,12 +294,7 @@ impl Store {
             "UPDATE sejour SET type_accompagnement = $1, date_entree = $2, date_fin_prevue = $3, financement = $4, referent_id = $5, \
              numero_usager = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
         )
-        .bind(m.type_accompagnement.code())
-        .bind(m.date_entree.to_string())
-        .bind(opt_date(m.date_fin_prevue))
-        .bind(m.financement.map(|f| f.code()))
-        .bind(m.referent_id)
-        .bind(m.numero_usager.as_deref())
+        .binds(m.valeurs())
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "sejour", sid, version)
         .await?;

@@ -72,7 +72,7 @@ async fn world(engine: &str) -> World {
             )
         };
         let mut a = admission(org.a, Some(unite), t, "2028-01-15");
-        a.financement = Some(f);
+        a.fiche.financement = Some(f);
         sejours.push((u, s.admettre(&c, &a).await.unwrap()));
     }
     World {

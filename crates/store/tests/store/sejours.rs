@@ -22,12 +22,14 @@ pub fn admission(etab: i64, unite: Option<i64>, t: TypeAccompagnement, entree: &
     Admission {
         etablissement_id: etab,
         unite_id: unite,
-        type_accompagnement: t,
-        date_entree: d(entree),
-        date_fin_prevue: None,
-        financement: None,
-        referent_id: None,
-        numero_usager: Some("A-0042".into()),
+        fiche: ModificationSejour {
+            type_accompagnement: t,
+            date_entree: d(entree),
+            date_fin_prevue: None,
+            financement: None,
+            referent_id: None,
+            numero_usager: Some("A-0042".into()),
+        },
         depasser_capacite: false,
     }
 }
@@ -96,7 +98,7 @@ async fn capacity_is_respected_and_its_override_audited() {
             other => panic!("{engine}: capacité dépassée acceptée : {other:?}"),
         }
         // The day a stay ends frees its place (periods are half-open).
-        a.date_entree = d("2026-02-28");
+        a.fiche.date_entree = d("2026-02-28");
         let sid = s.admettre(&c, &a).await.unwrap();
         let sortie = Sortie {
             date: d("2026-03-01"),
@@ -104,7 +106,7 @@ async fn capacity_is_respected_and_its_override_audited() {
             destination: None,
         };
         s.sortir(&c, sid, 1, &sortie).await.unwrap();
-        a.date_entree = d("2026-03-05");
+        a.fiche.date_entree = d("2026-03-05");
         assert!(matches!(
             s.admettre(&c, &a).await,
             Err(StoreError::Conflict(_))

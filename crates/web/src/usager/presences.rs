@@ -87,7 +87,6 @@ pub struct PersonneJour {
     /// The stay.
     sejour_id: i64,
     /// Absent and why (`null`: present).
-    #[schema(value_type = Option<TypeAbsence>)]
     absence: Option<String>,
     /// Comment of the absence.
     commentaire: Option<String>,
@@ -311,7 +310,6 @@ pub struct AbsenceFields {
     /// Last day absent, `AAAA-MM-JJ`.
     fin: Option<String>,
     /// Why (code).
-    #[schema(value_type = TypeAbsence)]
     type_absence: Option<String>,
     /// Comment.
     commentaire: Option<String>,

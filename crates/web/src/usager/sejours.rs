@@ -38,14 +38,12 @@ pub struct SejourFields {
     #[schema(value_type = Option<i64>)]
     unite_id: Option<String>,
     /// Kind of support (code).
-    #[schema(value_type = Option<TypeAccompagnement>)]
     type_accompagnement: Option<String>,
     /// `AAAA-MM-JJ`.
     date_entree: Option<String>,
     /// Planned end, `AAAA-MM-JJ`.
     date_fin_prevue: Option<String>,
     /// Who pays (code).
-    #[schema(value_type = Option<Financement>)]
     financement: Option<String>,
     /// Referent account.
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
@@ -96,7 +94,6 @@ pub struct MouvementFields {
     #[schema(value_type = Option<bool>)]
     depasser_capacite: Option<String>,
     /// Discharge: how it ends (code).
-    #[schema(value_type = Option<ModeSortie>)]
     mode_sortie: Option<String>,
     /// Discharge: where the person goes.
     destination: Option<String>,
@@ -211,12 +208,7 @@ impl SejourFields {
         Ok(Admission {
             etablissement_id,
             unite_id: unite,
-            type_accompagnement: m.type_accompagnement,
-            date_entree: m.date_entree,
-            date_fin_prevue: m.date_fin_prevue,
-            financement: m.financement,
-            referent_id: m.referent_id,
-            numero_usager: m.numero_usager,
+            fiche: m,
             depasser_capacite: oui(&self.depasser_capacite),
         })
     }
@@ -377,19 +369,41 @@ pub async fn admission_form(p: FormulaireDossier<SejourFields>) -> WebResult<Res
     Ok(p.fait("/sejours"))
 }
 
+/// A transfer (`transfert`) or a discharge of stay `sid`: parsed, authorized, applied. The
+/// transfer answers the new stay's id, the discharge the stay's new version.
+async fn mouvement(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    (id, sid): (UsagerId, i64),
+    f: &MouvementFields,
+    transfert: bool,
+) -> WebResult<i64> {
+    let t = if transfert {
+        Some(f.transfert()?)
+    } else {
+        None
+    };
+    let o = if transfert { None } else { Some(f.sortie()?) };
+    let version = expected_version(headers, f.version)?;
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+    Ok(match (t, o) {
+        (Some(t), _) => app.store.transferer(&cap, sid, version, &t).await?,
+        (_, Some(o)) => app.store.sortir(&cap, sid, version, &o).await?,
+        _ => return Err(AppError::BadRequest("Mouvement incomplet.".into())),
+    })
+}
+
 /// POST /usagers/{id}/sejours/{sid}/transfert
 pub async fn transfert_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, sid)): Path<(UsagerId, i64)>,
+    Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<MouvementFields>,
 ) -> WebResult<Response> {
-    let t = f.transfert()?;
-    let version = expected_version(&headers, f.version)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.transferer(&cap, sid, version, &t).await?;
-    Ok(retour(&headers, id))
+    mouvement(&app, &me, &headers, ids, &f, true).await?;
+    Ok(retour(&headers, ids.0))
 }
 
 /// POST /usagers/{id}/sejours/{sid}/sortie
@@ -397,14 +411,11 @@ pub async fn sortie_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, sid)): Path<(UsagerId, i64)>,
+    Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<MouvementFields>,
 ) -> WebResult<Response> {
-    let o = f.sortie()?;
-    let version = expected_version(&headers, f.version)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.sortir(&cap, sid, version, &o).await?;
-    Ok(retour(&headers, id))
+    mouvement(&app, &me, &headers, ids, &f, false).await?;
+    Ok(retour(&headers, ids.0))
 }
 
 /// POST /api/v1/usagers/{id}/sejours: admission → 201.
@@ -469,20 +480,11 @@ pub async fn api_transferer(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, sid)): Path<(UsagerId, i64)>,
+    Path(ids): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<MouvementFields>,
 ) -> WebResult<(StatusCode, Json<Cree>)> {
-    let t = f.transfert()?;
-    let version = expected_version(&headers, f.version)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let nid = app.store.transferer(&cap, sid, version, &t).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: nid,
-            version: 1,
-        }),
-    ))
+    let id = mouvement(&app, &me, &headers, ids, &f, true).await?;
+    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
 }
 
 /// POST /api/v1/usagers/{id}/sejours/{sid}/sortie
@@ -490,15 +492,9 @@ pub async fn api_sortir(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, sid)): Path<(UsagerId, i64)>,
+    Path(ids): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<MouvementFields>,
 ) -> WebResult<Json<Cree>> {
-    let o = f.sortie()?;
-    let version = expected_version(&headers, f.version)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let v = app.store.sortir(&cap, sid, version, &o).await?;
-    Ok(Json(Cree {
-        id: sid,
-        version: v,
-    }))
+    let version = mouvement(&app, &me, &headers, ids, &f, false).await?;
+    Ok(Json(Cree { id: ids.1, version }))
 }
