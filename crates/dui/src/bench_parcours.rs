@@ -182,7 +182,7 @@ pub async fn scenarios(
                 };
                 if let Some(ps) = body["personnes"].as_array_mut() {
                     for (k, p) in ps.iter_mut().enumerate() {
-                        p["absence"] = if (k as u64 + i) % 9 == 0 {
+                        p["absence"] = if (k as u64 + i).is_multiple_of(9) {
                             "hospitalisation".into()
                         } else {
                             serde_json::Value::Null

@@ -216,18 +216,12 @@ async fn load_facts_and_usager(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Loaded>> {
-    let pairs = crate::fiche::sejour_json_pairs();
-    let from = crate::fiche::SEJOUR_FROM;
-    let stays = match store.engine() {
-        crate::Engine::Sqlite => format!(
-            "(SELECT json_group_array(json_object({pairs}) \
-             ORDER BY s.date_entree DESC, s.id DESC) FROM {from} WHERE s.usager_id = $1)"
-        ),
-        crate::Engine::Postgres => format!(
-            "(SELECT json_agg(json_build_object({pairs}) \
-             ORDER BY s.date_entree DESC, s.id DESC)::text FROM {from} WHERE s.usager_id = $1)"
-        ),
+    let (pairs, from) = (crate::fiche::sejour_json_pairs(), crate::fiche::SEJOUR_FROM);
+    let (agg, cast) = match store.engine() {
+        crate::Engine::Sqlite => ("json_group_array(json_object", ""),
+        crate::Engine::Postgres => ("json_agg(json_build_object", "::text"),
     };
+    let stays = format!("(SELECT {agg}({pairs}) ORDER BY s.date_entree DESC, s.id DESC){cast} FROM {from} WHERE s.usager_id = $1)");
     let row = crate::sql::query(&format!(
         "SELECT {}, {stays} AS f_sejours, (SELECT empreinte FROM usager_photo WHERE usager_id = $1) AS f_photo, \
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \

@@ -5,6 +5,7 @@
 //! router's source) and of the HTML pages (from the router's source).
 
 mod appels;
+mod parcours;
 
 use std::collections::BTreeSet;
 
@@ -100,29 +101,6 @@ fn table() -> Vec<Route> {
         api("put", "/usagers/{id}", ECRIRE, &[200]),
         api("get", "/usagers/{id}/audit", Regle::Tracabilite, &[200]),
         api("get", "/usagers/{id}/sejours", LIRE, &[200]),
-        // Day care in A: admitted, or the capacity reached (409) after a few roles.
-        api("post", "/usagers/{id}/sejours", ECRIRE, &[201, 409]),
-        api("get", "/usagers/{id}/sejours/{sid}", LIRE, &[404]),
-        api("put", "/usagers/{id}/sejours/{sid}", ECRIRE, &[404]),
-        api(
-            "post",
-            "/usagers/{id}/sejours/{sid}/transfert",
-            ECRIRE,
-            &[404],
-        ),
-        api("post", "/usagers/{id}/sejours/{sid}/sortie", ECRIRE, &[404]),
-        api("get", "/usagers/{id}/presences", LIRE, &[200]),
-        api("post", "/usagers/{id}/presences", ECRIRE, &[404]),
-        page("get", "/usagers/{id}/sejours", LIRE, &[200]),
-        page("post", "/usagers/{id}/sejours", ECRIRE, &[303, 409]),
-        page(
-            "post",
-            "/usagers/{id}/sejours/{sid}/transfert",
-            ECRIRE,
-            &[404],
-        ),
-        page("post", "/usagers/{id}/sejours/{sid}/sortie", ECRIRE, &[404]),
-        page("post", "/usagers/{id}/sejours/absence", ECRIRE, &[404]),
         api("get", "/usagers/{id}/versions", LIRE, &[200]),
         api("get", "/usagers/{id}/photo", LIRE, &[200]),
         api("delete", "/usagers/{id}/photo", ECRIRE, &[204]),
@@ -330,6 +308,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/fusion", VALIDER, &[404]),
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
+    t.extend(parcours::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],
