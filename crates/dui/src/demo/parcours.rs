@@ -61,7 +61,8 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     };
     let ehpad = org.etablissements[0].0;
     let unites = store.unites(ehpad).await?;
-    let (Some(uvp), Some(hp)) = (unites.first(), unites.get(1)) else {
+    let unite = |nom: &str| unites.iter().find(|u| u.nom.contains(nom));
+    let (Some(uvp), Some(hp)) = (unite("protégée"), unite("permanent")) else {
         return Ok(String::new());
     };
     let membres = store.usagers_en_sejour(ehpad, 90).await?;
