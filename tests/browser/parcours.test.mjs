@@ -37,7 +37,13 @@ describe('parcours', () => {
 
   test('transfert, présences du jour, état mensuel téléchargé, sortie', async (t) => {
     const page = await newPage(browser, server);
-    const mobile = await newPage(browser, server, { viewport: MOBILE });
+    // A 360 px page of its own for each account (a logged-in page never shows the login form).
+    const mobileAs = async (username, path) => {
+      const mobile = await newPage(browser, server, { viewport: MOBILE });
+      await login(mobile, username);
+      await mobile.goto(path);
+      return mobile;
+    };
 
     // The secretary: Hélène's path, then a transfer into the permanent unit.
     await login(page, 'secretariat');
@@ -53,9 +59,8 @@ describe('parcours', () => {
     assert.match(await rows.nth(0).innerText(), /Hébergement permanent[\s\S]*en cours/);
     assert.match(await rows.nth(1).innerText(), /Unité de vie protégée[\s\S]*\(Transfert\)/);
     await scan(t, page, 'séjours après un transfert');
-    await login(mobile, 'secretariat');
-    await mobile.goto('/usagers/1/sejours');
-    await t.test('360 px : séjours', () => checkNoHorizontalOverflow(mobile, 'séjours'));
+    const m1 = await mobileAs('secretariat', '/usagers/1/sejours');
+    await t.test('360 px : séjours', () => checkNoHorizontalOverflow(m1, 'séjours'));
     await logout(page);
 
     // The aide-soignant marks today's presences of the protected unit.
@@ -74,9 +79,8 @@ describe('parcours', () => {
     assert.equal(await page.locator('select[name^="absence_"]').first().inputValue(), 'hospitalisation');
     assert.match(await page.getByRole('heading', { level: 2 }).first().innerText(), /1 absente/);
     await scan(t, page, 'présences enregistrées');
-    await login(mobile, 'aide-soignant');
-    await mobile.goto(`/presences?etablissement_id=1&unite_id=${uvp}`);
-    await t.test('360 px : présences', () => checkNoHorizontalOverflow(mobile, 'présences'));
+    const m2 = await mobileAs('aide-soignant', `/presences?etablissement_id=1&unite_id=${uvp}`);
+    await t.test('360 px : présences', () => checkNoHorizontalOverflow(m2, 'présences'));
     await logout(page);
 
     // The secretary: the monthly statement, its spreadsheet and CSV.
@@ -94,9 +98,8 @@ describe('parcours', () => {
     const text = await csv.text();
     assert.match(text, /Total établissement;\d+ séjour\(s\)/);
     assert.match(text, /Absence : Hospitalisation/);
-    await login(mobile, 'secretariat');
-    await mobile.goto('/presences/etat?etablissement_id=1');
-    await t.test('360 px : état mensuel', () => checkNoHorizontalOverflow(mobile, 'état mensuel'));
+    const m3 = await mobileAs('secretariat', '/presences/etat?etablissement_id=1');
+    await t.test('360 px : état mensuel', () => checkNoHorizontalOverflow(m3, 'état mensuel'));
 
     // A discharge home.
     await page.goto('/usagers/1/sejours');
