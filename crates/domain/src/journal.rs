@@ -111,6 +111,8 @@ code_enum! {
         AdminUtilisateurModification = "admin.utilisateur.modification", "Modification d'un compte";
         /// Password reset by an administrator.
         AdminUtilisateurReinitialisationMdp = "admin.utilisateur.reinitialisation_mdp", "Réinitialisation d'un mot de passe";
+        /// Custom evaluation grid (a version) added.
+        AdminGrilleAjout = "admin.grille.ajout", "Ajout d'une grille d'évaluation";
         /// Permission matrix changed.
         AdminPermissionsModification = "admin.permissions.modification", "Modification des habilitations";
         /// Default grants of a newer version added at start.

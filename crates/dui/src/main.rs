@@ -387,6 +387,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let mut app =
         dui_web::App::new(store, config.web()).with_grilles(grilles::charger(&config.data_dir)?);
+    // The grids administrators added (database): a stored one that no longer reads stops the
+    // start, as a bad file does (evaluations may refer to it).
+    app.grilles
+        .a_jour(&app.store)
+        .await
+        .context("grilles enregistrées")?;
     if let Some(insi) = config::insi_client(&config).await? {
         app = app.with_insi(insi);
     }

@@ -68,6 +68,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "presences",
         include_str!("../migrations/0015_presences.sql"),
     ),
+    (
+        17,
+        "grilles",
+        include_str!("../migrations/0017_grilles.sql"),
+    ),
+    (
+        18,
+        "projet_fusion",
+        include_str!("../migrations/0018_projet_fusion.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -3,6 +3,7 @@
 mod evaluations;
 mod noms;
 mod parcours;
+mod ppe;
 mod projets;
 mod transmissions;
 mod usagers;
@@ -292,6 +293,10 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", parcours::ajouter(store, org).await?);
     let n = evaluations::ajouter(store, org, 7).await?;
     println!("{n} évaluations AGGIR de démonstration (EHPAD et SAD).");
+    let n = evaluations::ajouter_besoins(store, org, 11).await?;
+    println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
+    let n = ppe::ajouter(store, org).await?;
+    println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     store.audit_seal(now).await?;
     Ok(())
 }

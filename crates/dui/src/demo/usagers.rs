@@ -46,7 +46,12 @@ fn nir(rng: &mut StdRng, sexe: &str, date: NaiveDate, cog: &str) -> Option<Strin
 }
 
 /// One fictitious person staying in `etablissement` of `domaine`.
-fn person(rng: &mut StdRng, today: NaiveDate, etablissement: i64, domaine: &str) -> BulkUsager {
+pub(super) fn person(
+    rng: &mut StdRng,
+    today: NaiveDate,
+    etablissement: i64,
+    domaine: &str,
+) -> BulkUsager {
     let sexe = if rng.gen_bool(0.55) { "F" } else { "M" };
     let prenoms_list = if sexe == "F" { PRENOMS_F } else { PRENOMS_M };
     let n_prenoms = rng.gen_range(1..=3);

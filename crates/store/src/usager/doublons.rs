@@ -207,6 +207,7 @@ impl Store {
                 )));
             }
         }
+        let archives = super::projet::fusion::a_archiver(&mut tx, k, a).await?;
         let mut moved = serde_json::Map::new();
         for table in MOVED {
             let key = key_of(table);
@@ -275,6 +276,7 @@ impl Store {
         .bind(ts(keep.at()))
         .fetch_scalar(&mut tx)
         .await?;
+        super::projet::fusion::archiver(&mut tx, &archives, fid).await?;
         keep.audit_change(
             &mut tx,
             ActionJournal::UsagerFusion,
@@ -336,6 +338,7 @@ impl Store {
         }
         let moved: serde_json::Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        super::projet::fusion::restaurer(&mut tx, fusion_id).await?;
         for table in MOVED {
             for id in recorded_ids(&moved, table) {
                 if table == "affectation" && !is_assigned(&mut tx, k, id).await? {

@@ -18,6 +18,7 @@ mod presence;
 mod projet;
 mod recherche;
 mod releve;
+mod releve_suivi;
 mod saisie;
 mod sejour;
 mod transmission;
@@ -44,6 +45,7 @@ pub use projet::{
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
+pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 

@@ -16,8 +16,11 @@ mod listes;
 mod photo;
 mod presences;
 mod projet;
+mod projet_impression;
+mod projet_libelles;
 mod projet_page;
 mod recherche;
+mod releve;
 mod sejours;
 mod synthese;
 mod tracabilite;
@@ -29,8 +32,9 @@ pub(crate) use {
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
+    releve::Lues,
     sejours::{MouvementFields, SejourFields},
-    transmissions::{Lues, TransmissionFields},
+    transmissions::TransmissionFields,
 };
 
 use axum::routing::{get, post};
@@ -190,14 +194,14 @@ pub fn routes() -> Router<App> {
             "/usagers/{id}/section/accompagnement",
             get(transmissions::page).post(transmissions::add_form),
         )
-        .route("/releve", get(transmissions::releve_page))
+        .route("/releve", get(releve::releve_page))
         .route("/presences", get(presences::page).post(presences::form))
         .route("/presences/etat", get(etat::page))
         .route(
             "/usagers/{id}/sejours/absence",
             post(presences::absence_form),
         )
-        .route("/releve/lues", post(transmissions::lues_form))
+        .route("/releve/lues", post(releve::lues_form))
         .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
@@ -230,6 +234,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/projet/{pid}/validation",
             post(projet_page::validate_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/versions/{numero}/impression",
+            get(projet_impression::page),
         )
         .route(
             "/usagers/{id}/projet/{pid}/signature",
@@ -325,7 +333,7 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/transmissions",
             get(transmissions::api_list).post(transmissions::api_add),
         )
-        .route("/transmissions", get(transmissions::api_releve))
+        .route("/transmissions", get(releve::api_releve))
         .route(
             "/presences",
             get(presences::api_jour).put(presences::api_enregistrer),
@@ -337,7 +345,7 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/presences",
             get(presences::api_absences).post(presences::api_absence),
         )
-        .route("/transmissions/lues", post(transmissions::api_lues))
+        .route("/transmissions/lues", post(releve::api_lues))
         .route(
             "/usagers/{id}/projets",
             get(projet::api_list).post(projet::api_create),

@@ -244,6 +244,12 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"etablissement_id": app.etablissement_id, "jour": "2026-02-01", "version": 1,
                 "personnes": [{"sejour_id": 1, "absence": "vacances", "commentaire": "En famille."}]})
         }
+        "Definition" => {
+            json!({"id": "saisie-grille", "version": "1", "titre": "Grille saisie", "source": "Essai.",
+                "questions": [{"id": "q", "libelle": "Q", "aide": "Aide.", "type": "choix",
+                    "options": [{"valeur": "a", "libelle": "A", "score": 1}]}],
+                "resultats": [{"id": "r", "libelle": "R", "somme": ["q"], "interpretation": [{"min": 0, "libelle": "Lu"}]}]})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }
