@@ -61,6 +61,22 @@ code_enum! {
         UsagerEvaluationModification = "usager.evaluation.modification", "Évaluation modifiée (brouillon)";
         /// An evaluation validated (it never changes afterwards).
         UsagerEvaluationValidation = "usager.evaluation.validation", "Évaluation validée";
+        /// A person admitted (a stay opened); over capacity, the detail says so.
+        UsagerSejourAdmission = "usager.sejour.admission", "Admission";
+        /// A stay changed.
+        UsagerSejourModification = "usager.sejour.modification", "Modification d'un séjour";
+        /// A stay closed by a transfer and the next one opened.
+        UsagerSejourTransfert = "usager.sejour.transfert", "Transfert";
+        /// A stay closed by a discharge.
+        UsagerSejourSortie = "usager.sejour.sortie", "Sortie";
+        /// The presences of a unit for a day read (the files shown in the detail).
+        PresenceLecture = "presence.lecture", "Consultation des présences";
+        /// The presences of a unit for a day saved (the files changed in the detail).
+        PresenceSaisie = "presence.saisie", "Saisie des présences";
+        /// A monthly statement of presences produced (the files listed in the detail).
+        PresenceEtat = "presence.etat", "État mensuel des présences";
+        /// An absence period entered for a person.
+        UsagerAbsenceAjout = "usager.absence.ajout", "Absence enregistrée";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

@@ -67,7 +67,7 @@ pub(crate) fn bench_actor() -> Actor {
 }
 
 /// The id of the benchmark account `username`, created with `role` if missing.
-async fn bench_account(
+pub(crate) async fn bench_account(
     store: &dui_store::Store,
     username: &str,
     role: Role,
@@ -94,7 +94,11 @@ async fn bench_account(
 }
 
 /// An `authorization` header value for `username` (a session opened through the API).
-async fn bearer(client: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
+pub(crate) async fn bearer(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+) -> anyhow::Result<String> {
     let login: serde_json::Value = client
         .post(format!("{base}/api/v1/session"))
         .json(&serde_json::json!({"username": username, "password": BENCH_PASSWORD}))
@@ -411,6 +415,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         ids.clone(),
     )
     .await?;
+    crate::bench_parcours::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.organisme_id,
+        org.etablissements[0].0,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();
@@ -433,7 +450,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
 }
 
 /// A number written with letters only (names may not contain digits).
-fn letters(mut n: u64) -> String {
+pub(crate) fn letters(mut n: u64) -> String {
     let mut s = String::new();
     loop {
         s.push((b'A' + (n % 26) as u8) as char);

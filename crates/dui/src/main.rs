@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_gir;
+mod bench_parcours;
 mod bench_transmissions;
 mod config;
 mod demo;

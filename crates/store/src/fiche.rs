@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use dui_domain::ids::{UsagerId, UtilisateurId};
+use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
 use dui_domain::usager::{Attributs, DateNaissance, Sexe, StatutIdentite, TypeJustificatif};
 use serde::{Serialize, Serializer};
 
@@ -127,7 +128,7 @@ pub struct StatutChange {
     pub ins_interroge: bool,
 }
 
-/// A stay (*séjour*, *prise en charge*) in an établissement.
+/// A stay (*séjour*, *prise en charge*) in an établissement: `[date_entree, date_sortie)`.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Sejour {
     /// Id.
@@ -138,33 +139,156 @@ pub struct Sejour {
     pub etablissement: String,
     /// Unit.
     pub unite_id: Option<i64>,
-    /// Entry date.
+    /// Its name.
+    pub unite: Option<String>,
+    /// Kind of support.
+    pub type_accompagnement: TypeAccompagnement,
+    /// Entry date (`AAAA-MM-JJ`).
     pub date_entree: String,
-    /// Exit date.
+    /// Exit date (`AAAA-MM-JJ`), the first day out.
     pub date_sortie: Option<String>,
+    /// Planned end (temporary stays, measures).
+    pub date_fin_prevue: Option<String>,
+    /// Who pays.
+    pub financement: Option<Financement>,
+    /// Referent professional of the stay.
+    pub referent_id: Option<i64>,
+    /// The usager's number in the établissement.
+    pub numero_usager: Option<String>,
+    /// How it ended.
+    pub mode_sortie: Option<ModeSortie>,
+    /// Where the person went.
+    pub destination: Option<String>,
+    /// The stay this one follows after a transfer.
+    pub transfert_de: Option<i64>,
+    /// Admitted over capacity (explicit, audited override).
+    pub depassement_capacite: bool,
+    /// Version for optimistic concurrency.
+    pub version: i64,
 }
 
-/// The stays as the policy's statement reads them: a JSON array of
-/// `[id, etablissement_id, nom, unite_id, date_entree, date_sortie]`, newest first.
+impl Sejour {
+    /// Whether the stay is running (no exit date).
+    pub fn en_cours(&self) -> bool {
+        self.date_sortie.is_none()
+    }
+}
+
+/// The columns of a stay, for a statement over `sejour s JOIN etablissement e LEFT JOIN
+/// unite un` (decoded by [`sejour_from`]).
+pub(crate) const SEJOUR_COLUMNS: &str = "s.id, s.etablissement_id, e.nom AS etablissement, s.unite_id, un.nom AS unite, s.type_accompagnement, s.date_entree, s.date_sortie, \
+    s.date_fin_prevue, s.financement, s.referent_id, s.numero_usager, s.mode_sortie, s.destination, s.transfert_de, s.depassement_capacite, s.version";
+
+/// The joins [`SEJOUR_COLUMNS`] reads.
+pub(crate) const SEJOUR_FROM: &str = "sejour s JOIN etablissement e ON e.id = s.etablissement_id LEFT JOIN unite un ON un.id = s.unite_id";
+
+/// A stay as stored, before its codes are decoded (a row, or an object of the policy's
+/// statement).
+#[derive(serde::Deserialize)]
+struct SejourBrut {
+    id: i64,
+    etablissement_id: i64,
+    etablissement: String,
+    unite_id: Option<i64>,
+    unite: Option<String>,
+    type_accompagnement: String,
+    date_entree: String,
+    date_sortie: Option<String>,
+    date_fin_prevue: Option<String>,
+    financement: Option<String>,
+    referent_id: Option<i64>,
+    numero_usager: Option<String>,
+    mode_sortie: Option<String>,
+    destination: Option<String>,
+    transfert_de: Option<i64>,
+    depassement_capacite: i64,
+    version: i64,
+}
+
+impl SejourBrut {
+    fn decoder(self) -> StoreResult<Sejour> {
+        let opt = |col: &str, v: Option<String>, f: fn(&str) -> bool| match v {
+            Some(s) if !f(&s) => Err(corrupt(col, &s)),
+            other => Ok(other),
+        };
+        let financement = opt("financement", self.financement, |s| {
+            Financement::from_code(s).is_some()
+        })?;
+        let mode = opt("mode_sortie", self.mode_sortie, |s| {
+            ModeSortie::from_code(s).is_some()
+        })?;
+        Ok(Sejour {
+            id: self.id,
+            etablissement_id: self.etablissement_id,
+            etablissement: self.etablissement,
+            unite_id: self.unite_id,
+            unite: self.unite,
+            type_accompagnement: TypeAccompagnement::from_code(&self.type_accompagnement)
+                .ok_or_else(|| corrupt("type_accompagnement", &self.type_accompagnement))?,
+            date_entree: self.date_entree,
+            date_sortie: self.date_sortie,
+            date_fin_prevue: self.date_fin_prevue,
+            financement: financement.as_deref().and_then(Financement::from_code),
+            referent_id: self.referent_id,
+            numero_usager: self.numero_usager,
+            mode_sortie: mode.as_deref().and_then(ModeSortie::from_code),
+            destination: self.destination,
+            transfert_de: self.transfert_de,
+            depassement_capacite: self.depassement_capacite != 0,
+            version: self.version,
+        })
+    }
+}
+
+/// Decodes a row of [`SEJOUR_COLUMNS`].
+pub(crate) fn sejour_from(r: &crate::sql::Row) -> StoreResult<Sejour> {
+    SejourBrut {
+        id: r.try_get("id")?,
+        etablissement_id: r.try_get("etablissement_id")?,
+        etablissement: r.try_get("etablissement")?,
+        unite_id: r.try_get("unite_id")?,
+        unite: r.try_get("unite")?,
+        type_accompagnement: r.try_get("type_accompagnement")?,
+        date_entree: r.try_get("date_entree")?,
+        date_sortie: r.try_get("date_sortie")?,
+        date_fin_prevue: r.try_get("date_fin_prevue")?,
+        financement: r.try_get("financement")?,
+        referent_id: r.try_get("referent_id")?,
+        numero_usager: r.try_get("numero_usager")?,
+        mode_sortie: r.try_get("mode_sortie")?,
+        destination: r.try_get("destination")?,
+        transfert_de: r.try_get("transfert_de")?,
+        depassement_capacite: r.try_get("depassement_capacite")?,
+        version: r.try_get("version")?,
+    }
+    .decoder()
+}
+
+/// The object of one stay in the policy's statement: the columns of [`SEJOUR_COLUMNS`] by
+/// name, for `json_object` (SQLite) or `json_build_object` (PostgreSQL).
+pub(crate) fn sejour_json_pairs() -> String {
+    SEJOUR_COLUMNS
+        .split(',')
+        .map(|c| {
+            let c = c.trim();
+            let (expr, name) = match c.split_once(" AS ") {
+                Some((e, n)) => (e, n),
+                None => (c, c.trim_start_matches("s.")),
+            };
+            format!("'{name}', {expr}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The stays as the policy's statement reads them: a JSON array of objects of
+/// [`sejour_json_pairs`], newest first.
 pub(crate) fn sejours_from_json(json: Option<&str>) -> StoreResult<Vec<Sejour>> {
-    type Raw = (i64, i64, String, Option<i64>, String, Option<String>);
-    let raw: Vec<Raw> = match json {
+    let raw: Vec<SejourBrut> = match json {
         None => Vec::new(),
-        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Invalid(e.to_string()))?,
+        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Corrupt(e.to_string()))?,
     };
-    Ok(raw
-        .into_iter()
-        .map(
-            |(id, etablissement_id, etablissement, unite_id, date_entree, date_sortie)| Sejour {
-                id,
-                etablissement_id,
-                etablissement,
-                unite_id,
-                date_entree,
-                date_sortie,
-            },
-        )
-        .collect())
+    raw.into_iter().map(SejourBrut::decoder).collect()
 }
 
 /// Internal file number of an usager id.

@@ -60,6 +60,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (12, "insi", include_str!("../migrations/0012_insi.sql")),
     (
+        13,
+        "sejours",
+        include_str!("../migrations/0013_sejours.sql"),
+    ),
+    (
+        15,
+        "presences",
+        include_str!("../migrations/0015_presences.sql"),
+    ),
+    (
         17,
         "grilles",
         include_str!("../migrations/0017_grilles.sql"),

@@ -9,12 +9,14 @@ use dui_domain::policy::{
     Section,
 };
 
+mod presence;
 mod transmission;
 
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use presence::{authorize_presences, CapacitePresences};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };
@@ -59,9 +61,14 @@ pub struct Capability {
     role: Role,
     at: DateTime<Utc>,
     tracabilite: bool,
+    etablissements: Vec<i64>,
 }
 
 impl Capability {
+    /// The établissements the holder works in (where it may admit or transfer a person).
+    pub fn etablissements(&self) -> &[i64] {
+        &self.etablissements
+    }
     /// The usager this capability is about.
     pub fn usager_id(&self) -> UsagerId {
         self.usager_id
@@ -209,12 +216,12 @@ async fn load_facts_and_usager(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Loaded>> {
-    let stays = match store.engine() {
-        crate::Engine::Sqlite => "(SELECT json_group_array(json_array(s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie) \
-             ORDER BY s.date_entree DESC, s.id DESC) FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1)",
-        crate::Engine::Postgres => "(SELECT json_agg(json_build_array(s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie) \
-             ORDER BY s.date_entree DESC, s.id DESC)::text FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1)",
+    let (pairs, from) = (crate::fiche::sejour_json_pairs(), crate::fiche::SEJOUR_FROM);
+    let (agg, cast) = match store.engine() {
+        crate::Engine::Sqlite => ("json_group_array(json_object", ""),
+        crate::Engine::Postgres => ("json_agg(json_build_object", "::text"),
     };
+    let stays = format!("(SELECT {agg}({pairs}) ORDER BY s.date_entree DESC, s.id DESC){cast} FROM {from} WHERE s.usager_id = $1)");
     let row = crate::sql::query(&format!(
         "SELECT {}, {stays} AS f_sejours, (SELECT empreinte FROM usager_photo WHERE usager_id = $1) AS f_photo, \
          (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
@@ -403,6 +410,7 @@ async fn authorize_with_facts(
                     loaded.usager.referent_id == Some(who.id.into()),
                     loaded.faits.soi_meme,
                 ),
+                etablissements: who.etablissements.clone(),
             };
             if action == Action::Lire {
                 store

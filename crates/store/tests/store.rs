@@ -36,6 +36,8 @@ mod merges;
 mod noms_colles;
 #[path = "store/policy.rs"]
 mod policy;
+#[path = "store/presences.rs"]
+mod presences;
 #[path = "store/projets.rs"]
 mod projets;
 #[path = "store/projets_fusion.rs"]
@@ -44,6 +46,8 @@ mod projets_fusion;
 mod releve_suivi;
 #[path = "store/saisie.rs"]
 mod saisie;
+#[path = "store/sejours.rs"]
+mod sejours;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

@@ -16,6 +16,8 @@ pub struct UserBar {
     pub usagers: Option<&'static str>,
     /// Shows the relève (the professionals who read files).
     pub releve: bool,
+    /// Shows the presences (the professionals of établissements).
+    pub presences: bool,
 }
 
 /// Common data of a page.

@@ -44,6 +44,7 @@ pub(crate) const PROJETS: Liste = l("/usagers/{id}/projets", 20, 100);
 pub(crate) const PROJET_VERSIONS: Liste = l("/usagers/{id}/projets/{pid}/versions", 20, 100);
 pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
 pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
+pub(crate) const ABSENCES: Liste = l("/usagers/{id}/presences", 50, 500);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -69,6 +70,7 @@ pub const LISTES: &[Liste] = &[
     PROJET_VERSIONS,
     EVALUATIONS,
     GRILLES,
+    ABSENCES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

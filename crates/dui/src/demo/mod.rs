@@ -2,6 +2,7 @@
 
 mod evaluations;
 mod noms;
+mod parcours;
 mod ppe;
 mod projets;
 mod transmissions;
@@ -25,6 +26,8 @@ const FINESS_OG: &str = "690000005";
 
 /// Ids of the demo organisation.
 pub struct DemoOrg {
+    /// The organisme.
+    pub organisme_id: i64,
     /// (id, domain code) of each établissement.
     pub etablissements: Vec<(i64, &'static str)>,
 }
@@ -167,7 +170,10 @@ pub async fn load_organisation(store: &Store) -> anyhow::Result<DemoOrg> {
             .await?;
     }
     store.audit_seal(now).await?;
-    Ok(DemoOrg { etablissements })
+    Ok(DemoOrg {
+        organisme_id: og,
+        etablissements,
+    })
 }
 
 /// Prints the demo credentials (demo mode only).
@@ -284,6 +290,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
                 .await?;
         }
     }
+    println!("{}", parcours::ajouter(store, org).await?);
     let n = evaluations::ajouter(store, org, 7).await?;
     println!("{n} évaluations AGGIR de démonstration (EHPAD et SAD).");
     let n = evaluations::ajouter_besoins(store, org, 11).await?;

@@ -50,6 +50,17 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
     // Personalised projects: which project, version and signature row (not its type: a PPE
     // says the person is in child protection; not who signed nor their decision).
     ("usager.projet.", &["projet_id", "numero", "signature_id"]),
+    // Stays: which stay, the one a transfer closed, and whether capacity was overridden.
+    (
+        "usager.sejour.",
+        &["sejour_id", "transfert_de", "depassement_capacite"],
+    ),
+    // Presences: which établissement, unit, day or month, how many files (not which).
+    (
+        "presence.",
+        &["etablissement_id", "unite_id", "jour", "mois", "nombre"],
+    ),
+    ("usager.absence.", &["sejour_id", "jours"]),
     // Default grants of a newer version added at start: the versions and the grants.
     ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The sealer's own reports.

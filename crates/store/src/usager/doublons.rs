@@ -29,8 +29,9 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 9] = [
+const MOVED: [&str; 10] = [
     "sejour",
+    "absence",
     "entourage",
     "affectation",
     "transmission",
@@ -54,6 +55,7 @@ const COMPTES_PORTAIL: &str = "utilisateur";
 /// list with the schema, so that a new section's table cannot be forgotten by merges.
 pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("sejour", None),
+    ("absence", None),
     ("entourage", None),
     ("transmission", None),
     ("affectation", None),

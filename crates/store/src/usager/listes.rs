@@ -115,11 +115,14 @@ impl Store {
 
     /// A page of the stays of the usager, latest first.
     pub async fn sejours_page(&self, cap: &Capability, page: Page) -> StoreResult<Vec<Sejour>> {
-        let sql = "SELECT s.id, s.etablissement_id, e.nom, s.unite_id, s.date_entree, s.date_sortie FROM sejour s \
-             JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1";
+        let sql = format!(
+            "SELECT {} FROM {} WHERE s.usager_id = $1",
+            crate::fiche::SEJOUR_COLUMNS,
+            crate::fiche::SEJOUR_FROM
+        );
         let rows = self
             .keyset(
-                sql,
+                &sql,
                 vec![cap.usager_id().into()],
                 Tri {
                     cols: "s.date_entree, s.id",
@@ -130,18 +133,7 @@ impl Store {
                 page,
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Sejour {
-                    id: r.try_get(0)?,
-                    etablissement_id: r.try_get(1)?,
-                    etablissement: r.try_get(2)?,
-                    unite_id: r.try_get(3)?,
-                    date_entree: r.try_get(4)?,
-                    date_sortie: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(crate::fiche::sejour_from).collect()
     }
 
     /// A page of the earlier versions of the identity, newest first (by version).

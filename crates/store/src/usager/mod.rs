@@ -8,17 +8,20 @@ mod creation;
 mod detection;
 mod doublons;
 mod entourage;
+mod etat;
 mod evaluation;
 mod gmp;
 mod insi;
 mod listes;
 mod name_index;
 mod photo;
+mod presence;
 mod projet;
 mod recherche;
 mod releve;
 mod releve_suivi;
 mod saisie;
+mod sejour;
 mod transmission;
 
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
@@ -31,11 +34,13 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
 pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
+pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
@@ -43,6 +48,7 @@ pub use projet::{
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
+pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};

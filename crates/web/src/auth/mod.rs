@@ -402,6 +402,8 @@ impl crate::Layout {
                     _ => Some("Usagers"),
                 },
                 releve: me.user.role.est_professionnel() && me.user.role != Role::Administrateur,
+                presences: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
+                    && me.user.role != Role::Administrateur,
             }),
         }
     }

@@ -32,6 +32,8 @@ enum Reponse {
     Vide,
     /// A JPEG or PNG image.
     Image,
+    /// A file of this media type (a download).
+    Fichier(&'static str),
     /// This document.
     Document,
 }
@@ -137,6 +139,11 @@ impl Op {
     /// 200 with an image.
     fn image(mut self) -> Self {
         self.reponse = Reponse::Image;
+        self
+    }
+    /// 200 with a file of media type `mime`.
+    fn fichier(mut self, mime: &'static str) -> Self {
+        self.reponse = Reponse::Fichier(mime);
         self
     }
     /// 200 with this document.
@@ -403,6 +410,10 @@ fn succes(o: &Op) -> Value {
         Reponse::Image => {
             let image = json!({"schema": {"type": "string", "contentEncoding": "binary"}});
             json!({"description": "Succès", "content": {"image/jpeg": image, "image/png": image}})
+        }
+        Reponse::Fichier(mime) => {
+            let f = json!({"schema": {"type": "string", "contentEncoding": "binary"}});
+            json!({"description": "Succès", "content": {mime: f}})
         }
         Reponse::Vide => json!({"description": "Succès, sans contenu"}),
     }

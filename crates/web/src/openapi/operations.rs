@@ -10,8 +10,8 @@ use dui_domain::organisation::Categorie;
 use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
-use dui_store::usager::Sejour;
 use dui_store::usager::Transmission;
+use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Projet, VersionProjet};
 
@@ -33,9 +33,10 @@ use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
-    Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel, DocumentBody, EntourageFields,
-    LinkBody, NouveauProjet, OtherBody, ProfessionnelFields, SignatureBody, Validation,
-    VersionBody,
+    AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
+    DocumentBody, EntourageFields, JourneeBody, LinkBody, MouvementFields, NouveauProjet,
+    OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation, VersionBody,
+    VersionJour,
 };
 use crate::usager::{Lues, TransmissionFields};
 
@@ -71,7 +72,19 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}", "Usagers", "Ouvrir le dossier : identité, séjours, parties lisibles").ok::<Dossier>(),
         op("put", "/usagers/{id}", "Usagers", "Modifier l'identité (If-Match ou version) ; un trait strict modifié rend l'identité provisoire").corps::<IdentiteFields>().ok::<Dossier>(),
         op("get", "/usagers/{id}/audit", "Usagers", "Qui a consulté ou modifié le dossier").liste::<Entry>(),
-        op("get", "/usagers/{id}/sejours", "Usagers", "Séjours de l'usager").liste::<Sejour>(),
+        op("get", "/usagers/{id}/sejours", "Séjours", "Séjours de l'usager, du plus récent au plus ancien (tout le parcours, transferts compris)").liste::<Sejour>(),
+        op("post", "/usagers/{id}/sejours", "Séjours", "Admettre : ouvrir un séjour (capacité respectée sauf depasser_capacite, tracé ; deux séjours permanents ne se chevauchent pas)").corps::<SejourFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/sejours/{sid}", "Séjours", "Un séjour (le corps que sa modification accepte)").ok::<Sejour>(),
+        op("put", "/usagers/{id}/sejours/{sid}", "Séjours", "Modifier un séjour (If-Match ou version) ; l'unité change par un transfert").corps::<SejourFields>().ok::<Cree>(),
+        op("post", "/usagers/{id}/sejours/{sid}/transfert", "Séjours", "Transférer : clôt le séjour en cours et ouvre le suivant (If-Match ou version)").corps::<MouvementFields>().cree::<Cree>(),
+        op("post", "/usagers/{id}/sejours/{sid}/sortie", "Séjours", "Sortie : clôt le séjour en cours avec son mode et sa destination (If-Match ou version)").corps::<MouvementFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/presences", "Présences", "Jours d'absence de l'usager, du plus récent au plus ancien").liste::<Absence>(),
+        op("post", "/usagers/{id}/presences", "Présences", "Enregistrer une période d'absence (chaque jour remplace celui enregistré)").corps::<AbsenceFields>().cree::<AbsenceEnregistree>(),
+        op("get", "/presences", "Présences", "Présences d'une unité pour un jour (?etablissement_id=&unite_id=&jour=) : chacun est présent sauf absence").ok::<Journee>(),
+        op("put", "/presences", "Présences", "Enregistrer les présences du jour en une requête (le corps du GET ; If-Match ou version ; 409 si une autre saisie est passée)").corps::<JourneeBody>().ok::<VersionJour>(),
+        op("get", "/presences/etat", "Présences", "État mensuel d'un établissement (?etablissement_id=&mois=AAAA-MM) : jours prévus, de présence et d'absence par motif, totaux par financeur").ok::<EtatMensuel>(),
+        op("get", "/presences/etat.csv", "Présences", "État mensuel en CSV (séparateur ;, UTF-8)").fichier("text/csv"),
+        op("get", "/presences/etat.xlsx", "Présences", "État mensuel en tableur XLSX").fichier("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         op("get", "/usagers/{id}/versions", "Usagers", "Versions antérieures de l'identité").liste::<VersionIdentite>(),
         op("get", "/usagers/{id}/photo", "Usagers", "La photo de l'usager (image/jpeg ou image/png ; 404 s'il n'en a pas)").image(),
         op("put", "/usagers/{id}/photo", "Usagers", "Enregistrer la photo : le corps est l'image JPEG ou PNG (2 Mo au plus), enregistrée sans ses métadonnées").ok::<PhotoEnregistree>(),

@@ -26,6 +26,8 @@ pub enum Onglet {
     Administratif,
     /// Relatives and professionals.
     Entourage,
+    /// Admission, stays, transfers and discharge.
+    Sejours,
     /// The personalised project (PPA, PPE), with the *Accompagnement* section.
     Projet,
     /// A section of the policy other than the administrative one.
@@ -44,6 +46,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => "Administratif",
             Onglet::Entourage => "Entourage",
+            Onglet::Sejours => "Séjours",
             Onglet::Projet => "Projet",
             Onglet::Section(s) => s.label_fr(),
             Onglet::Evaluations => "Évaluations",
@@ -57,6 +60,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
+            Onglet::Sejours => format!("/usagers/{id}/sejours"),
             Onglet::Projet => format!("/usagers/{id}/projet"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
@@ -68,7 +72,7 @@ impl Onglet {
     /// The tabs the person may see, in display order: `sections` are the readable
     /// sections of the opened file, `tracabilite` whether its audit may be read.
     fn visibles(sections: &[Section], tracabilite: bool) -> Vec<Onglet> {
-        let mut v = vec![Onglet::Administratif, Onglet::Entourage];
+        let mut v = vec![Onglet::Administratif, Onglet::Sejours, Onglet::Entourage];
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Projet);
         }

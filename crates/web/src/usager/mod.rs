@@ -6,6 +6,7 @@ mod creation;
 mod dossier;
 mod entete;
 mod entourage;
+mod etat;
 pub mod evaluation;
 mod evaluation_page;
 mod extracteurs;
@@ -14,12 +15,14 @@ mod identite;
 mod insi;
 mod listes;
 mod photo;
+mod presences;
 mod projet;
 mod projet_impression;
 mod projet_libelles;
 mod projet_page;
 mod recherche;
 mod releve;
+mod sejours;
 mod synthese;
 mod tracabilite;
 mod transmissions;
@@ -28,8 +31,10 @@ pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
+    sejours::{MouvementFields, SejourFields},
     transmissions::TransmissionFields,
 };
 
@@ -191,6 +196,12 @@ pub fn routes() -> Router<App> {
             get(transmissions::page).post(transmissions::add_form),
         )
         .route("/releve", get(releve::releve_page))
+        .route("/presences", get(presences::page).post(presences::form))
+        .route("/presences/etat", get(etat::page))
+        .route(
+            "/usagers/{id}/sejours/absence",
+            post(presences::absence_form),
+        )
         .route("/releve/lues", post(releve::lues_form))
         .route(
             "/usagers/{id}/entourage",
@@ -201,6 +212,18 @@ pub fn routes() -> Router<App> {
             post(entourage::remove_form),
         )
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
+        .route(
+            "/usagers/{id}/sejours",
+            get(sejours::page).post(sejours::admission_form),
+        )
+        .route(
+            "/usagers/{id}/sejours/{sid}/transfert",
+            post(sejours::transfert_form),
+        )
+        .route(
+            "/usagers/{id}/sejours/{sid}/sortie",
+            post(sejours::sortie_form),
+        )
         .route(
             "/usagers/{id}/projet",
             get(projet_page::page).post(projet_page::create_form),
@@ -246,7 +269,22 @@ pub fn api_routes() -> Router<App> {
         .route("/usagers", get(api::recherche).post(api::create))
         .route("/usagers/{id}", get(api::get).put(api::update))
         .route("/usagers/{id}/audit", get(api::file_audit))
-        .route("/usagers/{id}/sejours", get(api::sejours))
+        .route(
+            "/usagers/{id}/sejours",
+            get(api::sejours).post(sejours::api_admettre),
+        )
+        .route(
+            "/usagers/{id}/sejours/{sid}",
+            get(sejours::api_get).put(sejours::api_modifier),
+        )
+        .route(
+            "/usagers/{id}/sejours/{sid}/transfert",
+            post(sejours::api_transferer),
+        )
+        .route(
+            "/usagers/{id}/sejours/{sid}/sortie",
+            post(sejours::api_sortir),
+        )
         .route("/usagers/{id}/versions", get(api::versions))
         .route(
             "/usagers/{id}/identite/justificatif",
@@ -297,6 +335,17 @@ pub fn api_routes() -> Router<App> {
             get(transmissions::api_list).post(transmissions::api_add),
         )
         .route("/transmissions", get(releve::api_releve))
+        .route(
+            "/presences",
+            get(presences::api_jour).put(presences::api_enregistrer),
+        )
+        .route("/presences/etat", get(etat::api_json))
+        .route("/presences/etat.csv", get(etat::api_csv))
+        .route("/presences/etat.xlsx", get(etat::api_xlsx))
+        .route(
+            "/usagers/{id}/presences",
+            get(presences::api_absences).post(presences::api_absence),
+        )
         .route("/transmissions/lues", post(releve::api_lues))
         .route(
             "/usagers/{id}/projets",

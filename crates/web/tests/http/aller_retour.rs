@@ -154,6 +154,37 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["commentaire"] == "Revue en équipe.",
         )
         .await;
+        // A stay, as its list gives it.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/sejours")).await;
+        let sid = list["items"][0]["id"].as_i64().unwrap();
+        let st = format!("/api/v1/usagers/{x}/sejours/{sid}");
+        read_change_write(
+            &app,
+            secr,
+            &st,
+            &st,
+            |b| b["numero_usager"] = json!("A-2026-12"),
+            |a| a["numero_usager"] == "A-2026-12",
+        )
+        .await;
+        // The presences of a day (the day-care stay of the lists' data set).
+        let etab = app.etablissement_id;
+        read_change_write(
+            &app,
+            secr,
+            &format!("/api/v1/presences?etablissement_id={etab}&jour=2026-02-10"),
+            "/api/v1/presences",
+            |b| {
+                for p in b["personnes"].as_array_mut().unwrap() {
+                    p["absence"] = json!("retour_famille");
+                }
+            },
+            |a| {
+                let p = a["personnes"].as_array().unwrap();
+                !p.is_empty() && p.iter().all(|p| p["absence"] == "retour_famille")
+            },
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -172,6 +203,8 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/etablissements/{id}",
             "/api/v1/utilisateurs/{id}",
             "/api/v1/permissions",
+            "/api/v1/usagers/{id}/sejours/{sid}",
+            "/api/v1/presences",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

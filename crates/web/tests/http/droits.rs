@@ -5,6 +5,7 @@
 //! router's source) and of the HTML pages (from the router's source).
 
 mod appels;
+mod parcours;
 
 use std::collections::BTreeSet;
 
@@ -313,6 +314,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/fusion", VALIDER, &[404]),
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
+    t.extend(parcours::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],

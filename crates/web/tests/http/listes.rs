@@ -149,6 +149,7 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/acces-exceptionnels", Lecteur::Direction, "", false),
     ("/usagers/{id}/evaluations", Lecteur::Direction, "", false),
     ("/grilles", Lecteur::Admin, "", false),
+    ("/usagers/{id}/presences", Lecteur::Secretariat, "", false),
     ("/usagers/{id}/transmissions", Lecteur::Direction, "", false),
     ("/transmissions", Lecteur::Direction, "heures=24", false),
     ("/usagers/{id}/projets", Lecteur::Direction, "", false),
@@ -313,6 +314,12 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         )
         .await;
     }
+    // A day-care stay beside the first one, and three days of absence in it.
+    let body = json!({"etablissement_id": app.etablissement_id, "type_accompagnement": "accueil_jour",
+        "date_entree": "2026-01-05", "financement": "apa"});
+    let sid = created(app, &secr, &format!("/api/v1/usagers/{x}/sejours"), body).await;
+    let body = json!({"sejour_id": sid, "debut": "2026-02-02", "fin": "2026-02-04", "type_absence": "hospitalisation"});
+    created(app, &secr, &format!("/api/v1/usagers/{x}/presences"), body).await;
     // Three transmissions (the direction reads and writes the accompaniment).
     for texte in ["Bonne nuit.", "Repas pris en salle.", "Visite de sa fille."] {
         let body = json!({"texte": texte});

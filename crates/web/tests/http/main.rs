@@ -20,6 +20,7 @@ mod listes;
 mod lockout;
 mod login;
 mod ops;
+mod parcours;
 mod photo;
 mod projet;
 mod projet_impression;

@@ -228,6 +228,22 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe", "version": 1})
         }
         "VersionSeule" => json!({"version": 1}),
+        "SejourFields" => {
+            json!({"etablissement_id": app.etablissement_id, "type_accompagnement": "accueil_jour",
+                "date_entree": "2026-01-05", "numero_usager": "A-1", "version": 1})
+        }
+        "MouvementFields" => {
+            json!({"date": "2026-02-01", "etablissement_id": app.etablissement_id,
+                "mode_sortie": "retour_domicile", "destination": "Domicile", "version": 1})
+        }
+        "AbsenceFields" => {
+            json!({"sejour_id": 1, "debut": "2026-02-01", "fin": "2026-02-02",
+                "type_absence": "vacances", "commentaire": "En famille."})
+        }
+        "JourneeBody" => {
+            json!({"etablissement_id": app.etablissement_id, "jour": "2026-02-01", "version": 1,
+                "personnes": [{"sejour_id": 1, "absence": "vacances", "commentaire": "En famille."}]})
+        }
         "Definition" => {
             json!({"id": "saisie-grille", "version": "1", "titre": "Grille saisie", "source": "Essai.",
                 "questions": [{"id": "q", "libelle": "Q", "aide": "Aide.", "type": "choix",

@@ -224,6 +224,7 @@ pub(super) async fn call(
         .replace("{eid}", NOWHERE)
         .replace("{fid}", NOWHERE)
         .replace("{pid}", NOWHERE)
+        .replace("{sid}", NOWHERE)
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
@@ -233,8 +234,14 @@ pub(super) async fn call(
         path
     };
     // A new person per creation (no duplicate of an earlier one).
+    // (each with a birth date of its own: no two creations look alike).
     let prenom: String = format!("Essai{}", (b'a' + (n % 26) as u8) as char) + &"x".repeat(n / 26);
-    let naissance = format!("{}-05-17", 1930 + n % 60);
+    let naissance = format!(
+        "{}-{:02}-{:02}",
+        1920 + n % 70,
+        1 + (n / 70) % 12,
+        1 + (n / 840) % 28
+    );
     let person = json!({"nom_naissance": format!("Creation {prenom}"), "prenoms": [prenom], "date_naissance": naissance, "sexe": "M", "etablissement": finess_});
     let version = || async {
         let r = Client::new()
@@ -280,6 +287,16 @@ pub(super) async fn call(
                 rb.json(&json!({"utilisateur_id": id}))
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => rb.json(&json!({"motif": MOTIF})),
+            ("post", "/usagers/{id}/sejours") => rb.json(&json!({"etablissement_id": w.a,
+                "type_accompagnement": "accueil_jour", "date_entree": "2026-01-05"})),
+            ("put", "/usagers/{id}/sejours/{sid}") => rb.header("If-Match", "\"1\"").json(&json!({
+                "type_accompagnement": "accueil_jour", "date_entree": "2026-01-05"})),
+            ("post", "/usagers/{id}/sejours/{sid}/transfert") => rb.header("If-Match", "\"1\"")
+                .json(&json!({"date": "2026-02-01", "etablissement_id": w.a})),
+            ("post", "/usagers/{id}/sejours/{sid}/sortie") => rb.header("If-Match", "\"1\"")
+                .json(&json!({"date": "2026-02-01", "mode_sortie": "retour_domicile"})),
+            ("post", "/usagers/{id}/presences") => rb.json(&json!({"sejour_id": 999999,
+                "debut": "2026-02-01", "fin": "2026-02-03", "type_absence": "vacances"})),
             ("post", "/usagers/{id}/evaluations") | ("put", "/usagers/{id}/evaluations/{eid}") => rb
                 .header("If-Match", "\"1\"")
                 .json(&json!({"grille": "braden", "reponses": {"perception": "4", "humidite": "4",
@@ -399,6 +416,31 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/evaluations/{eid}/validation") => {
                 rb.form(&[("_csrf", csrf), ("version", "1")])
             }
+            ("post", "/usagers/{id}/sejours") => rb.form(&[
+                ("_csrf", csrf.to_string()),
+                ("etablissement_id", w.a.to_string()),
+                ("type_accompagnement", "accueil_jour".into()),
+                ("date_entree", "2026-01-05".into()),
+            ]),
+            ("post", "/usagers/{id}/sejours/{sid}/transfert") => rb.form(&[
+                ("_csrf", csrf.to_string()),
+                ("version", "1".into()),
+                ("date", "2026-02-01".into()),
+                ("etablissement_id", w.a.to_string()),
+            ]),
+            ("post", "/usagers/{id}/sejours/{sid}/sortie") => rb.form(&[
+                ("_csrf", csrf),
+                ("version", "1"),
+                ("date", "2026-02-01"),
+                ("mode_sortie", "retour_domicile"),
+            ]),
+            ("post", "/usagers/{id}/sejours/absence") => rb.form(&[
+                ("_csrf", csrf),
+                ("sejour_id", "999999"),
+                ("debut", "2026-02-01"),
+                ("fin", "2026-02-02"),
+                ("type_absence", "vacances"),
+            ]),
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };

@@ -1,0 +1,392 @@
+//! Presences and absences (ACC-4): the day screen of a unit (`/presences`: everyone expected
+//! is present unless marked absent, saved in one request), its API (`/api/v1/presences`: the
+//! body a GET returns is what the PUT takes), and the absences of a person
+//! (`/api/v1/usagers/{id}/presences`: the list, and a period entered).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, Utc};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::presence::TypeAbsence;
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::{authorize_presences, CapacitePresences};
+use dui_store::usager::{AbsenceJour, Journee, PeriodeAbsence, Places};
+use serde::{Deserialize, Serialize};
+
+use super::capability;
+use super::extracteurs::{FormulaireDossier, ListeDossier};
+use super::sejours::jour;
+use crate::auth::CurrentUser;
+use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::pagination;
+use crate::reponses::{done, expected_version};
+use crate::time::{fr_date, paris_today};
+use crate::{App, AppError, Layout, WebResult};
+
+/// The authorization of the presences of `etablissement` for `action` (audited refusal).
+pub(crate) async fn capacite(
+    app: &App,
+    me: &CurrentUser,
+    etablissement: i64,
+    action: Action,
+) -> WebResult<CapacitePresences> {
+    let m = super::matrix(app).await?;
+    Ok(authorize_presences(
+        &app.store,
+        &m,
+        &me.principal,
+        etablissement,
+        action,
+        Utc::now(),
+    )
+    .await?)
+}
+
+/// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
+/// whole of it, today in Paris).
+#[derive(Deserialize, Default, Serialize)]
+pub struct JourQuery {
+    #[serde(default)]
+    etablissement_id: Option<String>,
+    #[serde(default)]
+    unite_id: Option<String>,
+    #[serde(default)]
+    jour: Option<String>,
+    #[serde(default)]
+    enregistre: Option<String>,
+}
+
+/// The établissement, unit and day asked (defaults filled).
+pub(crate) fn choix(
+    me: &CurrentUser,
+    etablissement: &Option<String>,
+    unite: &Option<String>,
+    date: &Option<String>,
+) -> WebResult<(i64, Option<i64>, NaiveDate)> {
+    let mut e = Errors::default();
+    let etab = crate::forms::opt_int(&mut e, "etablissement_id", "Établissement", etablissement);
+    let unite = crate::forms::opt_int(&mut e, "unite_id", "Unité", unite);
+    let jour = jour(&mut e, "jour", "Le jour", date);
+    e.finish()?;
+    let etab = etab
+        .or_else(|| me.principal.etablissements.first().copied())
+        .ok_or_else(|| AppError::field("etablissement_id", "Choisissez l'établissement."))?;
+    Ok((etab, unite, jour.unwrap_or_else(|| paris_today(Utc::now()))))
+}
+
+/// A person of the day as the PUT takes it (the GET's `personnes`).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PersonneJour {
+    /// The stay.
+    sejour_id: i64,
+    /// Absent and why (`null`: present).
+    absence: Option<String>,
+    /// Comment of the absence.
+    commentaire: Option<String>,
+}
+
+/// The presences of a day as the PUT takes them: the body of the GET. The people not listed
+/// are present.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct JourneeBody {
+    /// Établissement.
+    etablissement_id: i64,
+    /// Unit (none: the whole établissement).
+    unite_id: Option<i64>,
+    /// `AAAA-MM-JJ`.
+    jour: String,
+    /// The version read (or `If-Match`).
+    version: Option<i64>,
+    /// The people and their absence.
+    #[schema(max_items = 1000)]
+    personnes: Vec<PersonneJour>,
+}
+
+impl crate::saisie::Champs for JourneeBody {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("jour", lim::DATE),
+        Champ::ligne("absence", lim::CODE),
+        Champ::ligne("commentaire", lim::LIBELLE),
+    ];
+}
+
+fn absences(personnes: &[PersonneJour]) -> WebResult<Vec<AbsenceJour>> {
+    let mut e = Errors::default();
+    let mut v = Vec::new();
+    for p in personnes {
+        let Some(code) = opt(&p.absence) else {
+            continue;
+        };
+        match TypeAbsence::from_code(&code) {
+            Some(t) => v.push(AbsenceJour {
+                sejour_id: p.sejour_id,
+                type_absence: t,
+                commentaire: opt(&p.commentaire),
+            }),
+            None => e.add("absence", format!("Type d'absence inconnu : « {code} ».")),
+        }
+    }
+    e.finish()?;
+    Ok(v)
+}
+
+/// GET /api/v1/presences
+pub async fn api_jour(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<JourQuery>,
+) -> WebResult<Json<Journee>> {
+    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
+    let cap = capacite(&app, &me, etab, Action::Lire).await?;
+    Ok(Json(app.store.presences_jour(&cap, unite, jour).await?))
+}
+
+/// `{"version": n}`: the day's new version.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionJour {
+    /// The new version of the day's presences.
+    pub version: i64,
+}
+
+/// PUT /api/v1/presences
+pub async fn api_enregistrer(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<JourneeBody>,
+) -> WebResult<Json<VersionJour>> {
+    if b.personnes.len() > 1000 {
+        return Err(AppError::field(
+            "personnes",
+            "1 000 personnes au plus à la fois.",
+        ));
+    }
+    let mut e = Errors::default();
+    let jour = jour(&mut e, "jour", "Le jour", &Some(b.jour.clone()));
+    e.finish()?;
+    let jour = jour.ok_or_else(|| AppError::field("jour", "Le jour est obligatoire."))?;
+    let version = expected_version(&headers, b.version)?;
+    let abs = absences(&b.personnes)?;
+    let cap = capacite(&app, &me, b.etablissement_id, Action::Ecrire).await?;
+    let version = app
+        .store
+        .enregistrer_presences(&cap, b.unite_id, jour, version, &abs)
+        .await?;
+    Ok(Json(VersionJour { version }))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "presences.html")]
+struct JourPage {
+    layout: Layout,
+    journee: Journee,
+    places: Vec<Places>,
+    types: &'static [TypeAbsence],
+    peut_ecrire: bool,
+    enregistre: bool,
+    mois: String,
+}
+
+impl JourPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn unite_choisie(&self, u: &Option<i64>) -> bool {
+        self.journee.unite_id.is_some() && self.journee.unite_id == *u
+    }
+    fn absents(&self) -> usize {
+        self.journee
+            .personnes
+            .iter()
+            .filter(|p| p.absence.is_some())
+            .count()
+    }
+}
+
+/// GET /presences: the day screen.
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<JourQuery>,
+) -> WebResult<Response> {
+    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
+    let cap = capacite(&app, &me, etab, Action::Lire).await?;
+    let journee = app.store.presences_jour(&cap, unite, jour).await?;
+    let m = super::matrix(&app).await?;
+    let peut_ecrire = dui_domain::presence::peut_presences(
+        &m,
+        me.user.role,
+        &me.principal.etablissements,
+        etab,
+        Action::Ecrire,
+    )
+    .is_ok();
+    Ok(JourPage {
+        layout: Layout::new(&me, "Présences du jour", "presences"),
+        places: app.store.places(&me.principal.etablissements, jour).await?,
+        mois: jour.format("%Y-%m").to_string(),
+        journee,
+        types: TypeAbsence::ALL,
+        peut_ecrire,
+        enregistre: q.enregistre.is_some(),
+    }
+    .into_response())
+}
+
+/// The day screen's form: `etablissement_id`, `unite_id`, `jour`, `version`, then
+/// `absence_<sejour>` (a kind, or empty for present) and `commentaire_<sejour>`.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct SaisieForm(BTreeMap<String, String>);
+
+impl crate::saisie::Champs for SaisieForm {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
+/// POST /presences
+pub async fn form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(SaisieForm(f)): Form<SaisieForm>,
+) -> WebResult<Response> {
+    let get = |k: &str| f.get(k).cloned();
+    let (etab, unite, jour) = choix(
+        &me,
+        &get("etablissement_id"),
+        &get("unite_id"),
+        &get("jour"),
+    )?;
+    let version = get("version").and_then(|v| v.parse().ok()).ok_or_else(|| {
+        AppError::field("version", "La version de la saisie lue est obligatoire.")
+    })?;
+    let mut personnes = Vec::new();
+    for (k, v) in &f {
+        if let Some(s) = k.strip_prefix("absence_") {
+            let sejour_id = s
+                .parse()
+                .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?;
+            let commentaire = f.get(&format!("commentaire_{s}")).cloned();
+            if let Some(c) = &commentaire {
+                Champ::ligne("commentaire", lim::LIBELLE)
+                    .verifier("commentaire", c)
+                    .map_err(|r| AppError::field("commentaire", r.to_string()))?;
+            }
+            personnes.push(PersonneJour {
+                sejour_id,
+                absence: Some(v.clone()),
+                commentaire,
+            });
+        }
+    }
+    let abs = absences(&personnes)?;
+    let cap = capacite(&app, &me, etab, Action::Ecrire).await?;
+    app.store
+        .enregistrer_presences(&cap, unite, jour, version, &abs)
+        .await?;
+    let unite = unite.map(|u| u.to_string()).unwrap_or_default();
+    Ok(done(
+        &headers,
+        &format!("/presences?etablissement_id={etab}&unite_id={unite}&jour={jour}&enregistre=1"),
+    ))
+}
+
+/// An absence period as typed.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct AbsenceFields {
+    /// The stay (of this file).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = i64)]
+    sejour_id: Option<String>,
+    /// First day absent, `AAAA-MM-JJ`.
+    debut: Option<String>,
+    /// Last day absent, `AAAA-MM-JJ`.
+    fin: Option<String>,
+    /// Why (code).
+    type_absence: Option<String>,
+    /// Comment.
+    commentaire: Option<String>,
+}
+
+impl crate::saisie::Champs for AbsenceFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("sejour_id", 20),
+        Champ::ligne("debut", lim::DATE),
+        Champ::ligne("fin", lim::DATE),
+        Champ::ligne("type_absence", lim::CODE),
+        Champ::ligne("commentaire", lim::LIBELLE),
+    ];
+}
+
+impl AbsenceFields {
+    fn periode(&self) -> WebResult<PeriodeAbsence> {
+        let mut e = Errors::default();
+        let sejour = crate::forms::opt_int(&mut e, "sejour_id", "Séjour", &self.sejour_id);
+        let debut = jour(&mut e, "debut", "Le début", &self.debut);
+        let fin = jour(&mut e, "fin", "La fin", &self.fin);
+        let t = opt(&self.type_absence).and_then(|c| TypeAbsence::from_code(&c));
+        for (champ, manque) in [
+            ("sejour_id", sejour.is_none()),
+            ("debut", debut.is_none()),
+            ("fin", fin.is_none()),
+            ("type_absence", t.is_none()),
+        ] {
+            if manque && !e.0.contains_key(champ) {
+                e.add(champ, "Ce champ est obligatoire (type d'absence : hospitalisation, vacances, retour_famille, fugue, exclusion, maladie ou autre).");
+            }
+        }
+        e.finish()?;
+        match (sejour, debut, fin, t) {
+            (Some(sejour_id), Some(debut), Some(fin), Some(type_absence)) => Ok(PeriodeAbsence {
+                sejour_id,
+                debut,
+                fin,
+                type_absence,
+                commentaire: opt(&self.commentaire),
+            }),
+            _ => Err(AppError::BadRequest("Absence incomplète.".into())),
+        }
+    }
+}
+
+/// `{"jours": n}`: the days of absence entered.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AbsenceEnregistree {
+    /// Days entered.
+    pub jours: i64,
+}
+
+/// POST /api/v1/usagers/{id}/presences: an absence period → 201.
+pub async fn api_absence(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<AbsenceFields>,
+) -> WebResult<(StatusCode, Json<AbsenceEnregistree>)> {
+    let p = f.periode()?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    let jours = app.store.ajouter_absence(&cap, &p).await?;
+    Ok((StatusCode::CREATED, Json(AbsenceEnregistree { jours })))
+}
+
+/// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab.
+pub async fn absence_form(p: FormulaireDossier<AbsenceFields>) -> WebResult<Response> {
+    let periode = p.f.periode()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.ajouter_absence(&cap, &periode).await?;
+    Ok(p.fait("/sejours"))
+}
+
+/// GET /api/v1/usagers/{id}/presences: the absence days, latest first.
+pub async fn api_absences(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.absences_page(&l.cap, page).await?;
+    Ok(pagination::repondre(page, items, |a| a.id))
+}

@@ -1,0 +1,500 @@
+//! Admission and stays (ADM-3): the *Séjours* tab (the path of the person, admission,
+//! transfer, discharge) and `/api/v1/usagers/{id}/sejours…`. The rules are the store's.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, Utc};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
+use dui_store::usager::{Admission, ModificationSejour, Places, Sejour, Sortie, Transfert, Usager};
+use serde::Deserialize;
+
+use super::capability;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::extracteurs::FormulaireDossier;
+use crate::auth::CurrentUser;
+use crate::corps::Cree;
+use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::reponses::{done, expected_version};
+use crate::time::{fr_date, paris_today};
+use crate::{App, AppError, Layout, WebResult};
+
+/// A stay as typed: an admission, or a change of a stay (the body a stay's GET returns is
+/// accepted by its PUT; the place changes only by a transfer).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct SejourFields {
+    /// Établissement (admission).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    etablissement_id: Option<String>,
+    /// Unit.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    unite_id: Option<String>,
+    /// Kind of support (code).
+    type_accompagnement: Option<String>,
+    /// `AAAA-MM-JJ`.
+    date_entree: Option<String>,
+    /// Planned end, `AAAA-MM-JJ`.
+    date_fin_prevue: Option<String>,
+    /// Who pays (code).
+    financement: Option<String>,
+    /// Referent account.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    referent_id: Option<String>,
+    /// The usager's number in the établissement.
+    numero_usager: Option<String>,
+    /// Admit over capacity (explicit; audited).
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
+    depasser_capacite: Option<String>,
+    /// The stay's version (change; or `If-Match`).
+    version: Option<i64>,
+}
+
+const CHAMPS_SEJOUR: &[Champ] = &[
+    Champ::ligne("etablissement_id", 20),
+    Champ::ligne("unite_id", 20),
+    Champ::ligne("type_accompagnement", lim::CODE),
+    Champ::ligne("date_entree", lim::DATE),
+    Champ::ligne("date_fin_prevue", lim::DATE),
+    Champ::ligne("financement", lim::CODE),
+    Champ::ligne("referent_id", 20),
+    Champ::ligne("numero_usager", lim::NUMERO),
+    Champ::ligne("depasser_capacite", lim::CODE),
+    Champ::ligne("version", 20),
+];
+
+impl crate::saisie::Champs for SejourFields {
+    const CHAMPS: &'static [Champ] = CHAMPS_SEJOUR;
+}
+
+/// A transfer or a discharge as typed.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct MouvementFields {
+    /// `AAAA-MM-JJ`: the day of the move (the first day out).
+    date: Option<String>,
+    /// Transfer: destination établissement.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    etablissement_id: Option<String>,
+    /// Transfer: destination unit.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    unite_id: Option<String>,
+    /// Transfer over capacity (explicit; audited).
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
+    depasser_capacite: Option<String>,
+    /// Discharge: how it ends (code).
+    mode_sortie: Option<String>,
+    /// Discharge: where the person goes.
+    destination: Option<String>,
+    /// The stay's version (or `If-Match`).
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for MouvementFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("date", lim::DATE),
+        Champ::ligne("etablissement_id", 20),
+        Champ::ligne("unite_id", 20),
+        Champ::ligne("depasser_capacite", lim::CODE),
+        Champ::ligne("mode_sortie", lim::CODE),
+        Champ::ligne("destination", lim::LIBELLE),
+        Champ::ligne("version", 20),
+    ];
+}
+
+fn oui(v: &Option<String>) -> bool {
+    matches!(v.as_deref(), Some("oui" | "on" | "true" | "1"))
+}
+
+/// A date field (`AAAA-MM-JJ` or `JJ/MM/AAAA`).
+pub(crate) fn jour(
+    e: &mut Errors,
+    field: &str,
+    label: &str,
+    v: &Option<String>,
+) -> Option<NaiveDate> {
+    let v = opt(v)?;
+    let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&v, "%d/%m/%Y"));
+    if d.is_err() {
+        e.add(field, format!("{label} doit être une date (JJ/MM/AAAA)."));
+    }
+    d.ok()
+}
+
+fn code<T>(
+    e: &mut Errors,
+    field: &str,
+    label: &str,
+    v: &Option<String>,
+    f: fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = opt(v)?;
+    let c = f(&v);
+    if c.is_none() {
+        e.add(field, format!("{label} inconnu : « {v} »."));
+    }
+    c
+}
+
+fn id(e: &mut Errors, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
+    crate::forms::opt_int(e, field, label, v)
+}
+
+impl SejourFields {
+    fn modification(&self, e: &mut Errors) -> Option<ModificationSejour> {
+        let t = code(
+            e,
+            "type_accompagnement",
+            "Type d'accompagnement",
+            &self.type_accompagnement,
+            TypeAccompagnement::from_code,
+        );
+        if opt(&self.type_accompagnement).is_none() {
+            e.add(
+                "type_accompagnement",
+                "Le type d'accompagnement est obligatoire.",
+            );
+        }
+        let entree = jour(e, "date_entree", "La date d'entrée", &self.date_entree);
+        if opt(&self.date_entree).is_none() {
+            e.add("date_entree", "La date d'entrée est obligatoire.");
+        }
+        Some(ModificationSejour {
+            type_accompagnement: t?,
+            date_entree: entree?,
+            date_fin_prevue: jour(e, "date_fin_prevue", "La fin prévue", &self.date_fin_prevue),
+            financement: code(
+                e,
+                "financement",
+                "Financement",
+                &self.financement,
+                Financement::from_code,
+            ),
+            referent_id: id(e, "referent_id", "Référent", &self.referent_id),
+            numero_usager: opt(&self.numero_usager),
+        })
+    }
+
+    /// The admission typed.
+    fn admission(&self) -> WebResult<Admission> {
+        let mut e = Errors::default();
+        let etab = id(
+            &mut e,
+            "etablissement_id",
+            "Établissement",
+            &self.etablissement_id,
+        );
+        if etab.is_none() {
+            e.add("etablissement_id", "Choisissez l'établissement.");
+        }
+        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        let m = self.modification(&mut e);
+        e.finish()?;
+        let (Some(etablissement_id), Some(m)) = (etab, m) else {
+            return Err(AppError::BadRequest("Admission incomplète.".into()));
+        };
+        Ok(Admission {
+            etablissement_id,
+            unite_id: unite,
+            fiche: m,
+            depasser_capacite: oui(&self.depasser_capacite),
+        })
+    }
+
+    /// The change typed; the place must be the stay's own.
+    fn changement(&self, s: &Sejour) -> WebResult<ModificationSejour> {
+        let mut e = Errors::default();
+        let etab = id(
+            &mut e,
+            "etablissement_id",
+            "Établissement",
+            &self.etablissement_id,
+        );
+        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        if etab.is_some_and(|x| x != s.etablissement_id) || (unite.is_some() && unite != s.unite_id)
+        {
+            e.add("unite_id", "Pour changer d'unité ou d'établissement, utilisez le transfert (l'historique est conservé).");
+        }
+        let m = self.modification(&mut e);
+        e.finish()?;
+        m.ok_or_else(|| AppError::BadRequest("Séjour incomplet.".into()))
+    }
+}
+
+impl MouvementFields {
+    fn date(&self, e: &mut Errors) -> Option<NaiveDate> {
+        let d = jour(e, "date", "La date", &self.date);
+        if opt(&self.date).is_none() {
+            e.add("date", "La date est obligatoire.");
+        }
+        d
+    }
+
+    fn transfert(&self) -> WebResult<Transfert> {
+        let mut e = Errors::default();
+        let date = self.date(&mut e);
+        let etab = id(
+            &mut e,
+            "etablissement_id",
+            "Établissement",
+            &self.etablissement_id,
+        );
+        if etab.is_none() {
+            e.add(
+                "etablissement_id",
+                "Choisissez l'établissement de destination.",
+            );
+        }
+        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        e.finish()?;
+        match (date, etab) {
+            (Some(date), Some(etablissement_id)) => Ok(Transfert {
+                date,
+                etablissement_id,
+                unite_id: unite,
+                depasser_capacite: oui(&self.depasser_capacite),
+            }),
+            _ => Err(AppError::BadRequest("Transfert incomplet.".into())),
+        }
+    }
+
+    fn sortie(&self) -> WebResult<Sortie> {
+        let mut e = Errors::default();
+        let date = self.date(&mut e);
+        let mode = code(
+            &mut e,
+            "mode_sortie",
+            "Mode de sortie",
+            &self.mode_sortie,
+            ModeSortie::from_code,
+        );
+        if opt(&self.mode_sortie).is_none() {
+            e.add("mode_sortie", "Le mode de sortie est obligatoire.");
+        }
+        e.finish()?;
+        match (date, mode) {
+            (Some(date), Some(mode)) => Ok(Sortie {
+                date,
+                mode,
+                destination: opt(&self.destination),
+            }),
+            _ => Err(AppError::BadRequest("Sortie incomplète.".into())),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/sejours.html")]
+struct SejoursPage {
+    layout: Layout,
+    u: Usager,
+    tabs: super::entete::Tabs,
+    sejours: Vec<Sejour>,
+    places: Vec<Places>,
+    peut_ecrire: bool,
+    aujourdhui: String,
+    types: &'static [TypeAccompagnement],
+    financements: &'static [Financement],
+    modes: Vec<ModeSortie>,
+    absences: &'static [dui_domain::presence::TypeAbsence],
+}
+
+impl SejoursPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn libres(&self, p: &Places) -> String {
+        match p.libres() {
+            Some(n) if n <= 0 => "complet".into(),
+            Some(1) => "1 place libre".into(),
+            Some(n) => format!("{n} places libres"),
+            None => "capacité non renseignée".into(),
+        }
+    }
+}
+
+/// GET /usagers/{id}/sejours
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> PageDossier {
+    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Sejours).await?;
+    let m = super::matrix(&app).await?;
+    let today = paris_today(Utc::now());
+    Ok(SejoursPage {
+        layout: Layout::new(&me, format!("Séjours — {}", u.nom_naissance), "usagers"),
+        sejours: app.store.sejours(&cap).await?,
+        places: app
+            .store
+            .places(&me.principal.etablissements, today)
+            .await?,
+        peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
+        aujourdhui: today.to_string(),
+        types: TypeAccompagnement::ALL,
+        financements: Financement::ALL,
+        absences: dui_domain::presence::TypeAbsence::ALL,
+        modes: ModeSortie::ALL
+            .iter()
+            .copied()
+            .filter(|m| *m != ModeSortie::Transfert)
+            .collect(),
+        u,
+        tabs,
+    }
+    .into_response())
+}
+
+fn retour(headers: &HeaderMap, id: UsagerId) -> Response {
+    done(headers, &format!("/usagers/{id}/sejours"))
+}
+
+/// POST /usagers/{id}/sejours: admission.
+pub async fn admission_form(p: FormulaireDossier<SejourFields>) -> WebResult<Response> {
+    let a = p.f.admission()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.admettre(&cap, &a).await?;
+    Ok(p.fait("/sejours"))
+}
+
+/// A transfer (`transfert`) or a discharge of stay `sid`: parsed, authorized, applied. The
+/// transfer answers the new stay's id, the discharge the stay's new version.
+async fn mouvement(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    (id, sid): (UsagerId, i64),
+    f: &MouvementFields,
+    transfert: bool,
+) -> WebResult<i64> {
+    let t = if transfert {
+        Some(f.transfert()?)
+    } else {
+        None
+    };
+    let o = if transfert { None } else { Some(f.sortie()?) };
+    let version = expected_version(headers, f.version)?;
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+    Ok(match (t, o) {
+        (Some(t), _) => app.store.transferer(&cap, sid, version, &t).await?,
+        (_, Some(o)) => app.store.sortir(&cap, sid, version, &o).await?,
+        _ => return Err(AppError::BadRequest("Mouvement incomplet.".into())),
+    })
+}
+
+/// POST /usagers/{id}/sejours/{sid}/transfert
+pub async fn transfert_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    Form(f): Form<MouvementFields>,
+) -> WebResult<Response> {
+    mouvement(&app, &me, &headers, ids, &f, true).await?;
+    Ok(retour(&headers, ids.0))
+}
+
+/// POST /usagers/{id}/sejours/{sid}/sortie
+pub async fn sortie_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    Form(f): Form<MouvementFields>,
+) -> WebResult<Response> {
+    mouvement(&app, &me, &headers, ids, &f, false).await?;
+    Ok(retour(&headers, ids.0))
+}
+
+/// POST /api/v1/usagers/{id}/sejours: admission → 201.
+pub async fn api_admettre(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<SejourFields>,
+) -> WebResult<(StatusCode, Json<Cree>)> {
+    let a = f.admission()?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    let sid = app.store.admettre(&cap, &a).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: sid,
+            version: 1,
+        }),
+    ))
+}
+
+/// GET /api/v1/usagers/{id}/sejours/{sid}
+pub async fn api_get(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, sid)): Path<(UsagerId, i64)>,
+) -> WebResult<Json<Sejour>> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    Ok(Json(
+        app.store
+            .sejour(&cap, sid)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
+}
+
+/// PUT /api/v1/usagers/{id}/sejours/{sid}
+pub async fn api_modifier(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, sid)): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<SejourFields>,
+) -> WebResult<Json<Cree>> {
+    let version = expected_version(&headers, f.version)?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    let s = app
+        .store
+        .sejour(&cap, sid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let m = f.changement(&s)?;
+    let v = app.store.modifier_sejour(&cap, sid, version, &m).await?;
+    Ok(Json(Cree {
+        id: sid,
+        version: v,
+    }))
+}
+
+/// POST /api/v1/usagers/{id}/sejours/{sid}/transfert → 201 with the new stay.
+pub async fn api_transferer(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<MouvementFields>,
+) -> WebResult<(StatusCode, Json<Cree>)> {
+    let id = mouvement(&app, &me, &headers, ids, &f, true).await?;
+    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
+}
+
+/// POST /api/v1/usagers/{id}/sejours/{sid}/sortie
+pub async fn api_sortir(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<MouvementFields>,
+) -> WebResult<Json<Cree>> {
+    let version = mouvement(&app, &me, &headers, ids, &f, false).await?;
+    Ok(Json(Cree { id: ids.1, version }))
+}
