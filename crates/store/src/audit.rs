@@ -81,24 +81,59 @@ impl<'a> NewEntry<'a> {
     }
 }
 
+/// The columns an entry is written in, and their values for `e` ([`append`], bulk loads).
+const COLONNES: [&str; 9] = [
+    "at",
+    "utilisateur_id",
+    "username",
+    "action",
+    "usager_id",
+    "section",
+    "ip",
+    "outcome",
+    "detail",
+];
+
+fn valeurs(e: &NewEntry<'_>) -> Vec<crate::sql::Value> {
+    vec![
+        ts(e.at).into(),
+        e.actor.utilisateur_id.into(),
+        e.actor.username.as_str().into(),
+        e.action.code().into(),
+        e.usager_id.into(),
+        e.section.into(),
+        e.actor.ip.as_deref().into(),
+        e.outcome.code().into(),
+        e.detail.to_string().into(),
+    ]
+}
+
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
 pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> StoreResult<i64> {
-    let row = crate::sql::query(
-        "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(ts(e.at))
-    .bind(e.actor.utilisateur_id)
-    .bind(e.actor.username.as_str())
-    .bind(e.action.code())
-    .bind(e.usager_id)
-    .bind(e.section)
-    .bind(e.actor.ip.as_deref())
-    .bind(e.outcome.code())
-    .bind(e.detail.to_string())
-    .fetch_one(&mut *conn)
-    .await?;
+    let sql = format!(
+        "INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        COLONNES.join(", ")
+    );
+    let mut q = crate::sql::query(&sql);
+    for v in valeurs(e) {
+        q = q.bind(v);
+    }
+    let row = q.fetch_one(&mut *conn).await?;
     row.try_get(0)
+}
+
+/// Appends an entry to a bulk load (its transaction: the entry commits with the rows).
+pub(crate) async fn append_lot(
+    charge: &mut crate::sql::Charge,
+    e: &NewEntry<'_>,
+) -> StoreResult<()> {
+    charge
+        .ecrire(&crate::sql::Lot {
+            table: "audit",
+            cols: &COLONNES,
+            rows: vec![valeurs(e)],
+        })
+        .await
 }
 
 /// Appends the success of `action` by `actor`, which concerns no person's file, to the

@@ -19,7 +19,7 @@ mod releve;
 mod saisie;
 mod transmission;
 
-pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager, CorrigeEnMasse};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
@@ -29,7 +29,7 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
-pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
+pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;

@@ -91,9 +91,10 @@ fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) -> String {
 }
 
 impl Store {
-    /// A page of the relève or of a search, newest written first (keyset on `created_at,
-    /// id`), each with its unread mark for the account. Audited in one read entry naming the
-    /// files shown (`transmission.recherche` with the text searched, else
+    /// A page of the relève, newest written first (keyset on `created_at, id`), or of a
+    /// search, newest written first in the order of writing (keyset on the id, which the
+    /// full-text index walks), each with its unread mark for the account. Audited in one read
+    /// entry naming the files shown (`transmission.recherche` with the text searched, else
     /// `transmission.releve`).
     pub async fn releve_page(
         &self,
@@ -115,21 +116,28 @@ impl Store {
                 })?)
             }
         };
-        if let Some(t) = &termes {
-            cond.push(match self.engine() {
-                Engine::Sqlite => {
-                    let q: Vec<String> = t.iter().map(|m| format!("\"{m}\"")).collect();
-                    format!(
-                        "t.id IN (SELECT rowid FROM transmission_fts WHERE transmission_fts MATCH {})",
-                        a.arg(q.join(" AND "))
-                    )
-                }
-                Engine::Postgres => format!(
-                    "to_tsvector('french', t.termes) @@ to_tsquery('french', {})",
+        // A search is read from the full-text index in the order of writing (ids), newest
+        // first, so that a page stops after its rows: on SQLite FTS5 walks its matches from the
+        // highest row id down and the first `limit` rows within the filters end the read; on
+        // PostgreSQL the planner chooses between walking the primary key down, checking each
+        // row's terms (a common word), and the GIN index's matches sorted (a rare one).
+        // Decision XXXX-h17perf-search-and-bulk-load.
+        let from = match (&termes, self.engine()) {
+            (None, _) => "transmission t",
+            (Some(t), Engine::Sqlite) => {
+                let q: Vec<String> = t.iter().map(|m| format!("\"{m}\"")).collect();
+                cond.push(format!("transmission_fts MATCH {}", a.arg(q.join(" AND "))));
+                // FTS5 outside, the table joined by its key: CROSS JOIN keeps that order.
+                "transmission_fts f CROSS JOIN transmission t ON t.id = f.rowid"
+            }
+            (Some(t), Engine::Postgres) => {
+                cond.push(format!(
+                    "t.termes::tsvector @@ {}::tsquery",
                     a.arg(t.join(" & "))
-                ),
-            });
-        }
+                ));
+                "transmission t"
+            }
+        };
         if let Some(d) = f.depuis {
             cond.push(format!("t.created_at >= {}", a.arg(ts(d))));
         }
@@ -161,22 +169,19 @@ impl Store {
         // The page's ids first, from a statement whose sort carries the key alone (a common
         // word matches thousands of rows: their texts, names and marks are not read to sort
         // them), then those rows whole.
-        let sql = format!(
-            "SELECT t.id FROM transmission t WHERE {}",
-            cond.join(" AND ")
-        );
+        let sql = format!("SELECT t.id FROM {from} WHERE {}", cond.join(" AND "));
+        let tri = match (&termes, self.engine()) {
+            (None, _) => Tri {
+                cols: "t.created_at, t.id",
+                table: "transmission t",
+                id: "t.id",
+                ordre: Ordre::Decroissant,
+            },
+            (Some(_), Engine::Sqlite) => Tri::cle("transmission t", "f.rowid", Ordre::Decroissant),
+            (Some(_), Engine::Postgres) => Tri::cle("transmission t", "t.id", Ordre::Decroissant),
+        };
         let page_ids: Vec<i64> = self
-            .keyset(
-                &sql,
-                a.0,
-                Tri {
-                    cols: "t.created_at, t.id",
-                    table: "transmission t",
-                    id: "t.id",
-                    ordre: Ordre::Decroissant,
-                },
-                page,
-            )
+            .keyset(&sql, a.0, tri, page)
             .await?
             .iter()
             .map(|r| r.try_get::<i64, _>(0))
@@ -188,8 +193,9 @@ impl Store {
             let sql = format!(
                 "SELECT {COLONNES}, (SELECT COUNT(*) FROM transmission_lue l WHERE l.utilisateur_id = $1 AND l.transmission_id = t.id) AS lue, \
                  COALESCE(u.nom_utilise, u.nom_naissance) || ' ' || COALESCE(u.prenom_utilise, u.premier_prenom) AS usager \
-                 FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY t.created_at DESC, t.id DESC",
-                marks.join(", ")
+                 FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY {}",
+                marks.join(", "),
+                if termes.is_some() { "t.id DESC" } else { "t.created_at DESC, t.id DESC" }
             );
             let mut q = crate::sql::query(&sql).bind(cap.principal().id);
             for id in &page_ids {

@@ -1,0 +1,7 @@
+-- The full-text index of transmissions reads the terms as they are stored (decision
+-- XXXX-h17perf-search-and-bulk-load): `transmission.termes` already holds the French
+-- Snowball stems without accents computed in Rust, space-separated ASCII words, which the
+-- text-to-tsvector cast takes as lexemes. Applying the `french` configuration to those stems
+-- again cost 12 µs a row (index builds, bulk loads, and every row a search checks while
+-- walking the table) and dropped French stop words that SQLite keeps. The statements are
+-- engine-specific (PostgreSQL only: migrate.rs, PAR_MOTEUR).
