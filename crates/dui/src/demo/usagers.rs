@@ -9,7 +9,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::usager::majuscules_sans_accents;
 use dui_store::audit::Actor;
 use dui_store::usager::{BulkProche, BulkUsager, CorrigeEnMasse, IdentiteInput};
-use dui_store::Store;
+use dui_store::{Engine, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -240,6 +240,9 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     Ok(())
 }
 
+/// Transmissions from which a load on PostgreSQL builds the indexes at the end.
+const GRANDE_CHARGE: usize = 50_000;
+
 /// Writes the drawn transmissions, oldest first, in batches; answers how many.
 async fn ecrire_transmissions(
     store: &Store,
@@ -261,6 +264,14 @@ async fn ecrire_transmissions(
     let total = brouillons.len();
     let mut ecrites = 0usize;
     let mut err = std::io::stderr();
+    // Many rows on PostgreSQL: one load whose indexes are built at the end (the table waits
+    // meanwhile). Otherwise (and always on SQLite, whose log would hold the whole load) a
+    // transaction per batch.
+    let mut grande = if total >= GRANDE_CHARGE && store.engine() == Engine::Postgres {
+        Some(store.charger_transmissions(true).await?)
+    } else {
+        None
+    };
     for (lot, chunk) in ordre.chunks(20_000).enumerate() {
         let mut tr = Vec::with_capacity(chunk.len());
         for &i in chunk {
@@ -278,7 +289,10 @@ async fn ecrire_transmissions(
             place[i] = Some((lot, tr.len()));
             tr.push(t);
         }
-        let ids = store.insert_transmissions_bulk(actor, &tr, now).await?;
+        let ids = match &mut grande {
+            Some(c) => c.ecrire(actor, &tr, now).await?,
+            None => store.insert_transmissions_bulk(actor, &tr, now).await?,
+        };
         for &i in chunk {
             if corriges.contains(&i) {
                 if let Some((_, k)) = place[i] {
@@ -287,7 +301,7 @@ async fn ecrire_transmissions(
             }
         }
         ecrites += ids.len();
-        if lot % 10 == 9 {
+        if lot % 10 == 9 && grande.is_none() {
             store.checkpoint().await?;
         }
         let rate = ecrites as f64 / started.elapsed().as_secs_f64().max(0.001);
@@ -296,6 +310,11 @@ async fn ecrire_transmissions(
             "\r  {ecrites:>9} / {total} transmissions écrites ({rate:>7.0} par seconde)"
         );
         let _ = err.flush();
+    }
+    if let Some(c) = grande {
+        let _ = write!(err, " ; index…");
+        let _ = err.flush();
+        c.terminer().await?;
     }
     let _ = writeln!(err);
     Ok(ecrites)

@@ -139,6 +139,56 @@ impl Charge {
         }
     }
 
+    /// PostgreSQL: drops the secondary indexes and the foreign keys of `table` in this
+    /// transaction, for a load of many rows (maintaining a GIN index and checking keys row
+    /// by row costs several times the copy; building them once after is cheaper), and
+    /// returns the statements that put them back, read from the catalog
+    /// ([`Charge::retablir`]). Until the commit, other sessions wait for the table (the
+    /// drop locks it); if the load fails, the rollback keeps them. SQLite: nothing.
+    pub(crate) async fn suspendre(&mut self, table: &str) -> StoreResult<Vec<String>> {
+        let Charge::Pg(tx) = self else {
+            return Ok(Vec::new());
+        };
+        let defs: Vec<(String, String, bool)> = sqlx::query_as(
+            "SELECT c.conname::text, 'ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), true \
+             FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype = 'f' \
+             UNION ALL \
+             SELECT quote_ident(i.relname), pg_get_indexdef(i.oid), false FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+             WHERE x.indrelid = $1::regclass AND NOT x.indisprimary AND NOT x.indisunique",
+        )
+        .bind(table)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut retablir = Vec::new();
+        for (name, def, contrainte) in defs {
+            let drop = if contrainte {
+                format!("ALTER TABLE {table} DROP CONSTRAINT {}", quote(&name))
+            } else {
+                format!("DROP INDEX {name}")
+            };
+            sqlx::query(&drop).execute(&mut **tx).await?;
+            retablir.push(def);
+        }
+        Ok(retablir)
+    }
+
+    /// Runs the statements [`Charge::suspendre`] returned (indexes built with more memory).
+    pub(crate) async fn retablir(&mut self, statements: &[String]) -> StoreResult<()> {
+        let Charge::Pg(tx) = self else {
+            return Ok(());
+        };
+        if statements.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
+            .execute(&mut **tx)
+            .await?;
+        for s in statements {
+            sqlx::query(s).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// Commits.
     pub(crate) async fn commit(self) -> StoreResult<()> {
         match self {
@@ -146,6 +196,11 @@ impl Charge {
             Charge::Lite(tx) => tx.commit().await,
         }
     }
+}
+
+/// A constraint name as an SQL identifier.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 impl rusqlite::ToSql for Value {

@@ -267,13 +267,56 @@ pub struct BulkTransmission {
     pub termes: String,
 }
 
+/// A bulk load of transmissions in one transaction, batch after batch
+/// ([`Store::charger_transmissions`]).
+pub struct ChargeTransmissions {
+    charge: crate::sql::Charge,
+    sqlite: bool,
+    /// The indexes and keys to put back at the end (a large load on PostgreSQL).
+    retablir: Vec<String>,
+}
+
 impl Store {
-    /// Inserts transmissions in one bulk load (`crate::sql::Charge`: COPY on PostgreSQL,
-    /// a prepared insert per row on SQLite) with ids from the table's sequence, in the order
-    /// given (write them oldest first: a search walks the ids down), their FTS5 rows on
-    /// SQLite and one audit entry for the batch. Returns their ids.
+    /// Inserts transmissions in one bulk load (see [`ChargeTransmissions::ecrire`]);
+    /// returns their ids.
     pub async fn insert_transmissions_bulk(
         &self,
+        actor: &Actor,
+        batch: &[BulkTransmission],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        let mut charge = self.charger_transmissions(false).await?;
+        let ids = charge.ecrire(actor, batch, now).await?;
+        charge.terminer().await?;
+        Ok(ids)
+    }
+
+    /// Starts a load of transmissions in one transaction. `grand`: many rows compared with
+    /// those already there (a demo base), so on PostgreSQL the table's secondary indexes and
+    /// foreign keys are dropped in the transaction and built again at the end (other
+    /// sessions wait for the table meanwhile; a failed load rolls back to them intact).
+    pub async fn charger_transmissions(&self, grand: bool) -> StoreResult<ChargeTransmissions> {
+        let mut charge = self.charge().await?;
+        let retablir = if grand {
+            charge.suspendre("transmission").await?
+        } else {
+            Vec::new()
+        };
+        Ok(ChargeTransmissions {
+            charge,
+            sqlite: self.engine() == Engine::Sqlite,
+            retablir,
+        })
+    }
+}
+
+impl ChargeTransmissions {
+    /// Writes a batch (COPY on PostgreSQL, a prepared insert per row on SQLite) with ids
+    /// from the table's sequence, in the order given (write them oldest first: a search
+    /// walks the ids down), their FTS5 rows on SQLite and one audit entry for the batch.
+    /// Returns their ids.
+    pub async fn ecrire(
+        &mut self,
         actor: &Actor,
         batch: &[BulkTransmission],
         now: DateTime<Utc>,
@@ -281,7 +324,7 @@ impl Store {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let mut charge = self.charge().await?;
+        let charge = &mut self.charge;
         let ids = charge.ids("transmission", batch.len()).await?;
         let mut rows = Vec::with_capacity(batch.len());
         let mut fts = Vec::new();
@@ -313,7 +356,7 @@ impl Store {
                 t.termes.as_str().into(),
                 at.into(),
             ]);
-            if self.engine() == Engine::Sqlite {
+            if self.sqlite {
                 fts.push(vec![Value::from(*id), t.termes.as_str().into()]);
             }
         }
@@ -350,7 +393,7 @@ impl Store {
             })
             .await?;
         audit::append_lot(
-            &mut charge,
+            charge,
             &NewEntry {
                 section: Some("accompagnement"),
                 ..NewEntry::succes(
@@ -362,8 +405,13 @@ impl Store {
             },
         )
         .await?;
-        charge.commit().await?;
         Ok(ids)
+    }
+
+    /// Puts back what a large load dropped, and commits.
+    pub async fn terminer(mut self) -> StoreResult<()> {
+        self.charge.retablir(&self.retablir).await?;
+        self.charge.commit().await
     }
 }
 

@@ -19,7 +19,7 @@ mod releve;
 mod saisie;
 mod transmission;
 
-pub use bulk::{BulkProche, BulkTransmission, BulkUsager, CorrigeEnMasse};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,

@@ -132,6 +132,44 @@ async fn bulk_transmissions_and_evaluations_read_as_the_normal_path_on_both_engi
         assert_eq!(by_id(ids[2]).corrige_id, Some(normale), "{engine}");
         assert_eq!(by_id(ids[0]).corrigee_par, Some(ids[1]), "{engine}");
 
+        // A large load (PostgreSQL: indexes and keys dropped, then built again in the same
+        // transaction) leaves the table's definitions as they were; a failed one rolls back.
+        let before = db.definitions("transmission").await.unwrap();
+        assert!(before.len() >= 4, "{engine}: {before:?}");
+        let mut grande = s.charger_transmissions(true).await.unwrap();
+        let autre = grande
+            .ecrire(
+                &admin(),
+                &[BulkTransmission {
+                    date: at(4),
+                    ..bulk.clone()
+                }],
+                at(4),
+            )
+            .await
+            .unwrap();
+        grande.terminer().await.unwrap();
+        assert_eq!(
+            db.definitions("transmission").await.unwrap(),
+            before,
+            "{engine}"
+        );
+        let mut ratee = s.charger_transmissions(true).await.unwrap();
+        let orphan = BulkTransmission {
+            usager_id: 999_999,
+            ..bulk.clone()
+        };
+        // PostgreSQL checks the keys when it puts them back, SQLite at the insert.
+        match ratee.ecrire(&admin(), &[orphan], at(4)).await {
+            Ok(_) => assert!(ratee.terminer().await.is_err(), "{engine}"),
+            Err(_) => drop(ratee),
+        }
+        assert_eq!(
+            db.definitions("transmission").await.unwrap(),
+            before,
+            "{engine}"
+        );
+
         // The search finds both, newest written first, page by page (keyset on the id).
         let cap = authorize_releve(s, &m, &principal(&ide), at(5))
             .await
@@ -145,14 +183,14 @@ async fn bulk_transmissions_and_evaluations_read_as_the_normal_path_on_both_engi
             .await
             .unwrap();
         let p1: Vec<i64> = p1.iter().map(|t| t.id).collect();
-        assert_eq!(p1, vec![ids[0], normale], "{engine}");
+        assert_eq!(p1, vec![autre[0], ids[0]], "{engine}");
         let p2 = s
             .releve_page(
                 &cap,
                 &f,
                 Page {
                     after: Some(ids[0]),
-                    limit: 1,
+                    limit: 2,
                 },
                 at(6),
             )
@@ -253,10 +291,10 @@ async fn bulk_transmissions_and_evaluations_read_as_the_normal_path_on_both_engi
             "{engine}"
         );
 
-        // Each load is one import entry, in the chain.
+        // Each load is one import entry (the failed one left none), in the chain.
         assert_eq!(
             audit_by_action(s, "usager.import").await.len(),
-            2,
+            3,
             "{engine}"
         );
         s.audit_seal(at(10)).await.unwrap();
