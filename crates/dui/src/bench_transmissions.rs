@@ -110,6 +110,8 @@ pub async fn scenarios(
         .await?;
     let membres: Vec<i64> = store.usagers_en_sejour(etablissement, 60).await?;
     store.placer_en_unite_bulk(unite, &membres).await?;
+    // Statistics that know the unit (the planner starts from its stays).
+    store.analyze().await?;
     {
         let h = http.clone();
         let one = move |_: u64| {

@@ -73,14 +73,22 @@ fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) -> String {
                 return "1 = 0".into();
             }
             let marks: Vec<String> = etabs.into_iter().map(|e| a.arg(e)).collect();
-            let unite = match f.unite {
-                Some(u) => format!(" AND s.unite_id = {} AND s.date_sortie IS NULL", a.arg(u)),
-                None => String::new(),
-            };
-            format!(
-                "t.usager_id IN (SELECT s.usager_id FROM sejour s WHERE s.etablissement_id IN ({}){unite})",
-                marks.join(", ")
-            )
+            match f.unite {
+                // A unit's few people: the list drives (each one's transmissions by index).
+                Some(u) => format!(
+                    "t.usager_id IN (SELECT s.usager_id FROM sejour s WHERE s.etablissement_id IN ({}) \
+                     AND s.unite_id = {} AND s.date_sortie IS NULL)",
+                    marks.join(", "),
+                    a.arg(u)
+                ),
+                // Whole établissements (up to every file of the base): each candidate row is
+                // checked by index. As a list, SQLite built it whole (100,000 stays) before
+                // the first row of every search and relève.
+                None => format!(
+                    "EXISTS (SELECT 1 FROM sejour s WHERE s.usager_id = t.usager_id AND s.etablissement_id IN ({}))",
+                    marks.join(", ")
+                ),
+            }
         }
         Portee::Affectation => format!(
             "t.usager_id IN (SELECT x.usager_id FROM affectation x WHERE x.utilisateur_id = {})",
