@@ -99,7 +99,7 @@ impl Charge {
         match self {
             Charge::Pg(tx) => {
                 let sql = format!("COPY {} ({}) FROM STDIN", lot.table, lot.cols.join(", "));
-                let mut copy = (&mut **tx).copy_in_raw(&sql).await?;
+                let mut copy = tx.copy_in_raw(&sql).await?;
                 let mut buf = String::with_capacity(1 << 20);
                 for row in &lot.rows {
                     for (i, v) in row.iter().enumerate() {
