@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::Store;
-use crate::{ts, StoreResult};
+use crate::StoreResult;
 
 pub use crate::ancre;
 mod seal;
@@ -81,44 +81,26 @@ impl<'a> NewEntry<'a> {
     }
 }
 
-/// The columns an entry is written in, and their values for `e` ([`append`], bulk loads).
-const COLONNES: [&str; 9] = [
-    "at",
-    "utilisateur_id",
-    "username",
-    "action",
-    "usager_id",
-    "section",
-    "ip",
-    "outcome",
-    "detail",
-];
-
-fn valeurs(e: &NewEntry<'_>) -> Vec<crate::sql::Value> {
-    vec![
-        ts(e.at).into(),
-        e.actor.utilisateur_id.into(),
-        e.actor.username.as_str().into(),
-        e.action.code().into(),
-        e.usager_id.into(),
-        e.section.into(),
-        e.actor.ip.as_deref().into(),
-        e.outcome.code().into(),
-        e.detail.to_string().into(),
-    ]
-}
-
 /// Appends an entry on `conn`, which should be the transaction of the recorded change.
 pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> StoreResult<i64> {
     let sql = format!(
-        "INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        COLONNES.join(", ")
+        "{} ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        crate::read_log::INSERT_AUDIT
     );
-    let mut q = crate::sql::query(&sql);
-    for v in valeurs(e) {
-        q = q.bind(v);
-    }
-    let row = q.fetch_one(&mut *conn).await?;
+    let detail = e.detail.to_string();
+    let colonnes = crate::read_log::Colonnes {
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        usager_id: e.usager_id,
+        section: e.section,
+        outcome: e.outcome,
+        detail: &detail,
+    };
+    let row = colonnes
+        .lier(crate::sql::query(&sql))
+        .fetch_one(&mut *conn)
+        .await?;
     row.try_get(0)
 }
 
@@ -127,11 +109,21 @@ pub(crate) async fn append_lot(
     charge: &mut crate::sql::Charge,
     e: &NewEntry<'_>,
 ) -> StoreResult<()> {
+    let detail = e.detail.to_string();
+    let colonnes = crate::read_log::Colonnes {
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        usager_id: e.usager_id,
+        section: e.section,
+        outcome: e.outcome,
+        detail: &detail,
+    };
     charge
         .ecrire(&crate::sql::Lot {
             table: "audit",
-            cols: &COLONNES,
-            rows: vec![valeurs(e)],
+            cols: &crate::read_log::COLONNES_AUDIT,
+            rows: vec![colonnes.valeurs()],
         })
         .await
 }

@@ -136,6 +136,18 @@ impl Capability {
         )
         .await
     }
+
+    /// Audits a change of the file ([`Capability::audit_change`]) and commits it with the
+    /// change: both are written, or neither.
+    pub(crate) async fn commit_audite(
+        &self,
+        mut tx: crate::sql::Tx,
+        action: ActionJournal,
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        self.audit_change(&mut tx, action, detail).await?;
+        tx.commit().await
+    }
 }
 
 fn with_motif(mut detail: serde_json::Value, motif: Motif) -> serde_json::Value {

@@ -179,24 +179,75 @@ fn insert_sql(rows: usize) -> String {
             )
         })
         .collect();
-    format!(
-        "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) VALUES {}",
-        values.join(", ")
-    )
+    format!("{INSERT_AUDIT} {}", values.join(", "))
 }
 
 fn bind_entries<'q>(mut q: crate::sql::Query<'q>, jobs: &[Job]) -> crate::sql::Query<'q> {
     for Job { entry: e, .. } in jobs {
-        q = q
-            .bind(ts(e.at))
-            .bind(e.actor.utilisateur_id)
-            .bind(e.actor.username.as_str())
-            .bind(e.action.code())
-            .bind(e.usager_id)
-            .bind(e.section)
-            .bind(e.actor.ip.as_deref())
-            .bind(e.outcome.code())
-            .bind(e.detail.as_str());
+        q = Colonnes {
+            at: e.at,
+            actor: &e.actor,
+            action: e.action,
+            usager_id: e.usager_id,
+            section: e.section,
+            outcome: e.outcome,
+            detail: &e.detail,
+        }
+        .lier(q);
     }
     q
+}
+
+/// The columns of an audit entry, in the order of [`INSERT_AUDIT`], borrowed from a change's
+/// entry (`audit::NewEntry`) or from a queued read: the one place they are bound.
+pub(crate) struct Colonnes<'a> {
+    pub at: DateTime<Utc>,
+    pub actor: &'a Actor,
+    pub action: ActionJournal,
+    pub usager_id: Option<i64>,
+    pub section: Option<&'a str>,
+    pub outcome: Outcome,
+    pub detail: &'a str,
+}
+
+/// The start of every INSERT of audit entries (then `VALUES (…)`, one group per entry).
+pub(crate) const INSERT_AUDIT: &str =
+    "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) VALUES";
+
+/// The same columns, named (bulk loads copy their entry: `audit::append_lot`).
+pub(crate) const COLONNES_AUDIT: [&str; 9] = [
+    "at",
+    "utilisateur_id",
+    "username",
+    "action",
+    "usager_id",
+    "section",
+    "ip",
+    "outcome",
+    "detail",
+];
+
+impl Colonnes<'_> {
+    /// The entry's nine values, in that order.
+    pub(crate) fn valeurs(&self) -> Vec<crate::sql::Value> {
+        vec![
+            ts(self.at).into(),
+            self.actor.utilisateur_id.into(),
+            self.actor.username.as_str().into(),
+            self.action.code().into(),
+            self.usager_id.into(),
+            self.section.into(),
+            self.actor.ip.as_deref().into(),
+            self.outcome.code().into(),
+            self.detail.into(),
+        ]
+    }
+
+    /// Binds the entry's nine values after those `q` already has.
+    pub(crate) fn lier<'q>(&self, mut q: crate::sql::Query<'q>) -> crate::sql::Query<'q> {
+        for v in self.valeurs() {
+            q = q.bind(v);
+        }
+        q
+    }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::transmission::termes;
-use dui_store::usager::BulkTransmission;
+use dui_store::usager::{BulkTransmission, ContenuTransmission};
 use dui_store::Store;
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -407,12 +407,7 @@ impl Brouillon {
             usager_id: self.usager_id,
             section: self.section,
             categorie: "autre",
-            texte: None,
-            cible: None,
-            donnees: None,
-            actions: None,
-            resultats: None,
-            importante: false,
+            contenu: ContenuTransmission::default(),
             date: self.date,
             auteur_id: a.id,
             auteur: a.nom.clone(),
@@ -422,7 +417,7 @@ impl Brouillon {
         };
         let texte = |t: &mut BulkTransmission, cat: &'static str, p: &'static str| {
             t.categorie = cat;
-            t.texte = Some(p.into());
+            t.contenu.texte = Some(p.into());
         };
         match self.propos {
             Propos::Psychologie(i) => {
@@ -433,7 +428,7 @@ impl Brouillon {
             Propos::Narratif(i, importante) => {
                 let (cat, p) = NARRATIFS[usize::from(i)];
                 texte(&mut t, cat, p);
-                t.importante = importante;
+                t.contenu.importante = importante;
                 t.termes = cache.de(&[p]);
             }
             Propos::Correction(i) => {
@@ -452,11 +447,11 @@ impl Brouillon {
                 let (d, ac) = (d[usize::from(donnees)], ac[usize::from(actions)]);
                 let r = resultats.map(|i| r[usize::from(i)]);
                 t.categorie = cat;
-                t.cible = Some(cible.into());
-                t.donnees = Some(d.into());
-                t.actions = Some(ac.into());
-                t.resultats = r.map(str::to_string);
-                t.importante = importante;
+                t.contenu.cible = Some(cible.into());
+                t.contenu.donnees = Some(d.into());
+                t.contenu.actions = Some(ac.into());
+                t.contenu.resultats = r.map(str::to_string);
+                t.contenu.importante = importante;
                 let mut parts = vec![cible, d, ac];
                 parts.extend(r);
                 t.termes = cache.de(&parts);

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
+use super::transmission::ContenuTransmission;
 use super::{name_line, name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
@@ -241,18 +242,8 @@ pub struct BulkTransmission {
     pub section: &'static str,
     /// Category code.
     pub categorie: &'static str,
-    /// Narrative text.
-    pub texte: Option<String>,
-    /// Target.
-    pub cible: Option<String>,
-    /// Data.
-    pub donnees: Option<String>,
-    /// Actions.
-    pub actions: Option<String>,
-    /// Results.
-    pub resultats: Option<String>,
-    /// Important.
-    pub importante: bool,
+    /// What it says.
+    pub contenu: ContenuTransmission,
     /// When written (and when the fact happened).
     pub date: DateTime<Utc>,
     /// Author.
@@ -337,17 +328,15 @@ impl ChargeTransmissions {
                 Some(CorrigeEnMasse::Id(id)) => Some(id),
                 None => None,
             };
-            rows.push(vec![
+            let mut row = vec![
                 Value::from(*id),
                 t.usager_id.into(),
                 t.section.into(),
                 t.categorie.into(),
-                t.texte.as_deref().into(),
-                t.cible.as_deref().into(),
-                t.donnees.as_deref().into(),
-                t.actions.as_deref().into(),
-                t.resultats.as_deref().into(),
-                i64::from(t.importante).into(),
+            ];
+            // texte, cible, donnees, actions, resultats, importante.
+            row.extend(t.contenu.valeurs());
+            row.extend([
                 at.as_str().into(),
                 t.auteur_id.into(),
                 t.auteur.as_str().into(),
@@ -356,6 +345,7 @@ impl ChargeTransmissions {
                 t.termes.as_str().into(),
                 at.into(),
             ]);
+            rows.push(row);
             if self.sqlite {
                 fts.push(vec![Value::from(*id), t.termes.as_str().into()]);
             }

@@ -7,7 +7,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
-use super::{check, numero};
+use super::{exiger, numero};
 use crate::audit::{self, NewEntry};
 use crate::db::Store;
 use crate::policy::Capability;
@@ -146,12 +146,7 @@ impl Store {
         cap: &Capability,
         other: UsagerId,
     ) -> StoreResult<()> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Administratif,
-            Action::Valider,
-        )?;
+        exiger(cap, Section::Administratif, Action::Valider)?;
         let (a, b) = if cap.usager_id() < other {
             (cap.usager_id(), other)
         } else {
@@ -174,13 +169,9 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
         }
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerNonDoublon,
-            serde_json::json!({"autre": other}),
-        )
-        .await?;
-        tx.commit().await?;
+        let detail = serde_json::json!({"autre": other});
+        cap.commit_audite(tx, ActionJournal::UsagerNonDoublon, detail)
+            .await?;
         Ok(())
     }
 
@@ -192,18 +183,9 @@ impl Store {
         keep: &Capability,
         absorbe: &Capability,
     ) -> StoreResult<i64> {
-        check(
-            keep,
-            keep.usager_id(),
-            Section::Administratif,
-            Action::Valider,
-        )?;
-        check(
-            absorbe,
-            absorbe.usager_id(),
-            Section::Administratif,
-            Action::Valider,
-        )?;
+        for cap in [keep, absorbe] {
+            exiger(cap, Section::Administratif, Action::Valider)?;
+        }
         let (k, a) = (keep.usager_id().get(), absorbe.usager_id().get());
         if k == a {
             return Err(StoreError::Invalid(
@@ -250,13 +232,7 @@ impl Store {
                 ids.retain(|i| !shared.contains(i));
                 moved.insert(AFFECTATIONS_COMMUNES.to_string(), serde_json::json!(shared));
             }
-            crate::sql::query(&format!(
-                "UPDATE {table} SET usager_id = $1 WHERE usager_id = $2"
-            ))
-            .bind(k)
-            .bind(a)
-            .execute(&mut tx)
-            .await?;
+            deplacer(&mut tx, table, &[], a, k, Vec::new()).await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
         moved.insert(
@@ -303,26 +279,18 @@ impl Store {
             serde_json::json!({"fusion": fid, "absorbe": a, "deplacements": moved}),
         )
         .await?;
+        let detail = serde_json::json!({"fusion": fid, "conserve": k});
         absorbe
-            .audit_change(
-                &mut tx,
-                ActionJournal::UsagerFusion,
-                serde_json::json!({"fusion": fid, "conserve": k}),
-            )
+            .commit_audite(tx, ActionJournal::UsagerFusion, detail)
             .await?;
-        tx.commit().await?;
         Ok(fid)
     }
 
     /// Undoes a merge: the moved rows go back to the absorbed file, which is active again.
     pub async fn annuler_fusion(&self, keep: &Capability, fusion_id: i64) -> StoreResult<()> {
-        check(
-            keep,
-            keep.usager_id(),
-            Section::Administratif,
-            Action::Valider,
-        )?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(keep, Section::Administratif, Action::Valider)
+            .await?;
         let row = crate::sql::query(
             "SELECT conserve_id, absorbe_id, deplacements, annule_at FROM fusion WHERE id = $1",
         )
@@ -367,23 +335,11 @@ impl Store {
         let moved: serde_json::Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         for table in MOVED {
-            let key = key_of(table);
             for id in recorded_ids(&moved, table) {
-                if table == "affectation" {
-                    if is_assigned(&mut tx, k, id).await? {
-                        crate::sql::query("UPDATE affectation SET usager_id = $1 WHERE usager_id = $2 AND utilisateur_id = $3").bind(a).bind(k).bind(id).execute(&mut tx).await?;
-                    } else {
-                        assign(&mut tx, a, id, keep.at()).await?;
-                    }
+                if table == "affectation" && !is_assigned(&mut tx, k, id).await? {
+                    assign(&mut tx, a, id, keep.at()).await?;
                 } else {
-                    crate::sql::query(&format!(
-                        "UPDATE {table} SET usager_id = $1 WHERE {key} = $2 AND usager_id = $3"
-                    ))
-                    .bind(a)
-                    .bind(id)
-                    .bind(k)
-                    .execute(&mut tx)
-                    .await?;
+                    deplacer(&mut tx, table, &[key_of(table)], k, a, vec![id.into()]).await?;
                 }
             }
         }
@@ -394,13 +350,8 @@ impl Store {
         }
         for pair in recorded(&moved, PROFESSIONNELS) {
             if let (Some(pid), Some(role)) = (pair[0].as_i64(), pair[1].as_str()) {
-                crate::sql::query("UPDATE usager_professionnel SET usager_id = $1 WHERE usager_id = $2 AND professionnel_id = $3 AND role = $4")
-                    .bind(a)
-                    .bind(k)
-                    .bind(pid)
-                    .bind(role)
-                    .execute(&mut tx)
-                    .await?;
+                let cle = vec![pid.into(), role.into()];
+                deplacer(&mut tx, "usager_professionnel", PRO_CLES, k, a, cle).await?;
             }
         }
         for uid in recorded_ids(&moved, COMPTES_PORTAIL) {
@@ -517,13 +468,8 @@ async fn move_professionnels(
     let mut pairs = Vec::with_capacity(rows.len());
     for r in &rows {
         let (pid, role): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
-        crate::sql::query("UPDATE usager_professionnel SET usager_id = $1 WHERE usager_id = $2 AND professionnel_id = $3 AND role = $4")
-            .bind(k)
-            .bind(a)
-            .bind(pid)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?;
+        let cle = vec![pid.into(), role.as_str().into()];
+        deplacer(&mut *tx, "usager_professionnel", PRO_CLES, a, k, cle).await?;
         pairs.push((pid, role));
     }
     Ok(pairs)
@@ -555,6 +501,31 @@ async fn move_portal_accounts(
             .await?;
     }
     Ok(ids)
+}
+
+/// The key of a professional's link to a file (one professional may hold several roles).
+const PRO_CLES: &[&str] = &["professionnel_id", "role"];
+
+/// Moves from file `depuis` to file `vers` the rows of `table` whose columns `cles` have
+/// the values `valeurs` (all its rows of the file when `cles` is empty): a merge and its
+/// undo move rows the same way, in opposite directions.
+async fn deplacer(
+    tx: &mut crate::sql::Tx,
+    table: &str,
+    cles: &[&str],
+    depuis: i64,
+    vers: i64,
+    valeurs: Vec<crate::sql::Value>,
+) -> StoreResult<u64> {
+    let mut sql = format!("UPDATE {table} SET usager_id = $1 WHERE usager_id = $2");
+    for (i, c) in cles.iter().enumerate() {
+        sql.push_str(&format!(" AND {c} = ${}", i + 3));
+    }
+    let mut q = crate::sql::query(&sql).bind(vers).bind(depuis);
+    for v in valeurs {
+        q = q.bind(v);
+    }
+    q.execute(tx).await
 }
 
 /// The values recorded under `key` in a merge's `deplacements`.

@@ -8,7 +8,7 @@ use dui_domain::usager::cle_recherche;
 use dui_domain::usager::entourage::{erreurs_personne, PersonneEntourage};
 use serde::Serialize;
 
-use super::check;
+use super::exiger;
 use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::policy::Capability;
@@ -218,7 +218,7 @@ impl Store {
         cap: &Capability,
         id: i64,
     ) -> StoreResult<Option<Entourage>> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        exiger(cap, Section::Administratif, Action::Lire)?;
         let row = crate::sql::query(&format!(
             "SELECT {ENT_COLUMNS} FROM entourage WHERE id = $1 AND usager_id = $2 AND actif = 1"
         ))
@@ -233,8 +233,9 @@ impl Store {
     pub async fn add_entourage(&self, cap: &Capability, e: &EntourageInput) -> StoreResult<i64> {
         e.borner()?;
         e.verifier()?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         if e.personne_confiance {
             // Only one personne de confiance at a time (CASF L311-5-1): the new one replaces.
             crate::sql::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1")
@@ -252,13 +253,12 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerEntourageAjout,
             serde_json::json!({"id": id, "relation": e.relation}),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -272,8 +272,9 @@ impl Store {
     ) -> StoreResult<i64> {
         e.borner()?;
         e.verifier()?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         if e.personne_confiance {
             crate::sql::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1 AND id <> $2")
                 .bind(cap.usager_id())
@@ -307,20 +308,20 @@ impl Store {
                 StoreError::NotFound
             });
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerEntourageModification,
             serde_json::json!({"id": id}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
     /// Removes a person from the circle (kept, inactive; audited).
     pub async fn remove_entourage(&self, cap: &Capability, id: i64) -> StoreResult<()> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let done = crate::sql::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
             .bind(ts(cap.at()))
             .bind(id)
@@ -330,13 +331,12 @@ impl Store {
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerEntourageRetrait,
             serde_json::json!({"id": id}),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -411,8 +411,9 @@ impl Store {
         role: &str,
     ) -> StoreResult<()> {
         crate::saisie::role(role)?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         if role == "medecin_traitant" {
             // One médecin traitant at a time: the new one replaces the previous.
             crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND role = 'medecin_traitant'").bind(cap.usager_id()).execute(&mut tx).await?;
@@ -428,13 +429,12 @@ impl Store {
                 StoreError::Conflict(_) => StoreError::Conflict("Ce professionnel est déjà lié à cet usager avec ce rôle.".into()),
                 other => other,
             })?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerProfessionnelLien,
             serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -446,8 +446,9 @@ impl Store {
         role: &str,
     ) -> StoreResult<()> {
         crate::saisie::role(role)?;
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
         let done = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
             .bind(cap.usager_id())
             .bind(professionnel_id)
@@ -457,13 +458,12 @@ impl Store {
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerProfessionnelRetrait,
             serde_json::json!({"professionnel_id": professionnel_id, "role": role}),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
-use super::check;
+use super::exiger;
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::sql::{Lot, Value};
@@ -144,7 +144,7 @@ impl Store {
         } else {
             Action::Ecrire
         };
-        check(cap, cap.usager_id(), Section::Accompagnement, action)?;
+        exiger(cap, Section::Accompagnement, action)?;
         let (resultats, gir) = calculer(def, e)?;
         let mut tx = self.begin().await?;
         if let Some(c) = e.corrige_id {
@@ -189,13 +189,8 @@ impl Store {
         .bind(now.as_str())
         .fetch_scalar(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerEvaluationAjout,
-            serde_json::json!({"id": id, "grille": def.id, "grille_version": def.version, "statut": statut}),
-        )
-        .await?;
-        tx.commit().await?;
+        cap.commit_audite(tx, ActionJournal::UsagerEvaluationAjout,
+            serde_json::json!({"id": id, "grille": def.id, "grille_version": def.version, "statut": statut})).await?;
         self.evaluation(cap, id).await?.ok_or(StoreError::NotFound)
     }
 
@@ -208,12 +203,7 @@ impl Store {
         version: i64,
         e: &NouvelleEvaluation,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Ecrire,
-        )?;
+        exiger(cap, Section::Accompagnement, Action::Ecrire)?;
         let (resultats, gir) = calculer(def, e)?;
         let mut tx = self.begin().await?;
         let n = crate::sql::query(
@@ -236,13 +226,12 @@ impl Store {
         if n == 0 {
             return Err(self.why_unchanged(&mut tx, cap, id).await);
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerEvaluationModification,
             serde_json::json!({"id": id, "grille": def.id, "grille_version": def.version}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -253,13 +242,9 @@ impl Store {
         id: i64,
         version: i64,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Valider,
-        )?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Accompagnement, Action::Valider)
+            .await?;
         let actor = cap.actor();
         let now = ts(cap.at());
         let n = crate::sql::query(
@@ -276,13 +261,12 @@ impl Store {
         if n == 0 {
             return Err(self.why_unchanged(&mut tx, cap, id).await);
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerEvaluationValidation,
             serde_json::json!({"id": id}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -324,7 +308,7 @@ impl Store {
         avant: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<Evaluation>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        exiger(cap, Section::Accompagnement, Action::Lire)?;
         let rows = crate::sql::query(&format!(
             "SELECT {COLUMNS} FROM evaluation WHERE usager_id = $1 AND ($2 = '' OR grille = $2) AND id < $3 \
              ORDER BY id DESC LIMIT $4"

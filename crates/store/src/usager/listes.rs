@@ -3,8 +3,8 @@
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::cle_recherche;
 
-use super::check;
 use super::entourage::{entourage_from, pro_from, ENT_COLUMNS, PRO_COLUMNS};
+use super::exiger;
 use super::{Entourage, Fusion, Professionnel, ProfessionnelLie, Sejour};
 use crate::db::Store;
 use crate::page::{Ordre, Page, Tri};
@@ -19,7 +19,7 @@ impl Store {
         cap: &Capability,
         page: Page,
     ) -> StoreResult<Vec<Entourage>> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        exiger(cap, Section::Administratif, Action::Lire)?;
         let sql = format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1");
         let rows = self
             .keyset(
@@ -45,7 +45,7 @@ impl Store {
         after: Option<(i64, &str)>,
         limit: i64,
     ) -> StoreResult<Vec<ProfessionnelLie>> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
+        exiger(cap, Section::Administratif, Action::Lire)?;
         let cols: String = PRO_COLUMNS
             .split(", ")
             .map(|c| format!("p.{c}"))

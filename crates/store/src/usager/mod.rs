@@ -39,7 +39,7 @@ pub use projet::{
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
-pub use transmission::{Transmission, TransmissionInput};
+pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};
@@ -75,7 +75,24 @@ pub(crate) fn check(
     }
 }
 
+/// Refuses a capability that does not cover `section`/`action` on its own file.
+pub(crate) fn exiger(cap: &Capability, section: Section, action: Action) -> StoreResult<()> {
+    check(cap, cap.usager_id(), section, action)
+}
+
 impl Store {
+    /// The transaction of a write on the file of `cap`, which must cover `section`/`action`
+    /// (refused before anything is begun otherwise).
+    pub(crate) async fn ecriture(
+        &self,
+        cap: &Capability,
+        section: Section,
+        action: Action,
+    ) -> StoreResult<crate::sql::Tx> {
+        exiger(cap, section, action)?;
+        self.begin().await
+    }
+
     /// Row `id` of a section of the file of `cap` (its read checked first): `select` is a
     /// statement with `id = $1 AND usager_id = $2`, its row decoded by `decode`; `None` when
     /// the row is not in this file.
@@ -302,9 +319,8 @@ impl Store {
         .execute_versioned(&mut tx, "usager", id.get(), version)
         .await?;
         write_names(&mut tx, id, &words).await?;
-        cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteModification, changes)
+        cap.commit_audite(tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -374,9 +390,8 @@ impl Store {
         }
         q.execute_versioned(&mut tx, "usager", id.get(), version)
             .await?;
-        cap.audit_change(&mut tx, ActionJournal::UsagerIdentiteStatut, detail)
+        cap.commit_audite(tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -451,7 +466,7 @@ impl Store {
     /// Assigns a home-care worker (or relative) to the usager (needs an administrative write
     /// capability on the file).
     pub async fn assign(&self, cap: &Capability, utilisateur_id: i64) -> StoreResult<()> {
-        check(cap, cap.usager_id(), Section::Administratif, Action::Ecrire)?;
+        exiger(cap, Section::Administratif, Action::Ecrire)?;
         self.affecter(cap.actor(), utilisateur_id, cap.usager_id().get(), cap.at())
             .await
     }

@@ -48,8 +48,8 @@ impl Store {
         .bind(ts(cap.at()))
         .execute(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerPhotoModification,
             serde_json::json!({
                 "type": photo.format.media_type(),
@@ -59,7 +59,6 @@ impl Store {
             }),
         )
         .await?;
-        tx.commit().await?;
         Ok(empreinte)
     }
 

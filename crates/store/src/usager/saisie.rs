@@ -95,7 +95,7 @@ impl ProfessionnelInput {
     }
 }
 
-impl super::TransmissionInput {
+impl super::ContenuTransmission {
     /// Checks every text against its maximum (the texts take several lines).
     pub(crate) fn borner(&self) -> StoreResult<()> {
         borne([

@@ -30,18 +30,9 @@ pub struct Transmission {
     pub section: Section,
     /// Category code.
     pub categorie: CategorieTransmission,
-    /// Narrative text.
-    pub texte: Option<String>,
-    /// Target of a targeted transmission.
-    pub cible: Option<String>,
-    /// Data.
-    pub donnees: Option<String>,
-    /// Actions.
-    pub actions: Option<String>,
-    /// Results.
-    pub resultats: Option<String>,
-    /// Flagged important.
-    pub importante: bool,
+    /// What it says.
+    #[serde(flatten)]
+    pub contenu: ContenuTransmission,
     /// When the fact happened (RFC 3339, UTC).
     pub date_fait: String,
     /// Author's account.
@@ -68,9 +59,24 @@ pub struct TransmissionInput {
     pub section: Section,
     /// Category.
     pub categorie: CategorieTransmission,
+    /// What it says.
+    pub contenu: ContenuTransmission,
+    /// When the fact happened (default: now).
+    pub date_fait: Option<DateTime<Utc>>,
+    /// The transmission it corrects (same file and section).
+    pub corrige_id: Option<i64>,
+}
+
+/// What a transmission says, the same fields in a stored transmission, an input and a bulk
+/// row: flagged important or not, narrative (`texte`) or targeted (`cible` with its données,
+/// actions and résultats).
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ContenuTransmission {
+    /// Flagged important.
+    pub importante: bool,
     /// Narrative text.
     pub texte: Option<String>,
-    /// Target.
+    /// Target of a targeted transmission.
     pub cible: Option<String>,
     /// Data.
     pub donnees: Option<String>,
@@ -78,15 +84,9 @@ pub struct TransmissionInput {
     pub actions: Option<String>,
     /// Results.
     pub resultats: Option<String>,
-    /// Important.
-    pub importante: bool,
-    /// When the fact happened (default: now).
-    pub date_fait: Option<DateTime<Utc>>,
-    /// The transmission it corrects (same file and section).
-    pub corrige_id: Option<i64>,
 }
 
-impl TransmissionInput {
+impl ContenuTransmission {
     /// The content as the domain rules see it.
     pub fn contenu(&self) -> Contenu<'_> {
         Contenu {
@@ -98,9 +98,37 @@ impl TransmissionInput {
         }
     }
 
+    /// The values of the columns `texte, cible, donnees, actions, resultats, importante`, in
+    /// this order (a text of blanks only is none).
+    pub(crate) fn valeurs(&self) -> Vec<Value> {
+        let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).into();
+        vec![
+            opt(&self.texte),
+            opt(&self.cible),
+            opt(&self.donnees),
+            opt(&self.actions),
+            opt(&self.resultats),
+            i64::from(self.importante).into(),
+        ]
+    }
+
+    /// The content of a row read with [`COLONNES`].
+    fn lire(r: &crate::sql::Row) -> StoreResult<Self> {
+        Ok(ContenuTransmission {
+            importante: r.try_get::<i64, _>("importante")? != 0,
+            texte: r.try_get("texte")?,
+            cible: r.try_get("cible")?,
+            donnees: r.try_get("donnees")?,
+            actions: r.try_get("actions")?,
+            resultats: r.try_get("resultats")?,
+        })
+    }
+}
+
+impl TransmissionInput {
     /// The rules this input breaks at `now`, as (field, French message).
     pub fn erreurs(&self, now: DateTime<Utc>) -> Vec<(&'static str, String)> {
-        let mut e = self.contenu().erreurs();
+        let mut e = self.contenu.contenu().erreurs();
         if !section_valide(self.section) {
             e.push((
                 "section",
@@ -118,10 +146,6 @@ impl TransmissionInput {
         }
         e
     }
-}
-
-fn opt(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Columns of a transmission read as `t` (and `lue`, `usager` given by the caller).
@@ -147,13 +171,8 @@ pub(crate) fn transmission_from(
         section: Section::from_code(&section)
             .ok_or_else(|| StoreError::Corrupt(format!("section {section:?}")))?,
         categorie: CategorieTransmission::from_code(&categorie)
-            .unwrap_or(CategorieTransmission::Autre),
-        texte: r.try_get("texte")?,
-        cible: r.try_get("cible")?,
-        donnees: r.try_get("donnees")?,
-        actions: r.try_get("actions")?,
-        resultats: r.try_get("resultats")?,
-        importante: r.try_get::<i64, _>("importante")? != 0,
+            .ok_or_else(|| StoreError::Corrupt(format!("categorie {categorie:?}")))?,
+        contenu: ContenuTransmission::lire(r)?,
         date_fait: r.try_get("date_fait")?,
         auteur_id: r.try_get("auteur_id")?,
         auteur: r.try_get("auteur")?,
@@ -184,7 +203,7 @@ impl Store {
         cap: &Capability,
         t: &TransmissionInput,
     ) -> StoreResult<i64> {
-        t.borner()?;
+        t.contenu.borner()?;
         if let Some((_, m)) = t.erreurs(cap.at()).into_iter().next() {
             return Err(StoreError::Invalid(m));
         }
@@ -208,7 +227,7 @@ impl Store {
                 ));
             }
         }
-        let termes = t.contenu().termes();
+        let termes = t.contenu.contenu().termes();
         let id: i64 = crate::sql::query(
             "INSERT INTO transmission (usager_id, section, categorie, texte, cible, donnees, actions, resultats, importante, date_fait, \
              auteur_id, auteur, auteur_role, corrige_id, termes, created_at) \
@@ -218,12 +237,7 @@ impl Store {
         .bind(cap.usager_id())
         .bind(t.section.code())
         .bind(t.categorie.code())
-        .bind(opt(&t.texte))
-        .bind(opt(&t.cible))
-        .bind(opt(&t.donnees))
-        .bind(opt(&t.actions))
-        .bind(opt(&t.resultats))
-        .bind(i64::from(t.importante))
+        .binds(t.contenu.valeurs())
         .bind(ts(t.date_fait.unwrap_or(cap.at())))
         .bind(t.corrige_id)
         .bind(termes.as_str())
@@ -238,13 +252,9 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
         }
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerTransmissionAjout,
-            serde_json::json!({"id": id, "corrige": t.corrige_id, "importante": t.importante}),
-        )
-        .await?;
-        tx.commit().await?;
+        let detail = serde_json::json!({"id": id, "corrige": t.corrige_id, "importante": t.contenu.importante});
+        cap.commit_audite(tx, ActionJournal::UsagerTransmissionAjout, detail)
+            .await?;
         Ok(id)
     }
 

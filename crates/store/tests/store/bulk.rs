@@ -11,8 +11,8 @@ use dui_store::page::Page;
 use dui_store::policy::{authorize_releve, authorize_transmissions, load_matrix};
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{
-    BulkEvaluation, BulkTransmission, CorrigeEnMasse, FiltreReleve, NouvelleEvaluation,
-    Transmission, TransmissionInput,
+    BulkEvaluation, BulkTransmission, ContenuTransmission, CorrigeEnMasse, FiltreReleve,
+    NouvelleEvaluation, Transmission, TransmissionInput,
 };
 use serde_json::json;
 
@@ -26,12 +26,14 @@ fn ciblee() -> TransmissionInput {
     TransmissionInput {
         section: Section::Soins,
         categorie: CategorieTransmission::Incident,
-        texte: None,
-        cible: Some("Chute".into()),
-        donnees: Some("Retrouvée assise au sol près du lit, à l'hôpital ensuite.".into()),
-        actions: Some("Relevée à deux, médecin informé.".into()),
-        resultats: Some("Pas de douleur au réveil.".into()),
-        importante: true,
+        contenu: ContenuTransmission {
+            texte: None,
+            cible: Some("Chute".into()),
+            donnees: Some("Retrouvée assise au sol près du lit, à l'hôpital ensuite.".into()),
+            actions: Some("Relevée à deux, médecin informé.".into()),
+            resultats: Some("Pas de douleur au réveil.".into()),
+            importante: true,
+        },
         date_fait: None,
         corrige_id: None,
     }
@@ -73,27 +75,20 @@ async fn bulk_transmissions_and_evaluations_read_as_the_normal_path_on_both_engi
             usager_id: U1,
             section: "soins",
             categorie: "incident",
-            texte: None,
-            cible: input.cible.clone(),
-            donnees: input.donnees.clone(),
-            actions: input.actions.clone(),
-            resultats: input.resultats.clone(),
-            importante: true,
+            contenu: input.contenu.clone(),
             date: at(2),
             auteur_id: ide.id,
             auteur: format!("{} {}", ide.prenom, ide.nom),
             auteur_role: ide.role.code(),
             corrige: None,
-            termes: input.contenu().termes(),
+            termes: input.contenu.contenu().termes(),
         };
         let correction = |corrige| BulkTransmission {
-            cible: None,
-            donnees: None,
-            actions: None,
-            resultats: None,
-            importante: false,
             categorie: "autre",
-            texte: Some("Correction : c'était la veille.".into()),
+            contenu: ContenuTransmission {
+                texte: Some("Correction : c'était la veille.".into()),
+                ..ContenuTransmission::default()
+            },
             termes: dui_domain::transmission::termes("Correction : c'était la veille.").join(" "),
             date: at(3),
             corrige: Some(corrige),

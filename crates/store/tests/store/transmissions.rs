@@ -9,7 +9,7 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::page::Page;
 use dui_store::policy::{authorize_releve, authorize_transmissions, load_matrix, CapaciteReleve};
 use dui_store::testing::engines;
-use dui_store::usager::{FiltreReleve, Transmission, TransmissionInput};
+use dui_store::usager::{ContenuTransmission, FiltreReleve, Transmission, TransmissionInput};
 use dui_store::{Store, StoreError};
 
 use crate::common::{
@@ -24,12 +24,10 @@ fn narrative(section: Section, texte: &str) -> TransmissionInput {
     TransmissionInput {
         section,
         categorie: CategorieTransmission::Sante,
-        texte: Some(texte.into()),
-        cible: None,
-        donnees: None,
-        actions: None,
-        resultats: None,
-        importante: false,
+        contenu: ContenuTransmission {
+            texte: Some(texte.into()),
+            ..ContenuTransmission::default()
+        },
         date_fait: None,
         corrige_id: None,
     }
@@ -37,10 +35,12 @@ fn narrative(section: Section, texte: &str) -> TransmissionInput {
 
 fn ciblee(cible: &str, donnees: &str) -> TransmissionInput {
     TransmissionInput {
-        cible: Some(cible.into()),
-        donnees: Some(donnees.into()),
-        actions: Some("Surveillance renforcée.".into()),
-        texte: None,
+        contenu: ContenuTransmission {
+            cible: Some(cible.into()),
+            donnees: Some(donnees.into()),
+            actions: Some("Surveillance renforcée.".into()),
+            ..ContenuTransmission::default()
+        },
         ..narrative(Section::Accompagnement, "")
     }
 }
@@ -109,7 +109,7 @@ async fn written_audited_newest_first_and_corrected_by_a_new_one() {
         assert_eq!(ids(&list), vec![third, second, first], "{engine}");
         assert_eq!(list[0].corrige_id, Some(first));
         assert_eq!(list[2].corrigee_par, Some(third));
-        assert_eq!(list[1].cible.as_deref(), Some("Chute"));
+        assert_eq!(list[1].contenu.cible.as_deref(), Some("Chute"));
         assert_eq!(list[1].auteur, "Camille Nom-educ");
         assert_eq!(
             audit_by_action(s, "usager.transmission.ajout").await.len(),
@@ -146,7 +146,7 @@ async fn written_audited_newest_first_and_corrected_by_a_new_one() {
             Err(StoreError::Invalid(_))
         ));
         let mut vide = ciblee("Chute", "");
-        vide.actions = None;
+        vide.contenu.actions = None;
         assert!(matches!(
             s.add_transmission(&cap, &vide).await,
             Err(StoreError::Invalid(_))
@@ -340,7 +340,7 @@ async fn releve_scope_filters_and_unread_marks() {
         let as_b = create_user(s, "asb", Role::AideSoignant, &[org.b]).await;
         let old = ecrire(s, &as1, U1, &narrative(Section::Soins, "Nuit calme."), 1).await;
         let mut imp = ciblee("Douleur", "Douleur au genou droit.");
-        imp.importante = true;
+        imp.contenu.importante = true;
         let t1 = ecrire(s, &as1, U1, &imp, 50).await;
         let t2 = ecrire(
             s,

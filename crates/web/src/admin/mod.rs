@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::App;
+use organisation::{EtablissementFields, OrganismeFields};
 
 pub use crate::reponses::{done, expected_version};
 
@@ -23,19 +24,20 @@ pub fn routes() -> Router<App> {
         .route("/admin/organisation", get(organisation::page))
         .route(
             "/admin/organismes",
-            post(organisation::create_organisme_form),
+            post(organisation::create_form::<OrganismeFields>),
         )
         .route(
             "/admin/organismes/{id}",
-            post(organisation::update_organisme_form),
+            post(organisation::update_form::<OrganismeFields>),
         )
         .route(
             "/admin/etablissements",
-            post(organisation::create_etablissement_form),
+            post(organisation::create_form::<EtablissementFields>),
         )
         .route(
             "/admin/etablissements/{id}",
-            get(organisation::etablissement_page).post(organisation::update_etablissement_form),
+            get(organisation::etablissement_page)
+                .post(organisation::update_form::<EtablissementFields>),
         )
         .route(
             "/admin/etablissements/{id}/unites",
@@ -67,19 +69,22 @@ pub fn api_routes() -> Router<App> {
     Router::new()
         .route(
             "/organismes",
-            get(organisation::api_list_organismes).post(organisation::api_create_organisme),
+            get(organisation::api_list_organismes)
+                .post(organisation::api_create::<OrganismeFields>),
         )
         .route(
             "/organismes/{id}",
-            get(organisation::api_get_organisme).put(organisation::api_update_organisme),
+            get(organisation::api_get_organisme).put(organisation::api_update::<OrganismeFields>),
         )
         .route(
             "/etablissements",
-            get(organisation::api_list_etablissements).post(organisation::api_create_etablissement),
+            get(organisation::api_list_etablissements)
+                .post(organisation::api_create::<EtablissementFields>),
         )
         .route(
             "/etablissements/{id}",
-            get(organisation::api_get_etablissement).put(organisation::api_update_etablissement),
+            get(organisation::api_get_etablissement)
+                .put(organisation::api_update::<EtablissementFields>),
         )
         .route(
             "/etablissements/{id}/unites",

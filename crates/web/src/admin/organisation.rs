@@ -14,11 +14,14 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::organisation::{
     Etablissement, EtablissementInput, Fiche, Organisme, OrganismeInput, Unite,
 };
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
 
 use super::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
+use crate::saisie::Champs;
 use crate::{App, AppError, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
@@ -31,7 +34,7 @@ pub struct OrganismeFields {
     version: Option<i64>,
 }
 
-impl crate::saisie::Champs for OrganismeFields {
+impl Champs for OrganismeFields {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("nom", lim::NOM_STRUCTURE),
         Champ::ligne("finess_juridique", lim::NUMERO),
@@ -41,14 +44,21 @@ impl crate::saisie::Champs for OrganismeFields {
 }
 
 /// The form of an organisation record (organisme or establishment), as the page and the API
-/// send it: validated into the store's input, with the version it was read at.
-trait FicheForm {
+/// send it: validated into the store's input, with the version it was read at. Its page and
+/// API handlers are generic over it (`create_form::<OrganismeFields>`…).
+pub(crate) trait FicheForm: DeserializeOwned + Champs + Send + Sync + 'static {
     /// The store's input.
-    type Input: Fiche;
+    type Input: Fiche + Send + Sync;
+    /// The record as read back.
+    type Record: Serialize + Send;
     /// The fields, checked and normalised (422 with the fields at fault).
     fn validate(&self) -> Result<Self::Input, AppError>;
     /// The version the record was read at.
     fn version(&self) -> Option<i64>;
+    /// Record `id`, or `NotFound`.
+    fn lire(app: &App, id: i64) -> impl Future<Output = WebResult<Self::Record>> + Send;
+    /// The page a form returns to once record `id` is written.
+    fn retour(id: i64) -> String;
 }
 
 /// Creates the record of form `f` (administrators only); its id.
@@ -80,6 +90,53 @@ async fn modifier<F: FicheForm>(
     Ok(())
 }
 
+/// POST /admin/organismes, /admin/etablissements: creates a record from the page's form.
+pub(crate) async fn create_form<F: FicheForm>(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<F>,
+) -> WebResult<Response> {
+    let id = creer(&app, &me, &f).await?;
+    Ok(done(&headers, &F::retour(id)))
+}
+
+/// POST /admin/organismes/{id}, /admin/etablissements/{id}: changes a record from the page's
+/// form (at the version the form carries).
+pub(crate) async fn update_form<F: FicheForm>(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<F>,
+) -> WebResult<Response> {
+    modifier(&app, &me, &HeaderMap::new(), id, &f).await?;
+    Ok(done(&headers, &F::retour(id)))
+}
+
+/// POST /api/v1/organismes, /api/v1/etablissements: the record created.
+pub(crate) async fn api_create<F: FicheForm>(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(f): ApiJson<F>,
+) -> WebResult<(StatusCode, Json<F::Record>)> {
+    let id = creer(&app, &me, &f).await?;
+    Ok((StatusCode::CREATED, Json(F::lire(&app, id).await?)))
+}
+
+/// PUT /api/v1/organismes/{id}, /api/v1/etablissements/{id}: the record changed (If-Match or
+/// the body's `version`).
+pub(crate) async fn api_update<F: FicheForm>(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<F>,
+) -> WebResult<Json<F::Record>> {
+    modifier(&app, &me, &headers, id, &f).await?;
+    Ok(Json(F::lire(&app, id).await?))
+}
+
 /// Organisme `id`, or `NotFound`.
 async fn organisme(app: &App, id: i64) -> WebResult<Organisme> {
     app.store.organisme(id).await?.ok_or(AppError::NotFound)
@@ -92,6 +149,13 @@ async fn etablissement(app: &App, id: i64) -> WebResult<Etablissement> {
 
 impl FicheForm for OrganismeFields {
     type Input = OrganismeInput;
+    type Record = Organisme;
+    async fn lire(app: &App, id: i64) -> WebResult<Organisme> {
+        organisme(app, id).await
+    }
+    fn retour(_: i64) -> String {
+        "/admin/organisation".into()
+    }
     fn version(&self) -> Option<i64> {
         self.version
     }
@@ -128,7 +192,7 @@ pub struct EtablissementFields {
     version: Option<i64>,
 }
 
-impl crate::saisie::Champs for EtablissementFields {
+impl Champs for EtablissementFields {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("nom", lim::NOM_STRUCTURE),
         Champ::ligne("finess", lim::NUMERO),
@@ -142,6 +206,13 @@ impl crate::saisie::Champs for EtablissementFields {
 
 impl FicheForm for EtablissementFields {
     type Input = EtablissementInput;
+    type Record = Etablissement;
+    async fn lire(app: &App, id: i64) -> WebResult<Etablissement> {
+        etablissement(app, id).await
+    }
+    fn retour(id: i64) -> String {
+        format!("/admin/etablissements/{id}")
+    }
     fn version(&self) -> Option<i64> {
         self.version
     }
@@ -183,7 +254,7 @@ pub struct UniteFields {
     capacite: Option<String>,
 }
 
-impl crate::saisie::Champs for UniteFields {
+impl Champs for UniteFields {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("nom", lim::NOM_STRUCTURE),
         Champ::ligne("type_unite", lim::CODE),
@@ -243,40 +314,6 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
     })
 }
 
-/// POST /admin/organismes
-pub async fn create_organisme_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(f): Form<OrganismeFields>,
-) -> WebResult<Response> {
-    creer(&app, &me, &f).await?;
-    Ok(done(&headers, "/admin/organisation"))
-}
-
-/// POST /admin/organismes/{id}
-pub async fn update_organisme_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<OrganismeFields>,
-) -> WebResult<Response> {
-    modifier(&app, &me, &HeaderMap::new(), id, &f).await?;
-    Ok(done(&headers, "/admin/organisation"))
-}
-
-/// POST /admin/etablissements
-pub async fn create_etablissement_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(f): Form<EtablissementFields>,
-) -> WebResult<Response> {
-    let id = creer(&app, &me, &f).await?;
-    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/etablissement.html")]
 struct EtablissementPage {
@@ -312,18 +349,6 @@ pub async fn etablissement_page(
     })
 }
 
-/// POST /admin/etablissements/{id}
-pub async fn update_etablissement_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<EtablissementFields>,
-) -> WebResult<Response> {
-    modifier(&app, &me, &HeaderMap::new(), id, &f).await?;
-    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
-}
-
 fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), AppError> {
     let mut e = Errors::default();
     let nom = e.required("nom", "Nom de l'unité", &f.nom, 200);
@@ -336,6 +361,19 @@ fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), A
     Ok((nom, t.unwrap_or(TypeUnite::Unite), capacite))
 }
 
+/// Creates a unit of establishment `id` (administrators only); its id.
+async fn creer_unite(app: &App, me: &CurrentUser, id: i64, f: &UniteFields) -> WebResult<i64> {
+    me.require_admin()?;
+    let (nom, t, capacite) = validate_unite(f)?;
+    etablissement(app, id).await?;
+    let actor = me.principal.actor();
+    let now = Utc::now();
+    Ok(app
+        .store
+        .create_unite(&actor, id, &nom, t.code(), capacite, now)
+        .await?)
+}
+
 /// POST /admin/etablissements/{id}/unites
 pub async fn create_unite_form(
     State(app): State<App>,
@@ -344,19 +382,7 @@ pub async fn create_unite_form(
     Path(id): Path<i64>,
     Form(f): Form<UniteFields>,
 ) -> WebResult<Response> {
-    me.require_admin()?;
-    let (nom, t, capacite) = validate_unite(&f)?;
-    etablissement(&app, id).await?;
-    app.store
-        .create_unite(
-            &me.principal.actor(),
-            id,
-            &nom,
-            t.code(),
-            capacite,
-            Utc::now(),
-        )
-        .await?;
+    creer_unite(&app, &me, id, &f).await?;
     Ok(done(&headers, &format!("/admin/etablissements/{id}")))
 }
 
@@ -379,28 +405,6 @@ pub async fn api_get_organisme(
     _me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Json<Organisme>> {
-    Ok(Json(organisme(&app, id).await?))
-}
-
-/// POST /api/v1/organismes
-pub async fn api_create_organisme(
-    State(app): State<App>,
-    me: CurrentUser,
-    ApiJson(f): ApiJson<OrganismeFields>,
-) -> WebResult<(StatusCode, Json<Organisme>)> {
-    let id = creer(&app, &me, &f).await?;
-    Ok((StatusCode::CREATED, Json(organisme(&app, id).await?)))
-}
-
-/// PUT /api/v1/organismes/{id}
-pub async fn api_update_organisme(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<OrganismeFields>,
-) -> WebResult<Json<Organisme>> {
-    modifier(&app, &me, &headers, id, &f).await?;
     Ok(Json(organisme(&app, id).await?))
 }
 
@@ -436,28 +440,6 @@ pub async fn api_get_etablissement(
     Ok(Json(e))
 }
 
-/// POST /api/v1/etablissements
-pub async fn api_create_etablissement(
-    State(app): State<App>,
-    me: CurrentUser,
-    ApiJson(f): ApiJson<EtablissementFields>,
-) -> WebResult<(StatusCode, Json<Etablissement>)> {
-    let id = creer(&app, &me, &f).await?;
-    Ok((StatusCode::CREATED, Json(etablissement(&app, id).await?)))
-}
-
-/// PUT /api/v1/etablissements/{id}
-pub async fn api_update_etablissement(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<EtablissementFields>,
-) -> WebResult<Json<Etablissement>> {
-    modifier(&app, &me, &headers, id, &f).await?;
-    Ok(Json(etablissement(&app, id).await?))
-}
-
 /// GET /api/v1/etablissements/{id}/unites
 pub async fn api_list_unites(
     State(app): State<App>,
@@ -480,27 +462,12 @@ pub async fn api_create_unite(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<UniteFields>,
 ) -> WebResult<(StatusCode, Json<crate::corps::Cree>)> {
-    me.require_admin()?;
-    let (nom, t, capacite) = validate_unite(&f)?;
-    etablissement(&app, id).await?;
-    let uid = app
-        .store
-        .create_unite(
-            &me.principal.actor(),
-            id,
-            &nom,
-            t.code(),
-            capacite,
-            Utc::now(),
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(crate::corps::Cree {
-            id: uid,
-            version: 1,
-        }),
-    ))
+    let uid = creer_unite(&app, &me, id, &f).await?;
+    let cree = crate::corps::Cree {
+        id: uid,
+        version: 1,
+    };
+    Ok((StatusCode::CREATED, Json(cree)))
 }
 
 /// GET /api/v1/categories: FINESS categories usable for new establishments.

@@ -11,12 +11,13 @@ use dui_store::policy::{authorize_recherche, open_file};
 use dui_store::usager::Recherche;
 use serde::Deserialize;
 
+use super::extracteurs::ListeDossier;
 use super::fields::{stored_traits, IdentiteFields};
 use super::{capability, create as create_usager, doublons_error, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::corps::{AccesOuvert, Dossier, UsagerCree, VersionIdentite};
 use crate::forms::ApiJson;
-use crate::pagination::{self, Pagination};
+use crate::pagination;
 use crate::reponses::expected_version;
 use crate::{App, AppError, WebResult};
 
@@ -149,55 +150,36 @@ pub async fn update(
 }
 
 /// GET /api/v1/usagers/{id}/audit: who read or changed the file.
-pub async fn file_audit(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let page = p.page(&pagination::AUDIT_USAGER)?;
-    let items = app
-        .store
-        .usager_audit(&cap, page.after, page.limit + 1)
-        .await?;
-    Ok(pagination::repondre(page, items, |e| e.id))
+pub async fn file_audit(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.usager_audit(&l.cap, page.after, page.limit + 1);
+    Ok(pagination::repondre(page, items.await?, |e| e.id))
 }
 
 /// GET /api/v1/usagers/{id}/sejours
-pub async fn sejours(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::SEJOURS)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items = app.store.sejours_page(&cap, page).await?;
+pub async fn sejours(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.sejours_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |s| s.id))
 }
 
 /// GET /api/v1/usagers/{id}/versions: earlier identity versions.
-pub async fn versions(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::VERSIONS)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items: Vec<VersionIdentite> = app
-        .store
-        .identite_versions_page(&cap, page)
-        .await?
-        .into_iter()
-        .map(|(version, data, modifie_par, modifie_at)| VersionIdentite {
+pub async fn versions(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let mut items = Vec::new();
+    for (version, data, modifie_par, modifie_at) in
+        l.app.store.identite_versions_page(&l.cap, page).await?
+    {
+        // A stored version that is not JSON is an error, never an empty one.
+        let donnees = serde_json::from_str(&data)
+            .map_err(|e| AppError::Internal(format!("version {version} illisible : {e}")))?;
+        items.push(VersionIdentite {
             version,
-            donnees: serde_json::from_str(&data).unwrap_or_default(),
+            donnees,
             modifie_par,
             modifie_at,
-        })
-        .collect();
+        });
+    }
     Ok(pagination::repondre(page, items, |v| v.version))
 }
 

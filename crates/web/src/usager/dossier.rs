@@ -16,7 +16,8 @@ use dui_store::StoreError;
 use serde::Deserialize;
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::fields::IdentiteFields;
+use super::extracteurs::FormulaireDossier;
+use super::fields::{AutreDossierForm, IdentiteFields};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
@@ -205,36 +206,20 @@ pub async fn identity_form(
     }
 }
 
-/// "Different person" form.
-#[derive(Deserialize)]
-pub struct NonDoublonForm {
-    autre_id: String,
-}
-
-impl crate::saisie::Champs for NonDoublonForm {
-    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
-}
-
 /// POST /usagers/{id}/non-doublon: this file and another are two different people.
-pub async fn non_doublon_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<NonDoublonForm>,
-) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id)
-        .map(UsagerId)
-        .ok_or_else(|| {
-            AppError::field(
-                "autre_id",
-                "Indiquez le numéro de l'autre dossier (par exemple U0000042).",
-            )
-        })?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
-    capability(&app, &me, other, Section::Administratif, Action::Valider).await?;
-    app.store.confirmer_non_doublon(&cap, other).await?;
-    Ok(done(&headers, &format!("/usagers/{id}")))
+pub async fn non_doublon_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Response> {
+    let other = p.f.autre("de l'autre dossier")?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Valider).await?;
+    capability(
+        &p.app,
+        &p.me,
+        other,
+        Section::Administratif,
+        Action::Valider,
+    )
+    .await?;
+    p.app.store.confirmer_non_doublon(&cap, other).await?;
+    Ok(p.fait(""))
 }
 
 /// Break-the-glass form.
@@ -253,24 +238,16 @@ impl crate::saisie::Champs for AccesExceptionnelForm {
 
 /// POST /usagers/{id}/acces-exceptionnel
 pub async fn acces_exceptionnel_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<AccesExceptionnelForm>,
+    p: FormulaireDossier<AccesExceptionnelForm>,
 ) -> WebResult<Response> {
-    app.store
-        .ouvrir_acces_exceptionnel(
-            &me.principal,
-            id,
-            &f.motif,
-            f.heures.unwrap_or(4),
-            Utc::now(),
-        )
+    let heures = p.f.heures.unwrap_or(4);
+    p.app
+        .store
+        .ouvrir_acces_exceptionnel(&p.me.principal, p.id, &p.f.motif, heures, Utc::now())
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => AppError::field("motif", m),
             other => other.into(),
         })?;
-    Ok(done(&headers, &format!("/usagers/{id}")))
+    Ok(p.fait(""))
 }

@@ -19,9 +19,10 @@ use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
-use crate::forms::{opt, ApiJson, Form};
+use crate::forms::{opt, ApiJson};
 use crate::reponses::{done, expected_version};
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
@@ -278,17 +279,11 @@ pub async fn page(
 }
 
 /// POST /usagers/{id}/entourage
-pub async fn add_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<EntourageFields>,
-) -> WebResult<Response> {
-    let input = f.validate()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.add_entourage(&cap, &input).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/entourage")))
+pub async fn add_form(p: FormulaireDossier<EntourageFields>) -> WebResult<Response> {
+    let input = p.f.validate()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.add_entourage(&cap, &input).await?;
+    Ok(p.fait("/entourage"))
 }
 
 /// POST /usagers/{id}/entourage/{eid}/retrait
@@ -368,16 +363,10 @@ async fn link(
 }
 
 /// POST /usagers/{id}/professionnels
-pub async fn link_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<LinkForm>,
-) -> WebResult<Response> {
-    let pid = opt(&f.professionnel_id).and_then(|p| p.parse().ok());
-    link(&app, &me, id, pid, f.role.trim(), &f.nouveau).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/entourage")))
+pub async fn link_form(p: FormulaireDossier<LinkForm>) -> WebResult<Response> {
+    let pid = opt(&p.f.professionnel_id).and_then(|p| p.parse().ok());
+    link(&p.app, &p.me, p.id, pid, p.f.role.trim(), &p.f.nouveau).await?;
+    Ok(p.fait("/entourage"))
 }
 
 // ---- API ----

@@ -11,6 +11,7 @@ use dui_domain::grille::definition::Definition;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{Evaluation, NouvelleEvaluation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -180,6 +181,12 @@ pub async fn api_liste(
     Ok(crate::reponses::liste(items, next.flatten()))
 }
 
+/// Evaluation `eid` of the capability's file as the API answers it (404 if absent).
+async fn relire(app: &App, cap: &Capability, eid: i64) -> WebResult<Json<EvaluationVue>> {
+    let e = app.store.evaluation(cap, eid).await?;
+    Ok(Json(evaluation_vue(app, e.ok_or(AppError::NotFound)?)))
+}
+
 /// GET /api/v1/usagers/{id}/evaluations/{eid}
 pub async fn api_get(
     State(app): State<App>,
@@ -187,12 +194,7 @@ pub async fn api_get(
     Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<EvaluationVue>> {
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let e = app
-        .store
-        .evaluation(&cap, eid)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_vue(&app, e)))
+    relire(&app, &cap, eid).await
 }
 
 /// POST /api/v1/usagers/{id}/evaluations → 201 with `id` (and `gir` for AGGIR).
@@ -227,12 +229,7 @@ pub async fn api_update(
     app.store
         .modifier_evaluation(&cap, &def, eid, version, &n)
         .await?;
-    let e = app
-        .store
-        .evaluation(&cap, eid)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_vue(&app, e)))
+    relire(&app, &cap, eid).await
 }
 
 /// POST /api/v1/usagers/{id}/evaluations/{eid}/validation (If-Match or `version`).
@@ -246,10 +243,5 @@ pub async fn api_valider(
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     app.store.valider_evaluation(&cap, eid, version).await?;
-    let e = app
-        .store
-        .evaluation(&cap, eid)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(evaluation_vue(&app, e)))
+    relire(&app, &cap, eid).await
 }

@@ -269,3 +269,29 @@ pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
         .and_then(|c| CodeCog::parse(c).ok());
     TraitsIns::new(&u.nom_naissance, &u.prenoms_naissance, d, s, lieu).ok()
 }
+
+/// A form naming another file by its number (`U0000042`): the merge and « different
+/// person » forms of the file page.
+#[derive(Deserialize)]
+pub struct AutreDossierForm {
+    autre_id: String,
+}
+
+impl crate::saisie::Champs for AutreDossierForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
+}
+
+impl AutreDossierForm {
+    /// The other file's id; a number that is no file number is a 422 on `autre_id` saying
+    /// which file to name (`quel`: « de l'autre dossier », « du dossier à fusionner »).
+    pub fn autre(&self, quel: &str) -> Result<dui_domain::ids::UsagerId, AppError> {
+        dui_store::usager::parse_numero(&self.autre_id)
+            .map(dui_domain::ids::UsagerId)
+            .ok_or_else(|| {
+                AppError::field(
+                    "autre_id",
+                    format!("Indiquez le numéro {quel} (par exemple U0000042)."),
+                )
+            })
+    }
+}

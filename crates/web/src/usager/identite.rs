@@ -2,7 +2,7 @@
 //! duplicates and merges.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
@@ -19,11 +19,11 @@ use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
-use super::fields::{justificatif, stored_traits};
+use super::extracteurs::FormulaireDossier;
+use super::fields::{justificatif, stored_traits, AutreDossierForm};
 use crate::auth::CurrentUser;
 use crate::corps::{EtatIdentite, FusionFaite};
-use crate::forms::{ApiJson, Form};
-use crate::reponses::done;
+use crate::forms::ApiJson;
 use crate::{App, AppError, WebResult};
 
 /// What changed, to store with the status.
@@ -367,80 +367,36 @@ impl crate::saisie::Champs for StatusForm {
 }
 
 /// POST /usagers/{id}/identite/statut
-pub async fn status_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<StatusForm>,
-) -> WebResult<Response> {
-    match f.action.as_str() {
+pub async fn status_form(p: FormulaireDossier<StatusForm>) -> WebResult<Response> {
+    let (app, me, id, f) = (&p.app, &p.me, p.id, &p.f);
+    let (douteuse, fictive) = match f.action.as_str() {
         "justificatif" => {
-            document(
-                &app,
-                &me,
-                id,
-                &DocumentBody {
-                    type_justificatif: f.type_justificatif.unwrap_or_default(),
-                    version: f.version,
-                },
-            )
-            .await?;
+            let type_justificatif = f.type_justificatif.clone().unwrap_or_default();
+            let body = DocumentBody {
+                type_justificatif,
+                version: f.version,
+            };
+            document(app, me, id, &body).await?;
+            return Ok(p.fait(""));
         }
-        "douteuse" => {
-            attributes(
-                &app,
-                &me,
-                id,
-                &AttributesBody {
-                    douteuse: Some(true),
-                    fictive: None,
-                    version: f.version,
-                },
-            )
-            .await?;
-        }
-        "lever_doute" => {
-            attributes(
-                &app,
-                &me,
-                id,
-                &AttributesBody {
-                    douteuse: Some(false),
-                    fictive: None,
-                    version: f.version,
-                },
-            )
-            .await?;
-        }
-        "fictive" => {
-            attributes(
-                &app,
-                &me,
-                id,
-                &AttributesBody {
-                    douteuse: None,
-                    fictive: Some(true),
-                    version: f.version,
-                },
-            )
-            .await?;
-        }
+        "douteuse" => (Some(true), None),
+        "lever_doute" => (Some(false), None),
+        "fictive" => (None, Some(true)),
         _ => return Err(AppError::BadRequest("Action d'identité inconnue.".into())),
-    }
-    Ok(done(&headers, &format!("/usagers/{id}")))
+    };
+    let body = AttributesBody {
+        douteuse,
+        fictive,
+        version: f.version,
+    };
+    attributes(app, me, id, &body).await?;
+    Ok(p.fait(""))
 }
 
 /// POST /usagers/{id}/identite/insi
-pub async fn insi_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<VersionBody>,
-) -> WebResult<Response> {
-    insi_retrieve(&app, &me, id, f.version).await?;
-    Ok(done(&headers, &format!("/usagers/{id}?insi=ok")))
+pub async fn insi_form(p: FormulaireDossier<VersionBody>) -> WebResult<Response> {
+    insi_retrieve(&p.app, &p.me, p.id, p.f.version).await?;
+    Ok(p.fait("?insi=ok"))
 }
 
 /// Body naming another file.
@@ -546,32 +502,9 @@ pub async fn api_annuler_fusion(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Merge form.
-#[derive(Deserialize)]
-pub struct FusionForm {
-    autre_id: String,
-}
-
-impl crate::saisie::Champs for FusionForm {
-    const CHAMPS: &'static [Champ] = &[Champ::ligne("autre_id", lim::NUMERO)];
-}
-
 /// POST /usagers/{id}/fusion
-pub async fn fusion_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<FusionForm>,
-) -> WebResult<Response> {
-    let other = dui_store::usager::parse_numero(&f.autre_id)
-        .map(UsagerId)
-        .ok_or_else(|| {
-            AppError::field(
-                "autre_id",
-                "Indiquez le numéro du dossier à fusionner (par exemple U0000042).",
-            )
-        })?;
-    fusionner(&app, &me, id, other).await?;
-    Ok(done(&headers, &format!("/usagers/{id}")))
+pub async fn fusion_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Response> {
+    let other = p.f.autre("du dossier à fusionner")?;
+    fusionner(&p.app, &p.me, p.id, other).await?;
+    Ok(p.fait(""))
 }

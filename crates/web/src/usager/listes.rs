@@ -1,6 +1,6 @@
-//! The file's lists in `/api/v1` (duplicates, merges, circle, professionals) and the shared
-//! directory, each a page (`?limit=&cursor=`, see `crate::pagination`); and one entry of the
-//! circle, whose body its PUT accepts.
+//! The file's lists in `/api/v1` (duplicates, merges, circle, professionals, stays, identity
+//! versions, the file's audit) and the shared directory, each a page (`?limit=&cursor=`, see
+//! `crate::pagination`); and one entry of the circle, whose body its PUT accepts.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -11,19 +11,19 @@ use dui_store::usager::{candidats_montres, DroitDoublons, Entourage, TraitsCompa
 use serde::Deserialize;
 
 use super::capability;
+use super::extracteurs::ListeDossier;
 use crate::auth::CurrentUser;
 use crate::pagination::{self, Pagination};
 use crate::{App, AppError, WebResult};
 
 /// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_doublons(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
+pub async fn api_doublons(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let u = l
+        .app
+        .store
+        .usager(&l.cap)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let date_naissance = u.date_naissance.to_string();
     let t = TraitsCompares {
         nom_naissance: &u.nom_naissance,
@@ -33,43 +33,28 @@ pub async fn api_doublons(
         ins: u.matricule_ins.as_deref(),
         prenoms: &u.prenoms_naissance,
     };
-    let m = super::matrix(&app).await?;
-    let items = app
+    let m = super::matrix(&l.app).await?;
+    let droit = DroitDoublons::Dossier(&l.cap, &l.me.principal);
+    let items = l
+        .app
         .store
-        .doublons_probables(
-            DroitDoublons::Dossier(&cap, &me.principal),
-            &m,
-            &t,
-            Utc::now(),
-        )
+        .doublons_probables(droit, &m, &t, Utc::now())
         .await?;
     // The detection finds the candidates whole (a few): the page is cut from them.
-    pagination::en_memoire(&p, &pagination::DOUBLONS, candidats_montres(&items))
+    pagination::en_memoire(&l.p, l.liste, candidats_montres(&items))
 }
 
 /// GET /api/v1/usagers/{id}/fusions
-pub async fn api_fusions(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::FUSIONS)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items = app.store.fusions_page(&cap, page).await?;
+pub async fn api_fusions(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.fusions_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |f| f.id))
 }
 
 /// GET /api/v1/usagers/{id}/entourage
-pub async fn api_entourage(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::ENTOURAGE)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    let items = app.store.entourage_page(&cap, page).await?;
+pub async fn api_entourage(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.entourage_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |e| e.id))
 }
 
@@ -85,14 +70,8 @@ pub async fn api_entourage_entry(
 }
 
 /// GET /api/v1/usagers/{id}/professionnels
-pub async fn api_professionnels(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    pagination::pros_page(&app, &cap, &p).await
+pub async fn api_professionnels(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    pagination::pros_page(&l.app, &l.cap, &l.p).await
 }
 
 /// Directory query.

@@ -8,6 +8,7 @@ mod entete;
 mod entourage;
 pub mod evaluation;
 mod evaluation_page;
+mod extracteurs;
 pub mod fields;
 mod identite;
 mod listes;

@@ -13,11 +13,14 @@ use dui_domain::policy::{section_permise, Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::transmission::{CategorieTransmission, SECTIONS};
 use dui_store::policy::{authorize_releve, authorize_transmissions, CapaciteReleve};
-use dui_store::usager::{FiltreReleve, Transmission, TransmissionInput, Usager};
+use dui_store::usager::{
+    ContenuTransmission, FiltreReleve, Transmission, TransmissionInput, Usager,
+};
 use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Form};
 use crate::pagination::{self, Pagination};
@@ -114,15 +117,17 @@ impl TransmissionFields {
         let input = TransmissionInput {
             section,
             categorie,
-            texte: opt(&self.texte),
-            cible: opt(&self.cible),
-            donnees: opt(&self.donnees),
-            actions: opt(&self.actions),
-            resultats: opt(&self.resultats),
-            importante: matches!(
-                self.importante.as_deref(),
-                Some("oui" | "on" | "true" | "1")
-            ),
+            contenu: ContenuTransmission {
+                importante: matches!(
+                    self.importante.as_deref(),
+                    Some("oui" | "on" | "true" | "1")
+                ),
+                texte: opt(&self.texte),
+                cible: opt(&self.cible),
+                donnees: opt(&self.donnees),
+                actions: opt(&self.actions),
+                resultats: opt(&self.resultats),
+            },
             date_fait,
             corrige_id,
         };
@@ -393,18 +398,9 @@ pub async fn page(
 }
 
 /// POST /usagers/{id}/section/accompagnement
-pub async fn add_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<TransmissionFields>,
-) -> WebResult<Response> {
-    ecrire(&app, &me, id, &f).await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/section/accompagnement"),
-    ))
+pub async fn add_form(p: FormulaireDossier<TransmissionFields>) -> WebResult<Response> {
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/section/accompagnement"))
 }
 
 #[derive(Template, WebTemplate)]

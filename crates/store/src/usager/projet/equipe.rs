@@ -68,9 +68,8 @@ pub(super) async fn verifier_responsables(
 impl Store {
     /// The professionals to whom actions of the person's project may be assigned, by name.
     pub async fn equipe_projet(&self, cap: &Capability) -> StoreResult<Vec<MembreEquipe>> {
-        super::check(
+        super::exiger(
             cap,
-            cap.usager_id(),
             dui_domain::policy::Section::Accompagnement,
             dui_domain::policy::Action::Lire,
         )?;

@@ -26,7 +26,7 @@ pub enum Modification {
     Une(dui_domain::projet::Modification),
 }
 
-use super::check;
+use super::exiger;
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::sql::Tx;
@@ -83,7 +83,7 @@ impl Store {
         cap: &Capability,
         page: crate::page::Page,
     ) -> StoreResult<Vec<Projet>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        exiger(cap, Section::Accompagnement, Action::Lire)?;
         let sql = format!("SELECT {PROJET_COLUMNS} FROM projet p WHERE p.usager_id = $1");
         let rows = self
             .keyset(
@@ -104,12 +104,7 @@ impl Store {
         t: TypeProjet,
         contenu: &Contenu,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Ecrire,
-        )?;
+        exiger(cap, Section::Accompagnement, Action::Ecrire)?;
         verifier_contenu(contenu, t)?;
         let mut contenu = contenu.clone();
         contenu.numeroter(&[]);
@@ -146,13 +141,12 @@ impl Store {
         .bind(ts(cap.at()))
         .execute(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerProjetCreation,
             serde_json::json!({"projet_id": pid, "type": t.code()}),
         )
         .await?;
-        tx.commit().await?;
         Ok(pid)
     }
 
@@ -163,7 +157,7 @@ impl Store {
         pid: i64,
         numero: i64,
     ) -> StoreResult<Option<VersionProjet>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        exiger(cap, Section::Accompagnement, Action::Lire)?;
         let row = crate::sql::query(&format!(
             "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND usager_id = $2 AND numero = $3"
         ))
@@ -196,7 +190,7 @@ impl Store {
         pid: i64,
         page: crate::page::Page,
     ) -> StoreResult<Vec<VersionProjet>> {
-        check(cap, cap.usager_id(), Section::Accompagnement, Action::Lire)?;
+        exiger(cap, Section::Accompagnement, Action::Lire)?;
         let sql = format!(
             "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND usager_id = $2"
         );
@@ -239,13 +233,9 @@ impl Store {
         version: i64,
         changement: Modification,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Ecrire,
-        )?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Accompagnement, Action::Ecrire)
+            .await?;
         let t = avancer(&mut tx, cap, pid, version).await?;
         let rows = crate::sql::query(&format!(
             "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 ORDER BY numero DESC LIMIT 2"
@@ -311,13 +301,12 @@ impl Store {
                 .await?;
             }
         }
-        cap.audit_change(
-            &mut tx,
+        cap.commit_audite(
+            tx,
             ActionJournal::UsagerProjetModification,
             serde_json::json!({"projet_id": pid}),
         )
         .await?;
-        tx.commit().await?;
         Ok(version + 1)
     }
 
@@ -332,13 +321,9 @@ impl Store {
         version: i64,
         aujourdhui: NaiveDate,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Valider,
-        )?;
-        let mut tx = self.begin().await?;
+        let mut tx = self
+            .ecriture(cap, Section::Accompagnement, Action::Valider)
+            .await?;
         let t = avancer(&mut tx, cap, pid, version).await?;
         let row = crate::sql::query(&format!(
             "SELECT {VERSION_COLUMNS} FROM projet_version WHERE projet_id = $1 AND statut = 'brouillon'"
@@ -387,13 +372,8 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
         }
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerProjetValidation,
-            serde_json::json!({"projet_id": pid, "numero": v.numero, "prochaine_revision": revision}),
-        )
-        .await?;
-        tx.commit().await?;
+        cap.commit_audite(tx, ActionJournal::UsagerProjetValidation,
+            serde_json::json!({"projet_id": pid, "numero": v.numero, "prochaine_revision": revision})).await?;
         Ok(v.numero)
     }
 
@@ -407,12 +387,7 @@ impl Store {
         version: i64,
         s: &SignatureInput,
     ) -> StoreResult<i64> {
-        check(
-            cap,
-            cap.usager_id(),
-            Section::Accompagnement,
-            Action::Valider,
-        )?;
+        exiger(cap, Section::Accompagnement, Action::Valider)?;
         s.verifier()?;
         let mut tx = self.begin().await?;
         avancer(&mut tx, cap, pid, version).await?;
@@ -439,13 +414,8 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
-        cap.audit_change(
-            &mut tx,
-            ActionJournal::UsagerProjetSignature,
-            serde_json::json!({"projet_id": pid, "numero": numero, "signature_id": sid, "qualite": s.qualite, "decision": s.decision}),
-        )
-        .await?;
-        tx.commit().await?;
+        cap.commit_audite(tx, ActionJournal::UsagerProjetSignature,
+            serde_json::json!({"projet_id": pid, "numero": numero, "signature_id": sid, "qualite": s.qualite, "decision": s.decision})).await?;
         Ok(version + 1)
     }
 
