@@ -299,3 +299,8 @@ export async function skipLinkProblems(page) {
   if (target !== 'contenu') problems.push(`activer « Aller au contenu » met le focus sur « ${target || '(rien)'} » au lieu de #contenu`);
   return problems;
 }
+
+/** Clicks `button` (a form's submit button) and waits for the page the form leads to. */
+export async function submit(page, button) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}

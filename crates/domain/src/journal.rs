@@ -71,6 +71,9 @@ code_enum! {
         UsagerNonDoublon = "usager.non_doublon", "Doublon écarté";
         /// Probable duplicates looked for.
         UsagerDoublons = "usager.doublons", "Recherche de doublons";
+        /// A call to the INSi teleservice that changed nothing (no identity, several, a fault,
+        /// an INS held by another file, a verification not confirmed): its codes in the detail.
+        UsagerInsi = "usager.insi", "Interrogation du téléservice INSi";
         /// A refused read.
         UsagerLireRefuse = "usager.lire", "Consultation refusée";
         /// A refused change.
@@ -95,6 +98,8 @@ code_enum! {
         AdminUtilisateurModification = "admin.utilisateur.modification", "Modification d'un compte";
         /// Password reset by an administrator.
         AdminUtilisateurReinitialisationMdp = "admin.utilisateur.reinitialisation_mdp", "Réinitialisation d'un mot de passe";
+        /// Custom evaluation grid (a version) added.
+        AdminGrilleAjout = "admin.grille.ajout", "Ajout d'une grille d'évaluation";
         /// Permission matrix changed.
         AdminPermissionsModification = "admin.permissions.modification", "Modification des habilitations";
         /// Default grants of a newer version added at start.

@@ -36,7 +36,7 @@ fn official_files_are_valid_and_embedded() {
     }
     let r = Registre::officiel();
     let ids: Vec<String> = r.courantes().iter().map(|d| d.id.clone()).collect();
-    assert_eq!(ids, ["aggir", "braden"]);
+    assert_eq!(ids, ["aggir", "braden", "serafin-besoins"]);
     let aggir = r.version("aggir", "2008").unwrap();
     assert_eq!(aggir.questions.len(), 13 + 4 + 7);
     assert_eq!(

@@ -21,18 +21,42 @@ pub struct GlobalArgs {
     pub database_url: Option<String>,
 }
 
-/// INSi teleservice settings.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// INSi teleservice settings (README « Téléservice INSi »).
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InsiSettings {
-    /// Endpoint URL of the teleservice; `simulateur` starts the local simulator (demo only).
+    /// Endpoint URL of the teleservice (qualification with a structure certificate:
+    /// `https://qualiflps-services-ps-tlsm.ameli.fr/lps`); `simulateur` starts the local
+    /// simulator (fictitious identities).
     pub endpoint: Option<String>,
-    /// PEM file with the structure certificate and its key (mutual TLS).
+    /// The structure certificate (IGC-Santé, CN `INSI-MANU` or `INSI-AUTO`): a PKCS#12 file
+    /// (`.p12`, with `certificat_mot_de_passe`) or a PEM file holding the certificate and its key.
     pub certificat: Option<PathBuf>,
-    /// Software identity for the ContexteLPS header.
+    /// Passphrase of a PKCS#12 certificate (or `DUI_INSI_CERTIFICAT_MOT_DE_PASSE`).
+    pub certificat_mot_de_passe: Option<String>,
+    /// PEM bundle of the IGC-Santé certification authorities the server chains to.
+    pub autorites: Option<PathBuf>,
+    /// Émetteur sent in the ContexteLPS and ContexteBAM headers (the structure's identifier).
     pub emetteur: Option<String>,
-    /// CNDA approval number (IDAM).
+    /// CNDA approval number of the software (IDAM).
     pub idam: Option<String>,
+}
+
+impl std::fmt::Debug for InsiSettings {
+    // The passphrase never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InsiSettings")
+            .field("endpoint", &self.endpoint)
+            .field("certificat", &self.certificat)
+            .field(
+                "certificat_mot_de_passe",
+                &self.certificat_mot_de_passe.as_ref().map(|_| "***"),
+            )
+            .field("autorites", &self.autorites)
+            .field("emetteur", &self.emetteur)
+            .field("idam", &self.idam)
+            .finish()
+    }
 }
 
 /// The whole configuration.
@@ -120,6 +144,9 @@ impl Config {
         }
         if let Ok(v) = std::env::var("DUI_INSI_ENDPOINT") {
             c.insi.endpoint = Some(v);
+        }
+        if let Ok(v) = std::env::var("DUI_INSI_CERTIFICAT_MOT_DE_PASSE") {
+            c.insi.certificat_mot_de_passe = Some(v);
         }
         if let Ok(v) = std::env::var("DUI_AUDIT_ANCRE") {
             c.audit_ancre = Some(PathBuf::from(v));
@@ -269,27 +296,76 @@ pub fn init_tracing(c: &Config) {
     }
 }
 
-/// The INSi client from the configuration; in demo mode without an endpoint, the local
-/// simulator with its fictitious identities.
-pub async fn insi_client(c: &Config) -> anyhow::Result<Option<Arc<dyn dui_interop::insi::Insi>>> {
-    use dui_interop::insi::{simulator, HttpInsiClient, InsiConfig};
-    let endpoint = match (&c.insi.endpoint, c.demo) {
-        (Some(e), _) if e != "simulateur" => e.clone(),
-        (Some(_), _) | (None, true) => {
-            let (addr, _handle) = simulator::spawn_simulator(simulator::demo_fixtures()).await?;
-            tracing::info!(%addr, "simulateur INSi local démarré (identités fictives)");
-            simulator::endpoint_url(addr)
+/// Whether an endpoint is the local machine (tests, a local simulator).
+fn est_local(endpoint: &str) -> bool {
+    let rest = endpoint.strip_prefix("http://").unwrap_or_default();
+    ["127.0.0.1:", "localhost:", "[::1]:"]
+        .iter()
+        .any(|h| rest.starts_with(h))
+}
+
+/// The client settings of a real endpoint: `emetteur` and `idam` are mandatory, and over
+/// HTTPS the structure certificate and the CA bundle too.
+pub fn insi_config(
+    s: &InsiSettings,
+    endpoint: &str,
+    instance: String,
+) -> anyhow::Result<dui_interop::insi::InsiConfig> {
+    use dui_interop::insi::{CertificatClient, InsiConfig};
+    let requis = |v: &Option<String>, nom: &str| -> anyhow::Result<String> {
+        match v.as_deref().map(str::trim) {
+            Some(v) if !v.is_empty() => Ok(v.to_owned()),
+            _ => anyhow::bail!("[insi] {nom} est obligatoire quand un téléservice INSi réel est configuré (endpoint = {endpoint})"),
         }
-        (None, false) => return Ok(None),
     };
     let mut cfg = InsiConfig::new(endpoint);
-    cfg.client_cert_pem = c.insi.certificat.clone();
-    if let Some(e) = &c.insi.emetteur {
-        cfg.contexte.emetteur = e.clone();
+    cfg.contexte.emetteur = requis(&s.emetteur, "emetteur")?;
+    cfg.contexte.idam = requis(&s.idam, "idam")?;
+    cfg.contexte.instance = instance;
+    if endpoint.starts_with("https://") {
+        let Some(certificat) = s.certificat.clone() else {
+            anyhow::bail!("[insi] certificat est obligatoire : le téléservice INSi authentifie la structure par son certificat IGC-Santé (INSI-MANU ou INSI-AUTO, fichier .p12 ou PEM)");
+        };
+        let Some(autorites) = s.autorites.clone() else {
+            anyhow::bail!("[insi] autorites est obligatoire : les autorités IGC-Santé du serveur INSi ne sont dans aucun magasin de certificats par défaut (fichier PEM de la chaîne IGC-Santé)");
+        };
+        cfg.certificat = Some(CertificatClient::depuis_fichier(
+            certificat,
+            s.certificat_mot_de_passe.clone(),
+        )?);
+        cfg.autorites = Some(autorites);
+    } else if !est_local(endpoint) {
+        anyhow::bail!(
+            "[insi] endpoint doit être une adresse https:// (ou « simulateur ») : {endpoint}"
+        );
     }
-    if let Some(i) = &c.insi.idam {
-        cfg.contexte.idam = i.clone();
-    }
+    Ok(cfg)
+}
+
+/// The INSi client from the configuration; in demo mode without an endpoint, the local
+/// simulator with its fictitious identities. The `Instance` sent to INSi is the one kept in
+/// the database (the same across restarts).
+pub async fn insi_client(
+    c: &Config,
+    store: &dui_store::Store,
+) -> anyhow::Result<Option<Arc<dyn dui_interop::insi::Insi>>> {
+    use dui_interop::insi::{simulator, HttpInsiClient, InsiConfig};
+    let instance = match (&c.insi.endpoint, c.demo) {
+        (None, false) => return Ok(None),
+        _ => store.instance_insi().await?,
+    };
+    let cfg = match &c.insi.endpoint {
+        Some(e) if e != "simulateur" => insi_config(&c.insi, e, instance)?,
+        _ => {
+            let (addr, _handle) = simulator::spawn_simulator(simulator::demo_fixtures()).await?;
+            tracing::info!(%addr, "simulateur INSi local démarré (identités fictives)");
+            let mut cfg = InsiConfig::new(simulator::endpoint_url(addr));
+            cfg.contexte.emetteur = "DUI-DEMO".into();
+            cfg.contexte.idam = "DUI-DEMO".into();
+            cfg.contexte.instance = instance;
+            cfg
+        }
+    };
     Ok(Some(Arc::new(HttpInsiClient::new(cfg)?)))
 }
 
@@ -330,5 +406,43 @@ mod tests {
         let c: Config = toml::from_str("synchronisation = \"off\"").expect("toml");
         let e = c.durability().expect_err("refusée").to_string();
         assert!(e.contains("synchronisation « off » inconnue"), "{e}");
+    }
+
+    #[test]
+    fn a_real_insi_endpoint_requires_its_settings() {
+        let e = |toml_text: &str| {
+            let c: Config = toml::from_str(toml_text).expect("toml");
+            let endpoint = c.insi.endpoint.clone().unwrap_or_default();
+            insi_config(&c.insi, &endpoint, "i".into())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        let tlsm = "[insi]\nendpoint = \"https://qualiflps-services-ps-tlsm.ameli.fr/lps\"\n";
+        let err = e(tlsm).expect_err("sans émetteur");
+        assert!(err.contains("emetteur est obligatoire"), "{err}");
+        let ids = format!("{tlsm}emetteur = \"E\"\nidam = \"I\"\n");
+        assert!(e(&ids)
+            .expect_err("sans certificat")
+            .contains("certificat est obligatoire"));
+        let cert = format!("{ids}certificat = \"structure.p12\"\n");
+        assert!(e(&cert)
+            .expect_err("sans autorités")
+            .contains("autorites est obligatoire"));
+        let err =
+            e(&format!("{cert}autorites = \"igc-sante.pem\"\n")).expect_err("sans mot de passe");
+        assert!(err.contains("mot de passe"), "{err}");
+        let complet =
+            format!("{cert}autorites = \"igc-sante.pem\"\ncertificat_mot_de_passe = \"x\"\n");
+        assert!(e(&complet).is_ok());
+        assert!(e(
+            "[insi]\nendpoint = \"http://insi.example.org/lps\"\nemetteur = \"E\"\nidam = \"I\""
+        )
+        .is_err());
+        assert!(
+            e("[insi]\nendpoint = \"http://127.0.0.1:9/lps\"\nemetteur = \"E\"\nidam = \"I\"")
+                .is_ok()
+        );
+        let c: Config = toml::from_str(&complet).expect("toml");
+        assert!(!format!("{:?}", c.insi).contains("\"x\""));
     }
 }

@@ -42,7 +42,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("dui-grilles-{}", std::process::id()));
         let g = dir.join("grilles");
         std::fs::create_dir_all(&g).unwrap();
-        assert_eq!(charger(&dir).unwrap().courantes().len(), 2);
+        assert_eq!(charger(&dir).unwrap().courantes().len(), 3);
         let grid = r#"{"id": "douleur", "version": "1", "titre": "Douleur (EVA)",
             "questions": [{"id": "eva", "libelle": "EVA", "type": "nombre", "min": 0, "max": 10}],
             "resultats": [{"id": "eva", "libelle": "EVA"}]}"#;

@@ -384,9 +384,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         demo::ensure_demo_usagers(&store, &org).await?;
         demo::print_accounts();
     }
+    let insi = config::insi_client(&config, &store).await?;
     let mut app =
         dui_web::App::new(store, config.web()).with_grilles(grilles::charger(&config.data_dir)?);
-    if let Some(insi) = config::insi_client(&config).await? {
+    // The grids administrators added (database): a stored one that no longer reads stops the
+    // start, as a bad file does (evaluations may refer to it).
+    app.grilles
+        .a_jour(&app.store)
+        .await
+        .context("grilles enregistrées")?;
+    if let Some(insi) = insi {
         app = app.with_insi(insi);
     }
     let listener = tokio::net::TcpListener::bind(&config.bind)

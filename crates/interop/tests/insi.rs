@@ -12,10 +12,10 @@ use axum::http::{header, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use dui_interop::insi::simulator::{self, endpoint_url, FixtureInsi};
-use dui_interop::insi::soap::{self, ContexteLps, Fault, Operation, RequestBody};
+use dui_interop::insi::soap::{self, ContexteLps, Fault, Operation};
 use dui_interop::insi::{
     demo_fixtures, spawn_simulator, HttpInsiClient, InsIdentity, Insi, InsiConfig, InsiConfigError,
-    InsiError, InsiOutcome, TraitsQuery, OID_INS_NIR_TEST,
+    InsiError, InsiOutcome, TraitsQuery, Verification, OID_INS_NIR, OID_INS_NIR_TEST,
 };
 use tokio::task::JoinHandle;
 
@@ -23,6 +23,10 @@ use tokio::task::JoinHandle;
 mod enveloppes;
 #[path = "insi/simulateur.rs"]
 mod simulateur;
+#[path = "insi/strategie.rs"]
+mod strategie;
+#[path = "insi/tls.rs"]
+mod tls;
 
 fn contexte() -> ContexteLps {
     ContexteLps {
@@ -38,7 +42,8 @@ fn client_for(endpoint: String, timeout: Duration) -> HttpInsiClient {
     HttpInsiClient::new(InsiConfig {
         endpoint,
         timeout,
-        client_cert_pem: None,
+        certificat: None,
+        autorites: None,
         contexte: contexte(),
     })
     .unwrap()
@@ -130,8 +135,9 @@ async fn search_found_returns_every_field() {
     assert_eq!(id.matricule, "2790351215189");
     assert_eq!(id.cle, "89");
     assert_eq!(id.matricule_ins(), "279035121518989");
-    assert_eq!(id.oid, "1.2.250.1.213.1.4.10");
-    assert_eq!(id.oid, OID_INS_NIR_TEST);
+    // The production OID, as the qualification service answers for its test people.
+    assert_eq!(id.oid, "1.2.250.1.213.1.4.8");
+    assert_eq!(id.oid, OID_INS_NIR);
     assert_eq!(id.nom_naissance, "DUPONT");
     assert_eq!(id.prenoms, vec!["HELENE".to_owned(), "MARIE".to_owned()]);
     assert_eq!(id.liste_prenoms(), "HELENE MARIE");
@@ -249,13 +255,25 @@ async fn search_several_found_then_narrowed() {
 async fn verify_ok_and_changed_traits() {
     let sim = sim().await;
     let id = dupont();
-    assert!(sim.client.verify(&id).await.unwrap());
+    assert_eq!(
+        sim.client.verify(&id).await.unwrap(),
+        Verification::Confirmee
+    );
 
     // Same identity typed with accents and lower case: still consistent.
     let mut typed = id.clone();
     typed.prenoms = vec!["Hélène".into(), "Marie".into()];
     typed.nom_naissance = "Dupont".into();
-    assert!(sim.client.verify(&typed).await.unwrap());
+    assert_eq!(
+        sim.client.verify(&typed).await.unwrap(),
+        Verification::Confirmee
+    );
+    // No birth place in the file: the others still compared.
+    typed.lieu_naissance = None;
+    assert_eq!(
+        sim.client.verify(&typed).await.unwrap(),
+        Verification::Confirmee
+    );
 
     type Change = Box<dyn Fn(&mut InsIdentity)>;
     let changes: Vec<Change> = vec![
@@ -265,15 +283,18 @@ async fn verify_ok_and_changed_traits() {
         Box::new(|i| i.prenoms = vec!["MARIE".into(), "HELENE".into()]),
         Box::new(|i| i.sexe = "M".into()),
         Box::new(|i| i.lieu_naissance = Some("51216".into())),
-        Box::new(|i| i.lieu_naissance = None),
         Box::new(|i| i.cle = "88".into()),
         Box::new(|i| i.matricule = "2790351215188".into()),
-        Box::new(|i| i.oid = "1.2.250.1.213.1.4.8".into()),
+        Box::new(|i| i.oid = OID_INS_NIR_TEST.into()),
     ];
     for (n, change) in changes.iter().enumerate() {
         let mut changed = id.clone();
         change(&mut changed);
-        assert!(!sim.client.verify(&changed).await.unwrap(), "change #{n}");
+        let v = sim.client.verify(&changed).await.unwrap();
+        assert!(
+            matches!(v, Verification::NonConfirmee(_)),
+            "change #{n}: {v:?}"
+        );
     }
 }
 
@@ -294,7 +315,10 @@ async fn usable_as_arc_dyn_insi() {
             async move { insi.search_by_traits(&q).await }
         });
         assert_eq!(task.await.unwrap().unwrap(), InsiOutcome::Found(dupont()));
-        assert!(insi.verify(&dupont()).await.unwrap());
+        assert_eq!(
+            insi.verify(&dupont()).await.unwrap(),
+            Verification::Confirmee
+        );
     }
 }
 
@@ -310,13 +334,14 @@ async fn service_down_is_unavailable_in_french() {
     let client = client_for(endpoint_url(addr), Duration::from_secs(5));
     let q = query("DUPONT", &["HELENE"], "F", "1979-03-12", None);
     let err = client.search_by_traits(&q).await.unwrap_err();
-    assert!(matches!(err, InsiError::Unavailable(_)), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        "Le téléservice INSi est indisponible : connexion au serveur impossible"
+    assert!(matches!(err, InsiError::Unavailable { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("Le téléservice INSi est indisponible : connexion au serveur impossible"),
+        "{err}"
     );
     let err = client.verify(&dupont()).await.unwrap_err();
-    assert!(matches!(err, InsiError::Unavailable(_)), "{err:?}");
+    assert!(matches!(err, InsiError::Unavailable { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -346,7 +371,7 @@ async fn http_error_without_fault_is_unavailable() {
     let err = client.verify(&dupont()).await.unwrap_err();
     assert_eq!(
         err,
-        InsiError::Unavailable("service temporairement indisponible (HTTP 503)".into())
+        InsiError::unavailable("service temporairement indisponible (HTTP 503)")
     );
     handle.abort();
 }
@@ -366,13 +391,10 @@ async fn malformed_answers_are_protocol_errors() {
             soap::NS_SOAP12
         ),
         // A found identity with a malformed matricule.
-        soap::build_search_response(
-            &InsiOutcome::Found(InsIdentity {
-                matricule: "27903512X5189".into(),
-                ..dupont()
-            }),
-            None,
-        ),
+        soap::build_search_response(&InsiOutcome::Found(InsIdentity {
+            matricule: "27903512X5189".into(),
+            ..dupont()
+        })),
     ];
     for answer in answers {
         let (client, handle) = fixed_server(StatusCode::OK, answer.clone()).await;
@@ -390,21 +412,29 @@ async fn malformed_answers_are_protocol_errors() {
 
 #[tokio::test]
 async fn soap_fault_is_rejected() {
-    let fault = Fault::sender("AccesRefuse", "Certificat non reconnu & « révoqué »");
-    let (client, handle) =
-        fixed_server(StatusCode::INTERNAL_SERVER_ERROR, soap::build_fault(&fault)).await;
+    let fault = Fault::sender(
+        "siram_100",
+        "desir_560",
+        "Certificat non reconnu & « révoqué »",
+    );
+    let (client, handle) = fixed_server(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        soap::build_fault(&fault, Some("uuid:x")),
+    )
+    .await;
     let q = query("DUPONT", &["HELENE"], "F", "1979-03-12", None);
     let err = client.search_by_traits(&q).await.unwrap_err();
     assert_eq!(
         err,
         InsiError::Rejected {
-            code: "AccesRefuse".into(),
+            code: "siram_100".into(),
             message: "Certificat non reconnu & « révoqué »".into(),
+            detail: Some("desir_560".into()),
         }
     );
     assert_eq!(
         err.to_string(),
-        "Le téléservice INSi a rejeté la demande (code AccesRefuse) : Certificat non reconnu & « révoqué »"
+        "Le téléservice INSi a rejeté la demande (code siram_100) : Certificat non reconnu & « révoqué »"
     );
     handle.abort();
 }
@@ -422,8 +452,28 @@ async fn unexpected_cr_is_rejected() {
         err,
         InsiError::Rejected {
             code: "99".into(),
-            message: "Erreur technique".into()
+            message: "Erreur technique".into(),
+            detail: None,
         }
+    );
+    handle.abort();
+}
+
+#[tokio::test]
+async fn siram_40_is_service_unavailable_with_its_codes() {
+    let (client, handle) = fixed_server(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        soap::build_fault(&Fault::indisponible("insi_102"), None),
+    )
+    .await;
+    let q = query("DUPONT", &["HELENE"], "F", "1979-03-12", None);
+    let err = client.search_by_traits(&q).await.unwrap_err();
+    assert!(matches!(err, InsiError::Unavailable { .. }), "{err:?}");
+    assert_eq!(err.codes(), (Some("siram_40"), Some("insi_102")));
+    assert!(
+        err.to_string()
+            .starts_with("Le téléservice INSi est indisponible : "),
+        "{err}"
     );
     handle.abort();
 }

@@ -14,6 +14,7 @@ mod db;
 mod durability;
 pub mod error;
 mod fiche;
+pub mod insi;
 mod migrate;
 pub mod page;
 pub mod policy;

@@ -58,6 +58,17 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projets",
         include_str!("../migrations/0011_projets.sql"),
     ),
+    (12, "insi", include_str!("../migrations/0012_insi.sql")),
+    (
+        17,
+        "grilles",
+        include_str!("../migrations/0017_grilles.sql"),
+    ),
+    (
+        18,
+        "projet_fusion",
+        include_str!("../migrations/0018_projet_fusion.sql"),
+    ),
     (
         19,
         "transmission_search_terms",

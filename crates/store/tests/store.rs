@@ -26,6 +26,8 @@ mod defauts;
 mod doublons;
 #[path = "store/evaluation.rs"]
 mod evaluation;
+#[path = "store/grilles.rs"]
+mod grilles;
 #[path = "store/lockout.rs"]
 mod lockout;
 #[path = "store/merge_tables.rs"]
@@ -38,6 +40,10 @@ mod noms_colles;
 mod policy;
 #[path = "store/projets.rs"]
 mod projets;
+#[path = "store/projets_fusion.rs"]
+mod projets_fusion;
+#[path = "store/releve_suivi.rs"]
+mod releve_suivi;
 #[path = "store/saisie.rs"]
 mod saisie;
 #[path = "store/testing.rs"]

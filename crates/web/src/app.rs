@@ -73,7 +73,7 @@ pub struct App {
     /// Settings read on every request.
     pub caches: Arc<cache::Caches>,
     /// The evaluation grids known (official ones and custom ones), every version.
-    pub grilles: Arc<dui_domain::grille::registre::Registre>,
+    pub grilles: Arc<crate::registre::Grilles>,
 }
 
 impl App {
@@ -90,13 +90,16 @@ impl App {
             passwords: Arc::new(passwords),
             insi: None,
             caches: Arc::new(cache::Caches::default()),
-            grilles: Arc::new(dui_domain::grille::registre::Registre::officiel()),
+            grilles: Arc::new(crate::registre::Grilles::new(
+                dui_domain::grille::registre::Registre::officiel(),
+            )),
         }
     }
 
-    /// Sets the grids (official and custom ones, see `dui serve`).
+    /// Sets the grids fixed at start (official ones and those of the data folder, see `dui
+    /// serve`); those stored in the database are added by `grilles.a_jour`.
     pub fn with_grilles(mut self, grilles: dui_domain::grille::registre::Registre) -> Self {
-        self.grilles = Arc::new(grilles);
+        self.grilles = Arc::new(crate::registre::Grilles::new(grilles));
         self
     }
 

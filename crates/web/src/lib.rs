@@ -17,6 +17,7 @@ mod ops;
 mod pages;
 pub mod pagination;
 mod passwords;
+pub mod registre;
 mod reponses;
 pub mod saisie;
 mod server;

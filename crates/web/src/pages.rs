@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use dui_domain::policy::{Portee, Role};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::policy::AccesExceptionnel;
-use dui_store::usager::{AlerteProjet, Recherche, ResultatRecherche};
+use dui_store::usager::{AlerteProjet, Recherche, ResultatRecherche, NON_LUES_MAX};
 
 use crate::auth::CurrentUser;
 use crate::time::fr_datetime;
@@ -27,6 +27,23 @@ struct Accueil {
     personnes: Option<Personnes>,
     /// Reviews of projects and actions due (or late) that concern the account.
     projets: Vec<AlerteProjet>,
+    /// Transmissions not read since the account's last relève (professionals).
+    non_lues: Option<i64>,
+}
+
+impl Accueil {
+    /// « 12 transmissions non lues depuis votre dernière relève ».
+    fn non_lues_texte(&self, n: &i64) -> String {
+        match *n {
+            0 => "Aucune transmission non lue depuis votre dernière relève".into(),
+            1 => "1 transmission non lue depuis votre dernière relève".into(),
+            n if n >= NON_LUES_MAX => format!(
+                "Plus de {} transmissions non lues depuis votre dernière relève",
+                NON_LUES_MAX - 1
+            ),
+            n => format!("{n} transmissions non lues depuis votre dernière relève"),
+        }
+    }
 }
 
 /// The people shown on the home page of an account scoped by assignment or to itself.
@@ -130,6 +147,23 @@ async fn alertes_projets(app: &App, me: &CurrentUser) -> WebResult<Vec<AlertePro
         .await?)
 }
 
+/// How many transmissions `me` has not read since its last relève; `None` for an account
+/// without relève (not a professional, or no transmission section readable).
+async fn non_lues(app: &App, me: &CurrentUser) -> WebResult<Option<i64>> {
+    let m = crate::usager::matrix(app).await?;
+    let role = me.user.role;
+    let lit = dui_domain::policy::sections_permises(&m, role, dui_domain::policy::Action::Lire)
+        .into_iter()
+        .any(|s| dui_domain::transmission::SECTIONS.contains(&s));
+    if !role.est_professionnel() || role == Role::Administrateur || !lit {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let cap = dui_store::policy::authorize_releve(&app.store, &m, &me.principal, now).await?;
+    let depuis = app.store.debut_releve(&cap, now).await?;
+    Ok(Some(app.store.nombre_non_lues(&cap, depuis).await?))
+}
+
 /// GET /
 pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     let all = me.user.role == Role::Administrateur;
@@ -166,7 +200,9 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
     };
     let personnes = personnes(&app, &me).await?;
     let projets = alertes_projets(&app, &me).await?;
+    let non_lues = non_lues(&app, &me).await?;
     Ok(Accueil {
+        non_lues,
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),
         etablissements,

@@ -56,24 +56,41 @@ impl Definition {
                 if x == y {
                     return None;
                 }
-                let montrer = |v: Option<&Value>| -> String {
-                    match (v, &q.reponse) {
-                        (None | Some(Value::Null), _) => "—".into(),
-                        (Some(v), TypeReponse::Choix { options }) => options
-                            .iter()
-                            .find(|o| Some(o.valeur.as_str()) == v.as_str())
-                            .map_or_else(|| v.to_string(), |o| o.libelle.clone()),
-                        (Some(Value::Bool(b)), _) => if *b { "oui" } else { "non" }.into(),
-                        (Some(Value::String(s)), _) => s.clone(),
-                        (Some(v), _) => v.to_string(),
-                    }
-                };
                 Some(Ecart {
                     libelle: q.libelle.clone(),
-                    avant: montrer(x),
-                    apres: montrer(y),
+                    avant: montrer(&q.reponse, x),
+                    apres: montrer(&q.reponse, y),
                 })
             })
             .collect()
+    }
+
+    /// The answered questions with their answers as read (an option by its label), in the
+    /// grid's order; empty for AGGIR (shown by its variables' codes).
+    pub fn reponses_lues(&self, reponses: &Value) -> Vec<(String, String)> {
+        if self.algorithme.as_deref() == Some("aggir") {
+            return Vec::new();
+        }
+        self.questions
+            .iter()
+            .filter_map(|q| {
+                let v = reponses.get(&q.id).filter(|v| !v.is_null())?;
+                Some((q.libelle.clone(), montrer(&q.reponse, Some(v))))
+            })
+            .collect()
+    }
+}
+
+/// An answer as read: an option by its label, yes/no, the text or number; `—` when none.
+fn montrer(t: &TypeReponse, v: Option<&Value>) -> String {
+    match (v, t) {
+        (None | Some(Value::Null), _) => "—".into(),
+        (Some(v), TypeReponse::Choix { options }) => options
+            .iter()
+            .find(|o| Some(o.valeur.as_str()) == v.as_str())
+            .map_or_else(|| v.to_string(), |o| o.libelle.clone()),
+        (Some(Value::Bool(b)), _) => if *b { "oui" } else { "non" }.into(),
+        (Some(Value::String(s)), _) => s.clone(),
+        (Some(v), _) => v.to_string(),
     }
 }

@@ -156,9 +156,9 @@ pub type Resultats = Vec<ResultatCalcule>;
 impl Definition {
     /// Reads and checks a definition (French messages naming the place at fault).
     pub fn depuis_json(texte: &str) -> Result<Definition, String> {
-        let d: Definition = serde_json::from_str(texte)
-            .map_err(|e| format!("Définition de grille illisible : {e}."))?;
-        d.verifier()?;
+        let d: Definition = serde_json::from_str(texte).map_err(|e| super::lecture::message(&e))?;
+        d.verifier()
+            .map_err(|m| super::lecture::situer(texte, &m))?;
         Ok(d)
     }
 

@@ -2,7 +2,9 @@
 //! typed becomes a grid's answers.
 
 pub mod aggir;
+pub mod besoins;
 pub mod comparaison;
 pub mod definition;
+pub mod lecture;
 pub mod registre;
 pub mod saisie;

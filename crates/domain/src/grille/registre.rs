@@ -11,6 +11,7 @@ use super::definition::Definition;
 pub const OFFICIELLES: &[&str] = &[
     include_str!("../../../../reference/grilles/aggir-2008.json"),
     include_str!("../../../../reference/grilles/braden-1987.json"),
+    include_str!("../../../../reference/grilles/serafin-besoins-2023.1.0.json"),
 ];
 
 /// Known grids, by id then version (in the order they were added).

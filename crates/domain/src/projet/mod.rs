@@ -9,6 +9,7 @@
 //! its alert ([`alerte_revision`]), and the differences between two versions ([`diff`]).
 
 mod diff;
+pub mod echeances;
 mod edition;
 
 pub use diff::{diff, Difference};

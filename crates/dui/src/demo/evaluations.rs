@@ -4,16 +4,24 @@
 //! computes the results from the grid as the normal path does). The GIR mix of the EHPAD is
 //! the one given for a real EHPAD in the brief of issue 17 (GIR 1 ~10 %, GIR 2 ~30 %, GIR 3
 //! ~17 %, GIR 4 ~25 %, GIR 5–6 ~18 %: GMP about 600; no published distribution is kept in
-//! `shared/reference`), that of home care is mostly GIR 4 (APA beneficiaries at home).
+//! `shared/reference`), that of home care is mostly GIR 4 (APA beneficiaries at home). The people of the IME and
+//! the MECS get a SERAFIN-PH needs evaluation (needs of relations, family and schooling more
+//! often for the children in protection).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, Utc};
 use dui_domain::grille::aggir::{Codes, Modalite};
+use dui_domain::grille::besoins;
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::registre::Registre;
-use dui_store::usager::{BulkEvaluation, NouvelleEvaluation};
+use dui_domain::policy::{Action, Matrice, Role, Section};
+use dui_store::policy::{authorize, authorize_recherche, load_matrix, Capability, Principal};
+use dui_store::usager::{BulkEvaluation, NouvelleEvaluation, Recherche};
+use dui_store::Store;
 use rand::rngs::StdRng;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
+
+use super::DemoOrg;
 
 /// Share of GIR 1..6, in percent: EHPAD residents, then people helped at home.
 const GIR_EHPAD: [u32; 6] = [10, 30, 17, 25, 9, 9];
@@ -113,10 +121,171 @@ pub fn aggir() -> anyhow::Result<std::sync::Arc<Definition>> {
         .ok_or_else(|| anyhow::anyhow!("grille AGGIR absente"))
 }
 
+/// The demo's acting account (the direction of every établissement), the matrix, and the
+/// files of the établissements of `domaines`, with their établissement's domain.
+async fn dossiers(
+    store: &Store,
+    org: &DemoOrg,
+    domaines: &[&str],
+) -> anyhow::Result<(Principal, Matrice, Vec<(i64, &'static str)>)> {
+    let now = Utc::now();
+    let who = Principal {
+        id: 0,
+        username: "demo".into(),
+        role: Role::Direction,
+        etablissements: org.etablissements.iter().map(|e| e.0).collect(),
+        usager_id: None,
+        ip: None,
+    };
+    let m = load_matrix(store).await?;
+    let search = authorize_recherche(store, &m, &who, now).await?;
+    let mut out = Vec::new();
+    for (etab, domaine) in org
+        .etablissements
+        .iter()
+        .filter(|e| domaines.contains(&e.1))
+    {
+        let mut cursor = None;
+        loop {
+            let r = Recherche {
+                texte: String::new(),
+                etablissement: Some(*etab),
+                limit: 100,
+                cursor,
+            };
+            let (found, next) = store.rechercher_usagers(&search, &r, now).await?;
+            out.extend(found.iter().map(|f| (f.id, *domaine)));
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+    }
+    Ok((who, m, out))
+}
+
+/// Capabilities to validate and to write a draft on the *Accompagnement* section of `id`.
+async fn capacites(
+    store: &Store,
+    m: &Matrice,
+    who: &Principal,
+    id: i64,
+) -> anyhow::Result<(Capability, Capability)> {
+    let now = Utc::now();
+    let acc = |action| {
+        authorize(
+            store,
+            m,
+            who,
+            dui_domain::ids::UsagerId(id),
+            Section::Accompagnement,
+            action,
+            now,
+        )
+    };
+    Ok((acc(Action::Valider).await?, acc(Action::Ecrire).await?))
+}
+
+/// Observations written on the needs of the demo's children and young people (IME, MECS).
+const OBSERVATIONS: &[(&str, &str)] = &[
+    (
+        "1.1.1",
+        "Suivi en CMP, troubles de l'attention à accompagner en classe.",
+    ),
+    ("1.1.4", "Séances d'orthophonie deux fois par semaine."),
+    ("1.2.1.1", "Aide à la toilette et à l'habillage le matin."),
+    (
+        "1.2.1.2",
+        "Difficultés dans les relations avec les pairs ; groupe d'habiletés sociales.",
+    ),
+    (
+        "1.2.1.3",
+        "Accompagnement pour les trajets hors de l'établissement.",
+    ),
+    ("1.2.1.4", "Mises en danger repérées lors des sorties."),
+    (
+        "1.3.3.1",
+        "Scolarité en unité d'enseignement, inclusion partielle au collège.",
+    ),
+    ("1.3.3.3", "Apprentissages de la lecture à consolider."),
+    (
+        "1.3.3.4",
+        "Liens avec la famille à soutenir (visites médiatisées).",
+    ),
+    ("1.3.4.1", "Souhaite s'inscrire au club de football."),
+];
+
+/// Answers of a SERAFIN-PH needs evaluation: each leaf need marked, a few observations.
+fn besoins_reponses(rng: &mut StdRng, d: &Definition, enfance: bool) -> Value {
+    let mut r = Map::new();
+    for q in d
+        .questions
+        .iter()
+        .filter(|q| !q.id.ends_with(besoins::COMMENTAIRE))
+    {
+        // Children in protection: needs of relations, family and schooling above all.
+        let relationnel = q.id.starts_with("1.2.1.2") || q.id.starts_with("1.3.3");
+        let p_besoin = match (enfance, relationnel) {
+            (true, true) => 0.8,
+            (true, false) => 0.25,
+            (false, _) => 0.5,
+        };
+        let niveau = if rng.gen_bool(p_besoin) {
+            rng.gen_range(1..=3)
+        } else {
+            0
+        };
+        r.insert(q.id.clone(), json!(niveau.to_string()));
+        if niveau > 0 {
+            if let Some((_, o)) = OBSERVATIONS.iter().find(|(c, _)| *c == q.id) {
+                r.insert(format!("{}{}", q.id, besoins::COMMENTAIRE), json!(o));
+            }
+        }
+    }
+    Value::Object(r)
+}
+
+/// Adds a SERAFIN-PH needs evaluation to each person of the IME and the MECS (validated, a
+/// few still drafts); answers how many.
+pub async fn ajouter_besoins(store: &Store, org: &DemoOrg, seed: u64) -> anyhow::Result<u64> {
+    let today = Utc::now().date_naive();
+    let grille = Registre::officiel()
+        .courante(besoins::GRILLE)
+        .ok_or_else(|| anyhow::anyhow!("grille SERAFIN-PH absente"))?;
+    let (who, m, dossiers) = dossiers(store, org, &["PH", "PDE"]).await?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut n = 0;
+    for (id, domaine) in dossiers {
+        let (valide, brouillon) = capacites(store, &m, &who, id).await?;
+        let valider = rng.gen_bool(0.9);
+        let e = NouvelleEvaluation {
+            date_evaluation: today - Duration::days(rng.gen_range(20..200)),
+            reponses: besoins_reponses(&mut rng, &grille, domaine == "PDE"),
+            commentaire: Some("Évaluation en équipe pluridisciplinaire, avec la personne.".into()),
+            valider,
+            corrige_id: None,
+        };
+        let cap = if valider { &valide } else { &brouillon };
+        store.ajouter_evaluation(cap, &grille, &e).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
+
+    #[test]
+    fn demo_needs_evaluations_are_valid_and_name_needs() {
+        let d = Registre::officiel().courante(besoins::GRILLE).unwrap();
+        let mut rng = StdRng::seed_from_u64(5);
+        for enfance in [true, false] {
+            let r = besoins_reponses(&mut rng, &d, enfance);
+            assert!(d.evaluer(&r).is_ok(), "{r}");
+            assert!(!besoins::besoins_identifies(&d, &r).is_empty());
+        }
+    }
 
     #[test]
     fn drawn_codes_have_the_gir_asked() {

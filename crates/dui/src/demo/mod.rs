@@ -2,6 +2,7 @@
 
 mod evaluations;
 mod noms;
+mod ppe;
 mod projets;
 mod transmissions;
 mod usagers;
@@ -298,6 +299,10 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     store
         .insert_evaluations_bulk(&actor, &aggir, &evals, now)
         .await?;
+    let n = evaluations::ajouter_besoins(store, org, 11).await?;
+    println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
+    let n = ppe::ajouter(store, org).await?;
+    println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     store.audit_seal(now).await?;
     Ok(())
 }

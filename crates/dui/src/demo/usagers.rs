@@ -45,8 +45,52 @@ fn nir(rng: &mut StdRng, sexe: &str, date: NaiveDate, cog: &str) -> Option<Strin
     Some(format!("{body}{key:02}"))
 }
 
+/// The same NIR with another order number (characters 11-13), its key recomputed.
+fn autre_ordre(rng: &mut StdRng, nir15: &str) -> Option<String> {
+    let body = format!("{}{:03}", nir15.get(..10)?, rng.gen_range(1..1000));
+    let key = nir_key(&body).ok()?;
+    Some(format!("{body}{key:02}"))
+}
+
+/// Draws other order numbers for the INS of `batch` that a file already holds or that this
+/// run already gave: one INS, one person (the database refuses a repeat).
+async fn ins_uniques(
+    store: &Store,
+    rng: &mut StdRng,
+    batch: &mut [BulkUsager],
+    donnes: &mut std::collections::HashSet<String>,
+) -> anyhow::Result<()> {
+    for _ in 0..20 {
+        let proposes: Vec<String> = batch
+            .iter()
+            .filter_map(|u| u.ins.as_ref().map(|(m, _)| m.clone()))
+            .collect();
+        let pris = store.ins_deja_attribuees(&proposes).await?;
+        let mut vus = std::collections::HashSet::new();
+        let mut refaits = 0;
+        for (m, _) in batch.iter_mut().filter_map(|u| u.ins.as_mut()) {
+            if pris.contains(m.as_str()) || donnes.contains(m.as_str()) || !vus.insert(m.clone()) {
+                if let Some(n) = autre_ordre(rng, m) {
+                    *m = n;
+                }
+                refaits += 1;
+            }
+        }
+        if refaits == 0 {
+            donnes.extend(vus);
+            return Ok(());
+        }
+    }
+    anyhow::bail!("impossible de tirer des matricules INS fictifs tous différents")
+}
+
 /// One fictitious person staying in `etablissement` of `domaine`.
-fn person(rng: &mut StdRng, today: NaiveDate, etablissement: i64, domaine: &str) -> BulkUsager {
+pub(super) fn person(
+    rng: &mut StdRng,
+    today: NaiveDate,
+    etablissement: i64,
+    domaine: &str,
+) -> BulkUsager {
     let sexe = if rng.gen_bool(0.55) { "F" } else { "M" };
     let prenoms_list = if sexe == "F" { PRENOMS_F } else { PRENOMS_M };
     let n_prenoms = rng.gen_range(1..=3);
@@ -166,6 +210,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     let mut brouillons = Vec::new();
     let mut evaluees = 0usize;
     let mut done = 0u64;
+    let mut ins_donnes = std::collections::HashSet::new();
     let batch_size = 2000u64;
     let mut err = std::io::stderr();
     let now = Utc::now();
@@ -190,6 +235,7 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             batch[last] = twin;
             domaines[last] = domaines[0];
         }
+        ins_uniques(store, &mut rng, &mut batch, &mut ins_donnes).await?;
         let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
         let mut evaluations = Vec::new();
         for (id, d) in ids.iter().zip(&domaines) {

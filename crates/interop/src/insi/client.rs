@@ -7,23 +7,31 @@ use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 
 use super::soap::{self, ContexteLps, OutgoingRequest};
-use super::{BoxFuture, InsIdentity, Insi, InsiError, InsiOutcome, TraitsQuery};
+use super::tls::{self, CertificatClient};
+use super::{BoxFuture, Insi, InsiError, InsiOutcome, TraitsQuery};
 
 /// Largest answer accepted (INSi answers are a few kilobytes).
 const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
+/// Qualification endpoint for a structure certificate (mutual TLS), as the
+/// WSDL 1.5.0 gives it. The host without `-tlsm` is for CPx cards.
+pub const ENDPOINT_QUALIFICATION: &str = "https://qualiflps-services-ps-tlsm.ameli.fr/lps";
+
 /// Configuration of [`HttpInsiClient`].
 #[derive(Debug, Clone)]
 pub struct InsiConfig {
-    /// Endpoint URL (qualification endpoint seen in public code:
-    /// `https://qualiflps.services-ps.ameli.fr/lps`). Also sent as `wsa:To`.
+    /// Endpoint URL ([`ENDPOINT_QUALIFICATION`] for the qualification).
     pub endpoint: String,
     /// Total timeout of one call (connection, request and answer).
     pub timeout: Duration,
-    /// PEM file holding the structure certificate **and** its private key,
-    /// for mutual TLS. `None`: no client certificate (simulator).
-    pub client_cert_pem: Option<PathBuf>,
-    /// Software identity sent in the `ContexteLPS` header.
+    /// The structure certificate for mutual TLS. `None`: no client
+    /// certificate (simulator).
+    pub certificat: Option<CertificatClient>,
+    /// PEM bundle of the certification authorities the server must chain to
+    /// (IGC-Santé). When set, only these are trusted; `None`: the default
+    /// web roots (simulator, tests).
+    pub autorites: Option<PathBuf>,
+    /// Software identity sent in the `ContexteLPS` and `ContexteBAM` headers.
     pub contexte: ContexteLps,
 }
 
@@ -34,7 +42,8 @@ impl InsiConfig {
         Self {
             endpoint: endpoint.into(),
             timeout: Duration::from_secs(30),
-            client_cert_pem: None,
+            certificat: None,
+            autorites: None,
             contexte: ContexteLps::default(),
         }
     }
@@ -52,8 +61,28 @@ pub enum InsiConfigError {
         source: std::io::Error,
     },
     /// The PEM does not hold a usable certificate and private key.
-    #[error("Le certificat INSi « {path} » est invalide (certificat et clé privée PEM attendus)")]
+    #[error("Le certificat INSi « {path} » est invalide (certificat et clé privée attendus)")]
     Certificate {
+        /// Configured path.
+        path: PathBuf,
+    },
+    /// The PKCS#12 file could not be opened.
+    #[error("Le certificat INSi « {path} » (PKCS#12) ne peut pas être ouvert : {motif}. Vérifiez le mot de passe.")]
+    Pkcs12 {
+        /// Configured path.
+        path: PathBuf,
+        /// Why.
+        motif: String,
+    },
+    /// A PKCS#12 file without its passphrase.
+    #[error("Le certificat INSi « {path} » est un fichier PKCS#12 : indiquez son mot de passe (certificat_mot_de_passe ou DUI_INSI_CERTIFICAT_MOT_DE_PASSE).")]
+    MotDePasseManquant {
+        /// Configured path.
+        path: PathBuf,
+    },
+    /// The CA bundle holds no certificate.
+    #[error("Le fichier des autorités de certification INSi « {path} » ne contient aucun certificat PEM.")]
+    Autorites {
         /// Configured path.
         path: PathBuf,
     },
@@ -78,16 +107,14 @@ impl HttpInsiClient {
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("dui-interop/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = &config.client_cert_pem {
-            let pem = std::fs::read(path).map_err(|source| InsiConfigError::CertificateRead {
-                path: path.clone(),
-                source,
-            })?;
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                tracing::warn!(error = %e, path = %path.display(), "invalid INSi client certificate");
-                InsiConfigError::Certificate { path: path.clone() }
-            })?;
-            builder = builder.identity(identity);
+        if let Some(certificat) = &config.certificat {
+            builder = builder.identity(certificat.identite()?);
+        }
+        if let Some(path) = &config.autorites {
+            builder = builder.tls_built_in_root_certs(false);
+            for ca in tls::autorites(path)? {
+                builder = builder.add_root_certificate(ca);
+            }
         }
         let http = builder
             .build()
@@ -108,13 +135,14 @@ impl HttpInsiClient {
                 duration_text(self.config.timeout)
             )
         } else if e.is_connect() {
-            "connexion au serveur impossible".to_owned()
+            "connexion au serveur impossible (réseau, ou certificat refusé lors de l'échange TLS)"
+                .to_owned()
         } else if e.is_builder() {
             "adresse du téléservice invalide".to_owned()
         } else {
             "erreur de communication avec le serveur".to_owned()
         };
-        InsiError::Unavailable(detail)
+        InsiError::unavailable(detail)
     }
 
     /// POSTs an envelope and returns the answer body when it must be parsed
@@ -125,6 +153,7 @@ impl HttpInsiClient {
             message_id = %request.message_id,
             "INSi request"
         );
+        let request_id = request.message_id.clone();
         let mut response = self
             .http
             .post(&self.config.endpoint)
@@ -151,11 +180,12 @@ impl HttpInsiClient {
                 .map_err(|_| InsiError::Protocol("réponse non encodée en UTF-8".to_owned()));
         }
         if let Some(fault) = text.as_deref().ok().and_then(soap::parse_fault) {
-            tracing::warn!(%status, error = %fault, "INSi SOAP fault");
+            let (code, detail) = fault.codes();
+            tracing::warn!(%status, code, detail, message_id = %request_id, error = %fault, "INSi SOAP fault");
             return Err(fault);
         }
         tracing::warn!(%status, "INSi HTTP error without SOAP fault");
-        Err(InsiError::Unavailable(http_status_text(status)))
+        Err(InsiError::unavailable(http_status_text(status)))
     }
 }
 
@@ -191,19 +221,9 @@ impl Insi for HttpInsiClient {
         q: &'a TraitsQuery,
     ) -> BoxFuture<'a, Result<InsiOutcome, InsiError>> {
         Box::pin(async move {
-            let request =
-                soap::build_search_request(q, &self.config.endpoint, &self.config.contexte);
+            let request = soap::build_search_request(q, &self.config.contexte)?;
             let answer = self.call(request).await?;
             soap::parse_search_response(&answer)
-        })
-    }
-
-    fn verify<'a>(&'a self, id: &'a InsIdentity) -> BoxFuture<'a, Result<bool, InsiError>> {
-        Box::pin(async move {
-            let request =
-                soap::build_verify_request(id, &self.config.endpoint, &self.config.contexte);
-            let answer = self.call(request).await?;
-            soap::parse_verify_response(&answer)
         })
     }
 }

@@ -49,6 +49,14 @@ impl Element {
             .filter(|t| !t.is_empty())
     }
 
+    /// Value of an attribute (local name).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Whether this element has the given namespace and local name.
     pub fn is(&self, ns: &str, name: &str) -> bool {
         self.ns.as_deref() == Some(ns) && self.name == name

@@ -31,6 +31,8 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
             "finess",
             "ajouts",
             "retraits",
+            "grille",
+            "version",
         ],
     ),
     // Files: that break-the-glass was used (not why), for how long, the refusal code, how

@@ -279,7 +279,7 @@ impl Store {
     /// Whether `who` may open usager `id` (the permission policy's decision to read its
     /// administrative section, scope included; no audit: used to decide how much of a
     /// duplicate candidate to show).
-    async fn visible_to(
+    pub(crate) async fn visible_to(
         &self,
         who: &Principal,
         matrix: &Matrice,

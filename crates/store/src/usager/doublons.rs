@@ -205,6 +205,7 @@ impl Store {
                 )));
             }
         }
+        let archives = super::projet::fusion::a_archiver(&mut tx, k, a).await?;
         let mut moved = serde_json::Map::new();
         for table in MOVED {
             let key = key_of(table);
@@ -273,6 +274,7 @@ impl Store {
         .bind(ts(keep.at()))
         .fetch_scalar(&mut tx)
         .await?;
+        super::projet::fusion::archiver(&mut tx, &archives, fid).await?;
         keep.audit_change(
             &mut tx,
             ActionJournal::UsagerFusion,
@@ -334,6 +336,7 @@ impl Store {
         }
         let moved: serde_json::Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        super::projet::fusion::restaurer(&mut tx, fusion_id).await?;
         for table in MOVED {
             for id in recorded_ids(&moved, table) {
                 if table == "affectation" && !is_assigned(&mut tx, k, id).await? {
@@ -375,7 +378,11 @@ impl Store {
             .execute(&mut tx)
             .await?;
         }
-        crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await?;
+        crate::sql::query("UPDATE usager SET fusionne_dans = NULL, version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(keep.at())).bind(a).execute(&mut tx).await.map_err(|e| match e {
+            // The absorbed file's INS is now held by another live file (usager_ins_unique).
+            StoreError::Conflict(_) => StoreError::Conflict("Le dossier absorbé porte une INS qu'un autre dossier détient désormais : la fusion ne peut pas être annulée tant que l'un des deux la garde.".into()),
+            other => other,
+        })?;
         keep.audit_change(
             &mut tx,
             ActionJournal::UsagerFusionAnnulation,

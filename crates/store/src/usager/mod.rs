@@ -10,12 +10,14 @@ mod doublons;
 mod entourage;
 mod evaluation;
 mod gmp;
+mod insi;
 mod listes;
 mod name_index;
 mod photo;
 mod projet;
 mod recherche;
 mod releve;
+mod releve_suivi;
 mod saisie;
 mod transmission;
 
@@ -31,6 +33,7 @@ pub use entourage::{
 };
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
+pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use projet::{
@@ -39,6 +42,7 @@ pub use projet::{
 };
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
+pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
@@ -389,7 +393,8 @@ impl Store {
             q = q.bind(a);
         }
         q.execute_versioned(&mut tx, "usager", id.get(), version)
-            .await?;
+            .await
+            .map_err(insi::conflit_ins)?;
         cap.commit_audite(tx, ActionJournal::UsagerIdentiteStatut, detail)
             .await?;
         Ok(version + 1)

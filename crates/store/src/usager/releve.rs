@@ -45,10 +45,10 @@ pub struct FiltreReleve {
     pub unite: Option<i64>,
 }
 
-struct Args(Vec<Value>);
+pub(super) struct Args(pub(super) Vec<Value>);
 
 impl Args {
-    fn arg(&mut self, v: impl Into<Value>) -> String {
+    pub(super) fn arg(&mut self, v: impl Into<Value>) -> String {
         self.0.push(v.into());
         format!("${}", self.0.len())
     }
@@ -56,7 +56,7 @@ impl Args {
 
 /// SQL condition: the file of `t` is in the normal scope of the holder of `cap`, narrowed to
 /// an établissement or a unit.
-fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) -> String {
+pub(super) fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) -> String {
     let who = cap.principal();
     match who.role.portee() {
         Portee::Etablissements => {

@@ -18,17 +18,17 @@ use crate::common::{
     at, audit_by_action, check, create_user, insert_usager, principal, recherche, refus, seed_org,
 };
 
-async fn acc(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
+pub(crate) async fn acc(s: &Store, who: &Utilisateur, usager: i64, action: Action) -> Capability {
     check(s, who, usager, Section::Accompagnement, action, at(5))
         .await
         .unwrap()
 }
 
-fn jour() -> NaiveDate {
+pub(crate) fn jour() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
 }
 
-fn contenu(responsable: i64) -> Contenu {
+pub(crate) fn contenu(responsable: i64) -> Contenu {
     Contenu {
         attentes: Some("Marcher jusqu'au jardin avec ma canne.".into()),
         objectifs: vec![Objectif {

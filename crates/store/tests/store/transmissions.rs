@@ -20,7 +20,7 @@ const U1: i64 = 501;
 const U2: i64 = 502;
 const UB: i64 = 503;
 
-fn narrative(section: Section, texte: &str) -> TransmissionInput {
+pub(crate) fn narrative(section: Section, texte: &str) -> TransmissionInput {
     TransmissionInput {
         section,
         categorie: CategorieTransmission::Sante,
@@ -45,14 +45,20 @@ fn ciblee(cible: &str, donnees: &str) -> TransmissionInput {
     }
 }
 
-async fn ecrire(s: &Store, who: &Utilisateur, usager: i64, t: &TransmissionInput, m: i64) -> i64 {
+pub(crate) async fn ecrire(
+    s: &Store,
+    who: &Utilisateur,
+    usager: i64,
+    t: &TransmissionInput,
+    m: i64,
+) -> i64 {
     let cap = check(s, who, usager, t.section, Action::Ecrire, at(m))
         .await
         .unwrap();
     s.add_transmission(&cap, t).await.unwrap()
 }
 
-async fn releve_cap(s: &Store, who: &Utilisateur) -> Result<CapaciteReleve, StoreError> {
+pub(crate) async fn releve_cap(s: &Store, who: &Utilisateur) -> Result<CapaciteReleve, StoreError> {
     let m = load_matrix(s).await.unwrap();
     authorize_releve(s, &m, &principal(who), at(0)).await
 }

@@ -29,6 +29,8 @@ mod detection;
 mod fusion_entourage;
 #[path = "usager/identite.rs"]
 mod identite;
+#[path = "usager/insi.rs"]
+mod insi;
 #[path = "usager/perimetre.rs"]
 mod perimetre;
 #[path = "usager/recherche.rs"]
@@ -190,11 +192,22 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
         )
         .await;
         assert_eq!(after, before + 6, "{engine}");
-        // And a second batch continues after it.
-        let more = s
-            .insert_usagers_bulk(&admin(), &batch[..2], t0())
-            .await
-            .unwrap();
+        // The same people again are refused whole: one INS, one live file (migration 0012).
+        assert!(
+            matches!(
+                s.insert_usagers_bulk(&admin(), &batch[..2], t0()).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{engine}"
+        );
+        // And a second batch (homonyms without INS) continues after it.
+        let mut again = batch[..2].to_vec();
+        for u in &mut again {
+            u.ins = None;
+            u.statut = "PROV".into();
+            u.justificatif = None;
+        }
+        let more = s.insert_usagers_bulk(&admin(), &again, t0()).await.unwrap();
         assert_eq!(more, vec![after + 1, after + 2], "{engine}");
         let last = create_usager(
             s,

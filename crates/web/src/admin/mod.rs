@@ -1,6 +1,7 @@
 //! Administration: organisation, accounts, permission matrix, audit, break-the-glass report.
 
 pub mod audit;
+pub mod grilles;
 pub mod organisation;
 pub mod permissions;
 pub mod utilisateurs;
@@ -59,6 +60,12 @@ pub fn routes() -> Router<App> {
         .route(
             "/admin/permissions",
             get(permissions::page).post(permissions::save_form),
+        )
+        .route(
+            "/admin/grilles",
+            get(grilles::page).post(grilles::publier_form).layer(
+                axum::extract::DefaultBodyLimit::max(crate::limites::PHOTO_BODY_LIMIT),
+            ),
         )
         .route("/admin/audit", get(audit::page))
         .route("/acces-exceptionnels", get(audit::acces_exceptionnel_page))

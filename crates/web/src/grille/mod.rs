@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use dui_domain::grille::saisie::{GrilleAggir, SaisieAggir};
-use dui_domain::saisie::Champ;
+use dui_domain::saisie::{self as lim, Champ};
 use std::collections::BTreeMap;
 
 use dui_domain::grille::definition::Definition;
@@ -15,6 +15,7 @@ use serde_json::Value;
 pub mod gmp;
 pub mod graphique;
 
+use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
@@ -48,7 +49,7 @@ impl Champs for SaisieAggir {
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/grilles", get(liste))
+        .route("/grilles", get(liste).post(ajouter))
         .route("/grilles/{grille}", get(une))
         .route("/grilles/aggir/calcul", post(calcul))
         .route("/etablissements/{id}/gmp", get(gmp::api))
@@ -59,6 +60,60 @@ pub fn routes() -> Router<App> {
     Router::new().route("/etablissements/{id}/gmp", get(gmp::page))
 }
 
+impl Champs for Definition {
+    /// The texts of a grid definition, by key at any depth (`id` of the grid, a question, a
+    /// result; `libelle` of a question, an option, a result, a reading).
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("id", lim::CODE),
+        Champ::ligne("version", 20),
+        Champ::ligne("titre", lim::LIBELLE),
+        Champ::texte("source", lim::COMMENTAIRE),
+        Champ::ligne("algorithme", lim::CODE),
+        Champ::ligne("libelle", lim::LIBELLE),
+        Champ::texte("aide", lim::MOTIF),
+        Champ::ligne("type", lim::CODE),
+        Champ::ligne("valeur", lim::CODE),
+        Champ::ligne("question", lim::CODE),
+        Champ::ligne("egal", lim::CODE),
+        Champ::ligne("somme", lim::CODE),
+    ];
+}
+
+/// POST /api/v1/grilles (administrators): publishes a custom grid version, the body being its
+/// definition (format of `reference/grilles/`); 201 with the grid as listed, 409 when that
+/// version exists, 422 naming the place at fault. Usable in evaluations at once.
+pub async fn ajouter(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(d): ApiJson<Definition>,
+) -> WebResult<(axum::http::StatusCode, Json<GrilleResume>)> {
+    me.require_admin()?;
+    d.verifier().map_err(|m| AppError::field("definition", m))?;
+    let id = d.id.clone();
+    app.grilles
+        .ajouter(&app.store, &me.principal.actor(), d, chrono::Utc::now())
+        .await?;
+    let d = app.grilles.courante(&id).ok_or(AppError::NotFound)?;
+    Ok((axum::http::StatusCode::CREATED, Json(resume(&app, &d))))
+}
+
+/// A grid as listed.
+fn resume(app: &App, d: &Definition) -> GrilleResume {
+    GrilleResume {
+        id: d.id.clone(),
+        version: d.version.clone(),
+        titre: d.titre.clone(),
+        source: d.source.clone(),
+        algorithme: d.algorithme.clone(),
+        versions: app
+            .grilles
+            .versions(&d.id)
+            .iter()
+            .map(|v| v.version.clone())
+            .collect(),
+    }
+}
+
 /// GET /api/v1/grilles: the current version of every grid, with the versions known (by id;
 /// the cursor is the last id of the page).
 pub async fn liste(
@@ -66,6 +121,7 @@ pub async fn liste(
     Query(p): Query<crate::pagination::Pagination>,
 ) -> WebResult<Json<Value>> {
     let limit = crate::pagination::limit(p.limit.as_deref(), &crate::pagination::GRILLES)?;
+    app.grilles.a_jour(&app.store).await?;
     let after = p.cursor.unwrap_or_default();
     let mut page: Vec<_> = app
         .grilles
@@ -78,22 +134,7 @@ pub async fn liste(
         page.truncate(limit as usize);
         page.last().map(|d| d.id.clone())
     });
-    let items: Vec<GrilleResume> = page
-        .iter()
-        .map(|d| GrilleResume {
-            id: d.id.clone(),
-            version: d.version.clone(),
-            titre: d.titre.clone(),
-            source: d.source.clone(),
-            algorithme: d.algorithme.clone(),
-            versions: app
-                .grilles
-                .versions(&d.id)
-                .iter()
-                .map(|v| v.version.clone())
-                .collect(),
-        })
-        .collect();
+    let items: Vec<GrilleResume> = page.iter().map(|d| resume(&app, d)).collect();
     Ok(crate::reponses::liste(items, next.flatten()))
 }
 
@@ -109,6 +150,7 @@ pub async fn une(
     Path(grille): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> WebResult<Json<Definition>> {
+    app.grilles.a_jour(&app.store).await?;
     let d = match q.version.as_deref() {
         Some(v) => app.grilles.version(&grille, v),
         None => app.grilles.courante(&grille),

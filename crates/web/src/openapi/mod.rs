@@ -321,19 +321,23 @@ fn borner_champ(prop: &mut Value, c: Champ, refs: &mut Vec<String>) {
 }
 
 /// Sets `maxLength` on every text of an object schema (its properties, their items, the
-/// parts of a flattened type), with the maxima of `champs`.
+/// parts of a flattened type or enum), with the maxima of `champs`.
 fn borner_objet(obj: &mut Value, champs: &[Champ], refs: &mut Vec<String>) {
     if let Some(props) = member(obj, "properties").and_then(Value::as_object_mut) {
         for (nom, prop) in props.iter_mut() {
             borner_champ(prop, Champ::parmi(champs, nom), refs);
         }
     }
-    if let Some(parts) = member(obj, "allOf").and_then(Value::as_array_mut) {
-        for part in parts {
-            if let Some(r) = ref_name(part) {
-                refs.push(r);
+    // A flattened type is a part of `allOf`; a flattened tagged enum (a grid question's answer
+    // type) is a `oneOf` of objects.
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = member(obj, key).and_then(Value::as_array_mut) {
+            for part in parts {
+                if let Some(r) = ref_name(part) {
+                    refs.push(r);
+                }
+                borner_objet(part, champs, refs);
             }
-            borner_objet(part, champs, refs);
         }
     }
 }

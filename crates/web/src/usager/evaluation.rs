@@ -163,6 +163,7 @@ pub async fn api_liste(
     Query(q): Query<ListeQuery>,
 ) -> WebResult<Json<Value>> {
     let limit = pagination::limit(q.limit.as_deref(), &pagination::EVALUATIONS)?;
+    app.grilles.a_jour(&app.store).await?;
     let avant = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(c.parse::<i64>().map_err(|_| pagination::bad_cursor())?),
         None => None,
@@ -193,6 +194,7 @@ pub async fn api_get(
     me: CurrentUser,
     Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<EvaluationVue>> {
+    app.grilles.a_jour(&app.store).await?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     relire(&app, &cap, eid).await
 }
@@ -204,6 +206,7 @@ pub async fn api_create(
     Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<EvaluationBody>,
 ) -> WebResult<(StatusCode, Json<EvaluationVue>)> {
+    app.grilles.a_jour(&app.store).await?;
     let (def, n) = parse(&app, &b, None)?;
     let action = if n.valider {
         Action::Valider
@@ -225,6 +228,7 @@ pub async fn api_update(
 ) -> WebResult<Json<EvaluationVue>> {
     let version = expected_version(&headers, b.version)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
+    app.grilles.a_jour(&app.store).await?;
     let (def, n) = parse(&app, &b, b.grille_version.as_deref())?;
     app.store
         .modifier_evaluation(&cap, &def, eid, version, &n)

@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use dui_domain::grille::aggir::Adverbes;
+use dui_domain::grille::besoins;
 use dui_domain::grille::definition::{Definition, TypeReponse};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
@@ -36,6 +37,8 @@ pub(crate) struct Ligne {
     resume: String,
     evolution: String,
     ecarts: Vec<dui_domain::grille::comparaison::Ecart>,
+    /// The answers as read (for SERAFIN-PH: the needs identified, level and observation).
+    details: Vec<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -122,6 +125,7 @@ pub async fn page(
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Evaluations).await?;
+    app.grilles.a_jour(&app.store).await?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let m = super::matrix(&app).await?;
     let evaluations = app.store.evaluations(&cap, None, None, 200).await?;
@@ -132,7 +136,22 @@ pub async fn page(
             .grilles
             .version(&e.grille, &e.grille_version)
             .map_or_else(|| e.grille.clone(), |d| d.titre.clone());
+        let details = match app.grilles.version(&e.grille, &e.grille_version) {
+            Some(d) if d.id == besoins::GRILLE => besoins::besoins_identifies(&d, &e.reponses)
+                .into_iter()
+                .map(|b| {
+                    let lu = match b.commentaire {
+                        Some(c) => format!("{} — {c}", b.niveau_libelle),
+                        None => b.niveau_libelle,
+                    };
+                    (format!("{} {}", b.code, b.libelle), lu)
+                })
+                .collect(),
+            Some(d) => d.reponses_lues(&e.reponses),
+            None => Vec::new(),
+        };
         lignes.push(Ligne {
+            details,
             titre: format!("{titre} (version {})", e.grille_version),
             resume: resume(e),
             evolution: evolution(e, precedente),
@@ -247,6 +266,7 @@ pub async fn create_form(
     Form(f): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let grille = f.get("grille").cloned().unwrap_or_default();
+    app.grilles.a_jour(&app.store).await?;
     let def = app
         .grilles
         .courante(&grille)

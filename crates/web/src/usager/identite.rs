@@ -1,41 +1,37 @@
-//! RNIV identity actions: document check, INSi retrieval and verification, doubt, homonyms,
-//! duplicates and merges.
+//! RNIV identity actions: document check, doubt, homonyms, duplicates and merges (INSi
+//! retrieval and verification are in `insi`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
-use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::{
-    traits_concordants, transition, DateNaissance, EvenementIdentite, Sexe, TraitsIns,
-};
-use dui_interop::insi::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
+use dui_domain::usager::{transition, EvenementIdentite};
 use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
 use super::extracteurs::FormulaireDossier;
-use super::fields::{justificatif, stored_traits, AutreDossierForm};
+use super::fields::{justificatif, AutreDossierForm};
 use crate::auth::CurrentUser;
 use crate::corps::{EtatIdentite, FusionFaite};
 use crate::forms::ApiJson;
 use crate::{App, AppError, WebResult};
 
 /// What changed, to store with the status.
-struct Extra {
-    ins: Option<Option<(String, String)>>,
-    justificatif: Option<dui_domain::usager::TypeJustificatif>,
-    ins_interroge: bool,
-    detail: serde_json::Value,
+pub(super) struct Extra {
+    pub ins: Option<Option<(String, String)>>,
+    pub justificatif: Option<dui_domain::usager::TypeJustificatif>,
+    pub ins_interroge: bool,
+    pub detail: serde_json::Value,
 }
 
 /// Applies an RNIV event to the file (capability: administrative validation).
-async fn apply(
+pub(super) async fn apply(
     app: &App,
     me: &CurrentUser,
     id: UsagerId,
@@ -113,7 +109,7 @@ pub async fn api_document(
     status_json(&app, &me, id, v).await
 }
 
-async fn status_json(
+pub(super) async fn status_json(
     app: &App,
     me: &CurrentUser,
     id: UsagerId,
@@ -130,175 +126,14 @@ async fn status_json(
     }))
 }
 
-fn insi_error(e: InsiError) -> AppError {
-    match e {
-        InsiError::Unavailable(_) => {
-            AppError::Upstream(format!("{e} Rien n'a été modifié ; réessayez plus tard."))
-        }
-        other => AppError::Upstream(format!("{other} Rien n'a été modifié.")),
-    }
-}
-
-fn insi_service(app: &App) -> WebResult<std::sync::Arc<dyn dui_interop::insi::Insi>> {
-    app.insi.clone().ok_or_else(|| AppError::Upstream("Le téléservice INSi n'est pas configuré sur ce serveur (section [insi] de la configuration).".into()))
-}
-
-/// Traits of an INSi answer, checked like local ones.
-fn insi_traits(i: &InsIdentity) -> Option<TraitsIns> {
-    let d = DateNaissance::from_iso_ou_fr(&i.date_naissance).ok()?;
-    let s = Sexe::from_code(&i.sexe)?;
-    let lieu = i
-        .lieu_naissance
-        .as_deref()
-        .and_then(|c| dui_domain::identifiers::CodeCog::parse(c).ok());
-    TraitsIns::new(&i.nom_naissance, &i.prenoms, d, s, lieu).ok()
-}
-
-/// Searches INSi with the file's traits; on one identity whose traits match, stores the INS
-/// (status récupérée, or qualifiée if the identity was validated). Nothing changes otherwise.
-async fn insi_retrieve(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    version: Option<i64>,
-) -> WebResult<i64> {
-    let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
-    let insi = insi_service(app)?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let local = stored_traits(&u).ok_or_else(|| AppError::Conflict {
-        code: "traits_incomplets",
-        message: "Les traits d'identité du dossier sont incomplets.".into(),
-        extra: None,
-    })?;
-    if !local.date_naissance().is_complete() {
-        return Err(AppError::Conflict {
-            code: "date_incomplete",
-            message: "L'interrogation INSi demande une date de naissance complète.".into(),
-            extra: None,
-        });
-    }
-    let q = TraitsQuery {
-        nom_naissance: u.nom_naissance.clone(),
-        prenoms: u.prenoms_naissance.clone(),
-        sexe: local.sexe().code_ins().to_string(),
-        date_naissance: u.date_naissance.to_string(),
-        lieu_naissance: u.lieu_naissance.clone(),
-    };
-    let found = match insi.search_by_traits(&q).await.map_err(insi_error)? {
-        InsiOutcome::Found(i) => i,
-        InsiOutcome::NotFound => {
-            return Err(AppError::Conflict { code: "insi_aucune_identite", message: "Le téléservice INSi ne trouve aucune identité avec ces traits. Vérifiez-les sur un justificatif d'identité.".into(), extra: None })
-        }
-        InsiOutcome::Multiple => {
-            return Err(AppError::Conflict {
-                code: "insi_plusieurs_identites",
-                message: "Le téléservice INSi trouve plusieurs identités : complétez la liste des prénoms de naissance et le lieu de naissance, puis recommencez.".into(),
-                extra: None,
-            })
-        }
-    };
-    let remote = insi_traits(&found).ok_or_else(|| {
-        AppError::Upstream("La réponse du téléservice INSi contient des traits illisibles.".into())
-    })?;
-    let ecarts = traits_concordants(&local, &remote);
-    if !ecarts.is_empty() {
-        let list: Vec<String> = ecarts.iter().map(|e| e.to_string()).collect();
-        return Err(AppError::Conflict {
-            code: "traits_discordants",
-            message: format!("Les traits renvoyés par INSi diffèrent de ceux du dossier : {}. Rien n'a été enregistré ; vérifiez l'identité.", list.join(" ; ")),
-            extra: Some(serde_json::json!({"ecarts": list})),
-        });
-    }
-    let nir = Nir::from_parts(&found.matricule, &found.cle)
-        .map_err(|e| AppError::Upstream(format!("Matricule INS reçu invalide : {e}.")))?;
-    let oid = InsOid::parse(&found.oid)
-        .map_err(|_| AppError::Upstream(format!("OID INS reçu inconnu : {}.", found.oid)))?;
-    let extra = Extra {
-        ins: Some(Some((nir.as_str().to_string(), oid.as_str().to_string()))),
-        justificatif: None,
-        ins_interroge: true,
-        detail: serde_json::json!({"evenement": "insi_recuperation", "oid": oid.as_str()}),
-    };
-    apply(app, me, id, version, EvenementIdentite::InsRecupere, extra).await
-}
-
 /// Body carrying only a version.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct VersionBody {
-    version: Option<i64>,
+    pub(super) version: Option<i64>,
 }
 
 impl crate::saisie::Champs for VersionBody {
     const CHAMPS: &'static [Champ] = &[];
-}
-
-/// POST /api/v1/usagers/{id}/identite/insi
-pub async fn api_insi(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    body: axum::body::Bytes,
-) -> WebResult<Json<EtatIdentite>> {
-    let version = if body.is_empty() {
-        None
-    } else {
-        serde_json::from_slice::<VersionBody>(&body)
-            .map_err(|e| crate::forms::json_error(&e))?
-            .version
-    };
-    let v = insi_retrieve(&app, &me, id, version).await?;
-    status_json(&app, &me, id, v).await
-}
-
-/// POST /api/v1/usagers/{id}/identite/insi/verification: checks the stored INS with INSi.
-pub async fn api_insi_verify(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> WebResult<Json<EtatIdentite>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
-    let insi = insi_service(&app)?;
-    let u = app.store.usager(&cap).await?.ok_or(AppError::NotFound)?;
-    let (Some(m), Some(oid)) = (u.matricule_ins.clone(), u.oid_ins.clone()) else {
-        return Err(AppError::Conflict {
-            code: "aucune_ins",
-            message: "Aucune INS n'a été récupérée pour ce dossier.".into(),
-            extra: None,
-        });
-    };
-    let identity = InsIdentity {
-        matricule: m.chars().take(13).collect(),
-        cle: m.chars().skip(13).collect(),
-        oid,
-        nom_naissance: u.nom_naissance.clone(),
-        prenoms: u.prenoms_naissance.clone(),
-        sexe: u.sexe.code_ins().to_string(),
-        date_naissance: u.date_naissance.to_string(),
-        lieu_naissance: u.lieu_naissance.clone(),
-    };
-    if !insi.verify(&identity).await.map_err(insi_error)? {
-        return Err(AppError::Conflict {
-            code: "ins_non_concordante",
-            message: "Le téléservice INSi ne confirme pas cette INS avec les traits du dossier : signalez l'identité comme douteuse et vérifiez-la.".into(),
-            extra: None,
-        });
-    }
-    let extra = Extra {
-        ins: None,
-        justificatif: None,
-        ins_interroge: true,
-        detail: serde_json::json!({"evenement": "insi_verification"}),
-    };
-    let v = apply(
-        &app,
-        &me,
-        id,
-        Some(u.version),
-        EvenementIdentite::InsVerifie,
-        extra,
-    )
-    .await?;
-    status_json(&app, &me, id, v).await
 }
 
 /// Body of attribute changes.
@@ -391,12 +226,6 @@ pub async fn status_form(p: FormulaireDossier<StatusForm>) -> WebResult<Response
     };
     attributes(app, me, id, &body).await?;
     Ok(p.fait(""))
-}
-
-/// POST /usagers/{id}/identite/insi
-pub async fn insi_form(p: FormulaireDossier<VersionBody>) -> WebResult<Response> {
-    insi_retrieve(&p.app, &p.me, p.id, p.f.version).await?;
-    Ok(p.fait("?insi=ok"))
 }
 
 /// Body naming another file.

@@ -11,11 +11,15 @@ mod evaluation_page;
 mod extracteurs;
 pub mod fields;
 mod identite;
+mod insi;
 mod listes;
 mod photo;
 mod projet;
+mod projet_impression;
+mod projet_libelles;
 mod projet_page;
 mod recherche;
+mod releve;
 mod synthese;
 mod tracabilite;
 mod transmissions;
@@ -25,7 +29,8 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
-    transmissions::{Lues, TransmissionFields},
+    releve::Lues,
+    transmissions::TransmissionFields,
 };
 
 use axum::routing::{get, post};
@@ -176,7 +181,7 @@ pub fn routes() -> Router<App> {
             get(dossier::identity_page).post(dossier::identity_form),
         )
         .route("/usagers/{id}/identite/statut", post(identite::status_form))
-        .route("/usagers/{id}/identite/insi", post(identite::insi_form))
+        .route("/usagers/{id}/identite/insi", post(insi::insi_form))
         .route(
             "/usagers/{id}/section/{section}",
             get(dossier::section_page),
@@ -185,8 +190,8 @@ pub fn routes() -> Router<App> {
             "/usagers/{id}/section/accompagnement",
             get(transmissions::page).post(transmissions::add_form),
         )
-        .route("/releve", get(transmissions::releve_page))
-        .route("/releve/lues", post(transmissions::lues_form))
+        .route("/releve", get(releve::releve_page))
+        .route("/releve/lues", post(releve::lues_form))
         .route(
             "/usagers/{id}/entourage",
             get(entourage::page).post(entourage::add_form),
@@ -207,6 +212,10 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/projet/{pid}/validation",
             post(projet_page::validate_form),
+        )
+        .route(
+            "/usagers/{id}/projet/{pid}/versions/{numero}/impression",
+            get(projet_impression::page),
         )
         .route(
             "/usagers/{id}/projet/{pid}/signature",
@@ -243,10 +252,10 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/identite/justificatif",
             post(identite::api_document),
         )
-        .route("/usagers/{id}/identite/insi", post(identite::api_insi))
+        .route("/usagers/{id}/identite/insi", post(insi::api_insi))
         .route(
             "/usagers/{id}/identite/insi/verification",
-            post(identite::api_insi_verify),
+            post(insi::api_insi_verify),
         )
         .route(
             "/usagers/{id}/identite/attributs",
@@ -287,8 +296,8 @@ pub fn api_routes() -> Router<App> {
             "/usagers/{id}/transmissions",
             get(transmissions::api_list).post(transmissions::api_add),
         )
-        .route("/transmissions", get(transmissions::api_releve))
-        .route("/transmissions/lues", post(transmissions::api_lues))
+        .route("/transmissions", get(releve::api_releve))
+        .route("/transmissions/lues", post(releve::api_lues))
         .route(
             "/usagers/{id}/projets",
             get(projet::api_list).post(projet::api_create),

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use dui_domain::grille::besoins::{self, BesoinIdentifie};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{
@@ -17,11 +18,13 @@ use dui_domain::projet::{
 };
 use dui_domain::saisie::Champ;
 use dui_domain::serafin::{self, Element, Famille};
+use dui_store::usager::VALIDEE;
 use dui_store::usager::{MembreEquipe, Modification as Changement, Projet, Usager, VersionProjet};
 use serde::Deserialize;
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::projet::{numero, SignatureBody};
+use super::projet_libelles::LibellesProjet;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
@@ -57,63 +60,21 @@ struct ProjetPage {
     equipe: Vec<MembreEquipe>,
     aujourdhui: String,
     serafin: Vec<&'static Element>,
+    /// The needs identified by the last validated SERAFIN-PH evaluation, with its date
+    /// (offered first as the needs of an objective).
+    besoins_evalues: Option<(String, Vec<BesoinIdentifie>)>,
+}
+
+impl LibellesProjet for ProjetPage {
+    fn equipe(&self) -> &[MembreEquipe] {
+        &self.equipe
+    }
+    fn moi(&self) -> Option<i64> {
+        Some(self.moi)
+    }
 }
 
 impl ProjetPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn quand(&self, ts: &str) -> String {
-        fr_date(ts.get(..10).unwrap_or(ts))
-    }
-    fn type_label(&self, t: &TypeProjet) -> &'static str {
-        t.label_fr()
-    }
-    fn statut(&self, c: &str) -> &'static str {
-        StatutObjectif::from_code(c).map_or("—", StatutObjectif::label_fr)
-    }
-    fn qualite(&self, c: &str) -> &'static str {
-        Qualite::from_code(c).map_or("—", Qualite::label_fr)
-    }
-    fn decision(&self, c: &str) -> &'static str {
-        DecisionSignature::from_code(c).map_or("—", DecisionSignature::label_fr)
-    }
-    fn nature(&self, c: &str) -> &'static str {
-        NatureDecision::from_code(c).map_or("Non précisée", NatureDecision::label_fr)
-    }
-    fn besoin(&self, c: &str) -> &'static str {
-        BesoinFondamental::from_code(c).map_or("—", BesoinFondamental::label_fr)
-    }
-    fn code_serafin(&self, c: &CodeSerafin) -> String {
-        match serafin::element(&c.code) {
-            Some(e) => format!("{} — {}", e.code, e.libelle),
-            None => c.code.clone(),
-        }
-    }
-    fn indent(&self, e: &Element) -> String {
-        "— ".repeat(usize::from(e.niveau.saturating_sub(1)))
-    }
-    fn responsable(&self, a: &ActionPlan) -> String {
-        let pro = a.responsable_id.map(|r| {
-            if r == self.moi {
-                "vous".to_string()
-            } else {
-                self.equipe
-                    .iter()
-                    .find(|m| m.id == r)
-                    .map_or_else(|| format!("professionnel n° {r}"), |m| m.nom.clone())
-            }
-        });
-        match (pro, &a.intervenant) {
-            (Some(p), Some(i)) => format!("{p} ({i})"),
-            (Some(p), None) => p,
-            (None, Some(i)) => i.clone(),
-            (None, None) => "—".into(),
-        }
-    }
-    fn role(&self, c: &str) -> &'static str {
-        dui_domain::policy::Role::from_code(c).map_or("", |r| r.label_fr())
-    }
     /// The review's alert: « en retard » or « bientôt ».
     fn alerte(&self, d: &str) -> &'static str {
         match (date_iso(d), date_iso(&self.aujourdhui)) {
@@ -138,6 +99,13 @@ impl ProjetPage {
     }
     fn types(&self) -> &'static [TypeProjet] {
         TypeProjet::ALL
+    }
+    /// The projects that are not archived by a merge.
+    fn en_cours(&self) -> usize {
+        self.projets
+            .iter()
+            .filter(|p| p.fusion_archive.is_none())
+            .count()
     }
     fn observation(&self, v: &VoletPpe, b: &BesoinFondamental) -> String {
         v.besoins_fondamentaux
@@ -167,15 +135,20 @@ pub async fn page(
         .projets_page(&cap, dui_store::page::Page::TOUT)
         .await?;
     let choisi = entier(q.projet.as_deref());
-    let projet = projets
-        .iter()
-        .find(|p| choisi.is_none_or(|c| c == p.id))
-        .cloned();
+    // By default the first current project (one archived by a merge only when chosen).
+    let projet = match choisi {
+        Some(c) => projets.iter().find(|p| p.id == c),
+        None => projets
+            .iter()
+            .find(|p| p.fusion_archive.is_none())
+            .or(projets.first()),
+    }
+    .cloned();
     let (mut affichee, mut versions, mut differences, mut courante) = (None, vec![], None, false);
     if let Some(p) = &projet {
         let actuelle = p.brouillon.or(p.derniere_validee);
         let n = entier(q.version.as_deref()).or(actuelle);
-        courante = n == actuelle;
+        courante = n == actuelle && p.fusion_archive.is_none();
         if let Some(n) = n {
             affichee = app.store.projet_version(&cap, p.id, n).await?;
         }
@@ -190,7 +163,9 @@ pub async fn page(
         }
     }
     let role = me.user.role;
+    let besoins_evalues = besoins_evalues(&app, &cap).await?;
     Ok(ProjetPage {
+        besoins_evalues,
         layout: Layout::new(&me, format!("Projet — {}", u.nom_naissance), "usagers"),
         u,
         tabs,
@@ -211,6 +186,27 @@ pub async fn page(
             .collect(),
     }
     .into_response())
+}
+
+/// The needs identified by the person's last validated SERAFIN-PH needs evaluation.
+async fn besoins_evalues(
+    app: &App,
+    cap: &dui_store::policy::Capability,
+) -> WebResult<Option<(String, Vec<BesoinIdentifie>)>> {
+    let evaluations = app
+        .store
+        .evaluations(cap, Some(besoins::GRILLE), None, 20)
+        .await?;
+    let Some(e) = evaluations.iter().find(|e| e.statut == VALIDEE) else {
+        return Ok(None);
+    };
+    let Some(d) = app.grilles.version(&e.grille, &e.grille_version) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        fr_date(&e.date_evaluation.to_string()),
+        besoins::besoins_identifies(&d, &e.reponses),
+    )))
 }
 
 /// The creation form.

@@ -236,7 +236,16 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         // The administrator: actions, accounts, times and outcomes, nothing of the person.
         let items = journal(&app, &admin, "").await;
         let text = serde_json::to_string(&items).unwrap().to_lowercase();
-        for secret in ["zebulonne", "1938", "2380475056123", "samu", "motif"] {
+        // The birth date in its typed and stored forms: a bare « 1938 » can occur in the
+        // microseconds of a timestamp.
+        for secret in [
+            "zebulonne",
+            "12/04/1938",
+            "1938-04-12",
+            "2380475056123",
+            "samu",
+            "motif",
+        ] {
             assert!(
                 !text.contains(secret),
                 "{engine}: « {secret} » visible : {text}"
@@ -276,7 +285,8 @@ async fn administrator_journal_shows_no_person_data_the_direction_sees_it() {
         assert!(page.contains("vue technique"), "{engine}");
         for secret in [
             "zebulonne",
-            "1938",
+            "12/04/1938",
+            "1938-04-12",
             "2380475056123",
             "samu",
             &format!("/usagers/{id}\""),

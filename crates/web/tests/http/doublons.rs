@@ -25,14 +25,7 @@ fn person(nom: &str, prenoms: &[&str], date: &str) -> Value {
 
 /// The details of the `usager.doublons` entries, oldest first.
 async fn checks(app: &TestApp) -> Vec<Value> {
-    let mut v: Vec<Value> = app
-        .audit_of("usager.doublons", 1000)
-        .await
-        .iter()
-        .map(|e| serde_json::from_str(&e.detail).unwrap())
-        .collect();
-    v.reverse();
-    v
+    app.audit_details("usager.doublons").await
 }
 
 #[tokio::test]

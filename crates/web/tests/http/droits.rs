@@ -276,6 +276,12 @@ fn table() -> Vec<Route> {
             ACC_VALIDER,
             &[404],
         ),
+        page(
+            "get",
+            "/usagers/{id}/projet/{pid}/versions/{numero}/impression",
+            ACC_PAGE,
+            &[404],
+        ),
         page("get", "/usagers/{id}/synthese", LIRE, &[200]),
         page(
             "get",

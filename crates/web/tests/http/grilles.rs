@@ -274,7 +274,7 @@ async fn evaluations_of_a_person_through_the_api() {
             .iter()
             .map(|g| g["id"].as_str().unwrap())
             .collect();
-        assert_eq!(ids, ["aggir", "braden"]);
+        assert_eq!(ids, ["aggir", "braden", "serafin-besoins"]);
         let d: Value = Client::new()
             .get(app.url("/api/v1/grilles/braden?version=1987"))
             .send()

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::helpers::{csrf_of, dupont, error_body, html, spawn_app, TestApp};
 
 /// A usager created by a secretary, and the tokens of an educator and a cadre.
-async fn world(app: &TestApp) -> (i64, i64, String, String) {
+pub(crate) async fn world(app: &TestApp) -> (i64, i64, String, String) {
     let e = app.etablissement_id;
     app.create_user("secretariat", Role::Secretariat, &[e])
         .await;

@@ -228,6 +228,12 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe", "version": 1})
         }
         "VersionSeule" => json!({"version": 1}),
+        "Definition" => {
+            json!({"id": "saisie-grille", "version": "1", "titre": "Grille saisie", "source": "Essai.",
+                "questions": [{"id": "q", "libelle": "Q", "aide": "Aide.", "type": "choix",
+                    "options": [{"valeur": "a", "libelle": "A", "score": 1}]}],
+                "resultats": [{"id": "r", "libelle": "R", "somme": ["q"], "interpretation": [{"min": 0, "libelle": "Lu"}]}]})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

@@ -18,6 +18,7 @@ use crate::helpers::{
 mod creation;
 mod dossier;
 mod identite;
+mod insi;
 mod recherche;
 
 const MOTIF: &str = "Appel de nuit du SAMU : consultation des traitements en cours.";

@@ -29,29 +29,50 @@ fn local_part(qname: &str) -> &str {
 }
 
 fn fault_to_error(fault: &Element) -> InsiError {
-    // SOAP 1.2: Code/Value, Code/Subcode/Value, Reason/Text;
+    // SOAP 1.2: Code/Value, Code/Subcode/Value, Reason/Text, Detail/Erreur@code;
     // SOAP 1.1: faultcode, faultstring.
-    let code = fault
-        .path(&["Code", "Subcode", "Value"])
-        .or_else(|| fault.path(&["Code", "Value"]))
+    let value = fault
+        .path(&["Code", "Value"])
         .or_else(|| fault.child("faultcode"))
         .map(|e| local_part(e.text()).to_owned())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| "Fault".to_owned());
+        .unwrap_or_default();
+    let subcode = fault
+        .path(&["Code", "Subcode", "Value"])
+        .map(|e| local_part(e.text()).to_owned())
+        .filter(|c| !c.is_empty());
+    let detail = fault
+        .path(&["Detail", "Erreur"])
+        .and_then(|e| e.attr("code"))
+        .map(str::to_owned)
+        .filter(|c| !c.is_empty());
     let message = fault
         .path(&["Reason", "Text"])
         .or_else(|| fault.child("faultstring"))
-        .map(|e| e.text().to_owned())
+        .map(|e| e.text().split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| "erreur SOAP sans motif".to_owned());
-    InsiError::Rejected { code, message }
+    if value == "Receiver" || subcode.as_deref() == Some(SIRAM_INDISPONIBLE) {
+        return InsiError::Unavailable {
+            motif: "service temporairement inaccessible, réessayez plus tard".to_owned(),
+            code: subcode.or(Some(value)),
+            detail,
+        };
+    }
+    let code = subcode
+        .or_else(|| Some(value).filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "Fault".to_owned());
+    InsiError::Rejected {
+        code,
+        message,
+        detail,
+    }
 }
 
 /// If `input` is a SOAP envelope carrying a fault, that fault as
 /// [`InsiError::Rejected`].
 pub fn parse_fault(input: &str) -> Option<InsiError> {
     match open_answer(input) {
-        Err(e @ InsiError::Rejected { .. }) => Some(e),
+        Err(e @ (InsiError::Rejected { .. } | InsiError::Unavailable { .. })) => Some(e),
         _ => None,
     }
 }
@@ -82,7 +103,11 @@ fn unexpected_cr(code: String, libelle: String) -> InsiError {
     } else {
         libelle
     };
-    InsiError::Rejected { code, message }
+    InsiError::Rejected {
+        code,
+        message,
+        detail: None,
+    }
 }
 
 /// Parses the answer to a search.
@@ -97,17 +122,6 @@ pub fn parse_search_response(input: &str) -> Result<InsiOutcome, InsiError> {
         }
         CR_NOT_FOUND => Ok(InsiOutcome::NotFound),
         CR_MULTIPLE => Ok(InsiOutcome::Multiple),
-        _ => Err(unexpected_cr(code, libelle)),
-    }
-}
-
-/// Parses the answer to a verification: `true` when INS and traits are
-/// consistent with the national base.
-pub fn parse_verify_response(input: &str) -> Result<bool, InsiError> {
-    let (_, code, libelle) = open_resultat(input)?;
-    match code.as_str() {
-        CR_OK => Ok(true),
-        CR_NOT_FOUND => Ok(false),
         _ => Err(unexpected_cr(code, libelle)),
     }
 }
@@ -134,21 +148,49 @@ pub(super) fn is_matricule_13(m: &str) -> bool {
         })
 }
 
-fn parse_individu(individu: &Element) -> Result<InsIdentity, InsiError> {
-    let matricule =
-        required(individu, &["INSACTIF", "IdIndividu", "NumIdentifiant"])?.to_ascii_uppercase();
+/// `(matricule, clé, OID)` of an `INSACTIF` or `INSHISTO` element.
+fn parse_ins(ins: &Element) -> Result<(String, Option<String>, String), InsiError> {
+    let matricule = required(ins, &["IdIndividu", "NumIdentifiant"])?.to_ascii_uppercase();
     if !is_matricule_13(&matricule) {
         return Err(InsiError::Protocol(format!(
             "matricule INS mal formé : « {matricule} »"
         )));
     }
-    let cle = required(individu, &["INSACTIF", "IdIndividu", "Cle"])?.to_owned();
-    if cle.len() != 2 || !cle.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(InsiError::Protocol(format!(
-            "clé du matricule INS mal formée : « {cle} »"
-        )));
+    let cle = ins
+        .path(&["IdIndividu", "Cle"])
+        .map(|e| e.text().to_owned());
+    if let Some(cle) = &cle {
+        if cle.len() != 2 || !cle.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(InsiError::Protocol(format!(
+                "clé du matricule INS mal formée : « {cle} »"
+            )));
+        }
     }
-    let oid = required(individu, &["INSACTIF", "OID"])?.to_owned();
+    let oid = required(ins, &["OID"])?.to_owned();
+    Ok((matricule, cle, oid))
+}
+
+fn parse_individu(individu: &Element) -> Result<InsIdentity, InsiError> {
+    let actif = individu
+        .child("INSACTIF")
+        .ok_or_else(|| InsiError::Protocol("INS active (INSACTIF) absente".to_owned()))?;
+    let (matricule, cle, oid) = parse_ins(actif)?;
+    let cle = cle.ok_or_else(|| {
+        InsiError::Protocol("clé du matricule INS (Cle) absente de l'INS active".to_owned())
+    })?;
+    let historique = individu
+        .children_named("INSHISTO")
+        .map(|h| {
+            let (matricule, cle, oid) = parse_ins(h)?;
+            Ok(InsHistorique {
+                matricule,
+                cle,
+                oid,
+                date_debut: h.child_text("DateDeb").map(str::to_owned),
+                date_fin: h.child_text("DateFin").map(str::to_owned),
+            })
+        })
+        .collect::<Result<Vec<_>, InsiError>>()?;
     let tiq = individu
         .child("TIQ")
         .ok_or_else(|| InsiError::Protocol("traits de l'identité (TIQ) absents".to_owned()))?;
@@ -174,5 +216,6 @@ fn parse_individu(individu: &Element) -> Result<InsIdentity, InsiError> {
         sexe: required(tiq, &["Sexe"])?.to_owned(),
         date_naissance: required(tiq, &["DateNaissance"])?.to_owned(),
         lieu_naissance: tiq.child_text("LieuNaissance").map(str::to_owned),
+        historique,
     })
 }

@@ -1,43 +1,34 @@
 //! SOAP 1.2 envelopes of the INSi teleservice: building requests and
 //! answers, parsing them back (client and simulator side).
 //!
-//! # Provenance of the element names (to confirm)
-//!
-//! The authoritative WSDL/XSD of INSi (`DESIR_ICIR_EXP_*.wsdl` and its
-//! schemas) is distributed by the CNAM / GIE SESAM-Vitale only to editors
-//! registered with the CNDA; it was not available when this module was
-//! written. Element names and namespaces below follow public, third-party
-//! client code (TypeScript and C# samples) and **must be confirmed against
-//! the official specification before connecting to the real service**:
+//! The contract is the service's WSDL `DESIR_ICIR_EXP_1.5.0` and its schemas
+//! (`reference/insi-cnam/`); the tests validate every envelope built here
+//! against them with `xmllint`:
 //!
 //! - envelope: SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`);
-//! - headers: WS-Addressing 1.0 `Action`, `MessageID`, `To`, and
-//!   `ContexteLPS` (namespace `urn:siram:lps:ctxlps`, attributes
-//!   `Nature="CTXLPS" Version="01_00"`, children `Id`, `Temps`, `Emetteur`,
-//!   `LPS/{IDAM R="4", Version, Instance, Nom}`). The `ContexteBAM` header
-//!   and the WS-Security SAML assertion (CPx card authentication) are not
-//!   produced: this client authenticates with a structure certificate (TLS);
+//! - request headers, as the WSDL declares them and the public clients send
+//!   them: `ctxbam:ContexteBAM` (`Version="01_02"`: `Id`, `Temps`,
+//!   `Emetteur`, an empty `COUVERTURE`), `ctxlps:ContexteLPS`
+//!   (`Nature="CTXLPS" Version="01_00"`: `Id`, `Temps`, `Emetteur`,
+//!   `LPS/{IDAM R="4", Version, Instance, Nom}`), `wsa:Action` and
+//!   `wsa:MessageID` (`uuid:<uuid>`). No `wsa:To` (the WSDL does not declare
+//!   it). The WS-Security SAML assertion is for CPx cards: this client
+//!   authenticates with a structure certificate (mutual TLS);
 //! - search body: `RECSANSVITALE` (namespace `http://www.cnamts.fr/INSiRecSans`)
-//!   with `NomNaissance`, `Prenom` (repeated), `Sexe`, `DateNaissance`,
-//!   `LieuNaissance`;
-//! - verification body: `VERIFINS/IndividuVerifie/{INSFourni/{IdIndividu/
-//!   {NumIdentifiant, Cle}, OID}, TraitsIdentiteIndividu/{NomNaissance,
-//!   ListePrenom, Sexe, DateNaissance, LieuNaissance}}` (namespace
-//!   [`NS_VERIF`], the least documented part);
+//!   with `NomNaissance`, `Prenom`*, `Sexe`, `DateNaissance`,
+//!   `LieuNaissance`?, traits in the service's alphabet;
 //! - answer body: `RESULTAT` (namespace `http://www.cnamts.fr/INSiResultat`)
-//!   with `CR/{CodeCR, LibelleCR}` and, on `00`, `INDIVIDU/{INSACTIF/
-//!   {IdIndividu/{NumIdentifiant, Cle}, OID}, TIQ/{NomNaissance, Prenom,
-//!   ListePrenom, Sexe, DateNaissance, LieuNaissance}}`.
-//!
-//! To stay robust to namespace differences of the payload, the parsers match
-//! payload elements on their local names; only the SOAP envelope namespace
-//! and the WS-Addressing headers are checked strictly (simulator side).
+//!   with `CR/{CodeCR, LibelleCR}` and, on `00`, `INDIVIDU/{INSACTIF,
+//!   INSHISTO*, TIQ}`;
+//! - faults: `Code/Value` Sender or Receiver, `Code/Subcode/Value`
+//!   `siram_*`, `Reason/Text`, `Detail/siram:Erreur@code` (`desir_*`,
+//!   `insi_*`), as in `schema_faultSOAP_V01_01.xsd`.
 
 use chrono::{SecondsFormat, Utc};
 use rand::RngCore;
 
 use super::xml::{self, escape, Element};
-use super::{InsIdentity, InsiError, InsiOutcome, TraitsQuery};
+use super::{InsHistorique, InsIdentity, InsiError, InsiOutcome, TraitsQuery};
 
 /// SOAP 1.2 envelope namespace.
 pub const NS_SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
@@ -46,37 +37,47 @@ pub const NS_SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 pub const NS_SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// WS-Addressing 1.0 namespace.
 pub const NS_WSA: &str = "http://www.w3.org/2005/08/addressing";
-/// Namespace of the `ContexteLPS` header (public client code; to confirm).
+/// Namespace of the `ContexteLPS` header.
 pub const NS_CTX_LPS: &str = "urn:siram:lps:ctxlps";
-/// Namespace of the service, used for our own fault subcodes (to confirm).
-pub const NS_SERVICE: &str = "http://www.cnamts.fr/ServiceIdentiteCertifiee/v1";
-/// Namespace of the search request body (public client code; to confirm).
+/// Namespace of the `ContexteBAM` header.
+pub const NS_CTX_BAM: &str = "urn:siram:bam:ctxbam";
+/// Namespace of the fault detail (`siram:Erreur`).
+pub const NS_SIRAM: &str = "urn:siram";
+/// Namespace of the WS-Security header (CPx cards; accepted, not produced).
+pub const NS_WSSE: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+/// Namespace of the search request body.
 pub const NS_REC_SANS: &str = "http://www.cnamts.fr/INSiRecSans";
-/// Namespace of the verification request body (assumed; to confirm).
-pub const NS_VERIF: &str = "http://www.cnamts.fr/INSiVerif";
-/// Namespace of the answer body (public client code; to confirm).
+/// Namespace of the answer body.
 pub const NS_RESULTAT: &str = "http://www.cnamts.fr/INSiResultat";
 
-/// `wsa:Action` of the search by traits.
+/// `wsa:Action` of the search by traits (`soapAction` of the WSDL binding).
 pub const ACTION_SEARCH: &str =
     "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite";
-/// `wsa:Action` of the verification.
-pub const ACTION_VERIFY: &str = "urn:ServiceIdentiteCertifiee:1.0.0:verifierInsAvecTraitsIdentite";
+/// `wsa:Action` of the search with a carte Vitale (declared by the WSDL, not
+/// used by the DUI).
+pub const ACTION_SEARCH_VITALE: &str =
+    "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale";
+/// Version of the `ContexteBAM` header.
+pub const VERSION_CTX_BAM: &str = "01_02";
+/// Version of the `ContexteLPS` header.
+pub const VERSION_CTX_LPS: &str = "01_00";
 
-/// `CodeCR`: exactly one identity (search) / INS and traits consistent (verify).
+/// `CodeCR`: exactly one identity.
 pub const CR_OK: &str = "00";
-/// `CodeCR`: no identity (search) / INS and traits not consistent (verify).
+/// `CodeCR`: no identity.
 pub const CR_NOT_FOUND: &str = "01";
-/// `CodeCR`: several identities (search).
+/// `CodeCR`: several identities.
 pub const CR_MULTIPLE: &str = "02";
+/// Fault subcode: service temporarily unavailable.
+pub const SIRAM_INDISPONIBLE: &str = "siram_40";
 
-/// The two operations of the teleservice implemented here.
+/// The operation of the teleservice implemented here (the WSDL has one
+/// other, `rechercherInsAvecCarteVitale`, which needs the card reader).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
     /// `rechercherInsAvecTraitsIdentite`.
     Search,
-    /// `verifierInsAvecTraitsIdentite`.
-    Verify,
 }
 
 impl Operation {
@@ -84,20 +85,13 @@ impl Operation {
     pub fn action(self) -> &'static str {
         match self {
             Operation::Search => ACTION_SEARCH,
-            Operation::Verify => ACTION_VERIFY,
         }
-    }
-
-    /// The answer `wsa:Action` (request action + `Response`; to confirm).
-    pub fn response_action(self) -> String {
-        format!("{}Response", self.action())
     }
 
     /// The operation of a request `wsa:Action`.
     pub fn from_action(action: &str) -> Option<Self> {
         match action.trim() {
             ACTION_SEARCH => Some(Operation::Search),
-            ACTION_VERIFY => Some(Operation::Verify),
             _ => None,
         }
     }
@@ -121,7 +115,8 @@ pub struct ContexteLps {
     pub idam: String,
     /// Version of the software, as registered.
     pub version: String,
-    /// Identifier of this installation (a UUID, stable per installation).
+    /// Identifier of this installation (a UUID kept in the database, the
+    /// same across restarts).
     pub instance: String,
     /// Name of the software (`urn:lps:<name>:<version>` in public samples).
     pub nom: String,
@@ -147,7 +142,7 @@ impl Default for ContexteLps {
 pub struct OutgoingRequest {
     /// Operation (gives the action and content type).
     pub operation: Operation,
-    /// `wsa:MessageID` (`urn:uuid:…`).
+    /// `wsa:MessageID` (`uuid:…`).
     pub message_id: String,
     /// The envelope.
     pub xml: String,
@@ -174,53 +169,45 @@ impl FaultCode {
     }
 }
 
-/// A SOAP 1.2 fault, as built by the simulator.
+/// A SOAP 1.2 fault in the service's format, as built by the simulator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     /// `Code/Value`.
     pub code: FaultCode,
-    /// `Code/Subcode/Value`, a QName whose prefix is `wsa` or `insi`
-    /// ([`NS_SERVICE`]), e.g. `wsa:ActionNotSupported`.
+    /// `Code/Subcode/Value` (local name, e.g. `siram_40`).
     pub subcode: Option<String>,
     /// `Reason/Text` (French).
     pub reason: String,
+    /// `Detail/siram:Erreur@code` (e.g. `desir_550`) and its text.
+    pub detail: Option<(String, String)>,
 }
 
 impl Fault {
-    /// A `Sender` fault with an `insi:` subcode.
-    pub fn sender(subcode: &str, reason: impl Into<String>) -> Self {
+    /// A `Sender` fault: subcode, detail code, reason.
+    pub fn sender(subcode: &str, detail: &str, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
         Fault {
             code: FaultCode::Sender,
-            subcode: Some(format!("insi:{subcode}")),
-            reason: reason.into(),
+            subcode: Some(subcode.to_owned()),
+            detail: Some((detail.to_owned(), reason.clone())),
+            reason,
         }
     }
 
-    fn wsa(subcode: &str, reason: impl Into<String>) -> Self {
+    /// The `Receiver` / `siram_40` fault: service temporarily unavailable.
+    pub fn indisponible(detail: &str) -> Self {
+        let reason = "Le service est temporairement inaccessible. Veuillez renouveler votre demande ultérieurement.".to_owned();
         Fault {
-            code: FaultCode::Sender,
-            subcode: Some(format!("wsa:{subcode}")),
-            reason: reason.into(),
+            code: FaultCode::Receiver,
+            subcode: Some(SIRAM_INDISPONIBLE.to_owned()),
+            detail: Some((detail.to_owned(), reason.clone())),
+            reason,
         }
     }
-}
 
-/// Body of a request received by the simulator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestBody {
-    /// Search by traits.
-    Search(TraitsQuery),
-    /// Verification of an INS and its traits.
-    Verify(InsIdentity),
-}
-
-impl RequestBody {
-    /// The operation of this body.
-    pub fn operation(&self) -> Operation {
-        match self {
-            RequestBody::Search(_) => Operation::Search,
-            RequestBody::Verify(_) => Operation::Verify,
-        }
+    /// A request refused by the schemas or the service's rules.
+    pub fn invalide(reason: impl Into<String>) -> Self {
+        Fault::sender("siram_10", "insi_10", reason)
     }
 }
 
@@ -229,20 +216,19 @@ impl RequestBody {
 pub struct IncomingRequest {
     /// `wsa:MessageID`.
     pub message_id: String,
-    /// `wsa:To`, when present.
-    pub to: Option<String>,
     /// `ContexteLPS` header.
     pub contexte: ContexteLps,
-    /// The payload.
-    pub body: RequestBody,
+    /// The search traits.
+    pub traits: TraitsQuery,
 }
 
-/// A fresh `wsa:MessageID` (`urn:uuid:` + random UUID v4).
+/// A fresh `wsa:MessageID` (`uuid:` + random UUID v4, as the public clients
+/// write it).
 pub fn new_message_id() -> String {
-    format!("urn:uuid:{}", uuid_v4())
+    format!("uuid:{}", uuid_v4())
 }
 
-pub(super) fn uuid_v4() -> String {
+pub fn uuid_v4() -> String {
     let mut b = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -261,6 +247,7 @@ pub(super) fn uuid_v4() -> String {
 mod ecriture;
 mod lecture;
 mod requete;
+mod schema;
 #[cfg(test)]
 mod tests;
 

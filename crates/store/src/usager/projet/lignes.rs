@@ -29,6 +29,9 @@ pub struct Projet {
     pub brouillon: Option<i64>,
     /// Created at.
     pub created_at: String,
+    /// The merge that archived it (it came with an absorbed file whose kept file had a
+    /// project of the same type): readable, no longer changed nor reviewed.
+    pub fusion_archive: Option<i64>,
 }
 
 /// One version of a project: the draft or a validated one.
@@ -148,7 +151,7 @@ pub(super) fn verifier_contenu(c: &Contenu, t: TypeProjet) -> StoreResult<()> {
     invalide(c.erreurs(t).into_iter().map(|(_, m)| m))
 }
 
-pub(super) const PROJET_COLUMNS: &str = "p.id, p.type, p.prochaine_revision, p.version, p.created_at, \
+pub(super) const PROJET_COLUMNS: &str = "p.id, p.type, p.prochaine_revision, p.version, p.created_at, p.fusion_archive, \
     (SELECT MAX(numero) FROM projet_version v WHERE v.projet_id = p.id AND v.statut = 'valide') AS derniere_validee, \
     (SELECT MAX(numero) FROM projet_version v WHERE v.projet_id = p.id AND v.statut = 'brouillon') AS brouillon";
 
@@ -163,6 +166,7 @@ pub(crate) fn projet_from(r: &Row) -> StoreResult<Projet> {
         derniere_validee: r.try_get("derniere_validee")?,
         brouillon: r.try_get("brouillon")?,
         created_at: r.try_get("created_at")?,
+        fusion_archive: r.try_get("fusion_archive")?,
     })
 }
 

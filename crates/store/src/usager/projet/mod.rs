@@ -4,6 +4,7 @@
 
 mod alertes;
 mod equipe;
+pub(crate) mod fusion;
 mod import;
 mod lignes;
 
@@ -53,18 +54,23 @@ async fn avancer(tx: &mut Tx, cap: &Capability, pid: i64, version: i64) -> Store
     .bind(version)
     .execute(&mut *tx)
     .await?;
-    let t: Option<String> =
-        crate::sql::query("SELECT type FROM projet WHERE id = $1 AND usager_id = $2")
-            .bind(pid)
-            .bind(cap.usager_id())
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-    match (done, t) {
-        (_, None) => Err(StoreError::NotFound),
-        (0, Some(_)) => Err(StoreError::StaleVersion),
-        (_, Some(t)) => TypeProjet::from_code(&t).ok_or_else(|| StoreError::Corrupt(t)),
+    let row = crate::sql::query(
+        "SELECT type, fusion_archive FROM projet WHERE id = $1 AND usager_id = $2",
+    )
+    .bind(pid)
+    .bind(cap.usager_id())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(StoreError::NotFound);
+    };
+    let (t, archive): (String, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+    if archive.is_some() {
+        return Err(StoreError::Conflict(fusion::ARCHIVE.into()));
+    }
+    match done {
+        0 => Err(StoreError::StaleVersion),
+        _ => TypeProjet::from_code(&t).ok_or_else(|| StoreError::Corrupt(t)),
     }
 }
 
@@ -110,11 +116,13 @@ impl Store {
         contenu.numeroter(&[]);
         let mut tx = self.begin().await?;
         equipe::verifier_responsables(&mut tx, cap.usager_id(), &responsables(&contenu)).await?;
-        let existe = crate::sql::query("SELECT id FROM projet WHERE usager_id = $1 AND type = $2")
-            .bind(cap.usager_id())
-            .bind(t.code())
-            .fetch_optional(&mut tx)
-            .await?;
+        let existe = crate::sql::query(
+            "SELECT id FROM projet WHERE usager_id = $1 AND type = $2 AND fusion_archive IS NULL",
+        )
+        .bind(cap.usager_id())
+        .bind(t.code())
+        .fetch_optional(&mut tx)
+        .await?;
         if existe.is_some() {
             return Err(StoreError::Conflict(format!(
                 "Cette personne a déjà un {} : ouvrez-le pour le modifier.",

@@ -146,6 +146,18 @@ impl TestApp {
         };
         self.audit(&filter, limit).await
     }
+
+    /// The JSON details of the audit entries of `action`, oldest first.
+    pub async fn audit_details(&self, action: &str) -> Vec<serde_json::Value> {
+        let mut v: Vec<serde_json::Value> = self
+            .audit_of(action, 1000)
+            .await
+            .iter()
+            .map(|e| serde_json::from_str(&e.detail).expect("détail JSON"))
+            .collect();
+        v.reverse();
+        v
+    }
 }
 
 /// Sends a request; a transport error fails the test.

@@ -182,11 +182,16 @@ async fn identity_edits_and_rniv_statuses() {
     }
 }
 
-fn insi_client(endpoint: String) -> Arc<dyn dui_interop::insi::Insi> {
-    Arc::new(HttpInsiClient::new(InsiConfig::new(endpoint)).expect("client INSi"))
+/// A client of the local simulator, with a software identity (the simulator, as the service,
+/// refuses a request without IDAM).
+pub(super) fn insi_client(endpoint: String) -> Arc<dyn dui_interop::insi::Insi> {
+    let mut config = InsiConfig::new(endpoint);
+    config.contexte.emetteur = "EMETTEUR-TEST".into();
+    config.contexte.idam = "IDAM-TEST".into();
+    Arc::new(HttpInsiClient::new(config).expect("client INSi"))
 }
 
-fn dupont_insi(finess: &str) -> Value {
+pub(super) fn dupont_insi(finess: &str) -> Value {
     json!({
         "nom_naissance": "DUPONT",
         "prenoms": ["Hélène", "Marie"],
@@ -197,7 +202,7 @@ fn dupont_insi(finess: &str) -> Value {
     })
 }
 
-async fn status_of(app: &TestApp, token: &str, id: i64) -> (String, i64, Value) {
+pub(super) async fn status_of(app: &TestApp, token: &str, id: i64) -> (String, i64, Value) {
     let u = app.get_json(token, &format!("/api/v1/usagers/{id}")).await;
     (
         u["statut_identite"].as_str().unwrap().to_string(),
@@ -209,14 +214,8 @@ async fn status_of(app: &TestApp, token: &str, id: i64) -> (String, i64, Value) 
 #[tokio::test]
 async fn insi_retrieval_through_the_simulator() {
     for engine in engines() {
-        let (addr, sim) = spawn_simulator(dui_interop::insi::demo_fixtures())
-            .await
-            .unwrap();
-        let app = spawn_app_with_insi(engine, insi_client(simulator::endpoint_url(addr))).await;
+        let (app, sim, secr) = super::insi::avec_simulateur(engine).await;
         let fa = app.etablissement_finess.clone();
-        let (_, secr) = app
-            .account("secretariat", Role::Secretariat, &[app.etablissement_id])
-            .await;
         let (_, educ) = app
             .account("educ", Role::Educateur, &[app.etablissement_id])
             .await;
@@ -243,7 +242,7 @@ async fn insi_retrieval_through_the_simulator() {
             (
                 Some("RECUP"),
                 Some("279035121518989"),
-                Some("1.2.250.1.213.1.4.10"),
+                Some("1.2.250.1.213.1.4.8"),
                 Some(2)
             ),
             "{engine}: {s}"

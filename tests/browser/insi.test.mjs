@@ -1,0 +1,77 @@
+// INSi from the file (demo simulator): a secretary retrieves the INS of a new file; a second
+// file created for the same person (« une autre personne » after the warning) is refused the
+// same INS, and the page says which file holds it, with a link and the merge. Every page is
+// scanned by axe-core and fits in 360 px.
+
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, openBrowser, newPage, login, heading, submit,
+  checkA11y, checkNoHorizontalOverflow, MOBILE,
+} from './helpers.mjs';
+import { known } from './known-issues.mjs';
+
+/** Creates the file of DUPONT Hélène Marie, 12/03/1979, born in 51215 (a simulator identity). */
+async function createDupont(page, confirm) {
+  await page.goto('/usagers/nouveau');
+  await page.getByLabel('Nom de naissance').fill('Dupont');
+  await page.getByLabel(/Prénoms de naissance/).fill('Hélène Marie');
+  await page.getByLabel(/Date de naissance/).fill('12/03/1979');
+  await page.getByLabel('Sexe').selectOption('F');
+  await page.getByLabel(/Lieu de naissance/).fill('51215');
+  if (confirm) {
+    await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
+    await page.getByRole('heading', { name: /Doublon probable/ }).waitFor();
+    await page.getByLabel(/il s'agit d'une autre personne/).check();
+  }
+  await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
+  assert.match(new URL(page.url()).pathname, /^\/usagers\/\d+$/);
+  return new URL(page.url()).pathname;
+}
+
+describe('insi', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await openBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('une INS déjà attribuée : le dossier qui la détient, son lien et la fusion', async (t) => {
+    const page = await newPage(browser, server);
+    await login(page, 'secretariat');
+    const first = await createDupont(page, false);
+    await submit(page, page.getByRole('button', { name: 'Interroger le téléservice INSi' }));
+    await page.getByText('Identité récupérée').first().waitFor();
+
+    const second = await createDupont(page, true);
+    assert.notEqual(second, first);
+    await submit(page, page.getByRole('button', { name: 'Interroger le téléservice INSi' }));
+    assert.equal(await heading(page), 'INS déjà attribuée à un autre dossier');
+    const numero = `U${first.split('/').pop().padStart(7, '0')}`;
+    assert.match(await page.getByRole('alert').first().innerText(), new RegExp(`déjà celle du dossier ${numero}`));
+    assert.equal(await page.getByRole('link', { name: `Ouvrir le dossier ${numero}` }).getAttribute('href'), first);
+    await page.getByRole('button', { name: new RegExp(`Fusionner le dossier U\\d+ dans le dossier ${numero}`) }).waitFor();
+    await t.test('accessibilité : INS déjà attribuée', known('accessibilité : INS déjà attribuée'), () => checkA11y(page, 'INS déjà attribuée'));
+
+    // The second file is unchanged: still provisional, no INS.
+    await page.goto(second);
+    await page.getByText('Identité provisoire').first().waitFor();
+
+    // At 360 px the page fits.
+    const small = await newPage(browser, server, { viewport: MOBILE });
+    await login(small, 'secretariat');
+    await small.goto(second);
+    await submit(small, small.getByRole('button', { name: 'Interroger le téléservice INSi' }));
+    assert.equal(await heading(small), 'INS déjà attribuée à un autre dossier');
+    await checkNoHorizontalOverflow(small, 'INS déjà attribuée (360 px)');
+    await small.context().close();
+    await page.context().close();
+  });
+});
