@@ -116,6 +116,7 @@ pub(crate) struct Figures {
     name: &'static str,
     /// Offered load of a paced run (None: closed loop, as fast as the clients go).
     debit: Option<f64>,
+    clients: usize,
     latencies: Vec<Duration>,
     errors: usize,
     elapsed: Duration,
@@ -133,11 +134,11 @@ impl Figures {
         self.latencies.sort();
         let n = self.latencies.len();
         let mode = match self.debit {
-            Some(d) => format!("{d:.0}/s imposés"),
-            None => "boucle fermée".to_string(),
+            Some(d) => format!("{d:.0}/s imposés, {} cl.", self.clients),
+            None => format!("boucle fermée, {} cl.", self.clients),
         };
         println!(
-            "{:<34} {:<16} {:>8} req  {:>6.0} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  erreurs {}",
+            "{:<36} {:<24} {:>8} req  {:>6.0} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  erreurs {}",
             self.name,
             mode,
             n,
@@ -213,6 +214,7 @@ where
     let mut f = Figures {
         name,
         debit,
+        clients,
         latencies: Vec::new(),
         errors: 0,
         elapsed: Duration::ZERO,

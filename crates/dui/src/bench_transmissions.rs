@@ -36,51 +36,66 @@ pub async fn scenarios(
     http: Http,
     ids: Arc<Vec<i64>>,
 ) -> anyhow::Result<()> {
-    // Opening a file with its last 20 transmissions: latency with one client, throughput
-    // with all of them.
+    // Opening a file with its last 20 transmissions and writing one: each alone with one
+    // client (latency), openings with all the clients (throughput), then both together:
+    // the clients opening files while one more writes.
+    let (h, ids2) = (http.clone(), ids.clone());
+    let ouvrir = move |i: u64| {
+        let (h, ids) = (h.clone(), ids2.clone());
+        async move {
+            let id = ids[i as usize % ids.len()];
+            ok(h.client
+                .get(format!(
+                    "{}/api/v1/usagers/{id}/transmissions?limit=20",
+                    h.base
+                ))
+                .header("authorization", h.auth)
+                .send()
+                .await)
+            .await
+        }
+    };
+    let (h, ids2) = (http.clone(), ids.clone());
+    let ecrire = move |i: u64| {
+        let (h, ids) = (h.clone(), ids2.clone());
+        async move {
+            let id = ids[i as usize % ids.len()];
+            let body = serde_json::json!({"cible": "Repas", "categorie": "alimentation",
+                "donnees": "A mangé la moitié du plateau.", "actions": "Collation proposée à 16 h."});
+            matches!(h.client.post(format!("{}/api/v1/usagers/{id}/transmissions", h.base))
+                .header("authorization", h.auth).json(&body).send().await,
+                Ok(r) if r.status().as_u16() == 201)
+        }
+    };
     let name = "transmissions du dossier (20, API)";
     if args.voulu(name) {
         for clients in [1, args.clients] {
-            let (h, ids) = (http.clone(), ids.clone());
-            let one = move |i: u64| {
-                let (h, ids) = (h.clone(), ids.clone());
-                async move {
-                    let id = ids[i as usize % ids.len()];
-                    ok(h.client
-                        .get(format!(
-                            "{}/api/v1/usagers/{id}/transmissions?limit=20",
-                            h.base
-                        ))
-                        .header("authorization", h.auth)
-                        .send()
-                        .await)
-                    .await
-                }
-            };
-            all.push(scenario(name, clients, args.secondes, None, one).await);
+            all.push(scenario(name, clients, args.secondes, None, ouvrir.clone()).await);
         }
     }
-    {
-        let (h, ids) = (http.clone(), ids.clone());
-        let one = move |i: u64| {
-            let (h, ids) = (h.clone(), ids.clone());
-            async move {
-                let id = ids[i as usize % ids.len()];
-                let body = serde_json::json!({"cible": "Repas", "categorie": "alimentation",
-                    "donnees": "A mangé la moitié du plateau.", "actions": "Collation proposée à 16 h."});
-                matches!(h.client.post(format!("{}/api/v1/usagers/{id}/transmissions", h.base))
-                    .header("authorization", h.auth).json(&body).send().await,
-                    Ok(r) if r.status().as_u16() == 201)
-            }
-        };
-        both(
-            all,
-            "écriture d'une transmission (API)",
-            args,
-            args.debit_transmission,
-            one,
-        )
-        .await;
+    let name = "écriture d'une transmission (API)";
+    if args.voulu(name) {
+        all.push(scenario(name, 1, args.secondes, None, ecrire.clone()).await);
+    }
+    both(all, name, args, args.debit_transmission, ecrire.clone()).await;
+    if args.voulu("sous charge") {
+        let (o, e) = tokio::join!(
+            scenario(
+                "dossier (20) sous charge d'écriture",
+                args.clients,
+                args.secondes,
+                None,
+                ouvrir
+            ),
+            scenario(
+                "écriture sous charge de lectures",
+                1,
+                args.secondes,
+                None,
+                ecrire
+            ),
+        );
+        all.extend([o, e]);
     }
     // A unit of 60 people (their current stays), the relève of the last 24 hours.
     let unite = store
@@ -95,6 +110,8 @@ pub async fn scenarios(
         .await?;
     let membres: Vec<i64> = store.usagers_en_sejour(etablissement, 60).await?;
     store.placer_en_unite_bulk(unite, &membres).await?;
+    // Statistics that know the unit (the planner starts from its stays).
+    store.analyze().await?;
     {
         let h = http.clone();
         let one = move |_: u64| {

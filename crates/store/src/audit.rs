@@ -104,6 +104,30 @@ pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> Store
     row.try_get(0)
 }
 
+/// Appends an entry to a bulk load (its transaction: the entry commits with the rows).
+pub(crate) async fn append_lot(
+    charge: &mut crate::sql::Charge,
+    e: &NewEntry<'_>,
+) -> StoreResult<()> {
+    let detail = e.detail.to_string();
+    let colonnes = crate::read_log::Colonnes {
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        usager_id: e.usager_id,
+        section: e.section,
+        outcome: e.outcome,
+        detail: &detail,
+    };
+    charge
+        .ecrire(&crate::sql::Lot {
+            table: "audit",
+            cols: &crate::read_log::COLONNES_AUDIT,
+            rows: vec![colonnes.valeurs()],
+        })
+        .await
+}
+
 /// Appends the success of `action` by `actor`, which concerns no person's file, to the
 /// transaction `tx` of the change, and commits the change with its entry.
 pub(crate) async fn commit_succes(

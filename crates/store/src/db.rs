@@ -47,6 +47,8 @@ pub struct Store {
     pub(crate) lite: Option<std::sync::Arc<crate::sql::LiteReaders>>,
     /// Where the sealer anchors the chain's head outside the database, if configured.
     pub(crate) ancre: Option<std::sync::Arc<crate::ancre::Ancre>>,
+    /// PostgreSQL: connections of bulk loads, which copy (`crate::sql::Charge`).
+    pub(crate) copie: Option<sqlx::PgPool>,
 }
 
 impl Store {
@@ -83,6 +85,10 @@ impl Store {
                         })
                     })
                     .connect_lazy_with(options);
+                let copie = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with(sqlx::postgres::PgConnectOptions::from_str(url)?);
                 let writer = crate::sql::Writer::Pool(pool.clone());
                 Ok(Store {
                     kept_plans,
@@ -93,6 +99,7 @@ impl Store {
                     engine,
                     lite: None,
                     ancre: None,
+                    copie: Some(copie),
                 })
             }
             Engine::Sqlite => {
@@ -122,6 +129,7 @@ impl Store {
                     engine,
                     lite,
                     ancre: None,
+                    copie: None,
                 })
             }
         }

@@ -79,17 +79,32 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "projet_fusion",
         include_str!("../migrations/0018_projet_fusion.sql"),
     ),
+    (
+        19,
+        "transmission_search_terms",
+        include_str!("../migrations/0019_transmission_search_terms.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:
 /// (version, SQLite, PostgreSQL).
-const PAR_MOTEUR: &[(i64, &str, &str)] = &[(
-    9,
-    // A contentless FTS5 index of the terms (the row id is the transmission's id): it holds
-    // the index alone, and rows are never updated (transmissions are append-only).
-    "CREATE VIRTUAL TABLE transmission_fts USING fts5(termes, content='', detail=none, tokenize='ascii')",
-    "CREATE INDEX transmission_termes ON transmission USING GIN (to_tsvector('french', termes))",
-)];
+const PAR_MOTEUR: &[(i64, &str, &str)] = &[
+    (
+        9,
+        // A contentless FTS5 index of the terms (the row id is the transmission's id): it
+        // holds the index alone, and rows are never updated (transmissions are append-only).
+        "CREATE VIRTUAL TABLE transmission_fts USING fts5(termes, content='', detail=none, tokenize='ascii')",
+        "CREATE INDEX transmission_termes ON transmission USING GIN (to_tsvector('french', termes))",
+    ),
+    // The stored stems are the lexemes (0019_transmission_search_terms.sql); nothing changes
+    // on SQLite (an empty statement is skipped).
+    (19, "", "DROP INDEX transmission_termes"),
+    (
+        19,
+        "",
+        "CREATE INDEX transmission_termes ON transmission USING GIN ((termes::tsvector))",
+    ),
+];
 
 /// The migration whose work is done in Rust: the name words of every usager rewritten with
 /// the glued runs of its names (`dui_domain::usager::mots_recherche`).
@@ -157,7 +172,9 @@ impl Store {
                     Engine::Sqlite => lite,
                     Engine::Postgres => pg,
                 };
-                tx.execute(*stmt).await?;
+                if !stmt.is_empty() {
+                    tx.execute(*stmt).await?;
+                }
             }
             if *name == USAGER_GLUED_NAMES {
                 let n = crate::usager::rebuild_name_words(&mut tx).await?;

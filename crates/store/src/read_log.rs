@@ -214,17 +214,40 @@ pub(crate) struct Colonnes<'a> {
 pub(crate) const INSERT_AUDIT: &str =
     "INSERT INTO audit (at, utilisateur_id, username, action, usager_id, section, ip, outcome, detail) VALUES";
 
+/// The same columns, named (bulk loads copy their entry: `audit::append_lot`).
+pub(crate) const COLONNES_AUDIT: [&str; 9] = [
+    "at",
+    "utilisateur_id",
+    "username",
+    "action",
+    "usager_id",
+    "section",
+    "ip",
+    "outcome",
+    "detail",
+];
+
 impl Colonnes<'_> {
+    /// The entry's nine values, in that order.
+    pub(crate) fn valeurs(&self) -> Vec<crate::sql::Value> {
+        vec![
+            ts(self.at).into(),
+            self.actor.utilisateur_id.into(),
+            self.actor.username.as_str().into(),
+            self.action.code().into(),
+            self.usager_id.into(),
+            self.section.into(),
+            self.actor.ip.as_deref().into(),
+            self.outcome.code().into(),
+            self.detail.into(),
+        ]
+    }
+
     /// Binds the entry's nine values after those `q` already has.
-    pub(crate) fn lier<'q>(&self, q: crate::sql::Query<'q>) -> crate::sql::Query<'q> {
-        q.bind(ts(self.at))
-            .bind(self.actor.utilisateur_id)
-            .bind(self.actor.username.as_str())
-            .bind(self.action.code())
-            .bind(self.usager_id)
-            .bind(self.section)
-            .bind(self.actor.ip.as_deref())
-            .bind(self.outcome.code())
-            .bind(self.detail)
+    pub(crate) fn lier<'q>(&self, mut q: crate::sql::Query<'q>) -> crate::sql::Query<'q> {
+        for v in self.valeurs() {
+            q = q.bind(v);
+        }
+        q
     }
 }

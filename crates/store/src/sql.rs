@@ -20,6 +20,9 @@ use crate::durability::{Durability, LiteWriter, SQLITE_PRAGMAS};
 use crate::{error::lite_err, StoreError, StoreResult};
 
 mod ids;
+mod lot;
+
+pub(crate) use lot::{Charge, Lot};
 
 /// A value bound to, or read from, a statement (the store only uses these three).
 /// (Public in this private module so that the public `Fiche` trait can name it.)
@@ -515,7 +518,7 @@ fn read(
     args: &[Value],
     limit: usize,
 ) -> rusqlite::Result<Vec<Row>> {
-    use rusqlite::types::{ToSqlOutput, ValueRef as Lite};
+    use rusqlite::types::ValueRef as Lite;
     let mut stmt = conn.prepare_cached(sql)?;
     for i in 1..=stmt.parameter_count() {
         // `$3` is argument 3 wherever it appears (SQLite numbers parameters by first use).
@@ -526,13 +529,7 @@ fn read(
         let value = args
             .get(n - 1)
             .ok_or(rusqlite::Error::InvalidParameterCount(n, args.len()))?;
-        let out = match value {
-            Value::Null | Value::NullInt => ToSqlOutput::Borrowed(Lite::Null),
-            Value::Int(v) => ToSqlOutput::Borrowed(Lite::Integer(*v)),
-            Value::Text(s) => ToSqlOutput::Borrowed(Lite::Text(s.as_bytes())),
-            Value::Bytes(b) => ToSqlOutput::Borrowed(Lite::Blob(b)),
-        };
-        stmt.raw_bind_parameter(i, out)?;
+        stmt.raw_bind_parameter(i, value)?;
     }
     let names: Arc<[String]> = stmt.column_names().into_iter().map(String::from).collect();
     let width = names.len();

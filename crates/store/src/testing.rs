@@ -115,6 +115,22 @@ impl TestDb {
             .await?)
     }
 
+    /// The definitions of `table`'s indexes and constraints, sorted (a load that drops and
+    /// builds them again must leave them as they were).
+    pub async fn definitions(&self, table: &str) -> StoreResult<Vec<String>> {
+        let sql = if self.engine == "postgres" {
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 \
+             UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE conrelid = $1::regclass ORDER BY 1"
+        } else {
+            "SELECT COALESCE(sql, name) FROM sqlite_master WHERE tbl_name = $1 ORDER BY 1"
+        };
+        Ok(sqlx::query_scalar(sql)
+            .bind(table)
+            .fetch_all(&self.store.write)
+            .await?)
+    }
+
     /// Runs raw SQL (tests that tamper with rows on purpose).
     pub async fn exec(&self, sql: &str) -> StoreResult<u64> {
         Ok(sqlx::query(sql)

@@ -16,6 +16,8 @@ mod audit;
 mod audit_ancre;
 #[path = "store/backup.rs"]
 mod backup;
+#[path = "store/bulk.rs"]
+mod bulk;
 #[path = "store/concurrency.rs"]
 mod concurrency;
 #[path = "store/defauts.rs"]

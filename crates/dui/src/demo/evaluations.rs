@@ -1,8 +1,10 @@
 //! AGGIR evaluations of the demo's EHPAD and home-care (SAD) usagers: one to three each,
 //! six months apart, dependency growing with time, the latest validated (sometimes a draft
-//! waits for validation). The GIR mix is drawn from an approximate distribution of residents
-//! in French EHPAD (about half in GIR 1–2, GMP around 700; order of magnitude of the DREES
-//! EHPA survey) and of APA beneficiaries at home (mostly GIR 4). The people of the IME and
+//! waits for validation), written through the bulk path (`insert_evaluations_bulk`, which
+//! computes the results from the grid as the normal path does). The GIR mix of the EHPAD is
+//! the one given for a real EHPAD in the brief of issue 17 (GIR 1 ~10 %, GIR 2 ~30 %, GIR 3
+//! ~17 %, GIR 4 ~25 %, GIR 5–6 ~18 %: GMP about 600; no published distribution is kept in
+//! `shared/reference`), that of home care is mostly GIR 4 (APA beneficiaries at home). The people of the IME and
 //! the MECS get a SERAFIN-PH needs evaluation (needs of relations, family and schooling more
 //! often for the children in protection).
 
@@ -13,7 +15,7 @@ use dui_domain::grille::definition::Definition;
 use dui_domain::grille::registre::Registre;
 use dui_domain::policy::{Action, Matrice, Role, Section};
 use dui_store::policy::{authorize, authorize_recherche, load_matrix, Capability, Principal};
-use dui_store::usager::{NouvelleEvaluation, Recherche};
+use dui_store::usager::{BulkEvaluation, NouvelleEvaluation, Recherche};
 use dui_store::Store;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -22,7 +24,7 @@ use serde_json::{json, Map, Value};
 use super::DemoOrg;
 
 /// Share of GIR 1..6, in percent: EHPAD residents, then people helped at home.
-const GIR_EHPAD: [u32; 6] = [18, 37, 16, 20, 5, 4];
+const GIR_EHPAD: [u32; 6] = [10, 30, 17, 25, 9, 9];
 const GIR_DOMICILE: [u32; 6] = [3, 15, 20, 45, 10, 7];
 
 fn tirer_gir(rng: &mut StdRng, parts: &[u32; 6]) -> u8 {
@@ -73,6 +75,50 @@ fn reponses(c: &Codes) -> Value {
         .map(|v| (v.code().to_string(), json!(c.get(*v).lettre())))
         .collect();
     json!({ "variables": m })
+}
+
+/// The AGGIR evaluations of usager `id` of `domaine` (EHPAD and home care only): one to
+/// three, six months apart, the latest validated (sometimes a draft waits), recorded by
+/// `auteur` (account id, login name).
+pub fn pour(
+    rng: &mut StdRng,
+    id: i64,
+    domaine: &str,
+    today: NaiveDate,
+    auteur: (Option<i64>, &str),
+    out: &mut Vec<BulkEvaluation>,
+) {
+    let parts = match domaine {
+        "PA" => &GIR_EHPAD,
+        "DOM" => &GIR_DOMICILE,
+        _ => return,
+    };
+    let final_gir = tirer_gir(rng, parts);
+    let count = rng.gen_range(1..=3);
+    for k in (0..count).rev() {
+        // Earlier evaluations: same GIR or one step less dependent.
+        let gir = (final_gir + u8::from(k > 0 && rng.gen_bool(0.5))).min(6);
+        let date: NaiveDate = today - Duration::days(180 * k as i64 + rng.gen_range(0..60));
+        out.push(BulkEvaluation {
+            usager_id: id,
+            evaluation: NouvelleEvaluation {
+                date_evaluation: date,
+                reponses: reponses(&codes_pour(rng, gir)),
+                commentaire: (k == 0).then(|| "Réévaluation avec l'équipe soignante.".to_string()),
+                valider: k > 0 || rng.gen_bool(0.85),
+                corrige_id: None,
+            },
+            auteur_id: auteur.0,
+            auteur: auteur.1.to_string(),
+        });
+    }
+}
+
+/// The official AGGIR grid's current definition.
+pub fn aggir() -> anyhow::Result<std::sync::Arc<Definition>> {
+    Registre::officiel()
+        .courante("aggir")
+        .ok_or_else(|| anyhow::anyhow!("grille AGGIR absente"))
 }
 
 /// The demo's acting account (the direction of every établissement), the matrix, and the
@@ -138,44 +184,6 @@ async fn capacites(
         )
     };
     Ok((acc(Action::Valider).await?, acc(Action::Ecrire).await?))
-}
-
-/// Adds the AGGIR evaluations; answers how many.
-pub async fn ajouter(store: &Store, org: &DemoOrg, seed: u64) -> anyhow::Result<u64> {
-    let today = Utc::now().date_naive();
-    let aggir = Registre::officiel()
-        .courante("aggir")
-        .ok_or_else(|| anyhow::anyhow!("grille AGGIR absente"))?;
-    let (who, m, dossiers) = dossiers(store, org, &["PA", "DOM"]).await?;
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut n = 0;
-    for (id, domaine) in dossiers {
-        let parts = if domaine == "PA" {
-            &GIR_EHPAD
-        } else {
-            &GIR_DOMICILE
-        };
-        let (valide, brouillon) = capacites(store, &m, &who, id).await?;
-        let final_gir = tirer_gir(&mut rng, parts);
-        let count = rng.gen_range(1..=3);
-        for k in (0..count).rev() {
-            // Earlier evaluations: same GIR or one step less dependent.
-            let gir = (final_gir + u8::from(k > 0 && rng.gen_bool(0.5))).min(6);
-            let date: NaiveDate = today - Duration::days(180 * k as i64 + rng.gen_range(0..60));
-            let valider = k > 0 || rng.gen_bool(0.85);
-            let e = NouvelleEvaluation {
-                date_evaluation: date,
-                reponses: reponses(&codes_pour(&mut rng, gir)),
-                commentaire: (k == 0).then(|| "Réévaluation avec l'équipe soignante.".to_string()),
-                valider,
-                corrige_id: None,
-            };
-            let cap = if valider { &valide } else { &brouillon };
-            store.ajouter_evaluation(cap, &aggir, &e).await?;
-            n += 1;
-        }
-    }
-    Ok(n)
 }
 
 /// Observations written on the needs of the demo's children and young people (IME, MECS).
@@ -291,7 +299,8 @@ mod tests {
         for _ in 0..10_000 {
             count[usize::from(tirer_gir(&mut rng, &GIR_EHPAD)) - 1] += 1;
         }
-        // About half in GIR 1–2.
-        assert!((5000..6000).contains(&(count[0] + count[1])), "{count:?}");
+        // About 40 % in GIR 1–2, a quarter in GIR 4.
+        assert!((3700..4300).contains(&(count[0] + count[1])), "{count:?}");
+        assert!((2300..2700).contains(&count[3]), "{count:?}");
     }
 }

@@ -291,8 +291,21 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         }
     }
     println!("{}", parcours::ajouter(store, org).await?);
-    let n = evaluations::ajouter(store, org, 7).await?;
-    println!("{n} évaluations AGGIR de démonstration (EHPAD et SAD).");
+    // Hélène's AGGIR evaluations (the generated usagers got theirs).
+    let mut evals = Vec::new();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);
+    evaluations::pour(
+        &mut rng,
+        helene_id,
+        "PA",
+        today,
+        (cadre, "cadre"),
+        &mut evals,
+    );
+    let aggir = evaluations::aggir()?;
+    store
+        .insert_evaluations_bulk(&actor, &aggir, &evals, now)
+        .await?;
     let n = evaluations::ajouter_besoins(store, org, 11).await?;
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
     let n = ppe::ajouter(store, org).await?;

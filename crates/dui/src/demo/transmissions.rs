@@ -304,15 +304,46 @@ fn ecrivains(domaine: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// Some twenty transmissions for usager `id` of `domaine`, dated up to `now`.
+/// What a demo transmission says: indexes in the phrase tables above (a few bytes, so that
+/// the whole base's transmissions can be held and sorted by date before they are written).
+#[derive(Clone, Copy, Debug)]
+enum Propos {
+    Psychologie(u8),
+    Ciblee {
+        cible: u8,
+        donnees: u8,
+        actions: u8,
+        resultats: Option<u8>,
+        importante: bool,
+    },
+    Narratif(u8, bool),
+    Correction(u8),
+}
+
+/// A demo transmission to write: who, when, what, and the index (among all those drawn) of
+/// the one it corrects.
+#[derive(Clone, Copy, Debug)]
+pub struct Brouillon {
+    pub date: DateTime<Utc>,
+    usager_id: i64,
+    qui: &'static str,
+    section: &'static str,
+    propos: Propos,
+    pub corrige: Option<usize>,
+}
+
+fn index(rng: &mut StdRng, len: usize) -> u8 {
+    rng.gen_range(0..len) as u8
+}
+
+/// Some twenty transmissions for usager `id` of `domaine`, dated up to `now`, appended to
+/// `out` (a correction names the index in `out` of what it corrects).
 pub fn pour(
     rng: &mut StdRng,
-    cache: &mut Termes,
-    auteurs: &HashMap<&'static str, Auteur>,
     id: i64,
     domaine: &str,
     now: DateTime<Utc>,
-    out: &mut Vec<BulkTransmission>,
+    out: &mut Vec<Brouillon>,
 ) {
     let n = rng.gen_range(14..=26);
     // Oldest first, so that a correction comes after what it corrects.
@@ -329,68 +360,103 @@ pub fn pour(
     dates.sort_unstable();
     for date in dates {
         let (qui, section) = pick(rng, ecrivains(domaine));
-        let Some(a) = auteurs.get(qui).or_else(|| auteurs.values().next()) else {
-            return;
+        let propos = if section == "psychologie" {
+            Propos::Psychologie(index(rng, PSYCHOLOGIE.len()))
+        } else if rng.gen_bool(0.45) {
+            let cible = index(rng, CIBLEES.len());
+            let c = CIBLEES[usize::from(cible)];
+            Propos::Ciblee {
+                cible,
+                donnees: index(rng, c.2.len()),
+                actions: index(rng, c.3.len()),
+                resultats: rng.gen_bool(0.8).then(|| index(rng, c.4.len())),
+                importante: c.1 == "incident" || rng.gen_bool(0.05),
+            }
+        } else {
+            Propos::Narratif(index(rng, NARRATIFS.len()), rng.gen_bool(0.04))
         };
-        let mut t = BulkTransmission {
+        out.push(Brouillon {
+            date,
             usager_id: id,
+            qui,
             section,
+            propos,
+            corrige: None,
+        });
+        if rng.gen_bool(0.02) {
+            out.push(Brouillon {
+                date: date + Duration::minutes(rng.gen_range(5..90)).min(now - date),
+                propos: Propos::Correction(index(rng, CORRECTIONS.len())),
+                corrige: Some(out.len() - 1),
+                ..out[out.len() - 1]
+            });
+        }
+    }
+}
+
+impl Brouillon {
+    /// The transmission to write (`corrige` left to the caller), or None when its author's
+    /// account is missing.
+    pub fn ecrire(
+        &self,
+        cache: &mut Termes,
+        auteurs: &HashMap<&'static str, Auteur>,
+    ) -> Option<BulkTransmission> {
+        let a = auteurs.get(self.qui).or_else(|| auteurs.values().next())?;
+        let mut t = BulkTransmission {
+            usager_id: self.usager_id,
+            section: self.section,
             categorie: "autre",
             contenu: ContenuTransmission::default(),
-            date,
+            date: self.date,
             auteur_id: a.id,
             auteur: a.nom.clone(),
             auteur_role: a.role,
             corrige: None,
             termes: String::new(),
         };
-        if section == "psychologie" {
-            let p = pick(rng, PSYCHOLOGIE);
-            t.categorie = "comportement";
+        let texte = |t: &mut BulkTransmission, cat: &'static str, p: &'static str| {
+            t.categorie = cat;
             t.contenu.texte = Some(p.into());
-            t.termes = cache.de(&[p]);
-        } else if rng.gen_bool(0.45) {
-            let (cible, cat, d, ac, r) = pick(rng, CIBLEES);
-            let (d, ac, r) = (pick(rng, d), pick(rng, ac), pick(rng, r));
-            t.categorie = cat;
-            t.contenu.cible = Some(cible.into());
-            t.contenu.donnees = Some(d.into());
-            t.contenu.actions = Some(ac.into());
-            t.contenu.resultats = rng.gen_bool(0.8).then(|| r.to_string());
-            t.contenu.importante = cat == "incident" || rng.gen_bool(0.05);
-            let mut parts = vec![cible, d, ac];
-            if t.contenu.resultats.is_some() {
-                parts.push(r);
+        };
+        match self.propos {
+            Propos::Psychologie(i) => {
+                let p = PSYCHOLOGIE[usize::from(i)];
+                texte(&mut t, "comportement", p);
+                t.termes = cache.de(&[p]);
             }
-            t.termes = cache.de(&parts);
-        } else {
-            let (cat, texte) = pick(rng, NARRATIFS);
-            t.categorie = cat;
-            t.contenu.texte = Some(texte.into());
-            t.contenu.importante = rng.gen_bool(0.04);
-            t.termes = cache.de(&[texte]);
+            Propos::Narratif(i, importante) => {
+                let (cat, p) = NARRATIFS[usize::from(i)];
+                texte(&mut t, cat, p);
+                t.contenu.importante = importante;
+                t.termes = cache.de(&[p]);
+            }
+            Propos::Correction(i) => {
+                let p = CORRECTIONS[usize::from(i)];
+                texte(&mut t, "autre", p);
+                t.termes = cache.de(&[p]);
+            }
+            Propos::Ciblee {
+                cible,
+                donnees,
+                actions,
+                resultats,
+                importante,
+            } => {
+                let (cible, cat, d, ac, r) = CIBLEES[usize::from(cible)];
+                let (d, ac) = (d[usize::from(donnees)], ac[usize::from(actions)]);
+                let r = resultats.map(|i| r[usize::from(i)]);
+                t.categorie = cat;
+                t.contenu.cible = Some(cible.into());
+                t.contenu.donnees = Some(d.into());
+                t.contenu.actions = Some(ac.into());
+                t.contenu.resultats = r.map(str::to_string);
+                t.contenu.importante = importante;
+                let mut parts = vec![cible, d, ac];
+                parts.extend(r);
+                t.termes = cache.de(&parts);
+            }
         }
-        let corrige = rng.gen_bool(0.02);
-        let (section, auteur_id, auteur, role) =
-            (t.section, t.auteur_id, t.auteur.clone(), t.auteur_role);
-        out.push(t);
-        if corrige {
-            let c = pick(rng, CORRECTIONS);
-            out.push(BulkTransmission {
-                usager_id: id,
-                section,
-                categorie: "autre",
-                contenu: ContenuTransmission {
-                    texte: Some(c.into()),
-                    ..ContenuTransmission::default()
-                },
-                date: date + Duration::minutes(rng.gen_range(5..90)).min(now - date),
-                auteur_id,
-                auteur,
-                auteur_role: role,
-                corrige: Some(out.len() - 1),
-                termes: cache.de(&[c]),
-            });
-        }
+        Some(t)
     }
 }

@@ -9,8 +9,8 @@ use dui_domain::identifiers::nir_key;
 use dui_domain::ids::UsagerId;
 use dui_domain::usager::majuscules_sans_accents;
 use dui_store::audit::Actor;
-use dui_store::usager::{BulkProche, BulkUsager, IdentiteInput};
-use dui_store::Store;
+use dui_store::usager::{BulkProche, BulkUsager, CorrigeEnMasse, IdentiteInput};
+use dui_store::{Engine, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -187,7 +187,10 @@ pub(super) fn person(
     }
 }
 
-/// Adds `count` fictitious usagers spread over the demo établissements, with a progress line.
+/// Adds `count` fictitious usagers spread over the demo établissements, with a progress line:
+/// each with a project, AGGIR evaluations in the EHPAD and home care, and some twenty
+/// transmissions, written once every usager exists, all of them oldest first (a search
+/// lists them in the order of writing, as it would the base of a living establishment).
 pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed ^ store.usager_count().await? as u64);
     let today = Utc::now().date_naive();
@@ -202,14 +205,15 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     };
     let educateur = compte("educateur").await?;
     let cadre = compte("cadre").await?;
+    let aggir = super::evaluations::aggir()?;
     let started = Instant::now();
-    let auteurs = super::transmissions::auteurs(store).await?;
-    let mut termes = super::transmissions::Termes::default();
-    let mut ecrites = 0usize;
+    let mut brouillons = Vec::new();
+    let mut evaluees = 0usize;
     let mut done = 0u64;
     let mut ins_donnes = std::collections::HashSet::new();
-    let batch_size = 500u64;
+    let batch_size = 2000u64;
     let mut err = std::io::stderr();
+    let now = Utc::now();
     while done < count {
         let n = batch_size.min(count - done);
         let mut domaines: Vec<&'static str> = Vec::new();
@@ -232,18 +236,15 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             domaines[last] = domaines[0];
         }
         ins_uniques(store, &mut rng, &mut batch, &mut ins_donnes).await?;
-        let now = Utc::now();
         let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
-        let mut tr = Vec::new();
-        for (id, u) in ids.iter().zip(&batch) {
-            let domaine = org
-                .etablissements
-                .iter()
-                .find(|(e, _)| *e == u.etablissement_id)
-                .map_or("PA", |(_, d)| *d);
-            super::transmissions::pour(&mut rng, &mut termes, &auteurs, *id, domaine, now, &mut tr);
+        let mut evaluations = Vec::new();
+        for (id, d) in ids.iter().zip(&domaines) {
+            super::transmissions::pour(&mut rng, *id, d, now, &mut brouillons);
+            super::evaluations::pour(&mut rng, *id, d, today, (cadre, "cadre"), &mut evaluations);
         }
-        ecrites += store.insert_transmissions_bulk(&actor, &tr, now).await?;
+        evaluees += store
+            .insert_evaluations_bulk(&actor, &aggir, &evaluations, now)
+            .await?;
         // Each one gets a personalised project.
         let projets: Vec<_> = batch
             .iter()
@@ -264,22 +265,103 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
             .collect();
         store.insert_projets_bulk(&actor, &projets, now).await?;
         done += n;
-        if (done / batch_size).is_multiple_of(20) {
+        if (done / batch_size).is_multiple_of(10) {
             store.checkpoint().await?;
         }
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(
             err,
-            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {ecrites} transmissions"
+            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {evaluees} évaluations"
         );
         let _ = err.flush();
     }
+    let _ = writeln!(err);
+    let ecrites = ecrire_transmissions(store, &actor, brouillons, now, started).await?;
     store.checkpoint().await?;
     store.analyze().await?;
-    let _ = writeln!(err);
     println!(
-        "{count} usagers fictifs et {ecrites} transmissions créés en {:.1} s.",
+        "{count} usagers fictifs, {evaluees} évaluations AGGIR et {ecrites} transmissions créés en {:.1} s.",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Transmissions from which a load on PostgreSQL builds the indexes at the end.
+const GRANDE_CHARGE: usize = 50_000;
+
+/// Writes the drawn transmissions, oldest first, in batches; answers how many.
+async fn ecrire_transmissions(
+    store: &Store,
+    actor: &Actor,
+    brouillons: Vec<super::transmissions::Brouillon>,
+    now: chrono::DateTime<Utc>,
+    started: Instant,
+) -> anyhow::Result<usize> {
+    let auteurs = super::transmissions::auteurs(store).await?;
+    let mut termes = super::transmissions::Termes::default();
+    // Sorted by date, each remembering where it was drawn (corrections name that place).
+    let mut ordre: Vec<usize> = (0..brouillons.len()).collect();
+    ordre.sort_by_key(|i| brouillons[*i].date);
+    // Where each drawn one is written: its batch and index there, then its id.
+    let mut place: Vec<Option<(usize, usize)>> = vec![None; brouillons.len()];
+    let mut ids_ecrits: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+    let corriges: std::collections::HashSet<usize> =
+        brouillons.iter().filter_map(|b| b.corrige).collect();
+    let total = brouillons.len();
+    let mut ecrites = 0usize;
+    let mut err = std::io::stderr();
+    // Many rows on PostgreSQL: one load whose indexes are built at the end (the table waits
+    // meanwhile). Otherwise (and always on SQLite, whose log would hold the whole load) a
+    // transaction per batch.
+    let mut grande = if total >= GRANDE_CHARGE && store.engine() == Engine::Postgres {
+        Some(store.charger_transmissions(true).await?)
+    } else {
+        None
+    };
+    for (lot, chunk) in ordre.chunks(20_000).enumerate() {
+        let mut tr = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            let b = &brouillons[i];
+            let Some(mut t) = b.ecrire(&mut termes, &auteurs) else {
+                continue;
+            };
+            t.corrige = match b.corrige {
+                None => None,
+                Some(c) => match place[c] {
+                    Some((l, k)) if l == lot => Some(CorrigeEnMasse::Lot(k)),
+                    _ => ids_ecrits.get(&c).copied().map(CorrigeEnMasse::Id),
+                },
+            };
+            place[i] = Some((lot, tr.len()));
+            tr.push(t);
+        }
+        let ids = match &mut grande {
+            Some(c) => c.ecrire(actor, &tr, now).await?,
+            None => store.insert_transmissions_bulk(actor, &tr, now).await?,
+        };
+        for &i in chunk {
+            if corriges.contains(&i) {
+                if let Some((_, k)) = place[i] {
+                    ids_ecrits.insert(i, ids[k]);
+                }
+            }
+        }
+        ecrites += ids.len();
+        if lot % 10 == 9 && grande.is_none() {
+            store.checkpoint().await?;
+        }
+        let rate = ecrites as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let _ = write!(
+            err,
+            "\r  {ecrites:>9} / {total} transmissions écrites ({rate:>7.0} par seconde)"
+        );
+        let _ = err.flush();
+    }
+    if let Some(c) = grande {
+        let _ = write!(err, " ; index…");
+        let _ = err.flush();
+        c.terminer().await?;
+    }
+    let _ = writeln!(err);
+    Ok(ecrites)
 }

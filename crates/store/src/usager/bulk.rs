@@ -10,6 +10,7 @@ use super::transmission::ContenuTransmission;
 use super::{name_line, name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
+use crate::sql::{Lot, Value};
 use crate::{ts, StoreError, StoreResult};
 
 /// One usager to insert with its stay and circle.
@@ -48,21 +49,6 @@ pub struct BulkProche {
     pub telephone: Option<String>,
 }
 
-pub(super) fn placeholders(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            format!(
-                "({})",
-                (1..=cols)
-                    .map(|c| format!("${}", r * cols + c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Store {
     /// Assigns accounts to usagers, `(utilisateur_id, usager_id)`, each audited as `actor`:
     /// setup of demo data and benchmarks, like [`Store::insert_usagers_bulk`]. A person's
@@ -79,7 +65,8 @@ impl Store {
         Ok(())
     }
 
-    /// Inserts a batch of usagers in one transaction; returns their ids.
+    /// Inserts a batch of usagers with their names' words, stays and circles in one bulk
+    /// load (`crate::sql::Charge`) audited by one entry; returns their ids.
     pub async fn insert_usagers_bulk(
         &self,
         actor: &Actor,
@@ -93,125 +80,160 @@ impl Store {
             u.identite.borner()?;
         }
         let now_s = ts(now);
-        let mut tx = self.begin().await?;
-        let max: Option<i64> = crate::sql::query("SELECT MAX(id) FROM usager")
-            .fetch_one(&mut tx)
-            .await?
-            .try_get(0)?;
-        let first = max.unwrap_or(0) + 1;
-        let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
-        const COLS: usize = 20;
-        let sql = format!(
-            "INSERT INTO usager (id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, oid_ins, statut_identite, justificatif_type, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) VALUES {}",
-            placeholders(batch.len(), COLS)
-        );
-        // The words of each usager's names: on its row (`cles_noms`) and in `usager_nom`.
-        let words: Vec<Vec<String>> = batch.iter().map(|b| name_words(&b.identite)).collect();
-        let mut q = crate::sql::query(&sql);
-        for ((b, id), w) in batch.iter().zip(&ids).zip(&words) {
+        let mut charge = self.charge().await?;
+        let ids = charge.ids("usager", batch.len()).await?;
+        let (mut usagers, mut noms, mut sejours, mut proches) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (b, id) in batch.iter().zip(&ids) {
             let i = &b.identite;
             let prenoms = serde_json::to_string(&i.prenoms_naissance)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            q = q
-                .bind(*id)
-                .bind(i.nom_naissance.clone())
-                .bind(prenoms)
-                .bind(i.prenoms_naissance.first().cloned().unwrap_or_default())
-                .bind(i.date_naissance.clone())
-                .bind(i.sexe.clone())
-                .bind(i.lieu_naissance.clone())
-                .bind(i.nom_utilise.clone())
-                .bind(i.prenom_utilise.clone())
-                .bind(b.ins.as_ref().map(|x| x.0.clone()))
-                .bind(b.ins.as_ref().map(|x| x.1.clone()))
-                .bind(b.statut.clone())
-                .bind(b.justificatif.clone())
-                .bind(sort_key(i))
-                .bind(cle_phonetique(&i.nom_naissance))
-                .bind(i.referent_id)
-                .bind(i.alertes.clone())
-                .bind(name_line(w))
-                .bind(now_s.clone())
-                .bind(now_s.clone());
-        }
-        q.execute(&mut tx).await?;
-        let mut names: Vec<(String, i64)> = Vec::new();
-        for (w, id) in words.into_iter().zip(&ids) {
-            names.extend(w.into_iter().map(|w| (w, *id)));
-        }
-        for chunk in names.chunks(2000) {
-            let sql = format!(
-                "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
-                placeholders(chunk.len(), 2)
+            // The words of the names: on the row (`cles_noms`) and in `usager_nom`.
+            let words = name_words(i);
+            usagers.push(vec![
+                Value::from(*id),
+                i.nom_naissance.as_str().into(),
+                prenoms.into(),
+                i.prenoms_naissance
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into(),
+                i.date_naissance.as_str().into(),
+                i.sexe.as_str().into(),
+                i.lieu_naissance.as_deref().into(),
+                i.nom_utilise.as_deref().into(),
+                i.prenom_utilise.as_deref().into(),
+                b.ins.as_ref().map(|x| x.0.as_str()).into(),
+                b.ins.as_ref().map(|x| x.1.as_str()).into(),
+                b.statut.as_str().into(),
+                b.justificatif.as_deref().into(),
+                sort_key(i).into(),
+                cle_phonetique(&i.nom_naissance).into(),
+                i.referent_id.into(),
+                i.alertes.as_str().into(),
+                name_line(&words).into(),
+                now_s.as_str().into(),
+                now_s.as_str().into(),
+            ]);
+            noms.extend(
+                words
+                    .into_iter()
+                    .map(|w| vec![Value::from(w), (*id).into()]),
             );
-            let mut q = crate::sql::query(&sql);
-            for (w, id) in chunk {
-                q = q.bind(w.clone()).bind(*id);
+            sejours.push(vec![
+                Value::from(*id),
+                b.etablissement_id.into(),
+                b.date_entree.as_str().into(),
+                now_s.as_str().into(),
+                now_s.as_str().into(),
+            ]);
+            for p in &b.entourage {
+                proches.push(vec![
+                    Value::from(*id),
+                    p.nom.as_str().into(),
+                    p.prenom.as_str().into(),
+                    p.relation.code().into(),
+                    i64::from(p.personne_confiance).into(),
+                    p.personne_confiance.then(|| &now_s[..10]).into(),
+                    i64::from(p.personne_a_prevenir).into(),
+                    p.telephone.as_deref().into(),
+                    now_s.as_str().into(),
+                    now_s.as_str().into(),
+                ]);
             }
-            q.execute(&mut tx).await?;
         }
-        let sql = format!("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES {}", placeholders(batch.len(), 5));
-        let mut q = crate::sql::query(&sql);
-        for (b, id) in batch.iter().zip(&ids) {
-            q = q
-                .bind(*id)
-                .bind(b.etablissement_id)
-                .bind(b.date_entree.clone())
-                .bind(now_s.clone())
-                .bind(now_s.clone());
+        for lot in [
+            Lot {
+                table: "usager",
+                cols: &[
+                    "id",
+                    "nom_naissance",
+                    "prenoms_naissance",
+                    "premier_prenom",
+                    "date_naissance",
+                    "sexe",
+                    "lieu_naissance",
+                    "nom_utilise",
+                    "prenom_utilise",
+                    "matricule_ins",
+                    "oid_ins",
+                    "statut_identite",
+                    "justificatif_type",
+                    "cle_nom",
+                    "cle_phonetique",
+                    "referent_id",
+                    "alertes",
+                    "cles_noms",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows: usagers,
+            },
+            Lot {
+                table: "usager_nom",
+                cols: &["cle", "usager_id"],
+                rows: noms,
+            },
+            Lot {
+                table: "sejour",
+                cols: &[
+                    "usager_id",
+                    "etablissement_id",
+                    "date_entree",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows: sejours,
+            },
+            Lot {
+                table: "entourage",
+                cols: &[
+                    "usager_id",
+                    "nom",
+                    "prenom",
+                    "relation",
+                    "personne_confiance",
+                    "date_designation",
+                    "personne_a_prevenir",
+                    "telephone",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows: proches,
+            },
+        ] {
+            charge.ecrire(&lot).await?;
         }
-        q.execute(&mut tx).await?;
-        let people: Vec<(i64, &BulkProche)> = batch
-            .iter()
-            .zip(&ids)
-            .flat_map(|(b, id)| b.entourage.iter().map(move |e| (*id, e)))
-            .collect();
-        for chunk in people.chunks(1000) {
-            let sql = format!(
-                "INSERT INTO entourage (usager_id, nom, prenom, relation, personne_confiance, date_designation, personne_a_prevenir, telephone, created_at, updated_at) VALUES {}",
-                placeholders(chunk.len(), 10)
-            );
-            let mut q = crate::sql::query(&sql);
-            for (id, p) in chunk {
-                q = q
-                    .bind(*id)
-                    .bind(p.nom.clone())
-                    .bind(p.prenom.clone())
-                    .bind(p.relation.code())
-                    .bind(i64::from(p.personne_confiance))
-                    .bind(p.personne_confiance.then(|| now_s[..10].to_string()))
-                    .bind(i64::from(p.personne_a_prevenir))
-                    .bind(p.telephone.clone())
-                    .bind(now_s.clone())
-                    .bind(now_s.clone());
-            }
-            q.execute(&mut tx).await?;
-        }
-        audit::append(
-            &mut tx,
+        audit::append_lot(
+            &mut charge,
             &NewEntry::succes_administratif(
                 actor,
                 ActionJournal::UsagerImport,
                 None,
-                serde_json::json!({"nombre": batch.len(), "premier_id": first}),
+                serde_json::json!({"nombre": batch.len(), "premier_id": ids[0]}),
                 now,
             ),
         )
         .await?;
-        if self.engine() == Engine::Postgres {
-            // Explicit ids do not move the identity sequence: catch it up.
-            crate::sql::query("SELECT setval(pg_get_serial_sequence('usager', 'id'), (SELECT MAX(id) FROM usager))").execute(&mut tx).await?;
-        }
-        tx.commit().await?;
+        charge.commit().await?;
         Ok(ids)
     }
 }
 
+/// The transmission a bulk one corrects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrigeEnMasse {
+    /// The one at this index of the same batch.
+    Lot(usize),
+    /// One already written (same file and section: the caller's duty, as for the rest of a
+    /// bulk load).
+    Id(i64),
+}
+
 /// One transmission to insert in bulk (demo data, benchmarks): written at `date` (the fact's
 /// time too) by `auteur_id`, with its search terms already computed (`termes`, see
-/// `dui_domain::transmission::termes`). `corrige` is the index, in the same batch, of the
-/// transmission it corrects.
+/// `dui_domain::transmission::termes`).
 #[derive(Clone, Debug)]
 pub struct BulkTransmission {
     /// The file.
@@ -230,86 +252,156 @@ pub struct BulkTransmission {
     pub auteur: String,
     /// Author's role code.
     pub auteur_role: &'static str,
-    /// Index in the batch of the transmission corrected.
-    pub corrige: Option<usize>,
+    /// The transmission corrected.
+    pub corrige: Option<CorrigeEnMasse>,
     /// Search terms.
     pub termes: String,
 }
 
+/// A bulk load of transmissions in one transaction, batch after batch
+/// ([`Store::charger_transmissions`]).
+pub struct ChargeTransmissions {
+    charge: crate::sql::Charge,
+    sqlite: bool,
+    /// The indexes and keys to put back at the end (a large load on PostgreSQL).
+    retablir: Vec<String>,
+}
+
 impl Store {
-    /// Inserts transmissions in one transaction, multi-row statements with explicit ids (and
-    /// their FTS5 rows on SQLite); one audit entry for the batch. Returns how many.
+    /// Inserts transmissions in one bulk load (see [`ChargeTransmissions::ecrire`]);
+    /// returns their ids.
     pub async fn insert_transmissions_bulk(
         &self,
         actor: &Actor,
         batch: &[BulkTransmission],
         now: DateTime<Utc>,
-    ) -> StoreResult<usize> {
+    ) -> StoreResult<Vec<i64>> {
+        let mut charge = self.charger_transmissions(false).await?;
+        let ids = charge.ecrire(actor, batch, now).await?;
+        charge.terminer().await?;
+        Ok(ids)
+    }
+
+    /// Starts a load of transmissions in one transaction. `grand`: many rows compared with
+    /// those already there (a demo base), so on PostgreSQL the table's secondary indexes and
+    /// foreign keys are dropped in the transaction and built again at the end (other
+    /// sessions wait for the table meanwhile; a failed load rolls back to them intact).
+    pub async fn charger_transmissions(&self, grand: bool) -> StoreResult<ChargeTransmissions> {
+        let mut charge = self.charge().await?;
+        let retablir = if grand {
+            charge.suspendre("transmission").await?
+        } else {
+            Vec::new()
+        };
+        Ok(ChargeTransmissions {
+            charge,
+            sqlite: self.engine() == Engine::Sqlite,
+            retablir,
+        })
+    }
+}
+
+impl ChargeTransmissions {
+    /// Writes a batch (COPY on PostgreSQL, a prepared insert per row on SQLite) with ids
+    /// from the table's sequence, in the order given (write them oldest first: a search
+    /// walks the ids down), their FTS5 rows on SQLite and one audit entry for the batch.
+    /// Returns their ids.
+    pub async fn ecrire(
+        &mut self,
+        actor: &Actor,
+        batch: &[BulkTransmission],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
         if batch.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
-        let mut tx = self.begin().await?;
-        let max: Option<i64> = crate::sql::query("SELECT MAX(id) FROM transmission")
-            .fetch_one(&mut tx)
-            .await?
-            .try_get(0)?;
-        let first = max.unwrap_or(0) + 1;
-        const COLS: usize = 17;
-        let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
-        for (chunk, ids) in batch.chunks(1000).zip(ids.chunks(1000)) {
-            let sql = format!(
-                "INSERT INTO transmission (id, usager_id, section, categorie, texte, cible, donnees, actions, resultats, importante, date_fait, \
-                 auteur_id, auteur, auteur_role, corrige_id, termes, created_at) VALUES {}",
-                placeholders(chunk.len(), COLS)
-            );
-            let mut q = crate::sql::query(&sql);
-            for (t, id) in chunk.iter().zip(ids) {
-                let at = ts(t.date);
-                q = q
-                    .bind(*id)
-                    .bind(t.usager_id)
-                    .bind(t.section)
-                    .bind(t.categorie)
-                    .binds(t.contenu.valeurs())
-                    .bind(at.clone())
-                    .bind(t.auteur_id)
-                    .bind(t.auteur.clone())
-                    .bind(t.auteur_role)
-                    .bind(t.corrige.map(|i| first + i as i64))
-                    .bind(t.termes.clone())
-                    .bind(at);
-            }
-            q.execute(&mut tx).await?;
-            if self.engine() == Engine::Sqlite {
-                let sql = format!(
-                    "INSERT INTO transmission_fts (rowid, termes) VALUES {}",
-                    placeholders(chunk.len(), 2)
-                );
-                let mut q = crate::sql::query(&sql);
-                for (t, id) in chunk.iter().zip(ids) {
-                    q = q.bind(*id).bind(t.termes.clone());
-                }
-                q.execute(&mut tx).await?;
+        let charge = &mut self.charge;
+        let ids = charge.ids("transmission", batch.len()).await?;
+        let mut rows = Vec::with_capacity(batch.len());
+        let mut fts = Vec::new();
+        for (t, id) in batch.iter().zip(&ids) {
+            let at = ts(t.date);
+            let corrige = match t.corrige {
+                Some(CorrigeEnMasse::Lot(i)) => Some(*ids.get(i).ok_or_else(|| {
+                    StoreError::Invalid("transmission corrigée hors du lot".into())
+                })?),
+                Some(CorrigeEnMasse::Id(id)) => Some(id),
+                None => None,
+            };
+            let mut row = vec![
+                Value::from(*id),
+                t.usager_id.into(),
+                t.section.into(),
+                t.categorie.into(),
+            ];
+            // texte, cible, donnees, actions, resultats, importante.
+            row.extend(t.contenu.valeurs());
+            row.extend([
+                at.as_str().into(),
+                t.auteur_id.into(),
+                t.auteur.as_str().into(),
+                t.auteur_role.into(),
+                corrige.into(),
+                t.termes.as_str().into(),
+                at.into(),
+            ]);
+            rows.push(row);
+            if self.sqlite {
+                fts.push(vec![Value::from(*id), t.termes.as_str().into()]);
             }
         }
-        audit::append(
-            &mut tx,
+        charge
+            .ecrire(&Lot {
+                table: "transmission",
+                cols: &[
+                    "id",
+                    "usager_id",
+                    "section",
+                    "categorie",
+                    "texte",
+                    "cible",
+                    "donnees",
+                    "actions",
+                    "resultats",
+                    "importante",
+                    "date_fait",
+                    "auteur_id",
+                    "auteur",
+                    "auteur_role",
+                    "corrige_id",
+                    "termes",
+                    "created_at",
+                ],
+                rows,
+            })
+            .await?;
+        charge
+            .ecrire(&Lot {
+                table: "transmission_fts",
+                cols: &["rowid", "termes"],
+                rows: fts,
+            })
+            .await?;
+        audit::append_lot(
+            charge,
             &NewEntry {
                 section: Some("accompagnement"),
                 ..NewEntry::succes(
                     actor,
                     ActionJournal::UsagerImport,
-                    serde_json::json!({"transmissions": batch.len(), "premier_id": first}),
+                    serde_json::json!({"transmissions": batch.len(), "premier_id": ids[0]}),
                     now,
                 )
             },
         )
         .await?;
-        if self.engine() == Engine::Postgres {
-            crate::sql::query("SELECT setval(pg_get_serial_sequence('transmission', 'id'), (SELECT MAX(id) FROM transmission))").execute(&mut tx).await?;
-        }
-        tx.commit().await?;
-        Ok(batch.len())
+        Ok(ids)
+    }
+
+    /// Puts back what a large load dropped, and commits.
+    pub async fn terminer(mut self) -> StoreResult<()> {
+        self.charge.retablir(&self.retablir).await?;
+        self.charge.commit().await
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::exiger;
 use crate::db::Store;
 use crate::policy::Capability;
+use crate::sql::{Lot, Value};
 use crate::{ts, StoreError, StoreResult};
 
 /// Draft: may still change.
@@ -338,5 +339,105 @@ impl Store {
         .fetch_all(self)
         .await?;
         rows.iter().map(from_row).collect()
+    }
+}
+
+/// An evaluation to insert in bulk (demo data, imports): recorded by `auteur` on its date.
+#[derive(Clone, Debug)]
+pub struct BulkEvaluation {
+    /// The person.
+    pub usager_id: i64,
+    /// What was evaluated (results are computed here, from the definition).
+    pub evaluation: NouvelleEvaluation,
+    /// Author's account.
+    pub auteur_id: Option<i64>,
+    /// Author's login name.
+    pub auteur: String,
+}
+
+impl Store {
+    /// Inserts evaluations with `def` in one bulk load (`crate::sql::Charge`), their results
+    /// computed from `def` as [`Store::ajouter_evaluation`] does, audited as one import
+    /// entry; returns how many. A validated one is validated by its author on its date.
+    pub async fn insert_evaluations_bulk(
+        &self,
+        actor: &crate::audit::Actor,
+        def: &Definition,
+        batch: &[BulkEvaluation],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<usize> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let now_s = ts(now);
+        let mut rows = Vec::with_capacity(batch.len());
+        for b in batch {
+            let e = &b.evaluation;
+            if e.corrige_id.is_some() {
+                return Err(StoreError::Invalid(
+                    "une correction s'enregistre avec ajouter_evaluation".into(),
+                ));
+            }
+            let (resultats, gir) = calculer(def, e)?;
+            let at = format!("{}T10:00:00Z", e.date_evaluation);
+            rows.push(vec![
+                Value::from(b.usager_id),
+                def.id.as_str().into(),
+                def.version.as_str().into(),
+                if e.valider { VALIDEE } else { BROUILLON }.into(),
+                e.date_evaluation.to_string().into(),
+                e.reponses.to_string().into(),
+                serde_json::to_string(&resultats)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?
+                    .into(),
+                gir.into(),
+                e.commentaire.as_deref().into(),
+                b.auteur_id.into(),
+                b.auteur.as_str().into(),
+                e.valider.then_some(b.auteur.as_str()).into(),
+                e.valider.then_some(at.as_str()).into(),
+                at.as_str().into(),
+                now_s.as_str().into(),
+            ]);
+        }
+        let mut charge = self.charge().await?;
+        charge
+            .ecrire(&Lot {
+                table: "evaluation",
+                cols: &[
+                    "usager_id",
+                    "grille",
+                    "grille_version",
+                    "statut",
+                    "date_evaluation",
+                    "reponses",
+                    "resultats",
+                    "gir",
+                    "commentaire",
+                    "auteur_id",
+                    "auteur",
+                    "valide_par",
+                    "valide_at",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows,
+            })
+            .await?;
+        crate::audit::append_lot(
+            &mut charge,
+            &crate::audit::NewEntry {
+                section: Some("accompagnement"),
+                ..crate::audit::NewEntry::succes(
+                    actor,
+                    ActionJournal::UsagerImport,
+                    serde_json::json!({"evaluations": batch.len(), "grille": def.id, "grille_version": def.version}),
+                    now,
+                )
+            },
+        )
+        .await?;
+        charge.commit().await?;
+        Ok(batch.len())
     }
 }

@@ -24,7 +24,7 @@ mod saisie;
 mod sejour;
 mod transmission;
 
-pub use bulk::{BulkProche, BulkTransmission, BulkUsager};
+pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
@@ -35,7 +35,7 @@ pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
-pub use evaluation::{Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
+pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
 pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};

@@ -17,7 +17,7 @@ use super::transmission::{
 };
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
-use crate::page::Page;
+use crate::page::{Ordre, Page, Tri};
 use crate::policy::CapaciteReleve;
 use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
@@ -75,14 +75,22 @@ pub(super) fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) ->
                 return "1 = 0".into();
             }
             let marks: Vec<String> = etabs.into_iter().map(|e| a.arg(e)).collect();
-            let unite = match f.unite {
-                Some(u) => format!(" AND s.unite_id = {} AND s.date_sortie IS NULL", a.arg(u)),
-                None => String::new(),
-            };
-            format!(
-                "t.usager_id IN (SELECT s.usager_id FROM sejour s WHERE s.etablissement_id IN ({}){unite})",
-                marks.join(", ")
-            )
+            match f.unite {
+                // A unit's few people: the list drives (each one's transmissions by index).
+                Some(u) => format!(
+                    "t.usager_id IN (SELECT s.usager_id FROM sejour s WHERE s.etablissement_id IN ({}) \
+                     AND s.unite_id = {} AND s.date_sortie IS NULL)",
+                    marks.join(", "),
+                    a.arg(u)
+                ),
+                // Whole établissements (up to every file of the base): each candidate row is
+                // checked by index. As a list, SQLite built it whole (100,000 stays) before
+                // the first row of every search and relève.
+                None => format!(
+                    "EXISTS (SELECT 1 FROM sejour s WHERE s.usager_id = t.usager_id AND s.etablissement_id IN ({}))",
+                    marks.join(", ")
+                ),
+            }
         }
         Portee::Affectation => format!(
             "t.usager_id IN (SELECT x.usager_id FROM affectation x WHERE x.utilisateur_id = {})",
@@ -93,9 +101,10 @@ pub(super) fn perimetre(cap: &CapaciteReleve, f: &FiltreReleve, a: &mut Args) ->
 }
 
 impl Store {
-    /// A page of the relève or of a search, newest written first (keyset on `created_at,
-    /// id`), each with its unread mark for the account. Audited in one read entry naming the
-    /// files shown (`transmission.recherche` with the text searched, else
+    /// A page of the relève, newest written first (keyset on `created_at, id`), or of a
+    /// search, newest written first in the order of writing (keyset on the id, which the
+    /// full-text index walks), each with its unread mark for the account. Audited in one read
+    /// entry naming the files shown (`transmission.recherche` with the text searched, else
     /// `transmission.releve`).
     pub async fn releve_page(
         &self,
@@ -117,21 +126,28 @@ impl Store {
                 })?)
             }
         };
-        if let Some(t) = &termes {
-            cond.push(match self.engine() {
-                Engine::Sqlite => {
-                    let q: Vec<String> = t.iter().map(|m| format!("\"{m}\"")).collect();
-                    format!(
-                        "t.id IN (SELECT rowid FROM transmission_fts WHERE transmission_fts MATCH {})",
-                        a.arg(q.join(" AND "))
-                    )
-                }
-                Engine::Postgres => format!(
-                    "to_tsvector('french', t.termes) @@ to_tsquery('french', {})",
+        // A search is read from the full-text index in the order of writing (ids), newest
+        // first, so that a page stops after its rows: on SQLite FTS5 walks its matches from the
+        // highest row id down and the first `limit` rows within the filters end the read; on
+        // PostgreSQL the planner chooses between walking the primary key down, checking each
+        // row's terms (a common word), and the GIN index's matches sorted (a rare one).
+        // Decision 0039-search-and-bulk-load.
+        let from = match (&termes, self.engine()) {
+            (None, _) => "transmission t",
+            (Some(t), Engine::Sqlite) => {
+                let q: Vec<String> = t.iter().map(|m| format!("\"{m}\"")).collect();
+                cond.push(format!("transmission_fts MATCH {}", a.arg(q.join(" AND "))));
+                // FTS5 outside, the table joined by its key: CROSS JOIN keeps that order.
+                "transmission_fts f CROSS JOIN transmission t ON t.id = f.rowid"
+            }
+            (Some(t), Engine::Postgres) => {
+                cond.push(format!(
+                    "t.termes::tsvector @@ {}::tsquery",
                     a.arg(t.join(" & "))
-                ),
-            });
-        }
+                ));
+                "transmission t"
+            }
+        };
         if let Some(d) = f.depuis {
             cond.push(format!("t.created_at >= {}", a.arg(ts(d))));
         }
@@ -163,12 +179,14 @@ impl Store {
         // The page's ids first, from a statement whose sort carries the key alone (a common
         // word matches thousands of rows: their texts, names and marks are not read to sort
         // them), then those rows whole.
-        let sql = format!(
-            "SELECT t.id FROM transmission t WHERE {}",
-            cond.join(" AND ")
-        );
+        let sql = format!("SELECT t.id FROM {from} WHERE {}", cond.join(" AND "));
+        let tri = match (&termes, self.engine()) {
+            (None, _) => RECENTES_D_ABORD,
+            (Some(_), Engine::Sqlite) => Tri::cle("transmission t", "f.rowid", Ordre::Decroissant),
+            (Some(_), Engine::Postgres) => Tri::cle("transmission t", "t.id", Ordre::Decroissant),
+        };
         let page_ids: Vec<i64> = self
-            .keyset(&sql, a.0, RECENTES_D_ABORD, page)
+            .keyset(&sql, a.0, tri, page)
             .await?
             .iter()
             .map(|r| r.try_get::<i64, _>(0))
@@ -180,8 +198,9 @@ impl Store {
             let sql = format!(
                 "SELECT {COLONNES}, (SELECT COUNT(*) FROM transmission_lue l WHERE l.utilisateur_id = $1 AND l.transmission_id = t.id) AS lue, \
                  COALESCE(u.nom_utilise, u.nom_naissance) || ' ' || COALESCE(u.prenom_utilise, u.premier_prenom) AS usager \
-                 FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY t.created_at DESC, t.id DESC",
-                marks.join(", ")
+                 FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY {}",
+                marks.join(", "),
+                if termes.is_some() { "t.id DESC" } else { "t.created_at DESC, t.id DESC" }
             );
             let mut q = crate::sql::query(&sql).bind(cap.principal().id);
             for id in &page_ids {

@@ -1,5 +1,5 @@
 //! Bulk insertion of projects (demo data, benchmarks, later imports): one validated version
-//! and, at times, a draft after it, written with multi-row statements and explicit ids.
+//! and, at times, a draft after it, written in one bulk load (`crate::sql::Charge`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
@@ -8,7 +8,8 @@ use dui_domain::projet::{prochaine_revision, Contenu, TypeProjet};
 
 use super::lignes::{json, verifier_contenu};
 use crate::audit::{self, Actor, NewEntry, Outcome};
-use crate::db::{Engine, Store};
+use crate::db::Store;
+use crate::sql::{Lot, Value};
 use crate::{ts, StoreResult};
 
 /// A project to insert.
@@ -40,12 +41,8 @@ type LigneVersion<'a> = (
     Option<&'a str>,
 );
 
-fn lignes(rows: usize, cols: usize) -> String {
-    super::super::bulk::placeholders(rows, cols)
-}
-
 impl Store {
-    /// Inserts projects in one transaction (audited as one import entry); their ids.
+    /// Inserts projects in one bulk load (audited as one import entry); their ids.
     pub async fn insert_projets_bulk(
         &self,
         actor: &Actor,
@@ -62,37 +59,29 @@ impl Store {
             }
         }
         let now_s = ts(now);
-        let mut tx = self.begin().await?;
-        let next = |table: &'static str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-        let first: i64 = crate::sql::query(&next("projet"))
-            .fetch_scalar(&mut tx)
-            .await?;
-        let first_v: i64 = crate::sql::query(&next("projet_version"))
-            .fetch_scalar(&mut tx)
-            .await?;
-        let ids: Vec<i64> = (0..batch.len() as i64).map(|i| first + i).collect();
+        let mut charge = self.charge().await?;
+        let ids = charge.ids("projet", batch.len()).await?;
         let revisions: Vec<String> = batch
             .iter()
             .map(|p| prochaine_revision(p.naissance, p.valide_le).to_string())
             .collect();
-        // Projects.
-        let sql = format!(
-            "INSERT INTO projet (id, usager_id, type, prochaine_revision, version, created_by, created_at, updated_at) VALUES {}",
-            lignes(batch.len(), 8)
-        );
-        let mut q = crate::sql::query(&sql);
-        for ((p, id), r) in batch.iter().zip(&ids).zip(&revisions) {
-            q = q
-                .bind(*id)
-                .bind(p.usager_id)
-                .bind(p.type_projet.code())
-                .bind(r.as_str())
-                .bind(1 + i64::from(p.brouillon.is_some()))
-                .bind(p.valide_par)
-                .bind(now_s.as_str())
-                .bind(now_s.as_str());
-        }
-        q.execute(&mut tx).await?;
+        let projets: Vec<Vec<Value>> = batch
+            .iter()
+            .zip(&ids)
+            .zip(&revisions)
+            .map(|((p, id), r)| {
+                vec![
+                    Value::from(*id),
+                    p.usager_id.into(),
+                    p.type_projet.code().into(),
+                    r.as_str().into(),
+                    (1 + i64::from(p.brouillon.is_some())).into(),
+                    p.valide_par.into(),
+                    now_s.as_str().into(),
+                    now_s.as_str().into(),
+                ]
+            })
+            .collect();
         // Versions: the validated one, then the drafts.
         let mut versions: Vec<LigneVersion<'_>> = Vec::new();
         for ((p, id), r) in batch.iter().zip(&ids).zip(&revisions) {
@@ -101,34 +90,30 @@ impl Store {
                 versions.push((*id, p, 2, "brouillon", b, None));
             }
         }
-        let sql = format!(
-            "INSERT INTO projet_version (id, projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at, valide_par, valide_at, prochaine_revision) VALUES {}",
-            lignes(versions.len(), 11)
-        );
-        let mut q = crate::sql::query(&sql);
-        for (k, (pid, p, numero, statut, c, r)) in versions.iter().enumerate() {
+        let mut lignes_v = Vec::with_capacity(versions.len());
+        for (pid, p, numero, statut, c, r) in &versions {
             let valide_at = format!("{}T10:00:00Z", p.valide_le);
             let valide = *statut == "valide";
-            q = q
-                .bind(first_v + k as i64)
-                .bind(*pid)
-                .bind(p.usager_id)
-                .bind(*numero)
-                .bind(*statut)
-                .bind(json(c)?)
-                .bind(p.valide_par)
-                .bind(if valide {
+            lignes_v.push(vec![
+                Value::from(*pid),
+                p.usager_id.into(),
+                (*numero).into(),
+                (*statut).into(),
+                json(c)?.into(),
+                p.valide_par.into(),
+                if valide {
                     valide_at.clone()
                 } else {
                     now_s.clone()
-                })
-                .bind(if valide { p.valide_par } else { None })
-                .bind(valide.then_some(valide_at))
-                .bind(r.map(str::to_string));
+                }
+                .into(),
+                if valide { p.valide_par } else { None }.into(),
+                valide.then_some(valide_at).into(),
+                r.map(str::to_string).into(),
+            ]);
         }
-        q.execute(&mut tx).await?;
         // The actions of the validated versions assigned to a professional.
-        let actions: Vec<(i64, UsagerId, i64, Option<String>, String, String)> = batch
+        let actions: Vec<Vec<Value>> = batch
             .iter()
             .zip(&ids)
             .flat_map(|(p, id)| {
@@ -136,51 +121,77 @@ impl Store {
                     .actions_assignees()
                     .into_iter()
                     .map(move |(r, e, o, a)| {
-                        (
-                            *id,
-                            p.usager_id,
-                            r,
-                            e.map(|d| d.to_string()),
-                            o.to_string(),
-                            a.to_string(),
-                        )
+                        vec![
+                            Value::from(*id),
+                            p.usager_id.into(),
+                            r.into(),
+                            e.map(|d| d.to_string()).into(),
+                            o.into(),
+                            a.into(),
+                        ]
                     })
             })
             .collect();
-        if !actions.is_empty() {
-            let sql = format!(
-                "INSERT INTO projet_action (projet_id, usager_id, responsable_id, echeance, objectif, libelle) VALUES {}",
-                lignes(actions.len(), 6)
-            );
-            let mut q = crate::sql::query(&sql);
-            for (pid, u, r, e, o, a) in actions {
-                q = q.bind(pid).bind(u).bind(r).bind(e).bind(o).bind(a);
-            }
-            q.execute(&mut tx).await?;
+        for lot in [
+            Lot {
+                table: "projet",
+                cols: &[
+                    "id",
+                    "usager_id",
+                    "type",
+                    "prochaine_revision",
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows: projets,
+            },
+            Lot {
+                table: "projet_version",
+                cols: &[
+                    "projet_id",
+                    "usager_id",
+                    "numero",
+                    "statut",
+                    "contenu",
+                    "modifie_par",
+                    "modifie_at",
+                    "valide_par",
+                    "valide_at",
+                    "prochaine_revision",
+                ],
+                rows: lignes_v,
+            },
+            Lot {
+                table: "projet_action",
+                cols: &[
+                    "projet_id",
+                    "usager_id",
+                    "responsable_id",
+                    "echeance",
+                    "objectif",
+                    "libelle",
+                ],
+                rows: actions,
+            },
+        ] {
+            charge.ecrire(&lot).await?;
         }
-        audit::append(
-            &mut tx,
+        audit::append_lot(
+            &mut charge,
             &NewEntry {
                 actor,
                 action: ActionJournal::UsagerImport,
                 usager_id: None,
                 section: Some("accompagnement"),
                 outcome: Outcome::Succes,
-                detail: serde_json::json!({"nombre": batch.len(), "premier_id": first}),
+                detail: serde_json::json!({"nombre": batch.len(), "premier_id": ids[0]}),
                 at: now,
             },
         )
         .await?;
-        if self.engine() == Engine::Postgres {
-            for t in ["projet", "projet_version"] {
-                crate::sql::query(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"
-                ))
-                .execute(&mut tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
+        charge.commit().await?;
         Ok(ids)
     }
 }
