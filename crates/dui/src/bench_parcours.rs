@@ -144,14 +144,9 @@ pub async fn scenarios(
             let h = h.clone();
             async move {
                 let jour = Utc::now().date_naive() - Duration::days((i % 365) as i64);
-                ok(h.client
-                    .get(format!(
-                        "{}/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}",
-                        h.base
-                    ))
-                    .header("authorization", h.auth)
-                    .send()
-                    .await)
+                h.get_ok(&format!(
+                    "/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}"
+                ))
                 .await
             }
         };
@@ -211,14 +206,9 @@ pub async fn scenarios(
         let one = move |_: u64| {
             let (h, mois) = (h.clone(), mois.clone());
             async move {
-                ok(h.client
-                    .get(format!(
-                        "{}/api/v1/presences/etat{ext}?etablissement_id={e100}&mois={mois}",
-                        h.base
-                    ))
-                    .header("authorization", h.auth)
-                    .send()
-                    .await)
+                h.get_ok(&format!(
+                    "/api/v1/presences/etat{ext}?etablissement_id={e100}&mois={mois}"
+                ))
                 .await
             }
         };

@@ -16,6 +16,20 @@ pub struct Http {
     pub auth: String,
 }
 
+impl Http {
+    /// A GET of `chemin` (from `/api/v1/…`) on the server, with the account's token.
+    pub fn get(&self, chemin: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}{chemin}", self.base))
+            .header("authorization", &self.auth)
+    }
+
+    /// The GET of `chemin` answered a success.
+    pub async fn get_ok(&self, chemin: &str) -> bool {
+        ok(self.get(chemin).send().await).await
+    }
+}
+
 const RECHERCHES: &[&str] = &[
     "chute",
     "douleurs genou",
@@ -44,14 +58,11 @@ pub async fn scenarios(
         let (h, ids) = (h.clone(), ids2.clone());
         async move {
             let id = ids[i as usize % ids.len()];
-            ok(h.client
-                .get(format!(
-                    "{}/api/v1/usagers/{id}/transmissions?limit=20",
-                    h.base
-                ))
-                .header("authorization", h.auth)
-                .send()
-                .await)
+            ok(
+                h.get(&format!("/api/v1/usagers/{id}/transmissions?limit=20"))
+                    .send()
+                    .await,
+            )
             .await
         }
     };
@@ -117,14 +128,9 @@ pub async fn scenarios(
         let one = move |_: u64| {
             let h = h.clone();
             async move {
-                ok(h.client
-                    .get(format!(
-                        "{}/api/v1/transmissions?unite={unite}&heures=24&limit=200",
-                        h.base
-                    ))
-                    .header("authorization", h.auth)
-                    .send()
-                    .await)
+                h.get_ok(&format!(
+                    "/api/v1/transmissions?unite={unite}&heures=24&limit=200"
+                ))
                 .await
             }
         };
@@ -143,10 +149,8 @@ pub async fn scenarios(
             let h = h.clone();
             async move {
                 let q = RECHERCHES[i as usize % RECHERCHES.len()];
-                ok(h.client
-                    .get(format!("{}/api/v1/transmissions", h.base))
+                ok(h.get("/api/v1/transmissions")
                     .query(&[("q", q), ("limit", "20")])
-                    .header("authorization", h.auth)
                     .send()
                     .await)
                 .await

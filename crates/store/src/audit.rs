@@ -46,6 +46,20 @@ pub struct NewEntry<'a> {
 }
 
 impl<'a> NewEntry<'a> {
+    /// The entry's columns as bound by every INSERT of audit entries, with its detail as
+    /// text.
+    fn colonnes<'b>(&'b self, detail: &'b str) -> crate::read_log::Colonnes<'b> {
+        crate::read_log::Colonnes {
+            at: self.at,
+            actor: self.actor,
+            action: self.action,
+            usager_id: self.usager_id,
+            section: self.section,
+            outcome: self.outcome,
+            detail,
+        }
+    }
+
     /// A successful change that concerns no person's file (accounts, organisation, sessions).
     pub fn succes(
         actor: &'a Actor,
@@ -88,15 +102,7 @@ pub(crate) async fn append(conn: &mut crate::sql::Tx, e: &NewEntry<'_>) -> Store
         crate::read_log::INSERT_AUDIT
     );
     let detail = e.detail.to_string();
-    let colonnes = crate::read_log::Colonnes {
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        usager_id: e.usager_id,
-        section: e.section,
-        outcome: e.outcome,
-        detail: &detail,
-    };
+    let colonnes = e.colonnes(&detail);
     let row = colonnes
         .lier(crate::sql::query(&sql))
         .fetch_one(&mut *conn)
@@ -110,15 +116,7 @@ pub(crate) async fn append_lot(
     e: &NewEntry<'_>,
 ) -> StoreResult<()> {
     let detail = e.detail.to_string();
-    let colonnes = crate::read_log::Colonnes {
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        usager_id: e.usager_id,
-        section: e.section,
-        outcome: e.outcome,
-        detail: &detail,
-    };
+    let colonnes = e.colonnes(&detail);
     charge
         .ecrire(&crate::sql::Lot {
             table: "audit",

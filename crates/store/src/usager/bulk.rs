@@ -7,7 +7,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::usager::cle_phonetique;
 
 use super::transmission::ContenuTransmission;
-use super::{name_line, name_words, sort_key, IdentiteInput};
+use super::{identite_valeurs, name_line, name_words, sort_key, IdentiteInput};
 use crate::audit::{self, Actor, NewEntry};
 use crate::db::{Engine, Store};
 use crate::sql::{Lot, Value};
@@ -86,24 +86,11 @@ impl Store {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (b, id) in batch.iter().zip(&ids) {
             let i = &b.identite;
-            let prenoms = serde_json::to_string(&i.prenoms_naissance)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
             // The words of the names: on the row (`cles_noms`) and in `usager_nom`.
             let words = name_words(i);
-            usagers.push(vec![
-                Value::from(*id),
-                i.nom_naissance.as_str().into(),
-                prenoms.into(),
-                i.prenoms_naissance
-                    .first()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into(),
-                i.date_naissance.as_str().into(),
-                i.sexe.as_str().into(),
-                i.lieu_naissance.as_deref().into(),
-                i.nom_utilise.as_deref().into(),
-                i.prenom_utilise.as_deref().into(),
+            let mut usager = vec![Value::from(*id)];
+            usager.extend(identite_valeurs(i)?);
+            usager.extend([
                 b.ins.as_ref().map(|x| x.0.as_str()).into(),
                 b.ins.as_ref().map(|x| x.1.as_str()).into(),
                 b.statut.as_str().into(),
@@ -116,6 +103,7 @@ impl Store {
                 now_s.as_str().into(),
                 now_s.as_str().into(),
             ]);
+            usagers.push(usager);
             noms.extend(
                 words
                     .into_iter()

@@ -134,11 +134,10 @@ fn sort_key(i: &IdentiteInput) -> String {
     cle_recherche(&format!("{nom} {prenom}"))
 }
 
-/// Replaces the rows of `usager_nom` of usager `id` with `words`.
 /// The values of the identity's first eight columns, which the INSERT and the UPDATE write
 /// in this order: nom_naissance, prenoms_naissance (JSON), premier_prenom, date_naissance,
 /// sexe, lieu_naissance, nom_utilise, prenom_utilise.
-fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
+pub(super) fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
     let prenoms = serde_json::to_string(&i.prenoms_naissance)
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
     Ok(vec![
@@ -157,6 +156,7 @@ fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
     ])
 }
 
+/// Replaces the rows of `usager_nom` of usager `id` with `words`.
 async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)

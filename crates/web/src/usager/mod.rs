@@ -218,11 +218,11 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/usagers/{id}/sejours/{sid}/transfert",
-            post(sejours::transfert_form),
+            post(sejours::mouvement_form::<true>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}/sortie",
-            post(sejours::sortie_form),
+            post(sejours::mouvement_form::<false>),
         )
         .route(
             "/usagers/{id}/projet",

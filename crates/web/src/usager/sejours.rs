@@ -379,42 +379,27 @@ async fn mouvement(
     f: &MouvementFields,
     transfert: bool,
 ) -> WebResult<i64> {
-    let t = if transfert {
-        Some(f.transfert()?)
-    } else {
-        None
-    };
-    let o = if transfert { None } else { Some(f.sortie()?) };
     let version = expected_version(headers, f.version)?;
-    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
-    Ok(match (t, o) {
-        (Some(t), _) => app.store.transferer(&cap, sid, version, &t).await?,
-        (_, Some(o)) => app.store.sortir(&cap, sid, version, &o).await?,
-        _ => return Err(AppError::BadRequest("Mouvement incomplet.".into())),
-    })
+    if transfert {
+        let t = f.transfert()?;
+        let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+        Ok(app.store.transferer(&cap, sid, version, &t).await?)
+    } else {
+        let o = f.sortie()?;
+        let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+        Ok(app.store.sortir(&cap, sid, version, &o).await?)
+    }
 }
 
-/// POST /usagers/{id}/sejours/{sid}/transfert
-pub async fn transfert_form(
+/// POST /usagers/{id}/sejours/{sid}/transfert (`TRANSFERT`) and …/sortie: back to the path.
+pub async fn mouvement_form<const TRANSFERT: bool>(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<MouvementFields>,
 ) -> WebResult<Response> {
-    mouvement(&app, &me, &headers, ids, &f, true).await?;
-    Ok(retour(&headers, ids.0))
-}
-
-/// POST /usagers/{id}/sejours/{sid}/sortie
-pub async fn sortie_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(ids): Path<(UsagerId, i64)>,
-    Form(f): Form<MouvementFields>,
-) -> WebResult<Response> {
-    mouvement(&app, &me, &headers, ids, &f, false).await?;
+    mouvement(&app, &me, &headers, ids, &f, TRANSFERT).await?;
     Ok(retour(&headers, ids.0))
 }
 
