@@ -273,3 +273,14 @@ impl<'e> From<&'e Store> for crate::sql::On<'e> {
         })
     }
 }
+
+impl Store {
+    /// Starts a bulk load (`crate::sql::Charge`: COPY on PostgreSQL's bulk connection, the
+    /// writer on SQLite).
+    pub(crate) async fn charge(&self) -> StoreResult<crate::sql::Charge> {
+        match &self.copie {
+            Some(pool) => Ok(crate::sql::Charge::Pg(pool.begin().await?)),
+            None => Ok(crate::sql::Charge::Lite(self.begin().await?)),
+        }
+    }
+}

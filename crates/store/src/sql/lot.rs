@@ -28,16 +28,6 @@ pub(crate) enum Charge {
     Lite(Tx),
 }
 
-impl crate::db::Store {
-    /// Starts a bulk load.
-    pub(crate) async fn charge(&self) -> StoreResult<Charge> {
-        match &self.copie {
-            Some(pool) => Ok(Charge::Pg(pool.begin().await?)),
-            None => Ok(Charge::Lite(self.begin().await?)),
-        }
-    }
-}
-
 /// `value` in COPY's text format (appended to `out`).
 fn copy_text(out: &mut String, value: &Value) {
     match value {
