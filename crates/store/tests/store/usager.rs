@@ -207,8 +207,10 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
             u.statut = "PROV".into();
             u.justificatif = None;
         }
+        // (PostgreSQL's sequence does not give back the ids the refused batch drew.)
         let more = s.insert_usagers_bulk(&admin(), &again, t0()).await.unwrap();
-        assert_eq!(more, vec![after + 1, after + 2], "{engine}");
+        assert!(more[0] > after, "{engine}: {more:?}");
+        assert_eq!(more[1], more[0] + 1, "{engine}");
         let last = create_usager(
             s,
             &w.secr_a,
@@ -216,7 +218,7 @@ async fn bulk_insertion_gives_contiguous_searchable_ids_and_keeps_the_sequence()
             w.org.a,
         )
         .await;
-        assert_eq!(last, after + 3, "{engine}");
+        assert_eq!(last, more[1] + 1, "{engine}");
         w.db.cleanup().await;
     }
 }

@@ -308,7 +308,13 @@ mod tests {
         let labels: Vec<_> = v.iter().map(|o| o.label_fr()).collect();
         assert_eq!(
             labels,
-            ["Administratif", "Entourage", "Soins", "Fiche de synthèse"]
+            [
+                "Administratif",
+                "Séjours",
+                "Entourage",
+                "Soins",
+                "Fiche de synthèse"
+            ]
         );
         let v = Onglet::visibles(&[Section::Administratif], true);
         let hrefs: Vec<_> = v.iter().map(|o| o.href(&UsagerId(7))).collect();
@@ -316,6 +322,7 @@ mod tests {
             hrefs,
             [
                 "/usagers/7",
+                "/usagers/7/sejours",
                 "/usagers/7/entourage",
                 "/usagers/7/synthese",
                 "/usagers/7/tracabilite"
