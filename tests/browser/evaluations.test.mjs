@@ -2,31 +2,17 @@
 // an AGGIR grid by its adverbs and sees the GIR, validates it, and reads the GMP of the
 // EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, heading,
+  newPage, login, heading,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite, submit,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
-
 describe('évaluations', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   async function scan(t, page, label) {
     const name = `accessibilité : ${label}`;
@@ -34,7 +20,7 @@ describe('évaluations', () => {
   }
 
   test('cadre : grille AGGIR remplie par les adverbes, GIR affiché, GMP', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     await login(page, 'cadre');
     await page.goto('/usagers/1/evaluations');
     await page.getByRole('heading', { name: 'Évaluations', level: 2 }).waitFor();
@@ -61,7 +47,7 @@ describe('évaluations', () => {
     assert.match(await row.first().innerText(), /Validée par cadre/);
     await scan(t, page, 'évaluation enregistrée');
 
-    const mobile = await newPage(browser, server, { viewport: MOBILE });
+    const mobile = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(mobile, 'cadre');
     await mobile.goto('/usagers/1/evaluations');
     await t.test('360 px : évaluations', () => checkNoHorizontalOverflow(mobile, 'évaluations'));

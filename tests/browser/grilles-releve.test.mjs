@@ -6,19 +6,16 @@
 //   a precise period (Paris time), and marks it read.
 // Every page is scanned by axe-core and must fit in 360 px where the journey runs at 360 px.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, logout, navigate, heading,
+  newPage, login, logout, navigate, heading,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite, submit,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
 /** Submits the form containing `button` and waits for the next page. */
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
-
 const GRILLE = {
   id: 'sommeil-ime',
   version: '2026',
@@ -37,18 +34,7 @@ const GRILLE = {
 };
 
 describe('grilles et relève', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   async function scan(t, page, label, mobile = false) {
     const name = `accessibilité : ${label}`;
@@ -59,7 +45,7 @@ describe('grilles et relève', () => {
   }
 
   test("l'administratrice publie une grille, un éducateur l'utilise ; besoins SERAFIN-PH jusqu'au projet", async (t) => {
-    const page = await newPage(browser, server, { viewport: MOBILE });
+    const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(page, 'admin');
     await navigate(page, 'Grilles');
     assert.equal(await heading(page), "Grilles d'évaluation");
@@ -119,7 +105,7 @@ describe('grilles et relève', () => {
   });
 
   test('une infirmière lit ses transmissions non lues et filtre sa relève', async (t) => {
-    const page = await newPage(browser, server, { viewport: MOBILE });
+    const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(page, 'infirmier');
     const compte = page.locator('#non-lues');
     assert.match(await compte.innerText(), /transmissions? non lues? depuis votre dernière relève/);

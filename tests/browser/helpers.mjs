@@ -18,6 +18,7 @@
 //   });
 
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -303,4 +304,21 @@ export async function skipLinkProblems(page) {
 /** Clicks `button` (a form's submit button) and waits for the page the form leads to. */
 export async function submit(page, button) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+/**
+ * A demo server and a browser for the tests of the enclosing `describe`: started before them,
+ * stopped after. Read `suite.server` and `suite.browser` inside the tests.
+ */
+export function demoSuite(options) {
+  const suite = {};
+  before(async () => {
+    suite.server = await startServer(options);
+    suite.browser = await openBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

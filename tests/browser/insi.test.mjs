@@ -3,11 +3,12 @@
 // same INS, and the page says which file holds it, with a link and the merge. Every page is
 // scanned by axe-core and fits in 360 px.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, heading, submit,
+  newPage, login, heading, submit,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
@@ -30,21 +31,10 @@ async function createDupont(page, confirm) {
 }
 
 describe('insi', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   test('une INS déjà attribuée : le dossier qui la détient, son lien et la fusion', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     await login(page, 'secretariat');
     const first = await createDupont(page, false);
     await submit(page, page.getByRole('button', { name: 'Interroger le téléservice INSi' }));
@@ -65,7 +55,7 @@ describe('insi', () => {
     await page.getByText('Identité provisoire').first().waitFor();
 
     // At 360 px the page fits.
-    const small = await newPage(browser, server, { viewport: MOBILE });
+    const small = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(small, 'secretariat');
     await small.goto(second);
     await submit(small, small.getByRole('button', { name: 'Interroger le téléservice INSi' }));

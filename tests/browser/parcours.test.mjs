@@ -4,31 +4,17 @@
 // the secretary reads the monthly statement and downloads the spreadsheet and the CSV, then
 // records a discharge. Every page is scanned by axe-core and must fit in 360 px.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, logout, navigate,
+  newPage, login, logout, navigate,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite, submit,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
-
 describe('parcours', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   async function scan(t, page, label) {
     const name = `accessibilité : ${label}`;
@@ -36,10 +22,10 @@ describe('parcours', () => {
   }
 
   test('transfert, présences du jour, état mensuel téléchargé, sortie', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     // A 360 px page of its own for each account (a logged-in page never shows the login form).
     const mobileAs = async (username, path) => {
-      const mobile = await newPage(browser, server, { viewport: MOBILE });
+      const mobile = await newPage(suite.browser, suite.server, { viewport: MOBILE });
       await login(mobile, username);
       await mobile.goto(path);
       return mobile;

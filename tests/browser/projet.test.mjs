@@ -3,31 +3,17 @@
 // SERAFIN-PH need, records the person's signature, validates the new version and reads the
 // differences with the previous one; at 360 px too. Every page is scanned by axe-core.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, checkA11y, checkNoHorizontalOverflow, MOBILE,
+  newPage, login, checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite, submit,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
 /** Submits the form containing `button` and waits for the next page. */
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
-
 describe('projet', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   async function scan(t, page, label) {
     const name = `accessibilité : ${label}`;
@@ -35,7 +21,7 @@ describe('projet', () => {
   }
 
   test('cadre : construire, signer et valider un projet personnalisé', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     await login(page, 'cadre');
     // The review of her referee's project is due: announced on the home page.
     const alerts = page.getByRole('region', { name: 'Projets personnalisés à revoir' });
@@ -82,7 +68,7 @@ describe('projet', () => {
     assert.deepEqual(page.jsErrors, []);
 
     // 360 px: the tab and the diff do not scroll sideways.
-    const small = await newPage(browser, server, { viewport: MOBILE });
+    const small = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(small, 'cadre');
     await small.goto(`${fileUrl}/projet`);
     await checkNoHorizontalOverflow(small, 'projet personnalisé');

@@ -3,32 +3,18 @@
 // her relève, unread, marks it read, and finds it again by a French full-text search.
 // Every page is scanned by axe-core and must fit in 360 px.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, logout, navigate, heading,
+  newPage, login, logout, navigate, heading,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite, submit,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
 /** Submits the form containing `button` and waits for the next page. */
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-}
-
 describe('transmissions', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = demoSuite();
 
   async function scan(t, page, label) {
     const name = `accessibilité : ${label}`;
@@ -37,7 +23,7 @@ describe('transmissions', () => {
   }
 
   test('une transmission ciblée écrite par une aide-soignante, lue dans la relève de sa collègue', async (t) => {
-    const page = await newPage(browser, server, { viewport: MOBILE });
+    const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     const unique = `Retrouvée assise près du lit à ${Date.now() % 100000} secondes, sans douleur.`;
 
     await login(page, 'aide-soignant');

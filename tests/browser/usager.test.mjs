@@ -2,11 +2,12 @@
 // identity and the circle, opens the synthesis sheet; an educator outside the scope uses
 // break-the-glass; the referent sees who opened the file. Every page is scanned by axe-core.
 
-import { describe, before, after, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, openBrowser, newPage, login, navigate, heading,
+  newPage, login, navigate, heading,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
+  demoSuite,
 } from './helpers.mjs';
 import { known } from './known-issues.mjs';
 
@@ -19,19 +20,8 @@ async function submit(page, button) {
 }
 
 describe('usager', () => {
-  let server;
-  let browser;
+  const suite = demoSuite();
   let fileUrl;
-
-  before(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   async function scan(t, page, label) {
     const name = `accessibilité : ${label}`;
@@ -39,7 +29,7 @@ describe('usager', () => {
   }
 
   test('secrétariat : création, doublon, entourage, fiche de synthèse', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     await login(page, 'secretariat');
     await navigate(page, 'Usagers');
     assert.equal(await heading(page), 'Usagers');
@@ -124,7 +114,7 @@ describe('usager', () => {
   });
 
   test('éducateur hors périmètre : accès exceptionnel motivé, visible par la direction', async (t) => {
-    const page = await newPage(browser, server);
+    const page = await newPage(suite.browser, suite.server);
     await login(page, 'educateur');
     // Hélène DUPONT (U0000001) lives at the EHPAD, where the educator does not work.
     const res = await page.goto('/usagers/1');
@@ -138,7 +128,7 @@ describe('usager', () => {
     await page.context().close();
 
     // The referent (cadre) sees who opened the file, the exceptional access highlighted.
-    const cadre = await newPage(browser, server);
+    const cadre = await newPage(suite.browser, suite.server);
     await login(cadre, 'cadre');
     await cadre.goto('/usagers/1/tracabilite');
     assert.equal(await cadre.getByRole('heading', { name: 'Qui a consulté ou modifié ce dossier' }).count(), 1);
@@ -150,7 +140,7 @@ describe('usager', () => {
 
   test('dossier et fiche de synthèse lisibles à 360 px', async () => {
     assert.ok(fileUrl, 'le dossier créé par le premier parcours est nécessaire');
-    const page = await newPage(browser, server, { viewport: MOBILE });
+    const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     await login(page, 'secretariat');
     for (const path of [fileUrl, `${fileUrl}/entourage`, `${fileUrl}/synthese`, '/usagers?q=dupont', '/usagers/nouveau']) {
       await page.goto(path);
