@@ -84,6 +84,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        30,
+        "transmission_tsvector",
+        include_str!("../migrations/0030_transmission_tsvector.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:
@@ -103,6 +108,18 @@ const PAR_MOTEUR: &[(i64, &str, &str)] = &[
         19,
         "",
         "CREATE INDEX transmission_termes ON transmission USING GIN ((termes::tsvector))",
+    ),
+    // The lexemes stored once per row (0030_transmission_tsvector.sql).
+    (
+        30,
+        "",
+        "ALTER TABLE transmission ADD COLUMN termes_tsv tsvector GENERATED ALWAYS AS (termes::tsvector) STORED",
+    ),
+    (30, "", "DROP INDEX transmission_termes"),
+    (
+        30,
+        "",
+        "CREATE INDEX transmission_termes ON transmission USING GIN (termes_tsv)",
     ),
 ];
 
