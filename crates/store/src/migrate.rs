@@ -84,6 +84,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        29,
+        "usager_phonetique",
+        include_str!("../migrations/0029_usager_phonetique.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:
