@@ -407,8 +407,9 @@ impl Store {
             .await
     }
 
-    /// The visible usagers whose birth name sounds like one of `words` (its phonetic key),
-    /// other than those of `exacts`, at most `room`, by name.
+    /// The visible usagers whose birth name sounds like the first (longest) of `words` and
+    /// whose names start with the others, other than those of `exacts`, at most `room`, by
+    /// name.
     #[allow(clippy::too_many_arguments)]
     async fn approchants(
         &self,
@@ -422,18 +423,23 @@ impl Store {
     ) -> StoreResult<Vec<ResultatRecherche>> {
         let mut a = Args::default();
         let vis = visibility(who, now_s, etablissement, &mut a);
-        let cles: Vec<String> = words
-            .iter()
-            .filter(|w| w.chars().count() >= 3)
-            .map(|w| a.arg(cle_phonetique(w)))
-            .collect();
-        if cles.is_empty() {
+        // The longest word typed, by its sound; the others still narrow, as prefixes.
+        let Some(premier) = words.first().filter(|w| w.chars().count() >= 3) else {
             return Ok(Vec::new());
-        }
+        };
+        let cle = a.arg(cle_phonetique(premier));
         let mut sql = format!(
-            "SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri FROM usager u WHERE u.cle_phonetique IN ({}) AND u.fusionne_dans IS NULL AND {vis}",
-            cles.join(", ")
+            "SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri FROM usager u WHERE u.cle_phonetique = {cle} AND u.fusionne_dans IS NULL AND {vis}"
         );
+        let pos = if self.engine() == Engine::Postgres {
+            "strpos"
+        } else {
+            "instr"
+        };
+        for w in &words[1..] {
+            let start = a.arg(format!(" {w}"));
+            sql.push_str(&format!(" AND {pos}(u.cles_noms, {start}) > 0"));
+        }
         if let Some(d) = date {
             sql.push_str(&format!(" AND {}", condition_date(d, &mut a)));
         }

@@ -82,7 +82,18 @@ async fn search_by_any_name_birth_date_ins_and_file_number() {
         assert_eq!(found(s, &w.secr_a, "U0000001").await, vec![helene]);
         assert_eq!(found(s, &w.secr_a, &numero(lefevre)).await, vec![lefevre]);
         assert!(found(s, &w.secr_a, "U0099999").await.is_empty());
-        assert!(found(s, &w.secr_a, "   ").await.is_empty());
+        // Nothing typed: everyone of the scope, by name.
+        let tous = found(s, &w.secr_a, "   ").await;
+        assert!(
+            tous.contains(&helene) && tous.contains(&lefevre),
+            "{engine}: {tous:?}"
+        );
+        // A birth date in other common forms, a month, a year.
+        assert_eq!(found(s, &w.secr_a, "12041938").await, vec![helene, paul]);
+        assert_eq!(found(s, &w.secr_a, "04/1938").await, vec![helene, paul]);
+        assert!(found(s, &w.secr_a, "1938").await.contains(&helene));
+        // After the exact names, those that sound the same.
+        assert_eq!(found(s, &w.secr_a, "dupond").await, vec![helene, odette]);
 
         // What a result carries.
         let (items, _) = recherche_page(s, &principal(&w.secr_a), "martin", 10, None, at(5)).await;
@@ -357,8 +368,10 @@ async fn search_and_access_respect_scope_assignment_and_break_the_glass() {
             .await
             .unwrap();
         assert_eq!(r.iter().map(|x| x.id).collect::<Vec<_>>(), vec![u_b]);
-        // Nothing typed and no établissement: nothing.
-        assert!(found(s, &w.secr_a, "").await.is_empty());
+        // Nothing typed and no établissement: everyone of the scope.
+        let mut tous = found(s, &w.secr_a, "").await;
+        tous.sort_unstable();
+        assert_eq!(tous, vec![u_a, u_a2], "{engine}");
 
         // A home-care worker of the same établissement sees nobody until assigned.
         assert!(

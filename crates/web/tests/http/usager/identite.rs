@@ -141,8 +141,21 @@ async fn identity_edits_and_rniv_statuses() {
 
         // Doubt: the identity can no longer be validated until the doubt is cleared.
         let attrs = format!("{path}/identite/attributs");
+        // Every attribute says why: without a reason, 422 and nothing changes.
+        let err = error_body(
+            app.post_json(&secr, &attrs, &json!({"douteuse": true}))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "contenu_invalide",
+        )
+        .await;
+        assert!(err["fields"]["motif"].is_string(), "{engine}: {err}");
         let r = app
-            .post_json(&secr, &attrs, &json!({"douteuse": true}))
+            .post_json(
+                &secr,
+                &attrs,
+                &json!({"douteuse": true, "motif": "Deux dates de naissance différentes."}),
+            )
             .await;
         let s: Value = r.json().await.unwrap();
         assert_eq!(s["attributs_identite"], "DOUT", "{s}");
@@ -155,7 +168,11 @@ async fn identity_edits_and_rniv_statuses() {
         .await;
         assert!(message(&err).contains("douteuse"), "{err}");
         let r = app
-            .post_json(&secr, &attrs, &json!({"douteuse": false}))
+            .post_json(
+                &secr,
+                &attrs,
+                &json!({"douteuse": false, "motif": "Acte de naissance vérifié."}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let r = app
