@@ -84,6 +84,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        28,
+        "entourage_versions",
+        include_str!("../migrations/0028_entourage_versions.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

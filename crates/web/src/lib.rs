@@ -12,6 +12,7 @@ pub mod grille;
 mod layout;
 mod limites;
 mod metrics;
+pub mod noms;
 pub mod openapi;
 mod ops;
 mod pages;

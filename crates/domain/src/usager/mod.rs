@@ -6,6 +6,7 @@ pub mod creation;
 mod date_naissance;
 pub mod entourage;
 mod identity;
+pub mod nommage;
 mod normalize;
 pub mod photo;
 mod rniv;

@@ -57,7 +57,7 @@ pub struct ResultatRecherche {
 
 /// What the typed text means.
 #[derive(Debug, PartialEq)]
-enum Critere {
+pub(super) enum Critere {
     Noms(Vec<String>, Option<String>),
     Date(String),
     Ins(String),
@@ -79,7 +79,7 @@ fn as_date(s: &str) -> Option<String> {
     None
 }
 
-fn parse(texte: &str) -> Critere {
+pub(super) fn parse(texte: &str) -> Critere {
     let t = texte.trim();
     if t.is_empty() {
         return Critere::Rien;

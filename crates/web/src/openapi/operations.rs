@@ -134,5 +134,7 @@ pub(super) fn operations() -> Vec<Op> {
         op("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (la corriger par une nouvelle évaluation, corrige)").corps::<EvaluationBody>().ok::<EvaluationVue>(),
         op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
+        // Field staff (issue 16).
+        op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),
     ]
 }

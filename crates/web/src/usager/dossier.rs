@@ -11,6 +11,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::TypeJustificatif;
+use dui_store::admin::annuaire::CompteNomme;
 use dui_store::usager::{Sejour, Usager};
 use dui_store::StoreError;
 use serde::Deserialize;
@@ -73,7 +74,7 @@ pub async fn file_page(
     let m = matrix(&app).await?;
     let referent = referent(&app, u.referent_id).await?;
     Ok(FilePage {
-        layout: Layout::new(&me, u.nom_naissance.clone(), "usagers"),
+        layout: Layout::new(&me, u.nom_affiche(), "usagers"),
         sejours,
         referent,
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
@@ -121,7 +122,7 @@ pub async fn section_page(
     Ok(SectionPage {
         layout: Layout::new(
             &me,
-            format!("{} — {}", section.label_fr(), u.nom_naissance),
+            format!("{} — {}", section.label_fr(), u.nom_affiche()),
             "usagers",
         ),
         u,
@@ -138,9 +139,40 @@ struct IdentityPage {
     u: Usager,
     tabs: Tabs,
     erreurs: Vec<(String, String)>,
+    /// The accounts that may be chosen as referent, by name.
+    referents: Vec<CompteNomme>,
+}
+
+/// The professionals who may be the referent of a person with `sejours`: the accounts of
+/// the établissements of their stays (of `me`'s when they have none), by name.
+async fn referents(app: &App, me: &CurrentUser, sejours: &[Sejour]) -> WebResult<Vec<CompteNomme>> {
+    let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
+    if etabs.is_empty() {
+        etabs = me.user.etablissements.clone();
+    }
+    etabs.sort_unstable();
+    etabs.dedup();
+    Ok(app.store.comptes_professionnels("", &etabs, 100).await?)
 }
 
 impl IdentityPage {
+    fn referent_choisi(&self, c: &CompteNomme) -> bool {
+        self.u.referent_id.map(|r| r.get()) == Some(c.id)
+    }
+    /// The referent of the file when they are not among the accounts offered (another
+    /// établissement, a closed account): kept, and shown.
+    fn referent_hors_liste(&self) -> Option<i64> {
+        self.u
+            .referent_id
+            .map(|r| r.get())
+            .filter(|r| !self.referents.iter().any(|c| c.id == *r))
+    }
+    fn compte(&self, c: &CompteNomme) -> String {
+        match c.etablissements.first() {
+            Some(e) => format!("{} — {e}", c.libelle()),
+            None => c.libelle(),
+        }
+    }
     fn err(&self, field: &str) -> Option<&str> {
         self.erreurs
             .iter()
@@ -161,9 +193,12 @@ pub async fn identity_page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+    let Dossier {
+        tabs, u, sejours, ..
+    } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
     Ok(IdentityPage {
-        layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(&me, format!("Identité — {}", u.nom_affiche()), "usagers"),
+        referents: referents(&app, &me, &sejours).await?,
         u,
         tabs,
         erreurs: vec![],
@@ -188,14 +223,16 @@ pub async fn identity_form(
     match super::api::save_identity(&app, &me, id, version, &f).await {
         Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
         Err(AppError::Invalid { fields, message }) => {
-            let Dossier { tabs, u, .. } =
-                Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+            let Dossier {
+                tabs, u, sejours, ..
+            } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
             let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
             if erreurs.is_empty() {
                 erreurs.push(("nom_naissance".into(), message));
             }
             let page = IdentityPage {
-                layout: Layout::new(&me, format!("Identité — {}", u.nom_naissance), "usagers"),
+                referents: referents(&app, &me, &sejours).await?,
+                layout: Layout::new(&me, format!("Identité — {}", u.nom_affiche()), "usagers"),
                 u,
                 tabs,
                 erreurs,
