@@ -1,12 +1,12 @@
 // INSi from the file (demo simulator): a secretary retrieves the INS of a new file; a second
 // file created for the same person (« une autre personne » after the warning) is refused the
-// same INS, and the page says which file holds it, with a link and the merge. Every page is
-// scanned by axe-core and fits in 360 px.
+// same INS, and the file page says in place which file holds it, with a link and the merge
+// (the error summary takes the focus). Every page is scanned by axe-core and fits in 360 px.
 
 import { describe, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  newPage, login, heading, submit,
+  newPage, login, submit,
   checkA11y, checkNoHorizontalOverflow, MOBILE,
   demoSuite,
 } from './helpers.mjs';
@@ -39,15 +39,21 @@ describe('insi', () => {
     const first = await createDupont(page, false);
     await submit(page, page.getByRole('button', { name: 'Interroger le téléservice INSi' }));
     await page.getByText('Identité récupérée').first().waitFor();
+    // The success is confirmed on the file page.
+    await page.getByRole('status').filter({ hasText: /INSi a renvoyé l'INS/ }).waitFor();
 
     const second = await createDupont(page, true);
     assert.notEqual(second, first);
     await submit(page, page.getByRole('button', { name: 'Interroger le téléservice INSi' }));
-    assert.equal(await heading(page), 'INS déjà attribuée à un autre dossier');
+    // In place: the file page again, the summary focused, the file holding the INS and the merge.
+    assert.equal(new URL(page.url()).pathname, `${second}/identite/insi`);
+    const resume = page.locator('#erreurs-resume');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'erreurs-resume');
     const numero = `U${first.split('/').pop().padStart(7, '0')}`;
-    assert.match(await page.getByRole('alert').first().innerText(), new RegExp(`déjà celle du dossier ${numero}`));
-    assert.equal(await page.getByRole('link', { name: `Ouvrir le dossier ${numero}` }).getAttribute('href'), first);
-    await page.getByRole('button', { name: new RegExp(`Fusionner le dossier U\\d+ dans le dossier ${numero}`) }).waitFor();
+    assert.match(await resume.innerText(), new RegExp(`déjà celle du dossier ${numero}`));
+    assert.doesNotMatch(await page.locator('main').innerText(), /Code : 409/);
+    assert.equal(await resume.getByRole('link', { name: `Ouvrir le dossier ${numero} pour comparer` }).getAttribute('href'), first);
+    await resume.getByRole('button', { name: new RegExp(`C'est la même personne : fusionner ce dossier dans le dossier ${numero}`) }).waitFor();
     await t.test('accessibilité : INS déjà attribuée', known('accessibilité : INS déjà attribuée'), () => checkA11y(page, 'INS déjà attribuée'));
 
     // The second file is unchanged: still provisional, no INS.
@@ -59,7 +65,7 @@ describe('insi', () => {
     await login(small, 'secretariat');
     await small.goto(second);
     await submit(small, small.getByRole('button', { name: 'Interroger le téléservice INSi' }));
-    assert.equal(await heading(small), 'INS déjà attribuée à un autre dossier');
+    await small.locator('#erreurs-resume').waitFor();
     await checkNoHorizontalOverflow(small, 'INS déjà attribuée (360 px)');
     await small.context().close();
     await page.context().close();

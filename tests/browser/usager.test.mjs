@@ -50,7 +50,7 @@ describe('usager', () => {
     await page.getByLabel('Sexe').selectOption('F');
     await page.getByLabel(/NIR/).fill('2380475056123 45');
     await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
-    await page.getByText('La clé du NIR est incorrecte').first().waitFor();
+    await page.getByText(/un chiffre a sans doute été mal tapé/).first().waitFor();
     await scan(t, page, 'nouvel usager avec erreurs');
 
     // Without the NIR: the demo file of Hélène DUPONT (same birth date) is a probable duplicate.

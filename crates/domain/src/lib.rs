@@ -9,6 +9,7 @@ pub mod grille;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;
+pub mod lieux;
 pub mod organisation;
 pub mod policy;
 pub mod presence;

@@ -7,7 +7,7 @@
 //! Snowball French stemmer (plurals, feminines, verb and noun endings: « chutes », « chuté »
 //! → `chut`), then stripped of its accents; the stem of the word typed without its accents is
 //! added too, so that « agitee » typed on a keyboard without accents finds « agitée ».
-//! PostgreSQL indexes these terms with `to_tsvector('french', …)` (GIN), SQLite with FTS5;
+//! PostgreSQL indexes these terms as lexemes (a stored `tsvector`, GIN), SQLite with FTS5;
 //! a query goes through the same function, so both engines answer the same.
 
 use std::collections::BTreeSet;

@@ -89,6 +89,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "entourage_versions",
         include_str!("../migrations/0028_entourage_versions.sql"),
     ),
+    (
+        29,
+        "usager_phonetique",
+        include_str!("../migrations/0029_usager_phonetique.sql"),
+    ),
+    (
+        30,
+        "transmission_tsvector",
+        include_str!("../migrations/0030_transmission_tsvector.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:
@@ -108,6 +118,18 @@ const PAR_MOTEUR: &[(i64, &str, &str)] = &[
         19,
         "",
         "CREATE INDEX transmission_termes ON transmission USING GIN ((termes::tsvector))",
+    ),
+    // The lexemes stored once per row (0030_transmission_tsvector.sql).
+    (
+        30,
+        "",
+        "ALTER TABLE transmission ADD COLUMN termes_tsv tsvector GENERATED ALWAYS AS (termes::tsvector) STORED",
+    ),
+    (30, "", "DROP INDEX transmission_termes"),
+    (
+        30,
+        "",
+        "CREATE INDEX transmission_termes ON transmission USING GIN (termes_tsv)",
     ),
 ];
 

@@ -263,7 +263,7 @@ impl Store {
         drop_ins: bool,
         changes: serde_json::Value,
     ) -> StoreResult<i64> {
-        self.update_identite(cap, version, i, statut, drop_ins, changes)
+        self.update_identite(cap, version, i, statut, drop_ins, None, changes)
             .await
     }
 }

@@ -222,6 +222,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
+    // A form posted after the session expired: back to the page of the form after login
+    // (where `app.js` fills it again), not to the address it posted to.
+    let here = match req.method() {
+        &axum::http::Method::GET | &axum::http::Method::HEAD => here,
+        _ => page_du_formulaire(req.headers()).unwrap_or(here),
+    };
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -334,6 +340,15 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     }
     .unwrap_or_else(|_| "Erreur".into());
     Response::from_parts(parts, axum::body::Body::from(Html(body).0))
+}
+
+/// The path of the page a form was posted from (`Referer` of this server), if known.
+fn page_du_formulaire(headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let (_, reste) = referer.split_once("://")?;
+    let (hote, chemin) = reste.split_at(reste.find('/')?);
+    (hote == host).then(|| chemin.to_string())
 }
 
 /// Escapes text for HTML.

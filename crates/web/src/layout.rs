@@ -31,6 +31,10 @@ pub struct Layout {
     pub csrf: String,
     /// The account, when logged in.
     pub user: Option<UserBar>,
+    /// The success to confirm, after the redirect of a form (`?fait=code`).
+    pub fait: Option<Fait>,
+    /// Seconds of inactivity after which the session ends (the page warns before).
+    pub inactivite: u64,
 }
 
 impl Layout {
@@ -41,6 +45,8 @@ impl Layout {
             nav: "",
             csrf,
             user: None,
+            fait: None,
+            inactivite: 0,
         }
     }
 
@@ -51,5 +57,129 @@ impl Layout {
         } else {
             "false"
         }
+    }
+}
+
+/// A success confirmed after the redirect of a form: the handler redirects with
+/// `?fait=<code>` ([`Fait::adresse`]) and the layout of the page reached shows the message
+/// (`base.html`, a `role="status"` region). Only the codes of this table are shown: the
+/// address carries a code, never a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fait {
+    /// A file was created (provisional identity).
+    DossierCree,
+    /// The identity form was saved.
+    IdentiteEnregistree,
+    /// A document check was recorded.
+    JustificatifEnregistre,
+    /// INSi returned the INS, stored.
+    InsRecuperee,
+    /// An identity attribute was set or lifted.
+    AttributEnregistre,
+    /// Two files were merged.
+    FusionFaite,
+    /// Two files were confirmed as two people.
+    NonDoublon,
+    /// A photo was saved.
+    PhotoEnregistree,
+    /// The photo was removed.
+    PhotoRetiree,
+    /// A merge was undone (issue 16, field staff).
+    FusionAnnulee,
+    /// An account was assigned to the person.
+    AffectationFaite,
+    /// An assignment was ended.
+    AffectationFinie,
+    /// A person of the circle was saved.
+    EntourageEnregistre,
+}
+
+impl Fait {
+    /// Every confirmation.
+    pub const ALL: [Fait; 13] = [
+        Fait::DossierCree,
+        Fait::IdentiteEnregistree,
+        Fait::JustificatifEnregistre,
+        Fait::InsRecuperee,
+        Fait::AttributEnregistre,
+        Fait::FusionFaite,
+        Fait::NonDoublon,
+        Fait::PhotoEnregistree,
+        Fait::PhotoRetiree,
+        Fait::FusionAnnulee,
+        Fait::AffectationFaite,
+        Fait::AffectationFinie,
+        Fait::EntourageEnregistre,
+    ];
+
+    /// The code carried by the address.
+    pub fn code(self) -> &'static str {
+        match self {
+            Fait::DossierCree => "dossier_cree",
+            Fait::IdentiteEnregistree => "identite",
+            Fait::JustificatifEnregistre => "justificatif",
+            Fait::InsRecuperee => "insi",
+            Fait::AttributEnregistre => "attribut",
+            Fait::FusionFaite => "fusion",
+            Fait::NonDoublon => "non_doublon",
+            Fait::PhotoEnregistree => "photo",
+            Fait::PhotoRetiree => "photo_retiree",
+            Fait::FusionAnnulee => "fusion_annulee",
+            Fait::AffectationFaite => "affectation",
+            Fait::AffectationFinie => "affectation_finie",
+            Fait::EntourageEnregistre => "entourage",
+        }
+    }
+
+    /// The French message shown.
+    pub fn message(self) -> &'static str {
+        match self {
+            Fait::DossierCree => "Le dossier a été créé avec une identité provisoire. Vérifiez un justificatif d'identité et interrogez le téléservice INSi pour la qualifier.",
+            Fait::IdentiteEnregistree => "L'identité a été enregistrée.",
+            Fait::JustificatifEnregistre => "La vérification du justificatif d'identité a été enregistrée.",
+            Fait::InsRecuperee => "Le téléservice INSi a renvoyé l'INS de la personne : elle a été enregistrée dans le dossier.",
+            Fait::AttributEnregistre => "L'attribut de l'identité a été enregistré.",
+            Fait::FusionFaite => "Les deux dossiers ont été fusionnés. La fusion peut être annulée.",
+            Fait::NonDoublon => "Il est enregistré que les deux dossiers concernent deux personnes différentes.",
+            Fait::PhotoEnregistree => "La photo a été enregistrée.",
+            Fait::PhotoRetiree => "La photo a été retirée du dossier.",
+            Fait::FusionAnnulee => "La fusion a été annulée : le dossier fusionné a retrouvé ses séjours, son entourage et son accompagnement.",
+            Fait::AffectationFaite => "Le compte a été affecté à la personne : il voit maintenant son dossier.",
+            Fait::AffectationFinie => "L'affectation a pris fin : le compte ne voit plus ce dossier.",
+            Fait::EntourageEnregistre => "La personne de l'entourage a été enregistrée ; la version remplacée reste dans son historique.",
+        }
+    }
+
+    /// The confirmation named by a query string (`…&fait=identite&…`), if any.
+    pub fn depuis_requete(query: Option<&str>) -> Option<Fait> {
+        let code = query?.split('&').find_map(|p| p.strip_prefix("fait="))?;
+        Fait::ALL.into_iter().find(|f| f.code() == code)
+    }
+
+    /// `url` with this confirmation added to its query string.
+    pub fn adresse(self, url: &str) -> String {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}fait={}", self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fait;
+
+    #[test]
+    fn a_confirmation_goes_through_the_address_and_back() {
+        for f in Fait::ALL {
+            let url = f.adresse("/usagers/3");
+            let query = url.split_once('?').map(|(_, q)| q);
+            assert_eq!(Fait::depuis_requete(query), Some(f));
+            assert!(f.message().ends_with('.'));
+        }
+        assert_eq!(
+            Fait::IdentiteEnregistree.adresse("/usagers/3?onglet=x"),
+            "/usagers/3?onglet=x&fait=identite"
+        );
+        assert_eq!(Fait::depuis_requete(Some("fait=<script>")), None);
+        assert_eq!(Fait::depuis_requete(None), None);
     }
 }

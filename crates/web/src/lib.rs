@@ -8,6 +8,7 @@ mod cache;
 pub mod corps;
 mod error;
 mod forms;
+mod formulaire;
 pub mod grille;
 mod layout;
 mod limites;
@@ -34,7 +35,8 @@ use dui_store::Store;
 
 pub use app::{App, WebConfig};
 pub use error::{AppError, WebResult};
-pub use layout::Layout;
+pub use formulaire::ErreursFormulaire;
+pub use layout::{Fait, Layout};
 
 /// Every route of `/api/v1`, each documented in `openapi/operations.rs` (the test `http routes`
 /// compares them).

@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::AppError;
+use crate::layout::Fait;
 
 /// After a successful form post: `HX-Redirect` for htmx, 303 otherwise.
 pub fn done(headers: &HeaderMap, url: &str) -> Response {
@@ -17,6 +18,11 @@ pub fn done(headers: &HeaderMap, url: &str) -> Response {
     } else {
         Redirect::to(url).into_response()
     }
+}
+
+/// After a successful form post: [`done`] to `url`, whose page confirms `fait`.
+pub fn confirme(headers: &HeaderMap, url: &str, fait: Fait) -> Response {
+    done(headers, &fait.adresse(url))
 }
 
 /// Reads the expected version from `If-Match: "3"` or the body's `version`.

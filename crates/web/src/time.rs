@@ -42,6 +42,20 @@ pub fn paris_day_start(date: &str) -> Option<String> {
     Some(dui_store::ts(local.with_timezone(&Utc)))
 }
 
+/// A complete date as people type it: `JJ/MM/AAAA` (also `JJMMAAAA`, `JJ-MM-AAAA`,
+/// `JJ.MM.AAAA`) or `AAAA-MM-JJ`.
+pub fn date_saisie(s: &str) -> Option<chrono::NaiveDate> {
+    let t = s.trim();
+    let essais = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y"];
+    if t.len() == 8 && !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    essais
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(t, f).ok())
+        .filter(|d| chrono::Datelike::year(d) >= 1000)
+}
+
 /// Today's date in Paris.
 pub fn paris_today(now: DateTime<Utc>) -> chrono::NaiveDate {
     now.with_timezone(&Paris).date_naive()

@@ -39,7 +39,7 @@ pub enum NirInvalide {
         chiffre: char,
     },
     /// The key (2 last digits) does not match `97 - (N mod 97)`.
-    #[error("La clé du NIR est incorrecte : {attendue:02} attendue, {saisie:02} saisie.")]
+    #[error("Le NIR ne correspond pas à sa clé (les 2 derniers chiffres) : un chiffre a sans doute été mal tapé ou deux chiffres inversés. Relisez tout le numéro sur la carte Vitale ou l'attestation de droits.")]
     Cle {
         /// Key computed from the 13 first characters.
         attendue: u8,

@@ -50,6 +50,12 @@ pub struct Candidat {
     pub premier_prenom: Option<String>,
     /// Birth date, when visible.
     pub date_naissance: Option<String>,
+    /// Birthplace (COG code), when visible.
+    pub lieu_naissance: Option<String>,
+    /// Identity status, when visible.
+    pub statut_identite: Option<dui_domain::usager::StatutIdentite>,
+    /// The établissements of its stays among the caller's, when visible.
+    pub etablissements: Vec<String>,
 }
 
 impl Serialize for Candidat {
@@ -63,7 +69,7 @@ impl Serialize for Candidat {
             m.serialize_field("contact", DOUBLON_CONTACT)?;
             return m.end();
         }
-        let mut m = s.serialize_struct("Candidat", 9)?;
+        let mut m = s.serialize_struct("Candidat", 12)?;
         m.serialize_field("id", &self.id)?;
         m.serialize_field("numero", &self.numero)?;
         m.serialize_field("motif", &self.motif)?;
@@ -73,6 +79,9 @@ impl Serialize for Candidat {
         m.serialize_field("nom_utilise", &self.nom_utilise)?;
         m.serialize_field("premier_prenom", &self.premier_prenom)?;
         m.serialize_field("date_naissance", &self.date_naissance)?;
+        m.serialize_field("lieu_naissance", &self.lieu_naissance)?;
+        m.serialize_field("statut_identite", &self.statut_identite.map(|s| s.code()))?;
+        m.serialize_field("etablissements", &self.etablissements)?;
         m.end()
     }
 }
@@ -173,7 +182,7 @@ impl Store {
             prenoms,
         } = *t;
         let rows = crate::sql::query(
-            "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins, prenoms_naissance FROM usager \
+            "SELECT id, nom_naissance, nom_utilise, premier_prenom, prenom_utilise, date_naissance, matricule_ins, prenoms_naissance, lieu_naissance, statut_identite FROM usager \
              WHERE fusionne_dans IS NULL AND (date_naissance = $1 OR matricule_ins = $2) ORDER BY id",
         )
         .bind(date_naissance)
@@ -227,6 +236,19 @@ impl Store {
                 continue;
             }
             let visible = self.visible_to(who, matrix, id, now).await?;
+            let (lieu_naissance, statut_identite, etablissements) = if visible {
+                (
+                    r.try_get::<Option<String>, _>(8)?,
+                    crate::fiche::opt_code(
+                        &r,
+                        "statut_identite",
+                        dui_domain::usager::StatutIdentite::from_code,
+                    )?,
+                    self.etablissements_vus(who, id).await?,
+                )
+            } else {
+                (None, None, Vec::new())
+            };
             out.push(Candidat {
                 id,
                 numero: visible.then(|| numero(id)),
@@ -237,6 +259,9 @@ impl Store {
                 nom_utilise: if visible { nu.clone() } else { None },
                 premier_prenom: visible.then(|| pp.clone()),
                 date_naissance: visible.then(|| dn.clone()),
+                lieu_naissance,
+                statut_identite,
+                etablissements,
             });
         }
         if !out.is_empty() || exclude.is_some() {
@@ -259,6 +284,23 @@ impl Store {
                     at: now,
                 })
                 .await?;
+        }
+        Ok(out)
+    }
+
+    /// The names of the établissements of `id`'s stays that are among `who`'s.
+    async fn etablissements_vus(&self, who: &Principal, id: i64) -> StoreResult<Vec<String>> {
+        let rows = crate::sql::query(
+            "SELECT DISTINCT e.id, e.nom FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id = $1 ORDER BY e.nom",
+        )
+        .bind(id)
+        .fetch_all(self)
+        .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            if who.etablissements.contains(&r.try_get::<i64, _>(0)?) {
+                out.push(r.try_get(1)?);
+            }
         }
         Ok(out)
     }

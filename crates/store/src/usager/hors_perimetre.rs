@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 
-use super::recherche::{parse, Critere};
+use super::recherche_texte::{parse, Critere, Quand};
 use crate::acteur::Outcome;
 use crate::db::Store;
 use crate::policy::CapaciteRecherche;
@@ -46,7 +46,7 @@ impl Store {
             Critere::Numero(n) if texte.trim().starts_with(['U', 'u']) => {
                 ("u.id = $1".into(), vec![n.into()])
             }
-            Critere::Noms(mots, Some(date)) if mots.len() >= 2 => {
+            Critere::Noms(mots, Some(Quand::Jour(date))) if mots.len() >= 2 => {
                 let mut cond = "u.date_naissance = $1".to_string();
                 let mut binds = vec![date.into()];
                 for m in mots {

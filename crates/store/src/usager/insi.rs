@@ -59,6 +59,9 @@ impl Store {
             nom_utilise: if visible { r.try_get(2)? } else { None },
             premier_prenom: if visible { r.try_get(3)? } else { None },
             date_naissance: if visible { r.try_get(4)? } else { None },
+            lieu_naissance: None,
+            statut_identite: None,
+            etablissements: Vec::new(),
         };
         let (montres, caches) = if visible {
             (vec![autre], vec![])

@@ -22,6 +22,7 @@ mod photo;
 mod presence;
 mod projet;
 mod recherche;
+mod recherche_texte;
 mod releve;
 mod releve_suivi;
 mod saisie;
@@ -278,6 +279,10 @@ impl Store {
     /// ([`dui_domain::usager::statut_apres_edition`]): when `traits_modifies` (a strict INS
     /// trait was edited by hand) the status falls to PROV and a retrieved INS is withdrawn.
     /// Returns the new version.
+    ///
+    /// `nir`: `None` leaves the matricule as it is; `Some(n)` sets a typed NIR (`Some(None)`
+    /// removes it), allowed only while it is not INSi's and the identity is provisional
+    /// ([`dui_domain::usager::nir_modifiable`]); a NIR another file holds is a conflict.
     pub async fn update_identite_editee(
         &self,
         cap: &Capability,
@@ -285,12 +290,30 @@ impl Store {
         current: &Usager,
         i: &IdentiteInput,
         traits_modifies: bool,
+        nir: Option<Option<&str>>,
     ) -> StoreResult<i64> {
+        let nir = nir.filter(|n| *n != current.matricule_ins.as_deref());
+        if nir.is_some()
+            && !dui_domain::usager::nir_modifiable(
+                current.statut_identite,
+                current.oid_ins.is_some(),
+            )
+        {
+            return Err(StoreError::Invalid(
+                "Le NIR ne peut plus être modifié ici : il a été confirmé par le téléservice INSi ou l'identité est validée.".into(),
+            ));
+        }
         let statut = current.statut_identite;
         let (statut, drop_ins) = dui_domain::usager::statut_apres_edition(statut, traits_modifies);
-        let changes = serde_json::json!({"traits_modifies": traits_modifies, "statut": statut.code(), "ins_retiree": drop_ins});
-        self.update_identite(cap, version, i, statut.code(), drop_ins, changes)
+        let changes = serde_json::json!({"traits_modifies": traits_modifies, "statut": statut.code(), "ins_retiree": drop_ins, "nir_modifie": nir.is_some()});
+        self.update_identite(cap, version, i, statut.code(), drop_ins, nir, changes)
             .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) if nir.is_some() => StoreError::Conflict(
+                    "Ce NIR est déjà celui d'un autre dossier : il ne peut pas s'agir d'une autre personne. Recherchez ce dossier plutôt que de modifier celui-ci.".into(),
+                ),
+                other => other,
+            })
     }
 
     /// Saves an identity edit with optimistic concurrency; the previous row is kept in
@@ -298,6 +321,8 @@ impl Store {
     /// by hand lowers it); `drop_ins` removes a matricule that no longer matches.
     /// Crate-private: edits go through [`Store::update_identite_editee`], which applies the
     /// RNIV rule.
+    /// `nir`: when `Some`, the typed NIR is set (or removed) in the same transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn update_identite(
         &self,
         cap: &Capability,
@@ -305,6 +330,7 @@ impl Store {
         i: &IdentiteInput,
         statut: &str,
         drop_ins: bool,
+        nir: Option<Option<&str>>,
         changes: serde_json::Value,
     ) -> StoreResult<i64> {
         i.borner()?;
@@ -335,6 +361,13 @@ impl Store {
         .bind(ts(now))
         .execute_versioned(&mut tx, "usager", id.get(), version)
         .await?;
+        if let Some(nir) = nir {
+            crate::sql::query("UPDATE usager SET matricule_ins = $1 WHERE id = $2")
+                .bind(nir)
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
+        }
         write_names(&mut tx, id, &words).await?;
         cap.commit_audite(tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;

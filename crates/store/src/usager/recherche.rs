@@ -8,8 +8,10 @@
 use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Portee;
-use dui_domain::usager::cle_recherche;
+use dui_domain::usager::cle_phonetique;
 use serde::Serialize;
+
+use super::recherche_texte::{correspondance, parse, Critere, Quand};
 
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
@@ -53,77 +55,11 @@ pub struct ResultatRecherche {
     pub statut_identite: dui_domain::usager::StatutIdentite,
     /// Établissements of the usager's stays.
     pub etablissements: Vec<String>,
-}
-
-/// What the typed text means.
-#[derive(Debug, PartialEq)]
-pub(super) enum Critere {
-    Noms(Vec<String>, Option<String>),
-    Date(String),
-    Ins(String),
-    Numero(i64),
-    /// Nothing typed but an établissement chosen: everyone visible there.
-    Tous,
-    Rien,
-}
-
-/// Reads "12/04/1938" or "1938-04-12" as an ISO date.
-fn as_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y") {
-        return Some(d.format("%Y-%m-%d").to_string());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d.format("%Y-%m-%d").to_string());
-    }
-    None
-}
-
-pub(super) fn parse(texte: &str) -> Critere {
-    let t = texte.trim();
-    if t.is_empty() {
-        return Critere::Rien;
-    }
-    if let Some(d) = as_date(t) {
-        return Critere::Date(d);
-    }
-    let compact: String = t
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
-    if compact.len() == 15
-        && compact
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == 'A' || c == 'B')
-    {
-        return Critere::Ins(compact);
-    }
-    let num = compact.strip_prefix('U').unwrap_or(&compact);
-    if !num.is_empty() && num.len() <= 10 && num.chars().all(|c| c.is_ascii_digit()) {
-        return num.parse().map(Critere::Numero).unwrap_or(Critere::Rien);
-    }
-    // Names, possibly with a birth date among the words.
-    let mut date = None;
-    let mut words = Vec::new();
-    for w in t.split_whitespace() {
-        match as_date(w) {
-            Some(d) => date = Some(d),
-            None => words.extend(
-                cle_recherche(w)
-                    .split(' ')
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_string),
-            ),
-        }
-    }
-    if words.is_empty() {
-        return date.map(Critere::Date).unwrap_or(Critere::Rien);
-    }
-    // Longest word first: it drives the index scan.
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    words.dedup();
-    Critere::Noms(words, date)
+    /// The part of the name matched that the other fields do not show (« 2e prénom de
+    /// naissance : Marie »), if any.
+    pub correspondance: Option<String>,
+    /// Found by the sound of the name (« dupond » for DUPONT), after the exact matches.
+    pub approchant: bool,
 }
 
 /// Upper bound of a prefix range: the prefix followed by the highest character.
@@ -243,7 +179,22 @@ fn with_audit_entry(
     )
 }
 
-const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite";
+const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite, u.prenoms_naissance";
+
+/// Position of the sort key in a result row (the établissements follow on PostgreSQL).
+const CLE_TRI: usize = 9;
+
+/// SQL condition on the birth date asked.
+fn condition_date(q: &Quand, a: &mut Args) -> String {
+    match q {
+        Quand::Jour(d) => format!("u.date_naissance = {}", a.arg(d.clone())),
+        Quand::Periode(lo, hi) => format!(
+            "u.date_naissance >= {} AND u.date_naissance < {}",
+            a.arg(lo.clone()),
+            a.arg(hi.clone())
+        ),
+    }
+}
 
 fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
     let id: i64 = r.try_get(0)?;
@@ -262,7 +213,15 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
             dui_domain::usager::StatutIdentite::from_code,
         )?,
         etablissements: Vec::new(),
+        correspondance: None,
+        approchant: false,
     })
+}
+
+/// The first names of a result row (stored as a JSON list).
+fn prenoms_de(r: &crate::sql::Row) -> StoreResult<Vec<String>> {
+    let t: String = r.try_get(8)?;
+    Ok(serde_json::from_str(&t).unwrap_or_default())
 }
 
 impl Store {
@@ -282,16 +241,8 @@ impl Store {
         let now_s = ts(now);
         let mut a = Args::default();
         let vis = visibility(who, &now_s, r.etablissement, &mut a);
-        let critere = match parse(&r.texte) {
-            // Nothing typed: everyone visible in the établissement chosen, or everyone of a
-            // scope that is a few files (assigned people, one's own file).
-            Critere::Rien
-                if r.etablissement.is_some() || who.role.portee() != Portee::Etablissements =>
-            {
-                Critere::Tous
-            }
-            c => c,
-        };
+        // Nothing typed: everyone visible (in the établissement chosen), by name.
+        let critere = parse(&r.texte);
         // PostgreSQL: the établissements of each usager shown come with the row, and the
         // audit entry is written by the same statement (one round trip, committed before any
         // row is returned). SQLite reads the établissements after, which it does faster than
@@ -337,7 +288,7 @@ impl Store {
                     sql.push_str(&format!(" AND {pos}(u.cles_noms, {start}) > 0"));
                 }
                 if let Some(d) = date {
-                    sql.push_str(&format!(" AND u.date_naissance = {}", a.arg(d.clone())));
+                    sql.push_str(&format!(" AND {}", condition_date(d, &mut a)));
                 }
                 if let Some((c, after)) = cursor {
                     let p = a.arg(c.to_string());
@@ -349,14 +300,12 @@ impl Store {
                 sql.push_str(&format!(" ORDER BY {key}, {id} LIMIT {}", limit + 1));
                 sql
             }
-            Critere::Rien => String::new(),
             other => {
                 let cond = match other {
-                    Critere::Date(d) => format!("u.date_naissance = {}", a.arg(d.clone())),
+                    Critere::Date(d) => condition_date(d, &mut a),
                     Critere::Ins(m) => format!("u.matricule_ins = {}", a.arg(m.clone())),
                     Critere::Numero(n) => format!("u.id = {}", a.arg(*n)),
-                    Critere::Tous => "1 = 1".into(),
-                    _ => "1 = 0".into(),
+                    _ => "1 = 1".into(),
                 };
                 let mut sql = format!("SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri{etabs} FROM usager u WHERE {cond} AND u.fusionne_dans IS NULL AND {vis}");
                 if let Some((c, id)) = cursor {
@@ -370,9 +319,6 @@ impl Store {
                 sql
             }
         };
-        if sql.is_empty() {
-            return Ok((Vec::new(), None));
-        }
         let texte: String = r.texte.chars().take(100).collect();
         let sql = if pg {
             with_audit_entry(&sql, &mut a, who, &now_s, &texte, limit)
@@ -393,10 +339,14 @@ impl Store {
         let mut last_key = None;
         for row in rows.iter().take(limit as usize) {
             let mut res = result_from(row)?;
-            let key: String = row.try_get(8)?;
+            if let Critere::Noms(words, _) = &critere {
+                res.correspondance =
+                    correspondance(words, &prenoms_de(row)?, res.prenom_utilise.as_deref());
+            }
+            let key: String = row.try_get(CLE_TRI)?;
             last_key = Some(format!("{key}|{}", res.id));
             if pg {
-                let noms: Option<String> = row.try_get(9)?;
+                let noms: Option<String> = row.try_get(CLE_TRI + 1)?;
                 res.etablissements = noms
                     .map(|n| n.split('\u{1f}').map(str::to_string).collect())
                     .unwrap_or_default();
@@ -407,19 +357,102 @@ impl Store {
         if !pg {
             self.fill_etablissements(&mut out).await?;
             let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
-            self.reads
-                .log(crate::read_log::ReadEntry {
-                    actor: who.actor(),
-                    action: ActionJournal::UsagerRecherche,
-                    usager_id: None,
-                    section: Some("administratif"),
-                    outcome: Outcome::Succes,
-                    detail: serde_json::json!({"texte": texte, "resultats": shown}).to_string(),
-                    at: now,
-                })
-                .await?;
+            let detail = serde_json::json!({"texte": texte, "resultats": shown});
+            self.journal_recherche(who, detail, now).await?;
+        }
+        // A first page with room left: the names that sound the same follow the exact ones.
+        if let (Critere::Noms(words, date), None, None) = (&critere, &next, &r.cursor) {
+            if (out.len() as i64) < limit {
+                let room = limit - out.len() as i64;
+                let approchants = self
+                    .approchants(
+                        who,
+                        &now_s,
+                        r.etablissement,
+                        words,
+                        date.as_ref(),
+                        &out,
+                        room,
+                    )
+                    .await?;
+                if !approchants.is_empty() {
+                    let ids: Vec<i64> = approchants.iter().map(|o| o.id).collect();
+                    let detail =
+                        serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
+                    self.journal_recherche(who, detail, now).await?;
+                    out.extend(approchants);
+                }
+            }
         }
         Ok((out, next))
+    }
+
+    /// The audit entry of a search (the ids shown), through the read log.
+    async fn journal_recherche(
+        &self,
+        who: &Principal,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.reads
+            .log(crate::read_log::ReadEntry {
+                actor: who.actor(),
+                action: ActionJournal::UsagerRecherche,
+                usager_id: None,
+                section: Some("administratif"),
+                outcome: Outcome::Succes,
+                detail: detail.to_string(),
+                at: now,
+            })
+            .await
+    }
+
+    /// The visible usagers whose birth name sounds like one of `words` (its phonetic key),
+    /// other than those of `exacts`, at most `room`, by name.
+    #[allow(clippy::too_many_arguments)]
+    async fn approchants(
+        &self,
+        who: &Principal,
+        now_s: &str,
+        etablissement: Option<i64>,
+        words: &[String],
+        date: Option<&Quand>,
+        exacts: &[ResultatRecherche],
+        room: i64,
+    ) -> StoreResult<Vec<ResultatRecherche>> {
+        let mut a = Args::default();
+        let vis = visibility(who, now_s, etablissement, &mut a);
+        let cles: Vec<String> = words
+            .iter()
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| a.arg(cle_phonetique(w)))
+            .collect();
+        if cles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!(
+            "SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri FROM usager u WHERE u.cle_phonetique IN ({}) AND u.fusionne_dans IS NULL AND {vis}",
+            cles.join(", ")
+        );
+        if let Some(d) = date {
+            sql.push_str(&format!(" AND {}", condition_date(d, &mut a)));
+        }
+        for e in exacts {
+            sql.push_str(&format!(" AND u.id <> {}", a.arg(e.id)));
+        }
+        sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {room}"));
+        let mut q = crate::sql::query(&sql);
+        for v in a.0 {
+            q = q.bind(v);
+        }
+        let mut out = Vec::new();
+        for row in q.fetch_all(self).await? {
+            let mut res = result_from(&row)?;
+            res.approchant = true;
+            out.push(res);
+        }
+        self.fill_etablissements(&mut out).await?;
+        Ok(out)
     }
 
     async fn fill_etablissements(&self, out: &mut [ResultatRecherche]) -> StoreResult<()> {
@@ -451,29 +484,5 @@ impl Store {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_text_is_understood() {
-        assert_eq!(parse("12/04/1938"), Critere::Date("1938-04-12".into()));
-        assert_eq!(parse("U0000042"), Critere::Numero(42));
-        assert_eq!(
-            parse("2 79 03 51 215 189 89"),
-            Critere::Ins("279035121518989".into())
-        );
-        assert_eq!(
-            parse("hél dupont"),
-            Critere::Noms(vec!["DUPONT".into(), "HEL".into()], None)
-        );
-        assert_eq!(
-            parse("Lefèvre 12/04/1938"),
-            Critere::Noms(vec!["LEFEVRE".into()], Some("1938-04-12".into()))
-        );
-        assert_eq!(parse("   "), Critere::Rien);
     }
 }

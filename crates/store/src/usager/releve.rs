@@ -5,8 +5,9 @@
 //! (break-the-glass opens one file, not lists: decision 0028-transmissions-releve-et-recherche).
 //!
 //! The search runs on each engine's own full-text index of the terms computed in Rust
-//! (`dui_domain::transmission`): a GIN index on `to_tsvector('french', termes)` on
-//! PostgreSQL, the FTS5 table `transmission_fts` on SQLite.
+//! (`dui_domain::transmission`): on PostgreSQL a GIN index on the stored column
+//! `termes_tsv` (the terms as lexemes, computed when the row is written: migration 0030), on
+//! SQLite the FTS5 table `transmission_fts`.
 
 use chrono::{DateTime, Utc};
 use dui_domain::journal::ActionJournal;
@@ -130,7 +131,7 @@ impl Store {
         // first, so that a page stops after its rows: on SQLite FTS5 walks its matches from the
         // highest row id down and the first `limit` rows within the filters end the read; on
         // PostgreSQL the planner chooses between walking the primary key down, checking each
-        // row's terms (a common word), and the GIN index's matches sorted (a rare one).
+        // row's stored lexemes (a common word), and the GIN index's matches sorted (a rare one).
         // Decision 0039-search-and-bulk-load.
         let from = match (&termes, self.engine()) {
             (None, _) => "transmission t",
@@ -141,10 +142,7 @@ impl Store {
                 "transmission_fts f CROSS JOIN transmission t ON t.id = f.rowid"
             }
             (Some(t), Engine::Postgres) => {
-                cond.push(format!(
-                    "t.termes::tsvector @@ {}::tsquery",
-                    a.arg(t.join(" & "))
-                ));
+                cond.push(format!("t.termes_tsv @@ {}::tsquery", a.arg(t.join(" & "))));
                 "transmission t"
             }
         };

@@ -36,6 +36,10 @@ pub struct CurrentUser {
     pub csrf: String,
     /// Stored key of the session.
     pub token_hash: String,
+    /// The success this page confirms (`?fait=code` after a form's redirect).
+    pub fait: Option<crate::layout::Fait>,
+    /// Seconds of inactivity after which the session ends.
+    pub inactivite: u64,
 }
 
 impl CurrentUser {
@@ -211,7 +215,10 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
                 return Redirect::to(target).into_response();
             }
         }
-        req.extensions_mut().insert(user.clone());
+        let mut user = user.clone();
+        user.fait = crate::layout::Fait::depuis_requete(req.uri().query());
+        user.inactivite = app.config.idle_timeout.as_secs();
+        req.extensions_mut().insert(user);
     }
     let mut resp = next.run(req).await;
     if let Some(user) =
@@ -250,6 +257,8 @@ async fn load_user(
         principal,
         csrf: session.csrf,
         token_hash: session.token_hash,
+        fait: None,
+        inactivite: 0,
     }))
 }
 
@@ -390,6 +399,8 @@ impl crate::Layout {
             title: title.into(),
             nav,
             csrf: me.csrf.clone(),
+            fait: me.fait,
+            inactivite: me.inactivite,
             user: Some(crate::layout::UserBar {
                 nom: me.nom_complet(),
                 role: me.user.role.label_fr(),

@@ -236,6 +236,7 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/usagers", "q", false),
     ("get", "/usagers", "etablissement", false),
     ("get", "/professionnels", "q", false),
+    ("get", "/lieux-naissance", "q", false),
     ("get", "/audit", "utilisateur", false),
     ("get", "/audit", "action", false),
     ("get", "/audit", "usager", false),

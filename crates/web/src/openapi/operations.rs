@@ -34,9 +34,9 @@ use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
-    DocumentBody, EntourageFields, JourneeBody, LinkBody, MouvementFields, NouveauProjet,
-    OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation, VersionBody,
-    VersionJour,
+    DocumentBody, EntourageFields, JourneeBody, LieuPropose, LinkBody, MouvementFields,
+    NouveauProjet, OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation,
+    VersionBody, VersionJour,
 };
 use crate::usager::{Lues, TransmissionFields};
 
@@ -133,6 +133,8 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation").ok::<EvaluationVue>(),
         op("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (la corriger par une nouvelle évaluation, corrige)").corps::<EvaluationBody>().ok::<EvaluationVue>(),
         op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
+        // Identity forms (issue 16).
+        op("get", "/lieux-naissance", "Usagers", "Lieux de naissance par nom (?q=reims) : communes du Code officiel géographique (dont communes déléguées et anciens codes des communes fusionnées) et pays étrangers (99 + code INSEE), avec le libellé que le formulaire d'identité accepte").liste::<LieuPropose>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
         // Field staff (issue 16).
         op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),

@@ -105,14 +105,14 @@ impl CompteForm {
 /// POST /usagers/{id}/affectations: assigns the account chosen.
 pub async fn ajout_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
     affecter(&p.app, &p.me, p.id, p.f.compte()?).await?;
-    Ok(p.fait("/entourage#affectations-titre"))
+    Ok(p.confirme("/entourage", crate::Fait::AffectationFaite))
 }
 
 /// POST /usagers/{id}/affectations/fin: ends the assignment of the account named.
 pub async fn fin_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
     let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
     p.app.store.fin_affectation(&cap, p.f.compte()?).await?;
-    Ok(p.fait("/entourage#affectations-titre"))
+    Ok(p.confirme("/entourage", crate::Fait::AffectationFinie))
 }
 
 /// DELETE /api/v1/usagers/{id}/affectations/{uid}: ends an assignment.

@@ -76,6 +76,7 @@ async fn create_api(
             }),
         )),
         Creation::Doublons(c) => Err(doublons_error(c)),
+        Creation::InsDejaAttribuee(c) => Err(super::ins_deja_attribuee_error(c)),
     }
 }
 
@@ -131,7 +132,14 @@ pub(crate) async fn save_identity(
     }
     Ok(app
         .store
-        .update_identite_editee(&cap, version, &current, &new.input, strict_changed)
+        .update_identite_editee(
+            &cap,
+            version,
+            &current,
+            &new.input,
+            strict_changed,
+            f.nir.as_ref().map(|_| new.nir.as_deref()),
+        )
         .await?)
 }
 

@@ -10,12 +10,12 @@ use dui_domain::usager::creation::{peut_confirmer_doublon, peut_creer, RefusCrea
 use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::Candidat;
 
-use super::fields::IdentiteFields;
+use super::fields::{IdentiteFields, CHAMPS_CREATION};
 use super::{create, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Fait, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/nouveau.html")]
@@ -23,26 +23,22 @@ struct NewPage {
     layout: Layout,
     f: IdentiteFields,
     etablissements: Vec<Etablissement>,
-    erreurs: Vec<(String, String)>,
+    erreurs: ErreursFormulaire,
     candidats: Vec<Candidat>,
     peut_confirmer: bool,
+    avec_nir: bool,
 }
 
 impl NewPage {
-    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-    fn err(&self, field: &str) -> Option<&str> {
-        self.erreurs
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
-    fn prenoms(&self) -> String {
-        self.f.prenoms.join(" ")
+    fn lieu(&self, code: &str) -> String {
+        dui_domain::lieux::libelle(code)
+    }
+    /// A candidate carries the same INS: « another person » is never offered.
+    fn meme_ins(&self) -> bool {
+        self.candidats.iter().any(|c| c.meme_ins)
     }
 }
 
@@ -60,10 +56,37 @@ pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl
         layout: Layout::new(&me, "Nouvel usager", "usagers"),
         f: IdentiteFields::default(),
         etablissements,
-        erreurs: vec![],
+        erreurs: ErreursFormulaire::default(),
         candidats: vec![],
         peut_confirmer: false,
+        avec_nir: true,
     })
+}
+
+/// The refusal of a NIR already held by another file: in the form, with the link to that
+/// file when the user may open it.
+fn ins_deja_attribuee(candidats: &[Candidat]) -> ErreursFormulaire {
+    let e = ErreursFormulaire::champ(
+        "nir",
+        "Ce numéro est déjà celui d'un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant plutôt que d'en créer un second.",
+    );
+    match candidats.iter().find(|c| c.meme_ins && c.visible) {
+        Some(c) => e.avec_lien(
+            format!(
+                "Ouvrir le dossier existant {}",
+                c.numero.as_deref().unwrap_or_default()
+            ),
+            format!("/usagers/{}", c.id),
+        ),
+        None => ErreursFormulaire {
+            general: Some(format!(
+                "{} {}",
+                dui_store::usager::DOUBLON_HORS_PERIMETRE,
+                dui_store::usager::DOUBLON_CONTACT
+            )),
+            ..e
+        },
+    }
 }
 
 /// POST /usagers: creates, or shows the form again with the errors or the duplicates.
@@ -78,31 +101,37 @@ pub async fn create_form(
         .await?;
     let m = matrix(&app).await?;
     let peut_confirmer = peut_confirmer_doublon(&m, me.user.role);
-    let page =
-        |f: IdentiteFields, erreurs: Vec<(String, String)>, candidats: Vec<Candidat>| NewPage {
-            layout: Layout::new(&me, "Nouvel usager", "usagers"),
-            f,
-            etablissements: etablissements.clone(),
-            erreurs,
-            candidats,
-            peut_confirmer,
-        };
+    let page = |f: IdentiteFields, erreurs: ErreursFormulaire, candidats: Vec<Candidat>| NewPage {
+        layout: Layout::new(&me, "Nouvel usager", "usagers"),
+        f,
+        etablissements: etablissements.clone(),
+        erreurs,
+        candidats,
+        peut_confirmer,
+        avec_nir: true,
+    };
     match create(&app, &me, &f, Utc::now()).await {
-        Ok(Creation::Created(id)) => {
-            Ok(axum::response::Redirect::to(&format!("/usagers/{id}?cree=1")).into_response())
-        }
+        Ok(Creation::Created(id)) => Ok(axum::response::Redirect::to(
+            &Fait::DossierCree.adresse(&format!("/usagers/{id}")),
+        )
+        .into_response()),
         Ok(Creation::Doublons(c)) => Ok((
             StatusCode::CONFLICT,
-            page(f, vec![], dui_store::usager::candidats_montres(&c)),
+            page(
+                f,
+                ErreursFormulaire::default(),
+                dui_store::usager::candidats_montres(&c),
+            ),
         )
             .into_response()),
-        Err(AppError::Invalid { fields, message }) => {
-            let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
-            if erreurs.is_empty() {
-                erreurs.push(("nom_naissance".into(), message));
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(f, erreurs, vec![])).into_response())
+        Ok(Creation::InsDejaAttribuee(c)) => Ok((
+            StatusCode::CONFLICT,
+            page(f, ins_deja_attribuee(&c), vec![]),
+        )
+            .into_response()),
+        Err(e) => {
+            let (status, erreurs) = ErreursFormulaire::depuis(e, CHAMPS_CREATION)?;
+            Ok((status, page(f, erreurs, vec![])).into_response())
         }
-        Err(e) => Err(e),
     }
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -18,13 +18,13 @@ use serde::Deserialize;
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
-use super::fields::{AutreDossierForm, IdentiteFields};
+use super::fields::{AutreDossierForm, IdentiteFields, CHAMPS_EDITION};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::reponses::done;
+use crate::reponses::confirme;
 use crate::time::{fr_date, fr_instant};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Fait, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/dossier.html")]
@@ -38,8 +38,16 @@ struct FilePage {
     peut_valider: bool,
     insi: bool,
     justificatifs: Vec<(String, &'static str)>,
-    cree: bool,
-    message_photo: Option<&'static str>,
+    erreurs: ErreursFormulaire,
+    /// What the identitovigilance forms had typed (kept when refused).
+    saisie: Saisie,
+}
+
+/// The identitovigilance fields typed, shown again with a refusal.
+#[derive(Default)]
+pub(super) struct Saisie {
+    pub type_justificatif: String,
+    pub motif: String,
 }
 
 impl FilePage {
@@ -51,30 +59,42 @@ impl FilePage {
     }
 }
 
-/// File query (messages after an action).
-#[derive(Deserialize)]
-pub struct FileQuery {
-    cree: Option<String>,
-    photo: Option<String>,
-}
-
 /// GET /usagers/{id}: the file page (administrative tab).
 pub async fn file_page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<UsagerId>,
-    Query(q): Query<FileQuery>,
+) -> PageDossier {
+    file_render(
+        &app,
+        &me,
+        id,
+        ErreursFormulaire::default(),
+        Saisie::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The file page of `id` with the refusal of one of its forms in place.
+pub(super) async fn file_render(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    erreurs: ErreursFormulaire,
+    saisie: Saisie,
+    status: StatusCode,
 ) -> PageDossier {
     let Dossier {
         tabs, u, sejours, ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
+    } = Dossier::ouvrir(app, me, id, Onglet::Administratif).await?;
     if let Some(k) = u.fusionne_dans {
         return Ok(axum::response::Redirect::to(&format!("/usagers/{k}")).into_response());
     }
-    let m = matrix(&app).await?;
-    let referent = referent(&app, u.referent_id).await?;
-    Ok(FilePage {
-        layout: Layout::new(&me, u.nom_affiche(), "usagers"),
+    let m = matrix(app).await?;
+    let referent = referent(app, u.referent_id).await?;
+    let page = FilePage {
+        layout: Layout::new(me, u.nom_affiche(), "usagers"),
         sejours,
         referent,
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
@@ -86,16 +106,12 @@ pub async fn file_page(
             .iter()
             .map(|t| (t.code().to_string(), t.label_fr()))
             .collect(),
-        cree: q.cree.is_some(),
-        message_photo: match q.photo.as_deref() {
-            Some("ok") => Some("La photo a été enregistrée."),
-            Some("retiree") => Some("La photo a été retirée du dossier."),
-            _ => None,
-        },
+        erreurs,
+        saisie,
         u,
         tabs,
-    }
-    .into_response())
+    };
+    Ok((status, page).into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -138,7 +154,9 @@ struct IdentityPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    erreurs: Vec<(String, String)>,
+    f: IdentiteFields,
+    erreurs: ErreursFormulaire,
+    avec_nir: bool,
     /// The accounts that may be chosen as referent, by name.
     referents: Vec<CompteNomme>,
 }
@@ -156,15 +174,20 @@ async fn referents(app: &App, me: &CurrentUser, sejours: &[Sejour]) -> WebResult
 }
 
 impl IdentityPage {
-    fn referent_choisi(&self, c: &CompteNomme) -> bool {
-        self.u.referent_id.map(|r| r.get()) == Some(c.id)
+    /// The referent chosen (typed, else the file's).
+    fn referent_choisi(&self) -> Option<i64> {
+        self.f
+            .referent_id
+            .as_deref()
+            .and_then(|r| r.trim().parse().ok())
     }
-    /// The referent of the file when they are not among the accounts offered (another
+    fn est_choisi(&self, c: &CompteNomme) -> bool {
+        self.referent_choisi() == Some(c.id)
+    }
+    /// The referent chosen when they are not among the accounts offered (another
     /// établissement, a closed account): kept, and shown.
     fn referent_hors_liste(&self) -> Option<i64> {
-        self.u
-            .referent_id
-            .map(|r| r.get())
+        self.referent_choisi()
             .filter(|r| !self.referents.iter().any(|c| c.id == *r))
     }
     fn compte(&self, c: &CompteNomme) -> String {
@@ -173,18 +196,36 @@ impl IdentityPage {
             None => c.libelle(),
         }
     }
-    fn err(&self, field: &str) -> Option<&str> {
-        self.erreurs
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
-    }
-    fn prenoms(&self) -> String {
-        self.u.prenoms_naissance.join(" ")
-    }
+}
+
+/// The identity form of the file `id`, with `f` typed and `erreurs` shown in place.
+async fn identity_render(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: Option<IdentiteFields>,
+    erreurs: ErreursFormulaire,
+    status: StatusCode,
+) -> PageDossier {
+    let Dossier {
+        tabs, u, sejours, ..
+    } = Dossier::ouvrir(app, me, id, Onglet::Administratif).await?;
+    let page = IdentityPage {
+        referents: referents(app, me, &sejours).await?,
+        layout: Layout::new(me, format!("Identité — {}", u.nom_affiche()), "usagers"),
+        f: f.unwrap_or_else(|| IdentiteFields::depuis_usager(&u)),
+        avec_nir: nir_modifiable(&u),
+        u,
+        tabs,
+        erreurs,
+    };
+    Ok((status, page).into_response())
+}
+
+/// A typed NIR can be corrected while INSi has not confirmed it and the identity is not
+/// validated.
+fn nir_modifiable(u: &Usager) -> bool {
+    dui_domain::usager::nir_modifiable(u.statut_identite, u.oid_ins.is_some())
 }
 
 /// GET /usagers/{id}/identite: the identity form.
@@ -193,20 +234,19 @@ pub async fn identity_page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let Dossier {
-        tabs, u, sejours, ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
-    Ok(IdentityPage {
-        layout: Layout::new(&me, format!("Identité — {}", u.nom_affiche()), "usagers"),
-        referents: referents(&app, &me, &sejours).await?,
-        u,
-        tabs,
-        erreurs: vec![],
-    }
-    .into_response())
+    identity_render(
+        &app,
+        &me,
+        id,
+        None,
+        ErreursFormulaire::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-/// POST /usagers/{id}/identite
+/// POST /usagers/{id}/identite: saved (back to the file, confirmed), or the form again with
+/// what was typed and the errors in place.
 pub async fn identity_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -214,32 +254,28 @@ pub async fn identity_form(
     Path(id): Path<UsagerId>,
     Form(f): Form<IdentiteFields>,
 ) -> PageDossier {
-    let version = f.version.ok_or_else(|| {
-        AppError::field(
-            "version",
-            "La version du dossier lu manque : rechargez la page.",
-        )
-    })?;
-    match super::api::save_identity(&app, &me, id, version, &f).await {
-        Ok(_) => Ok(done(&headers, &format!("/usagers/{id}"))),
-        Err(AppError::Invalid { fields, message }) => {
-            let Dossier {
-                tabs, u, sejours, ..
-            } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
-            let mut erreurs: Vec<(String, String)> = fields.into_iter().collect();
-            if erreurs.is_empty() {
-                erreurs.push(("nom_naissance".into(), message));
-            }
-            let page = IdentityPage {
-                referents: referents(&app, &me, &sejours).await?,
-                layout: Layout::new(&me, format!("Identité — {}", u.nom_affiche()), "usagers"),
-                u,
-                tabs,
-                erreurs,
+    let saved = match f.version {
+        Some(version) => super::api::save_identity(&app, &me, id, version, &f).await,
+        None => Err(AppError::Stale),
+    };
+    match saved {
+        Ok(_) => Ok(confirme(
+            &headers,
+            &format!("/usagers/{id}"),
+            Fait::IdentiteEnregistree,
+        )),
+        Err(e) => {
+            let (status, erreurs) = ErreursFormulaire::depuis(e, CHAMPS_EDITION)?;
+            let erreurs = if status == StatusCode::CONFLICT {
+                erreurs.avec_lien(
+                    "Recharger l'identité à jour",
+                    format!("/usagers/{id}/identite"),
+                )
+            } else {
+                erreurs
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            identity_render(&app, &me, id, Some(f), erreurs, status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -256,7 +292,7 @@ pub async fn non_doublon_form(p: FormulaireDossier<AutreDossierForm>) -> WebResu
     )
     .await?;
     p.app.store.confirmer_non_doublon(&cap, other).await?;
-    Ok(p.fait(""))
+    Ok(p.confirme("", Fait::NonDoublon))
 }
 
 /// Break-the-glass form.

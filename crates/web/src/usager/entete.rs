@@ -272,6 +272,11 @@ pub trait Header {
     fn prenom_utilise_affiche(&self) -> Option<String>;
     /// The matricule grouped for reading.
     fn ins_affiche(&self) -> String;
+    /// What the matricule is: « Matricule INS » once INSi returned it, « NIR saisi, non
+    /// vérifié » for a number typed by hand.
+    fn ins_libelle(&self) -> &'static str;
+    /// The birthplace by name (« Reims (51) », « Espagne »), never the bare code.
+    fn lieu_affiche(&self) -> Option<String>;
 }
 
 impl Header for Usager {
@@ -339,6 +344,18 @@ impl Header for Usager {
             .and_then(|m| dui_domain::identifiers::Nir::parse(m).ok())
             .map(|n| n.formatted())
             .unwrap_or_default()
+    }
+    fn lieu_affiche(&self) -> Option<String> {
+        self.lieu_naissance
+            .as_deref()
+            .map(dui_domain::lieux::libelle)
+    }
+    fn ins_libelle(&self) -> &'static str {
+        if self.oid_ins.is_some() {
+            "Matricule INS"
+        } else {
+            "NIR saisi, non vérifié"
+        }
     }
 }
 

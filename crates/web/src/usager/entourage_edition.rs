@@ -16,7 +16,6 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::entourage::{EntourageFields, LibellesEntourage};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::reponses::done;
 use crate::time::{fr_date, fr_datetime};
 use crate::{App, AppError, Layout, WebResult};
 
@@ -149,5 +148,9 @@ pub async fn edit_form(
     app.store
         .update_entourage(&cap, eid, version, &input)
         .await?;
-    Ok(done(&headers, &format!("/usagers/{id}/entourage")))
+    Ok(crate::reponses::confirme(
+        &headers,
+        &format!("/usagers/{id}/entourage"),
+        crate::Fait::EntourageEnregistre,
+    ))
 }

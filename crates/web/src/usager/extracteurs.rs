@@ -131,4 +131,9 @@ impl<F> FormulaireDossier<F> {
     pub(crate) fn fait(&self, page: &str) -> Response {
         done(&self.headers, &format!("/usagers/{}{page}", self.id))
     }
+
+    /// [`FormulaireDossier::fait`], the page reached confirming `fait`.
+    pub(crate) fn confirme(&self, page: &str, fait: crate::Fait) -> Response {
+        crate::reponses::confirme(&self.headers, &format!("/usagers/{}{page}", self.id), fait)
+    }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use dui_domain::identifiers::{CodeCog, Nir};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_domain::usager::{DateNaissance, Sexe, TraitsIns, TypeJustificatif};
+use dui_domain::usager::{
+    ecarts_nir, message_ecarts, DateNaissance, Sexe, TraitsIns, TypeJustificatif,
+};
 use dui_store::usager::IdentiteInput;
 use serde::Deserialize;
 
@@ -27,9 +29,12 @@ pub struct IdentiteFields {
     /// `F`, `M`, `I`.
     #[serde(default)]
     pub sexe: String,
-    /// COG code of the birth place.
+    /// Birthplace: its COG code, or its name as the lookup gives it (« Reims (51) »,
+    /// « Espagne »; `GET /api/v1/lieux-naissance?q=`), or a name only one place has.
     pub lieu_naissance: Option<String>,
-    /// NIR typed at creation (optional).
+    /// NIR typed (optional). In an edit, absent leaves the matricule as it is, empty removes
+    /// a typed NIR; it can be changed only while INSi has not returned it and the identity is
+    /// provisional.
     pub nir: Option<String>,
     /// Nom utilisé.
     pub nom_utilise: Option<String>,
@@ -60,7 +65,7 @@ impl crate::saisie::Champs for IdentiteFields {
         Champ::ligne("prenoms_naissance", lim::NOM_PERSONNE),
         Champ::ligne("date_naissance", lim::DATE),
         Champ::ligne("sexe", lim::CODE),
-        Champ::ligne("lieu_naissance", lim::NUMERO),
+        Champ::ligne("lieu_naissance", lim::NOM_STRUCTURE),
         Champ::ligne("nir", lim::NUMERO),
         Champ::ligne("nom_utilise", lim::NOM_PERSONNE),
         Champ::ligne("prenom_utilise", lim::NOM_PERSONNE),
@@ -72,6 +77,82 @@ impl crate::saisie::Champs for IdentiteFields {
         Champ::ligne("version", 20),
     ];
 }
+
+impl IdentiteFields {
+    /// A field as the form shows it again (`""` when absent): the text fields by their name,
+    /// the first names as one line.
+    pub fn texte(&self, champ: &str) -> String {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        match champ {
+            "nom_naissance" => self.nom_naissance.clone(),
+            "prenoms" => self.prenoms.join(" "),
+            "date_naissance" => self.date_naissance.clone(),
+            "sexe" => self.sexe.clone(),
+            "lieu_naissance" => o(&self.lieu_naissance),
+            "nir" => o(&self.nir),
+            "nom_utilise" => o(&self.nom_utilise),
+            "prenom_utilise" => o(&self.prenom_utilise),
+            "etablissement" => o(&self.etablissement),
+            "date_entree" => o(&self.date_entree),
+            "referent_id" => o(&self.referent_id),
+            "alertes" => o(&self.alertes),
+            _ => String::new(),
+        }
+    }
+
+    /// The edit form of a stored identity: the birth date as `JJ/MM/AAAA` (`00` for an
+    /// unknown part), the typed NIR while INSi has not confirmed it.
+    pub fn depuis_usager(u: &dui_store::usager::Usager) -> Self {
+        let d = &u.date_naissance;
+        Self {
+            nom_naissance: u.nom_naissance.clone(),
+            prenoms: u.prenoms_naissance.clone(),
+            date_naissance: format!(
+                "{:02}/{:02}/{:04}",
+                d.jour().unwrap_or(0),
+                d.mois().unwrap_or(0),
+                d.annee()
+            ),
+            sexe: u.sexe.code().to_string(),
+            lieu_naissance: u.lieu_naissance.as_deref().map(dui_domain::lieux::libelle),
+            nir: u.matricule_ins.clone().filter(|_| u.oid_ins.is_none()),
+            nom_utilise: u.nom_utilise.clone(),
+            prenom_utilise: u.prenom_utilise.clone(),
+            referent_id: u.referent_id.map(|r| r.to_string()),
+            alertes: Some(u.alertes.clone()),
+            version: Some(u.version),
+            ..Self::default()
+        }
+    }
+}
+
+/// The fields of the creation form, in display order (errors in place).
+pub const CHAMPS_CREATION: &[&str] = &[
+    "nom_naissance",
+    "prenoms",
+    "date_naissance",
+    "sexe",
+    "lieu_naissance",
+    "nom_utilise",
+    "prenom_utilise",
+    "nir",
+    "etablissement",
+    "date_entree",
+];
+
+/// The fields of the identity edit form, in display order.
+pub const CHAMPS_EDITION: &[&str] = &[
+    "nom_naissance",
+    "prenoms",
+    "date_naissance",
+    "sexe",
+    "lieu_naissance",
+    "nom_utilise",
+    "prenom_utilise",
+    "nir",
+    "referent_id",
+    "alertes",
+];
 
 fn prenoms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
@@ -143,16 +224,21 @@ impl IdentiteFields {
                 "Indiquez le sexe : F (féminin), M (masculin) ou I (indéterminé).".into(),
             );
         }
-        let lieu = match clean(&self.lieu_naissance).map(|c| CodeCog::parse(&c)) {
+        // A birthplace typed or chosen by name (« Reims (51) »), or its code.
+        let lieu = match clean(&self.lieu_naissance).map(|t| {
+            dui_domain::lieux::resoudre(&t)
+                .map_err(|e| e.to_string())
+                .and_then(|c| CodeCog::parse(&c).map_err(|e| e.to_string()))
+        }) {
             Some(Ok(c)) => Some(c),
             Some(Err(e)) => {
-                errors.insert("lieu_naissance".into(), e.to_string());
+                errors.insert("lieu_naissance".into(), e);
                 None
             }
             None => None,
         };
         let nir = match clean(&self.nir).map(|n| Nir::parse(&n)) {
-            Some(Ok(n)) => Some(n.as_str().to_string()),
+            Some(Ok(n)) => Some(n),
             Some(Err(e)) => {
                 errors.insert("nir".into(), e.to_string());
                 None
@@ -234,6 +320,13 @@ impl IdentiteFields {
                 None
             }
         };
+        if let (Some(t), Some(n)) = (&traits, &nir) {
+            let ecarts = ecarts_nir(n, t.sexe(), &t.date_naissance(), t.lieu_naissance());
+            if !ecarts.is_empty() {
+                errors.insert("nir".into(), message_ecarts(&ecarts));
+            }
+        }
+        let nir = nir.map(|n| n.as_str().to_string());
         match traits {
             Some(traits) if errors.is_empty() => Ok(Identite {
                 input: IdentiteInput {

@@ -188,5 +188,5 @@ pub async fn annuler_form(p: FormulaireDossier<AnnulationFusion>) -> WebResult<R
             .map_err(|_| AppError::field("fusion_id", "Cette fusion n'existe pas."))?;
     let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Valider).await?;
     p.app.store.annuler_fusion(&cap, fid).await?;
-    Ok(p.fait("/fusion"))
+    Ok(p.confirme("/fusion", crate::Fait::FusionAnnulee))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -15,12 +15,13 @@ use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
+use super::dossier::{file_render, Saisie};
 use super::extracteurs::FormulaireDossier;
 use super::fields::{justificatif, AutreDossierForm};
 use crate::auth::CurrentUser;
 use crate::corps::{EtatIdentite, FusionFaite};
 use crate::forms::ApiJson;
-use crate::{App, AppError, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Fait, WebResult};
 
 /// What changed, to store with the status.
 pub(super) struct Extra {
@@ -80,6 +81,12 @@ impl crate::saisie::Champs for DocumentBody {
 }
 
 async fn document(app: &App, me: &CurrentUser, id: UsagerId, b: &DocumentBody) -> WebResult<i64> {
+    if b.type_justificatif.trim().is_empty() {
+        return Err(AppError::field(
+            "type_justificatif",
+            "Choisissez le justificatif d'identité que vous avez eu en main : rien n'est enregistré sans lui.",
+        ));
+    }
     let t = justificatif(&b.type_justificatif).ok_or_else(|| {
         AppError::field("type_justificatif", "Type de justificatif inconnu : passeport, carte_identite, titre_sejour, livret_famille, acte_naissance, carte_vitale ou autre.")
     })?;
@@ -136,16 +143,18 @@ impl crate::saisie::Champs for VersionBody {
     const CHAMPS: &'static [Champ] = &[];
 }
 
-/// Body of attribute changes.
+/// Body of attribute changes: every change says why (kept in the audit journal).
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct AttributesBody {
     douteuse: Option<bool>,
     fictive: Option<bool>,
+    /// Why the identity is doubtful or fictitious, or why the doubt is lifted (required).
+    motif: Option<String>,
     version: Option<i64>,
 }
 
 impl crate::saisie::Champs for AttributesBody {
-    const CHAMPS: &'static [Champ] = &[];
+    const CHAMPS: &'static [Champ] = &[Champ::texte("motif", lim::MOTIF)];
 }
 
 async fn attributes(
@@ -165,11 +174,22 @@ async fn attributes(
             ))
         }
     };
+    let motif = b
+        .motif
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| {
+            AppError::field(
+                "motif",
+                "Indiquez le motif : ce qui fait douter de l'identité, ce qui la rend fictive, ou ce qui lève le doute.",
+            )
+        })?;
     let extra = Extra {
         ins: None,
         justificatif: None,
         ins_interroge: false,
-        detail: serde_json::json!({"evenement": format!("{ev:?}")}),
+        detail: serde_json::json!({"evenement": format!("{ev:?}"), "motif": motif}),
     };
     apply(app, me, id, b.version, ev, extra).await
 }
@@ -190,6 +210,7 @@ pub async fn api_attributes(
 pub struct StatusForm {
     action: String,
     type_justificatif: Option<String>,
+    motif: Option<String>,
     version: Option<i64>,
 }
 
@@ -197,11 +218,13 @@ impl crate::saisie::Champs for StatusForm {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("action", lim::CODE),
         Champ::ligne("type_justificatif", lim::CODE),
+        Champ::texte("motif", lim::MOTIF),
         Champ::ligne("version", 20),
     ];
 }
 
-/// POST /usagers/{id}/identite/statut
+/// POST /usagers/{id}/identite/statut: recorded and confirmed, or the file page again with
+/// the refusal next to the field (a document the rules refuse, a missing reason).
 pub async fn status_form(p: FormulaireDossier<StatusForm>) -> WebResult<Response> {
     let (app, me, id, f) = (&p.app, &p.me, p.id, &p.f);
     let (douteuse, fictive) = match f.action.as_str() {
@@ -211,8 +234,10 @@ pub async fn status_form(p: FormulaireDossier<StatusForm>) -> WebResult<Response
                 type_justificatif,
                 version: f.version,
             };
-            document(app, me, id, &body).await?;
-            return Ok(p.fait(""));
+            return match document(app, me, id, &body).await {
+                Ok(_) => Ok(p.confirme("", Fait::JustificatifEnregistre)),
+                Err(e) => en_place(&p, e, "type_justificatif").await,
+            };
         }
         "douteuse" => (Some(true), None),
         "lever_doute" => (Some(false), None),
@@ -222,10 +247,34 @@ pub async fn status_form(p: FormulaireDossier<StatusForm>) -> WebResult<Response
     let body = AttributesBody {
         douteuse,
         fictive,
+        motif: f.motif.clone(),
         version: f.version,
     };
-    attributes(app, me, id, &body).await?;
-    Ok(p.fait(""))
+    match attributes(app, me, id, &body).await {
+        Ok(_) => Ok(p.confirme("", Fait::AttributEnregistre)),
+        Err(e) => en_place(&p, e, "motif").await,
+    }
+}
+
+/// The file page again with the refusal `e` of the identitovigilance form whose field is
+/// `champ` (a refusal of the whole action is shown next to that field too).
+async fn en_place(
+    p: &FormulaireDossier<StatusForm>,
+    e: AppError,
+    champ: &str,
+) -> WebResult<Response> {
+    let (status, mut erreurs) = ErreursFormulaire::depuis(e, &[champ])?;
+    if erreurs.champs.is_empty() {
+        if let Some(g) = erreurs.general.take() {
+            erreurs = ErreursFormulaire::champ(champ, g);
+        }
+    }
+    let saisie = Saisie {
+        type_justificatif: p.f.type_justificatif.clone().unwrap_or_default(),
+        motif: p.f.motif.clone().unwrap_or_default(),
+    };
+    let page = file_render(&p.app, &p.me, p.id, erreurs, saisie, status).await;
+    Ok(page.unwrap_or_else(IntoResponse::into_response))
 }
 
 /// Body naming another file.
@@ -336,5 +385,5 @@ pub async fn fusion_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Re
     let other = p.f.autre("du dossier à fusionner")?;
     fusionner(&p.app, &p.me, p.id, other).await?;
     // The merge page lists the merge with its undo.
-    Ok(p.fait("/fusion"))
+    Ok(p.confirme("/fusion", Fait::FusionFaite))
 }

@@ -5,10 +5,7 @@
 //! changes nothing is audited (`usager.insi`, with the fault codes); one that stores an INS is
 //! audited with the status change (the step that found it, the INS history).
 
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use dui_domain::identifiers::{InsOid, Nir};
@@ -22,12 +19,13 @@ use dui_store::policy::Capability;
 use dui_store::usager::{Candidat, Usager};
 
 use super::capability;
+use super::dossier::{file_render, Saisie};
 use super::extracteurs::FormulaireDossier;
 use super::fields::stored_traits;
 use super::identite::{apply, status_json, Extra, VersionBody};
 use crate::auth::CurrentUser;
 use crate::corps::EtatIdentite;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Fait, WebResult};
 
 /// Whom to ask when the file holding the INS is out of the user's scope.
 const CONTACT_IDENTITOVIGILANCE: &str = "Adressez-vous au secrétariat ou à la direction de l'organisme (identitovigilance) : ils vérifieront s'il s'agit de la même personne et fusionneront les dossiers.";
@@ -278,50 +276,56 @@ pub async fn api_insi_verify(
     status_json(&app, &me, id, v).await
 }
 
-/// The file holding the INS, on the page that tells it.
-struct AutreDossier {
-    id: i64,
-    numero: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "usager/ins_deja_attribuee.html")]
-struct InsDejaAttribueePage {
-    layout: Layout,
-    id: UsagerId,
-    numero: String,
-    message: String,
-    autre: Option<AutreDossier>,
-}
-
-/// POST /usagers/{id}/identite/insi
+/// POST /usagers/{id}/identite/insi: the INS stored and confirmed, or the file page again
+/// with INSi's answer and the way out (the identity to check, the file holding the INS and
+/// the merge when the user may open it).
 pub async fn insi_form(p: FormulaireDossier<VersionBody>) -> WebResult<Response> {
-    match insi_retrieve(&p.app, &p.me, p.id, p.f.version).await {
-        Ok(_) => Ok(p.fait("?insi=ok")),
-        Err(AppError::Conflict {
+    let e = match insi_retrieve(&p.app, &p.me, p.id, p.f.version).await {
+        Ok(_) => return Ok(p.confirme("", Fait::InsRecuperee)),
+        Err(e) => e,
+    };
+    let autre = match &e {
+        AppError::Conflict {
             code: "ins_deja_attribuee",
-            message,
-            extra,
-        }) => {
-            let autre = extra
-                .as_ref()
-                .and_then(|e| e["candidats"][0].as_object())
-                .filter(|c| c.get("visible").and_then(|v| v.as_bool()) == Some(true))
-                .and_then(|c| {
-                    Some(AutreDossier {
-                        id: c.get("id")?.as_i64()?,
-                        numero: c.get("numero")?.as_str()?.to_owned(),
-                    })
-                });
-            let page = InsDejaAttribueePage {
-                layout: Layout::new(&p.me, "INS déjà attribuée", "usagers"),
-                id: p.id,
-                numero: dui_store::usager::numero(p.id.get()),
-                message,
-                autre,
-            };
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => Err(e),
-    }
+            extra: Some(x),
+            ..
+        } => x["candidats"][0]
+            .as_object()
+            .filter(|c| c.get("visible").and_then(|v| v.as_bool()) == Some(true))
+            .and_then(|c| {
+                Some((
+                    c.get("id")?.as_i64()?,
+                    c.get("numero")?.as_str()?.to_owned(),
+                ))
+            }),
+        _ => None,
+    };
+    let code = match &e {
+        AppError::Conflict { code, .. } => *code,
+        _ => "",
+    };
+    let (status, mut erreurs) = ErreursFormulaire::depuis(e, &[])?;
+    erreurs = match (code, autre) {
+        ("ins_deja_attribuee", Some((autre, numero))) => erreurs
+            .avec_lien(
+                format!("Ouvrir le dossier {numero} pour comparer"),
+                format!("/usagers/{autre}"),
+            )
+            .avec_bouton(
+                format!("C'est la même personne : fusionner ce dossier dans le dossier {numero}"),
+                format!("/usagers/{autre}/fusion"),
+                vec![(
+                    "autre_id".to_string(),
+                    dui_store::usager::numero(p.id.get()),
+                )],
+            ),
+        ("insi_aucune_identite" | "insi_plusieurs_identites" | "traits_discordants", _) => erreurs
+            .avec_lien(
+                "Vérifier et corriger l'identité",
+                format!("/usagers/{}/identite", p.id),
+            ),
+        _ => erreurs,
+    };
+    let page = file_render(&p.app, &p.me, p.id, erreurs, Saisie::default(), status).await;
+    Ok(page.unwrap_or_else(IntoResponse::into_response))
 }

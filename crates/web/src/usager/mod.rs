@@ -17,6 +17,7 @@ mod fusion_page;
 mod hors_perimetre;
 mod identite;
 mod insi;
+mod lieux;
 mod listes;
 mod mes_personnes;
 mod photo;
@@ -37,6 +38,7 @@ pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    lieux::LieuPropose,
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
@@ -93,6 +95,8 @@ pub(crate) enum Creation {
     Created(UsagerId),
     /// Probable duplicates: nothing created.
     Doublons(Vec<Candidat>),
+    /// The typed NIR is another file's INS: nothing created.
+    InsDejaAttribuee(Vec<Candidat>),
 }
 
 /// Creates an usager: parses the form or body and renders the store's outcome (the rules,
@@ -117,11 +121,11 @@ pub(crate) async fn create(
             .map(str::trim)
             .filter(|d| !d.is_empty())
         {
-            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| {
+            Some(d) => crate::time::date_saisie(d)
+                .ok_or_else(|| {
                     AppError::field(
                         "date_entree",
-                        "La date d'entrée doit être au format AAAA-MM-JJ.",
+                        "La date d'entrée doit être une date (JJ/MM/AAAA).",
                     )
                 })?
                 .to_string(),
@@ -140,15 +144,20 @@ pub(crate) async fn create(
     {
         IssueCreation::Cree(id) => Ok(Creation::Created(id)),
         IssueCreation::Doublons(candidats) => Ok(Creation::Doublons(candidats)),
-        IssueCreation::InsDejaAttribuee(candidats) => Err(AppError::Conflict {
-            code: "ins_deja_attribuee",
-            message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
-            extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
-        }),
+        IssueCreation::InsDejaAttribuee(candidats) => Ok(Creation::InsDejaAttribuee(candidats)),
         IssueCreation::Refusee(refus) => Err(match refus.champ() {
             Some(champ) => AppError::field(champ, refus.message_fr()),
             None => AppError::Forbidden(refus.message_fr()),
         }),
+    }
+}
+
+/// The 409 of a NIR that another file holds (API).
+pub(crate) fn ins_deja_attribuee_error(candidats: Vec<Candidat>) -> AppError {
+    AppError::Conflict {
+        code: "ins_deja_attribuee",
+        message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
+        extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
     }
 }
 
@@ -421,4 +430,6 @@ pub fn api_routes() -> Router<App> {
             get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
+        // Identity forms (issue 16): the birthplaces by name.
+        .route("/lieux-naissance", get(lieux::api_lieux))
 }

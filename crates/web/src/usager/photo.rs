@@ -16,7 +16,7 @@ use super::capability;
 use crate::auth::CurrentUser;
 use crate::corps::PhotoEnregistree;
 use crate::limites::PHOTO_BODY_LIMIT as BODY_LIMIT;
-use crate::reponses::done;
+use crate::reponses::confirme;
 use crate::{App, AppError, WebResult};
 
 /// HTML routes.
@@ -109,7 +109,11 @@ pub async fn upload_form(
     }
     let body = body.ok_or_else(|| AppError::field("photo", "Choisissez une photo à envoyer."))?;
     save(&app, &me, id, &body).await?;
-    Ok(done(&headers, &format!("/usagers/{id}?photo=ok")))
+    Ok(confirme(
+        &headers,
+        &format!("/usagers/{id}"),
+        crate::Fait::PhotoEnregistree,
+    ))
 }
 
 fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
@@ -132,7 +136,11 @@ pub async fn remove_form(
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
     app.store.delete_photo(&cap).await?;
-    Ok(done(&headers, &format!("/usagers/{id}?photo=retiree")))
+    Ok(confirme(
+        &headers,
+        &format!("/usagers/{id}"),
+        crate::Fait::PhotoRetiree,
+    ))
 }
 
 /// PUT /api/v1/usagers/{id}/photo: the image as the body (`image/jpeg` or `image/png`).

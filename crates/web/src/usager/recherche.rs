@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use dui_domain::policy::{Action, Portee, Role, Section};
+use dui_domain::policy::{Action, Role, Section};
 use dui_domain::usager::StatutIdentite;
 use dui_store::admin::organisation::Etablissement;
 use dui_store::policy::authorize_recherche;
@@ -63,17 +63,36 @@ trait Resultats {
         let (q, etablissement) = self.criteres();
         next_url(q, etablissement, cursor)
     }
+    /// What the polite live region says: « 4 usagers trouvés », and whether more follow.
+    fn annonce(&self) -> String {
+        let (q, _) = self.criteres();
+        let (n, plus) = self.compte();
+        match (n, plus) {
+            (0, _) if q.trim().is_empty() => "Aucun usager dans votre périmètre.".to_string(),
+            (0, _) => "Aucun usager trouvé.".to_string(),
+            (1, false) => "1 usager trouvé.".to_string(),
+            (n, false) => format!("{n} usagers trouvés."),
+            (n, true) => format!("{n} premiers usagers trouvés ; d'autres suivent."),
+        }
+    }
+    fn compte(&self) -> (usize, bool);
 }
 
 impl Resultats for RecherchePage {
     fn criteres(&self) -> (&str, Option<i64>) {
         (&self.q, self.etablissement)
     }
+    fn compte(&self) -> (usize, bool) {
+        (self.resultats.len(), self.suivant.is_some())
+    }
 }
 
 impl Resultats for ResultsPartial {
     fn criteres(&self) -> (&str, Option<i64>) {
         (&self.q, self.etablissement)
+    }
+    fn compte(&self) -> (usize, bool) {
+        (self.resultats.len(), self.suivant.is_some())
     }
 }
 
@@ -116,22 +135,14 @@ pub async fn recherche_page(
         .etablissement
         .as_deref()
         .and_then(|e| e.trim().parse::<i64>().ok());
-    // Nothing typed lists a scope of a few files (assigned people) at once.
-    let (resultats, suivant) = if texte.trim().is_empty()
-        && etablissement.is_none()
-        && me.user.role.portee() == Portee::Etablissements
-    {
-        (Vec::new(), None)
-    } else {
-        // An empty text with an établissement lists everyone visible there.
-        let r = Recherche {
-            texte: texte.clone(),
-            etablissement,
-            limit: 25,
-            cursor: q.cursor.clone(),
-        };
-        app.store.rechercher_usagers(&cap, &r, Utc::now()).await?
+    // Nothing typed lists everyone of the scope (in the établissement chosen), by name.
+    let r = Recherche {
+        texte: texte.clone(),
+        etablissement,
+        limit: 25,
+        cursor: q.cursor.clone(),
     };
+    let (resultats, suivant) = app.store.rechercher_usagers(&cap, &r, Utc::now()).await?;
     // Nobody in scope: an exact identity may match a file outside it (break-the-glass).
     let hors_perimetre = if resultats.is_empty() && q.cursor.is_none() {
         Offre::pour(&app, &cap, &texte).await?

@@ -125,12 +125,11 @@ pub(crate) fn jour(
     v: &Option<String>,
 ) -> Option<NaiveDate> {
     let v = opt(v)?;
-    let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&v, "%d/%m/%Y"));
-    if d.is_err() {
+    let d = crate::time::date_saisie(&v);
+    if d.is_none() {
         e.add(field, format!("{label} doit être une date (JJ/MM/AAAA)."));
     }
-    d.ok()
+    d
 }
 
 fn code<T>(

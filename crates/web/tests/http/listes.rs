@@ -159,6 +159,7 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "",
         false,
     ),
+    ("/lieux-naissance", Lecteur::Secretariat, "q=Reims", false),
 ];
 
 fn installer() -> Actor {

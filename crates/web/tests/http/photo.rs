@@ -214,8 +214,8 @@ async fn file_page_shows_the_photo_and_its_form_needs_the_csrf_token() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
-        assert_eq!(r.headers()["location"], format!("/usagers/{id}?photo=ok"));
-        let shown = html(&app, &c, &format!("/usagers/{id}?photo=ok")).await;
+        assert_eq!(r.headers()["location"], format!("/usagers/{id}?fait=photo"));
+        let shown = html(&app, &c, &format!("/usagers/{id}?fait=photo")).await;
         assert!(shown.contains("La photo a été enregistrée."), "{engine}");
         assert!(shown.contains(&format!("src=\"/usagers/{id}/photo?v=")));
         assert!(shown.contains("alt=\"Photo de"));

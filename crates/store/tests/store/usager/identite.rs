@@ -275,7 +275,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         let mut edit = dupont.clone();
         edit.nom_utilise = Some("MARTIN".into());
         let v = s
-            .update_identite_editee(&write, 2, &current, &edit, false)
+            .update_identite_editee(&write, 2, &current, &edit, false, None)
             .await
             .unwrap();
         let u = s.usager(&write).await.unwrap().unwrap();
@@ -286,7 +286,7 @@ async fn an_identity_edit_applies_the_rniv_rule_in_the_store() {
         );
         // A strict trait changed: down to PROV, the retrieved INS withdrawn.
         edit.nom_naissance = "DUPOND".into();
-        s.update_identite_editee(&write, v, &u, &edit, true)
+        s.update_identite_editee(&write, v, &u, &edit, true, None)
             .await
             .unwrap();
         let u = s.usager(&write).await.unwrap().unwrap();

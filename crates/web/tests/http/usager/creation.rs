@@ -60,7 +60,10 @@ async fn creation_checks_fields_and_probable_duplicates() {
         )
         .await;
         let nir = err["fields"]["nir"].as_str().unwrap();
-        assert!(nir.contains("clé du NIR est incorrecte"), "{engine}: {nir}");
+        assert!(
+            nir.contains("un chiffre a sans doute été mal tapé"),
+            "{engine}: {nir}"
+        );
         let bad_date = person("Martin", &["Paul"], "31/02/1950", "M", &fa);
         let err = error_body(
             app.post_json(&secr, "/api/v1/usagers", &bad_date).await,
@@ -156,8 +159,8 @@ async fn creation_checks_fields_and_probable_duplicates() {
             "{engine}: {u}"
         );
         assert_eq!(u["matricule_ins"], "238047505612394");
-        // Same INS: never "another person".
-        let mut same_ins = person("Bernard", &["Paul"], "1950-01-01", "M", &fa);
+        // Same INS (a woman born in April 1938, as the NIR says): never "another person".
+        let mut same_ins = person("Bernard", &["Paule"], "1938-04-20", "F", &fa);
         same_ins["nir"] = json!(NIR_VALIDE);
         let err = error_body(
             app.post_json(&secr, "/api/v1/usagers", &same_ins).await,
@@ -179,6 +182,25 @@ async fn creation_checks_fields_and_probable_duplicates() {
             "ins_deja_attribuee",
         )
         .await;
+        assert_eq!(app.db.store.usager_count().await.unwrap(), 2);
+
+        // A NIR that contradicts the identity: refused, the parts named.
+        let mut contraire = person("Bernard", &["Paul"], "1950-01-01", "M", &fa);
+        contraire["nir"] = json!(NIR_VALIDE);
+        let err = error_body(
+            app.post_json(&secr, "/api/v1/usagers", &contraire).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "contenu_invalide",
+        )
+        .await;
+        let nir = err["fields"]["nir"].as_str().unwrap();
+        for part in [
+            "1er chiffre (2)",
+            "chiffres 2 et 3 (38)",
+            "chiffres 4 et 5 (04)",
+        ] {
+            assert!(nir.contains(part), "{engine}: {part} dans {nir}");
+        }
         assert_eq!(app.db.store.usager_count().await.unwrap(), 2);
         app.stop().await;
     }

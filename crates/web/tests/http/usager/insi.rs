@@ -103,7 +103,10 @@ async fn one_ins_is_never_attached_to_two_files() {
             page.contains(&format!(r#"action="/usagers/{a}/fusion""#)),
             "{page}"
         );
-        assert!(page.contains("INS déjà attribuée"), "{page}");
+        // In place on the file page: the error summary, no « Conflit » page.
+        assert!(page.contains(r#"id="erreurs-resume""#), "{page}");
+        assert!(page.contains("déjà celle du dossier"), "{page}");
+        assert!(!page.contains("Code : 409"), "{page}");
         app.stop().await;
         sim.abort();
     }

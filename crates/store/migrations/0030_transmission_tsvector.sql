@@ -1,0 +1,7 @@
+-- PostgreSQL keeps each transmission's lexemes as a stored `tsvector` (issue 17, decision
+-- 0039-search-and-bulk-load, "next step"): a search that walks the primary key down checks
+-- each candidate row's terms, and the `termes::tsvector` cast parsed the text of every row it
+-- checked (5–10 µs a row: a word absent from the newest thousands of rows cost tens of
+-- milliseconds). The generated column is computed once, when the row is written (COPY
+-- included), and the GIN index is built on it. SQLite's FTS5 table is unchanged. The
+-- statements are engine-specific (migrate.rs, PAR_MOTEUR).

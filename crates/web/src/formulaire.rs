@@ -1,0 +1,228 @@
+//! Errors shown in place: an expected refusal of a form (invalid input 422, a conflict 409)
+//! renders the same page again with what was typed, an error summary at the top (focused by
+//! `app.js`, each line a link to its field) and each message next to its field
+//! (`aria-invalid`, `aria-describedby`), plus a way out when there is one (open the existing
+//! file…). Any other error (403, 404, 500) stays the error page.
+//!
+//! Use: the handler calls the store; on `Err(e)` it calls [`ErreursFormulaire::depuis`] with
+//! the form's fields in display order and renders its page with the result and the status;
+//! the template includes `_erreurs_formulaire.html` (the summary) and writes, in each field,
+//! `{{ erreurs.aria("nir")|safe }}` on the input and `{{ erreurs.sous("nir")|safe }}` after
+//! it. Success: redirect with a [`crate::layout::Fait`] (`reponses::confirme`).
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+
+use crate::error::{escape, AppError};
+
+/// A way out offered with a refusal: a link, or a button that posts (with the CSRF token).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// What the link or the button says.
+    pub libelle: String,
+    /// Where it goes.
+    pub href: String,
+    /// A form posting to `href` rather than a link.
+    pub post: bool,
+    /// The hidden fields that form posts (name, value).
+    pub caches: Vec<(String, String)>,
+}
+
+/// The refusals of one form, as the page shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErreursFormulaire {
+    /// Per field: (field id, French message), in the form's order.
+    pub champs: Vec<(String, String)>,
+    /// A refusal about the whole form (a conflict, a stale version, an outside service).
+    pub general: Option<String>,
+    /// Ways out.
+    pub issues: Vec<Issue>,
+}
+
+impl ErreursFormulaire {
+    /// The refusal `e` of a form whose fields are `champs` (ids, in display order), with the
+    /// status to answer; `Err(e)` when it is no expected refusal (403, 404, 500…). A message
+    /// on a field the form does not show goes to the general message.
+    pub fn depuis(e: AppError, champs: &[&str]) -> Result<(StatusCode, Self), AppError> {
+        match e {
+            AppError::Invalid { message, fields } => Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Self::des_champs(message, fields, champs),
+            )),
+            AppError::Conflict { message, .. } => {
+                Ok((StatusCode::CONFLICT, Self::generale(message)))
+            }
+            AppError::Stale => Ok((
+                StatusCode::CONFLICT,
+                Self::generale(
+                    "Ce dossier a été modifié entre-temps par quelqu'un d'autre : rien n'a été écrasé. Rechargez la page pour voir la version à jour, puis saisissez de nouveau vos changements.",
+                ),
+            )),
+            AppError::Upstream(message) => {
+                Ok((StatusCode::SERVICE_UNAVAILABLE, Self::generale(message)))
+            }
+            other => Err(other),
+        }
+    }
+
+    fn des_champs(message: String, fields: BTreeMap<String, String>, champs: &[&str]) -> Self {
+        let mut out = Self::default();
+        for c in champs {
+            if let Some(m) = fields.get(*c) {
+                out.champs.push(((*c).to_string(), m.clone()));
+            }
+        }
+        let ailleurs: Vec<&String> = fields
+            .iter()
+            .filter(|(f, _)| !champs.contains(&f.as_str()))
+            .map(|(_, m)| m)
+            .collect();
+        if !ailleurs.is_empty() {
+            out.general = Some(ailleurs.into_iter().cloned().collect::<Vec<_>>().join(" "));
+        } else if fields.is_empty() {
+            out.general = Some(message);
+        }
+        out
+    }
+
+    /// One refusal about the whole form.
+    pub fn generale(message: impl Into<String>) -> Self {
+        Self {
+            general: Some(message.into()),
+            ..Self::default()
+        }
+    }
+
+    /// One refusal on one field.
+    pub fn champ(champ: &str, message: impl Into<String>) -> Self {
+        Self {
+            champs: vec![(champ.to_string(), message.into())],
+            ..Self::default()
+        }
+    }
+
+    /// Adds a link as a way out.
+    pub fn avec_lien(mut self, libelle: impl Into<String>, href: impl Into<String>) -> Self {
+        self.issues.push(Issue {
+            libelle: libelle.into(),
+            href: href.into(),
+            post: false,
+            caches: vec![],
+        });
+        self
+    }
+
+    /// Adds a button posting `caches` to `href` as a way out.
+    pub fn avec_bouton(
+        mut self,
+        libelle: impl Into<String>,
+        href: impl Into<String>,
+        caches: Vec<(String, String)>,
+    ) -> Self {
+        self.issues.push(Issue {
+            libelle: libelle.into(),
+            href: href.into(),
+            post: true,
+            caches,
+        });
+        self
+    }
+
+    /// Nothing to show.
+    pub fn est_vide(&self) -> bool {
+        self.champs.is_empty() && self.general.is_none()
+    }
+
+    /// The summary's title: « Le formulaire contient 1 erreur », « … 2 erreurs », or the
+    /// refusal's own words when it is about the whole form.
+    pub fn titre(&self) -> String {
+        match self.champs.len() {
+            0 => "L'enregistrement n'a pas été fait".to_string(),
+            1 => "Le formulaire contient 1 erreur".to_string(),
+            n => format!("Le formulaire contient {n} erreurs"),
+        }
+    }
+
+    /// The message of a field.
+    pub fn de(&self, champ: &str) -> Option<&str> {
+        self.champs
+            .iter()
+            .find(|(c, _)| c == champ)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The attributes of a field's input: `aria-invalid` and `aria-describedby` pointing at
+    /// its message when it has one, nothing otherwise (to write with `|safe`: the id is the
+    /// template's own constant).
+    pub fn aria(&self, champ: &str) -> String {
+        if self.de(champ).is_some() {
+            format!("aria-invalid=\"true\" aria-describedby=\"{champ}-err\"")
+        } else {
+            String::new()
+        }
+    }
+
+    /// The message under a field, escaped (to write with `|safe`).
+    pub fn sous(&self, champ: &str) -> String {
+        match self.de(champ) {
+            Some(m) => format!(
+                "<p class=\"erreur-champ\" id=\"{champ}-err\">{}</p>",
+                escape(m)
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_messages_follow_the_form_and_others_go_to_the_general_message() {
+        let mut fields = BTreeMap::new();
+        fields.insert("sexe".to_string(), "Indiquez le sexe.".to_string());
+        fields.insert(
+            "nir".to_string(),
+            "Le NIR a une faute de frappe.".to_string(),
+        );
+        fields.insert("version".to_string(), "Rechargez la page.".to_string());
+        let e = AppError::Invalid {
+            message: "3 champs".into(),
+            fields,
+        };
+        let (status, e) = ErreursFormulaire::depuis(e, &["nir", "sexe"]).unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.champs[0].0, "nir");
+        assert_eq!(e.champs[1].0, "sexe");
+        assert_eq!(e.general.as_deref(), Some("Rechargez la page."));
+        assert_eq!(e.titre(), "Le formulaire contient 2 erreurs");
+        assert_eq!(
+            e.aria("nir"),
+            "aria-invalid=\"true\" aria-describedby=\"nir-err\""
+        );
+        assert_eq!(e.aria("nom"), "");
+        assert_eq!(
+            ErreursFormulaire::champ("x", "a < b").sous("x"),
+            "<p class=\"erreur-champ\" id=\"x-err\">a &lt; b</p>"
+        );
+        assert_eq!(
+            ErreursFormulaire::champ("x", "m").titre(),
+            "Le formulaire contient 1 erreur"
+        );
+    }
+
+    #[test]
+    fn conflicts_are_shown_in_place_and_other_errors_are_not() {
+        let (s, e) = ErreursFormulaire::depuis(AppError::Stale, &[]).unwrap();
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(e.general.is_some_and(|m| m.contains("Rechargez")));
+        assert!(ErreursFormulaire::depuis(AppError::NotFound, &[]).is_err());
+        assert!(ErreursFormulaire::depuis(AppError::Forbidden("non".into()), &[]).is_err());
+        let e = AppError::field("message_only", "Texte.");
+        let (_, e) = ErreursFormulaire::depuis(e, &["autre"]).unwrap();
+        assert_eq!(e.general.as_deref(), Some("Texte."));
+        assert!(e.champs.is_empty());
+    }
+}
