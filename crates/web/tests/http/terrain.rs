@@ -224,7 +224,10 @@ async fn a_duplicate_is_chosen_by_name_compared_side_by_side_merged_and_undone()
             .await;
         assert_eq!(
             redirige(&r),
-            (StatusCode::SEE_OTHER, format!("/usagers/{a}/fusion")),
+            (
+                StatusCode::SEE_OTHER,
+                format!("/usagers/{a}/fusion?fait=fusion")
+            ),
             "{engine}"
         );
         let page = html(&app, &c, &format!("/usagers/{a}/fusion")).await;
@@ -270,7 +273,7 @@ async fn assignments_are_listed_added_and_ended_in_the_file() {
         let path = format!("/usagers/{h}/entourage");
         let page = html(&app, &c, &path).await;
         assert!(
-            page.contains("Aucun compte n&#39;est affecté"),
+            page.contains("Aucun compte n'est affecté"),
             "{engine}: {page}"
         );
         assert!(
@@ -289,7 +292,7 @@ async fn assignments_are_listed_added_and_ended_in_the_file() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         let page = html(&app, &c, &path).await;
         assert!(
-            page.contains("Mettre fin à l&#39;affectation"),
+            page.contains("Mettre fin à l'affectation"),
             "{engine}: {page}"
         );
         assert!(

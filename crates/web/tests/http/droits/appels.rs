@@ -270,7 +270,9 @@ pub(super) async fn call(
             }
             ("put", "/usagers/{id}/photo") => rb.header("content-type", "image/jpeg").body(jpeg()),
             ("post", "/usagers/{id}/identite/justificatif") => rb.json(&json!({"type_justificatif": "passeport"})),
-            ("post", "/usagers/{id}/identite/attributs") => rb.json(&json!({"douteuse": r.arg == "true"})),
+            ("post", "/usagers/{id}/identite/attributs") => {
+                rb.json(&json!({"douteuse": r.arg == "true", "motif": MOTIF}))
+            }
             ("post", "/usagers/{id}/non-doublons") | ("post", "/usagers/{id}/fusions") => {
                 rb.json(&json!({"autre_id": 999999}))
             }
