@@ -83,6 +83,8 @@ code_enum! {
         UsagerFusionAnnulation = "usager.fusion.annulation", "Annulation de fusion";
         /// A home-care worker or a relative assigned.
         UsagerAffectation = "usager.affectation", "Affectation d'un intervenant ou d'un proche";
+        /// The assignment of a home-care worker or a relative ended.
+        UsagerFinAffectation = "usager.affectation.fin", "Fin d'affectation d'un intervenant ou d'un proche";
         /// Two files declared different persons.
         UsagerNonDoublon = "usager.non_doublon", "Doublon écarté";
         /// Probable duplicates looked for.

@@ -85,6 +85,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
     (
+        28,
+        "entourage_versions",
+        include_str!("../migrations/0028_entourage_versions.sql"),
+    ),
+    (
         29,
         "usager_phonetique",
         include_str!("../migrations/0029_usager_phonetique.sql"),

@@ -548,8 +548,9 @@ impl Store {
         page: crate::page::Page,
     ) -> StoreResult<Vec<AccesExceptionnel>> {
         let mut sql = String::from(
-            "SELECT a.id, a.utilisateur_id, u.prenom || ' ' || u.nom AS utilisateur, a.usager_id, a.motif, a.created_at, a.expires_at \
-             FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id WHERE a.created_at >= $1",
+            "SELECT a.id, a.utilisateur_id, u.nom, u.prenom, u.role, a.usager_id, a.motif, a.created_at, a.expires_at, \
+             p.nom_naissance, p.nom_utilise, p.premier_prenom, p.prenom_utilise, p.sexe \
+             FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id JOIN usager p ON p.id = a.usager_id WHERE a.created_at >= $1",
         );
         if let Some(r) = referent_id {
             sql.push_str(&format!(
@@ -582,14 +583,36 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
+                let (nom, prenom): (String, String) = (r.try_get("nom")?, r.try_get("prenom")?);
+                let role = crate::fiche::code(r, "role", dui_domain::policy::Role::from_code)?;
+                let (nom_naissance, nom_utilise, premier_prenom, prenom_utilise): (
+                    String,
+                    Option<String>,
+                    String,
+                    Option<String>,
+                ) = (
+                    r.try_get("nom_naissance")?,
+                    r.try_get("nom_utilise")?,
+                    r.try_get("premier_prenom")?,
+                    r.try_get("prenom_utilise")?,
+                );
+                let personne = dui_domain::usager::nommage::NomPersonne {
+                    nom_naissance: &nom_naissance,
+                    nom_utilise: nom_utilise.as_deref(),
+                    premier_prenom: &premier_prenom,
+                    prenom_utilise: prenom_utilise.as_deref(),
+                    sexe: crate::fiche::code(r, "sexe", dui_domain::usager::Sexe::from_code)?,
+                };
                 Ok(AccesExceptionnel {
-                    id: r.try_get(0)?,
-                    utilisateur_id: r.try_get(1)?,
-                    utilisateur: r.try_get(2)?,
-                    usager_id: r.try_get(3)?,
-                    motif: r.try_get(4)?,
-                    created_at: r.try_get(5)?,
-                    expires_at: r.try_get(6)?,
+                    id: r.try_get("id")?,
+                    utilisateur_id: r.try_get("utilisateur_id")?,
+                    utilisateur: dui_domain::usager::nommage::nom_prenom(&nom, &prenom),
+                    role: role.label_fr().to_string(),
+                    usager_id: r.try_get("usager_id")?,
+                    personne: personne.affiche(),
+                    motif: r.try_get("motif")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
                 })
             })
             .collect()

@@ -84,11 +84,19 @@ pub enum Fait {
     PhotoEnregistree,
     /// The photo was removed.
     PhotoRetiree,
+    /// A merge was undone (issue 16, field staff).
+    FusionAnnulee,
+    /// An account was assigned to the person.
+    AffectationFaite,
+    /// An assignment was ended.
+    AffectationFinie,
+    /// A person of the circle was saved.
+    EntourageEnregistre,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 9] = [
+    pub const ALL: [Fait; 13] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -98,6 +106,10 @@ impl Fait {
         Fait::NonDoublon,
         Fait::PhotoEnregistree,
         Fait::PhotoRetiree,
+        Fait::FusionAnnulee,
+        Fait::AffectationFaite,
+        Fait::AffectationFinie,
+        Fait::EntourageEnregistre,
     ];
 
     /// The code carried by the address.
@@ -112,6 +124,10 @@ impl Fait {
             Fait::NonDoublon => "non_doublon",
             Fait::PhotoEnregistree => "photo",
             Fait::PhotoRetiree => "photo_retiree",
+            Fait::FusionAnnulee => "fusion_annulee",
+            Fait::AffectationFaite => "affectation",
+            Fait::AffectationFinie => "affectation_finie",
+            Fait::EntourageEnregistre => "entourage",
         }
     }
 
@@ -127,6 +143,10 @@ impl Fait {
             Fait::NonDoublon => "Il est enregistré que les deux dossiers concernent deux personnes différentes.",
             Fait::PhotoEnregistree => "La photo a été enregistrée.",
             Fait::PhotoRetiree => "La photo a été retirée du dossier.",
+            Fait::FusionAnnulee => "La fusion a été annulée : le dossier fusionné a retrouvé ses séjours, son entourage et son accompagnement.",
+            Fait::AffectationFaite => "Le compte a été affecté à la personne : il voit maintenant son dossier.",
+            Fait::AffectationFinie => "L'affectation a pris fin : le compte ne voit plus ce dossier.",
+            Fait::EntourageEnregistre => "La personne de l'entourage a été enregistrée ; la version remplacée reste dans son historique.",
         }
     }
 

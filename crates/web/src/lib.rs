@@ -13,6 +13,7 @@ pub mod grille;
 mod layout;
 mod limites;
 mod metrics;
+pub mod noms;
 pub mod openapi;
 mod ops;
 mod pages;

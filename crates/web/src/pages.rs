@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -12,6 +12,7 @@ use dui_store::policy::AccesExceptionnel;
 use dui_store::usager::{AlerteProjet, Recherche, ResultatRecherche, NON_LUES_MAX};
 
 use crate::auth::CurrentUser;
+use crate::noms::Nomme as _;
 use crate::time::fr_datetime;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -29,6 +30,17 @@ struct Accueil {
     projets: Vec<AlerteProjet>,
     /// Transmissions not read since the account's last relève (professionals).
     non_lues: Option<i64>,
+    /// The people the professional accompanies (by unit, or assigned), first on the page.
+    mes_personnes: Option<crate::usager::MesPersonnes>,
+    /// The table of the account's établissements (accounts scoped by établissement).
+    voir_etablissements: bool,
+}
+
+/// Query of the home page: the page of "my people" to show.
+#[derive(serde::Deserialize)]
+pub struct AccueilQuery {
+    /// Cursor of the page of people.
+    personnes: Option<String>,
 }
 
 impl Accueil {
@@ -73,30 +85,21 @@ impl Accueil {
     fn quand(&self, s: &str) -> String {
         fr_datetime(s)
     }
-    /// « née le 12/04/1938 », agreed with the person's sex.
+    /// « 12/04/1938 ».
     fn quand_jour(&self, iso: &str) -> String {
         crate::time::fr_date(iso)
-    }
-    fn naissance(&self, sexe: &dui_domain::usager::Sexe, iso: &str) -> String {
-        use dui_domain::usager::Sexe;
-        let ne = match sexe {
-            Sexe::F => "née",
-            Sexe::M => "né",
-            Sexe::I => "né·e",
-        };
-        format!("{ne} le {}", crate::time::fr_date(iso))
     }
 }
 
 /// Most people listed on a home page (the search pages through the rest).
 const HOME_PEOPLE: i64 = 50;
 
-/// The people of `me`'s scope when it is a few files; `None` for scopes by établissement
-/// (their home lists établissements) and for roles that may not read files.
+/// The usager's own file (a portal account); `None` for every other scope (professionals
+/// and relatives see `usager::mes_personnes`) and for roles that may not read files.
 async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> {
     let role = me.user.role;
-    let portee = role.portee();
-    if portee == Portee::Etablissements {
+    // Professionals and relatives see "my people" (`usager::mes_personnes`) instead.
+    if role.portee() != Portee::SoiMeme {
         return Ok(None);
     }
     let m = crate::usager::matrix(app).await?;
@@ -110,20 +113,10 @@ async fn personnes(app: &App, me: &CurrentUser) -> WebResult<Option<Personnes>> 
         ..Recherche::default()
     };
     let (liste, suivant) = app.store.rechercher_usagers(&cap, &r, Utc::now()).await?;
-    let (titre, vide) = match role {
-        Role::Usager => (
-            "Mon dossier",
-            "Votre compte n'est relié à aucun dossier. Adressez-vous au secrétariat de votre établissement.",
-        ),
-        Role::Proche => (
-            "Les personnes que vous accompagnez",
-            "Aucun dossier ne vous est encore ouvert. L'établissement qui accompagne votre proche vous y donnera accès.",
-        ),
-        _ => (
-            "Les personnes que j'accompagne",
-            "Aucune personne ne vous est affectée pour le moment. Votre responsable de secteur vous affecte les personnes que vous accompagnez.",
-        ),
-    };
+    let (titre, vide) = (
+        "Mon dossier",
+        "Votre compte n'est relié à aucun dossier. Adressez-vous au secrétariat de votre établissement.",
+    );
     Ok(Some(Personnes {
         titre,
         vide,
@@ -165,7 +158,11 @@ async fn non_lues(app: &App, me: &CurrentUser) -> WebResult<Option<i64>> {
 }
 
 /// GET /
-pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+pub async fn accueil(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<AccueilQuery>,
+) -> WebResult<impl IntoResponse> {
     let all = me.user.role == Role::Administrateur;
     let etablissements = app
         .store
@@ -199,6 +196,9 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         }
     };
     let personnes = personnes(&app, &me).await?;
+    let mes_personnes =
+        crate::usager::mes_personnes(&app, &me, q.personnes.as_deref().filter(|c| !c.is_empty()))
+            .await?;
     let projets = alertes_projets(&app, &me).await?;
     let non_lues = non_lues(&app, &me).await?;
     Ok(Accueil {
@@ -209,6 +209,8 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
         acces,
         personnes,
         projets,
+        mes_personnes,
+        voir_etablissements: me.user.role.portee() == Portee::Etablissements,
     })
 }
 

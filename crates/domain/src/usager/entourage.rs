@@ -158,6 +158,15 @@ pub fn erreurs_personne(p: &PersonneEntourage<'_>) -> Vec<(&'static str, String)
     e
 }
 
+/// The `tel:` address of a typed phone number (« 06 12 34 56 78 » → `tel:0612345678`,
+/// « +33 (0)6… » keeps its `+`): digits only, a leading `+` kept, a trunk « (0) » dropped.
+pub fn tel_uri(telephone: &str) -> String {
+    let t = telephone.trim().replace("(0)", "");
+    let plus = t.starts_with('+');
+    let chiffres: String = t.chars().filter(char::is_ascii_digit).collect();
+    format!("tel:{}{chiffres}", if plus { "+" } else { "" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +189,13 @@ mod tests {
             telephone: None,
             email: None,
         }
+    }
+
+    #[test]
+    fn a_phone_number_becomes_a_tel_address() {
+        assert_eq!(tel_uri("06 12 34 56 78"), "tel:0612345678");
+        assert_eq!(tel_uri("06.12.34.56.78"), "tel:0612345678");
+        assert_eq!(tel_uri("+33 (0)6 12 34 56 78"), "tel:+33612345678");
     }
 
     fn champs(p: &PersonneEntourage<'_>) -> Vec<&'static str> {

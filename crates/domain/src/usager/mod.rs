@@ -7,6 +7,7 @@ mod date_naissance;
 pub mod entourage;
 mod identity;
 mod nir;
+pub mod nommage;
 mod normalize;
 pub mod photo;
 mod rniv;

@@ -1,5 +1,6 @@
 //! Administration data: organisation, accounts, permission matrix.
 
+pub mod annuaire;
 pub mod grille;
 mod listes;
 pub mod lockout;

@@ -102,9 +102,10 @@ impl Entry {
 
 impl AccesExceptionnel {
     /// The technical view of a break-the-glass access: who opened a file outside their scope
-    /// and when, not whose file (`usager_id` 0) nor why (`motif` empty).
+    /// and when, not whose file (`usager_id` 0, `personne` empty) nor why (`motif` empty).
     pub fn vue_technique(mut self) -> AccesExceptionnel {
         self.usager_id = 0;
+        self.personne = String::new();
         self.motif = String::new();
         self
     }
@@ -159,10 +160,14 @@ pub struct AccesExceptionnel {
     pub id: i64,
     /// Who opened the file.
     pub utilisateur_id: i64,
-    /// Their name.
+    /// Their name, « NOM Prénom ».
     pub utilisateur: String,
+    /// Their role's label.
+    pub role: String,
     /// Whose file.
     pub usager_id: i64,
+    /// The person's name, « NOM Prénom » (empty in the technical view).
+    pub personne: String,
     /// Stated reason.
     pub motif: String,
     /// When.

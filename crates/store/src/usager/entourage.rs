@@ -215,6 +215,21 @@ impl Store {
         self.entourage_page(cap, crate::page::Page::TOUT).await
     }
 
+    /// The person of the circle to call first (the file header's tap-to-call): someone
+    /// with a phone number, the person to warn first, then the personne de confiance, then
+    /// the legal representative, then by name.
+    pub async fn entourage_a_appeler(&self, cap: &Capability) -> StoreResult<Option<Entourage>> {
+        exiger(cap, Section::Administratif, Action::Lire)?;
+        let row = crate::sql::query(&format!(
+            "SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1 AND telephone IS NOT NULL AND telephone <> '' \
+             ORDER BY personne_a_prevenir DESC, personne_confiance DESC, CASE WHEN mesure_protection IS NULL THEN 1 ELSE 0 END, nom, prenom, id LIMIT 1"
+        ))
+        .bind(cap.usager_id())
+        .fetch_optional(self)
+        .await?;
+        row.as_ref().map(entourage_from).transpose()
+    }
+
     /// One active person of the circle.
     pub async fn entourage_entry(
         &self,
@@ -278,6 +293,15 @@ impl Store {
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
+        // The row as it was, kept as a version (`entourage_version`) once the change is made.
+        let avant = crate::sql::query(&format!(
+            "SELECT {ENT_COLUMNS} FROM entourage WHERE id = $1 AND usager_id = $2 AND version = $3 AND actif = 1"
+        ))
+        .bind(id)
+        .bind(cap.usager_id())
+        .bind(version)
+        .fetch_optional(&mut tx)
+        .await?;
         if e.personne_confiance {
             crate::sql::query("UPDATE entourage SET personne_confiance = 0, version = version + 1 WHERE usager_id = $1 AND personne_confiance = 1 AND id <> $2")
                 .bind(cap.usager_id())
@@ -310,6 +334,9 @@ impl Store {
             } else {
                 StoreError::NotFound
             });
+        }
+        if let Some(avant) = avant {
+            super::entourage_versions::garder(&mut tx, cap, &entourage_from(&avant)?).await?;
         }
         cap.commit_audite(
             tx,

@@ -3,16 +3,20 @@
 //! Every function that reads or writes a person's data takes a [`Capability`] for that
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
+mod affectations;
 mod bulk;
 mod creation;
 mod detection;
 mod doublons;
 mod entourage;
+mod entourage_versions;
 mod etat;
 mod evaluation;
 mod gmp;
+mod hors_perimetre;
 mod insi;
 mod listes;
+mod mes_personnes;
 mod name_index;
 mod photo;
 mod presence;
@@ -35,10 +39,13 @@ pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
+pub use entourage_versions::VersionEntourage;
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
+pub use hors_perimetre::Correspondance;
 pub use insi::INS_DEJA_ATTRIBUEE;
+pub use mes_personnes::PersonneAccueil;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};

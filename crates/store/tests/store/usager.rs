@@ -35,6 +35,8 @@ mod insi;
 mod perimetre;
 #[path = "usager/recherche.rs"]
 mod recherche;
+#[path = "usager/terrain.rs"]
+mod terrain;
 
 const INS_DUPONT: &str = "279035121518989";
 const OID_TEST: &str = "1.2.250.1.213.1.4.10";

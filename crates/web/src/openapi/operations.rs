@@ -136,5 +136,7 @@ pub(super) fn operations() -> Vec<Op> {
         // Identity forms (issue 16).
         op("get", "/lieux-naissance", "Usagers", "Lieux de naissance par nom (?q=reims) : communes du Code officiel géographique (dont communes déléguées et anciens codes des communes fusionnées) et pays étrangers (99 + code INSEE), avec le libellé que le formulaire d'identité accepte").liste::<LieuPropose>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
+        // Field staff (issue 16).
+        op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),
     ]
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
-use dui_domain::policy::{Action, Role, Section};
+use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::{authorize_recherche, open_file};
 use dui_store::usager::Recherche;
@@ -208,16 +208,7 @@ pub async fn assign(
     Path(id): Path<UsagerId>,
     ApiJson(b): ApiJson<Assign>,
 ) -> WebResult<StatusCode> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let u = app
-        .store
-        .utilisateur(b.utilisateur_id)
-        .await?
-        .ok_or_else(|| AppError::field("utilisateur_id", "Ce compte n'existe pas."))?;
-    if !matches!(u.role, Role::IntervenantDomicile | Role::Proche) {
-        return Err(AppError::field("utilisateur_id", "Seuls les intervenants à domicile et les proches sont affectés à un usager ; les autres profils voient les usagers de leurs établissements."));
-    }
-    app.store.assign(&cap, b.utilisateur_id).await?;
+    super::affectations::affecter(&app, &me, id, b.utilisateur_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

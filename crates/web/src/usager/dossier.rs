@@ -11,6 +11,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::usager::TypeJustificatif;
+use dui_store::admin::annuaire::CompteNomme;
 use dui_store::usager::{Sejour, Usager};
 use dui_store::StoreError;
 use serde::Deserialize;
@@ -93,7 +94,7 @@ pub(super) async fn file_render(
     let m = matrix(app).await?;
     let referent = referent(app, u.referent_id).await?;
     let page = FilePage {
-        layout: Layout::new(me, u.nom_naissance.clone(), "usagers"),
+        layout: Layout::new(me, u.nom_affiche(), "usagers"),
         sejours,
         referent,
         peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
@@ -137,7 +138,7 @@ pub async fn section_page(
     Ok(SectionPage {
         layout: Layout::new(
             &me,
-            format!("{} — {}", section.label_fr(), u.nom_naissance),
+            format!("{} — {}", section.label_fr(), u.nom_affiche()),
             "usagers",
         ),
         u,
@@ -156,6 +157,45 @@ struct IdentityPage {
     f: IdentiteFields,
     erreurs: ErreursFormulaire,
     avec_nir: bool,
+    /// The accounts that may be chosen as referent, by name.
+    referents: Vec<CompteNomme>,
+}
+
+/// The professionals who may be the referent of a person with `sejours`: the accounts of
+/// the établissements of their stays (of `me`'s when they have none), by name.
+async fn referents(app: &App, me: &CurrentUser, sejours: &[Sejour]) -> WebResult<Vec<CompteNomme>> {
+    let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
+    if etabs.is_empty() {
+        etabs = me.user.etablissements.clone();
+    }
+    etabs.sort_unstable();
+    etabs.dedup();
+    Ok(app.store.comptes_professionnels("", &etabs, 100).await?)
+}
+
+impl IdentityPage {
+    /// The referent chosen (typed, else the file's).
+    fn referent_choisi(&self) -> Option<i64> {
+        self.f
+            .referent_id
+            .as_deref()
+            .and_then(|r| r.trim().parse().ok())
+    }
+    fn est_choisi(&self, c: &CompteNomme) -> bool {
+        self.referent_choisi() == Some(c.id)
+    }
+    /// The referent chosen when they are not among the accounts offered (another
+    /// établissement, a closed account): kept, and shown.
+    fn referent_hors_liste(&self) -> Option<i64> {
+        self.referent_choisi()
+            .filter(|r| !self.referents.iter().any(|c| c.id == *r))
+    }
+    fn compte(&self, c: &CompteNomme) -> String {
+        match c.etablissements.first() {
+            Some(e) => format!("{} — {e}", c.libelle()),
+            None => c.libelle(),
+        }
+    }
 }
 
 /// The identity form of the file `id`, with `f` typed and `erreurs` shown in place.
@@ -167,9 +207,12 @@ async fn identity_render(
     erreurs: ErreursFormulaire,
     status: StatusCode,
 ) -> PageDossier {
-    let Dossier { tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Administratif).await?;
+    let Dossier {
+        tabs, u, sejours, ..
+    } = Dossier::ouvrir(app, me, id, Onglet::Administratif).await?;
     let page = IdentityPage {
-        layout: Layout::new(me, format!("Identité — {}", u.nom_naissance), "usagers"),
+        referents: referents(app, me, &sejours).await?,
+        layout: Layout::new(me, format!("Identité — {}", u.nom_affiche()), "usagers"),
         f: f.unwrap_or_else(|| IdentiteFields::depuis_usager(&u)),
         avec_nir: nir_modifiable(&u),
         u,

@@ -107,6 +107,33 @@ pub struct Tabs {
     /// Fingerprint of the photo, if there is one (part of its address, so that a new photo
     /// is never taken for the old one).
     pub photo: Option<String>,
+    /// The person of the circle to call, with their phone.
+    pub a_appeler: Option<AAppeler>,
+}
+
+/// The person to call, as the header shows them: « DUPONT Paul (fils) » and a `tel:` link.
+#[derive(Clone, Debug)]
+pub struct AAppeler {
+    /// « DUPONT Paul ».
+    pub nom: String,
+    /// The relation's label.
+    pub lien: &'static str,
+    /// The number as typed.
+    pub telephone: String,
+    /// Its `tel:` address.
+    pub href: String,
+}
+
+impl AAppeler {
+    fn de(e: &dui_store::usager::Entourage) -> Option<AAppeler> {
+        let telephone = e.telephone.clone()?;
+        Some(AAppeler {
+            nom: dui_domain::usager::nommage::nom_prenom(&e.nom, &e.prenom),
+            lien: e.relation.label_fr(),
+            href: dui_domain::usager::entourage::tel_uri(&telephone),
+            telephone,
+        })
+    }
 }
 
 impl Tabs {
@@ -183,12 +210,14 @@ impl Dossier {
                 sejours,
                 photo,
             }) => {
+                let a_appeler = app.store.entourage_a_appeler(&cap).await?;
                 let tabs = Tabs {
                     id,
                     active,
                     visibles: Onglet::visibles(&sections, cap.tracabilite()),
                     exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
                     photo,
+                    a_appeler: a_appeler.as_ref().and_then(AAppeler::de),
                 };
                 Ok(Dossier {
                     cap,
@@ -227,8 +256,20 @@ pub trait Header {
     fn naissance(&self) -> String;
     /// Sex label.
     fn sexe_label(&self) -> &'static str;
-    /// Displayed name: used name, else birth name.
+    /// Displayed name: « MARTIN-BÉRARD Jeanne » (`dui_domain::usager::nommage`).
     fn nom_affiche(&self) -> String;
+    /// « nom d'usage, née DUPONT » when the called name is not the birth one.
+    fn nom_precision(&self) -> Option<String>;
+    /// « Né », « Née » or « Né(e) ».
+    fn ne_majuscule(&self) -> &'static str;
+    /// The birth name in capitals.
+    fn nom_naissance_affiche(&self) -> String;
+    /// The birth first names, capitalised.
+    fn prenoms_affiches(&self) -> String;
+    /// The name in use, in capitals.
+    fn nom_utilise_affiche(&self) -> Option<String>;
+    /// The first name in use, capitalised.
+    fn prenom_utilise_affiche(&self) -> Option<String>;
     /// The matricule grouped for reading.
     fn ins_affiche(&self) -> String;
     /// What the matricule is: « Matricule INS » once INSi returned it, « NIR saisi, non
@@ -269,15 +310,33 @@ impl Header for Usager {
         self.sexe.label_fr()
     }
     fn nom_affiche(&self) -> String {
-        let nom = self
-            .nom_utilise
-            .clone()
-            .unwrap_or_else(|| self.nom_naissance.clone());
-        let prenom = self
-            .prenom_utilise
-            .clone()
-            .unwrap_or_else(|| self.premier_prenom.clone());
-        format!("{} {}", nom.to_uppercase(), prenom)
+        crate::noms::noms_usager(self).affiche()
+    }
+    fn nom_precision(&self) -> Option<String> {
+        crate::noms::noms_usager(self).precision()
+    }
+    fn ne_majuscule(&self) -> &'static str {
+        dui_domain::usager::nommage::ne_majuscule(self.sexe)
+    }
+    fn nom_naissance_affiche(&self) -> String {
+        dui_domain::usager::nommage::nom_majuscules(&self.nom_naissance)
+    }
+    fn nom_utilise_affiche(&self) -> Option<String> {
+        self.nom_utilise
+            .as_deref()
+            .map(dui_domain::usager::nommage::nom_majuscules)
+    }
+    fn prenom_utilise_affiche(&self) -> Option<String> {
+        self.prenom_utilise
+            .as_deref()
+            .map(dui_domain::usager::nommage::prenom_capitalise)
+    }
+    fn prenoms_affiches(&self) -> String {
+        self.prenoms_naissance
+            .iter()
+            .map(|p| dui_domain::usager::nommage::prenom_capitalise(p))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
     fn ins_affiche(&self) -> String {
         self.matricule_ins
@@ -300,7 +359,7 @@ impl Header for Usager {
     }
 }
 
-/// « Prénom Nom » of the file's referent, when it has one.
+/// « NOM Prénom (rôle) » of the file's referent, when it has one.
 pub(super) async fn referent(
     app: &App,
     id: Option<dui_domain::ids::UtilisateurId>,
@@ -308,9 +367,10 @@ pub(super) async fn referent(
     Ok(match id {
         Some(r) => app
             .store
-            .utilisateur(r.get())
+            .comptes_nommes(&[r.get()])
             .await?
-            .map(|x| format!("{} {}", x.prenom, x.nom)),
+            .remove(&r.get())
+            .map(|c| c.libelle()),
         None => None,
     })
 }

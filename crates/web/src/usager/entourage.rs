@@ -102,9 +102,14 @@ fn date(
 }
 
 impl EntourageFields {
+    /// The version of the entry read, sent back by an edit.
+    pub(crate) fn version(&self) -> Option<i64> {
+        self.version
+    }
+
     /// Parses the fields (dates) and checks the circle's rules
     /// ([`dui_domain::usager::entourage::erreurs_personne`], which the store applies too).
-    fn validate(&self) -> Result<EntourageInput, AppError> {
+    pub(crate) fn validate(&self) -> Result<EntourageInput, AppError> {
         let mut e = BTreeMap::new();
         let relation = Relation::from_code(self.relation.trim());
         if relation.is_none() {
@@ -240,6 +245,8 @@ pub(crate) struct EntouragePageHeader {
     pros: Vec<ProfessionnelLie>,
     annuaire: Vec<dui_store::usager::Professionnel>,
     peut_ecrire: bool,
+    /// Home-care workers and relatives assigned.
+    affectations: super::affectations::Affectations,
     relations: &'static [Relation],
     mesures: &'static [MesureProtection],
     roles: &'static [RoleProfessionnel],
@@ -260,6 +267,14 @@ pub(crate) trait LibellesEntourage {
     fn role(&self, r: &RoleProfessionnel) -> &'static str {
         r.label_fr()
     }
+    /// « DUPONT Paul ».
+    fn personne(&self, nom: &str, prenom: &str) -> String {
+        dui_domain::usager::nommage::nom_prenom(nom, prenom)
+    }
+    /// The `tel:` address of a phone number.
+    fn tel(&self, telephone: &str) -> String {
+        dui_domain::usager::entourage::tel_uri(telephone)
+    }
 }
 
 impl LibellesEntourage for EntouragePageHeader {}
@@ -276,14 +291,23 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    let Dossier {
+        cap,
+        tabs,
+        u,
+        sejours,
+    } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
+    let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
+    let affectations =
+        super::affectations::Affectations::lire(&app, &me, &cap, &sejours, peut_ecrire).await?;
     Ok(EntouragePageHeader {
-        layout: Layout::new(&me, format!("Entourage — {}", u.nom_naissance), "usagers"),
+        affectations,
+        layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),
         entourage: app.store.entourage(&cap).await?,
         pros: app.store.professionnels_usager(&cap).await?,
         annuaire: app.store.professionnels("", 200).await?,
-        peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
+        peut_ecrire,
         u,
         tabs,
         relations: Relation::ALL,

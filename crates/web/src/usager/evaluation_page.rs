@@ -195,7 +195,7 @@ pub async fn page(
         }
     }
     Ok(EvaluationsPage {
-        layout: Layout::new(&me, format!("Évaluations — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(&me, format!("Évaluations — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         lignes,

@@ -384,5 +384,6 @@ pub async fn api_annuler_fusion(
 pub async fn fusion_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Response> {
     let other = p.f.autre("du dossier à fusionner")?;
     fusionner(&p.app, &p.me, p.id, other).await?;
-    Ok(p.confirme("", Fait::FusionFaite))
+    // The merge page lists the merge with its undo.
+    Ok(p.confirme("/fusion", Fait::FusionFaite))
 }

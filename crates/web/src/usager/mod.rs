@@ -1,20 +1,25 @@
 //! The usager and their file: search, creation with duplicate check, file page, identity
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
+mod affectations;
 mod api;
 mod creation;
 mod dossier;
 mod entete;
 mod entourage;
+mod entourage_edition;
 mod etat;
 pub mod evaluation;
 mod evaluation_page;
 mod extracteurs;
 pub mod fields;
+mod fusion_page;
+mod hors_perimetre;
 mod identite;
 mod insi;
 mod lieux;
 mod listes;
+mod mes_personnes;
 mod photo;
 mod presences;
 mod projet;
@@ -28,6 +33,7 @@ mod synthese;
 mod tracabilite;
 mod transmissions;
 
+pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
@@ -267,9 +273,26 @@ pub fn routes() -> Router<App> {
             "/usagers/{id}/acces-exceptionnel",
             post(dossier::acces_exceptionnel_form),
         )
-        .route("/usagers/{id}/fusion", post(identite::fusion_form))
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        // Field staff (issue 16): the merge chosen by name, and its undo.
+        .route(
+            "/usagers/{id}/fusion",
+            get(fusion_page::page).post(identite::fusion_form),
+        )
+        .route(
+            "/usagers/{id}/fusion/annulation",
+            post(fusion_page::annuler_form),
+        )
+        .route("/usagers/{id}/affectations", post(affectations::ajout_form))
+        .route(
+            "/usagers/{id}/affectations/fin",
+            post(affectations::fin_form),
+        )
+        .route(
+            "/usagers/{id}/entourage/{eid}",
+            get(entourage_edition::page).post(entourage_edition::edit_form),
+        )
 }
 
 /// API routes.
@@ -382,6 +405,10 @@ pub fn api_routes() -> Router<App> {
         )
         .route("/usagers/{id}/projets/{pid}/diff", get(projet::api_diff))
         .route("/usagers/{id}/affectations", post(api::assign))
+        .route(
+            "/usagers/{id}/affectations/{uid}",
+            axum::routing::delete(affectations::api_fin),
+        )
         .route(
             "/usagers/{id}/evaluations",
             get(evaluation::api_liste).post(evaluation::api_create),

@@ -166,7 +166,7 @@ pub async fn page(
     let besoins_evalues = besoins_evalues(&app, &cap).await?;
     Ok(ProjetPage {
         besoins_evalues,
-        layout: Layout::new(&me, format!("Projet — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(&me, format!("Projet — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         projets,

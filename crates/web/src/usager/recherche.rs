@@ -13,9 +13,11 @@ use dui_store::policy::authorize_recherche;
 use dui_store::usager::{Recherche, ResultatRecherche};
 use serde::Deserialize;
 
+use super::hors_perimetre::Offre;
 use super::matrix;
 use crate::auth::CurrentUser;
 use crate::error::urlencode;
+use crate::noms::Nomme as _;
 use crate::time::fr_date;
 use crate::{App, Layout, WebResult};
 
@@ -29,6 +31,7 @@ struct RecherchePage {
     resultats: Vec<ResultatRecherche>,
     suivant: Option<String>,
     peut_creer: bool,
+    hors_perimetre: Option<Offre>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -38,6 +41,7 @@ struct ResultsPartial {
     etablissement: Option<i64>,
     resultats: Vec<ResultatRecherche>,
     suivant: Option<String>,
+    hors_perimetre: Option<Offre>,
 }
 
 impl RecherchePage {
@@ -139,12 +143,19 @@ pub async fn recherche_page(
         cursor: q.cursor.clone(),
     };
     let (resultats, suivant) = app.store.rechercher_usagers(&cap, &r, Utc::now()).await?;
+    // Nobody in scope: an exact identity may match a file outside it (break-the-glass).
+    let hors_perimetre = if resultats.is_empty() && q.cursor.is_none() {
+        Offre::pour(&app, &cap, &texte).await?
+    } else {
+        None
+    };
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(ResultsPartial {
             q: texte,
             etablissement,
             resultats,
             suivant,
+            hors_perimetre,
         }
         .into_response());
     }
@@ -162,6 +173,7 @@ pub async fn recherche_page(
         resultats,
         suivant,
         peut_creer,
+        hors_perimetre,
     }
     .into_response())
 }

@@ -334,7 +334,7 @@ pub async fn page(
     let m = super::matrix(&app).await?;
     let today = paris_today(Utc::now());
     Ok(SejoursPage {
-        layout: Layout::new(&me, format!("Séjours — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(&me, format!("Séjours — {}", u.nom_affiche()), "usagers"),
         sejours: app.store.sejours(&cap).await?,
         places: app
             .store

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
+use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
@@ -25,6 +26,10 @@ struct SynthesePage {
     pros: Vec<ProfessionnelLie>,
     referent: Option<String>,
     edite_le: String,
+    /// The établissement of the current stay (else of the latest one): the sheet's header.
+    etablissement: Option<Etablissement>,
+    /// « Prénom NOM (rôle) » of the account printing.
+    imprime_par: String,
 }
 
 impl LibellesEntourage for SynthesePage {}
@@ -54,16 +59,32 @@ pub async fn synthese_page(
         sejours,
     } = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
     let referent = referent(&app, u.referent_id).await?;
+    // The current stay, else the latest one (stays come latest first).
+    let sejour = sejours
+        .iter()
+        .find(|s| s.date_sortie.is_none())
+        .or(sejours.first());
+    let etablissement = match sejour {
+        Some(s) => app.store.etablissement(s.etablissement_id).await?,
+        None => None,
+    };
+    let imprime_par = format!(
+        "{} ({})",
+        dui_domain::usager::nommage::nom_prenom(&me.user.nom, &me.user.prenom),
+        me.user.role.label_fr()
+    );
     Ok(SynthesePage {
         layout: Layout::new(
             &me,
-            format!("Fiche de synthèse — {}", u.nom_naissance),
+            format!("Fiche de synthèse — {}", u.nom_affiche()),
             "usagers",
         ),
         sejours,
         entourage: app.store.entourage(&cap).await?,
         pros: app.store.professionnels_usager(&cap).await?,
         referent,
+        etablissement,
+        imprime_par,
         edite_le: crate::time::fr_instant(Utc::now()),
         u,
         tabs,

@@ -22,6 +22,8 @@ struct AuditPage {
     tabs: Tabs,
     entries: Vec<Entry>,
     suivant: Option<i64>,
+    /// « NOM Prénom (rôle) » of the accounts of the entries.
+    comptes: std::collections::HashMap<i64, String>,
 }
 
 impl AuditPage {
@@ -30,6 +32,13 @@ impl AuditPage {
     }
     fn libelle(&self, action: &str) -> std::borrow::Cow<'static, str> {
         dui_domain::journal::ActionJournal::libelle(action)
+    }
+    /// Who acted: « NOM Prénom (rôle) », else the account name (a deleted account, a system
+    /// task).
+    fn qui(&self, e: &Entry) -> String {
+        e.utilisateur_id
+            .and_then(|id| self.comptes.get(&id).cloned())
+            .unwrap_or_else(|| e.username.clone())
     }
     fn exceptionnel(&self, e: &Entry) -> bool {
         e.detail.contains("\"acces_exceptionnel\":true")
@@ -54,8 +63,17 @@ pub async fn audit_page(
     let suivant = (entries.len() == 100)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
+    let ids: Vec<i64> = entries.iter().filter_map(|e| e.utilisateur_id).collect();
+    let comptes = app
+        .store
+        .comptes_nommes(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, c)| (id, c.libelle()))
+        .collect();
     Ok(AuditPage {
-        layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_naissance), "usagers"),
+        comptes,
+        layout: Layout::new(&me, format!("Traçabilité — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         entries,

@@ -234,7 +234,7 @@ pub async fn page(
     Ok(OngletPage {
         layout: Layout::new(
             &me,
-            format!("Accompagnement — {}", u.nom_naissance),
+            format!("Accompagnement — {}", u.nom_affiche()),
             "usagers",
         ),
         u,

@@ -328,6 +328,17 @@ fn table() -> Vec<Route> {
             ..page("get", SECTION, regle, &[200])
         });
     }
+    // Field staff (issue 16): merge page and its undo, assignments in the file (before the
+    // break-the-glass rows, which open the file outside the scope).
+    t.extend([
+        page("get", "/usagers/{id}/fusion", LIRE_VALIDER, &[200]),
+        page("post", "/usagers/{id}/fusion/annulation", VALIDER, &[404]),
+        page("post", "/usagers/{id}/affectations", ECRIRE, &[303]),
+        page("post", "/usagers/{id}/affectations/fin", ECRIRE, &[404]),
+        page("get", "/usagers/{id}/entourage/{eid}", LIRE, &[404]),
+        page("post", "/usagers/{id}/entourage/{eid}", ECRIRE, &[404]),
+        api("delete", "/usagers/{id}/affectations/{uid}", ECRIRE, &[404]),
+    ]);
     t.push(api(
         "post",
         "/usagers/{id}/acces-exceptionnel",

@@ -156,7 +156,7 @@ async fn break_the_glass_reads_and_writes_but_never_validates_nor_merges() {
             .post_json(
                 &secr_b,
                 &format!("/api/v1/usagers/{x}/identite/attributs"),
-                &json!({"douteuse": true, "motif": "Identité à vérifier."}),
+                &json!({"douteuse": true, "motif": "Deux dossiers semblent décrire la même personne."}),
             )
             .await;
         let err = error_body(doubt, StatusCode::FORBIDDEN, "acces_refuse").await;

@@ -27,5 +27,6 @@ mod projet_impression;
 mod routes;
 mod saisie;
 mod server;
+mod terrain;
 mod transmissions;
 mod usager;

@@ -225,6 +225,7 @@ pub(super) async fn call(
         .replace("{fid}", NOWHERE)
         .replace("{pid}", NOWHERE)
         .replace("{sid}", NOWHERE)
+        .replace("{uid}", NOWHERE)
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
@@ -270,7 +271,7 @@ pub(super) async fn call(
             ("put", "/usagers/{id}/photo") => rb.header("content-type", "image/jpeg").body(jpeg()),
             ("post", "/usagers/{id}/identite/justificatif") => rb.json(&json!({"type_justificatif": "passeport"})),
             ("post", "/usagers/{id}/identite/attributs") => {
-                rb.json(&json!({"douteuse": r.arg == "true", "motif": "Vérification des droits."}))
+                rb.json(&json!({"douteuse": r.arg == "true", "motif": MOTIF}))
             }
             ("post", "/usagers/{id}/non-doublons") | ("post", "/usagers/{id}/fusions") => {
                 rb.json(&json!({"autre_id": 999999}))
@@ -383,6 +384,28 @@ pub(super) async fn call(
             }
             ("post", "/usagers/{id}/fusion") | ("post", "/usagers/{id}/non-doublon") => {
                 rb.form(&[("_csrf", csrf), ("autre_id", "U0999999")])
+            }
+            // Field staff (issue 16).
+            ("post", "/usagers/{id}/fusion/annulation") => {
+                rb.form(&[("_csrf", csrf), ("fusion_id", NOWHERE)])
+            }
+            ("post", "/usagers/{id}/entourage/{eid}") => rb.form(&[
+                ("_csrf", csrf),
+                ("nom", "Martin"),
+                ("prenom", "Paul"),
+                ("relation", "enfant"),
+                ("version", "1"),
+            ]),
+            ("post", "/usagers/{id}/affectations/fin") => {
+                rb.form(&[("_csrf", csrf), ("utilisateur_id", NOWHERE)])
+            }
+            ("post", "/usagers/{id}/affectations") => {
+                let role = Role::IntervenantDomicile;
+                let id = account(&w.app, &format!("aff.page.{n}"), role, &[w.a], None).await;
+                rb.form(&[
+                    ("_csrf", csrf.to_string()),
+                    ("utilisateur_id", id.to_string()),
+                ])
             }
             ("post", "/usagers/{id}/acces-exceptionnel") => {
                 rb.form(&[("_csrf", csrf), ("motif", MOTIF)])

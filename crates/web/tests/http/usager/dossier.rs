@@ -208,8 +208,8 @@ async fn circle_synthesis_sheet_and_file_page() {
             "Fiche de synthèse",
             "DUPONT Hélène",
             "Tutelle",
-            "Jeanne Mandataire",
-            "Médecin traitant : Luc Lambert",
+            "MANDATAIRE Jeanne",
+            "Médecin traitant : LAMBERT Luc",
             "personne de confiance",
         ] {
             assert!(

@@ -1,0 +1,127 @@
+//! The accounts assigned to a person (home-care workers, relatives) on the circle tab:
+//! listed, added and ended by name; and the API's end of an assignment.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Role, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::admin::annuaire::CompteNomme;
+use dui_store::policy::Capability;
+use dui_store::usager::Sejour;
+use serde::Deserialize;
+
+use super::capability;
+use super::extracteurs::FormulaireDossier;
+use crate::auth::CurrentUser;
+use crate::{App, AppError, WebResult};
+
+/// The roles assigned to people one by one (the others see the people of their
+/// établissements).
+const AFFECTABLES: [Role; 2] = [Role::IntervenantDomicile, Role::Proche];
+
+/// The assignments of a file as its circle tab shows them.
+pub(crate) struct Affectations {
+    /// The accounts assigned, by name.
+    pub affectes: Vec<CompteNomme>,
+    /// The accounts that may be assigned (of the établissements of the person's stays, or
+    /// of the reader's), not yet assigned; empty for a reader who may not write.
+    pub possibles: Vec<CompteNomme>,
+}
+
+impl Affectations {
+    /// The assignments of the file of `cap` (read with it).
+    pub(crate) async fn lire(
+        app: &App,
+        me: &CurrentUser,
+        cap: &Capability,
+        sejours: &[Sejour],
+        peut_ecrire: bool,
+    ) -> WebResult<Affectations> {
+        let affectes = app.store.affectations(cap).await?;
+        let possibles = if peut_ecrire {
+            let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
+            if etabs.is_empty() {
+                etabs = me.user.etablissements.clone();
+            }
+            etabs.sort_unstable();
+            etabs.dedup();
+            app.store
+                .comptes_des_etablissements("", &etabs, &AFFECTABLES, 100)
+                .await?
+                .into_iter()
+                .filter(|c| !affectes.iter().any(|a| a.id == c.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Affectations {
+            affectes,
+            possibles,
+        })
+    }
+}
+
+/// Assigns account `utilisateur_id` to usager `id`: only home-care workers and relatives are.
+pub(crate) async fn affecter(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    utilisateur_id: i64,
+) -> WebResult<()> {
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+    let u = app
+        .store
+        .utilisateur(utilisateur_id)
+        .await?
+        .ok_or_else(|| AppError::field("utilisateur_id", "Ce compte n'existe pas."))?;
+    if !AFFECTABLES.contains(&u.role) {
+        return Err(AppError::field("utilisateur_id", "Seuls les intervenants à domicile et les proches sont affectés à un usager ; les autres profils voient les usagers de leurs établissements."));
+    }
+    app.store.assign(&cap, utilisateur_id).await?;
+    Ok(())
+}
+
+/// Form naming an account.
+#[derive(Deserialize)]
+pub struct CompteForm {
+    utilisateur_id: String,
+}
+
+impl crate::saisie::Champs for CompteForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("utilisateur_id", lim::NUMERO)];
+}
+
+impl CompteForm {
+    fn compte(&self) -> WebResult<i64> {
+        self.utilisateur_id
+            .trim()
+            .parse()
+            .map_err(|_| AppError::field("utilisateur_id", "Choisissez un compte dans la liste."))
+    }
+}
+
+/// POST /usagers/{id}/affectations: assigns the account chosen.
+pub async fn ajout_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
+    affecter(&p.app, &p.me, p.id, p.f.compte()?).await?;
+    Ok(p.confirme("/entourage", crate::Fait::AffectationFaite))
+}
+
+/// POST /usagers/{id}/affectations/fin: ends the assignment of the account named.
+pub async fn fin_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.fin_affectation(&cap, p.f.compte()?).await?;
+    Ok(p.confirme("/entourage", crate::Fait::AffectationFinie))
+}
+
+/// DELETE /api/v1/usagers/{id}/affectations/{uid}: ends an assignment.
+pub async fn api_fin(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, uid)): Path<(UsagerId, i64)>,
+) -> WebResult<StatusCode> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    app.store.fin_affectation(&cap, uid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
