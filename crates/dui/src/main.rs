@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_gir;
+mod bench_candidatures;
 mod bench_parcours;
 mod bench_transmissions;
 mod config;
@@ -256,6 +257,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             let org = demo::load_organisation(&store).await?;
             demo::generate_usagers(&store, &org, usagers, seed).await?;
+            let n = (usagers / 10).max(10);
+            println!("{}", demo::candidatures::ajouter(&store, &org, n, seed).await?);
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -84,6 +84,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        20,
+        "candidatures",
+        include_str!("../migrations/0020_candidatures.sql"),
+    ),
+    (21, "agenda", include_str!("../migrations/0021_agenda.sql")),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -29,6 +29,8 @@ struct Accueil {
     projets: Vec<AlerteProjet>,
     /// Transmissions not read since the account's last relève (professionals).
     non_lues: Option<i64>,
+    /// « Mes prochains rendez-vous » (the account's agenda, professionals of établissements).
+    rendez_vous: Vec<dui_store::usager::RendezVous>,
 }
 
 impl Accueil {
@@ -164,6 +166,35 @@ async fn non_lues(app: &App, me: &CurrentUser) -> WebResult<Option<i64>> {
     Ok(Some(app.store.nombre_non_lues(&cap, depuis).await?))
 }
 
+/// How far « Mes prochains rendez-vous » looks ahead, and how many it shows.
+const RDV_JOURS: i64 = 14;
+const RDV_MAX: i64 = 10;
+
+/// The next appointments of `me` (its agenda), for the roles that may read applications.
+async fn prochains_rendez_vous(
+    app: &App,
+    me: &CurrentUser,
+) -> WebResult<Vec<dui_store::usager::RendezVous>> {
+    use dui_domain::policy::Action;
+    let m = crate::usager::matrix(app).await?;
+    if dui_domain::candidature::peut_candidatures(&m, me.user.role, Action::Lire).is_err() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let cap = dui_store::policy::authorize_candidatures(
+        &app.store,
+        &m,
+        &me.principal,
+        Action::Lire,
+        now,
+    )
+    .await?;
+    Ok(app
+        .store
+        .mes_rendez_vous(&cap, now, now + Duration::days(RDV_JOURS), RDV_MAX)
+        .await?)
+}
+
 /// GET /
 pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
     let all = me.user.role == Role::Administrateur;
@@ -201,7 +232,9 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
     let personnes = personnes(&app, &me).await?;
     let projets = alertes_projets(&app, &me).await?;
     let non_lues = non_lues(&app, &me).await?;
+    let rendez_vous = prochains_rendez_vous(&app, &me).await?;
     Ok(Accueil {
+        rendez_vous,
         non_lues,
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),

@@ -3,7 +3,10 @@
 //! Every function that reads or writes a person's data takes a [`Capability`] for that
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
+mod agenda;
 mod bulk;
+mod candidature;
+mod candidature_liste;
 mod creation;
 mod detection;
 mod doublons;
@@ -24,7 +27,10 @@ mod saisie;
 mod sejour;
 mod transmission;
 
+pub use agenda::{NouveauRendezVous, RendezVous};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
+pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
+pub use candidature_liste::FiltreCandidatures;
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,

@@ -13,7 +13,7 @@ use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
-use dui_store::usager::{Projet, VersionProjet};
+use dui_store::usager::{Candidature, Projet, VersionProjet};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -23,6 +23,7 @@ use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFiel
 use crate::admin::permissions::MatrixDoc;
 use crate::admin::utilisateurs::UtilisateurFields;
 use crate::auth::login::{ApiLogin, ApiUser, Connecte};
+use crate::corps::{DossierCandidature, EntretienPlanifie};
 use crate::corps::{
     AccesOuvert, Cree, DiffProjet, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire,
     PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
@@ -32,6 +33,7 @@ use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
+use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
     DocumentBody, EntourageFields, JourneeBody, LinkBody, MouvementFields, NouveauProjet,
@@ -133,6 +135,14 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Une évaluation").ok::<EvaluationVue>(),
         op("put", "/usagers/{id}/evaluations/{eid}", "Évaluations", "Modifier un brouillon (If-Match ou version) ; 409 si la version est périmée ou si l'évaluation est validée (la corriger par une nouvelle évaluation, corrige)").corps::<EvaluationBody>().ok::<EvaluationVue>(),
         op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
+        // Applications and the waiting list (ADM-1, ADM-2).
+        op("get", "/candidatures", "Candidatures", "Liste d'attente consolidée des établissements de l'appelant (?statut= ; en cours par défaut, ?etablissement=, ?domaine=, ?age_min=, ?age_max=, ?gir=, ?orientation=) : les urgentes d'abord, puis par date de réception").liste::<Candidature>(),
+        op("post", "/candidatures", "Candidatures", "Enregistrer une candidature (statut reçue) pour un ou plusieurs établissements, avant tout dossier (traits d'identité du candidat) ou pour un dossier existant (usager_id)").corps::<CandidatureFields>().cree::<Cree>(),
+        op("get", "/candidatures/{id}", "Candidatures", "Une candidature (le corps que sa modification accepte)").ok::<Candidature>(),
+        op("put", "/candidatures/{id}", "Candidatures", "Modifier une candidature (If-Match ou version)").corps::<CandidatureFields>().ok::<Cree>(),
+        op("post", "/candidatures/{id}/statut", "Candidatures", "Changer le statut (reçue → à l'étude → entretien planifié → acceptée, refusée avec motif, liste d'attente, désistement ; toute autre transition refusée en 422 ; If-Match ou version, 409 si périmée)").corps::<StatutFields>().ok::<Cree>(),
+        op("post", "/candidatures/{id}/entretien", "Candidatures", "Planifier l'entretien de préadmission : un rendez-vous dans l'agenda d'un professionnel des établissements demandés (début en heure de Paris ou ISO 8601, durée en minutes) ; la candidature passe à « entretien planifié »").corps::<EntretienFields>().cree::<EntretienPlanifie>(),
+        op("post", "/candidatures/{id}/dossier", "Candidatures", "Créer le dossier de la personne depuis la candidature (recherche de doublons : 409 avec les candidats, sauf confirmer_doublon) ou rattacher son dossier existant (usager_id)").corps::<DossierFields>().cree::<DossierCandidature>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
     ]
 }

@@ -2,6 +2,8 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod api;
+mod candidature_page;
+pub(crate) mod candidatures;
 mod creation;
 mod dossier;
 mod entete;
@@ -29,6 +31,7 @@ mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
+    candidatures::{CandidatureFields, DossierFields, EntretienFields, StatutFields},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
@@ -261,6 +264,25 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/fusion", post(identite::fusion_form))
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        // Applications and the waiting list (ADM-1, ADM-2).
+        .route(
+            "/candidatures",
+            get(candidature_page::liste).post(candidature_page::creer_form),
+        )
+        .route("/candidatures/nouvelle", get(candidature_page::nouvelle))
+        .route("/candidatures/{id}", get(candidature_page::fiche))
+        .route(
+            "/candidatures/{id}/statut",
+            post(candidature_page::statut_form),
+        )
+        .route(
+            "/candidatures/{id}/entretien",
+            post(candidature_page::entretien_form),
+        )
+        .route(
+            "/candidatures/{id}/dossier",
+            post(candidature_page::dossier_form),
+        )
 }
 
 /// API routes.
@@ -394,4 +416,19 @@ pub fn api_routes() -> Router<App> {
             get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
+        // Applications and the waiting list (ADM-1, ADM-2).
+        .route(
+            "/candidatures",
+            get(candidatures::api_liste).post(candidatures::api_creer),
+        )
+        .route(
+            "/candidatures/{id}",
+            get(candidatures::api_get).put(candidatures::api_modifier),
+        )
+        .route("/candidatures/{id}/statut", post(candidatures::api_statut))
+        .route(
+            "/candidatures/{id}/entretien",
+            post(candidatures::api_entretien),
+        )
+        .route("/candidatures/{id}/dossier", post(candidatures::api_dossier))
 }

@@ -133,7 +133,7 @@ pub(crate) fn jour(
     d.ok()
 }
 
-fn code<T>(
+pub(crate) fn code<T>(
     e: &mut Errors,
     field: &str,
     label: &str,

@@ -10,6 +10,7 @@ mod lignes;
 
 pub use alertes::AlerteProjet;
 pub use equipe::MembreEquipe;
+pub(crate) use equipe::membres;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};
 
