@@ -257,7 +257,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             let org = demo::load_organisation(&store).await?;
             demo::generate_usagers(&store, &org, usagers, seed).await?;
-            let n = (usagers / 10).max(10);
+            let n = usize::try_from(usagers / 10).unwrap_or(usize::MAX).max(10);
             println!("{}", demo::candidatures::ajouter(&store, &org, n, seed).await?);
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
