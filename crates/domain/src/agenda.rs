@@ -53,8 +53,10 @@ mod tests {
         assert!(verifier_creneau(t("2026-12-07T09:00:00Z"), t("2026-12-07T10:00:00Z")).is_ok());
         assert!(verifier_creneau(t("2026-12-07T09:00:00Z"), t("2026-12-07T09:00:00Z")).is_err());
         assert!(verifier_creneau(t("2026-12-07T09:00:00Z"), t("2026-12-07T08:00:00Z")).is_err());
-        assert!(verifier_creneau(t("2026-12-07T09:00:00Z"), t("2026-12-07T21:00:01Z"))
-            .unwrap_err()
-            .contains("12 heures"));
+        assert!(
+            verifier_creneau(t("2026-12-07T09:00:00Z"), t("2026-12-07T21:00:01Z"))
+                .unwrap_err()
+                .contains("12 heures")
+        );
     }
 }

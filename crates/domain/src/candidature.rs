@@ -99,10 +99,7 @@ pub fn verifier_transition(
     planification: bool,
 ) -> Result<(), String> {
     if de == vers {
-        return Err(format!(
-            "La candidature est déjà « {} ».",
-            de.label_fr()
-        ));
+        return Err(format!("La candidature est déjà « {} ».", de.label_fr()));
     }
     if !de.suivants().contains(&vers) {
         return Err(match de {

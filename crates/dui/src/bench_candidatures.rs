@@ -41,12 +41,18 @@ async fn etablissements(store: &Store, organisme_id: i64) -> anyhow::Result<Vec<
                     finess,
                     siret: None,
                     categorie: "500".into(),
-                    domaine: if serial % 2 == 0 { Domaine::Pa } else { Domaine::Ph },
+                    domaine: if serial % 2 == 0 {
+                        Domaine::Pa
+                    } else {
+                        Domaine::Ph
+                    },
                     capacite: Some(60),
                     adresse: None,
                     actif: true,
                 };
-                store.create_etablissement(&bench_actor(), &input, Utc::now()).await?
+                store
+                    .create_etablissement(&bench_actor(), &input, Utc::now())
+                    .await?
             }
         };
         ids.push(id);
@@ -81,7 +87,11 @@ pub async fn scenarios(
     let m = load_matrix(store).await?;
     let cap = authorize_candidatures(store, &m, &who, Action::Ecrire, now).await?;
     let deja = store
-        .liste_candidatures(&cap, &FiltreCandidatures::default(), Page::first(CANDIDATURES as i64))
+        .liste_candidatures(
+            &cap,
+            &FiltreCandidatures::default(),
+            Page::first(CANDIDATURES as i64),
+        )
         .await?
         .0
         .len();

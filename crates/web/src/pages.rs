@@ -181,14 +181,9 @@ async fn prochains_rendez_vous(
         return Ok(Vec::new());
     }
     let now = Utc::now();
-    let cap = dui_store::policy::authorize_candidatures(
-        &app.store,
-        &m,
-        &me.principal,
-        Action::Lire,
-        now,
-    )
-    .await?;
+    let cap =
+        dui_store::policy::authorize_candidatures(&app.store, &m, &me.principal, Action::Lire, now)
+            .await?;
     Ok(app
         .store
         .mes_rendez_vous(&cap, now, now + Duration::days(RDV_JOURS), RDV_MAX)

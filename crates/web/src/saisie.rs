@@ -83,7 +83,6 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("age_max", 20),
     Champ::ligne("gir", 20),
     Champ::ligne("orientation", lim::CODE),
-    Champ::ligne("cid", 20),
     // Versions compared (`?de=&a=`), version and project shown.
     Champ::ligne("de", 20),
     Champ::ligne("a", 20),

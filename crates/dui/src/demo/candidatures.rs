@@ -19,11 +19,31 @@ use super::DemoOrg;
 /// The origin, the kind of support asked and the age range of a domain's applicants.
 fn profil(domaine: &str) -> (OrigineCandidature, TypeAccompagnement, std::ops::Range<i64>) {
     match domaine {
-        "PA" => (OrigineCandidature::ViaTrajectoire, TypeAccompagnement::HebergementPermanent, 75..98),
-        "PH" => (OrigineCandidature::Mdph, TypeAccompagnement::Internat, 6..20),
-        "PDE" => (OrigineCandidature::Ase, TypeAccompagnement::PlacementAse, 3..18),
-        "DOM" => (OrigineCandidature::Hopital, TypeAccompagnement::Domicile, 60..95),
-        _ => (OrigineCandidature::Personne, TypeAccompagnement::HebergementUrgence, 18..60),
+        "PA" => (
+            OrigineCandidature::ViaTrajectoire,
+            TypeAccompagnement::HebergementPermanent,
+            75..98,
+        ),
+        "PH" => (
+            OrigineCandidature::Mdph,
+            TypeAccompagnement::Internat,
+            6..20,
+        ),
+        "PDE" => (
+            OrigineCandidature::Ase,
+            TypeAccompagnement::PlacementAse,
+            3..18,
+        ),
+        "DOM" => (
+            OrigineCandidature::Hopital,
+            TypeAccompagnement::Domicile,
+            60..95,
+        ),
+        _ => (
+            OrigineCandidature::Personne,
+            TypeAccompagnement::HebergementUrgence,
+            18..60,
+        ),
     }
 }
 
@@ -90,8 +110,8 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
         let (origine, orientation, ages) = profil(domaine);
         let f = rng.gen_bool(0.5);
         let prenoms = if f { PRENOMS_F } else { PRENOMS_M };
-        let naissance = today
-            - Duration::days(rng.gen_range(ages.clone()) * 365 + rng.gen_range(0..365));
+        let naissance =
+            today - Duration::days(rng.gen_range(ages.clone()) * 365 + rng.gen_range(0..365));
         let recue = today - Duration::days(rng.gen_range(1..120));
         let mut cibles = vec![etab];
         if i % 4 == 0 {
@@ -104,12 +124,25 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
             prenoms: prenoms[rng.gen_range(0..prenoms.len())].into(),
             date_naissance: naissance,
             sexe: if f { Sexe::F } else { Sexe::M },
-            telephone: Some(format!("06 {:02} {:02} {:02} {:02}", rng.gen_range(10..99), rng.gen_range(10..99), rng.gen_range(10..99), rng.gen_range(10..99))),
+            telephone: Some(format!(
+                "06 {:02} {:02} {:02} {:02}",
+                rng.gen_range(10..99),
+                rng.gen_range(10..99),
+                rng.gen_range(10..99),
+                rng.gen_range(10..99)
+            )),
             origine,
-            numero_decision: (origine != OrigineCandidature::Personne)
-                .then(|| format!("{}-{}-{:05}", origine.code().to_uppercase(), recue.format("%Y"), rng.gen_range(1..99999))),
+            numero_decision: (origine != OrigineCandidature::Personne).then(|| {
+                format!(
+                    "{}-{}-{:05}",
+                    origine.code().to_uppercase(),
+                    recue.format("%Y"),
+                    rng.gen_range(1..99999)
+                )
+            }),
             date_decision: Some(recue - Duration::days(rng.gen_range(5..60))),
-            fin_decision: (origine == OrigineCandidature::Mdph).then(|| recue + Duration::days(5 * 365)),
+            fin_decision: (origine == OrigineCandidature::Mdph)
+                .then(|| recue + Duration::days(5 * 365)),
             orientation: Some(orientation),
             priorite: match i % 7 {
                 0 => Priorite::Urgente,
@@ -120,16 +153,27 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
                 match domaine {
                     "PA" => "Maintien à domicile devenu difficile ; aidante épuisée.",
                     "PH" => "Orientation CDAPH ; scolarité en milieu ordinaire interrompue.",
-                    "PDE" => "Ordonnance de placement provisoire ; fratrie à ne pas séparer si possible.",
+                    "PDE" => {
+                        "Ordonnance de placement provisoire ; fratrie à ne pas séparer si possible."
+                    }
                     "DOM" => "Sortie d'hospitalisation prévue ; besoin d'aide à la toilette.",
                     _ => "Hébergé chez un tiers jusqu'à la fin du mois.",
                 }
                 .into(),
             ),
             pieces: vec![
-                Piece { libelle: "Notification de décision".into(), recue_le: Some(recue) },
-                Piece { libelle: "Certificat médical".into(), recue_le: (i % 3 != 0).then_some(recue) },
-                Piece { libelle: "Pièce d'identité".into(), recue_le: None },
+                Piece {
+                    libelle: "Notification de décision".into(),
+                    recue_le: Some(recue),
+                },
+                Piece {
+                    libelle: "Certificat médical".into(),
+                    recue_le: (i % 3 != 0).then_some(recue),
+                },
+                Piece {
+                    libelle: "Pièce d'identité".into(),
+                    recue_le: None,
+                },
             ],
             date_reception: recue,
         };
@@ -139,7 +183,11 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
             version = match statut {
                 StatutCandidature::EntretienPlanifie => {
                     let (pro, jours) = match &cadre {
-                        Some(c) if c.etablissements.iter().any(|e| input.etablissements.contains(e)) => {
+                        Some(c)
+                            if c.etablissements
+                                .iter()
+                                .any(|e| input.etablissements.contains(e)) =>
+                        {
                             (c.id, (i % 5) as i64)
                         }
                         _ => match store.equipe_candidature(&cap, id).await?.first() {
@@ -148,7 +196,11 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
                         },
                     };
                     let passe = STATUTS[i % STATUTS.len()] != StatutCandidature::EntretienPlanifie;
-                    let jour = if passe { today - Duration::days(7 + jours) } else { today + Duration::days(jours) };
+                    let jour = if passe {
+                        today - Duration::days(7 + jours)
+                    } else {
+                        today + Duration::days(jours)
+                    };
                     let heure = 9 + (i % 8) as u32;
                     let debut = jour
                         .and_hms_opt(heure, 0, 0)
@@ -169,9 +221,12 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
                     store.planifier_entretien(&cap, id, version, &r).await?.1
                 }
                 s => {
-                    let motif = (*s == StatutCandidature::Refusee)
-                        .then_some("Le projet d'établissement ne correspond pas aux besoins exprimés.");
-                    store.changer_statut_candidature(&cap, id, version, *s, motif).await?
+                    let motif = (*s == StatutCandidature::Refusee).then_some(
+                        "Le projet d'établissement ne correspond pas aux besoins exprimés.",
+                    );
+                    store
+                        .changer_statut_candidature(&cap, id, version, *s, motif)
+                        .await?
                 }
             };
         }

@@ -147,7 +147,9 @@ impl Store {
         ])?;
         verifier_creneau(r.debut, r.fin).map_err(StoreError::Invalid)?;
         let mut tx = ecriture(self, cap).await?;
-        let c = charger(&mut tx, cap, id).await?.ok_or(StoreError::NotFound)?;
+        let c = charger(&mut tx, cap, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if c.version != version {
             return Err(StoreError::StaleVersion);
         }

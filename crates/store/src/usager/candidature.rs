@@ -8,9 +8,7 @@
 //! appointments in `agenda`.
 
 use chrono::NaiveDate;
-use dui_domain::candidature::{
-    verifier_transition, OrigineCandidature, Priorite, StatutCandidature,
-};
+use dui_domain::candidature::{OrigineCandidature, Priorite, StatutCandidature};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::saisie::{self as lim, Champ};
@@ -18,6 +16,7 @@ use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::Sexe;
 use serde::{Deserialize, Serialize};
 
+use super::candidature_statut::historiser;
 use super::creation::NouvelUsager;
 use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
@@ -177,11 +176,20 @@ impl CandidatureInput {
     /// The maxima and the rules of the fields (checked again here whatever the caller).
     fn borner(&self) -> StoreResult<()> {
         borne([
-            (l("nom_naissance", lim::NOM_PERSONNE), Some(&*self.nom_naissance)),
+            (
+                l("nom_naissance", lim::NOM_PERSONNE),
+                Some(&*self.nom_naissance),
+            ),
             (l("prenoms", lim::NOM_PERSONNE), Some(&*self.prenoms)),
             (l("telephone", lim::TELEPHONE), self.telephone.as_deref()),
-            (l("numero_decision", lim::REFERENCE), self.numero_decision.as_deref()),
-            (Champ::texte("criteres", lim::COMMENTAIRE), self.criteres.as_deref()),
+            (
+                l("numero_decision", lim::REFERENCE),
+                self.numero_decision.as_deref(),
+            ),
+            (
+                Champ::texte("criteres", lim::COMMENTAIRE),
+                self.criteres.as_deref(),
+            ),
         ])?;
         for p in &self.pieces {
             borne([(l("libelle", lim::LIBELLE), Some(&*p.libelle))])?;
@@ -222,7 +230,9 @@ pub(super) fn perimetre(cap: &CapaciteCandidatures, premier: usize) -> (String, 
     if ids.is_empty() {
         return ("1 = 0".into(), Vec::new());
     }
-    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", premier + i)).collect();
+    let marks: Vec<String> = (0..ids.len())
+        .map(|i| format!("${}", premier + i))
+        .collect();
     (
         format!(
             "EXISTS (SELECT 1 FROM candidature_etablissement cp WHERE cp.candidature_id = c.id AND cp.etablissement_id IN ({}))",
@@ -355,30 +365,6 @@ pub(super) async fn commit_audite(
     tx.commit().await
 }
 
-/// Records a status change in the history (in the change's transaction).
-pub(super) async fn historiser(
-    tx: &mut Tx,
-    cap: &CapaciteCandidatures,
-    id: i64,
-    de: Option<StatutCandidature>,
-    vers: StatutCandidature,
-    motif: Option<&str>,
-) -> StoreResult<()> {
-    crate::sql::query(
-        "INSERT INTO candidature_statut (candidature_id, de, vers, motif, par, par_nom, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(id)
-    .bind(de.map(|d| d.code()))
-    .bind(vers.code())
-    .bind(motif)
-    .bind(cap.principal().id)
-    .bind(cap.principal().username.as_str())
-    .bind(ts(cap.at()))
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
 /// Checks the target établissements (they exist, one at least is the account's) and writes
 /// them for application `id` (replacing any).
 async fn ecrire_cibles(
@@ -471,35 +457,6 @@ impl Store {
         Ok(c)
     }
 
-    /// The status changes of application `id`, oldest first (read with it: not audited
-    /// again; empty when out of scope).
-    pub async fn historique_candidature(
-        &self,
-        cap: &CapaciteCandidatures,
-        id: i64,
-    ) -> StoreResult<Vec<ChangementStatut>> {
-        let (cond, vals) = perimetre(cap, 2);
-        let rows = crate::sql::query(&format!(
-            "SELECT h.de, h.vers, h.motif, h.par_nom, h.at FROM candidature_statut h JOIN candidature c ON c.id = h.candidature_id \
-             WHERE h.candidature_id = $1 AND {cond} ORDER BY h.id"
-        ))
-        .bind(id)
-        .binds(vals)
-        .fetch_all(self)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ChangementStatut {
-                    de: opt_code(r, "de", StatutCandidature::from_code)?,
-                    vers: code(r, "vers", StatutCandidature::from_code)?,
-                    motif: r.try_get("motif")?,
-                    par: r.try_get("par_nom")?,
-                    at: r.try_get("at")?,
-                })
-            })
-            .collect()
-    }
-
     /// Changes an application's fields (optimistic version; audited): the new version.
     pub async fn modifier_candidature(
         &self,
@@ -510,7 +467,9 @@ impl Store {
     ) -> StoreResult<i64> {
         c.borner()?;
         let mut tx = ecriture(self, cap).await?;
-        charger(&mut tx, cap, id).await?.ok_or(StoreError::NotFound)?;
+        charger(&mut tx, cap, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         crate::sql::query(
             "UPDATE candidature SET nom_naissance = $1, prenoms = $2, date_naissance = $3, sexe = $4, telephone = $5, origine = $6, \
              numero_decision = $7, date_decision = $8, fin_decision = $9, orientation = $10, priorite = $11, priorite_rang = $12, \
@@ -531,94 +490,6 @@ impl Store {
         Ok(version + 1)
     }
 
-    /// Moves an application in the flow ([`verifier_transition`]; « entretien planifié »
-    /// is [`Store::planifier_entretien`]'s), optimistic version: a change made meanwhile
-    /// refuses this one (409), so none is applied twice. Kept in the history; audited. The
-    /// new version.
-    pub async fn changer_statut_candidature(
-        &self,
-        cap: &CapaciteCandidatures,
-        id: i64,
-        version: i64,
-        vers: StatutCandidature,
-        motif: Option<&str>,
-    ) -> StoreResult<i64> {
-        borne([(Champ::texte("motif", lim::MOTIF), motif)])?;
-        let mut tx = ecriture(self, cap).await?;
-        let c = charger(&mut tx, cap, id).await?.ok_or(StoreError::NotFound)?;
-        if c.version != version {
-            return Err(StoreError::StaleVersion);
-        }
-        self.transition_tx(&mut tx, cap, &c, vers, motif, false)
-            .await?;
-        commit_audite(
-            tx,
-            cap,
-            ActionJournal::CandidatureStatut,
-            serde_json::json!({"candidature_id": id, "de": c.statut.code(), "vers": vers.code()}),
-        )
-        .await?;
-        Ok(version + 1)
-    }
-
-    /// Applies a transition to `c` (read in `tx` at its version) and keeps it.
-    pub(super) async fn transition_tx(
-        &self,
-        tx: &mut Tx,
-        cap: &CapaciteCandidatures,
-        c: &Candidature,
-        vers: StatutCandidature,
-        motif: Option<&str>,
-        planification: bool,
-    ) -> StoreResult<()> {
-        let motif = motif.map(str::trim).filter(|m| !m.is_empty());
-        verifier_transition(c.statut, vers, motif, planification).map_err(StoreError::Invalid)?;
-        crate::sql::query(
-            "UPDATE candidature SET statut = $1, motif = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
-        )
-        .bind(vers.code())
-        .bind(motif)
-        .bind(ts(cap.at()))
-        .execute_versioned(tx, "candidature", c.id, c.version)
-        .await?;
-        historiser(tx, cap, c.id, Some(c.statut), vers, motif).await
-    }
-
-    /// Links application `id` to the file of `dossier` (created from it, or the person's
-    /// existing one; the capability proves the account may see it): optimistic version,
-    /// audited. Refused when it is linked to another file already. The new version.
-    pub async fn rattacher_candidature(
-        &self,
-        cap: &CapaciteCandidatures,
-        id: i64,
-        version: i64,
-        dossier: &Capability,
-    ) -> StoreResult<i64> {
-        let mut tx = ecriture(self, cap).await?;
-        let c = charger(&mut tx, cap, id).await?.ok_or(StoreError::NotFound)?;
-        let usager = dossier.usager_id().get();
-        if c.usager_id.is_some_and(|u| u != usager) {
-            return Err(StoreError::Conflict(
-                "Cette candidature est déjà rattachée à un autre dossier.".into(),
-            ));
-        }
-        crate::sql::query(
-            "UPDATE candidature SET usager_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-        )
-        .bind(usager)
-        .bind(ts(cap.at()))
-        .execute_versioned(&mut tx, "candidature", id, version)
-        .await?;
-        commit_audite(
-            tx,
-            cap,
-            ActionJournal::CandidatureDossier,
-            serde_json::json!({"candidature_id": id, "usager_id": usager}),
-        )
-        .await?;
-        Ok(version + 1)
-    }
-
     /// One read entry naming the applications shown.
     pub(super) async fn lecture_candidatures(
         &self,
@@ -632,8 +503,7 @@ impl Store {
                 usager_id: None,
                 section: Some(Section::Administratif.code()),
                 outcome: Outcome::Succes,
-                detail: serde_json::json!({"nombre": ids.len(), "candidatures": ids})
-                    .to_string(),
+                detail: serde_json::json!({"nombre": ids.len(), "candidatures": ids}).to_string(),
                 at: cap.at(),
             })
             .await

@@ -79,9 +79,7 @@ impl FiltreCandidatures {
                 &mut sql,
             );
         }
-        let jour = self
-            .jour
-            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let jour = self.jour.unwrap_or_else(|| chrono::Utc::now().date_naive());
         if let Some(a) = self.age_min {
             ajouter(
                 " AND c.date_naissance <= $?",
@@ -125,8 +123,7 @@ impl Store {
         let (scope, mut args) = perimetre(cap, 1);
         let (cond, vals) = f.conditions(args.len() + 1);
         args.extend(vals);
-        let select =
-            format!("SELECT {CANDIDATURE_COLUMNS} FROM candidature c WHERE {scope}{cond}");
+        let select = format!("SELECT {CANDIDATURE_COLUMNS} FROM candidature c WHERE {scope}{cond}");
         let rows = self.keyset(&select, args, TRI, page).await?;
         let items = rows
             .iter()

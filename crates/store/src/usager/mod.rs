@@ -7,6 +7,7 @@ mod agenda;
 mod bulk;
 mod candidature;
 mod candidature_liste;
+mod candidature_statut;
 mod creation;
 mod detection;
 mod doublons;

@@ -10,13 +10,15 @@ use dui_domain::policy::{Action, Refus, Role};
 use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::Sexe;
 use dui_store::admin::utilisateur::Utilisateur;
+use dui_store::page::Page;
 use dui_store::policy::{authorize_candidatures, load_matrix, CapaciteCandidatures};
 use dui_store::testing::engines;
 use dui_store::usager::{CandidatureInput, FiltreCandidatures, NouveauRendezVous, Piece};
-use dui_store::page::Page;
 use dui_store::{Store, StoreError};
 
-use crate::common::{audit_by_action, cap, create_usager, create_user, ident, principal, refus, seed_org, t0};
+use crate::common::{
+    audit_by_action, cap, create_usager, create_user, ident, principal, refus, seed_org, t0,
+};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -72,7 +74,11 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
         let cadre = create_user(s, "cadre.a", Role::Cadre, &[org.a]).await;
         let c = capa(s, &secr, Action::Ecrire).await.unwrap();
         let id = s
-            .creer_candidature(&c, &candidature(&[org.a, org.b], "MARTIN", "1941-05-03", Priorite::Normale), None)
+            .creer_candidature(
+                &c,
+                &candidature(&[org.a, org.b], "MARTIN", "1941-05-03", Priorite::Normale),
+                None,
+            )
             .await
             .unwrap();
         let got = s.candidature(&c, id).await.unwrap().unwrap();
@@ -83,11 +89,17 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
         assert_eq!(got.etablissements_noms.len(), 2, "{engine}");
         assert_eq!(got.fields.pieces.len(), 1);
         // Forbidden: straight to accepted, and a refusal without motive.
-        match s.changer_statut_candidature(&c, id, 1, StatutCandidature::Acceptee, None).await {
+        match s
+            .changer_statut_candidature(&c, id, 1, StatutCandidature::Acceptee, None)
+            .await
+        {
             Err(StoreError::Invalid(m)) => assert!(m.contains("ne peut pas passer"), "{m}"),
             other => panic!("{engine}: {other:?}"),
         }
-        match s.changer_statut_candidature(&c, id, 1, StatutCandidature::Refusee, Some(" ")).await {
+        match s
+            .changer_statut_candidature(&c, id, 1, StatutCandidature::Refusee, Some(" "))
+            .await
+        {
             Err(StoreError::Invalid(m)) => assert!(m.contains("motif"), "{m}"),
             other => panic!("{engine}: {other:?}"),
         }
@@ -98,12 +110,14 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
         assert_eq!(v, 2);
         // The same change sent again with the old version: refused, not applied twice.
         assert!(matches!(
-            s.changer_statut_candidature(&c, id, 1, StatutCandidature::AEtude, None).await,
+            s.changer_statut_candidature(&c, id, 1, StatutCandidature::AEtude, None)
+                .await,
             Err(StoreError::StaleVersion)
         ));
         // The interview status only comes with an appointment.
         assert!(matches!(
-            s.changer_statut_candidature(&c, id, 2, StatutCandidature::EntretienPlanifie, None).await,
+            s.changer_statut_candidature(&c, id, 2, StatutCandidature::EntretienPlanifie, None)
+                .await,
             Err(StoreError::Invalid(_))
         ));
         let debut = t0() + Duration::days(2);
@@ -117,7 +131,16 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
         // A professional outside the application's établissements is refused.
         let autre = create_user(s, "cadre.x", Role::Cadre, &[]).await;
         assert!(matches!(
-            s.planifier_entretien(&c, id, 2, &NouveauRendezVous { utilisateur_id: autre.id, ..rdv.clone() }).await,
+            s.planifier_entretien(
+                &c,
+                id,
+                2,
+                &NouveauRendezVous {
+                    utilisateur_id: autre.id,
+                    ..rdv.clone()
+                }
+            )
+            .await,
             Err(StoreError::Invalid(_))
         ));
         let (rid, v) = s.planifier_entretien(&c, id, 2, &rdv).await.unwrap();
@@ -129,7 +152,11 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
         let liste = s.rendez_vous_candidature(&c, id).await.unwrap();
         assert_eq!(liste.len(), 1, "{engine}: planned once");
         assert_eq!(liste[0].id, rid);
-        assert!(liste[0].objet.contains("Jeanne MARTIN"), "{}", liste[0].objet);
+        assert!(
+            liste[0].objet.contains("Jeanne MARTIN"),
+            "{}",
+            liste[0].objet
+        );
         // In the cadre's agenda.
         let cc = capa(s, &cadre, Action::Lire).await.unwrap();
         let mes = s
@@ -142,7 +169,10 @@ async fn the_flow_is_applied_and_stale_changes_refused() {
             .await
             .unwrap();
         // Closed: nothing moves any more.
-        match s.changer_statut_candidature(&c, id, 4, StatutCandidature::AEtude, None).await {
+        match s
+            .changer_statut_candidature(&c, id, 4, StatutCandidature::AEtude, None)
+            .await
+        {
             Err(StoreError::Invalid(m)) => assert!(m.contains("close"), "{m}"),
             other => panic!("{engine}: {other:?}"),
         }
@@ -180,17 +210,32 @@ async fn applications_of_b_are_invisible_from_a() {
         let cb = capa(s, &secr_b, Action::Ecrire).await.unwrap();
         let ca = capa(s, &secr_a, Action::Ecrire).await.unwrap();
         let de_b = s
-            .creer_candidature(&cb, &candidature(&[org.b], "BERNARD", "1938-01-01", Priorite::Haute), None)
+            .creer_candidature(
+                &cb,
+                &candidature(&[org.b], "BERNARD", "1938-01-01", Priorite::Haute),
+                None,
+            )
             .await
             .unwrap();
         // A secretary of A cannot record an application for B alone.
         assert_eq!(
-            refus(s.creer_candidature(&ca, &candidature(&[org.b], "X", "1938-01-01", Priorite::Haute), None).await),
+            refus(
+                s.creer_candidature(
+                    &ca,
+                    &candidature(&[org.b], "X", "1938-01-01", Priorite::Haute),
+                    None
+                )
+                .await
+            ),
             Refus::HorsPerimetre
         );
-        assert!(s.candidature(&ca, de_b).await.unwrap().is_none(), "{engine}");
+        assert!(
+            s.candidature(&ca, de_b).await.unwrap().is_none(),
+            "{engine}"
+        );
         assert!(matches!(
-            s.changer_statut_candidature(&ca, de_b, 1, StatutCandidature::AEtude, None).await,
+            s.changer_statut_candidature(&ca, de_b, 1, StatutCandidature::AEtude, None)
+                .await,
             Err(StoreError::NotFound)
         ));
         let (liste, _) = s
@@ -201,16 +246,36 @@ async fn applications_of_b_are_invisible_from_a() {
         // An educator reads A's applications but does not write them.
         let ce = capa(s, &edu_a, Action::Lire).await.unwrap();
         assert_eq!(
-            refus(s.creer_candidature(&ce, &candidature(&[org.a], "Y", "1938-01-01", Priorite::Haute), None).await),
+            refus(
+                s.creer_candidature(
+                    &ce,
+                    &candidature(&[org.a], "Y", "1938-01-01", Priorite::Haute),
+                    None
+                )
+                .await
+            ),
             Refus::NonPermisParLeRole
         );
-        assert_eq!(refus(capa(s, &edu_a, Action::Ecrire).await), Refus::NonPermisParLeRole);
-        assert_eq!(refus(capa(s, &domicile, Action::Lire).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(capa(s, &edu_a, Action::Ecrire).await),
+            Refus::NonPermisParLeRole
+        );
+        assert_eq!(
+            refus(capa(s, &domicile, Action::Lire).await),
+            Refus::NonPermisParLeRole
+        );
         // The refusals are audited.
-        assert!(!audit_by_action(s, "usager.ecrire").await.is_empty(), "{engine}");
+        assert!(
+            !audit_by_action(s, "usager.ecrire").await.is_empty(),
+            "{engine}"
+        );
         // Aimed at A and B: both see it.
         let ab = s
-            .creer_candidature(&cb, &candidature(&[org.a, org.b], "COMMUN", "1938-01-01", Priorite::Haute), None)
+            .creer_candidature(
+                &cb,
+                &candidature(&[org.a, org.b], "COMMUN", "1938-01-01", Priorite::Haute),
+                None,
+            )
             .await
             .unwrap();
         assert!(s.candidature(&ca, ab).await.unwrap().is_some());
@@ -254,32 +319,61 @@ async fn the_waiting_list_filters_and_pages() {
             let (items, next) = s.liste_candidatures(&c, &f, page).await.unwrap();
             vus.extend(items.iter().map(|x| x.id));
             match next {
-                Some(n) => page = Page { after: Some(n), limit: 2 },
+                Some(n) => {
+                    page = Page {
+                        after: Some(n),
+                        limit: 2,
+                    }
+                }
                 None => break,
             }
         }
-        assert_eq!(vus, vec![ids[1], ids[4], ids[2], ids[0], ids[3]], "{engine}");
+        assert_eq!(
+            vus,
+            vec![ids[1], ids[4], ids[2], ids[0], ids[3]],
+            "{engine}"
+        );
         let filtre = |g: FiltreCandidatures| ids_de(s, &c, g);
         let base = || f.clone();
         assert_eq!(
-            filtre(FiltreCandidatures { etablissement: Some(org.b), ..base() }).await,
+            filtre(FiltreCandidatures {
+                etablissement: Some(org.b),
+                ..base()
+            })
+            .await,
             vec![ids[1], ids[3]]
         );
         assert_eq!(
-            filtre(FiltreCandidatures { age_min: Some(86), ..base() }).await,
+            filtre(FiltreCandidatures {
+                age_min: Some(86),
+                ..base()
+            })
+            .await,
             vec![ids[2], ids[0]],
             "{engine}: born 1940-01-01 is 86"
         );
         assert_eq!(
-            filtre(FiltreCandidatures { age_max: Some(40), ..base() }).await,
+            filtre(FiltreCandidatures {
+                age_max: Some(40),
+                ..base()
+            })
+            .await,
             vec![ids[1]]
         );
         assert_eq!(
-            filtre(FiltreCandidatures { orientation: Some(TypeAccompagnement::AccueilJour), ..base() }).await,
+            filtre(FiltreCandidatures {
+                orientation: Some(TypeAccompagnement::AccueilJour),
+                ..base()
+            })
+            .await,
             vec![ids[3]]
         );
         assert_eq!(
-            filtre(FiltreCandidatures { domaine: Some(dui_domain::organisation::Domaine::Ph), ..base() }).await,
+            filtre(FiltreCandidatures {
+                domaine: Some(dui_domain::organisation::Domaine::Ph),
+                ..base()
+            })
+            .await,
             Vec::<i64>::new()
         );
         // Status: the refused leave the list of those in progress.
@@ -288,10 +382,21 @@ async fn the_waiting_list_filters_and_pages() {
             .unwrap();
         assert_eq!(filtre(base()).await.len(), 4);
         assert_eq!(
-            filtre(FiltreCandidatures { statut: Some(StatutCandidature::Refusee), ..base() }).await,
+            filtre(FiltreCandidatures {
+                statut: Some(StatutCandidature::Refusee),
+                ..base()
+            })
+            .await,
             vec![ids[3]]
         );
-        assert_eq!(filtre(FiltreCandidatures { gir: Some(2), ..base() }).await, Vec::<i64>::new());
+        assert_eq!(
+            filtre(FiltreCandidatures {
+                gir: Some(2),
+                ..base()
+            })
+            .await,
+            Vec::<i64>::new()
+        );
         let lectures = audit_by_action(s, "candidature.lecture").await;
         assert!(!lectures.is_empty(), "{engine}: the list is audited");
     }
@@ -306,21 +411,41 @@ async fn an_application_is_linked_to_a_file_once() {
         let secr = create_user(s, "secr.a", Role::Secretariat, &[org.a]).await;
         let c = capa(s, &secr, Action::Ecrire).await.unwrap();
         let id = s
-            .creer_candidature(&c, &candidature(&[org.a], "PETIT", "1939-07-07", Priorite::Normale), None)
+            .creer_candidature(
+                &c,
+                &candidature(&[org.a], "PETIT", "1939-07-07", Priorite::Normale),
+                None,
+            )
             .await
             .unwrap();
         let got = s.candidature(&c, id).await.unwrap().unwrap();
         let n = got.nouvel_usager(d("2026-12-07"));
         assert_eq!(n.identite.prenoms_naissance, vec!["Jeanne", "Marie"]);
-        let u1 = create_usager(s, &secr, &ident("PETIT", &["Jeanne"], "1939-07-07", "F"), org.a).await;
-        let u2 = create_usager(s, &secr, &ident("GRAND", &["Anne"], "1939-07-07", "F"), org.a).await;
+        let u1 = create_usager(
+            s,
+            &secr,
+            &ident("PETIT", &["Jeanne"], "1939-07-07", "F"),
+            org.a,
+        )
+        .await;
+        let u2 = create_usager(
+            s,
+            &secr,
+            &ident("GRAND", &["Anne"], "1939-07-07", "F"),
+            org.a,
+        )
+        .await;
         let v = s
             .rattacher_candidature(&c, id, 1, &cap(s, &secr, u1, Action::Lire).await)
             .await
             .unwrap();
-        assert_eq!(s.candidature(&c, id).await.unwrap().unwrap().usager_id, Some(u1));
+        assert_eq!(
+            s.candidature(&c, id).await.unwrap().unwrap().usager_id,
+            Some(u1)
+        );
         assert!(matches!(
-            s.rattacher_candidature(&c, id, v, &cap(s, &secr, u2, Action::Lire).await).await,
+            s.rattacher_candidature(&c, id, v, &cap(s, &secr, u2, Action::Lire).await)
+                .await,
             Err(StoreError::Conflict(_))
         ));
         // Recorded for an existing file directly.
@@ -332,7 +457,11 @@ async fn an_application_is_linked_to_a_file_once() {
             )
             .await
             .unwrap();
-        assert_eq!(s.candidature(&c, id2).await.unwrap().unwrap().usager_id, Some(u2), "{engine}");
+        assert_eq!(
+            s.candidature(&c, id2).await.unwrap().unwrap().usager_id,
+            Some(u2),
+            "{engine}"
+        );
         assert_eq!(audit_by_action(s, "candidature.dossier").await.len(), 1);
     }
 }

@@ -12,8 +12,8 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
-use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
+use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -23,23 +23,23 @@ use crate::admin::organisation::{EtablissementFields, OrganismeFields, UniteFiel
 use crate::admin::permissions::MatrixDoc;
 use crate::admin::utilisateurs::UtilisateurFields;
 use crate::auth::login::{ApiLogin, ApiUser, Connecte};
-use crate::corps::{DossierCandidature, EntretienPlanifie};
 use crate::corps::{
     AccesOuvert, Cree, DiffProjet, Dossier, EtatIdentite, FusionFaite, MotDePasseTemporaire,
     PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
     UsagerCree, VersionIdentite,
 };
+use crate::corps::{DossierCandidature, EntretienPlanifie};
 use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
-use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
     DocumentBody, EntourageFields, JourneeBody, LinkBody, MouvementFields, NouveauProjet,
     OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation, VersionBody,
     VersionJour,
 };
+use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{Lues, TransmissionFields};
 
 /// The operations, in the order of the document.

@@ -19,9 +19,9 @@ use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::{Candidature, ChangementStatut, MembreEquipe, Places, RendezVous};
 use serde::Deserialize;
 
+use super::candidature_suite::{dossier, DossierFields, EntretienFields, StatutFields};
 use super::candidatures::{
-    capacite, creer, dossier, CandidatureFields, DossierFields, EntretienFields, FiltreQuery,
-    PieceFields, StatutFields, CHAMPS_CANDIDATURE,
+    capacite, creer, CandidatureFields, FiltreQuery, PieceFields, CHAMPS_CANDIDATURE,
 };
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
@@ -213,11 +213,12 @@ impl PairesCandidature {
         for (k, v) in &self.0 {
             let v = Some(v.clone());
             match k.as_str() {
-                "etablissements" => f.etablissements.push(
-                    opt(&v)
-                        .and_then(|x| x.parse().ok())
-                        .ok_or_else(|| AppError::field("etablissements", "Établissement invalide."))?,
-                ),
+                "etablissements" => {
+                    f.etablissements
+                        .push(opt(&v).and_then(|x| x.parse().ok()).ok_or_else(|| {
+                            AppError::field("etablissements", "Établissement invalide.")
+                        })?)
+                }
                 "nom_naissance" => f.nom_naissance = v,
                 "prenoms" => f.prenoms = v,
                 "date_naissance" => f.date_naissance = v,
@@ -282,7 +283,11 @@ pub async fn fiche(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let cap = capacite(&app, &me, Action::Lire).await?;
-    let c = app.store.candidature(&cap, id).await?.ok_or(AppError::NotFound)?;
+    let c = app
+        .store
+        .candidature(&cap, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let m = super::matrix(&app).await?;
     let now = Utc::now();
     let demain = paris_today(now) + Duration::days(1);
@@ -292,7 +297,11 @@ pub async fn fiche(
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now);
     Ok(FichePage {
-        layout: Layout::new(&me, format!("Candidature de {}", c.nom_affiche()), "candidatures"),
+        layout: Layout::new(
+            &me,
+            format!("Candidature de {}", c.nom_affiche()),
+            "candidatures",
+        ),
         historique: app.store.historique_candidature(&cap, id).await?,
         rendez_vous: app.store.rendez_vous_candidature(&cap, id).await?,
         equipe: app.store.equipe_candidature(&cap, id).await?,

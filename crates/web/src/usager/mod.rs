@@ -3,6 +3,7 @@
 
 mod api;
 mod candidature_page;
+mod candidature_suite;
 pub(crate) mod candidatures;
 mod creation;
 mod dossier;
@@ -31,7 +32,8 @@ mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
-    candidatures::{CandidatureFields, DossierFields, EntretienFields, StatutFields},
+    candidature_suite::{DossierFields, EntretienFields, StatutFields},
+    candidatures::CandidatureFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
@@ -425,10 +427,16 @@ pub fn api_routes() -> Router<App> {
             "/candidatures/{id}",
             get(candidatures::api_get).put(candidatures::api_modifier),
         )
-        .route("/candidatures/{id}/statut", post(candidatures::api_statut))
+        .route(
+            "/candidatures/{id}/statut",
+            post(candidature_suite::api_statut),
+        )
         .route(
             "/candidatures/{id}/entretien",
-            post(candidatures::api_entretien),
+            post(candidature_suite::api_entretien),
         )
-        .route("/candidatures/{id}/dossier", post(candidatures::api_dossier))
+        .route(
+            "/candidatures/{id}/dossier",
+            post(candidature_suite::api_dossier),
+        )
 }

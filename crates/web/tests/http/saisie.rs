@@ -260,7 +260,9 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         "EntretienFields" => {
             json!({"utilisateur_id": 1, "debut": "2026-12-08T10:00", "duree": 60, "lieu": "Bureau", "objet": "Entretien", "version": 1})
         }
-        "DossierFields" => json!({"etablissement_id": app.etablissement_id, "date_entree": "2026-12-08", "version": 1}),
+        "DossierFields" => {
+            json!({"etablissement_id": app.etablissement_id, "date_entree": "2026-12-08", "version": 1})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

@@ -9,8 +9,8 @@ mod import;
 mod lignes;
 
 pub use alertes::AlerteProjet;
-pub use equipe::MembreEquipe;
 pub(crate) use equipe::membres;
+pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};
 
