@@ -77,6 +77,20 @@ code_enum! {
         PresenceEtat = "presence.etat", "État mensuel des présences";
         /// An absence period entered for a person.
         UsagerAbsenceAjout = "usager.absence.ajout", "Absence enregistrée";
+        /// Applications read (a list, the waiting list or one application: their ids in the detail).
+        CandidatureLecture = "candidature.lecture", "Consultation des candidatures";
+        /// An application recorded.
+        CandidatureCreation = "candidature.creation", "Candidature enregistrée";
+        /// An application changed.
+        CandidatureModification = "candidature.modification", "Candidature modifiée";
+        /// The status of an application changed (from, to and motive in the detail).
+        CandidatureStatut = "candidature.statut", "Statut d'une candidature changé";
+        /// The first interview of an application planned (an appointment written).
+        CandidatureEntretien = "candidature.entretien", "Entretien de préadmission planifié";
+        /// An application linked to a file (created from it, or existing).
+        CandidatureDossier = "candidature.dossier", "Candidature rattachée à un dossier";
+        /// An agenda read (the appointments shown, the applications they name).
+        AgendaLecture = "agenda.lecture", "Consultation de l'agenda";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

@@ -5,6 +5,8 @@
 #[macro_use]
 mod code_enum;
 
+pub mod agenda;
+pub mod candidature;
 pub mod grille;
 pub mod identifiers;
 pub mod ids;

@@ -430,6 +430,18 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    crate::bench_candidatures::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.organisme_id,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();

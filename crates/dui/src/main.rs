@@ -1,6 +1,7 @@
 //! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
 
 mod bench;
+mod bench_candidatures;
 mod bench_gir;
 mod bench_parcours;
 mod bench_transmissions;
@@ -256,6 +257,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             let org = demo::load_organisation(&store).await?;
             demo::generate_usagers(&store, &org, usagers, seed).await?;
+            let n = usize::try_from(usagers / 10).unwrap_or(usize::MAX).max(10);
+            println!(
+                "{}",
+                demo::candidatures::ajouter(&store, &org, n, seed).await?
+            );
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -85,6 +85,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
     (
+        20,
+        "candidatures",
+        include_str!("../migrations/0020_candidatures.sql"),
+    ),
+    (21, "agenda", include_str!("../migrations/0021_agenda.sql")),
+    (
         28,
         "entourage_versions",
         include_str!("../migrations/0028_entourage_versions.sql"),

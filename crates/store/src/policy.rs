@@ -9,6 +9,7 @@ use dui_domain::policy::{
     Section,
 };
 
+mod candidature;
 mod presence;
 mod transmission;
 
@@ -16,6 +17,7 @@ pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,

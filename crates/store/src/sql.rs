@@ -212,11 +212,23 @@ pub(crate) enum On<'e> {
 
 /// The store's connections a statement outside a transaction runs on (`From<&Store>` is in
 /// `db`, which this module does not import).
+#[derive(Clone, Copy)]
 pub(crate) struct Conns<'e> {
     pub(crate) read: &'e sqlx::AnyPool,
     pub(crate) kept_plans: &'e sqlx::AnyPool,
     pub(crate) writer: &'e Writer,
     pub(crate) lite: Option<&'e LiteReaders>,
+}
+
+impl On<'_> {
+    /// The same connections for one more statement (a read followed by another on the same
+    /// transaction or store).
+    pub(crate) fn encore(&mut self) -> On<'_> {
+        match self {
+            On::Store(c) => On::Store(*c),
+            On::Tx(t) => On::Tx(&mut **t),
+        }
+    }
 }
 
 impl<'e> From<&'e mut Tx> for On<'e> {

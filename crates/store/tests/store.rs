@@ -18,6 +18,8 @@ mod audit_ancre;
 mod backup;
 #[path = "store/bulk.rs"]
 mod bulk;
+#[path = "store/candidatures.rs"]
+mod candidatures;
 #[path = "store/concurrency.rs"]
 mod concurrency;
 #[path = "store/defauts.rs"]

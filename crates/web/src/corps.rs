@@ -166,3 +166,21 @@ pub struct DiffProjet {
     /// The fields that differ.
     pub differences: Vec<dui_domain::projet::Difference>,
 }
+
+/// An application linked to the person's file (created from it, or existing).
+#[derive(Serialize, ToSchema)]
+pub struct DossierCandidature {
+    /// The file.
+    pub usager_id: UsagerId,
+    /// The application's new version.
+    pub version: i64,
+}
+
+/// The first interview of an application planned.
+#[derive(Serialize, ToSchema)]
+pub struct EntretienPlanifie {
+    /// The appointment.
+    pub rendez_vous_id: i64,
+    /// The application's new version.
+    pub version: i64,
+}

@@ -41,6 +41,8 @@ struct Accueil {
 pub struct AccueilQuery {
     /// Cursor of the page of people.
     personnes: Option<String>,
+    /// « Mes prochains rendez-vous » (the account's agenda, professionals of établissements).
+    rendez_vous: Vec<dui_store::usager::RendezVous>,
 }
 
 impl Accueil {
@@ -157,6 +159,30 @@ async fn non_lues(app: &App, me: &CurrentUser) -> WebResult<Option<i64>> {
     Ok(Some(app.store.nombre_non_lues(&cap, depuis).await?))
 }
 
+/// How far « Mes prochains rendez-vous » looks ahead, and how many it shows.
+const RDV_JOURS: i64 = 14;
+const RDV_MAX: i64 = 10;
+
+/// The next appointments of `me` (its agenda), for the roles that may read applications.
+async fn prochains_rendez_vous(
+    app: &App,
+    me: &CurrentUser,
+) -> WebResult<Vec<dui_store::usager::RendezVous>> {
+    use dui_domain::policy::Action;
+    let m = crate::usager::matrix(app).await?;
+    if dui_domain::candidature::peut_candidatures(&m, me.user.role, Action::Lire).is_err() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let cap =
+        dui_store::policy::authorize_candidatures(&app.store, &m, &me.principal, Action::Lire, now)
+            .await?;
+    Ok(app
+        .store
+        .mes_rendez_vous(&cap, now, now + Duration::days(RDV_JOURS), RDV_MAX)
+        .await?)
+}
+
 /// GET /
 pub async fn accueil(
     State(app): State<App>,
@@ -201,7 +227,9 @@ pub async fn accueil(
             .await?;
     let projets = alertes_projets(&app, &me).await?;
     let non_lues = non_lues(&app, &me).await?;
+    let rendez_vous = prochains_rendez_vous(&app, &me).await?;
     Ok(Accueil {
+        rendez_vous,
         non_lues,
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),

@@ -46,6 +46,7 @@ pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
 pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 pub(crate) const ABSENCES: Liste = l("/usagers/{id}/presences", 50, 500);
 pub(crate) const LIEUX_NAISSANCE: Liste = l("/lieux-naissance", 10, 50);
+pub(crate) const CANDIDATURES: Liste = l("/candidatures", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -73,6 +74,7 @@ pub const LISTES: &[Liste] = &[
     GRILLES,
     ABSENCES,
     LIEUX_NAISSANCE,
+    CANDIDATURES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -76,6 +76,13 @@ pub const PARAMETRES: &[Champ] = &[
     Champ::ligne("non_lues", lim::CODE),
     Champ::ligne("unite", 20),
     Champ::ligne("corrige", 20),
+    // The waiting list's filters (applications).
+    Champ::ligne("statut", lim::CODE),
+    Champ::ligne("domaine", lim::CODE),
+    Champ::ligne("age_min", 20),
+    Champ::ligne("age_max", 20),
+    Champ::ligne("gir", 20),
+    Champ::ligne("orientation", lim::CODE),
     // Versions compared (`?de=&a=`), version and project shown.
     Champ::ligne("de", 20),
     Champ::ligne("a", 20),

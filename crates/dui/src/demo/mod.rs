@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+pub mod candidatures;
 mod evaluations;
 mod identite;
 mod noms;
@@ -312,6 +313,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
+    println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

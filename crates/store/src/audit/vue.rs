@@ -61,6 +61,21 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
         &["etablissement_id", "unite_id", "jour", "mois", "nombre"],
     ),
     ("usager.absence.", &["sejour_id", "jours"]),
+    // Applications and the agenda: which application, établissements, status change and
+    // appointment, how many were read (not whose: the candidate's identity is person data).
+    (
+        "candidature.",
+        &[
+            "candidature_id",
+            "etablissements",
+            "de",
+            "vers",
+            "rendez_vous_id",
+            "utilisateur_id",
+            "nombre",
+        ],
+    ),
+    ("agenda.", &["nombre"]),
     // Default grants of a newer version added at start: the versions and the grants.
     ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The sealer's own reports.

@@ -65,6 +65,8 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("projet_action", None),
     ("usager_photo", None),
     ("evaluation", None),
+    ("candidature", None),
+    ("rendez_vous", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
     (

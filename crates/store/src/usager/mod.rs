@@ -4,7 +4,11 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod affectations;
+mod agenda;
 mod bulk;
+mod candidature;
+mod candidature_liste;
+mod candidature_statut;
 mod creation;
 mod detection;
 mod doublons;
@@ -29,7 +33,10 @@ mod saisie;
 mod sejour;
 mod transmission;
 
+pub use agenda::{NouveauRendezVous, RendezVous};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
+pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
+pub use candidature_liste::FiltreCandidatures;
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,

@@ -249,6 +249,14 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/grilles/{grille}", "version", false),
     ("get", "/etablissements/{id}/gmp", "mois", true),
     ("get", "/etablissements/{id}/gmp", "date", false),
+    // The waiting list's filters.
+    ("get", "/candidatures", "statut", false),
+    ("get", "/candidatures", "etablissement", true),
+    ("get", "/candidatures", "domaine", false),
+    ("get", "/candidatures", "age_min", true),
+    ("get", "/candidatures", "age_max", true),
+    ("get", "/candidatures", "gir", true),
+    ("get", "/candidatures", "orientation", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.

@@ -12,8 +12,8 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
+use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
-use dui_store::usager::{Projet, VersionProjet};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -28,6 +28,7 @@ use crate::corps::{
     PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
     UsagerCree, VersionIdentite,
 };
+use crate::corps::{DossierCandidature, EntretienPlanifie};
 use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
@@ -38,6 +39,7 @@ use crate::usager::{
     NouveauProjet, OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation,
     VersionBody, VersionJour,
 };
+use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{Lues, TransmissionFields};
 
 /// The operations, in the order of the document.
@@ -135,6 +137,14 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/evaluations/{eid}/validation", "Évaluations", "Valider un brouillon (If-Match ou version) : il ne changera plus").corps::<VersionSeule>().ok::<EvaluationVue>(),
         // Identity forms (issue 16).
         op("get", "/lieux-naissance", "Usagers", "Lieux de naissance par nom (?q=reims) : communes du Code officiel géographique (dont communes déléguées et anciens codes des communes fusionnées) et pays étrangers (99 + code INSEE), avec le libellé que le formulaire d'identité accepte").liste::<LieuPropose>(),
+        // Applications and the waiting list (ADM-1, ADM-2).
+        op("get", "/candidatures", "Candidatures", "Liste d'attente consolidée des établissements de l'appelant (?statut= ; en cours par défaut, ?etablissement=, ?domaine=, ?age_min=, ?age_max=, ?gir=, ?orientation=) : les urgentes d'abord, puis par date de réception").liste::<Candidature>(),
+        op("post", "/candidatures", "Candidatures", "Enregistrer une candidature (statut reçue) pour un ou plusieurs établissements, avant tout dossier (traits d'identité du candidat) ou pour un dossier existant (usager_id)").corps::<CandidatureFields>().cree::<Cree>(),
+        op("get", "/candidatures/{id}", "Candidatures", "Une candidature (le corps que sa modification accepte)").ok::<Candidature>(),
+        op("put", "/candidatures/{id}", "Candidatures", "Modifier une candidature (If-Match ou version)").corps::<CandidatureFields>().ok::<Cree>(),
+        op("post", "/candidatures/{id}/statut", "Candidatures", "Changer le statut (reçue → à l'étude → entretien planifié → acceptée, refusée avec motif, liste d'attente, désistement ; toute autre transition refusée en 422 ; If-Match ou version, 409 si périmée)").corps::<StatutFields>().ok::<Cree>(),
+        op("post", "/candidatures/{id}/entretien", "Candidatures", "Planifier l'entretien de préadmission : un rendez-vous dans l'agenda d'un professionnel des établissements demandés (début en heure de Paris ou ISO 8601, durée en minutes) ; la candidature passe à « entretien planifié »").corps::<EntretienFields>().cree::<EntretienPlanifie>(),
+        op("post", "/candidatures/{id}/dossier", "Candidatures", "Créer le dossier de la personne depuis la candidature (recherche de doublons : 409 avec les candidats, sauf confirmer_doublon) ou rattacher son dossier existant (usager_id)").corps::<DossierFields>().cree::<DossierCandidature>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
         // Field staff (issue 16).
         op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),

@@ -3,6 +3,9 @@
 
 mod affectations;
 mod api;
+mod candidature_page;
+mod candidature_suite;
+pub(crate) mod candidatures;
 mod creation;
 mod dossier;
 mod entete;
@@ -36,6 +39,8 @@ mod transmissions;
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
+    candidature_suite::{DossierFields, EntretienFields, StatutFields},
+    candidatures::CandidatureFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     lieux::LieuPropose,
@@ -292,6 +297,24 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/entourage/{eid}",
             get(entourage_edition::page).post(entourage_edition::edit_form),
+        // Applications and the waiting list (ADM-1, ADM-2).
+        .route(
+            "/candidatures",
+            get(candidature_page::liste).post(candidature_page::creer_form),
+        )
+        .route("/candidatures/nouvelle", get(candidature_page::nouvelle))
+        .route("/candidatures/{id}", get(candidature_page::fiche))
+        .route(
+            "/candidatures/{id}/statut",
+            post(candidature_page::statut_form),
+        )
+        .route(
+            "/candidatures/{id}/entretien",
+            post(candidature_page::entretien_form),
+        )
+        .route(
+            "/candidatures/{id}/dossier",
+            post(candidature_page::dossier_form),
         )
 }
 
@@ -432,4 +455,25 @@ pub fn api_routes() -> Router<App> {
         .merge(photo::api_routes())
         // Identity forms (issue 16): the birthplaces by name.
         .route("/lieux-naissance", get(lieux::api_lieux))
+        // Applications and the waiting list (ADM-1, ADM-2).
+        .route(
+            "/candidatures",
+            get(candidatures::api_liste).post(candidatures::api_creer),
+        )
+        .route(
+            "/candidatures/{id}",
+            get(candidatures::api_get).put(candidatures::api_modifier),
+        )
+        .route(
+            "/candidatures/{id}/statut",
+            post(candidature_suite::api_statut),
+        )
+        .route(
+            "/candidatures/{id}/entretien",
+            post(candidature_suite::api_entretien),
+        )
+        .route(
+            "/candidatures/{id}/dossier",
+            post(candidature_suite::api_dossier),
+        )
 }

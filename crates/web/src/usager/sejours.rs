@@ -132,7 +132,7 @@ pub(crate) fn jour(
     d
 }
 
-fn code<T>(
+pub(crate) fn code<T>(
     e: &mut Errors,
     field: &str,
     label: &str,

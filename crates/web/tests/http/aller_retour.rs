@@ -185,6 +185,17 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // An application (its documents and établissements as read).
+        let c = format!("/api/v1/candidatures/{}", jeu.candidature);
+        read_change_write(
+            &app,
+            secr,
+            &c,
+            &c,
+            |b| b["pieces"][0]["recue_le"] = json!("2026-11-30"),
+            |a| a["pieces"][0]["recue_le"] == "2026-11-30",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -205,6 +216,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/permissions",
             "/api/v1/usagers/{id}/sejours/{sid}",
             "/api/v1/presences",
+            "/api/v1/candidatures/{id}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

@@ -160,6 +160,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         false,
     ),
     ("/lieux-naissance", Lecteur::Secretariat, "q=Reims", false),
+    // Applications (the waiting list).
+    ("/candidatures", Lecteur::Secretariat, "", false),
 ];
 
 fn installer() -> Actor {
@@ -177,6 +179,7 @@ pub(crate) struct Jeu {
     pub(crate) direction: String,
     pub(crate) usager: i64,
     pub(crate) projet: i64,
+    pub(crate) candidature: i64,
 }
 
 impl Jeu {
@@ -344,6 +347,13 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         .await;
     }
     let projet = projet::peupler(app, &direction, x).await;
+    // Three applications aimed at A.
+    let mut candidature = 0;
+    for nom in ["LEGRAND", "LEPETIT", "LEBRUN"] {
+        let body = json!({"etablissements": [a], "nom_naissance": nom, "prenoms": "Anne", "date_naissance": "1942-03-04",
+            "sexe": "F", "origine": "via_trajectoire", "priorite": "normale", "pieces": [{"libelle": "Certificat médical", "recue_le": null}]});
+        candidature = created(app, &secr, "/api/v1/candidatures", body).await;
+    }
     app.seal_all().await;
     Jeu {
         admin,
@@ -351,6 +361,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         direction,
         usager: x,
         projet,
+        candidature,
     }
 }
 

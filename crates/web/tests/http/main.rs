@@ -9,6 +9,7 @@ mod accueil;
 mod admin;
 mod aller_retour;
 mod audit;
+mod candidatures;
 mod csrf;
 mod doublons;
 mod droits;

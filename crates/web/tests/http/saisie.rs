@@ -250,6 +250,19 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
                     "options": [{"valeur": "a", "libelle": "A", "score": 1}]}],
                 "resultats": [{"id": "r", "libelle": "R", "somme": ["q"], "interpretation": [{"min": 0, "libelle": "Lu"}]}]})
         }
+        "CandidatureFields" => {
+            json!({"etablissements": [app.etablissement_id], "nom_naissance": "Saisie", "prenoms": "Marie",
+                "date_naissance": "1950-01-01", "sexe": "F", "origine": "mdph", "numero_decision": "CDAPH-1",
+                "orientation": "internat", "priorite": "haute", "criteres": "Urgence.", "telephone": "0600000000",
+                "pieces": [{"libelle": "Notification", "recue_le": "2026-01-02"}], "date_reception": "2026-01-03", "version": 1})
+        }
+        "StatutFields" => json!({"statut": "a_l_etude", "motif": "Étude.", "version": 1}),
+        "EntretienFields" => {
+            json!({"utilisateur_id": 1, "debut": "2026-12-08T10:00", "duree": 60, "lieu": "Bureau", "objet": "Entretien", "version": 1})
+        }
+        "DossierFields" => {
+            json!({"etablissement_id": app.etablissement_id, "date_entree": "2026-12-08", "version": 1})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

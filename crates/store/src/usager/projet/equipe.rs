@@ -26,7 +26,8 @@ const EQUIPE: &str = "SELECT DISTINCT u.id, u.prenom, u.nom, u.role FROM utilisa
     WHERE ue.etablissement_id IN (SELECT etablissement_id FROM sejour WHERE usager_id = $1) \
     AND u.actif = 1 AND u.role NOT IN ('usager', 'proche', 'administrateur')";
 
-fn membres(rows: &[crate::sql::Row]) -> StoreResult<Vec<MembreEquipe>> {
+/// The team members of `rows` (`id, prenom, nom, role`).
+pub(crate) fn membres(rows: &[crate::sql::Row]) -> StoreResult<Vec<MembreEquipe>> {
     rows.iter()
         .map(|r| {
             let prenom: String = r.try_get("prenom")?;

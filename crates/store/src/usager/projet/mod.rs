@@ -9,6 +9,7 @@ mod import;
 mod lignes;
 
 pub use alertes::AlerteProjet;
+pub(crate) use equipe::membres;
 pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};
