@@ -84,6 +84,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        22,
+        "droits_mesures",
+        include_str!("../migrations/0022_droits_mesures.sql"),
+    ),
+    (23, "suivis", include_str!("../migrations/0023_suivis.sql")),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -29,6 +29,8 @@ struct Accueil {
     projets: Vec<AlerteProjet>,
     /// Transmissions not read since the account's last relève (professionals).
     non_lues: Option<i64>,
+    /// Benefits to renew, measures to review, follow-ups to do (`accueil_parcours.html`).
+    parcours: crate::usager::PanneauParcours,
 }
 
 impl Accueil {
@@ -201,7 +203,9 @@ pub async fn accueil(State(app): State<App>, me: CurrentUser) -> WebResult<impl 
     let personnes = personnes(&app, &me).await?;
     let projets = alertes_projets(&app, &me).await?;
     let non_lues = non_lues(&app, &me).await?;
+    let parcours = crate::usager::panneau_parcours(&app, &me).await?;
     Ok(Accueil {
+        parcours,
         non_lues,
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),

@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+mod droits;
 mod evaluations;
 mod noms;
 mod parcours;
@@ -291,6 +292,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         }
     }
     println!("{}", parcours::ajouter(store, org).await?);
+    println!("{}", droits::ajouter(store, org, helene_id).await?);
     // Hélène's AGGIR evaluations (the generated usagers got theirs).
     let mut evals = Vec::new();
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);

@@ -3,27 +3,33 @@
 //! Every function that reads or writes a person's data takes a [`Capability`] for that
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
+mod alertes_parcours;
 mod bulk;
 mod creation;
 mod detection;
 mod doublons;
+mod droits_bulk;
 mod entourage;
 mod etat;
 mod evaluation;
 mod gmp;
 mod insi;
 mod listes;
+mod mesure;
 mod name_index;
 mod photo;
 mod presence;
+mod prestation;
 mod projet;
 mod recherche;
 mod releve;
 mod releve_suivi;
 mod saisie;
 mod sejour;
+mod suivi;
 mod transmission;
 
+pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
@@ -38,9 +44,11 @@ pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use gmp::GmpMois;
 pub use insi::INS_DEJA_ATTRIBUEE;
+pub use mesure::{Mesure, MesureInput, RevisionInput, RevisionMesure};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
+pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
@@ -49,6 +57,7 @@ pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
+pub use suivi::{Suivi, SuiviInput};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};

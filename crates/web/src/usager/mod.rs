@@ -1,9 +1,11 @@
 //! The usager and their file: search, creation with duplicate check, file page, identity
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
+mod alertes;
 mod api;
 mod creation;
 mod dossier;
+mod droits;
 mod entete;
 mod entourage;
 mod etat;
@@ -14,8 +16,10 @@ pub mod fields;
 mod identite;
 mod insi;
 mod listes;
+mod mesures;
 mod photo;
 mod presences;
+mod prestations;
 mod projet;
 mod projet_impression;
 mod projet_libelles;
@@ -23,18 +27,23 @@ mod projet_page;
 mod recherche;
 mod releve;
 mod sejours;
+mod suivis;
 mod synthese;
 mod tracabilite;
 mod transmissions;
 
 pub(crate) use {
+    alertes::{panneau_parcours, PanneauParcours},
     api::{Assign, DemandeAccesExceptionnel},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    mesures::{MesureFields, RevisionFields},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
+    prestations::PrestationFields,
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
+    suivis::{SuiviFaitFields, SuiviFields},
     transmissions::TransmissionFields,
 };
 
@@ -261,6 +270,20 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/fusion", post(identite::fusion_form))
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+        .route("/usagers/{id}/droits", get(droits::page))
+        .route("/usagers/{id}/prestations", post(prestations::ajout_form))
+        .route(
+            "/usagers/{id}/prestations/{pid}",
+            post(prestations::modification_form),
+        )
+        .route("/usagers/{id}/mesures", post(mesures::ajout_form))
+        .route(
+            "/usagers/{id}/mesures/{mid}/revision",
+            post(mesures::revision_form),
+        )
+        .route("/usagers/{id}/suivis", post(suivis::ajout_form))
+        .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::fait_form))
 }
 
 /// API routes.
@@ -394,4 +417,27 @@ pub fn api_routes() -> Router<App> {
             get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
+        // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+        .route(
+            "/usagers/{id}/prestations",
+            get(prestations::api_liste).post(prestations::api_ajout),
+        )
+        .route(
+            "/usagers/{id}/prestations/{pid}",
+            get(prestations::api_get).put(prestations::api_modifier),
+        )
+        .route(
+            "/usagers/{id}/mesures",
+            get(mesures::api_liste).post(mesures::api_ajout),
+        )
+        .route("/usagers/{id}/mesures/{mid}", get(mesures::api_get))
+        .route(
+            "/usagers/{id}/mesures/{mid}/revisions",
+            post(mesures::api_reviser),
+        )
+        .route(
+            "/usagers/{id}/suivis",
+            get(suivis::api_liste).post(suivis::api_ajout),
+        )
+        .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::api_fait))
 }

@@ -185,6 +185,19 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             },
         )
         .await;
+        // A benefit (h11d), as its list gives it: renewed, its previous state kept.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/prestations")).await;
+        let pid = list["items"][0]["id"].as_i64().unwrap();
+        let pr = format!("/api/v1/usagers/{x}/prestations/{pid}");
+        read_change_write(
+            &app,
+            secr,
+            &pr,
+            &pr,
+            |b| b["date_fin"] = json!("2029-12-31"),
+            |a| a["date_fin"] == "2029-12-31",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -205,6 +218,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/permissions",
             "/api/v1/usagers/{id}/sejours/{sid}",
             "/api/v1/presences",
+            "/api/v1/usagers/{id}/prestations/{pid}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

@@ -9,6 +9,7 @@ mod import;
 mod lignes;
 
 pub use alertes::AlerteProjet;
+pub(in crate::usager) use equipe::verifier_responsables;
 pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};
