@@ -155,14 +155,26 @@ async fn benefits_measures_and_follow_ups_from_the_api_to_the_home_pages() {
             .get_json(&secr, &format!("/api/v1/usagers/{x}/sejours"))
             .await;
         let sid = st["items"][0]["id"].as_i64().unwrap();
+        // The file was created today: its stay is moved back two months, then ends today.
+        let mut stay = st["items"][0].clone();
+        stay["date_entree"] = json!((today - Duration::days(60)).to_string());
+        let r = app
+            .put_json(&secr, &format!("/api/v1/usagers/{x}/sejours/{sid}"), &stay)
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{engine}");
         let r = app
             .post_json(
                 &secr,
                 &format!("/api/v1/usagers/{x}/sejours/{sid}/sortie"),
-                &json!({"date": today.to_string(), "mode_sortie": "retour_domicile", "version": 1}),
+                &json!({"date": today.to_string(), "mode_sortie": "retour_domicile", "version": 2}),
             )
             .await;
-        assert_eq!(r.status(), StatusCode::OK, "{engine}");
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{engine}: {}",
+            r.text().await.unwrap()
+        );
         let tache = json!({"libelle": "Appeler la famille", "echeance": (today + Duration::days(7)).to_string(), "assigne_a": educ_id, "sejour_id": sid});
         let r = app
             .post_json(&secr, &format!("/api/v1/usagers/{x}/suivis"), &tache)
