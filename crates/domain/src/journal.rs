@@ -91,6 +91,26 @@ code_enum! {
         CandidatureDossier = "candidature.dossier", "Candidature rattachée à un dossier";
         /// An agenda read (the appointments shown, the applications they name).
         AgendaLecture = "agenda.lecture", "Consultation de l'agenda";
+        /// A social benefit (or right) recorded.
+        UsagerPrestationAjout = "usager.prestation.ajout", "Droit ou prestation enregistré";
+        /// A social benefit changed (the previous state kept in its history).
+        UsagerPrestationModification = "usager.prestation.modification", "Droit ou prestation modifié";
+        /// The benefits to renew of a home page shown (the files they name).
+        PrestationAlertes = "prestation.alertes", "Droits à renouveler affichés";
+        /// The alert delay of a kind of benefit set by the administrator.
+        AdminPrestationDelai = "admin.prestation.delai", "Délai d'alerte des droits modifié";
+        /// A measure restricting the freedom of movement recorded.
+        UsagerMesureAjout = "usager.mesure.ajout", "Mesure de restriction de liberté enregistrée";
+        /// A review of such a measure recorded (maintained, changed or lifted).
+        UsagerMesureRevision = "usager.mesure.revision", "Révision d'une mesure de restriction de liberté";
+        /// The overdue reviews of a home page shown (the files they name).
+        MesureAlertes = "mesure.alertes", "Révisions de mesures en retard affichées";
+        /// A follow-up task after a discharge given to a professional.
+        UsagerSuiviAjout = "usager.suivi.ajout", "Suivi après la sortie confié";
+        /// A follow-up task done, with its note.
+        UsagerSuiviFait = "usager.suivi.fait", "Suivi après la sortie réalisé";
+        /// The follow-up tasks of a home page shown (the files they name).
+        SuiviListe = "suivi.liste", "Suivis à faire affichés";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

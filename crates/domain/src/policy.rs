@@ -209,6 +209,9 @@ pub struct Faits {
     pub soi_meme: bool,
     /// End of a running break-the-glass access, if any.
     pub acces_exceptionnel_jusqua: Option<DateTime<Utc>>,
+    /// The person has left: the file has stays and none runs today or later (see
+    /// [`crate::suivi::dossier_clos`]); it is read-mostly (decision XXXX-h11d-parcours-suivi).
+    pub dossier_clos: bool,
 }
 
 /// Why access was given.
@@ -236,6 +239,9 @@ pub enum Refus {
     RechercheNonPermise,
     /// The file's audit (*Traçabilité*) is reserved (see [`peut_lire_tracabilite`]).
     TracabiliteReservee,
+    /// The person has left: the file is read-mostly, completed only by the roles that may
+    /// validate the section (see [`decider`]).
+    DossierClos,
 }
 
 impl Refus {
@@ -252,6 +258,9 @@ impl Refus {
             Refus::RechercheNonPermise => "Votre profil ne permet pas de rechercher des usagers.",
             Refus::TracabiliteReservee => {
                 "La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager."
+            }
+            Refus::DossierClos => {
+                "La personne est sortie : son dossier est en lecture seule. Seuls les professionnels habilités à valider cette partie du dossier (cadre, direction, secrétariat pour l'administratif) peuvent encore le compléter."
             }
         }
     }
@@ -277,6 +286,12 @@ pub fn decider(
 ) -> Result<Motif, Refus> {
     if !section_permise(matrice, role, section, action) {
         return Err(Refus::NonPermisParLeRole);
+    }
+    if faits.dossier_clos
+        && action == Action::Ecrire
+        && !section_permise(matrice, role, section, Action::Valider)
+    {
+        return Err(Refus::DossierClos);
     }
     let dans_perimetre = match role.portee() {
         Portee::Etablissements => faits

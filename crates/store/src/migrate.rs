@@ -91,6 +91,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (21, "agenda", include_str!("../migrations/0021_agenda.sql")),
     (
+        22,
+        "droits_mesures",
+        include_str!("../migrations/0022_droits_mesures.sql"),
+    ),
+    (23, "suivis", include_str!("../migrations/0023_suivis.sql")),
+    (
         28,
         "entourage_versions",
         include_str!("../migrations/0028_entourage_versions.sql"),

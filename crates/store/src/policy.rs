@@ -244,7 +244,24 @@ async fn load_facts_and_usager(
     let mut etablissements_usager: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
     etablissements_usager.sort_unstable();
     etablissements_usager.dedup();
+    let aujourdhui = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let sorties = sejours
+        .iter()
+        .map(|s| {
+            s.date_sortie
+                .as_deref()
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                        StoreError::Corrupt(format!(
+                            "date {d:?} illisible dans la colonne date_sortie"
+                        ))
+                    })
+                })
+                .transpose()
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
     let faits = Faits {
+        dossier_clos: dui_domain::suivi::dossier_clos(&sorties, aujourdhui),
         etablissements_utilisateur: who.etablissements.clone(),
         etablissements_usager,
         affecte: affecte > 0,

@@ -38,6 +38,8 @@ mod merge_tables;
 mod merges;
 #[path = "store/noms_colles.rs"]
 mod noms_colles;
+#[path = "store/parcours_suivi.rs"]
+mod parcours_suivi;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/presences.rs"]

@@ -34,6 +34,10 @@ struct Accueil {
     mes_personnes: Option<crate::usager::MesPersonnes>,
     /// The table of the account's établissements (accounts scoped by établissement).
     voir_etablissements: bool,
+    /// « Mes prochains rendez-vous » (the account's agenda, professionals of établissements).
+    rendez_vous: Vec<dui_store::usager::RendezVous>,
+    /// Benefits to renew, measures to review, follow-ups to do (`accueil_parcours.html`).
+    parcours: crate::usager::PanneauParcours,
 }
 
 /// Query of the home page: the page of "my people" to show.
@@ -41,8 +45,6 @@ struct Accueil {
 pub struct AccueilQuery {
     /// Cursor of the page of people.
     personnes: Option<String>,
-    /// « Mes prochains rendez-vous » (the account's agenda, professionals of établissements).
-    rendez_vous: Vec<dui_store::usager::RendezVous>,
 }
 
 impl Accueil {
@@ -228,8 +230,10 @@ pub async fn accueil(
     let projets = alertes_projets(&app, &me).await?;
     let non_lues = non_lues(&app, &me).await?;
     let rendez_vous = prochains_rendez_vous(&app, &me).await?;
+    let parcours = crate::usager::panneau_parcours(&app, &me).await?;
     Ok(Accueil {
         rendez_vous,
+        parcours,
         non_lues,
         layout: Layout::new(&me, "Accueil", "accueil"),
         prenom: me.user.prenom.clone(),

@@ -47,6 +47,9 @@ pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 pub(crate) const ABSENCES: Liste = l("/usagers/{id}/presences", 50, 500);
 pub(crate) const LIEUX_NAISSANCE: Liste = l("/lieux-naissance", 10, 50);
 pub(crate) const CANDIDATURES: Liste = l("/candidatures", 50, 200);
+pub(crate) const PRESTATIONS: Liste = l("/usagers/{id}/prestations", 50, 200);
+pub(crate) const MESURES: Liste = l("/usagers/{id}/mesures", 50, 200);
+pub(crate) const SUIVIS: Liste = l("/usagers/{id}/suivis", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -75,6 +78,10 @@ pub const LISTES: &[Liste] = &[
     ABSENCES,
     LIEUX_NAISSANCE,
     CANDIDATURES,
+    // h11d
+    PRESTATIONS,
+    MESURES,
+    SUIVIS,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -17,6 +17,7 @@ fn faits(usager_etab: i64, affecte: bool, soi_meme: bool, bris: Option<i64>) -> 
         affecte,
         soi_meme,
         acces_exceptionnel_jusqua: bris.map(|h| now() + Duration::hours(h)),
+        dossier_clos: false,
     }
 }
 
@@ -436,4 +437,36 @@ fn break_the_glass_opens_psychology_to_a_psychologist_only() {
             assert_eq!(d, Err(Refus::NonPermisParLeRole), "{role:?}");
         }
     }
+}
+
+#[test]
+fn after_discharge_only_the_roles_that_validate_a_section_write_it() {
+    let m = Matrice::par_defaut();
+    let clos = Faits {
+        dossier_clos: true,
+        ..faits(1, false, false, None)
+    };
+    let d = |role, section, action| decider(&m, role, &clos, section, action, now());
+    assert_eq!(
+        d(Role::Educateur, Section::Accompagnement, Action::Ecrire),
+        Err(Refus::DossierClos)
+    );
+    assert!(d(Role::Educateur, Section::Accompagnement, Action::Lire).is_ok());
+    assert!(d(Role::Cadre, Section::Accompagnement, Action::Ecrire).is_ok());
+    assert!(d(Role::Secretariat, Section::Administratif, Action::Ecrire).is_ok());
+    assert_eq!(
+        d(Role::AideSoignant, Section::Soins, Action::Ecrire),
+        Err(Refus::DossierClos)
+    );
+    assert!(d(Role::Infirmier, Section::Soins, Action::Ecrire).is_ok());
+    let ouvert = faits(1, false, false, None);
+    assert!(decider(
+        &m,
+        Role::Educateur,
+        &ouvert,
+        Section::Accompagnement,
+        Action::Ecrire,
+        now()
+    )
+    .is_ok());
 }

@@ -1,6 +1,7 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
 pub mod candidatures;
+mod droits;
 mod evaluations;
 mod identite;
 mod noms;
@@ -294,6 +295,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     }
     println!("{}", parcours::ajouter(store, org).await?);
     println!("{}", identite::ajouter(store, now).await?);
+    println!("{}", droits::ajouter(store, org, helene_id).await?);
     // Hélène's AGGIR evaluations (the generated usagers got theirs).
     let mut evals = Vec::new();
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7);

@@ -137,6 +137,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
             date: today - Duration::days(10),
             mode: ModeSortie::RetourDomicile,
             destination: Some("Domicile de sa fille, Villeurbanne".into()),
+            suivi_par: None,
         };
         store.sortir(cb, sb.id, sb.version, &o).await?;
         faits.push("une sortie à domicile");

@@ -238,10 +238,15 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         ins_uniques(store, &mut rng, &mut batch, &mut ins_donnes).await?;
         let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
         let mut evaluations = Vec::new();
+        let (mut prestations, mut mesures) = (Vec::new(), Vec::new());
         for (id, d) in ids.iter().zip(&domaines) {
             super::transmissions::pour(&mut rng, *id, d, now, &mut brouillons);
             super::evaluations::pour(&mut rng, *id, d, today, (cadre, "cadre"), &mut evaluations);
+            super::droits::pour(&mut rng, *id, d, today, &mut prestations, &mut mesures);
         }
+        store
+            .inserer_droits_bulk(&actor, &prestations, &mesures, now)
+            .await?;
         evaluees += store
             .insert_evaluations_bulk(&actor, &aggir, &evaluations, now)
             .await?;

@@ -76,6 +76,12 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
         ],
     ),
     ("agenda.", &["nombre"]),
+    // Benefits, measures, follow-ups: which row (not the kind of benefit: an AAH says a
+    // handicap), and the alert delays the administrator sets.
+    ("usager.prestation.", &["prestation_id"]),
+    ("admin.prestation.", &["type_prestation", "jours"]),
+    ("usager.mesure.", &["mesure_id", "revision_id"]),
+    ("usager.suivi.", &["suivi_id", "sejour_id"]),
     // Default grants of a newer version added at start: the versions and the grants.
     ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The sealer's own reports.

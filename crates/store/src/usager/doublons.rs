@@ -85,6 +85,12 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
         "audit",
         Some("append-only: an entry names the file that was read or changed"),
     ),
+    // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+    ("prestation", None),
+    ("prestation_historique", None),
+    ("mesure", None),
+    ("mesure_revision", None),
+    ("suivi", None),
 ];
 
 /// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).

@@ -5,6 +5,7 @@
 
 mod affectations;
 mod agenda;
+mod alertes_parcours;
 mod bulk;
 mod candidature;
 mod candidature_liste;
@@ -12,6 +13,7 @@ mod candidature_statut;
 mod creation;
 mod detection;
 mod doublons;
+mod droits_bulk;
 mod entourage;
 mod entourage_versions;
 mod etat;
@@ -21,9 +23,11 @@ mod hors_perimetre;
 mod insi;
 mod listes;
 mod mes_personnes;
+mod mesure;
 mod name_index;
 mod photo;
 mod presence;
+mod prestation;
 mod projet;
 mod recherche;
 mod recherche_texte;
@@ -31,9 +35,11 @@ mod releve;
 mod releve_suivi;
 mod saisie;
 mod sejour;
+mod suivi;
 mod transmission;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
+pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
 pub use candidature_liste::FiltreCandidatures;
@@ -53,9 +59,11 @@ pub use gmp::GmpMois;
 pub use hors_perimetre::Correspondance;
 pub use insi::INS_DEJA_ATTRIBUEE;
 pub use mes_personnes::PersonneAccueil;
+pub use mesure::{Mesure, MesureInput, RevisionInput, RevisionMesure};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
+pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
@@ -64,6 +72,7 @@ pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
+pub use suivi::{Suivi, SuiviInput};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};

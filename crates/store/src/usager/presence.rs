@@ -336,7 +336,17 @@ impl Store {
             )
             .await?;
         }
-        let apres = attendus(&mut tx, cap.etablissement_id(), unite, jour).await?;
+        // The day as saved, without reading it again: what was expected, with what this
+        // save marked (nothing else may change it meanwhile: the lock, or SQLite's writer).
+        let apres: Vec<Attendu> = avant
+            .into_iter()
+            .map(|mut p| {
+                let voulu = absences.iter().find(|a| a.sejour_id == p.sejour_id);
+                p.absence = voulu.map(|a| a.type_absence);
+                p.commentaire = voulu.and_then(|a| a.commentaire.clone());
+                p
+            })
+            .collect();
         tx.commit().await?;
         Ok(empreinte(&apres))
     }

@@ -6,12 +6,14 @@
 
 use chrono::NaiveDate;
 use dui_domain::journal::ActionJournal;
+use dui_domain::organisation::Domaine;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::saisie::{self as lim};
 use dui_domain::sejour::{
     verifier_capacite, verifier_chevauchement, verifier_dates, Financement, ModeSortie, Periode,
     TypeAccompagnement,
 };
+use dui_domain::suivi::suivis_proposes;
 
 use crate::db::Store;
 use crate::fiche::{sejour_from, Sejour, SEJOUR_COLUMNS, SEJOUR_FROM};
@@ -72,6 +74,9 @@ pub struct Sortie {
     pub mode: ModeSortie,
     /// Where the person goes.
     pub destination: Option<String>,
+    /// The professional given the follow-up tasks the discharge proposes
+    /// (`dui_domain::suivi::suivis_proposes`: child protection, shelter), if any.
+    pub suivi_par: Option<i64>,
 }
 
 impl ModificationSejour {
@@ -163,17 +168,25 @@ async fn chevauchement(
 
 /// Checks that `unite_id` belongs to `etablissement_id`, that the account works there, and
 /// that a place is free on `jour` (or the override is explicit): whether the override was
-/// used.
+/// used. On PostgreSQL the établissement's row is locked first (`pg`), so that two
+/// simultaneous admissions or transfers there count one after the other (the second sees
+/// the first's stay) and cannot both take the last place; SQLite has one writer.
 async fn place(
     tx: &mut Tx,
     cap: &Capability,
-    etablissement_id: i64,
-    unite_id: Option<i64>,
+    (etablissement_id, unite_id): (i64, Option<i64>),
     jour: NaiveDate,
     forcer: bool,
+    pg: bool,
 ) -> StoreResult<bool> {
     if !cap.etablissements().contains(&etablissement_id) {
         return Err(StoreError::Denied(Refus::HorsPerimetre));
+    }
+    if pg {
+        crate::sql::query("SELECT id FROM etablissement WHERE id = $1 FOR UPDATE")
+            .bind(etablissement_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     }
     let capacite: Option<i64> = match unite_id {
         Some(u) => {
@@ -240,10 +253,10 @@ impl Store {
         let force = place(
             &mut tx,
             cap,
-            a.etablissement_id,
-            a.unite_id,
+            (a.etablissement_id, a.unite_id),
             f.date_entree,
             a.depasser_capacite,
+            self.engine() == crate::Engine::Postgres,
         )
         .await?;
         let id: i64 = crate::sql::query(
@@ -342,10 +355,10 @@ impl Store {
         let force = place(
             &mut tx,
             cap,
-            t.etablissement_id,
-            t.unite_id,
+            (t.etablissement_id, t.unite_id),
             t.date,
             t.depasser_capacite,
+            self.engine() == crate::Engine::Postgres,
         )
         .await?;
         crate::sql::query(
@@ -404,10 +417,23 @@ impl Store {
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "sejour", sid, version)
         .await?;
+        let mut suivis = Vec::new();
+        if let Some(par) = o.suivi_par {
+            let domaine: String =
+                crate::sql::query("SELECT domaine FROM etablissement WHERE id = $1")
+                    .bind(s.etablissement_id)
+                    .fetch_scalar(&mut tx)
+                    .await?;
+            let domaine = Domaine::from_code(&domaine)
+                .ok_or_else(|| StoreError::Corrupt(format!("domaine {domaine:?} inconnu")))?;
+            let proposes = suivis_proposes(domaine, s.type_accompagnement, o.mode, o.date);
+            suivis = super::suivi::inserer(&mut tx, cap, &super::suivi::taches(proposes, par, sid))
+                .await?;
+        }
         cap.commit_audite(
             tx,
             ActionJournal::UsagerSejourSortie,
-            serde_json::json!({"sejour_id": sid}),
+            serde_json::json!({"sejour_id": sid, "suivis": suivis.len()}),
         )
         .await?;
         Ok(version + 1)

@@ -59,6 +59,7 @@ async fn world(engine: &str) -> World {
             date: d("2028-01-15"),
             mode: ModeSortie::Autre,
             destination: None,
+            suivi_par: None,
         };
         s.sortir(&c, first.id, first.version, &sortie)
             .await
@@ -203,6 +204,7 @@ async fn the_statement_counts_days_across_boundaries_leap_years_and_time_changes
             date: d("2028-03-01"),
             mode: ModeSortie::RetourDomicile,
             destination: None,
+            suivi_par: None,
         };
         s.sortir(&c0, w.sejours[0].1, 1, &sortie).await.unwrap();
         let cl = presences(s, &w.secr, w.a, Action::Lire).await.unwrap();

@@ -104,6 +104,7 @@ async fn capacity_is_respected_and_its_override_audited() {
             date: d("2026-03-01"),
             mode: ModeSortie::RetourDomicile,
             destination: None,
+            suivi_par: None,
         };
         s.sortir(&c, sid, 1, &sortie).await.unwrap();
         a.fiche.date_entree = d("2026-03-05");
@@ -184,6 +185,7 @@ async fn two_permanent_stays_cannot_overlap() {
             date: d("2026-02-01"),
             mode: ModeSortie::AutreEtablissement,
             destination: Some("EHPAD de la Croix-Rousse".into()),
+            suivi_par: None,
         };
         s.sortir(&c, first.id, first.version, &sortie)
             .await

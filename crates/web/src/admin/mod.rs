@@ -1,6 +1,7 @@
 //! Administration: organisation, accounts, permission matrix, audit, break-the-glass report.
 
 pub mod audit;
+pub mod droits;
 pub mod grilles;
 pub mod organisation;
 pub mod permissions;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<App> {
         )
         .route("/admin/audit", get(audit::page))
         .route("/acces-exceptionnels", get(audit::acces_exceptionnel_page))
+        .route("/admin/droits", get(droits::page).post(droits::save_form))
 }
 
 /// API routes.

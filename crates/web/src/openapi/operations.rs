@@ -14,6 +14,8 @@ use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
+use dui_store::usager::{Mesure, Prestation, Suivi};
+use dui_store::usager::{Projet, VersionProjet};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -41,6 +43,7 @@ use crate::usager::{
 };
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{Lues, TransmissionFields};
+use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 
 /// The operations, in the order of the document.
 pub(super) fn operations() -> Vec<Op> {
@@ -148,5 +151,17 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
         // Field staff (issue 16).
         op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),
+        // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+        op("get", "/usagers/{id}/prestations", "Droits et mesures", "Droits et prestations sociales de l'usager (APA, PCH, AAH, ASH, AEEH, orientation MDPH…)").liste::<Prestation>(),
+        op("post", "/usagers/{id}/prestations", "Droits et mesures", "Enregistrer un droit : type, payeur, référence, montant (montant en euros ou montant_centimes), début et fin (dernier jour valide)").corps::<PrestationFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/prestations/{pid}", "Droits et mesures", "Un droit (le corps que sa modification accepte)").ok::<Prestation>(),
+        op("put", "/usagers/{id}/prestations/{pid}", "Droits et mesures", "Modifier ou renouveler un droit (If-Match ou version ; l'état précédent est conservé dans l'historique)").corps::<PrestationFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/mesures", "Droits et mesures", "Mesures de restriction de la liberté d'aller et venir (annexe au contrat, CASF L311-4-1) avec leurs révisions").liste::<Mesure>(),
+        op("post", "/usagers/{id}/mesures", "Droits et mesures", "Enregistrer une mesure : nature, mesure, motif, avis médical (par qui, date), consentement, début et révision obligatoire (dans l'année)").corps::<MesureFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/mesures/{mid}", "Droits et mesures", "Une mesure et ses révisions").ok::<Mesure>(),
+        op("post", "/usagers/{id}/mesures/{mid}/revisions", "Droits et mesures", "Réviser une mesure (If-Match ou version) : maintenue ou modifiée avec la prochaine révision, ou levée").corps::<RevisionFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/suivis", "Séjours", "Suivis après la sortie : tâches datées confiées à un professionnel").liste::<Suivi>(),
+        op("post", "/usagers/{id}/suivis", "Séjours", "Confier un suivi à un professionnel de l'équipe de la personne").corps::<SuiviFields>().cree::<Cree>(),
+        op("post", "/usagers/{id}/suivis/{tid}/fait", "Séjours", "Marquer un suivi comme fait avec sa note (If-Match ou version) : par la personne à qui il est confié, même dossier clos, ou par un professionnel qui écrit l'administratif").corps::<SuiviFaitFields>().ok::<Cree>(),
     ]
 }

@@ -28,6 +28,8 @@ pub enum Onglet {
     Entourage,
     /// Admission, stays, transfers and discharge.
     Sejours,
+    /// Social benefits and freedom-of-movement measures (administrative section).
+    Droits,
     /// The personalised project (PPA, PPE), with the *Accompagnement* section.
     Projet,
     /// A section of the policy other than the administrative one.
@@ -47,6 +49,7 @@ impl Onglet {
             Onglet::Administratif => "Administratif",
             Onglet::Entourage => "Entourage",
             Onglet::Sejours => "Séjours",
+            Onglet::Droits => "Droits et mesures",
             Onglet::Projet => "Projet",
             Onglet::Section(s) => s.label_fr(),
             Onglet::Evaluations => "Évaluations",
@@ -61,6 +64,7 @@ impl Onglet {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
             Onglet::Sejours => format!("/usagers/{id}/sejours"),
+            Onglet::Droits => format!("/usagers/{id}/droits"),
             Onglet::Projet => format!("/usagers/{id}/projet"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
@@ -72,7 +76,12 @@ impl Onglet {
     /// The tabs the person may see, in display order: `sections` are the readable
     /// sections of the opened file, `tracabilite` whether its audit may be read.
     fn visibles(sections: &[Section], tracabilite: bool) -> Vec<Onglet> {
-        let mut v = vec![Onglet::Administratif, Onglet::Sejours, Onglet::Entourage];
+        let mut v = vec![
+            Onglet::Administratif,
+            Onglet::Sejours,
+            Onglet::Droits,
+            Onglet::Entourage,
+        ];
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Projet);
         }

@@ -2,12 +2,14 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod affectations;
+mod alertes;
 mod api;
 mod candidature_page;
 mod candidature_suite;
 pub(crate) mod candidatures;
 mod creation;
 mod dossier;
+mod droits;
 mod entete;
 mod entourage;
 mod entourage_edition;
@@ -23,8 +25,10 @@ mod insi;
 mod lieux;
 mod listes;
 mod mes_personnes;
+mod mesures;
 mod photo;
 mod presences;
+mod prestations;
 mod projet;
 mod projet_impression;
 mod projet_libelles;
@@ -32,22 +36,27 @@ mod projet_page;
 mod recherche;
 mod releve;
 mod sejours;
+mod suivis;
 mod synthese;
 mod tracabilite;
 mod transmissions;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
+    alertes::{panneau_parcours, PanneauParcours},
     api::{Assign, DemandeAccesExceptionnel},
     candidature_suite::{DossierFields, EntretienFields, StatutFields},
     candidatures::CandidatureFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     lieux::LieuPropose,
+    mesures::{MesureFields, RevisionFields},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
+    prestations::PrestationFields,
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
+    suivis::{SuiviFaitFields, SuiviFields},
     transmissions::TransmissionFields,
 };
 
@@ -316,6 +325,20 @@ pub fn routes() -> Router<App> {
             "/candidatures/{id}/dossier",
             post(candidature_page::dossier_form),
         )
+        // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+        .route("/usagers/{id}/droits", get(droits::page))
+        .route("/usagers/{id}/prestations", post(prestations::ajout_form))
+        .route(
+            "/usagers/{id}/prestations/{pid}",
+            post(prestations::modification_form),
+        )
+        .route("/usagers/{id}/mesures", post(mesures::ajout_form))
+        .route(
+            "/usagers/{id}/mesures/{mid}/revision",
+            post(mesures::revision_form),
+        )
+        .route("/usagers/{id}/suivis", post(suivis::ajout_form))
+        .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::fait_form))
 }
 
 /// API routes.
@@ -476,4 +499,27 @@ pub fn api_routes() -> Router<App> {
             "/candidatures/{id}/dossier",
             post(candidature_suite::api_dossier),
         )
+        // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
+        .route(
+            "/usagers/{id}/prestations",
+            get(prestations::api_liste).post(prestations::api_ajout),
+        )
+        .route(
+            "/usagers/{id}/prestations/{pid}",
+            get(prestations::api_get).put(prestations::api_modifier),
+        )
+        .route(
+            "/usagers/{id}/mesures",
+            get(mesures::api_liste).post(mesures::api_ajout),
+        )
+        .route("/usagers/{id}/mesures/{mid}", get(mesures::api_get))
+        .route(
+            "/usagers/{id}/mesures/{mid}/revisions",
+            post(mesures::api_reviser),
+        )
+        .route(
+            "/usagers/{id}/suivis",
+            get(suivis::api_liste).post(suivis::api_ajout),
+        )
+        .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::api_fait))
 }

@@ -12,7 +12,9 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
-use dui_store::usager::{Admission, ModificationSejour, Places, Sejour, Sortie, Transfert, Usager};
+use dui_store::usager::{
+    Admission, MembreEquipe, ModificationSejour, Places, Sejour, Sortie, Suivi, Transfert, Usager,
+};
 use serde::Deserialize;
 
 use super::capability;
@@ -97,6 +99,11 @@ pub struct MouvementFields {
     mode_sortie: Option<String>,
     /// Discharge: where the person goes.
     destination: Option<String>,
+    /// Discharge: the professional given the follow-up tasks it proposes (child
+    /// protection, shelter).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    suivi_par: Option<String>,
     /// The stay's version (or `If-Match`).
     version: Option<i64>,
 }
@@ -109,6 +116,7 @@ impl crate::saisie::Champs for MouvementFields {
         Champ::ligne("depasser_capacite", lim::CODE),
         Champ::ligne("mode_sortie", lim::CODE),
         Champ::ligne("destination", lim::LIBELLE),
+        Champ::ligne("suivi_par", 20),
         Champ::ligne("version", 20),
     ];
 }
@@ -147,7 +155,7 @@ pub(crate) fn code<T>(
     c
 }
 
-fn id(e: &mut Errors, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
+pub(crate) fn id(e: &mut Errors, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
     crate::forms::opt_int(e, field, label, v)
 }
 
@@ -282,12 +290,14 @@ impl MouvementFields {
         if opt(&self.mode_sortie).is_none() {
             e.add("mode_sortie", "Le mode de sortie est obligatoire.");
         }
+        let suivi_par = id(&mut e, "suivi_par", "Suivi confié à", &self.suivi_par);
         e.finish()?;
         match (date, mode) {
             (Some(date), Some(mode)) => Ok(Sortie {
                 date,
                 mode,
                 destination: opt(&self.destination),
+                suivi_par,
             }),
             _ => Err(AppError::BadRequest("Sortie incomplète.".into())),
         }
@@ -308,11 +318,21 @@ struct SejoursPage {
     financements: &'static [Financement],
     modes: Vec<ModeSortie>,
     absences: &'static [dui_domain::presence::TypeAbsence],
+    suivis: Vec<Suivi>,
+    equipe: Vec<MembreEquipe>,
+    moi: i64,
 }
 
 impl SejoursPage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
+    }
+    fn jour(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+    /// Every stay has ended: the file is read-mostly.
+    fn sorti(&self) -> bool {
+        !self.sejours.is_empty() && self.sejours.iter().all(|s| !s.en_cours())
     }
     fn libres(&self, p: &Places) -> String {
         match p.libres() {
@@ -350,6 +370,9 @@ pub async fn page(
             .copied()
             .filter(|m| *m != ModeSortie::Transfert)
             .collect(),
+        suivis: app.store.suivis(&cap).await?,
+        equipe: app.store.equipe_dossier(&cap).await?,
+        moi: me.user.id,
         u,
         tabs,
     }

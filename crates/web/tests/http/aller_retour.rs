@@ -194,6 +194,17 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             &c,
             |b| b["pieces"][0]["recue_le"] = json!("2026-11-30"),
             |a| a["pieces"][0]["recue_le"] == "2026-11-30",
+        // A benefit (h11d), as its list gives it: renewed, its previous state kept.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/prestations")).await;
+        let pid = list["items"][0]["id"].as_i64().unwrap();
+        let pr = format!("/api/v1/usagers/{x}/prestations/{pid}");
+        read_change_write(
+            &app,
+            secr,
+            &pr,
+            &pr,
+            |b| b["date_fin"] = json!("2029-12-31"),
+            |a| a["date_fin"] == "2029-12-31",
         )
         .await;
         // Those are every editable resource: each PUT of the document taking JSON.
@@ -217,6 +228,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/usagers/{id}/sejours/{sid}",
             "/api/v1/presences",
             "/api/v1/candidatures/{id}",
+            "/api/v1/usagers/{id}/prestations/{pid}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

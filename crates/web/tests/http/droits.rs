@@ -362,6 +362,7 @@ fn expected(m: &Matrice, role: Role, regle: Regle, inside: bool, a: i64) -> bool
         affecte: inside && matches!(role, Role::IntervenantDomicile | Role::Proche),
         soi_meme: inside && role == Role::Usager,
         acces_exceptionnel_jusqua: None,
+        dossier_clos: false,
     };
     let ok = |s, a| decider(m, role, &faits, s, a, Utc::now()).is_ok();
     match regle {

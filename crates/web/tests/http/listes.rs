@@ -43,7 +43,7 @@ pub(crate) async fn send(
 }
 
 /// POSTs `body` and answers the created id (201 expected).
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+pub(crate) async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
     let r = send(app, token, "post", path, Some(&body)).await;
     let status = r.status();
     let text = r.text().await.unwrap();
@@ -162,6 +162,9 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/lieux-naissance", Lecteur::Secretariat, "q=Reims", false),
     // Applications (the waiting list).
     ("/candidatures", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/prestations", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/mesures", Lecteur::Secretariat, "", false),
+    ("/usagers/{id}/suivis", Lecteur::Secretariat, "", false),
 ];
 
 fn installer() -> Actor {
@@ -324,6 +327,8 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     let sid = created(app, &secr, &format!("/api/v1/usagers/{x}/sejours"), body).await;
     let body = json!({"sejour_id": sid, "debut": "2026-02-02", "fin": "2026-02-04", "type_absence": "hospitalisation"});
     created(app, &secr, &format!("/api/v1/usagers/{x}/presences"), body).await;
+    // Benefits, measures and follow-up tasks (h11d): three of each.
+    crate::parcours_suivi::peupler(app, &secr, x).await;
     // Three transmissions (the direction reads and writes the accompaniment).
     for texte in ["Bonne nuit.", "Repas pris en salle.", "Visite de sa fille."] {
         let body = json!({"texte": texte});

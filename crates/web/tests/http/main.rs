@@ -22,6 +22,7 @@ mod lockout;
 mod login;
 mod ops;
 mod parcours;
+mod parcours_suivi;
 mod photo;
 mod projet;
 mod projet_impression;

@@ -236,6 +236,18 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"date": "2026-02-01", "etablissement_id": app.etablissement_id,
                 "mode_sortie": "retour_domicile", "destination": "Domicile", "version": 1})
         }
+        "PrestationFields" => crate::parcours_suivi::prestation(),
+        "MesureFields" => crate::parcours_suivi::mesure(),
+        "RevisionFields" => {
+            json!({"date_revision": "2026-03-01", "revise_par": "Dr Bernard", "decision": "maintenue",
+                "commentaire": "Inchangée.", "prochaine_revision": "2026-06-01", "version": 1})
+        }
+        "SuiviFields" => {
+            json!({"libelle": "Nouvelles à 3 mois", "echeance": "2026-06-01", "assigne_a": 1, "sejour_id": 1})
+        }
+        "SuiviFaitFields" => {
+            json!({"note": "Appel à la famille.", "date": "2026-06-02", "version": 1})
+        }
         "AbsenceFields" => {
             json!({"sejour_id": 1, "debut": "2026-02-01", "fin": "2026-02-02",
                 "type_absence": "vacances", "commentaire": "En famille."})

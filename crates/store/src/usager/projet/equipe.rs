@@ -41,8 +41,8 @@ pub(crate) fn membres(rows: &[crate::sql::Row]) -> StoreResult<Vec<MembreEquipe>
         .collect()
 }
 
-/// Refuses an action assigned to an account outside the person's team.
-pub(super) async fn verifier_responsables(
+/// Refuses an action (or a follow-up task) assigned to an account outside the person's team.
+pub(in crate::usager) async fn verifier_responsables(
     tx: &mut Tx,
     usager_id: UsagerId,
     responsables: &[i64],
@@ -69,11 +69,23 @@ pub(super) async fn verifier_responsables(
 impl Store {
     /// The professionals to whom actions of the person's project may be assigned, by name.
     pub async fn equipe_projet(&self, cap: &Capability) -> StoreResult<Vec<MembreEquipe>> {
-        super::exiger(
-            cap,
-            dui_domain::policy::Section::Accompagnement,
-            dui_domain::policy::Action::Lire,
-        )?;
+        self.equipe(cap, dui_domain::policy::Section::Accompagnement)
+            .await
+    }
+
+    /// The professionals to whom follow-up tasks of the person may be given, by name.
+    pub async fn equipe_dossier(&self, cap: &Capability) -> StoreResult<Vec<MembreEquipe>> {
+        self.equipe(cap, dui_domain::policy::Section::Administratif)
+            .await
+    }
+
+    /// The person's team, for a holder that reads `section`.
+    async fn equipe(
+        &self,
+        cap: &Capability,
+        section: dui_domain::policy::Section,
+    ) -> StoreResult<Vec<MembreEquipe>> {
+        super::exiger(cap, section, dui_domain::policy::Action::Lire)?;
         let rows = crate::sql::query(&format!("{EQUIPE} ORDER BY u.nom, u.prenom, u.id"))
             .bind(cap.usager_id())
             .fetch_all(self)

@@ -10,6 +10,7 @@ mod lignes;
 
 pub use alertes::AlerteProjet;
 pub(crate) use equipe::membres;
+pub(in crate::usager) use equipe::verifier_responsables;
 pub use equipe::MembreEquipe;
 pub use import::BulkProjet;
 pub use lignes::{Projet, Signature, SignatureInput, VersionProjet, BROUILLON};

@@ -226,6 +226,8 @@ pub(super) async fn call(
         .replace("{pid}", NOWHERE)
         .replace("{sid}", NOWHERE)
         .replace("{uid}", NOWHERE)
+        .replace("{mid}", NOWHERE)
+        .replace("{tid}", NOWHERE)
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
@@ -236,7 +238,17 @@ pub(super) async fn call(
     };
     // A new person per creation (no duplicate of an earlier one).
     // (each with a birth date of its own: no two creations look alike).
-    let prenom: String = format!("Essai{}", (b'a' + (n % 26) as u8) as char) + &"x".repeat(n / 26);
+    // (the number in base 26 letters: the name stays short however many routes there are).
+    let mut lettres = String::new();
+    let mut k = n;
+    loop {
+        lettres.push((b'a' + (k % 26) as u8) as char);
+        k /= 26;
+        if k == 0 {
+            break;
+        }
+    }
+    let prenom = format!("Essai{lettres}");
     let naissance = format!(
         "{}-{:02}-{:02}",
         1920 + n % 70,
@@ -298,6 +310,16 @@ pub(super) async fn call(
                 .json(&json!({"date": "2026-02-01", "etablissement_id": w.a})),
             ("post", "/usagers/{id}/sejours/{sid}/sortie") => rb.header("If-Match", "\"1\"")
                 .json(&json!({"date": "2026-02-01", "mode_sortie": "retour_domicile"})),
+            ("post", "/usagers/{id}/prestations") | ("put", "/usagers/{id}/prestations/{pid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&super::super::parcours_suivi::prestation()),
+            ("post", "/usagers/{id}/mesures") => rb.json(&super::super::parcours_suivi::mesure()),
+            ("post", "/usagers/{id}/mesures/{mid}/revisions") => rb.header("If-Match", "\"1\"").json(&json!({
+                "date_revision": "2026-03-01", "revise_par": "Dr Bernard", "decision": "levee"})),
+            ("post", "/usagers/{id}/suivis") => rb.json(&json!({"libelle": "Nouvelles à 3 mois",
+                "echeance": "2026-06-01", "assigne_a": 999999})),
+            ("post", "/usagers/{id}/suivis/{tid}/fait") => rb.header("If-Match", "\"1\"")
+                .json(&json!({"note": "Appel à la famille"})),
             ("post", "/usagers/{id}/presences") => rb.json(&json!({"sejour_id": 999999,
                 "debut": "2026-02-01", "fin": "2026-02-03", "type_absence": "vacances"})),
             ("post", "/usagers/{id}/evaluations") | ("put", "/usagers/{id}/evaluations/{eid}") => rb
@@ -458,6 +480,45 @@ pub(super) async fn call(
                 ("version", "1"),
                 ("date", "2026-02-01"),
                 ("mode_sortie", "retour_domicile"),
+            ]),
+            ("post", "/usagers/{id}/prestations") | ("post", "/usagers/{id}/prestations/{pid}") => {
+                rb.form(&[
+                    ("_csrf", csrf),
+                    ("version", "1"),
+                    ("type_prestation", "apa"),
+                    ("date_debut", "2026-01-01"),
+                    ("date_fin", "2026-12-31"),
+                    ("montant", "450,00"),
+                ])
+            }
+            ("post", "/usagers/{id}/mesures") => rb.form(&[
+                ("_csrf", csrf),
+                ("nature", "unite_protegee"),
+                ("description", "Vie en unité protégée"),
+                ("motif", "Désorientation"),
+                ("avis_medical_par", "Dr Bernard"),
+                ("avis_medical_date", "2026-01-02"),
+                ("consentement", "personne"),
+                ("date_debut", "2026-01-05"),
+                ("prochaine_revision", "2026-04-05"),
+            ]),
+            ("post", "/usagers/{id}/mesures/{mid}/revision") => rb.form(&[
+                ("_csrf", csrf),
+                ("version", "1"),
+                ("date_revision", "2026-03-01"),
+                ("revise_par", "Dr Bernard"),
+                ("decision", "levee"),
+            ]),
+            ("post", "/usagers/{id}/suivis") => rb.form(&[
+                ("_csrf", csrf),
+                ("libelle", "Nouvelles à 3 mois"),
+                ("echeance", "2026-06-01"),
+                ("assigne_a", "999999"),
+            ]),
+            ("post", "/usagers/{id}/suivis/{tid}/fait") => rb.form(&[
+                ("_csrf", csrf),
+                ("version", "1"),
+                ("note", "Appel à la famille"),
             ]),
             ("post", "/usagers/{id}/sejours/absence") => rb.form(&[
                 ("_csrf", csrf),

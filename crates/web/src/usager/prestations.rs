@@ -1,0 +1,199 @@
+//! Social benefits (GA-3): the forms of the *Droits et mesures* tab and
+//! `/api/v1/usagers/{id}/prestations…`. The rules are the store's and the domain's.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::prestation::{montant_centimes, TypePrestation};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{Prestation, PrestationInput};
+use serde::Deserialize;
+
+use super::capability;
+use super::extracteurs::{FormulaireDossier, ListeDossier};
+use super::sejours::{code, jour};
+use crate::auth::CurrentUser;
+use crate::corps::Cree;
+use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::reponses::{done, expected_version};
+use crate::{pagination, App, AppError, WebResult};
+
+/// A benefit as typed (the body a benefit's GET returns is accepted by its PUT).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct PrestationFields {
+    /// Kind (code: apa, pch, aah, ash, aeeh, allocation_logement, css, orientation_mdph…).
+    type_prestation: Option<String>,
+    /// Who pays or decides.
+    payeur: Option<String>,
+    /// Decision or file number.
+    reference: Option<String>,
+    /// Amount in euros as typed in a form (`1 234,56`).
+    montant: Option<String>,
+    /// Amount in cents (API).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    montant_centimes: Option<String>,
+    /// First valid day, `AAAA-MM-JJ`.
+    date_debut: Option<String>,
+    /// Last valid day, `AAAA-MM-JJ`.
+    date_fin: Option<String>,
+    /// Notes.
+    notes: Option<String>,
+    /// The benefit's version (change; or `If-Match`).
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for PrestationFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_prestation", lim::CODE),
+        Champ::ligne("payeur", lim::NOM_STRUCTURE),
+        Champ::ligne("reference", lim::REFERENCE),
+        Champ::ligne("montant", 30),
+        Champ::ligne("montant_centimes", 20),
+        Champ::ligne("date_debut", lim::DATE),
+        Champ::ligne("date_fin", lim::DATE),
+        Champ::texte("notes", lim::COMMENTAIRE),
+        Champ::ligne("version", 20),
+    ];
+}
+
+impl PrestationFields {
+    /// The benefit typed, or 422 with the fields.
+    fn input(&self) -> WebResult<PrestationInput> {
+        let mut e = Errors::default();
+        let t = code(
+            &mut e,
+            "type_prestation",
+            "Type de droit",
+            &self.type_prestation,
+            TypePrestation::from_code,
+        );
+        if opt(&self.type_prestation).is_none() {
+            e.add("type_prestation", "Choisissez le type de droit.");
+        }
+        let debut = jour(&mut e, "date_debut", "La date de début", &self.date_debut);
+        if opt(&self.date_debut).is_none() {
+            e.add("date_debut", "La date de début est obligatoire.");
+        }
+        let fin = jour(&mut e, "date_fin", "La date de fin", &self.date_fin);
+        let montant = match (opt(&self.montant), opt(&self.montant_centimes)) {
+            (Some(m), _) => montant_centimes(&m).map_err(|m| e.add("montant", m)).ok(),
+            (None, Some(c)) => match c.parse::<i64>() {
+                Ok(c) if c >= 0 => Some(c),
+                _ => {
+                    e.add(
+                        "montant_centimes",
+                        "Le montant en centimes doit être un nombre entier positif.",
+                    );
+                    None
+                }
+            },
+            (None, None) => None,
+        };
+        e.finish()?;
+        let (Some(type_prestation), Some(date_debut)) = (t, debut) else {
+            return Err(AppError::BadRequest("Droit incomplet.".into()));
+        };
+        Ok(PrestationInput {
+            type_prestation,
+            payeur: opt(&self.payeur),
+            reference: opt(&self.reference),
+            montant_centimes: montant,
+            date_debut,
+            date_fin: fin,
+            notes: opt(&self.notes),
+        })
+    }
+}
+
+/// POST /usagers/{id}/prestations: a benefit recorded, back to the tab.
+pub async fn ajout_form(p: FormulaireDossier<PrestationFields>) -> WebResult<Response> {
+    let input = p.f.input()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+    p.app.store.ajouter_prestation(&cap, &input).await?;
+    Ok(p.fait("/droits"))
+}
+
+/// POST /usagers/{id}/prestations/{pid}: a benefit changed (renewed), back to the tab.
+pub async fn modification_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, pid)): Path<(UsagerId, i64)>,
+    Form(f): Form<PrestationFields>,
+) -> WebResult<Response> {
+    modifier(&app, &me, &headers, (id, pid), &f).await?;
+    Ok(done(&headers, &format!("/usagers/{id}/droits")))
+}
+
+async fn modifier(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    (id, pid): (UsagerId, i64),
+    f: &PrestationFields,
+) -> WebResult<i64> {
+    let version = expected_version(headers, f.version)?;
+    let input = f.input()?;
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+    Ok(app
+        .store
+        .modifier_prestation(&cap, pid, version, &input)
+        .await?)
+}
+
+/// GET /api/v1/usagers/{id}/prestations
+pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+    let page = l.page()?;
+    let items = l.app.store.prestations_page(&l.cap, page).await?;
+    Ok(pagination::repondre(page, items, |p| p.id))
+}
+
+/// POST /api/v1/usagers/{id}/prestations → 201.
+pub async fn api_ajout(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<PrestationFields>,
+) -> WebResult<(StatusCode, Json<Cree>)> {
+    let input = f.input()?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    let pid = app.store.ajouter_prestation(&cap, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: pid,
+            version: 1,
+        }),
+    ))
+}
+
+/// GET /api/v1/usagers/{id}/prestations/{pid}
+pub async fn api_get(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, pid)): Path<(UsagerId, i64)>,
+) -> WebResult<Json<Prestation>> {
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    Ok(Json(
+        app.store
+            .prestation(&cap, pid)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
+}
+
+/// PUT /api/v1/usagers/{id}/prestations/{pid}
+pub async fn api_modifier(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<PrestationFields>,
+) -> WebResult<Json<Cree>> {
+    let version = modifier(&app, &me, &headers, ids, &f).await?;
+    Ok(Json(Cree { id: ids.1, version }))
+}
