@@ -6,16 +6,20 @@
 mod code_enum;
 
 pub mod grille;
+pub mod dlu;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;
+pub mod observation;
 pub mod organisation;
 pub mod policy;
 pub mod presence;
 pub mod projet;
+pub mod psychologie;
 pub mod saisie;
 mod schema;
 pub mod sejour;
 pub mod serafin;
+pub mod soins;
 pub mod transmission;
 pub mod usager;

@@ -236,6 +236,9 @@ pub enum Refus {
     RechercheNonPermise,
     /// The file's audit (*Traçabilité*) is reserved (see [`peut_lire_tracabilite`]).
     TracabiliteReservee,
+    /// The psychology section is outside the psychologist's normal scope: break-the-glass
+    /// never opens it (decision XXXX-h12s-psychologie-scellee).
+    PsychologieHorsPerimetre,
 }
 
 impl Refus {
@@ -253,6 +256,9 @@ impl Refus {
             Refus::TracabiliteReservee => {
                 "La traçabilité du dossier est réservée à la direction, au cadre, au référent et à l'usager."
             }
+            Refus::PsychologieHorsPerimetre => {
+                "La partie psychologie ne s'ouvre qu'aux psychologues de l'établissement qui suit la personne, jamais par un accès exceptionnel."
+            }
         }
     }
 }
@@ -262,7 +268,8 @@ impl Refus {
 /// Deny by default. Break-the-glass widens the scope only (never the matrix), only until it
 /// expires, and only for reading and writing: never for [`Action::Valider`] (identity
 /// validation, merges, signatures), which stays with the professionals whose normal scope
-/// holds the file. It is not available to the portal roles (usager, proche).
+/// holds the file, and never for the psychology section (sealed: a psychologist reads it in
+/// their normal scope only). It is not available to the portal roles (usager, proche).
 ///
 /// The scope part of this rule is also written in SQL for the search (`visibility` in
 /// `crates/store/src/usager/recherche.rs`); a store test checks on both engines that the search
@@ -288,6 +295,9 @@ pub fn decider(
     };
     if dans_perimetre {
         return Ok(Motif::Normal);
+    }
+    if section == Section::Psychologie {
+        return Err(Refus::PsychologieHorsPerimetre);
     }
     match faits.acces_exceptionnel_jusqua {
         Some(fin) if role.est_professionnel() && fin > now => match action {

@@ -84,6 +84,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (24, "soins", include_str!("../migrations/0024_soins.sql")),
+    (
+        25,
+        "psychologie_dlu",
+        include_str!("../migrations/0025_psychologie_dlu.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -45,6 +45,10 @@ pub(crate) const PROJET_VERSIONS: Liste = l("/usagers/{id}/projets/{pid}/version
 pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
 pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 pub(crate) const ABSENCES: Liste = l("/usagers/{id}/presences", 50, 500);
+pub(crate) const SOINS_ENTREES: Liste = l("/usagers/{id}/soins/synthese/entrees", 50, 200);
+pub(crate) const OBSERVATIONS: Liste = l("/usagers/{id}/soins/observations", 20, 200);
+pub(crate) const PSYCHOLOGIE: Liste = l("/usagers/{id}/psychologie", 20, 200);
+pub(crate) const DLU_RETOURS: Liste = l("/usagers/{id}/soins/dlu/retours", 20, 100);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -71,6 +75,10 @@ pub const LISTES: &[Liste] = &[
     EVALUATIONS,
     GRILLES,
     ABSENCES,
+    SOINS_ENTREES,
+    OBSERVATIONS,
+    PSYCHOLOGIE,
+    DLU_RETOURS,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

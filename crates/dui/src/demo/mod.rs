@@ -5,9 +5,11 @@ mod noms;
 mod parcours;
 mod ppe;
 mod projets;
+mod soins;
 mod transmissions;
 mod usagers;
 
+pub use soins::ajouter as ajouter_soins;
 pub use usagers::generate as generate_usagers;
 
 use anyhow::Context;
@@ -209,7 +211,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         nom_utilise: Some("MARTIN".into()),
         prenom_utilise: None,
         referent_id: user("cadre").await?.map(|u| u.id),
-        alertes: "Allergie à la pénicilline. Risque de chute.".into(),
+        // Her allergy and her risk of falls are in her medical summary (`soins`).
+        alertes: String::new(),
     };
     // The bulk path, as the rest of the demo data (creation with its checks is the product's).
     let helene_id = store
@@ -310,6 +313,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
+    println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

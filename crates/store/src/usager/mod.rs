@@ -4,8 +4,10 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod bulk;
+mod correction;
 mod creation;
 mod detection;
+mod dlu;
 mod doublons;
 mod entourage;
 mod etat;
@@ -14,14 +16,17 @@ mod gmp;
 mod insi;
 mod listes;
 mod name_index;
+mod observation;
 mod photo;
 mod presence;
 mod projet;
+mod psychologie;
 mod recherche;
 mod releve;
 mod releve_suivi;
 mod saisie;
 mod sejour;
+mod soins;
 mod transmission;
 
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
@@ -30,6 +35,7 @@ pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
     DOUBLON_HORS_PERIMETRE,
 };
+pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
@@ -39,15 +45,18 @@ pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, 
 pub use gmp::GmpMois;
 pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
+pub use observation::{Observation, ObservationInput};
 pub use photo::PhotoStockee;
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
 };
+pub use psychologie::{NotePsychologie, NotePsychologieInput};
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
+pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
@@ -458,7 +467,8 @@ impl Store {
 
     /// Audit entries of this file ("who opened my file"), newest first. Refused (with a
     /// refusal audit entry) when the capability does not carry the right to read the file's
-    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]).
+    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]). Only a psychologist sees the
+    /// detail of the psychology section's entries ([`audit::Entry::sans_psychologie`]).
     pub async fn usager_audit(
         &self,
         cap: &Capability,
@@ -471,7 +481,11 @@ impl Store {
             before_id,
             ..Default::default()
         };
-        self.audit_search(&f, limit).await
+        let rows = self.audit_search(&f, limit).await?;
+        if cap.role() == dui_domain::policy::Role::Psychologue {
+            return Ok(rows);
+        }
+        Ok(rows.into_iter().map(audit::Entry::sans_psychologie).collect())
     }
 
     /// Assigns a home-care worker (or relative) to the usager (needs an administrative write

@@ -3,6 +3,7 @@
 
 mod api;
 mod creation;
+mod dlu;
 mod dossier;
 mod entete;
 mod entourage;
@@ -14,15 +15,18 @@ pub mod fields;
 mod identite;
 mod insi;
 mod listes;
+mod observation;
 mod photo;
 mod presences;
 mod projet;
 mod projet_impression;
 mod projet_libelles;
 mod projet_page;
+mod psychologie;
 mod recherche;
 mod releve;
 mod sejours;
+mod soins;
 mod synthese;
 mod tracabilite;
 mod transmissions;
@@ -34,7 +38,11 @@ pub(crate) use {
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
+    dlu::RetourFields,
+    observation::ObservationFields,
+    psychologie::NoteFields,
     sejours::{MouvementFields, SejourFields},
+    soins::{EntreeFields, FinFields},
     transmissions::TransmissionFields,
 };
 
@@ -261,6 +269,7 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/fusion", post(identite::fusion_form))
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        .merge(soins::routes())
 }
 
 /// API routes.
@@ -394,4 +403,5 @@ pub fn api_routes() -> Router<App> {
             get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
+        .merge(soins::api_routes())
 }

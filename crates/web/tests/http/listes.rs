@@ -266,9 +266,9 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         created(app, &secr, &format!("/api/v1/usagers/{x}/fusions"), body).await;
     }
     // Two earlier versions of the identity.
-    for (v, alerte) in [(1, "Allergie à la pénicilline"), (2, "Risque de chute")] {
+    for (v, nom_utilise) in [(1, "Martin"), (2, "Bernard")] {
         let body = json!({"nom_naissance": "Dupont", "prenoms": ["Hélène"], "date_naissance": "1938-04-12",
-                          "sexe": "F", "alertes": alerte, "version": v});
+                          "sexe": "F", "nom_utilise": nom_utilise, "version": v});
         let r = send(
             app,
             &secr,

@@ -27,5 +27,6 @@ mod projet_impression;
 mod routes;
 mod saisie;
 mod server;
+mod soins;
 mod transmissions;
 mod usager;
