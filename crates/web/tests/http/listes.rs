@@ -4,6 +4,7 @@
 //! are in `aller_retour`.
 
 mod projet;
+mod soins;
 
 use std::collections::BTreeSet;
 
@@ -121,6 +122,7 @@ enum Lecteur {
     Admin,
     Secretariat,
     Direction,
+    Psychologue,
 }
 
 /// The lists of `/api/v1`: (path as documented, reader, query, grows while read — its reads
@@ -159,6 +161,16 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "",
         false,
     ),
+    // Care (issue 12).
+    (
+        "/usagers/{id}/soins/synthese/entrees",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    ("/usagers/{id}/soins/observations", Lecteur::Direction, "", false),
+    ("/usagers/{id}/soins/dlu/retours", Lecteur::Direction, "", false),
+    ("/usagers/{id}/psychologie", Lecteur::Psychologue, "", false),
 ];
 
 fn installer() -> Actor {
@@ -176,6 +188,7 @@ pub(crate) struct Jeu {
     pub(crate) direction: String,
     pub(crate) usager: i64,
     pub(crate) projet: i64,
+    pub(crate) psy: String,
 }
 
 impl Jeu {
@@ -184,6 +197,7 @@ impl Jeu {
             Lecteur::Admin => &self.admin,
             Lecteur::Secretariat => &self.secr,
             Lecteur::Direction => &self.direction,
+            Lecteur::Psychologue => &self.psy,
         }
     }
 }
@@ -343,6 +357,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         .await;
     }
     let projet = projet::peupler(app, &direction, x).await;
+    let psy = soins::peupler(app, x).await;
     app.seal_all().await;
     Jeu {
         admin,
@@ -350,6 +365,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         direction,
         usager: x,
         projet,
+        psy,
     }
 }
 

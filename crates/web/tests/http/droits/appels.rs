@@ -235,7 +235,18 @@ pub(super) async fn call(
     };
     // A new person per creation (no duplicate of an earlier one).
     // (each with a birth date of its own: no two creations look alike).
-    let prenom: String = format!("Essai{}", (b'a' + (n % 26) as u8) as char) + &"x".repeat(n / 26);
+    // The call's number in letters (base 26: names have no digits, and stay short however
+    // many routes the table has).
+    let prenom: String = {
+        let (mut k, mut s) = (n, String::from("Essai"));
+        loop {
+            s.push((b'a' + (k % 26) as u8) as char);
+            k /= 26;
+            if k == 0 {
+                break s;
+            }
+        }
+    };
     let naissance = format!(
         "{}-{:02}-{:02}",
         1920 + n % 70,
@@ -452,6 +463,9 @@ pub(super) async fn call(
                 ("fin", "2026-02-02"),
                 ("type_absence", "vacances"),
             ]),
+            ("post", "/usagers/{id}/soins/synthese/{eid}/fin") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
             ("post", "/usagers/{id}/soins/synthese") => rb.form(&[
                 ("_csrf", csrf),
                 ("rubrique", "risque"),
