@@ -61,17 +61,15 @@ pub fn manquants(p: &Presences, aujourdhui: NaiveDate) -> Vec<ElementDlu> {
     ElementDlu::ALL
         .iter()
         .copied()
-        .filter(|e| {
-            !match e {
-                ElementDlu::MatriculeIns => p.matricule_ins,
-                ElementDlu::MedecinTraitant => p.medecin_traitant,
-                ElementDlu::PersonneConfiance => p.personne_confiance,
-                ElementDlu::Allergies => p.allergies,
-                ElementDlu::Directives => p.directives,
-                ElementDlu::Palliatif => p.palliatif,
-                ElementDlu::Traitements => p.traitements,
-                ElementDlu::MiseAJour => a_jour,
-            }
+        .filter(|e| !match e {
+            ElementDlu::MatriculeIns => p.matricule_ins,
+            ElementDlu::MedecinTraitant => p.medecin_traitant,
+            ElementDlu::PersonneConfiance => p.personne_confiance,
+            ElementDlu::Allergies => p.allergies,
+            ElementDlu::Directives => p.directives,
+            ElementDlu::Palliatif => p.palliatif,
+            ElementDlu::Traitements => p.traitements,
+            ElementDlu::MiseAJour => a_jour,
         })
         .collect()
 }
@@ -131,7 +129,10 @@ mod tests {
         let cas: [(fn(&mut Presences), ElementDlu); 8] = [
             (|p| p.matricule_ins = false, ElementDlu::MatriculeIns),
             (|p| p.medecin_traitant = false, ElementDlu::MedecinTraitant),
-            (|p| p.personne_confiance = false, ElementDlu::PersonneConfiance),
+            (
+                |p| p.personne_confiance = false,
+                ElementDlu::PersonneConfiance,
+            ),
             (|p| p.allergies = false, ElementDlu::Allergies),
             (|p| p.directives = false, ElementDlu::Directives),
             (|p| p.palliatif = false, ElementDlu::Palliatif),

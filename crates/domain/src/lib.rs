@@ -5,8 +5,8 @@
 #[macro_use]
 mod code_enum;
 
-pub mod grille;
 pub mod dlu;
+pub mod grille;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;

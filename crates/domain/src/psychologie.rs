@@ -77,7 +77,10 @@ mod tests {
     fn a_note_needs_a_title_a_text_and_a_test_name_for_a_test() {
         assert!(erreurs_note(TypeNote::Entretien, "Entretien", "Texte", None).is_empty());
         let champs = |t, ti, te, o| -> Vec<&str> {
-            erreurs_note(t, ti, te, o).into_iter().map(|(c, _)| c).collect()
+            erreurs_note(t, ti, te, o)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
         };
         assert_eq!(champs(TypeNote::Bilan, " ", "x", None), ["titre"]);
         assert_eq!(champs(TypeNote::Bilan, "x", "", None), ["texte"]);

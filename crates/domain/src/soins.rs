@@ -7,7 +7,6 @@
 
 use chrono::NaiveDate;
 
-
 code_enum! {
     /// The heading of an entry of the medical summary, in display order.
     Rubrique {
@@ -103,9 +102,9 @@ pub fn cim10_valide(code: &str) -> bool {
     }
     match &b[3..] {
         [] => true,
-        [b'.', rest @ ..] | rest if !rest.is_empty() && rest.len() <= 2 => {
-            rest.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-        }
+        [b'.', rest @ ..] | rest if !rest.is_empty() && rest.len() <= 2 => rest
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()),
         _ => false,
     }
 }
@@ -180,7 +179,9 @@ mod tests {
         for ok in ["I10", "F03", "E11.9", "S72.0", "E119", "C50.91", "U07.1"] {
             assert!(cim10_valide(ok), "{ok}");
         }
-        for ko in ["", "I1", "10", "i10", "E11.", "E11.123", "E11-9", "EE1", "E11.9 ", "É11"] {
+        for ko in [
+            "", "I1", "10", "i10", "E11.", "E11.123", "E11-9", "EE1", "E11.9 ", "É11",
+        ] {
             assert!(!cim10_valide(ko), "{ko}");
         }
     }
@@ -196,16 +197,37 @@ mod tests {
         };
         assert!(erreurs_entree(&ok, today).is_empty());
         let champs = |e: &Entree| -> Vec<&str> {
-            erreurs_entree(e, today).into_iter().map(|(c, _)| c).collect()
+            erreurs_entree(e, today)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
         };
-        assert_eq!(champs(&Entree { libelle: "  ", ..ok }), ["libelle"]);
-        assert_eq!(champs(&Entree { code_cim10: Some("diabète"), ..ok }), ["code_cim10"]);
         assert_eq!(
-            champs(&Entree { rubrique: Rubrique::Allergie, ..ok }),
+            champs(&Entree {
+                libelle: "  ",
+                ..ok
+            }),
+            ["libelle"]
+        );
+        assert_eq!(
+            champs(&Entree {
+                code_cim10: Some("diabète"),
+                ..ok
+            }),
             ["code_cim10"]
         );
         assert_eq!(
-            champs(&Entree { date_debut: Some(d("2026-12-07")), ..ok }),
+            champs(&Entree {
+                rubrique: Rubrique::Allergie,
+                ..ok
+            }),
+            ["code_cim10"]
+        );
+        assert_eq!(
+            champs(&Entree {
+                date_debut: Some(d("2026-12-07")),
+                ..ok
+            }),
             ["date_debut"]
         );
     }
@@ -213,7 +235,10 @@ mod tests {
     #[test]
     fn an_end_date_is_neither_before_the_start_nor_in_the_future() {
         let today = d("2026-12-06");
-        assert_eq!(erreur_fin(Some(d("2026-01-01")), d("2026-06-01"), today), None);
+        assert_eq!(
+            erreur_fin(Some(d("2026-01-01")), d("2026-06-01"), today),
+            None
+        );
         assert_eq!(erreur_fin(None, today, today), None);
         assert!(erreur_fin(Some(d("2026-01-01")), d("2025-12-31"), today).is_some());
         assert!(erreur_fin(None, d("2026-12-07"), today).is_some());
@@ -224,7 +249,12 @@ mod tests {
         let entete: Vec<_> = Rubrique::ALL.iter().filter(|r| r.en_entete()).collect();
         assert_eq!(
             entete,
-            [&Rubrique::Allergie, &Rubrique::Risque, &Rubrique::Palliatif, &Rubrique::Alerte]
+            [
+                &Rubrique::Allergie,
+                &Rubrique::Risque,
+                &Rubrique::Palliatif,
+                &Rubrique::Alerte
+            ]
         );
     }
 }

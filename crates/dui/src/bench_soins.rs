@@ -22,9 +22,17 @@ const ENTREES: &[(Rubrique, &str, Option<&str>)] = &[
     (Rubrique::Allergie, "Pénicilline", None),
     (Rubrique::Probleme, "Hypertension artérielle", Some("I10")),
     (Rubrique::Probleme, "Diabète de type 2", Some("E11.9")),
-    (Rubrique::Antecedent, "Fracture du col du fémur", Some("S72.0")),
+    (
+        Rubrique::Antecedent,
+        "Fracture du col du fémur",
+        Some("S72.0"),
+    ),
     (Rubrique::Traitement, "Amlodipine 5 mg le matin", None),
-    (Rubrique::Traitement, "Metformine 500 mg matin et soir", None),
+    (
+        Rubrique::Traitement,
+        "Metformine 500 mg matin et soir",
+        None,
+    ),
     (Rubrique::Vaccination, "Grippe saisonnière", None),
     (Rubrique::Risque, "Risque de chute", None),
     (Rubrique::Directives, "Classeur de l'infirmerie", None),
@@ -45,7 +53,8 @@ pub async fn scenarios(
     if !args.voulu("DLU") {
         return Ok(());
     }
-    let medecin = bench_account(store, BENCH_MEDECIN, Role::Medecin, etablissements.clone()).await?;
+    let medecin =
+        bench_account(store, BENCH_MEDECIN, Role::Medecin, etablissements.clone()).await?;
     let who = Principal {
         id: medecin,
         username: BENCH_MEDECIN.into(),
@@ -57,7 +66,16 @@ pub async fn scenarios(
     let m = load_matrix(store).await?;
     let dossiers: Arc<Vec<i64>> = Arc::new(ids.iter().take(DOSSIERS).copied().collect());
     for id in dossiers.iter() {
-        let cap = authorize(store, &m, &who, UsagerId(*id), Section::Soins, Action::Ecrire, Utc::now()).await?;
+        let cap = authorize(
+            store,
+            &m,
+            &who,
+            UsagerId(*id),
+            Section::Soins,
+            Action::Ecrire,
+            Utc::now(),
+        )
+        .await?;
         if !store.synthese_soins(&cap).await?.is_empty() {
             continue;
         }
@@ -75,8 +93,14 @@ pub async fn scenarios(
     }
     store.audit_seal(Utc::now()).await?;
     for (name, chemin) in [
-        ("DLU d'un dossier (page), 1 client", "/usagers/{id}/soins/dlu"),
-        ("DLU d'un dossier (API), 1 client", "/api/v1/usagers/{id}/soins/dlu"),
+        (
+            "DLU d'un dossier (page), 1 client",
+            "/usagers/{id}/soins/dlu",
+        ),
+        (
+            "DLU d'un dossier (API), 1 client",
+            "/api/v1/usagers/{id}/soins/dlu",
+        ),
     ] {
         let (h, d) = (http.clone(), dossiers.clone());
         let lire = move |i: u64| {

@@ -113,7 +113,12 @@ async fn cap(
     Ok(authorize(store, m, who, UsagerId(id), section, action, Utc::now()).await?)
 }
 
-fn entree(rubrique: Rubrique, libelle: &str, code: Option<&str>, debut: Option<NaiveDate>) -> EntreeSoinsInput {
+fn entree(
+    rubrique: Rubrique,
+    libelle: &str,
+    code: Option<&str>,
+    debut: Option<NaiveDate>,
+) -> EntreeSoinsInput {
     EntreeSoinsInput {
         rubrique,
         libelle: libelle.into(),
@@ -129,24 +134,83 @@ async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()>
     let today = Utc::now().date_naive();
     let an = |n: i64| Some(today - Duration::days(365 * n));
     let mut entrees = vec![
-        entree(Rubrique::Allergie, ALLERGIES[i % ALLERGIES.len()], None, None),
-        entree(Rubrique::Probleme, PROBLEMES[i % PROBLEMES.len()].0, Some(PROBLEMES[i % PROBLEMES.len()].1), an(3)),
-        entree(Rubrique::Probleme, PROBLEMES[(i + 2) % PROBLEMES.len()].0, Some(PROBLEMES[(i + 2) % PROBLEMES.len()].1), an(6)),
-        entree(Rubrique::Antecedent, "Fracture du col du fémur droit opérée", Some("S72.0"), an(4)),
-        entree(Rubrique::Traitement, TRAITEMENTS[i % TRAITEMENTS.len()], None, an(1)),
-        entree(Rubrique::Vaccination, "Grippe saisonnière", None, Some(today - Duration::days(50))),
+        entree(
+            Rubrique::Allergie,
+            ALLERGIES[i % ALLERGIES.len()],
+            None,
+            None,
+        ),
+        entree(
+            Rubrique::Probleme,
+            PROBLEMES[i % PROBLEMES.len()].0,
+            Some(PROBLEMES[i % PROBLEMES.len()].1),
+            an(3),
+        ),
+        entree(
+            Rubrique::Probleme,
+            PROBLEMES[(i + 2) % PROBLEMES.len()].0,
+            Some(PROBLEMES[(i + 2) % PROBLEMES.len()].1),
+            an(6),
+        ),
+        entree(
+            Rubrique::Antecedent,
+            "Fracture du col du fémur droit opérée",
+            Some("S72.0"),
+            an(4),
+        ),
+        entree(
+            Rubrique::Traitement,
+            TRAITEMENTS[i % TRAITEMENTS.len()],
+            None,
+            an(1),
+        ),
+        entree(
+            Rubrique::Vaccination,
+            "Grippe saisonnière",
+            None,
+            Some(today - Duration::days(50)),
+        ),
         entree(Rubrique::Risque, RISQUES[i % RISQUES.len()], None, None),
         entree(Rubrique::Palliatif, "Non", None, None),
-        entree(Rubrique::Communication, if i % 2 == 0 { "Porte des lunettes ; entend bien" } else { "Appareil auditif à gauche ; comprend les phrases simples" }, None, None),
-        entree(Rubrique::EtatHabituel, "Se déplace avec un déambulateur, continente le jour, orientée dans le service", None, None),
+        entree(
+            Rubrique::Communication,
+            if i % 2 == 0 {
+                "Porte des lunettes ; entend bien"
+            } else {
+                "Appareil auditif à gauche ; comprend les phrases simples"
+            },
+            None,
+            None,
+        ),
+        entree(
+            Rubrique::EtatHabituel,
+            "Se déplace avec un déambulateur, continente le jour, orientée dans le service",
+            None,
+            None,
+        ),
     ];
     if i % 3 != 2 {
         // Every third resident has no advance directives recorded: the DLU flags it.
-        entrees.push(entree(Rubrique::Directives, "Directives anticipées rédigées : classeur de l'infirmerie", None, an(2)));
+        entrees.push(entree(
+            Rubrique::Directives,
+            "Directives anticipées rédigées : classeur de l'infirmerie",
+            None,
+            an(2),
+        ));
     }
     if i % 4 == 1 {
-        entrees.push(entree(Rubrique::Regime, "Texture mixée, eau gélifiée", None, None));
-        entrees.push(entree(Rubrique::Dispositif, "Sonde urinaire à demeure", None, an(1)));
+        entrees.push(entree(
+            Rubrique::Regime,
+            "Texture mixée, eau gélifiée",
+            None,
+            None,
+        ));
+        entrees.push(entree(
+            Rubrique::Dispositif,
+            "Sonde urinaire à demeure",
+            None,
+            an(1),
+        ));
     }
     for e in &entrees {
         store.add_entree_soins(c, e).await?;
@@ -154,7 +218,15 @@ async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()>
     if i % 5 == 0 {
         // History: a risk that no longer applies, and a corrected entry.
         let id = store
-            .add_entree_soins(c, &entree(Rubrique::Risque, "Risque de fugue / déambulation", None, an(2)))
+            .add_entree_soins(
+                c,
+                &entree(
+                    Rubrique::Risque,
+                    "Risque de fugue / déambulation",
+                    None,
+                    an(2),
+                ),
+            )
             .await?;
         let fin = FinEntreeSoins {
             date_fin: today - Duration::days(30),
@@ -163,16 +235,34 @@ async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()>
         };
         store.fin_entree_soins(c, id, &fin).await?;
         let faux = store
-            .add_entree_soins(c, &entree(Rubrique::Vaccination, "COVID-19 (rappel)", None, Some(today - Duration::days(400))))
+            .add_entree_soins(
+                c,
+                &entree(
+                    Rubrique::Vaccination,
+                    "COVID-19 (rappel)",
+                    None,
+                    Some(today - Duration::days(400)),
+                ),
+            )
             .await?;
-        let mut juste = entree(Rubrique::Vaccination, "COVID-19 (rappel)", None, Some(today - Duration::days(40)));
+        let mut juste = entree(
+            Rubrique::Vaccination,
+            "COVID-19 (rappel)",
+            None,
+            Some(today - Duration::days(40)),
+        );
         juste.corrige_id = Some(faux);
         store.add_entree_soins(c, &juste).await?;
     }
     Ok(())
 }
 
-fn observation(t: TypeObservation, texte: &str, source: Option<&str>, jours: i64) -> ObservationInput {
+fn observation(
+    t: TypeObservation,
+    texte: &str,
+    source: Option<&str>,
+    jours: i64,
+) -> ObservationInput {
     ObservationInput {
         type_observation: t,
         texte: texte.into(),
@@ -194,7 +284,12 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyh
     ) else {
         return Ok("Pas de comptes de démonstration : pas de données de soins.".into());
     };
-    let etab = |d: &str| org.etablissements.iter().find(|(_, x)| *x == d).map(|(id, _)| *id);
+    let etab = |d: &str| {
+        org.etablissements
+            .iter()
+            .find(|(_, x)| *x == d)
+            .map(|(id, _)| *id)
+    };
     let mut residents = 0;
     if let Some(ehpad) = etab("PA") {
         let mut ids: Vec<i64> = premier.into_iter().collect();
@@ -216,24 +311,55 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyh
         for (i, id) in ids.iter().enumerate() {
             let c = cap(store, &m, &medecin, *id, Section::Soins, Action::Ecrire).await?;
             synthese(store, &c, i).await?;
-            let adm = cap(store, &m, &secretariat, *id, Section::Administratif, Action::Ecrire).await?;
+            let adm = cap(
+                store,
+                &m,
+                &secretariat,
+                *id,
+                Section::Administratif,
+                Action::Ecrire,
+            )
+            .await?;
             if i % 4 != 3 {
                 // Every fourth resident has no médecin traitant linked: the DLU flags it.
-                store.link_professionnel(&adm, lambert, RoleProfessionnel::MedecinTraitant).await?;
+                store
+                    .link_professionnel(&adm, lambert, RoleProfessionnel::MedecinTraitant)
+                    .await?;
             }
             if i % 2 == 0 {
                 store.add_entourage(&adm, &confiance(i)).await?;
             }
             let n = cap(store, &m, &infirmier, *id, Section::Soins, Action::Ecrire).await?;
-            store.add_observation(&n, &observation(TypeObservation::Infirmiere, "Pansement du talon refait, plaie propre, pas de signe d'infection.", None, 3)).await?;
-            store.add_observation(&n, &observation(TypeObservation::Infirmiere, "Douleur évaluée à 2/10 (EVA) après le paracétamol du matin.", None, 1)).await?;
+            store
+                .add_observation(
+                    &n,
+                    &observation(
+                        TypeObservation::Infirmiere,
+                        "Pansement du talon refait, plaie propre, pas de signe d'infection.",
+                        None,
+                        3,
+                    ),
+                )
+                .await?;
+            store
+                .add_observation(
+                    &n,
+                    &observation(
+                        TypeObservation::Infirmiere,
+                        "Douleur évaluée à 2/10 (EVA) après le paracétamol du matin.",
+                        None,
+                        1,
+                    ),
+                )
+                .await?;
             store.add_observation(&c, &observation(TypeObservation::Medicale, "Examen clinique : auscultation normale, tension 13/8. Poursuite du traitement.", None, 7)).await?;
             if i % 3 == 0 {
                 store.add_observation(&n, &observation(TypeObservation::Medicale, "Compte rendu d'hospitalisation : décompensation cardiaque traitée, retour avec furosémide augmenté.", Some("CH Lyon Sud, cardiologie"), 20)).await?;
                 let retour = RetourUrgencesInput {
                     date_retour: Utc::now().date_naive() - Duration::days(20),
                     service: Some("Urgences du CH Lyon Sud".into()),
-                    diagnostic: "Chute sans traumatisme grave, radiographie du bassin normale.".into(),
+                    diagnostic: "Chute sans traumatisme grave, radiographie du bassin normale."
+                        .into(),
                     examens: Some("Radiographie du bassin, bilan sanguin.".into()),
                     traitement: None,
                     surveillance: Some("Surveiller la douleur et la marche 48 h.".into()),

@@ -18,7 +18,7 @@ use dui_domain::soins::Rubrique;
 use dui_domain::usager::entourage::RoleProfessionnel;
 use serde::Serialize;
 
-use super::correction::{auteur, aujourdhui};
+use super::correction::{aujourdhui, auteur};
 use super::{exiger, Entourage, EntreeSoins, Professionnel, Sejour, Usager};
 use crate::db::Store;
 use crate::page::{Ordre, Page, Tri};
@@ -166,11 +166,9 @@ impl Store {
             .find(|p| p.role == RoleProfessionnel::MedecinTraitant)
             .map(|p| p.professionnel);
         let toutes = self.synthese_soins(soins).await?;
-        let mise_a_jour = toutes
-            .iter()
-            .map(|e| e.created_at.clone())
-            .max();
-        let mut synthese: Vec<EntreeSoins> = toutes.into_iter().filter(EntreeSoins::active).collect();
+        let mise_a_jour = toutes.iter().map(|e| e.created_at.clone()).max();
+        let mut synthese: Vec<EntreeSoins> =
+            toutes.into_iter().filter(EntreeSoins::active).collect();
         synthese.sort_by_key(|e| (e.rubrique, e.created_at.clone(), e.id));
         let gir = crate::sql::query(
             "SELECT gir, date_evaluation FROM evaluation WHERE usager_id = $1 AND grille = 'aggir' AND statut = 'validee' \
@@ -180,7 +178,10 @@ impl Store {
         .fetch_optional(self)
         .await?;
         let (gir, gir_date) = match gir {
-            Some(r) => (Some(r.try_get::<i64, _>(0)?), Some(r.try_get::<String, _>(1)?)),
+            Some(r) => (
+                Some(r.try_get::<i64, _>(0)?),
+                Some(r.try_get::<String, _>(1)?),
+            ),
             None => (None, None),
         };
         let retours = self

@@ -56,8 +56,8 @@ pub use psychologie::{NotePsychologie, NotePsychologieInput};
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
-pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
+pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
@@ -485,7 +485,10 @@ impl Store {
         if cap.role() == dui_domain::policy::Role::Psychologue {
             return Ok(rows);
         }
-        Ok(rows.into_iter().map(audit::Entry::sans_psychologie).collect())
+        Ok(rows
+            .into_iter()
+            .map(audit::Entry::sans_psychologie)
+            .collect())
     }
 
     /// Assigns a home-care worker (or relative) to the usager (needs an administrative write

@@ -118,7 +118,11 @@ const RECENTES_D_ABORD: Tri<'static> = Tri {
 impl Store {
     /// Writes an observation in the file of `cap` (care section, write), audited in the same
     /// transaction. Returns its id.
-    pub async fn add_observation(&self, cap: &Capability, o: &ObservationInput) -> StoreResult<i64> {
+    pub async fn add_observation(
+        &self,
+        cap: &Capability,
+        o: &ObservationInput,
+    ) -> StoreResult<i64> {
         o.borner()?;
         if let Some((_, m)) = o.erreurs(cap.role(), cap.at()).into_iter().next() {
             return Err(StoreError::Invalid(m));

@@ -12,7 +12,7 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::psychologie::{erreurs_note, etablissement_de_note, TypeNote};
 use serde::Serialize;
 
-use super::correction::{auteur, aujourdhui};
+use super::correction::{aujourdhui, auteur};
 use super::exiger;
 use crate::db::Store;
 use crate::fiche::code;
@@ -74,9 +74,17 @@ pub struct NotePsychologieInput {
 impl NotePsychologieInput {
     /// The rules this note breaks on `aujourdhui`, as (field, French message).
     pub fn erreurs(&self, aujourdhui: NaiveDate) -> Vec<(&'static str, String)> {
-        let mut e = erreurs_note(self.type_note, &self.titre, &self.texte, self.outil.as_deref());
+        let mut e = erreurs_note(
+            self.type_note,
+            &self.titre,
+            &self.texte,
+            self.outil.as_deref(),
+        );
         if self.date_note.is_some_and(|d| d > aujourdhui) {
-            e.push(("date_note", "La date ne peut pas être dans le futur.".into()));
+            e.push((
+                "date_note",
+                "La date ne peut pas être dans le futur.".into(),
+            ));
         }
         e
     }
@@ -132,10 +140,11 @@ impl Store {
         let mut tx = self
             .ecriture(cap, Section::Psychologie, Action::Ecrire)
             .await?;
-        let rows = crate::sql::query("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
-            .bind(cap.usager_id())
-            .fetch_all(&mut tx)
-            .await?;
+        let rows =
+            crate::sql::query("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
+                .bind(cap.usager_id())
+                .fetch_all(&mut tx)
+                .await?;
         let usager: Vec<i64> = rows
             .iter()
             .map(|r| r.try_get::<i64, _>(0))

@@ -9,7 +9,7 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::soins::{erreur_fin, erreurs_entree, Entree, Rubrique};
 use serde::Serialize;
 
-use super::correction::{auteur, aujourdhui, verifier_corrige, AUTEUR_SQL};
+use super::correction::{aujourdhui, auteur, verifier_corrige, AUTEUR_SQL};
 use super::exiger;
 use crate::db::Store;
 use crate::fiche::code;

@@ -28,6 +28,7 @@ use crate::corps::{
     PhotoEnregistree, ProjetCourant, ProjetFait, TransmissionEcrite, TransmissionsMarquees,
     UsagerCree, VersionIdentite,
 };
+use crate::corps::{Ecrite, SyntheseSoins};
 use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
@@ -38,10 +39,9 @@ use crate::usager::{
     OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation, VersionBody,
     VersionJour,
 };
-use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
+use crate::usager::{Lues, TransmissionFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
-use crate::corps::{Ecrite, SyntheseSoins};
 
 /// The operations, in the order of the document.
 pub(super) fn operations() -> Vec<Op> {

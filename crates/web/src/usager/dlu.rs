@@ -76,7 +76,12 @@ impl RetourFields {
     }
 }
 
-async fn enregistrer(app: &App, me: &CurrentUser, id: UsagerId, f: &RetourFields) -> WebResult<i64> {
+async fn enregistrer(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &RetourFields,
+) -> WebResult<i64> {
     let input = f.validate()?;
     let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
     Ok(app.store.add_retour_urgences(&cap, &input).await?)

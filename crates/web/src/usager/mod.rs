@@ -33,14 +33,14 @@ mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
+    dlu::RetourFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    observation::ObservationFields,
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
-    releve::Lues,
-    dlu::RetourFields,
-    observation::ObservationFields,
     psychologie::NoteFields,
+    releve::Lues,
     sejours::{MouvementFields, SejourFields},
     soins::{EntreeFields, FinFields},
     transmissions::TransmissionFields,

@@ -53,15 +53,14 @@ impl ObservationFields {
     /// The input, or 422 naming every field to correct (the rules of the author's role too).
     fn validate(&self, me: &CurrentUser) -> WebResult<ObservationInput> {
         let mut e = Errors::default();
-        let type_observation = match opt(&self.type_observation)
-            .map(|c| TypeObservation::from_code(&c))
-        {
-            Some(Some(t)) => t,
-            _ => {
-                e.add("type_observation", "Choisissez le type d'observation.");
-                TypeObservation::Autre
-            }
-        };
+        let type_observation =
+            match opt(&self.type_observation).map(|c| TypeObservation::from_code(&c)) {
+                Some(Some(t)) => t,
+                _ => {
+                    e.add("type_observation", "Choisissez le type d'observation.");
+                    TypeObservation::Autre
+                }
+            };
         let date_observation = opt(&self.date_observation).and_then(|d| {
             let t = parse_instant(&d);
             if t.is_none() {
@@ -77,7 +76,12 @@ impl ObservationFields {
             texte: opt(&self.texte).unwrap_or_default(),
             date_observation,
             source: opt(&self.source),
-            corrige_id: id_opt(&mut e, "corrige_id", &self.corrige_id, "Observation corrigée inconnue."),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Observation corrigée inconnue.",
+            ),
         };
         for (champ, m) in input.erreurs(me.user.role, Utc::now()) {
             e.add(champ, m);
@@ -168,7 +172,11 @@ pub async fn page(
     let m = matrix(&app).await?;
     let Dossier { tabs, u, .. } = d;
     Ok(ObservationsPage {
-        layout: Layout::new(&me, format!("Observations — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(
+            &me,
+            format!("Observations — {}", u.nom_naissance),
+            "usagers",
+        ),
         u,
         tabs,
         soins_actif: "observations",

@@ -73,7 +73,12 @@ impl NoteFields {
             outil: opt(&self.outil),
             resultat: opt(&self.resultat),
             date_note: date_opt(&mut e, "date_note", &self.date_note),
-            corrige_id: id_opt(&mut e, "corrige_id", &self.corrige_id, "Note corrigée inconnue."),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Note corrigée inconnue.",
+            ),
         };
         for (champ, m) in input.erreurs(paris_today(Utc::now())) {
             e.add(champ, m);
@@ -157,10 +162,9 @@ pub async fn page(
         cursor: q.cursor.clone(),
     }
     .page(&pagination::PSYCHOLOGIE)?;
-    let (items, suivant) = page.split(
-        app.store.notes_psychologie_page(&cap, page).await?,
-        |n| n.id,
-    );
+    let (items, suivant) = page.split(app.store.notes_psychologie_page(&cap, page).await?, |n| {
+        n.id
+    });
     Ok(PsychologiePage {
         layout: Layout::new(&me, format!("Psychologie — {}", u.nom_naissance), "usagers"),
         u,

@@ -21,7 +21,7 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
-use crate::corps::{Cree, SyntheseSoins, Ecrite};
+use crate::corps::{Cree, Ecrite, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
@@ -42,7 +42,12 @@ pub(super) fn date_opt(e: &mut Errors, field: &str, v: &Option<String>) -> Optio
 }
 
 /// An optional id typed as text or sent as a number, or `message` on `field`.
-pub(super) fn id_opt(e: &mut Errors, field: &str, v: &Option<String>, message: &str) -> Option<i64> {
+pub(super) fn id_opt(
+    e: &mut Errors,
+    field: &str,
+    v: &Option<String>,
+    message: &str,
+) -> Option<i64> {
     let v = opt(v)?;
     match v.parse::<i64>() {
         Ok(n) if n > 0 => Some(n),
@@ -84,7 +89,10 @@ impl EntreeFields {
         let rubrique = match opt(&self.rubrique).map(|c| Rubrique::from_code(&c)) {
             Some(Some(r)) => r,
             _ => {
-                e.add("rubrique", "Choisissez la rubrique de la synthèse médicale.");
+                e.add(
+                    "rubrique",
+                    "Choisissez la rubrique de la synthèse médicale.",
+                );
                 Rubrique::Alerte
             }
         };
@@ -94,7 +102,12 @@ impl EntreeFields {
             code_cim10: opt(&self.code_cim10).map(|c| c.to_uppercase()),
             details: opt(&self.details),
             date_debut: date_opt(&mut e, "date_debut", &self.date_debut),
-            corrige_id: id_opt(&mut e, "corrige_id", &self.corrige_id, "Entrée corrigée inconnue."),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Entrée corrigée inconnue.",
+            ),
         };
         for (champ, m) in input.erreurs(aujourdhui) {
             e.add(champ, m);
@@ -264,7 +277,12 @@ pub async fn page(
         .iter()
         .map(|r| RubriqueVue {
             rubrique: *r,
-            entrees: actives.iter().filter(|e| e.rubrique == *r).rev().cloned().collect(),
+            entrees: actives
+                .iter()
+                .filter(|e| e.rubrique == *r)
+                .rev()
+                .cloned()
+                .collect(),
         })
         .collect();
     let m = matrix(&app).await?;

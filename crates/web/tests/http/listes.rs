@@ -168,8 +168,18 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "",
         false,
     ),
-    ("/usagers/{id}/soins/observations", Lecteur::Direction, "", false),
-    ("/usagers/{id}/soins/dlu/retours", Lecteur::Direction, "", false),
+    (
+        "/usagers/{id}/soins/observations",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    (
+        "/usagers/{id}/soins/dlu/retours",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
     ("/usagers/{id}/psychologie", Lecteur::Psychologue, "", false),
 ];
 

@@ -250,14 +250,20 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
                     "options": [{"valeur": "a", "libelle": "A", "score": 1}]}],
                 "resultats": [{"id": "r", "libelle": "R", "somme": ["q"], "interpretation": [{"min": 0, "libelle": "Lu"}]}]})
         }
-        "EntreeFields" => json!({"rubrique": "allergie", "libelle": "Pénicilline", "details": "Urticaire."}),
+        "EntreeFields" => {
+            json!({"rubrique": "allergie", "libelle": "Pénicilline", "details": "Urticaire."})
+        }
         "FinFields" => json!({"date_fin": "2026-02-01", "motif": "Erreur.", "version": 1}),
         "ObservationFields" => {
             json!({"type_observation": "infirmiere", "texte": "Nuit calme.", "source": "CH"})
         }
-        "RetourFields" => json!({"date_retour": "2026-02-01", "service": "Urgences", "diagnostic": "Contusion.",
-            "examens": "Radio.", "traitement": "Aucun.", "surveillance": "Douleur.", "suivi": "Médecin."}),
-        "NoteFields" => json!({"type_note": "test", "titre": "Bilan", "texte": "Texte.", "outil": "MMSE", "resultat": "27/30"}),
+        "RetourFields" => {
+            json!({"date_retour": "2026-02-01", "service": "Urgences", "diagnostic": "Contusion.",
+            "examens": "Radio.", "traitement": "Aucun.", "surveillance": "Douleur.", "suivi": "Médecin."})
+        }
+        "NoteFields" => {
+            json!({"type_note": "test", "titre": "Bilan", "texte": "Texte.", "outil": "MMSE", "resultat": "27/30"})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

@@ -36,7 +36,12 @@ pub(super) fn routes() -> Vec<Route> {
             SOINS_ECRIRE,
             &[404],
         ),
-        api("get", "/usagers/{id}/soins/observations", SOINS_LIRE, &[200]),
+        api(
+            "get",
+            "/usagers/{id}/soins/observations",
+            SOINS_LIRE,
+            &[200],
+        ),
         api(
             "post",
             "/usagers/{id}/soins/observations",
@@ -66,7 +71,12 @@ pub(super) fn routes() -> Vec<Route> {
             SOINS_ECRIRE,
             &[404],
         ),
-        page("get", "/usagers/{id}/soins/observations", SOINS_PAGE, &[200]),
+        page(
+            "get",
+            "/usagers/{id}/soins/observations",
+            SOINS_PAGE,
+            &[200],
+        ),
         page(
             "post",
             "/usagers/{id}/soins/observations",
