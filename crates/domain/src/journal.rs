@@ -126,6 +126,17 @@ code_enum! {
         /// A call to the INSi teleservice that changed nothing (no identity, several, a fault,
         /// an INS held by another file, a verification not confirmed): its codes in the detail.
         UsagerInsi = "usager.insi", "Interrogation du téléservice INSi";
+        /// An entry added to the medical summary (a correction too: its detail names the one
+        /// it corrects).
+        UsagerSoinsEntreeAjout = "usager.soins.entree.ajout", "Synthèse médicale : entrée ajoutée";
+        /// An entry of the medical summary ended (kept in its history).
+        UsagerSoinsEntreeFin = "usager.soins.entree.fin", "Synthèse médicale : entrée close";
+        /// A medical or paramedical observation written (or a received one entered).
+        UsagerObservationAjout = "usager.observation.ajout", "Observation écrite";
+        /// A psychology note written.
+        UsagerPsychologieAjout = "usager.psychologie.ajout", "Note de psychologie écrite";
+        /// The return sheet of the emergency service recorded.
+        UsagerDluRetour = "usager.dlu.retour", "Retour des urgences enregistré";
         /// A refused read.
         UsagerLireRefuse = "usager.lire", "Consultation refusée";
         /// A refused change.

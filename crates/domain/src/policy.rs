@@ -242,6 +242,9 @@ pub enum Refus {
     /// The person has left: the file is read-mostly, completed only by the roles that may
     /// validate the section (see [`decider`]).
     DossierClos,
+    /// The psychology section is outside the psychologist's normal scope: break-the-glass
+    /// never opens it (decision XXXX-h12s-psychologie-scellee).
+    PsychologieHorsPerimetre,
 }
 
 impl Refus {
@@ -261,6 +264,8 @@ impl Refus {
             }
             Refus::DossierClos => {
                 "La personne est sortie : son dossier est en lecture seule. Seuls les professionnels habilités à valider cette partie du dossier (cadre, direction, secrétariat pour l'administratif) peuvent encore le compléter."
+            Refus::PsychologieHorsPerimetre => {
+                "La partie psychologie ne s'ouvre qu'aux psychologues de l'établissement qui suit la personne, jamais par un accès exceptionnel."
             }
         }
     }
@@ -271,7 +276,8 @@ impl Refus {
 /// Deny by default. Break-the-glass widens the scope only (never the matrix), only until it
 /// expires, and only for reading and writing: never for [`Action::Valider`] (identity
 /// validation, merges, signatures), which stays with the professionals whose normal scope
-/// holds the file. It is not available to the portal roles (usager, proche).
+/// holds the file, and never for the psychology section (sealed: a psychologist reads it in
+/// their normal scope only). It is not available to the portal roles (usager, proche).
 ///
 /// The scope part of this rule is also written in SQL for the search (`visibility` in
 /// `crates/store/src/usager/recherche.rs`); a store test checks on both engines that the search
@@ -303,6 +309,9 @@ pub fn decider(
     };
     if dans_perimetre {
         return Ok(Motif::Normal);
+    }
+    if section == Section::Psychologie {
+        return Err(Refus::PsychologieHorsPerimetre);
     }
     match faits.acces_exceptionnel_jusqua {
         Some(fin) if role.est_professionnel() && fin > now => match action {

@@ -442,6 +442,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    crate::bench_soins::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements.iter().map(|e| e.0).collect(),
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+        ids.clone(),
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();

@@ -4,6 +4,7 @@ mod bench;
 mod bench_candidatures;
 mod bench_gir;
 mod bench_parcours;
+mod bench_soins;
 mod bench_transmissions;
 mod config;
 mod demo;
@@ -262,6 +263,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 "{}",
                 demo::candidatures::ajouter(&store, &org, n, seed).await?
             );
+            println!("{}", demo::ajouter_soins(&store, &org, None).await?);
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

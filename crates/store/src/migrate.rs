@@ -96,6 +96,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0022_droits_mesures.sql"),
     ),
     (23, "suivis", include_str!("../migrations/0023_suivis.sql")),
+    (24, "soins", include_str!("../migrations/0024_soins.sql")),
+    (
+        25,
+        "psychologie_dlu",
+        include_str!("../migrations/0025_psychologie_dlu.sql"),
+    ),
     (
         28,
         "entourage_versions",

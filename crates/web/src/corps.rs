@@ -116,6 +116,25 @@ pub struct TransmissionEcrite {
     pub id: i64,
 }
 
+/// A record of an append-only part of the file just written (an entry of the medical
+/// summary, an observation, a psychology note, a return sheet): its id.
+#[derive(Serialize, ToSchema)]
+pub struct Ecrite {
+    /// Its id.
+    pub id: i64,
+}
+
+/// The medical summary of a file: its active entries, by heading then oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct SyntheseSoins {
+    /// The file.
+    pub usager_id: UsagerId,
+    /// When the summary last changed (RFC 3339, UTC).
+    pub mise_a_jour: Option<String>,
+    /// The active entries (neither ended nor corrected).
+    pub entrees: Vec<dui_store::usager::EntreeSoins>,
+}
+
 /// How many transmissions were newly marked read.
 #[derive(Serialize, ToSchema)]
 pub struct TransmissionsMarquees {

@@ -50,6 +50,10 @@ pub(crate) const CANDIDATURES: Liste = l("/candidatures", 50, 200);
 pub(crate) const PRESTATIONS: Liste = l("/usagers/{id}/prestations", 50, 200);
 pub(crate) const MESURES: Liste = l("/usagers/{id}/mesures", 50, 200);
 pub(crate) const SUIVIS: Liste = l("/usagers/{id}/suivis", 50, 200);
+pub(crate) const SOINS_ENTREES: Liste = l("/usagers/{id}/soins/synthese/entrees", 50, 200);
+pub(crate) const OBSERVATIONS: Liste = l("/usagers/{id}/soins/observations", 20, 200);
+pub(crate) const PSYCHOLOGIE: Liste = l("/usagers/{id}/psychologie", 20, 200);
+pub(crate) const DLU_RETOURS: Liste = l("/usagers/{id}/soins/dlu/retours", 20, 100);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -82,6 +86,10 @@ pub const LISTES: &[Liste] = &[
     PRESTATIONS,
     MESURES,
     SUIVIS,
+    SOINS_ENTREES,
+    OBSERVATIONS,
+    PSYCHOLOGIE,
+    DLU_RETOURS,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -191,6 +191,8 @@ fn break_the_glass_opens_reading_and_writing_never_validation() {
             for action in Action::ALL {
                 let expected = if !m.permet(*role, *section, *action) {
                     Err(Refus::NonPermisParLeRole)
+                } else if *section == Section::Psychologie {
+                    Err(Refus::PsychologieHorsPerimetre)
                 } else if !role.est_professionnel() {
                     Err(Refus::HorsPerimetre)
                 } else if *action == Action::Valider {
@@ -413,9 +415,9 @@ fn psychology_is_for_psychologists_alone_whatever_the_matrix_grants() {
 }
 
 #[test]
-fn break_the_glass_opens_psychology_to_a_psychologist_only() {
+fn break_the_glass_never_opens_psychology() {
     // Every grant an administrator could add, and a running break-the-glass: the psychology
-    // section still opens to the psychologist alone.
+    // section stays closed, to the psychologist of another établissement too.
     let tout = Matrice::from_grants(Role::ALL.iter().flat_map(|r| {
         Section::ALL
             .iter()
@@ -432,7 +434,7 @@ fn break_the_glass_opens_psychology_to_a_psychologist_only() {
             now(),
         );
         if *role == Role::Psychologue {
-            assert_eq!(d, Ok(Motif::AccesExceptionnel));
+            assert_eq!(d, Err(Refus::PsychologieHorsPerimetre));
         } else {
             assert_eq!(d, Err(Refus::NonPermisParLeRole), "{role:?}");
         }

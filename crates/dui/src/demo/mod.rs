@@ -8,9 +8,11 @@ mod noms;
 mod parcours;
 mod ppe;
 mod projets;
+mod soins;
 mod transmissions;
 mod usagers;
 
+pub use soins::ajouter as ajouter_soins;
 pub use usagers::generate as generate_usagers;
 
 use anyhow::Context;
@@ -212,7 +214,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         nom_utilise: Some("MARTIN".into()),
         prenom_utilise: None,
         referent_id: user("cadre").await?.map(|u| u.id),
-        alertes: "Allergie à la pénicilline. Risque de chute.".into(),
+        // Her allergy and her risk of falls are in her medical summary (`soins`).
+        alertes: String::new(),
     };
     // The bulk path, as the rest of the demo data (creation with its checks is the product's).
     let helene_id = store
@@ -316,6 +319,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
+    println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

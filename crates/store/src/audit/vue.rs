@@ -121,6 +121,20 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// The entry as anyone but a psychologist sees it: an entry of the psychology section
+    /// keeps who, when, the action and its outcome, not its detail (nor its hashes, which
+    /// would let one test guesses of the detail). The psychology section is sealed (SOI-5).
+    pub fn sans_psychologie(mut self) -> Entry {
+        if self.section.as_deref() == Some(dui_domain::policy::Section::Psychologie.code()) {
+            self.detail = "{}".into();
+            self.prev_hash = None;
+            self.hash = None;
+        }
+        self
+    }
+}
+
 impl AccesExceptionnel {
     /// The technical view of a break-the-glass access: who opened a file outside their scope
     /// and when, not whose file (`usager_id` 0, `personne` empty) nor why (`motif` empty).
@@ -167,8 +181,10 @@ impl Store {
                 if etablissements.is_empty() {
                     return Ok(Vec::new());
                 }
-                self.audit_search_scoped(f, Some(etablissements), limit)
-                    .await
+                let rows = self
+                    .audit_search_scoped(f, Some(etablissements), limit)
+                    .await?;
+                Ok(rows.into_iter().map(Entry::sans_psychologie).collect())
             }
         }
     }

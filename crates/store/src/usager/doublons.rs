@@ -29,7 +29,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 10] = [
+const MOVED: [&str; 14] = [
     "sejour",
     "absence",
     "entourage",
@@ -40,6 +40,10 @@ const MOVED: [&str; 10] = [
     "projet_signature",
     "projet_action",
     "evaluation",
+    "soins_entree",
+    "observation",
+    "psychologie_note",
+    "dlu_retour",
 ];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
@@ -69,6 +73,10 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("rendez_vous", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
+    ("soins_entree", None),
+    ("observation", None),
+    ("psychologie_note", None),
+    ("dlu_retour", None),
     (
         "usager_nom",
         Some("the names of the absorbed identity; a merged file is out of every search"),

@@ -10,8 +10,10 @@ mod bulk;
 mod candidature;
 mod candidature_liste;
 mod candidature_statut;
+mod correction;
 mod creation;
 mod detection;
+mod dlu;
 mod doublons;
 mod droits_bulk;
 mod entourage;
@@ -25,10 +27,12 @@ mod listes;
 mod mes_personnes;
 mod mesure;
 mod name_index;
+mod observation;
 mod photo;
 mod presence;
 mod prestation;
 mod projet;
+mod psychologie;
 mod recherche;
 mod recherche_texte;
 mod releve;
@@ -36,6 +40,7 @@ mod releve_suivi;
 mod saisie;
 mod sejour;
 mod suivi;
+mod soins;
 mod transmission;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
@@ -48,6 +53,7 @@ pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
     DOUBLON_HORS_PERIMETRE,
 };
+pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
@@ -61,6 +67,7 @@ pub use insi::INS_DEJA_ATTRIBUEE;
 pub use mes_personnes::PersonneAccueil;
 pub use mesure::{Mesure, MesureInput, RevisionInput, RevisionMesure};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
+pub use observation::{Observation, ObservationInput};
 pub use photo::PhotoStockee;
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
 pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
@@ -68,11 +75,13 @@ pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
 };
+pub use psychologie::{NotePsychologie, NotePsychologieInput};
 pub use recherche::{Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use suivi::{Suivi, SuiviInput};
+pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
@@ -514,7 +523,8 @@ impl Store {
 
     /// Audit entries of this file ("who opened my file"), newest first. Refused (with a
     /// refusal audit entry) when the capability does not carry the right to read the file's
-    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]).
+    /// audit ([`dui_domain::policy::peut_lire_tracabilite`]). Only a psychologist sees the
+    /// detail of the psychology section's entries ([`audit::Entry::sans_psychologie`]).
     pub async fn usager_audit(
         &self,
         cap: &Capability,
@@ -527,7 +537,14 @@ impl Store {
             before_id,
             ..Default::default()
         };
-        self.audit_search(&f, limit).await
+        let rows = self.audit_search(&f, limit).await?;
+        if cap.role() == dui_domain::policy::Role::Psychologue {
+            return Ok(rows);
+        }
+        Ok(rows
+            .into_iter()
+            .map(audit::Entry::sans_psychologie)
+            .collect())
     }
 
     /// Assigns a home-care worker (or relative) to the usager (needs an administrative write

@@ -114,3 +114,63 @@ impl super::ContenuTransmission {
         ])
     }
 }
+
+impl super::EntreeSoinsInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
+            (l("code_cim10", lim::NUMERO), self.code_cim10.as_deref()),
+            (
+                Champ::texte("details", lim::COMMENTAIRE),
+                self.details.as_deref(),
+            ),
+        ])
+    }
+}
+
+impl super::ObservationInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (
+                Champ::texte("texte", lim::TRANSMISSION),
+                Some(self.texte.as_str()),
+            ),
+            (l("source", lim::NOM_STRUCTURE), self.source.as_deref()),
+        ])
+    }
+}
+
+impl super::NotePsychologieInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        borne([
+            (l("titre", lim::LIBELLE), Some(self.titre.as_str())),
+            (
+                Champ::texte("texte", lim::TRANSMISSION),
+                Some(self.texte.as_str()),
+            ),
+            (l("outil", lim::LIBELLE), self.outil.as_deref()),
+            (
+                Champ::texte("resultat", lim::COMMENTAIRE),
+                self.resultat.as_deref(),
+            ),
+        ])
+    }
+}
+
+impl super::RetourUrgencesInput {
+    /// Checks every text against its maximum.
+    pub(crate) fn borner(&self) -> StoreResult<()> {
+        let t = |nom| Champ::texte(nom, lim::COMMENTAIRE);
+        borne([
+            (l("service", lim::NOM_STRUCTURE), self.service.as_deref()),
+            (t("diagnostic"), Some(self.diagnostic.as_str())),
+            (t("examens"), self.examens.as_deref()),
+            (t("traitement"), self.traitement.as_deref()),
+            (t("surveillance"), self.surveillance.as_deref()),
+            (t("suivi"), self.suivi.as_deref()),
+        ])
+    }
+}

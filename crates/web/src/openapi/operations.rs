@@ -31,6 +31,7 @@ use crate::corps::{
     UsagerCree, VersionIdentite,
 };
 use crate::corps::{DossierCandidature, EntretienPlanifie};
+use crate::corps::{Ecrite, SyntheseSoins};
 use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
@@ -44,6 +45,9 @@ use crate::usager::{
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
+use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
+use crate::usager::{Lues, TransmissionFields};
+use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
 
 /// The operations, in the order of the document.
 pub(super) fn operations() -> Vec<Op> {
@@ -148,6 +152,18 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/candidatures/{id}/statut", "Candidatures", "Changer le statut (reçue → à l'étude → entretien planifié → acceptée, refusée avec motif, liste d'attente, désistement ; toute autre transition refusée en 422 ; If-Match ou version, 409 si périmée)").corps::<StatutFields>().ok::<Cree>(),
         op("post", "/candidatures/{id}/entretien", "Candidatures", "Planifier l'entretien de préadmission : un rendez-vous dans l'agenda d'un professionnel des établissements demandés (début en heure de Paris ou ISO 8601, durée en minutes) ; la candidature passe à « entretien planifié »").corps::<EntretienFields>().cree::<EntretienPlanifie>(),
         op("post", "/candidatures/{id}/dossier", "Candidatures", "Créer le dossier de la personne depuis la candidature (recherche de doublons : 409 avec les candidats, sauf confirmer_doublon) ou rattacher son dossier existant (usager_id)").corps::<DossierFields>().cree::<DossierCandidature>(),
+        // Care (issue 12, SOI-2/5/6): the medical summary, observations, the DLU, psychology.
+        op("get", "/usagers/{id}/soins/synthese", "Soins", "Synthèse médicale : les entrées actives (ni closes ni corrigées) par rubrique : allergies, problèmes (CIM-10), antécédents, traitements, vaccinations, dispositifs, régime, risques, communication, état habituel, directives anticipées, soins palliatifs, alertes").ok::<SyntheseSoins>(),
+        op("get", "/usagers/{id}/soins/synthese/entrees", "Soins", "Toutes les entrées de la synthèse médicale, historique compris, les plus récentes d'abord").liste::<EntreeSoins>(),
+        op("post", "/usagers/{id}/soins/synthese/entrees", "Soins", "Ajouter une entrée datée et signée ; une correction nomme l'entrée corrigée (corrige_id), les deux restent visibles").corps::<EntreeFields>().cree::<Ecrite>(),
+        op("post", "/usagers/{id}/soins/synthese/entrees/{eid}/fin", "Soins", "Clore une entrée (date_fin, motif ; If-Match ou version) : elle reste dans l'historique ; 409 si la version est périmée ou si elle est déjà close").corps::<FinFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/soins/observations", "Soins", "Observations médicales et paramédicales, les plus récentes d'abord (les reçues de l'extérieur portent leur source)").liste::<Observation>(),
+        op("post", "/usagers/{id}/soins/observations", "Soins", "Écrire une observation typée et datée (médicale : par un médecin, ou reçue avec sa source) ; ni modification ni suppression : une correction est une nouvelle observation (corrige_id)").corps::<ObservationFields>().cree::<Ecrite>(),
+        op("get", "/usagers/{id}/soins/dlu", "Soins", "Dossier de liaison d'urgence assemblé à l'instant depuis le dossier, avec les éléments obligatoires manquants").ok::<Dlu>(),
+        op("get", "/usagers/{id}/soins/dlu/retours", "Soins", "Fiches de retour des urgences, les plus récentes d'abord").liste::<RetourUrgences>(),
+        op("post", "/usagers/{id}/soins/dlu/retours", "Soins", "Enregistrer la fiche de retour du service des urgences (diagnostic, examens, traitement, surveillance, suivi)").corps::<RetourFields>().cree::<Ecrite>(),
+        op("get", "/usagers/{id}/psychologie", "Psychologie", "Notes de psychologie lisibles par l'appelant : psychologues de l'établissement où elles ont été écrites seulement, jamais par accès exceptionnel").liste::<NotePsychologie>(),
+        op("post", "/usagers/{id}/psychologie", "Psychologie", "Écrire une note d'entretien, un bilan ou un résultat de test (psychologues) ; une correction nomme la note corrigée (corrige_id)").corps::<NoteFields>().cree::<Ecrite>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
         // Field staff (issue 16).
         op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),

@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
-use dui_domain::policy::Section;
+use dui_domain::policy::{Action, Section};
 use dui_domain::usager::StatutIdentite;
 use dui_store::policy::{open_file, Capability, OpenFile};
 use dui_store::usager::{Sejour, Usager};
 
-use super::{is_out_of_scope, matrix};
+use super::{capability, is_out_of_scope, matrix};
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
@@ -66,6 +66,8 @@ impl Onglet {
             Onglet::Sejours => format!("/usagers/{id}/sejours"),
             Onglet::Droits => format!("/usagers/{id}/droits"),
             Onglet::Projet => format!("/usagers/{id}/projet"),
+            Onglet::Section(Section::Soins) => format!("/usagers/{id}/soins"),
+            Onglet::Section(Section::Psychologie) => format!("/usagers/{id}/psychologie"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
@@ -118,6 +120,9 @@ pub struct Tabs {
     pub photo: Option<String>,
     /// The person of the circle to call, with their phone.
     pub a_appeler: Option<AAppeler>,
+    /// The alerts of the medical summary (allergies, risks…), for those who may read the
+    /// care section (empty otherwise): `templates/usager/_alertes.html` shows them.
+    pub alertes: Vec<AlerteSoins>,
 }
 
 /// The person to call, as the header shows them: « DUPONT Paul (fils) » and a `tel:` link.
@@ -145,7 +150,21 @@ impl AAppeler {
     }
 }
 
+/// An alert of the header: an active entry of the medical summary shown in it.
+#[derive(Clone, Debug)]
+pub struct AlerteSoins {
+    /// The heading's French label.
+    pub rubrique: &'static str,
+    /// The entry's label.
+    pub libelle: String,
+}
+
 impl Tabs {
+    /// Whether the account reads the care section of this file (its tab is shown).
+    pub fn soins_lisibles(&self) -> bool {
+        self.visibles.contains(&Onglet::Section(Section::Soins))
+    }
+
     /// `aria-current` value of a tab.
     pub fn current(&self, tab: &Onglet) -> &'static str {
         if self.active == *tab {
@@ -174,6 +193,9 @@ pub(crate) struct Dossier {
     pub u: Usager,
     /// Their stays.
     pub sejours: Vec<Sejour>,
+    /// The read of the care section (authorized and audited with the opening when the
+    /// account may read it: the header shows its alerts).
+    pub soins: Option<Capability>,
 }
 
 /// The response given instead of the file: the out-of-scope page (offering
@@ -220,6 +242,13 @@ impl Dossier {
                 photo,
             }) => {
                 let a_appeler = app.store.entourage_a_appeler(&cap).await?;
+                let (soins, alertes) = if sections.contains(&Section::Soins) {
+                    let c = capability(app, me, id, Section::Soins, Action::Lire).await?;
+                    let alertes = app.store.alertes_soins(&c).await?;
+                    (Some(c), alertes)
+                } else {
+                    (None, Vec::new())
+                };
                 let tabs = Tabs {
                     id,
                     active,
@@ -227,12 +256,20 @@ impl Dossier {
                     exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
                     photo,
                     a_appeler: a_appeler.as_ref().and_then(AAppeler::de),
+                    alertes: alertes
+                        .into_iter()
+                        .map(|e| AlerteSoins {
+                            rubrique: e.rubrique.label_fr(),
+                            libelle: e.libelle,
+                        })
+                        .collect(),
                 };
                 Ok(Dossier {
                     cap,
                     tabs,
                     u,
                     sejours,
+                    soins,
                 })
             }
             Err(e) if is_out_of_scope(&e) => {
@@ -249,6 +286,15 @@ impl Dossier {
                 Err(NonOuvert((StatusCode::FORBIDDEN, page).into_response()))
             }
             Err(e) => Err(AppError::from(e).into()),
+        }
+    }
+
+    /// The read of the care section: the one taken with the opening, or the refusal
+    /// (audited) when the account may not read it.
+    pub(crate) async fn soins(&self, app: &App, me: &CurrentUser) -> WebResult<Capability> {
+        match &self.soins {
+            Some(c) => Ok(c.clone()),
+            None => capability(app, me, self.tabs.id, Section::Soins, Action::Lire).await,
         }
     }
 }
@@ -416,7 +462,11 @@ mod tests {
         );
         assert_eq!(
             Onglet::Section(Section::Psychologie).href(&UsagerId(7)),
-            "/usagers/7/section/psychologie"
+            "/usagers/7/psychologie"
+        );
+        assert_eq!(
+            Onglet::Section(Section::Soins).href(&UsagerId(7)),
+            "/usagers/7/soins"
         );
     }
 }

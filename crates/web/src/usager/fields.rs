@@ -52,7 +52,7 @@ pub struct IdentiteFields {
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     #[schema(value_type = Option<i64>)]
     pub referent_id: Option<String>,
-    /// Alerts.
+    /// No longer taken (the alerts are in the medical summary): only empty is accepted.
     pub alertes: Option<String>,
     /// Version (edit).
     pub version: Option<i64>,
@@ -277,11 +277,13 @@ impl IdentiteFields {
                 ),
             );
         }
+        // The alerts moved to the medical summary (care section, migration 0024): the identity
+        // no longer takes any, and says where they go rather than dropping them.
         let alertes = self.alertes.clone().unwrap_or_default().trim().to_string();
-        if alertes.chars().count() > 2000 {
+        if !alertes.is_empty() {
             errors.insert(
                 "alertes".into(),
-                "Les alertes ne peuvent dépasser 2 000 caractères.".into(),
+                "Les alertes (allergies, risques…) se saisissent dans la synthèse médicale de l'onglet Soins.".into(),
             );
         }
         let traits = match (date, sexe) {

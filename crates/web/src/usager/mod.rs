@@ -8,6 +8,7 @@ mod candidature_page;
 mod candidature_suite;
 pub(crate) mod candidatures;
 mod creation;
+mod dlu;
 mod dossier;
 mod droits;
 mod entete;
@@ -26,6 +27,7 @@ mod lieux;
 mod listes;
 mod mes_personnes;
 mod mesures;
+mod observation;
 mod photo;
 mod presences;
 mod prestations;
@@ -33,10 +35,12 @@ mod projet;
 mod projet_impression;
 mod projet_libelles;
 mod projet_page;
+mod psychologie;
 mod recherche;
 mod releve;
 mod sejours;
 mod suivis;
+mod soins;
 mod synthese;
 mod tracabilite;
 mod transmissions;
@@ -51,12 +55,18 @@ pub(crate) use {
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
+    dlu::RetourFields,
+    entourage::{EntourageFields, LinkBody, ProfessionnelFields},
+    identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    observation::ObservationFields,
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     prestations::PrestationFields,
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
+    psychologie::NoteFields,
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
     suivis::{SuiviFaitFields, SuiviFields},
+    soins::{EntreeFields, FinFields},
     transmissions::TransmissionFields,
 };
 
@@ -339,6 +349,7 @@ pub fn routes() -> Router<App> {
         )
         .route("/usagers/{id}/suivis", post(suivis::ajout_form))
         .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::fait_form))
+        .merge(soins::routes())
 }
 
 /// API routes.
@@ -522,4 +533,5 @@ pub fn api_routes() -> Router<App> {
             get(suivis::api_liste).post(suivis::api_ajout),
         )
         .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::api_fait))
+        .merge(soins::api_routes())
 }

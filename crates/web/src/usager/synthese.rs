@@ -57,6 +57,7 @@ pub async fn synthese_page(
         tabs,
         u,
         sejours,
+        ..
     } = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
     let referent = referent(&app, u.referent_id).await?;
     // The current stay, else the latest one (stays come latest first).

@@ -6,6 +6,7 @@
 
 mod appels;
 mod parcours;
+mod soins;
 
 use std::collections::BTreeSet;
 
@@ -315,6 +316,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
     t.extend(parcours::routes());
+    t.extend(soins::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],
@@ -323,9 +325,15 @@ fn table() -> Vec<Route> {
             Section::Documents => &[(Adm, L), (Section::Documents, L)],
             Section::Administratif => unreachable!(),
         });
+        // Care and psychology have pages of their own: the generic address redirects there.
+        let ok: &'static [u16] = if matches!(s, Section::Soins | Section::Psychologie) {
+            &[303]
+        } else {
+            &[200]
+        };
         t.push(Route {
             arg: s.code(),
-            ..page("get", SECTION, regle, &[200])
+            ..page("get", SECTION, regle, ok)
         });
     }
     // Field staff (issue 16): merge page and its undo, assignments in the file (before the

@@ -4,6 +4,7 @@
 //! are in `aller_retour`.
 
 mod projet;
+mod soins;
 
 use std::collections::BTreeSet;
 
@@ -121,6 +122,7 @@ enum Lecteur {
     Admin,
     Secretariat,
     Direction,
+    Psychologue,
 }
 
 /// The lists of `/api/v1`: (path as documented, reader, query, grows while read — its reads
@@ -165,6 +167,26 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ("/usagers/{id}/prestations", Lecteur::Secretariat, "", false),
     ("/usagers/{id}/mesures", Lecteur::Secretariat, "", false),
     ("/usagers/{id}/suivis", Lecteur::Secretariat, "", false),
+    // Care (issue 12).
+    (
+        "/usagers/{id}/soins/synthese/entrees",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    (
+        "/usagers/{id}/soins/observations",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    (
+        "/usagers/{id}/soins/dlu/retours",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    ("/usagers/{id}/psychologie", Lecteur::Psychologue, "", false),
 ];
 
 fn installer() -> Actor {
@@ -183,6 +205,7 @@ pub(crate) struct Jeu {
     pub(crate) usager: i64,
     pub(crate) projet: i64,
     pub(crate) candidature: i64,
+    pub(crate) psy: String,
 }
 
 impl Jeu {
@@ -191,6 +214,7 @@ impl Jeu {
             Lecteur::Admin => &self.admin,
             Lecteur::Secretariat => &self.secr,
             Lecteur::Direction => &self.direction,
+            Lecteur::Psychologue => &self.psy,
         }
     }
 }
@@ -273,9 +297,9 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         created(app, &secr, &format!("/api/v1/usagers/{x}/fusions"), body).await;
     }
     // Two earlier versions of the identity.
-    for (v, alerte) in [(1, "Allergie à la pénicilline"), (2, "Risque de chute")] {
+    for (v, nom_utilise) in [(1, "Martin"), (2, "Bernard")] {
         let body = json!({"nom_naissance": "Dupont", "prenoms": ["Hélène"], "date_naissance": "1938-04-12",
-                          "sexe": "F", "alertes": alerte, "version": v});
+                          "sexe": "F", "nom_utilise": nom_utilise, "version": v});
         let r = send(
             app,
             &secr,
@@ -359,6 +383,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
             "sexe": "F", "origine": "via_trajectoire", "priorite": "normale", "pieces": [{"libelle": "Certificat médical", "recue_le": null}]});
         candidature = created(app, &secr, "/api/v1/candidatures", body).await;
     }
+    let psy = soins::peupler(app, x).await;
     app.seal_all().await;
     Jeu {
         admin,
@@ -367,6 +392,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         usager: x,
         projet,
         candidature,
+        psy,
     }
 }
 

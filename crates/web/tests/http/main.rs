@@ -30,5 +30,6 @@ mod routes;
 mod saisie;
 mod server;
 mod terrain;
+mod soins;
 mod transmissions;
 mod usager;

@@ -274,6 +274,19 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         }
         "DossierFields" => {
             json!({"etablissement_id": app.etablissement_id, "date_entree": "2026-12-08", "version": 1})
+        "EntreeFields" => {
+            json!({"rubrique": "allergie", "libelle": "Pénicilline", "details": "Urticaire."})
+        }
+        "FinFields" => json!({"date_fin": "2026-02-01", "motif": "Erreur.", "version": 1}),
+        "ObservationFields" => {
+            json!({"type_observation": "infirmiere", "texte": "Nuit calme.", "source": "CH"})
+        }
+        "RetourFields" => {
+            json!({"date_retour": "2026-02-01", "service": "Urgences", "diagnostic": "Contusion.",
+            "examens": "Radio.", "traitement": "Aucun.", "surveillance": "Douleur.", "suivi": "Médecin."})
+        }
+        "NoteFields" => {
+            json!({"type_note": "test", "titre": "Bilan", "texte": "Texte.", "outil": "MMSE", "resultat": "27/30"})
         }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }

@@ -101,12 +101,10 @@ async fn break_the_glass_widens_scope_never_the_matrix() {
         s.ouvrir_acces_exceptionnel(&principal(&w.psy_a), UsagerId(U_B), MOTIF, 4, at(4))
             .await
             .unwrap();
+        // Not even to a psychologist of another établissement: the section is sealed.
         assert_eq!(
-            check(s, &w.psy_a, U_B, Section::Psychologie, Action::Lire, at(5))
-                .await
-                .unwrap()
-                .motif(),
-            Motif::AccesExceptionnel
+            refus(check(s, &w.psy_a, U_B, Section::Psychologie, Action::Lire, at(5)).await),
+            Refus::PsychologieHorsPerimetre
         );
 
         // It is personal, for one usager, and it ends.

@@ -249,6 +249,18 @@ pub(super) async fn call(
         }
     }
     let prenom = format!("Essai{lettres}");
+    // The call's number in letters (base 26: names have no digits, and stay short however
+    // many routes the table has).
+    let prenom: String = {
+        let (mut k, mut s) = (n, String::from("Essai"));
+        loop {
+            s.push((b'a' + (k % 26) as u8) as char);
+            k /= 26;
+            if k == 0 {
+                break s;
+            }
+        }
+    };
     let naissance = format!(
         "{}-{:02}-{:02}",
         1920 + n % 70,
@@ -331,6 +343,17 @@ pub(super) async fn call(
                 rb.json(&json!({"cible": "Repas", "donnees": "A peu mangé.", "actions": "Collation proposée."}))
             }
             ("post", "/usagers/{id}/projets") => rb.json(&json!({"type": "ppa", "contenu": {}})),
+            ("post", "/usagers/{id}/soins/synthese/entrees") => {
+                rb.json(&json!({"rubrique": "allergie", "libelle": "Pénicilline"}))
+            }
+            ("post", "/usagers/{id}/soins/synthese/entrees/{eid}/fin") => rb.json(&json!({"version": 1})),
+            ("post", "/usagers/{id}/soins/observations") => {
+                rb.json(&json!({"type_observation": "infirmiere", "texte": "Sommeil agité."}))
+            }
+            ("post", "/usagers/{id}/soins/dlu/retours") => rb.json(&json!({"diagnostic": "Contusion du genou."})),
+            ("post", "/usagers/{id}/psychologie") => {
+                rb.json(&json!({"titre": "Entretien", "texte": "Entretien d'accueil."}))
+            }
             ("put", "/usagers/{id}/projets/{pid}") => rb
                 .header("If-Match", "\"1\"")
                 .json(&json!({"contenu": {}})),
@@ -526,6 +549,28 @@ pub(super) async fn call(
                 ("debut", "2026-02-01"),
                 ("fin", "2026-02-02"),
                 ("type_absence", "vacances"),
+            ]),
+            ("post", "/usagers/{id}/soins/synthese/{eid}/fin") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
+            ("post", "/usagers/{id}/soins/synthese") => rb.form(&[
+                ("_csrf", csrf),
+                ("rubrique", "risque"),
+                ("libelle", "Risque de chute"),
+            ]),
+            ("post", "/usagers/{id}/soins/observations") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_observation", "infirmiere"),
+                ("texte", "Appétit conservé."),
+            ]),
+            ("post", "/usagers/{id}/soins/dlu/retours") => rb.form(&[
+                ("_csrf", csrf),
+                ("diagnostic", "Plaie du cuir chevelu suturée."),
+            ]),
+            ("post", "/usagers/{id}/psychologie") => rb.form(&[
+                ("_csrf", csrf),
+                ("titre", "Entretien"),
+                ("texte", "Humeur stable."),
             ]),
             _ => rb.form(&[("_csrf", csrf)]),
         }

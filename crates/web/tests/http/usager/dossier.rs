@@ -242,7 +242,8 @@ async fn circle_synthesis_sheet_and_file_page() {
             "{engine}: pas d'onglet Soins pour un éducateur"
         );
         assert!(!html.contains(">Soins<"));
-        assert!(!html.contains(&format!("/usagers/{id}/section/psychologie")));
+        assert!(!html.contains(&format!("/usagers/{id}/psychologie")));
+        assert!(!html.contains(&format!("/usagers/{id}/soins")));
         assert!(
             !html.contains(&format!("/usagers/{id}/tracabilite")),
             "pas de traçabilité pour un éducateur non référent"
@@ -261,15 +262,18 @@ async fn circle_synthesis_sheet_and_file_page() {
             .unwrap();
         assert!(
             html.contains(&format!(
-                "/usagers/{id}/section/soins\" aria-current=\"false\">Soins<"
+                "/usagers/{id}/soins\" aria-current=\"false\">Soins<"
             )),
             "{engine}: onglet Soins"
         );
         assert!(html.contains(&format!("/usagers/{id}/section/accompagnement")));
         assert!(!html.contains(&format!("/usagers/{id}/section/documents")));
+        // The care tab has a page of its own; the generic address leads there.
         let r = app
             .get_with(&aide, &format!("/usagers/{id}/section/soins"))
             .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = app.get_with(&aide, &format!("/usagers/{id}/soins")).await;
         assert_eq!(r.status(), StatusCode::OK);
 
         // A validated identity shows its badge.

@@ -1,0 +1,187 @@
+//! The emergency liaison file (DLU, SOI-6): the page `/usagers/{id}/soins/dlu` (assembled
+//! live, the missing mandatory items flagged, printable on one or two A4 sheets) with the form
+//! of the emergency service's return sheet, and the API `/api/v1/usagers/{id}/soins/dlu` and
+//! `…/dlu/retours`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::soins::Rubrique;
+use dui_domain::usager::entourage::Relation;
+use dui_store::usager::{Dlu, EntreeSoins, RetourUrgencesInput, Usager};
+use serde::Deserialize;
+
+use super::capability;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::soins::date_opt;
+use crate::auth::CurrentUser;
+use crate::corps::Ecrite;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::time::{fr_date, fr_datetime, fr_instant, paris_today};
+use crate::{App, Layout, WebResult};
+
+/// A return sheet of the emergency service as typed (form or JSON).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct RetourFields {
+    date_retour: Option<String>,
+    service: Option<String>,
+    diagnostic: Option<String>,
+    examens: Option<String>,
+    traitement: Option<String>,
+    surveillance: Option<String>,
+    suivi: Option<String>,
+}
+
+impl crate::saisie::Champs for RetourFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("date_retour", lim::DATE),
+        Champ::ligne("service", lim::NOM_STRUCTURE),
+        Champ::texte("diagnostic", lim::COMMENTAIRE),
+        Champ::texte("examens", lim::COMMENTAIRE),
+        Champ::texte("traitement", lim::COMMENTAIRE),
+        Champ::texte("surveillance", lim::COMMENTAIRE),
+        Champ::texte("suivi", lim::COMMENTAIRE),
+    ];
+}
+
+impl RetourFields {
+    fn validate(&self) -> WebResult<RetourUrgencesInput> {
+        let mut e = Errors::default();
+        let aujourdhui = paris_today(Utc::now());
+        let input = RetourUrgencesInput {
+            date_retour: date_opt(&mut e, "date_retour", &self.date_retour).unwrap_or(aujourdhui),
+            service: opt(&self.service),
+            diagnostic: opt(&self.diagnostic).unwrap_or_default(),
+            examens: opt(&self.examens),
+            traitement: opt(&self.traitement),
+            surveillance: opt(&self.surveillance),
+            suivi: opt(&self.suivi),
+        };
+        for (champ, m) in
+            dui_domain::dlu::erreurs_retour(input.date_retour, &input.diagnostic, aujourdhui)
+        {
+            e.add(champ, m);
+        }
+        e.finish()?;
+        Ok(input)
+    }
+}
+
+async fn enregistrer(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &RetourFields,
+) -> WebResult<i64> {
+    let input = f.validate()?;
+    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
+    Ok(app.store.add_retour_urgences(&cap, &input).await?)
+}
+
+/// GET /api/v1/usagers/{id}/soins/dlu: the DLU assembled now.
+pub async fn api_dlu(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> WebResult<Json<Dlu>> {
+    let adm = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    let soins = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    Ok(Json(app.store.dlu(&adm, &soins).await?))
+}
+
+/// GET /api/v1/usagers/{id}/soins/dlu/retours: newest recorded first.
+pub async fn api_retours(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::DLU_RETOURS)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let items = app.store.retours_urgences_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |r| r.id))
+}
+
+/// POST /api/v1/usagers/{id}/soins/dlu/retours → 201 with `id`.
+pub async fn api_retour(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<RetourFields>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = enregistrer(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/dlu.html")]
+struct DluPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    soins_actif: &'static str,
+    dlu: Dlu,
+    peut_ecrire: bool,
+    aujourdhui: String,
+    genere: String,
+}
+
+impl DluPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+    fn entrees(&self, code: &str) -> Vec<&EntreeSoins> {
+        Rubrique::from_code(code)
+            .map(|r| self.dlu.rubrique(r))
+            .unwrap_or_default()
+    }
+    fn relation(&self, r: &Relation) -> &'static str {
+        r.label_fr()
+    }
+}
+
+/// GET /usagers/{id}/soins/dlu
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> PageDossier {
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
+    let soins = d.soins(&app, &me).await?;
+    let dlu = app.store.dlu(&d.cap, &soins).await?;
+    let m = super::matrix(&app).await?;
+    let Dossier { tabs, u, .. } = d;
+    Ok(DluPage {
+        layout: Layout::new(
+            &me,
+            format!("Dossier de liaison d'urgence — {}", u.nom_naissance),
+            "usagers",
+        ),
+        u,
+        tabs,
+        soins_actif: "dlu",
+        dlu,
+        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+        aujourdhui: paris_today(Utc::now()).to_string(),
+        genere: fr_instant(Utc::now()),
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/soins/dlu/retours
+pub async fn retour_form(p: FormulaireDossier<RetourFields>) -> WebResult<Response> {
+    enregistrer(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/soins/dlu"))
+}

@@ -1,0 +1,197 @@
+//! Observations (SOI-2): the page `/usagers/{id}/soins/observations` (the last observations
+//! and the form to write or correct one) and the API `/api/v1/usagers/{id}/soins/observations`.
+//! There is no update nor delete.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use dui_domain::ids::UsagerId;
+use dui_domain::observation::TypeObservation;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{Observation, ObservationInput, Usager};
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::soins::id_opt;
+use super::{capability, matrix};
+use crate::auth::CurrentUser;
+use crate::corps::Ecrite;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::time::{fr_datetime, paris_local_input, parse_instant};
+use crate::{App, Layout, WebResult};
+
+/// An observation as typed (form or JSON).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct ObservationFields {
+    type_observation: Option<String>,
+    texte: Option<String>,
+    date_observation: Option<String>,
+    source: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    corrige_id: Option<String>,
+}
+
+impl crate::saisie::Champs for ObservationFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_observation", lim::CODE),
+        Champ::texte("texte", lim::TRANSMISSION),
+        Champ::ligne("date_observation", lim::DATE + 20),
+        Champ::ligne("source", lim::NOM_STRUCTURE),
+        Champ::ligne("corrige_id", 20),
+    ];
+}
+
+impl ObservationFields {
+    /// The input, or 422 naming every field to correct (the rules of the author's role too).
+    fn validate(&self, me: &CurrentUser) -> WebResult<ObservationInput> {
+        let mut e = Errors::default();
+        let type_observation =
+            match opt(&self.type_observation).map(|c| TypeObservation::from_code(&c)) {
+                Some(Some(t)) => t,
+                _ => {
+                    e.add("type_observation", "Choisissez le type d'observation.");
+                    TypeObservation::Autre
+                }
+            };
+        let date_observation = opt(&self.date_observation).and_then(|d| {
+            let t = parse_instant(&d);
+            if t.is_none() {
+                e.add(
+                    "date_observation",
+                    "La date doit être au format AAAA-MM-JJTHH:MM.",
+                );
+            }
+            t
+        });
+        let input = ObservationInput {
+            type_observation,
+            texte: opt(&self.texte).unwrap_or_default(),
+            date_observation,
+            source: opt(&self.source),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Observation corrigée inconnue.",
+            ),
+        };
+        for (champ, m) in input.erreurs(me.user.role, Utc::now()) {
+            e.add(champ, m);
+        }
+        e.finish()?;
+        Ok(input)
+    }
+}
+
+async fn ecrire(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &ObservationFields,
+) -> WebResult<i64> {
+    let input = f.validate(me)?;
+    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
+    Ok(app.store.add_observation(&cap, &input).await?)
+}
+
+/// GET /api/v1/usagers/{id}/soins/observations: newest written first.
+pub async fn api_list(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::OBSERVATIONS)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let items = app.store.observations_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |o| o.id))
+}
+
+/// POST /api/v1/usagers/{id}/soins/observations → 201 with `id`.
+pub async fn api_add(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<ObservationFields>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = ecrire(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/observations.html")]
+struct ObservationsPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    soins_actif: &'static str,
+    items: Vec<Observation>,
+    suivant: Option<i64>,
+    types: &'static [TypeObservation],
+    peut_ecrire: bool,
+    maintenant: String,
+    corrige: Option<i64>,
+}
+
+impl ObservationsPage {
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+}
+
+/// `?cursor=` and `?corrige=` of the page.
+#[derive(Deserialize, Default)]
+pub struct ObservationsQuery {
+    cursor: Option<String>,
+    corrige: Option<String>,
+}
+
+/// GET /usagers/{id}/soins/observations
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<ObservationsQuery>,
+) -> PageDossier {
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
+    let cap = d.soins(&app, &me).await?;
+    let page = Pagination {
+        limit: Some("20".into()),
+        cursor: q.cursor.clone(),
+    }
+    .page(&pagination::OBSERVATIONS)?;
+    let (items, suivant) = page.split(app.store.observations_page(&cap, page).await?, |o| o.id);
+    let m = matrix(&app).await?;
+    let Dossier { tabs, u, .. } = d;
+    Ok(ObservationsPage {
+        layout: Layout::new(
+            &me,
+            format!("Observations — {}", u.nom_naissance),
+            "usagers",
+        ),
+        u,
+        tabs,
+        soins_actif: "observations",
+        items,
+        suivant,
+        types: TypeObservation::ALL,
+        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+        maintenant: paris_local_input(Utc::now()),
+        corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/soins/observations
+pub async fn add_form(p: FormulaireDossier<ObservationFields>) -> WebResult<Response> {
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/soins/observations"))
+}

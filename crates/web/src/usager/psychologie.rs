@@ -1,0 +1,185 @@
+//! The psychology section (SOI-5): the page `/usagers/{id}/psychologie` (the notes the
+//! psychologist may read, the form to write or correct one) and the API
+//! `/api/v1/usagers/{id}/psychologie`. Sealed: psychologists only, in their normal scope, the
+//! notes of their établissements only (the store and the policy decide); no update, no delete.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::psychologie::TypeNote;
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
+use serde::Deserialize;
+
+use super::capability;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::soins::{date_opt, id_opt};
+use crate::auth::CurrentUser;
+use crate::corps::Ecrite;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::{App, Layout, WebResult};
+
+/// A psychology note as typed (form or JSON).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct NoteFields {
+    type_note: Option<String>,
+    titre: Option<String>,
+    texte: Option<String>,
+    outil: Option<String>,
+    resultat: Option<String>,
+    date_note: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    corrige_id: Option<String>,
+}
+
+impl crate::saisie::Champs for NoteFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_note", lim::CODE),
+        Champ::ligne("titre", lim::LIBELLE),
+        Champ::texte("texte", lim::TRANSMISSION),
+        Champ::ligne("outil", lim::LIBELLE),
+        Champ::texte("resultat", lim::COMMENTAIRE),
+        Champ::ligne("date_note", lim::DATE),
+        Champ::ligne("corrige_id", 20),
+    ];
+}
+
+impl NoteFields {
+    /// The input, or 422 naming every field to correct.
+    fn validate(&self) -> WebResult<NotePsychologieInput> {
+        let mut e = Errors::default();
+        let type_note = match opt(&self.type_note).map(|c| TypeNote::from_code(&c)) {
+            None => TypeNote::Entretien,
+            Some(Some(t)) => t,
+            Some(None) => {
+                e.add("type_note", "Type de note inconnu.");
+                TypeNote::Entretien
+            }
+        };
+        let input = NotePsychologieInput {
+            type_note,
+            titre: opt(&self.titre).unwrap_or_default(),
+            texte: opt(&self.texte).unwrap_or_default(),
+            outil: opt(&self.outil),
+            resultat: opt(&self.resultat),
+            date_note: date_opt(&mut e, "date_note", &self.date_note),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Note corrigée inconnue.",
+            ),
+        };
+        for (champ, m) in input.erreurs(paris_today(Utc::now())) {
+            e.add(champ, m);
+        }
+        e.finish()?;
+        Ok(input)
+    }
+}
+
+async fn ecrire(app: &App, me: &CurrentUser, id: UsagerId, f: &NoteFields) -> WebResult<i64> {
+    let input = f.validate()?;
+    let cap = capability(app, me, id, Section::Psychologie, Action::Ecrire).await?;
+    Ok(app.store.add_note_psychologie(&cap, &input).await?)
+}
+
+/// GET /api/v1/usagers/{id}/psychologie: the notes the caller may read, newest first.
+pub async fn api_list(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::PSYCHOLOGIE)?;
+    let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
+    let items = app.store.notes_psychologie_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |n| n.id))
+}
+
+/// POST /api/v1/usagers/{id}/psychologie → 201 with `id`.
+pub async fn api_add(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<NoteFields>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = ecrire(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/psychologie.html")]
+struct PsychologiePage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    items: Vec<NotePsychologie>,
+    suivant: Option<i64>,
+    types: &'static [TypeNote],
+    aujourdhui: String,
+    corrige: Option<i64>,
+}
+
+impl PsychologiePage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+}
+
+/// `?cursor=` and `?corrige=` of the page.
+#[derive(Deserialize, Default)]
+pub struct PsychologieQuery {
+    cursor: Option<String>,
+    corrige: Option<String>,
+}
+
+/// GET /usagers/{id}/psychologie
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<PsychologieQuery>,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } =
+        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Psychologie)).await?;
+    let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
+    let page = Pagination {
+        limit: Some("20".into()),
+        cursor: q.cursor.clone(),
+    }
+    .page(&pagination::PSYCHOLOGIE)?;
+    let (items, suivant) = page.split(app.store.notes_psychologie_page(&cap, page).await?, |n| {
+        n.id
+    });
+    Ok(PsychologiePage {
+        layout: Layout::new(&me, format!("Psychologie — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        items,
+        suivant,
+        types: TypeNote::ALL,
+        aujourdhui: paris_today(Utc::now()).to_string(),
+        corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/psychologie
+pub async fn add_form(p: FormulaireDossier<NoteFields>) -> WebResult<Response> {
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/psychologie"))
+}

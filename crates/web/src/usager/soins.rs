@@ -1,0 +1,367 @@
+//! The *Soins* tab: its landing page (the medical summary and the sub-navigation of the care
+//! pages), the summary's forms (add, correct, end an entry), and the API
+//! `/api/v1/usagers/{id}/soins/synthese` (the active summary) and `…/synthese/entrees` (every
+//! entry, history included).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, Utc};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::soins::Rubrique;
+use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::{capability, matrix};
+use crate::auth::CurrentUser;
+use crate::corps::{Cree, Ecrite, SyntheseSoins};
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::reponses::expected_version;
+use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::{App, Layout, WebResult};
+
+/// An optional complete date typed `AAAA-MM-JJ` (a `date` field), or the French message on
+/// `field`.
+pub(super) fn date_opt(e: &mut Errors, field: &str, v: &Option<String>) -> Option<NaiveDate> {
+    let v = opt(v)?;
+    match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            e.add(field, "La date doit être au format AAAA-MM-JJ.");
+            None
+        }
+    }
+}
+
+/// An optional id typed as text or sent as a number, or `message` on `field`.
+pub(super) fn id_opt(
+    e: &mut Errors,
+    field: &str,
+    v: &Option<String>,
+    message: &str,
+) -> Option<i64> {
+    let v = opt(v)?;
+    match v.parse::<i64>() {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            e.add(field, message);
+            None
+        }
+    }
+}
+
+/// An entry of the summary as typed (form or JSON).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct EntreeFields {
+    rubrique: Option<String>,
+    libelle: Option<String>,
+    code_cim10: Option<String>,
+    details: Option<String>,
+    date_debut: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    corrige_id: Option<String>,
+}
+
+impl crate::saisie::Champs for EntreeFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("rubrique", lim::CODE),
+        Champ::ligne("libelle", lim::LIBELLE),
+        Champ::ligne("code_cim10", lim::NUMERO),
+        Champ::texte("details", lim::COMMENTAIRE),
+        Champ::ligne("date_debut", lim::DATE),
+        Champ::ligne("corrige_id", 20),
+    ];
+}
+
+impl EntreeFields {
+    /// The input, or 422 naming every field to correct.
+    fn validate(&self, aujourdhui: NaiveDate) -> WebResult<EntreeSoinsInput> {
+        let mut e = Errors::default();
+        let rubrique = match opt(&self.rubrique).map(|c| Rubrique::from_code(&c)) {
+            Some(Some(r)) => r,
+            _ => {
+                e.add(
+                    "rubrique",
+                    "Choisissez la rubrique de la synthèse médicale.",
+                );
+                Rubrique::Alerte
+            }
+        };
+        let input = EntreeSoinsInput {
+            rubrique,
+            libelle: opt(&self.libelle).unwrap_or_default(),
+            code_cim10: opt(&self.code_cim10).map(|c| c.to_uppercase()),
+            details: opt(&self.details),
+            date_debut: date_opt(&mut e, "date_debut", &self.date_debut),
+            corrige_id: id_opt(
+                &mut e,
+                "corrige_id",
+                &self.corrige_id,
+                "Entrée corrigée inconnue.",
+            ),
+        };
+        for (champ, m) in input.erreurs(aujourdhui) {
+            e.add(champ, m);
+        }
+        e.finish()?;
+        Ok(input)
+    }
+}
+
+/// The end of an entry as typed.
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct FinFields {
+    date_fin: Option<String>,
+    motif: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    version: Option<String>,
+}
+
+impl crate::saisie::Champs for FinFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("date_fin", lim::DATE),
+        Champ::texte("motif", lim::MOTIF),
+        Champ::ligne("version", 20),
+    ];
+}
+
+impl FinFields {
+    fn validate(&self, headers: &HeaderMap, aujourdhui: NaiveDate) -> WebResult<FinEntreeSoins> {
+        let mut e = Errors::default();
+        let date_fin = date_opt(&mut e, "date_fin", &self.date_fin).unwrap_or(aujourdhui);
+        let body_version = id_opt(&mut e, "version", &self.version, "Version inconnue.");
+        e.finish()?;
+        Ok(FinEntreeSoins {
+            date_fin,
+            motif: opt(&self.motif),
+            version: expected_version(headers, body_version)?,
+        })
+    }
+}
+
+async fn ajouter(app: &App, me: &CurrentUser, id: UsagerId, f: &EntreeFields) -> WebResult<i64> {
+    let input = f.validate(paris_today(Utc::now()))?;
+    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
+    Ok(app.store.add_entree_soins(&cap, &input).await?)
+}
+
+async fn clore(
+    app: &App,
+    me: &CurrentUser,
+    (id, eid): (UsagerId, i64),
+    headers: &HeaderMap,
+    f: &FinFields,
+) -> WebResult<i64> {
+    let fin = f.validate(headers, paris_today(Utc::now()))?;
+    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
+    Ok(app.store.fin_entree_soins(&cap, eid, &fin).await?)
+}
+
+/// GET /api/v1/usagers/{id}/soins/synthese: the active entries, by heading.
+pub async fn api_synthese(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> WebResult<Json<SyntheseSoins>> {
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let toutes = app.store.synthese_soins(&cap).await?;
+    let mise_a_jour = toutes.iter().map(|e| e.created_at.clone()).max();
+    let mut entrees: Vec<EntreeSoins> = toutes.into_iter().filter(EntreeSoins::active).collect();
+    entrees.sort_by_key(|e| (e.rubrique, e.created_at.clone(), e.id));
+    Ok(Json(SyntheseSoins {
+        usager_id: id,
+        mise_a_jour,
+        entrees,
+    }))
+}
+
+/// GET /api/v1/usagers/{id}/soins/synthese/entrees: every entry, newest first.
+pub async fn api_entrees(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::SOINS_ENTREES)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let items = app.store.entrees_soins_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |e| e.id))
+}
+
+/// POST /api/v1/usagers/{id}/soins/synthese/entrees → 201 with `id`.
+pub async fn api_ajout(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<EntreeFields>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = ajouter(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+/// POST /api/v1/usagers/{id}/soins/synthese/entrees/{eid}/fin → the entry's new version.
+pub async fn api_fin(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(ids): Path<(UsagerId, i64)>,
+    headers: HeaderMap,
+    ApiJson(f): ApiJson<FinFields>,
+) -> WebResult<Json<Cree>> {
+    let version = clore(&app, &me, ids, &headers, &f).await?;
+    Ok(Json(Cree { id: ids.1, version }))
+}
+
+/// A heading of the summary as shown: its active entries.
+pub struct RubriqueVue {
+    rubrique: Rubrique,
+    entrees: Vec<EntreeSoins>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/soins.html")]
+struct SoinsPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    soins_actif: &'static str,
+    rubriques: Vec<RubriqueVue>,
+    historique: Vec<EntreeSoins>,
+    peut_ecrire: bool,
+    corrige: Option<EntreeSoins>,
+    aujourdhui: String,
+}
+
+impl SoinsPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+    fn toutes(&self) -> &'static [Rubrique] {
+        Rubrique::ALL
+    }
+}
+
+/// `?corrige=` (the entry to correct).
+#[derive(Deserialize, Default)]
+pub struct SoinsQuery {
+    corrige: Option<String>,
+}
+
+/// GET /usagers/{id}/soins: the landing of the care tab, the medical summary.
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<SoinsQuery>,
+) -> PageDossier {
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
+    let cap = d.soins(&app, &me).await?;
+    let toutes = app.store.synthese_soins(&cap).await?;
+    let corrige_id: Option<i64> = q.corrige.as_deref().and_then(|c| c.parse().ok());
+    let corrige = toutes.iter().find(|e| Some(e.id) == corrige_id).cloned();
+    let (actives, historique): (Vec<EntreeSoins>, Vec<EntreeSoins>) =
+        toutes.into_iter().partition(EntreeSoins::active);
+    let rubriques = Rubrique::ALL
+        .iter()
+        .map(|r| RubriqueVue {
+            rubrique: *r,
+            entrees: actives
+                .iter()
+                .filter(|e| e.rubrique == *r)
+                .rev()
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let m = matrix(&app).await?;
+    let Dossier { tabs, u, .. } = d;
+    Ok(SoinsPage {
+        layout: Layout::new(&me, format!("Soins — {}", u.nom_naissance), "usagers"),
+        u,
+        tabs,
+        soins_actif: "synthese",
+        rubriques,
+        historique,
+        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+        corrige,
+        aujourdhui: paris_today(Utc::now()).to_string(),
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/soins/synthese: adds (or corrects) an entry.
+pub async fn ajout_form(p: FormulaireDossier<EntreeFields>) -> WebResult<Response> {
+    ajouter(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/soins"))
+}
+
+/// POST /usagers/{id}/soins/synthese/{eid}/fin: ends an entry.
+pub async fn fin_form(
+    Path((_, eid)): Path<(UsagerId, i64)>,
+    p: FormulaireDossier<FinFields>,
+) -> WebResult<Response> {
+    clore(&p.app, &p.me, (p.id, eid), &p.headers, &p.f).await?;
+    Ok(p.fait("/soins"))
+}
+
+/// The pages of the care tab (summary, observations, DLU) and the psychology section.
+pub fn routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/usagers/{id}/soins", get(page))
+        .route("/usagers/{id}/soins/synthese", post(ajout_form))
+        .route("/usagers/{id}/soins/synthese/{eid}/fin", post(fin_form))
+        .route(
+            "/usagers/{id}/soins/observations",
+            get(super::observation::page).post(super::observation::add_form),
+        )
+        .route("/usagers/{id}/soins/dlu", get(super::dlu::page))
+        .route(
+            "/usagers/{id}/soins/dlu/retours",
+            post(super::dlu::retour_form),
+        )
+        .route(
+            "/usagers/{id}/psychologie",
+            get(super::psychologie::page).post(super::psychologie::add_form),
+        )
+}
+
+/// The API of the care tab and the psychology section.
+pub fn api_routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/usagers/{id}/soins/synthese", get(api_synthese))
+        .route(
+            "/usagers/{id}/soins/synthese/entrees",
+            get(api_entrees).post(api_ajout),
+        )
+        .route(
+            "/usagers/{id}/soins/synthese/entrees/{eid}/fin",
+            post(api_fin),
+        )
+        .route(
+            "/usagers/{id}/soins/observations",
+            get(super::observation::api_list).post(super::observation::api_add),
+        )
+        .route("/usagers/{id}/soins/dlu", get(super::dlu::api_dlu))
+        .route(
+            "/usagers/{id}/soins/dlu/retours",
+            get(super::dlu::api_retours).post(super::dlu::api_retour),
+        )
+        .route(
+            "/usagers/{id}/psychologie",
+            get(super::psychologie::api_list).post(super::psychologie::api_add),
+        )
+}
