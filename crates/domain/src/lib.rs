@@ -5,12 +5,16 @@
 #[macro_use]
 mod code_enum;
 
+pub mod constantes;
+pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;
 pub mod organisation;
+pub mod plan_soins;
 pub mod policy;
+pub mod prescription;
 pub mod presence;
 pub mod projet;
 pub mod saisie;

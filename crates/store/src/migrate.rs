@@ -84,6 +84,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_search_terms",
         include_str!("../migrations/0019_transmission_search_terms.sql"),
     ),
+    (
+        26,
+        "plan_soins",
+        include_str!("../migrations/0026_plan_soins.sql"),
+    ),
+    (
+        27,
+        "prescriptions",
+        include_str!("../migrations/0027_prescriptions.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -10,6 +10,7 @@ use dui_domain::policy::{
 };
 
 mod presence;
+mod soins;
 mod transmission;
 
 pub use crate::audit::AccesExceptionnel;
@@ -17,6 +18,7 @@ use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use presence::{authorize_presences, CapacitePresences};
+pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };

@@ -50,6 +50,8 @@ mod releve_suivi;
 mod saisie;
 #[path = "store/sejours.rs"]
 mod sejours;
+#[path = "store/soins.rs"]
+mod soins;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

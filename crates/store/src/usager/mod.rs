@@ -4,17 +4,21 @@
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
 mod bulk;
+mod constantes;
 mod creation;
 mod detection;
 mod doublons;
 mod entourage;
 mod etat;
 mod evaluation;
+mod feuille_soins;
 mod gmp;
 mod insi;
 mod listes;
 mod name_index;
 mod photo;
+mod plan_soins;
+mod prescription;
 mod presence;
 mod projet;
 mod recherche;
@@ -31,15 +35,20 @@ pub use detection::{
     DOUBLON_HORS_PERIMETRE,
 };
 pub use doublons::{Fusion, TABLES_FUSION};
+pub use constantes::{centiemes_en, en_centiemes, Constante, ConstanteInput, SeuilsMesure};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
+pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, Realisation};
 pub use gmp::GmpMois;
 pub use insi::INS_DEJA_ATTRIBUEE;
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use photo::PhotoStockee;
+pub use plan_soins::{ActePlan, ActePlanInput};
+pub use prescription::tour::{Administration, DoseTour, Tour};
+pub use prescription::{Prescription, PrescriptionInput};
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
