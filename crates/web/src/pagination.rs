@@ -45,6 +45,9 @@ pub(crate) const PROJET_VERSIONS: Liste = l("/usagers/{id}/projets/{pid}/version
 pub(crate) const GRILLES: Liste = l("/grilles", 50, 200);
 pub(crate) const EVALUATIONS: Liste = l("/usagers/{id}/evaluations", 50, 200);
 pub(crate) const ABSENCES: Liste = l("/usagers/{id}/presences", 50, 500);
+pub(crate) const PLAN_SOINS: Liste = l("/usagers/{id}/soins/plan", 50, 200);
+pub(crate) const CONSTANTES: Liste = l("/usagers/{id}/soins/constantes", 100, 1000);
+pub(crate) const PRESCRIPTIONS: Liste = l("/usagers/{id}/soins/prescriptions", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -71,6 +74,9 @@ pub const LISTES: &[Liste] = &[
     EVALUATIONS,
     GRILLES,
     ABSENCES,
+    PLAN_SOINS,
+    CONSTANTES,
+    PRESCRIPTIONS,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -80,8 +80,10 @@ pub struct SeuilsMesure {
     pub type_mesure: TypeMesure,
     /// Unit.
     pub unite: String,
-    /// The thresholds in force.
-    pub seuils: Seuils,
+    /// Low threshold in force.
+    pub bas: Option<f64>,
+    /// High threshold in force.
+    pub haut: Option<f64>,
     /// The person's own (false: the defaults).
     pub personnalises: bool,
     /// Version of the person's own thresholds (0: none yet).
@@ -110,6 +112,34 @@ fn constante_from(r: &crate::sql::Row) -> StoreResult<Constante> {
 
 fn centiemes_opt(v: Option<f64>) -> Option<i64> {
     v.map(en_centiemes)
+}
+
+impl SeuilsMesure {
+    /// The thresholds in force.
+    pub fn seuils(&self) -> Seuils {
+        Seuils {
+            bas: self.bas,
+            haut: self.haut,
+        }
+    }
+
+    fn de(t: TypeMesure, s: Seuils, version: i64) -> SeuilsMesure {
+        SeuilsMesure {
+            type_mesure: t,
+            unite: t.unite().into(),
+            bas: s.bas,
+            haut: s.haut,
+            personnalises: version > 0,
+            version,
+        }
+    }
+}
+
+fn seuils_from(r: &crate::sql::Row) -> StoreResult<Seuils> {
+    Ok(Seuils {
+        bas: r.try_get::<Option<i64>, _>("bas")?.map(centiemes_en),
+        haut: r.try_get::<Option<i64>, _>("haut")?.map(centiemes_en),
+    })
 }
 
 impl Store {
@@ -249,23 +279,8 @@ impl Store {
                 .iter()
                 .find(|r| r.try_get::<String, _>("type_mesure").is_ok_and(|c| c == t.code()));
             v.push(match propre {
-                Some(r) => SeuilsMesure {
-                    type_mesure: *t,
-                    unite: t.unite().into(),
-                    seuils: Seuils {
-                        bas: r.try_get::<Option<i64>, _>("bas")?.map(centiemes_en),
-                        haut: r.try_get::<Option<i64>, _>("haut")?.map(centiemes_en),
-                    },
-                    personnalises: true,
-                    version: r.try_get("version")?,
-                },
-                None => SeuilsMesure {
-                    type_mesure: *t,
-                    unite: t.unite().into(),
-                    seuils: t.seuils_defaut(),
-                    personnalises: false,
-                    version: 0,
-                },
+                Some(r) => SeuilsMesure::de(*t, seuils_from(r)?, r.try_get("version")?),
+                None => SeuilsMesure::de(*t, t.seuils_defaut(), 0),
             });
         }
         Ok(v)
@@ -352,13 +367,7 @@ async fn seuils_de(
     .fetch_optional(&mut *tx)
     .await?;
     Ok(match r {
-        Some(r) => (
-            Seuils {
-                bas: r.try_get::<Option<i64>, _>("bas")?.map(centiemes_en),
-                haut: r.try_get::<Option<i64>, _>("haut")?.map(centiemes_en),
-            },
-            r.try_get("version")?,
-        ),
+        Some(r) => (seuils_from(&r)?, r.try_get("version")?),
         None => (t.seuils_defaut(), 0),
     })
 }

@@ -35,6 +35,8 @@ pub struct PrescriptionInput {
     pub libelle: String,
     /// Code of the medicine in the drug source, if picked there.
     pub medicament_code: Option<String>,
+    /// Name of that drug source (`SourceMedicaments::nom`).
+    pub source: Option<String>,
     /// Dose (« 1 comprimé »).
     pub dose: Option<String>,
     /// Route.
@@ -156,6 +158,7 @@ impl PrescriptionInput {
         borne([
             (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
             (l("medicament_code", lim::CODE), self.medicament_code.as_deref()),
+            (l("source", lim::CODE), self.source.as_deref()),
             (l("dose", lim::REFERENCE), self.dose.as_deref()),
             (l("horaires", lim::REFERENCE), Some(self.horaires.as_str())),
             (l("consignes", lim::MOTIF), self.consignes.as_deref()),
@@ -307,7 +310,6 @@ async fn inserer(
 ) -> StoreResult<i64> {
     let (t, horaires) = p.verifier()?;
     let (nom, rpps, compte) = qui_prescrit(tx, cap, p).await?;
-    let source = p.medicament_code.as_ref().map(|_| "referentiel_local");
     crate::sql::query(
         "INSERT INTO prescription (usager_id, type_prescription, libelle, medicament_code, source, dose, voie, horaires, si_besoin, date_debut, date_fin, consignes, \
          prescripteur_nom, prescripteur_rpps, prescripteur_id, remplace_id, saisi_par, created_at) \
@@ -317,7 +319,7 @@ async fn inserer(
     .bind(t.code())
     .bind(p.libelle.trim())
     .bind(p.medicament_code.as_deref())
-    .bind(source)
+    .bind(p.medicament_code.as_ref().and(p.source.as_deref()))
     .bind(p.dose.as_deref())
     .bind(p.voie.map(Voie::code))
     .bind(horaires)

@@ -200,7 +200,7 @@ async fn vital_signs_are_bounded_and_raise_alerts_against_the_thresholds_in_forc
         let seuils = s.seuils_constantes(&ide).await.unwrap();
         let t = seuils.iter().find(|x| x.type_mesure == TypeMesure::Temperature).unwrap();
         assert!(t.personnalises);
-        assert_eq!(t.seuils, propres);
+        assert_eq!(t.seuils(), propres);
         // Back to the defaults.
         assert_eq!(s.modifier_seuils(&ide, TypeMesure::Temperature, None, 1).await.unwrap(), 0);
         // Reads: the chart's period, the latest of each kind, the alerts.
@@ -226,6 +226,7 @@ fn paracetamol() -> PrescriptionInput {
         type_prescription: Some(TypePrescription::Medicament),
         libelle: "Paracétamol 500 mg, comprimé".into(),
         medicament_code: Some("LOC-PARA500".into()),
+        source: Some("referentiel_local".into()),
         dose: Some("1 comprimé".into()),
         voie: Some(Voie::Orale),
         horaires: "08:00,20:00".into(),

@@ -248,6 +248,17 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/grilles/{grille}", "version", false),
     ("get", "/etablissements/{id}/gmp", "mois", true),
     ("get", "/etablissements/{id}/gmp", "date", false),
+    ("get", "/usagers/{id}/soins/plan", "tous", false),
+    ("get", "/usagers/{id}/soins/prescriptions", "toutes", false),
+    ("get", "/soins/medicaments", "q", false),
+    ("get", "/soins/feuille", "etablissement_id", true),
+    ("get", "/soins/feuille", "unite_id", true),
+    ("get", "/soins/feuille", "jour", false),
+    ("get", "/soins/feuille", "poste", false),
+    ("get", "/soins/tour", "etablissement_id", true),
+    ("get", "/soins/tour", "unite_id", true),
+    ("get", "/soins/tour", "jour", false),
+    ("get", "/soins/tour", "heure", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.
@@ -428,7 +439,7 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| parametre(name, "path", !["role", "grille"].contains(&name)))
+            .map(|name| parametre(name, "path", !["role", "grille", "mesure"].contains(&name)))
             .chain(
                 QUERY
                     .iter()

@@ -2,6 +2,7 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod api;
+mod constantes;
 mod creation;
 mod dossier;
 mod entete;
@@ -10,11 +11,15 @@ mod etat;
 pub mod evaluation;
 mod evaluation_page;
 mod extracteurs;
+mod feuille_soins;
 pub mod fields;
+mod graphique;
 mod identite;
 mod insi;
 mod listes;
 mod photo;
+mod plan_soins;
+mod prescription;
 mod presences;
 mod projet;
 mod projet_impression;
@@ -24,6 +29,7 @@ mod recherche;
 mod releve;
 mod sejours;
 mod synthese;
+mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
 
@@ -32,6 +38,11 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
+    constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
+    feuille_soins::{Enregistres, ValidationBody},
+    plan_soins::ActePlanFields,
+    prescription::{ArretFields, Medicaments, PrescriptionFields},
+    tour_medicaments::TourBody,
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
@@ -261,6 +272,12 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/fusion", post(identite::fusion_form))
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        // Care: the plan, vital signs, prescriptions, the unit's worksheet and round.
+        .merge(plan_soins::routes())
+        .merge(constantes::routes())
+        .merge(prescription::routes())
+        .merge(feuille_soins::routes())
+        .merge(tour_medicaments::routes())
 }
 
 /// API routes.
@@ -394,4 +411,10 @@ pub fn api_routes() -> Router<App> {
             get(listes::api_directory).post(entourage::api_create_pro),
         )
         .merge(photo::api_routes())
+        // Care: the plan, vital signs, prescriptions, the unit's worksheet and round.
+        .merge(plan_soins::api_routes())
+        .merge(constantes::api_routes())
+        .merge(prescription::api_routes())
+        .merge(feuille_soins::api_routes())
+        .merge(tour_medicaments::api_routes())
 }

@@ -113,7 +113,7 @@ impl crate::saisie::Champs for MouvementFields {
     ];
 }
 
-fn oui(v: &Option<String>) -> bool {
+pub(crate) fn oui(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("oui" | "on" | "true" | "1"))
 }
 
@@ -133,7 +133,7 @@ pub(crate) fn jour(
     d.ok()
 }
 
-fn code<T>(
+pub(crate) fn code<T>(
     e: &mut Errors,
     field: &str,
     label: &str,
