@@ -5,9 +5,11 @@ mod noms;
 mod parcours;
 mod ppe;
 mod projets;
+mod soins;
 mod transmissions;
 mod usagers;
 
+pub use soins::ajouter as ajouter_soins;
 pub use usagers::generate as generate_usagers;
 
 use anyhow::Context;
@@ -308,6 +310,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         .await?;
     let n = evaluations::ajouter_besoins(store, org, 11).await?;
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
+    println!("{}", soins::ajouter(store, org, 30).await?);
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     store.audit_seal(now).await?;
