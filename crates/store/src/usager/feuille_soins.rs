@@ -356,7 +356,8 @@ pub(crate) async fn journal_soins_saisie(
             at: cap.at(),
         },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Whether the person of `usager` has a stay in `etablissement` on `jour`.

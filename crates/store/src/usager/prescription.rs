@@ -346,12 +346,15 @@ async fn arreter(
     version: i64,
     motif: Option<&str>,
 ) -> StoreResult<()> {
-    let r = crate::sql::query("SELECT arret_a FROM prescription WHERE id = $1 AND usager_id = $2")
+    let r = crate::sql::query("SELECT arret_a, version FROM prescription WHERE id = $1 AND usager_id = $2")
         .bind(id)
         .bind(cap.usager_id())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if r.try_get::<i64, _>("version")? != version {
+        return Err(StoreError::StaleVersion);
+    }
     if r.try_get::<Option<String>, _>("arret_a")?.is_some() {
         return Err(StoreError::Invalid("Cette prescription est déjà arrêtée.".into()));
     }

@@ -151,7 +151,7 @@ async fn the_worksheet_comes_from_the_plans_and_acts_are_validated_once() {
         assert_eq!(f.actes[1].motif.as_deref(), Some("Refus de la personne"));
         assert_eq!(f.actes[0].par.as_deref(), Some("Camille Nom-as"));
         assert_eq!(audit_by_action(s, "feuille_soins.saisie").await.len(), 1);
-        assert_eq!(audit_by_action(s, "feuille_soins.lecture").await.len(), 4);
+        assert_eq!(audit_by_action(s, "feuille_soins.lecture").await.len(), 3);
         // A withdrawn act leaves the worksheet.
         let a = s.acte_plan(&ide, pansement).await.unwrap().unwrap();
         let mut retire = a.fields.clone();

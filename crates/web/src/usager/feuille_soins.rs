@@ -188,6 +188,9 @@ impl FeuillePage {
         let s = dui_store::parse_ts(prevu_a).map(|t| t.timestamp()).unwrap_or_default();
         format!("{acte_id}_{s}")
     }
+    fn etab(&self) -> i64 {
+        self.feuille.etablissement_id
+    }
     fn unite_choisie(&self, u: &Option<i64>) -> bool {
         self.feuille.unite_id.is_some() && self.feuille.unite_id == *u
     }

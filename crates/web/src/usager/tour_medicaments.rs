@@ -141,6 +141,9 @@ impl TourPage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
+    fn etab(&self) -> i64 {
+        self.tour.etablissement_id
+    }
     fn unite_choisie(&self, u: &Option<i64>) -> bool {
         self.tour.unite_id.is_some() && self.tour.unite_id == *u
     }

@@ -6,6 +6,7 @@
 
 mod appels;
 mod parcours;
+mod soins;
 
 use std::collections::BTreeSet;
 
@@ -315,6 +316,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
     t.extend(parcours::routes());
+    t.extend(soins::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],

@@ -225,6 +225,8 @@ pub(super) async fn call(
         .replace("{fid}", NOWHERE)
         .replace("{pid}", NOWHERE)
         .replace("{sid}", NOWHERE)
+        .replace("{aid}", NOWHERE)
+        .replace("{mesure}", "temperature")
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
@@ -315,6 +317,15 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/projets/{pid}/versions/{numero}/signatures") => rb
                 .header("If-Match", "\"1\"")
                 .json(&json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe"})),
+            ("post", "/usagers/{id}/soins/plan") | ("put", "/usagers/{id}/soins/plan/{aid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"type_acte": "hygiene", "libelle": "Aide à la toilette", "intervenant": "aide_soignant", "type_frequence": "quotidien", "horaires": "07:30"})),
+            ("post", "/usagers/{id}/soins/constantes") => rb.json(&json!({"type_mesure": "pouls", "valeur": 72})),
+            ("put", "/usagers/{id}/soins/constantes/seuils/{mesure}") => rb.json(&json!({"bas": 36, "haut": 38, "version": 0})),
+            ("post", "/usagers/{id}/soins/prescriptions") | ("put", "/usagers/{id}/soins/prescriptions/{pid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"type_prescription": "examen", "libelle": "Bilan sanguin", "prescripteur_nom": "Dr Durand", "prescripteur_rpps": "10000000009"})),
+            ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => rb.json(&json!({"version": 1})),
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -441,6 +452,35 @@ pub(super) async fn call(
                 ("fin", "2026-02-02"),
                 ("type_absence", "vacances"),
             ]),
+            ("post", "/usagers/{id}/soins/plan") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_acte", "hygiene"),
+                ("libelle", "Aide à la toilette"),
+                ("intervenant", "aide_soignant"),
+                ("type_frequence", "quotidien"),
+                ("horaires", "07:30"),
+            ]),
+            ("post", "/usagers/{id}/soins/constantes") => {
+                rb.form(&[("_csrf", csrf), ("type_mesure", "pouls"), ("valeur", "72")])
+            }
+            ("post", "/usagers/{id}/soins/constantes/seuils") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_mesure", "temperature"),
+                ("bas", "36"),
+                ("haut", "38"),
+                ("version", "0"),
+            ]),
+            ("post", "/usagers/{id}/soins/prescriptions") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_prescription", "examen"),
+                ("libelle", "Bilan sanguin"),
+                ("prescripteur_nom", "Dr Durand"),
+                ("prescripteur_rpps", "10000000009"),
+            ]),
+            ("post", "/usagers/{id}/soins/plan/{aid}/retrait")
+            | ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };
