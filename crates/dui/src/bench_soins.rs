@@ -89,7 +89,7 @@ pub async fn scenarios(
         for d in 1..=730 {
             let c = ConstanteInput {
                 type_mesure: TypeMesure::Temperature,
-                valeur: 36.5 + f64::from(d % 7) * 0.2,
+                valeur: 36.5 + (d % 7) as f64 * 0.2,
                 valeur2: None,
                 mesure_a: now - Duration::days(d) - Duration::hours(3),
                 commentaire: None,
