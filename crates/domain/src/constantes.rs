@@ -199,7 +199,10 @@ mod tests {
         assert_eq!(alerte(&t, 38.4), Some(Alerte::Haute));
         assert_eq!(alerte(&t, 35.0), Some(Alerte::Basse));
         assert_eq!(alerte(&TypeMesure::Poids.seuils_defaut(), 150.0), None);
-        assert_eq!(alerte(&TypeMesure::Spo2.seuils_defaut(), 90.0), Some(Alerte::Basse));
+        assert_eq!(
+            alerte(&TypeMesure::Spo2.seuils_defaut(), 90.0),
+            Some(Alerte::Basse)
+        );
         // A person's own thresholds.
         let p = Seuils {
             bas: None,
@@ -222,7 +225,10 @@ mod tests {
     #[test]
     fn values_are_shown_the_french_way() {
         assert_eq!(TypeMesure::Temperature.afficher(37.8, None), "37,8 °C");
-        assert_eq!(TypeMesure::Tension.afficher(135.0, Some(80.0)), "135/80 mmHg");
+        assert_eq!(
+            TypeMesure::Tension.afficher(135.0, Some(80.0)),
+            "135/80 mmHg"
+        );
         assert_eq!(TypeMesure::Glycemie.afficher(1.05, None), "1,05 g/L");
     }
 }

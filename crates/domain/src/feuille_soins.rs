@@ -86,7 +86,10 @@ pub fn fenetre(jour: NaiveDate, poste: Poste) -> (DateTime<Utc>, DateTime<Utc>) 
         Poste::ApresMidi => ((jour, 14), (jour, 21)),
         Poste::Nuit => ((jour, 21), (lendemain, 7)),
     };
-    (instant_local(d.0, heure(d.1)), instant_local(f.0, heure(f.1)))
+    (
+        instant_local(d.0, heure(d.1)),
+        instant_local(f.0, heure(f.1)),
+    )
 }
 
 /// The local calendar day (Paris) of an instant.
@@ -134,7 +137,12 @@ pub fn occurrences(actes: &[ActePlanifie], jour: NaiveDate, poste: Poste) -> Vec
             }
             for h in &a.frequence.horaires {
                 let prevu = instant_local(*d, *h);
-                if prevu >= debut && prevu < fin && !v.iter().any(|o: &Occurrence| o.index == index && o.prevu == prevu) {
+                if prevu >= debut
+                    && prevu < fin
+                    && !v
+                        .iter()
+                        .any(|o: &Occurrence| o.index == index && o.prevu == prevu)
+                {
                     v.push(Occurrence {
                         index,
                         prevu,
@@ -196,12 +204,7 @@ mod tests {
 
     fn heures(v: &[Occurrence]) -> Vec<String> {
         v.iter()
-            .map(|o| {
-                o.prevu
-                    .with_timezone(&Paris)
-                    .format("%d %H:%M")
-                    .to_string()
-            })
+            .map(|o| o.prevu.with_timezone(&Paris).format("%d %H:%M").to_string())
             .collect()
     }
 
@@ -242,11 +245,17 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            dus.iter().filter(|(_, i)| *i == 0).map(|(j, _)| *j).collect::<Vec<_>>(),
+            dus.iter()
+                .filter(|(_, i)| *i == 0)
+                .map(|(j, _)| *j)
+                .collect::<Vec<_>>(),
             [5, 8, 12, 15]
         );
         assert_eq!(
-            dus.iter().filter(|(_, i)| *i == 1).map(|(j, _)| *j).collect::<Vec<_>>(),
+            dus.iter()
+                .filter(|(_, i)| *i == 1)
+                .map(|(j, _)| *j)
+                .collect::<Vec<_>>(),
             [5, 7, 9, 11, 13, 15, 17]
         );
         // A night shift on Sunday brings Monday morning's acts of a Monday-only act.
@@ -258,7 +267,12 @@ mod tests {
     #[test]
     fn spring_night_is_one_hour_shorter_and_loses_no_act() {
         // 2026-03-29: at 02:00 the clocks jump to 03:00.
-        let a = [acte(TypeFrequence::Quotidien, "", None, "22:00,02:30,03:00,05:00")];
+        let a = [acte(
+            TypeFrequence::Quotidien,
+            "",
+            None,
+            "22:00,02:30,03:00,05:00",
+        )];
         let (debut, fin) = fenetre(d("2026-03-28"), Poste::Nuit);
         assert_eq!((fin - debut).num_hours(), 9);
         let n = occurrences(&a, d("2026-03-28"), Poste::Nuit);
@@ -290,13 +304,25 @@ mod tests {
         let m = Matrice::par_defaut();
         let p = |r, a| peut_soins_unite(&m, r, &[1], 1, a);
         assert_eq!(p(Role::AideSoignant, Action::Ecrire), Ok(()));
-        assert_eq!(p(Role::AideSoignant, Action::Valider), Err(Refus::NonPermisParLeRole));
+        assert_eq!(
+            p(Role::AideSoignant, Action::Valider),
+            Err(Refus::NonPermisParLeRole)
+        );
         assert_eq!(p(Role::Infirmier, Action::Valider), Ok(()));
         assert_eq!(p(Role::Medecin, Action::Valider), Ok(()));
         assert_eq!(p(Role::Cadre, Action::Lire), Ok(()));
-        assert_eq!(p(Role::Cadre, Action::Ecrire), Err(Refus::NonPermisParLeRole));
-        assert_eq!(p(Role::Educateur, Action::Lire), Err(Refus::NonPermisParLeRole));
-        assert_eq!(p(Role::Administrateur, Action::Lire), Err(Refus::NonPermisParLeRole));
+        assert_eq!(
+            p(Role::Cadre, Action::Ecrire),
+            Err(Refus::NonPermisParLeRole)
+        );
+        assert_eq!(
+            p(Role::Educateur, Action::Lire),
+            Err(Refus::NonPermisParLeRole)
+        );
+        assert_eq!(
+            p(Role::Administrateur, Action::Lire),
+            Err(Refus::NonPermisParLeRole)
+        );
         assert_eq!(
             peut_soins_unite(&m, Role::Infirmier, &[1], 2, Action::Lire),
             Err(Refus::HorsPerimetre)

@@ -122,7 +122,9 @@ pub fn parse_horaires(s: &str) -> Result<Vec<NaiveTime>, String> {
     for h in s.split([',', ' ', ';']).filter(|h| !h.is_empty()) {
         let t = NaiveTime::parse_from_str(h, "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(&h.replace('h', ":"), "%H:%M"))
-            .map_err(|_| format!("L'horaire « {h} » doit être au format HH:MM (par exemple 08:00)."))?;
+            .map_err(|_| {
+                format!("L'horaire « {h} » doit être au format HH:MM (par exemple 08:00).")
+            })?;
         v.push(t);
     }
     v.sort();
@@ -150,7 +152,11 @@ pub fn parse_jours(s: &str) -> Result<Vec<u32>, String> {
     for j in s.split([',', ' ', ';']).filter(|j| !j.is_empty()) {
         match j.parse::<u32>() {
             Ok(n @ 1..=7) => v.push(n),
-            _ => return Err(format!("Le jour « {j} » doit être un numéro de 1 (lundi) à 7 (dimanche).")),
+            _ => {
+                return Err(format!(
+                    "Le jour « {j} » doit être un numéro de 1 (lundi) à 7 (dimanche)."
+                ))
+            }
         }
     }
     v.sort_unstable();

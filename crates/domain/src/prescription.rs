@@ -196,7 +196,10 @@ mod tests {
         // 2026-12-01 00:00 in Paris is 2026-11-30 23:00 UTC.
         assert!(!v.active_a(t("2026-11-30T22:59:59Z")));
         assert!(v.active_a(t("2026-11-30T23:00:00Z")));
-        assert!(v.active_a(t("2026-12-05T22:59:59Z")), "the last day is included");
+        assert!(
+            v.active_a(t("2026-12-05T22:59:59Z")),
+            "the last day is included"
+        );
         assert!(!v.active_a(t("2026-12-05T23:00:00Z")));
         let arretee = p(None, Some("2026-12-03T10:00:00Z")).validite;
         assert!(arretee.active_a(t("2026-12-03T09:59:00Z")));
@@ -213,24 +216,48 @@ mod tests {
             Ok(())
         );
         // Not one of its times.
-        assert!(verifier_administration(&ok, t("2026-12-03T08:00:00Z"), StatutAdministration::Donne, None).is_err());
+        assert!(verifier_administration(
+            &ok,
+            t("2026-12-03T08:00:00Z"),
+            StatutAdministration::Donne,
+            None
+        )
+        .is_err());
         // Stopped before the round.
         let arretee = p(None, Some("2026-12-03T06:00:00Z"));
         let e = verifier_administration(&arretee, huit, StatutAdministration::Donne, None);
         assert!(e.unwrap_err().starts_with("Aucune prescription active"));
         // Not started yet.
-        assert!(verifier_administration(&ok, t("2026-11-30T07:00:00Z"), StatutAdministration::Donne, None).is_err());
+        assert!(verifier_administration(
+            &ok,
+            t("2026-11-30T07:00:00Z"),
+            StatutAdministration::Donne,
+            None
+        )
+        .is_err());
         // A refusal is recorded; « not given » needs a reason.
         assert!(verifier_administration(&ok, huit, StatutAdministration::Refuse, None).is_ok());
         assert!(verifier_administration(&ok, huit, StatutAdministration::NonDonne, None).is_err());
-        assert!(verifier_administration(&ok, huit, StatutAdministration::NonDonne, Some("Hospitalisé")).is_ok());
+        assert!(verifier_administration(
+            &ok,
+            huit,
+            StatutAdministration::NonDonne,
+            Some("Hospitalisé")
+        )
+        .is_ok());
         // When needed: any time while active.
         let sb = PrescriptionActive {
             si_besoin: true,
             horaires: Vec::new(),
             ..ok.clone()
         };
-        assert!(verifier_administration(&sb, t("2026-12-03T15:17:00Z"), StatutAdministration::Donne, None).is_ok());
+        assert!(verifier_administration(
+            &sb,
+            t("2026-12-03T15:17:00Z"),
+            StatutAdministration::Donne,
+            None
+        )
+        .is_ok());
         // An exam is not administered.
         let ex = PrescriptionActive {
             type_prescription: TypePrescription::Examen,
@@ -245,8 +272,20 @@ mod tests {
         let mut ete = ok.clone();
         ete.validite.debut = d("2026-06-01");
         // 08:00 in Paris in June is 06:00 UTC.
-        assert!(verifier_administration(&ete, t("2026-06-10T06:00:00Z"), StatutAdministration::Donne, None).is_ok());
-        assert!(verifier_administration(&ete, t("2026-06-10T07:00:00Z"), StatutAdministration::Donne, None).is_err());
+        assert!(verifier_administration(
+            &ete,
+            t("2026-06-10T06:00:00Z"),
+            StatutAdministration::Donne,
+            None
+        )
+        .is_ok());
+        assert!(verifier_administration(
+            &ete,
+            t("2026-06-10T07:00:00Z"),
+            StatutAdministration::Donne,
+            None
+        )
+        .is_err());
     }
 
     #[test]

@@ -39,7 +39,14 @@ pub async fn scenarios(
         ip: None,
     };
     let unite = store
-        .create_unite(&bench_actor(), ehpad, &format!("Unité banc soins {}", now.timestamp()), "unite", Some(80), now)
+        .create_unite(
+            &bench_actor(),
+            ehpad,
+            &format!("Unité banc soins {}", now.timestamp()),
+            "unite",
+            Some(80),
+            now,
+        )
         .await?;
     let membres = store.usagers_en_sejour(ehpad, 80).await?;
     store.placer_en_unite_bulk(unite, &membres).await?;
@@ -50,7 +57,16 @@ pub async fn scenarios(
     let mut prescriptions = Vec::new();
     let debut = "2020-01-01";
     for u in &membres {
-        let cap = authorize(store, &m, &who, UsagerId(*u), Section::Soins, Action::Valider, now).await?;
+        let cap = authorize(
+            store,
+            &m,
+            &who,
+            UsagerId(*u),
+            Section::Soins,
+            Action::Valider,
+            now,
+        )
+        .await?;
         let deja = store.plan_soins(&cap, false).await?.len();
         let acte = |libelle: &str, horaires: &str| ActePlanInput {
             type_acte: TypeActe::Hygiene,
@@ -65,10 +81,20 @@ pub async fn scenarios(
             consignes: None,
             actif: true,
         };
-        for (k, h) in ["07:30", "09:00, 12:00", "10:00, 13:00", "20:00"].iter().enumerate().skip(deja.min(4)) {
-            store.ajouter_acte_plan(&cap, &acte(&format!("Soin de banc {k}"), h)).await?;
+        for (k, h) in ["07:30", "09:00, 12:00", "10:00, 13:00", "20:00"]
+            .iter()
+            .enumerate()
+            .skip(deja.min(4))
+        {
+            store
+                .ajouter_acte_plan(&cap, &acte(&format!("Soin de banc {k}"), h))
+                .await?;
         }
-        actes.push(store.ajouter_acte_plan(&cap, &acte(&format!("Banc {}", now.timestamp()), "08:00")).await?);
+        actes.push(
+            store
+                .ajouter_acte_plan(&cap, &acte(&format!("Banc {}", now.timestamp()), "08:00"))
+                .await?,
+        );
         let p = PrescriptionInput {
             type_prescription: Some(TypePrescription::Medicament),
             libelle: "Paracétamol 500 mg, comprimé".into(),
@@ -84,8 +110,27 @@ pub async fn scenarios(
     }
     // Two years of daily temperatures of the first person (once).
     let premier = membres.first().copied().unwrap_or(1);
-    let cap = authorize(store, &m, &who, UsagerId(premier), Section::Soins, Action::Ecrire, now).await?;
-    if store.constantes_periode(&cap, TypeMesure::Temperature, now - Duration::days(731), now).await?.len() < 700 {
+    let cap = authorize(
+        store,
+        &m,
+        &who,
+        UsagerId(premier),
+        Section::Soins,
+        Action::Ecrire,
+        now,
+    )
+    .await?;
+    if store
+        .constantes_periode(
+            &cap,
+            TypeMesure::Temperature,
+            now - Duration::days(731),
+            now,
+        )
+        .await?
+        .len()
+        < 700
+    {
         for d in 1..=730 {
             let c = ConstanteInput {
                 type_mesure: TypeMesure::Temperature,
@@ -117,7 +162,10 @@ pub async fn scenarios(
     let cle = move |i: u64, ids: &[i64]| {
         let n = ids.len().max(1) as u64;
         let jour = aujourdhui - Duration::days(1 + (i / n) as i64);
-        (ids[(i % n) as usize], dui_store::ts(instant_local(jour, huit)))
+        (
+            ids[(i % n) as usize],
+            dui_store::ts(instant_local(jour, huit)),
+        )
     };
     let name = "validation d'un acte de soin (API)";
     if args.voulu(name) {
@@ -127,7 +175,13 @@ pub async fn scenarios(
             async move {
                 let (acte_id, prevu_a) = cle(i, &actes);
                 let body = serde_json::json!({"etablissement_id": ehpad, "actes": [{"acte_id": acte_id, "prevu_a": prevu_a, "statut": "fait"}]});
-                ok(h.client.post(format!("{}/api/v1/soins/feuille", h.base)).header("authorization", h.auth).json(&body).send().await).await
+                ok(h.client
+                    .post(format!("{}/api/v1/soins/feuille", h.base))
+                    .header("authorization", h.auth)
+                    .json(&body)
+                    .send()
+                    .await)
+                .await
             }
         };
         all.push(scenario(name, 1, args.secondes, None, one).await);
@@ -140,7 +194,13 @@ pub async fn scenarios(
             async move {
                 let (prescription_id, prevu_a) = cle(i, &prescriptions);
                 let body = serde_json::json!({"etablissement_id": ehpad, "doses": [{"prescription_id": prescription_id, "prevu_a": prevu_a, "statut": "donne"}]});
-                ok(h.client.post(format!("{}/api/v1/soins/tour", h.base)).header("authorization", h.auth).json(&body).send().await).await
+                ok(h.client
+                    .post(format!("{}/api/v1/soins/tour", h.base))
+                    .header("authorization", h.auth)
+                    .json(&body)
+                    .send()
+                    .await)
+                .await
             }
         };
         all.push(scenario(name, 1, args.secondes, None, one).await);
@@ -150,7 +210,12 @@ pub async fn scenarios(
         let h = h.clone();
         let one = move |_: u64| {
             let h = h.clone();
-            async move { h.get_ok(&format!("/usagers/{premier}/soins/constantes?type=temperature&jours=730")).await }
+            async move {
+                h.get_ok(&format!(
+                    "/usagers/{premier}/soins/constantes?type=temperature&jours=730"
+                ))
+                .await
+            }
         };
         all.push(scenario(name, 1, args.secondes, None, one).await);
     }

@@ -258,7 +258,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             let org = demo::load_organisation(&store).await?;
             demo::generate_usagers(&store, &org, usagers, seed).await?;
             // Care for the EHPAD's people without a plan yet, scaled with the people added.
-            println!("{}", demo::ajouter_soins(&store, &org, (usagers as i64 / 10).clamp(10, 200)).await?);
+            println!(
+                "{}",
+                demo::ajouter_soins(&store, &org, (usagers as i64 / 10).clamp(10, 200)).await?
+            );
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

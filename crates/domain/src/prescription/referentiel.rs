@@ -39,28 +39,138 @@ pub trait SourceMedicaments: Send + Sync {
 pub struct ReferentielLocal;
 
 const LISTE: &[(&str, &str, Voie, &str)] = &[
-    ("LOC-PARA500", "Paracétamol 500 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-PARA1G", "Paracétamol 1 g, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-AMOX1G", "Amoxicilline 1 g, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-FURO40", "Furosémide 40 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-LEVO50", "Lévothyroxine 50 µg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-METF500", "Metformine 500 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-RAMI5", "Ramipril 5 mg, gélule", Voie::Orale, "1 gélule"),
-    ("LOC-AMLO5", "Amlodipine 5 mg, gélule", Voie::Orale, "1 gélule"),
-    ("LOC-BISO2", "Bisoprolol 2,5 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-ATOR20", "Atorvastatine 20 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-OMEP20", "Oméprazole 20 mg, gélule", Voie::Orale, "1 gélule"),
-    ("LOC-MACR4", "Macrogol 4000, poudre en sachet", Voie::Orale, "1 sachet"),
-    ("LOC-DONE10", "Donépézil 10 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-MEMA10", "Mémantine 10 mg, comprimé", Voie::Orale, "1 comprimé"),
-    ("LOC-SERT50", "Sertraline 50 mg, gélule", Voie::Orale, "1 gélule"),
-    ("LOC-CALCD3", "Calcium 500 mg / vitamine D3 400 UI, comprimé à croquer", Voie::Orale, "1 comprimé"),
-    ("LOC-TRAM50", "Tramadol 50 mg, gélule", Voie::Orale, "1 gélule"),
-    ("LOC-ENOX4", "Énoxaparine 4 000 UI, seringue", Voie::SousCutanee, "1 injection"),
-    ("LOC-INSGLA", "Insuline glargine 100 UI/mL, stylo", Voie::SousCutanee, "selon protocole"),
-    ("LOC-FENT12", "Fentanyl 12 µg/h, patch", Voie::Transdermique, "1 patch"),
-    ("LOC-SALB100", "Salbutamol 100 µg/dose, aérosol", Voie::Inhalee, "2 bouffées"),
-    ("LOC-LARM", "Larmes artificielles, collyre", Voie::Ophtalmique, "1 goutte dans chaque œil"),
+    (
+        "LOC-PARA500",
+        "Paracétamol 500 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-PARA1G",
+        "Paracétamol 1 g, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-AMOX1G",
+        "Amoxicilline 1 g, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-FURO40",
+        "Furosémide 40 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-LEVO50",
+        "Lévothyroxine 50 µg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-METF500",
+        "Metformine 500 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-RAMI5",
+        "Ramipril 5 mg, gélule",
+        Voie::Orale,
+        "1 gélule",
+    ),
+    (
+        "LOC-AMLO5",
+        "Amlodipine 5 mg, gélule",
+        Voie::Orale,
+        "1 gélule",
+    ),
+    (
+        "LOC-BISO2",
+        "Bisoprolol 2,5 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-ATOR20",
+        "Atorvastatine 20 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-OMEP20",
+        "Oméprazole 20 mg, gélule",
+        Voie::Orale,
+        "1 gélule",
+    ),
+    (
+        "LOC-MACR4",
+        "Macrogol 4000, poudre en sachet",
+        Voie::Orale,
+        "1 sachet",
+    ),
+    (
+        "LOC-DONE10",
+        "Donépézil 10 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-MEMA10",
+        "Mémantine 10 mg, comprimé",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-SERT50",
+        "Sertraline 50 mg, gélule",
+        Voie::Orale,
+        "1 gélule",
+    ),
+    (
+        "LOC-CALCD3",
+        "Calcium 500 mg / vitamine D3 400 UI, comprimé à croquer",
+        Voie::Orale,
+        "1 comprimé",
+    ),
+    (
+        "LOC-TRAM50",
+        "Tramadol 50 mg, gélule",
+        Voie::Orale,
+        "1 gélule",
+    ),
+    (
+        "LOC-ENOX4",
+        "Énoxaparine 4 000 UI, seringue",
+        Voie::SousCutanee,
+        "1 injection",
+    ),
+    (
+        "LOC-INSGLA",
+        "Insuline glargine 100 UI/mL, stylo",
+        Voie::SousCutanee,
+        "selon protocole",
+    ),
+    (
+        "LOC-FENT12",
+        "Fentanyl 12 µg/h, patch",
+        Voie::Transdermique,
+        "1 patch",
+    ),
+    (
+        "LOC-SALB100",
+        "Salbutamol 100 µg/dose, aérosol",
+        Voie::Inhalee,
+        "2 bouffées",
+    ),
+    (
+        "LOC-LARM",
+        "Larmes artificielles, collyre",
+        Voie::Ophtalmique,
+        "1 goutte dans chaque œil",
+    ),
 ];
 
 /// Lower case without accents (digits kept: « 500 »).
@@ -120,7 +230,10 @@ mod tests {
         assert_eq!(r.rechercher("OMEPRAZOLE", 10)[0].code, "LOC-OMEP20");
         assert_eq!(r.rechercher("paracetamol 1", 10).len(), 1);
         assert_eq!(r.rechercher("", 3).len(), 3);
-        assert_eq!(r.par_code("LOC-ENOX4").map(|m| m.voie), Some(Voie::SousCutanee));
+        assert_eq!(
+            r.par_code("LOC-ENOX4").map(|m| m.voie),
+            Some(Voie::SousCutanee)
+        );
         assert!(r.par_code("inconnu").is_none());
         // Codes are unique.
         let mut codes: Vec<&str> = LISTE.iter().map(|e| e.0).collect();

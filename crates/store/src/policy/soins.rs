@@ -51,7 +51,13 @@ pub async fn authorize_soins_unite(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteSoins> {
-    match peut_soins_unite(matrix, who.role, &who.etablissements, etablissement_id, action) {
+    match peut_soins_unite(
+        matrix,
+        who.role,
+        &who.etablissements,
+        etablissement_id,
+        action,
+    ) {
         Ok(()) => Ok(CapaciteSoins {
             who: who.clone(),
             etablissement_id,
@@ -59,7 +65,16 @@ pub async fn authorize_soins_unite(
             at: now,
         }),
         Err(refus) => {
-            audit_refusal(store, &who.actor(), None, Section::Soins, action, refus, now).await?;
+            audit_refusal(
+                store,
+                &who.actor(),
+                None,
+                Section::Soins,
+                action,
+                refus,
+                now,
+            )
+            .await?;
             Err(StoreError::Denied(refus))
         }
     }

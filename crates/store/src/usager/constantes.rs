@@ -4,7 +4,9 @@
 //! the alert raised is stored with the measure. Values are kept in hundredths of their unit.
 
 use chrono::{DateTime, Duration, Utc};
-use dui_domain::constantes::{alerte, verifier_mesure, verifier_seuils, Alerte, Seuils, TypeMesure};
+use dui_domain::constantes::{
+    alerte, verifier_mesure, verifier_seuils, Alerte, Seuils, TypeMesure,
+};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim};
@@ -208,7 +210,11 @@ impl Store {
     }
 
     /// A page of the measures of the file, latest first.
-    pub async fn constantes_page(&self, cap: &Capability, page: Page) -> StoreResult<Vec<Constante>> {
+    pub async fn constantes_page(
+        &self,
+        cap: &Capability,
+        page: Page,
+    ) -> StoreResult<Vec<Constante>> {
         exiger(cap, Section::Soins, Action::Lire)?;
         let rows = self
             .keyset(
@@ -275,9 +281,10 @@ impl Store {
         .await?;
         let mut v = Vec::new();
         for t in TypeMesure::ALL {
-            let propre = rows
-                .iter()
-                .find(|r| r.try_get::<String, _>("type_mesure").is_ok_and(|c| c == t.code()));
+            let propre = rows.iter().find(|r| {
+                r.try_get::<String, _>("type_mesure")
+                    .is_ok_and(|c| c == t.code())
+            });
             v.push(match propre {
                 Some(r) => SeuilsMesure::de(*t, seuils_from(r)?, r.try_get("version")?),
                 None => SeuilsMesure::de(*t, t.seuils_defaut(), 0),
@@ -306,11 +313,13 @@ impl Store {
         }
         let nouvelle = match seuils {
             None => {
-                crate::sql::query("DELETE FROM seuil_constante WHERE usager_id = $1 AND type_mesure = $2")
-                    .bind(cap.usager_id())
-                    .bind(t.code())
-                    .execute(&mut tx)
-                    .await?;
+                crate::sql::query(
+                    "DELETE FROM seuil_constante WHERE usager_id = $1 AND type_mesure = $2",
+                )
+                .bind(cap.usager_id())
+                .bind(t.code())
+                .execute(&mut tx)
+                .await?;
                 0
             }
             Some(s) if actuelle == 0 => {

@@ -207,7 +207,8 @@ impl Store {
             let par = match r {
                 Some(r) => Some(format!(
                     "{} {}",
-                    r.try_get::<Option<String>, _>("prenom")?.unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("prenom")?
+                        .unwrap_or_default(),
                     r.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
                 )),
                 None => None,
@@ -223,7 +224,10 @@ impl Store {
                 consignes: a.consignes.clone(),
                 horaire: o.horaire.format("%H:%M").to_string(),
                 prevu_a,
-                statut: r.map(|r| opt_code(r, "statut", StatutActe::from_code)).transpose()?.flatten(),
+                statut: r
+                    .map(|r| opt_code(r, "statut", StatutActe::from_code))
+                    .transpose()?
+                    .flatten(),
                 motif: r.map(|r| r.try_get("motif")).transpose()?.flatten(),
                 par,
                 saisi_a: r.map(|r| r.try_get("saisi_a")).transpose()?,
@@ -299,14 +303,17 @@ impl Store {
         for a in actes {
             let u = acte_du(&mut tx, cap.etablissement_id(), a.acte_id, a.prevu_a).await?;
             let prevu = ts(a.prevu_a);
-            let deja = crate::sql::query("SELECT id FROM acte_realise WHERE acte_id = $1 AND prevu_a = $2")
-                .bind(a.acte_id)
-                .bind(prevu.as_str())
-                .fetch_optional(&mut tx)
-                .await?;
+            let deja = crate::sql::query(
+                "SELECT id FROM acte_realise WHERE acte_id = $1 AND prevu_a = $2",
+            )
+            .bind(a.acte_id)
+            .bind(prevu.as_str())
+            .fetch_optional(&mut tx)
+            .await?;
             if deja.is_some() {
                 return Err(StoreError::Conflict(
-                    "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins.".into(),
+                    "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins."
+                        .into(),
                 ));
             }
             crate::sql::query(

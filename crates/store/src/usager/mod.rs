@@ -29,13 +29,13 @@ mod sejour;
 mod transmission;
 
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
+pub use constantes::{centiemes_en, en_centiemes, Constante, ConstanteInput, SeuilsMesure};
 pub use creation::{DemandeCreation, IssueCreation, NouvelUsager};
 pub use detection::{
     candidats_montres, Candidat, DroitDoublons, TraitsCompares, DOUBLON_CONTACT,
     DOUBLON_HORS_PERIMETRE,
 };
 pub use doublons::{Fusion, TABLES_FUSION};
-pub use constantes::{centiemes_en, en_centiemes, Constante, ConstanteInput, SeuilsMesure};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };

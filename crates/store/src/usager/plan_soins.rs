@@ -60,8 +60,9 @@ impl ActePlanInput {
     /// The act as the worksheet sees it; checks the frequency, times and dates (French
     /// messages), so that the page and the API cannot diverge.
     pub fn planifie(&self) -> StoreResult<ActePlanifie> {
-        let intervalle = u32::try_from(self.intervalle)
-            .map_err(|_| StoreError::Invalid("L'intervalle doit être un nombre de jours.".into()))?;
+        let intervalle = u32::try_from(self.intervalle).map_err(|_| {
+            StoreError::Invalid("L'intervalle doit être un nombre de jours.".into())
+        })?;
         let frequence = Frequence::new(
             self.type_frequence,
             &self.jours_semaine,
@@ -90,7 +91,10 @@ impl ActePlanInput {
     fn borner(&self) -> StoreResult<()> {
         borne([
             (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
-            (l("jours_semaine", lim::CODE), Some(self.jours_semaine.as_str())),
+            (
+                l("jours_semaine", lim::CODE),
+                Some(self.jours_semaine.as_str()),
+            ),
             (l("horaires", lim::REFERENCE), Some(self.horaires.as_str())),
             (l("date_debut", lim::DATE), Some(self.date_debut.as_str())),
             (l("date_fin", lim::DATE), self.date_fin.as_deref()),

@@ -127,7 +127,10 @@ impl Prescription {
 pub(crate) const COLONNES: &str = "p.id, p.type_prescription, p.libelle, p.medicament_code, p.source, p.dose, p.voie, p.horaires, p.si_besoin, p.date_debut, p.date_fin, \
     p.consignes, p.prescripteur_nom, p.prescripteur_rpps, p.remplace_id, p.arret_a, p.arret_motif, p.version";
 
-pub(crate) fn prescription_from(r: &crate::sql::Row, now: DateTime<Utc>) -> StoreResult<Prescription> {
+pub(crate) fn prescription_from(
+    r: &crate::sql::Row,
+    now: DateTime<Utc>,
+) -> StoreResult<Prescription> {
     let mut p = Prescription {
         id: r.try_get("id")?,
         type_prescription: code(r, "type_prescription", TypePrescription::from_code)?,
@@ -157,17 +160,26 @@ impl PrescriptionInput {
     fn verifier(&self) -> StoreResult<(TypePrescription, String)> {
         borne([
             (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
-            (l("medicament_code", lim::CODE), self.medicament_code.as_deref()),
+            (
+                l("medicament_code", lim::CODE),
+                self.medicament_code.as_deref(),
+            ),
             (l("source", lim::CODE), self.source.as_deref()),
             (l("dose", lim::REFERENCE), self.dose.as_deref()),
             (l("horaires", lim::REFERENCE), Some(self.horaires.as_str())),
             (l("consignes", lim::MOTIF), self.consignes.as_deref()),
-            (l("prescripteur_nom", lim::NOM_PERSONNE), self.prescripteur_nom.as_deref()),
-            (l("prescripteur_rpps", lim::NUMERO), self.prescripteur_rpps.as_deref()),
+            (
+                l("prescripteur_nom", lim::NOM_PERSONNE),
+                self.prescripteur_nom.as_deref(),
+            ),
+            (
+                l("prescripteur_rpps", lim::NUMERO),
+                self.prescripteur_rpps.as_deref(),
+            ),
         ])?;
-        let t = self
-            .type_prescription
-            .ok_or_else(|| StoreError::Invalid("Indiquez ce qui est prescrit (médicament, acte, examen).".into()))?;
+        let t = self.type_prescription.ok_or_else(|| {
+            StoreError::Invalid("Indiquez ce qui est prescrit (médicament, acte, examen).".into())
+        })?;
         if self.libelle.trim().is_empty() {
             return Err(StoreError::Invalid("Indiquez ce qui est prescrit.".into()));
         }
@@ -212,13 +224,18 @@ async fn qui_prescrit(
         r.try_get::<String, _>("nom")?
     );
     let num: Option<String> = r.try_get("identifiant_pro")?;
-    let (nom, rpps) = prescripteur(Some((&nom, num.as_deref())), None).map_err(StoreError::Invalid)?;
+    let (nom, rpps) =
+        prescripteur(Some((&nom, num.as_deref())), None).map_err(StoreError::Invalid)?;
     Ok((nom, rpps, compte))
 }
 
 impl Store {
     /// The prescriptions of the file, latest first: the active ones, or all (`toutes`).
-    pub async fn prescriptions(&self, cap: &Capability, toutes: bool) -> StoreResult<Vec<Prescription>> {
+    pub async fn prescriptions(
+        &self,
+        cap: &Capability,
+        toutes: bool,
+    ) -> StoreResult<Vec<Prescription>> {
         exiger(cap, Section::Soins, Action::Lire)?;
         let v: Vec<Prescription> = crate::sql::query(&format!(
             "SELECT {COLONNES} FROM prescription p WHERE p.usager_id = $1 ORDER BY p.id DESC"
@@ -241,7 +258,11 @@ impl Store {
     }
 
     /// One prescription of the file.
-    pub async fn prescription(&self, cap: &Capability, id: i64) -> StoreResult<Option<Prescription>> {
+    pub async fn prescription(
+        &self,
+        cap: &Capability,
+        id: i64,
+    ) -> StoreResult<Option<Prescription>> {
         let at = cap.at();
         self.ligne_du_dossier(
             cap,
@@ -275,7 +296,14 @@ impl Store {
         p: &PrescriptionInput,
     ) -> StoreResult<i64> {
         let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
-        arreter(&mut tx, cap, id, version, Some("Remplacée par une nouvelle prescription")).await?;
+        arreter(
+            &mut tx,
+            cap,
+            id,
+            version,
+            Some("Remplacée par une nouvelle prescription"),
+        )
+        .await?;
         let nouvelle = inserer(&mut tx, cap, p, Some(id)).await?;
         cap.commit_audite(
             tx,
@@ -297,8 +325,12 @@ impl Store {
         borne([(l("motif", lim::LIBELLE), motif)])?;
         let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
         arreter(&mut tx, cap, id, version, motif).await?;
-        cap.commit_audite(tx, ActionJournal::UsagerPrescriptionArret, serde_json::json!({"id": id}))
-            .await
+        cap.commit_audite(
+            tx,
+            ActionJournal::UsagerPrescriptionArret,
+            serde_json::json!({"id": id}),
+        )
+        .await
     }
 }
 
@@ -346,17 +378,21 @@ async fn arreter(
     version: i64,
     motif: Option<&str>,
 ) -> StoreResult<()> {
-    let r = crate::sql::query("SELECT arret_a, version FROM prescription WHERE id = $1 AND usager_id = $2")
-        .bind(id)
-        .bind(cap.usager_id())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = crate::sql::query(
+        "SELECT arret_a, version FROM prescription WHERE id = $1 AND usager_id = $2",
+    )
+    .bind(id)
+    .bind(cap.usager_id())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if r.try_get::<i64, _>("version")? != version {
         return Err(StoreError::StaleVersion);
     }
     if r.try_get::<Option<String>, _>("arret_a")?.is_some() {
-        return Err(StoreError::Invalid("Cette prescription est déjà arrêtée.".into()));
+        return Err(StoreError::Invalid(
+            "Cette prescription est déjà arrêtée.".into(),
+        ));
     }
     crate::sql::query(
         "UPDATE prescription SET arret_a = $1, arret_motif = $2, arret_par = $3, version = version + 1 WHERE usager_id = $4 AND id = $5 AND version = $6",

@@ -12,9 +12,9 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
+use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Projet, VersionProjet};
-use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -34,14 +34,14 @@ use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
 use crate::usager::{
-    ActePlanFields, ArretFields, ConstanteCreee, ConstanteFields, Enregistres, Medicaments, PrescriptionFields,
-    SeuilsFields, TourBody, ValidationBody,
-};
-use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
     DocumentBody, EntourageFields, JourneeBody, LinkBody, MouvementFields, NouveauProjet,
     OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation, VersionBody,
     VersionJour,
+};
+use crate::usager::{
+    ActePlanFields, ArretFields, ConstanteCreee, ConstanteFields, Enregistres, Medicaments,
+    PrescriptionFields, SeuilsFields, TourBody, ValidationBody,
 };
 use crate::usager::{Lues, TransmissionFields};
 

@@ -66,7 +66,10 @@ fn nombre(e: &mut Errors, champ: &str, label: &str, v: &Option<String>) -> Optio
     match v.replace(',', ".").parse::<f64>() {
         Ok(n) if n.is_finite() => Some(n),
         _ => {
-            e.add(champ, format!("{label} doit être un nombre (par exemple 37,5)."));
+            e.add(
+                champ,
+                format!("{label} doit être un nombre (par exemple 37,5)."),
+            );
             None
         }
     }
@@ -86,7 +89,13 @@ fn instant(v: &str) -> Option<DateTime<Utc>> {
 impl ConstanteFields {
     fn input(&self) -> WebResult<ConstanteInput> {
         let mut e = Errors::default();
-        let t = code(&mut e, "type_mesure", "Type de mesure", &self.type_mesure, TypeMesure::from_code);
+        let t = code(
+            &mut e,
+            "type_mesure",
+            "Type de mesure",
+            &self.type_mesure,
+            TypeMesure::from_code,
+        );
         if opt(&self.type_mesure).is_none() {
             e.add("type_mesure", "Le type de mesure est obligatoire.");
         }
@@ -100,7 +109,10 @@ impl ConstanteFields {
             Some(v) => {
                 let t = instant(&v);
                 if t.is_none() {
-                    e.add("mesure_a", "L'heure de la mesure doit être au format AAAA-MM-JJTHH:MM.");
+                    e.add(
+                        "mesure_a",
+                        "L'heure de la mesure doit être au format AAAA-MM-JJTHH:MM.",
+                    );
                 }
                 t
             }
@@ -151,7 +163,10 @@ pub async fn api_ajouter(
     let c = f.input()?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Ecrire).await?;
     let (cid, alerte) = app.store.ajouter_constante(&cap, &c).await?;
-    Ok((StatusCode::CREATED, Json(ConstanteCreee { id: cid, alerte })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ConstanteCreee { id: cid, alerte }),
+    ))
 }
 
 /// A person's thresholds of a measure as the PUT takes them (the body of the GET).
@@ -210,7 +225,11 @@ pub async fn api_seuils(
     let t = type_mesure(&t)?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let v = app.store.seuils_constantes(&cap).await?;
-    Ok(Json(v.into_iter().find(|s| s.type_mesure == t).ok_or(AppError::NotFound)?))
+    Ok(Json(
+        v.into_iter()
+            .find(|s| s.type_mesure == t)
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// PUT /api/v1/usagers/{id}/soins/constantes/seuils/{mesure}: nurses and doctors.
@@ -226,7 +245,10 @@ pub async fn api_modifier_seuils(
     let s = f.seuils()?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
     let version = app.store.modifier_seuils(&cap, t, s, version).await?;
-    Ok(Json(crate::corps::Cree { id: id.get(), version }))
+    Ok(Json(crate::corps::Cree {
+        id: id.get(),
+        version,
+    }))
 }
 
 /// `?type=&jours=`: the chart's measure and period (default: temperature, 90 days).
@@ -272,7 +294,8 @@ impl ConstantesPage {
         fr_datetime(t)
     }
     fn nombre(&self, v: &Option<f64>) -> String {
-        v.map(|x| x.to_string().replace('.', ",")).unwrap_or_default()
+        v.map(|x| x.to_string().replace('.', ","))
+            .unwrap_or_default()
     }
 }
 
@@ -296,7 +319,12 @@ pub async fn page(
     let now = Utc::now();
     let serie = app
         .store
-        .constantes_periode(&cap, choisi, now - Duration::days(jours), now + Duration::minutes(5))
+        .constantes_periode(
+            &cap,
+            choisi,
+            now - Duration::days(jours),
+            now + Duration::minutes(5),
+        )
         .await?;
     let seuils = app.store.seuils_constantes(&cap).await?;
     let en_force = seuils
@@ -307,7 +335,10 @@ pub async fn page(
     let m = super::matrix(&app).await?;
     Ok(ConstantesPage {
         layout: Layout::new(&me, format!("Constantes — {}", u.nom_naissance), "usagers"),
-        alertes: app.store.alertes_constantes(&cap, now - Duration::days(7)).await?,
+        alertes: app
+            .store
+            .alertes_constantes(&cap, now - Duration::days(7))
+            .await?,
         dernieres: app.store.dernieres_constantes(&cap).await?,
         svg: graphique(choisi, &serie, &en_force, now - Duration::days(jours), now),
         serie,
@@ -347,14 +378,20 @@ pub async fn seuils_form(p: FormulaireDossier<SeuilsFields>) -> WebResult<Respon
 /// HTML routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/constantes", get(page).post(ajouter_form))
+        .route(
+            "/usagers/{id}/soins/constantes",
+            get(page).post(ajouter_form),
+        )
         .route("/usagers/{id}/soins/constantes/seuils", post(seuils_form))
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/constantes", get(api_liste).post(api_ajouter))
+        .route(
+            "/usagers/{id}/soins/constantes",
+            get(api_liste).post(api_ajouter),
+        )
         .route(
             "/usagers/{id}/soins/constantes/seuils/{mesure}",
             get(api_seuils).put(api_modifier_seuils),

@@ -33,7 +33,15 @@ pub(crate) async fn capacite(
     action: Action,
 ) -> WebResult<CapaciteSoins> {
     let m = super::matrix(app).await?;
-    Ok(authorize_soins_unite(&app.store, &m, &me.principal, etablissement, action, Utc::now()).await?)
+    Ok(authorize_soins_unite(
+        &app.store,
+        &m,
+        &me.principal,
+        etablissement,
+        action,
+        Utc::now(),
+    )
+    .await?)
 }
 
 /// Whether the account may `action` the care of the units (the page's buttons).
@@ -61,9 +69,9 @@ pub struct FeuilleQuery {
 fn poste(v: &Option<String>) -> WebResult<Option<Poste>> {
     match opt(v) {
         None => Ok(None),
-        Some(c) => Poste::from_code(&c)
-            .map(Some)
-            .ok_or_else(|| AppError::field("poste", "Le poste doit être matin, apres_midi ou nuit.")),
+        Some(c) => Poste::from_code(&c).map(Some).ok_or_else(|| {
+            AppError::field("poste", "Le poste doit être matin, apres_midi ou nuit.")
+        }),
     }
 }
 
@@ -72,8 +80,16 @@ fn lieu(me: &CurrentUser, q: &FeuilleQuery) -> WebResult<(i64, Option<i64>, Naiv
     let p = poste(&q.poste)?;
     let (etab, unite, jour) = choix(me, &q.etablissement_id, &q.unite_id, &q.jour)?;
     let (jour_courant, courant) = poste_de(Utc::now());
-    let poste = p.unwrap_or(if q.jour.is_none() { courant } else { Poste::Matin });
-    let jour = if q.jour.is_none() && p.is_none() { jour_courant } else { jour };
+    let poste = p.unwrap_or(if q.jour.is_none() {
+        courant
+    } else {
+        Poste::Matin
+    });
+    let jour = if q.jour.is_none() && p.is_none() {
+        jour_courant
+    } else {
+        jour
+    };
     Ok((etab, unite, jour, poste))
 }
 
@@ -85,7 +101,9 @@ pub async fn api_feuille(
 ) -> WebResult<Json<Feuille>> {
     let (etab, unite, jour, poste) = lieu(&me, &q)?;
     let cap = capacite(&app, &me, etab, Action::Lire).await?;
-    Ok(Json(app.store.feuille_soins(&cap, unite, jour, poste).await?))
+    Ok(Json(
+        app.store.feuille_soins(&cap, unite, jour, poste).await?,
+    ))
 }
 
 /// An act validated, as the API takes it (the worksheet's `acte_id` and `prevu_a`).
@@ -130,7 +148,12 @@ pub struct Enregistres {
 pub(crate) fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(v)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| AppError::field(champ, "L'heure prévue doit être celle que la liste a donnée (AAAA-MM-JJTHH:MM:SSZ)."))
+        .map_err(|_| {
+            AppError::field(
+                champ,
+                "L'heure prévue doit être celle que la liste a donnée (AAAA-MM-JJTHH:MM:SSZ).",
+            )
+        })
 }
 
 fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
@@ -145,7 +168,12 @@ fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
             e.add("statut", "Le statut doit être fait ou non_fait.");
         }
         if let (Some(statut), Ok(prevu_a)) = (statut, instant("prevu_a", &a.prevu_a)) {
-            v.push(Realisation { acte_id: a.acte_id, prevu_a, statut, motif: opt(&a.motif) });
+            v.push(Realisation {
+                acte_id: a.acte_id,
+                prevu_a,
+                statut,
+                motif: opt(&a.motif),
+            });
         } else {
             instant("prevu_a", &a.prevu_a)?;
         }
@@ -185,7 +213,9 @@ impl FeuillePage {
         fr_datetime(t)
     }
     fn cle(&self, acte_id: &i64, prevu_a: &str) -> String {
-        let s = dui_store::parse_ts(prevu_a).map(|t| t.timestamp()).unwrap_or_default();
+        let s = dui_store::parse_ts(prevu_a)
+            .map(|t| t.timestamp())
+            .unwrap_or_default();
         format!("{acte_id}_{s}")
     }
     fn etab(&self) -> i64 {
@@ -195,7 +225,11 @@ impl FeuillePage {
         self.feuille.unite_id.is_some() && self.feuille.unite_id == *u
     }
     fn faits(&self) -> usize {
-        self.feuille.actes.iter().filter(|a| a.statut.is_some()).count()
+        self.feuille
+            .actes
+            .iter()
+            .filter(|a| a.statut.is_some())
+            .count()
     }
 }
 
@@ -247,7 +281,9 @@ pub async fn form(
     let (etab, unite, jour, poste) = lieu(&me, &q)?;
     let mut actes = Vec::new();
     for (k, statut) in &f {
-        let Some(cle) = k.strip_prefix("statut_") else { continue };
+        let Some(cle) = k.strip_prefix("statut_") else {
+            continue;
+        };
         if statut.is_empty() {
             continue;
         }
@@ -255,14 +291,20 @@ pub async fn form(
             .split_once('_')
             .and_then(|(a, s)| Some((a.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
             .ok_or_else(|| AppError::BadRequest("Formulaire illisible.".into()))?;
-        let prevu = DateTime::from_timestamp(epoch, 0).ok_or_else(|| AppError::BadRequest("Formulaire illisible.".into()))?;
+        let prevu = DateTime::from_timestamp(epoch, 0)
+            .ok_or_else(|| AppError::BadRequest("Formulaire illisible.".into()))?;
         let motif = get(&format!("motif_{cle}"));
         if let Some(m) = &motif {
             Champ::ligne("motif", lim::LIBELLE)
                 .verifier("motif", m)
                 .map_err(|r| AppError::field("motif", r.to_string()))?;
         }
-        actes.push(ActeValide { acte_id: acte, prevu_a: dui_store::ts(prevu), statut: statut.clone(), motif });
+        actes.push(ActeValide {
+            acte_id: acte,
+            prevu_a: dui_store::ts(prevu),
+            statut: statut.clone(),
+            motif,
+        });
     }
     let r = realisations(&actes)?;
     let cap = capacite(&app, &me, etab, Action::Ecrire).await?;

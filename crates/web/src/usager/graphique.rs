@@ -18,7 +18,9 @@ const MARGE_B: f64 = 28.0;
 
 fn fr(v: f64) -> String {
     let s = format!("{v:.1}");
-    s.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
+    s.trim_end_matches('0')
+        .trim_end_matches('.')
+        .replace('.', ",")
 }
 
 /// The SVG of the values of `t` in `serie` (oldest first) over `[debut, fin]`, with the
@@ -30,8 +32,13 @@ pub(crate) fn graphique(
     debut: DateTime<Utc>,
     fin: DateTime<Utc>,
 ) -> String {
-    let titre = format!("{} ({}) du {} au {}", t.label_fr(), t.unite(),
-        debut.with_timezone(&Paris).format("%d/%m/%Y"), fin.with_timezone(&Paris).format("%d/%m/%Y"));
+    let titre = format!(
+        "{} ({}) du {} au {}",
+        t.label_fr(),
+        t.unite(),
+        debut.with_timezone(&Paris).format("%d/%m/%Y"),
+        fin.with_timezone(&Paris).format("%d/%m/%Y")
+    );
     let desc = match serie.len() {
         0 => "Aucune mesure sur la période.".to_string(),
         n => format!(
@@ -47,7 +54,9 @@ pub(crate) fn graphique(
     valeurs.extend(seuils.haut);
     let (mut min, mut max) = valeurs
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
     if !min.is_finite() {
         (min, max) = t.bornes();
     }
@@ -59,7 +68,8 @@ pub(crate) fn graphique(
     let (min, max) = (min - marge, max + marge);
     let duree = (fin - debut).num_seconds().max(1) as f64;
     let x = |at: DateTime<Utc>| {
-        MARGE_G + ((at - debut).num_seconds() as f64 / duree).clamp(0.0, 1.0) * (L - MARGE_G - MARGE_D)
+        MARGE_G
+            + ((at - debut).num_seconds() as f64 / duree).clamp(0.0, 1.0) * (L - MARGE_G - MARGE_D)
     };
     let y = |v: f64| MARGE_H + (1.0 - (v - min) / (max - min)) * (H - MARGE_H - MARGE_B);
     let mut svg = format!(
@@ -101,15 +111,24 @@ pub(crate) fn graphique(
         })
         .collect();
     if points.len() > 1 {
-        let p: Vec<String> = points.iter().map(|(a, b, _)| format!("{a:.1},{b:.1}")).collect();
+        let p: Vec<String> = points
+            .iter()
+            .map(|(a, b, _)| format!("{a:.1},{b:.1}"))
+            .collect();
         svg.push_str(&format!(
             "<polyline points=\"{}\" fill=\"none\" stroke=\"#000091\" stroke-width=\"1.5\"/>",
             p.join(" ")
         ));
     }
     for (a, b, alerte) in &points {
-        let (r, couleur) = if *alerte { (4.5, "#ce0500") } else { (2.5, "#000091") };
-        svg.push_str(&format!("<circle cx=\"{a:.1}\" cy=\"{b:.1}\" r=\"{r}\" fill=\"{couleur}\"/>"));
+        let (r, couleur) = if *alerte {
+            (4.5, "#ce0500")
+        } else {
+            (2.5, "#000091")
+        };
+        svg.push_str(&format!(
+            "<circle cx=\"{a:.1}\" cy=\"{b:.1}\" r=\"{r}\" fill=\"{couleur}\"/>"
+        ));
     }
     svg.push_str("</svg>");
     svg
@@ -137,14 +156,22 @@ mod tests {
 
     #[test]
     fn the_chart_is_an_image_with_its_description_and_marks_alerts() {
-        let fin = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z").unwrap().with_timezone(&Utc);
+        let fin = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let debut = fin - Duration::days(30);
         let serie = [
             c(debut + Duration::days(1), 37.0, None),
             c(debut + Duration::days(10), 38.6, Some(Alerte::Haute)),
             c(fin, 37.2, None),
         ];
-        let s = graphique(TypeMesure::Temperature, &serie, &TypeMesure::Temperature.seuils_defaut(), debut, fin);
+        let s = graphique(
+            TypeMesure::Temperature,
+            &serie,
+            &TypeMesure::Temperature.seuils_defaut(),
+            debut,
+            fin,
+        );
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
         assert!(s.contains("role=\"img\""));
         assert!(s.contains("3 mesure(s), de 37 à 38,6 °C ; 1 au-delà des seuils."));

@@ -35,17 +35,17 @@ mod transmissions;
 
 pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
-    entourage::{EntourageFields, LinkBody, ProfessionnelFields},
-    identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
-    presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
+    entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     feuille_soins::{Enregistres, ValidationBody},
+    identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     plan_soins::ActePlanFields,
     prescription::{ArretFields, Medicaments, PrescriptionFields},
-    tour_medicaments::TourBody,
+    presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
+    tour_medicaments::TourBody,
     transmissions::TransmissionFields,
 };
 

@@ -84,9 +84,27 @@ impl ActePlanFields {
     /// checked by the store.
     fn input(&self) -> WebResult<ActePlanInput> {
         let mut e = Errors::default();
-        let t = code(&mut e, "type_acte", "Type d'acte", &self.type_acte, TypeActe::from_code);
-        let i = code(&mut e, "intervenant", "Intervenant", &self.intervenant, Intervenant::from_code);
-        let f = code(&mut e, "type_frequence", "Fréquence", &self.type_frequence, TypeFrequence::from_code);
+        let t = code(
+            &mut e,
+            "type_acte",
+            "Type d'acte",
+            &self.type_acte,
+            TypeActe::from_code,
+        );
+        let i = code(
+            &mut e,
+            "intervenant",
+            "Intervenant",
+            &self.intervenant,
+            Intervenant::from_code,
+        );
+        let f = code(
+            &mut e,
+            "type_frequence",
+            "Fréquence",
+            &self.type_frequence,
+            TypeFrequence::from_code,
+        );
         for (champ, v, label) in [
             ("type_acte", &self.type_acte, "Le type d'acte"),
             ("intervenant", &self.intervenant, "L'intervenant"),
@@ -97,9 +115,15 @@ impl ActePlanFields {
                 e.add(champ, format!("{label} est obligatoire."));
             }
         }
-        let intervalle = crate::forms::opt_int(&mut e, "intervalle", "Intervalle", &self.intervalle);
+        let intervalle =
+            crate::forms::opt_int(&mut e, "intervalle", "Intervalle", &self.intervalle);
         let mut dates = Errors::default();
-        let debut = super::sejours::jour(&mut dates, "date_debut", "Le premier jour", &self.date_debut);
+        let debut = super::sejours::jour(
+            &mut dates,
+            "date_debut",
+            "Le premier jour",
+            &self.date_debut,
+        );
         let fin = super::sejours::jour(&mut dates, "date_fin", "Le dernier jour", &self.date_fin);
         for (k, m) in dates.0 {
             e.add(&k, m);
@@ -142,7 +166,10 @@ pub async fn api_liste(
     Path(id): Path<UsagerId>,
     Query(q): Query<PlanQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination { limit: q.limit, cursor: q.cursor };
+    let p = Pagination {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
     p.page(&pagination::PLAN_SOINS)?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let items = app.store.plan_soins(&cap, oui(&q.tous)).await?;
@@ -159,7 +186,13 @@ pub async fn api_ajouter(
     let a = f.input()?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
     let aid = app.store.ajouter_acte_plan(&cap, &a).await?;
-    Ok((StatusCode::CREATED, Json(Cree { id: aid, version: 1 })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: aid,
+            version: 1,
+        }),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/soins/plan/{aid}
@@ -169,7 +202,12 @@ pub async fn api_get(
     Path((id, aid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<ActePlan>> {
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    Ok(Json(app.store.acte_plan(&cap, aid).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(
+        app.store
+            .acte_plan(&cap, aid)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// PUT /api/v1/usagers/{id}/soins/plan/{aid}: with the version read (409 otherwise).
@@ -207,7 +245,8 @@ impl PlanPage {
         fr_date(d)
     }
     fn frequence(&self, a: &ActePlan) -> String {
-        a.planifie().map_or_else(|e| e.to_string(), |p| p.frequence.libelle())
+        a.planifie()
+            .map_or_else(|e| e.to_string(), |p| p.frequence.libelle())
     }
     fn jours(&self) -> String {
         JOURS_FR
@@ -230,7 +269,11 @@ pub async fn page(
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let m = super::matrix(&app).await?;
     Ok(PlanPage {
-        layout: Layout::new(&me, format!("Plan de soins — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(
+            &me,
+            format!("Plan de soins — {}", u.nom_naissance),
+            "usagers",
+        ),
         actes: app.store.plan_soins(&cap, true).await?,
         peut_modifier: m.permet(me.user.role, Section::Soins, Action::Valider),
         types: TypeActe::ALL,
@@ -261,12 +304,21 @@ pub async fn retrait_form(
     crate::forms::Form(v): crate::forms::Form<super::VersionBody>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let a = app.store.acte_plan(&cap, aid).await?.ok_or(AppError::NotFound)?;
+    let a = app
+        .store
+        .acte_plan(&cap, aid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut fields = a.fields.clone();
     fields.actif = false;
     let version = expected_version(&headers, v.version)?;
-    app.store.modifier_acte_plan(&cap, aid, version, &fields).await?;
-    Ok(crate::reponses::done(&headers, &format!("/usagers/{id}/soins/plan")))
+    app.store
+        .modifier_acte_plan(&cap, aid, version, &fields)
+        .await?;
+    Ok(crate::reponses::done(
+        &headers,
+        &format!("/usagers/{id}/soins/plan"),
+    ))
 }
 
 /// HTML routes.
@@ -280,5 +332,8 @@ pub fn routes() -> Router<App> {
 pub fn api_routes() -> Router<App> {
     Router::new()
         .route("/usagers/{id}/soins/plan", get(api_liste).post(api_ajouter))
-        .route("/usagers/{id}/soins/plan/{aid}", get(api_get).put(api_modifier))
+        .route(
+            "/usagers/{id}/soins/plan/{aid}",
+            get(api_get).put(api_modifier),
+        )
 }

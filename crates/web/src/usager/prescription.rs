@@ -95,7 +95,13 @@ impl crate::saisie::Champs for PrescriptionFields {
 impl PrescriptionFields {
     fn input(&self) -> WebResult<PrescriptionInput> {
         let mut e = Errors::default();
-        let t = code(&mut e, "type_prescription", "Type de prescription", &self.type_prescription, TypePrescription::from_code);
+        let t = code(
+            &mut e,
+            "type_prescription",
+            "Type de prescription",
+            &self.type_prescription,
+            TypePrescription::from_code,
+        );
         let voie = code(&mut e, "voie", "Voie", &self.voie, Voie::from_code);
         let debut = jour(&mut e, "date_debut", "Le premier jour", &self.date_debut);
         let fin = jour(&mut e, "date_fin", "Le dernier jour", &self.date_fin);
@@ -103,7 +109,10 @@ impl PrescriptionFields {
             Some(c) => {
                 let m = source_medicaments().par_code(&c);
                 if m.is_none() {
-                    e.add("medicament_code", format!("Médicament inconnu du référentiel : « {c} »."));
+                    e.add(
+                        "medicament_code",
+                        format!("Médicament inconnu du référentiel : « {c} »."),
+                    );
                 }
                 m
             }
@@ -117,7 +126,9 @@ impl PrescriptionFields {
         Ok(PrescriptionInput {
             type_prescription: t.or(medicament.as_ref().map(|_| TypePrescription::Medicament)),
             libelle,
-            source: medicament.as_ref().map(|_| source_medicaments().nom().to_string()),
+            source: medicament
+                .as_ref()
+                .map(|_| source_medicaments().nom().to_string()),
             medicament_code: medicament.as_ref().map(|m| m.code.clone()),
             dose: opt(&self.dose).or_else(|| medicament.as_ref().map(|m| m.dose_usuelle.clone())),
             voie: voie.or(medicament.as_ref().map(|m| m.voie)),
@@ -151,7 +162,10 @@ pub async fn api_liste(
     Path(id): Path<UsagerId>,
     Query(q): Query<ListeQuery>,
 ) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination { limit: q.limit, cursor: q.cursor };
+    let p = Pagination {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
     p.page(&pagination::PRESCRIPTIONS)?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let items = app.store.prescriptions(&cap, oui(&q.toutes)).await?;
@@ -168,7 +182,13 @@ pub async fn api_prescrire(
     let p = f.input()?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
     let pid = app.store.prescrire(&cap, &p).await?;
-    Ok((StatusCode::CREATED, Json(Cree { id: pid, version: 1 })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: pid,
+            version: 1,
+        }),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/soins/prescriptions/{pid}
@@ -178,7 +198,12 @@ pub async fn api_get(
     Path((id, pid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Json<Prescription>> {
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    Ok(Json(app.store.prescription(&cap, pid).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(
+        app.store
+            .prescription(&cap, pid)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// PUT /api/v1/usagers/{id}/soins/prescriptions/{pid}: a change, with the version read;
@@ -193,8 +218,14 @@ pub async fn api_modifier(
     let version = expected_version(&headers, f.version)?;
     let p = f.input()?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let nouvelle = app.store.modifier_prescription(&cap, pid, version, &p).await?;
-    Ok(Json(Cree { id: nouvelle, version: 1 }))
+    let nouvelle = app
+        .store
+        .modifier_prescription(&cap, pid, version, &p)
+        .await?;
+    Ok(Json(Cree {
+        id: nouvelle,
+        version: 1,
+    }))
 }
 
 /// Stopping a prescription.
@@ -207,13 +238,25 @@ pub struct ArretFields {
 }
 
 impl crate::saisie::Champs for ArretFields {
-    const CHAMPS: &'static [Champ] = &[Champ::ligne("motif", lim::LIBELLE), Champ::ligne("version", 20)];
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("motif", lim::LIBELLE),
+        Champ::ligne("version", 20),
+    ];
 }
 
-async fn arreter(app: &App, me: &CurrentUser, headers: &HeaderMap, (id, pid): (UsagerId, i64), f: &ArretFields) -> WebResult<()> {
+async fn arreter(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    (id, pid): (UsagerId, i64),
+    f: &ArretFields,
+) -> WebResult<()> {
     let version = expected_version(headers, f.version)?;
     let cap = capability(app, me, id, Section::Soins, Action::Valider).await?;
-    Ok(app.store.arreter_prescription(&cap, pid, version, opt(&f.motif).as_deref()).await?)
+    Ok(app
+        .store
+        .arreter_prescription(&cap, pid, version, opt(&f.motif).as_deref())
+        .await?)
 }
 
 /// POST /api/v1/usagers/{id}/soins/prescriptions/{pid}/arret → 204.
@@ -252,10 +295,16 @@ pub async fn api_medicaments(
     Query(q): Query<MedicamentsQuery>,
 ) -> WebResult<Json<Medicaments>> {
     let texte = opt(&q.q).unwrap_or_default();
-    Champ::recherche("q").verifier("q", &texte).map_err(|r| AppError::field("q", r.to_string()))?;
+    Champ::recherche("q")
+        .verifier("q", &texte)
+        .map_err(|r| AppError::field("q", r.to_string()))?;
     let m = super::matrix(&app).await?;
     if !m.permet(me.user.role, Section::Soins, Action::Valider) {
-        return Err(AppError::Forbidden(dui_domain::policy::Refus::NonPermisParLeRole.message_fr().into()));
+        return Err(AppError::Forbidden(
+            dui_domain::policy::Refus::NonPermisParLeRole
+                .message_fr()
+                .into(),
+        ));
     }
     let source = source_medicaments();
     Ok(Json(Medicaments {
@@ -300,7 +349,11 @@ pub async fn page(
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let m = super::matrix(&app).await?;
     Ok(PrescriptionsPage {
-        layout: Layout::new(&me, format!("Prescriptions — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(
+            &me,
+            format!("Prescriptions — {}", u.nom_naissance),
+            "usagers",
+        ),
         prescriptions: app.store.prescriptions(&cap, true).await?,
         peut_prescrire: m.permet(me.user.role, Section::Soins, Action::Valider),
         medecin: me.user.role == Role::Medecin,
@@ -332,21 +385,39 @@ pub async fn arret_form(
     crate::forms::Form(f): crate::forms::Form<ArretFields>,
 ) -> WebResult<Response> {
     arreter(&app, &me, &headers, ids, &f).await?;
-    Ok(crate::reponses::done(&headers, &format!("/usagers/{}/soins/prescriptions", ids.0)))
+    Ok(crate::reponses::done(
+        &headers,
+        &format!("/usagers/{}/soins/prescriptions", ids.0),
+    ))
 }
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/prescriptions", get(page).post(prescrire_form))
-        .route("/usagers/{id}/soins/prescriptions/{pid}/arret", post(arret_form))
+        .route(
+            "/usagers/{id}/soins/prescriptions",
+            get(page).post(prescrire_form),
+        )
+        .route(
+            "/usagers/{id}/soins/prescriptions/{pid}/arret",
+            post(arret_form),
+        )
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/prescriptions", get(api_liste).post(api_prescrire))
-        .route("/usagers/{id}/soins/prescriptions/{pid}", get(api_get).put(api_modifier))
-        .route("/usagers/{id}/soins/prescriptions/{pid}/arret", post(api_arreter))
+        .route(
+            "/usagers/{id}/soins/prescriptions",
+            get(api_liste).post(api_prescrire),
+        )
+        .route(
+            "/usagers/{id}/soins/prescriptions/{pid}",
+            get(api_get).put(api_modifier),
+        )
+        .route(
+            "/usagers/{id}/soins/prescriptions/{pid}/arret",
+            post(api_arreter),
+        )
         .route("/soins/medicaments", get(api_medicaments))
 }

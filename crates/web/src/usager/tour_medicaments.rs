@@ -58,7 +58,9 @@ pub async fn api_tour(
     let h = heure(&q.heure)?;
     let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
     let cap = capacite(&app, &me, etab, Action::Lire).await?;
-    Ok(Json(app.store.tour_medicaments(&cap, unite, jour, h).await?))
+    Ok(Json(
+        app.store.tour_medicaments(&cap, unite, jour, h).await?,
+    ))
 }
 
 /// A dose recorded, as the API takes it.
@@ -161,7 +163,10 @@ pub async fn page(
     let tour = app.store.tour_medicaments(&cap, unite, jour, h).await?;
     Ok(TourPage {
         layout: Layout::new(&me, "Tour de médicaments", "soins"),
-        places: app.store.places(&me.principal.etablissements, jour_local(Utc::now())).await?,
+        places: app
+            .store
+            .places(&me.principal.etablissements, jour_local(Utc::now()))
+            .await?,
         tour,
         statuts: StatutAdministration::ALL,
         peut_donner: permis(&app, &me, Action::Valider).await?,
@@ -188,12 +193,19 @@ pub async fn form(
     Form(TourForm(f)): Form<TourForm>,
 ) -> WebResult<Response> {
     let get = |k: &str| f.get(k).cloned();
-    let (etab, unite, jour) = choix(&me, &get("etablissement_id"), &get("unite_id"), &get("jour"))?;
+    let (etab, unite, jour) = choix(
+        &me,
+        &get("etablissement_id"),
+        &get("unite_id"),
+        &get("jour"),
+    )?;
     let h = heure(&get("heure"))?;
     let prevu_a = get("prevu_a").unwrap_or_default();
     let mut doses = Vec::new();
     for (k, statut) in &f {
-        let Some(pid) = k.strip_prefix("statut_") else { continue };
+        let Some(pid) = k.strip_prefix("statut_") else {
+            continue;
+        };
         if statut.is_empty() {
             continue;
         }
@@ -204,7 +216,9 @@ pub async fn form(
                 .map_err(|r| AppError::field("motif", r.to_string()))?;
         }
         doses.push(DoseBody {
-            prescription_id: pid.parse().map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?,
+            prescription_id: pid
+                .parse()
+                .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?,
             prevu_a: prevu_a.clone(),
             statut: statut.clone(),
             motif,

@@ -4,6 +4,7 @@
 //! are in `aller_retour`.
 
 mod projet;
+mod soins;
 
 use std::collections::BTreeSet;
 
@@ -159,6 +160,19 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "",
         false,
     ),
+    ("/usagers/{id}/soins/plan", Lecteur::Direction, "", false),
+    (
+        "/usagers/{id}/soins/constantes",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    (
+        "/usagers/{id}/soins/prescriptions",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
 ];
 
 fn installer() -> Actor {
@@ -176,6 +190,8 @@ pub(crate) struct Jeu {
     pub(crate) direction: String,
     pub(crate) usager: i64,
     pub(crate) projet: i64,
+    /// A nurse of the établissement (the care of the file).
+    pub(crate) ide: String,
 }
 
 impl Jeu {
@@ -343,6 +359,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         .await;
     }
     let projet = projet::peupler(app, &direction, x).await;
+    let ide = soins::peupler(app, x).await;
     app.seal_all().await;
     Jeu {
         admin,
@@ -350,6 +367,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         direction,
         usager: x,
         projet,
+        ide,
     }
 }
 

@@ -12,7 +12,9 @@ use dui_domain::feuille_soins::{instant_local, jour_local};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus};
-use dui_domain::prescription::{verifier_administration, StatutAdministration, TypePrescription, Voie};
+use dui_domain::prescription::{
+    verifier_administration, StatutAdministration, TypePrescription, Voie,
+};
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
@@ -153,12 +155,16 @@ impl Store {
                 voie: p.voie,
                 consignes: p.consignes,
                 prevu_a: ts(prevu),
-                statut: a.map(|a| opt_code(a, "statut", StatutAdministration::from_code)).transpose()?.flatten(),
+                statut: a
+                    .map(|a| opt_code(a, "statut", StatutAdministration::from_code))
+                    .transpose()?
+                    .flatten(),
                 motif: a.map(|a| a.try_get("motif")).transpose()?.flatten(),
                 par: match a {
                     Some(a) => Some(format!(
                         "{} {}",
-                        a.try_get::<Option<String>, _>("prenom")?.unwrap_or_default(),
+                        a.try_get::<Option<String>, _>("prenom")?
+                            .unwrap_or_default(),
                         a.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
                     )),
                     None => None,
@@ -220,7 +226,9 @@ impl Store {
             }
             let p = prescription_from(&r, d.prevu_a)?;
             if p.type_prescription != TypePrescription::Medicament {
-                return Err(StoreError::Invalid("Seul un médicament prescrit s'administre.".into()));
+                return Err(StoreError::Invalid(
+                    "Seul un médicament prescrit s'administre.".into(),
+                ));
             }
             verifier_administration(&p.regle()?, d.prevu_a, d.statut, d.motif.as_deref())
                 .map_err(StoreError::Invalid)?;

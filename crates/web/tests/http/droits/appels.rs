@@ -237,7 +237,16 @@ pub(super) async fn call(
     };
     // A new person per creation (no duplicate of an earlier one).
     // (each with a birth date of its own: no two creations look alike).
-    let prenom: String = format!("Essai{}", (b'a' + (n % 26) as u8) as char) + &"x".repeat(n / 26);
+    // (the number in letters: a name stays short however many routes the table has).
+    let mut prenom = String::from("Essai");
+    let mut k = n;
+    loop {
+        prenom.push((b'a' + (k % 26) as u8) as char);
+        k /= 26;
+        if k == 0 {
+            break;
+        }
+    }
     let naissance = format!(
         "{}-{:02}-{:02}",
         1920 + n % 70,
