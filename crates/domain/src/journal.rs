@@ -111,6 +111,28 @@ code_enum! {
         UsagerSuiviFait = "usager.suivi.fait", "Suivi après la sortie réalisé";
         /// The follow-up tasks of a home page shown (the files they name).
         SuiviListe = "suivi.liste", "Suivis à faire affichés";
+        /// A care act added to a person's care plan.
+        UsagerPlanSoinsAjout = "usager.plan_soins.ajout", "Acte ajouté au plan de soins";
+        /// A care act of the plan changed.
+        UsagerPlanSoinsModification = "usager.plan_soins.modification", "Acte du plan de soins modifié";
+        /// The care worksheet of a unit read (the files shown in the detail).
+        FeuilleSoinsLecture = "feuille_soins.lecture", "Consultation de la feuille de soins";
+        /// Care acts validated (done or not) on the worksheet (the files in the detail).
+        FeuilleSoinsSaisie = "feuille_soins.saisie", "Actes de soins validés";
+        /// A vital sign or measure recorded.
+        UsagerConstanteAjout = "usager.constante.ajout", "Constante enregistrée";
+        /// A person's alert thresholds changed.
+        UsagerConstanteSeuils = "usager.constante.seuils", "Seuils d'alerte modifiés";
+        /// A prescription recorded.
+        UsagerPrescriptionAjout = "usager.prescription.ajout", "Prescription enregistrée";
+        /// A prescription changed (stopped and replaced by a new one).
+        UsagerPrescriptionModification = "usager.prescription.modification", "Prescription modifiée";
+        /// A prescription stopped.
+        UsagerPrescriptionArret = "usager.prescription.arret", "Prescription arrêtée";
+        /// A medication round read (the files shown in the detail).
+        TourMedicamentsLecture = "tour_medicaments.lecture", "Consultation du tour de médicaments";
+        /// Medicines given, refused or not given recorded (the files in the detail).
+        TourMedicamentsSaisie = "tour_medicaments.saisie", "Administrations de médicaments enregistrées";
         /// Two files merged.
         UsagerFusion = "usager.fusion", "Fusion de dossiers";
         /// A merge undone.

@@ -455,6 +455,18 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         ids.clone(),
     )
     .await?;
+    crate::bench_soins_quotidiens::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements[0].0,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();

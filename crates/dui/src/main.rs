@@ -5,6 +5,7 @@ mod bench_candidatures;
 mod bench_gir;
 mod bench_parcours;
 mod bench_soins;
+mod bench_soins_quotidiens;
 mod bench_transmissions;
 mod config;
 mod demo;
@@ -264,6 +265,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 demo::candidatures::ajouter(&store, &org, n, seed).await?
             );
             println!("{}", demo::ajouter_soins(&store, &org, None).await?);
+            // Care for the EHPAD's people without a plan yet, scaled with the people added.
+            println!(
+                "{}",
+                demo::ajouter_soins_quotidiens(&store, &org, (usagers as i64 / 10).clamp(10, 200)).await?
+            );
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

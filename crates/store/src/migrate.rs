@@ -103,6 +103,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0025_psychologie_dlu.sql"),
     ),
     (
+        26,
+        "plan_soins",
+        include_str!("../migrations/0026_plan_soins.sql"),
+    ),
+    (
+        27,
+        "prescriptions",
+        include_str!("../migrations/0027_prescriptions.sql"),
+    ),
+    (
         28,
         "entourage_versions",
         include_str!("../migrations/0028_entourage_versions.sql"),

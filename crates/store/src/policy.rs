@@ -11,6 +11,7 @@ use dui_domain::policy::{
 
 mod candidature;
 mod presence;
+mod soins;
 mod transmission;
 
 pub use crate::audit::AccesExceptionnel;
@@ -19,6 +20,7 @@ use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use presence::{authorize_presences, CapacitePresences};
+pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };

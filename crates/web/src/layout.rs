@@ -18,6 +18,9 @@ pub struct UserBar {
     pub releve: bool,
     /// Shows the presences (the professionals of établissements).
     pub presences: bool,
+    /// Shows the care worksheet and round (the care team of établissements, by the default
+    /// matrix: the pages themselves ask the matrix in force).
+    pub soins: bool,
 }
 
 /// Common data of a page.

@@ -54,6 +54,9 @@ pub(crate) const SOINS_ENTREES: Liste = l("/usagers/{id}/soins/synthese/entrees"
 pub(crate) const OBSERVATIONS: Liste = l("/usagers/{id}/soins/observations", 20, 200);
 pub(crate) const PSYCHOLOGIE: Liste = l("/usagers/{id}/psychologie", 20, 200);
 pub(crate) const DLU_RETOURS: Liste = l("/usagers/{id}/soins/dlu/retours", 20, 100);
+pub(crate) const PLAN_SOINS: Liste = l("/usagers/{id}/soins/plan", 50, 200);
+pub(crate) const CONSTANTES: Liste = l("/usagers/{id}/soins/constantes", 100, 1000);
+pub(crate) const PRESCRIPTIONS: Liste = l("/usagers/{id}/soins/prescriptions", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -90,6 +93,9 @@ pub const LISTES: &[Liste] = &[
     OBSERVATIONS,
     PSYCHOLOGIE,
     DLU_RETOURS,
+    PLAN_SOINS,
+    CONSTANTES,
+    PRESCRIPTIONS,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -9,10 +9,12 @@ mod parcours;
 mod ppe;
 mod projets;
 mod soins;
+mod soins_quotidiens;
 mod transmissions;
 mod usagers;
 
 pub use soins::ajouter as ajouter_soins;
+pub use soins_quotidiens::ajouter as ajouter_soins_quotidiens;
 pub use usagers::generate as generate_usagers;
 
 use anyhow::Context;
@@ -316,6 +318,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         .await?;
     let n = evaluations::ajouter_besoins(store, org, 11).await?;
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
+    println!("{}", soins_quotidiens::ajouter(store, org, 30).await?);
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);

@@ -77,6 +77,15 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("observation", None),
     ("psychologie_note", None),
     ("dlu_retour", None),
+    ("acte_plan", None),
+    ("acte_realise", None),
+    ("constante", None),
+    ("prescription", None),
+    ("administration", None),
+    (
+        "seuil_constante",
+        Some("one set of thresholds per person and measure: the kept file's own stay in force"),
+    ),
     (
         "usager_nom",
         Some("the names of the absorbed identity; a merged file is out of every search"),

@@ -145,7 +145,7 @@ fn empreinte(personnes: &[Attendu]) -> i64 {
     (h & ((1 << 53) - 1)) as i64
 }
 
-async fn attendus(
+pub(crate) async fn attendus(
     on: impl Into<crate::sql::On<'_>>,
     etablissement: i64,
     unite: Option<i64>,

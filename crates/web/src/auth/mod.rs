@@ -415,6 +415,12 @@ impl crate::Layout {
                 releve: me.user.role.est_professionnel() && me.user.role != Role::Administrateur,
                 presences: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
                     && me.user.role != Role::Administrateur,
+                soins: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
+                    && dui_domain::policy::Matrice::par_defaut().permet(
+                        me.user.role,
+                        dui_domain::policy::Section::Soins,
+                        dui_domain::policy::Action::Lire,
+                    ),
             }),
         }
     }

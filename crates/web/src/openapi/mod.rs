@@ -257,6 +257,17 @@ const QUERY: &[(&str, &str, &str, bool)] = &[
     ("get", "/candidatures", "age_max", true),
     ("get", "/candidatures", "gir", true),
     ("get", "/candidatures", "orientation", false),
+    ("get", "/usagers/{id}/soins/plan", "tous", false),
+    ("get", "/usagers/{id}/soins/prescriptions", "toutes", false),
+    ("get", "/soins/medicaments", "q", false),
+    ("get", "/soins/feuille", "etablissement_id", true),
+    ("get", "/soins/feuille", "unite_id", true),
+    ("get", "/soins/feuille", "jour", false),
+    ("get", "/soins/feuille", "poste", false),
+    ("get", "/soins/tour", "etablissement_id", true),
+    ("get", "/soins/tour", "unite_id", true),
+    ("get", "/soins/tour", "jour", false),
+    ("get", "/soins/tour", "heure", false),
 ];
 
 /// `limit` and `cursor` of a list declared in [`LISTES`], with its default and maximum.
@@ -437,7 +448,7 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| parametre(name, "path", !["role", "grille"].contains(&name)))
+            .map(|name| parametre(name, "path", !["role", "grille", "mesure"].contains(&name)))
             .chain(
                 QUERY
                     .iter()

@@ -13,6 +13,7 @@ use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
+use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
 use dui_store::usager::{Projet, VersionProjet};
@@ -43,6 +44,10 @@ use crate::usager::{
     VersionBody, VersionJour,
 };
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
+use crate::usager::{
+    ActePlanFields, ArretFields, ConstanteCreee, ConstanteFields, Enregistres, Medicaments,
+    PrescriptionFields, SeuilsFields, TourBody, ValidationBody,
+};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
@@ -164,6 +169,24 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/soins/dlu/retours", "Soins", "Enregistrer la fiche de retour du service des urgences (diagnostic, examens, traitement, surveillance, suivi)").corps::<RetourFields>().cree::<Ecrite>(),
         op("get", "/usagers/{id}/psychologie", "Psychologie", "Notes de psychologie lisibles par l'appelant : psychologues de l'établissement où elles ont été écrites seulement, jamais par accès exceptionnel").liste::<NotePsychologie>(),
         op("post", "/usagers/{id}/psychologie", "Psychologie", "Écrire une note d'entretien, un bilan ou un résultat de test (psychologues) ; une correction nomme la note corrigée (corrige_id)").corps::<NoteFields>().cree::<Ecrite>(),
+        op("get", "/usagers/{id}/soins/plan", "Soins", "Plan de soins : actes planifiés (?tous=oui : avec les actes retirés)").liste::<ActePlan>(),
+        op("post", "/usagers/{id}/soins/plan", "Soins", "Ajouter un acte au plan de soins (infirmiers, médecins) : type, intervenant, fréquence (quotidien, jours_semaine 1,3,5, intervalle N jours), horaires HH:MM heure de Paris").corps::<ActePlanFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/soins/plan/{aid}", "Soins", "Un acte du plan (le corps que sa modification accepte)").ok::<ActePlan>(),
+        op("put", "/usagers/{id}/soins/plan/{aid}", "Soins", "Modifier ou retirer (actif false) un acte du plan (If-Match ou version ; 409 si périmée)").corps::<ActePlanFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/soins/constantes", "Soins", "Constantes et mesures, les plus récentes d'abord, avec l'alerte levée").liste::<Constante>(),
+        op("post", "/usagers/{id}/soins/constantes", "Soins", "Enregistrer une mesure (poids, température, pouls, tension, SpO2, glycémie, douleur) : 422 hors des valeurs plausibles ; l'alerte levée contre les seuils en vigueur").corps::<ConstanteFields>().cree::<ConstanteCreee>(),
+        op("get", "/usagers/{id}/soins/constantes/seuils/{mesure}", "Soins", "Seuils d'alerte en vigueur d'une mesure (propres à la personne ou par défaut)").ok::<SeuilsMesure>(),
+        op("put", "/usagers/{id}/soins/constantes/seuils/{mesure}", "Soins", "Seuils propres à la personne (infirmiers, médecins ; version lue, 0 sans seuils propres ; personnalises false : retour aux seuils par défaut)").corps::<SeuilsFields>().ok::<Cree>(),
+        op("get", "/usagers/{id}/soins/prescriptions", "Soins", "Prescriptions en cours (?toutes=oui : avec l'historique), les plus récentes d'abord").liste::<Prescription>(),
+        op("post", "/usagers/{id}/soins/prescriptions", "Soins", "Prescrire (médecin avec le RPPS de son compte, ou prescripteur extérieur saisi avec son RPPS) : médicament (libre ou du référentiel), acte ou examen").corps::<PrescriptionFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/soins/prescriptions/{pid}", "Soins", "Une prescription").ok::<Prescription>(),
+        op("put", "/usagers/{id}/soins/prescriptions/{pid}", "Soins", "Modifier une prescription (If-Match ou version) : elle est arrêtée et la nouvelle, renvoyée, la remplace").corps::<PrescriptionFields>().ok::<Cree>(),
+        op("post", "/usagers/{id}/soins/prescriptions/{pid}/arret", "Soins", "Arrêter une prescription (If-Match ou version ; motif)").corps::<ArretFields>().vide(),
+        op("get", "/soins/medicaments", "Soins", "Médicaments du référentiel (?q=), pour prescrire").ok::<Medicaments>(),
+        op("get", "/soins/feuille", "Soins", "Feuille de soins d'une unité pour un poste (?etablissement_id=&unite_id=&jour=&poste=matin|apres_midi|nuit, heure de Paris) : actes prévus par les plans de soins et leur validation, alertes de constantes").ok::<Feuille>(),
+        op("post", "/soins/feuille", "Soins", "Valider des actes de la feuille (fait, ou non_fait avec motif) ; 409 si un acte l'est déjà").corps::<ValidationBody>().ok::<Enregistres>(),
+        op("get", "/soins/tour", "Soins", "Tour de médicaments d'une unité (?etablissement_id=&unite_id=&jour=&heure=HH:MM) : prises prévues par les prescriptions actives").ok::<Tour>(),
+        op("post", "/soins/tour", "Soins", "Enregistrer des prises (donne, refuse, non_donne avec motif) ; 422 sans prescription active à l'heure prévue, 409 si déjà enregistrée").corps::<TourBody>().ok::<Enregistres>(),
         op("get", "/openapi.json", "Documentation", "Ce document").document(),
         // Field staff (issue 16).
         op("delete", "/usagers/{id}/affectations/{uid}", "Usagers", "Mettre fin à l'affectation d'un intervenant à domicile ou d'un proche (404 s'il n'est pas affecté)").vide(),

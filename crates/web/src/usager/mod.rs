@@ -7,6 +7,7 @@ mod api;
 mod candidature_page;
 mod candidature_suite;
 pub(crate) mod candidatures;
+mod constantes;
 mod creation;
 mod dlu;
 mod dossier;
@@ -18,9 +19,11 @@ mod etat;
 pub mod evaluation;
 mod evaluation_page;
 mod extracteurs;
+mod feuille_soins;
 pub mod fields;
 mod fusion_page;
 mod hors_perimetre;
+mod graphique;
 mod identite;
 mod insi;
 mod lieux;
@@ -29,6 +32,8 @@ mod mes_personnes;
 mod mesures;
 mod observation;
 mod photo;
+mod plan_soins;
+mod prescription;
 mod presences;
 mod prestations;
 mod projet;
@@ -42,6 +47,7 @@ mod sejours;
 mod suivis;
 mod soins;
 mod synthese;
+mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
 
@@ -51,7 +57,9 @@ pub(crate) use {
     api::{Assign, DemandeAccesExceptionnel},
     candidature_suite::{DossierFields, EntretienFields, StatutFields},
     candidatures::CandidatureFields,
+    constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
+    feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
@@ -59,6 +67,8 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     observation::ObservationFields,
+    plan_soins::ActePlanFields,
+    prescription::{ArretFields, Medicaments, PrescriptionFields},
     presences::{AbsenceEnregistree, AbsenceFields, JourneeBody, VersionJour},
     prestations::PrestationFields,
     projet::{Brouillon, NouveauProjet, SignatureBody, Validation},
@@ -67,6 +77,7 @@ pub(crate) use {
     sejours::{MouvementFields, SejourFields},
     suivis::{SuiviFaitFields, SuiviFields},
     soins::{EntreeFields, FinFields},
+    tour_medicaments::TourBody,
     transmissions::TransmissionFields,
 };
 
@@ -350,6 +361,12 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/suivis", post(suivis::ajout_form))
         .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::fait_form))
         .merge(soins::routes())
+        // Care: the plan, vital signs, prescriptions, the unit's worksheet and round.
+        .merge(plan_soins::routes())
+        .merge(constantes::routes())
+        .merge(prescription::routes())
+        .merge(feuille_soins::routes())
+        .merge(tour_medicaments::routes())
 }
 
 /// API routes.
@@ -534,4 +551,10 @@ pub fn api_routes() -> Router<App> {
         )
         .route("/usagers/{id}/suivis/{tid}/fait", post(suivis::api_fait))
         .merge(soins::api_routes())
+        // Care: the plan, vital signs, prescriptions, the unit's worksheet and round.
+        .merge(plan_soins::api_routes())
+        .merge(constantes::api_routes())
+        .merge(prescription::api_routes())
+        .merge(feuille_soins::api_routes())
+        .merge(tour_medicaments::api_routes())
 }

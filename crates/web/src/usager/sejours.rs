@@ -121,7 +121,7 @@ impl crate::saisie::Champs for MouvementFields {
     ];
 }
 
-fn oui(v: &Option<String>) -> bool {
+pub(crate) fn oui(v: &Option<String>) -> bool {
     matches!(v.as_deref(), Some("oui" | "on" | "true" | "1"))
 }
 

@@ -205,6 +205,49 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             &pr,
             |b| b["date_fin"] = json!("2029-12-31"),
             |a| a["date_fin"] == "2029-12-31",
+        // A care act of the plan, an alert threshold, a prescription (a change stops it: the
+        // one read back is stopped and replaced).
+        let ide = &jeu.ide;
+        let list = get_ok(&app, ide, &format!("/api/v1/usagers/{x}/soins/plan")).await;
+        let aid = list["items"][0]["id"].as_i64().unwrap();
+        let acte = format!("/api/v1/usagers/{x}/soins/plan/{aid}");
+        read_change_write(
+            &app,
+            ide,
+            &acte,
+            &acte,
+            |b| b["horaires"] = json!("08:15"),
+            |a| a["horaires"] == "08:15",
+        )
+        .await;
+        let seuils = format!("/api/v1/usagers/{x}/soins/constantes/seuils/temperature");
+        read_change_write(
+            &app,
+            ide,
+            &seuils,
+            &seuils,
+            |b| {
+                b["haut"] = json!(37.5);
+                b["personnalises"] = json!(true);
+            },
+            |a| a["haut"] == 37.5 && a["personnalises"] == true,
+        )
+        .await;
+        let list = get_ok(
+            &app,
+            ide,
+            &format!("/api/v1/usagers/{x}/soins/prescriptions"),
+        )
+        .await;
+        let pid = list["items"][0]["id"].as_i64().unwrap();
+        let p = format!("/api/v1/usagers/{x}/soins/prescriptions/{pid}");
+        read_change_write(
+            &app,
+            ide,
+            &p,
+            &p,
+            |b| b["libelle"] = json!("Bilan sanguin complet"),
+            |a| a["arret_a"].is_string(),
         )
         .await;
         // Those are every editable resource: each PUT of the document taking JSON.
@@ -229,6 +272,9 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/presences",
             "/api/v1/candidatures/{id}",
             "/api/v1/usagers/{id}/prestations/{pid}",
+            "/api/v1/usagers/{id}/soins/plan/{aid}",
+            "/api/v1/usagers/{id}/soins/constantes/seuils/{mesure}",
+            "/api/v1/usagers/{id}/soins/prescriptions/{pid}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

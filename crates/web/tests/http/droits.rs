@@ -7,6 +7,7 @@
 mod appels;
 mod parcours;
 mod soins;
+mod soins_quotidiens;
 
 use std::collections::BTreeSet;
 
@@ -317,6 +318,7 @@ fn table() -> Vec<Route> {
     ];
     t.extend(parcours::routes());
     t.extend(soins::routes());
+    t.extend(soins_quotidiens::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],

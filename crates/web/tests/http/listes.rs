@@ -5,6 +5,7 @@
 
 mod projet;
 mod soins;
+mod soins_quotidiens;
 
 use std::collections::BTreeSet;
 
@@ -170,12 +171,16 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     // Care (issue 12).
     (
         "/usagers/{id}/soins/synthese/entrees",
+    ("/usagers/{id}/soins/plan", Lecteur::Direction, "", false),
+    (
+        "/usagers/{id}/soins/constantes",
         Lecteur::Direction,
         "",
         false,
     ),
     (
         "/usagers/{id}/soins/observations",
+        "/usagers/{id}/soins/prescriptions",
         Lecteur::Direction,
         "",
         false,
@@ -206,6 +211,8 @@ pub(crate) struct Jeu {
     pub(crate) projet: i64,
     pub(crate) candidature: i64,
     pub(crate) psy: String,
+    /// A nurse of the établissement (the care of the file).
+    pub(crate) ide: String,
 }
 
 impl Jeu {
@@ -384,6 +391,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         candidature = created(app, &secr, "/api/v1/candidatures", body).await;
     }
     let psy = soins::peupler(app, x).await;
+    let ide = soins_quotidiens::peupler(app, x).await;
     app.seal_all().await;
     Jeu {
         admin,
@@ -393,6 +401,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         projet,
         candidature,
         psy,
+        ide,
     }
 }
 

@@ -287,6 +287,26 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         }
         "NoteFields" => {
             json!({"type_note": "test", "titre": "Bilan", "texte": "Texte.", "outil": "MMSE", "resultat": "27/30"})
+        "ActePlanFields" => {
+            json!({"type_acte": "hygiene", "libelle": "Aide à la toilette", "intervenant": "aide_soignant",
+                "type_frequence": "quotidien", "horaires": "07:30", "consignes": "Douche.", "version": 1})
+        }
+        "ConstanteFields" => {
+            json!({"type_mesure": "pouls", "valeur": 72, "commentaire": "Au repos."})
+        }
+        "SeuilsFields" => json!({"bas": 36, "haut": 38, "version": 0}),
+        "PrescriptionFields" => {
+            json!({"type_prescription": "examen", "libelle": "Bilan sanguin", "prescripteur_nom": "Dr Durand",
+                "prescripteur_rpps": "10000000009", "consignes": "À jeun.", "version": 1})
+        }
+        "ArretFields" => json!({"motif": "Fin du traitement.", "version": 1}),
+        "ValidationBody" => {
+            json!({"etablissement_id": app.etablissement_id, "actes": [{"acte_id": 1,
+                "prevu_a": "2026-02-01T07:00:00Z", "statut": "non_fait", "motif": "Refus."}]})
+        }
+        "TourBody" => {
+            json!({"etablissement_id": app.etablissement_id, "doses": [{"prescription_id": 1,
+                "prevu_a": "2026-02-01T07:00:00Z", "statut": "refuse", "motif": "Refus."}]})
         }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }

@@ -228,6 +228,8 @@ pub(super) async fn call(
         .replace("{uid}", NOWHERE)
         .replace("{mid}", NOWHERE)
         .replace("{tid}", NOWHERE)
+        .replace("{aid}", NOWHERE)
+        .replace("{mesure}", "temperature")
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
         "/usagers?q=dupont".to_string()
@@ -243,6 +245,11 @@ pub(super) async fn call(
     let mut k = n;
     loop {
         lettres.push((b'a' + (k % 26) as u8) as char);
+    // (the number in letters: a name stays short however many routes the table has).
+    let mut prenom = String::from("Essai");
+    let mut k = n;
+    loop {
+        prenom.push((b'a' + (k % 26) as u8) as char);
         k /= 26;
         if k == 0 {
             break;
@@ -363,6 +370,15 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/projets/{pid}/versions/{numero}/signatures") => rb
                 .header("If-Match", "\"1\"")
                 .json(&json!({"signataire": "Hélène Dupont", "qualite": "personne", "decision": "signe"})),
+            ("post", "/usagers/{id}/soins/plan") | ("put", "/usagers/{id}/soins/plan/{aid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"type_acte": "hygiene", "libelle": "Aide à la toilette", "intervenant": "aide_soignant", "type_frequence": "quotidien", "horaires": "07:30"})),
+            ("post", "/usagers/{id}/soins/constantes") => rb.json(&json!({"type_mesure": "pouls", "valeur": 72})),
+            ("put", "/usagers/{id}/soins/constantes/seuils/{mesure}") => rb.json(&json!({"bas": 36, "haut": 38, "version": 0})),
+            ("post", "/usagers/{id}/soins/prescriptions") | ("put", "/usagers/{id}/soins/prescriptions/{pid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"type_prescription": "examen", "libelle": "Bilan sanguin", "prescripteur_nom": "Dr Durand", "prescripteur_rpps": "10000000009"})),
+            ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => rb.json(&json!({"version": 1})),
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -572,6 +588,35 @@ pub(super) async fn call(
                 ("titre", "Entretien"),
                 ("texte", "Humeur stable."),
             ]),
+            ("post", "/usagers/{id}/soins/plan") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_acte", "hygiene"),
+                ("libelle", "Aide à la toilette"),
+                ("intervenant", "aide_soignant"),
+                ("type_frequence", "quotidien"),
+                ("horaires", "07:30"),
+            ]),
+            ("post", "/usagers/{id}/soins/constantes") => {
+                rb.form(&[("_csrf", csrf), ("type_mesure", "pouls"), ("valeur", "72")])
+            }
+            ("post", "/usagers/{id}/soins/constantes/seuils") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_mesure", "temperature"),
+                ("bas", "36"),
+                ("haut", "38"),
+                ("version", "0"),
+            ]),
+            ("post", "/usagers/{id}/soins/prescriptions") => rb.form(&[
+                ("_csrf", csrf),
+                ("type_prescription", "examen"),
+                ("libelle", "Bilan sanguin"),
+                ("prescripteur_nom", "Dr Durand"),
+                ("prescripteur_rpps", "10000000009"),
+            ]),
+            ("post", "/usagers/{id}/soins/plan/{aid}/retrait")
+            | ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => {
+                rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
             _ => rb.form(&[("_csrf", csrf)]),
         }
     };

@@ -1,0 +1,419 @@
+//! The daily care worksheet of a unit and shift (SOI-1): the acts due, generated from the
+//! care plans of the people with a stay in the unit that day
+//! ([`dui_domain::feuille_soins::occurrences`]), each with what became of it, and the alerts
+//! of their recent vital signs. Acts are validated (done, or not done with a reason) by
+//! several at once; an act due is recorded once only (unique key, 409). Reads and saves are
+//! audited in one entry naming the files, with the unit's capability ([`CapaciteSoins`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dui_domain::constantes::{Alerte, TypeMesure};
+use dui_domain::feuille_soins::{
+    fenetre, occurrences, poste_de, verifier_realisation, Poste, StatutActe,
+};
+use dui_domain::ids::UsagerId;
+use dui_domain::journal::ActionJournal;
+use dui_domain::plan_soins::{Intervenant, TypeActe};
+use dui_domain::policy::{Action, Refus, Section};
+use dui_domain::saisie::{self as lim};
+use serde::Serialize;
+
+use super::constantes::centiemes_en;
+use super::plan_soins::{acte_from, COLONNES};
+use super::presence::attendus;
+use crate::audit::{self, NewEntry, Outcome};
+use crate::db::Store;
+use crate::fiche::{code, opt_code};
+use crate::policy::CapaciteSoins;
+use crate::saisie::{borne, l};
+use crate::sql::{Tx, Value};
+use crate::{ts, StoreError, StoreResult};
+
+/// An act due on the worksheet.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ActeDu {
+    /// The act of the plan.
+    pub acte_id: i64,
+    /// The file.
+    pub usager_id: UsagerId,
+    /// Name as shown.
+    pub nom: String,
+    /// Absent that day (hospital, holidays…).
+    pub absent: bool,
+    /// Kind.
+    pub type_acte: TypeActe,
+    /// What to do.
+    pub libelle: String,
+    /// Who does it.
+    pub intervenant: Intervenant,
+    /// Instructions.
+    pub consignes: Option<String>,
+    /// Local time planned (`HH:MM`).
+    pub horaire: String,
+    /// The instant due (UTC): the key of its validation.
+    pub prevu_a: String,
+    /// Done or not, once validated.
+    pub statut: Option<StatutActe>,
+    /// Why not done.
+    pub motif: Option<String>,
+    /// Who validated it.
+    pub par: Option<String>,
+    /// When it was validated.
+    pub saisi_a: Option<String>,
+}
+
+/// A vital sign beyond its thresholds, shown on the worksheet.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AlerteSoins {
+    /// The file.
+    pub usager_id: UsagerId,
+    /// Name as shown.
+    pub nom: String,
+    /// The measure.
+    pub type_mesure: TypeMesure,
+    /// The value as shown (`38,6 °C`).
+    pub valeur: String,
+    /// Which way.
+    pub alerte: Alerte,
+    /// When measured.
+    pub mesure_a: String,
+}
+
+/// The worksheet of a unit (or of the whole établissement) for one shift.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Feuille {
+    /// Établissement.
+    pub etablissement_id: i64,
+    /// Unit (none: the whole établissement).
+    pub unite_id: Option<i64>,
+    /// The day (`AAAA-MM-JJ`).
+    pub jour: String,
+    /// The shift.
+    pub poste: Poste,
+    /// Start of the shift (UTC).
+    pub debut: String,
+    /// End of the shift (UTC, excluded).
+    pub fin: String,
+    /// The acts due, by time then name.
+    pub actes: Vec<ActeDu>,
+    /// Vital signs beyond their thresholds in the last 48 hours.
+    pub alertes: Vec<AlerteSoins>,
+}
+
+/// An act validated on the worksheet.
+#[derive(Clone, Debug)]
+pub struct Realisation {
+    /// The act of the plan.
+    pub acte_id: i64,
+    /// The instant due (as the worksheet gave it).
+    pub prevu_a: DateTime<Utc>,
+    /// Done or not.
+    pub statut: StatutActe,
+    /// Why not done.
+    pub motif: Option<String>,
+}
+
+/// The files of the people with a stay in the établissement (and unit) on `$2`, as a
+/// subquery: `$1` établissement, `$2` day, `$3` unit if any.
+pub(crate) fn usagers_du_jour(unite: bool) -> String {
+    format!(
+        "SELECT s.usager_id FROM sejour s WHERE s.etablissement_id = $1 AND s.date_entree <= $2 AND (s.date_sortie IS NULL OR s.date_sortie > $2){}",
+        if unite { " AND s.unite_id = $3" } else { "" }
+    )
+}
+
+/// Binds `$1` établissement, `$2` day, `$3` unit of [`usagers_du_jour`].
+pub(crate) fn lieu(etablissement: i64, jour: NaiveDate, unite: Option<i64>) -> Vec<Value> {
+    let mut v = vec![Value::from(etablissement), Value::from(jour.to_string())];
+    if let Some(u) = unite {
+        v.push(Value::from(u));
+    }
+    v
+}
+
+impl Store {
+    /// Logs a read of the unit's care (one entry naming the files shown).
+    pub(crate) async fn journal_soins_lecture(
+        &self,
+        cap: &CapaciteSoins,
+        action: ActionJournal,
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        self.reads
+            .log(crate::read_log::ReadEntry {
+                actor: cap.principal().actor(),
+                action,
+                usager_id: None,
+                section: Some(Section::Soins.code()),
+                outcome: Outcome::Succes,
+                detail: detail.to_string(),
+                at: cap.at(),
+            })
+            .await
+    }
+
+    /// The worksheet of `unite` (or of the whole établissement) for shift `poste` of `jour`.
+    pub async fn feuille_soins(
+        &self,
+        cap: &CapaciteSoins,
+        unite: Option<i64>,
+        jour: NaiveDate,
+        poste: Poste,
+    ) -> StoreResult<Feuille> {
+        let etab = cap.etablissement_id();
+        let personnes = attendus(self, etab, unite, jour).await?;
+        let noms: HashMap<UsagerId, (&str, bool)> = personnes
+            .iter()
+            .map(|p| (p.usager_id, (p.nom.as_str(), p.absence.is_some())))
+            .collect();
+        let sous = usagers_du_jour(unite.is_some());
+        let actes = crate::sql::query(&format!(
+            "SELECT usager_id, {COLONNES} FROM acte_plan WHERE actif = 1 AND usager_id IN ({sous}) ORDER BY id"
+        ))
+        .binds(lieu(etab, jour, unite))
+        .fetch_all(self)
+        .await?;
+        let mut plan = Vec::with_capacity(actes.len());
+        let mut planifies = Vec::with_capacity(actes.len());
+        for r in &actes {
+            let a = acte_from(r)?;
+            planifies.push(a.planifie()?);
+            plan.push((r.try_get::<UsagerId, _>("usager_id")?, a));
+        }
+        let (debut, fin) = fenetre(jour, poste);
+        let n = lieu(etab, jour, unite).len();
+        let faits = crate::sql::query(&format!(
+            "SELECT r.acte_id, r.prevu_a, r.statut, r.motif, r.saisi_a, u.prenom, u.nom FROM acte_realise r LEFT JOIN utilisateur u ON u.id = r.par \
+             WHERE r.prevu_a >= ${} AND r.prevu_a < ${} AND r.usager_id IN ({sous})",
+            n + 1,
+            n + 2
+        ))
+        .binds(lieu(etab, jour, unite))
+        .bind(ts(debut))
+        .bind(ts(fin))
+        .fetch_all(self)
+        .await?;
+        let mut fait: HashMap<(i64, String), &crate::sql::Row> = HashMap::new();
+        for r in &faits {
+            fait.insert((r.try_get("acte_id")?, r.try_get("prevu_a")?), r);
+        }
+        let mut dus = Vec::new();
+        for o in occurrences(&planifies, jour, poste) {
+            let (usager_id, a) = &plan[o.index];
+            let (nom, absent) = noms.get(usager_id).copied().unwrap_or(("", false));
+            let prevu_a = ts(o.prevu);
+            let r = fait.get(&(a.id, prevu_a.clone()));
+            let par = match r {
+                Some(r) => Some(format!(
+                    "{} {}",
+                    r.try_get::<Option<String>, _>("prenom")?
+                        .unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
+                )),
+                None => None,
+            };
+            dus.push(ActeDu {
+                acte_id: a.id,
+                usager_id: *usager_id,
+                nom: nom.to_string(),
+                absent,
+                type_acte: a.type_acte,
+                libelle: a.libelle.clone(),
+                intervenant: a.intervenant,
+                consignes: a.consignes.clone(),
+                horaire: o.horaire.format("%H:%M").to_string(),
+                prevu_a,
+                statut: r
+                    .map(|r| opt_code(r, "statut", StatutActe::from_code))
+                    .transpose()?
+                    .flatten(),
+                motif: r.map(|r| r.try_get("motif")).transpose()?.flatten(),
+                par,
+                saisi_a: r.map(|r| r.try_get("saisi_a")).transpose()?,
+            });
+        }
+        dus.sort_by(|a, b| (&a.prevu_a, &a.nom, a.acte_id).cmp(&(&b.prevu_a, &b.nom, b.acte_id)));
+        let alertes = crate::sql::query(&format!(
+            "SELECT usager_id, type_mesure, valeur, valeur2, alerte, mesure_a FROM constante \
+             WHERE alerte IS NOT NULL AND mesure_a >= ${} AND mesure_a < ${} AND usager_id IN ({sous}) ORDER BY mesure_a DESC, id DESC",
+            n + 1,
+            n + 2
+        ))
+        .binds(lieu(etab, jour, unite))
+        .bind(ts(fin - Duration::hours(48)))
+        .bind(ts(fin))
+        .fetch_all(self)
+        .await?
+        .iter()
+        .map(|r| {
+            let usager_id: UsagerId = r.try_get("usager_id")?;
+            let t = code(r, "type_mesure", TypeMesure::from_code)?;
+            Ok(AlerteSoins {
+                usager_id,
+                nom: noms.get(&usager_id).map(|n| n.0).unwrap_or("").to_string(),
+                valeur: t.afficher(
+                    centiemes_en(r.try_get("valeur")?),
+                    r.try_get::<Option<i64>, _>("valeur2")?.map(centiemes_en),
+                ),
+                type_mesure: t,
+                alerte: code(r, "alerte", Alerte::from_code)?,
+                mesure_a: r.try_get("mesure_a")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let usagers: Vec<i64> = personnes.iter().map(|p| p.usager_id.get()).collect();
+        self.journal_soins_lecture(
+            cap,
+            ActionJournal::FeuilleSoinsLecture,
+            serde_json::json!({"etablissement_id": etab, "unite_id": unite, "jour": jour.to_string(),
+                "poste": poste, "nombre": usagers.len(), "usagers": usagers}),
+        )
+        .await?;
+        Ok(Feuille {
+            etablissement_id: etab,
+            unite_id: unite,
+            jour: jour.to_string(),
+            poste,
+            debut: ts(debut),
+            fin: ts(fin),
+            actes: dus,
+            alertes,
+        })
+    }
+
+    /// Validates acts of the worksheet (done, or not done with a reason): each must be due
+    /// at its instant in the plan of a person with a stay in the établissement, and not
+    /// recorded yet (409). One audit entry names the files. The number recorded.
+    pub async fn valider_actes(
+        &self,
+        cap: &CapaciteSoins,
+        actes: &[Realisation],
+    ) -> StoreResult<usize> {
+        if cap.action() != Action::Ecrire {
+            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+        }
+        for a in actes {
+            borne([(l("motif", lim::LIBELLE), a.motif.as_deref())])?;
+            verifier_realisation(a.statut, a.motif.as_deref()).map_err(StoreError::Invalid)?;
+        }
+        let mut tx = self.begin().await?;
+        let at = ts(cap.at());
+        let mut usagers = Vec::new();
+        for a in actes {
+            let u = acte_du(&mut tx, cap.etablissement_id(), a.acte_id, a.prevu_a).await?;
+            let prevu = ts(a.prevu_a);
+            let deja = crate::sql::query(
+                "SELECT id FROM acte_realise WHERE acte_id = $1 AND prevu_a = $2",
+            )
+            .bind(a.acte_id)
+            .bind(prevu.as_str())
+            .fetch_optional(&mut tx)
+            .await?;
+            if deja.is_some() {
+                return Err(StoreError::Conflict(
+                    "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins."
+                        .into(),
+                ));
+            }
+            crate::sql::query(
+                "INSERT INTO acte_realise (usager_id, acte_id, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(u)
+            .bind(a.acte_id)
+            .bind(prevu)
+            .bind(a.statut.code())
+            .bind(a.motif.as_deref().filter(|m| !m.trim().is_empty()))
+            .bind(cap.principal().id)
+            .bind(at.as_str())
+            .execute(&mut tx)
+            .await?;
+            if !usagers.contains(&u.get()) {
+                usagers.push(u.get());
+            }
+        }
+        journal_soins_saisie(
+            &mut tx,
+            cap,
+            ActionJournal::FeuilleSoinsSaisie,
+            serde_json::json!({"etablissement_id": cap.etablissement_id(), "actes": actes.len(), "usagers": usagers}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(actes.len())
+    }
+}
+
+/// Appends the audit entry of a save of the unit's care (one entry naming the files).
+pub(crate) async fn journal_soins_saisie(
+    tx: &mut Tx,
+    cap: &CapaciteSoins,
+    action: ActionJournal,
+    detail: serde_json::Value,
+) -> StoreResult<()> {
+    audit::append(
+        tx,
+        &NewEntry {
+            actor: &cap.principal().actor(),
+            action,
+            usager_id: None,
+            section: Some(Section::Soins.code()),
+            outcome: Outcome::Succes,
+            detail,
+            at: cap.at(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether the person of `usager` has a stay in `etablissement` on `jour`.
+pub(crate) async fn sejourne(
+    tx: &mut Tx,
+    etablissement: i64,
+    usager: UsagerId,
+    jour: NaiveDate,
+) -> StoreResult<bool> {
+    Ok(crate::sql::query(
+        "SELECT id FROM sejour WHERE usager_id = $1 AND etablissement_id = $2 AND date_entree <= $3 AND (date_sortie IS NULL OR date_sortie > $3)",
+    )
+    .bind(usager)
+    .bind(etablissement)
+    .bind(jour.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some())
+}
+
+/// The file of act `acte_id` when it is due at `prevu` for a person with a stay in the
+/// établissement that day (French refusal otherwise).
+async fn acte_du(
+    tx: &mut Tx,
+    etablissement: i64,
+    acte_id: i64,
+    prevu: DateTime<Utc>,
+) -> StoreResult<UsagerId> {
+    let r = crate::sql::query(&format!(
+        "SELECT usager_id, {COLONNES} FROM acte_plan WHERE id = $1 AND actif = 1"
+    ))
+    .bind(acte_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let usager: UsagerId = r.try_get("usager_id")?;
+    let (jour, poste) = poste_de(prevu);
+    if !sejourne(tx, etablissement, usager, jour).await? {
+        return Err(StoreError::NotFound);
+    }
+    let a = acte_from(&r)?;
+    let du = occurrences(&[a.planifie()?], jour, poste)
+        .iter()
+        .any(|o| o.prevu == prevu);
+    if !du {
+        return Err(StoreError::Invalid(format!(
+            "L'acte « {} » n'est pas prévu à cette heure.",
+            a.libelle
+        )));
+    }
+    Ok(usager)
+}

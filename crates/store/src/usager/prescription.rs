@@ -1,0 +1,406 @@
+//! Prescriptions of a person (SOI-3): medicines (free text, and structured from a drug
+//! source), acts and exams, by a prescriber with a checked RPPS (the doctor's own account,
+//! or an external prescriber typed by the nurse who transcribes). Recording, changing and
+//! stopping need to validate the care section. Nothing is rewritten: stopping sets
+//! `arret_a`, a change stops the prescription and adds the new one pointing back to it. The
+//! medication round of a unit is in `tour`.
+
+pub mod tour;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use dui_domain::identifiers::Rpps;
+use dui_domain::journal::ActionJournal;
+use dui_domain::plan_soins::{horaires_texte, parse_horaires};
+use dui_domain::policy::{Action, Role, Section};
+use dui_domain::prescription::{
+    prescripteur, verifier_dates, PrescriptionActive, TypePrescription, Validite, Voie,
+};
+use dui_domain::saisie::{self as lim};
+use serde::Serialize;
+
+use super::exiger;
+use crate::db::Store;
+use crate::fiche::{code, opt_code};
+use crate::policy::Capability;
+use crate::saisie::{borne, l};
+use crate::sql::Tx;
+use crate::{parse_ts, ts, StoreError, StoreResult};
+
+/// A prescription to record.
+#[derive(Clone, Debug, Default)]
+pub struct PrescriptionInput {
+    /// What (medicine, act, exam).
+    pub type_prescription: Option<TypePrescription>,
+    /// As written (« Paracétamol 500 mg, comprimé »).
+    pub libelle: String,
+    /// Code of the medicine in the drug source, if picked there.
+    pub medicament_code: Option<String>,
+    /// Name of that drug source (`SourceMedicaments::nom`).
+    pub source: Option<String>,
+    /// Dose (« 1 comprimé »).
+    pub dose: Option<String>,
+    /// Route.
+    pub voie: Option<Voie>,
+    /// Local times of the doses (`08:00,20:00`); empty for « si besoin » only.
+    pub horaires: String,
+    /// Given when needed.
+    pub si_besoin: bool,
+    /// First day.
+    pub date_debut: NaiveDate,
+    /// Last day included.
+    pub date_fin: Option<NaiveDate>,
+    /// Instructions.
+    pub consignes: Option<String>,
+    /// External prescriber's name (a nurse transcribing); none: the doctor's own account.
+    pub prescripteur_nom: Option<String>,
+    /// External prescriber's RPPS.
+    pub prescripteur_rpps: Option<String>,
+}
+
+/// A recorded prescription.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Prescription {
+    /// Id.
+    pub id: i64,
+    /// What.
+    pub type_prescription: TypePrescription,
+    /// As written.
+    pub libelle: String,
+    /// Code of the medicine in its source.
+    pub medicament_code: Option<String>,
+    /// The drug source of the code.
+    pub source: Option<String>,
+    /// Dose.
+    pub dose: Option<String>,
+    /// Route.
+    pub voie: Option<Voie>,
+    /// Local times of the doses (`08:00,20:00`).
+    pub horaires: String,
+    /// Given when needed.
+    pub si_besoin: bool,
+    /// First day (`AAAA-MM-JJ`).
+    pub date_debut: String,
+    /// Last day included.
+    pub date_fin: Option<String>,
+    /// Instructions.
+    pub consignes: Option<String>,
+    /// Prescriber.
+    pub prescripteur_nom: String,
+    /// Prescriber's RPPS.
+    pub prescripteur_rpps: String,
+    /// The prescription this one replaces (a change).
+    pub remplace_id: Option<i64>,
+    /// When it was stopped (or replaced).
+    pub arret_a: Option<String>,
+    /// Why it was stopped.
+    pub arret_motif: Option<String>,
+    /// Active now.
+    pub active: bool,
+    /// Version (stopping or changing sends it back).
+    pub version: i64,
+}
+
+impl Prescription {
+    /// As the administration rule sees it.
+    pub fn regle(&self) -> StoreResult<PrescriptionActive> {
+        let d = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("date de prescription illisible {s:?}")))
+        };
+        Ok(PrescriptionActive {
+            type_prescription: self.type_prescription,
+            validite: Validite {
+                debut: d(&self.date_debut)?,
+                fin: self.date_fin.as_deref().map(d).transpose()?,
+                arret: self.arret_a.as_deref().map(parse_ts).transpose()?,
+            },
+            horaires: if self.horaires.is_empty() {
+                Vec::new()
+            } else {
+                parse_horaires(&self.horaires).map_err(StoreError::Corrupt)?
+            },
+            si_besoin: self.si_besoin,
+        })
+    }
+}
+
+pub(crate) const COLONNES: &str = "p.id, p.type_prescription, p.libelle, p.medicament_code, p.source, p.dose, p.voie, p.horaires, p.si_besoin, p.date_debut, p.date_fin, \
+    p.consignes, p.prescripteur_nom, p.prescripteur_rpps, p.remplace_id, p.arret_a, p.arret_motif, p.version";
+
+pub(crate) fn prescription_from(
+    r: &crate::sql::Row,
+    now: DateTime<Utc>,
+) -> StoreResult<Prescription> {
+    let mut p = Prescription {
+        id: r.try_get("id")?,
+        type_prescription: code(r, "type_prescription", TypePrescription::from_code)?,
+        libelle: r.try_get("libelle")?,
+        medicament_code: r.try_get("medicament_code")?,
+        source: r.try_get("source")?,
+        dose: r.try_get("dose")?,
+        voie: opt_code(r, "voie", Voie::from_code)?,
+        horaires: r.try_get("horaires")?,
+        si_besoin: r.try_get::<i64, _>("si_besoin")? != 0,
+        date_debut: r.try_get("date_debut")?,
+        date_fin: r.try_get("date_fin")?,
+        consignes: r.try_get("consignes")?,
+        prescripteur_nom: r.try_get("prescripteur_nom")?,
+        prescripteur_rpps: r.try_get("prescripteur_rpps")?,
+        remplace_id: r.try_get("remplace_id")?,
+        arret_a: r.try_get("arret_a")?,
+        arret_motif: r.try_get("arret_motif")?,
+        active: false,
+        version: r.try_get("version")?,
+    };
+    p.active = p.regle()?.validite.active_a(now);
+    Ok(p)
+}
+
+impl PrescriptionInput {
+    fn verifier(&self) -> StoreResult<(TypePrescription, String)> {
+        borne([
+            (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
+            (
+                l("medicament_code", lim::CODE),
+                self.medicament_code.as_deref(),
+            ),
+            (l("source", lim::CODE), self.source.as_deref()),
+            (l("dose", lim::REFERENCE), self.dose.as_deref()),
+            (l("horaires", lim::REFERENCE), Some(self.horaires.as_str())),
+            (l("consignes", lim::MOTIF), self.consignes.as_deref()),
+            (
+                l("prescripteur_nom", lim::NOM_PERSONNE),
+                self.prescripteur_nom.as_deref(),
+            ),
+            (
+                l("prescripteur_rpps", lim::NUMERO),
+                self.prescripteur_rpps.as_deref(),
+            ),
+        ])?;
+        let t = self.type_prescription.ok_or_else(|| {
+            StoreError::Invalid("Indiquez ce qui est prescrit (médicament, acte, examen).".into())
+        })?;
+        if self.libelle.trim().is_empty() {
+            return Err(StoreError::Invalid("Indiquez ce qui est prescrit.".into()));
+        }
+        verifier_dates(self.date_debut, self.date_fin).map_err(StoreError::Invalid)?;
+        let horaires = if self.horaires.trim().is_empty() {
+            String::new()
+        } else {
+            horaires_texte(&parse_horaires(&self.horaires).map_err(StoreError::Invalid)?)
+        };
+        if t == TypePrescription::Medicament && horaires.is_empty() && !self.si_besoin {
+            return Err(StoreError::Invalid(
+                "Indiquez les horaires des prises, ou « si besoin ».".into(),
+            ));
+        }
+        Ok((t, horaires))
+    }
+}
+
+/// The prescriber of a write by `cap`: the external one typed, or the doctor's own account.
+async fn qui_prescrit(
+    tx: &mut Tx,
+    cap: &Capability,
+    p: &PrescriptionInput,
+) -> StoreResult<(String, Rpps, Option<i64>)> {
+    let saisi = p
+        .prescripteur_nom
+        .as_deref()
+        .zip(p.prescripteur_rpps.as_deref())
+        .or(p.prescripteur_rpps.as_deref().map(|r| ("", r)));
+    if saisi.is_some() || cap.role() != Role::Medecin {
+        let (nom, rpps) = prescripteur(None, saisi).map_err(StoreError::Invalid)?;
+        return Ok((nom, rpps, None));
+    }
+    let compte = cap.actor().utilisateur_id;
+    let r = crate::sql::query("SELECT prenom, nom, identifiant_pro FROM utilisateur WHERE id = $1")
+        .bind(compte)
+        .fetch_one(&mut *tx)
+        .await?;
+    let nom = format!(
+        "Dr {} {}",
+        r.try_get::<String, _>("prenom")?,
+        r.try_get::<String, _>("nom")?
+    );
+    let num: Option<String> = r.try_get("identifiant_pro")?;
+    let (nom, rpps) =
+        prescripteur(Some((&nom, num.as_deref())), None).map_err(StoreError::Invalid)?;
+    Ok((nom, rpps, compte))
+}
+
+impl Store {
+    /// The prescriptions of the file, latest first: the active ones, or all (`toutes`).
+    pub async fn prescriptions(
+        &self,
+        cap: &Capability,
+        toutes: bool,
+    ) -> StoreResult<Vec<Prescription>> {
+        exiger(cap, Section::Soins, Action::Lire)?;
+        let v: Vec<Prescription> = crate::sql::query(&format!(
+            "SELECT {COLONNES} FROM prescription p WHERE p.usager_id = $1 ORDER BY p.id DESC"
+        ))
+        .bind(cap.usager_id())
+        .fetch_all(self)
+        .await?
+        .iter()
+        .map(|r| prescription_from(r, cap.at()))
+        .collect::<StoreResult<_>>()?;
+        Ok(v.into_iter().filter(|p| toutes || p.active).collect())
+    }
+
+    /// The medicines the person takes now (the emergency liaison file).
+    pub async fn traitements_en_cours(&self, cap: &Capability) -> StoreResult<Vec<Prescription>> {
+        let v = self.prescriptions(cap, false).await?;
+        Ok(v.into_iter()
+            .filter(|p| p.type_prescription == TypePrescription::Medicament)
+            .collect())
+    }
+
+    /// One prescription of the file.
+    pub async fn prescription(
+        &self,
+        cap: &Capability,
+        id: i64,
+    ) -> StoreResult<Option<Prescription>> {
+        let at = cap.at();
+        self.ligne_du_dossier(
+            cap,
+            Section::Soins,
+            &format!("SELECT {COLONNES} FROM prescription p WHERE p.id = $1 AND p.usager_id = $2"),
+            id,
+            |r| prescription_from(r, at),
+        )
+        .await
+    }
+
+    /// Records a prescription (validating the care section; audited): its id.
+    pub async fn prescrire(&self, cap: &Capability, p: &PrescriptionInput) -> StoreResult<i64> {
+        let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
+        let id = inserer(&mut tx, cap, p, None).await?;
+        cap.commit_audite(
+            tx,
+            ActionJournal::UsagerPrescriptionAjout,
+            serde_json::json!({"id": id, "type_prescription": p.type_prescription}),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Changes prescription `id`: it is stopped now and the new one replaces it (its id).
+    pub async fn modifier_prescription(
+        &self,
+        cap: &Capability,
+        id: i64,
+        version: i64,
+        p: &PrescriptionInput,
+    ) -> StoreResult<i64> {
+        let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
+        arreter(
+            &mut tx,
+            cap,
+            id,
+            version,
+            Some("Remplacée par une nouvelle prescription"),
+        )
+        .await?;
+        let nouvelle = inserer(&mut tx, cap, p, Some(id)).await?;
+        cap.commit_audite(
+            tx,
+            ActionJournal::UsagerPrescriptionModification,
+            serde_json::json!({"id": nouvelle, "remplace_id": id}),
+        )
+        .await?;
+        Ok(nouvelle)
+    }
+
+    /// Stops prescription `id` now, with the version read (audited).
+    pub async fn arreter_prescription(
+        &self,
+        cap: &Capability,
+        id: i64,
+        version: i64,
+        motif: Option<&str>,
+    ) -> StoreResult<()> {
+        borne([(l("motif", lim::LIBELLE), motif)])?;
+        let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
+        arreter(&mut tx, cap, id, version, motif).await?;
+        cap.commit_audite(
+            tx,
+            ActionJournal::UsagerPrescriptionArret,
+            serde_json::json!({"id": id}),
+        )
+        .await
+    }
+}
+
+async fn inserer(
+    tx: &mut Tx,
+    cap: &Capability,
+    p: &PrescriptionInput,
+    remplace: Option<i64>,
+) -> StoreResult<i64> {
+    let (t, horaires) = p.verifier()?;
+    let (nom, rpps, compte) = qui_prescrit(tx, cap, p).await?;
+    crate::sql::query(
+        "INSERT INTO prescription (usager_id, type_prescription, libelle, medicament_code, source, dose, voie, horaires, si_besoin, date_debut, date_fin, consignes, \
+         prescripteur_nom, prescripteur_rpps, prescripteur_id, remplace_id, saisi_par, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+    )
+    .bind(cap.usager_id())
+    .bind(t.code())
+    .bind(p.libelle.trim())
+    .bind(p.medicament_code.as_deref())
+    .bind(p.medicament_code.as_ref().and(p.source.as_deref()))
+    .bind(p.dose.as_deref())
+    .bind(p.voie.map(Voie::code))
+    .bind(horaires)
+    .bind(p.si_besoin)
+    .bind(p.date_debut.to_string())
+    .bind(p.date_fin.map(|d| d.to_string()))
+    .bind(p.consignes.as_deref())
+    .bind(nom)
+    .bind(rpps.as_str())
+    .bind(compte)
+    .bind(remplace)
+    .bind(cap.actor().utilisateur_id)
+    .bind(ts(cap.at()))
+    .fetch_scalar(&mut *tx)
+    .await
+}
+
+/// Stops a running prescription of the file (409 on a stale version, refused when it was
+/// already stopped).
+async fn arreter(
+    tx: &mut Tx,
+    cap: &Capability,
+    id: i64,
+    version: i64,
+    motif: Option<&str>,
+) -> StoreResult<()> {
+    let r = crate::sql::query(
+        "SELECT arret_a, version FROM prescription WHERE id = $1 AND usager_id = $2",
+    )
+    .bind(id)
+    .bind(cap.usager_id())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    if r.try_get::<i64, _>("version")? != version {
+        return Err(StoreError::StaleVersion);
+    }
+    if r.try_get::<Option<String>, _>("arret_a")?.is_some() {
+        return Err(StoreError::Invalid(
+            "Cette prescription est déjà arrêtée.".into(),
+        ));
+    }
+    crate::sql::query(
+        "UPDATE prescription SET arret_a = $1, arret_motif = $2, arret_par = $3, version = version + 1 WHERE usager_id = $4 AND id = $5 AND version = $6",
+    )
+    .bind(ts(cap.at()))
+    .bind(motif)
+    .bind(cap.actor().utilisateur_id)
+    .bind(cap.usager_id())
+    .execute_versioned(tx, "prescription", id, version)
+    .await
+}

@@ -1,0 +1,279 @@
+//! The medication round of a unit (SOI-3): at a round time (local `HH:MM`) of a day, the
+//! doses due of the medicines prescribed to the people with a stay in the unit, each with
+//! what became of it (given, refused, not given with a reason, by whom). Recording needs to
+//! validate the care section ([`CapaciteSoins`] for `Valider`); no dose is recorded without
+//! a prescription active at the time it is due
+//! ([`dui_domain::prescription::verifier_administration`]), nor twice (unique key, 409).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use dui_domain::feuille_soins::{instant_local, jour_local};
+use dui_domain::ids::UsagerId;
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Refus};
+use dui_domain::prescription::{
+    verifier_administration, StatutAdministration, TypePrescription, Voie,
+};
+use dui_domain::saisie::{self as lim};
+use serde::Serialize;
+
+use super::{prescription_from, COLONNES};
+use crate::db::Store;
+use crate::fiche::opt_code;
+use crate::policy::CapaciteSoins;
+use crate::saisie::{borne, l};
+use crate::usager::feuille_soins::{journal_soins_saisie, lieu, sejourne, usagers_du_jour};
+use crate::usager::presence::attendus;
+use crate::{ts, StoreError, StoreResult};
+
+/// A dose due in the round.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DoseTour {
+    /// The prescription.
+    pub prescription_id: i64,
+    /// The file.
+    pub usager_id: UsagerId,
+    /// Name as shown.
+    pub nom: String,
+    /// Absent that day.
+    pub absent: bool,
+    /// The medicine as prescribed.
+    pub libelle: String,
+    /// Dose.
+    pub dose: Option<String>,
+    /// Route.
+    pub voie: Option<Voie>,
+    /// Instructions.
+    pub consignes: Option<String>,
+    /// The instant due (UTC): the key of its record.
+    pub prevu_a: String,
+    /// What became of it, once recorded.
+    pub statut: Option<StatutAdministration>,
+    /// Why not given.
+    pub motif: Option<String>,
+    /// Who recorded it.
+    pub par: Option<String>,
+}
+
+/// The round of a unit at a time of a day.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Tour {
+    /// Établissement.
+    pub etablissement_id: i64,
+    /// Unit (none: the whole établissement).
+    pub unite_id: Option<i64>,
+    /// The day (`AAAA-MM-JJ`).
+    pub jour: String,
+    /// The round's local time (`HH:MM`).
+    pub heure: String,
+    /// The round times of the day (every time a medicine is due).
+    pub heures: Vec<String>,
+    /// The doses due, by name.
+    pub doses: Vec<DoseTour>,
+}
+
+/// A dose recorded.
+#[derive(Clone, Debug)]
+pub struct Administration {
+    /// The prescription.
+    pub prescription_id: i64,
+    /// The instant due (the instant given for a « si besoin » medicine).
+    pub prevu_a: DateTime<Utc>,
+    /// Given, refused, not given.
+    pub statut: StatutAdministration,
+    /// Why not given (or refused).
+    pub motif: Option<String>,
+}
+
+/// Latest a dose may be recorded before it is due.
+const AVANCE_MAX_HEURES: i64 = 2;
+
+impl Store {
+    /// The round of `unite` (or the whole établissement) at local time `heure` of `jour`.
+    pub async fn tour_medicaments(
+        &self,
+        cap: &CapaciteSoins,
+        unite: Option<i64>,
+        jour: NaiveDate,
+        heure: NaiveTime,
+    ) -> StoreResult<Tour> {
+        let etab = cap.etablissement_id();
+        let personnes = attendus(self, etab, unite, jour).await?;
+        let noms: HashMap<UsagerId, (&str, bool)> = personnes
+            .iter()
+            .map(|p| (p.usager_id, (p.nom.as_str(), p.absence.is_some())))
+            .collect();
+        let prevu = instant_local(jour, heure);
+        let sous = usagers_du_jour(unite.is_some());
+        let n = lieu(etab, jour, unite).len();
+        let rows = crate::sql::query(&format!(
+            "SELECT p.usager_id, {COLONNES} FROM prescription p WHERE p.type_prescription = 'medicament' AND p.date_debut <= $2 \
+             AND (p.date_fin IS NULL OR p.date_fin >= $2) AND (p.arret_a IS NULL OR p.arret_a > ${}) AND p.usager_id IN ({sous}) ORDER BY p.id",
+            n + 1
+        ))
+        .binds(lieu(etab, jour, unite))
+        .bind(ts(instant_local(jour, NaiveTime::MIN)))
+        .fetch_all(self)
+        .await?;
+        let faits = crate::sql::query(&format!(
+            "SELECT a.prescription_id, a.statut, a.motif, u.prenom, u.nom FROM administration a LEFT JOIN utilisateur u ON u.id = a.par \
+             WHERE a.prevu_a = ${} AND a.usager_id IN ({sous})",
+            n + 1
+        ))
+        .binds(lieu(etab, jour, unite))
+        .bind(ts(prevu))
+        .fetch_all(self)
+        .await?;
+        let mut fait = HashMap::new();
+        for r in &faits {
+            fait.insert(r.try_get::<i64, _>("prescription_id")?, r);
+        }
+        let mut heures = BTreeSet::new();
+        let mut doses = Vec::new();
+        for r in &rows {
+            let p = prescription_from(r, prevu)?;
+            let regle = p.regle()?;
+            for h in &regle.horaires {
+                if regle.validite.active_a(instant_local(jour, *h)) {
+                    heures.insert(h.format("%H:%M").to_string());
+                }
+            }
+            if !regle.validite.active_a(prevu) || !regle.horaires.contains(&heure) {
+                continue;
+            }
+            let usager_id: UsagerId = r.try_get("usager_id")?;
+            let (nom, absent) = noms.get(&usager_id).copied().unwrap_or(("", false));
+            let a = fait.get(&p.id);
+            doses.push(DoseTour {
+                prescription_id: p.id,
+                usager_id,
+                nom: nom.to_string(),
+                absent,
+                libelle: p.libelle,
+                dose: p.dose,
+                voie: p.voie,
+                consignes: p.consignes,
+                prevu_a: ts(prevu),
+                statut: a
+                    .map(|a| opt_code(a, "statut", StatutAdministration::from_code))
+                    .transpose()?
+                    .flatten(),
+                motif: a.map(|a| a.try_get("motif")).transpose()?.flatten(),
+                par: match a {
+                    Some(a) => Some(format!(
+                        "{} {}",
+                        a.try_get::<Option<String>, _>("prenom")?
+                            .unwrap_or_default(),
+                        a.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
+                    )),
+                    None => None,
+                },
+            });
+        }
+        doses.sort_by(|a, b| (&a.nom, a.prescription_id).cmp(&(&b.nom, b.prescription_id)));
+        let usagers: Vec<i64> = personnes.iter().map(|p| p.usager_id.get()).collect();
+        self.journal_soins_lecture(
+            cap,
+            ActionJournal::TourMedicamentsLecture,
+            serde_json::json!({"etablissement_id": etab, "unite_id": unite, "jour": jour.to_string(),
+                "heure": heure.format("%H:%M").to_string(), "nombre": usagers.len(), "usagers": usagers}),
+        )
+        .await?;
+        Ok(Tour {
+            etablissement_id: etab,
+            unite_id: unite,
+            jour: jour.to_string(),
+            heure: heure.format("%H:%M").to_string(),
+            heures: heures.into_iter().collect(),
+            doses,
+        })
+    }
+
+    /// Records doses of the round (given, refused, not given with a reason): each must be
+    /// due at its instant under a prescription active then, for a person with a stay in the
+    /// établissement, and not recorded yet (409). One audit entry names the files.
+    pub async fn administrer(
+        &self,
+        cap: &CapaciteSoins,
+        doses: &[Administration],
+    ) -> StoreResult<usize> {
+        if cap.action() != Action::Valider {
+            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+        }
+        for d in doses {
+            borne([(l("motif", lim::LIBELLE), d.motif.as_deref())])?;
+            if d.prevu_a > cap.at() + Duration::hours(AVANCE_MAX_HEURES) {
+                return Err(StoreError::Invalid(format!(
+                    "Une prise ne s'enregistre pas plus de {AVANCE_MAX_HEURES} heures avant son heure."
+                )));
+            }
+        }
+        let mut tx = self.begin().await?;
+        let mut usagers = Vec::new();
+        for d in doses {
+            let r = crate::sql::query(&format!(
+                "SELECT p.usager_id, {COLONNES} FROM prescription p WHERE p.id = $1"
+            ))
+            .bind(d.prescription_id)
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let usager: UsagerId = r.try_get("usager_id")?;
+            let jour = jour_local(d.prevu_a);
+            if !sejourne(&mut tx, cap.etablissement_id(), usager, jour).await? {
+                return Err(StoreError::NotFound);
+            }
+            let p = prescription_from(&r, d.prevu_a)?;
+            if p.type_prescription != TypePrescription::Medicament {
+                return Err(StoreError::Invalid(
+                    "Seul un médicament prescrit s'administre.".into(),
+                ));
+            }
+            verifier_administration(&p.regle()?, d.prevu_a, d.statut, d.motif.as_deref())
+                .map_err(StoreError::Invalid)?;
+            let prevu = ts(d.prevu_a);
+            let deja = crate::sql::query(
+                "SELECT id FROM administration WHERE prescription_id = $1 AND prevu_a = $2",
+            )
+            .bind(d.prescription_id)
+            .bind(prevu.as_str())
+            .fetch_optional(&mut tx)
+            .await?;
+            if deja.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "La prise de « {} » est déjà enregistrée : rechargez le tour.",
+                    p.libelle
+                )));
+            }
+            crate::sql::query(
+                "INSERT INTO administration (usager_id, prescription_id, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(usager)
+            .bind(d.prescription_id)
+            .bind(prevu)
+            .bind(d.statut.code())
+            .bind(d.motif.as_deref().filter(|m| !m.trim().is_empty()))
+            .bind(cap.principal().id)
+            .bind(ts(cap.at()))
+            .execute(&mut tx)
+            .await?;
+            if !usagers.contains(&usager.get()) {
+                usagers.push(usager.get());
+            }
+        }
+        let refus = doses
+            .iter()
+            .filter(|d| d.statut == StatutAdministration::Refuse)
+            .count();
+        journal_soins_saisie(
+            &mut tx,
+            cap,
+            ActionJournal::TourMedicamentsSaisie,
+            serde_json::json!({"etablissement_id": cap.etablissement_id(), "doses": doses.len(), "refus": refus, "usagers": usagers}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(doses.len())
+    }
+}

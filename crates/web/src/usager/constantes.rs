@@ -1,0 +1,399 @@
+//! Vital signs and measures (SOI-1): the page `/usagers/{id}/soins/constantes` (the recent
+//! alerts, recording a measure, a chart over a chosen period drawn on the server as SVG with
+//! its table alternative, the person's thresholds) and `/api/v1/usagers/{id}/soins/constantes…`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use dui_domain::constantes::{Alerte, Seuils, TypeMesure};
+use dui_domain::feuille_soins::instant_local;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{Constante, ConstanteInput, SeuilsMesure, Usager};
+use serde::{Deserialize, Serialize};
+
+use super::capability;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::graphique::graphique;
+use super::sejours::{code, oui};
+use crate::auth::CurrentUser;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::reponses::expected_version;
+use crate::time::fr_datetime;
+use crate::{App, AppError, Layout, WebResult};
+
+/// A measure as typed (a form or the API's JSON).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct ConstanteFields {
+    /// Kind (code: poids, temperature, pouls, tension, spo2, glycemie, douleur).
+    type_mesure: Option<String>,
+    /// Value (systolic for blood pressure); a comma or a point.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<f64>)]
+    valeur: Option<String>,
+    /// Diastolic, for blood pressure.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<f64>)]
+    valeur2: Option<String>,
+    /// When measured: an instant (`2026-12-06T09:30:00Z`) or Paris local time
+    /// (`2026-12-06T10:30`); default now.
+    mesure_a: Option<String>,
+    /// Comment.
+    commentaire: Option<String>,
+}
+
+impl crate::saisie::Champs for ConstanteFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_mesure", lim::CODE),
+        Champ::ligne("valeur", 20),
+        Champ::ligne("valeur2", 20),
+        Champ::ligne("mesure_a", lim::DATE + 20),
+        Champ::ligne("commentaire", lim::LIBELLE),
+    ];
+}
+
+/// A decimal number typed with a comma or a point.
+fn nombre(e: &mut Errors, champ: &str, label: &str, v: &Option<String>) -> Option<f64> {
+    let v = opt(v)?;
+    match v.replace(',', ".").parse::<f64>() {
+        Ok(n) if n.is_finite() => Some(n),
+        _ => {
+            e.add(
+                champ,
+                format!("{label} doit être un nombre (par exemple 37,5)."),
+            );
+            None
+        }
+    }
+}
+
+/// An instant typed as RFC 3339, or as Paris local time `AAAA-MM-JJTHH:MM`.
+fn instant(v: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            let n = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M").ok()?;
+            Some(instant_local(n.date(), n.time()))
+        })
+}
+
+impl ConstanteFields {
+    fn input(&self) -> WebResult<ConstanteInput> {
+        let mut e = Errors::default();
+        let t = code(
+            &mut e,
+            "type_mesure",
+            "Type de mesure",
+            &self.type_mesure,
+            TypeMesure::from_code,
+        );
+        if opt(&self.type_mesure).is_none() {
+            e.add("type_mesure", "Le type de mesure est obligatoire.");
+        }
+        let valeur = nombre(&mut e, "valeur", "La valeur", &self.valeur);
+        if opt(&self.valeur).is_none() {
+            e.add("valeur", "La valeur est obligatoire.");
+        }
+        let valeur2 = nombre(&mut e, "valeur2", "La diastolique", &self.valeur2);
+        let mesure_a = match opt(&self.mesure_a) {
+            None => Some(Utc::now()),
+            Some(v) => {
+                let t = instant(&v);
+                if t.is_none() {
+                    e.add(
+                        "mesure_a",
+                        "L'heure de la mesure doit être au format AAAA-MM-JJTHH:MM.",
+                    );
+                }
+                t
+            }
+        };
+        e.finish()?;
+        match (t, valeur, mesure_a) {
+            (Some(type_mesure), Some(valeur), Some(mesure_a)) => Ok(ConstanteInput {
+                type_mesure,
+                valeur,
+                valeur2,
+                mesure_a,
+                commentaire: opt(&self.commentaire),
+            }),
+            _ => Err(AppError::BadRequest("Mesure incomplète.".into())),
+        }
+    }
+}
+
+/// A measure recorded: its id and the alert it raised.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConstanteCreee {
+    /// Id.
+    pub id: i64,
+    /// The alert raised against the thresholds in force, if any.
+    pub alerte: Option<Alerte>,
+}
+
+/// GET /api/v1/usagers/{id}/soins/constantes: latest first.
+pub async fn api_liste(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::CONSTANTES)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let items = app.store.constantes_page(&cap, page).await?;
+    Ok(pagination::repondre(page, items, |c| c.id))
+}
+
+/// POST /api/v1/usagers/{id}/soins/constantes → 201.
+pub async fn api_ajouter(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<ConstanteFields>,
+) -> WebResult<(StatusCode, Json<ConstanteCreee>)> {
+    let c = f.input()?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Ecrire).await?;
+    let (cid, alerte) = app.store.ajouter_constante(&cap, &c).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ConstanteCreee { id: cid, alerte }),
+    ))
+}
+
+/// A person's thresholds of a measure as the PUT takes them (the body of the GET).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct SeuilsFields {
+    /// The measure (the form's; the API takes it from the path).
+    type_mesure: Option<String>,
+    /// Low threshold.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<f64>)]
+    bas: Option<String>,
+    /// High threshold.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<f64>)]
+    haut: Option<String>,
+    /// The person's own (false: back to the defaults).
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
+    personnalises: Option<String>,
+    /// Version read (0: none yet; or `If-Match`).
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for SeuilsFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_mesure", lim::CODE),
+        Champ::ligne("unite", lim::CODE),
+        Champ::ligne("bas", 20),
+        Champ::ligne("haut", 20),
+        Champ::ligne("personnalises", lim::CODE),
+        Champ::ligne("version", 20),
+    ];
+}
+
+impl SeuilsFields {
+    fn seuils(&self) -> WebResult<Option<Seuils>> {
+        let mut e = Errors::default();
+        let bas = nombre(&mut e, "bas", "Le seuil bas", &self.bas);
+        let haut = nombre(&mut e, "haut", "Le seuil haut", &self.haut);
+        e.finish()?;
+        let propres = self.personnalises.is_none() || oui(&self.personnalises);
+        Ok((propres && (bas.is_some() || haut.is_some())).then_some(Seuils { bas, haut }))
+    }
+}
+
+fn type_mesure(t: &str) -> WebResult<TypeMesure> {
+    TypeMesure::from_code(t).ok_or(AppError::NotFound)
+}
+
+/// GET /api/v1/usagers/{id}/soins/constantes/seuils/{mesure}
+pub async fn api_seuils(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, t)): Path<(UsagerId, String)>,
+) -> WebResult<Json<SeuilsMesure>> {
+    let t = type_mesure(&t)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let v = app.store.seuils_constantes(&cap).await?;
+    Ok(Json(
+        v.into_iter()
+            .find(|s| s.type_mesure == t)
+            .ok_or(AppError::NotFound)?,
+    ))
+}
+
+/// PUT /api/v1/usagers/{id}/soins/constantes/seuils/{mesure}: nurses and doctors.
+pub async fn api_modifier_seuils(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, t)): Path<(UsagerId, String)>,
+    ApiJson(f): ApiJson<SeuilsFields>,
+) -> WebResult<Json<crate::corps::Cree>> {
+    let t = type_mesure(&t)?;
+    let version = expected_version(&headers, f.version)?;
+    let s = f.seuils()?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
+    let version = app.store.modifier_seuils(&cap, t, s, version).await?;
+    Ok(Json(crate::corps::Cree {
+        id: id.get(),
+        version,
+    }))
+}
+
+/// `?type=&jours=`: the chart's measure and period (default: temperature, 90 days).
+#[derive(Deserialize, Default)]
+pub struct GraphiqueQuery {
+    #[serde(default, rename = "type")]
+    type_mesure: Option<String>,
+    #[serde(default)]
+    jours: Option<String>,
+}
+
+/// The periods offered for the chart, in days.
+const PERIODES: &[(i64, &str)] = &[
+    (7, "7 jours"),
+    (30, "30 jours"),
+    (90, "3 mois"),
+    (365, "1 an"),
+    (730, "2 ans"),
+];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/constantes.html")]
+struct ConstantesPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    nav: &'static str,
+    alertes: Vec<Constante>,
+    dernieres: Vec<Constante>,
+    serie: Vec<Constante>,
+    svg: String,
+    choisi: TypeMesure,
+    jours: i64,
+    periodes: &'static [(i64, &'static str)],
+    types: &'static [TypeMesure],
+    seuils: Vec<SeuilsMesure>,
+    peut_ecrire: bool,
+    peut_seuils: bool,
+}
+
+impl ConstantesPage {
+    fn heure(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+    fn nombre(&self, v: &Option<f64>) -> String {
+        v.map(|x| x.to_string().replace('.', ","))
+            .unwrap_or_default()
+    }
+}
+
+/// GET /usagers/{id}/soins/constantes
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<GraphiqueQuery>,
+) -> PageDossier {
+    let choisi = opt(&q.type_mesure)
+        .and_then(|t| TypeMesure::from_code(&t))
+        .unwrap_or(TypeMesure::Temperature);
+    let jours = opt(&q.jours)
+        .and_then(|j| j.parse::<i64>().ok())
+        .filter(|j| PERIODES.iter().any(|p| p.0 == *j))
+        .unwrap_or(90);
+    let Dossier { tabs, u, .. } =
+        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let now = Utc::now();
+    let serie = app
+        .store
+        .constantes_periode(
+            &cap,
+            choisi,
+            now - Duration::days(jours),
+            now + Duration::minutes(5),
+        )
+        .await?;
+    let seuils = app.store.seuils_constantes(&cap).await?;
+    let en_force = seuils
+        .iter()
+        .find(|s| s.type_mesure == choisi)
+        .map(SeuilsMesure::seuils)
+        .unwrap_or_default();
+    let m = super::matrix(&app).await?;
+    Ok(ConstantesPage {
+        layout: Layout::new(&me, format!("Constantes — {}", u.nom_naissance), "usagers"),
+        alertes: app
+            .store
+            .alertes_constantes(&cap, now - Duration::days(7))
+            .await?,
+        dernieres: app.store.dernieres_constantes(&cap).await?,
+        svg: graphique(choisi, &serie, &en_force, now - Duration::days(jours), now),
+        serie,
+        choisi,
+        jours,
+        periodes: PERIODES,
+        types: TypeMesure::ALL,
+        seuils,
+        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+        peut_seuils: m.permet(me.user.role, Section::Soins, Action::Valider),
+        nav: "constantes",
+        u,
+        tabs,
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/soins/constantes: a measure recorded.
+pub async fn ajouter_form(p: FormulaireDossier<ConstanteFields>) -> WebResult<Response> {
+    let c = p.f.input()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Ecrire).await?;
+    p.app.store.ajouter_constante(&cap, &c).await?;
+    Ok(p.fait(&format!("/soins/constantes?type={}", c.type_mesure.code())))
+}
+
+/// POST /usagers/{id}/soins/constantes/seuils
+pub async fn seuils_form(p: FormulaireDossier<SeuilsFields>) -> WebResult<Response> {
+    let t = type_mesure(&opt(&p.f.type_mesure).unwrap_or_default())
+        .map_err(|_| AppError::field("type_mesure", "Type de mesure inconnu."))?;
+    let s = p.f.seuils()?;
+    let version = expected_version(&p.headers, p.f.version)?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Valider).await?;
+    p.app.store.modifier_seuils(&cap, t, s, version).await?;
+    Ok(p.fait(&format!("/soins/constantes?type={}", t.code())))
+}
+
+/// HTML routes.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/usagers/{id}/soins/constantes",
+            get(page).post(ajouter_form),
+        )
+        .route("/usagers/{id}/soins/constantes/seuils", post(seuils_form))
+}
+
+/// API routes.
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/usagers/{id}/soins/constantes",
+            get(api_liste).post(api_ajouter),
+        )
+        .route(
+            "/usagers/{id}/soins/constantes/seuils/{mesure}",
+            get(api_seuils).put(api_modifier_seuils),
+        )
+}

@@ -1,0 +1,339 @@
+//! The care plan of a person (SOI-1): the page `/usagers/{id}/soins/plan` (the acts, adding
+//! one, withdrawing one) and `/api/v1/usagers/{id}/soins/plan…` (the body a GET of an act
+//! returns is what its PUT takes). The rules are the store's.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use dui_domain::ids::UsagerId;
+use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence, JOURS_FR};
+use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{ActePlan, ActePlanInput, Usager};
+use serde::Deserialize;
+
+use super::capability;
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::sejours::{code, oui};
+use crate::auth::CurrentUser;
+use crate::corps::Cree;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::reponses::expected_version;
+use crate::time::{fr_date, paris_today};
+use crate::{App, AppError, Layout, WebResult};
+
+/// A planned act as typed (a form, or the API's JSON: the body a GET returns).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct ActePlanFields {
+    /// Kind (code: soin_infirmier, hygiene, kinesitherapie…).
+    type_acte: Option<String>,
+    /// What to do.
+    libelle: Option<String>,
+    /// Who does it (code: aide_soignant, infirmier, kinesitherapeute…).
+    intervenant: Option<String>,
+    /// How often (code: quotidien, jours_semaine, intervalle).
+    type_frequence: Option<String>,
+    /// ISO weekdays of `jours_semaine` (`1,3,5`; 1 = lundi).
+    jours_semaine: Option<String>,
+    /// N of `intervalle` (every N days).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    intervalle: Option<String>,
+    /// Local times: `08:00,20:00`.
+    horaires: Option<String>,
+    /// First day, `AAAA-MM-JJ` (default: today).
+    date_debut: Option<String>,
+    /// Last day included, `AAAA-MM-JJ`.
+    date_fin: Option<String>,
+    /// Instructions.
+    consignes: Option<String>,
+    /// In the plan (default: true; false withdraws it).
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
+    actif: Option<String>,
+    /// The act's version (change; or `If-Match`).
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for ActePlanFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_acte", lim::CODE),
+        Champ::ligne("libelle", lim::LIBELLE),
+        Champ::ligne("intervenant", lim::CODE),
+        Champ::ligne("type_frequence", lim::CODE),
+        Champ::ligne("jours_semaine", lim::CODE),
+        Champ::ligne("intervalle", 20),
+        Champ::ligne("horaires", lim::REFERENCE),
+        Champ::ligne("date_debut", lim::DATE),
+        Champ::ligne("date_fin", lim::DATE),
+        Champ::texte("consignes", lim::MOTIF),
+        Champ::ligne("actif", lim::CODE),
+        Champ::ligne("version", 20),
+    ];
+}
+
+impl ActePlanFields {
+    /// The act typed (French 422 on a missing or unknown code); the frequency and dates are
+    /// checked by the store.
+    fn input(&self) -> WebResult<ActePlanInput> {
+        let mut e = Errors::default();
+        let t = code(
+            &mut e,
+            "type_acte",
+            "Type d'acte",
+            &self.type_acte,
+            TypeActe::from_code,
+        );
+        let i = code(
+            &mut e,
+            "intervenant",
+            "Intervenant",
+            &self.intervenant,
+            Intervenant::from_code,
+        );
+        let f = code(
+            &mut e,
+            "type_frequence",
+            "Fréquence",
+            &self.type_frequence,
+            TypeFrequence::from_code,
+        );
+        for (champ, v, label) in [
+            ("type_acte", &self.type_acte, "Le type d'acte"),
+            ("intervenant", &self.intervenant, "L'intervenant"),
+            ("libelle", &self.libelle, "L'acte"),
+            ("horaires", &self.horaires, "Les horaires"),
+        ] {
+            if opt(v).is_none() {
+                e.add(champ, format!("{label} est obligatoire."));
+            }
+        }
+        let intervalle =
+            crate::forms::opt_int(&mut e, "intervalle", "Intervalle", &self.intervalle);
+        let mut dates = Errors::default();
+        let debut = super::sejours::jour(
+            &mut dates,
+            "date_debut",
+            "Le premier jour",
+            &self.date_debut,
+        );
+        let fin = super::sejours::jour(&mut dates, "date_fin", "Le dernier jour", &self.date_fin);
+        for (k, m) in dates.0 {
+            e.add(&k, m);
+        }
+        e.finish()?;
+        let (Some(type_acte), Some(intervenant)) = (t, i) else {
+            return Err(AppError::BadRequest("Acte incomplet.".into()));
+        };
+        Ok(ActePlanInput {
+            type_acte,
+            libelle: opt(&self.libelle).unwrap_or_default(),
+            intervenant,
+            type_frequence: f.unwrap_or(TypeFrequence::Quotidien),
+            jours_semaine: opt(&self.jours_semaine).unwrap_or_default(),
+            intervalle: intervalle.unwrap_or(1),
+            horaires: opt(&self.horaires).unwrap_or_default(),
+            date_debut: debut.unwrap_or_else(|| paris_today(Utc::now())).to_string(),
+            date_fin: fin.map(|d| d.to_string()),
+            consignes: opt(&self.consignes),
+            actif: self.actif.is_none() || oui(&self.actif),
+        })
+    }
+}
+
+/// `?tous=oui`: the withdrawn acts too.
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    #[serde(default)]
+    tous: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// GET /api/v1/usagers/{id}/soins/plan: the acts of the plan (`?tous=oui`: withdrawn too).
+pub async fn api_liste(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<PlanQuery>,
+) -> WebResult<Json<serde_json::Value>> {
+    let p = Pagination {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    p.page(&pagination::PLAN_SOINS)?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let items = app.store.plan_soins(&cap, oui(&q.tous)).await?;
+    pagination::en_memoire(&p, &pagination::PLAN_SOINS, items)
+}
+
+/// POST /api/v1/usagers/{id}/soins/plan → 201.
+pub async fn api_ajouter(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<ActePlanFields>,
+) -> WebResult<(StatusCode, Json<Cree>)> {
+    let a = f.input()?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
+    let aid = app.store.ajouter_acte_plan(&cap, &a).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: aid,
+            version: 1,
+        }),
+    ))
+}
+
+/// GET /api/v1/usagers/{id}/soins/plan/{aid}
+pub async fn api_get(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path((id, aid)): Path<(UsagerId, i64)>,
+) -> WebResult<Json<ActePlan>> {
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    Ok(Json(
+        app.store
+            .acte_plan(&cap, aid)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
+}
+
+/// PUT /api/v1/usagers/{id}/soins/plan/{aid}: with the version read (409 otherwise).
+pub async fn api_modifier(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, aid)): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<ActePlanFields>,
+) -> WebResult<Json<Cree>> {
+    let version = expected_version(&headers, f.version)?;
+    let a = f.input()?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
+    let version = app.store.modifier_acte_plan(&cap, aid, version, &a).await?;
+    Ok(Json(Cree { id: aid, version }))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/plan_soins.html")]
+struct PlanPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    nav: &'static str,
+    actes: Vec<ActePlan>,
+    peut_modifier: bool,
+    types: &'static [TypeActe],
+    intervenants: &'static [Intervenant],
+    frequences: &'static [TypeFrequence],
+    aujourdhui: String,
+}
+
+impl PlanPage {
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    fn frequence(&self, a: &ActePlan) -> String {
+        a.planifie()
+            .map_or_else(|e| e.to_string(), |p| p.frequence.libelle())
+    }
+    fn jours(&self) -> String {
+        JOURS_FR
+            .iter()
+            .enumerate()
+            .map(|(i, j)| format!("{} = {j}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// GET /usagers/{id}/soins/plan
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } =
+        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
+    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+    let m = super::matrix(&app).await?;
+    Ok(PlanPage {
+        layout: Layout::new(
+            &me,
+            format!("Plan de soins — {}", u.nom_naissance),
+            "usagers",
+        ),
+        actes: app.store.plan_soins(&cap, true).await?,
+        peut_modifier: m.permet(me.user.role, Section::Soins, Action::Valider),
+        types: TypeActe::ALL,
+        intervenants: Intervenant::ALL,
+        frequences: TypeFrequence::ALL,
+        aujourdhui: paris_today(Utc::now()).to_string(),
+        nav: "plan",
+        u,
+        tabs,
+    }
+    .into_response())
+}
+
+/// POST /usagers/{id}/soins/plan: an act added.
+pub async fn ajouter_form(p: FormulaireDossier<ActePlanFields>) -> WebResult<Response> {
+    let a = p.f.input()?;
+    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Valider).await?;
+    p.app.store.ajouter_acte_plan(&cap, &a).await?;
+    Ok(p.fait("/soins/plan"))
+}
+
+/// POST /usagers/{id}/soins/plan/{aid}/retrait: an act withdrawn (kept in the history).
+pub async fn retrait_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, aid)): Path<(UsagerId, i64)>,
+    crate::forms::Form(v): crate::forms::Form<super::VersionBody>,
+) -> WebResult<Response> {
+    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
+    let a = app
+        .store
+        .acte_plan(&cap, aid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut fields = a.fields.clone();
+    fields.actif = false;
+    let version = expected_version(&headers, v.version)?;
+    app.store
+        .modifier_acte_plan(&cap, aid, version, &fields)
+        .await?;
+    Ok(crate::reponses::done(
+        &headers,
+        &format!("/usagers/{id}/soins/plan"),
+    ))
+}
+
+/// HTML routes.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/usagers/{id}/soins/plan", get(page).post(ajouter_form))
+        .route("/usagers/{id}/soins/plan/{aid}/retrait", post(retrait_form))
+}
+
+/// API routes.
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/usagers/{id}/soins/plan", get(api_liste).post(api_ajouter))
+        .route(
+            "/usagers/{id}/soins/plan/{aid}",
+            get(api_get).put(api_modifier),
+        )
+}
