@@ -264,6 +264,7 @@ impl Refus {
             }
             Refus::DossierClos => {
                 "La personne est sortie : son dossier est en lecture seule. Seuls les professionnels habilités à valider cette partie du dossier (cadre, direction, secrétariat pour l'administratif) peuvent encore le compléter."
+            }
             Refus::PsychologieHorsPerimetre => {
                 "La partie psychologie ne s'ouvre qu'aux psychologues de l'établissement qui suit la personne, jamais par un accès exceptionnel."
             }

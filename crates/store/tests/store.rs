@@ -56,6 +56,7 @@ mod saisie;
 mod sejours;
 #[path = "store/soins.rs"]
 mod soins;
+#[path = "store/soins_quotidiens.rs"]
 mod soins_quotidiens;
 #[path = "store/testing.rs"]
 mod testing;

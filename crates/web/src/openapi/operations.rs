@@ -16,7 +16,6 @@ use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
-use dui_store::usager::{Projet, VersionProjet};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -51,7 +50,6 @@ use crate::usager::{
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
-use crate::usager::{Lues, TransmissionFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
 
 /// The operations, in the order of the document.

@@ -296,6 +296,7 @@ pub async fn page(
         tabs,
         u,
         sejours,
+        ..
     } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);

@@ -64,8 +64,6 @@ pub(crate) use {
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
     dlu::RetourFields,
-    entourage::{EntourageFields, LinkBody, ProfessionnelFields},
-    identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     observation::ObservationFields,
     plan_soins::ActePlanFields,
     prescription::{ArretFields, Medicaments, PrescriptionFields},
@@ -327,6 +325,7 @@ pub fn routes() -> Router<App> {
         .route(
             "/usagers/{id}/entourage/{eid}",
             get(entourage_edition::page).post(entourage_edition::edit_form),
+        )
         // Applications and the waiting list (ADM-1, ADM-2).
         .route(
             "/candidatures",

@@ -194,6 +194,8 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             &c,
             |b| b["pieces"][0]["recue_le"] = json!("2026-11-30"),
             |a| a["pieces"][0]["recue_le"] == "2026-11-30",
+        )
+        .await;
         // A benefit (h11d), as its list gives it: renewed, its previous state kept.
         let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/prestations")).await;
         let pid = list["items"][0]["id"].as_i64().unwrap();
@@ -205,6 +207,8 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             &pr,
             |b| b["date_fin"] = json!("2029-12-31"),
             |a| a["date_fin"] == "2029-12-31",
+        )
+        .await;
         // A care act of the plan, an alert threshold, a prescription (a change stops it: the
         // one read back is stopped and replaced).
         let ide = &jeu.ide;

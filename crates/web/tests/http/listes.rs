@@ -171,16 +171,12 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     // Care (issue 12).
     (
         "/usagers/{id}/soins/synthese/entrees",
-    ("/usagers/{id}/soins/plan", Lecteur::Direction, "", false),
-    (
-        "/usagers/{id}/soins/constantes",
         Lecteur::Direction,
         "",
         false,
     ),
     (
         "/usagers/{id}/soins/observations",
-        "/usagers/{id}/soins/prescriptions",
         Lecteur::Direction,
         "",
         false,
@@ -192,6 +188,19 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         false,
     ),
     ("/usagers/{id}/psychologie", Lecteur::Psychologue, "", false),
+    ("/usagers/{id}/soins/plan", Lecteur::Direction, "", false),
+    (
+        "/usagers/{id}/soins/constantes",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    (
+        "/usagers/{id}/soins/prescriptions",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
 ];
 
 fn installer() -> Actor {

@@ -274,6 +274,7 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         }
         "DossierFields" => {
             json!({"etablissement_id": app.etablissement_id, "date_entree": "2026-12-08", "version": 1})
+        }
         "EntreeFields" => {
             json!({"rubrique": "allergie", "libelle": "Pénicilline", "details": "Urticaire."})
         }
@@ -287,6 +288,7 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
         }
         "NoteFields" => {
             json!({"type_note": "test", "titre": "Bilan", "texte": "Texte.", "outil": "MMSE", "resultat": "27/30"})
+        }
         "ActePlanFields" => {
             json!({"type_acte": "hygiene", "libelle": "Aide à la toilette", "intervenant": "aide_soignant",
                 "type_frequence": "quotidien", "horaires": "07:30", "consignes": "Douche.", "version": 1})

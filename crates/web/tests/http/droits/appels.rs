@@ -238,26 +238,9 @@ pub(super) async fn call(
     } else {
         path
     };
-    // A new person per creation (no duplicate of an earlier one).
-    // (each with a birth date of its own: no two creations look alike).
-    // (the number in base 26 letters: the name stays short however many routes there are).
-    let mut lettres = String::new();
-    let mut k = n;
-    loop {
-        lettres.push((b'a' + (k % 26) as u8) as char);
-    // (the number in letters: a name stays short however many routes the table has).
-    let mut prenom = String::from("Essai");
-    let mut k = n;
-    loop {
-        prenom.push((b'a' + (k % 26) as u8) as char);
-        k /= 26;
-        if k == 0 {
-            break;
-        }
-    }
-    let prenom = format!("Essai{lettres}");
-    // The call's number in letters (base 26: names have no digits, and stay short however
-    // many routes the table has).
+    // A new person per creation (no duplicate of an earlier one), each with a birth date
+    // of its own; the call's number in letters (base 26: names have no digits, and stay
+    // short however many routes the table has).
     let prenom: String = {
         let (mut k, mut s) = (n, String::from("Essai"));
         loop {
