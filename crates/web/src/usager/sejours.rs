@@ -311,17 +311,22 @@ struct SejoursPage {
     absences: &'static [dui_domain::presence::TypeAbsence],
 }
 
+/// « 3 places libres », « complet »: the free places of a unit or établissement.
+pub(crate) fn libres(p: &Places) -> String {
+    match p.libres() {
+        Some(n) if n <= 0 => "complet".into(),
+        Some(1) => "1 place libre".into(),
+        Some(n) => format!("{n} places libres"),
+        None => "capacité non renseignée".into(),
+    }
+}
+
 impl SejoursPage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
     fn libres(&self, p: &Places) -> String {
-        match p.libres() {
-            Some(n) if n <= 0 => "complet".into(),
-            Some(1) => "1 place libre".into(),
-            Some(n) => format!("{n} places libres"),
-            None => "capacité non renseignée".into(),
-        }
+        libres(p)
     }
 }
 
