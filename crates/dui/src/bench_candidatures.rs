@@ -41,7 +41,7 @@ async fn etablissements(store: &Store, organisme_id: i64) -> anyhow::Result<Vec<
                     finess,
                     siret: None,
                     categorie: "500".into(),
-                    domaine: if serial % 2 == 0 {
+                    domaine: if serial.is_multiple_of(2) {
                         Domaine::Pa
                     } else {
                         Domaine::Ph
@@ -98,7 +98,7 @@ pub async fn scenarios(
     let today = now.date_naive();
     for i in deja..CANDIDATURES {
         let mut cibles = vec![etabs[i % ETABLISSEMENTS]];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             cibles.push(etabs[(i * 7 + 1) % ETABLISSEMENTS]);
         }
         let c = CandidatureInput {

@@ -226,7 +226,7 @@ impl On<'_> {
     pub(crate) fn encore(&mut self) -> On<'_> {
         match self {
             On::Store(c) => On::Store(*c),
-            On::Tx(t) => On::Tx(&mut **t),
+            On::Tx(t) => On::Tx(t),
         }
     }
 }

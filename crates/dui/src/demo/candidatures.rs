@@ -114,7 +114,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
             today - Duration::days(rng.gen_range(ages.clone()) * 365 + rng.gen_range(0..365));
         let recue = today - Duration::days(rng.gen_range(1..120));
         let mut cibles = vec![etab];
-        if i % 4 == 0 {
+        if i.is_multiple_of(4) {
             let autre = org.etablissements[(i + 1) % org.etablissements.len()].0;
             cibles.push(autre);
         }
@@ -168,7 +168,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
                 },
                 Piece {
                     libelle: "Certificat médical".into(),
-                    recue_le: (i % 3 != 0).then_some(recue),
+                    recue_le: (!i.is_multiple_of(3)).then_some(recue),
                 },
                 Piece {
                     libelle: "Pièce d'identité".into(),

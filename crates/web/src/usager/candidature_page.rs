@@ -39,12 +39,7 @@ trait Affichage {
         fr_datetime(s)
     }
     fn libres(&self, p: &Places) -> String {
-        match p.libres() {
-            Some(n) if n <= 0 => "complet".into(),
-            Some(1) => "1 place libre".into(),
-            Some(n) => format!("{n} places libres"),
-            None => "capacité non renseignée".into(),
-        }
+        super::sejours::libres(p)
     }
     fn age(&self, c: &Candidature) -> i32 {
         dui_domain::candidature::age(c.fields.date_naissance, paris_today(Utc::now()))

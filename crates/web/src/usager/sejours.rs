@@ -323,6 +323,16 @@ struct SejoursPage {
     moi: i64,
 }
 
+/// « 3 places libres », « complet »: the free places of a unit or établissement.
+pub(crate) fn libres(p: &Places) -> String {
+    match p.libres() {
+        Some(n) if n <= 0 => "complet".into(),
+        Some(1) => "1 place libre".into(),
+        Some(n) => format!("{n} places libres"),
+        None => "capacité non renseignée".into(),
+    }
+}
+
 impl SejoursPage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
@@ -335,12 +345,7 @@ impl SejoursPage {
         !self.sejours.is_empty() && self.sejours.iter().all(|s| !s.en_cours())
     }
     fn libres(&self, p: &Places) -> String {
-        match p.libres() {
-            Some(n) if n <= 0 => "complet".into(),
-            Some(1) => "1 place libre".into(),
-            Some(n) => format!("{n} places libres"),
-            None => "capacité non renseignée".into(),
-        }
+        libres(p)
     }
 }
 
