@@ -137,7 +137,7 @@ pub fn montant_centimes(texte: &str) -> Result<i64, &'static str> {
     euros
         .checked_mul(100)
         .and_then(|e| e.checked_add(cents))
-        .filter(|v| *v <= 100_000_000_00)
+        .filter(|v| *v <= 10_000_000_000)
         .ok_or(MSG)
 }
 
@@ -146,7 +146,7 @@ pub fn montant_fr(centimes: i64) -> String {
     let euros = (centimes / 100).to_string();
     let mut groupes = String::new();
     for (i, c) in euros.chars().enumerate() {
-        if i > 0 && (euros.len() - i) % 3 == 0 {
+        if i > 0 && (euros.len() - i).is_multiple_of(3) {
             groupes.push('\u{202f}');
         }
         groupes.push(c);
