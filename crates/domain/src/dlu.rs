@@ -126,7 +126,8 @@ mod tests {
     #[test]
     fn each_missing_item_is_flagged_alone() {
         let today = d("2026-12-06");
-        let cas: [(fn(&mut Presences), ElementDlu); 8] = [
+        type Retrait = fn(&mut Presences);
+        let cas: [(Retrait, ElementDlu); 8] = [
             (|p| p.matricule_ins = false, ElementDlu::MatriculeIns),
             (|p| p.medecin_traitant = false, ElementDlu::MedecinTraitant),
             (

@@ -404,16 +404,17 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         )
         .await;
     }
+    let http = crate::bench_transmissions::Http {
+        client: client.clone(),
+        base: base.clone(),
+        auth: auth.clone(),
+    };
     crate::bench_transmissions::scenarios(
         &mut all,
         &args,
         &store,
         org.etablissements[0].0,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
+        http.clone(),
         ids.clone(),
     )
     .await?;
@@ -423,11 +424,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         &store,
         org.organisme_id,
         org.etablissements[0].0,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
+        http.clone(),
     )
     .await?;
     crate::bench_candidatures::scenarios(
@@ -447,11 +444,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         &args,
         &store,
         org.etablissements.iter().map(|e| e.0).collect(),
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
+        http.clone(),
         ids.clone(),
     )
     .await?;

@@ -174,7 +174,7 @@ async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()>
         entree(Rubrique::Palliatif, "Non", None, None),
         entree(
             Rubrique::Communication,
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 "Porte des lunettes ; entend bien"
             } else {
                 "Appareil auditif à gauche ; comprend les phrases simples"
@@ -215,7 +215,7 @@ async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()>
     for e in &entrees {
         store.add_entree_soins(c, e).await?;
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         // History: a risk that no longer applies, and a corrected entry.
         let id = store
             .add_entree_soins(
@@ -326,7 +326,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyh
                     .link_professionnel(&adm, lambert, RoleProfessionnel::MedecinTraitant)
                     .await?;
             }
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 store.add_entourage(&adm, &confiance(i)).await?;
             }
             let n = cap(store, &m, &infirmier, *id, Section::Soins, Action::Ecrire).await?;
@@ -353,7 +353,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyh
                 )
                 .await?;
             store.add_observation(&c, &observation(TypeObservation::Medicale, "Examen clinique : auscultation normale, tension 13/8. Poursuite du traitement.", None, 7)).await?;
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 store.add_observation(&n, &observation(TypeObservation::Medicale, "Compte rendu d'hospitalisation : décompensation cardiaque traitée, retour avec furosémide augmenté.", Some("CH Lyon Sud, cardiologie"), 20)).await?;
                 let retour = RetourUrgencesInput {
                     date_retour: Utc::now().date_naive() - Duration::days(20),
