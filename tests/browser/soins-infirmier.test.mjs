@@ -90,8 +90,8 @@ describe('soins infirmier', () => {
     assert.match(await alerte.innerText(), /39,2 °C \(au-dessus du seuil haut\)/);
     assert.match(await page.locator('svg.graphique desc').textContent(), /au-delà des seuils/);
     await scan(t, page, 'constantes en alerte');
-    // The worksheet of the unit shows it too.
-    await page.goto(feuille);
+    // The worksheet of the shift running now shows it too.
+    await page.goto('/soins/feuille?etablissement_id=1');
     assert.match(await page.locator('#alertes-unite').innerText(), /39,2 °C/);
     await mobile.goto('/usagers/1/soins/constantes');
     await t.test('360 px : constantes', () => checkNoHorizontalOverflow(mobile, 'constantes'));
