@@ -5,10 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
-use dui_domain::journal::ActionJournal;
 
 use super::recherche_texte::{parse, Critere, Quand};
-use crate::acteur::Outcome;
 use crate::db::Store;
 use crate::policy::CapaciteRecherche;
 use crate::StoreResult;
@@ -81,18 +79,12 @@ impl Store {
             _ => Correspondance::Plusieurs,
         };
         let vus: Vec<i64> = ids.iter().map(|i| i.get()).collect();
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: who.actor(),
-                action: ActionJournal::UsagerRecherche,
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"texte": texte.chars().take(100).collect::<String>(), "hors_perimetre": vus})
-                    .to_string(),
-                at: now,
-            })
-            .await?;
+        self.journaliser_recherche(
+            who,
+            serde_json::json!({"texte": texte.chars().take(100).collect::<String>(), "hors_perimetre": vus}),
+            now,
+        )
+        .await?;
         Ok(Some(trouve))
     }
 }

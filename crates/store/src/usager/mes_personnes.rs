@@ -6,12 +6,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
-use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Portee;
 use dui_domain::usager::{DateNaissance, Sexe};
 use serde::Serialize;
 
-use crate::acteur::Outcome;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::policy::CapaciteRecherche;
@@ -98,6 +96,27 @@ fn lire_curseur(c: &str) -> Option<(i64, i64, i64, String)> {
 }
 
 impl Store {
+    /// Writes the audit entry of a search or a list of people (`usager.recherche`, with the
+    /// ids shown in `detail`), through the group-committed read log.
+    pub(crate) async fn journaliser_recherche(
+        &self,
+        who: &crate::policy::Principal,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.reads
+            .log(crate::read_log::ReadEntry {
+                actor: who.actor(),
+                action: dui_domain::journal::ActionJournal::UsagerRecherche,
+                usager_id: None,
+                section: Some("administratif"),
+                outcome: crate::acteur::Outcome::Succes,
+                detail: detail.to_string(),
+                at: now,
+            })
+            .await
+    }
+
     /// A page of the people `cap`'s holder accompanies, as listed on their home page: those
     /// staying today in the account's établissements, by établissement, unit and name; or
     /// the people assigned to the account, by name. `None` for a scope of one's own file.
@@ -199,18 +218,12 @@ impl Store {
             out.push(p);
         }
         let shown: Vec<i64> = out.iter().map(|p| p.id.get()).collect();
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: who.actor(),
-                action: ActionJournal::UsagerRecherche,
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"texte": "", "liste": "accueil", "resultats": shown})
-                    .to_string(),
-                at: now,
-            })
-            .await?;
+        self.journaliser_recherche(
+            who,
+            serde_json::json!({"texte": "", "liste": "accueil", "resultats": shown}),
+            now,
+        )
+        .await?;
         Ok(Some((out, if more { next } else { None })))
     }
 }
