@@ -38,7 +38,7 @@ async function remplirAuClavier(page, { nir = '', lieu = '' } = {}) {
   await page.keyboard.press('Tab');
   if (lieu) {
     await page.keyboard.type(lieu);
-    await page.getByRole('option').first().waitFor();
+    await page.locator('#lieu_naissance-liste [role=option]').first().waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
   }
