@@ -7,8 +7,8 @@ mod code_enum;
 
 pub mod agenda;
 pub mod candidature;
-pub mod dlu;
 pub mod constantes;
+pub mod dlu;
 pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;
@@ -29,7 +29,7 @@ pub mod saisie;
 mod schema;
 pub mod sejour;
 pub mod serafin;
-pub mod suivi;
 pub mod soins;
+pub mod suivi;
 pub mod transmission;
 pub mod usager;

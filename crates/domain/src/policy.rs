@@ -210,7 +210,7 @@ pub struct Faits {
     /// End of a running break-the-glass access, if any.
     pub acces_exceptionnel_jusqua: Option<DateTime<Utc>>,
     /// The person has left: the file has stays and none runs today or later (see
-    /// [`crate::suivi::dossier_clos`]); it is read-mostly (decision XXXX-h11d-parcours-suivi).
+    /// [`crate::suivi::dossier_clos`]); it is read-mostly (decision 0043-parcours-droits-mesures-suivi).
     pub dossier_clos: bool,
 }
 
@@ -243,7 +243,7 @@ pub enum Refus {
     /// validate the section (see [`decider`]).
     DossierClos,
     /// The psychology section is outside the psychologist's normal scope: break-the-glass
-    /// never opens it (decision XXXX-h12s-psychologie-scellee).
+    /// never opens it (decision 0044-soins-psychologie-dlu).
     PsychologieHorsPerimetre,
 }
 

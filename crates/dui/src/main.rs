@@ -268,7 +268,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             // Care for the EHPAD's people without a plan yet, scaled with the people added.
             println!(
                 "{}",
-                demo::ajouter_soins_quotidiens(&store, &org, (usagers as i64 / 10).clamp(10, 200)).await?
+                demo::ajouter_soins_quotidiens(&store, &org, (usagers as i64 / 10).clamp(10, 200))
+                    .await?
             );
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 -- is linked (`usager_id`) when it is created from it or when the person already has one.
 -- The documents expected and received are a JSON list on the row (label, received on), the
 -- files themselves go to the person's file once it exists
--- (docs/decisions/XXXX-h11c-candidatures.md).
+-- (docs/decisions/0042-candidatures.md).
 CREATE TABLE candidature (
     id {pk},
     usager_id BIGINT REFERENCES usager(id),

@@ -45,6 +45,10 @@ pub struct Dlu {
     pub medecin_traitant: Option<Professionnel>,
     /// The active entries of the medical summary, by heading.
     pub synthese: Vec<EntreeSoins>,
+    /// The medicines prescribed and in force (the care section's prescriptions).
+    pub traitements: Vec<super::Prescription>,
+    /// The latest value of each vital sign recorded.
+    pub constantes: Vec<super::Constante>,
     /// The latest validated GIR (AGGIR).
     pub gir: Option<i64>,
     /// Day of that evaluation.
@@ -184,6 +188,8 @@ impl Store {
             ),
             None => (None, None),
         };
+        let traitements = self.traitements_en_cours(soins).await?;
+        let constantes = self.dernieres_constantes(soins).await?;
         let retours = self
             .retours_urgences_page(soins, Page::first(RETOURS_DLU))
             .await?
@@ -197,7 +203,8 @@ impl Store {
             allergies: synthese.iter().any(|e| e.rubrique == Rubrique::Allergie),
             directives: synthese.iter().any(|e| e.rubrique == Rubrique::Directives),
             palliatif: synthese.iter().any(|e| e.rubrique == Rubrique::Palliatif),
-            traitements: synthese.iter().any(|e| e.rubrique == Rubrique::Traitement),
+            traitements: !traitements.is_empty()
+                || synthese.iter().any(|e| e.rubrique == Rubrique::Traitement),
             mise_a_jour: mise_a_jour
                 .as_deref()
                 .and_then(|t| crate::parse_ts(t).ok())
@@ -220,6 +227,8 @@ impl Store {
             adresse_etablissement,
             medecin_traitant,
             synthese,
+            traitements,
+            constantes,
             gir,
             gir_date,
             retours,

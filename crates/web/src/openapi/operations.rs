@@ -12,8 +12,8 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
-use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
+use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
 
@@ -42,14 +42,14 @@ use crate::usager::{
     NouveauProjet, OtherBody, ProfessionnelFields, SejourFields, SignatureBody, Validation,
     VersionBody, VersionJour,
 };
-use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{
     ActePlanFields, ArretFields, ConstanteCreee, ConstanteFields, Enregistres, Medicaments,
     PrescriptionFields, SeuilsFields, TourBody, ValidationBody,
 };
+use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
+use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
-use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
 
 /// The operations, in the order of the document.

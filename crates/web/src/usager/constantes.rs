@@ -275,7 +275,7 @@ struct ConstantesPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    nav: &'static str,
+    soins_actif: &'static str,
     alertes: Vec<Constante>,
     dernieres: Vec<Constante>,
     serie: Vec<Constante>,
@@ -349,7 +349,7 @@ pub async fn page(
         seuils,
         peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
         peut_seuils: m.permet(me.user.role, Section::Soins, Action::Valider),
-        nav: "constantes",
+        soins_actif: "constantes",
         u,
         tabs,
     }

@@ -22,8 +22,8 @@ mod extracteurs;
 mod feuille_soins;
 pub mod fields;
 mod fusion_page;
-mod hors_perimetre;
 mod graphique;
+mod hors_perimetre;
 mod identite;
 mod insi;
 mod lieux;
@@ -44,8 +44,8 @@ mod psychologie;
 mod recherche;
 mod releve;
 mod sejours;
-mod suivis;
 mod soins;
+mod suivis;
 mod synthese;
 mod tour_medicaments;
 mod tracabilite;
@@ -58,12 +58,12 @@ pub(crate) use {
     candidature_suite::{DossierFields, EntretienFields, StatutFields},
     candidatures::CandidatureFields,
     constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
+    dlu::RetourFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
-    dlu::RetourFields,
     observation::ObservationFields,
     plan_soins::ActePlanFields,
     prescription::{ArretFields, Medicaments, PrescriptionFields},
@@ -73,8 +73,8 @@ pub(crate) use {
     psychologie::NoteFields,
     releve::Lues,
     sejours::{MouvementFields, SejourFields},
-    suivis::{SuiviFaitFields, SuiviFields},
     soins::{EntreeFields, FinFields},
+    suivis::{SuiviFaitFields, SuiviFields},
     tour_medicaments::TourBody,
     transmissions::TransmissionFields,
 };

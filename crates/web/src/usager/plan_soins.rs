@@ -231,7 +231,7 @@ struct PlanPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    nav: &'static str,
+    soins_actif: &'static str,
     actes: Vec<ActePlan>,
     peut_modifier: bool,
     types: &'static [TypeActe],
@@ -280,7 +280,7 @@ pub async fn page(
         intervenants: Intervenant::ALL,
         frequences: TypeFrequence::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
-        nav: "plan",
+        soins_actif: "plan",
         u,
         tabs,
     }

@@ -319,7 +319,7 @@ struct PrescriptionsPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    nav: &'static str,
+    soins_actif: &'static str,
     prescriptions: Vec<Prescription>,
     peut_prescrire: bool,
     medecin: bool,
@@ -361,7 +361,7 @@ pub async fn page(
         types: TypePrescription::ALL,
         voies: Voie::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
-        nav: "prescriptions",
+        soins_actif: "prescriptions",
         u,
         tabs,
     }

@@ -29,7 +29,7 @@ mod projet_impression;
 mod routes;
 mod saisie;
 mod server;
-mod terrain;
 mod soins;
+mod terrain;
 mod transmissions;
 mod usager;
