@@ -443,6 +443,7 @@ mod tests {
             [
                 "Administratif",
                 "Séjours",
+                "Droits et mesures",
                 "Entourage",
                 "Soins",
                 "Fiche de synthèse"
@@ -455,6 +456,7 @@ mod tests {
             [
                 "/usagers/7",
                 "/usagers/7/sejours",
+                "/usagers/7/droits",
                 "/usagers/7/entourage",
                 "/usagers/7/synthese",
                 "/usagers/7/tracabilite"

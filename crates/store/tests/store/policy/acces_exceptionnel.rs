@@ -194,7 +194,7 @@ async fn break_the_glass_report_for_direction_and_referent() {
             (a.utilisateur_id, a.usager_id, a.motif.as_str()),
             (w.educ_a.id, U_B, MOTIF)
         );
-        assert_eq!(a.utilisateur, "Camille Nom-educ.a");
+        assert_eq!(a.utilisateur, "NOM-EDUC.A Camille");
         assert_eq!(
             (a.created_at.as_str(), a.expires_at.as_str()),
             (

@@ -8,9 +8,9 @@ use crate::helpers::TestApp;
 
 /// Writes the care of file `x`; the nurse's token.
 pub(super) async fn peupler(app: &TestApp, x: i64) -> String {
-    app.create_user("ide", Role::Infirmier, &[app.etablissement_id])
+    app.create_user("ide.quotidien", Role::Infirmier, &[app.etablissement_id])
         .await;
-    let ide = app.token("ide").await;
+    let ide = app.token("ide.quotidien").await;
     let base = format!("/api/v1/usagers/{x}/soins");
     for (libelle, horaires) in [
         ("Aide à la toilette", "07:30"),
