@@ -46,6 +46,11 @@ async function remplirAuClavier(page, { nir = '', lieu = '' } = {}) {
   await saisir(page, ''); // nom utilisé
   await saisir(page, ''); // prénom utilisé
   if (nir) await page.keyboard.type(nir);
+  // The établissement (none preset for an account of several): chosen by typing its name,
+  // then back to the NIR, from which Enter submits the form.
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('EHPAD');
+  await page.keyboard.press('Shift+Tab');
 }
 
 describe('identité : saisie au clavier, erreurs en place, lieu de naissance, recherche', () => {

@@ -20,6 +20,8 @@ async function createDupont(page, confirm) {
   await page.getByLabel(/Date de naissance/).fill('12/03/1979');
   await page.getByLabel('Sexe').selectOption('F');
   await page.getByLabel(/Lieu de naissance/).fill('51215');
+  // No établissement is preset for an account of several (issue 16, item 11).
+  await page.getByLabel('Établissement ou service').selectOption({ label: 'EHPAD Les Tilleuls' });
   if (confirm) {
     await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
     await page.getByRole('heading', { name: /Doublon probable/ }).waitFor();

@@ -49,6 +49,8 @@ describe('usager', () => {
     await page.getByLabel(/Date de naissance/).fill('12/04/1938');
     await page.getByLabel('Sexe').selectOption('F');
     await page.getByLabel(/NIR/).fill('2380475056123 45');
+    // No établissement is preset for an account of several (issue 16, item 11).
+    await page.getByLabel('Établissement ou service').selectOption({ label: 'EHPAD Les Tilleuls' });
     await submit(page, page.getByRole('button', { name: 'Créer le dossier' }));
     await page.getByText(/un chiffre a sans doute été mal tapé/).first().waitFor();
     await scan(t, page, 'nouvel usager avec erreurs');
@@ -95,7 +97,7 @@ describe('usager', () => {
     await circle.getByLabel('Début de la mesure').fill('2023-05-10');
     await circle.getByLabel('Téléphone').fill('06 12 34 56 78');
     await submit(page, circle.getByRole('button', { name: 'Ajouter', exact: true }));
-    await page.getByRole('cell', { name: 'Jérôme Lefèvre', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'LEFÈVRE Jérôme', exact: true }).waitFor();
 
     // The synthesis sheet gathers identity, stay, legal protection and contacts.
     await page.getByRole('link', { name: 'Fiche de synthèse' }).click();
@@ -103,7 +105,7 @@ describe('usager', () => {
     const sheet = await page.locator('article.synthese').innerText();
     assert.match(sheet, /Fiche de synthèse/);
     assert.match(sheet, /DUPONT/);
-    assert.match(sheet, /Tutelle — Jérôme Lefèvre/);
+    assert.match(sheet, /Tutelle — LEFÈVRE Jérôme/);
     assert.match(sheet, /EHPAD Les Tilleuls/);
     assert.match(sheet, /Identité validée/);
     await scan(t, page, 'fiche de synthèse');
@@ -133,7 +135,8 @@ describe('usager', () => {
     await cadre.goto('/usagers/1/tracabilite');
     assert.equal(await cadre.getByRole('heading', { name: 'Qui a consulté ou modifié ce dossier' }).count(), 1);
     const rows = await cadre.locator('tr.ligne-exceptionnel').allInnerTexts();
-    assert.ok(rows.some((r) => r.includes('educateur')), `accès exceptionnel absent de la traçabilité : ${rows.join(' | ')}`);
+    // People are named (name and role), not by their account (issue 16, item 8).
+    assert.ok(rows.some((r) => r.includes('(Éducateur / accompagnant)')), `accès exceptionnel absent de la traçabilité : ${rows.join(' | ')}`);
     await scan(t, cadre, 'traçabilité du dossier');
     await cadre.context().close();
   });
