@@ -100,10 +100,10 @@ describe('terrain', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Tab');
-    await Promise.all([
-      page.waitForURL(/\/usagers\/1$/),
-      page.keyboard.press('Enter'),
-    ]);
+    // The form is on /usagers/1 already: wait for the opened file, not for the address.
+    await page.keyboard.press('Enter');
+    await page.locator('.entete-dossier').getByText('Accès exceptionnel en cours').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/usagers/1');
     assert.match(await heading(page), /MARTIN Hélène/);
     assert.match(await page.locator('.entete-dossier').innerText(), /Accès exceptionnel en cours/);
     await logout(page);
