@@ -71,11 +71,9 @@ pub(crate) async fn bench_account(
     store: &dui_store::Store,
     username: &str,
     role: Role,
-    etablissements: Vec<i64>,
+    mut etablissements: Vec<i64>,
 ) -> anyhow::Result<i64> {
-    if let Some(c) = store.credentials(username).await? {
-        return Ok(c.user.id);
-    }
+    etablissements.sort_unstable();
     let input = UtilisateurInput {
         username: username.into(),
         nom: "Banc".into(),
@@ -87,6 +85,21 @@ pub(crate) async fn bench_account(
         etablissements,
         usager_id: None,
     };
+    if let Some(c) = store.credentials(username).await? {
+        // Établissements added since the account was made (by other scenarios) are its too.
+        if c.user.etablissements != input.etablissements {
+            store
+                .update_utilisateur(
+                    &bench_actor(),
+                    c.user.id,
+                    c.user.version,
+                    &input,
+                    Utc::now(),
+                )
+                .await?;
+        }
+        return Ok(c.user.id);
+    }
     let hash = hash_password(BENCH_PASSWORD)?;
     Ok(store
         .create_utilisateur(&bench_actor(), &input, &hash, false, Utc::now())
@@ -278,7 +291,14 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     }
     // A direction account of every établissement, so that every file is in scope, and a
     // home-care worker assigned to 30 usagers spread over the base (a few files among many).
-    let etablissements: Vec<i64> = org.etablissements.iter().map(|e| e.0).collect();
+    // Every établissement of the base, those the scenarios add included (a sample of ids may
+    // draw their files).
+    let etablissements: Vec<i64> = store
+        .etablissements(None)
+        .await?
+        .iter()
+        .map(|e| e.id)
+        .collect();
     bench_account(&store, BENCH_USER, Role::Direction, etablissements.clone()).await?;
     let worker = bench_account(
         &store,
@@ -497,7 +517,24 @@ pub(crate) fn letters(mut n: u64) -> String {
 pub(crate) async fn ok(r: reqwest::Result<reqwest::Response>) -> bool {
     match r {
         Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-        _ => false,
+        Ok(r) => {
+            // The first refusals say why (a scenario whose answers are errors measures nothing).
+            static SIGNALEES: std::sync::atomic::AtomicUsize =
+                std::sync::atomic::AtomicUsize::new(0);
+            if SIGNALEES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 3 {
+                let (url, status) = (r.url().path().to_string(), r.status());
+                let body = r.text().await.unwrap_or_default();
+                eprintln!(
+                    "réponse en erreur {status} {url} : {}",
+                    body.chars().take(300).collect::<String>()
+                );
+            }
+            false
+        }
+        Err(e) => {
+            eprintln!("requête en échec : {e}");
+            false
+        }
     }
 }
 

@@ -28,10 +28,13 @@ async fn etablissements(store: &Store, organisme_id: i64) -> anyhow::Result<Vec<
     let mut serial = 0u32;
     while ids.len() < ETABLISSEMENTS {
         serial += 1;
-        let finess = format!("6909980{serial:02}");
-        if Finess::parse(&finess).is_err() {
-            continue;
-        }
+        // Eight digits of our own, then the one key digit that makes a valid FINESS.
+        let Some(finess) = (0..10)
+            .map(|cle| format!("69099{serial:03}{cle}"))
+            .find(|f| Finess::parse(f).is_ok())
+        else {
+            anyhow::bail!("aucune clé ne valide le FINESS 69099{serial:03}");
+        };
         let id = match store.etablissement_by_finess(&finess).await? {
             Some(e) => e.id,
             None => {

@@ -48,7 +48,7 @@ pub async fn scenarios(
             now,
         )
         .await?;
-    let membres = store.usagers_en_sejour(ehpad, 80).await?;
+    let membres = store.usagers_presents_de_longue_date(ehpad, 80).await?;
     store.placer_en_unite_bulk(unite, &membres).await?;
     let m = load_matrix(store).await?;
     // Each run adds one daily act and one daily medicine per person (fresh keys for the
@@ -158,7 +158,9 @@ pub async fn scenarios(
     }
     let huit = NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN);
     let aujourdhui = jour_local(now);
-    // The i-th write: the act (or medicine) i mod 80 on the i / 80-th day before today.
+    // The i-th write of a scenario: the act (or medicine) i mod 80 on the i / 80-th day
+    // before today. The scenario's own argument is scrambled (a sample index), so each
+    // scenario counts its writes itself: every key is written once.
     let cle = move |i: u64, ids: &[i64]| {
         let n = ids.len().max(1) as u64;
         let jour = aujourdhui - Duration::days(1 + (i / n) as i64);
@@ -170,8 +172,10 @@ pub async fn scenarios(
     let name = "validation d'un acte de soin (API)";
     if args.voulu(name) {
         let (h, actes) = (h.clone(), Arc::new(actes));
-        let one = move |i: u64| {
+        let compte = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let one = move |_: u64| {
             let (h, actes) = (h.clone(), actes.clone());
+            let i = compte.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             async move {
                 let (acte_id, prevu_a) = cle(i, &actes);
                 let body = serde_json::json!({"etablissement_id": ehpad, "actes": [{"acte_id": acte_id, "prevu_a": prevu_a, "statut": "fait"}]});
@@ -189,8 +193,10 @@ pub async fn scenarios(
     let name = "administration d'un médicament (API)";
     if args.voulu(name) {
         let (h, prescriptions) = (h.clone(), Arc::new(prescriptions));
-        let one = move |i: u64| {
+        let compte = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let one = move |_: u64| {
             let (h, prescriptions) = (h.clone(), prescriptions.clone());
+            let i = compte.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             async move {
                 let (prescription_id, prevu_a) = cle(i, &prescriptions);
                 let body = serde_json::json!({"etablissement_id": ehpad, "doses": [{"prescription_id": prescription_id, "prevu_a": prevu_a, "statut": "donne"}]});

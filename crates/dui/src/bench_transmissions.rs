@@ -71,8 +71,9 @@ pub async fn scenarios(
         let (h, ids) = (h.clone(), ids2.clone());
         async move {
             let id = ids[i as usize % ids.len()];
-            let body = serde_json::json!({"cible": "Repas", "categorie": "alimentation",
-                "donnees": "A mangé la moitié du plateau.", "actions": "Collation proposée à 16 h."});
+            // Drawn as the demo draws them, so that the newest rows, which a search reads
+            // first, look like the rest of the base.
+            let body = crate::demo::corps_transmission(i);
             matches!(h.client.post(format!("{}/api/v1/usagers/{id}/transmissions", h.base))
                 .header("authorization", h.auth).json(&body).send().await,
                 Ok(r) if r.status().as_u16() == 201)

@@ -15,6 +15,7 @@ mod usagers;
 
 pub use soins::ajouter as ajouter_soins;
 pub use soins_quotidiens::ajouter as ajouter_soins_quotidiens;
+pub use transmissions::corps_api as corps_transmission;
 pub use usagers::generate as generate_usagers;
 
 use anyhow::Context;

@@ -332,6 +332,25 @@ pub struct Brouillon {
     pub corrige: Option<usize>,
 }
 
+/// The body of `POST /api/v1/usagers/{id}/transmissions` for the `k`-th writing of a
+/// benchmark: narrative or targeted in the demo's proportions, from the demo's phrases.
+pub fn corps_api(k: u64) -> serde_json::Value {
+    let mut rng = <StdRng as rand::SeedableRng>::seed_from_u64(k);
+    if rng.gen_bool(0.45) {
+        let (cible, categorie, d, a, r) = pick(&mut rng, CIBLEES);
+        serde_json::json!({
+            "cible": cible,
+            "categorie": categorie,
+            "donnees": pick(&mut rng, d),
+            "actions": pick(&mut rng, a),
+            "resultats": pick(&mut rng, r),
+        })
+    } else {
+        let (categorie, texte) = pick(&mut rng, NARRATIFS);
+        serde_json::json!({"categorie": categorie, "texte": texte})
+    }
+}
+
 fn index(rng: &mut StdRng, len: usize) -> u8 {
     rng.gen_range(0..len) as u8
 }

@@ -417,6 +417,23 @@ impl Store {
 }
 
 impl Store {
+    /// Up to `n` usagers with a current stay in `etablissement`, the longest there first
+    /// (benchmark set-up: a write dated some weeks back falls within their stay).
+    pub async fn usagers_presents_de_longue_date(
+        &self,
+        etablissement: i64,
+        n: i64,
+    ) -> StoreResult<Vec<i64>> {
+        let rows = crate::sql::query(
+            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY date_entree, usager_id LIMIT $2",
+        )
+        .bind(etablissement)
+        .bind(n)
+        .fetch_all(self)
+        .await?;
+        rows.iter().map(|r| r.try_get::<i64, _>(0)).collect()
+    }
+
     /// Up to `n` usagers with a current stay in `etablissement` (benchmark set-up).
     pub async fn usagers_en_sejour(&self, etablissement: i64, n: i64) -> StoreResult<Vec<i64>> {
         let rows = crate::sql::query(

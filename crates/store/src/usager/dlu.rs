@@ -150,8 +150,36 @@ impl Store {
                 dui_domain::policy::Refus::NonPermisParLeRole,
             ));
         }
-        let usager = self.usager(adm).await?.ok_or(StoreError::NotFound)?;
-        let sejour = self.sejours(adm).await?.into_iter().find(Sejour::en_cours);
+        // The parts are independent reads: asked together, the page waits for the slowest
+        // one, not for their sum (each engine has a pool of reading connections).
+        let gir_sql = crate::sql::query(
+            "SELECT gir, date_evaluation FROM evaluation WHERE usager_id = $1 AND grille = 'aggir' AND statut = 'validee' \
+             AND gir IS NOT NULL ORDER BY date_evaluation DESC, id DESC LIMIT 1",
+        )
+        .bind(adm.usager_id());
+        let (
+            usager,
+            sejours,
+            entourage,
+            professionnels,
+            toutes,
+            gir,
+            traitements,
+            constantes,
+            retours,
+        ) = tokio::try_join!(
+            self.usager(adm),
+            self.sejours(adm),
+            self.entourage(adm),
+            self.professionnels_usager(adm),
+            self.synthese_soins(soins),
+            gir_sql.fetch_optional(self),
+            self.traitements_en_cours(soins),
+            self.dernieres_constantes(soins),
+            self.retours_urgences_page(soins, Page::first(RETOURS_DLU)),
+        )?;
+        let usager = usager.ok_or(StoreError::NotFound)?;
+        let sejour = sejours.into_iter().find(Sejour::en_cours);
         let adresse_etablissement = match &sejour {
             Some(s) => crate::sql::query("SELECT adresse FROM etablissement WHERE id = $1")
                 .bind(s.etablissement_id)
@@ -162,25 +190,14 @@ impl Store {
                 .flatten(),
             None => None,
         };
-        let entourage = self.entourage(adm).await?;
-        let medecin_traitant = self
-            .professionnels_usager(adm)
-            .await?
+        let medecin_traitant = professionnels
             .into_iter()
             .find(|p| p.role == RoleProfessionnel::MedecinTraitant)
             .map(|p| p.professionnel);
-        let toutes = self.synthese_soins(soins).await?;
         let mise_a_jour = toutes.iter().map(|e| e.created_at.clone()).max();
         let mut synthese: Vec<EntreeSoins> =
             toutes.into_iter().filter(EntreeSoins::active).collect();
         synthese.sort_by_key(|e| (e.rubrique, e.created_at.clone(), e.id));
-        let gir = crate::sql::query(
-            "SELECT gir, date_evaluation FROM evaluation WHERE usager_id = $1 AND grille = 'aggir' AND statut = 'validee' \
-             AND gir IS NOT NULL ORDER BY date_evaluation DESC, id DESC LIMIT 1",
-        )
-        .bind(adm.usager_id())
-        .fetch_optional(self)
-        .await?;
         let (gir, gir_date) = match gir {
             Some(r) => (
                 Some(r.try_get::<i64, _>(0)?),
@@ -188,14 +205,7 @@ impl Store {
             ),
             None => (None, None),
         };
-        let traitements = self.traitements_en_cours(soins).await?;
-        let constantes = self.dernieres_constantes(soins).await?;
-        let retours = self
-            .retours_urgences_page(soins, Page::first(RETOURS_DLU))
-            .await?
-            .into_iter()
-            .take(RETOURS_DLU as usize)
-            .collect();
+        let retours = retours.into_iter().take(RETOURS_DLU as usize).collect();
         let presences = Presences {
             matricule_ins: usager.matricule_ins.is_some(),
             medecin_traitant: medecin_traitant.is_some(),
