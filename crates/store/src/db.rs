@@ -49,9 +49,26 @@ pub struct Store {
     pub(crate) ancre: Option<std::sync::Arc<crate::ancre::Ancre>>,
     /// PostgreSQL: connections of bulk loads, which copy (`crate::sql::Charge`).
     pub(crate) copie: Option<sqlx::PgPool>,
+    /// Raised after every committed change of an account or a session in this process
+    /// ([`Store::version_comptes`]).
+    pub(crate) comptes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
+    /// A number raised after every committed change of an account (role, établissements,
+    /// activity, password, second factor, linked file) or the end of a session, in this
+    /// process. A copy of an account read under one number is stale under another (the web
+    /// layer's session cache; other processes rely on its short lifetime).
+    pub fn version_comptes(&self) -> u64 {
+        self.comptes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// After the commit of a change of an account or a session.
+    pub(crate) fn comptes_modifies(&self) {
+        self.comptes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) without migrating,
     /// with durable commits.
     pub async fn connect(url: &str) -> StoreResult<Store> {
@@ -100,6 +117,7 @@ impl Store {
                     lite: None,
                     ancre: None,
                     copie: Some(copie),
+                    comptes: Default::default(),
                 })
             }
             Engine::Sqlite => {
@@ -130,6 +148,7 @@ impl Store {
                     lite,
                     ancre: None,
                     copie: None,
+                    comptes: Default::default(),
                 })
             }
         }

@@ -23,6 +23,8 @@ pub struct SessionInfo {
     pub csrf: String,
     /// Last activity.
     pub last_seen_at: DateTime<Utc>,
+    /// Absolute end.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A fresh random token, URL-safe hex.
@@ -111,6 +113,7 @@ impl Store {
                 .bind(hash.as_str())
                 .execute(self)
                 .await?;
+            self.comptes_modifies();
             return Ok(None);
         }
         if now - last_seen > Duration::seconds(60) {
@@ -126,6 +129,7 @@ impl Store {
             utilisateur_id: creds.user.id,
             csrf: r.try_get("s_csrf")?,
             last_seen_at: last_seen,
+            expires_at: expires,
         };
         Ok(Some((info, creds.user)))
     }
@@ -150,6 +154,7 @@ impl Store {
             now,
         )
         .await?;
+        self.comptes_modifies();
         Ok(())
     }
 
@@ -165,6 +170,7 @@ impl Store {
                 .bind(keep_token_hash)
                 .execute(self)
                 .await?;
+        self.comptes_modifies();
         Ok(r)
     }
 

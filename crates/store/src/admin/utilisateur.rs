@@ -316,6 +316,7 @@ impl Store {
             end_sessions(&mut tx, id).await?;
         }
         audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurModification, serde_json::json!({"id": id, "role": u.role.code(), "actif": u.actif, "etablissements": u.etablissements}), now).await?;
+        self.comptes_modifies();
         Ok(version + 1)
     }
 
@@ -351,6 +352,7 @@ impl Store {
             ActionJournal::CompteChangementMdp
         };
         audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
+        self.comptes_modifies();
         Ok(())
     }
 
@@ -390,6 +392,7 @@ impl Store {
             ActionJournal::CompteTotpDesactivation
         };
         audit::commit_succes(tx, actor, action, serde_json::json!({"id": id}), now).await?;
+        self.comptes_modifies();
         Ok(())
     }
 

@@ -312,6 +312,8 @@ impl Store {
         absorbe
             .commit_audite(tx, ActionJournal::UsagerFusion, detail)
             .await?;
+        // Accounts of the person or relatives may have moved to the kept file.
+        self.comptes_modifies();
         Ok(fid)
     }
 
@@ -428,6 +430,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.comptes_modifies();
         Ok(())
     }
 

@@ -238,7 +238,7 @@ async fn load_user(
     now: chrono::DateTime<Utc>,
     ip: String,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some((session, u)) = app.store.session_user(token, idle, now).await? else {
+    let Some((session, u)) = app.caches.session(&app.store, token, idle, now).await? else {
         return Ok(None);
     };
     if !u.actif {

@@ -317,16 +317,18 @@ pub async fn page(
         Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let now = Utc::now();
-    let serie = app
-        .store
-        .constantes_periode(
+    // Independent reads, asked together.
+    let (serie, seuils, alertes, dernieres) = tokio::try_join!(
+        app.store.constantes_periode(
             &cap,
             choisi,
             now - Duration::days(jours),
             now + Duration::minutes(5),
-        )
-        .await?;
-    let seuils = app.store.seuils_constantes(&cap).await?;
+        ),
+        app.store.seuils_constantes(&cap),
+        app.store.alertes_constantes(&cap, now - Duration::days(7)),
+        app.store.dernieres_constantes(&cap),
+    )?;
     let en_force = seuils
         .iter()
         .find(|s| s.type_mesure == choisi)
@@ -335,11 +337,8 @@ pub async fn page(
     let m = super::matrix(&app).await?;
     Ok(ConstantesPage {
         layout: Layout::new(&me, format!("Constantes — {}", u.nom_naissance), "usagers"),
-        alertes: app
-            .store
-            .alertes_constantes(&cap, now - Duration::days(7))
-            .await?,
-        dernieres: app.store.dernieres_constantes(&cap).await?,
+        alertes,
+        dernieres,
         svg: graphique(choisi, &serie, &en_force, now - Duration::days(jours), now),
         serie,
         choisi,
