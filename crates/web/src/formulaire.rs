@@ -241,6 +241,30 @@ impl Saisie {
         self.0.get(champ).is_some_and(|v| v == valeur.as_ref())
     }
 
+    /// Whether `valeur` is chosen in `champ`: as typed when the form was sent, `defaut` (the
+    /// stored choice) otherwise.
+    pub fn choisi(
+        &self,
+        champ: &str,
+        valeur: impl AsRef<str>,
+        defaut: impl std::borrow::Borrow<bool>,
+    ) -> bool {
+        if self.0.is_empty() {
+            *defaut.borrow()
+        } else {
+            self.est(champ, valeur)
+        }
+    }
+
+    /// Whether box `champ` is checked: as typed when the form was sent, `defaut` otherwise.
+    pub fn coche_ou(&self, champ: &str, defaut: impl std::borrow::Borrow<bool>) -> bool {
+        if self.0.is_empty() {
+            *defaut.borrow()
+        } else {
+            self.coche(champ)
+        }
+    }
+
     /// Whether box `champ` was checked (`oui`, `on`, `true`).
     pub fn coche(&self, champ: &str) -> bool {
         matches!(self.val(champ), "oui" | "on" | "true" | "1")

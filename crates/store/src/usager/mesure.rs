@@ -306,7 +306,7 @@ impl Store {
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "mesure", id, version)
         .await?;
-        let rid: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO mesure_revision (mesure_id, usager_id, date_revision, revise_par, decision, commentaire, prochaine_revision, saisi_par, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -316,17 +316,10 @@ impl Store {
         .bind(r.revise_par.trim())
         .bind(r.decision.code())
         .bind(r.commentaire.as_deref())
-        .bind(prochaine.map(|d| d.to_string()))
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerMesureRevision,
-            serde_json::json!({"mesure_id": id, "revision_id": rid}),
-        )
-        .await?;
+        .bind(prochaine.map(|d| d.to_string()));
+        let detail = |rid| serde_json::json!({"mesure_id": id, "revision_id": rid});
+        cap.ajout_audite(tx, q, ActionJournal::UsagerMesureRevision, detail)
+            .await?;
         Ok(version + 1)
     }
 }

@@ -26,9 +26,21 @@ use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
 use crate::{App, WebResult};
 
-/// An append-only section, typed by the `…Fields` of a new record.
-pub(crate) trait AjoutSeul: DeserializeOwned + Champs + Send + Sync + 'static {
-    /// The section whose reading the list needs.
+/// A record of an append-only section written, typed by its `…Fields`.
+pub(crate) trait Ecrit: DeserializeOwned + Champs + Send + Sync + 'static {
+    /// These fields checked and written in the file `cap` opens (audited): the new id.
+    fn ecrire(
+        &self,
+        app: &App,
+        me: &CurrentUser,
+        cap: &Capability,
+    ) -> impl Future<Output = WebResult<i64>> + Send;
+}
+
+/// An append-only section, typed by the `…Fields` of a new record (declare it with
+/// [`ajout_seul!`]).
+pub(crate) trait AjoutSeul: Ecrit {
+    /// The section whose reading (and writing) the list (and the addition) needs.
     const SECTION: Section;
     /// The API list (its path and bounds).
     const LISTE: &'static Liste;
@@ -36,14 +48,6 @@ pub(crate) trait AjoutSeul: DeserializeOwned + Champs + Send + Sync + 'static {
     const PAGE: &'static str;
     /// A record as read.
     type Lu: Serialize + Send;
-
-    /// These fields checked and written in the file `id` (authorized, audited): the new id.
-    fn ecrire(
-        &self,
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-    ) -> impl Future<Output = WebResult<i64>> + Send;
 
     /// A page of the records `cap` may read, newest first.
     fn lire(
@@ -54,6 +58,38 @@ pub(crate) trait AjoutSeul: DeserializeOwned + Champs + Send + Sync + 'static {
 
     /// A record's id (the list's key).
     fn id(l: &Self::Lu) -> i64;
+}
+
+/// Declares `$fields` the records of an append-only `$section` listed at `$liste` (a
+/// `pagination` bound), its form on the file's page `$page`, read by
+/// `app.store.$lire(cap, page)` as `$lu` (a record with an `id`).
+macro_rules! ajout_seul {
+    ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty) => {
+        impl $crate::usager::ajout_seul::AjoutSeul for $fields {
+            const SECTION: dui_domain::policy::Section = $section;
+            const LISTE: &'static $crate::pagination::Liste = &$crate::pagination::$liste;
+            const PAGE: &'static str = $page;
+            type Lu = $lu;
+
+            async fn lire(
+                app: &$crate::App,
+                cap: &dui_store::policy::Capability,
+                page: dui_store::page::Page,
+            ) -> $crate::WebResult<Vec<$lu>> {
+                Ok(app.store.$lire(cap, page).await?)
+            }
+
+            fn id(l: &$lu) -> i64 {
+                l.id
+            }
+        }
+    };
+}
+pub(crate) use ajout_seul;
+
+async fn ecrire<R: AjoutSeul>(app: &App, me: &CurrentUser, id: UsagerId, f: &R) -> WebResult<i64> {
+    let cap = capability(app, me, id, R::SECTION, Action::Ecrire).await?;
+    f.ecrire(app, me, &cap).await
 }
 
 /// GET /api/v1/usagers/{id}/…: the records, newest first.
@@ -76,13 +112,13 @@ pub(crate) async fn api_ajout<R: AjoutSeul>(
     Path(id): Path<UsagerId>,
     ApiJson(f): ApiJson<R>,
 ) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = f.ecrire(&app, &me, id).await?;
+    let id = ecrire(&app, &me, id, &f).await?;
     Ok((StatusCode::CREATED, Json(Ecrite { id })))
 }
 
 /// POST /usagers/{id}/…: a record written, back to the section's page.
 pub(crate) async fn ajout_form<R: AjoutSeul>(p: FormulaireDossier<R>) -> WebResult<Response> {
-    p.f.ecrire(&p.app, &p.me, p.id).await?;
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
     Ok(p.fait(R::PAGE))
 }
 

@@ -14,18 +14,16 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::soins::Rubrique;
 use dui_domain::usager::entourage::Relation;
-use dui_store::page::Page;
 use dui_store::policy::Capability;
 use dui_store::usager::{Dlu, EntreeSoins, RetourUrgences, RetourUrgencesInput, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::AjoutSeul;
+use super::ajout_seul::{ajout_seul, Ecrit};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::pagination::{self, Liste};
 use crate::time::{fr_date, fr_datetime, fr_instant, paris_today};
 use crate::{App, Layout, WebResult};
 
@@ -76,25 +74,14 @@ impl RetourFields {
     }
 }
 
-impl AjoutSeul for RetourFields {
-    const SECTION: Section = Section::Soins;
-    const LISTE: &'static Liste = &pagination::DLU_RETOURS;
-    const PAGE: &'static str = "/soins/dlu";
-    type Lu = RetourUrgences;
+ajout_seul!(RetourFields, Section::Soins, DLU_RETOURS, "/soins/dlu", retours_urgences_page -> RetourUrgences);
 
-    async fn ecrire(&self, app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<i64> {
-        let input = self.validate()?;
-        let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-        Ok(app.store.add_retour_urgences(&cap, &input).await?)
-    }
-
-    /// Newest recorded first.
-    async fn lire(app: &App, cap: &Capability, page: Page) -> WebResult<Vec<RetourUrgences>> {
-        Ok(app.store.retours_urgences_page(cap, page).await?)
-    }
-
-    fn id(r: &RetourUrgences) -> i64 {
-        r.id
+impl Ecrit for RetourFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app
+            .store
+            .add_retour_urgences(cap, &self.validate()?)
+            .await?)
     }
 }
 

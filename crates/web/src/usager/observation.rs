@@ -11,18 +11,17 @@ use dui_domain::ids::UsagerId;
 use dui_domain::observation::TypeObservation;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::page::Page;
 use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{AjoutSeul, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::matrix;
 use super::soins::id_opt;
-use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::pagination::{self, Liste};
+use crate::pagination;
 use crate::time::{fr_datetime, paris_local_input, parse_instant};
 use crate::{App, Layout, WebResult};
 
@@ -90,24 +89,11 @@ impl ObservationFields {
     }
 }
 
-impl AjoutSeul for ObservationFields {
-    const SECTION: Section = Section::Soins;
-    const LISTE: &'static Liste = &pagination::OBSERVATIONS;
-    const PAGE: &'static str = "/soins/observations";
-    type Lu = Observation;
+ajout_seul!(ObservationFields, Section::Soins, OBSERVATIONS, "/soins/observations", observations_page -> Observation);
 
-    async fn ecrire(&self, app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<i64> {
-        let input = self.validate(me)?;
-        let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-        Ok(app.store.add_observation(&cap, &input).await?)
-    }
-
-    async fn lire(app: &App, cap: &Capability, page: Page) -> WebResult<Vec<Observation>> {
-        Ok(app.store.observations_page(cap, page).await?)
-    }
-
-    fn id(o: &Observation) -> i64 {
-        o.id
+impl Ecrit for ObservationFields {
+    async fn ecrire(&self, app: &App, me: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.add_observation(cap, &self.validate(me)?).await?)
     }
 }
 

@@ -4,11 +4,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence, JOURS_FR};
@@ -22,13 +22,13 @@ use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::sejours::{code, oui};
 use super::versionne::{
-    ajout_form, api_ajouter, api_get, api_modifier, enregistrement, page, AjoutDossier,
-    PageEnPlace, Versionne,
+    ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
+    AjoutDossier, Historique, PageEnPlace, Versionne,
 };
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, Errors};
-use crate::pagination::{self, Pagination};
+use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, paris_today};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
@@ -152,32 +152,12 @@ impl ActePlanFields {
     }
 }
 
-/// `?tous=oui`: the withdrawn acts too.
-#[derive(Deserialize, Default)]
-pub struct PlanQuery {
-    #[serde(default)]
-    tous: Option<String>,
-    #[serde(default)]
-    limit: Option<String>,
-    #[serde(default)]
-    cursor: Option<String>,
-}
+impl Historique for ActePlanFields {
+    const LISTE: &'static Liste = &pagination::PLAN_SOINS;
 
-/// GET /api/v1/usagers/{id}/soins/plan: the acts of the plan (`?tous=oui`: withdrawn too).
-pub async fn api_liste(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PlanQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
-    p.page(&pagination::PLAN_SOINS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.plan_soins(&cap, oui(&q.tous)).await?;
-    pagination::en_memoire(&p, &pagination::PLAN_SOINS, items)
+    async fn lister(app: &App, cap: &Capability, tous: bool) -> WebResult<Vec<Self::Lu>> {
+        Ok(app.store.plan_soins(cap, tous).await?)
+    }
 }
 
 enregistrement!(
@@ -312,7 +292,7 @@ pub fn api_routes() -> Router<App> {
     Router::new()
         .route(
             "/usagers/{id}/soins/plan",
-            get(api_liste).post(api_ajouter::<ActePlanFields>),
+            get(api_historique::<ActePlanFields>).post(api_ajouter::<ActePlanFields>),
         )
         .route(
             "/usagers/{id}/soins/plan/{aid}",

@@ -26,13 +26,13 @@ use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::sejours::{code, jour, oui};
 use super::versionne::{
-    ajout_form, api_ajouter, api_get, api_modifier, enregistrement, page, AjoutDossier,
-    PageEnPlace, Versionne,
+    ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
+    AjoutDossier, Historique, PageEnPlace, Versionne,
 };
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, fr_datetime, paris_today};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
@@ -147,33 +147,13 @@ impl PrescriptionFields {
     }
 }
 
-/// `?toutes=oui`: the stopped ones too.
-#[derive(Deserialize, Default)]
-pub struct ListeQuery {
-    #[serde(default)]
-    toutes: Option<String>,
-    #[serde(default)]
-    limit: Option<String>,
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// GET /api/v1/usagers/{id}/soins/prescriptions: the active ones (`?toutes=oui`: all),
-/// latest first.
-pub async fn api_liste(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<ListeQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
-    p.page(&pagination::PRESCRIPTIONS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.prescriptions(&cap, oui(&q.toutes)).await?;
-    pagination::en_memoire(&p, &pagination::PRESCRIPTIONS, items)
+impl Historique for PrescriptionFields {
+    const LISTE: &'static Liste = &pagination::PRESCRIPTIONS;
+
+    async fn lister(app: &App, cap: &Capability, tous: bool) -> WebResult<Vec<Self::Lu>> {
+        Ok(app.store.prescriptions(cap, tous).await?)
+    }
 }
 
 enregistrement!(
@@ -378,7 +358,7 @@ pub fn api_routes() -> Router<App> {
     Router::new()
         .route(
             "/usagers/{id}/soins/prescriptions",
-            get(api_liste).post(api_ajouter::<PrescriptionFields>),
+            get(api_historique::<PrescriptionFields>).post(api_ajouter::<PrescriptionFields>),
         )
         .route(
             "/usagers/{id}/soins/prescriptions/{pid}",

@@ -12,18 +12,17 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::psychologie::TypeNote;
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::page::Page;
 use dui_store::policy::Capability;
 use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{AjoutSeul, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::{date_opt, id_opt};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::pagination::{self, Liste};
+use crate::pagination;
 use crate::time::{fr_date, fr_datetime, paris_today};
 use crate::{App, Layout, WebResult};
 
@@ -87,25 +86,14 @@ impl NoteFields {
     }
 }
 
-impl AjoutSeul for NoteFields {
-    const SECTION: Section = Section::Psychologie;
-    const LISTE: &'static Liste = &pagination::PSYCHOLOGIE;
-    const PAGE: &'static str = "/psychologie";
-    type Lu = NotePsychologie;
+ajout_seul!(NoteFields, Section::Psychologie, PSYCHOLOGIE, "/psychologie", notes_psychologie_page -> NotePsychologie);
 
-    async fn ecrire(&self, app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<i64> {
-        let input = self.validate()?;
-        let cap = capability(app, me, id, Section::Psychologie, Action::Ecrire).await?;
-        Ok(app.store.add_note_psychologie(&cap, &input).await?)
-    }
-
-    /// The notes the caller may read, newest first.
-    async fn lire(app: &App, cap: &Capability, page: Page) -> WebResult<Vec<NotePsychologie>> {
-        Ok(app.store.notes_psychologie_page(cap, page).await?)
-    }
-
-    fn id(n: &NotePsychologie) -> i64 {
-        n.id
+impl Ecrit for NoteFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app
+            .store
+            .add_note_psychologie(cap, &self.validate()?)
+            .await?)
     }
 }
 

@@ -14,19 +14,17 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::soins::Rubrique;
-use dui_store::page::Page;
 use dui_store::policy::Capability;
 use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{AjoutSeul, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::corps::{Cree, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, fr_datetime, paris_today};
 use crate::{App, Layout, WebResult};
@@ -152,26 +150,13 @@ impl FinFields {
     }
 }
 
-impl AjoutSeul for EntreeFields {
-    const SECTION: Section = Section::Soins;
-    const LISTE: &'static Liste = &pagination::SOINS_ENTREES;
-    const PAGE: &'static str = "/soins";
-    type Lu = EntreeSoins;
+ajout_seul!(EntreeFields, Section::Soins, SOINS_ENTREES, "/soins", entrees_soins_page -> EntreeSoins);
 
-    /// Adds (or corrects) an entry.
-    async fn ecrire(&self, app: &App, me: &CurrentUser, id: UsagerId) -> WebResult<i64> {
+/// Adds (or corrects) an entry.
+impl Ecrit for EntreeFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
         let input = self.validate(paris_today(Utc::now()))?;
-        let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-        Ok(app.store.add_entree_soins(&cap, &input).await?)
-    }
-
-    /// Every entry (active and history), newest first.
-    async fn lire(app: &App, cap: &Capability, page: Page) -> WebResult<Vec<EntreeSoins>> {
-        Ok(app.store.entrees_soins_page(cap, page).await?)
-    }
-
-    fn id(e: &EntreeSoins) -> i64 {
-        e.id
+        Ok(app.store.add_entree_soins(cap, &input).await?)
     }
 }
 

@@ -16,7 +16,7 @@
 
 use std::future::Future;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -24,7 +24,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_store::policy::Capability;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::PageDossier;
@@ -32,6 +32,7 @@ use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::ApiJson;
+use crate::pagination::{self, Liste, Pagination};
 use crate::reponses::expected_version;
 use crate::saisie::Champs;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Formulaire, Saisie, WebResult};
@@ -155,6 +156,48 @@ pub(crate) trait AjoutDossier: Enregistrement<Cle = (UsagerId, i64)> + Serialize
 
     /// These fields added to the file `cap` opens: the new record's id.
     fn ajouter(&self, app: &App, cap: &Capability) -> impl Future<Output = WebResult<i64>> + Send;
+}
+
+/// A record of a file listed with its history, in memory (`?tous=oui`: the withdrawn or
+/// stopped ones too).
+pub(crate) trait Historique: Enregistrement<Cle = (UsagerId, i64)> {
+    /// The API list (its path and bounds).
+    const LISTE: &'static Liste;
+
+    /// The records of the file `cap` opens (`tous`: with the history).
+    fn lister(
+        app: &App,
+        cap: &Capability,
+        tous: bool,
+    ) -> impl Future<Output = WebResult<Vec<Self::Lu>>> + Send;
+}
+
+/// `?tous=oui` (`toutes` says the same), `?limit=&cursor=` of a list with its history.
+#[derive(Deserialize, Default)]
+pub struct ListeHistorique {
+    #[serde(default, alias = "toutes")]
+    tous: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// GET /api/v1/usagers/{id}/…: the records (`?tous=oui`: with the history).
+pub(crate) async fn api_historique<R: Historique>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<ListeHistorique>,
+) -> WebResult<Json<serde_json::Value>> {
+    let p = Pagination {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    p.page(R::LISTE)?;
+    let cap = capability(&app, &me, id, R::SECTION, Action::Lire).await?;
+    let items = R::lister(&app, &cap, super::sejours::oui(&q.tous)).await?;
+    pagination::en_memoire(&p, R::LISTE, items)
 }
 
 /// GET /usagers/{id}/…: the page, no form refused.
