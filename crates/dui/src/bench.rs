@@ -262,6 +262,32 @@ pub(crate) async fn both<F, Fut>(
     }
 }
 
+/// A unit of `places` people of `etablissement` (their current stays), named `nom` and the
+/// time: its id and its people.
+pub(crate) async fn unite_de_banc(
+    store: &dui_store::Store,
+    etablissement: i64,
+    nom: &str,
+    places: i64,
+) -> anyhow::Result<(i64, Vec<i64>)> {
+    let now = Utc::now();
+    let nom = format!("{nom} {}", now.timestamp());
+    let unite = store
+        .create_unite(
+            &bench_actor(),
+            etablissement,
+            &nom,
+            "unite",
+            Some(places),
+            now,
+        )
+        .await?;
+    // The longest there first: a write dated some weeks back falls within their stay.
+    let membres = store.usagers_presents_de_longue_date(etablissement, places).await?;
+    store.placer_en_unite_bulk(unite, &membres).await?;
+    Ok((unite, membres))
+}
+
 /// Runs the benchmark.
 pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     // The pure part first: it needs no database.
@@ -468,7 +494,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         ids.clone(),
     )
     .await?;
-    crate::bench_soins_quotidiens::scenarios(
+    crate::bench_plan_prescriptions::scenarios(
         &mut all,
         &args,
         &store,

@@ -89,18 +89,7 @@ pub async fn scenarios(
     let id = bench_account(store, BENCH_PRESENCES, Role::Direction, vec![ehpad, e100]).await?;
     let now = Utc::now();
     // The unit: 120 current stays of the EHPAD.
-    let unite = store
-        .create_unite(
-            &bench_actor(),
-            ehpad,
-            &format!("Unité banc 120 {}", now.timestamp()),
-            "unite",
-            Some(120),
-            now,
-        )
-        .await?;
-    let membres = store.usagers_en_sejour(ehpad, 120).await?;
-    store.placer_en_unite_bulk(unite, &membres).await?;
+    let (unite, _) = crate::bench::unite_de_banc(store, ehpad, "Unité banc 120", 120).await?;
     // Last month's absences in the 100-place établissement, saved day by day.
     let who = Principal {
         id,
@@ -138,20 +127,11 @@ pub async fn scenarios(
     let auth = bearer(&http.client, &http.base, BENCH_PRESENCES).await?;
     let h = Http { auth, ..http };
     let name = "présences d'une unité de 120 : lecture (API)";
-    if args.voulu(name) {
-        let h = h.clone();
-        let one = move |i: u64| {
-            let h = h.clone();
-            async move {
-                let jour = Utc::now().date_naive() - Duration::days((i % 365) as i64);
-                h.get_ok(&format!(
-                    "/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}"
-                ))
-                .await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    h.lecture(all, args, name, move |i| {
+        let jour = Utc::now().date_naive() - Duration::days((i % 365) as i64);
+        format!("/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}")
+    })
+    .await;
     let name = "présences d'une unité de 120 : enregistrement (API, une requête)";
     if args.voulu(name) {
         let h = h.clone();

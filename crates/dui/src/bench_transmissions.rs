@@ -2,9 +2,8 @@
 //! for the latency, the bench's clients for the throughput), writing one, the relève of a
 //! 60-person unit over 24 hours, a French full-text search.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-use chrono::Utc;
 
 use crate::bench::{both, ok, scenario, BenchArgs, Figures};
 
@@ -27,6 +26,68 @@ impl Http {
     /// The GET of `chemin` answered a success.
     pub async fn get_ok(&self, chemin: &str) -> bool {
         ok(self.get(chemin).send().await).await
+    }
+
+    /// The POST of `corps` to `chemin` answered a success.
+    pub async fn post_ok(&self, chemin: &str, corps: &serde_json::Value) -> bool {
+        let url = format!("{}{chemin}", self.base);
+        let r = self.client.post(url).header("authorization", &self.auth);
+        ok(r.json(corps).send().await).await
+    }
+
+    /// Scenario `name` (one client, closed loop), when asked: request `i` is the GET of
+    /// `chemin(i)`.
+    pub async fn lecture(
+        &self,
+        all: &mut Vec<Figures>,
+        args: &BenchArgs,
+        name: &'static str,
+        chemin: impl Fn(u64) -> String + Send + Sync + 'static,
+    ) {
+        let chemin = Arc::new(chemin);
+        self.un_client(all, args, name, move |h, i| {
+            let chemin = chemin.clone();
+            async move { h.get_ok(&chemin(i)).await }
+        })
+        .await;
+    }
+
+    /// Scenario `name` (one client, closed loop), when asked: request `i` is the POST of
+    /// `corps(i)` to `chemin`.
+    pub async fn ecriture(
+        &self,
+        all: &mut Vec<Figures>,
+        args: &BenchArgs,
+        name: &'static str,
+        chemin: &'static str,
+        corps: impl Fn(u64) -> serde_json::Value + Send + Sync + 'static,
+    ) {
+        // Each write its own key: the scenario's argument is a scrambled sample index, so
+        // the writes are counted here, from 0.
+        let (corps, compte) = (Arc::new(corps), Arc::new(AtomicU64::new(0)));
+        self.un_client(all, args, name, move |h, _| {
+            let (corps, i) = (corps.clone(), compte.fetch_add(1, Ordering::Relaxed));
+            async move { h.post_ok(chemin, &corps(i)).await }
+        })
+        .await;
+    }
+
+    /// Scenario `name` (one client, closed loop), when asked: `one(h, i)` is request `i`.
+    pub async fn un_client<F, Fut>(
+        &self,
+        all: &mut Vec<Figures>,
+        args: &BenchArgs,
+        name: &'static str,
+        one: F,
+    ) where
+        F: Fn(Http, u64) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = bool> + Send,
+    {
+        if args.voulu(name) {
+            let h = self.clone();
+            let one = move |i: u64| one(h.clone(), i);
+            all.push(scenario(name, 1, args.secondes, None, one).await);
+        }
     }
 }
 
@@ -110,18 +171,7 @@ pub async fn scenarios(
         all.extend([o, e]);
     }
     // A unit of 60 people (their current stays), the relève of the last 24 hours.
-    let unite = store
-        .create_unite(
-            &crate::bench::bench_actor(),
-            etablissement,
-            &format!("Unité banc {}", Utc::now().timestamp()),
-            "unite",
-            Some(60),
-            Utc::now(),
-        )
-        .await?;
-    let membres: Vec<i64> = store.usagers_en_sejour(etablissement, 60).await?;
-    store.placer_en_unite_bulk(unite, &membres).await?;
+    let (unite, _) = crate::bench::unite_de_banc(store, etablissement, "Unité banc", 60).await?;
     // Statistics that know the unit (the planner starts from its stays).
     store.analyze().await?;
     {

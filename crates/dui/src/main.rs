@@ -4,8 +4,8 @@ mod bench;
 mod bench_candidatures;
 mod bench_gir;
 mod bench_parcours;
+mod bench_plan_prescriptions;
 mod bench_soins;
-mod bench_soins_quotidiens;
 mod bench_transmissions;
 mod config;
 mod demo;
@@ -268,8 +268,12 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             // Care for the EHPAD's people without a plan yet, scaled with the people added.
             println!(
                 "{}",
-                demo::ajouter_soins_quotidiens(&store, &org, (usagers as i64 / 10).clamp(10, 200))
-                    .await?
+                demo::ajouter_plan_prescriptions(
+                    &store,
+                    &org,
+                    (usagers as i64 / 10).clamp(10, 200)
+                )
+                .await?
             );
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)

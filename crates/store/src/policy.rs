@@ -9,16 +9,21 @@ use dui_domain::policy::{
     Section,
 };
 
+// h10: what the capabilities decided without a file share.
 mod candidature;
+mod capacite_etablissement;
 mod presence;
 mod soins;
 mod transmission;
+// h10: the tails of a section's writes (addition, versioned change).
+mod versionne;
 
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
+pub use capacite_etablissement::CapaciteEtablissement;
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use transmission::{
@@ -329,22 +334,12 @@ pub async fn authorize_recherche(
     who: &Principal,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteRecherche> {
-    match peut_rechercher(matrix, who.role) {
-        Ok(()) => Ok(CapaciteRecherche { who: who.clone() }),
-        Err(refus) => {
-            audit_refusal(
-                store,
-                &who.actor(),
-                None,
-                Section::Administratif,
-                Action::Lire,
-                refus,
-                now,
-            )
-            .await?;
-            Err(StoreError::Denied(refus))
-        }
-    }
+    let decision = peut_rechercher(matrix, who.role);
+    let section = (Section::Administratif, Action::Lire);
+    capacite_etablissement::decider(store, who, decision, section, now, || CapaciteRecherche {
+        who: who.clone(),
+    })
+    .await
 }
 
 /// A file opened for reading: see [`open_file`].

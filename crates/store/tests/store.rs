@@ -40,6 +40,8 @@ mod merges;
 mod noms_colles;
 #[path = "store/parcours_suivi.rs"]
 mod parcours_suivi;
+#[path = "store/plan_prescriptions.rs"]
+mod plan_prescriptions;
 #[path = "store/policy.rs"]
 mod policy;
 #[path = "store/presences.rs"]
@@ -56,8 +58,6 @@ mod saisie;
 mod sejours;
 #[path = "store/soins.rs"]
 mod soins;
-#[path = "store/soins_quotidiens.rs"]
-mod soins_quotidiens;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

@@ -38,6 +38,9 @@ pub struct ErreursFormulaire {
     pub general: Option<String>,
     /// Ways out.
     pub issues: Vec<Issue>,
+    /// What the form's input ids start with (`"a-"` for `id="a-libelle"`), on a page holding
+    /// several forms with the same field names; empty otherwise.
+    pub prefixe: &'static str,
 }
 
 impl ErreursFormulaire {
@@ -157,7 +160,8 @@ impl ErreursFormulaire {
     /// template's own constant).
     pub fn aria(&self, champ: &str) -> String {
         if self.de(champ).is_some() {
-            format!("aria-invalid=\"true\" aria-describedby=\"{champ}-err\"")
+            let p = self.prefixe;
+            format!("aria-invalid=\"true\" aria-describedby=\"{p}{champ}-err\"")
         } else {
             String::new()
         }
@@ -167,10 +171,143 @@ impl ErreursFormulaire {
     pub fn sous(&self, champ: &str) -> String {
         match self.de(champ) {
             Some(m) => format!(
-                "<p class=\"erreur-champ\" id=\"{champ}-err\">{}</p>",
+                "<p class=\"erreur-champ\" id=\"{}{champ}-err\">{}</p>",
+                self.prefixe,
                 escape(m)
             ),
             None => String::new(),
+        }
+    }
+}
+
+/// One form of a page: its name (a page may hold several), what its input ids start with
+/// (the ids, once the prefix is removed, are the fields' names) and the confirmation of its
+/// success.
+#[derive(Clone, Copy, Debug)]
+pub struct Formulaire {
+    /// Which form of the page (`"acte"`, `"prestation"`…).
+    pub nom: &'static str,
+    /// What its input ids start with (`"a-"`).
+    pub prefixe: &'static str,
+    /// The confirmation shown once it is applied.
+    pub fait: crate::layout::Fait,
+}
+
+impl Formulaire {
+    /// Form `nom` whose input ids start with `prefixe`, confirmed by `fait`.
+    pub const fn new(nom: &'static str, prefixe: &'static str, fait: crate::layout::Fait) -> Self {
+        Self { nom, prefixe, fait }
+    }
+}
+
+/// What was typed in a form, to show it again with its refusals: each field's text by name
+/// (numbers and booleans as typed back: `3`, `true`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Saisie(BTreeMap<String, String>);
+
+impl Saisie {
+    /// The fields of `f` (a form's `…Fields`, serialized by name; absent ones are empty).
+    pub fn de(f: &impl serde::Serialize) -> Self {
+        let mut out = BTreeMap::new();
+        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(f) {
+            for (k, v) in m {
+                let texte = match v {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                out.insert(k, texte);
+            }
+        }
+        Self(out)
+    }
+
+    /// The text typed in `champ` (empty when none).
+    pub fn val(&self, champ: &str) -> &str {
+        self.0.get(champ).map_or("", String::as_str)
+    }
+
+    /// The text typed in `champ`, or `defaut` when the form was not sent yet.
+    pub fn ou(&self, champ: &str, defaut: impl std::fmt::Display) -> String {
+        if self.0.is_empty() {
+            defaut.to_string()
+        } else {
+            self.val(champ).to_string()
+        }
+    }
+
+    /// Whether `valeur` was chosen in `champ` (a select's option, a checked box).
+    pub fn est(&self, champ: &str, valeur: impl AsRef<str>) -> bool {
+        self.0.get(champ).is_some_and(|v| v == valeur.as_ref())
+    }
+
+    /// Whether `valeur` is chosen in `champ`: as typed when the form was sent, `defaut` (the
+    /// stored choice) otherwise.
+    pub fn choisi(
+        &self,
+        champ: &str,
+        valeur: impl AsRef<str>,
+        defaut: impl std::borrow::Borrow<bool>,
+    ) -> bool {
+        if self.0.is_empty() {
+            *defaut.borrow()
+        } else {
+            self.est(champ, valeur)
+        }
+    }
+
+    /// Whether box `champ` is checked: as typed when the form was sent, `defaut` otherwise.
+    pub fn coche_ou(&self, champ: &str, defaut: impl std::borrow::Borrow<bool>) -> bool {
+        if self.0.is_empty() {
+            *defaut.borrow()
+        } else {
+            self.coche(champ)
+        }
+    }
+
+    /// Whether box `champ` was checked (`oui`, `on`, `true`).
+    pub fn coche(&self, champ: &str) -> bool {
+        matches!(self.val(champ), "oui" | "on" | "true" | "1")
+    }
+}
+
+/// A page's forms as shown: empty, or one of them refused, with what was typed and why.
+#[derive(Clone, Debug, Default)]
+pub struct EnPlace {
+    /// The refused form's name (empty: none).
+    pub formulaire: &'static str,
+    /// What was typed in it.
+    pub saisie: Saisie,
+    /// Its refusals.
+    pub erreurs: ErreursFormulaire,
+}
+
+impl EnPlace {
+    /// Form `f` refused with `erreurs`, `saisie` typed.
+    pub fn refus(f: &Formulaire, saisie: Saisie, mut erreurs: ErreursFormulaire) -> Self {
+        erreurs.prefixe = f.prefixe;
+        Self {
+            formulaire: f.nom,
+            saisie,
+            erreurs,
+        }
+    }
+
+    /// The refusals of form `nom` (none when another form was refused).
+    pub fn erreurs_de(&self, nom: &str) -> ErreursFormulaire {
+        if self.formulaire == nom {
+            self.erreurs.clone()
+        } else {
+            ErreursFormulaire::default()
+        }
+    }
+
+    /// What was typed in form `nom` (nothing when another form was refused).
+    pub fn saisie_de(&self, nom: &str) -> Saisie {
+        if self.formulaire == nom {
+            self.saisie.clone()
+        } else {
+            Saisie::default()
         }
     }
 }
@@ -224,5 +361,41 @@ mod tests {
         let (_, e) = ErreursFormulaire::depuis(e, &["autre"]).unwrap();
         assert_eq!(e.general.as_deref(), Some("Texte."));
         assert!(e.champs.is_empty());
+    }
+
+    #[test]
+    fn a_refused_form_keeps_what_was_typed_and_its_ids() {
+        #[derive(serde::Serialize)]
+        struct F {
+            libelle: Option<String>,
+            version: Option<i64>,
+            date_fin: Option<String>,
+        }
+        let s = Saisie::de(&F {
+            libelle: Some("Pansement".into()),
+            version: Some(3),
+            date_fin: None,
+        });
+        assert_eq!(s.val("libelle"), "Pansement");
+        assert_eq!(s.val("version"), "3");
+        assert_eq!(s.ou("date_fin", "2026-01-01"), "");
+        assert_eq!(Saisie::default().ou("date_fin", "2026-01-01"), "2026-01-01");
+        assert!(s.est("libelle", "Pansement"));
+        const ACTE: Formulaire = Formulaire {
+            nom: "acte",
+            prefixe: "a-",
+            fait: crate::layout::Fait::ActePlanAjoute,
+        };
+        let p = EnPlace::refus(
+            &ACTE,
+            s,
+            ErreursFormulaire::champ("libelle", "Obligatoire."),
+        );
+        assert_eq!(
+            p.erreurs_de("acte").aria("libelle"),
+            "aria-invalid=\"true\" aria-describedby=\"a-libelle-err\""
+        );
+        assert!(p.erreurs_de("autre").est_vide());
+        assert_eq!(p.saisie_de("autre").val("libelle"), "");
     }
 }

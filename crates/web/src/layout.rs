@@ -95,11 +95,21 @@ pub enum Fait {
     AffectationFinie,
     /// A person of the circle was saved.
     EntourageEnregistre,
+    /// An act was added to the care plan.
+    ActePlanAjoute,
+    /// A prescription was recorded.
+    PrescriptionEnregistree,
+    /// A benefit was recorded.
+    PrestationEnregistree,
+    /// A person was admitted (a stay begun).
+    AdmissionEnregistree,
+    /// A freedom-of-movement measure was recorded.
+    MesureEnregistree,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 13] = [
+    pub const ALL: [Fait; 18] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -113,6 +123,11 @@ impl Fait {
         Fait::AffectationFaite,
         Fait::AffectationFinie,
         Fait::EntourageEnregistre,
+        Fait::ActePlanAjoute,
+        Fait::PrescriptionEnregistree,
+        Fait::PrestationEnregistree,
+        Fait::AdmissionEnregistree,
+        Fait::MesureEnregistree,
     ];
 
     /// The code carried by the address.
@@ -131,6 +146,11 @@ impl Fait {
             Fait::AffectationFaite => "affectation",
             Fait::AffectationFinie => "affectation_finie",
             Fait::EntourageEnregistre => "entourage",
+            Fait::ActePlanAjoute => "acte_plan",
+            Fait::PrescriptionEnregistree => "prescription",
+            Fait::PrestationEnregistree => "prestation",
+            Fait::AdmissionEnregistree => "admission",
+            Fait::MesureEnregistree => "mesure",
         }
     }
 
@@ -150,6 +170,11 @@ impl Fait {
             Fait::AffectationFaite => "Le compte a été affecté à la personne : il voit maintenant son dossier.",
             Fait::AffectationFinie => "L'affectation a pris fin : le compte ne voit plus ce dossier.",
             Fait::EntourageEnregistre => "La personne de l'entourage a été enregistrée ; la version remplacée reste dans son historique.",
+            Fait::ActePlanAjoute => "L'acte a été ajouté au plan de soins : il apparaît sur la feuille de soins de l'unité.",
+            Fait::PrescriptionEnregistree => "La prescription a été enregistrée.",
+            Fait::PrestationEnregistree => "Le droit a été enregistré.",
+            Fait::AdmissionEnregistree => "L'admission a été enregistrée : le séjour est en cours.",
+            Fait::MesureEnregistree => "La mesure a été enregistrée ; elle se révise à la date prévue.",
         }
     }
 

@@ -35,7 +35,7 @@ use dui_store::Store;
 
 pub use app::{App, WebConfig};
 pub use error::{AppError, WebResult};
-pub use formulaire::ErreursFormulaire;
+pub use formulaire::{EnPlace, ErreursFormulaire, Formulaire, Saisie};
 pub use layout::{Fait, Layout};
 
 /// Every route of `/api/v1`, each documented in `openapi/operations.rs` (the test `http routes`

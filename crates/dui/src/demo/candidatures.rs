@@ -8,7 +8,7 @@ use dui_domain::candidature::{OrigineCandidature, Priorite, StatutCandidature};
 use dui_domain::policy::Action;
 use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::Sexe;
-use dui_store::policy::{authorize_candidatures, load_matrix, CapaciteCandidatures, Principal};
+use dui_store::policy::{authorize_candidatures, load_matrix, CapaciteCandidatures};
 use dui_store::usager::{CandidatureInput, NouveauRendezVous, Piece};
 use dui_store::Store;
 use rand::{Rng, SeedableRng};
@@ -80,14 +80,7 @@ async fn capacite(store: &Store) -> anyhow::Result<Option<CapaciteCandidatures>>
     let Some(dir) = store.credentials("direction").await?.map(|c| c.user) else {
         return Ok(None);
     };
-    let who = Principal {
-        id: dir.id,
-        username: dir.username.clone(),
-        role: dir.role,
-        etablissements: dir.etablissements.clone(),
-        usager_id: None,
-        ip: None,
-    };
+    let who = super::principal_de(&dir);
     let m = load_matrix(store).await?;
     Ok(Some(
         authorize_candidatures(store, &m, &who, Action::Ecrire, Utc::now()).await?,

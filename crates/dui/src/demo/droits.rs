@@ -10,7 +10,7 @@ use dui_domain::mesure::{Consentement, NatureMesure};
 use dui_domain::policy::{Action, Section};
 use dui_domain::prestation::TypePrestation;
 use dui_domain::sejour::ModeSortie;
-use dui_store::policy::{authorize, load_matrix, Principal};
+use dui_store::policy::{authorize, load_matrix};
 use dui_store::usager::{MesureInput, PrestationInput, Sortie};
 use dui_store::Store;
 use rand::rngs::StdRng;
@@ -134,14 +134,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, helene: i64) -> anyhow::Resul
     let (Some(dir), Some(educ)) = (compte("direction").await?, compte("educateur").await?) else {
         return Ok(String::new());
     };
-    let who = Principal {
-        id: dir.id,
-        username: dir.username.clone(),
-        role: dir.role,
-        etablissements: dir.etablissements.clone(),
-        usager_id: None,
-        ip: None,
-    };
+    let who = super::principal_de(&dir);
     let m = load_matrix(store).await?;
     let now = Utc::now();
     let today = now.date_naive();

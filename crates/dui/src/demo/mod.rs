@@ -6,15 +6,15 @@ mod evaluations;
 mod identite;
 mod noms;
 mod parcours;
+mod plan_prescriptions;
 mod ppe;
 mod projets;
 mod soins;
-mod soins_quotidiens;
 mod transmissions;
 mod usagers;
 
+pub use plan_prescriptions::ajouter as ajouter_plan_prescriptions;
 pub use soins::ajouter as ajouter_soins;
-pub use soins_quotidiens::ajouter as ajouter_soins_quotidiens;
 pub use transmissions::corps_api as corps_transmission;
 pub use usagers::generate as generate_usagers;
 
@@ -319,11 +319,37 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         .await?;
     let n = evaluations::ajouter_besoins(store, org, 11).await?;
     println!("{n} évaluations des besoins SERAFIN-PH de démonstration (IME et MECS).");
-    println!("{}", soins_quotidiens::ajouter(store, org, 30).await?);
+    println!("{}", plan_prescriptions::ajouter(store, org, 30).await?);
     let n = ppe::ajouter(store, org).await?;
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
     println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
     store.audit_seal(now).await?;
     Ok(())
+}
+
+// h10: a demo account as the policy sees it, written once for the demo's modules.
+/// Account `u` as the policy sees it (no address).
+pub(crate) fn principal_de(
+    u: &dui_store::admin::utilisateur::Utilisateur,
+) -> dui_store::policy::Principal {
+    dui_store::policy::Principal {
+        id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        etablissements: u.etablissements.clone(),
+        usager_id: None,
+        ip: None,
+    }
+}
+
+/// The demo account `username` as the policy sees it, if the demo has it.
+pub(crate) async fn principal(
+    store: &Store,
+    username: &str,
+) -> anyhow::Result<Option<dui_store::policy::Principal>> {
+    Ok(store
+        .credentials(username)
+        .await?
+        .map(|c| principal_de(&c.user)))
 }

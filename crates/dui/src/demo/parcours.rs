@@ -8,7 +8,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::presence::TypeAbsence;
 use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
-use dui_store::policy::{authorize, authorize_presences, load_matrix, Principal};
+use dui_store::policy::{authorize, authorize_presences, load_matrix};
 use dui_store::usager::{AbsenceJour, Sortie, Transfert};
 use dui_store::Store;
 
@@ -51,14 +51,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     let Some(dir) = store.credentials("direction").await?.map(|c| c.user) else {
         return Ok(String::new());
     };
-    let who = Principal {
-        id: dir.id,
-        username: dir.username.clone(),
-        role: dir.role,
-        etablissements: dir.etablissements.clone(),
-        usager_id: None,
-        ip: None,
-    };
+    let who = super::principal_de(&dir);
     let ehpad = org.etablissements[0].0;
     let unites = store.unites(ehpad).await?;
     let unite = |nom: &str| unites.iter().find(|u| u.nom.contains(nom));

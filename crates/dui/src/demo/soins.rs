@@ -55,18 +55,6 @@ const RISQUES: &[&str] = &[
     "Risque de fugue / déambulation",
 ];
 
-/// A demo account as the policy sees it.
-async fn principal(store: &Store, username: &str) -> anyhow::Result<Option<Principal>> {
-    Ok(store.credentials(username).await?.map(|c| Principal {
-        id: c.user.id,
-        username: c.user.username.clone(),
-        role: c.user.role,
-        etablissements: c.user.etablissements.clone(),
-        usager_id: None,
-        ip: None,
-    }))
-}
-
 /// Up to `n` usagers staying in `etablissement`.
 async fn usagers(
     store: &Store,
@@ -277,10 +265,10 @@ fn observation(
 pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyhow::Result<String> {
     let m = load_matrix(store).await?;
     let (Some(medecin), Some(infirmier), Some(psy), Some(secretariat)) = (
-        principal(store, "medecin").await?,
-        principal(store, "infirmier").await?,
-        principal(store, "psychologue").await?,
-        principal(store, "secretariat").await?,
+        super::principal(store, "medecin").await?,
+        super::principal(store, "infirmier").await?,
+        super::principal(store, "psychologue").await?,
+        super::principal(store, "secretariat").await?,
     ) else {
         return Ok("Pas de comptes de démonstration : pas de données de soins.".into());
     };

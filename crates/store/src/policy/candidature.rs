@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use dui_domain::candidature::peut_candidatures;
 use dui_domain::policy::{Action, Matrice, Section};
 
-use super::{audit_refusal, Principal};
+use super::capacite_etablissement::decider;
+use super::Principal;
 use crate::db::Store;
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 
 /// Proof that the policy let an account read (`Lire`) or write (`Ecrire`) the applications
 /// of its établissements. Only [`authorize_candidatures`] builds one.
@@ -53,24 +54,18 @@ pub async fn authorize_candidatures(
         Action::Lire => Action::Lire,
         _ => Action::Ecrire,
     };
-    match peut_candidatures(matrix, who.role, action) {
-        Ok(()) => Ok(CapaciteCandidatures {
+    let decision = peut_candidatures(matrix, who.role, action);
+    decider(
+        store,
+        who,
+        decision,
+        (Section::Administratif, action),
+        now,
+        || CapaciteCandidatures {
             who: who.clone(),
             action,
             at: now,
-        }),
-        Err(refus) => {
-            audit_refusal(
-                store,
-                &who.actor(),
-                None,
-                Section::Administratif,
-                action,
-                refus,
-                now,
-            )
-            .await?;
-            Err(StoreError::Denied(refus))
-        }
-    }
+        },
+    )
+    .await
 }

@@ -56,10 +56,25 @@ fn perimetre(p: PorteeAlertes) -> &'static str {
     }
 }
 
-fn personne(r: &crate::sql::Row) -> StoreResult<(UsagerId, String)> {
-    let prenom: String = r.try_get("prenom")?;
-    let nom: String = r.try_get("nom")?;
-    Ok((r.try_get("usager_id")?, format!("{prenom} {nom}")))
+impl AlerteParcours {
+    /// The alert of row `r` (its person's columns [`PERSONNE`]) about `libelle`, due
+    /// `echeance`.
+    fn de(
+        r: &crate::sql::Row,
+        libelle: String,
+        echeance: NaiveDate,
+        en_retard: bool,
+    ) -> StoreResult<Self> {
+        let prenom: String = r.try_get("prenom")?;
+        let nom: String = r.try_get("nom")?;
+        Ok(Self {
+            usager_id: r.try_get("usager_id")?,
+            personne: format!("{prenom} {nom}"),
+            libelle,
+            echeance,
+            en_retard,
+        })
+    }
 }
 
 impl Store {
@@ -71,10 +86,23 @@ impl Store {
         alertes: &[AlerteParcours],
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        if alertes.is_empty() {
+        let usagers = alertes.iter().map(|a| a.usager_id.get()).collect();
+        self.auditer_noms_lus(who, (action, Section::Administratif), usagers, now)
+            .await
+    }
+
+    /// People's names read across files (an alert panel): audited as a search is, in one
+    /// entry naming the files shown (none when it showed nothing).
+    pub(crate) async fn auditer_noms_lus(
+        &self,
+        who: &Principal,
+        (action, section): (ActionJournal, Section),
+        mut usagers: Vec<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        if usagers.is_empty() {
             return Ok(());
         }
-        let mut usagers: Vec<i64> = alertes.iter().map(|a| a.usager_id.get()).collect();
         usagers.sort_unstable();
         usagers.dedup();
         let mut tx = self.begin().await?;
@@ -84,7 +112,7 @@ impl Store {
                 actor: &who.actor(),
                 action,
                 usager_id: None,
-                section: Some(Section::Administratif.code()),
+                section: Some(section.code()),
                 outcome: Outcome::Succes,
                 detail: serde_json::json!({ "usagers": usagers }),
                 at: now,
@@ -145,14 +173,13 @@ impl Store {
                 .find(|(k, _)| *k == t)
                 .map_or(t.delai_alerte_defaut(), |(_, n)| *n);
             if let Some(etat) = alerte(Some(fin), delai, aujourdhui) {
-                let (usager_id, personne) = personne(r)?;
-                out.push(AlerteParcours {
-                    usager_id,
-                    personne,
-                    libelle: t.label_fr().to_string(),
-                    echeance: fin,
-                    en_retard: etat == dui_domain::prestation::EtatDroit::Expire,
-                });
+                let expire = etat == dui_domain::prestation::EtatDroit::Expire;
+                out.push(AlerteParcours::de(
+                    r,
+                    t.label_fr().to_string(),
+                    fin,
+                    expire,
+                )?);
             }
         }
         self.auditer_alertes(who, ActionJournal::PrestationAlertes, &out, now)
@@ -187,16 +214,14 @@ impl Store {
             .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let (usager_id, personne) = personne(r)?;
-            out.push(AlerteParcours {
-                usager_id,
-                personne,
-                libelle: code(r, "nature", NatureMesure::from_code)?
-                    .label_fr()
-                    .to_string(),
-                echeance: jour_col(r, "prochaine_revision")?,
-                en_retard: true,
-            });
+            let nature = code(r, "nature", NatureMesure::from_code)?;
+            let revision = jour_col(r, "prochaine_revision")?;
+            out.push(AlerteParcours::de(
+                r,
+                nature.label_fr().to_string(),
+                revision,
+                true,
+            )?);
         }
         self.auditer_alertes(who, ActionJournal::MesureAlertes, &out, now)
             .await?;
@@ -229,15 +254,14 @@ impl Store {
         .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let (usager_id, personne) = personne(r)?;
             let echeance = jour_col(r, "echeance")?;
-            out.push(AlerteParcours {
-                usager_id,
-                personne,
-                libelle: r.try_get("libelle")?,
+            let en_retard = dui_domain::suivi::en_retard(echeance, aujourdhui);
+            out.push(AlerteParcours::de(
+                r,
+                r.try_get("libelle")?,
                 echeance,
-                en_retard: dui_domain::suivi::en_retard(echeance, aujourdhui),
-            });
+                en_retard,
+            )?);
         }
         self.auditer_alertes(who, ActionJournal::SuiviListe, &out, now)
             .await?;

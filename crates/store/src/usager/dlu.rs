@@ -23,7 +23,6 @@ use super::{exiger, Entourage, EntreeSoins, Professionnel, Sejour, Usager};
 use crate::db::Store;
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::Capability;
-use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// The DLU of a person, as assembled now.
@@ -260,8 +259,8 @@ impl Store {
             return Err(StoreError::Invalid(m));
         }
         let auteur = auteur(cap)?;
-        let mut tx = self.ecriture(cap, Section::Soins, Action::Ecrire).await?;
-        let id: i64 = crate::sql::query(
+        let tx = self.ecriture(cap, Section::Soins, Action::Ecrire).await?;
+        let q = crate::sql::query(
             "INSERT INTO dlu_retour (usager_id, date_retour, service, diagnostic, examens, traitement, surveillance, suivi, auteur_id, auteur, created_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, u.id, u.prenom || ' ' || u.nom, $9 FROM utilisateur u WHERE u.id = $10 RETURNING id",
         )
@@ -274,16 +273,14 @@ impl Store {
         .bind(r.surveillance.as_deref())
         .bind(r.suivi.as_deref())
         .bind(ts(cap.at()))
-        .bind(auteur)
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .bind(auteur);
+        cap.inserer_audite(
             tx,
+            q,
             ActionJournal::UsagerDluRetour,
-            serde_json::json!({"id": id}),
+            |id| serde_json::json!({"id": id}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// A page of the file's return sheets, newest recorded first.
@@ -292,15 +289,8 @@ impl Store {
         cap: &Capability,
         page: Page,
     ) -> StoreResult<Vec<RetourUrgences>> {
-        exiger(cap, Section::Soins, Action::Lire)?;
-        let sql = format!("SELECT {RETOUR_COLONNES} FROM dlu_retour r WHERE r.usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![Value::from(cap.usager_id())],
-                RETOURS_RECENTS,
-                page,
-            )
+            .page_du_dossier(cap, Section::Soins, RETOUR_COLONNES, RETOURS_RECENTS, page)
             .await?;
         rows.iter().map(retour_from).collect()
     }

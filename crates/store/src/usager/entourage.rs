@@ -261,23 +261,21 @@ impl Store {
                 .execute(&mut tx)
                 .await?;
         }
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO entourage (usager_id, nom, prenom, relation, mesure_protection, mesure_debut, mesure_fin, mesure_reference, personne_confiance, \
              date_designation, personne_a_prevenir, telephone, email, adresse, commentaire, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
         .bind(cap.usager_id())
         .binds(e.valeurs())
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .bind(ts(cap.at()));
+        cap.inserer_audite(
             tx,
+            q,
             ActionJournal::UsagerEntourageAjout,
-            serde_json::json!({"id": id, "relation": e.relation}),
+            |id| serde_json::json!({"id": id, "relation": e.relation}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// Updates a person of the circle with optimistic concurrency (audited).

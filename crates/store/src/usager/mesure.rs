@@ -11,7 +11,6 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use serde::Serialize;
 
-use super::exiger;
 use super::prestation::{jour_col, opt_jour_col};
 use crate::db::Store;
 use crate::fiche::code;
@@ -170,15 +169,8 @@ impl Store {
         cap: &Capability,
         page: crate::page::Page,
     ) -> StoreResult<Vec<Mesure>> {
-        exiger(cap, Section::Administratif, Action::Lire)?;
-        let sql = format!("SELECT {COLONNES} FROM mesure WHERE usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![cap.usager_id().into()],
-                crate::page::Tri::cle("mesure", "id", crate::page::Ordre::Croissant),
-                page,
-            )
+            .page_par_id(cap, Section::Administratif, ("mesure", COLONNES), page)
             .await?;
         let mut mesures = rows
             .iter()
@@ -233,10 +225,10 @@ impl Store {
         }
         verifier_dates(m.avis_medical_date, m.date_debut, m.prochaine_revision)
             .map_err(invalide)?;
-        let mut tx = self
+        let tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO mesure (usager_id, nature, description, motif, avis_medical_par, avis_medical_date, consentement, consentement_par, \
              date_debut, prochaine_revision, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
         )
@@ -249,18 +241,14 @@ impl Store {
         .bind(m.consentement.code())
         .bind(m.consentement_par.as_deref())
         .bind(m.date_debut.to_string())
-        .bind(m.prochaine_revision.to_string())
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .bind(m.prochaine_revision.to_string());
+        cap.ajout_audite(
             tx,
+            q,
             ActionJournal::UsagerMesureAjout,
-            serde_json::json!({"mesure_id": id}),
+            |id| serde_json::json!({"mesure_id": id}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// Records a review of measure `id` read at `version` (409 when stale; audited): the
@@ -318,7 +306,7 @@ impl Store {
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "mesure", id, version)
         .await?;
-        let rid: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO mesure_revision (mesure_id, usager_id, date_revision, revise_par, decision, commentaire, prochaine_revision, saisi_par, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -328,17 +316,10 @@ impl Store {
         .bind(r.revise_par.trim())
         .bind(r.decision.code())
         .bind(r.commentaire.as_deref())
-        .bind(prochaine.map(|d| d.to_string()))
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerMesureRevision,
-            serde_json::json!({"mesure_id": id, "revision_id": rid}),
-        )
-        .await?;
+        .bind(prochaine.map(|d| d.to_string()));
+        let detail = |rid| serde_json::json!({"mesure_id": id, "revision_id": rid});
+        cap.ajout_audite(tx, q, ActionJournal::UsagerMesureRevision, detail)
+            .await?;
         Ok(version + 1)
     }
 }

@@ -46,6 +46,8 @@ mod sejour;
 mod soins;
 mod suivi;
 mod transmission;
+// h10: the reads shared by the versioned records of a file.
+mod versionne;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};

@@ -10,12 +10,10 @@ use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
 use super::correction::{auteur, verifier_corrige, AUTEUR_SQL};
-use super::exiger;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::Capability;
-use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// A stored observation.
@@ -137,24 +135,21 @@ impl Store {
             "L'observation corrigée n'existe pas dans ce dossier.",
         )
         .await?;
-        let id: i64 = crate::sql::query(&format!(
+        let sql = format!(
             "INSERT INTO observation (usager_id, type_observation, texte, date_observation, source, corrige_id, auteur_id, auteur, auteur_role, created_at) \
              SELECT $1, $2, $3, $4, $5, $6, u.id, {AUTEUR_SQL}, $7 FROM utilisateur u WHERE u.id = $8 RETURNING id"
-        ))
-        .bind(cap.usager_id())
-        .bind(o.type_observation.code())
-        .bind(o.texte.trim())
-        .bind(ts(o.date_observation.unwrap_or(cap.at())))
-        .bind(o.source.as_deref())
-        .bind(o.corrige_id)
-        .bind(ts(cap.at()))
-        .bind(auteur)
-        .fetch_scalar(&mut tx)
-        .await?;
-        let detail = serde_json::json!({"id": id, "type": o.type_observation, "corrige": o.corrige_id, "recue": o.source.is_some()});
-        cap.commit_audite(tx, ActionJournal::UsagerObservationAjout, detail)
-            .await?;
-        Ok(id)
+        );
+        let q = crate::sql::query(&sql)
+            .bind(cap.usager_id())
+            .bind(o.type_observation.code())
+            .bind(o.texte.trim())
+            .bind(ts(o.date_observation.unwrap_or(cap.at())))
+            .bind(o.source.as_deref())
+            .bind(o.corrige_id)
+            .bind(ts(cap.at()))
+            .bind(auteur);
+        cap.inserer_audite(tx, q, ActionJournal::UsagerObservationAjout, |id| serde_json::json!({"id": id, "type": o.type_observation, "corrige": o.corrige_id, "recue": o.source.is_some()}))
+            .await
     }
 
     /// A page of the file's observations, newest written first.
@@ -163,15 +158,8 @@ impl Store {
         cap: &Capability,
         page: Page,
     ) -> StoreResult<Vec<Observation>> {
-        exiger(cap, Section::Soins, Action::Lire)?;
-        let sql = format!("SELECT {COLONNES} FROM observation o WHERE o.usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![Value::from(cap.usager_id())],
-                RECENTES_D_ABORD,
-                page,
-            )
+            .page_du_dossier(cap, Section::Soins, COLONNES, RECENTES_D_ABORD, page)
             .await?;
         rows.iter().map(observation_from).collect()
     }

@@ -182,24 +182,20 @@ impl Store {
     pub async fn ajouter_acte_plan(&self, cap: &Capability, a: &ActePlanInput) -> StoreResult<i64> {
         a.borner()?;
         let p = a.planifie()?;
-        let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
-        let id: i64 = crate::sql::query(
+        let tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
+        let q = crate::sql::query(
             "INSERT INTO acte_plan (usager_id, type_acte, libelle, intervenant, type_frequence, jours_semaine, intervalle, horaires, date_debut, date_fin, consignes, actif, \
              saisi_par, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
         )
         .bind(cap.usager_id())
-        .binds(a.valeurs(&p))
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .binds(a.valeurs(&p));
+        cap.ajout_audite(
             tx,
+            q,
             ActionJournal::UsagerPlanSoinsAjout,
-            serde_json::json!({"id": id, "type_acte": a.type_acte}),
+            |id| serde_json::json!({"id": id, "type_acte": a.type_acte}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// Changes an act of the plan (withdrawing it: `actif = false`) with optimistic
@@ -213,23 +209,22 @@ impl Store {
     ) -> StoreResult<i64> {
         a.borner()?;
         let p = a.planifie()?;
-        let mut tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
-        crate::sql::query(
+        let tx = self.ecriture(cap, Section::Soins, Action::Valider).await?;
+        let q = crate::sql::query(
             "UPDATE acte_plan SET type_acte = $1, libelle = $2, intervenant = $3, type_frequence = $4, jours_semaine = $5, intervalle = $6, horaires = $7, \
              date_debut = $8, date_fin = $9, consignes = $10, actif = $11, version = version + 1, updated_at = $12 \
              WHERE usager_id = $13 AND id = $14 AND version = $15",
         )
         .binds(a.valeurs(&p))
         .bind(ts(cap.at()))
-        .bind(cap.usager_id())
-        .execute_versioned(&mut tx, "acte_plan", id, version)
-        .await?;
-        cap.commit_audite(
+        .bind(cap.usager_id());
+        cap.modification_auditee(
             tx,
+            q,
+            ("acte_plan", id, version),
             ActionJournal::UsagerPlanSoinsModification,
             serde_json::json!({"id": id, "actif": a.actif}),
         )
-        .await?;
-        Ok(version + 1)
+        .await
     }
 }

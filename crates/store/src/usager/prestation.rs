@@ -138,15 +138,8 @@ impl Store {
         cap: &Capability,
         page: crate::page::Page,
     ) -> StoreResult<Vec<Prestation>> {
-        exiger(cap, Section::Administratif, Action::Lire)?;
-        let sql = format!("SELECT {COLONNES} FROM prestation WHERE usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![cap.usager_id().into()],
-                crate::page::Tri::cle("prestation", "id", crate::page::Ordre::Croissant),
-                page,
-            )
+            .page_par_id(cap, Section::Administratif, ("prestation", COLONNES), page)
             .await?;
         rows.iter().map(prestation_from).collect()
     }
@@ -165,26 +158,22 @@ impl Store {
         p: &PrestationInput,
     ) -> StoreResult<i64> {
         p.verifier()?;
-        let mut tx = self
+        let tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO prestation (usager_id, type_prestation, payeur, reference, montant_centimes, date_debut, date_fin, notes, \
              created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
         .bind(cap.usager_id())
-        .binds(p.valeurs())
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .binds(p.valeurs());
+        cap.ajout_audite(
             tx,
+            q,
             ActionJournal::UsagerPrestationAjout,
-            serde_json::json!({"prestation_id": id}),
+            |id| serde_json::json!({"prestation_id": id}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// Changes a benefit with optimistic concurrency, its previous state kept (audited): the
@@ -225,21 +214,20 @@ impl Store {
         .bind(ts(cap.at()))
         .execute(&mut tx)
         .await?;
-        crate::sql::query(
+        let q = crate::sql::query(
             "UPDATE prestation SET type_prestation = $1, payeur = $2, reference = $3, montant_centimes = $4, date_debut = $5, date_fin = $6, \
              notes = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
         )
         .binds(p.valeurs())
-        .bind(ts(cap.at()))
-        .execute_versioned(&mut tx, "prestation", id, version)
-        .await?;
-        cap.commit_audite(
+        .bind(ts(cap.at()));
+        cap.modification_auditee(
             tx,
+            q,
+            ("prestation", id, version),
             ActionJournal::UsagerPrestationModification,
             serde_json::json!({"prestation_id": id}),
         )
-        .await?;
-        Ok(version + 1)
+        .await
     }
 
     /// The previous states of a benefit of the file, newest first.

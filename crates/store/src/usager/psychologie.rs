@@ -168,7 +168,7 @@ impl Store {
                 ));
             }
         }
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO psychologie_note (usager_id, etablissement_id, type_note, titre, texte, outil, resultat, date_note, corrige_id, auteur_id, auteur, created_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, u.id, u.prenom || ' ' || u.nom, $10 FROM utilisateur u WHERE u.id = $11 RETURNING id",
         )
@@ -182,16 +182,14 @@ impl Store {
         .bind(n.date_note.unwrap_or(aujourdhui(cap.at())).to_string())
         .bind(n.corrige_id)
         .bind(ts(cap.at()))
-        .bind(auteur)
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .bind(auteur);
+        cap.inserer_audite(
             tx,
+            q,
             ActionJournal::UsagerPsychologieAjout,
-            serde_json::json!({"id": id}),
+            |id| serde_json::json!({"id": id}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// A page of the file's psychology notes that the holder of `cap` may read (those of the

@@ -259,7 +259,7 @@ impl Store {
             self.engine() == crate::Engine::Postgres,
         )
         .await?;
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO sejour (usager_id, etablissement_id, unite_id, type_accompagnement, date_entree, date_fin_prevue, financement, referent_id, \
              numero_usager, depassement_capacite, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
@@ -268,16 +268,14 @@ impl Store {
         .bind(a.unite_id)
         .binds(f.valeurs())
         .bind(force)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
+        .bind(ts(cap.at()));
+        cap.inserer_audite(
             tx,
+            q,
             ActionJournal::UsagerSejourAdmission,
-            serde_json::json!({"sejour_id": id, "depassement_capacite": force}),
+            |id| serde_json::json!({"sejour_id": id, "depassement_capacite": force}),
         )
-        .await?;
-        Ok(id)
+        .await
     }
 
     /// Changes a stay (optimistic version; audited): the new version.
@@ -303,21 +301,20 @@ impl Store {
         if m.type_accompagnement != s.type_accompagnement || p.debut != periode(&s)?.debut {
             chevauchement(&mut tx, cap, m.type_accompagnement, &p, &[sid]).await?;
         }
-        crate::sql::query(
+        let q = crate::sql::query(
             "UPDATE sejour SET type_accompagnement = $1, date_entree = $2, date_fin_prevue = $3, financement = $4, referent_id = $5, \
              numero_usager = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
         )
         .binds(m.valeurs())
-        .bind(ts(cap.at()))
-        .execute_versioned(&mut tx, "sejour", sid, version)
-        .await?;
-        cap.commit_audite(
+        .bind(ts(cap.at()));
+        cap.modification_auditee(
             tx,
+            q,
+            ("sejour", sid, version),
             ActionJournal::UsagerSejourModification,
             serde_json::json!({"sejour_id": sid}),
         )
-        .await?;
-        Ok(version + 1)
+        .await
     }
 
     /// Transfers the person: the running stay `sid` closes on `t.date` (mode *transfert*) and

@@ -10,12 +10,10 @@ use dui_domain::soins::{erreur_fin, erreurs_entree, Entree, Rubrique};
 use serde::Serialize;
 
 use super::correction::{aujourdhui, auteur, verifier_corrige, AUTEUR_SQL};
-use super::exiger;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::Capability;
-use crate::sql::Value;
 use crate::{ts, StoreError, StoreResult};
 
 /// An entry of the medical summary.
@@ -160,25 +158,27 @@ impl Store {
             "L'entrée corrigée n'existe pas dans la synthèse médicale de ce dossier.",
         )
         .await?;
-        let id: i64 = crate::sql::query(&format!(
+        let sql = format!(
             "INSERT INTO soins_entree (usager_id, rubrique, libelle, code_cim10, details, date_debut, corrige_id, auteur_id, auteur, auteur_role, created_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, u.id, {AUTEUR_SQL}, $8 FROM utilisateur u WHERE u.id = $9 RETURNING id"
-        ))
-        .bind(cap.usager_id())
-        .bind(e.rubrique.code())
-        .bind(e.libelle.trim())
-        .bind(e.code_cim10.as_deref())
-        .bind(e.details.as_deref())
-        .bind(e.date_debut.map(|d| d.to_string()))
-        .bind(e.corrige_id)
-        .bind(ts(cap.at()))
-        .bind(auteur)
-        .fetch_scalar(&mut tx)
-        .await?;
-        let detail = serde_json::json!({"id": id, "rubrique": e.rubrique, "corrige": e.corrige_id});
-        cap.commit_audite(tx, ActionJournal::UsagerSoinsEntreeAjout, detail)
-            .await?;
-        Ok(id)
+        );
+        let q = crate::sql::query(&sql)
+            .bind(cap.usager_id())
+            .bind(e.rubrique.code())
+            .bind(e.libelle.trim())
+            .bind(e.code_cim10.as_deref())
+            .bind(e.details.as_deref())
+            .bind(e.date_debut.map(|d| d.to_string()))
+            .bind(e.corrige_id)
+            .bind(ts(cap.at()))
+            .bind(auteur);
+        cap.inserer_audite(
+            tx,
+            q,
+            ActionJournal::UsagerSoinsEntreeAjout,
+            |id| serde_json::json!({"id": id, "rubrique": e.rubrique, "corrige": e.corrige_id}),
+        )
+        .await
     }
 
     /// Ends an active entry of the summary (kept in its history), with the version read:
@@ -255,15 +255,8 @@ impl Store {
         cap: &Capability,
         page: Page,
     ) -> StoreResult<Vec<EntreeSoins>> {
-        exiger(cap, Section::Soins, Action::Lire)?;
-        let sql = format!("SELECT {COLONNES} FROM soins_entree e WHERE e.usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![Value::from(cap.usager_id())],
-                RECENTES_D_ABORD,
-                page,
-            )
+            .page_du_dossier(cap, Section::Soins, COLONNES, RECENTES_D_ABORD, page)
             .await?;
         rows.iter().map(entree_from).collect()
     }

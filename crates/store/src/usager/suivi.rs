@@ -221,21 +221,20 @@ impl Store {
                 "Ce suivi est déjà marqué comme fait.".into(),
             ));
         }
-        crate::sql::query(
+        let q = crate::sql::query(
             "UPDATE suivi SET fait_le = $1, fait_par = $2, note = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
         )
         .bind(jour.to_string())
         .bind(cap.actor().utilisateur_id)
         .bind(note.trim())
-        .bind(ts(cap.at()))
-        .execute_versioned(&mut tx, "suivi", id, version)
-        .await?;
-        cap.commit_audite(
+        .bind(ts(cap.at()));
+        cap.modification_auditee(
             tx,
+            q,
+            ("suivi", id, version),
             ActionJournal::UsagerSuiviFait,
             serde_json::json!({"suivi_id": id}),
         )
-        .await?;
-        Ok(version + 1)
+        .await
     }
 }

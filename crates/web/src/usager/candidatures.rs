@@ -4,8 +4,8 @@
 //! person's file created from it (duplicate check) or linked. The rules are the store's and
 //! the domain's; this module parses and authorizes.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use chrono::{NaiveDate, Utc};
 use dui_domain::candidature::{OrigineCandidature, Priorite, StatutCandidature};
@@ -17,17 +17,17 @@ use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::Sexe;
 use dui_store::policy::{authorize_candidatures, CapaciteCandidatures};
 use dui_store::usager::{Candidature, CandidatureInput, FiltreCandidatures, Piece};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::sejours::{code, jour};
+use super::versionne::{enregistrement, Cle, Versionne};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{Pagination, CANDIDATURES};
-use crate::reponses::expected_version;
 use crate::time::paris_today;
-use crate::{App, AppError, WebResult};
+use crate::{App, WebResult};
 
 /// The authorization of the applications for `action` (audited refusal).
 pub(crate) async fn capacite(
@@ -40,7 +40,7 @@ pub(crate) async fn capacite(
 }
 
 /// A document as typed.
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct PieceFields {
     /// What it is.
     pub libelle: Option<String>,
@@ -50,7 +50,7 @@ pub struct PieceFields {
 
 /// An application as typed: the body of its creation and of its change (the body its GET
 /// returns is accepted).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct CandidatureFields {
     /// Ids of the établissements it is aimed at.
     #[serde(default)]
@@ -371,35 +371,43 @@ pub async fn api_creer(
     Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
 }
 
-/// GET /api/v1/candidatures/{id}
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Json<Candidature>> {
-    let cap = capacite(&app, &me, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .candidature(&cap, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
+/// An application, addressed by its id alone: the account's établissements decide.
+impl Cle for i64 {
+    type Cap = CapaciteCandidatures;
+
+    fn id(self) -> i64 {
+        self
+    }
+
+    async fn capacite(
+        self,
+        app: &App,
+        me: &CurrentUser,
+        _: Section,
+        action: Action,
+    ) -> WebResult<CapaciteCandidatures> {
+        capacite(app, me, action).await
+    }
 }
 
-/// PUT /api/v1/candidatures/{id}
-pub async fn api_modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    ApiJson(f): ApiJson<CandidatureFields>,
-) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, f.version)?;
-    let input = f.input(paris_today(Utc::now()))?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    let v = app
-        .store
-        .modifier_candidature(&cap, id, version, &input)
-        .await?;
-    Ok(Json(Cree { id, version: v }))
+enregistrement!(
+    CandidatureFields,
+    i64,
+    Section::Administratif,
+    Action::Ecrire,
+    candidature -> Candidature
+);
+
+impl Versionne for CandidatureFields {
+    async fn modifier(
+        &self,
+        app: &App,
+        cap: &CapaciteCandidatures,
+        id: i64,
+        v: i64,
+    ) -> WebResult<Cree> {
+        let input = self.input(paris_today(Utc::now()))?;
+        let version = app.store.modifier_candidature(cap, id, v, &input).await?;
+        Ok(Cree { id, version })
+    }
 }

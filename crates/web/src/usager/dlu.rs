@@ -5,9 +5,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use axum::Json;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -15,17 +14,16 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::soins::Rubrique;
 use dui_domain::usager::entourage::Relation;
-use dui_store::usager::{Dlu, EntreeSoins, RetourUrgencesInput, Usager};
+use dui_store::policy::Capability;
+use dui_store::usager::{Dlu, EntreeSoins, RetourUrgences, RetourUrgencesInput, Usager};
 use serde::Deserialize;
 
+use super::ajout_seul::{ajout_seul, Ecrit};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
-use crate::corps::Ecrite;
-use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::forms::{opt, Errors};
 use crate::time::{fr_date, fr_datetime, fr_instant, paris_today};
 use crate::{App, Layout, WebResult};
 
@@ -76,15 +74,15 @@ impl RetourFields {
     }
 }
 
-async fn enregistrer(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    f: &RetourFields,
-) -> WebResult<i64> {
-    let input = f.validate()?;
-    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-    Ok(app.store.add_retour_urgences(&cap, &input).await?)
+ajout_seul!(RetourFields, Section::Soins, DLU_RETOURS, "/soins/dlu", retours_urgences_page -> RetourUrgences);
+
+impl Ecrit for RetourFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app
+            .store
+            .add_retour_urgences(cap, &self.validate()?)
+            .await?)
+    }
 }
 
 /// GET /api/v1/usagers/{id}/soins/dlu: the DLU assembled now.
@@ -96,30 +94,6 @@ pub async fn api_dlu(
     let adm = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     let soins = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     Ok(Json(app.store.dlu(&adm, &soins).await?))
-}
-
-/// GET /api/v1/usagers/{id}/soins/dlu/retours: newest recorded first.
-pub async fn api_retours(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::DLU_RETOURS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.retours_urgences_page(&cap, page).await?;
-    Ok(pagination::repondre(page, items, |r| r.id))
-}
-
-/// POST /api/v1/usagers/{id}/soins/dlu/retours → 201 with `id`.
-pub async fn api_retour(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<RetourFields>,
-) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = enregistrer(&app, &me, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(Ecrite { id })))
 }
 
 #[derive(Template, WebTemplate)]
@@ -178,10 +152,4 @@ pub async fn page(
         genere: fr_instant(Utc::now()),
     }
     .into_response())
-}
-
-/// POST /usagers/{id}/soins/dlu/retours
-pub async fn retour_form(p: FormulaireDossier<RetourFields>) -> WebResult<Response> {
-    enregistrer(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/soins/dlu"))
 }

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::{NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
@@ -14,9 +13,10 @@ use dui_domain::prestation::{alerte, montant_fr, EtatDroit, TypePrestation};
 use dui_store::usager::{EtatAnterieur, Mesure, Prestation, Usager};
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::versionne::PageEnPlace;
 use crate::auth::CurrentUser;
 use crate::time::paris_today;
-use crate::{App, Layout};
+use crate::{App, EnPlace, Layout};
 
 /// A benefit with what the page shows of it.
 struct Ligne {
@@ -27,7 +27,7 @@ struct Ligne {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/droits.html")]
-struct DroitsPage {
+pub struct DroitsPage {
     layout: Layout,
     u: Usager,
     tabs: super::entete::Tabs,
@@ -39,6 +39,7 @@ struct DroitsPage {
     natures: &'static [NatureMesure],
     consentements: &'static [Consentement],
     decisions: &'static [DecisionRevision],
+    en_place: EnPlace,
 }
 
 impl DroitsPage {
@@ -64,45 +65,46 @@ impl DroitsPage {
     }
 }
 
-/// GET /usagers/{id}/droits
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> PageDossier {
-    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Droits).await?;
-    let m = super::matrix(&app).await?;
-    let aujourdhui = paris_today(Utc::now());
-    let delais = app.store.delais_prestations().await?;
-    let mut prestations = Vec::new();
-    for p in app.store.prestations(&cap).await? {
-        let delai = delais
-            .iter()
-            .find(|(t, _)| *t == p.type_prestation)
-            .map_or(p.type_prestation.delai_alerte_defaut(), |(_, n)| *n);
-        let historique = app.store.historique_prestation(&cap, p.id).await?;
-        prestations.push(Ligne {
-            etat: alerte(p.date_fin, delai, aujourdhui),
-            historique,
-            p,
-        });
+impl PageEnPlace for DroitsPage {
+    const ADRESSE: &'static str = "/droits";
+
+    /// The tab, with a refused adding form (a benefit, a measure) shown in place or not.
+    async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
+        let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Droits).await?;
+        let m = super::matrix(app).await?;
+        let aujourdhui = paris_today(Utc::now());
+        let delais = app.store.delais_prestations().await?;
+        let mut prestations = Vec::new();
+        for p in app.store.prestations(&cap).await? {
+            let delai = delais
+                .iter()
+                .find(|(t, _)| *t == p.type_prestation)
+                .map_or(p.type_prestation.delai_alerte_defaut(), |(_, n)| *n);
+            let historique = app.store.historique_prestation(&cap, p.id).await?;
+            prestations.push(Ligne {
+                etat: alerte(p.date_fin, delai, aujourdhui),
+                historique,
+                p,
+            });
+        }
+        Ok(DroitsPage {
+            layout: Layout::new(
+                me,
+                format!("Droits et mesures — {}", u.nom_naissance),
+                "usagers",
+            ),
+            prestations,
+            mesures: app.store.mesures(&cap).await?,
+            peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
+            aujourdhui,
+            types: TypePrestation::ALL,
+            natures: NatureMesure::ALL,
+            consentements: Consentement::ALL,
+            decisions: DecisionRevision::ALL,
+            en_place,
+            u,
+            tabs,
+        }
+        .into_response())
     }
-    Ok(DroitsPage {
-        layout: Layout::new(
-            &me,
-            format!("Droits et mesures — {}", u.nom_naissance),
-            "usagers",
-        ),
-        prestations,
-        mesures: app.store.mesures(&cap).await?,
-        peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
-        aujourdhui,
-        types: TypePrestation::ALL,
-        natures: NatureMesure::ALL,
-        consentements: Consentement::ALL,
-        decisions: DecisionRevision::ALL,
-        u,
-        tabs,
-    }
-    .into_response())
 }

@@ -30,7 +30,7 @@ use crate::time::fr_date;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntourageFields {
     #[serde(default)]
     nom: String,

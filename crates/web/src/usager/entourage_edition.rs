@@ -16,8 +16,11 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::entourage::{EntourageFields, LibellesEntourage};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
+use crate::saisie::Champs as _;
 use crate::time::{fr_date, fr_datetime};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{
+    App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
+};
 
 /// An earlier version as the history shows it.
 struct Ancienne {
@@ -73,6 +76,8 @@ struct EditionPage {
     anciennes: Vec<Ancienne>,
     relations: &'static [Relation],
     mesures: &'static [MesureProtection],
+    erreurs: ErreursFormulaire,
+    s: Saisie,
 }
 
 impl LibellesEntourage for EditionPage {}
@@ -87,9 +92,19 @@ impl EditionPage {
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
-    Path((id, eid)): Path<(UsagerId, i64)>,
+    Path(ids): Path<(UsagerId, i64)>,
 ) -> PageDossier {
-    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    rendre(&app, &me, ids, EnPlace::default()).await
+}
+
+/// The entry's form (as typed and refused, or as stored) and its history.
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    (id, eid): (UsagerId, i64),
+    en_place: EnPlace,
+) -> PageDossier {
+    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Entourage).await?;
     let e = app
         .store
         .entourage_entry(&cap, eid)
@@ -113,7 +128,7 @@ pub async fn page(
         .collect();
     Ok(EditionPage {
         layout: Layout::new(
-            &me,
+            me,
             format!(
                 "{} — {}",
                 dui_domain::usager::nommage::nom_prenom(&e.nom, &e.prenom),
@@ -127,12 +142,17 @@ pub async fn page(
         anciennes,
         relations: Relation::ALL,
         mesures: MesureProtection::ALL,
+        erreurs: en_place.erreurs,
+        s: en_place.saisie,
     }
     .into_response())
 }
 
+/// The circle's edit form, its input ids `e-<field>`.
+const FORMULAIRE: Formulaire = Formulaire::new("entourage", "e-", Fait::EntourageEnregistre);
+
 /// POST /usagers/{id}/entourage/{eid}: saves the entry (the version read; 409 when it was
-/// changed meanwhile).
+/// changed meanwhile), or shows the form again as typed with its errors.
 pub async fn edit_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -140,17 +160,37 @@ pub async fn edit_form(
     Path((id, eid)): Path<(UsagerId, i64)>,
     Form(f): Form<EntourageFields>,
 ) -> WebResult<Response> {
+    match enregistrer(&app, &me, (id, eid), &f).await {
+        Ok(()) => Ok(crate::reponses::confirme(
+            &headers,
+            &format!("/usagers/{id}/entourage"),
+            FORMULAIRE.fait,
+        )),
+        Err(e) => {
+            let champs: Vec<&str> = EntourageFields::CHAMPS.iter().map(|c| c.nom).collect();
+            let (status, erreurs) = ErreursFormulaire::depuis(e, &champs)?;
+            let en_place = EnPlace::refus(&FORMULAIRE, Saisie::de(&f), erreurs);
+            Ok(match rendre(&app, &me, (id, eid), en_place).await {
+                Ok(r) => (status, r).into_response(),
+                Err(e) => e.into_response(),
+            })
+        }
+    }
+}
+
+async fn enregistrer(
+    app: &App,
+    me: &CurrentUser,
+    (id, eid): (UsagerId, i64),
+    f: &EntourageFields,
+) -> WebResult<()> {
     let input = f.validate()?;
     let version = f
         .version()
         .ok_or_else(|| AppError::field("version", "La version lue manque : rechargez la page."))?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     app.store
         .update_entourage(&cap, eid, version, &input)
         .await?;
-    Ok(crate::reponses::confirme(
-        &headers,
-        &format!("/usagers/{id}/entourage"),
-        crate::Fait::EntourageEnregistre,
-    ))
+    Ok(())
 }

@@ -2,27 +2,30 @@
 //! `/api/v1/usagers/{id}/mesures…` (a measure, its reviews). The rules are the domain's.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use dui_domain::ids::UsagerId;
 use dui_domain::mesure::{Consentement, DecisionRevision, NatureMesure};
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{Mesure, MesureInput, RevisionInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
-use super::extracteurs::{FormulaireDossier, ListeDossier};
+use super::droits::DroitsPage;
+use super::extracteurs::ListeDossier;
 use super::sejours::{code, jour};
+use super::versionne::{enregistrement, AjoutDossier};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::reponses::{done, expected_version};
-use crate::{pagination, App, AppError, WebResult};
+use crate::{pagination, App, AppError, Fait, Formulaire, WebResult};
 
 /// A measure as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct MesureFields {
     /// What it restricts (code: sorties_accompagnees, unite_protegee, geolocalisation…).
     nature: Option<String>,
@@ -208,13 +211,23 @@ impl RevisionFields {
     }
 }
 
-/// POST /usagers/{id}/mesures: a measure recorded, back to the tab.
-pub async fn ajout_form(p: FormulaireDossier<MesureFields>) -> WebResult<Response> {
-    let input = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.ajouter_mesure(&cap, &input).await?;
-    Ok(p.fait("/droits"))
+impl AjoutDossier for MesureFields {
+    type Page = DroitsPage;
+    const FORMULAIRE: Formulaire = Formulaire::new("mesure", "m-", Fait::MesureEnregistree);
+
+    async fn ajouter(&self, app: &App, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.ajouter_mesure(cap, &self.input()?).await?)
+    }
 }
+
+// A measure is read with its reviews.
+enregistrement!(
+    MesureFields,
+    (UsagerId, i64),
+    Section::Administratif,
+    Action::Ecrire,
+    mesure -> Mesure
+);
 
 async fn reviser(
     app: &App,
@@ -246,40 +259,6 @@ pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
     let page = l.page()?;
     let items = l.app.store.mesures_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |m| m.id))
-}
-
-/// POST /api/v1/usagers/{id}/mesures → 201.
-pub async fn api_ajout(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<MesureFields>,
-) -> WebResult<(StatusCode, Json<Cree>)> {
-    let input = f.input()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let mid = app.store.ajouter_mesure(&cap, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: mid,
-            version: 1,
-        }),
-    ))
-}
-
-/// GET /api/v1/usagers/{id}/mesures/{mid}: a measure with its reviews.
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path((id, mid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<Mesure>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .mesure(&cap, mid)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
 }
 
 /// POST /api/v1/usagers/{id}/mesures/{mid}/revisions: the measure's new version.

@@ -50,6 +50,10 @@ mod synthese;
 mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
+// h10: the versioned records' generic handlers (decision XXXX-h10-formulaires).
+mod versionne;
+// h10: the append-only sections' generic handlers.
+mod ajout_seul;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
@@ -262,7 +266,8 @@ pub fn routes() -> Router<App> {
         .route("/usagers/{id}/professionnels", post(entourage::link_form))
         .route(
             "/usagers/{id}/sejours",
-            get(sejours::page).post(sejours::admission_form),
+            get(versionne::page::<sejours::SejoursPage>)
+                .post(versionne::ajout_form::<SejourFields>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}/transfert",
@@ -346,13 +351,22 @@ pub fn routes() -> Router<App> {
             post(candidature_page::dossier_form),
         )
         // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
-        .route("/usagers/{id}/droits", get(droits::page))
-        .route("/usagers/{id}/prestations", post(prestations::ajout_form))
+        .route(
+            "/usagers/{id}/droits",
+            get(versionne::page::<droits::DroitsPage>),
+        )
+        .route(
+            "/usagers/{id}/prestations",
+            post(versionne::ajout_form::<PrestationFields>),
+        )
         .route(
             "/usagers/{id}/prestations/{pid}",
             post(prestations::modification_form),
         )
-        .route("/usagers/{id}/mesures", post(mesures::ajout_form))
+        .route(
+            "/usagers/{id}/mesures",
+            post(versionne::ajout_form::<MesureFields>),
+        )
         .route(
             "/usagers/{id}/mesures/{mid}/revision",
             post(mesures::revision_form),
@@ -376,11 +390,11 @@ pub fn api_routes() -> Router<App> {
         .route("/usagers/{id}/audit", get(api::file_audit))
         .route(
             "/usagers/{id}/sejours",
-            get(api::sejours).post(sejours::api_admettre),
+            get(api::sejours).post(versionne::api_ajouter::<SejourFields>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}",
-            get(sejours::api_get).put(sejours::api_modifier),
+            get(versionne::api_get::<SejourFields>).put(versionne::api_modifier::<SejourFields>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}/transfert",
@@ -512,7 +526,8 @@ pub fn api_routes() -> Router<App> {
         )
         .route(
             "/candidatures/{id}",
-            get(candidatures::api_get).put(candidatures::api_modifier),
+            get(versionne::api_get::<CandidatureFields>)
+                .put(versionne::api_modifier::<CandidatureFields>),
         )
         .route(
             "/candidatures/{id}/statut",
@@ -529,17 +544,21 @@ pub fn api_routes() -> Router<App> {
         // Benefits, freedom-of-movement measures, follow-ups after discharge (h11d).
         .route(
             "/usagers/{id}/prestations",
-            get(prestations::api_liste).post(prestations::api_ajout),
+            get(prestations::api_liste).post(versionne::api_ajouter::<PrestationFields>),
         )
         .route(
             "/usagers/{id}/prestations/{pid}",
-            get(prestations::api_get).put(prestations::api_modifier),
+            get(versionne::api_get::<PrestationFields>)
+                .put(versionne::api_modifier::<PrestationFields>),
         )
         .route(
             "/usagers/{id}/mesures",
-            get(mesures::api_liste).post(mesures::api_ajout),
+            get(mesures::api_liste).post(versionne::api_ajouter::<MesureFields>),
         )
-        .route("/usagers/{id}/mesures/{mid}", get(mesures::api_get))
+        .route(
+            "/usagers/{id}/mesures/{mid}",
+            get(versionne::api_get::<MesureFields>),
+        )
         .route(
             "/usagers/{id}/mesures/{mid}/revisions",
             post(mesures::api_reviser),

@@ -5,25 +5,23 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::observation::TypeObservation;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
 use serde::Deserialize;
 
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::matrix;
 use super::soins::id_opt;
-use super::{capability, matrix};
 use crate::auth::CurrentUser;
-use crate::corps::Ecrite;
-use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::forms::{opt, Errors};
+use crate::pagination;
 use crate::time::{fr_datetime, paris_local_input, parse_instant};
 use crate::{App, Layout, WebResult};
 
@@ -91,39 +89,12 @@ impl ObservationFields {
     }
 }
 
-async fn ecrire(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    f: &ObservationFields,
-) -> WebResult<i64> {
-    let input = f.validate(me)?;
-    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-    Ok(app.store.add_observation(&cap, &input).await?)
-}
+ajout_seul!(ObservationFields, Section::Soins, OBSERVATIONS, "/soins/observations", observations_page -> Observation);
 
-/// GET /api/v1/usagers/{id}/soins/observations: newest written first.
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::OBSERVATIONS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.observations_page(&cap, page).await?;
-    Ok(pagination::repondre(page, items, |o| o.id))
-}
-
-/// POST /api/v1/usagers/{id}/soins/observations → 201 with `id`.
-pub async fn api_add(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<ObservationFields>,
-) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = ecrire(&app, &me, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+impl Ecrit for ObservationFields {
+    async fn ecrire(&self, app: &App, me: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.add_observation(cap, &self.validate(me)?).await?)
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -147,27 +118,16 @@ impl ObservationsPage {
     }
 }
 
-/// `?cursor=` and `?corrige=` of the page.
-#[derive(Deserialize, Default)]
-pub struct ObservationsQuery {
-    cursor: Option<String>,
-    corrige: Option<String>,
-}
-
 /// GET /usagers/{id}/soins/observations
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<UsagerId>,
-    Query(q): Query<ObservationsQuery>,
+    Query(q): Query<PageAjoutSeul>,
 ) -> PageDossier {
     let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
     let cap = d.soins(&app, &me).await?;
-    let page = Pagination {
-        limit: Some("20".into()),
-        cursor: q.cursor.clone(),
-    }
-    .page(&pagination::OBSERVATIONS)?;
+    let page = q.page(&pagination::OBSERVATIONS)?;
     let (items, suivant) = page.split(app.store.observations_page(&cap, page).await?, |o| o.id);
     let m = matrix(&app).await?;
     let Dossier { tabs, u, .. } = d;
@@ -185,13 +145,7 @@ pub async fn page(
         types: TypeObservation::ALL,
         peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
         maintenant: paris_local_input(Utc::now()),
-        corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
+        corrige: q.corrige(),
     }
     .into_response())
-}
-
-/// POST /usagers/{id}/soins/observations
-pub async fn add_form(p: FormulaireDossier<ObservationFields>) -> WebResult<Response> {
-    ecrire(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/soins/observations"))
 }

@@ -4,33 +4,37 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence, JOURS_FR};
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{ActePlan, ActePlanInput, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
 use super::sejours::{code, oui};
+use super::versionne::{
+    ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
+    AjoutDossier, Historique, PageEnPlace, Versionne,
+};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
-use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::forms::{opt, Errors};
+use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A planned act as typed (a form, or the API's JSON: the body a GET returns).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct ActePlanFields {
     /// Kind (code: soin_infirmier, hygiene, kinesitherapie…).
     type_acte: Option<String>,
@@ -148,86 +152,44 @@ impl ActePlanFields {
     }
 }
 
-/// `?tous=oui`: the withdrawn acts too.
-#[derive(Deserialize, Default)]
-pub struct PlanQuery {
-    #[serde(default)]
-    tous: Option<String>,
-    #[serde(default)]
-    limit: Option<String>,
-    #[serde(default)]
-    cursor: Option<String>,
+impl Historique for ActePlanFields {
+    const LISTE: &'static Liste = &pagination::PLAN_SOINS;
+
+    async fn lister(app: &App, cap: &Capability, tous: bool) -> WebResult<Vec<Self::Lu>> {
+        Ok(app.store.plan_soins(cap, tous).await?)
+    }
 }
 
-/// GET /api/v1/usagers/{id}/soins/plan: the acts of the plan (`?tous=oui`: withdrawn too).
-pub async fn api_liste(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PlanQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
-    p.page(&pagination::PLAN_SOINS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.plan_soins(&cap, oui(&q.tous)).await?;
-    pagination::en_memoire(&p, &pagination::PLAN_SOINS, items)
+enregistrement!(
+    ActePlanFields,
+    (UsagerId, i64),
+    Section::Soins,
+    Action::Valider,
+    acte_plan -> ActePlan
+);
+
+impl Versionne for ActePlanFields {
+    async fn modifier(&self, app: &App, cap: &Capability, id: i64, v: i64) -> WebResult<Cree> {
+        let version = app
+            .store
+            .modifier_acte_plan(cap, id, v, &self.input()?)
+            .await?;
+        Ok(Cree { id, version })
+    }
 }
 
-/// POST /api/v1/usagers/{id}/soins/plan → 201.
-pub async fn api_ajouter(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<ActePlanFields>,
-) -> WebResult<(StatusCode, Json<Cree>)> {
-    let a = f.input()?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let aid = app.store.ajouter_acte_plan(&cap, &a).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: aid,
-            version: 1,
-        }),
-    ))
-}
+impl AjoutDossier for ActePlanFields {
+    type Page = PlanPage;
+    const FORMULAIRE: Formulaire = Formulaire::new("acte", "a-", Fait::ActePlanAjoute);
 
-/// GET /api/v1/usagers/{id}/soins/plan/{aid}
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path((id, aid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<ActePlan>> {
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .acte_plan(&cap, aid)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
-}
-
-/// PUT /api/v1/usagers/{id}/soins/plan/{aid}: with the version read (409 otherwise).
-pub async fn api_modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, aid)): Path<(UsagerId, i64)>,
-    ApiJson(f): ApiJson<ActePlanFields>,
-) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, f.version)?;
-    let a = f.input()?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let version = app.store.modifier_acte_plan(&cap, aid, version, &a).await?;
-    Ok(Json(Cree { id: aid, version }))
+    async fn ajouter(&self, app: &App, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.ajouter_acte_plan(cap, &self.input()?).await?)
+    }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/plan_soins.html")]
-struct PlanPage {
+pub struct PlanPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -238,6 +200,7 @@ struct PlanPage {
     intervenants: &'static [Intervenant],
     frequences: &'static [TypeFrequence],
     aujourdhui: String,
+    en_place: EnPlace,
 }
 
 impl PlanPage {
@@ -258,41 +221,34 @@ impl PlanPage {
     }
 }
 
-/// GET /usagers/{id}/soins/plan
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> PageDossier {
-    let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let m = super::matrix(&app).await?;
-    Ok(PlanPage {
-        layout: Layout::new(
-            &me,
-            format!("Plan de soins — {}", u.nom_naissance),
-            "usagers",
-        ),
-        actes: app.store.plan_soins(&cap, true).await?,
-        peut_modifier: m.permet(me.user.role, Section::Soins, Action::Valider),
-        types: TypeActe::ALL,
-        intervenants: Intervenant::ALL,
-        frequences: TypeFrequence::ALL,
-        aujourdhui: paris_today(Utc::now()).to_string(),
-        soins_actif: "plan",
-        u,
-        tabs,
-    }
-    .into_response())
-}
+impl PageEnPlace for PlanPage {
+    const ADRESSE: &'static str = "/soins/plan";
 
-/// POST /usagers/{id}/soins/plan: an act added.
-pub async fn ajouter_form(p: FormulaireDossier<ActePlanFields>) -> WebResult<Response> {
-    let a = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Valider).await?;
-    p.app.store.ajouter_acte_plan(&cap, &a).await?;
-    Ok(p.fait("/soins/plan"))
+    /// The plan, with the adding form refused in place (`en_place`) or not.
+    async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
+        let Dossier { tabs, u, .. } =
+            Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let cap = capability(app, me, id, Section::Soins, Action::Lire).await?;
+        let m = super::matrix(app).await?;
+        Ok(PlanPage {
+            layout: Layout::new(
+                me,
+                format!("Plan de soins — {}", u.nom_naissance),
+                "usagers",
+            ),
+            actes: app.store.plan_soins(&cap, true).await?,
+            peut_modifier: m.permet(me.user.role, Section::Soins, Action::Valider),
+            types: TypeActe::ALL,
+            intervenants: Intervenant::ALL,
+            frequences: TypeFrequence::ALL,
+            aujourdhui: paris_today(Utc::now()).to_string(),
+            soins_actif: "plan",
+            en_place,
+            u,
+            tabs,
+        }
+        .into_response())
+    }
 }
 
 /// POST /usagers/{id}/soins/plan/{aid}/retrait: an act withdrawn (kept in the history).
@@ -324,16 +280,22 @@ pub async fn retrait_form(
 /// HTML routes.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/plan", get(page).post(ajouter_form))
+        .route(
+            "/usagers/{id}/soins/plan",
+            get(page::<PlanPage>).post(ajout_form::<ActePlanFields>),
+        )
         .route("/usagers/{id}/soins/plan/{aid}/retrait", post(retrait_form))
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new()
-        .route("/usagers/{id}/soins/plan", get(api_liste).post(api_ajouter))
+        .route(
+            "/usagers/{id}/soins/plan",
+            get(api_historique::<ActePlanFields>).post(api_ajouter::<ActePlanFields>),
+        )
         .route(
             "/usagers/{id}/soins/plan/{aid}",
-            get(api_get).put(api_modifier),
+            get(api_get::<ActePlanFields>).put(api_modifier::<ActePlanFields>),
         )
 }

@@ -18,20 +18,24 @@ use dui_domain::prescription::{
     Medicament, ReferentielLocal, SourceMedicaments, TypePrescription, Voie,
 };
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{Prescription, PrescriptionInput, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
 use super::sejours::{code, jour, oui};
+use super::versionne::{
+    ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
+    AjoutDossier, Historique, PageEnPlace, Versionne,
+};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, fr_datetime, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// The drug source in use (an in-repo list until a drug database is wired behind the trait).
 pub(crate) fn source_medicaments() -> &'static dyn SourceMedicaments {
@@ -39,7 +43,7 @@ pub(crate) fn source_medicaments() -> &'static dyn SourceMedicaments {
 }
 
 /// A prescription as typed (a form, or the API's JSON).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct PrescriptionFields {
     /// What (code: medicament, acte, examen).
     type_prescription: Option<String>,
@@ -143,89 +147,40 @@ impl PrescriptionFields {
     }
 }
 
-/// `?toutes=oui`: the stopped ones too.
-#[derive(Deserialize, Default)]
-pub struct ListeQuery {
-    #[serde(default)]
-    toutes: Option<String>,
-    #[serde(default)]
-    limit: Option<String>,
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
 /// GET /api/v1/usagers/{id}/soins/prescriptions: the active ones (`?toutes=oui`: all),
-/// latest first.
-pub async fn api_liste(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<ListeQuery>,
-) -> WebResult<Json<serde_json::Value>> {
-    let p = Pagination {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
-    p.page(&pagination::PRESCRIPTIONS)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.prescriptions(&cap, oui(&q.toutes)).await?;
-    pagination::en_memoire(&p, &pagination::PRESCRIPTIONS, items)
+impl Historique for PrescriptionFields {
+    const LISTE: &'static Liste = &pagination::PRESCRIPTIONS;
+
+    async fn lister(app: &App, cap: &Capability, tous: bool) -> WebResult<Vec<Self::Lu>> {
+        Ok(app.store.prescriptions(cap, tous).await?)
+    }
 }
 
-/// POST /api/v1/usagers/{id}/soins/prescriptions → 201.
-pub async fn api_prescrire(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<PrescriptionFields>,
-) -> WebResult<(StatusCode, Json<Cree>)> {
-    let p = f.input()?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let pid = app.store.prescrire(&cap, &p).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: pid,
-            version: 1,
-        }),
-    ))
+enregistrement!(
+    PrescriptionFields,
+    (UsagerId, i64),
+    Section::Soins,
+    Action::Valider,
+    prescription -> Prescription
+);
+
+/// A change: the prescription is stopped and a new one (answered) replaces it.
+impl Versionne for PrescriptionFields {
+    async fn modifier(&self, app: &App, cap: &Capability, id: i64, v: i64) -> WebResult<Cree> {
+        let p = self.input()?;
+        let id = app.store.modifier_prescription(cap, id, v, &p).await?;
+        Ok(Cree { id, version: 1 })
+    }
 }
 
-/// GET /api/v1/usagers/{id}/soins/prescriptions/{pid}
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path((id, pid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<Prescription>> {
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .prescription(&cap, pid)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
-}
+impl AjoutDossier for PrescriptionFields {
+    type Page = PrescriptionsPage;
+    const FORMULAIRE: Formulaire =
+        Formulaire::new("prescription", "p-", Fait::PrescriptionEnregistree);
 
-/// PUT /api/v1/usagers/{id}/soins/prescriptions/{pid}: a change, with the version read;
-/// answers the new prescription (the old one is stopped and kept).
-pub async fn api_modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, pid)): Path<(UsagerId, i64)>,
-    ApiJson(f): ApiJson<PrescriptionFields>,
-) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, f.version)?;
-    let p = f.input()?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let nouvelle = app
-        .store
-        .modifier_prescription(&cap, pid, version, &p)
-        .await?;
-    Ok(Json(Cree {
-        id: nouvelle,
-        version: 1,
-    }))
+    async fn ajouter(&self, app: &App, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.prescrire(cap, &self.input()?).await?)
+    }
 }
 
 /// Stopping a prescription.
@@ -315,7 +270,7 @@ pub async fn api_medicaments(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/prescriptions.html")]
-struct PrescriptionsPage {
+pub struct PrescriptionsPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -327,6 +282,7 @@ struct PrescriptionsPage {
     types: &'static [TypePrescription],
     voies: &'static [Voie],
     aujourdhui: String,
+    en_place: EnPlace,
 }
 
 impl PrescriptionsPage {
@@ -338,42 +294,35 @@ impl PrescriptionsPage {
     }
 }
 
-/// GET /usagers/{id}/soins/prescriptions
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> PageDossier {
-    let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let m = super::matrix(&app).await?;
-    Ok(PrescriptionsPage {
-        layout: Layout::new(
-            &me,
-            format!("Prescriptions — {}", u.nom_naissance),
-            "usagers",
-        ),
-        prescriptions: app.store.prescriptions(&cap, true).await?,
-        peut_prescrire: m.permet(me.user.role, Section::Soins, Action::Valider),
-        medecin: me.user.role == Role::Medecin,
-        medicaments: source_medicaments().rechercher("", 100),
-        types: TypePrescription::ALL,
-        voies: Voie::ALL,
-        aujourdhui: paris_today(Utc::now()).to_string(),
-        soins_actif: "prescriptions",
-        u,
-        tabs,
-    }
-    .into_response())
-}
+impl PageEnPlace for PrescriptionsPage {
+    const ADRESSE: &'static str = "/soins/prescriptions";
 
-/// POST /usagers/{id}/soins/prescriptions
-pub async fn prescrire_form(p: FormulaireDossier<PrescriptionFields>) -> WebResult<Response> {
-    let input = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Valider).await?;
-    p.app.store.prescrire(&cap, &input).await?;
-    Ok(p.fait("/soins/prescriptions"))
+    /// The prescriptions, with the prescribing form refused in place (`en_place`) or not.
+    async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
+        let Dossier { tabs, u, .. } =
+            Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let cap = capability(app, me, id, Section::Soins, Action::Lire).await?;
+        let m = super::matrix(app).await?;
+        Ok(PrescriptionsPage {
+            layout: Layout::new(
+                me,
+                format!("Prescriptions — {}", u.nom_naissance),
+                "usagers",
+            ),
+            prescriptions: app.store.prescriptions(&cap, true).await?,
+            peut_prescrire: m.permet(me.user.role, Section::Soins, Action::Valider),
+            medecin: me.user.role == Role::Medecin,
+            medicaments: source_medicaments().rechercher("", 100),
+            types: TypePrescription::ALL,
+            voies: Voie::ALL,
+            aujourdhui: paris_today(Utc::now()).to_string(),
+            soins_actif: "prescriptions",
+            en_place,
+            u,
+            tabs,
+        }
+        .into_response())
+    }
 }
 
 /// POST /usagers/{id}/soins/prescriptions/{pid}/arret
@@ -396,7 +345,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route(
             "/usagers/{id}/soins/prescriptions",
-            get(page).post(prescrire_form),
+            get(page::<PrescriptionsPage>).post(ajout_form::<PrescriptionFields>),
         )
         .route(
             "/usagers/{id}/soins/prescriptions/{pid}/arret",
@@ -409,11 +358,11 @@ pub fn api_routes() -> Router<App> {
     Router::new()
         .route(
             "/usagers/{id}/soins/prescriptions",
-            get(api_liste).post(api_prescrire),
+            get(api_historique::<PrescriptionFields>).post(api_ajouter::<PrescriptionFields>),
         )
         .route(
             "/usagers/{id}/soins/prescriptions/{pid}",
-            get(api_get).put(api_modifier),
+            get(api_get::<PrescriptionFields>).put(api_modifier::<PrescriptionFields>),
         )
         .route(
             "/usagers/{id}/soins/prescriptions/{pid}/arret",

@@ -2,27 +2,29 @@
 //! `/api/v1/usagers/{id}/prestations…`. The rules are the store's and the domain's.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::prestation::{montant_centimes, TypePrestation};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{Prestation, PrestationInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::capability;
-use super::extracteurs::{FormulaireDossier, ListeDossier};
+use super::droits::DroitsPage;
+use super::extracteurs::ListeDossier;
 use super::sejours::{code, jour};
+use super::versionne::{enregistrement, AjoutDossier, Cle, Versionne};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
-use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::forms::{opt, Errors, Form};
 use crate::reponses::{done, expected_version};
-use crate::{pagination, App, AppError, WebResult};
+use crate::{pagination, App, AppError, Fait, Formulaire, WebResult};
 
 /// A benefit as typed (the body a benefit's GET returns is accepted by its PUT).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct PrestationFields {
     /// Kind (code: apa, pch, aah, ash, aeeh, allocation_logement, css, orientation_mdph…).
     type_prestation: Option<String>,
@@ -109,12 +111,32 @@ impl PrestationFields {
     }
 }
 
-/// POST /usagers/{id}/prestations: a benefit recorded, back to the tab.
-pub async fn ajout_form(p: FormulaireDossier<PrestationFields>) -> WebResult<Response> {
-    let input = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.ajouter_prestation(&cap, &input).await?;
-    Ok(p.fait("/droits"))
+impl AjoutDossier for PrestationFields {
+    type Page = DroitsPage;
+    const FORMULAIRE: Formulaire = Formulaire::new("prestation", "p-", Fait::PrestationEnregistree);
+
+    async fn ajouter(&self, app: &App, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.ajouter_prestation(cap, &self.input()?).await?)
+    }
+}
+
+enregistrement!(
+    PrestationFields,
+    (UsagerId, i64),
+    Section::Administratif,
+    Action::Ecrire,
+    prestation -> Prestation
+);
+
+/// A change (a renewal): the previous state is kept in the history.
+impl Versionne for PrestationFields {
+    async fn modifier(&self, app: &App, cap: &Capability, id: i64, v: i64) -> WebResult<Cree> {
+        let version = app
+            .store
+            .modifier_prestation(cap, id, v, &self.input()?)
+            .await?;
+        Ok(Cree { id, version })
+    }
 }
 
 /// POST /usagers/{id}/prestations/{pid}: a benefit changed (renewed), back to the tab.
@@ -122,27 +144,15 @@ pub async fn modification_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path((id, pid)): Path<(UsagerId, i64)>,
+    Path(cle @ (_, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<PrestationFields>,
 ) -> WebResult<Response> {
-    modifier(&app, &me, &headers, (id, pid), &f).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/droits")))
-}
-
-async fn modifier(
-    app: &App,
-    me: &CurrentUser,
-    headers: &HeaderMap,
-    (id, pid): (UsagerId, i64),
-    f: &PrestationFields,
-) -> WebResult<i64> {
-    let version = expected_version(headers, f.version)?;
-    let input = f.input()?;
-    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
-    Ok(app
-        .store
-        .modifier_prestation(&cap, pid, version, &input)
-        .await?)
+    let version = expected_version(&headers, f.version)?;
+    let cap = cle
+        .capacite(&app, &me, Section::Administratif, Action::Ecrire)
+        .await?;
+    f.modifier(&app, &cap, pid, version).await?;
+    Ok(done(&headers, &format!("/usagers/{}/droits", cle.0)))
 }
 
 /// GET /api/v1/usagers/{id}/prestations
@@ -150,50 +160,4 @@ pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
     let page = l.page()?;
     let items = l.app.store.prestations_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |p| p.id))
-}
-
-/// POST /api/v1/usagers/{id}/prestations → 201.
-pub async fn api_ajout(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<PrestationFields>,
-) -> WebResult<(StatusCode, Json<Cree>)> {
-    let input = f.input()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let pid = app.store.ajouter_prestation(&cap, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: pid,
-            version: 1,
-        }),
-    ))
-}
-
-/// GET /api/v1/usagers/{id}/prestations/{pid}
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path((id, pid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<Prestation>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .prestation(&cap, pid)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
-}
-
-/// PUT /api/v1/usagers/{id}/prestations/{pid}
-pub async fn api_modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(ids): Path<(UsagerId, i64)>,
-    ApiJson(f): ApiJson<PrestationFields>,
-) -> WebResult<Json<Cree>> {
-    let version = modifier(&app, &me, &headers, ids, &f).await?;
-    Ok(Json(Cree { id: ids.1, version }))
 }

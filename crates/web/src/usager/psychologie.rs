@@ -6,25 +6,23 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::psychologie::TypeNote;
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::Capability;
 use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
 use serde::Deserialize;
 
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
 use super::soins::{date_opt, id_opt};
 use crate::auth::CurrentUser;
-use crate::corps::Ecrite;
-use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::forms::{opt, Errors};
+use crate::pagination;
 use crate::time::{fr_date, fr_datetime, paris_today};
 use crate::{App, Layout, WebResult};
 
@@ -88,34 +86,15 @@ impl NoteFields {
     }
 }
 
-async fn ecrire(app: &App, me: &CurrentUser, id: UsagerId, f: &NoteFields) -> WebResult<i64> {
-    let input = f.validate()?;
-    let cap = capability(app, me, id, Section::Psychologie, Action::Ecrire).await?;
-    Ok(app.store.add_note_psychologie(&cap, &input).await?)
-}
+ajout_seul!(NoteFields, Section::Psychologie, PSYCHOLOGIE, "/psychologie", notes_psychologie_page -> NotePsychologie);
 
-/// GET /api/v1/usagers/{id}/psychologie: the notes the caller may read, newest first.
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::PSYCHOLOGIE)?;
-    let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
-    let items = app.store.notes_psychologie_page(&cap, page).await?;
-    Ok(pagination::repondre(page, items, |n| n.id))
-}
-
-/// POST /api/v1/usagers/{id}/psychologie → 201 with `id`.
-pub async fn api_add(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<NoteFields>,
-) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = ecrire(&app, &me, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+impl Ecrit for NoteFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app
+            .store
+            .add_note_psychologie(cap, &self.validate()?)
+            .await?)
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -140,28 +119,17 @@ impl PsychologiePage {
     }
 }
 
-/// `?cursor=` and `?corrige=` of the page.
-#[derive(Deserialize, Default)]
-pub struct PsychologieQuery {
-    cursor: Option<String>,
-    corrige: Option<String>,
-}
-
 /// GET /usagers/{id}/psychologie
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<UsagerId>,
-    Query(q): Query<PsychologieQuery>,
+    Query(q): Query<PageAjoutSeul>,
 ) -> PageDossier {
     let Dossier { tabs, u, .. } =
         Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Psychologie)).await?;
     let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
-    let page = Pagination {
-        limit: Some("20".into()),
-        cursor: q.cursor.clone(),
-    }
-    .page(&pagination::PSYCHOLOGIE)?;
+    let page = q.page(&pagination::PSYCHOLOGIE)?;
     let (items, suivant) = page.split(app.store.notes_psychologie_page(&cap, page).await?, |n| {
         n.id
     });
@@ -173,13 +141,7 @@ pub async fn page(
         suivant,
         types: TypeNote::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
-        corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
+        corrige: q.corrige(),
     }
     .into_response())
-}
-
-/// POST /usagers/{id}/psychologie
-pub async fn add_form(p: FormulaireDossier<NoteFields>) -> WebResult<Response> {
-    ecrire(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/psychologie"))
 }

@@ -12,24 +12,25 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
+use dui_store::policy::Capability;
 use dui_store::usager::{
     Admission, MembreEquipe, ModificationSejour, Places, Sejour, Sortie, Suivi, Transfert, Usager,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
-use super::extracteurs::FormulaireDossier;
+use super::versionne::{enregistrement, AjoutDossier, Enregistrement, PageEnPlace, Versionne};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::reponses::{done, expected_version};
 use crate::time::{fr_date, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A stay as typed: an admission, or a change of a stay (the body a stay's GET returns is
 /// accepted by its PUT; the place changes only by a transfer).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct SejourFields {
     /// Établissement (admission).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
@@ -306,7 +307,7 @@ impl MouvementFields {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/sejours.html")]
-struct SejoursPage {
+pub struct SejoursPage {
     layout: Layout,
     u: Usager,
     tabs: super::entete::Tabs,
@@ -321,6 +322,7 @@ struct SejoursPage {
     suivis: Vec<Suivi>,
     equipe: Vec<MembreEquipe>,
     moi: i64,
+    en_place: EnPlace,
 }
 
 /// « 3 places libres », « complet »: the free places of a unit or établissement.
@@ -349,51 +351,74 @@ impl SejoursPage {
     }
 }
 
-/// GET /usagers/{id}/sejours
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> PageDossier {
-    let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Sejours).await?;
-    let m = super::matrix(&app).await?;
-    let today = paris_today(Utc::now());
-    Ok(SejoursPage {
-        layout: Layout::new(&me, format!("Séjours — {}", u.nom_affiche()), "usagers"),
-        sejours: app.store.sejours(&cap).await?,
-        places: app
-            .store
-            .places(&me.principal.etablissements, today)
-            .await?,
-        peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
-        aujourdhui: today.to_string(),
-        types: TypeAccompagnement::ALL,
-        financements: Financement::ALL,
-        absences: dui_domain::presence::TypeAbsence::ALL,
-        modes: ModeSortie::ALL
-            .iter()
-            .copied()
-            .filter(|m| *m != ModeSortie::Transfert)
-            .collect(),
-        suivis: app.store.suivis(&cap).await?,
-        equipe: app.store.equipe_dossier(&cap).await?,
-        moi: me.user.id,
-        u,
-        tabs,
+impl PageEnPlace for SejoursPage {
+    const ADRESSE: &'static str = "/sejours";
+
+    /// The tab, with the admission form refused in place (`en_place`) or not.
+    async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
+        let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Sejours).await?;
+        let m = super::matrix(app).await?;
+        let today = paris_today(Utc::now());
+        Ok(SejoursPage {
+            layout: Layout::new(me, format!("Séjours — {}", u.nom_affiche()), "usagers"),
+            sejours: app.store.sejours(&cap).await?,
+            places: app
+                .store
+                .places(&me.principal.etablissements, today)
+                .await?,
+            peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
+            aujourdhui: today.to_string(),
+            types: TypeAccompagnement::ALL,
+            financements: Financement::ALL,
+            absences: dui_domain::presence::TypeAbsence::ALL,
+            modes: ModeSortie::ALL
+                .iter()
+                .copied()
+                .filter(|m| *m != ModeSortie::Transfert)
+                .collect(),
+            suivis: app.store.suivis(&cap).await?,
+            equipe: app.store.equipe_dossier(&cap).await?,
+            moi: me.user.id,
+            en_place,
+            u,
+            tabs,
+        }
+        .into_response())
     }
-    .into_response())
 }
 
 fn retour(headers: &HeaderMap, id: UsagerId) -> Response {
     done(headers, &format!("/usagers/{id}/sejours"))
 }
 
-/// POST /usagers/{id}/sejours: admission.
-pub async fn admission_form(p: FormulaireDossier<SejourFields>) -> WebResult<Response> {
-    let a = p.f.admission()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.admettre(&cap, &a).await?;
-    Ok(p.fait("/sejours"))
+/// An admission: the new stay's id.
+impl AjoutDossier for SejourFields {
+    type Page = SejoursPage;
+    const FORMULAIRE: Formulaire = Formulaire::new("admission", "a-", Fait::AdmissionEnregistree);
+
+    async fn ajouter(&self, app: &App, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.admettre(cap, &self.admission()?).await?)
+    }
+}
+
+enregistrement!(
+    SejourFields,
+    (UsagerId, i64),
+    Section::Administratif,
+    Action::Ecrire,
+    sejour -> Sejour
+);
+
+/// A change of the stay as read (the place changes only by a transfer).
+impl Versionne for SejourFields {
+    async fn modifier(&self, app: &App, cap: &Capability, id: i64, v: i64) -> WebResult<Cree> {
+        let s = Self::lire(app, cap, id).await?.ok_or(AppError::NotFound)?;
+        let version = app
+            .store
+            .modifier_sejour(cap, id, v, &self.changement(&s)?)
+            .await?;
+        Ok(Cree { id, version })
+    }
 }
 
 /// A transfer (`transfert`) or a discharge of stay `sid`: parsed, authorized, applied. The
@@ -428,63 +453,6 @@ pub async fn mouvement_form<const TRANSFERT: bool>(
 ) -> WebResult<Response> {
     mouvement(&app, &me, &headers, ids, &f, TRANSFERT).await?;
     Ok(retour(&headers, ids.0))
-}
-
-/// POST /api/v1/usagers/{id}/sejours: admission → 201.
-pub async fn api_admettre(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<SejourFields>,
-) -> WebResult<(StatusCode, Json<Cree>)> {
-    let a = f.admission()?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let sid = app.store.admettre(&cap, &a).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Cree {
-            id: sid,
-            version: 1,
-        }),
-    ))
-}
-
-/// GET /api/v1/usagers/{id}/sejours/{sid}
-pub async fn api_get(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path((id, sid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<Sejour>> {
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .sejour(&cap, sid)
-            .await?
-            .ok_or(AppError::NotFound)?,
-    ))
-}
-
-/// PUT /api/v1/usagers/{id}/sejours/{sid}
-pub async fn api_modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, sid)): Path<(UsagerId, i64)>,
-    ApiJson(f): ApiJson<SejourFields>,
-) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, f.version)?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    let s = app
-        .store
-        .sejour(&cap, sid)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let m = f.changement(&s)?;
-    let v = app.store.modifier_sejour(&cap, sid, version, &m).await?;
-    Ok(Json(Cree {
-        id: sid,
-        version: v,
-    }))
 }
 
 /// POST /api/v1/usagers/{id}/sejours/{sid}/transfert → 201 with the new stay.

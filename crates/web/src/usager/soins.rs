@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
@@ -14,16 +14,17 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::soins::Rubrique;
+use dui_store::policy::Capability;
 use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
 use serde::Deserialize;
 
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
-use crate::corps::{Cree, Ecrite, SyntheseSoins};
+use crate::corps::{Cree, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
 use crate::time::{fr_date, fr_datetime, paris_today};
 use crate::{App, Layout, WebResult};
@@ -149,10 +150,14 @@ impl FinFields {
     }
 }
 
-async fn ajouter(app: &App, me: &CurrentUser, id: UsagerId, f: &EntreeFields) -> WebResult<i64> {
-    let input = f.validate(paris_today(Utc::now()))?;
-    let cap = capability(app, me, id, Section::Soins, Action::Ecrire).await?;
-    Ok(app.store.add_entree_soins(&cap, &input).await?)
+ajout_seul!(EntreeFields, Section::Soins, SOINS_ENTREES, "/soins", entrees_soins_page -> EntreeSoins);
+
+/// Adds (or corrects) an entry.
+impl Ecrit for EntreeFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        let input = self.validate(paris_today(Utc::now()))?;
+        Ok(app.store.add_entree_soins(cap, &input).await?)
+    }
 }
 
 async fn clore(
@@ -183,30 +188,6 @@ pub async fn api_synthese(
         mise_a_jour,
         entrees,
     }))
-}
-
-/// GET /api/v1/usagers/{id}/soins/synthese/entrees: every entry, newest first.
-pub async fn api_entrees(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
-    let page = p.page(&pagination::SOINS_ENTREES)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.entrees_soins_page(&cap, page).await?;
-    Ok(pagination::repondre(page, items, |e| e.id))
-}
-
-/// POST /api/v1/usagers/{id}/soins/synthese/entrees → 201 with `id`.
-pub async fn api_ajout(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<EntreeFields>,
-) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = ajouter(&app, &me, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(Ecrite { id })))
 }
 
 /// POST /api/v1/usagers/{id}/soins/synthese/entrees/{eid}/fin → the entry's new version.
@@ -253,23 +234,17 @@ impl SoinsPage {
     }
 }
 
-/// `?corrige=` (the entry to correct).
-#[derive(Deserialize, Default)]
-pub struct SoinsQuery {
-    corrige: Option<String>,
-}
-
 /// GET /usagers/{id}/soins: the landing of the care tab, the medical summary.
 pub async fn page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<UsagerId>,
-    Query(q): Query<SoinsQuery>,
+    Query(q): Query<PageAjoutSeul>,
 ) -> PageDossier {
     let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
     let cap = d.soins(&app, &me).await?;
     let toutes = app.store.synthese_soins(&cap).await?;
-    let corrige_id: Option<i64> = q.corrige.as_deref().and_then(|c| c.parse().ok());
+    let corrige_id = q.corrige();
     let corrige = toutes.iter().find(|e| Some(e.id) == corrige_id).cloned();
     let (actives, historique): (Vec<EntreeSoins>, Vec<EntreeSoins>) =
         toutes.into_iter().partition(EntreeSoins::active);
@@ -301,12 +276,6 @@ pub async fn page(
     .into_response())
 }
 
-/// POST /usagers/{id}/soins/synthese: adds (or corrects) an entry.
-pub async fn ajout_form(p: FormulaireDossier<EntreeFields>) -> WebResult<Response> {
-    ajouter(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/soins"))
-}
-
 /// POST /usagers/{id}/soins/synthese/{eid}/fin: ends an entry.
 pub async fn fin_form(
     Path((_, eid)): Path<(UsagerId, i64)>,
@@ -318,34 +287,41 @@ pub async fn fin_form(
 
 /// The pages of the care tab (summary, observations, DLU) and the psychology section.
 pub fn routes() -> axum::Router<App> {
+    use super::ajout_seul::ajout_form;
+    use super::{NoteFields, ObservationFields, RetourFields};
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/usagers/{id}/soins", get(page))
-        .route("/usagers/{id}/soins/synthese", post(ajout_form))
+        .route(
+            "/usagers/{id}/soins/synthese",
+            post(ajout_form::<EntreeFields>),
+        )
         .route("/usagers/{id}/soins/synthese/{eid}/fin", post(fin_form))
         .route(
             "/usagers/{id}/soins/observations",
-            get(super::observation::page).post(super::observation::add_form),
+            get(super::observation::page).post(ajout_form::<ObservationFields>),
         )
         .route("/usagers/{id}/soins/dlu", get(super::dlu::page))
         .route(
             "/usagers/{id}/soins/dlu/retours",
-            post(super::dlu::retour_form),
+            post(ajout_form::<RetourFields>),
         )
         .route(
             "/usagers/{id}/psychologie",
-            get(super::psychologie::page).post(super::psychologie::add_form),
+            get(super::psychologie::page).post(ajout_form::<NoteFields>),
         )
 }
 
 /// The API of the care tab and the psychology section.
 pub fn api_routes() -> axum::Router<App> {
+    use super::ajout_seul::{api_ajout, api_liste};
+    use super::{NoteFields, ObservationFields, RetourFields};
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/usagers/{id}/soins/synthese", get(api_synthese))
         .route(
             "/usagers/{id}/soins/synthese/entrees",
-            get(api_entrees).post(api_ajout),
+            get(api_liste::<EntreeFields>).post(api_ajout::<EntreeFields>),
         )
         .route(
             "/usagers/{id}/soins/synthese/entrees/{eid}/fin",
@@ -353,15 +329,15 @@ pub fn api_routes() -> axum::Router<App> {
         )
         .route(
             "/usagers/{id}/soins/observations",
-            get(super::observation::api_list).post(super::observation::api_add),
+            get(api_liste::<ObservationFields>).post(api_ajout::<ObservationFields>),
         )
         .route("/usagers/{id}/soins/dlu", get(super::dlu::api_dlu))
         .route(
             "/usagers/{id}/soins/dlu/retours",
-            get(super::dlu::api_retours).post(super::dlu::api_retour),
+            get(api_liste::<RetourFields>).post(api_ajout::<RetourFields>),
         )
         .route(
             "/usagers/{id}/psychologie",
-            get(super::psychologie::api_list).post(super::psychologie::api_add),
+            get(api_liste::<NoteFields>).post(api_ajout::<NoteFields>),
         )
 }

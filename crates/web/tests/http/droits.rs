@@ -6,8 +6,8 @@
 
 mod appels;
 mod parcours;
+mod plan_prescriptions;
 mod soins;
-mod soins_quotidiens;
 
 use std::collections::BTreeSet;
 
@@ -318,7 +318,7 @@ fn table() -> Vec<Route> {
     ];
     t.extend(parcours::routes());
     t.extend(soins::routes());
-    t.extend(soins_quotidiens::routes());
+    t.extend(plan_prescriptions::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],

@@ -3,9 +3,9 @@
 //! and answers; bad `limit` and `cursor` values get a French 422. The GET→PUT round trips
 //! are in `aller_retour`.
 
+mod plan_prescriptions;
 mod projet;
 mod soins;
-mod soins_quotidiens;
 
 use std::collections::BTreeSet;
 
@@ -400,7 +400,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         candidature = created(app, &secr, "/api/v1/candidatures", body).await;
     }
     let psy = soins::peupler(app, x).await;
-    let ide = soins_quotidiens::peupler(app, x).await;
+    let ide = plan_prescriptions::peupler(app, x).await;
     app.seal_all().await;
     Jeu {
         admin,

@@ -14,6 +14,7 @@ mod csrf;
 mod doublons;
 mod droits;
 mod errors;
+mod formulaire_en_place;
 mod fusion;
 mod grilles;
 mod grilles_ajout;

@@ -11,7 +11,6 @@ use dui_domain::projet::echeances::{echeance_ppe, ppe_requis, DELAI_PPE_MOIS};
 use dui_domain::projet::{alerte_revision, date_iso, EtatEcheance, TypeProjet, DELAI_ALERTE_JOURS};
 use serde::Serialize;
 
-use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
 use crate::policy::CapaciteRecherche;
 use crate::StoreResult;
@@ -161,27 +160,10 @@ impl Store {
             });
         }
         out.sort_by(|a, b| a.echeance.cmp(&b.echeance));
-        if !out.is_empty() {
-            // Names of people were read: audited as a search is, with the files shown.
-            let mut usagers: Vec<i64> = out.iter().map(|a| a.usager_id.0).collect();
-            usagers.sort_unstable();
-            usagers.dedup();
-            let mut tx = self.begin().await?;
-            audit::append(
-                &mut tx,
-                &NewEntry {
-                    actor: &who.actor(),
-                    action: ActionJournal::UsagerProjetAlertes,
-                    usager_id: None,
-                    section: Some(Section::Accompagnement.code()),
-                    outcome: Outcome::Succes,
-                    detail: serde_json::json!({"usagers": usagers}),
-                    at: now,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-        }
+        // Names of people were read: audited as a search is, with the files shown.
+        let usagers = out.iter().map(|a| a.usager_id.0).collect();
+        let action = (ActionJournal::UsagerProjetAlertes, Section::Accompagnement);
+        self.auditer_noms_lus(who, action, usagers, now).await?;
         Ok(out)
     }
 }

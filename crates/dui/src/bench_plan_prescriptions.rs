@@ -15,7 +15,7 @@ use dui_store::policy::{authorize, load_matrix, Principal};
 use dui_store::usager::{ActePlanInput, ConstanteInput, PrescriptionInput};
 use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, bench_actor, ok, scenario, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, BenchArgs, Figures};
 use crate::bench_transmissions::Http;
 
 const BENCH_SOINS: &str = "bench-infirmier";
@@ -38,18 +38,8 @@ pub async fn scenarios(
         usager_id: None,
         ip: None,
     };
-    let unite = store
-        .create_unite(
-            &bench_actor(),
-            ehpad,
-            &format!("Unité banc soins {}", now.timestamp()),
-            "unite",
-            Some(80),
-            now,
-        )
-        .await?;
-    let membres = store.usagers_presents_de_longue_date(ehpad, 80).await?;
-    store.placer_en_unite_bulk(unite, &membres).await?;
+    let (unite, membres) =
+        crate::bench::unite_de_banc(store, ehpad, "Unité banc soins", 80).await?;
     let m = load_matrix(store).await?;
     // Each run adds one daily act and one daily medicine per person (fresh keys for the
     // writes), over a plan of four acts and two medicines per person.
@@ -145,22 +135,14 @@ pub async fn scenarios(
     let auth = bearer(&http.client, &http.base, BENCH_SOINS).await?;
     let h = Http { auth, ..http };
     let name = "feuille de soins d'une unité de 80, un poste (API)";
-    if args.voulu(name) {
-        let h = h.clone();
-        let one = move |i: u64| {
-            let h = h.clone();
-            async move {
-                let jour = jour_local(Utc::now()) - Duration::days((i % 365) as i64);
-                h.get_ok(&format!("/api/v1/soins/feuille?etablissement_id={ehpad}&unite_id={unite}&jour={jour}&poste=matin")).await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    h.lecture(all, args, name, move |i| {
+        let jour = jour_local(Utc::now()) - Duration::days((i % 365) as i64);
+        format!("/api/v1/soins/feuille?etablissement_id={ehpad}&unite_id={unite}&jour={jour}&poste=matin")
+    })
+    .await;
     let huit = NaiveTime::from_hms_opt(8, 0, 0).unwrap_or(NaiveTime::MIN);
     let aujourdhui = jour_local(now);
-    // The i-th write of a scenario: the act (or medicine) i mod 80 on the i / 80-th day
-    // before today. The scenario's own argument is scrambled (a sample index), so each
-    // scenario counts its writes itself: every key is written once.
+    // The i-th write: the act (or medicine) i mod 80 on the i / 80-th day before today.
     let cle = move |i: u64, ids: &[i64]| {
         let n = ids.len().max(1) as u64;
         let jour = aujourdhui - Duration::days(1 + (i / n) as i64);
@@ -169,61 +151,23 @@ pub async fn scenarios(
             dui_store::ts(instant_local(jour, huit)),
         )
     };
+    let (actes, prescriptions) = (Arc::new(actes), Arc::new(prescriptions));
     let name = "validation d'un acte de soin (API)";
-    if args.voulu(name) {
-        let (h, actes) = (h.clone(), Arc::new(actes));
-        let compte = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let one = move |_: u64| {
-            let (h, actes) = (h.clone(), actes.clone());
-            let i = compte.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            async move {
-                let (acte_id, prevu_a) = cle(i, &actes);
-                let body = serde_json::json!({"etablissement_id": ehpad, "actes": [{"acte_id": acte_id, "prevu_a": prevu_a, "statut": "fait"}]});
-                ok(h.client
-                    .post(format!("{}/api/v1/soins/feuille", h.base))
-                    .header("authorization", h.auth)
-                    .json(&body)
-                    .send()
-                    .await)
-                .await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    h.ecriture(all, args, name, "/api/v1/soins/feuille", move |i| {
+        let (acte_id, prevu_a) = cle(i, &actes);
+        serde_json::json!({"etablissement_id": ehpad, "actes": [{"acte_id": acte_id, "prevu_a": prevu_a, "statut": "fait"}]})
+    })
+    .await;
     let name = "administration d'un médicament (API)";
-    if args.voulu(name) {
-        let (h, prescriptions) = (h.clone(), Arc::new(prescriptions));
-        let compte = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let one = move |_: u64| {
-            let (h, prescriptions) = (h.clone(), prescriptions.clone());
-            let i = compte.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            async move {
-                let (prescription_id, prevu_a) = cle(i, &prescriptions);
-                let body = serde_json::json!({"etablissement_id": ehpad, "doses": [{"prescription_id": prescription_id, "prevu_a": prevu_a, "statut": "donne"}]});
-                ok(h.client
-                    .post(format!("{}/api/v1/soins/tour", h.base))
-                    .header("authorization", h.auth)
-                    .json(&body)
-                    .send()
-                    .await)
-                .await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    h.ecriture(all, args, name, "/api/v1/soins/tour", move |i| {
+        let (prescription_id, prevu_a) = cle(i, &prescriptions);
+        serde_json::json!({"etablissement_id": ehpad, "doses": [{"prescription_id": prescription_id, "prevu_a": prevu_a, "statut": "donne"}]})
+    })
+    .await;
     let name = "courbe de température sur deux ans (page)";
-    if args.voulu(name) {
-        let h = h.clone();
-        let one = move |_: u64| {
-            let h = h.clone();
-            async move {
-                h.get_ok(&format!(
-                    "/usagers/{premier}/soins/constantes?type=temperature&jours=730"
-                ))
-                .await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    h.lecture(all, args, name, move |_| {
+        format!("/usagers/{premier}/soins/constantes?type=temperature&jours=730")
+    })
+    .await;
     Ok(())
 }

@@ -11,25 +11,13 @@ use dui_domain::ids::UsagerId;
 use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence};
 use dui_domain::policy::{Action, Section};
 use dui_domain::prescription::{StatutAdministration, TypePrescription, Voie};
-use dui_store::admin::utilisateur::Utilisateur;
-use dui_store::policy::{authorize, authorize_soins_unite, load_matrix, Principal};
+use dui_store::policy::{authorize, authorize_soins_unite, load_matrix};
 use dui_store::usager::{
     ActePlanInput, Administration, ConstanteInput, PrescriptionInput, Realisation,
 };
 use dui_store::Store;
 
 use super::DemoOrg;
-
-fn principal(u: &Utilisateur) -> Principal {
-    Principal {
-        id: u.id,
-        username: u.username.clone(),
-        role: u.role,
-        etablissements: u.etablissements.clone(),
-        usager_id: None,
-        ip: None,
-    }
-}
 
 /// (kind, label, who, frequency, weekdays, interval, times) of the planned acts; person `i`
 /// gets the first two and one more chosen by `i`.
@@ -139,7 +127,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
     else {
         return Ok(String::new());
     };
-    let (ide, aide) = (principal(&ide), principal(&aide));
+    let (ide, aide) = (super::principal_de(&ide), super::principal_de(&aide));
     let m = load_matrix(store).await?;
     let now = Utc::now();
     let today = jour_local(now);

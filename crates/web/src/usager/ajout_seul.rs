@@ -1,0 +1,147 @@
+//! An append-only section of the file (observations, psychology notes, the medical summary's
+//! entries, the emergency return sheets): nothing is changed, a mistake is corrected by a new
+//! record naming the one it corrects. Its API list (newest first, keyset pages), its API
+//! addition (201 with the id) and its form are written once here; each section says what is
+//! its own through [`AjoutSeul`] on its `…Fields`.
+
+use std::future::Future;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_store::page::Page;
+use dui_store::policy::Capability;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::capability;
+use super::extracteurs::FormulaireDossier;
+use crate::auth::CurrentUser;
+use crate::corps::Ecrite;
+use crate::forms::ApiJson;
+use crate::pagination::{self, Liste, Pagination};
+use crate::saisie::Champs;
+use crate::{App, WebResult};
+
+/// A record of an append-only section written, typed by its `…Fields`.
+pub(crate) trait Ecrit: DeserializeOwned + Champs + Send + Sync + 'static {
+    /// These fields checked and written in the file `cap` opens (audited): the new id.
+    fn ecrire(
+        &self,
+        app: &App,
+        me: &CurrentUser,
+        cap: &Capability,
+    ) -> impl Future<Output = WebResult<i64>> + Send;
+}
+
+/// An append-only section, typed by the `…Fields` of a new record (declare it with
+/// [`ajout_seul!`]).
+pub(crate) trait AjoutSeul: Ecrit {
+    /// The section whose reading (and writing) the list (and the addition) needs.
+    const SECTION: Section;
+    /// The API list (its path and bounds).
+    const LISTE: &'static Liste;
+    /// The file's page the form goes back to (`"/soins/observations"`).
+    const PAGE: &'static str;
+    /// A record as read.
+    type Lu: Serialize + Send;
+
+    /// A page of the records `cap` may read, newest first.
+    fn lire(
+        app: &App,
+        cap: &Capability,
+        page: Page,
+    ) -> impl Future<Output = WebResult<Vec<Self::Lu>>> + Send;
+
+    /// A record's id (the list's key).
+    fn id(l: &Self::Lu) -> i64;
+}
+
+/// Declares `$fields` the records of an append-only `$section` listed at `$liste` (a
+/// `pagination` bound), its form on the file's page `$page`, read by
+/// `app.store.$lire(cap, page)` as `$lu` (a record with an `id`).
+macro_rules! ajout_seul {
+    ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty) => {
+        impl $crate::usager::ajout_seul::AjoutSeul for $fields {
+            const SECTION: dui_domain::policy::Section = $section;
+            const LISTE: &'static $crate::pagination::Liste = &$crate::pagination::$liste;
+            const PAGE: &'static str = $page;
+            type Lu = $lu;
+
+            async fn lire(
+                app: &$crate::App,
+                cap: &dui_store::policy::Capability,
+                page: dui_store::page::Page,
+            ) -> $crate::WebResult<Vec<$lu>> {
+                Ok(app.store.$lire(cap, page).await?)
+            }
+
+            fn id(l: &$lu) -> i64 {
+                l.id
+            }
+        }
+    };
+}
+pub(crate) use ajout_seul;
+
+async fn ecrire<R: AjoutSeul>(app: &App, me: &CurrentUser, id: UsagerId, f: &R) -> WebResult<i64> {
+    let cap = capability(app, me, id, R::SECTION, Action::Ecrire).await?;
+    f.ecrire(app, me, &cap).await
+}
+
+/// GET /api/v1/usagers/{id}/…: the records, newest first.
+pub(crate) async fn api_liste<R: AjoutSeul>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(R::LISTE)?;
+    let cap = capability(&app, &me, id, R::SECTION, Action::Lire).await?;
+    let items = R::lire(&app, &cap, page).await?;
+    Ok(pagination::repondre(page, items, R::id))
+}
+
+/// POST /api/v1/usagers/{id}/… → 201 with `id`.
+pub(crate) async fn api_ajout<R: AjoutSeul>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<R>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = ecrire(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+/// POST /usagers/{id}/…: a record written, back to the section's page.
+pub(crate) async fn ajout_form<R: AjoutSeul>(p: FormulaireDossier<R>) -> WebResult<Response> {
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait(R::PAGE))
+}
+
+/// `?cursor=` (the page of the records) and `?corrige=` (the record to correct) of a
+/// section's page.
+#[derive(Deserialize, Default)]
+pub struct PageAjoutSeul {
+    cursor: Option<String>,
+    corrige: Option<String>,
+}
+
+impl PageAjoutSeul {
+    /// The page asked of `liste`, 20 records.
+    pub(crate) fn page(&self, liste: &Liste) -> WebResult<Page> {
+        Pagination {
+            limit: Some("20".into()),
+            cursor: self.cursor.clone(),
+        }
+        .page(liste)
+    }
+
+    /// The record to correct, if one is asked.
+    pub(crate) fn corrige(&self) -> Option<i64> {
+        self.corrige.as_deref().and_then(|c| c.parse().ok())
+    }
+}
