@@ -1,7 +1,7 @@
 //! The only way to person data: [`authorize`] loads the facts, asks the domain policy, writes
 //! the audit entry, and returns a [`Capability`] that store functions for person data require.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{

@@ -88,7 +88,7 @@ use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{
-    candidats_montres, Candidat, DemandeCreation, IssueCreation, NouvelUsager, DOUBLON_CONTACT,
+    candidats_montres, Candidat, DemandeCreation, IssueCreation, DOUBLON_CONTACT,
     DOUBLON_HORS_PERIMETRE,
 };
 use dui_store::StoreError;
