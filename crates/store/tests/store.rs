@@ -59,15 +59,15 @@ mod soins;
 #[path = "store/soins_quotidiens.rs"]
 mod soins_quotidiens;
 // hpol: « si besoin » doses on the round, the header's vital-sign alerts.
-#[path = "store/si_besoin.rs"]
-mod si_besoin;
 #[path = "store/alertes_constantes.rs"]
 mod alertes_constantes;
-#[path = "store/transmissions_psychologie.rs"]
-mod transmissions_psychologie;
+#[path = "store/si_besoin.rs"]
+mod si_besoin;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]
 mod transmissions;
+#[path = "store/transmissions_psychologie.rs"]
+mod transmissions_psychologie;
 #[path = "store/usager.rs"]
 mod usager;

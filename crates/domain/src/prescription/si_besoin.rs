@@ -63,7 +63,9 @@ mod tests {
         assert!(verifier_max(true, None).is_ok());
         assert!(verifier_max(false, None).is_ok());
         assert!(verifier_max(true, Some(3)).is_ok());
-        assert!(verifier_max(false, Some(3)).unwrap_err().contains("« si besoin »"));
+        assert!(verifier_max(false, Some(3))
+            .unwrap_err()
+            .contains("« si besoin »"));
         assert!(verifier_max(true, Some(0)).is_err());
         assert!(verifier_max(true, Some(25)).is_err());
     }

@@ -177,12 +177,12 @@ mod tests {
         // INSi named the person otherwise: the typed name is not theirs any more.
         assert_eq!(nom_naissance_a_garder("Dupônt", "DURAND"), None);
         assert_eq!(nom_naissance_affichable("DURAND", Some("Dupônt")), "DURAND");
-        assert_eq!(
-            nom_naissance_affichable("DUPONT", Some("Dupônt")),
-            "Dupônt"
-        );
+        assert_eq!(nom_naissance_affichable("DUPONT", Some("Dupônt")), "Dupônt");
         assert_eq!(nom_naissance_affichable("DUPONT", None), "DUPONT");
-        assert_eq!(nom_majuscules(nom_naissance_affichable("DUPONT", Some("Dupônt"))), "DUPÔNT");
+        assert_eq!(
+            nom_majuscules(nom_naissance_affichable("DUPONT", Some("Dupônt"))),
+            "DUPÔNT"
+        );
     }
 
     fn jeanne(nom_utilise: Option<&'static str>, sexe: Sexe) -> NomPersonne<'static> {

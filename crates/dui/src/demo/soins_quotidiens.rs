@@ -223,7 +223,9 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
                     si_besoin: true,
                     max_par_24h: Some(3),
                     date_debut: today - Duration::days(30),
-                    consignes: Some("Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into()),
+                    consignes: Some(
+                        "Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into(),
+                    ),
                     prescripteur_nom: Some("Dr Marc Lefèvre".into()),
                     prescripteur_rpps: Some("10000000009".into()),
                     ..PrescriptionInput::default()

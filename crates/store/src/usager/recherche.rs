@@ -271,10 +271,9 @@ impl Store {
         let critere = parse(&r.texte);
         let texte: String = r.texte.chars().take(100).collect();
         // A page past the exact matches: the names that sound the same, by name.
-        if let (Critere::Noms(words, date), Some(apres)) = (
-            &critere,
-            r.cursor.as_deref().and_then(curseur_phonetique),
-        ) {
+        if let (Critere::Noms(words, date), Some(apres)) =
+            (&critere, r.cursor.as_deref().and_then(curseur_phonetique))
+        {
             let q = Approchants {
                 who,
                 now_s: &now_s,

@@ -115,7 +115,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Transmission>> {
         let mut a = Args(Vec::new());
-        let mut cond = vec![sections_sql(cap.sections(), &cap.principal().etablissements), perimetre(cap, f, &mut a)];
+        let mut cond = vec![
+            sections_sql(cap.sections(), &cap.principal().etablissements),
+            perimetre(cap, f, &mut a),
+        ];
         let termes = match f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             None => None,
             Some(q) => {

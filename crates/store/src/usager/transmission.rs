@@ -230,10 +230,11 @@ pub(crate) fn sections_sql(sections: &[Section], etablissements: &[i64]) -> Stri
 /// ([`dui_domain::psychologie::etablissement_de_note`]: where the author works and the person
 /// stays), or the refusal when they share none.
 async fn etablissement_psychologie(tx: &mut crate::sql::Tx, cap: &Capability) -> StoreResult<i64> {
-    let rows = crate::sql::query("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
-        .bind(cap.usager_id())
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows =
+        crate::sql::query("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
+            .bind(cap.usager_id())
+            .fetch_all(&mut *tx)
+            .await?;
     let usager: Vec<i64> = rows
         .iter()
         .map(|r| r.try_get::<i64, _>(0))

@@ -35,10 +35,14 @@ async fn the_header_shows_the_latest_measure_of_each_kind_over_its_threshold() {
         ] {
             s.ajouter_constante(&ecrire, &m).await.unwrap();
         }
-        let lire = soins(s, &w.infirmier, w.usager, Action::Lire).await.unwrap();
+        let lire = soins(s, &w.infirmier, w.usager, Action::Lire)
+            .await
+            .unwrap();
         let dernieres = s.dernieres_constantes(&lire).await.unwrap();
-        let vues: Vec<(TypeMesure, f64)> =
-            dernieres.iter().map(|c| (c.type_mesure, c.valeur)).collect();
+        let vues: Vec<(TypeMesure, f64)> = dernieres
+            .iter()
+            .map(|c| (c.type_mesure, c.valeur))
+            .collect();
         assert_eq!(
             vues,
             [
@@ -50,10 +54,8 @@ async fn the_header_shows_the_latest_measure_of_each_kind_over_its_threshold() {
         );
         let depuis = now() - Duration::hours(48);
         let alertes = s.alertes_constantes_en_cours(&lire, depuis).await.unwrap();
-        let vues: Vec<(TypeMesure, Option<Alerte>)> = alertes
-            .iter()
-            .map(|c| (c.type_mesure, c.alerte))
-            .collect();
+        let vues: Vec<(TypeMesure, Option<Alerte>)> =
+            alertes.iter().map(|c| (c.type_mesure, c.alerte)).collect();
         assert_eq!(
             vues,
             [(TypeMesure::Temperature, Some(Alerte::Haute))],

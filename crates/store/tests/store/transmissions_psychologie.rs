@@ -30,7 +30,10 @@ async fn releve(s: &Store, who: &Utilisateur, q: Option<&str>) -> Vec<i64> {
         q: q.map(String::from),
         ..FiltreReleve::default()
     };
-    ids(&s.releve_page(&cap, &f, Page::first(100), at(100)).await.unwrap())
+    ids(&s
+        .releve_page(&cap, &f, Page::first(100), at(100))
+        .await
+        .unwrap())
 }
 
 fn ids(v: &[Transmission]) -> Vec<i64> {
@@ -108,9 +111,11 @@ async fn psychology_transmissions_are_read_where_they_were_written_only() {
         corr.corrige_id = Some(de_a);
         s.add_transmission(&cap, &corr).await.unwrap();
         // Rows loaded in bulk without one are given theirs (author's établissement).
-        db.exec(&format!("UPDATE transmission SET etablissement_id = NULL WHERE id = {de_b}"))
-            .await
-            .unwrap();
+        db.exec(&format!(
+            "UPDATE transmission SET etablissement_id = NULL WHERE id = {de_b}"
+        ))
+        .await
+        .unwrap();
         assert!(!dossier(s, &psy_b).await.contains(&de_b));
         assert_eq!(s.placer_psychologie_bulk().await.unwrap(), 1, "{engine}");
         assert_eq!(dossier(s, &psy_b).await, [de_b], "{engine}");

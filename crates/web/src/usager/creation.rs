@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
-use std::collections::BTreeMap;
 use dui_domain::usager::creation::{peut_confirmer_doublon, peut_creer, RefusCreation};
 use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::{Candidat, NouvelUsager};
+use std::collections::BTreeMap;
 
 use super::fields::{IdentiteFields, CHAMPS_CREATION};
 use super::{create, matrix, Creation};

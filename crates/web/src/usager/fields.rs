@@ -282,7 +282,13 @@ impl IdentiteFields {
         }
         // The alerts moved to the medical summary (care section, migration 0024): the identity
         // no longer takes any, and says where they go rather than dropping them.
-        if !self.alertes.as_deref().unwrap_or_default().trim().is_empty() {
+        if !self
+            .alertes
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .is_empty()
+        {
             errors.insert(
                 "alertes".into(),
                 "Les alertes (allergies, risques…) se saisissent dans la synthèse médicale de l'onglet Soins.".into(),

@@ -59,8 +59,12 @@ impl SiBesoinForm {
     /// The dose to record, given at `heure_prise` today (Paris) or now.
     fn dose(&self) -> WebResult<Administration> {
         let mut e = Errors::default();
-        let prescription_id =
-            crate::forms::opt_int(&mut e, "prescription_id", "Prescription", &self.prescription_id);
+        let prescription_id = crate::forms::opt_int(
+            &mut e,
+            "prescription_id",
+            "Prescription",
+            &self.prescription_id,
+        );
         let motif = opt(&self.motif);
         if motif.is_none() {
             e.add(
@@ -74,7 +78,10 @@ impl SiBesoinForm {
             Some(h) => match NaiveTime::parse_from_str(&h, "%H:%M") {
                 Ok(h) => Some(instant_local(jour_local(now), h)),
                 Err(_) => {
-                    e.add("heure_prise", "L'heure de la prise doit être au format HH:MM.");
+                    e.add(
+                        "heure_prise",
+                        "L'heure de la prise doit être au format HH:MM.",
+                    );
                     None
                 }
             },

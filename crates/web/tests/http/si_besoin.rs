@@ -145,7 +145,11 @@ async fn the_header_shows_vital_sign_alerts_to_care_readers_read_once_per_openin
 }
 
 /// The read entries of `who` on file `id`, newest first.
-async fn lectures(app: &crate::helpers::TestApp, id: i64, who: &str) -> Vec<dui_store::audit::Entry> {
+async fn lectures(
+    app: &crate::helpers::TestApp,
+    id: i64,
+    who: &str,
+) -> Vec<dui_store::audit::Entry> {
     app.audit(
         &Filter {
             usager_id: Some(id),

@@ -70,8 +70,8 @@ impl Store {
             marks.join(", ")
         );
         let mut q = crate::sql::query(&sql)
-        .bind(ts(now - Duration::hours(FENETRE_HEURES)))
-        .bind(ts(now));
+            .bind(ts(now - Duration::hours(FENETRE_HEURES)))
+            .bind(ts(now));
         for a in &actifs {
             q = q.bind(a.p.id);
         }
@@ -115,9 +115,10 @@ pub(super) fn est_si_besoin(p: &Prescription, d: &Administration) -> StoreResult
     }
     let regle = p.regle()?;
     let local = d.prevu_a.with_timezone(&chrono_tz::Europe::Paris);
-    let planifiee = regle.horaires.iter().any(|h| {
-        dui_domain::feuille_soins::instant_local(local.date_naive(), *h) == d.prevu_a
-    });
+    let planifiee = regle
+        .horaires
+        .iter()
+        .any(|h| dui_domain::feuille_soins::instant_local(local.date_naive(), *h) == d.prevu_a);
     Ok(!planifiee)
 }
 

@@ -26,15 +26,25 @@ async fn phonetic_matches_are_paged_after_the_exact_ones() {
         let mut exacts = Vec::new();
         for p in ["Anne", "Berthe", "Claire"] {
             exacts.push(
-                create_usager(s, &w.secr_a, &ident("DUPOND", &[p], "1940-01-01", "F"), w.org.a)
-                    .await,
+                create_usager(
+                    s,
+                    &w.secr_a,
+                    &ident("DUPOND", &[p], "1940-01-01", "F"),
+                    w.org.a,
+                )
+                .await,
             );
         }
         let mut approchants = Vec::new();
         for p in ["Denise", "Emile", "Fanny"] {
             approchants.push(
-                create_usager(s, &w.secr_a, &ident("DUPONT", &[p], "1941-01-01", "F"), w.org.a)
-                    .await,
+                create_usager(
+                    s,
+                    &w.secr_a,
+                    &ident("DUPONT", &[p], "1941-01-01", "F"),
+                    w.org.a,
+                )
+                .await,
             );
         }
         let attendu: Vec<(i64, bool)> = exacts
