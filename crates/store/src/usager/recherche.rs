@@ -270,21 +270,24 @@ impl Store {
         // Nothing typed: everyone visible (in the établissement chosen), by name.
         let critere = parse(&r.texte);
         let texte: String = r.texte.chars().take(100).collect();
-        // A page past the exact matches: the names that sound the same, by name.
-        if let (Critere::Noms(words, date), Some(apres)) =
-            (&critere, r.cursor.as_deref().and_then(curseur_phonetique))
-        {
-            let q = Approchants {
+        // The names that sound the same follow the exact matches of names typed.
+        let phonetique = match &critere {
+            Critere::Noms(words, date) => Some(Approchants {
                 who,
                 now_s: &now_s,
                 etablissement: r.etablissement,
                 words,
                 date: date.as_ref(),
-            };
-            let (out, next) = self.approchants(&q, apres, limit).await?;
-            let ids: Vec<i64> = out.iter().map(|o| o.id).collect();
-            let detail = serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
-            self.journal_recherche(who, detail, now).await?;
+            }),
+            _ => None,
+        };
+        // A page past the exact matches: the names that sound the same, by name.
+        if let (Some(q), Some(apres)) = (
+            &phonetique,
+            r.cursor.as_deref().and_then(curseur_phonetique),
+        ) {
+            let (out, next) = self.approchants(q, apres, limit).await?;
+            self.journal_approchants(who, &texte, &out, now).await?;
             return Ok((out, next));
         }
         let vis = visibility(who, &now_s, r.etablissement, &mut a);
@@ -406,26 +409,29 @@ impl Store {
         }
         // The exact matches ended on this page: the names that sound the same follow them, in
         // the room left, the next page going on through them (its cursor says so).
-        if let (Critere::Noms(words, date), None) = (&critere, &next) {
-            let q = Approchants {
-                who,
-                now_s: &now_s,
-                etablissement: r.etablissement,
-                words,
-                date: date.as_ref(),
-            };
+        if let (Some(q), None) = (&phonetique, &next) {
             let room = limit - out.len() as i64;
-            let (approchants, suite) = self.approchants(&q, None, room).await?;
+            let (approchants, suite) = self.approchants(q, None, room).await?;
             if !approchants.is_empty() {
-                let ids: Vec<i64> = approchants.iter().map(|o| o.id).collect();
-                let detail =
-                    serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
-                self.journal_recherche(who, detail, now).await?;
+                self.journal_approchants(who, &texte, &approchants, now).await?;
                 out.extend(approchants);
             }
             next = suite;
         }
         Ok((out, next))
+    }
+
+    /// The audit entry of a page of phonetic matches (the ids shown).
+    async fn journal_approchants(
+        &self,
+        who: &Principal,
+        texte: &str,
+        shown: &[ResultatRecherche],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
+        let detail = serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
+        self.journal_recherche(who, detail, now).await
     }
 
     /// The audit entry of a search (the ids shown), through the read log.
