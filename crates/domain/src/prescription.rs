@@ -6,6 +6,7 @@
 //! (`referentiel`: a small in-repo list; a national drug database later).
 
 pub mod referentiel;
+pub mod si_besoin;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 

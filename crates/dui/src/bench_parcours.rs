@@ -53,7 +53,7 @@ async fn etablissement_100(store: &Store, organisme_id: i64) -> anyhow::Result<i
                 nom_utilise: None,
                 prenom_utilise: None,
                 referent_id: None,
-                alertes: String::new(),
+                nom_naissance_saisi: None,
             },
             ins: None,
             statut: "PROV".into(),

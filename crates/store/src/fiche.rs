@@ -19,6 +19,8 @@ pub struct Usager {
     pub numero: String,
     /// *Nom de naissance* (INS form: upper case, no accents).
     pub nom_naissance: String,
+    /// The birth name as typed, accents kept (« Dupônt »), when it differs from the INS form.
+    pub nom_naissance_saisi: Option<String>,
     /// *Prénoms de naissance*, first one first.
     pub prenoms_naissance: Vec<String>,
     /// *Premier prénom de naissance*.
@@ -55,8 +57,6 @@ pub struct Usager {
     pub ins_at: Option<DateTime<Utc>>,
     /// Referent professional.
     pub referent_id: Option<UtilisateurId>,
-    /// Alerts (allergies… until the care section stores them), free text.
-    pub alertes: String,
     /// Kept file when this one was merged into another.
     pub fusionne_dans: Option<UsagerId>,
     /// Version for optimistic concurrency.
@@ -107,8 +107,9 @@ pub struct IdentiteInput {
     pub prenom_utilise: Option<String>,
     /// Referent professional.
     pub referent_id: Option<i64>,
-    /// Alerts.
-    pub alertes: String,
+    /// The birth name as typed, when it says more than the INS form
+    /// ([`dui_domain::usager::nommage::nom_naissance_a_garder`]).
+    pub nom_naissance_saisi: Option<String>,
 }
 
 /// RNIV status change to store (the outcome of [`dui_domain::usager::transition`]).
@@ -301,8 +302,8 @@ pub fn parse_numero(s: &str) -> Option<i64> {
     s.trim().trim_start_matches(['U', 'u']).parse().ok()
 }
 
-pub(crate) const USAGER_COLUMNS: &str = "id, nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-    matricule_ins, oid_ins, statut_identite, attributs_identite, justificatif_type, justificatif_at, ins_at, referent_id, alertes, fusionne_dans, version, created_at, updated_at";
+pub(crate) const USAGER_COLUMNS: &str = "id, nom_naissance, nom_naissance_saisi, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
+    matricule_ins, oid_ins, statut_identite, attributs_identite, justificatif_type, justificatif_at, ins_at, referent_id, fusionne_dans, version, created_at, updated_at";
 
 pub(crate) fn usager_from(r: &crate::sql::Row) -> StoreResult<Usager> {
     let id: UsagerId = r.try_get("id")?;
@@ -311,6 +312,7 @@ pub(crate) fn usager_from(r: &crate::sql::Row) -> StoreResult<Usager> {
         id,
         numero: numero(id.get()),
         nom_naissance: r.try_get("nom_naissance")?,
+        nom_naissance_saisi: r.try_get("nom_naissance_saisi")?,
         // A JSON list as written by this code; rows written by other tools may hold the INS
         // form (first names separated by spaces).
         prenoms_naissance: serde_json::from_str(&prenoms)
@@ -331,7 +333,6 @@ pub(crate) fn usager_from(r: &crate::sql::Row) -> StoreResult<Usager> {
         justificatif_at: opt_horodatage_lu(r, "justificatif_at")?,
         ins_at: opt_horodatage_lu(r, "ins_at")?,
         referent_id: r.try_get("referent_id")?,
-        alertes: r.try_get("alertes")?,
         fusionne_dans: r.try_get("fusionne_dans")?,
         version: r.try_get("version")?,
         created_at: parse_ts(&r.try_get::<String, _>("created_at")?)?,

@@ -127,6 +127,18 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_tsvector",
         include_str!("../migrations/0030_transmission_tsvector.sql"),
     ),
+    // hpol: the identity's alerts column dropped and the birth name as typed; psychology
+    // transmissions split by établissement.
+    (
+        37,
+        "usager_sans_alertes",
+        include_str!("../migrations/0037_usager_sans_alertes.sql"),
+    ),
+    (
+        38,
+        "si_besoin_psychologie",
+        include_str!("../migrations/0038_si_besoin_psychologie.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

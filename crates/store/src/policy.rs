@@ -1,7 +1,7 @@
 //! The only way to person data: [`authorize`] loads the facts, asks the domain policy, writes
 //! the audit entry, and returns a [`Capability`] that store functions for person data require.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{
@@ -9,9 +9,11 @@ use dui_domain::policy::{
     Section,
 };
 
-// h10: what the capabilities decided without a file share.
+mod acces_exceptionnel;
 mod candidature;
+// h10: what the capabilities decided without a file share.
 mod capacite_etablissement;
+mod ouverture;
 mod presence;
 mod soins;
 mod transmission;
@@ -24,6 +26,7 @@ use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use capacite_etablissement::CapaciteEtablissement;
+pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use transmission::{
@@ -305,6 +308,7 @@ pub async fn authorize(
             usager_id,
             section,
             action,
+            aussi: &[],
         },
         now,
     )
@@ -342,69 +346,28 @@ pub async fn authorize_recherche(
     .await
 }
 
-/// A file opened for reading: see [`open_file`].
-#[derive(Debug)]
-pub struct OpenFile {
-    /// The read of the administrative section, authorized and audited.
-    pub cap: Capability,
-    /// The sections the user may read.
-    pub sections: Vec<Section>,
-    /// The identity.
-    pub usager: crate::fiche::Usager,
-    /// The stays, newest first.
-    pub sejours: Vec<crate::fiche::Sejour>,
-    /// The fingerprint of the photo, if there is one.
-    pub photo: Option<String>,
-}
-
-/// Opens a person's file: authorizes (and audits) the read of its administrative section and
-/// tells which sections the user may read, from the same facts (no extra audit entry), with
-/// the usager's identity and stays read in the same round trip.
-pub async fn open_file(
-    store: &Store,
-    matrix: &Matrice,
-    who: &Principal,
-    usager_id: UsagerId,
-    now: DateTime<Utc>,
-) -> StoreResult<OpenFile> {
-    let demande = Demande {
-        usager_id,
-        section: Section::Administratif,
-        action: Action::Lire,
-    };
-    let (cap, loaded) = authorize_with_facts(store, matrix, who, demande, now).await?;
-    let sections = Section::ALL
-        .iter()
-        .copied()
-        .filter(|s| decider(matrix, who.role, &loaded.faits, *s, Action::Lire, now).is_ok())
-        .collect();
-    Ok(OpenFile {
-        cap,
-        sections,
-        usager: loaded.usager,
-        sejours: loaded.sejours,
-        photo: loaded.photo,
-    })
-}
-
 /// What is asked of the policy: an action on a section of a file.
-struct Demande {
+struct Demande<'a> {
     usager_id: UsagerId,
     section: Section,
     action: Action,
+    /// Other sections read with this one (the opening of a file), when the policy allows
+    /// them: one authorization, one read entry naming every section read.
+    aussi: &'a [Section],
 }
 
 async fn authorize_with_facts(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
-    demande: Demande,
+    demande: Demande<'_>,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Loaded)> {
+) -> StoreResult<(Capability, Loaded, Vec<Capability>)> {
     let Demande {
         usager_id,
         section,
         action,
+        aussi,
     } = demande;
     let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
@@ -428,7 +391,27 @@ async fn authorize_with_facts(
                 ),
                 etablissements: who.etablissements.clone(),
             };
+            let lues: Vec<Capability> = aussi
+                .iter()
+                .filter_map(|s| {
+                    let m = decider(matrix, who.role, &loaded.faits, *s, Action::Lire, now).ok()?;
+                    Some(Capability {
+                        section: *s,
+                        action: Action::Lire,
+                        motif: m,
+                        ..cap.clone()
+                    })
+                })
+                .collect();
             if action == Action::Lire {
+                let detail = if aussi.is_empty() {
+                    serde_json::json!({})
+                } else {
+                    let codes: Vec<&str> = std::iter::once(section.code())
+                        .chain(lues.iter().map(|c| c.section.code()))
+                        .collect();
+                    serde_json::json!({ "sections": codes })
+                };
                 store
                     .reads
                     .log(crate::read_log::ReadEntry {
@@ -437,12 +420,12 @@ async fn authorize_with_facts(
                         usager_id: Some(usager_id.get()),
                         section: Some(section.code()),
                         outcome: Outcome::Succes,
-                        detail: with_motif(serde_json::json!({}), cap.motif).to_string(),
+                        detail: with_motif(detail, cap.motif).to_string(),
                         at: now,
                     })
                     .await?;
             }
-            Ok((cap, loaded))
+            Ok((cap, loaded, lues))
         }
         Err(refus) => {
             audit_refusal(
@@ -484,153 +467,4 @@ async fn audit_refusal(
     )
     .await?;
     tx.commit().await
-}
-
-impl Store {
-    /// Opens a break-the-glass access for `hours` (capped); audited in the same transaction.
-    pub async fn ouvrir_acces_exceptionnel(
-        &self,
-        who: &Principal,
-        usager_id: UsagerId,
-        motif: &str,
-        hours: i64,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
-        if !who.role.est_professionnel() {
-            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
-        }
-        let motif = dui_domain::policy::valider_motif_acces_exceptionnel(motif)
-            .map_err(|m| StoreError::Invalid(m.into()))?;
-        let hours = hours.clamp(1, dui_domain::policy::ACCES_EXCEPTIONNEL_DUREE_MAX_HEURES);
-        let mut tx = self.begin().await?;
-        let exists = crate::sql::query("SELECT id FROM usager WHERE id = $1")
-            .bind(usager_id)
-            .fetch_optional(&mut tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let expires = now + Duration::hours(hours);
-        let id: i64 = crate::sql::query(
-            "INSERT INTO acces_exceptionnel (utilisateur_id, usager_id, motif, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(who.id)
-        .bind(usager_id)
-        .bind(motif.as_str())
-        .bind(ts(now))
-        .bind(ts(expires))
-        .fetch_scalar(&mut tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            &NewEntry {
-                actor: &who.actor(),
-                action: ActionJournal::UsagerAccesExceptionnel,
-                usager_id: Some(usager_id.get()),
-                section: None,
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({ "motif": motif, "heures": hours, "acces_exceptionnel": true }),
-                at: now,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Break-the-glass accesses, newest first: all of them for `etablissements` = None
-    /// (direction of the whole OG), else those on usagers staying in these établissements,
-    /// or (`referent_id`) on usagers whose referent is that account.
-    pub async fn liste_acces_exceptionnels(
-        &self,
-        etablissements: Option<&[i64]>,
-        referent_id: Option<i64>,
-        since: DateTime<Utc>,
-        limit: i64,
-    ) -> StoreResult<Vec<AccesExceptionnel>> {
-        let page = crate::page::Page::first(limit);
-        let all = self
-            .acces_exceptionnel_page(etablissements, referent_id, since, page)
-            .await?;
-        Ok(page.split(all, |a| a.id).0)
-    }
-
-    /// A page of [`Store::liste_acces_exceptionnels`] (keyset on the id, newest first).
-    pub async fn acces_exceptionnel_page(
-        &self,
-        etablissements: Option<&[i64]>,
-        referent_id: Option<i64>,
-        since: DateTime<Utc>,
-        page: crate::page::Page,
-    ) -> StoreResult<Vec<AccesExceptionnel>> {
-        let mut sql = String::from(
-            "SELECT a.id, a.utilisateur_id, u.nom, u.prenom, u.role, a.usager_id, a.motif, a.created_at, a.expires_at, \
-             p.nom_naissance, p.nom_utilise, p.premier_prenom, p.prenom_utilise, p.sexe \
-             FROM acces_exceptionnel a JOIN utilisateur u ON u.id = a.utilisateur_id JOIN usager p ON p.id = a.usager_id WHERE a.created_at >= $1",
-        );
-        if let Some(r) = referent_id {
-            sql.push_str(&format!(
-                " AND a.usager_id IN (SELECT id FROM usager WHERE referent_id = {r})"
-            ));
-        }
-        if let Some(etabs) = etablissements {
-            let list = if etabs.is_empty() {
-                "NULL".to_string()
-            } else {
-                etabs
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            };
-            sql.push_str(&format!(" AND a.usager_id IN (SELECT usager_id FROM sejour WHERE etablissement_id IN ({list}))"));
-        }
-        let rows = self
-            .keyset(
-                &sql,
-                vec![ts(since).into()],
-                crate::page::Tri::cle(
-                    "acces_exceptionnel a",
-                    "a.id",
-                    crate::page::Ordre::Decroissant,
-                ),
-                page,
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let (nom, prenom): (String, String) = (r.try_get("nom")?, r.try_get("prenom")?);
-                let role = crate::fiche::code(r, "role", dui_domain::policy::Role::from_code)?;
-                let (nom_naissance, nom_utilise, premier_prenom, prenom_utilise): (
-                    String,
-                    Option<String>,
-                    String,
-                    Option<String>,
-                ) = (
-                    r.try_get("nom_naissance")?,
-                    r.try_get("nom_utilise")?,
-                    r.try_get("premier_prenom")?,
-                    r.try_get("prenom_utilise")?,
-                );
-                let personne = dui_domain::usager::nommage::NomPersonne {
-                    nom_naissance: &nom_naissance,
-                    nom_utilise: nom_utilise.as_deref(),
-                    premier_prenom: &premier_prenom,
-                    prenom_utilise: prenom_utilise.as_deref(),
-                    sexe: crate::fiche::code(r, "sexe", dui_domain::usager::Sexe::from_code)?,
-                };
-                Ok(AccesExceptionnel {
-                    id: r.try_get("id")?,
-                    utilisateur_id: r.try_get("utilisateur_id")?,
-                    utilisateur: dui_domain::usager::nommage::nom_prenom(&nom, &prenom),
-                    role: role.label_fr().to_string(),
-                    usager_id: r.try_get("usager_id")?,
-                    personne: personne.affiche(),
-                    motif: r.try_get("motif")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                })
-            })
-            .collect()
-    }
 }

@@ -58,9 +58,16 @@ mod saisie;
 mod sejours;
 #[path = "store/soins.rs"]
 mod soins;
+// hpol: « si besoin » doses on the round, the header's vital-sign alerts.
+#[path = "store/alertes_constantes.rs"]
+mod alertes_constantes;
+#[path = "store/si_besoin.rs"]
+mod si_besoin;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]
 mod transmissions;
+#[path = "store/transmissions_psychologie.rs"]
+mod transmissions_psychologie;
 #[path = "store/usager.rs"]
 mod usager;

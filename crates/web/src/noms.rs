@@ -54,7 +54,16 @@ macro_rules! nomme {
     ($($t:ty),*) => {$(
         impl Nomme for $t {
             fn noms(&self) -> NomPersonne<'_> {
-                noms(&self.nom_naissance, &self.nom_utilise, &self.premier_prenom, &self.prenom_utilise, self.sexe)
+                noms(
+                    dui_domain::usager::nommage::nom_naissance_affichable(
+                        &self.nom_naissance,
+                        self.nom_naissance_saisi.as_deref(),
+                    ),
+                    &self.nom_utilise,
+                    &self.premier_prenom,
+                    &self.prenom_utilise,
+                    self.sexe,
+                )
             }
         }
     )*};
@@ -65,7 +74,10 @@ nomme!(ResultatRecherche, PersonneAccueil);
 /// The names of a file's usager (the file pages' `Header` shows them).
 pub fn noms_usager(u: &Usager) -> NomPersonne<'_> {
     noms(
-        &u.nom_naissance,
+        dui_domain::usager::nommage::nom_naissance_affichable(
+            &u.nom_naissance,
+            u.nom_naissance_saisi.as_deref(),
+        ),
         &u.nom_utilise,
         &u.premier_prenom,
         &u.prenom_utilise,

@@ -65,6 +65,23 @@ pub fn ne_majuscule(sexe: Sexe) -> &'static str {
     }
 }
 
+/// The birth name as typed (« Dupônt-Lefèvre »), spaces collapsed, to keep beside its INS
+/// form `ins` (« DUPONT-LEFEVRE »): `None` when it says nothing more than the INS form, or
+/// when it is not that name (INSi returned another).
+pub fn nom_naissance_a_garder(saisi: &str, ins: &str) -> Option<String> {
+    let saisi = saisi.split_whitespace().collect::<Vec<_>>().join(" ");
+    (saisi != ins && super::majuscules_sans_accents(&saisi) == ins).then_some(saisi)
+}
+
+/// The birth name to show: as typed when it was kept and is still that name (its INS form is
+/// `ins`), else the INS form (files created before the typed name was kept).
+pub fn nom_naissance_affichable<'a>(ins: &'a str, saisi: Option<&'a str>) -> &'a str {
+    match saisi {
+        Some(s) if super::majuscules_sans_accents(s) == ins => s,
+        _ => ins,
+    }
+}
+
 /// The names of a person whose identity the file holds.
 #[derive(Clone, Copy, Debug)]
 pub struct NomPersonne<'a> {
@@ -145,6 +162,28 @@ impl NomPersonne<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_birth_name_as_typed_is_kept_when_it_is_that_name_with_more() {
+        assert_eq!(
+            nom_naissance_a_garder(" Dupônt-Lefèvre ", "DUPONT-LEFEVRE").as_deref(),
+            Some("Dupônt-Lefèvre")
+        );
+        assert_eq!(nom_naissance_a_garder("DUPONT", "DUPONT"), None);
+        assert_eq!(
+            nom_naissance_a_garder("d’Artagnan", "D'ARTAGNAN").as_deref(),
+            Some("d’Artagnan")
+        );
+        // INSi named the person otherwise: the typed name is not theirs any more.
+        assert_eq!(nom_naissance_a_garder("Dupônt", "DURAND"), None);
+        assert_eq!(nom_naissance_affichable("DURAND", Some("Dupônt")), "DURAND");
+        assert_eq!(nom_naissance_affichable("DUPONT", Some("Dupônt")), "Dupônt");
+        assert_eq!(nom_naissance_affichable("DUPONT", None), "DUPONT");
+        assert_eq!(
+            nom_majuscules(nom_naissance_affichable("DUPONT", Some("Dupônt"))),
+            "DUPÔNT"
+        );
+    }
 
     fn jeanne(nom_utilise: Option<&'static str>, sexe: Sexe) -> NomPersonne<'static> {
         NomPersonne {

@@ -47,7 +47,7 @@ pub async fn ajouter(store: &Store, now: DateTime<Utc>) -> anyhow::Result<String
                 nom_utilise: None,
                 prenom_utilise: None,
                 referent_id: None,
-                alertes: String::new(),
+                nom_naissance_saisi: None,
             },
             nir: Some(nir.clone()),
             date_entree: "2025-03-10".into(),

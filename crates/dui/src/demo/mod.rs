@@ -217,8 +217,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         nom_utilise: Some("MARTIN".into()),
         prenom_utilise: None,
         referent_id: user("cadre").await?.map(|u| u.id),
-        // Her allergy and her risk of falls are in her medical summary (`soins`).
-        alertes: String::new(),
+        nom_naissance_saisi: None,
     };
     // The bulk path, as the rest of the demo data (creation with its checks is the product's).
     let helene_id = store

@@ -192,11 +192,31 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
                     voie: Some(voie),
                     horaires: horaires.into(),
                     si_besoin: false,
+                    max_par_24h: None,
                     date_debut: today - Duration::days(30),
                     date_fin: None,
                     consignes: None,
                     prescripteur_nom: Some("Dr Marc Lefèvre".into()),
                     prescripteur_rpps: Some("10000000009".into()),
+                };
+                store.prescrire(&cap, &p).await?;
+            }
+            // A « si besoin » painkiller, three doses at most a day, for a few of them.
+            if i < 4 {
+                let p = PrescriptionInput {
+                    type_prescription: Some(TypePrescription::Medicament),
+                    libelle: "Paracétamol 1 g, comprimé (si douleur)".into(),
+                    dose: Some("1 comprimé".into()),
+                    voie: Some(Voie::Orale),
+                    si_besoin: true,
+                    max_par_24h: Some(3),
+                    date_debut: today - Duration::days(30),
+                    consignes: Some(
+                        "Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into(),
+                    ),
+                    prescripteur_nom: Some("Dr Marc Lefèvre".into()),
+                    prescripteur_rpps: Some("10000000009".into()),
+                    ..PrescriptionInput::default()
                 };
                 store.prescrire(&cap, &p).await?;
             }

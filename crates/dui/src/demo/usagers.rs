@@ -176,7 +176,7 @@ pub(super) fn person(
             nom_utilise,
             prenom_utilise: None,
             referent_id: None,
-            alertes: String::new(),
+            nom_naissance_saisi: None,
         },
         ins,
         statut: statut.to_string(),
@@ -367,6 +367,8 @@ async fn ecrire_transmissions(
         let _ = err.flush();
         c.terminer().await?;
     }
+    // Psychology transmissions are read in the établissement where they were written.
+    store.placer_psychologie_bulk().await?;
     let _ = writeln!(err);
     Ok(ecrites)
 }

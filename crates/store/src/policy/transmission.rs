@@ -21,6 +21,7 @@ pub struct CapaciteTransmissions {
     pub(crate) usager_id: UsagerId,
     pub(crate) sections: Vec<Section>,
     pub(crate) motif: Motif,
+    pub(crate) etablissements: Vec<i64>,
 }
 
 impl CapaciteTransmissions {
@@ -35,6 +36,11 @@ impl CapaciteTransmissions {
     /// Normal or break-the-glass.
     pub fn motif(&self) -> Motif {
         self.motif
+    }
+    /// The établissements the reader works in: its psychology transmissions are those
+    /// written there (decision 0044).
+    pub fn etablissements(&self) -> &[i64] {
+        &self.etablissements
     }
 }
 
@@ -86,6 +92,7 @@ pub async fn authorize_transmissions(
         usager_id,
         sections,
         motif,
+        etablissements: who.etablissements.clone(),
     })
 }
 

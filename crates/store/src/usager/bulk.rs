@@ -98,8 +98,8 @@ impl Store {
                 sort_key(i).into(),
                 cle_phonetique(&i.nom_naissance).into(),
                 i.referent_id.into(),
-                i.alertes.as_str().into(),
                 name_line(&words).into(),
+                i.nom_naissance_saisi.as_deref().into(),
                 now_s.as_str().into(),
                 now_s.as_str().into(),
             ]);
@@ -151,8 +151,8 @@ impl Store {
                     "cle_nom",
                     "cle_phonetique",
                     "referent_id",
-                    "alertes",
                     "cles_noms",
+                    "nom_naissance_saisi",
                     "created_at",
                     "updated_at",
                 ],
@@ -394,6 +394,23 @@ impl ChargeTransmissions {
 }
 
 impl Store {
+    /// Gives the psychology transmissions loaded in bulk without an établissement the one
+    /// they are read in (decision 0044): where their author works and the person stays, else
+    /// the person's first établissement (as migration 0038 did for those written before).
+    /// Not audited: no person's data is read. The number of rows placed.
+    pub async fn placer_psychologie_bulk(&self) -> StoreResult<u64> {
+        crate::sql::query(
+            "UPDATE transmission SET etablissement_id = COALESCE(\
+             (SELECT MIN(s.etablissement_id) FROM sejour s \
+              JOIN utilisateur_etablissement ue ON ue.etablissement_id = s.etablissement_id \
+              WHERE s.usager_id = transmission.usager_id AND ue.utilisateur_id = transmission.auteur_id), \
+             (SELECT MIN(s.etablissement_id) FROM sejour s WHERE s.usager_id = transmission.usager_id)) \
+             WHERE section = 'psychologie' AND etablissement_id IS NULL",
+        )
+        .execute(self)
+        .await
+    }
+
     /// Places the current stays of `usagers` in unit `unite_id` (benchmarks and demo set-up;
     /// not audited: no person's data is read or written but the unit of a stay).
     pub async fn placer_en_unite_bulk(&self, unite_id: i64, usagers: &[i64]) -> StoreResult<u64> {

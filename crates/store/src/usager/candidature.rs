@@ -123,7 +123,7 @@ impl Candidature {
                 nom_utilise: None,
                 prenom_utilise: None,
                 referent_id: None,
-                alertes: String::new(),
+                nom_naissance_saisi: None,
             },
             nir: None,
             date_entree: date_entree.to_string(),

@@ -232,22 +232,38 @@ impl Store {
         rows.iter().map(constante_from).collect()
     }
 
-    /// The latest measure of each kind (the emergency liaison file, the file's page).
+    /// The latest measure of each kind (the emergency liaison file, the file's page), in
+    /// the order of `TypeMesure::ALL`: one statement (a window over the person's measures).
     pub async fn dernieres_constantes(&self, cap: &Capability) -> StoreResult<Vec<Constante>> {
         exiger(cap, Section::Soins, Action::Lire)?;
-        let mut v = Vec::new();
-        for t in TypeMesure::ALL {
-            let r = crate::sql::query(&format!(
-                "SELECT {COLONNES} {DE} WHERE c.usager_id = $1 AND c.type_mesure = $2 ORDER BY c.mesure_a DESC, c.id DESC LIMIT 1"
-            ))
-            .bind(cap.usager_id())
-            .bind(t.code())
-            .fetch_optional(self)
-            .await?;
-            if let Some(r) = r {
-                v.push(constante_from(&r)?);
-            }
-        }
+        let rows = crate::sql::query(&format!(
+            "SELECT {COLONNES} FROM (SELECT c.*, ROW_NUMBER() OVER \
+             (PARTITION BY c.type_mesure ORDER BY c.mesure_a DESC, c.id DESC) AS rang \
+             FROM constante c WHERE c.usager_id = $1) c \
+             LEFT JOIN utilisateur u ON u.id = c.par WHERE c.rang = 1"
+        ))
+        .bind(cap.usager_id())
+        .fetch_all(self)
+        .await?;
+        let mut v = rows
+            .iter()
+            .map(constante_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        v.sort_by_key(|c| TypeMesure::ALL.iter().position(|t| *t == c.type_mesure));
+        Ok(v)
+    }
+
+    /// The vital-sign alerts in force (the file's header): the latest measure of each kind
+    /// when it crossed a threshold and was taken since `depuis` (a later measure back within
+    /// the thresholds ends the alert).
+    pub async fn alertes_constantes_en_cours(
+        &self,
+        cap: &Capability,
+        depuis: DateTime<Utc>,
+    ) -> StoreResult<Vec<Constante>> {
+        let depuis = ts(depuis);
+        let mut v = self.dernieres_constantes(cap).await?;
+        v.retain(|c| c.alerte.is_some() && c.mesure_a >= depuis);
         Ok(v)
     }
 

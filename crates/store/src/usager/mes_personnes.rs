@@ -23,6 +23,8 @@ pub struct PersonneAccueil {
     pub id: UsagerId,
     /// Nom de naissance.
     pub nom_naissance: String,
+    /// Nom de naissance as typed, when it says more than the INS form.
+    pub nom_naissance_saisi: Option<String>,
     /// Nom utilisé.
     pub nom_utilise: Option<String>,
     /// Premier prénom de naissance.
@@ -41,18 +43,17 @@ pub struct PersonneAccueil {
     pub unite_id: Option<i64>,
     /// Its name.
     pub unite: Option<String>,
-    /// The file's alerts (free text).
-    pub alertes: String,
     /// Fingerprint of the photo, when there is one (part of its address).
     pub photo: Option<String>,
 }
 
-const COLONNES: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.sexe, u.date_naissance, u.alertes, p.empreinte";
+const COLONNES: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.sexe, u.date_naissance, u.nom_naissance_saisi, p.empreinte";
 
 fn personne_from(r: &crate::sql::Row) -> StoreResult<PersonneAccueil> {
     Ok(PersonneAccueil {
         id: r.try_get("id")?,
         nom_naissance: r.try_get("nom_naissance")?,
+        nom_naissance_saisi: r.try_get("nom_naissance_saisi")?,
         nom_utilise: r.try_get("nom_utilise")?,
         premier_prenom: r.try_get("premier_prenom")?,
         prenom_utilise: r.try_get("prenom_utilise")?,
@@ -64,7 +65,6 @@ fn personne_from(r: &crate::sql::Row) -> StoreResult<PersonneAccueil> {
         etablissement: r.try_get("etab_nom")?,
         unite_id: r.try_get("unite_id")?,
         unite: r.try_get("unite_nom")?,
-        alertes: r.try_get("alertes")?,
         photo: r.try_get("empreinte")?,
     })
 }

@@ -78,6 +78,7 @@ pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use observation::{Observation, ObservationInput};
 pub use photo::PhotoStockee;
 pub use plan_soins::{ActePlan, ActePlanInput};
+pub use prescription::si_besoin::SiBesoinTour;
 pub use prescription::tour::{Administration, DoseTour, Tour};
 pub use prescription::{Prescription, PrescriptionInput};
 pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
@@ -246,7 +247,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id: UsagerId = crate::sql::query(
             "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, alertes, cles_noms, created_at, updated_at) \
+             matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, cles_noms, nom_naissance_saisi, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
         )
         .binds(identite_valeurs(i)?)
@@ -256,8 +257,8 @@ impl Store {
         .bind(sort_key(i))
         .bind(cle_phonetique(&i.nom_naissance))
         .bind(i.referent_id)
-        .bind(i.alertes.as_str())
         .bind(name_line(&words))
+        .bind(i.nom_naissance_saisi.as_deref())
         .bind(ts(now))
         .fetch_scalar(&mut tx)
         .await?;
@@ -384,16 +385,16 @@ impl Store {
         };
         crate::sql::query(&format!(
             "UPDATE usager SET nom_naissance = $1, prenoms_naissance = $2, premier_prenom = $3, date_naissance = $4, sexe = $5, lieu_naissance = $6, \
-             nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, alertes = $12, statut_identite = $13{drop_sql}, \
-             cles_noms = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
+             nom_utilise = $7, prenom_utilise = $8, cle_nom = $9, cle_phonetique = $10, referent_id = $11, statut_identite = $12{drop_sql}, \
+             cles_noms = $13, nom_naissance_saisi = $14, version = version + 1, updated_at = $15 WHERE id = $16 AND version = $17"
         ))
         .binds(identite_valeurs(i)?)
         .bind(sort_key(i))
         .bind(cle_phonetique(&i.nom_naissance))
         .bind(i.referent_id)
-        .bind(i.alertes.as_str())
         .bind(statut)
         .bind(name_line(&words))
+        .bind(i.nom_naissance_saisi.as_deref())
         .bind(ts(now))
         .execute_versioned(&mut tx, "usager", id.get(), version)
         .await?;

@@ -68,7 +68,7 @@ pub(crate) async fn rebuild_name_words(conn: &mut sqlx::AnyConnection) -> StoreR
             nom_utilise: r.try_get(3)?,
             prenom_utilise: r.try_get(4)?,
             referent_id: None,
-            alertes: String::new(),
+            nom_naissance_saisi: None,
         };
         let words = name_words(&identite);
         let line = name_line(&words);

@@ -5,6 +5,7 @@
 //! `arret_a`, a change stops the prescription and adds the new one pointing back to it. The
 //! medication round of a unit is in `tour`.
 
+pub mod si_besoin;
 pub mod tour;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,6 +46,8 @@ pub struct PrescriptionInput {
     pub horaires: String,
     /// Given when needed.
     pub si_besoin: bool,
+    /// « Si besoin »: at most this many doses given in any 24 hours.
+    pub max_par_24h: Option<i64>,
     /// First day.
     pub date_debut: NaiveDate,
     /// Last day included.
@@ -78,6 +81,8 @@ pub struct Prescription {
     pub horaires: String,
     /// Given when needed.
     pub si_besoin: bool,
+    /// « Si besoin »: at most this many doses given in any 24 hours.
+    pub max_par_24h: Option<i64>,
     /// First day (`AAAA-MM-JJ`).
     pub date_debut: String,
     /// Last day included.
@@ -124,7 +129,7 @@ impl Prescription {
     }
 }
 
-pub(crate) const COLONNES: &str = "p.id, p.type_prescription, p.libelle, p.medicament_code, p.source, p.dose, p.voie, p.horaires, p.si_besoin, p.date_debut, p.date_fin, \
+pub(crate) const COLONNES: &str = "p.id, p.type_prescription, p.libelle, p.medicament_code, p.source, p.dose, p.voie, p.horaires, p.si_besoin, p.max_par_24h, p.date_debut, p.date_fin, \
     p.consignes, p.prescripteur_nom, p.prescripteur_rpps, p.remplace_id, p.arret_a, p.arret_motif, p.version";
 
 pub(crate) fn prescription_from(
@@ -141,6 +146,7 @@ pub(crate) fn prescription_from(
         voie: opt_code(r, "voie", Voie::from_code)?,
         horaires: r.try_get("horaires")?,
         si_besoin: r.try_get::<i64, _>("si_besoin")? != 0,
+        max_par_24h: r.try_get("max_par_24h")?,
         date_debut: r.try_get("date_debut")?,
         date_fin: r.try_get("date_fin")?,
         consignes: r.try_get("consignes")?,
@@ -194,6 +200,8 @@ impl PrescriptionInput {
                 "Indiquez les horaires des prises, ou « si besoin ».".into(),
             ));
         }
+        dui_domain::prescription::si_besoin::verifier_max(self.si_besoin, self.max_par_24h)
+            .map_err(StoreError::Invalid)?;
         Ok((t, horaires))
     }
 }
@@ -344,8 +352,8 @@ async fn inserer(
     let (nom, rpps, compte) = qui_prescrit(tx, cap, p).await?;
     crate::sql::query(
         "INSERT INTO prescription (usager_id, type_prescription, libelle, medicament_code, source, dose, voie, horaires, si_besoin, date_debut, date_fin, consignes, \
-         prescripteur_nom, prescripteur_rpps, prescripteur_id, remplace_id, saisi_par, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+         prescripteur_nom, prescripteur_rpps, prescripteur_id, remplace_id, saisi_par, created_at, max_par_24h) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(cap.usager_id())
     .bind(t.code())
@@ -365,6 +373,7 @@ async fn inserer(
     .bind(remplace)
     .bind(cap.actor().utilisateur_id)
     .bind(ts(cap.at()))
+    .bind(p.max_par_24h.filter(|_| p.si_besoin))
     .fetch_scalar(&mut *tx)
     .await
 }

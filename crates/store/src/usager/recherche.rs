@@ -41,6 +41,8 @@ pub struct ResultatRecherche {
     pub numero: String,
     /// Nom de naissance.
     pub nom_naissance: String,
+    /// Nom de naissance as typed, when it says more than the INS form.
+    pub nom_naissance_saisi: Option<String>,
     /// Nom utilisé.
     pub nom_utilise: Option<String>,
     /// Premier prénom de naissance.
@@ -60,6 +62,21 @@ pub struct ResultatRecherche {
     pub correspondance: Option<String>,
     /// Found by the sound of the name (« dupond » for DUPONT), after the exact matches.
     pub approchant: bool,
+}
+
+/// The cursor of a page of the phonetic matches (they follow the exact ones): `~` for their
+/// first page, `~KEY|id` after the row (`cle_nom`, id).
+const PHONETIQUE: char = '~';
+
+/// The position in the phonetic matches a cursor gives (`None`: not such a cursor; an
+/// exact match's cursor is `KEY|id`, and no key starts with `~`).
+fn curseur_phonetique(c: &str) -> Option<Option<(String, i64)>> {
+    let rest = c.strip_prefix(PHONETIQUE)?;
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let (k, id) = rest.rsplit_once('|')?;
+    Some(Some((k.to_string(), id.parse().ok()?)))
 }
 
 /// Upper bound of a prefix range: the prefix followed by the highest character.
@@ -179,10 +196,10 @@ fn with_audit_entry(
     )
 }
 
-const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite, u.prenoms_naissance";
+const RESULT_COLUMNS: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.date_naissance, u.sexe, u.statut_identite, u.prenoms_naissance, u.nom_naissance_saisi";
 
 /// Position of the sort key in a result row (the établissements follow on PostgreSQL).
-const CLE_TRI: usize = 9;
+const CLE_TRI: usize = 10;
 
 /// SQL condition on the birth date asked.
 fn condition_date(q: &Quand, a: &mut Args) -> String {
@@ -202,6 +219,7 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
         id,
         numero: super::numero(id),
         nom_naissance: r.try_get(1)?,
+        nom_naissance_saisi: r.try_get(9)?,
         nom_utilise: r.try_get(2)?,
         premier_prenom: r.try_get(3)?,
         prenom_utilise: r.try_get(4)?,
@@ -224,6 +242,15 @@ fn prenoms_de(r: &crate::sql::Row) -> StoreResult<Vec<String>> {
     Ok(serde_json::from_str(&t).unwrap_or_default())
 }
 
+/// What the phonetic matches of a search are asked for.
+struct Approchants<'a> {
+    who: &'a Principal,
+    now_s: &'a str,
+    etablissement: Option<i64>,
+    words: &'a [String],
+    date: Option<&'a Quand>,
+}
+
 impl Store {
     /// Searches the usagers visible to the holder of `cap` (see [`authorize_recherche`]); audited
     /// as one entry listing the ids shown. Returns the page and the cursor of the next one.
@@ -240,9 +267,30 @@ impl Store {
         let limit = r.limit.clamp(1, 100);
         let now_s = ts(now);
         let mut a = Args::default();
-        let vis = visibility(who, &now_s, r.etablissement, &mut a);
         // Nothing typed: everyone visible (in the établissement chosen), by name.
         let critere = parse(&r.texte);
+        let texte: String = r.texte.chars().take(100).collect();
+        // The names that sound the same follow the exact matches of names typed.
+        let phonetique = match &critere {
+            Critere::Noms(words, date) => Some(Approchants {
+                who,
+                now_s: &now_s,
+                etablissement: r.etablissement,
+                words,
+                date: date.as_ref(),
+            }),
+            _ => None,
+        };
+        // A page past the exact matches: the names that sound the same, by name.
+        if let (Some(q), Some(apres)) = (
+            &phonetique,
+            r.cursor.as_deref().and_then(curseur_phonetique),
+        ) {
+            let (out, next) = self.approchants(q, apres, limit).await?;
+            self.journal_approchants(who, &texte, &out, now).await?;
+            return Ok((out, next));
+        }
+        let vis = visibility(who, &now_s, r.etablissement, &mut a);
         // PostgreSQL: the établissements of each usager shown come with the row, and the
         // audit entry is written by the same statement (one round trip, committed before any
         // row is returned). SQLite reads the établissements after, which it does faster than
@@ -319,7 +367,6 @@ impl Store {
                 sql
             }
         };
-        let texte: String = r.texte.chars().take(100).collect();
         let sql = if pg {
             with_audit_entry(&sql, &mut a, who, &now_s, &texte, limit)
         } else {
@@ -353,38 +400,38 @@ impl Store {
             }
             out.push(res);
         }
-        let next = if more { last_key } else { None };
+        let mut next = if more { last_key } else { None };
         if !pg {
             self.fill_etablissements(&mut out).await?;
             let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
             let detail = serde_json::json!({"texte": texte, "resultats": shown});
             self.journal_recherche(who, detail, now).await?;
         }
-        // A first page with room left: the names that sound the same follow the exact ones.
-        if let (Critere::Noms(words, date), None, None) = (&critere, &next, &r.cursor) {
-            if (out.len() as i64) < limit {
-                let room = limit - out.len() as i64;
-                let approchants = self
-                    .approchants(
-                        who,
-                        &now_s,
-                        r.etablissement,
-                        words,
-                        date.as_ref(),
-                        &out,
-                        room,
-                    )
-                    .await?;
-                if !approchants.is_empty() {
-                    let ids: Vec<i64> = approchants.iter().map(|o| o.id).collect();
-                    let detail =
-                        serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
-                    self.journal_recherche(who, detail, now).await?;
-                    out.extend(approchants);
-                }
+        // The exact matches ended on this page: the names that sound the same follow them, in
+        // the room left, the next page going on through them (its cursor says so).
+        if let (Some(q), None) = (&phonetique, &next) {
+            let room = limit - out.len() as i64;
+            let (approchants, suite) = self.approchants(q, None, room).await?;
+            if !approchants.is_empty() {
+                self.journal_approchants(who, &texte, &approchants, now).await?;
+                out.extend(approchants);
             }
+            next = suite;
         }
         Ok((out, next))
+    }
+
+    /// The audit entry of a page of phonetic matches (the ids shown).
+    async fn journal_approchants(
+        &self,
+        who: &Principal,
+        texte: &str,
+        shown: &[ResultatRecherche],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
+        let detail = serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
+        self.journal_recherche(who, detail, now).await
     }
 
     /// The audit entry of a search (the ids shown), through the read log.
@@ -407,58 +454,64 @@ impl Store {
             .await
     }
 
-    /// The visible usagers whose birth name sounds like the first (longest) of `words` and
-    /// whose names start with the others, other than those of `exacts`, at most `room`, by
-    /// name.
-    #[allow(clippy::too_many_arguments)]
+    /// A page of the visible usagers whose birth name sounds like the first (longest) of
+    /// `words` without being an exact match (no name word starts with it), whose names start
+    /// with the others: by name, after `apres` (`cle_nom`, id), at most `room`, and the cursor
+    /// of the next such page. `room` 0 only tells whether there are any (the cursor `~`).
     async fn approchants(
         &self,
-        who: &Principal,
-        now_s: &str,
-        etablissement: Option<i64>,
-        words: &[String],
-        date: Option<&Quand>,
-        exacts: &[ResultatRecherche],
+        q: &Approchants<'_>,
+        apres: Option<(String, i64)>,
         room: i64,
-    ) -> StoreResult<Vec<ResultatRecherche>> {
+    ) -> StoreResult<(Vec<ResultatRecherche>, Option<String>)> {
         let mut a = Args::default();
-        let vis = visibility(who, now_s, etablissement, &mut a);
+        let vis = visibility(q.who, q.now_s, q.etablissement, &mut a);
         // The longest word typed, by its sound; the others still narrow, as prefixes.
-        let Some(premier) = words.first().filter(|w| w.chars().count() >= 3) else {
-            return Ok(Vec::new());
+        let Some(premier) = q.words.first().filter(|w| w.chars().count() >= 3) else {
+            return Ok((Vec::new(), None));
         };
-        let cle = a.arg(cle_phonetique(premier));
-        let mut sql = format!(
-            "SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri FROM usager u WHERE u.cle_phonetique = {cle} AND u.fusionne_dans IS NULL AND {vis}"
-        );
         let pos = if self.engine() == Engine::Postgres {
             "strpos"
         } else {
             "instr"
         };
-        for w in &words[1..] {
+        let cle = a.arg(cle_phonetique(premier));
+        let exact = a.arg(format!(" {premier}"));
+        let mut sql = format!(
+            "SELECT {RESULT_COLUMNS}, u.cle_nom AS cle_tri FROM usager u WHERE u.cle_phonetique = {cle} \
+             AND {pos}(u.cles_noms, {exact}) = 0 AND u.fusionne_dans IS NULL AND {vis}"
+        );
+        for w in &q.words[1..] {
             let start = a.arg(format!(" {w}"));
             sql.push_str(&format!(" AND {pos}(u.cles_noms, {start}) > 0"));
         }
-        if let Some(d) = date {
+        if let Some(d) = q.date {
             sql.push_str(&format!(" AND {}", condition_date(d, &mut a)));
         }
-        for e in exacts {
-            sql.push_str(&format!(" AND u.id <> {}", a.arg(e.id)));
+        if let Some((k, id)) = apres {
+            let (k, id) = (a.arg(k), a.arg(id));
+            sql.push_str(&format!(
+                " AND (u.cle_nom > {k} OR (u.cle_nom = {k} AND u.id > {id}))"
+            ));
         }
-        sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {room}"));
-        let mut q = crate::sql::query(&sql);
+        sql.push_str(&format!(" ORDER BY u.cle_nom, u.id LIMIT {}", room + 1));
+        let mut stmt = crate::sql::query(&sql);
         for v in a.0 {
-            q = q.bind(v);
+            stmt = stmt.bind(v);
         }
+        let rows = stmt.fetch_all(self).await?;
         let mut out = Vec::new();
-        for row in q.fetch_all(self).await? {
-            let mut res = result_from(&row)?;
+        let mut suite = String::from(PHONETIQUE);
+        for row in rows.iter().take(room as usize) {
+            let mut res = result_from(row)?;
             res.approchant = true;
+            let key: String = row.try_get(CLE_TRI)?;
+            suite = format!("{PHONETIQUE}{key}|{}", res.id);
             out.push(res);
         }
+        let next = (rows.len() as i64 > room).then_some(suite);
         self.fill_etablissements(&mut out).await?;
-        Ok(out)
+        Ok((out, next))
     }
 
     async fn fill_etablissements(&self, out: &mut [ResultatRecherche]) -> StoreResult<()> {

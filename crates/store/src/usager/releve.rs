@@ -115,7 +115,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Transmission>> {
         let mut a = Args(Vec::new());
-        let mut cond = vec![sections_sql(cap.sections()), perimetre(cap, f, &mut a)];
+        let mut cond = vec![
+            sections_sql(cap.sections(), &cap.principal().etablissements),
+            perimetre(cap, f, &mut a),
+        ];
         let termes = match f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             None => None,
             Some(q) => {
@@ -258,7 +261,7 @@ impl Store {
              SELECT {me}, t.id, {at} FROM transmission t WHERE t.id IN ({}) AND {} AND {vis} \
              AND NOT EXISTS (SELECT 1 FROM transmission_lue l WHERE l.utilisateur_id = {me} AND l.transmission_id = t.id)",
             marks.join(", "),
-            sections_sql(cap.sections())
+            sections_sql(cap.sections(), &cap.principal().etablissements)
         );
         let mut q = crate::sql::query(&sql);
         for v in a.0 {

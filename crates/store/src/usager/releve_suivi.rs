@@ -71,7 +71,7 @@ impl Store {
             "SELECT COUNT(*) FROM (SELECT t.id FROM transmission t WHERE t.created_at >= {from} AND {} AND {vis} \
              AND NOT EXISTS (SELECT 1 FROM transmission_lue l WHERE l.utilisateur_id = {me} AND l.transmission_id = t.id) \
              LIMIT {max}) n",
-            sections_sql(cap.sections())
+            sections_sql(cap.sections(), &cap.principal().etablissements)
         );
         crate::sql::query(&sql).binds(a.0).fetch_scalar(self).await
     }

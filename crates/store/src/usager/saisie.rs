@@ -26,16 +26,16 @@ impl IdentiteInput {
                 self.lieu_naissance.as_deref(),
             ),
             (
+                l("nom_naissance_saisi", lim::NOM_PERSONNE),
+                self.nom_naissance_saisi.as_deref(),
+            ),
+            (
                 l("nom_utilise", lim::NOM_PERSONNE),
                 self.nom_utilise.as_deref(),
             ),
             (
                 l("prenom_utilise", lim::NOM_PERSONNE),
                 self.prenom_utilise.as_deref(),
-            ),
-            (
-                Champ::texte("alertes", lim::ALERTES),
-                Some(self.alertes.as_str()),
             ),
         ])
     }

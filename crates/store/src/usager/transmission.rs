@@ -196,10 +196,52 @@ pub(crate) const RECENTES_D_ABORD: Tri<'static> = Tri {
     ordre: Ordre::Decroissant,
 };
 
-/// `t.section IN ('a', 'b')` for sections decided by the policy (codes are constants).
-pub(crate) fn sections_sql(sections: &[Section]) -> String {
-    let codes: Vec<String> = sections.iter().map(|s| format!("'{}'", s.code())).collect();
-    format!("t.section IN ({})", codes.join(", "))
+/// `t.section IN ('a', 'b')` for sections decided by the policy (codes are constants), the
+/// psychology section only for the rows written in one of `etablissements`, the reader's: a
+/// psychology transmission is read by the psychologists of the établissement where it was
+/// written, as the psychology notes are (decision 0044).
+pub(crate) fn sections_sql(sections: &[Section], etablissements: &[i64]) -> String {
+    let autres: Vec<String> = sections
+        .iter()
+        .filter(|s| **s != Section::Psychologie)
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    let mut parts = Vec::new();
+    if !autres.is_empty() {
+        parts.push(format!("t.section IN ({})", autres.join(", ")));
+    }
+    if sections.contains(&Section::Psychologie) {
+        let etabs: Vec<String> = etablissements.iter().map(i64::to_string).collect();
+        if !etabs.is_empty() {
+            parts.push(format!(
+                "(t.section = 'psychologie' AND t.etablissement_id IN ({}))",
+                etabs.join(", ")
+            ));
+        }
+    }
+    match parts.len() {
+        0 => "1 = 0".into(),
+        1 => parts.remove(0),
+        _ => format!("({})", parts.join(" OR ")),
+    }
+}
+
+/// The établissement a psychology transmission is written in
+/// ([`dui_domain::psychologie::etablissement_de_note`]: where the author works and the person
+/// stays), or the refusal when they share none.
+async fn etablissement_psychologie(tx: &mut crate::sql::Tx, cap: &Capability) -> StoreResult<i64> {
+    let rows =
+        crate::sql::query("SELECT DISTINCT etablissement_id FROM sejour WHERE usager_id = $1")
+            .bind(cap.usager_id())
+            .fetch_all(&mut *tx)
+            .await?;
+    let usager: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<StoreResult<_>>()?;
+    dui_domain::psychologie::etablissement_de_note(cap.etablissements(), &usager).ok_or(
+        StoreError::Denied(dui_domain::policy::Refus::PsychologieHorsPerimetre),
+    )
 }
 
 impl Store {
@@ -220,13 +262,22 @@ impl Store {
             dui_domain::policy::Refus::NonPermisParLeRole,
         ))?;
         let mut tx = self.begin().await?;
+        // A psychology transmission is written in one établissement, read there only.
+        let etablissement = if t.section == Section::Psychologie {
+            Some(etablissement_psychologie(&mut tx, cap).await?)
+        } else {
+            None
+        };
         if let Some(c) = t.corrige_id {
+            // A psychology transmission corrects one of its établissement only.
             let found = crate::sql::query(
-                "SELECT id FROM transmission WHERE id = $1 AND usager_id = $2 AND section = $3",
+                "SELECT id FROM transmission WHERE id = $1 AND usager_id = $2 AND section = $3 \
+                 AND COALESCE(etablissement_id, 0) = $4",
             )
             .bind(c)
             .bind(cap.usager_id())
             .bind(t.section.code())
+            .bind(etablissement.unwrap_or(0))
             .fetch_optional(&mut tx)
             .await?;
             if found.is_none() {
@@ -238,8 +289,8 @@ impl Store {
         let termes = t.contenu.contenu().termes();
         let id: i64 = crate::sql::query(
             "INSERT INTO transmission (usager_id, section, categorie, texte, cible, donnees, actions, resultats, importante, date_fait, \
-             auteur_id, auteur, auteur_role, corrige_id, termes, created_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, u.id, u.prenom || ' ' || u.nom, u.role, $11, $12, $13 \
+             auteur_id, auteur, auteur_role, corrige_id, termes, created_at, etablissement_id) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, u.id, u.prenom || ' ' || u.nom, u.role, $11, $12, $13, $15 \
              FROM utilisateur u WHERE u.id = $14 RETURNING id",
         )
         .bind(cap.usager_id())
@@ -251,6 +302,7 @@ impl Store {
         .bind(termes.as_str())
         .bind(ts(cap.at()))
         .bind(auteur)
+        .bind(etablissement)
         .fetch_scalar(&mut tx)
         .await?;
         if self.engine() == Engine::Sqlite {
@@ -275,7 +327,7 @@ impl Store {
     ) -> StoreResult<Vec<Transmission>> {
         let sql = format!(
             "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
-            sections_sql(cap.sections())
+            sections_sql(cap.sections(), cap.etablissements())
         );
         let rows = self
             .keyset(

@@ -213,7 +213,7 @@ pub fn ident(nom: &str, prenoms: &[&str], date: &str, sexe: &str) -> IdentiteInp
         nom_utilise: None,
         prenom_utilise: None,
         referent_id: None,
-        alertes: String::new(),
+        nom_naissance_saisi: None,
     }
 }
 

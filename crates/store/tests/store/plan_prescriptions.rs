@@ -24,24 +24,24 @@ use crate::common::{
 use crate::sejours::d;
 
 /// 2026-03-02 (a Monday) 10:00 in Paris.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
 }
 
 /// A valid RPPS number (Luhn key).
-const RPPS: &str = "10000000009";
+pub(crate) const RPPS: &str = "10000000009";
 
-struct World {
-    db: TestDb,
-    etab: i64,
-    autre: i64,
-    usager: i64,
-    infirmier: Utilisateur,
-    aide: Utilisateur,
-    medecin: Utilisateur,
+pub(crate) struct World {
+    pub(crate) db: TestDb,
+    pub(crate) etab: i64,
+    pub(crate) autre: i64,
+    pub(crate) usager: i64,
+    pub(crate) infirmier: Utilisateur,
+    pub(crate) aide: Utilisateur,
+    pub(crate) medecin: Utilisateur,
 }
 
-async fn world(engine: &str) -> World {
+pub(crate) async fn world(engine: &str) -> World {
     let db = TestDb::new(engine).await.unwrap();
     let s = &db.store;
     let org = seed_org(s).await;
@@ -67,7 +67,7 @@ async fn world(engine: &str) -> World {
     }
 }
 
-async fn soins(
+pub(crate) async fn soins(
     s: &Store,
     who: &Utilisateur,
     usager: i64,
@@ -76,7 +76,7 @@ async fn soins(
     check(s, who, usager, Section::Soins, action, now()).await
 }
 
-async fn unite(
+pub(crate) async fn unite(
     s: &Store,
     who: &Utilisateur,
     etab: i64,
@@ -394,7 +394,7 @@ async fn vital_signs_are_bounded_and_raise_alerts_against_the_thresholds_in_forc
     }
 }
 
-fn paracetamol() -> PrescriptionInput {
+pub(crate) fn paracetamol() -> PrescriptionInput {
     PrescriptionInput {
         type_prescription: Some(TypePrescription::Medicament),
         libelle: "Paracétamol 500 mg, comprimé".into(),
@@ -404,6 +404,7 @@ fn paracetamol() -> PrescriptionInput {
         voie: Some(Voie::Orale),
         horaires: "08:00,20:00".into(),
         si_besoin: false,
+        max_par_24h: None,
         date_debut: d("2026-03-01"),
         date_fin: None,
         consignes: None,

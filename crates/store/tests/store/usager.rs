@@ -35,6 +35,8 @@ mod insi;
 mod perimetre;
 #[path = "usager/recherche.rs"]
 mod recherche;
+#[path = "usager/recherche_approchants.rs"]
+mod recherche_approchants;
 #[path = "usager/terrain.rs"]
 mod terrain;
 

@@ -5,10 +5,11 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use dui_domain::usager::creation::{peut_confirmer_doublon, peut_creer, RefusCreation};
 use dui_store::admin::organisation::Etablissement;
-use dui_store::usager::Candidat;
+use dui_store::usager::{Candidat, NouvelUsager};
+use std::collections::BTreeMap;
 
 use super::fields::{IdentiteFields, CHAMPS_CREATION};
 use super::{create, matrix, Creation};
@@ -40,6 +41,56 @@ impl NewPage {
     fn meme_ins(&self) -> bool {
         self.candidats.iter().any(|c| c.meme_ins)
     }
+}
+
+/// The new file read from the form or body: every error of the identity, the NIR and the
+/// entry date together (422 naming each field), or what to create.
+pub(super) fn valider(f: &IdentiteFields, today: NaiveDate) -> WebResult<NouvelUsager> {
+    let identite = f.validate(today);
+    let date_entree = match f
+        .date_entree
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => crate::time::date_saisie(d)
+            .map(|d| d.to_string())
+            .ok_or("La date d'entrée doit être une date (JJ/MM/AAAA)."),
+        None => Ok(today.to_string()),
+    };
+    match (identite, date_entree) {
+        (Ok(id), Ok(date_entree)) => Ok(NouvelUsager {
+            identite: id.input,
+            nir: id.nir,
+            date_entree,
+        }),
+        (identite, date_entree) => {
+            let mut fields = match identite {
+                Err(AppError::Invalid { fields, .. }) => fields,
+                Err(e) => return Err(e),
+                Ok(_) => BTreeMap::new(),
+            };
+            if let Err(m) = date_entree {
+                fields.insert("date_entree".into(), m.into());
+            }
+            Err(AppError::fields(fields))
+        }
+    }
+}
+
+/// The refusal of `champ` (the établissement) with every error the rest of the form has.
+pub(super) fn avec_erreurs_identite(
+    f: &IdentiteFields,
+    today: NaiveDate,
+    champ: &str,
+    message: String,
+) -> AppError {
+    let mut fields = match valider(f, today) {
+        Err(AppError::Invalid { fields, .. }) => fields,
+        _ => BTreeMap::new(),
+    };
+    fields.insert(champ.into(), message);
+    AppError::fields(fields)
 }
 
 /// GET /usagers/nouveau

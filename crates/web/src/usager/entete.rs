@@ -10,7 +10,7 @@ use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::StatutIdentite;
-use dui_store::policy::{open_file, Capability, OpenFile};
+use dui_store::policy::{open_file_avec, Capability, OpenFile};
 use dui_store::usager::{Sejour, Usager};
 
 use super::{capability, is_out_of_scope, matrix};
@@ -150,13 +150,51 @@ impl AAppeler {
     }
 }
 
-/// An alert of the header: an active entry of the medical summary shown in it.
+/// An alert of the header: an active entry of the medical summary shown in it, or a vital
+/// sign whose latest measure crossed a threshold.
 #[derive(Clone, Debug)]
 pub struct AlerteSoins {
-    /// The heading's French label.
+    /// The heading's French label (« Allergies », « Constante »).
     pub rubrique: &'static str,
-    /// The entry's label.
+    /// The entry's label, or the measure: « Température 38,6 °C, au-dessus du seuil haut
+    /// (05/12/2026 à 14:00) ».
     pub libelle: String,
+    /// A vital sign (false: an entry of the medical summary).
+    pub constante: bool,
+}
+
+/// How long a vital sign out of its thresholds stays an alert of the header (as on the
+/// unit's worksheet) when no later measure came back within them.
+const ALERTES_CONSTANTES_HEURES: i64 = 48;
+
+impl AlerteSoins {
+    /// The alerts of the header, read with the care capability of the opening: the medical
+    /// summary's, then the vital signs'.
+    async fn du_dossier(app: &App, soins: &Capability) -> WebResult<Vec<AlerteSoins>> {
+        let depuis = Utc::now() - chrono::Duration::hours(ALERTES_CONSTANTES_HEURES);
+        let synthese = app.store.alertes_soins(soins).await?;
+        let constantes = app.store.alertes_constantes_en_cours(soins, depuis).await?;
+        let mut v: Vec<AlerteSoins> = synthese
+            .into_iter()
+            .map(|e| AlerteSoins {
+                rubrique: e.rubrique.label_fr(),
+                libelle: e.libelle,
+                constante: false,
+            })
+            .collect();
+        v.extend(constantes.iter().map(|c| AlerteSoins {
+            rubrique: "Constante",
+            libelle: format!(
+                "{} {}, {} ({})",
+                c.type_mesure.label_fr(),
+                c.affichage(),
+                c.alerte.map(|a| a.label_fr()).unwrap_or_default(),
+                crate::time::fr_datetime(&c.mesure_a)
+            ),
+            constante: true,
+        }));
+        Ok(v)
+    }
 }
 
 impl Tabs {
@@ -233,21 +271,30 @@ impl Dossier {
         active: Onglet,
     ) -> Result<Dossier, NonOuvert> {
         let m = matrix(app).await?;
-        match open_file(&app.store, &m, &me.principal, id, Utc::now()).await {
-            Ok(OpenFile {
-                cap,
-                sections,
-                usager: u,
-                sejours,
-                photo,
-            }) => {
+        let ouvert = open_file_avec(
+            &app.store,
+            &m,
+            &me.principal,
+            id,
+            Utc::now(),
+            &[Section::Soins],
+        )
+        .await;
+        match ouvert {
+            Ok(f) => {
+                let soins = f.lecture(Section::Soins).cloned();
+                let OpenFile {
+                    cap,
+                    sections,
+                    usager: u,
+                    sejours,
+                    photo,
+                    ..
+                } = f;
                 let a_appeler = app.store.entourage_a_appeler(&cap).await?;
-                let (soins, alertes) = if sections.contains(&Section::Soins) {
-                    let c = capability(app, me, id, Section::Soins, Action::Lire).await?;
-                    let alertes = app.store.alertes_soins(&c).await?;
-                    (Some(c), alertes)
-                } else {
-                    (None, Vec::new())
+                let alertes = match &soins {
+                    Some(c) => AlerteSoins::du_dossier(app, c).await?,
+                    None => Vec::new(),
                 };
                 let tabs = Tabs {
                     id,
@@ -256,13 +303,7 @@ impl Dossier {
                     exceptionnel: cap.motif() == dui_domain::policy::Motif::AccesExceptionnel,
                     photo,
                     a_appeler: a_appeler.as_ref().and_then(AAppeler::de),
-                    alertes: alertes
-                        .into_iter()
-                        .map(|e| AlerteSoins {
-                            rubrique: e.rubrique.label_fr(),
-                            libelle: e.libelle,
-                        })
-                        .collect(),
+                    alertes,
                 };
                 Ok(Dossier {
                     cap,
@@ -317,8 +358,10 @@ pub trait Header {
     fn nom_precision(&self) -> Option<String>;
     /// « Né », « Née » or « Né(e) ».
     fn ne_majuscule(&self) -> &'static str;
-    /// The birth name in capitals.
+    /// The birth name in capitals, as typed (accents kept).
     fn nom_naissance_affiche(&self) -> String;
+    /// The INS form of the birth name, when the name as typed differs from it.
+    fn nom_naissance_ins(&self) -> Option<&str>;
     /// The birth first names, capitalised.
     fn prenoms_affiches(&self) -> String;
     /// The name in use, in capitals.
@@ -374,7 +417,16 @@ impl Header for Usager {
         dui_domain::usager::nommage::ne_majuscule(self.sexe)
     }
     fn nom_naissance_affiche(&self) -> String {
-        dui_domain::usager::nommage::nom_majuscules(&self.nom_naissance)
+        dui_domain::usager::nommage::nom_majuscules(
+            dui_domain::usager::nommage::nom_naissance_affichable(
+                &self.nom_naissance,
+                self.nom_naissance_saisi.as_deref(),
+            ),
+        )
+    }
+    fn nom_naissance_ins(&self) -> Option<&str> {
+        let affiche = self.nom_naissance_affiche();
+        (affiche != self.nom_naissance).then_some(self.nom_naissance.as_str())
     }
     fn nom_utilise_affiche(&self) -> Option<String> {
         self.nom_utilise

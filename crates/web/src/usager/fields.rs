@@ -105,7 +105,11 @@ impl IdentiteFields {
     pub fn depuis_usager(u: &dui_store::usager::Usager) -> Self {
         let d = &u.date_naissance;
         Self {
-            nom_naissance: u.nom_naissance.clone(),
+            nom_naissance: dui_domain::usager::nommage::nom_naissance_affichable(
+                &u.nom_naissance,
+                u.nom_naissance_saisi.as_deref(),
+            )
+            .to_string(),
             prenoms: u.prenoms_naissance.clone(),
             date_naissance: format!(
                 "{:02}/{:02}/{:04}",
@@ -119,7 +123,6 @@ impl IdentiteFields {
             nom_utilise: u.nom_utilise.clone(),
             prenom_utilise: u.prenom_utilise.clone(),
             referent_id: u.referent_id.map(|r| r.to_string()),
-            alertes: Some(u.alertes.clone()),
             version: Some(u.version),
             ..Self::default()
         }
@@ -279,8 +282,13 @@ impl IdentiteFields {
         }
         // The alerts moved to the medical summary (care section, migration 0024): the identity
         // no longer takes any, and says where they go rather than dropping them.
-        let alertes = self.alertes.clone().unwrap_or_default().trim().to_string();
-        if !alertes.is_empty() {
+        if !self
+            .alertes
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .is_empty()
+        {
             errors.insert(
                 "alertes".into(),
                 "Les alertes (allergies, risques…) se saisissent dans la synthèse médicale de l'onglet Soins.".into(),
@@ -333,6 +341,10 @@ impl IdentiteFields {
             Some(traits) if errors.is_empty() => Ok(Identite {
                 input: IdentiteInput {
                     nom_naissance: traits.nom_naissance().to_string(),
+                    nom_naissance_saisi: dui_domain::usager::nommage::nom_naissance_a_garder(
+                        &self.nom_naissance,
+                        traits.nom_naissance(),
+                    ),
                     prenoms_naissance: traits.prenoms_naissance().to_vec(),
                     date_naissance: traits.date_naissance().to_string(),
                     sexe: traits.sexe().code().to_string(),
@@ -340,7 +352,6 @@ impl IdentiteFields {
                     nom_utilise,
                     prenom_utilise,
                     referent_id,
-                    alertes,
                 },
                 traits,
                 nir,

@@ -45,18 +45,10 @@ pub(crate) struct Ligne {
     pub precision: Option<String>,
     /// « 92 ans · Unité Alzheimer ».
     pub detail: String,
-    /// The alerts to read before going in.
-    pub alertes: Option<String>,
     /// Address of the photo thumbnail.
     pub photo: Option<String>,
     /// Initials shown without a photo.
     pub initiales: String,
-}
-
-/// The alerts shown beside a person (one place, whatever their source becomes).
-pub(crate) fn alertes_de(p: &PersonneAccueil) -> Option<String> {
-    let a = p.alertes.trim();
-    (!a.is_empty()).then(|| a.to_string())
 }
 
 fn ligne(p: &PersonneAccueil, par_unite: bool, today: chrono::NaiveDate) -> Ligne {
@@ -81,7 +73,6 @@ fn ligne(p: &PersonneAccueil, par_unite: bool, today: chrono::NaiveDate) -> Lign
         nom: noms.affiche(),
         precision: noms.precision(),
         detail: detail.join(" · "),
-        alertes: alertes_de(p),
         photo: p
             .photo
             .as_ref()

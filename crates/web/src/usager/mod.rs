@@ -44,6 +44,7 @@ mod psychologie;
 mod recherche;
 mod releve;
 mod sejours;
+mod si_besoin;
 mod soins;
 mod suivis;
 mod synthese;
@@ -91,7 +92,7 @@ use dui_domain::policy::{Action, Matrice, Refus, Section};
 use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
 use dui_store::usager::{
-    candidats_montres, Candidat, DemandeCreation, IssueCreation, NouvelUsager, DOUBLON_CONTACT,
+    candidats_montres, Candidat, DemandeCreation, IssueCreation, DOUBLON_CONTACT,
     DOUBLON_HORS_PERIMETRE,
 };
 use dui_store::StoreError;
@@ -150,30 +151,7 @@ pub(crate) async fn create(
         etablissement: f.etablissement.as_deref().unwrap_or(""),
         confirme: confirmation(f.confirmer_doublon.as_deref()),
     };
-    let valider = || -> WebResult<NouvelUsager> {
-        let id = f.validate(today)?;
-        let date_entree = match f
-            .date_entree
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            Some(d) => crate::time::date_saisie(d)
-                .ok_or_else(|| {
-                    AppError::field(
-                        "date_entree",
-                        "La date d'entrée doit être une date (JJ/MM/AAAA).",
-                    )
-                })?
-                .to_string(),
-            None => today.to_string(),
-        };
-        Ok(NouvelUsager {
-            identite: id.input,
-            nir: id.nir,
-            date_entree,
-        })
-    };
+    let valider = || creation::valider(f, today);
     match app
         .store
         .create_usager_checked(&me.principal, &m, demande, valider, now)
@@ -183,7 +161,9 @@ pub(crate) async fn create(
         IssueCreation::Doublons(candidats) => Ok(Creation::Doublons(candidats)),
         IssueCreation::InsDejaAttribuee(candidats) => Ok(Creation::InsDejaAttribuee(candidats)),
         IssueCreation::Refusee(refus) => Err(match refus.champ() {
-            Some(champ) => AppError::field(champ, refus.message_fr()),
+            // Refused on its établissement before the identity was read: every error of
+            // the form in one answer all the same.
+            Some(champ) => creation::avec_erreurs_identite(f, today, champ, refus.message_fr()),
             None => AppError::Forbidden(refus.message_fr()),
         }),
     }
@@ -380,6 +360,8 @@ pub fn routes() -> Router<App> {
         .merge(prescription::routes())
         .merge(feuille_soins::routes())
         .merge(tour_medicaments::routes())
+        // hpol: « si besoin » doses given from the round.
+        .merge(si_besoin::routes())
 }
 
 /// API routes.

@@ -61,6 +61,10 @@ pub struct PrescriptionFields {
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
     #[schema(value_type = Option<bool>)]
     si_besoin: Option<String>,
+    /// « Si besoin »: at most this many doses in any 24 hours (1 to 24).
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    max_par_24h: Option<String>,
     /// First day, `AAAA-MM-JJ` (default: today).
     date_debut: Option<String>,
     /// Last day included.
@@ -85,6 +89,7 @@ impl crate::saisie::Champs for PrescriptionFields {
         Champ::ligne("voie", lim::CODE),
         Champ::ligne("horaires", lim::REFERENCE),
         Champ::ligne("si_besoin", lim::CODE),
+        Champ::ligne("max_par_24h", 20),
         Champ::ligne("date_debut", lim::DATE),
         Champ::ligne("date_fin", lim::DATE),
         Champ::texte("consignes", lim::MOTIF),
@@ -109,6 +114,12 @@ impl PrescriptionFields {
         let voie = code(&mut e, "voie", "Voie", &self.voie, Voie::from_code);
         let debut = jour(&mut e, "date_debut", "Le premier jour", &self.date_debut);
         let fin = jour(&mut e, "date_fin", "Le dernier jour", &self.date_fin);
+        let max_par_24h = crate::forms::opt_int(
+            &mut e,
+            "max_par_24h",
+            "Prises au plus par 24 heures",
+            &self.max_par_24h,
+        );
         let medicament = match opt(&self.medicament_code) {
             Some(c) => {
                 let m = source_medicaments().par_code(&c);
@@ -138,6 +149,7 @@ impl PrescriptionFields {
             voie: voie.or(medicament.as_ref().map(|m| m.voie)),
             horaires: opt(&self.horaires).unwrap_or_default(),
             si_besoin: oui(&self.si_besoin),
+            max_par_24h,
             date_debut: debut.unwrap_or_else(|| paris_today(Utc::now())),
             date_fin: fin,
             consignes: opt(&self.consignes),

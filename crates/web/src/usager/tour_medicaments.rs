@@ -149,6 +149,10 @@ impl TourPage {
     fn unite_choisie(&self, u: &Option<i64>) -> bool {
         self.tour.unite_id.is_some() && self.tour.unite_id == *u
     }
+    /// « 05/12/2026 à 14:00 » (Paris) of a stored instant (the « si besoin » list).
+    fn moment(&self, t: &str) -> String {
+        crate::time::fr_datetime(t)
+    }
 }
 
 /// GET /soins/tour

@@ -302,7 +302,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
             nom_utilise: None,
             prenom_utilise: None,
             referent_id: None,
-            alertes: String::new(),
+            nom_naissance_saisi: None,
         };
         let (store, seed) = (&app.db.store, installer());
         let id = store.create_usager_unchecked(&seed, &i, None, a, "2024-01-01", &[], Utc::now());

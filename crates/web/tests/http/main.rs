@@ -30,6 +30,10 @@ mod projet_impression;
 mod routes;
 mod saisie;
 mod server;
+// hpol: « si besoin » on the round, the header's vital-sign alerts, one read per opening.
+mod si_besoin;
+// hpol: the birth name as typed, every error of the creation form at once.
+mod nom_naissance;
 mod soins;
 mod terrain;
 mod transmissions;

@@ -18,6 +18,7 @@ use dui_domain::prescription::{
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
+use super::si_besoin::{est_si_besoin, verifier_si_besoin, Actif, SiBesoinTour};
 use super::{prescription_from, COLONNES};
 use crate::db::Store;
 use crate::fiche::opt_code;
@@ -71,6 +72,8 @@ pub struct Tour {
     pub heures: Vec<String>,
     /// The doses due, by name.
     pub doses: Vec<DoseTour>,
+    /// The « si besoin » medicines active at the round, by name.
+    pub si_besoin: Vec<SiBesoinTour>,
 }
 
 /// A dose recorded.
@@ -131,9 +134,16 @@ impl Store {
         }
         let mut heures = BTreeSet::new();
         let mut doses = Vec::new();
+        let mut si_besoin = Vec::new();
         for r in &rows {
             let p = prescription_from(r, prevu)?;
             let regle = p.regle()?;
+            if p.si_besoin && regle.validite.active_a(prevu) {
+                si_besoin.push(Actif {
+                    p: p.clone(),
+                    usager_id: r.try_get("usager_id")?,
+                });
+            }
             for h in &regle.horaires {
                 if regle.validite.active_a(instant_local(jour, *h)) {
                     heures.insert(h.format("%H:%M").to_string());
@@ -172,6 +182,7 @@ impl Store {
             });
         }
         doses.sort_by(|a, b| (&a.nom, a.prescription_id).cmp(&(&b.nom, b.prescription_id)));
+        let si_besoin = self.lignes_si_besoin(si_besoin, &noms, cap.at()).await?;
         let usagers: Vec<i64> = personnes.iter().map(|p| p.usager_id.get()).collect();
         self.journal_soins_lecture(
             cap,
@@ -187,6 +198,7 @@ impl Store {
             heure: heure.format("%H:%M").to_string(),
             heures: heures.into_iter().collect(),
             doses,
+            si_besoin,
         })
     }
 
@@ -232,6 +244,9 @@ impl Store {
             }
             verifier_administration(&p.regle()?, d.prevu_a, d.statut, d.motif.as_deref())
                 .map_err(StoreError::Invalid)?;
+            if d.statut == StatutAdministration::Donne && est_si_besoin(&p, d)? {
+                verifier_si_besoin(&mut tx, &p, d).await?;
+            }
             let prevu = ts(d.prevu_a);
             let deja = crate::sql::query(
                 "SELECT id FROM administration WHERE prescription_id = $1 AND prevu_a = $2",
