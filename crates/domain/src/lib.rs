@@ -12,6 +12,7 @@ pub mod dlu;
 pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;
+pub mod intervention;
 pub mod ids;
 pub mod journal;
 pub mod lieux;

@@ -127,6 +127,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_tsvector",
         include_str!("../migrations/0030_transmission_tsvector.sql"),
     ),
+    // Home-care planning and télégestion (h13b).
+    (
+        33,
+        "interventions",
+        include_str!("../migrations/0033_interventions.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -12,6 +12,7 @@ use dui_domain::policy::{
 mod candidature;
 mod presence;
 mod soins;
+mod telegestion;
 mod transmission;
 
 pub use crate::audit::AccesExceptionnel;
@@ -21,6 +22,7 @@ use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
+pub use telegestion::{authorize_telegestion, CapaciteTelegestion};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };

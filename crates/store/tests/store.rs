@@ -58,6 +58,8 @@ mod sejours;
 mod soins;
 #[path = "store/soins_quotidiens.rs"]
 mod soins_quotidiens;
+#[path = "store/telegestion.rs"]
+mod telegestion;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

@@ -46,6 +46,10 @@ mod sejour;
 mod soins;
 mod suivi;
 mod transmission;
+// Home-care planning and télégestion (h13b).
+mod intervention;
+mod planning;
+mod telegestion;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
@@ -92,6 +96,12 @@ pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use suivi::{Suivi, SuiviInput};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
+// Home-care planning and télégestion (h13b).
+pub use intervention::{parse_taches, Intervention, InterventionInput};
+pub use planning::{jour_paris, BilanMois, LigneBilan, TacheVisite, Visite};
+pub use telegestion::{
+    EntreeRecue, EntreeTelegestion, Position, ResultatEntree, StatutEntree, TypeEntree, NOTE_MAX,
+};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};

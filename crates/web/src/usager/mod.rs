@@ -50,6 +50,10 @@ mod synthese;
 mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
+// Home-care planning and télégestion (h13b).
+mod interventions;
+pub mod planning;
+mod telegestion;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
@@ -366,6 +370,10 @@ pub fn routes() -> Router<App> {
         .merge(prescription::routes())
         .merge(feuille_soins::routes())
         .merge(tour_medicaments::routes())
+        // Home-care planning and télégestion (h13b).
+        .merge(interventions::routes())
+        .merge(planning::routes())
+        .merge(telegestion::routes())
 }
 
 /// API routes.
@@ -556,4 +564,8 @@ pub fn api_routes() -> Router<App> {
         .merge(prescription::api_routes())
         .merge(feuille_soins::api_routes())
         .merge(tour_medicaments::api_routes())
+        // Home-care planning and télégestion (h13b).
+        .merge(interventions::api_routes())
+        .merge(planning::api_routes())
+        .merge(telegestion::api_routes())
 }
