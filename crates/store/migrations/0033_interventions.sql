@@ -1,6 +1,6 @@
 -- Home-care planning and télégestion (issue 13, COO-5).
 -- A recurring planned intervention of an usager at home: its tasks (codes `toilette,repas`
--- and a free text), the days of the week (`1,4`; 1 = lundi), the local time window
+-- and a free text), the address of the visits, the days of the week (`1,4`; 1 = lundi), the local time window
 -- (Europe/Paris) and planned duration, the qualification required, the worker assigned.
 -- Edited with optimistic versions; ended by its last day.
 CREATE TABLE intervention (
@@ -10,6 +10,7 @@ CREATE TABLE intervention (
     intervenant_id BIGINT REFERENCES utilisateur(id),
     taches TEXT NOT NULL,
     tache_libre TEXT,
+    adresse TEXT,
     jours_semaine TEXT NOT NULL,
     heure_debut TEXT NOT NULL,
     heure_fin TEXT NOT NULL,

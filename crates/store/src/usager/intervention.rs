@@ -35,6 +35,8 @@ pub struct InterventionInput {
     pub taches: String,
     /// Another task, in words.
     pub tache_libre: Option<String>,
+    /// Where the visits take place (the person's home).
+    pub adresse: Option<String>,
     /// ISO weekdays (`1,4`; 1 = lundi).
     pub jours_semaine: String,
     /// Local start of the window (Europe/Paris), `HH:MM`.
@@ -98,6 +100,7 @@ impl InterventionInput {
         borne([
             (l("taches", lim::LIBELLE), Some(self.taches.as_str())),
             (l("tache_libre", lim::LIBELLE), self.tache_libre.as_deref()),
+            (l("adresse", lim::ADRESSE), self.adresse.as_deref()),
             (
                 l("jours_semaine", lim::CODE),
                 Some(self.jours_semaine.as_str()),
@@ -121,7 +124,7 @@ impl InterventionInput {
     }
 
     /// Values of the INSERT and the UPDATE, in this order: etablissement_id, intervenant_id,
-    /// taches, tache_libre, jours_semaine, heure_debut, heure_fin, duree_minutes,
+    /// taches, tache_libre, adresse, jours_semaine, heure_debut, heure_fin, duree_minutes,
     /// qualification, date_debut, date_fin (as normalised by the recurrence).
     fn valeurs(&self, r: &Recurrence, taches: &[Tache]) -> Vec<Value> {
         let jours: Vec<String> = r.jours.iter().map(u32::to_string).collect();
@@ -131,6 +134,7 @@ impl InterventionInput {
             self.intervenant_id.into(),
             codes.join(",").into(),
             self.tache_libre.as_deref().map(str::trim).into(),
+            self.adresse.as_deref().map(str::trim).into(),
             jours.join(",").into(),
             r.heure_debut.format("%H:%M").to_string().into(),
             r.heure_fin.format("%H:%M").to_string().into(),
@@ -142,7 +146,7 @@ impl InterventionInput {
     }
 }
 
-pub(crate) const COLONNES: &str = "id, etablissement_id, intervenant_id, taches, tache_libre, jours_semaine, heure_debut, heure_fin, duree_minutes, qualification, date_debut, date_fin, version";
+pub(crate) const COLONNES: &str = "id, etablissement_id, intervenant_id, taches, tache_libre, adresse, jours_semaine, heure_debut, heure_fin, duree_minutes, qualification, date_debut, date_fin, version";
 
 pub(crate) fn intervention_from(r: &crate::sql::Row) -> StoreResult<Intervention> {
     Ok(Intervention {
@@ -152,6 +156,7 @@ pub(crate) fn intervention_from(r: &crate::sql::Row) -> StoreResult<Intervention
             intervenant_id: r.try_get("intervenant_id")?,
             taches: r.try_get("taches")?,
             tache_libre: r.try_get("tache_libre")?,
+            adresse: r.try_get("adresse")?,
             jours_semaine: r.try_get("jours_semaine")?,
             heure_debut: r.try_get("heure_debut")?,
             heure_fin: r.try_get("heure_fin")?,
@@ -285,9 +290,9 @@ impl Store {
         let (mut tx, valeurs) = self.ecrire_intervention(cap, i).await?;
         let at = ts(cap.at());
         let id: i64 = crate::sql::query(
-            "INSERT INTO intervention (usager_id, etablissement_id, intervenant_id, taches, tache_libre, jours_semaine, heure_debut, heure_fin, \
+            "INSERT INTO intervention (usager_id, etablissement_id, intervenant_id, taches, tache_libre, adresse, jours_semaine, heure_debut, heure_fin, \
              duree_minutes, qualification, date_debut, date_fin, saisi_par, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
         )
         .bind(cap.usager_id())
         .binds(valeurs)
@@ -315,9 +320,9 @@ impl Store {
     ) -> StoreResult<i64> {
         let (mut tx, valeurs) = self.ecrire_intervention(cap, i).await?;
         crate::sql::query(
-            "UPDATE intervention SET etablissement_id = $1, intervenant_id = $2, taches = $3, tache_libre = $4, jours_semaine = $5, \
-             heure_debut = $6, heure_fin = $7, duree_minutes = $8, qualification = $9, date_debut = $10, date_fin = $11, \
-             version = version + 1, updated_at = $12 WHERE usager_id = $13 AND id = $14 AND version = $15",
+            "UPDATE intervention SET etablissement_id = $1, intervenant_id = $2, taches = $3, tache_libre = $4, adresse = $5, jours_semaine = $6, \
+             heure_debut = $7, heure_fin = $8, duree_minutes = $9, qualification = $10, date_debut = $11, date_fin = $12, \
+             version = version + 1, updated_at = $13 WHERE usager_id = $14 AND id = $15 AND version = $16",
         )
         .binds(valeurs)
         .bind(ts(cap.at()))

@@ -48,7 +48,7 @@ pub struct Visite {
     pub usager_id: UsagerId,
     /// « DUPONT Jeanne ».
     pub usager: String,
-    /// The person's address.
+    /// Where the visit takes place.
     pub adresse: Option<String>,
     /// The worker who goes.
     pub intervenant_id: Option<i64>,
@@ -96,7 +96,7 @@ impl Visite {
 
 const SELECT: &str = "SELECT v.id, v.version, v.intervention_id, v.usager_id, v.intervenant_id, v.jour, v.debut_prevu, v.fin_prevue, \
     v.duree_minutes, v.arrivee, v.depart, v.taches_faites, v.note, i.taches, i.tache_libre, i.qualification, \
-    u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.sexe, u.adresse, w.nom AS w_nom, w.prenom AS w_prenom \
+    u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.sexe, i.adresse, w.nom AS w_nom, w.prenom AS w_prenom \
     FROM visite v JOIN intervention i ON i.id = v.intervention_id JOIN usager u ON u.id = v.usager_id \
     LEFT JOIN utilisateur w ON w.id = v.intervenant_id";
 

@@ -73,6 +73,7 @@ fn intervention(etab: i64, worker: i64, de: &str, a: &str) -> InterventionInput 
         intervenant_id: Some(worker),
         taches: "toilette,repas".into(),
         tache_libre: None,
+        adresse: Some("12 rue des Lilas, 69003 Lyon".into()),
         jours_semaine: "1,2,3,4,5".into(),
         heure_debut: de.into(),
         heure_fin: a.into(),

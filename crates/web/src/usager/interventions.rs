@@ -44,6 +44,8 @@ pub struct InterventionFields {
     taches: Option<String>,
     /// Another task, in words.
     tache_libre: Option<String>,
+    /// Where the visits take place.
+    adresse: Option<String>,
     /// ISO weekdays (`1,4`; 1 = lundi).
     jours_semaine: Option<String>,
     /// Local start of the window, `HH:MM` (Europe/Paris).
@@ -70,6 +72,7 @@ impl crate::saisie::Champs for InterventionFields {
         Champ::ligne("intervenant_id", 20),
         Champ::ligne("taches", lim::LIBELLE),
         Champ::ligne("tache_libre", lim::LIBELLE),
+        Champ::ligne("adresse", lim::ADRESSE),
         Champ::ligne("jours_semaine", lim::CODE),
         Champ::ligne("heure_debut", lim::DATE),
         Champ::ligne("heure_fin", lim::DATE),
@@ -116,6 +119,7 @@ impl InterventionFields {
             intervenant_id: w,
             taches: opt(&self.taches).unwrap_or_default(),
             tache_libre: opt(&self.tache_libre),
+            adresse: opt(&self.adresse),
             jours_semaine: opt(&self.jours_semaine).unwrap_or_default(),
             heure_debut: opt(&self.heure_debut).unwrap_or_default(),
             heure_fin: opt(&self.heure_fin).unwrap_or_default(),
