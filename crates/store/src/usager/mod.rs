@@ -49,6 +49,7 @@ mod transmission;
 // Home-care planning and télégestion (h13b).
 mod intervention;
 mod planning;
+mod planning_bulk;
 mod telegestion;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
@@ -99,6 +100,7 @@ pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
 // Home-care planning and télégestion (h13b).
 pub use intervention::{parse_taches, Intervention, InterventionInput};
 pub use planning::{jour_paris, BilanMois, LigneBilan, TacheVisite, Visite};
+pub use planning_bulk::VisiteFaite;
 pub use telegestion::{
     EntreeRecue, EntreeTelegestion, Position, ResultatEntree, StatutEntree, TypeEntree, NOTE_MAX,
 };

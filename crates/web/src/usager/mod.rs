@@ -51,9 +51,9 @@ mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
 // Home-care planning and télégestion (h13b).
-mod interventions;
-pub mod planning;
-mod telegestion;
+pub(crate) mod interventions;
+pub(crate) mod planning;
+pub(crate) mod telegestion;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {

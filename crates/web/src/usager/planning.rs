@@ -379,7 +379,8 @@ struct PlanningPage {
     services: Vec<(i64, String)>,
     etablissement: i64,
     du: NaiveDate,
-    au: NaiveDate,
+    du_fr: String,
+    au_fr: String,
     jour_seul: bool,
     lignes: Vec<Ligne>,
     alertes: Vec<Visite>,
@@ -394,9 +395,6 @@ impl PlanningPage {
     fn h(&self, s: &str) -> String {
         heure(s)
     }
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn jour_fr(&self, d: &str) -> String {
         date_saisie(d).map_or_else(
             || d.to_string(),
@@ -405,6 +403,9 @@ impl PlanningPage {
                 format!("{} {}", dui_domain::plan_soins::JOURS_FR[n], j.format("%d/%m"))
             },
         )
+    }
+    fn choisi(&self, w: &(i64, String), v: &Visite) -> bool {
+        v.intervenant_id == Some(w.0)
     }
     fn statut_classe(&self, s: &StatutVisite) -> &'static str {
         match s {
@@ -484,8 +485,9 @@ pub async fn page(
             "/planning?etablissement={e}&jour={}{vue}",
             du + Duration::days(pas)
         ),
+        du_fr: fr_date(&du.to_string()),
+        au_fr: fr_date(&au.to_string()),
         du,
-        au,
         jour_seul,
         total: visites.len(),
         conflits: visites.iter().filter(|v| v.chevauchement).count(),
@@ -501,6 +503,7 @@ pub async fn page(
 struct BilanPage {
     layout: Layout,
     b: BilanMois,
+    sections: Vec<(&'static str, Vec<dui_store::usager::LigneBilan>)>,
 }
 
 /// GET /planning/bilan?mois=: planned vs done of the month.
@@ -512,6 +515,10 @@ pub async fn bilan_page(
     let b = bilan(&app, &me, &q).await?;
     Ok(BilanPage {
         layout: Layout::new(&me, format!("Prévu / réalisé — {}", b.mois), "planning"),
+        sections: vec![
+            ("Par personne", b.par_usager.clone()),
+            ("Par intervenant", b.par_intervenant.clone()),
+        ],
         b,
     }
     .into_response())

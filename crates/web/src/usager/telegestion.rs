@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use dui_domain::intervention::{StatutVisite, LOT_MAX};
+use dui_domain::intervention::LOT_MAX;
 use dui_domain::policy::Action;
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{
@@ -164,15 +164,6 @@ impl JourneePage {
     fn h(&self, s: &str) -> String {
         heure(s)
     }
-    fn en_cours(&self, v: &Visite) -> bool {
-        v.statut == StatutVisite::EnCours
-    }
-    fn faite(&self, v: &Visite) -> bool {
-        v.statut == StatutVisite::Faite
-    }
-    fn pas_arrive(&self, v: &Visite) -> bool {
-        v.arrivee.is_none()
-    }
 }
 
 /// GET /telegestion: the worker's visits of today (a coordinator goes to the planning).
@@ -183,11 +174,16 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<Response
     let cap = capacite(&app, &me, None, Action::Lire).await?;
     let visites = app.store.ma_journee(&cap, retard_minutes()).await?;
     let jour = paris_today(Utc::now()).to_string();
-    let donnees = serde_json::to_string(&serde_json::json!({"jour": jour, "visites": visites}))
+    let donnees = serde_json::to_string(&serde_json::json!({
+        "jour": jour,
+        "compte": me.user.id,
+        "servi_a": dui_store::ts(Utc::now()),
+        "visites": visites,
+    }))
         .map_err(|e| AppError::Internal(e.to_string()))?
         .replace('<', "\\u003c");
     let mut r = JourneePage {
-        layout: Layout::new(&me, "Ma journée", "telegestion"),
+        layout: Layout::new(&me, "Ma journée", "planning"),
         jour: fr_date(&jour),
         visites,
         donnees,
