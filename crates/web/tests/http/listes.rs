@@ -3,6 +3,7 @@
 //! and answers; bad `limit` and `cursor` values get a French 422. The GET→PUT round trips
 //! are in `aller_retour`.
 
+mod interventions;
 mod projet;
 mod soins;
 mod soins_quotidiens;
@@ -199,6 +200,14 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "/usagers/{id}/soins/prescriptions",
         Lecteur::Direction,
         "",
+        false,
+    ),
+    // Home-care planning (h13b).
+    ("/usagers/{id}/interventions", Lecteur::Direction, "", false),
+    (
+        "/interventions",
+        Lecteur::Direction,
+        "du=2026-03-02&au=2026-03-08",
         false,
     ),
 ];
@@ -401,6 +410,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     }
     let psy = soins::peupler(app, x).await;
     let ide = soins_quotidiens::peupler(app, x).await;
+    interventions::peupler(app, &direction, x).await;
     app.seal_all().await;
     Jeu {
         admin,
