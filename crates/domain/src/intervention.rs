@@ -125,9 +125,7 @@ impl Recurrence {
         let duree = u32::try_from(duree_minutes)
             .ok()
             .filter(|d| (5..=DUREE_MAX_MINUTES).contains(d))
-            .ok_or_else(|| {
-                format!("La durée doit être de 5 à {DUREE_MAX_MINUTES} minutes.")
-            })?;
+            .ok_or_else(|| format!("La durée doit être de 5 à {DUREE_MAX_MINUTES} minutes."))?;
         if fin.is_some_and(|f| f < debut) {
             return Err("Le dernier jour doit suivre le premier.".into());
         }

@@ -43,7 +43,9 @@ pub async fn scenarios(
     let now = Utc::now();
     let aujourdhui = dui_store::usager::jour_paris(now);
     if store.services_a_domicile(&[service]).await?.is_empty() {
-        let usagers = store.usagers_en_sejour(service, INTERVENTIONS as i64).await?;
+        let usagers = store
+            .usagers_en_sejour(service, INTERVENTIONS as i64)
+            .await?;
         let debut = (aujourdhui - Duration::days(28)).to_string();
         let rows: Vec<(i64, InterventionInput)> = (0..INTERVENTIONS)
             .map(|n| {

@@ -32,7 +32,11 @@ fn a_daily_visit_keeps_its_local_hour_across_the_spring_time_change() {
     // A window starting in the gap (02:30 does not exist) starts after the jump.
     let nuit = r("7", "02:30", "04:00").developper(d("2026-03-29"), d("2026-03-29"));
     assert_eq!(nuit.len(), 1, "the visit is neither lost nor doubled");
-    assert_eq!(nuit[0].debut, t("2026-03-29T01:30:00Z"), "03:30 summer time");
+    assert_eq!(
+        nuit[0].debut,
+        t("2026-03-29T01:30:00Z"),
+        "03:30 summer time"
+    );
     assert_eq!(nuit[0].fin, t("2026-03-29T02:00:00Z"), "04:00 summer time");
 }
 
@@ -42,8 +46,16 @@ fn a_visit_in_the_autumn_repeated_hour_happens_once() {
     let v = r("7", "02:30", "03:30").developper(d("2026-10-19"), d("2026-10-26"));
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].jour, d("2026-10-25"));
-    assert_eq!(v[0].debut, t("2026-10-25T00:30:00Z"), "the first 02:30 (summer time)");
-    assert_eq!(v[0].fin, t("2026-10-25T02:30:00Z"), "03:30 winter time: two hours later");
+    assert_eq!(
+        v[0].debut,
+        t("2026-10-25T00:30:00Z"),
+        "the first 02:30 (summer time)"
+    );
+    assert_eq!(
+        v[0].fin,
+        t("2026-10-25T02:30:00Z"),
+        "03:30 winter time: two hours later"
+    );
     let soir = r("6,7", "18:00", "19:00").developper(d("2026-10-24"), d("2026-10-25"));
     assert_eq!(soir[0].debut, t("2026-10-24T16:00:00Z"));
     assert_eq!(soir[1].debut, t("2026-10-25T17:00:00Z"));
@@ -61,7 +73,12 @@ fn expansion_follows_the_days_and_the_bounds() {
         .collect();
     assert_eq!(
         jours,
-        vec![d("2026-01-05"), d("2026-01-08"), d("2026-01-12"), d("2026-01-15")]
+        vec![
+            d("2026-01-05"),
+            d("2026-01-08"),
+            d("2026-01-12"),
+            d("2026-01-15")
+        ]
     );
     assert_eq!(x.libelle(), "le lundi, jeudi de 08:00 à 09:00 (45 min)");
     assert_eq!(lundi(d("2026-01-11")), d("2026-01-05"));
@@ -93,12 +110,28 @@ fn deroulement(arrivee: Option<&str>, depart: Option<&str>) -> Deroulement {
 #[test]
 fn a_visit_is_late_then_missed_without_an_arrival() {
     let v = deroulement(None, None);
-    assert_eq!(v.statut(t("2026-03-02T08:10:00Z"), 15), StatutVisite::Prevue);
-    assert_eq!(v.statut(t("2026-03-02T08:16:00Z"), 15), StatutVisite::EnRetard);
-    assert_eq!(v.statut(t("2026-03-02T08:16:00Z"), 30), StatutVisite::Prevue, "configurable");
-    assert_eq!(v.statut(t("2026-03-02T09:01:00Z"), 15), StatutVisite::Manquee);
+    assert_eq!(
+        v.statut(t("2026-03-02T08:10:00Z"), 15),
+        StatutVisite::Prevue
+    );
+    assert_eq!(
+        v.statut(t("2026-03-02T08:16:00Z"), 15),
+        StatutVisite::EnRetard
+    );
+    assert_eq!(
+        v.statut(t("2026-03-02T08:16:00Z"), 30),
+        StatutVisite::Prevue,
+        "configurable"
+    );
+    assert_eq!(
+        v.statut(t("2026-03-02T09:01:00Z"), 15),
+        StatutVisite::Manquee
+    );
     let c = deroulement(Some("2026-03-02T08:05:00Z"), None);
-    assert_eq!(c.statut(t("2026-03-02T10:00:00Z"), 15), StatutVisite::EnCours);
+    assert_eq!(
+        c.statut(t("2026-03-02T10:00:00Z"), 15),
+        StatutVisite::EnCours
+    );
 }
 
 #[test]
@@ -132,7 +165,10 @@ fn planned_versus_done_adds_up() {
     );
     assert_eq!(b["B"].visites_faites, 1);
     assert_eq!(b["B"].minutes_faites, 50);
-    assert_eq!(b["B"].visites_manquees, 0, "arrived: in progress, not missed");
+    assert_eq!(
+        b["B"].visites_manquees, 0,
+        "arrived: in progress, not missed"
+    );
     assert_eq!(faite.minutes_faites(), 50);
     let a_l_envers = deroulement(Some("2026-03-02T09:00:00Z"), Some("2026-03-02T08:00:00Z"));
     assert_eq!(a_l_envers.minutes_faites(), 0);
@@ -160,7 +196,10 @@ fn conflicts_are_changes_by_someone_else() {
 
 #[test]
 fn positions_are_rounded_to_about_100_m() {
-    assert_eq!(position_arrondie(45.764_04, 4.835_66), Some((45_764, 4_836)));
+    assert_eq!(
+        position_arrondie(45.764_04, 4.835_66),
+        Some((45_764, 4_836))
+    );
     assert_eq!(position_arrondie(91.0, 0.0), None);
     assert_eq!(position_arrondie(f64::NAN, 0.0), None);
 }
@@ -180,7 +219,12 @@ fn only_coordinators_and_workers_reach_the_planning() {
         peut_telegestion(&m, Role::IntervenantDomicile, &[], None, Action::Ecrire),
         Ok(Mode::Intervenant)
     );
-    for r in [Role::Educateur, Role::Proche, Role::Usager, Role::Administrateur] {
+    for r in [
+        Role::Educateur,
+        Role::Proche,
+        Role::Usager,
+        Role::Administrateur,
+    ] {
         assert_eq!(
             peut_telegestion(&m, r, &[4], Some(4), Action::Lire),
             Err(Refus::NonPermisParLeRole),

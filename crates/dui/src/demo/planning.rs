@@ -96,22 +96,23 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     let aujourdhui = dui_store::usager::jour_paris(now);
     let debut = (lundi(aujourdhui) - Duration::days(21)).to_string();
     let mut rows: Vec<(i64, InterventionInput)> = Vec::new();
-    let intervention = |w: i64, de: String, a: String, duree: i64, taches: &str, jours: &str, rue: String| {
-        InterventionInput {
-            etablissement_id: sad,
-            intervenant_id: Some(w),
-            taches: taches.into(),
-            tache_libre: None,
-            adresse: Some(rue),
-            jours_semaine: jours.into(),
-            heure_debut: de,
-            heure_fin: a,
-            duree_minutes: duree,
-            qualification: Some("Auxiliaire de vie sociale".into()),
-            date_debut: debut.clone(),
-            date_fin: None,
-        }
-    };
+    let intervention =
+        |w: i64, de: String, a: String, duree: i64, taches: &str, jours: &str, rue: String| {
+            InterventionInput {
+                etablissement_id: sad,
+                intervenant_id: Some(w),
+                taches: taches.into(),
+                tache_libre: None,
+                adresse: Some(rue),
+                jours_semaine: jours.into(),
+                heure_debut: de,
+                heure_fin: a,
+                duree_minutes: duree,
+                qualification: Some("Auxiliaire de vie sociale".into()),
+                date_debut: debut.clone(),
+                date_fin: None,
+            }
+        };
     // The other 39 workers: one (worker, slot) per intervention, so no overlap.
     let mut n = 0usize;
     for (i, u) in usagers.iter().enumerate() {
@@ -119,8 +120,15 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
         for _ in 0..(1 + i % 3) {
             let w = workers[1 + n % 39];
             let (de, a, duree, taches) = CRENEAUX[(n / 39) % CRENEAUX.len()];
-            let jours = if n % 3 == 0 { "1,2,3,4,5,6,7" } else { "1,2,3,4,5" };
-            rows.push((*u, intervention(w, de.into(), a.into(), duree, taches, jours, rue.clone())));
+            let jours = if n % 3 == 0 {
+                "1,2,3,4,5,6,7"
+            } else {
+                "1,2,3,4,5"
+            };
+            rows.push((
+                *u,
+                intervention(w, de.into(), a.into(), duree, taches, jours, rue.clone()),
+            ));
             n += 1;
             if n >= 39 * CRENEAUX.len() {
                 break;
@@ -132,7 +140,10 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
         (now - dui_domain::feuille_soins::instant_local(aujourdhui, NaiveTime::MIN)).num_minutes();
     let minute = |m: i64| -> NaiveTime {
         let t = (depuis_minuit + m).clamp(5, 23 * 60 + 50);
-        let (h, mn) = (u32::try_from(t / 60).unwrap_or(0), u32::try_from(t % 60).unwrap_or(0));
+        let (h, mn) = (
+            u32::try_from(t / 60).unwrap_or(0),
+            u32::try_from(t % 60).unwrap_or(0),
+        );
         NaiveTime::from_hms_opt(h, mn, 0).unwrap_or(NaiveTime::MIN)
     };
     let siens = [
@@ -146,7 +157,18 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     for (k, (de, a, duree, taches)) in siens.iter().enumerate() {
         let u = usagers[k % usagers.len()];
         let rue = format!("{} {}", 10 + k * 11, RUES[k % RUES.len()]);
-        rows.push((u, intervention(intervenant.id, hm(minute(*de)), hm(minute(*a)), *duree, taches, "1,2,3,4,5,6,7", rue)));
+        rows.push((
+            u,
+            intervention(
+                intervenant.id,
+                hm(minute(*de)),
+                hm(minute(*a)),
+                *duree,
+                taches,
+                "1,2,3,4,5,6,7",
+                rue,
+            ),
+        ));
     }
     store.planifier_bulk(&actor, &rows, now).await?;
     let du = lundi(aujourdhui);
@@ -172,8 +194,13 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
                     visite_id: *id,
                     arrivee,
                     depart: (du_jour < 3).then(|| arrivee + Duration::minutes(*duree + 2)),
-                    taches: if du_jour < 3 { vec![fait("toilette")] } else { Vec::new() },
-                    note: (du_jour == 1).then(|| "Bonne nuit selon Madame ; petit-déjeuner pris.".to_string()),
+                    taches: if du_jour < 3 {
+                        vec![fait("toilette")]
+                    } else {
+                        Vec::new()
+                    },
+                    note: (du_jour == 1)
+                        .then(|| "Bonne nuit selon Madame ; petit-déjeuner pris.".to_string()),
                 });
             }
             continue;

@@ -56,7 +56,13 @@ pub async fn authorize_telegestion(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteTelegestion> {
-    match peut_telegestion(matrix, who.role, &who.etablissements, etablissement_id, action) {
+    match peut_telegestion(
+        matrix,
+        who.role,
+        &who.etablissements,
+        etablissement_id,
+        action,
+    ) {
         Ok(mode) => Ok(CapaciteTelegestion {
             who: who.clone(),
             etablissement_id: (mode == Mode::Coordination)

@@ -115,7 +115,12 @@ impl InterventionInput {
             (l("date_fin", lim::DATE), self.date_fin.as_deref()),
         ])?;
         let taches = parse_taches(&self.taches)?;
-        if taches.is_empty() && self.tache_libre.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        if taches.is_empty()
+            && self
+                .tache_libre
+                .as_deref()
+                .is_none_or(|t| t.trim().is_empty())
+        {
             return Err(StoreError::Invalid(
                 "Indiquez au moins une tâche à réaliser.".into(),
             ));
@@ -329,7 +334,10 @@ impl Store {
         .bind(cap.usager_id())
         .execute_versioned(&mut tx, "intervention", id, version)
         .await?;
-        let aujourdhui = cap.at().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+        let aujourdhui = cap
+            .at()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .date_naive();
         retirer_visites_a_venir(&mut tx, id, aujourdhui).await?;
         cap.commit_audite(
             tx,

@@ -7,9 +7,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 use dui_domain::ids::UsagerId;
-use dui_domain::intervention::{
-    chevauchements, Bilan, Deroulement, Mode, StatutVisite, Tache,
-};
+use dui_domain::intervention::{chevauchements, Bilan, Deroulement, Mode, StatutVisite, Tache};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::presence::Mois;
@@ -334,9 +332,9 @@ impl Store {
             "{SELECT} WHERE v.etablissement_id = $1 AND v.jour >= $2 AND v.jour <= $3{filtre} ORDER BY v.debut_prevu, v.id"
         );
         let mut q = crate::sql::query(&sql)
-        .bind(e)
-        .bind(du.to_string())
-        .bind(au.to_string());
+            .bind(e)
+            .bind(du.to_string())
+            .bind(au.to_string());
         if let Some(w) = intervenant {
             q = q.bind(w);
         }
@@ -427,11 +425,12 @@ impl Store {
         };
         let visible = match cap.mode() {
             Mode::Coordination => {
-                let e: Option<i64> = crate::sql::query("SELECT etablissement_id FROM visite WHERE id = $1")
-                    .bind(id)
-                    .fetch_scalar(self)
-                    .await
-                    .ok();
+                let e: Option<i64> =
+                    crate::sql::query("SELECT etablissement_id FROM visite WHERE id = $1")
+                        .bind(id)
+                        .fetch_scalar(self)
+                        .await
+                        .ok();
                 e.is_some() && e == cap.etablissement_id()
             }
             Mode::Intervenant => {
@@ -519,7 +518,9 @@ impl Store {
                 .or_default()
                 .ajouter(&d, cap.at(), retard);
             let w = (
-                v.intervenant.clone().unwrap_or_else(|| "Non affectée".into()),
+                v.intervenant
+                    .clone()
+                    .unwrap_or_else(|| "Non affectée".into()),
                 v.intervenant_id.unwrap_or(0),
             );
             par_w.entry(w).or_default().ajouter(&d, cap.at(), retard);

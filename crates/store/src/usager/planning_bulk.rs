@@ -141,8 +141,8 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         for v in rows {
-            let taches = serde_json::to_string(&v.taches)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let taches =
+                serde_json::to_string(&v.taches).map_err(|e| StoreError::Invalid(e.to_string()))?;
             crate::sql::query(
                 "UPDATE visite SET arrivee = $1, depart = $2, taches_faites = $3, note = $4, version = version + 1, \
                  modifie_par = $5, updated_at = $6 WHERE id = $7",

@@ -143,15 +143,20 @@ fn verifier(e: &EntreeTelegestion, now: DateTime<Utc>) -> Result<DateTime<Utc>, 
                 return Err("Indiquez les tâches faites ou non.".into());
             }
             for x in t {
-                if x.fait == Some(false) && x.motif.as_deref().is_none_or(|m| m.trim().is_empty())
-                {
+                if x.fait == Some(false) && x.motif.as_deref().is_none_or(|m| m.trim().is_empty()) {
                     return Err(format!(
                         "Indiquez pourquoi « {} » n'a pas été faite.",
                         x.tache.label_fr()
                     ));
                 }
-                if x.motif.as_deref().is_some_and(|m| m.chars().count() > lim::LIBELLE) {
-                    return Err(format!("Le motif ne peut dépasser {} caractères.", lim::LIBELLE));
+                if x.motif
+                    .as_deref()
+                    .is_some_and(|m| m.chars().count() > lim::LIBELLE)
+                {
+                    return Err(format!(
+                        "Le motif ne peut dépasser {} caractères.",
+                        lim::LIBELLE
+                    ));
                 }
             }
         }
@@ -239,17 +244,24 @@ async fn appliquer(
     };
     // A worker records their own visits of today (or yesterday's, sent after midnight).
     let aujourdhui = jour_paris(cap.at());
-    let recent = v.jour == aujourdhui.to_string()
-        || v.jour == (aujourdhui - Duration::days(1)).to_string();
+    let recent =
+        v.jour == aujourdhui.to_string() || v.jour == (aujourdhui - Duration::days(1)).to_string();
     let a_moi = v.intervenant_id == Some(moi);
     if e.version > v.version || e.version < 1 {
         return Ok((refus(e, "Version de la visite inconnue."), None));
     }
     let est_conflit = conflit(e.version, v.version, v.modifie_par, moi);
     if !est_conflit && (!a_moi || !recent) {
-        return Ok((refus(e, "Cette visite ne fait pas partie de votre journée."), None));
+        return Ok((
+            refus(e, "Cette visite ne fait pas partie de votre journée."),
+            None,
+        ));
     }
-    let statut = if est_conflit { "conflit" } else { "enregistree" };
+    let statut = if est_conflit {
+        "conflit"
+    } else {
+        "enregistree"
+    };
     let contenu = serde_json::to_string(e)
         .map_err(|x| StoreError::Invalid(format!("Saisie illisible : {x}")))?;
     let at = ts(cap.at());

@@ -84,7 +84,13 @@ fn intervention(etab: i64, worker: i64, de: &str, a: &str) -> InterventionInput 
     }
 }
 
-fn entree(id: &str, visite: i64, version: i64, t: TypeEntree, quand: DateTime<Utc>) -> EntreeTelegestion {
+fn entree(
+    id: &str,
+    visite: i64,
+    version: i64,
+    t: TypeEntree,
+    quand: DateTime<Utc>,
+) -> EntreeTelegestion {
     EntreeTelegestion {
         id: id.into(),
         visite,
@@ -100,9 +106,16 @@ fn entree(id: &str, visite: i64, version: i64, t: TypeEntree, quand: DateTime<Ut
 /// Plans a morning visit by `a` and returns the visit of today as `a` sees it.
 async fn planifier(w: &World) -> (i64, i64) {
     let s = &w.db.store;
-    let cap = check(s, &w.cadre, w.usager, Section::Accompagnement, Action::Valider, now())
-        .await
-        .unwrap();
+    let cap = check(
+        s,
+        &w.cadre,
+        w.usager,
+        Section::Accompagnement,
+        Action::Valider,
+        now(),
+    )
+    .await
+    .unwrap();
     s.ajouter_intervention(&cap, &intervention(w.sad, w.a.id, "08:00", "09:00"))
         .await
         .unwrap();
@@ -117,17 +130,31 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
     for engine in engines() {
         let w = world(engine).await;
         let s = &w.db.store;
-        let cap = check(s, &w.cadre, w.usager, Section::Accompagnement, Action::Valider, now())
-            .await
-            .unwrap();
+        let cap = check(
+            s,
+            &w.cadre,
+            w.usager,
+            Section::Accompagnement,
+            Action::Valider,
+            now(),
+        )
+        .await
+        .unwrap();
         // Bad input is refused in French.
         let mut mauvais = intervention(w.sad, w.a.id, "10:00", "09:00");
-        assert!(matches!(s.ajouter_intervention(&cap, &mauvais).await, Err(StoreError::Invalid(m)) if m.contains("suivre")));
+        assert!(
+            matches!(s.ajouter_intervention(&cap, &mauvais).await, Err(StoreError::Invalid(m)) if m.contains("suivre"))
+        );
         mauvais = intervention(w.sad, w.cadre.id, "08:00", "09:00");
-        assert!(matches!(s.ajouter_intervention(&cap, &mauvais).await, Err(StoreError::Invalid(m)) if m.contains("intervenant")));
+        assert!(
+            matches!(s.ajouter_intervention(&cap, &mauvais).await, Err(StoreError::Invalid(m)) if m.contains("intervenant"))
+        );
         mauvais = intervention(w.sad, w.a.id, "08:00", "09:00");
         mauvais.taches = "repassage_ailes".into();
-        assert!(matches!(s.ajouter_intervention(&cap, &mauvais).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            s.ajouter_intervention(&cap, &mauvais).await,
+            Err(StoreError::Invalid(_))
+        ));
         let id = s
             .ajouter_intervention(&cap, &intervention(w.sad, w.a.id, "08:00", "09:00"))
             .await
@@ -136,9 +163,20 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
             .await
             .unwrap();
         // The worker is assigned to the person (may open the file they visit).
-        assert!(check(s, &w.a, w.usager, Section::Accompagnement, Action::Lire, now()).await.is_ok());
+        assert!(check(
+            s,
+            &w.a,
+            w.usager,
+            Section::Accompagnement,
+            Action::Lire,
+            now()
+        )
+        .await
+        .is_ok());
         // The coordinator's week: 5 weekdays × 2 interventions, generated once.
-        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, now()).await.unwrap();
+        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, now())
+            .await
+            .unwrap();
         assert_eq!(coord.mode(), Mode::Coordination);
         let lundi = now().date_naive();
         let semaine = s
@@ -150,20 +188,35 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
             .planning_service(&coord, lundi, lundi + Duration::days(6), None, 15)
             .await
             .unwrap();
-        assert_eq!(encore.iter().map(|v| v.id).collect::<Vec<_>>(), semaine.iter().map(|v| v.id).collect::<Vec<_>>());
+        assert_eq!(
+            encore.iter().map(|v| v.id).collect::<Vec<_>>(),
+            semaine.iter().map(|v| v.id).collect::<Vec<_>>()
+        );
         assert_eq!(semaine[0].usager, "MARTIN Jeanne");
         assert_eq!(semaine[0].taches.len(), 2);
         // At 10:00 on Monday the 08:00–09:00 visits without an arrival are missed.
         assert_eq!(semaine[0].statut, StatutVisite::Manquee);
         assert_eq!(semaine[2].statut, StatutVisite::Prevue);
         // Giving b's Monday visit to a makes a overlap with their own.
-        let de_b = semaine.iter().find(|v| v.intervenant_id == Some(w.b.id)).unwrap();
-        s.reaffecter_visite(&coord, de_b.id, de_b.version, w.a.id).await.unwrap();
-        let lundi_seul = s.planning_service(&coord, lundi, lundi, Some(w.a.id), 15).await.unwrap();
+        let de_b = semaine
+            .iter()
+            .find(|v| v.intervenant_id == Some(w.b.id))
+            .unwrap();
+        s.reaffecter_visite(&coord, de_b.id, de_b.version, w.a.id)
+            .await
+            .unwrap();
+        let lundi_seul = s
+            .planning_service(&coord, lundi, lundi, Some(w.a.id), 15)
+            .await
+            .unwrap();
         assert_eq!(lundi_seul.len(), 2);
-        assert!(lundi_seul.iter().all(|v| v.chevauchement), "a's two visits overlap");
+        assert!(
+            lundi_seul.iter().all(|v| v.chevauchement),
+            "a's two visits overlap"
+        );
         assert!(matches!(
-            s.reaffecter_visite(&coord, de_b.id, de_b.version, w.b.id).await,
+            s.reaffecter_visite(&coord, de_b.id, de_b.version, w.b.id)
+                .await,
             Err(StoreError::StaleVersion)
         ));
         // The worker sees only their own visits of today; not another day's, not b's.
@@ -172,13 +225,22 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
         let jour = s.ma_journee(&moi, 15).await.unwrap();
         assert_eq!(jour.len(), 2);
         assert!(jour.iter().all(|v| v.intervenant_id == Some(w.a.id)));
-        let mardi = semaine.iter().find(|v| v.jour == "2026-03-03" && v.intervenant_id == Some(w.a.id)).unwrap();
+        let mardi = semaine
+            .iter()
+            .find(|v| v.jour == "2026-03-03" && v.intervenant_id == Some(w.a.id))
+            .unwrap();
         assert!(s.visite(&moi, mardi.id, 15).await.unwrap().is_none());
         assert!(s.visite(&moi, jour[0].id, 15).await.unwrap().is_some());
         // A worker does not reach the service's planning; others not at all.
-        assert_eq!(refus(s.planning_service(&moi, lundi, lundi, None, 15).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(s.planning_service(&moi, lundi, lundi, None, 15).await),
+            Refus::NonPermisParLeRole
+        );
         let secr = create_user(s, "secr2", Role::Educateur, &[w.sad]).await;
-        assert_eq!(refus(tele(s, &secr, Some(w.sad), Action::Lire, now()).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(tele(s, &secr, Some(w.sad), Action::Lire, now()).await),
+            Refus::NonPermisParLeRole
+        );
         assert!(!audit_by_action(s, "planning.lecture").await.is_empty());
         // Ending the intervention removes the visits to come that nothing was recorded on.
         let mut fin = intervention(w.sad, w.a.id, "08:00", "09:00");
@@ -188,7 +250,11 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
             .planning_service(&coord, lundi, lundi + Duration::days(6), Some(w.a.id), 15)
             .await
             .unwrap();
-        assert_eq!(apres.iter().filter(|v| v.intervention_id == id).count(), 2, "Monday and Tuesday");
+        assert_eq!(
+            apres.iter().filter(|v| v.intervention_id == id).count(),
+            2,
+            "Monday and Tuesday"
+        );
     }
 }
 
@@ -200,32 +266,90 @@ async fn a_batch_sent_twice_is_stored_once() {
         let (v, version) = planifier(&w).await;
         let moi = tele(s, &w.a, None, Action::Ecrire, now()).await.unwrap();
         let t = |m: i64| now() - Duration::minutes(60) + Duration::minutes(m);
-        let mut arrivee = entree("0b9f7c1e-0000-4000-8000-000000000001", v, version, TypeEntree::Arrivee, t(5));
-        arrivee.position = Some(Position { lat: 45.764_04, lon: 4.835_66 });
-        let mut taches = entree("0b9f7c1e-0000-4000-8000-000000000002", v, version, TypeEntree::Taches, t(30));
+        let mut arrivee = entree(
+            "0b9f7c1e-0000-4000-8000-000000000001",
+            v,
+            version,
+            TypeEntree::Arrivee,
+            t(5),
+        );
+        arrivee.position = Some(Position {
+            lat: 45.764_04,
+            lon: 4.835_66,
+        });
+        let mut taches = entree(
+            "0b9f7c1e-0000-4000-8000-000000000002",
+            v,
+            version,
+            TypeEntree::Taches,
+            t(30),
+        );
         taches.taches = Some(vec![
-            TacheVisite { tache: Tache::Toilette, fait: Some(true), motif: None },
-            TacheVisite { tache: Tache::Repas, fait: Some(false), motif: Some("Déjà pris".into()) },
+            TacheVisite {
+                tache: Tache::Toilette,
+                fait: Some(true),
+                motif: None,
+            },
+            TacheVisite {
+                tache: Tache::Repas,
+                fait: Some(false),
+                motif: Some("Déjà pris".into()),
+            },
         ]);
-        let mut note = entree("0b9f7c1e-0000-4000-8000-000000000003", v, version, TypeEntree::Note, t(40));
+        let mut note = entree(
+            "0b9f7c1e-0000-4000-8000-000000000003",
+            v,
+            version,
+            TypeEntree::Note,
+            t(40),
+        );
         note.note = Some("Bonne humeur, a bien mangé hier soir.".into());
-        let depart = entree("0b9f7c1e-0000-4000-8000-000000000004", v, version, TypeEntree::Depart, t(50));
+        let depart = entree(
+            "0b9f7c1e-0000-4000-8000-000000000004",
+            v,
+            version,
+            TypeEntree::Depart,
+            t(50),
+        );
         let lot = vec![arrivee, taches, note, depart];
         let r1 = s.synchroniser(&moi, &lot).await.unwrap();
-        assert!(r1.iter().all(|r| r.statut == StatutEntree::Enregistree), "{r1:?}");
+        assert!(
+            r1.iter().all(|r| r.statut == StatutEntree::Enregistree),
+            "{r1:?}"
+        );
         assert_eq!(r1[3].version, Some(version + 4));
         let r2 = s.synchroniser(&moi, &lot).await.unwrap();
-        assert!(r2.iter().all(|r| r.statut == StatutEntree::DejaRecue), "{r2:?}");
-        assert_eq!(s.entrees_de_visite(&moi, v).await.unwrap().len(), 4, "stored once");
+        assert!(
+            r2.iter().all(|r| r.statut == StatutEntree::DejaRecue),
+            "{r2:?}"
+        );
+        assert_eq!(
+            s.entrees_de_visite(&moi, v).await.unwrap().len(),
+            4,
+            "stored once"
+        );
         let visite = s.visite(&moi, v, 15).await.unwrap().unwrap();
         assert_eq!(visite.version, version + 4, "applied once");
         assert_eq!(visite.statut, StatutVisite::Faite);
         assert_eq!(visite.deroulement().unwrap().minutes_faites(), 45);
         assert_eq!(visite.taches[1].motif.as_deref(), Some("Déjà pris"));
-        assert_eq!(visite.note.as_deref(), Some("Bonne humeur, a bien mangé hier soir."));
+        assert_eq!(
+            visite.note.as_deref(),
+            Some("Bonne humeur, a bien mangé hier soir.")
+        );
         // A task not done needs its reason; a refused entry is not stored.
-        let mut sans_motif = entree("0b9f7c1e-0000-4000-8000-000000000005", v, version + 4, TypeEntree::Taches, t(55));
-        sans_motif.taches = Some(vec![TacheVisite { tache: Tache::Repas, fait: Some(false), motif: None }]);
+        let mut sans_motif = entree(
+            "0b9f7c1e-0000-4000-8000-000000000005",
+            v,
+            version + 4,
+            TypeEntree::Taches,
+            t(55),
+        );
+        sans_motif.taches = Some(vec![TacheVisite {
+            tache: Tache::Repas,
+            fait: Some(false),
+            motif: None,
+        }]);
         let r = s.synchroniser(&moi, &[sans_motif]).await.unwrap();
         assert_eq!(r[0].statut, StatutEntree::Refusee);
         assert!(r[0].message.as_deref().unwrap().contains("pourquoi"));
@@ -243,18 +367,41 @@ async fn two_workers_on_one_visit_see_a_conflict_and_nothing_is_lost() {
         let (v, version) = planifier(&w).await;
         let a = tele(s, &w.a, None, Action::Ecrire, now()).await.unwrap();
         // Offline, a records an arrival on the version they read…
-        let hors_ligne = entree("a-offline-0000-0001", v, version, TypeEntree::Arrivee, now() - Duration::minutes(50));
+        let hors_ligne = entree(
+            "a-offline-0000-0001",
+            v,
+            version,
+            TypeEntree::Arrivee,
+            now() - Duration::minutes(50),
+        );
         // …meanwhile the coordinator gives the visit to b, who arrives.
-        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, now()).await.unwrap();
-        let v2 = s.reaffecter_visite(&coord, v, version, w.b.id).await.unwrap();
+        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, now())
+            .await
+            .unwrap();
+        let v2 = s
+            .reaffecter_visite(&coord, v, version, w.b.id)
+            .await
+            .unwrap();
         let b = tele(s, &w.b, None, Action::Ecrire, now()).await.unwrap();
         let rb = s
-            .synchroniser(&b, &[entree("b-online-00000-0001", v, v2, TypeEntree::Arrivee, now() - Duration::minutes(45))])
+            .synchroniser(
+                &b,
+                &[entree(
+                    "b-online-00000-0001",
+                    v,
+                    v2,
+                    TypeEntree::Arrivee,
+                    now() - Duration::minutes(45),
+                )],
+            )
             .await
             .unwrap();
         assert_eq!(rb[0].statut, StatutEntree::Enregistree);
         // a's entry comes back: a conflict, kept, not applied over b's arrival.
-        let ra = s.synchroniser(&a, std::slice::from_ref(&hors_ligne)).await.unwrap();
+        let ra = s
+            .synchroniser(&a, std::slice::from_ref(&hors_ligne))
+            .await
+            .unwrap();
         assert_eq!(ra[0].statut, StatutEntree::Conflit);
         assert!(ra[0].message.as_deref().unwrap().contains("autre compte"));
         let vue = s.visite(&coord, v, 15).await.unwrap().unwrap();
@@ -274,14 +421,35 @@ async fn two_workers_on_one_visit_see_a_conflict_and_nothing_is_lost() {
         assert!(encore[0].message.is_some());
         // A worker's own earlier entries in a batch are no conflict (same base version).
         let suite = s
-            .synchroniser(&b, &[entree("b-online-00000-0002", v, v2, TypeEntree::Depart, now() - Duration::minutes(5))])
+            .synchroniser(
+                &b,
+                &[entree(
+                    "b-online-00000-0002",
+                    v,
+                    v2,
+                    TypeEntree::Depart,
+                    now() - Duration::minutes(5),
+                )],
+            )
             .await
             .unwrap();
         assert_eq!(suite[0].statut, StatutEntree::Enregistree);
         // A coordinator may not send entries; a worker may not reach another's visit.
-        assert_eq!(refus(s.synchroniser(&coord, &[]).await), Refus::NonPermisParLeRole);
+        assert_eq!(
+            refus(s.synchroniser(&coord, &[]).await),
+            Refus::NonPermisParLeRole
+        );
         let autre = s
-            .synchroniser(&a, &[entree("a-other-000000-0003", v, v2 + 2, TypeEntree::Note, now())])
+            .synchroniser(
+                &a,
+                &[entree(
+                    "a-other-000000-0003",
+                    v,
+                    v2 + 2,
+                    TypeEntree::Note,
+                    now(),
+                )],
+            )
             .await
             .unwrap();
         assert_eq!(autre[0].statut, StatutEntree::Refusee);
@@ -300,7 +468,13 @@ async fn planned_versus_done_per_person_and_worker() {
             &a,
             &[
                 entree("bilan-000000-0001", v, version, TypeEntree::Arrivee, debut),
-                entree("bilan-000000-0002", v, version, TypeEntree::Depart, debut + Duration::minutes(40)),
+                entree(
+                    "bilan-000000-0002",
+                    v,
+                    version,
+                    TypeEntree::Depart,
+                    debut + Duration::minutes(40),
+                ),
             ],
         )
         .await
@@ -308,8 +482,13 @@ async fn planned_versus_done_per_person_and_worker() {
         // At the end of the month: 22 weekdays planned in March 2026, 1 done (40 min), the
         // others missed.
         let fin_mois = Utc.with_ymd_and_hms(2026, 3, 31, 22, 30, 0).unwrap();
-        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, fin_mois).await.unwrap();
-        let b = s.bilan_planning(&coord, Mois::parse("2026-03").unwrap(), 15).await.unwrap();
+        let coord = tele(s, &w.cadre, Some(w.sad), Action::Valider, fin_mois)
+            .await
+            .unwrap();
+        let b = s
+            .bilan_planning(&coord, Mois::parse("2026-03").unwrap(), 15)
+            .await
+            .unwrap();
         assert_eq!(b.total.visites_prevues, 22);
         assert_eq!(b.total.minutes_prevues, 22 * 45);
         assert_eq!(b.total.visites_faites, 1);

@@ -37,10 +37,10 @@ use crate::corps::{Ecrite, SyntheseSoins};
 use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
+use crate::usager::fields::IdentiteFields;
 use crate::usager::interventions::InterventionFields;
 use crate::usager::planning::ReaffectationBody;
 use crate::usager::telegestion::{PointageBody, Synchronisation, SynchronisationBody};
-use crate::usager::fields::IdentiteFields;
 use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
     DocumentBody, EntourageFields, JourneeBody, LieuPropose, LinkBody, MouvementFields,

@@ -89,8 +89,18 @@ impl InterventionFields {
     /// worker are checked by the store.
     fn input(&self) -> WebResult<InterventionInput> {
         let mut e = Errors::default();
-        let etab = opt_int(&mut e, "etablissement_id", "Service", &self.etablissement_id);
-        let w = opt_int(&mut e, "intervenant_id", "Intervenant", &self.intervenant_id);
+        let etab = opt_int(
+            &mut e,
+            "etablissement_id",
+            "Service",
+            &self.etablissement_id,
+        );
+        let w = opt_int(
+            &mut e,
+            "intervenant_id",
+            "Intervenant",
+            &self.intervenant_id,
+        );
         let duree = opt_int(&mut e, "duree_minutes", "Durée", &self.duree_minutes);
         for (champ, v, label) in [
             ("jours_semaine", &self.jours_semaine, "Les jours"),
@@ -108,7 +118,12 @@ impl InterventionFields {
             e.add("duree_minutes", "La durée est obligatoire.");
         }
         let mut dates = Errors::default();
-        let debut = super::sejours::jour(&mut dates, "date_debut", "Le premier jour", &self.date_debut);
+        let debut = super::sejours::jour(
+            &mut dates,
+            "date_debut",
+            "Le premier jour",
+            &self.date_debut,
+        );
         let fin = super::sejours::jour(&mut dates, "date_fin", "Le dernier jour", &self.date_fin);
         for (k, m) in dates.0 {
             e.add(&k, m);
@@ -154,7 +169,13 @@ pub async fn api_ajouter(
     let i = f.input()?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
     let iid = app.store.ajouter_intervention(&cap, &i).await?;
-    Ok((StatusCode::CREATED, Json(Cree { id: iid, version: 1 })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Cree {
+            id: iid,
+            version: 1,
+        }),
+    ))
 }
 
 /// GET /api/v1/usagers/{id}/interventions/{iid}
@@ -183,7 +204,10 @@ pub async fn api_modifier(
     let version = expected_version(&headers, f.version)?;
     let i = f.input()?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
-    let version = app.store.modifier_intervention(&cap, iid, version, &i).await?;
+    let version = app
+        .store
+        .modifier_intervention(&cap, iid, version, &i)
+        .await?;
     Ok(Json(Cree { id: iid, version }))
 }
 
@@ -278,27 +302,30 @@ pub async fn ajouter_form(
         .filter(|t| p.f.contains_key(&format!("t_{}", t.code())))
         .map(|t| t.code())
         .collect();
-    let mut champs: serde_json::Map<String, serde_json::Value> = p
-        .f
-        .iter()
-        .filter(|(k, _)| !k.starts_with("t_") && k.as_str() != "_csrf")
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
+    let mut champs: serde_json::Map<String, serde_json::Value> =
+        p.f.iter()
+            .filter(|(k, _)| !k.starts_with("t_") && k.as_str() != "_csrf")
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
     champs.insert("taches".into(), codes.join(",").into());
     let f: InterventionFields = serde_json::from_value(serde_json::Value::Object(champs))
         .map_err(|e| crate::forms::json_error(&e))?;
     let i = f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Accompagnement, Action::Valider).await?;
+    let cap = capability(
+        &p.app,
+        &p.me,
+        p.id,
+        Section::Accompagnement,
+        Action::Valider,
+    )
+    .await?;
     p.app.store.ajouter_intervention(&cap, &i).await?;
     Ok(p.fait("/interventions"))
 }
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
-    Router::new().route(
-        "/usagers/{id}/interventions",
-        get(page).post(ajouter_form),
-    )
+    Router::new().route("/usagers/{id}/interventions", get(page).post(ajouter_form))
 }
 
 /// API routes.

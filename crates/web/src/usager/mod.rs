@@ -53,6 +53,7 @@ mod transmissions;
 // Home-care planning and télégestion (h13b).
 pub(crate) mod interventions;
 pub(crate) mod planning;
+mod planning_bilan;
 pub(crate) mod telegestion;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};

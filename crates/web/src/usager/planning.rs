@@ -15,10 +15,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 use dui_domain::intervention::{lundi, Mode, StatutVisite};
 use dui_domain::policy::Action;
-use dui_domain::presence::Mois;
 use dui_domain::saisie::Champ;
 use dui_store::policy::{authorize_telegestion, CapaciteTelegestion};
-use dui_store::usager::{BilanMois, EntreeRecue, Visite};
+use dui_store::usager::{EntreeRecue, Visite};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -119,7 +118,7 @@ fn periode(q: &PlanningQuery) -> WebResult<(Option<i64>, NaiveDate, NaiveDate, O
 }
 
 /// The coordinator's établissement: the one asked, else their first home-care service.
-async fn service(app: &App, me: &CurrentUser, etab: Option<i64>) -> WebResult<i64> {
+pub(crate) async fn service(app: &App, me: &CurrentUser, etab: Option<i64>) -> WebResult<i64> {
     if let Some(e) = etab {
         return Ok(e);
     }
@@ -180,12 +179,12 @@ pub(crate) async fn capacite_visite(
 #[derive(Deserialize, Default)]
 pub struct ServiceQuery {
     #[serde(default)]
-    etablissement: Option<String>,
+    pub(crate) etablissement: Option<String>,
     #[serde(default)]
-    mois: Option<String>,
+    pub(crate) mois: Option<String>,
 }
 
-fn etab_de(q: &ServiceQuery) -> WebResult<Option<i64>> {
+pub(crate) fn etab_de(q: &ServiceQuery) -> WebResult<Option<i64>> {
     let mut e = Errors::default();
     let etab = opt_int(&mut e, "etablissement", "Établissement", &q.etablissement);
     e.finish()?;
@@ -299,73 +298,6 @@ pub async fn reaffecter_form(
     Ok(crate::reponses::done(&headers, &retour))
 }
 
-async fn bilan(app: &App, me: &CurrentUser, q: &ServiceQuery) -> WebResult<BilanMois> {
-    let mois = match q.mois.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => Mois::de(paris_today(Utc::now())),
-        Some(m) => Mois::parse(m).map_err(|x| AppError::field("mois", x))?,
-    };
-    let e = service(app, me, etab_de(q)?).await?;
-    let cap = capacite(app, me, Some(e), Action::Lire).await?;
-    Ok(app
-        .store
-        .bilan_planning(&cap, mois, retard_minutes())
-        .await?)
-}
-
-/// GET /api/v1/interventions/bilan?mois=AAAA-MM: planned vs done of the service.
-pub async fn api_bilan(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<ServiceQuery>,
-) -> WebResult<Json<BilanMois>> {
-    Ok(Json(bilan(&app, &me, &q).await?))
-}
-
-/// The report as CSV (`;`-separated, French headers), one line per person then per worker.
-fn csv(b: &BilanMois) -> String {
-    let mut s = String::from("\u{feff}type;nom;visites prévues;minutes prévues;visites faites;minutes faites;visites manquées;écart (minutes)\r\n");
-    let ligne = |s: &mut String, t: &str, nom: &str, x: &dui_domain::intervention::Bilan| {
-        s.push_str(&format!(
-            "{t};{};{};{};{};{};{};{}\r\n",
-            nom.replace([';', '\r', '\n'], " "),
-            x.visites_prevues,
-            x.minutes_prevues,
-            x.visites_faites,
-            x.minutes_faites,
-            x.visites_manquees,
-            x.ecart_minutes
-        ));
-    };
-    for l in &b.par_usager {
-        ligne(&mut s, "usager", &l.nom, &l.bilan);
-    }
-    for l in &b.par_intervenant {
-        ligne(&mut s, "intervenant", &l.nom, &l.bilan);
-    }
-    ligne(&mut s, "total", "Service", &b.total);
-    s
-}
-
-/// GET /api/v1/interventions/bilan.csv and /planning/bilan.csv
-pub async fn api_bilan_csv(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<ServiceQuery>,
-) -> WebResult<Response> {
-    let b = bilan(&app, &me, &q).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bilan-domicile-{}.csv\"", b.mois),
-            ),
-        ],
-        csv(&b),
-    )
-        .into_response())
-}
-
 /// One worker's row of the planning page.
 struct Ligne {
     nom: String,
@@ -400,7 +332,11 @@ impl PlanningPage {
             || d.to_string(),
             |j| {
                 let n = chrono::Datelike::weekday(&j).num_days_from_monday() as usize;
-                format!("{} {}", dui_domain::plan_soins::JOURS_FR[n], j.format("%d/%m"))
+                format!(
+                    "{} {}",
+                    dui_domain::plan_soins::JOURS_FR[n],
+                    j.format("%d/%m")
+                )
             },
         )
     }
@@ -498,32 +434,6 @@ pub async fn page(
     .into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "planning_bilan.html")]
-struct BilanPage {
-    layout: Layout,
-    b: BilanMois,
-    sections: Vec<(&'static str, Vec<dui_store::usager::LigneBilan>)>,
-}
-
-/// GET /planning/bilan?mois=: planned vs done of the month.
-pub async fn bilan_page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<ServiceQuery>,
-) -> WebResult<Response> {
-    let b = bilan(&app, &me, &q).await?;
-    Ok(BilanPage {
-        layout: Layout::new(&me, format!("Prévu / réalisé — {}", b.mois), "planning"),
-        sections: vec![
-            ("Par personne", b.par_usager.clone()),
-            ("Par intervenant", b.par_intervenant.clone()),
-        ],
-        b,
-    }
-    .into_response())
-}
-
 /// The coordinator's late and missed visits of today (the home panel), when the account
 /// coordinates a home-care service; empty otherwise (and never an error on the home page).
 pub async fn alertes_accueil(app: &App, me: &CurrentUser) -> Vec<Visite> {
@@ -575,8 +485,11 @@ pub async fn alertes_accueil(app: &App, me: &CurrentUser) -> Vec<Visite> {
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/planning", get(page))
-        .route("/planning/bilan", get(bilan_page))
-        .route("/planning/bilan.csv", get(api_bilan_csv))
+        .route("/planning/bilan", get(super::planning_bilan::bilan_page))
+        .route(
+            "/planning/bilan.csv",
+            get(super::planning_bilan::api_bilan_csv),
+        )
         .route(
             "/planning/visites/{id}/reaffectation",
             post(reaffecter_form),
@@ -587,12 +500,15 @@ pub fn routes() -> Router<App> {
 pub fn api_routes() -> Router<App> {
     Router::new()
         .route("/interventions", get(api_liste))
-        .route("/interventions/bilan", get(api_bilan))
-        .route("/interventions/bilan.csv", get(api_bilan_csv))
+        .route(
+            "/interventions/bilan",
+            get(super::planning_bilan::api_bilan),
+        )
+        .route(
+            "/interventions/bilan.csv",
+            get(super::planning_bilan::api_bilan_csv),
+        )
         .route("/interventions/{id}", get(api_get))
         .route("/interventions/{id}/entrees", get(api_entrees))
-        .route(
-            "/interventions/{id}/reaffectation",
-            post(api_reaffecter),
-        )
+        .route("/interventions/{id}/reaffectation", post(api_reaffecter))
 }

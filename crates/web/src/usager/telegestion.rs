@@ -123,10 +123,7 @@ async fn pointer(
             message: r.message.unwrap_or_default(),
             extra: None,
         }),
-        StatutEntree::Refusee => Err(AppError::field(
-            "visite",
-            r.message.unwrap_or_default(),
-        )),
+        StatutEntree::Refusee => Err(AppError::field("visite", r.message.unwrap_or_default())),
     }
 }
 
@@ -180,8 +177,8 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<Response
         "servi_a": dui_store::ts(Utc::now()),
         "visites": visites,
     }))
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .replace('<', "\\u003c");
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .replace('<', "\\u003c");
     let mut r = JourneePage {
         layout: Layout::new(&me, "Ma journée", "planning"),
         jour: fr_date(&jour),

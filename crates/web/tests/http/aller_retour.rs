@@ -255,7 +255,12 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
         )
         .await;
         // A planned home-care intervention (h13b), ended.
-        let list = get_ok(&app, &jeu.direction, &format!("/api/v1/usagers/{x}/interventions")).await;
+        let list = get_ok(
+            &app,
+            &jeu.direction,
+            &format!("/api/v1/usagers/{x}/interventions"),
+        )
+        .await;
         let iid = list["items"][0]["id"].as_i64().unwrap();
         let i = format!("/api/v1/usagers/{x}/interventions/{iid}");
         read_change_write(

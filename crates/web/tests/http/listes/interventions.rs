@@ -15,6 +15,12 @@ pub(super) async fn peupler(app: &TestApp, direction: &str, x: i64) {
         let body = json!({"etablissement_id": app.etablissement_id, "taches": taches, "jours_semaine": "1,2,3,4,5,6,7",
             "heure_debut": de, "heure_fin": a, "duree_minutes": 45, "date_debut": "2026-01-05",
             "adresse": "3 rue Garibaldi, 69003 Lyon"});
-        super::created(app, direction, &format!("/api/v1/usagers/{x}/interventions"), body).await;
+        super::created(
+            app,
+            direction,
+            &format!("/api/v1/usagers/{x}/interventions"),
+            body,
+        )
+        .await;
     }
 }
