@@ -201,6 +201,19 @@ code_enum! {
         AuditScellementRefus = "audit.scellement.refus", "Entrée refusée au scellement";
         /// The database found behind the chain's external anchor.
         AuditAncreEcart = "audit.ancre.ecart", "Écart avec l'ancre externe du journal";
+        // Home-care planning and télégestion (h13b).
+        /// A planned home-care intervention added to a file.
+        UsagerInterventionAjout = "usager.intervention.ajout", "Intervention à domicile planifiée";
+        /// A planned home-care intervention changed or ended.
+        UsagerInterventionModification = "usager.intervention.modification", "Intervention à domicile modifiée";
+        /// The home-care planning read (visits of a service or of a worker's day).
+        PlanningLecture = "planning.lecture", "Consultation du planning à domicile";
+        /// Arrival, departure, tasks or note of a visit recorded (télégestion).
+        VisiteSaisie = "visite.saisie", "Saisie de télégestion";
+        /// A visit given to another worker.
+        VisiteReaffectation = "visite.reaffectation", "Visite réaffectée";
+        /// The planned vs done report read or exported.
+        PlanningBilan = "planning.bilan", "Bilan prévu / réalisé à domicile";
     }
 }
 

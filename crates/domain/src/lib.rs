@@ -13,6 +13,7 @@ pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;
 pub mod ids;
+pub mod intervention;
 pub mod journal;
 pub mod lieux;
 pub mod mesure;

@@ -506,6 +506,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    // Home-care planning and télégestion (h13b).
+    crate::bench_telegestion::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements[0].0,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();

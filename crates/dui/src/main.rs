@@ -6,6 +6,7 @@ mod bench_gir;
 mod bench_parcours;
 mod bench_plan_prescriptions;
 mod bench_soins;
+mod bench_telegestion;
 mod bench_transmissions;
 mod config;
 mod demo;

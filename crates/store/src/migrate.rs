@@ -127,6 +127,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_tsvector",
         include_str!("../migrations/0030_transmission_tsvector.sql"),
     ),
+    // Home-care planning and télégestion (h13b).
+    (
+        33,
+        "interventions",
+        include_str!("../migrations/0033_interventions.sql"),
+    ),
     // hpol: the identity's alerts column dropped and the birth name as typed; psychology
     // transmissions split by établissement.
     (

@@ -16,6 +16,7 @@ mod capacite_etablissement;
 mod ouverture;
 mod presence;
 mod soins;
+mod telegestion;
 mod transmission;
 // h10: the tails of a section's writes (addition, versioned change).
 mod versionne;
@@ -29,6 +30,7 @@ pub use capacite_etablissement::CapaciteEtablissement;
 pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
+pub use telegestion::{authorize_telegestion, CapaciteTelegestion};
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };

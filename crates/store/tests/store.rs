@@ -63,6 +63,8 @@ mod soins;
 mod alertes_constantes;
 #[path = "store/si_besoin.rs"]
 mod si_besoin;
+#[path = "store/telegestion.rs"]
+mod telegestion;
 #[path = "store/testing.rs"]
 mod testing;
 #[path = "store/transmissions.rs"]

@@ -21,6 +21,9 @@ pub struct UserBar {
     /// Shows the care worksheet and round (the care team of établissements, by the default
     /// matrix: the pages themselves ask the matrix in force).
     pub soins: bool,
+    /// The home-care planning entry (address, label): the coordinator's planning or the
+    /// worker's day (h13b); `None` for other roles.
+    pub planning: Option<(&'static str, &'static str)>,
 }
 
 /// Common data of a page.

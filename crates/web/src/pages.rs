@@ -38,6 +38,8 @@ struct Accueil {
     rendez_vous: Vec<dui_store::usager::RendezVous>,
     /// Benefits to renew, measures to review, follow-ups to do (`accueil_parcours.html`).
     parcours: crate::usager::PanneauParcours,
+    /// Late and missed home-care visits of today (the coordinator of a service, h13b).
+    visites_alertes: Vec<dui_store::usager::Visite>,
 }
 
 /// Query of the home page: the page of "my people" to show.
@@ -231,7 +233,9 @@ pub async fn accueil(
     let non_lues = non_lues(&app, &me).await?;
     let rendez_vous = prochains_rendez_vous(&app, &me).await?;
     let parcours = crate::usager::panneau_parcours(&app, &me).await?;
+    let visites_alertes = crate::usager::planning::alertes_accueil(&app, &me).await;
     Ok(Accueil {
+        visites_alertes,
         rendez_vous,
         parcours,
         non_lues,

@@ -57,6 +57,9 @@ pub(crate) const DLU_RETOURS: Liste = l("/usagers/{id}/soins/dlu/retours", 20, 1
 pub(crate) const PLAN_SOINS: Liste = l("/usagers/{id}/soins/plan", 50, 200);
 pub(crate) const CONSTANTES: Liste = l("/usagers/{id}/soins/constantes", 100, 1000);
 pub(crate) const PRESCRIPTIONS: Liste = l("/usagers/{id}/soins/prescriptions", 50, 200);
+// Home-care planning and télégestion (h13b).
+pub(crate) const INTERVENTIONS: Liste = l("/interventions", 500, 2000);
+pub(crate) const INTERVENTIONS_USAGER: Liste = l("/usagers/{id}/interventions", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -96,6 +99,9 @@ pub const LISTES: &[Liste] = &[
     PLAN_SOINS,
     CONSTANTES,
     PRESCRIPTIONS,
+    // h13b
+    INTERVENTIONS,
+    INTERVENTIONS_USAGER,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -7,6 +7,8 @@ mod identite;
 mod noms;
 mod parcours;
 mod plan_prescriptions;
+// Home-care planning and télégestion (h13b).
+mod planning;
 mod ppe;
 mod projets;
 mod soins;
@@ -323,6 +325,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
     println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
+    // Home-care planning and télégestion (h13b).
+    println!("{}", planning::ajouter(store, org).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

@@ -108,6 +108,10 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("mesure", None),
     ("mesure_revision", None),
     ("suivi", None),
+    // Home-care planning and télégestion (h13b): the visits follow the person.
+    ("intervention", None),
+    ("visite", None),
+    ("telegestion_entree", None),
 ];
 
 /// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).

@@ -48,6 +48,11 @@ mod suivi;
 mod transmission;
 // h10: the reads shared by the versioned records of a file.
 mod versionne;
+// Home-care planning and télégestion (h13b).
+mod intervention;
+mod planning;
+mod planning_bulk;
+mod telegestion;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
@@ -95,6 +100,13 @@ pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};
 pub use soins::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins};
 pub use suivi::{Suivi, SuiviInput};
 pub use transmission::{ContenuTransmission, Transmission, TransmissionInput};
+// Home-care planning and télégestion (h13b).
+pub use intervention::{parse_taches, Intervention, InterventionInput};
+pub use planning::{jour_paris, BilanMois, LigneBilan, TacheVisite, Visite};
+pub use planning_bulk::VisiteFaite;
+pub use telegestion::{
+    EntreeRecue, EntreeTelegestion, Position, ResultatEntree, StatutEntree, TypeEntree, NOTE_MAX,
+};
 
 pub use crate::fiche::{numero, parse_numero, IdentiteInput, Sejour, StatutChange, Usager};
 pub(crate) use crate::fiche::{usager_from, USAGER_COLUMNS};

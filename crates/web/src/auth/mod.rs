@@ -421,6 +421,11 @@ impl crate::Layout {
                         dui_domain::policy::Section::Soins,
                         dui_domain::policy::Action::Lire,
                     ),
+                planning: match me.user.role {
+                    Role::IntervenantDomicile => Some(("/telegestion", "Ma journée")),
+                    Role::Cadre | Role::Direction => Some(("/planning", "Planning à domicile")),
+                    _ => None,
+                },
             }),
         }
     }

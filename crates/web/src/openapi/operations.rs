@@ -16,6 +16,8 @@ use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
+// Home-care planning and télégestion (h13b).
+use dui_store::usager::{BilanMois, EntreeRecue, Intervention, ResultatEntree, Visite};
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -36,6 +38,9 @@ use crate::grille::gmp::GmpReponse;
 use crate::grille::{CalculAggir, GrilleResume};
 use crate::usager::evaluation::{EvaluationBody, EvaluationVue, VersionSeule};
 use crate::usager::fields::IdentiteFields;
+use crate::usager::interventions::InterventionFields;
+use crate::usager::planning::ReaffectationBody;
+use crate::usager::telegestion::{PointageBody, Synchronisation, SynchronisationBody};
 use crate::usager::{
     AbsenceEnregistree, AbsenceFields, Assign, AttributesBody, Brouillon, DemandeAccesExceptionnel,
     DocumentBody, EntourageFields, JourneeBody, LieuPropose, LinkBody, MouvementFields,
@@ -200,5 +205,19 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}/suivis", "Séjours", "Suivis après la sortie : tâches datées confiées à un professionnel").liste::<Suivi>(),
         op("post", "/usagers/{id}/suivis", "Séjours", "Confier un suivi à un professionnel de l'équipe de la personne").corps::<SuiviFields>().cree::<Cree>(),
         op("post", "/usagers/{id}/suivis/{tid}/fait", "Séjours", "Marquer un suivi comme fait avec sa note (If-Match ou version) : par la personne à qui il est confié, même dossier clos, ou par un professionnel qui écrit l'administratif").corps::<SuiviFaitFields>().ok::<Cree>(),
+        // Home-care planning and télégestion (h13b).
+        op("get", "/usagers/{id}/interventions", "Domicile", "Interventions à domicile planifiées de la personne : tâches, jours, plage horaire (heure de Paris), durée, qualification, intervenant").liste::<Intervention>(),
+        op("post", "/usagers/{id}/interventions", "Domicile", "Planifier une intervention à domicile (coordinateur : cadre du service) ; l'intervenant est affecté à la personne").corps::<InterventionFields>().cree::<Cree>(),
+        op("get", "/usagers/{id}/interventions/{iid}", "Domicile", "Une intervention planifiée (le corps que sa modification accepte)").ok::<Intervention>(),
+        op("put", "/usagers/{id}/interventions/{iid}", "Domicile", "Modifier ou terminer (date_fin) une intervention (If-Match ou version) ; les visites à venir sans saisie suivent").corps::<InterventionFields>().ok::<Cree>(),
+        op("get", "/interventions", "Domicile", "Visites : pour le coordinateur, celles du service sur une période (?etablissement=&jour=&vue=jour|semaine ou ?du=&au=, ?intervenant=) avec les chevauchements ; pour un intervenant, les siennes du jour").liste::<Visite>(),
+        op("get", "/interventions/bilan", "Domicile", "Prévu / réalisé du mois (?mois=AAAA-MM&etablissement=) par personne et par intervenant : minutes prévues et faites, visites manquées").ok::<BilanMois>(),
+        op("get", "/interventions/bilan.csv", "Domicile", "Prévu / réalisé du mois en CSV (séparateur ;, UTF-8)").fichier("text/csv"),
+        op("get", "/interventions/{id}", "Domicile", "Une visite (404 hors du périmètre : le service du coordinateur, les visites du jour de l'intervenant)").ok::<Visite>(),
+        op("get", "/interventions/{id}/entrees", "Domicile", "Saisies reçues pour une visite, conflits compris").ok::<Vec<EntreeRecue>>(),
+        op("post", "/interventions/{id}/reaffectation", "Domicile", "Confier la visite à un autre intervenant du service (If-Match ou version ; 409 si périmée)").corps::<ReaffectationBody>().ok::<Cree>(),
+        op("post", "/interventions/{id}/arrivee", "Domicile", "« J'arrive » : l'heure (et la position si l'intervenant l'accepte) ; 409 si un autre compte a modifié la visite depuis la version envoyée").corps::<PointageBody>().ok::<ResultatEntree>(),
+        op("post", "/interventions/{id}/depart", "Domicile", "« Je pars » : l'heure (et la position si l'intervenant l'accepte)").corps::<PointageBody>().ok::<ResultatEntree>(),
+        op("post", "/interventions/synchronisation", "Domicile", "Saisies enregistrées hors connexion (200 au plus) : chacune avec un id client (UUID), enregistrée une seule fois ; un conflit (visite modifiée par un autre compte) est gardé et signalé, jamais appliqué").corps::<SynchronisationBody>().ok::<Synchronisation>(),
     ]
 }

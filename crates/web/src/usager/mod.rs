@@ -55,6 +55,11 @@ mod transmissions;
 mod versionne;
 // h10: the append-only sections' generic handlers.
 mod ajout_seul;
+// Home-care planning and télégestion (h13b).
+pub(crate) mod interventions;
+pub(crate) mod planning;
+mod planning_bilan;
+pub(crate) mod telegestion;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
@@ -362,6 +367,10 @@ pub fn routes() -> Router<App> {
         .merge(tour_medicaments::routes())
         // hpol: « si besoin » doses given from the round.
         .merge(si_besoin::routes())
+        // Home-care planning and télégestion (h13b).
+        .merge(interventions::routes())
+        .merge(planning::routes())
+        .merge(telegestion::routes())
 }
 
 /// API routes.
@@ -557,4 +566,8 @@ pub fn api_routes() -> Router<App> {
         .merge(prescription::api_routes())
         .merge(feuille_soins::api_routes())
         .merge(tour_medicaments::api_routes())
+        // Home-care planning and télégestion (h13b).
+        .merge(interventions::api_routes())
+        .merge(planning::api_routes())
+        .merge(telegestion::api_routes())
 }

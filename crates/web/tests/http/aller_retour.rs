@@ -254,6 +254,24 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["arret_a"].is_string(),
         )
         .await;
+        // A planned home-care intervention (h13b), ended.
+        let list = get_ok(
+            &app,
+            &jeu.direction,
+            &format!("/api/v1/usagers/{x}/interventions"),
+        )
+        .await;
+        let iid = list["items"][0]["id"].as_i64().unwrap();
+        let i = format!("/api/v1/usagers/{x}/interventions/{iid}");
+        read_change_write(
+            &app,
+            &jeu.direction,
+            &i,
+            &i,
+            |b| b["date_fin"] = json!("2026-12-31"),
+            |a| a["date_fin"] == "2026-12-31",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -279,6 +297,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/usagers/{id}/soins/plan/{aid}",
             "/api/v1/usagers/{id}/soins/constantes/seuils/{mesure}",
             "/api/v1/usagers/{id}/soins/prescriptions/{pid}",
+            "/api/v1/usagers/{id}/interventions/{iid}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

@@ -5,6 +5,7 @@
 //! router's source) and of the HTML pages (from the router's source).
 
 mod appels;
+mod interventions;
 mod parcours;
 mod plan_prescriptions;
 mod soins;
@@ -319,6 +320,8 @@ fn table() -> Vec<Route> {
     t.extend(parcours::routes());
     t.extend(soins::routes());
     t.extend(plan_prescriptions::routes());
+    // Home-care planning (h13b).
+    t.extend(interventions::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],

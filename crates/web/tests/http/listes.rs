@@ -4,6 +4,7 @@
 //! are in `aller_retour`.
 
 mod plan_prescriptions;
+mod interventions;
 mod projet;
 mod soins;
 
@@ -199,6 +200,14 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "/usagers/{id}/soins/prescriptions",
         Lecteur::Direction,
         "",
+        false,
+    ),
+    // Home-care planning (h13b).
+    ("/usagers/{id}/interventions", Lecteur::Direction, "", false),
+    (
+        "/interventions",
+        Lecteur::Direction,
+        "du=2026-03-02&au=2026-03-08",
         false,
     ),
 ];
@@ -401,6 +410,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     }
     let psy = soins::peupler(app, x).await;
     let ide = plan_prescriptions::peupler(app, x).await;
+    interventions::peupler(app, &direction, x).await;
     app.seal_all().await;
     Jeu {
         admin,

@@ -310,6 +310,19 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"etablissement_id": app.etablissement_id, "doses": [{"prescription_id": 1,
                 "prevu_a": "2026-02-01T07:00:00Z", "statut": "refuse", "motif": "Refus."}]})
         }
+        // Home-care planning and télégestion (h13b).
+        "InterventionFields" => {
+            json!({"etablissement_id": app.etablissement_id, "taches": "toilette", "tache_libre": "Arroser les plantes.",
+                "adresse": "3 rue Garibaldi, 69003 Lyon", "jours_semaine": "1,4", "heure_debut": "08:00", "heure_fin": "09:00",
+                "duree_minutes": 45, "qualification": "Auxiliaire de vie", "version": 1})
+        }
+        "ReaffectationBody" => json!({"intervenant": 1, "version": 1}),
+        "PointageBody" => json!({"version": 1, "id": "0b9f7c1e-0000-4000-8000-000000000001"}),
+        "SynchronisationBody" => {
+            json!({"entrees": [{"id": "0b9f7c1e-0000-4000-8000-000000000002", "visite": 1, "version": 1, "type": "taches",
+                "horodatage": "2026-02-01T07:00:00Z", "taches": [{"tache": "repas", "fait": false, "motif": "Refus."}],
+                "note": "Nuit calme."}]})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

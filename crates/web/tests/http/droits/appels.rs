@@ -211,6 +211,7 @@ pub(super) async fn call(
     n: usize,
 ) -> (StatusCode, String) {
     let id = if inside { w.inside } else { w.outside };
+    let etab_a = w.a.to_string();
     let finess_ = if inside {
         w.app.etablissement_finess.clone()
     } else {
@@ -229,6 +230,7 @@ pub(super) async fn call(
         .replace("{mid}", NOWHERE)
         .replace("{tid}", NOWHERE)
         .replace("{aid}", NOWHERE)
+        .replace("{iid}", NOWHERE)
         .replace("{mesure}", "temperature")
         .replace("{numero}", "1");
     let path = if r.method == "get" && path == "/usagers" {
@@ -357,6 +359,9 @@ pub(super) async fn call(
                 .header("If-Match", "\"1\"")
                 .json(&json!({"type_acte": "hygiene", "libelle": "Aide à la toilette", "intervenant": "aide_soignant", "type_frequence": "quotidien", "horaires": "07:30"})),
             ("post", "/usagers/{id}/soins/constantes") => rb.json(&json!({"type_mesure": "pouls", "valeur": 72})),
+            ("post", "/usagers/{id}/interventions") | ("put", "/usagers/{id}/interventions/{iid}") => rb
+                .header("If-Match", "\"1\"")
+                .json(&json!({"etablissement_id": w.a, "taches": "toilette,repas", "jours_semaine": "1,4", "heure_debut": "08:00", "heure_fin": "09:30", "duree_minutes": 45})),
             ("put", "/usagers/{id}/soins/constantes/seuils/{mesure}") => rb.json(&json!({"bas": 36, "haut": 38, "version": 0})),
             ("post", "/usagers/{id}/soins/prescriptions") | ("put", "/usagers/{id}/soins/prescriptions/{pid}") => rb
                 .header("If-Match", "\"1\"")
@@ -582,6 +587,15 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/soins/constantes") => {
                 rb.form(&[("_csrf", csrf), ("type_mesure", "pouls"), ("valeur", "72")])
             }
+            ("post", "/usagers/{id}/interventions") => rb.form(&[
+                ("_csrf", csrf),
+                ("etablissement_id", etab_a.as_str()),
+                ("t_toilette", "1"),
+                ("jours_semaine", "1,4"),
+                ("heure_debut", "08:00"),
+                ("heure_fin", "09:30"),
+                ("duree_minutes", "45"),
+            ]),
             ("post", "/usagers/{id}/soins/constantes/seuils") => rb.form(&[
                 ("_csrf", csrf),
                 ("type_mesure", "temperature"),
