@@ -14,6 +14,7 @@ pub mod grille;
 pub mod identifiers;
 pub mod ids;
 pub mod journal;
+pub mod liaison;
 pub mod lieux;
 pub mod mesure;
 pub mod observation;

@@ -127,6 +127,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_tsvector",
         include_str!("../migrations/0030_transmission_tsvector.sql"),
     ),
+    // h13c: the liaison book.
+    (
+        35,
+        "liaison",
+        include_str!("../migrations/0035_liaison.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -10,6 +10,7 @@ use dui_domain::policy::{
 };
 
 mod candidature;
+mod liaison;
 mod presence;
 mod soins;
 mod transmission;
@@ -19,6 +20,7 @@ use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
+pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use transmission::{

@@ -57,6 +57,8 @@ pub(crate) const DLU_RETOURS: Liste = l("/usagers/{id}/soins/dlu/retours", 20, 1
 pub(crate) const PLAN_SOINS: Liste = l("/usagers/{id}/soins/plan", 50, 200);
 pub(crate) const CONSTANTES: Liste = l("/usagers/{id}/soins/constantes", 100, 1000);
 pub(crate) const PRESCRIPTIONS: Liste = l("/usagers/{id}/soins/prescriptions", 50, 200);
+/// The liaison book (h13c).
+pub(crate) const LIAISON: Liste = l("/usagers/{id}/liaison", 30, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -96,6 +98,8 @@ pub const LISTES: &[Liste] = &[
     PLAN_SOINS,
     CONSTANTES,
     PRESCRIPTIONS,
+    // h13c
+    LIAISON,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

@@ -407,7 +407,7 @@ impl crate::Layout {
                 admin: me.user.role == Role::Administrateur,
                 direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
                 usagers: match me.user.role {
-                    Role::Administrateur => None,
+                    Role::Administrateur | Role::Partenaire => None,
                     Role::Usager => Some("Mon dossier"),
                     Role::Proche => Some("Mes proches"),
                     _ => Some("Usagers"),

@@ -26,6 +26,7 @@ mod graphique;
 mod hors_perimetre;
 mod identite;
 mod insi;
+mod liaison;
 mod lieux;
 mod listes;
 mod mes_personnes;
@@ -62,6 +63,7 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    liaison::{EntreeLiaisonFields, InvitationFields, ParticipantFields, PartenaireInvite},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
     observation::ObservationFields,
@@ -366,6 +368,8 @@ pub fn routes() -> Router<App> {
         .merge(prescription::routes())
         .merge(feuille_soins::routes())
         .merge(tour_medicaments::routes())
+        // The liaison book (h13c).
+        .merge(liaison::routes())
 }
 
 /// API routes.
@@ -556,4 +560,6 @@ pub fn api_routes() -> Router<App> {
         .merge(prescription::api_routes())
         .merge(feuille_soins::api_routes())
         .merge(tour_medicaments::api_routes())
+        // The liaison book (h13c).
+        .merge(liaison::api_routes())
 }
