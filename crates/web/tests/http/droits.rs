@@ -5,6 +5,7 @@
 //! router's source) and of the HTML pages (from the router's source).
 
 mod appels;
+mod liaison;
 mod parcours;
 mod soins;
 mod soins_quotidiens;
@@ -319,16 +320,21 @@ fn table() -> Vec<Route> {
     t.extend(parcours::routes());
     t.extend(soins::routes());
     t.extend(soins_quotidiens::routes());
+    t.extend(liaison::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],
             Section::Soins => &[(Adm, L), (Section::Soins, L)],
             Section::Psychologie => &[(Adm, L), (Section::Psychologie, L)],
             Section::Documents => &[(Adm, L), (Section::Documents, L)],
+            Section::Liaison => &[(Adm, L), (Section::Liaison, L)],
             Section::Administratif => unreachable!(),
         });
         // Care and psychology have pages of their own: the generic address redirects there.
-        let ok: &'static [u16] = if matches!(s, Section::Soins | Section::Psychologie) {
+        let ok: &'static [u16] = if matches!(
+            s,
+            Section::Soins | Section::Psychologie | Section::Liaison
+        ) {
             &[303]
         } else {
             &[200]
@@ -369,7 +375,7 @@ fn expected(m: &Matrice, role: Role, regle: Regle, inside: bool, a: i64) -> bool
     let faits = Faits {
         etablissements_utilisateur: vec![a],
         etablissements_usager: vec![if inside { a } else { a + 1_000_000 }],
-        affecte: inside && matches!(role, Role::IntervenantDomicile | Role::Proche),
+        affecte: inside && role.portee() == dui_domain::policy::Portee::Affectation,
         soi_meme: inside && role == Role::Usager,
         acces_exceptionnel_jusqua: None,
         dossier_clos: false,

@@ -19,6 +19,7 @@ mod grilles;
 mod grilles_ajout;
 mod listes;
 mod lockout;
+mod liaison;
 mod login;
 mod ops;
 mod parcours;
