@@ -4,6 +4,7 @@ mod bench;
 mod bench_candidatures;
 mod bench_gir;
 mod bench_parcours;
+mod bench_liaison;
 mod bench_soins;
 mod bench_soins_quotidiens;
 mod bench_transmissions;

@@ -4,6 +4,7 @@ pub mod candidatures;
 mod droits;
 mod evaluations;
 mod identite;
+mod liaison;
 mod noms;
 mod parcours;
 mod ppe;
@@ -189,6 +190,9 @@ pub fn print_accounts() {
     for (username, role, _, _, _) in ACCOUNTS {
         println!("  {username:<15} {}", role.label_fr());
     }
+    for (username, role) in liaison::COMPTES {
+        println!("  {username:<15} {role}");
+    }
 }
 
 /// In demo mode, a first set of usagers (once): the portal usager Hélène Dupont with her
@@ -323,6 +327,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
     println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
+    // The liaison book of a SAD person (h13c).
+    println!("{}", liaison::ajouter(store, Utc::now()).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

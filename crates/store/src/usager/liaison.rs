@@ -295,3 +295,82 @@ impl Store {
         Ok(peut_ecrire(cap.role(), p.as_ref(), cap.at()))
     }
 }
+
+/// An entry of a bulk load of a liaison book (demo data): written by `auteur_id` in its
+/// `qualite` at `at`, correcting the entry of index `corrige` of the same load.
+#[derive(Clone, Debug)]
+pub struct BulkLiaison {
+    /// The author's account.
+    pub auteur_id: i64,
+    /// Their quality.
+    pub qualite: QualiteLiaison,
+    /// What is written.
+    pub texte: String,
+    /// When it was written.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The entry of this load it corrects.
+    pub corrige: Option<usize>,
+}
+
+impl Store {
+    /// Loads entries in the book of `usager_id` (demo data, oldest first) with their own
+    /// dates, in one transaction audited once at `now` (an import, as the other demo loads);
+    /// returns their ids.
+    pub async fn insert_liaison_bulk(
+        &self,
+        actor: &crate::audit::Actor,
+        usager_id: UsagerId,
+        batch: &[BulkLiaison],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        let mut ids: Vec<i64> = Vec::with_capacity(batch.len());
+        for e in batch {
+            let corrige = match e.corrige {
+                Some(i) => Some(*ids.get(i).ok_or_else(|| {
+                    StoreError::Invalid("entrée corrigée hors du lot".into())
+                })?),
+                None => None,
+            };
+            let id: i64 = crate::sql::query(
+                "INSERT INTO liaison_entree (usager_id, texte, auteur_id, auteur, qualite, corrige_id, created_at) \
+                 SELECT $1, $2, u.id, u.prenom || ' ' || u.nom, $3, $4, $5 FROM utilisateur u WHERE u.id = $6 RETURNING id",
+            )
+            .bind(usager_id)
+            .bind(e.texte.as_str())
+            .bind(e.qualite.code())
+            .bind(corrige)
+            .bind(ts(e.at))
+            .bind(e.auteur_id)
+            .fetch_scalar(&mut tx)
+            .await?;
+            marquer(&mut tx, e.auteur_id, usager_id, id).await?;
+            ids.push(id);
+        }
+        crate::audit::append(
+            &mut tx,
+            &crate::audit::NewEntry::succes_administratif(
+                actor,
+                ActionJournal::UsagerImport,
+                Some(usager_id.get()),
+                serde_json::json!({"nombre": ids.len()}),
+                now,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Marks the book of `cap` read by its holder up to entry `jusqua` only (demo data: what
+    /// a reader had already seen).
+    pub async fn liaison_lue_jusqua(&self, cap: &Capability, jusqua: i64) -> StoreResult<()> {
+        exiger(cap, Section::Liaison, Action::Lire)?;
+        let Some(lecteur) = cap.actor().utilisateur_id else {
+            return Ok(());
+        };
+        let mut tx = self.begin().await?;
+        marquer(&mut tx, lecteur, cap.usager_id(), jusqua).await?;
+        tx.commit().await
+    }
+}

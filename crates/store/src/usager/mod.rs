@@ -71,7 +71,7 @@ pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, Realisation};
 pub use gmp::GmpMois;
-pub use liaison::{EntreeLiaison, EntreeLiaisonInput};
+pub use liaison::{BulkLiaison, EntreeLiaison, EntreeLiaisonInput};
 pub use liaison_nouvelles::LiaisonNouvelles;
 pub use liaison_participants::{InvitationPartenaire, ParticipantLiaison};
 pub use hors_perimetre::Correspondance;
