@@ -46,7 +46,9 @@ pub async fn scenarios(
         Utc::now(),
     )
     .await?;
-    let deja = store.liaison_page(&lire, dui_store::page::Page::first(1)).await?;
+    let deja = store
+        .liaison_page(&lire, dui_store::page::Page::first(1))
+        .await?;
     if deja.is_empty() {
         for k in 0..ENTREES {
             let at = Utc::now() - Duration::minutes(10 * (ENTREES - k));
@@ -75,13 +77,21 @@ pub async fn scenarios(
         let (h, c) = (h.clone(), c.clone());
         async move { h.get_ok(&c).await }
     };
-    all.push(scenario("liaison : lecture du cahier d'une personne (API), 1 client", 1, args.secondes, None, lire).await);
+    all.push(
+        scenario(
+            "liaison : lecture du cahier d'une personne (API), 1 client",
+            1,
+            args.secondes,
+            None,
+            lire,
+        )
+        .await,
+    );
     let ecrire = move |i: u64| {
         let (h, c) = (http.clone(), chemin.clone());
         async move {
             let body = serde_json::json!({"texte": format!("Entrée de mesure n° {i} : passage fait, rien à signaler.")});
-            ok(h
-                .client
+            ok(h.client
                 .post(format!("{}{c}", h.base))
                 .header("authorization", &h.auth)
                 .json(&body)
@@ -90,6 +100,15 @@ pub async fn scenarios(
             .await
         }
     };
-    all.push(scenario("liaison : écriture d'une entrée (API), 1 client", 1, args.secondes, None, ecrire).await);
+    all.push(
+        scenario(
+            "liaison : écriture d'une entrée (API), 1 client",
+            1,
+            args.secondes,
+            None,
+            ecrire,
+        )
+        .await,
+    );
     Ok(())
 }

@@ -3,8 +3,8 @@
 mod bench;
 mod bench_candidatures;
 mod bench_gir;
-mod bench_parcours;
 mod bench_liaison;
+mod bench_parcours;
 mod bench_soins;
 mod bench_soins_quotidiens;
 mod bench_transmissions;

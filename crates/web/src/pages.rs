@@ -60,8 +60,7 @@ async fn liaison(
     me: &CurrentUser,
 ) -> WebResult<Option<Vec<dui_store::usager::LiaisonNouvelles>>> {
     let m = crate::usager::matrix(app).await?;
-    let Some(cap) =
-        dui_store::policy::authorize_liaison_nouvelles(&m, &me.principal, Utc::now())
+    let Some(cap) = dui_store::policy::authorize_liaison_nouvelles(&m, &me.principal, Utc::now())
     else {
         return Ok(None);
     };

@@ -105,11 +105,23 @@ pub async fn ajouter(store: &Store, now: DateTime<Utc>) -> anyhow::Result<String
         .set_password(&actor, kine_id, &hash, false, now)
         .await?;
     let proche = compte(store, "proche").await?;
-    let adm = cap(store, &m, &cadre, u, Section::Administratif, Action::Ecrire, now).await?;
+    let adm = cap(
+        store,
+        &m,
+        &cadre,
+        u,
+        Section::Administratif,
+        Action::Ecrire,
+        now,
+    )
+    .await?;
     store.assign(&adm, proche.id).await?;
     store.autoriser_proche(&v, proche.id, true).await?;
 
-    let (infirmier, kine) = (compte(store, "infirmier").await?, compte(store, "kine").await?);
+    let (infirmier, kine) = (
+        compte(store, "infirmier").await?,
+        compte(store, "kine").await?,
+    );
     let mut lot = Vec::new();
     for (k, (qui, jours, heure, texte, corrige)) in ENTREES.iter().enumerate() {
         let (auteur, qualite) = match *qui {
@@ -133,7 +145,16 @@ pub async fn ajouter(store: &Store, now: DateTime<Utc>) -> anyhow::Result<String
         });
     }
     let ids = store.insert_liaison_bulk(&actor, u, &lot, now).await?;
-    let lu = cap(store, &m, &intervenant, u, Section::Liaison, Action::Lire, now).await?;
+    let lu = cap(
+        store,
+        &m,
+        &intervenant,
+        u,
+        Section::Liaison,
+        Action::Lire,
+        now,
+    )
+    .await?;
     store.liaison_lue_jusqua(&lu, ids[LUES - 1]).await?;
     Ok(format!(
         "Cahier de liaison de {} : {} entrées (infirmière, intervenant, kinésithérapeute « kine », proche), {} nouvelles pour l'intervenant.",

@@ -152,7 +152,7 @@ pub(crate) async fn inserer_compte(
     doit_changer: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-        let id: i64 = crate::sql::query(
+    let id: i64 = crate::sql::query(
         "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
     )

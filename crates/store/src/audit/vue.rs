@@ -86,7 +86,10 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
     ("habilitations.", &["version_avant", "version", "ajouts"]),
     // The liaison book (h13c): which entry and the one it corrects, the author's quality,
     // a relative's right to write (not the text, not which files a panel named).
-    ("usager.liaison.", &["id", "corrige", "qualite", "peut_ecrire"]),
+    (
+        "usager.liaison.",
+        &["id", "corrige", "qualite", "peut_ecrire"],
+    ),
     // The sealer's own reports.
     ("audit.", &["entree_id", "probleme", "seq", "seq_ancre"]),
 ];

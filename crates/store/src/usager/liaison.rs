@@ -51,7 +51,8 @@ pub struct EntreeLiaisonInput {
     pub corrige_id: Option<i64>,
 }
 
-const COLONNES: &str = "l.id, l.usager_id, l.texte, l.auteur, l.qualite, l.corrige_id, l.created_at, l.auteur_id, \
+const COLONNES: &str =
+    "l.id, l.usager_id, l.texte, l.auteur, l.qualite, l.corrige_id, l.created_at, l.auteur_id, \
     (SELECT MAX(c.id) FROM liaison_entree c WHERE c.corrige_id = l.id) AS corrigee_par";
 
 fn entree_from(r: &crate::sql::Row, lue: i64, lecteur: Option<i64>) -> StoreResult<EntreeLiaison> {
@@ -107,19 +108,15 @@ impl Store {
     /// Writes an entry in the liaison book of `cap` (write), in the author's quality (their
     /// role's, or for a partner or a relative their participation's, which must allow it),
     /// audited in the same transaction. Returns its id.
-    pub async fn add_liaison(
-        &self,
-        cap: &Capability,
-        e: &EntreeLiaisonInput,
-    ) -> StoreResult<i64> {
+    pub async fn add_liaison(&self, cap: &Capability, e: &EntreeLiaisonInput) -> StoreResult<i64> {
         if let Some(m) = erreur_texte(&e.texte) {
             return Err(StoreError::Invalid(m.into()));
         }
         let auteur = auteur(cap)?;
         let mut tx = self.ecriture(cap, Section::Liaison, Action::Ecrire).await?;
         let p = participation(&mut tx, cap.usager_id(), auteur).await?;
-        let qualite =
-            peut_ecrire(cap.role(), p.as_ref(), cap.at()).map_err(|m| StoreError::Invalid(m.into()))?;
+        let qualite = peut_ecrire(cap.role(), p.as_ref(), cap.at())
+            .map_err(|m| StoreError::Invalid(m.into()))?;
         verifier_corrige(
             &mut tx,
             "liaison_entree",
@@ -209,11 +206,7 @@ impl Store {
 }
 
 /// The newest entry `lecteur` has seen in the book of `usager_id` (0: none).
-async fn derniere_lue(
-    store: &Store,
-    lecteur: i64,
-    usager_id: UsagerId,
-) -> StoreResult<i64> {
+async fn derniere_lue(store: &Store, lecteur: i64, usager_id: UsagerId) -> StoreResult<i64> {
     let v: Option<i64> = crate::sql::query(
         "SELECT derniere_lue FROM liaison_lecture WHERE utilisateur_id = $1 AND usager_id = $2",
     )
@@ -327,9 +320,10 @@ impl Store {
         let mut ids: Vec<i64> = Vec::with_capacity(batch.len());
         for e in batch {
             let corrige = match e.corrige {
-                Some(i) => Some(*ids.get(i).ok_or_else(|| {
-                    StoreError::Invalid("entrée corrigée hors du lot".into())
-                })?),
+                Some(i) => Some(
+                    *ids.get(i)
+                        .ok_or_else(|| StoreError::Invalid("entrée corrigée hors du lot".into()))?,
+                ),
                 None => None,
             };
             let id: i64 = crate::sql::query(

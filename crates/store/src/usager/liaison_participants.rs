@@ -164,8 +164,16 @@ impl Store {
             ));
         }
         close(&mut tx, cap, utilisateur_id).await?;
-        ouvrir(&mut tx, cap, utilisateur_id, QualiteLiaison::Proche, peut_ecrire).await?;
-        let detail = serde_json::json!({"utilisateur_id": utilisateur_id, "peut_ecrire": peut_ecrire});
+        ouvrir(
+            &mut tx,
+            cap,
+            utilisateur_id,
+            QualiteLiaison::Proche,
+            peut_ecrire,
+        )
+        .await?;
+        let detail =
+            serde_json::json!({"utilisateur_id": utilisateur_id, "peut_ecrire": peut_ecrire});
         cap.commit_audite(tx, ActionJournal::UsagerLiaisonProche, detail)
             .await
     }

@@ -136,10 +136,7 @@ async fn entries_are_append_only_authored_corrected_and_marked_unread_per_reader
         assert_eq!(s.liaison_non_lues(&lire).await.unwrap(), 0);
         let v = s.liaison_page(&lire, Page::first(50)).await.unwrap();
         assert!(v.iter().all(|e| !e.nouvelle), "{engine}");
-        assert_eq!(
-            s.liaison_nouvelles(&pc, 20).await.unwrap()[0].nouvelles,
-            0
-        );
+        assert_eq!(s.liaison_nouvelles(&pc, 20).await.unwrap()[0].nouvelles, 0);
         let cadre_lit = check(s, &cadre, U1, Section::Liaison, Action::Lire, at(8))
             .await
             .unwrap();
@@ -164,7 +161,9 @@ async fn entries_are_append_only_authored_corrected_and_marked_unread_per_reader
         // Every entry is still there, the corrected one too.
         let toutes = s.liaison_page(&cadre_lit, Page::first(50)).await.unwrap();
         assert_eq!(toutes.len(), 4, "{engine}");
-        assert!(toutes.iter().any(|e| e.id == e1 && e.texte.starts_with("Pansement")));
+        assert!(toutes
+            .iter()
+            .any(|e| e.id == e1 && e.texte.starts_with("Pansement")));
         db.cleanup().await;
     }
 }

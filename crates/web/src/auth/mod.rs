@@ -182,7 +182,9 @@ fn permis_au_partenaire(path: &str) -> bool {
         return false;
     };
     let (id, suite) = rest.split_once('/').unwrap_or((rest, ""));
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && suite.split('/').next() == Some("liaison")
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && suite.split('/').next() == Some("liaison")
 }
 
 /// Finds the session, checks CSRF on state-changing cookie requests, and puts the

@@ -10,13 +10,13 @@ use dui_domain::organisation::Categorie;
 use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
+use dui_store::usager::EntreeLiaison;
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
-use dui_store::usager::EntreeLiaison;
 
 use dui_domain::grille::definition::Definition;
 use dui_domain::grille::saisie::SaisieAggir;
@@ -49,7 +49,7 @@ use crate::usager::{
 };
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
-use crate::usager::{EntreeLiaisonFields, InvitationFields, ParticipantFields, PartenaireInvite};
+use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};

@@ -303,7 +303,10 @@ impl InvitationFields {
             .and_then(|q| QualiteLiaison::from_code(&q))
             .filter(|q| QUALITES_PARTENAIRE.contains(q));
         if qualite.is_none() {
-            e.add("qualite", "Choisissez la qualité du partenaire dans la liste.");
+            e.add(
+                "qualite",
+                "Choisissez la qualité du partenaire dans la liste.",
+            );
         }
         e.finish()?;
         Ok(dui_store::usager::InvitationPartenaire {
@@ -337,9 +340,10 @@ async fn inviter(
     let cap = capability(app, me, id, Section::Liaison, Action::Valider).await?;
     let temp = crate::passwords::temporary_password();
     let t = temp.clone();
-    let hash = tokio::task::spawn_blocking(move || dui_store::admin::utilisateur::hash_password(&t))
-        .await
-        .map_err(|e| crate::AppError::Internal(e.to_string()))??;
+    let hash =
+        tokio::task::spawn_blocking(move || dui_store::admin::utilisateur::hash_password(&t))
+            .await
+            .map_err(|e| crate::AppError::Internal(e.to_string()))??;
     let uid = app.store.inviter_partenaire(&cap, &input, &hash).await?;
     Ok(PartenaireInvite {
         id: uid,
@@ -420,10 +424,7 @@ pub async fn proche_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<R
 /// POST /usagers/{id}/liaison/fin: ends a participation (dated) and its assignment.
 pub async fn fin_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
     let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
-    p.app
-        .store
-        .fin_participation(&cap, p.f.compte()?)
-        .await?;
+    p.app.store.fin_participation(&cap, p.f.compte()?).await?;
     Ok(p.fait("/liaison"))
 }
 

@@ -63,7 +63,7 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
-    liaison::{EntreeLiaisonFields, InvitationFields, ParticipantFields, PartenaireInvite},
+    liaison::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
     observation::ObservationFields,

@@ -331,14 +331,12 @@ fn table() -> Vec<Route> {
             Section::Administratif => unreachable!(),
         });
         // Care and psychology have pages of their own: the generic address redirects there.
-        let ok: &'static [u16] = if matches!(
-            s,
-            Section::Soins | Section::Psychologie | Section::Liaison
-        ) {
-            &[303]
-        } else {
-            &[200]
-        };
+        let ok: &'static [u16] =
+            if matches!(s, Section::Soins | Section::Psychologie | Section::Liaison) {
+                &[303]
+            } else {
+                &[200]
+            };
         t.push(Route {
             arg: s.code(),
             ..page("get", SECTION, regle, ok)

@@ -169,7 +169,10 @@ async fn a_partner_reaches_only_the_liaison_book_of_its_person() {
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
         assert!(html.contains("Cahier de liaison de Hélène"), "{engine}");
-        assert!(!html.contains("1938"), "{engine}: la date de naissance affichée");
+        assert!(
+            !html.contains("1938"),
+            "{engine}: la date de naissance affichée"
+        );
 
         // The partner writes; the worker sees it as new (home page and list), once.
         let (s, e) = post(
@@ -199,7 +202,11 @@ async fn a_partner_reaches_only_the_liaison_book_of_its_person() {
         assert_eq!(s, StatusCode::OK);
         let item = &l["items"][0];
         assert_eq!(
-            (item["id"].as_i64(), item["qualite"].as_str(), item["nouvelle"].as_bool()),
+            (
+                item["id"].as_i64(),
+                item["qualite"].as_str(),
+                item["nouvelle"].as_bool()
+            ),
             (Some(eid), Some("kinesitherapeute"), Some(true)),
             "{engine}"
         );

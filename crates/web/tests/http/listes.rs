@@ -201,6 +201,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "",
         false,
     ),
+    // The liaison book (h13c): the direction reads it.
+    ("/usagers/{id}/liaison", Lecteur::Direction, "", false),
 ];
 
 fn installer() -> Actor {
@@ -401,6 +403,11 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     }
     let psy = soins::peupler(app, x).await;
     let ide = soins_quotidiens::peupler(app, x).await;
+    // The liaison book: three entries by the nurse (h13c).
+    for k in 1..4 {
+        let body = json!({"texte": format!("Passage n° {k} : rien à signaler.")});
+        created(app, &ide, &format!("/api/v1/usagers/{x}/liaison"), body).await;
+    }
     app.seal_all().await;
     Jeu {
         admin,
