@@ -137,8 +137,9 @@ impl Store {
         .bind(auteur)
         .fetch_scalar(&mut tx)
         .await?;
-        // The author has seen what they wrote.
-        marquer(&mut tx, auteur, cap.usager_id(), id).await?;
+        // The author takes part in the book (its home panel counts it from now on); their
+        // read mark does not move: what others wrote before stays new to them.
+        participer(&mut tx, auteur, cap.usager_id()).await?;
         let detail = serde_json::json!({"id": id, "qualite": qualite, "corrige": e.corrige_id});
         cap.commit_audite(tx, ActionJournal::UsagerLiaisonAjout, detail)
             .await?;
@@ -219,6 +220,27 @@ async fn derniere_lue(store: &Store, lecteur: i64, usager_id: UsagerId) -> Store
     Ok(v.unwrap_or(0))
 }
 
+/// Gives `lecteur` a read mark in the book of `usager_id` (nothing read yet) if it has none.
+async fn participer(tx: &mut crate::sql::Tx, lecteur: i64, usager_id: UsagerId) -> StoreResult<()> {
+    let exists = crate::sql::query(
+        "SELECT derniere_lue FROM liaison_lecture WHERE utilisateur_id = $1 AND usager_id = $2",
+    )
+    .bind(lecteur)
+    .bind(usager_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if exists.is_none() {
+        crate::sql::query(
+            "INSERT INTO liaison_lecture (utilisateur_id, usager_id, derniere_lue) VALUES ($1, $2, 0)",
+        )
+        .bind(lecteur)
+        .bind(usager_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Moves the read mark of `lecteur` in the book of `usager_id` up to `jusqua` (never back).
 async fn marquer(
     tx: &mut crate::sql::Tx,
@@ -226,7 +248,8 @@ async fn marquer(
     usager_id: UsagerId,
     jusqua: i64,
 ) -> StoreResult<()> {
-    let n = crate::sql::query(
+    participer(tx, lecteur, usager_id).await?;
+    crate::sql::query(
         "UPDATE liaison_lecture SET derniere_lue = $3 WHERE utilisateur_id = $1 AND usager_id = $2 AND derniere_lue < $3",
     )
     .bind(lecteur)
@@ -234,25 +257,6 @@ async fn marquer(
     .bind(jusqua)
     .execute(&mut *tx)
     .await?;
-    if n == 0 {
-        let exists = crate::sql::query(
-            "SELECT derniere_lue FROM liaison_lecture WHERE utilisateur_id = $1 AND usager_id = $2",
-        )
-        .bind(lecteur)
-        .bind(usager_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if exists.is_none() {
-            crate::sql::query(
-                "INSERT INTO liaison_lecture (utilisateur_id, usager_id, derniere_lue) VALUES ($1, $2, $3)",
-            )
-            .bind(lecteur)
-            .bind(usager_id)
-            .bind(jusqua)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
     Ok(())
 }
 
@@ -338,7 +342,7 @@ impl Store {
             .bind(e.auteur_id)
             .fetch_scalar(&mut tx)
             .await?;
-            marquer(&mut tx, e.auteur_id, usager_id, id).await?;
+            participer(&mut tx, e.auteur_id, usager_id).await?;
             ids.push(id);
         }
         crate::audit::append(

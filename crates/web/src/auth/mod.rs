@@ -233,10 +233,14 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
             }
         }
         if user.user.role == Role::Partenaire && !permis_au_partenaire(&path) {
-            return AppError::Forbidden(
+            let mut resp = AppError::Forbidden(
                 "Votre compte de partenaire donne accès au cahier de liaison des personnes que vous suivez, et à rien d'autre.".into(),
             )
             .into_response();
+            // The error page keeps the navigation and the logout button.
+            resp.extensions_mut()
+                .insert(crate::Layout::new(user, "", ""));
+            return resp;
         }
         let mut user = user.clone();
         user.fait = crate::layout::Fait::depuis_requete(req.uri().query());
