@@ -159,6 +159,17 @@ code_enum! {
         UsagerPsychologieAjout = "usager.psychologie.ajout", "Note de psychologie écrite";
         /// The return sheet of the emergency service recorded.
         UsagerDluRetour = "usager.dlu.retour", "Retour des urgences enregistré";
+        /// An entry written in the liaison book (a correction too: its detail names the one
+        /// it corrects).
+        UsagerLiaisonAjout = "usager.liaison.ajout", "Cahier de liaison : entrée écrite";
+        /// An outside partner invited to the liaison book (an account created for them).
+        UsagerLiaisonInvitation = "usager.liaison.invitation", "Cahier de liaison : partenaire invité";
+        /// A relative allowed (or no longer allowed) to write in the liaison book.
+        UsagerLiaisonProche = "usager.liaison.proche", "Cahier de liaison : droit d'écriture d'un proche";
+        /// A participation in the liaison book ended (the account's assignment too).
+        UsagerLiaisonFin = "usager.liaison.fin", "Cahier de liaison : participation close";
+        /// The home-page panel of new liaison entries shown (the files it names).
+        LiaisonNouvelles = "liaison.nouvelles", "Cahier de liaison : nouvelles entrées affichées";
         /// A refused read.
         UsagerLireRefuse = "usager.lire", "Consultation refusée";
         /// A refused change.

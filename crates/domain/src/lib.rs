@@ -15,6 +15,7 @@ pub mod identifiers;
 pub mod ids;
 pub mod intervention;
 pub mod journal;
+pub mod liaison;
 pub mod lieux;
 pub mod mesure;
 pub mod observation;

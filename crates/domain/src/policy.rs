@@ -36,6 +36,9 @@ code_enum! {
         Usager = "usager", "Usager";
         /// A relative authorised by the usager (portal).
         Proche = "proche", "Proche";
+        /// An outside professional (SSIAD nurse, physiotherapist…) invited by the cadre to
+        /// the liaison book of the usagers they are assigned to, and to nothing else.
+        Partenaire = "partenaire", "Partenaire extérieur";
     }
 }
 
@@ -52,6 +55,8 @@ code_enum! {
         Psychologie = "psychologie", "Psychologie";
         /// Documents of the file.
         Documents = "documents", "Documents";
+        /// The liaison book of a person at home, shared with partners and relatives.
+        Liaison = "liaison", "Cahier de liaison";
     }
 }
 
@@ -82,7 +87,7 @@ impl Role {
     /// The scope of the role (HAB-1: a home-care worker sees only the people they visit).
     pub fn portee(self) -> Portee {
         match self {
-            Role::IntervenantDomicile | Role::Proche => Portee::Affectation,
+            Role::IntervenantDomicile | Role::Proche | Role::Partenaire => Portee::Affectation,
             Role::Usager => Portee::SoiMeme,
             _ => Portee::Etablissements,
         }
@@ -90,7 +95,7 @@ impl Role {
 
     /// Whether the role is a professional one (may use break-the-glass, appears in teams).
     pub fn est_professionnel(self) -> bool {
-        !matches!(self, Role::Usager | Role::Proche)
+        !matches!(self, Role::Usager | Role::Proche | Role::Partenaire)
     }
 }
 
@@ -169,11 +174,22 @@ pub const DEFAUTS: &[BlocDefaut] = {
         (1, IntervenantDomicile, &[Accompagnement], LE),
         (1, Usager, &[Administratif, Accompagnement, Documents], L),
         (1, Proche, &[Administratif, Accompagnement], L),
+        // Issue 13 (h13c): the liaison book. A relative writes only where the cadre allowed
+        // it (checked by the store, `dui_domain::liaison::peut_ecrire`).
+        (4, Direction, &[Liaison], L),
+        (4, Cadre, &[Liaison], LEV),
+        (4, Educateur, &[Liaison], LE),
+        (4, AideSoignant, &[Liaison], LE),
+        (4, Infirmier, &[Liaison], LE),
+        (4, Medecin, &[Liaison], LE),
+        (4, IntervenantDomicile, &[Liaison], LE),
+        (4, Proche, &[Liaison], LE),
+        (4, Partenaire, &[Liaison], LE),
     ]
 };
 
 /// The version of the newest block of [`DEFAUTS`].
-pub const DEFAUTS_VERSION: u32 = 1;
+pub const DEFAUTS_VERSION: u32 = 4;
 
 /// The version of the newest block of `defauts` (0 when there is none).
 pub fn version_defauts(defauts: &[BlocDefaut]) -> u32 {

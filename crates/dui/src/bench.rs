@@ -519,6 +519,20 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    // The liaison book (h13c): the worker's first assigned person.
+    crate::bench_liaison::scenarios(
+        &mut all,
+        &args,
+        &store,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: worker_auth.clone(),
+        },
+        (worker, BENCH_WORKER),
+        pairs[0].1,
+    )
+    .await?;
     println!();
     for f in &mut all {
         f.print();

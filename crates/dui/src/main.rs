@@ -3,6 +3,7 @@
 mod bench;
 mod bench_candidatures;
 mod bench_gir;
+mod bench_liaison;
 mod bench_parcours;
 mod bench_plan_prescriptions;
 mod bench_soins;

@@ -133,6 +133,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "interventions",
         include_str!("../migrations/0033_interventions.sql"),
     ),
+    // h13c: the liaison book.
+    (
+        35,
+        "liaison",
+        include_str!("../migrations/0035_liaison.sql"),
+    ),
     // hpol: the identity's alerts column dropped and the birth name as typed; psychology
     // transmissions split by établissement.
     (

@@ -14,6 +14,7 @@ mod candidature;
 // h10: what the capabilities decided without a file share.
 mod capacite_etablissement;
 mod ouverture;
+mod liaison;
 mod presence;
 mod soins;
 mod telegestion;
@@ -28,6 +29,7 @@ use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use capacite_etablissement::CapaciteEtablissement;
 pub use ouverture::{open_file, open_file_avec, OpenFile};
+pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use telegestion::{authorize_telegestion, CapaciteTelegestion};

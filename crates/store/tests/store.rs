@@ -30,6 +30,8 @@ mod doublons;
 mod evaluation;
 #[path = "store/grilles.rs"]
 mod grilles;
+#[path = "store/liaison.rs"]
+mod liaison;
 #[path = "store/lockout.rs"]
 mod lockout;
 #[path = "store/merge_tables.rs"]

@@ -40,6 +40,34 @@ struct Accueil {
     parcours: crate::usager::PanneauParcours,
     /// Late and missed home-care visits of today (the coordinator of a service, h13b).
     visites_alertes: Vec<dui_store::usager::Visite>,
+    /// « Cahier de liaison : N nouvelles entrées » (`accueil_liaison.html`; `None`: the role
+    /// reads no liaison book).
+    liaison: Option<Vec<dui_store::usager::LiaisonNouvelles>>,
+}
+
+impl Accueil {
+    /// The new entries of every book of the panel.
+    fn liaison_total(&self) -> i64 {
+        self.liaison.iter().flatten().map(|l| l.nouvelles).sum()
+    }
+}
+
+/// Most books listed on the home page.
+const LIAISON_MAX: i64 = 20;
+
+/// The liaison books with entries `me` has not seen (every assigned person's book for an
+/// account scoped by assignment).
+async fn liaison(
+    app: &App,
+    me: &CurrentUser,
+) -> WebResult<Option<Vec<dui_store::usager::LiaisonNouvelles>>> {
+    let m = crate::usager::matrix(app).await?;
+    let Some(cap) = dui_store::policy::authorize_liaison_nouvelles(&m, &me.principal, Utc::now())
+    else {
+        return Ok(None);
+    };
+    let v = app.store.liaison_nouvelles(&cap, LIAISON_MAX).await?;
+    Ok((!v.is_empty() || me.user.role == Role::Partenaire).then_some(v))
 }
 
 /// Query of the home page: the page of "my people" to show.
@@ -234,8 +262,10 @@ pub async fn accueil(
     let rendez_vous = prochains_rendez_vous(&app, &me).await?;
     let parcours = crate::usager::panneau_parcours(&app, &me).await?;
     let visites_alertes = crate::usager::planning::alertes_accueil(&app, &me).await;
+    let liaison = liaison(&app, &me).await?;
     Ok(Accueil {
         visites_alertes,
+        liaison,
         rendez_vous,
         parcours,
         non_lues,

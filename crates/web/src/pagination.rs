@@ -60,6 +60,8 @@ pub(crate) const PRESCRIPTIONS: Liste = l("/usagers/{id}/soins/prescriptions", 5
 // Home-care planning and télégestion (h13b).
 pub(crate) const INTERVENTIONS: Liste = l("/interventions", 500, 2000);
 pub(crate) const INTERVENTIONS_USAGER: Liste = l("/usagers/{id}/interventions", 50, 200);
+/// The liaison book (h13c).
+pub(crate) const LIAISON: Liste = l("/usagers/{id}/liaison", 30, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -102,6 +104,8 @@ pub const LISTES: &[Liste] = &[
     // h13b
     INTERVENTIONS,
     INTERVENTIONS_USAGER,
+    // h13c
+    LIAISON,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

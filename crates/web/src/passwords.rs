@@ -109,6 +109,21 @@ impl PasswordChecks {
     }
 }
 
+/// A temporary password: 4 groups of 4 from an unambiguous alphabet, plus a symbol.
+pub(crate) fn temporary_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let groups: Vec<String> = (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect()
+        })
+        .collect();
+    format!("{}-7a", groups.join("-"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

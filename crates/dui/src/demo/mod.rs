@@ -4,6 +4,7 @@ pub mod candidatures;
 mod droits;
 mod evaluations;
 mod identite;
+mod liaison;
 mod noms;
 mod parcours;
 mod plan_prescriptions;
@@ -192,6 +193,9 @@ pub fn print_accounts() {
     for (username, role, _, _, _) in ACCOUNTS {
         println!("  {username:<15} {}", role.label_fr());
     }
+    for (username, role) in liaison::COMPTES {
+        println!("  {username:<15} {role}");
+    }
 }
 
 /// In demo mode, a first set of usagers (once): the portal usager Hélène Dupont with her
@@ -327,6 +331,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
     // Home-care planning and télégestion (h13b).
     println!("{}", planning::ajouter(store, org).await?);
+    // The liaison book of a SAD person (h13c).
+    println!("{}", liaison::ajouter(store, Utc::now()).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

@@ -143,6 +143,40 @@ pub(crate) fn user_columns(engine: crate::Engine, alias: &str) -> String {
     format!("{}, (SELECT {agg} FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = {a}id) AS etabs", cols.join(", "))
 }
 
+/// Inserts an account and its établissements in `tx` (the caller audits): the administrator's
+/// creation, and the cadre's invitation of a partner to a liaison book.
+pub(crate) async fn inserer_compte(
+    tx: &mut crate::sql::Tx,
+    u: &UtilisateurInput,
+    password_hash: &str,
+    doit_changer: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let id: i64 = crate::sql::query(
+        "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(u.username.trim().to_lowercase())
+    .bind(u.nom.as_str())
+    .bind(u.prenom.as_str())
+    .bind(u.email.as_deref())
+    .bind(u.role.code())
+    .bind(u.identifiant_pro.as_deref())
+    .bind(password_hash)
+    .bind(i64::from(doit_changer))
+    .bind(i64::from(u.actif))
+    .bind(u.usager_id)
+    .bind(ts(now))
+    .fetch_scalar(&mut *tx)
+    .await
+    .map_err(|e| match e {
+        StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
+        other => other,
+    })?;
+    set_etablissements(tx, id, &u.etablissements).await?;
+    Ok(id)
+}
+
 /// Sets the établissements an account works in (those it had are replaced).
 async fn set_etablissements(tx: &mut crate::sql::Tx, id: i64, etabs: &[i64]) -> StoreResult<()> {
     crate::sql::query("DELETE FROM utilisateur_etablissement WHERE utilisateur_id = $1")
@@ -260,28 +294,7 @@ impl Store {
     ) -> StoreResult<i64> {
         u.borner()?;
         let mut tx = self.begin().await?;
-        let id: i64 = crate::sql::query(
-            "INSERT INTO utilisateur (username, nom, prenom, email, role, identifiant_pro, password_hash, doit_changer_mdp, actif, usager_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(u.username.trim().to_lowercase())
-        .bind(u.nom.as_str())
-        .bind(u.prenom.as_str())
-        .bind(u.email.as_deref())
-        .bind(u.role.code())
-        .bind(u.identifiant_pro.as_deref())
-        .bind(password_hash)
-        .bind(i64::from(doit_changer))
-        .bind(i64::from(u.actif))
-        .bind(u.usager_id)
-        .bind(ts(now))
-        .fetch_scalar(&mut tx)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => StoreError::Conflict("Ce nom d'utilisateur est déjà pris.".into()),
-            other => other,
-        })?;
-        set_etablissements(&mut tx, id, &u.etablissements).await?;
+        let id = inserer_compte(&mut tx, u, password_hash, doit_changer, now).await?;
         audit::commit_succes(tx, actor, ActionJournal::AdminUtilisateurCreation, serde_json::json!({"id": id, "username": u.username, "role": u.role.code(), "etablissements": u.etablissements}), now).await?;
         Ok(id)
     }

@@ -84,6 +84,12 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
     ("usager.suivi.", &["suivi_id", "sejour_id"]),
     // Default grants of a newer version added at start: the versions and the grants.
     ("habilitations.", &["version_avant", "version", "ajouts"]),
+    // The liaison book (h13c): which entry and the one it corrects, the author's quality,
+    // a relative's right to write (not the text, not which files a panel named).
+    (
+        "usager.liaison.",
+        &["id", "corrige", "qualite", "peut_ecrire"],
+    ),
     // The sealer's own reports.
     ("audit.", &["entree_id", "probleme", "seq", "seq_ancre"]),
 ];

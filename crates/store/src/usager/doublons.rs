@@ -29,7 +29,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 14] = [
+const MOVED: [&str; 16] = [
     "sejour",
     "absence",
     "entourage",
@@ -44,6 +44,9 @@ const MOVED: [&str; 14] = [
     "observation",
     "psychologie_note",
     "dlu_retour",
+    // h13c: the liaison book and its participants follow the person.
+    "liaison_entree",
+    "liaison_participant",
 ];
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
@@ -112,6 +115,13 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("intervention", None),
     ("visite", None),
     ("telegestion_entree", None),
+    // The liaison book (h13c).
+    ("liaison_entree", None),
+    ("liaison_participant", None),
+    (
+        "liaison_lecture",
+        Some("read marks of the absorbed file's book: its entries, moved, show once as new in the kept one"),
+    ),
 ];
 
 /// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).

@@ -292,27 +292,12 @@ pub async fn update_form(
     Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
 }
 
-/// A temporary password: 4 groups of 4 from an unambiguous alphabet, plus a symbol.
-fn temporary_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::thread_rng();
-    let groups: Vec<String> = (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-                .collect()
-        })
-        .collect();
-    format!("{}-7a", groups.join("-"))
-}
-
 /// Gives the account `id` a temporary password, to change at next login, and returns it
 /// (administrators only; `NotFound` for an unknown account).
 async fn reinitialiser(app: &App, me: &CurrentUser, id: i64) -> WebResult<String> {
     me.require_admin()?;
     app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
-    let temp = temporary_password();
+    let temp = crate::passwords::temporary_password();
     app.store
         .set_password(
             &me.principal.actor(),

@@ -170,6 +170,23 @@ fn allowed_while_pending(path: &str) -> bool {
         || path.starts_with("/api/v1/moi")
 }
 
+/// Whether an outside partner's account may call `path`: its home page, its account, and
+/// the liaison books (the policy then decides which: the ones it is assigned to). Nothing
+/// else answers it, whatever the matrix says (COO-6: an account limited to the book).
+fn permis_au_partenaire(path: &str) -> bool {
+    if allowed_while_pending(path) || path == "/" || path == "/favicon.ico" {
+        return true;
+    }
+    let rest = path.strip_prefix("/api/v1").unwrap_or(path);
+    let Some(rest) = rest.strip_prefix("/usagers/") else {
+        return false;
+    };
+    let (id, suite) = rest.split_once('/').unwrap_or((rest, ""));
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && suite.split('/').next() == Some("liaison")
+}
+
 /// Finds the session, checks CSRF on state-changing cookie requests, and puts the
 /// [`CurrentUser`] and [`ClientIp`] in the request.
 pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next) -> Response {
@@ -214,6 +231,16 @@ pub async fn session_layer(State(app): State<App>, mut req: Request, next: Next)
                 }
                 return Redirect::to(target).into_response();
             }
+        }
+        if user.user.role == Role::Partenaire && !permis_au_partenaire(&path) {
+            let mut resp = AppError::Forbidden(
+                "Votre compte de partenaire donne accès au cahier de liaison des personnes que vous suivez, et à rien d'autre.".into(),
+            )
+            .into_response();
+            // The error page keeps the navigation and the logout button.
+            resp.extensions_mut()
+                .insert(crate::Layout::new(user, "", ""));
+            return resp;
         }
         let mut user = user.clone();
         user.fait = crate::layout::Fait::depuis_requete(req.uri().query());
@@ -407,7 +434,7 @@ impl crate::Layout {
                 admin: me.user.role == Role::Administrateur,
                 direction: matches!(me.user.role, Role::Administrateur | Role::Direction),
                 usagers: match me.user.role {
-                    Role::Administrateur => None,
+                    Role::Administrateur | Role::Partenaire => None,
                     Role::Usager => Some("Mon dossier"),
                     Role::Proche => Some("Mes proches"),
                     _ => Some("Usagers"),
@@ -427,6 +454,37 @@ impl crate::Layout {
                     _ => None,
                 },
             }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_partner_reaches_the_liaison_books_and_its_account_only() {
+        for p in [
+            "/",
+            "/usagers/12/liaison",
+            "/api/v1/usagers/12/liaison",
+            "/compte/mot-de-passe",
+            "/api/v1/moi",
+            "/deconnexion",
+        ] {
+            assert!(super::permis_au_partenaire(p), "{p}");
+        }
+        for p in [
+            "/usagers",
+            "/usagers/12",
+            "/usagers/12/soins",
+            "/usagers/12/liaisonx",
+            "/usagers/abc/liaison",
+            "/api/v1/usagers/12/entourage",
+            "/api/v1/transmissions",
+            "/releve",
+            "/admin/utilisateurs",
+            "/usagers//liaison",
+        ] {
+            assert!(!super::permis_au_partenaire(p), "{p}");
         }
     }
 }

@@ -10,6 +10,7 @@ use dui_domain::organisation::Categorie;
 use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
+use dui_store::usager::EntreeLiaison;
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
@@ -53,6 +54,7 @@ use crate::usager::{
 };
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
+use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
@@ -204,6 +206,11 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/mesures/{mid}/revisions", "Droits et mesures", "Réviser une mesure (If-Match ou version) : maintenue ou modifiée avec la prochaine révision, ou levée").corps::<RevisionFields>().ok::<Cree>(),
         op("get", "/usagers/{id}/suivis", "Séjours", "Suivis après la sortie : tâches datées confiées à un professionnel").liste::<Suivi>(),
         op("post", "/usagers/{id}/suivis", "Séjours", "Confier un suivi à un professionnel de l'équipe de la personne").corps::<SuiviFields>().cree::<Cree>(),
+        // The liaison book (h13c, COO-6).
+        op("get", "/usagers/{id}/liaison", "Cahier de liaison", "Entrées du cahier de liaison, les plus récentes d'abord, chacune marquée nouvelle si l'appelant ne l'a pas encore vue (le cahier est ensuite marqué lu)").liste::<EntreeLiaison>(),
+        op("post", "/usagers/{id}/liaison", "Cahier de liaison", "Écrire une entrée, datée et signée de la qualité de l'auteur (intervenant, infirmier, kinésithérapeute, proche…) ; ni modification ni suppression : une correction est une nouvelle entrée (corrige_id) ; un proche n'écrit que si le cadre le lui a permis").corps::<EntreeLiaisonFields>().cree::<Ecrite>(),
+        op("post", "/usagers/{id}/liaison/partenaires", "Cahier de liaison", "Inviter un partenaire extérieur (cadre) : un compte limité au cahier de liaison de la personne est créé, son mot de passe provisoire renvoyé une seule fois").corps::<InvitationFields>().cree::<PartenaireInvite>(),
+        op("post", "/usagers/{id}/liaison/fin", "Cahier de liaison", "Mettre fin (datée) à la participation d'un partenaire ou d'un proche et à son affectation (404 si aucune n'est ouverte)").corps::<ParticipantFields>().vide(),
         op("post", "/usagers/{id}/suivis/{tid}/fait", "Séjours", "Marquer un suivi comme fait avec sa note (If-Match ou version) : par la personne à qui il est confié, même dossier clos, ou par un professionnel qui écrit l'administratif").corps::<SuiviFaitFields>().ok::<Cree>(),
         // Home-care planning and télégestion (h13b).
         op("get", "/usagers/{id}/interventions", "Domicile", "Interventions à domicile planifiées de la personne : tâches, jours, plage horaire (heure de Paris), durée, qualification, intervenant").liste::<Intervention>(),

@@ -135,7 +135,10 @@ pub async fn section_page(
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Section(section)).await?;
     // The section itself is authorized (and its read audited) on its own.
     capability(&app, &me, id, section, Action::Lire).await?;
-    if matches!(section, Section::Soins | Section::Psychologie) {
+    if matches!(
+        section,
+        Section::Soins | Section::Psychologie | Section::Liaison
+    ) {
         // These sections have pages of their own (`usager::soins`, `usager::psychologie`).
         let to = Onglet::Section(section).href(&id);
         return Ok(axum::response::Redirect::to(&to).into_response());

@@ -68,6 +68,7 @@ impl Onglet {
             Onglet::Projet => format!("/usagers/{id}/projet"),
             Onglet::Section(Section::Soins) => format!("/usagers/{id}/soins"),
             Onglet::Section(Section::Psychologie) => format!("/usagers/{id}/psychologie"),
+            Onglet::Section(Section::Liaison) => format!("/usagers/{id}/liaison"),
             Onglet::Section(s) => format!("/usagers/{id}/section/{}", s.code()),
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),

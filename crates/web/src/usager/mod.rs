@@ -26,6 +26,7 @@ mod graphique;
 mod hors_perimetre;
 mod identite;
 mod insi;
+mod liaison;
 mod lieux;
 mod listes;
 mod mes_personnes;
@@ -72,6 +73,7 @@ pub(crate) use {
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
+    liaison::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields},
     lieux::LieuPropose,
     mesures::{MesureFields, RevisionFields},
     observation::ObservationFields,
@@ -371,6 +373,8 @@ pub fn routes() -> Router<App> {
         .merge(interventions::routes())
         .merge(planning::routes())
         .merge(telegestion::routes())
+        // The liaison book (h13c).
+        .merge(liaison::routes())
 }
 
 /// API routes.
@@ -570,4 +574,6 @@ pub fn api_routes() -> Router<App> {
         .merge(interventions::api_routes())
         .merge(planning::api_routes())
         .merge(telegestion::api_routes())
+        // The liaison book (h13c).
+        .merge(liaison::api_routes())
 }

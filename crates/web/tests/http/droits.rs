@@ -6,6 +6,7 @@
 
 mod appels;
 mod interventions;
+mod liaison;
 mod parcours;
 mod plan_prescriptions;
 mod soins;
@@ -322,20 +323,23 @@ fn table() -> Vec<Route> {
     t.extend(plan_prescriptions::routes());
     // Home-care planning (h13b).
     t.extend(interventions::routes());
+    t.extend(liaison::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],
             Section::Soins => &[(Adm, L), (Section::Soins, L)],
             Section::Psychologie => &[(Adm, L), (Section::Psychologie, L)],
             Section::Documents => &[(Adm, L), (Section::Documents, L)],
+            Section::Liaison => &[(Adm, L), (Section::Liaison, L)],
             Section::Administratif => unreachable!(),
         });
         // Care and psychology have pages of their own: the generic address redirects there.
-        let ok: &'static [u16] = if matches!(s, Section::Soins | Section::Psychologie) {
-            &[303]
-        } else {
-            &[200]
-        };
+        let ok: &'static [u16] =
+            if matches!(s, Section::Soins | Section::Psychologie | Section::Liaison) {
+                &[303]
+            } else {
+                &[200]
+            };
         t.push(Route {
             arg: s.code(),
             ..page("get", SECTION, regle, ok)
@@ -372,7 +376,7 @@ fn expected(m: &Matrice, role: Role, regle: Regle, inside: bool, a: i64) -> bool
     let faits = Faits {
         etablissements_utilisateur: vec![a],
         etablissements_usager: vec![if inside { a } else { a + 1_000_000 }],
-        affecte: inside && matches!(role, Role::IntervenantDomicile | Role::Proche),
+        affecte: inside && role.portee() == dui_domain::policy::Portee::Affectation,
         soi_meme: inside && role == Role::Usager,
         acces_exceptionnel_jusqua: None,
         dossier_clos: false,

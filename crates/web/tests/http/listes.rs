@@ -210,6 +210,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         "du=2026-03-02&au=2026-03-08",
         false,
     ),
+    // The liaison book (h13c): the direction reads it.
+    ("/usagers/{id}/liaison", Lecteur::Direction, "", false),
 ];
 
 fn installer() -> Actor {
@@ -411,6 +413,11 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     let psy = soins::peupler(app, x).await;
     let ide = plan_prescriptions::peupler(app, x).await;
     interventions::peupler(app, &direction, x).await;
+    // The liaison book: three entries by the nurse (h13c).
+    for k in 1..4 {
+        let body = json!({"texte": format!("Passage n° {k} : rien à signaler.")});
+        created(app, &ide, &format!("/api/v1/usagers/{x}/liaison"), body).await;
+    }
     app.seal_all().await;
     Jeu {
         admin,

@@ -18,6 +18,7 @@ mod formulaire_en_place;
 mod fusion;
 mod grilles;
 mod grilles_ajout;
+mod liaison;
 mod listes;
 mod lockout;
 mod login;

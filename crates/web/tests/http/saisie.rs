@@ -279,6 +279,12 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"rubrique": "allergie", "libelle": "Pénicilline", "details": "Urticaire."})
         }
         "FinFields" => json!({"date_fin": "2026-02-01", "motif": "Erreur.", "version": 1}),
+        // The liaison book (h13c).
+        "EntreeLiaisonFields" => json!({"texte": "Passage fait, rien à signaler."}),
+        "InvitationFields" => {
+            json!({"username": "saisie.kine", "prenom": "Karim", "nom": "Kiné", "qualite": "kinesitherapeute", "email": "kine@example.org"})
+        }
+        "ParticipantFields" => json!({"utilisateur_id": 1, "peut_ecrire": true}),
         "ObservationFields" => {
             json!({"type_observation": "infirmiere", "texte": "Nuit calme.", "source": "CH"})
         }

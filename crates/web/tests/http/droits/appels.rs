@@ -162,6 +162,7 @@ pub(super) async fn who(w: &World, role: Role) -> Who {
     let (etabs, usager) = match role {
         Role::Usager => (vec![], Some(w.inside)),
         Role::Proche | Role::Administrateur => (vec![], None),
+        Role::Partenaire => (vec![w.a], None),
         _ => (vec![w.a], None),
     };
     let id = account(&w.app, &username, role, &etabs, usager).await;
@@ -177,6 +178,9 @@ pub(super) async fn who(w: &World, role: Role) -> Who {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    if matches!(role, Role::Proche | Role::Partenaire) {
+        super::liaison::participation(w, id, role).await;
     }
     let web = client();
     assert_eq!(
@@ -367,6 +371,9 @@ pub(super) async fn call(
                 .header("If-Match", "\"1\"")
                 .json(&json!({"type_prescription": "examen", "libelle": "Bilan sanguin", "prescripteur_nom": "Dr Durand", "prescripteur_rpps": "10000000009"})),
             ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => rb.json(&json!({"version": 1})),
+            ("post", p) if p.starts_with("/usagers/{id}/liaison") => {
+                rb.json(&super::liaison::corps(p, n, false))
+            }
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -613,6 +620,11 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/soins/plan/{aid}/retrait")
             | ("post", "/usagers/{id}/soins/prescriptions/{pid}/arret") => {
                 rb.form(&[("_csrf", csrf), ("version", "1")])
+            }
+            ("post", p) if p.starts_with("/usagers/{id}/liaison") => {
+                let mut f = super::liaison::formulaire(&super::liaison::corps(p, n, true));
+                f.push(("_csrf".into(), csrf.to_string()));
+                rb.form(&f)
             }
             _ => rb.form(&[("_csrf", csrf)]),
         }

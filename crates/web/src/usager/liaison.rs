@@ -1,0 +1,460 @@
+//! The liaison book (COO-6): the page `/usagers/{id}/liaison` (entries newest first, the new
+//! ones marked, the form to write or correct one; for the cadre, the partners and relatives
+//! of the book) and the API `/api/v1/usagers/{id}/liaison`. No update nor delete: a
+//! correction is a new entry. An outside partner's account reads and writes here only: its
+//! page shows the person's name and the book, not the file's header.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use dui_domain::ids::UsagerId;
+use dui_domain::liaison::{QualiteLiaison, QUALITES_PARTENAIRE};
+use dui_domain::policy::{Action, Role, Section};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::admin::annuaire::CompteNomme;
+use dui_store::usager::{EntreeLiaison, EntreeLiaisonInput, ParticipantLiaison, Usager};
+use serde::Deserialize;
+
+use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
+use super::soins::id_opt;
+use super::{capability, matrix};
+use crate::auth::CurrentUser;
+use crate::corps::Ecrite;
+use crate::forms::{opt, ApiJson, Errors};
+use crate::pagination::{self, Pagination};
+use crate::time::fr_datetime;
+use crate::{App, Layout, WebResult};
+
+/// An entry as typed (form or JSON).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct EntreeLiaisonFields {
+    texte: Option<String>,
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    corrige_id: Option<String>,
+}
+
+impl crate::saisie::Champs for EntreeLiaisonFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::texte("texte", lim::TRANSMISSION),
+        Champ::ligne("corrige_id", 20),
+    ];
+}
+
+impl EntreeLiaisonFields {
+    fn validate(&self) -> WebResult<EntreeLiaisonInput> {
+        let mut e = Errors::default();
+        let texte = opt(&self.texte).unwrap_or_default();
+        if let Some(m) = dui_domain::liaison::erreur_texte(&texte) {
+            e.add("texte", m);
+        }
+        let corrige_id = id_opt(
+            &mut e,
+            "corrige_id",
+            &self.corrige_id,
+            "Entrée corrigée inconnue.",
+        );
+        e.finish()?;
+        Ok(EntreeLiaisonInput { texte, corrige_id })
+    }
+}
+
+async fn ecrire(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &EntreeLiaisonFields,
+) -> WebResult<i64> {
+    let input = f.validate()?;
+    let cap = capability(app, me, id, Section::Liaison, Action::Ecrire).await?;
+    Ok(app.store.add_liaison(&cap, &input).await?)
+}
+
+/// GET /api/v1/usagers/{id}/liaison: newest first, each entry marked `nouvelle` when not yet
+/// seen by the caller; the book is then marked read.
+pub async fn api_list(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(p): Query<Pagination>,
+) -> WebResult<Json<serde_json::Value>> {
+    let page = p.page(&pagination::LIAISON)?;
+    let cap = capability(&app, &me, id, Section::Liaison, Action::Lire).await?;
+    let items = app.store.liaison_page(&cap, page).await?;
+    app.store.liaison_lue(&cap).await?;
+    Ok(pagination::repondre(page, items, |e| e.id))
+}
+
+/// POST /api/v1/usagers/{id}/liaison → 201 with `id`.
+pub async fn api_add(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<EntreeLiaisonFields>,
+) -> WebResult<(StatusCode, Json<Ecrite>)> {
+    let id = ecrire(&app, &me, id, &f).await?;
+    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+}
+
+/// What the book shows, with or without the file's header.
+pub(crate) struct Contenu {
+    id: UsagerId,
+    personne: String,
+    items: Vec<EntreeLiaison>,
+    suivant: Option<i64>,
+    /// The quality the reader writes in, or why they may not (`None`: the role never writes).
+    qualite: Option<Result<QualiteLiaison, &'static str>>,
+    corrige: Option<i64>,
+    /// The cadre's part: participants, relatives that may be allowed, partner qualities.
+    gestion: Option<Gestion>,
+    /// The temporary password of the partner just invited (shown once).
+    invitation: Option<(String, String)>,
+}
+
+pub(crate) struct Gestion {
+    participants: Vec<ParticipantLiaison>,
+    proches: Vec<CompteNomme>,
+    qualites: &'static [QualiteLiaison],
+}
+
+impl Contenu {
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+    fn nouvelles(&self) -> usize {
+        self.items.iter().filter(|e| e.nouvelle).count()
+    }
+    fn quand_opt(&self, t: &Option<String>) -> String {
+        t.as_deref().map(fr_datetime).unwrap_or_default()
+    }
+
+    /// Reads the book of `id` for `me` (audited), then marks it read.
+    async fn lire(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &LiaisonQuery,
+        adm: Option<&dui_store::policy::Capability>,
+    ) -> WebResult<Contenu> {
+        let m = matrix(app).await?;
+        let cap = capability(app, me, id, Section::Liaison, Action::Lire).await?;
+        let page = Pagination {
+            limit: Some("30".into()),
+            cursor: q.cursor.clone(),
+        }
+        .page(&pagination::LIAISON)?;
+        let (items, suivant) = page.split(app.store.liaison_page(&cap, page).await?, |e| e.id);
+        app.store.liaison_lue(&cap).await?;
+        let qualite = if m.permet(me.user.role, Section::Liaison, Action::Ecrire) {
+            Some(app.store.liaison_qualite(&cap).await?)
+        } else {
+            None
+        };
+        let gestion = match adm {
+            Some(adm) if m.permet(me.user.role, Section::Liaison, Action::Valider) => {
+                let proches = app
+                    .store
+                    .affectations(adm)
+                    .await?
+                    .into_iter()
+                    .filter(|c| c.role == Role::Proche)
+                    .collect();
+                Some(Gestion {
+                    participants: app.store.liaison_participants(&cap).await?,
+                    proches,
+                    qualites: QUALITES_PARTENAIRE,
+                })
+            }
+            _ => None,
+        };
+        Ok(Contenu {
+            id,
+            personne: app.store.liaison_personne(&cap).await?,
+            items,
+            suivant,
+            qualite,
+            corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
+            gestion,
+            invitation: None,
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/liaison.html")]
+struct LiaisonPage {
+    layout: Layout,
+    u: Usager,
+    tabs: Tabs,
+    c: Contenu,
+}
+
+/// The page of an account limited to the book (a partner): the person's name, no header.
+#[derive(Template, WebTemplate)]
+#[template(path = "usager/liaison_seule.html")]
+struct LiaisonSeulePage {
+    layout: Layout,
+    c: Contenu,
+}
+
+/// `?cursor=` and `?corrige=` of the page.
+#[derive(Deserialize, Default)]
+pub struct LiaisonQuery {
+    cursor: Option<String>,
+    corrige: Option<String>,
+}
+
+/// Renders the book of `id` for `me`, with the file's header for those who open the file.
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    q: &LiaisonQuery,
+    invitation: Option<(String, String)>,
+) -> PageDossier {
+    let m = matrix(app).await?;
+    if m.permet(me.user.role, Section::Administratif, Action::Lire) {
+        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Liaison)).await?;
+        let mut c = Contenu::lire(app, me, id, q, Some(&d.cap)).await?;
+        c.invitation = invitation;
+        let Dossier { tabs, u, .. } = d;
+        return Ok(LiaisonPage {
+            layout: Layout::new(
+                me,
+                format!("Cahier de liaison — {}", u.nom_naissance),
+                "usagers",
+            ),
+            u,
+            tabs,
+            c,
+        }
+        .into_response());
+    }
+    let c = Contenu::lire(app, me, id, q, None).await?;
+    Ok(LiaisonSeulePage {
+        layout: Layout::new(me, format!("Cahier de liaison — {}", c.personne), "liaison"),
+        c,
+    }
+    .into_response())
+}
+
+/// GET /usagers/{id}/liaison
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<LiaisonQuery>,
+) -> PageDossier {
+    rendre(&app, &me, id, &q, None).await
+}
+
+/// POST /usagers/{id}/liaison
+pub async fn add_form(p: FormulaireDossier<EntreeLiaisonFields>) -> WebResult<Response> {
+    ecrire(&p.app, &p.me, p.id, &p.f).await?;
+    Ok(p.fait("/liaison"))
+}
+
+/// The cadre's invitation of an outside partner.
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct InvitationFields {
+    username: Option<String>,
+    prenom: Option<String>,
+    nom: Option<String>,
+    qualite: Option<String>,
+    email: Option<String>,
+}
+
+impl crate::saisie::Champs for InvitationFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("username", lim::IDENTIFIANT),
+        Champ::ligne("prenom", lim::NOM_PERSONNE),
+        Champ::ligne("nom", lim::NOM_PERSONNE),
+        Champ::ligne("qualite", lim::CODE),
+        Champ::ligne("email", lim::EMAIL),
+    ];
+}
+
+impl InvitationFields {
+    fn validate(&self) -> WebResult<dui_store::usager::InvitationPartenaire> {
+        let mut e = Errors::default();
+        let username = e.required(
+            "username",
+            "Identifiant de connexion",
+            self.username.as_deref().unwrap_or(""),
+            lim::IDENTIFIANT,
+        );
+        let prenom = e.required(
+            "prenom",
+            "Prénom",
+            self.prenom.as_deref().unwrap_or(""),
+            lim::NOM_PERSONNE,
+        );
+        let nom = e.required(
+            "nom",
+            "Nom",
+            self.nom.as_deref().unwrap_or(""),
+            lim::NOM_PERSONNE,
+        );
+        let qualite = opt(&self.qualite)
+            .and_then(|q| QualiteLiaison::from_code(&q))
+            .filter(|q| QUALITES_PARTENAIRE.contains(q));
+        if qualite.is_none() {
+            e.add(
+                "qualite",
+                "Choisissez la qualité du partenaire dans la liste.",
+            );
+        }
+        e.finish()?;
+        Ok(dui_store::usager::InvitationPartenaire {
+            username,
+            prenom,
+            nom,
+            qualite: qualite.unwrap_or(QualiteLiaison::AutrePartenaire),
+            email: opt(&self.email),
+        })
+    }
+}
+
+/// An invitation made: the account and its temporary password (shown once).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PartenaireInvite {
+    /// The account created.
+    pub id: i64,
+    /// Its login name.
+    pub username: String,
+    /// Its temporary password, to change at first login.
+    pub mot_de_passe_temporaire: String,
+}
+
+async fn inviter(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &InvitationFields,
+) -> WebResult<PartenaireInvite> {
+    let input = f.validate()?;
+    let cap = capability(app, me, id, Section::Liaison, Action::Valider).await?;
+    let temp = crate::passwords::temporary_password();
+    let t = temp.clone();
+    let hash =
+        tokio::task::spawn_blocking(move || dui_store::admin::utilisateur::hash_password(&t))
+            .await
+            .map_err(|e| crate::AppError::Internal(e.to_string()))??;
+    let uid = app.store.inviter_partenaire(&cap, &input, &hash).await?;
+    Ok(PartenaireInvite {
+        id: uid,
+        username: input.username.trim().to_lowercase(),
+        mot_de_passe_temporaire: temp,
+    })
+}
+
+/// POST /usagers/{id}/liaison/partenaires: invites a partner; the page shows its password.
+pub async fn invitation_form(p: FormulaireDossier<InvitationFields>) -> PageDossier {
+    let i = inviter(&p.app, &p.me, p.id, &p.f).await?;
+    let q = LiaisonQuery::default();
+    rendre(
+        &p.app,
+        &p.me,
+        p.id,
+        &q,
+        Some((i.username, i.mot_de_passe_temporaire)),
+    )
+    .await
+}
+
+/// POST /api/v1/usagers/{id}/liaison/partenaires → 201 with the account and its password.
+pub async fn api_invitation(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<InvitationFields>,
+) -> WebResult<(StatusCode, Json<PartenaireInvite>)> {
+    Ok((StatusCode::CREATED, Json(inviter(&app, &me, id, &f).await?)))
+}
+
+/// A participant named (and, for a relative, whether they may write).
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct ParticipantFields {
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = i64)]
+    utilisateur_id: Option<String>,
+    /// `true` (or `oui`, a checked box) to allow a relative to write.
+    #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
+    #[schema(value_type = Option<bool>)]
+    peut_ecrire: Option<String>,
+}
+
+impl crate::saisie::Champs for ParticipantFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("utilisateur_id", lim::NUMERO),
+        Champ::ligne("peut_ecrire", 10),
+    ];
+}
+
+impl ParticipantFields {
+    fn compte(&self) -> WebResult<i64> {
+        opt(&self.utilisateur_id)
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(|| {
+                crate::AppError::field("utilisateur_id", "Choisissez un compte dans la liste.")
+            })
+    }
+    fn ecrit(&self) -> bool {
+        matches!(
+            opt(&self.peut_ecrire).as_deref(),
+            Some("true" | "oui" | "on" | "1")
+        )
+    }
+}
+
+/// POST /usagers/{id}/liaison/proches: allows (or no longer allows) a relative to write.
+pub async fn proche_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
+    let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
+    p.app
+        .store
+        .autoriser_proche(&cap, p.f.compte()?, p.f.ecrit())
+        .await?;
+    Ok(p.fait("/liaison"))
+}
+
+/// POST /usagers/{id}/liaison/fin: ends a participation (dated) and its assignment.
+pub async fn fin_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
+    let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
+    p.app.store.fin_participation(&cap, p.f.compte()?).await?;
+    Ok(p.fait("/liaison"))
+}
+
+/// POST /api/v1/usagers/{id}/liaison/fin: ends a participation → 204 (404 if none is open).
+pub async fn api_fin(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    ApiJson(f): ApiJson<ParticipantFields>,
+) -> WebResult<StatusCode> {
+    let cap = capability(&app, &me, id, Section::Liaison, Action::Valider).await?;
+    app.store.fin_participation(&cap, f.compte()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of the liaison book's pages.
+pub fn routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/usagers/{id}/liaison", get(page).post(add_form))
+        .route("/usagers/{id}/liaison/partenaires", post(invitation_form))
+        .route("/usagers/{id}/liaison/proches", post(proche_form))
+        .route("/usagers/{id}/liaison/fin", post(fin_form))
+}
+
+/// The API of the liaison book.
+pub fn api_routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/usagers/{id}/liaison", get(api_list).post(api_add))
+        .route("/usagers/{id}/liaison/partenaires", post(api_invitation))
+        .route("/usagers/{id}/liaison/fin", post(api_fin))
+}
