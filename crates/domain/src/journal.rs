@@ -201,6 +201,27 @@ code_enum! {
         AuditScellementRefus = "audit.scellement.refus", "Entrée refusée au scellement";
         /// The database found behind the chain's external anchor.
         AuditAncreEcart = "audit.ancre.ecart", "Écart avec l'ancre externe du journal";
+        // Issue 13, part A: agenda, events, exchanges.
+        /// An event planned (its participants, its recurrence).
+        AgendaEvenementAjout = "agenda.evenement.ajout", "Événement planifié";
+        /// An event changed (slot, participants, place).
+        AgendaEvenementModification = "agenda.evenement.modification", "Événement modifié";
+        /// An event's status changed (confirmed, realised, cancelled, postponed).
+        AgendaEvenementStatut = "agenda.evenement.statut", "Statut d'un événement changé";
+        /// A participant's presence marked.
+        AgendaPresence = "agenda.presence", "Présence à un événement notée";
+        /// One occurrence of a recurring event moved or cancelled.
+        AgendaException = "agenda.exception", "Occurrence d'un événement déplacée ou annulée";
+        /// A room or a vehicle added or changed.
+        AgendaRessource = "agenda.ressource", "Salle ou véhicule enregistré";
+        /// An agenda's calendar subscription address created or revoked.
+        AgendaAbonnement = "agenda.abonnement", "Abonnement au calendrier modifié";
+        /// An agenda's calendar read by its subscription address.
+        AgendaAbonnementLecture = "agenda.abonnement.lecture", "Calendrier lu par abonnement";
+        /// A message sent to a professional.
+        AgendaMessage = "agenda.message", "Information transmise à un professionnel";
+        /// An exchange with the person, the family or a partner recorded.
+        UsagerEchangeAjout = "usager.echange.ajout", "Échange enregistré";
     }
 }
 

@@ -9,6 +9,7 @@ use dui_domain::policy::{
     Section,
 };
 
+mod agenda;
 mod candidature;
 mod presence;
 mod soins;
@@ -18,6 +19,7 @@ pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};

@@ -5,6 +5,9 @@
 
 mod affectations;
 mod agenda;
+mod agenda_evenement;
+mod agenda_evenement_types;
+mod agenda_vue;
 mod alertes_parcours;
 mod bulk;
 mod candidature;
@@ -15,6 +18,7 @@ mod correction;
 mod creation;
 mod detection;
 mod dlu;
+mod echange;
 mod doublons;
 mod droits_bulk;
 mod entourage;
@@ -48,6 +52,15 @@ mod suivi;
 mod transmission;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
+pub use agenda_evenement_types::{
+    Evenement, EvenementInput, ExceptionOccurrence, Participant, ParticipantInput,
+    CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
+};
+pub use agenda_vue::{
+    OccurrenceAgenda, QuelAgenda, Ressource, RessourceInput, VueAgenda, CHAMPS_RESSOURCE,
+    FENETRE_MAX_JOURS,
+};
+pub use echange::{Echange, EchangeInput, CHAMPS_ECHANGE, ECHANGES_MAX};
 pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
