@@ -216,10 +216,6 @@ code_enum! {
         AgendaRessource = "agenda.ressource", "Salle ou véhicule enregistré";
         /// An agenda's calendar subscription address created or revoked.
         AgendaAbonnement = "agenda.abonnement", "Abonnement au calendrier modifié";
-        /// An agenda's calendar read by its subscription address.
-        AgendaAbonnementLecture = "agenda.abonnement.lecture", "Calendrier lu par abonnement";
-        /// A message sent to a professional.
-        AgendaMessage = "agenda.message", "Information transmise à un professionnel";
         /// An exchange with the person, the family or a partner recorded.
         UsagerEchangeAjout = "usager.echange.ajout", "Échange enregistré";
     }

@@ -439,6 +439,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
+    // Agenda (h13a).
+    crate::bench_agenda::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements[0].0,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
     crate::bench_soins::scenarios(
         &mut all,
         &args,

@@ -62,15 +62,3 @@ CREATE TABLE agenda_abonnement (
     revoque_at TEXT
 );
 CREATE INDEX agenda_abonnement_utilisateur ON agenda_abonnement(utilisateur_id);
-
--- Information sent to a professional (shown on their home page until read).
-CREATE TABLE message_professionnel (
-    id {pk},
-    destinataire_id BIGINT NOT NULL REFERENCES utilisateur(id),
-    auteur_id BIGINT NOT NULL REFERENCES utilisateur(id),
-    texte TEXT NOT NULL,
-    rendez_vous_id BIGINT REFERENCES rendez_vous(id),
-    created_at TEXT NOT NULL,
-    lu_at TEXT
-);
-CREATE INDEX message_professionnel_destinataire ON message_professionnel(destinataire_id, created_at);

@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+pub mod agenda;
 pub mod candidatures;
 mod droits;
 mod evaluations;
@@ -323,6 +324,9 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{n} enfants admis à la MECS sans PPE encore établi (alerte à 3 mois).");
     println!("{}", candidatures::ajouter(store, org, 40, 7).await?);
     println!("{}", soins::ajouter(store, org, Some(helene_id)).await?);
+    // Agendas and exchanges (h13a).
+    println!("{}", agenda::ajouter(store, org).await?);
     store.audit_seal(now).await?;
     Ok(())
 }
+

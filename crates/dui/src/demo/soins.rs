@@ -56,7 +56,7 @@ const RISQUES: &[&str] = &[
 ];
 
 /// A demo account as the policy sees it.
-async fn principal(store: &Store, username: &str) -> anyhow::Result<Option<Principal>> {
+pub(super) async fn principal(store: &Store, username: &str) -> anyhow::Result<Option<Principal>> {
     Ok(store.credentials(username).await?.map(|c| Principal {
         id: c.user.id,
         username: c.user.username.clone(),
@@ -68,7 +68,7 @@ async fn principal(store: &Store, username: &str) -> anyhow::Result<Option<Princ
 }
 
 /// Up to `n` usagers staying in `etablissement`.
-async fn usagers(
+pub(super) async fn usagers(
     store: &Store,
     m: &Matrice,
     etablissement: i64,

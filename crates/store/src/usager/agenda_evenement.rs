@@ -4,24 +4,22 @@
 //! exceptions, a room or a vehicle. Read and written with a [`CapaciteAgenda`]; what an
 //! event shows of a person is decided by [`visibilite`] (docs/decisions/XXXX-h13a-agenda.md).
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use dui_domain::agenda::{
     verifier_creneau, verifier_presence, verifier_statut, Presence, StatutRendezVous,
     TypeParticipant, TypeRendezVous,
 };
-use dui_domain::agenda_recurrence::{local_paris, Exception, Recurrence};
+use dui_domain::agenda_recurrence::{local_paris, Recurrence};
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
-use crate::fiche::code;
 use crate::policy::CapaciteAgenda;
 use crate::saisie::{borne, l};
 use crate::sql::Tx;
-use crate::{parse_ts, ts, StoreError, StoreResult};
+use crate::{ts, StoreError, StoreResult};
 
 use super::agenda_evenement_types::{
     completer, evenement_from, montrer, visibilite, Evenement, EvenementInput,
@@ -205,7 +203,12 @@ impl Store {
         }
         let mut vus = Vec::new();
         for p in liste {
-            let nom = p.nom.as_deref().map(str::trim).map(str::to_string);
+            let nom = p
+                .nom
+                .as_deref()
+                .filter(|_| p.type_participant == TypeParticipant::Externe)
+                .map(str::trim)
+                .map(str::to_string);
             let cle = (p.utilisateur_id, p.usager_id, nom.clone());
             if vus.contains(&cle) {
                 continue;

@@ -186,8 +186,8 @@ pub(super) fn evenement_from(r: &crate::sql::Row) -> StoreResult<Evenement> {
         type_rdv: code(r, "type_rdv", TypeRendezVous::from_code)?,
         objet: r.try_get("objet")?,
         description: r.try_get("description")?,
-        debut: parse_ts(&r.try_get::<String>("debut")?)?,
-        fin: parse_ts(&r.try_get::<String>("fin")?)?,
+        debut: parse_ts(&r.try_get::<String, _>("debut")?)?,
+        fin: parse_ts(&r.try_get::<String, _>("fin")?)?,
         lieu: r.try_get("lieu")?,
         etablissement_id: r.try_get("etablissement_id")?,
         ressource_id: r.try_get("ressource_id")?,
@@ -279,8 +279,8 @@ pub(super) async fn completer(
         let nom = match t {
             TypeParticipant::Professionnel => format!(
                 "{} {}",
-                r.try_get::<Option<String>>("u_nom")?.unwrap_or_default().to_uppercase(),
-                r.try_get::<Option<String>>("u_prenom")?.unwrap_or_default()
+                r.try_get::<Option<String>, _>("u_nom")?.unwrap_or_default().to_uppercase(),
+                r.try_get::<Option<String>, _>("u_prenom")?.unwrap_or_default()
             ),
             TypeParticipant::Usager => {
                 let nom: Option<String> = r.try_get("nom_utilise")?;
@@ -289,7 +289,7 @@ pub(super) async fn completer(
                 let prenom = prenom.or(r.try_get("premier_prenom")?).unwrap_or_default();
                 format!("{} {prenom}", nom.to_uppercase())
             }
-            TypeParticipant::Externe => r.try_get::<Option<String>>("nom")?.unwrap_or_default(),
+            TypeParticipant::Externe => r.try_get::<Option<String>, _>("nom")?.unwrap_or_default(),
         };
         let p = Participant {
             id: r.try_get("id")?,
@@ -315,13 +315,13 @@ pub(super) async fn completer(
         let eid: i64 = r.try_get("rendez_vous_id")?;
         let date: String = r.try_get("date_origine")?;
         let opt = |c: &str| -> StoreResult<Option<DateTime<Utc>>> {
-            r.try_get::<Option<String>>(c)?.as_deref().map(parse_ts).transpose()
+            r.try_get::<Option<String>, _>(c)?.as_deref().map(parse_ts).transpose()
         };
         let x = ExceptionOccurrence {
             date: date
                 .parse()
                 .map_err(|_| StoreError::Corrupt(format!("date {date:?} illisible (evenement_exception)")))?,
-            annulee: r.try_get::<i64>("annulee")? != 0,
+            annulee: r.try_get::<i64, _>("annulee")? != 0,
             debut: opt("debut")?,
             fin: opt("fin")?,
         };

@@ -174,7 +174,7 @@ impl Store {
                     .fetch_all(self)
                     .await?
                     .iter()
-                    .map(|r| r.try_get::<i64>(0))
+                    .map(|r| r.try_get::<i64, _>(0))
                     .collect::<StoreResult<Vec<_>>>()?
                     .into_iter()
                     .find(|e| moi.etablissements.contains(e));

@@ -156,16 +156,16 @@ impl Store {
                 let prenom: String = r.try_get("prenom")?;
                 Ok(Echange {
                     id: r.try_get("id")?,
-                    date_echange: parse_ts(&r.try_get::<String>("date_echange")?)?,
+                    date_echange: parse_ts(&r.try_get::<String, _>("date_echange")?)?,
                     type_echange: code(r, "type_echange", TypeEchange::from_code)?,
                     sens: code(r, "sens", SensEchange::from_code)?,
                     interlocuteur: r.try_get("interlocuteur")?,
                     objet: r.try_get("objet")?,
                     resume: r.try_get("resume")?,
                     corrige_id: r.try_get("corrige_id")?,
-                    corrige: r.try_get::<bool>("corrige")?,
+                    corrige: r.try_get::<bool, _>("corrige")?,
                     auteur: format!("{} {prenom}", nom.to_uppercase()),
-                    created_at: parse_ts(&r.try_get::<String>("created_at")?)?,
+                    created_at: parse_ts(&r.try_get::<String, _>("created_at")?)?,
                 })
             })
             .collect()

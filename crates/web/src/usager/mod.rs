@@ -2,6 +2,8 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod affectations;
+mod agenda_api;
+mod agenda_page;
 mod alertes;
 mod api;
 mod candidature_page;
@@ -52,6 +54,10 @@ mod tracabilite;
 mod transmissions;
 
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
+pub(crate) use agenda_api::{
+    Abonnement, EchangeCorps, Echanges, EvenementCorps, ExceptionCorps, PresenceCorps,
+    RessourceCorps, Ressources, StatutCorps,
+};
 pub(crate) use {
     alertes::{panneau_parcours, PanneauParcours},
     api::{Assign, DemandeAccesExceptionnel},
@@ -366,6 +372,8 @@ pub fn routes() -> Router<App> {
         .merge(prescription::routes())
         .merge(feuille_soins::routes())
         .merge(tour_medicaments::routes())
+        // Agenda and events (h13a).
+        .merge(agenda_page::routes())
 }
 
 /// API routes.
@@ -556,4 +564,6 @@ pub fn api_routes() -> Router<App> {
         .merge(prescription::api_routes())
         .merge(feuille_soins::api_routes())
         .merge(tour_medicaments::api_routes())
+        // Agenda, the file's events and exchanges (h13a).
+        .merge(agenda_api::api_routes())
 }
