@@ -423,12 +423,13 @@ fn titre_minimal(e: &Evenement) -> String {
         .iter()
         .filter(|p| p.type_participant == TypeParticipant::Usager)
         .filter_map(|p| {
-            let initiales: String = p
+            let initiales: Vec<String> = p
                 .nom
                 .split_whitespace()
                 .filter_map(|m| m.chars().next())
                 .map(|c| format!("{c}."))
                 .collect();
+            let initiales = initiales.join(" ");
             p.usager_id.map(|u| format!("{initiales} ({})", numero(u)))
         })
         .collect();

@@ -122,8 +122,9 @@ async fn an_event_has_participants_presence_a_status_flow_and_versions() {
         // Presence before the start is refused; after it, marked with the participant's version.
         let apres = agenda(s, &m.cadre, Action::Ecrire, t("2026-03-02T09:30:00Z")).await;
         let p = s.evenement(&apres, id).await.unwrap().participants[2].clone();
+        let avant = agenda(s, &m.cadre, Action::Ecrire, t("2026-03-02T08:00:00Z")).await;
         assert!(matches!(
-            s.noter_presence(&cadre, id, p.id, p.version, Presence::Present).await,
+            s.noter_presence(&avant, id, p.id, p.version, Presence::Present).await,
             Err(StoreError::Invalid(m)) if m.contains("commencé")
         ));
         assert_eq!(s.noter_presence(&apres, id, p.id, p.version, Presence::Present).await.unwrap(), 2);
