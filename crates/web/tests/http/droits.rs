@@ -4,6 +4,7 @@
 //! The table must name every `/usagers` route of the API (from the OpenAPI document and the
 //! router's source) and of the HTML pages (from the router's source).
 
+mod agenda;
 mod appels;
 mod parcours;
 mod soins;
@@ -317,6 +318,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
     t.extend(parcours::routes());
+    t.extend(agenda::routes());
     t.extend(soins::routes());
     t.extend(soins_quotidiens::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
