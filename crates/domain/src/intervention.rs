@@ -294,7 +294,7 @@ pub fn chevauchements(visites: &[(i64, DateTime<Utc>, DateTime<Utc>)]) -> Vec<us
 }
 
 /// A position rounded to three decimals (about 100 m), in thousandths of a degree: what is
-/// stored when the worker allowed it (decision XXXX-telegestion-position). `None` when out
+/// stored when the worker allowed it (decision 0050-telegestion-planning). `None` when out
 /// of range.
 pub fn position_arrondie(lat: f64, lon: f64) -> Option<(i64, i64)> {
     let ok = lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0;

@@ -225,6 +225,23 @@ code_enum! {
         VisiteReaffectation = "visite.reaffectation", "Visite réaffectée";
         /// The planned vs done report read or exported.
         PlanningBilan = "planning.bilan", "Bilan prévu / réalisé à domicile";
+        // Issue 13, part A: agenda, events, exchanges.
+        /// An event planned (its participants, its recurrence).
+        AgendaEvenementAjout = "agenda.evenement.ajout", "Événement planifié";
+        /// An event changed (slot, participants, place).
+        AgendaEvenementModification = "agenda.evenement.modification", "Événement modifié";
+        /// An event's status changed (confirmed, realised, cancelled, postponed).
+        AgendaEvenementStatut = "agenda.evenement.statut", "Statut d'un événement changé";
+        /// A participant's presence marked.
+        AgendaPresence = "agenda.presence", "Présence à un événement notée";
+        /// One occurrence of a recurring event moved or cancelled.
+        AgendaException = "agenda.exception", "Occurrence d'un événement déplacée ou annulée";
+        /// A room or a vehicle added or changed.
+        AgendaRessource = "agenda.ressource", "Salle ou véhicule enregistré";
+        /// An agenda's calendar subscription address created or revoked.
+        AgendaAbonnement = "agenda.abonnement", "Abonnement au calendrier modifié";
+        /// An exchange with the person, the family or a partner recorded.
+        UsagerEchangeAjout = "usager.echange.ajout", "Échange enregistré";
     }
 }
 

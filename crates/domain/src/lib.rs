@@ -6,9 +6,12 @@
 mod code_enum;
 
 pub mod agenda;
+pub mod agenda_ics;
+pub mod agenda_recurrence;
 pub mod candidature;
 pub mod constantes;
 pub mod dlu;
+pub mod echange;
 pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;

@@ -176,20 +176,20 @@ pub const DEFAUTS: &[BlocDefaut] = {
         (1, Proche, &[Administratif, Accompagnement], L),
         // Issue 13 (h13c): the liaison book. A relative writes only where the cadre allowed
         // it (checked by the store, `dui_domain::liaison::peut_ecrire`).
-        (4, Direction, &[Liaison], L),
-        (4, Cadre, &[Liaison], LEV),
-        (4, Educateur, &[Liaison], LE),
-        (4, AideSoignant, &[Liaison], LE),
-        (4, Infirmier, &[Liaison], LE),
-        (4, Medecin, &[Liaison], LE),
-        (4, IntervenantDomicile, &[Liaison], LE),
-        (4, Proche, &[Liaison], LE),
-        (4, Partenaire, &[Liaison], LE),
+        (2, Direction, &[Liaison], L),
+        (2, Cadre, &[Liaison], LEV),
+        (2, Educateur, &[Liaison], LE),
+        (2, AideSoignant, &[Liaison], LE),
+        (2, Infirmier, &[Liaison], LE),
+        (2, Medecin, &[Liaison], LE),
+        (2, IntervenantDomicile, &[Liaison], LE),
+        (2, Proche, &[Liaison], LE),
+        (2, Partenaire, &[Liaison], LE),
     ]
 };
 
 /// The version of the newest block of [`DEFAUTS`].
-pub const DEFAUTS_VERSION: u32 = 4;
+pub const DEFAUTS_VERSION: u32 = 2;
 
 /// The version of the newest block of `defauts` (0 when there is none).
 pub fn version_defauts(defauts: &[BlocDefaut]) -> u32 {

@@ -283,7 +283,9 @@ pub(crate) async fn unite_de_banc(
         )
         .await?;
     // The longest there first: a write dated some weeks back falls within their stay.
-    let membres = store.usagers_presents_de_longue_date(etablissement, places).await?;
+    let membres = store
+        .usagers_presents_de_longue_date(etablissement, places)
+        .await?;
     store.placer_en_unite_bulk(unite, &membres).await?;
     Ok((unite, membres))
 }
@@ -478,6 +480,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         &args,
         &store,
         org.organisme_id,
+        crate::bench_transmissions::Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
+    )
+    .await?;
+    // Agenda (h13a).
+    crate::bench_agenda::scenarios(
+        &mut all,
+        &args,
+        &store,
+        org.etablissements[0].0,
         crate::bench_transmissions::Http {
             client: client.clone(),
             base: base.clone(),

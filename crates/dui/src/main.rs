@@ -1,6 +1,7 @@
 //! `dui`: the one binary of the DUI (serve, migrate, admin, demo, audit, bench).
 
 mod bench;
+mod bench_agenda;
 mod bench_candidatures;
 mod bench_gir;
 mod bench_liaison;

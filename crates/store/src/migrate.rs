@@ -127,6 +127,17 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transmission_tsvector",
         include_str!("../migrations/0030_transmission_tsvector.sql"),
     ),
+    // Issue 13, part A (h13a): agenda events, exchanges.
+    (
+        31,
+        "agenda_evenements",
+        include_str!("../migrations/0031_agenda_evenements.sql"),
+    ),
+    (
+        32,
+        "echanges",
+        include_str!("../migrations/0032_echanges.sql"),
+    ),
     // Home-care planning and télégestion (h13b).
     (
         33,

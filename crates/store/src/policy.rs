@@ -10,11 +10,12 @@ use dui_domain::policy::{
 };
 
 mod acces_exceptionnel;
+mod agenda;
 mod candidature;
 // h10: what the capabilities decided without a file share.
 mod capacite_etablissement;
-mod ouverture;
 mod liaison;
+mod ouverture;
 mod presence;
 mod soins;
 mod telegestion;
@@ -26,10 +27,11 @@ pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use capacite_etablissement::CapaciteEtablissement;
-pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};
+pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use telegestion::{authorize_telegestion, CapaciteTelegestion};

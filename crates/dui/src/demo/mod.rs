@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+pub mod agenda;
 pub mod candidatures;
 mod droits;
 mod evaluations;
@@ -333,6 +334,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", planning::ajouter(store, org).await?);
     // The liaison book of a SAD person (h13c).
     println!("{}", liaison::ajouter(store, Utc::now()).await?);
+    // Agendas and exchanges (h13a).
+    println!("{}", agenda::ajouter(store, org).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

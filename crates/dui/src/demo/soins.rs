@@ -56,7 +56,7 @@ const RISQUES: &[&str] = &[
 ];
 
 /// Up to `n` usagers staying in `etablissement`.
-async fn usagers(
+pub(super) async fn usagers(
     store: &Store,
     m: &Matrice,
     etablissement: i64,

@@ -74,6 +74,8 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("evaluation", None),
     ("candidature", None),
     ("rendez_vous", None),
+    ("evenement_participant", None),
+    ("echange", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
     ("soins_entree", None),

@@ -5,6 +5,9 @@
 
 mod affectations;
 mod agenda;
+mod agenda_evenement;
+mod agenda_evenement_types;
+mod agenda_vue;
 mod alertes_parcours;
 mod bulk;
 mod candidature;
@@ -17,6 +20,7 @@ mod detection;
 mod dlu;
 mod doublons;
 mod droits_bulk;
+mod echange;
 mod entourage;
 mod entourage_versions;
 mod etat;
@@ -58,6 +62,14 @@ mod planning_bulk;
 mod telegestion;
 
 pub use agenda::{NouveauRendezVous, RendezVous};
+pub use agenda_evenement_types::{
+    Evenement, EvenementInput, ExceptionOccurrence, Participant, ParticipantInput,
+    CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
+};
+pub use agenda_vue::{
+    OccurrenceAgenda, QuelAgenda, Ressource, RessourceInput, VueAgenda, CHAMPS_RESSOURCE,
+    FENETRE_MAX_JOURS,
+};
 pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
@@ -70,6 +82,7 @@ pub use detection::{
 };
 pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
+pub use echange::{Echange, EchangeInput, CHAMPS_ECHANGE, ECHANGES_MAX};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };

@@ -413,7 +413,8 @@ impl Store {
             let room = limit - out.len() as i64;
             let (approchants, suite) = self.approchants(q, None, room).await?;
             if !approchants.is_empty() {
-                self.journal_approchants(who, &texte, &approchants, now).await?;
+                self.journal_approchants(who, &texte, &approchants, now)
+                    .await?;
                 out.extend(approchants);
             }
             next = suite;

@@ -9,8 +9,8 @@ use dui_store::testing::engines;
 use dui_store::usager::{Administration, PrescriptionInput};
 use dui_store::StoreError;
 
-use crate::sejours::d;
 use crate::plan_prescriptions::{now, paracetamol, soins, unite, world};
+use crate::sejours::d;
 
 fn si_besoin(max: Option<i64>) -> PrescriptionInput {
     PrescriptionInput {

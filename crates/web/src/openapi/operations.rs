@@ -58,6 +58,12 @@ use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, Par
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
+// Agenda and exchanges (h13a).
+use crate::usager::{
+    Abonnement, EchangeCorps, Echanges, EvenementCorps, ExceptionCorps, PresenceCorps,
+    RessourceCorps, Ressources, StatutCorps,
+};
+use dui_store::usager::{Evenement, VueAgenda};
 
 /// The operations, in the order of the document.
 pub(super) fn operations() -> Vec<Op> {
@@ -226,5 +232,20 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/interventions/{id}/arrivee", "Domicile", "« J'arrive » : l'heure (et la position si l'intervenant l'accepte) ; 409 si un autre compte a modifié la visite depuis la version envoyée").corps::<PointageBody>().ok::<ResultatEntree>(),
         op("post", "/interventions/{id}/depart", "Domicile", "« Je pars » : l'heure (et la position si l'intervenant l'accepte)").corps::<PointageBody>().ok::<ResultatEntree>(),
         op("post", "/interventions/synchronisation", "Domicile", "Saisies enregistrées hors connexion (200 au plus) : chacune avec un id client (UUID), enregistrée une seule fois ; un conflit (visite modifiée par un autre compte) est gardé et signalé, jamais appliqué").corps::<SynchronisationBody>().ok::<Synchronisation>(),
+        // Agenda and events, the file's exchanges (h13a).
+        op("get", "/agenda", "Agenda", "Occurrences d'une période (?de=&a= jours de Paris, 62 jours au plus ; ?agenda=moi|utilisateur-N|etablissement-N|ressource-N) : les événements récurrents développés en heure de Paris ; une personne n'est montrée qu'à qui lit l'accompagnement, la psychologie jamais ailleurs").ok::<VueAgenda>(),
+        op("post", "/agenda", "Agenda", "Planifier un événement : type, objet, début et fin, établissement, salle ou véhicule, récurrence (FREQ=DAILY|WEEKLY|MONTHLY ; INTERVAL ; BYDAY ; UNTIL ou COUNT), participants (comptes, dossiers, proches ou partenaires nommés)").corps::<EvenementCorps>().cree::<Cree>(),
+        op("get", "/agenda/ressources", "Agenda", "Salles et véhicules d'un établissement (?etablissement=)").ok::<Ressources>(),
+        op("post", "/agenda/ressources", "Agenda", "Ajouter une salle ou un véhicule (cadre, direction)").corps::<RessourceCorps>().cree::<Cree>(),
+        op("post", "/agenda/abonnement", "Agenda", "Créer l'adresse secrète d'abonnement au calendrier (iCalendar) du compte ; l'ancienne est révoquée").cree::<Abonnement>(),
+        op("delete", "/agenda/abonnement", "Agenda", "Révoquer l'adresse d'abonnement au calendrier").vide(),
+        op("get", "/agenda/{id}", "Agenda", "Un événement, ses participants et leur présence, ses occurrences déplacées ou annulées (le corps que sa modification accepte)").ok::<Evenement>(),
+        op("put", "/agenda/{id}", "Agenda", "Modifier un événement (If-Match ou version ; 409 si une autre modification est passée) ; la présence des participants maintenus est conservée").corps::<EvenementCorps>().ok::<Cree>(),
+        op("post", "/agenda/{id}/statut", "Agenda", "Changer le statut (prevu, confirme, realise, annule, reporte avec motif) selon les règles du statut ; If-Match ou version").corps::<StatutCorps>().ok::<Cree>(),
+        op("post", "/agenda/{id}/participants/{pid}/presence", "Agenda", "Noter la présence d'un participant (present, absent une fois l'événement commencé ; excuse ; version du participant)").corps::<PresenceCorps>().ok::<Cree>(),
+        op("post", "/agenda/{id}/exceptions", "Agenda", "Déplacer ou annuler une occurrence d'un événement récurrent (date de l'occurrence ; version de l'événement)").corps::<ExceptionCorps>().ok::<Cree>(),
+        op("get", "/usagers/{id}/agenda", "Agenda", "Événements de la personne sur une période (?de=&a=), hors rendez-vous de psychologie").ok::<VueAgenda>(),
+        op("get", "/usagers/{id}/echanges", "Agenda", "Échanges avec la personne, sa famille et les partenaires, les plus récents d'abord").ok::<Echanges>(),
+        op("post", "/usagers/{id}/echanges", "Agenda", "Tracer un échange (appel, courriel, courrier, rencontre, visite ; entrant ou sortant) ; une correction nomme l'échange corrigé").corps::<EchangeCorps>().cree::<Ecrite>(),
     ]
 }

@@ -2,6 +2,8 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 mod affectations;
+mod agenda_api;
+mod agenda_page;
 mod alertes;
 mod api;
 mod candidature_page;
@@ -52,7 +54,7 @@ mod synthese;
 mod tour_medicaments;
 mod tracabilite;
 mod transmissions;
-// h10: the versioned records' generic handlers (decision XXXX-h10-formulaires).
+// h10: the versioned records' generic handlers (decision 0047-formulaires).
 mod versionne;
 // h10: the append-only sections' generic handlers.
 mod ajout_seul;
@@ -62,6 +64,10 @@ pub(crate) mod planning;
 mod planning_bilan;
 pub(crate) mod telegestion;
 
+pub(crate) use agenda_api::{
+    Abonnement, EchangeCorps, Echanges, EvenementCorps, ExceptionCorps, PresenceCorps,
+    RessourceCorps, Ressources, StatutCorps,
+};
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
     alertes::{panneau_parcours, PanneauParcours},
@@ -375,6 +381,8 @@ pub fn routes() -> Router<App> {
         .merge(telegestion::routes())
         // The liaison book (h13c).
         .merge(liaison::routes())
+        // Agenda and events (h13a).
+        .merge(agenda_page::routes())
 }
 
 /// API routes.
@@ -576,4 +584,6 @@ pub fn api_routes() -> Router<App> {
         .merge(telegestion::api_routes())
         // The liaison book (h13c).
         .merge(liaison::api_routes())
+        // Agenda, the file's events and exchanges (h13a).
+        .merge(agenda_api::api_routes())
 }

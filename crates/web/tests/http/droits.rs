@@ -4,6 +4,7 @@
 //! The table must name every `/usagers` route of the API (from the OpenAPI document and the
 //! router's source) and of the HTML pages (from the router's source).
 
+mod agenda;
 mod appels;
 mod interventions;
 mod liaison;
@@ -319,6 +320,7 @@ fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
     ];
     t.extend(parcours::routes());
+    t.extend(agenda::routes());
     t.extend(soins::routes());
     t.extend(plan_prescriptions::routes());
     // Home-care planning (h13b).

@@ -3,8 +3,8 @@
 //! and answers; bad `limit` and `cursor` values get a French 422. The GET→PUT round trips
 //! are in `aller_retour`.
 
-mod plan_prescriptions;
 mod interventions;
+mod plan_prescriptions;
 mod projet;
 mod soins;
 

@@ -242,6 +242,23 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"date_revision": "2026-03-01", "revise_par": "Dr Bernard", "decision": "maintenue",
                 "commentaire": "Inchangée.", "prochaine_revision": "2026-06-01", "version": 1})
         }
+        // Agenda and exchanges (h13a).
+        "EvenementCorps" => {
+            json!({"type_rdv": "reunion", "objet": "Réunion", "description": "Ordre du jour.",
+                "debut": "2026-12-08T09:00:00Z", "fin": "2026-12-08T10:00:00Z", "lieu": "Salle",
+                "etablissement_id": app.etablissement_id, "rrule": "FREQ=WEEKLY;COUNT=2",
+                "participants": [{"type_participant": "externe", "nom": "Mme DUPONT"}], "version": 1})
+        }
+        "StatutCorps" => json!({"statut": "reporte", "motif": "Absent.", "version": 1}),
+        "PresenceCorps" => json!({"presence": "excuse", "version": 1}),
+        "ExceptionCorps" => json!({"date": "2026-12-08", "annulee": true, "version": 1}),
+        "RessourceCorps" => {
+            json!({"etablissement_id": app.etablissement_id, "type_ressource": "salle", "nom": "Salle Saisie"})
+        }
+        "EchangeCorps" => {
+            json!({"date_echange": "2026-01-05T10:00:00Z", "type_echange": "appel", "sens": "entrant",
+                "interlocuteur": "Mme DUPONT", "objet": "Nouvelles", "resume": "Demande des nouvelles."})
+        }
         "SuiviFields" => {
             json!({"libelle": "Nouvelles à 3 mois", "echeance": "2026-06-01", "assigne_a": 1, "sejour_id": 1})
         }

@@ -324,6 +324,9 @@ pub(super) async fn call(
             ("post", "/usagers/{id}/mesures") => rb.json(&super::super::parcours_suivi::mesure()),
             ("post", "/usagers/{id}/mesures/{mid}/revisions") => rb.header("If-Match", "\"1\"").json(&json!({
                 "date_revision": "2026-03-01", "revise_par": "Dr Bernard", "decision": "levee"})),
+            ("post", "/usagers/{id}/echanges") => rb.json(&json!({"date_echange": "2026-01-05T10:00:00Z",
+                "type_echange": "appel", "sens": "entrant", "interlocuteur": "Mme DUPONT, fille",
+                "objet": "Nouvelles", "resume": "Demande des nouvelles."})),
             ("post", "/usagers/{id}/suivis") => rb.json(&json!({"libelle": "Nouvelles à 3 mois",
                 "echeance": "2026-06-01", "assigne_a": 999999})),
             ("post", "/usagers/{id}/suivis/{tid}/fait") => rb.header("If-Match", "\"1\"")

@@ -1,0 +1,287 @@
+//! Demo agendas (issue 13, part A): at the EHPAD and the IME, this week's synthesis
+//! meetings, family visits and external consultations, a weekly team meeting with one
+//! occurrence moved, a room and a vehicle per établissement, and a few exchanges with
+//! families and partners in the files.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use dui_domain::agenda::{TypeParticipant, TypeRendezVous, TypeRessource};
+use dui_domain::agenda_recurrence::instant_paris;
+use dui_domain::echange::{SensEchange, TypeEchange};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::{Action, Section};
+use dui_store::policy::{authorize, authorize_agenda, load_matrix};
+use dui_store::usager::{
+    EchangeInput, EvenementInput, ExceptionOccurrence, ParticipantInput, RessourceInput,
+};
+use dui_store::Store;
+
+use super::principal;
+use super::soins::usagers;
+use super::DemoOrg;
+
+fn pro(id: i64) -> ParticipantInput {
+    ParticipantInput {
+        type_participant: TypeParticipant::Professionnel,
+        utilisateur_id: Some(id),
+        usager_id: None,
+        nom: None,
+    }
+}
+
+fn personne(id: i64) -> ParticipantInput {
+    ParticipantInput {
+        type_participant: TypeParticipant::Usager,
+        utilisateur_id: None,
+        usager_id: Some(id),
+        nom: None,
+    }
+}
+
+fn externe(nom: &str) -> ParticipantInput {
+    ParticipantInput {
+        type_participant: TypeParticipant::Externe,
+        utilisateur_id: None,
+        usager_id: None,
+        nom: Some(nom.into()),
+    }
+}
+
+/// An event on `jour` from `h` (Paris) for `minutes`.
+#[allow(clippy::too_many_arguments)]
+fn evenement(
+    etab: i64,
+    type_rdv: TypeRendezVous,
+    objet: &str,
+    jour: NaiveDate,
+    (h, m): (u32, u32),
+    minutes: i64,
+    ressource_id: Option<i64>,
+    participants: Vec<ParticipantInput>,
+) -> EvenementInput {
+    let debut = instant_paris(jour.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()));
+    EvenementInput {
+        type_rdv,
+        objet: objet.into(),
+        description: None,
+        debut,
+        fin: debut + Duration::minutes(minutes),
+        lieu: None,
+        etablissement_id: etab,
+        ressource_id,
+        rrule: None,
+        psychologie: false,
+        participants,
+    }
+}
+
+/// Adds the demo agendas once (skipped when the EHPAD already has a room); what was added.
+pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
+    let m = load_matrix(store).await?;
+    let now = Utc::now();
+    let today = dui_domain::agenda_recurrence::local_paris(now).date();
+    let lundi = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let (Some(cadre), Some(direction)) = (
+        principal(store, "cadre").await?,
+        principal(store, "direction").await?,
+    ) else {
+        return Ok("Agendas de démonstration : comptes absents.".into());
+    };
+    let medecin = principal(store, "medecin").await?.map(|p| p.id);
+    let educateur = principal(store, "educateur").await?.map(|p| p.id);
+    let soignant = principal(store, "aide-soignant").await?.map(|p| p.id);
+    let (mut n, mut x) = (0, 0);
+    for (etab, domaine) in org.etablissements.iter().copied() {
+        let (qui, equipe) = match domaine {
+            "PA" => (&cadre, [medecin, soignant]),
+            "PH" => (&direction, [medecin, educateur]),
+            _ => continue,
+        };
+        let cap = authorize_agenda(store, &m, qui, Action::Ecrire, now).await?;
+        if !store.ressources(&cap, etab).await?.is_empty() {
+            return Ok("Agendas de démonstration déjà présents.".into());
+        }
+        let salle = store
+            .creer_ressource(
+                &cap,
+                &RessourceInput {
+                    etablissement_id: etab,
+                    type_ressource: TypeRessource::Salle,
+                    nom: "Salle de réunion".into(),
+                },
+            )
+            .await?;
+        let vehicule = store
+            .creer_ressource(
+                &cap,
+                &RessourceInput {
+                    etablissement_id: etab,
+                    type_ressource: TypeRessource::Vehicule,
+                    nom: "Minibus 9 places".into(),
+                },
+            )
+            .await?;
+        let equipe: Vec<ParticipantInput> = equipe.iter().flatten().map(|i| pro(*i)).collect();
+        // The weekly team meeting, Tuesday 14:00, for three months; next week's moved.
+        let mut reunion = evenement(
+            etab,
+            TypeRendezVous::Reunion,
+            "Réunion d'équipe",
+            lundi + Duration::days(1),
+            (14, 0),
+            60,
+            Some(salle),
+            equipe.clone(),
+        );
+        reunion.rrule = Some(format!(
+            "FREQ=WEEKLY;BYDAY=TU;UNTIL={}",
+            (lundi + Duration::days(91)).format("%Y%m%d")
+        ));
+        let rid = store.creer_evenement(&cap, &reunion).await?;
+        let deplacee = lundi + Duration::days(8);
+        let nouveau =
+            instant_paris(deplacee.and_time(NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default()))
+                + Duration::days(1);
+        store
+            .exception_evenement(
+                &cap,
+                rid,
+                1,
+                &ExceptionOccurrence {
+                    date: deplacee,
+                    annulee: false,
+                    debut: Some(nouveau),
+                    fin: Some(nouveau + Duration::hours(1)),
+                },
+            )
+            .await?;
+        n += 1;
+        let personnes = usagers(store, &m, etab, 6).await?;
+        let objets = [
+            (
+                TypeRendezVous::ReunionSynthese,
+                "Synthèse du projet personnalisé",
+                2,
+                (10, 0),
+                60,
+                Some(salle),
+            ),
+            (
+                TypeRendezVous::VisiteFamiliale,
+                "Visite de la famille",
+                3,
+                (15, 0),
+                90,
+                None,
+            ),
+            (
+                TypeRendezVous::ConsultationExterieure,
+                "Consultation en cardiologie (hôpital)",
+                4,
+                (9, 30),
+                120,
+                Some(vehicule),
+            ),
+            (
+                TypeRendezVous::Sortie,
+                "Sortie au marché",
+                5,
+                (10, 0),
+                120,
+                Some(vehicule),
+            ),
+            (
+                TypeRendezVous::ReunionSynthese,
+                "Synthèse annuelle",
+                0,
+                (11, 0),
+                60,
+                Some(salle),
+            ),
+            (
+                TypeRendezVous::VisiteFamiliale,
+                "Visite du fils",
+                6,
+                (14, 30),
+                60,
+                None,
+            ),
+        ];
+        for ((t, objet, j, h, min, res), u) in objets.iter().zip(&personnes) {
+            let mut p = vec![personne(*u)];
+            p.extend(equipe.iter().cloned());
+            if *t == TypeRendezVous::VisiteFamiliale {
+                p.push(externe("Famille (fille ou fils)"));
+            }
+            store
+                .creer_evenement(
+                    &cap,
+                    &evenement(
+                        etab,
+                        *t,
+                        objet,
+                        lundi + Duration::days(*j),
+                        *h,
+                        *min,
+                        *res,
+                        p,
+                    ),
+                )
+                .await?;
+            n += 1;
+        }
+        // A few exchanges in the first files.
+        for (k, u) in personnes.iter().take(3).enumerate() {
+            let c = authorize(
+                store,
+                &m,
+                qui,
+                UsagerId(*u),
+                Section::Accompagnement,
+                Action::Ecrire,
+                now,
+            )
+            .await?;
+            let (t, sens, avec, objet, resume) = [
+                (
+                    TypeEchange::Appel,
+                    SensEchange::Entrant,
+                    "La fille de la personne",
+                    "Nouvelles et visite",
+                    "Demande des nouvelles ; viendra samedi après-midi.",
+                ),
+                (
+                    TypeEchange::Courriel,
+                    SensEchange::Sortant,
+                    "Cabinet de kinésithérapie",
+                    "Séances de rééducation",
+                    "Transmission du planning des séances de la semaine prochaine.",
+                ),
+                (
+                    TypeEchange::Rencontre,
+                    SensEchange::Entrant,
+                    "Le fils de la personne",
+                    "Projet personnalisé",
+                    "Souhaite participer à la prochaine réunion de synthèse.",
+                ),
+            ][k % 3];
+            store
+                .ajouter_echange(
+                    &c,
+                    &EchangeInput {
+                        date_echange: now - Duration::days(k as i64 + 1),
+                        type_echange: t,
+                        sens,
+                        interlocuteur: avec.into(),
+                        objet: objet.into(),
+                        resume: resume.into(),
+                        corrige_id: None,
+                    },
+                )
+                .await?;
+            x += 1;
+        }
+    }
+    Ok(format!(
+        "{n} événements de démonstration dans les agendas de l'EHPAD et de l'IME (réunion hebdomadaire avec une occurrence déplacée, synthèses, visites, consultations), une salle et un véhicule par établissement, {x} échanges tracés."
+    ))
+}

@@ -1,0 +1,85 @@
+//! The capability on agendas (issue 13, COO-3): an account's own agenda and those of its
+//! établissements. The policy decides once for the account ([`peut_agenda`]); which person
+//! data an event shows is decided from the same matrix (the support section for events
+//! about a person, the psychology section for its events, which never leak elsewhere).
+
+use chrono::{DateTime, Utc};
+use dui_domain::agenda::{peut_agenda, planifie};
+use dui_domain::policy::{Action, Matrice, Section};
+
+use super::{audit_refusal, Principal};
+use crate::db::Store;
+use crate::{StoreError, StoreResult};
+
+/// Proof that the policy let an account read (or plan in) agendas. Only
+/// [`authorize_agenda`] builds one.
+#[derive(Clone, Debug)]
+pub struct CapaciteAgenda {
+    pub(crate) who: Principal,
+    pub(crate) action: Action,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) lit_personnes: bool,
+    pub(crate) lit_psychologie: bool,
+    pub(crate) planifie: bool,
+}
+
+impl CapaciteAgenda {
+    /// The account.
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+    /// `Lire` or `Ecrire`.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// When it was granted.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    /// Whether its role reads the support section (events about a person show who).
+    pub fn lit_personnes(&self) -> bool {
+        self.lit_personnes
+    }
+    /// Whether its role plans events other than psychology appointments.
+    pub fn planifie(&self) -> bool {
+        self.planifie
+    }
+    /// Whether its role reads the psychology section (its events are shown).
+    pub fn lit_psychologie(&self) -> bool {
+        self.lit_psychologie
+    }
+}
+
+/// Decides whether `who` may `action` agendas; a refusal is audited and returned as
+/// `Denied`. No round trip when allowed.
+pub async fn authorize_agenda(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    action: Action,
+    now: DateTime<Utc>,
+) -> StoreResult<CapaciteAgenda> {
+    match peut_agenda(matrix, who.role, action) {
+        Ok(()) => Ok(CapaciteAgenda {
+            who: who.clone(),
+            action,
+            at: now,
+            lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
+            lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
+            planifie: planifie(matrix, who.role),
+        }),
+        Err(refus) => {
+            audit_refusal(
+                store,
+                &who.actor(),
+                None,
+                Section::Accompagnement,
+                action,
+                refus,
+                now,
+            )
+            .await?;
+            Err(StoreError::Denied(refus))
+        }
+    }
+}

@@ -1,0 +1,542 @@
+//! Events of the agenda (issue 13, COO-3/COO-4): the minimal agenda's appointment with its
+//! établissement, participants (accounts, files, named relatives or partners) and their
+//! presence, a status flow (`dui_domain::agenda::verifier_statut`), a recurrence with its
+//! exceptions, a room or a vehicle. Read and written with a [`CapaciteAgenda`]; what an
+//! event shows of a person is decided by [`visibilite`] (docs/decisions/0049-agenda.md).
+
+use chrono::Duration;
+use dui_domain::agenda::{
+    verifier_creneau, verifier_presence, verifier_statut, Presence, StatutRendezVous,
+    TypeParticipant, TypeRendezVous,
+};
+use dui_domain::agenda_recurrence::{local_paris, Recurrence};
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Refus, Section};
+use dui_domain::saisie::{self as lim, Champ};
+
+use crate::audit::{self, NewEntry, Outcome};
+use crate::db::Store;
+use crate::policy::CapaciteAgenda;
+use crate::saisie::{borne, l};
+use crate::sql::Tx;
+use crate::{ts, StoreError, StoreResult};
+
+use super::agenda_evenement_types::{
+    completer, evenement_from, montrer, visibilite, Evenement, EvenementInput, ExceptionOccurrence,
+    ParticipantInput, Visibilite, COLONNES, DEPUIS, PARTICIPANTS_MAX,
+};
+
+fn invalide(m: impl Into<String>) -> StoreError {
+    StoreError::Invalid(m.into())
+}
+
+/// The end of a series' last occurrence (`None`: without end), written beside the event so
+/// that a window's query skips ended series. A moved occurrence stays within a month.
+fn fin_serie(e: &EvenementInput, regle: Option<&Recurrence>) -> Option<String> {
+    let marge = Duration::days(32);
+    match regle {
+        None => Some(ts(e.fin + marge)),
+        Some(r) => {
+            let depart = local_paris(e.debut).date();
+            let derniere = match (r.jusqua, r.nombre) {
+                (Some(j), _) => Some(j),
+                (None, Some(_)) => r
+                    .dates(depart, depart + Duration::days(366 * 50))
+                    .last()
+                    .copied(),
+                (None, None) => None,
+            }?;
+            Some(ts(e.fin + (derniere - depart) + Duration::days(1) + marge))
+        }
+    }
+}
+
+impl Store {
+    async fn verifier_evenement(
+        &self,
+        tx: &mut Tx,
+        cap: &CapaciteAgenda,
+        e: &EvenementInput,
+    ) -> StoreResult<()> {
+        if !cap.principal().etablissements.contains(&e.etablissement_id) {
+            return Err(StoreError::Denied(Refus::HorsPerimetre));
+        }
+        if (e.psychologie && !cap.lit_psychologie()) || (!e.psychologie && !cap.planifie()) {
+            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+        }
+        if let Some(rid) = e.ressource_id {
+            let ok: Option<i64> = crate::sql::query(
+                "SELECT id FROM ressource WHERE id = $1 AND etablissement_id = $2 AND actif = 1",
+            )
+            .bind(rid)
+            .bind(e.etablissement_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+            if ok.is_none() {
+                return Err(invalide(
+                    "Choisissez une salle ou un véhicule de l'établissement.",
+                ));
+            }
+        }
+        for p in &e.participants {
+            match (p.type_participant, p.utilisateur_id, p.usager_id, &p.nom) {
+                (TypeParticipant::Professionnel, Some(u), None, _) => {
+                    let ok: Option<i64> = crate::sql::query(
+                        "SELECT u.id FROM utilisateur u JOIN utilisateur_etablissement ue ON ue.utilisateur_id = u.id \
+                         WHERE u.id = $1 AND ue.etablissement_id = $2 AND u.actif = 1 AND u.role NOT IN ('usager', 'proche', 'administrateur')",
+                    )
+                    .bind(u)
+                    .bind(e.etablissement_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                    if ok.is_none() {
+                        return Err(invalide("Invitez un professionnel de l'établissement."));
+                    }
+                }
+                (TypeParticipant::Usager, None, Some(u), _) => {
+                    if !cap.lit_personnes() {
+                        return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+                    }
+                    let ok: Option<i64> = crate::sql::query(
+                        "SELECT s.usager_id FROM sejour s JOIN usager u ON u.id = s.usager_id \
+                         WHERE s.usager_id = $1 AND s.etablissement_id = $2 AND u.fusionne_dans IS NULL LIMIT 1",
+                    )
+                    .bind(u)
+                    .bind(e.etablissement_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+                    if ok.is_none() {
+                        return Err(invalide(
+                            "Invitez une personne accompagnée par l'établissement.",
+                        ));
+                    }
+                }
+                (TypeParticipant::Externe, None, None, Some(n)) if !n.trim().is_empty() => {}
+                (TypeParticipant::Externe, ..) => {
+                    return Err(invalide("Indiquez le nom du proche ou du partenaire."))
+                }
+                _ => {
+                    return Err(invalide(
+                        "Participant mal décrit : un compte, un dossier ou un nom.",
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn borner_evenement(e: &EvenementInput) -> StoreResult<Option<Recurrence>> {
+        borne(
+            [
+                (l("objet", lim::LIBELLE), Some(e.objet.as_str())),
+                (
+                    Champ::texte("description", lim::COMMENTAIRE),
+                    e.description.as_deref(),
+                ),
+                (l("lieu", lim::LIBELLE), e.lieu.as_deref()),
+            ]
+            .into_iter()
+            .chain(
+                e.participants
+                    .iter()
+                    .map(|p| (l("nom", lim::NOM_STRUCTURE), p.nom.as_deref())),
+            ),
+        )?;
+        if e.objet.trim().is_empty() {
+            return Err(invalide("Indiquez l'objet de l'événement."));
+        }
+        if e.participants.len() > PARTICIPANTS_MAX {
+            return Err(invalide(format!(
+                "Un événement compte {PARTICIPANTS_MAX} participants au plus."
+            )));
+        }
+        if e.type_rdv == TypeRendezVous::EntretienAdmission {
+            return Err(invalide(
+                "Un entretien de préadmission se planifie depuis la candidature.",
+            ));
+        }
+        verifier_creneau(e.debut, e.fin).map_err(invalide)?;
+        e.rrule
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .map(Recurrence::parse)
+            .transpose()
+            .map_err(invalide)
+    }
+
+    async fn ecrire_participants(
+        tx: &mut Tx,
+        organisateur: i64,
+        id: i64,
+        e: &EvenementInput,
+    ) -> StoreResult<()> {
+        let anciens = crate::sql::query(
+            "SELECT type_participant, utilisateur_id, usager_id, nom, presence FROM evenement_participant WHERE rendez_vous_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut garde: Vec<(Option<i64>, Option<i64>, Option<String>, String)> = Vec::new();
+        for r in &anciens {
+            garde.push((
+                r.try_get("utilisateur_id")?,
+                r.try_get("usager_id")?,
+                r.try_get("nom")?,
+                r.try_get("presence")?,
+            ));
+        }
+        crate::sql::query("DELETE FROM evenement_participant WHERE rendez_vous_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let mut liste = e.participants.clone();
+        if !liste.iter().any(|p| p.utilisateur_id == Some(organisateur)) {
+            liste.insert(
+                0,
+                ParticipantInput {
+                    type_participant: TypeParticipant::Professionnel,
+                    utilisateur_id: Some(organisateur),
+                    usager_id: None,
+                    nom: None,
+                },
+            );
+        }
+        let mut vus = Vec::new();
+        for p in liste {
+            let nom = p
+                .nom
+                .as_deref()
+                .filter(|_| p.type_participant == TypeParticipant::Externe)
+                .map(str::trim)
+                .map(str::to_string);
+            let cle = (p.utilisateur_id, p.usager_id, nom.clone());
+            if vus.contains(&cle) {
+                continue;
+            }
+            vus.push(cle);
+            let presence = garde
+                .iter()
+                .find(|g| g.0 == p.utilisateur_id && g.1 == p.usager_id && g.2 == nom)
+                .map(|g| g.3.clone())
+                .unwrap_or_else(|| Presence::Attendu.code().to_string());
+            crate::sql::query(
+                "INSERT INTO evenement_participant (rendez_vous_id, type_participant, utilisateur_id, usager_id, nom, presence) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(p.type_participant.code())
+            .bind(p.utilisateur_id)
+            .bind(p.usager_id)
+            .bind(nom)
+            .bind(presence)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Plans an event (audited): its id.
+    pub async fn creer_evenement(
+        &self,
+        cap: &CapaciteAgenda,
+        e: &EvenementInput,
+    ) -> StoreResult<i64> {
+        let regle = Self::borner_evenement(e)?;
+        let mut tx = ecriture_agenda(self, cap).await?;
+        self.verifier_evenement(&mut tx, cap, e).await?;
+        let at = ts(cap.at());
+        let id: i64 = crate::sql::query(
+            "INSERT INTO rendez_vous (utilisateur_id, type_rdv, debut, fin, lieu, objet, statut, cree_par, created_at, updated_at, \
+             etablissement_id, section, rrule, fin_serie, ressource_id, description) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(cap.principal().id)
+        .bind(e.type_rdv.code())
+        .bind(ts(e.debut))
+        .bind(ts(e.fin))
+        .bind(e.lieu.as_deref().map(str::trim))
+        .bind(e.objet.trim())
+        .bind(StatutRendezVous::Prevu.code())
+        .bind(at)
+        .bind(e.etablissement_id)
+        .bind(section(e).code())
+        .bind(regle.as_ref().map(Recurrence::rrule))
+        .bind(fin_serie(e, regle.as_ref()))
+        .bind(e.ressource_id)
+        .bind(e.description.as_deref())
+        .fetch_scalar(&mut tx)
+        .await?;
+        Self::ecrire_participants(&mut tx, cap.principal().id, id, e).await?;
+        commit_agenda(tx, cap, ActionJournal::AgendaEvenementAjout, detail(id, e)).await?;
+        Ok(id)
+    }
+
+    /// Changes event `id` read at `version` (409 when stale; audited; the organiser, or who
+    /// sees it all in its établissement): its new version. Presences of those still invited
+    /// are kept.
+    pub async fn modifier_evenement(
+        &self,
+        cap: &CapaciteAgenda,
+        id: i64,
+        version: i64,
+        e: &EvenementInput,
+    ) -> StoreResult<i64> {
+        let regle = Self::borner_evenement(e)?;
+        let mut tx = ecriture_agenda(self, cap).await?;
+        let avant = charger_pour_ecrire(&mut tx, cap, id).await?;
+        if avant.psychologie != e.psychologie && !cap.lit_psychologie() {
+            return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+        }
+        self.verifier_evenement(&mut tx, cap, e).await?;
+        crate::sql::query(
+            "UPDATE rendez_vous SET type_rdv = $1, debut = $2, fin = $3, lieu = $4, objet = $5, etablissement_id = $6, section = $7, \
+             rrule = $8, fin_serie = $9, ressource_id = $10, description = $11, updated_at = $12, version = version + 1 \
+             WHERE id = $13 AND version = $14",
+        )
+        .bind(e.type_rdv.code())
+        .bind(ts(e.debut))
+        .bind(ts(e.fin))
+        .bind(e.lieu.as_deref().map(str::trim))
+        .bind(e.objet.trim())
+        .bind(e.etablissement_id)
+        .bind(section(e).code())
+        .bind(regle.as_ref().map(Recurrence::rrule))
+        .bind(fin_serie(e, regle.as_ref()))
+        .bind(e.ressource_id)
+        .bind(e.description.as_deref())
+        .bind(ts(cap.at()))
+        .execute_versioned(&mut tx, "rendez_vous", id, version)
+        .await?;
+        Self::ecrire_participants(&mut tx, avant.utilisateur_id, id, e).await?;
+        commit_agenda(
+            tx,
+            cap,
+            ActionJournal::AgendaEvenementModification,
+            detail(id, e),
+        )
+        .await?;
+        Ok(version + 1)
+    }
+
+    /// Changes the status of event `id` read at `version` (the domain's rules; 409 when
+    /// stale; audited): its new version.
+    pub async fn changer_statut_evenement(
+        &self,
+        cap: &CapaciteAgenda,
+        id: i64,
+        version: i64,
+        statut: StatutRendezVous,
+        motif: Option<&str>,
+    ) -> StoreResult<i64> {
+        borne([(Champ::texte("motif", lim::MOTIF), motif)])?;
+        let mut tx = ecriture_agenda(self, cap).await?;
+        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
+        if e.version != version {
+            return Err(StoreError::StaleVersion);
+        }
+        verifier_statut(e.statut, statut, motif, e.debut, cap.at()).map_err(invalide)?;
+        crate::sql::query(
+            "UPDATE rendez_vous SET statut = $1, motif = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
+        )
+        .bind(statut.code())
+        .bind(motif.map(str::trim).filter(|m| !m.is_empty()))
+        .bind(ts(cap.at()))
+        .execute_versioned(&mut tx, "rendez_vous", id, version)
+        .await?;
+        commit_agenda(
+            tx,
+            cap,
+            ActionJournal::AgendaEvenementStatut,
+            serde_json::json!({"rendez_vous_id": id, "de": e.statut.code(), "vers": statut.code()}),
+        )
+        .await?;
+        Ok(version + 1)
+    }
+
+    /// Marks the presence of participant `pid` of event `id` (read at the participant's
+    /// `version`; the domain's rules; audited): the participant's new version.
+    pub async fn noter_presence(
+        &self,
+        cap: &CapaciteAgenda,
+        id: i64,
+        pid: i64,
+        version: i64,
+        presence: Presence,
+    ) -> StoreResult<i64> {
+        let mut tx = ecriture_agenda(self, cap).await?;
+        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
+        if !e.participants.iter().any(|p| p.id == pid) {
+            return Err(StoreError::NotFound);
+        }
+        verifier_presence(e.statut, presence, e.debut, cap.at()).map_err(invalide)?;
+        crate::sql::query(
+            "UPDATE evenement_participant SET presence = $1, version = version + 1 WHERE rendez_vous_id = $2 AND id = $3 AND version = $4",
+        )
+        .bind(presence.code())
+        .bind(id)
+        .execute_versioned(&mut tx, "evenement_participant", pid, version)
+        .await?;
+        commit_agenda(
+            tx,
+            cap,
+            ActionJournal::AgendaPresence,
+            serde_json::json!({"rendez_vous_id": id, "participant_id": pid, "presence": presence.code()}),
+        )
+        .await?;
+        Ok(version + 1)
+    }
+
+    /// Moves or cancels one occurrence of recurring event `id` read at `version` (the
+    /// occurrence keyed by its local date; a move stays within a month; 409 when stale;
+    /// audited): the event's new version.
+    pub async fn exception_evenement(
+        &self,
+        cap: &CapaciteAgenda,
+        id: i64,
+        version: i64,
+        x: &ExceptionOccurrence,
+    ) -> StoreResult<i64> {
+        let mut tx = ecriture_agenda(self, cap).await?;
+        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
+        let regle = e
+            .regle()
+            .ok_or_else(|| invalide("Cet événement ne se répète pas : modifiez-le directement."))?;
+        let depart = local_paris(e.debut).date();
+        if !regle
+            .dates(depart, x.date + Duration::days(1))
+            .contains(&x.date)
+        {
+            return Err(invalide(
+                "Cette date n'est pas une occurrence de l'événement.",
+            ));
+        }
+        let (debut, fin) = match (x.annulee, x.debut, x.fin) {
+            (true, _, _) => (None, None),
+            (false, Some(d), Some(f)) => {
+                verifier_creneau(d, f).map_err(invalide)?;
+                if (local_paris(d).date() - x.date).num_days().abs() > 31 {
+                    return Err(invalide("Une occurrence se déplace d'un mois au plus."));
+                }
+                (Some(ts(d)), Some(ts(f)))
+            }
+            _ => return Err(invalide("Indiquez le nouveau début et la nouvelle fin.")),
+        };
+        crate::sql::query(
+            "UPDATE rendez_vous SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3",
+        )
+        .bind(ts(cap.at()))
+        .execute_versioned(&mut tx, "rendez_vous", id, version)
+        .await?;
+        crate::sql::query(
+            "DELETE FROM evenement_exception WHERE rendez_vous_id = $1 AND date_origine = $2",
+        )
+        .bind(id)
+        .bind(x.date.to_string())
+        .execute(&mut tx)
+        .await?;
+        crate::sql::query(
+            "INSERT INTO evenement_exception (rendez_vous_id, date_origine, annulee, debut, fin) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(x.date.to_string())
+        .bind(x.annulee)
+        .bind(debut)
+        .bind(fin)
+        .execute(&mut tx)
+        .await?;
+        commit_agenda(
+            tx,
+            cap,
+            ActionJournal::AgendaException,
+            serde_json::json!({"rendez_vous_id": id, "date": x.date.to_string(), "annulee": x.annulee}),
+        )
+        .await?;
+        Ok(version + 1)
+    }
+
+    /// Event `id` as `cap` may see it (`NotFound` when it may not), audited when it names
+    /// persons.
+    pub async fn evenement(&self, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
+        let mut v = crate::sql::query(&format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_all(self)
+            .await?
+            .iter()
+            .map(evenement_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        completer(self, &mut v).await?;
+        let e = v.pop().ok_or(StoreError::NotFound)?;
+        let vis = visibilite(cap, &e);
+        let e = montrer(e, vis).ok_or(StoreError::NotFound)?;
+        super::agenda_vue::auditer_lecture(self, cap, std::slice::from_ref(&e)).await?;
+        Ok(e)
+    }
+}
+
+fn section(e: &EvenementInput) -> Section {
+    if e.psychologie {
+        Section::Psychologie
+    } else {
+        Section::Accompagnement
+    }
+}
+
+fn detail(id: i64, e: &EvenementInput) -> serde_json::Value {
+    let usagers: Vec<i64> = e.participants.iter().filter_map(|p| p.usager_id).collect();
+    serde_json::json!({"rendez_vous_id": id, "usagers": usagers})
+}
+
+/// The event to change, which the account must see it all (the organiser, a participant,
+/// or a reader of the support section of its établissement).
+async fn charger_pour_ecrire(tx: &mut Tx, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
+    let mut v = crate::sql::query(&format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(evenement_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    completer(&mut *tx, &mut v).await?;
+    let e = v.pop().ok_or(StoreError::NotFound)?;
+    match visibilite(cap, &e) {
+        Visibilite::Complet => Ok(e),
+        Visibilite::Masque => Err(StoreError::Denied(Refus::NonPermisParLeRole)),
+        Visibilite::Aucune => Err(StoreError::NotFound),
+    }
+}
+
+async fn ecriture_agenda(store: &Store, cap: &CapaciteAgenda) -> StoreResult<Tx> {
+    if cap.action() == Action::Lire {
+        return Err(StoreError::Denied(Refus::NonPermisParLeRole));
+    }
+    store.begin().await
+}
+
+/// Audits a change of the agenda in its transaction and commits both.
+pub(super) async fn commit_agenda(
+    mut tx: Tx,
+    cap: &CapaciteAgenda,
+    action: ActionJournal,
+    detail: serde_json::Value,
+) -> StoreResult<()> {
+    audit::append(
+        &mut tx,
+        &NewEntry {
+            actor: &cap.principal().actor(),
+            action,
+            usager_id: None,
+            section: Some(Section::Accompagnement.code()),
+            outcome: Outcome::Succes,
+            detail,
+            at: cap.at(),
+        },
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,717 @@
+//! The agenda's pages (issue 13, COO-3/COO-4): a day or a week as a list per day (usable at
+//! 360 px), of my agenda, a colleague's (cadre, direction), an établissement's or a room's;
+//! an event with its participants' presence and its status; planning an event (with a
+//! weekly recurrence); the calendar subscription and export (iCalendar).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dui_domain::agenda::{Presence, StatutRendezVous, TypeParticipant, TypeRendezVous};
+use dui_domain::agenda_ics::calendrier;
+use dui_domain::agenda_recurrence::{instant_paris, local_paris};
+use dui_domain::policy::{Action, Role};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::{authorize_agenda, Principal};
+use dui_store::usager::{Evenement, EvenementInput, ParticipantInput, Ressource};
+use serde::Deserialize;
+
+use super::agenda_api::{capacite, instants, Fenetre};
+use crate::auth::CurrentUser;
+use crate::forms::{opt, Errors, Form};
+use crate::layout::Layout;
+use crate::reponses::done;
+use crate::{App, AppError, WebResult};
+
+const JOURS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// « lundi 7 décembre ».
+pub(crate) fn jour_fr(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} {} {}",
+        JOURS[d.weekday().num_days_from_monday() as usize],
+        d.day(),
+        MOIS[d.month0() as usize]
+    )
+}
+
+fn heure(t: DateTime<Utc>) -> String {
+    local_paris(t).format("%H:%M").to_string()
+}
+
+/// One occurrence as listed.
+pub struct Ligne {
+    /// The event.
+    pub id: i64,
+    /// « 09:00 – 10:00 ».
+    pub horaire: String,
+    /// Title.
+    pub objet: String,
+    /// Kind.
+    pub genre: &'static str,
+    /// Status label, and whether it is not planned/confirmed.
+    pub statut: &'static str,
+    /// Struck (cancelled or postponed).
+    pub barre: bool,
+    /// Place or room.
+    pub lieu: Option<String>,
+    /// Participants' names.
+    pub participants: String,
+    /// Moved occurrence.
+    pub deplacee: bool,
+    /// Recurring.
+    pub recurrent: bool,
+}
+
+/// One day of a view.
+pub struct Jour {
+    /// « lundi 7 décembre ».
+    pub titre: String,
+    /// `AAAA-MM-JJ`.
+    pub iso: String,
+    /// Its occurrences by start.
+    pub lignes: Vec<Ligne>,
+}
+
+fn ligne(
+    e: &Evenement,
+    debut: DateTime<Utc>,
+    fin: DateTime<Utc>,
+    deplacee: bool,
+    ressources: &[Ressource],
+) -> Ligne {
+    let salle = e
+        .ressource_id
+        .and_then(|r| ressources.iter().find(|x| x.id == r))
+        .map(|r| r.nom.clone());
+    Ligne {
+        id: e.id,
+        horaire: format!("{} – {}", heure(debut), heure(fin)),
+        objet: e.objet.clone(),
+        genre: e.type_rdv.label_fr(),
+        statut: e.statut.label_fr(),
+        barre: matches!(
+            e.statut,
+            StatutRendezVous::Annule | StatutRendezVous::Reporte
+        ),
+        lieu: salle.or(e.lieu.clone()),
+        participants: e
+            .participants
+            .iter()
+            .map(|p| p.nom.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        deplacee,
+        recurrent: e.rrule.is_some(),
+    }
+}
+
+/// An agenda choice of the selector.
+pub struct Choix {
+    /// `moi`, `etablissement-N`, `ressource-N`.
+    pub code: String,
+    /// Label.
+    pub libelle: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agenda.html")]
+struct AgendaPage {
+    layout: Layout,
+    jours: Vec<Jour>,
+    choix: Vec<Choix>,
+    agenda: String,
+    titre: String,
+    vue: &'static str,
+    precedent: String,
+    suivant: String,
+    peut_planifier: bool,
+    abonnement: bool,
+    adresse: Option<String>,
+}
+
+/// `?de=&vue=jour|semaine&agenda=`.
+#[derive(Deserialize, Default)]
+pub struct AgendaQuery {
+    /// First day.
+    pub de: Option<String>,
+    /// `jour` or `semaine`.
+    pub vue: Option<String>,
+    /// Whose agenda.
+    pub agenda: Option<String>,
+    /// A subscription address just created (shown once).
+    pub abonnement: Option<String>,
+}
+
+async fn choix(app: &App, me: &CurrentUser) -> WebResult<(Vec<Choix>, Vec<Ressource>)> {
+    let cap = capacite(app, me, Action::Lire).await?;
+    let mut choix = vec![Choix {
+        code: "moi".into(),
+        libelle: "Mon agenda".into(),
+    }];
+    let mut toutes = Vec::new();
+    for e in &me.user.etablissements {
+        let nom = app
+            .store
+            .etablissement(*e)
+            .await?
+            .map(|x| x.nom.clone())
+            .unwrap_or_else(|| format!("Établissement {e}"));
+        choix.push(Choix {
+            code: format!("etablissement-{e}"),
+            libelle: format!("{nom} (tout l'établissement)"),
+        });
+        for r in app.store.ressources(&cap, *e).await? {
+            choix.push(Choix {
+                code: format!("ressource-{}", r.id),
+                libelle: format!("{} : {}", r.type_ressource.label_fr(), r.nom),
+            });
+            toutes.push(r);
+        }
+    }
+    Ok((choix, toutes))
+}
+
+/// GET /agenda: a day or a week of an agenda.
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<AgendaQuery>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    let vue = if q.vue.as_deref() == Some("jour") {
+        "jour"
+    } else {
+        "semaine"
+    };
+    let f = Fenetre {
+        de: q.de.clone(),
+        a: None,
+        agenda: q.agenda.clone(),
+    };
+    let (de, _) = f.jours(cap.at())?;
+    let de = if vue == "jour" && q.de.is_none() {
+        crate::time::paris_today(cap.at())
+    } else {
+        de
+    };
+    let n = if vue == "jour" { 1 } else { 7 };
+    let a = de + Duration::days(n);
+    let quel = f.quel(&me)?;
+    let (i, j) = instants(de, a);
+    let v = app.store.agenda(&cap, quel, i, j).await?;
+    let (choix, ressources) = choix(&app, &me).await?;
+    let jours = (0..n)
+        .map(|k| {
+            let d = de + Duration::days(k);
+            let lignes = v
+                .occurrences
+                .iter()
+                .filter(|o| local_paris(o.debut).date() == d)
+                .filter_map(|o| {
+                    v.evenement(o.evenement_id)
+                        .map(|e| ligne(e, o.debut, o.fin, o.deplacee, &ressources))
+                })
+                .collect();
+            Jour {
+                titre: jour_fr(d),
+                iso: d.to_string(),
+                lignes,
+            }
+        })
+        .collect();
+    let agenda = q.agenda.clone().unwrap_or_else(|| "moi".into());
+    let titre = choix
+        .iter()
+        .find(|c| c.code == agenda)
+        .map(|c| c.libelle.clone())
+        .unwrap_or_else(|| "Agenda".into());
+    let nav = |d: NaiveDate| format!("/agenda?vue={vue}&de={d}&agenda={agenda}");
+    let m = super::matrix(&app).await?;
+    Ok(AgendaPage {
+        layout: Layout::new(&me, format!("Agenda — {titre}"), "agenda"),
+        precedent: nav(de - Duration::days(n)),
+        suivant: nav(de + Duration::days(n)),
+        jours,
+        choix,
+        agenda,
+        titre,
+        vue,
+        peut_planifier: dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Ecrire).is_ok(),
+        abonnement: app.store.a_abonnement(&cap).await?,
+        adresse: q
+            .abonnement
+            .filter(|a| a.len() == 64 && a.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|a| format!("/agenda/{a}.ics")),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agenda_evenement.html")]
+struct EvenementPage {
+    layout: Layout,
+    e: Evenement,
+    quand: String,
+    statuts: Vec<(&'static str, &'static str)>,
+    presences: Vec<(&'static str, &'static str)>,
+    ecrire: bool,
+}
+
+/// GET /agenda/evenements/{id}: an event, its participants' presence, its status.
+pub async fn evenement_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    let e = app.store.evenement(&cap, id).await?;
+    let quand = format!(
+        "{} de {} à {}{}",
+        jour_fr(local_paris(e.debut).date()),
+        heure(e.debut),
+        heure(e.fin),
+        e.rrule
+            .as_deref()
+            .map(|r| format!(" (récurrent : {r})"))
+            .unwrap_or_default()
+    );
+    let m = super::matrix(&app).await?;
+    Ok(EvenementPage {
+        layout: Layout::new(
+            &me,
+            format!("{} — {}", e.type_rdv.label_fr(), e.objet),
+            "agenda",
+        ),
+        quand,
+        statuts: StatutRendezVous::ALL
+            .iter()
+            .map(|s| (s.code(), s.label_fr()))
+            .collect(),
+        presences: Presence::ALL
+            .iter()
+            .map(|s| (s.code(), s.label_fr()))
+            .collect(),
+        ecrire: e.complet
+            && dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Ecrire).is_ok(),
+        e,
+    }
+    .into_response())
+}
+
+/// A status change as typed.
+#[derive(Deserialize, Default)]
+pub struct StatutForm {
+    statut: Option<String>,
+    motif: Option<String>,
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for StatutForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("statut", lim::CODE),
+        Champ::texte("motif", lim::MOTIF),
+        Champ::ligne("version", 20),
+    ];
+}
+
+/// POST /agenda/evenements/{id}/statut.
+pub async fn statut_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<StatutForm>,
+) -> WebResult<Response> {
+    let statut = f
+        .statut
+        .as_deref()
+        .and_then(StatutRendezVous::from_code)
+        .ok_or_else(|| AppError::field("statut", "Choisissez un statut."))?;
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    app.store
+        .changer_statut_evenement(
+            &cap,
+            id,
+            f.version.unwrap_or(0),
+            statut,
+            opt(&f.motif).as_deref(),
+        )
+        .await?;
+    Ok(done(&headers, &format!("/agenda/evenements/{id}")))
+}
+
+/// A presence as typed.
+#[derive(Deserialize, Default)]
+pub struct PresenceForm {
+    presence: Option<String>,
+    version: Option<i64>,
+}
+
+impl crate::saisie::Champs for PresenceForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("presence", lim::CODE),
+        Champ::ligne("version", 20),
+    ];
+}
+
+/// POST /agenda/evenements/{id}/participants/{pid}.
+pub async fn presence_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, pid)): Path<(i64, i64)>,
+    Form(f): Form<PresenceForm>,
+) -> WebResult<Response> {
+    let presence = f
+        .presence
+        .as_deref()
+        .and_then(Presence::from_code)
+        .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))?;
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    app.store
+        .noter_presence(&cap, id, pid, f.version.unwrap_or(0), presence)
+        .await?;
+    Ok(done(
+        &headers,
+        &format!("/agenda/evenements/{id}#participants"),
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agenda_nouveau.html")]
+struct NouveauPage {
+    layout: Layout,
+    genres: Vec<(&'static str, &'static str)>,
+    etablissements: Vec<(i64, String)>,
+    collegues: Vec<(i64, String)>,
+    ressources: Vec<Ressource>,
+    usager: Option<i64>,
+    jour: String,
+}
+
+/// `?usager=ID` (planning from a person's file).
+#[derive(Deserialize, Default)]
+pub struct NouveauQuery {
+    usager: Option<i64>,
+}
+
+/// GET /agenda/nouveau: the planning form.
+pub async fn nouveau_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<NouveauQuery>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    let mut etablissements = Vec::new();
+    for e in &me.user.etablissements {
+        if let Some(x) = app.store.etablissement(*e).await? {
+            etablissements.push((*e, x.nom.clone()));
+        }
+    }
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.est_professionnel() && *r != Role::Administrateur)
+        .collect();
+    let collegues = app
+        .store
+        .comptes_des_etablissements("", &me.user.etablissements, &roles, 200)
+        .await?
+        .into_iter()
+        .filter(|c| c.id != me.user.id)
+        .map(|c| (c.id, c.nom))
+        .collect();
+    let (_, ressources) = choix(&app, &me).await?;
+    Ok(NouveauPage {
+        layout: Layout::new(&me, "Planifier un événement", "agenda"),
+        genres: TypeRendezVous::ALL
+            .iter()
+            .filter(|t| **t != TypeRendezVous::EntretienAdmission)
+            .map(|t| (t.code(), t.label_fr()))
+            .collect(),
+        etablissements,
+        collegues,
+        ressources,
+        usager: q.usager,
+        jour: crate::time::paris_today(cap.at()).to_string(),
+    }
+    .into_response())
+}
+
+/// The planning form as typed.
+#[derive(Deserialize, Default)]
+pub struct NouveauForm {
+    type_rdv: Option<String>,
+    objet: Option<String>,
+    etablissement_id: Option<i64>,
+    jour: Option<String>,
+    heure_debut: Option<String>,
+    heure_fin: Option<String>,
+    lieu: Option<String>,
+    ressource_id: Option<String>,
+    repetition: Option<String>,
+    jusqua: Option<String>,
+    #[serde(default)]
+    professionnels: Vec<i64>,
+    usager: Option<i64>,
+    externes: Option<String>,
+}
+
+impl crate::saisie::Champs for NouveauForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_rdv", lim::CODE),
+        Champ::ligne("objet", lim::LIBELLE),
+        Champ::ligne("etablissement_id", 20),
+        Champ::ligne("jour", lim::DATE),
+        Champ::ligne("heure_debut", 8),
+        Champ::ligne("heure_fin", 8),
+        Champ::ligne("lieu", lim::LIBELLE),
+        Champ::ligne("ressource_id", 20),
+        Champ::ligne("repetition", lim::CODE),
+        Champ::ligne("jusqua", lim::DATE),
+        Champ::ligne("professionnels", 20),
+        Champ::ligne("usager", 20),
+        Champ::texte("externes", lim::COMMENTAIRE),
+    ];
+}
+
+impl NouveauForm {
+    fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
+        let mut e = Errors::default();
+        let type_rdv = self.type_rdv.as_deref().and_then(TypeRendezVous::from_code);
+        if type_rdv.is_none() {
+            e.add("type_rdv", "Choisissez le type d'événement.");
+        }
+        let objet = e.required(
+            "objet",
+            "Objet",
+            self.objet.as_deref().unwrap_or(""),
+            lim::LIBELLE,
+        );
+        let jour = opt(&self.jour).and_then(|j| crate::time::date_saisie(&j));
+        if jour.is_none() {
+            e.add("jour", "Indiquez le jour (JJ/MM/AAAA).");
+        }
+        let h = |s: &Option<String>| {
+            opt(s).and_then(|s| chrono::NaiveTime::parse_from_str(&s, "%H:%M").ok())
+        };
+        let (hd, hf) = (h(&self.heure_debut), h(&self.heure_fin));
+        if hd.is_none() {
+            e.add("heure_debut", "Indiquez l'heure de début (HH:MM).");
+        }
+        if hf.is_none() {
+            e.add("heure_fin", "Indiquez l'heure de fin (HH:MM).");
+        }
+        let jusqua = opt(&self.jusqua).and_then(|j| crate::time::date_saisie(&j));
+        let rrule = match self.repetition.as_deref().unwrap_or("") {
+            "" | "aucune" => None,
+            r @ ("hebdomadaire" | "quotidienne" | "mensuelle") => {
+                let freq = match r {
+                    "hebdomadaire" => "WEEKLY",
+                    "quotidienne" => "DAILY",
+                    _ => "MONTHLY",
+                };
+                match jusqua {
+                    Some(j) => Some(format!("FREQ={freq};UNTIL={}", j.format("%Y%m%d"))),
+                    None => {
+                        e.add("jusqua", "Indiquez jusqu'à quand l'événement se répète.");
+                        None
+                    }
+                }
+            }
+            _ => {
+                e.add("repetition", "Répétition inconnue.");
+                None
+            }
+        };
+        e.finish()?;
+        let (Some(type_rdv), Some(jour), Some(hd), Some(hf)) = (type_rdv, jour, hd, hf) else {
+            return Err(AppError::BadRequest("Formulaire incomplet.".into()));
+        };
+        let mut participants: Vec<ParticipantInput> = self
+            .professionnels
+            .iter()
+            .map(|u| ParticipantInput {
+                type_participant: TypeParticipant::Professionnel,
+                utilisateur_id: Some(*u),
+                usager_id: None,
+                nom: None,
+            })
+            .collect();
+        if let Some(u) = self.usager {
+            participants.push(ParticipantInput {
+                type_participant: TypeParticipant::Usager,
+                utilisateur_id: None,
+                usager_id: Some(u),
+                nom: None,
+            });
+        }
+        for n in self
+            .externes
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            participants.push(ParticipantInput {
+                type_participant: TypeParticipant::Externe,
+                utilisateur_id: None,
+                usager_id: None,
+                nom: Some(n.to_string()),
+            });
+        }
+        Ok(EvenementInput {
+            type_rdv,
+            objet,
+            description: None,
+            debut: instant_paris(jour.and_time(hd)),
+            fin: instant_paris(jour.and_time(hf)),
+            lieu: opt(&self.lieu),
+            etablissement_id: self
+                .etablissement_id
+                .or(etabs.first().copied())
+                .unwrap_or(0),
+            ressource_id: opt(&self.ressource_id).and_then(|r| r.parse().ok()),
+            rrule,
+            psychologie: false,
+            participants,
+        })
+    }
+}
+
+/// POST /agenda/nouveau: plans the event, then shows it.
+pub async fn nouveau_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<NouveauForm>,
+) -> WebResult<Response> {
+    let input = f.input(&me.user.etablissements)?;
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    let id = app.store.creer_evenement(&cap, &input).await?;
+    Ok(done(&headers, &format!("/agenda/evenements/{id}")))
+}
+
+/// An empty form (the subscription's buttons).
+#[derive(Deserialize, Default)]
+pub struct Vide {}
+
+impl crate::saisie::Champs for Vide {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
+/// POST /agenda/abonnement: a new subscription address, shown once on the agenda page.
+pub async fn abonnement_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(_): Form<Vide>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    let jeton = app.store.creer_abonnement(&cap).await?;
+    Ok(done(
+        &headers,
+        &format!("/agenda?abonnement={jeton}#abonnement"),
+    ))
+}
+
+/// POST /agenda/abonnement/revocation: revokes the subscription address.
+pub async fn revocation_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(_): Form<Vide>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    app.store.revoquer_abonnement(&cap).await?;
+    Ok(done(&headers, "/agenda#abonnement"))
+}
+
+fn ics(
+    nom: &str,
+    evenements: &[dui_domain::agenda_ics::EvenementIcs],
+    now: DateTime<Utc>,
+) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        calendrier(nom, evenements, now),
+    )
+        .into_response()
+}
+
+/// GET /agenda/export.ics: my calendar, downloaded in a session.
+pub async fn export(State(app): State<App>, me: CurrentUser) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    let v = app.store.calendrier_ics(&cap).await?;
+    Ok(ics("Agenda DUI", &v, cap.at()))
+}
+
+/// GET /agenda/{secret}.ics: a calendar subscription, without a session: the account of a
+/// secret in force, with the rights it has now (an account disabled reads nothing).
+pub async fn abonnement_ics(
+    State(app): State<App>,
+    Path(fichier): Path<String>,
+) -> WebResult<Response> {
+    let jeton = fichier.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let uid = app.store.abonne(jeton).await?.ok_or(AppError::NotFound)?;
+    let u = app
+        .store
+        .utilisateur(uid)
+        .await?
+        .filter(|u| u.actif)
+        .ok_or(AppError::NotFound)?;
+    let principal = Principal {
+        id: u.id,
+        username: u.username.clone(),
+        role: u.role,
+        etablissements: u.etablissements.clone(),
+        usager_id: u.usager_id,
+        ip: None,
+    };
+    let m = super::matrix(&app).await?;
+    let cap = authorize_agenda(&app.store, &m, &principal, Action::Lire, Utc::now()).await?;
+    let v = app.store.calendrier_ics(&cap).await?;
+    Ok(ics("Agenda DUI", &v, cap.at()))
+}
+
+/// The agenda's page routes.
+pub fn routes() -> axum::Router<App> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/agenda", get(page))
+        .route("/agenda/nouveau", get(nouveau_page).post(nouveau_form))
+        .route("/agenda/export.ics", get(export))
+        .route("/agenda/abonnement", post(abonnement_form))
+        .route("/agenda/abonnement/revocation", post(revocation_form))
+        .route("/agenda/evenements/{id}", get(evenement_page))
+        .route("/agenda/evenements/{id}/statut", post(statut_form))
+        .route(
+            "/agenda/evenements/{id}/participants/{pid}",
+            post(presence_form),
+        )
+        .route("/agenda/{fichier}", get(abonnement_ics))
+}
