@@ -293,12 +293,12 @@ mod tests {
         for &s in StatutRendezVous::ALL {
             for &p in Presence::ALL {
                 let r = verifier_presence(s, p, debut, apres);
-                let attendu = match (s, p) {
-                    (Annule, _) => false,
-                    (Reporte, Presence::Present | Presence::Absent) => false,
-                    (Realise, Presence::Excuse | Presence::Attendu) => false,
-                    _ => true,
-                };
+                let attendu = !matches!(
+                    (s, p),
+                    (Annule, _)
+                        | (Reporte, Presence::Present | Presence::Absent)
+                        | (Realise, Presence::Excuse | Presence::Attendu)
+                );
                 assert_eq!(r.is_ok(), attendu, "{s:?} {p:?}: {r:?}");
             }
         }

@@ -120,7 +120,11 @@ pub async fn scenarios(
             let (h, siennes) = (h.clone(), siennes.clone());
             async move {
                 let v = siennes[(i as usize / 2) % siennes.len()];
-                let quoi = if i % 2 == 0 { "arrivee" } else { "depart" };
+                let quoi = if i.is_multiple_of(2) {
+                    "arrivee"
+                } else {
+                    "depart"
+                };
                 ok(h.client
                     .post(format!("{}/api/v1/interventions/{v}/{quoi}", h.base))
                     .header("authorization", h.auth)

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_agenda;
 mod bench_candidatures;
+mod bench_comptes;
 mod bench_gir;
 mod bench_liaison;
 mod bench_parcours;

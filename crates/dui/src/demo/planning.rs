@@ -120,7 +120,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
         for _ in 0..(1 + i % 3) {
             let w = workers[1 + n % 39];
             let (de, a, duree, taches) = CRENEAUX[(n / 39) % CRENEAUX.len()];
-            let jours = if n % 3 == 0 {
+            let jours = if n.is_multiple_of(3) {
                 "1,2,3,4,5,6,7"
             } else {
                 "1,2,3,4,5"

@@ -51,6 +51,9 @@ fn fin_serie(e: &EvenementInput, regle: Option<&Recurrence>) -> Option<String> {
     }
 }
 
+/// A participant's account, file, name and presence, kept across a change of the event.
+type ParticipantGarde = (Option<i64>, Option<i64>, Option<String>, String);
+
 impl Store {
     async fn verifier_evenement(
         &self,
@@ -182,7 +185,8 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        let mut garde: Vec<(Option<i64>, Option<i64>, Option<String>, String)> = Vec::new();
+        // (account, file, name, presence) of each participant kept by the change.
+        let mut garde: Vec<ParticipantGarde> = Vec::new();
         for r in &anciens {
             garde.push((
                 r.try_get("utilisateur_id")?,

@@ -136,7 +136,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::{cle_phonetique, cle_recherche};
 
-use crate::audit::{self, Actor, NewEntry};
+use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::sql::Value;
@@ -200,7 +200,7 @@ impl Store {
     }
 }
 
-fn sort_key(i: &IdentiteInput) -> String {
+pub(super) fn sort_key(i: &IdentiteInput) -> String {
     let nom = i.nom_utilise.as_deref().unwrap_or(&i.nom_naissance);
     let prenom = i
         .prenom_utilise
@@ -233,7 +233,11 @@ pub(super) fn identite_valeurs(i: &IdentiteInput) -> StoreResult<Vec<Value>> {
 }
 
 /// Replaces the rows of `usager_nom` of usager `id` with `words`.
-async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) -> StoreResult<()> {
+pub(super) async fn write_names(
+    conn: &mut crate::sql::Tx,
+    id: UsagerId,
+    words: &[String],
+) -> StoreResult<()> {
     crate::sql::query("DELETE FROM usager_nom WHERE usager_id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -258,72 +262,6 @@ async fn write_names(conn: &mut crate::sql::Tx, id: UsagerId, words: &[String]) 
 }
 
 impl Store {
-    /// Creates an usager with a first stay in `etablissement_id` (the caller checked that the
-    /// actor may create files there). `non_doublons` are the candidates the actor confirmed
-    /// as different people. Audited in the same transaction. Crate-private: files are created
-    /// through [`Store::create_usager_checked`] (or in bulk for demo data and benchmarks).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn create_usager(
-        &self,
-        actor: &Actor,
-        i: &IdentiteInput,
-        nir: Option<&str>,
-        etablissement_id: i64,
-        date_entree: &str,
-        non_doublons: &[i64],
-        now: DateTime<Utc>,
-    ) -> StoreResult<UsagerId> {
-        i.borner()?;
-        let words = name_words(i);
-        let mut tx = self.begin().await?;
-        let id: UsagerId = crate::sql::query(
-            "INSERT INTO usager (nom_naissance, prenoms_naissance, premier_prenom, date_naissance, sexe, lieu_naissance, nom_utilise, prenom_utilise, \
-             matricule_ins, statut_identite, attributs_identite, cle_nom, cle_phonetique, referent_id, cles_noms, nom_naissance_saisi, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROV', $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
-        )
-        .binds(identite_valeurs(i)?)
-        .bind(nir)
-        // Created although close to existing files: an homonym to watch (RNIV attribute HOMA).
-        .bind(if non_doublons.is_empty() { "" } else { "HOMA" })
-        .bind(sort_key(i))
-        .bind(cle_phonetique(&i.nom_naissance))
-        .bind(i.referent_id)
-        .bind(name_line(&words))
-        .bind(i.nom_naissance_saisi.as_deref())
-        .bind(ts(now))
-        .fetch_scalar(&mut tx)
-        .await?;
-        write_names(&mut tx, id, &words).await?;
-        crate::sql::query("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
-            .bind(id)
-            .bind(etablissement_id)
-            .bind(date_entree)
-            .bind(ts(now))
-            .execute(&mut tx)
-            .await?;
-        for &other in non_doublons {
-            let (a, b) = if other < id.get() {
-                (other, id.get())
-            } else {
-                (id.get(), other)
-            };
-            crate::sql::query("INSERT INTO usager_non_doublon (usager_a, usager_b, confirme_par, confirme_at) VALUES ($1, $2, $3, $4)")
-                .bind(a)
-                .bind(b)
-                .bind(actor.utilisateur_id.unwrap_or_default())
-                .bind(ts(now))
-                .execute(&mut tx)
-                .await?;
-        }
-        audit::append(
-            &mut tx,
-            &NewEntry::succes_administratif(actor, ActionJournal::UsagerCreation, Some(id.get()), serde_json::json!({"etablissement_id": etablissement_id, "doublons_ecartes": non_doublons}), now),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// The usager's identity (any read capability on the file).
     pub async fn usager(&self, cap: &Capability) -> StoreResult<Option<Usager>> {
         if cap.usager_id().get() <= 0 {

@@ -3,6 +3,7 @@
 
 mod affectations;
 mod agenda_api;
+mod agenda_nouveau;
 mod agenda_page;
 mod alertes;
 mod api;

@@ -1,0 +1,239 @@
+//! Planning an event from the agenda (issue 13, COO-3): the form (kind, day, times, place,
+//! room or vehicle, recurrence, colleagues, named relatives, the person when planned from a
+//! file) and its recording.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use dui_domain::agenda::{TypeParticipant, TypeRendezVous};
+use dui_domain::agenda_recurrence::instant_paris;
+use dui_domain::policy::{Action, Role};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::usager::{EvenementInput, ParticipantInput, Ressource};
+use serde::Deserialize;
+
+use super::agenda_api::capacite;
+use super::agenda_page::choix;
+use crate::auth::CurrentUser;
+use crate::forms::{opt, Errors, Form};
+use crate::layout::Layout;
+use crate::reponses::done;
+use crate::{App, AppError, WebResult};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agenda_nouveau.html")]
+struct NouveauPage {
+    layout: Layout,
+    genres: Vec<(&'static str, &'static str)>,
+    etablissements: Vec<(i64, String)>,
+    collegues: Vec<(i64, String)>,
+    ressources: Vec<Ressource>,
+    usager: Option<i64>,
+    jour: String,
+}
+
+/// `?usager=ID` (planning from a person's file).
+#[derive(Deserialize, Default)]
+pub struct NouveauQuery {
+    usager: Option<i64>,
+}
+
+/// GET /agenda/nouveau: the planning form.
+pub async fn nouveau_page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<NouveauQuery>,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    let mut etablissements = Vec::new();
+    for e in &me.user.etablissements {
+        if let Some(x) = app.store.etablissement(*e).await? {
+            etablissements.push((*e, x.nom.clone()));
+        }
+    }
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.est_professionnel() && *r != Role::Administrateur)
+        .collect();
+    let collegues = app
+        .store
+        .comptes_des_etablissements("", &me.user.etablissements, &roles, 200)
+        .await?
+        .into_iter()
+        .filter(|c| c.id != me.user.id)
+        .map(|c| (c.id, c.nom))
+        .collect();
+    let (_, ressources) = choix(&app, &me).await?;
+    Ok(NouveauPage {
+        layout: Layout::new(&me, "Planifier un événement", "agenda"),
+        genres: TypeRendezVous::ALL
+            .iter()
+            .filter(|t| **t != TypeRendezVous::EntretienAdmission)
+            .map(|t| (t.code(), t.label_fr()))
+            .collect(),
+        etablissements,
+        collegues,
+        ressources,
+        usager: q.usager,
+        jour: crate::time::paris_today(cap.at()).to_string(),
+    }
+    .into_response())
+}
+
+/// The planning form as typed.
+#[derive(Deserialize, Default)]
+pub struct NouveauForm {
+    type_rdv: Option<String>,
+    objet: Option<String>,
+    etablissement_id: Option<i64>,
+    jour: Option<String>,
+    heure_debut: Option<String>,
+    heure_fin: Option<String>,
+    lieu: Option<String>,
+    ressource_id: Option<String>,
+    repetition: Option<String>,
+    jusqua: Option<String>,
+    #[serde(default)]
+    professionnels: Vec<i64>,
+    usager: Option<i64>,
+    externes: Option<String>,
+}
+
+impl crate::saisie::Champs for NouveauForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("type_rdv", lim::CODE),
+        Champ::ligne("objet", lim::LIBELLE),
+        Champ::ligne("etablissement_id", 20),
+        Champ::ligne("jour", lim::DATE),
+        Champ::ligne("heure_debut", 8),
+        Champ::ligne("heure_fin", 8),
+        Champ::ligne("lieu", lim::LIBELLE),
+        Champ::ligne("ressource_id", 20),
+        Champ::ligne("repetition", lim::CODE),
+        Champ::ligne("jusqua", lim::DATE),
+        Champ::ligne("professionnels", 20),
+        Champ::ligne("usager", 20),
+        Champ::texte("externes", lim::COMMENTAIRE),
+    ];
+}
+
+impl NouveauForm {
+    fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
+        let mut e = Errors::default();
+        let type_rdv = self.type_rdv.as_deref().and_then(TypeRendezVous::from_code);
+        if type_rdv.is_none() {
+            e.add("type_rdv", "Choisissez le type d'événement.");
+        }
+        let objet = e.required(
+            "objet",
+            "Objet",
+            self.objet.as_deref().unwrap_or(""),
+            lim::LIBELLE,
+        );
+        let jour = opt(&self.jour).and_then(|j| crate::time::date_saisie(&j));
+        if jour.is_none() {
+            e.add("jour", "Indiquez le jour (JJ/MM/AAAA).");
+        }
+        let h = |s: &Option<String>| {
+            opt(s).and_then(|s| chrono::NaiveTime::parse_from_str(&s, "%H:%M").ok())
+        };
+        let (hd, hf) = (h(&self.heure_debut), h(&self.heure_fin));
+        if hd.is_none() {
+            e.add("heure_debut", "Indiquez l'heure de début (HH:MM).");
+        }
+        if hf.is_none() {
+            e.add("heure_fin", "Indiquez l'heure de fin (HH:MM).");
+        }
+        let jusqua = opt(&self.jusqua).and_then(|j| crate::time::date_saisie(&j));
+        let rrule = match self.repetition.as_deref().unwrap_or("") {
+            "" | "aucune" => None,
+            r @ ("hebdomadaire" | "quotidienne" | "mensuelle") => {
+                let freq = match r {
+                    "hebdomadaire" => "WEEKLY",
+                    "quotidienne" => "DAILY",
+                    _ => "MONTHLY",
+                };
+                match jusqua {
+                    Some(j) => Some(format!("FREQ={freq};UNTIL={}", j.format("%Y%m%d"))),
+                    None => {
+                        e.add("jusqua", "Indiquez jusqu'à quand l'événement se répète.");
+                        None
+                    }
+                }
+            }
+            _ => {
+                e.add("repetition", "Répétition inconnue.");
+                None
+            }
+        };
+        e.finish()?;
+        let (Some(type_rdv), Some(jour), Some(hd), Some(hf)) = (type_rdv, jour, hd, hf) else {
+            return Err(AppError::BadRequest("Formulaire incomplet.".into()));
+        };
+        let mut participants: Vec<ParticipantInput> = self
+            .professionnels
+            .iter()
+            .map(|u| ParticipantInput {
+                type_participant: TypeParticipant::Professionnel,
+                utilisateur_id: Some(*u),
+                usager_id: None,
+                nom: None,
+            })
+            .collect();
+        if let Some(u) = self.usager {
+            participants.push(ParticipantInput {
+                type_participant: TypeParticipant::Usager,
+                utilisateur_id: None,
+                usager_id: Some(u),
+                nom: None,
+            });
+        }
+        for n in self
+            .externes
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            participants.push(ParticipantInput {
+                type_participant: TypeParticipant::Externe,
+                utilisateur_id: None,
+                usager_id: None,
+                nom: Some(n.to_string()),
+            });
+        }
+        Ok(EvenementInput {
+            type_rdv,
+            objet,
+            description: None,
+            debut: instant_paris(jour.and_time(hd)),
+            fin: instant_paris(jour.and_time(hf)),
+            lieu: opt(&self.lieu),
+            etablissement_id: self
+                .etablissement_id
+                .or(etabs.first().copied())
+                .unwrap_or(0),
+            ressource_id: opt(&self.ressource_id).and_then(|r| r.parse().ok()),
+            rrule,
+            psychologie: false,
+            participants,
+        })
+    }
+}
+
+/// POST /agenda/nouveau: plans the event, then shows it.
+pub async fn nouveau_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<NouveauForm>,
+) -> WebResult<Response> {
+    let input = f.input(&me.user.etablissements)?;
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    let id = app.store.creer_evenement(&cap, &input).await?;
+    Ok(done(&headers, &format!("/agenda/evenements/{id}")))
+}
