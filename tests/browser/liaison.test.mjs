@@ -42,7 +42,7 @@ describe('liaison', () => {
       assert.match(await page.locator('#ecrire-titre + form, section:has(#ecrire-titre)').first().innerText(), /Kinésithérapeute/);
       await scan(t, page, 'cahier de liaison (kine, 360 px)');
       await t.test('360 px : cahier (kine)', () => checkNoHorizontalOverflow(page, 'cahier kine'));
-      await page.getByLabel('Entrée').fill(texte);
+      await page.getByLabel('Entrée', { exact: true }).fill(texte);
       await submit(page, page.getByRole('button', { name: "Enregistrer l'entrée" }));
       assert.equal(new URL(page.url()).pathname, path);
       const premiere = page.locator('article.transmission').first();

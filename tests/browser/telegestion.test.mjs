@@ -135,7 +135,7 @@ describe('télégestion', () => {
       await login(page, 'cadre');
       await page.goto('/planning');
       assert.match(await heading(page), /Planning à domicile/);
-      await page.getByRole('heading', { name: /Diallo/ }).first().waitFor();
+      await page.getByRole('heading', { name: /Diallo/i }).first().waitFor();
       await scan(t, page, 'planning de la semaine');
       await page.getByRole('link', { name: 'Prévu / réalisé du mois' }).click();
       assert.match(await heading(page), /Prévu \/ réalisé/);

@@ -16,6 +16,7 @@
   var file = [];
   var conflits = [];
   var envoiEnCours = false;
+  var notesEnCours = {};
   var ordre = Date.now();
   var LIBELLES = {
     toilette: 'Toilette', aide_lever: 'Aide au lever', habillage: 'Habillage',
@@ -157,7 +158,8 @@
       li.appendChild(form);
       var nid = 'note-' + v.id;
       var note = el('textarea', { id: nid, maxlength: '1000', rows: '3' });
-      note.value = v.note || '';
+      // What is being typed survives a redraw (an answer of the server arriving meanwhile).
+      note.value = notesEnCours[v.id] !== undefined ? notesEnCours[v.id] : (v.note || '');
       var fn = el('form', { 'data-visite': v.id, 'data-form': 'note' }, [
         el('div', { 'class': 'champ' }, [el('label', { 'for': nid, texte: 'Note pour l\'équipe' }), note]),
         el('button', { type: 'submit', 'class': 'bouton bouton-secondaire', texte: 'Enregistrer la note' })
@@ -287,6 +289,11 @@
     if (a === 'effacer-conflits') { conflits = []; ecrire('conflits', conflits); rendreConflits(); return; }
     pointer(Number(b.getAttribute('data-visite')), a);
   });
+  racine.addEventListener('input', function (ev) {
+    var t = ev.target;
+    var f = t.closest && t.closest('form[data-form="note"]');
+    if (f) { notesEnCours[Number(f.getAttribute('data-visite'))] = t.value; }
+  });
   racine.addEventListener('change', function (ev) {
     var t = ev.target;
     if (t.type === 'radio') {
@@ -301,6 +308,7 @@
     var id = Number(f.getAttribute('data-visite'));
     if (f.getAttribute('data-form') === 'note') {
       var n = f.querySelector('textarea').value.trim();
+      delete notesEnCours[id];
       if (n) { saisir(id, 'note', { note: n }); }
       return;
     }

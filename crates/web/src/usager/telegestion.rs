@@ -30,10 +30,11 @@ use crate::{App, AppError, Layout, WebResult};
 /// The text fields of the télégestion's bodies, by name at any depth.
 const CHAMPS_TELEGESTION: &[Champ] = &[
     Champ::ligne("id", 64),
-    Champ::ligne("type", lim::CODE),
+    // Codes whose schema is a shared component (`TypeEntree`, `Tache`): its one maximum.
+    Champ::ligne("type", lim::AUTRE),
     Champ::ligne("horodatage", 40),
     Champ::texte("note", lim::MOTIF),
-    Champ::ligne("tache", lim::CODE),
+    Champ::ligne("tache", lim::AUTRE),
     Champ::ligne("motif", lim::LIBELLE),
 ];
 

@@ -12,9 +12,10 @@ use crate::helpers::{html, spawn_app};
 /// The ids of the people listed on the home page.
 fn people(page: &str) -> Vec<i64> {
     // The portal usager's own file, or the people a professional or relative accompanies.
+    // (« Les personnes que vous accompagnez » first: the liaison panel lists books too.)
     let Some(start) = page
-        .find("class=\"liste-personnes\"")
-        .or_else(|| page.find("class=\"personnes\""))
+        .find("class=\"personnes\"")
+        .or_else(|| page.find("class=\"liste-personnes\""))
     else {
         return Vec::new();
     };

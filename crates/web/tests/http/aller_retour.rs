@@ -272,6 +272,29 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["date_fin"] == "2026-12-31",
         )
         .await;
+        // An event of the agenda (h13a), its subject changed.
+        let r = send(
+            &app,
+            &jeu.direction,
+            "post",
+            "/api/v1/agenda",
+            Some(&json!({"type_rdv": "reunion", "objet": "Réunion d'équipe",
+                "debut": "2027-01-12T13:00:00Z", "fin": "2027-01-12T14:00:00Z",
+                "etablissement_id": app.etablissement_id, "psychologie": false, "participants": []})),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
+        let eid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let e = format!("/api/v1/agenda/{eid}");
+        read_change_write(
+            &app,
+            &jeu.direction,
+            &e,
+            &e,
+            |b| b["objet"] = json!("Réunion de synthèse"),
+            |a| a["objet"] == "Réunion de synthèse",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -298,6 +321,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/usagers/{id}/soins/constantes/seuils/{mesure}",
             "/api/v1/usagers/{id}/soins/prescriptions/{pid}",
             "/api/v1/usagers/{id}/interventions/{iid}",
+            "/api/v1/agenda/{id}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

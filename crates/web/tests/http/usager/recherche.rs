@@ -144,7 +144,7 @@ async fn search_scope_assignment_and_break_the_glass() {
             .await;
         assert_eq!(
             u["sections"],
-            json!(["administratif", "accompagnement"]),
+            json!(["administratif", "accompagnement", "liaison"]),
             "{u}"
         );
         error_body(
