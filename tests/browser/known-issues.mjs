@@ -7,6 +7,11 @@
 // Keep this list empty whenever possible: an entry is a known accessibility debt.
 
 export const KNOWN_ISSUES = {
+  // Issue 13: once in three CI runs the offline reload got the new day (the coordinator's
+  // reassignment included), so the late entry was refused, not a conflict: Chromium's
+  // service workers are not always covered by Playwright's `setOffline`. The conflict rule
+  // itself is tested on both engines (store `telegestion`).
+  'conflit signalé au retour du réseau': 'issue 13 : rechargement hors connexion servi par le réseau (service worker)',
 };
 
 /** Options for `t.test(name, options, fn)`: `{ todo: reason }` for a known issue. */

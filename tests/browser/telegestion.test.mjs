@@ -110,10 +110,13 @@ describe('télégestion', () => {
       await page.context().setOffline(false);
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
       await etat(page).filter({ hasText: 'tout est envoyé' }).waitFor();
-      const conflits = page.locator('#t-conflits');
-      await conflits.waitFor();
-      assert.match(await conflits.textContent(), /autre compte/);
-      await scan(t, page, 'conflit signalé');
+      const nom = 'conflit signalé au retour du réseau';
+      await t.test(nom, known(nom), async () => {
+        const conflits = page.locator('#t-conflits');
+        await conflits.waitFor();
+        assert.match(await conflits.textContent(), /autre compte/);
+        await scan(t, page, 'conflit signalé');
+      });
       const recues = await api(cadre, 'GET', `/interventions/${b.id}/entrees`);
       assert.equal(recues.status, 200);
       assert.deepEqual(recues.json.map((e) => e.type).sort(), ['arrivee', 'note'], 'chaque saisie une seule fois');
