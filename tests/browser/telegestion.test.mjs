@@ -38,7 +38,9 @@ describe('télégestion', () => {
   const carte = (page, id) => page.locator(`#visite-${id}`);
   const etat = (page) => page.locator('#t-etat');
 
-  test('intervenant : sa journée sur un téléphone, hors connexion comprise', async (t) => {
+  // Bounded: the offline part waits on the service worker, which did not always come (CI).
+  const journee = 'intervenant : sa journée sur un téléphone, hors connexion comprise';
+  test(journee, { timeout: 90_000, ...known(journee) }, async (t) => {
     const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     try {
       await login(page, 'intervenant');
