@@ -118,7 +118,6 @@ describe('télégestion', () => {
         await conflits.waitFor();
         assert.match(await conflits.textContent(), /autre compte/);
       });
-      await scan(t, page, 'retour du réseau');
       const recues = await api(cadre, 'GET', `/interventions/${b.id}/entrees`);
       assert.equal(recues.status, 200);
       assert.deepEqual(recues.json.map((e) => e.type).sort(), ['arrivee', 'note'], 'chaque saisie une seule fois');
