@@ -441,21 +441,21 @@ impl Store {
         etablissement: i64,
         n: i64,
     ) -> StoreResult<Vec<i64>> {
-        let rows = crate::sql::query(
-            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY date_entree, usager_id LIMIT $2",
-        )
-        .bind(etablissement)
-        .bind(n)
-        .fetch_all(self)
-        .await?;
-        rows.iter().map(|r| r.try_get::<i64, _>(0)).collect()
+        self.presents(etablissement, n, "date_entree, usager_id")
+            .await
     }
 
     /// Up to `n` usagers with a current stay in `etablissement` (benchmark set-up).
     pub async fn usagers_en_sejour(&self, etablissement: i64, n: i64) -> StoreResult<Vec<i64>> {
-        let rows = crate::sql::query(
-            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY usager_id LIMIT $2",
-        )
+        self.presents(etablissement, n, "usager_id").await
+    }
+
+    /// Up to `n` usagers with a current stay in `etablissement`, in the order `tri` (a
+    /// constant of this module, never input).
+    async fn presents(&self, etablissement: i64, n: i64, tri: &str) -> StoreResult<Vec<i64>> {
+        let rows = crate::sql::query(&format!(
+            "SELECT usager_id FROM sejour WHERE etablissement_id = $1 AND date_sortie IS NULL ORDER BY {tri} LIMIT $2"
+        ))
         .bind(etablissement)
         .bind(n)
         .fetch_all(self)
