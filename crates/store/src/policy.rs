@@ -35,6 +35,7 @@ pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use telegestion::{authorize_telegestion, CapaciteTelegestion};
+pub(crate) use transmission::decide_transmissions;
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };

@@ -54,6 +54,21 @@ pub async fn authorize_transmissions(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteTransmissions> {
+    let (cap, entree) = decide_transmissions(store, matrix, who, usager_id, now).await?;
+    store.reads.log(entree).await?;
+    Ok(cap)
+}
+
+/// The decision of [`authorize_transmissions`] and the audit entry of the read, not yet
+/// written: the caller writes it before any data leaves the store ([`Store::transmissions_du_dossier`]
+/// writes it while the page is read).
+pub(crate) async fn decide_transmissions(
+    store: &Store,
+    matrix: &Matrice,
+    who: &Principal,
+    usager_id: UsagerId,
+    now: DateTime<Utc>,
+) -> StoreResult<(CapaciteTransmissions, crate::read_log::ReadEntry)> {
     let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
         return Err(StoreError::NotFound);
     };
@@ -76,24 +91,22 @@ pub async fn authorize_transmissions(
         return Err(refus_audite(store, who, Some(usager_id.get()), refus, now).await?);
     }
     let codes: Vec<&str> = sections.iter().map(|s| s.code()).collect();
-    store
-        .reads
-        .log(crate::read_log::ReadEntry {
-            actor: who.actor(),
-            action: ActionJournal::UsagerLecture,
-            usager_id: Some(usager_id.get()),
-            section: Some(Section::Accompagnement.code()),
-            outcome: Outcome::Succes,
-            detail: with_motif(serde_json::json!({ "transmissions": codes }), motif).to_string(),
-            at: now,
-        })
-        .await?;
-    Ok(CapaciteTransmissions {
+    let entree = crate::read_log::ReadEntry {
+        actor: who.actor(),
+        action: ActionJournal::UsagerLecture,
+        usager_id: Some(usager_id.get()),
+        section: Some(Section::Accompagnement.code()),
+        outcome: Outcome::Succes,
+        detail: with_motif(serde_json::json!({ "transmissions": codes }), motif).to_string(),
+        at: now,
+    };
+    let cap = CapaciteTransmissions {
         usager_id,
         sections,
         motif,
         etablissements: who.etablissements.clone(),
-    })
+    };
+    Ok((cap, entree))
 }
 
 /// Proof that the policy let an account read the transmissions of `sections` across the

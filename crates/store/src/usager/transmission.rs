@@ -318,6 +318,30 @@ impl Store {
         Ok(id)
     }
 
+    /// A page of the transmissions that `who` may read in the file `usager_id` (decided as
+    /// [`crate::policy::authorize_transmissions`] does), newest written first. The read's
+    /// audit entry is written while the page is read, and the page is returned only once the
+    /// entry is committed: the flush of the audit no longer adds to the query's time.
+    pub async fn transmissions_du_dossier(
+        &self,
+        matrix: &dui_domain::policy::Matrice,
+        who: &crate::policy::Principal,
+        usager_id: UsagerId,
+        page: Page,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Transmission>> {
+        let (cap, entree) =
+            crate::policy::decide_transmissions(self, matrix, who, usager_id, now).await?;
+        // A task of its own: on SQLite the commit holds its thread (`block_in_place`).
+        let reads = self.reads.clone();
+        let audit = tokio::spawn(async move { reads.log(entree).await });
+        let items = self.transmissions_page(&cap, page).await;
+        audit
+            .await
+            .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))??;
+        items
+    }
+
     /// A page of the file's transmissions in the sections of `cap`, newest written first
     /// (keyset on `created_at, id`). The read was audited when `cap` was granted.
     pub async fn transmissions_page(

@@ -171,8 +171,9 @@ pub async fn api_list(
 ) -> WebResult<Json<serde_json::Value>> {
     let page = p.page(&pagination::TRANSMISSIONS)?;
     let m = super::matrix(&app).await?;
-    let cap = authorize_transmissions(&app.store, &m, &me.principal, id, Utc::now()).await?;
-    let items = app.store.transmissions_page(&cap, page).await?;
+    let items = (app.store)
+        .transmissions_du_dossier(&m, &me.principal, id, page, Utc::now())
+        .await?;
     Ok(pagination::repondre(page, items, |t| t.id))
 }
 
