@@ -38,6 +38,8 @@ pub struct Store {
     /// (`plan_cache_mode = force_generic_plan`), for the statements whose text fixes their
     /// plan (`Query::plan_kept`). SQLite: the read pool (unused).
     pub(crate) kept_plans: AnyPool,
+    /// PostgreSQL: reads outside transactions through sqlx's own driver (`sql::natif_pg`).
+    pub(crate) lecture_pg: Option<sqlx::PgPool>,
     /// Where writes and transactions go (`Store::begin`).
     pub(crate) writer: crate::sql::Writer,
     engine: Engine,
@@ -106,8 +108,13 @@ impl Store {
                     .max_connections(2)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_lazy_with(sqlx::postgres::PgConnectOptions::from_str(url)?);
+                let lecture_pg = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy_with(sqlx::postgres::PgConnectOptions::from_str(url)?);
                 let writer = crate::sql::Writer::Pool(pool.clone());
                 Ok(Store {
+                    lecture_pg: Some(lecture_pg),
                     kept_plans,
                     read: pool.clone(),
                     reads: crate::read_log::ReadLog::start(writer.clone()),
@@ -139,6 +146,7 @@ impl Store {
                     .connect_with(options)
                     .await?;
                 Ok(Store {
+                    lecture_pg: None,
                     kept_plans: read.clone(),
                     read,
                     reads: crate::read_log::ReadLog::start(writer.clone()),
@@ -268,6 +276,9 @@ impl Store {
         self.read.close().await;
         self.write.close().await;
         self.kept_plans.close().await;
+        if let Some(p) = &self.lecture_pg {
+            p.close().await;
+        }
     }
 }
 
@@ -287,6 +298,7 @@ impl<'e> From<&'e Store> for crate::sql::On<'e> {
         crate::sql::On::Store(crate::sql::Conns {
             read: &s.read,
             kept_plans: &s.kept_plans,
+            pg: s.lecture_pg.as_ref(),
             writer: &s.writer,
             lite: s.lite.as_deref(),
         })

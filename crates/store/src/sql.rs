@@ -21,6 +21,7 @@ use crate::{error::lite_err, StoreError, StoreResult};
 
 mod ids;
 mod lot;
+mod natif_pg;
 
 pub(crate) use lot::{Charge, Lot};
 
@@ -216,6 +217,8 @@ pub(crate) enum On<'e> {
 pub(crate) struct Conns<'e> {
     pub(crate) read: &'e sqlx::AnyPool,
     pub(crate) kept_plans: &'e sqlx::AnyPool,
+    /// PostgreSQL: the same server through sqlx's own driver, for reads (`natif_pg`).
+    pub(crate) pg: Option<&'e sqlx::PgPool>,
     pub(crate) writer: &'e Writer,
     pub(crate) lite: Option<&'e LiteReaders>,
 }
@@ -327,6 +330,18 @@ impl<'q> Query<'q> {
             }
             On::Store(store) => match store.lite {
                 Some(lite) => lite.run(self.sql, &self.args, limit),
+                None if !self.plan_kept && store.pg.is_some() => {
+                    let Some(pg) = store.pg else {
+                        return Ok(Vec::new());
+                    };
+                    let q = natif_pg::requete(self.sql, &self.args);
+                    let rows = if limit == 1 {
+                        q.fetch_optional(pg).await?.into_iter().collect()
+                    } else {
+                        q.fetch_all(pg).await?
+                    };
+                    natif_pg::lignes(&rows)
+                }
                 None => {
                     let pool = if self.plan_kept {
                         store.kept_plans

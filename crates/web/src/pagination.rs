@@ -168,7 +168,7 @@ pub(crate) fn repondre<T: Serialize>(
     page: Page,
     items: Vec<T>,
     key: impl Fn(&T) -> i64,
-) -> axum::Json<serde_json::Value> {
+) -> crate::reponses::JsonListe {
     let (items, next) = page.split(items, key);
     crate::reponses::liste(items, next.map(|k| k.to_string()))
 }
@@ -179,7 +179,7 @@ pub(crate) fn en_memoire<T: Serialize>(
     p: &Pagination,
     liste: &Liste,
     items: Vec<T>,
-) -> WebResult<axum::Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(liste)?;
     let start = usize::try_from(page.after.unwrap_or(0)).map_err(|_| bad_cursor())?;
     let rest: Vec<T> = items.into_iter().skip(start).collect();
@@ -195,7 +195,7 @@ pub(crate) async fn pros_page(
     app: &crate::App,
     cap: &dui_store::policy::Capability,
     p: &Pagination,
-) -> WebResult<axum::Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let limit = p.limit(&PROS_USAGER)?;
     let after = match p.cursor.as_deref().map(str::trim) {
         None | Some("") => None,

@@ -42,10 +42,35 @@ pub fn expected_version(headers: &HeaderMap, body_version: Option<i64>) -> Resul
 }
 
 /// A page of an API list, as API.md sets it: `{"items": […], "next_cursor": …}` (`null` on the
-/// last page).
+/// last page), serialized once, straight from the items (no intermediate `serde_json::Value`:
+/// a week of 2,000 visits spent a third of its time building and dropping one).
 pub(crate) fn liste(
     items: impl serde::Serialize,
     next_cursor: Option<impl serde::Serialize>,
-) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"items": items, "next_cursor": next_cursor}))
+) -> JsonListe {
+    #[derive(serde::Serialize)]
+    struct Corps<I, C> {
+        items: I,
+        next_cursor: Option<C>,
+    }
+    JsonListe(serde_json::to_vec(&Corps { items, next_cursor }).map_err(|e| e.to_string()))
+}
+
+/// An API list's JSON body, already serialized ([`liste`]).
+pub struct JsonListe(Result<Vec<u8>, String>);
+
+impl IntoResponse for JsonListe {
+    fn into_response(self) -> Response {
+        match self.0 {
+            Ok(body) => (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static("application/json"),
+                )],
+                body,
+            )
+                .into_response(),
+            Err(e) => AppError::Internal(e).into_response(),
+        }
+    }
 }

@@ -6,6 +6,8 @@
 //! since is a conflict: kept, reported back, never applied over the other's change. A batch
 //! is one transaction and one audit entry: acknowledged means committed.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::intervention::{conflit, position_arrondie, Mode, Tache, LOT_MAX};
 use dui_domain::journal::ActionJournal;
@@ -172,6 +174,7 @@ fn verifier(e: &EntreeTelegestion, now: DateTime<Utc>) -> Result<DateTime<Utc>, 
 }
 
 /// The visit as an entry needs it.
+#[derive(Clone)]
 struct Etat {
     version: i64,
     modifie_par: Option<i64>,
@@ -183,26 +186,70 @@ struct Etat {
     taches_faites: String,
 }
 
-async fn etat(tx: &mut Tx, id: i64) -> StoreResult<Option<Etat>> {
-    let r = crate::sql::query(
-        "SELECT version, modifie_par, intervenant_id, usager_id, jour, arrivee, depart, taches_faites FROM visite WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    r.map(|r| {
-        Ok(Etat {
-            version: r.try_get("version")?,
-            modifie_par: r.try_get("modifie_par")?,
-            intervenant_id: r.try_get("intervenant_id")?,
-            usager_id: r.try_get("usager_id")?,
-            jour: r.try_get("jour")?,
-            arrivee: r.try_get("arrivee")?,
-            depart: r.try_get("depart")?,
-            taches_faites: r.try_get("taches_faites")?,
-        })
-    })
-    .transpose()
+/// What a batch's entries need, read once for the whole batch (two statements, not two per
+/// entry) and kept current as the batch applies its entries: the entries already received
+/// (by client id, with their status) and the visits they record.
+struct Lot {
+    recues: HashMap<String, String>,
+    etats: HashMap<i64, Etat>,
+}
+
+/// `$1, $2, …` for `n` values.
+fn marqueurs(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn charger_lot(tx: &mut Tx, entrees: &[EntreeTelegestion]) -> StoreResult<Lot> {
+    let mut uuids: Vec<&str> = entrees.iter().map(|e| e.id.as_str()).collect();
+    uuids.sort_unstable();
+    uuids.dedup();
+    let mut visites: Vec<i64> = entrees.iter().map(|e| e.visite).collect();
+    visites.sort_unstable();
+    visites.dedup();
+    let mut recues = HashMap::new();
+    if !uuids.is_empty() {
+        let sql = format!(
+            "SELECT uuid, statut FROM telegestion_entree WHERE uuid IN ({})",
+            marqueurs(uuids.len())
+        );
+        let mut q = crate::sql::query(&sql);
+        for u in &uuids {
+            q = q.bind(*u);
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            recues.insert(r.try_get("uuid")?, r.try_get("statut")?);
+        }
+    }
+    let mut etats = HashMap::new();
+    if !visites.is_empty() {
+        let sql = format!(
+            "SELECT id, version, modifie_par, intervenant_id, usager_id, jour, arrivee, depart, taches_faites FROM visite WHERE id IN ({})",
+            marqueurs(visites.len())
+        );
+        let mut q = crate::sql::query(&sql);
+        for v in &visites {
+            q = q.bind(*v);
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            etats.insert(
+                r.try_get("id")?,
+                Etat {
+                    version: r.try_get("version")?,
+                    modifie_par: r.try_get("modifie_par")?,
+                    intervenant_id: r.try_get("intervenant_id")?,
+                    usager_id: r.try_get("usager_id")?,
+                    jour: r.try_get("jour")?,
+                    arrivee: r.try_get("arrivee")?,
+                    depart: r.try_get("depart")?,
+                    taches_faites: r.try_get("taches_faites")?,
+                },
+            );
+        }
+    }
+    Ok(Lot { recues, etats })
 }
 
 /// Applies one entry in `tx`: its result, and the file it touched when stored.
@@ -210,36 +257,27 @@ async fn appliquer(
     tx: &mut Tx,
     cap: &CapaciteTelegestion,
     e: &EntreeTelegestion,
+    lot: &mut Lot,
 ) -> StoreResult<(ResultatEntree, Option<i64>)> {
     let moi = cap.principal().id;
     let quand = match verifier(e, cap.at()) {
         Ok(q) => q,
         Err(m) => return Ok((refus(e, m), None)),
     };
-    if let Some(r) = crate::sql::query("SELECT statut FROM telegestion_entree WHERE uuid = $1")
-        .bind(e.id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-    {
-        let avant: String = r.try_get("statut")?;
-        let v: Option<i64> = crate::sql::query("SELECT version FROM visite WHERE id = $1")
-            .bind(e.visite)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("version"))
-            .transpose()?;
+    if let Some(avant) = lot.recues.get(&e.id) {
+        let version = lot.etats.get(&e.visite).map(|v| v.version);
         let message = (avant == "conflit").then(|| CONFLIT.to_string());
         return Ok((
             ResultatEntree {
                 id: e.id.clone(),
                 statut: StatutEntree::DejaRecue,
                 message,
-                version: v,
+                version,
             },
             None,
         ));
     }
-    let Some(v) = etat(tx, e.visite).await? else {
+    let Some(v) = lot.etats.get(&e.visite).cloned() else {
         return Ok((refus(e, "Cette visite n'existe pas."), None));
     };
     // A worker records their own visits of today (or yesterday's, sent after midnight).
@@ -281,6 +319,7 @@ async fn appliquer(
     .bind(contenu)
     .execute(&mut *tx)
     .await?;
+    lot.recues.insert(e.id.clone(), statut.to_string());
     if est_conflit {
         return Ok((
             ResultatEntree {
@@ -294,16 +333,17 @@ async fn appliquer(
     }
     let pos = e.position.and_then(|p| position_arrondie(p.lat, p.lon));
     let (lat, lon) = (pos.map(|p| p.0), pos.map(|p| p.1));
+    let mut taches = None;
     let q = match e.type_entree {
         // The first arrival and departure are kept: a second press changes nothing.
         TypeEntree::Arrivee if v.arrivee.is_none() => crate::sql::query(
-            "UPDATE visite SET arrivee = $1, arrivee_lat = $2, arrivee_lon = $3, version = version + 1, modifie_par = $4, updated_at = $5 WHERE id = $6",
+            "UPDATE visite SET arrivee = $1, arrivee_lat = $2, arrivee_lon = $3, version = version + 1, modifie_par = $4, updated_at = $5 WHERE id = $6 AND version = $7",
         )
         .bind(ts(quand))
         .bind(lat)
         .bind(lon),
         TypeEntree::Depart if v.depart.is_none() => crate::sql::query(
-            "UPDATE visite SET depart = $1, depart_lat = $2, depart_lon = $3, version = version + 1, modifie_par = $4, updated_at = $5 WHERE id = $6",
+            "UPDATE visite SET depart = $1, depart_lat = $2, depart_lon = $3, version = version + 1, modifie_par = $4, updated_at = $5 WHERE id = $6 AND version = $7",
         )
         .bind(ts(quand))
         .bind(lat)
@@ -320,13 +360,14 @@ async fn appliquer(
                 });
             }
             faites.sort_by_key(|f| Tache::ALL.iter().position(|t| *t == f.tache));
+            taches = Some(serde_json::to_string(&faites).unwrap_or_else(|_| "[]".into()));
             crate::sql::query(
-                "UPDATE visite SET taches_faites = $1, version = version + 1, modifie_par = $2, updated_at = $3 WHERE id = $4",
+                "UPDATE visite SET taches_faites = $1, version = version + 1, modifie_par = $2, updated_at = $3 WHERE id = $4 AND version = $5",
             )
-            .bind(serde_json::to_string(&faites).unwrap_or_else(|_| "[]".into()))
+            .bind(taches.clone())
         }
         TypeEntree::Note => crate::sql::query(
-            "UPDATE visite SET note = $1, version = version + 1, modifie_par = $2, updated_at = $3 WHERE id = $4",
+            "UPDATE visite SET note = $1, version = version + 1, modifie_par = $2, updated_at = $3 WHERE id = $4 AND version = $5",
         )
         .bind(e.note.as_deref().map(str::trim)),
         _ => {
@@ -341,11 +382,44 @@ async fn appliquer(
             ))
         }
     };
-    q.bind(moi)
+    let n = q
+        .bind(moi)
         .bind(at)
         .bind(e.visite)
+        .bind(v.version)
         .execute(&mut *tx)
         .await?;
+    if n == 0 {
+        // Changed by another transaction since this batch read it: kept as a conflict,
+        // never applied over the other change.
+        crate::sql::query("UPDATE telegestion_entree SET statut = 'conflit' WHERE uuid = $1")
+            .bind(e.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        lot.recues.insert(e.id.clone(), "conflit".into());
+        return Ok((
+            ResultatEntree {
+                id: e.id.clone(),
+                statut: StatutEntree::Conflit,
+                message: Some(CONFLIT.into()),
+                version: None,
+            },
+            Some(v.usager_id),
+        ));
+    }
+    // The visit as this batch's next entries find it.
+    if let Some(etat) = lot.etats.get_mut(&e.visite) {
+        etat.version += 1;
+        etat.modifie_par = Some(moi);
+        match e.type_entree {
+            TypeEntree::Arrivee => etat.arrivee = Some(ts(quand)),
+            TypeEntree::Depart => etat.depart = Some(ts(quand)),
+            _ => {}
+        }
+        if let Some(t) = taches {
+            etat.taches_faites = t;
+        }
+    }
     Ok((
         ResultatEntree {
             id: e.id.clone(),
@@ -423,11 +497,12 @@ impl Store {
             )));
         }
         let mut tx = self.begin().await?;
+        let mut lot = charger_lot(&mut tx, entrees).await?;
         let mut resultats = Vec::with_capacity(entrees.len());
         let mut usagers = Vec::new();
         let mut visites = Vec::new();
         for e in entrees {
-            let (r, u) = appliquer(&mut tx, cap, e).await?;
+            let (r, u) = appliquer(&mut tx, cap, e, &mut lot).await?;
             if let Some(u) = u {
                 usagers.push(u);
                 visites.push(e.visite);

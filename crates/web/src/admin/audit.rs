@@ -148,7 +148,7 @@ pub async fn api_recherche(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<AuditQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let limit = crate::pagination::limit(q.limit.as_deref(), &crate::pagination::AUDIT)?;
     if q.cursor
         .as_deref()
@@ -234,7 +234,7 @@ pub async fn api_acces_exceptionnel(
     State(app): State<App>,
     me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&crate::pagination::ACCES_EXCEPTIONNELS)?;
     let acces = acces_exceptionnels_visibles(&app, &me, page).await?;
     Ok(crate::pagination::repondre(page, acces, |a| a.id))

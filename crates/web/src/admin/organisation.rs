@@ -393,7 +393,7 @@ pub async fn api_list_organismes(
     State(app): State<App>,
     _me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&crate::pagination::ORGANISMES)?;
     let items = app.store.organismes_page(page).await?;
     Ok(crate::pagination::repondre(page, items, |o| o.id))
@@ -421,7 +421,7 @@ pub async fn api_list_etablissements(
     State(app): State<App>,
     me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&crate::pagination::ETABLISSEMENTS)?;
     let items = app.store.etablissements_page(visible(&me), page).await?;
     Ok(crate::pagination::repondre(page, items, |e| e.id))
@@ -446,7 +446,7 @@ pub async fn api_list_unites(
     me: CurrentUser,
     Path(id): Path<i64>,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     if visible(&me).is_some_and(|v| !v.contains(&id)) {
         return Err(AppError::NotFound);
     }
@@ -474,7 +474,7 @@ pub async fn api_create_unite(
 pub async fn api_categories(
     _me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let liste = &crate::pagination::CATEGORIES;
     crate::pagination::en_memoire(&p, liste, active_categories())
 }

@@ -329,7 +329,7 @@ pub async fn api_list(
     State(app): State<App>,
     me: CurrentUser,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     me.require_admin()?;
     let page = p.page(&crate::pagination::UTILISATEURS)?;
     let items = app.store.utilisateurs_page(page).await?;

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use dui_domain::grille::definition::Definition;
 use serde::Serialize;
-use serde_json::Value;
 
 pub mod gmp;
 pub mod graphique;
@@ -119,7 +118,7 @@ fn resume(app: &App, d: &Definition) -> GrilleResume {
 pub async fn liste(
     State(app): State<App>,
     Query(p): Query<crate::pagination::Pagination>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let limit = crate::pagination::limit(p.limit.as_deref(), &crate::pagination::GRILLES)?;
     app.grilles.a_jour(&app.store).await?;
     let after = p.cursor.unwrap_or_default();

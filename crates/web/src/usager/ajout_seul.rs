@@ -98,7 +98,7 @@ pub(crate) async fn api_liste<R: AjoutSeul>(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(R::LISTE)?;
     let cap = capability(&app, &me, id, R::SECTION, Action::Lire).await?;
     let items = R::lire(&app, &cap, page).await?;

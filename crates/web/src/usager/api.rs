@@ -36,7 +36,7 @@ pub async fn recherche(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<RechercheQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let m = matrix(&app).await?;
     let cap = authorize_recherche(&app.store, &m, &me.principal, Utc::now()).await?;
     // The search's cursor is its sort key and an id: `KEY|ID`.
@@ -158,21 +158,21 @@ pub async fn update(
 }
 
 /// GET /api/v1/usagers/{id}/audit: who read or changed the file.
-pub async fn file_audit(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn file_audit(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.usager_audit(&l.cap, page.after, page.limit + 1);
     Ok(pagination::repondre(page, items.await?, |e| e.id))
 }
 
 /// GET /api/v1/usagers/{id}/sejours
-pub async fn sejours(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn sejours(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.sejours_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |s| s.id))
 }
 
 /// GET /api/v1/usagers/{id}/versions: earlier identity versions.
-pub async fn versions(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn versions(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let mut items = Vec::new();
     for (version, data, modifie_par, modifie_at) in

@@ -321,7 +321,7 @@ pub async fn api_liste(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<FiltreQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let f = q.filtre()?;
     let page = q.pagination().page(&CANDIDATURES)?;
     let cap = capacite(&app, &me, Action::Lire).await?;

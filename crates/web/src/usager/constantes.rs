@@ -146,7 +146,7 @@ pub async fn api_liste(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&pagination::CONSTANTES)?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
     let items = app.store.constantes_page(&cap, page).await?;

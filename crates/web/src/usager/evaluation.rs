@@ -161,7 +161,7 @@ pub async fn api_liste(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(q): Query<ListeQuery>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let limit = pagination::limit(q.limit.as_deref(), &pagination::EVALUATIONS)?;
     app.grilles.a_jour(&app.store).await?;
     let avant = match q.cursor.as_deref().filter(|c| !c.is_empty()) {

@@ -152,7 +152,7 @@ pub async fn api_liste(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     p.page(&pagination::INTERVENTIONS_USAGER)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let items = app.store.interventions(&cap).await?;

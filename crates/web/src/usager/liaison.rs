@@ -81,7 +81,7 @@ pub async fn api_list(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&pagination::LIAISON)?;
     let cap = capability(&app, &me, id, Section::Liaison, Action::Lire).await?;
     let items = app.store.liaison_page(&cap, page).await?;

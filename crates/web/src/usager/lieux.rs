@@ -3,7 +3,6 @@
 //! (« Reims (51) »). Reference data, no person's: any account may read it.
 
 use axum::extract::Query;
-use axum::Json;
 use dui_domain::lieux::{chercher, GenreLieu, Lieu};
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +49,7 @@ pub struct LieuxQuery {
 pub async fn api_lieux(
     _me: CurrentUser,
     Query(q): Query<LieuxQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let items: Vec<LieuPropose> = chercher(q.q.as_deref().unwrap_or(""), MAX)
         .into_iter()
         .map(LieuPropose::from)

@@ -17,7 +17,7 @@ use crate::pagination::{self, Pagination};
 use crate::{App, AppError, WebResult};
 
 /// GET /api/v1/usagers/{id}/doublons: probable duplicates of an existing file.
-pub async fn api_doublons(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_doublons(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let u = l
         .app
         .store
@@ -45,14 +45,14 @@ pub async fn api_doublons(l: ListeDossier) -> WebResult<Json<serde_json::Value>>
 }
 
 /// GET /api/v1/usagers/{id}/fusions
-pub async fn api_fusions(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_fusions(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.fusions_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |f| f.id))
 }
 
 /// GET /api/v1/usagers/{id}/entourage
-pub async fn api_entourage(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_entourage(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.entourage_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |e| e.id))
@@ -70,7 +70,7 @@ pub async fn api_entourage_entry(
 }
 
 /// GET /api/v1/usagers/{id}/professionnels
-pub async fn api_professionnels(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_professionnels(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     pagination::pros_page(&l.app, &l.cap, &l.p).await
 }
 
@@ -87,7 +87,7 @@ pub async fn api_directory(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<DirectoryQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     if !me.user.role.est_professionnel() {
         return Err(AppError::Forbidden(
             "L'annuaire est réservé aux professionnels.".into(),

@@ -255,7 +255,7 @@ pub async fn revision_form(
 }
 
 /// GET /api/v1/usagers/{id}/mesures
-pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_liste(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.mesures_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |m| m.id))

@@ -139,7 +139,7 @@ pub async fn api_liste(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<PlanningQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let p = Pagination {
         limit: q.limit.clone(),
         cursor: q.cursor.clone(),

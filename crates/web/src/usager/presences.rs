@@ -385,7 +385,7 @@ pub async fn absence_form(p: FormulaireDossier<AbsenceFields>) -> WebResult<Resp
 }
 
 /// GET /api/v1/usagers/{id}/presences: the absence days, latest first.
-pub async fn api_absences(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_absences(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.absences_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |a| a.id))

@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Json;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::prestation::{montant_centimes, TypePrestation};
@@ -156,7 +155,7 @@ pub async fn modification_form(
 }
 
 /// GET /api/v1/usagers/{id}/prestations
-pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_liste(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.prestations_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |p| p.id))

@@ -14,7 +14,6 @@ use dui_domain::projet::{Contenu, TypeProjet, CHAMPS};
 use dui_domain::saisie::Champ;
 use dui_store::usager::{Projet, SignatureInput, VersionProjet};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::capability;
 use crate::auth::CurrentUser;
@@ -149,7 +148,7 @@ pub async fn api_list(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&pagination::PROJETS)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let items = app.store.projets_page(&cap, page).await?;
@@ -256,7 +255,7 @@ pub async fn api_versions(
     me: CurrentUser,
     Path((id, pid)): Path<(UsagerId, i64)>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&pagination::PROJET_VERSIONS)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
     let items = app.store.projet_versions_page(&cap, pid, page).await?;

@@ -164,7 +164,7 @@ pub async fn api_releve(
     State(app): State<App>,
     me: CurrentUser,
     Query(rq): Query<ReleveQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let now = Utc::now();
     let page = rq.pagination().page(&pagination::RELEVE)?;
     let (cap, f, _) = preparer(&app, &me, &rq, now, false).await?;

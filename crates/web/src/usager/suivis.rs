@@ -161,7 +161,7 @@ pub async fn fait_form(
 }
 
 /// GET /api/v1/usagers/{id}/suivis
-pub async fn api_liste(l: ListeDossier) -> WebResult<Json<serde_json::Value>> {
+pub async fn api_liste(l: ListeDossier) -> WebResult<crate::reponses::JsonListe> {
     let page = l.page()?;
     let items = l.app.store.suivis_page(&l.cap, page).await?;
     Ok(pagination::repondre(page, items, |t| t.id))

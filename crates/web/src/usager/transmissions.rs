@@ -168,7 +168,7 @@ pub async fn api_list(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let page = p.page(&pagination::TRANSMISSIONS)?;
     let m = super::matrix(&app).await?;
     let items = (app.store)

@@ -189,7 +189,7 @@ pub(crate) async fn api_historique<R: Historique>(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(q): Query<ListeHistorique>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let p = Pagination {
         limit: q.limit,
         cursor: q.cursor,
