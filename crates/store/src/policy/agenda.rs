@@ -61,20 +61,14 @@ pub async fn authorize_agenda(
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteAgenda> {
     let decision = peut_agenda(matrix, who.role, action);
-    decider(
-        store,
-        who,
-        decision,
-        (Section::Accompagnement, action),
-        now,
-        |()| CapaciteAgenda {
-            who: who.clone(),
-            action,
-            at: now,
-            lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
-            lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
-            planifie: planifie(matrix, who.role),
-        },
-    )
+    let section = (Section::Accompagnement, action);
+    decider(store, who, decision, section, now, |()| CapaciteAgenda {
+        who: who.clone(),
+        action,
+        at: now,
+        lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
+        lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
+        planifie: planifie(matrix, who.role),
+    })
     .await
 }
