@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
 use crate::plan_soins::ActePlanifie;
-use crate::policy::{Action, Matrice, Portee, Refus, Role, Section};
+use crate::policy::{peut_page_etablissement, Action, Matrice, Refus, Role, Section};
 
 code_enum! {
     /// A shift of the day.
@@ -176,13 +176,8 @@ pub fn peut_soins_unite(
     etablissement: i64,
     action: Action,
 ) -> Result<(), Refus> {
-    if !matrice.permet(role, Section::Soins, action) || role.portee() != Portee::Etablissements {
-        return Err(Refus::NonPermisParLeRole);
-    }
-    if !etablissements_utilisateur.contains(&etablissement) {
-        return Err(Refus::HorsPerimetre);
-    }
-    Ok(())
+    let permis = matrice.permet(role, Section::Soins, action);
+    peut_page_etablissement(permis, role, etablissements_utilisateur, etablissement)
 }
 
 #[cfg(test)]

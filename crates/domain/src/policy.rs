@@ -357,6 +357,25 @@ pub fn sections_permises(matrice: &Matrice, role: Role, action: Action) -> Vec<S
         .collect()
 }
 
+/// The rule shared by the pages spanning the files of one établissement (presences, a
+/// unit's care), once the matrix has said whether `role` may (`permis`): professionals of
+/// établissements only (`NonPermisParLeRole` otherwise), in one of theirs,
+/// `etablissements_utilisateur` (`HorsPerimetre` otherwise).
+pub fn peut_page_etablissement(
+    permis: bool,
+    role: Role,
+    etablissements_utilisateur: &[i64],
+    etablissement: i64,
+) -> Result<(), Refus> {
+    if !permis || role.portee() != Portee::Etablissements {
+        return Err(Refus::NonPermisParLeRole);
+    }
+    if !etablissements_utilisateur.contains(&etablissement) {
+        return Err(Refus::HorsPerimetre);
+    }
+    Ok(())
+}
+
 /// Whether `role` may search (and list) the usagers of its scope: it must be allowed to read
 /// their administrative data; the scope itself is applied by the search (the same rule as
 /// [`decider`], written in SQL).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::policy::{Action, Matrice, Portee, Refus, Role, Section};
+use crate::policy::{peut_page_etablissement, Action, Matrice, Refus, Role, Section};
 use crate::sejour::Periode;
 
 code_enum! {
@@ -50,13 +50,7 @@ pub fn peut_presences(
                 || matrice.permet(role, Section::Administratif, Action::Ecrire)
         }
     };
-    if !permis || role.portee() != Portee::Etablissements {
-        return Err(Refus::NonPermisParLeRole);
-    }
-    if !etablissements_utilisateur.contains(&etablissement) {
-        return Err(Refus::HorsPerimetre);
-    }
-    Ok(())
+    peut_page_etablissement(permis, role, etablissements_utilisateur, etablissement)
 }
 
 /// A calendar month.

@@ -12,8 +12,10 @@ use rand::{Rng, SeedableRng};
 
 pub(crate) use crate::bench_comptes::{bearer, bench_account, bench_actor};
 use crate::bench_comptes::{BENCH_USER, BENCH_WORKER};
+use crate::bench_transmissions::Http;
 use crate::config::Config;
 use crate::demo;
+pub(crate) use crate::lettres::letters;
 
 /// Options of `dui bench`.
 #[derive(clap::Args, Debug)]
@@ -188,6 +190,24 @@ pub(crate) async fn both<F, Fut>(
     all.push(scenario(name, args.clients, args.secondes, None, one.clone()).await);
     if debit > 0.0 {
         all.push(scenario(name, args.clients, args.secondes, Some(debit), one).await);
+    }
+}
+
+/// What a group of scenarios is given: the options, the store, the local server with the
+/// direction account's token, and the figures measured so far (printed at the end).
+pub(crate) struct Banc<'a> {
+    pub(crate) all: Vec<Figures>,
+    pub(crate) args: &'a BenchArgs,
+    pub(crate) store: &'a dui_store::Store,
+    pub(crate) http: Http,
+}
+
+impl<'a> Banc<'a> {
+    /// Where the group's figures go, the options, the store and (a copy of) the server.
+    pub(crate) fn parts(
+        &mut self,
+    ) -> (&mut Vec<Figures>, &'a BenchArgs, &'a dui_store::Store, Http) {
+        (&mut self.all, self.args, self.store, self.http.clone())
     }
 }
 
@@ -381,102 +401,31 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         )
         .await;
     }
-    let http = crate::bench_transmissions::Http {
-        client: client.clone(),
-        base: base.clone(),
-        auth: auth.clone(),
+    let mut banc = Banc {
+        all,
+        args: &args,
+        store: &store,
+        http: Http {
+            client: client.clone(),
+            base: base.clone(),
+            auth: auth.clone(),
+        },
     };
-    crate::bench_transmissions::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.etablissements[0].0,
-        http.clone(),
-        ids.clone(),
-    )
-    .await?;
-    crate::bench_parcours::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.organisme_id,
-        org.etablissements[0].0,
-        http.clone(),
-    )
-    .await?;
-    crate::bench_candidatures::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.organisme_id,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
-    )
-    .await?;
+    let (organisme, ehpad) = (org.organisme_id, org.etablissements[0].0);
+    crate::bench_transmissions::scenarios(&mut banc, ehpad, ids.clone()).await?;
+    crate::bench_parcours::scenarios(&mut banc, organisme, ehpad).await?;
+    crate::bench_candidatures::scenarios(&mut banc, organisme).await?;
     // Agenda (h13a).
-    crate::bench_agenda::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.etablissements[0].0,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
-    )
-    .await?;
-    crate::bench_soins::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.etablissements.iter().map(|e| e.0).collect(),
-        http.clone(),
-        ids.clone(),
-    )
-    .await?;
-    crate::bench_plan_prescriptions::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.etablissements[0].0,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
-    )
-    .await?;
+    crate::bench_agenda::scenarios(&mut banc, ehpad).await?;
+    let etablissements = org.etablissements.iter().map(|e| e.0).collect();
+    crate::bench_soins::scenarios(&mut banc, etablissements, ids.clone()).await?;
+    crate::bench_plan_prescriptions::scenarios(&mut banc, ehpad).await?;
     // Home-care planning and télégestion (h13b).
-    crate::bench_telegestion::scenarios(
-        &mut all,
-        &args,
-        &store,
-        org.etablissements[0].0,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: auth.clone(),
-        },
-    )
-    .await?;
+    crate::bench_telegestion::scenarios(&mut banc, ehpad).await?;
     // The liaison book (h13c): the worker's first assigned person.
-    crate::bench_liaison::scenarios(
-        &mut all,
-        &args,
-        &store,
-        crate::bench_transmissions::Http {
-            client: client.clone(),
-            base: base.clone(),
-            auth: worker_auth.clone(),
-        },
-        (worker, BENCH_WORKER),
-        pairs[0].1,
-    )
-    .await?;
+    let worker_of = (worker, BENCH_WORKER);
+    crate::bench_liaison::scenarios(&mut banc, worker_auth, worker_of, pairs[0].1).await?;
+    let mut all = banc.all;
     println!();
     for f in &mut all {
         f.print();
@@ -496,18 +445,6 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
         }
     );
     Ok(())
-}
-
-/// A number written with letters only (names may not contain digits).
-pub(crate) fn letters(mut n: u64) -> String {
-    let mut s = String::new();
-    loop {
-        s.push((b'A' + (n % 26) as u8) as char);
-        n /= 26;
-        if n == 0 {
-            return s;
-        }
-    }
 }
 
 /// Whether the answer is a success whose body was read whole.

@@ -9,9 +9,8 @@ use dui_domain::agenda_recurrence::{instant_paris, local_paris};
 use dui_domain::policy::{Action, Role};
 use dui_store::policy::{authorize_agenda, load_matrix, Principal};
 use dui_store::usager::{EvenementInput, ParticipantInput, QuelAgenda};
-use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, scenario, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, scenario, Banc};
 use crate::bench_transmissions::Http;
 
 const BENCH_AGENDA: &str = "bench-agenda";
@@ -19,13 +18,8 @@ const BENCH_AGENDA_CADRE: &str = "bench-agenda-cadre";
 const EVENEMENTS: usize = 200;
 
 /// Runs the agenda's scenarios.
-pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &Store,
-    etablissement: i64,
-    http: Http,
-) -> anyhow::Result<()> {
+pub async fn scenarios(banc: &mut Banc<'_>, etablissement: i64) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     let name = "agenda : semaine d'un professionnel, 200 événements de l'établissement (API)";
     if !args.voulu(name) {
         return Ok(());

@@ -15,7 +15,7 @@ use dui_store::policy::{authorize_candidatures, load_matrix, Principal};
 use dui_store::usager::{CandidatureInput, FiltreCandidatures, Piece};
 use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, bench_actor, scenario, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, bench_actor, scenario, Banc};
 use crate::bench_transmissions::Http;
 
 const BENCH_CANDIDATURES: &str = "bench-candidatures";
@@ -64,13 +64,8 @@ async fn etablissements(store: &Store, organisme_id: i64) -> anyhow::Result<Vec<
 }
 
 /// Runs the waiting list's scenarios.
-pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &Store,
-    organisme_id: i64,
-    http: Http,
-) -> anyhow::Result<()> {
+pub async fn scenarios(banc: &mut Banc<'_>, organisme_id: i64) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     let name_all = "liste d'attente, 5 000 candidatures sur 40 établissements, 1re page (API)";
     let name_one = "liste d'attente filtrée par établissement, 1re page (API)";
     if !args.voulu(name_all) && !args.voulu(name_one) {

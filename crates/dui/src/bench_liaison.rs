@@ -8,7 +8,7 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_store::policy::{authorize, load_matrix, Principal};
 use dui_store::usager::EntreeLiaisonInput;
 
-use crate::bench::{ok, scenario, BenchArgs, Figures};
+use crate::bench::{ok, scenario, Banc};
 use crate::bench_transmissions::Http;
 
 /// Entries written in the book before measuring.
@@ -17,13 +17,13 @@ const ENTREES: i64 = 300;
 /// Runs the liaison book's scenarios on the book of `usager`, as `worker` (a home-care worker
 /// assigned to it, `http` carrying its token).
 pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &dui_store::Store,
-    http: Http,
+    banc: &mut Banc<'_>,
+    auth: String,
     worker: (i64, &str),
     usager: i64,
 ) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
+    let http = Http { auth, ..http };
     if !args.voulu("liaison") {
         return Ok(());
     }

@@ -13,7 +13,7 @@ use dui_store::policy::{authorize_presences, load_matrix, Principal};
 use dui_store::usager::{AbsenceJour, BulkUsager, IdentiteInput};
 use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, bench_actor, ok, scenario, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, bench_actor, ok, scenario, Banc};
 use crate::bench_transmissions::Http;
 
 const BENCH_PRESENCES: &str = "bench-presences";
@@ -77,14 +77,8 @@ async fn etablissement_100(store: &Store, organisme_id: i64) -> anyhow::Result<i
 }
 
 /// Runs the path's scenarios: `ehpad` holds the 120-place unit.
-pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &Store,
-    organisme_id: i64,
-    ehpad: i64,
-    http: Http,
-) -> anyhow::Result<()> {
+pub async fn scenarios(banc: &mut Banc<'_>, organisme_id: i64, ehpad: i64) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     let e100 = etablissement_100(store, organisme_id).await?;
     let id = bench_account(store, BENCH_PRESENCES, Role::Direction, vec![ehpad, e100]).await?;
     let now = Utc::now();

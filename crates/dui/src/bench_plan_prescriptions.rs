@@ -13,21 +13,15 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_domain::prescription::{TypePrescription, Voie};
 use dui_store::policy::{authorize, load_matrix, Principal};
 use dui_store::usager::{ActePlanInput, ConstanteInput, PrescriptionInput};
-use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, Banc};
 use crate::bench_transmissions::Http;
 
 const BENCH_SOINS: &str = "bench-infirmier";
 
 /// Runs the care scenarios in the EHPAD `ehpad`.
-pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &Store,
-    ehpad: i64,
-    http: Http,
-) -> anyhow::Result<()> {
+pub async fn scenarios(banc: &mut Banc<'_>, ehpad: i64) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     let id = bench_account(store, BENCH_SOINS, Role::Infirmier, vec![ehpad]).await?;
     let now = Utc::now();
     let who = Principal {

@@ -11,8 +11,7 @@ use dui_domain::soins::Rubrique;
 use dui_store::policy::{authorize, load_matrix, Principal};
 use dui_store::usager::EntreeSoinsInput;
 
-use crate::bench::{bench_account, scenario, BenchArgs, Figures};
-use crate::bench_transmissions::Http;
+use crate::bench::{bench_account, scenario, Banc};
 
 const BENCH_MEDECIN: &str = "bench-medecin";
 /// Files whose DLU is read (each given a medical summary first).
@@ -43,13 +42,11 @@ const ENTREES: &[(Rubrique, &str, Option<&str>)] = &[
 
 /// Runs the DLU's scenarios over files of `ids` (in every établissement of `etablissements`).
 pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &dui_store::Store,
+    banc: &mut Banc<'_>,
     etablissements: Vec<i64>,
-    http: Http,
     ids: Arc<Vec<i64>>,
 ) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     if !args.voulu("DLU") {
         return Ok(());
     }

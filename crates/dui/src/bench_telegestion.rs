@@ -9,9 +9,8 @@ use chrono::{Duration, NaiveTime, Utc};
 use dui_domain::intervention::lundi;
 use dui_domain::policy::Role;
 use dui_store::usager::InterventionInput;
-use dui_store::Store;
 
-use crate::bench::{bearer, bench_account, bench_actor, ok, scenario, BenchArgs, Figures};
+use crate::bench::{bearer, bench_account, bench_actor, ok, scenario, Banc};
 use crate::bench_transmissions::Http;
 
 const COORDINATION: &str = "bench-coordination";
@@ -20,13 +19,8 @@ const INTERVENANTS: usize = 40;
 const INTERVENTIONS: usize = 286;
 
 /// Runs the télégestion scenarios in établissement `service`.
-pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &Store,
-    service: i64,
-    http: Http,
-) -> anyhow::Result<()> {
+pub async fn scenarios(banc: &mut Banc<'_>, service: i64) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     bench_account(store, COORDINATION, Role::Cadre, vec![service]).await?;
     let mut workers = Vec::with_capacity(INTERVENANTS);
     for k in 0..INTERVENANTS {
@@ -84,19 +78,11 @@ pub async fn scenarios(
         ..http.clone()
     };
     let name = "télégestion : semaine d'un service de 40 intervenants, 2 000 interventions (API)";
-    if args.voulu(name) {
-        let h = coord.clone();
-        let one = move |_: u64| {
-            let h = h.clone();
-            async move {
-                h.get_ok(&format!(
-                    "/api/v1/interventions?etablissement={service}&jour={aujourdhui}&limit=2000"
-                ))
-                .await
-            }
-        };
-        all.push(scenario(name, 1, args.secondes, None, one).await);
-    }
+    coord
+        .lecture(all, args, name, move |_| {
+            format!("/api/v1/interventions?etablissement={service}&jour={aujourdhui}&limit=2000")
+        })
+        .await;
     // The first worker's visits of today.
     let siennes: Vec<i64> = store
         .visites_bulk(service, aujourdhui, aujourdhui)

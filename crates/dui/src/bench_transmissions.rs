@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::bench::{both, ok, scenario, BenchArgs, Figures};
+use crate::bench::{both, ok, scenario, Banc, BenchArgs, Figures};
 
 /// The local server and the direction account's token.
 #[derive(Clone)]
@@ -104,13 +104,11 @@ const RECHERCHES: &[&str] = &[
 
 /// Runs the transmissions' scenarios; `etablissement` holds the 60-person unit.
 pub async fn scenarios(
-    all: &mut Vec<Figures>,
-    args: &BenchArgs,
-    store: &dui_store::Store,
+    banc: &mut Banc<'_>,
     etablissement: i64,
-    http: Http,
     ids: Arc<Vec<i64>>,
 ) -> anyhow::Result<()> {
+    let (all, args, store, http) = banc.parts();
     // Opening a file with its last 20 transmissions and writing one: each alone with one
     // client (latency), openings with all the clients (throughput), then both together:
     // the clients opening files while one more writes.

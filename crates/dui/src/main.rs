@@ -14,6 +14,7 @@ mod bench_transmissions;
 mod config;
 mod demo;
 mod grilles;
+mod lettres;
 
 use std::io::Read;
 use std::process::ExitCode;

@@ -17,6 +17,10 @@ use dui_store::testing::{engines, EmptyDb};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+#[path = "../src/lettres.rs"]
+mod lettres;
+use lettres::letters;
+
 const BIN: &str = env!("CARGO_BIN_EXE_dui");
 const KILLS: usize = 4;
 const CLIENTS: usize = 8;
@@ -86,18 +90,6 @@ async fn login(client: &reqwest::Client, base: &str) -> String {
         .await
         .unwrap();
     format!("Bearer {}", r["token"].as_str().expect("jeton"))
-}
-
-/// A number written with letters only (names hold no digits).
-fn letters(mut n: u64) -> String {
-    let mut s = String::new();
-    loop {
-        s.push((b'A' + (n % 26) as u8) as char);
-        n /= 26;
-        if n == 0 {
-            return s;
-        }
-    }
 }
 
 /// What the clients were told was written: (id, nom) for each 201.

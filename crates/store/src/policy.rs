@@ -347,7 +347,7 @@ pub async fn authorize_recherche(
 ) -> StoreResult<CapaciteRecherche> {
     let decision = peut_rechercher(matrix, who.role);
     let section = (Section::Administratif, Action::Lire);
-    capacite_etablissement::decider(store, who, decision, section, now, || CapaciteRecherche {
+    capacite_etablissement::decider(store, who, decision, section, now, |()| CapaciteRecherche {
         who: who.clone(),
     })
     .await

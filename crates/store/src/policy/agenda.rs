@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use dui_domain::agenda::{peut_agenda, planifie};
 use dui_domain::policy::{Action, Matrice, Section};
 
-use super::{audit_refusal, Principal};
+use super::capacite_etablissement::decider;
+use super::Principal;
 use crate::db::Store;
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 
 /// Proof that the policy let an account read (or plan in) agendas. Only
 /// [`authorize_agenda`] builds one.
@@ -59,27 +60,15 @@ pub async fn authorize_agenda(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteAgenda> {
-    match peut_agenda(matrix, who.role, action) {
-        Ok(()) => Ok(CapaciteAgenda {
-            who: who.clone(),
-            action,
-            at: now,
-            lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
-            lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
-            planifie: planifie(matrix, who.role),
-        }),
-        Err(refus) => {
-            audit_refusal(
-                store,
-                &who.actor(),
-                None,
-                Section::Accompagnement,
-                action,
-                refus,
-                now,
-            )
-            .await?;
-            Err(StoreError::Denied(refus))
-        }
-    }
+    let decision = peut_agenda(matrix, who.role, action);
+    let section = (Section::Accompagnement, action);
+    decider(store, who, decision, section, now, |()| CapaciteAgenda {
+        who: who.clone(),
+        action,
+        at: now,
+        lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
+        lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
+        planifie: planifie(matrix, who.role),
+    })
+    .await
 }

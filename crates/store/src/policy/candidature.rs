@@ -61,7 +61,7 @@ pub async fn authorize_candidatures(
         decision,
         (Section::Administratif, action),
         now,
-        || CapaciteCandidatures {
+        |()| CapaciteCandidatures {
             who: who.clone(),
             action,
             at: now,

@@ -59,18 +59,18 @@ impl<T> CapaciteEtablissement<T> {
     }
 }
 
-/// The capability `accordee()` when `decision` allows, no round trip; otherwise the refusal
+/// The capability `accordee(permis)` when `decision` allows (`Ok(permis)`), no round trip; otherwise the refusal
 /// audited (as `action` on `section`, no file) and returned as `Denied`.
-pub(crate) async fn decider<C>(
+pub(crate) async fn decider<T, C>(
     store: &Store,
     who: &Principal,
-    decision: Result<(), Refus>,
+    decision: Result<T, Refus>,
     (section, action): (Section, Action),
     now: DateTime<Utc>,
-    accordee: impl FnOnce() -> C,
+    accordee: impl FnOnce(T) -> C,
 ) -> StoreResult<C> {
     match decision {
-        Ok(()) => Ok(accordee()),
+        Ok(permis) => Ok(accordee(permis)),
         Err(refus) => {
             audit_refusal(store, &who.actor(), None, section, action, refus, now).await?;
             Err(StoreError::Denied(refus))

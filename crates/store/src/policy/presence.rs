@@ -41,7 +41,7 @@ pub async fn authorize_presences(
         Action::Lire => Section::Administratif,
         _ => Section::Accompagnement,
     };
-    decider(store, who, decision, (section, action), now, || {
+    decider(store, who, decision, (section, action), now, |()| {
         CapaciteEtablissement::accordee(who, etablissement_id, action, now)
     })
     .await

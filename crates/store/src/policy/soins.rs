@@ -38,7 +38,7 @@ pub async fn authorize_soins_unite(
         etablissement_id,
         action,
     );
-    decider(store, who, decision, (Section::Soins, action), now, || {
+    decider(store, who, decision, (Section::Soins, action), now, |()| {
         CapaciteEtablissement::accordee(who, etablissement_id, action, now)
     })
     .await

@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use dui_domain::intervention::{peut_telegestion, Mode};
 use dui_domain::policy::{Action, Matrice, Section};
 
-use super::{audit_refusal, Principal};
+use super::capacite_etablissement::decider;
+use super::Principal;
 use crate::db::Store;
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 
 /// Proof that the policy let an account reach the home-care planning. Only
 /// [`authorize_telegestion`] builds one.
@@ -56,14 +57,16 @@ pub async fn authorize_telegestion(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteTelegestion> {
-    match peut_telegestion(
+    let decision = peut_telegestion(
         matrix,
         who.role,
         &who.etablissements,
         etablissement_id,
         action,
-    ) {
-        Ok(mode) => Ok(CapaciteTelegestion {
+    );
+    let section = (Section::Accompagnement, action);
+    decider(store, who, decision, section, now, |mode| {
+        CapaciteTelegestion {
             who: who.clone(),
             etablissement_id: (mode == Mode::Coordination)
                 .then_some(etablissement_id)
@@ -71,19 +74,7 @@ pub async fn authorize_telegestion(
             mode,
             action,
             at: now,
-        }),
-        Err(refus) => {
-            audit_refusal(
-                store,
-                &who.actor(),
-                None,
-                Section::Accompagnement,
-                action,
-                refus,
-                now,
-            )
-            .await?;
-            Err(StoreError::Denied(refus))
         }
-    }
+    })
+    .await
 }

@@ -17,7 +17,7 @@ use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
 use crate::fiche::code;
 use crate::policy::{CapaciteRecherche, Principal};
-use crate::sql::Value;
+use crate::sql::{Row, Value};
 use crate::StoreResult;
 
 /// Most alerts of each kind read for a home page.
@@ -59,12 +59,7 @@ fn perimetre(p: PorteeAlertes) -> &'static str {
 impl AlerteParcours {
     /// The alert of row `r` (its person's columns [`PERSONNE`]) about `libelle`, due
     /// `echeance`.
-    fn de(
-        r: &crate::sql::Row,
-        libelle: String,
-        echeance: NaiveDate,
-        en_retard: bool,
-    ) -> StoreResult<Self> {
+    fn de(r: &Row, libelle: String, echeance: NaiveDate, en_retard: bool) -> StoreResult<Self> {
         let prenom: String = r.try_get("prenom")?;
         let nom: String = r.try_get("nom")?;
         Ok(Self {
@@ -89,6 +84,23 @@ impl Store {
         let usagers = alertes.iter().map(|a| a.usager_id.get()).collect();
         self.auditer_noms_lus(who, (action, Section::Administratif), usagers, now)
             .await
+    }
+
+    /// The alerts of `rows` (`de` gives a row's alert, or none), audited under `action`.
+    async fn alertes_lues(
+        &self,
+        who: &Principal,
+        action: ActionJournal,
+        rows: &[Row],
+        de: impl Fn(&Row) -> StoreResult<Option<AlerteParcours>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<AlerteParcours>> {
+        let mut out = Vec::new();
+        for r in rows {
+            out.extend(de(r)?);
+        }
+        self.auditer_alertes(who, action, &out, now).await?;
+        Ok(out)
     }
 
     /// People's names read across files (an alert panel): audited as a search is, in one
@@ -164,27 +176,22 @@ impl Store {
             args.len()
         );
         let rows = crate::sql::query(&sql).binds(args).fetch_all(self).await?;
-        let mut out = Vec::new();
-        for r in &rows {
+        let de = |r: &Row| {
             let t = code(r, "type_prestation", TypePrestation::from_code)?;
             let fin = jour_col(r, "date_fin")?;
             let delai = delais
                 .iter()
                 .find(|(k, _)| *k == t)
                 .map_or(t.delai_alerte_defaut(), |(_, n)| *n);
-            if let Some(etat) = alerte(Some(fin), delai, aujourdhui) {
-                let expire = etat == dui_domain::prestation::EtatDroit::Expire;
-                out.push(AlerteParcours::de(
-                    r,
-                    t.label_fr().to_string(),
-                    fin,
-                    expire,
-                )?);
-            }
-        }
-        self.auditer_alertes(who, ActionJournal::PrestationAlertes, &out, now)
-            .await?;
-        Ok(out)
+            alerte(Some(fin), delai, aujourdhui)
+                .map(|etat| {
+                    let expire = etat == dui_domain::prestation::EtatDroit::Expire;
+                    AlerteParcours::de(r, t.label_fr().to_string(), fin, expire)
+                })
+                .transpose()
+        };
+        self.alertes_lues(who, ActionJournal::PrestationAlertes, &rows, de, now)
+            .await
     }
 
     /// The measures of the account's alert scope whose review is overdue, oldest first
@@ -212,20 +219,13 @@ impl Store {
             .bind(MAX_ALERTES)
             .fetch_all(self)
             .await?;
-        let mut out = Vec::new();
-        for r in &rows {
+        let de = |r: &Row| {
             let nature = code(r, "nature", NatureMesure::from_code)?;
             let revision = jour_col(r, "prochaine_revision")?;
-            out.push(AlerteParcours::de(
-                r,
-                nature.label_fr().to_string(),
-                revision,
-                true,
-            )?);
-        }
-        self.auditer_alertes(who, ActionJournal::MesureAlertes, &out, now)
-            .await?;
-        Ok(out)
+            AlerteParcours::de(r, nature.label_fr().to_string(), revision, true).map(Some)
+        };
+        self.alertes_lues(who, ActionJournal::MesureAlertes, &rows, de, now)
+            .await
     }
 
     /// The follow-up tasks given to the account, not done and due within
@@ -252,19 +252,12 @@ impl Store {
         .bind(MAX_ALERTES)
         .fetch_all(self)
         .await?;
-        let mut out = Vec::new();
-        for r in &rows {
+        let de = |r: &Row| {
             let echeance = jour_col(r, "echeance")?;
             let en_retard = dui_domain::suivi::en_retard(echeance, aujourdhui);
-            out.push(AlerteParcours::de(
-                r,
-                r.try_get("libelle")?,
-                echeance,
-                en_retard,
-            )?);
-        }
-        self.auditer_alertes(who, ActionJournal::SuiviListe, &out, now)
-            .await?;
-        Ok(out)
+            AlerteParcours::de(r, r.try_get("libelle")?, echeance, en_retard).map(Some)
+        };
+        self.alertes_lues(who, ActionJournal::SuiviListe, &rows, de, now)
+            .await
     }
 }

@@ -202,11 +202,8 @@ impl Store {
         .bind(t.code())
         .bind(ts(debut))
         .bind(ts(fin))
-        .fetch_all(self)
-        .await?
-        .iter()
-        .map(constante_from)
-        .collect()
+        .fetch_all_with(self, constante_from)
+        .await
     }
 
     /// A page of the measures of the file, latest first.
@@ -279,11 +276,8 @@ impl Store {
         ))
         .bind(cap.usager_id())
         .bind(ts(depuis))
-        .fetch_all(self)
-        .await?
-        .iter()
-        .map(constante_from)
-        .collect()
+        .fetch_all_with(self, constante_from)
+        .await
     }
 
     /// The thresholds in force for each measure of the person.

@@ -15,7 +15,7 @@ use crate::audit::{self, Actor};
 use crate::db::Store;
 use crate::fiche::{code, opt_code};
 use crate::policy::Capability;
-use crate::sql::Value;
+use crate::sql::{Query, Value};
 use crate::stored::Stored;
 use crate::{ts, StoreError, StoreResult};
 
@@ -347,25 +347,31 @@ impl Store {
 
     /// Removes a person from the circle (kept, inactive; audited).
     pub async fn remove_entourage(&self, cap: &Capability, id: i64) -> StoreResult<()> {
+        let q = crate::sql::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
+            .bind(ts(cap.at()))
+            .bind(id)
+            .bind(cap.usager_id());
+        let detail = serde_json::json!({"id": id});
+        self.retrait(cap, q, ActionJournal::UsagerEntourageRetrait, detail)
+            .await
+    }
+
+    /// Withdraws one link of the circle with `q`: `NotFound` when it changed nothing, else
+    /// audited as `action` with `detail` and committed.
+    async fn retrait(
+        &self,
+        cap: &Capability,
+        q: Query<'_>,
+        action: ActionJournal,
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
             .await?;
-        let done = crate::sql::query("UPDATE entourage SET actif = 0, version = version + 1, updated_at = $1 WHERE id = $2 AND usager_id = $3 AND actif = 1")
-            .bind(ts(cap.at()))
-            .bind(id)
-            .bind(cap.usager_id())
-            .execute(&mut tx)
-            .await?;
-        if done == 0 {
+        if q.execute(&mut tx).await? == 0 {
             return Err(StoreError::NotFound);
         }
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerEntourageRetrait,
-            serde_json::json!({"id": id}),
-        )
-        .await?;
-        Ok(())
+        cap.commit_audite(tx, action, detail).await
     }
 
     /// Searches the shared directory of professionals by name prefix (or lists the first).
@@ -472,24 +478,12 @@ impl Store {
         professionnel_id: i64,
         role: RoleProfessionnel,
     ) -> StoreResult<()> {
-        let mut tx = self
-            .ecriture(cap, Section::Administratif, Action::Ecrire)
-            .await?;
-        let done = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
+        let q = crate::sql::query("DELETE FROM usager_professionnel WHERE usager_id = $1 AND professionnel_id = $2 AND role = $3")
             .bind(cap.usager_id())
             .bind(professionnel_id)
-            .bind(role.code())
-            .execute(&mut tx)
-            .await?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerProfessionnelRetrait,
-            serde_json::json!({"professionnel_id": professionnel_id, "role": role.code()}),
-        )
-        .await?;
-        Ok(())
+            .bind(role.code());
+        let detail = serde_json::json!({"professionnel_id": professionnel_id, "role": role.code()});
+        self.retrait(cap, q, ActionJournal::UsagerProfessionnelRetrait, detail)
+            .await
     }
 }

@@ -13,7 +13,6 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
-use super::exiger;
 use crate::db::Store;
 use crate::policy::Capability;
 use crate::saisie::{borne, l};
@@ -236,16 +235,11 @@ async fn retirer_visites_a_venir(tx: &mut Tx, id: i64, depuis: NaiveDate) -> Sto
 impl Store {
     /// The planned interventions of the file, newest first.
     pub async fn interventions(&self, cap: &Capability) -> StoreResult<Vec<Intervention>> {
-        exiger(cap, Section::Accompagnement, Action::Lire)?;
-        crate::sql::query(&format!(
+        let select = format!(
             "SELECT {COLONNES} FROM intervention WHERE usager_id = $1 ORDER BY date_debut DESC, heure_debut, id"
-        ))
-        .bind(cap.usager_id())
-        .fetch_all(self)
-        .await?
-        .iter()
-        .map(intervention_from)
-        .collect()
+        );
+        self.lignes_du_dossier(cap, Section::Accompagnement, &select, intervention_from)
+            .await
     }
 
     /// One planned intervention of the file.

@@ -283,12 +283,8 @@ impl Store {
         ))
         .bind(id)
         .bind(cap.usager_id())
-        .fetch_optional(&mut tx)
-        .await?
-        .as_ref()
-        .map(mesure_from)
-        .transpose()?
-        .ok_or(StoreError::NotFound)?;
+        .fetch_one_with(&mut tx, mesure_from)
+        .await?;
         if m.date_fin.is_some() {
             return Err(invalide("Cette mesure est levée : elle ne se révise plus."));
         }

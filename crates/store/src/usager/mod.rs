@@ -179,6 +179,22 @@ impl Store {
         self.begin().await
     }
 
+    /// The rows of a section of the file of `cap` (its read checked first): `select` is a
+    /// statement with `usager_id = $1`, each row decoded by `decode`.
+    pub(crate) async fn lignes_du_dossier<T>(
+        &self,
+        cap: &Capability,
+        section: Section,
+        select: &str,
+        decode: impl Fn(&crate::sql::Row) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        exiger(cap, section, Action::Lire)?;
+        crate::sql::query(select)
+            .bind(cap.usager_id())
+            .fetch_all_with(self, decode)
+            .await
+    }
+
     /// Row `id` of a section of the file of `cap` (its read checked first): `select` is a
     /// statement with `id = $1 AND usager_id = $2`, its row decoded by `decode`; `None` when
     /// the row is not in this file.

@@ -12,7 +12,6 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
-use super::exiger;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::policy::Capability;
@@ -153,17 +152,12 @@ pub(crate) fn acte_from(r: &crate::sql::Row) -> StoreResult<ActePlan> {
 impl Store {
     /// The care plan of the file: its acts (the withdrawn ones too when `tous`), by kind.
     pub async fn plan_soins(&self, cap: &Capability, tous: bool) -> StoreResult<Vec<ActePlan>> {
-        exiger(cap, Section::Soins, Action::Lire)?;
         let filtre = if tous { "" } else { " AND actif = 1" };
-        crate::sql::query(&format!(
+        let select = format!(
             "SELECT {COLONNES} FROM acte_plan WHERE usager_id = $1{filtre} ORDER BY actif DESC, type_acte, horaires, id"
-        ))
-        .bind(cap.usager_id())
-        .fetch_all(self)
-        .await?
-        .iter()
-        .map(acte_from)
-        .collect()
+        );
+        self.lignes_du_dossier(cap, Section::Soins, &select, acte_from)
+            .await
     }
 
     /// One act of the plan of the file.

@@ -194,12 +194,8 @@ impl Store {
         ))
         .bind(id)
         .bind(cap.usager_id())
-        .fetch_optional(&mut tx)
-        .await?
-        .as_ref()
-        .map(prestation_from)
-        .transpose()?
-        .ok_or(StoreError::NotFound)?;
+        .fetch_one_with(&mut tx, prestation_from)
+        .await?;
         if avant.version != version {
             return Err(StoreError::StaleVersion);
         }

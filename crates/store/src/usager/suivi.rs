@@ -206,12 +206,8 @@ impl Store {
         let t = crate::sql::query(&format!("{SELECT} WHERE t.id = $1 AND t.usager_id = $2"))
             .bind(id)
             .bind(cap.usager_id())
-            .fetch_optional(&mut tx)
-            .await?
-            .as_ref()
-            .map(suivi_from)
-            .transpose()?
-            .ok_or(StoreError::NotFound)?;
+            .fetch_one_with(&mut tx, suivi_from)
+            .await?;
         let assigne = cap.actor().utilisateur_id == Some(t.assigne_a);
         if !assigne && cap.action() == Action::Lire {
             return Err(StoreError::Denied(Refus::NonPermisParLeRole));
