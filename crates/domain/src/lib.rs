@@ -7,6 +7,7 @@ mod code_enum;
 
 pub mod agenda;
 pub mod agenda_ics;
+pub mod activite;
 pub mod agenda_recurrence;
 pub mod candidature;
 pub mod constantes;
