@@ -5,9 +5,9 @@
 #[macro_use]
 mod code_enum;
 
+pub mod activite;
 pub mod agenda;
 pub mod agenda_ics;
-pub mod activite;
 pub mod agenda_recurrence;
 pub mod candidature;
 pub mod constantes;
