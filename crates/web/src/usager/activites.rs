@@ -675,11 +675,12 @@ pub struct HistoriqueQuery {
     pub au: Option<String>,
 }
 
+/// A period asked: from, to (each optional).
+pub(crate) type Periode = (Option<NaiveDate>, Option<NaiveDate>);
+
 impl HistoriqueQuery {
     /// The filter and the period asked.
-    pub(crate) fn filtre(
-        &self,
-    ) -> WebResult<(FiltreParticipation, (Option<NaiveDate>, Option<NaiveDate>))> {
+    pub(crate) fn filtre(&self) -> WebResult<(FiltreParticipation, Periode)> {
         let filtre = match opt(&self.type_activite).as_deref() {
             None => FiltreParticipation::Tout,
             Some("agenda") => FiltreParticipation::Agenda,
