@@ -242,6 +242,22 @@ code_enum! {
         AgendaAbonnement = "agenda.abonnement", "Abonnement au calendrier modifié";
         /// An exchange with the person, the family or a partner recorded.
         UsagerEchangeAjout = "usager.echange.ajout", "Échange enregistré";
+        /// The activities of an établissement, an activity or a session read (the files named).
+        ActiviteLecture = "activite.lecture", "Consultation des activités";
+        /// An activity created.
+        ActiviteCreation = "activite.creation", "Activité créée";
+        /// An activity changed (or closed).
+        ActiviteModification = "activite.modification", "Activité modifiée";
+        /// Sessions of an activity created (one, or a series).
+        ActiviteSeances = "activite.seances", "Séances d'activité créées";
+        /// A session's status changed (held, cancelled with its motive, planned again).
+        SeanceStatut = "activite.seance.statut", "Statut d'une séance changé";
+        /// A person registered to an activity.
+        ActiviteInscription = "activite.inscription", "Inscription à une activité";
+        /// A registration ended or its dates changed.
+        ActiviteInscriptionModification = "activite.inscription.modification", "Inscription à une activité modifiée";
+        /// The attendance of a session saved (one entry naming the files changed).
+        SeancePresences = "activite.seance.presences", "Présences d'une séance saisies";
     }
 }
 

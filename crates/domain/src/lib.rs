@@ -5,6 +5,7 @@
 #[macro_use]
 mod code_enum;
 
+pub mod activite;
 pub mod agenda;
 pub mod agenda_ics;
 pub mod agenda_recurrence;

@@ -270,6 +270,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 demo::candidatures::ajouter(&store, &org, n, seed).await?
             );
             println!("{}", demo::ajouter_soins(&store, &org, None).await?);
+            // Activities of the EHPAD and the IME with their attendance (once).
+            println!("{}", demo::activites::ajouter(&store, &org, seed).await?);
             // Care for the EHPAD's people without a plan yet, scaled with the people added.
             println!(
                 "{}",

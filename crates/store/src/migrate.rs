@@ -162,6 +162,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "si_besoin_psychologie",
         include_str!("../migrations/0038_si_besoin_psychologie.sql"),
     ),
+    (
+        39,
+        "activites",
+        include_str!("../migrations/0039_activites.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

@@ -10,6 +10,7 @@ use dui_domain::policy::{
 };
 
 mod acces_exceptionnel;
+mod activite;
 mod agenda;
 mod candidature;
 // h10: what the capabilities decided without a file share.
@@ -27,6 +28,7 @@ pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
 use crate::{parse_ts, ts, StoreError, StoreResult};
+pub use activite::{authorize_activites, CapaciteActivites};
 pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use capacite_etablissement::CapaciteEtablissement;

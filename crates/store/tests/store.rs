@@ -10,6 +10,8 @@ mod common;
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/activites.rs"]
+mod activites;
 #[path = "store/agenda_evenements.rs"]
 mod agenda_evenements;
 #[path = "store/audit.rs"]

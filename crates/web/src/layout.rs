@@ -21,6 +21,8 @@ pub struct UserBar {
     /// Shows the care worksheet and round (the care team of établissements, by the default
     /// matrix: the pages themselves ask the matrix in force).
     pub soins: bool,
+    /// Shows the activities (professionals of établissements who read the support section).
+    pub activites: bool,
     /// The home-care planning entry (address, label): the coordinator's planning or the
     /// worker's day (h13b); `None` for other roles.
     pub planning: Option<(&'static str, &'static str)>,
@@ -108,11 +110,21 @@ pub enum Fait {
     AdmissionEnregistree,
     /// A freedom-of-movement measure was recorded.
     MesureEnregistree,
+    /// An activity was created.
+    ActiviteCreee,
+    /// Sessions of an activity were created.
+    SeancesCreees,
+    /// A registration was recorded (or its dates changed).
+    InscriptionEnregistree,
+    /// A session's attendance was saved.
+    PresencesSeance,
+    /// A session's status was changed.
+    StatutSeance,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 18] = [
+    pub const ALL: [Fait; 23] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -131,6 +143,11 @@ impl Fait {
         Fait::PrestationEnregistree,
         Fait::AdmissionEnregistree,
         Fait::MesureEnregistree,
+        Fait::ActiviteCreee,
+        Fait::SeancesCreees,
+        Fait::InscriptionEnregistree,
+        Fait::PresencesSeance,
+        Fait::StatutSeance,
     ];
 
     /// The code carried by the address.
@@ -154,6 +171,11 @@ impl Fait {
             Fait::PrestationEnregistree => "prestation",
             Fait::AdmissionEnregistree => "admission",
             Fait::MesureEnregistree => "mesure",
+            Fait::ActiviteCreee => "activite",
+            Fait::SeancesCreees => "seances",
+            Fait::InscriptionEnregistree => "inscription",
+            Fait::PresencesSeance => "presences_seance",
+            Fait::StatutSeance => "statut_seance",
         }
     }
 
@@ -178,6 +200,11 @@ impl Fait {
             Fait::PrestationEnregistree => "Le droit a été enregistré.",
             Fait::AdmissionEnregistree => "L'admission a été enregistrée : le séjour est en cours.",
             Fait::MesureEnregistree => "La mesure a été enregistrée ; elle se révise à la date prévue.",
+            Fait::ActiviteCreee => "L'activité a été créée : ajoutez ses séances et inscrivez les participants.",
+            Fait::SeancesCreees => "Les séances ont été créées.",
+            Fait::InscriptionEnregistree => "L'inscription a été enregistrée.",
+            Fait::PresencesSeance => "Les présences de la séance sont enregistrées.",
+            Fait::StatutSeance => "Le statut de la séance a été enregistré.",
         }
     }
 

@@ -62,6 +62,11 @@ pub(crate) const INTERVENTIONS: Liste = l("/interventions", 500, 2000);
 pub(crate) const INTERVENTIONS_USAGER: Liste = l("/usagers/{id}/interventions", 50, 200);
 /// The liaison book (h13c).
 pub(crate) const LIAISON: Liste = l("/usagers/{id}/liaison", 30, 200);
+/// Activities (hact).
+pub(crate) const ACTIVITES: Liste = l("/activites", 50, 200);
+pub(crate) const SEANCES: Liste = l("/activites/{id}/seances", 50, 200);
+pub(crate) const INSCRIPTIONS: Liste = l("/activites/{id}/inscriptions", 100, 500);
+pub(crate) const HISTORIQUE_ACTIVITES: Liste = l("/usagers/{id}/activites", 50, 200);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -106,6 +111,11 @@ pub const LISTES: &[Liste] = &[
     INTERVENTIONS_USAGER,
     // h13c
     LIAISON,
+    // hact
+    ACTIVITES,
+    SEANCES,
+    INSCRIPTIONS,
+    HISTORIQUE_ACTIVITES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

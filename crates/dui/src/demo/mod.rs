@@ -1,5 +1,6 @@
 //! The demo organisation: fictitious, loaded idempotently by `dui serve --demo`.
 
+pub mod activites;
 pub mod agenda;
 pub mod candidatures;
 mod droits;
@@ -336,6 +337,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", liaison::ajouter(store, Utc::now()).await?);
     // Agendas and exchanges (h13a).
     println!("{}", agenda::ajouter(store, org).await?);
+    // Activities, sessions and attendance (hact).
+    println!("{}", activites::ajouter(store, org, 7).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

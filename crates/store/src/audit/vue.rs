@@ -76,6 +76,18 @@ pub const CLES_TECHNIQUES: &[(&str, &[&str])] = &[
         ],
     ),
     ("agenda.", &["nombre"]),
+    // Activities: which établissement, activity, session and registration, how many files
+    // (not which, not the title: an activity's kind can say a handicap).
+    (
+        "activite.",
+        &[
+            "etablissement_id",
+            "activite_id",
+            "seance_id",
+            "inscription_id",
+            "nombre",
+        ],
+    ),
     // Benefits, measures, follow-ups: which row (not the kind of benefit: an AAH says a
     // handicap), and the alert delays the administrator sets.
     ("usager.prestation.", &["prestation_id"]),

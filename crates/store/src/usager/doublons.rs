@@ -76,6 +76,8 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
     ("rendez_vous", None),
     ("evenement_participant", None),
     ("echange", None),
+    ("activite_inscription", None),
+    ("seance_presence", None),
     (PROFESSIONNELS, None),
     (COMPTES_PORTAIL, None),
     ("soins_entree", None),

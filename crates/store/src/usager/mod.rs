@@ -3,6 +3,10 @@
 //! Every function that reads or writes a person's data takes a [`Capability`] for that
 //! person, obtained from [`crate::policy::authorize`] (which audits the read).
 
+mod activite;
+mod activite_historique;
+mod activite_inscription;
+mod activite_seance;
 mod affectations;
 mod agenda;
 mod agenda_evenement;
@@ -61,6 +65,12 @@ mod planning;
 mod planning_bulk;
 mod telegestion;
 
+pub use activite::{Activite, ActiviteInput, ANIMATEURS_MAX, CHAMPS_ACTIVITE};
+pub use activite_historique::{FiltreParticipation, NatureParticipation, Participation};
+pub use activite_inscription::Inscription;
+pub use activite_seance::{
+    FeuillePresence, LignePresence, NouvellesSeances, PresenceSaisie, Seance,
+};
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use agenda_evenement_types::{
     Evenement, EvenementInput, ExceptionOccurrence, Participant, ParticipantInput,

@@ -448,6 +448,13 @@ impl crate::Layout {
                         dui_domain::policy::Section::Soins,
                         dui_domain::policy::Action::Lire,
                     ),
+                activites: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
+                    && me.user.role != Role::Administrateur
+                    && dui_domain::policy::Matrice::par_defaut().permet(
+                        me.user.role,
+                        dui_domain::policy::Section::Accompagnement,
+                        dui_domain::policy::Action::Lire,
+                    ),
                 planning: match me.user.role {
                     Role::IntervenantDomicile => Some(("/telegestion", "Ma journée")),
                     Role::Cadre | Role::Direction => Some(("/planning", "Planning à domicile")),

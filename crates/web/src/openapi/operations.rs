@@ -17,6 +17,12 @@ use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
 use dui_store::usager::{Mesure, Prestation, Suivi};
+// Activities (hact).
+use crate::usager::activites::{
+    ActiviteCorps, FeuilleCorps, InscriptionCorps, SeancesCorps, SeancesCreees, StatutSeanceCorps,
+    VersionSeance,
+};
+use dui_store::usager::{Activite, FeuillePresence, Inscription, Participation, Seance};
 // Home-care planning and télégestion (h13b).
 use dui_store::usager::{BilanMois, EntreeRecue, Intervention, ResultatEntree, Visite};
 
@@ -247,5 +253,19 @@ pub(super) fn operations() -> Vec<Op> {
         op("get", "/usagers/{id}/agenda", "Agenda", "Événements de la personne sur une période (?de=&a=), hors rendez-vous de psychologie").ok::<VueAgenda>(),
         op("get", "/usagers/{id}/echanges", "Agenda", "Échanges avec la personne, sa famille et les partenaires, les plus récents d'abord").ok::<Echanges>(),
         op("post", "/usagers/{id}/echanges", "Agenda", "Tracer un échange (appel, courriel, courrier, rencontre, visite ; entrant ou sortant) ; une correction nomme l'échange corrigé").corps::<EchangeCorps>().cree::<Ecrite>(),
+        // Activities, sessions and attendance (hact).
+        op("get", "/activites", "Activités", "Activités d'un établissement (?etablissement_id=&type=&actives=oui), par création").liste::<Activite>(),
+        op("post", "/activites", "Activités", "Créer une activité individuelle ou collective (atelier, thérapie, sortie, sport, culture, scolarité, soutien…) : établissement, unité, animateurs, lieu, capacité, validité").corps::<ActiviteCorps>().cree::<Cree>(),
+        op("get", "/activites/{id}", "Activités", "Une activité, ses animateurs et ses inscrits du jour (le corps que sa modification accepte)").ok::<Activite>(),
+        op("put", "/activites/{id}", "Activités", "Modifier ou clore (active: false) une activité (If-Match ou version ; 409 si une autre modification est passée)").corps::<ActiviteCorps>().ok::<Cree>(),
+        op("get", "/activites/{id}/seances", "Activités", "Séances de l'activité par jour et heure (?depuis=)").liste::<Seance>(),
+        op("post", "/activites/{id}/seances", "Activités", "Créer une séance, ou une série (jusqu_au, jours de la semaine, intervalle en semaines ; 120 séances au plus) ; heures de Paris").corps::<SeancesCorps>().cree::<SeancesCreees>(),
+        op("get", "/activites/{id}/inscriptions", "Activités", "Personnes inscrites à l'activité, avec leurs dates d'inscription").liste::<Inscription>(),
+        op("post", "/activites/{id}/inscriptions", "Activités", "Inscrire une personne accueillie dans l'établissement, dans la limite de la capacité (409 si elle est déjà inscrite sur la période)").corps::<InscriptionCorps>().cree::<Cree>(),
+        op("post", "/activites/{id}/inscriptions/{iid}", "Activités", "Changer les dates d'une inscription ou y mettre fin (If-Match ou version)").corps::<InscriptionCorps>().ok::<Cree>(),
+        op("get", "/seances/{id}/presences", "Activités", "Feuille de présence d'une séance : les inscrits du jour et leur présence notée").ok::<FeuillePresence>(),
+        op("put", "/seances/{id}/presences", "Activités", "Enregistrer d'un coup les présences du groupe (present, absent, excuse ; observation) avec la version lue : inscrits du jour seulement, jamais sur une séance annulée, à l'avance seulement excusé").corps::<FeuilleCorps>().ok::<VersionSeance>(),
+        op("post", "/seances/{id}/statut", "Activités", "Changer le statut d'une séance (prevue, realisee, annulee avec motif) ; If-Match ou version").corps::<StatutSeanceCorps>().ok::<VersionSeance>(),
+        op("get", "/usagers/{id}/activites", "Activités", "Historique de participation de la personne : séances d'activités (présence notée) et événements de l'agenda, les plus récents d'abord (?type=code d'activité|agenda&du=&au=)").liste::<Participation>(),
     ]
 }

@@ -40,6 +40,8 @@ pub enum Onglet {
     Synthese,
     /// Who opened or changed the file.
     Tracabilite,
+    /// The participation history (activity sessions and agenda events), support section.
+    Activites,
 }
 
 impl Onglet {
@@ -55,6 +57,7 @@ impl Onglet {
             Onglet::Evaluations => "Évaluations",
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
+            Onglet::Activites => "Activités",
         }
     }
 
@@ -73,6 +76,7 @@ impl Onglet {
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
+            Onglet::Activites => format!("/usagers/{id}/activites"),
         }
     }
 
@@ -96,6 +100,7 @@ impl Onglet {
         );
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Evaluations);
+            v.push(Onglet::Activites);
         }
         v.push(Onglet::Synthese);
         if tracabilite {

@@ -1,6 +1,10 @@
 //! The usager and their file: search, creation with duplicate check, file page, identity
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
+// Activities, sessions and attendance (hact).
+pub(crate) mod activites;
+mod activites_dossier;
+mod activites_pages;
 mod affectations;
 mod agenda_api;
 mod agenda_nouveau;
@@ -47,6 +51,7 @@ mod projet_page;
 mod psychologie;
 mod recherche;
 mod releve;
+mod seance_page;
 mod sejours;
 mod si_besoin;
 mod soins;
@@ -244,6 +249,29 @@ pub fn routes() -> Router<App> {
         .route("/releve", get(releve::releve_page))
         .route("/presences", get(presences::page).post(presences::form))
         .route("/presences/etat", get(etat::page))
+        .route(
+            "/activites",
+            get(activites_pages::liste).post(activites_pages::creer),
+        )
+        .route("/activites/{id}", get(activites_pages::activite))
+        .route(
+            "/activites/{id}/seances",
+            post(activites_pages::creer_seances),
+        )
+        .route(
+            "/activites/{id}/inscriptions",
+            post(activites_pages::inscrire),
+        )
+        .route(
+            "/activites/{id}/inscriptions/{iid}",
+            post(activites_pages::finir_inscription),
+        )
+        .route(
+            "/seances/{id}",
+            get(seance_page::page).post(seance_page::presences),
+        )
+        .route("/seances/{id}/statut", post(seance_page::statut))
+        .route("/usagers/{id}/activites", get(activites_dossier::page))
         .route(
             "/usagers/{id}/sejours/absence",
             post(presences::absence_form),
@@ -465,6 +493,32 @@ pub fn api_routes() -> Router<App> {
         .route("/presences/etat", get(etat::api_json))
         .route("/presences/etat.csv", get(etat::api_csv))
         .route("/presences/etat.xlsx", get(etat::api_xlsx))
+        .route(
+            "/activites",
+            get(activites::api_liste).post(activites::api_creer),
+        )
+        .route(
+            "/activites/{id}",
+            get(activites::api_get).put(activites::api_modifier),
+        )
+        .route(
+            "/activites/{id}/seances",
+            get(activites::api_seances).post(activites::api_creer_seances),
+        )
+        .route(
+            "/activites/{id}/inscriptions",
+            get(activites::api_inscriptions).post(activites::api_inscrire),
+        )
+        .route(
+            "/activites/{id}/inscriptions/{iid}",
+            post(activites::api_modifier_inscription),
+        )
+        .route(
+            "/seances/{id}/presences",
+            get(activites::api_feuille).put(activites::api_presences),
+        )
+        .route("/seances/{id}/statut", post(activites::api_statut))
+        .route("/usagers/{id}/activites", get(activites::api_historique))
         .route(
             "/usagers/{id}/presences",
             get(presences::api_absences).post(presences::api_absence),

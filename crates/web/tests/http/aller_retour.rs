@@ -295,6 +295,29 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["objet"] == "Réunion de synthèse",
         )
         .await;
+        // An activity (hact), its place changed; a session's attendance as read, one noted.
+        let a = format!("/api/v1/activites/{}", jeu.activite);
+        read_change_write(
+            &app,
+            &jeu.direction,
+            &a,
+            &a,
+            |b| b["lieu"] = json!("Jardin d'hiver"),
+            |a| a["lieu"] == "Jardin d'hiver",
+        )
+        .await;
+        let seances = get_ok(&app, &jeu.direction, &format!("{a}/seances")).await;
+        let sid = seances["items"][0]["id"].as_i64().unwrap();
+        let f = format!("/api/v1/seances/{sid}/presences");
+        read_change_write(
+            &app,
+            &jeu.direction,
+            &f,
+            &f,
+            |b| b["personnes"][0]["observation"] = json!("Très participatif"),
+            |a| a["personnes"][0]["observation"] == "Très participatif",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -322,6 +345,8 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/usagers/{id}/soins/prescriptions/{pid}",
             "/api/v1/usagers/{id}/interventions/{iid}",
             "/api/v1/agenda/{id}",
+            "/api/v1/activites/{id}",
+            "/api/v1/seances/{id}/presences",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

@@ -4,6 +4,7 @@
 //! The table must name every `/usagers` route of the API (from the OpenAPI document and the
 //! router's source) and of the HTML pages (from the router's source).
 
+mod activites;
 mod agenda;
 mod appels;
 mod interventions;
@@ -321,6 +322,7 @@ fn table() -> Vec<Route> {
     ];
     t.extend(parcours::routes());
     t.extend(agenda::routes());
+    t.extend(activites::routes());
     t.extend(soins::routes());
     t.extend(plan_prescriptions::routes());
     // Home-care planning (h13b).

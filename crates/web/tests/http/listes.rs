@@ -3,6 +3,7 @@
 //! and answers; bad `limit` and `cursor` values get a French 422. The GET→PUT round trips
 //! are in `aller_retour`.
 
+mod activites;
 mod interventions;
 mod plan_prescriptions;
 mod projet;
@@ -212,6 +213,16 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
     ),
     // The liaison book (h13c): the direction reads it.
     ("/usagers/{id}/liaison", Lecteur::Direction, "", false),
+    // Activities (hact).
+    ("/activites", Lecteur::Direction, "", false),
+    ("/activites/{id}/seances", Lecteur::Direction, "", false),
+    (
+        "/activites/{id}/inscriptions",
+        Lecteur::Direction,
+        "",
+        false,
+    ),
+    ("/usagers/{id}/activites", Lecteur::Direction, "", false),
 ];
 
 fn installer() -> Actor {
@@ -233,6 +244,8 @@ pub(crate) struct Jeu {
     pub(crate) psy: String,
     /// A nurse of the établissement (the care of the file).
     pub(crate) ide: String,
+    /// An activity of the établissement (hact).
+    pub(crate) activite: i64,
 }
 
 impl Jeu {
@@ -413,6 +426,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     let psy = soins::peupler(app, x).await;
     let ide = plan_prescriptions::peupler(app, x).await;
     interventions::peupler(app, &direction, x).await;
+    let activite = activites::peupler(app, &direction, x).await;
     // The liaison book: three entries by the nurse (h13c).
     for k in 1..4 {
         let body = json!({"texte": format!("Passage n° {k} : rien à signaler.")});
@@ -428,6 +442,7 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         candidature,
         psy,
         ide,
+        activite,
     }
 }
 
@@ -436,6 +451,8 @@ fn concret(app: &TestApp, jeu: &Jeu, path: &str) -> String {
         jeu.usager
     } else if path.starts_with("/etablissements/") {
         app.etablissement_id
+    } else if path.starts_with("/activites/") {
+        jeu.activite
     } else if path.starts_with("/organismes/") {
         app.organisme_id
     } else {

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accueil;
+mod activites;
 mod admin;
 mod aller_retour;
 mod audit;

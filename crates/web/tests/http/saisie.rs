@@ -346,6 +346,25 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
                 "horodatage": "2026-02-01T07:00:00Z", "taches": [{"tache": "repas", "fait": false, "motif": "Refus."}],
                 "note": "Nuit calme."}]})
         }
+        // Activities (hact).
+        "ActiviteCorps" => {
+            json!({"etablissement_id": app.etablissement_id, "type_activite": "atelier", "modalite": "collective",
+                "titre": "Atelier mémoire", "description": "Jeux de mémoire.", "lieu": "Salon", "capacite": 8,
+                "debut": "2026-01-05", "version": 1})
+        }
+        "SeancesCorps" => {
+            json!({"jour": "2026-02-03", "heure_debut": "10:30", "heure_fin": "11:30", "lieu": "Salon",
+                "jusqu_au": "2026-02-17", "jours": ["mar"], "intervalle": 1})
+        }
+        "InscriptionCorps" => {
+            json!({"usager_id": 1, "debut": "2026-02-01", "fin": "2026-03-01", "version": 1})
+        }
+        "FeuilleCorps" => {
+            json!({"version": 1, "personnes": [{"usager_id": 1, "assiduite": "present", "observation": "Très participatif."}]})
+        }
+        "StatutSeanceCorps" => {
+            json!({"statut": "annulee", "motif": "Animatrice absente.", "version": 1})
+        }
         other => panic!("no valid body for schema {other}: add one to this table"),
     }
 }

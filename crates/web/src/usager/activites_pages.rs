@@ -1,0 +1,464 @@
+//! Activities (issue 13, COO-1), the pages: the activities of an établissement
+//! (`/activites`, with the creation form), an activity (`/activites/{id}`: its sessions,
+//! its registrations, the forms adding sessions, one or a series, and registering a
+//! person). Refusals are shown in place, successes confirmed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, NaiveDate, Utc};
+use dui_domain::activite::{peut_activites, Modalite, TypeActivite, JOURS_SEMAINE};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::Action;
+use dui_domain::saisie::Champ;
+use dui_store::page::Page;
+use dui_store::usager::{Activite, Inscription, Places, Seance};
+use serde::Deserialize;
+
+use super::activites::{
+    capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
+    SeancesCorps,
+};
+use crate::auth::CurrentUser;
+use crate::forms::Form;
+use crate::formulaire::{EnPlace, ErreursFormulaire, Formulaire, Saisie};
+use crate::layout::Fait;
+use crate::reponses::confirme;
+use crate::time::paris_today;
+use crate::{App, AppError, Layout, WebResult};
+
+/// A form's pairs as sent (repeated names: animators, days of the week).
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct Paires(pub Vec<(String, String)>);
+
+impl crate::saisie::Champs for Paires {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("titre", dui_domain::saisie::LIBELLE),
+        Champ::texte("description", dui_domain::saisie::COMMENTAIRE),
+        Champ::ligne("lieu", dui_domain::saisie::LIBELLE),
+        Champ::texte("motif", dui_domain::saisie::MOTIF),
+    ];
+}
+
+impl Paires {
+    /// The (last) value of `k`.
+    pub(crate) fn val(&self, k: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.trim().is_empty())
+    }
+    /// Every value of `k`.
+    pub(crate) fn tous(&self, k: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    fn nombre(&self, k: &str) -> WebResult<Option<i64>> {
+        self.val(k)
+            .map(|v| {
+                v.trim()
+                    .parse::<i64>()
+                    .map_err(|_| AppError::field(k, "Ce champ doit être un nombre entier."))
+            })
+            .transpose()
+    }
+    fn nombres(&self, k: &str) -> WebResult<Vec<i64>> {
+        self.tous(k)
+            .iter()
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))
+            })
+            .collect()
+    }
+    /// What was typed, to show it again (the repeated names joined by commas).
+    pub(crate) fn saisie(&self) -> Saisie {
+        let mut m = serde_json::Map::new();
+        for (k, v) in &self.0 {
+            let e = m.entry(k.clone()).or_insert_with(|| "".into());
+            let avant = e.as_str().unwrap_or("").to_string();
+            *e = if avant.is_empty() {
+                v.clone().into()
+            } else {
+                format!("{avant},{v}").into()
+            };
+        }
+        Saisie::de(&m)
+    }
+}
+
+const CREATION: Formulaire = Formulaire::new("activite", "a-", Fait::ActiviteCreee);
+const CHAMPS_CREATION: &[&str] = &[
+    "titre",
+    "type_activite",
+    "modalite",
+    "unite_id",
+    "description",
+    "lieu",
+    "capacite",
+    "debut",
+    "fin",
+    "animateurs",
+];
+const SEANCES: Formulaire = Formulaire::new("seances", "s-", Fait::SeancesCreees);
+const CHAMPS_SEANCES: &[&str] = &[
+    "jour",
+    "heure_debut",
+    "heure_fin",
+    "lieu",
+    "jusqu_au",
+    "jours",
+    "intervalle",
+];
+const INSCRIPTION: Formulaire = Formulaire::new("inscription", "i-", Fait::InscriptionEnregistree);
+const CHAMPS_INSCRIPTION: &[&str] = &["usager_id", "debut", "fin"];
+
+fn corps_activite(p: &Paires, etab: i64) -> WebResult<ActiviteCorps> {
+    Ok(ActiviteCorps {
+        etablissement_id: Some(etab),
+        version: p.nombre("version")?,
+        unite_id: p.nombre("unite_id")?,
+        type_activite: p.val("type_activite"),
+        modalite: p.val("modalite"),
+        titre: p.val("titre"),
+        description: p.val("description"),
+        lieu: p.val("lieu"),
+        capacite: p.nombre("capacite")?,
+        debut: p.val("debut"),
+        fin: p.val("fin"),
+        active: Some(p.val("active").is_none_or(|v| v != "non")),
+        animateurs: Some(p.nombres("animateurs")?),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activites/liste.html")]
+struct ListePage {
+    layout: Layout,
+    etablissement_id: i64,
+    places: Vec<Places>,
+    activites: Vec<Activite>,
+    type_choisi: Option<TypeActivite>,
+    types: &'static [TypeActivite],
+    modalites: &'static [Modalite],
+    peut_ecrire: bool,
+    animateurs: Vec<(i64, String)>,
+    aujourd_hui: String,
+    en_place: EnPlace,
+}
+
+impl ListePage {
+    fn date(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+    fn coche(&self, s: &Saisie, uid: &i64) -> bool {
+        let u = uid.to_string();
+        s.val("animateurs").split(',').any(|x| x == u)
+    }
+}
+
+/// `?etablissement_id=&type=`.
+#[derive(Deserialize, Default)]
+pub struct ListeQuery {
+    #[serde(default)]
+    etablissement_id: Option<String>,
+    #[serde(default, rename = "type")]
+    type_activite: Option<String>,
+}
+
+fn peut_ecrire(app_m: &dui_domain::policy::Matrice, me: &CurrentUser, etab: i64) -> bool {
+    peut_activites(
+        app_m,
+        me.user.role,
+        &me.principal.etablissements,
+        etab,
+        Action::Ecrire,
+    )
+    .is_ok()
+}
+
+async fn rendre_liste(
+    app: &App,
+    me: &CurrentUser,
+    etab: i64,
+    type_choisi: Option<TypeActivite>,
+    en_place: EnPlace,
+) -> WebResult<ListePage> {
+    let cap = capacite(app, me, etab, Action::Lire).await?;
+    let m = super::matrix(app).await?;
+    let today = paris_today(Utc::now());
+    let activites = app
+        .store
+        .activites_page(&cap, type_choisi, false, Page::first(200))
+        .await?;
+    let ecrire = peut_ecrire(&m, me, etab);
+    Ok(ListePage {
+        layout: Layout::new(me, "Activités", "activites"),
+        etablissement_id: etab,
+        places: app
+            .store
+            .places(&me.principal.etablissements, today)
+            .await?,
+        activites,
+        type_choisi,
+        types: TypeActivite::ALL,
+        modalites: Modalite::ALL,
+        animateurs: if ecrire {
+            app.store.animateurs_possibles(&cap).await?
+        } else {
+            Vec::new()
+        },
+        peut_ecrire: ecrire,
+        aujourd_hui: today.to_string(),
+        en_place,
+    })
+}
+
+/// GET /activites
+pub async fn liste(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<ListeQuery>,
+) -> WebResult<Response> {
+    let etab = etablissement(&me, &q.etablissement_id)?;
+    let t = type_demande(&q.type_activite)?;
+    Ok(rendre_liste(&app, &me, etab, t, EnPlace::default())
+        .await?
+        .into_response())
+}
+
+/// POST /activites: creates an activity (refusals in place).
+pub async fn creer(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let etab = etablissement(&me, &p.val("etablissement_id"))?;
+    let essai = async {
+        let a = corps_activite(&p, etab)?.valider()?;
+        let cap = capacite(&app, &me, etab, Action::Ecrire).await?;
+        Ok::<_, AppError>(app.store.creer_activite(&cap, &a).await?)
+    };
+    match essai.await {
+        Ok(id) => Ok(confirme(
+            &headers,
+            &format!("/activites/{id}"),
+            CREATION.fait,
+        )),
+        Err(e) => {
+            let (status, erreurs) = ErreursFormulaire::depuis(e, CHAMPS_CREATION)?;
+            let page = rendre_liste(
+                &app,
+                &me,
+                etab,
+                None,
+                EnPlace::refus(&CREATION, p.saisie(), erreurs),
+            )
+            .await?;
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activites/activite.html")]
+struct ActivitePage {
+    layout: Layout,
+    a: Activite,
+    seances: Vec<Seance>,
+    inscriptions: Vec<Inscription>,
+    personnes: Vec<(UsagerId, String)>,
+    peut_ecrire: bool,
+    aujourd_hui: String,
+    jours_semaine: [(&'static str, &'static str); 7],
+    en_place: EnPlace,
+}
+
+impl ActivitePage {
+    fn date(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+    fn jour_coche(&self, s: &Saisie, c: &str) -> bool {
+        s.val("jours").split(',').any(|x| x == c)
+    }
+    fn en_cours(&self, i: &Inscription) -> bool {
+        i.fin.is_none_or(|f| f.to_string() >= self.aujourd_hui)
+    }
+}
+
+async fn rendre_activite(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    en_place: EnPlace,
+) -> WebResult<ActivitePage> {
+    let cap = capacite_activite(app, me, id, Action::Lire).await?;
+    let m = super::matrix(app).await?;
+    let today = paris_today(Utc::now());
+    let a = app.store.activite(&cap, id).await?;
+    let seances = app
+        .store
+        .seances_page(&cap, id, Some(today - Duration::days(62)), Page::first(120))
+        .await?;
+    let inscriptions = app.store.inscriptions(&cap, id).await?;
+    let ecrire = peut_ecrire(&m, me, cap.etablissement_id());
+    let personnes = if ecrire && a.champs.active {
+        app.store.personnes_accueillies(&cap, today).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ActivitePage {
+        layout: Layout::new(me, a.champs.titre.clone(), "activites"),
+        a,
+        seances,
+        inscriptions,
+        personnes,
+        peut_ecrire: ecrire,
+        aujourd_hui: today.to_string(),
+        jours_semaine: JOURS_SEMAINE,
+        en_place,
+    })
+}
+
+/// GET /activites/{id}
+pub async fn activite(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    Ok(rendre_activite(&app, &me, id, EnPlace::default())
+        .await?
+        .into_response())
+}
+
+async fn en_place(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    (f, champs): (&Formulaire, &[&str]),
+    p: &Paires,
+    e: AppError,
+) -> WebResult<Response> {
+    let (status, erreurs): (StatusCode, _) = ErreursFormulaire::depuis(e, champs)?;
+    let page = rendre_activite(app, me, id, EnPlace::refus(f, p.saisie(), erreurs)).await?;
+    Ok((status, page).into_response())
+}
+
+/// POST /activites/{id}/seances: one session or a series (refusals in place).
+pub async fn creer_seances(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let essai = async {
+        let b = SeancesCorps {
+            jour: p.val("jour"),
+            heure_debut: p.val("heure_debut"),
+            heure_fin: p.val("heure_fin"),
+            lieu: p.val("lieu"),
+            jusqu_au: p.val("jusqu_au"),
+            jours: Some(p.tous("jours")),
+            intervalle: p
+                .nombre("intervalle")?
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+            animateurs: None,
+        };
+        let n = b.valider()?;
+        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        app.store.creer_seances(&cap, id, &n).await?;
+        Ok::<_, AppError>(())
+    };
+    match essai.await {
+        Ok(()) => Ok(confirme(
+            &headers,
+            &format!("/activites/{id}"),
+            SEANCES.fait,
+        )),
+        Err(e) => en_place(&app, &me, id, (&SEANCES, CHAMPS_SEANCES), &p, e).await,
+    }
+}
+
+/// POST /activites/{id}/inscriptions: registers a person (refusals in place).
+pub async fn inscrire(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let essai = async {
+        let b = InscriptionCorps {
+            usager_id: p.nombre("usager_id")?.map(UsagerId::from),
+            debut: p.val("debut"),
+            fin: p.val("fin"),
+            version: None,
+        };
+        let (debut, fin) = b.dates()?;
+        let u = b
+            .usager_id
+            .ok_or_else(|| AppError::field("usager_id", "Choisissez la personne à inscrire."))?;
+        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        app.store.inscrire(&cap, id, u, debut, fin).await?;
+        Ok::<_, AppError>(())
+    };
+    match essai.await {
+        Ok(()) => Ok(confirme(
+            &headers,
+            &format!("/activites/{id}"),
+            INSCRIPTION.fait,
+        )),
+        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
+    }
+}
+
+/// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
+pub async fn finir_inscription(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, iid)): Path<(i64, i64)>,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let essai = async {
+        let b = InscriptionCorps {
+            usager_id: None,
+            debut: p.val("debut"),
+            fin: p.val("fin"),
+            version: p.nombre("version")?,
+        };
+        let (debut, fin) = b.dates()?;
+        if fin.is_none() {
+            return Err(AppError::field(
+                "fin",
+                "La date de fin de l'inscription est obligatoire.",
+            ));
+        }
+        let version = b
+            .version
+            .ok_or_else(|| AppError::field("version", "La version lue est obligatoire."))?;
+        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        app.store
+            .modifier_inscription(&cap, iid, version, debut, fin)
+            .await?;
+        Ok::<(), AppError>(())
+    };
+    match essai.await {
+        Ok(()) => Ok(confirme(
+            &headers,
+            &format!("/activites/{id}"),
+            INSCRIPTION.fait,
+        )),
+        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
+    }
+}

@@ -1,0 +1,208 @@
+//! A session's page (`/seances/{id}`): the animator takes the attendance of the whole group
+//! in one form (present, absent, excused, with a short observation), saved with the version
+//! read; the session held, cancelled with its motive, or planned again. Refusals in place,
+//! successes confirmed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use dui_domain::activite::{peut_activites, Assiduite, StatutSeance};
+use dui_domain::ids::UsagerId;
+use dui_domain::policy::Action;
+use dui_store::usager::FeuillePresence;
+
+use super::activites::{capacite_seance, saisies, PresenceLigne, StatutSeanceCorps};
+use super::activites_pages::Paires;
+use crate::auth::CurrentUser;
+use crate::forms::Form;
+use crate::formulaire::{EnPlace, ErreursFormulaire, Formulaire};
+use crate::layout::Fait;
+use crate::reponses::confirme;
+use crate::time::paris_today;
+use crate::{App, AppError, Layout, WebResult};
+
+const PRESENCES: Formulaire = Formulaire::new("presences", "p-", Fait::PresencesSeance);
+const STATUT: Formulaire = Formulaire::new("statut", "st-", Fait::StatutSeance);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activites/seance.html")]
+struct SeancePage {
+    layout: Layout,
+    f: FeuillePresence,
+    assiduites: &'static [Assiduite],
+    peut_ecrire: bool,
+    a_venir: bool,
+    en_place: EnPlace,
+}
+
+impl SeancePage {
+    fn date(&self) -> String {
+        self.f.seance.jour.format("%d/%m/%Y").to_string()
+    }
+    /// Whether `a` is chosen for person `u` (as typed after a refusal, else as stored).
+    fn choisi(&self, u: &UsagerId, code: &str, stocke: &Option<Assiduite>) -> bool {
+        let s = self.en_place.saisie_de("presences");
+        let nom = format!("assiduite_{u}");
+        if self.en_place.formulaire == "presences" {
+            s.val(&nom) == code
+        } else {
+            stocke.map_or("", |a| a.code()) == code
+        }
+    }
+    fn observation(&self, u: &UsagerId, stockee: &Option<String>) -> String {
+        if self.en_place.formulaire == "presences" {
+            self.en_place
+                .saisie_de("presences")
+                .val(&format!("observation_{u}"))
+                .to_string()
+        } else {
+            stockee.clone().unwrap_or_default()
+        }
+    }
+    /// The refusal under person `u`'s choice, if any.
+    fn sous(&self, u: &UsagerId) -> String {
+        self.en_place
+            .erreurs_de("presences")
+            .sous(&format!("assiduite_{u}"))
+    }
+    fn annulee(&self) -> bool {
+        self.f.seance.statut == StatutSeance::Annulee
+    }
+}
+
+async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<SeancePage> {
+    let cap = capacite_seance(app, me, id, Action::Lire).await?;
+    let f = app.store.feuille_presence(&cap, id).await?;
+    let m = super::matrix(app).await?;
+    let ecrire = peut_activites(
+        &m,
+        me.user.role,
+        &me.principal.etablissements,
+        cap.etablissement_id(),
+        Action::Ecrire,
+    )
+    .is_ok();
+    Ok(SeancePage {
+        layout: Layout::new(
+            me,
+            format!(
+                "{} — séance du {}",
+                f.seance.titre,
+                f.seance.jour.format("%d/%m/%Y")
+            ),
+            "activites",
+        ),
+        a_venir: f.seance.jour > paris_today(Utc::now()),
+        f,
+        assiduites: Assiduite::ALL,
+        peut_ecrire: ecrire,
+        en_place,
+    })
+}
+
+/// GET /seances/{id}
+pub async fn page(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    Ok(rendre(&app, &me, id, EnPlace::default())
+        .await?
+        .into_response())
+}
+
+async fn refus(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    (f, champs): (&Formulaire, &[&str]),
+    p: &Paires,
+    e: AppError,
+) -> WebResult<Response> {
+    let (status, erreurs) = ErreursFormulaire::depuis(e, champs)?;
+    let page = rendre(app, me, id, EnPlace::refus(f, p.saisie(), erreurs)).await?;
+    Ok((status, page).into_response())
+}
+
+/// POST /seances/{id}: the whole group's attendance (`version`, then `assiduite_<usager>`
+/// and `observation_<usager>`).
+pub async fn presences(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let mut lignes = Vec::new();
+    let mut champs: Vec<String> = Vec::new();
+    for (k, v) in &p.0 {
+        if let Some(u) = k.strip_prefix("assiduite_") {
+            let usager_id: UsagerId = u
+                .parse::<i64>()
+                .map(UsagerId::from)
+                .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?;
+            champs.push(k.clone());
+            lignes.push(PresenceLigne {
+                usager_id,
+                assiduite: Some(v.clone()),
+                observation: p.val(&format!("observation_{u}")),
+            });
+        }
+    }
+    let champs: Vec<&str> = champs.iter().map(String::as_str).collect();
+    let essai = async {
+        let v = saisies(&lignes)?;
+        let version = p
+            .val("version")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                AppError::field("version", "La version de la séance lue est obligatoire.")
+            })?;
+        let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
+        app.store
+            .enregistrer_presences_seance(&cap, id, version, &v)
+            .await?;
+        Ok::<_, AppError>(())
+    };
+    match essai.await {
+        Ok(()) => Ok(confirme(
+            &headers,
+            &format!("/seances/{id}"),
+            PRESENCES.fait,
+        )),
+        Err(e) => refus(&app, &me, id, (&PRESENCES, champs.as_slice()), &p, e).await,
+    }
+}
+
+/// POST /seances/{id}/statut: held, cancelled (with a motive) or planned again.
+pub async fn statut(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(p): Form<Paires>,
+) -> WebResult<Response> {
+    let essai = async {
+        let b = StatutSeanceCorps {
+            statut: p.val("statut"),
+            motif: p.val("motif"),
+            version: p.val("version").and_then(|v| v.parse().ok()),
+        };
+        let statut = b.statut()?;
+        let version = b.version.ok_or_else(|| {
+            AppError::field("version", "La version de la séance lue est obligatoire.")
+        })?;
+        let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
+        app.store
+            .changer_statut_seance(&cap, id, version, statut, b.motif.as_deref())
+            .await?;
+        Ok::<_, AppError>(())
+    };
+    match essai.await {
+        Ok(()) => Ok(confirme(&headers, &format!("/seances/{id}"), STATUT.fait)),
+        Err(e) => refus(&app, &me, id, (&STATUT, &["statut", "motif"][..]), &p, e).await,
+    }
+}
