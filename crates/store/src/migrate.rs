@@ -162,6 +162,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "si_besoin_psychologie",
         include_str!("../migrations/0038_si_besoin_psychologie.sql"),
     ),
+    // hagenda: the motive of one occurrence moved or cancelled.
+    (
+        42,
+        "agenda_exception_motif",
+        include_str!("../migrations/0042_agenda_exception_motif.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

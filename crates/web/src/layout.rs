@@ -108,11 +108,19 @@ pub enum Fait {
     AdmissionEnregistree,
     /// A freedom-of-movement measure was recorded.
     MesureEnregistree,
+    /// An event of the agenda was planned or changed (its status, time, place, title).
+    EvenementEnregistre,
+    /// A participant's presence was recorded.
+    PresenceEnregistree,
+    /// One occurrence of a series was moved or cancelled.
+    OccurrenceEnregistree,
+    /// An exchange was recorded in the file.
+    EchangeEnregistre,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 18] = [
+    pub const ALL: [Fait; 22] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -131,6 +139,10 @@ impl Fait {
         Fait::PrestationEnregistree,
         Fait::AdmissionEnregistree,
         Fait::MesureEnregistree,
+        Fait::EvenementEnregistre,
+        Fait::PresenceEnregistree,
+        Fait::OccurrenceEnregistree,
+        Fait::EchangeEnregistre,
     ];
 
     /// The code carried by the address.
@@ -154,6 +166,10 @@ impl Fait {
             Fait::PrestationEnregistree => "prestation",
             Fait::AdmissionEnregistree => "admission",
             Fait::MesureEnregistree => "mesure",
+            Fait::EvenementEnregistre => "evenement",
+            Fait::PresenceEnregistree => "presence",
+            Fait::OccurrenceEnregistree => "occurrence",
+            Fait::EchangeEnregistre => "echange",
         }
     }
 
@@ -178,6 +194,10 @@ impl Fait {
             Fait::PrestationEnregistree => "Le droit a été enregistré.",
             Fait::AdmissionEnregistree => "L'admission a été enregistrée : le séjour est en cours.",
             Fait::MesureEnregistree => "La mesure a été enregistrée ; elle se révise à la date prévue.",
+            Fait::EvenementEnregistre => "L'événement a été enregistré : les participants le voient dans leur agenda.",
+            Fait::PresenceEnregistree => "La présence a été enregistrée.",
+            Fait::OccurrenceEnregistree => "L'occurrence a été enregistrée ; les autres dates de la série sont inchangées.",
+            Fait::EchangeEnregistre => "L'échange a été enregistré dans le dossier.",
         }
     }
 

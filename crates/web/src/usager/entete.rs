@@ -40,6 +40,8 @@ pub enum Onglet {
     Synthese,
     /// Who opened or changed the file.
     Tracabilite,
+    /// The person's events and the exchanges with them, their family and partners.
+    Agenda,
 }
 
 impl Onglet {
@@ -55,6 +57,7 @@ impl Onglet {
             Onglet::Evaluations => "Évaluations",
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
+            Onglet::Agenda => "Agenda",
         }
     }
 
@@ -73,6 +76,7 @@ impl Onglet {
             Onglet::Evaluations => format!("/usagers/{id}/evaluations"),
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
+            Onglet::Agenda => format!("/usagers/{id}/agenda"),
         }
     }
 
@@ -96,6 +100,9 @@ impl Onglet {
         );
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Evaluations);
+        }
+        if sections.contains(&Section::Accompagnement) {
+            v.push(Onglet::Agenda);
         }
         v.push(Onglet::Synthese);
         if tracabilite {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accueil;
 mod admin;
+mod agenda_dossier;
 mod aller_retour;
 mod audit;
 mod candidatures;
