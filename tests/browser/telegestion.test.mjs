@@ -38,7 +38,26 @@ describe('télégestion', () => {
   const carte = (page, id) => page.locator(`#visite-${id}`);
   const etat = (page) => page.locator('#t-etat');
 
-  // Bounded: the offline part waits on the service worker, which did not always come (CI).
+  /**
+   * Waits until the service worker is active and controls the page, with its own timeout
+   * and a clear failure (`navigator.serviceWorker.ready` alone may never resolve when the
+   * registration failed).
+   */
+  async function serviceWorkerPret(page, ms = 20_000) {
+    const issue = await page.evaluate((ms) => Promise.race([
+      navigator.serviceWorker.ready.then(() => new Promise((ok) => {
+        const fini = () => ok('controle');
+        if (navigator.serviceWorker.controller) { fini(); return; }
+        navigator.serviceWorker.addEventListener('controllerchange', fini);
+      })),
+      new Promise((ok) => setTimeout(() => ok('delai'), ms)),
+    ]), ms);
+    assert.equal(issue, 'controle', `le service worker ne contrôle pas la page après ${ms / 1000} s`);
+  }
+  /** The moment the day page shown was served (a copy kept offline keeps its own). */
+  const serviA = async (page) => JSON.parse(await page.locator('#t-donnees').textContent()).servi_a;
+
+  // Bounded: the offline part waits on the service worker with its own timeout.
   const journee = 'intervenant : sa journée sur un téléphone, hors connexion comprise';
   test(journee, { timeout: 90_000, ...known(journee) }, async (t) => {
     const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
@@ -80,13 +99,18 @@ describe('télégestion', () => {
       assert.equal(faite.json.taches[0].fait, true);
 
       // The page and its script kept by the service worker before the network goes.
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await serviceWorkerPret(page);
       await page.reload();
-      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await serviceWorkerPret(page);
+      await page.locator('#telegestion[data-sw-reseau="en-ligne"]').waitFor();
+      const copie = await serviA(page);
 
-      // Offline: an arrival and a note wait on the phone.
+      // Offline: an arrival and a note wait on the phone. The service worker, told by the
+      // page, serves the kept day without trying the network (which Playwright's offline
+      // mode does not cut for a service worker).
       await page.context().setOffline(true);
       await etat(page).filter({ hasText: 'Hors connexion' }).waitFor();
+      await page.locator('#telegestion[data-sw-reseau="hors-ligne"]').waitFor();
       await carte(page, b.id).getByRole('button', { name: "J'arrive" }).click();
       await carte(page, b.id).getByText(/en attente d'envoi/).waitFor();
       await carte(page, b.id).getByLabel("Note pour l'équipe").fill('Noté sans réseau.');
@@ -102,8 +126,10 @@ describe('télégestion', () => {
       const r = await api(cadre, 'POST', `/interventions/${c.id}/reaffectation`, { intervenant: autre.intervenant_id, version: c.version });
       assert.equal(r.status, 200, JSON.stringify(r.json));
 
-      // Reloaded without network: the day still shows, with what waits.
+      // Reloaded without network: the day kept on the phone (not the coordinator's new one)
+      // still shows, with what waits.
       await page.reload();
+      assert.equal(await serviA(page), copie, 'la journée gardée sur le téléphone, pas celle du réseau');
       await carte(page, b.id).getByText(/Sur place depuis/).waitFor();
       await carte(page, b.id).getByText(/en attente d'envoi/).waitFor();
       await etat(page).filter({ hasText: '3 saisies en attente' }).waitFor();
@@ -112,12 +138,11 @@ describe('télégestion', () => {
       await page.context().setOffline(false);
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
       await etat(page).filter({ hasText: 'tout est envoyé' }).waitFor();
-      const nom = 'conflit signalé au retour du réseau';
-      await t.test(nom, known(nom), async () => {
-        const conflits = page.locator('#t-conflits');
-        await conflits.waitFor();
-        assert.match(await conflits.textContent(), /autre compte/);
-      });
+      await page.locator('#telegestion[data-sw-reseau="en-ligne"]').waitFor();
+      const conflits = page.locator('#t-conflits');
+      await conflits.waitFor();
+      assert.match(await conflits.textContent(), /autre compte/);
+      await scan(t, page, 'conflit au retour du réseau');
       const recues = await api(cadre, 'GET', `/interventions/${b.id}/entrees`);
       assert.equal(recues.status, 200);
       assert.deepEqual(recues.json.map((e) => e.type).sort(), ['arrivee', 'note'], 'chaque saisie une seule fois');

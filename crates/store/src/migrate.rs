@@ -167,6 +167,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activites",
         include_str!("../migrations/0039_activites.sql"),
     ),
+    // hagenda: the motive of one occurrence moved or cancelled.
+    (
+        42,
+        "agenda_exception_motif",
+        include_str!("../migrations/0042_agenda_exception_motif.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

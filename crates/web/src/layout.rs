@@ -120,11 +120,19 @@ pub enum Fait {
     PresencesSeance,
     /// A session's status was changed.
     StatutSeance,
+    /// An event of the agenda was planned or changed (its status, time, place, title).
+    EvenementEnregistre,
+    /// A participant's presence was recorded.
+    PresenceEnregistree,
+    /// One occurrence of a series was moved or cancelled.
+    OccurrenceEnregistree,
+    /// An exchange was recorded in the file.
+    EchangeEnregistre,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 23] = [
+    pub const ALL: [Fait; 27] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -148,6 +156,10 @@ impl Fait {
         Fait::InscriptionEnregistree,
         Fait::PresencesSeance,
         Fait::StatutSeance,
+        Fait::EvenementEnregistre,
+        Fait::PresenceEnregistree,
+        Fait::OccurrenceEnregistree,
+        Fait::EchangeEnregistre,
     ];
 
     /// The code carried by the address.
@@ -176,6 +188,10 @@ impl Fait {
             Fait::InscriptionEnregistree => "inscription",
             Fait::PresencesSeance => "presences_seance",
             Fait::StatutSeance => "statut_seance",
+            Fait::EvenementEnregistre => "evenement",
+            Fait::PresenceEnregistree => "presence",
+            Fait::OccurrenceEnregistree => "occurrence",
+            Fait::EchangeEnregistre => "echange",
         }
     }
 
@@ -205,6 +221,10 @@ impl Fait {
             Fait::InscriptionEnregistree => "L'inscription a été enregistrée.",
             Fait::PresencesSeance => "Les présences de la séance sont enregistrées.",
             Fait::StatutSeance => "Le statut de la séance a été enregistré.",
+            Fait::EvenementEnregistre => "L'événement a été enregistré : les participants le voient dans leur agenda.",
+            Fait::PresenceEnregistree => "La présence a été enregistrée.",
+            Fait::OccurrenceEnregistree => "L'occurrence a été enregistrée ; les autres dates de la série sont inchangées.",
+            Fait::EchangeEnregistre => "L'échange a été enregistré dans le dossier.",
         }
     }
 

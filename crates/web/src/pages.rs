@@ -34,8 +34,9 @@ struct Accueil {
     mes_personnes: Option<crate::usager::MesPersonnes>,
     /// The table of the account's établissements (accounts scoped by établissement).
     voir_etablissements: bool,
-    /// « Mes prochains rendez-vous » (the account's agenda, professionals of établissements).
-    rendez_vous: Vec<dui_store::usager::RendezVous>,
+    /// « Mes prochains rendez-vous »: the account's coming occurrences (organised or invited,
+    /// series expanded), the next 7 days.
+    rendez_vous: Vec<ProchainRendezVous>,
     /// Benefits to renew, measures to review, follow-ups to do (`accueil_parcours.html`).
     parcours: crate::usager::PanneauParcours,
     /// Late and missed home-care visits of today (the coordinator of a service, h13b).
@@ -192,27 +193,78 @@ async fn non_lues(app: &App, me: &CurrentUser) -> WebResult<Option<i64>> {
 }
 
 /// How far « Mes prochains rendez-vous » looks ahead, and how many it shows.
-const RDV_JOURS: i64 = 14;
-const RDV_MAX: i64 = 10;
+const RDV_JOURS: i64 = 7;
+const RDV_MAX: usize = 10;
 
-/// The next appointments of `me` (its agenda), for the roles that may read applications.
-async fn prochains_rendez_vous(
-    app: &App,
-    me: &CurrentUser,
-) -> WebResult<Vec<dui_store::usager::RendezVous>> {
+/// One coming occurrence of the account's agenda, as the home page lists it.
+struct ProchainRendezVous {
+    /// « lundi 7 décembre, 10:00 – 11:00 ».
+    quand: String,
+    /// The event's page.
+    lien: String,
+    /// Title.
+    objet: String,
+    /// Kind, status, place, and a moved occurrence's words.
+    detail: String,
+}
+
+/// The coming occurrences of `me`'s agenda (events they organise or are invited to, every
+/// occurrence of a series), the next [`RDV_JOURS`] days; none for the roles without an agenda.
+async fn prochains_rendez_vous(app: &App, me: &CurrentUser) -> WebResult<Vec<ProchainRendezVous>> {
+    use dui_domain::agenda::StatutRendezVous;
+    use dui_domain::agenda_recurrence::local_paris;
     use dui_domain::policy::Action;
     let m = crate::usager::matrix(app).await?;
-    if dui_domain::candidature::peut_candidatures(&m, me.user.role, Action::Lire).is_err() {
+    if !me.user.role.est_professionnel()
+        || dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Lire).is_err()
+    {
         return Ok(Vec::new());
     }
     let now = Utc::now();
-    let cap =
-        dui_store::policy::authorize_candidatures(&app.store, &m, &me.principal, Action::Lire, now)
-            .await?;
-    Ok(app
+    let cap = dui_store::policy::authorize_agenda(&app.store, &m, &me.principal, Action::Lire, now)
+        .await?;
+    let v = app
         .store
-        .mes_rendez_vous(&cap, now, now + Duration::days(RDV_JOURS), RDV_MAX)
-        .await?)
+        .agenda(
+            &cap,
+            dui_store::usager::QuelAgenda::Utilisateur(me.user.id),
+            now,
+            now + Duration::days(RDV_JOURS),
+        )
+        .await?;
+    let heure = |t| local_paris(t).format("%H:%M").to_string();
+    Ok(v.occurrences
+        .iter()
+        .filter(|o| o.fin > now)
+        .filter_map(|o| {
+            let e = v.evenement(o.evenement_id)?;
+            if matches!(
+                e.statut,
+                StatutRendezVous::Annule | StatutRendezVous::Reporte
+            ) {
+                return None;
+            }
+            let mut detail = format!("{} · {}", e.type_rdv.label_fr(), e.statut.label_fr());
+            if let Some(l) = &e.lieu {
+                detail.push_str(&format!(" · {l}"));
+            }
+            if o.deplacee {
+                detail.push_str(" · reporté");
+            }
+            Some(ProchainRendezVous {
+                quand: format!(
+                    "{}, {} – {}",
+                    crate::usager::jour_fr(local_paris(o.debut).date()),
+                    heure(o.debut),
+                    heure(o.fin)
+                ),
+                lien: format!("/agenda/evenements/{}", e.id),
+                objet: e.objet.clone(),
+                detail,
+            })
+        })
+        .take(RDV_MAX)
+        .collect())
 }
 
 /// GET /

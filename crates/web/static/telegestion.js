@@ -333,8 +333,8 @@
     if (!taches.length) { err.textContent = 'Cochez au moins une tâche, faite ou non.'; err.hidden = false; return; }
     saisir(id, 'taches', { taches: taches });
   });
-  window.addEventListener('online', function () { envoyer(); });
-  window.addEventListener('offline', majEtat);
+  window.addEventListener('online', function () { signalerReseau(true); envoyer(); });
+  window.addEventListener('offline', function () { signalerReseau(false); majEtat(); });
 
   ouvrir().then(function (d) {
     db = d;
@@ -355,7 +355,38 @@
     setInterval(envoyer, 30000);
   });
 
+  // The service worker: registered again a few times if it fails (a bad connection), the
+  // page's view of the network told to it (it serves the kept day first while offline, and
+  // acknowledges: `data-sw-reseau` on the page then says which way it serves the next load).
+  function signalerReseau(enLigne) {
+    var sw = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (sw) { sw.postMessage({ type: 'reseau', enLigne: enLigne }); }
+  }
+  function enregistrer(essai) {
+    navigator.serviceWorker.register('/telegestion-sw.js', { scope: '/telegestion' }).catch(function () {
+      // The page still works online; the day is kept once a registration succeeds.
+      if (essai < 4) { setTimeout(function () { enregistrer(essai + 1); }, 2000 * (essai + 1)); }
+    });
+  }
+  var premierAccuse = true;
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/telegestion-sw.js', { scope: '/telegestion' }).catch(function () { /* the page still works online */ });
+    navigator.serviceWorker.addEventListener('message', function (e) {
+      var m = e.data || {};
+      if (m.type !== 'reseau-note') { return; }
+      racine.setAttribute('data-sw-reseau', m.enLigne ? 'en-ligne' : 'hors-ligne');
+      // Opened with the network while the copy kept offline was served (a phone opened the
+      // next morning): the day of now, loaded once (not again if the network still fails);
+      // only at the page's load, never under a worker's typing later.
+      var RECHARGE = 'dui-telegestion-recharge';
+      var ancienne = Date.now() - Date.parse(donnees.servi_a) > 5 * 60 * 1000;
+      var premier = premierAccuse;
+      premierAccuse = false;
+      if (!premier || !m.enLigne || !navigator.onLine) { return; }
+      if (!ancienne) { sessionStorage.removeItem(RECHARGE); return; }
+      if (!sessionStorage.getItem(RECHARGE)) { sessionStorage.setItem(RECHARGE, '1'); location.reload(); }
+    });
+    navigator.serviceWorker.addEventListener('controllerchange', function () { signalerReseau(navigator.onLine); });
+    enregistrer(0);
+    signalerReseau(navigator.onLine);
   }
 }());

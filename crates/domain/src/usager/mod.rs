@@ -15,7 +15,7 @@ mod traits;
 
 pub use date_naissance::{DateNaissance, DateNaissanceInvalide, ANNEE_MIN};
 pub use identity::{AttributIdentite, Attributs, Sexe, StatutIdentite, TypeJustificatif};
-pub use nir::{ecarts_nir, message_ecarts, nir_modifiable, EcartNir};
+pub use nir::{ecarts_nir, message_ecarts, mois_fr, nir_modifiable, EcartNir};
 pub use normalize::{
     cle_collee, cle_phonetique, cle_recherche, levenshtein, majuscules_sans_accents,
     mots_recherche, noms_proches, prenoms_proches,

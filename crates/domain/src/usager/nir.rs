@@ -63,7 +63,8 @@ pub enum EcartNir {
     },
 }
 
-fn mois_fr(m: u32) -> &'static str {
+/// The French name of month `m` (1 to 12; « ? » otherwise), lower case: « décembre ».
+pub fn mois_fr(m: u32) -> &'static str {
     const MOIS: [&str; 12] = [
         "janvier",
         "février",

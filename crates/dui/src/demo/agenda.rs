@@ -74,15 +74,57 @@ fn evenement(
     }
 }
 
+/// The IME's cadre (username, first name, last name): plans the IME's meetings with its
+/// educators (the demo's `cadre` works at the EHPAD and the home-care service).
+pub const CADRE_IME: (&str, &str, &str) = ("cadre-ime", "Camille", "Carrel");
+
+/// Creates the IME's cadre once (the demo's common password), at the IME and the MECS.
+async fn cadre_ime(store: &Store, org: &DemoOrg) -> anyhow::Result<()> {
+    let (username, prenom, nom) = CADRE_IME;
+    if store.credentials(username).await?.is_some() {
+        return Ok(());
+    }
+    let hash = tokio::task::spawn_blocking(|| {
+        dui_store::admin::utilisateur::hash_password(super::DEMO_PASSWORD)
+    })
+    .await??;
+    let input = dui_store::admin::utilisateur::UtilisateurInput {
+        username: username.into(),
+        nom: nom.into(),
+        prenom: prenom.into(),
+        email: None,
+        role: dui_domain::policy::Role::Cadre,
+        identifiant_pro: None,
+        actif: true,
+        etablissements: org
+            .etablissements
+            .iter()
+            .filter(|(_, d)| matches!(*d, "PH" | "PDE"))
+            .map(|(id, _)| *id)
+            .collect(),
+        usager_id: None,
+    };
+    let actor = dui_store::audit::Actor {
+        utilisateur_id: None,
+        username: "demo".into(),
+        ip: None,
+    };
+    store
+        .create_utilisateur(&actor, &input, &hash, false, Utc::now())
+        .await?;
+    Ok(())
+}
+
 /// Adds the demo agendas once (skipped when the EHPAD already has a room); what was added.
 pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
+    cadre_ime(store, org).await?;
     let m = load_matrix(store).await?;
     let now = Utc::now();
     let today = dui_domain::agenda_recurrence::local_paris(now).date();
     let lundi = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    let (Some(cadre), Some(direction)) = (
+    let (Some(cadre), Some(cadre_ime)) = (
         principal(store, "cadre").await?,
-        principal(store, "direction").await?,
+        principal(store, CADRE_IME.0).await?,
     ) else {
         return Ok("Agendas de démonstration : comptes absents.".into());
     };
@@ -93,7 +135,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     for (etab, domaine) in org.etablissements.iter().copied() {
         let (qui, equipe) = match domaine {
             "PA" => (&cadre, [medecin, soignant]),
-            "PH" => (&direction, [medecin, educateur]),
+            "PH" => (&cadre_ime, [medecin, educateur]),
             _ => continue,
         };
         let cap = authorize_agenda(store, &m, qui, Action::Ecrire, now).await?;
@@ -151,6 +193,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
                     annulee: false,
                     debut: Some(nouveau),
                     fin: Some(nouveau + Duration::hours(1)),
+                    motif: Some("Salle indisponible".into()),
                 },
             )
             .await?;

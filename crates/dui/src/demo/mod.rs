@@ -198,6 +198,7 @@ pub fn print_accounts() {
     for (username, role) in liaison::COMPTES {
         println!("  {username:<15} {role}");
     }
+    println!("  {:<15} Cadre (IME et MECS)", agenda::CADRE_IME.0);
 }
 
 /// In demo mode, a first set of usagers (once): the portal usager Hélène Dupont with her

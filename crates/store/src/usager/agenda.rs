@@ -105,6 +105,21 @@ async fn equipe(
     membres(&rows)
 }
 
+/// Whether application `id` is within the scope of `cap`.
+async fn dans_perimetre(store: &Store, cap: &CapaciteCandidatures, id: i64) -> StoreResult<bool> {
+    let (cond, vals) = perimetre(cap, 1);
+    let sql = format!(
+        "SELECT c.id FROM candidature c WHERE {cond} AND c.id = ${}",
+        vals.len() + 1
+    );
+    let ligne = crate::sql::query(&sql)
+        .binds(vals)
+        .bind(id)
+        .fetch_optional(store)
+        .await?;
+    Ok(ligne.is_some())
+}
+
 impl Store {
     /// The professionals who may hold the interview of application `id` (within the scope;
     /// empty otherwise).
@@ -113,20 +128,10 @@ impl Store {
         cap: &CapaciteCandidatures,
         id: i64,
     ) -> StoreResult<Vec<MembreEquipe>> {
-        let (cond, vals) = perimetre(cap, 1);
-        let dans: Option<i64> = crate::sql::query(&format!(
-            "SELECT c.id FROM candidature c WHERE {cond} AND c.id = ${}",
-            vals.len() + 1
-        ))
-        .binds(vals)
-        .bind(id)
-        .fetch_optional(self)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-        match dans {
-            Some(_) => equipe(self, id).await,
-            None => Ok(Vec::new()),
+        if dans_perimetre(self, cap, id).await? {
+            equipe(self, id).await
+        } else {
+            Ok(Vec::new())
         }
     }
 

@@ -14,7 +14,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::saisie::{self as lim, Champ};
 
-use crate::audit::{self, NewEntry, Outcome};
+use crate::audit::{self, NewEntry};
 use crate::db::Store;
 use crate::policy::CapaciteAgenda;
 use crate::saisie::{borne, l};
@@ -51,6 +51,16 @@ fn fin_serie(e: &EvenementInput, regle: Option<&Recurrence>) -> Option<String> {
     }
 }
 
+/// Whether `sql` (two keys bound: `$1`, `$2`) finds a row.
+async fn existe(tx: &mut Tx, sql: &str, a: i64, b: i64) -> StoreResult<bool> {
+    Ok(crate::sql::query(sql)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some())
+}
+
 /// A participant's account, file, name and presence, kept across a change of the event.
 type ParticipantGarde = (Option<i64>, Option<i64>, Option<String>, String);
 
@@ -68,16 +78,14 @@ impl Store {
             return Err(StoreError::Denied(Refus::NonPermisParLeRole));
         }
         if let Some(rid) = e.ressource_id {
-            let ok: Option<i64> = crate::sql::query(
+            let ok = existe(
+                tx,
                 "SELECT id FROM ressource WHERE id = $1 AND etablissement_id = $2 AND actif = 1",
+                rid,
+                e.etablissement_id,
             )
-            .bind(rid)
-            .bind(e.etablissement_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-            if ok.is_none() {
+            .await?;
+            if !ok {
                 return Err(invalide(
                     "Choisissez une salle ou un véhicule de l'établissement.",
                 ));
@@ -86,17 +94,15 @@ impl Store {
         for p in &e.participants {
             match (p.type_participant, p.utilisateur_id, p.usager_id, &p.nom) {
                 (TypeParticipant::Professionnel, Some(u), None, _) => {
-                    let ok: Option<i64> = crate::sql::query(
+                    let ok = existe(
+                        tx,
                         "SELECT u.id FROM utilisateur u JOIN utilisateur_etablissement ue ON ue.utilisateur_id = u.id \
                          WHERE u.id = $1 AND ue.etablissement_id = $2 AND u.actif = 1 AND u.role NOT IN ('usager', 'proche', 'administrateur')",
+                        u,
+                        e.etablissement_id,
                     )
-                    .bind(u)
-                    .bind(e.etablissement_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
-                    if ok.is_none() {
+                    .await?;
+                    if !ok {
                         return Err(invalide("Invitez un professionnel de l'établissement."));
                     }
                 }
@@ -104,17 +110,15 @@ impl Store {
                     if !cap.lit_personnes() {
                         return Err(StoreError::Denied(Refus::NonPermisParLeRole));
                     }
-                    let ok: Option<i64> = crate::sql::query(
+                    let ok = existe(
+                        tx,
                         "SELECT s.usager_id FROM sejour s JOIN usager u ON u.id = s.usager_id \
                          WHERE s.usager_id = $1 AND s.etablissement_id = $2 AND u.fusionne_dans IS NULL LIMIT 1",
+                        u,
+                        e.etablissement_id,
                     )
-                    .bind(u)
-                    .bind(e.etablissement_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
-                    if ok.is_none() {
+                    .await?;
+                    if !ok {
                         return Err(invalide(
                             "Invitez une personne accompagnée par l'établissement.",
                         ));
@@ -406,6 +410,7 @@ impl Store {
         version: i64,
         x: &ExceptionOccurrence,
     ) -> StoreResult<i64> {
+        borne([(Champ::texte("motif", lim::MOTIF), x.motif.as_deref())])?;
         let mut tx = ecriture_agenda(self, cap).await?;
         let e = charger_pour_ecrire(&mut tx, cap, id).await?;
         let regle = e
@@ -445,13 +450,14 @@ impl Store {
         .execute(&mut tx)
         .await?;
         crate::sql::query(
-            "INSERT INTO evenement_exception (rendez_vous_id, date_origine, annulee, debut, fin) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO evenement_exception (rendez_vous_id, date_origine, annulee, debut, fin, motif) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(x.date.to_string())
         .bind(x.annulee)
         .bind(debut)
         .bind(fin)
+        .bind(x.motif.as_deref().map(str::trim).filter(|m| !m.is_empty()))
         .execute(&mut tx)
         .await?;
         commit_agenda(
@@ -529,18 +535,9 @@ pub(super) async fn commit_agenda(
     action: ActionJournal,
     detail: serde_json::Value,
 ) -> StoreResult<()> {
-    audit::append(
-        &mut tx,
-        &NewEntry {
-            actor: &cap.principal().actor(),
-            action,
-            usager_id: None,
-            section: Some(Section::Accompagnement.code()),
-            outcome: Outcome::Succes,
-            detail,
-            at: cap.at(),
-        },
-    )
-    .await?;
+    let actor = cap.principal().actor();
+    let entree = NewEntry::succes(&actor, action, detail, cap.at());
+    let section = Some(Section::Accompagnement.code());
+    audit::append(&mut tx, &NewEntry { section, ..entree }).await?;
     tx.commit().await
 }

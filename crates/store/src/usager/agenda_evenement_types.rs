@@ -102,6 +102,9 @@ pub struct ExceptionOccurrence {
     /// New end.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub fin: Option<DateTime<Utc>>,
+    /// Why it was moved (postponed) or cancelled.
+    #[serde(default)]
+    pub motif: Option<String>,
 }
 
 /// An event.
@@ -163,6 +166,38 @@ impl Evenement {
                 Some((e.date, x))
             })
             .collect()
+    }
+
+    /// The event as its change takes it (the organiser is added back by the store), to
+    /// change a few of its fields from a page.
+    pub fn saisie(&self) -> EvenementInput {
+        EvenementInput {
+            type_rdv: self.type_rdv,
+            objet: self.objet.clone(),
+            description: self.description.clone(),
+            debut: self.debut,
+            fin: self.fin,
+            lieu: self.lieu.clone(),
+            etablissement_id: self.etablissement_id.unwrap_or(0),
+            ressource_id: self.ressource_id,
+            rrule: self.rrule.clone(),
+            psychologie: self.psychologie,
+            participants: self
+                .participants
+                .iter()
+                .map(|p| ParticipantInput {
+                    type_participant: p.type_participant,
+                    utilisateur_id: p.utilisateur_id,
+                    usager_id: p.usager_id,
+                    nom: (p.type_participant == TypeParticipant::Externe).then(|| p.nom.clone()),
+                })
+                .collect(),
+        }
+    }
+
+    /// The exception of the occurrence of local date `date`, if any.
+    pub fn exception(&self, date: NaiveDate) -> Option<&ExceptionOccurrence> {
+        self.exceptions.iter().find(|x| x.date == date)
     }
 
     /// The recurrence rule (a stored rule is valid: checked when written).
@@ -311,7 +346,7 @@ pub(super) async fn completer(
         }
     }
     let exceptions = crate::sql::query(&format!(
-        "SELECT rendez_vous_id, date_origine, annulee, debut, fin FROM evenement_exception \
+        "SELECT rendez_vous_id, date_origine, annulee, debut, fin, motif FROM evenement_exception \
          WHERE rendez_vous_id IN ({dans}) ORDER BY date_origine"
     ))
     .binds(ids)
@@ -333,6 +368,7 @@ pub(super) async fn completer(
             annulee: r.try_get::<i64, _>("annulee")? != 0,
             debut: opt("debut")?,
             fin: opt("fin")?,
+            motif: r.try_get("motif")?,
         };
         if let Some(e) = evenements.iter_mut().find(|e| e.id == eid) {
             e.exceptions.push(x);

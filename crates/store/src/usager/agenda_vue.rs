@@ -306,13 +306,8 @@ impl Store {
         .bind(ts(cap.at()))
         .execute(&mut tx)
         .await?;
-        commit_agenda(
-            tx,
-            cap,
-            ActionJournal::AgendaAbonnement,
-            serde_json::json!({"cree": true}),
-        )
-        .await?;
+        let detail = serde_json::json!({"cree": true});
+        commit_agenda(tx, cap, ActionJournal::AgendaAbonnement, detail).await?;
         Ok(jeton)
     }
 
@@ -320,13 +315,8 @@ impl Store {
     pub async fn revoquer_abonnement(&self, cap: &CapaciteAgenda) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         revoquer(&mut tx, cap).await?;
-        commit_agenda(
-            tx,
-            cap,
-            ActionJournal::AgendaAbonnement,
-            serde_json::json!({"cree": false}),
-        )
-        .await
+        let detail = serde_json::json!({"cree": false});
+        commit_agenda(tx, cap, ActionJournal::AgendaAbonnement, detail).await
     }
 
     /// Whether the account of `cap` has a subscription in force.
@@ -418,13 +408,8 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
-        commit_agenda(
-            tx,
-            cap,
-            ActionJournal::AgendaRessource,
-            serde_json::json!({"ressource_id": id}),
-        )
-        .await?;
+        let detail = serde_json::json!({"ressource_id": id});
+        commit_agenda(tx, cap, ActionJournal::AgendaRessource, detail).await?;
         Ok(id)
     }
 }

@@ -349,19 +349,10 @@ pub(super) async fn commit_audite(
     action: ActionJournal,
     detail: serde_json::Value,
 ) -> StoreResult<()> {
-    audit::append(
-        &mut tx,
-        &NewEntry {
-            actor: &cap.principal().actor(),
-            action,
-            usager_id: None,
-            section: Some(Section::Administratif.code()),
-            outcome: Outcome::Succes,
-            detail,
-            at: cap.at(),
-        },
-    )
-    .await?;
+    let actor = cap.principal().actor();
+    let entree = NewEntry::succes(&actor, action, detail, cap.at());
+    let section = Some(Section::Administratif.code());
+    audit::append(&mut tx, &NewEntry { section, ..entree }).await?;
     tx.commit().await
 }
 

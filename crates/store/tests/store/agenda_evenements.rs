@@ -339,6 +339,7 @@ async fn a_weekly_series_is_read_by_windows_across_the_spring_change_with_its_ex
                     annulee: true,
                     debut: None,
                     fin: None,
+                    motif: None,
                 },
             )
             .await
@@ -352,6 +353,7 @@ async fn a_weekly_series_is_read_by_windows_across_the_spring_change_with_its_ex
                 annulee: false,
                 debut: Some(t("2026-03-24T13:00:00Z")),
                 fin: Some(t("2026-03-24T14:00:00Z")),
+                motif: Some("Report demandé par la famille".into()),
             },
         )
         .await
@@ -365,7 +367,8 @@ async fn a_weekly_series_is_read_by_windows_across_the_spring_change_with_its_ex
                     date: "2026-03-17".parse().unwrap(),
                     annulee: true,
                     debut: None,
-                    fin: None
+                    fin: None,
+                    motif: None
                 }
             )
             .await,
@@ -399,6 +402,22 @@ async fn a_weekly_series_is_read_by_windows_across_the_spring_change_with_its_ex
         assert!(toutes
             .iter()
             .all(|o| o.date != "2026-03-16".parse().unwrap()));
+        // The moved occurrence keeps its motive; the cancelled one none.
+        let e = s.evenement(&educ, id).await.unwrap();
+        let report = e.exception("2026-03-23".parse().unwrap()).unwrap();
+        assert_eq!(
+            report.motif.as_deref(),
+            Some("Report demandé par la famille"),
+            "{engine}"
+        );
+        assert_eq!(
+            e.exception("2026-03-16".parse().unwrap()).unwrap().motif,
+            None
+        );
+        // Its change as a page takes it: the same event, the organiser added back by the store.
+        let saisie = e.saisie();
+        assert_eq!(saisie.rrule, e.rrule);
+        assert_eq!(saisie.participants.len(), e.participants.len());
         // The room's agenda shows the same series; a window too long is refused.
         let salle_vue = s
             .agenda(

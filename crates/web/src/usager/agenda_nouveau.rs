@@ -12,7 +12,7 @@ use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::policy::{Action, Role};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{EvenementInput, ParticipantInput, Ressource};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::agenda_api::capacite;
 use super::agenda_page::choix;
@@ -40,6 +40,23 @@ pub struct NouveauQuery {
     usager: Option<i64>,
 }
 
+/// The colleagues `me` may invite: the professionals of their établissements (200 at most).
+pub(super) async fn collegues(app: &App, me: &CurrentUser) -> WebResult<Vec<(i64, String)>> {
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.est_professionnel() && *r != Role::Administrateur)
+        .collect();
+    Ok(app
+        .store
+        .comptes_des_etablissements("", &me.user.etablissements, &roles, 200)
+        .await?
+        .into_iter()
+        .filter(|c| c.id != me.user.id)
+        .map(|c| (c.id, c.nom))
+        .collect())
+}
+
 /// GET /agenda/nouveau: the planning form.
 pub async fn nouveau_page(
     State(app): State<App>,
@@ -53,19 +70,7 @@ pub async fn nouveau_page(
             etablissements.push((*e, x.nom.clone()));
         }
     }
-    let roles: Vec<Role> = Role::ALL
-        .iter()
-        .copied()
-        .filter(|r| r.est_professionnel() && *r != Role::Administrateur)
-        .collect();
-    let collegues = app
-        .store
-        .comptes_des_etablissements("", &me.user.etablissements, &roles, 200)
-        .await?
-        .into_iter()
-        .filter(|c| c.id != me.user.id)
-        .map(|c| (c.id, c.nom))
-        .collect();
+    let collegues = collegues(&app, &me).await?;
     let (_, ressources) = choix(&app, &me).await?;
     Ok(NouveauPage {
         layout: Layout::new(&me, "Planifier un événement", "agenda"),
@@ -83,23 +88,23 @@ pub async fn nouveau_page(
     .into_response())
 }
 
-/// The planning form as typed.
-#[derive(Deserialize, Default)]
+/// The planning form as typed (also the Agenda tab's of a person file).
+#[derive(Deserialize, Serialize, Default)]
 pub struct NouveauForm {
-    type_rdv: Option<String>,
-    objet: Option<String>,
-    etablissement_id: Option<i64>,
-    jour: Option<String>,
-    heure_debut: Option<String>,
-    heure_fin: Option<String>,
-    lieu: Option<String>,
-    ressource_id: Option<String>,
-    repetition: Option<String>,
-    jusqua: Option<String>,
+    pub(super) type_rdv: Option<String>,
+    pub(super) objet: Option<String>,
+    pub(super) etablissement_id: Option<i64>,
+    pub(super) jour: Option<String>,
+    pub(super) heure_debut: Option<String>,
+    pub(super) heure_fin: Option<String>,
+    pub(super) lieu: Option<String>,
+    pub(super) ressource_id: Option<String>,
+    pub(super) repetition: Option<String>,
+    pub(super) jusqua: Option<String>,
     #[serde(default)]
-    professionnels: Vec<i64>,
-    usager: Option<i64>,
-    externes: Option<String>,
+    pub(super) professionnels: Vec<i64>,
+    pub(super) usager: Option<i64>,
+    pub(super) externes: Option<String>,
 }
 
 impl crate::saisie::Champs for NouveauForm {
@@ -121,7 +126,9 @@ impl crate::saisie::Champs for NouveauForm {
 }
 
 impl NouveauForm {
-    fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
+    /// The event typed (422 with each field's message otherwise); `etabs`: the account's
+    /// établissements (the first when none was chosen).
+    pub(super) fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
         let mut e = Errors::default();
         let type_rdv = self.type_rdv.as_deref().and_then(TypeRendezVous::from_code);
         if type_rdv.is_none() {

@@ -9,38 +9,25 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use dui_domain::agenda::{Presence, StatutRendezVous};
+use dui_domain::agenda::StatutRendezVous;
 use dui_domain::agenda_ics::calendrier;
 use dui_domain::agenda_recurrence::local_paris;
 use dui_domain::policy::Action;
-use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::saisie::Champ;
 use dui_store::policy::{authorize_agenda, Principal};
 use dui_store::usager::{Evenement, Ressource};
 use serde::Deserialize;
 
 use super::agenda_api::{capacite, instants, Fenetre};
+use super::agenda_evenement::heure;
 use crate::auth::CurrentUser;
-use crate::forms::{opt, Form};
+use crate::forms::Form;
 use crate::layout::Layout;
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
 
 const JOURS: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
-const MOIS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 ];
 
 /// « lundi 7 décembre ».
@@ -50,12 +37,8 @@ pub(crate) fn jour_fr(d: NaiveDate) -> String {
         "{} {} {}",
         JOURS[d.weekday().num_days_from_monday() as usize],
         d.day(),
-        MOIS[d.month0() as usize]
+        dui_domain::usager::mois_fr(d.month())
     )
-}
-
-fn heure(t: DateTime<Utc>) -> String {
-    local_paris(t).format("%H:%M").to_string()
 }
 
 /// One occurrence as listed.
@@ -266,143 +249,30 @@ pub async fn page(
     .into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "agenda_evenement.html")]
-struct EvenementPage {
-    layout: Layout,
-    e: Evenement,
-    quand: String,
-    statuts: Vec<(&'static str, &'static str)>,
-    presences: Vec<(&'static str, &'static str)>,
-    ecrire: bool,
-}
-
-/// GET /agenda/evenements/{id}: an event, its participants' presence, its status.
-pub async fn evenement_page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    let cap = capacite(&app, &me, Action::Lire).await?;
-    let e = app.store.evenement(&cap, id).await?;
-    let quand = format!(
-        "{} de {} à {}{}",
-        jour_fr(local_paris(e.debut).date()),
-        heure(e.debut),
-        heure(e.fin),
-        e.rrule
-            .as_deref()
-            .map(|r| format!(" (récurrent : {r})"))
-            .unwrap_or_default()
-    );
-    let m = super::matrix(&app).await?;
-    Ok(EvenementPage {
-        layout: Layout::new(
-            &me,
-            format!("{} — {}", e.type_rdv.label_fr(), e.objet),
-            "agenda",
-        ),
-        quand,
-        statuts: StatutRendezVous::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_fr()))
-            .collect(),
-        presences: Presence::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_fr()))
-            .collect(),
-        ecrire: e.complet
-            && dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Ecrire).is_ok(),
-        e,
-    }
-    .into_response())
-}
-
-/// A status change as typed.
-#[derive(Deserialize, Default)]
-pub struct StatutForm {
-    statut: Option<String>,
-    motif: Option<String>,
-    version: Option<i64>,
-}
-
-impl crate::saisie::Champs for StatutForm {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("statut", lim::CODE),
-        Champ::texte("motif", lim::MOTIF),
-        Champ::ligne("version", 20),
-    ];
-}
-
-/// POST /agenda/evenements/{id}/statut.
-pub async fn statut_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<StatutForm>,
-) -> WebResult<Response> {
-    let statut = f
-        .statut
-        .as_deref()
-        .and_then(StatutRendezVous::from_code)
-        .ok_or_else(|| AppError::field("statut", "Choisissez un statut."))?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    app.store
-        .changer_statut_evenement(
-            &cap,
-            id,
-            f.version.unwrap_or(0),
-            statut,
-            opt(&f.motif).as_deref(),
-        )
-        .await?;
-    Ok(done(&headers, &format!("/agenda/evenements/{id}")))
-}
-
-/// A presence as typed.
-#[derive(Deserialize, Default)]
-pub struct PresenceForm {
-    presence: Option<String>,
-    version: Option<i64>,
-}
-
-impl crate::saisie::Champs for PresenceForm {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("presence", lim::CODE),
-        Champ::ligne("version", 20),
-    ];
-}
-
-/// POST /agenda/evenements/{id}/participants/{pid}.
-pub async fn presence_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
-    Form(f): Form<PresenceForm>,
-) -> WebResult<Response> {
-    let presence = f
-        .presence
-        .as_deref()
-        .and_then(Presence::from_code)
-        .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    app.store
-        .noter_presence(&cap, id, pid, f.version.unwrap_or(0), presence)
-        .await?;
-    Ok(done(
-        &headers,
-        &format!("/agenda/evenements/{id}#participants"),
-    ))
-}
-
 /// An empty form (the subscription's buttons).
 #[derive(Deserialize, Default)]
 pub struct Vide {}
 
 impl crate::saisie::Champs for Vide {
     const CHAMPS: &'static [Champ] = &[];
+}
+
+/// A new subscription address (shown once on the agenda page), or the address revoked.
+async fn abonnement(
+    app: App,
+    me: CurrentUser,
+    headers: HeaderMap,
+    nouveau: bool,
+) -> WebResult<Response> {
+    let cap = capacite(&app, &me, Action::Lire).await?;
+    let retour = if nouveau {
+        let jeton = app.store.creer_abonnement(&cap).await?;
+        format!("/agenda?abonnement={jeton}#abonnement")
+    } else {
+        app.store.revoquer_abonnement(&cap).await?;
+        "/agenda#abonnement".to_string()
+    };
+    Ok(done(&headers, &retour))
 }
 
 /// POST /agenda/abonnement: a new subscription address, shown once on the agenda page.
@@ -412,12 +282,7 @@ pub async fn abonnement_form(
     headers: HeaderMap,
     Form(_): Form<Vide>,
 ) -> WebResult<Response> {
-    let cap = capacite(&app, &me, Action::Lire).await?;
-    let jeton = app.store.creer_abonnement(&cap).await?;
-    Ok(done(
-        &headers,
-        &format!("/agenda?abonnement={jeton}#abonnement"),
-    ))
+    abonnement(app, me, headers, true).await
 }
 
 /// POST /agenda/abonnement/revocation: revokes the subscription address.
@@ -427,9 +292,7 @@ pub async fn revocation_form(
     headers: HeaderMap,
     Form(_): Form<Vide>,
 ) -> WebResult<Response> {
-    let cap = capacite(&app, &me, Action::Lire).await?;
-    app.store.revoquer_abonnement(&cap).await?;
-    Ok(done(&headers, "/agenda#abonnement"))
+    abonnement(app, me, headers, false).await
 }
 
 fn ics(
@@ -484,6 +347,7 @@ pub async fn abonnement_ics(
 
 /// The agenda's page routes.
 pub fn routes() -> axum::Router<App> {
+    use super::agenda_evenement as ev;
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/agenda", get(page))
@@ -494,11 +358,19 @@ pub fn routes() -> axum::Router<App> {
         .route("/agenda/export.ics", get(export))
         .route("/agenda/abonnement", post(abonnement_form))
         .route("/agenda/abonnement/revocation", post(revocation_form))
-        .route("/agenda/evenements/{id}", get(evenement_page))
-        .route("/agenda/evenements/{id}/statut", post(statut_form))
+        .route("/agenda/evenements/{id}", get(ev::evenement_page))
+        .route("/agenda/evenements/{id}/statut", post(ev::statut_form))
         .route(
             "/agenda/evenements/{id}/participants/{pid}",
-            post(presence_form),
+            post(ev::presence_form),
+        )
+        .route(
+            "/agenda/evenements/{id}/modification",
+            post(ev::modification_form),
+        )
+        .route(
+            "/agenda/evenements/{id}/occurrence",
+            post(ev::occurrence_form),
         )
         .route("/agenda/{fichier}", get(abonnement_ics))
 }

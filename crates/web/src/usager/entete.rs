@@ -42,6 +42,8 @@ pub enum Onglet {
     Tracabilite,
     /// The participation history (activity sessions and agenda events), support section.
     Activites,
+    /// The person's events and the exchanges with them, their family and partners.
+    Agenda,
 }
 
 impl Onglet {
@@ -58,6 +60,7 @@ impl Onglet {
             Onglet::Synthese => "Fiche de synthèse",
             Onglet::Tracabilite => "Traçabilité",
             Onglet::Activites => "Activités",
+            Onglet::Agenda => "Agenda",
         }
     }
 
@@ -77,6 +80,7 @@ impl Onglet {
             Onglet::Synthese => format!("/usagers/{id}/synthese"),
             Onglet::Tracabilite => format!("/usagers/{id}/tracabilite"),
             Onglet::Activites => format!("/usagers/{id}/activites"),
+            Onglet::Agenda => format!("/usagers/{id}/agenda"),
         }
     }
 
@@ -101,6 +105,9 @@ impl Onglet {
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Evaluations);
             v.push(Onglet::Activites);
+        }
+        if sections.contains(&Section::Accompagnement) {
+            v.push(Onglet::Agenda);
         }
         v.push(Onglet::Synthese);
         if tracabilite {

@@ -7,6 +7,8 @@ mod activites_dossier;
 mod activites_pages;
 mod affectations;
 mod agenda_api;
+mod agenda_dossier;
+mod agenda_evenement;
 mod agenda_nouveau;
 mod agenda_page;
 mod alertes;
@@ -74,6 +76,7 @@ pub(crate) use agenda_api::{
     Abonnement, EchangeCorps, Echanges, EvenementCorps, ExceptionCorps, PresenceCorps,
     RessourceCorps, Ressources, StatutCorps,
 };
+pub(crate) use agenda_page::jour_fr;
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use {
     alertes::{panneau_parcours, PanneauParcours},
@@ -412,6 +415,8 @@ pub fn routes() -> Router<App> {
         .merge(liaison::routes())
         // Agenda and events (h13a).
         .merge(agenda_page::routes())
+        // The person file's Agenda tab (hagenda).
+        .merge(agenda_dossier::routes())
 }
 
 /// API routes.

@@ -8,6 +8,7 @@ mod helpers;
 mod accueil;
 mod activites;
 mod admin;
+mod agenda_dossier;
 mod aller_retour;
 mod audit;
 mod candidatures;
