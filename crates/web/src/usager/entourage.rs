@@ -279,6 +279,16 @@ pub(crate) trait LibellesEntourage {
 
 impl LibellesEntourage for EntouragePageHeader {}
 
+/// The circle of the opened file: its relatives and its professionals (both reads audited
+/// through the file's capability), for this page and the synthesis sheet.
+pub(crate) async fn cercle(
+    app: &App,
+    d: &Dossier,
+) -> WebResult<(Vec<Entourage>, Vec<ProfessionnelLie>)> {
+    let entourage = app.store.entourage(&d.cap).await?;
+    Ok((entourage, app.store.professionnels_usager(&d.cap).await?))
+}
+
 impl EntouragePageHeader {
     fn date(&self, d: &str) -> String {
         fr_date(d)
@@ -291,22 +301,19 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let Dossier {
-        cap,
-        tabs,
-        u,
-        sejours,
-        ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
     let affectations =
-        super::affectations::Affectations::lire(&app, &me, &cap, &sejours, peut_ecrire).await?;
+        super::affectations::Affectations::lire(&app, &me, &d.cap, &d.sejours, peut_ecrire)
+            .await?;
+    let (entourage, pros) = cercle(&app, &d).await?;
+    let Dossier { tabs, u, .. } = d;
     Ok(EntouragePageHeader {
         affectations,
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),
-        entourage: app.store.entourage(&cap).await?,
-        pros: app.store.professionnels_usager(&cap).await?,
+        entourage,
+        pros,
         annuaire: app.store.professionnels("", 200).await?,
         peut_ecrire,
         u,

@@ -9,6 +9,7 @@ mod alertes;
 mod api;
 mod candidature_page;
 mod candidature_suite;
+mod collectif;
 pub(crate) mod candidatures;
 mod constantes;
 mod creation;
