@@ -193,13 +193,6 @@ pub(crate) struct Feuillet<L> {
     pub corrige: Option<i64>,
 }
 
-impl<L> Feuillet<L> {
-    /// « 05/12/2026 à 14:00 » (Paris) of a record's stored instant.
-    pub(crate) fn quand(&self, t: &str) -> String {
-        crate::time::fr_datetime(t)
-    }
-}
-
 /// The record a new one corrects (`corrige_id`; none: a new record), flattened in the
 /// `…Fields` of an append-only section: the JSON and the form keep the one field.
 #[derive(Deserialize, Default, Clone, utoipa::ToSchema)]

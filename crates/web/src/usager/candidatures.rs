@@ -31,7 +31,13 @@ use crate::{App, WebResult};
 
 /// The support an application asks for (`orientation`), or its French error.
 fn orientation(e: &mut Errors, v: &Option<String>) -> Option<TypeAccompagnement> {
-    code(e, "orientation", "Orientation", v, TypeAccompagnement::from_code)
+    code(
+        e,
+        "orientation",
+        "Orientation",
+        v,
+        TypeAccompagnement::from_code,
+    )
 }
 
 /// The authorization of the applications for `action` (audited refusal).

@@ -146,7 +146,9 @@ impl Lieu {
         let unite = self.unite_id.map(|u| u.to_string()).unwrap_or_default();
         done(
             headers,
-            &format!("{chemin}?etablissement_id={etab}&unite_id={unite}&jour={jour}{suite}&enregistre=1"),
+            &format!(
+                "{chemin}?etablissement_id={etab}&unite_id={unite}&jour={jour}{suite}&enregistre=1"
+            ),
         )
     }
 }

@@ -26,7 +26,7 @@ use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson};
 use crate::reponses::{done, expected_version};
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
@@ -289,11 +289,7 @@ pub(crate) async fn cercle(
     Ok((entourage, app.store.professionnels_usager(&d.cap).await?))
 }
 
-impl EntouragePageHeader {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-}
+impl DatesFr for EntouragePageHeader {}
 
 /// GET /usagers/{id}/entourage
 pub async fn page(
@@ -305,8 +301,7 @@ pub async fn page(
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
     let affectations =
-        super::affectations::Affectations::lire(&app, &me, &d.cap, &d.sejours, peut_ecrire)
-            .await?;
+        super::affectations::Affectations::lire(&app, &me, &d.cap, &d.sejours, peut_ecrire).await?;
     let (entourage, pros) = cercle(&app, &d).await?;
     let Dossier { tabs, u, .. } = d;
     Ok(EntouragePageHeader {

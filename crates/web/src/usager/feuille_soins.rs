@@ -24,7 +24,7 @@ use super::collectif::{api_lot, convertir_lot, form_lot, illisible, lot, Formula
 use super::collectif::{Lieu, LieuQuery, CHAMPS_LOT};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
-use crate::time::{fr_date, fr_datetime};
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// Whether the account may `action` the care of the units (the page's buttons).
@@ -76,7 +76,9 @@ pub async fn api_feuille(
     let (l, poste) = lieu(&me, &q)?;
     let cap = capacite(&app, &me, l.etablissement_id, Action::Lire).await?;
     Ok(Json(
-        app.store.feuille_soins(&cap, l.unite_id, l.jour, poste).await?,
+        app.store
+            .feuille_soins(&cap, l.unite_id, l.jour, poste)
+            .await?,
     ))
 }
 
@@ -120,19 +122,23 @@ pub(crate) fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
 }
 
 fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
-    convertir_lot(actes, (500, "actes", "500 actes au plus à la fois."), |a, e| {
-        let prevu_a = instant("prevu_a", &a.prevu_a)?;
-        let Some(statut) = StatutActe::from_code(&a.statut) else {
-            e.add("statut", "Le statut doit être fait ou non_fait.");
-            return Ok(None);
-        };
-        Ok(Some(Realisation {
-            acte_id: a.acte_id,
-            prevu_a,
-            statut,
-            motif: opt(&a.motif),
-        }))
-    })
+    convertir_lot(
+        actes,
+        (500, "actes", "500 actes au plus à la fois."),
+        |a, e| {
+            let prevu_a = instant("prevu_a", &a.prevu_a)?;
+            let Some(statut) = StatutActe::from_code(&a.statut) else {
+                e.add("statut", "Le statut doit être fait ou non_fait.");
+                return Ok(None);
+            };
+            Ok(Some(Realisation {
+                acte_id: a.acte_id,
+                prevu_a,
+                statut,
+                motif: opt(&a.motif),
+            }))
+        },
+    )
 }
 
 lot!(
@@ -153,13 +159,9 @@ struct FeuillePage {
     enregistre: bool,
 }
 
+impl DatesFr for FeuillePage {}
+
 impl FeuillePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn heure(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn cle(&self, acte_id: &i64, prevu_a: &str) -> String {
         let s = dui_store::parse_ts(prevu_a)
             .map(|t| t.timestamp())
@@ -189,7 +191,10 @@ pub async fn page(
         .await?;
     Ok(FeuillePage {
         layout: Layout::new(&me, "Feuille de soins", "soins"),
-        places: app.store.places(&me.principal.etablissements, lieu.jour).await?,
+        places: app
+            .store
+            .places(&me.principal.etablissements, lieu.jour)
+            .await?,
         feuille,
         lieu,
         postes: Poste::ALL,
@@ -201,10 +206,7 @@ pub async fn page(
 
 /// The worksheet's form (`etablissement_id`, `unite_id`, `jour`, `poste`, then for each act
 /// `statut_<acte>_<epoch>` — `fait`, `non_fait` or empty — and `motif_<acte>_<epoch>`).
-fn formulaire(
-    me: &CurrentUser,
-    f: &FormulaireGroupe,
-) -> WebResult<(ValidationBody, Lieu, String)> {
+fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(ValidationBody, Lieu, String)> {
     let q = FeuilleQuery {
         lieu: f.lieu(),
         poste: f.get("poste"),

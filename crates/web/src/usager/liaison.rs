@@ -38,10 +38,7 @@ pub struct EntreeLiaisonFields {
 }
 
 impl crate::saisie::Champs for EntreeLiaisonFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::texte("texte", lim::TRANSMISSION),
-        CORRECTION,
-    ];
+    const CHAMPS: &'static [Champ] = &[Champ::texte("texte", lim::TRANSMISSION), CORRECTION];
 }
 
 impl EntreeLiaisonFields {

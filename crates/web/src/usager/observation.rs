@@ -20,7 +20,7 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::matrix;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::time::{paris_local_input, parse_instant};
+use crate::time::{paris_local_input, parse_instant, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// An observation as typed (form or JSON).
@@ -73,11 +73,8 @@ impl ObservationFields {
             source: opt(&self.source),
             corrige_id: self.correction.id(&mut e, "Observation corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(me.user.role, Utc::now()) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(me.user.role, Utc::now());
+        e.finir_avec(regles, input)
     }
 }
 
@@ -101,6 +98,8 @@ struct ObservationsPage {
     peut_ecrire: bool,
     maintenant: String,
 }
+
+impl DatesFr for ObservationsPage {}
 
 /// GET /usagers/{id}/soins/observations
 pub async fn page(

@@ -25,7 +25,7 @@ use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::pagination;
 use crate::reponses::expected_version;
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
@@ -146,10 +146,9 @@ struct JourPage {
     mois: String,
 }
 
+impl DatesFr for JourPage {}
+
 impl JourPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn absents(&self) -> usize {
         self.journee
             .personnes
@@ -206,9 +205,12 @@ pub async fn form(
     Form(f): Form<FormulaireGroupe>,
 ) -> WebResult<Response> {
     let lieu = Lieu::de(&me, &f.lieu())?;
-    let version = f.get("version").and_then(|v| v.parse().ok()).ok_or_else(|| {
-        AppError::field("version", "La version de la saisie lue est obligatoire.")
-    })?;
+    let version = f
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            AppError::field("version", "La version de la saisie lue est obligatoire.")
+        })?;
     let mut personnes = Vec::new();
     for l in f.lignes("absence", "commentaire")? {
         personnes.push(PersonneJour {

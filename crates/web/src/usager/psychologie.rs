@@ -22,7 +22,7 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::time::{fr_date, paris_today};
+use crate::time::{paris_today, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// A psychology note as typed (form or JSON).
@@ -71,11 +71,8 @@ impl NoteFields {
             date_note: date_opt(&mut e, "date_note", &self.date_note),
             corrige_id: self.correction.id(&mut e, "Note corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(paris_today(Utc::now())) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(paris_today(Utc::now()));
+        e.finir_avec(regles, input)
     }
 }
 
@@ -101,11 +98,7 @@ struct PsychologiePage {
     aujourdhui: String,
 }
 
-impl PsychologiePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-}
+impl DatesFr for PsychologiePage {}
 
 /// GET /usagers/{id}/psychologie
 pub async fn page(

@@ -26,7 +26,7 @@ use crate::auth::CurrentUser;
 use crate::corps::{Cree, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
 use crate::reponses::expected_version;
-use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::time::{paris_today, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// An optional complete date typed `AAAA-MM-JJ` (a `date` field), or the French message on
@@ -104,11 +104,8 @@ impl EntreeFields {
             date_debut: date_opt(&mut e, "date_debut", &self.date_debut),
             corrige_id: self.correction.id(&mut e, "Entrée corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(aujourdhui) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(aujourdhui);
+        e.finir_avec(regles, input)
     }
 }
 
@@ -216,13 +213,9 @@ struct SoinsPage {
     aujourdhui: String,
 }
 
+impl DatesFr for SoinsPage {}
+
 impl SoinsPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn toutes(&self) -> &'static [Rubrique] {
         Rubrique::ALL
     }

@@ -12,7 +12,7 @@ use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::entourage::{cercle, LibellesEntourage};
 use crate::auth::CurrentUser;
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -34,10 +34,9 @@ struct SynthesePage {
 
 impl LibellesEntourage for SynthesePage {}
 
+impl DatesFr for SynthesePage {}
+
 impl SynthesePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn protections(&self) -> Vec<&Entourage> {
         self.entourage
             .iter()

@@ -23,7 +23,7 @@ use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
 use super::feuille_soins::{instant, permis};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00).
@@ -89,19 +89,23 @@ impl crate::saisie::Champs for TourBody {
 }
 
 fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
-    convertir_lot(doses, (500, "doses", "500 prises au plus à la fois."), |d, e| {
-        let prevu_a = instant("prevu_a", &d.prevu_a)?;
-        let Some(statut) = StatutAdministration::from_code(&d.statut) else {
-            e.add("statut", "Le statut doit être donne, refuse ou non_donne.");
-            return Ok(None);
-        };
-        Ok(Some(Administration {
-            prescription_id: d.prescription_id,
-            prevu_a,
-            statut,
-            motif: opt(&d.motif),
-        }))
-    })
+    convertir_lot(
+        doses,
+        (500, "doses", "500 prises au plus à la fois."),
+        |d, e| {
+            let prevu_a = instant("prevu_a", &d.prevu_a)?;
+            let Some(statut) = StatutAdministration::from_code(&d.statut) else {
+                e.add("statut", "Le statut doit être donne, refuse ou non_donne.");
+                return Ok(None);
+            };
+            Ok(Some(Administration {
+                prescription_id: d.prescription_id,
+                prevu_a,
+                statut,
+                motif: opt(&d.motif),
+            }))
+        },
+    )
 }
 
 lot!(
@@ -122,10 +126,9 @@ struct TourPage {
     enregistre: bool,
 }
 
+impl DatesFr for TourPage {}
+
 impl TourPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     /// « 05/12/2026 à 14:00 » (Paris) of a stored instant (the « si besoin » list).
     fn moment(&self, t: &str) -> String {
         crate::time::fr_datetime(t)
