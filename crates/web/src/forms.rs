@@ -204,6 +204,21 @@ impl Errors {
             Err(AppError::fields(self.0))
         }
     }
+
+    /// The refusals of the rules (the domain's `(field, message)`) added to the form's
+    /// (a field keeps its first message): `v` when there is none, else the 422 naming every
+    /// field.
+    pub fn finir_avec<T>(
+        mut self,
+        regles: Vec<(&'static str, String)>,
+        v: T,
+    ) -> Result<T, AppError> {
+        for (champ, m) in regles {
+            self.add(champ, m);
+        }
+        self.finish()?;
+        Ok(v)
+    }
 }
 
 /// Parses an optional positive integer form field.

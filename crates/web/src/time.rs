@@ -97,3 +97,16 @@ pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
 pub fn paris_local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%Y-%m-%dT%H:%M").to_string()
 }
+
+/// The dates of a page in French (Paris), for its template (`self.date(..)`,
+/// `self.quand(..)`): the page's struct says `impl DatesFr for Page {}`.
+pub trait DatesFr {
+    /// « 05/12/2026 » of an ISO day.
+    fn date(&self, d: &str) -> String {
+        fr_date(d)
+    }
+    /// « 05/12/2026 à 14:00 » (Paris) of a stored instant.
+    fn quand(&self, t: &str) -> String {
+        fr_datetime(t)
+    }
+}

@@ -4,15 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use dui_domain::prestation::{TypePrestation, DELAI_MAX_JOURS};
 
-use super::done;
+use super::reglages::ReglagesAdmin;
 use crate::auth::CurrentUser;
 use crate::forms::Errors;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/droits.html")]
@@ -33,19 +32,14 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
 }
 
 /// POST /admin/droits: one field `delai.<type>` per kind, in days; the changed ones saved.
-pub async fn save_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    body: String,
-) -> WebResult<Response> {
-    me.require_admin()?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body)
-        .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+pub async fn save_form(r: ReglagesAdmin) -> WebResult<Response> {
+    let ReglagesAdmin {
+        app, me, paires, ..
+    } = &r;
     let actuels = app.store.delais_prestations().await?;
     let mut e = Errors::default();
     let mut changes = Vec::new();
-    for (k, v) in &pairs {
+    for (k, v) in paires {
         let Some(t) = k.strip_prefix("delai.").and_then(TypePrestation::from_code) else {
             continue;
         };
@@ -71,5 +65,5 @@ pub async fn save_form(
             .fixer_delai_prestation(&me.principal.actor(), t, n, now)
             .await?;
     }
-    Ok(done(&headers, "/admin/droits?enregistre=1"))
+    Ok(r.enregistre("/admin/droits"))
 }

@@ -5,6 +5,7 @@ pub mod droits;
 pub mod grilles;
 pub mod organisation;
 pub mod permissions;
+mod reglages;
 pub mod utilisateurs;
 
 use axum::response::Redirect;

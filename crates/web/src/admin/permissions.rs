@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
@@ -11,7 +10,7 @@ use dui_domain::policy::{Action, Matrice, Role, Section};
 use dui_store::policy::load_matrix;
 use serde::{Deserialize, Serialize};
 
-use super::done;
+use super::reglages::ReglagesAdmin;
 use crate::auth::CurrentUser;
 use crate::forms::ApiJson;
 use crate::{App, AppError, Layout, WebResult};
@@ -51,18 +50,10 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
 }
 
 /// POST /admin/permissions: checkboxes named `role.section.action` and `totp.role`.
-pub async fn save_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    body: String,
-) -> WebResult<Response> {
-    me.require_admin()?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body)
-        .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
+pub async fn save_form(r: ReglagesAdmin) -> WebResult<Response> {
     let mut grants = Vec::new();
     let mut totp = Vec::new();
-    for (k, _) in pairs {
+    for (k, _) in &r.paires {
         let parts: Vec<&str> = k.split('.').collect();
         match parts.as_slice() {
             ["totp", r] => totp.extend(Role::from_code(r)),
@@ -78,8 +69,8 @@ pub async fn save_form(
             _ => {}
         }
     }
-    save(&app, &me, grants, &totp).await?;
-    Ok(done(&headers, "/admin/permissions?enregistre=1"))
+    save(&r.app, &r.me, grants, &totp).await?;
+    Ok(r.enregistre("/admin/permissions"))
 }
 
 /// Saves the matrix and the TOTP roles, and drops this server's cached copy.

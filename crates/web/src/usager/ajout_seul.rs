@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::Json;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
+use dui_domain::saisie::Champ;
 use dui_store::page::Page;
 use dui_store::policy::Capability;
 use serde::de::DeserializeOwned;
@@ -21,7 +22,7 @@ use super::capability;
 use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
 use crate::corps::Ecrite;
-use crate::forms::ApiJson;
+use crate::forms::{ApiJson, Errors};
 use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
 use crate::{App, WebResult};
@@ -58,13 +59,30 @@ pub(crate) trait AjoutSeul: Ecrit {
 
     /// A record's id (the list's key).
     fn id(l: &Self::Lu) -> i64;
+
+    /// After the API listed the records to the reader: nothing, or the section marked read
+    /// by them (the liaison book).
+    fn lu(_app: &App, _cap: &Capability) -> impl Future<Output = WebResult<()>> + Send {
+        async { Ok(()) }
+    }
 }
 
 /// Declares `$fields` the records of an append-only `$section` listed at `$liste` (a
 /// `pagination` bound), its form on the file's page `$page`, read by
-/// `app.store.$lire(cap, page)` as `$lu` (a record with an `id`).
+/// `app.store.$lire(cap, page)` as `$lu` (a record with an `id`); with `, lu: $marquer`,
+/// the API's list then marks the section read by `app.store.$marquer(cap)`.
 macro_rules! ajout_seul {
+    ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty, lu: $marquer:ident) => {
+        ajout_seul!(@impl $fields, $section, $liste, $page, $lire -> $lu,
+            async fn lu(app: &$crate::App, cap: &dui_store::policy::Capability) -> $crate::WebResult<()> {
+                Ok(app.store.$marquer(cap).await?)
+            }
+        );
+    };
     ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty) => {
+        ajout_seul!(@impl $fields, $section, $liste, $page, $lire -> $lu,);
+    };
+    (@impl $fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty, $($lu_fn:tt)*) => {
         impl $crate::usager::ajout_seul::AjoutSeul for $fields {
             const SECTION: dui_domain::policy::Section = $section;
             const LISTE: &'static $crate::pagination::Liste = &$crate::pagination::$liste;
@@ -82,6 +100,8 @@ macro_rules! ajout_seul {
             fn id(l: &$lu) -> i64 {
                 l.id
             }
+
+            $($lu_fn)*
         }
     };
 }
@@ -92,7 +112,8 @@ async fn ecrire<R: AjoutSeul>(app: &App, me: &CurrentUser, id: UsagerId, f: &R) 
     f.ecrire(app, me, &cap).await
 }
 
-/// GET /api/v1/usagers/{id}/…: the records, newest first.
+/// GET /api/v1/usagers/{id}/…: the records, newest first (then the section marked read by
+/// the reader, where it says so).
 pub(crate) async fn api_liste<R: AjoutSeul>(
     State(app): State<App>,
     me: CurrentUser,
@@ -102,6 +123,7 @@ pub(crate) async fn api_liste<R: AjoutSeul>(
     let page = p.page(R::LISTE)?;
     let cap = capability(&app, &me, id, R::SECTION, Action::Lire).await?;
     let items = R::lire(&app, &cap, page).await?;
+    R::lu(&app, &cap).await?;
     Ok(pagination::repondre(page, items, R::id))
 }
 
@@ -143,5 +165,50 @@ impl PageAjoutSeul {
     /// The record to correct, if one is asked.
     pub(crate) fn corrige(&self) -> Option<i64> {
         self.corrige.as_deref().and_then(|c| c.parse().ok())
+    }
+
+    /// The page asked of section `R`'s records in the file `cap` opens, as its page shows it.
+    pub(crate) async fn lire<R: AjoutSeul>(
+        &self,
+        app: &App,
+        cap: &Capability,
+    ) -> WebResult<Feuillet<R::Lu>> {
+        let page = self.page(R::LISTE)?;
+        let (items, suivant) = page.split(R::lire(app, cap, page).await?, R::id);
+        Ok(Feuillet {
+            items,
+            suivant,
+            corrige: self.corrige(),
+        })
+    }
+}
+
+/// A page of an append-only section as its page shows it.
+pub(crate) struct Feuillet<L> {
+    /// The records, newest first.
+    pub items: Vec<L>,
+    /// The cursor of the older ones, if any.
+    pub suivant: Option<i64>,
+    /// The record to correct (`?corrige=`), if one is asked.
+    pub corrige: Option<i64>,
+}
+
+/// The record a new one corrects (`corrige_id`; none: a new record), flattened in the
+/// `…Fields` of an append-only section: the JSON and the form keep the one field.
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+pub struct Correction {
+    /// The record this one corrects, of the same file and section.
+    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
+    #[schema(value_type = Option<i64>)]
+    corrige_id: Option<String>,
+}
+
+/// The maximum of [`Correction`], listed in the section's `Champs`.
+pub(crate) const CORRECTION: Champ = Champ::ligne("corrige_id", 20);
+
+impl Correction {
+    /// The id of the record corrected; `inconnue` on `corrige_id` when it is no id.
+    pub(crate) fn id(&self, e: &mut Errors, inconnue: &str) -> Option<i64> {
+        super::soins::id_opt(e, "corrige_id", &self.corrige_id, inconnue)
     }
 }

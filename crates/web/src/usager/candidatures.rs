@@ -29,6 +29,17 @@ use crate::pagination::{Pagination, CANDIDATURES};
 use crate::time::paris_today;
 use crate::{App, WebResult};
 
+/// The support an application asks for (`orientation`), or its French error.
+fn orientation(e: &mut Errors, v: &Option<String>) -> Option<TypeAccompagnement> {
+    code(
+        e,
+        "orientation",
+        "Orientation",
+        v,
+        TypeAccompagnement::from_code,
+    )
+}
+
 /// The authorization of the applications for `action` (audited refusal).
 pub(crate) async fn capacite(
     app: &App,
@@ -223,13 +234,7 @@ impl CandidatureFields {
                 "La fin de validité",
                 &self.fin_decision,
             ),
-            orientation: code(
-                &mut e,
-                "orientation",
-                "Orientation",
-                &self.orientation,
-                TypeAccompagnement::from_code,
-            ),
+            orientation: orientation(&mut e, &self.orientation),
             priorite: priorite.unwrap_or(Priorite::Normale),
             criteres: opt(&self.criteres),
             pieces,
@@ -295,13 +300,7 @@ impl FiltreQuery {
             age_min: age(&mut e, "age_min", &self.age_min),
             age_max: age(&mut e, "age_max", &self.age_max),
             gir,
-            orientation: code(
-                &mut e,
-                "orientation",
-                "Orientation",
-                &self.orientation,
-                TypeAccompagnement::from_code,
-            ),
+            orientation: orientation(&mut e, &self.orientation),
             jour: Some(paris_today(Utc::now())),
         };
         e.finish()?;

@@ -210,6 +210,22 @@ impl SeuilsFields {
         let propres = self.personnalises.is_none() || oui(&self.personnalises);
         Ok((propres && (bas.is_some() || haut.is_some())).then_some(Seuils { bas, haut }))
     }
+
+    /// The thresholds of `t` of the file `id` changed from the version read (`If-Match` or
+    /// `version`; 409 when stale), by a nurse or a doctor: the new version.
+    async fn enregistrer(
+        &self,
+        app: &App,
+        me: &CurrentUser,
+        headers: &HeaderMap,
+        id: UsagerId,
+        t: TypeMesure,
+    ) -> WebResult<i64> {
+        let version = expected_version(headers, self.version)?;
+        let s = self.seuils()?;
+        let cap = capability(app, me, id, Section::Soins, Action::Valider).await?;
+        Ok(app.store.modifier_seuils(&cap, t, s, version).await?)
+    }
 }
 
 fn type_mesure(t: &str) -> WebResult<TypeMesure> {
@@ -224,12 +240,12 @@ pub async fn api_seuils(
 ) -> WebResult<Json<SeuilsMesure>> {
     let t = type_mesure(&t)?;
     let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let v = app.store.seuils_constantes(&cap).await?;
-    Ok(Json(
-        v.into_iter()
-            .find(|s| s.type_mesure == t)
-            .ok_or(AppError::NotFound)?,
-    ))
+    let seuils = app.store.seuils_constantes(&cap).await?;
+    seuils
+        .into_iter()
+        .find(|s| s.type_mesure == t)
+        .map(Json)
+        .ok_or(AppError::NotFound)
 }
 
 /// PUT /api/v1/usagers/{id}/soins/constantes/seuils/{mesure}: nurses and doctors.
@@ -241,10 +257,7 @@ pub async fn api_modifier_seuils(
     ApiJson(f): ApiJson<SeuilsFields>,
 ) -> WebResult<Json<crate::corps::Cree>> {
     let t = type_mesure(&t)?;
-    let version = expected_version(&headers, f.version)?;
-    let s = f.seuils()?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
-    let version = app.store.modifier_seuils(&cap, t, s, version).await?;
+    let version = f.enregistrer(&app, &me, &headers, id, t).await?;
     Ok(Json(crate::corps::Cree {
         id: id.get(),
         version,
@@ -367,10 +380,7 @@ pub async fn ajouter_form(p: FormulaireDossier<ConstanteFields>) -> WebResult<Re
 pub async fn seuils_form(p: FormulaireDossier<SeuilsFields>) -> WebResult<Response> {
     let t = type_mesure(&opt(&p.f.type_mesure).unwrap_or_default())
         .map_err(|_| AppError::field("type_mesure", "Type de mesure inconnu."))?;
-    let s = p.f.seuils()?;
-    let version = expected_version(&p.headers, p.f.version)?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Valider).await?;
-    p.app.store.modifier_seuils(&cap, t, s, version).await?;
+    p.f.enregistrer(&p.app, &p.me, &p.headers, p.id, t).await?;
     Ok(p.fait(&format!("/soins/constantes?type={}", t.code())))
 }
 

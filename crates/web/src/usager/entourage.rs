@@ -26,7 +26,7 @@ use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson};
 use crate::reponses::{done, expected_version};
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A person of the circle as typed.
@@ -279,11 +279,17 @@ pub(crate) trait LibellesEntourage {
 
 impl LibellesEntourage for EntouragePageHeader {}
 
-impl EntouragePageHeader {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
+/// The circle of the opened file: its relatives and its professionals (both reads audited
+/// through the file's capability), for this page and the synthesis sheet.
+pub(crate) async fn cercle(
+    app: &App,
+    d: &Dossier,
+) -> WebResult<(Vec<Entourage>, Vec<ProfessionnelLie>)> {
+    let entourage = app.store.entourage(&d.cap).await?;
+    Ok((entourage, app.store.professionnels_usager(&d.cap).await?))
 }
+
+impl DatesFr for EntouragePageHeader {}
 
 /// GET /usagers/{id}/entourage
 pub async fn page(
@@ -291,22 +297,18 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let Dossier {
-        cap,
-        tabs,
-        u,
-        sejours,
-        ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
     let affectations =
-        super::affectations::Affectations::lire(&app, &me, &cap, &sejours, peut_ecrire).await?;
+        super::affectations::Affectations::lire(&app, &me, &d.cap, &d.sejours, peut_ecrire).await?;
+    let (entourage, pros) = cercle(&app, &d).await?;
+    let Dossier { tabs, u, .. } = d;
     Ok(EntouragePageHeader {
         affectations,
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),
-        entourage: app.store.entourage(&cap).await?,
-        pros: app.store.professionnels_usager(&cap).await?,
+        entourage,
+        pros,
         annuaire: app.store.professionnels("", 200).await?,
         peut_ecrire,
         u,

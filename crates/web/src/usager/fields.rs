@@ -129,8 +129,8 @@ impl IdentiteFields {
     }
 }
 
-/// The fields of the creation form, in display order (errors in place).
-pub const CHAMPS_CREATION: &[&str] = &[
+/// The identity's fields, in display order: both forms open with them.
+const IDENTITE: [&str; 8] = [
     "nom_naissance",
     "prenoms",
     "date_naissance",
@@ -139,23 +139,26 @@ pub const CHAMPS_CREATION: &[&str] = &[
     "nom_utilise",
     "prenom_utilise",
     "nir",
-    "etablissement",
-    "date_entree",
 ];
 
+/// The identity's fields, then a form's own two.
+const fn identite_puis(fin: [&'static str; 2]) -> [&'static str; 10] {
+    let mut v = [""; 10];
+    let mut i = 0;
+    while i < IDENTITE.len() {
+        v[i] = IDENTITE[i];
+        i += 1;
+    }
+    v[8] = fin[0];
+    v[9] = fin[1];
+    v
+}
+
+/// The fields of the creation form, in display order (errors in place).
+pub const CHAMPS_CREATION: &[&str] = &identite_puis(["etablissement", "date_entree"]);
+
 /// The fields of the identity edit form, in display order.
-pub const CHAMPS_EDITION: &[&str] = &[
-    "nom_naissance",
-    "prenoms",
-    "date_naissance",
-    "sexe",
-    "lieu_naissance",
-    "nom_utilise",
-    "prenom_utilise",
-    "nir",
-    "referent_id",
-    "alertes",
-];
+pub const CHAMPS_EDITION: &[&str] = &identite_puis(["referent_id", "alertes"]);
 
 fn prenoms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]

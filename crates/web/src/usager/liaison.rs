@@ -15,15 +15,15 @@ use dui_domain::liaison::{QualiteLiaison, QUALITES_PARTENAIRE};
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::annuaire::CompteNomme;
+use dui_store::policy::Capability;
 use dui_store::usager::{EntreeLiaison, EntreeLiaisonInput, ParticipantLiaison, Usager};
 use serde::Deserialize;
 
+use super::ajout_seul::{ajout_seul, api_ajout, api_liste, Correction, Ecrit, CORRECTION};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
-use super::soins::id_opt;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
-use crate::corps::Ecrite;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::time::fr_datetime;
@@ -33,16 +33,12 @@ use crate::{App, Layout, WebResult};
 #[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntreeLiaisonFields {
     texte: Option<String>,
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    corrige_id: Option<String>,
+    #[serde(flatten)]
+    correction: Correction,
 }
 
 impl crate::saisie::Champs for EntreeLiaisonFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::texte("texte", lim::TRANSMISSION),
-        Champ::ligne("corrige_id", 20),
-    ];
+    const CHAMPS: &'static [Champ] = &[Champ::texte("texte", lim::TRANSMISSION), CORRECTION];
 }
 
 impl EntreeLiaisonFields {
@@ -52,52 +48,18 @@ impl EntreeLiaisonFields {
         if let Some(m) = dui_domain::liaison::erreur_texte(&texte) {
             e.add("texte", m);
         }
-        let corrige_id = id_opt(
-            &mut e,
-            "corrige_id",
-            &self.corrige_id,
-            "Entrée corrigée inconnue.",
-        );
+        let corrige_id = self.correction.id(&mut e, "Entrée corrigée inconnue.");
         e.finish()?;
         Ok(EntreeLiaisonInput { texte, corrige_id })
     }
 }
 
-async fn ecrire(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    f: &EntreeLiaisonFields,
-) -> WebResult<i64> {
-    let input = f.validate()?;
-    let cap = capability(app, me, id, Section::Liaison, Action::Ecrire).await?;
-    Ok(app.store.add_liaison(&cap, &input).await?)
-}
+ajout_seul!(EntreeLiaisonFields, Section::Liaison, LIAISON, "/liaison", liaison_page -> EntreeLiaison, lu: liaison_lue);
 
-/// GET /api/v1/usagers/{id}/liaison: newest first, each entry marked `nouvelle` when not yet
-/// seen by the caller; the book is then marked read.
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<crate::reponses::JsonListe> {
-    let page = p.page(&pagination::LIAISON)?;
-    let cap = capability(&app, &me, id, Section::Liaison, Action::Lire).await?;
-    let items = app.store.liaison_page(&cap, page).await?;
-    app.store.liaison_lue(&cap).await?;
-    Ok(pagination::repondre(page, items, |e| e.id))
-}
-
-/// POST /api/v1/usagers/{id}/liaison → 201 with `id`.
-pub async fn api_add(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    ApiJson(f): ApiJson<EntreeLiaisonFields>,
-) -> WebResult<(StatusCode, Json<Ecrite>)> {
-    let id = ecrire(&app, &me, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(Ecrite { id })))
+impl Ecrit for EntreeLiaisonFields {
+    async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
+        Ok(app.store.add_liaison(cap, &self.validate()?).await?)
+    }
 }
 
 /// What the book shows, with or without the file's header.
@@ -138,7 +100,7 @@ impl Contenu {
         me: &CurrentUser,
         id: UsagerId,
         q: &LiaisonQuery,
-        adm: Option<&dui_store::policy::Capability>,
+        adm: Option<&Capability>,
     ) -> WebResult<Contenu> {
         let m = matrix(app).await?;
         let cap = capability(app, me, id, Section::Liaison, Action::Lire).await?;
@@ -250,12 +212,6 @@ pub async fn page(
     Query(q): Query<LiaisonQuery>,
 ) -> PageDossier {
     rendre(&app, &me, id, &q, None).await
-}
-
-/// POST /usagers/{id}/liaison
-pub async fn add_form(p: FormulaireDossier<EntreeLiaisonFields>) -> WebResult<Response> {
-    ecrire(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/liaison"))
 }
 
 /// The cadre's invitation of an outside partner.
@@ -444,7 +400,10 @@ pub async fn api_fin(
 pub fn routes() -> axum::Router<App> {
     use axum::routing::{get, post};
     axum::Router::new()
-        .route("/usagers/{id}/liaison", get(page).post(add_form))
+        .route(
+            "/usagers/{id}/liaison",
+            get(page).post(super::ajout_seul::ajout_form::<EntreeLiaisonFields>),
+        )
         .route("/usagers/{id}/liaison/partenaires", post(invitation_form))
         .route("/usagers/{id}/liaison/proches", post(proche_form))
         .route("/usagers/{id}/liaison/fin", post(fin_form))
@@ -454,7 +413,10 @@ pub fn routes() -> axum::Router<App> {
 pub fn api_routes() -> axum::Router<App> {
     use axum::routing::{get, post};
     axum::Router::new()
-        .route("/usagers/{id}/liaison", get(api_list).post(api_add))
+        .route(
+            "/usagers/{id}/liaison",
+            get(api_liste::<EntreeLiaisonFields>).post(api_ajout::<EntreeLiaisonFields>),
+        )
         .route("/usagers/{id}/liaison/partenaires", post(api_invitation))
         .route("/usagers/{id}/liaison/fin", post(api_fin))
 }

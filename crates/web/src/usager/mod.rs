@@ -16,6 +16,7 @@ mod api;
 mod candidature_page;
 mod candidature_suite;
 pub(crate) mod candidatures;
+mod collectif;
 mod constantes;
 mod creation;
 mod dlu;

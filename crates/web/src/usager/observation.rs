@@ -15,14 +15,12 @@ use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, CORRECTION};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::matrix;
-use super::soins::id_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::pagination;
-use crate::time::{fr_datetime, paris_local_input, parse_instant};
+use crate::time::{paris_local_input, parse_instant, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// An observation as typed (form or JSON).
@@ -32,9 +30,8 @@ pub struct ObservationFields {
     texte: Option<String>,
     date_observation: Option<String>,
     source: Option<String>,
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    corrige_id: Option<String>,
+    #[serde(flatten)]
+    correction: Correction,
 }
 
 impl crate::saisie::Champs for ObservationFields {
@@ -43,7 +40,7 @@ impl crate::saisie::Champs for ObservationFields {
         Champ::texte("texte", lim::TRANSMISSION),
         Champ::ligne("date_observation", lim::DATE + 20),
         Champ::ligne("source", lim::NOM_STRUCTURE),
-        Champ::ligne("corrige_id", 20),
+        CORRECTION,
     ];
 }
 
@@ -74,18 +71,10 @@ impl ObservationFields {
             texte: opt(&self.texte).unwrap_or_default(),
             date_observation,
             source: opt(&self.source),
-            corrige_id: id_opt(
-                &mut e,
-                "corrige_id",
-                &self.corrige_id,
-                "Observation corrigée inconnue.",
-            ),
+            corrige_id: self.correction.id(&mut e, "Observation corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(me.user.role, Utc::now()) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(me.user.role, Utc::now());
+        e.finir_avec(regles, input)
     }
 }
 
@@ -104,19 +93,13 @@ struct ObservationsPage {
     u: Usager,
     tabs: Tabs,
     soins_actif: &'static str,
-    items: Vec<Observation>,
-    suivant: Option<i64>,
+    liste: Feuillet<Observation>,
     types: &'static [TypeObservation],
     peut_ecrire: bool,
     maintenant: String,
-    corrige: Option<i64>,
 }
 
-impl ObservationsPage {
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
-}
+impl DatesFr for ObservationsPage {}
 
 /// GET /usagers/{id}/soins/observations
 pub async fn page(
@@ -127,8 +110,7 @@ pub async fn page(
 ) -> PageDossier {
     let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
     let cap = d.soins(&app, &me).await?;
-    let page = q.page(&pagination::OBSERVATIONS)?;
-    let (items, suivant) = page.split(app.store.observations_page(&cap, page).await?, |o| o.id);
+    let liste = q.lire::<ObservationFields>(&app, &cap).await?;
     let m = matrix(&app).await?;
     let Dossier { tabs, u, .. } = d;
     Ok(ObservationsPage {
@@ -140,12 +122,10 @@ pub async fn page(
         u,
         tabs,
         soins_actif: "observations",
-        items,
-        suivant,
+        liste,
         types: TypeObservation::ALL,
         peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
         maintenant: paris_local_input(Utc::now()),
-        corrige: q.corrige(),
     }
     .into_response())
 }

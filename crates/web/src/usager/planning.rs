@@ -16,10 +16,11 @@ use chrono_tz::Europe::Paris;
 use dui_domain::intervention::{lundi, Mode, StatutVisite};
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
-use dui_store::policy::{authorize_telegestion, CapaciteTelegestion};
+use dui_store::policy::CapaciteTelegestion;
 use dui_store::usager::{EntreeRecue, Visite};
 use serde::Deserialize;
 
+pub(crate) use super::collectif::capacite;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt_int, ApiJson, Errors};
@@ -39,26 +40,6 @@ pub(crate) fn retard_minutes() -> i64 {
             .filter(|m| (1..=240).contains(m))
             .unwrap_or(dui_domain::intervention::RETARD_MINUTES)
     })
-}
-
-/// The authorization of the home-care planning (`None`: the worker's own day); a refusal
-/// is audited.
-pub(crate) async fn capacite(
-    app: &App,
-    me: &CurrentUser,
-    etablissement: Option<i64>,
-    action: Action,
-) -> WebResult<CapaciteTelegestion> {
-    let m = super::matrix(app).await?;
-    Ok(authorize_telegestion(
-        &app.store,
-        &m,
-        &me.principal,
-        etablissement,
-        action,
-        Utc::now(),
-    )
-    .await?)
 }
 
 /// « 08:30 » in Paris from a stored instant.

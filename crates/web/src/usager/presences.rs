@@ -3,82 +3,39 @@
 //! body a GET returns is what the PUT takes), and the absences of a person
 //! (`/api/v1/usagers/{id}/presences`: the list, and a period entered).
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::presence::TypeAbsence;
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::policy::{authorize_presences, CapacitePresences};
 use dui_store::usager::{AbsenceJour, Journee, PeriodeAbsence, Places};
 use serde::{Deserialize, Serialize};
 
 use super::capability;
+pub(crate) use super::collectif::{capacite, choix};
+use super::collectif::{convertir_lot, illisible, FormulaireGroupe, Lieu, LieuQuery};
 use super::extracteurs::{FormulaireDossier, ListeDossier};
 use super::sejours::jour;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::pagination;
-use crate::reponses::{done, expected_version};
-use crate::time::{fr_date, paris_today};
+use crate::reponses::expected_version;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
-
-/// The authorization of the presences of `etablissement` for `action` (audited refusal).
-pub(crate) async fn capacite(
-    app: &App,
-    me: &CurrentUser,
-    etablissement: i64,
-    action: Action,
-) -> WebResult<CapacitePresences> {
-    let m = super::matrix(app).await?;
-    Ok(authorize_presences(
-        &app.store,
-        &m,
-        &me.principal,
-        etablissement,
-        action,
-        Utc::now(),
-    )
-    .await?)
-}
 
 /// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
 /// whole of it, today in Paris).
 #[derive(Deserialize, Default, Serialize)]
 pub struct JourQuery {
-    #[serde(default)]
-    etablissement_id: Option<String>,
-    #[serde(default)]
-    unite_id: Option<String>,
-    #[serde(default)]
-    jour: Option<String>,
+    #[serde(flatten)]
+    lieu: LieuQuery,
     #[serde(default)]
     enregistre: Option<String>,
-}
-
-/// The établissement, unit and day asked (defaults filled).
-pub(crate) fn choix(
-    me: &CurrentUser,
-    etablissement: &Option<String>,
-    unite: &Option<String>,
-    date: &Option<String>,
-) -> WebResult<(i64, Option<i64>, NaiveDate)> {
-    let mut e = Errors::default();
-    let etab = crate::forms::opt_int(&mut e, "etablissement_id", "Établissement", etablissement);
-    let unite = crate::forms::opt_int(&mut e, "unite_id", "Unité", unite);
-    let jour = jour(&mut e, "jour", "Le jour", date);
-    e.finish()?;
-    let etab = etab
-        .or_else(|| me.principal.etablissements.first().copied())
-        .ok_or_else(|| AppError::field("etablissement_id", "Choisissez l'établissement."))?;
-    Ok((etab, unite, jour.unwrap_or_else(|| paris_today(Utc::now()))))
 }
 
 /// A person of the day as the PUT takes it (the GET's `personnes`).
@@ -118,23 +75,21 @@ impl crate::saisie::Champs for JourneeBody {
 }
 
 fn absences(personnes: &[PersonneJour]) -> WebResult<Vec<AbsenceJour>> {
-    let mut e = Errors::default();
-    let mut v = Vec::new();
-    for p in personnes {
+    let borne = (1000, "personnes", "1 000 personnes au plus à la fois.");
+    convertir_lot(personnes, borne, |p, e| {
         let Some(code) = opt(&p.absence) else {
-            continue;
+            return Ok(None);
         };
-        match TypeAbsence::from_code(&code) {
-            Some(t) => v.push(AbsenceJour {
-                sejour_id: p.sejour_id,
-                type_absence: t,
-                commentaire: opt(&p.commentaire),
-            }),
-            None => e.add("absence", format!("Type d'absence inconnu : « {code} ».")),
-        }
-    }
-    e.finish()?;
-    Ok(v)
+        let Some(type_absence) = TypeAbsence::from_code(&code) else {
+            e.add("absence", format!("Type d'absence inconnu : « {code} »."));
+            return Ok(None);
+        };
+        Ok(Some(AbsenceJour {
+            sejour_id: p.sejour_id,
+            type_absence,
+            commentaire: opt(&p.commentaire),
+        }))
+    })
 }
 
 /// GET /api/v1/presences
@@ -143,9 +98,11 @@ pub async fn api_jour(
     me: CurrentUser,
     Query(q): Query<JourQuery>,
 ) -> WebResult<Json<Journee>> {
-    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
-    let cap = capacite(&app, &me, etab, Action::Lire).await?;
-    Ok(Json(app.store.presences_jour(&cap, unite, jour).await?))
+    let l = Lieu::de(&me, &q.lieu)?;
+    let cap = capacite(&app, &me, l.etablissement_id, Action::Lire).await?;
+    Ok(Json(
+        app.store.presences_jour(&cap, l.unite_id, l.jour).await?,
+    ))
 }
 
 /// `{"version": n}`: the day's new version.
@@ -162,18 +119,12 @@ pub async fn api_enregistrer(
     headers: HeaderMap,
     ApiJson(b): ApiJson<JourneeBody>,
 ) -> WebResult<Json<VersionJour>> {
-    if b.personnes.len() > 1000 {
-        return Err(AppError::field(
-            "personnes",
-            "1 000 personnes au plus à la fois.",
-        ));
-    }
+    let abs = absences(&b.personnes)?;
     let mut e = Errors::default();
     let jour = jour(&mut e, "jour", "Le jour", &Some(b.jour.clone()));
     e.finish()?;
     let jour = jour.ok_or_else(|| AppError::field("jour", "Le jour est obligatoire."))?;
     let version = expected_version(&headers, b.version)?;
-    let abs = absences(&b.personnes)?;
     let cap = capacite(&app, &me, b.etablissement_id, Action::Ecrire).await?;
     let version = app
         .store
@@ -187,6 +138,7 @@ pub async fn api_enregistrer(
 struct JourPage {
     layout: Layout,
     journee: Journee,
+    lieu: Lieu,
     places: Vec<Places>,
     types: &'static [TypeAbsence],
     peut_ecrire: bool,
@@ -194,13 +146,9 @@ struct JourPage {
     mois: String,
 }
 
+impl DatesFr for JourPage {}
+
 impl JourPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn unite_choisie(&self, u: &Option<i64>) -> bool {
-        self.journee.unite_id.is_some() && self.journee.unite_id == *u
-    }
     fn absents(&self) -> usize {
         self.journee
             .personnes
@@ -216,22 +164,29 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<JourQuery>,
 ) -> WebResult<Response> {
-    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
-    let cap = capacite(&app, &me, etab, Action::Lire).await?;
-    let journee = app.store.presences_jour(&cap, unite, jour).await?;
+    let lieu = Lieu::de(&me, &q.lieu)?;
+    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    let journee = app
+        .store
+        .presences_jour(&cap, lieu.unite_id, lieu.jour)
+        .await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = dui_domain::presence::peut_presences(
         &m,
         me.user.role,
         &me.principal.etablissements,
-        etab,
+        lieu.etablissement_id,
         Action::Ecrire,
     )
     .is_ok();
     Ok(JourPage {
         layout: Layout::new(&me, "Présences du jour", "presences"),
-        places: app.store.places(&me.principal.etablissements, jour).await?,
-        mois: jour.format("%Y-%m").to_string(),
+        places: app
+            .store
+            .places(&me.principal.etablissements, lieu.jour)
+            .await?,
+        mois: lieu.jour.format("%Y-%m").to_string(),
+        lieu,
         journee,
         types: TypeAbsence::ALL,
         peut_ecrire,
@@ -240,62 +195,36 @@ pub async fn page(
     .into_response())
 }
 
-/// The day screen's form: `etablissement_id`, `unite_id`, `jour`, `version`, then
-/// `absence_<sejour>` (a kind, or empty for present) and `commentaire_<sejour>`.
-#[derive(Deserialize)]
-#[serde(transparent)]
-pub struct SaisieForm(BTreeMap<String, String>);
-
-impl crate::saisie::Champs for SaisieForm {
-    const CHAMPS: &'static [Champ] = &[];
-}
-
-/// POST /presences
+/// POST /presences: the day screen's form (`etablissement_id`, `unite_id`, `jour`,
+/// `version`, then `absence_<sejour>` — a kind, or empty for present — and
+/// `commentaire_<sejour>`).
 pub async fn form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Form(SaisieForm(f)): Form<SaisieForm>,
+    Form(f): Form<FormulaireGroupe>,
 ) -> WebResult<Response> {
-    let get = |k: &str| f.get(k).cloned();
-    let (etab, unite, jour) = choix(
-        &me,
-        &get("etablissement_id"),
-        &get("unite_id"),
-        &get("jour"),
-    )?;
-    let version = get("version").and_then(|v| v.parse().ok()).ok_or_else(|| {
-        AppError::field("version", "La version de la saisie lue est obligatoire.")
-    })?;
+    let lieu = Lieu::de(&me, &f.lieu())?;
+    let version = f
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            AppError::field("version", "La version de la saisie lue est obligatoire.")
+        })?;
     let mut personnes = Vec::new();
-    for (k, v) in &f {
-        if let Some(s) = k.strip_prefix("absence_") {
-            let sejour_id = s
-                .parse()
-                .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?;
-            let commentaire = f.get(&format!("commentaire_{s}")).cloned();
-            if let Some(c) = &commentaire {
-                Champ::ligne("commentaire", lim::LIBELLE)
-                    .verifier("commentaire", c)
-                    .map_err(|r| AppError::field("commentaire", r.to_string()))?;
-            }
-            personnes.push(PersonneJour {
-                sejour_id,
-                absence: Some(v.clone()),
-                commentaire,
-            });
-        }
+    for l in f.lignes("absence", "commentaire")? {
+        personnes.push(PersonneJour {
+            sejour_id: l.cle.parse().map_err(|_| illisible())?,
+            absence: Some(l.code),
+            commentaire: l.texte,
+        });
     }
     let abs = absences(&personnes)?;
-    let cap = capacite(&app, &me, etab, Action::Ecrire).await?;
+    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Ecrire).await?;
     app.store
-        .enregistrer_presences(&cap, unite, jour, version, &abs)
+        .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
         .await?;
-    let unite = unite.map(|u| u.to_string()).unwrap_or_default();
-    Ok(done(
-        &headers,
-        &format!("/presences?etablissement_id={etab}&unite_id={unite}&jour={jour}&enregistre=1"),
-    ))
+    Ok(lieu.enregistre(&headers, "/presences", ""))
 }
 
 /// An absence period as typed.

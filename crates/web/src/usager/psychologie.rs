@@ -16,14 +16,13 @@ use dui_store::policy::Capability;
 use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, CORRECTION};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::soins::{date_opt, id_opt};
+use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::pagination;
-use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::time::{paris_today, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// A psychology note as typed (form or JSON).
@@ -35,9 +34,8 @@ pub struct NoteFields {
     outil: Option<String>,
     resultat: Option<String>,
     date_note: Option<String>,
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    corrige_id: Option<String>,
+    #[serde(flatten)]
+    correction: Correction,
 }
 
 impl crate::saisie::Champs for NoteFields {
@@ -48,7 +46,7 @@ impl crate::saisie::Champs for NoteFields {
         Champ::ligne("outil", lim::LIBELLE),
         Champ::texte("resultat", lim::COMMENTAIRE),
         Champ::ligne("date_note", lim::DATE),
-        Champ::ligne("corrige_id", 20),
+        CORRECTION,
     ];
 }
 
@@ -71,18 +69,10 @@ impl NoteFields {
             outil: opt(&self.outil),
             resultat: opt(&self.resultat),
             date_note: date_opt(&mut e, "date_note", &self.date_note),
-            corrige_id: id_opt(
-                &mut e,
-                "corrige_id",
-                &self.corrige_id,
-                "Note corrigée inconnue.",
-            ),
+            corrige_id: self.correction.id(&mut e, "Note corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(paris_today(Utc::now())) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(paris_today(Utc::now()));
+        e.finir_avec(regles, input)
     }
 }
 
@@ -103,21 +93,12 @@ struct PsychologiePage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    items: Vec<NotePsychologie>,
-    suivant: Option<i64>,
+    liste: Feuillet<NotePsychologie>,
     types: &'static [TypeNote],
     aujourdhui: String,
-    corrige: Option<i64>,
 }
 
-impl PsychologiePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
-}
+impl DatesFr for PsychologiePage {}
 
 /// GET /usagers/{id}/psychologie
 pub async fn page(
@@ -129,19 +110,14 @@ pub async fn page(
     let Dossier { tabs, u, .. } =
         Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Psychologie)).await?;
     let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
-    let page = q.page(&pagination::PSYCHOLOGIE)?;
-    let (items, suivant) = page.split(app.store.notes_psychologie_page(&cap, page).await?, |n| {
-        n.id
-    });
+    let liste = q.lire::<NoteFields>(&app, &cap).await?;
     Ok(PsychologiePage {
         layout: Layout::new(&me, format!("Psychologie — {}", u.nom_naissance), "usagers"),
         u,
         tabs,
-        items,
-        suivant,
+        liste,
         types: TypeNote::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
-        corrige: q.corrige(),
     }
     .into_response())
 }

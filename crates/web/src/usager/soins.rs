@@ -18,7 +18,7 @@ use dui_store::policy::Capability;
 use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
 use serde::Deserialize;
 
-use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul};
+use super::ajout_seul::{ajout_seul, Correction, Ecrit, PageAjoutSeul, CORRECTION};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::{capability, matrix};
@@ -26,7 +26,7 @@ use crate::auth::CurrentUser;
 use crate::corps::{Cree, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
 use crate::reponses::expected_version;
-use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::time::{paris_today, DatesFr};
 use crate::{App, Layout, WebResult};
 
 /// An optional complete date typed `AAAA-MM-JJ` (a `date` field), or the French message on
@@ -67,9 +67,8 @@ pub struct EntreeFields {
     code_cim10: Option<String>,
     details: Option<String>,
     date_debut: Option<String>,
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    corrige_id: Option<String>,
+    #[serde(flatten)]
+    correction: Correction,
 }
 
 impl crate::saisie::Champs for EntreeFields {
@@ -79,7 +78,7 @@ impl crate::saisie::Champs for EntreeFields {
         Champ::ligne("code_cim10", lim::NUMERO),
         Champ::texte("details", lim::COMMENTAIRE),
         Champ::ligne("date_debut", lim::DATE),
-        Champ::ligne("corrige_id", 20),
+        CORRECTION,
     ];
 }
 
@@ -103,18 +102,10 @@ impl EntreeFields {
             code_cim10: opt(&self.code_cim10).map(|c| c.to_uppercase()),
             details: opt(&self.details),
             date_debut: date_opt(&mut e, "date_debut", &self.date_debut),
-            corrige_id: id_opt(
-                &mut e,
-                "corrige_id",
-                &self.corrige_id,
-                "Entrée corrigée inconnue.",
-            ),
+            corrige_id: self.correction.id(&mut e, "Entrée corrigée inconnue."),
         };
-        for (champ, m) in input.erreurs(aujourdhui) {
-            e.add(champ, m);
-        }
-        e.finish()?;
-        Ok(input)
+        let regles = input.erreurs(aujourdhui);
+        e.finir_avec(regles, input)
     }
 }
 
@@ -222,13 +213,9 @@ struct SoinsPage {
     aujourdhui: String,
 }
 
+impl DatesFr for SoinsPage {}
+
 impl SoinsPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn toutes(&self) -> &'static [Rubrique] {
         Rubrique::ALL
     }

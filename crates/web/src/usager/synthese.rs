@@ -10,9 +10,9 @@ use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::{Entourage, ProfessionnelLie, Sejour, Usager};
 
 use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::entourage::LibellesEntourage;
+use super::entourage::{cercle, LibellesEntourage};
 use crate::auth::CurrentUser;
-use crate::time::fr_date;
+use crate::time::DatesFr;
 use crate::{App, Layout};
 
 #[derive(Template, WebTemplate)]
@@ -34,10 +34,9 @@ struct SynthesePage {
 
 impl LibellesEntourage for SynthesePage {}
 
+impl DatesFr for SynthesePage {}
+
 impl SynthesePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn protections(&self) -> Vec<&Entourage> {
         self.entourage
             .iter()
@@ -52,13 +51,11 @@ pub async fn synthese_page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
+    let (entourage, pros) = cercle(&app, &d).await?;
     let Dossier {
-        cap,
-        tabs,
-        u,
-        sejours,
-        ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Synthese).await?;
+        tabs, u, sejours, ..
+    } = d;
     let referent = referent(&app, u.referent_id).await?;
     // The current stay, else the latest one (stays come latest first).
     let sejour = sejours
@@ -81,8 +78,8 @@ pub async fn synthese_page(
             "usagers",
         ),
         sejours,
-        entourage: app.store.entourage(&cap).await?,
-        pros: app.store.professionnels_usager(&cap).await?,
+        entourage,
+        pros,
         referent,
         etablissement,
         imprime_par,

@@ -6,7 +6,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,27 +13,24 @@ use chrono::{NaiveTime, Utc};
 use dui_domain::feuille_soins::jour_local;
 use dui_domain::policy::Action;
 use dui_domain::prescription::StatutAdministration;
-use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::saisie::Champ;
+use dui_store::policy::CapaciteSoins;
 use dui_store::usager::{Administration, Places, Tour};
 use serde::Deserialize;
 
-use super::feuille_soins::{capacite, instant, permis, Enregistres};
-use super::presences::choix;
+use super::collectif::{api_lot, capacite, convertir_lot, form_lot, illisible, lot};
+use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
+use super::feuille_soins::{instant, permis};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::reponses::done;
-use crate::time::fr_date;
+use crate::forms::opt;
+use crate::time::DatesFr;
 use crate::{App, AppError, Layout, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00).
 #[derive(Deserialize, Default)]
 pub struct TourQuery {
-    #[serde(default)]
-    etablissement_id: Option<String>,
-    #[serde(default)]
-    unite_id: Option<String>,
-    #[serde(default)]
-    jour: Option<String>,
+    #[serde(flatten)]
+    lieu: LieuQuery,
     #[serde(default)]
     heure: Option<String>,
     #[serde(default)]
@@ -56,10 +52,12 @@ pub async fn api_tour(
     Query(q): Query<TourQuery>,
 ) -> WebResult<Json<Tour>> {
     let h = heure(&q.heure)?;
-    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
-    let cap = capacite(&app, &me, etab, Action::Lire).await?;
+    let l = Lieu::de(&me, &q.lieu)?;
+    let cap = capacite(&app, &me, l.etablissement_id, Action::Lire).await?;
     Ok(Json(
-        app.store.tour_medicaments(&cap, unite, jour, h).await?,
+        app.store
+            .tour_medicaments(&cap, l.unite_id, l.jour, h)
+            .await?,
     ))
 }
 
@@ -87,68 +85,50 @@ pub struct TourBody {
 }
 
 impl crate::saisie::Champs for TourBody {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("prevu_a", lim::DATE + 20),
-        Champ::ligne("statut", lim::CODE),
-        Champ::ligne("motif", lim::LIBELLE),
-    ];
+    const CHAMPS: &'static [Champ] = CHAMPS_LOT;
 }
 
 fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
-    if doses.len() > 500 {
-        return Err(AppError::field("doses", "500 prises au plus à la fois."));
-    }
-    let mut e = Errors::default();
-    let mut v = Vec::new();
-    for d in doses {
-        let prevu_a = instant("prevu_a", &d.prevu_a)?;
-        match StatutAdministration::from_code(&d.statut) {
-            Some(statut) => v.push(Administration {
+    convertir_lot(
+        doses,
+        (500, "doses", "500 prises au plus à la fois."),
+        |d, e| {
+            let prevu_a = instant("prevu_a", &d.prevu_a)?;
+            let Some(statut) = StatutAdministration::from_code(&d.statut) else {
+                e.add("statut", "Le statut doit être donne, refuse ou non_donne.");
+                return Ok(None);
+            };
+            Ok(Some(Administration {
                 prescription_id: d.prescription_id,
                 prevu_a,
                 statut,
                 motif: opt(&d.motif),
-            }),
-            None => e.add("statut", "Le statut doit être donne, refuse ou non_donne."),
-        }
-    }
-    e.finish()?;
-    Ok(v)
+            }))
+        },
+    )
 }
 
-/// POST /api/v1/soins/tour: doses recorded (409 when one already was).
-pub async fn api_administrer(
-    State(app): State<App>,
-    me: CurrentUser,
-    ApiJson(b): ApiJson<TourBody>,
-) -> WebResult<Json<Enregistres>> {
-    let a = administrations(&b.doses)?;
-    let cap = capacite(&app, &me, b.etablissement_id, Action::Valider).await?;
-    let enregistres = app.store.administrer(&cap, &a).await?;
-    Ok(Json(Enregistres { enregistres }))
-}
+lot!(
+    TourBody, doses -> administrations -> Administration,
+    CapaciteSoins, Action::Valider, administrer,
+    "/soins/tour", formulaire
+);
 
 #[derive(Template, WebTemplate)]
 #[template(path = "soins/tour.html")]
 struct TourPage {
     layout: Layout,
     tour: Tour,
+    lieu: Lieu,
     places: Vec<Places>,
     statuts: &'static [StatutAdministration],
     peut_donner: bool,
     enregistre: bool,
 }
 
+impl DatesFr for TourPage {}
+
 impl TourPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn etab(&self) -> i64 {
-        self.tour.etablissement_id
-    }
-    fn unite_choisie(&self, u: &Option<i64>) -> bool {
-        self.tour.unite_id.is_some() && self.tour.unite_id == *u
-    }
     /// « 05/12/2026 à 14:00 » (Paris) of a stored instant (the « si besoin » list).
     fn moment(&self, t: &str) -> String {
         crate::time::fr_datetime(t)
@@ -162,10 +142,14 @@ pub async fn page(
     Query(q): Query<TourQuery>,
 ) -> WebResult<Response> {
     let h = heure(&q.heure)?;
-    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
-    let cap = capacite(&app, &me, etab, Action::Lire).await?;
-    let tour = app.store.tour_medicaments(&cap, unite, jour, h).await?;
+    let lieu = Lieu::de(&me, &q.lieu)?;
+    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    let tour = app
+        .store
+        .tour_medicaments(&cap, lieu.unite_id, lieu.jour, h)
+        .await?;
     Ok(TourPage {
+        lieu,
         layout: Layout::new(&me, "Tour de médicaments", "soins"),
         places: app
             .store
@@ -179,71 +163,34 @@ pub async fn page(
     .into_response())
 }
 
-/// The round's form: `etablissement_id`, `unite_id`, `jour`, `heure`, `prevu_a`, then for
-/// each dose `statut_<prescription>` and `motif_<prescription>`.
-#[derive(Deserialize)]
-#[serde(transparent)]
-pub struct TourForm(std::collections::BTreeMap<String, String>);
-
-impl crate::saisie::Champs for TourForm {
-    const CHAMPS: &'static [Champ] = &[];
-}
-
-/// POST /soins/tour
-pub async fn form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(TourForm(f)): Form<TourForm>,
-) -> WebResult<Response> {
-    let get = |k: &str| f.get(k).cloned();
-    let (etab, unite, jour) = choix(
-        &me,
-        &get("etablissement_id"),
-        &get("unite_id"),
-        &get("jour"),
-    )?;
-    let h = heure(&get("heure"))?;
-    let prevu_a = get("prevu_a").unwrap_or_default();
+/// The round's form (`etablissement_id`, `unite_id`, `jour`, `heure`, `prevu_a`, then for
+/// each dose `statut_<prescription>` and `motif_<prescription>`).
+fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(TourBody, Lieu, String)> {
+    let lieu = Lieu::de(me, &f.lieu())?;
+    let h = heure(&f.get("heure"))?;
+    let prevu_a = f.get("prevu_a").unwrap_or_default();
     let mut doses = Vec::new();
-    for (k, statut) in &f {
-        let Some(pid) = k.strip_prefix("statut_") else {
-            continue;
-        };
-        if statut.is_empty() {
-            continue;
-        }
-        let motif = get(&format!("motif_{pid}"));
-        if let Some(m) = &motif {
-            Champ::ligne("motif", lim::LIBELLE)
-                .verifier("motif", m)
-                .map_err(|r| AppError::field("motif", r.to_string()))?;
-        }
+    for l in f.lignes("statut", "motif")? {
         doses.push(DoseBody {
-            prescription_id: pid
-                .parse()
-                .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?,
+            prescription_id: l.cle.parse().map_err(|_| illisible())?,
             prevu_a: prevu_a.clone(),
-            statut: statut.clone(),
-            motif,
+            statut: l.code,
+            motif: l.texte,
         });
     }
-    let a = administrations(&doses)?;
-    let cap = capacite(&app, &me, etab, Action::Valider).await?;
-    app.store.administrer(&cap, &a).await?;
-    let unite = unite.map(|u| u.to_string()).unwrap_or_default();
-    Ok(done(
-        &headers,
-        &format!("/soins/tour?etablissement_id={etab}&unite_id={unite}&jour={jour}&heure={}&enregistre=1", h.format("%H:%M")),
-    ))
+    let b = TourBody {
+        etablissement_id: lieu.etablissement_id,
+        doses,
+    };
+    Ok((b, lieu, format!("&heure={}", h.format("%H:%M"))))
 }
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
-    Router::new().route("/soins/tour", get(page).post(form))
+    Router::new().route("/soins/tour", get(page).post(form_lot::<TourBody>))
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
-    Router::new().route("/soins/tour", get(api_tour).post(api_administrer))
+    Router::new().route("/soins/tour", get(api_tour).post(api_lot::<TourBody>))
 }

@@ -1,0 +1,349 @@
+//! What the pages spanning the files of one établissement share (the presences of a day,
+//! the care worksheet, the medication round, the home-care planning): the capability
+//! decided without a file ([`capacite`]), the place asked (établissement, unit, day:
+//! [`LieuQuery`], [`Lieu`]) and one form for a whole group of rows ([`FormulaireGroupe`]:
+//! the place, then one code and one text per row, saved in one request).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use dui_domain::policy::{Action, Matrice};
+use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::{
+    authorize_presences, authorize_soins_unite, authorize_telegestion, CapacitePresences,
+    CapaciteSoins, CapaciteTelegestion, Principal,
+};
+use dui_store::{Store, StoreResult};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::sejours::jour;
+use crate::auth::CurrentUser;
+use crate::forms::{ApiJson, Errors, Form};
+use crate::reponses::done;
+use crate::saisie::Champs;
+use crate::time::paris_today;
+use crate::{App, AppError, WebResult};
+
+/// A capability the policy decides for a place without a file (its refusal audited by the
+/// store): `Lieu` is what it is decided for (an établissement, or none for a worker's day).
+pub(crate) trait Decidee: Sized + Send + Sync {
+    /// The place the capability is asked for.
+    type Lieu: Send;
+    /// The store's decision.
+    fn decider(
+        store: &Store,
+        matrix: &Matrice,
+        who: &Principal,
+        lieu: Self::Lieu,
+        action: Action,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<Self>> + Send;
+}
+
+/// `Decidee` for a capability type, its place and the store's `authorize_…` function.
+macro_rules! decidee {
+    ($($cap:ty, $lieu:ty => $authorize:path;)*) => {$(
+        impl Decidee for $cap {
+            type Lieu = $lieu;
+            async fn decider(
+                store: &Store,
+                matrix: &Matrice,
+                who: &Principal,
+                lieu: $lieu,
+                action: Action,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Self> {
+                $authorize(store, matrix, who, lieu, action, now).await
+            }
+        }
+    )*};
+}
+
+decidee! {
+    CapacitePresences, i64 => authorize_presences;
+    CapaciteSoins, i64 => authorize_soins_unite;
+    CapaciteTelegestion, Option<i64> => authorize_telegestion;
+}
+
+/// The authorization of `action` on the pages of `lieu` (an audited refusal is a 403).
+pub(crate) async fn capacite<C: Decidee>(
+    app: &App,
+    me: &CurrentUser,
+    lieu: C::Lieu,
+    action: Action,
+) -> WebResult<C> {
+    let m = super::matrix(app).await?;
+    Ok(C::decider(&app.store, &m, &me.principal, lieu, action, Utc::now()).await?)
+}
+
+/// `?etablissement_id=&unite_id=&jour=` as typed (default: the account's first
+/// établissement, the whole of it, today in Paris).
+#[derive(Deserialize, Serialize, Default)]
+pub struct LieuQuery {
+    #[serde(default)]
+    pub(crate) etablissement_id: Option<String>,
+    #[serde(default)]
+    pub(crate) unite_id: Option<String>,
+    #[serde(default)]
+    pub(crate) jour: Option<String>,
+}
+
+/// The établissement, unit and day asked (defaults filled).
+pub(crate) fn choix(
+    me: &CurrentUser,
+    etablissement: &Option<String>,
+    unite: &Option<String>,
+    date: &Option<String>,
+) -> WebResult<(i64, Option<i64>, NaiveDate)> {
+    let mut e = Errors::default();
+    let etab = crate::forms::opt_int(&mut e, "etablissement_id", "Établissement", etablissement);
+    let unite = crate::forms::opt_int(&mut e, "unite_id", "Unité", unite);
+    let jour = jour(&mut e, "jour", "Le jour", date);
+    e.finish()?;
+    let etab = etab
+        .or_else(|| me.principal.etablissements.first().copied())
+        .ok_or_else(|| AppError::field("etablissement_id", "Choisissez l'établissement."))?;
+    Ok((etab, unite, jour.unwrap_or_else(|| paris_today(Utc::now()))))
+}
+
+/// The place a page shows: its selectors and the hidden fields of its form
+/// (`_lieu_cache.html`) read it.
+pub(crate) struct Lieu {
+    pub(crate) etablissement_id: i64,
+    pub(crate) unite_id: Option<i64>,
+    pub(crate) jour: NaiveDate,
+}
+
+impl Lieu {
+    /// The place asked by `q` (defaults filled).
+    pub(crate) fn de(me: &CurrentUser, q: &LieuQuery) -> WebResult<Self> {
+        let (etablissement_id, unite_id, jour) =
+            choix(me, &q.etablissement_id, &q.unite_id, &q.jour)?;
+        Ok(Self {
+            etablissement_id,
+            unite_id,
+            jour,
+        })
+    }
+    /// Whether `u` is the unit shown (the unit selector).
+    pub(crate) fn unite_choisie(&self, u: &Option<i64>) -> bool {
+        self.unite_id.is_some() && self.unite_id == *u
+    }
+    /// The redirect after a group saved: `chemin` of this place, then `suite`, with the
+    /// confirmation `enregistre=1`.
+    pub(crate) fn enregistre(&self, headers: &HeaderMap, chemin: &str, suite: &str) -> Response {
+        let Self {
+            etablissement_id: etab,
+            jour,
+            ..
+        } = self;
+        let unite = self.unite_id.map(|u| u.to_string()).unwrap_or_default();
+        done(
+            headers,
+            &format!(
+                "{chemin}?etablissement_id={etab}&unite_id={unite}&jour={jour}{suite}&enregistre=1"
+            ),
+        )
+    }
+}
+
+/// A row of a group form: its key, its code (`<code>_<key>`, not empty) and its text
+/// (`<texte>_<key>`, checked against its maximum).
+pub(crate) struct Ligne<'a> {
+    pub(crate) cle: &'a str,
+    pub(crate) code: String,
+    pub(crate) texte: Option<String>,
+}
+
+/// One form for a whole group: the place (`etablissement_id`, `unite_id`, `jour`), the
+/// page's own fields, then for each row `<code>_<key>` and `<texte>_<key>`.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct FormulaireGroupe(BTreeMap<String, String>);
+
+impl crate::saisie::Champs for FormulaireGroupe {
+    const CHAMPS: &'static [Champ] = &[];
+}
+
+/// The 400 of a group form whose keys were not written by its page.
+pub(crate) fn illisible() -> AppError {
+    AppError::BadRequest("Formulaire illisible.".into())
+}
+
+impl FormulaireGroupe {
+    /// The field `k` as sent.
+    pub(crate) fn get(&self, k: &str) -> Option<String> {
+        self.0.get(k).cloned()
+    }
+    /// The place fields, as a query would give them.
+    pub(crate) fn lieu(&self) -> LieuQuery {
+        LieuQuery {
+            etablissement_id: self.get("etablissement_id"),
+            unite_id: self.get("unite_id"),
+            jour: self.get("jour"),
+        }
+    }
+    /// The rows whose code is chosen; every row's text is checked against
+    /// [`lim::LIBELLE`] (a French 422 on the field `texte`).
+    pub(crate) fn lignes(&self, code: &str, texte: &'static str) -> WebResult<Vec<Ligne<'_>>> {
+        let limite = Champ::ligne(texte, lim::LIBELLE);
+        let mut v = Vec::new();
+        for (k, valeur) in &self.0 {
+            let Some(cle) = k.strip_prefix(code).and_then(|r| r.strip_prefix('_')) else {
+                continue;
+            };
+            let t = self.get(&format!("{texte}_{cle}"));
+            if let Some(t) = &t {
+                limite
+                    .verifier(texte, t)
+                    .map_err(|r| AppError::field(texte, r.to_string()))?;
+            }
+            if !valeur.is_empty() {
+                v.push(Ligne {
+                    cle,
+                    code: valeur.clone(),
+                    texte: t,
+                });
+            }
+        }
+        Ok(v)
+    }
+}
+
+/// The maxima of an API body recording several acts or doses at once (`prevu_a`, `statut`,
+/// `motif` of each).
+pub(crate) const CHAMPS_LOT: &[Champ] = &[
+    Champ::ligne("prevu_a", lim::DATE + 20),
+    Champ::ligne("statut", lim::CODE),
+    Champ::ligne("motif", lim::LIBELLE),
+];
+
+/// The rows of a batch recorded at once (acts, doses, absences of a day), at most `max`
+/// (`trop` on `champ` beyond): each converted by `ligne`, which adds its refusals to the
+/// others (all reported at once) or answers `None` to skip it.
+pub(crate) fn convertir_lot<T, R>(
+    lignes: &[T],
+    (max, champ, trop): (usize, &str, &str),
+    mut ligne: impl FnMut(&T, &mut Errors) -> WebResult<Option<R>>,
+) -> WebResult<Vec<R>> {
+    if lignes.len() > max {
+        return Err(AppError::field(champ, trop));
+    }
+    let mut e = Errors::default();
+    let mut v = Vec::new();
+    for l in lignes {
+        v.extend(ligne(l, &mut e)?);
+    }
+    e.finish()?;
+    Ok(v)
+}
+
+/// A batch recorded at once for one établissement, as the API takes it and as the page's
+/// form is read into (the worksheet's acts, the round's doses): declare it with [`lot!`].
+pub(crate) trait Lot: DeserializeOwned + Champs + Send + Sync + 'static {
+    /// A row as the store records it.
+    type Ligne: Send + Sync;
+    /// What the store asks to record them.
+    type Cap: Decidee<Lieu = i64>;
+    /// The action recording needs.
+    const ACTION: Action;
+
+    /// The établissement of the rows.
+    fn etablissement_id(&self) -> i64;
+    /// The rows checked (a French 422 naming the fields otherwise).
+    fn lignes(&self) -> WebResult<Vec<Self::Ligne>>;
+    /// The rows recorded (409 when one already was): how many.
+    fn enregistrer(
+        app: &App,
+        cap: &Self::Cap,
+        lignes: &[Self::Ligne],
+    ) -> impl Future<Output = WebResult<usize>> + Send;
+
+    /// The page the form is on (`"/soins/feuille"`).
+    const PAGE: &'static str;
+    /// The page's form read as a batch: the batch, its place, and the rest of the page's
+    /// address (`&poste=matin`).
+    fn du_formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(Self, Lieu, String)>;
+}
+
+/// Declares `$body` a batch of `$ligne` read by `$lignes(&self.$champ)`, recorded with
+/// `$action` on a `$cap` by `app.store.$store(cap, rows)`, its form on `$page` read by
+/// `$formulaire(me, f)`.
+macro_rules! lot {
+    (
+        $body:ty, $champ:ident -> $lignes:ident -> $ligne:ty,
+        $cap:ty, $action:expr, $store:ident,
+        $page:literal, $formulaire:ident
+    ) => {
+        impl $crate::usager::collectif::Lot for $body {
+            type Ligne = $ligne;
+            type Cap = $cap;
+            const ACTION: dui_domain::policy::Action = $action;
+            const PAGE: &'static str = $page;
+
+            fn du_formulaire(
+                me: &$crate::auth::CurrentUser,
+                f: &$crate::usager::collectif::FormulaireGroupe,
+            ) -> $crate::WebResult<(Self, $crate::usager::collectif::Lieu, String)> {
+                $formulaire(me, f)
+            }
+
+            fn etablissement_id(&self) -> i64 {
+                self.etablissement_id
+            }
+            fn lignes(&self) -> $crate::WebResult<Vec<$ligne>> {
+                $lignes(&self.$champ)
+            }
+            async fn enregistrer(
+                app: &$crate::App,
+                cap: &$cap,
+                lignes: &[$ligne],
+            ) -> $crate::WebResult<usize> {
+                Ok(app.store.$store(cap, lignes).await?)
+            }
+        }
+    };
+}
+pub(crate) use lot;
+
+/// The batch `b` checked, authorized for its établissement and recorded: how many rows.
+pub(crate) async fn enregistrer<B: Lot>(app: &App, me: &CurrentUser, b: &B) -> WebResult<usize> {
+    let lignes = b.lignes()?;
+    let cap: B::Cap = capacite(app, me, b.etablissement_id(), B::ACTION).await?;
+    B::enregistrer(app, &cap, &lignes).await
+}
+
+/// `{"enregistres": n}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Enregistres {
+    /// How many were recorded.
+    pub enregistres: usize,
+}
+
+/// POST /api/v1/soins/…: a batch recorded (409 when a row already was).
+pub(crate) async fn api_lot<B: Lot>(
+    State(app): State<App>,
+    me: CurrentUser,
+    ApiJson(b): ApiJson<B>,
+) -> WebResult<Json<Enregistres>> {
+    let enregistres = enregistrer(&app, &me, &b).await?;
+    Ok(Json(Enregistres { enregistres }))
+}
+
+/// POST /soins/…: the page's form recorded, back to the page of its place confirming it.
+pub(crate) async fn form_lot<B: Lot>(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Form(f): Form<FormulaireGroupe>,
+) -> WebResult<Response> {
+    let (b, lieu, suite) = B::du_formulaire(&me, &f)?;
+    enregistrer(&app, &me, &b).await?;
+    Ok(lieu.enregistre(&headers, B::PAGE, &suite))
+}
