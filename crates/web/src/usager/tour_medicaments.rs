@@ -24,10 +24,11 @@ use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::reponses::done;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Layout, WebResult};
 
-/// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00).
-#[derive(Deserialize, Default)]
+/// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00); the « si besoin »
+/// form carries it to come back to its round.
+#[derive(Deserialize, serde::Serialize, Default)]
 pub struct TourQuery {
     #[serde(default)]
     etablissement_id: Option<String>,
@@ -37,8 +38,27 @@ pub struct TourQuery {
     jour: Option<String>,
     #[serde(default)]
     heure: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     enregistre: Option<String>,
+}
+
+impl TourQuery {
+    /// The round's établissement, unit and day as chosen (`choix`).
+    pub(super) fn choix(
+        &self,
+        me: &CurrentUser,
+    ) -> WebResult<(i64, Option<i64>, chrono::NaiveDate)> {
+        choix(me, &self.etablissement_id, &self.unite_id, &self.jour)
+    }
+
+    /// The round's time as typed, `HH:MM` (empty when none or unreadable).
+    pub(super) fn heure_saisie(&self) -> String {
+        heure(&self.heure)
+            .ok()
+            .filter(|_| opt(&self.heure).is_some())
+            .map(|h| h.format("%H:%M").to_string())
+            .unwrap_or_default()
+    }
 }
 
 fn heure(v: &Option<String>) -> WebResult<NaiveTime> {
@@ -137,6 +157,8 @@ struct TourPage {
     statuts: &'static [StatutAdministration],
     peut_donner: bool,
     enregistre: bool,
+    /// A « si besoin » line's form refused (`si_besoin`, by prescription).
+    en_place: EnPlace,
 }
 
 impl TourPage {
@@ -161,20 +183,31 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<TourQuery>,
 ) -> WebResult<Response> {
+    rendre(&app, &me, &q, EnPlace::default()).await
+}
+
+/// The round of `q`, with a « si besoin » line's form refused in place (or none).
+pub(super) async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: &TourQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     let h = heure(&q.heure)?;
-    let (etab, unite, jour) = choix(&me, &q.etablissement_id, &q.unite_id, &q.jour)?;
-    let cap = capacite(&app, &me, etab, Action::Lire).await?;
+    let (etab, unite, jour) = q.choix(me)?;
+    let cap = capacite(app, me, etab, Action::Lire).await?;
     let tour = app.store.tour_medicaments(&cap, unite, jour, h).await?;
     Ok(TourPage {
-        layout: Layout::new(&me, "Tour de médicaments", "soins"),
+        layout: Layout::new(me, "Tour de médicaments", "soins"),
         places: app
             .store
             .places(&me.principal.etablissements, jour_local(Utc::now()))
             .await?,
         tour,
         statuts: StatutAdministration::ALL,
-        peut_donner: permis(&app, &me, Action::Valider).await?,
+        peut_donner: permis(app, me, Action::Valider).await?,
         enregistre: q.enregistre.is_some(),
+        en_place,
     }
     .into_response())
 }
