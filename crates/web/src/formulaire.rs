@@ -10,6 +10,7 @@
 //! `{{ erreurs.aria("nir")|safe }}` on the input and `{{ erreurs.sous("nir")|safe }}` after
 //! it. Success: redirect with a [`crate::layout::Fait`] (`reponses::confirme`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
@@ -39,8 +40,9 @@ pub struct ErreursFormulaire {
     /// Ways out.
     pub issues: Vec<Issue>,
     /// What the form's input ids start with (`"a-"` for `id="a-libelle"`), on a page holding
-    /// several forms with the same field names; empty otherwise.
-    pub prefixe: &'static str,
+    /// several forms with the same field names (`"r-12-"` for the form of row 12); empty
+    /// otherwise.
+    pub prefixe: Cow<'static, str>,
 }
 
 impl ErreursFormulaire {
@@ -160,7 +162,7 @@ impl ErreursFormulaire {
     /// template's own constant).
     pub fn aria(&self, champ: &str) -> String {
         if self.de(champ).is_some() {
-            let p = self.prefixe;
+            let p = &self.prefixe;
             format!("aria-invalid=\"true\" aria-describedby=\"{p}{champ}-err\"")
         } else {
             String::new()
@@ -280,16 +282,59 @@ pub struct EnPlace {
     pub saisie: Saisie,
     /// Its refusals.
     pub erreurs: ErreursFormulaire,
+    /// The row whose form was refused, on a page with one such form per row.
+    pub ligne: Option<i64>,
 }
 
 impl EnPlace {
     /// Form `f` refused with `erreurs`, `saisie` typed.
     pub fn refus(f: &Formulaire, saisie: Saisie, mut erreurs: ErreursFormulaire) -> Self {
-        erreurs.prefixe = f.prefixe;
+        erreurs.prefixe = Cow::Borrowed(f.prefixe);
         Self {
             formulaire: f.nom,
             saisie,
             erreurs,
+            ligne: None,
+        }
+    }
+
+    /// The form `f` of row `ligne` refused with `erreurs`, `saisie` typed: its input ids are
+    /// `<prefix><row>-<field>` (`r-12-date_revision`).
+    pub fn refus_ligne(
+        f: &Formulaire,
+        ligne: i64,
+        saisie: Saisie,
+        mut erreurs: ErreursFormulaire,
+    ) -> Self {
+        erreurs.prefixe = Cow::Owned(format!("{}{ligne}-", f.prefixe));
+        Self {
+            formulaire: f.nom,
+            saisie,
+            erreurs,
+            ligne: Some(ligne),
+        }
+    }
+
+    /// Whether the form `nom` of row `ligne` is the one refused.
+    pub fn est_ligne(&self, nom: &str, ligne: &i64) -> bool {
+        self.formulaire == nom && self.ligne == Some(*ligne)
+    }
+
+    /// The refusals of the form `nom` of row `ligne` (none for another form or row).
+    pub fn erreurs_ligne(&self, nom: &str, ligne: &i64) -> ErreursFormulaire {
+        if self.est_ligne(nom, ligne) {
+            self.erreurs.clone()
+        } else {
+            ErreursFormulaire::default()
+        }
+    }
+
+    /// What was typed in the form `nom` of row `ligne` (nothing for another form or row).
+    pub fn saisie_ligne(&self, nom: &str, ligne: &i64) -> Saisie {
+        if self.est_ligne(nom, ligne) {
+            self.saisie.clone()
+        } else {
+            Saisie::default()
         }
     }
 
@@ -397,5 +442,17 @@ mod tests {
         );
         assert!(p.erreurs_de("autre").est_vide());
         assert_eq!(p.saisie_de("autre").val("libelle"), "");
+        let r = EnPlace::refus_ligne(
+            &ACTE,
+            12,
+            Saisie::default(),
+            ErreursFormulaire::champ("libelle", "Obligatoire."),
+        );
+        assert_eq!(
+            r.erreurs_ligne("acte", &12).sous("libelle"),
+            "<p class=\"erreur-champ\" id=\"a-12-libelle-err\">Obligatoire.</p>"
+        );
+        assert!(r.erreurs_ligne("acte", &13).est_vide());
+        assert!(r.erreurs_de("autre").est_vide());
     }
 }

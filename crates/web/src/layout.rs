@@ -128,11 +128,31 @@ pub enum Fait {
     OccurrenceEnregistree,
     /// An exchange was recorded in the file.
     EchangeEnregistre,
+    /// A review of a freedom-of-movement measure was recorded.
+    RevisionEnregistree,
+    /// A person was transferred (a new stay begun).
+    TransfertEnregistre,
+    /// A stay was ended.
+    SortieEnregistree,
+    /// An act was withdrawn from the care plan.
+    ActePlanRetire,
+    /// A prescription was stopped.
+    PrescriptionArretee,
+    /// A follow-up task was given.
+    SuiviConfie,
+    /// A follow-up task was done.
+    SuiviFait,
+    /// A « si besoin » dose was given.
+    PriseSiBesoinEnregistree,
+    /// A vital sign was recorded.
+    ConstanteEnregistree,
+    /// The alert thresholds of a measure were saved.
+    SeuilsEnregistres,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 27] = [
+    pub const ALL: [Fait; 37] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -160,6 +180,16 @@ impl Fait {
         Fait::PresenceEnregistree,
         Fait::OccurrenceEnregistree,
         Fait::EchangeEnregistre,
+        Fait::RevisionEnregistree,
+        Fait::TransfertEnregistre,
+        Fait::SortieEnregistree,
+        Fait::ActePlanRetire,
+        Fait::PrescriptionArretee,
+        Fait::SuiviConfie,
+        Fait::SuiviFait,
+        Fait::PriseSiBesoinEnregistree,
+        Fait::ConstanteEnregistree,
+        Fait::SeuilsEnregistres,
     ];
 
     /// The code carried by the address.
@@ -192,6 +222,16 @@ impl Fait {
             Fait::PresenceEnregistree => "presence",
             Fait::OccurrenceEnregistree => "occurrence",
             Fait::EchangeEnregistre => "echange",
+            Fait::RevisionEnregistree => "revision",
+            Fait::TransfertEnregistre => "transfert",
+            Fait::SortieEnregistree => "sortie",
+            Fait::ActePlanRetire => "acte_retire",
+            Fait::PrescriptionArretee => "prescription_arretee",
+            Fait::SuiviConfie => "suivi",
+            Fait::SuiviFait => "suivi_fait",
+            Fait::PriseSiBesoinEnregistree => "si_besoin",
+            Fait::ConstanteEnregistree => "constante",
+            Fait::SeuilsEnregistres => "seuils",
         }
     }
 
@@ -225,6 +265,16 @@ impl Fait {
             Fait::PresenceEnregistree => "La présence a été enregistrée.",
             Fait::OccurrenceEnregistree => "L'occurrence a été enregistrée ; les autres dates de la série sont inchangées.",
             Fait::EchangeEnregistre => "L'échange a été enregistré dans le dossier.",
+            Fait::RevisionEnregistree => "La révision de la mesure a été enregistrée.",
+            Fait::TransfertEnregistre => "Le transfert a été enregistré : le nouveau séjour est en cours.",
+            Fait::SortieEnregistree => "La sortie a été enregistrée : le séjour est clos.",
+            Fait::ActePlanRetire => "L'acte a été retiré du plan de soins ; il reste dans son historique.",
+            Fait::PrescriptionArretee => "La prescription a été arrêtée ; elle reste dans l'historique.",
+            Fait::SuiviConfie => "Le suivi a été confié : il apparaît sur la page d'accueil de la personne à qui il est confié.",
+            Fait::SuiviFait => "Le suivi a été enregistré comme fait.",
+            Fait::PriseSiBesoinEnregistree => "La prise du médicament « si besoin » a été enregistrée.",
+            Fait::ConstanteEnregistree => "La mesure a été enregistrée.",
+            Fait::SeuilsEnregistres => "Les seuils d'alerte ont été enregistrés.",
         }
     }
 

@@ -21,17 +21,19 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::{champs, page_refusee};
 use super::graphique::graphique;
 use super::sejours::{code, oui};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
+use crate::saisie::Champs;
 use crate::time::fr_datetime;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// A measure as typed (a form or the API's JSON).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct ConstanteFields {
     /// Kind (code: poids, temperature, pouls, tension, spo2, glycemie, douleur).
     type_mesure: Option<String>,
@@ -170,7 +172,7 @@ pub async fn api_ajouter(
 }
 
 /// A person's thresholds of a measure as the PUT takes them (the body of the GET).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct SeuilsFields {
     /// The measure (the form's; the API takes it from the path).
     type_mesure: Option<String>,
@@ -300,6 +302,8 @@ struct ConstantesPage {
     seuils: Vec<SeuilsMesure>,
     peut_ecrire: bool,
     peut_seuils: bool,
+    /// A refused form (`constante`, `seuils`) shown in place.
+    en_place: EnPlace,
 }
 
 impl ConstantesPage {
@@ -319,6 +323,17 @@ pub async fn page(
     Path(id): Path<UsagerId>,
     Query(q): Query<GraphiqueQuery>,
 ) -> PageDossier {
+    rendre(&app, &me, id, &q, EnPlace::default()).await
+}
+
+/// The page of the measure and period of `q`, with a refused form shown in place (or none).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    q: &GraphiqueQuery,
+    en_place: EnPlace,
+) -> PageDossier {
     let choisi = opt(&q.type_mesure)
         .and_then(|t| TypeMesure::from_code(&t))
         .unwrap_or(TypeMesure::Temperature);
@@ -327,8 +342,8 @@ pub async fn page(
         .filter(|j| PERIODES.iter().any(|p| p.0 == *j))
         .unwrap_or(90);
     let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
+        Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+    let cap = capability(app, me, id, Section::Soins, Action::Lire).await?;
     let now = Utc::now();
     // Independent reads, asked together.
     let (serie, seuils, alertes, dernieres) = tokio::try_join!(
@@ -347,9 +362,9 @@ pub async fn page(
         .find(|s| s.type_mesure == choisi)
         .map(SeuilsMesure::seuils)
         .unwrap_or_default();
-    let m = super::matrix(&app).await?;
+    let m = super::matrix(app).await?;
     Ok(ConstantesPage {
-        layout: Layout::new(&me, format!("Constantes — {}", u.nom_naissance), "usagers"),
+        layout: Layout::new(me, format!("Constantes — {}", u.nom_naissance), "usagers"),
         alertes,
         dernieres,
         svg: graphique(choisi, &serie, &en_force, now - Duration::days(jours), now),
@@ -362,26 +377,67 @@ pub async fn page(
         peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
         peut_seuils: m.permet(me.user.role, Section::Soins, Action::Valider),
         soins_actif: "constantes",
+        en_place,
         u,
         tabs,
     }
     .into_response())
 }
 
-/// POST /usagers/{id}/soins/constantes: a measure recorded.
-pub async fn ajouter_form(p: FormulaireDossier<ConstanteFields>) -> WebResult<Response> {
-    let c = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Ecrire).await?;
-    p.app.store.ajouter_constante(&cap, &c).await?;
-    Ok(p.fait(&format!("/soins/constantes?type={}", c.type_mesure.code())))
+/// The form recording a measure, its input ids `c-<field>`.
+const MESURE: Formulaire = Formulaire::new("constante", "c-", Fait::ConstanteEnregistree);
+/// The form of the chosen measure's thresholds, its input ids `s-<field>`.
+const SEUILS: Formulaire = Formulaire::new("seuils", "s-", Fait::SeuilsEnregistres);
+
+/// The answer to form `formulaire` about `type_mesure`: its chart confirming it, or the page
+/// again with the refusal in place, what was typed kept.
+async fn repondre<F: Champs + Serialize>(
+    p: &FormulaireDossier<F>,
+    formulaire: &Formulaire,
+    type_mesure: &Option<String>,
+    issue: WebResult<()>,
+) -> WebResult<Response> {
+    let q = GraphiqueQuery {
+        type_mesure: opt(type_mesure),
+        jours: None,
+    };
+    match issue {
+        Ok(()) => {
+            let t = q.type_mesure.unwrap_or_default();
+            Ok(p.confirme(&format!("/soins/constantes?type={t}"), formulaire.fait))
+        }
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(formulaire, Saisie::de(&p.f), erreurs);
+            page_refusee(e, &champs::<F>(), placer, |en_place| {
+                rendre(&p.app, &p.me, p.id, &q, en_place)
+            })
+            .await
+        }
+    }
 }
 
-/// POST /usagers/{id}/soins/constantes/seuils
+/// POST /usagers/{id}/soins/constantes: a measure recorded, confirmed on its chart.
+pub async fn ajouter_form(p: FormulaireDossier<ConstanteFields>) -> WebResult<Response> {
+    let issue = async {
+        let c = p.f.input()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Soins, Action::Ecrire).await?;
+        p.app.store.ajouter_constante(&cap, &c).await?;
+        Ok(())
+    }
+    .await;
+    repondre(&p, &MESURE, &p.f.type_mesure, issue).await
+}
+
+/// POST /usagers/{id}/soins/constantes/seuils: the thresholds saved, confirmed.
 pub async fn seuils_form(p: FormulaireDossier<SeuilsFields>) -> WebResult<Response> {
-    let t = type_mesure(&opt(&p.f.type_mesure).unwrap_or_default())
-        .map_err(|_| AppError::field("type_mesure", "Type de mesure inconnu."))?;
-    p.f.enregistrer(&p.app, &p.me, &p.headers, p.id, t).await?;
-    Ok(p.fait(&format!("/soins/constantes?type={}", t.code())))
+    let issue = async {
+        let t = type_mesure(&opt(&p.f.type_mesure).unwrap_or_default())
+            .map_err(|_| AppError::field("type_mesure", "Type de mesure inconnu."))?;
+        p.f.enregistrer(&p.app, &p.me, &p.headers, p.id, t).await?;
+        Ok(())
+    }
+    .await;
+    repondre(&p, &SEUILS, &p.f.type_mesure, issue).await
 }
 
 /// HTML routes.

@@ -14,9 +14,9 @@ use dui_store::usager::{Entourage, Usager, VersionEntourage};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::entourage::{EntourageFields, LibellesEntourage};
+use super::formulaire_ligne::{champs, page_refusee};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::saisie::Champs as _;
 use crate::time::{fr_date, fr_datetime};
 use crate::{
     App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
@@ -167,13 +167,11 @@ pub async fn edit_form(
             FORMULAIRE.fait,
         )),
         Err(e) => {
-            let champs: Vec<&str> = EntourageFields::CHAMPS.iter().map(|c| c.nom).collect();
-            let (status, erreurs) = ErreursFormulaire::depuis(e, &champs)?;
-            let en_place = EnPlace::refus(&FORMULAIRE, Saisie::de(&f), erreurs);
-            Ok(match rendre(&app, &me, (id, eid), en_place).await {
-                Ok(r) => (status, r).into_response(),
-                Err(e) => e.into_response(),
+            let placer = |erreurs| EnPlace::refus(&FORMULAIRE, Saisie::de(&f), erreurs);
+            page_refusee(e, &champs::<EntourageFields>(), placer, |en_place| {
+                rendre(&app, &me, (id, eid), en_place)
             })
+            .await
         }
     }
 }

@@ -381,7 +381,7 @@ pub fn stored_traits(u: &dui_store::usager::Usager) -> Option<TraitsIns> {
 
 /// A form naming another file by its number (`U0000042`): the merge and « different
 /// person » forms of the file page.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct AutreDossierForm {
     autre_id: String,
 }

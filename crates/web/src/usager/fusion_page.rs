@@ -16,11 +16,13 @@ use serde::Deserialize;
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::fields::AutreDossierForm;
+use super::formulaire_ligne::page_refusee;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::noms::Nomme as _;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Layout, Saisie, WebResult};
 
 /// One line of the side-by-side comparison.
 struct Ligne {
@@ -75,6 +77,8 @@ struct FusionPage {
     autre: Option<Usager>,
     lignes: Vec<Ligne>,
     fusions: Vec<Fusion>,
+    /// A refused merge: why, by the merge button.
+    erreurs: ErreursFormulaire,
 }
 
 impl FusionPage {
@@ -113,13 +117,43 @@ pub async fn page(
     Path(id): Path<UsagerId>,
     Query(q): Query<FusionQuery>,
 ) -> PageDossier {
-    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Administratif).await?;
-    let cap = capability(&app, &me, id, Section::Administratif, Action::Valider).await?;
+    rendre(&app, &me, id, q, ErreursFormulaire::default()).await
+}
+
+/// A merge refused (422, 409): the merge page again, the two files compared and the refusal
+/// by the merge button; any other error is the error page.
+pub(super) async fn refus(
+    p: &FormulaireDossier<AutreDossierForm>,
+    e: AppError,
+) -> WebResult<Response> {
+    let q = FusionQuery {
+        q: None,
+        autre: Some(Saisie::de(&p.f).val("autre_id").to_string()),
+    };
+    page_refusee(
+        e,
+        &[],
+        |erreurs| erreurs,
+        |erreurs| rendre(&p.app, &p.me, p.id, q, erreurs),
+    )
+    .await
+}
+
+/// The file `id`'s merge page (`erreurs`: a refused merge, shown by its button).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    q: FusionQuery,
+    erreurs: ErreursFormulaire,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Administratif).await?;
+    let cap = capability(app, me, id, Section::Administratif, Action::Valider).await?;
     let texte = q.q.unwrap_or_default();
     let candidats = if texte.trim().is_empty() {
         Vec::new()
     } else {
-        let m = matrix(&app).await?;
+        let m = matrix(app).await?;
         let rc = authorize_recherche(&app.store, &m, &me.principal, Utc::now()).await?;
         let r = Recherche {
             texte: texte.clone(),
@@ -136,15 +170,25 @@ pub async fn page(
         .filter(|a| *a != id.get())
     {
         Some(a) => {
-            let c = capability(
-                &app,
-                &me,
-                UsagerId(a),
-                Section::Administratif,
-                Action::Valider,
-            )
-            .await?;
-            app.store.usager(&c).await?
+            let lu = async {
+                let c = capability(
+                    app,
+                    me,
+                    UsagerId(a),
+                    Section::Administratif,
+                    Action::Valider,
+                )
+                .await?;
+                Ok::<_, AppError>(app.store.usager(&c).await?)
+            }
+            .await;
+            match lu {
+                Ok(u) => u,
+                // After a refused merge the other file may be out of reach (absorbed meanwhile):
+                // the refusal says why, the comparison is left out.
+                Err(_) if !erreurs.est_vide() => None,
+                Err(e) => return Err(e.into()),
+            }
         }
         None => None,
     };
@@ -157,7 +201,7 @@ pub async fn page(
         .filter(|f| f.conserve_id == id.get())
         .collect();
     Ok(FusionPage {
-        layout: Layout::new(&me, format!("Fusion — {}", u.nom_affiche()), "usagers"),
+        layout: Layout::new(me, format!("Fusion — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         q: texte,
@@ -165,6 +209,7 @@ pub async fn page(
         autre,
         lignes,
         fusions,
+        erreurs,
     }
     .into_response())
 }

@@ -134,7 +134,7 @@ pub(super) async fn status_json(
 }
 
 /// Body carrying only a version.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 pub struct VersionBody {
     pub(super) version: Option<i64>,
 }
@@ -380,10 +380,16 @@ pub async fn api_annuler_fusion(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// POST /usagers/{id}/fusion
+/// POST /usagers/{id}/fusion: merged, back to the merge page (it lists the merge with its
+/// undo); a refusal (already merged, the same person…) is the merge page again with it.
 pub async fn fusion_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Response> {
-    let other = p.f.autre("du dossier à fusionner")?;
-    fusionner(&p.app, &p.me, p.id, other).await?;
-    // The merge page lists the merge with its undo.
-    Ok(p.confirme("/fusion", Fait::FusionFaite))
+    let issue = async {
+        let other = p.f.autre("du dossier à fusionner")?;
+        fusionner(&p.app, &p.me, p.id, other).await
+    }
+    .await;
+    match issue {
+        Ok(_) => Ok(p.confirme("/fusion", Fait::FusionFaite)),
+        Err(e) => super::fusion_page::refus(&p, e).await,
+    }
 }

@@ -16,12 +16,13 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 use super::droits::DroitsPage;
 use super::extracteurs::ListeDossier;
+use super::formulaire_ligne::repondre;
 use super::sejours::{code, jour};
 use super::versionne::{enregistrement, AjoutDossier};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::reponses::{done, expected_version};
+use crate::reponses::expected_version;
 use crate::{pagination, App, AppError, Fait, Formulaire, WebResult};
 
 /// A measure as typed.
@@ -62,7 +63,7 @@ impl crate::saisie::Champs for MesureFields {
 }
 
 /// A review as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct RevisionFields {
     /// When it took place, `AAAA-MM-JJ`.
     date_revision: Option<String>,
@@ -242,7 +243,11 @@ async fn reviser(
     Ok(app.store.reviser_mesure(&cap, mid, version, &input).await?)
 }
 
-/// POST /usagers/{id}/mesures/{mid}/revision: a review recorded, back to the tab.
+/// The form reviewing a measure (one per measure), its input ids `r-<id>-<field>`.
+const REVISION: Formulaire = Formulaire::new("revision", "r-", Fait::RevisionEnregistree);
+
+/// POST /usagers/{id}/mesures/{mid}/revision: a review recorded, back to the tab; a refusal
+/// is the tab again with that measure's form as typed and its errors.
 pub async fn revision_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -250,8 +255,8 @@ pub async fn revision_form(
     Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<RevisionFields>,
 ) -> WebResult<Response> {
-    reviser(&app, &me, &headers, ids, &f).await?;
-    Ok(done(&headers, &format!("/usagers/{}/droits", ids.0)))
+    let issue = reviser(&app, &me, &headers, ids, &f).await;
+    repondre::<DroitsPage, _, _>(&app, &me, &headers, ids, &REVISION, &f, issue).await
 }
 
 /// GET /api/v1/usagers/{id}/mesures

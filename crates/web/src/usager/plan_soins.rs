@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::formulaire_ligne::repondre;
 use super::sejours::{code, oui};
 use super::versionne::{
     ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
@@ -251,15 +252,17 @@ impl PageEnPlace for PlanPage {
     }
 }
 
-/// POST /usagers/{id}/soins/plan/{aid}/retrait: an act withdrawn (kept in the history).
-pub async fn retrait_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, aid)): Path<(UsagerId, i64)>,
-    crate::forms::Form(v): crate::forms::Form<super::VersionBody>,
-) -> WebResult<Response> {
-    let cap = capability(&app, &me, id, Section::Soins, Action::Valider).await?;
+/// The form withdrawing an act (one per act of the plan), its input ids `ar-<id>-<field>`.
+const RETRAIT: Formulaire = Formulaire::new("retrait", "ar-", Fait::ActePlanRetire);
+
+async fn retirer(
+    app: &App,
+    me: &CurrentUser,
+    headers: &HeaderMap,
+    (id, aid): (UsagerId, i64),
+    v: &super::VersionBody,
+) -> WebResult<i64> {
+    let cap = capability(app, me, id, Section::Soins, Action::Valider).await?;
     let a = app
         .store
         .acte_plan(&cap, aid)
@@ -267,14 +270,24 @@ pub async fn retrait_form(
         .ok_or(AppError::NotFound)?;
     let mut fields = a.fields.clone();
     fields.actif = false;
-    let version = expected_version(&headers, v.version)?;
-    app.store
+    let version = expected_version(headers, v.version)?;
+    Ok(app
+        .store
         .modifier_acte_plan(&cap, aid, version, &fields)
-        .await?;
-    Ok(crate::reponses::done(
-        &headers,
-        &format!("/usagers/{id}/soins/plan"),
-    ))
+        .await?)
+}
+
+/// POST /usagers/{id}/soins/plan/{aid}/retrait: an act withdrawn (kept in the history),
+/// confirmed; a refusal (changed meanwhile) is the plan again with it next to the act.
+pub async fn retrait_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(ids): Path<(UsagerId, i64)>,
+    crate::forms::Form(v): crate::forms::Form<super::VersionBody>,
+) -> WebResult<Response> {
+    let issue = retirer(&app, &me, &headers, ids, &v).await;
+    repondre::<PlanPage, _, _>(&app, &me, &headers, ids, &RETRAIT, &v, issue).await
 }
 
 /// HTML routes.

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::formulaire_ligne::repondre;
 use super::sejours::{code, jour, oui};
 use super::versionne::{
     ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
@@ -196,7 +197,7 @@ impl AjoutDossier for PrescriptionFields {
 }
 
 /// Stopping a prescription.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 pub struct ArretFields {
     /// Why.
     motif: Option<String>,
@@ -337,7 +338,12 @@ impl PageEnPlace for PrescriptionsPage {
     }
 }
 
-/// POST /usagers/{id}/soins/prescriptions/{pid}/arret
+/// The form stopping a prescription (one per prescription), its input ids
+/// `arret-<id>-<field>`.
+const ARRET: Formulaire = Formulaire::new("arret", "arret-", Fait::PrescriptionArretee);
+
+/// POST /usagers/{id}/soins/prescriptions/{pid}/arret: stopped, confirmed; a refusal is the
+/// page again with it next to the prescription, the reason as typed.
 pub async fn arret_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -345,11 +351,8 @@ pub async fn arret_form(
     Path(ids): Path<(UsagerId, i64)>,
     crate::forms::Form(f): crate::forms::Form<ArretFields>,
 ) -> WebResult<Response> {
-    arreter(&app, &me, &headers, ids, &f).await?;
-    Ok(crate::reponses::done(
-        &headers,
-        &format!("/usagers/{}/soins/prescriptions", ids.0),
-    ))
+    let issue = arreter(&app, &me, &headers, ids, &f).await;
+    repondre::<PrescriptionsPage, _, _>(&app, &me, &headers, ids, &ARRET, &f, issue).await
 }
 
 /// HTML routes.

@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 
 use super::droits::DroitsPage;
 use super::extracteurs::ListeDossier;
+use super::formulaire_ligne::repondre;
 use super::sejours::{code, jour};
 use super::versionne::{enregistrement, AjoutDossier, Cle, Versionne};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, Errors, Form};
-use crate::reponses::{done, expected_version};
+use crate::reponses::expected_version;
 use crate::{pagination, App, AppError, Fait, Formulaire, WebResult};
 
 /// A benefit as typed (the body a benefit's GET returns is accepted by its PUT).
@@ -138,20 +139,28 @@ impl Versionne for PrestationFields {
     }
 }
 
-/// POST /usagers/{id}/prestations/{pid}: a benefit changed (renewed), back to the tab.
+/// The form changing a benefit (one per benefit), its input ids `pm-<id>-<field>`.
+pub(crate) const MODIFICATION: Formulaire =
+    Formulaire::new("prestation_modif", "pm-", Fait::PrestationEnregistree);
+
+/// POST /usagers/{id}/prestations/{pid}: a benefit changed (renewed), back to the tab; a
+/// refusal is the tab again with that benefit's form as typed and its errors.
 pub async fn modification_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
-    Path(cle @ (_, pid)): Path<(UsagerId, i64)>,
+    Path(cle @ (id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<PrestationFields>,
 ) -> WebResult<Response> {
-    let version = expected_version(&headers, f.version)?;
-    let cap = cle
-        .capacite(&app, &me, Section::Administratif, Action::Ecrire)
-        .await?;
-    f.modifier(&app, &cap, pid, version).await?;
-    Ok(done(&headers, &format!("/usagers/{}/droits", cle.0)))
+    let issue = async {
+        let version = expected_version(&headers, f.version)?;
+        let cap = cle
+            .capacite(&app, &me, Section::Administratif, Action::Ecrire)
+            .await?;
+        f.modifier(&app, &cap, pid, version).await
+    }
+    .await;
+    repondre::<DroitsPage, _, _>(&app, &me, &headers, (id, pid), &MODIFICATION, &f, issue).await
 }
 
 /// GET /api/v1/usagers/{id}/prestations

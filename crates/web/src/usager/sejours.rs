@@ -20,11 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::formulaire_ligne::repondre;
 use super::versionne::{enregistrement, AjoutDossier, Enregistrement, PageEnPlace, Versionne};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::reponses::{done, expected_version};
+use crate::reponses::expected_version;
 use crate::time::{fr_date, paris_today};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
@@ -80,7 +81,7 @@ impl crate::saisie::Champs for SejourFields {
 }
 
 /// A transfer or a discharge as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct MouvementFields {
     /// `AAAA-MM-JJ`: the day of the move (the first day out).
     date: Option<String>,
@@ -250,58 +251,62 @@ impl MouvementFields {
         d
     }
 
-    fn transfert(&self) -> WebResult<Transfert> {
+    /// The move's date and what `reste` reads of the other fields: 422 with every error,
+    /// `incomplet` when a required part is missing.
+    fn lire<T>(
+        &self,
+        incomplet: &str,
+        reste: impl FnOnce(&Self, &mut Errors) -> Option<T>,
+    ) -> WebResult<(NaiveDate, T)> {
         let mut e = Errors::default();
         let date = self.date(&mut e);
-        let etab = id(
-            &mut e,
-            "etablissement_id",
-            "Établissement",
-            &self.etablissement_id,
-        );
-        if etab.is_none() {
-            e.add(
-                "etablissement_id",
-                "Choisissez l'établissement de destination.",
-            );
-        }
-        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        let reste = reste(self, &mut e);
         e.finish()?;
-        match (date, etab) {
-            (Some(date), Some(etablissement_id)) => Ok(Transfert {
-                date,
-                etablissement_id,
-                unite_id: unite,
-                depasser_capacite: oui(&self.depasser_capacite),
-            }),
-            _ => Err(AppError::BadRequest("Transfert incomplet.".into())),
-        }
+        date.zip(reste)
+            .ok_or_else(|| AppError::BadRequest(incomplet.into()))
+    }
+
+    fn transfert(&self) -> WebResult<Transfert> {
+        let (date, (etablissement_id, unite_id)) = self.lire("Transfert incomplet.", |f, e| {
+            let etab = id(e, "etablissement_id", "Établissement", &f.etablissement_id);
+            if etab.is_none() {
+                e.add(
+                    "etablissement_id",
+                    "Choisissez l'établissement de destination.",
+                );
+            }
+            let unite = id(e, "unite_id", "Unité", &f.unite_id);
+            etab.map(|x| (x, unite))
+        })?;
+        Ok(Transfert {
+            date,
+            etablissement_id,
+            unite_id,
+            depasser_capacite: oui(&self.depasser_capacite),
+        })
     }
 
     fn sortie(&self) -> WebResult<Sortie> {
-        let mut e = Errors::default();
-        let date = self.date(&mut e);
-        let mode = code(
-            &mut e,
-            "mode_sortie",
-            "Mode de sortie",
-            &self.mode_sortie,
-            ModeSortie::from_code,
-        );
-        if opt(&self.mode_sortie).is_none() {
-            e.add("mode_sortie", "Le mode de sortie est obligatoire.");
-        }
-        let suivi_par = id(&mut e, "suivi_par", "Suivi confié à", &self.suivi_par);
-        e.finish()?;
-        match (date, mode) {
-            (Some(date), Some(mode)) => Ok(Sortie {
-                date,
-                mode,
-                destination: opt(&self.destination),
-                suivi_par,
-            }),
-            _ => Err(AppError::BadRequest("Sortie incomplète.".into())),
-        }
+        let (date, (mode, suivi_par)) = self.lire("Sortie incomplète.", |f, e| {
+            let mode = code(
+                e,
+                "mode_sortie",
+                "Mode de sortie",
+                &f.mode_sortie,
+                ModeSortie::from_code,
+            );
+            if opt(&f.mode_sortie).is_none() {
+                e.add("mode_sortie", "Le mode de sortie est obligatoire.");
+            }
+            let suivi_par = id(e, "suivi_par", "Suivi confié à", &f.suivi_par);
+            mode.map(|m| (m, suivi_par))
+        })?;
+        Ok(Sortie {
+            date,
+            mode,
+            destination: opt(&self.destination),
+            suivi_par,
+        })
     }
 }
 
@@ -387,10 +392,6 @@ impl PageEnPlace for SejoursPage {
     }
 }
 
-fn retour(headers: &HeaderMap, id: UsagerId) -> Response {
-    done(headers, &format!("/usagers/{id}/sejours"))
-}
-
 /// An admission: the new stay's id.
 impl AjoutDossier for SejourFields {
     type Page = SejoursPage;
@@ -443,7 +444,14 @@ async fn mouvement(
     }
 }
 
-/// POST /usagers/{id}/sejours/{sid}/transfert (`TRANSFERT`) and …/sortie: back to the path.
+/// The form transferring a stay (one per running stay), its input ids `t-<id>-<field>`.
+const FORMULAIRE_TRANSFERT: Formulaire =
+    Formulaire::new("transfert", "t-", Fait::TransfertEnregistre);
+/// The form ending a stay, its input ids `o-<id>-<field>`.
+const FORMULAIRE_SORTIE: Formulaire = Formulaire::new("sortie", "o-", Fait::SortieEnregistree);
+
+/// POST /usagers/{id}/sejours/{sid}/transfert (`TRANSFERT`) and …/sortie: back to the path
+/// confirming it; a refusal is the tab again with that stay's form as typed and its errors.
 pub async fn mouvement_form<const TRANSFERT: bool>(
     State(app): State<App>,
     me: CurrentUser,
@@ -451,8 +459,13 @@ pub async fn mouvement_form<const TRANSFERT: bool>(
     Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<MouvementFields>,
 ) -> WebResult<Response> {
-    mouvement(&app, &me, &headers, ids, &f, TRANSFERT).await?;
-    Ok(retour(&headers, ids.0))
+    let issue = mouvement(&app, &me, &headers, ids, &f, TRANSFERT).await;
+    let formulaire = if TRANSFERT {
+        &FORMULAIRE_TRANSFERT
+    } else {
+        &FORMULAIRE_SORTIE
+    };
+    repondre::<SejoursPage, _, _>(&app, &me, &headers, ids, formulaire, &f, issue).await
 }
 
 /// POST /api/v1/usagers/{id}/sejours/{sid}/transfert → 201 with the new stay.

@@ -14,27 +14,22 @@ use dui_domain::policy::Action;
 use dui_domain::prescription::StatutAdministration;
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::Administration;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::feuille_soins::capacite;
-use super::presences::choix;
+use super::formulaire_ligne::{champs, page_refusee};
+use super::tour_medicaments::{rendre, TourQuery};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors, Form};
 use crate::reponses::done;
-use crate::{App, AppError, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Saisie, WebResult};
 
 /// A « si besoin » dose given: the round it was given from (to come back to it), the
 /// prescription, why, and when (`HH:MM` today in Paris; empty: now).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct SiBesoinForm {
-    #[serde(default)]
-    etablissement_id: Option<String>,
-    #[serde(default)]
-    unite_id: Option<String>,
-    #[serde(default)]
-    jour: Option<String>,
-    #[serde(default)]
-    heure: Option<String>,
+    #[serde(flatten)]
+    tour: TourQuery,
     #[serde(default)]
     prescription_id: Option<String>,
     #[serde(default)]
@@ -102,26 +97,53 @@ impl SiBesoinForm {
     }
 }
 
-/// POST /soins/tour/si-besoin: a « si besoin » dose given, back to the round.
+/// The form of each « si besoin » line of the round, its input ids `sb-<prescription>-<field>`.
+const DONNER: Formulaire = Formulaire::new("si_besoin", "sb-", Fait::PriseSiBesoinEnregistree);
+
+/// POST /soins/tour/si-besoin: a « si besoin » dose given, back to the round confirming it;
+/// a refusal (no reason, the maximum per 24 hours reached) is the round again with the
+/// message on that line, what was typed kept.
 pub async fn donner(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<SiBesoinForm>,
 ) -> WebResult<Response> {
-    let (etab, unite, jour) = choix(&me, &f.etablissement_id, &f.unite_id, &f.jour)?;
-    let dose = f.dose()?;
-    let cap = capacite(&app, &me, etab, Action::Valider).await?;
-    app.store.administrer(&cap, &[dose]).await?;
-    let unite = unite.map(|u| u.to_string()).unwrap_or_default();
-    let heure = opt(&f.heure)
-        .and_then(|h| NaiveTime::parse_from_str(&h, "%H:%M").ok())
-        .map(|h| h.format("%H:%M").to_string())
-        .unwrap_or_default();
-    Ok(done(
-        &headers,
-        &format!("/soins/tour?etablissement_id={etab}&unite_id={unite}&jour={jour}&heure={heure}&enregistre=1#si-besoin"),
-    ))
+    let (etab, unite, jour) = f.tour.choix(&me)?;
+    let issue = async {
+        let dose = f.dose()?;
+        let cap = capacite(&app, &me, etab, Action::Valider).await?;
+        Ok::<_, AppError>(app.store.administrer(&cap, &[dose]).await?)
+    }
+    .await;
+    match issue {
+        Ok(_) => {
+            let unite = unite.map(|u| u.to_string()).unwrap_or_default();
+            let heure = f.tour.heure_saisie();
+            Ok(done(
+                &headers,
+                &format!(
+                    "/soins/tour?etablissement_id={etab}&unite_id={unite}&jour={jour}&heure={heure}&fait={}#si-besoin",
+                    DONNER.fait.code()
+                ),
+            ))
+        }
+        Err(e) => {
+            // The line refused is its prescription's; a form naming none has no line.
+            let Some(ligne) = f
+                .prescription_id
+                .as_deref()
+                .and_then(|p| p.trim().parse().ok())
+            else {
+                return Err(e);
+            };
+            let placer = |erreurs| EnPlace::refus_ligne(&DONNER, ligne, Saisie::de(&f), erreurs);
+            page_refusee(e, &champs::<SiBesoinForm>(), placer, |en_place| {
+                rendre(&app, &me, &f.tour, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// HTML routes.

@@ -12,20 +12,21 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::SuiviInput;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::extracteurs::{FormulaireDossier, ListeDossier};
-use super::sejours::{id, jour};
+use super::formulaire_ligne::repondre;
+use super::sejours::{id, jour, SejoursPage};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::reponses::{done, expected_version};
+use crate::reponses::expected_version;
 use crate::time::paris_today;
-use crate::{pagination, App, AppError, WebResult};
+use crate::{pagination, App, AppError, Fait, Formulaire, WebResult};
 
 /// A follow-up task as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct SuiviFields {
     /// What to do.
     libelle: Option<String>,
@@ -51,7 +52,7 @@ impl crate::saisie::Champs for SuiviFields {
 }
 
 /// A task done, as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct SuiviFaitFields {
     /// What the follow-up found.
     note: Option<String>,
@@ -103,12 +104,21 @@ impl SuiviFields {
     }
 }
 
-/// POST /usagers/{id}/suivis: a task given, back to the stays.
+/// The form giving a follow-up task, its input ids `n-<field>`.
+const CONFIER: Formulaire = Formulaire::new("suivi", "n-", Fait::SuiviConfie);
+/// The form of a task done (one per task), its input ids `f-<id>-<field>`.
+const FAIT: Formulaire = Formulaire::new("suivi_fait", "f-", Fait::SuiviFait);
+
+/// POST /usagers/{id}/suivis: a task given, back to the stays confirming it; a refusal is
+/// the stays again with the form as typed and its errors.
 pub async fn ajout_form(p: FormulaireDossier<SuiviFields>) -> WebResult<Response> {
-    let input = p.f.input()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.ajouter_suivi(&cap, &input).await?;
-    Ok(p.fait("/sejours"))
+    let issue = async {
+        let input = p.f.input()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+        Ok(p.app.store.ajouter_suivi(&cap, &input).await?)
+    }
+    .await;
+    repondre::<SejoursPage, _, _>(&p.app, &p.me, &p.headers, p.id, &CONFIER, &p.f, issue).await
 }
 
 /// Marks task `tid` done: the assignee with the file's read, anyone else with the write.
@@ -148,7 +158,8 @@ async fn fait(
         .await?)
 }
 
-/// POST /usagers/{id}/suivis/{tid}/fait: back to the stays (or to the home page).
+/// POST /usagers/{id}/suivis/{tid}/fait: back to the stays confirming it; a refusal is the
+/// stays again with that task's form as typed and its errors.
 pub async fn fait_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -156,8 +167,8 @@ pub async fn fait_form(
     Path(ids): Path<(UsagerId, i64)>,
     Form(f): Form<SuiviFaitFields>,
 ) -> WebResult<Response> {
-    fait(&app, &me, &headers, ids, &f).await?;
-    Ok(done(&headers, &format!("/usagers/{}/sejours", ids.0)))
+    let issue = fait(&app, &me, &headers, ids, &f).await;
+    repondre::<SejoursPage, _, _>(&app, &me, &headers, ids, &FAIT, &f, issue).await
 }
 
 /// GET /api/v1/usagers/{id}/suivis

@@ -22,19 +22,40 @@ use super::collectif::{api_lot, capacite, convertir_lot, form_lot, illisible, lo
 use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
 use super::feuille_soins::{instant, permis};
 use crate::auth::CurrentUser;
-use crate::forms::opt;
+use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::reponses::done;
 use crate::time::DatesFr;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Layout, WebResult};
 
-/// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00).
-#[derive(Deserialize, Default)]
+/// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00); the « si besoin »
+/// form carries it to come back to its round.
+#[derive(Deserialize, serde::Serialize, Default)]
 pub struct TourQuery {
     #[serde(flatten)]
     lieu: LieuQuery,
     #[serde(default)]
     heure: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     enregistre: Option<String>,
+}
+
+impl TourQuery {
+    /// The round's établissement, unit and day as chosen (`choix`).
+    pub(super) fn choix(
+        &self,
+        me: &CurrentUser,
+    ) -> WebResult<(i64, Option<i64>, chrono::NaiveDate)> {
+        choix(me, &self.etablissement_id, &self.unite_id, &self.jour)
+    }
+
+    /// The round's time as typed, `HH:MM` (empty when none or unreadable).
+    pub(super) fn heure_saisie(&self) -> String {
+        heure(&self.heure)
+            .ok()
+            .filter(|_| opt(&self.heure).is_some())
+            .map(|h| h.format("%H:%M").to_string())
+            .unwrap_or_default()
+    }
 }
 
 fn heure(v: &Option<String>) -> WebResult<NaiveTime> {
@@ -124,6 +145,8 @@ struct TourPage {
     statuts: &'static [StatutAdministration],
     peut_donner: bool,
     enregistre: bool,
+    /// A « si besoin » line's form refused (`si_besoin`, by prescription).
+    en_place: EnPlace,
 }
 
 impl DatesFr for TourPage {}
@@ -141,24 +164,35 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<TourQuery>,
 ) -> WebResult<Response> {
+    rendre(&app, &me, &q, EnPlace::default()).await
+}
+
+/// The round of `q`, with a « si besoin » line's form refused in place (or none).
+pub(super) async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: &TourQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     let h = heure(&q.heure)?;
-    let lieu = Lieu::de(&me, &q.lieu)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    let lieu = Lieu::de(me, &q.lieu)?;
+    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
     let tour = app
         .store
         .tour_medicaments(&cap, lieu.unite_id, lieu.jour, h)
         .await?;
     Ok(TourPage {
         lieu,
-        layout: Layout::new(&me, "Tour de médicaments", "soins"),
+        layout: Layout::new(me, "Tour de médicaments", "soins"),
         places: app
             .store
             .places(&me.principal.etablissements, jour_local(Utc::now()))
             .await?,
         tour,
         statuts: StatutAdministration::ALL,
-        peut_donner: permis(&app, &me, Action::Valider).await?,
+        peut_donner: permis(app, me, Action::Valider).await?,
         enregistre: q.enregistre.is_some(),
+        en_place,
     }
     .into_response())
 }

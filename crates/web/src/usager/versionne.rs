@@ -18,7 +18,7 @@ use std::future::Future;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
@@ -29,13 +29,14 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 use super::entete::PageDossier;
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::{champs, page_refusee};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::ApiJson;
 use crate::pagination::{self, Liste, Pagination};
 use crate::reponses::expected_version;
 use crate::saisie::Champs;
-use crate::{App, AppError, EnPlace, ErreursFormulaire, Formulaire, Saisie, WebResult};
+use crate::{App, AppError, EnPlace, Formulaire, Saisie, WebResult};
 
 /// Where a record is in its route (`Path`), and what authorizes it.
 pub(crate) trait Cle: DeserializeOwned + Copy + Send + Sync + 'static {
@@ -271,13 +272,11 @@ pub(crate) async fn ajout_form<R: AjoutDossier>(p: FormulaireDossier<R>) -> WebR
     match ajouter(&p.app, &p.me, p.id, &p.f).await {
         Ok(_) => Ok(p.confirme(R::Page::ADRESSE, f.fait)),
         Err(e) => {
-            let champs: Vec<&str> = R::CHAMPS.iter().map(|c| c.nom).collect();
-            let (status, erreurs) = ErreursFormulaire::depuis(e, &champs)?;
-            let en_place = EnPlace::refus(&f, Saisie::de(&p.f), erreurs);
-            Ok(match R::Page::rendre(&p.app, &p.me, p.id, en_place).await {
-                Ok(r) => (status, r).into_response(),
-                Err(e) => e.into_response(),
+            let placer = |erreurs| EnPlace::refus(&f, Saisie::de(&p.f), erreurs);
+            page_refusee(e, &champs::<R>(), placer, |en_place| {
+                R::Page::rendre(&p.app, &p.me, p.id, en_place)
             })
+            .await
         }
     }
 }

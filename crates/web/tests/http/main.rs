@@ -17,6 +17,7 @@ mod doublons;
 mod droits;
 mod errors;
 mod formulaire_en_place;
+mod formulaire_ligne;
 mod fusion;
 mod grilles;
 mod grilles_ajout;

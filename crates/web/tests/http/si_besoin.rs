@@ -58,16 +58,38 @@ async fn si_besoin_doses_are_given_from_the_round_and_refused_over_the_maximum()
             ]
         };
         // Without its reason: refused in French, nothing recorded.
+        // The round again, the message next to that line's field (not the error page).
         let r = app.post_form(&c, "/soins/tour/si-besoin", &form("")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
-        assert!(r.text().await.unwrap().contains("pourquoi"));
+        let page = r.text().await.unwrap();
+        assert!(page.contains("pourquoi"), "{engine}: {page}");
+        assert!(
+            page.contains(&format!(r#"id="sb-{pid}-motif-err""#)) && page.contains("Si besoin (1)"),
+            "{engine}: {page}"
+        );
+        assert!(!page.contains("Code : "), "{engine}: {page}");
         let r = app
             .post_form(&c, "/soins/tour/si-besoin", &form("Douleur 6/10"))
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
+        let lieu = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(lieu.contains("fait=si_besoin"), "{lieu}");
         // The maximum reached: the page says so and offers no dose; the API refuses one.
         let page = html(&app, &c, &tour).await;
         assert!(page.contains("Maximum atteint"), "{engine}");
+        // A dose given from a page read before: the round again, the refusal on the line.
+        let r = app
+            .post_form(&c, "/soins/tour/si-besoin", &form("Douleur 7/10"))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("maximum prescrit est de 1")
+                && page.contains(r#"id="erreurs-resume""#)
+                && page.contains("Maximum atteint"),
+            "{engine}: {page}"
+        );
+        assert!(!page.contains("Code : "), "{engine}: {page}");
         let r = app
             .post_json(
                 &ide,
