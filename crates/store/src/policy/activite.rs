@@ -43,7 +43,7 @@ pub async fn authorize_activites(
         decision,
         (Section::Accompagnement, action),
         now,
-        || CapaciteEtablissement::accordee(who, etablissement_id, action, now),
+        |()| CapaciteEtablissement::accordee(who, etablissement_id, action, now),
     )
     .await
 }

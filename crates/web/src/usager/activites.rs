@@ -223,7 +223,7 @@ pub async fn api_liste(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<ActivitesQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let etab = etablissement(&me, &q.etablissement_id)?;
     let t = type_demande(&q.type_activite)?;
     let page = q.p.page(&pagination::ACTIVITES)?;
@@ -397,7 +397,7 @@ pub async fn api_seances(
     me: CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<SeancesQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let mut e = Errors::default();
     let depuis = jour(&mut e, "depuis", "Le début", &q.depuis);
     e.finish()?;
@@ -465,7 +465,7 @@ pub async fn api_inscriptions(
     me: CurrentUser,
     Path(id): Path<i64>,
     Query(p): Query<Pagination>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let cap = capacite_activite(&app, &me, id, Action::Lire).await?;
     let items = app.store.inscriptions(&cap, id).await?;
     pagination::en_memoire(&p, &pagination::INSCRIPTIONS, items)
@@ -721,7 +721,7 @@ pub async fn api_historique(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
     Query(l): Query<HistoriqueListe>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     let (filtre, periode) = l.q.filtre()?;
     let page = l.p.page(&pagination::HISTORIQUE_ACTIVITES)?;
     let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;

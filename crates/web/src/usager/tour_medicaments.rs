@@ -22,8 +22,7 @@ use super::collectif::{api_lot, capacite, convertir_lot, form_lot, illisible, lo
 use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
 use super::feuille_soins::{instant, permis};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson, Errors, Form};
-use crate::reponses::done;
+use crate::forms::opt;
 use crate::time::DatesFr;
 use crate::{App, AppError, EnPlace, Layout, WebResult};
 
@@ -45,7 +44,8 @@ impl TourQuery {
         &self,
         me: &CurrentUser,
     ) -> WebResult<(i64, Option<i64>, chrono::NaiveDate)> {
-        choix(me, &self.etablissement_id, &self.unite_id, &self.jour)
+        let l = Lieu::de(me, &self.lieu)?;
+        Ok((l.etablissement_id, l.unite_id, l.jour))
     }
 
     /// The round's time as typed, `HH:MM` (empty when none or unreadable).
