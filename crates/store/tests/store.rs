@@ -34,6 +34,11 @@ mod evaluation;
 mod grilles;
 #[path = "store/liaison.rs"]
 mod liaison;
+// hteam: the team around the person, messages to professionals.
+#[path = "store/equipe.rs"]
+mod equipe;
+#[path = "store/messages.rs"]
+mod messages;
 #[path = "store/lockout.rs"]
 mod lockout;
 #[path = "store/merge_tables.rs"]

@@ -108,11 +108,19 @@ pub enum Fait {
     AdmissionEnregistree,
     /// A freedom-of-movement measure was recorded.
     MesureEnregistree,
+    /// A member joined the team around the person.
+    EquipeMembreAjoute,
+    /// A membership of the team ended.
+    EquipeMembreSorti,
+    /// The referent changed.
+    ReferentChange,
+    /// A message was sent to professionals.
+    MessageEnvoye,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 18] = [
+    pub const ALL: [Fait; 22] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -131,6 +139,10 @@ impl Fait {
         Fait::PrestationEnregistree,
         Fait::AdmissionEnregistree,
         Fait::MesureEnregistree,
+        Fait::EquipeMembreAjoute,
+        Fait::EquipeMembreSorti,
+        Fait::ReferentChange,
+        Fait::MessageEnvoye,
     ];
 
     /// The code carried by the address.
@@ -154,6 +166,10 @@ impl Fait {
             Fait::PrestationEnregistree => "prestation",
             Fait::AdmissionEnregistree => "admission",
             Fait::MesureEnregistree => "mesure",
+            Fait::EquipeMembreAjoute => "equipe_ajout",
+            Fait::EquipeMembreSorti => "equipe_fin",
+            Fait::ReferentChange => "referent",
+            Fait::MessageEnvoye => "message",
         }
     }
 
@@ -178,6 +194,10 @@ impl Fait {
             Fait::PrestationEnregistree => "Le droit a été enregistré.",
             Fait::AdmissionEnregistree => "L'admission a été enregistrée : le séjour est en cours.",
             Fait::MesureEnregistree => "La mesure a été enregistrée ; elle se révise à la date prévue.",
+            Fait::EquipeMembreAjoute => "Le professionnel a rejoint l'équipe de la personne.",
+            Fait::EquipeMembreSorti => "La participation à l'équipe a pris fin ; elle reste dans l'historique.",
+            Fait::ReferentChange => "Le référent a été changé : le rôle du précédent a pris fin la veille et reste dans l'historique.",
+            Fait::MessageEnvoye => "Le message a été envoyé : ses destinataires le voient sur leur page d'accueil.",
         }
     }
 

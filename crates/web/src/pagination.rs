@@ -62,6 +62,8 @@ pub(crate) const INTERVENTIONS: Liste = l("/interventions", 500, 2000);
 pub(crate) const INTERVENTIONS_USAGER: Liste = l("/usagers/{id}/interventions", 50, 200);
 /// The liaison book (h13c).
 pub(crate) const LIAISON: Liste = l("/usagers/{id}/liaison", 30, 200);
+/// Messages to professionals (hteam).
+pub(crate) const MESSAGES: Liste = l("/messages", 30, 100);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -106,6 +108,8 @@ pub const LISTES: &[Liste] = &[
     INTERVENTIONS_USAGER,
     // h13c
     LIAISON,
+    // hteam
+    MESSAGES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

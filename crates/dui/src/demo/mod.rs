@@ -3,6 +3,8 @@
 pub mod agenda;
 pub mod candidatures;
 mod droits;
+// The team around the person, messages to professionals (hteam).
+mod equipe;
 mod evaluations;
 mod identite;
 mod liaison;
@@ -336,6 +338,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", liaison::ajouter(store, Utc::now()).await?);
     // Agendas and exchanges (h13a).
     println!("{}", agenda::ajouter(store, org).await?);
+    // Teams around the persons and messages between professionals (hteam).
+    println!("{}", equipe::ajouter(store, org, Utc::now()).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

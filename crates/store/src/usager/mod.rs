@@ -21,11 +21,13 @@ mod dlu;
 mod doublons;
 mod droits_bulk;
 mod echange;
+mod equipe;
 mod entourage;
 mod entourage_versions;
 mod etat;
 mod evaluation;
 mod feuille_soins;
+mod fusion_deplacements;
 mod gmp;
 mod hors_perimetre;
 mod insi;
@@ -35,6 +37,7 @@ mod liaison_participants;
 mod listes;
 mod mes_personnes;
 mod mesure;
+mod message;
 mod name_index;
 mod observation;
 mod photo;
@@ -82,6 +85,10 @@ pub use detection::{
 };
 pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
+pub use equipe::{BulkMembre, MembreEquipe, MembreInput};
+pub use message::{
+    Boite, Destinataire, Message, MessageInput, DESTINATAIRES_MAX, HORS_PERIMETRE,
+};
 pub use echange::{Echange, EchangeInput, CHAMPS_ECHANGE, ECHANGES_MAX};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
@@ -345,7 +352,8 @@ impl Store {
         let now = cap.at();
         let words = name_words(i);
         let mut tx = self.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now)
+        let avant = self
+            .snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
         let drop_sql = if drop_ins {
             ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL"
@@ -375,6 +383,10 @@ impl Store {
                 .await?;
         }
         write_names(&mut tx, id, &words).await?;
+        // The team keeps the history of referents (a change here is dated today).
+        if avant.referent_id.map(|r| r.get()) != i.referent_id {
+            equipe::suivre_referent(&mut tx, id, i.referent_id, cap.actor(), now).await?;
+        }
         cap.commit_audite(tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
         Ok(version + 1)
