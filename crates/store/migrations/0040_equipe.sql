@@ -18,14 +18,14 @@ CREATE TABLE equipe_membre (
 CREATE INDEX equipe_membre_usager ON equipe_membre(usager_id, fin, place);
 CREATE INDEX equipe_membre_utilisateur ON equipe_membre(utilisateur_id, fin);
 
--- The referents recorded so far become the current referents of the team, since the file's
--- creation (their function read from the account's role).
+-- The referents recorded so far become the current referents of the team, since the first
+-- stay (else the file's creation; their function read from the account's role).
 INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, created_at)
 SELECT u.id, u.referent_id,
        CASE c.role WHEN 'educateur' THEN 'educateur' WHEN 'infirmier' THEN 'infirmier'
             WHEN 'aide_soignant' THEN 'aide_soignant' WHEN 'psychologue' THEN 'psychologue'
             WHEN 'medecin' THEN 'medecin' WHEN 'intervenant_domicile' THEN 'intervenant_domicile'
             WHEN 'cadre' THEN 'cadre' WHEN 'direction' THEN 'cadre' ELSE 'autre' END,
-       'referent', substr(u.created_at, 1, 10), 1, u.created_at
+       'referent', COALESCE((SELECT MIN(s.date_entree) FROM sejour s WHERE s.usager_id = u.id), substr(u.created_at, 1, 10)), 1, u.created_at
 FROM usager u JOIN utilisateur c ON c.id = u.referent_id
 WHERE u.referent_id IS NOT NULL;

@@ -10,7 +10,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_store::audit::Actor;
 use dui_store::policy::{authorize, load_matrix};
-use dui_store::usager::{BulkMembre, MessageInput};
+use dui_store::usager::{BulkEquipier, MessageInput};
 use dui_store::Store;
 
 use super::{principal, DemoOrg};
@@ -78,16 +78,16 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
             match ancien {
                 Some((a, f)) if i % 3 == 0 => {
                     let change = today - Duration::days(40 + (i % 60));
-                    rows.push(BulkMembre { usager_id: u, utilisateur_id: a, fonction: f, place: PlaceEquipe::Referent, debut, fin: Some(change - Duration::days(1)) });
-                    rows.push(BulkMembre { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut: change, fin: None });
+                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: a, fonction: f, place: PlaceEquipe::Referent, debut, fin: Some(change - Duration::days(1)) });
+                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut: change, fin: None });
                 }
-                _ => rows.push(BulkMembre { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut, fin: None }),
+                _ => rows.push(BulkEquipier { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut, fin: None }),
             }
             for (k, (m, f)) in autres.iter().enumerate() {
                 // Two to four members: the second one for every other file.
                 if k == 0 || i % 2 == 0 {
                     let place = if k == 0 && i % 5 == 0 { PlaceEquipe::CoReferent } else { PlaceEquipe::Membre };
-                    rows.push(BulkMembre { usager_id: u, utilisateur_id: *m, fonction: *f, place, debut, fin: None });
+                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: *m, fonction: *f, place, debut, fin: None });
                 }
             }
         }
@@ -99,13 +99,15 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
 
 /// The demo messages: (from, to, établissement domain of the person it is about, with an
 /// agenda entry, read already, subject, text).
-const MESSAGES: [(&str, &[&str], Option<&str>, bool, &str, &str); 6] = [
-    ("cadre", &["educateur", "infirmier"], None, false, "Réunion d'équipe de jeudi", "La réunion d'équipe de jeudi est avancée à 13 h 30, salle du conseil. Merci de préparer vos situations à évoquer."),
-    ("psychologue", &["educateur"], Some("PH"), false, "Bilan psychologique", "J'ai vu l'enfant hier : le bilan est à la fin de la semaine. Pouvez-vous noter son sommeil dans les transmissions d'ici là ?"),
-    ("direction", &["educateur"], Some("DOM"), false, "Situation signalée par le SAD", "Pour information : l'intervenante signale une chute sans gravité. Le médecin traitant est prévenu."),
-    ("infirmier", &["cadre"], Some("PA"), false, "Rendez-vous avec la famille", "La fille de la résidente souhaite vous rencontrer au sujet de son installation. Je vous ai inscrit le rendez-vous à l'agenda."),
-    ("cadre", &["infirmier"], Some("PA"), false, "Plan de soins à revoir", "Le plan de soins doit être revu avant la réunion de synthèse : pouvez-vous mettre à jour les pansements ?"),
-    ("medecin", &["infirmier"], Some("PA"), true, "Traitement ajusté", "J'ai ajusté le traitement antalgique ce matin : surveillance de la douleur matin et soir pendant trois jours."),
+type DemoMessage = (&'static str, &'static [&'static str], Option<&'static str>, bool, bool, &'static str, &'static str);
+
+const MESSAGES: [DemoMessage; 6] = [
+    ("cadre", &["educateur", "infirmier"], None, false, false, "Réunion d'équipe de jeudi", "La réunion d'équipe de jeudi est avancée à 13 h 30, salle du conseil. Merci de préparer vos situations à évoquer."),
+    ("psychologue", &["educateur"], Some("PH"), false, false, "Bilan psychologique", "J'ai vu l'enfant hier : le bilan est à la fin de la semaine. Pouvez-vous noter son sommeil dans les transmissions d'ici là ?"),
+    ("direction", &["educateur"], Some("DOM"), false, false, "Situation signalée par le SAD", "Pour information : l'intervenante signale une chute sans gravité. Le médecin traitant est prévenu."),
+    ("infirmier", &["cadre"], Some("PA"), true, false, "Rendez-vous avec la famille", "La fille de la résidente souhaite vous rencontrer au sujet de son installation. Je vous ai inscrit le rendez-vous à l'agenda."),
+    ("cadre", &["infirmier"], Some("PA"), false, false, "Plan de soins à revoir", "Le plan de soins doit être revu avant la réunion de synthèse : pouvez-vous mettre à jour les pansements ?"),
+    ("medecin", &["infirmier"], Some("PA"), false, true, "Traitement ajusté", "J'ai ajusté le traitement antalgique ce matin : surveillance de la douleur matin et soir pendant trois jours."),
 ];
 
 async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::Result<usize> {

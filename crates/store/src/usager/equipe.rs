@@ -26,7 +26,7 @@ use crate::{ts, StoreError, StoreResult};
 
 /// A membership of the team (current when `fin` is empty).
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct MembreEquipe {
+pub struct Equipier {
     /// Membership id.
     pub id: i64,
     /// The account.
@@ -47,7 +47,7 @@ pub struct MembreEquipe {
     pub version: i64,
 }
 
-impl MembreEquipe {
+impl Equipier {
     /// Whether the membership is current.
     pub fn en_cours(&self) -> bool {
         self.fin.is_none()
@@ -56,7 +56,7 @@ impl MembreEquipe {
 
 /// A member to add.
 #[derive(Clone, Debug)]
-pub struct MembreInput {
+pub struct EquipierInput {
     /// The account.
     pub utilisateur_id: i64,
     /// Their function.
@@ -69,9 +69,9 @@ pub struct MembreInput {
 
 const COLONNES: &str = "m.id, m.utilisateur_id, c.nom, c.prenom, c.role, m.fonction, m.place, m.debut, m.fin, m.version";
 
-fn membre_from(r: &crate::sql::Row) -> StoreResult<MembreEquipe> {
+fn membre_from(r: &crate::sql::Row) -> StoreResult<Equipier> {
     let (nom, prenom): (String, String) = (r.try_get("nom")?, r.try_get("prenom")?);
-    Ok(MembreEquipe {
+    Ok(Equipier {
         id: r.try_get("id")?,
         utilisateur_id: r.try_get("utilisateur_id")?,
         nom: nom_prenom(&nom, &prenom),
@@ -96,7 +96,7 @@ const HORS_EQUIPE: [Role; 4] = [Role::Administrateur, Role::Usager, Role::Proche
 impl Store {
     /// The team of the person of `cap`: current members first (referent, co-referents,
     /// members, by name), then the former ones (latest ended first).
-    pub async fn equipe(&self, cap: &Capability) -> StoreResult<Vec<MembreEquipe>> {
+    pub async fn equipe_du_dossier(&self, cap: &Capability) -> StoreResult<Vec<Equipier>> {
         exiger(cap, Section::Administratif, Action::Lire)?;
         let rows = crate::sql::query(&format!(
             "SELECT {COLONNES} FROM equipe_membre m JOIN utilisateur c ON c.id = m.utilisateur_id \
@@ -112,7 +112,7 @@ impl Store {
     }
 
     /// One membership of the team of `cap`; `NotFound` when it is another file's.
-    pub async fn equipe_membre(&self, cap: &Capability, id: i64) -> StoreResult<MembreEquipe> {
+    pub async fn equipe_membre(&self, cap: &Capability, id: i64) -> StoreResult<Equipier> {
         exiger(cap, Section::Administratif, Action::Lire)?;
         let row = crate::sql::query(&format!(
             "SELECT {COLONNES} FROM equipe_membre m JOIN utilisateur c ON c.id = m.utilisateur_id \
@@ -132,7 +132,7 @@ impl Store {
     pub async fn ajouter_membre(
         &self,
         cap: &Capability,
-        m: &MembreInput,
+        m: &EquipierInput,
     ) -> StoreResult<Result<i64, RefusEquipe>> {
         let mut tx = self
             .ecriture(cap, Section::Administratif, Action::Ecrire)
@@ -401,7 +401,7 @@ pub(super) async fn referents_rendus(tx: &mut Tx, a: i64, ids: &[i64]) -> StoreR
 
 /// A membership loaded in bulk (demo data, benchmarks).
 #[derive(Clone, Debug)]
-pub struct BulkMembre {
+pub struct BulkEquipier {
     /// The file.
     pub usager_id: i64,
     /// The account.
@@ -425,13 +425,13 @@ impl Store {
     pub async fn insert_equipe_bulk(
         &self,
         actor: &Actor,
-        rows: &[BulkMembre],
+        rows: &[BulkEquipier],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
         let mut n = crate::sql::query(
             "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, created_at) \
-             SELECT u.id, u.referent_id, 'autre', 'referent', substr(u.created_at, 1, 10), 1, $1 FROM usager u \
+             SELECT u.id, u.referent_id, 'autre', 'referent', COALESCE((SELECT MIN(s.date_entree) FROM sejour s WHERE s.usager_id = u.id), substr(u.created_at, 1, 10)), 1, $1 FROM usager u \
              WHERE u.referent_id IS NOT NULL AND NOT EXISTS \
              (SELECT 1 FROM equipe_membre m WHERE m.usager_id = u.id AND m.place = 'referent' AND m.fin IS NULL)",
         )

@@ -85,7 +85,7 @@ pub use detection::{
 };
 pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
-pub use equipe::{BulkMembre, MembreEquipe, MembreInput};
+pub use equipe::{BulkEquipier, Equipier, EquipierInput};
 pub use message::{
     Boite, Destinataire, Message, MessageInput, DESTINATAIRES_MAX, HORS_PERIMETRE,
 };

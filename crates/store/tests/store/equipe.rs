@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use dui_domain::equipe::{FonctionEquipe, PlaceEquipe};
 use dui_domain::policy::{Action, Role, Section};
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{MembreEquipe, MembreInput};
+use dui_store::usager::{Equipier, EquipierInput};
 use dui_store::{Store, StoreError};
 
 use crate::common::{at, audit_by_action, cap, check, create_user, insert_usager, refus, seed_org};
@@ -18,8 +18,8 @@ fn jour(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-fn membre(u: i64, place: PlaceEquipe, debut: &str) -> MembreInput {
-    MembreInput {
+fn membre(u: i64, place: PlaceEquipe, debut: &str) -> EquipierInput {
+    EquipierInput {
         utilisateur_id: u,
         fonction: FonctionEquipe::Educateur,
         place,
@@ -27,9 +27,9 @@ fn membre(u: i64, place: PlaceEquipe, debut: &str) -> MembreInput {
     }
 }
 
-async fn equipe(s: &Store, who: &dui_store::admin::utilisateur::Utilisateur, u: i64) -> Vec<MembreEquipe> {
+async fn equipe(s: &Store, who: &dui_store::admin::utilisateur::Utilisateur, u: i64) -> Vec<Equipier> {
     let c = check(s, who, u, Section::Administratif, Action::Lire, at(100)).await.unwrap();
-    s.equipe(&c).await.unwrap()
+    s.equipe_du_dossier(&c).await.unwrap()
 }
 
 async fn referent_du_dossier(db: &TestDb, u: i64) -> Option<i64> {
@@ -118,7 +118,7 @@ async fn the_team_is_read_by_those_who_open_the_file_and_written_by_the_administ
         refus(check(s, &autre, U1, Section::Administratif, Action::Lire, at(2)).await);
         // A capability of another section is refused by the store itself.
         let acc = check(s, &educ, U1, Section::Accompagnement, Action::Ecrire, at(3)).await.unwrap();
-        assert!(matches!(s.equipe(&acc).await, Err(StoreError::Denied(_))), "{engine}");
+        assert!(matches!(s.equipe_du_dossier(&acc).await, Err(StoreError::Denied(_))), "{engine}");
         assert!(matches!(s.ajouter_membre(&acc, &membre(cadre.id, PlaceEquipe::Membre, "2026-01-05")).await, Err(StoreError::Denied(_))), "{engine}");
     }
 }

@@ -11,7 +11,7 @@ use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::EntreeLiaison;
-use dui_store::usager::{MembreEquipe, Message};
+use dui_store::usager::{Equipier, Message};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
@@ -222,8 +222,8 @@ pub(super) fn operations() -> Vec<Op> {
         // The team around the person (hteam, COO-2).
         op("get", "/usagers/{id}/equipe", "Équipe", "Équipe autour de la personne : membres actuels (référent, co-référents, membres, avec leur fonction et leur date de début) puis anciens membres et anciens référents (dates de fin)").ok::<EquipeCorps>(),
         op("post", "/usagers/{id}/equipe", "Équipe", "Ajouter un professionnel du service à l'équipe (cadre, direction, secrétariat) : fonction, place (referent, co_referent, membre) et premier jour ; un nouveau référent met fin au rôle du précédent la veille").corps::<MembreFields>().cree::<Ecrite>(),
-        op("get", "/usagers/{id}/equipe/{mid}", "Équipe", "Une participation à l'équipe (avec sa version)").ok::<MembreEquipe>(),
-        op("put", "/usagers/{id}/equipe/{mid}", "Équipe", "Mettre fin à une participation (If-Match ou version ; fin : dernier jour, aujourd'hui par défaut ; 409 si elle a changé) ; elle reste dans l'historique").corps::<FinMembreFields>().ok::<MembreEquipe>(),
+        op("get", "/usagers/{id}/equipe/{mid}", "Équipe", "Une participation à l'équipe (avec sa version)").ok::<Equipier>(),
+        op("put", "/usagers/{id}/equipe/{mid}", "Équipe", "Mettre fin à une participation (If-Match ou version ; fin : dernier jour, aujourd'hui par défaut ; 409 si elle a changé) ; elle reste dans l'historique").corps::<FinMembreFields>().ok::<Equipier>(),
         // Messages to professionals (hteam, COO-3/4).
         op("get", "/messages", "Messages", "Messages reçus (?boite=envoyes : envoyés), les plus récents d'abord, chacun marqué non lu pour son destinataire ; un message sur une personne que l'appelant ne peut plus lire (accompagnement) ne montre ni son nom, ni l'objet, ni le texte").liste::<Message>(),
         op("post", "/messages", "Messages", "Envoyer une information à un ou plusieurs professionnels (20 au plus), éventuellement sur une personne (usager_id : il faut lire son accompagnement) et avec un rendez-vous inscrit à leur agenda (rdv_jour, rdv_debut, rdv_fin en heure de Paris)").corps::<MessageFields>().cree::<Ecrite>(),

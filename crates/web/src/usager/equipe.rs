@@ -16,7 +16,7 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::annuaire::CompteNomme;
-use dui_store::usager::{MembreEquipe, MembreInput, ProfessionnelLie, Usager};
+use dui_store::usager::{Equipier, EquipierInput, ProfessionnelLie, Usager};
 use serde::{Deserialize, Serialize};
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
@@ -78,7 +78,7 @@ fn jour(e: &mut Errors, champ: &str, libelle: &str, v: &Option<String>) -> Naive
 }
 
 impl MembreFields {
-    fn validate(&self) -> WebResult<MembreInput> {
+    fn validate(&self) -> WebResult<EquipierInput> {
         let mut e = Errors::default();
         let utilisateur_id = opt(&self.utilisateur_id).and_then(|u| u.parse::<i64>().ok());
         if utilisateur_id.is_none() {
@@ -94,7 +94,7 @@ impl MembreFields {
         }
         let debut = jour(&mut e, "debut", "La date de début", &self.debut);
         e.finish()?;
-        Ok(MembreInput {
+        Ok(EquipierInput {
             utilisateur_id: utilisateur_id.unwrap_or_default(),
             fonction: fonction.unwrap_or(FonctionEquipe::Autre),
             place: place.unwrap_or(PlaceEquipe::Membre),
@@ -136,7 +136,7 @@ async fn finir(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct EquipeCorps {
     /// Current members first (referent, co-referents, members), then former ones.
-    pub membres: Vec<MembreEquipe>,
+    pub membres: Vec<Equipier>,
 }
 
 /// GET /api/v1/usagers/{id}/equipe
@@ -147,7 +147,7 @@ pub async fn api_liste(
 ) -> WebResult<Json<EquipeCorps>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     Ok(Json(EquipeCorps {
-        membres: app.store.equipe(&cap).await?,
+        membres: app.store.equipe_du_dossier(&cap).await?,
     }))
 }
 
@@ -167,7 +167,7 @@ pub async fn api_membre(
     State(app): State<App>,
     me: CurrentUser,
     Path((id, mid)): Path<(UsagerId, i64)>,
-) -> WebResult<Json<MembreEquipe>> {
+) -> WebResult<Json<Equipier>> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
     Ok(Json(app.store.equipe_membre(&cap, mid).await?))
 }
@@ -180,7 +180,7 @@ pub async fn api_fin(
     headers: HeaderMap,
     Path((id, mid)): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<FinMembreFields>,
-) -> WebResult<Json<MembreEquipe>> {
+) -> WebResult<Json<Equipier>> {
     let version = expected_version(&headers, f.version)?;
     finir(&app, &me, id, mid, version, &f).await?;
     let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
@@ -198,8 +198,8 @@ struct EquipePage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
-    actuels: Vec<MembreEquipe>,
-    anciens: Vec<MembreEquipe>,
+    actuels: Vec<Equipier>,
+    anciens: Vec<Equipier>,
     pros: Vec<ProfessionnelLie>,
     peut_ecrire: bool,
     possibles: Vec<CompteNomme>,
@@ -221,7 +221,7 @@ impl EquipePage {
     fn aujourdhui(&self) -> String {
         crate::time::paris_today(chrono::Utc::now()).to_string()
     }
-    fn referent(&self) -> Option<&MembreEquipe> {
+    fn referent(&self) -> Option<&Equipier> {
         self.actuels.iter().find(|m| m.place == PlaceEquipe::Referent)
     }
     fn anciens_referents(&self) -> usize {
@@ -249,8 +249,8 @@ async fn rendre(
     let Dossier {
         cap, tabs, u, sejours, ..
     } = Dossier::ouvrir(app, me, id, Onglet::Equipe).await?;
-    let membres = app.store.equipe(&cap).await?;
-    let pros = app.store.professionnels_usager_page(&cap, None, 50).await?;
+    let membres = app.store.equipe_du_dossier(&cap).await?;
+    let pros = app.store.professionnels_usager(&cap).await?;
     let peut_ecrire = matrix(app)
         .await?
         .permet(me.user.role, Section::Administratif, Action::Ecrire);

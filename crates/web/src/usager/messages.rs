@@ -83,9 +83,12 @@ impl crate::saisie::Champs for MessageFields {
 /// The form's field ids, in display order.
 const CHAMPS_FORM: [&str; 6] = ["destinataires", "objet", "texte", "rdv_jour", "rdv_debut", "rdv_fin"];
 
+/// An agenda entry's start and end.
+type Creneau = (chrono::DateTime<Utc>, chrono::DateTime<Utc>);
+
 impl MessageFields {
     /// The checked message and, when asked, the agenda entry's start and end.
-    fn valider(&self) -> WebResult<(MessageInput, Option<(chrono::DateTime<Utc>, chrono::DateTime<Utc>)>)> {
+    fn valider(&self) -> WebResult<(MessageInput, Option<Creneau>)> {
         let mut e = Errors::default();
         let mut dest = self.destinataires.clone();
         dest.sort_unstable();
@@ -116,7 +119,7 @@ impl MessageFields {
                     e.add("rdv_fin", "Indiquez l'heure de fin du rendez-vous (HH:MM).");
                 }
                 match (jour, d, f) {
-                    (Some(j), Some(d), Some(f)) if f <= d => {
+                    (Some(_), Some(d), Some(f)) if f <= d => {
                         e.add("rdv_fin", "La fin du rendez-vous doit suivre son début.");
                         None
                     }
@@ -365,7 +368,7 @@ async fn rendre_nouveau(
     let mut etablissement_id = None;
     if let Some(u) = usager {
         let cap = capability(app, me, UsagerId::from(u), Section::Administratif, Action::Lire).await?;
-        let membres = app.store.equipe(&cap).await?;
+        let membres = app.store.equipe_du_dossier(&cap).await?;
         let ids: Vec<i64> = membres.iter().filter(|m| m.en_cours() && m.utilisateur_id != me.user.id).map(|m| m.utilisateur_id).collect();
         let noms = app.store.comptes_nommes(&ids).await?;
         equipe = ids.iter().filter_map(|i| noms.get(i).cloned()).collect();
