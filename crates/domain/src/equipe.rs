@@ -46,7 +46,8 @@ code_enum! {
 /// French message of an unknown function.
 pub const INCONNUE_FONCTION: &str = "Choisissez la fonction dans la liste.";
 /// French message of an unknown place.
-pub const INCONNUE_PLACE: &str = "Choisissez la place dans l'équipe : référent, co-référent ou membre.";
+pub const INCONNUE_PLACE: &str =
+    "Choisissez la place dans l'équipe : référent, co-référent ou membre.";
 
 /// The function a team member most likely has, from their account's role code.
 pub fn fonction_du_role(role: &str) -> FonctionEquipe {
@@ -96,7 +97,10 @@ pub fn verifier_fin(
     aujourdhui: NaiveDate,
 ) -> Result<(), RefusEquipe> {
     if fin > aujourdhui {
-        return Err(refus("fin", "La date de fin ne peut pas être dans le futur."));
+        return Err(refus(
+            "fin",
+            "La date de fin ne peut pas être dans le futur.",
+        ));
     }
     if fin < debut {
         return Err(refus(
@@ -156,14 +160,21 @@ mod tests {
     fn dates_are_never_in_the_future_nor_reversed() {
         let today = d("2026-12-06");
         assert!(verifier_debut(d("2026-12-06"), today).is_ok());
-        assert_eq!(verifier_debut(d("2026-12-07"), today).unwrap_err().champ, "debut");
+        assert_eq!(
+            verifier_debut(d("2026-12-07"), today).unwrap_err().champ,
+            "debut"
+        );
         assert!(verifier_fin(d("2026-01-01"), d("2026-01-01"), today).is_ok());
         assert_eq!(
-            verifier_fin(d("2026-02-01"), d("2026-01-01"), today).unwrap_err().champ,
+            verifier_fin(d("2026-02-01"), d("2026-01-01"), today)
+                .unwrap_err()
+                .champ,
             "fin"
         );
         assert_eq!(
-            verifier_fin(d("2026-02-01"), d("2026-12-31"), today).unwrap_err().champ,
+            verifier_fin(d("2026-02-01"), d("2026-12-31"), today)
+                .unwrap_err()
+                .champ,
             "fin"
         );
     }
@@ -172,6 +183,9 @@ mod tests {
     fn the_function_follows_the_role() {
         assert_eq!(fonction_du_role("educateur"), FonctionEquipe::Educateur);
         assert_eq!(fonction_du_role("secretariat"), FonctionEquipe::Autre);
-        assert_eq!(FonctionEquipe::from_code("coordinateur_sad"), Some(FonctionEquipe::CoordinateurSad));
+        assert_eq!(
+            FonctionEquipe::from_code("coordinateur_sad"),
+            Some(FonctionEquipe::CoordinateurSad)
+        );
     }
 }

@@ -164,7 +164,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     // hteam: the team around the person, messages to professionals.
     (40, "equipe", include_str!("../migrations/0040_equipe.sql")),
-    (41, "messages", include_str!("../migrations/0041_messages.sql")),
+    (
+        41,
+        "messages",
+        include_str!("../migrations/0041_messages.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

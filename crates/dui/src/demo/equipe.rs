@@ -36,7 +36,11 @@ fn modele(domaine: &str) -> Modele {
             Some(("psychologue", Psychologue)),
             &[("medecin", Medecin), ("secretariat", AssistantSocial)],
         ),
-        "PDE" => (("educateur", Educateur), None, &[("psychologue", Psychologue), ("direction", Cadre)]),
+        "PDE" => (
+            ("educateur", Educateur),
+            None,
+            &[("psychologue", Psychologue), ("direction", Cadre)],
+        ),
         "DOM" => (
             ("cadre", CoordinateurSad),
             Some(("infirmier", Infirmier)),
@@ -61,7 +65,9 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
     let mut rows = Vec::new();
     for (etab, domaine) in &org.etablissements {
         let ((referent, f_ref), ancien, membres) = modele(domaine);
-        let Some(referent) = id(store, referent).await? else { continue };
+        let Some(referent) = id(store, referent).await? else {
+            continue;
+        };
         let ancien = match ancien {
             Some((a, f)) => id(store, a).await?.map(|a| (a, f)),
             None => None,
@@ -72,22 +78,59 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
                 autres.push((m, *f));
             }
         }
-        for (i, u) in store.usagers_en_sejour(*etab, 400).await?.into_iter().enumerate() {
+        for (i, u) in store
+            .usagers_en_sejour(*etab, 400)
+            .await?
+            .into_iter()
+            .enumerate()
+        {
             let i = i as i64;
             let debut = today - Duration::days(200 + (i % 90));
             match ancien {
                 Some((a, f)) if i % 3 == 0 => {
                     let change = today - Duration::days(40 + (i % 60));
-                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: a, fonction: f, place: PlaceEquipe::Referent, debut, fin: Some(change - Duration::days(1)) });
-                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut: change, fin: None });
+                    rows.push(BulkEquipier {
+                        usager_id: u,
+                        utilisateur_id: a,
+                        fonction: f,
+                        place: PlaceEquipe::Referent,
+                        debut,
+                        fin: Some(change - Duration::days(1)),
+                    });
+                    rows.push(BulkEquipier {
+                        usager_id: u,
+                        utilisateur_id: referent,
+                        fonction: f_ref,
+                        place: PlaceEquipe::Referent,
+                        debut: change,
+                        fin: None,
+                    });
                 }
-                _ => rows.push(BulkEquipier { usager_id: u, utilisateur_id: referent, fonction: f_ref, place: PlaceEquipe::Referent, debut, fin: None }),
+                _ => rows.push(BulkEquipier {
+                    usager_id: u,
+                    utilisateur_id: referent,
+                    fonction: f_ref,
+                    place: PlaceEquipe::Referent,
+                    debut,
+                    fin: None,
+                }),
             }
             for (k, (m, f)) in autres.iter().enumerate() {
                 // Two to four members: the second one for every other file.
                 if k == 0 || i % 2 == 0 {
-                    let place = if k == 0 && i % 5 == 0 { PlaceEquipe::CoReferent } else { PlaceEquipe::Membre };
-                    rows.push(BulkEquipier { usager_id: u, utilisateur_id: *m, fonction: *f, place, debut, fin: None });
+                    let place = if k == 0 && i % 5 == 0 {
+                        PlaceEquipe::CoReferent
+                    } else {
+                        PlaceEquipe::Membre
+                    };
+                    rows.push(BulkEquipier {
+                        usager_id: u,
+                        utilisateur_id: *m,
+                        fonction: *f,
+                        place,
+                        debut,
+                        fin: None,
+                    });
                 }
             }
         }
@@ -99,7 +142,15 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
 
 /// The demo messages: (from, to, établissement domain of the person it is about, with an
 /// agenda entry, read already, subject, text).
-type DemoMessage = (&'static str, &'static [&'static str], Option<&'static str>, bool, bool, &'static str, &'static str);
+type DemoMessage = (
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+    bool,
+    bool,
+    &'static str,
+    &'static str,
+);
 
 const MESSAGES: [DemoMessage; 6] = [
     ("cadre", &["educateur", "infirmier"], None, false, false, "Réunion d'équipe de jeudi", "La réunion d'équipe de jeudi est avancée à 13 h 30, salle du conseil. Merci de préparer vos situations à évoquer."),
@@ -114,7 +165,9 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
     let m = load_matrix(store).await?;
     let mut n = 0;
     for (i, (de, a, domaine, rdv, lu, objet, texte)) in MESSAGES.iter().enumerate() {
-        let Some(who) = principal(store, de).await? else { continue };
+        let Some(who) = principal(store, de).await? else {
+            continue;
+        };
         let mut dest = Vec::new();
         for d in a.iter() {
             if let Some(d) = id(store, d).await? {
@@ -124,14 +177,35 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
         let at = now - Duration::hours(30 - 4 * i as i64);
         let sujet = match domaine {
             Some(d) => {
-                let Some((etab, _)) = org.etablissements.iter().find(|(_, x)| x == d) else { continue };
-                let Some(u) = store.usagers_en_sejour(*etab, 3).await?.into_iter().nth(i % 3) else { continue };
-                Some(authorize(store, &m, &who, UsagerId(u), Section::Accompagnement, Action::Lire, at).await?)
+                let Some((etab, _)) = org.etablissements.iter().find(|(_, x)| x == d) else {
+                    continue;
+                };
+                let Some(u) = store
+                    .usagers_en_sejour(*etab, 3)
+                    .await?
+                    .into_iter()
+                    .nth(i % 3)
+                else {
+                    continue;
+                };
+                Some(
+                    authorize(
+                        store,
+                        &m,
+                        &who,
+                        UsagerId(u),
+                        Section::Accompagnement,
+                        Action::Lire,
+                        at,
+                    )
+                    .await?,
+                )
             }
             None => None,
         };
         let evenement_id = if *rdv {
-            let cap = dui_store::policy::authorize_agenda(store, &m, &who, Action::Ecrire, at).await?;
+            let cap =
+                dui_store::policy::authorize_agenda(store, &m, &who, Action::Ecrire, at).await?;
             let debut = at + Duration::days(2);
             let e = dui_store::usager::EvenementInput {
                 type_rdv: dui_domain::agenda::TypeRendezVous::Information,
@@ -158,12 +232,26 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
         } else {
             None
         };
-        let input = MessageInput { destinataires: dest.clone(), objet: (*objet).into(), texte: (*texte).into(), evenement_id };
-        let mid = store.envoyer_message(&who, sujet.as_ref(), &input, at).await?;
+        let input = MessageInput {
+            destinataires: dest.clone(),
+            objet: (*objet).into(),
+            texte: (*texte).into(),
+            evenement_id,
+        };
+        let mid = store
+            .envoyer_message(&who, sujet.as_ref(), &input, at)
+            .await?;
         if *lu {
             for d in &dest {
                 if let Some(c) = store.credentials_by_id(*d).await? {
-                    store.lire_message(&super::principal_de(&c.user), &m, mid, at + Duration::hours(1)).await?;
+                    store
+                        .lire_message(
+                            &super::principal_de(&c.user),
+                            &m,
+                            mid,
+                            at + Duration::hours(1),
+                        )
+                        .await?;
                 }
             }
         }

@@ -91,7 +91,12 @@ fn jour(s: &str) -> StoreResult<NaiveDate> {
 
 /// Roles that never join a team: the administrator, persons, relatives, outside partners
 /// (these are the circle's and the liaison book's).
-const HORS_EQUIPE: [Role; 4] = [Role::Administrateur, Role::Usager, Role::Proche, Role::Partenaire];
+const HORS_EQUIPE: [Role; 4] = [
+    Role::Administrateur,
+    Role::Usager,
+    Role::Proche,
+    Role::Partenaire,
+];
 
 impl Store {
     /// The team of the person of `cap`: current members first (referent, co-referents,
@@ -140,14 +145,15 @@ impl Store {
         if let Err(r) = equipe::verifier_debut(m.debut, aujourdhui(cap.at())) {
             return Ok(Err(r));
         }
-        let compte = crate::sql::query(
-            "SELECT role, actif, nom, prenom FROM utilisateur WHERE id = $1",
-        )
-        .bind(m.utilisateur_id)
-        .fetch_optional(&mut tx)
-        .await?;
+        let compte =
+            crate::sql::query("SELECT role, actif, nom, prenom FROM utilisateur WHERE id = $1")
+                .bind(m.utilisateur_id)
+                .fetch_optional(&mut tx)
+                .await?;
         let Some(compte) = compte else {
-            return Ok(Err(refus_compte("Choisissez un professionnel dans la liste.")));
+            return Ok(Err(refus_compte(
+                "Choisissez un professionnel dans la liste.",
+            )));
         };
         let role = code(&compte, "role", Role::from_code)?;
         let actif: i64 = compte.try_get("actif")?;
@@ -166,7 +172,10 @@ impl Store {
         .map(|r| r.try_get(0))
         .transpose()?;
         if deja.is_some() {
-            let nom = nom_prenom(&compte.try_get::<String, _>("nom")?, &compte.try_get::<String, _>("prenom")?);
+            let nom = nom_prenom(
+                &compte.try_get::<String, _>("nom")?,
+                &compte.try_get::<String, _>("prenom")?,
+            );
             return Ok(Err(refus_compte(format!(
                 "{nom} fait déjà partie de l'équipe : terminez sa participation actuelle avant de lui donner une autre place."
             ))));
@@ -188,8 +197,14 @@ impl Store {
                 .await?;
                 ancien = Some(id);
             }
-            self.fixer_referent(&mut tx, cap.usager_id(), Some(m.utilisateur_id), cap.actor(), cap.at())
-                .await?;
+            self.fixer_referent(
+                &mut tx,
+                cap.usager_id(),
+                Some(m.utilisateur_id),
+                cap.actor(),
+                cap.at(),
+            )
+            .await?;
         }
         let q = crate::sql::query(
             "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, cree_par, created_at) \
@@ -491,7 +506,12 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &NewEntry::succes(actor, ActionJournal::UsagerEquipeAjout, serde_json::json!({"membres": n}), now),
+            &NewEntry::succes(
+                actor,
+                ActionJournal::UsagerEquipeAjout,
+                serde_json::json!({"membres": n}),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -38,6 +38,9 @@ pub(super) fn recorded<'a>(
 }
 
 /// The ids recorded under `key` in a merge's `deplacements`.
-pub(super) fn recorded_ids<'a>(moved: &'a serde_json::Value, key: &str) -> impl Iterator<Item = i64> + 'a {
+pub(super) fn recorded_ids<'a>(
+    moved: &'a serde_json::Value,
+    key: &str,
+) -> impl Iterator<Item = i64> + 'a {
     recorded(moved, key).filter_map(|v| v.as_i64())
 }

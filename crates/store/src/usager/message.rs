@@ -95,7 +95,12 @@ const COLONNES: &str = "m.id, m.expediteur_id, e.nom AS e_nom, e.prenom AS e_pre
 
 /// Roles that receive no message: the administrator (no person data), persons, relatives,
 /// outside partners (the liaison book is theirs).
-const HORS_MESSAGES: [Role; 4] = [Role::Administrateur, Role::Usager, Role::Proche, Role::Partenaire];
+const HORS_MESSAGES: [Role; 4] = [
+    Role::Administrateur,
+    Role::Usager,
+    Role::Proche,
+    Role::Partenaire,
+];
 
 fn message_from(r: &crate::sql::Row, non_lu: bool) -> StoreResult<Message> {
     let usager_id: Option<i64> = r.try_get("usager_id")?;
@@ -106,8 +111,12 @@ fn message_from(r: &crate::sql::Row, non_lu: bool) -> StoreResult<Message> {
             let nu: Option<String> = r.try_get("nom_utilise")?;
             let pu: Option<String> = r.try_get("prenom_utilise")?;
             Some(nom_prenom(
-                nu.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&nom),
-                pu.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(&prenom),
+                nu.as_deref()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or(&nom),
+                pu.as_deref()
+                    .filter(|p| !p.trim().is_empty())
+                    .unwrap_or(&prenom),
             ))
         }
         None => None,
@@ -115,7 +124,10 @@ fn message_from(r: &crate::sql::Row, non_lu: bool) -> StoreResult<Message> {
     Ok(Message {
         id: r.try_get("id")?,
         expediteur_id: r.try_get("expediteur_id")?,
-        expediteur: nom_prenom(&r.try_get::<String, _>("e_nom")?, &r.try_get::<String, _>("e_prenom")?),
+        expediteur: nom_prenom(
+            &r.try_get::<String, _>("e_nom")?,
+            &r.try_get::<String, _>("e_prenom")?,
+        ),
         usager_id,
         usager,
         hors_perimetre: false,
@@ -220,7 +232,10 @@ impl Store {
         }
         let detail = serde_json::json!({"message_id": id, "destinataires": dest, "evenement_id": m.evenement_id});
         match sujet {
-            Some(cap) => cap.commit_audite(tx, ActionJournal::MessageEnvoi, detail).await?,
+            Some(cap) => {
+                cap.commit_audite(tx, ActionJournal::MessageEnvoi, detail)
+                    .await?
+            }
             None => {
                 audit::append(
                     &mut tx,
@@ -244,7 +259,11 @@ impl Store {
         page: Page,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Message>> {
-        let apres = if page.after.is_some() { " AND m.id < $2" } else { "" };
+        let apres = if page.after.is_some() {
+            " AND m.id < $2"
+        } else {
+            ""
+        };
         let sql = match boite {
             Boite::Recus => format!(
                 "SELECT {COLONNES}, d.lu_at AS d_lu FROM message_destinataire d JOIN message m ON m.id = d.message_id \
@@ -350,8 +369,12 @@ impl Store {
         let nu: Option<String> = r.try_get("nom_utilise")?;
         let pu: Option<String> = r.try_get("prenom_utilise")?;
         let nom = nom_prenom(
-            nu.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&nom),
-            pu.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(&prenom),
+            nu.as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(&nom),
+            pu.as_deref()
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or(&prenom),
         );
         let mut etabs: Vec<i64> = Vec::new();
         for r in crate::sql::query(
@@ -414,7 +437,15 @@ impl Store {
         let mut lisibles = Vec::new();
         for uid in ids {
             let permis = match load_facts(self, who, uid.into(), now).await? {
-                Some(f) => decider(matrice, who.role, &f, Section::Accompagnement, Action::Lire, now).is_ok(),
+                Some(f) => decider(
+                    matrice,
+                    who.role,
+                    &f,
+                    Section::Accompagnement,
+                    Action::Lire,
+                    now,
+                )
+                .is_ok(),
                 None => false,
             };
             if permis {
@@ -429,7 +460,12 @@ impl Store {
             }
         }
         let noms: Vec<i64> = messages.iter().filter_map(|m| m.usager_id).collect();
-        self.auditer_noms_lus(who, (ActionJournal::MessageLecture, Section::Accompagnement), noms, now)
-            .await
+        self.auditer_noms_lus(
+            who,
+            (ActionJournal::MessageLecture, Section::Accompagnement),
+            noms,
+            now,
+        )
+        .await
     }
 }

@@ -21,9 +21,9 @@ mod dlu;
 mod doublons;
 mod droits_bulk;
 mod echange;
-mod equipe;
 mod entourage;
 mod entourage_versions;
+mod equipe;
 mod etat;
 mod evaluation;
 mod feuille_soins;
@@ -36,8 +36,8 @@ mod liaison_nouvelles;
 mod liaison_participants;
 mod listes;
 mod mes_personnes;
-mod mesure;
 mod message;
+mod mesure;
 mod name_index;
 mod observation;
 mod photo;
@@ -85,15 +85,12 @@ pub use detection::{
 };
 pub use dlu::{Dlu, RetourUrgences, RetourUrgencesInput};
 pub use doublons::{Fusion, TABLES_FUSION};
-pub use equipe::{BulkEquipier, Equipier, EquipierInput};
-pub use message::{
-    Boite, Destinataire, Message, MessageInput, DESTINATAIRES_MAX, HORS_PERIMETRE,
-};
 pub use echange::{Echange, EchangeInput, CHAMPS_ECHANGE, ECHANGES_MAX};
 pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub use entourage_versions::VersionEntourage;
+pub use equipe::{BulkEquipier, Equipier, EquipierInput};
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, Realisation};
@@ -104,6 +101,7 @@ pub use liaison::{BulkLiaison, EntreeLiaison, EntreeLiaisonInput};
 pub use liaison_nouvelles::LiaisonNouvelles;
 pub use liaison_participants::{InvitationPartenaire, ParticipantLiaison};
 pub use mes_personnes::PersonneAccueil;
+pub use message::{Boite, Destinataire, Message, MessageInput, DESTINATAIRES_MAX, HORS_PERIMETRE};
 pub use mesure::{Mesure, MesureInput, RevisionInput, RevisionMesure};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use observation::{Observation, ObservationInput};

@@ -11,12 +11,12 @@ use dui_store::admin::organisation::{Etablissement, Organisme, Unite};
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::audit::{AccesExceptionnel, Entry, Verification};
 use dui_store::usager::EntreeLiaison;
-use dui_store::usager::{Equipier, Message};
 use dui_store::usager::Transmission;
 use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
+use dui_store::usager::{Equipier, Message};
 use dui_store::usager::{Mesure, Prestation, Suivi};
 // Home-care planning and télégestion (h13b).
 use dui_store::usager::{BilanMois, EntreeRecue, Intervention, ResultatEntree, Visite};
@@ -54,9 +54,9 @@ use crate::usager::{
     PrescriptionFields, SeuilsFields, TourBody, ValidationBody,
 };
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
-use crate::usager::{EquipeCorps, FinMembreFields, MembreFields, MessageFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
 use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields};
+use crate::usager::{EquipeCorps, FinMembreFields, MembreFields, MessageFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};

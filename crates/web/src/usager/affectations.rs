@@ -110,19 +110,26 @@ impl CompteForm {
 }
 
 /// The assignment form of the circle tab (its select's id is `affectation-utilisateur_id`).
-const AFFECTATION: Formulaire = Formulaire::new("affectation", "affectation-", Fait::AffectationFaite);
+const AFFECTATION: Formulaire =
+    Formulaire::new("affectation", "affectation-", Fait::AffectationFaite);
 /// The end of an assignment (a button per account; its refusal is shown above the list).
 const FIN: Formulaire = Formulaire::new("fin", "affectation-fin-", Fait::AffectationFinie);
 
 /// The circle tab with form `f` refused by `e` in place (or the error page for a refusal
 /// that is not the form's: 403, 404).
-async fn refus(p: &FormulaireDossier<CompteForm>, f: &Formulaire, e: AppError) -> WebResult<Response> {
+async fn refus(
+    p: &FormulaireDossier<CompteForm>,
+    f: &Formulaire,
+    e: AppError,
+) -> WebResult<Response> {
     let (status, erreurs) = ErreursFormulaire::depuis(e, &["utilisateur_id"])?;
     let en_place = EnPlace::refus(f, Saisie::de(&p.f), erreurs);
-    Ok(match super::entourage::rendre(&p.app, &p.me, p.id, en_place).await {
-        Ok(r) => (status, r).into_response(),
-        Err(e) => e.into_response(),
-    })
+    Ok(
+        match super::entourage::rendre(&p.app, &p.me, p.id, en_place).await {
+            Ok(r) => (status, r).into_response(),
+            Err(e) => e.into_response(),
+        },
+    )
 }
 
 /// POST /usagers/{id}/affectations: assigns the account chosen.
@@ -141,7 +148,12 @@ pub async fn ajout_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response>
 pub async fn fin_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
     let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
     let fait = match p.f.compte() {
-        Ok(c) => p.app.store.fin_affectation(&cap, c).await.map_err(AppError::from),
+        Ok(c) => p
+            .app
+            .store
+            .fin_affectation(&cap, c)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match fait {

@@ -311,9 +311,15 @@ pub(super) async fn rendre(
     } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
-    let affectations =
-        super::affectations::Affectations::lire(&app, &me, &cap, &sejours, peut_ecrire, affectation)
-            .await?;
+    let affectations = super::affectations::Affectations::lire(
+        &app,
+        &me,
+        &cap,
+        &sejours,
+        peut_ecrire,
+        affectation,
+    )
+    .await?;
     Ok(EntouragePageHeader {
         affectations,
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),

@@ -82,7 +82,10 @@ impl MembreFields {
         let mut e = Errors::default();
         let utilisateur_id = opt(&self.utilisateur_id).and_then(|u| u.parse::<i64>().ok());
         if utilisateur_id.is_none() {
-            e.add("utilisateur_id", "Choisissez un professionnel dans la liste.");
+            e.add(
+                "utilisateur_id",
+                "Choisissez un professionnel dans la liste.",
+            );
         }
         let fonction = opt(&self.fonction).and_then(|f| FonctionEquipe::from_code(&f));
         if fonction.is_none() {
@@ -104,7 +107,12 @@ impl MembreFields {
 }
 
 /// Adds the member typed to the team of `id`.
-async fn ajouter(app: &App, me: &CurrentUser, id: UsagerId, f: &MembreFields) -> WebResult<(i64, PlaceEquipe)> {
+async fn ajouter(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &MembreFields,
+) -> WebResult<(i64, PlaceEquipe)> {
     let input = f.validate()?;
     let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
     match app.store.ajouter_membre(&cap, &input).await? {
@@ -221,8 +229,13 @@ impl EquipePage {
     fn aujourdhui(&self) -> String {
         crate::time::paris_today(chrono::Utc::now()).to_string()
     }
+    fn est_refusee(&self, id: &i64) -> bool {
+        self.fin_refusee == Some(*id)
+    }
     fn referent(&self) -> Option<&Equipier> {
-        self.actuels.iter().find(|m| m.place == PlaceEquipe::Referent)
+        self.actuels
+            .iter()
+            .find(|m| m.place == PlaceEquipe::Referent)
     }
     fn anciens_referents(&self) -> usize {
         self.anciens
@@ -247,13 +260,18 @@ async fn rendre(
     fin_refusee: Option<i64>,
 ) -> PageDossier {
     let Dossier {
-        cap, tabs, u, sejours, ..
+        cap,
+        tabs,
+        u,
+        sejours,
+        ..
     } = Dossier::ouvrir(app, me, id, Onglet::Equipe).await?;
     let membres = app.store.equipe_du_dossier(&cap).await?;
     let pros = app.store.professionnels_usager(&cap).await?;
-    let peut_ecrire = matrix(app)
-        .await?
-        .permet(me.user.role, Section::Administratif, Action::Ecrire);
+    let peut_ecrire =
+        matrix(app)
+            .await?
+            .permet(me.user.role, Section::Administratif, Action::Ecrire);
     let possibles = if peut_ecrire {
         let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
         if etabs.is_empty() {
@@ -265,7 +283,11 @@ async fn rendre(
             .comptes_des_etablissements(q, &etabs, &[], 100)
             .await?
             .into_iter()
-            .filter(|c| !membres.iter().any(|m| m.en_cours() && m.utilisateur_id == c.id))
+            .filter(|c| {
+                !membres
+                    .iter()
+                    .any(|m| m.en_cours() && m.utilisateur_id == c.id)
+            })
             .collect()
     } else {
         Vec::new()
@@ -313,10 +335,12 @@ async fn refus(
 ) -> WebResult<Response> {
     let (status, erreurs): (StatusCode, ErreursFormulaire) = ErreursFormulaire::depuis(e, champs)?;
     let en_place = EnPlace::refus(f, Saisie::de(&p.f), erreurs);
-    Ok(match rendre(&p.app, &p.me, p.id, "", en_place, fin_refusee).await {
-        Ok(r) => (status, r).into_response(),
-        Err(e) => e.into_response(),
-    })
+    Ok(
+        match rendre(&p.app, &p.me, p.id, "", en_place, fin_refusee).await {
+            Ok(r) => (status, r).into_response(),
+            Err(e) => e.into_response(),
+        },
+    )
 }
 
 /// POST /usagers/{id}/equipe: adds a member (a referent ends the former one the day before).

@@ -37,7 +37,12 @@ use crate::{App, AppError, Fait, Layout, WebResult};
 
 /// Roles that neither send nor receive messages (no person data for the administrator; the
 /// liaison book for persons, relatives and partners).
-const SANS_MESSAGES: [Role; 4] = [Role::Administrateur, Role::Usager, Role::Proche, Role::Partenaire];
+const SANS_MESSAGES: [Role; 4] = [
+    Role::Administrateur,
+    Role::Usager,
+    Role::Proche,
+    Role::Partenaire,
+];
 
 fn exiger_messagerie(me: &CurrentUser) -> WebResult<()> {
     if SANS_MESSAGES.contains(&me.user.role) {
@@ -81,7 +86,14 @@ impl crate::saisie::Champs for MessageFields {
 }
 
 /// The form's field ids, in display order.
-const CHAMPS_FORM: [&str; 6] = ["destinataires", "objet", "texte", "rdv_jour", "rdv_debut", "rdv_fin"];
+const CHAMPS_FORM: [&str; 6] = [
+    "destinataires",
+    "objet",
+    "texte",
+    "rdv_jour",
+    "rdv_debut",
+    "rdv_fin",
+];
 
 /// An agenda entry's start and end.
 type Creneau = (chrono::DateTime<Utc>, chrono::DateTime<Utc>);
@@ -101,19 +113,37 @@ impl MessageFields {
                 format!("Un message a {DESTINATAIRES_MAX} destinataires au plus."),
             );
         }
-        let objet = e.required("objet", "Objet", self.objet.as_deref().unwrap_or(""), lim::LIBELLE);
-        let texte = e.required("texte", "Message", self.texte.as_deref().unwrap_or(""), lim::COMMENTAIRE);
+        let objet = e.required(
+            "objet",
+            "Objet",
+            self.objet.as_deref().unwrap_or(""),
+            lim::LIBELLE,
+        );
+        let texte = e.required(
+            "texte",
+            "Message",
+            self.texte.as_deref().unwrap_or(""),
+            lim::COMMENTAIRE,
+        );
         let rdv = match opt(&self.rdv_jour) {
             None => None,
             Some(j) => {
                 let jour = crate::time::date_saisie(&j);
                 if jour.is_none() {
-                    e.add("rdv_jour", "Le jour du rendez-vous doit être une date (JJ/MM/AAAA).");
+                    e.add(
+                        "rdv_jour",
+                        "Le jour du rendez-vous doit être une date (JJ/MM/AAAA).",
+                    );
                 }
-                let h = |s: &Option<String>| opt(s).and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok());
+                let h = |s: &Option<String>| {
+                    opt(s).and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
+                };
                 let (d, f) = (h(&self.rdv_debut), h(&self.rdv_fin));
                 if d.is_none() {
-                    e.add("rdv_debut", "Indiquez l'heure de début du rendez-vous (HH:MM).");
+                    e.add(
+                        "rdv_debut",
+                        "Indiquez l'heure de début du rendez-vous (HH:MM).",
+                    );
                 }
                 if f.is_none() {
                     e.add("rdv_fin", "Indiquez l'heure de fin du rendez-vous (HH:MM).");
@@ -150,12 +180,23 @@ async fn envoyer(app: &App, me: &CurrentUser, f: &MessageFields) -> WebResult<i6
     let (mut input, rdv) = f.valider()?;
     let now = Utc::now();
     let sujet = match f.usager_id {
-        Some(u) => Some(capability(app, me, UsagerId::from(u), Section::Accompagnement, Action::Lire).await?),
+        Some(u) => Some(
+            capability(
+                app,
+                me,
+                UsagerId::from(u),
+                Section::Accompagnement,
+                Action::Lire,
+            )
+            .await?,
+        ),
         None => None,
     };
     if let Some((debut, fin)) = rdv {
         let m = matrix(app).await?;
-        let cap = dui_store::policy::authorize_agenda(&app.store, &m, &me.principal, Action::Ecrire, now).await?;
+        let cap =
+            dui_store::policy::authorize_agenda(&app.store, &m, &me.principal, Action::Ecrire, now)
+                .await?;
         let etablissement_id = f
             .etablissement_id
             .or_else(|| me.user.etablissements.first().copied())
@@ -211,7 +252,10 @@ fn boite(q: &BoiteQuery) -> WebResult<Boite> {
     match q.boite.as_deref().unwrap_or("recus") {
         "recus" | "" => Ok(Boite::Recus),
         "envoyes" => Ok(Boite::Envoyes),
-        _ => Err(AppError::field("boite", "La boîte est « recus » ou « envoyes ».")),
+        _ => Err(AppError::field(
+            "boite",
+            "La boîte est « recus » ou « envoyes ».",
+        )),
     }
 }
 
@@ -225,7 +269,10 @@ pub async fn api_liste(
     let page = q.p.page(&pagination::MESSAGES)?;
     let b = boite(&q)?;
     let m = matrix(&app).await?;
-    let items = app.store.messages(&me.principal, &m, b, page, Utc::now()).await?;
+    let items = app
+        .store
+        .messages(&me.principal, &m, b, page, Utc::now())
+        .await?;
     Ok(pagination::repondre(page, items, |m| m.id))
 }
 
@@ -247,7 +294,11 @@ pub async fn api_lire(
 ) -> WebResult<Json<Message>> {
     exiger_messagerie(&me)?;
     let m = matrix(&app).await?;
-    Ok(Json(app.store.lire_message(&me.principal, &m, id, Utc::now()).await?))
+    Ok(Json(
+        app.store
+            .lire_message(&me.principal, &m, id, Utc::now())
+            .await?,
+    ))
 }
 
 /// Shared display helpers of the message pages.
@@ -282,7 +333,9 @@ pub async fn page_liste(
     let page = q.p.page(&pagination::MESSAGES)?;
     let m = matrix(&app).await?;
     let (items, suivant) = page.split(
-        app.store.messages(&me.principal, &m, b, page, Utc::now()).await?,
+        app.store
+            .messages(&me.principal, &m, b, page, Utc::now())
+            .await?,
         |m| m.id,
     );
     Ok(ListePage {
@@ -312,9 +365,23 @@ pub async fn page_message(
 ) -> WebResult<Response> {
     exiger_messagerie(&me)?;
     let mat = matrix(&app).await?;
-    let m = app.store.lire_message(&me.principal, &mat, id, Utc::now()).await?;
+    let m = app
+        .store
+        .lire_message(&me.principal, &mat, id, Utc::now())
+        .await?;
     Ok(MessagePage {
-        layout: Layout::new(&me, format!("Message — {}", if m.hors_perimetre { "hors périmètre" } else { m.objet.as_str() }), "messages"),
+        layout: Layout::new(
+            &me,
+            format!(
+                "Message — {}",
+                if m.hors_perimetre {
+                    "hors périmètre"
+                } else {
+                    m.objet.as_str()
+                }
+            ),
+            "messages",
+        ),
         moi: me.user.id,
         m,
     }
@@ -367,9 +434,20 @@ async fn rendre_nouveau(
     let mut personne = None;
     let mut etablissement_id = None;
     if let Some(u) = usager {
-        let cap = capability(app, me, UsagerId::from(u), Section::Administratif, Action::Lire).await?;
+        let cap = capability(
+            app,
+            me,
+            UsagerId::from(u),
+            Section::Administratif,
+            Action::Lire,
+        )
+        .await?;
         let membres = app.store.equipe_du_dossier(&cap).await?;
-        let ids: Vec<i64> = membres.iter().filter(|m| m.en_cours() && m.utilisateur_id != me.user.id).map(|m| m.utilisateur_id).collect();
+        let ids: Vec<i64> = membres
+            .iter()
+            .filter(|m| m.en_cours() && m.utilisateur_id != me.user.id)
+            .map(|m| m.utilisateur_id)
+            .collect();
         let noms = app.store.comptes_nommes(&ids).await?;
         equipe = ids.iter().filter_map(|i| noms.get(i).cloned()).collect();
         let (nom, sejours) = app.store.nom_et_etablissements(&cap).await?;
@@ -386,7 +464,11 @@ async fn rendre_nouveau(
         .comptes_des_etablissements(q, &etabs, &[], 60)
         .await?
         .into_iter()
-        .filter(|c| c.id != me.user.id && !equipe.iter().any(|e| e.id == c.id) && !SANS_MESSAGES.contains(&c.role))
+        .filter(|c| {
+            c.id != me.user.id
+                && !equipe.iter().any(|e| e.id == c.id)
+                && !SANS_MESSAGES.contains(&c.role)
+        })
         .collect();
     Ok(NouveauPage {
         layout: Layout::new(me, "Envoyer une information à un professionnel", "messages"),
@@ -414,9 +496,16 @@ pub async fn page_nouveau(
         usager_id: q.usager,
         ..MessageFields::default()
     };
-    Ok(rendre_nouveau(&app, &me, q.usager, recherche.trim(), f, ErreursFormulaire::default())
-        .await?
-        .into_response())
+    Ok(rendre_nouveau(
+        &app,
+        &me,
+        q.usager,
+        recherche.trim(),
+        f,
+        ErreursFormulaire::default(),
+    )
+    .await?
+    .into_response())
 }
 
 /// The form's fields from its pairs (the recipients are repeated `destinataires` keys).
@@ -461,10 +550,18 @@ pub async fn form_envoi(
     }
     let paires: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
         .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
-    crate::saisie::verifier_paires(&paires, <MessageFields as crate::saisie::Champs>::CHAMPS, false)?;
+    crate::saisie::verifier_paires(
+        &paires,
+        <MessageFields as crate::saisie::Champs>::CHAMPS,
+        false,
+    )?;
     let f = depuis_paires(&paires);
     match envoyer(&app, &me, &f).await {
-        Ok(_) => Ok(confirme(&headers, "/messages?boite=envoyes", Fait::MessageEnvoye)),
+        Ok(_) => Ok(confirme(
+            &headers,
+            "/messages?boite=envoyes",
+            Fait::MessageEnvoye,
+        )),
         Err(e) => {
             let (status, erreurs) = ErreursFormulaire::depuis(e, &CHAMPS_FORM)?;
             let usager = f.usager_id;
@@ -500,7 +597,10 @@ impl MessagesAccueil {
 }
 
 /// The home block of `me` (`None` for the roles without messages).
-pub(crate) async fn messages_accueil(app: &App, me: &CurrentUser) -> WebResult<Option<MessagesAccueil>> {
+pub(crate) async fn messages_accueil(
+    app: &App,
+    me: &CurrentUser,
+) -> WebResult<Option<MessagesAccueil>> {
     if SANS_MESSAGES.contains(&me.user.role) {
         return Ok(None);
     }
@@ -508,7 +608,13 @@ pub(crate) async fn messages_accueil(app: &App, me: &CurrentUser) -> WebResult<O
     let derniers = if non_lus > 0 {
         let m = matrix(app).await?;
         app.store
-            .messages(&me.principal, &m, Boite::Recus, dui_store::page::Page::first(5), Utc::now())
+            .messages(
+                &me.principal,
+                &m,
+                Boite::Recus,
+                dui_store::page::Page::first(5),
+                Utc::now(),
+            )
             .await?
             .into_iter()
             .filter(|m| m.non_lu)

@@ -421,7 +421,15 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
         created(app, &ide, &format!("/api/v1/usagers/{x}/liaison"), body).await;
     }
     // The team (hteam): the direction is the referent; three messages to the direction.
-    let dir = app.db.store.credentials("direction").await.unwrap().unwrap().user.id;
+    let dir = app
+        .db
+        .store
+        .credentials("direction")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
     let body = json!({"utilisateur_id": dir, "fonction": "cadre", "place": "referent", "debut": "2026-01-05"});
     created(app, &secr, &format!("/api/v1/usagers/{x}/equipe"), body).await;
     for k in 1..4 {
