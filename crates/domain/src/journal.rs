@@ -170,6 +170,16 @@ code_enum! {
         UsagerLiaisonFin = "usager.liaison.fin", "Cahier de liaison : participation close";
         /// The home-page panel of new liaison entries shown (the files it names).
         LiaisonNouvelles = "liaison.nouvelles", "Cahier de liaison : nouvelles entrées affichées";
+        /// A member added to the team around the person (a referent too).
+        UsagerEquipeAjout = "usager.equipe.ajout", "Équipe : membre ajouté";
+        /// A membership of the team ended (dated).
+        UsagerEquipeFin = "usager.equipe.fin", "Équipe : membre sorti";
+        /// The referent changed (the former one's role ended the day before).
+        UsagerEquipeReferent = "usager.equipe.referent", "Équipe : changement de référent";
+        /// A message sent to professionals (its detail names the file it is about, if any).
+        MessageEnvoi = "message.envoi", "Message envoyé à un professionnel";
+        /// A message read by a recipient (or its sender).
+        MessageLecture = "message.lecture", "Message lu";
         /// A refused read.
         UsagerLireRefuse = "usager.lire", "Consultation refusée";
         /// A refused change.

@@ -13,6 +13,7 @@ pub mod candidature;
 pub mod constantes;
 pub mod dlu;
 pub mod echange;
+pub mod equipe;
 pub mod feuille_soins;
 pub mod grille;
 pub mod identifiers;

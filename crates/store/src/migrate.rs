@@ -167,6 +167,13 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activites",
         include_str!("../migrations/0039_activites.sql"),
     ),
+    // hteam: the team around the person, messages to professionals.
+    (40, "equipe", include_str!("../migrations/0040_equipe.sql")),
+    (
+        41,
+        "messages",
+        include_str!("../migrations/0041_messages.sql"),
+    ),
     // hagenda: the motive of one occurrence moved or cancelled.
     (
         42,

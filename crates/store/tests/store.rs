@@ -36,12 +36,17 @@ mod evaluation;
 mod grilles;
 #[path = "store/liaison.rs"]
 mod liaison;
+// hteam: the team around the person, messages to professionals.
+#[path = "store/equipe.rs"]
+mod equipe;
 #[path = "store/lockout.rs"]
 mod lockout;
 #[path = "store/merge_tables.rs"]
 mod merge_tables;
 #[path = "store/merges.rs"]
 mod merges;
+#[path = "store/messages.rs"]
+mod messages;
 #[path = "store/noms_colles.rs"]
 mod noms_colles;
 #[path = "store/parcours_suivi.rs"]

@@ -148,11 +148,19 @@ pub enum Fait {
     ConstanteEnregistree,
     /// The alert thresholds of a measure were saved.
     SeuilsEnregistres,
+    /// A member joined the team around the person.
+    EquipeMembreAjoute,
+    /// A membership of the team ended.
+    EquipeMembreSorti,
+    /// The referent changed.
+    ReferentChange,
+    /// A message was sent to professionals.
+    MessageEnvoye,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 37] = [
+    pub const ALL: [Fait; 41] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -190,6 +198,10 @@ impl Fait {
         Fait::PriseSiBesoinEnregistree,
         Fait::ConstanteEnregistree,
         Fait::SeuilsEnregistres,
+        Fait::EquipeMembreAjoute,
+        Fait::EquipeMembreSorti,
+        Fait::ReferentChange,
+        Fait::MessageEnvoye,
     ];
 
     /// The code carried by the address.
@@ -232,6 +244,10 @@ impl Fait {
             Fait::PriseSiBesoinEnregistree => "si_besoin",
             Fait::ConstanteEnregistree => "constante",
             Fait::SeuilsEnregistres => "seuils",
+            Fait::EquipeMembreAjoute => "equipe_ajout",
+            Fait::EquipeMembreSorti => "equipe_fin",
+            Fait::ReferentChange => "referent",
+            Fait::MessageEnvoye => "message",
         }
     }
 
@@ -275,6 +291,10 @@ impl Fait {
             Fait::PriseSiBesoinEnregistree => "La prise du médicament « si besoin » a été enregistrée.",
             Fait::ConstanteEnregistree => "La mesure a été enregistrée.",
             Fait::SeuilsEnregistres => "Les seuils d'alerte ont été enregistrés.",
+            Fait::EquipeMembreAjoute => "Le professionnel a rejoint l'équipe de la personne.",
+            Fait::EquipeMembreSorti => "La participation à l'équipe a pris fin ; elle reste dans l'historique.",
+            Fait::ReferentChange => "Le référent a été changé : le rôle du précédent a pris fin la veille et reste dans l'historique.",
+            Fait::MessageEnvoye => "Le message a été envoyé : ses destinataires le voient sur leur page d'accueil.",
         }
     }
 

@@ -44,6 +44,8 @@ struct Accueil {
     /// « Cahier de liaison : N nouvelles entrées » (`accueil_liaison.html`; `None`: the role
     /// reads no liaison book).
     liaison: Option<Vec<dui_store::usager::LiaisonNouvelles>>,
+    /// « Messages » (`accueil_messages.html`; `None`: the role has no messages).
+    messages: Option<crate::usager::MessagesAccueil>,
 }
 
 impl Accueil {
@@ -315,7 +317,9 @@ pub async fn accueil(
     let parcours = crate::usager::panneau_parcours(&app, &me).await?;
     let visites_alertes = crate::usager::planning::alertes_accueil(&app, &me).await;
     let liaison = liaison(&app, &me).await?;
+    let messages = crate::usager::messages_accueil(&app, &me).await?;
     Ok(Accueil {
+        messages,
         visites_alertes,
         liaison,
         rendez_vous,

@@ -67,6 +67,8 @@ pub(crate) const ACTIVITES: Liste = l("/activites", 50, 200);
 pub(crate) const SEANCES: Liste = l("/activites/{id}/seances", 50, 200);
 pub(crate) const INSCRIPTIONS: Liste = l("/activites/{id}/inscriptions", 100, 500);
 pub(crate) const HISTORIQUE_ACTIVITES: Liste = l("/usagers/{id}/activites", 50, 200);
+/// Messages to professionals (hteam).
+pub(crate) const MESSAGES: Liste = l("/messages", 30, 100);
 
 /// Every GET of `/api/v1` that answers `{"items", "next_cursor"}`.
 pub const LISTES: &[Liste] = &[
@@ -116,6 +118,8 @@ pub const LISTES: &[Liste] = &[
     SEANCES,
     INSCRIPTIONS,
     HISTORIQUE_ACTIVITES,
+    // hteam
+    MESSAGES,
 ];
 
 /// `?limit=&cursor=` as sent (text, so that a bad value gets a French 422, not a 400).

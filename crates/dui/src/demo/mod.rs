@@ -4,6 +4,8 @@ pub mod activites;
 pub mod agenda;
 pub mod candidatures;
 mod droits;
+// The team around the person, messages to professionals (hteam).
+mod equipe;
 mod evaluations;
 mod identite;
 mod liaison;
@@ -340,6 +342,8 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
     println!("{}", agenda::ajouter(store, org).await?);
     // Activities, sessions and attendance (hact).
     println!("{}", activites::ajouter(store, org, 7).await?);
+    // Teams around the persons and messages between professionals (hteam).
+    println!("{}", equipe::ajouter(store, org, Utc::now()).await?);
     store.audit_seal(now).await?;
     Ok(())
 }

@@ -176,6 +176,9 @@ impl Store {
         .fetch_scalar(&mut tx)
         .await?;
         write_names(&mut tx, id, &words).await?;
+        if i.referent_id.is_some() {
+            super::equipe::suivre_referent(&mut tx, id, i.referent_id, actor, now).await?;
+        }
         crate::sql::query("INSERT INTO sejour (usager_id, etablissement_id, date_entree, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(etablissement_id)

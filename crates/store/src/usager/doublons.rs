@@ -7,6 +7,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Section};
 use serde::Serialize;
 
+use super::fusion_deplacements::{deplacer, recorded, recorded_ids};
 use super::{exiger, numero};
 use crate::audit::{self, NewEntry};
 use crate::db::Store;
@@ -29,7 +30,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 16] = [
+const MOVED: [&str; 18] = [
     "sejour",
     "absence",
     "entourage",
@@ -47,7 +48,13 @@ const MOVED: [&str; 16] = [
     // h13c: the liaison book and its participants follow the person.
     "liaison_entree",
     "liaison_participant",
+    // hteam: the team (see `EQUIPE_REFERENTS`) and messages about the person.
+    "equipe_membre",
+    "message",
 ];
+
+/// Key (in `fusion.deplacements`) of the absorbed file's referents made co-referents.
+const EQUIPE_REFERENTS: &str = "equipe_referents";
 
 /// Key (in `fusion.deplacements`) and table of the professionals linked to the absorbed
 /// file (médecin traitant…) moved to the kept file: `[professionnel_id, role]` pairs.
@@ -126,6 +133,9 @@ pub const TABLES_FUSION: &[(&str, Option<&str>)] = &[
         "liaison_lecture",
         Some("read marks of the absorbed file's book: its entries, moved, show once as new in the kept one"),
     ),
+    // The team around the person and messages about a person (hteam).
+    ("equipe_membre", None),
+    ("message", None),
 ];
 
 /// Key (in `fusion.deplacements`) of the photo moved to the kept file (its fingerprint).
@@ -278,6 +288,10 @@ impl Store {
                 ids.retain(|i| !shared.contains(i));
                 moved.insert(AFFECTATIONS_COMMUNES.to_string(), serde_json::json!(shared));
             }
+            if table == "equipe_membre" {
+                let demotes = super::equipe::referents_en_co(&mut tx, a, k).await?;
+                moved.insert(EQUIPE_REFERENTS.to_string(), serde_json::json!(demotes));
+            }
             deplacer(&mut tx, table, &[], a, k, Vec::new()).await?;
             moved.insert(table.to_string(), serde_json::json!(ids));
         }
@@ -393,6 +407,8 @@ impl Store {
                 }
             }
         }
+        let referents: Vec<i64> = recorded_ids(&moved, EQUIPE_REFERENTS).collect();
+        super::equipe::referents_rendus(&mut tx, a, &referents).await?;
         for uid in recorded_ids(&moved, AFFECTATIONS_COMMUNES) {
             if !is_assigned(&mut tx, a, uid).await? {
                 assign(&mut tx, a, uid, keep.at()).await?;
@@ -560,42 +576,3 @@ async fn move_portal_accounts(
 
 /// The key of a professional's link to a file (one professional may hold several roles).
 const PRO_CLES: &[&str] = &["professionnel_id", "role"];
-
-/// Moves from file `depuis` to file `vers` the rows of `table` whose columns `cles` have
-/// the values `valeurs` (all its rows of the file when `cles` is empty): a merge and its
-/// undo move rows the same way, in opposite directions.
-async fn deplacer(
-    tx: &mut crate::sql::Tx,
-    table: &str,
-    cles: &[&str],
-    depuis: i64,
-    vers: i64,
-    valeurs: Vec<crate::sql::Value>,
-) -> StoreResult<u64> {
-    let mut sql = format!("UPDATE {table} SET usager_id = $1 WHERE usager_id = $2");
-    for (i, c) in cles.iter().enumerate() {
-        sql.push_str(&format!(" AND {c} = ${}", i + 3));
-    }
-    let mut q = crate::sql::query(&sql).bind(vers).bind(depuis);
-    for v in valeurs {
-        q = q.bind(v);
-    }
-    q.execute(tx).await
-}
-
-/// The values recorded under `key` in a merge's `deplacements`.
-fn recorded<'a>(
-    moved: &'a serde_json::Value,
-    key: &str,
-) -> impl Iterator<Item = &'a serde_json::Value> {
-    moved
-        .get(key)
-        .and_then(|v| v.as_array())
-        .into_iter()
-        .flatten()
-}
-
-/// The ids recorded under `key` in a merge's `deplacements`.
-fn recorded_ids<'a>(moved: &'a serde_json::Value, key: &str) -> impl Iterator<Item = i64> + 'a {
-    recorded(moved, key).filter_map(|v| v.as_i64())
-}

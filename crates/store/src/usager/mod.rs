@@ -27,9 +27,11 @@ mod droits_bulk;
 mod echange;
 mod entourage;
 mod entourage_versions;
+mod equipe;
 mod etat;
 mod evaluation;
 mod feuille_soins;
+mod fusion_deplacements;
 mod gmp;
 mod hors_perimetre;
 mod insi;
@@ -38,6 +40,7 @@ mod liaison_nouvelles;
 mod liaison_participants;
 mod listes;
 mod mes_personnes;
+mod message;
 mod mesure;
 mod name_index;
 mod observation;
@@ -97,6 +100,7 @@ pub use entourage::{
     Entourage, EntourageInput, Professionnel, ProfessionnelInput, ProfessionnelLie,
 };
 pub use entourage_versions::VersionEntourage;
+pub use equipe::{BulkEquipier, Equipier, EquipierInput};
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
 pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, Realisation};
@@ -107,6 +111,7 @@ pub use liaison::{BulkLiaison, EntreeLiaison, EntreeLiaisonInput};
 pub use liaison_nouvelles::LiaisonNouvelles;
 pub use liaison_participants::{InvitationPartenaire, ParticipantLiaison};
 pub use mes_personnes::PersonneAccueil;
+pub use message::{Boite, Destinataire, Message, MessageInput, DESTINATAIRES_MAX, HORS_PERIMETRE};
 pub use mesure::{Mesure, MesureInput, RevisionInput, RevisionMesure};
 pub(crate) use name_index::{name_line, name_words, rebuild_name_words};
 pub use observation::{Observation, ObservationInput};
@@ -371,7 +376,8 @@ impl Store {
         let now = cap.at();
         let words = name_words(i);
         let mut tx = self.begin().await?;
-        self.snapshot(&mut tx, id, version, cap.actor(), now)
+        let avant = self
+            .snapshot(&mut tx, id, version, cap.actor(), now)
             .await?;
         let drop_sql = if drop_ins {
             ", matricule_ins = NULL, oid_ins = NULL, ins_at = NULL"
@@ -401,6 +407,10 @@ impl Store {
                 .await?;
         }
         write_names(&mut tx, id, &words).await?;
+        // The team keeps the history of referents (a change here is dated today).
+        if avant.referent_id.map(|r| r.get()) != i.referent_id {
+            equipe::suivre_referent(&mut tx, id, i.referent_id, cap.actor(), now).await?;
+        }
         cap.commit_audite(tx, ActionJournal::UsagerIdentiteModification, changes)
             .await?;
         Ok(version + 1)

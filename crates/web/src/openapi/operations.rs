@@ -16,6 +16,7 @@ use dui_store::usager::{Absence, EtatMensuel, Journee, Sejour};
 use dui_store::usager::{ActePlan, Constante, Feuille, Prescription, SeuilsMesure, Tour};
 use dui_store::usager::{Candidature, Projet, VersionProjet};
 use dui_store::usager::{Entourage, Fusion, Professionnel, ProfessionnelLie, ResultatRecherche};
+use dui_store::usager::{Equipier, Message};
 use dui_store::usager::{Mesure, Prestation, Suivi};
 // Activities (hact).
 use crate::usager::activites::{
@@ -61,6 +62,7 @@ use crate::usager::{
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
 use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields};
+use crate::usager::{EquipeCorps, FinMembreFields, MembreFields, MessageFields};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
@@ -223,6 +225,15 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/liaison", "Cahier de liaison", "Écrire une entrée, datée et signée de la qualité de l'auteur (intervenant, infirmier, kinésithérapeute, proche…) ; ni modification ni suppression : une correction est une nouvelle entrée (corrige_id) ; un proche n'écrit que si le cadre le lui a permis").corps::<EntreeLiaisonFields>().cree::<Ecrite>(),
         op("post", "/usagers/{id}/liaison/partenaires", "Cahier de liaison", "Inviter un partenaire extérieur (cadre) : un compte limité au cahier de liaison de la personne est créé, son mot de passe provisoire renvoyé une seule fois").corps::<InvitationFields>().cree::<PartenaireInvite>(),
         op("post", "/usagers/{id}/liaison/fin", "Cahier de liaison", "Mettre fin (datée) à la participation d'un partenaire ou d'un proche et à son affectation (404 si aucune n'est ouverte)").corps::<ParticipantFields>().vide(),
+        // The team around the person (hteam, COO-2).
+        op("get", "/usagers/{id}/equipe", "Équipe", "Équipe autour de la personne : membres actuels (référent, co-référents, membres, avec leur fonction et leur date de début) puis anciens membres et anciens référents (dates de fin)").ok::<EquipeCorps>(),
+        op("post", "/usagers/{id}/equipe", "Équipe", "Ajouter un professionnel du service à l'équipe (cadre, direction, secrétariat) : fonction, place (referent, co_referent, membre) et premier jour ; un nouveau référent met fin au rôle du précédent la veille").corps::<MembreFields>().cree::<Ecrite>(),
+        op("get", "/usagers/{id}/equipe/{mid}", "Équipe", "Une participation à l'équipe (avec sa version)").ok::<Equipier>(),
+        op("put", "/usagers/{id}/equipe/{mid}", "Équipe", "Mettre fin à une participation (If-Match ou version ; fin : dernier jour, aujourd'hui par défaut ; 409 si elle a changé) ; elle reste dans l'historique").corps::<FinMembreFields>().ok::<Equipier>(),
+        // Messages to professionals (hteam, COO-3/4).
+        op("get", "/messages", "Messages", "Messages reçus (?boite=envoyes : envoyés), les plus récents d'abord, chacun marqué non lu pour son destinataire ; un message sur une personne que l'appelant ne peut plus lire (accompagnement) ne montre ni son nom, ni l'objet, ni le texte").liste::<Message>(),
+        op("post", "/messages", "Messages", "Envoyer une information à un ou plusieurs professionnels (20 au plus), éventuellement sur une personne (usager_id : il faut lire son accompagnement) et avec un rendez-vous inscrit à leur agenda (rdv_jour, rdv_debut, rdv_fin en heure de Paris)").corps::<MessageFields>().cree::<Ecrite>(),
+        op("get", "/messages/{id}", "Messages", "Lire un message (destinataire ou expéditeur ; 404 sinon) : la marque non lu du destinataire est effacée").ok::<Message>(),
         op("post", "/usagers/{id}/suivis/{tid}/fait", "Séjours", "Marquer un suivi comme fait avec sa note (If-Match ou version) : par la personne à qui il est confié, même dossier clos, ou par un professionnel qui écrit l'administratif").corps::<SuiviFaitFields>().ok::<Cree>(),
         // Home-care planning and télégestion (h13b).
         op("get", "/usagers/{id}/interventions", "Domicile", "Interventions à domicile planifiées de la personne : tâches, jours, plage horaire (heure de Paris), durée, qualification, intervenant").liste::<Intervention>(),

@@ -1,5 +1,6 @@
 //! The accounts assigned to a person (home-care workers, relatives) on the circle tab:
-//! listed, added and ended by name; and the API's end of an assignment.
+//! listed, added and ended by name, refusals shown in place next to the field and successes
+//! confirmed; and the API's end of an assignment.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -10,12 +11,14 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::annuaire::CompteNomme;
 use dui_store::policy::Capability;
 use dui_store::usager::Sejour;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::extracteurs::FormulaireDossier;
 use crate::auth::CurrentUser;
-use crate::{App, AppError, WebResult};
+use crate::formulaire::{ErreursFormulaire, Formulaire, Saisie};
+use crate::{App, AppError, EnPlace, Fait, WebResult};
+use axum::response::IntoResponse;
 
 /// The roles assigned to people one by one (the others see the people of their
 /// établissements).
@@ -28,6 +31,8 @@ pub(crate) struct Affectations {
     /// The accounts that may be assigned (of the établissements of the person's stays, or
     /// of the reader's), not yet assigned; empty for a reader who may not write.
     pub possibles: Vec<CompteNomme>,
+    /// A refused assignment form (its errors and what was chosen), or none.
+    pub en_place: EnPlace,
 }
 
 impl Affectations {
@@ -38,6 +43,7 @@ impl Affectations {
         cap: &Capability,
         sejours: &[Sejour],
         peut_ecrire: bool,
+        en_place: EnPlace,
     ) -> WebResult<Affectations> {
         let affectes = app.store.affectations(cap).await?;
         let possibles = if peut_ecrire {
@@ -59,6 +65,7 @@ impl Affectations {
         Ok(Affectations {
             affectes,
             possibles,
+            en_place,
         })
     }
 }
@@ -84,7 +91,7 @@ pub(crate) async fn affecter(
 }
 
 /// Form naming an account.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct CompteForm {
     utilisateur_id: String,
 }
@@ -102,17 +109,67 @@ impl CompteForm {
     }
 }
 
+/// The assignment form of the circle tab (its select's id is `affectation-utilisateur_id`).
+const AFFECTATION: Formulaire =
+    Formulaire::new("affectation", "affectation-", Fait::AffectationFaite);
+/// The end of an assignment (a button per account; its refusal is shown above the list).
+const FIN: Formulaire = Formulaire::new("fin", "affectation-fin-", Fait::AffectationFinie);
+
+/// The circle tab with form `f` refused by `e` in place (or the error page for a refusal
+/// that is not the form's: 403, 404).
+async fn refus(
+    p: &FormulaireDossier<CompteForm>,
+    f: &Formulaire,
+    e: AppError,
+) -> WebResult<Response> {
+    let (status, erreurs) = ErreursFormulaire::depuis(e, &["utilisateur_id"])?;
+    let en_place = EnPlace::refus(f, Saisie::de(&p.f), erreurs);
+    Ok(
+        match super::entourage::rendre(&p.app, &p.me, p.id, en_place).await {
+            Ok(r) => (status, r).into_response(),
+            Err(e) => e.into_response(),
+        },
+    )
+}
+
 /// POST /usagers/{id}/affectations: assigns the account chosen.
 pub async fn ajout_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
-    affecter(&p.app, &p.me, p.id, p.f.compte()?).await?;
-    Ok(p.confirme("/entourage", crate::Fait::AffectationFaite))
+    let fait = match p.f.compte() {
+        Ok(c) => affecter(&p.app, &p.me, p.id, c).await,
+        Err(e) => Err(e),
+    };
+    match fait {
+        Ok(()) => Ok(p.confirme("/entourage", AFFECTATION.fait)),
+        Err(e) => refus(&p, &AFFECTATION, e).await,
+    }
 }
 
 /// POST /usagers/{id}/affectations/fin: ends the assignment of the account named.
 pub async fn fin_form(p: FormulaireDossier<CompteForm>) -> WebResult<Response> {
     let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.fin_affectation(&cap, p.f.compte()?).await?;
-    Ok(p.confirme("/entourage", crate::Fait::AffectationFinie))
+    let fait = match p.f.compte() {
+        Ok(c) => p
+            .app
+            .store
+            .fin_affectation(&cap, c)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match fait {
+        Ok(()) => Ok(p.confirme("/entourage", FIN.fait)),
+        Err(AppError::NotFound) => refus(
+            &p,
+            &FIN,
+            AppError::Conflict {
+                code: "affectation_finie",
+                message: "Ce compte n'est déjà plus affecté à la personne : la liste ci-dessous est à jour.".into(),
+                extra: None,
+            },
+        )
+        .await,
+        Err(e) => refus(&p, &FIN, e).await,
+    }
 }
 
 /// DELETE /api/v1/usagers/{id}/affectations/{uid}: ends an assignment.

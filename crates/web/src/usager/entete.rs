@@ -26,6 +26,8 @@ pub enum Onglet {
     Administratif,
     /// Relatives and professionals.
     Entourage,
+    /// The team around the person (referent, members, partners), dated.
+    Equipe,
     /// Admission, stays, transfers and discharge.
     Sejours,
     /// Social benefits and freedom-of-movement measures (administrative section).
@@ -52,6 +54,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => "Administratif",
             Onglet::Entourage => "Entourage",
+            Onglet::Equipe => "Équipe",
             Onglet::Sejours => "Séjours",
             Onglet::Droits => "Droits et mesures",
             Onglet::Projet => "Projet",
@@ -69,6 +72,7 @@ impl Onglet {
         match self {
             Onglet::Administratif => format!("/usagers/{id}"),
             Onglet::Entourage => format!("/usagers/{id}/entourage"),
+            Onglet::Equipe => format!("/usagers/{id}/equipe"),
             Onglet::Sejours => format!("/usagers/{id}/sejours"),
             Onglet::Droits => format!("/usagers/{id}/droits"),
             Onglet::Projet => format!("/usagers/{id}/projet"),
@@ -92,6 +96,7 @@ impl Onglet {
             Onglet::Sejours,
             Onglet::Droits,
             Onglet::Entourage,
+            Onglet::Equipe,
         ];
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Projet);

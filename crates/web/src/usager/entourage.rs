@@ -297,13 +297,35 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    rendre(&app, &me, id, crate::EnPlace::default()).await
+}
+
+/// The circle tab of `id`, with the assignment form refused in place (or not).
+pub(super) async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    affectation: crate::EnPlace,
+) -> PageDossier {
+    let (app, me) = (app.clone(), me.clone());
+    let Dossier {
+        cap,
+        tabs,
+        u,
+        sejours,
+        ..
+    } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
-    let affectations =
-        super::affectations::Affectations::lire(&app, &me, &d.cap, &d.sejours, peut_ecrire).await?;
-    let (entourage, pros) = cercle(&app, &d).await?;
-    let Dossier { tabs, u, .. } = d;
+    let affectations = super::affectations::Affectations::lire(
+        &app,
+        &me,
+        &cap,
+        &sejours,
+        peut_ecrire,
+        affectation,
+    )
+    .await?;
     Ok(EntouragePageHeader {
         affectations,
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),

@@ -25,6 +25,7 @@ mod droits;
 mod entete;
 mod entourage;
 mod entourage_edition;
+mod equipe;
 mod etat;
 pub mod evaluation;
 mod evaluation_page;
@@ -41,6 +42,7 @@ mod liaison;
 mod lieux;
 mod listes;
 mod mes_personnes;
+mod messages;
 mod mesures;
 mod observation;
 mod photo;
@@ -80,6 +82,7 @@ pub(crate) use agenda_api::{
 };
 pub(crate) use agenda_page::jour_fr;
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
+pub(crate) use messages::{messages_accueil, MessageFields, MessagesAccueil};
 pub(crate) use {
     alertes::{panneau_parcours, PanneauParcours},
     api::{Assign, DemandeAccesExceptionnel},
@@ -88,6 +91,7 @@ pub(crate) use {
     constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
     dlu::RetourFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
+    equipe::{EquipeCorps, FinMembreFields, MembreFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     liaison::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields},
@@ -415,6 +419,9 @@ pub fn routes() -> Router<App> {
         .merge(telegestion::routes())
         // The liaison book (h13c).
         .merge(liaison::routes())
+        // The team around the person, messages to professionals (hteam).
+        .merge(equipe::routes())
+        .merge(messages::routes())
         // Agenda and events (h13a).
         .merge(agenda_page::routes())
         // The person file's Agenda tab (hagenda).
@@ -646,6 +653,9 @@ pub fn api_routes() -> Router<App> {
         .merge(telegestion::api_routes())
         // The liaison book (h13c).
         .merge(liaison::api_routes())
+        // The team around the person, messages to professionals (hteam).
+        .merge(equipe::api_routes())
+        .merge(messages::api_routes())
         // Agenda, the file's events and exchanges (h13a).
         .merge(agenda_api::api_routes())
 }

@@ -318,6 +318,19 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             |a| a["personnes"][0]["observation"] == "Très participatif",
         )
         .await;
+        // A membership of the team (hteam), ended.
+        let list = get_ok(&app, secr, &format!("/api/v1/usagers/{x}/equipe")).await;
+        let mid = list["membres"][0]["id"].as_i64().unwrap();
+        let m = format!("/api/v1/usagers/{x}/equipe/{mid}");
+        read_change_write(
+            &app,
+            secr,
+            &m,
+            &m,
+            |b| b["fin"] = json!("2026-03-01"),
+            |a| a["fin"] == "2026-03-01",
+        )
+        .await;
         // Those are every editable resource: each PUT of the document taking JSON.
         let doc = get_ok(&app, admin, "/api/v1/openapi.json").await;
         let puts: BTreeSet<&str> = doc["paths"]
@@ -347,6 +360,7 @@ async fn the_body_that_get_returns_is_accepted_by_put() {
             "/api/v1/agenda/{id}",
             "/api/v1/activites/{id}",
             "/api/v1/seances/{id}/presences",
+            "/api/v1/usagers/{id}/equipe/{mid}",
         ]);
         assert_eq!(puts, tested, "{engine}: a PUT without its round trip here");
         app.stop().await;

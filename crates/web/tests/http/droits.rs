@@ -7,6 +7,7 @@
 mod activites;
 mod agenda;
 mod appels;
+mod equipe;
 mod interventions;
 mod liaison;
 mod parcours;
@@ -328,6 +329,7 @@ fn table() -> Vec<Route> {
     // Home-care planning (h13b).
     t.extend(interventions::routes());
     t.extend(liaison::routes());
+    t.extend(equipe::routes());
     for s in Section::ALL.iter().filter(|s| **s != Adm) {
         let regle = Regle::Fichier(match s {
             Section::Accompagnement => &[(Adm, L), (Section::Accompagnement, L)],
@@ -355,7 +357,7 @@ fn table() -> Vec<Route> {
         page("get", "/usagers/{id}/fusion", LIRE_VALIDER, &[200]),
         page("post", "/usagers/{id}/fusion/annulation", VALIDER, &[404]),
         page("post", "/usagers/{id}/affectations", ECRIRE, &[303]),
-        page("post", "/usagers/{id}/affectations/fin", ECRIRE, &[404]),
+        page("post", "/usagers/{id}/affectations/fin", ECRIRE, &[409]),
         page("get", "/usagers/{id}/entourage/{eid}", LIRE, &[404]),
         page("post", "/usagers/{id}/entourage/{eid}", ECRIRE, &[404]),
         api("delete", "/usagers/{id}/affectations/{uid}", ECRIRE, &[404]),

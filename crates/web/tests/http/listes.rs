@@ -223,6 +223,8 @@ const LISTES: &[(&str, Lecteur, &str, bool)] = &[
         false,
     ),
     ("/usagers/{id}/activites", Lecteur::Direction, "", false),
+    // Messages to professionals (hteam): the direction receives them.
+    ("/messages", Lecteur::Direction, "", false),
 ];
 
 fn installer() -> Actor {
@@ -431,6 +433,22 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     for k in 1..4 {
         let body = json!({"texte": format!("Passage n° {k} : rien à signaler.")});
         created(app, &ide, &format!("/api/v1/usagers/{x}/liaison"), body).await;
+    }
+    // The team (hteam): the direction is the referent; three messages to the direction.
+    let dir = app
+        .db
+        .store
+        .credentials("direction")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let body = json!({"utilisateur_id": dir, "fonction": "cadre", "place": "referent", "debut": "2026-01-05"});
+    created(app, &secr, &format!("/api/v1/usagers/{x}/equipe"), body).await;
+    for k in 1..4 {
+        let body = json!({"destinataires": [dir], "objet": format!("Information n° {k}"), "texte": "Rien à signaler."});
+        created(app, &secr, "/api/v1/messages", body).await;
     }
     app.seal_all().await;
     Jeu {

@@ -302,6 +302,14 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"username": "saisie.kine", "prenom": "Karim", "nom": "Kiné", "qualite": "kinesitherapeute", "email": "kine@example.org"})
         }
         "ParticipantFields" => json!({"utilisateur_id": 1, "peut_ecrire": true}),
+        // The team around the person, messages (hteam).
+        "MembreFields" => {
+            json!({"utilisateur_id": 1, "fonction": "educateur", "place": "membre", "debut": "2026-01-05"})
+        }
+        "FinMembreFields" => json!({"version": 1, "fin": "2026-02-01"}),
+        "MessageFields" => {
+            json!({"destinataires": [1], "objet": "Réunion", "texte": "Jeudi 14 h."})
+        }
         "ObservationFields" => {
             json!({"type_observation": "infirmiere", "texte": "Nuit calme.", "source": "CH"})
         }

@@ -377,6 +377,9 @@ pub(super) async fn call(
             ("post", p) if p.starts_with("/usagers/{id}/liaison") => {
                 rb.json(&super::liaison::corps(p, n, false))
             }
+            ("post" | "put", p) if p.starts_with("/usagers/{id}/equipe") => {
+                rb.json(&super::equipe::corps(p, false))
+            }
             ("post", _) => rb.json(&json!({})),
             _ => rb,
         }
@@ -626,6 +629,11 @@ pub(super) async fn call(
             }
             ("post", p) if p.starts_with("/usagers/{id}/liaison") => {
                 let mut f = super::liaison::formulaire(&super::liaison::corps(p, n, true));
+                f.push(("_csrf".into(), csrf.to_string()));
+                rb.form(&f)
+            }
+            ("post", p) if p.starts_with("/usagers/{id}/equipe") => {
+                let mut f = super::liaison::formulaire(&super::equipe::corps(p, true));
                 f.push(("_csrf".into(), csrf.to_string()));
                 rb.form(&f)
             }
