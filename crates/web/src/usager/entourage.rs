@@ -308,24 +308,20 @@ pub(super) async fn rendre(
     affectation: crate::EnPlace,
 ) -> PageDossier {
     let (app, me) = (app.clone(), me.clone());
-    let Dossier {
-        cap,
-        tabs,
-        u,
-        sejours,
-        ..
-    } = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
+    let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
     let m = super::matrix(&app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
     let affectations = super::affectations::Affectations::lire(
         &app,
         &me,
-        &cap,
-        &sejours,
+        &d.cap,
+        &d.sejours,
         peut_ecrire,
         affectation,
     )
     .await?;
+    let (entourage, pros) = cercle(&app, &d).await?;
+    let Dossier { tabs, u, .. } = d;
     Ok(EntouragePageHeader {
         affectations,
         layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),

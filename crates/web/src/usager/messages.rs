@@ -264,7 +264,7 @@ pub async fn api_liste(
     State(app): State<App>,
     me: CurrentUser,
     Query(q): Query<BoiteQuery>,
-) -> WebResult<Json<serde_json::Value>> {
+) -> WebResult<crate::reponses::JsonListe> {
     exiger_messagerie(&me)?;
     let page = q.p.page(&pagination::MESSAGES)?;
     let b = boite(&q)?;
