@@ -1,8 +1,9 @@
 //! The forms of one row of a file's page refused in place (issue 16, item 2): a benefit's
 //! change, a measure's review, a stay's transfer and discharge, a follow-up given and done, an
-//! act withdrawn from the care plan and a prescription stopped each answer a refusal (422,
-//! 409) with their page, that row's summary and each message next to its field, what was
-//! typed kept, never the error page; a success is confirmed.
+//! act withdrawn from the care plan, a prescription stopped, a vital sign, the thresholds and
+//! a merge each answer a refusal (422, 409) with their page, that form's summary and each
+//! message next to its field, what was typed kept, never the error page; a success is
+//! confirmed.
 
 use dui_domain::policy::Role;
 use dui_store::testing::engines;
@@ -12,58 +13,59 @@ use serde_json::{json, Value};
 use crate::helpers::{csrf_from, dupont, html, person, spawn_app, TestApp};
 use crate::parcours_suivi::{mesure, prestation};
 
-/// Posts `form` to `path`: `status`, the page with its summary (no error page) containing
-/// each of `voir`.
-async fn refuse(
-    app: &TestApp,
-    c: &reqwest::Client,
-    path: &str,
-    form: &[(&str, String)],
-    status: StatusCode,
-    voir: &[&str],
-) {
-    let r = app.post_form(c, path, form).await;
-    assert_eq!(r.status(), status, "{path}");
-    let page = r.text().await.unwrap();
-    assert!(page.contains(r#"id="erreurs-resume""#), "{path}: {page}");
-    assert!(!page.contains("Code : "), "{path}: {page}");
-    for v in voir {
-        assert!(page.contains(v), "{path}: « {v} » absent de {page}");
+const INVALIDE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+const CONFLIT: StatusCode = StatusCode::CONFLICT;
+
+/// A logged-in browser posting the forms of the pages.
+struct Formulaires<'a> {
+    app: &'a TestApp,
+    c: reqwest::Client,
+    csrf: String,
+}
+
+impl<'a> Formulaires<'a> {
+    /// `username`'s browser, its form token read on `page`.
+    async fn de(app: &'a TestApp, username: &str, page: &str) -> Self {
+        let c = app.browser(username).await;
+        let csrf = csrf_from(app, &c, page).await;
+        Self { app, c, csrf }
+    }
+
+    async fn poster(&self, path: &str, champs: &[(&str, &str)]) -> reqwest::Response {
+        let mut form = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(champs);
+        self.app.post_form(&self.c, path, &form).await
+    }
+
+    /// `champs` posted to `path`: `status`, the page with its summary (no error page)
+    /// containing each of `voir`.
+    async fn refuse(&self, path: &str, champs: &[(&str, &str)], status: StatusCode, voir: &[&str]) {
+        let r = self.poster(path, champs).await;
+        assert_eq!(r.status(), status, "{path}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"id="erreurs-resume""#), "{path}: {page}");
+        assert!(!page.contains("Code : "), "{path}: {page}");
+        for v in voir {
+            assert!(page.contains(v), "{path}: « {v} » absent de {page}");
+        }
+    }
+
+    /// `champs` posted to `path`: a redirect to a page confirming `fait`.
+    async fn confirme(&self, path: &str, champs: &[(&str, &str)], fait: &str) {
+        let r = self.poster(path, champs).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        let lieu = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(lieu.contains(&format!("fait={fait}")), "{lieu}");
+        let page = html(self.app, &self.c, &lieu).await;
+        assert!(page.contains("alerte-succes"), "{lieu}");
     }
 }
 
-/// Posts `form` to `path`: a redirect to `page` confirming `fait`.
-async fn confirme(
-    app: &TestApp,
-    c: &reqwest::Client,
-    path: &str,
-    form: &[(&str, String)],
-    fait: &str,
-) {
-    let r = app.post_form(c, path, form).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
-    let lieu = r.headers()["location"].to_str().unwrap().to_string();
-    assert!(lieu.contains(&format!("fait={fait}")), "{lieu}");
-    assert!(
-        html(app, c, &lieu).await.contains("alerte-succes"),
-        "{lieu}"
-    );
-}
-
-fn id_de(v: &Value) -> i64 {
-    v["id"].as_i64().unwrap()
-}
-
+/// `body` posted to the API `path` (201): the new record's id.
 async fn cree(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
     let r = app.post_json(token, path, &body).await;
     assert_eq!(r.status(), StatusCode::CREATED, "{path}");
-    id_de(&r.json::<Value>().await.unwrap())
-}
-
-fn avec(csrf: &str, champs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    let mut v = vec![("_csrf", csrf.to_string())];
-    v.extend(champs.iter().map(|(k, x)| (*k, x.to_string())));
-    v
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
 #[tokio::test]
@@ -75,22 +77,10 @@ async fn the_rows_of_the_rights_and_stays_tabs_are_refused_in_place() {
         let x = app
             .create_usager(&secr, &dupont(&app.etablissement_finess))
             .await;
-        let pid = cree(
-            &app,
-            &secr,
-            &format!("/api/v1/usagers/{x}/prestations"),
-            prestation(),
-        )
-        .await;
-        let mid = cree(
-            &app,
-            &secr,
-            &format!("/api/v1/usagers/{x}/mesures"),
-            mesure(),
-        )
-        .await;
-        let c = app.browser("secr.fl").await;
-        let csrf = csrf_from(&app, &c, &format!("/usagers/{x}/droits")).await;
+        let api = format!("/api/v1/usagers/{x}");
+        let pid = cree(&app, &secr, &format!("{api}/prestations"), prestation()).await;
+        let mid = cree(&app, &secr, &format!("{api}/mesures"), mesure()).await;
+        let f = Formulaires::de(&app, "secr.fl", &format!("/usagers/{x}/droits")).await;
 
         // A benefit changed with a wrong date: its own form, as typed, the message by the field.
         let path = format!("/usagers/{x}/prestations/{pid}");
@@ -108,41 +98,21 @@ async fn the_rows_of_the_rights_and_stays_tabs_are_refused_in_place() {
             "Département témoin",
             "1 erreur<",
         ];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
-        )
-        .await;
-        // Read by someone else meanwhile: a conflict in place, nothing overwritten.
-        let champs = [
+        f.refuse(&path, &champs, INVALIDE, &voir).await;
+        // Changed by someone else meanwhile: a conflict in place, nothing overwritten.
+        let mut champs = [
             ("type_prestation", "apa"),
             ("date_debut", "2026-01-01"),
             ("version", "7"),
         ];
-        let voir = ["modifié entre-temps"];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::CONFLICT,
-            &voir,
-        )
-        .await;
-        let champs = [
-            ("type_prestation", "apa"),
-            ("date_debut", "2026-01-01"),
-            ("version", "1"),
-        ];
-        confirme(&app, &c, &path, &avec(&csrf, &champs), "prestation").await;
+        f.refuse(&path, &champs, CONFLIT, &["modifié entre-temps"])
+            .await;
+        champs[2].1 = "1";
+        f.confirme(&path, &champs, "prestation").await;
 
         // A measure's review without its reviewer.
         let path = format!("/usagers/{x}/mesures/{mid}/revision");
-        let champs = [
+        let mut champs = vec![
             ("date_revision", "2026-03-01"),
             ("decision", "maintenue"),
             ("commentaire", "Commentaire témoin"),
@@ -150,45 +120,32 @@ async fn the_rows_of_the_rights_and_stays_tabs_are_refused_in_place() {
             ("version", "1"),
         ];
         let err = format!(r#"id="r-{mid}-revise_par-err""#);
-        let voir = [err.as_str(), "Commentaire témoin"];
-        refuse(
-            &app,
-            &c,
+        f.refuse(
             &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
+            &champs,
+            INVALIDE,
+            &[err.as_str(), "Commentaire témoin"],
         )
         .await;
-        let mut ok = champs.to_vec();
-        ok.push(("revise_par", "Dr Bernard"));
-        confirme(&app, &c, &path, &avec(&csrf, &ok), "revision").await;
+        champs.push(("revise_par", "Dr Bernard"));
+        f.confirme(&path, &champs, "revision").await;
 
         // A running stay: its discharge without a mode, its transfer with a wrong date.
         let admission = json!({"etablissement_id": a, "type_accompagnement": "accueil_jour",
             "date_entree": "2026-01-05"});
-        let sid = cree(
-            &app,
-            &secr,
-            &format!("/api/v1/usagers/{x}/sejours"),
-            admission,
-        )
-        .await;
-        let path = format!("/usagers/{x}/sejours/{sid}/sortie");
+        let sid = cree(&app, &secr, &format!("{api}/sejours"), admission).await;
+        let sortie = format!("/usagers/{x}/sejours/{sid}/sortie");
         let champs = [
             ("date", "2026-02-01"),
             ("destination", "Domicile témoin"),
             ("version", "1"),
         ];
         let err = format!(r#"id="o-{sid}-mode_sortie-err""#);
-        let voir = [err.as_str(), "Domicile témoin"];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
+        f.refuse(
+            &sortie,
+            &champs,
+            INVALIDE,
+            &[err.as_str(), "Domicile témoin"],
         )
         .await;
         let path = format!("/usagers/{x}/sejours/{sid}/transfert");
@@ -199,70 +156,38 @@ async fn the_rows_of_the_rights_and_stays_tabs_are_refused_in_place() {
             ("version", "1"),
         ];
         let err = format!(r#"id="t-{sid}-date-err""#);
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &[&err],
-        )
-        .await;
+        f.refuse(&path, &champs, INVALIDE, &[err.as_str()]).await;
 
         // A follow-up given without what to do, then done without its note.
         let secr_s = sid_secr.to_string();
-        let champs = [("echeance", "2026-06-01"), ("assigne_a", secr_s.as_str())];
-        let voir = [r#"id="n-libelle-err""#];
+        let mut champs = vec![("echeance", "2026-06-01"), ("assigne_a", secr_s.as_str())];
         let path = format!("/usagers/{x}/suivis");
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
-        )
-        .await;
-        let mut ok = champs.to_vec();
-        ok.push(("libelle", "Nouvelles à 3 mois"));
-        confirme(&app, &c, &path, &avec(&csrf, &ok), "suivi").await;
-        let suivis = app
-            .get_json(&secr, &format!("/api/v1/usagers/{x}/suivis"))
+        f.refuse(&path, &champs, INVALIDE, &[r#"id="n-libelle-err""#])
             .await;
-        let tid = id_de(&suivis["items"][0]);
+        champs.push(("libelle", "Nouvelles à 3 mois"));
+        f.confirme(&path, &champs, "suivi").await;
+        let suivis = app.get_json(&secr, &format!("{api}/suivis")).await;
+        let tid = suivis["items"][0]["id"].as_i64().unwrap();
         let path = format!("/usagers/{x}/suivis/{tid}/fait");
-        let champs = [("date", "2026-06-02"), ("version", "1")];
+        let mut champs = vec![("date", "2026-06-02"), ("version", "1")];
         let err = format!(r#"id="f-{tid}-note-err""#);
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &[&err],
-        )
-        .await;
-        let champs = [
-            ("date", "2026-06-02"),
-            ("note", "Appel à la famille"),
-            ("version", "1"),
-        ];
-        confirme(&app, &c, &path, &avec(&csrf, &champs), "suivi_fait").await;
+        f.refuse(&path, &champs, INVALIDE, &[err.as_str()]).await;
+        champs.push(("note", "Appel à la famille"));
+        f.confirme(&path, &champs, "suivi_fait").await;
 
         // The discharge as typed correctly is confirmed.
-        let path = format!("/usagers/{x}/sejours/{sid}/sortie");
         let champs = [
             ("date", "2026-02-01"),
             ("mode_sortie", "retour_domicile"),
             ("version", "1"),
         ];
-        confirme(&app, &c, &path, &avec(&csrf, &champs), "sortie").await;
+        f.confirme(&sortie, &champs, "sortie").await;
         app.stop().await;
     }
 }
 
 #[tokio::test]
-async fn an_act_withdrawn_or_a_prescription_stopped_meanwhile_is_refused_in_place() {
+async fn care_forms_changed_meanwhile_or_mistyped_are_refused_in_place() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let a = app.etablissement_id;
@@ -271,62 +196,33 @@ async fn an_act_withdrawn_or_a_prescription_stopped_meanwhile_is_refused_in_plac
         let x = app
             .create_usager(&secr, &dupont(&app.etablissement_finess))
             .await;
+        let api = format!("/api/v1/usagers/{x}");
         let acte = json!({"type_acte": "hygiene", "libelle": "Aide à la toilette",
             "intervenant": "aide_soignant", "type_frequence": "quotidien", "horaires": "07:30"});
-        let aid = cree(&app, &ide, &format!("/api/v1/usagers/{x}/soins/plan"), acte).await;
+        let aid = cree(&app, &ide, &format!("{api}/soins/plan"), acte).await;
         let presc = json!({"type_prescription": "examen", "libelle": "Bilan sanguin",
             "prescripteur_nom": "Dr Durand", "prescripteur_rpps": "10000000009"});
-        let pid = cree(
-            &app,
-            &ide,
-            &format!("/api/v1/usagers/{x}/soins/prescriptions"),
-            presc,
-        )
-        .await;
-        let c = app.browser("ide.fl").await;
-        let csrf = csrf_from(&app, &c, &format!("/usagers/{x}/soins/plan")).await;
+        let pid = cree(&app, &ide, &format!("{api}/soins/prescriptions"), presc).await;
+        let f = Formulaires::de(&app, "ide.fl", &format!("/usagers/{x}/soins/plan")).await;
 
+        // An act withdrawn from a plan read before a change: the plan again, the conflict.
         let path = format!("/usagers/{x}/soins/plan/{aid}/retrait");
         let voir = ["modifié entre-temps", "Plan de soins"];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &[("version", "9")]),
-            StatusCode::CONFLICT,
-            &voir,
-        )
-        .await;
-        confirme(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &[("version", "1")]),
-            "acte_retire",
-        )
-        .await;
+        f.refuse(&path, &[("version", "9")], CONFLIT, &voir).await;
+        f.confirme(&path, &[("version", "1")], "acte_retire").await;
 
+        // A prescription stopped likewise: its reason kept.
         let path = format!("/usagers/{x}/soins/prescriptions/{pid}/arret");
-        let champs = [("motif", "Motif témoin"), ("version", "9")];
-        let voir = ["modifié entre-temps", "Motif témoin"];
-        refuse(
-            &app,
-            &c,
+        let mut champs = [("motif", "Motif témoin"), ("version", "9")];
+        f.refuse(
             &path,
-            &avec(&csrf, &champs),
-            StatusCode::CONFLICT,
-            &voir,
+            &champs,
+            CONFLIT,
+            &["modifié entre-temps", "Motif témoin"],
         )
         .await;
-        let champs = [("motif", "Résultats reçus"), ("version", "1")];
-        confirme(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            "prescription_arretee",
-        )
-        .await;
+        champs[1].1 = "1";
+        f.confirme(&path, &champs, "prescription_arretee").await;
 
         // A vital sign that is no number, thresholds that are no numbers: the page again.
         let path = format!("/usagers/{x}/soins/constantes");
@@ -335,18 +231,19 @@ async fn an_act_withdrawn_or_a_prescription_stopped_meanwhile_is_refused_in_plac
             ("valeur", "vite"),
             ("commentaire", "Après effort"),
         ];
-        let voir = [r#"id="c-valeur-err""#, "Après effort"];
-        refuse(
-            &app,
-            &c,
+        f.refuse(
             &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
+            &champs,
+            INVALIDE,
+            &[r#"id="c-valeur-err""#, "Après effort"],
         )
         .await;
-        let champs = [("type_mesure", "pouls"), ("valeur", "72")];
-        confirme(&app, &c, &path, &avec(&csrf, &champs), "constante").await;
+        f.confirme(
+            &path,
+            &[("type_mesure", "pouls"), ("valeur", "72")],
+            "constante",
+        )
+        .await;
         let path = format!("/usagers/{x}/soins/constantes/seuils");
         let champs = [
             ("type_mesure", "pouls"),
@@ -359,15 +256,7 @@ async fn an_act_withdrawn_or_a_prescription_stopped_meanwhile_is_refused_in_plac
             "beaucoup",
             r#"id="s-bas-err""#,
         ];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &champs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
-        )
-        .await;
+        f.refuse(&path, &champs, INVALIDE, &voir).await;
         app.stop().await;
     }
 }
@@ -382,11 +271,10 @@ async fn a_refused_merge_is_shown_on_the_merge_page_and_a_merge_is_confirmed() {
         let x = app.create_usager(&secr, &dupont(&finess)).await;
         let autre = person("Martin", &["Paul"], "1941-03-02", "M", &finess);
         let y = app.create_usager(&secr, &autre).await;
-        let c = app.browser("secr.fu").await;
         let page = format!("/usagers/{x}/fusion?autre={y}");
-        let vue = html(&app, &c, &page).await;
+        let f = Formulaires::de(&app, "secr.fu", &page).await;
+        let vue = html(&app, &f.c, &page).await;
         assert!(vue.contains("différent"), "{engine}: {vue}");
-        let csrf = crate::helpers::csrf_of(&vue);
         let path = format!("/usagers/{x}/fusion");
         let numero = dui_store::usager::numero(y);
         // A number that names no file: the merge page again, in French.
@@ -394,34 +282,14 @@ async fn a_refused_merge_is_shown_on_the_merge_page_and_a_merge_is_confirmed() {
             "Indiquez le numéro du dossier à fusionner",
             "Fusionner un doublon",
         ];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &[("autre_id", "n° 12")]),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &voir,
-        )
-        .await;
-        confirme(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &[("autre_id", numero.as_str())]),
-            "fusion",
-        )
-        .await;
+        f.refuse(&path, &[("autre_id", "n° 12")], INVALIDE, &voir)
+            .await;
+        f.confirme(&path, &[("autre_id", numero.as_str())], "fusion")
+            .await;
         // Merged twice (a second tab): a conflict shown on the page, the undo offered.
         let voir = ["déjà été fusionné", "Annuler la fusion"];
-        refuse(
-            &app,
-            &c,
-            &path,
-            &avec(&csrf, &[("autre_id", numero.as_str())]),
-            StatusCode::CONFLICT,
-            &voir,
-        )
-        .await;
+        f.refuse(&path, &[("autre_id", numero.as_str())], CONFLIT, &voir)
+            .await;
         app.stop().await;
     }
 }
