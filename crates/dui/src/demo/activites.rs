@@ -226,7 +226,8 @@ async fn etablissement(
                             80..=89 => Assiduite::Absent,
                             _ => Assiduite::Excuse,
                         },
-                        observation: x.is_multiple_of(17)
+                        observation: x
+                            .is_multiple_of(17)
                             .then(|| OBSERVATIONS[(x as usize) % OBSERVATIONS.len()].into()),
                     }
                 })
