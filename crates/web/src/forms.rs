@@ -77,12 +77,51 @@ impl<T: DeserializeOwned + Champs, S: Send + Sync> FromRequest<S> for Form<T> {
         let paires: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
         crate::saisie::verifier_paires(&paires, T::CHAMPS, T::CONNEXION)?;
+        // A key sent more than once (checkboxes of one name) is read as one value, its
+        // values separated by commas (`ids_separes` reads it back as a list), when the form's
+        // type does not take the pairs as they come.
         serde_urlencoded::from_bytes(&bytes)
+            .ok()
+            .or_else(|| {
+                let mut jointes: Vec<(String, String)> = Vec::with_capacity(paires.len());
+                for (k, v) in paires {
+                    match jointes.iter_mut().find(|(j, _)| *j == k) {
+                        Some((_, deja)) => {
+                            deja.push(',');
+                            deja.push_str(&v);
+                        }
+                        None => jointes.push((k, v)),
+                    }
+                }
+                serde_urlencoded::to_string(&jointes)
+                    .ok()
+                    .and_then(|b| serde_urlencoded::from_str(&b).ok())
+            })
             .map(Form)
-            .map_err(|_| AppError::Invalid {
+            .ok_or_else(|| AppError::Invalid {
                 message: "Le contenu envoyé est invalide.".into(),
                 fields: BTreeMap::new(),
             })
+    }
+}
+
+/// A list of ids sent by a form as one value, separated by commas (checkboxes of one name,
+/// joined by [`Form`]); a JSON body may send a list.
+pub fn ids_separes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        Liste(Vec<i64>),
+        Texte(String),
+    }
+    match Ids::deserialize(d)? {
+        Ids::Liste(v) => Ok(v),
+        Ids::Texte(t) => t
+            .split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| x.parse().map_err(serde::de::Error::custom))
+            .collect(),
     }
 }
 

@@ -174,7 +174,9 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
                 dest.push(d);
             }
         }
-        let at = now - Duration::hours(30 - 4 * i as i64);
+        // Minutes apart, at load time: a message's time is its audit entry's, which the
+        // sealer refuses more than 10 minutes away from the chain's head.
+        let at = now - Duration::minutes(6 - i as i64);
         let sujet = match domaine {
             Some(d) => {
                 let Some((etab, _)) = org.etablissements.iter().find(|(_, x)| x == d) else {
@@ -249,7 +251,7 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
                             &super::principal_de(&c.user),
                             &m,
                             mid,
-                            at + Duration::hours(1),
+                            at + Duration::seconds(30),
                         )
                         .await?;
                 }

@@ -138,13 +138,20 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     // The demo worker: six visits every day around the time of loading.
     let depuis_minuit =
         (now - dui_domain::feuille_soins::instant_local(aujourdhui, NaiveTime::MIN)).num_minutes();
-    let minute = |m: i64| -> NaiveTime {
-        let t = (depuis_minuit + m).clamp(5, 23 * 60 + 50);
+    let heure = |t: i64| -> NaiveTime {
         let (h, mn) = (
             u32::try_from(t / 60).unwrap_or(0),
             u32::try_from(t % 60).unwrap_or(0),
         );
         NaiveTime::from_hms_opt(h, mn, 0).unwrap_or(NaiveTime::MIN)
+    };
+    // A window `de`..`a` minutes from now, moved whole within the day (05:00 to 23:50) when
+    // the demo is loaded early in the morning or late at night: it keeps its width, so its
+    // end always follows its start.
+    let fenetre = |de: i64, a: i64| -> (NaiveTime, NaiveTime) {
+        let largeur = a - de;
+        let debut = (depuis_minuit + de).clamp(5 * 60, 23 * 60 + 50 - largeur);
+        (heure(debut), heure(debut + largeur))
     };
     let siens = [
         (-240, -180, 45, "aide_lever,toilette,habillage"),
@@ -157,12 +164,13 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
     for (k, (de, a, duree, taches)) in siens.iter().enumerate() {
         let u = usagers[k % usagers.len()];
         let rue = format!("{} {}", 10 + k * 11, RUES[k % RUES.len()]);
+        let (debut, fin) = fenetre(*de, *a);
         rows.push((
             u,
             intervention(
                 intervenant.id,
-                hm(minute(*de)),
-                hm(minute(*a)),
+                hm(debut),
+                hm(fin),
                 *duree,
                 taches,
                 "1,2,3,4,5,6,7",

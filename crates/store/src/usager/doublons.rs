@@ -30,7 +30,7 @@ pub struct Fusion {
 }
 
 /// Tables whose rows move with a merge.
-const MOVED: [&str; 18] = [
+const MOVED: [&str; 24] = [
     "sejour",
     "absence",
     "entourage",
@@ -51,6 +51,14 @@ const MOVED: [&str; 18] = [
     // hteam: the team (see `EQUIPE_REFERENTS`) and messages about the person.
     "equipe_membre",
     "message",
+    // Applications, the agenda (events about the person, participations), exchanges and
+    // activities (registrations, attendance) follow the person too.
+    "candidature",
+    "rendez_vous",
+    "evenement_participant",
+    "echange",
+    "activite_inscription",
+    "seance_presence",
 ];
 
 /// Key (in `fusion.deplacements`) of the absorbed file's referents made co-referents.

@@ -101,7 +101,7 @@ pub struct NouveauForm {
     pub(super) ressource_id: Option<String>,
     pub(super) repetition: Option<String>,
     pub(super) jusqua: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::forms::ids_separes")]
     pub(super) professionnels: Vec<i64>,
     pub(super) usager: Option<i64>,
     pub(super) externes: Option<String>,

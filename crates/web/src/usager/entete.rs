@@ -110,8 +110,6 @@ impl Onglet {
         if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Evaluations);
             v.push(Onglet::Activites);
-        }
-        if sections.contains(&Section::Accompagnement) {
             v.push(Onglet::Agenda);
         }
         v.push(Onglet::Synthese);
@@ -515,6 +513,7 @@ mod tests {
                 "Séjours",
                 "Droits et mesures",
                 "Entourage",
+                "Équipe",
                 "Soins",
                 "Fiche de synthèse"
             ]
@@ -528,6 +527,7 @@ mod tests {
                 "/usagers/7/sejours",
                 "/usagers/7/droits",
                 "/usagers/7/entourage",
+                "/usagers/7/equipe",
                 "/usagers/7/synthese",
                 "/usagers/7/tracabilite"
             ]

@@ -5,6 +5,7 @@
 pub(crate) mod activites;
 mod activites_dossier;
 mod activites_pages;
+mod activites_presences;
 mod affectations;
 mod agenda_api;
 mod agenda_dossier;
@@ -19,6 +20,7 @@ pub(crate) mod candidatures;
 mod collectif;
 mod constantes;
 mod creation;
+mod creation_issue;
 mod dlu;
 mod dossier;
 mod droits;
@@ -43,6 +45,7 @@ mod lieux;
 mod listes;
 mod mes_personnes;
 mod messages;
+mod messages_nouveau;
 mod mesures;
 mod observation;
 mod photo;
@@ -81,6 +84,7 @@ pub(crate) use agenda_api::{
     RessourceCorps, Ressources, StatutCorps,
 };
 pub(crate) use agenda_page::jour_fr;
+pub(crate) use creation_issue::{create, doublons_error, ins_deja_attribuee_error, Creation};
 pub(crate) use mes_personnes::{mes_personnes, MesPersonnes};
 pub(crate) use messages::{messages_accueil, MessageFields, MessagesAccueil};
 pub(crate) use {
@@ -114,20 +118,14 @@ pub(crate) use {
 
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Matrice, Refus, Section};
-use dui_domain::usager::creation::confirmation;
 use dui_store::policy::{authorize, Capability};
-use dui_store::usager::{
-    candidats_montres, Candidat, DemandeCreation, IssueCreation, DOUBLON_CONTACT,
-    DOUBLON_HORS_PERIMETRE,
-};
 use dui_store::StoreError;
 
 use crate::auth::CurrentUser;
-use crate::{App, AppError, WebResult};
-use fields::IdentiteFields;
+use crate::{App, WebResult};
 
 /// The matrix in force.
 pub(crate) async fn matrix(app: &App) -> WebResult<std::sync::Arc<Matrice>> {
@@ -153,78 +151,6 @@ pub(crate) async fn capability(
         Utc::now(),
     )
     .await?)
-}
-
-/// Result of a creation attempt.
-pub(crate) enum Creation {
-    /// Created with this id.
-    Created(UsagerId),
-    /// Probable duplicates: nothing created.
-    Doublons(Vec<Candidat>),
-    /// The typed NIR is another file's INS: nothing created.
-    InsDejaAttribuee(Vec<Candidat>),
-}
-
-/// Creates an usager: parses the form or body and renders the store's outcome (the rules,
-/// rights, établissement, duplicates and INS conflict, are in `Store::create_usager_checked`).
-pub(crate) async fn create(
-    app: &App,
-    me: &CurrentUser,
-    f: &IdentiteFields,
-    now: DateTime<Utc>,
-) -> WebResult<Creation> {
-    let today = crate::time::paris_today(now);
-    let m = matrix(app).await?;
-    let demande = DemandeCreation {
-        etablissement: f.etablissement.as_deref().unwrap_or(""),
-        confirme: confirmation(f.confirmer_doublon.as_deref()),
-    };
-    let valider = || creation::valider(f, today);
-    match app
-        .store
-        .create_usager_checked(&me.principal, &m, demande, valider, now)
-        .await?
-    {
-        IssueCreation::Cree(id) => Ok(Creation::Created(id)),
-        IssueCreation::Doublons(candidats) => Ok(Creation::Doublons(candidats)),
-        IssueCreation::InsDejaAttribuee(candidats) => Ok(Creation::InsDejaAttribuee(candidats)),
-        IssueCreation::Refusee(refus) => Err(match refus.champ() {
-            // Refused on its établissement before the identity was read: every error of
-            // the form in one answer all the same.
-            Some(champ) => creation::avec_erreurs_identite(f, today, champ, refus.message_fr()),
-            None => AppError::Forbidden(refus.message_fr()),
-        }),
-    }
-}
-
-/// The 409 of a NIR that another file holds (API).
-pub(crate) fn ins_deja_attribuee_error(candidats: Vec<Candidat>) -> AppError {
-    AppError::Conflict {
-        code: "ins_deja_attribuee",
-        message: "Ce matricule INS est déjà attribué à un autre dossier : il ne peut pas s'agir d'une autre personne. Ouvrez le dossier existant.".into(),
-        extra: Some(serde_json::json!({ "candidats": candidats_montres(&candidats) })),
-    }
-}
-
-/// The 409 of probable duplicates: those the caller may open in full, the others only as
-/// « a probable duplicate exists elsewhere » and whom to ask.
-pub(crate) fn doublons_error(candidats: Vec<Candidat>) -> AppError {
-    let montres = candidats_montres(&candidats);
-    let visibles = montres.iter().filter(|c| c.visible).count();
-    let mut message = Vec::new();
-    if visibles > 0 {
-        message.push(format!(
-            "{visibles} dossier(s) existant(s) ressemble(nt) à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création."
-        ));
-    }
-    if montres.iter().any(|c| !c.visible) {
-        message.push(format!("{DOUBLON_HORS_PERIMETRE} {DOUBLON_CONTACT}"));
-    }
-    AppError::Conflict {
-        code: "doublon_probable",
-        message: message.join(" "),
-        extra: Some(serde_json::json!({ "candidats": montres })),
-    }
 }
 
 /// Whether a store error is the out-of-scope refusal (break-the-glass is then offered).
