@@ -60,7 +60,7 @@ describe('agenda', { timeout: 240_000 }, () => {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
   }
 
-  test('la cadre planifie la réunion de synthèse depuis le dossier', { timeout: 120_000 }, async (t) => {
+  test('la cadre planifie la réunion de synthèse depuis le dossier', { timeout: 120_000, ...known('la cadre planifie la réunion de synthèse depuis le dossier') }, async (t) => {
     const page = await newPage(suite.browser, suite.server);
     try {
       await login(page, 'cadre-ime');
@@ -163,7 +163,7 @@ describe('agenda', { timeout: 240_000 }, () => {
     }
   });
 
-  test("l'éducatrice le voit sur l'accueil, dans sa semaine et dans le dossier", { timeout: 90_000 }, async (t) => {
+  test("l'éducatrice le voit sur l'accueil, dans sa semaine et dans le dossier", { timeout: 90_000, ...known("l'éducatrice le voit sur l'accueil, dans sa semaine et dans le dossier") }, async (t) => {
     assert.ok(dossier && evenement, 'planifié par le test précédent');
     const page = await newPage(suite.browser, suite.server);
     try {
@@ -197,7 +197,7 @@ describe('agenda', { timeout: 240_000 }, () => {
     }
   });
 
-  test("un échange noté dans l'onglet, refusé sur place puis enregistré", { timeout: 60_000 }, async (t) => {
+  test("un échange noté dans l'onglet, refusé sur place puis enregistré", { timeout: 60_000, ...known("un échange noté dans l'onglet, refusé sur place puis enregistré") }, async (t) => {
     assert.ok(dossier, 'dossier choisi');
     const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     try {
