@@ -306,14 +306,29 @@ impl Fait {
 
     /// `url` with this confirmation added to its query string.
     pub fn adresse(self, url: &str) -> String {
-        let sep = if url.contains('?') { '&' } else { '?' };
-        format!("{url}{sep}fait={}", self.code())
+        // The query goes before an anchor (`/page#section`): after it, the browser would
+        // keep it in the fragment and never send it.
+        let (chemin, ancre) = url.split_at(url.find('#').unwrap_or(url.len()));
+        let sep = if chemin.contains('?') { '&' } else { '?' };
+        format!("{chemin}{sep}fait={}{ancre}", self.code())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::Fait;
+
+    #[test]
+    fn a_confirmation_goes_before_the_anchor() {
+        assert_eq!(
+            Fait::PresenceEnregistree.adresse("/agenda/evenements/4#participants"),
+            "/agenda/evenements/4?fait=presence#participants"
+        );
+        assert_eq!(
+            Fait::PresenceEnregistree.adresse("/agenda?periode=avenir"),
+            "/agenda?periode=avenir&fait=presence"
+        );
+    }
 
     #[test]
     fn a_confirmation_goes_through_the_address_and_back() {
