@@ -122,7 +122,8 @@ pub async fn scenarios(banc: &mut Banc<'_>, organisme_id: i64, ehpad: i64) -> an
     let h = Http { auth, ..http };
     let name = "présences d'une unité de 120 : lecture (API)";
     h.lecture(all, args, name, move |i| {
-        let jour = Utc::now().date_naive() - Duration::days((i % 365) as i64);
+        let jour =
+            dui_domain::feuille_soins::jour_local(Utc::now()) - Duration::days((i % 365) as i64);
         format!("/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}")
     })
     .await;
@@ -132,7 +133,8 @@ pub async fn scenarios(banc: &mut Banc<'_>, organisme_id: i64, ehpad: i64) -> an
         let one = move |i: u64| {
             let h = h.clone();
             async move {
-                let jour = Utc::now().date_naive() - Duration::days((i % 365) as i64);
+                let jour = dui_domain::feuille_soins::jour_local(Utc::now())
+                    - Duration::days((i % 365) as i64);
                 let url = format!(
                     "{}/api/v1/presences?etablissement_id={ehpad}&unite_id={unite}&jour={jour}",
                     h.base

@@ -23,6 +23,17 @@ pub enum Engine {
     Postgres,
 }
 
+/// The ranges (filter column, its value, first and last day) whose visits this process
+/// generated, with the fingerprint of the interventions they were generated from.
+pub(crate) type VisitesGenerees = std::sync::Arc<
+    std::sync::Mutex<
+        std::collections::HashMap<
+            (&'static str, i64, chrono::NaiveDate, chrono::NaiveDate),
+            String,
+        >,
+    >,
+>;
+
 /// Handle on the database.
 ///
 /// PostgreSQL: one sqlx pool for everything. SQLite allows one writer at a time: writes go
@@ -54,6 +65,9 @@ pub struct Store {
     /// Raised after every committed change of an account or a session in this process
     /// ([`Store::version_comptes`]).
     pub(crate) comptes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The ranges of visits this process generated, and from which interventions
+    /// (`usager::intervention::generer_visites`).
+    pub(crate) visites_generees: VisitesGenerees,
 }
 
 impl Store {
@@ -125,6 +139,7 @@ impl Store {
                     ancre: None,
                     copie: Some(copie),
                     comptes: Default::default(),
+                    visites_generees: Default::default(),
                 })
             }
             Engine::Sqlite => {
@@ -157,6 +172,7 @@ impl Store {
                     ancre: None,
                     copie: None,
                     comptes: Default::default(),
+                    visites_generees: Default::default(),
                 })
             }
         }

@@ -85,37 +85,69 @@ impl Store {
         tri: Tri<'_>,
         page: Page,
     ) -> StoreResult<Vec<Row>> {
-        let n = args.len();
-        let (cmp, dir) = match tri.ordre {
-            Ordre::Croissant => (">", "ASC"),
-            Ordre::Decroissant => ("<", "DESC"),
-        };
-        let after = match page.after {
-            None => String::new(),
-            Some(_) if tri.cols == tri.id => format!(" AND {} {cmp} ${}", tri.id, n + 2),
-            Some(_) => format!(
-                " AND ({cols}) {cmp} (SELECT {cols} FROM {table} WHERE {id} = ${p})",
-                cols = tri.cols,
-                table = tri.table,
-                id = tri.id,
-                p = n + 2
-            ),
-        };
-        let order: Vec<String> = tri.cols.split(", ").map(|c| format!("{c} {dir}")).collect();
-        let sql = format!(
-            "{select}{after} ORDER BY {} LIMIT ${}",
-            order.join(", "),
-            n + 1
-        );
+        let sql = tri.page_sql(select, args.len(), page);
         let mut q = crate::sql::query(&sql);
         for a in args {
             q = q.bind(a);
         }
-        q = q.bind(page.limit.max(1).saturating_add(1));
-        if let Some(a) = page.after {
-            q = q.bind(a);
+        page.lier(q).fetch_all(self).await
+    }
+}
+
+impl Tri<'_> {
+    /// The statement of one page of `select` (whose own parameters are `$1..$n`) in this
+    /// order: `$n+1` is the limit, `$n+2` the cursor ([`Page::lier`] binds them).
+    pub(crate) fn page_sql(&self, select: &str, n: usize, page: Page) -> String {
+        let cmp = self.sens().0;
+        let after = match page.after {
+            None => String::new(),
+            Some(_) if self.cols == self.id => format!(" AND {} {cmp} ${}", self.id, n + 2),
+            Some(_) => format!(
+                " AND ({cols}) {cmp} (SELECT {cols} FROM {table} WHERE {id} = ${p})",
+                cols = self.cols,
+                table = self.table,
+                id = self.id,
+                p = n + 2
+            ),
+        };
+        format!(
+            "{select}{after} ORDER BY {} LIMIT ${}",
+            self.order_by(None),
+            n + 1
+        )
+    }
+
+    /// The `ORDER BY` list, its columns read from the relation `alias` when given (the
+    /// page as a subquery: `t.created_at` becomes `p.created_at`).
+    pub(crate) fn order_by(&self, alias: Option<&str>) -> String {
+        let dir = self.sens().1;
+        self.cols
+            .split(", ")
+            .map(|c| match alias {
+                Some(a) => format!("{a}.{} {dir}", c.rsplit('.').next().unwrap_or(c)),
+                None => format!("{c} {dir}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn sens(&self) -> (&'static str, &'static str) {
+        match self.ordre {
+            Ordre::Croissant => (">", "ASC"),
+            Ordre::Decroissant => ("<", "DESC"),
         }
-        q.fetch_all(self).await
+    }
+}
+
+impl Page {
+    /// Binds the limit (one more than asked) and the cursor of [`Tri::page_sql`], after the
+    /// select's own parameters.
+    pub(crate) fn lier<'q>(self, q: crate::sql::Query<'q>) -> crate::sql::Query<'q> {
+        let q = q.bind(self.limit.max(1).saturating_add(1));
+        match self.after {
+            Some(a) => q.bind(a),
+            None => q,
+        }
     }
 }
 

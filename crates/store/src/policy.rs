@@ -13,6 +13,8 @@ mod acces_exceptionnel;
 mod activite;
 mod agenda;
 mod candidature;
+// The facts of a decision about one file.
+mod faits;
 // h10: what the capabilities decided without a file share.
 mod capacite_etablissement;
 mod liaison;
@@ -27,20 +29,22 @@ mod versionne;
 pub use crate::audit::AccesExceptionnel;
 use crate::audit::{self, Actor, NewEntry, Outcome};
 use crate::db::Store;
-use crate::{parse_ts, ts, StoreError, StoreResult};
+use crate::{StoreError, StoreResult};
 pub use activite::{authorize_activites, CapaciteActivites};
 pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
 pub use capacite_etablissement::CapaciteEtablissement;
+pub(crate) use faits::load_faits_et_page;
+use faits::{load_facts_and_usager, load_faits, FaitsDossier};
 pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};
 pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};
 pub use soins::{authorize_soins_unite, CapaciteSoins};
 pub use telegestion::{authorize_telegestion, CapaciteTelegestion};
-pub(crate) use transmission::decide_transmissions;
 pub use transmission::{
     authorize_releve, authorize_transmissions, CapaciteReleve, CapaciteTransmissions,
 };
+pub(crate) use transmission::{decide_transmissions_de, sections_au_plus};
 
 /// The logged-in account as the policy sees it.
 #[derive(Clone, Debug)]
@@ -215,84 +219,9 @@ pub async fn load_facts(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<Faits>> {
-    Ok(load_facts_and_usager(store, who, usager_id, now)
+    Ok(load_faits(store, who, usager_id, now)
         .await?
         .map(|l| l.faits))
-}
-
-/// What the policy needs about a file, read with the file itself in one statement: the
-/// identity, the stays (whose établissements are a fact of the decision) and the account's
-/// links to the file, in one round trip (this runs on every opening of a file). Nothing of it
-/// leaves the store before the decision allows it.
-struct Loaded {
-    faits: Faits,
-    usager: crate::fiche::Usager,
-    sejours: Vec<crate::fiche::Sejour>,
-    photo: Option<String>,
-}
-
-async fn load_facts_and_usager(
-    store: &Store,
-    who: &Principal,
-    usager_id: UsagerId,
-    now: DateTime<Utc>,
-) -> StoreResult<Option<Loaded>> {
-    let (pairs, from) = (crate::fiche::sejour_json_pairs(), crate::fiche::SEJOUR_FROM);
-    let (agg, cast) = match store.engine() {
-        crate::Engine::Sqlite => ("json_group_array(json_object", ""),
-        crate::Engine::Postgres => ("json_agg(json_build_object", "::text"),
-    };
-    let stays = format!("(SELECT {agg}({pairs}) ORDER BY s.date_entree DESC, s.id DESC){cast} FROM {from} WHERE s.usager_id = $1)");
-    let row = crate::sql::query(&format!(
-        "SELECT {}, {stays} AS f_sejours, (SELECT empreinte FROM usager_photo WHERE usager_id = $1) AS f_photo, \
-         (SELECT COUNT(*) FROM affectation WHERE utilisateur_id = $2 AND usager_id = $1) AS f_affecte, \
-         (SELECT MAX(expires_at) FROM acces_exceptionnel WHERE utilisateur_id = $2 AND usager_id = $1 AND expires_at > $3) AS f_bris \
-         FROM usager WHERE id = $1",
-        crate::fiche::USAGER_COLUMNS
-    ))
-    .bind(usager_id)
-    .bind(who.id)
-    .bind(ts(now))
-    .fetch_optional(store)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let stays: Option<String> = row.try_get("f_sejours")?;
-    let affecte: i64 = row.try_get("f_affecte")?;
-    let bris: Option<String> = row.try_get("f_bris")?;
-    let sejours = crate::fiche::sejours_from_json(stays.as_deref())?;
-    let mut etablissements_usager: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
-    etablissements_usager.sort_unstable();
-    etablissements_usager.dedup();
-    let aujourdhui = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    let sorties = sejours
-        .iter()
-        .map(|s| {
-            s.date_sortie
-                .as_deref()
-                .map(|d| {
-                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                        StoreError::Corrupt(format!(
-                            "date {d:?} illisible dans la colonne date_sortie"
-                        ))
-                    })
-                })
-                .transpose()
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    let faits = Faits {
-        dossier_clos: dui_domain::suivi::dossier_clos(&sorties, aujourdhui),
-        etablissements_utilisateur: who.etablissements.clone(),
-        etablissements_usager,
-        affecte: affecte > 0,
-        soi_meme: who.usager_id == Some(usager_id.get()),
-        acces_exceptionnel_jusqua: bris.map(|s| parse_ts(&s)).transpose()?,
-    };
-    Ok(Some(Loaded {
-        faits,
-        usager: crate::fiche::usager_from(&row)?,
-        sejours,
-        photo: row.try_get("f_photo")?,
-    }))
 }
 
 /// Decides, audits and returns a capability, or `Denied` (audited too) / `NotFound`.
@@ -309,20 +238,18 @@ pub async fn authorize(
     action: Action,
     now: DateTime<Utc>,
 ) -> StoreResult<Capability> {
-    Ok(authorize_with_facts(
-        store,
-        matrix,
-        who,
-        Demande {
-            usager_id,
-            section,
-            action,
-            aussi: &[],
-        },
-        now,
-    )
-    .await?
-    .0)
+    let Some(f) = load_faits(store, who, usager_id, now).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let demande = Demande {
+        usager_id,
+        section,
+        action,
+        aussi: &[],
+    };
+    Ok(authorize_with_facts(store, matrix, who, demande, &f, now)
+        .await?
+        .0)
 }
 
 /// Proof that the policy allowed an account to search (and list) the usagers of its scope.
@@ -365,23 +292,23 @@ struct Demande<'a> {
     aussi: &'a [Section],
 }
 
+/// Decides `demande` from the facts `f` read by the caller, audits, and returns the
+/// capability with the reads of the other sections asked.
 async fn authorize_with_facts(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
     demande: Demande<'_>,
+    f: &FaitsDossier,
     now: DateTime<Utc>,
-) -> StoreResult<(Capability, Loaded, Vec<Capability>)> {
+) -> StoreResult<(Capability, Vec<Capability>)> {
     let Demande {
         usager_id,
         section,
         action,
         aussi,
     } = demande;
-    let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
-        return Err(StoreError::NotFound);
-    };
-    let decision = decider(matrix, who.role, &loaded.faits, section, action, now);
+    let decision = decider(matrix, who.role, &f.faits, section, action, now);
     let actor = who.actor();
     match decision {
         Ok(motif) => {
@@ -395,15 +322,15 @@ async fn authorize_with_facts(
                 at: now,
                 tracabilite: peut_lire_tracabilite(
                     who.role,
-                    loaded.usager.referent_id == Some(who.id.into()),
-                    loaded.faits.soi_meme,
+                    f.referent_id == Some(who.id),
+                    f.faits.soi_meme,
                 ),
                 etablissements: who.etablissements.clone(),
             };
             let lues: Vec<Capability> = aussi
                 .iter()
                 .filter_map(|s| {
-                    let m = decider(matrix, who.role, &loaded.faits, *s, Action::Lire, now).ok()?;
+                    let m = decider(matrix, who.role, &f.faits, *s, Action::Lire, now).ok()?;
                     Some(Capability {
                         section: *s,
                         action: Action::Lire,
@@ -434,7 +361,7 @@ async fn authorize_with_facts(
                     })
                     .await?;
             }
-            Ok((cap, loaded, lues))
+            Ok((cap, lues))
         }
         Err(refus) => {
             audit_refusal(

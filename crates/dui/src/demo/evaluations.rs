@@ -248,7 +248,7 @@ fn besoins_reponses(rng: &mut StdRng, d: &Definition, enfance: bool) -> Value {
 /// Adds a SERAFIN-PH needs evaluation to each person of the IME and the MECS (validated, a
 /// few still drafts); answers how many.
 pub async fn ajouter_besoins(store: &Store, org: &DemoOrg, seed: u64) -> anyhow::Result<u64> {
-    let today = Utc::now().date_naive();
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
     let grille = Registre::officiel()
         .courante(besoins::GRILLE)
         .ok_or_else(|| anyhow::anyhow!("grille SERAFIN-PH absente"))?;

@@ -268,7 +268,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
         }
     }
     let cadre = user("cadre").await?.map(|u| u.id);
-    let today = Utc::now().date_naive();
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
     store
         .insert_projets_bulk(
             &actor,

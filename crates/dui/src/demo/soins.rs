@@ -119,7 +119,7 @@ fn entree(
 
 /// The medical summary of the `i`-th resident, written by the doctor.
 async fn synthese(store: &Store, c: &Capability, i: usize) -> anyhow::Result<()> {
-    let today = Utc::now().date_naive();
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
     let an = |n: i64| Some(today - Duration::days(365 * n));
     let mut entrees = vec![
         entree(
@@ -344,7 +344,8 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, premier: Option<i64>) -> anyh
             if i.is_multiple_of(3) {
                 store.add_observation(&n, &observation(TypeObservation::Medicale, "Compte rendu d'hospitalisation : décompensation cardiaque traitée, retour avec furosémide augmenté.", Some("CH Lyon Sud, cardiologie"), 20)).await?;
                 let retour = RetourUrgencesInput {
-                    date_retour: Utc::now().date_naive() - Duration::days(20),
+                    date_retour: dui_domain::feuille_soins::jour_local(Utc::now())
+                        - Duration::days(20),
                     service: Some("Urgences du CH Lyon Sud".into()),
                     diagnostic: "Chute sans traumatisme grave, radiographie du bassin normale."
                         .into(),
@@ -393,7 +394,7 @@ fn confiance(i: usize) -> EntourageInput {
 }
 
 fn notes_psy() -> Vec<NotePsychologieInput> {
-    let today = Utc::now().date_naive();
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
     vec![
         NotePsychologieInput {
             type_note: TypeNote::Entretien,

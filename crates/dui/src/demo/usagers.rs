@@ -193,7 +193,7 @@ pub(super) fn person(
 /// lists them in the order of writing, as it would the base of a living establishment).
 pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed ^ store.usager_count().await? as u64);
-    let today = Utc::now().date_naive();
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
     let actor = Actor {
         utilisateur_id: None,
         username: "demo".into(),

@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{decider, Action, Matrice, Section};
 
-use super::{authorize_with_facts, Capability, Demande, Principal};
+use super::{
+    authorize_with_facts, load_facts_and_usager, Capability, Demande, FaitsDossier, Principal,
+};
 use crate::db::Store;
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
 
 /// A file opened for reading: see [`open_file`].
 #[derive(Debug)]
@@ -64,11 +66,18 @@ pub async fn open_file_avec(
         action: Action::Lire,
         aussi,
     };
-    let (cap, loaded, lectures) = authorize_with_facts(store, matrix, who, demande, now).await?;
+    let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let f = FaitsDossier {
+        faits: loaded.faits,
+        referent_id: loaded.usager.referent_id.map(|r| r.get()),
+    };
+    let (cap, lectures) = authorize_with_facts(store, matrix, who, demande, &f, now).await?;
     let sections = Section::ALL
         .iter()
         .copied()
-        .filter(|s| decider(matrix, who.role, &loaded.faits, *s, Action::Lire, now).is_ok())
+        .filter(|s| decider(matrix, who.role, &f.faits, *s, Action::Lire, now).is_ok())
         .collect();
     Ok(OpenFile {
         cap,

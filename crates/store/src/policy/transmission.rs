@@ -6,10 +6,12 @@
 use chrono::{DateTime, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
-use dui_domain::policy::{decider, sections_permises, Action, Matrice, Motif, Refus, Section};
+use dui_domain::policy::{
+    decider, sections_permises, Action, Faits, Matrice, Motif, Refus, Section,
+};
 use dui_domain::transmission::SECTIONS;
 
-use super::{audit_refusal, load_facts_and_usager, with_motif, Principal};
+use super::{audit_refusal, load_faits, with_motif, Principal};
 use crate::audit::Outcome;
 use crate::db::Store;
 use crate::{StoreError, StoreResult};
@@ -54,29 +56,41 @@ pub async fn authorize_transmissions(
     usager_id: UsagerId,
     now: DateTime<Utc>,
 ) -> StoreResult<CapaciteTransmissions> {
-    let (cap, entree) = decide_transmissions(store, matrix, who, usager_id, now).await?;
+    let Some(loaded) = load_faits(store, who, usager_id, now).await? else {
+        return Err(StoreError::NotFound);
+    };
+    let (cap, entree) =
+        decide_transmissions_de(store, matrix, who, usager_id, &loaded.faits, now).await?;
     store.reads.log(entree).await?;
     Ok(cap)
 }
 
-/// The decision of [`authorize_transmissions`] and the audit entry of the read, not yet
-/// written: the caller writes it before any data leaves the store ([`Store::transmissions_du_dossier`]
-/// writes it while the page is read).
-pub(crate) async fn decide_transmissions(
+/// The sections of transmissions `who`'s role may read in a file at most (the matrix alone,
+/// before the facts of the file), in the order of [`SECTIONS`].
+pub(crate) fn sections_au_plus(matrix: &Matrice, who: &Principal) -> Vec<Section> {
+    let permises = sections_permises(matrix, who.role, Action::Lire);
+    SECTIONS
+        .into_iter()
+        .filter(|s| permises.contains(s))
+        .collect()
+}
+
+/// The decision of [`authorize_transmissions`] from the facts `faits` (read with the page by
+/// [`Store::transmissions_du_dossier`]) and the audit entry of the read, not yet written:
+/// the caller writes it before any data leaves the store. A refusal is audited.
+pub(crate) async fn decide_transmissions_de(
     store: &Store,
     matrix: &Matrice,
     who: &Principal,
     usager_id: UsagerId,
+    faits: &Faits,
     now: DateTime<Utc>,
 ) -> StoreResult<(CapaciteTransmissions, crate::read_log::ReadEntry)> {
-    let Some(loaded) = load_facts_and_usager(store, who, usager_id, now).await? else {
-        return Err(StoreError::NotFound);
-    };
     let mut sections = Vec::new();
     let mut motif = Motif::Normal;
     let mut refus = Refus::NonPermisParLeRole;
     for s in SECTIONS {
-        match decider(matrix, who.role, &loaded.faits, s, Action::Lire, now) {
+        match decider(matrix, who.role, faits, s, Action::Lire, now) {
             Ok(m) => {
                 if m == Motif::AccesExceptionnel {
                     motif = m;

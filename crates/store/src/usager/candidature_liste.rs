@@ -79,7 +79,9 @@ impl FiltreCandidatures {
                 &mut sql,
             );
         }
-        let jour = self.jour.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let jour = self
+            .jour
+            .unwrap_or_else(|| dui_domain::feuille_soins::jour_local(chrono::Utc::now()));
         if let Some(a) = self.age_min {
             ajouter(
                 " AND c.date_naissance <= $?",

@@ -356,7 +356,49 @@ pub(crate) struct APlanifier {
 /// (`etablissement_id = $1` or `intervenant_id = $1`, bound to `cle`) that are not generated
 /// yet (a visit is generated once: its (intervention, day) pair is unique, so two readers
 /// racing insert it once). Nothing is written when every visit exists.
+/// Most ranges remembered; past it the memory starts again empty.
+const PLAGES_RETENUES: usize = 4096;
+
 pub(crate) async fn generer_visites(
+    store: &Store,
+    filtre: &'static str,
+    cle: i64,
+    du: NaiveDate,
+    au: NaiveDate,
+    at: &str,
+) -> StoreResult<()> {
+    // Every planning read asks for its range's visits: when the interventions they come from
+    // are unchanged since this process generated that range (their number, keys, versions
+    // and last change), nothing is missing. Read before the interventions: a change after
+    // this read makes the next fingerprint differ, so the range is generated again.
+    let empreinte: String = crate::sql::query(&format!(
+        "SELECT COUNT(*) || ':' || COALESCE(SUM(id), 0) || ':' || COALESCE(SUM(version), 0) || ':' || COALESCE(MAX(updated_at), '') \
+         FROM intervention WHERE {filtre} = $1"
+    ))
+    .bind(cle)
+    .fetch_scalar(store)
+    .await?;
+    let plage = (filtre, cle, du, au);
+    let generees = &store.visites_generees;
+    if generees.lock().map_err(|_| poison())?.get(&plage) == Some(&empreinte) {
+        return Ok(());
+    }
+    generer(store, filtre, cle, du, au, at).await?;
+    let mut g = generees.lock().map_err(|_| poison())?;
+    if g.len() >= PLAGES_RETENUES {
+        g.clear();
+    }
+    g.insert(plage, empreinte);
+    Ok(())
+}
+
+fn poison() -> StoreError {
+    StoreError::Corrupt("mémoire des plannings générés inutilisable".into())
+}
+
+/// Generates the visits of the interventions where `filtre` is `cle` from `du` to `au` that
+/// do not exist yet.
+async fn generer(
     store: &Store,
     filtre: &str,
     cle: i64,

@@ -319,9 +319,11 @@ impl Store {
     }
 
     /// A page of the transmissions that `who` may read in the file `usager_id` (decided as
-    /// [`crate::policy::authorize_transmissions`] does), newest written first. The read's
-    /// audit entry is written while the page is read, and the page is returned only once the
-    /// entry is committed: the flush of the audit no longer adds to the query's time.
+    /// [`crate::policy::authorize_transmissions`] does), newest written first, in one round
+    /// trip when the decision grants every section the role may read (the usual case): the
+    /// page of those sections is read with the facts and kept inside the store until the
+    /// decision allows it; otherwise the page of the sections granted is read after. The
+    /// page is returned only once the read's audit entry is committed.
     pub async fn transmissions_du_dossier(
         &self,
         matrix: &dui_domain::policy::Matrice,
@@ -330,12 +332,34 @@ impl Store {
         page: Page,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Transmission>> {
+        let au_plus = crate::policy::sections_au_plus(matrix, who);
+        let select = format!(
+            "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
+            sections_sql(&au_plus, &who.etablissements)
+        );
+        let lu = crate::policy::load_faits_et_page(
+            self,
+            who,
+            usager_id,
+            now,
+            (&select, RECENTES_D_ABORD, page),
+        );
+        let Some((f, rows)) = lu.await? else {
+            return Err(StoreError::NotFound);
+        };
         let (cap, entree) =
-            crate::policy::decide_transmissions(self, matrix, who, usager_id, now).await?;
+            crate::policy::decide_transmissions_de(self, matrix, who, usager_id, &f.faits, now)
+                .await?;
         // A task of its own: on SQLite the commit holds its thread (`block_in_place`).
         let reads = self.reads.clone();
         let audit = tokio::spawn(async move { reads.log(entree).await });
-        let items = self.transmissions_page(&cap, page).await;
+        let items = if cap.sections() == au_plus.as_slice() {
+            rows.iter()
+                .map(|r| transmission_from(r, false, false))
+                .collect()
+        } else {
+            self.transmissions_page(&cap, page).await
+        };
         audit
             .await
             .map_err(|_| StoreError::Db(sqlx::Error::WorkerCrashed))??;

@@ -56,7 +56,7 @@ async fn an_educator_organises_an_activity_and_takes_attendance() {
             );
         }
         // A series of sessions yesterday and the days before, a registration.
-        let today = chrono::Utc::now().date_naive();
+        let today = dui_domain::feuille_soins::jour_local(chrono::Utc::now());
         let debut = today - chrono::Duration::days(20);
         let hier = today - chrono::Duration::days(1);
         let body = json!({"jour": debut.to_string(), "heure_debut": "14:00", "heure_fin": "15:30",

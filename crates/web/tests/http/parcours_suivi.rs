@@ -66,7 +66,7 @@ async fn benefits_measures_and_follow_ups_from_the_api_to_the_home_pages() {
             .create_usager(&secr, &dupont(&app.etablissement_finess))
             .await;
         // A benefit ending in 20 days: on the secretariat's home page.
-        let today = Utc::now().date_naive();
+        let today = dui_domain::feuille_soins::jour_local(Utc::now());
         let mut b = prestation();
         b["date_fin"] = json!((today + Duration::days(20)).to_string());
         b["montant_centimes"] = Value::Null;
