@@ -255,6 +255,19 @@ async fn interventions_generate_visits_once_and_workers_see_their_day_only() {
             2,
             "Monday and Tuesday"
         );
+        // Extended again: the interventions changed, so the range read before is generated
+        // anew and the visits removed come back.
+        let suite = intervention(w.sad, w.a.id, "08:00", "09:00");
+        s.modifier_intervention(&cap, id, 2, &suite).await.unwrap();
+        let encore = s
+            .planning_service(&coord, lundi, lundi + Duration::days(6), Some(w.a.id), 15)
+            .await
+            .unwrap();
+        assert_eq!(
+            encore.iter().filter(|v| v.intervention_id == id).count(),
+            5,
+            "the five weekdays again"
+        );
     }
 }
 

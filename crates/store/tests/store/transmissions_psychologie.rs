@@ -16,12 +16,28 @@ use crate::transmissions::{ecrire, narrative, releve_cap};
 
 const U1: i64 = 511;
 
+/// The file's transmissions as `who` reads them, checking that the one-statement read (the
+/// facts and the page together, `transmissions_du_dossier`) answers as the two steps.
 async fn dossier(s: &Store, who: &Utilisateur) -> Vec<i64> {
+    dossier_de(s, who, U1).await.unwrap()
+}
+
+async fn dossier_de(s: &Store, who: &Utilisateur, usager: i64) -> Result<Vec<i64>, StoreError> {
     let m = load_matrix(s).await.unwrap();
-    let cap = authorize_transmissions(s, &m, &principal(who), UsagerId(U1), at(100))
+    let (p, id) = (principal(who), UsagerId(usager));
+    let ensemble = s
+        .transmissions_du_dossier(&m, &p, id, Page::first(100), at(100))
         .await
-        .unwrap();
-    ids(&s.transmissions_page(&cap, Page::first(100)).await.unwrap())
+        .map(|v| ids(&v));
+    let separe = match authorize_transmissions(s, &m, &p, id, at(100)).await {
+        Ok(cap) => s
+            .transmissions_page(&cap, Page::first(100))
+            .await
+            .map(|v| ids(&v)),
+        Err(e) => Err(e),
+    };
+    assert_eq!(format!("{ensemble:?}"), format!("{separe:?}"));
+    separe
 }
 
 async fn releve(s: &Store, who: &Utilisateur, q: Option<&str>) -> Vec<i64> {
@@ -119,6 +135,62 @@ async fn psychology_transmissions_are_read_where_they_were_written_only() {
         assert!(!dossier(s, &psy_b).await.contains(&de_b));
         assert_eq!(s.placer_psychologie_bulk().await.unwrap(), 1, "{engine}");
         assert_eq!(dossier(s, &psy_b).await, [de_b], "{engine}");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_file_read_in_one_statement_keeps_what_the_decision_refuses() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await.unwrap();
+        let s = &db.store;
+        let org = seed_org(s).await;
+        insert_usager(&db, U1, "DUPONT", org.a, None).await;
+        const U2: i64 = 512;
+        insert_usager(&db, U2, "MARTIN", org.a, None).await;
+        let psy_a = create_user(s, "psy.a", Role::Psychologue, &[org.a]).await;
+        let psy_b = create_user(s, "psy.b", Role::Psychologue, &[org.b]).await;
+        let educ = create_user(s, "educ.a", Role::Educateur, &[org.a]).await;
+        // A file without any transmission, a file that does not exist.
+        assert_eq!(dossier_de(s, &psy_a, U2).await.unwrap(), Vec::<i64>::new());
+        assert!(matches!(
+            dossier_de(s, &psy_a, 999_999).await,
+            Err(StoreError::NotFound)
+        ));
+        let psy = ecrire(
+            s,
+            &psy_a,
+            U1,
+            &narrative(Section::Psychologie, "Angoisse nocturne évoquée."),
+            1,
+        )
+        .await;
+        let acc = ecrire(
+            s,
+            &educ,
+            U1,
+            &narrative(Section::Accompagnement, "Promenade au parc."),
+            2,
+        )
+        .await;
+        assert_eq!(dossier(s, &psy_a).await, [acc, psy], "{engine}");
+        // Outside its scope: refused, nothing read.
+        assert!(matches!(
+            dossier_de(s, &psy_b, U1).await,
+            Err(StoreError::Denied(_))
+        ));
+        // Break-the-glass opens the file but never its psychology: the page read with the
+        // facts (every section the role may read) is not the one shown.
+        s.ouvrir_acces_exceptionnel(
+            &principal(&psy_b),
+            UsagerId(U1),
+            "Appel de nuit : crise d'angoisse signalée.",
+            4,
+            at(50),
+        )
+        .await
+        .unwrap();
+        assert_eq!(dossier_de(s, &psy_b, U1).await.unwrap(), [acc], "{engine}");
         db.cleanup().await;
     }
 }
