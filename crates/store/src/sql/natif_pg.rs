@@ -54,25 +54,55 @@ pub(super) fn lignes(rows: &[PgRow]) -> StoreResult<Vec<Row>> {
 }
 
 /// Column `i` of `r`, by its PostgreSQL type (the types the `Any` driver read: integers and
-/// booleans as integers, text, bytes).
+/// booleans as integers, text, bytes), decoded from the raw value once (no copy of the type's
+/// name, no second lookup of the column: this runs for every value of every row).
 fn valeur(r: &PgRow, i: usize) -> StoreResult<Value> {
     let raw = r.try_get_raw(i)?;
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    let type_name = raw.type_info().name().to_string();
-    Ok(match type_name.as_str() {
-        "INT8" => Value::Int(r.try_get::<i64, _>(i)?),
-        "INT4" => Value::Int(r.try_get::<i32, _>(i)?.into()),
-        "INT2" => Value::Int(r.try_get::<i16, _>(i)?.into()),
-        "BOOL" => Value::Int(r.try_get::<bool, _>(i)?.into()),
-        "BYTEA" => Value::Bytes(r.try_get::<Vec<u8>, _>(i)?),
-        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Value::Text(r.try_get::<String, _>(i)?),
+    let genre = match raw.type_info().name() {
+        "INT8" => Genre::Int8,
+        "INT4" => Genre::Int4,
+        "INT2" => Genre::Int2,
+        "BOOL" => Genre::Bool,
+        "BYTEA" => Genre::Octets,
+        "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Genre::Texte,
         autre => {
             return Err(StoreError::Corrupt(format!(
                 "type PostgreSQL {autre} non lu (colonne {})",
                 r.column(i).name()
             )))
         }
+    };
+    let erreur = |source| {
+        StoreError::Db(sqlx::Error::ColumnDecode {
+            index: r.column(i).name().to_string(),
+            source,
+        })
+    };
+    Ok(match genre {
+        Genre::Int8 => Value::Int(decode::<i64>(raw).map_err(erreur)?),
+        Genre::Int4 => Value::Int(decode::<i32>(raw).map_err(erreur)?.into()),
+        Genre::Int2 => Value::Int(decode::<i16>(raw).map_err(erreur)?.into()),
+        Genre::Bool => Value::Int(decode::<bool>(raw).map_err(erreur)?.into()),
+        Genre::Octets => Value::Bytes(decode::<Vec<u8>>(raw).map_err(erreur)?),
+        Genre::Texte => Value::Text(decode::<String>(raw).map_err(erreur)?),
     })
+}
+
+/// The PostgreSQL types read, as [`valeur`] decodes them.
+enum Genre {
+    Int8,
+    Int4,
+    Int2,
+    Bool,
+    Octets,
+    Texte,
+}
+
+fn decode<'r, T: sqlx::Decode<'r, sqlx::Postgres>>(
+    raw: sqlx::postgres::PgValueRef<'r>,
+) -> Result<T, sqlx::error::BoxDynError> {
+    T::decode(raw)
 }

@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use dui_domain::policy::{section_permise, Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::transmission::{CategorieTransmission, SECTIONS};
-use dui_store::policy::authorize_transmissions;
 use dui_store::usager::{ContenuTransmission, Transmission, TransmissionInput, Usager};
 use serde::Deserialize;
 
@@ -225,13 +224,15 @@ pub async fn page(
     let Dossier { tabs, u, .. } =
         Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Accompagnement)).await?;
     let m = super::matrix(&app).await?;
-    let cap = authorize_transmissions(&app.store, &m, &me.principal, id, Utc::now()).await?;
     let page = Pagination {
         limit: Some("20".into()),
         cursor: oq.cursor.clone(),
     }
     .page(&pagination::TRANSMISSIONS)?;
-    let (items, suivant) = page.split(app.store.transmissions_page(&cap, page).await?, |t| t.id);
+    let lues = (app.store)
+        .transmissions_du_dossier(&m, &me.principal, id, page, Utc::now())
+        .await?;
+    let (items, suivant) = page.split(lues, |t| t.id);
     Ok(OngletPage {
         layout: Layout::new(
             &me,
