@@ -16,6 +16,8 @@ pub struct UserBar {
     pub usagers: Option<&'static str>,
     /// Shows the relève (the professionals who read files).
     pub releve: bool,
+    /// Shows the agenda and the messages (every professional but the administrator).
+    pub agenda: bool,
     /// Shows the presences (the professionals of établissements).
     pub presences: bool,
     /// Shows the care worksheet and round (the care team of établissements, by the default

@@ -440,6 +440,7 @@ impl crate::Layout {
                     _ => Some("Usagers"),
                 },
                 releve: me.user.role.est_professionnel() && me.user.role != Role::Administrateur,
+                agenda: me.user.role.est_professionnel() && me.user.role != Role::Administrateur,
                 presences: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
                     && me.user.role != Role::Administrateur,
                 soins: me.user.role.portee() == dui_domain::policy::Portee::Etablissements
