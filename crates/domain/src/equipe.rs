@@ -133,9 +133,72 @@ pub fn fin_ancien_referent(
     Ok(veille)
 }
 
+/// How a membership begun on `debut` with `ancienne` takes the function `nouvelle` from
+/// `depuis` (today at the latest): the same day as it began, the membership is corrected in
+/// place (`None`); later, it ends the day before and a new one begins (`Some(veille)`), so
+/// that the history says who did what when.
+pub fn changement_de_fonction(
+    debut: NaiveDate,
+    ancienne: FonctionEquipe,
+    nouvelle: FonctionEquipe,
+    depuis: NaiveDate,
+    aujourdhui: NaiveDate,
+) -> Result<Option<NaiveDate>, RefusEquipe> {
+    if nouvelle == ancienne {
+        return Err(refus(
+            "fonction",
+            format!("C'est déjà sa fonction : {}.", nouvelle.label_fr()),
+        ));
+    }
+    if depuis > aujourdhui {
+        return Err(refus(
+            "depuis",
+            "La nouvelle fonction ne peut pas commencer dans le futur.",
+        ));
+    }
+    if depuis < debut {
+        return Err(refus(
+            "depuis",
+            format!(
+                "La participation a commencé le {} : la nouvelle fonction ne peut pas commencer avant.",
+                debut.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok((depuis > debut).then(|| depuis - Duration::days(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_function_changes_from_a_day_keeping_the_history() {
+        use FonctionEquipe as F;
+        let (debut, auj) = (d("2026-01-10"), d("2026-03-01"));
+        let change = |a, n, depuis| changement_de_fonction(debut, a, n, d(depuis), auj);
+        assert_eq!(
+            change(F::Autre, F::Infirmier, "2026-02-01"),
+            Ok(Some(d("2026-01-31")))
+        );
+        assert_eq!(change(F::Autre, F::Infirmier, "2026-01-10"), Ok(None));
+        assert_eq!(
+            change(F::Autre, F::Autre, "2026-02-01").unwrap_err().champ,
+            "fonction"
+        );
+        assert_eq!(
+            change(F::Autre, F::Infirmier, "2026-01-09")
+                .unwrap_err()
+                .champ,
+            "depuis"
+        );
+        assert_eq!(
+            change(F::Autre, F::Infirmier, "2026-03-02")
+                .unwrap_err()
+                .champ,
+            "depuis"
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

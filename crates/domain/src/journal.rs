@@ -176,6 +176,9 @@ code_enum! {
         UsagerEquipeFin = "usager.equipe.fin", "Équipe : membre sorti";
         /// The referent changed (the former one's role ended the day before).
         UsagerEquipeReferent = "usager.equipe.referent", "Équipe : changement de référent";
+        /// A member's function changed (the former membership ended the day before, or
+        /// corrected the day it began).
+        UsagerEquipeFonction = "usager.equipe.fonction", "Équipe : changement de fonction";
         /// A message sent to professionals (its detail names the file it is about, if any).
         MessageEnvoi = "message.envoi", "Message envoyé à un professionnel";
         /// A message read by a recipient (or its sender).

@@ -156,13 +156,15 @@ pub enum Fait {
     EquipeMembreSorti,
     /// The referent changed.
     ReferentChange,
+    /// A member's function changed.
+    FonctionChangee,
     /// A message was sent to professionals.
     MessageEnvoye,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 41] = [
+    pub const ALL: [Fait; 42] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -204,6 +206,7 @@ impl Fait {
         Fait::EquipeMembreSorti,
         Fait::ReferentChange,
         Fait::MessageEnvoye,
+        Fait::FonctionChangee,
     ];
 
     /// The code carried by the address.
@@ -249,6 +252,7 @@ impl Fait {
             Fait::EquipeMembreAjoute => "equipe_ajout",
             Fait::EquipeMembreSorti => "equipe_fin",
             Fait::ReferentChange => "referent",
+            Fait::FonctionChangee => "equipe_fonction",
             Fait::MessageEnvoye => "message",
         }
     }
@@ -296,6 +300,7 @@ impl Fait {
             Fait::EquipeMembreAjoute => "Le professionnel a rejoint l'équipe de la personne.",
             Fait::EquipeMembreSorti => "La participation à l'équipe a pris fin ; elle reste dans l'historique.",
             Fait::ReferentChange => "Le référent a été changé : le rôle du précédent a pris fin la veille et reste dans l'historique.",
+            Fait::FonctionChangee => "La fonction a été changée : la précédente reste dans l'historique.",
             Fait::MessageEnvoye => "Le message a été envoyé : ses destinataires le voient sur leur page d'accueil.",
         }
     }

@@ -274,6 +274,82 @@ impl Store {
         Ok(Ok(v))
     }
 
+    /// Gives membership `id` of the team of `cap`, read at `version`, the function
+    /// `fonction` from day `depuis` (administrative write,
+    /// [`equipe::changement_de_fonction`]): the membership ends the day before and a new one
+    /// with the same account and place begins, or, the day it began, it is corrected in
+    /// place. The current membership's id, or the rule refused; `StaleVersion` when it
+    /// changed, `NotFound` when it is not a current membership of the file. The referent
+    /// stays the referent.
+    pub async fn changer_fonction(
+        &self,
+        cap: &Capability,
+        (id, version): (i64, i64),
+        fonction: FonctionEquipe,
+        depuis: NaiveDate,
+    ) -> StoreResult<Result<i64, RefusEquipe>> {
+        let mut tx = self
+            .ecriture(cap, Section::Administratif, Action::Ecrire)
+            .await?;
+        let row = crate::sql::query(
+            "SELECT utilisateur_id, fonction, place, debut, version FROM equipe_membre \
+             WHERE id = $1 AND usager_id = $2 AND fin IS NULL",
+        )
+        .bind(id)
+        .bind(cap.usager_id())
+        .fetch_optional(&mut tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if row.try_get::<i64, _>("version")? != version {
+            return Err(StoreError::StaleVersion);
+        }
+        let ancienne = code(&row, "fonction", FonctionEquipe::from_code)?;
+        let debut = jour(&row.try_get::<String, _>("debut")?)?;
+        let veille = match equipe::changement_de_fonction(
+            debut,
+            ancienne,
+            fonction,
+            depuis,
+            aujourdhui(cap.at()),
+        ) {
+            Ok(v) => v,
+            Err(r) => return Ok(Err(r)),
+        };
+        let detail = |nouveau: i64| {
+            serde_json::json!({"membre_id": id, "nouveau_membre_id": nouveau, "ancienne_fonction": ancienne,
+                "fonction": fonction, "depuis": depuis.to_string()})
+        };
+        let Some(veille) = veille else {
+            let q = crate::sql::query(
+                "UPDATE equipe_membre SET fonction = $1, version = version + 1 WHERE id = $2 AND version = $3",
+            )
+            .bind(fonction.code());
+            let (action, d) = (ActionJournal::UsagerEquipeFonction, detail(id));
+            cap.modification_auditee(tx, q, ("equipe_membre", id, version), action, d)
+                .await?;
+            return Ok(Ok(id));
+        };
+        crate::sql::query(
+            "UPDATE equipe_membre SET fin = $1, version = version + 1 WHERE id = $2 AND version = $3",
+        )
+        .bind(veille.to_string())
+        .execute_versioned(&mut tx, "equipe_membre", id, version)
+        .await?;
+        let q = crate::sql::query(
+            "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, cree_par, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+        )
+        .bind(cap.usager_id())
+        .bind(row.try_get::<i64, _>("utilisateur_id")?)
+        .bind(fonction.code())
+        .bind(row.try_get::<String, _>("place")?)
+        .bind(depuis.to_string());
+        let nouveau = cap
+            .ajout_audite(tx, q, ActionJournal::UsagerEquipeFonction, detail)
+            .await?;
+        Ok(Ok(nouveau))
+    }
+
     /// Sets the file's current referent (`usager.referent_id`) with a new version of the
     /// identity (its former row kept in `usager_version`).
     async fn fixer_referent(

@@ -290,3 +290,84 @@ async fn merges_carry_the_team_and_keep_one_referent() {
         assert_eq!(equipe(s, &cadre, U1).await.len(), 1, "{engine}");
     }
 }
+
+#[tokio::test]
+async fn a_members_function_changes_from_a_day_and_the_former_stays_in_the_history() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await.unwrap();
+        let s = &db.store;
+        let org = seed_org(s).await;
+        let cadre = create_user(s, "cadre", Role::Cadre, &[org.a]).await;
+        let e1 = create_user(s, "educ1", Role::Educateur, &[org.a]).await;
+        insert_usager(&db, U1, "DUPONT", org.a, None).await;
+        let w = cap(s, &cadre, U1, Action::Ecrire).await;
+        let r1 = s
+            .ajouter_membre(&w, &membre(e1.id, PlaceEquipe::Referent, "2026-01-05"))
+            .await
+            .unwrap()
+            .unwrap();
+        let changer =
+            |id, version, f, depuis: &str| s.changer_fonction(&w, (id, version), f, jour(depuis));
+        // The same function, a day before it began: refused on their field.
+        let r = changer(r1, 1, FonctionEquipe::Educateur, "2026-02-01")
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(r.champ, "fonction", "{engine}");
+        let r = changer(r1, 1, FonctionEquipe::Cadre, "2026-01-04")
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(r.champ, "depuis", "{engine}");
+        // A stale version, an unknown membership.
+        assert!(matches!(
+            changer(r1, 7, FonctionEquipe::Cadre, "2026-02-01").await,
+            Err(StoreError::StaleVersion)
+        ));
+        assert!(matches!(
+            changer(999_999, 1, FonctionEquipe::Cadre, "2026-02-01").await,
+            Err(StoreError::NotFound)
+        ));
+        // From a later day: the membership ends the day before, a new one begins, the
+        // referent stays the referent.
+        let n = changer(r1, 1, FonctionEquipe::Cadre, "2026-02-01")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(n, r1, "{engine}");
+        let t = equipe(s, &cadre, U1).await;
+        let ancien = t.iter().find(|m| m.id == r1).unwrap();
+        assert_eq!(ancien.fin.as_deref(), Some("2026-01-31"), "{engine}");
+        assert_eq!(ancien.fonction, FonctionEquipe::Educateur);
+        let courant = t.iter().find(|m| m.id == n).unwrap();
+        assert_eq!(
+            (
+                courant.fonction,
+                courant.place,
+                courant.debut.as_str(),
+                courant.fin.clone()
+            ),
+            (
+                FonctionEquipe::Cadre,
+                PlaceEquipe::Referent,
+                "2026-02-01",
+                None
+            ),
+            "{engine}"
+        );
+        assert_eq!(referent_du_dossier(&db, U1).await, Some(e1.id), "{engine}");
+        // The day it began: corrected in place, no new row.
+        let m = changer(n, courant.version, FonctionEquipe::Medecin, "2026-02-01")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m, n, "{engine}");
+        assert_eq!(equipe(s, &cadre, U1).await.len(), 2, "{engine}");
+        assert_eq!(
+            audit_by_action(s, "usager.equipe.fonction").await.len(),
+            2,
+            "{engine}"
+        );
+        db.cleanup().await;
+    }
+}

@@ -62,7 +62,9 @@ use crate::usager::{
 use crate::usager::{CandidatureFields, DossierFields, EntretienFields, StatutFields};
 use crate::usager::{EntreeFields, FinFields, NoteFields, ObservationFields, RetourFields};
 use crate::usager::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields};
-use crate::usager::{EquipeCorps, FinMembreFields, MembreFields, MessageFields};
+use crate::usager::{
+    EquipeCorps, FinMembreFields, FonctionMembreFields, MembreFields, MessageFields,
+};
 use crate::usager::{Lues, TransmissionFields};
 use crate::usager::{MesureFields, PrestationFields, RevisionFields, SuiviFaitFields, SuiviFields};
 use dui_store::usager::{Dlu, EntreeSoins, NotePsychologie, Observation, RetourUrgences};
@@ -230,6 +232,7 @@ pub(super) fn operations() -> Vec<Op> {
         op("post", "/usagers/{id}/equipe", "Équipe", "Ajouter un professionnel du service à l'équipe (cadre, direction, secrétariat) : fonction, place (referent, co_referent, membre) et premier jour ; un nouveau référent met fin au rôle du précédent la veille").corps::<MembreFields>().cree::<Ecrite>(),
         op("get", "/usagers/{id}/equipe/{mid}", "Équipe", "Une participation à l'équipe (avec sa version)").ok::<Equipier>(),
         op("put", "/usagers/{id}/equipe/{mid}", "Équipe", "Mettre fin à une participation (If-Match ou version ; fin : dernier jour, aujourd'hui par défaut ; 409 si elle a changé) ; elle reste dans l'historique").corps::<FinMembreFields>().ok::<Equipier>(),
+        op("post", "/usagers/{id}/equipe/{mid}/fonction", "Équipe", "Changer la fonction d'un membre à partir d'un jour (depuis, aujourd'hui par défaut ; If-Match ou version ; 409 si la participation a changé) : la participation se termine la veille et une nouvelle commence, ou est corrigée si elle a commencé ce jour-là ; répond la participation en cours").corps::<FonctionMembreFields>().ok::<Equipier>(),
         // Messages to professionals (hteam, COO-3/4).
         op("get", "/messages", "Messages", "Messages reçus (?boite=envoyes : envoyés), les plus récents d'abord, chacun marqué non lu pour son destinataire ; un message sur une personne que l'appelant ne peut plus lire (accompagnement) ne montre ni son nom, ni l'objet, ni le texte").liste::<Message>(),
         op("post", "/messages", "Messages", "Envoyer une information à un ou plusieurs professionnels (20 au plus), éventuellement sur une personne (usager_id : il faut lire son accompagnement) et avec un rendez-vous inscrit à leur agenda (rdv_jour, rdv_debut, rdv_fin en heure de Paris)").corps::<MessageFields>().cree::<Ecrite>(),

@@ -64,6 +64,25 @@ impl crate::saisie::Champs for FinMembreFields {
     const CHAMPS: &'static [Champ] = &[Champ::ligne("version", 20), Champ::ligne("fin", lim::DATE)];
 }
 
+/// A member's new function, as typed.
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
+pub struct FonctionMembreFields {
+    /// The version read (or `If-Match`).
+    version: Option<i64>,
+    /// The new function (code).
+    fonction: Option<String>,
+    /// Its first day (AAAA-MM-JJ or JJ/MM/AAAA; today when empty).
+    depuis: Option<String>,
+}
+
+impl crate::saisie::Champs for FonctionMembreFields {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("version", 20),
+        Champ::ligne("fonction", lim::CODE),
+        Champ::ligne("depuis", lim::DATE),
+    ];
+}
+
 /// A date typed in either form, today when empty.
 fn jour(e: &mut Errors, champ: &str, libelle: &str, v: &Option<String>) -> NaiveDate {
     match opt(v) {
@@ -140,6 +159,32 @@ async fn finir(
     }
 }
 
+/// Gives membership `mid` of the team of `id`, read at `version`, the function typed: the
+/// current membership's id.
+async fn changer_fonction(
+    app: &App,
+    me: &CurrentUser,
+    (id, mid, version): (UsagerId, i64, i64),
+    f: &FonctionMembreFields,
+) -> WebResult<i64> {
+    let mut e = Errors::default();
+    let fonction = opt(&f.fonction).and_then(|c| FonctionEquipe::from_code(&c));
+    if fonction.is_none() {
+        e.add("fonction", INCONNUE_FONCTION);
+    }
+    let depuis = jour(&mut e, "depuis", "La date", &f.depuis);
+    e.finish()?;
+    let fonction = fonction.unwrap_or(FonctionEquipe::Autre);
+    let cap = capability(app, me, id, Section::Administratif, Action::Ecrire).await?;
+    let change = app
+        .store
+        .changer_fonction(&cap, (mid, version), fonction, depuis);
+    match change.await? {
+        Ok(n) => Ok(n),
+        Err(r) => Err(AppError::field(r.champ, r.message)),
+    }
+}
+
 /// The team of a file, as the API answers it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct EquipeCorps {
@@ -195,10 +240,28 @@ pub async fn api_fin(
     Ok(Json(app.store.equipe_membre(&cap, mid).await?))
 }
 
+/// POST /api/v1/usagers/{id}/equipe/{mid}/fonction: the member's new function from
+/// `depuis` (today when absent), read at `version` (409 when it changed); answers the
+/// current membership (a new one, the former ended the day before, unless it began that day).
+pub async fn api_fonction(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, mid)): Path<(UsagerId, i64)>,
+    ApiJson(f): ApiJson<FonctionMembreFields>,
+) -> WebResult<Json<Equipier>> {
+    let version = expected_version(&headers, f.version)?;
+    let n = changer_fonction(&app, &me, (id, mid, version), &f).await?;
+    let cap = capability(&app, &me, id, Section::Administratif, Action::Lire).await?;
+    Ok(Json(app.store.equipe_membre(&cap, n).await?))
+}
+
 const AJOUT: Formulaire = Formulaire::new("ajout", "m-", Fait::EquipeMembreAjoute);
 const FIN: Formulaire = Formulaire::new("fin", "f-", Fait::EquipeMembreSorti);
 const CHAMPS_AJOUT: [&str; 4] = ["utilisateur_id", "fonction", "place", "debut"];
 const CHAMPS_FIN: [&str; 1] = ["fin"];
+const FONCTION: Formulaire = Formulaire::new("fonction", "c-", Fait::FonctionChangee);
+const CHAMPS_FONCTION: [&str; 2] = ["fonction", "depuis"];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/equipe.html")]
@@ -214,8 +277,8 @@ struct EquipePage {
     recherche: String,
     fonctions: &'static [FonctionEquipe],
     places: &'static [PlaceEquipe],
-    /// The membership whose end was refused (its form opened).
-    fin_refusee: Option<i64>,
+    /// The membership whose form was refused, and which (its form opened).
+    refusee: Option<(i64, &'static str)>,
     en_place: EnPlace,
 }
 
@@ -230,7 +293,10 @@ impl EquipePage {
         crate::time::paris_today(chrono::Utc::now()).to_string()
     }
     fn est_refusee(&self, id: &i64) -> bool {
-        self.fin_refusee == Some(*id)
+        self.refusee == Some((*id, FIN.nom))
+    }
+    fn fonction_refusee(&self, id: &i64) -> bool {
+        self.refusee == Some((*id, FONCTION.nom))
     }
     fn referent(&self) -> Option<&Equipier> {
         self.actuels
@@ -257,7 +323,7 @@ async fn rendre(
     id: UsagerId,
     q: &str,
     en_place: EnPlace,
-    fin_refusee: Option<i64>,
+    refusee: Option<(i64, &'static str)>,
 ) -> PageDossier {
     let Dossier {
         cap,
@@ -305,7 +371,7 @@ async fn rendre(
         recherche: q.to_string(),
         fonctions: FonctionEquipe::ALL,
         places: PlaceEquipe::ALL,
-        fin_refusee,
+        refusee,
         en_place,
     }
     .into_response())
@@ -331,12 +397,13 @@ async fn refus(
     f: &Formulaire,
     champs: &[&str],
     e: AppError,
-    fin_refusee: Option<i64>,
+    ligne: Option<i64>,
 ) -> WebResult<Response> {
+    let refusee = ligne.map(|l| (l, f.nom));
     let (status, erreurs): (StatusCode, ErreursFormulaire) = ErreursFormulaire::depuis(e, champs)?;
     let en_place = EnPlace::refus(f, Saisie::de(&p.f), erreurs);
     Ok(
-        match rendre(&p.app, &p.me, p.id, "", en_place, fin_refusee).await {
+        match rendre(&p.app, &p.me, p.id, "", en_place, refusee).await {
             Ok(r) => (status, r).into_response(),
             Err(e) => e.into_response(),
         },
@@ -364,18 +431,32 @@ pub async fn fin_form(
     }
 }
 
+/// POST /usagers/{id}/equipe/{mid}/fonction: a member's new function.
+pub async fn fonction_form(
+    Path((_, mid)): Path<(UsagerId, i64)>,
+    p: FormulaireDossier<FonctionMembreFields>,
+) -> WebResult<Response> {
+    let version = p.f.version.unwrap_or_default();
+    match changer_fonction(&p.app, &p.me, (p.id, mid, version), &p.f).await {
+        Ok(_) => Ok(p.confirme("/equipe", FONCTION.fait)),
+        Err(e) => refus(&p, &FONCTION, &CHAMPS_FONCTION, e, Some(mid)).await,
+    }
+}
+
 /// The team's pages.
 pub fn routes() -> axum::Router<App> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/usagers/{id}/equipe", get(page).post(ajout_form))
         .route("/usagers/{id}/equipe/{mid}/fin", post(fin_form))
+        .route("/usagers/{id}/equipe/{mid}/fonction", post(fonction_form))
 }
 
 /// The team's API.
 pub fn api_routes() -> axum::Router<App> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/usagers/{id}/equipe", get(api_liste).post(api_ajout))
         .route("/usagers/{id}/equipe/{mid}", get(api_membre).put(api_fin))
+        .route("/usagers/{id}/equipe/{mid}/fonction", post(api_fonction))
 }

@@ -95,7 +95,7 @@ pub(crate) use {
     constantes::{ConstanteCreee, ConstanteFields, SeuilsFields},
     dlu::RetourFields,
     entourage::{EntourageFields, LinkBody, ProfessionnelFields},
-    equipe::{EquipeCorps, FinMembreFields, MembreFields},
+    equipe::{EquipeCorps, FinMembreFields, FonctionMembreFields, MembreFields},
     feuille_soins::{Enregistres, ValidationBody},
     identite::{AttributesBody, DocumentBody, OtherBody, VersionBody},
     liaison::{EntreeLiaisonFields, InvitationFields, PartenaireInvite, ParticipantFields},

@@ -14,9 +14,21 @@ pub(super) fn routes() -> Vec<Route> {
         api("post", "/usagers/{id}/equipe", ECRIRE, &[422]),
         api("get", "/usagers/{id}/equipe/{mid}", LIRE, &[404]),
         api("put", "/usagers/{id}/equipe/{mid}", ECRIRE, &[404]),
+        api(
+            "post",
+            "/usagers/{id}/equipe/{mid}/fonction",
+            ECRIRE,
+            &[404],
+        ),
         page("get", "/usagers/{id}/equipe", LIRE, &[200]),
         page("post", "/usagers/{id}/equipe", ECRIRE, &[422]),
         page("post", "/usagers/{id}/equipe/{mid}/fin", ECRIRE, &[404]),
+        page(
+            "post",
+            "/usagers/{id}/equipe/{mid}/fonction",
+            ECRIRE,
+            &[404],
+        ),
     ]
 }
 
@@ -24,6 +36,8 @@ pub(super) fn routes() -> Vec<Route> {
 pub(super) fn corps(path: &str, page: bool) -> Value {
     if path.ends_with("/equipe") {
         json!({"utilisateur_id": "999999", "fonction": "educateur", "place": "membre", "debut": "2026-01-05"})
+    } else if path.ends_with("/fonction") {
+        json!({"version": 1, "fonction": "infirmier", "depuis": "2026-01-05"})
     } else if page {
         json!({"version": "1"})
     } else {
