@@ -9,13 +9,9 @@
 export const KNOWN_ISSUES = {
   // Issue 13: the agenda journey (written this session). Its first two steps failed in CI
   // because a confirmation's `?fait=` went after the address's `#anchor`; fixed
-  // (`Fait::adresse`), they pass locally and stay listed for one more CI run. The third:
-  // the exchange form's « Résumé » is `required`, so the browser stops the empty submission
-  // itself and the server's refusal in place, which the step expects, never comes (it is
-  // tested in http `agenda_dossier`).
+  // (`Fait::adresse`), they pass locally and stay listed for one more CI run.
   'la cadre planifie la réunion de synthèse depuis le dossier': 'issue 13 : parcours agenda, à retirer après un passage en CI',
   "l'éducatrice le voit sur l'accueil, dans sa semaine et dans le dossier": 'issue 13 : parcours agenda, à retirer après un passage en CI',
-  "un échange noté dans l'onglet, refusé sur place puis enregistré": 'issue 13 : champ requis arrêté par le navigateur avant le serveur',
 };
 
 /** Options for `t.test(name, options, fn)`: `{ todo: reason }` for a known issue. */

@@ -20,13 +20,14 @@ use super::capability;
 pub(crate) use super::collectif::{capacite, choix};
 use super::collectif::{convertir_lot, illisible, FormulaireGroupe, Lieu, LieuQuery};
 use super::extracteurs::{FormulaireDossier, ListeDossier};
-use super::sejours::jour;
+use super::formulaire_ligne::repondre;
+use super::sejours::{jour, SejoursPage};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::pagination;
 use crate::reponses::expected_version;
 use crate::time::DatesFr;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, Fait, Formulaire, Layout, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
 /// whole of it, today in Paris).
@@ -34,8 +35,6 @@ use crate::{App, AppError, Layout, WebResult};
 pub struct JourQuery {
     #[serde(flatten)]
     lieu: LieuQuery,
-    #[serde(default)]
-    enregistre: Option<String>,
 }
 
 /// A person of the day as the PUT takes it (the GET's `personnes`).
@@ -142,7 +141,6 @@ struct JourPage {
     places: Vec<Places>,
     types: &'static [TypeAbsence],
     peut_ecrire: bool,
-    enregistre: bool,
     mois: String,
 }
 
@@ -190,7 +188,6 @@ pub async fn page(
         journee,
         types: TypeAbsence::ALL,
         peut_ecrire,
-        enregistre: q.enregistre.is_some(),
     }
     .into_response())
 }
@@ -212,7 +209,7 @@ pub async fn form(
             AppError::field("version", "La version de la saisie lue est obligatoire.")
         })?;
     let mut personnes = Vec::new();
-    for l in f.lignes("absence", "commentaire")? {
+    for l in f.lignes(("absence", "commentaire"), &[], "")? {
         personnes.push(PersonneJour {
             sejour_id: l.cle.parse().map_err(|_| illisible())?,
             absence: Some(l.code),
@@ -224,11 +221,11 @@ pub async fn form(
     app.store
         .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
         .await?;
-    Ok(lieu.enregistre(&headers, "/presences", ""))
+    Ok(lieu.enregistre(&headers, "/presences", "", Fait::PresencesEnregistrees))
 }
 
 /// An absence period as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct AbsenceFields {
     /// The stay (of this file).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
@@ -261,6 +258,11 @@ impl AbsenceFields {
         let debut = jour(&mut e, "debut", "Le début", &self.debut);
         let fin = jour(&mut e, "fin", "La fin", &self.fin);
         let t = opt(&self.type_absence).and_then(|c| TypeAbsence::from_code(&c));
+        if let (Some(d), Some(f)) = (debut, fin) {
+            if f < d {
+                e.add("fin", "La fin de l'absence doit suivre son début.");
+            }
+        }
         for (champ, manque) in [
             ("sejour_id", sejour.is_none()),
             ("debut", debut.is_none()),
@@ -305,12 +307,33 @@ pub async fn api_absence(
     Ok((StatusCode::CREATED, Json(AbsenceEnregistree { jours })))
 }
 
-/// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab.
+/// The form of an absence of a running stay (one per stay), its input ids `ab-<id>-<field>`.
+const ABSENCE: Formulaire = Formulaire::new("absence", "ab-", Fait::AbsenceEnregistree);
+
+/// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab, confirmed; a refusal
+/// is the tab again with that stay's form as typed (a form without its stay, which no page
+/// sends, has no form to show it in: the error page).
 pub async fn absence_form(p: FormulaireDossier<AbsenceFields>) -> WebResult<Response> {
-    let periode = p.f.periode()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.ajouter_absence(&cap, &periode).await?;
-    Ok(p.fait("/sejours"))
+    let issue = async {
+        let periode = p.f.periode()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+        Ok(p.app.store.ajouter_absence(&cap, &periode).await?)
+    }
+    .await;
+    let Some(sid) = opt(&p.f.sejour_id).and_then(|s| s.parse::<i64>().ok()) else {
+        issue?;
+        return Ok(p.confirme("/sejours", ABSENCE.fait));
+    };
+    repondre::<SejoursPage, _, _>(
+        &p.app,
+        &p.me,
+        &p.headers,
+        (p.id, sid),
+        &ABSENCE,
+        &p.f,
+        issue,
+    )
+    .await
 }
 
 /// GET /api/v1/usagers/{id}/presences: the absence days, latest first.
