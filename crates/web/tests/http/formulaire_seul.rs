@@ -48,13 +48,13 @@ async fn the_care_tab_append_only_forms_are_refused_in_place_and_confirmed() {
         let mut champs = vec![
             ("type_observation", "infirmiere"),
             ("date_observation", "2099-01-01T10:00"),
-            ("texte", "Texte témoin de l'observation"),
+            ("texte", "Texte témoin observé"),
         ];
         let c = au_champ("o-", "date_observation");
         let v = voir(
             &c,
             &[
-                "Texte témoin de l'observation",
+                "Texte témoin observé",
                 "dans le futur",
                 "Écrire une observation",
             ],
