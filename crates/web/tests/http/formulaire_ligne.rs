@@ -31,7 +31,7 @@ impl<'a> Formulaires<'a> {
         Self { app, c, csrf }
     }
 
-    async fn poster(&self, path: &str, champs: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn poster(&self, path: &str, champs: &[(&str, &str)]) -> reqwest::Response {
         let mut form = vec![("_csrf", self.csrf.as_str())];
         form.extend_from_slice(champs);
         self.app.post_form(&self.c, path, &form).await
