@@ -180,11 +180,19 @@ pub enum Fait {
     StatutCandidature,
     /// The interview of an application was planned.
     EntretienPlanifie,
+    /// A personalised project was begun.
+    ProjetCree,
+    /// The draft of a project was changed.
+    ProjetModifie,
+    /// A version of a project was validated.
+    ProjetValide,
+    /// A signature of a project's version was recorded.
+    SignatureEnregistree,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 53] = [
+    pub const ALL: [Fait; 57] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -238,6 +246,10 @@ impl Fait {
         Fait::PresencesEnregistrees,
         Fait::StatutCandidature,
         Fait::EntretienPlanifie,
+        Fait::ProjetCree,
+        Fait::ProjetModifie,
+        Fait::ProjetValide,
+        Fait::SignatureEnregistree,
     ];
 
     /// The code carried by the address.
@@ -296,6 +308,10 @@ impl Fait {
             Fait::PresencesEnregistrees => "presences",
             Fait::StatutCandidature => "statut_candidature",
             Fait::EntretienPlanifie => "entretien",
+            Fait::ProjetCree => "projet_cree",
+            Fait::ProjetModifie => "projet",
+            Fait::ProjetValide => "projet_valide",
+            Fait::SignatureEnregistree => "signature",
         }
     }
 
@@ -355,6 +371,10 @@ impl Fait {
             Fait::PresencesEnregistrees => "Les présences sont enregistrées.",
             Fait::StatutCandidature => "Le statut de la candidature a été changé ; le changement est dans son historique.",
             Fait::EntretienPlanifie => "L'entretien a été planifié : il apparaît dans l'agenda du professionnel.",
+            Fait::ProjetCree => "Le projet a été créé : ajoutez ses objectifs, ses participants, ses attentes.",
+            Fait::ProjetModifie => "Le brouillon du projet a été enregistré.",
+            Fait::ProjetValide => "La version du projet a été validée ; elle ne se modifie plus.",
+            Fait::SignatureEnregistree => "La signature a été enregistrée sur cette version du projet.",
         }
     }
 

@@ -181,3 +181,63 @@ async fn the_planning_form_an_application_and_an_invitation_are_refused_in_place
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_project_forms_are_refused_in_place_and_confirmed() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let a = app.etablissement_id;
+        let (_, secr) = app.account("secr.fp", Role::Secretariat, &[a]).await;
+        let (_, cadre) = app.account("cadre.fp", Role::Cadre, &[a]).await;
+        let x = app
+            .create_usager(&secr, &dupont(&app.etablissement_finess))
+            .await;
+        let page = format!("/usagers/{x}/projet");
+        let f = Formulaires::de(&app, "cadre.fp", &page).await;
+        f.confirme(&page, &[("type", "ppa")], "projet_cree").await;
+        let pid = app
+            .get_json(&cadre, &format!("/api/v1/usagers/{x}/projets"))
+            .await["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        // An objective from a page read before a change: the page again, the label kept.
+        let path = format!("/usagers/{x}/projet/{pid}/brouillon");
+        let mut champs = [
+            ("operation", "objectif"),
+            ("libelle", "Objectif témoin"),
+            ("statut", "en_cours"),
+            ("version", "9"),
+        ];
+        let voir = ["Objectif témoin", "Ajouter un objectif"];
+        f.refuse(&path, &champs, CONFLIT, &voir).await;
+        champs[3].1 = "1";
+        f.confirme(&path, &champs, "projet").await;
+        // A participant without a name.
+        let champs = [
+            ("operation", "participant"),
+            ("qualite", "personne"),
+            ("version", "2"),
+        ];
+        f.refuse(&path, &champs, INVALIDE, &["Ajouter un participant"])
+            .await;
+        // A signature dated with no date.
+        let path = format!("/usagers/{x}/projet/{pid}/signature");
+        let champs = [
+            ("signataire", "Signataire témoin"),
+            ("qualite", "personne"),
+            ("decision", "signe"),
+            ("signe_le", "hier"),
+            ("numero", "1"),
+            ("version", "2"),
+        ];
+        let voir = ["Signataire témoin", "Enregistrer une signature"];
+        f.refuse(&path, &champs, INVALIDE, &voir).await;
+        // The validation of a stale page.
+        let path = format!("/usagers/{x}/projet/{pid}/validation");
+        f.refuse(&path, &[("version", "9")], CONFLIT, &["Valider la version"])
+            .await;
+        f.confirme(&path, &[("version", "2")], "projet_valide")
+            .await;
+        app.stop().await;
+    }
+}
