@@ -171,6 +171,8 @@ pub(crate) struct Ligne<'a> {
 /// One form for a whole group: the place (`etablissement_id`, `unite_id`, `jour`), the
 /// page's own fields, then for each row `<code>_<key>` and `<texte>_<key>` (its input ids
 /// `<prefix><code>_<key>`, `<prefix><texte>_<key>`: a refusal names the row's field).
+/// A row's field is no name its `Champs` list: the form's reader holds it to
+/// [`lim::AUTRE`] characters, the `maxlength` of its input on the pages.
 #[derive(Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct FormulaireGroupe(BTreeMap<String, String>);

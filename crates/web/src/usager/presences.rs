@@ -20,14 +20,14 @@ use super::capability;
 pub(crate) use super::collectif::{capacite, choix};
 use super::collectif::{convertir_lot, illisible, FormulaireGroupe, Lieu, LieuQuery};
 use super::extracteurs::{FormulaireDossier, ListeDossier};
-use super::formulaire_ligne::repondre;
+use super::formulaire_ligne::{page_refusee, repondre};
 use super::sejours::{jour, SejoursPage};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::pagination;
 use crate::reponses::expected_version;
 use crate::time::DatesFr;
-use crate::{App, AppError, Fait, Formulaire, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
 /// whole of it, today in Paris).
@@ -142,6 +142,8 @@ struct JourPage {
     types: &'static [TypeAbsence],
     peut_ecrire: bool,
     mois: String,
+    /// The day's form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for JourPage {}
@@ -162,13 +164,23 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<JourQuery>,
 ) -> WebResult<Response> {
-    let lieu = Lieu::de(&me, &q.lieu)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    rendre(&app, &me, &q.lieu, EnPlace::default()).await
+}
+
+/// The day screen of the place `q`, its form refused in place (or not).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: &LieuQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let lieu = Lieu::de(me, q)?;
+    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
     let journee = app
         .store
         .presences_jour(&cap, lieu.unite_id, lieu.jour)
         .await?;
-    let m = super::matrix(&app).await?;
+    let m = super::matrix(app).await?;
     let peut_ecrire = dui_domain::presence::peut_presences(
         &m,
         me.user.role,
@@ -178,7 +190,7 @@ pub async fn page(
     )
     .is_ok();
     Ok(JourPage {
-        layout: Layout::new(&me, "Présences du jour", "presences"),
+        layout: Layout::new(me, "Présences du jour", "presences"),
         places: app
             .store
             .places(&me.principal.etablissements, lieu.jour)
@@ -188,40 +200,58 @@ pub async fn page(
         journee,
         types: TypeAbsence::ALL,
         peut_ecrire,
+        en_place,
     }
     .into_response())
 }
 
+/// The day screen's form, its rows' input ids `pr-absence_<stay>`, `pr-commentaire_<stay>`.
+const PRESENCES: Formulaire = Formulaire::new("presences", "pr-", Fait::PresencesEnregistrees);
+
 /// POST /presences: the day screen's form (`etablissement_id`, `unite_id`, `jour`,
 /// `version`, then `absence_<sejour>` — a kind, or empty for present — and
-/// `commentaire_<sejour>`).
+/// `commentaire_<sejour>`), confirmed; a refusal is the day again, the rows as chosen.
 pub async fn form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<FormulaireGroupe>,
 ) -> WebResult<Response> {
-    let lieu = Lieu::de(&me, &f.lieu())?;
-    let version = f
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            AppError::field("version", "La version de la saisie lue est obligatoire.")
-        })?;
-    let mut personnes = Vec::new();
-    for l in f.lignes(("absence", "commentaire"), &[], "")? {
-        personnes.push(PersonneJour {
-            sejour_id: l.cle.parse().map_err(|_| illisible())?,
-            absence: Some(l.code),
-            commentaire: l.texte,
-        });
+    let issue = async {
+        let lieu = Lieu::de(&me, &f.lieu())?;
+        let version = f
+            .get("version")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                AppError::field("version", "La version de la saisie lue est obligatoire.")
+            })?;
+        let mut personnes = Vec::new();
+        for l in f.lignes(("absence", "commentaire"), &[], "")? {
+            personnes.push(PersonneJour {
+                sejour_id: l.cle.parse().map_err(|_| illisible())?,
+                absence: Some(l.code),
+                commentaire: l.texte,
+            });
+        }
+        let abs = absences(&personnes)?;
+        let cap = capacite(&app, &me, lieu.etablissement_id, Action::Ecrire).await?;
+        app.store
+            .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
+            .await?;
+        Ok(lieu)
     }
-    let abs = absences(&personnes)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Ecrire).await?;
-    app.store
-        .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
-        .await?;
-    Ok(lieu.enregistre(&headers, "/presences", "", Fait::PresencesEnregistrees))
+    .await;
+    match issue {
+        Ok(lieu) => Ok(lieu.enregistre(&headers, "/presences", "", PRESENCES.fait)),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&PRESENCES, Saisie::de(&f), erreurs);
+            let (champs, q) = (f.champs("absence", "commentaire"), f.lieu());
+            page_refusee(e, &champs, placer, |en_place| {
+                rendre(&app, &me, &q, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// An absence period as typed.

@@ -241,3 +241,50 @@ async fn the_project_forms_are_refused_in_place_and_confirmed() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_day_screen_of_presences_is_refused_in_place_row_by_row() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let a = app.etablissement_id;
+        let (_, secr) = app.account("secr.fp", Role::Secretariat, &[a]).await;
+        let x = app
+            .create_usager(&secr, &dupont(&app.etablissement_finess))
+            .await;
+        let admission = json!({"etablissement_id": a, "type_accompagnement": "accueil_jour",
+            "date_entree": "2026-01-05"});
+        cree(
+            &app,
+            &secr,
+            &format!("/api/v1/usagers/{x}/sejours"),
+            admission,
+        )
+        .await;
+        let jour: Value = app
+            .get_json(&secr, &format!("/api/v1/presences?etablissement_id={a}"))
+            .await;
+        let sid = jour["personnes"][0]["sejour_id"].as_i64().unwrap();
+        let f = Formulaires::de(&app, "secr.fp", &format!("/presences?etablissement_id={a}")).await;
+        let (a_s, date) = (a.to_string(), jour["jour"].as_str().unwrap().to_string());
+        let (absence, commentaire) = (format!("absence_{sid}"), format!("commentaire_{sid}"));
+        let mut champs = vec![
+            ("etablissement_id", a_s.as_str()),
+            ("unite_id", ""),
+            ("jour", date.as_str()),
+            ("version", "99"),
+            (absence.as_str(), "ailleurs"),
+            (commentaire.as_str(), "Commentaire témoin"),
+        ];
+        // A kind of absence that is none: the day again, the comment kept.
+        let voir = ["Type d&#39;absence inconnu", "Commentaire témoin"];
+        f.refuse("/presences", &champs, INVALIDE, &voir).await;
+        champs[4].1 = "vacances";
+        // Saved by someone else meanwhile: a conflict, the comment as typed.
+        let voir = ["Commentaire témoin", r#"value="vacances" selected"#];
+        f.refuse("/presences", &champs, CONFLIT, &voir).await;
+        let version = jour["version"].to_string();
+        champs[3].1 = version.as_str();
+        f.confirme("/presences", &champs, "presences").await;
+        app.stop().await;
+    }
+}
