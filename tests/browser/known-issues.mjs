@@ -7,10 +7,6 @@
 // Keep this list empty whenever possible: an entry is a known accessibility debt.
 
 export const KNOWN_ISSUES = {
-  // Issue 13: the agenda journey. The exchange form's « Résumé » is `required`, so the browser stops the empty submission
-  // itself and the server's refusal in place, which the step expects, never comes (it is
-  // tested in http `agenda_dossier`).
-  "un échange noté dans l'onglet, refusé sur place puis enregistré": 'issue 13 : champ requis arrêté par le navigateur avant le serveur',
 };
 
 /** Options for `t.test(name, options, fn)`: `{ todo: reason }` for a known issue. */

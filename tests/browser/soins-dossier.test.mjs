@@ -41,6 +41,24 @@ describe('soins', () => {
     await page.getByRole('heading', { name: 'Observations', level: 2 }).waitFor();
     await scan(t, page, 'observations');
 
+    // An observation dated to come: refused in place (the browser lets the date through),
+    // the summary focused, the message by the date, the text kept; then recorded.
+    const texte = `Sommeil agité ${Date.now() % 100000}`;
+    await page.getByLabel('Type', { exact: true }).selectOption('infirmiere');
+    await page.getByLabel('Observation', { exact: true }).fill(texte);
+    await page.getByLabel('Date et heure').fill('2099-01-01T10:00');
+    await submit(page, page.getByRole('button', { name: "Enregistrer l'observation" }));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'erreurs-resume');
+    assert.match(await page.locator('#o-date_observation-err').innerText(), /futur/);
+    assert.equal(await page.locator('#o-date_observation').getAttribute('aria-describedby'), 'o-date_observation-err');
+    assert.equal(await page.getByLabel('Observation', { exact: true }).inputValue(), texte);
+    assert.doesNotMatch(await page.locator('main').innerText(), /Code :/);
+    await scan(t, page, 'observation refusée sur place');
+    await page.getByLabel('Date et heure').fill('');
+    await submit(page, page.getByRole('button', { name: "Enregistrer l'observation" }));
+    await page.getByText("L'observation a été enregistrée dans le dossier.").waitFor();
+    await page.getByText(texte).first().waitFor();
+
     await page.getByRole('link', { name: "Liaison d'urgence (DLU)" }).click();
     await page.getByRole('heading', { name: "Dossier de liaison d'urgence" }).waitFor();
     assert.match(await page.locator('.dlu').innerText(), /Pénicilline/);

@@ -160,11 +160,43 @@ pub enum Fait {
     FonctionChangee,
     /// A message was sent to professionals.
     MessageEnvoye,
+    /// An observation was written (or corrected).
+    ObservationEnregistree,
+    /// A psychology note was written (or corrected).
+    NotePsychologieEnregistree,
+    /// An entry of the medical summary was added (or corrected).
+    EntreeSoinsEnregistree,
+    /// An entry of the medical summary was ended.
+    EntreeSoinsClose,
+    /// The emergency service's return sheet was recorded.
+    RetourUrgencesEnregistre,
+    /// An entry of the liaison book was written (or corrected).
+    EntreeLiaisonEnregistree,
+    /// An absence of a stay was recorded.
+    AbsenceEnregistree,
+    /// Acts of the care worksheet were validated.
+    ActesEnregistres,
+    /// Doses of the medication round were recorded.
+    PrisesEnregistrees,
+    /// The presences of a day were saved.
+    PresencesEnregistrees,
+    /// An application moved in the flow.
+    StatutCandidature,
+    /// The interview of an application was planned.
+    EntretienPlanifie,
+    /// A personalised project was begun.
+    ProjetCree,
+    /// The draft of a project was changed.
+    ProjetModifie,
+    /// A version of a project was validated.
+    ProjetValide,
+    /// A signature of a project's version was recorded.
+    SignatureEnregistree,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 42] = [
+    pub const ALL: [Fait; 58] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -207,6 +239,22 @@ impl Fait {
         Fait::ReferentChange,
         Fait::MessageEnvoye,
         Fait::FonctionChangee,
+        Fait::ObservationEnregistree,
+        Fait::NotePsychologieEnregistree,
+        Fait::EntreeSoinsEnregistree,
+        Fait::EntreeSoinsClose,
+        Fait::RetourUrgencesEnregistre,
+        Fait::EntreeLiaisonEnregistree,
+        Fait::AbsenceEnregistree,
+        Fait::ActesEnregistres,
+        Fait::PrisesEnregistrees,
+        Fait::PresencesEnregistrees,
+        Fait::StatutCandidature,
+        Fait::EntretienPlanifie,
+        Fait::ProjetCree,
+        Fait::ProjetModifie,
+        Fait::ProjetValide,
+        Fait::SignatureEnregistree,
     ];
 
     /// The code carried by the address.
@@ -254,6 +302,22 @@ impl Fait {
             Fait::ReferentChange => "referent",
             Fait::FonctionChangee => "equipe_fonction",
             Fait::MessageEnvoye => "message",
+            Fait::ObservationEnregistree => "observation",
+            Fait::NotePsychologieEnregistree => "note_psychologie",
+            Fait::EntreeSoinsEnregistree => "entree_soins",
+            Fait::EntreeSoinsClose => "entree_close",
+            Fait::RetourUrgencesEnregistre => "retour_urgences",
+            Fait::EntreeLiaisonEnregistree => "liaison",
+            Fait::AbsenceEnregistree => "absence",
+            Fait::ActesEnregistres => "actes",
+            Fait::PrisesEnregistrees => "prises",
+            Fait::PresencesEnregistrees => "presences",
+            Fait::StatutCandidature => "statut_candidature",
+            Fait::EntretienPlanifie => "entretien",
+            Fait::ProjetCree => "projet_cree",
+            Fait::ProjetModifie => "projet",
+            Fait::ProjetValide => "projet_valide",
+            Fait::SignatureEnregistree => "signature",
         }
     }
 
@@ -302,6 +366,22 @@ impl Fait {
             Fait::ReferentChange => "Le référent a été changé : le rôle du précédent a pris fin la veille et reste dans l'historique.",
             Fait::FonctionChangee => "La fonction a été changée : la précédente reste dans l'historique.",
             Fait::MessageEnvoye => "Le message a été envoyé : ses destinataires le voient sur leur page d'accueil.",
+            Fait::ObservationEnregistree => "L'observation a été enregistrée dans le dossier.",
+            Fait::NotePsychologieEnregistree => "La note de psychologie a été enregistrée.",
+            Fait::EntreeSoinsEnregistree => "L'entrée a été enregistrée dans la synthèse médicale.",
+            Fait::EntreeSoinsClose => "L'entrée a été close ; elle reste dans l'historique de la synthèse médicale.",
+            Fait::RetourUrgencesEnregistre => "Le retour des urgences a été enregistré dans le dossier de liaison d'urgence.",
+            Fait::EntreeLiaisonEnregistree => "L'entrée a été écrite dans le cahier de liaison.",
+            Fait::AbsenceEnregistree => "L'absence a été enregistrée.",
+            Fait::ActesEnregistres => "Les actes sont enregistrés.",
+            Fait::PrisesEnregistrees => "Les prises sont enregistrées.",
+            Fait::PresencesEnregistrees => "Les présences sont enregistrées.",
+            Fait::StatutCandidature => "Le statut de la candidature a été changé ; le changement est dans son historique.",
+            Fait::EntretienPlanifie => "L'entretien a été planifié : il apparaît dans l'agenda du professionnel.",
+            Fait::ProjetCree => "Le projet a été créé : ajoutez ses objectifs, ses participants, ses attentes.",
+            Fait::ProjetModifie => "Le brouillon du projet a été enregistré.",
+            Fait::ProjetValide => "La version du projet a été validée ; elle ne se modifie plus.",
+            Fait::SignatureEnregistree => "La signature a été enregistrée sur cette version du projet.",
         }
     }
 

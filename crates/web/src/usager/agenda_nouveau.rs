@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use super::agenda_api::capacite;
 use super::agenda_page::choix;
+use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors, Form};
 use crate::layout::Layout;
-use crate::reponses::done;
-use crate::{App, AppError, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "agenda_nouveau.html")]
@@ -31,7 +31,9 @@ struct NouveauPage {
     collegues: Vec<(i64, String)>,
     ressources: Vec<Ressource>,
     usager: Option<i64>,
-    jour: String,
+    aujourdhui: String,
+    /// The form refused in place, if any.
+    en_place: EnPlace,
 }
 
 /// `?usager=ID` (planning from a person's file).
@@ -63,17 +65,28 @@ pub async fn nouveau_page(
     me: CurrentUser,
     Query(q): Query<NouveauQuery>,
 ) -> WebResult<Response> {
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    rendre(&app, &me, q.usager, EnPlace::default()).await
+}
+
+/// The planning form (for the person `usager`, when planned from a file), refused in place
+/// (or not).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    usager: Option<i64>,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let cap = capacite(app, me, Action::Ecrire).await?;
     let mut etablissements = Vec::new();
     for e in &me.user.etablissements {
         if let Some(x) = app.store.etablissement(*e).await? {
             etablissements.push((*e, x.nom.clone()));
         }
     }
-    let collegues = collegues(&app, &me).await?;
-    let (_, ressources) = choix(&app, &me).await?;
+    let collegues = collegues(app, me).await?;
+    let (_, ressources) = choix(app, me).await?;
     Ok(NouveauPage {
-        layout: Layout::new(&me, "Planifier un événement", "agenda"),
+        layout: Layout::new(me, "Planifier un événement", "agenda"),
         genres: TypeRendezVous::ALL
             .iter()
             .filter(|t| **t != TypeRendezVous::EntretienAdmission)
@@ -82,8 +95,9 @@ pub async fn nouveau_page(
         etablissements,
         collegues,
         ressources,
-        usager: q.usager,
-        jour: crate::time::paris_today(cap.at()).to_string(),
+        usager,
+        aujourdhui: crate::time::paris_today(cap.at()).to_string(),
+        en_place,
     }
     .into_response())
 }
@@ -232,15 +246,33 @@ impl NouveauForm {
     }
 }
 
-/// POST /agenda/nouveau: plans the event, then shows it.
+/// The planning form of the agenda, its input ids `n-<field>`.
+const EVENEMENT: Formulaire = Formulaire::new("evenement", "n-", Fait::EvenementEnregistre);
+
+/// POST /agenda/nouveau: plans the event, then shows it confirmed; a refusal is the form
+/// again as typed, each message by its field.
 pub async fn nouveau_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<NouveauForm>,
 ) -> WebResult<Response> {
-    let input = f.input(&me.user.etablissements)?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    let id = app.store.creer_evenement(&cap, &input).await?;
-    Ok(done(&headers, &format!("/agenda/evenements/{id}")))
+    let issue = async {
+        let input = f.input(&me.user.etablissements)?;
+        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        Ok(app.store.creer_evenement(&cap, &input).await?)
+    }
+    .await;
+    let adresse = match &issue {
+        Ok(id) => format!("/agenda/evenements/{id}"),
+        Err(_) => String::new(),
+    };
+    repondre_page(
+        &headers,
+        &adresse,
+        (&EVENEMENT, None, &f),
+        issue,
+        |en_place| rendre(&app, &me, f.usager, en_place),
+    )
+    .await
 }

@@ -19,16 +19,21 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::capability;
+use super::entete::PageDossier;
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::{champs, page_refusee};
 use crate::auth::CurrentUser;
 use crate::corps::Ecrite;
 use crate::forms::{ApiJson, Errors};
 use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
-use crate::{App, WebResult};
+use crate::{App, EnPlace, Formulaire, Saisie, WebResult};
 
-/// A record of an append-only section written, typed by its `…Fields`.
-pub(crate) trait Ecrit: DeserializeOwned + Champs + Send + Sync + 'static {
+/// A record of an append-only section written, typed by its `…Fields` (serialized: what
+/// was typed, shown again with a refusal).
+pub(crate) trait Ecrit:
+    DeserializeOwned + Serialize + Champs + Send + Sync + 'static
+{
     /// These fields checked and written in the file `cap` opens (audited): the new id.
     fn ecrire(
         &self,
@@ -45,8 +50,8 @@ pub(crate) trait AjoutSeul: Ecrit {
     const SECTION: Section;
     /// The API list (its path and bounds).
     const LISTE: &'static Liste;
-    /// The file's page the form goes back to (`"/soins/observations"`).
-    const PAGE: &'static str;
+    /// The file's page the form is on, and goes back to.
+    type Page: PageSeul;
     /// A record as read.
     type Lu: Serialize + Send;
 
@@ -67,26 +72,44 @@ pub(crate) trait AjoutSeul: Ecrit {
     }
 }
 
+/// The page of a file holding the form of an append-only section, refused in place.
+pub(crate) trait PageSeul: Send + 'static {
+    /// Its address below the file's (`"/soins/observations"`).
+    const ADRESSE: &'static str;
+    /// The section's form on it (its name, ids, confirmation).
+    const FORMULAIRE: Formulaire;
+
+    /// The page of file `id`: the records and the form `q` asks, a refused form shown in
+    /// place (or none).
+    fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> impl Future<Output = PageDossier> + Send;
+}
+
 /// Declares `$fields` the records of an append-only `$section` listed at `$liste` (a
-/// `pagination` bound), its form on the file's page `$page`, read by
+/// `pagination` bound), its form on the file's page `$page` (a [`PageSeul`]), read by
 /// `app.store.$lire(cap, page)` as `$lu` (a record with an `id`); with `, lu: $marquer`,
 /// the API's list then marks the section read by `app.store.$marquer(cap)`.
 macro_rules! ajout_seul {
-    ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty, lu: $marquer:ident) => {
+    ($fields:ty, $section:expr, $liste:ident, $page:ty, $lire:ident -> $lu:ty, lu: $marquer:ident) => {
         ajout_seul!(@impl $fields, $section, $liste, $page, $lire -> $lu,
             async fn lu(app: &$crate::App, cap: &dui_store::policy::Capability) -> $crate::WebResult<()> {
                 Ok(app.store.$marquer(cap).await?)
             }
         );
     };
-    ($fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty) => {
+    ($fields:ty, $section:expr, $liste:ident, $page:ty, $lire:ident -> $lu:ty) => {
         ajout_seul!(@impl $fields, $section, $liste, $page, $lire -> $lu,);
     };
-    (@impl $fields:ty, $section:expr, $liste:ident, $page:literal, $lire:ident -> $lu:ty, $($lu_fn:tt)*) => {
+    (@impl $fields:ty, $section:expr, $liste:ident, $page:ty, $lire:ident -> $lu:ty, $($lu_fn:tt)*) => {
         impl $crate::usager::ajout_seul::AjoutSeul for $fields {
             const SECTION: dui_domain::policy::Section = $section;
             const LISTE: &'static $crate::pagination::Liste = &$crate::pagination::$liste;
-            const PAGE: &'static str = $page;
+            type Page = $page;
             type Lu = $lu;
 
             async fn lire(
@@ -138,18 +161,46 @@ pub(crate) async fn api_ajout<R: AjoutSeul>(
     Ok((StatusCode::CREATED, Json(Ecrite { id })))
 }
 
-/// POST /usagers/{id}/…: a record written, back to the section's page.
+/// POST /usagers/{id}/…: a record written, back to the section's page confirming it; a
+/// refusal (422, 409) is the page again with the form as typed (correcting the same record)
+/// and its errors — one about the record corrected, a hidden field, at the summary's top.
 pub(crate) async fn ajout_form<R: AjoutSeul>(p: FormulaireDossier<R>) -> WebResult<Response> {
-    ecrire(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait(R::PAGE))
+    let f = <R::Page as PageSeul>::FORMULAIRE;
+    match ecrire(&p.app, &p.me, p.id, &p.f).await {
+        Ok(_) => Ok(p.confirme(R::Page::ADRESSE, f.fait)),
+        Err(e) => {
+            let saisie = Saisie::de(&p.f);
+            let q = PageAjoutSeul {
+                cursor: None,
+                corrige: Some(saisie.val(CORRECTION.nom).to_string()),
+            };
+            let mut visibles = champs::<R>();
+            visibles.retain(|c| *c != CORRECTION.nom);
+            let placer = |erreurs| EnPlace::refus(&f, saisie, erreurs);
+            page_refusee(e, &visibles, placer, |en_place| {
+                R::Page::rendre(&p.app, &p.me, p.id, &q, en_place)
+            })
+            .await
+        }
+    }
+}
+
+/// GET /usagers/{id}/…: the section's page, no form refused.
+pub(crate) async fn page<P: PageSeul>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<UsagerId>,
+    Query(q): Query<PageAjoutSeul>,
+) -> PageDossier {
+    P::rendre(&app, &me, id, &q, EnPlace::default()).await
 }
 
 /// `?cursor=` (the page of the records) and `?corrige=` (the record to correct) of a
 /// section's page.
 #[derive(Deserialize, Default)]
 pub struct PageAjoutSeul {
-    cursor: Option<String>,
-    corrige: Option<String>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) corrige: Option<String>,
 }
 
 impl PageAjoutSeul {
@@ -195,11 +246,12 @@ pub(crate) struct Feuillet<L> {
 
 /// The record a new one corrects (`corrige_id`; none: a new record), flattened in the
 /// `…Fields` of an append-only section: the JSON and the form keep the one field.
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct Correction {
     /// The record this one corrects, of the same file and section.
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     #[schema(value_type = Option<i64>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     corrige_id: Option<String>,
 }
 

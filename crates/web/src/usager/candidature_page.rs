@@ -23,12 +23,13 @@ use super::candidature_suite::{dossier, DossierFields, EntretienFields, StatutFi
 use super::candidatures::{
     capacite, creer, CandidatureFields, FiltreQuery, PieceFields, CHAMPS_CANDIDATURE,
 };
+use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
 use crate::pagination::CANDIDATURES;
 use crate::reponses::{done, expected_version};
 use crate::time::{fr_date, fr_datetime, paris_local_input, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Display helpers shared by the pages.
 trait Affichage {
@@ -268,6 +269,8 @@ struct FichePage {
     peut_ecrire: bool,
     aujourdhui: String,
     debut_propose: String,
+    /// The form refused in place (`statut`, `entretien`), if any.
+    en_place: EnPlace,
 }
 impl Affichage for FichePage {}
 
@@ -277,13 +280,23 @@ pub async fn fiche(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let cap = capacite(&app, &me, Action::Lire).await?;
+    rendre_fiche(&app, &me, id, EnPlace::default()).await
+}
+
+/// The page of application `id`, with a form refused in place (or none).
+async fn rendre_fiche(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let cap = capacite(app, me, Action::Lire).await?;
     let c = app
         .store
         .candidature(&cap, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let m = super::matrix(&app).await?;
+    let m = super::matrix(app).await?;
     let now = Utc::now();
     let demain = paris_today(now) + Duration::days(1);
     let debut = demain
@@ -293,7 +306,7 @@ pub async fn fiche(
         .unwrap_or(now);
     Ok(FichePage {
         layout: Layout::new(
-            &me,
+            me,
             format!("Candidature de {}", c.nom_affiche()),
             "candidatures",
         ),
@@ -311,13 +324,35 @@ pub async fn fiche(
             .is_ok(),
         aujourdhui: paris_today(now).to_string(),
         debut_propose: paris_local_input(debut),
+        en_place,
         c,
     }
     .into_response())
 }
 
-fn retour(headers: &HeaderMap, id: i64) -> Response {
-    done(headers, &format!("/candidatures/{id}"))
+/// The form moving an application in the flow, its input ids `s-<field>`.
+const STATUT: Formulaire = Formulaire::new("statut", "s-", Fait::StatutCandidature);
+/// The form planning its interview, its input ids `e-<field>`.
+const ENTRETIEN: Formulaire = Formulaire::new("entretien", "e-", Fait::EntretienPlanifie);
+
+/// The answer to the form `formulaire` of application `id`'s page typed as `f`: that page
+/// confirming it, or the page again with the refusal in place.
+async fn sur_fiche<F: crate::saisie::Champs + serde::Serialize, T>(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    id: i64,
+    formulaire: &Formulaire,
+    f: &F,
+    issue: WebResult<T>,
+) -> WebResult<Response> {
+    let adresse = format!("/candidatures/{id}");
+    repondre_page(
+        headers,
+        &adresse,
+        (formulaire, None, f),
+        issue,
+        |en_place| rendre_fiche(app, me, id, en_place),
+    )
+    .await
 }
 
 /// POST /candidatures/{id}/statut
@@ -328,13 +363,18 @@ pub async fn statut_form(
     Path(id): Path<i64>,
     Form(f): Form<StatutFields>,
 ) -> WebResult<Response> {
-    let version = expected_version(&headers, f.version)?;
-    let statut = f.statut()?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    app.store
-        .changer_statut_candidature(&cap, id, version, statut, opt(&f.motif).as_deref())
-        .await?;
-    Ok(retour(&headers, id))
+    let issue = async {
+        let version = expected_version(&headers, f.version)?;
+        let statut = f.statut()?;
+        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        let motif = opt(&f.motif);
+        Ok(app
+            .store
+            .changer_statut_candidature(&cap, id, version, statut, motif.as_deref())
+            .await?)
+    }
+    .await;
+    sur_fiche((&app, &me, &headers), id, &STATUT, &f, issue).await
 }
 
 /// POST /candidatures/{id}/entretien
@@ -345,11 +385,14 @@ pub async fn entretien_form(
     Path(id): Path<i64>,
     Form(f): Form<EntretienFields>,
 ) -> WebResult<Response> {
-    let version = expected_version(&headers, f.version)?;
-    let r = f.rendez_vous()?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    app.store.planifier_entretien(&cap, id, version, &r).await?;
-    Ok(retour(&headers, id))
+    let issue = async {
+        let version = expected_version(&headers, f.version)?;
+        let r = f.rendez_vous()?;
+        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        Ok(app.store.planifier_entretien(&cap, id, version, &r).await?)
+    }
+    .await;
+    sur_fiche((&app, &me, &headers), id, &ENTRETIEN, &f, issue).await
 }
 
 /// POST /candidatures/{id}/dossier: the file created (or linked), then its stays.

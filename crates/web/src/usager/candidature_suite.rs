@@ -25,7 +25,7 @@ use crate::time::paris_today;
 use crate::{App, AppError, WebResult};
 
 /// A move in the flow as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 pub struct StatutFields {
     /// The new status (code).
     pub statut: Option<String>,
@@ -66,7 +66,7 @@ impl StatutFields {
 }
 
 /// The interview to plan, as typed (times in Europe/Paris, `AAAA-MM-JJTHH:MM`, or ISO 8601).
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 pub struct EntretienFields {
     /// The professional's account.
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]

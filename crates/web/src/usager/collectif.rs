@@ -2,7 +2,8 @@
 //! the care worksheet, the medication round, the home-care planning): the capability
 //! decided without a file ([`capacite`]), the place asked (établissement, unit, day:
 //! [`LieuQuery`], [`Lieu`]) and one form for a whole group of rows ([`FormulaireGroupe`]:
-//! the place, then one code and one text per row, saved in one request).
+//! the place, then one code and one text per row, saved in one request; a refusal is the
+//! page again with the rows as chosen, each message by its row: [`form_lot`]).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -22,13 +23,14 @@ use dui_store::{Store, StoreResult};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::formulaire_ligne::page_refusee;
 use super::sejours::jour;
 use crate::auth::CurrentUser;
 use crate::forms::{ApiJson, Errors, Form};
-use crate::reponses::done;
+use crate::reponses::confirme;
 use crate::saisie::Champs;
 use crate::time::paris_today;
-use crate::{App, AppError, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Saisie, WebResult};
 
 /// A capability the policy decides for a place without a file (its refusal audited by the
 /// store): `Lieu` is what it is decided for (an établissement, or none for a worker's day).
@@ -135,20 +137,25 @@ impl Lieu {
     pub(crate) fn unite_choisie(&self, u: &Option<i64>) -> bool {
         self.unite_id.is_some() && self.unite_id == *u
     }
-    /// The redirect after a group saved: `chemin` of this place, then `suite`, with the
-    /// confirmation `enregistre=1`.
-    pub(crate) fn enregistre(&self, headers: &HeaderMap, chemin: &str, suite: &str) -> Response {
+    /// The redirect after a group saved: `chemin` of this place, then `suite`, the page
+    /// reached confirming `fait`.
+    pub(crate) fn enregistre(
+        &self,
+        headers: &HeaderMap,
+        chemin: &str,
+        suite: &str,
+        fait: Fait,
+    ) -> Response {
         let Self {
             etablissement_id: etab,
             jour,
             ..
         } = self;
         let unite = self.unite_id.map(|u| u.to_string()).unwrap_or_default();
-        done(
+        confirme(
             headers,
-            &format!(
-                "{chemin}?etablissement_id={etab}&unite_id={unite}&jour={jour}{suite}&enregistre=1"
-            ),
+            &format!("{chemin}?etablissement_id={etab}&unite_id={unite}&jour={jour}{suite}"),
+            fait,
         )
     }
 }
@@ -162,8 +169,11 @@ pub(crate) struct Ligne<'a> {
 }
 
 /// One form for a whole group: the place (`etablissement_id`, `unite_id`, `jour`), the
-/// page's own fields, then for each row `<code>_<key>` and `<texte>_<key>`.
-#[derive(Deserialize)]
+/// page's own fields, then for each row `<code>_<key>` and `<texte>_<key>` (its input ids
+/// `<prefix><code>_<key>`, `<prefix><texte>_<key>`: a refusal names the row's field).
+/// A row's field is no name its `Champs` list: the form's reader holds it to
+/// [`lim::AUTRE`] characters, the `maxlength` of its input on the pages.
+#[derive(Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct FormulaireGroupe(BTreeMap<String, String>);
 
@@ -189,20 +199,41 @@ impl FormulaireGroupe {
             jour: self.get("jour"),
         }
     }
+    /// The fields of its rows (`<code>_<key>`, `<texte>_<key>` of [`FormulaireGroupe::lignes`]),
+    /// those a refusal may name.
+    pub(crate) fn champs(&self, code: &str, texte: &str) -> Vec<&str> {
+        let (code, texte) = (format!("{code}_"), format!("{texte}_"));
+        self.0
+            .keys()
+            .filter(|k| k.starts_with(&code) || k.starts_with(&texte))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// The rows whose code is chosen; every row's text is checked against
-    /// [`lim::LIBELLE`] (a French 422 on the field `texte`).
-    pub(crate) fn lignes(&self, code: &str, texte: &'static str) -> WebResult<Vec<Ligne<'_>>> {
+    /// [`lim::LIBELLE`], and given when its code is one of `motive` (`message` otherwise):
+    /// a French 422 naming each row's field `<texte>_<key>`.
+    pub(crate) fn lignes(
+        &self,
+        (code, texte): (&str, &'static str),
+        motive: &[&str],
+        message: &str,
+    ) -> WebResult<Vec<Ligne<'_>>> {
         let limite = Champ::ligne(texte, lim::LIBELLE);
+        let mut e = Errors::default();
         let mut v = Vec::new();
         for (k, valeur) in &self.0 {
             let Some(cle) = k.strip_prefix(code).and_then(|r| r.strip_prefix('_')) else {
                 continue;
             };
-            let t = self.get(&format!("{texte}_{cle}"));
-            if let Some(t) = &t {
-                limite
-                    .verifier(texte, t)
-                    .map_err(|r| AppError::field(texte, r.to_string()))?;
+            let champ = format!("{texte}_{cle}");
+            let t = self.get(&champ);
+            if let Some(Err(r)) = t.as_deref().map(|t| limite.verifier(texte, t)) {
+                e.add(&champ, r.to_string());
+            }
+            if motive.contains(&valeur.as_str()) && t.as_deref().is_none_or(|t| t.trim().is_empty())
+            {
+                e.add(&champ, message);
             }
             if !valeur.is_empty() {
                 v.push(Ligne {
@@ -212,6 +243,7 @@ impl FormulaireGroupe {
                 });
             }
         }
+        e.finish()?;
         Ok(v)
     }
 }
@@ -267,25 +299,48 @@ pub(crate) trait Lot: DeserializeOwned + Champs + Send + Sync + 'static {
 
     /// The page the form is on (`"/soins/feuille"`).
     const PAGE: &'static str;
+    /// The page's form: its name, what its input ids start with, its confirmation.
+    const FORMULAIRE: Formulaire;
+    /// The code and the text of its rows (`("statut", "motif")`).
+    const LIGNES: (&'static str, &'static str);
     /// The page's form read as a batch: the batch, its place, and the rest of the page's
     /// address (`&poste=matin`).
     fn du_formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(Self, Lieu, String)>;
+    /// The page of the place of `f`, with `f` refused in place.
+    fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        f: &FormulaireGroupe,
+        en_place: EnPlace,
+    ) -> impl Future<Output = WebResult<Response>> + Send;
 }
 
 /// Declares `$body` a batch of `$ligne` read by `$lignes(&self.$champ)`, recorded with
-/// `$action` on a `$cap` by `app.store.$store(cap, rows)`, its form on `$page` read by
-/// `$formulaire(me, f)`.
+/// `$action` on a `$cap` by `app.store.$store(cap, rows)`, its form `$form` on `$page` read
+/// by `$formulaire(me, f)` (its rows `statut_<key>`, `motif_<key>`), the page rendered again
+/// with a refusal by `$rendre(app, me, f, en_place)`.
 macro_rules! lot {
     (
         $body:ty, $champ:ident -> $lignes:ident -> $ligne:ty,
         $cap:ty, $action:expr, $store:ident,
-        $page:literal, $formulaire:ident
+        $page:literal, $formulaire:ident, $form:expr, $rendre:path
     ) => {
         impl $crate::usager::collectif::Lot for $body {
             type Ligne = $ligne;
             type Cap = $cap;
             const ACTION: dui_domain::policy::Action = $action;
             const PAGE: &'static str = $page;
+            const FORMULAIRE: $crate::Formulaire = $form;
+            const LIGNES: (&'static str, &'static str) = ("statut", "motif");
+
+            async fn rendre(
+                app: &$crate::App,
+                me: &$crate::auth::CurrentUser,
+                f: &$crate::usager::collectif::FormulaireGroupe,
+                en_place: $crate::EnPlace,
+            ) -> $crate::WebResult<axum::response::Response> {
+                $rendre(app, me, f, en_place).await
+            }
 
             fn du_formulaire(
                 me: &$crate::auth::CurrentUser,
@@ -336,14 +391,29 @@ pub(crate) async fn api_lot<B: Lot>(
     Ok(Json(Enregistres { enregistres }))
 }
 
-/// POST /soins/…: the page's form recorded, back to the page of its place confirming it.
+/// POST /soins/…: the page's form recorded, back to the page of its place confirming it; a
+/// refusal (422, 409) is the page again, the rows as chosen, each message by its row.
 pub(crate) async fn form_lot<B: Lot>(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<FormulaireGroupe>,
 ) -> WebResult<Response> {
-    let (b, lieu, suite) = B::du_formulaire(&me, &f)?;
-    enregistrer(&app, &me, &b).await?;
-    Ok(lieu.enregistre(&headers, B::PAGE, &suite))
+    let issue = async {
+        let (b, lieu, suite) = B::du_formulaire(&me, &f)?;
+        enregistrer(&app, &me, &b).await?;
+        Ok((lieu, suite))
+    }
+    .await;
+    match issue {
+        Ok((lieu, suite)) => Ok(lieu.enregistre(&headers, B::PAGE, &suite, B::FORMULAIRE.fait)),
+        Err(e) => {
+            let (code, texte) = B::LIGNES;
+            let placer = |erreurs| EnPlace::refus(&B::FORMULAIRE, Saisie::de(&f), erreurs);
+            page_refusee(e, &f.champs(code, texte), placer, |en_place| {
+                B::rendre(&app, &me, &f, en_place)
+            })
+            .await
+        }
+    }
 }

@@ -16,19 +16,19 @@ use dui_domain::soins::Rubrique;
 use dui_domain::usager::entourage::Relation;
 use dui_store::policy::Capability;
 use dui_store::usager::{Dlu, EntreeSoins, RetourUrgences, RetourUrgencesInput, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, Ecrit};
+use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul, PageSeul};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
 use crate::time::{fr_date, fr_datetime, fr_instant, paris_today};
-use crate::{App, Layout, WebResult};
+use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A return sheet of the emergency service as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct RetourFields {
     date_retour: Option<String>,
     service: Option<String>,
@@ -74,7 +74,7 @@ impl RetourFields {
     }
 }
 
-ajout_seul!(RetourFields, Section::Soins, DLU_RETOURS, "/soins/dlu", retours_urgences_page -> RetourUrgences);
+ajout_seul!(RetourFields, Section::Soins, DLU_RETOURS, DluPage, retours_urgences_page -> RetourUrgences);
 
 impl Ecrit for RetourFields {
     async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
@@ -98,7 +98,7 @@ pub async fn api_dlu(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/dlu.html")]
-struct DluPage {
+pub(crate) struct DluPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -107,6 +107,8 @@ struct DluPage {
     peut_ecrire: bool,
     aujourdhui: String,
     genere: String,
+    /// The return sheet's form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DluPage {
@@ -126,30 +128,39 @@ impl DluPage {
     }
 }
 
-/// GET /usagers/{id}/soins/dlu
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-) -> PageDossier {
-    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let soins = d.soins(&app, &me).await?;
-    let dlu = app.store.dlu(&d.cap, &soins).await?;
-    let m = super::matrix(&app).await?;
-    let Dossier { tabs, u, .. } = d;
-    Ok(DluPage {
-        layout: Layout::new(
-            &me,
-            format!("Dossier de liaison d'urgence — {}", u.nom_naissance),
-            "usagers",
-        ),
-        u,
-        tabs,
-        soins_actif: "dlu",
-        dlu,
-        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
-        aujourdhui: paris_today(Utc::now()).to_string(),
-        genere: fr_instant(Utc::now()),
+/// GET /usagers/{id}/soins/dlu (`ajout_seul::page`), and the page again with a refused
+/// return sheet.
+impl PageSeul for DluPage {
+    const ADRESSE: &'static str = "/soins/dlu";
+    const FORMULAIRE: Formulaire = Formulaire::new("retour", "r-", Fait::RetourUrgencesEnregistre);
+
+    async fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        _: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> PageDossier {
+        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let soins = d.soins(app, me).await?;
+        let dlu = app.store.dlu(&d.cap, &soins).await?;
+        let m = super::matrix(app).await?;
+        let Dossier { tabs, u, .. } = d;
+        Ok(DluPage {
+            layout: Layout::new(
+                me,
+                format!("Dossier de liaison d'urgence — {}", u.nom_naissance),
+                "usagers",
+            ),
+            u,
+            tabs,
+            soins_actif: "dlu",
+            dlu,
+            peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+            aujourdhui: paris_today(Utc::now()).to_string(),
+            genere: fr_instant(Utc::now()),
+            en_place,
+        }
+        .into_response())
     }
-    .into_response())
 }

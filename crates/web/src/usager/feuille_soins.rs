@@ -25,7 +25,7 @@ use super::collectif::{Lieu, LieuQuery, CHAMPS_LOT};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
 use crate::time::DatesFr;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Whether the account may `action` the care of the units (the page's buttons).
 pub(crate) async fn permis(app: &App, me: &CurrentUser, action: Action) -> WebResult<bool> {
@@ -41,8 +41,6 @@ pub struct FeuilleQuery {
     lieu: LieuQuery,
     #[serde(default)]
     poste: Option<String>,
-    #[serde(default)]
-    enregistre: Option<String>,
 }
 
 fn poste(v: &Option<String>) -> WebResult<Option<Poste>> {
@@ -141,10 +139,13 @@ fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
     )
 }
 
+/// The worksheet's form, its rows' input ids `g-statut_<act>_<epoch>`, `g-motif_<…>`.
+const ACTES: Formulaire = Formulaire::new("actes", "g-", Fait::ActesEnregistres);
+
 lot!(
     ValidationBody, actes -> realisations -> Realisation,
     CapaciteSoins, Action::Ecrire, valider_actes,
-    "/soins/feuille", formulaire
+    "/soins/feuille", formulaire, ACTES, rendre_refus
 );
 
 #[derive(Template, WebTemplate)]
@@ -156,7 +157,8 @@ struct FeuillePage {
     places: Vec<Places>,
     postes: &'static [Poste],
     peut_ecrire: bool,
-    enregistre: bool,
+    /// The form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for FeuillePage {}
@@ -183,14 +185,34 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<FeuilleQuery>,
 ) -> WebResult<Response> {
-    let (lieu, poste) = lieu(&me, &q)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    rendre(&app, &me, &q, EnPlace::default()).await
+}
+
+/// The worksheet of the form `f` (its place and shift), `f` refused in place.
+async fn rendre_refus(
+    app: &App,
+    me: &CurrentUser,
+    f: &FormulaireGroupe,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    rendre(app, me, &requete(f), en_place).await
+}
+
+/// The worksheet of `q`, with its form refused in place (or none).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: &FeuilleQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let (lieu, poste) = lieu(me, q)?;
+    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
     let feuille = app
         .store
         .feuille_soins(&cap, lieu.unite_id, lieu.jour, poste)
         .await?;
     Ok(FeuillePage {
-        layout: Layout::new(&me, "Feuille de soins", "soins"),
+        layout: Layout::new(me, "Feuille de soins", "soins"),
         places: app
             .store
             .places(&me.principal.etablissements, lieu.jour)
@@ -198,23 +220,27 @@ pub async fn page(
         feuille,
         lieu,
         postes: Poste::ALL,
-        peut_ecrire: permis(&app, &me, Action::Ecrire).await?,
-        enregistre: q.enregistre.is_some(),
+        peut_ecrire: permis(app, me, Action::Ecrire).await?,
+        en_place,
     }
     .into_response())
+}
+
+/// The place and shift the worksheet's form `f` was sent from.
+fn requete(f: &FormulaireGroupe) -> FeuilleQuery {
+    FeuilleQuery {
+        lieu: f.lieu(),
+        poste: f.get("poste"),
+    }
 }
 
 /// The worksheet's form (`etablissement_id`, `unite_id`, `jour`, `poste`, then for each act
 /// `statut_<acte>_<epoch>` — `fait`, `non_fait` or empty — and `motif_<acte>_<epoch>`).
 fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(ValidationBody, Lieu, String)> {
-    let q = FeuilleQuery {
-        lieu: f.lieu(),
-        poste: f.get("poste"),
-        enregistre: None,
-    };
-    let (lieu, poste) = lieu(me, &q)?;
+    let (lieu, poste) = lieu(me, &requete(f))?;
     let mut actes = Vec::new();
-    for l in f.lignes("statut", "motif")? {
+    let motif = "Indiquez pourquoi l'acte n'a pas été fait.";
+    for l in f.lignes(("statut", "motif"), &["non_fait"], motif)? {
         let (acte, epoch) = l
             .cle
             .split_once('_')

@@ -79,22 +79,40 @@ pub(crate) async fn repondre<P: PageEnPlace, F: Champs + serde::Serialize, T>(
     issue: WebResult<T>,
 ) -> WebResult<Response> {
     let Ou { id, ligne } = ou.into();
+    let adresse = format!("/usagers/{id}{}", P::ADRESSE);
+    let saisie = (formulaire, ligne, f);
+    repondre_page(headers, &adresse, saisie, issue, |en_place| {
+        P::rendre(app, me, id, en_place)
+    })
+    .await
+}
+
+/// The answer to the form `formulaire` (of row `ligne`, or the page's one) typed as `f` on
+/// the page at `adresse`, whose write ended as `issue`: that page confirming it, or the page
+/// made again by `rendre` with the refusal in place — a page of no file too (an
+/// application, the planning form).
+pub(crate) async fn repondre_page<F, T, R, E, Fut>(
+    headers: &HeaderMap,
+    adresse: &str,
+    (formulaire, ligne, f): (&Formulaire, Option<i64>, &F),
+    issue: WebResult<T>,
+    rendre: impl FnOnce(EnPlace) -> Fut,
+) -> WebResult<Response>
+where
+    F: Champs + serde::Serialize,
+    R: IntoResponse,
+    E: IntoResponse,
+    Fut: Future<Output = Result<R, E>>,
+{
     match issue {
-        Ok(_) => Ok(confirme(
-            headers,
-            &format!("/usagers/{id}{}", P::ADRESSE),
-            formulaire.fait,
-        )),
+        Ok(_) => Ok(confirme(headers, adresse, formulaire.fait)),
         Err(e) => {
             let saisie = Saisie::de(f);
             let placer = |erreurs| match ligne {
                 Some(l) => EnPlace::refus_ligne(formulaire, l, saisie, erreurs),
                 None => EnPlace::refus(formulaire, saisie, erreurs),
             };
-            page_refusee(e, &champs::<F>(), placer, |en_place| {
-                P::rendre(app, me, id, en_place)
-            })
-            .await
+            page_refusee(e, &champs::<F>(), placer, rendre).await
         }
     }
 }

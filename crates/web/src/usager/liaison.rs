@@ -6,7 +6,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,20 +17,23 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::admin::annuaire::CompteNomme;
 use dui_store::policy::Capability;
 use dui_store::usager::{EntreeLiaison, EntreeLiaisonInput, ParticipantLiaison, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, api_ajout, api_liste, Correction, Ecrit, CORRECTION};
+use super::ajout_seul::{
+    ajout_seul, api_ajout, api_liste, Correction, Ecrit, PageAjoutSeul, PageSeul, CORRECTION,
+};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::{champs, page_refusee};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::time::fr_datetime;
-use crate::{App, Layout, WebResult};
+use crate::{App, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// An entry as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntreeLiaisonFields {
     texte: Option<String>,
     #[serde(flatten)]
@@ -54,7 +57,7 @@ impl EntreeLiaisonFields {
     }
 }
 
-ajout_seul!(EntreeLiaisonFields, Section::Liaison, LIAISON, "/liaison", liaison_page -> EntreeLiaison, lu: liaison_lue);
+ajout_seul!(EntreeLiaisonFields, Section::Liaison, LIAISON, LiaisonPage, liaison_page -> EntreeLiaison, lu: liaison_lue);
 
 impl Ecrit for EntreeLiaisonFields {
     async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
@@ -75,6 +78,8 @@ pub(crate) struct Contenu {
     gestion: Option<Gestion>,
     /// The temporary password of the partner just invited (shown once).
     invitation: Option<(String, String)>,
+    /// The form refused in place, if any.
+    en_place: EnPlace,
 }
 
 pub(crate) struct Gestion {
@@ -99,7 +104,7 @@ impl Contenu {
         app: &App,
         me: &CurrentUser,
         id: UsagerId,
-        q: &LiaisonQuery,
+        q: &PageAjoutSeul,
         adm: Option<&Capability>,
     ) -> WebResult<Contenu> {
         let m = matrix(app).await?;
@@ -142,13 +147,14 @@ impl Contenu {
             corrige: q.corrige.as_deref().and_then(|c| c.parse().ok()),
             gestion,
             invitation: None,
+            en_place: EnPlace::default(),
         })
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/liaison.html")]
-struct LiaisonPage {
+pub(crate) struct LiaisonPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -163,26 +169,21 @@ struct LiaisonSeulePage {
     c: Contenu,
 }
 
-/// `?cursor=` and `?corrige=` of the page.
-#[derive(Deserialize, Default)]
-pub struct LiaisonQuery {
-    cursor: Option<String>,
-    corrige: Option<String>,
-}
-
 /// Renders the book of `id` for `me`, with the file's header for those who open the file.
 async fn rendre(
     app: &App,
     me: &CurrentUser,
     id: UsagerId,
-    q: &LiaisonQuery,
+    q: &PageAjoutSeul,
     invitation: Option<(String, String)>,
+    en_place: EnPlace,
 ) -> PageDossier {
     let m = matrix(app).await?;
     if m.permet(me.user.role, Section::Administratif, Action::Lire) {
         let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Liaison)).await?;
         let mut c = Contenu::lire(app, me, id, q, Some(&d.cap)).await?;
         c.invitation = invitation;
+        c.en_place = en_place;
         let Dossier { tabs, u, .. } = d;
         return Ok(LiaisonPage {
             layout: Layout::new(
@@ -196,7 +197,8 @@ async fn rendre(
         }
         .into_response());
     }
-    let c = Contenu::lire(app, me, id, q, None).await?;
+    let mut c = Contenu::lire(app, me, id, q, None).await?;
+    c.en_place = en_place;
     Ok(LiaisonSeulePage {
         layout: Layout::new(me, format!("Cahier de liaison — {}", c.personne), "liaison"),
         c,
@@ -204,18 +206,24 @@ async fn rendre(
     .into_response())
 }
 
-/// GET /usagers/{id}/liaison
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<LiaisonQuery>,
-) -> PageDossier {
-    rendre(&app, &me, id, &q, None).await
+/// GET /usagers/{id}/liaison (`ajout_seul::page`), and the book again with a refused entry.
+impl PageSeul for LiaisonPage {
+    const ADRESSE: &'static str = "/liaison";
+    const FORMULAIRE: Formulaire = Formulaire::new("liaison", "l-", Fait::EntreeLiaisonEnregistree);
+
+    async fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> PageDossier {
+        rendre(app, me, id, q, None, en_place).await
+    }
 }
 
 /// The cadre's invitation of an outside partner.
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct InvitationFields {
     username: Option<String>,
     prenom: Option<String>,
@@ -308,18 +316,28 @@ async fn inviter(
     })
 }
 
-/// POST /usagers/{id}/liaison/partenaires: invites a partner; the page shows its password.
-pub async fn invitation_form(p: FormulaireDossier<InvitationFields>) -> PageDossier {
-    let i = inviter(&p.app, &p.me, p.id, &p.f).await?;
-    let q = LiaisonQuery::default();
-    rendre(
-        &p.app,
-        &p.me,
-        p.id,
-        &q,
-        Some((i.username, i.mot_de_passe_temporaire)),
-    )
-    .await
+/// The cadre's form inviting a partner, its input ids `i-<field>` (its success is the page
+/// showing the password, not a redirect with its confirmation).
+const INVITATION: Formulaire = Formulaire::new("invitation", "i-", Fait::EntreeLiaisonEnregistree);
+
+/// POST /usagers/{id}/liaison/partenaires: invites a partner; the page shows its password
+/// (its confirmation); a refusal is the book again, the invitation as typed.
+pub async fn invitation_form(p: FormulaireDossier<InvitationFields>) -> WebResult<Response> {
+    let q = PageAjoutSeul::default();
+    match inviter(&p.app, &p.me, p.id, &p.f).await {
+        Ok(i) => {
+            let invite = Some((i.username, i.mot_de_passe_temporaire));
+            let page = rendre(&p.app, &p.me, p.id, &q, invite, EnPlace::default()).await;
+            Ok(page.into_response())
+        }
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&INVITATION, Saisie::de(&p.f), erreurs);
+            page_refusee(e, &champs::<InvitationFields>(), placer, |en_place| {
+                rendre(&p.app, &p.me, p.id, &q, None, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// POST /api/v1/usagers/{id}/liaison/partenaires → 201 with the account and its password.
@@ -402,7 +420,8 @@ pub fn routes() -> axum::Router<App> {
     axum::Router::new()
         .route(
             "/usagers/{id}/liaison",
-            get(page).post(super::ajout_seul::ajout_form::<EntreeLiaisonFields>),
+            get(super::ajout_seul::page::<LiaisonPage>)
+                .post(super::ajout_seul::ajout_form::<EntreeLiaisonFields>),
         )
         .route("/usagers/{id}/liaison/partenaires", post(invitation_form))
         .route("/usagers/{id}/liaison/proches", post(proche_form))

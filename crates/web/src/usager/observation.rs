@@ -4,7 +4,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -13,18 +12,20 @@ use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, CORRECTION};
+use super::ajout_seul::{
+    ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, PageSeul, CORRECTION,
+};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::matrix;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
 use crate::time::{paris_local_input, parse_instant, DatesFr};
-use crate::{App, Layout, WebResult};
+use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// An observation as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct ObservationFields {
     type_observation: Option<String>,
     texte: Option<String>,
@@ -78,7 +79,7 @@ impl ObservationFields {
     }
 }
 
-ajout_seul!(ObservationFields, Section::Soins, OBSERVATIONS, "/soins/observations", observations_page -> Observation);
+ajout_seul!(ObservationFields, Section::Soins, OBSERVATIONS, ObservationsPage, observations_page -> Observation);
 
 impl Ecrit for ObservationFields {
     async fn ecrire(&self, app: &App, me: &CurrentUser, cap: &Capability) -> WebResult<i64> {
@@ -88,7 +89,7 @@ impl Ecrit for ObservationFields {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/observations.html")]
-struct ObservationsPage {
+pub(crate) struct ObservationsPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -97,35 +98,42 @@ struct ObservationsPage {
     types: &'static [TypeObservation],
     peut_ecrire: bool,
     maintenant: String,
+    /// The form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for ObservationsPage {}
 
-/// GET /usagers/{id}/soins/observations
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PageAjoutSeul>,
-) -> PageDossier {
-    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let cap = d.soins(&app, &me).await?;
-    let liste = q.lire::<ObservationFields>(&app, &cap).await?;
-    let m = matrix(&app).await?;
-    let Dossier { tabs, u, .. } = d;
-    Ok(ObservationsPage {
-        layout: Layout::new(
-            &me,
-            format!("Observations — {}", u.nom_naissance),
-            "usagers",
-        ),
-        u,
-        tabs,
-        soins_actif: "observations",
-        liste,
-        types: TypeObservation::ALL,
-        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
-        maintenant: paris_local_input(Utc::now()),
+/// GET /usagers/{id}/soins/observations (`ajout_seul::page`), and the page again with a
+/// refused observation.
+impl PageSeul for ObservationsPage {
+    const ADRESSE: &'static str = "/soins/observations";
+    const FORMULAIRE: Formulaire =
+        Formulaire::new("observation", "o-", Fait::ObservationEnregistree);
+
+    async fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> PageDossier {
+        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let cap = d.soins(app, me).await?;
+        let liste = q.lire::<ObservationFields>(app, &cap).await?;
+        let m = matrix(app).await?;
+        let Dossier { tabs, u, .. } = d;
+        Ok(ObservationsPage {
+            layout: Layout::new(me, format!("Observations — {}", u.nom_naissance), "usagers"),
+            u,
+            tabs,
+            soins_actif: "observations",
+            liste,
+            types: TypeObservation::ALL,
+            peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+            maintenant: paris_local_input(Utc::now()),
+            en_place,
+        }
+        .into_response())
     }
-    .into_response())
 }

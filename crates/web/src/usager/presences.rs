@@ -20,13 +20,14 @@ use super::capability;
 pub(crate) use super::collectif::{capacite, choix};
 use super::collectif::{convertir_lot, illisible, FormulaireGroupe, Lieu, LieuQuery};
 use super::extracteurs::{FormulaireDossier, ListeDossier};
-use super::sejours::jour;
+use super::formulaire_ligne::{page_refusee, repondre};
+use super::sejours::{jour, SejoursPage};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::pagination;
 use crate::reponses::expected_version;
 use crate::time::DatesFr;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=` (default: the account's first établissement, the
 /// whole of it, today in Paris).
@@ -34,8 +35,6 @@ use crate::{App, AppError, Layout, WebResult};
 pub struct JourQuery {
     #[serde(flatten)]
     lieu: LieuQuery,
-    #[serde(default)]
-    enregistre: Option<String>,
 }
 
 /// A person of the day as the PUT takes it (the GET's `personnes`).
@@ -142,8 +141,9 @@ struct JourPage {
     places: Vec<Places>,
     types: &'static [TypeAbsence],
     peut_ecrire: bool,
-    enregistre: bool,
     mois: String,
+    /// The day's form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for JourPage {}
@@ -164,13 +164,23 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<JourQuery>,
 ) -> WebResult<Response> {
-    let lieu = Lieu::de(&me, &q.lieu)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Lire).await?;
+    rendre(&app, &me, &q.lieu, EnPlace::default()).await
+}
+
+/// The day screen of the place `q`, its form refused in place (or not).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: &LieuQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let lieu = Lieu::de(me, q)?;
+    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
     let journee = app
         .store
         .presences_jour(&cap, lieu.unite_id, lieu.jour)
         .await?;
-    let m = super::matrix(&app).await?;
+    let m = super::matrix(app).await?;
     let peut_ecrire = dui_domain::presence::peut_presences(
         &m,
         me.user.role,
@@ -180,7 +190,7 @@ pub async fn page(
     )
     .is_ok();
     Ok(JourPage {
-        layout: Layout::new(&me, "Présences du jour", "presences"),
+        layout: Layout::new(me, "Présences du jour", "presences"),
         places: app
             .store
             .places(&me.principal.etablissements, lieu.jour)
@@ -190,45 +200,62 @@ pub async fn page(
         journee,
         types: TypeAbsence::ALL,
         peut_ecrire,
-        enregistre: q.enregistre.is_some(),
+        en_place,
     }
     .into_response())
 }
 
+/// The day screen's form, its rows' input ids `pr-absence_<stay>`, `pr-commentaire_<stay>`.
+const PRESENCES: Formulaire = Formulaire::new("presences", "pr-", Fait::PresencesEnregistrees);
+
 /// POST /presences: the day screen's form (`etablissement_id`, `unite_id`, `jour`,
 /// `version`, then `absence_<sejour>` — a kind, or empty for present — and
-/// `commentaire_<sejour>`).
+/// `commentaire_<sejour>`), confirmed; a refusal is the day again, the rows as chosen.
 pub async fn form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<FormulaireGroupe>,
 ) -> WebResult<Response> {
-    let lieu = Lieu::de(&me, &f.lieu())?;
-    let version = f
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            AppError::field("version", "La version de la saisie lue est obligatoire.")
-        })?;
-    let mut personnes = Vec::new();
-    for l in f.lignes("absence", "commentaire")? {
-        personnes.push(PersonneJour {
-            sejour_id: l.cle.parse().map_err(|_| illisible())?,
-            absence: Some(l.code),
-            commentaire: l.texte,
-        });
+    let issue = async {
+        let lieu = Lieu::de(&me, &f.lieu())?;
+        let version = f
+            .get("version")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                AppError::field("version", "La version de la saisie lue est obligatoire.")
+            })?;
+        let mut personnes = Vec::new();
+        for l in f.lignes(("absence", "commentaire"), &[], "")? {
+            personnes.push(PersonneJour {
+                sejour_id: l.cle.parse().map_err(|_| illisible())?,
+                absence: Some(l.code),
+                commentaire: l.texte,
+            });
+        }
+        let abs = absences(&personnes)?;
+        let cap = capacite(&app, &me, lieu.etablissement_id, Action::Ecrire).await?;
+        app.store
+            .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
+            .await?;
+        Ok(lieu)
     }
-    let abs = absences(&personnes)?;
-    let cap = capacite(&app, &me, lieu.etablissement_id, Action::Ecrire).await?;
-    app.store
-        .enregistrer_presences(&cap, lieu.unite_id, lieu.jour, version, &abs)
-        .await?;
-    Ok(lieu.enregistre(&headers, "/presences", ""))
+    .await;
+    match issue {
+        Ok(lieu) => Ok(lieu.enregistre(&headers, "/presences", "", PRESENCES.fait)),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&PRESENCES, Saisie::de(&f), erreurs);
+            let (champs, q) = (f.champs("absence", "commentaire"), f.lieu());
+            page_refusee(e, &champs, placer, |en_place| {
+                rendre(&app, &me, &q, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// An absence period as typed.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct AbsenceFields {
     /// The stay (of this file).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
@@ -261,6 +288,11 @@ impl AbsenceFields {
         let debut = jour(&mut e, "debut", "Le début", &self.debut);
         let fin = jour(&mut e, "fin", "La fin", &self.fin);
         let t = opt(&self.type_absence).and_then(|c| TypeAbsence::from_code(&c));
+        if let (Some(d), Some(f)) = (debut, fin) {
+            if f < d {
+                e.add("fin", "La fin de l'absence doit suivre son début.");
+            }
+        }
         for (champ, manque) in [
             ("sejour_id", sejour.is_none()),
             ("debut", debut.is_none()),
@@ -305,12 +337,33 @@ pub async fn api_absence(
     Ok((StatusCode::CREATED, Json(AbsenceEnregistree { jours })))
 }
 
-/// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab.
+/// The form of an absence of a running stay (one per stay), its input ids `ab-<id>-<field>`.
+const ABSENCE: Formulaire = Formulaire::new("absence", "ab-", Fait::AbsenceEnregistree);
+
+/// POST /usagers/{id}/sejours/absence: the same from the *Séjours* tab, confirmed; a refusal
+/// is the tab again with that stay's form as typed (a form without its stay, which no page
+/// sends, has no form to show it in: the error page).
 pub async fn absence_form(p: FormulaireDossier<AbsenceFields>) -> WebResult<Response> {
-    let periode = p.f.periode()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.ajouter_absence(&cap, &periode).await?;
-    Ok(p.fait("/sejours"))
+    let issue = async {
+        let periode = p.f.periode()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+        Ok(p.app.store.ajouter_absence(&cap, &periode).await?)
+    }
+    .await;
+    let Some(sid) = opt(&p.f.sejour_id).and_then(|s| s.parse::<i64>().ok()) else {
+        issue?;
+        return Ok(p.confirme("/sejours", ABSENCE.fait));
+    };
+    repondre::<SejoursPage, _, _>(
+        &p.app,
+        &p.me,
+        &p.headers,
+        (p.id, sid),
+        &ABSENCE,
+        &p.f,
+        issue,
+    )
+    .await
 }
 
 /// GET /api/v1/usagers/{id}/presences: the absence days, latest first.

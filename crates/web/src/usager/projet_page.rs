@@ -20,17 +20,19 @@ use dui_domain::saisie::Champ;
 use dui_domain::serafin::{self, Element, Famille};
 use dui_store::usager::VALIDEE;
 use dui_store::usager::{MembreEquipe, Modification as Changement, Projet, Usager, VersionProjet};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::formulaire_ligne::repondre_page;
 use super::projet::{numero, SignatureBody};
 use super::projet_libelles::LibellesProjet;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
-use crate::reponses::done;
+use crate::reponses::confirme;
+use crate::saisie::Champs;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// What the page shows (`?projet=&version=&de=&a=`).
 #[derive(Deserialize, Default)]
@@ -63,6 +65,9 @@ struct ProjetPage {
     /// The needs identified by the last validated SERAFIN-PH evaluation, with its date
     /// (offered first as the needs of an objective).
     besoins_evalues: Option<(String, Vec<BesoinIdentifie>)>,
+    /// The form refused in place (`creation`, `objectif`, `textes`, `participant`,
+    /// `signature`, `validation`), if any.
+    en_place: EnPlace,
 }
 
 impl LibellesProjet for ProjetPage {
@@ -127,9 +132,20 @@ pub async fn page(
     Path(id): Path<UsagerId>,
     Query(q): Query<Vue>,
 ) -> PageDossier {
-    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Projet).await?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let m = matrix(&app).await?;
+    rendre(&app, &me, id, &q, EnPlace::default()).await
+}
+
+/// The project page of `q`, a form refused in place (or none).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    q: &Vue,
+    en_place: EnPlace,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Projet).await?;
+    let cap = capability(app, me, id, Section::Accompagnement, Action::Lire).await?;
+    let m = matrix(app).await?;
     let projets = app
         .store
         .projets_page(&cap, dui_store::page::Page::TOUT)
@@ -163,10 +179,11 @@ pub async fn page(
         }
     }
     let role = me.user.role;
-    let besoins_evalues = besoins_evalues(&app, &cap).await?;
+    let besoins_evalues = besoins_evalues(app, &cap).await?;
     Ok(ProjetPage {
         besoins_evalues,
-        layout: Layout::new(&me, format!("Projet — {}", u.nom_affiche()), "usagers"),
+        en_place,
+        layout: Layout::new(me, format!("Projet — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         projets,
@@ -210,7 +227,7 @@ async fn besoins_evalues(
 }
 
 /// The creation form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct CreationForm {
     #[serde(rename = "type", default)]
     type_projet: String,
@@ -218,6 +235,40 @@ pub struct CreationForm {
 
 impl crate::saisie::Champs for CreationForm {
     const CHAMPS: &'static [Champ] = CHAMPS;
+}
+
+/// The forms of the page shown in place, their input ids `<prefix><field>`.
+const CREATION: Formulaire = Formulaire::new("creation", "p-", Fait::ProjetCree);
+const OBJECTIF: Formulaire = Formulaire::new("objectif", "ob-", Fait::ProjetModifie);
+const TEXTES: Formulaire = Formulaire::new("textes", "tx-", Fait::ProjetModifie);
+const PARTICIPANT: Formulaire = Formulaire::new("participant", "pa-", Fait::ProjetModifie);
+const VALIDATION: Formulaire = Formulaire::new("validation", "va-", Fait::ProjetValide);
+const SIGNATURE: Formulaire = Formulaire::new("signature", "sg-", Fait::SignatureEnregistree);
+
+/// The answer to the form `formulaire` of the project page of file `id` typed as `f`: the
+/// page of project `pid` (the one created) confirming it, or the page of `choisi` again with
+/// the refusal in place.
+async fn sur_projet<F: Champs + Serialize>(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    (id, choisi): (UsagerId, Option<i64>),
+    formulaire: &Formulaire,
+    f: &F,
+    issue: WebResult<i64>,
+) -> WebResult<Response> {
+    let pid = issue.as_ref().ok().copied().or(choisi).unwrap_or_default();
+    let adresse = format!("/usagers/{id}/projet?projet={pid}");
+    let q = Vue {
+        projet: choisi.map(|p| p.to_string()),
+        ..Vue::default()
+    };
+    repondre_page(
+        headers,
+        &adresse,
+        (formulaire, None, f),
+        issue,
+        |en_place| rendre(app, me, id, &q, en_place),
+    )
+    .await
 }
 
 /// POST /usagers/{id}/projet: a new project with an empty draft.
@@ -228,22 +279,22 @@ pub async fn create_form(
     Path(id): Path<UsagerId>,
     Form(f): Form<CreationForm>,
 ) -> WebResult<Response> {
-    let t = TypeProjet::from_code(f.type_projet.trim())
-        .ok_or_else(|| AppError::field("type", "Choisissez le type de projet."))?;
-    let contenu = dui_domain::projet::Contenu {
-        ppe: (t == TypeProjet::Ppe).then(VoletPpe::default),
-        ..Default::default()
-    };
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
-    let pid = app.store.create_projet(&cap, t, &contenu).await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/projet?projet={pid}"),
-    ))
+    let issue = async {
+        let t = TypeProjet::from_code(f.type_projet.trim())
+            .ok_or_else(|| AppError::field("type", "Choisissez le type de projet."))?;
+        let contenu = dui_domain::projet::Contenu {
+            ppe: (t == TypeProjet::Ppe).then(VoletPpe::default),
+            ..Default::default()
+        };
+        let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
+        Ok(app.store.create_projet(&cap, t, &contenu).await?)
+    }
+    .await;
+    sur_projet((&app, &me, &headers), (id, None), &CREATION, &f, issue).await
 }
 
 /// One change of the draft, from one of the page's forms (`operation` names which).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct EditionForm {
     #[serde(default)]
     operation: String,
@@ -365,7 +416,9 @@ impl EditionForm {
     }
 }
 
-/// POST /usagers/{id}/projet/{pid}/brouillon
+/// POST /usagers/{id}/projet/{pid}/brouillon: the change confirmed; the refusal of an
+/// objective, the texts or a participant is the page again, that form as typed (an
+/// objective's status or action, the child's part: the error page).
 pub async fn edit_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -373,20 +426,38 @@ pub async fn edit_form(
     Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<EditionForm>,
 ) -> WebResult<Response> {
-    let v = version(&f.version)?;
-    let m = f.modification(me.user.id)?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
-    app.store
-        .modifier_brouillon(&cap, pid, v, Changement::Une(m))
-        .await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/projet?projet={pid}"),
-    ))
+    let issue = async {
+        let v = version(&f.version)?;
+        let m = f.modification(me.user.id)?;
+        let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
+        app.store
+            .modifier_brouillon(&cap, pid, v, Changement::Une(m))
+            .await?;
+        Ok(pid)
+    }
+    .await;
+    let formulaire = match f.operation.as_str() {
+        "objectif" => &OBJECTIF,
+        "textes" => &TEXTES,
+        "participant" => &PARTICIPANT,
+        _ => {
+            issue?;
+            let adresse = format!("/usagers/{id}/projet?projet={pid}");
+            return Ok(confirme(&headers, &adresse, Fait::ProjetModifie));
+        }
+    };
+    sur_projet(
+        (&app, &me, &headers),
+        (id, Some(pid)),
+        formulaire,
+        &f,
+        issue,
+    )
+    .await
 }
 
 /// The validation form.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct ValidationForm {
     version: Option<String>,
 }
@@ -403,18 +474,26 @@ pub async fn validate_form(
     Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<ValidationForm>,
 ) -> WebResult<Response> {
-    let v = version(&f.version)?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
-    let today = crate::time::paris_today(Utc::now());
-    app.store.valider_projet(&cap, pid, v, today).await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/projet?projet={pid}"),
-    ))
+    let issue = async {
+        let v = version(&f.version)?;
+        let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
+        let today = crate::time::paris_today(Utc::now());
+        app.store.valider_projet(&cap, pid, v, today).await?;
+        Ok(pid)
+    }
+    .await;
+    sur_projet(
+        (&app, &me, &headers),
+        (id, Some(pid)),
+        &VALIDATION,
+        &f,
+        issue,
+    )
+    .await
 }
 
 /// The signature form (on version `numero`).
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct SignatureForm {
     numero: Option<String>,
     version: Option<String>,
@@ -423,7 +502,7 @@ pub struct SignatureForm {
 }
 
 /// The signature's own fields as typed.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct SignatureFields {
     #[serde(default)]
     signataire: String,
@@ -447,21 +526,29 @@ pub async fn sign_form(
     Path((id, pid)): Path<(UsagerId, i64)>,
     Form(f): Form<SignatureForm>,
 ) -> WebResult<Response> {
-    let v = version(&f.version)?;
-    let n = numero("numero", f.numero.as_deref())?;
-    let s = SignatureBody {
-        signataire: f.signature.signataire,
-        qualite: f.signature.qualite,
-        decision: f.signature.decision,
-        signe_le: f.signature.signe_le,
-        commentaire: f.signature.commentaire,
-        version: Some(v),
+    let issue = async {
+        let v = version(&f.version)?;
+        let n = numero("numero", f.numero.as_deref())?;
+        let s = SignatureBody {
+            signataire: f.signature.signataire.clone(),
+            qualite: f.signature.qualite.clone(),
+            decision: f.signature.decision.clone(),
+            signe_le: f.signature.signe_le.clone(),
+            commentaire: f.signature.commentaire.clone(),
+            version: Some(v),
+        }
+        .valider()?;
+        let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
+        app.store.signer_projet(&cap, pid, n, v, &s).await?;
+        Ok(pid)
     }
-    .valider()?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
-    app.store.signer_projet(&cap, pid, n, v, &s).await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/projet?projet={pid}"),
-    ))
+    .await;
+    sur_projet(
+        (&app, &me, &headers),
+        (id, Some(pid)),
+        &SIGNATURE,
+        &f,
+        issue,
+    )
+    .await
 }

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -14,19 +13,21 @@ use dui_domain::psychologie::TypeNote;
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::Capability;
 use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, CORRECTION};
+use super::ajout_seul::{
+    ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, PageSeul, CORRECTION,
+};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
 use crate::time::{paris_today, DatesFr};
-use crate::{App, Layout, WebResult};
+use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A psychology note as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct NoteFields {
     type_note: Option<String>,
     titre: Option<String>,
@@ -41,11 +42,11 @@ pub struct NoteFields {
 impl crate::saisie::Champs for NoteFields {
     const CHAMPS: &'static [Champ] = &[
         Champ::ligne("type_note", lim::CODE),
+        Champ::ligne("date_note", lim::DATE),
         Champ::ligne("titre", lim::LIBELLE),
         Champ::texte("texte", lim::TRANSMISSION),
         Champ::ligne("outil", lim::LIBELLE),
         Champ::texte("resultat", lim::COMMENTAIRE),
-        Champ::ligne("date_note", lim::DATE),
         CORRECTION,
     ];
 }
@@ -76,7 +77,7 @@ impl NoteFields {
     }
 }
 
-ajout_seul!(NoteFields, Section::Psychologie, PSYCHOLOGIE, "/psychologie", notes_psychologie_page -> NotePsychologie);
+ajout_seul!(NoteFields, Section::Psychologie, PSYCHOLOGIE, PsychologiePage, notes_psychologie_page -> NotePsychologie);
 
 impl Ecrit for NoteFields {
     async fn ecrire(&self, app: &App, _: &CurrentUser, cap: &Capability) -> WebResult<i64> {
@@ -89,35 +90,45 @@ impl Ecrit for NoteFields {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/psychologie.html")]
-struct PsychologiePage {
+pub(crate) struct PsychologiePage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
     liste: Feuillet<NotePsychologie>,
     types: &'static [TypeNote],
     aujourdhui: String,
+    /// The form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for PsychologiePage {}
 
-/// GET /usagers/{id}/psychologie
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PageAjoutSeul>,
-) -> PageDossier {
-    let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Psychologie)).await?;
-    let cap = capability(&app, &me, id, Section::Psychologie, Action::Lire).await?;
-    let liste = q.lire::<NoteFields>(&app, &cap).await?;
-    Ok(PsychologiePage {
-        layout: Layout::new(&me, format!("Psychologie — {}", u.nom_naissance), "usagers"),
-        u,
-        tabs,
-        liste,
-        types: TypeNote::ALL,
-        aujourdhui: paris_today(Utc::now()).to_string(),
+/// GET /usagers/{id}/psychologie (`ajout_seul::page`), and the page again with a refused
+/// note.
+impl PageSeul for PsychologiePage {
+    const ADRESSE: &'static str = "/psychologie";
+    const FORMULAIRE: Formulaire = Formulaire::new("note", "p-", Fait::NotePsychologieEnregistree);
+
+    async fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> PageDossier {
+        let Dossier { tabs, u, .. } =
+            Dossier::ouvrir(app, me, id, Onglet::Section(Section::Psychologie)).await?;
+        let cap = capability(app, me, id, Section::Psychologie, Action::Lire).await?;
+        let liste = q.lire::<NoteFields>(app, &cap).await?;
+        Ok(PsychologiePage {
+            layout: Layout::new(me, format!("Psychologie — {}", u.nom_naissance), "usagers"),
+            u,
+            tabs,
+            liste,
+            types: TypeNote::ALL,
+            aujourdhui: paris_today(Utc::now()).to_string(),
+            en_place,
+        }
+        .into_response())
     }
-    .into_response())
 }

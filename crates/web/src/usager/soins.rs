@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,18 +16,20 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_domain::soins::Rubrique;
 use dui_store::policy::Capability;
 use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, Correction, Ecrit, PageAjoutSeul, CORRECTION};
+use super::ajout_seul::{ajout_seul, Correction, Ecrit, PageAjoutSeul, PageSeul, CORRECTION};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::repondre;
+use super::versionne::PageEnPlace;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::corps::{Cree, SyntheseSoins};
 use crate::forms::{opt, ApiJson, Errors};
 use crate::reponses::expected_version;
 use crate::time::{paris_today, DatesFr};
-use crate::{App, Layout, WebResult};
+use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// An optional complete date typed `AAAA-MM-JJ` (a `date` field), or the French message on
 /// `field`.
@@ -60,7 +62,7 @@ pub(super) fn id_opt(
 }
 
 /// An entry of the summary as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct EntreeFields {
     rubrique: Option<String>,
     libelle: Option<String>,
@@ -76,8 +78,8 @@ impl crate::saisie::Champs for EntreeFields {
         Champ::ligne("rubrique", lim::CODE),
         Champ::ligne("libelle", lim::LIBELLE),
         Champ::ligne("code_cim10", lim::NUMERO),
-        Champ::texte("details", lim::COMMENTAIRE),
         Champ::ligne("date_debut", lim::DATE),
+        Champ::texte("details", lim::COMMENTAIRE),
         CORRECTION,
     ];
 }
@@ -110,7 +112,7 @@ impl EntreeFields {
 }
 
 /// The end of an entry as typed.
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct FinFields {
     date_fin: Option<String>,
     motif: Option<String>,
@@ -141,7 +143,7 @@ impl FinFields {
     }
 }
 
-ajout_seul!(EntreeFields, Section::Soins, SOINS_ENTREES, "/soins", entrees_soins_page -> EntreeSoins);
+ajout_seul!(EntreeFields, Section::Soins, SOINS_ENTREES, SoinsPage, entrees_soins_page -> EntreeSoins);
 
 /// Adds (or corrects) an entry.
 impl Ecrit for EntreeFields {
@@ -201,7 +203,7 @@ pub struct RubriqueVue {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/soins.html")]
-struct SoinsPage {
+pub(crate) struct SoinsPage {
     layout: Layout,
     u: Usager,
     tabs: Tabs,
@@ -211,6 +213,8 @@ struct SoinsPage {
     peut_ecrire: bool,
     corrige: Option<EntreeSoins>,
     aujourdhui: String,
+    /// The form refused in place (an entry, or the end of one), if any.
+    en_place: EnPlace,
 }
 
 impl DatesFr for SoinsPage {}
@@ -219,66 +223,107 @@ impl SoinsPage {
     fn toutes(&self) -> &'static [Rubrique] {
         Rubrique::ALL
     }
-}
 
-/// GET /usagers/{id}/soins: the landing of the care tab, the medical summary.
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PageAjoutSeul>,
-) -> PageDossier {
-    let d = Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Soins)).await?;
-    let cap = d.soins(&app, &me).await?;
-    let toutes = app.store.synthese_soins(&cap).await?;
-    let corrige_id = q.corrige();
-    let corrige = toutes.iter().find(|e| Some(e.id) == corrige_id).cloned();
-    let (actives, historique): (Vec<EntreeSoins>, Vec<EntreeSoins>) =
-        toutes.into_iter().partition(EntreeSoins::active);
-    let rubriques = Rubrique::ALL
-        .iter()
-        .map(|r| RubriqueVue {
-            rubrique: *r,
-            entrees: actives
-                .iter()
-                .filter(|e| e.rubrique == *r)
-                .rev()
-                .cloned()
-                .collect(),
-        })
-        .collect();
-    let m = matrix(&app).await?;
-    let Dossier { tabs, u, .. } = d;
-    Ok(SoinsPage {
-        layout: Layout::new(&me, format!("Soins — {}", u.nom_naissance), "usagers"),
-        u,
-        tabs,
-        soins_actif: "synthese",
-        rubriques,
-        historique,
-        peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
-        corrige,
-        aujourdhui: paris_today(Utc::now()).to_string(),
+    /// The value of the entry form's `champ`: as typed when it was refused, else the
+    /// corrected entry's (nothing for a new entry).
+    fn entree(&self, champ: &str) -> String {
+        let c = self.corrige.as_ref();
+        let defaut = match champ {
+            "rubrique" => c.map(|c| c.rubrique.code().to_string()),
+            "libelle" => c.map(|c| c.libelle.clone()),
+            "code_cim10" => c.and_then(|c| c.code_cim10.clone()),
+            _ => None,
+        };
+        self.en_place
+            .saisie_de(ENTREE.nom)
+            .ou(champ, defaut.unwrap_or_default())
     }
-    .into_response())
 }
 
-/// POST /usagers/{id}/soins/synthese/{eid}/fin: ends an entry.
+/// The form adding (or correcting) an entry, its input ids `s-<field>`.
+const ENTREE: Formulaire = Formulaire::new("entree", "s-", Fait::EntreeSoinsEnregistree);
+/// The form ending entry `n`, its input ids `f-<n>-<field>`.
+const FIN: Formulaire = Formulaire::new("fin", "f-", Fait::EntreeSoinsClose);
+
+/// GET /usagers/{id}/soins (`ajout_seul::page`): the landing of the care tab, the medical
+/// summary; the page again with a refused entry.
+impl PageSeul for SoinsPage {
+    const ADRESSE: &'static str = "/soins";
+    const FORMULAIRE: Formulaire = ENTREE;
+
+    async fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: UsagerId,
+        q: &PageAjoutSeul,
+        en_place: EnPlace,
+    ) -> PageDossier {
+        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let cap = d.soins(app, me).await?;
+        let toutes = app.store.synthese_soins(&cap).await?;
+        let corrige_id = q.corrige();
+        let corrige = toutes.iter().find(|e| Some(e.id) == corrige_id).cloned();
+        let (actives, historique): (Vec<EntreeSoins>, Vec<EntreeSoins>) =
+            toutes.into_iter().partition(EntreeSoins::active);
+        let rubriques = Rubrique::ALL
+            .iter()
+            .map(|r| RubriqueVue {
+                rubrique: *r,
+                entrees: actives
+                    .iter()
+                    .filter(|e| e.rubrique == *r)
+                    .rev()
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
+        let m = matrix(app).await?;
+        let Dossier { tabs, u, .. } = d;
+        Ok(SoinsPage {
+            layout: Layout::new(me, format!("Soins — {}", u.nom_naissance), "usagers"),
+            u,
+            tabs,
+            soins_actif: "synthese",
+            rubriques,
+            historique,
+            peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
+            corrige,
+            aujourdhui: paris_today(Utc::now()).to_string(),
+            en_place,
+        }
+        .into_response())
+    }
+}
+
+/// The summary with the end of an entry refused in place.
+impl PageEnPlace for SoinsPage {
+    const ADRESSE: &'static str = "/soins";
+
+    async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
+        <Self as PageSeul>::rendre(app, me, id, &PageAjoutSeul::default(), en_place).await
+    }
+}
+
+/// POST /usagers/{id}/soins/synthese/{eid}/fin: ends an entry, confirmed; a refusal is the
+/// summary again, that entry's form open as typed.
 pub async fn fin_form(
     Path((_, eid)): Path<(UsagerId, i64)>,
     p: FormulaireDossier<FinFields>,
 ) -> WebResult<Response> {
-    clore(&p.app, &p.me, (p.id, eid), &p.headers, &p.f).await?;
-    Ok(p.fait("/soins"))
+    let issue = clore(&p.app, &p.me, (p.id, eid), &p.headers, &p.f).await;
+    repondre::<SoinsPage, _, _>(&p.app, &p.me, &p.headers, (p.id, eid), &FIN, &p.f, issue).await
 }
 
 /// The pages of the care tab (summary, observations, DLU) and the psychology section.
 pub fn routes() -> axum::Router<App> {
-    use super::ajout_seul::ajout_form;
+    use super::ajout_seul::{ajout_form, page};
+    use super::dlu::DluPage;
+    use super::observation::ObservationsPage;
+    use super::psychologie::PsychologiePage;
     use super::{NoteFields, ObservationFields, RetourFields};
     use axum::routing::{get, post};
     axum::Router::new()
-        .route("/usagers/{id}/soins", get(page))
+        .route("/usagers/{id}/soins", get(page::<SoinsPage>))
         .route(
             "/usagers/{id}/soins/synthese",
             post(ajout_form::<EntreeFields>),
@@ -286,16 +331,16 @@ pub fn routes() -> axum::Router<App> {
         .route("/usagers/{id}/soins/synthese/{eid}/fin", post(fin_form))
         .route(
             "/usagers/{id}/soins/observations",
-            get(super::observation::page).post(ajout_form::<ObservationFields>),
+            get(page::<ObservationsPage>).post(ajout_form::<ObservationFields>),
         )
-        .route("/usagers/{id}/soins/dlu", get(super::dlu::page))
+        .route("/usagers/{id}/soins/dlu", get(page::<DluPage>))
         .route(
             "/usagers/{id}/soins/dlu/retours",
             post(ajout_form::<RetourFields>),
         )
         .route(
             "/usagers/{id}/psychologie",
-            get(super::psychologie::page).post(ajout_form::<NoteFields>),
+            get(page::<PsychologiePage>).post(ajout_form::<NoteFields>),
         )
 }
 

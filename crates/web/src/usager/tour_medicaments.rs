@@ -24,7 +24,7 @@ use super::feuille_soins::{instant, permis};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
 use crate::time::DatesFr;
-use crate::{App, AppError, EnPlace, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// `?etablissement_id=&unite_id=&jour=&heure=` (default heure: 08:00); the « si besoin »
 /// form carries it to come back to its round.
@@ -34,8 +34,6 @@ pub struct TourQuery {
     lieu: LieuQuery,
     #[serde(default)]
     heure: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    enregistre: Option<String>,
 }
 
 impl TourQuery {
@@ -129,10 +127,13 @@ fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
     )
 }
 
+/// The round's form, its rows' input ids `g-statut_<prescription>`, `g-motif_<…>`.
+const PRISES: Formulaire = Formulaire::new("prises", "g-", Fait::PrisesEnregistrees);
+
 lot!(
     TourBody, doses -> administrations -> Administration,
     CapaciteSoins, Action::Valider, administrer,
-    "/soins/tour", formulaire
+    "/soins/tour", formulaire, PRISES, rendre_refus
 );
 
 #[derive(Template, WebTemplate)]
@@ -144,8 +145,8 @@ struct TourPage {
     places: Vec<Places>,
     statuts: &'static [StatutAdministration],
     peut_donner: bool,
-    enregistre: bool,
-    /// A « si besoin » line's form refused (`si_besoin`, by prescription).
+    /// The round's form refused (`prises`), or a « si besoin » line's (`si_besoin`, by
+    /// prescription).
     en_place: EnPlace,
 }
 
@@ -191,10 +192,23 @@ pub(super) async fn rendre(
         tour,
         statuts: StatutAdministration::ALL,
         peut_donner: permis(app, me, Action::Valider).await?,
-        enregistre: q.enregistre.is_some(),
         en_place,
     }
     .into_response())
+}
+
+/// The round of the form `f` (its place and time), `f` refused in place.
+async fn rendre_refus(
+    app: &App,
+    me: &CurrentUser,
+    f: &FormulaireGroupe,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let q = TourQuery {
+        lieu: f.lieu(),
+        heure: f.get("heure"),
+    };
+    rendre(app, me, &q, en_place).await
 }
 
 /// The round's form (`etablissement_id`, `unite_id`, `jour`, `heure`, `prevu_a`, then for
@@ -204,7 +218,8 @@ fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(TourBody, Li
     let h = heure(&f.get("heure"))?;
     let prevu_a = f.get("prevu_a").unwrap_or_default();
     let mut doses = Vec::new();
-    for l in f.lignes("statut", "motif")? {
+    let motif = "Indiquez pourquoi le médicament n'a pas été donné.";
+    for l in f.lignes(("statut", "motif"), &["non_donne"], motif)? {
         doses.push(DoseBody {
             prescription_id: l.cle.parse().map_err(|_| illisible())?,
             prevu_a: prevu_a.clone(),

@@ -13,25 +13,25 @@ use serde_json::{json, Value};
 use crate::helpers::{csrf_from, dupont, html, person, spawn_app, TestApp};
 use crate::parcours_suivi::{mesure, prestation};
 
-const INVALIDE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
-const CONFLIT: StatusCode = StatusCode::CONFLICT;
+pub(crate) const INVALIDE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+pub(crate) const CONFLIT: StatusCode = StatusCode::CONFLICT;
 
 /// A logged-in browser posting the forms of the pages.
-struct Formulaires<'a> {
+pub(crate) struct Formulaires<'a> {
     app: &'a TestApp,
-    c: reqwest::Client,
+    pub(crate) c: reqwest::Client,
     csrf: String,
 }
 
 impl<'a> Formulaires<'a> {
     /// `username`'s browser, its form token read on `page`.
-    async fn de(app: &'a TestApp, username: &str, page: &str) -> Self {
+    pub(crate) async fn de(app: &'a TestApp, username: &str, page: &str) -> Self {
         let c = app.browser(username).await;
         let csrf = csrf_from(app, &c, page).await;
         Self { app, c, csrf }
     }
 
-    async fn poster(&self, path: &str, champs: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn poster(&self, path: &str, champs: &[(&str, &str)]) -> reqwest::Response {
         let mut form = vec![("_csrf", self.csrf.as_str())];
         form.extend_from_slice(champs);
         self.app.post_form(&self.c, path, &form).await
@@ -39,7 +39,13 @@ impl<'a> Formulaires<'a> {
 
     /// `champs` posted to `path`: `status`, the page with its summary (no error page)
     /// containing each of `voir`.
-    async fn refuse(&self, path: &str, champs: &[(&str, &str)], status: StatusCode, voir: &[&str]) {
+    pub(crate) async fn refuse(
+        &self,
+        path: &str,
+        champs: &[(&str, &str)],
+        status: StatusCode,
+        voir: &[&str],
+    ) {
         let r = self.poster(path, champs).await;
         assert_eq!(r.status(), status, "{path}");
         let page = r.text().await.unwrap();
@@ -51,7 +57,7 @@ impl<'a> Formulaires<'a> {
     }
 
     /// `champs` posted to `path`: a redirect to a page confirming `fait`.
-    async fn confirme(&self, path: &str, champs: &[(&str, &str)], fait: &str) {
+    pub(crate) async fn confirme(&self, path: &str, champs: &[(&str, &str)], fait: &str) {
         let r = self.poster(path, champs).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
         let lieu = r.headers()["location"].to_str().unwrap().to_string();
@@ -62,7 +68,7 @@ impl<'a> Formulaires<'a> {
 }
 
 /// `body` posted to the API `path` (201): the new record's id.
-async fn cree(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+pub(crate) async fn cree(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
     let r = app.post_json(token, path, &body).await;
     assert_eq!(r.status(), StatusCode::CREATED, "{path}");
     r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()

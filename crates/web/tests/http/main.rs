@@ -18,6 +18,8 @@ mod droits;
 mod errors;
 mod formulaire_en_place;
 mod formulaire_ligne;
+mod formulaire_page;
+mod formulaire_seul;
 mod fusion;
 mod grilles;
 mod grilles_ajout;
