@@ -7,10 +7,13 @@
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
-use dui_domain::policy::{Action, Refus, Section};
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Matrice, PageEtablissement, Refus, Section};
 
 use super::{audit_refusal, Principal};
+use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
+use crate::sql::{Query, Tx};
 use crate::{StoreError, StoreResult};
 
 /// Proof that the policy let an account `action` the pages of one établissement of kind `T`
@@ -57,6 +60,65 @@ impl<T> CapaciteEtablissement<T> {
     pub fn at(&self) -> DateTime<Utc> {
         self.at
     }
+
+    /// Logs a read of these pages (one entry naming the files shown in `detail`), on
+    /// `section`.
+    pub(crate) async fn journal_lecture(
+        &self,
+        store: &Store,
+        (section, action): (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        store
+            .reads
+            .log(crate::read_log::ReadEntry {
+                actor: self.who.actor(),
+                action,
+                usager_id: None,
+                section: Some(section.code()),
+                outcome: Outcome::Succes,
+                detail: detail.to_string(),
+                at: self.at,
+            })
+            .await
+    }
+
+    /// Appends the audit entry of a save on these pages (one entry naming the files in
+    /// `detail`), on `section`.
+    pub(crate) async fn journal_saisie(
+        &self,
+        tx: &mut Tx,
+        (section, action): (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        let entree = NewEntry {
+            actor: &self.who.actor(),
+            action,
+            usager_id: None,
+            section: Some(section.code()),
+            outcome: Outcome::Succes,
+            detail,
+            at: self.at,
+        };
+        audit::append(tx, &entree).await?;
+        Ok(())
+    }
+
+    /// Changes row `id` of `table` read at `version`: `q`, an `UPDATE … WHERE id = $n AND
+    /// version = $n+1` (`StaleVersion` or `NotFound` when it touches nothing), then its audit
+    /// entry on `section` ([`Self::journal_saisie`]) and the commit. The new version.
+    pub(crate) async fn modification_auditee(
+        &self,
+        mut tx: Tx,
+        (q, table, id, version): (Query<'_>, &str, i64, i64),
+        quoi: (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<i64> {
+        q.execute_versioned(&mut tx, table, id, version).await?;
+        self.journal_saisie(&mut tx, quoi, detail).await?;
+        tx.commit().await?;
+        Ok(version + 1)
+    }
 }
 
 /// The capability `accordee(permis)` when `decision` allows (`Ok(permis)`), no round trip; otherwise the refusal
@@ -77,3 +139,56 @@ pub(crate) async fn decider<T, C>(
         }
     }
 }
+
+/// Decides by the domain's rule `page` whether `who` may `action` the pages of kind `T` of
+/// `etablissement_id`: the capability when allowed, no round trip; a refusal audited (as
+/// `action` on `section`) and returned as `Denied`.
+pub(crate) async fn autoriser<T>(
+    store: &Store,
+    (matrix, page): (&Matrice, PageEtablissement),
+    who: &Principal,
+    etablissement_id: i64,
+    (section, action): (Section, Action),
+    now: DateTime<Utc>,
+) -> StoreResult<CapaciteEtablissement<T>> {
+    let decision = page.peut(
+        matrix,
+        who.role,
+        &who.etablissements,
+        etablissement_id,
+        action,
+    );
+    decider(store, who, decision, (section, action), now, |()| {
+        CapaciteEtablissement::accordee(who, etablissement_id, action, now)
+    })
+    .await
+}
+
+/// `authorize_…`, the public door of one kind of page of an établissement: its name, its
+/// capability, the domain's rule and the section a refusal is audited on (by action).
+macro_rules! autorisation_etablissement {
+    ($(#[$doc:meta])* $nom:ident -> $capacite:ty: $page:path, $section:expr) => {
+        $(#[$doc])*
+        pub async fn $nom(
+            store: &$crate::db::Store,
+            matrix: &::dui_domain::policy::Matrice,
+            who: &$crate::policy::Principal,
+            etablissement_id: i64,
+            action: ::dui_domain::policy::Action,
+            now: ::chrono::DateTime<::chrono::Utc>,
+        ) -> $crate::StoreResult<$capacite> {
+            let section: fn(::dui_domain::policy::Action) -> ::dui_domain::policy::Section =
+                $section;
+            $crate::policy::capacite_etablissement::autoriser(
+                store,
+                (matrix, $page),
+                who,
+                etablissement_id,
+                (section(action), action),
+                now,
+            )
+            .await
+        }
+    };
+}
+pub(crate) use autorisation_etablissement;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::policy::CapaciteRecherche;
-use crate::sql::Value;
+use crate::sql::Args;
 use crate::StoreResult;
 
 /// One person of the home page.
@@ -67,17 +67,6 @@ fn personne_from(r: &crate::sql::Row) -> StoreResult<PersonneAccueil> {
         unite: r.try_get("unite_nom")?,
         photo: r.try_get("empreinte")?,
     })
-}
-
-/// Statement arguments, numbered as they are added.
-#[derive(Default)]
-struct Args(Vec<Value>);
-
-impl Args {
-    fn arg(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// The keyset cursor of the next page: `établissement|unité|id|clé du nom`.

@@ -120,7 +120,7 @@ pub use plan_soins::{ActePlan, ActePlanInput};
 pub use prescription::si_besoin::SiBesoinTour;
 pub use prescription::tour::{Administration, DoseTour, Tour};
 pub use prescription::{Prescription, PrescriptionInput};
-pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
+pub use presence::{Absence, AbsenceJour, Attendu, JourUnite, Journee, PeriodeAbsence};
 pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,

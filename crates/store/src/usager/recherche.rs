@@ -16,7 +16,7 @@ use super::recherche_texte::{correspondance, parse, Critere, Quand};
 use crate::audit::Outcome;
 use crate::db::{Engine, Store};
 use crate::policy::{CapaciteRecherche, Principal};
-use crate::sql::Value;
+use crate::sql::Args;
 use crate::{ts, StoreResult};
 
 /// A search request.
@@ -82,18 +82,6 @@ fn curseur_phonetique(c: &str) -> Option<Option<(String, i64)>> {
 /// Upper bound of a prefix range: the prefix followed by the highest character.
 fn prefix_end(p: &str) -> String {
     format!("{p}\u{10FFFF}")
-}
-
-/// The arguments of a statement built along with its text.
-#[derive(Default)]
-struct Args(Vec<Value>);
-
-impl Args {
-    /// Adds an argument; returns its placeholder.
-    fn arg(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// SQL condition: the usager `u` is visible to `who` (scope, or a running break-the-glass).
@@ -526,10 +514,10 @@ impl Store {
             .into_iter()
             .find(|b| *b >= out.len())
             .unwrap_or(out.len());
-        let marks: Vec<String> = (1..=bucket).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::marqueurs(1, bucket);
         let sql = format!(
             "SELECT DISTINCT s.usager_id, e.nom FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id IN ({}) ORDER BY e.nom",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql);
         for k in 0..bucket {

@@ -6,10 +6,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate, Utc};
-use dui_domain::activite::{peut_activites, Modalite, TypeActivite, JOURS_SEMAINE};
+use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
@@ -21,9 +21,10 @@ use super::activites::{
     capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
     SeancesCorps,
 };
+use super::formulaire_ligne::{confirme_ou_refus, page_refusee};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::formulaire::{EnPlace, ErreursFormulaire, Formulaire, Saisie};
+use crate::formulaire::{EnPlace, Formulaire, Saisie};
 use crate::layout::Fait;
 use crate::reponses::confirme;
 use crate::time::paris_today;
@@ -174,15 +175,20 @@ pub struct ListeQuery {
     type_activite: Option<String>,
 }
 
-fn peut_ecrire(app_m: &dui_domain::policy::Matrice, me: &CurrentUser, etab: i64) -> bool {
-    peut_activites(
-        app_m,
-        me.user.role,
-        &me.principal.etablissements,
-        etab,
-        Action::Ecrire,
-    )
-    .is_ok()
+pub(super) fn peut_ecrire(
+    app_m: &dui_domain::policy::Matrice,
+    me: &CurrentUser,
+    etab: i64,
+) -> bool {
+    PAGE_ACTIVITES
+        .peut(
+            app_m,
+            me.user.role,
+            &me.principal.etablissements,
+            etab,
+            Action::Ecrire,
+        )
+        .is_ok()
 }
 
 async fn rendre_liste(
@@ -255,16 +261,11 @@ pub async fn creer(
             CREATION.fait,
         )),
         Err(e) => {
-            let (status, erreurs) = ErreursFormulaire::depuis(e, CHAMPS_CREATION)?;
-            let page = rendre_liste(
-                &app,
-                &me,
-                etab,
-                None,
-                EnPlace::refus(&CREATION, p.saisie(), erreurs),
-            )
-            .await?;
-            Ok((status, page).into_response())
+            let placer = |erreurs| EnPlace::refus(&CREATION, p.saisie(), erreurs);
+            page_refusee(e, CHAMPS_CREATION, placer, |en_place| {
+                rendre_liste(&app, &me, etab, None, en_place)
+            })
+            .await
         }
     }
 }
@@ -340,17 +341,20 @@ pub async fn activite(
         .into_response())
 }
 
-async fn en_place(
-    app: &App,
-    me: &CurrentUser,
+/// The answer to form `f` of activity `id`'s page, posted as `p`, whose write ended as
+/// `issue`.
+async fn repondre<T>(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
     id: i64,
-    (f, champs): (&Formulaire, &[&str]),
+    f: (&Formulaire, &[&str]),
     p: &Paires,
-    e: AppError,
+    issue: WebResult<T>,
 ) -> WebResult<Response> {
-    let (status, erreurs): (StatusCode, _) = ErreursFormulaire::depuis(e, champs)?;
-    let page = rendre_activite(app, me, id, EnPlace::refus(f, p.saisie(), erreurs)).await?;
-    Ok((status, page).into_response())
+    let url = format!("/activites/{id}");
+    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
+        rendre_activite(app, me, id, en_place)
+    })
+    .await
 }
 
 /// POST /activites/{id}/seances: one session or a series (refusals in place).
@@ -379,14 +383,8 @@ pub async fn creer_seances(
         app.store.creer_seances(&cap, id, &n).await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            SEANCES.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&SEANCES, CHAMPS_SEANCES), &p, e).await,
-    }
+    let f = (&SEANCES, CHAMPS_SEANCES);
+    repondre((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions: registers a person (refusals in place).
@@ -412,14 +410,8 @@ pub async fn inscrire(
         app.store.inscrire(&cap, id, u, debut, fin).await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            INSCRIPTION.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
-    }
+    let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
+    repondre((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
@@ -453,12 +445,6 @@ pub async fn finir_inscription(
             .await?;
         Ok::<(), AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            INSCRIPTION.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
-    }
+    let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
+    repondre((&app, &me, &headers), id, f, &p, essai.await).await
 }

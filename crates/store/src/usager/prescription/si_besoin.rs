@@ -62,12 +62,12 @@ impl Store {
         if actifs.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..actifs.len()).map(|i| format!("${}", i + 3)).collect();
+        let marks = crate::sql::marqueurs(3, actifs.len());
         let sql = format!(
             "SELECT prescription_id, COUNT(*) AS n, MAX(prevu_a) AS derniere FROM administration \
              WHERE statut = 'donne' AND prevu_a > $1 AND prevu_a <= $2 AND prescription_id IN ({}) \
              GROUP BY prescription_id",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql)
             .bind(ts(now - Duration::hours(FENETRE_HEURES)))

@@ -25,7 +25,7 @@ use crate::fiche::opt_code;
 use crate::policy::CapaciteSoins;
 use crate::saisie::{borne, l};
 use crate::usager::feuille_soins::{journal_soins_saisie, lieu, sejourne, usagers_du_jour};
-use crate::usager::presence::attendus;
+use crate::usager::presence::{attendus, JourUnite};
 use crate::{ts, StoreError, StoreResult};
 
 /// A dose due in the round.
@@ -60,12 +60,10 @@ pub struct DoseTour {
 /// The round of a unit at a time of a day.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Tour {
-    /// Établissement.
-    pub etablissement_id: i64,
-    /// Unit (none: the whole établissement).
-    pub unite_id: Option<i64>,
-    /// The day (`AAAA-MM-JJ`).
-    pub jour: String,
+    /// The établissement, its unit, the day.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub lieu: JourUnite,
     /// The round's local time (`HH:MM`).
     pub heure: String,
     /// The round times of the day (every time a medicine is due).
@@ -74,6 +72,13 @@ pub struct Tour {
     pub doses: Vec<DoseTour>,
     /// The « si besoin » medicines active at the round, by name.
     pub si_besoin: Vec<SiBesoinTour>,
+}
+
+impl std::ops::Deref for Tour {
+    type Target = JourUnite;
+    fn deref(&self) -> &JourUnite {
+        &self.lieu
+    }
 }
 
 /// A dose recorded.
@@ -192,9 +197,7 @@ impl Store {
         )
         .await?;
         Ok(Tour {
-            etablissement_id: etab,
-            unite_id: unite,
-            jour: jour.to_string(),
+            lieu: JourUnite::new(etab, unite, jour),
             heure: heure.format("%H:%M").to_string(),
             heures: heures.into_iter().collect(),
             doses,
