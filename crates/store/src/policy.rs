@@ -31,7 +31,7 @@ use crate::{parse_ts, ts, StoreError, StoreResult};
 pub use activite::{authorize_activites, CapaciteActivites};
 pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
-pub use capacite_etablissement::CapaciteEtablissement;
+pub use capacite_etablissement::{Accord, CapaciteEtablissement};
 pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};
 pub use ouverture::{open_file, open_file_avec, OpenFile};
 pub use presence::{authorize_presences, CapacitePresences};

@@ -51,12 +51,7 @@ impl Utilisateur {
     }
 }
 
-impl std::ops::Deref for Utilisateur {
-    type Target = UtilisateurInput;
-    fn deref(&self) -> &UtilisateurInput {
-        &self.fields
-    }
-}
+deref_vers!(Utilisateur => fields: UtilisateurInput);
 
 /// Fields to create or update an account.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

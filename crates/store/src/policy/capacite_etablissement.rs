@@ -16,16 +16,54 @@ use crate::db::Store;
 use crate::sql::{Query, Tx};
 use crate::{StoreError, StoreResult};
 
+/// What a capability granted to an account without a file share holds (the agenda, the
+/// applications, the pages of one établissement): who, which action, when. Each capability
+/// reaches it through `Deref`.
+#[derive(Clone, Debug)]
+pub struct Accord {
+    pub(crate) who: Principal,
+    pub(crate) action: Action,
+    pub(crate) at: DateTime<Utc>,
+}
+
+impl Accord {
+    /// Granted to `who` for `action` at `at`.
+    pub(crate) fn new(who: &Principal, action: Action, at: DateTime<Utc>) -> Self {
+        Self {
+            who: who.clone(),
+            action,
+            at,
+        }
+    }
+    /// The account.
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+    /// The action granted.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// When it was granted.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+}
+
 /// Proof that the policy let an account `action` the pages of one établissement of kind `T`
 /// (a marker: [`super::presence::Presences`], [`super::soins::SoinsUnite`]). Only the
 /// `authorize_…` function of that kind builds one.
 #[derive(Clone, Debug)]
 pub struct CapaciteEtablissement<T> {
-    pub(crate) who: Principal,
+    accord: Accord,
     pub(crate) etablissement_id: i64,
-    pub(crate) action: Action,
-    pub(crate) at: DateTime<Utc>,
     quoi: PhantomData<T>,
+}
+
+impl<T> std::ops::Deref for CapaciteEtablissement<T> {
+    type Target = Accord;
+    fn deref(&self) -> &Accord {
+        &self.accord
+    }
 }
 
 impl<T> CapaciteEtablissement<T> {
@@ -37,28 +75,14 @@ impl<T> CapaciteEtablissement<T> {
         at: DateTime<Utc>,
     ) -> Self {
         Self {
-            who: who.clone(),
+            accord: Accord::new(who, action, at),
             etablissement_id,
-            action,
-            at,
             quoi: PhantomData,
         }
-    }
-    /// The account.
-    pub fn principal(&self) -> &Principal {
-        &self.who
     }
     /// The établissement.
     pub fn etablissement_id(&self) -> i64 {
         self.etablissement_id
-    }
-    /// The action granted.
-    pub fn action(&self) -> Action {
-        self.action
-    }
-    /// When it was granted.
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
     }
 
     /// Logs a read of these pages (one entry naming the files shown in `detail`), on

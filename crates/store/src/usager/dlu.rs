@@ -82,12 +82,7 @@ pub struct RetourUrgences {
     pub created_at: String,
 }
 
-impl std::ops::Deref for RetourUrgences {
-    type Target = RetourUrgencesInput;
-    fn deref(&self) -> &RetourUrgencesInput {
-        &self.fields
-    }
-}
+deref_vers!(RetourUrgences => fields: RetourUrgencesInput);
 
 /// A return sheet to record.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

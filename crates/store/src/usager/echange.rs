@@ -61,12 +61,7 @@ pub struct Echange {
     pub created_at: DateTime<Utc>,
 }
 
-impl std::ops::Deref for Echange {
-    type Target = EchangeInput;
-    fn deref(&self) -> &EchangeInput {
-        &self.fields
-    }
-}
+deref_vers!(Echange => fields: EchangeInput);
 
 /// The most exchanges a list shows.
 pub const ECHANGES_MAX: i64 = 500;

@@ -98,12 +98,7 @@ pub struct Feuille {
     pub alertes: Vec<AlerteSoins>,
 }
 
-impl std::ops::Deref for Feuille {
-    type Target = JourUnite;
-    fn deref(&self) -> &JourUnite {
-        &self.lieu
-    }
-}
+deref_vers!(Feuille => lieu: JourUnite);
 
 /// An act validated on the worksheet.
 #[derive(Clone, Debug)]

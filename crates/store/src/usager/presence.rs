@@ -53,12 +53,7 @@ pub struct Journee {
     pub personnes: Vec<Attendu>,
 }
 
-impl std::ops::Deref for Journee {
-    type Target = JourUnite;
-    fn deref(&self) -> &JourUnite {
-        &self.lieu
-    }
-}
+deref_vers!(Journee => lieu: JourUnite);
 
 /// Where a page of one day stands (the presences, a unit's care): the établissement, its
 /// unit, the day.

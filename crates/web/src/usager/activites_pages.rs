@@ -296,6 +296,56 @@ impl ActivitePage {
     }
 }
 
+/// A page of the activities holding forms refused in place (an activity's, a session's).
+pub(super) trait PageActivites: IntoResponse + Sized {
+    /// Its address for `id`.
+    fn adresse(id: i64) -> String;
+
+    /// The page of `id`, with a refused form shown in place (or none).
+    fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: i64,
+        en_place: EnPlace,
+    ) -> impl std::future::Future<Output = WebResult<Self>> + Send;
+}
+
+/// Page `P` of `id`, no form refused (its GET).
+pub(super) async fn afficher<P: PageActivites>(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+) -> WebResult<Response> {
+    Ok(P::rendre(app, me, id, EnPlace::default())
+        .await?
+        .into_response())
+}
+
+/// The answer to form `f` of page `P` of `id`, posted as `p`, whose write ended as
+/// `issue`: confirmed, or the page again with the refusal in place.
+pub(super) async fn repondre<P: PageActivites, T>(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    id: i64,
+    f: (&Formulaire, &[&str]),
+    p: &Paires,
+    issue: WebResult<T>,
+) -> WebResult<Response> {
+    let url = P::adresse(id);
+    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
+        P::rendre(app, me, id, en_place)
+    })
+    .await
+}
+
+impl PageActivites for ActivitePage {
+    fn adresse(id: i64) -> String {
+        format!("/activites/{id}")
+    }
+    async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<Self> {
+        rendre_activite(app, me, id, en_place).await
+    }
+}
+
 async fn rendre_activite(
     app: &App,
     me: &CurrentUser,
@@ -336,25 +386,7 @@ pub async fn activite(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(rendre_activite(&app, &me, id, EnPlace::default())
-        .await?
-        .into_response())
-}
-
-/// The answer to form `f` of activity `id`'s page, posted as `p`, whose write ended as
-/// `issue`.
-async fn repondre<T>(
-    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
-    f: (&Formulaire, &[&str]),
-    p: &Paires,
-    issue: WebResult<T>,
-) -> WebResult<Response> {
-    let url = format!("/activites/{id}");
-    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
-        rendre_activite(app, me, id, en_place)
-    })
-    .await
+    afficher::<ActivitePage>(&app, &me, id).await
 }
 
 /// POST /activites/{id}/seances: one session or a series (refusals in place).
@@ -384,7 +416,18 @@ pub async fn creer_seances(
         Ok::<_, AppError>(())
     };
     let f = (&SEANCES, CHAMPS_SEANCES);
-    repondre((&app, &me, &headers), id, f, &p, essai.await).await
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+}
+
+/// The registration typed in `p`: the person (a new one), its dates, the version read (a
+/// change).
+fn inscription(p: &Paires) -> WebResult<InscriptionCorps> {
+    Ok(InscriptionCorps {
+        usager_id: p.nombre("usager_id")?.map(UsagerId::from),
+        debut: p.val("debut"),
+        fin: p.val("fin"),
+        version: p.nombre("version")?,
+    })
 }
 
 /// POST /activites/{id}/inscriptions: registers a person (refusals in place).
@@ -396,12 +439,7 @@ pub async fn inscrire(
     Form(p): Form<Paires>,
 ) -> WebResult<Response> {
     let essai = async {
-        let b = InscriptionCorps {
-            usager_id: p.nombre("usager_id")?.map(UsagerId::from),
-            debut: p.val("debut"),
-            fin: p.val("fin"),
-            version: None,
-        };
+        let b = inscription(&p)?;
         let (debut, fin) = b.dates()?;
         let u = b
             .usager_id
@@ -411,7 +449,7 @@ pub async fn inscrire(
         Ok::<_, AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre((&app, &me, &headers), id, f, &p, essai.await).await
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
@@ -423,12 +461,7 @@ pub async fn finir_inscription(
     Form(p): Form<Paires>,
 ) -> WebResult<Response> {
     let essai = async {
-        let b = InscriptionCorps {
-            usager_id: None,
-            debut: p.val("debut"),
-            fin: p.val("fin"),
-            version: p.nombre("version")?,
-        };
+        let b = inscription(&p)?;
         let (debut, fin) = b.dates()?;
         if fin.is_none() {
             return Err(AppError::field(
@@ -446,5 +479,5 @@ pub async fn finir_inscription(
         Ok::<(), AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre((&app, &me, &headers), id, f, &p, essai.await).await
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }

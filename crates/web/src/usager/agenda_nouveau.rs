@@ -130,10 +130,12 @@ impl NouveauForm {
     /// établissements (the first when none was chosen).
     pub(super) fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
         let mut e = Errors::default();
-        let type_rdv = self.type_rdv.as_deref().and_then(TypeRendezVous::from_code);
-        if type_rdv.is_none() {
-            e.add("type_rdv", "Choisissez le type d'événement.");
-        }
+        let type_rdv = e.choix(
+            "type_rdv",
+            &self.type_rdv,
+            TypeRendezVous::from_code,
+            "Choisissez le type d'événement.",
+        );
         let objet = e.required(
             "objet",
             "Objet",

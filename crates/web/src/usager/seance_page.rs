@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use dui_domain::activite::{Assiduite, StatutSeance};
 use dui_domain::ids::UsagerId;
@@ -15,8 +15,7 @@ use dui_domain::policy::Action;
 use dui_store::usager::FeuillePresence;
 
 use super::activites::{capacite_seance, saisies, PresenceLigne, StatutSeanceCorps};
-use super::activites_pages::{peut_ecrire, Paires};
-use super::formulaire_ligne::confirme_ou_refus;
+use super::activites_pages::{afficher, peut_ecrire, repondre, PageActivites, Paires};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::formulaire::{EnPlace, Formulaire};
@@ -73,6 +72,15 @@ impl SeancePage {
     }
 }
 
+impl PageActivites for SeancePage {
+    fn adresse(id: i64) -> String {
+        format!("/seances/{id}")
+    }
+    async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<Self> {
+        rendre(app, me, id, en_place).await
+    }
+}
+
 async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<SeancePage> {
     let cap = capacite_seance(app, me, id, Action::Lire).await?;
     let f = app.store.feuille_presence(&cap, id).await?;
@@ -102,25 +110,7 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(rendre(&app, &me, id, EnPlace::default())
-        .await?
-        .into_response())
-}
-
-/// The answer to form `f` of session `id`'s page, posted as `p`, whose write ended as
-/// `issue`.
-async fn repondre<T>(
-    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
-    f: (&Formulaire, &[&str]),
-    p: &Paires,
-    issue: WebResult<T>,
-) -> WebResult<Response> {
-    let url = format!("/seances/{id}");
-    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
-        rendre(app, me, id, en_place)
-    })
-    .await
+    afficher::<SeancePage>(&app, &me, id).await
 }
 
 /// POST /seances/{id}: the whole group's attendance (`version`, then `assiduite_<usager>`
@@ -164,7 +154,7 @@ pub async fn presences(
         Ok::<_, AppError>(())
     };
     let f = (&PRESENCES, champs.as_slice());
-    repondre((&app, &me, &headers), id, f, &p, essai.await).await
+    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /seances/{id}/statut: held, cancelled (with a motive) or planned again.
@@ -192,5 +182,5 @@ pub async fn statut(
         Ok::<_, AppError>(())
     };
     let f = (&STATUT, &["statut", "motif"][..]);
-    repondre((&app, &me, &headers), id, f, &p, essai.await).await
+    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }
