@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
-use crate::policy::{Action, Matrice, Portee, Refus, Role, Section};
+use crate::policy::{Action, PageEtablissement, Role, Section};
 
 code_enum! {
     /// The kind of an activity.
@@ -70,31 +70,15 @@ pub const SERIE_MAX: usize = 120;
 /// The longest series, in days.
 pub const SERIE_MAX_JOURS: i64 = 366;
 
-/// Whether `role` may read (`Lire`: the support section) or organise (`Ecrire`: activities,
-/// sessions, registrations and attendance; a write right on the support section) the
-/// activities of `etablissement`, one of `etablissements_utilisateur`. Roles scoped to their
-/// assignments (home care, portals) and the administrator never do.
-pub fn peut_activites(
-    matrice: &Matrice,
-    role: Role,
-    etablissements_utilisateur: &[i64],
-    etablissement: i64,
-    action: Action,
-) -> Result<(), Refus> {
-    let permis = match action {
-        Action::Lire => matrice.permet(role, Section::Accompagnement, Action::Lire),
-        Action::Ecrire | Action::Valider => {
-            matrice.permet(role, Section::Accompagnement, Action::Ecrire)
-        }
-    };
-    if !permis || role.portee() != Portee::Etablissements || role == Role::Administrateur {
-        return Err(Refus::NonPermisParLeRole);
-    }
-    if !etablissements_utilisateur.contains(&etablissement) {
-        return Err(Refus::HorsPerimetre);
-    }
-    Ok(())
-}
+/// The activities of an établissement: a role reads them (`Lire`: the support section) or
+/// organises them (`Ecrire`, `Valider`: activities, sessions, registrations and attendance;
+/// a write right on the support section). Roles scoped to their assignments (home care,
+/// portals) and the administrator never do.
+pub const PAGE_ACTIVITES: PageEtablissement = PageEtablissement(|matrice, role, action| {
+    // Validating is organising: the write right (`Valider` comes after `Ecrire`).
+    matrice.permet(role, Section::Accompagnement, action.min(Action::Ecrire))
+        && role != Role::Administrateur
+});
 
 /// Checks an activity's period of validity (the end, if any, on or after the start).
 pub fn verifier_validite(debut: NaiveDate, fin: Option<NaiveDate>) -> Result<(), &'static str> {
@@ -293,6 +277,7 @@ pub const JOURS_SEMAINE: [(&str, &str); 7] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{Matrice, Refus};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -315,22 +300,26 @@ mod tests {
                 Action::Ecrire,
             ),
         ]);
-        assert!(peut_activites(&m, Role::Educateur, &[1], 1, Action::Ecrire).is_ok());
+        assert!(PAGE_ACTIVITES
+            .peut(&m, Role::Educateur, &[1], 1, Action::Ecrire)
+            .is_ok());
         assert_eq!(
-            peut_activites(&m, Role::Educateur, &[1], 2, Action::Lire),
+            PAGE_ACTIVITES.peut(&m, Role::Educateur, &[1], 2, Action::Lire),
             Err(Refus::HorsPerimetre)
         );
-        assert!(peut_activites(&m, Role::Infirmier, &[1], 1, Action::Lire).is_ok());
+        assert!(PAGE_ACTIVITES
+            .peut(&m, Role::Infirmier, &[1], 1, Action::Lire)
+            .is_ok());
         assert_eq!(
-            peut_activites(&m, Role::Infirmier, &[1], 1, Action::Ecrire),
+            PAGE_ACTIVITES.peut(&m, Role::Infirmier, &[1], 1, Action::Ecrire),
             Err(Refus::NonPermisParLeRole)
         );
         assert_eq!(
-            peut_activites(&m, Role::Administrateur, &[1], 1, Action::Lire),
+            PAGE_ACTIVITES.peut(&m, Role::Administrateur, &[1], 1, Action::Lire),
             Err(Refus::NonPermisParLeRole)
         );
         assert_eq!(
-            peut_activites(&m, Role::IntervenantDomicile, &[1], 1, Action::Ecrire),
+            PAGE_ACTIVITES.peut(&m, Role::IntervenantDomicile, &[1], 1, Action::Ecrire),
             Err(Refus::NonPermisParLeRole)
         );
     }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
 use crate::plan_soins::ActePlanifie;
-use crate::policy::{peut_page_etablissement, Action, Matrice, Refus, Role, Section};
+use crate::policy::{PageEtablissement, Section};
 
 code_enum! {
     /// A shift of the day.
@@ -164,26 +164,18 @@ pub fn verifier_realisation(statut: StatutActe, motif: Option<&str>) -> Result<(
     Ok(())
 }
 
-/// Whether `role` may `action` the care pages of a unit of `etablissement` (the worksheet,
-/// the medication round), one of `etablissements_utilisateur`: reading needs to read the
-/// care section, validating acts needs to write it, recording medicines given needs to
-/// validate it (nurses, doctors: a care aide only when granted). Professionals of
-/// établissements only.
-pub fn peut_soins_unite(
-    matrice: &Matrice,
-    role: Role,
-    etablissements_utilisateur: &[i64],
-    etablissement: i64,
-    action: Action,
-) -> Result<(), Refus> {
-    let permis = matrice.permet(role, Section::Soins, action);
-    peut_page_etablissement(permis, role, etablissements_utilisateur, etablissement)
-}
+/// The care pages of a unit of an établissement (the worksheet, the medication round):
+/// reading needs to read the care section, validating acts needs to write it, recording
+/// medicines given needs to validate it (nurses, doctors: a care aide only when granted).
+/// Professionals of établissements only.
+pub const PAGE_SOINS_UNITE: PageEtablissement =
+    PageEtablissement(|matrice, role, action| matrice.permet(role, Section::Soins, action));
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::plan_soins::{Frequence, TypeFrequence};
+    use crate::policy::{Action, Matrice, Refus, Role};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -297,7 +289,7 @@ mod tests {
     #[test]
     fn care_aides_validate_acts_but_not_medicines() {
         let m = Matrice::par_defaut();
-        let p = |r, a| peut_soins_unite(&m, r, &[1], 1, a);
+        let p = |r, a| PAGE_SOINS_UNITE.peut(&m, r, &[1], 1, a);
         assert_eq!(p(Role::AideSoignant, Action::Ecrire), Ok(()));
         assert_eq!(
             p(Role::AideSoignant, Action::Valider),
@@ -319,7 +311,7 @@ mod tests {
             Err(Refus::NonPermisParLeRole)
         );
         assert_eq!(
-            peut_soins_unite(&m, Role::Infirmier, &[1], 2, Action::Lire),
+            PAGE_SOINS_UNITE.peut(&m, Role::Infirmier, &[1], 2, Action::Lire),
             Err(Refus::HorsPerimetre)
         );
     }

@@ -376,6 +376,28 @@ pub fn peut_page_etablissement(
     Ok(())
 }
 
+/// A kind of page spanning the files of one établissement (its activities, its presences, a
+/// unit's care): what the matrix must permit a role for an action. [`Self::peut`] adds the
+/// établissement's scope ([`peut_page_etablissement`]).
+#[derive(Clone, Copy)]
+pub struct PageEtablissement(pub fn(&Matrice, Role, Action) -> bool);
+
+impl PageEtablissement {
+    /// Whether `role` may `action` these pages of `etablissement`, one of
+    /// `etablissements_utilisateur`.
+    pub fn peut(
+        self,
+        matrice: &Matrice,
+        role: Role,
+        etablissements_utilisateur: &[i64],
+        etablissement: i64,
+        action: Action,
+    ) -> Result<(), Refus> {
+        let permis = (self.0)(matrice, role, action);
+        peut_page_etablissement(permis, role, etablissements_utilisateur, etablissement)
+    }
+}
+
 /// Whether `role` may search (and list) the usagers of its scope: it must be allowed to read
 /// their administrative data; the scope itself is applied by the search (the same rule as
 /// [`decider`], written in SQL).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::policy::{peut_page_etablissement, Action, Matrice, Refus, Role, Section};
+use crate::policy::{Action, PageEtablissement, Section};
 use crate::sejour::Periode;
 
 code_enum! {
@@ -33,25 +33,17 @@ code_enum! {
 /// Longest absence period entered at once, in days.
 pub const PERIODE_MAX_JOURS: i64 = 366;
 
-/// Whether `role` may read (`Lire`: the administrative section) or mark (`Ecrire`: the
-/// accompaniment or the administrative section) the presences of `etablissement`, one of
-/// `etablissements_utilisateur`. Portal roles and home-care workers never do.
-pub fn peut_presences(
-    matrice: &Matrice,
-    role: Role,
-    etablissements_utilisateur: &[i64],
-    etablissement: i64,
-    action: Action,
-) -> Result<(), Refus> {
-    let permis = match action {
+/// The presences of an établissement: a role reads them (`Lire`: the administrative section)
+/// or marks them (`Ecrire`: the accompaniment or the administrative section). Portal roles
+/// and home-care workers never do.
+pub const PAGE_PRESENCES: PageEtablissement =
+    PageEtablissement(|matrice, role, action| match action {
         Action::Lire => matrice.permet(role, Section::Administratif, Action::Lire),
         Action::Ecrire | Action::Valider => {
             matrice.permet(role, Section::Accompagnement, Action::Ecrire)
                 || matrice.permet(role, Section::Administratif, Action::Ecrire)
         }
-    };
-    peut_page_etablissement(permis, role, etablissements_utilisateur, etablissement)
-}
+    });
 
 /// A calendar month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -163,6 +155,7 @@ impl Decompte {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::{Matrice, Refus, Role};
     use crate::sejour::essai::{d, p};
 
     #[test]
@@ -229,23 +222,29 @@ mod tests {
     fn presences_of_an_etablissement_are_for_its_professionals() {
         let m = Matrice::par_defaut();
         assert_eq!(
-            peut_presences(&m, Role::Educateur, &[1], 1, Action::Ecrire),
+            PAGE_PRESENCES.peut(&m, Role::Educateur, &[1], 1, Action::Ecrire),
             Ok(())
         );
         assert_eq!(
-            peut_presences(&m, Role::Educateur, &[1], 2, Action::Lire),
+            PAGE_PRESENCES.peut(&m, Role::Educateur, &[1], 2, Action::Lire),
             Err(Refus::HorsPerimetre)
         );
         assert_eq!(
-            peut_presences(&m, Role::Secretariat, &[1], 1, Action::Ecrire),
+            PAGE_PRESENCES.peut(&m, Role::Secretariat, &[1], 1, Action::Ecrire),
             Ok(())
         );
         assert_eq!(
-            peut_presences(&m, Role::Psychologue, &[1], 1, Action::Ecrire),
+            PAGE_PRESENCES.peut(&m, Role::Psychologue, &[1], 1, Action::Ecrire),
             Err(Refus::NonPermisParLeRole)
         );
-        assert!(peut_presences(&m, Role::IntervenantDomicile, &[1], 1, Action::Lire).is_err());
-        assert!(peut_presences(&m, Role::Administrateur, &[1], 1, Action::Lire).is_err());
-        assert!(peut_presences(&m, Role::Proche, &[1], 1, Action::Lire).is_err());
+        assert!(PAGE_PRESENCES
+            .peut(&m, Role::IntervenantDomicile, &[1], 1, Action::Lire)
+            .is_err());
+        assert!(PAGE_PRESENCES
+            .peut(&m, Role::Administrateur, &[1], 1, Action::Lire)
+            .is_err());
+        assert!(PAGE_PRESENCES
+            .peut(&m, Role::Proche, &[1], 1, Action::Lire)
+            .is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! issue: aim p99 ≤ 40 ms.
 
 use chrono::{Datelike, Duration, Utc};
-use dui_domain::agenda::{TypeParticipant, TypeRendezVous};
+use dui_domain::agenda::TypeRendezVous;
 use dui_domain::agenda_recurrence::{instant_paris, local_paris};
 use dui_domain::policy::{Action, Role};
 use dui_store::policy::{authorize_agenda, load_matrix, Principal};
@@ -54,12 +54,7 @@ pub async fn scenarios(banc: &mut Banc<'_>, etablissement: i64) -> anyhow::Resul
         let debut = instant_paris(jour.and_hms_opt(h, 0, 0).unwrap_or_default());
         let mut participants = Vec::new();
         if i % 3 == 0 {
-            participants.push(ParticipantInput {
-                type_participant: TypeParticipant::Professionnel,
-                utilisateur_id: Some(pro),
-                usager_id: None,
-                nom: None,
-            });
+            participants.push(ParticipantInput::professionnel(pro));
         }
         let e = EvenementInput {
             type_rdv: TypeRendezVous::ALL[1 + i % (TypeRendezVous::ALL.len() - 1)],

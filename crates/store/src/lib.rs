@@ -5,6 +5,19 @@
 //! Person data is only reachable through a [`policy::Capability`], which only
 //! [`policy::authorize`] builds, and which writes the audit entry.
 
+/// `Deref` of records to the part they flatten (`Echange => fields: EchangeInput`): the
+/// part's fields read as the record's own.
+macro_rules! deref_vers {
+    ($($t:ty => $champ:ident: $cible:ty),+ $(,)?) => {$(
+        impl std::ops::Deref for $t {
+            type Target = $cible;
+            fn deref(&self) -> &$cible {
+                &self.$champ
+            }
+        }
+    )+};
+}
+
 mod acteur;
 pub mod admin;
 pub mod ancre;

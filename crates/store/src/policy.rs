@@ -33,7 +33,7 @@ use crate::{StoreError, StoreResult};
 pub use activite::{authorize_activites, CapaciteActivites};
 pub use agenda::{authorize_agenda, CapaciteAgenda};
 pub use candidature::{authorize_candidatures, CapaciteCandidatures};
-pub use capacite_etablissement::CapaciteEtablissement;
+pub use capacite_etablissement::{Accord, CapaciteEtablissement};
 pub(crate) use faits::load_faits_et_page;
 use faits::{load_facts_and_usager, load_faits, FaitsDossier};
 pub use liaison::{authorize_liaison_nouvelles, CapaciteLiaison};

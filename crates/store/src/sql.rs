@@ -73,6 +73,26 @@ pub(crate) struct Query<'q> {
     plan_kept: bool,
 }
 
+/// `$premier, $premier+1, …`: the markers of `n` arguments bound from the `premier`-th.
+pub(crate) fn marqueurs(premier: usize, n: usize) -> String {
+    (premier..premier + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The arguments of a statement built along with its text, numbered as they are added.
+#[derive(Default)]
+pub(crate) struct Args(pub(crate) Vec<Value>);
+
+impl Args {
+    /// Adds an argument; returns its placeholder (`$n`).
+    pub(crate) fn arg(&mut self, v: impl Into<Value>) -> String {
+        self.0.push(v.into());
+        format!("${}", self.0.len())
+    }
+}
+
 /// Starts a statement.
 pub(crate) fn query(sql: &str) -> Query<'_> {
     Query {
@@ -177,7 +197,7 @@ impl<'q> Query<'q> {
                     let Some(pg) = store.pg else {
                         return Ok(Vec::new());
                     };
-                    let q = natif_pg::requete(self.sql, &self.args);
+                    let q = lier::<sqlx::Postgres>(self.sql, &self.args);
                     let rows = if limit == 1 {
                         q.fetch_optional(pg).await?.into_iter().collect()
                     } else {
@@ -207,18 +227,36 @@ impl<'q> Query<'q> {
     }
 
     fn sqlx(&self) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(self.sql);
-        for a in &self.args {
-            q = match a {
-                Value::Null => q.bind(None::<String>),
-                Value::NullInt => q.bind(None::<i64>),
-                Value::Int(i) => q.bind(*i),
-                Value::Text(s) => q.bind(s.clone()),
-                Value::Bytes(b) => q.bind(b.clone()),
-            };
-        }
-        q
+        lier(self.sql, &self.args)
     }
+}
+
+/// The statement `sql` with `args` bound on the sqlx driver `DB` (its `Any` driver, or
+/// PostgreSQL's own for the reads outside a transaction): nulls as text or integer, integers,
+/// text, bytes.
+pub(super) fn lier<'q, DB>(
+    sql: &'q str,
+    args: &[Value],
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut q = sqlx::query::<DB>(sql);
+    for a in args {
+        q = match a {
+            Value::Null => q.bind(None::<String>),
+            Value::NullInt => q.bind(None::<i64>),
+            Value::Int(i) => q.bind(*i),
+            Value::Text(s) => q.bind(s.clone()),
+            Value::Bytes(b) => q.bind(b.clone()),
+        };
+    }
+    q
 }
 
 fn lite_execute(conn: &rusqlite::Connection, sql: &str, args: &[Value]) -> StoreResult<u64> {

@@ -193,6 +193,22 @@ impl Errors {
             .or_insert_with(|| msg.into());
     }
 
+    /// The code chosen in `field` (`value`), read by `from_code`; `msg` on the field when
+    /// none was chosen or it is unknown.
+    pub fn choix<T>(
+        &mut self,
+        field: &str,
+        value: &Option<String>,
+        from_code: impl Fn(&str) -> Option<T>,
+        msg: &str,
+    ) -> Option<T> {
+        let v = value.as_deref().and_then(from_code);
+        if v.is_none() {
+            self.add(field, msg);
+        }
+        v
+    }
+
     /// A required text field, trimmed, at most `max` characters.
     pub fn required(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
         let v = value.trim().to_string();

@@ -4,7 +4,7 @@
 //! families and partners in the files.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use dui_domain::agenda::{TypeParticipant, TypeRendezVous, TypeRessource};
+use dui_domain::agenda::{TypeRendezVous, TypeRessource};
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::echange::{SensEchange, TypeEchange};
 use dui_domain::ids::UsagerId;
@@ -18,33 +18,6 @@ use dui_store::Store;
 use super::principal;
 use super::soins::usagers;
 use super::DemoOrg;
-
-fn pro(id: i64) -> ParticipantInput {
-    ParticipantInput {
-        type_participant: TypeParticipant::Professionnel,
-        utilisateur_id: Some(id),
-        usager_id: None,
-        nom: None,
-    }
-}
-
-fn personne(id: i64) -> ParticipantInput {
-    ParticipantInput {
-        type_participant: TypeParticipant::Usager,
-        utilisateur_id: None,
-        usager_id: Some(id),
-        nom: None,
-    }
-}
-
-fn externe(nom: &str) -> ParticipantInput {
-    ParticipantInput {
-        type_participant: TypeParticipant::Externe,
-        utilisateur_id: None,
-        usager_id: None,
-        nom: Some(nom.into()),
-    }
-}
 
 /// An event on `jour` from `h` (Paris) for `minutes`.
 #[allow(clippy::too_many_arguments)]
@@ -162,7 +135,11 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
                 },
             )
             .await?;
-        let equipe: Vec<ParticipantInput> = equipe.iter().flatten().map(|i| pro(*i)).collect();
+        let equipe: Vec<ParticipantInput> = equipe
+            .iter()
+            .flatten()
+            .map(|i| ParticipantInput::professionnel(*i))
+            .collect();
         // The weekly team meeting, Tuesday 14:00, for three months; next week's moved.
         let mut reunion = evenement(
             etab,
@@ -250,10 +227,10 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
             ),
         ];
         for ((t, objet, j, h, min, res), u) in objets.iter().zip(&personnes) {
-            let mut p = vec![personne(*u)];
+            let mut p = vec![ParticipantInput::usager(*u)];
             p.extend(equipe.iter().cloned());
             if *t == TypeRendezVous::VisiteFamiliale {
-                p.push(externe("Famille (fille ou fils)"));
+                p.push(ParticipantInput::externe("Famille (fille ou fils)"));
             }
             store
                 .creer_evenement(

@@ -222,12 +222,7 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
                 psychologie: false,
                 participants: dest
                     .iter()
-                    .map(|d| dui_store::usager::ParticipantInput {
-                        type_participant: dui_domain::agenda::TypeParticipant::Professionnel,
-                        utilisateur_id: Some(*d),
-                        usager_id: None,
-                        nom: None,
-                    })
+                    .map(|d| dui_store::usager::ParticipantInput::professionnel(*d))
                     .collect(),
             };
             Some(store.creer_evenement(&cap, &e).await?)

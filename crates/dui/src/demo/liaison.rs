@@ -36,14 +36,7 @@ const ENTREES: [(&str, i64, u32, &str, Option<usize>); 9] = [
 const LUES: usize = 5;
 
 fn principal(u: &Utilisateur) -> Principal {
-    Principal {
-        id: u.id,
-        username: u.username.clone(),
-        role: u.role,
-        etablissements: u.etablissements.clone(),
-        usager_id: u.usager_id,
-        ip: None,
-    }
+    u.principal(None)
 }
 
 async fn compte(store: &Store, name: &str) -> anyhow::Result<Utilisateur> {

@@ -58,10 +58,10 @@ impl Store {
         };
         // One statement text per power of two of ids (the last one repeated).
         let n = ids.len().next_power_of_two();
-        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::marqueurs(1, n);
         let sql = format!(
             "SELECT {COLONNES} FROM utilisateur u WHERE u.id IN ({})",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql);
         for k in 0..n {
@@ -104,7 +104,7 @@ impl Store {
             return Ok(Vec::new());
         };
         let n = etablissements.len().next_power_of_two();
-        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::marqueurs(1, n);
         // Role codes are the domain's constants, never input: written in the statement.
         let filtre_roles = if roles.is_empty() {
             "u.role NOT IN ('administrateur', 'usager', 'proche')".to_string()
@@ -116,7 +116,7 @@ impl Store {
             "SELECT {COLONNES} FROM utilisateur u WHERE u.actif = 1 AND {filtre_roles} \
              AND EXISTS (SELECT 1 FROM utilisateur_etablissement ue WHERE ue.utilisateur_id = u.id AND ue.etablissement_id IN ({})) \
              ORDER BY u.nom, u.prenom, u.id LIMIT {COMPTES_MAX}",
-            marks.join(", ")
+            marks
         );
         let mut query = crate::sql::query(&sql);
         for k in 0..n {

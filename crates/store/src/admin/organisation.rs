@@ -292,10 +292,7 @@ impl Store {
             "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}, ${}, ${}) RETURNING id",
             F::TABLE,
             F::COLONNES.join(", "),
-            (1..=n)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            crate::sql::marqueurs(1, n),
             n + 1,
             n + 1
         );

@@ -37,12 +37,21 @@ pub struct Utilisateur {
     pub version: i64,
 }
 
-impl std::ops::Deref for Utilisateur {
-    type Target = UtilisateurInput;
-    fn deref(&self) -> &UtilisateurInput {
-        &self.fields
+impl Utilisateur {
+    /// This account as the policy sees it, from client address `ip`.
+    pub fn principal(&self, ip: Option<String>) -> crate::policy::Principal {
+        crate::policy::Principal {
+            id: self.id,
+            username: self.username.clone(),
+            role: self.role,
+            etablissements: self.etablissements.clone(),
+            usager_id: self.usager_id,
+            ip,
+        }
     }
 }
+
+deref_vers!(Utilisateur => fields: UtilisateurInput);
 
 /// Fields to create or update an account.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

@@ -3,14 +3,10 @@
 //! policy decides once for the établissement ([`peut_activites`]: the support section) and
 //! the store audits each read or save in one entry naming the files (as the presences).
 
-use chrono::{DateTime, Utc};
-use dui_domain::activite::peut_activites;
-use dui_domain::policy::{Action, Matrice, Section};
+use dui_domain::activite::PAGE_ACTIVITES;
+use dui_domain::policy::Section;
 
-use super::capacite_etablissement::{decider, CapaciteEtablissement};
-use super::Principal;
-use crate::db::Store;
-use crate::StoreResult;
+use super::capacite_etablissement::{autorisation_etablissement, CapaciteEtablissement};
 
 /// The activities of one établissement (the marker of [`CapaciteActivites`]).
 #[derive(Clone, Debug)]
@@ -20,30 +16,8 @@ pub struct Activites;
 /// établissement. Only [`authorize_activites`] builds one.
 pub type CapaciteActivites = CapaciteEtablissement<Activites>;
 
-/// Decides whether `who` may `action` the activities of `etablissement_id`; a refusal is
-/// audited and returned as `Denied`. No round trip when allowed.
-pub async fn authorize_activites(
-    store: &Store,
-    matrix: &Matrice,
-    who: &Principal,
-    etablissement_id: i64,
-    action: Action,
-    now: DateTime<Utc>,
-) -> StoreResult<CapaciteActivites> {
-    let decision = peut_activites(
-        matrix,
-        who.role,
-        &who.etablissements,
-        etablissement_id,
-        action,
-    );
-    decider(
-        store,
-        who,
-        decision,
-        (Section::Accompagnement, action),
-        now,
-        |()| CapaciteEtablissement::accordee(who, etablissement_id, action, now),
-    )
-    .await
+autorisation_etablissement! {
+    /// Decides whether `who` may `action` the activities of `etablissement_id`; a refusal is
+    /// audited and returned as `Denied`. No round trip when allowed.
+    authorize_activites -> CapaciteActivites: PAGE_ACTIVITES, |_| Section::Accompagnement
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::agenda::{peut_agenda, planifie};
 use dui_domain::policy::{Action, Matrice, Section};
 
-use super::capacite_etablissement::decider;
+use super::capacite_etablissement::{decider, Accord};
 use super::Principal;
 use crate::db::Store;
 use crate::StoreResult;
@@ -16,27 +16,15 @@ use crate::StoreResult;
 /// [`authorize_agenda`] builds one.
 #[derive(Clone, Debug)]
 pub struct CapaciteAgenda {
-    pub(crate) who: Principal,
-    pub(crate) action: Action,
-    pub(crate) at: DateTime<Utc>,
+    accord: Accord,
     pub(crate) lit_personnes: bool,
     pub(crate) lit_psychologie: bool,
     pub(crate) planifie: bool,
 }
 
+deref_vers!(CapaciteAgenda => accord: Accord);
+
 impl CapaciteAgenda {
-    /// The account.
-    pub fn principal(&self) -> &Principal {
-        &self.who
-    }
-    /// `Lire` or `Ecrire`.
-    pub fn action(&self) -> Action {
-        self.action
-    }
-    /// When it was granted.
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
     /// Whether its role reads the support section (events about a person show who).
     pub fn lit_personnes(&self) -> bool {
         self.lit_personnes
@@ -63,9 +51,7 @@ pub async fn authorize_agenda(
     let decision = peut_agenda(matrix, who.role, action);
     let section = (Section::Accompagnement, action);
     decider(store, who, decision, section, now, |()| CapaciteAgenda {
-        who: who.clone(),
-        action,
-        at: now,
+        accord: Accord::new(who, action, now),
         lit_personnes: matrix.permet(who.role, Section::Accompagnement, Action::Lire),
         lit_psychologie: matrix.permet(who.role, Section::Psychologie, Action::Lire),
         planifie: planifie(matrix, who.role),

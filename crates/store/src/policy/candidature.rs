@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use dui_domain::candidature::peut_candidatures;
 use dui_domain::policy::{Action, Matrice, Section};
 
-use super::capacite_etablissement::decider;
+use super::capacite_etablissement::{decider, Accord};
 use super::Principal;
 use crate::db::Store;
 use crate::StoreResult;
@@ -17,24 +17,12 @@ use crate::StoreResult;
 /// of its établissements. Only [`authorize_candidatures`] builds one.
 #[derive(Clone, Debug)]
 pub struct CapaciteCandidatures {
-    pub(crate) who: Principal,
-    pub(crate) action: Action,
-    pub(crate) at: DateTime<Utc>,
+    accord: Accord,
 }
 
+deref_vers!(CapaciteCandidatures => accord: Accord);
+
 impl CapaciteCandidatures {
-    /// The account.
-    pub fn principal(&self) -> &Principal {
-        &self.who
-    }
-    /// `Lire` or `Ecrire`.
-    pub fn action(&self) -> Action {
-        self.action
-    }
-    /// When it was granted.
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
     /// The établissements whose applications it reaches.
     pub fn etablissements(&self) -> &[i64] {
         &self.who.etablissements
@@ -62,9 +50,7 @@ pub async fn authorize_candidatures(
         (Section::Administratif, action),
         now,
         |()| CapaciteCandidatures {
-            who: who.clone(),
-            action,
-            at: now,
+            accord: Accord::new(who, action, now),
         },
     )
     .await

@@ -7,22 +7,63 @@
 use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
-use dui_domain::policy::{Action, Refus, Section};
+use dui_domain::journal::ActionJournal;
+use dui_domain::policy::{Action, Matrice, PageEtablissement, Refus, Section};
 
 use super::{audit_refusal, Principal};
+use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
+use crate::sql::{Query, Tx};
 use crate::{StoreError, StoreResult};
+
+/// What a capability granted to an account without a file share holds (the agenda, the
+/// applications, the pages of one établissement): who, which action, when. Each capability
+/// reaches it through `Deref`.
+#[derive(Clone, Debug)]
+pub struct Accord {
+    pub(crate) who: Principal,
+    pub(crate) action: Action,
+    pub(crate) at: DateTime<Utc>,
+}
+
+impl Accord {
+    /// Granted to `who` for `action` at `at`.
+    pub(crate) fn new(who: &Principal, action: Action, at: DateTime<Utc>) -> Self {
+        Self {
+            who: who.clone(),
+            action,
+            at,
+        }
+    }
+    /// The account.
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+    /// The action granted.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// When it was granted.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+}
 
 /// Proof that the policy let an account `action` the pages of one établissement of kind `T`
 /// (a marker: [`super::presence::Presences`], [`super::soins::SoinsUnite`]). Only the
 /// `authorize_…` function of that kind builds one.
 #[derive(Clone, Debug)]
 pub struct CapaciteEtablissement<T> {
-    pub(crate) who: Principal,
+    accord: Accord,
     pub(crate) etablissement_id: i64,
-    pub(crate) action: Action,
-    pub(crate) at: DateTime<Utc>,
     quoi: PhantomData<T>,
+}
+
+impl<T> std::ops::Deref for CapaciteEtablissement<T> {
+    type Target = Accord;
+    fn deref(&self) -> &Accord {
+        &self.accord
+    }
 }
 
 impl<T> CapaciteEtablissement<T> {
@@ -34,28 +75,73 @@ impl<T> CapaciteEtablissement<T> {
         at: DateTime<Utc>,
     ) -> Self {
         Self {
-            who: who.clone(),
+            accord: Accord::new(who, action, at),
             etablissement_id,
-            action,
-            at,
             quoi: PhantomData,
         }
-    }
-    /// The account.
-    pub fn principal(&self) -> &Principal {
-        &self.who
     }
     /// The établissement.
     pub fn etablissement_id(&self) -> i64 {
         self.etablissement_id
     }
-    /// The action granted.
-    pub fn action(&self) -> Action {
-        self.action
+
+    /// Logs a read of these pages (one entry naming the files shown in `detail`), on
+    /// `section`.
+    pub(crate) async fn journal_lecture(
+        &self,
+        store: &Store,
+        (section, action): (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        store
+            .reads
+            .log(crate::read_log::ReadEntry {
+                actor: self.who.actor(),
+                action,
+                usager_id: None,
+                section: Some(section.code()),
+                outcome: Outcome::Succes,
+                detail: detail.to_string(),
+                at: self.at,
+            })
+            .await
     }
-    /// When it was granted.
-    pub fn at(&self) -> DateTime<Utc> {
-        self.at
+
+    /// Appends the audit entry of a save on these pages (one entry naming the files in
+    /// `detail`), on `section`.
+    pub(crate) async fn journal_saisie(
+        &self,
+        tx: &mut Tx,
+        (section, action): (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<()> {
+        let entree = NewEntry {
+            actor: &self.who.actor(),
+            action,
+            usager_id: None,
+            section: Some(section.code()),
+            outcome: Outcome::Succes,
+            detail,
+            at: self.at,
+        };
+        audit::append(tx, &entree).await?;
+        Ok(())
+    }
+
+    /// Changes row `id` of `table` read at `version`: `q`, an `UPDATE … WHERE id = $n AND
+    /// version = $n+1` (`StaleVersion` or `NotFound` when it touches nothing), then its audit
+    /// entry on `section` ([`Self::journal_saisie`]) and the commit. The new version.
+    pub(crate) async fn modification_auditee(
+        &self,
+        mut tx: Tx,
+        (q, table, id, version): (Query<'_>, &str, i64, i64),
+        quoi: (Section, ActionJournal),
+        detail: serde_json::Value,
+    ) -> StoreResult<i64> {
+        q.execute_versioned(&mut tx, table, id, version).await?;
+        self.journal_saisie(&mut tx, quoi, detail).await?;
+        tx.commit().await?;
+        Ok(version + 1)
     }
 }
 
@@ -77,3 +163,56 @@ pub(crate) async fn decider<T, C>(
         }
     }
 }
+
+/// Decides by the domain's rule `page` whether `who` may `action` the pages of kind `T` of
+/// `etablissement_id`: the capability when allowed, no round trip; a refusal audited (as
+/// `action` on `section`) and returned as `Denied`.
+pub(crate) async fn autoriser<T>(
+    store: &Store,
+    (matrix, page): (&Matrice, PageEtablissement),
+    who: &Principal,
+    etablissement_id: i64,
+    (section, action): (Section, Action),
+    now: DateTime<Utc>,
+) -> StoreResult<CapaciteEtablissement<T>> {
+    let decision = page.peut(
+        matrix,
+        who.role,
+        &who.etablissements,
+        etablissement_id,
+        action,
+    );
+    decider(store, who, decision, (section, action), now, |()| {
+        CapaciteEtablissement::accordee(who, etablissement_id, action, now)
+    })
+    .await
+}
+
+/// `authorize_…`, the public door of one kind of page of an établissement: its name, its
+/// capability, the domain's rule and the section a refusal is audited on (by action).
+macro_rules! autorisation_etablissement {
+    ($(#[$doc:meta])* $nom:ident -> $capacite:ty: $page:path, $section:expr) => {
+        $(#[$doc])*
+        pub async fn $nom(
+            store: &$crate::db::Store,
+            matrix: &::dui_domain::policy::Matrice,
+            who: &$crate::policy::Principal,
+            etablissement_id: i64,
+            action: ::dui_domain::policy::Action,
+            now: ::chrono::DateTime<::chrono::Utc>,
+        ) -> $crate::StoreResult<$capacite> {
+            let section: fn(::dui_domain::policy::Action) -> ::dui_domain::policy::Section =
+                $section;
+            $crate::policy::capacite_etablissement::autoriser(
+                store,
+                (matrix, $page),
+                who,
+                etablissement_id,
+                (section(action), action),
+                now,
+            )
+            .await
+        }
+    };
+}
+pub(crate) use autorisation_etablissement;

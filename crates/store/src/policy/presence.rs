@@ -3,14 +3,10 @@
 //! the établissement ([`peut_presences`]) and the store audits each read or save in one entry
 //! naming the files (as the relève, decision 0028-transmissions-releve-et-recherche).
 
-use chrono::{DateTime, Utc};
-use dui_domain::policy::{Action, Matrice, Section};
-use dui_domain::presence::peut_presences;
+use dui_domain::policy::{Action, Section};
+use dui_domain::presence::PAGE_PRESENCES;
 
-use super::capacite_etablissement::{decider, CapaciteEtablissement};
-use super::Principal;
-use crate::db::Store;
-use crate::StoreResult;
+use super::capacite_etablissement::{autorisation_etablissement, CapaciteEtablissement};
 
 /// The presences of one établissement (the marker of [`CapacitePresences`]).
 #[derive(Clone, Debug)]
@@ -20,29 +16,11 @@ pub struct Presences;
 /// Only [`authorize_presences`] builds one.
 pub type CapacitePresences = CapaciteEtablissement<Presences>;
 
-/// Decides whether `who` may `action` the presences of `etablissement_id`; a refusal is
-/// audited and returned as `Denied`. No round trip when allowed.
-pub async fn authorize_presences(
-    store: &Store,
-    matrix: &Matrice,
-    who: &Principal,
-    etablissement_id: i64,
-    action: Action,
-    now: DateTime<Utc>,
-) -> StoreResult<CapacitePresences> {
-    let decision = peut_presences(
-        matrix,
-        who.role,
-        &who.etablissements,
-        etablissement_id,
-        action,
-    );
-    let section = match action {
+autorisation_etablissement! {
+    /// Decides whether `who` may `action` the presences of `etablissement_id`; a refusal is
+    /// audited and returned as `Denied`. No round trip when allowed.
+    authorize_presences -> CapacitePresences: PAGE_PRESENCES, |action| match action {
         Action::Lire => Section::Administratif,
         _ => Section::Accompagnement,
-    };
-    decider(store, who, decision, (section, action), now, |()| {
-        CapaciteEtablissement::accordee(who, etablissement_id, action, now)
-    })
-    .await
+    }
 }

@@ -4,14 +4,10 @@
 //! given)) and the store audits each read or save in one entry naming the files (as the
 //! presences and the relève, decision 0028-transmissions-releve-et-recherche).
 
-use chrono::{DateTime, Utc};
-use dui_domain::feuille_soins::peut_soins_unite;
-use dui_domain::policy::{Action, Matrice, Section};
+use dui_domain::feuille_soins::PAGE_SOINS_UNITE;
+use dui_domain::policy::Section;
 
-use super::capacite_etablissement::{decider, CapaciteEtablissement};
-use super::Principal;
-use crate::db::Store;
-use crate::StoreResult;
+use super::capacite_etablissement::{autorisation_etablissement, CapaciteEtablissement};
 
 /// The care of the units of one établissement (the marker of [`CapaciteSoins`]).
 #[derive(Clone, Debug)]
@@ -21,25 +17,8 @@ pub struct SoinsUnite;
 /// one établissement. Only [`authorize_soins_unite`] builds one.
 pub type CapaciteSoins = CapaciteEtablissement<SoinsUnite>;
 
-/// Decides whether `who` may `action` the care of the units of `etablissement_id`; a refusal
-/// is audited and returned as `Denied`. No round trip when allowed.
-pub async fn authorize_soins_unite(
-    store: &Store,
-    matrix: &Matrice,
-    who: &Principal,
-    etablissement_id: i64,
-    action: Action,
-    now: DateTime<Utc>,
-) -> StoreResult<CapaciteSoins> {
-    let decision = peut_soins_unite(
-        matrix,
-        who.role,
-        &who.etablissements,
-        etablissement_id,
-        action,
-    );
-    decider(store, who, decision, (Section::Soins, action), now, |()| {
-        CapaciteEtablissement::accordee(who, etablissement_id, action, now)
-    })
-    .await
+autorisation_etablissement! {
+    /// Decides whether `who` may `action` the care of the units of `etablissement_id`; a
+    /// refusal is audited and returned as `Denied`. No round trip when allowed.
+    authorize_soins_unite -> CapaciteSoins: PAGE_SOINS_UNITE, |_| Section::Soins
 }

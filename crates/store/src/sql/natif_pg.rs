@@ -6,29 +6,11 @@
 
 use std::sync::Arc;
 
-use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::postgres::PgRow;
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use super::{Row, Value};
 use crate::{StoreError, StoreResult};
-
-/// The statement `sql` with `args` bound as the `Any` driver binds them.
-pub(super) fn requete<'q>(
-    sql: &'q str,
-    args: &[Value],
-) -> sqlx::query::Query<'q, sqlx::Postgres, PgArguments> {
-    let mut q = sqlx::query(sql);
-    for a in args {
-        q = match a {
-            Value::Null => q.bind(None::<String>),
-            Value::NullInt => q.bind(None::<i64>),
-            Value::Int(i) => q.bind(*i),
-            Value::Text(s) => q.bind(s.clone()),
-            Value::Bytes(b) => q.bind(b.clone()),
-        };
-    }
-    q
-}
 
 /// The rows of a result, sharing one list of column names.
 pub(super) fn lignes(rows: &[PgRow]) -> StoreResult<Vec<Row>> {

@@ -10,13 +10,12 @@ use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{self, NewEntry, Outcome};
 use crate::db::Store;
 use crate::fiche::code;
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::CapaciteActivites;
 use crate::saisie::{borne, l};
-use crate::sql::{Row, Tx};
+use crate::sql::{Row, Tx, Value};
 use crate::{ts, StoreError, StoreResult};
 
 /// The most animators of an activity or a session.
@@ -140,6 +139,22 @@ impl ActiviteInput {
         }
         Ok(())
     }
+
+    /// The values of `unite_id` … `active`, in the order of the table's columns.
+    fn valeurs(&self) -> Vec<Value> {
+        vec![
+            self.unite_id.into(),
+            self.type_activite.code().into(),
+            self.modalite.code().into(),
+            self.titre.trim().into(),
+            self.description.clone().into(),
+            self.lieu.clone().into(),
+            self.capacite.into(),
+            self.debut.to_string().into(),
+            self.fin.map(|f| f.to_string()).into(),
+            i64::from(self.active).into(),
+        ]
+    }
 }
 
 /// Checks that the unit and the animators belong to the établissement.
@@ -208,20 +223,35 @@ pub(crate) async fn auditer(
     action: ActionJournal,
     detail: serde_json::Value,
 ) -> StoreResult<()> {
-    audit::append(
-        tx,
-        &NewEntry {
-            actor: &cap.principal().actor(),
-            action,
-            usager_id: None,
-            section: Some(Section::Accompagnement.code()),
-            outcome: Outcome::Succes,
-            detail,
-            at: cap.at(),
-        },
-    )
-    .await?;
-    Ok(())
+    cap.journal_saisie(tx, (Section::Accompagnement, action), detail)
+        .await
+}
+
+/// Row `id` of `cap`'s établissement read by `sql` (`$1` the id, `$2` the établissement);
+/// `NotFound` when there is none.
+pub(crate) async fn ligne_etablissement(
+    on: impl Into<crate::sql::On<'_>>,
+    sql: &str,
+    cap: &CapaciteActivites,
+    id: i64,
+) -> StoreResult<Row> {
+    crate::sql::query(sql)
+        .bind(id)
+        .bind(cap.etablissement_id())
+        .fetch_optional(on)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Activity `id` of `cap`'s établissement (without its animators and registrations).
+async fn activite_on(
+    on: impl Into<crate::sql::On<'_>>,
+    cap: &CapaciteActivites,
+    id: i64,
+) -> StoreResult<Activite> {
+    let sql =
+        format!("SELECT {COLONNES} FROM activite a WHERE a.id = $1 AND a.etablissement_id = $2");
+    activite_from(&ligne_etablissement(on, &sql, cap, id).await?)
 }
 
 /// Refused unless `cap` organises (writes).
@@ -256,16 +286,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
         )
         .bind(cap.etablissement_id())
-        .bind(a.unite_id)
-        .bind(a.type_activite.code())
-        .bind(a.modalite.code())
-        .bind(a.titre.trim())
-        .bind(a.description.clone())
-        .bind(a.lieu.clone())
-        .bind(a.capacite)
-        .bind(a.debut.to_string())
-        .bind(a.fin.map(|f| f.to_string()))
-        .bind(i64::from(a.active))
+        .binds(a.valeurs())
         .bind(cap.principal().id)
         .bind(at)
         .fetch_scalar(&mut tx)
@@ -302,39 +323,19 @@ impl Store {
                 .await?;
         verifier_nouvelle_capacite(a.capacite, actives).map_err(StoreError::Invalid)?;
         verifier_rattachements(&mut tx, cap.etablissement_id(), a).await?;
-        let n = crate::sql::query(
+        ecrire_animateurs(&mut tx, id, &a.animateurs).await?;
+        let q = crate::sql::query(
             "UPDATE activite SET unite_id = $1, type_activite = $2, modalite = $3, titre = $4, description = $5, lieu = $6, \
              capacite = $7, debut = $8, fin = $9, active = $10, updated_at = $11, version = version + 1 \
              WHERE id = $12 AND version = $13",
         )
-        .bind(a.unite_id)
-        .bind(a.type_activite.code())
-        .bind(a.modalite.code())
-        .bind(a.titre.trim())
-        .bind(a.description.clone())
-        .bind(a.lieu.clone())
-        .bind(a.capacite)
-        .bind(a.debut.to_string())
-        .bind(a.fin.map(|f| f.to_string()))
-        .bind(i64::from(a.active))
-        .bind(ts(cap.at()))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::StaleVersion);
-        }
-        ecrire_animateurs(&mut tx, id, &a.animateurs).await?;
-        auditer(
-            &mut tx,
-            cap,
-            ActionJournal::ActiviteModification,
-            serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": id}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        .binds(a.valeurs())
+        .bind(ts(cap.at()));
+        let detail =
+            serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": id});
+        let quoi = (Section::Accompagnement, ActionJournal::ActiviteModification);
+        cap.modification_auditee(tx, (q, "activite", id, version), quoi, detail)
+            .await
     }
 
     pub(crate) async fn activite_tx(
@@ -343,20 +344,18 @@ impl Store {
         cap: &CapaciteActivites,
         id: i64,
     ) -> StoreResult<Activite> {
-        let r = crate::sql::query(&format!(
-            "SELECT {COLONNES} FROM activite a WHERE a.id = $1 AND a.etablissement_id = $2"
-        ))
-        .bind(id)
-        .bind(cap.etablissement_id())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        activite_from(&r)
+        activite_on(tx, cap, id).await
     }
 
     /// The établissement of activity `id` (to decide the capability); `NotFound` if none.
     pub async fn etablissement_activite(&self, id: i64) -> StoreResult<i64> {
-        crate::sql::query("SELECT etablissement_id FROM activite WHERE id = $1")
+        self.etablissement_de("SELECT etablissement_id FROM activite WHERE id = $1", id)
+            .await
+    }
+
+    /// The établissement `sql` reads for row `id` (`$1`); `NotFound` if none.
+    pub(crate) async fn etablissement_de(&self, sql: &str, id: i64) -> StoreResult<i64> {
+        crate::sql::query(sql)
             .bind(id)
             .fetch_optional(self)
             .await?
@@ -366,15 +365,7 @@ impl Store {
 
     /// Activity `id` of `cap`'s établissement, with its animators and running registrations.
     pub async fn activite(&self, cap: &CapaciteActivites, id: i64) -> StoreResult<Activite> {
-        let r = crate::sql::query(&format!(
-            "SELECT {COLONNES} FROM activite a WHERE a.id = $1 AND a.etablissement_id = $2"
-        ))
-        .bind(id)
-        .bind(cap.etablissement_id())
-        .fetch_optional(self)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let mut v = vec![activite_from(&r)?];
+        let mut v = vec![activite_on(self, cap, id).await?];
         self.completer_activites(cap, &mut v).await?;
         Ok(v.remove(0))
     }

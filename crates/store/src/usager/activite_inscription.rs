@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use dui_domain::activite::{verifier_capacite, verifier_inscription};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
+use dui_domain::policy::Section;
 use serde::Serialize;
 
-use super::activite::{auditer, date_col, opt_date, organise};
+use super::activite::{auditer, date_col, ligne_etablissement, opt_date, organise};
 use super::activite_seance::{nom, NOM_USAGER};
 use crate::db::Store;
 use crate::policy::CapaciteActivites;
@@ -148,15 +149,14 @@ impl Store {
     ) -> StoreResult<i64> {
         organise(cap)?;
         let mut tx = self.begin().await?;
-        let r = crate::sql::query(
+        let r = ligne_etablissement(
+            &mut tx,
             "SELECT i.activite_id, i.usager_id, i.version FROM activite_inscription i JOIN activite a ON a.id = i.activite_id \
              WHERE i.id = $1 AND a.etablissement_id = $2",
+            cap,
+            id,
         )
-        .bind(id)
-        .bind(cap.etablissement_id())
-        .fetch_optional(&mut tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        .await?;
         let (activite, usager, v): (i64, UsagerId, i64) =
             (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
         if v != version {
@@ -165,28 +165,19 @@ impl Store {
         let a = self.activite_tx(&mut tx, cap, activite).await?;
         verifier_inscription(debut, fin, (a.champs.debut, a.champs.fin))
             .map_err(|m| StoreError::Invalid(m.into()))?;
-        let n = crate::sql::query(
+        let q = crate::sql::query(
             "UPDATE activite_inscription SET debut = $1, fin = $2, version = version + 1 WHERE id = $3 AND version = $4",
         )
         .bind(debut.to_string())
-        .bind(fin.map(|f| f.to_string()))
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::StaleVersion);
-        }
-        auditer(
-            &mut tx,
-            cap,
+        .bind(fin.map(|f| f.to_string()));
+        let detail = serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": activite,
+            "inscription_id": id, "nombre": 1, "usagers": [usager]});
+        let quoi = (
+            Section::Accompagnement,
             ActionJournal::ActiviteInscriptionModification,
-            serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": activite,
-                "inscription_id": id, "nombre": 1, "usagers": [usager]}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        );
+        cap.modification_auditee(tx, (q, "activite_inscription", id, version), quoi, detail)
+            .await
     }
 
     /// The registrations of activity `activite` (the latest start first), audited in one

@@ -14,8 +14,9 @@ use dui_domain::policy::Section;
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
-use super::activite::{auditer, aujourd_hui, date_col, organise, ANIMATEURS_MAX};
-use crate::audit::Outcome;
+use super::activite::{
+    auditer, aujourd_hui, date_col, ligne_etablissement, organise, ANIMATEURS_MAX,
+};
 use crate::db::Store;
 use crate::fiche::{code, opt_code};
 use crate::page::{Ordre, Page, Tri};
@@ -139,17 +140,8 @@ impl Store {
         cap: &CapaciteActivites,
         detail: serde_json::Value,
     ) -> StoreResult<()> {
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: cap.principal().actor(),
-                action: ActionJournal::ActiviteLecture,
-                usager_id: None,
-                section: Some(Section::Accompagnement.code()),
-                outcome: Outcome::Succes,
-                detail: detail.to_string(),
-                at: cap.at(),
-            })
-            .await
+        let quoi = (Section::Accompagnement, ActionJournal::ActiviteLecture);
+        cap.journal_lecture(self, quoi, detail).await
     }
 
     /// Creates the sessions `n` of activity `activite` (audited in one entry): their ids.
@@ -294,14 +286,11 @@ impl Store {
 
     /// The établissement of session `id` (to decide the capability); `NotFound` if none.
     pub async fn etablissement_seance(&self, id: i64) -> StoreResult<i64> {
-        crate::sql::query(
+        self.etablissement_de(
             "SELECT a.etablissement_id FROM seance s JOIN activite a ON a.id = s.activite_id WHERE s.id = $1",
+            id,
         )
-        .bind(id)
-        .fetch_optional(self)
-        .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get(0)
+        .await
     }
 
     async fn seance_on(
@@ -310,15 +299,8 @@ impl Store {
         cap: &CapaciteActivites,
         id: i64,
     ) -> StoreResult<Seance> {
-        let r = crate::sql::query(&format!(
-            "{SEANCE} WHERE s.id = $1 AND a.etablissement_id = $2"
-        ))
-        .bind(id)
-        .bind(cap.etablissement_id())
-        .fetch_optional(on)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        seance_from(&r)
+        let sql = format!("{SEANCE} WHERE s.id = $1 AND a.etablissement_id = $2");
+        seance_from(&ligne_etablissement(on, &sql, cap, id).await?)
     }
 
     /// Changes the status of session `id` read at `version` (409 otherwise): the new version.
@@ -342,27 +324,15 @@ impl Store {
         let motif = (statut == StatutSeance::Annulee)
             .then(|| motif.map(str::trim))
             .flatten();
-        let n = crate::sql::query(
+        let q = crate::sql::query(
             "UPDATE seance SET statut = $1, motif = $2, version = version + 1 WHERE id = $3 AND version = $4",
         )
         .bind(statut.code())
-        .bind(motif)
-        .bind(id)
-        .bind(version)
-        .execute(&mut tx)
-        .await?;
-        if n == 0 {
-            return Err(StoreError::StaleVersion);
-        }
-        auditer(
-            &mut tx,
-            cap,
-            ActionJournal::SeanceStatut,
-            serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": s.activite_id, "seance_id": id, "statut": statut.code()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version + 1)
+        .bind(motif);
+        let detail = serde_json::json!({"etablissement_id": cap.etablissement_id(), "activite_id": s.activite_id, "seance_id": id, "statut": statut.code()});
+        let quoi = (Section::Accompagnement, ActionJournal::SeanceStatut);
+        cap.modification_auditee(tx, (q, "seance", id, version), quoi, detail)
+            .await
     }
 
     /// The attendance sheet of session `id`: the persons registered on its day with what was

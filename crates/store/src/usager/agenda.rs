@@ -11,7 +11,7 @@ use dui_domain::policy::Section;
 use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
-use super::candidature::{charger, commit_audite, ecriture, perimetre};
+use super::candidature::{charger_version, commit_audite, ecriture, perimetre};
 use super::projet::{membres, MembreEquipe};
 use crate::audit::Outcome;
 use crate::db::Store;
@@ -152,12 +152,7 @@ impl Store {
         ])?;
         verifier_creneau(r.debut, r.fin).map_err(StoreError::Invalid)?;
         let mut tx = ecriture(self, cap).await?;
-        let c = charger(&mut tx, cap, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if c.version != version {
-            return Err(StoreError::StaleVersion);
-        }
+        let c = charger_version(&mut tx, cap, (id, version)).await?;
         let equipe = equipe(&mut tx, id).await?;
         if !equipe.iter().any(|m| m.id == r.utilisateur_id) {
             return Err(StoreError::Invalid(

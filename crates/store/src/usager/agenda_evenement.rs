@@ -18,11 +18,11 @@ use crate::audit::{self, NewEntry};
 use crate::db::Store;
 use crate::policy::CapaciteAgenda;
 use crate::saisie::{borne, l};
-use crate::sql::Tx;
+use crate::sql::{Tx, Value};
 use crate::{ts, StoreError, StoreResult};
 
 use super::agenda_evenement_types::{
-    completer, evenement_from, montrer, visibilite, Evenement, EvenementInput, ExceptionOccurrence,
+    evenements_lus, montrer, visibilite, Evenement, EvenementInput, ExceptionOccurrence,
     ParticipantInput, Visibilite, COLONNES, DEPUIS, PARTICIPANTS_MAX,
 };
 
@@ -32,6 +32,24 @@ fn invalide(m: impl Into<String>) -> StoreError {
 
 /// The end of a series' last occurrence (`None`: without end), written beside the event so
 /// that a window's query skips ended series. A moved occurrence stays within a month.
+/// The values of `type_rdv` … `description` of event `e` (recurring by `regle`), in the
+/// order of its statements.
+fn valeurs(e: &EvenementInput, regle: Option<&Recurrence>) -> Vec<Value> {
+    vec![
+        e.type_rdv.code().into(),
+        ts(e.debut).into(),
+        ts(e.fin).into(),
+        e.lieu.as_deref().map(str::trim).into(),
+        e.objet.trim().into(),
+        e.etablissement_id.into(),
+        section(e).code().into(),
+        regle.map(Recurrence::rrule).into(),
+        fin_serie(e, regle).into(),
+        e.ressource_id.into(),
+        e.description.as_deref().into(),
+    ]
+}
+
 fn fin_serie(e: &EvenementInput, regle: Option<&Recurrence>) -> Option<String> {
     let marge = Duration::days(32);
     match regle {
@@ -205,15 +223,7 @@ impl Store {
             .await?;
         let mut liste = e.participants.clone();
         if !liste.iter().any(|p| p.utilisateur_id == Some(organisateur)) {
-            liste.insert(
-                0,
-                ParticipantInput {
-                    type_participant: TypeParticipant::Professionnel,
-                    utilisateur_id: Some(organisateur),
-                    usager_id: None,
-                    nom: None,
-                },
-            );
+            liste.insert(0, ParticipantInput::professionnel(organisateur));
         }
         let mut vus = Vec::new();
         for p in liste {
@@ -260,24 +270,14 @@ impl Store {
         self.verifier_evenement(&mut tx, cap, e).await?;
         let at = ts(cap.at());
         let id: i64 = crate::sql::query(
-            "INSERT INTO rendez_vous (utilisateur_id, type_rdv, debut, fin, lieu, objet, statut, cree_par, created_at, updated_at, \
+            "INSERT INTO rendez_vous (utilisateur_id, cree_par, statut, created_at, updated_at, type_rdv, debut, fin, lieu, objet, \
              etablissement_id, section, rrule, fin_serie, ressource_id, description) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             VALUES ($1, $1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(cap.principal().id)
-        .bind(e.type_rdv.code())
-        .bind(ts(e.debut))
-        .bind(ts(e.fin))
-        .bind(e.lieu.as_deref().map(str::trim))
-        .bind(e.objet.trim())
         .bind(StatutRendezVous::Prevu.code())
         .bind(at)
-        .bind(e.etablissement_id)
-        .bind(section(e).code())
-        .bind(regle.as_ref().map(Recurrence::rrule))
-        .bind(fin_serie(e, regle.as_ref()))
-        .bind(e.ressource_id)
-        .bind(e.description.as_deref())
+        .binds(valeurs(e, regle.as_ref()))
         .fetch_scalar(&mut tx)
         .await?;
         Self::ecrire_participants(&mut tx, cap.principal().id, id, e).await?;
@@ -307,17 +307,7 @@ impl Store {
              rrule = $8, fin_serie = $9, ressource_id = $10, description = $11, updated_at = $12, version = version + 1 \
              WHERE id = $13 AND version = $14",
         )
-        .bind(e.type_rdv.code())
-        .bind(ts(e.debut))
-        .bind(ts(e.fin))
-        .bind(e.lieu.as_deref().map(str::trim))
-        .bind(e.objet.trim())
-        .bind(e.etablissement_id)
-        .bind(section(e).code())
-        .bind(regle.as_ref().map(Recurrence::rrule))
-        .bind(fin_serie(e, regle.as_ref()))
-        .bind(e.ressource_id)
-        .bind(e.description.as_deref())
+        .binds(valeurs(e, regle.as_ref()))
         .bind(ts(cap.at()))
         .execute_versioned(&mut tx, "rendez_vous", id, version)
         .await?;
@@ -473,14 +463,8 @@ impl Store {
     /// Event `id` as `cap` may see it (`NotFound` when it may not), audited when it names
     /// persons.
     pub async fn evenement(&self, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
-        let mut v = crate::sql::query(&format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1"))
-            .bind(id)
-            .fetch_all(self)
-            .await?
-            .iter()
-            .map(evenement_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        completer(self, &mut v).await?;
+        let sql = format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1");
+        let mut v = evenements_lus(self, crate::sql::query(&sql).bind(id)).await?;
         let e = v.pop().ok_or(StoreError::NotFound)?;
         let vis = visibilite(cap, &e);
         let e = montrer(e, vis).ok_or(StoreError::NotFound)?;
@@ -505,14 +489,8 @@ fn detail(id: i64, e: &EvenementInput) -> serde_json::Value {
 /// The event to change, which the account must see it all (the organiser, a participant,
 /// or a reader of the support section of its établissement).
 async fn charger_pour_ecrire(tx: &mut Tx, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
-    let mut v = crate::sql::query(&format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1"))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(evenement_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-    completer(&mut *tx, &mut v).await?;
+    let sql = format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1");
+    let mut v = evenements_lus(&mut *tx, crate::sql::query(&sql).bind(id)).await?;
     let e = v.pop().ok_or(StoreError::NotFound)?;
     match visibilite(cap, &e) {
         Visibilite::Complet => Ok(e),

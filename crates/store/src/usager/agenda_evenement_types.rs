@@ -29,6 +29,38 @@ pub struct ParticipantInput {
     pub nom: Option<String>,
 }
 
+impl ParticipantInput {
+    /// The professional of account `utilisateur_id`.
+    pub fn professionnel(utilisateur_id: i64) -> Self {
+        Self {
+            type_participant: TypeParticipant::Professionnel,
+            utilisateur_id: Some(utilisateur_id),
+            usager_id: None,
+            nom: None,
+        }
+    }
+
+    /// The person of file `usager_id`.
+    pub fn usager(usager_id: i64) -> Self {
+        Self {
+            type_participant: TypeParticipant::Usager,
+            utilisateur_id: None,
+            usager_id: Some(usager_id),
+            nom: None,
+        }
+    }
+
+    /// A relative or a partner, by name.
+    pub fn externe(nom: impl Into<String>) -> Self {
+        Self {
+            type_participant: TypeParticipant::Externe,
+            utilisateur_id: None,
+            usager_id: None,
+            nom: Some(nom.into()),
+        }
+    }
+}
+
 /// An event as planned or changed (the body of the API's POST and PUT).
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvenementInput {
@@ -290,6 +322,23 @@ pub(super) fn montrer(mut e: Evenement, v: Visibilite) -> Option<Evenement> {
     }
 }
 
+/// The events `q` reads (their columns, [`COLONNES`]), with their participants and
+/// exceptions.
+pub(super) async fn evenements_lus(
+    on: impl Into<crate::sql::On<'_>>,
+    q: crate::sql::Query<'_>,
+) -> StoreResult<Vec<Evenement>> {
+    let mut on = on.into();
+    let mut v = q
+        .fetch_all(on.encore())
+        .await?
+        .iter()
+        .map(evenement_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+    completer(on, &mut v).await?;
+    Ok(v)
+}
+
 /// Loads the participants and exceptions of `evenements`.
 pub(super) async fn completer(
     on: impl Into<crate::sql::On<'_>>,
@@ -300,8 +349,7 @@ pub(super) async fn completer(
         return Ok(());
     }
     let ids: Vec<crate::sql::Value> = evenements.iter().map(|e| e.id.into()).collect();
-    let marques: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let dans = marques.join(", ");
+    let dans = crate::sql::marqueurs(1, ids.len());
     let participants = crate::sql::query(&format!(
         "SELECT p.id, p.rendez_vous_id, p.type_participant, p.utilisateur_id, p.usager_id, p.nom, p.presence, p.version, \
          pu.nom AS u_nom, pu.prenom AS u_prenom, us.nom_naissance, us.nom_utilise, us.premier_prenom, us.prenom_utilise \

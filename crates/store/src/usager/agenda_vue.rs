@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agenda_evenement::commit_agenda;
 use super::agenda_evenement_types::{
-    completer, evenement_from, montrer, visibilite, Evenement, COLONNES, DEPUIS,
+    evenements_lus, montrer, visibilite, Evenement, COLONNES, DEPUIS,
 };
 use super::exiger;
 use crate::audit::Outcome;
@@ -201,19 +201,11 @@ impl Store {
                 ("r.ressource_id = $3", rid)
             }
         };
-        let lignes = crate::sql::query(&format!(
+        let sql = format!(
             "SELECT {COLONNES} FROM {DEPUIS} WHERE {DANS_FENETRE} AND {filtre} ORDER BY r.debut, r.id LIMIT 2000"
-        ))
-        .bind(ts(a))
-        .bind(ts(de))
-        .bind(cle)
-        .fetch_all(self)
-        .await?;
-        let mut evenements = lignes
-            .iter()
-            .map(evenement_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        completer(self, &mut evenements).await?;
+        );
+        let q = crate::sql::query(&sql).bind(ts(a)).bind(ts(de)).bind(cle);
+        let evenements = evenements_lus(self, q).await?;
         let visibles: Vec<Evenement> = evenements
             .into_iter()
             .filter_map(|e| {
@@ -236,21 +228,16 @@ impl Store {
     ) -> StoreResult<VueAgenda> {
         exiger(cap, Section::Accompagnement, Action::Lire)?;
         fenetre(de, a)?;
-        let lignes = crate::sql::query(&format!(
+        let sql = format!(
             "SELECT {COLONNES} FROM {DEPUIS} WHERE {DANS_FENETRE} AND r.section = $4 AND EXISTS \
              (SELECT 1 FROM evenement_participant p WHERE p.rendez_vous_id = r.id AND p.usager_id = $3) ORDER BY r.debut, r.id LIMIT 2000"
-        ))
-        .bind(ts(a))
-        .bind(ts(de))
-        .bind(cap.usager_id())
-        .bind(Section::Accompagnement.code())
-        .fetch_all(self)
-        .await?;
-        let mut evenements = lignes
-            .iter()
-            .map(evenement_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-        completer(self, &mut evenements).await?;
+        );
+        let q = crate::sql::query(&sql)
+            .bind(ts(a))
+            .bind(ts(de))
+            .bind(cap.usager_id())
+            .bind(Section::Accompagnement.code());
+        let evenements = evenements_lus(self, q).await?;
         Ok(developper(evenements, de, a))
     }
 

@@ -417,10 +417,10 @@ impl Store {
         if usagers.is_empty() {
             return Ok(0);
         }
-        let marks: Vec<String> = (0..usagers.len()).map(|i| format!("${}", i + 2)).collect();
+        let marks = crate::sql::marqueurs(2, usagers.len());
         let sql = format!(
             "UPDATE sejour SET unite_id = $1 WHERE date_sortie IS NULL AND usager_id IN ({})",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql).bind(unite_id);
         for u in usagers {

@@ -230,13 +230,11 @@ pub(super) fn perimetre(cap: &CapaciteCandidatures, premier: usize) -> (String, 
     if ids.is_empty() {
         return ("1 = 0".into(), Vec::new());
     }
-    let marks: Vec<String> = (0..ids.len())
-        .map(|i| format!("${}", premier + i))
-        .collect();
+    let marks = crate::sql::marqueurs(premier, ids.len());
     (
         format!(
             "EXISTS (SELECT 1 FROM candidature_etablissement cp WHERE cp.candidature_id = c.id AND cp.etablissement_id IN ({}))",
-            marks.join(", ")
+            marks
         ),
         ids.iter().map(|i| Value::from(*i)).collect(),
     )
@@ -294,11 +292,11 @@ pub(super) async fn cibles(
     if items.is_empty() {
         return Ok(());
     }
-    let marks: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
+    let marks = crate::sql::marqueurs(1, items.len());
     let rows = crate::sql::query(&format!(
         "SELECT ce.candidature_id, e.id, e.nom FROM candidature_etablissement ce JOIN etablissement e ON e.id = ce.etablissement_id \
          WHERE ce.candidature_id IN ({}) ORDER BY e.nom, e.id",
-        marks.join(", ")
+        marks
     ))
     .binds(items.iter().map(|c| Value::from(c.id)))
     .fetch_all(on)
@@ -332,6 +330,20 @@ pub(super) async fn charger(
     let mut v = vec![candidature_from(&row)?];
     cibles(on, &mut v).await?;
     Ok(v.pop())
+}
+
+/// Application `id` within the scope of `cap`, still at `version` (`NotFound` outside the
+/// scope, `StaleVersion` when changed since).
+pub(super) async fn charger_version(
+    tx: &mut Tx,
+    cap: &CapaciteCandidatures,
+    (id, version): (i64, i64),
+) -> StoreResult<Candidature> {
+    let c = charger(tx, cap, id).await?.ok_or(StoreError::NotFound)?;
+    if c.version != version {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(c)
 }
 
 /// The write's transaction, refused before anything is begun to a reading capability.
@@ -370,10 +382,10 @@ async fn ecrire_cibles(
     let mut uniques = cibles.to_vec();
     uniques.sort_unstable();
     uniques.dedup();
-    let marks: Vec<String> = (1..=uniques.len()).map(|i| format!("${i}")).collect();
+    let marks = crate::sql::marqueurs(1, uniques.len());
     let connus: i64 = crate::sql::query(&format!(
         "SELECT COUNT(*) FROM etablissement WHERE actif = 1 AND id IN ({})",
-        marks.join(", ")
+        marks
     ))
     .binds(uniques.iter().map(|e| Value::from(*e)))
     .fetch_scalar(&mut *tx)

@@ -8,7 +8,7 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::saisie::{self as lim, Champ};
 
 use super::candidature::{
-    charger, commit_audite, ecriture, perimetre, Candidature, ChangementStatut,
+    charger, charger_version, commit_audite, ecriture, perimetre, Candidature, ChangementStatut,
 };
 use crate::db::Store;
 use crate::fiche::{code, opt_code};
@@ -85,12 +85,7 @@ impl Store {
     ) -> StoreResult<i64> {
         borne([(Champ::texte("motif", lim::MOTIF), motif)])?;
         let mut tx = ecriture(self, cap).await?;
-        let c = charger(&mut tx, cap, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if c.version != version {
-            return Err(StoreError::StaleVersion);
-        }
+        let c = charger_version(&mut tx, cap, (id, version)).await?;
         self.transition_tx(&mut tx, cap, &c, vers, motif, false)
             .await?;
         commit_audite(

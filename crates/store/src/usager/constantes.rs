@@ -162,7 +162,7 @@ impl Store {
         let mut tx = self.ecriture(cap, Section::Soins, Action::Ecrire).await?;
         let seuils = seuils_de(&mut tx, cap, c.type_mesure).await?.0;
         let a = alerte(&seuils, c.valeur);
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO constante (usager_id, type_mesure, valeur, valeur2, mesure_a, commentaire, alerte, par, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -172,17 +172,11 @@ impl Store {
         .bind(centiemes_opt(c.valeur2))
         .bind(ts(c.mesure_a))
         .bind(c.commentaire.as_deref())
-        .bind(a.map(Alerte::code))
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerConstanteAjout,
-            serde_json::json!({"id": id, "type_mesure": c.type_mesure, "alerte": a}),
-        )
-        .await?;
+        .bind(a.map(Alerte::code));
+        let detail = |id| serde_json::json!({"id": id, "type_mesure": c.type_mesure, "alerte": a});
+        let id = cap
+            .ajout_audite(tx, q, ActionJournal::UsagerConstanteAjout, detail)
+            .await?;
         Ok((id, a))
     }
 

@@ -72,8 +72,24 @@ impl Dlu {
 pub struct RetourUrgences {
     /// Id.
     pub id: i64,
+    /// The sheet, as its input wrote it.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub fields: RetourUrgencesInput,
+    /// Who recorded it.
+    pub auteur: String,
+    /// When recorded (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+deref_vers!(RetourUrgences => fields: RetourUrgencesInput);
+
+/// A return sheet to record.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RetourUrgencesInput {
     /// Day of the return (ISO date).
-    pub date_retour: String,
+    #[schema(value_type = String, format = Date)]
+    pub date_retour: NaiveDate,
     /// The emergency service (hospital).
     pub service: Option<String>,
     /// Diagnosis or conclusion.
@@ -86,29 +102,6 @@ pub struct RetourUrgences {
     pub surveillance: Option<String>,
     /// Follow-up (appointments…).
     pub suivi: Option<String>,
-    /// Who recorded it.
-    pub auteur: String,
-    /// When recorded (RFC 3339, UTC).
-    pub created_at: String,
-}
-
-/// A return sheet to record.
-#[derive(Clone, Debug)]
-pub struct RetourUrgencesInput {
-    /// Day of the return.
-    pub date_retour: NaiveDate,
-    /// The emergency service.
-    pub service: Option<String>,
-    /// Diagnosis or conclusion.
-    pub diagnostic: String,
-    /// Tests done.
-    pub examens: Option<String>,
-    /// Changes to the treatment.
-    pub traitement: Option<String>,
-    /// What to watch.
-    pub surveillance: Option<String>,
-    /// Follow-up.
-    pub suivi: Option<String>,
 }
 
 const RETOUR_COLONNES: &str = "r.id, r.date_retour, r.service, r.diagnostic, r.examens, r.traitement, r.surveillance, r.suivi, r.auteur, r.created_at";
@@ -116,13 +109,15 @@ const RETOUR_COLONNES: &str = "r.id, r.date_retour, r.service, r.diagnostic, r.e
 fn retour_from(r: &crate::sql::Row) -> StoreResult<RetourUrgences> {
     Ok(RetourUrgences {
         id: r.try_get("id")?,
-        date_retour: r.try_get("date_retour")?,
-        service: r.try_get("service")?,
-        diagnostic: r.try_get("diagnostic")?,
-        examens: r.try_get("examens")?,
-        traitement: r.try_get("traitement")?,
-        surveillance: r.try_get("surveillance")?,
-        suivi: r.try_get("suivi")?,
+        fields: RetourUrgencesInput {
+            date_retour: crate::usager::activite::date_col(r, "date_retour")?,
+            service: r.try_get("service")?,
+            diagnostic: r.try_get("diagnostic")?,
+            examens: r.try_get("examens")?,
+            traitement: r.try_get("traitement")?,
+            surveillance: r.try_get("surveillance")?,
+            suivi: r.try_get("suivi")?,
+        },
         auteur: r.try_get("auteur")?,
         created_at: r.try_get("created_at")?,
     })

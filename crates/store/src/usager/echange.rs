@@ -48,21 +48,10 @@ pub const CHAMPS_ECHANGE: &[Champ] = &[
 pub struct Echange {
     /// Id.
     pub id: i64,
-    /// When it took place.
-    #[schema(value_type = String, format = DateTime)]
-    pub date_echange: DateTime<Utc>,
-    /// Kind.
-    pub type_echange: TypeEchange,
-    /// Direction.
-    pub sens: SensEchange,
-    /// With whom.
-    pub interlocuteur: String,
-    /// Subject.
-    pub objet: String,
-    /// Summary.
-    pub resume: String,
-    /// The entry it corrects.
-    pub corrige_id: Option<i64>,
+    /// The exchange, as its input wrote it.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub fields: EchangeInput,
     /// Corrected by a later entry.
     pub corrige: bool,
     /// Who recorded it (« NOM Prénom »).
@@ -71,6 +60,8 @@ pub struct Echange {
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
 }
+
+deref_vers!(Echange => fields: EchangeInput);
 
 /// The most exchanges a list shows.
 pub const ECHANGES_MAX: i64 = 500;
@@ -119,7 +110,7 @@ impl Store {
                 ));
             }
         }
-        let id: i64 = crate::sql::query(
+        let q = crate::sql::query(
             "INSERT INTO echange (usager_id, date_echange, type_echange, sens, interlocuteur, objet, resume, corrige_id, auteur_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
@@ -130,18 +121,10 @@ impl Store {
         .bind(e.interlocuteur.trim())
         .bind(e.objet.trim())
         .bind(e.resume.trim())
-        .bind(e.corrige_id)
-        .bind(cap.actor().utilisateur_id)
-        .bind(ts(cap.at()))
-        .fetch_scalar(&mut tx)
-        .await?;
-        cap.commit_audite(
-            tx,
-            ActionJournal::UsagerEchangeAjout,
-            serde_json::json!({"echange_id": id, "corrige_id": e.corrige_id}),
-        )
-        .await?;
-        Ok(id)
+        .bind(e.corrige_id);
+        let detail = |id| serde_json::json!({"echange_id": id, "corrige_id": e.corrige_id});
+        cap.ajout_audite(tx, q, ActionJournal::UsagerEchangeAjout, detail)
+            .await
     }
 
     /// The exchanges of the file of `cap`, latest first ([`ECHANGES_MAX`] at most).
@@ -163,13 +146,15 @@ impl Store {
                 let prenom: String = r.try_get("prenom")?;
                 Ok(Echange {
                     id: r.try_get("id")?,
-                    date_echange: parse_ts(&r.try_get::<String, _>("date_echange")?)?,
-                    type_echange: code(r, "type_echange", TypeEchange::from_code)?,
-                    sens: code(r, "sens", SensEchange::from_code)?,
-                    interlocuteur: r.try_get("interlocuteur")?,
-                    objet: r.try_get("objet")?,
-                    resume: r.try_get("resume")?,
-                    corrige_id: r.try_get("corrige_id")?,
+                    fields: EchangeInput {
+                        date_echange: parse_ts(&r.try_get::<String, _>("date_echange")?)?,
+                        type_echange: code(r, "type_echange", TypeEchange::from_code)?,
+                        sens: code(r, "sens", SensEchange::from_code)?,
+                        interlocuteur: r.try_get("interlocuteur")?,
+                        objet: r.try_get("objet")?,
+                        resume: r.try_get("resume")?,
+                        corrige_id: r.try_get("corrige_id")?,
+                    },
                     corrige: r.try_get::<bool, _>("corrige")?,
                     auteur: format!("{} {prenom}", nom.to_uppercase()),
                     created_at: parse_ts(&r.try_get::<String, _>("created_at")?)?,

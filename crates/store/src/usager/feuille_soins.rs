@@ -21,8 +21,7 @@ use serde::Serialize;
 
 use super::constantes::centiemes_en;
 use super::plan_soins::{acte_from, COLONNES};
-use super::presence::attendus;
-use crate::audit::{self, NewEntry, Outcome};
+use super::presence::{attendus, JourUnite};
 use crate::db::Store;
 use crate::fiche::{code, opt_code};
 use crate::policy::CapaciteSoins;
@@ -83,12 +82,10 @@ pub struct AlerteSoins {
 /// The worksheet of a unit (or of the whole établissement) for one shift.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Feuille {
-    /// Établissement.
-    pub etablissement_id: i64,
-    /// Unit (none: the whole établissement).
-    pub unite_id: Option<i64>,
-    /// The day (`AAAA-MM-JJ`).
-    pub jour: String,
+    /// The établissement, its unit, the day.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub lieu: JourUnite,
     /// The shift.
     pub poste: Poste,
     /// Start of the shift (UTC).
@@ -100,6 +97,8 @@ pub struct Feuille {
     /// Vital signs beyond their thresholds in the last 48 hours.
     pub alertes: Vec<AlerteSoins>,
 }
+
+deref_vers!(Feuille => lieu: JourUnite);
 
 /// An act validated on the worksheet.
 #[derive(Clone, Debug)]
@@ -140,16 +139,7 @@ impl Store {
         action: ActionJournal,
         detail: serde_json::Value,
     ) -> StoreResult<()> {
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: cap.principal().actor(),
-                action,
-                usager_id: None,
-                section: Some(Section::Soins.code()),
-                outcome: Outcome::Succes,
-                detail: detail.to_string(),
-                at: cap.at(),
-            })
+        cap.journal_lecture(self, (Section::Soins, action), detail)
             .await
     }
 
@@ -271,9 +261,7 @@ impl Store {
         )
         .await?;
         Ok(Feuille {
-            etablissement_id: etab,
-            unite_id: unite,
-            jour: jour.to_string(),
+            lieu: JourUnite::new(etab, unite, jour),
             poste,
             debut: ts(debut),
             fin: ts(fin),
@@ -351,20 +339,8 @@ pub(crate) async fn journal_soins_saisie(
     action: ActionJournal,
     detail: serde_json::Value,
 ) -> StoreResult<()> {
-    audit::append(
-        tx,
-        &NewEntry {
-            actor: &cap.principal().actor(),
-            action,
-            usager_id: None,
-            section: Some(Section::Soins.code()),
-            outcome: Outcome::Succes,
-            detail,
-            at: cap.at(),
-        },
-    )
-    .await?;
-    Ok(())
+    cap.journal_saisie(tx, (Section::Soins, action), detail)
+        .await
 }
 
 /// Whether the person of `usager` has a stay in `etablissement` on `jour`.

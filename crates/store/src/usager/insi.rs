@@ -120,10 +120,10 @@ impl Store {
     ) -> StoreResult<std::collections::HashSet<String>> {
         let mut pris = std::collections::HashSet::new();
         for lot in matricules.chunks(500) {
-            let marques: Vec<String> = (1..=lot.len()).map(|i| format!("${i}")).collect();
+            let marques = crate::sql::marqueurs(1, lot.len());
             let sql = format!(
                 "SELECT matricule_ins FROM usager WHERE matricule_ins IN ({})",
-                marques.join(", ")
+                marques
             );
             let mut q = crate::sql::query(&sql);
             for m in lot {

@@ -52,11 +52,6 @@ pub struct InterventionInput {
     pub date_fin: Option<String>,
 }
 
-fn date(champ: &str, s: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Invalid(format!("{champ} doit être une date (AAAA-MM-JJ).")))
-}
-
 /// Task codes `toilette,repas` read, checked (French messages), without duplicates.
 pub fn parse_taches(s: &str) -> StoreResult<Vec<Tache>> {
     let mut v: Vec<Tache> = Vec::new();
@@ -78,12 +73,8 @@ pub fn parse_taches(s: &str) -> StoreResult<Vec<Tache>> {
 impl InterventionInput {
     /// The recurrence, checked (French messages).
     pub fn recurrence(&self) -> StoreResult<Recurrence> {
-        let debut = date("Le premier jour", &self.date_debut)?;
-        let fin = self
-            .date_fin
-            .as_deref()
-            .map(|f| date("Le dernier jour", f))
-            .transpose()?;
+        let (debut, fin) =
+            super::plan_soins::premier_dernier_jour(&self.date_debut, self.date_fin.as_deref())?;
         Recurrence::new(
             debut,
             fin,

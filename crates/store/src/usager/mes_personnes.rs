@@ -10,10 +10,11 @@ use dui_domain::policy::Portee;
 use dui_domain::usager::{DateNaissance, Sexe};
 use serde::Serialize;
 
+use super::recherche::NomsUsager;
 use crate::db::Store;
 use crate::fiche::code;
 use crate::policy::CapaciteRecherche;
-use crate::sql::Value;
+use crate::sql::Args;
 use crate::StoreResult;
 
 /// One person of the home page.
@@ -21,16 +22,10 @@ use crate::StoreResult;
 pub struct PersonneAccueil {
     /// Usager id.
     pub id: UsagerId,
-    /// Nom de naissance.
-    pub nom_naissance: String,
-    /// Nom de naissance as typed, when it says more than the INS form.
-    pub nom_naissance_saisi: Option<String>,
-    /// Nom utilisé.
-    pub nom_utilise: Option<String>,
-    /// Premier prénom de naissance.
-    pub premier_prenom: String,
-    /// Prénom utilisé.
-    pub prenom_utilise: Option<String>,
+    /// The names.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub noms: NomsUsager,
     /// Sex (`F`, `M`, `I` in JSON).
     pub sexe: Sexe,
     /// Birth date, possibly partial.
@@ -47,16 +42,14 @@ pub struct PersonneAccueil {
     pub photo: Option<String>,
 }
 
+deref_vers!(PersonneAccueil => noms: NomsUsager);
+
 const COLONNES: &str = "u.id, u.nom_naissance, u.nom_utilise, u.premier_prenom, u.prenom_utilise, u.sexe, u.date_naissance, u.nom_naissance_saisi, p.empreinte";
 
 fn personne_from(r: &crate::sql::Row) -> StoreResult<PersonneAccueil> {
     Ok(PersonneAccueil {
         id: r.try_get("id")?,
-        nom_naissance: r.try_get("nom_naissance")?,
-        nom_naissance_saisi: r.try_get("nom_naissance_saisi")?,
-        nom_utilise: r.try_get("nom_utilise")?,
-        premier_prenom: r.try_get("premier_prenom")?,
-        prenom_utilise: r.try_get("prenom_utilise")?,
+        noms: NomsUsager::de(r)?,
         sexe: code(r, "sexe", Sexe::from_code)?,
         date_naissance: code(r, "date_naissance", |s| {
             DateNaissance::from_iso_ou_fr(s).ok()
@@ -67,17 +60,6 @@ fn personne_from(r: &crate::sql::Row) -> StoreResult<PersonneAccueil> {
         unite: r.try_get("unite_nom")?,
         photo: r.try_get("empreinte")?,
     })
-}
-
-/// Statement arguments, numbered as they are added.
-#[derive(Default)]
-struct Args(Vec<Value>);
-
-impl Args {
-    fn arg(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// The keyset cursor of the next page: `établissement|unité|id|clé du nom`.

@@ -102,23 +102,23 @@ const HORS_MESSAGES: [Role; 4] = [
     Role::Partenaire,
 ];
 
+/// The person's name as shown (« NOM Prénom », the used ones when typed) of row `r`.
+fn nom_usager(r: &crate::sql::Row) -> StoreResult<String> {
+    let nom: String = r.try_get("nom_naissance")?;
+    let prenom: String = r.try_get("premier_prenom")?;
+    let nu: Option<String> = r.try_get("nom_utilise")?;
+    let pu: Option<String> = r.try_get("prenom_utilise")?;
+    let utilise = |u: &Option<String>| u.clone().filter(|n| !n.trim().is_empty());
+    Ok(nom_prenom(
+        &utilise(&nu).unwrap_or(nom),
+        &utilise(&pu).unwrap_or(prenom),
+    ))
+}
+
 fn message_from(r: &crate::sql::Row, non_lu: bool) -> StoreResult<Message> {
     let usager_id: Option<i64> = r.try_get("usager_id")?;
     let usager = match usager_id {
-        Some(_) => {
-            let nom: String = r.try_get("nom_naissance")?;
-            let prenom: String = r.try_get("premier_prenom")?;
-            let nu: Option<String> = r.try_get("nom_utilise")?;
-            let pu: Option<String> = r.try_get("prenom_utilise")?;
-            Some(nom_prenom(
-                nu.as_deref()
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or(&nom),
-                pu.as_deref()
-                    .filter(|p| !p.trim().is_empty())
-                    .unwrap_or(&prenom),
-            ))
-        }
+        Some(_) => Some(nom_usager(r)?),
         None => None,
     };
     Ok(Message {
@@ -364,18 +364,7 @@ impl Store {
         .fetch_optional(self)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let nom: String = r.try_get("nom_naissance")?;
-        let prenom: String = r.try_get("premier_prenom")?;
-        let nu: Option<String> = r.try_get("nom_utilise")?;
-        let pu: Option<String> = r.try_get("prenom_utilise")?;
-        let nom = nom_prenom(
-            nu.as_deref()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(&nom),
-            pu.as_deref()
-                .filter(|p| !p.trim().is_empty())
-                .unwrap_or(&prenom),
-        );
+        let nom = nom_usager(&r)?;
         let mut etabs: Vec<i64> = Vec::new();
         for r in crate::sql::query(
             "SELECT etablissement_id FROM sejour WHERE usager_id = $1 ORDER BY CASE WHEN date_sortie IS NULL THEN 0 ELSE 1 END, date_entree DESC, id DESC",

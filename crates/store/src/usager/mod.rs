@@ -118,16 +118,16 @@ pub use observation::{Observation, ObservationInput};
 pub use photo::PhotoStockee;
 pub use plan_soins::{ActePlan, ActePlanInput};
 pub use prescription::si_besoin::SiBesoinTour;
-pub use prescription::tour::{Administration, DoseTour, Tour};
+pub use prescription::tour::{Administration, DoseTour, MedicamentTour, Tour};
 pub use prescription::{Prescription, PrescriptionInput};
-pub use presence::{Absence, AbsenceJour, Attendu, Journee, PeriodeAbsence};
+pub use presence::{Absence, AbsenceJour, Attendu, JourUnite, Journee, PeriodeAbsence};
 pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
 pub use projet::{
     AlerteProjet, BulkProjet, MembreEquipe, Modification, Projet, Signature, SignatureInput,
     VersionProjet,
 };
 pub use psychologie::{NotePsychologie, NotePsychologieInput};
-pub use recherche::{Recherche, ResultatRecherche};
+pub use recherche::{NomsUsager, Recherche, ResultatRecherche};
 pub use releve::FiltreReleve;
 pub use releve_suivi::{Auteur, NON_LUES_MAX, RELEVE_MAX_JOURS};
 pub use sejour::{Admission, ModificationSejour, Places, Sortie, Transfert};

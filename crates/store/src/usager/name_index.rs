@@ -78,11 +78,8 @@ pub(crate) async fn rebuild_name_words(conn: &mut sqlx::AnyConnection) -> StoreR
         }
     }
     for chunk in changed.chunks(CHUNK) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|k| format!("${k}")).collect();
-        let sql = format!(
-            "DELETE FROM usager_nom WHERE usager_id IN ({})",
-            marks.join(", ")
-        );
+        let marks = crate::sql::marqueurs(1, chunk.len());
+        let sql = format!("DELETE FROM usager_nom WHERE usager_id IN ({})", marks);
         let mut del = sqlx::query(&sql);
         for (id, _, _) in chunk {
             del = del.bind(*id);

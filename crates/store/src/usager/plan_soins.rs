@@ -55,6 +55,16 @@ fn date(champ: &str, s: &str) -> StoreResult<NaiveDate> {
         .map_err(|_| StoreError::Invalid(format!("{champ} doit être une date (AAAA-MM-JJ).")))
 }
 
+/// The first and the last day of a period typed `AAAA-MM-JJ` (French messages).
+pub(super) fn premier_dernier_jour(
+    debut: &str,
+    fin: Option<&str>,
+) -> StoreResult<(NaiveDate, Option<NaiveDate>)> {
+    let debut = date("Le premier jour", debut)?;
+    let fin = fin.map(|f| date("Le dernier jour", f)).transpose()?;
+    Ok((debut, fin))
+}
+
 impl ActePlanInput {
     /// The act as the worksheet sees it; checks the frequency, times and dates (French
     /// messages), so that the page and the API cannot diverge.
@@ -69,12 +79,7 @@ impl ActePlanInput {
             &self.horaires,
         )
         .map_err(StoreError::Invalid)?;
-        let debut = date("Le premier jour", &self.date_debut)?;
-        let fin = self
-            .date_fin
-            .as_deref()
-            .map(|f| date("Le dernier jour", f))
-            .transpose()?;
+        let (debut, fin) = premier_dernier_jour(&self.date_debut, self.date_fin.as_deref())?;
         if fin.is_some_and(|f| f < debut) {
             return Err(StoreError::Invalid(
                 "Le dernier jour doit suivre le premier.".into(),

@@ -13,7 +13,6 @@ use dui_domain::sejour::TypeAccompagnement;
 use serde::Serialize;
 
 use super::check;
-use crate::audit::{self, NewEntry, Outcome};
 use crate::db::{Engine, Store};
 use crate::fiche::{code, opt_code};
 use crate::page::{Ordre, Page, Tri};
@@ -44,16 +43,39 @@ pub struct Attendu {
 /// The presences of a unit (or of the whole établissement) for a day.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Journee {
+    /// The établissement, its unit, the day.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub lieu: JourUnite,
+    /// Version of the day's presences: send it back with the save (409 if another came first).
+    pub version: i64,
+    /// The people expected, by name.
+    pub personnes: Vec<Attendu>,
+}
+
+deref_vers!(Journee => lieu: JourUnite);
+
+/// Where a page of one day stands (the presences, a unit's care): the établissement, its
+/// unit, the day.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct JourUnite {
     /// Établissement.
     pub etablissement_id: i64,
     /// Unit (none: the whole établissement).
     pub unite_id: Option<i64>,
     /// The day (`AAAA-MM-JJ`).
     pub jour: String,
-    /// Version of the day's presences: send it back with the save (409 if another came first).
-    pub version: i64,
-    /// The people expected, by name.
-    pub personnes: Vec<Attendu>,
+}
+
+impl JourUnite {
+    /// `unite` (none: the whole établissement) of `etablissement_id` on `jour`.
+    pub(crate) fn new(etablissement_id: i64, unite: Option<i64>, jour: NaiveDate) -> Self {
+        Self {
+            etablissement_id,
+            unite_id: unite,
+            jour: jour.to_string(),
+        }
+    }
 }
 
 /// An absence marked on the day screen.
@@ -219,23 +241,12 @@ impl Store {
     ) -> StoreResult<Journee> {
         let personnes = attendus(self, cap.etablissement_id(), unite, jour).await?;
         let usagers: Vec<i64> = personnes.iter().map(|p| p.usager_id.get()).collect();
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: cap.principal().actor(),
-                action: ActionJournal::PresenceLecture,
-                usager_id: None,
-                section: Some(Section::Administratif.code()),
-                outcome: Outcome::Succes,
-                detail: serde_json::json!({"etablissement_id": cap.etablissement_id(), "unite_id": unite,
-                    "jour": jour.to_string(), "nombre": usagers.len(), "usagers": usagers})
-                .to_string(),
-                at: cap.at(),
-            })
-            .await?;
+        let quoi = (Section::Administratif, ActionJournal::PresenceLecture);
+        let detail = serde_json::json!({"etablissement_id": cap.etablissement_id(), "unite_id": unite,
+            "jour": jour.to_string(), "nombre": usagers.len(), "usagers": usagers});
+        cap.journal_lecture(self, quoi, detail).await?;
         Ok(Journee {
-            etablissement_id: cap.etablissement_id(),
-            unite_id: unite,
-            jour: jour.to_string(),
+            lieu: JourUnite::new(cap.etablissement_id(), unite, jour),
             version: empreinte(&personnes),
             personnes,
         })
@@ -308,10 +319,10 @@ impl Store {
             }
         }
         for chunk in supprimer.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let marks = crate::sql::marqueurs(2, chunk.len());
             crate::sql::query(&format!(
                 "DELETE FROM absence WHERE jour = $1 AND sejour_id IN ({})",
-                marks.join(", ")
+                marks
             ))
             .bind(jour.to_string())
             .binds(chunk.iter().map(|s| Value::from(*s)))
@@ -321,20 +332,10 @@ impl Store {
         let at = ts(cap.at());
         inserer(&mut tx, &ajouter, Some(cap.principal().id), &at).await?;
         if !changes.is_empty() {
-            audit::append(
-                &mut tx,
-                &NewEntry {
-                    actor: &cap.principal().actor(),
-                    action: ActionJournal::PresenceSaisie,
-                    usager_id: None,
-                    section: Some(Section::Accompagnement.code()),
-                    outcome: Outcome::Succes,
-                    detail: serde_json::json!({"etablissement_id": cap.etablissement_id(), "unite_id": unite,
-                        "jour": jour.to_string(), "nombre": changes.len(), "usagers": changes}),
-                    at: cap.at(),
-                },
-            )
-            .await?;
+            let quoi = (Section::Accompagnement, ActionJournal::PresenceSaisie);
+            let detail = serde_json::json!({"etablissement_id": cap.etablissement_id(), "unite_id": unite,
+                "jour": jour.to_string(), "nombre": changes.len(), "usagers": changes});
+            cap.journal_saisie(&mut tx, quoi, detail).await?;
         }
         // The day as saved, without reading it again: what was expected, with what this
         // save marked (nothing else may change it meanwhile: the lock, or SQLite's writer).

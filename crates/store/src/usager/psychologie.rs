@@ -120,8 +120,10 @@ const RECENTES_D_ABORD: Tri<'static> = Tri {
 
 /// `n.etablissement_id IN ($first, …)` for the établissements of the reader (ids bound).
 fn dans_etablissements(first: usize, n: usize) -> String {
-    let params: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
-    format!("n.etablissement_id IN ({})", params.join(", "))
+    format!(
+        "n.etablissement_id IN ({})",
+        crate::sql::marqueurs(first, n)
+    )
 }
 
 impl Store {

@@ -6,17 +6,15 @@
 //! page of results stops after `limit` visible rows instead of sorting every match.
 
 use chrono::{DateTime, Utc};
-use dui_domain::journal::ActionJournal;
 use dui_domain::policy::Portee;
 use dui_domain::usager::cle_phonetique;
 use serde::Serialize;
 
 use super::recherche_texte::{correspondance, parse, Critere, Quand};
 
-use crate::audit::Outcome;
 use crate::db::{Engine, Store};
 use crate::policy::{CapaciteRecherche, Principal};
-use crate::sql::Value;
+use crate::sql::Args;
 use crate::{ts, StoreResult};
 
 /// A search request.
@@ -32,13 +30,9 @@ pub struct Recherche {
     pub cursor: Option<String>,
 }
 
-/// One usager found.
+/// The names of a person as a list shows them (search results, the home page).
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct ResultatRecherche {
-    /// Id.
-    pub id: i64,
-    /// Internal number.
-    pub numero: String,
+pub struct NomsUsager {
     /// Nom de naissance.
     pub nom_naissance: String,
     /// Nom de naissance as typed, when it says more than the INS form.
@@ -49,6 +43,32 @@ pub struct ResultatRecherche {
     pub premier_prenom: String,
     /// Prénom utilisé.
     pub prenom_utilise: Option<String>,
+}
+
+impl NomsUsager {
+    /// The names of row `r` (its columns of the same names).
+    pub(crate) fn de(r: &crate::sql::Row) -> StoreResult<Self> {
+        Ok(Self {
+            nom_naissance: r.try_get("nom_naissance")?,
+            nom_naissance_saisi: r.try_get("nom_naissance_saisi")?,
+            nom_utilise: r.try_get("nom_utilise")?,
+            premier_prenom: r.try_get("premier_prenom")?,
+            prenom_utilise: r.try_get("prenom_utilise")?,
+        })
+    }
+}
+
+/// One usager found.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ResultatRecherche {
+    /// Id.
+    pub id: i64,
+    /// Internal number.
+    pub numero: String,
+    /// The names.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub noms: NomsUsager,
     /// Birth date (ISO, 00 for unknown parts).
     pub date_naissance: String,
     /// Sex (`F`, `M`, `I` in JSON).
@@ -63,6 +83,8 @@ pub struct ResultatRecherche {
     /// Found by the sound of the name (« dupond » for DUPONT), after the exact matches.
     pub approchant: bool,
 }
+
+deref_vers!(ResultatRecherche => noms: NomsUsager);
 
 /// The cursor of a page of the phonetic matches (they follow the exact ones): `~` for their
 /// first page, `~KEY|id` after the row (`cle_nom`, id).
@@ -82,18 +104,6 @@ fn curseur_phonetique(c: &str) -> Option<Option<(String, i64)>> {
 /// Upper bound of a prefix range: the prefix followed by the highest character.
 fn prefix_end(p: &str) -> String {
     format!("{p}\u{10FFFF}")
-}
-
-/// The arguments of a statement built along with its text.
-#[derive(Default)]
-struct Args(Vec<Value>);
-
-impl Args {
-    /// Adds an argument; returns its placeholder.
-    fn arg(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// SQL condition: the usager `u` is visible to `who` (scope, or a running break-the-glass).
@@ -218,11 +228,7 @@ fn result_from(r: &crate::sql::Row) -> StoreResult<ResultatRecherche> {
     Ok(ResultatRecherche {
         id,
         numero: super::numero(id),
-        nom_naissance: r.try_get(1)?,
-        nom_naissance_saisi: r.try_get(9)?,
-        nom_utilise: r.try_get(2)?,
-        premier_prenom: r.try_get(3)?,
-        prenom_utilise: r.try_get(4)?,
+        noms: NomsUsager::de(r)?,
         date_naissance: r.try_get(5)?,
         sexe: crate::fiche::code(r, "sexe", dui_domain::usager::Sexe::from_code)?,
         statut_identite: crate::fiche::code(
@@ -405,7 +411,7 @@ impl Store {
             self.fill_etablissements(&mut out).await?;
             let shown: Vec<i64> = out.iter().map(|o| o.id).collect();
             let detail = serde_json::json!({"texte": texte, "resultats": shown});
-            self.journal_recherche(who, detail, now).await?;
+            self.journaliser_recherche(who, detail, now).await?;
         }
         // The exact matches ended on this page: the names that sound the same follow them, in
         // the room left, the next page going on through them (its cursor says so).
@@ -432,27 +438,7 @@ impl Store {
     ) -> StoreResult<()> {
         let ids: Vec<i64> = shown.iter().map(|o| o.id).collect();
         let detail = serde_json::json!({"texte": texte, "resultats": ids, "phonetique": true});
-        self.journal_recherche(who, detail, now).await
-    }
-
-    /// The audit entry of a search (the ids shown), through the read log.
-    async fn journal_recherche(
-        &self,
-        who: &Principal,
-        detail: serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.reads
-            .log(crate::read_log::ReadEntry {
-                actor: who.actor(),
-                action: ActionJournal::UsagerRecherche,
-                usager_id: None,
-                section: Some("administratif"),
-                outcome: Outcome::Succes,
-                detail: detail.to_string(),
-                at: now,
-            })
-            .await
+        self.journaliser_recherche(who, detail, now).await
     }
 
     /// A page of the visible usagers whose birth name sounds like the first (longest) of
@@ -526,10 +512,10 @@ impl Store {
             .into_iter()
             .find(|b| *b >= out.len())
             .unwrap_or(out.len());
-        let marks: Vec<String> = (1..=bucket).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::marqueurs(1, bucket);
         let sql = format!(
             "SELECT DISTINCT s.usager_id, e.nom FROM sejour s JOIN etablissement e ON e.id = s.etablissement_id WHERE s.usager_id IN ({}) ORDER BY e.nom",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql);
         for k in 0..bucket {

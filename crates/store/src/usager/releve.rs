@@ -20,7 +20,7 @@ use crate::audit::Outcome;
 use crate::db::{Engine, Store};
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::CapaciteReleve;
-use crate::sql::Value;
+use crate::sql::Args;
 use crate::{ts, StoreError, StoreResult};
 
 /// What a relève or a search asks for.
@@ -46,15 +46,6 @@ pub struct FiltreReleve {
     pub etablissement: Option<i64>,
     /// The files with a current stay in this unit.
     pub unite: Option<i64>,
-}
-
-pub(super) struct Args(pub(super) Vec<Value>);
-
-impl Args {
-    pub(super) fn arg(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
-        format!("${}", self.0.len())
-    }
 }
 
 /// SQL condition: the file of `t` is in the normal scope of the holder of `cap`, narrowed to
@@ -195,12 +186,12 @@ impl Store {
         let items: Vec<Transmission> = if page_ids.is_empty() {
             Vec::new()
         } else {
-            let marks: Vec<String> = (0..page_ids.len()).map(|i| format!("${}", i + 2)).collect();
+            let marks = crate::sql::marqueurs(2, page_ids.len());
             let sql = format!(
                 "SELECT {COLONNES}, (SELECT COUNT(*) FROM transmission_lue l WHERE l.utilisateur_id = $1 AND l.transmission_id = t.id) AS lue, \
                  COALESCE(u.nom_utilise, u.nom_naissance) || ' ' || COALESCE(u.prenom_utilise, u.premier_prenom) AS usager \
                  FROM transmission t JOIN usager u ON u.id = t.usager_id WHERE t.id IN ({}) ORDER BY {}",
-                marks.join(", "),
+                marks,
                 if termes.is_some() { "t.id DESC" } else { "t.created_at DESC, t.id DESC" }
             );
             let mut q = crate::sql::query(&sql).bind(cap.principal().id);

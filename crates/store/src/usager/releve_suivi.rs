@@ -6,10 +6,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::releve::{perimetre, Args, FiltreReleve};
+use super::releve::{perimetre, FiltreReleve};
 use super::transmission::sections_sql;
 use crate::db::Store;
 use crate::policy::CapaciteReleve;
+use crate::sql::Args;
 use crate::{parse_ts, ts, StoreResult};
 
 /// Counts stop here (« plus de 999 »).
@@ -83,13 +84,13 @@ impl Store {
         if etabs.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=etabs.len()).map(|i| format!("${i}")).collect();
+        let marks = crate::sql::marqueurs(1, etabs.len());
         let sql = format!(
             "SELECT DISTINCT u.id, u.prenom, u.nom FROM utilisateur u \
              JOIN utilisateur_etablissement ue ON ue.utilisateur_id = u.id \
              WHERE ue.etablissement_id IN ({}) AND u.actif = 1 AND u.usager_id IS NULL AND u.role <> 'administrateur' \
              ORDER BY u.nom, u.prenom, u.id",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql);
         for e in etabs {

@@ -472,10 +472,7 @@ impl Store {
         if etablissements.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..etablissements.len())
-            .map(|i| format!("${}", i + 2))
-            .collect();
-        let marks = marks.join(", ");
+        let marks = crate::sql::marqueurs(2, etablissements.len());
         let actif = "s.date_entree <= $1 AND (s.date_sortie IS NULL OR s.date_sortie > $1)";
         let sql = format!(
             "SELECT e.id AS etablissement_id, e.nom AS etablissement, NULL AS unite_id, NULL AS unite, e.capacite, \

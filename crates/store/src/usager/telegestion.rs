@@ -194,14 +194,6 @@ struct Lot {
     etats: HashMap<i64, Etat>,
 }
 
-/// `$1, $2, …` for `n` values.
-fn marqueurs(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn charger_lot(tx: &mut Tx, entrees: &[EntreeTelegestion]) -> StoreResult<Lot> {
     let mut uuids: Vec<&str> = entrees.iter().map(|e| e.id.as_str()).collect();
     uuids.sort_unstable();
@@ -213,7 +205,7 @@ async fn charger_lot(tx: &mut Tx, entrees: &[EntreeTelegestion]) -> StoreResult<
     if !uuids.is_empty() {
         let sql = format!(
             "SELECT uuid, statut FROM telegestion_entree WHERE uuid IN ({})",
-            marqueurs(uuids.len())
+            crate::sql::marqueurs(1, uuids.len())
         );
         let mut q = crate::sql::query(&sql);
         for u in &uuids {
@@ -227,7 +219,7 @@ async fn charger_lot(tx: &mut Tx, entrees: &[EntreeTelegestion]) -> StoreResult<
     if !visites.is_empty() {
         let sql = format!(
             "SELECT id, version, modifie_par, intervenant_id, usager_id, jour, arrivee, depart, taches_faites FROM visite WHERE id IN ({})",
-            marqueurs(visites.len())
+            crate::sql::marqueurs(1, visites.len())
         );
         let mut q = crate::sql::query(&sql);
         for v in &visites {

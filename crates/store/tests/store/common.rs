@@ -144,14 +144,7 @@ pub async fn create_user(
 
 /// The policy's view of an account.
 pub fn principal(u: &Utilisateur) -> Principal {
-    Principal {
-        id: u.id,
-        username: u.username.clone(),
-        role: u.role,
-        etablissements: u.etablissements.clone(),
-        usager_id: u.usager_id,
-        ip: Some("10.0.0.7".into()),
-    }
+    u.principal(Some("10.0.0.7".into()))
 }
 
 /// Inserts an usager with id `id` and a stay in `etablissement` (raw SQL: the usager store

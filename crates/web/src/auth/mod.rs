@@ -271,14 +271,7 @@ async fn load_user(
     if !u.actif {
         return Ok(None);
     }
-    let principal = Principal {
-        id: u.id,
-        username: u.username.clone(),
-        role: u.role,
-        etablissements: u.etablissements.clone(),
-        usager_id: u.usager_id,
-        ip: Some(ip),
-    };
+    let principal = u.principal(Some(ip));
     Ok(Some(CurrentUser {
         user: u,
         principal,

@@ -87,7 +87,7 @@ pub async fn page(
             ("au", &pq.q.au),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.push(format!("{k}={}", urlencoding(v)));
+                q.push(format!("{k}={}", crate::error::urlencode(v)));
             }
         }
         format!("/usagers/{id}/activites?{}", q.join("&"))
@@ -103,14 +103,4 @@ pub async fn page(
         suivante,
     }
     .into_response())
-}
-
-/// Percent-encodes a query value (dates and codes: letters, digits, `-`, `/`).
-fn urlencoding(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

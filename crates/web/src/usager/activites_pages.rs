@@ -6,10 +6,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate, Utc};
-use dui_domain::activite::{peut_activites, Modalite, TypeActivite, JOURS_SEMAINE};
+use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
@@ -21,9 +21,10 @@ use super::activites::{
     capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
     SeancesCorps,
 };
+use super::formulaire_ligne::{confirme_ou_refus, page_refusee};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::formulaire::{EnPlace, ErreursFormulaire, Formulaire, Saisie};
+use crate::formulaire::{EnPlace, Formulaire, Saisie};
 use crate::layout::Fait;
 use crate::reponses::confirme;
 use crate::time::paris_today;
@@ -174,15 +175,20 @@ pub struct ListeQuery {
     type_activite: Option<String>,
 }
 
-fn peut_ecrire(app_m: &dui_domain::policy::Matrice, me: &CurrentUser, etab: i64) -> bool {
-    peut_activites(
-        app_m,
-        me.user.role,
-        &me.principal.etablissements,
-        etab,
-        Action::Ecrire,
-    )
-    .is_ok()
+pub(super) fn peut_ecrire(
+    app_m: &dui_domain::policy::Matrice,
+    me: &CurrentUser,
+    etab: i64,
+) -> bool {
+    PAGE_ACTIVITES
+        .peut(
+            app_m,
+            me.user.role,
+            &me.principal.etablissements,
+            etab,
+            Action::Ecrire,
+        )
+        .is_ok()
 }
 
 async fn rendre_liste(
@@ -255,16 +261,11 @@ pub async fn creer(
             CREATION.fait,
         )),
         Err(e) => {
-            let (status, erreurs) = ErreursFormulaire::depuis(e, CHAMPS_CREATION)?;
-            let page = rendre_liste(
-                &app,
-                &me,
-                etab,
-                None,
-                EnPlace::refus(&CREATION, p.saisie(), erreurs),
-            )
-            .await?;
-            Ok((status, page).into_response())
+            let placer = |erreurs| EnPlace::refus(&CREATION, p.saisie(), erreurs);
+            page_refusee(e, CHAMPS_CREATION, placer, |en_place| {
+                rendre_liste(&app, &me, etab, None, en_place)
+            })
+            .await
         }
     }
 }
@@ -292,6 +293,56 @@ impl ActivitePage {
     }
     fn en_cours(&self, i: &Inscription) -> bool {
         i.fin.is_none_or(|f| f.to_string() >= self.aujourd_hui)
+    }
+}
+
+/// A page of the activities holding forms refused in place (an activity's, a session's).
+pub(super) trait PageActivites: IntoResponse + Sized {
+    /// Its address for `id`.
+    fn adresse(id: i64) -> String;
+
+    /// The page of `id`, with a refused form shown in place (or none).
+    fn rendre(
+        app: &App,
+        me: &CurrentUser,
+        id: i64,
+        en_place: EnPlace,
+    ) -> impl std::future::Future<Output = WebResult<Self>> + Send;
+}
+
+/// Page `P` of `id`, no form refused (its GET).
+pub(super) async fn afficher<P: PageActivites>(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+) -> WebResult<Response> {
+    Ok(P::rendre(app, me, id, EnPlace::default())
+        .await?
+        .into_response())
+}
+
+/// The answer to form `f` of page `P` of `id`, posted as `p`, whose write ended as
+/// `issue`: confirmed, or the page again with the refusal in place.
+pub(super) async fn repondre<P: PageActivites, T>(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    id: i64,
+    f: (&Formulaire, &[&str]),
+    p: &Paires,
+    issue: WebResult<T>,
+) -> WebResult<Response> {
+    let url = P::adresse(id);
+    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
+        P::rendre(app, me, id, en_place)
+    })
+    .await
+}
+
+impl PageActivites for ActivitePage {
+    fn adresse(id: i64) -> String {
+        format!("/activites/{id}")
+    }
+    async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<Self> {
+        rendre_activite(app, me, id, en_place).await
     }
 }
 
@@ -335,22 +386,7 @@ pub async fn activite(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(rendre_activite(&app, &me, id, EnPlace::default())
-        .await?
-        .into_response())
-}
-
-async fn en_place(
-    app: &App,
-    me: &CurrentUser,
-    id: i64,
-    (f, champs): (&Formulaire, &[&str]),
-    p: &Paires,
-    e: AppError,
-) -> WebResult<Response> {
-    let (status, erreurs): (StatusCode, _) = ErreursFormulaire::depuis(e, champs)?;
-    let page = rendre_activite(app, me, id, EnPlace::refus(f, p.saisie(), erreurs)).await?;
-    Ok((status, page).into_response())
+    afficher::<ActivitePage>(&app, &me, id).await
 }
 
 /// POST /activites/{id}/seances: one session or a series (refusals in place).
@@ -379,14 +415,19 @@ pub async fn creer_seances(
         app.store.creer_seances(&cap, id, &n).await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            SEANCES.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&SEANCES, CHAMPS_SEANCES), &p, e).await,
-    }
+    let f = (&SEANCES, CHAMPS_SEANCES);
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+}
+
+/// The registration typed in `p`: the person (a new one), its dates, the version read (a
+/// change).
+fn inscription(p: &Paires) -> WebResult<InscriptionCorps> {
+    Ok(InscriptionCorps {
+        usager_id: p.nombre("usager_id")?.map(UsagerId::from),
+        debut: p.val("debut"),
+        fin: p.val("fin"),
+        version: p.nombre("version")?,
+    })
 }
 
 /// POST /activites/{id}/inscriptions: registers a person (refusals in place).
@@ -398,12 +439,7 @@ pub async fn inscrire(
     Form(p): Form<Paires>,
 ) -> WebResult<Response> {
     let essai = async {
-        let b = InscriptionCorps {
-            usager_id: p.nombre("usager_id")?.map(UsagerId::from),
-            debut: p.val("debut"),
-            fin: p.val("fin"),
-            version: None,
-        };
+        let b = inscription(&p)?;
         let (debut, fin) = b.dates()?;
         let u = b
             .usager_id
@@ -412,14 +448,8 @@ pub async fn inscrire(
         app.store.inscrire(&cap, id, u, debut, fin).await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            INSCRIPTION.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
-    }
+    let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
@@ -431,12 +461,7 @@ pub async fn finir_inscription(
     Form(p): Form<Paires>,
 ) -> WebResult<Response> {
     let essai = async {
-        let b = InscriptionCorps {
-            usager_id: None,
-            debut: p.val("debut"),
-            fin: p.val("fin"),
-            version: p.nombre("version")?,
-        };
+        let b = inscription(&p)?;
         let (debut, fin) = b.dates()?;
         if fin.is_none() {
             return Err(AppError::field(
@@ -453,12 +478,6 @@ pub async fn finir_inscription(
             .await?;
         Ok::<(), AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/activites/{id}"),
-            INSCRIPTION.fait,
-        )),
-        Err(e) => en_place(&app, &me, id, (&INSCRIPTION, CHAMPS_INSCRIPTION), &p, e).await,
-    }
+    let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
+    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }

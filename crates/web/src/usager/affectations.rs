@@ -35,6 +35,18 @@ pub(crate) struct Affectations {
     pub en_place: EnPlace,
 }
 
+/// The établissements of the file's stays (the account's own when it has none): where the
+/// professionals it may be given to work.
+pub(crate) fn etablissements_du_dossier(me: &CurrentUser, sejours: &[Sejour]) -> Vec<i64> {
+    let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
+    if etabs.is_empty() {
+        etabs = me.user.etablissements.clone();
+    }
+    etabs.sort_unstable();
+    etabs.dedup();
+    etabs
+}
+
 impl Affectations {
     /// The assignments of the file of `cap` (read with it).
     pub(crate) async fn lire(
@@ -47,12 +59,7 @@ impl Affectations {
     ) -> WebResult<Affectations> {
         let affectes = app.store.affectations(cap).await?;
         let possibles = if peut_ecrire {
-            let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
-            if etabs.is_empty() {
-                etabs = me.user.etablissements.clone();
-            }
-            etabs.sort_unstable();
-            etabs.dedup();
+            let etabs = etablissements_du_dossier(me, sejours);
             app.store
                 .comptes_des_etablissements("", &etabs, &AFFECTABLES, 100)
                 .await?

@@ -334,17 +334,18 @@ impl EchangeForm {
         if heure.is_none() {
             e.add("heure", "Indiquez l'heure de l'échange (HH:MM).");
         }
-        let type_echange = self
-            .type_echange
-            .as_deref()
-            .and_then(TypeEchange::from_code);
-        if type_echange.is_none() {
-            e.add("type_echange", "Choisissez le type d'échange.");
-        }
-        let sens = self.sens.as_deref().and_then(SensEchange::from_code);
-        if sens.is_none() {
-            e.add("sens", "Indiquez qui a pris contact.");
-        }
+        let type_echange = e.choix(
+            "type_echange",
+            &self.type_echange,
+            TypeEchange::from_code,
+            "Choisissez le type d'échange.",
+        );
+        let sens = e.choix(
+            "sens",
+            &self.sens,
+            SensEchange::from_code,
+            "Indiquez qui a pris contact.",
+        );
         let interlocuteur = e.required(
             "interlocuteur",
             "Interlocuteur",

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use dui_domain::agenda::{TypeParticipant, TypeRendezVous};
+use dui_domain::agenda::TypeRendezVous;
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::policy::{Action, Role};
 use dui_domain::saisie::{self as lim, Champ};
@@ -144,10 +144,12 @@ impl NouveauForm {
     /// établissements (the first when none was chosen).
     pub(super) fn input(&self, etabs: &[i64]) -> WebResult<EvenementInput> {
         let mut e = Errors::default();
-        let type_rdv = self.type_rdv.as_deref().and_then(TypeRendezVous::from_code);
-        if type_rdv.is_none() {
-            e.add("type_rdv", "Choisissez le type d'événement.");
-        }
+        let type_rdv = e.choix(
+            "type_rdv",
+            &self.type_rdv,
+            TypeRendezVous::from_code,
+            "Choisissez le type d'événement.",
+        );
         let objet = e.required(
             "objet",
             "Objet",
@@ -197,20 +199,10 @@ impl NouveauForm {
         let mut participants: Vec<ParticipantInput> = self
             .professionnels
             .iter()
-            .map(|u| ParticipantInput {
-                type_participant: TypeParticipant::Professionnel,
-                utilisateur_id: Some(*u),
-                usager_id: None,
-                nom: None,
-            })
+            .map(|u| ParticipantInput::professionnel(*u))
             .collect();
         if let Some(u) = self.usager {
-            participants.push(ParticipantInput {
-                type_participant: TypeParticipant::Usager,
-                utilisateur_id: None,
-                usager_id: Some(u),
-                nom: None,
-            });
+            participants.push(ParticipantInput::usager(u));
         }
         for n in self
             .externes
@@ -220,12 +212,7 @@ impl NouveauForm {
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            participants.push(ParticipantInput {
-                type_participant: TypeParticipant::Externe,
-                utilisateur_id: None,
-                usager_id: None,
-                nom: Some(n.to_string()),
-            });
+            participants.push(ParticipantInput::externe(n));
         }
         Ok(EvenementInput {
             type_rdv,

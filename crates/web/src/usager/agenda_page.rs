@@ -14,7 +14,7 @@ use dui_domain::agenda_ics::calendrier;
 use dui_domain::agenda_recurrence::local_paris;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
-use dui_store::policy::{authorize_agenda, Principal};
+use dui_store::policy::authorize_agenda;
 use dui_store::usager::{Evenement, Ressource};
 use serde::Deserialize;
 
@@ -331,14 +331,7 @@ pub async fn abonnement_ics(
         .await?
         .filter(|u| u.actif)
         .ok_or(AppError::NotFound)?;
-    let principal = Principal {
-        id: u.id,
-        username: u.username.clone(),
-        role: u.role,
-        etablissements: u.etablissements.clone(),
-        usager_id: u.usager_id,
-        ip: None,
-    };
+    let principal = u.principal(None);
     let m = super::matrix(&app).await?;
     let cap = authorize_agenda(&app.store, &m, &principal, Action::Lire, Utc::now()).await?;
     let v = app.store.calendrier_ics(&cap).await?;

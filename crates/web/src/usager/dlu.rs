@@ -115,6 +115,9 @@ impl DluPage {
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
+    fn jour(&self, d: &chrono::NaiveDate) -> String {
+        fr_date(&d.to_string())
+    }
     fn quand(&self, t: &str) -> String {
         fr_datetime(t)
     }

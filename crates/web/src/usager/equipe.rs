@@ -339,12 +339,7 @@ async fn rendre(
             .await?
             .permet(me.user.role, Section::Administratif, Action::Ecrire);
     let possibles = if peut_ecrire {
-        let mut etabs: Vec<i64> = sejours.iter().map(|s| s.etablissement_id).collect();
-        if etabs.is_empty() {
-            etabs = me.user.etablissements.clone();
-        }
-        etabs.sort_unstable();
-        etabs.dedup();
+        let etabs = super::affectations::etablissements_du_dossier(me, &sejours);
         app.store
             .comptes_des_etablissements(q, &etabs, &[], 100)
             .await?

@@ -38,6 +38,29 @@ where
     })
 }
 
+/// The answer to form `f` (its fields `champs`, in display order) typed as `saisie`, whose
+/// write ended as `issue`: its confirmation on the page at `url`, or that page made again by
+/// `rendre` with the refusal in place ([`page_refusee`]).
+pub(crate) async fn confirme_ou_refus<T, R, Fut>(
+    (headers, url): (&HeaderMap, &str),
+    (f, champs): (&Formulaire, &[&str]),
+    saisie: Saisie,
+    issue: WebResult<T>,
+    rendre: impl FnOnce(EnPlace) -> Fut,
+) -> WebResult<Response>
+where
+    R: IntoResponse,
+    Fut: Future<Output = WebResult<R>>,
+{
+    match issue {
+        Ok(_) => Ok(confirme(headers, url, f.fait)),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(f, saisie, erreurs);
+            page_refusee(e, champs, placer, rendre).await
+        }
+    }
+}
+
 /// The fields of `F` by name, in the order of its maxima (the summary's order).
 pub(crate) fn champs<F: Champs>() -> Vec<&'static str> {
     F::CHAMPS.iter().map(|c| c.nom).collect()

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveTime, Utc};
-use dui_domain::agenda::{TypeParticipant, TypeRendezVous};
+use dui_domain::agenda::TypeRendezVous;
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
@@ -200,20 +200,10 @@ pub(super) async fn envoyer(app: &App, me: &CurrentUser, f: &MessageFields) -> W
         let mut participants: Vec<ParticipantInput> = input
             .destinataires
             .iter()
-            .map(|u| ParticipantInput {
-                type_participant: TypeParticipant::Professionnel,
-                utilisateur_id: Some(*u),
-                usager_id: None,
-                nom: None,
-            })
+            .map(|u| ParticipantInput::professionnel(*u))
             .collect();
         if let Some(u) = f.usager_id {
-            participants.push(ParticipantInput {
-                type_participant: TypeParticipant::Usager,
-                utilisateur_id: None,
-                usager_id: Some(u),
-                nom: None,
-            });
+            participants.push(ParticipantInput::usager(u));
         }
         let e = EvenementInput {
             type_rdv: TypeRendezVous::Information,

@@ -181,14 +181,15 @@ async fn rendre(
         .presences_jour(&cap, lieu.unite_id, lieu.jour)
         .await?;
     let m = super::matrix(app).await?;
-    let peut_ecrire = dui_domain::presence::peut_presences(
-        &m,
-        me.user.role,
-        &me.principal.etablissements,
-        lieu.etablissement_id,
-        Action::Ecrire,
-    )
-    .is_ok();
+    let peut_ecrire = dui_domain::presence::PAGE_PRESENCES
+        .peut(
+            &m,
+            me.user.role,
+            &me.principal.etablissements,
+            lieu.etablissement_id,
+            Action::Ecrire,
+        )
+        .is_ok();
     Ok(JourPage {
         layout: Layout::new(me, "Présences du jour", "presences"),
         places: app

@@ -363,19 +363,10 @@ fn serde_urlencoded_query(rq: &ReleveQuery) -> String {
         .filter_map(|(k, v)| {
             v.as_deref()
                 .filter(|s| !s.is_empty())
-                .map(|s| format!("{k}={}", urlencode(s)))
+                .map(|s| format!("{k}={}", crate::error::urlencode(s)))
         })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Form of the relève's « marquer comme lu » (the ids shown, comma-separated).

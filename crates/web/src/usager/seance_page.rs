@@ -7,20 +7,19 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
-use dui_domain::activite::{peut_activites, Assiduite, StatutSeance};
+use dui_domain::activite::{Assiduite, StatutSeance};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::Action;
 use dui_store::usager::FeuillePresence;
 
 use super::activites::{capacite_seance, saisies, PresenceLigne, StatutSeanceCorps};
-use super::activites_pages::Paires;
+use super::activites_pages::{afficher, peut_ecrire, repondre, PageActivites, Paires};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::formulaire::{EnPlace, ErreursFormulaire, Formulaire};
+use crate::formulaire::{EnPlace, Formulaire};
 use crate::layout::Fait;
-use crate::reponses::confirme;
 use crate::time::paris_today;
 use crate::{App, AppError, Layout, WebResult};
 
@@ -73,18 +72,20 @@ impl SeancePage {
     }
 }
 
+impl PageActivites for SeancePage {
+    fn adresse(id: i64) -> String {
+        format!("/seances/{id}")
+    }
+    async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<Self> {
+        rendre(app, me, id, en_place).await
+    }
+}
+
 async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebResult<SeancePage> {
     let cap = capacite_seance(app, me, id, Action::Lire).await?;
     let f = app.store.feuille_presence(&cap, id).await?;
     let m = super::matrix(app).await?;
-    let ecrire = peut_activites(
-        &m,
-        me.user.role,
-        &me.principal.etablissements,
-        cap.etablissement_id(),
-        Action::Ecrire,
-    )
-    .is_ok();
+    let ecrire = peut_ecrire(&m, me, cap.etablissement_id());
     Ok(SeancePage {
         layout: Layout::new(
             me,
@@ -109,22 +110,7 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(rendre(&app, &me, id, EnPlace::default())
-        .await?
-        .into_response())
-}
-
-async fn refus(
-    app: &App,
-    me: &CurrentUser,
-    id: i64,
-    (f, champs): (&Formulaire, &[&str]),
-    p: &Paires,
-    e: AppError,
-) -> WebResult<Response> {
-    let (status, erreurs) = ErreursFormulaire::depuis(e, champs)?;
-    let page = rendre(app, me, id, EnPlace::refus(f, p.saisie(), erreurs)).await?;
-    Ok((status, page).into_response())
+    afficher::<SeancePage>(&app, &me, id).await
 }
 
 /// POST /seances/{id}: the whole group's attendance (`version`, then `assiduite_<usager>`
@@ -167,14 +153,8 @@ pub async fn presences(
             .await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(
-            &headers,
-            &format!("/seances/{id}"),
-            PRESENCES.fait,
-        )),
-        Err(e) => refus(&app, &me, id, (&PRESENCES, champs.as_slice()), &p, e).await,
-    }
+    let f = (&PRESENCES, champs.as_slice());
+    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }
 
 /// POST /seances/{id}/statut: held, cancelled (with a motive) or planned again.
@@ -201,8 +181,6 @@ pub async fn statut(
             .await?;
         Ok::<_, AppError>(())
     };
-    match essai.await {
-        Ok(()) => Ok(confirme(&headers, &format!("/seances/{id}"), STATUT.fait)),
-        Err(e) => refus(&app, &me, id, (&STATUT, &["statut", "motif"][..]), &p, e).await,
-    }
+    let f = (&STATUT, &["statut", "motif"][..]);
+    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
 }

@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::prescription::si_besoin::{max_atteint, verifier_prise, FENETRE_HEURES};
-use dui_domain::prescription::Voie;
 use serde::Serialize;
 
-use super::tour::Administration;
+use super::tour::{Administration, MedicamentTour};
 use super::Prescription;
 use crate::db::Store;
 use crate::{ts, StoreError, StoreResult};
@@ -18,22 +17,10 @@ use crate::{ts, StoreError, StoreResult};
 /// A « si besoin » medicine of a person on the round.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SiBesoinTour {
-    /// The prescription.
-    pub prescription_id: i64,
-    /// The file.
-    pub usager_id: UsagerId,
-    /// Name as shown.
-    pub nom: String,
-    /// Absent that day.
-    pub absent: bool,
-    /// The medicine as prescribed.
-    pub libelle: String,
-    /// Dose.
-    pub dose: Option<String>,
-    /// Route.
-    pub voie: Option<Voie>,
-    /// Instructions (when to give it).
-    pub consignes: Option<String>,
+    /// The medicine.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub medicament: MedicamentTour,
     /// At most this many doses in any 24 hours.
     pub max_par_24h: Option<i64>,
     /// Doses given in the last 24 hours.
@@ -43,6 +30,8 @@ pub struct SiBesoinTour {
     /// The maximum is reached: no dose is offered.
     pub max_atteint: bool,
 }
+
+deref_vers!(SiBesoinTour => medicament: MedicamentTour);
 
 /// A « si besoin » prescription active at the round, with its person.
 pub(super) struct Actif {
@@ -62,12 +51,12 @@ impl Store {
         if actifs.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..actifs.len()).map(|i| format!("${}", i + 3)).collect();
+        let marks = crate::sql::marqueurs(3, actifs.len());
         let sql = format!(
             "SELECT prescription_id, COUNT(*) AS n, MAX(prevu_a) AS derniere FROM administration \
              WHERE statut = 'donne' AND prevu_a > $1 AND prevu_a <= $2 AND prescription_id IN ({}) \
              GROUP BY prescription_id",
-            marks.join(", ")
+            marks
         );
         let mut q = crate::sql::query(&sql)
             .bind(ts(now - Duration::hours(FENETRE_HEURES)))
@@ -85,21 +74,15 @@ impl Store {
         let mut v: Vec<SiBesoinTour> = actifs
             .into_iter()
             .map(|Actif { p, usager_id }| {
-                let (nom, absent) = noms.get(&usager_id).copied().unwrap_or(("", false));
+                let qui = noms.get(&usager_id).copied().unwrap_or(("", false));
                 let (n, derniere) = donnees.remove(&p.id).unwrap_or((0, None));
+                let max_par_24h = p.max_par_24h;
                 SiBesoinTour {
-                    prescription_id: p.id,
-                    usager_id,
-                    nom: nom.to_string(),
-                    absent,
-                    libelle: p.libelle,
-                    dose: p.dose,
-                    voie: p.voie,
-                    consignes: p.consignes,
-                    max_par_24h: p.max_par_24h,
+                    medicament: MedicamentTour::de(p, usager_id, qui),
+                    max_par_24h,
                     donnees_24h: n,
                     derniere,
-                    max_atteint: max_atteint(p.max_par_24h, n),
+                    max_atteint: max_atteint(max_par_24h, n),
                 }
             })
             .collect();

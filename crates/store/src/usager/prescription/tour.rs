@@ -19,18 +19,19 @@ use dui_domain::saisie::{self as lim};
 use serde::Serialize;
 
 use super::si_besoin::{est_si_besoin, verifier_si_besoin, Actif, SiBesoinTour};
-use super::{prescription_from, COLONNES};
+use super::{prescription_from, Prescription, COLONNES};
 use crate::db::Store;
 use crate::fiche::opt_code;
 use crate::policy::CapaciteSoins;
 use crate::saisie::{borne, l};
 use crate::usager::feuille_soins::{journal_soins_saisie, lieu, sejourne, usagers_du_jour};
-use crate::usager::presence::attendus;
+use crate::usager::presence::{attendus, JourUnite};
 use crate::{ts, StoreError, StoreResult};
 
-/// A dose due in the round.
+/// A medicine of a person on the round, as prescribed: what a dose due and a « si besoin »
+/// medicine show alike.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct DoseTour {
+pub struct MedicamentTour {
     /// The prescription.
     pub prescription_id: i64,
     /// The file.
@@ -45,8 +46,33 @@ pub struct DoseTour {
     pub dose: Option<String>,
     /// Route.
     pub voie: Option<Voie>,
-    /// Instructions.
+    /// Instructions (for a « si besoin » medicine: when to give it).
     pub consignes: Option<String>,
+}
+
+impl MedicamentTour {
+    /// Prescription `p` of the person `usager_id`, named `nom`, `absent` or not that day.
+    pub(super) fn de(p: Prescription, usager_id: UsagerId, (nom, absent): (&str, bool)) -> Self {
+        Self {
+            prescription_id: p.id,
+            usager_id,
+            nom: nom.to_string(),
+            absent,
+            libelle: p.libelle,
+            dose: p.dose,
+            voie: p.voie,
+            consignes: p.consignes,
+        }
+    }
+}
+
+/// A dose due in the round.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DoseTour {
+    /// The medicine.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub medicament: MedicamentTour,
     /// The instant due (UTC): the key of its record.
     pub prevu_a: String,
     /// What became of it, once recorded.
@@ -57,15 +83,15 @@ pub struct DoseTour {
     pub par: Option<String>,
 }
 
+deref_vers!(DoseTour => medicament: MedicamentTour);
+
 /// The round of a unit at a time of a day.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Tour {
-    /// Établissement.
-    pub etablissement_id: i64,
-    /// Unit (none: the whole établissement).
-    pub unite_id: Option<i64>,
-    /// The day (`AAAA-MM-JJ`).
-    pub jour: String,
+    /// The établissement, its unit, the day.
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub lieu: JourUnite,
     /// The round's local time (`HH:MM`).
     pub heure: String,
     /// The round times of the day (every time a medicine is due).
@@ -75,6 +101,8 @@ pub struct Tour {
     /// The « si besoin » medicines active at the round, by name.
     pub si_besoin: Vec<SiBesoinTour>,
 }
+
+deref_vers!(Tour => lieu: JourUnite);
 
 /// A dose recorded.
 #[derive(Clone, Debug)]
@@ -153,17 +181,10 @@ impl Store {
                 continue;
             }
             let usager_id: UsagerId = r.try_get("usager_id")?;
-            let (nom, absent) = noms.get(&usager_id).copied().unwrap_or(("", false));
+            let qui = noms.get(&usager_id).copied().unwrap_or(("", false));
             let a = fait.get(&p.id);
             doses.push(DoseTour {
-                prescription_id: p.id,
-                usager_id,
-                nom: nom.to_string(),
-                absent,
-                libelle: p.libelle,
-                dose: p.dose,
-                voie: p.voie,
-                consignes: p.consignes,
+                medicament: MedicamentTour::de(p, usager_id, qui),
                 prevu_a: ts(prevu),
                 statut: a
                     .map(|a| opt_code(a, "statut", StatutAdministration::from_code))
@@ -192,9 +213,7 @@ impl Store {
         )
         .await?;
         Ok(Tour {
-            etablissement_id: etab,
-            unite_id: unite,
-            jour: jour.to_string(),
+            lieu: JourUnite::new(etab, unite, jour),
             heure: heure.format("%H:%M").to_string(),
             heures: heures.into_iter().collect(),
             doses,
