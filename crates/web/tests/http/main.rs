@@ -15,6 +15,7 @@ mod candidatures;
 mod csrf;
 mod doublons;
 mod droits;
+mod equipe_fonction;
 mod errors;
 mod formulaire_en_place;
 mod formulaire_ligne;

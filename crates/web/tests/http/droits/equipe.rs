@@ -36,6 +36,8 @@ pub(super) fn routes() -> Vec<Route> {
 pub(super) fn corps(path: &str, page: bool) -> Value {
     if path.ends_with("/equipe") {
         json!({"utilisateur_id": "999999", "fonction": "educateur", "place": "membre", "debut": "2026-01-05"})
+    } else if path.ends_with("/fonction") && page {
+        json!({"version": "1", "fonction": "infirmier", "depuis": "2026-01-05"})
     } else if path.ends_with("/fonction") {
         json!({"version": 1, "fonction": "infirmier", "depuis": "2026-01-05"})
     } else if page {
