@@ -1,6 +1,6 @@
 //! The demo teams and messages (issue 13, COO-2/3/4): every file in stay gets a team (a
 //! referent and two to four members from the demo accounts of its établissement; a third of
-//! them a former referent in their history), and a few messages between demo accounts (unread
+//! them a former referent in their history, a fourth a member whose function changed), and a few messages between demo accounts (unread
 //! ones for `educateur`, `infirmier` and `cadre`; one about a person the educator may not
 //! read, shown as out of scope).
 
@@ -123,12 +123,28 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow
                     } else {
                         PlaceEquipe::Membre
                     };
+                    // Every fourth file, the first member's function was set later: the
+                    // history shows « Autre fonction » until then.
+                    let depuis = if k == 0 && i % 4 == 1 {
+                        let change = today - Duration::days(30 + (i % 20));
+                        rows.push(BulkEquipier {
+                            usager_id: u,
+                            utilisateur_id: *m,
+                            fonction: FonctionEquipe::Autre,
+                            place,
+                            debut,
+                            fin: Some(change - Duration::days(1)),
+                        });
+                        change
+                    } else {
+                        debut
+                    };
                     rows.push(BulkEquipier {
                         usager_id: u,
                         utilisateur_id: *m,
                         fonction: *f,
                         place,
-                        debut,
+                        debut: depuis,
                         fin: None,
                     });
                 }
