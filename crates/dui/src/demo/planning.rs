@@ -74,7 +74,8 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
                 let input = UtilisateurInput {
                     username,
                     nom: NOMS[k % NOMS.len()].into(),
-                    prenom: PRENOMS[(k * 7 + 3) % PRENOMS.len()].into(),
+                    // Shifted on each round of the names: 40 workers, 40 different people.
+                    prenom: PRENOMS[(k * 7 + 3 + k / NOMS.len()) % PRENOMS.len()].into(),
                     email: None,
                     role: Role::IntervenantDomicile,
                     identifiant_pro: None,

@@ -381,8 +381,9 @@ pub async fn page(
         .iter()
         .filter_map(|v| Some((v.intervenant_id?, v.intervenant.clone()?)))
         .collect();
-    intervenants.sort_by(|a, b| a.1.cmp(&b.1));
-    intervenants.dedup();
+    // Each worker once (homonyms are distinct accounts): by name, then by account.
+    intervenants.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    intervenants.dedup_by_key(|w| w.0);
     let jour_seul = du == au;
     let pas = if jour_seul { 1 } else { 7 };
     let vue = if jour_seul { "&vue=jour" } else { "" };

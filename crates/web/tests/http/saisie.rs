@@ -307,6 +307,9 @@ fn base_body(app: &TestApp, schema: &str) -> Value {
             json!({"utilisateur_id": 1, "fonction": "educateur", "place": "membre", "debut": "2026-01-05"})
         }
         "FinMembreFields" => json!({"version": 1, "fin": "2026-02-01"}),
+        "FonctionMembreFields" => {
+            json!({"version": 1, "fonction": "infirmier", "depuis": "2026-02-01"})
+        }
         "MessageFields" => {
             json!({"destinataires": [1], "objet": "Réunion", "texte": "Jeudi 14 h."})
         }
