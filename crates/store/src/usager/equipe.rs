@@ -67,6 +67,14 @@ pub struct EquipierInput {
     pub debut: NaiveDate,
 }
 
+/// Ends a membership (`$1` its last day) read at its version.
+const FINIR: &str =
+    "UPDATE equipe_membre SET fin = $1, version = version + 1 WHERE id = $2 AND version = $3";
+
+/// A new current membership; `$6`, `$7` (its author and time) are bound by `ajout_audite`.
+const INSERER: &str = "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, cree_par, created_at) \
+     VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id";
+
 const COLONNES: &str = "m.id, m.utilisateur_id, c.nom, c.prenom, c.role, m.fonction, m.place, m.debut, m.fin, m.version";
 
 fn membre_from(r: &crate::sql::Row) -> StoreResult<Equipier> {
@@ -189,12 +197,10 @@ impl Store {
                     Ok(f) => f,
                     Err(r) => return Ok(Err(r)),
                 };
-                crate::sql::query(
-                    "UPDATE equipe_membre SET fin = $1, version = version + 1 WHERE id = $2 AND version = $3",
-                )
-                .bind(fin.to_string())
-                .execute_versioned(&mut tx, "equipe_membre", id, version)
-                .await?;
+                crate::sql::query(FINIR)
+                    .bind(fin.to_string())
+                    .execute_versioned(&mut tx, "equipe_membre", id, version)
+                    .await?;
                 ancien = Some(id);
             }
             self.fixer_referent(
@@ -206,15 +212,12 @@ impl Store {
             )
             .await?;
         }
-        let q = crate::sql::query(
-            "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, cree_par, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-        )
-        .bind(cap.usager_id())
-        .bind(m.utilisateur_id)
-        .bind(m.fonction.code())
-        .bind(m.place.code())
-        .bind(m.debut.to_string());
+        let q = crate::sql::query(INSERER)
+            .bind(cap.usager_id())
+            .bind(m.utilisateur_id)
+            .bind(m.fonction.code())
+            .bind(m.place.code())
+            .bind(m.debut.to_string());
         let (u, f, p, d) = (m.utilisateur_id, m.fonction, m.place, m.debut);
         let id = cap
             .ajout_audite(tx, q, action, |id| {
@@ -258,10 +261,7 @@ impl Store {
             self.fixer_referent(&mut tx, cap.usager_id(), None, cap.actor(), cap.at())
                 .await?;
         }
-        let q = crate::sql::query(
-            "UPDATE equipe_membre SET fin = $1, version = version + 1 WHERE id = $2 AND version = $3",
-        )
-        .bind(fin.to_string());
+        let q = crate::sql::query(FINIR).bind(fin.to_string());
         let v = cap
             .modification_auditee(
                 tx,
@@ -329,21 +329,16 @@ impl Store {
                 .await?;
             return Ok(Ok(id));
         };
-        crate::sql::query(
-            "UPDATE equipe_membre SET fin = $1, version = version + 1 WHERE id = $2 AND version = $3",
-        )
-        .bind(veille.to_string())
-        .execute_versioned(&mut tx, "equipe_membre", id, version)
-        .await?;
-        let q = crate::sql::query(
-            "INSERT INTO equipe_membre (usager_id, utilisateur_id, fonction, place, debut, version, cree_par, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-        )
-        .bind(cap.usager_id())
-        .bind(row.try_get::<i64, _>("utilisateur_id")?)
-        .bind(fonction.code())
-        .bind(row.try_get::<String, _>("place")?)
-        .bind(depuis.to_string());
+        crate::sql::query(FINIR)
+            .bind(veille.to_string())
+            .execute_versioned(&mut tx, "equipe_membre", id, version)
+            .await?;
+        let q = crate::sql::query(INSERER)
+            .bind(cap.usager_id())
+            .bind(row.try_get::<i64, _>("utilisateur_id")?)
+            .bind(fonction.code())
+            .bind(row.try_get::<String, _>("place")?)
+            .bind(depuis.to_string());
         let nouveau = cap
             .ajout_audite(tx, q, ActionJournal::UsagerEquipeFonction, detail)
             .await?;

@@ -5,7 +5,6 @@
 //! Every read is audited in one entry naming the files (as the presences).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
 use dui_domain::ids::UsagerId;
 use dui_domain::intervention::{chevauchements, Bilan, Deroulement, Mode, StatutVisite, Tache};
 use dui_domain::journal::ActionJournal;
@@ -187,10 +186,9 @@ fn marquer_chevauchements(visites: &mut [Visite]) -> StoreResult<()> {
     Ok(())
 }
 
-/// The local day of an instant in Paris.
-pub fn jour_paris(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&Paris).date_naive()
-}
+/// The local day of an instant in Paris (the domain's rule, under the name the store's
+/// callers use).
+pub use dui_domain::feuille_soins::jour_local as jour_paris;
 
 /// A line of the planned vs done report.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
