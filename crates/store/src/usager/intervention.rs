@@ -343,13 +343,13 @@ pub(crate) struct APlanifier {
     pub recurrence: Recurrence,
 }
 
+/// Most ranges remembered; past it the memory starts again empty.
+const PLAGES_RETENUES: usize = 4096;
+
 /// Generates the visits from `du` to `au` of the interventions selected by `filtre`
 /// (`etablissement_id = $1` or `intervenant_id = $1`, bound to `cle`) that are not generated
 /// yet (a visit is generated once: its (intervention, day) pair is unique, so two readers
 /// racing insert it once). Nothing is written when every visit exists.
-/// Most ranges remembered; past it the memory starts again empty.
-const PLAGES_RETENUES: usize = 4096;
-
 pub(crate) async fn generer_visites(
     store: &Store,
     filtre: &'static str,

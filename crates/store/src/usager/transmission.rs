@@ -196,6 +196,15 @@ pub(crate) const RECENTES_D_ABORD: Tri<'static> = Tri {
     ordre: Ordre::Decroissant,
 };
 
+/// The transmissions of the file `$1` in `sections` (psychology: those written in
+/// `etablissements`), before their page's order and limit.
+fn select_du_dossier(sections: &[Section], etablissements: &[i64]) -> String {
+    format!(
+        "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
+        sections_sql(sections, etablissements)
+    )
+}
+
 /// `t.section IN ('a', 'b')` for sections decided by the policy (codes are constants), the
 /// psychology section only for the rows written in one of `etablissements`, the reader's: a
 /// psychology transmission is read by the psychologists of the établissement where it was
@@ -333,10 +342,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Transmission>> {
         let au_plus = crate::policy::sections_au_plus(matrix, who);
-        let select = format!(
-            "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
-            sections_sql(&au_plus, &who.etablissements)
-        );
+        let select = select_du_dossier(&au_plus, &who.etablissements);
         let lu = crate::policy::load_faits_et_page(
             self,
             who,
@@ -373,10 +379,7 @@ impl Store {
         cap: &CapaciteTransmissions,
         page: Page,
     ) -> StoreResult<Vec<Transmission>> {
-        let sql = format!(
-            "SELECT {COLONNES} FROM transmission t WHERE t.usager_id = $1 AND {}",
-            sections_sql(cap.sections(), cap.etablissements())
-        );
+        let sql = select_du_dossier(cap.sections(), cap.etablissements());
         let rows = self
             .keyset(
                 &sql,
