@@ -263,12 +263,15 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         Command::Demo { usagers, seed } => {
             let store = open(&config).await?;
             let org = demo::load_organisation(&store).await?;
+            // Applications need no usager: written beside the usagers and transmissions, on
+            // the CPU the bulk load leaves idle (decision 0061). One per fifty usagers.
+            let n = usize::try_from(usagers / 50).unwrap_or(usize::MAX).max(10);
+            let candidatures = tokio::spawn({
+                let (store, org) = (store.clone(), org.clone());
+                async move { demo::candidatures::ajouter(&store, &org, n, seed).await }
+            });
             demo::generate_usagers(&store, &org, usagers, seed).await?;
-            let n = usize::try_from(usagers / 10).unwrap_or(usize::MAX).max(10);
-            println!(
-                "{}",
-                demo::candidatures::ajouter(&store, &org, n, seed).await?
-            );
+            println!("{}", candidatures.await??);
             println!("{}", demo::ajouter_soins(&store, &org, None).await?);
             // Activities of the EHPAD and the IME with their attendance (once).
             println!("{}", demo::activites::ajouter(&store, &org, seed).await?);

@@ -258,13 +258,29 @@ impl Store {
     ///
     /// On SQLite only the per-index averages are kept (see [`Store::drop_sqlite_samples`]).
     pub async fn analyze(&self) -> StoreResult<()> {
+        self.statistiques(true).await
+    }
+
+    /// The planner statistics only (`ANALYZE`, a sample of each table): the end of a demo
+    /// generation, whose new pages autovacuum marks all-visible in the background while the
+    /// base is already in use. [`Store::analyze`] waits for that too (benchmarks).
+    pub async fn analyze_sample(&self) -> StoreResult<()> {
+        self.statistiques(false).await
+    }
+
+    async fn statistiques(&self, vacuum: bool) -> StoreResult<()> {
         match self.engine {
             Engine::Sqlite => {
                 sqlx::query("ANALYZE").execute(&self.write).await?;
                 self.drop_sqlite_samples().await
             }
             Engine::Postgres => {
-                sqlx::query("VACUUM (ANALYZE)").execute(&self.write).await?;
+                let sql = if vacuum {
+                    "VACUUM (ANALYZE)"
+                } else {
+                    "ANALYZE"
+                };
+                sqlx::query(sql).execute(&self.write).await?;
                 Ok(())
             }
         }

@@ -3,7 +3,7 @@
 //! withdrawals), each with its origin, documents and priority, and first interviews planned
 //! this week in the agenda of `cadre` (its home page shows them).
 
-use chrono::{Duration, NaiveDate, Timelike, Utc};
+use chrono::{Duration, Timelike, Utc};
 use dui_domain::candidature::{OrigineCandidature, Priorite, StatutCandidature};
 use dui_domain::policy::Action;
 use dui_domain::sejour::TypeAccompagnement;
@@ -93,11 +93,9 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
     let Some(cap) = capacite(store).await? else {
         return Ok(String::new());
     };
-    let cadre = store.credentials("cadre").await?.map(|c| c.user);
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0xca4d);
-    let now = Utc::now();
-    let today: NaiveDate = now.date_naive();
-    let mut entretiens = 0;
+    let today = dui_domain::feuille_soins::jour_local(Utc::now());
+    let mut tirees = Vec::with_capacity(n);
     for i in 0..n {
         let (etab, domaine) = org.etablissements[i % org.etablissements.len()];
         let (origine, orientation, ages) = profil(domaine);
@@ -170,61 +168,102 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
             ],
             date_reception: recue,
         };
-        let id = store.creer_candidature(&cap, &input, None).await?;
-        let mut version = 1;
-        for statut in chemin(STATUTS[i % STATUTS.len()]) {
-            version = match statut {
-                StatutCandidature::EntretienPlanifie => {
-                    let (pro, jours) = match &cadre {
-                        Some(c)
-                            if c.etablissements
-                                .iter()
-                                .any(|e| input.etablissements.contains(e)) =>
-                        {
-                            (c.id, (i % 5) as i64)
-                        }
-                        _ => match store.equipe_candidature(&cap, id).await?.first() {
-                            Some(m) => (m.id, (i % 5) as i64),
-                            None => break,
-                        },
-                    };
-                    let passe = STATUTS[i % STATUTS.len()] != StatutCandidature::EntretienPlanifie;
-                    let jour = if passe {
-                        today - Duration::days(7 + jours)
-                    } else {
-                        today + Duration::days(jours)
-                    };
-                    let heure = 9 + (i % 8) as u32;
-                    let debut = jour
-                        .and_hms_opt(heure, 0, 0)
-                        .map(|d| d.and_utc())
-                        .unwrap_or(now)
-                        .with_second(0)
-                        .unwrap_or(now);
-                    let r = NouveauRendezVous {
-                        utilisateur_id: pro,
-                        debut,
-                        fin: debut + Duration::minutes(45),
-                        lieu: Some("Bureau des admissions".into()),
-                        objet: None,
-                    };
-                    if !passe {
-                        entretiens += 1;
-                    }
-                    store.planifier_entretien(&cap, id, version, &r).await?.1
-                }
-                s => {
-                    let motif = (*s == StatutCandidature::Refusee).then_some(
-                        "Le projet d'établissement ne correspond pas aux besoins exprimés.",
-                    );
-                    store
-                        .changer_statut_candidature(&cap, id, version, *s, motif)
-                        .await?
-                }
-            };
-        }
+        tirees.push((i, input));
+    }
+    // Drawn in order (the seed decides), written by a few writers at once: each write waits
+    // for its commit, and commits of several writers share a flush.
+    let cadre = store.credentials("cadre").await?.map(|c| c.user);
+    let mut ecrivains = tokio::task::JoinSet::new();
+    for k in 0..ECRIVAINS {
+        let lot: Vec<_> = tirees
+            .iter()
+            .filter(|(i, _)| i % ECRIVAINS == k)
+            .cloned()
+            .collect();
+        let (store, cap, cadre) = (store.clone(), cap.clone(), cadre.clone());
+        ecrivains.spawn(async move {
+            let mut entretiens = 0usize;
+            for (i, input) in lot {
+                entretiens += usize::from(ecrire(&store, &cap, cadre.as_ref(), i, &input).await?);
+            }
+            anyhow::Ok(entretiens)
+        });
+    }
+    let mut entretiens = 0;
+    while let Some(r) = ecrivains.join_next().await {
+        entretiens += r??;
     }
     Ok(format!(
         "{n} candidatures de démonstration (tous les statuts, liste d'attente), {entretiens} entretiens de préadmission à venir."
     ))
+}
+
+/// Writers of the demo's applications at once.
+const ECRIVAINS: usize = 8;
+
+/// Records drawn application `i` and moves it along its path; answers whether an interview
+/// is planned ahead.
+async fn ecrire(
+    store: &Store,
+    cap: &CapaciteCandidatures,
+    cadre: Option<&dui_store::admin::utilisateur::Utilisateur>,
+    i: usize,
+    input: &CandidatureInput,
+) -> anyhow::Result<bool> {
+    let now = Utc::now();
+    let today = dui_domain::feuille_soins::jour_local(now);
+    let mut entretien = false;
+    let id = store.creer_candidature(cap, input, None).await?;
+    let mut version = 1;
+    for statut in chemin(STATUTS[i % STATUTS.len()]) {
+        version = match statut {
+            StatutCandidature::EntretienPlanifie => {
+                let (pro, jours) = match cadre {
+                    Some(c)
+                        if c.etablissements
+                            .iter()
+                            .any(|e| input.etablissements.contains(e)) =>
+                    {
+                        (c.id, (i % 5) as i64)
+                    }
+                    _ => match store.equipe_candidature(cap, id).await?.first() {
+                        Some(m) => (m.id, (i % 5) as i64),
+                        None => break,
+                    },
+                };
+                let passe = STATUTS[i % STATUTS.len()] != StatutCandidature::EntretienPlanifie;
+                let jour = if passe {
+                    today - Duration::days(7 + jours)
+                } else {
+                    today + Duration::days(jours)
+                };
+                let heure = 9 + (i % 8) as u32;
+                let debut = jour
+                    .and_hms_opt(heure, 0, 0)
+                    .map(|d| d.and_utc())
+                    .unwrap_or(now)
+                    .with_second(0)
+                    .unwrap_or(now);
+                let r = NouveauRendezVous {
+                    utilisateur_id: pro,
+                    debut,
+                    fin: debut + Duration::minutes(45),
+                    lieu: Some("Bureau des admissions".into()),
+                    objet: None,
+                };
+                if !passe {
+                    entretien = true;
+                }
+                store.planifier_entretien(cap, id, version, &r).await?.1
+            }
+            s => {
+                let motif = (*s == StatutCandidature::Refusee)
+                    .then_some("Le projet d'établissement ne correspond pas aux besoins exprimés.");
+                store
+                    .changer_statut_candidature(cap, id, version, *s, motif)
+                    .await?
+            }
+        };
+    }
+    Ok(entretien)
 }

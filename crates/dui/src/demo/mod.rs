@@ -40,6 +40,7 @@ pub const DEMO_PASSWORD: &str = "Demo-DUI-2026!";
 const FINESS_OG: &str = "690000005";
 
 /// Ids of the demo organisation.
+#[derive(Clone, Debug)]
 pub struct DemoOrg {
     /// The organisme.
     pub organisme_id: i64,

@@ -326,6 +326,8 @@ enum Propos {
 pub struct Brouillon {
     pub date: DateTime<Utc>,
     usager_id: i64,
+    /// The person's établissement (their one stay), where a psychology one is read.
+    etablissement_id: i64,
     qui: &'static str,
     section: &'static str,
     propos: Propos,
@@ -355,11 +357,11 @@ fn index(rng: &mut StdRng, len: usize) -> u8 {
     rng.gen_range(0..len) as u8
 }
 
-/// Some twenty transmissions for usager `id` of `domaine`, dated up to `now`, appended to
-/// `out` (a correction names the index in `out` of what it corrects).
+/// Some twenty transmissions for usager `id` staying in `etablissement` of `domaine`, dated
+/// up to `now`, appended to `out` (a correction names the index in `out` of what it corrects).
 pub fn pour(
     rng: &mut StdRng,
-    id: i64,
+    (id, etablissement_id): (i64, i64),
     domaine: &str,
     now: DateTime<Utc>,
     out: &mut Vec<Brouillon>,
@@ -397,6 +399,7 @@ pub fn pour(
         out.push(Brouillon {
             date,
             usager_id: id,
+            etablissement_id,
             qui,
             section,
             propos,
@@ -433,6 +436,9 @@ impl Brouillon {
             auteur_role: a.role,
             corrige: None,
             termes: String::new(),
+            // Where the author works and the person stays, else the person's établissement
+            // (decision 0044): the person's one stay either way.
+            etablissement_id: (self.section == "psychologie").then_some(self.etablissement_id),
         };
         let texte = |t: &mut BulkTransmission, cat: &'static str, p: &'static str| {
             t.categorie = cat;

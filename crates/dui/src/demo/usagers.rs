@@ -205,8 +205,9 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
     };
     let educateur = compte("educateur").await?;
     let cadre = compte("cadre").await?;
-    let aggir = super::evaluations::aggir()?;
+    let aggir = std::sync::Arc::new(super::evaluations::aggir()?);
     let started = Instant::now();
+    let mut en_vol: Option<tokio::task::JoinHandle<anyhow::Result<usize>>> = None;
     let mut brouillons = Vec::new();
     let mut evaluees = 0usize;
     let mut done = 0u64;
@@ -239,17 +240,17 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
         let mut evaluations = Vec::new();
         let (mut prestations, mut mesures) = (Vec::new(), Vec::new());
-        for (id, d) in ids.iter().zip(&domaines) {
-            super::transmissions::pour(&mut rng, *id, d, now, &mut brouillons);
+        for ((id, d), u) in ids.iter().zip(&domaines).zip(&batch) {
+            super::transmissions::pour(
+                &mut rng,
+                (*id, u.etablissement_id),
+                d,
+                now,
+                &mut brouillons,
+            );
             super::evaluations::pour(&mut rng, *id, d, today, (cadre, "cadre"), &mut evaluations);
             super::droits::pour(&mut rng, *id, d, today, &mut prestations, &mut mesures);
         }
-        store
-            .inserer_droits_bulk(&actor, &prestations, &mesures, now)
-            .await?;
-        evaluees += store
-            .insert_evaluations_bulk(&actor, &aggir, &evaluations, now)
-            .await?;
         // Each one gets a personalised project.
         let projets: Vec<_> = batch
             .iter()
@@ -268,7 +269,22 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
                 super::projets::projet(&mut rng, UsagerId(*id), naissance, d, today, responsable)
             })
             .collect();
-        store.insert_projets_bulk(&actor, &projets, now).await?;
+        // The batch's rights, evaluations and projects are written while the next batch is
+        // drawn and its usagers written: one batch in flight beside the loop, so that the
+        // database and this process work at the same time (decision 0061).
+        if let Some(avant) = en_vol.take() {
+            evaluees += avant.await??;
+        }
+        let (s, a, grille) = (store.clone(), actor.clone(), aggir.clone());
+        en_vol = Some(tokio::spawn(async move {
+            s.inserer_droits_bulk(&a, &prestations, &mesures, now)
+                .await?;
+            let evaluees = s
+                .insert_evaluations_bulk(&a, &grille, &evaluations, now)
+                .await?;
+            s.insert_projets_bulk(&a, &projets, now).await?;
+            anyhow::Ok(evaluees)
+        }));
         done += n;
         if (done / batch_size).is_multiple_of(10) {
             store.checkpoint().await?;
@@ -280,10 +296,13 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         );
         let _ = err.flush();
     }
+    if let Some(avant) = en_vol.take() {
+        evaluees += avant.await??;
+    }
     let _ = writeln!(err);
     let ecrites = ecrire_transmissions(store, &actor, brouillons, now, started).await?;
     store.checkpoint().await?;
-    store.analyze().await?;
+    store.analyze_sample().await?;
     println!(
         "{count} usagers fictifs, {evaluees} évaluations AGGIR et {ecrites} transmissions créés en {:.1} s.",
         started.elapsed().as_secs_f64()
@@ -294,6 +313,62 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
 /// Transmissions from which a load on PostgreSQL builds the indexes at the end.
 const GRANDE_CHARGE: usize = 50_000;
 
+/// A batch of transmissions ready to write, from the drawing thread.
+struct LotPret {
+    tr: Vec<dui_store::usager::BulkTransmission>,
+    /// `(k, c)`: `tr[k]` corrects drawn `c`, written in an earlier batch (its id is known by
+    /// the writer only).
+    corrige_avant: Vec<(usize, usize)>,
+    /// `(c, k)`: drawn `c`, corrected later, is `tr[k]`.
+    corriges_ici: Vec<(usize, usize)>,
+}
+
+/// Draws the batches of `brouillons` in date order and sends them to `vers`: the texts and
+/// search terms of the next batch are made while the database writes the previous one.
+fn tirer_lots(
+    brouillons: Vec<super::transmissions::Brouillon>,
+    auteurs: std::collections::HashMap<&'static str, super::transmissions::Auteur>,
+    vers: tokio::sync::mpsc::Sender<LotPret>,
+) {
+    let mut termes = super::transmissions::Termes::default();
+    // Sorted by date, each remembering where it was drawn (corrections name that place).
+    let mut ordre: Vec<usize> = (0..brouillons.len()).collect();
+    ordre.sort_by_key(|i| brouillons[*i].date);
+    // Where each drawn one is written: its batch and index there.
+    let mut place: Vec<Option<(usize, usize)>> = vec![None; brouillons.len()];
+    let corriges: std::collections::HashSet<usize> =
+        brouillons.iter().filter_map(|b| b.corrige).collect();
+    for (lot, chunk) in ordre.chunks(20_000).enumerate() {
+        let mut pret = LotPret {
+            tr: Vec::with_capacity(chunk.len()),
+            corrige_avant: Vec::new(),
+            corriges_ici: Vec::new(),
+        };
+        for &i in chunk {
+            let b = &brouillons[i];
+            let Some(mut t) = b.ecrire(&mut termes, &auteurs) else {
+                continue;
+            };
+            let k = pret.tr.len();
+            if let Some(c) = b.corrige {
+                match place[c] {
+                    Some((l, kc)) if l == lot => t.corrige = Some(CorrigeEnMasse::Lot(kc)),
+                    Some(_) => pret.corrige_avant.push((k, c)),
+                    None => {}
+                }
+            }
+            if corriges.contains(&i) {
+                pret.corriges_ici.push((i, k));
+            }
+            place[i] = Some((lot, k));
+            pret.tr.push(t);
+        }
+        if vers.blocking_send(pret).is_err() {
+            return;
+        }
+    }
+}
+
 /// Writes the drawn transmissions, oldest first, in batches; answers how many.
 async fn ecrire_transmissions(
     store: &Store,
@@ -303,15 +378,6 @@ async fn ecrire_transmissions(
     started: Instant,
 ) -> anyhow::Result<usize> {
     let auteurs = super::transmissions::auteurs(store).await?;
-    let mut termes = super::transmissions::Termes::default();
-    // Sorted by date, each remembering where it was drawn (corrections name that place).
-    let mut ordre: Vec<usize> = (0..brouillons.len()).collect();
-    ordre.sort_by_key(|i| brouillons[*i].date);
-    // Where each drawn one is written: its batch and index there, then its id.
-    let mut place: Vec<Option<(usize, usize)>> = vec![None; brouillons.len()];
-    let mut ids_ecrits: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
-    let corriges: std::collections::HashSet<usize> =
-        brouillons.iter().filter_map(|b| b.corrige).collect();
     let total = brouillons.len();
     let mut ecrites = 0usize;
     let mut err = std::io::stderr();
@@ -323,38 +389,31 @@ async fn ecrire_transmissions(
     } else {
         None
     };
-    for (lot, chunk) in ordre.chunks(20_000).enumerate() {
-        let mut tr = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let b = &brouillons[i];
-            let Some(mut t) = b.ecrire(&mut termes, &auteurs) else {
-                continue;
-            };
-            t.corrige = match b.corrige {
-                None => None,
-                Some(c) => match place[c] {
-                    Some((l, k)) if l == lot => Some(CorrigeEnMasse::Lot(k)),
-                    _ => ids_ecrits.get(&c).copied().map(CorrigeEnMasse::Id),
-                },
-            };
-            place[i] = Some((lot, tr.len()));
-            tr.push(t);
+    let (vers, mut lots) = tokio::sync::mpsc::channel(2);
+    let tirage = tokio::task::spawn_blocking(move || tirer_lots(brouillons, auteurs, vers));
+    // The ids of the drawn ones that a later batch corrects.
+    let mut ids_ecrits: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+    let mut lot = 0usize;
+    while let Some(mut pret) = lots.recv().await {
+        for &(k, c) in &pret.corrige_avant {
+            pret.tr[k].corrige = ids_ecrits.get(&c).copied().map(CorrigeEnMasse::Id);
         }
         let ids = match &mut grande {
-            Some(c) => c.ecrire(actor, &tr, now).await?,
-            None => store.insert_transmissions_bulk(actor, &tr, now).await?,
-        };
-        for &i in chunk {
-            if corriges.contains(&i) {
-                if let Some((_, k)) = place[i] {
-                    ids_ecrits.insert(i, ids[k]);
-                }
+            Some(c) => c.ecrire(actor, &pret.tr, now).await?,
+            None => {
+                store
+                    .insert_transmissions_bulk(actor, &pret.tr, now)
+                    .await?
             }
+        };
+        for &(c, k) in &pret.corriges_ici {
+            ids_ecrits.insert(c, ids[k]);
         }
         ecrites += ids.len();
         if lot % 10 == 9 && grande.is_none() {
             store.checkpoint().await?;
         }
+        lot += 1;
         let rate = ecrites as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = write!(
             err,
@@ -362,12 +421,14 @@ async fn ecrire_transmissions(
         );
         let _ = err.flush();
     }
+    tirage.await?;
     if let Some(c) = grande {
         let _ = write!(err, " ; index…");
         let _ = err.flush();
         c.terminer().await?;
     }
-    // Psychology transmissions are read in the établissement where they were written.
+    // Psychology transmissions are read in the établissement where they were written: each
+    // was loaded with it; any left without one (none from this generator) is placed here.
     store.placer_psychologie_bulk().await?;
     let _ = writeln!(err);
     Ok(ecrites)

@@ -170,7 +170,7 @@ impl Charge {
         if statements.is_empty() {
             return Ok(());
         }
-        sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
+        sqlx::query("SET LOCAL maintenance_work_mem = '512MB'")
             .execute(&mut **tx)
             .await?;
         for s in statements {

@@ -244,6 +244,9 @@ pub struct BulkTransmission {
     pub corrige: Option<CorrigeEnMasse>,
     /// Search terms.
     pub termes: String,
+    /// A psychology transmission's établissement, where it is read (decision 0044); left
+    /// empty, [`Store::placer_psychologie_bulk`] places it afterwards.
+    pub etablissement_id: Option<i64>,
 }
 
 /// A bulk load of transmissions in one transaction, batch after batch
@@ -332,6 +335,7 @@ impl ChargeTransmissions {
                 corrige.into(),
                 t.termes.as_str().into(),
                 at.into(),
+                t.etablissement_id.into(),
             ]);
             rows.push(row);
             if self.sqlite {
@@ -359,6 +363,7 @@ impl ChargeTransmissions {
                     "corrige_id",
                     "termes",
                     "created_at",
+                    "etablissement_id",
                 ],
                 rows,
             })

@@ -10,7 +10,9 @@ use dui_domain::intervention::{chevauchements, Bilan, Deroulement, Mode, StatutV
 use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::presence::Mois;
-use dui_domain::usager::nommage::NomPersonne;
+use dui_domain::usager::nommage::{self, NomPersonne};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use dui_domain::usager::Sexe;
 use serde::{Deserialize, Serialize};
 
@@ -97,18 +99,39 @@ const SELECT: &str = "SELECT v.id, v.version, v.intervention_id, v.usager_id, v.
     FROM visite v JOIN intervention i ON i.id = v.intervention_id JOIN usager u ON u.id = v.usager_id \
     LEFT JOIN utilisateur w ON w.id = v.intervenant_id";
 
+/// What the visits of one read share, made once per read rather than once per visit (a
+/// week of a service is 2,000 visits of some 300 persons, 40 workers, 400 interventions):
+/// the persons' and workers' names as shown, each intervention's planned tasks.
+#[derive(Default)]
+pub(crate) struct Communs {
+    usagers: HashMap<i64, String>,
+    intervenants: HashMap<i64, Option<String>>,
+    taches: HashMap<i64, Vec<Tache>>,
+}
+
 pub(crate) fn visite_from(
     r: &crate::sql::Row,
     now: DateTime<Utc>,
     retard: i64,
+    communs: &mut Communs,
 ) -> StoreResult<Visite> {
     let faites: String = r.try_get("taches_faites")?;
     let faites: Vec<TacheVisite> = serde_json::from_str(&faites)
         .map_err(|e| StoreError::Corrupt(format!("taches_faites illisible : {e}")))?;
-    let prevues: String = r.try_get("taches")?;
-    let taches = super::intervention::parse_taches(&prevues)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?
-        .into_iter()
+    let intervention_id: i64 = r.try_get("intervention_id")?;
+    let prevues = match communs.taches.entry(intervention_id) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
+            let texte: String = r.try_get("taches")?;
+            e.insert(
+                super::intervention::parse_taches(&texte)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            )
+        }
+    };
+    let taches = prevues
+        .iter()
+        .copied()
         .map(|t| {
             faites
                 .iter()
@@ -121,34 +144,50 @@ pub(crate) fn visite_from(
                 })
         })
         .collect();
-    let nom_naissance: String = r.try_get("nom_naissance")?;
-    let nom_utilise: Option<String> = r.try_get("nom_utilise")?;
-    let premier_prenom: String = r.try_get("premier_prenom")?;
-    let prenom_utilise: Option<String> = r.try_get("prenom_utilise")?;
-    let usager = NomPersonne {
-        nom_naissance: &nom_naissance,
-        nom_utilise: nom_utilise.as_deref(),
-        premier_prenom: &premier_prenom,
-        prenom_utilise: prenom_utilise.as_deref(),
-        sexe: code(r, "sexe", Sexe::from_code)?,
-    }
-    .affiche();
-    let w_nom: Option<String> = r.try_get("w_nom")?;
-    let w_prenom: Option<String> = r.try_get("w_prenom")?;
+    let usager_id: i64 = r.try_get("usager_id")?;
+    let usager = match communs.usagers.entry(usager_id) {
+        Entry::Occupied(e) => e.get().clone(),
+        Entry::Vacant(e) => {
+            let nom_naissance: String = r.try_get("nom_naissance")?;
+            let nom_utilise: Option<String> = r.try_get("nom_utilise")?;
+            let premier_prenom: String = r.try_get("premier_prenom")?;
+            let prenom_utilise: Option<String> = r.try_get("prenom_utilise")?;
+            let nom = NomPersonne {
+                nom_naissance: &nom_naissance,
+                nom_utilise: nom_utilise.as_deref(),
+                premier_prenom: &premier_prenom,
+                prenom_utilise: prenom_utilise.as_deref(),
+                sexe: code(r, "sexe", Sexe::from_code)?,
+            }
+            .affiche();
+            e.insert(nom).clone()
+        }
+    };
+    let intervenant_id: Option<i64> = r.try_get("intervenant_id")?;
+    let intervenant = match intervenant_id.map(|w| communs.intervenants.entry(w)) {
+        None => None,
+        Some(Entry::Occupied(e)) => e.get().clone(),
+        Some(Entry::Vacant(e)) => {
+            let w_nom: Option<String> = r.try_get("w_nom")?;
+            let w_prenom: Option<String> = r.try_get("w_prenom")?;
+            e.insert(w_nom.map(|n| {
+                nommage::nom_prenom(
+                    &nommage::nom_majuscules(&n),
+                    &nommage::prenom_capitalise(&w_prenom.unwrap_or_default()),
+                )
+            }))
+            .clone()
+        }
+    };
     let mut v = Visite {
         id: r.try_get("id")?,
         version: r.try_get("version")?,
-        intervention_id: r.try_get("intervention_id")?,
-        usager_id: r.try_get("usager_id")?,
+        intervention_id,
+        usager_id: UsagerId(usager_id),
         usager,
         adresse: r.try_get("adresse")?,
-        intervenant_id: r.try_get("intervenant_id")?,
-        intervenant: w_nom.map(|n| {
-            dui_domain::usager::nommage::nom_prenom(
-                &dui_domain::usager::nommage::nom_majuscules(&n),
-                &dui_domain::usager::nommage::prenom_capitalise(&w_prenom.unwrap_or_default()),
-            )
-        }),
+        intervenant_id,
+        intervenant,
         jour: r.try_get("jour")?,
         debut_prevu: r.try_get("debut_prevu")?,
         fin_prevue: r.try_get("fin_prevue")?,
@@ -336,11 +375,12 @@ impl Store {
         if let Some(w) = intervenant {
             q = q.bind(w);
         }
+        let mut communs = Communs::default();
         let mut visites = q
             .fetch_all(self)
             .await?
             .iter()
-            .map(|r| visite_from(r, cap.at(), retard))
+            .map(|r| visite_from(r, cap.at(), retard, &mut communs))
             .collect::<StoreResult<Vec<_>>>()?;
         marquer_chevauchements(&mut visites)?;
         self.journaliser_planning(
@@ -366,6 +406,7 @@ impl Store {
         let moi = cap.principal().id;
         let jour = jour_paris(cap.at());
         generer_visites(self, "intervenant_id", moi, jour, jour, &ts(cap.at())).await?;
+        let mut communs = Communs::default();
         let visites = crate::sql::query(&format!(
             "{SELECT} WHERE v.intervenant_id = $1 AND v.jour = $2 ORDER BY v.debut_prevu, v.id"
         ))
@@ -374,7 +415,7 @@ impl Store {
         .fetch_all(self)
         .await?
         .iter()
-        .map(|r| visite_from(r, cap.at(), retard))
+        .map(|r| visite_from(r, cap.at(), retard, &mut communs))
         .collect::<StoreResult<Vec<_>>>()?;
         self.journaliser_planning(
             cap,
@@ -418,7 +459,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self)
             .await?;
-        let Some(v) = row.map(|r| visite_from(&r, cap.at(), retard)).transpose()? else {
+        let Some(v) = row.map(|r| visite_from(&r, cap.at(), retard, &mut Communs::default())).transpose()? else {
             return Ok(None);
         };
         let visible = match cap.mode() {

@@ -82,6 +82,7 @@ async fn bulk_transmissions_and_evaluations_read_as_the_normal_path_on_both_engi
             auteur_role: ide.role.code(),
             corrige: None,
             termes: input.contenu.contenu().termes(),
+            etablissement_id: None,
         };
         let correction = |corrige| BulkTransmission {
             categorie: "autre",
