@@ -1,6 +1,7 @@
 // Evaluations journey: the cadre of the EHPAD opens Hélène DUPONT's *Évaluations* tab, fills
-// an AGGIR grid by its adverbs and sees the GIR, validates it, and reads the GMP of the
-// EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
+// an AGGIR grid by its adverbs and sees the GIR, validates it, sends a Braden grid with an
+// answer missing at 360 px by the keyboard (refused in place, then recorded), and reads the
+// GMP of the EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,34 @@ describe('évaluations', () => {
     await login(mobile, 'cadre');
     await mobile.goto('/usagers/1/evaluations');
     await t.test('360 px : évaluations', () => checkNoHorizontalOverflow(mobile, 'évaluations'));
+
+    // 360 px, keyboard only: a Braden grid sent with an answer missing is refused in place
+    // (the summary focused, the message by the question, the answers kept), then recorded.
+    const braden = mobile.locator('section', { has: mobile.getByRole('heading', { name: /Échelle de Braden/ }) });
+    const remplir = braden.getByText('Remplir la grille');
+    await remplir.focus();
+    await mobile.keyboard.press('Enter');
+    for (const [label, valeur] of [['Perception sensorielle', '3'], ['Humidité', '2'], ['Activité', '4'], ['Mobilité', '3'], ['Nutrition', '2']]) {
+      await braden.getByLabel(label).focus();
+      await braden.getByLabel(label).selectOption(valeur);
+    }
+    await braden.getByLabel('Commentaire').focus();
+    await mobile.keyboard.type('Vu au lever');
+    await braden.getByRole('button', { name: 'Enregistrer et calculer' }).focus();
+    await Promise.all([mobile.waitForNavigation({ waitUntil: 'load' }), mobile.keyboard.press('Enter')]);
+    assert.equal(await mobile.evaluate(() => document.activeElement?.id), 'erreurs-resume');
+    assert.match(await mobile.locator('#braden-friction-err').innerText(), /Réponse manquante/);
+    assert.equal(await mobile.locator('#braden-friction').getAttribute('aria-describedby'), 'braden-friction-err');
+    assert.equal(await braden.getByLabel('Activité').inputValue(), '4');
+    assert.equal(await braden.getByLabel('Commentaire').inputValue(), 'Vu au lever');
+    assert.doesNotMatch(await mobile.locator('main').innerText(), /Code :/);
+    await t.test('360 px : évaluation refusée sur place', () => checkNoHorizontalOverflow(mobile, 'évaluation refusée sur place'));
+    await scan(t, mobile, 'évaluation refusée sur place');
+    await braden.getByLabel('Friction et cisaillement').focus();
+    await braden.getByLabel('Friction et cisaillement').selectOption('2');
+    await braden.getByRole('button', { name: 'Enregistrer et calculer' }).focus();
+    await Promise.all([mobile.waitForNavigation({ waitUntil: 'load' }), mobile.keyboard.press('Enter')]);
+    await mobile.getByText("L'évaluation a été enregistrée comme brouillon").waitFor();
 
     await page.goto('/etablissements/1/gmp');
     assert.match(await heading(page), /GMP|GIR moyen/);
