@@ -214,11 +214,15 @@ pub enum Fait {
     EntourageAjoute,
     /// A transmission was written.
     TransmissionEnregistree,
+    /// An exceptional access (break-the-glass) was opened.
+    AccesExceptionnelOuvert,
+    /// A home-care intervention was planned.
+    InterventionPlanifiee,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 69] = [
+    pub const ALL: [Fait; 71] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -288,6 +292,8 @@ impl Fait {
         Fait::ProfessionnelLie,
         Fait::EntourageAjoute,
         Fait::TransmissionEnregistree,
+        Fait::AccesExceptionnelOuvert,
+        Fait::InterventionPlanifiee,
     ];
 
     /// The code carried by the address.
@@ -362,6 +368,8 @@ impl Fait {
             Fait::ProfessionnelLie => "professionnel",
             Fait::EntourageAjoute => "entourage_ajout",
             Fait::TransmissionEnregistree => "transmission",
+            Fait::AccesExceptionnelOuvert => "acces_exceptionnel",
+            Fait::InterventionPlanifiee => "intervention",
         }
     }
 
@@ -437,6 +445,8 @@ impl Fait {
             Fait::ProfessionnelLie => "Le professionnel a été ajouté à l'entourage de la personne.",
             Fait::EntourageAjoute => "La personne a été ajoutée à l'entourage.",
             Fait::TransmissionEnregistree => "La transmission a été enregistrée.",
+            Fait::AccesExceptionnelOuvert => "L'accès exceptionnel est ouvert pour la durée choisie : il est tracé et signalé au référent de la personne et à la direction.",
+            Fait::InterventionPlanifiee => "L'intervention a été planifiée : ses visites apparaissent au planning du service.",
         }
     }
 

@@ -11,7 +11,19 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::formulaire_ligne::{Formulaires, CONFLIT, INVALIDE};
-use crate::helpers::{dupont, spawn_app};
+use crate::helpers::{dupont, spawn_app, TestApp};
+
+/// A file of établissement A created by its secretary `secr.fs`, with its cadre `cadre.fs`:
+/// the file, the secretary's and the cadre's tokens.
+async fn dossier(app: &TestApp) -> (i64, String, String) {
+    let a = app.etablissement_id;
+    let (_, secr) = app.account("secr.fs", Role::Secretariat, &[a]).await;
+    let (_, cadre) = app.account("cadre.fs", Role::Cadre, &[a]).await;
+    let x = app
+        .create_usager(&secr, &dupont(&app.etablissement_finess))
+        .await;
+    (x, secr, cadre)
+}
 
 /// The message under the input of id `id` and that input pointing at it.
 fn au_champ(id: &str) -> [String; 2] {
@@ -25,12 +37,7 @@ fn au_champ(id: &str) -> [String; 2] {
 async fn an_objectives_forms_and_the_childs_part_are_refused_in_place() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let a = app.etablissement_id;
-        let (_, secr) = app.account("secr.fs", Role::Secretariat, &[a]).await;
-        let (_, cadre) = app.account("cadre.fs", Role::Cadre, &[a]).await;
-        let x = app
-            .create_usager(&secr, &dupont(&app.etablissement_finess))
-            .await;
+        let (x, _, cadre) = dossier(&app).await;
         let page = format!("/usagers/{x}/projet");
         let f = Formulaires::de(&app, "cadre.fs", &page).await;
         f.confirme(&page, &[("type", "ppe")], "projet_cree").await;
@@ -103,12 +110,7 @@ async fn an_objectives_forms_and_the_childs_part_are_refused_in_place() {
 async fn an_evaluation_and_its_validation_are_refused_in_place() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let a = app.etablissement_id;
-        let (_, secr) = app.account("secr.fs", Role::Secretariat, &[a]).await;
-        let (_, cadre) = app.account("cadre.fs", Role::Cadre, &[a]).await;
-        let x = app
-            .create_usager(&secr, &dupont(&app.etablissement_finess))
-            .await;
+        let (x, _, cadre) = dossier(&app).await;
         let page = format!("/usagers/{x}/evaluations");
         let f = Formulaires::de(&app, "cadre.fs", &page).await;
         // A Braden grid with an answer missing and a date that is none: both by their field,
@@ -226,13 +228,8 @@ async fn a_new_application_and_its_file_are_refused_in_place() {
 async fn the_books_relatives_and_the_subscription_are_confirmed_or_refused_in_place() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let a = app.etablissement_id;
-        let (_, secr) = app.account("secr.fs", Role::Secretariat, &[a]).await;
-        let (_, cadre) = app.account("cadre.fs", Role::Cadre, &[a]).await;
+        let (x, _, cadre) = dossier(&app).await;
         let proche = app.create_user("proche.fs", Role::Proche, &[]).await;
-        let x = app
-            .create_usager(&secr, &dupont(&app.etablissement_finess))
-            .await;
         let r = app
             .post_json(
                 &cadre,
@@ -278,12 +275,7 @@ async fn the_books_relatives_and_the_subscription_are_confirmed_or_refused_in_pl
 async fn the_circle_and_a_transmission_are_refused_in_place() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let a = app.etablissement_id;
-        let (_, secr) = app.account("secr.fs", Role::Secretariat, &[a]).await;
-        app.account("cadre.fs", Role::Cadre, &[a]).await;
-        let x = app
-            .create_usager(&secr, &dupont(&app.etablissement_finess))
-            .await;
+        let (x, _, _) = dossier(&app).await;
         let f = Formulaires::de(&app, "secr.fs", &format!("/usagers/{x}/entourage")).await;
 
         // A person of the circle without a relation and a measure ending on no date: both by
@@ -336,6 +328,63 @@ async fn the_circle_and_a_transmission_are_refused_in_place() {
         f.refuse(&path, &champs, INVALIDE, &voir).await;
         champs[1].1 = "";
         f.confirme(&path, &champs, "transmission").await;
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_break_the_glass_without_its_reason_is_refused_in_place() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let (x, _, _) = dossier(&app).await;
+        let (b, _) = app.etablissement_b().await;
+        app.account("educ.fs", Role::Educateur, &[b]).await;
+        let f = Formulaires::de(&app, "educ.fs", "/").await;
+        let path = format!("/usagers/{x}/acces-exceptionnel");
+        let mut champs = [("motif", "Urgence"), ("heures", "12")];
+        let [err, aria] = au_champ("motif");
+        let voir = [
+            err.as_str(),
+            aria.as_str(),
+            ">Urgence</textarea>",
+            r#"value="12" selected"#,
+            "Accès exceptionnel",
+        ];
+        f.refuse(&path, &champs, INVALIDE, &voir).await;
+        champs[0].1 = "Remplacement de nuit : chute signalée par l'équipe";
+        f.confirme(&path, &champs, "acces_exceptionnel").await;
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_home_care_intervention_is_refused_in_place() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let (x, _, _) = dossier(&app).await;
+        let page = format!("/usagers/{x}/interventions");
+        let f = Formulaires::de(&app, "cadre.fs", &page).await;
+        let a_s = app.etablissement_id.to_string();
+        // A day of the week that is none: the days by their field, the tasks ticked kept.
+        let mut champs = [
+            ("etablissement_id", a_s.as_str()),
+            ("t_toilette", "1"),
+            ("adresse", "3 rue témoin"),
+            ("jours_semaine", "8"),
+            ("heure_debut", "08:00"),
+            ("heure_fin", "09:00"),
+            ("duree_minutes", "45"),
+        ];
+        let [err, aria] = au_champ("i-jours_semaine");
+        let voir = [
+            err.as_str(),
+            aria.as_str(),
+            "3 rue témoin",
+            r#"name="t_toilette" value="1" checked"#,
+        ];
+        f.refuse(&page, &champs, INVALIDE, &voir).await;
+        champs[3].1 = "1,4";
+        f.confirme(&page, &champs, "intervention").await;
         app.stop().await;
     }
 }
