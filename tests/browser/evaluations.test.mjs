@@ -1,6 +1,7 @@
 // Evaluations journey: the cadre of the EHPAD opens Hélène DUPONT's *Évaluations* tab, fills
-// an AGGIR grid by its adverbs and sees the GIR, validates it, and reads the GMP of the
-// EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
+// an AGGIR grid by its adverbs and sees the GIR, validates it, records a Braden grid at 360 px
+// by the keyboard whose validation, made meanwhile elsewhere, is refused in place, and reads
+// the GMP of the EHPAD by month. Every page is scanned by axe-core and must fit in 360 px.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,34 @@ describe('évaluations', () => {
     await login(mobile, 'cadre');
     await mobile.goto('/usagers/1/evaluations');
     await t.test('360 px : évaluations', () => checkNoHorizontalOverflow(mobile, 'évaluations'));
+
+    // 360 px, keyboard only: a Braden grid recorded as a draft, then validated meanwhile from
+    // another screen: its validation from this page, now stale, is refused in place (409) on
+    // its row, the summary focused, never the error page.
+    const braden = mobile.locator('section', { has: mobile.getByRole('heading', { name: /Échelle de Braden/ }) });
+    await braden.getByText('Remplir la grille').focus();
+    await mobile.keyboard.press('Enter');
+    for (const [label, valeur] of [['Perception sensorielle', '3'], ['Humidité', '2'], ['Activité', '4'], ['Mobilité', '3'], ['Nutrition', '2'], ['Friction et cisaillement', '2']]) {
+      await braden.getByLabel(label).focus();
+      await braden.getByLabel(label).selectOption(valeur);
+    }
+    await braden.getByLabel('Commentaire').focus();
+    await mobile.keyboard.type('Vu au lever');
+    await braden.getByRole('button', { name: 'Enregistrer et calculer' }).focus();
+    await Promise.all([mobile.waitForNavigation({ waitUntil: 'load' }), mobile.keyboard.press('Enter')]);
+    await mobile.getByText("L'évaluation a été enregistrée comme brouillon").waitFor();
+    const ligne = new URL(mobile.url()).hash;
+    assert.match(ligne, /^#evaluation-\d+$/);
+    await page.goto('/usagers/1/evaluations');
+    await submit(page, page.locator(`${ligne} button`, { hasText: 'Valider' }));
+    await mobile.locator(`${ligne} button`, { hasText: 'Valider' }).focus();
+    await Promise.all([mobile.waitForNavigation({ waitUntil: 'load' }), mobile.keyboard.press('Enter')]);
+    assert.equal(await mobile.evaluate(() => document.activeElement?.id), 'erreurs-resume');
+    assert.match(await mobile.locator(`${ligne} #erreurs-resume`).innerText(), /\S/);
+    assert.match(await mobile.locator(ligne).innerText(), /Validée/);
+    assert.doesNotMatch(await mobile.locator('main').innerText(), /Code :/);
+    await t.test('360 px : validation refusée sur place', () => checkNoHorizontalOverflow(mobile, 'validation refusée sur place'));
+    await scan(t, mobile, 'validation refusée sur place');
 
     await page.goto('/etablissements/1/gmp');
     assert.match(await heading(page), /GMP|GIR moyen/);

@@ -284,6 +284,8 @@ pub struct EnPlace {
     pub erreurs: ErreursFormulaire,
     /// The row whose form was refused, on a page with one such form per row.
     pub ligne: Option<i64>,
+    /// The row keyed by a text whose form was refused (an objective `o3`, a grid `aggir`).
+    pub cle: Option<String>,
 }
 
 impl EnPlace {
@@ -295,6 +297,7 @@ impl EnPlace {
             saisie,
             erreurs,
             ligne: None,
+            cle: None,
         }
     }
 
@@ -312,6 +315,30 @@ impl EnPlace {
             saisie,
             erreurs,
             ligne: Some(ligne),
+            cle: None,
+        }
+    }
+
+    /// The same refusal on the form of the row keyed by the text `cle` (an objective `o3`, a
+    /// grid `aggir`): its input ids become `<prefix><cle>-<field>`.
+    pub fn sur_cle(mut self, cle: &str) -> Self {
+        self.erreurs.prefixe = Cow::Owned(format!("{}{cle}-", self.erreurs.prefixe));
+        self.cle = Some(cle.to_string());
+        self
+    }
+
+    /// Whether the form `nom` of the row keyed by the text `cle` is the one refused.
+    pub fn est_cle(&self, nom: &str, cle: &str) -> bool {
+        self.formulaire == nom && self.cle.as_deref() == Some(cle)
+    }
+
+    /// The refusals and what was typed in the form `nom` of the row keyed by `cle` (nothing
+    /// for another form or row).
+    pub fn de_cle(&self, nom: &str, cle: &str) -> (ErreursFormulaire, Saisie) {
+        if self.est_cle(nom, cle) {
+            (self.erreurs.clone(), self.saisie.clone())
+        } else {
+            Default::default()
         }
     }
 
@@ -453,6 +480,13 @@ mod tests {
             "<p class=\"erreur-champ\" id=\"a-12-libelle-err\">Obligatoire.</p>"
         );
         assert!(r.erreurs_ligne("acte", &13).est_vide());
+        let c = EnPlace::refus(&ACTE, Saisie::default(), ErreursFormulaire::champ("x", "m"))
+            .sur_cle("o3");
+        assert_eq!(
+            c.de_cle("acte", "o3").0.aria("x"),
+            "aria-invalid=\"true\" aria-describedby=\"a-o3-x-err\""
+        );
+        assert!(c.de_cle("acte", "o4").0.est_vide());
         assert!(r.erreurs_de("autre").est_vide());
     }
 }

@@ -192,11 +192,37 @@ pub enum Fait {
     ProjetValide,
     /// A signature of a project's version was recorded.
     SignatureEnregistree,
+    /// An evaluation was recorded as a draft.
+    EvaluationEnregistree,
+    /// An evaluation was validated.
+    EvaluationValidee,
+    /// An application was recorded.
+    CandidatureCreee,
+    /// The file of an application was created or linked.
+    DossierCandidature,
+    /// A relative's right on the liaison book was saved.
+    ProcheAutorise,
+    /// A participation in the liaison book ended.
+    ParticipationFinie,
+    /// A calendar subscription address was created.
+    AbonnementCree,
+    /// The calendar subscription address was revoked.
+    AbonnementRevoque,
+    /// A professional was linked to the person.
+    ProfessionnelLie,
+    /// A person was added to the circle.
+    EntourageAjoute,
+    /// A transmission was written.
+    TransmissionEnregistree,
+    /// An exceptional access (break-the-glass) was opened.
+    AccesExceptionnelOuvert,
+    /// A home-care intervention was planned.
+    InterventionPlanifiee,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 58] = [
+    pub const ALL: [Fait; 71] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -255,6 +281,19 @@ impl Fait {
         Fait::ProjetModifie,
         Fait::ProjetValide,
         Fait::SignatureEnregistree,
+        Fait::EvaluationEnregistree,
+        Fait::EvaluationValidee,
+        Fait::CandidatureCreee,
+        Fait::DossierCandidature,
+        Fait::ProcheAutorise,
+        Fait::ParticipationFinie,
+        Fait::AbonnementCree,
+        Fait::AbonnementRevoque,
+        Fait::ProfessionnelLie,
+        Fait::EntourageAjoute,
+        Fait::TransmissionEnregistree,
+        Fait::AccesExceptionnelOuvert,
+        Fait::InterventionPlanifiee,
     ];
 
     /// The code carried by the address.
@@ -318,6 +357,19 @@ impl Fait {
             Fait::ProjetModifie => "projet",
             Fait::ProjetValide => "projet_valide",
             Fait::SignatureEnregistree => "signature",
+            Fait::EvaluationEnregistree => "evaluation",
+            Fait::EvaluationValidee => "evaluation_validee",
+            Fait::CandidatureCreee => "candidature",
+            Fait::DossierCandidature => "dossier_candidature",
+            Fait::ProcheAutorise => "proche",
+            Fait::ParticipationFinie => "participation_finie",
+            Fait::AbonnementCree => "abonnement",
+            Fait::AbonnementRevoque => "abonnement_revoque",
+            Fait::ProfessionnelLie => "professionnel",
+            Fait::EntourageAjoute => "entourage_ajout",
+            Fait::TransmissionEnregistree => "transmission",
+            Fait::AccesExceptionnelOuvert => "acces_exceptionnel",
+            Fait::InterventionPlanifiee => "intervention",
         }
     }
 
@@ -382,6 +434,19 @@ impl Fait {
             Fait::ProjetModifie => "Le brouillon du projet a été enregistré.",
             Fait::ProjetValide => "La version du projet a été validée ; elle ne se modifie plus.",
             Fait::SignatureEnregistree => "La signature a été enregistrée sur cette version du projet.",
+            Fait::EvaluationEnregistree => "L'évaluation a été enregistrée comme brouillon ; elle se valide depuis la liste.",
+            Fait::EvaluationValidee => "L'évaluation a été validée ; elle ne se modifie plus, elle se corrige.",
+            Fait::CandidatureCreee => "La candidature a été enregistrée : elle apparaît dans la liste d'attente.",
+            Fait::DossierCandidature => "Le dossier de la personne a été créé depuis sa candidature : préparez son admission.",
+            Fait::ProcheAutorise => "Le droit du proche sur le cahier de liaison a été enregistré.",
+            Fait::ParticipationFinie => "L'accès au cahier de liaison a pris fin ; il reste dans l'historique.",
+            Fait::AbonnementCree => "L'adresse d'abonnement a été créée : copiez-la maintenant, elle ne sera plus affichée.",
+            Fait::AbonnementRevoque => "L'adresse d'abonnement a été révoquée : les calendriers abonnés ne reçoivent plus rien.",
+            Fait::ProfessionnelLie => "Le professionnel a été ajouté à l'entourage de la personne.",
+            Fait::EntourageAjoute => "La personne a été ajoutée à l'entourage.",
+            Fait::TransmissionEnregistree => "La transmission a été enregistrée.",
+            Fait::AccesExceptionnelOuvert => "L'accès exceptionnel est ouvert pour la durée choisie : il est tracé et signalé au référent de la personne et à la direction.",
+            Fait::InterventionPlanifiee => "L'intervention a été planifiée : ses visites apparaissent au planning du service.",
         }
     }
 

@@ -22,7 +22,7 @@ use super::agenda_api::{capacite, instants, Fenetre};
 use super::agenda_evenement::heure;
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::layout::Layout;
+use crate::layout::{Fait, Layout};
 use crate::reponses::done;
 use crate::{App, AppError, WebResult};
 
@@ -257,7 +257,9 @@ impl crate::saisie::Champs for Vide {
     const CHAMPS: &'static [Champ] = &[];
 }
 
-/// A new subscription address (shown once on the agenda page), or the address revoked.
+/// A new subscription address (shown once on the agenda page), or the address revoked, each
+/// confirmed on the page. Neither has an expected refusal (no field, a revocation of no
+/// address revokes nothing): a role without an agenda gets the error page (403).
 async fn abonnement(
     app: App,
     me: CurrentUser,
@@ -267,10 +269,10 @@ async fn abonnement(
     let cap = capacite(&app, &me, Action::Lire).await?;
     let retour = if nouveau {
         let jeton = app.store.creer_abonnement(&cap).await?;
-        format!("/agenda?abonnement={jeton}#abonnement")
+        Fait::AbonnementCree.adresse(&format!("/agenda?abonnement={jeton}#abonnement"))
     } else {
         app.store.revoquer_abonnement(&cap).await?;
-        "/agenda#abonnement".to_string()
+        Fait::AbonnementRevoque.adresse("/agenda#abonnement")
     };
     Ok(done(&headers, &retour))
 }

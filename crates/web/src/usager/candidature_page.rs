@@ -7,29 +7,32 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use dui_domain::candidature::{OrigineCandidature, Priorite, StatutCandidature};
+use dui_domain::candidature::StatutCandidature;
 use dui_domain::organisation::Domaine;
 use dui_domain::policy::Action;
 use dui_domain::sejour::TypeAccompagnement;
-use dui_domain::usager::Sexe;
+use dui_domain::usager::creation::peut_confirmer_doublon;
 use dui_store::admin::organisation::Etablissement;
-use dui_store::usager::{Candidature, ChangementStatut, MembreEquipe, Places, RendezVous};
-use serde::Deserialize;
+use dui_store::usager::{
+    candidats_montres, Candidat, Candidature, ChangementStatut, MembreEquipe, Places, RendezVous,
+};
 
 use super::candidature_suite::{dossier, DossierFields, EntretienFields, StatutFields};
-use super::candidatures::{
-    capacite, creer, CandidatureFields, FiltreQuery, PieceFields, CHAMPS_CANDIDATURE,
-};
-use super::formulaire_ligne::repondre_page;
+use super::candidatures::{capacite, FiltreQuery};
+use super::creation::Doublons;
+use super::creation_issue::message_doublons;
+use super::formulaire_ligne::{champs, page_refusee, repondre_page};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
 use crate::pagination::CANDIDATURES;
-use crate::reponses::{done, expected_version};
+use crate::reponses::{confirme, expected_version};
 use crate::time::{fr_date, fr_datetime, paris_local_input, paris_today};
-use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
+use crate::{
+    App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
+};
 
 /// Display helpers shared by the pages.
 trait Affichage {
@@ -128,136 +131,6 @@ pub async fn liste(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "candidature_nouvelle.html")]
-struct NouvellePage {
-    layout: Layout,
-    etablissements: Vec<Etablissement>,
-    mes: Vec<i64>,
-    origines: &'static [OrigineCandidature],
-    priorites: &'static [Priorite],
-    orientations: &'static [TypeAccompagnement],
-    sexes: [Sexe; 3],
-    aujourdhui: String,
-    usager_id: Option<String>,
-}
-
-impl NouvellePage {
-    fn sexe(&self, s: &Sexe) -> &'static str {
-        match s {
-            Sexe::F => "Féminin",
-            Sexe::M => "Masculin",
-            Sexe::I => "Indéterminé",
-        }
-    }
-}
-
-/// `?usager_id=` of the new application (a person who has a file).
-#[derive(Deserialize)]
-pub struct NouvelleQuery {
-    usager_id: Option<String>,
-}
-
-/// GET /candidatures/nouvelle
-pub async fn nouvelle(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<NouvelleQuery>,
-) -> WebResult<Response> {
-    capacite(&app, &me, Action::Ecrire).await?;
-    Ok(NouvellePage {
-        layout: Layout::new(&me, "Nouvelle candidature", "candidatures"),
-        etablissements: app.store.etablissements(None).await?,
-        mes: me.principal.etablissements.clone(),
-        origines: OrigineCandidature::ALL,
-        priorites: Priorite::ALL,
-        orientations: TypeAccompagnement::ALL,
-        sexes: Sexe::ALL,
-        aujourdhui: paris_today(Utc::now()).to_string(),
-        usager_id: q.usager_id,
-    }
-    .into_response())
-}
-
-/// The form's pairs (repeated `etablissements`, `piece_libelle` / `piece_recue_le` lines).
-#[derive(Deserialize)]
-#[serde(transparent)]
-pub struct PairesCandidature(Vec<(String, String)>);
-
-impl crate::saisie::Champs for PairesCandidature {
-    const CHAMPS: &'static [dui_domain::saisie::Champ] = CHAMPS_FORMULAIRE;
-}
-
-const CHAMPS_FORMULAIRE: &[dui_domain::saisie::Champ] = &{
-    use dui_domain::saisie::{Champ, DATE, LIBELLE};
-    let mut v = [Champ::ligne("_csrf", 200); CHAMPS_CANDIDATURE.len() + 3];
-    let mut i = 0;
-    while i < CHAMPS_CANDIDATURE.len() {
-        v[i] = CHAMPS_CANDIDATURE[i];
-        i += 1;
-    }
-    v[i] = Champ::ligne("piece_libelle", LIBELLE);
-    v[i + 1] = Champ::ligne("piece_recue_le", DATE);
-    v
-};
-
-impl PairesCandidature {
-    /// The application typed as the API takes it.
-    fn champs(&self) -> WebResult<CandidatureFields> {
-        let mut f = CandidatureFields::default();
-        let mut libelles = Vec::new();
-        let mut recues = Vec::new();
-        for (k, v) in &self.0 {
-            let v = Some(v.clone());
-            match k.as_str() {
-                "etablissements" => {
-                    f.etablissements
-                        .push(opt(&v).and_then(|x| x.parse().ok()).ok_or_else(|| {
-                            AppError::field("etablissements", "Établissement invalide.")
-                        })?)
-                }
-                "nom_naissance" => f.nom_naissance = v,
-                "prenoms" => f.prenoms = v,
-                "date_naissance" => f.date_naissance = v,
-                "sexe" => f.sexe = v,
-                "telephone" => f.telephone = v,
-                "origine" => f.origine = v,
-                "numero_decision" => f.numero_decision = v,
-                "date_decision" => f.date_decision = v,
-                "fin_decision" => f.fin_decision = v,
-                "orientation" => f.orientation = v,
-                "priorite" => f.priorite = v,
-                "criteres" => f.criteres = v,
-                "date_reception" => f.date_reception = v,
-                "usager_id" => f.usager_id = opt(&v).and_then(|x| x.parse().ok()),
-                "piece_libelle" => libelles.push(v),
-                "piece_recue_le" => recues.push(v),
-                _ => {}
-            }
-        }
-        f.pieces = libelles
-            .into_iter()
-            .enumerate()
-            .map(|(i, libelle)| PieceFields {
-                libelle,
-                recue_le: recues.get(i).cloned().flatten(),
-            })
-            .collect();
-        Ok(f)
-    }
-}
-
-/// POST /candidatures: records the application, then its page.
-pub async fn creer_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(p): Form<PairesCandidature>,
-) -> WebResult<Response> {
-    let id = creer(&app, &me, &p.champs()?).await?;
-    Ok(done(&headers, &format!("/candidatures/{id}")))
-}
-
-#[derive(Template, WebTemplate)]
 #[template(path = "candidature.html")]
 struct FichePage {
     layout: Layout,
@@ -269,8 +142,10 @@ struct FichePage {
     peut_ecrire: bool,
     aujourdhui: String,
     debut_propose: String,
-    /// The form refused in place (`statut`, `entretien`), if any.
+    /// The form refused in place (`statut`, `entretien`, `dossier`), if any.
     en_place: EnPlace,
+    /// The probable duplicates of the file the application would create (its form refused).
+    doublons: Doublons,
 }
 impl Affichage for FichePage {}
 
@@ -280,15 +155,16 @@ pub async fn fiche(
     me: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    rendre_fiche(&app, &me, id, EnPlace::default()).await
+    rendre_fiche(&app, &me, id, (EnPlace::default(), &[])).await
 }
 
-/// The page of application `id`, with a form refused in place (or none).
+/// The page of application `id`, with a form refused in place (or none) and the probable
+/// duplicates of the file it would create (or none).
 async fn rendre_fiche(
     app: &App,
     me: &CurrentUser,
     id: i64,
-    en_place: EnPlace,
+    (en_place, candidats): (EnPlace, &[Candidat]),
 ) -> WebResult<Response> {
     let cap = capacite(app, me, Action::Lire).await?;
     let c = app
@@ -325,6 +201,10 @@ async fn rendre_fiche(
         aujourdhui: paris_today(now).to_string(),
         debut_propose: paris_local_input(debut),
         en_place,
+        doublons: Doublons {
+            rattacher: Some((format!("/candidatures/{id}/dossier"), c.version)),
+            ..Doublons::de(candidats, peut_confirmer_doublon(&m, me.user.role))
+        },
         c,
     }
     .into_response())
@@ -350,7 +230,7 @@ async fn sur_fiche<F: crate::saisie::Champs + serde::Serialize, T>(
         &adresse,
         (formulaire, None, f),
         issue,
-        |en_place| rendre_fiche(app, me, id, en_place),
+        |en_place| rendre_fiche(app, me, id, (en_place, &[])),
     )
     .await
 }
@@ -395,7 +275,12 @@ pub async fn entretien_form(
     sur_fiche((&app, &me, &headers), id, &ENTRETIEN, &f, issue).await
 }
 
-/// POST /candidatures/{id}/dossier: the file created (or linked), then its stays.
+/// The form creating (or linking) the person's file, its input ids `d-<field>`.
+const DOSSIER: Formulaire = Formulaire::new("dossier", "d-", Fait::DossierCandidature);
+
+/// POST /candidatures/{id}/dossier: the file created (or linked), confirmed on its stays; its
+/// probable duplicates are the application's page again (409), each with its way out (open
+/// it, link it), « another person » to confirm when the user may.
 pub async fn dossier_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -403,7 +288,29 @@ pub async fn dossier_form(
     Path(id): Path<i64>,
     Form(f): Form<DossierFields>,
 ) -> WebResult<Response> {
-    let version = expected_version(&headers, f.version)?;
-    let (usager, _) = dossier(&app, &me, id, version, &f).await?;
-    Ok(done(&headers, &format!("/usagers/{usager}/sejours")))
+    let issue = async {
+        let version = expected_version(&headers, f.version)?;
+        dossier(&app, &me, id, version, &f).await
+    }
+    .await;
+    let placer = |erreurs| EnPlace::refus(&DOSSIER, Saisie::de(&f), erreurs);
+    match issue {
+        Ok(Ok((usager, _))) => Ok(confirme(
+            &headers,
+            &format!("/usagers/{usager}/sejours"),
+            Fait::DossierCandidature,
+        )),
+        Ok(Err(candidats)) => {
+            let montres = candidats_montres(&candidats);
+            let erreurs = ErreursFormulaire::generale(message_doublons(&montres));
+            let page = rendre_fiche(&app, &me, id, (placer(erreurs), &candidats)).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => {
+            page_refusee(e, &champs::<DossierFields>(), placer, |en_place| {
+                rendre_fiche(&app, &me, id, (en_place, &[]))
+            })
+            .await
+        }
+    }
 }

@@ -11,8 +11,8 @@ use dui_domain::candidature::StatutCandidature;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::usager::{Candidature, DemandeCreation, IssueCreation, NouveauRendezVous};
-use serde::Deserialize;
+use dui_store::usager::{Candidat, Candidature, DemandeCreation, IssueCreation, NouveauRendezVous};
+use serde::{Deserialize, Serialize};
 
 use super::candidatures::{capacite, requis};
 use super::capability;
@@ -135,7 +135,7 @@ impl EntretienFields {
 }
 
 /// The file to create from the application, or to link.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub struct DossierFields {
     /// Link this existing file instead of creating one.
     pub usager_id: Option<i64>,
@@ -165,14 +165,14 @@ impl crate::saisie::Champs for DossierFields {
 
 /// Creates the person's file from application `id` (the duplicate check of every creation)
 /// or links the existing one, then points the application to it: the file's id and the
-/// application's new version.
+/// application's new version, or the probable duplicates found (nothing created).
 pub(crate) async fn dossier(
     app: &App,
     me: &CurrentUser,
     id: i64,
     version: i64,
     f: &DossierFields,
-) -> WebResult<(UsagerId, i64)> {
+) -> WebResult<Result<(UsagerId, i64), Vec<Candidat>>> {
     let cap = capacite(app, me, Action::Ecrire).await?;
     let c = app
         .store
@@ -184,14 +184,17 @@ pub(crate) async fn dossier(
     }
     let usager = match f.usager_id {
         Some(u) => UsagerId::from(u),
-        None => creer_dossier(app, me, &c, f).await?,
+        None => match creer_dossier(app, me, &c, f).await? {
+            Ok(u) => u,
+            Err(candidats) => return Ok(Err(candidats)),
+        },
     };
     let dossier = capability(app, me, usager, Section::Administratif, Action::Lire).await?;
     let v = app
         .store
         .rattacher_candidature(&cap, id, version, &dossier)
         .await?;
-    Ok((usager, v))
+    Ok(Ok((usager, v)))
 }
 
 async fn creer_dossier(
@@ -199,7 +202,7 @@ async fn creer_dossier(
     me: &CurrentUser,
     c: &Candidature,
     f: &DossierFields,
-) -> WebResult<UsagerId> {
+) -> WebResult<Result<UsagerId, Vec<Candidat>>> {
     if c.usager_id.is_some() {
         return Err(AppError::Conflict {
             code: "deja_rattachee",
@@ -251,8 +254,8 @@ async fn creer_dossier(
         .create_usager_checked(&me.principal, &m, demande, || Ok::<_, AppError>(n), now)
         .await?
     {
-        IssueCreation::Cree(id) => Ok(id),
-        IssueCreation::Doublons(candidats) => Err(super::doublons_error(candidats)),
+        IssueCreation::Cree(id) => Ok(Ok(id)),
+        IssueCreation::Doublons(candidats) => Ok(Err(candidats)),
         IssueCreation::InsDejaAttribuee(_) => Err(AppError::Conflict {
             code: "ins_deja_attribuee",
             message: "Ce matricule INS est déjà attribué à un autre dossier.".into(),
@@ -313,7 +316,9 @@ pub async fn api_dossier(
     ApiJson(f): ApiJson<DossierFields>,
 ) -> WebResult<(StatusCode, Json<DossierCandidature>)> {
     let version = expected_version(&headers, f.version)?;
-    let (usager_id, version) = dossier(&app, &me, id, version, &f).await?;
+    let (usager_id, version) = dossier(&app, &me, id, version, &f)
+        .await?
+        .map_err(super::doublons_error)?;
     Ok((
         StatusCode::CREATED,
         Json(DossierCandidature { usager_id, version }),

@@ -25,21 +25,43 @@ struct NewPage {
     f: IdentiteFields,
     etablissements: Vec<Etablissement>,
     erreurs: ErreursFormulaire,
-    candidats: Vec<Candidat>,
-    peut_confirmer: bool,
+    doublons: Doublons,
     avec_nir: bool,
 }
 
-impl NewPage {
-    fn date(&self, d: &str) -> String {
+/// The probable duplicates of a file about to be created (`usager/_doublons.html`): those the
+/// user may open, each with its way out, the others as « a probable duplicate exists
+/// elsewhere »; whether the user may confirm another person.
+#[derive(Default)]
+pub(crate) struct Doublons {
+    pub(crate) candidats: Vec<Candidat>,
+    pub(crate) peut_confirmer: bool,
+    /// Where the existing file is linked instead (an application: its address and version).
+    pub(crate) rattacher: Option<(String, i64)>,
+}
+
+impl Doublons {
+    /// The candidates of `candidats` as shown to the user.
+    pub(crate) fn de(candidats: &[Candidat], peut_confirmer: bool) -> Self {
+        Self {
+            candidats: dui_store::usager::candidats_montres(candidats),
+            peut_confirmer,
+            rattacher: None,
+        }
+    }
+    pub(crate) fn date(&self, d: &str) -> String {
         fr_date(d)
     }
-    fn lieu(&self, code: &str) -> String {
+    pub(crate) fn lieu(&self, code: &str) -> String {
         dui_domain::lieux::libelle(code)
     }
     /// A candidate carries the same INS: « another person » is never offered.
-    fn meme_ins(&self) -> bool {
+    pub(crate) fn meme_ins(&self) -> bool {
         self.candidats.iter().any(|c| c.meme_ins)
+    }
+    /// Whether « it is another person » is offered.
+    pub(crate) fn confirmable(&self) -> bool {
+        !self.candidats.is_empty() && self.peut_confirmer && !self.meme_ins()
     }
 }
 
@@ -108,8 +130,7 @@ pub async fn new_page(State(app): State<App>, me: CurrentUser) -> WebResult<impl
         f: IdentiteFields::default(),
         etablissements,
         erreurs: ErreursFormulaire::default(),
-        candidats: vec![],
-        peut_confirmer: false,
+        doublons: Doublons::default(),
         avec_nir: true,
     })
 }
@@ -157,8 +178,7 @@ pub async fn create_form(
         f,
         etablissements: etablissements.clone(),
         erreurs,
-        candidats,
-        peut_confirmer,
+        doublons: Doublons::de(&candidats, peut_confirmer),
         avec_nir: true,
     };
     match create(&app, &me, &f, Utc::now()).await {
@@ -168,11 +188,7 @@ pub async fn create_form(
         .into_response()),
         Ok(Creation::Doublons(c)) => Ok((
             StatusCode::CONFLICT,
-            page(
-                f,
-                ErreursFormulaire::default(),
-                dui_store::usager::candidats_montres(&c),
-            ),
+            page(f, ErreursFormulaire::default(), c),
         )
             .into_response()),
         Ok(Creation::InsDejaAttribuee(c)) => Ok((

@@ -70,19 +70,23 @@ pub(crate) fn ins_deja_attribuee_error(candidats: Vec<Candidat>) -> AppError {
 /// « a probable duplicate exists elsewhere » and whom to ask.
 pub(crate) fn doublons_error(candidats: Vec<Candidat>) -> AppError {
     let montres = candidats_montres(&candidats);
-    let visibles = montres.iter().filter(|c| c.visible).count();
+    AppError::Conflict {
+        code: "doublon_probable",
+        message: message_doublons(&montres),
+        extra: Some(serde_json::json!({ "candidats": montres })),
+    }
+}
+
+/// What probable duplicates (as shown: [`candidats_montres`]) mean for the user.
+pub(crate) fn message_doublons(montres: &[Candidat]) -> String {
     let mut message = Vec::new();
-    if visibles > 0 {
-        message.push(format!(
-            "{visibles} dossier(s) existant(s) ressemble(nt) à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création."
-        ));
+    match montres.iter().filter(|c| c.visible).count() {
+        0 => {}
+        1 => message.push("Un dossier existant ressemble à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création.".to_string()),
+        n => message.push(format!("{n} dossiers existants ressemblent à cette identité. Vérifiez qu'il ne s'agit pas de la même personne ; sinon, confirmez la création.")),
     }
     if montres.iter().any(|c| !c.visible) {
         message.push(format!("{DOUBLON_HORS_PERIMETRE} {DOUBLON_CONTACT}"));
     }
-    AppError::Conflict {
-        code: "doublon_probable",
-        message: message.join(" "),
-        extra: Some(serde_json::json!({ "candidats": montres })),
-    }
+    message.join(" ")
 }

@@ -16,15 +16,16 @@ use dui_store::usager::{Sejour, Usager};
 use dui_store::StoreError;
 use serde::Deserialize;
 
-use super::entete::{referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entete::{hors_perimetre, referent, Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::fields::{AutreDossierForm, IdentiteFields, CHAMPS_EDITION};
+use super::formulaire_ligne::page_refusee;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::reponses::confirme;
 use crate::time::{fr_date, fr_instant};
-use crate::{App, AppError, ErreursFormulaire, Fait, Layout, WebResult};
+use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/dossier.html")]
@@ -304,7 +305,7 @@ pub async fn non_doublon_form(p: FormulaireDossier<AutreDossierForm>) -> WebResu
 }
 
 /// Break-the-glass form.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct AccesExceptionnelForm {
     motif: String,
     heures: Option<i64>,
@@ -317,18 +318,32 @@ impl crate::saisie::Champs for AccesExceptionnelForm {
     ];
 }
 
-/// POST /usagers/{id}/acces-exceptionnel
+/// The break-the-glass form, its input ids `<field>`.
+const ACCES: Formulaire = Formulaire::new("acces", "", Fait::AccesExceptionnelOuvert);
+
+/// POST /usagers/{id}/acces-exceptionnel: the file opened, confirmed on it; a reason missing
+/// or too short is the out-of-scope page again, the reason as typed.
 pub async fn acces_exceptionnel_form(
     p: FormulaireDossier<AccesExceptionnelForm>,
 ) -> WebResult<Response> {
     let heures = p.f.heures.unwrap_or(4);
-    p.app
+    let issue = p
+        .app
         .store
         .ouvrir_acces_exceptionnel(&p.me.principal, p.id, &p.f.motif, heures, Utc::now())
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => AppError::field("motif", m),
             other => other.into(),
-        })?;
-    Ok(p.fait(""))
+        });
+    match issue {
+        Ok(_) => Ok(p.confirme("", ACCES.fait)),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&ACCES, crate::Saisie::de(&p.f), erreurs);
+            page_refusee(e, &["motif", "heures"], placer, |en_place| async {
+                Ok::<_, AppError>(hors_perimetre(&p.me, p.id, en_place))
+            })
+            .await
+        }
+    }
 }

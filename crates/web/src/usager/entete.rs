@@ -231,10 +231,29 @@ impl Tabs {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/hors_perimetre.html")]
-struct OutOfScopePage {
+pub(crate) struct OutOfScopePage {
     layout: Layout,
     id: UsagerId,
     peut_bris: bool,
+    /// The break-the-glass form refused (its reason), if it was.
+    erreurs: crate::ErreursFormulaire,
+    s: crate::Saisie,
+}
+
+/// The page of file `id` out of `me`'s scope, offering break-the-glass to a professional,
+/// its form refused in place (or not).
+pub(crate) fn hors_perimetre(
+    me: &CurrentUser,
+    id: UsagerId,
+    en_place: crate::EnPlace,
+) -> OutOfScopePage {
+    OutOfScopePage {
+        layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"),
+        id,
+        peut_bris: me.user.role.est_professionnel(),
+        erreurs: en_place.erreurs,
+        s: en_place.saisie,
+    }
 }
 
 /// The opened file: what every file page receives.
@@ -335,11 +354,7 @@ impl Dossier {
                         axum::response::Redirect::to(&format!("/usagers/{kept}")).into_response(),
                     ));
                 }
-                let page = OutOfScopePage {
-                    layout: Layout::new(me, "Dossier hors de votre périmètre", "usagers"),
-                    id,
-                    peut_bris: me.user.role.est_professionnel(),
-                };
+                let page = hors_perimetre(me, id, crate::EnPlace::default());
                 Err(NonOuvert((StatusCode::FORBIDDEN, page).into_response()))
             }
             Err(e) => Err(AppError::from(e).into()),

@@ -22,12 +22,13 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson};
 use crate::reponses::{done, expected_version};
 use crate::time::DatesFr;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, Fait, Formulaire, Layout, WebResult};
 
 /// A person of the circle as typed.
 #[derive(Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
@@ -167,7 +168,7 @@ impl EntourageFields {
 }
 
 /// A professional as typed (directory).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct ProfessionnelFields {
     #[serde(default)]
     nom: String,
@@ -250,6 +251,31 @@ pub(crate) struct EntouragePageHeader {
     relations: &'static [Relation],
     mesures: &'static [MesureProtection],
     roles: &'static [RoleProfessionnel],
+    /// The form refused in place (`entourage`, `professionnel`, an assignment's), if any.
+    en_place: crate::EnPlace,
+}
+
+/// The forms adding a person of the circle (`e-<field>`) and linking a professional
+/// (`p-<field>`), refused in place.
+const ENTOURAGE: Formulaire = Formulaire::new("entourage", "e-", Fait::EntourageAjoute);
+const PROFESSIONNEL: Formulaire = Formulaire::new("professionnel", "p-", Fait::ProfessionnelLie);
+
+/// The answer to form `formulaire` of the circle tab typed as `p.f`, whose write ended as
+/// `issue`: the tab confirming it, or the tab again with the refusal in place.
+async fn sur_entourage<F: crate::saisie::Champs + serde::Serialize>(
+    p: &FormulaireDossier<F>,
+    formulaire: &Formulaire,
+    issue: WebResult<()>,
+) -> WebResult<Response> {
+    let adresse = format!("/usagers/{}/entourage", p.id);
+    repondre_page(
+        &p.headers,
+        &adresse,
+        (formulaire, None, &p.f),
+        issue,
+        |en_place| rendre(&p.app, &p.me, p.id, en_place),
+    )
+    .await
 }
 
 /// The French labels of the circle's codes, for the pages that show the circle (this one and
@@ -300,12 +326,12 @@ pub async fn page(
     rendre(&app, &me, id, crate::EnPlace::default()).await
 }
 
-/// The circle tab of `id`, with the assignment form refused in place (or not).
+/// The circle tab of `id`, with a form refused in place (or not).
 pub(super) async fn rendre(
     app: &App,
     me: &CurrentUser,
     id: UsagerId,
-    affectation: crate::EnPlace,
+    en_place: crate::EnPlace,
 ) -> PageDossier {
     let (app, me) = (app.clone(), me.clone());
     let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
@@ -317,7 +343,7 @@ pub(super) async fn rendre(
         &d.cap,
         &d.sejours,
         peut_ecrire,
-        affectation,
+        en_place.clone(),
     )
     .await?;
     let (entourage, pros) = cercle(&app, &d).await?;
@@ -334,16 +360,21 @@ pub(super) async fn rendre(
         relations: Relation::ALL,
         mesures: MesureProtection::ALL,
         roles: RoleProfessionnel::ALL,
+        en_place,
     }
     .into_response())
 }
 
 /// POST /usagers/{id}/entourage
 pub async fn add_form(p: FormulaireDossier<EntourageFields>) -> WebResult<Response> {
-    let input = p.f.validate()?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
-    p.app.store.add_entourage(&cap, &input).await?;
-    Ok(p.fait("/entourage"))
+    let issue = async {
+        let input = p.f.validate()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Ecrire).await?;
+        p.app.store.add_entourage(&cap, &input).await?;
+        Ok(())
+    }
+    .await;
+    sur_entourage(&p, &ENTOURAGE, issue).await
 }
 
 /// POST /usagers/{id}/entourage/{eid}/retrait
@@ -359,7 +390,7 @@ pub async fn remove_form(
 }
 
 /// Link form: an existing professional, or a new one to add to the directory.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct LinkForm {
     professionnel_id: Option<String>,
     role: String,
@@ -421,8 +452,8 @@ async fn link(
 /// POST /usagers/{id}/professionnels
 pub async fn link_form(p: FormulaireDossier<LinkForm>) -> WebResult<Response> {
     let pid = opt(&p.f.professionnel_id).and_then(|p| p.parse().ok());
-    link(&p.app, &p.me, p.id, pid, p.f.role.trim(), &p.f.nouveau).await?;
-    Ok(p.fait("/entourage"))
+    let issue = link(&p.app, &p.me, p.id, pid, p.f.role.trim(), &p.f.nouveau).await;
+    sur_entourage(&p, &PROFESSIONNEL, issue).await
 }
 
 // ---- API ----

@@ -20,14 +20,19 @@ use dui_domain::policy::{Action, Section};
 use dui_store::usager::{Evaluation, NouvelleEvaluation, Usager, VALIDEE};
 use serde_json::{json, Map, Value};
 
+use dui_domain::saisie::{self as lim, Champ};
+
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
+use super::formulaire_ligne::{page_refusee, repondre_page};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::grille::graphique::graphique;
-use crate::reponses::done;
+use crate::reponses::confirme;
 use crate::time::fr_date;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{
+    App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
+};
 
 /// One evaluation as shown: with its definition's title and what changed since the previous
 /// one of the same grid.
@@ -56,11 +61,30 @@ pub(crate) struct EvaluationsPage {
     peut_valider: bool,
     aujourd_hui: String,
     adverbes: [(&'static str, &'static str); 4],
+    /// The form refused in place: a grid's (`evaluation`, keyed by the grid) or a draft's
+    /// validation (`validation`, its row).
+    en_place: EnPlace,
 }
 
 impl EvaluationsPage {
     fn date(&self, d: &NaiveDate) -> String {
         fr_date(&d.to_string())
+    }
+
+    /// The refusals and what was typed in the form of grid `g` (nothing for another one).
+    fn refus(&self, g: &str) -> (ErreursFormulaire, Saisie) {
+        self.en_place.de_cle(EVALUATION.nom, g)
+    }
+
+    /// The answer typed to question `q` of a refused form.
+    fn reponse(&self, saisie: &Saisie, q: impl AsRef<str>) -> String {
+        saisie.val(&format!("q:{}", q.as_ref())).to_string()
+    }
+
+    /// Whether `valeur` was chosen for question `q` (an option, `oui` for a box, an adverb
+    /// `q:<question>:<letter>`) in a refused form.
+    fn choisie(&self, saisie: &Saisie, q: impl AsRef<str>, valeur: impl AsRef<str>) -> bool {
+        saisie.est(&format!("q:{}", q.as_ref()), valeur)
     }
 
     /// The evaluation that the form of grid `g` corrects, with its date.
@@ -124,10 +148,22 @@ pub async fn page(
     Path(id): Path<UsagerId>,
     axum::extract::Query(q): axum::extract::Query<PageQuery>,
 ) -> PageDossier {
-    let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Evaluations).await?;
+    rendre(&app, &me, id, q.corrige.as_deref(), EnPlace::default()).await
+}
+
+/// The tab of file `id`, the form correcting evaluation `corrige` (if any), a form refused in
+/// place (or none).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    corrige: Option<&str>,
+    en_place: EnPlace,
+) -> PageDossier {
+    let Dossier { tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Evaluations).await?;
     app.grilles.a_jour(&app.store).await?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let m = super::matrix(&app).await?;
+    let cap = capability(app, me, id, Section::Accompagnement, Action::Lire).await?;
+    let m = super::matrix(app).await?;
     let evaluations = app.store.evaluations(&cap, None, None, 200).await?;
     let mut lignes = Vec::new();
     for (i, e) in evaluations.iter().enumerate() {
@@ -165,8 +201,7 @@ pub async fn page(
             e: e.clone(),
         });
     }
-    let correction = q
-        .corrige
+    let correction = corrige
         .and_then(|c| c.parse::<i64>().ok())
         .and_then(|c| {
             evaluations
@@ -195,7 +230,7 @@ pub async fn page(
         }
     }
     Ok(EvaluationsPage {
-        layout: Layout::new(&me, format!("Évaluations — {}", u.nom_affiche()), "usagers"),
+        layout: Layout::new(me, format!("Évaluations — {}", u.nom_affiche()), "usagers"),
         u,
         tabs,
         lignes,
@@ -206,6 +241,7 @@ pub async fn page(
         peut_valider: m.permet(me.user.role, Section::Accompagnement, Action::Valider),
         aujourd_hui: crate::time::paris_today(Utc::now()).to_string(),
         adverbes: Adverbes::LETTRES,
+        en_place,
     }
     .into_response())
 }
@@ -257,41 +293,72 @@ fn reponses(def: &Definition, f: &HashMap<String, String>) -> Value {
     Value::Object(r)
 }
 
-/// POST /usagers/{id}/evaluations
-pub async fn create_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<UsagerId>,
-    Form(f): Form<HashMap<String, String>>,
-) -> WebResult<Response> {
+/// A grid's form as typed: `grille`, `date_evaluation`, `q:<question>` (`q:<question>:<S|T|C|H>`
+/// for AGGIR's adverbs), `commentaire`, `valider`, `corrige`.
+#[derive(serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct EvaluationForm(HashMap<String, String>);
+
+impl crate::saisie::Champs for EvaluationForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("grille", lim::CODE),
+        Champ::ligne("date_evaluation", lim::DATE),
+        Champ::texte("commentaire", lim::COMMENTAIRE),
+        Champ::ligne("corrige", 20),
+        Champ::ligne("version", 20),
+    ];
+}
+
+/// A grid's form, its input ids `<grid>-<field>` (`aggir-date_evaluation`, a question's
+/// `<grid>-<question>`): one per grid on the page, keyed by the grid.
+const EVALUATION: Formulaire = Formulaire::new("evaluation", "", Fait::EvaluationEnregistree);
+/// A draft's validation, one per row (`va-<evaluation>-`).
+const VALIDATION: Formulaire = Formulaire::new("validation", "va-", Fait::EvaluationValidee);
+
+/// The evaluation typed in `f`, recorded: its id and whether it is validated.
+async fn enregistrer(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    f: &HashMap<String, String>,
+) -> WebResult<(i64, bool)> {
     let grille = f.get("grille").cloned().unwrap_or_default();
     app.grilles.a_jour(&app.store).await?;
     let def = app
         .grilles
         .courante(&grille)
         .ok_or_else(|| AppError::field("grille", "Grille inconnue."))?;
-    let reponses = reponses(&def, &f);
-    def.evaluer(&reponses).map_err(AppError::fields)?;
+    let reponses = reponses(&def, f);
     let date_evaluation = match f
         .get("date_evaluation")
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
     {
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            AppError::field("date_evaluation", "Date invalide : AAAA-MM-JJ attendu.")
-        })?,
-        None => crate::time::paris_today(Utc::now()),
+        Some(s) => crate::time::date_saisie(s).ok_or_else(|| {
+            AppError::field(
+                "date_evaluation",
+                "La date de l'évaluation doit être une date (JJ/MM/AAAA).",
+            )
+        }),
+        None => Ok(crate::time::paris_today(Utc::now())),
     };
+    // Every error of the form at once: the answers' and the date's.
+    let mut fields = def.evaluer(&reponses).err().unwrap_or_default();
+    if let Err(AppError::Invalid { fields: d, .. }) = &date_evaluation {
+        fields.extend(d.clone());
+    }
+    if !fields.is_empty() {
+        return Err(AppError::fields(fields));
+    }
     let valider = f.get("valider").is_some_and(|v| v == "oui");
     let action = if valider {
         Action::Valider
     } else {
         Action::Ecrire
     };
-    let cap = capability(&app, &me, id, Section::Accompagnement, action).await?;
+    let cap = capability(app, me, id, Section::Accompagnement, action).await?;
     let n = NouvelleEvaluation {
-        date_evaluation,
+        date_evaluation: date_evaluation?,
         reponses,
         commentaire: f
             .get("commentaire")
@@ -301,28 +368,90 @@ pub async fn create_form(
         corrige_id: f.get("corrige").and_then(|s| s.parse().ok()),
     };
     let e = app.store.ajouter_evaluation(&cap, &def, &n).await?;
-    Ok(done(
-        &headers,
-        &format!("/usagers/{id}/evaluations#evaluation-{}", e.id),
-    ))
+    Ok((e.id, valider))
 }
 
-/// POST /usagers/{id}/evaluations/{eid}/validation
+/// The fields of grid `grille`'s form in display order (the summary's order).
+fn champs_grille(app: &App, grille: &str) -> Vec<String> {
+    let mut champs = vec!["date_evaluation".to_string()];
+    if let Some(d) = app.grilles.courante(grille) {
+        champs.extend(d.questions.iter().map(|q| q.id.clone()));
+    }
+    champs.push("commentaire".into());
+    champs
+}
+
+/// POST /usagers/{id}/evaluations: the evaluation recorded, confirmed on its row (validated
+/// or a draft); a refusal is the tab again, that grid's form as typed, each message by its
+/// question (a correction still correcting).
+pub async fn create_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<UsagerId>,
+    Form(EvaluationForm(f)): Form<EvaluationForm>,
+) -> WebResult<Response> {
+    match enregistrer(&app, &me, id, &f).await {
+        Ok((eid, valider)) => {
+            let fait = if valider {
+                Fait::EvaluationValidee
+            } else {
+                Fait::EvaluationEnregistree
+            };
+            let adresse = format!("/usagers/{id}/evaluations#evaluation-{eid}");
+            Ok(confirme(&headers, &adresse, fait))
+        }
+        Err(e) => {
+            let grille = f.get("grille").cloned().unwrap_or_default();
+            let champs = champs_grille(&app, &grille);
+            let champs: Vec<&str> = champs.iter().map(String::as_str).collect();
+            let saisie = Saisie::de(&f);
+            let corrige = f.get("corrige").map(String::as_str);
+            let placer = |erreurs| EnPlace::refus(&EVALUATION, saisie, erreurs).sur_cle(&grille);
+            page_refusee(e, &champs, placer, |en_place| {
+                rendre(&app, &me, id, corrige, en_place)
+            })
+            .await
+        }
+    }
+}
+
+/// A draft's validation: the version read.
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct ValidationForm {
+    version: Option<String>,
+}
+
+impl crate::saisie::Champs for ValidationForm {
+    const CHAMPS: &'static [Champ] = &[Champ::ligne("version", 20)];
+}
+
+/// POST /usagers/{id}/evaluations/{eid}/validation: confirmed on the row; a refusal (changed
+/// meanwhile) is the tab again with the message on that row.
 pub async fn valider_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path((id, eid)): Path<(UsagerId, i64)>,
-    Form(f): Form<HashMap<String, String>>,
+    Form(f): Form<ValidationForm>,
 ) -> WebResult<Response> {
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
-    let version = f
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::field("version", "Version manquante : rechargez la page."))?;
-    app.store.valider_evaluation(&cap, eid, version).await?;
-    Ok(done(
+    let issue = async {
+        let version = f
+            .version
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| AppError::field("version", "Version manquante : rechargez la page."))?;
+        let cap = capability(&app, &me, id, Section::Accompagnement, Action::Valider).await?;
+        Ok(app.store.valider_evaluation(&cap, eid, version).await?)
+    }
+    .await;
+    let adresse = format!("/usagers/{id}/evaluations#evaluation-{eid}");
+    repondre_page(
         &headers,
-        &format!("/usagers/{id}/evaluations#evaluation-{eid}"),
-    ))
+        &adresse,
+        (&VALIDATION, Some(eid), &f),
+        issue,
+        |en_place| rendre(&app, &me, id, None, en_place),
+    )
+    .await
 }

@@ -17,7 +17,6 @@ use super::capability;
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::pagination::{self, Liste, Pagination};
-use crate::reponses::done;
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
 
@@ -96,7 +95,7 @@ impl ListeDossier {
 
 /// A form posted on a person's file (`POST /usagers/{id}/…`): the account, the file, the
 /// fields (checked against their maxima, French 422 otherwise) and the headers the answer
-/// needs ([`FormulaireDossier::fait`]).
+/// needs ([`FormulaireDossier::confirme`]).
 pub(crate) struct FormulaireDossier<F> {
     pub app: App,
     pub me: CurrentUser,
@@ -127,12 +126,7 @@ impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireDossier
 
 impl<F> FormulaireDossier<F> {
     /// The answer once the form is applied: back to page `page` of the file (`""` for its
-    /// summary, `"/entourage"`…).
-    pub(crate) fn fait(&self, page: &str) -> Response {
-        done(&self.headers, &format!("/usagers/{}{page}", self.id))
-    }
-
-    /// [`FormulaireDossier::fait`], the page reached confirming `fait`.
+    /// summary, `"/entourage"`…), confirming `fait`.
     pub(crate) fn confirme(&self, page: &str, fait: crate::Fait) -> Response {
         crate::reponses::confirme(&self.headers, &format!("/usagers/{}{page}", self.id), fait)
     }

@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::intervention::Tache;
+use dui_domain::plan_soins;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Intervention, InterventionInput, Usager};
@@ -21,13 +22,16 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::page_refusee;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, opt_int, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
-use crate::reponses::expected_version;
+use crate::reponses::{confirme, expected_version};
 use crate::time::{fr_date, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{
+    App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
+};
 
 /// A planned intervention as typed (a form, or the API's JSON: the body a GET returns).
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -110,6 +114,10 @@ impl InterventionFields {
             if opt(v).is_none() {
                 e.add(champ, format!("{label} est obligatoire."));
             }
+        }
+        // The store checks the days again; said here, the message sits by its field.
+        if let Some(Err(m)) = opt(&self.jours_semaine).map(|j| plan_soins::parse_jours(&j)) {
+            e.add("jours_semaine", m);
         }
         if etab.is_none() {
             e.add("etablissement_id", "Le service est obligatoire.");
@@ -223,9 +231,35 @@ struct InterventionsPage {
     intervenants: Vec<(i64, String)>,
     taches: &'static [Tache],
     aujourdhui: String,
+    /// The planning form refused, and what it held.
+    erreurs: ErreursFormulaire,
+    s: Saisie,
 }
 
+/// The planning form, its input ids `i-<field>`.
+const INTERVENTION: Formulaire = Formulaire::new("intervention", "i-", Fait::InterventionPlanifiee);
+
+/// Its fields in display order.
+const CHAMPS_INTERVENTION: &[&str] = &[
+    "etablissement_id",
+    "taches",
+    "tache_libre",
+    "adresse",
+    "jours_semaine",
+    "heure_debut",
+    "heure_fin",
+    "duree_minutes",
+    "qualification",
+    "intervenant_id",
+    "date_debut",
+    "date_fin",
+];
+
 impl InterventionsPage {
+    /// Whether task `t` is ticked in the form refused.
+    fn cochee(&self, t: &Tache) -> bool {
+        self.s.coche(&format!("t_{}", t.code()))
+    }
     fn date(&self, d: &str) -> String {
         fr_date(d)
     }
@@ -259,10 +293,15 @@ pub async fn page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
+    rendre(&app, &me, id, EnPlace::default()).await
+}
+
+/// The tab of `id`, its planning form refused in place (or not).
+async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
     let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Accompagnement)).await?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let m = super::matrix(&app).await?;
+        Dossier::ouvrir(app, me, id, Onglet::Section(Section::Accompagnement)).await?;
+    let cap = capability(app, me, id, Section::Accompagnement, Action::Lire).await?;
+    let m = super::matrix(app).await?;
     let interventions = app.store.interventions(&cap).await?;
     let peut_planifier = me.user.role.portee() == dui_domain::policy::Portee::Etablissements
         && m.permet(me.user.role, Section::Accompagnement, Action::Valider);
@@ -275,8 +314,10 @@ pub async fn page(
         .intervenants_domicile(&me.principal.etablissements)
         .await?;
     Ok(InterventionsPage {
+        erreurs: en_place.erreurs,
+        s: en_place.saisie,
         layout: Layout::new(
-            &me,
+            me,
             format!("Interventions à domicile — {}", u.nom_naissance),
             "usagers",
         ),
@@ -308,19 +349,32 @@ pub async fn ajouter_form(
             .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
             .collect();
     champs.insert("taches".into(), codes.join(",").into());
-    let f: InterventionFields = serde_json::from_value(serde_json::Value::Object(champs))
-        .map_err(|e| crate::forms::json_error(&e))?;
-    let i = f.input()?;
-    let cap = capability(
-        &p.app,
-        &p.me,
-        p.id,
-        Section::Accompagnement,
-        Action::Valider,
-    )
-    .await?;
-    p.app.store.ajouter_intervention(&cap, &i).await?;
-    Ok(p.fait("/interventions"))
+    let issue = async {
+        let f: InterventionFields = serde_json::from_value(serde_json::Value::Object(champs))
+            .map_err(|e| crate::forms::json_error(&e))?;
+        let i = f.input()?;
+        let cap = capability(
+            &p.app,
+            &p.me,
+            p.id,
+            Section::Accompagnement,
+            Action::Valider,
+        )
+        .await?;
+        Ok(p.app.store.ajouter_intervention(&cap, &i).await?)
+    }
+    .await;
+    let adresse = format!("/usagers/{}/interventions", p.id);
+    match issue {
+        Ok(_) => Ok(confirme(&p.headers, &adresse, INTERVENTION.fait)),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&INTERVENTION, Saisie::de(&p.f), erreurs);
+            page_refusee(e, CHAMPS_INTERVENTION, placer, |en_place| {
+                rendre(&p.app, &p.me, p.id, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// HTML routes.

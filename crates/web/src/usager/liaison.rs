@@ -24,7 +24,7 @@ use super::ajout_seul::{
 };
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
-use super::formulaire_ligne::{champs, page_refusee};
+use super::formulaire_ligne::{champs, page_refusee, repondre_page};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors};
@@ -351,7 +351,7 @@ pub async fn api_invitation(
 }
 
 /// A participant named (and, for a relative, whether they may write).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct ParticipantFields {
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     #[schema(value_type = i64)]
@@ -385,21 +385,62 @@ impl ParticipantFields {
     }
 }
 
-/// POST /usagers/{id}/liaison/proches: allows (or no longer allows) a relative to write.
-pub async fn proche_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
-    let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
-    p.app
-        .store
-        .autoriser_proche(&cap, p.f.compte()?, p.f.ecrit())
-        .await?;
-    Ok(p.fait("/liaison"))
+/// The cadre's form allowing a relative (`pr-<field>`), and the end of a participation, one
+/// per participant (`fin-<account>-`).
+const PROCHE: Formulaire = Formulaire::new("proche", "pr-", Fait::ProcheAutorise);
+const FIN: Formulaire = Formulaire::new("fin", "fin-", Fait::ParticipationFinie);
+
+/// The answer to the form `formulaire` of the book (of participant `ligne`) whose write ended
+/// as `issue`: the book confirming it, or the book again with the refusal in place.
+async fn sur_livre(
+    p: &FormulaireDossier<ParticipantFields>,
+    (formulaire, ligne): (&Formulaire, Option<i64>),
+    issue: WebResult<()>,
+) -> WebResult<Response> {
+    let adresse = format!("/usagers/{}/liaison", p.id);
+    let q = PageAjoutSeul::default();
+    repondre_page(
+        &p.headers,
+        &adresse,
+        (formulaire, ligne, &p.f),
+        issue,
+        |en_place| rendre(&p.app, &p.me, p.id, &q, None, en_place),
+    )
+    .await
 }
 
-/// POST /usagers/{id}/liaison/fin: ends a participation (dated) and its assignment.
+/// POST /usagers/{id}/liaison/proches: allows (or no longer allows) a relative to write.
+pub async fn proche_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
+    let issue = async {
+        let compte = p.f.compte()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
+        Ok(p.app
+            .store
+            .autoriser_proche(&cap, compte, p.f.ecrit())
+            .await?)
+    }
+    .await;
+    sur_livre(&p, (&PROCHE, None), issue).await
+}
+
+/// POST /usagers/{id}/liaison/fin: ends a participation (dated) and its assignment; one that
+/// ended meanwhile (another tab, another cadre) is said on the book.
 pub async fn fin_form(p: FormulaireDossier<ParticipantFields>) -> WebResult<Response> {
-    let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
-    p.app.store.fin_participation(&cap, p.f.compte()?).await?;
-    Ok(p.fait("/liaison"))
+    let issue = async {
+        let compte = p.f.compte()?;
+        let cap = capability(&p.app, &p.me, p.id, Section::Liaison, Action::Valider).await?;
+        match p.app.store.fin_participation(&cap, compte).await {
+            Err(dui_store::StoreError::NotFound) => Err(crate::AppError::Conflict {
+                code: "participation_finie",
+                message: "Cet accès au cahier a déjà pris fin : la liste ci-dessous est à jour."
+                    .into(),
+                extra: None,
+            }),
+            r => Ok(r?),
+        }
+    }
+    .await;
+    sur_livre(&p, (&FIN, p.f.compte().ok()), issue).await
 }
 
 /// POST /api/v1/usagers/{id}/liaison/fin: ends a participation → 204 (404 if none is open).

@@ -14,6 +14,7 @@ mod agenda_nouveau;
 mod agenda_page;
 mod alertes;
 mod api;
+mod candidature_nouvelle;
 mod candidature_page;
 mod candidature_suite;
 pub(crate) mod candidatures;
@@ -54,6 +55,7 @@ mod prescription;
 mod presences;
 mod prestations;
 mod projet;
+mod projet_edition;
 mod projet_impression;
 mod projet_libelles;
 mod projet_page;
@@ -291,9 +293,12 @@ pub fn routes() -> Router<App> {
         // Applications and the waiting list (ADM-1, ADM-2).
         .route(
             "/candidatures",
-            get(candidature_page::liste).post(candidature_page::creer_form),
+            get(candidature_page::liste).post(candidature_nouvelle::creer_form),
         )
-        .route("/candidatures/nouvelle", get(candidature_page::nouvelle))
+        .route(
+            "/candidatures/nouvelle",
+            get(candidature_nouvelle::nouvelle),
+        )
         .route("/candidatures/{id}", get(candidature_page::fiche))
         .route(
             "/candidatures/{id}/statut",

@@ -12,9 +12,8 @@ use dui_domain::grille::besoins::{self, BesoinIdentifie};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::projet::{
-    alerte_revision, date_iso, ActionPlan, BesoinFondamental, CodeSerafin, DecisionSignature,
-    Difference, Modification, NatureDecision, Objectif, ObservationBesoin, Participant, Qualite,
-    StatutObjectif, TypeProjet, VoletPpe, CHAMPS,
+    alerte_revision, date_iso, BesoinFondamental, DecisionSignature, Difference, NatureDecision,
+    Qualite, StatutObjectif, TypeProjet, VoletPpe, CHAMPS,
 };
 use dui_domain::saisie::Champ;
 use dui_domain::serafin::{self, Element, Famille};
@@ -25,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::formulaire_ligne::repondre_page;
 use super::projet::{numero, SignatureBody};
+use super::projet_edition::{self as edition, version, EditionForm};
 use super::projet_libelles::LibellesProjet;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, Form};
-use crate::reponses::confirme;
+use crate::forms::Form;
 use crate::saisie::Champs;
 use crate::time::fr_date;
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
@@ -112,6 +111,15 @@ impl ProjetPage {
             .filter(|p| p.fusion_archive.is_none())
             .count()
     }
+    /// A text of the child's part: as typed when its form was refused, as stored otherwise.
+    fn ppe(&self, typed: &crate::Saisie, champ: &str, stocke: &Option<String>) -> String {
+        typed.ou(champ, stocke.as_deref().unwrap_or_default())
+    }
+    /// The observation of need `b`: as typed when the child's part was refused, as stored
+    /// otherwise.
+    fn besoin_saisi(&self, typed: &crate::Saisie, v: &VoletPpe, b: &BesoinFondamental) -> String {
+        typed.ou(&format!("besoin_{}", b.code()), self.observation(v, b))
+    }
     fn observation(&self, v: &VoletPpe, b: &BesoinFondamental) -> String {
         v.besoins_fondamentaux
             .iter()
@@ -121,7 +129,7 @@ impl ProjetPage {
     }
 }
 
-fn entier(s: Option<&str>) -> Option<i64> {
+pub(super) fn entier(s: Option<&str>) -> Option<i64> {
     s.and_then(|s| s.trim().parse().ok())
 }
 
@@ -244,14 +252,19 @@ const TEXTES: Formulaire = Formulaire::new("textes", "tx-", Fait::ProjetModifie)
 const PARTICIPANT: Formulaire = Formulaire::new("participant", "pa-", Fait::ProjetModifie);
 const VALIDATION: Formulaire = Formulaire::new("validation", "va-", Fait::ProjetValide);
 const SIGNATURE: Formulaire = Formulaire::new("signature", "sg-", Fait::SignatureEnregistree);
+/// An objective's status and its new action: one form of each per objective, their input ids
+/// `<prefix><objective's key>-<field>` (`st-o3-statut`).
+const STATUT: Formulaire = Formulaire::new("statut", "st-", Fait::ProjetModifie);
+const ACTION: Formulaire = Formulaire::new("action", "ac-", Fait::ProjetModifie);
+const PPE: Formulaire = Formulaire::new("ppe", "pe-", Fait::ProjetModifie);
 
-/// The answer to the form `formulaire` of the project page of file `id` typed as `f`: the
-/// page of project `pid` (the one created) confirming it, or the page of `choisi` again with
-/// the refusal in place.
+/// The answer to the form `formulaire` of the project page of file `id` typed as `f` (for the
+/// objective keyed `cle`, if it is one of an objective's forms): the page of project `pid`
+/// (the one created) confirming it, or the page of `choisi` again with the refusal in place.
 async fn sur_projet<F: Champs + Serialize>(
     (app, me, headers): (&App, &CurrentUser, &HeaderMap),
     (id, choisi): (UsagerId, Option<i64>),
-    formulaire: &Formulaire,
+    (formulaire, cle): (&Formulaire, Option<&str>),
     f: &F,
     issue: WebResult<i64>,
 ) -> WebResult<Response> {
@@ -266,7 +279,13 @@ async fn sur_projet<F: Champs + Serialize>(
         &adresse,
         (formulaire, None, f),
         issue,
-        |en_place| rendre(app, me, id, &q, en_place),
+        |en_place: EnPlace| {
+            let en_place = match cle {
+                Some(c) => en_place.sur_cle(c),
+                None => en_place,
+            };
+            rendre(app, me, id, &q, en_place)
+        },
     )
     .await
 }
@@ -290,135 +309,18 @@ pub async fn create_form(
         Ok(app.store.create_projet(&cap, t, &contenu).await?)
     }
     .await;
-    sur_projet((&app, &me, &headers), (id, None), &CREATION, &f, issue).await
+    sur_projet(
+        (&app, &me, &headers),
+        (id, None),
+        (&CREATION, None),
+        &f,
+        issue,
+    )
+    .await
 }
 
-/// One change of the draft, from one of the page's forms (`operation` names which).
-#[derive(Deserialize, Serialize, Default)]
-pub struct EditionForm {
-    #[serde(default)]
-    operation: String,
-    version: Option<String>,
-    attentes: Option<String>,
-    synthese: Option<String>,
-    cle: Option<String>,
-    libelle: Option<String>,
-    statut: Option<String>,
-    echeance: Option<String>,
-    serafin: Option<String>,
-    responsable: Option<String>,
-    intervenant: Option<String>,
-    duree: Option<String>,
-    nom: Option<String>,
-    qualite: Option<String>,
-    decision_nature: Option<String>,
-    decision_reference: Option<String>,
-    decision_date: Option<String>,
-    decision_objectifs: Option<String>,
-    projet_autonomie: Option<String>,
-    avis_enfant: Option<String>,
-    avis_parents: Option<String>,
-    referent_ase: Option<String>,
-    referent_ase_coordonnees: Option<String>,
-    #[serde(flatten)]
-    besoins: std::collections::HashMap<String, String>,
-}
-
-impl crate::saisie::Champs for EditionForm {
-    const CHAMPS: &'static [Champ] = CHAMPS;
-}
-
-fn version(v: &Option<String>) -> WebResult<i64> {
-    entier(v.as_deref()).ok_or_else(|| {
-        AppError::field(
-            "version",
-            "La version du projet lu est obligatoire : rechargez la page.",
-        )
-    })
-}
-
-impl EditionForm {
-    /// The change this form asks for.
-    fn modification(&self, me: i64) -> WebResult<Modification> {
-        let s = |v: &Option<String>| opt(v).unwrap_or_default();
-        Ok(match self.operation.as_str() {
-            "textes" => Modification::Textes {
-                attentes: opt(&self.attentes),
-                synthese: opt(&self.synthese),
-            },
-            "objectif" => Modification::AjoutObjectif(Objectif {
-                libelle: s(&self.libelle),
-                statut: opt(&self.statut).unwrap_or_else(|| "a_engager".into()),
-                echeance: opt(&self.echeance),
-                serafin: opt(&self.serafin)
-                    .map(|code| CodeSerafin {
-                        systeme: serafin::SYSTEME.into(),
-                        code,
-                    })
-                    .into_iter()
-                    .collect(),
-                ..Default::default()
-            }),
-            "statut" => Modification::StatutObjectif {
-                cle: s(&self.cle),
-                statut: s(&self.statut),
-            },
-            "action" => Modification::AjoutAction {
-                cle: s(&self.cle),
-                action: ActionPlan {
-                    libelle: s(&self.libelle),
-                    responsable_id: match opt(&self.responsable).as_deref() {
-                        None => None,
-                        Some("moi") => Some(me),
-                        Some(r) => Some(r.parse().map_err(|_| {
-                            AppError::field(
-                                "responsable",
-                                "Choisissez le professionnel dans la liste.",
-                            )
-                        })?),
-                    },
-                    intervenant: opt(&self.intervenant),
-                    echeance: opt(&self.echeance),
-                    duree: opt(&self.duree),
-                },
-            },
-            "participant" => Modification::AjoutParticipant(Participant {
-                nom: s(&self.nom),
-                qualite: s(&self.qualite),
-            }),
-            "ppe" => Modification::VoletPpe(VoletPpe {
-                decision_nature: s(&self.decision_nature),
-                decision_reference: opt(&self.decision_reference),
-                decision_date: opt(&self.decision_date),
-                decision_objectifs: opt(&self.decision_objectifs),
-                besoins_fondamentaux: BesoinFondamental::ALL
-                    .iter()
-                    .filter_map(|b| {
-                        let o = self.besoins.get(&format!("besoin_{}", b.code()))?.trim();
-                        (!o.is_empty()).then(|| ObservationBesoin {
-                            besoin: b.code().into(),
-                            observation: o.into(),
-                        })
-                    })
-                    .collect(),
-                projet_autonomie: opt(&self.projet_autonomie),
-                avis_enfant: opt(&self.avis_enfant),
-                avis_parents: opt(&self.avis_parents),
-                referent_ase: opt(&self.referent_ase),
-                referent_ase_coordonnees: opt(&self.referent_ase_coordonnees),
-            }),
-            _ => {
-                return Err(AppError::BadRequest(
-                    "Modification du projet inconnue.".into(),
-                ))
-            }
-        })
-    }
-}
-
-/// POST /usagers/{id}/projet/{pid}/brouillon: the change confirmed; the refusal of an
-/// objective, the texts or a participant is the page again, that form as typed (an
-/// objective's status or action, the child's part: the error page).
+/// POST /usagers/{id}/projet/{pid}/brouillon: the change confirmed; its refusal is the page
+/// again, that form as typed (an objective's status or action: that objective's form open).
 pub async fn edit_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -429,6 +331,7 @@ pub async fn edit_form(
     let issue = async {
         let v = version(&f.version)?;
         let m = f.modification(me.user.id)?;
+        edition::verifier(&m)?;
         let cap = capability(&app, &me, id, Section::Accompagnement, Action::Ecrire).await?;
         app.store
             .modifier_brouillon(&cap, pid, v, Changement::Une(m))
@@ -436,15 +339,16 @@ pub async fn edit_form(
         Ok(pid)
     }
     .await;
+    let cle = f.cle.as_deref().unwrap_or_default();
     let formulaire = match f.operation.as_str() {
-        "objectif" => &OBJECTIF,
-        "textes" => &TEXTES,
-        "participant" => &PARTICIPANT,
-        _ => {
-            issue?;
-            let adresse = format!("/usagers/{id}/projet?projet={pid}");
-            return Ok(confirme(&headers, &adresse, Fait::ProjetModifie));
-        }
+        "objectif" => (&OBJECTIF, None),
+        "textes" => (&TEXTES, None),
+        "participant" => (&PARTICIPANT, None),
+        "statut" => (&STATUT, Some(cle)),
+        "action" => (&ACTION, Some(cle)),
+        "ppe" => (&PPE, None),
+        // No form of the page sends another one.
+        _ => return issue.map(|_| Response::default()),
     };
     sur_projet(
         (&app, &me, &headers),
@@ -485,7 +389,7 @@ pub async fn validate_form(
     sur_projet(
         (&app, &me, &headers),
         (id, Some(pid)),
-        &VALIDATION,
+        (&VALIDATION, None),
         &f,
         issue,
     )
@@ -546,7 +450,7 @@ pub async fn sign_form(
     sur_projet(
         (&app, &me, &headers),
         (id, Some(pid)),
-        &SIGNATURE,
+        (&SIGNATURE, None),
         &f,
         issue,
     )

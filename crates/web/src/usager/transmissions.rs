@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
+use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson};
 use crate::pagination::{self, Pagination};
@@ -25,10 +26,10 @@ use dui_domain::ids::UsagerId;
 
 use crate::corps::TransmissionEcrite;
 use crate::time::{fr_datetime, paris_local_input, parse_instant};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A transmission as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct TransmissionFields {
     section: Option<String>,
     categorie: Option<String>,
@@ -205,7 +206,13 @@ struct OngletPage {
     categories: &'static [CategorieTransmission],
     maintenant: String,
     corrige: Option<i64>,
+    /// The transmission refused in place, if any.
+    en_place: EnPlace,
 }
+
+/// The tab's form, its input ids `t-<field>`.
+const TRANSMISSION: Formulaire =
+    Formulaire::new("transmission", "t-", Fait::TransmissionEnregistree);
 
 /// `?cursor=` of the tab and `?corrige=` (the transmission to correct).
 #[derive(Deserialize, Default)]
@@ -221,9 +228,20 @@ pub async fn page(
     Path(id): Path<UsagerId>,
     Query(oq): Query<OngletQuery>,
 ) -> PageDossier {
+    rendre(&app, &me, id, &oq, EnPlace::default()).await
+}
+
+/// The tab of `id` (`oq`), a transmission refused in place (or none).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    oq: &OngletQuery,
+    en_place: EnPlace,
+) -> PageDossier {
     let Dossier { tabs, u, .. } =
-        Dossier::ouvrir(&app, &me, id, Onglet::Section(Section::Accompagnement)).await?;
-    let m = super::matrix(&app).await?;
+        Dossier::ouvrir(app, me, id, Onglet::Section(Section::Accompagnement)).await?;
+    let m = super::matrix(app).await?;
     let page = Pagination {
         limit: Some("20".into()),
         cursor: oq.cursor.clone(),
@@ -234,8 +252,9 @@ pub async fn page(
         .await?;
     let (items, suivant) = page.split(lues, |t| t.id);
     Ok(OngletPage {
+        en_place,
         layout: Layout::new(
-            &me,
+            me,
             format!("Accompagnement — {}", u.nom_affiche()),
             "usagers",
         ),
@@ -255,7 +274,24 @@ pub async fn page(
 }
 
 /// POST /usagers/{id}/section/accompagnement
+/// A refusal is the tab again, the transmission as typed (correcting the same one).
 pub async fn add_form(p: FormulaireDossier<TransmissionFields>) -> WebResult<Response> {
-    ecrire(&p.app, &p.me, p.id, &p.f).await?;
-    Ok(p.fait("/section/accompagnement"))
+    let issue = ecrire(&p.app, &p.me, p.id, &p.f).await;
+    let adresse = format!("/usagers/{}/section/accompagnement", p.id);
+    let oq = OngletQuery {
+        cursor: None,
+        corrige: p
+            .f
+            .corrige_id
+            .as_ref()
+            .map(|c| c.to_string().trim_matches('"').to_string()),
+    };
+    repondre_page(
+        &p.headers,
+        &adresse,
+        (&TRANSMISSION, None, &p.f),
+        issue,
+        |en_place| rendre(&p.app, &p.me, p.id, &oq, en_place),
+    )
+    .await
 }

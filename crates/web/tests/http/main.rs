@@ -21,6 +21,7 @@ mod formulaire_en_place;
 mod formulaire_ligne;
 mod formulaire_page;
 mod formulaire_seul;
+mod formulaire_suite;
 mod fusion;
 mod grilles;
 mod grilles_ajout;

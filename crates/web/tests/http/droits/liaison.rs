@@ -27,7 +27,8 @@ pub(super) fn routes() -> Vec<Route> {
         page("post", "/usagers/{id}/liaison", ECRIRE, &[303]),
         page("post", "/usagers/{id}/liaison/partenaires", VALIDER, &[200]),
         page("post", "/usagers/{id}/liaison/proches", VALIDER, &[422]),
-        page("post", "/usagers/{id}/liaison/fin", VALIDER, &[404]),
+        // No participation open: said on the book (a 409 in place), a 404 by the API.
+        page("post", "/usagers/{id}/liaison/fin", VALIDER, &[409]),
     ]
 }
 
