@@ -257,7 +257,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> anyhow::Result<()> {
     let have = store.usager_count().await? as u64;
     if have < args.usagers {
         println!("Génération de {} usagers fictifs…", args.usagers - have);
-        demo::generate_usagers(&store, &org, args.usagers - have, 2026).await?;
+        demo::generate_usagers(&store, &org, args.usagers - have, 2026, async { Ok(()) }).await?;
     }
     let total = store.usager_count().await?;
     // Fresh statistics (and, on PostgreSQL, visibility) for what earlier runs added.

@@ -270,21 +270,27 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 let (store, org) = (store.clone(), org.clone());
                 async move { demo::candidatures::ajouter(&store, &org, n, seed).await }
             });
-            demo::generate_usagers(&store, &org, usagers, seed).await?;
+            // Care and activities need the usagers, not their transmissions: written while the
+            // transmissions load (the table they do not touch is the one the load locks).
+            let soins = async {
+                Ok([
+                    demo::ajouter_soins(&store, &org, None).await?,
+                    // Activities of the EHPAD and the IME with their attendance (once).
+                    demo::activites::ajouter(&store, &org, seed).await?,
+                    // Care for the EHPAD's people without a plan yet, scaled with the people added.
+                    demo::ajouter_plan_prescriptions(
+                        &store,
+                        &org,
+                        (usagers as i64 / 10).clamp(10, 200),
+                    )
+                    .await?,
+                ])
+            };
+            let lignes = demo::generate_usagers(&store, &org, usagers, seed, soins).await?;
             println!("{}", candidatures.await??);
-            println!("{}", demo::ajouter_soins(&store, &org, None).await?);
-            // Activities of the EHPAD and the IME with their attendance (once).
-            println!("{}", demo::activites::ajouter(&store, &org, seed).await?);
-            // Care for the EHPAD's people without a plan yet, scaled with the people added.
-            println!(
-                "{}",
-                demo::ajouter_plan_prescriptions(
-                    &store,
-                    &org,
-                    (usagers as i64 / 10).clamp(10, 200)
-                )
-                .await?
-            );
+            for l in lignes {
+                println!("{l}");
+            }
             store.audit_seal(chrono::Utc::now()).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -281,7 +281,7 @@ pub async fn ensure_demo_usagers(store: &Store, org: &DemoOrg) -> anyhow::Result
             now,
         )
         .await?;
-    generate_usagers(store, org, 300, 7).await?;
+    generate_usagers(store, org, 300, 7, async { Ok(()) }).await?;
     // Home-care visits: the intervenant is assigned to the first SAD usagers.
     if let (Some(intervenant), Some((sad, _))) = (
         user("intervenant").await?,

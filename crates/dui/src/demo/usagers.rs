@@ -191,7 +191,16 @@ pub(super) fn person(
 /// each with a project, AGGIR evaluations in the EHPAD and home care, and some twenty
 /// transmissions, written once every usager exists, all of them oldest first (a search
 /// lists them in the order of writing, as it would the base of a living establishment).
-pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> anyhow::Result<()> {
+/// `pendant` runs once the usagers exist, while their transmissions are written (it must not
+/// touch the transmissions: a large load on PostgreSQL locks their table); its answer is
+/// returned.
+pub async fn generate<T>(
+    store: &Store,
+    org: &DemoOrg,
+    count: u64,
+    seed: u64,
+    pendant: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
     let mut rng = StdRng::seed_from_u64(seed ^ store.usager_count().await? as u64);
     let today = dui_domain::feuille_soins::jour_local(Utc::now());
     let actor = Actor {
@@ -300,14 +309,17 @@ pub async fn generate(store: &Store, org: &DemoOrg, count: u64, seed: u64) -> an
         evaluees += avant.await??;
     }
     let _ = writeln!(err);
-    let ecrites = ecrire_transmissions(store, &actor, brouillons, now, started).await?;
+    let (ecrites, pendant) = tokio::try_join!(
+        ecrire_transmissions(store, &actor, brouillons, now, started),
+        pendant
+    )?;
     store.checkpoint().await?;
     store.analyze_sample().await?;
     println!(
         "{count} usagers fictifs, {evaluees} évaluations AGGIR et {ecrites} transmissions créés en {:.1} s.",
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(pendant)
 }
 
 /// Transmissions from which a load on PostgreSQL builds the indexes at the end.

@@ -11,10 +11,10 @@ use dui_domain::journal::ActionJournal;
 use dui_domain::policy::{Action, Refus, Section};
 use dui_domain::presence::Mois;
 use dui_domain::usager::nommage::{self, NomPersonne};
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use dui_domain::usager::Sexe;
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 use super::intervention::{affecter_intervenant, generer_visites, verifier_intervenant};
 use crate::audit::{self, NewEntry, Outcome};
@@ -459,7 +459,10 @@ impl Store {
             .bind(id)
             .fetch_optional(self)
             .await?;
-        let Some(v) = row.map(|r| visite_from(&r, cap.at(), retard, &mut Communs::default())).transpose()? else {
+        let Some(v) = row
+            .map(|r| visite_from(&r, cap.at(), retard, &mut Communs::default()))
+            .transpose()?
+        else {
             return Ok(None);
         };
         let visible = match cap.mode() {
