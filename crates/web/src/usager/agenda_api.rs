@@ -232,6 +232,25 @@ pub async fn api_presence(
     Ok(Json(Cree { id: pid, version }))
 }
 
+/// POST /api/v1/agenda/{id}/occurrences/{date}/participants/{pid}/presence: marks a
+/// participant's presence at one occurrence of a series (`version` 0 when none was noted;
+/// decision 0059).
+pub async fn api_presence_occurrence(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, date, pid)): Path<(i64, NaiveDate, i64)>,
+    ApiJson(b): ApiJson<PresenceCorps>,
+) -> WebResult<Json<Cree>> {
+    let version = expected_version(&headers, b.version)?;
+    let cap = capacite(&app, &me, Action::Ecrire).await?;
+    let version = app
+        .store
+        .noter_presence_occurrence(&cap, (id, date), pid, version, b.presence)
+        .await?;
+    Ok(Json(Cree { id: pid, version }))
+}
+
 /// One occurrence moved or cancelled.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ExceptionCorps {
@@ -416,6 +435,10 @@ pub fn api_routes() -> axum::Router<App> {
             post(api_presence),
         )
         .route("/agenda/{id}/exceptions", post(api_exception))
+        .route(
+            "/agenda/{id}/occurrences/{date}/participants/{pid}/presence",
+            post(api_presence_occurrence),
+        )
         .route("/usagers/{id}/agenda", get(api_usager))
         .route(
             "/usagers/{id}/echanges",

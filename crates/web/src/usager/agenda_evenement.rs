@@ -27,7 +27,7 @@ use crate::reponses::confirme;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Saisie, WebResult};
 
 const STATUT: Formulaire = Formulaire::new("statut", "ev-", Fait::EvenementEnregistre);
-const PRESENCE: Formulaire = Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
+pub(super) const PRESENCE: Formulaire = Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
 const MODIFICATION: Formulaire = Formulaire::new("modification", "m-", Fait::EvenementEnregistre);
 const OCCURRENCE: Formulaire = Formulaire::new("occurrence", "o-", Fait::OccurrenceEnregistree);
 
@@ -52,6 +52,35 @@ pub struct LigneOccurrence {
     pub libelle: String,
     /// « Reportée au 15/12/2026 à 14:00 — motif » or « Annulée — motif ».
     pub exception: Option<String>,
+    /// The presences noted at it (« 2 présents, 1 absent »), decision 0059.
+    pub presences: String,
+}
+
+/// What was noted of the participants of `e` at the occurrence of local date `date`:
+/// « 2 présents, 1 absent » or « présences non notées ».
+pub(super) fn bilan_presences(e: &Evenement, date: NaiveDate) -> String {
+    let compte = |p: Presence| {
+        e.participants
+            .iter()
+            .filter(|x| e.presence_occurrence(x.id, date).0 == p)
+            .count()
+    };
+    let parts: Vec<String> = [
+        (Presence::Present, "présent"),
+        (Presence::Absent, "absent"),
+        (Presence::Excuse, "excusé"),
+    ]
+    .into_iter()
+    .filter_map(|(p, mot)| {
+        let n = compte(p);
+        (n > 0).then(|| format!("{n} {mot}{}", if n > 1 { "s" } else { "" }))
+    })
+    .collect();
+    if parts.is_empty() {
+        "présences non notées".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// What an exception says of an occurrence.
@@ -86,6 +115,7 @@ fn occurrences_listees(e: &Evenement, now: DateTime<Utc>) -> Vec<LigneOccurrence
             date: o.date.to_string(),
             libelle: format!("{}, {} – {}", jour_fr(o.date), heure(o.debut), heure(o.fin)),
             exception: e.exception(o.date).map(exception_fr),
+            presences: bilan_presences(e, o.date),
         })
         .collect()
 }
@@ -167,11 +197,20 @@ pub async fn evenement_page(
     rendre(&app, &me, id, EnPlace::default()).await
 }
 
-/// The event's page confirming `f`, or on an expected refusal the page again with the form
+/// The page a form of an event is on.
+#[derive(Clone, Copy)]
+pub(super) enum Vue {
+    /// The event's page.
+    Evenement,
+    /// The page of one occurrence of a series (its local date).
+    Occurrence(NaiveDate),
+}
+
+/// The page of `vue` confirming `f`, or on an expected refusal the page again with the form
 /// as typed and its errors (`champs`: its fields in display order).
-async fn issue<T: Serialize>(
+pub(super) async fn issue<T: Serialize>(
     (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
+    (id, vue): (i64, Vue),
     (f, champs): (&Formulaire, &[&str]),
     saisie: &T,
     resultat: WebResult<i64>,
@@ -181,14 +220,12 @@ async fn issue<T: Serialize>(
         "occurrence" => "#occurrences",
         _ => "",
     };
+    let adresse = match vue {
+        Vue::Evenement => format!("/agenda/evenements/{id}{ancre}"),
+        Vue::Occurrence(d) => format!("/agenda/evenements/{id}/occurrences/{d}"),
+    };
     let erreur = match resultat {
-        Ok(_) => {
-            return Ok(confirme(
-                headers,
-                &format!("/agenda/evenements/{id}{ancre}"),
-                f.fait,
-            ))
-        }
+        Ok(_) => return Ok(confirme(headers, &adresse, f.fait)),
         Err(e) => e,
     };
     let (status, erreurs) = match erreur {
@@ -196,11 +233,14 @@ async fn issue<T: Serialize>(
         e => ErreursFormulaire::depuis(e, champs)?,
     };
     let en_place = EnPlace::refus(f, Saisie::de(saisie), erreurs);
-    let page = rendre(app, me, id, en_place).await?;
+    let page = match vue {
+        Vue::Evenement => rendre(app, me, id, en_place).await?,
+        Vue::Occurrence(d) => super::agenda_occurrence::rendre(app, me, (id, d), en_place).await?,
+    };
     Ok((status, page).into_response())
 }
 
-fn version(s: &Option<String>) -> WebResult<i64> {
+pub(super) fn version(s: &Option<String>) -> WebResult<i64> {
     opt(s)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("Version de l'événement manquante.".into()))
@@ -247,7 +287,7 @@ pub async fn statut_form(
     .await;
     issue(
         (&app, &me, &headers),
-        id,
+        (id, Vue::Evenement),
         (&STATUT, &["statut", "motif"]),
         &f,
         r,
@@ -255,13 +295,23 @@ pub async fn statut_form(
     .await
 }
 
-/// A presence as typed.
+/// A presence as typed (at the event, or at one occurrence of a series).
 #[derive(Deserialize, Serialize, Default)]
 pub struct PresenceForm {
-    presence: Option<String>,
-    version: Option<String>,
+    pub(super) presence: Option<String>,
+    pub(super) version: Option<String>,
     /// The participant (echoed so that the refusal is shown next to them).
-    participant: Option<String>,
+    pub(super) participant: Option<String>,
+}
+
+impl PresenceForm {
+    /// The presence chosen.
+    pub(super) fn choisie(&self) -> WebResult<Presence> {
+        self.presence
+            .as_deref()
+            .and_then(Presence::from_code)
+            .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))
+    }
 }
 
 impl crate::saisie::Champs for PresenceForm {
@@ -283,11 +333,7 @@ pub async fn presence_form(
     let version = version(&f.version)?;
     f.participant = Some(pid.to_string());
     let r = async {
-        let presence = f
-            .presence
-            .as_deref()
-            .and_then(Presence::from_code)
-            .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))?;
+        let presence = f.choisie()?;
         let cap = capacite(&app, &me, Action::Ecrire).await?;
         Ok::<_, AppError>(
             app.store
@@ -296,7 +342,7 @@ pub async fn presence_form(
         )
     }
     .await;
-    issue((&app, &me, &headers), id, (&PRESENCE, &[]), &f, r).await
+    issue((&app, &me, &headers), (id, Vue::Evenement), (&PRESENCE, &[]), &f, r).await
 }
 
 fn jour_et_heures(
@@ -379,7 +425,7 @@ pub async fn modification_form(
     }
     .await;
     let champs = ["objet", "jour", "heure_debut", "heure_fin", "lieu"];
-    issue((&app, &me, &headers), id, (&MODIFICATION, &champs), &f, r).await
+    issue((&app, &me, &headers), (id, Vue::Evenement), (&MODIFICATION, &champs), &f, r).await
 }
 
 /// One occurrence moved or cancelled, as typed.
@@ -475,7 +521,7 @@ pub async fn occurrence_form(
         "heure_fin",
         "motif",
     ];
-    issue((&app, &me, &headers), id, (&OCCURRENCE, &champs), &f, r).await
+    issue((&app, &me, &headers), (id, Vue::Evenement), (&OCCURRENCE, &champs), &f, r).await
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use dui_domain::agenda_recurrence::local_paris;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
 use dui_store::policy::authorize_agenda;
-use dui_store::usager::{Evenement, Ressource};
+use dui_store::usager::{Evenement, OccurrenceAgenda, Ressource};
 use serde::Deserialize;
 
 use super::agenda_api::{capacite, instants, Fenetre};
@@ -63,6 +63,10 @@ pub struct Ligne {
     pub deplacee: bool,
     /// Recurring.
     pub recurrent: bool,
+    /// The event's page, or for a series the occurrence's (its presences).
+    pub lien: String,
+    /// A series: the presences noted at this occurrence (decision 0059).
+    pub presences: Option<String>,
 }
 
 /// One day of a view.
@@ -75,13 +79,8 @@ pub struct Jour {
     pub lignes: Vec<Ligne>,
 }
 
-fn ligne(
-    e: &Evenement,
-    debut: DateTime<Utc>,
-    fin: DateTime<Utc>,
-    deplacee: bool,
-    ressources: &[Ressource],
-) -> Ligne {
+fn ligne(e: &Evenement, o: &OccurrenceAgenda, ressources: &[Ressource]) -> Ligne {
+    let (debut, fin) = (o.debut, o.fin);
     let salle = e
         .ressource_id
         .and_then(|r| ressources.iter().find(|x| x.id == r))
@@ -103,8 +102,23 @@ fn ligne(
             .map(|p| p.nom.as_str())
             .collect::<Vec<_>>()
             .join(", "),
-        deplacee,
+        deplacee: o.deplacee,
         recurrent: e.rrule.is_some(),
+        lien: lien_occurrence(e, o.date),
+        presences: e
+            .rrule
+            .is_some()
+            .then(|| super::agenda_evenement::bilan_presences(e, o.date)),
+    }
+}
+
+/// The page of the occurrence of local date `date` of `e`: the event's, or for a series the
+/// occurrence's (its presences).
+pub(crate) fn lien_occurrence(e: &Evenement, date: NaiveDate) -> String {
+    if e.rrule.is_some() {
+        format!("/agenda/evenements/{}/occurrences/{date}", e.id)
+    } else {
+        format!("/agenda/evenements/{}", e.id)
     }
 }
 
@@ -212,7 +226,7 @@ pub async fn page(
                 .filter(|o| local_paris(o.debut).date() == d)
                 .filter_map(|o| {
                     v.evenement(o.evenement_id)
-                        .map(|e| ligne(e, o.debut, o.fin, o.deplacee, &ressources))
+                        .map(|e| ligne(e, o, &ressources))
                 })
                 .collect();
             Jour {
@@ -352,6 +366,14 @@ pub fn routes() -> axum::Router<App> {
         .route("/agenda/abonnement", post(abonnement_form))
         .route("/agenda/abonnement/revocation", post(revocation_form))
         .route("/agenda/evenements/{id}", get(ev::evenement_page))
+        .route(
+            "/agenda/evenements/{id}/occurrences/{date}",
+            get(super::agenda_occurrence::page),
+        )
+        .route(
+            "/agenda/evenements/{id}/occurrences/{date}/participants/{pid}",
+            post(super::agenda_occurrence::presence_form),
+        )
         .route("/agenda/evenements/{id}/statut", post(ev::statut_form))
         .route(
             "/agenda/evenements/{id}/participants/{pid}",
