@@ -43,8 +43,6 @@ pub(crate) fn jour_fr(d: NaiveDate) -> String {
 
 /// One occurrence as listed.
 pub struct Ligne {
-    /// The event.
-    pub id: i64,
     /// « 09:00 – 10:00 ».
     pub horaire: String,
     /// Title.
@@ -86,7 +84,6 @@ fn ligne(e: &Evenement, o: &OccurrenceAgenda, ressources: &[Ressource]) -> Ligne
         .and_then(|r| ressources.iter().find(|x| x.id == r))
         .map(|r| r.nom.clone());
     Ligne {
-        id: e.id,
         horaire: format!("{} – {}", heure(debut), heure(fin)),
         objet: e.objet.clone(),
         genre: e.type_rdv.label_fr(),

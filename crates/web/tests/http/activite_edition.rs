@@ -77,7 +77,7 @@ async fn an_activity_is_changed_closed_and_given_session_animators_from_its_page
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         let lieu = r.headers()["location"].to_str().unwrap().to_string();
         assert!(lieu.contains("fait=activite_modifiee"), "{engine}: {lieu}");
-        assert!(html(&app, &c, &lieu).await.contains("L'activité a été modifiée."));
+        assert!(html(&app, &c, &lieu).await.contains("a été modifiée."));
         let r = app.post_form(&c, &modif, &ok).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         assert!(r.text().await.unwrap().contains("modifié entre-temps"));
