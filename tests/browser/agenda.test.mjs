@@ -133,9 +133,15 @@ describe('agenda', { timeout: 240_000 }, () => {
       await scan(t, page, 'onglet Agenda, événement planifié');
 
       // The event's page: a presence refused before the meeting, an excuse recorded.
+      // The tab's line leads to the event (for a series, to that date's page, which leads
+      // back to the event).
       await Promise.all([page.waitForNavigation(), ligne.getByRole('link', { name: objet }).click()]);
-      evenement = new URL(page.url()).pathname.split('/').pop();
+      await page.locator('#participants').waitFor();
+      evenement = new URL(page.url()).pathname.match(/\/agenda\/evenements\/(\d+)/)[1];
       assert.match(await heading(page), new RegExp(objet));
+      if (new URL(page.url()).pathname.includes('/occurrences/')) {
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: "Retour à l'événement" }).click()]);
+      }
       await scan(t, page, "page de l'événement");
       // A series: presence is noted per date, tomorrow's on its own page (at 360 px).
       assert.match(await page.locator('#participants').innerText(), /Présences par date/);
