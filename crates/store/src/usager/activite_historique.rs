@@ -257,7 +257,10 @@ impl Store {
                 date: date_col(r, "date_origine")?,
                 presence: presence.label_fr().into(),
             };
-            for p in lignes.iter_mut().filter(|p| p.serie && p.reference_id == id) {
+            for p in lignes
+                .iter_mut()
+                .filter(|p| p.serie && p.reference_id == id)
+            {
                 p.occurrences.push(o.clone());
             }
         }

@@ -431,9 +431,11 @@ impl Store {
                 "Cette date n'est pas une occurrence de l'événement.",
             ));
         }
-        if x.annulee && e.presences_occurrences.iter().any(|p| {
-            p.date == x.date && matches!(p.presence, Presence::Present | Presence::Absent)
-        }) {
+        if x.annulee
+            && e.presences_occurrences.iter().any(|p| {
+                p.date == x.date && matches!(p.presence, Presence::Present | Presence::Absent)
+            })
+        {
             return Err(invalide(
                 "Des présences sont notées à cette occurrence : elle a eu lieu et ne s'annule plus.",
             ));
@@ -511,7 +513,11 @@ fn detail(id: i64, e: &EvenementInput) -> serde_json::Value {
 
 /// The event to change, which the account must see it all (the organiser, a participant,
 /// or a reader of the support section of its établissement).
-pub(super) async fn charger_pour_ecrire(tx: &mut Tx, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
+pub(super) async fn charger_pour_ecrire(
+    tx: &mut Tx,
+    cap: &CapaciteAgenda,
+    id: i64,
+) -> StoreResult<Evenement> {
     let sql = format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1");
     let mut v = evenements_lus(&mut *tx, crate::sql::query(&sql).bind(id)).await?;
     let e = v.pop().ok_or(StoreError::NotFound)?;

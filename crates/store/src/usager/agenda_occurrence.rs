@@ -35,9 +35,11 @@ impl Evenement {
         let minuit = instant_paris(date.and_hms_opt(0, 0, 0).unwrap_or_default());
         let (de, a) = (minuit - Duration::days(33), minuit + Duration::days(34));
         let exceptions = self.exceptions_par_date();
-        Ok(occurrences(self.debut, self.fin, Some(&regle), &exceptions, de, a)
-            .into_iter()
-            .find(|o| o.date == date))
+        Ok(
+            occurrences(self.debut, self.fin, Some(&regle), &exceptions, de, a)
+                .into_iter()
+                .find(|o| o.date == date),
+        )
     }
 }
 

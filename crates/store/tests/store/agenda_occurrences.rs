@@ -55,12 +55,18 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
         // Tuesday 10 March, noon: the first two dates have taken place.
         let apres = agenda(s, &m.cadre, Action::Ecrire, t("2026-03-10T12:00:00Z")).await;
         refus(
-            s.noter_presence(&apres, id, educ, 1, Presence::Present).await,
+            s.noter_presence(&apres, id, educ, 1, Presence::Present)
+                .await,
             "se répète",
         );
         // Monday 2: present; Monday 9: absent.
-        let noter = |date, p, v, presence| s.noter_presence_occurrence(&apres, (id, date), p, v, presence);
-        assert_eq!(noter(d1, educ, 0, Presence::Present).await.unwrap(), 1, "{engine}");
+        let noter =
+            |date, p, v, presence| s.noter_presence_occurrence(&apres, (id, date), p, v, presence);
+        assert_eq!(
+            noter(d1, educ, 0, Presence::Present).await.unwrap(),
+            1,
+            "{engine}"
+        );
         assert_eq!(noter(d2, educ, 0, Presence::Absent).await.unwrap(), 1);
         assert_eq!(noter(d1, jeanne, 0, Presence::Present).await.unwrap(), 1);
         // Noted meanwhile: a second first write and a stale version are 409s.
@@ -76,7 +82,10 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
         // Ahead of Monday 16: excused only.
         refus(noter(d3, educ, 0, Presence::Present).await, "commencée");
         assert_eq!(noter(d3, educ, 0, Presence::Excuse).await.unwrap(), 1);
-        refus(noter(d("2026-03-03"), educ, 0, Presence::Present).await, "n'est pas une occurrence");
+        refus(
+            noter(d("2026-03-03"), educ, 0, Presence::Present).await,
+            "n'est pas une occurrence",
+        );
         assert!(matches!(
             noter(d1, 999_999, 0, Presence::Present).await,
             Err(StoreError::NotFound)
@@ -95,7 +104,10 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
         assert_eq!(lu.presence_occurrence(educ, d2), (Presence::Absent, 1));
         assert_eq!(lu.presence_occurrence(educ, d3), (Presence::Excuse, 1));
         assert_eq!(lu.presence_occurrence(educ, d4), (Presence::Attendu, 0));
-        assert!(lu.participants.iter().all(|p| p.presence == Presence::Attendu));
+        assert!(lu
+            .participants
+            .iter()
+            .all(|p| p.presence == Presence::Attendu));
         let vue = s
             .agenda(
                 &apres,
@@ -155,11 +167,23 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
         assert_eq!(noter(d3, educ, 1, Presence::Present).await.unwrap(), 2);
 
         // The person's history shows the series once, with the presences by date.
-        let lire = check(s, &m.educ, m.usager, Section::Accompagnement, Action::Lire, t("2026-03-10T12:00:00Z"))
-            .await
-            .unwrap();
+        let lire = check(
+            s,
+            &m.educ,
+            m.usager,
+            Section::Accompagnement,
+            Action::Lire,
+            t("2026-03-10T12:00:00Z"),
+        )
+        .await
+        .unwrap();
         let h = s
-            .participations_page(&lire, FiltreParticipation::Agenda, (None, None), Page::first(10))
+            .participations_page(
+                &lire,
+                FiltreParticipation::Agenda,
+                (None, None),
+                Page::first(10),
+            )
             .await
             .unwrap();
         let serie = h.iter().find(|l| l.serie && l.reference_id == id).unwrap();
@@ -175,9 +199,16 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
         assert!(lu.participants.iter().all(|p| p.id != educ));
         assert!(lu.participants.iter().any(|p| p.id == jeanne), "same row");
         assert_eq!(lu.presence_occurrence(jeanne, d1), (Presence::Present, 1));
-        assert!(lu.presences_occurrences.iter().all(|p| p.participant_id != educ));
+        assert!(lu
+            .presences_occurrences
+            .iter()
+            .all(|p| p.participant_id != educ));
 
         // Each presence written is audited.
-        assert_eq!(audit_by_action(s, "agenda.presence").await.len(), 6, "{engine}");
+        assert_eq!(
+            audit_by_action(s, "agenda.presence").await.len(),
+            6,
+            "{engine}"
+        );
     }
 }

@@ -27,7 +27,8 @@ use crate::reponses::confirme;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Saisie, WebResult};
 
 const STATUT: Formulaire = Formulaire::new("statut", "ev-", Fait::EvenementEnregistre);
-pub(super) const PRESENCE: Formulaire = Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
+pub(super) const PRESENCE: Formulaire =
+    Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
 const MODIFICATION: Formulaire = Formulaire::new("modification", "m-", Fait::EvenementEnregistre);
 const OCCURRENCE: Formulaire = Formulaire::new("occurrence", "o-", Fait::OccurrenceEnregistree);
 
@@ -342,7 +343,14 @@ pub async fn presence_form(
         )
     }
     .await;
-    issue((&app, &me, &headers), (id, Vue::Evenement), (&PRESENCE, &[]), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        (id, Vue::Evenement),
+        (&PRESENCE, &[]),
+        &f,
+        r,
+    )
+    .await
 }
 
 fn jour_et_heures(
@@ -425,7 +433,14 @@ pub async fn modification_form(
     }
     .await;
     let champs = ["objet", "jour", "heure_debut", "heure_fin", "lieu"];
-    issue((&app, &me, &headers), (id, Vue::Evenement), (&MODIFICATION, &champs), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        (id, Vue::Evenement),
+        (&MODIFICATION, &champs),
+        &f,
+        r,
+    )
+    .await
 }
 
 /// One occurrence moved or cancelled, as typed.
@@ -521,7 +536,14 @@ pub async fn occurrence_form(
         "heure_fin",
         "motif",
     ];
-    issue((&app, &me, &headers), (id, Vue::Evenement), (&OCCURRENCE, &champs), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        (id, Vue::Evenement),
+        (&OCCURRENCE, &champs),
+        &f,
+        r,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -84,7 +84,12 @@ pub(super) async fn rendre(
     Ok(OccurrencePage {
         layout: Layout::new(
             me,
-            format!("{} — {} — {}", e.type_rdv.label_fr(), e.objet, jour_fr(date)),
+            format!(
+                "{} — {} — {}",
+                e.type_rdv.label_fr(),
+                e.objet,
+                jour_fr(date)
+            ),
             "agenda",
         ),
         quand,
@@ -137,5 +142,12 @@ pub async fn presence_form(
     }
     .await;
     let vue = (id, Vue::Occurrence(date));
-    issue((&app, &me, &headers), vue, (&PRESENCE, &["presence"]), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        vue,
+        (&PRESENCE, &["presence"]),
+        &f,
+        r,
+    )
+    .await
 }

@@ -116,22 +116,17 @@ async fn an_activity_is_changed_closed_and_given_session_animators_from_its_page
             ("version", v.as_str()),
             ("active", "non"),
         ];
-        let r = app
-            .post_form(&c, &format!("{page}/cloture"), &clore)
-            .await;
+        let r = app.post_form(&c, &format!("{page}/cloture"), &clore).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
         let lieu = r.headers()["location"].to_str().unwrap().to_string();
         assert!(lieu.contains("fait=activite_close"), "{engine}: {lieu}");
         let p = html(&app, &c, &lieu).await;
-        assert!(p.contains("(close)") && p.contains("Rouvrir l'activité"), "{engine}");
+        assert!(
+            p.contains("(close)") && p.contains("Rouvrir l'activité"),
+            "{engine}"
+        );
         assert!(!p.contains("Ajouter des séances"), "{engine}");
-        let r = app
-            .post_form(
-                &c,
-                &format!("{page}/cloture"),
-                &clore,
-            )
-            .await;
+        let r = app.post_form(&c, &format!("{page}/cloture"), &clore).await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "stale: {engine}");
         let v2 = (lu["version"].as_i64().unwrap() + 1).to_string();
         let r = app
@@ -146,11 +141,21 @@ async fn an_activity_is_changed_closed_and_given_session_animators_from_its_page
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
-        assert!(r.headers()["location"].to_str().unwrap().contains("fait=activite_rouverte"));
+        assert!(r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("fait=activite_rouverte"));
 
         // The administrator: 403 (audited as a refusal); each change audited.
         let admin = app.admin_token().await;
-        let r = send(&app, &admin, "put", &format!("/api/v1/activites/{id}"), Some(&lu)).await;
+        let r = send(
+            &app,
+            &admin,
+            "put",
+            &format!("/api/v1/activites/{id}"),
+            Some(&lu),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{engine}");
         assert!(app
             .audit_of("usager.ecrire", 100)

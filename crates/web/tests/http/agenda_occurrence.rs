@@ -30,9 +30,8 @@ async fn each_occurrence_takes_its_presences_on_its_page_and_through_the_api() {
         let premiere = aujourdhui - Duration::days(14);
         let jour = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
             [premiere.weekday().num_days_from_monday() as usize];
-        let debut = dui_domain::agenda_recurrence::instant_paris(
-            premiere.and_hms_opt(8, 0, 0).unwrap(),
-        );
+        let debut =
+            dui_domain::agenda_recurrence::instant_paris(premiere.and_hms_opt(8, 0, 0).unwrap());
         let corps = json!({
             "type_rdv": "reunion", "objet": "Réunion de coordination",
             "debut": debut.to_rfc3339(), "fin": (debut + Duration::hours(1)).to_rfc3339(),
@@ -54,7 +53,10 @@ async fn each_occurrence_takes_its_presences_on_its_page_and_through_the_api() {
             .unwrap()["id"]
             .as_i64()
             .unwrap();
-        let (passee, a_venir) = (premiere.to_string(), (premiere + Duration::days(21)).to_string());
+        let (passee, a_venir) = (
+            premiere.to_string(),
+            (premiere + Duration::days(21)).to_string(),
+        );
 
         // The page of a date to come: present refused in place, the choice kept.
         let c = app.browser("cadre.oc").await;
@@ -73,7 +75,10 @@ async fn each_occurrence_takes_its_presences_on_its_page_and_through_the_api() {
         assert!(page.contains("data-resume-erreurs"), "{engine}: {page}");
         assert!(page.contains("occurrence commencée"), "{engine}");
         assert!(page.contains(r#"id="pr-presence""#), "{engine}");
-        assert!(page.contains(r#"<option value="present" selected>"#), "{engine}");
+        assert!(
+            page.contains(r#"<option value="present" selected>"#),
+            "{engine}"
+        );
         assert!(!page.contains("Code :"), "{engine}");
 
         // The first date: present, confirmed; the same version again is a 409 in place.
@@ -108,7 +113,10 @@ async fn each_occurrence_takes_its_presences_on_its_page_and_through_the_api() {
         let r = app
             .post_json(
                 &jeton,
-                &format!("/api/v1/agenda/{id}/occurrences/{}/participants/{pid}/presence", premiere + Duration::days(1)),
+                &format!(
+                    "/api/v1/agenda/{id}/occurrences/{}/participants/{pid}/presence",
+                    premiere + Duration::days(1)
+                ),
                 &json!({"presence": "present", "version": 0}),
             )
             .await;
@@ -126,7 +134,9 @@ async fn each_occurrence_takes_its_presences_on_its_page_and_through_the_api() {
         let lu: Value = app.get_json(&jeton, &format!("/api/v1/agenda/{id}")).await;
         let notes = lu["presences_occurrences"].as_array().unwrap();
         assert_eq!(notes.len(), 2, "{engine}: {lu}");
-        assert!(notes.iter().any(|p| p["date"] == json!(seconde) && p["presence"] == "absent"));
+        assert!(notes
+            .iter()
+            .any(|p| p["date"] == json!(seconde) && p["presence"] == "absent"));
         let page = html(&app, &c, &format!("/agenda/evenements/{id}")).await;
         assert!(page.contains("Présences par date"), "{engine}");
         assert!(page.contains("1 absent"), "{engine}: {page}");
