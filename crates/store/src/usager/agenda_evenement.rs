@@ -378,11 +378,7 @@ impl Store {
         version: i64,
         presence: Presence,
     ) -> StoreResult<i64> {
-        let mut tx = ecriture_agenda(self, cap).await?;
-        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
-        if !e.participants.iter().any(|p| p.id == pid) {
-            return Err(StoreError::NotFound);
-        }
+        let (mut tx, e) = pour_noter(self, cap, id, pid).await?;
         if e.rrule.is_some() {
             return Err(invalide(
                 "Cet événement se répète : notez la présence à l'une de ses occurrences.",
@@ -513,11 +509,7 @@ fn detail(id: i64, e: &EvenementInput) -> serde_json::Value {
 
 /// The event to change, which the account must see it all (the organiser, a participant,
 /// or a reader of the support section of its établissement).
-pub(super) async fn charger_pour_ecrire(
-    tx: &mut Tx,
-    cap: &CapaciteAgenda,
-    id: i64,
-) -> StoreResult<Evenement> {
+async fn charger_pour_ecrire(tx: &mut Tx, cap: &CapaciteAgenda, id: i64) -> StoreResult<Evenement> {
     let sql = format!("SELECT {COLONNES} FROM {DEPUIS} WHERE r.id = $1");
     let mut v = evenements_lus(&mut *tx, crate::sql::query(&sql).bind(id)).await?;
     let e = v.pop().ok_or(StoreError::NotFound)?;
@@ -528,7 +520,23 @@ pub(super) async fn charger_pour_ecrire(
     }
 }
 
-pub(super) async fn ecriture_agenda(store: &Store, cap: &CapaciteAgenda) -> StoreResult<Tx> {
+/// The transaction and event `id` to note participant `pid`'s presence at (`NotFound` when
+/// `pid` is none of its participants).
+pub(super) async fn pour_noter(
+    store: &Store,
+    cap: &CapaciteAgenda,
+    id: i64,
+    pid: i64,
+) -> StoreResult<(Tx, Evenement)> {
+    let mut tx = ecriture_agenda(store, cap).await?;
+    let e = charger_pour_ecrire(&mut tx, cap, id).await?;
+    if !e.participants.iter().any(|p| p.id == pid) {
+        return Err(StoreError::NotFound);
+    }
+    Ok((tx, e))
+}
+
+async fn ecriture_agenda(store: &Store, cap: &CapaciteAgenda) -> StoreResult<Tx> {
     if cap.action() == Action::Lire {
         return Err(StoreError::Denied(Refus::NonPermisParLeRole));
     }

@@ -8,7 +8,7 @@ use dui_domain::agenda::{verifier_presence_occurrence, Presence};
 use dui_domain::agenda_recurrence::{instant_paris, occurrences, Occurrence};
 use dui_domain::journal::ActionJournal;
 
-use super::agenda_evenement::{charger_pour_ecrire, commit_agenda, ecriture_agenda, invalide};
+use super::agenda_evenement::{commit_agenda, invalide, pour_noter};
 use super::agenda_evenement_types::Evenement;
 use crate::db::Store;
 use crate::policy::CapaciteAgenda;
@@ -55,11 +55,7 @@ impl Store {
         version: i64,
         presence: Presence,
     ) -> StoreResult<i64> {
-        let mut tx = ecriture_agenda(self, cap).await?;
-        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
-        if !e.participants.iter().any(|p| p.id == pid) {
-            return Err(StoreError::NotFound);
-        }
+        let (mut tx, e) = pour_noter(self, cap, id, pid).await?;
         let occurrence = e.occurrence_du(date)?;
         let debut = occurrence.map_or(e.debut, |o| o.debut);
         verifier_presence_occurrence(e.statut, occurrence.is_none(), presence, debut, cap.at())

@@ -19,6 +19,17 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
+/// The occurrence of `date` cancelled, without a motive.
+fn annulee(date: NaiveDate) -> ExceptionOccurrence {
+    ExceptionOccurrence {
+        date,
+        annulee: true,
+        debut: None,
+        fin: None,
+        motif: None,
+    }
+}
+
 fn refus(r: Result<i64, StoreError>, mot: &str) {
     match r {
         Err(StoreError::Invalid(m)) => assert!(m.contains(mot), "{m}"),
@@ -122,30 +133,12 @@ async fn each_occurrence_of_a_series_takes_its_own_presences() {
 
         // Cancelled: Monday 23 takes nothing; Monday 9, where someone was absent, stays.
         let v = s
-            .exception_evenement(
-                &apres,
-                id,
-                lu.version,
-                &ExceptionOccurrence {
-                    date: d4,
-                    annulee: true,
-                    debut: None,
-                    fin: None,
-                    motif: None,
-                },
-            )
+            .exception_evenement(&apres, id, lu.version, &annulee(d4))
             .await
             .unwrap();
         refus(noter(d4, educ, 0, Presence::Excuse).await, "annulée");
-        let annuler_d2 = ExceptionOccurrence {
-            date: d2,
-            annulee: true,
-            debut: None,
-            fin: None,
-            motif: None,
-        };
         refus(
-            s.exception_evenement(&apres, id, v, &annuler_d2).await,
+            s.exception_evenement(&apres, id, v, &annulee(d2)).await,
             "ne s'annule plus",
         );
         // Moved to Tuesday 10 at 08:00 UTC (before now): noted at its new start.

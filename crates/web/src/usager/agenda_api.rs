@@ -223,13 +223,23 @@ pub async fn api_presence(
     Path((id, pid)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<PresenceCorps>,
 ) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, b.version)?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    let version = app
-        .store
-        .noter_presence(&cap, id, pid, version, b.presence)
-        .await?;
-    Ok(Json(Cree { id: pid, version }))
+    presence_notee((&app, &me, &headers), (id, None), pid, &b).await
+}
+
+/// Notes the presence `b` of participant `pid` at event `id` (`None`) or at one date of its
+/// series: the participant and the presence's new version.
+async fn presence_notee(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    ou: (i64, Option<NaiveDate>),
+    pid: i64,
+    b: &PresenceCorps,
+) -> WebResult<Json<Cree>> {
+    let version = expected_version(headers, b.version)?;
+    let v = super::agenda_evenement::noter_presence(app, me, ou, pid, (version, b.presence));
+    Ok(Json(Cree {
+        id: pid,
+        version: v.await?,
+    }))
 }
 
 /// POST /api/v1/agenda/{id}/occurrences/{date}/participants/{pid}/presence: marks a
@@ -242,13 +252,7 @@ pub async fn api_presence_occurrence(
     Path((id, date, pid)): Path<(i64, NaiveDate, i64)>,
     ApiJson(b): ApiJson<PresenceCorps>,
 ) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, b.version)?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    let version = app
-        .store
-        .noter_presence_occurrence(&cap, (id, date), pid, version, b.presence)
-        .await?;
-    Ok(Json(Cree { id: pid, version }))
+    presence_notee((&app, &me, &headers), (id, Some(date)), pid, &b).await
 }
 
 /// One occurrence moved or cancelled.

@@ -323,34 +323,56 @@ impl crate::saisie::Champs for PresenceForm {
     ];
 }
 
+/// Notes participant `pid`'s presence at event `id` (`None`) or at one date of its series,
+/// with the version read: the new version.
+pub(super) async fn noter_presence(
+    app: &App,
+    me: &CurrentUser,
+    (id, date): (i64, Option<NaiveDate>),
+    pid: i64,
+    (version, presence): (i64, Presence),
+) -> WebResult<i64> {
+    let cap = capacite(app, me, Action::Ecrire).await?;
+    let s = &app.store;
+    Ok(match date {
+        None => s.noter_presence(&cap, id, pid, version, presence).await?,
+        Some(d) => {
+            s.noter_presence_occurrence(&cap, (id, d), pid, version, presence)
+                .await?
+        }
+    })
+}
+
+/// The answer to a presence form of participant `pid` at event `id` (`None`) or at one date
+/// of its series: confirmed, or its page with the refusal next to the participant.
+pub(super) async fn presence_saisie(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    (id, date): (i64, Option<NaiveDate>),
+    pid: i64,
+    mut f: PresenceForm,
+) -> WebResult<Response> {
+    let version = version(&f.version)?;
+    f.participant = Some(pid.to_string());
+    let r = match f.choisie() {
+        Ok(p) => noter_presence(app, me, (id, date), pid, (version, p)).await,
+        Err(e) => Err(e),
+    };
+    let (vue, champs): (Vue, &[&str]) = match date {
+        None => (Vue::Evenement, &[]),
+        Some(d) => (Vue::Occurrence(d), &["presence"]),
+    };
+    issue((app, me, headers), (id, vue), (&PRESENCE, champs), &f, r).await
+}
+
 /// POST /agenda/evenements/{id}/participants/{pid}.
 pub async fn presence_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path((id, pid)): Path<(i64, i64)>,
-    Form(mut f): Form<PresenceForm>,
+    Form(f): Form<PresenceForm>,
 ) -> WebResult<Response> {
-    let version = version(&f.version)?;
-    f.participant = Some(pid.to_string());
-    let r = async {
-        let presence = f.choisie()?;
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
-        Ok::<_, AppError>(
-            app.store
-                .noter_presence(&cap, id, pid, version, presence)
-                .await?,
-        )
-    }
-    .await;
-    issue(
-        (&app, &me, &headers),
-        (id, Vue::Evenement),
-        (&PRESENCE, &[]),
-        &f,
-        r,
-    )
-    .await
+    presence_saisie((&app, &me, &headers), (id, None), pid, f).await
 }
 
 fn jour_et_heures(

@@ -16,7 +16,7 @@ use dui_store::usager::{Evenement, Participant};
 
 use super::agenda_api::capacite;
 use super::agenda_evenement::{
-    bilan_presences, exception_fr, heure, issue, version, PresenceForm, Vue, PRESENCE,
+    bilan_presences, exception_fr, heure, presence_saisie, PresenceForm, PRESENCE,
 };
 use super::agenda_page::jour_fr;
 use crate::auth::CurrentUser;
@@ -127,27 +127,7 @@ pub async fn presence_form(
     me: CurrentUser,
     headers: HeaderMap,
     Path((id, date, pid)): Path<(i64, NaiveDate, i64)>,
-    Form(mut f): Form<PresenceForm>,
+    Form(f): Form<PresenceForm>,
 ) -> WebResult<Response> {
-    let version = version(&f.version)?;
-    f.participant = Some(pid.to_string());
-    let r = async {
-        let presence = f.choisie()?;
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
-        Ok::<_, AppError>(
-            app.store
-                .noter_presence_occurrence(&cap, (id, date), pid, version, presence)
-                .await?,
-        )
-    }
-    .await;
-    let vue = (id, Vue::Occurrence(date));
-    issue(
-        (&app, &me, &headers),
-        vue,
-        (&PRESENCE, &["presence"]),
-        &f,
-        r,
-    )
-    .await
+    presence_saisie((&app, &me, &headers), (id, Some(date)), pid, f).await
 }
