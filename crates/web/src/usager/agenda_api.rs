@@ -235,7 +235,7 @@ async fn presence_notee(
     b: &PresenceCorps,
 ) -> WebResult<Json<Cree>> {
     let version = expected_version(headers, b.version)?;
-    let v = super::agenda_evenement::noter_presence(app, me, ou, pid, (version, b.presence));
+    let v = super::agenda_occurrence::noter_presence(app, me, ou, pid, (version, b.presence));
     Ok(Json(Cree {
         id: pid,
         version: v.await?,

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use dui_domain::agenda::{Presence, StatutRendezVous};
+use dui_domain::agenda::StatutRendezVous;
 use dui_domain::agenda_recurrence::{instant_paris, local_paris, occurrences};
 use dui_domain::policy::Action;
 use dui_domain::saisie::{self as lim, Champ};
@@ -19,6 +19,7 @@ use dui_store::usager::{Evenement, ExceptionOccurrence};
 use serde::{Deserialize, Serialize};
 
 use super::agenda_api::capacite;
+use super::agenda_occurrence::{bilan_presences, formulaires_presence};
 use super::agenda_page::jour_fr;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors, Form};
@@ -27,8 +28,6 @@ use crate::reponses::confirme;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Saisie, WebResult};
 
 const STATUT: Formulaire = Formulaire::new("statut", "ev-", Fait::EvenementEnregistre);
-pub(super) const PRESENCE: Formulaire =
-    Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
 const MODIFICATION: Formulaire = Formulaire::new("modification", "m-", Fait::EvenementEnregistre);
 const OCCURRENCE: Formulaire = Formulaire::new("occurrence", "o-", Fait::OccurrenceEnregistree);
 
@@ -55,33 +54,6 @@ pub struct LigneOccurrence {
     pub exception: Option<String>,
     /// The presences noted at it (« 2 présents, 1 absent »), decision 0059.
     pub presences: String,
-}
-
-/// What was noted of the participants of `e` at the occurrence of local date `date`:
-/// « 2 présents, 1 absent » or « présences non notées ».
-pub(super) fn bilan_presences(e: &Evenement, date: NaiveDate) -> String {
-    let compte = |p: Presence| {
-        e.participants
-            .iter()
-            .filter(|x| e.presence_occurrence(x.id, date).0 == p)
-            .count()
-    };
-    let parts: Vec<String> = [
-        (Presence::Present, "présent"),
-        (Presence::Absent, "absent"),
-        (Presence::Excuse, "excusé"),
-    ]
-    .into_iter()
-    .filter_map(|(p, mot)| {
-        let n = compte(p);
-        (n > 0).then(|| format!("{n} {mot}{}", if n > 1 { "s" } else { "" }))
-    })
-    .collect();
-    if parts.is_empty() {
-        "présences non notées".into()
-    } else {
-        parts.join(", ")
-    }
 }
 
 /// What an exception says of an occurrence.
@@ -155,12 +127,8 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
             ""
         }
     );
-    let m = super::matrix(app).await?;
-    let participant_refuse = en_place
-        .saisie_de(PRESENCE.nom)
-        .val("participant")
-        .parse()
-        .unwrap_or(0);
+    let (presences, ecrire, participant_refuse) =
+        formulaires_presence(app, me, &e, &en_place).await?;
     Ok(EvenementPage {
         layout: Layout::new(
             me,
@@ -172,12 +140,8 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
             .iter()
             .map(|s| (s.code(), s.label_fr()))
             .collect(),
-        presences: Presence::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_fr()))
-            .collect(),
-        ecrire: e.complet
-            && dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Ecrire).is_ok(),
+        presences,
+        ecrire,
         serie: occurrences_listees(&e, cap.at()),
         jour: local_paris(e.debut).date().to_string(),
         heure_debut: heure(e.debut),
@@ -294,85 +258,6 @@ pub async fn statut_form(
         r,
     )
     .await
-}
-
-/// A presence as typed (at the event, or at one occurrence of a series).
-#[derive(Deserialize, Serialize, Default)]
-pub struct PresenceForm {
-    pub(super) presence: Option<String>,
-    pub(super) version: Option<String>,
-    /// The participant (echoed so that the refusal is shown next to them).
-    pub(super) participant: Option<String>,
-}
-
-impl PresenceForm {
-    /// The presence chosen.
-    pub(super) fn choisie(&self) -> WebResult<Presence> {
-        self.presence
-            .as_deref()
-            .and_then(Presence::from_code)
-            .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))
-    }
-}
-
-impl crate::saisie::Champs for PresenceForm {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("presence", lim::CODE),
-        Champ::ligne("version", 20),
-        Champ::ligne("participant", 20),
-    ];
-}
-
-/// Notes participant `pid`'s presence at event `id` (`None`) or at one date of its series,
-/// with the version read: the new version.
-pub(super) async fn noter_presence(
-    app: &App,
-    me: &CurrentUser,
-    (id, date): (i64, Option<NaiveDate>),
-    pid: i64,
-    (version, presence): (i64, Presence),
-) -> WebResult<i64> {
-    let cap = capacite(app, me, Action::Ecrire).await?;
-    let s = &app.store;
-    Ok(match date {
-        None => s.noter_presence(&cap, id, pid, version, presence).await?,
-        Some(d) => {
-            s.noter_presence_occurrence(&cap, (id, d), pid, version, presence)
-                .await?
-        }
-    })
-}
-
-/// The answer to a presence form of participant `pid` at event `id` (`None`) or at one date
-/// of its series: confirmed, or its page with the refusal next to the participant.
-pub(super) async fn presence_saisie(
-    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    (id, date): (i64, Option<NaiveDate>),
-    pid: i64,
-    mut f: PresenceForm,
-) -> WebResult<Response> {
-    let version = version(&f.version)?;
-    f.participant = Some(pid.to_string());
-    let r = match f.choisie() {
-        Ok(p) => noter_presence(app, me, (id, date), pid, (version, p)).await,
-        Err(e) => Err(e),
-    };
-    let (vue, champs): (Vue, &[&str]) = match date {
-        None => (Vue::Evenement, &[]),
-        Some(d) => (Vue::Occurrence(d), &["presence"]),
-    };
-    issue((app, me, headers), (id, vue), (&PRESENCE, champs), &f, r).await
-}
-
-/// POST /agenda/evenements/{id}/participants/{pid}.
-pub async fn presence_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
-    Form(f): Form<PresenceForm>,
-) -> WebResult<Response> {
-    presence_saisie((&app, &me, &headers), (id, None), pid, f).await
 }
 
 fn jour_et_heures(

@@ -105,7 +105,7 @@ fn ligne(e: &Evenement, o: &OccurrenceAgenda, ressources: &[Ressource]) -> Ligne
         presences: e
             .rrule
             .is_some()
-            .then(|| super::agenda_evenement::bilan_presences(e, o.date)),
+            .then(|| super::agenda_occurrence::bilan_presences(e, o.date)),
     }
 }
 
@@ -374,7 +374,7 @@ pub fn routes() -> axum::Router<App> {
         .route("/agenda/evenements/{id}/statut", post(ev::statut_form))
         .route(
             "/agenda/evenements/{id}/participants/{pid}",
-            post(ev::presence_form),
+            post(super::agenda_occurrence::presence_form_evenement),
         )
         .route(
             "/agenda/evenements/{id}/modification",
