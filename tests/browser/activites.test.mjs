@@ -21,15 +21,20 @@ describe('activites', () => {
     await t.test(`360 px : ${label}`, () => checkNoHorizontalOverflow(page, label));
   }
 
+  /** Logs in as the IME's educator and shows the IME's activities. */
+  async function activitesIme(page) {
+    await login(page, 'educateur');
+    await page.goto('/activites');
+    await page.locator('#f-etab').selectOption({ label: 'IME Les Coquelicots' });
+    await submit(page, page.getByRole('button', { name: 'Afficher' }));
+  }
+
   const observation = `Très à l'aise avec le poney (${Date.now() % 100000})`;
 
   test("l'éducateur note les présences d'une séance sur un téléphone", { timeout: 120_000 }, async (t) => {
     const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     try {
-      await login(page, 'educateur');
-      await page.goto('/activites');
-      await page.locator('#f-etab').selectOption({ label: 'IME Les Coquelicots' });
-      await submit(page, page.getByRole('button', { name: 'Afficher' }));
+      await activitesIme(page);
       assert.equal(await heading(page), 'Activités');
       await scan(t, page, 'activités de l’IME');
       await follow(page, page.getByRole('link', { name: 'Équithérapie' }));
@@ -67,10 +72,7 @@ describe('activites', () => {
   test("l'éducateur modifie une activité sur un téléphone, refus sur place d'abord", { timeout: 90_000 }, async (t) => {
     const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
     try {
-      await login(page, 'educateur');
-      await page.goto('/activites');
-      await page.locator('#f-etab').selectOption({ label: 'IME Les Coquelicots' });
-      await submit(page, page.getByRole('button', { name: 'Afficher' }));
+      await activitesIme(page);
       await follow(page, page.getByRole('link', { name: 'Piscine' }));
       const form = page.locator('form[action$="/modification"]');
       await form.getByLabel('Titre').fill('');

@@ -30,40 +30,28 @@ async fn an_activity_is_changed_closed_and_given_session_animators_from_its_page
         assert!(avant.contains("Clore l'activité"), "{engine}");
         let modif = format!("{page}/modification");
 
-        // Refused in place: an empty title and a capacity that is no number.
-        let r = app
-            .post_form(
-                &c,
-                &modif,
-                &[
-                    ("_csrf", csrf.as_str()),
-                    ("version", "1"),
-                    ("titre", ""),
-                    ("capacite", "beaucoup"),
-                    ("lieu", "Jardin"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
-        let p = r.text().await.unwrap();
+        // Refused in place: a capacity that is no number, an empty title.
+        let refus = |capacite: &'static str| {
+            let f = [
+                ("_csrf", csrf.clone()),
+                ("version", "1".into()),
+                ("titre", String::new()),
+                ("capacite", capacite.into()),
+                ("lieu", "Jardin".into()),
+            ];
+            let (app, c, modif) = (&app, &c, modif.clone());
+            async move {
+                let r = app.post_form(c, &modif, &f).await;
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                r.text().await.unwrap()
+            }
+        };
+        let p = refus("beaucoup").await;
         assert!(p.contains("data-resume-erreurs"), "{engine}: {p}");
         assert!(p.contains("href=\"#m-capacite\""), "{engine}: {p}");
         assert!(p.contains("value=\"Jardin\""), "typed kept: {engine}");
         assert!(!p.contains("Code :"), "{engine}");
-        let r = app
-            .post_form(
-                &c,
-                &modif,
-                &[
-                    ("_csrf", csrf.as_str()),
-                    ("version", "1"),
-                    ("titre", ""),
-                    ("capacite", "8"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
-        assert!(r.text().await.unwrap().contains("href=\"#m-titre\""));
+        assert!(refus("8").await.contains("href=\"#m-titre\""), "{engine}");
 
         // Confirmed; the same version again is a 409 in place.
         let ok = [
