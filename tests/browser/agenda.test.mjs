@@ -1,10 +1,10 @@
 // Agenda (issue 13, COO-3/COO-4): the IME's cadre plans, from a child's file, a weekly
 // synthesis meeting with the educator and a relative (keyboard only; a refusal shown in
-// place first), postpones one date with its motive, records a relative's excuse (a presence
-// refused in place before the meeting), sees a concurrent change refused in place (409) and
-// confirms the meeting; the educator finds it on the home page, in the week view and in the
-// child's Agenda tab with the postponed date and the presences. Every page is scanned by axe
-// and checked at 360 px and 1280 px.
+// place first), records a relative's excuse at the first date on that date's page at 360 px
+// (a presence refused in place before it), postpones one date with its motive, sees a
+// concurrent change refused in place (409) and confirms the meeting; the educator finds it
+// on the home page, in the week view and in the child's Agenda tab with the postponed date
+// and the presences. Every page is scanned by axe and checked at 360 px and 1280 px.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +60,32 @@ describe('agenda', { timeout: 240_000 }, () => {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
   }
 
+  /** At 360 px, the page of date `date` of event `id`: a presence refused in place before
+   * the meeting, then a relative's excuse recorded and confirmed; axe and overflow checked. */
+  async function presenceDUneDate(t, id, date) {
+    const p = await newPage(suite.browser, suite.server, { viewport: MOBILE });
+    try {
+      await login(p, 'cadre-ime');
+      await p.goto(`/agenda/evenements/${id}`);
+      await Promise.all([p.waitForNavigation(), p.locator(`li[data-occurrence="${date}"] a`).click()]);
+      const mere = () => p.locator('#participants li', { hasText: 'Mme Martin, mère' });
+      await mere().getByLabel(/Présence de Mme Martin/).selectOption('present');
+      await entree(p, mere().getByRole('button', { name: /Enregistrer/ }));
+      assert.match(await mere().locator('.resume-erreurs').innerText(), /une fois l'occurrence commencée/);
+      await scan(t, p, "présence d'une date refusée sur place (360 px)");
+      await mere().getByLabel(/Présence de Mme Martin/).selectOption('excuse');
+      await entree(p, mere().getByRole('button', { name: /Enregistrer/ }));
+      await p.getByText('La présence a été enregistrée').waitFor();
+      assert.match(await mere().locator('[data-presence]').innerText(), /Excusé/);
+      assert.match(await p.locator('#bilan-occurrence').innerText(), /1 excusé/);
+      await t.test("360 px : présence d'une date", () => checkNoHorizontalOverflow(p, "présence d'une date"));
+      await scan(t, p, "présence d'une date (360 px)");
+      assert.deepEqual(p.jsErrors, []);
+    } finally {
+      await p.context().close();
+    }
+  }
+
   test('la cadre planifie la réunion de synthèse depuis le dossier', { timeout: 120_000, ...known('la cadre planifie la réunion de synthèse depuis le dossier') }, async (t) => {
     const page = await newPage(suite.browser, suite.server);
     try {
@@ -107,19 +133,19 @@ describe('agenda', { timeout: 240_000 }, () => {
       await scan(t, page, 'onglet Agenda, événement planifié');
 
       // The event's page: a presence refused before the meeting, an excuse recorded.
+      // The tab's line leads to the event (for a series, to that date's page, which leads
+      // back to the event).
       await Promise.all([page.waitForNavigation(), ligne.getByRole('link', { name: objet }).click()]);
-      evenement = new URL(page.url()).pathname.split('/').pop();
+      await page.locator('#participants').waitFor();
+      evenement = new URL(page.url()).pathname.match(/\/agenda\/evenements\/(\d+)/)[1];
       assert.match(await heading(page), new RegExp(objet));
+      if (new URL(page.url()).pathname.includes('/occurrences/')) {
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: "Retour à l'événement" }).click()]);
+      }
       await scan(t, page, "page de l'événement");
-      const mere = page.locator('li', { hasText: 'Mme Martin, mère' });
-      await mere.getByLabel(/Présence de Mme Martin/).selectOption('present');
-      await entree(page, mere.getByRole('button', { name: /Enregistrer/ }));
-      assert.match(await page.locator('li', { hasText: 'Mme Martin, mère' }).locator('.resume-erreurs').innerText(), /./);
-      await scan(t, page, 'présence refusée sur place');
-      await page.locator('li', { hasText: 'Mme Martin, mère' }).getByLabel(/Présence de Mme Martin/).selectOption('excuse');
-      await entree(page, page.locator('li', { hasText: 'Mme Martin, mère' }).getByRole('button', { name: /Enregistrer/ }));
-      await page.getByText('La présence a été enregistrée').waitFor();
-      assert.match(await page.locator('li', { hasText: 'Mme Martin, mère' }).locator('[data-presence]').innerText(), /Excusé/);
+      // A series: presence is noted per date, tomorrow's on its own page (at 360 px).
+      assert.match(await page.locator('#participants').innerText(), /Présences par date/);
+      await presenceDUneDate(t, evenement, demain);
 
       // One date of the series postponed with its motive.
       const occ = page.locator('section#occurrences');

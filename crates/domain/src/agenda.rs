@@ -175,6 +175,28 @@ pub fn verifier_presence(
     }
 }
 
+/// Checks that a participant's presence may be set to `p` at one occurrence of a series in
+/// status `statut`, the occurrence beginning at `debut` (a moved occurrence: its new start;
+/// decision 0059): a cancelled occurrence takes no presence; presence and absence are marked
+/// once that occurrence has begun; otherwise the series' rules ([`verifier_presence`]).
+pub fn verifier_presence_occurrence(
+    statut: StatutRendezVous,
+    annulee: bool,
+    p: Presence,
+    debut: DateTime<Utc>,
+    maintenant: DateTime<Utc>,
+) -> Result<(), String> {
+    if annulee {
+        return Err("Cette occurrence est annulée : la présence ne s'y note pas.".into());
+    }
+    let marque = matches!(p, Presence::Present | Presence::Absent);
+    let serie_ouverte = !matches!(statut, StatutRendezVous::Annule | StatutRendezVous::Reporte);
+    if marque && serie_ouverte && debut > maintenant {
+        return Err("La présence se note une fois l'occurrence commencée.".into());
+    }
+    verifier_presence(statut, p, debut, maintenant)
+}
+
 code_enum! {
     /// Who takes part in an event.
     TypeParticipant {
@@ -307,6 +329,47 @@ mod tests {
             "La présence se note une fois l'événement commencé."
         );
         assert!(verifier_presence(Prevu, Presence::Excuse, debut, avant).is_ok());
+    }
+
+    #[test]
+    fn an_occurrence_takes_presence_once_begun_unless_cancelled() {
+        use StatutRendezVous::*;
+        let (debut, apres, avant) = (
+            t("2026-12-07T09:00:00Z"),
+            t("2026-12-07T10:00:00Z"),
+            t("2026-12-07T08:00:00Z"),
+        );
+        // A cancelled occurrence takes nothing, whatever the series' status.
+        for &s in StatutRendezVous::ALL {
+            for &p in Presence::ALL {
+                assert_eq!(
+                    verifier_presence_occurrence(s, true, p, debut, apres).unwrap_err(),
+                    "Cette occurrence est annulée : la présence ne s'y note pas."
+                );
+            }
+        }
+        // Otherwise the series' rules, with the occurrence's own start.
+        for &s in StatutRendezVous::ALL {
+            for &p in Presence::ALL {
+                assert_eq!(
+                    verifier_presence_occurrence(s, false, p, debut, apres).is_ok(),
+                    verifier_presence(s, p, debut, apres).is_ok(),
+                    "{s:?} {p:?}"
+                );
+            }
+        }
+        assert_eq!(
+            verifier_presence_occurrence(Confirme, false, Presence::Absent, debut, avant)
+                .unwrap_err(),
+            "La présence se note une fois l'occurrence commencée."
+        );
+        assert!(verifier_presence_occurrence(Prevu, false, Presence::Excuse, debut, avant).is_ok());
+        // A postponed series keeps its own refusal, not the occurrence's.
+        assert!(
+            verifier_presence_occurrence(Reporte, false, Presence::Present, debut, avant)
+                .unwrap_err()
+                .contains("Reporté")
+        );
     }
 
     #[test]

@@ -180,6 +180,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "agenda_exception_motif",
         include_str!("../migrations/0042_agenda_exception_motif.sql"),
     ),
+    // h13d: a participant's presence per occurrence of a series.
+    (
+        43,
+        "agenda_presence_occurrence",
+        include_str!("../migrations/0043_agenda_presence_occurrence.sql"),
+    ),
 ];
 
 /// The statements of a migration that differ by engine, run after its shared ones:

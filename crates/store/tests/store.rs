@@ -14,6 +14,8 @@ mod accounts;
 mod activites;
 #[path = "store/agenda_evenements.rs"]
 mod agenda_evenements;
+#[path = "store/agenda_occurrences.rs"]
+mod agenda_occurrences;
 #[path = "store/audit.rs"]
 mod audit;
 #[path = "store/audit_ancre.rs"]

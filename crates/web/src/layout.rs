@@ -114,6 +114,12 @@ pub enum Fait {
     MesureEnregistree,
     /// An activity was created.
     ActiviteCreee,
+    /// An activity's title, capacity or place was changed.
+    ActiviteModifiee,
+    /// An activity was closed.
+    ActiviteClose,
+    /// A closed activity was reopened.
+    ActiviteRouverte,
     /// Sessions of an activity were created.
     SeancesCreees,
     /// A registration was recorded (or its dates changed).
@@ -222,7 +228,7 @@ pub enum Fait {
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 71] = [
+    pub const ALL: [Fait; 74] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -242,6 +248,9 @@ impl Fait {
         Fait::AdmissionEnregistree,
         Fait::MesureEnregistree,
         Fait::ActiviteCreee,
+        Fait::ActiviteModifiee,
+        Fait::ActiviteClose,
+        Fait::ActiviteRouverte,
         Fait::SeancesCreees,
         Fait::InscriptionEnregistree,
         Fait::PresencesSeance,
@@ -318,6 +327,9 @@ impl Fait {
             Fait::AdmissionEnregistree => "admission",
             Fait::MesureEnregistree => "mesure",
             Fait::ActiviteCreee => "activite",
+            Fait::ActiviteModifiee => "activite_modifiee",
+            Fait::ActiviteClose => "activite_close",
+            Fait::ActiviteRouverte => "activite_rouverte",
             Fait::SeancesCreees => "seances",
             Fait::InscriptionEnregistree => "inscription",
             Fait::PresencesSeance => "presences_seance",
@@ -395,6 +407,9 @@ impl Fait {
             Fait::AdmissionEnregistree => "L'admission a été enregistrée : le séjour est en cours.",
             Fait::MesureEnregistree => "La mesure a été enregistrée ; elle se révise à la date prévue.",
             Fait::ActiviteCreee => "L'activité a été créée : ajoutez ses séances et inscrivez les participants.",
+            Fait::ActiviteModifiee => "L'activité a été modifiée.",
+            Fait::ActiviteClose => "L'activité est close : elle ne prend plus de nouvelle séance ni d'inscription.",
+            Fait::ActiviteRouverte => "L'activité est rouverte.",
             Fait::SeancesCreees => "Les séances ont été créées.",
             Fait::InscriptionEnregistree => "L'inscription a été enregistrée.",
             Fait::PresencesSeance => "Les présences de la séance sont enregistrées.",

@@ -2,7 +2,9 @@
 //! outing, cooking workshop) and the IME (class, equine therapy, cooking workshop, swimming),
 //! weekly sessions over the last two months and the next two weeks, persons registered, the
 //! attendance of every past session (one cancelled with its motive), an excused absence to
-//! come. Through the store's own writes (rules, audit), once per établissement.
+//! come; one session of the first activity led by one animator of its own, and a closed
+//! choir activity with its past sessions (h13d). Through the store's own writes (rules,
+//! audit), once per établissement.
 
 use chrono::{Duration, NaiveTime, Utc, Weekday};
 use dui_domain::activite::{dates_serie, Assiduite, Modalite, StatutSeance, TypeActivite};
@@ -152,6 +154,11 @@ async fn etablissement(
             animateurs: animateurs.to_vec(),
         };
         let id = store.creer_activite(cap, &input).await?;
+        if i == 0 && animateurs.len() > 1 {
+            // An extra session in three days, led by the last animator alone.
+            let seule = animateurs[animateurs.len() - 1..].to_vec();
+            n_seances += seance_a_part(store, cap, id, today + Duration::days(3), seule).await?;
+        }
         let dates = dates_serie(debut, today + Duration::days(14), jours, *intervalle)
             .map_err(anyhow::Error::msg)?;
         let ids = store
@@ -238,7 +245,69 @@ async fn etablissement(
                 .await?;
         }
     }
+    n_seances += activite_close(store, cap, animateurs, today).await?;
     Ok((n_seances, n_presences))
+}
+
+/// One session of activity `id` on `jour` led by `animateurs` (not the activity's); how many.
+async fn seance_a_part(
+    store: &Store,
+    cap: &CapaciteActivites,
+    id: i64,
+    jour: chrono::NaiveDate,
+    animateurs: Vec<i64>,
+) -> anyhow::Result<usize> {
+    let n = NouvellesSeances {
+        jours: vec![jour],
+        heure_debut: heure((16, 0)),
+        heure_fin: heure((17, 0)),
+        lieu: Some("Jardin".into()),
+        animateurs,
+    };
+    Ok(store.creer_seances(cap, id, &n).await?.len())
+}
+
+/// A choir that met weekly for two months and was closed last week: its sessions stay in
+/// the history; the number of sessions.
+async fn activite_close(
+    store: &Store,
+    cap: &CapaciteActivites,
+    animateurs: &[i64],
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    let mut input = ActiviteInput {
+        unite_id: None,
+        type_activite: TypeActivite::Culture,
+        modalite: Modalite::Collective,
+        titre: "Chorale".into(),
+        description: Some("Remplacée par l'atelier musique à la rentrée.".into()),
+        lieu: Some("Salle polyvalente".into()),
+        capacite: Some(15),
+        debut: today - Duration::days(90),
+        fin: None,
+        active: true,
+        animateurs: animateurs.iter().take(1).copied().collect(),
+    };
+    let id = store.creer_activite(cap, &input).await?;
+    let dates = dates_serie(
+        today - Duration::days(63),
+        today - Duration::days(7),
+        &[Weekday::Thu],
+        1,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let n = NouvellesSeances {
+        jours: dates,
+        heure_debut: heure((15, 0)),
+        heure_fin: heure((16, 0)),
+        lieu: None,
+        animateurs: Vec::new(),
+    };
+    let ids = store.creer_seances(cap, id, &n).await?;
+    input.active = false;
+    input.fin = Some(today - Duration::days(7));
+    store.modifier_activite(cap, id, 1, &input).await?;
+    Ok(ids.len())
 }
 
 /// Adds the demo activities of the EHPAD and the IME once (skipped when the EHPAD already

@@ -1,15 +1,16 @@
 //! Demo agendas (issue 13, part A): at the EHPAD and the IME, this week's synthesis
 //! meetings, family visits and external consultations, a weekly team meeting with one
-//! occurrence moved, a room and a vehicle per établissement, and a few exchanges with
-//! families and partners in the files.
+//! occurrence moved, a weekly coordination meeting begun four weeks ago whose past
+//! occurrences have presences that differ (h13d, decision 0059), a room and a vehicle per
+//! établissement, and a few exchanges with families and partners in the files.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use dui_domain::agenda::{TypeRendezVous, TypeRessource};
+use dui_domain::agenda::{Presence, TypeRendezVous, TypeRessource};
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::echange::{SensEchange, TypeEchange};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
-use dui_store::policy::{authorize, authorize_agenda, load_matrix};
+use dui_store::policy::{authorize, authorize_agenda, load_matrix, CapaciteAgenda};
 use dui_store::usager::{
     EchangeInput, EvenementInput, ExceptionOccurrence, ParticipantInput, RessourceInput,
 };
@@ -85,6 +86,70 @@ async fn cadre_ime(store: &Store, org: &DemoOrg) -> anyhow::Result<()> {
     store
         .create_utilisateur(&actor, &input, &hash, false, Utc::now())
         .await?;
+    Ok(())
+}
+
+/// The presences of the past occurrences of the coordination meeting, by week (oldest
+/// first) and participant (in the order of the event's participants).
+const PRESENCES_COORDINATION: [[Presence; 4]; 4] = [
+    [
+        Presence::Present,
+        Presence::Present,
+        Presence::Present,
+        Presence::Present,
+    ],
+    [
+        Presence::Present,
+        Presence::Absent,
+        Presence::Present,
+        Presence::Excuse,
+    ],
+    [
+        Presence::Present,
+        Presence::Present,
+        Presence::Excuse,
+        Presence::Absent,
+    ],
+    [
+        Presence::Present,
+        Presence::Present,
+        Presence::Present,
+        Presence::Present,
+    ],
+];
+
+/// A weekly coordination meeting on Mondays at 09:30, begun four weeks before `lundi`, for
+/// ten weeks, with `participants` (and the organiser); the presences of its past occurrences
+/// differ from one week to the next.
+async fn coordination(
+    store: &Store,
+    cap: &CapaciteAgenda,
+    etab: i64,
+    lundi: NaiveDate,
+    participants: Vec<ParticipantInput>,
+) -> anyhow::Result<()> {
+    let debut = lundi - Duration::days(28);
+    let mut e = evenement(
+        etab,
+        TypeRendezVous::Reunion,
+        "Réunion de coordination du projet",
+        debut,
+        (9, 30),
+        60,
+        None,
+        participants,
+    );
+    e.rrule = Some("FREQ=WEEKLY;BYDAY=MO;COUNT=10".into());
+    let id = store.creer_evenement(cap, &e).await?;
+    let lu = store.evenement(cap, id).await?;
+    for (k, semaine) in PRESENCES_COORDINATION.iter().enumerate() {
+        let date = debut + Duration::weeks(k as i64);
+        for (p, presence) in lu.participants.iter().zip(semaine) {
+            store
+                .noter_presence_occurrence(cap, (id, date), p.id, 0, *presence)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -176,6 +241,12 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
             .await?;
         n += 1;
         let personnes = usagers(store, &m, etab, 6).await?;
+        if let Some(u) = personnes.first() {
+            let mut p = equipe.clone();
+            p.push(ParticipantInput::usager(*u));
+            coordination(store, &cap, etab, lundi, p).await?;
+            n += 1;
+        }
         let objets = [
             (
                 TypeRendezVous::ReunionSynthese,

@@ -2,7 +2,8 @@
 //! of the activities the person was registered to (with the attendance noted) and the
 //! agenda events the person takes part in (read-only; never a psychology appointment), most
 //! recent first, filterable by kind and period, read with the file's support-section
-//! capability. A recurring agenda series is one line at its first occurrence.
+//! capability. A recurring agenda series is one line at its first occurrence, with the
+//! person's presence at each of its occurrences where one was noted (decision 0059).
 
 use chrono::NaiveDate;
 use dui_domain::activite::{Assiduite, StatutSeance, TypeActivite};
@@ -74,6 +75,18 @@ pub struct Participation {
     pub observation: Option<String>,
     /// An event of a recurring series (shown once, at its first occurrence).
     pub serie: bool,
+    /// A series: the person's presence noted at its occurrences, by date.
+    pub occurrences: Vec<OccurrenceNotee>,
+}
+
+/// The person's presence noted at one occurrence of a series.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OccurrenceNotee {
+    /// The occurrence's local date in the series.
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// Presence (French label).
+    pub presence: String,
 }
 
 const UNION: &str = "(SELECT s.id * 2 AS cle, 'seance' AS nature, a.id AS reference_id, s.jour AS jour, \
@@ -114,6 +127,7 @@ fn ligne(r: &Row) -> StoreResult<Participation> {
         present: false,
         observation: r.try_get("observation")?,
         serie: rrule.is_some(),
+        occurrences: Vec::new(),
     };
     if nature == "seance" {
         p.genre_libelle = TypeActivite::from_code(&p.genre)
@@ -195,11 +209,61 @@ impl Store {
             ordre: Ordre::Decroissant,
         };
         let rows = self.keyset(&sql, args, tri, page).await?;
-        let v = rows.iter().map(ligne).collect::<StoreResult<Vec<_>>>()?;
-        Ok(v.into_iter()
+        let mut v = rows
+            .iter()
+            .map(ligne)
+            .collect::<StoreResult<Vec<_>>>()?
+            .into_iter()
             .filter(|p| {
                 periode.0.is_none_or(|d| p.jour >= d) && periode.1.is_none_or(|a| p.jour <= a)
             })
-            .collect())
+            .collect::<Vec<_>>();
+        self.presences_des_series(cap, &mut v).await?;
+        Ok(v)
+    }
+
+    /// Fills the presences of the person of `cap` at the occurrences of the series among
+    /// `lignes`, oldest first.
+    async fn presences_des_series(
+        &self,
+        cap: &Capability,
+        lignes: &mut [Participation],
+    ) -> StoreResult<()> {
+        let series: Vec<Value> = lignes
+            .iter()
+            .filter(|p| p.serie)
+            .map(|p| p.reference_id.into())
+            .collect();
+        if series.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT o.rendez_vous_id, o.date_origine, o.presence FROM evenement_presence_occurrence o \
+             JOIN evenement_participant ep ON ep.id = o.participant_id AND ep.usager_id = $1 \
+             WHERE o.rendez_vous_id IN ({}) ORDER BY o.date_origine",
+            crate::sql::marqueurs(2, series.len())
+        );
+        let rows = crate::sql::query(&sql)
+            .bind(cap.usager_id())
+            .binds(series)
+            .fetch_all(self)
+            .await?;
+        for r in &rows {
+            let id: i64 = r.try_get("rendez_vous_id")?;
+            let presence: String = r.try_get("presence")?;
+            let presence = Presence::from_code(&presence)
+                .ok_or_else(|| StoreError::Corrupt("presence".into()))?;
+            let o = OccurrenceNotee {
+                date: date_col(r, "date_origine")?,
+                presence: presence.label_fr().into(),
+            };
+            for p in lignes
+                .iter_mut()
+                .filter(|p| p.serie && p.reference_id == id)
+            {
+                p.occurrences.push(o.clone());
+            }
+        }
+        Ok(())
     }
 }

@@ -26,7 +26,7 @@ use super::agenda_evenement_types::{
     ParticipantInput, Visibilite, COLONNES, DEPUIS, PARTICIPANTS_MAX,
 };
 
-fn invalide(m: impl Into<String>) -> StoreError {
+pub(super) fn invalide(m: impl Into<String>) -> StoreError {
     StoreError::Invalid(m.into())
 }
 
@@ -79,8 +79,9 @@ async fn existe(tx: &mut Tx, sql: &str, a: i64, b: i64) -> StoreResult<bool> {
         .is_some())
 }
 
-/// A participant's account, file, name and presence, kept across a change of the event.
-type ParticipantGarde = (Option<i64>, Option<i64>, Option<String>, String);
+/// Who a participant is (account, file, name): a change of the event keeps the row of each
+/// participant still invited.
+type ClePresence = (Option<i64>, Option<i64>, Option<String>);
 
 impl Store {
     async fn verifier_evenement(
@@ -195,6 +196,9 @@ impl Store {
             .map_err(invalide)
     }
 
+    /// Writes the participants of event `id`: those still invited keep their row (their
+    /// presence, at the event and at each occurrence), the others are removed with their
+    /// presences, the new ones are expected.
     async fn ecrire_participants(
         tx: &mut Tx,
         organisateur: i64,
@@ -202,30 +206,25 @@ impl Store {
         e: &EvenementInput,
     ) -> StoreResult<()> {
         let anciens = crate::sql::query(
-            "SELECT type_participant, utilisateur_id, usager_id, nom, presence FROM evenement_participant WHERE rendez_vous_id = $1",
+            "SELECT id, utilisateur_id, usager_id, nom FROM evenement_participant WHERE rendez_vous_id = $1",
         )
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        // (account, file, name, presence) of each participant kept by the change.
-        let mut garde: Vec<ParticipantGarde> = Vec::new();
+        let mut restants: Vec<(i64, ClePresence)> = Vec::new();
         for r in &anciens {
-            garde.push((
+            let cle = (
                 r.try_get("utilisateur_id")?,
                 r.try_get("usager_id")?,
                 r.try_get("nom")?,
-                r.try_get("presence")?,
-            ));
+            );
+            restants.push((r.try_get("id")?, cle));
         }
-        crate::sql::query("DELETE FROM evenement_participant WHERE rendez_vous_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         let mut liste = e.participants.clone();
         if !liste.iter().any(|p| p.utilisateur_id == Some(organisateur)) {
             liste.insert(0, ParticipantInput::professionnel(organisateur));
         }
-        let mut vus = Vec::new();
+        let mut vus: Vec<ClePresence> = Vec::new();
         for p in liste {
             let nom = p
                 .nom
@@ -237,12 +236,11 @@ impl Store {
             if vus.contains(&cle) {
                 continue;
             }
-            vus.push(cle);
-            let presence = garde
-                .iter()
-                .find(|g| g.0 == p.utilisateur_id && g.1 == p.usager_id && g.2 == nom)
-                .map(|g| g.3.clone())
-                .unwrap_or_else(|| Presence::Attendu.code().to_string());
+            vus.push(cle.clone());
+            if let Some(i) = restants.iter().position(|g| g.1 == cle) {
+                restants.remove(i);
+                continue;
+            }
             crate::sql::query(
                 "INSERT INTO evenement_participant (rendez_vous_id, type_participant, utilisateur_id, usager_id, nom, presence) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -252,9 +250,22 @@ impl Store {
             .bind(p.utilisateur_id)
             .bind(p.usager_id)
             .bind(nom)
-            .bind(presence)
+            .bind(Presence::Attendu.code())
             .execute(&mut *tx)
             .await?;
+        }
+        for (pid, _) in restants {
+            for table in ["evenement_presence_occurrence", "evenement_participant"] {
+                let colonne = if table == "evenement_participant" {
+                    "id"
+                } else {
+                    "participant_id"
+                };
+                crate::sql::query(&format!("DELETE FROM {table} WHERE {colonne} = $1"))
+                    .bind(pid)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -367,10 +378,11 @@ impl Store {
         version: i64,
         presence: Presence,
     ) -> StoreResult<i64> {
-        let mut tx = ecriture_agenda(self, cap).await?;
-        let e = charger_pour_ecrire(&mut tx, cap, id).await?;
-        if !e.participants.iter().any(|p| p.id == pid) {
-            return Err(StoreError::NotFound);
+        let (mut tx, e) = pour_noter(self, cap, id, pid).await?;
+        if e.rrule.is_some() {
+            return Err(invalide(
+                "Cet événement se répète : notez la présence à l'une de ses occurrences.",
+            ));
         }
         verifier_presence(e.statut, presence, e.debut, cap.at()).map_err(invalide)?;
         crate::sql::query(
@@ -413,6 +425,15 @@ impl Store {
         {
             return Err(invalide(
                 "Cette date n'est pas une occurrence de l'événement.",
+            ));
+        }
+        if x.annulee
+            && e.presences_occurrences.iter().any(|p| {
+                p.date == x.date && matches!(p.presence, Presence::Present | Presence::Absent)
+            })
+        {
+            return Err(invalide(
+                "Des présences sont notées à cette occurrence : elle a eu lieu et ne s'annule plus.",
             ));
         }
         let (debut, fin) = match (x.annulee, x.debut, x.fin) {
@@ -497,6 +518,22 @@ async fn charger_pour_ecrire(tx: &mut Tx, cap: &CapaciteAgenda, id: i64) -> Stor
         Visibilite::Masque => Err(StoreError::Denied(Refus::NonPermisParLeRole)),
         Visibilite::Aucune => Err(StoreError::NotFound),
     }
+}
+
+/// The transaction and event `id` to note participant `pid`'s presence at (`NotFound` when
+/// `pid` is none of its participants).
+pub(super) async fn pour_noter(
+    store: &Store,
+    cap: &CapaciteAgenda,
+    id: i64,
+    pid: i64,
+) -> StoreResult<(Tx, Evenement)> {
+    let mut tx = ecriture_agenda(store, cap).await?;
+    let e = charger_pour_ecrire(&mut tx, cap, id).await?;
+    if !e.participants.iter().any(|p| p.id == pid) {
+        return Err(StoreError::NotFound);
+    }
+    Ok((tx, e))
 }
 
 async fn ecriture_agenda(store: &Store, cap: &CapaciteAgenda) -> StoreResult<Tx> {

@@ -9,9 +9,10 @@ use dui_domain::policy::Section;
 use dui_domain::saisie::{self as lim, Champ};
 use serde::{Deserialize, Serialize};
 
+use super::activite::date_col;
 use crate::fiche::code;
 use crate::policy::CapaciteAgenda;
-use crate::{parse_ts, StoreError, StoreResult};
+use crate::{parse_ts, StoreResult};
 
 /// The most participants of one event.
 pub const PARTICIPANTS_MAX: usize = 50;
@@ -120,6 +121,20 @@ pub struct Participant {
     pub version: i64,
 }
 
+/// A participant's presence at one occurrence of a series (decision 0059).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PresenceOccurrence {
+    /// The participant.
+    pub participant_id: i64,
+    /// The occurrence's local date in the series (a moved one keeps it).
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// Presence.
+    pub presence: Presence,
+    /// Version (a change requires it; 0 when none was noted yet).
+    pub version: i64,
+}
+
 /// One moved or cancelled occurrence.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExceptionOccurrence {
@@ -182,6 +197,8 @@ pub struct Evenement {
     pub participants: Vec<Participant>,
     /// Moved or cancelled occurrences.
     pub exceptions: Vec<ExceptionOccurrence>,
+    /// Presences noted per occurrence of a series (none for a single event).
+    pub presences_occurrences: Vec<PresenceOccurrence>,
 }
 
 impl Evenement {
@@ -227,6 +244,25 @@ impl Evenement {
         }
     }
 
+    /// Participant `pid`'s presence at the occurrence of local date `date` and its version
+    /// (« attendu » at version 0 when none was noted).
+    pub fn presence_occurrence(&self, pid: i64, date: NaiveDate) -> (Presence, i64) {
+        self.presences_occurrences
+            .iter()
+            .find(|p| p.participant_id == pid && p.date == date)
+            .map_or((Presence::Attendu, 0), |p| (p.presence, p.version))
+    }
+
+    /// Participant `p`'s presence at the occurrence of local date `date`: at that occurrence
+    /// for a series, at the event otherwise.
+    pub fn presence_de(&self, p: &Participant, date: NaiveDate) -> Presence {
+        if self.rrule.is_some() {
+            self.presence_occurrence(p.id, date).0
+        } else {
+            p.presence
+        }
+    }
+
     /// The exception of the occurrence of local date `date`, if any.
     pub fn exception(&self, date: NaiveDate) -> Option<&ExceptionOccurrence> {
         self.exceptions.iter().find(|x| x.date == date)
@@ -268,6 +304,7 @@ pub(super) fn evenement_from(r: &crate::sql::Row) -> StoreResult<Evenement> {
         version: r.try_get("version")?,
         participants: Vec::new(),
         exceptions: Vec::new(),
+        presences_occurrences: Vec::new(),
     })
 }
 
@@ -317,6 +354,9 @@ pub(super) fn montrer(mut e: Evenement, v: Visibilite) -> Option<Evenement> {
             e.complet = false;
             e.participants
                 .retain(|p| p.type_participant == TypeParticipant::Professionnel);
+            let gardes: Vec<i64> = e.participants.iter().map(|p| p.id).collect();
+            e.presences_occurrences
+                .retain(|p| gardes.contains(&p.participant_id));
             Some(e)
         }
     }
@@ -397,12 +437,11 @@ pub(super) async fn completer(
         "SELECT rendez_vous_id, date_origine, annulee, debut, fin, motif FROM evenement_exception \
          WHERE rendez_vous_id IN ({dans}) ORDER BY date_origine"
     ))
-    .binds(ids)
+    .binds(ids.clone())
     .fetch_all(on.encore())
     .await?;
     for r in &exceptions {
         let eid: i64 = r.try_get("rendez_vous_id")?;
-        let date: String = r.try_get("date_origine")?;
         let opt = |c: &str| -> StoreResult<Option<DateTime<Utc>>> {
             r.try_get::<Option<String>, _>(c)?
                 .as_deref()
@@ -410,9 +449,7 @@ pub(super) async fn completer(
                 .transpose()
         };
         let x = ExceptionOccurrence {
-            date: date.parse().map_err(|_| {
-                StoreError::Corrupt(format!("date {date:?} illisible (evenement_exception)"))
-            })?,
+            date: date_col(r, "date_origine")?,
             annulee: r.try_get::<i64, _>("annulee")? != 0,
             debut: opt("debut")?,
             fin: opt("fin")?,
@@ -420,6 +457,25 @@ pub(super) async fn completer(
         };
         if let Some(e) = evenements.iter_mut().find(|e| e.id == eid) {
             e.exceptions.push(x);
+        }
+    }
+    let presences = crate::sql::query(&format!(
+        "SELECT rendez_vous_id, participant_id, date_origine, presence, version FROM evenement_presence_occurrence \
+         WHERE rendez_vous_id IN ({dans}) ORDER BY date_origine, participant_id"
+    ))
+    .binds(ids)
+    .fetch_all(on.encore())
+    .await?;
+    for r in &presences {
+        let eid: i64 = r.try_get("rendez_vous_id")?;
+        let p = PresenceOccurrence {
+            participant_id: r.try_get("participant_id")?,
+            date: date_col(r, "date_origine")?,
+            presence: code(r, "presence", Presence::from_code)?,
+            version: r.try_get("version")?,
+        };
+        if let Some(e) = evenements.iter_mut().find(|e| e.id == eid) {
+            e.presences_occurrences.push(p);
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ mod affectations;
 mod agenda;
 mod agenda_evenement;
 mod agenda_evenement_types;
+mod agenda_occurrence;
 mod agenda_vue;
 mod alertes_parcours;
 mod bulk;
@@ -77,7 +78,7 @@ pub use activite_seance::{
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use agenda_evenement_types::{
     Evenement, EvenementInput, ExceptionOccurrence, Participant, ParticipantInput,
-    CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
+    PresenceOccurrence, CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
 };
 pub use agenda_vue::{
     OccurrenceAgenda, QuelAgenda, Ressource, RessourceInput, VueAgenda, CHAMPS_RESSOURCE,

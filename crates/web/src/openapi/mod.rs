@@ -448,7 +448,13 @@ pub fn document() -> Value {
         let params: Vec<Value> = path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
-            .map(|name| parametre(name, "path", !["role", "grille", "mesure"].contains(&name)))
+            .map(|name| {
+                parametre(
+                    name,
+                    "path",
+                    !["role", "grille", "mesure", "date"].contains(&name),
+                )
+            })
             .chain(
                 QUERY
                     .iter()

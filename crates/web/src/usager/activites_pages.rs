@@ -62,7 +62,8 @@ impl Paires {
             .map(|(_, v)| v.clone())
             .collect()
     }
-    fn nombre(&self, k: &str) -> WebResult<Option<i64>> {
+    /// The integer of `k` (none when empty).
+    pub(super) fn nombre(&self, k: &str) -> WebResult<Option<i64>> {
         self.val(k)
             .map(|v| {
                 v.trim()
@@ -118,6 +119,7 @@ const CHAMPS_SEANCES: &[&str] = &[
     "jusqu_au",
     "jours",
     "intervalle",
+    "animateurs",
 ];
 const INSCRIPTION: Formulaire = Formulaire::new("inscription", "i-", Fait::InscriptionEnregistree);
 const CHAMPS_INSCRIPTION: &[&str] = &["usager_id", "debut", "fin"];
@@ -272,12 +274,14 @@ pub async fn creer(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "activites/activite.html")]
-struct ActivitePage {
+pub(super) struct ActivitePage {
     layout: Layout,
     a: Activite,
     seances: Vec<Seance>,
     inscriptions: Vec<Inscription>,
     personnes: Vec<(UsagerId, String)>,
+    /// Who may animate a session (to choose a session's own animators).
+    animateurs: Vec<(i64, String)>,
     peut_ecrire: bool,
     aujourd_hui: String,
     jours_semaine: [(&'static str, &'static str); 7],
@@ -290,6 +294,10 @@ impl ActivitePage {
     }
     fn jour_coche(&self, s: &Saisie, c: &str) -> bool {
         s.val("jours").split(',').any(|x| x == c)
+    }
+    fn animateur_coche(&self, s: &Saisie, uid: &i64) -> bool {
+        let u = uid.to_string();
+        s.val("animateurs").split(',').any(|x| x == u)
     }
     fn en_cours(&self, i: &Inscription) -> bool {
         i.fin.is_none_or(|f| f.to_string() >= self.aujourd_hui)
@@ -362,10 +370,13 @@ async fn rendre_activite(
         .await?;
     let inscriptions = app.store.inscriptions(&cap, id).await?;
     let ecrire = peut_ecrire(&m, me, cap.etablissement_id());
-    let personnes = if ecrire && a.champs.active {
-        app.store.personnes_accueillies(&cap, today).await?
+    let (personnes, animateurs) = if ecrire && a.champs.active {
+        (
+            app.store.personnes_accueillies(&cap, today).await?,
+            app.store.animateurs_possibles(&cap).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(ActivitePage {
         layout: Layout::new(me, a.champs.titre.clone(), "activites"),
@@ -373,6 +384,7 @@ async fn rendre_activite(
         seances,
         inscriptions,
         personnes,
+        animateurs,
         peut_ecrire: ecrire,
         aujourd_hui: today.to_string(),
         jours_semaine: JOURS_SEMAINE,
@@ -408,7 +420,8 @@ pub async fn creer_seances(
             intervalle: p
                 .nombre("intervalle")?
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-            animateurs: None,
+            // The session's own animators (none chosen: the activity's).
+            animateurs: Some(p.nombres("animateurs")?).filter(|a| !a.is_empty()),
         };
         let n = b.valider()?;
         let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;

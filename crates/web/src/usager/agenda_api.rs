@@ -223,13 +223,36 @@ pub async fn api_presence(
     Path((id, pid)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<PresenceCorps>,
 ) -> WebResult<Json<Cree>> {
-    let version = expected_version(&headers, b.version)?;
-    let cap = capacite(&app, &me, Action::Ecrire).await?;
-    let version = app
-        .store
-        .noter_presence(&cap, id, pid, version, b.presence)
-        .await?;
-    Ok(Json(Cree { id: pid, version }))
+    presence_notee((&app, &me, &headers), (id, None), pid, &b).await
+}
+
+/// Notes the presence `b` of participant `pid` at event `id` (`None`) or at one date of its
+/// series: the participant and the presence's new version.
+async fn presence_notee(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    ou: (i64, Option<NaiveDate>),
+    pid: i64,
+    b: &PresenceCorps,
+) -> WebResult<Json<Cree>> {
+    let version = expected_version(headers, b.version)?;
+    let v = super::agenda_occurrence::noter_presence(app, me, ou, pid, (version, b.presence));
+    Ok(Json(Cree {
+        id: pid,
+        version: v.await?,
+    }))
+}
+
+/// POST /api/v1/agenda/{id}/occurrences/{date}/participants/{pid}/presence: marks a
+/// participant's presence at one occurrence of a series (`version` 0 when none was noted;
+/// decision 0059).
+pub async fn api_presence_occurrence(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path((id, date, pid)): Path<(i64, NaiveDate, i64)>,
+    ApiJson(b): ApiJson<PresenceCorps>,
+) -> WebResult<Json<Cree>> {
+    presence_notee((&app, &me, &headers), (id, Some(date)), pid, &b).await
 }
 
 /// One occurrence moved or cancelled.
@@ -416,6 +439,10 @@ pub fn api_routes() -> axum::Router<App> {
             post(api_presence),
         )
         .route("/agenda/{id}/exceptions", post(api_exception))
+        .route(
+            "/agenda/{id}/occurrences/{date}/participants/{pid}/presence",
+            post(api_presence_occurrence),
+        )
         .route("/usagers/{id}/agenda", get(api_usager))
         .route(
             "/usagers/{id}/echanges",

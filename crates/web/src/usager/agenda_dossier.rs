@@ -129,7 +129,7 @@ fn evenements(v: &VueAgenda, de: NaiveDate, a: NaiveDate) -> Vec<Entree> {
             nature: "Événement",
             genre: e.type_rdv.label_fr(),
             titre: e.objet.clone(),
-            lien: Some(format!("/agenda/evenements/{}", e.id)),
+            lien: Some(super::agenda_page::lien_occurrence(e, o.date)),
             statut: Some(e.statut.label_fr()),
             barre: matches!(
                 e.statut,
@@ -140,7 +140,7 @@ fn evenements(v: &VueAgenda, de: NaiveDate, a: NaiveDate) -> Vec<Entree> {
             participants: e
                 .participants
                 .iter()
-                .map(|p| (p.nom.clone(), p.presence.label_fr()))
+                .map(|p| (p.nom.clone(), e.presence_de(p, o.date).label_fr()))
                 .collect(),
         });
     }

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use dui_domain::agenda::{Presence, StatutRendezVous};
+use dui_domain::agenda::StatutRendezVous;
 use dui_domain::agenda_recurrence::{instant_paris, local_paris, occurrences};
 use dui_domain::policy::Action;
 use dui_domain::saisie::{self as lim, Champ};
@@ -19,6 +19,7 @@ use dui_store::usager::{Evenement, ExceptionOccurrence};
 use serde::{Deserialize, Serialize};
 
 use super::agenda_api::capacite;
+use super::agenda_occurrence::{bilan_presences, formulaires_presence};
 use super::agenda_page::jour_fr;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors, Form};
@@ -27,7 +28,6 @@ use crate::reponses::confirme;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Saisie, WebResult};
 
 const STATUT: Formulaire = Formulaire::new("statut", "ev-", Fait::EvenementEnregistre);
-const PRESENCE: Formulaire = Formulaire::new("presence", "pr-", Fait::PresenceEnregistree);
 const MODIFICATION: Formulaire = Formulaire::new("modification", "m-", Fait::EvenementEnregistre);
 const OCCURRENCE: Formulaire = Formulaire::new("occurrence", "o-", Fait::OccurrenceEnregistree);
 
@@ -52,6 +52,8 @@ pub struct LigneOccurrence {
     pub libelle: String,
     /// « Reportée au 15/12/2026 à 14:00 — motif » or « Annulée — motif ».
     pub exception: Option<String>,
+    /// The presences noted at it (« 2 présents, 1 absent »), decision 0059.
+    pub presences: String,
 }
 
 /// What an exception says of an occurrence.
@@ -86,6 +88,7 @@ fn occurrences_listees(e: &Evenement, now: DateTime<Utc>) -> Vec<LigneOccurrence
             date: o.date.to_string(),
             libelle: format!("{}, {} – {}", jour_fr(o.date), heure(o.debut), heure(o.fin)),
             exception: e.exception(o.date).map(exception_fr),
+            presences: bilan_presences(e, o.date),
         })
         .collect()
 }
@@ -124,12 +127,8 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
             ""
         }
     );
-    let m = super::matrix(app).await?;
-    let participant_refuse = en_place
-        .saisie_de(PRESENCE.nom)
-        .val("participant")
-        .parse()
-        .unwrap_or(0);
+    let (presences, ecrire, participant_refuse) =
+        formulaires_presence(app, me, &e, &en_place).await?;
     Ok(EvenementPage {
         layout: Layout::new(
             me,
@@ -141,12 +140,8 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
             .iter()
             .map(|s| (s.code(), s.label_fr()))
             .collect(),
-        presences: Presence::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_fr()))
-            .collect(),
-        ecrire: e.complet
-            && dui_domain::agenda::peut_agenda(&m, me.user.role, Action::Ecrire).is_ok(),
+        presences,
+        ecrire,
         serie: occurrences_listees(&e, cap.at()),
         jour: local_paris(e.debut).date().to_string(),
         heure_debut: heure(e.debut),
@@ -167,11 +162,20 @@ pub async fn evenement_page(
     rendre(&app, &me, id, EnPlace::default()).await
 }
 
-/// The event's page confirming `f`, or on an expected refusal the page again with the form
+/// The page a form of an event is on.
+#[derive(Clone, Copy)]
+pub(super) enum Vue {
+    /// The event's page.
+    Evenement,
+    /// The page of one occurrence of a series (its local date).
+    Occurrence(NaiveDate),
+}
+
+/// The page of `vue` confirming `f`, or on an expected refusal the page again with the form
 /// as typed and its errors (`champs`: its fields in display order).
-async fn issue<T: Serialize>(
+pub(super) async fn issue<T: Serialize>(
     (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
+    (id, vue): (i64, Vue),
     (f, champs): (&Formulaire, &[&str]),
     saisie: &T,
     resultat: WebResult<i64>,
@@ -181,14 +185,12 @@ async fn issue<T: Serialize>(
         "occurrence" => "#occurrences",
         _ => "",
     };
+    let adresse = match vue {
+        Vue::Evenement => format!("/agenda/evenements/{id}{ancre}"),
+        Vue::Occurrence(d) => format!("/agenda/evenements/{id}/occurrences/{d}"),
+    };
     let erreur = match resultat {
-        Ok(_) => {
-            return Ok(confirme(
-                headers,
-                &format!("/agenda/evenements/{id}{ancre}"),
-                f.fait,
-            ))
-        }
+        Ok(_) => return Ok(confirme(headers, &adresse, f.fait)),
         Err(e) => e,
     };
     let (status, erreurs) = match erreur {
@@ -196,11 +198,14 @@ async fn issue<T: Serialize>(
         e => ErreursFormulaire::depuis(e, champs)?,
     };
     let en_place = EnPlace::refus(f, Saisie::de(saisie), erreurs);
-    let page = rendre(app, me, id, en_place).await?;
+    let page = match vue {
+        Vue::Evenement => rendre(app, me, id, en_place).await?,
+        Vue::Occurrence(d) => super::agenda_occurrence::rendre(app, me, (id, d), en_place).await?,
+    };
     Ok((status, page).into_response())
 }
 
-fn version(s: &Option<String>) -> WebResult<i64> {
+pub(super) fn version(s: &Option<String>) -> WebResult<i64> {
     opt(s)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("Version de l'événement manquante.".into()))
@@ -247,56 +252,12 @@ pub async fn statut_form(
     .await;
     issue(
         (&app, &me, &headers),
-        id,
+        (id, Vue::Evenement),
         (&STATUT, &["statut", "motif"]),
         &f,
         r,
     )
     .await
-}
-
-/// A presence as typed.
-#[derive(Deserialize, Serialize, Default)]
-pub struct PresenceForm {
-    presence: Option<String>,
-    version: Option<String>,
-    /// The participant (echoed so that the refusal is shown next to them).
-    participant: Option<String>,
-}
-
-impl crate::saisie::Champs for PresenceForm {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("presence", lim::CODE),
-        Champ::ligne("version", 20),
-        Champ::ligne("participant", 20),
-    ];
-}
-
-/// POST /agenda/evenements/{id}/participants/{pid}.
-pub async fn presence_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, pid)): Path<(i64, i64)>,
-    Form(mut f): Form<PresenceForm>,
-) -> WebResult<Response> {
-    let version = version(&f.version)?;
-    f.participant = Some(pid.to_string());
-    let r = async {
-        let presence = f
-            .presence
-            .as_deref()
-            .and_then(Presence::from_code)
-            .ok_or_else(|| AppError::field("presence", "Choisissez une présence."))?;
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
-        Ok::<_, AppError>(
-            app.store
-                .noter_presence(&cap, id, pid, version, presence)
-                .await?,
-        )
-    }
-    .await;
-    issue((&app, &me, &headers), id, (&PRESENCE, &[]), &f, r).await
 }
 
 fn jour_et_heures(
@@ -379,7 +340,14 @@ pub async fn modification_form(
     }
     .await;
     let champs = ["objet", "jour", "heure_debut", "heure_fin", "lieu"];
-    issue((&app, &me, &headers), id, (&MODIFICATION, &champs), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        (id, Vue::Evenement),
+        (&MODIFICATION, &champs),
+        &f,
+        r,
+    )
+    .await
 }
 
 /// One occurrence moved or cancelled, as typed.
@@ -475,7 +443,14 @@ pub async fn occurrence_form(
         "heure_fin",
         "motif",
     ];
-    issue((&app, &me, &headers), id, (&OCCURRENCE, &champs), &f, r).await
+    issue(
+        (&app, &me, &headers),
+        (id, Vue::Evenement),
+        (&OCCURRENCE, &champs),
+        &f,
+        r,
+    )
+    .await
 }
 
 #[cfg(test)]

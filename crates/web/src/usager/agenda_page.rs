@@ -15,7 +15,7 @@ use dui_domain::agenda_recurrence::local_paris;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
 use dui_store::policy::authorize_agenda;
-use dui_store::usager::{Evenement, Ressource};
+use dui_store::usager::{Evenement, OccurrenceAgenda, Ressource};
 use serde::Deserialize;
 
 use super::agenda_api::{capacite, instants, Fenetre};
@@ -43,8 +43,6 @@ pub(crate) fn jour_fr(d: NaiveDate) -> String {
 
 /// One occurrence as listed.
 pub struct Ligne {
-    /// The event.
-    pub id: i64,
     /// « 09:00 – 10:00 ».
     pub horaire: String,
     /// Title.
@@ -63,6 +61,10 @@ pub struct Ligne {
     pub deplacee: bool,
     /// Recurring.
     pub recurrent: bool,
+    /// The event's page, or for a series the occurrence's (its presences).
+    pub lien: String,
+    /// A series: the presences noted at this occurrence (decision 0059).
+    pub presences: Option<String>,
 }
 
 /// One day of a view.
@@ -75,19 +77,13 @@ pub struct Jour {
     pub lignes: Vec<Ligne>,
 }
 
-fn ligne(
-    e: &Evenement,
-    debut: DateTime<Utc>,
-    fin: DateTime<Utc>,
-    deplacee: bool,
-    ressources: &[Ressource],
-) -> Ligne {
+fn ligne(e: &Evenement, o: &OccurrenceAgenda, ressources: &[Ressource]) -> Ligne {
+    let (debut, fin) = (o.debut, o.fin);
     let salle = e
         .ressource_id
         .and_then(|r| ressources.iter().find(|x| x.id == r))
         .map(|r| r.nom.clone());
     Ligne {
-        id: e.id,
         horaire: format!("{} – {}", heure(debut), heure(fin)),
         objet: e.objet.clone(),
         genre: e.type_rdv.label_fr(),
@@ -103,8 +99,23 @@ fn ligne(
             .map(|p| p.nom.as_str())
             .collect::<Vec<_>>()
             .join(", "),
-        deplacee,
+        deplacee: o.deplacee,
         recurrent: e.rrule.is_some(),
+        lien: lien_occurrence(e, o.date),
+        presences: e
+            .rrule
+            .is_some()
+            .then(|| super::agenda_occurrence::bilan_presences(e, o.date)),
+    }
+}
+
+/// The page of the occurrence of local date `date` of `e`: the event's, or for a series the
+/// occurrence's (its presences).
+pub(crate) fn lien_occurrence(e: &Evenement, date: NaiveDate) -> String {
+    if e.rrule.is_some() {
+        format!("/agenda/evenements/{}/occurrences/{date}", e.id)
+    } else {
+        format!("/agenda/evenements/{}", e.id)
     }
 }
 
@@ -212,7 +223,7 @@ pub async fn page(
                 .filter(|o| local_paris(o.debut).date() == d)
                 .filter_map(|o| {
                     v.evenement(o.evenement_id)
-                        .map(|e| ligne(e, o.debut, o.fin, o.deplacee, &ressources))
+                        .map(|e| ligne(e, o, &ressources))
                 })
                 .collect();
             Jour {
@@ -354,10 +365,18 @@ pub fn routes() -> axum::Router<App> {
         .route("/agenda/abonnement", post(abonnement_form))
         .route("/agenda/abonnement/revocation", post(revocation_form))
         .route("/agenda/evenements/{id}", get(ev::evenement_page))
+        .route(
+            "/agenda/evenements/{id}/occurrences/{date}",
+            get(super::agenda_occurrence::page),
+        )
+        .route(
+            "/agenda/evenements/{id}/occurrences/{date}/participants/{pid}",
+            post(super::agenda_occurrence::presence_form),
+        )
         .route("/agenda/evenements/{id}/statut", post(ev::statut_form))
         .route(
             "/agenda/evenements/{id}/participants/{pid}",
-            post(ev::presence_form),
+            post(super::agenda_occurrence::presence_form_evenement),
         )
         .route(
             "/agenda/evenements/{id}/modification",

@@ -2,6 +2,7 @@
 //! (RNIV statuses, INSi), circle, synthesis sheet, "who opened my file", break-the-glass.
 
 // Activities, sessions and attendance (hact).
+mod activite_edition;
 pub(crate) mod activites;
 mod activites_dossier;
 mod activites_pages;
@@ -11,6 +12,7 @@ mod agenda_api;
 mod agenda_dossier;
 mod agenda_evenement;
 mod agenda_nouveau;
+mod agenda_occurrence;
 mod agenda_page;
 mod alertes;
 mod api;
@@ -191,6 +193,11 @@ pub fn routes() -> Router<App> {
             get(activites_pages::liste).post(activites_pages::creer),
         )
         .route("/activites/{id}", get(activites_pages::activite))
+        .route(
+            "/activites/{id}/modification",
+            post(activite_edition::modifier),
+        )
+        .route("/activites/{id}/cloture", post(activite_edition::cloturer))
         .route(
             "/activites/{id}/seances",
             post(activites_pages::creer_seances),

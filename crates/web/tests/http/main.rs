@@ -6,9 +6,11 @@
 mod helpers;
 
 mod accueil;
+mod activite_edition;
 mod activites;
 mod admin;
 mod agenda_dossier;
+mod agenda_occurrence;
 mod aller_retour;
 mod audit;
 mod candidatures;

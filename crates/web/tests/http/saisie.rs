@@ -165,6 +165,7 @@ fn concrete(app: &TestApp, ids: &Ids, path: &str, bad: Option<(&str, &str)>) -> 
                 ("eid", _) => ids.entourage.to_string(),
                 ("pid", _) => ids.professionnel.to_string(),
                 ("role", _) => "medecin_traitant".into(),
+                ("date", _) => "2026-02-02".into(),
                 _ => "1".into(),
             }
         })
