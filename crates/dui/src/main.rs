@@ -263,15 +263,15 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
         Command::Demo { usagers, seed } => {
             let store = open(&config).await?;
             let org = demo::load_organisation(&store).await?;
-            // Applications need no usager: written beside the usagers and transmissions, on
-            // the CPU the bulk load leaves idle (decision 0061). One per fifty usagers.
+            // Applications need no usager: written from the start, beside the usagers' batches
+            // (decision 0061). One per fifty usagers.
             let n = usize::try_from(usagers / 50).unwrap_or(usize::MAX).max(10);
             let candidatures = tokio::spawn({
                 let (store, org) = (store.clone(), org.clone());
                 async move { demo::candidatures::ajouter(&store, &org, n, seed).await }
             });
-            // Care and activities need the usagers, not their transmissions: written while the
-            // transmissions load (the table they do not touch is the one the load locks).
+            // Care and activities need usagers: written beside the usagers' batches once the
+            // first is in, and, like the applications, over before the transmissions' load.
             let soins = async {
                 Ok([
                     demo::ajouter_soins(&store, &org, None).await?,
@@ -284,11 +284,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                         (usagers as i64 / 10).clamp(10, 200),
                     )
                     .await?,
+                    candidatures.await??,
                 ])
             };
-            let lignes = demo::generate_usagers(&store, &org, usagers, seed, soins).await?;
-            println!("{}", candidatures.await??);
-            for l in lignes {
+            for l in demo::generate_usagers(&store, &org, usagers, seed, soins).await? {
                 println!("{l}");
             }
             store.audit_seal(chrono::Utc::now()).await?;

@@ -191,9 +191,8 @@ pub(super) fn person(
 /// each with a project, AGGIR evaluations in the EHPAD and home care, and some twenty
 /// transmissions, written once every usager exists, all of them oldest first (a search
 /// lists them in the order of writing, as it would the base of a living establishment).
-/// `pendant` runs once the usagers exist, while their transmissions are written (it must not
-/// touch the transmissions: a large load on PostgreSQL locks their table); its answer is
-/// returned.
+/// `pendant` runs beside the batches once the first usagers exist, and ends before their
+/// transmissions are written; its answer is returned.
 pub async fn generate<T>(
     store: &Store,
     org: &DemoOrg,
@@ -224,95 +223,123 @@ pub async fn generate<T>(
     let batch_size = 2000u64;
     let mut err = std::io::stderr();
     let now = Utc::now();
-    while done < count {
-        let n = batch_size.min(count - done);
-        let mut domaines: Vec<&'static str> = Vec::new();
-        let mut batch: Vec<BulkUsager> = (0..n)
-            .map(|_| {
-                let (etab, domaine) =
-                    org.etablissements[rng.gen_range(0..org.etablissements.len())];
-                domaines.push(domaine);
-                person(&mut rng, today, etab, domaine)
-            })
-            .collect();
-        // Homonyms: now and then, the same identity twice (to be told apart by identitovigilance).
-        if batch.len() > 2 && rng.gen_bool(0.5) {
-            let mut twin = batch[0].clone();
-            twin.ins = None;
-            twin.statut = "PROV".into();
-            twin.justificatif = None;
-            let last = batch.len() - 1;
-            batch[last] = twin;
-            domaines[last] = domaines[0];
-        }
-        ins_uniques(store, &mut rng, &mut batch, &mut ins_donnes).await?;
-        let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
-        let mut evaluations = Vec::new();
-        let (mut prestations, mut mesures) = (Vec::new(), Vec::new());
-        for ((id, d), u) in ids.iter().zip(&domaines).zip(&batch) {
-            super::transmissions::pour(
-                &mut rng,
-                (*id, u.etablissement_id),
-                d,
-                now,
-                &mut brouillons,
+    // The caller's work runs beside the usagers' batches, once the first is written, and is
+    // over before the transmissions' load begins: a large load on PostgreSQL drops the
+    // transmissions' keys, which locks the usagers, établissements and accounts until it ends.
+    let premier = tokio::sync::Notify::new();
+    let usagers = async {
+        while done < count {
+            let n = batch_size.min(count - done);
+            let mut domaines: Vec<&'static str> = Vec::new();
+            let mut batch: Vec<BulkUsager> = (0..n)
+                .map(|_| {
+                    let (etab, domaine) =
+                        org.etablissements[rng.gen_range(0..org.etablissements.len())];
+                    domaines.push(domaine);
+                    person(&mut rng, today, etab, domaine)
+                })
+                .collect();
+            // Homonyms: now and then, the same identity twice (to be told apart by identitovigilance).
+            if batch.len() > 2 && rng.gen_bool(0.5) {
+                let mut twin = batch[0].clone();
+                twin.ins = None;
+                twin.statut = "PROV".into();
+                twin.justificatif = None;
+                let last = batch.len() - 1;
+                batch[last] = twin;
+                domaines[last] = domaines[0];
+            }
+            ins_uniques(store, &mut rng, &mut batch, &mut ins_donnes).await?;
+            let ids = store.insert_usagers_bulk(&actor, &batch, now).await?;
+            let mut evaluations = Vec::new();
+            let (mut prestations, mut mesures) = (Vec::new(), Vec::new());
+            for ((id, d), u) in ids.iter().zip(&domaines).zip(&batch) {
+                super::transmissions::pour(
+                    &mut rng,
+                    (*id, u.etablissement_id),
+                    d,
+                    now,
+                    &mut brouillons,
+                );
+                super::evaluations::pour(
+                    &mut rng,
+                    *id,
+                    d,
+                    today,
+                    (cadre, "cadre"),
+                    &mut evaluations,
+                );
+                super::droits::pour(&mut rng, *id, d, today, &mut prestations, &mut mesures);
+            }
+            // Each one gets a personalised project.
+            let projets: Vec<_> = batch
+                .iter()
+                .zip(&ids)
+                .zip(&domaines)
+                .map(|((u, id), d)| {
+                    let naissance =
+                        NaiveDate::parse_from_str(&u.identite.date_naissance, "%Y-%m-%d").ok();
+                    // Within the team: the educator works at the IME and the MECS, the cadre at
+                    // the EHPAD and the SAD.
+                    let responsable = match *d {
+                        "PH" | "PDE" => educateur,
+                        "PA" | "DOM" => cadre,
+                        _ => None,
+                    };
+                    super::projets::projet(
+                        &mut rng,
+                        UsagerId(*id),
+                        naissance,
+                        d,
+                        today,
+                        responsable,
+                    )
+                })
+                .collect();
+            // The batch's rights, evaluations and projects are written while the next batch is
+            // drawn and its usagers written: one batch in flight beside the loop, so that the
+            // database and this process work at the same time (decision 0061).
+            if let Some(avant) = en_vol.take() {
+                evaluees += avant.await??;
+            }
+            let (s, a, grille) = (store.clone(), actor.clone(), aggir.clone());
+            en_vol = Some(tokio::spawn(async move {
+                s.inserer_droits_bulk(&a, &prestations, &mesures, now)
+                    .await?;
+                let evaluees = s
+                    .insert_evaluations_bulk(&a, &grille, &evaluations, now)
+                    .await?;
+                s.insert_projets_bulk(&a, &projets, now).await?;
+                anyhow::Ok(evaluees)
+            }));
+            done += n;
+            // The caller's work may begin: usagers exist.
+            premier.notify_one();
+            if (done / batch_size).is_multiple_of(10) {
+                store.checkpoint().await?;
+            }
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            let _ = write!(
+                err,
+                "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {evaluees} évaluations"
             );
-            super::evaluations::pour(&mut rng, *id, d, today, (cadre, "cadre"), &mut evaluations);
-            super::droits::pour(&mut rng, *id, d, today, &mut prestations, &mut mesures);
+            let _ = err.flush();
         }
-        // Each one gets a personalised project.
-        let projets: Vec<_> = batch
-            .iter()
-            .zip(&ids)
-            .zip(&domaines)
-            .map(|((u, id), d)| {
-                let naissance =
-                    NaiveDate::parse_from_str(&u.identite.date_naissance, "%Y-%m-%d").ok();
-                // Within the team: the educator works at the IME and the MECS, the cadre at
-                // the EHPAD and the SAD.
-                let responsable = match *d {
-                    "PH" | "PDE" => educateur,
-                    "PA" | "DOM" => cadre,
-                    _ => None,
-                };
-                super::projets::projet(&mut rng, UsagerId(*id), naissance, d, today, responsable)
-            })
-            .collect();
-        // The batch's rights, evaluations and projects are written while the next batch is
-        // drawn and its usagers written: one batch in flight beside the loop, so that the
-        // database and this process work at the same time (decision 0061).
         if let Some(avant) = en_vol.take() {
             evaluees += avant.await??;
         }
-        let (s, a, grille) = (store.clone(), actor.clone(), aggir.clone());
-        en_vol = Some(tokio::spawn(async move {
-            s.inserer_droits_bulk(&a, &prestations, &mesures, now)
-                .await?;
-            let evaluees = s
-                .insert_evaluations_bulk(&a, &grille, &evaluations, now)
-                .await?;
-            s.insert_projets_bulk(&a, &projets, now).await?;
-            anyhow::Ok(evaluees)
-        }));
-        done += n;
-        if (done / batch_size).is_multiple_of(10) {
-            store.checkpoint().await?;
-        }
-        let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-        let _ = write!(
-            err,
-            "\r  {done:>9} / {count} usagers créés ({rate:>7.0} par seconde), {evaluees} évaluations"
-        );
-        let _ = err.flush();
-    }
-    if let Some(avant) = en_vol.take() {
-        evaluees += avant.await??;
-    }
+        premier.notify_one();
+        anyhow::Ok(())
+    };
+    let pendant = async {
+        premier.notified().await;
+        // The first statistics: without them the caller's searches scan.
+        store.analyze_sample().await?;
+        pendant.await
+    };
+    let ((), pendant) = tokio::try_join!(usagers, pendant)?;
     let _ = writeln!(err);
-    let (ecrites, pendant) = tokio::try_join!(
-        ecrire_transmissions(store, &actor, brouillons, now, started),
-        pendant
-    )?;
+    let ecrites = ecrire_transmissions(store, &actor, brouillons, now, started).await?;
     store.checkpoint().await?;
     store.analyze_sample().await?;
     println!(
