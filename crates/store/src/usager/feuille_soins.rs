@@ -286,36 +286,20 @@ impl Store {
             verifier_realisation(a.statut, a.motif.as_deref()).map_err(StoreError::Invalid)?;
         }
         let mut tx = self.begin().await?;
-        let at = ts(cap.at());
         let mut usagers = Vec::new();
         for a in actes {
             let u = acte_du(&mut tx, cap.etablissement_id(), a.acte_id, a.prevu_a).await?;
-            let prevu = ts(a.prevu_a);
-            let deja = crate::sql::query(
-                "SELECT id FROM acte_realise WHERE acte_id = $1 AND prevu_a = $2",
-            )
-            .bind(a.acte_id)
-            .bind(prevu.as_str())
-            .fetch_optional(&mut tx)
-            .await?;
-            if deja.is_some() {
-                return Err(StoreError::Conflict(
-                    "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins."
-                        .into(),
-                ));
-            }
-            crate::sql::query(
-                "INSERT INTO acte_realise (usager_id, acte_id, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(u)
-            .bind(a.acte_id)
-            .bind(prevu)
-            .bind(a.statut.code())
-            .bind(a.motif.as_deref().filter(|m| !m.trim().is_empty()))
-            .bind(cap.principal().id)
-            .bind(at.as_str())
-            .execute(&mut tx)
-            .await?;
+            let ligne = LigneSoins {
+                table: ("acte_realise", "acte_id"),
+                usager: u,
+                id: a.acte_id,
+                prevu_a: a.prevu_a,
+                statut: a.statut.code(),
+                motif: a.motif.as_deref(),
+            };
+            let deja =
+                "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins.";
+            inserer_ligne(&mut tx, cap, ligne, deja.into()).await?;
             if !usagers.contains(&u.get()) {
                 usagers.push(u.get());
             }
@@ -330,6 +314,52 @@ impl Store {
         tx.commit().await?;
         Ok(actes.len())
     }
+}
+
+/// A row validated on the unit's care (an act done, a dose given): its table and the
+/// column of what it validates, the person, that act or prescription, when due, the status.
+pub(crate) struct LigneSoins<'a> {
+    pub table: (&'static str, &'static str),
+    pub usager: UsagerId,
+    pub id: i64,
+    pub prevu_a: DateTime<Utc>,
+    pub statut: &'static str,
+    pub motif: Option<&'a str>,
+}
+
+/// Records `l` by the account of `cap`, or answers 409 with `deja` when that act or
+/// prescription was already recorded for that instant.
+pub(crate) async fn inserer_ligne(
+    tx: &mut Tx,
+    cap: &CapaciteSoins,
+    l: LigneSoins<'_>,
+    deja: String,
+) -> StoreResult<()> {
+    let (table, colonne) = l.table;
+    let prevu = ts(l.prevu_a);
+    let existe = crate::sql::query(&format!(
+        "SELECT id FROM {table} WHERE {colonne} = $1 AND prevu_a = $2"
+    ))
+    .bind(l.id)
+    .bind(prevu.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if existe.is_some() {
+        return Err(StoreError::Conflict(deja));
+    }
+    crate::sql::query(&format!(
+        "INSERT INTO {table} (usager_id, {colonne}, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    ))
+    .bind(l.usager)
+    .bind(l.id)
+    .bind(prevu)
+    .bind(l.statut)
+    .bind(l.motif.filter(|m| !m.trim().is_empty()))
+    .bind(cap.principal().id)
+    .bind(ts(cap.at()))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Appends the audit entry of a save of the unit's care (one entry naming the files).

@@ -258,6 +258,29 @@ pub struct Correction {
 /// The maximum of [`Correction`], listed in the section's `Champs`.
 pub(crate) const CORRECTION: Champ = Champ::ligne("corrige_id", 20);
 
+/// Declares `$nom`, a record of an append-only section as typed (form or JSON): its text
+/// fields listed once, each `ligne` (one line) or `texte` (several) with its maximum, then
+/// its [`Correction`]; the struct and its [`crate::saisie::Champs`] both come from the list.
+macro_rules! saisie_corrigeable {
+    ($(#[$doc:meta])* $nom:ident { $($champ:ident: $genre:ident($max:expr)),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(serde::Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
+        pub struct $nom {
+            $($champ: Option<String>,)+
+            #[serde(flatten)]
+            correction: $crate::usager::ajout_seul::Correction,
+        }
+
+        impl $crate::saisie::Champs for $nom {
+            const CHAMPS: &'static [dui_domain::saisie::Champ] = &[
+                $(dui_domain::saisie::Champ::$genre(stringify!($champ), $max),)+
+                $crate::usager::ajout_seul::CORRECTION,
+            ];
+        }
+    };
+}
+pub(crate) use saisie_corrigeable;
+
 impl Correction {
     /// The id of the record corrected; `inconnue` on `corrige_id` when it is no id.
     pub(crate) fn id(&self, e: &mut Errors, inconnue: &str) -> Option<i64> {

@@ -108,7 +108,7 @@ impl crate::saisie::Champs for ValidationBody {
 }
 
 /// An instant sent back by a client (French 422 otherwise).
-pub(crate) fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
+fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(v)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
@@ -119,22 +119,42 @@ pub(crate) fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
         })
 }
 
+/// The rows of a batch sent with the instant due (`prevu_a`, as the page gave it) and a
+/// status code (`statut`, decoded by `code`, `refus` on the row otherwise), at most `borne`
+/// (see [`convertir_lot`]): each made the store's row by `ligne` (the worksheet's acts,
+/// the round's doses).
+pub(crate) fn convertir_statuts<T, S, R>(
+    lignes: &[T],
+    borne: (usize, &str, &str),
+    (code, refus): (fn(&str) -> Option<S>, &str),
+    saisie: impl Fn(&T) -> (&String, &String),
+    ligne: impl Fn(&T, DateTime<Utc>, S) -> R,
+) -> WebResult<Vec<R>> {
+    convertir_lot(lignes, borne, |l, e| {
+        let (prevu_a, statut) = saisie(l);
+        let prevu_a = instant("prevu_a", prevu_a)?;
+        let Some(statut) = code(statut) else {
+            e.add("statut", refus);
+            return Ok(None);
+        };
+        Ok(Some(ligne(l, prevu_a, statut)))
+    })
+}
+
 fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
-    convertir_lot(
+    convertir_statuts(
         actes,
         (500, "actes", "500 actes au plus à la fois."),
-        |a, e| {
-            let prevu_a = instant("prevu_a", &a.prevu_a)?;
-            let Some(statut) = StatutActe::from_code(&a.statut) else {
-                e.add("statut", "Le statut doit être fait ou non_fait.");
-                return Ok(None);
-            };
-            Ok(Some(Realisation {
-                acte_id: a.acte_id,
-                prevu_a,
-                statut,
-                motif: opt(&a.motif),
-            }))
+        (
+            StatutActe::from_code,
+            "Le statut doit être fait ou non_fait.",
+        ),
+        |a| (&a.prevu_a, &a.statut),
+        |a, prevu_a, statut| Realisation {
+            acte_id: a.acte_id,
+            prevu_a,
+            statut,
+            motif: opt(&a.motif),
         },
     )
 }

@@ -20,7 +20,7 @@ use dui_store::usager::{EntreeLiaison, EntreeLiaisonInput, ParticipantLiaison, U
 use serde::{Deserialize, Serialize};
 
 use super::ajout_seul::{
-    ajout_seul, api_ajout, api_liste, Correction, Ecrit, PageAjoutSeul, PageSeul, CORRECTION,
+    ajout_seul, api_ajout, api_liste, saisie_corrigeable, Ecrit, PageAjoutSeul, PageSeul,
 };
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
@@ -32,16 +32,11 @@ use crate::pagination::{self, Pagination};
 use crate::time::fr_datetime;
 use crate::{App, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
-/// An entry as typed (form or JSON).
-#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
-pub struct EntreeLiaisonFields {
-    texte: Option<String>,
-    #[serde(flatten)]
-    correction: Correction,
-}
-
-impl crate::saisie::Champs for EntreeLiaisonFields {
-    const CHAMPS: &'static [Champ] = &[Champ::texte("texte", lim::TRANSMISSION), CORRECTION];
+saisie_corrigeable! {
+    /// An entry as typed (form or JSON).
+    EntreeLiaisonFields {
+        texte: texte(lim::TRANSMISSION),
+    }
 }
 
 impl EntreeLiaisonFields {

@@ -9,14 +9,11 @@ use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::observation::TypeObservation;
 use dui_domain::policy::{Action, Section};
-use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::saisie::{self as lim};
 use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
-use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{
-    ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, PageSeul, CORRECTION,
-};
+use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, Feuillet, PageAjoutSeul, PageSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::matrix;
 use crate::auth::CurrentUser;
@@ -24,25 +21,14 @@ use crate::forms::{opt, Errors};
 use crate::time::{paris_local_input, parse_instant, DatesFr};
 use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
-/// An observation as typed (form or JSON).
-#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
-pub struct ObservationFields {
-    type_observation: Option<String>,
-    texte: Option<String>,
-    date_observation: Option<String>,
-    source: Option<String>,
-    #[serde(flatten)]
-    correction: Correction,
-}
-
-impl crate::saisie::Champs for ObservationFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("type_observation", lim::CODE),
-        Champ::texte("texte", lim::TRANSMISSION),
-        Champ::ligne("date_observation", lim::DATE + 20),
-        Champ::ligne("source", lim::NOM_STRUCTURE),
-        CORRECTION,
-    ];
+saisie_corrigeable! {
+    /// An observation as typed (form or JSON).
+    ObservationFields {
+        type_observation: ligne(lim::CODE),
+        texte: texte(lim::TRANSMISSION),
+        date_observation: ligne(lim::DATE + 20),
+        source: ligne(lim::NOM_STRUCTURE),
+    }
 }
 
 impl ObservationFields {

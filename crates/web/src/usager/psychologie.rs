@@ -10,14 +10,11 @@ use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::psychologie::TypeNote;
-use dui_domain::saisie::{self as lim, Champ};
+use dui_domain::saisie::{self as lim};
 use dui_store::policy::Capability;
 use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
-use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{
-    ajout_seul, Correction, Ecrit, Feuillet, PageAjoutSeul, PageSeul, CORRECTION,
-};
+use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, Feuillet, PageAjoutSeul, PageSeul};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::soins::date_opt;
@@ -26,29 +23,16 @@ use crate::forms::{opt, Errors};
 use crate::time::{paris_today, DatesFr};
 use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
-/// A psychology note as typed (form or JSON).
-#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
-pub struct NoteFields {
-    type_note: Option<String>,
-    titre: Option<String>,
-    texte: Option<String>,
-    outil: Option<String>,
-    resultat: Option<String>,
-    date_note: Option<String>,
-    #[serde(flatten)]
-    correction: Correction,
-}
-
-impl crate::saisie::Champs for NoteFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("type_note", lim::CODE),
-        Champ::ligne("date_note", lim::DATE),
-        Champ::ligne("titre", lim::LIBELLE),
-        Champ::texte("texte", lim::TRANSMISSION),
-        Champ::ligne("outil", lim::LIBELLE),
-        Champ::texte("resultat", lim::COMMENTAIRE),
-        CORRECTION,
-    ];
+saisie_corrigeable! {
+    /// A psychology note as typed (form or JSON).
+    NoteFields {
+        type_note: ligne(lim::CODE),
+        titre: ligne(lim::LIBELLE),
+        texte: texte(lim::TRANSMISSION),
+        outil: ligne(lim::LIBELLE),
+        resultat: texte(lim::COMMENTAIRE),
+        date_note: ligne(lim::DATE),
+    }
 }
 
 impl NoteFields {

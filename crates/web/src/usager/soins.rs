@@ -18,7 +18,7 @@ use dui_store::policy::Capability;
 use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
 use serde::{Deserialize, Serialize};
 
-use super::ajout_seul::{ajout_seul, Correction, Ecrit, PageAjoutSeul, PageSeul, CORRECTION};
+use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, PageAjoutSeul, PageSeul};
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::extracteurs::FormulaireDossier;
 use super::formulaire_ligne::repondre;
@@ -61,27 +61,15 @@ pub(super) fn id_opt(
     }
 }
 
-/// An entry of the summary as typed (form or JSON).
-#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
-pub struct EntreeFields {
-    rubrique: Option<String>,
-    libelle: Option<String>,
-    code_cim10: Option<String>,
-    details: Option<String>,
-    date_debut: Option<String>,
-    #[serde(flatten)]
-    correction: Correction,
-}
-
-impl crate::saisie::Champs for EntreeFields {
-    const CHAMPS: &'static [Champ] = &[
-        Champ::ligne("rubrique", lim::CODE),
-        Champ::ligne("libelle", lim::LIBELLE),
-        Champ::ligne("code_cim10", lim::NUMERO),
-        Champ::ligne("date_debut", lim::DATE),
-        Champ::texte("details", lim::COMMENTAIRE),
-        CORRECTION,
-    ];
+saisie_corrigeable! {
+    /// An entry of the summary as typed (form or JSON).
+    EntreeFields {
+        rubrique: ligne(lim::CODE),
+        libelle: ligne(lim::LIBELLE),
+        code_cim10: ligne(lim::NUMERO),
+        details: texte(lim::COMMENTAIRE),
+        date_debut: ligne(lim::DATE),
+    }
 }
 
 impl EntreeFields {

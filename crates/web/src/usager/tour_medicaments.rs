@@ -18,9 +18,9 @@ use dui_store::policy::CapaciteSoins;
 use dui_store::usager::{Administration, Places, Tour};
 use serde::Deserialize;
 
-use super::collectif::{api_lot, capacite, convertir_lot, form_lot, illisible, lot};
+use super::collectif::{api_lot, capacite, form_lot, illisible, lot};
 use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
-use super::feuille_soins::{instant, permis};
+use super::feuille_soins::{convertir_statuts, permis};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
 use crate::time::DatesFr;
@@ -108,21 +108,19 @@ impl crate::saisie::Champs for TourBody {
 }
 
 fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
-    convertir_lot(
+    convertir_statuts(
         doses,
         (500, "doses", "500 prises au plus à la fois."),
-        |d, e| {
-            let prevu_a = instant("prevu_a", &d.prevu_a)?;
-            let Some(statut) = StatutAdministration::from_code(&d.statut) else {
-                e.add("statut", "Le statut doit être donne, refuse ou non_donne.");
-                return Ok(None);
-            };
-            Ok(Some(Administration {
-                prescription_id: d.prescription_id,
-                prevu_a,
-                statut,
-                motif: opt(&d.motif),
-            }))
+        (
+            StatutAdministration::from_code,
+            "Le statut doit être donne, refuse ou non_donne.",
+        ),
+        |d| (&d.prevu_a, &d.statut),
+        |d, prevu_a, statut| Administration {
+            prescription_id: d.prescription_id,
+            prevu_a,
+            statut,
+            motif: opt(&d.motif),
         },
     )
 }

@@ -24,7 +24,8 @@ use crate::db::Store;
 use crate::fiche::opt_code;
 use crate::policy::CapaciteSoins;
 use crate::saisie::{borne, l};
-use crate::usager::feuille_soins::{journal_soins_saisie, lieu, sejourne, usagers_du_jour};
+use crate::usager::feuille_soins::{inserer_ligne, journal_soins_saisie, LigneSoins};
+use crate::usager::feuille_soins::{lieu, sejourne, usagers_du_jour};
 use crate::usager::presence::{attendus, JourUnite};
 use crate::{ts, StoreError, StoreResult};
 
@@ -266,32 +267,19 @@ impl Store {
             if d.statut == StatutAdministration::Donne && est_si_besoin(&p, d)? {
                 verifier_si_besoin(&mut tx, &p, d).await?;
             }
-            let prevu = ts(d.prevu_a);
-            let deja = crate::sql::query(
-                "SELECT id FROM administration WHERE prescription_id = $1 AND prevu_a = $2",
-            )
-            .bind(d.prescription_id)
-            .bind(prevu.as_str())
-            .fetch_optional(&mut tx)
-            .await?;
-            if deja.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "La prise de « {} » est déjà enregistrée : rechargez le tour.",
-                    p.libelle
-                )));
-            }
-            crate::sql::query(
-                "INSERT INTO administration (usager_id, prescription_id, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(usager)
-            .bind(d.prescription_id)
-            .bind(prevu)
-            .bind(d.statut.code())
-            .bind(d.motif.as_deref().filter(|m| !m.trim().is_empty()))
-            .bind(cap.principal().id)
-            .bind(ts(cap.at()))
-            .execute(&mut tx)
-            .await?;
+            let ligne = LigneSoins {
+                table: ("administration", "prescription_id"),
+                usager,
+                id: d.prescription_id,
+                prevu_a: d.prevu_a,
+                statut: d.statut.code(),
+                motif: d.motif.as_deref(),
+            };
+            let deja = format!(
+                "La prise de « {} » est déjà enregistrée : rechargez le tour.",
+                p.libelle
+            );
+            inserer_ligne(&mut tx, cap, ligne, deja).await?;
             if !usagers.contains(&usager.get()) {
                 usagers.push(usager.get());
             }
