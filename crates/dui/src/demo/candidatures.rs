@@ -173,13 +173,12 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
     // Drawn in order (the seed decides), written by a few writers at once: each write waits
     // for its commit, and commits of several writers share a flush.
     let cadre = store.credentials("cadre").await?.map(|c| c.user);
+    let mut lots: Vec<Vec<(usize, CandidatureInput)>> = vec![Vec::new(); ECRIVAINS];
+    for (i, input) in tirees {
+        lots[i % ECRIVAINS].push((i, input));
+    }
     let mut ecrivains = tokio::task::JoinSet::new();
-    for k in 0..ECRIVAINS {
-        let lot: Vec<_> = tirees
-            .iter()
-            .filter(|(i, _)| i % ECRIVAINS == k)
-            .cloned()
-            .collect();
+    for lot in lots {
         let (store, cap, cadre) = (store.clone(), cap.clone(), cadre.clone());
         ecrivains.spawn(async move {
             let mut entretiens = 0usize;
