@@ -244,14 +244,19 @@ mod tests {
         s.parse().unwrap()
     }
 
-    #[test]
-    fn every_status_change_is_decided_with_its_message() {
-        use StatutRendezVous::*;
-        let (debut, apres, avant) = (
+    /// An event's start, an hour after it, an hour before it.
+    fn instants() -> (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>) {
+        (
             t("2026-12-07T09:00:00Z"),
             t("2026-12-07T10:00:00Z"),
             t("2026-12-07T08:00:00Z"),
-        );
+        )
+    }
+
+    #[test]
+    fn every_status_change_is_decided_with_its_message() {
+        use StatutRendezVous::*;
+        let (debut, apres, avant) = instants();
         let permis = [
             (Prevu, Confirme),
             (Prevu, Reporte),
@@ -307,11 +312,7 @@ mod tests {
     #[test]
     fn presence_is_marked_once_begun_and_never_on_a_cancelled_event() {
         use StatutRendezVous::*;
-        let (debut, apres, avant) = (
-            t("2026-12-07T09:00:00Z"),
-            t("2026-12-07T10:00:00Z"),
-            t("2026-12-07T08:00:00Z"),
-        );
+        let (debut, apres, avant) = instants();
         for &s in StatutRendezVous::ALL {
             for &p in Presence::ALL {
                 let r = verifier_presence(s, p, debut, apres);
@@ -334,11 +335,7 @@ mod tests {
     #[test]
     fn an_occurrence_takes_presence_once_begun_unless_cancelled() {
         use StatutRendezVous::*;
-        let (debut, apres, avant) = (
-            t("2026-12-07T09:00:00Z"),
-            t("2026-12-07T10:00:00Z"),
-            t("2026-12-07T08:00:00Z"),
-        );
+        let (debut, apres, avant) = instants();
         // A cancelled occurrence takes nothing, whatever the series' status.
         for &s in StatutRendezVous::ALL {
             for &p in Presence::ALL {

@@ -38,11 +38,7 @@ code_enum! {
 impl Priorite {
     /// Its rank in the waiting list (urgent first).
     pub fn rang(self) -> i64 {
-        match self {
-            Priorite::Urgente => 1,
-            Priorite::Haute => 2,
-            Priorite::Normale => 3,
-        }
+        self.index() as i64 + 1
     }
 }
 

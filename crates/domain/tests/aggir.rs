@@ -105,7 +105,7 @@ fn letter(m: Modalite) -> char {
 fn codes_of(s: &str) -> Codes {
     let v: Vec<Modalite> = s
         .chars()
-        .map(|c| Modalite::from_lettre(&c.to_string()).unwrap())
+        .map(|c| Modalite::from_code(&c.to_string()).unwrap())
         .collect();
     Codes(v.try_into().unwrap())
 }
@@ -273,9 +273,9 @@ fn combination_tables_are_exhaustive_and_match_the_guide_through_the_adverbs() {
             let (subs, code) = row.split_once('=').unwrap();
             let sub_codes: Vec<Modalite> = subs
                 .chars()
-                .map(|c| Modalite::from_lettre(&c.to_string()).unwrap())
+                .map(|c| Modalite::from_code(&c.to_string()).unwrap())
                 .collect();
-            let expected = Modalite::from_lettre(code).unwrap();
+            let expected = Modalite::from_code(code).unwrap();
             assert_eq!(
                 v.regle().unwrap().combiner(&sub_codes),
                 expected,

@@ -14,55 +14,13 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A modality: A (does alone, totally, habitually and correctly), B (partly), C (does not).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Modalite {
-    /// Fait seul, totalement, habituellement et correctement.
-    A,
-    /// Fait partiellement, ou non habituellement, ou non correctement.
-    B,
-    /// Ne fait pas.
-    C,
-}
-
-impl Modalite {
-    /// A, B, C.
-    pub const ALL: [Modalite; 3] = [Modalite::A, Modalite::B, Modalite::C];
-
-    /// The letter.
-    pub fn lettre(self) -> &'static str {
-        match self {
-            Modalite::A => "A",
-            Modalite::B => "B",
-            Modalite::C => "C",
-        }
-    }
-
-    /// Parses the letter `A`, `B` or `C` (upper case only).
-    pub fn from_lettre(s: &str) -> Option<Self> {
-        match s {
-            "A" => Some(Modalite::A),
-            "B" => Some(Modalite::B),
-            "C" => Some(Modalite::C),
-            _ => None,
-        }
-    }
-
-    /// French meaning.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            Modalite::A => "fait seul, totalement, habituellement et correctement",
-            Modalite::B => "fait partiellement, ou non habituellement, ou non correctement",
-            Modalite::C => "ne fait pas",
-        }
-    }
-
-    const fn index(self) -> usize {
-        match self {
-            Modalite::A => 0,
-            Modalite::B => 1,
-            Modalite::C => 2,
-        }
+code_enum! {
+    /// A modality: A (does alone, totally, habitually and correctly), B (partly), C (does
+    /// not); its code is its letter, its label its meaning.
+    Modalite {
+        A = "A", "fait seul, totalement, habituellement et correctement";
+        B = "B", "fait partiellement, ou non habituellement, ou non correctement";
+        C = "C", "ne fait pas";
     }
 }
 
@@ -114,16 +72,18 @@ code_enum! {
     }
 }
 
-/// How the codes of a variable's sub-variables combine into the variable's code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RegleCombinaison {
-    /// All A → A; any C → C; otherwise B (cohérence, orientation, élimination).
-    UnCSuffit,
-    /// All A → A; all C → C; otherwise B (toilette, habillage).
-    TousC,
-    /// All A → A; no A and at least one C (CC, BC, CB) → C; otherwise B, AC and CA included
-    /// (alimentation).
-    Alimentation,
+code_enum! {
+    /// How the codes of a variable's sub-variables combine into the variable's code; its label
+    /// states the rule.
+    RegleCombinaison {
+        /// All A → A; any C → C; otherwise B (cohérence, orientation, élimination).
+        UnCSuffit = "un_c_suffit", "AA = A ; un C donne C ; autres = B";
+        /// All A → A; all C → C; otherwise B (toilette, habillage).
+        TousC = "tous_c", "tout A = A ; tout C = C ; autres = B";
+        /// All A → A; no A and at least one C (CC, BC, CB) → C; otherwise B, AC and CA
+        /// included (alimentation).
+        Alimentation = "alimentation", "AA = A ; CC, BC, CB = C ; autres (dont AC, CA) = B";
+    }
 }
 
 impl RegleCombinaison {
@@ -147,23 +107,9 @@ impl RegleCombinaison {
             Modalite::B
         }
     }
-
-    /// French statement of the rule.
-    pub fn label_fr(self) -> &'static str {
-        match self {
-            RegleCombinaison::UnCSuffit => "AA = A ; un C donne C ; autres = B",
-            RegleCombinaison::TousC => "tout A = A ; tout C = C ; autres = B",
-            RegleCombinaison::Alimentation => "AA = A ; CC, BC, CB = C ; autres (dont AC, CA) = B",
-        }
-    }
 }
 
 impl Variable {
-    /// Position in the algorithm's order (0..10).
-    pub fn index(self) -> usize {
-        Variable::ALL.iter().position(|&v| v == self).unwrap_or(0)
-    }
-
     /// Definition from the grid.
     pub fn definition_fr(self) -> &'static str {
         match self {

@@ -21,7 +21,7 @@ pub struct Ecart {
 fn codes_aggir(r: &Value) -> Option<std::collections::BTreeMap<&'static str, &'static str>> {
     let s: SaisieAggir = serde_json::from_value(r.clone()).ok()?;
     let g = s.evaluer().ok()?;
-    Some(g.variables.iter().map(|(k, m)| (*k, m.lettre())).collect())
+    Some(g.variables.iter().map(|(k, m)| (*k, m.code())).collect())
 }
 
 impl Definition {

@@ -79,7 +79,7 @@ impl SaisieAggir {
                     .map(|&v| {
                         (
                             v.code().to_string(),
-                            Valeur::Bonne(codes.get(v).lettre().to_string()),
+                            Valeur::Bonne(codes.get(v).code().to_string()),
                         )
                     })
                     .collect(),
@@ -107,7 +107,7 @@ fn par_codes(entree: &BTreeMap<String, Valeur<String>>) -> Result<GrilleAggir, E
             continue;
         }
         match v {
-            Valeur::Bonne(s) => match Modalite::from_lettre(s) {
+            Valeur::Bonne(s) => match Modalite::from_code(s) {
                 Some(m) => {
                     let cle = Variable::from_code(k)
                         .map(|x| x.code())

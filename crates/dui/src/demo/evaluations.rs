@@ -72,7 +72,7 @@ fn codes_pour(rng: &mut StdRng, gir: u8) -> Codes {
 fn reponses(c: &Codes) -> Value {
     let m: Map<String, Value> = dui_domain::grille::aggir::Variable::ALL
         .iter()
-        .map(|v| (v.code().to_string(), json!(c.get(*v).lettre())))
+        .map(|v| (v.code().to_string(), json!(c.get(*v).code())))
         .collect();
     json!({ "variables": m })
 }

@@ -184,12 +184,12 @@ impl CalculAggir {
             variables: adverbes.map(|_| {
                 g.variables
                     .iter()
-                    .map(|(k, m)| (k.to_string(), m.lettre().to_string()))
+                    .map(|(k, m)| (k.to_string(), m.code().to_string()))
                     .collect()
             }),
             sous_variables: adverbes.map(|subs| {
                 subs.iter()
-                    .map(|(k, (_, m))| (k.to_string(), m.lettre().to_string()))
+                    .map(|(k, (_, m))| (k.to_string(), m.code().to_string()))
                     .collect()
             }),
         }
