@@ -243,25 +243,11 @@ impl SejourBrut {
 
 /// Decodes a row of [`SEJOUR_COLUMNS`].
 pub(crate) fn sejour_from(r: &crate::sql::Row) -> StoreResult<Sejour> {
-    SejourBrut {
-        id: r.try_get("id")?,
-        etablissement_id: r.try_get("etablissement_id")?,
-        etablissement: r.try_get("etablissement")?,
-        unite_id: r.try_get("unite_id")?,
-        unite: r.try_get("unite")?,
-        type_accompagnement: r.try_get("type_accompagnement")?,
-        date_entree: r.try_get("date_entree")?,
-        date_sortie: r.try_get("date_sortie")?,
-        date_fin_prevue: r.try_get("date_fin_prevue")?,
-        financement: r.try_get("financement")?,
-        referent_id: r.try_get("referent_id")?,
-        numero_usager: r.try_get("numero_usager")?,
-        mode_sortie: r.try_get("mode_sortie")?,
-        destination: r.try_get("destination")?,
-        transfert_de: r.try_get("transfert_de")?,
-        depassement_capacite: r.try_get("depassement_capacite")?,
-        version: r.try_get("version")?,
-    }
+    colonnes!(r => SejourBrut {
+        id, etablissement_id, etablissement, unite_id, unite, type_accompagnement, date_entree,
+        date_sortie, date_fin_prevue, financement, referent_id, numero_usager, mode_sortie,
+        destination, transfert_de, depassement_capacite, version,
+    })
     .decoder()
 }
 

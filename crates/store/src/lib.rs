@@ -18,6 +18,16 @@ macro_rules! deref_vers {
     )+};
 }
 
+/// A struct literal read from row `$r`: each field before `;` from the column of the same
+/// name (`r.try_get("nom")?`, an error when it is absent or does not decode), each field after
+/// it as written (`nom: valeur`, or a local of that name). The name of a column is written
+/// once, so a decoder cannot read one column into another field.
+macro_rules! colonnes {
+    ($r:expr => $t:ident { $($col:ident),* $(,)? $(; $($f:ident $(: $e:expr)?),* $(,)?)? }) => {
+        $t { $($col: $r.try_get(stringify!($col))?,)* $($($f $(: $e)?,)*)? }
+    };
+}
+
 mod acteur;
 pub mod admin;
 pub mod ancre;

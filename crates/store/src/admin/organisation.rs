@@ -84,39 +84,19 @@ pub struct Unite {
 }
 
 pub(crate) fn organisme_from(r: &crate::sql::Row) -> StoreResult<Organisme> {
-    Ok(Organisme {
-        id: r.try_get("id")?,
-        nom: r.try_get("nom")?,
-        finess_juridique: r.try_get("finess_juridique")?,
-        siren: r.try_get("siren")?,
-        adresse: r.try_get("adresse")?,
-        version: r.try_get("version")?,
-    })
+    Ok(colonnes!(r => Organisme { id, nom, finess_juridique, siren, adresse, version }))
 }
 
 pub(crate) const ETAB_COLUMNS: &str =
     "id, organisme_id, nom, finess, siret, categorie, domaine, capacite, adresse, actif, version";
 
 pub(crate) fn etablissement_from(r: &crate::sql::Row) -> StoreResult<Etablissement> {
-    Ok(Etablissement {
-        id: r.try_get("id")?,
-        fields: EtablissementInput {
-            organisme_id: r.try_get("organisme_id")?,
-            nom: r.try_get("nom")?,
-            finess: r.try_get("finess")?,
-            siret: r.try_get("siret")?,
-            categorie: r.try_get("categorie")?,
-            domaine: crate::fiche::code(
-                r,
-                "domaine",
-                dui_domain::organisation::Domaine::from_code,
-            )?,
-            capacite: r.try_get("capacite")?,
-            adresse: r.try_get("adresse")?,
-            actif: r.try_get::<i64, _>("actif")? != 0,
-        },
-        version: r.try_get("version")?,
-    })
+    let domaine = crate::fiche::code(r, "domaine", dui_domain::organisation::Domaine::from_code)?;
+    let fields = colonnes!(r => EtablissementInput {
+        organisme_id, nom, finess, siret, categorie, capacite, adresse;
+        domaine, actif: r.try_get::<i64, _>("actif")? != 0,
+    });
+    Ok(colonnes!(r => Etablissement { id, version; fields }))
 }
 
 pub(crate) fn unite_from(r: &crate::sql::Row) -> StoreResult<Unite> {

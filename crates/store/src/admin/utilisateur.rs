@@ -227,29 +227,19 @@ impl Store {
             .filter_map(|e| e.trim().parse().ok())
             .collect();
         etabs.sort_unstable();
-        Ok(Credentials {
-            user: Utilisateur {
-                id,
-                fields: UtilisateurInput {
-                    username: r.try_get("username")?,
-                    nom: r.try_get("nom")?,
-                    prenom: r.try_get("prenom")?,
-                    email: r.try_get("email")?,
-                    role,
-                    identifiant_pro: r.try_get("identifiant_pro")?,
-                    actif: r.try_get::<i64, _>("actif")? != 0,
-                    etablissements: etabs,
-                    usager_id: r.try_get("usager_id")?,
-                },
-                doit_changer_mdp: r.try_get::<i64, _>("doit_changer_mdp")? != 0,
-                totp_actif: totp_secret.is_some(),
-                verrouille_jusqua: r.try_get("verrouille_jusqua")?,
-                version: r.try_get("version")?,
-            },
-            password_hash: r.try_get("password_hash")?,
-            totp_secret,
-            echecs: r.try_get("echecs_connexion")?,
-        })
+        let fields = colonnes!(r => UtilisateurInput {
+            username, nom, prenom, email, identifiant_pro, usager_id;
+            role, actif: r.try_get::<i64, _>("actif")? != 0, etablissements: etabs,
+        });
+        let user = colonnes!(r => Utilisateur {
+            verrouille_jusqua, version;
+            id, fields, totp_actif: totp_secret.is_some(),
+            doit_changer_mdp: r.try_get::<i64, _>("doit_changer_mdp")? != 0,
+        });
+        Ok(colonnes!(r => Credentials {
+            password_hash;
+            user, totp_secret, echecs: r.try_get("echecs_connexion")?,
+        }))
     }
 
     /// Login data by user name (case-insensitive, names are stored lower-case).

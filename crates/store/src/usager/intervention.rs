@@ -144,24 +144,11 @@ impl InterventionInput {
 pub(crate) const COLONNES: &str = "id, etablissement_id, intervenant_id, taches, tache_libre, adresse, jours_semaine, heure_debut, heure_fin, duree_minutes, qualification, date_debut, date_fin, version";
 
 pub(crate) fn intervention_from(r: &crate::sql::Row) -> StoreResult<Intervention> {
-    Ok(Intervention {
-        id: r.try_get("id")?,
-        fields: InterventionInput {
-            etablissement_id: r.try_get("etablissement_id")?,
-            intervenant_id: r.try_get("intervenant_id")?,
-            taches: r.try_get("taches")?,
-            tache_libre: r.try_get("tache_libre")?,
-            adresse: r.try_get("adresse")?,
-            jours_semaine: r.try_get("jours_semaine")?,
-            heure_debut: r.try_get("heure_debut")?,
-            heure_fin: r.try_get("heure_fin")?,
-            duree_minutes: r.try_get("duree_minutes")?,
-            qualification: r.try_get("qualification")?,
-            date_debut: r.try_get("date_debut")?,
-            date_fin: r.try_get("date_fin")?,
-        },
-        version: r.try_get("version")?,
-    })
+    let fields = colonnes!(r => InterventionInput {
+        etablissement_id, intervenant_id, taches, tache_libre, adresse, jours_semaine,
+        heure_debut, heure_fin, duree_minutes, qualification, date_debut, date_fin,
+    });
+    Ok(colonnes!(r => Intervention { id, version; fields }))
 }
 
 /// Refuses a worker who is not a home-care worker of `etablissement_id`.

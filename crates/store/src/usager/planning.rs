@@ -179,28 +179,12 @@ pub(crate) fn visite_from(
             .clone()
         }
     };
-    let mut v = Visite {
-        id: r.try_get("id")?,
-        version: r.try_get("version")?,
-        intervention_id,
-        usager_id: UsagerId(usager_id),
-        usager,
-        adresse: r.try_get("adresse")?,
-        intervenant_id,
-        intervenant,
-        jour: r.try_get("jour")?,
-        debut_prevu: r.try_get("debut_prevu")?,
-        fin_prevue: r.try_get("fin_prevue")?,
-        duree_minutes: r.try_get("duree_minutes")?,
-        arrivee: r.try_get("arrivee")?,
-        depart: r.try_get("depart")?,
-        taches,
-        tache_libre: r.try_get("tache_libre")?,
-        qualification: r.try_get("qualification")?,
-        note: r.try_get("note")?,
-        statut: StatutVisite::Prevue,
-        chevauchement: false,
-    };
+    let mut v = colonnes!(r => Visite {
+        id, version, adresse, jour, debut_prevu, fin_prevue, duree_minutes, arrivee, depart,
+        tache_libre, qualification, note;
+        intervention_id, usager_id: UsagerId(usager_id), usager, intervenant_id, intervenant,
+        taches, statut: StatutVisite::Prevue, chevauchement: false,
+    });
     v.statut = v.deroulement()?.statut(now, retard);
     Ok(v)
 }

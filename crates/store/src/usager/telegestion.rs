@@ -460,14 +460,10 @@ impl Store {
         .await?
         .iter()
         .map(|r| {
-            Ok(EntreeRecue {
+            Ok(colonnes!(r => EntreeRecue {
+                type_entree, statut, utilisateur_id, saisi_a, recu_a;
                 id: r.try_get("uuid")?,
-                type_entree: r.try_get("type_entree")?,
-                statut: r.try_get("statut")?,
-                utilisateur_id: r.try_get("utilisateur_id")?,
-                saisi_a: r.try_get("saisi_a")?,
-                recu_a: r.try_get("recu_a")?,
-            })
+            }))
         })
         .collect()
     }
