@@ -5,6 +5,7 @@
 
 use crate::sql::{Row, Value};
 use crate::{Store, StoreResult};
+use dui_domain::ids::UsagerId;
 
 /// One page of a list: the rows after `after` in the list's order, `limit` of them at most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +92,17 @@ impl Store {
             q = q.bind(a);
         }
         page.lier(q).fetch_all(self).await
+    }
+
+    /// [`Store::keyset`] of `select`, whose one parameter `$1` is the file `usager`.
+    pub(crate) async fn keyset_du_dossier(
+        &self,
+        select: &str,
+        usager: UsagerId,
+        tri: Tri<'_>,
+        page: Page,
+    ) -> StoreResult<Vec<Row>> {
+        self.keyset(select, vec![usager.into()], tri, page).await
     }
 }
 

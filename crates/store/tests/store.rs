@@ -63,6 +63,8 @@ mod presences;
 mod projets;
 #[path = "store/projets_fusion.rs"]
 mod projets_fusion;
+#[path = "store/psychologie.rs"]
+mod psychologie;
 #[path = "store/releve_suivi.rs"]
 mod releve_suivi;
 #[path = "store/saisie.rs"]
@@ -71,6 +73,8 @@ mod saisie;
 mod sejours;
 #[path = "store/soins.rs"]
 mod soins;
+#[path = "store/sorties.rs"]
+mod sorties;
 // hpol: « si besoin » doses on the round, the header's vital-sign alerts.
 #[path = "store/alertes_constantes.rs"]
 mod alertes_constantes;

@@ -290,7 +290,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
             .filter(|(k, _)| k % 2 == 0)
             .filter_map(|(k, a)| {
                 Some(Realisation {
-                    acte_id: a.acte_id,
+                    cible: a.acte_id,
                     prevu_a: dui_store::parse_ts(&a.prevu_a).ok()?,
                     statut: if k % 10 == 4 {
                         StatutActe::NonFait
@@ -322,7 +322,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
             .enumerate()
             .filter_map(|(k, d)| {
                 Some(Administration {
-                    prescription_id: d.prescription_id,
+                    cible: d.prescription_id,
                     prevu_a: dui_store::parse_ts(&d.prevu_a).ok()?,
                     statut: if k == 3 {
                         StatutAdministration::Refuse

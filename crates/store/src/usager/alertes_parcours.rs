@@ -56,6 +56,25 @@ fn perimetre(p: PorteeAlertes) -> &'static str {
     }
 }
 
+/// The path's alerts of a home page (an empty list: nothing to show).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AlertesParcours {
+    /// Benefits to renew or expired.
+    pub droits: Vec<AlerteParcours>,
+    /// Measures whose review is overdue.
+    pub mesures: Vec<AlerteParcours>,
+    /// Follow-up tasks given to the account.
+    pub suivis: Vec<AlerteParcours>,
+}
+
+/// The alerts of `rows` (`de` gives a row's alert, or none).
+fn decoder(
+    rows: &[Row],
+    de: impl Fn(&Row) -> StoreResult<Option<AlerteParcours>>,
+) -> StoreResult<Vec<AlerteParcours>> {
+    rows.iter().filter_map(|r| de(r).transpose()).collect()
+}
+
 impl AlerteParcours {
     /// The alert of row `r` (its person's columns [`PERSONNE`]) about `libelle`, due
     /// `echeance`.
@@ -86,21 +105,33 @@ impl Store {
             .await
     }
 
-    /// The alerts of `rows` (`de` gives a row's alert, or none), audited under `action`.
-    async fn alertes_lues(
+    /// The path's alerts of the account of `cap` on `aujourdhui`: the benefits to renew and
+    /// the measures to review of its alert scope (none without one), the follow-up tasks
+    /// given to it (none for a role that may not read the administrative section). Each list
+    /// is audited in one entry naming the files it shows.
+    pub async fn alertes_parcours(
         &self,
-        who: &Principal,
-        action: ActionJournal,
-        rows: &[Row],
-        de: impl Fn(&Row) -> StoreResult<Option<AlerteParcours>>,
+        cap: &CapaciteRecherche,
+        matrice: &Matrice,
+        aujourdhui: NaiveDate,
         now: DateTime<Utc>,
-    ) -> StoreResult<Vec<AlerteParcours>> {
-        let mut out = Vec::new();
-        for r in rows {
-            out.extend(de(r)?);
+    ) -> StoreResult<AlertesParcours> {
+        let who = cap.principal();
+        let mut a = AlertesParcours::default();
+        if let Some(portee) = portee_alertes(matrice, who.role) {
+            a.droits = self.droits_a_renouveler(who, portee, aujourdhui).await?;
+            self.auditer_alertes(who, ActionJournal::PrestationAlertes, &a.droits, now)
+                .await?;
+            a.mesures = self.mesures_a_reviser(who, portee, aujourdhui).await?;
+            self.auditer_alertes(who, ActionJournal::MesureAlertes, &a.mesures, now)
+                .await?;
         }
-        self.auditer_alertes(who, action, &out, now).await?;
-        Ok(out)
+        if matrice.permet(who.role, Section::Administratif, Action::Lire) {
+            a.suivis = self.suivis_a_faire(who, aujourdhui).await?;
+            self.auditer_alertes(who, ActionJournal::SuiviListe, &a.suivis, now)
+                .await?;
+        }
+        Ok(a)
     }
 
     /// People's names read across files (an alert panel): audited as a search is, in one
@@ -135,18 +166,13 @@ impl Store {
     }
 
     /// The benefits to renew (or expired within the year and not renewed by a later right of
-    /// the same kind) of the files of the account's alert scope, by end date (audited).
-    pub async fn droits_a_renouveler(
+    /// the same kind) of the files of `portee`, by end date.
+    async fn droits_a_renouveler(
         &self,
-        cap: &CapaciteRecherche,
-        matrice: &Matrice,
+        who: &Principal,
+        portee: PorteeAlertes,
         aujourdhui: NaiveDate,
-        now: DateTime<Utc>,
     ) -> StoreResult<Vec<AlerteParcours>> {
-        let who = cap.principal();
-        let Some(portee) = portee_alertes(matrice, who.role) else {
-            return Ok(Vec::new());
-        };
         let delais = self.delais_prestations().await?;
         let mut args: Vec<Value> = vec![aujourdhui.to_string().into(), who.id.into()];
         args.push(
@@ -190,23 +216,16 @@ impl Store {
                 })
                 .transpose()
         };
-        self.alertes_lues(who, ActionJournal::PrestationAlertes, &rows, de, now)
-            .await
+        decoder(&rows, de)
     }
 
-    /// The measures of the account's alert scope whose review is overdue, oldest first
-    /// (audited).
-    pub async fn mesures_a_reviser(
+    /// The measures of the files of `portee` whose review is overdue, oldest first.
+    async fn mesures_a_reviser(
         &self,
-        cap: &CapaciteRecherche,
-        matrice: &Matrice,
+        who: &Principal,
+        portee: PorteeAlertes,
         aujourdhui: NaiveDate,
-        now: DateTime<Utc>,
     ) -> StoreResult<Vec<AlerteParcours>> {
-        let who = cap.principal();
-        let Some(portee) = portee_alertes(matrice, who.role) else {
-            return Ok(Vec::new());
-        };
         let sql = format!(
             "SELECT {PERSONNE}, m.nature, m.prochaine_revision FROM mesure m JOIN usager u ON u.id = m.usager_id \
              WHERE u.fusionne_dans IS NULL AND m.date_fin IS NULL AND m.prochaine_revision < $1 AND {} \
@@ -224,24 +243,16 @@ impl Store {
             let revision = jour_col(r, "prochaine_revision")?;
             AlerteParcours::de(r, nature.label_fr().to_string(), revision, true).map(Some)
         };
-        self.alertes_lues(who, ActionJournal::MesureAlertes, &rows, de, now)
-            .await
+        decoder(&rows, de)
     }
 
     /// The follow-up tasks given to the account, not done and due within
-    /// [`SUIVIS_HORIZON_JOURS`] (or late), by due date (audited); none for a role that may
-    /// not read the administrative section.
-    pub async fn suivis_a_faire(
+    /// [`SUIVIS_HORIZON_JOURS`] (or late), by due date.
+    async fn suivis_a_faire(
         &self,
-        cap: &CapaciteRecherche,
-        matrice: &Matrice,
+        who: &Principal,
         aujourdhui: NaiveDate,
-        now: DateTime<Utc>,
     ) -> StoreResult<Vec<AlerteParcours>> {
-        let who = cap.principal();
-        if !matrice.permet(who.role, Section::Administratif, Action::Lire) {
-            return Ok(Vec::new());
-        }
         let rows = crate::sql::query(&format!(
             "SELECT {PERSONNE}, t.libelle, t.echeance FROM suivi t JOIN usager u ON u.id = t.usager_id \
              WHERE t.assigne_a = $1 AND t.fait_le IS NULL AND t.echeance <= $2 AND u.fusionne_dans IS NULL \
@@ -257,7 +268,6 @@ impl Store {
             let en_retard = dui_domain::suivi::en_retard(echeance, aujourdhui);
             AlerteParcours::de(r, r.try_get("libelle")?, echeance, en_retard).map(Some)
         };
-        self.alertes_lues(who, ActionJournal::SuiviListe, &rows, de, now)
-            .await
+        decoder(&rows, de)
     }
 }

@@ -208,9 +208,9 @@ impl Store {
     ) -> StoreResult<Vec<Constante>> {
         exiger(cap, Section::Soins, Action::Lire)?;
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 &format!("SELECT {COLONNES} {DE} WHERE c.usager_id = $1"),
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri {
                     cols: "c.mesure_a, c.id",
                     table: "constante c",

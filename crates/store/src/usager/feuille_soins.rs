@@ -21,12 +21,12 @@ use serde::Serialize;
 
 use super::constantes::centiemes_en;
 use super::plan_soins::{acte_from, COLONNES};
-use super::presence::{attendus, JourUnite};
+use super::presence::{attendus, Attendu, JourUnite};
 use crate::db::Store;
 use crate::fiche::{code, opt_code};
 use crate::policy::CapaciteSoins;
 use crate::saisie::{borne, l};
-use crate::sql::{Tx, Value};
+use crate::sql::{Row, Tx, Value};
 use crate::{ts, StoreError, StoreResult};
 
 /// An act due on the worksheet.
@@ -100,17 +100,36 @@ pub struct Feuille {
 
 deref_vers!(Feuille => lieu: JourUnite);
 
-/// An act validated on the worksheet.
+/// A row validated on the unit's care: an act done on the worksheet ([`Realisation`]), a
+/// dose recorded in the round ([`crate::usager::Administration`]).
 #[derive(Clone, Debug)]
-pub struct Realisation {
-    /// The act of the plan.
-    pub acte_id: i64,
-    /// The instant due (as the worksheet gave it).
+pub struct LigneValidee<S> {
+    /// What it validates: the act of the plan, or the prescription.
+    pub cible: i64,
+    /// The instant due (as the batch gave it; the instant given for a « si besoin » dose).
     pub prevu_a: DateTime<Utc>,
-    /// Done or not.
-    pub statut: StatutActe,
-    /// Why not done.
+    /// What became of it.
+    pub statut: S,
+    /// Why not done or not given (or refused).
     pub motif: Option<String>,
+}
+
+/// An act validated on the worksheet (done or not).
+pub type Realisation = LigneValidee<StatutActe>;
+
+/// The status of a validated row: its code, and the table and column of what it validates.
+pub(crate) trait StatutLigne: Copy {
+    /// The table of the rows and the column of what they validate.
+    const TABLE: (&'static str, &'static str);
+    /// The stored code.
+    fn code_stocke(self) -> &'static str;
+}
+
+impl StatutLigne for StatutActe {
+    const TABLE: (&'static str, &'static str) = ("acte_realise", "acte_id");
+    fn code_stocke(self) -> &'static str {
+        self.code()
+    }
 }
 
 /// The files of the people with a stay in the établissement (and unit) on `$2`, as a
@@ -153,10 +172,7 @@ impl Store {
     ) -> StoreResult<Feuille> {
         let etab = cap.etablissement_id();
         let personnes = attendus(self, etab, unite, jour).await?;
-        let noms: HashMap<UsagerId, (&str, bool)> = personnes
-            .iter()
-            .map(|p| (p.usager_id, (p.nom.as_str(), p.absence.is_some())))
-            .collect();
+        let noms = NomsDuJour::de(&personnes);
         let sous = usagers_du_jour(unite.is_some());
         let actes = crate::sql::query(&format!(
             "SELECT usager_id, {COLONNES} FROM acte_plan WHERE actif = 1 AND usager_id IN ({sous}) ORDER BY id"
@@ -191,18 +207,10 @@ impl Store {
         let mut dus = Vec::new();
         for o in occurrences(&planifies, jour, poste) {
             let (usager_id, a) = &plan[o.index];
-            let (nom, absent) = noms.get(usager_id).copied().unwrap_or(("", false));
+            let (nom, absent) = noms.qui(usager_id);
             let prevu_a = ts(o.prevu);
-            let r = fait.get(&(a.id, prevu_a.clone()));
-            let par = match r {
-                Some(r) => Some(format!(
-                    "{} {}",
-                    r.try_get::<Option<String>, _>("prenom")?
-                        .unwrap_or_default(),
-                    r.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
-                )),
-                None => None,
-            };
+            let r = fait.get(&(a.id, prevu_a.clone())).copied();
+            let (statut, motif, par) = etat_saisi(r, StatutActe::from_code)?;
             dus.push(ActeDu {
                 acte_id: a.id,
                 usager_id: *usager_id,
@@ -214,11 +222,8 @@ impl Store {
                 consignes: a.consignes.clone(),
                 horaire: o.horaire.format("%H:%M").to_string(),
                 prevu_a,
-                statut: r
-                    .map(|r| opt_code(r, "statut", StatutActe::from_code))
-                    .transpose()?
-                    .flatten(),
-                motif: r.map(|r| r.try_get("motif")).transpose()?.flatten(),
+                statut,
+                motif,
                 par,
                 saisi_a: r.map(|r| r.try_get("saisi_a")).transpose()?,
             });
@@ -241,7 +246,7 @@ impl Store {
             let t = code(r, "type_mesure", TypeMesure::from_code)?;
             Ok(AlerteSoins {
                 usager_id,
-                nom: noms.get(&usager_id).map(|n| n.0).unwrap_or("").to_string(),
+                nom: noms.qui(&usager_id).0.to_string(),
                 valeur: t.afficher(
                     centiemes_en(r.try_get("valeur")?),
                     r.try_get::<Option<i64>, _>("valeur2")?.map(centiemes_en),
@@ -288,18 +293,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut usagers = Vec::new();
         for a in actes {
-            let u = acte_du(&mut tx, cap.etablissement_id(), a.acte_id, a.prevu_a).await?;
-            let ligne = LigneSoins {
-                table: ("acte_realise", "acte_id"),
-                usager: u,
-                id: a.acte_id,
-                prevu_a: a.prevu_a,
-                statut: a.statut.code(),
-                motif: a.motif.as_deref(),
-            };
+            let u = acte_du(&mut tx, cap.etablissement_id(), a.cible, a.prevu_a).await?;
             let deja =
                 "Cet acte a déjà été validé par un collègue : rechargez la feuille de soins.";
-            inserer_ligne(&mut tx, cap, ligne, deja.into()).await?;
+            inserer_ligne(&mut tx, cap, (u, a), deja.into()).await?;
             if !usagers.contains(&u.get()) {
                 usagers.push(u.get());
             }
@@ -316,31 +313,62 @@ impl Store {
     }
 }
 
-/// A row validated on the unit's care (an act done, a dose given): its table and the
-/// column of what it validates, the person, that act or prescription, when due, the status.
-pub(crate) struct LigneSoins<'a> {
-    pub table: (&'static str, &'static str),
-    pub usager: UsagerId,
-    pub id: i64,
-    pub prevu_a: DateTime<Utc>,
-    pub statut: &'static str,
-    pub motif: Option<&'a str>,
+/// The name shown and the absence of each person expected on a day, by file.
+pub(crate) struct NomsDuJour<'a>(HashMap<UsagerId, (&'a str, bool)>);
+
+impl<'a> NomsDuJour<'a> {
+    /// The names of `personnes`.
+    pub(crate) fn de(personnes: &'a [Attendu]) -> Self {
+        Self(
+            personnes
+                .iter()
+                .map(|p| (p.usager_id, (p.nom.as_str(), p.absence.is_some())))
+                .collect(),
+        )
+    }
+
+    /// The name and the absence of `usager` (not expected: no name, present).
+    pub(crate) fn qui(&self, usager: &UsagerId) -> (&'a str, bool) {
+        self.0.get(usager).copied().unwrap_or(("", false))
+    }
 }
 
-/// Records `l` by the account of `cap`, or answers 409 with `deja` when that act or
-/// prescription was already recorded for that instant.
-pub(crate) async fn inserer_ligne(
+/// What became of a row due, as recorded in `r` (none: not yet): its status (`statut`
+/// decodes it), the reason, who recorded it (the row's `prenom` and `nom`).
+pub(crate) fn etat_saisi<S>(
+    r: Option<&Row>,
+    statut: fn(&str) -> Option<S>,
+) -> StoreResult<(Option<S>, Option<String>, Option<String>)> {
+    let Some(r) = r else {
+        return Ok((None, None, None));
+    };
+    let prenom: Option<String> = r.try_get("prenom")?;
+    let nom: Option<String> = r.try_get("nom")?;
+    Ok((
+        opt_code(r, "statut", statut)?,
+        r.try_get("motif")?,
+        Some(format!(
+            "{} {}",
+            prenom.unwrap_or_default(),
+            nom.unwrap_or_default()
+        )),
+    ))
+}
+
+/// Records `l` of the file `usager` by the account of `cap`, or answers 409 with `deja`
+/// when that act or prescription was already recorded for that instant.
+pub(crate) async fn inserer_ligne<S: StatutLigne>(
     tx: &mut Tx,
     cap: &CapaciteSoins,
-    l: LigneSoins<'_>,
+    (usager, l): (UsagerId, &LigneValidee<S>),
     deja: String,
 ) -> StoreResult<()> {
-    let (table, colonne) = l.table;
+    let (table, colonne) = S::TABLE;
     let prevu = ts(l.prevu_a);
     let existe = crate::sql::query(&format!(
         "SELECT id FROM {table} WHERE {colonne} = $1 AND prevu_a = $2"
     ))
-    .bind(l.id)
+    .bind(l.cible)
     .bind(prevu.as_str())
     .fetch_optional(&mut *tx)
     .await?;
@@ -350,11 +378,11 @@ pub(crate) async fn inserer_ligne(
     crate::sql::query(&format!(
         "INSERT INTO {table} (usager_id, {colonne}, prevu_a, statut, motif, par, saisi_a) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     ))
-    .bind(l.usager)
-    .bind(l.id)
+    .bind(usager)
+    .bind(l.cible)
     .bind(prevu)
-    .bind(l.statut)
-    .bind(l.motif.filter(|m| !m.trim().is_empty()))
+    .bind(l.statut.code_stocke())
+    .bind(l.motif.as_deref().filter(|m| !m.trim().is_empty()))
     .bind(cap.principal().id)
     .bind(ts(cap.at()))
     .execute(&mut *tx)

@@ -16,7 +16,6 @@ use crate::db::Store;
 use crate::fiche::code;
 use crate::page::{Ordre, Page, Tri};
 use crate::policy::Capability;
-use crate::sql::Value;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 
 /// An entry of the liaison book.
@@ -162,12 +161,7 @@ impl Store {
         };
         let sql = format!("SELECT {COLONNES} FROM liaison_entree l WHERE l.usager_id = $1");
         let rows = self
-            .keyset(
-                &sql,
-                vec![Value::from(cap.usager_id())],
-                RECENTES_D_ABORD,
-                page,
-            )
+            .keyset_du_dossier(&sql, cap.usager_id(), RECENTES_D_ABORD, page)
             .await?;
         rows.iter().map(|r| entree_from(r, lue, lecteur)).collect()
     }

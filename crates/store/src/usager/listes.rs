@@ -23,9 +23,9 @@ impl Store {
         exiger(cap, Section::Administratif, Action::Lire)?;
         let sql = format!("SELECT {ENT_COLUMNS} FROM entourage WHERE usager_id = $1 AND actif = 1");
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 &sql,
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri {
                     cols: "1 - personne_confiance, nom, prenom, id",
                     table: "entourage",
@@ -121,9 +121,9 @@ impl Store {
             crate::fiche::SEJOUR_FROM
         );
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 &sql,
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri {
                     cols: "s.date_entree, s.id",
                     table: "sejour s",
@@ -144,9 +144,9 @@ impl Store {
     ) -> StoreResult<Vec<(i64, String, Option<i64>, String)>> {
         let sql = "SELECT version, donnees, modifie_par, modifie_at FROM usager_version WHERE usager_id = $1";
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 sql,
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri::cle("usager_version", "version", Ordre::Decroissant),
                 page,
             )
@@ -160,9 +160,9 @@ impl Store {
     pub async fn fusions_page(&self, cap: &Capability, page: Page) -> StoreResult<Vec<Fusion>> {
         let sql = "SELECT id, conserve_id, absorbe_id, fusionne_at, annule_at FROM fusion WHERE (conserve_id = $1 OR absorbe_id = $1)";
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 sql,
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri::cle("fusion", "id", Ordre::Decroissant),
                 page,
             )

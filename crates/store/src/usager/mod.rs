@@ -84,7 +84,7 @@ pub use agenda_vue::{
     OccurrenceAgenda, QuelAgenda, Ressource, RessourceInput, VueAgenda, CHAMPS_RESSOURCE,
     FENETRE_MAX_JOURS,
 };
-pub use alertes_parcours::{AlerteParcours, SUIVIS_HORIZON_JOURS};
+pub use alertes_parcours::{AlerteParcours, AlertesParcours, SUIVIS_HORIZON_JOURS};
 pub use bulk::{BulkProche, BulkTransmission, BulkUsager, ChargeTransmissions, CorrigeEnMasse};
 pub use candidature::{Candidature, CandidatureInput, ChangementStatut, Piece};
 pub use candidature_liste::FiltreCandidatures;
@@ -104,7 +104,7 @@ pub use entourage_versions::VersionEntourage;
 pub use equipe::{BulkEquipier, Equipier, EquipierInput};
 pub use etat::{EtatMensuel, LigneEtat, TotalFinanceur};
 pub use evaluation::{BulkEvaluation, Evaluation, NouvelleEvaluation, BROUILLON, VALIDEE};
-pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, Realisation};
+pub use feuille_soins::{ActeDu, AlerteSoins, Feuille, LigneValidee, Realisation};
 pub use gmp::GmpMois;
 pub use hors_perimetre::Correspondance;
 pub use insi::INS_DEJA_ATTRIBUEE;

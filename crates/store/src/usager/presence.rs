@@ -415,9 +415,9 @@ impl Store {
     pub async fn absences_page(&self, cap: &Capability, page: Page) -> StoreResult<Vec<Absence>> {
         check(cap, cap.usager_id(), Section::Administratif, Action::Lire)?;
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 "SELECT a.id, a.sejour_id, a.jour, a.type_absence, a.commentaire FROM absence a WHERE a.usager_id = $1",
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 Tri {
                     cols: "a.jour, a.id",
                     table: "absence a",

@@ -147,9 +147,9 @@ impl Store {
     ) -> StoreResult<Vec<Suivi>> {
         exiger(cap, Section::Administratif, Action::Lire)?;
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 &format!("{SELECT} WHERE t.usager_id = $1"),
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 crate::page::Tri::cle("suivi t", "t.id", crate::page::Ordre::Croissant),
                 page,
             )

@@ -381,12 +381,7 @@ impl Store {
     ) -> StoreResult<Vec<Transmission>> {
         let sql = select_du_dossier(cap.sections(), cap.etablissements());
         let rows = self
-            .keyset(
-                &sql,
-                vec![Value::from(cap.usager_id())],
-                RECENTES_D_ABORD,
-                page,
-            )
+            .keyset_du_dossier(&sql, cap.usager_id(), RECENTES_D_ABORD, page)
             .await?;
         rows.iter()
             .map(|r| transmission_from(r, false, false))

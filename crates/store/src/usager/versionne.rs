@@ -24,7 +24,7 @@ impl Store {
     ) -> StoreResult<Vec<Row>> {
         exiger(cap, section, Action::Lire)?;
         let sql = format!("SELECT {colonnes} FROM {} WHERE usager_id = $1", tri.table);
-        self.keyset(&sql, vec![cap.usager_id().into()], tri, page)
+        self.keyset_du_dossier(&sql, cap.usager_id(), tri, page)
             .await
     }
 

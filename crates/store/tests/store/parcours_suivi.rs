@@ -1,35 +1,34 @@
-//! Benefits (GA-3), freedom-of-movement measures (GA-2), discharge follow-up (GA-5): alert
-//! dates and delays per kind, overdue reviews, follow-up tasks, the file read-mostly after
-//! discharge, scopes across établissements, and the last place taken once under concurrency.
+//! Benefits (GA-3) and freedom-of-movement measures (GA-2): alert dates and delays per kind,
+//! overdue reviews, the alerts of a home page within its scope across établissements. The
+//! discharges (GA-5) and their follow-up tasks are in `sorties.rs`.
 
-use chrono::NaiveDate;
 use dui_domain::mesure::{Consentement, DecisionRevision, NatureMesure};
-use dui_domain::organisation::Domaine;
 use dui_domain::policy::{Action, Refus, Role, Section};
 use dui_domain::prestation::TypePrestation;
-use dui_domain::sejour::{ModeSortie, TypeAccompagnement};
+use dui_domain::sejour::TypeAccompagnement;
 use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::testing::{engines, TestDb};
-use dui_store::usager::{MesureInput, PrestationInput, RevisionInput, Sortie, SuiviInput};
+use dui_store::usager::{MesureInput, PrestationInput, RevisionInput};
 use dui_store::StoreError;
 
 use crate::common::{
-    admin, audit_by_action, cap, check, create_usager, create_user, etablissement, finess, ident,
-    principal, recherche, refus, seed_org, t0, Org,
+    admin, audit_by_action, cap, check, create_usager, create_user, ident, principal, recherche,
+    refus, seed_org, t0, Org,
 };
 use crate::sejours::{admission, d};
 
-struct World {
-    db: TestDb,
-    org: Org,
-    secr_a: Utilisateur,
-    secr_b: Utilisateur,
-    cadre_a: Utilisateur,
-    educ_a: Utilisateur,
-    educ_a2: Utilisateur,
+/// An organisation with two établissements and the accounts of the path's tests.
+pub(crate) struct World {
+    pub db: TestDb,
+    pub org: Org,
+    pub secr_a: Utilisateur,
+    pub secr_b: Utilisateur,
+    pub cadre_a: Utilisateur,
+    pub educ_a: Utilisateur,
+    pub educ_a2: Utilisateur,
 }
 
-async fn world(engine: &str) -> World {
+pub(crate) async fn world(engine: &str) -> World {
     let db = TestDb::new(engine).await.unwrap();
     let s = &db.store;
     let org = seed_org(s).await;
@@ -92,9 +91,10 @@ async fn benefits_alert_from_their_kinds_delay_and_are_versioned_with_history() 
         .unwrap();
         let cap_r = recherche(s, &principal(&w.secr_a)).await;
         let a = s
-            .droits_a_renouveler(&cap_r, &m, today, t0())
+            .alertes_parcours(&cap_r, &m, today, t0())
             .await
-            .unwrap();
+            .unwrap()
+            .droits;
         assert_eq!(a.len(), 1, "{engine}: {a:?}");
         assert_eq!(a[0].echeance, d("2026-05-31"));
         assert!(!a[0].en_retard);
@@ -112,9 +112,10 @@ async fn benefits_alert_from_their_kinds_delay_and_are_versioned_with_history() 
             Err(StoreError::Invalid(_))
         ));
         let a = s
-            .droits_a_renouveler(&cap_r, &m, today, t0())
+            .alertes_parcours(&cap_r, &m, today, t0())
             .await
-            .unwrap();
+            .unwrap()
+            .droits;
         assert_eq!(
             a.iter().map(|x| x.libelle.as_str()).collect::<Vec<_>>(),
             vec![TypePrestation::Css.label_fr()],
@@ -122,9 +123,10 @@ async fn benefits_alert_from_their_kinds_delay_and_are_versioned_with_history() 
         );
         // Expired the day after its end.
         let a = s
-            .droits_a_renouveler(&cap_r, &m, d("2026-06-01"), t0())
+            .alertes_parcours(&cap_r, &m, d("2026-06-01"), t0())
             .await
-            .unwrap();
+            .unwrap()
+            .droits;
         assert!(
             a.iter()
                 .any(|x| x.en_retard && x.echeance == d("2026-05-31")),
@@ -149,9 +151,10 @@ async fn benefits_alert_from_their_kinds_delay_and_are_versioned_with_history() 
         assert_eq!(h[0].fields.reference.as_deref(), Some("APA-2026-0042"));
         assert_eq!(h[0].version, 1);
         let a = s
-            .droits_a_renouveler(&cap_r, &m, d("2026-06-01"), t0())
+            .alertes_parcours(&cap_r, &m, d("2026-06-01"), t0())
             .await
-            .unwrap();
+            .unwrap()
+            .droits;
         assert!(
             !a.iter()
                 .any(|x| x.libelle == TypePrestation::Apa.label_fr()),
@@ -230,8 +233,18 @@ async fn alerts_stay_within_the_scope_of_the_home_page() {
             async move {
                 let r = recherche(s, &p).await;
                 (
-                    noms(&s.droits_a_renouveler(&r, &m, today, t0()).await.unwrap()),
-                    noms(&s.mesures_a_reviser(&r, &m, today, t0()).await.unwrap()),
+                    noms(
+                        &s.alertes_parcours(&r, &m, today, t0())
+                            .await
+                            .unwrap()
+                            .droits,
+                    ),
+                    noms(
+                        &s.alertes_parcours(&r, &m, today, t0())
+                            .await
+                            .unwrap()
+                            .mesures,
+                    ),
                 )
             }
         };
@@ -308,16 +321,18 @@ async fn measures_are_reviewed_and_an_overdue_review_is_alerted() {
         let r = recherche(s, &principal(&w.cadre_a)).await;
         // Due 2026-03-01: not overdue that day, overdue the next.
         assert!(
-            s.mesures_a_reviser(&r, &m, d("2026-03-01"), t0())
+            s.alertes_parcours(&r, &m, d("2026-03-01"), t0())
                 .await
                 .unwrap()
+                .mesures
                 .is_empty(),
             "{engine}"
         );
         let retard = s
-            .mesures_a_reviser(&r, &m, d("2026-03-02"), t0())
+            .alertes_parcours(&r, &m, d("2026-03-02"), t0())
             .await
-            .unwrap();
+            .unwrap()
+            .mesures;
         assert_eq!(retard.len(), 1, "{engine}");
         assert!(s
             .mesure(&c, mid)
@@ -352,9 +367,10 @@ async fn measures_are_reviewed_and_an_overdue_review_is_alerted() {
             "{engine}"
         );
         assert!(
-            s.mesures_a_reviser(&r, &m, d("2026-03-02"), t0())
+            s.alertes_parcours(&r, &m, d("2026-03-02"), t0())
                 .await
                 .unwrap()
+                .mesures
                 .is_empty(),
             "{engine}"
         );
@@ -375,236 +391,10 @@ async fn measures_are_reviewed_and_an_overdue_review_is_alerted() {
             matches!(s.reviser_mesure(&c, mid, 3, &levee).await, Err(StoreError::Invalid(m)) if m.contains("levée"))
         );
         assert!(s
-            .mesures_a_reviser(&r, &m, d("2027-01-01"), t0())
+            .alertes_parcours(&r, &m, d("2027-01-01"), t0())
             .await
             .unwrap()
+            .mesures
             .is_empty());
-    }
-}
-
-/// A child-protection établissement of the organisation, with the accounts working there.
-async fn mecs(w: &World) -> i64 {
-    let s = &w.db.store;
-    let mut e = etablissement(w.org.organisme, "MECS Les Cèdres", &finess(69, 300));
-    e.domaine = Domaine::Pde;
-    e.categorie = "177".into();
-    s.create_etablissement(&admin(), &e, t0()).await.unwrap()
-}
-
-#[tokio::test]
-async fn a_child_protection_discharge_gives_follow_ups_and_closes_the_file_for_writing() {
-    for engine in engines() {
-        let w = world(engine).await;
-        let s = &w.db.store;
-        let m = dui_store::policy::load_matrix(s).await.unwrap();
-        let pde = mecs(&w).await;
-        let secr = create_user(s, "secretariat.mecs", Role::Secretariat, &[pde]).await;
-        let educ = create_user(s, "educ.mecs", Role::Educateur, &[pde]).await;
-        let collegue = create_user(s, "educ2.mecs", Role::Educateur, &[pde]).await;
-        let cadre = create_user(s, "cadre.mecs", Role::Cadre, &[pde]).await;
-        let p = create_usager(
-            s,
-            &secr,
-            &ident("PETIT", &["Lucas"], "2010-05-05", "M"),
-            pde,
-        )
-        .await;
-        let c = cap(s, &secr, p, Action::Ecrire).await;
-        let sejour = s.sejours(&c).await.unwrap()[0].clone();
-        // An assignee outside the person's team is refused, and nothing is written.
-        let mut sortie = Sortie {
-            date: d("2026-03-01"),
-            mode: ModeSortie::RetourDomicile,
-            destination: Some("Chez sa mère".into()),
-            suivi_par: Some(w.educ_a.id),
-        };
-        assert!(
-            matches!(
-                s.sortir(&c, sejour.id, sejour.version, &sortie).await,
-                Err(StoreError::Invalid(_))
-            ),
-            "{engine}"
-        );
-        sortie.suivi_par = Some(educ.id);
-        s.sortir(&c, sejour.id, sejour.version, &sortie)
-            .await
-            .unwrap();
-        let lire = cap(s, &educ, p, Action::Lire).await;
-        let suivis = s.suivis(&lire).await.unwrap();
-        assert_eq!(
-            suivis.iter().map(|t| t.echeance).collect::<Vec<_>>(),
-            vec![d("2026-06-01"), d("2026-09-01")],
-            "{engine}"
-        );
-        assert!(suivis
-            .iter()
-            .all(|t| t.assigne_a == educ.id && t.sejour_id == Some(sejour.id)));
-        // The assignee's home page: the 3-month task only is within 30 days on 2026-05-15.
-        let r = recherche(s, &principal(&educ)).await;
-        let a = s
-            .suivis_a_faire(&r, &m, d("2026-05-15"), t0())
-            .await
-            .unwrap();
-        assert_eq!(a.len(), 1, "{engine}");
-        assert!(s
-            .suivis_a_faire(
-                &recherche(s, &principal(&collegue)).await,
-                &m,
-                d("2026-05-15"),
-                t0()
-            )
-            .await
-            .unwrap()
-            .is_empty());
-        // Read-mostly: the educator may no longer write the accompaniment, the cadre may.
-        assert_eq!(
-            refus(check(s, &educ, p, Section::Accompagnement, Action::Ecrire, t0()).await),
-            Refus::DossierClos,
-            "{engine}"
-        );
-        check(s, &cadre, p, Section::Accompagnement, Action::Ecrire, t0())
-            .await
-            .unwrap();
-        check(s, &educ, p, Section::Accompagnement, Action::Lire, t0())
-            .await
-            .unwrap();
-        // The assignee marks its task done with the read; a colleague with the read may not.
-        let t = &suivis[0];
-        let autre = cap(s, &collegue, p, Action::Lire).await;
-        assert_eq!(
-            refus(
-                s.suivi_fait(&autre, t.id, t.version, d("2026-06-02"), "Appel")
-                    .await
-            ),
-            Refus::NonPermisParLeRole
-        );
-        assert!(matches!(
-            s.suivi_fait(&lire, t.id, t.version, d("2026-06-02"), "  ")
-                .await,
-            Err(StoreError::Invalid(_))
-        ));
-        assert_eq!(
-            s.suivi_fait(
-                &lire,
-                t.id,
-                t.version,
-                d("2026-06-02"),
-                "Appel à la mère : scolarité reprise."
-            )
-            .await
-            .unwrap(),
-            2
-        );
-        assert!(
-            matches!(
-                s.suivi_fait(&lire, t.id, 2, d("2026-06-02"), "Encore")
-                    .await,
-                Err(StoreError::Conflict(_))
-            ),
-            "{engine}"
-        );
-        let fait = s
-            .suivis(&lire)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|x| x.id == t.id)
-            .unwrap();
-        assert_eq!(fait.fait_le, Some(d("2026-06-02")));
-        // The secretariat adds a task by hand; a new admission reopens the file.
-        let tache = SuiviInput {
-            libelle: "Bilan à un an".into(),
-            echeance: d("2027-03-01"),
-            assigne_a: collegue.id,
-            sejour_id: Some(sejour.id),
-        };
-        s.ajouter_suivi(&c, &tache).await.unwrap();
-        s.admettre(
-            &c,
-            &admission(pde, None, TypeAccompagnement::Internat, "2026-03-10"),
-        )
-        .await
-        .unwrap();
-        check(s, &educ, p, Section::Accompagnement, Action::Ecrire, t0())
-            .await
-            .unwrap();
-        assert_eq!(audit_by_action(s, "usager.suivi.fait").await.len(), 1);
-        assert_eq!(audit_by_action(s, "usager.suivi.ajout").await.len(), 1);
-    }
-}
-
-#[tokio::test]
-async fn a_discharge_elsewhere_proposes_no_follow_up() {
-    for engine in engines() {
-        let w = world(engine).await;
-        let s = &w.db.store;
-        let p = create_usager(
-            s,
-            &w.secr_a,
-            &ident("BLANC", &["Rose"], "1930-01-01", "F"),
-            w.org.a,
-        )
-        .await;
-        let c = cap(s, &w.secr_a, p, Action::Ecrire).await;
-        let sej = s.sejours(&c).await.unwrap()[0].clone();
-        let o = Sortie {
-            date: d("2026-02-01"),
-            mode: ModeSortie::Deces,
-            destination: None,
-            suivi_par: Some(w.educ_a.id),
-        };
-        s.sortir(&c, sej.id, sej.version, &o).await.unwrap();
-        assert!(s.suivis(&c).await.unwrap().is_empty(), "{engine}");
-    }
-}
-
-#[tokio::test]
-async fn two_simultaneous_admissions_cannot_both_take_the_last_place() {
-    for engine in engines() {
-        let w = world(engine).await;
-        let s = &w.db.store;
-        let unite = s
-            .create_unite(&admin(), w.org.a, "Le Cèdre", "unite", Some(1), t0())
-            .await
-            .unwrap();
-        for essai in 0..4 {
-            let p1 = create_usager(
-                s,
-                &w.secr_a,
-                &ident(&format!("UN{essai}"), &["Léa"], "1940-01-01", "F"),
-                w.org.a,
-            )
-            .await;
-            let p2 = create_usager(
-                s,
-                &w.secr_a,
-                &ident(&format!("DEUX{essai}"), &["Léo"], "1940-01-01", "M"),
-                w.org.a,
-            )
-            .await;
-            let (c1, c2) = (
-                cap(s, &w.secr_a, p1, Action::Ecrire).await,
-                cap(s, &w.secr_a, p2, Action::Ecrire).await,
-            );
-            let jour = format!("2026-0{}-01", essai + 4);
-            let (a1, a2) = (
-                admission(w.org.a, Some(unite), TypeAccompagnement::AccueilJour, &jour),
-                admission(w.org.a, Some(unite), TypeAccompagnement::AccueilJour, &jour),
-            );
-            let (r1, r2) = tokio::join!(s.admettre(&c1, &a1), s.admettre(&c2, &a2));
-            let ok = [r1.is_ok(), r2.is_ok()].iter().filter(|x| **x).count();
-            assert_eq!(ok, 1, "{engine}: {:?} {:?}", r1.err(), r2.err());
-            // Free the place for the next round.
-            let (c, r) = if r1.is_ok() { (&c1, r1) } else { (&c2, r2) };
-            let sid = r.unwrap();
-            let o = Sortie {
-                date: NaiveDate::parse_from_str(&jour, "%Y-%m-%d").unwrap()
-                    + chrono::Duration::days(1),
-                mode: ModeSortie::Autre,
-                destination: None,
-                suivi_par: None,
-            };
-            s.sortir(c, sid, 1, &o).await.unwrap();
-        }
     }
 }

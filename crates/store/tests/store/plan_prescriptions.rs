@@ -188,13 +188,13 @@ async fn the_worksheet_comes_from_the_plans_and_acts_are_validated_once() {
         let prevu = |i: usize| dui_store::parse_ts(&f.actes[i].prevu_a).unwrap();
         let saisie = [
             Realisation {
-                acte_id: toilette,
+                cible: toilette,
                 prevu_a: prevu(0),
                 statut: StatutActe::Fait,
                 motif: None,
             },
             Realisation {
-                acte_id: pansement,
+                cible: pansement,
                 prevu_a: prevu(1),
                 statut: StatutActe::NonFait,
                 motif: Some("Refus de la personne".into()),
@@ -208,7 +208,7 @@ async fn the_worksheet_comes_from_the_plans_and_acts_are_validated_once() {
         ));
         // Not done needs a reason; an act not due then is refused.
         let sans = [Realisation {
-            acte_id: pansement,
+            cible: pansement,
             prevu_a: prevu(1) + Duration::hours(10),
             statut: StatutActe::NonFait,
             motif: None,
@@ -218,7 +218,7 @@ async fn the_worksheet_comes_from_the_plans_and_acts_are_validated_once() {
             Err(StoreError::Invalid(_))
         ));
         let hors = [Realisation {
-            acte_id: pansement,
+            cible: pansement,
             prevu_a: prevu(1) + Duration::minutes(5),
             statut: StatutActe::Fait,
             motif: None,
@@ -467,7 +467,7 @@ async fn prescriptions_keep_their_history_and_the_round_needs_an_active_one() {
             .unwrap();
         let prevu = dui_store::parse_ts(&t.doses[0].prevu_a).unwrap();
         let dose = |statut, motif: Option<&str>, prevu| Administration {
-            prescription_id: para,
+            cible: para,
             prevu_a: prevu,
             statut,
             motif: motif.map(String::from),
@@ -546,7 +546,7 @@ async fn prescriptions_keep_their_history_and_the_round_needs_an_active_one() {
             .administrer(
                 &donner,
                 &[Administration {
-                    prescription_id: futur,
+                    cible: futur,
                     ..dose(StatutAdministration::Donne, None, veille_soir)
                 }],
             )

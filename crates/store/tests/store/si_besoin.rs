@@ -62,7 +62,7 @@ async fn si_besoin_doses_are_listed_on_the_round_and_refused_over_their_maximum(
             .await
             .unwrap();
         let dose = |p, motif: Option<&str>, minutes: i64| Administration {
-            prescription_id: p,
+            cible: p,
             prevu_a: now() - Duration::minutes(minutes),
             statut: StatutAdministration::Donne,
             motif: motif.map(String::from),

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use dui_domain::policy::Role;
-use dui_store::usager::AlerteParcours;
+use dui_store::usager::{AlerteParcours, AlertesParcours};
 
 use crate::auth::CurrentUser;
 use crate::time::paris_today;
@@ -40,15 +40,17 @@ pub(crate) async fn panneau_parcours(app: &App, me: &CurrentUser) -> WebResult<P
     let now = Utc::now();
     let aujourdhui = paris_today(now);
     let cap = dui_store::policy::authorize_recherche(&app.store, &m, &me.principal, now).await?;
+    let AlertesParcours {
+        droits,
+        mesures,
+        suivis,
+    } = app
+        .store
+        .alertes_parcours(&cap, &m, aujourdhui, now)
+        .await?;
     Ok(PanneauParcours {
-        droits: app
-            .store
-            .droits_a_renouveler(&cap, &m, aujourdhui, now)
-            .await?,
-        mesures: app
-            .store
-            .mesures_a_reviser(&cap, &m, aujourdhui, now)
-            .await?,
-        suivis: app.store.suivis_a_faire(&cap, &m, aujourdhui, now).await?,
+        droits,
+        mesures,
+        suivis,
     })
 }

@@ -151,7 +151,7 @@ fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
         ),
         |a| (&a.prevu_a, &a.statut),
         |a, prevu_a, statut| Realisation {
-            acte_id: a.acte_id,
+            cible: a.acte_id,
             prevu_a,
             statut,
             motif: opt(&a.motif),

@@ -84,7 +84,7 @@ impl SiBesoinForm {
         e.finish()?;
         match (prescription_id, donne_a) {
             (Some(prescription_id), Some(prevu_a)) => Ok(Administration {
-                prescription_id,
+                cible: prescription_id,
                 prevu_a,
                 statut: StatutAdministration::Donne,
                 motif,

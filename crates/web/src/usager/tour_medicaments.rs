@@ -117,7 +117,7 @@ fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
         ),
         |d| (&d.prevu_a, &d.statut),
         |d, prevu_a, statut| Administration {
-            prescription_id: d.prescription_id,
+            cible: d.prescription_id,
             prevu_a,
             statut,
             motif: opt(&d.motif),

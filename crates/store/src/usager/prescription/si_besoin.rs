@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::tour::{Administration, MedicamentTour};
 use super::Prescription;
 use crate::db::Store;
+use crate::usager::feuille_soins::NomsDuJour;
 use crate::{ts, StoreError, StoreResult};
 
 /// A « si besoin » medicine of a person on the round.
@@ -45,7 +46,7 @@ impl Store {
     pub(super) async fn lignes_si_besoin(
         &self,
         actifs: Vec<Actif>,
-        noms: &HashMap<UsagerId, (&str, bool)>,
+        noms: &NomsDuJour<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<SiBesoinTour>> {
         if actifs.is_empty() {
@@ -74,7 +75,7 @@ impl Store {
         let mut v: Vec<SiBesoinTour> = actifs
             .into_iter()
             .map(|Actif { p, usager_id }| {
-                let qui = noms.get(&usager_id).copied().unwrap_or(("", false));
+                let qui = noms.qui(&usager_id);
                 let (n, derniere) = donnees.remove(&p.id).unwrap_or((0, None));
                 let max_par_24h = p.max_par_24h;
                 SiBesoinTour {

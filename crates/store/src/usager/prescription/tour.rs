@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use dui_domain::feuille_soins::{instant_local, jour_local};
 use dui_domain::ids::UsagerId;
 use dui_domain::journal::ActionJournal;
@@ -21,11 +21,11 @@ use serde::Serialize;
 use super::si_besoin::{est_si_besoin, verifier_si_besoin, Actif, SiBesoinTour};
 use super::{prescription_from, Prescription, COLONNES};
 use crate::db::Store;
-use crate::fiche::opt_code;
 use crate::policy::CapaciteSoins;
 use crate::saisie::{borne, l};
-use crate::usager::feuille_soins::{inserer_ligne, journal_soins_saisie, LigneSoins};
+use crate::usager::feuille_soins::{etat_saisi, inserer_ligne, journal_soins_saisie, NomsDuJour};
 use crate::usager::feuille_soins::{lieu, sejourne, usagers_du_jour};
+use crate::usager::feuille_soins::{LigneValidee, StatutLigne};
 use crate::usager::presence::{attendus, JourUnite};
 use crate::{ts, StoreError, StoreResult};
 
@@ -105,17 +105,14 @@ pub struct Tour {
 
 deref_vers!(Tour => lieu: JourUnite);
 
-/// A dose recorded.
-#[derive(Clone, Debug)]
-pub struct Administration {
-    /// The prescription.
-    pub prescription_id: i64,
-    /// The instant due (the instant given for a « si besoin » medicine).
-    pub prevu_a: DateTime<Utc>,
-    /// Given, refused, not given.
-    pub statut: StatutAdministration,
-    /// Why not given (or refused).
-    pub motif: Option<String>,
+/// A dose recorded (given, refused, not given) under its prescription.
+pub type Administration = LigneValidee<StatutAdministration>;
+
+impl StatutLigne for StatutAdministration {
+    const TABLE: (&'static str, &'static str) = ("administration", "prescription_id");
+    fn code_stocke(self) -> &'static str {
+        self.code()
+    }
 }
 
 /// Latest a dose may be recorded before it is due.
@@ -132,10 +129,7 @@ impl Store {
     ) -> StoreResult<Tour> {
         let etab = cap.etablissement_id();
         let personnes = attendus(self, etab, unite, jour).await?;
-        let noms: HashMap<UsagerId, (&str, bool)> = personnes
-            .iter()
-            .map(|p| (p.usager_id, (p.nom.as_str(), p.absence.is_some())))
-            .collect();
+        let noms = NomsDuJour::de(&personnes);
         let prevu = instant_local(jour, heure);
         let sous = usagers_du_jour(unite.is_some());
         let n = lieu(etab, jour, unite).len();
@@ -182,25 +176,14 @@ impl Store {
                 continue;
             }
             let usager_id: UsagerId = r.try_get("usager_id")?;
-            let qui = noms.get(&usager_id).copied().unwrap_or(("", false));
-            let a = fait.get(&p.id);
+            let (statut, motif, par) =
+                etat_saisi(fait.get(&p.id).copied(), StatutAdministration::from_code)?;
             doses.push(DoseTour {
-                medicament: MedicamentTour::de(p, usager_id, qui),
+                medicament: MedicamentTour::de(p, usager_id, noms.qui(&usager_id)),
                 prevu_a: ts(prevu),
-                statut: a
-                    .map(|a| opt_code(a, "statut", StatutAdministration::from_code))
-                    .transpose()?
-                    .flatten(),
-                motif: a.map(|a| a.try_get("motif")).transpose()?.flatten(),
-                par: match a {
-                    Some(a) => Some(format!(
-                        "{} {}",
-                        a.try_get::<Option<String>, _>("prenom")?
-                            .unwrap_or_default(),
-                        a.try_get::<Option<String>, _>("nom")?.unwrap_or_default()
-                    )),
-                    None => None,
-                },
+                statut,
+                motif,
+                par,
             });
         }
         doses.sort_by(|a, b| (&a.nom, a.prescription_id).cmp(&(&b.nom, b.prescription_id)));
@@ -247,7 +230,7 @@ impl Store {
             let r = crate::sql::query(&format!(
                 "SELECT p.usager_id, {COLONNES} FROM prescription p WHERE p.id = $1"
             ))
-            .bind(d.prescription_id)
+            .bind(d.cible)
             .fetch_optional(&mut tx)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -267,19 +250,11 @@ impl Store {
             if d.statut == StatutAdministration::Donne && est_si_besoin(&p, d)? {
                 verifier_si_besoin(&mut tx, &p, d).await?;
             }
-            let ligne = LigneSoins {
-                table: ("administration", "prescription_id"),
-                usager,
-                id: d.prescription_id,
-                prevu_a: d.prevu_a,
-                statut: d.statut.code(),
-                motif: d.motif.as_deref(),
-            };
             let deja = format!(
                 "La prise de « {} » est déjà enregistrée : rechargez le tour.",
                 p.libelle
             );
-            inserer_ligne(&mut tx, cap, ligne, deja).await?;
+            inserer_ligne(&mut tx, cap, (usager, d), deja).await?;
             if !usagers.contains(&usager.get()) {
                 usagers.push(usager.get());
             }

@@ -113,9 +113,9 @@ impl Store {
         exiger(cap, Section::Accompagnement, Action::Lire)?;
         let sql = format!("SELECT {PROJET_COLUMNS} FROM projet p WHERE p.usager_id = $1");
         let rows = self
-            .keyset(
+            .keyset_du_dossier(
                 &sql,
-                vec![cap.usager_id().into()],
+                cap.usager_id(),
                 crate::page::Tri::cle("projet", "p.id", crate::page::Ordre::Croissant),
                 page,
             )

@@ -3,9 +3,40 @@
 
 use super::*;
 use crate::common::recherche;
-use dui_domain::policy::Section;
+use dui_domain::policy::{Matrice, Section};
 use dui_store::policy::authorize;
-use dui_store::usager::DroitDoublons;
+use dui_store::policy::Principal;
+use dui_store::usager::{Candidat, DroitDoublons};
+
+/// The probable duplicates of `t` for a new file, with the search capability of `who`.
+async fn a_la_creation(
+    s: &Store,
+    m: &Matrice,
+    who: &Principal,
+    t: &TraitsCompares<'_>,
+) -> Vec<Candidat> {
+    let droit = recherche(s, who).await;
+    s.doublons_probables(DroitDoublons::Creation(&droit), m, t, at(1))
+        .await
+        .unwrap()
+}
+
+/// The probable duplicates of `t` seen from the file `usager`, read by `who`.
+async fn depuis_dossier(
+    s: &Store,
+    m: &Matrice,
+    who: &Principal,
+    usager: i64,
+    t: &TraitsCompares<'_>,
+) -> Vec<Candidat> {
+    let section = Section::Administratif;
+    let cap = authorize(s, m, who, UsagerId(usager), section, Action::Lire, at(1))
+        .await
+        .unwrap();
+    s.doublons_probables(DroitDoublons::Dossier(&cap, who), m, t, at(1))
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
@@ -89,15 +120,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
                 "nom d'usage / nom de naissance",
             ),
         ] {
-            let c = s
-                .doublons_probables(
-                    DroitDoublons::Creation(&recherche(s, &who).await),
-                    &m,
-                    &traits,
-                    at(1),
-                )
-                .await
-                .unwrap();
+            let c = a_la_creation(s, &m, &who, &traits).await;
             assert_eq!(ids(&c), vec![expected], "{engine}: {label}");
             let c = &c[0];
             assert_eq!(c.motif, "même date de naissance et noms proches", "{label}");
@@ -116,15 +139,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ..traits("", "odette", "1943-04-04")
         };
         assert_eq!(
-            ids(&s
-                .doublons_probables(
-                    DroitDoublons::Creation(&recherche(s, &who).await),
-                    &m,
-                    &typed_used,
-                    at(1)
-                )
-                .await
-                .unwrap()),
+            ids(&a_la_creation(s, &m, &who, &typed_used).await),
             vec![epouse]
         );
 
@@ -133,15 +148,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ins: Some(INS_DUPONT),
             ..traits("ROUSSEAU", "Luc", "1999-09-09")
         };
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Creation(&recherche(s, &who).await),
-                &m,
-                &same_ins,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = a_la_creation(s, &m, &who, &same_ins).await;
         assert_eq!(ids(&c), vec![ins], "{engine}");
         assert!(c[0].motif.contains("INS"), "{}", c[0].motif);
 
@@ -156,44 +163,20 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             ),
         ] {
             assert!(
-                s.doublons_probables(
-                    DroitDoublons::Creation(&recherche(s, &who).await),
-                    &m,
-                    &traits,
-                    at(1)
-                )
-                .await
-                .unwrap()
-                .is_empty(),
+                a_la_creation(s, &m, &who, &traits).await.is_empty(),
                 "{engine}: {label}"
             );
         }
 
         // Out of scope: listed, but neither number, names nor birth date shown.
         let girard = traits("GIRARD", "Anne", "1946-06-06");
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Creation(&recherche(s, &who).await),
-                &m,
-                &girard,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = a_la_creation(s, &m, &who, &girard).await;
         assert_eq!(ids(&c), vec![girard_b], "{engine}");
         assert!(!c[0].visible);
         assert_eq!(c[0].numero, None);
         assert!(c[0].nom_naissance.is_none() && c[0].nom_utilise.is_none());
         assert!(c[0].premier_prenom.is_none() && c[0].date_naissance.is_none());
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Creation(&recherche(s, &principal(&w.secr_b)).await),
-                &m,
-                &girard,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = a_la_creation(s, &m, &principal(&w.secr_b), &girard).await;
         assert!(c[0].visible);
         assert_eq!(c[0].nom_naissance.as_deref(), Some("GIRARD"));
 
@@ -218,28 +201,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             "HOMA"
         );
         let lefevre_traits = traits("LEFEVRE", "Hélène", "1940-01-01");
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Dossier(
-                    &authorize(
-                        s,
-                        &m,
-                        &who,
-                        UsagerId(lefevre),
-                        Section::Administratif,
-                        Action::Lire,
-                        at(1),
-                    )
-                    .await
-                    .unwrap(),
-                    &who,
-                ),
-                &m,
-                &lefevre_traits,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = depuis_dossier(s, &m, &who, lefevre, &lefevre_traits).await;
         assert!(
             c.is_empty(),
             "{engine}: paire confirmée à la création : {c:?}"
@@ -252,28 +214,7 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
             a,
         )
         .await;
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Dossier(
-                    &authorize(
-                        s,
-                        &m,
-                        &who,
-                        UsagerId(lefevre),
-                        Section::Administratif,
-                        Action::Lire,
-                        at(1),
-                    )
-                    .await
-                    .unwrap(),
-                    &who,
-                ),
-                &m,
-                &lefevre_traits,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = depuis_dossier(s, &m, &who, lefevre, &lefevre_traits).await;
         assert_eq!(ids(&c), vec![typo], "{engine}");
         let reader = cap(s, &w.educ_a, lefevre, Action::Lire).await;
         assert_eq!(
@@ -287,63 +228,14 @@ async fn probable_duplicates_compare_close_names_on_the_same_birth_date() {
         s.confirmer_non_doublon(&valider, UsagerId(typo))
             .await
             .unwrap(); // idempotent
-        assert!(s
-            .doublons_probables(
-                DroitDoublons::Dossier(
-                    &authorize(
-                        s,
-                        &m,
-                        &who,
-                        UsagerId(lefevre),
-                        Section::Administratif,
-                        Action::Lire,
-                        at(1)
-                    )
-                    .await
-                    .unwrap(),
-                    &who
-                ),
-                &m,
-                &lefevre_traits,
-                at(1)
-            )
+        assert!(depuis_dossier(s, &m, &who, lefevre, &lefevre_traits)
             .await
-            .unwrap()
             .is_empty());
         // The pair is symmetric.
-        let c = s
-            .doublons_probables(
-                DroitDoublons::Dossier(
-                    &authorize(
-                        s,
-                        &m,
-                        &who,
-                        UsagerId(typo),
-                        Section::Administratif,
-                        Action::Lire,
-                        at(1),
-                    )
-                    .await
-                    .unwrap(),
-                    &who,
-                ),
-                &m,
-                &lefevre_traits,
-                at(1),
-            )
-            .await
-            .unwrap();
+        let c = depuis_dossier(s, &m, &who, typo, &lefevre_traits).await;
         assert_eq!(ids(&c), vec![homonyme], "{engine}");
         // Without `exclude` (a new file) every close file is listed.
-        let mut all = ids(&s
-            .doublons_probables(
-                DroitDoublons::Creation(&recherche(s, &who).await),
-                &m,
-                &lefevre_traits,
-                at(1),
-            )
-            .await
-            .unwrap());
+        let mut all = ids(&a_la_creation(s, &m, &who, &lefevre_traits).await);
         all.sort_unstable();
         assert_eq!(all, vec![lefevre, homonyme, typo]);
         assert_eq!(audit_by_action(s, "usager.non_doublon").await.len(), 2);
