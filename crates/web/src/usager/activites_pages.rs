@@ -21,6 +21,7 @@ use super::activites::{
     capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
     SeancesCorps,
 };
+use super::extracteurs::FormulairePage;
 use super::formulaire_ligne::{confirme_ou_refus, page_refusee};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
@@ -318,31 +319,41 @@ pub(super) trait PageActivites: IntoResponse + Sized {
     ) -> impl std::future::Future<Output = WebResult<Self>> + Send;
 }
 
-/// Page `P` of `id`, no form refused (its GET).
+/// GET of page `P` (`/activites/{id}`, `/seances/{id}`): no form refused.
 pub(super) async fn afficher<P: PageActivites>(
-    app: &App,
-    me: &CurrentUser,
-    id: i64,
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(P::rendre(app, me, id, EnPlace::default())
+    Ok(P::rendre(&app, &me, id, EnPlace::default())
         .await?
         .into_response())
 }
 
-/// The answer to form `f` of page `P` of `id`, posted as `p`, whose write ended as
-/// `issue`: confirmed, or the page again with the refusal in place.
-pub(super) async fn repondre<P: PageActivites, T>(
-    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
-    f: (&Formulaire, &[&str]),
-    p: &Paires,
-    issue: WebResult<T>,
-) -> WebResult<Response> {
-    let url = P::adresse(id);
-    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
-        P::rendre(app, me, id, en_place)
-    })
-    .await
+/// A form posted on the page of an activity or a session (`POST /activites/{id}/…`,
+/// `/seances/{id}/…`): the account, the page's id, the pairs sent and the headers the
+/// answer needs ([`EnvoiActivites::repondre`]).
+pub(super) type EnvoiActivites = FormulairePage<i64, Paires>;
+
+impl FormulairePage<i64, Paires> {
+    /// The answer to form `f` of page `P`, whose write ended as `issue`: confirmed, or the
+    /// page again with the refusal in place.
+    pub(super) async fn repondre<P: PageActivites, T>(
+        &self,
+        f: (&Formulaire, &[&str]),
+        issue: WebResult<T>,
+    ) -> WebResult<Response> {
+        let Self { app, me, id, .. } = self;
+        let url = P::adresse(*id);
+        confirme_ou_refus(
+            (&self.headers, &url),
+            f,
+            self.f.saisie(),
+            issue,
+            |en_place| P::rendre(app, me, *id, en_place),
+        )
+        .await
+    }
 }
 
 impl PageActivites for ActivitePage {
@@ -392,23 +403,9 @@ async fn rendre_activite(
     })
 }
 
-/// GET /activites/{id}
-pub async fn activite(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    afficher::<ActivitePage>(&app, &me, id).await
-}
-
 /// POST /activites/{id}/seances: one session or a series (refusals in place).
-pub async fn creer_seances(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn creer_seances(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
         let b = SeancesCorps {
             jour: p.val("jour"),
@@ -424,12 +421,12 @@ pub async fn creer_seances(
             animateurs: Some(p.nombres("animateurs")?).filter(|a| !a.is_empty()),
         };
         let n = b.valider()?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store.creer_seances(&cap, id, &n).await?;
         Ok::<_, AppError>(())
     };
     let f = (&SEANCES, CHAMPS_SEANCES);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
 }
 
 /// The registration typed in `p`: the person (a new one), its dates, the version read (a
@@ -444,37 +441,30 @@ fn inscription(p: &Paires) -> WebResult<InscriptionCorps> {
 }
 
 /// POST /activites/{id}/inscriptions: registers a person (refusals in place).
-pub async fn inscrire(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn inscrire(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
-        let b = inscription(&p)?;
+        let b = inscription(p)?;
         let (debut, fin) = b.dates()?;
         let u = b
             .usager_id
             .ok_or_else(|| AppError::field("usager_id", "Choisissez la personne à inscrire."))?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store.inscrire(&cap, id, u, debut, fin).await?;
         Ok::<_, AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
 pub async fn finir_inscription(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, iid)): Path<(i64, i64)>,
-    Form(p): Form<Paires>,
+    Path((_, iid)): Path<(i64, i64)>,
+    e: EnvoiActivites,
 ) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
-        let b = inscription(&p)?;
+        let b = inscription(p)?;
         let (debut, fin) = b.dates()?;
         if fin.is_none() {
             return Err(AppError::field(
@@ -485,12 +475,12 @@ pub async fn finir_inscription(
         let version = b
             .version
             .ok_or_else(|| AppError::field("version", "La version lue est obligatoire."))?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store
             .modifier_inscription(&cap, iid, version, debut, fin)
             .await?;
         Ok::<(), AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
 }

@@ -18,7 +18,7 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Evenement, ExceptionOccurrence};
 use serde::{Deserialize, Serialize};
 
-use super::agenda_api::capacite;
+use super::agenda_api::{capacite, objet};
 use super::agenda_occurrence::{bilan_presences, formulaires_presence};
 use super::agenda_page::jour_fr;
 use crate::auth::CurrentUser;
@@ -315,12 +315,7 @@ pub async fn modification_form(
     let version = version(&f.version)?;
     let r = async {
         let mut err = Errors::default();
-        let objet = err.required(
-            "objet",
-            "Objet",
-            f.objet.as_deref().unwrap_or(""),
-            lim::LIBELLE,
-        );
+        let objet = objet(&mut err, &f.objet);
         let creneau = jour_et_heures(&mut err, &f.jour, &f.heure_debut, &f.heure_fin);
         err.finish()?;
         let (jour, hd, hf) =

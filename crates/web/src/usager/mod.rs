@@ -192,7 +192,10 @@ pub fn routes() -> Router<App> {
             "/activites",
             get(activites_pages::liste).post(activites_pages::creer),
         )
-        .route("/activites/{id}", get(activites_pages::activite))
+        .route(
+            "/activites/{id}",
+            get(activites_pages::afficher::<activites_pages::ActivitePage>),
+        )
         .route(
             "/activites/{id}/modification",
             post(activite_edition::modifier),
@@ -212,7 +215,7 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/seances/{id}",
-            get(seance_page::page).post(seance_page::presences),
+            get(activites_pages::afficher::<seance_page::SeancePage>).post(seance_page::presences),
         )
         .route("/seances/{id}/statut", post(seance_page::statut))
         .route("/usagers/{id}/activites", get(activites_dossier::page))

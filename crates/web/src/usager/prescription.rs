@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
 use super::formulaire_ligne::repondre;
-use super::sejours::{code, jour, oui};
+use super::sejours::{code, oui, premier_dernier_jour};
 use super::versionne::{
     ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
     AjoutDossier, Historique, PageEnPlace, Versionne,
@@ -113,8 +113,7 @@ impl PrescriptionFields {
             TypePrescription::from_code,
         );
         let voie = code(&mut e, "voie", "Voie", &self.voie, Voie::from_code);
-        let debut = jour(&mut e, "date_debut", "Le premier jour", &self.date_debut);
-        let fin = jour(&mut e, "date_fin", "Le dernier jour", &self.date_fin);
+        let (debut, fin) = premier_dernier_jour(&mut e, &self.date_debut, &self.date_fin);
         let max_par_24h = crate::forms::opt_int(
             &mut e,
             "max_par_24h",

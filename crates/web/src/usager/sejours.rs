@@ -142,6 +142,16 @@ pub(crate) fn jour(
     d
 }
 
+/// The first and the last day typed (`date_debut`, `date_fin`), each checked as a date.
+pub(crate) fn premier_dernier_jour(
+    e: &mut Errors,
+    debut: &Option<String>,
+    fin: &Option<String>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let premier = jour(e, "date_debut", "Le premier jour", debut);
+    (premier, jour(e, "date_fin", "Le dernier jour", fin))
+}
+
 pub(crate) fn code<T>(
     e: &mut Errors,
     field: &str,
@@ -155,6 +165,16 @@ pub(crate) fn code<T>(
         e.add(field, format!("{label} inconnu : « {v} »."));
     }
     c
+}
+
+/// The établissement and the unit typed (a stay's place), each checked as an id.
+fn place(
+    e: &mut Errors,
+    etablissement: &Option<String>,
+    unite: &Option<String>,
+) -> (Option<i64>, Option<i64>) {
+    let etab = id(e, "etablissement_id", "Établissement", etablissement);
+    (etab, id(e, "unite_id", "Unité", unite))
 }
 
 pub(crate) fn id(e: &mut Errors, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
@@ -199,16 +219,10 @@ impl SejourFields {
     /// The admission typed.
     fn admission(&self) -> WebResult<Admission> {
         let mut e = Errors::default();
-        let etab = id(
-            &mut e,
-            "etablissement_id",
-            "Établissement",
-            &self.etablissement_id,
-        );
+        let (etab, unite) = place(&mut e, &self.etablissement_id, &self.unite_id);
         if etab.is_none() {
             e.add("etablissement_id", "Choisissez l'établissement.");
         }
-        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
         let m = self.modification(&mut e);
         e.finish()?;
         let (Some(etablissement_id), Some(m)) = (etab, m) else {
@@ -225,13 +239,7 @@ impl SejourFields {
     /// The change typed; the place must be the stay's own.
     fn changement(&self, s: &Sejour) -> WebResult<ModificationSejour> {
         let mut e = Errors::default();
-        let etab = id(
-            &mut e,
-            "etablissement_id",
-            "Établissement",
-            &self.etablissement_id,
-        );
-        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        let (etab, unite) = place(&mut e, &self.etablissement_id, &self.unite_id);
         if etab.is_some_and(|x| x != s.etablissement_id) || (unite.is_some() && unite != s.unite_id)
         {
             e.add("unite_id", "Pour changer d'unité ou d'établissement, utilisez le transfert (l'historique est conservé).");
@@ -268,14 +276,13 @@ impl MouvementFields {
 
     fn transfert(&self) -> WebResult<Transfert> {
         let (date, (etablissement_id, unite_id)) = self.lire("Transfert incomplet.", |f, e| {
-            let etab = id(e, "etablissement_id", "Établissement", &f.etablissement_id);
+            let (etab, unite) = place(e, &f.etablissement_id, &f.unite_id);
             if etab.is_none() {
                 e.add(
                     "etablissement_id",
                     "Choisissez l'établissement de destination.",
                 );
             }
-            let unite = id(e, "unite_id", "Unité", &f.unite_id);
             etab.map(|x| (x, unite))
         })?;
         Ok(Transfert {
