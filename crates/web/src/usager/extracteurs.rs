@@ -32,16 +32,17 @@ fn rejet(e: impl IntoResponse) -> Response {
     e.into_response()
 }
 
-/// The account and the id of a request on `/usagers/{id}/…` (a file's), `/activites/{id}/…`…
+/// The application, the account and the id of a request on `/usagers/{id}/…` (a file's),
+/// `/activites/{id}/…`…
 async fn compte_et_id<I: DeserializeOwned + Send>(
     parts: &mut Parts,
     app: &App,
-) -> Result<(CurrentUser, I), Response> {
+) -> Result<(App, CurrentUser, I), Response> {
     let me = CurrentUser::from_request_parts(parts, app)
         .await
         .map_err(rejet)?;
     let Path(IdChemin { id }) = Path::from_request_parts(parts, app).await.map_err(rejet)?;
-    Ok((me, id))
+    Ok((app.clone(), me, id))
 }
 
 /// An API list of one file's administrative section, extracted before its handler runs: the
@@ -98,15 +99,12 @@ impl FromRequestParts<App> for ListeDemandee {
                 AppError::Internal(format!("{route} n'est pas dans pagination::LISTES"))
                     .into_response()
             })?;
-        let (me, id) = compte_et_id(parts, app).await?;
-        let Query(p) = Query::<Pagination>::from_request_parts(parts, app)
-            .await
-            .map_err(rejet)?;
+        let PageDemandee { app, me, id, q } = PageDemandee::from_request_parts(parts, app).await?;
         Ok(Self {
-            app: app.clone(),
+            app,
             me,
             id,
-            p,
+            p: q,
             liste,
         })
     }
@@ -147,13 +145,13 @@ where
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let (me, id) = compte_et_id(&mut parts, app).await?;
+        let (app, me, id) = compte_et_id(&mut parts, app).await?;
         let headers = parts.headers.clone();
-        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), app)
+        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), &app)
             .await
             .map_err(rejet)?;
         Ok(Self {
-            app: app.clone(),
+            app,
             me,
             id,
             headers,
@@ -193,16 +191,11 @@ impl<Q: DeserializeOwned + Send> FromRequestParts<App> for PageDemandee<Q> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
-        let (me, id) = compte_et_id(parts, app).await?;
-        let Query(q) = Query::<Q>::from_request_parts(parts, app)
+        let (app, me, id) = compte_et_id(parts, app).await?;
+        let Query(q) = Query::<Q>::from_request_parts(parts, &app)
             .await
             .map_err(rejet)?;
-        Ok(Self {
-            app: app.clone(),
-            me,
-            id,
-            q,
-        })
+        Ok(Self { app, me, id, q })
     }
 }
 

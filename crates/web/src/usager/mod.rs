@@ -385,11 +385,11 @@ pub fn api_routes() -> Router<App> {
         )
         .route(
             "/usagers/{id}/sejours/{sid}/transfert",
-            post(sejours::api_transferer),
+            post(sejours::api_mouvement::<true>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}/sortie",
-            post(sejours::api_sortir),
+            post(sejours::api_mouvement::<false>),
         )
         .route("/usagers/{id}/versions", get(api::versions))
         .route(
