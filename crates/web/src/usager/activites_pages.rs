@@ -8,6 +8,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::{Duration, NaiveDate, Utc};
 use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
@@ -17,12 +19,14 @@ use dui_store::page::Page;
 use dui_store::usager::{Activite, Inscription, Places, Seance};
 use serde::Deserialize;
 
+use super::activite_edition;
 use super::activites::{
     capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
     SeancesCorps,
 };
 use super::extracteurs::FormulairePage;
 use super::formulaire_ligne::{confirme_ou_refus, page_refusee};
+use super::seance_page::{self, SeancePage};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::formulaire::{EnPlace, Formulaire, Saisie};
@@ -483,4 +487,28 @@ pub async fn finir_inscription(
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
     e.repondre::<ActivitePage, _>(f, essai.await).await
+}
+
+/// HTML routes: the activities, an activity's page and its forms, a session's page and its
+/// forms.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/activites", get(liste).post(creer))
+        .route("/activites/{id}", get(afficher::<ActivitePage>))
+        .route(
+            "/activites/{id}/modification",
+            post(activite_edition::modifier),
+        )
+        .route("/activites/{id}/cloture", post(activite_edition::cloturer))
+        .route("/activites/{id}/seances", post(creer_seances))
+        .route("/activites/{id}/inscriptions", post(inscrire))
+        .route(
+            "/activites/{id}/inscriptions/{iid}",
+            post(finir_inscription),
+        )
+        .route(
+            "/seances/{id}",
+            get(afficher::<SeancePage>).post(seance_page::presences),
+        )
+        .route("/seances/{id}/statut", post(seance_page::statut))
 }
