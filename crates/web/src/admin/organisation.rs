@@ -22,7 +22,8 @@ use super::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::saisie::Champs;
-use crate::{App, AppError, Layout, WebResult};
+use crate::usager::formulaire_ligne::repondre_page;
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
 #[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
@@ -175,7 +176,7 @@ impl FicheForm for OrganismeFields {
 }
 
 /// Établissement fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct EtablissementFields {
     organisme_id: i64,
     nom: String,
@@ -245,7 +246,7 @@ impl FicheForm for EtablissementFields {
 }
 
 /// Unit fields.
-#[derive(Deserialize, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Clone, utoipa::ToSchema)]
 pub struct UniteFields {
     nom: String,
     type_unite: String,
@@ -323,30 +324,70 @@ struct EtablissementPage {
     unites: Vec<Unite>,
     categories: Vec<&'static Categorie>,
     types: &'static [TypeUnite],
+    /// The form refused in place (its record, a unit), if any.
+    en_place: EnPlace,
 }
 
 impl EtablissementPage {
     fn type_label(&self, t: &TypeUnite) -> &'static str {
         t.label_fr()
     }
+    /// The capacity as stored (empty when none).
+    fn capacite(&self) -> String {
+        self.e.capacite.map(|c| c.to_string()).unwrap_or_default()
+    }
 }
+
+/// The forms of the établissement page refused in place: its record (`et-<field>`) and a
+/// unit added (`u-<field>`).
+const FICHE: Formulaire = Formulaire::new("fiche", "et-", Fait::EtablissementEnregistre);
+const UNITE: Formulaire = Formulaire::new("unite", "u-", Fait::UniteCreee);
 
 /// GET /admin/etablissements/{id}
 pub async fn etablissement_page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<impl IntoResponse> {
+) -> WebResult<Response> {
+    rendre_etablissement(&app, &me, id, EnPlace::default()).await
+}
+
+/// The page of établissement `id`, with a form refused in place (or not).
+async fn rendre_etablissement(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     me.require_admin()?;
-    let e = etablissement(&app, id).await?;
+    let e = etablissement(app, id).await?;
     Ok(EtablissementPage {
-        layout: Layout::new(&me, e.nom.clone(), "organisation"),
+        layout: Layout::new(me, e.nom.clone(), "organisation"),
         unites: app.store.unites(id).await?,
         organismes: app.store.organismes().await?,
         e,
         categories: active_categories(),
         types: &TypeUnite::ALL,
+        en_place,
+    }
+    .into_response())
+}
+
+/// POST /admin/etablissements/{id}: the record changed (at the version the form carries),
+/// confirmed on its page; refused in place (a change made meanwhile: 409).
+pub async fn update_etablissement_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<EtablissementFields>,
+) -> WebResult<Response> {
+    let issue = modifier(&app, &me, &HeaderMap::new(), id, &f).await;
+    let adresse = EtablissementFields::retour(id);
+    repondre_page(&headers, &adresse, (&FICHE, None, &f), issue, |en_place| {
+        rendre_etablissement(&app, &me, id, en_place)
     })
+    .await
 }
 
 fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), AppError> {
@@ -374,7 +415,8 @@ async fn creer_unite(app: &App, me: &CurrentUser, id: i64, f: &UniteFields) -> W
         .await?)
 }
 
-/// POST /admin/etablissements/{id}/unites
+/// POST /admin/etablissements/{id}/unites: the unit added, confirmed on the établissement's
+/// page; refused in place, what was typed kept.
 pub async fn create_unite_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -382,8 +424,12 @@ pub async fn create_unite_form(
     Path(id): Path<i64>,
     Form(f): Form<UniteFields>,
 ) -> WebResult<Response> {
-    creer_unite(&app, &me, id, &f).await?;
-    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
+    let issue = creer_unite(&app, &me, id, &f).await;
+    let adresse = EtablissementFields::retour(id);
+    repondre_page(&headers, &adresse, (&UNITE, None, &f), issue, |en_place| {
+        rendre_etablissement(&app, &me, id, en_place)
+    })
+    .await
 }
 
 // ---- API ----
