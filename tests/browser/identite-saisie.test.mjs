@@ -139,7 +139,7 @@ describe('identité : saisie au clavier, erreurs en place, lieu de naissance, re
     await login(page, 'secretariat');
     await page.goto('/usagers/1');
     // A GIF: not a format the file takes.
-    await page.getByLabel(/photo/i).first().setInputFiles({
+    await page.locator('input#photo').setInputFiles({
       name: 'portrait.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'),
     });
     await page.getByRole('button', { name: 'Enregistrer la photo' }).focus();
