@@ -236,11 +236,15 @@ pub enum Fait {
     UniteCreee,
     /// The record of an établissement was changed (administration).
     EtablissementEnregistre,
+    /// An organisme gestionnaire was created (administration).
+    OrganismeCree,
+    /// An établissement was created (administration).
+    EtablissementCree,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 80] = [
+    pub const ALL: [Fait; 82] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -321,6 +325,8 @@ impl Fait {
         Fait::CompteEnregistre,
         Fait::UniteCreee,
         Fait::EtablissementEnregistre,
+        Fait::OrganismeCree,
+        Fait::EtablissementCree,
     ];
 
     /// The code carried by the address.
@@ -406,6 +412,8 @@ impl Fait {
             Fait::CompteEnregistre => "compte",
             Fait::UniteCreee => "unite",
             Fait::EtablissementEnregistre => "etablissement",
+            Fait::OrganismeCree => "organisme_cree",
+            Fait::EtablissementCree => "etablissement_cree",
         }
     }
 
@@ -504,6 +512,8 @@ impl Fait {
             Fait::CompteEnregistre => "Le compte a été enregistré.",
             Fait::UniteCreee => "L'unité a été ajoutée à l'établissement.",
             Fait::EtablissementEnregistre => "La fiche de l'établissement a été enregistrée.",
+            Fait::OrganismeCree => "L'organisme gestionnaire a été créé : ajoutez ses établissements.",
+            Fait::EtablissementCree => "L'établissement a été créé : ajoutez ses unités et les comptes de ses professionnels.",
         }
     }
 

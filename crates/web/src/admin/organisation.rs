@@ -22,11 +22,11 @@ use super::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::saisie::Champs;
-use crate::usager::formulaire_ligne::repondre_page;
+use crate::usager::formulaire_ligne::{page_refusee, repondre_page};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct OrganismeFields {
     nom: String,
     finess_juridique: String,
@@ -47,7 +47,11 @@ impl Champs for OrganismeFields {
 /// The form of an organisation record (organisme or establishment), as the page and the API
 /// send it: validated into the store's input, with the version it was read at. Its page and
 /// API handlers are generic over it (`create_form::<OrganismeFields>`…).
-pub(crate) trait FicheForm: DeserializeOwned + Champs + Send + Sync + 'static {
+pub(crate) trait FicheForm:
+    DeserializeOwned + Serialize + Champs + Send + Sync + 'static
+{
+    /// Its creation form on the organisation page, refused in place.
+    const CREATION: Formulaire;
     /// The store's input.
     type Input: Fiche + Send + Sync;
     /// The record as read back.
@@ -91,15 +95,31 @@ async fn modifier<F: FicheForm>(
     Ok(())
 }
 
-/// POST /admin/organismes, /admin/etablissements: creates a record from the page's form.
+/// POST /admin/organismes, /admin/etablissements: creates a record from the organisation
+/// page's form, confirmed where the record is shown; refused in place on that page, what was
+/// typed kept.
 pub(crate) async fn create_form<F: FicheForm>(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<F>,
 ) -> WebResult<Response> {
-    let id = creer(&app, &me, &f).await?;
-    Ok(done(&headers, &F::retour(id)))
+    match creer(&app, &me, &f).await {
+        Ok(id) => Ok(crate::reponses::confirme(
+            &headers,
+            &F::retour(id),
+            F::CREATION.fait,
+        )),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&F::CREATION, crate::Saisie::de(&f), erreurs);
+            let champs: Vec<&str> = F::CHAMPS.iter().map(|c| c.nom).collect();
+            let champs = [&["organisme_id"][..], &champs].concat();
+            page_refusee(e, &champs, placer, |en_place| {
+                rendre_organisation(&app, &me, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// POST /admin/organismes/{id}, /admin/etablissements/{id}: changes a record from the page's
@@ -149,6 +169,7 @@ async fn etablissement(app: &App, id: i64) -> WebResult<Etablissement> {
 }
 
 impl FicheForm for OrganismeFields {
+    const CREATION: Formulaire = Formulaire::new("organisme", "og-", Fait::OrganismeCree);
     type Input = OrganismeInput;
     type Record = Organisme;
     async fn lire(app: &App, id: i64) -> WebResult<Organisme> {
@@ -206,6 +227,7 @@ impl Champs for EtablissementFields {
 }
 
 impl FicheForm for EtablissementFields {
+    const CREATION: Formulaire = Formulaire::new("etablissement", "et-", Fait::EtablissementCree);
     type Input = EtablissementInput;
     type Record = Etablissement;
     async fn lire(app: &App, id: i64) -> WebResult<Etablissement> {
@@ -270,6 +292,8 @@ struct OrganisationPage {
     organismes: Vec<Organisme>,
     etablissements: Vec<Etablissement>,
     categories: Vec<&'static Categorie>,
+    /// The creation form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl OrganisationPage {
@@ -305,14 +329,25 @@ fn active_categories() -> Vec<&'static Categorie> {
 }
 
 /// GET /admin/organisation
-pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<Response> {
+    rendre_organisation(&app, &me, EnPlace::default()).await
+}
+
+/// The organisation page, with a creation form refused in place (or not).
+async fn rendre_organisation(
+    app: &App,
+    me: &CurrentUser,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     me.require_admin()?;
     Ok(OrganisationPage {
-        layout: Layout::new(&me, "Organisation", "organisation"),
+        layout: Layout::new(me, "Organisation", "organisation"),
         organismes: app.store.organismes().await?,
         etablissements: app.store.etablissements(None).await?,
         categories: active_categories(),
-    })
+        en_place,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]

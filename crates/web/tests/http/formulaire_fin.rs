@@ -369,6 +369,26 @@ async fn the_administrations_forms_are_refused_in_place() {
         f.refuse(&path, &champs, INVALIDE, &voir).await;
         champs[2].1 = &app.etablissement_finess;
         f.confirme(&path, &champs, "etablissement").await;
+
+        // The organisation page's creations: an organisme's FINESS, an établissement's
+        // category, each by its field, what was typed kept.
+        let [err, _] = au_champ("og-finess_juridique");
+        let aria =
+            r#"aria-describedby="og-finess-aide og-finess_juridique-err" aria-invalid="true""#;
+        let voir = [err.as_str(), aria, r#"value="Association témoin""#];
+        let champs = [("nom", "Association témoin"), ("finess_juridique", "12")];
+        f.refuse("/admin/organismes", &champs, INVALIDE, &voir)
+            .await;
+        let [err, aria] = au_champ("et-categorie");
+        let voir = [err.as_str(), aria.as_str(), r#"value="Foyer témoin""#];
+        let champs = [
+            ("organisme_id", og.as_str()),
+            ("nom", "Foyer témoin"),
+            ("finess", "690000000"),
+            ("categorie", ""),
+        ];
+        f.refuse("/admin/etablissements", &champs, INVALIDE, &voir)
+            .await;
         app.stop().await;
     }
 }
