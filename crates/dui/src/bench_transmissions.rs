@@ -138,12 +138,13 @@ pub async fn scenarios(
                 Ok(r) if r.status().as_u16() == 201)
         }
     };
-    let name = "transmissions du dossier (20, API)";
-    if args.voulu(name) {
-        for clients in [1, args.clients] {
-            all.push(scenario(name, clients, args.secondes, None, ouvrir.clone()).await);
-        }
-    }
+    seul_puis_tous(
+        all,
+        "transmissions du dossier (20, API)",
+        args,
+        ouvrir.clone(),
+    )
+    .await;
     let name = "écriture d'une transmission (API)";
     if args.voulu(name) {
         all.push(scenario(name, 1, args.secondes, None, ecrire.clone()).await);
@@ -183,14 +184,7 @@ pub async fn scenarios(
                 .await
             }
         };
-        both(
-            all,
-            "relève d'une unité de 60 sur 24 h (API)",
-            args,
-            0.0,
-            one,
-        )
-        .await;
+        seul_puis_tous(all, "relève d'une unité de 60 sur 24 h (API)", args, one).await;
     }
     {
         let h = http.clone();
@@ -205,7 +199,25 @@ pub async fn scenarios(
                 .await
             }
         };
-        both(all, "recherche plein texte (API)", args, 0.0, one).await;
+        seul_puis_tous(all, "recherche plein texte (API)", args, one).await;
     }
     Ok(())
+}
+
+/// Scenario `name` when asked: with one client (its latency), then with all the clients (the
+/// throughput, and the latency under that load).
+async fn seul_puis_tous<F, Fut>(
+    all: &mut Vec<Figures>,
+    name: &'static str,
+    args: &BenchArgs,
+    one: F,
+) where
+    F: Fn(u64) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    if args.voulu(name) {
+        for clients in [1, args.clients] {
+            all.push(scenario(name, clients, args.secondes, None, one.clone()).await);
+        }
+    }
 }

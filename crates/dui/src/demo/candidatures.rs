@@ -173,32 +173,20 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: usize, seed: u64) -> anyho
     // Drawn in order (the seed decides), written by a few writers at once: each write waits
     // for its commit, and commits of several writers share a flush.
     let cadre = store.credentials("cadre").await?.map(|c| c.user);
-    let mut lots: Vec<Vec<(usize, CandidatureInput)>> = vec![Vec::new(); ECRIVAINS];
-    for (i, input) in tirees {
-        lots[i % ECRIVAINS].push((i, input));
-    }
-    let mut ecrivains = tokio::task::JoinSet::new();
-    for lot in lots {
+    let store = store.clone();
+    let entretiens = super::a_plusieurs(tirees, move |(i, input): (usize, CandidatureInput)| {
         let (store, cap, cadre) = (store.clone(), cap.clone(), cadre.clone());
-        ecrivains.spawn(async move {
-            let mut entretiens = 0usize;
-            for (i, input) in lot {
-                entretiens += usize::from(ecrire(&store, &cap, cadre.as_ref(), i, &input).await?);
-            }
-            anyhow::Ok(entretiens)
-        });
-    }
-    let mut entretiens = 0;
-    while let Some(r) = ecrivains.join_next().await {
-        entretiens += r??;
-    }
+        async move {
+            Ok(usize::from(
+                ecrire(&store, &cap, cadre.as_ref(), i, &input).await?,
+            ))
+        }
+    })
+    .await?;
     Ok(format!(
         "{n} candidatures de démonstration (tous les statuts, liste d'attente), {entretiens} entretiens de préadmission à venir."
     ))
 }
-
-/// Writers of the demo's applications at once.
-const ECRIVAINS: usize = 8;
 
 /// Records drawn application `i` and moves it along its path; answers whether an interview
 /// is planned ahead.

@@ -374,3 +374,37 @@ pub(crate) async fn principal(
         .await?
         .map(|c| principal_de(&c.user)))
 }
+
+/// Writers of the demo's records at once: each write through the product's path waits for its
+/// commit, and the commits of several writers share a flush (decision 0061).
+const ECRIVAINS: usize = 8;
+
+/// Writes `items` by [`ECRIVAINS`] writers at once (item `k` by writer `k % ECRIVAINS`, each
+/// writer in the items' order) and sums what `ecrire` answers for each.
+pub(crate) async fn a_plusieurs<T, F, Fut>(items: Vec<T>, ecrire: F) -> anyhow::Result<usize>
+where
+    T: Send + 'static,
+    F: Fn(T) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<usize>> + Send,
+{
+    let mut lots: Vec<Vec<T>> = (0..ECRIVAINS).map(|_| Vec::new()).collect();
+    for (k, item) in items.into_iter().enumerate() {
+        lots[k % ECRIVAINS].push(item);
+    }
+    let mut ecrivains = tokio::task::JoinSet::new();
+    for lot in lots {
+        let ecrire = ecrire.clone();
+        ecrivains.spawn(async move {
+            let mut total = 0;
+            for item in lot {
+                total += ecrire(item).await?;
+            }
+            anyhow::Ok(total)
+        });
+    }
+    let mut total = 0;
+    while let Some(r) = ecrivains.join_next().await {
+        total += r??;
+    }
+    Ok(total)
+}

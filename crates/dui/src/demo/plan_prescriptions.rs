@@ -4,14 +4,14 @@
 //! given by the nurse, all through the product's own path (capabilities, rules, audit).
 //! Idempotent: people who already have a care plan are skipped.
 
-use chrono::{Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use dui_domain::constantes::TypeMesure;
 use dui_domain::feuille_soins::{instant_local, jour_local, Poste, StatutActe};
 use dui_domain::ids::UsagerId;
 use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence};
-use dui_domain::policy::{Action, Section};
+use dui_domain::policy::{Action, Matrice, Section};
 use dui_domain::prescription::{StatutAdministration, TypePrescription, Voie};
-use dui_store::policy::{authorize, authorize_soins_unite, load_matrix};
+use dui_store::policy::{authorize, authorize_soins_unite, load_matrix, Capability, Principal};
 use dui_store::usager::{
     ActePlanInput, Administration, ConstanteInput, PrescriptionInput, Realisation,
 };
@@ -141,7 +141,9 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
         };
         personnes.push((store.usagers_en_sejour(*etab, 100_000).await?, quota));
     }
-    let (mut plans, mut mesures, mut i) = (0, 0, 0usize);
+    // The people without a plan yet, each with its rank (which varies their care), then
+    // their care written by a few writers at once.
+    let mut choisis = Vec::new();
     for (liste, quota) in personnes {
         let mut faits = 0;
         for u in &liste {
@@ -161,116 +163,17 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
             if !store.plan_soins(&cap, true).await?.is_empty() {
                 continue;
             }
-            plans += 1;
             faits += 1;
-            i += 1;
-            for k in [0, 1, 2 + i % (ACTES.len() - 2)] {
-                let (t, libelle, qui, f, jours, intervalle, horaires) = ACTES[k];
-                let a = ActePlanInput {
-                    type_acte: t,
-                    libelle: libelle.into(),
-                    intervenant: qui,
-                    type_frequence: f,
-                    jours_semaine: jours.into(),
-                    intervalle,
-                    horaires: horaires.into(),
-                    date_debut: (today - Duration::days(60)).to_string(),
-                    date_fin: None,
-                    consignes: (k == 3).then(|| "Hydrocolloïde, à changer si décollé".into()),
-                    actif: true,
-                };
-                store.ajouter_acte_plan(&cap, &a).await?;
-            }
-            for k in [i % TRAITEMENTS.len(), (i + 2) % TRAITEMENTS.len()] {
-                let (libelle, code, dose, voie, horaires) = TRAITEMENTS[k];
-                let p = PrescriptionInput {
-                    type_prescription: Some(TypePrescription::Medicament),
-                    libelle: libelle.into(),
-                    medicament_code: Some(code.into()),
-                    source: Some("referentiel_local".into()),
-                    dose: Some(dose.into()),
-                    voie: Some(voie),
-                    horaires: horaires.into(),
-                    si_besoin: false,
-                    max_par_24h: None,
-                    date_debut: today - Duration::days(30),
-                    date_fin: None,
-                    consignes: None,
-                    prescripteur_nom: Some("Dr Marc Lefèvre".into()),
-                    prescripteur_rpps: Some("10000000009".into()),
-                };
-                store.prescrire(&cap, &p).await?;
-            }
-            // A « si besoin » painkiller, three doses at most a day, for a few of them.
-            if i < 4 {
-                let p = PrescriptionInput {
-                    type_prescription: Some(TypePrescription::Medicament),
-                    libelle: "Paracétamol 1 g, comprimé (si douleur)".into(),
-                    dose: Some("1 comprimé".into()),
-                    voie: Some(Voie::Orale),
-                    si_besoin: true,
-                    max_par_24h: Some(3),
-                    date_debut: today - Duration::days(30),
-                    consignes: Some(
-                        "Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into(),
-                    ),
-                    prescripteur_nom: Some("Dr Marc Lefèvre".into()),
-                    prescripteur_rpps: Some("10000000009".into()),
-                    ..PrescriptionInput::default()
-                };
-                store.prescrire(&cap, &p).await?;
-            }
-            // Six months of vital signs: weekly weight and blood pressure, temperature every
-            // three days; the first person's temperature crosses its threshold yesterday.
-            let ecrire = authorize(
-                store,
-                &m,
-                &ide,
-                UsagerId(*u),
-                Section::Soins,
-                Action::Ecrire,
-                now,
-            )
-            .await?;
-            let base = 58.0 + (i % 25) as f64;
-            for s in 0..(if i < 5 { 26i64 } else { 8 }) {
-                let at = now - Duration::days(7 * s + 1) - Duration::hours(2);
-                for (t, v, v2) in [
-                    (TypeMesure::Poids, base - s as f64 * 0.05, None),
-                    (
-                        TypeMesure::Tension,
-                        125.0 + ((s + i as i64) % 9) as f64 * 3.0,
-                        Some(75.0),
-                    ),
-                    (
-                        TypeMesure::Temperature,
-                        36.6 + ((s + i as i64) % 5) as f64 * 0.1,
-                        None,
-                    ),
-                ] {
-                    let c = ConstanteInput {
-                        type_mesure: t,
-                        valeur: v,
-                        valeur2: v2,
-                        mesure_a: at,
-                        commentaire: None,
-                    };
-                    store.ajouter_constante(&ecrire, &c).await?;
-                    mesures += 1;
-                }
-            }
-            if i == 1 {
-                let c = ConstanteInput {
-                    type_mesure: TypeMesure::Temperature,
-                    valeur: 38.7,
-                    valeur2: None,
-                    mesure_a: now - Duration::hours(20),
-                    commentaire: Some("Frissons, appel du médecin".into()),
-                };
-                store.ajouter_constante(&ecrire, &c).await?;
-            }
+            choisis.push((cap, *u, choisis.len() + 1));
         }
     }
+    let plans = choisis.len();
+    let (s, m2, ide2) = (store.clone(), m.clone(), ide.clone());
+    let mesures = super::a_plusieurs(choisis, move |(cap, u, i)| {
+        let (s, m, ide) = (s.clone(), m2.clone(), ide2.clone());
+        async move { soigner(&s, &m, &ide, &cap, (u, i), now).await }
+    })
+    .await?;
     if plans == 0 {
         return Ok(String::new());
     }
@@ -340,4 +243,123 @@ pub async fn ajouter(store: &Store, org: &DemoOrg, n: i64) -> anyhow::Result<Str
     Ok(format!(
         "Soins de démonstration : {plans} plans de soins, {mesures} constantes sur six mois (une température au-delà du seuil), {valides} actes validés ce matin, {donnees} prises du tour de 8 h."
     ))
+}
+
+/// Writes the care of the `i`-th person chosen (`u`, whose care section `cap` validates):
+/// three acts of the care plan, two or three prescriptions, months of vital signs. Answers
+/// how many vital signs were written.
+async fn soigner(
+    store: &Store,
+    m: &Matrice,
+    ide: &Principal,
+    cap: &Capability,
+    (u, i): (i64, usize),
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let today = jour_local(now);
+    let mut mesures = 0;
+    for k in [0, 1, 2 + i % (ACTES.len() - 2)] {
+        let (t, libelle, qui, f, jours, intervalle, horaires) = ACTES[k];
+        let a = ActePlanInput {
+            type_acte: t,
+            libelle: libelle.into(),
+            intervenant: qui,
+            type_frequence: f,
+            jours_semaine: jours.into(),
+            intervalle,
+            horaires: horaires.into(),
+            date_debut: (today - Duration::days(60)).to_string(),
+            date_fin: None,
+            consignes: (k == 3).then(|| "Hydrocolloïde, à changer si décollé".into()),
+            actif: true,
+        };
+        store.ajouter_acte_plan(cap, &a).await?;
+    }
+    for k in [i % TRAITEMENTS.len(), (i + 2) % TRAITEMENTS.len()] {
+        let (libelle, code, dose, voie, horaires) = TRAITEMENTS[k];
+        let p = PrescriptionInput {
+            type_prescription: Some(TypePrescription::Medicament),
+            libelle: libelle.into(),
+            medicament_code: Some(code.into()),
+            source: Some("referentiel_local".into()),
+            dose: Some(dose.into()),
+            voie: Some(voie),
+            horaires: horaires.into(),
+            si_besoin: false,
+            max_par_24h: None,
+            date_debut: today - Duration::days(30),
+            date_fin: None,
+            consignes: None,
+            prescripteur_nom: Some("Dr Marc Lefèvre".into()),
+            prescripteur_rpps: Some("10000000009".into()),
+        };
+        store.prescrire(cap, &p).await?;
+    }
+    // A « si besoin » painkiller, three doses at most a day, for a few of them.
+    if i < 4 {
+        let p = PrescriptionInput {
+            type_prescription: Some(TypePrescription::Medicament),
+            libelle: "Paracétamol 1 g, comprimé (si douleur)".into(),
+            dose: Some("1 comprimé".into()),
+            voie: Some(Voie::Orale),
+            si_besoin: true,
+            max_par_24h: Some(3),
+            date_debut: today - Duration::days(30),
+            consignes: Some("Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into()),
+            prescripteur_nom: Some("Dr Marc Lefèvre".into()),
+            prescripteur_rpps: Some("10000000009".into()),
+            ..PrescriptionInput::default()
+        };
+        store.prescrire(cap, &p).await?;
+    }
+    // Six months of vital signs: weekly weight and blood pressure, temperature every
+    // three days; the first person's temperature crosses its threshold yesterday.
+    let ecrire = authorize(
+        store,
+        m,
+        ide,
+        UsagerId(u),
+        Section::Soins,
+        Action::Ecrire,
+        now,
+    )
+    .await?;
+    let base = 58.0 + (i % 25) as f64;
+    for s in 0..(if i < 5 { 26i64 } else { 8 }) {
+        let at = now - Duration::days(7 * s + 1) - Duration::hours(2);
+        for (t, v, v2) in [
+            (TypeMesure::Poids, base - s as f64 * 0.05, None),
+            (
+                TypeMesure::Tension,
+                125.0 + ((s + i as i64) % 9) as f64 * 3.0,
+                Some(75.0),
+            ),
+            (
+                TypeMesure::Temperature,
+                36.6 + ((s + i as i64) % 5) as f64 * 0.1,
+                None,
+            ),
+        ] {
+            let c = ConstanteInput {
+                type_mesure: t,
+                valeur: v,
+                valeur2: v2,
+                mesure_a: at,
+                commentaire: None,
+            };
+            store.ajouter_constante(&ecrire, &c).await?;
+            mesures += 1;
+        }
+    }
+    if i == 1 {
+        let c = ConstanteInput {
+            type_mesure: TypeMesure::Temperature,
+            valeur: 38.7,
+            valeur2: None,
+            mesure_a: now - Duration::hours(20),
+            commentaire: Some("Frissons, appel du médecin".into()),
+        };
+        store.ajouter_constante(&ecrire, &c).await?;
+    }
+    Ok(mesures)
 }

@@ -4,19 +4,15 @@
 //! fields are kept as stored; the rules are `ActiviteCorps::valider`'s and the store's.
 //! Refusals are shown in place, successes confirmed.
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use dui_domain::policy::Action;
 use dui_store::usager::Activite;
 
 use super::activites::{capacite_activite, ActiviteCorps};
-use super::activites_pages::{repondre, ActivitePage, Paires};
-use crate::auth::CurrentUser;
-use crate::forms::Form;
+use super::activites_pages::{ActivitePage, EnvoiActivites, Paires};
 use crate::formulaire::Formulaire;
 use crate::layout::Fait;
-use crate::{App, AppError, WebResult};
+use crate::{AppError, WebResult};
 
 const MODIFICATION: Formulaire = Formulaire::new("modification", "m-", Fait::ActiviteModifiee);
 const CHAMPS_MODIFICATION: &[&str] = &["titre", "capacite", "lieu"];
@@ -43,61 +39,48 @@ fn corps_de(a: &Activite) -> ActiviteCorps {
     }
 }
 
-/// Writes activity `id` as `changer` makes it from the stored one, at the version typed in
-/// `p`.
+/// Writes the activity of `e` as `changer` makes it from the stored one, at the version
+/// typed, then answers form `f`: confirmed, or the activity's page with the refusal in place.
 async fn ecrire(
-    app: &App,
-    me: &CurrentUser,
-    id: i64,
-    p: &Paires,
+    e: &EnvoiActivites,
+    f: (&Formulaire, &[&str]),
     changer: impl FnOnce(&mut ActiviteCorps, &Paires) -> WebResult<()>,
-) -> WebResult<i64> {
-    let version = p
-        .nombre("version")?
-        .ok_or_else(|| AppError::BadRequest("Version de l'activité manquante.".into()))?;
-    let lecture = capacite_activite(app, me, id, Action::Lire).await?;
-    let mut corps = corps_de(&app.store.activite(&lecture, id).await?);
-    changer(&mut corps, p)?;
-    let a = corps.valider()?;
-    let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
-    Ok(app.store.modifier_activite(&cap, id, version, &a).await?)
+) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
+    let issue = async {
+        let version = p
+            .nombre("version")?
+            .ok_or_else(|| AppError::BadRequest("Version de l'activité manquante.".into()))?;
+        let lecture = capacite_activite(app, me, id, Action::Lire).await?;
+        let mut corps = corps_de(&app.store.activite(&lecture, id).await?);
+        changer(&mut corps, p)?;
+        let a = corps.valider()?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
+        Ok::<_, AppError>(app.store.modifier_activite(&cap, id, version, &a).await?)
+    };
+    e.repondre::<ActivitePage, _>(f, issue.await).await
 }
 
 /// POST /activites/{id}/modification: the title, the capacity (empty: no limit) and the
 /// usual place.
-pub async fn modifier(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
-    let issue = ecrire(&app, &me, id, &p, |c, p| {
+pub async fn modifier(e: EnvoiActivites) -> WebResult<Response> {
+    ecrire(&e, (&MODIFICATION, CHAMPS_MODIFICATION), |c, p| {
         c.titre = p.val("titre");
         c.capacite = p.nombre("capacite")?;
         c.lieu = p.val("lieu");
         Ok(())
     })
-    .await;
-    let f = (&MODIFICATION, CHAMPS_MODIFICATION);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, issue).await
+    .await
 }
 
 /// POST /activites/{id}/cloture: `active=non` closes the activity (no new session nor
 /// registration), `active=oui` reopens it.
-pub async fn cloturer(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
-    let active = p.val("active").as_deref() == Some("oui");
-    let issue = ecrire(&app, &me, id, &p, |c, _| {
+pub async fn cloturer(e: EnvoiActivites) -> WebResult<Response> {
+    let active = e.f.val("active").as_deref() == Some("oui");
+    let f = if active { &REOUVERTURE } else { &CLOTURE };
+    ecrire(&e, (f, &[]), |c, _| {
         c.active = Some(active);
         Ok(())
     })
-    .await;
-    let f = if active { &REOUVERTURE } else { &CLOTURE };
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, (f, &[]), &p, issue).await
+    .await
 }

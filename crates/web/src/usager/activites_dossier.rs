@@ -4,10 +4,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use dui_domain::activite::TypeActivite;
-use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_store::page::Page;
 use dui_store::usager::{Participation, Usager};
@@ -16,8 +14,8 @@ use serde::Deserialize;
 use super::activites::HistoriqueQuery;
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use crate::auth::CurrentUser;
-use crate::{App, Layout};
+use super::extracteurs::PageDemandee;
+use crate::Layout;
 
 /// Lines per page of the tab.
 const PAR_PAGE: i64 = 50;
@@ -54,12 +52,8 @@ pub struct PageQuery {
 }
 
 /// GET /usagers/{id}/activites
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(pq): Query<PageQuery>,
-) -> PageDossier {
+pub async fn page(p: PageDemandee<PageQuery>) -> PageDossier {
+    let PageDemandee { app, me, id, q: pq } = p;
     let Dossier { tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Activites).await?;
     let (filtre, periode) = pq.q.filtre()?;
     let after = match pq.cursor.as_deref().map(str::trim) {

@@ -8,6 +8,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::{Duration, NaiveDate, Utc};
 use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
@@ -17,11 +19,14 @@ use dui_store::page::Page;
 use dui_store::usager::{Activite, Inscription, Places, Seance};
 use serde::Deserialize;
 
+use super::activite_edition;
 use super::activites::{
     capacite, capacite_activite, etablissement, type_demande, ActiviteCorps, InscriptionCorps,
     SeancesCorps,
 };
+use super::extracteurs::FormulairePage;
 use super::formulaire_ligne::{confirme_ou_refus, page_refusee};
+use super::seance_page::{self, SeancePage};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::formulaire::{EnPlace, Formulaire, Saisie};
@@ -318,31 +323,41 @@ pub(super) trait PageActivites: IntoResponse + Sized {
     ) -> impl std::future::Future<Output = WebResult<Self>> + Send;
 }
 
-/// Page `P` of `id`, no form refused (its GET).
+/// GET of page `P` (`/activites/{id}`, `/seances/{id}`): no form refused.
 pub(super) async fn afficher<P: PageActivites>(
-    app: &App,
-    me: &CurrentUser,
-    id: i64,
+    State(app): State<App>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    Ok(P::rendre(app, me, id, EnPlace::default())
+    Ok(P::rendre(&app, &me, id, EnPlace::default())
         .await?
         .into_response())
 }
 
-/// The answer to form `f` of page `P` of `id`, posted as `p`, whose write ended as
-/// `issue`: confirmed, or the page again with the refusal in place.
-pub(super) async fn repondre<P: PageActivites, T>(
-    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
-    id: i64,
-    f: (&Formulaire, &[&str]),
-    p: &Paires,
-    issue: WebResult<T>,
-) -> WebResult<Response> {
-    let url = P::adresse(id);
-    confirme_ou_refus((headers, &url), f, p.saisie(), issue, |en_place| {
-        P::rendre(app, me, id, en_place)
-    })
-    .await
+/// A form posted on the page of an activity or a session (`POST /activites/{id}/…`,
+/// `/seances/{id}/…`): the account, the page's id, the pairs sent and the headers the
+/// answer needs ([`EnvoiActivites::repondre`]).
+pub(super) type EnvoiActivites = FormulairePage<i64, Paires>;
+
+impl FormulairePage<i64, Paires> {
+    /// The answer to form `f` of page `P`, whose write ended as `issue`: confirmed, or the
+    /// page again with the refusal in place.
+    pub(super) async fn repondre<P: PageActivites, T>(
+        &self,
+        f: (&Formulaire, &[&str]),
+        issue: WebResult<T>,
+    ) -> WebResult<Response> {
+        let Self { app, me, id, .. } = self;
+        let url = P::adresse(*id);
+        confirme_ou_refus(
+            (&self.headers, &url),
+            f,
+            self.f.saisie(),
+            issue,
+            |en_place| P::rendre(app, me, *id, en_place),
+        )
+        .await
+    }
 }
 
 impl PageActivites for ActivitePage {
@@ -392,23 +407,9 @@ async fn rendre_activite(
     })
 }
 
-/// GET /activites/{id}
-pub async fn activite(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    afficher::<ActivitePage>(&app, &me, id).await
-}
-
 /// POST /activites/{id}/seances: one session or a series (refusals in place).
-pub async fn creer_seances(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn creer_seances(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
         let b = SeancesCorps {
             jour: p.val("jour"),
@@ -424,12 +425,12 @@ pub async fn creer_seances(
             animateurs: Some(p.nombres("animateurs")?).filter(|a| !a.is_empty()),
         };
         let n = b.valider()?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store.creer_seances(&cap, id, &n).await?;
         Ok::<_, AppError>(())
     };
     let f = (&SEANCES, CHAMPS_SEANCES);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
 }
 
 /// The registration typed in `p`: the person (a new one), its dates, the version read (a
@@ -444,37 +445,30 @@ fn inscription(p: &Paires) -> WebResult<InscriptionCorps> {
 }
 
 /// POST /activites/{id}/inscriptions: registers a person (refusals in place).
-pub async fn inscrire(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn inscrire(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
-        let b = inscription(&p)?;
+        let b = inscription(p)?;
         let (debut, fin) = b.dates()?;
         let u = b
             .usager_id
             .ok_or_else(|| AppError::field("usager_id", "Choisissez la personne à inscrire."))?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store.inscrire(&cap, id, u, debut, fin).await?;
         Ok::<_, AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
 }
 
 /// POST /activites/{id}/inscriptions/{iid}: ends a registration (`fin`, with its version).
 pub async fn finir_inscription(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path((id, iid)): Path<(i64, i64)>,
-    Form(p): Form<Paires>,
+    Path((_, iid)): Path<(i64, i64)>,
+    e: EnvoiActivites,
 ) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
-        let b = inscription(&p)?;
+        let b = inscription(p)?;
         let (debut, fin) = b.dates()?;
         if fin.is_none() {
             return Err(AppError::field(
@@ -485,12 +479,36 @@ pub async fn finir_inscription(
         let version = b
             .version
             .ok_or_else(|| AppError::field("version", "La version lue est obligatoire."))?;
-        let cap = capacite_activite(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_activite(app, me, id, Action::Ecrire).await?;
         app.store
             .modifier_inscription(&cap, iid, version, debut, fin)
             .await?;
         Ok::<(), AppError>(())
     };
     let f = (&INSCRIPTION, CHAMPS_INSCRIPTION);
-    repondre::<ActivitePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<ActivitePage, _>(f, essai.await).await
+}
+
+/// HTML routes: the activities, an activity's page and its forms, a session's page and its
+/// forms.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/activites", get(liste).post(creer))
+        .route("/activites/{id}", get(afficher::<ActivitePage>))
+        .route(
+            "/activites/{id}/modification",
+            post(activite_edition::modifier),
+        )
+        .route("/activites/{id}/cloture", post(activite_edition::cloturer))
+        .route("/activites/{id}/seances", post(creer_seances))
+        .route("/activites/{id}/inscriptions", post(inscrire))
+        .route(
+            "/activites/{id}/inscriptions/{iid}",
+            post(finir_inscription),
+        )
+        .route(
+            "/seances/{id}",
+            get(afficher::<SeancePage>).post(seance_page::presences),
+        )
+        .route("/seances/{id}/statut", post(seance_page::statut))
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use dui_domain::agenda::{Presence, StatutRendezVous};
+use dui_domain::agenda::{Presence, StatutRendezVous, TypeRendezVous};
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 use crate::auth::CurrentUser;
 use crate::corps::{Cree, Ecrite};
-use crate::forms::ApiJson;
+use crate::forms::{ApiJson, Errors};
 use crate::reponses::expected_version;
 use crate::time::paris_today;
 use crate::{App, AppError, WebResult};
@@ -448,4 +448,18 @@ pub fn api_routes() -> axum::Router<App> {
             "/usagers/{id}/echanges",
             get(api_echanges).post(api_echange),
         )
+}
+
+/// The types of event a professional plans (the admission interview is the application's).
+pub(super) fn genres_planifiables() -> Vec<(&'static str, &'static str)> {
+    TypeRendezVous::ALL
+        .iter()
+        .filter(|t| **t != TypeRendezVous::EntretienAdmission)
+        .map(|t| (t.code(), t.label_fr()))
+        .collect()
+}
+
+/// The object of an event or an exchange: required, one line of [`lim::LIBELLE`] at most.
+pub(super) fn objet(e: &mut Errors, v: &Option<String>) -> String {
+    e.required("objet", "Objet", v.as_deref().unwrap_or(""), lim::LIBELLE)
 }

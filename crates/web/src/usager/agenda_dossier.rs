@@ -10,7 +10,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use dui_domain::agenda::{StatutRendezVous, TypeRendezVous};
+use dui_domain::agenda::StatutRendezVous;
 use dui_domain::agenda_recurrence::{instant_paris, local_paris};
 use dui_domain::echange::{SensEchange, TypeEchange};
 use dui_domain::ids::UsagerId;
@@ -19,7 +19,7 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Echange, EchangeInput, Usager, VueAgenda};
 use serde::{Deserialize, Serialize};
 
-use super::agenda_api::{capacite, instants};
+use super::agenda_api::{capacite, genres_planifiables, instants, objet};
 use super::agenda_evenement::{exception_fr, heure};
 use super::agenda_nouveau::{collegues, NouveauForm};
 use super::agenda_page::jour_fr;
@@ -273,11 +273,7 @@ async fn rendre(
         planifier,
         types_echange: TypeEchange::ALL,
         sens: SensEchange::ALL,
-        genres: TypeRendezVous::ALL
-            .iter()
-            .filter(|t| **t != TypeRendezVous::EntretienAdmission)
-            .map(|t| (t.code(), t.label_fr()))
-            .collect(),
+        genres: genres_planifiables(),
         etablissements,
         collegues: invites,
         aujourdhui: aujourdhui.to_string(),
@@ -352,12 +348,7 @@ impl EchangeForm {
             self.interlocuteur.as_deref().unwrap_or(""),
             lim::NOM_STRUCTURE,
         );
-        let objet = e.required(
-            "objet",
-            "Objet",
-            self.objet.as_deref().unwrap_or(""),
-            lim::LIBELLE,
-        );
+        let objet = objet(&mut e, &self.objet);
         let resume = e.required(
             "resume",
             "Résumé",

@@ -18,11 +18,12 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{Evenement, ExceptionOccurrence};
 use serde::{Deserialize, Serialize};
 
-use super::agenda_api::capacite;
+use super::agenda_api::{capacite, objet};
 use super::agenda_occurrence::{bilan_presences, formulaires_presence};
 use super::agenda_page::jour_fr;
+use super::extracteurs::FormulairePage;
 use crate::auth::CurrentUser;
-use crate::forms::{opt, Errors, Form};
+use crate::forms::{opt, Errors};
 use crate::layout::Layout;
 use crate::reponses::confirme;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Saisie, WebResult};
@@ -171,6 +172,17 @@ pub(super) enum Vue {
     Occurrence(NaiveDate),
 }
 
+/// The answer to the form `formulaire` (its fields in display order) posted as `p` on the
+/// event's page, whose write ended as `r` ([`issue`]).
+async fn repondre_evenement<F: Serialize>(
+    p: &FormulairePage<i64, F>,
+    formulaire: (&Formulaire, &[&str]),
+    r: WebResult<i64>,
+) -> WebResult<Response> {
+    let compte = (&p.app, &p.me, &p.headers);
+    issue(compte, (p.id, Vue::Evenement), formulaire, &p.f, r).await
+}
+
 /// The page of `vue` confirming `f`, or on an expected refusal the page again with the form
 /// as typed and its errors (`champs`: its fields in display order).
 pub(super) async fn issue<T: Serialize>(
@@ -228,13 +240,8 @@ impl crate::saisie::Champs for StatutForm {
 }
 
 /// POST /agenda/evenements/{id}/statut.
-pub async fn statut_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<StatutForm>,
-) -> WebResult<Response> {
+pub async fn statut_form(p: FormulairePage<i64, StatutForm>) -> WebResult<Response> {
+    let (app, me, id, f) = (&p.app, &p.me, p.id, &p.f);
     let version = version(&f.version)?;
     let r = async {
         let statut = f
@@ -242,7 +249,7 @@ pub async fn statut_form(
             .as_deref()
             .and_then(StatutRendezVous::from_code)
             .ok_or_else(|| AppError::field("statut", "Choisissez un statut."))?;
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        let cap = capacite(app, me, Action::Ecrire).await?;
         Ok::<_, AppError>(
             app.store
                 .changer_statut_evenement(&cap, id, version, statut, opt(&f.motif).as_deref())
@@ -250,14 +257,7 @@ pub async fn statut_form(
         )
     }
     .await;
-    issue(
-        (&app, &me, &headers),
-        (id, Vue::Evenement),
-        (&STATUT, &["statut", "motif"]),
-        &f,
-        r,
-    )
-    .await
+    repondre_evenement(&p, (&STATUT, &["statut", "motif"]), r).await
 }
 
 fn jour_et_heures(
@@ -305,33 +305,23 @@ impl crate::saisie::Champs for ModificationForm {
 
 /// POST /agenda/evenements/{id}/modification: the title, the first day, the times and the
 /// place of the event (of the whole series), with the version read.
-pub async fn modification_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<ModificationForm>,
-) -> WebResult<Response> {
+pub async fn modification_form(p: FormulairePage<i64, ModificationForm>) -> WebResult<Response> {
+    let (app, me, id, f) = (&p.app, &p.me, p.id, &p.f);
     let version = version(&f.version)?;
     let r = async {
         let mut err = Errors::default();
-        let objet = err.required(
-            "objet",
-            "Objet",
-            f.objet.as_deref().unwrap_or(""),
-            lim::LIBELLE,
-        );
+        let objet = objet(&mut err, &f.objet);
         let creneau = jour_et_heures(&mut err, &f.jour, &f.heure_debut, &f.heure_fin);
         err.finish()?;
         let (jour, hd, hf) =
             creneau.ok_or_else(|| AppError::BadRequest("Formulaire incomplet.".into()))?;
-        let lecture = capacite(&app, &me, Action::Lire).await?;
+        let lecture = capacite(app, me, Action::Lire).await?;
         let mut input = app.store.evenement(&lecture, id).await?.saisie();
         input.objet = objet;
         input.lieu = opt(&f.lieu);
         input.debut = instant_paris(jour.and_time(hd));
         input.fin = instant_paris(jour.and_time(hf));
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        let cap = capacite(app, me, Action::Ecrire).await?;
         Ok::<_, AppError>(
             app.store
                 .modifier_evenement(&cap, id, version, &input)
@@ -340,14 +330,7 @@ pub async fn modification_form(
     }
     .await;
     let champs = ["objet", "jour", "heure_debut", "heure_fin", "lieu"];
-    issue(
-        (&app, &me, &headers),
-        (id, Vue::Evenement),
-        (&MODIFICATION, &champs),
-        &f,
-        r,
-    )
-    .await
+    repondre_evenement(&p, (&MODIFICATION, &champs), r).await
 }
 
 /// One occurrence moved or cancelled, as typed.
@@ -421,17 +404,12 @@ impl OccurrenceForm {
 
 /// POST /agenda/evenements/{id}/occurrence: postpones (with its motive) or cancels one
 /// occurrence of a series; the others are unchanged.
-pub async fn occurrence_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(f): Form<OccurrenceForm>,
-) -> WebResult<Response> {
+pub async fn occurrence_form(p: FormulairePage<i64, OccurrenceForm>) -> WebResult<Response> {
+    let (app, me, id, f) = (&p.app, &p.me, p.id, &p.f);
     let version = version(&f.version)?;
     let r = async {
         let x = f.exception()?;
-        let cap = capacite(&app, &me, Action::Ecrire).await?;
+        let cap = capacite(app, me, Action::Ecrire).await?;
         Ok::<_, AppError>(app.store.exception_evenement(&cap, id, version, &x).await?)
     }
     .await;
@@ -443,14 +421,7 @@ pub async fn occurrence_form(
         "heure_fin",
         "motif",
     ];
-    issue(
-        (&app, &me, &headers),
-        (id, Vue::Evenement),
-        (&OCCURRENCE, &champs),
-        &f,
-        r,
-    )
-    .await
+    repondre_evenement(&p, (&OCCURRENCE, &champs), r).await
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{EvenementInput, ParticipantInput, Ressource};
 use serde::{Deserialize, Serialize};
 
-use super::agenda_api::capacite;
+use super::agenda_api::{capacite, genres_planifiables, objet};
 use super::agenda_page::choix;
 use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
@@ -87,11 +87,7 @@ async fn rendre(
     let (_, ressources) = choix(app, me).await?;
     Ok(NouveauPage {
         layout: Layout::new(me, "Planifier un événement", "agenda"),
-        genres: TypeRendezVous::ALL
-            .iter()
-            .filter(|t| **t != TypeRendezVous::EntretienAdmission)
-            .map(|t| (t.code(), t.label_fr()))
-            .collect(),
+        genres: genres_planifiables(),
         etablissements,
         collegues,
         ressources,
@@ -150,12 +146,7 @@ impl NouveauForm {
             TypeRendezVous::from_code,
             "Choisissez le type d'événement.",
         );
-        let objet = e.required(
-            "objet",
-            "Objet",
-            self.objet.as_deref().unwrap_or(""),
-            lim::LIBELLE,
-        );
+        let objet = objet(&mut e, &self.objet);
         let jour = opt(&self.jour).and_then(|j| crate::time::date_saisie(&j));
         if jour.is_none() {
             e.add("jour", "Indiquez le jour (JJ/MM/AAAA).");

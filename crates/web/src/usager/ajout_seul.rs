@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::PageDossier;
-use super::extracteurs::FormulaireDossier;
+use super::extracteurs::{Demande, FormulaireDossier, PageDemandee};
 use super::formulaire_ligne::{champs, page_refusee};
 use crate::auth::CurrentUser;
 use crate::corps::Ecrite;
@@ -79,13 +79,10 @@ pub(crate) trait PageSeul: Send + 'static {
     /// The section's form on it (its name, ids, confirmation).
     const FORMULAIRE: Formulaire;
 
-    /// The page of file `id`: the records and the form `q` asks, a refused form shown in
-    /// place (or none).
+    /// The page `d` asks (the file, its records and the form to correct), a refused form
+    /// shown in place (or none).
     fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        q: &PageAjoutSeul,
+        d: Demande<'_, PageAjoutSeul>,
         en_place: EnPlace,
     ) -> impl Future<Output = PageDossier> + Send;
 }
@@ -178,7 +175,7 @@ pub(crate) async fn ajout_form<R: AjoutSeul>(p: FormulaireDossier<R>) -> WebResu
             visibles.retain(|c| *c != CORRECTION.nom);
             let placer = |erreurs| EnPlace::refus(&f, saisie, erreurs);
             page_refusee(e, &visibles, placer, |en_place| {
-                R::Page::rendre(&p.app, &p.me, p.id, &q, en_place)
+                R::Page::rendre(p.demande(&q), en_place)
             })
             .await
         }
@@ -186,13 +183,8 @@ pub(crate) async fn ajout_form<R: AjoutSeul>(p: FormulaireDossier<R>) -> WebResu
 }
 
 /// GET /usagers/{id}/…: the section's page, no form refused.
-pub(crate) async fn page<P: PageSeul>(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<PageAjoutSeul>,
-) -> PageDossier {
-    P::rendre(&app, &me, id, &q, EnPlace::default()).await
+pub(crate) async fn page<P: PageSeul>(p: PageDemandee<PageAjoutSeul>) -> PageDossier {
+    P::rendre(p.demande(), EnPlace::default()).await
 }
 
 /// `?cursor=` (the page of the records) and `?corrige=` (the record to correct) of a

@@ -161,39 +161,35 @@ impl PairesCandidature {
         Saisie::de(&m)
     }
 
-    /// The application typed as the API takes it.
+    /// The application typed as the API takes it: its text fields by their names (the
+    /// API's), the établissements, the person's file and the documents read one by one.
     fn champs(&self) -> WebResult<CandidatureFields> {
-        let mut f = CandidatureFields::default();
-        let mut libelles = Vec::new();
-        let mut recues = Vec::new();
+        let mut textes = serde_json::Map::new();
+        let (mut etablissements, mut usager_id) = (Vec::new(), None);
+        let (mut libelles, mut recues) = (Vec::new(), Vec::new());
         for (k, v) in &self.0 {
             let v = Some(v.clone());
             match k.as_str() {
                 "etablissements" => {
-                    f.etablissements
-                        .push(opt(&v).and_then(|x| x.parse().ok()).ok_or_else(|| {
-                            AppError::field("etablissements", "Établissement invalide.")
-                        })?)
+                    etablissements.push(opt(&v).and_then(|x| x.parse().ok()).ok_or_else(|| {
+                        AppError::field("etablissements", "Établissement invalide.")
+                    })?)
                 }
-                "nom_naissance" => f.nom_naissance = v,
-                "prenoms" => f.prenoms = v,
-                "date_naissance" => f.date_naissance = v,
-                "sexe" => f.sexe = v,
-                "telephone" => f.telephone = v,
-                "origine" => f.origine = v,
-                "numero_decision" => f.numero_decision = v,
-                "date_decision" => f.date_decision = v,
-                "fin_decision" => f.fin_decision = v,
-                "orientation" => f.orientation = v,
-                "priorite" => f.priorite = v,
-                "criteres" => f.criteres = v,
-                "date_reception" => f.date_reception = v,
-                "usager_id" => f.usager_id = opt(&v).and_then(|x| x.parse().ok()),
+                "usager_id" => usager_id = opt(&v).and_then(|x| x.parse().ok()),
                 "piece_libelle" => libelles.push(v),
                 "piece_recue_le" => recues.push(v),
-                _ => {}
+                // The body's other fields that are no text: not on this form.
+                "pieces" | "version" => {}
+                _ => {
+                    textes.insert(k.clone(), v.into());
+                }
             }
         }
+        // The body's other fields are optional texts; a name it does not know is left.
+        let mut f: CandidatureFields = serde_json::from_value(textes.into())
+            .map_err(|_| AppError::BadRequest("Formulaire illisible.".into()))?;
+        f.etablissements = etablissements;
+        f.usager_id = usager_id;
         f.pieces = libelles
             .into_iter()
             .enumerate()

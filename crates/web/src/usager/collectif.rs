@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
@@ -306,40 +306,71 @@ pub(crate) trait Lot: DeserializeOwned + Champs + Send + Sync + 'static {
     /// The page's form read as a batch: the batch, its place, and the rest of the page's
     /// address (`&poste=matin`).
     fn du_formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(Self, Lieu, String)>;
-    /// The page of the place of `f`, with `f` refused in place.
+
+    /// What the page and its API GET show (the worksheet, the round).
+    type Lu: Serialize + Send;
+    /// The query of the page and of its API GET: the place, and the page's own choice (the
+    /// shift, the round's time).
+    type Requete: DeserializeOwned + Send + Sync + 'static;
+    /// The query of the page the form `f` was sent from.
+    fn requete(f: &FormulaireGroupe) -> Self::Requete;
+    /// What `q` asks, read with the capability of reading the établissement's care: its
+    /// place, and the rows.
+    fn lire(
+        app: &App,
+        me: &CurrentUser,
+        q: &Self::Requete,
+    ) -> impl Future<Output = WebResult<(Lieu, Self::Lu)>> + Send;
+    /// The page of `q`, a refused form shown in place (or none).
     fn rendre(
         app: &App,
         me: &CurrentUser,
-        f: &FormulaireGroupe,
+        q: &Self::Requete,
         en_place: EnPlace,
     ) -> impl Future<Output = WebResult<Response>> + Send;
 }
 
 /// Declares `$body` a batch of `$ligne` read by `$lignes(&self.$champ)`, recorded with
 /// `$action` on a `$cap` by `app.store.$store(cap, rows)`, its form `$form` on `$page` read
-/// by `$formulaire(me, f)` (its rows `statut_<key>`, `motif_<key>`), the page rendered again
-/// with a refusal by `$rendre(app, me, f, en_place)`.
+/// by `$formulaire(me, f)` (its rows `statut_<key>`, `motif_<key>`); the page and its API
+/// GET show a `$lu` read by `$lire(app, me, q)` for a `$requete` (`$de_formulaire(f)` the
+/// query a form was sent from), the page rendered by `$rendre(app, me, q, en_place)`.
 macro_rules! lot {
     (
         $body:ty, $champ:ident -> $lignes:ident -> $ligne:ty,
         $cap:ty, $action:expr, $store:ident,
-        $page:literal, $formulaire:ident, $form:expr, $rendre:path
+        $page:literal, $formulaire:ident, $form:expr,
+        $requete:ty = $de_formulaire:ident, $lire:ident -> $lu:ty, $rendre:ident
     ) => {
         impl $crate::usager::collectif::Lot for $body {
             type Ligne = $ligne;
             type Cap = $cap;
+            type Lu = $lu;
+            type Requete = $requete;
             const ACTION: dui_domain::policy::Action = $action;
             const PAGE: &'static str = $page;
             const FORMULAIRE: $crate::Formulaire = $form;
             const LIGNES: (&'static str, &'static str) = ("statut", "motif");
 
+            fn requete(f: &$crate::usager::collectif::FormulaireGroupe) -> $requete {
+                $de_formulaire(f)
+            }
+
+            async fn lire(
+                app: &$crate::App,
+                me: &$crate::auth::CurrentUser,
+                q: &$requete,
+            ) -> $crate::WebResult<($crate::usager::collectif::Lieu, $lu)> {
+                $lire(app, me, q).await
+            }
+
             async fn rendre(
                 app: &$crate::App,
                 me: &$crate::auth::CurrentUser,
-                f: &$crate::usager::collectif::FormulaireGroupe,
+                q: &$requete,
                 en_place: $crate::EnPlace,
             ) -> $crate::WebResult<axum::response::Response> {
-                $rendre(app, me, f, en_place).await
+                $rendre(app, me, q, en_place).await
             }
 
             fn du_formulaire(
@@ -381,6 +412,24 @@ pub struct Enregistres {
     pub enregistres: usize,
 }
 
+/// GET /api/v1/soins/…: what the page of `q` shows.
+pub(crate) async fn api_lire<B: Lot>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<B::Requete>,
+) -> WebResult<Json<B::Lu>> {
+    Ok(Json(B::lire(&app, &me, &q).await?.1))
+}
+
+/// GET /soins/…: the page of `q`, no form refused.
+pub(crate) async fn page_lot<B: Lot>(
+    State(app): State<App>,
+    me: CurrentUser,
+    Query(q): Query<B::Requete>,
+) -> WebResult<Response> {
+    B::rendre(&app, &me, &q, EnPlace::default()).await
+}
+
 /// POST /api/v1/soins/…: a batch recorded (409 when a row already was).
 pub(crate) async fn api_lot<B: Lot>(
     State(app): State<App>,
@@ -410,8 +459,9 @@ pub(crate) async fn form_lot<B: Lot>(
         Err(e) => {
             let (code, texte) = B::LIGNES;
             let placer = |erreurs| EnPlace::refus(&B::FORMULAIRE, Saisie::de(&f), erreurs);
+            let q = B::requete(&f);
             page_refusee(e, &f.champs(code, texte), placer, |en_place| {
-                B::rendre(&app, &me, &f, en_place)
+                B::rendre(&app, &me, &q, en_place)
             })
             .await
         }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,13 +20,13 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::extracteurs::{Demande, FormulaireDossier, ListeDemandee, PageDemandee};
 use super::formulaire_ligne::{champs, page_refusee};
 use super::graphique::graphique;
 use super::sejours::{code, oui};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors};
-use crate::pagination::{self, Pagination};
+use crate::pagination;
 use crate::reponses::expected_version;
 use crate::saisie::Champs;
 use crate::time::fr_datetime;
@@ -143,15 +143,10 @@ pub struct ConstanteCreee {
 }
 
 /// GET /api/v1/usagers/{id}/soins/constantes: latest first.
-pub async fn api_liste(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<crate::reponses::JsonListe> {
-    let page = p.page(&pagination::CONSTANTES)?;
-    let cap = capability(&app, &me, id, Section::Soins, Action::Lire).await?;
-    let items = app.store.constantes_page(&cap, page).await?;
+pub async fn api_liste(l: ListeDemandee) -> WebResult<crate::reponses::JsonListe> {
+    let page = l.page()?;
+    let cap = l.lecture(Section::Soins).await?;
+    let items = l.app.store.constantes_page(&cap, page).await?;
     Ok(pagination::repondre(page, items, |c| c.id))
 }
 
@@ -317,23 +312,13 @@ impl ConstantesPage {
 }
 
 /// GET /usagers/{id}/soins/constantes
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<GraphiqueQuery>,
-) -> PageDossier {
-    rendre(&app, &me, id, &q, EnPlace::default()).await
+pub async fn page(p: PageDemandee<GraphiqueQuery>) -> PageDossier {
+    rendre(p.demande(), EnPlace::default()).await
 }
 
 /// The page of the measure and period of `q`, with a refused form shown in place (or none).
-async fn rendre(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    q: &GraphiqueQuery,
-    en_place: EnPlace,
-) -> PageDossier {
+async fn rendre(d: Demande<'_, GraphiqueQuery>, en_place: EnPlace) -> PageDossier {
+    let Demande { app, me, id, q } = d;
     let choisi = opt(&q.type_mesure)
         .and_then(|t| TypeMesure::from_code(&t))
         .unwrap_or(TypeMesure::Temperature);
@@ -409,7 +394,7 @@ async fn repondre<F: Champs + Serialize>(
         Err(e) => {
             let placer = |erreurs| EnPlace::refus(formulaire, Saisie::de(&p.f), erreurs);
             page_refusee(e, &champs::<F>(), placer, |en_place| {
-                rendre(&p.app, &p.me, p.id, &q, en_place)
+                rendre(p.demande(&q), en_place)
             })
             .await
         }

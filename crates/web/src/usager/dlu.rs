@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ajout_seul::{ajout_seul, Ecrit, PageAjoutSeul, PageSeul};
 use super::capability;
-use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entete::{Dossier, Header as _, PageDossier, Tabs};
+use super::extracteurs::Demande;
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
@@ -137,18 +138,12 @@ impl PageSeul for DluPage {
     const ADRESSE: &'static str = "/soins/dlu";
     const FORMULAIRE: Formulaire = Formulaire::new("retour", "r-", Fait::RetourUrgencesEnregistre);
 
-    async fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        _: &PageAjoutSeul,
-        en_place: EnPlace,
-    ) -> PageDossier {
-        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
-        let soins = d.soins(app, me).await?;
-        let dlu = app.store.dlu(&d.cap, &soins).await?;
+    async fn rendre(d: Demande<'_, PageAjoutSeul>, en_place: EnPlace) -> PageDossier {
+        let (dossier, soins) = d.soins().await?;
+        let Demande { app, me, .. } = d;
+        let dlu = app.store.dlu(&dossier.cap, &soins).await?;
         let m = super::matrix(app).await?;
-        let Dossier { tabs, u, .. } = d;
+        let Dossier { tabs, u, .. } = dossier;
         Ok(DluPage {
             layout: Layout::new(
                 me,

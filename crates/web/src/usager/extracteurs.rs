@@ -14,16 +14,17 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::capability;
+use super::entete::{Dossier, NonOuvert, Onglet};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
 
-/// The file's id in a route `/usagers/{id}/…` (other parameters ignored).
+/// The id in a route `/usagers/{id}/…`, `/activites/{id}/…` (other parameters ignored).
 #[derive(Deserialize)]
-struct IdDossier {
-    id: UsagerId,
+struct IdChemin<I> {
+    id: I,
 }
 
 /// Any rejection as the response it is.
@@ -31,30 +32,59 @@ fn rejet(e: impl IntoResponse) -> Response {
     e.into_response()
 }
 
-/// The account and the file's id of a request on `/usagers/{id}/…`.
-async fn compte_et_dossier(
+/// The application, the account and the id of a request on `/usagers/{id}/…` (a file's),
+/// `/activites/{id}/…`…
+async fn compte_et_id<I: DeserializeOwned + Send>(
     parts: &mut Parts,
     app: &App,
-) -> Result<(CurrentUser, UsagerId), Response> {
+) -> Result<(App, CurrentUser, I), Response> {
     let me = CurrentUser::from_request_parts(parts, app)
         .await
         .map_err(rejet)?;
-    let Path(IdDossier { id }) = Path::from_request_parts(parts, app).await.map_err(rejet)?;
-    Ok((me, id))
+    let Path(IdChemin { id }) = Path::from_request_parts(parts, app).await.map_err(rejet)?;
+    Ok((app.clone(), me, id))
 }
 
 /// An API list of one file's administrative section, extracted before its handler runs: the
-/// list's bounds (found in [`pagination::LISTES`] by the route it was called on), its
-/// `?limit=&cursor=` and the capability of reading the section (authorized and audited).
+/// list asked ([`ListeDemandee`], which it derefs to) and the capability of reading the
+/// section (authorized and audited).
 pub(crate) struct ListeDossier {
+    demande: ListeDemandee,
+    pub cap: Capability,
+}
+
+impl FromRequestParts<App> for ListeDossier {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let demande = ListeDemandee::from_request_parts(parts, app).await?;
+        let cap = demande
+            .lecture(Section::Administratif)
+            .await
+            .map_err(rejet)?;
+        Ok(Self { demande, cap })
+    }
+}
+
+impl std::ops::Deref for ListeDossier {
+    type Target = ListeDemandee;
+    fn deref(&self) -> &ListeDemandee {
+        &self.demande
+    }
+}
+
+/// An API list of one file (`GET /api/v1/usagers/{id}/…`), before its section's capability
+/// is asked: the account, the file, the list's bounds (found in [`pagination::LISTES`] by
+/// the route it was called on) and its `?limit=&cursor=`.
+pub(crate) struct ListeDemandee {
     pub app: App,
     pub me: CurrentUser,
-    pub cap: Capability,
+    pub id: UsagerId,
     pub p: Pagination,
     pub liste: &'static Liste,
 }
 
-impl FromRequestParts<App> for ListeDossier {
+impl FromRequestParts<App> for ListeDemandee {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
@@ -69,53 +99,59 @@ impl FromRequestParts<App> for ListeDossier {
                 AppError::Internal(format!("{route} n'est pas dans pagination::LISTES"))
                     .into_response()
             })?;
-        let (me, id) = compte_et_dossier(parts, app).await?;
-        let Query(p) = Query::<Pagination>::from_request_parts(parts, app)
-            .await
-            .map_err(rejet)?;
-        let cap = capability(app, &me, id, Section::Administratif, Action::Lire)
-            .await
-            .map_err(rejet)?;
+        let PageDemandee { app, me, id, q } = PageDemandee::from_request_parts(parts, app).await?;
         Ok(Self {
-            app: app.clone(),
+            app,
             me,
-            cap,
-            p,
+            id,
+            p: q,
             liste,
         })
     }
 }
 
-impl ListeDossier {
+impl ListeDemandee {
     /// The page asked, for a list keyed by an integer (422 on a bad `limit` or `cursor`).
     pub(crate) fn page(&self) -> WebResult<Page> {
         self.p.page(self.liste)
     }
+
+    /// The reading of `section` of the file (authorized and audited).
+    pub(crate) async fn lecture(&self, section: Section) -> WebResult<Capability> {
+        capability(&self.app, &self.me, self.id, section, Action::Lire).await
+    }
 }
 
-/// A form posted on a person's file (`POST /usagers/{id}/…`): the account, the file, the
-/// fields (checked against their maxima, French 422 otherwise) and the headers the answer
-/// needs ([`FormulaireDossier::confirme`]).
-pub(crate) struct FormulaireDossier<F> {
+/// A form posted on a page (`POST /usagers/{id}/…`, `/activites/{id}/…`): the account, the
+/// page's id `I` (the route's `id`), the fields (checked against their maxima, French 422
+/// otherwise) and the headers the answer needs ([`FormulaireDossier::confirme`]).
+pub(crate) struct FormulairePage<I, F> {
     pub app: App,
     pub me: CurrentUser,
-    pub id: UsagerId,
+    pub id: I,
     pub headers: HeaderMap,
     pub f: F,
 }
 
-impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireDossier<F> {
+/// A form posted on a person's file.
+pub(crate) type FormulaireDossier<F> = FormulairePage<UsagerId, F>;
+
+impl<I, F> FromRequest<App> for FormulairePage<I, F>
+where
+    I: DeserializeOwned + Send,
+    F: DeserializeOwned + Champs + Send,
+{
     type Rejection = Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let (me, id) = compte_et_dossier(&mut parts, app).await?;
+        let (app, me, id) = compte_et_id(&mut parts, app).await?;
         let headers = parts.headers.clone();
-        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), app)
+        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), &app)
             .await
             .map_err(rejet)?;
         Ok(Self {
-            app: app.clone(),
+            app,
             me,
             id,
             headers,
@@ -124,10 +160,80 @@ impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireDossier
     }
 }
 
-impl<F> FormulaireDossier<F> {
+impl<F> FormulairePage<UsagerId, F> {
+    /// The page of the file this form was posted on, as `q` asks it.
+    pub(crate) fn demande<'a, Q>(&'a self, q: &'a Q) -> Demande<'a, Q> {
+        Demande {
+            app: &self.app,
+            me: &self.me,
+            id: self.id,
+            q,
+        }
+    }
+
     /// The answer once the form is applied: back to page `page` of the file (`""` for its
     /// summary, `"/entourage"`…), confirming `fait`.
     pub(crate) fn confirme(&self, page: &str, fait: crate::Fait) -> Response {
         crate::reponses::confirme(&self.headers, &format!("/usagers/{}{page}", self.id), fait)
+    }
+}
+
+/// A GET of a page of a person's file (`/usagers/{id}/…`): the account, the file and the
+/// page's query `Q` (the measure shown, the page of records, the record to correct…).
+pub(crate) struct PageDemandee<Q> {
+    pub app: App,
+    pub me: CurrentUser,
+    pub id: UsagerId,
+    pub q: Q,
+}
+
+impl<Q: DeserializeOwned + Send> FromRequestParts<App> for PageDemandee<Q> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Response> {
+        let (app, me, id) = compte_et_id(parts, app).await?;
+        let Query(q) = Query::<Q>::from_request_parts(parts, &app)
+            .await
+            .map_err(rejet)?;
+        Ok(Self { app, me, id, q })
+    }
+}
+
+impl<Q> PageDemandee<Q> {
+    /// The page asked.
+    pub(crate) fn demande(&self) -> Demande<'_, Q> {
+        Demande {
+            app: &self.app,
+            me: &self.me,
+            id: self.id,
+            q: &self.q,
+        }
+    }
+}
+
+/// What a page of a person's file is made for: the account, the file, and what its query
+/// `Q` asks (from a GET, or the page again after a refused form).
+pub(crate) struct Demande<'a, Q> {
+    pub app: &'a App,
+    pub me: &'a CurrentUser,
+    pub id: UsagerId,
+    pub q: &'a Q,
+}
+
+impl<Q> Clone for Demande<'_, Q> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Q> Copy for Demande<'_, Q> {}
+
+impl<Q> Demande<'_, Q> {
+    /// The file opened on its care tab, with the care read the page lists from.
+    pub(crate) async fn soins(&self) -> Result<(Dossier, Capability), NonOuvert> {
+        let Self { app, me, id, .. } = *self;
+        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
+        let cap = d.soins(app, me).await?;
+        Ok((d, cap))
     }
 }

@@ -6,10 +6,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use chrono::{DateTime, Utc};
 use dui_domain::feuille_soins::{poste_de, Poste, StatutActe};
 use dui_domain::policy::{Action, Section};
@@ -20,7 +19,8 @@ use serde::Deserialize;
 
 pub(crate) use super::collectif::capacite;
 pub use super::collectif::Enregistres;
-use super::collectif::{api_lot, convertir_lot, form_lot, illisible, lot, FormulaireGroupe};
+use super::collectif::FormulaireGroupe;
+use super::collectif::{api_lire, api_lot, convertir_lot, form_lot, illisible, lot, page_lot};
 use super::collectif::{Lieu, LieuQuery, CHAMPS_LOT};
 use crate::auth::CurrentUser;
 use crate::forms::opt;
@@ -65,19 +65,15 @@ fn lieu(me: &CurrentUser, q: &FeuilleQuery) -> WebResult<(Lieu, Poste)> {
     Ok((lieu, poste))
 }
 
-/// GET /api/v1/soins/feuille
-pub async fn api_feuille(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<FeuilleQuery>,
-) -> WebResult<Json<Feuille>> {
-    let (l, poste) = lieu(&me, &q)?;
-    let cap = capacite(&app, &me, l.etablissement_id, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .feuille_soins(&cap, l.unite_id, l.jour, poste)
-            .await?,
-    ))
+/// The worksheet of `q` (GET /api/v1/soins/feuille, and the page).
+async fn lire(app: &App, me: &CurrentUser, q: &FeuilleQuery) -> WebResult<(Lieu, Feuille)> {
+    let (l, poste) = lieu(me, q)?;
+    let cap = capacite(app, me, l.etablissement_id, Action::Lire).await?;
+    let feuille = app
+        .store
+        .feuille_soins(&cap, l.unite_id, l.jour, poste)
+        .await?;
+    Ok((l, feuille))
 }
 
 /// An act validated, as the API takes it (the worksheet's `acte_id` and `prevu_a`).
@@ -165,7 +161,8 @@ const ACTES: Formulaire = Formulaire::new("actes", "g-", Fait::ActesEnregistres)
 lot!(
     ValidationBody, actes -> realisations -> Realisation,
     CapaciteSoins, Action::Ecrire, valider_actes,
-    "/soins/feuille", formulaire, ACTES, rendre_refus
+    "/soins/feuille", formulaire, ACTES,
+    FeuilleQuery = requete, lire -> Feuille, rendre
 );
 
 #[derive(Template, WebTemplate)]
@@ -199,38 +196,15 @@ impl FeuillePage {
     }
 }
 
-/// GET /soins/feuille: the worksheet.
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<FeuilleQuery>,
-) -> WebResult<Response> {
-    rendre(&app, &me, &q, EnPlace::default()).await
-}
-
-/// The worksheet of the form `f` (its place and shift), `f` refused in place.
-async fn rendre_refus(
-    app: &App,
-    me: &CurrentUser,
-    f: &FormulaireGroupe,
-    en_place: EnPlace,
-) -> WebResult<Response> {
-    rendre(app, me, &requete(f), en_place).await
-}
-
-/// The worksheet of `q`, with its form refused in place (or none).
+/// GET /soins/feuille (`collectif::page_lot`): the worksheet of `q`, with its form refused in
+/// place (or none).
 async fn rendre(
     app: &App,
     me: &CurrentUser,
     q: &FeuilleQuery,
     en_place: EnPlace,
 ) -> WebResult<Response> {
-    let (lieu, poste) = lieu(me, q)?;
-    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
-    let feuille = app
-        .store
-        .feuille_soins(&cap, lieu.unite_id, lieu.jour, poste)
-        .await?;
+    let (lieu, feuille) = lire(app, me, q).await?;
     Ok(FeuillePage {
         layout: Layout::new(me, "Feuille de soins", "soins"),
         places: app
@@ -283,13 +257,16 @@ fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(ValidationBo
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
-    Router::new().route("/soins/feuille", get(page).post(form_lot::<ValidationBody>))
+    Router::new().route(
+        "/soins/feuille",
+        get(page_lot::<ValidationBody>).post(form_lot::<ValidationBody>),
+    )
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
     Router::new().route(
         "/soins/feuille",
-        get(api_feuille).post(api_lot::<ValidationBody>),
+        get(api_lire::<ValidationBody>).post(api_lot::<ValidationBody>),
     )
 }

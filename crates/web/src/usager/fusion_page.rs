@@ -4,7 +4,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -15,7 +14,7 @@ use dui_store::usager::{Fusion, Recherche, ResultatRecherche, Usager};
 use serde::Deserialize;
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::extracteurs::{FormulaireDossier, PageDemandee};
 use super::fields::AutreDossierForm;
 use super::formulaire_ligne::page_refusee;
 use super::{capability, matrix};
@@ -111,12 +110,8 @@ pub struct FusionQuery {
 }
 
 /// GET /usagers/{id}/fusion: find the duplicate by name, compare, merge, undo.
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<FusionQuery>,
-) -> PageDossier {
+pub async fn page(p: PageDemandee<FusionQuery>) -> PageDossier {
+    let PageDemandee { app, me, id, q } = p;
     rendre(&app, &me, id, q, ErreursFormulaire::default()).await
 }
 

@@ -125,17 +125,8 @@ impl InterventionFields {
         if duree.is_none() {
             e.add("duree_minutes", "La durée est obligatoire.");
         }
-        let mut dates = Errors::default();
-        let debut = super::sejours::jour(
-            &mut dates,
-            "date_debut",
-            "Le premier jour",
-            &self.date_debut,
-        );
-        let fin = super::sejours::jour(&mut dates, "date_fin", "Le dernier jour", &self.date_fin);
-        for (k, m) in dates.0 {
-            e.add(&k, m);
-        }
+        let (debut, fin) =
+            super::sejours::premier_dernier_jour(&mut e, &self.date_debut, &self.date_fin);
         e.finish()?;
         Ok(InterventionInput {
             etablissement_id: etab.unwrap_or_default(),

@@ -23,7 +23,7 @@ use super::ajout_seul::{
     ajout_seul, api_ajout, api_liste, saisie_corrigeable, Ecrit, PageAjoutSeul, PageSeul,
 };
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::extracteurs::{Demande, FormulaireDossier};
 use super::formulaire_ligne::{champs, page_refusee, repondre_page};
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
@@ -166,10 +166,7 @@ struct LiaisonSeulePage {
 
 /// Renders the book of `id` for `me`, with the file's header for those who open the file.
 async fn rendre(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    q: &PageAjoutSeul,
+    Demande { app, me, id, q }: Demande<'_, PageAjoutSeul>,
     invitation: Option<(String, String)>,
     en_place: EnPlace,
 ) -> PageDossier {
@@ -206,14 +203,8 @@ impl PageSeul for LiaisonPage {
     const ADRESSE: &'static str = "/liaison";
     const FORMULAIRE: Formulaire = Formulaire::new("liaison", "l-", Fait::EntreeLiaisonEnregistree);
 
-    async fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        q: &PageAjoutSeul,
-        en_place: EnPlace,
-    ) -> PageDossier {
-        rendre(app, me, id, q, None, en_place).await
+    async fn rendre(d: Demande<'_, PageAjoutSeul>, en_place: EnPlace) -> PageDossier {
+        rendre(d, None, en_place).await
     }
 }
 
@@ -322,13 +313,13 @@ pub async fn invitation_form(p: FormulaireDossier<InvitationFields>) -> WebResul
     match inviter(&p.app, &p.me, p.id, &p.f).await {
         Ok(i) => {
             let invite = Some((i.username, i.mot_de_passe_temporaire));
-            let page = rendre(&p.app, &p.me, p.id, &q, invite, EnPlace::default()).await;
+            let page = rendre(p.demande(&q), invite, EnPlace::default()).await;
             Ok(page.into_response())
         }
         Err(e) => {
             let placer = |erreurs| EnPlace::refus(&INVITATION, Saisie::de(&p.f), erreurs);
             page_refusee(e, &champs::<InvitationFields>(), placer, |en_place| {
-                rendre(&p.app, &p.me, p.id, &q, None, en_place)
+                rendre(p.demande(&q), None, en_place)
             })
             .await
         }
@@ -399,7 +390,7 @@ async fn sur_livre(
         &adresse,
         (formulaire, ligne, &p.f),
         issue,
-        |en_place| rendre(&p.app, &p.me, p.id, &q, None, en_place),
+        |en_place| rendre(p.demande(&q), None, en_place),
     )
     .await
 }

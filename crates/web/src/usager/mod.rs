@@ -188,33 +188,6 @@ pub fn routes() -> Router<App> {
         .route("/releve", get(releve::releve_page))
         .route("/presences", get(presences::page).post(presences::form))
         .route("/presences/etat", get(etat::page))
-        .route(
-            "/activites",
-            get(activites_pages::liste).post(activites_pages::creer),
-        )
-        .route("/activites/{id}", get(activites_pages::activite))
-        .route(
-            "/activites/{id}/modification",
-            post(activite_edition::modifier),
-        )
-        .route("/activites/{id}/cloture", post(activite_edition::cloturer))
-        .route(
-            "/activites/{id}/seances",
-            post(activites_pages::creer_seances),
-        )
-        .route(
-            "/activites/{id}/inscriptions",
-            post(activites_pages::inscrire),
-        )
-        .route(
-            "/activites/{id}/inscriptions/{iid}",
-            post(activites_pages::finir_inscription),
-        )
-        .route(
-            "/seances/{id}",
-            get(seance_page::page).post(seance_page::presences),
-        )
-        .route("/seances/{id}/statut", post(seance_page::statut))
         .route("/usagers/{id}/activites", get(activites_dossier::page))
         .route(
             "/usagers/{id}/sejours/absence",
@@ -279,6 +252,7 @@ pub fn routes() -> Router<App> {
         )
         .route("/usagers/{id}/non-doublon", post(dossier::non_doublon_form))
         .merge(photo::routes())
+        .merge(activites_pages::routes())
         // Field staff (issue 16): the merge chosen by name, and its undo.
         .route(
             "/usagers/{id}/fusion",
@@ -382,11 +356,11 @@ pub fn api_routes() -> Router<App> {
         )
         .route(
             "/usagers/{id}/sejours/{sid}/transfert",
-            post(sejours::api_transferer),
+            post(sejours::api_mouvement::<true>),
         )
         .route(
             "/usagers/{id}/sejours/{sid}/sortie",
-            post(sejours::api_sortir),
+            post(sejours::api_mouvement::<false>),
         )
         .route("/usagers/{id}/versions", get(api::versions))
         .route(

@@ -6,7 +6,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::IntoResponse;
 use chrono::Utc;
-use dui_domain::ids::UsagerId;
 use dui_domain::observation::TypeObservation;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim};
@@ -14,7 +13,8 @@ use dui_store::policy::Capability;
 use dui_store::usager::{Observation, ObservationInput, Usager};
 
 use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, Feuillet, PageAjoutSeul, PageSeul};
-use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::entete::{Dossier, Header as _, PageDossier, Tabs};
+use super::extracteurs::Demande;
 use super::matrix;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
@@ -97,18 +97,12 @@ impl PageSeul for ObservationsPage {
     const FORMULAIRE: Formulaire =
         Formulaire::new("observation", "o-", Fait::ObservationEnregistree);
 
-    async fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        q: &PageAjoutSeul,
-        en_place: EnPlace,
-    ) -> PageDossier {
-        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
-        let cap = d.soins(app, me).await?;
+    async fn rendre(d: Demande<'_, PageAjoutSeul>, en_place: EnPlace) -> PageDossier {
+        let (dossier, cap) = d.soins().await?;
+        let Demande { app, me, q, .. } = d;
         let liste = q.lire::<ObservationFields>(app, &cap).await?;
         let m = matrix(app).await?;
-        let Dossier { tabs, u, .. } = d;
+        let Dossier { tabs, u, .. } = dossier;
         Ok(ObservationsPage {
             layout: Layout::new(me, format!("Observations — {}", u.nom_naissance), "usagers"),
             u,

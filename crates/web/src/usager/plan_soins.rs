@@ -122,17 +122,8 @@ impl ActePlanFields {
         }
         let intervalle =
             crate::forms::opt_int(&mut e, "intervalle", "Intervalle", &self.intervalle);
-        let mut dates = Errors::default();
-        let debut = super::sejours::jour(
-            &mut dates,
-            "date_debut",
-            "Le premier jour",
-            &self.date_debut,
-        );
-        let fin = super::sejours::jour(&mut dates, "date_fin", "Le dernier jour", &self.date_fin);
-        for (k, m) in dates.0 {
-            e.add(&k, m);
-        }
+        let (debut, fin) =
+            super::sejours::premier_dernier_jour(&mut e, &self.date_debut, &self.date_fin);
         e.finish()?;
         let (Some(type_acte), Some(intervenant)) = (t, i) else {
             return Err(AppError::BadRequest("Acte incomplet.".into()));

@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::FormulaireDossier;
 use super::formulaire_ligne::repondre;
-use super::sejours::{code, jour, oui};
+use super::sejours::{code, oui, premier_dernier_jour};
 use super::versionne::{
     ajout_form, api_ajouter, api_get, api_historique, api_modifier, enregistrement, page,
     AjoutDossier, Historique, PageEnPlace, Versionne,
@@ -113,8 +114,7 @@ impl PrescriptionFields {
             TypePrescription::from_code,
         );
         let voie = code(&mut e, "voie", "Voie", &self.voie, Voie::from_code);
-        let debut = jour(&mut e, "date_debut", "Le premier jour", &self.date_debut);
-        let fin = jour(&mut e, "date_fin", "Le dernier jour", &self.date_fin);
+        let (debut, fin) = premier_dernier_jour(&mut e, &self.date_debut, &self.date_fin);
         let max_par_24h = crate::forms::opt_int(
             &mut e,
             "max_par_24h",
@@ -345,14 +345,18 @@ const ARRET: Formulaire = Formulaire::new("arret", "arret-", Fait::PrescriptionA
 /// POST /usagers/{id}/soins/prescriptions/{pid}/arret: stopped, confirmed; a refusal is the
 /// page again with it next to the prescription, the reason as typed.
 pub async fn arret_form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(ids): Path<(UsagerId, i64)>,
-    crate::forms::Form(f): crate::forms::Form<ArretFields>,
+    Path((_, pid)): Path<(UsagerId, i64)>,
+    p: FormulaireDossier<ArretFields>,
 ) -> WebResult<Response> {
-    let issue = arreter(&app, &me, &headers, ids, &f).await;
-    repondre::<PrescriptionsPage, _, _>(&app, &me, &headers, ids, &ARRET, &f, issue).await
+    let FormulaireDossier {
+        app,
+        me,
+        id,
+        headers,
+        f,
+    } = &p;
+    let issue = arreter(app, me, headers, (*id, pid), f).await;
+    repondre::<PrescriptionsPage, _, _>(app, me, headers, (*id, pid), &ARRET, f, issue).await
 }
 
 /// HTML routes.

@@ -16,6 +16,7 @@ use dui_store::usager::{Projet, SignatureInput, VersionProjet};
 use serde::Deserialize;
 
 use super::capability;
+use super::extracteurs::ListeDemandee;
 use crate::auth::CurrentUser;
 use crate::corps::{DiffProjet, ProjetCourant, ProjetFait};
 use crate::forms::ApiJson;
@@ -143,15 +144,10 @@ fn projet_courant(p: Projet, v: Option<VersionProjet>) -> ProjetCourant {
 }
 
 /// GET /api/v1/usagers/{id}/projets
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<crate::reponses::JsonListe> {
-    let page = p.page(&pagination::PROJETS)?;
-    let cap = capability(&app, &me, id, Section::Accompagnement, Action::Lire).await?;
-    let items = app.store.projets_page(&cap, page).await?;
+pub async fn api_list(l: ListeDemandee) -> WebResult<crate::reponses::JsonListe> {
+    let page = l.page()?;
+    let cap = l.lecture(Section::Accompagnement).await?;
+    let items = l.app.store.projets_page(&cap, page).await?;
     Ok(pagination::repondre(page, items, |p| p.id))
 }
 

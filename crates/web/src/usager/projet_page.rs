@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -22,6 +22,7 @@ use dui_store::usager::{MembreEquipe, Modification as Changement, Projet, Usager
 use serde::{Deserialize, Serialize};
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::{Demande, PageDemandee};
 use super::formulaire_ligne::repondre_page;
 use super::projet::{numero, SignatureBody};
 use super::projet_edition::{self as edition, version, EditionForm};
@@ -134,23 +135,13 @@ pub(super) fn entier(s: Option<&str>) -> Option<i64> {
 }
 
 /// GET /usagers/{id}/projet
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<Vue>,
-) -> PageDossier {
-    rendre(&app, &me, id, &q, EnPlace::default()).await
+pub async fn page(p: PageDemandee<Vue>) -> PageDossier {
+    rendre(p.demande(), EnPlace::default()).await
 }
 
 /// The project page of `q`, a form refused in place (or none).
-async fn rendre(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    q: &Vue,
-    en_place: EnPlace,
-) -> PageDossier {
+async fn rendre(d: Demande<'_, Vue>, en_place: EnPlace) -> PageDossier {
+    let Demande { app, me, id, q } = d;
     let Dossier { tabs, u, .. } = Dossier::ouvrir(app, me, id, Onglet::Projet).await?;
     let cap = capability(app, me, id, Section::Accompagnement, Action::Lire).await?;
     let m = matrix(app).await?;
@@ -284,7 +275,7 @@ async fn sur_projet<F: Champs + Serialize>(
                 Some(c) => en_place.sur_cle(c),
                 None => en_place,
             };
-            rendre(app, me, id, &q, en_place)
+            rendre(Demande { app, me, id, q: &q }, en_place)
         },
     )
     .await

@@ -7,7 +7,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::IntoResponse;
 use chrono::Utc;
-use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::psychologie::TypeNote;
 use dui_domain::saisie::{self as lim};
@@ -17,6 +16,7 @@ use dui_store::usager::{NotePsychologie, NotePsychologieInput, Usager};
 use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, Feuillet, PageAjoutSeul, PageSeul};
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
+use super::extracteurs::Demande;
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
@@ -93,13 +93,8 @@ impl PageSeul for PsychologiePage {
     const ADRESSE: &'static str = "/psychologie";
     const FORMULAIRE: Formulaire = Formulaire::new("note", "p-", Fait::NotePsychologieEnregistree);
 
-    async fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        q: &PageAjoutSeul,
-        en_place: EnPlace,
-    ) -> PageDossier {
+    async fn rendre(d: Demande<'_, PageAjoutSeul>, en_place: EnPlace) -> PageDossier {
+        let Demande { app, me, id, q } = d;
         let Dossier { tabs, u, .. } =
             Dossier::ouvrir(app, me, id, Onglet::Section(Section::Psychologie)).await?;
         let cap = capability(app, me, id, Section::Psychologie, Action::Lire).await?;

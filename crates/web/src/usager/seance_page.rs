@@ -5,8 +5,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use dui_domain::activite::{Assiduite, StatutSeance};
@@ -15,9 +13,8 @@ use dui_domain::policy::Action;
 use dui_store::usager::FeuillePresence;
 
 use super::activites::{capacite_seance, saisies, PresenceLigne, StatutSeanceCorps};
-use super::activites_pages::{afficher, peut_ecrire, repondre, PageActivites, Paires};
+use super::activites_pages::{peut_ecrire, EnvoiActivites, PageActivites};
 use crate::auth::CurrentUser;
-use crate::forms::Form;
 use crate::formulaire::{EnPlace, Formulaire};
 use crate::layout::Fait;
 use crate::time::paris_today;
@@ -28,7 +25,7 @@ const STATUT: Formulaire = Formulaire::new("statut", "st-", Fait::StatutSeance);
 
 #[derive(Template, WebTemplate)]
 #[template(path = "activites/seance.html")]
-struct SeancePage {
+pub(super) struct SeancePage {
     layout: Layout,
     f: FeuillePresence,
     assiduites: &'static [Assiduite],
@@ -104,24 +101,10 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
     })
 }
 
-/// GET /seances/{id}
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    afficher::<SeancePage>(&app, &me, id).await
-}
-
 /// POST /seances/{id}: the whole group's attendance (`version`, then `assiduite_<usager>`
 /// and `observation_<usager>`).
-pub async fn presences(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn presences(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let mut lignes = Vec::new();
     let mut champs: Vec<String> = Vec::new();
     for (k, v) in &p.0 {
@@ -147,24 +130,19 @@ pub async fn presences(
             .ok_or_else(|| {
                 AppError::field("version", "La version de la séance lue est obligatoire.")
             })?;
-        let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_seance(app, me, id, Action::Ecrire).await?;
         app.store
             .enregistrer_presences_seance(&cap, id, version, &v)
             .await?;
         Ok::<_, AppError>(())
     };
     let f = (&PRESENCES, champs.as_slice());
-    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<SeancePage, _>(f, essai.await).await
 }
 
 /// POST /seances/{id}/statut: held, cancelled (with a motive) or planned again.
-pub async fn statut(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(p): Form<Paires>,
-) -> WebResult<Response> {
+pub async fn statut(e: EnvoiActivites) -> WebResult<Response> {
+    let (app, me, p, id) = (&e.app, &e.me, &e.f, e.id);
     let essai = async {
         let b = StatutSeanceCorps {
             statut: p.val("statut"),
@@ -175,12 +153,12 @@ pub async fn statut(
         let version = b.version.ok_or_else(|| {
             AppError::field("version", "La version de la séance lue est obligatoire.")
         })?;
-        let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
+        let cap = capacite_seance(app, me, id, Action::Ecrire).await?;
         app.store
             .changer_statut_seance(&cap, id, version, statut, b.motif.as_deref())
             .await?;
         Ok::<_, AppError>(())
     };
     let f = (&STATUT, &["statut", "motif"][..]);
-    repondre::<SeancePage, _>((&app, &me, &headers), id, f, &p, essai.await).await
+    e.repondre::<SeancePage, _>(f, essai.await).await
 }

@@ -29,11 +29,10 @@ use crate::reponses::expected_version;
 use crate::time::{fr_date, paris_today};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
-/// A stay as typed: an admission, or a change of a stay (the body a stay's GET returns is
-/// accepted by its PUT; the place changes only by a transfer).
+/// The place of a stay as typed: an établissement and, within it, a unit (or none).
 #[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
-pub struct SejourFields {
-    /// Établissement (admission).
+pub struct PlaceFields {
+    /// Établissement.
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     #[schema(value_type = Option<i64>)]
     etablissement_id: Option<String>,
@@ -41,6 +40,30 @@ pub struct SejourFields {
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
     #[schema(value_type = Option<i64>)]
     unite_id: Option<String>,
+}
+
+impl PlaceFields {
+    /// The établissement and the unit, each checked as an id.
+    fn lire(&self, e: &mut Errors) -> (Option<i64>, Option<i64>) {
+        (
+            id(
+                e,
+                "etablissement_id",
+                "Établissement",
+                &self.etablissement_id,
+            ),
+            id(e, "unite_id", "Unité", &self.unite_id),
+        )
+    }
+}
+
+/// A stay as typed: an admission, or a change of a stay (the body a stay's GET returns is
+/// accepted by its PUT; the place changes only by a transfer).
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+pub struct SejourFields {
+    /// The établissement and unit (admission).
+    #[serde(flatten)]
+    place: PlaceFields,
     /// Kind of support (code).
     type_accompagnement: Option<String>,
     /// `AAAA-MM-JJ`.
@@ -85,14 +108,9 @@ impl crate::saisie::Champs for SejourFields {
 pub struct MouvementFields {
     /// `AAAA-MM-JJ`: the day of the move (the first day out).
     date: Option<String>,
-    /// Transfer: destination établissement.
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    etablissement_id: Option<String>,
-    /// Transfer: destination unit.
-    #[serde(default, deserialize_with = "crate::forms::string_or_number")]
-    #[schema(value_type = Option<i64>)]
-    unite_id: Option<String>,
+    /// Transfer: the destination établissement and unit.
+    #[serde(flatten)]
+    place: PlaceFields,
     /// Transfer over capacity (explicit; audited).
     #[serde(default, deserialize_with = "crate::forms::string_or_bool")]
     #[schema(value_type = Option<bool>)]
@@ -140,6 +158,16 @@ pub(crate) fn jour(
         e.add(field, format!("{label} doit être une date (JJ/MM/AAAA)."));
     }
     d
+}
+
+/// The first and the last day typed (`date_debut`, `date_fin`), each checked as a date.
+pub(crate) fn premier_dernier_jour(
+    e: &mut Errors,
+    debut: &Option<String>,
+    fin: &Option<String>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let premier = jour(e, "date_debut", "Le premier jour", debut);
+    (premier, jour(e, "date_fin", "Le dernier jour", fin))
 }
 
 pub(crate) fn code<T>(
@@ -199,16 +227,10 @@ impl SejourFields {
     /// The admission typed.
     fn admission(&self) -> WebResult<Admission> {
         let mut e = Errors::default();
-        let etab = id(
-            &mut e,
-            "etablissement_id",
-            "Établissement",
-            &self.etablissement_id,
-        );
+        let (etab, unite) = self.place.lire(&mut e);
         if etab.is_none() {
             e.add("etablissement_id", "Choisissez l'établissement.");
         }
-        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
         let m = self.modification(&mut e);
         e.finish()?;
         let (Some(etablissement_id), Some(m)) = (etab, m) else {
@@ -225,13 +247,7 @@ impl SejourFields {
     /// The change typed; the place must be the stay's own.
     fn changement(&self, s: &Sejour) -> WebResult<ModificationSejour> {
         let mut e = Errors::default();
-        let etab = id(
-            &mut e,
-            "etablissement_id",
-            "Établissement",
-            &self.etablissement_id,
-        );
-        let unite = id(&mut e, "unite_id", "Unité", &self.unite_id);
+        let (etab, unite) = self.place.lire(&mut e);
         if etab.is_some_and(|x| x != s.etablissement_id) || (unite.is_some() && unite != s.unite_id)
         {
             e.add("unite_id", "Pour changer d'unité ou d'établissement, utilisez le transfert (l'historique est conservé).");
@@ -268,14 +284,13 @@ impl MouvementFields {
 
     fn transfert(&self) -> WebResult<Transfert> {
         let (date, (etablissement_id, unite_id)) = self.lire("Transfert incomplet.", |f, e| {
-            let etab = id(e, "etablissement_id", "Établissement", &f.etablissement_id);
+            let (etab, unite) = f.place.lire(e);
             if etab.is_none() {
                 e.add(
                     "etablissement_id",
                     "Choisissez l'établissement de destination.",
                 );
             }
-            let unite = id(e, "unite_id", "Unité", &f.unite_id);
             etab.map(|x| (x, unite))
         })?;
         Ok(Transfert {
@@ -468,26 +483,25 @@ pub async fn mouvement_form<const TRANSFERT: bool>(
     repondre::<SejoursPage, _, _>(&app, &me, &headers, ids, formulaire, &f, issue).await
 }
 
-/// POST /api/v1/usagers/{id}/sejours/{sid}/transfert → 201 with the new stay.
-pub async fn api_transferer(
+/// POST /api/v1/usagers/{id}/sejours/{sid}/transfert (`TRANSFERT`) → 201 with the new stay;
+/// …/sortie → 200 with the stay's new version.
+pub async fn api_mouvement<const TRANSFERT: bool>(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(ids): Path<(UsagerId, i64)>,
     ApiJson(f): ApiJson<MouvementFields>,
 ) -> WebResult<(StatusCode, Json<Cree>)> {
-    let id = mouvement(&app, &me, &headers, ids, &f, true).await?;
-    Ok((StatusCode::CREATED, Json(Cree { id, version: 1 })))
-}
-
-/// POST /api/v1/usagers/{id}/sejours/{sid}/sortie
-pub async fn api_sortir(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Path(ids): Path<(UsagerId, i64)>,
-    ApiJson(f): ApiJson<MouvementFields>,
-) -> WebResult<Json<Cree>> {
-    let version = mouvement(&app, &me, &headers, ids, &f, false).await?;
-    Ok(Json(Cree { id: ids.1, version }))
+    let n = mouvement(&app, &me, &headers, ids, &f, TRANSFERT).await?;
+    Ok(if TRANSFERT {
+        (StatusCode::CREATED, Json(Cree { id: n, version: 1 }))
+    } else {
+        (
+            StatusCode::OK,
+            Json(Cree {
+                id: ids.1,
+                version: n,
+            }),
+        )
+    })
 }

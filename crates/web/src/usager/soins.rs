@@ -19,8 +19,8 @@ use dui_store::usager::{EntreeSoins, EntreeSoinsInput, FinEntreeSoins, Usager};
 use serde::{Deserialize, Serialize};
 
 use super::ajout_seul::{ajout_seul, saisie_corrigeable, Ecrit, PageAjoutSeul, PageSeul};
-use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::entete::{Dossier, Header as _, PageDossier, Tabs};
+use super::extracteurs::{Demande, FormulaireDossier};
 use super::formulaire_ligne::repondre;
 use super::versionne::PageEnPlace;
 use super::{capability, matrix};
@@ -239,15 +239,9 @@ impl PageSeul for SoinsPage {
     const ADRESSE: &'static str = "/soins";
     const FORMULAIRE: Formulaire = ENTREE;
 
-    async fn rendre(
-        app: &App,
-        me: &CurrentUser,
-        id: UsagerId,
-        q: &PageAjoutSeul,
-        en_place: EnPlace,
-    ) -> PageDossier {
-        let d = Dossier::ouvrir(app, me, id, Onglet::Section(Section::Soins)).await?;
-        let cap = d.soins(app, me).await?;
+    async fn rendre(d: Demande<'_, PageAjoutSeul>, en_place: EnPlace) -> PageDossier {
+        let (dossier, cap) = d.soins().await?;
+        let Demande { app, me, q, .. } = d;
         let toutes = app.store.synthese_soins(&cap).await?;
         let corrige_id = q.corrige();
         let corrige = toutes.iter().find(|e| Some(e.id) == corrige_id).cloned();
@@ -266,7 +260,7 @@ impl PageSeul for SoinsPage {
             })
             .collect();
         let m = matrix(app).await?;
-        let Dossier { tabs, u, .. } = d;
+        let Dossier { tabs, u, .. } = dossier;
         Ok(SoinsPage {
             layout: Layout::new(me, format!("Soins — {}", u.nom_naissance), "usagers"),
             u,
@@ -288,7 +282,8 @@ impl PageEnPlace for SoinsPage {
     const ADRESSE: &'static str = "/soins";
 
     async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) -> PageDossier {
-        <Self as PageSeul>::rendre(app, me, id, &PageAjoutSeul::default(), en_place).await
+        let q = PageAjoutSeul::default();
+        <Self as PageSeul>::rendre(Demande { app, me, id, q: &q }, en_place).await
     }
 }
 

@@ -5,10 +5,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use chrono::{NaiveTime, Utc};
 use dui_domain::feuille_soins::jour_local;
 use dui_domain::policy::Action;
@@ -18,7 +17,7 @@ use dui_store::policy::CapaciteSoins;
 use dui_store::usager::{Administration, Places, Tour};
 use serde::Deserialize;
 
-use super::collectif::{api_lot, capacite, form_lot, illisible, lot};
+use super::collectif::{api_lire, api_lot, capacite, form_lot, illisible, lot, page_lot};
 use super::collectif::{FormulaireGroupe, Lieu, LieuQuery, CHAMPS_LOT};
 use super::feuille_soins::{convertir_statuts, permis};
 use crate::auth::CurrentUser;
@@ -64,20 +63,15 @@ fn heure(v: &Option<String>) -> WebResult<NaiveTime> {
     }
 }
 
-/// GET /api/v1/soins/tour
-pub async fn api_tour(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<TourQuery>,
-) -> WebResult<Json<Tour>> {
+/// The round of `q` (GET /api/v1/soins/tour, and the page).
+async fn lire(app: &App, me: &CurrentUser, q: &TourQuery) -> WebResult<(Lieu, Tour)> {
     let h = heure(&q.heure)?;
-    let l = Lieu::de(&me, &q.lieu)?;
-    let cap = capacite(&app, &me, l.etablissement_id, Action::Lire).await?;
-    Ok(Json(
-        app.store
-            .tour_medicaments(&cap, l.unite_id, l.jour, h)
-            .await?,
-    ))
+    let l = Lieu::de(me, &q.lieu)?;
+    let cap = capacite(app, me, l.etablissement_id, Action::Lire).await?;
+    let tour = (app.store)
+        .tour_medicaments(&cap, l.unite_id, l.jour, h)
+        .await?;
+    Ok((l, tour))
 }
 
 /// A dose recorded, as the API takes it.
@@ -131,7 +125,8 @@ const PRISES: Formulaire = Formulaire::new("prises", "g-", Fait::PrisesEnregistr
 lot!(
     TourBody, doses -> administrations -> Administration,
     CapaciteSoins, Action::Valider, administrer,
-    "/soins/tour", formulaire, PRISES, rendre_refus
+    "/soins/tour", formulaire, PRISES,
+    TourQuery = requete, lire -> Tour, rendre
 );
 
 #[derive(Template, WebTemplate)]
@@ -157,29 +152,15 @@ impl TourPage {
     }
 }
 
-/// GET /soins/tour
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Query(q): Query<TourQuery>,
-) -> WebResult<Response> {
-    rendre(&app, &me, &q, EnPlace::default()).await
-}
-
-/// The round of `q`, with a « si besoin » line's form refused in place (or none).
+/// GET /soins/tour (`collectif::page_lot`): the round of `q`, with its form or a « si
+/// besoin » line's refused in place (or none).
 pub(super) async fn rendre(
     app: &App,
     me: &CurrentUser,
     q: &TourQuery,
     en_place: EnPlace,
 ) -> WebResult<Response> {
-    let h = heure(&q.heure)?;
-    let lieu = Lieu::de(me, &q.lieu)?;
-    let cap = capacite(app, me, lieu.etablissement_id, Action::Lire).await?;
-    let tour = app
-        .store
-        .tour_medicaments(&cap, lieu.unite_id, lieu.jour, h)
-        .await?;
+    let (lieu, tour) = lire(app, me, q).await?;
     Ok(TourPage {
         lieu,
         layout: Layout::new(me, "Tour de médicaments", "soins"),
@@ -195,18 +176,12 @@ pub(super) async fn rendre(
     .into_response())
 }
 
-/// The round of the form `f` (its place and time), `f` refused in place.
-async fn rendre_refus(
-    app: &App,
-    me: &CurrentUser,
-    f: &FormulaireGroupe,
-    en_place: EnPlace,
-) -> WebResult<Response> {
-    let q = TourQuery {
+/// The place and time the round's form `f` was sent from.
+fn requete(f: &FormulaireGroupe) -> TourQuery {
+    TourQuery {
         lieu: f.lieu(),
         heure: f.get("heure"),
-    };
-    rendre(app, me, &q, en_place).await
+    }
 }
 
 /// The round's form (`etablissement_id`, `unite_id`, `jour`, `heure`, `prevu_a`, then for
@@ -234,10 +209,16 @@ fn formulaire(me: &CurrentUser, f: &FormulaireGroupe) -> WebResult<(TourBody, Li
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
-    Router::new().route("/soins/tour", get(page).post(form_lot::<TourBody>))
+    Router::new().route(
+        "/soins/tour",
+        get(page_lot::<TourBody>).post(form_lot::<TourBody>),
+    )
 }
 
 /// API routes.
 pub fn api_routes() -> Router<App> {
-    Router::new().route("/soins/tour", get(api_tour).post(api_lot::<TourBody>))
+    Router::new().route(
+        "/soins/tour",
+        get(api_lire::<TourBody>).post(api_lot::<TourBody>),
+    )
 }

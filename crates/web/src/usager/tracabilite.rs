@@ -2,17 +2,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use dui_domain::ids::UsagerId;
 use dui_store::audit::Entry;
 use dui_store::usager::Usager;
 use serde::Deserialize;
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use crate::auth::CurrentUser;
+use super::extracteurs::PageDemandee;
 use crate::time::fr_datetime_secs;
-use crate::{App, Layout};
+use crate::Layout;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "usager/tracabilite.html")]
@@ -52,12 +50,8 @@ pub struct AuditQuery {
 }
 
 /// GET /usagers/{id}/tracabilite: who opened or changed the file.
-pub async fn audit_page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(q): Query<AuditQuery>,
-) -> PageDossier {
+pub async fn audit_page(p: PageDemandee<AuditQuery>) -> PageDossier {
+    let PageDemandee { app, me, id, q } = p;
     let Dossier { cap, tabs, u, .. } = Dossier::ouvrir(&app, &me, id, Onglet::Tracabilite).await?;
     let entries = app.store.usager_audit(&cap, q.avant, 100).await?;
     let suivant = (entries.len() == 100)

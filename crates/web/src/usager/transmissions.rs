@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier, Tabs};
-use super::extracteurs::FormulaireDossier;
+use super::extracteurs::{Demande, FormulaireDossier, ListeDemandee, PageDemandee};
 use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson};
@@ -163,16 +163,11 @@ pub async fn api_add(
 }
 
 /// GET /api/v1/usagers/{id}/transmissions: the file's transmissions, newest first.
-pub async fn api_list(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(p): Query<Pagination>,
-) -> WebResult<crate::reponses::JsonListe> {
-    let page = p.page(&pagination::TRANSMISSIONS)?;
-    let m = super::matrix(&app).await?;
-    let items = (app.store)
-        .transmissions_du_dossier(&m, &me.principal, id, page, Utc::now())
+pub async fn api_list(l: ListeDemandee) -> WebResult<crate::reponses::JsonListe> {
+    let page = l.page()?;
+    let m = super::matrix(&l.app).await?;
+    let items = (l.app.store)
+        .transmissions_du_dossier(&m, &l.me.principal, l.id, page, Utc::now())
         .await?;
     Ok(pagination::repondre(page, items, |t| t.id))
 }
@@ -222,23 +217,13 @@ pub struct OngletQuery {
 }
 
 /// GET /usagers/{id}/section/accompagnement: the last transmissions and the form.
-pub async fn page(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<UsagerId>,
-    Query(oq): Query<OngletQuery>,
-) -> PageDossier {
-    rendre(&app, &me, id, &oq, EnPlace::default()).await
+pub async fn page(p: PageDemandee<OngletQuery>) -> PageDossier {
+    rendre(p.demande(), EnPlace::default()).await
 }
 
 /// The tab of `id` (`oq`), a transmission refused in place (or none).
-async fn rendre(
-    app: &App,
-    me: &CurrentUser,
-    id: UsagerId,
-    oq: &OngletQuery,
-    en_place: EnPlace,
-) -> PageDossier {
+async fn rendre(d: Demande<'_, OngletQuery>, en_place: EnPlace) -> PageDossier {
+    let Demande { app, me, id, q: oq } = d;
     let Dossier { tabs, u, .. } =
         Dossier::ouvrir(app, me, id, Onglet::Section(Section::Accompagnement)).await?;
     let m = super::matrix(app).await?;
@@ -291,7 +276,7 @@ pub async fn add_form(p: FormulaireDossier<TransmissionFields>) -> WebResult<Res
         &adresse,
         (&TRANSMISSION, None, &p.f),
         issue,
-        |en_place| rendre(&p.app, &p.me, p.id, &oq, en_place),
+        |en_place| rendre(p.demande(&oq), en_place),
     )
     .await
 }
