@@ -134,6 +134,33 @@ describe('identité : saisie au clavier, erreurs en place, lieu de naissance, re
     await page.context().close();
   });
 
+  test('une photo refusée en place à 360 px, au clavier : le résumé a le focus, le message est près du champ', async (t) => {
+    const page = await newPage(suite.browser, suite.server, { viewport: MOBILE });
+    await login(page, 'secretariat');
+    await page.goto('/usagers/1');
+    // A GIF: not a format the file takes.
+    await page.locator('input#photo').setInputFiles({
+      name: 'portrait.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'),
+    });
+    await page.getByRole('button', { name: 'Enregistrer la photo' }).focus();
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    assert.equal(await focus(page), 'erreurs-resume');
+    const resume = page.locator('#erreurs-resume');
+    assert.match(await resume.innerText(), /Le formulaire contient 1 erreur\b/);
+    assert.doesNotMatch(await resume.innerText(), /Code :/);
+    assert.match(await page.locator('#photo-err').innerText(), /JPEG et PNG/);
+    const champ = page.locator('#photo');
+    assert.equal(await champ.getAttribute('aria-invalid'), 'true');
+    assert.match(await champ.getAttribute('aria-describedby'), /\bphoto-err\b/);
+    await t.test('accessibilité : photo refusée (360 px)', () => checkA11y(page, 'photo refusée 360 px'));
+    await checkNoHorizontalOverflow(page, 'photo refusée (360 px)');
+    // The summary's link leads to the field, with the keyboard.
+    await resume.getByRole('link').first().focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await focus(page), 'photo');
+    await page.context().close();
+  });
+
   test('la recherche au fil de la frappe : dates, sons, une seule entrée d\'historique, le nombre annoncé', async (t) => {
     for (const viewport of [undefined, MOBILE]) {
       const page = await newPage(suite.browser, suite.server, viewport ? { viewport } : {});

@@ -96,7 +96,18 @@ describe('usager', () => {
     await circle.getByLabel(/Mesure de protection/).selectOption('TUTELLE');
     await circle.getByLabel('Début de la mesure').fill('2023-05-10');
     await circle.getByLabel('Téléphone').fill('06 12 34 56 78');
+    // A measure ending before it begins: refused in place, by the end's field, in French.
+    await circle.getByLabel('Fin de la mesure').fill('2020-01-31');
     await submit(page, circle.getByRole('button', { name: 'Ajouter', exact: true }));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'erreurs-resume');
+    assert.match(await page.locator('#erreurs-resume').innerText(), /Le formulaire contient 1 erreur\b/);
+    assert.doesNotMatch(await page.locator('#erreurs-resume').innerText(), /mesure_fin|Code :/);
+    assert.match(await page.locator('#e-mesure_fin-err').innerText(), /\S/);
+    assert.equal(await page.getByRole('region', { name: 'Entourage' }).getByLabel('Nom', { exact: true }).inputValue(), 'Lefèvre');
+    await scan(t, page, 'entourage refusé en place');
+    await page.getByRole('region', { name: 'Entourage' }).getByLabel('Fin de la mesure').fill('');
+    await submit(page, page.getByRole('region', { name: 'Entourage' }).getByRole('button', { name: 'Ajouter', exact: true }));
+    await page.getByText('La personne a été ajoutée à l\'entourage.').waitFor();
     await page.getByRole('cell', { name: 'LEFÈVRE Jérôme', exact: true }).waitFor();
 
     // The synthesis sheet gathers identity, stay, legal protection and contacts.

@@ -164,6 +164,7 @@ struct LoggedInErrorPage {
     status: u16,
     message: String,
     fields: Vec<(String, String)>,
+    retour: Option<String>,
 }
 
 #[derive(Template)]
@@ -173,6 +174,8 @@ struct ErrorPage {
     title: &'static str,
     message: String,
     fields: Vec<(String, String)>,
+    /// The page of the refused form (`Referer` of this server), to go back to it.
+    retour: Option<String>,
 }
 
 fn title(status: StatusCode) -> &'static str {
@@ -200,7 +203,7 @@ fn default_info(status: StatusCode) -> ErrorInfo {
         401 => ("non_connecte", "Vous devez vous connecter."),
         404 => ("introuvable", "La page ou la ressource demandée est introuvable."),
         405 => ("methode_non_permise", "Cette action n'est pas permise à cette adresse."),
-        413 => ("trop_volumineux", "L'envoi dépasse la taille autorisée (2 Mo)."),
+        413 => ("trop_volumineux", "L'envoi dépasse 2 Mo, la taille autorisée pour un envoi."),
         415 => ("format_non_pris_en_charge", "Le format envoyé n'est pas pris en charge : utilisez du JSON (Content-Type: application/json)."),
         422 => ("contenu_invalide", "Le contenu envoyé est invalide."),
         _ => ("erreur_interne", "Une erreur inattendue s'est produite."),
@@ -223,11 +226,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     // A form posted after the session expired: back to the page of the form after login
-    // (where `app.js` fills it again), not to the address it posted to.
-    let here = match req.method() {
-        &axum::http::Method::GET | &axum::http::Method::HEAD => here,
-        _ => page_du_formulaire(req.headers()).unwrap_or(here),
+    // (where `app.js` fills it again), not to the address it posted to; an error page of a
+    // refused form links back to that page.
+    let retour = match req.method() {
+        &axum::http::Method::GET | &axum::http::Method::HEAD => None,
+        _ => page_du_formulaire(req.headers()),
     };
+    let here = retour.clone().unwrap_or(here);
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -327,6 +332,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 status: status.as_u16(),
                 message: info.message,
                 fields,
+                retour,
             }
             .render()
         }
@@ -335,6 +341,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             title: title(status),
             message: info.message,
             fields,
+            retour,
         }
         .render(),
     }
@@ -348,7 +355,8 @@ fn page_du_formulaire(headers: &axum::http::HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
     let (_, reste) = referer.split_once("://")?;
     let (hote, chemin) = reste.split_at(reste.find('/')?);
-    (hote == host).then(|| chemin.to_string())
+    // A path of this server only (`//autre` would leave it).
+    (hote == host && !chemin.starts_with("//")).then(|| chemin.to_string())
 }
 
 /// Escapes text for HTML.

@@ -69,11 +69,7 @@ impl<T: DeserializeOwned + Champs, S: Send + Sync> FromRequest<S> for Form<T> {
         }
         let bytes = axum::body::to_bytes(req.into_body(), 2 * 1024 * 1024)
             .await
-            .map_err(|_| {
-                AppError::TooLarge(
-                    "Le formulaire envoyé dépasse la taille autorisée (2 Mo).".into(),
-                )
-            })?;
+            .map_err(|_| AppError::TooLarge(crate::limites::FORMULAIRE_TROP_GRAND.into()))?;
         let paires: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("Le formulaire est illisible.".into()))?;
         crate::saisie::verifier_paires(&paires, T::CHAMPS, T::CONNEXION)?;

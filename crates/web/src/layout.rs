@@ -224,11 +224,27 @@ pub enum Fait {
     AccesExceptionnelOuvert,
     /// A home-care intervention was planned.
     InterventionPlanifiee,
+    /// A visit of the planning was given to another worker.
+    VisiteReaffectee,
+    /// A person was removed from the circle.
+    EntourageRetire,
+    /// Transmissions of the relève were marked read: how many.
+    TransmissionsLues(u32),
+    /// An account was created or changed (administration).
+    CompteEnregistre,
+    /// A unit was added to an établissement (administration).
+    UniteCreee,
+    /// The record of an établissement was changed (administration).
+    EtablissementEnregistre,
+    /// An organisme gestionnaire was created (administration).
+    OrganismeCree,
+    /// An établissement was created (administration).
+    EtablissementCree,
 }
 
 impl Fait {
     /// Every confirmation.
-    pub const ALL: [Fait; 74] = [
+    pub const ALL: [Fait; 82] = [
         Fait::DossierCree,
         Fait::IdentiteEnregistree,
         Fait::JustificatifEnregistre,
@@ -303,6 +319,14 @@ impl Fait {
         Fait::TransmissionEnregistree,
         Fait::AccesExceptionnelOuvert,
         Fait::InterventionPlanifiee,
+        Fait::VisiteReaffectee,
+        Fait::EntourageRetire,
+        Fait::TransmissionsLues(0),
+        Fait::CompteEnregistre,
+        Fait::UniteCreee,
+        Fait::EtablissementEnregistre,
+        Fait::OrganismeCree,
+        Fait::EtablissementCree,
     ];
 
     /// The code carried by the address.
@@ -382,11 +406,31 @@ impl Fait {
             Fait::TransmissionEnregistree => "transmission",
             Fait::AccesExceptionnelOuvert => "acces_exceptionnel",
             Fait::InterventionPlanifiee => "intervention",
+            Fait::VisiteReaffectee => "reaffectation",
+            Fait::EntourageRetire => "entourage_retrait",
+            Fait::TransmissionsLues(_) => "lues",
+            Fait::CompteEnregistre => "compte",
+            Fait::UniteCreee => "unite",
+            Fait::EtablissementEnregistre => "etablissement",
+            Fait::OrganismeCree => "organisme_cree",
+            Fait::EtablissementCree => "etablissement_cree",
         }
     }
 
     /// The French message shown.
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Fait::TransmissionsLues(0) => {
+                "Aucune transmission n'a été marquée : elles étaient déjà lues.".into()
+            }
+            Fait::TransmissionsLues(1) => "1 transmission marquée comme lue.".into(),
+            Fait::TransmissionsLues(n) => format!("{n} transmissions marquées comme lues.").into(),
+            other => other.libelle().into(),
+        }
+    }
+
+    /// The message of a confirmation that carries no number.
+    fn libelle(self) -> &'static str {
         match self {
             Fait::DossierCree => "Le dossier a été créé avec une identité provisoire. Vérifiez un justificatif d'identité et interrogez le téléservice INSi pour la qualifier.",
             Fait::IdentiteEnregistree => "L'identité a été enregistrée.",
@@ -462,13 +506,33 @@ impl Fait {
             Fait::TransmissionEnregistree => "La transmission a été enregistrée.",
             Fait::AccesExceptionnelOuvert => "L'accès exceptionnel est ouvert pour la durée choisie : il est tracé et signalé au référent de la personne et à la direction.",
             Fait::InterventionPlanifiee => "L'intervention a été planifiée : ses visites apparaissent au planning du service.",
+            Fait::VisiteReaffectee => "La visite a été réaffectée : elle apparaît dans la tournée de l'intervenant choisi.",
+            Fait::EntourageRetire => "La personne a été retirée de l'entourage ; elle reste dans l'historique.",
+            Fait::TransmissionsLues(_) => "Les transmissions ont été marquées comme lues.",
+            Fait::CompteEnregistre => "Le compte a été enregistré.",
+            Fait::UniteCreee => "L'unité a été ajoutée à l'établissement.",
+            Fait::EtablissementEnregistre => "La fiche de l'établissement a été enregistrée.",
+            Fait::OrganismeCree => "L'organisme gestionnaire a été créé : ajoutez ses établissements.",
+            Fait::EtablissementCree => "L'établissement a été créé : ajoutez ses unités et les comptes de ses professionnels.",
         }
     }
 
-    /// The confirmation named by a query string (`…&fait=identite&…`), if any.
+    /// The confirmation named by a query string (`…&fait=identite&…`, `fait=lues&n=3`), if
+    /// any.
     pub fn depuis_requete(query: Option<&str>) -> Option<Fait> {
-        let code = query?.split('&').find_map(|p| p.strip_prefix("fait="))?;
-        Fait::ALL.into_iter().find(|f| f.code() == code)
+        let query = query?;
+        let code = query.split('&').find_map(|p| p.strip_prefix("fait="))?;
+        let f = Fait::ALL.into_iter().find(|f| f.code() == code)?;
+        Some(match f {
+            Fait::TransmissionsLues(_) => Fait::TransmissionsLues(
+                query
+                    .split('&')
+                    .find_map(|p| p.strip_prefix("n="))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0),
+            ),
+            other => other,
+        })
     }
 
     /// `url` with this confirmation added to its query string.
@@ -477,7 +541,11 @@ impl Fait {
         // keep it in the fragment and never send it.
         let (chemin, ancre) = url.split_at(url.find('#').unwrap_or(url.len()));
         let sep = if chemin.contains('?') { '&' } else { '?' };
-        format!("{chemin}{sep}fait={}{ancre}", self.code())
+        let nombre = match self {
+            Fait::TransmissionsLues(n) => format!("&n={n}"),
+            _ => String::new(),
+        };
+        format!("{chemin}{sep}fait={}{nombre}{ancre}", self.code())
     }
 }
 
@@ -510,6 +578,15 @@ mod tests {
             "/usagers/3?onglet=x&fait=identite"
         );
         assert_eq!(Fait::depuis_requete(Some("fait=<script>")), None);
+        let lues = Fait::TransmissionsLues(3).adresse("/releve?heures=8");
+        assert_eq!(lues, "/releve?heures=8&fait=lues&n=3");
+        let f = Fait::depuis_requete(lues.split_once('?').map(|(_, q)| q));
+        assert_eq!(
+            f.map(Fait::message).as_deref(),
+            Some("3 transmissions marquées comme lues.")
+        );
+        let f = Fait::depuis_requete(Some("fait=lues&n=x"));
+        assert_eq!(f, Some(Fait::TransmissionsLues(0)));
         assert_eq!(Fait::depuis_requete(None), None);
     }
 }

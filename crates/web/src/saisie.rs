@@ -238,9 +238,14 @@ async fn verifier(req: Request) -> Result<Request, AppError> {
         return Ok(req);
     }
     let (mut parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+    let message = if json {
+        "Le corps de la requête dépasse 2 Mo, la taille autorisée."
+    } else {
+        crate::limites::FORMULAIRE_TROP_GRAND
+    };
+    let bytes = axum::body::to_bytes(body, crate::limites::BODY_LIMIT)
         .await
-        .map_err(|_| AppError::TooLarge("Le corps de la requête dépasse 2 Mo.".into()))?;
+        .map_err(|_| AppError::TooLarge(message.into()))?;
     if json {
         // Malformed JSON goes on: the extractor says where it is wrong.
         if let Ok(v) = serde_json::from_slice::<Value>(&bytes) {

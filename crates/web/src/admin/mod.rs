@@ -39,8 +39,7 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/admin/etablissements/{id}",
-            get(organisation::etablissement_page)
-                .post(organisation::update_form::<EtablissementFields>),
+            get(organisation::etablissement_page).post(organisation::update_etablissement_form),
         )
         .route(
             "/admin/etablissements/{id}/unites",

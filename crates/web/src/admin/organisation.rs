@@ -22,10 +22,11 @@ use super::{done, expected_version};
 use crate::auth::CurrentUser;
 use crate::forms::{opt, opt_int, ApiJson, Errors, Form};
 use crate::saisie::Champs;
-use crate::{App, AppError, Layout, WebResult};
+use crate::usager::formulaire_ligne::{page_refusee, repondre_page};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Organisme fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct OrganismeFields {
     nom: String,
     finess_juridique: String,
@@ -46,7 +47,11 @@ impl Champs for OrganismeFields {
 /// The form of an organisation record (organisme or establishment), as the page and the API
 /// send it: validated into the store's input, with the version it was read at. Its page and
 /// API handlers are generic over it (`create_form::<OrganismeFields>`…).
-pub(crate) trait FicheForm: DeserializeOwned + Champs + Send + Sync + 'static {
+pub(crate) trait FicheForm:
+    DeserializeOwned + Serialize + Champs + Send + Sync + 'static
+{
+    /// Its creation form on the organisation page, refused in place.
+    const CREATION: Formulaire;
     /// The store's input.
     type Input: Fiche + Send + Sync;
     /// The record as read back.
@@ -90,15 +95,31 @@ async fn modifier<F: FicheForm>(
     Ok(())
 }
 
-/// POST /admin/organismes, /admin/etablissements: creates a record from the page's form.
+/// POST /admin/organismes, /admin/etablissements: creates a record from the organisation
+/// page's form, confirmed where the record is shown; refused in place on that page, what was
+/// typed kept.
 pub(crate) async fn create_form<F: FicheForm>(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<F>,
 ) -> WebResult<Response> {
-    let id = creer(&app, &me, &f).await?;
-    Ok(done(&headers, &F::retour(id)))
+    match creer(&app, &me, &f).await {
+        Ok(id) => Ok(crate::reponses::confirme(
+            &headers,
+            &F::retour(id),
+            F::CREATION.fait,
+        )),
+        Err(e) => {
+            let placer = |erreurs| EnPlace::refus(&F::CREATION, crate::Saisie::de(&f), erreurs);
+            let champs: Vec<&str> = F::CHAMPS.iter().map(|c| c.nom).collect();
+            let champs = [&["organisme_id"][..], &champs].concat();
+            page_refusee(e, &champs, placer, |en_place| {
+                rendre_organisation(&app, &me, en_place)
+            })
+            .await
+        }
+    }
 }
 
 /// POST /admin/organismes/{id}, /admin/etablissements/{id}: changes a record from the page's
@@ -148,6 +169,7 @@ async fn etablissement(app: &App, id: i64) -> WebResult<Etablissement> {
 }
 
 impl FicheForm for OrganismeFields {
+    const CREATION: Formulaire = Formulaire::new("organisme", "og-", Fait::OrganismeCree);
     type Input = OrganismeInput;
     type Record = Organisme;
     async fn lire(app: &App, id: i64) -> WebResult<Organisme> {
@@ -175,7 +197,7 @@ impl FicheForm for OrganismeFields {
 }
 
 /// Établissement fields as typed (form or JSON).
-#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::ToSchema)]
 pub struct EtablissementFields {
     organisme_id: i64,
     nom: String,
@@ -205,6 +227,7 @@ impl Champs for EtablissementFields {
 }
 
 impl FicheForm for EtablissementFields {
+    const CREATION: Formulaire = Formulaire::new("etablissement", "et-", Fait::EtablissementCree);
     type Input = EtablissementInput;
     type Record = Etablissement;
     async fn lire(app: &App, id: i64) -> WebResult<Etablissement> {
@@ -245,7 +268,7 @@ impl FicheForm for EtablissementFields {
 }
 
 /// Unit fields.
-#[derive(Deserialize, Clone, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Clone, utoipa::ToSchema)]
 pub struct UniteFields {
     nom: String,
     type_unite: String,
@@ -269,6 +292,8 @@ struct OrganisationPage {
     organismes: Vec<Organisme>,
     etablissements: Vec<Etablissement>,
     categories: Vec<&'static Categorie>,
+    /// The creation form refused in place, if any.
+    en_place: EnPlace,
 }
 
 impl OrganisationPage {
@@ -304,14 +329,25 @@ fn active_categories() -> Vec<&'static Categorie> {
 }
 
 /// GET /admin/organisation
-pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl IntoResponse> {
+pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<Response> {
+    rendre_organisation(&app, &me, EnPlace::default()).await
+}
+
+/// The organisation page, with a creation form refused in place (or not).
+async fn rendre_organisation(
+    app: &App,
+    me: &CurrentUser,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     me.require_admin()?;
     Ok(OrganisationPage {
-        layout: Layout::new(&me, "Organisation", "organisation"),
+        layout: Layout::new(me, "Organisation", "organisation"),
         organismes: app.store.organismes().await?,
         etablissements: app.store.etablissements(None).await?,
         categories: active_categories(),
-    })
+        en_place,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -323,30 +359,70 @@ struct EtablissementPage {
     unites: Vec<Unite>,
     categories: Vec<&'static Categorie>,
     types: &'static [TypeUnite],
+    /// The form refused in place (its record, a unit), if any.
+    en_place: EnPlace,
 }
 
 impl EtablissementPage {
     fn type_label(&self, t: &TypeUnite) -> &'static str {
         t.label_fr()
     }
+    /// The capacity as stored (empty when none).
+    fn capacite(&self) -> String {
+        self.e.capacite.map(|c| c.to_string()).unwrap_or_default()
+    }
 }
+
+/// The forms of the établissement page refused in place: its record (`et-<field>`) and a
+/// unit added (`u-<field>`).
+const FICHE: Formulaire = Formulaire::new("fiche", "et-", Fait::EtablissementEnregistre);
+const UNITE: Formulaire = Formulaire::new("unite", "u-", Fait::UniteCreee);
 
 /// GET /admin/etablissements/{id}
 pub async fn etablissement_page(
     State(app): State<App>,
     me: CurrentUser,
     Path(id): Path<i64>,
-) -> WebResult<impl IntoResponse> {
+) -> WebResult<Response> {
+    rendre_etablissement(&app, &me, id, EnPlace::default()).await
+}
+
+/// The page of établissement `id`, with a form refused in place (or not).
+async fn rendre_etablissement(
+    app: &App,
+    me: &CurrentUser,
+    id: i64,
+    en_place: EnPlace,
+) -> WebResult<Response> {
     me.require_admin()?;
-    let e = etablissement(&app, id).await?;
+    let e = etablissement(app, id).await?;
     Ok(EtablissementPage {
-        layout: Layout::new(&me, e.nom.clone(), "organisation"),
+        layout: Layout::new(me, e.nom.clone(), "organisation"),
         unites: app.store.unites(id).await?,
         organismes: app.store.organismes().await?,
         e,
         categories: active_categories(),
         types: &TypeUnite::ALL,
+        en_place,
+    }
+    .into_response())
+}
+
+/// POST /admin/etablissements/{id}: the record changed (at the version the form carries),
+/// confirmed on its page; refused in place (a change made meanwhile: 409).
+pub async fn update_etablissement_form(
+    State(app): State<App>,
+    me: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<EtablissementFields>,
+) -> WebResult<Response> {
+    let issue = modifier(&app, &me, &HeaderMap::new(), id, &f).await;
+    let adresse = EtablissementFields::retour(id);
+    repondre_page(&headers, &adresse, (&FICHE, None, &f), issue, |en_place| {
+        rendre_etablissement(&app, &me, id, en_place)
     })
+    .await
 }
 
 fn validate_unite(f: &UniteFields) -> Result<(String, TypeUnite, Option<i64>), AppError> {
@@ -374,7 +450,8 @@ async fn creer_unite(app: &App, me: &CurrentUser, id: i64, f: &UniteFields) -> W
         .await?)
 }
 
-/// POST /admin/etablissements/{id}/unites
+/// POST /admin/etablissements/{id}/unites: the unit added, confirmed on the établissement's
+/// page; refused in place, what was typed kept.
 pub async fn create_unite_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -382,8 +459,12 @@ pub async fn create_unite_form(
     Path(id): Path<i64>,
     Form(f): Form<UniteFields>,
 ) -> WebResult<Response> {
-    creer_unite(&app, &me, id, &f).await?;
-    Ok(done(&headers, &format!("/admin/etablissements/{id}")))
+    let issue = creer_unite(&app, &me, id, &f).await;
+    let adresse = EtablissementFields::retour(id);
+    repondre_page(&headers, &adresse, (&UNITE, None, &f), issue, |en_place| {
+        rendre_etablissement(&app, &me, id, en_place)
+    })
+    .await
 }
 
 // ---- API ----

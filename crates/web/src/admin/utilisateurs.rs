@@ -16,11 +16,11 @@ use dui_store::admin::utilisateur::{
 };
 use serde::Deserialize;
 
-use super::{done, expected_version};
+use super::expected_version;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::saisie::Champs;
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Fait, Formulaire, Layout, WebResult};
 
 /// Account fields as typed. `etablissements` is a list in JSON; forms send repeated
 /// `etablissements` fields, collected by [`parse_form`].
@@ -206,7 +206,14 @@ struct EditPage {
     roles: &'static [Role],
     etablissements: Vec<Etablissement>,
     mot_de_passe_temporaire: Option<String>,
+    /// The account form's refusal, if any (input ids `<field>`).
+    erreurs: ErreursFormulaire,
+    /// What was typed in the refused form (the password never comes back).
+    saisie: Option<UtilisateurFields>,
 }
+
+/// The account form (a new one, or a change), refused in place.
+const COMPTE: Formulaire = Formulaire::new("compte", "", Fait::CompteEnregistre);
 
 impl EditPage {
     /// The page of a new account (`u` none) or of `u`, with the temporary password just set.
@@ -225,15 +232,65 @@ impl EditPage {
             roles: Role::ALL,
             etablissements: app.store.etablissements(None).await?,
             mot_de_passe_temporaire,
+            erreurs: ErreursFormulaire::default(),
+            saisie: None,
         })
     }
     fn has_role(&self, r: &Role) -> bool {
-        self.u.as_ref().is_some_and(|u| u.role == *r)
+        match &self.saisie {
+            Some(f) => f.role.trim() == r.code(),
+            None => self.u.as_ref().is_some_and(|u| u.role == *r),
+        }
     }
     fn has_etab(&self, id: &i64) -> bool {
-        self.u
-            .as_ref()
-            .is_some_and(|u| u.etablissements.contains(id))
+        match &self.saisie {
+            Some(f) => f.etablissements.contains(id),
+            None => self
+                .u
+                .as_ref()
+                .is_some_and(|u| u.etablissements.contains(id)),
+        }
+    }
+    /// The value of text field `champ`: as typed in the refused form, else the account's.
+    fn val(&self, champ: &str) -> String {
+        if let Some(f) = &self.saisie {
+            let t = |v: &Option<String>| v.clone().unwrap_or_default();
+            return match champ {
+                "username" => f.username.clone(),
+                "nom" => f.nom.clone(),
+                "prenom" => f.prenom.clone(),
+                "email" => t(&f.email),
+                "identifiant_pro" => t(&f.identifiant_pro),
+                "usager_id" => f.usager_id.map(|x| x.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            };
+        }
+        let Some(u) = &self.u else {
+            return String::new();
+        };
+        match champ {
+            "username" => u.username.clone(),
+            "nom" => u.nom.clone(),
+            "prenom" => u.prenom.clone(),
+            "email" => u.email.clone().unwrap_or_default(),
+            "identifiant_pro" => u.identifiant_pro.clone().unwrap_or_default(),
+            "usager_id" => u.usager_id.map(|x| x.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+    /// The version the form carries: the one read when the form was refused (a change made
+    /// meanwhile is not overwritten by sending it again), else the account's.
+    fn version(&self) -> i64 {
+        let lue = self.saisie.as_ref().and_then(|f| f.version);
+        lue.or(self.u.as_ref().map(|u| u.version))
+            .unwrap_or_default()
+    }
+    /// Whether the account is (or was chosen) active.
+    fn est_actif(&self) -> bool {
+        match &self.saisie {
+            Some(f) => !matches!(f.actif.as_deref(), Some("non" | "false" | "0")),
+            None => self.u.as_ref().is_none_or(|u| u.actif),
+        }
     }
 }
 
@@ -254,7 +311,48 @@ pub async fn edit_page(
     EditPage::new(&app, &me, Some(u), None).await
 }
 
-/// POST /admin/utilisateurs
+/// The answer to the account form of the page of `u` (a new account: none) typed as `f`,
+/// whose write ended as `issue` (the account's id): that account's page confirming it, or
+/// the form again with what was typed and each refusal by its field (a login already
+/// taken is said by the login).
+async fn repondre(
+    (app, me, headers): (&App, &CurrentUser, &HeaderMap),
+    u: Option<Utilisateur>,
+    mut f: UtilisateurFields,
+    issue: WebResult<i64>,
+) -> WebResult<axum::response::Response> {
+    let e = match issue {
+        Ok(id) => {
+            let adresse = format!("/admin/utilisateurs/{id}");
+            return Ok(crate::reponses::confirme(headers, &adresse, COMPTE.fait));
+        }
+        Err(AppError::Conflict { message, .. }) if u.is_none() => {
+            AppError::field("username", message)
+        }
+        Err(e) => e,
+    };
+    let champs: Vec<&str> = UtilisateurFields::CHAMPS.iter().map(|c| c.nom).collect();
+    let (status, erreurs) = ErreursFormulaire::depuis(e, &champs)?;
+    let erreurs = if status == StatusCode::CONFLICT {
+        let recharger = u.as_ref().map(|u| format!("/admin/utilisateurs/{}", u.id));
+        match recharger {
+            Some(r) => erreurs.avec_lien("Recharger le compte à jour", r),
+            None => erreurs,
+        }
+    } else {
+        erreurs
+    };
+    f.password = None;
+    let mut page = EditPage::new(app, me, u, None).await?;
+    page.erreurs = ErreursFormulaire {
+        prefixe: COMPTE.prefixe.into(),
+        ..erreurs
+    };
+    page.saisie = Some(f);
+    Ok((status, page).into_response())
+}
+
+/// POST /admin/utilisateurs: the account created, confirmed on its page; refused in place.
 pub async fn create_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -263,17 +361,21 @@ pub async fn create_form(
 ) -> WebResult<axum::response::Response> {
     me.require_admin()?;
     let f = parse_form(&body)?;
-    let input = f.validate(true)?;
-    check_etablissements(&app, &input.etablissements).await?;
-    let h = hash(f.password.unwrap_or_default()).await?;
-    let id = app
-        .store
-        .create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now())
-        .await?;
-    Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
+    let issue = async {
+        let input = f.validate(true)?;
+        check_etablissements(&app, &input.etablissements).await?;
+        let h = hash(f.password.clone().unwrap_or_default()).await?;
+        Ok(app
+            .store
+            .create_utilisateur(&me.principal.actor(), &input, &h, true, Utc::now())
+            .await?)
+    }
+    .await;
+    repondre((&app, &me, &headers), None, f, issue).await
 }
 
-/// POST /admin/utilisateurs/{id}
+/// POST /admin/utilisateurs/{id}: the account changed (at the version the form carries),
+/// confirmed on its page; refused in place (a change made meanwhile: 409).
 pub async fn update_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -282,14 +384,19 @@ pub async fn update_form(
     body: String,
 ) -> WebResult<axum::response::Response> {
     me.require_admin()?;
+    let u = app.store.utilisateur(id).await?.ok_or(AppError::NotFound)?;
     let f = parse_form(&body)?;
-    let input = f.validate(false)?;
-    check_etablissements(&app, &input.etablissements).await?;
-    let version = expected_version(&HeaderMap::new(), f.version)?;
-    app.store
-        .update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now())
-        .await?;
-    Ok(done(&headers, &format!("/admin/utilisateurs/{id}")))
+    let issue = async {
+        let input = f.validate(false)?;
+        check_etablissements(&app, &input.etablissements).await?;
+        let version = expected_version(&HeaderMap::new(), f.version)?;
+        app.store
+            .update_utilisateur(&me.principal.actor(), id, version, &input, Utc::now())
+            .await?;
+        Ok(id)
+    }
+    .await;
+    repondre((&app, &me, &headers), Some(u), f, issue).await
 }
 
 /// Gives the account `id` a temporary password, to change at next login, and returns it

@@ -296,6 +296,16 @@ async fn pending_step(app: &App, u: &Utilisateur) -> Option<&'static str> {
     None
 }
 
+/// Whether the request sends a photo from the file page (`POST /usagers/{id}/photo`).
+fn envoi_de_photo(parts: &axum::http::request::Parts) -> bool {
+    let chemin = parts.uri.path();
+    parts.method == axum::http::Method::POST
+        && chemin
+            .strip_prefix("/usagers/")
+            .and_then(|r| r.strip_suffix("/photo"))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Checks the anti-CSRF token from the `X-CSRF-Token` header or the `_csrf` form field,
 /// giving back the request with its body intact.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
@@ -329,11 +339,23 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     } else {
         crate::limites::BODY_LIMIT
     };
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        AppError::TooLarge("Le formulaire envoyé dépasse la taille autorisée (2 Mo).".into())
-    })?;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) if multipart && envoi_de_photo(&parts) => {
+            // Too large to read its token: the photo's form writes nothing with it, it
+            // answers the file page with the refusal next to the photo field.
+            let mut req = Request::from_parts(parts, Body::empty());
+            req.extensions_mut().insert(crate::limites::PhotoTropGrande);
+            return Ok(req);
+        }
+        Err(_) => {
+            return Err(AppError::TooLarge(
+                crate::limites::FORMULAIRE_TROP_GRAND.into(),
+            ))
+        }
+    };
     let token = if multipart {
-        multipart_field(&content_type, bytes.clone(), "_csrf").await
+        multipart_field(&content_type, &bytes, "_csrf")
     } else {
         form_urlencoded_field(&bytes, "_csrf")
     };
@@ -344,26 +366,42 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
     }
 }
 
-/// Reads one text field of a multipart body (file uploads carry `_csrf` this way).
-async fn multipart_field(
-    content_type: &str,
-    body: axum::body::Bytes,
-    name: &str,
-) -> Option<String> {
-    use axum::extract::FromRequest;
-    let probe = Request::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .ok()?;
-    let mut form = axum::extract::Multipart::from_request(probe, &())
-        .await
-        .ok()?;
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
+/// The text of field `name` of a multipart body, read by hand: the whole body is in memory,
+/// and axum's reader would stop at the default body limit, under the photo route's.
+fn multipart_field(content_type: &str, body: &[u8], name: &str) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiteur = format!("--{boundary}");
+    let voulu = format!("name=\"{name}\"");
+    let mut reste = body;
+    while let Some(i) = chercher(reste, delimiteur.as_bytes()) {
+        reste = &reste[i + delimiteur.len()..];
+        let partie = &reste[..chercher(reste, delimiteur.as_bytes()).unwrap_or(reste.len())];
+        let Some(partie) = partie.strip_prefix(b"\r\n") else {
+            continue;
+        };
+        let Some(fin) = chercher(partie, b"\r\n\r\n") else {
+            continue;
+        };
+        let entetes = String::from_utf8_lossy(&partie[..fin]);
+        let nommee = entetes.split("\r\n").any(|l| {
+            l.to_ascii_lowercase().starts_with("content-disposition:")
+                && l.split(';').any(|p| p.trim() == voulu)
+        });
+        if nommee {
+            let valeur = &partie[fin + 4..];
+            let valeur = valeur.strip_suffix(b"\r\n").unwrap_or(valeur);
+            return String::from_utf8(valeur.to_vec()).ok();
         }
     }
     None
+}
+
+/// Where `aiguille` first occurs in `botte`.
+fn chercher(botte: &[u8], aiguille: &[u8]) -> Option<usize> {
+    botte.windows(aiguille.len()).position(|w| w == aiguille)
 }
 
 /// Reads one field of an urlencoded body.
@@ -486,6 +524,50 @@ mod tests {
             "/usagers//liaison",
         ] {
             assert!(!super::permis_au_partenaire(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_multipart_token_is_read_by_its_name_only() {
+        let ct = "multipart/form-data; boundary=\"xYz\"";
+        let mut body =
+            b"--xYz\r\nContent-Disposition: form-data; name=\"_csrf_x\"\r\n\r\nfaux\r\n".to_vec();
+        body.extend_from_slice(
+            b"--xYz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\njeton\r\n",
+        );
+        body.extend_from_slice(
+            b"--xYz\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\r\n",
+        );
+        body.extend(vec![0xFF; 3 * 1024 * 1024]);
+        body.extend_from_slice(b"\r\n--xYz--\r\n");
+        assert_eq!(
+            super::multipart_field(ct, &body, "_csrf").as_deref(),
+            Some("jeton")
+        );
+        assert_eq!(super::multipart_field(ct, &body, "absent"), None);
+        assert_eq!(
+            super::multipart_field("multipart/form-data", &body, "_csrf"),
+            None
+        );
+        assert!(super::envoi_de_photo(
+            &axum::http::Request::post("/usagers/12/photo")
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        ));
+        for p in [
+            "/usagers/12/photo/suppression",
+            "/usagers//photo",
+            "/admin/grilles",
+            "/usagers/1a/photo",
+        ] {
+            let parts = axum::http::Request::post(p)
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0;
+            assert!(!super::envoi_de_photo(&parts), "{p}");
         }
     }
 }

@@ -39,17 +39,18 @@ struct FilePage {
     peut_valider: bool,
     insi: bool,
     justificatifs: Vec<(String, &'static str)>,
-    erreurs: ErreursFormulaire,
-    /// What the identitovigilance forms had typed (kept when refused).
-    saisie: Saisie,
+    /// The form refused in place (identitovigilance, photo, non-duplicate), if any.
+    en_place: EnPlace,
 }
 
-/// The identitovigilance fields typed, shown again with a refusal.
-#[derive(Default)]
-pub(super) struct Saisie {
-    pub type_justificatif: String,
-    pub motif: String,
-}
+/// The identitovigilance forms of the file page (a document seen, an attribute, INSi): one
+/// summary at the top of their section, input ids `<field>`.
+pub(super) const IDENTITOVIGILANCE: Formulaire =
+    Formulaire::new("identitovigilance", "", Fait::AttributEnregistre);
+/// The photo's forms (sent, removed), input id `photo`.
+pub(super) const PHOTO: Formulaire = Formulaire::new("photo", "", Fait::PhotoEnregistree);
+/// « Deux personnes différentes », input id `nd-autre_id`.
+const NON_DOUBLON: Formulaire = Formulaire::new("non_doublon", "nd-", Fait::NonDoublon);
 
 impl FilePage {
     fn date(&self, d: &str) -> String {
@@ -66,15 +67,7 @@ pub async fn file_page(
     me: CurrentUser,
     Path(id): Path<UsagerId>,
 ) -> PageDossier {
-    file_render(
-        &app,
-        &me,
-        id,
-        ErreursFormulaire::default(),
-        Saisie::default(),
-        StatusCode::OK,
-    )
-    .await
+    file_render(&app, &me, id, EnPlace::default(), StatusCode::OK).await
 }
 
 /// The file page of `id` with the refusal of one of its forms in place.
@@ -82,8 +75,7 @@ pub(super) async fn file_render(
     app: &App,
     me: &CurrentUser,
     id: UsagerId,
-    erreurs: ErreursFormulaire,
-    saisie: Saisie,
+    en_place: EnPlace,
     status: StatusCode,
 ) -> PageDossier {
     let Dossier {
@@ -107,8 +99,7 @@ pub(super) async fn file_render(
             .iter()
             .map(|t| (t.code().to_string(), t.label_fr()))
             .collect(),
-        erreurs,
-        saisie,
+        en_place,
         u,
         tabs,
     };
@@ -288,20 +279,54 @@ pub async fn identity_form(
     }
 }
 
-/// POST /usagers/{id}/non-doublon: this file and another are two different people.
+/// The file page of `id` again with form `f` refused by `erreurs` (answered with `status`),
+/// `saisie` typed.
+pub(super) async fn file_refus(
+    app: &App,
+    me: &CurrentUser,
+    id: UsagerId,
+    (f, saisie): (&Formulaire, crate::Saisie),
+    (status, erreurs): (StatusCode, ErreursFormulaire),
+) -> Response {
+    let en_place = EnPlace::refus(f, saisie, erreurs);
+    file_render(app, me, id, en_place, status)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+/// POST /usagers/{id}/non-doublon: this file and another are two different people,
+/// confirmed on the file; a number that names no other file the user may validate is said
+/// by its field on the file page (422), the number kept.
 pub async fn non_doublon_form(p: FormulaireDossier<AutreDossierForm>) -> WebResult<Response> {
-    let other = p.f.autre("de l'autre dossier")?;
-    let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Valider).await?;
-    capability(
-        &p.app,
-        &p.me,
-        other,
-        Section::Administratif,
-        Action::Valider,
-    )
-    .await?;
-    p.app.store.confirmer_non_doublon(&cap, other).await?;
-    Ok(p.confirme("", Fait::NonDoublon))
+    let issue = async {
+        let other = p.f.autre("de l'autre dossier")?;
+        if other == p.id {
+            return Err(AppError::field(
+                "autre_id",
+                "Ce numéro est celui du dossier ouvert : indiquez le numéro de l'autre dossier.",
+            ));
+        }
+        let cap = capability(&p.app, &p.me, p.id, Section::Administratif, Action::Valider).await?;
+        let autre = capability(&p.app, &p.me, other, Section::Administratif, Action::Valider);
+        autre.await.map_err(|e| match e {
+            // Whether it exists out of reach is not said.
+            AppError::NotFound | AppError::Forbidden(_) => AppError::field(
+                "autre_id",
+                "Aucun dossier de ce numéro ne vous est accessible : vérifiez le numéro (il figure en haut du dossier, par exemple U0000042).",
+            ),
+            refus => refus,
+        })?;
+        Ok(p.app.store.confirmer_non_doublon(&cap, other).await?)
+    }
+    .await;
+    match issue {
+        Ok(()) => Ok(p.confirme("", NON_DOUBLON.fait)),
+        Err(e) => {
+            let refus = ErreursFormulaire::depuis(e, &["autre_id"])?;
+            let saisie = (&NON_DOUBLON, crate::Saisie::de(&p.f));
+            Ok(file_refus(&p.app, &p.me, p.id, saisie, refus).await)
+        }
+    }
 }
 
 /// Break-the-glass form.

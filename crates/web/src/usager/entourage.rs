@@ -17,18 +17,19 @@ use dui_domain::usager::entourage::{
     MesureProtection, Relation, RoleProfessionnel, INCONNUE_MESURE, INCONNUE_RELATION, INCONNU_ROLE,
 };
 use dui_store::usager::{Entourage, EntourageInput, ProfessionnelInput, ProfessionnelLie, Usager};
+use dui_store::StoreError;
 use serde::Deserialize;
 
 use super::capability;
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use super::extracteurs::FormulaireDossier;
-use super::formulaire_ligne::repondre_page;
+use super::formulaire_ligne::{page_refusee, repondre_page};
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson};
-use crate::reponses::{done, expected_version};
+use crate::reponses::{confirme, expected_version};
 use crate::time::DatesFr;
-use crate::{App, AppError, Fait, Formulaire, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// A person of the circle as typed.
 #[derive(Deserialize, serde::Serialize, Default, Clone, utoipa::ToSchema)]
@@ -377,7 +378,12 @@ pub async fn add_form(p: FormulaireDossier<EntourageFields>) -> WebResult<Respon
     sur_entourage(&p, &ENTOURAGE, issue).await
 }
 
-/// POST /usagers/{id}/entourage/{eid}/retrait
+/// A person's removal from the circle (its summary heads the circle: the row may be gone).
+const RETRAIT: Formulaire = Formulaire::new("retrait", "re-", Fait::EntourageRetire);
+
+/// POST /usagers/{id}/entourage/{eid}/retrait: confirmed on the circle tab; a person
+/// already removed (from another screen) is said at the top of the circle, the tab shown
+/// again (409).
 pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -385,8 +391,22 @@ pub async fn remove_form(
     Path((id, eid)): Path<(UsagerId, i64)>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.remove_entourage(&cap, eid).await?;
-    Ok(done(&headers, &format!("/usagers/{id}/entourage")))
+    let adresse = format!("/usagers/{id}/entourage");
+    match app.store.remove_entourage(&cap, eid).await {
+        Ok(()) => Ok(confirme(&headers, &adresse, RETRAIT.fait)),
+        Err(e) => {
+            let e = match e {
+                StoreError::NotFound => AppError::Conflict {
+                    code: "entourage_deja_retire",
+                    message: "Cette personne n'est plus dans l'entourage : elle a été retirée entre-temps, depuis un autre écran.".into(),
+                    extra: None,
+                },
+                other => other.into(),
+            };
+            let placer = |erreurs| EnPlace::refus(&RETRAIT, Saisie::default(), erreurs);
+            page_refusee(e, &[], placer, |en_place| rendre(&app, &me, id, en_place)).await
+        }
+    }
 }
 
 /// Link form: an existing professional, or a new one to add to the directory.

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::Utc;
 use dui_domain::ids::UsagerId;
@@ -15,7 +15,7 @@ use dui_store::usager::{numero, StatutChange, Usager};
 use serde::Deserialize;
 
 use super::capability;
-use super::dossier::{file_render, Saisie};
+use super::dossier::{file_refus, IDENTITOVIGILANCE};
 use super::extracteurs::FormulaireDossier;
 use super::fields::{justificatif, AutreDossierForm};
 use crate::auth::CurrentUser;
@@ -206,7 +206,7 @@ pub async fn api_attributes(
 }
 
 /// The identity action form of the file page.
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct StatusForm {
     action: String,
     type_justificatif: Option<String>,
@@ -269,12 +269,8 @@ async fn en_place(
             erreurs = ErreursFormulaire::champ(champ, g);
         }
     }
-    let saisie = Saisie {
-        type_justificatif: p.f.type_justificatif.clone().unwrap_or_default(),
-        motif: p.f.motif.clone().unwrap_or_default(),
-    };
-    let page = file_render(&p.app, &p.me, p.id, erreurs, saisie, status).await;
-    Ok(page.unwrap_or_else(IntoResponse::into_response))
+    let saisie = (&IDENTITOVIGILANCE, crate::Saisie::de(&p.f));
+    Ok(file_refus(&p.app, &p.me, p.id, saisie, (status, erreurs)).await)
 }
 
 /// Body naming another file.

@@ -6,7 +6,7 @@
 //! audited with the status change (the step that found it, the INS history).
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use dui_domain::identifiers::{InsOid, Nir};
 use dui_domain::ids::UsagerId;
@@ -19,7 +19,7 @@ use dui_store::policy::Capability;
 use dui_store::usager::{Candidat, Usager};
 
 use super::capability;
-use super::dossier::{file_render, Saisie};
+use super::dossier::{file_refus, IDENTITOVIGILANCE};
 use super::extracteurs::FormulaireDossier;
 use super::fields::stored_traits;
 use super::identite::{apply, status_json, Extra, VersionBody};
@@ -326,6 +326,6 @@ pub async fn insi_form(p: FormulaireDossier<VersionBody>) -> WebResult<Response>
             ),
         _ => erreurs,
     };
-    let page = file_render(&p.app, &p.me, p.id, erreurs, Saisie::default(), status).await;
-    Ok(page.unwrap_or_else(IntoResponse::into_response))
+    let saisie = (&IDENTITOVIGILANCE, crate::Saisie::default());
+    Ok(file_refus(&p.app, &p.me, p.id, saisie, (status, erreurs)).await)
 }

@@ -37,7 +37,7 @@ mod evaluation_page;
 mod extracteurs;
 mod feuille_soins;
 pub mod fields;
-mod formulaire_ligne;
+pub(crate) mod formulaire_ligne;
 mod fusion_page;
 mod graphique;
 mod hors_perimetre;

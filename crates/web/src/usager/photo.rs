@@ -7,17 +7,21 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::usager::photo::{nettoyer, PhotoRefusee};
 
+use dui_store::StoreError;
+
 use super::capability;
+use super::dossier::{file_refus, PHOTO};
 use crate::auth::CurrentUser;
 use crate::corps::PhotoEnregistree;
-use crate::limites::PHOTO_BODY_LIMIT as BODY_LIMIT;
+use crate::limites::{PhotoTropGrande, PHOTO_BODY_LIMIT as BODY_LIMIT};
 use crate::reponses::confirme;
-use crate::{App, AppError, WebResult};
+use crate::{App, AppError, ErreursFormulaire, Saisie, WebResult};
 
 /// HTML routes.
 pub fn routes() -> Router<App> {
@@ -88,14 +92,34 @@ pub async fn show(
         .into_response())
 }
 
-/// POST /usagers/{id}/photo (multipart form: `_csrf`, then `photo`).
+/// POST /usagers/{id}/photo (multipart form: `_csrf`, then `photo`): the photo stored,
+/// confirmed on the file; a file refused (no file, not an image, damaged, over 2 Mo) is the
+/// file page again with the reason next to the photo field, answered with the status the API
+/// gives it (422, 415, 413).
 pub async fn upload_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<UsagerId>,
-    mut form: Multipart,
+    trop_grande: Option<Extension<PhotoTropGrande>>,
+    form: Multipart,
 ) -> WebResult<Response> {
+    let issue = async {
+        if trop_grande.is_some() {
+            return Err(AppError::TooLarge(TROP_GRANDE.into()));
+        }
+        let body = lire(form).await?;
+        save(&app, &me, id, &body).await
+    }
+    .await;
+    match issue {
+        Ok(_) => Ok(confirme(&headers, &format!("/usagers/{id}"), PHOTO.fait)),
+        Err(e) => refus(&app, &me, id, e).await,
+    }
+}
+
+/// The photo of the multipart form (its text fields checked like every form's).
+async fn lire(mut form: Multipart) -> WebResult<Bytes> {
     let mut body: Option<Bytes> = None;
     while let Some(field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -107,19 +131,38 @@ pub async fn upload_form(
             crate::saisie::verifier_paires(&[(name, text)], &[], false)?;
         }
     }
-    let body = body.ok_or_else(|| AppError::field("photo", "Choisissez une photo à envoyer."))?;
-    save(&app, &me, id, &body).await?;
-    Ok(confirme(
-        &headers,
-        &format!("/usagers/{id}"),
-        crate::Fait::PhotoEnregistree,
-    ))
+    body.filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::field("photo", "Choisissez une photo à envoyer."))
 }
+
+/// The file page with the refusal `e` of a photo form next to the photo field; an error
+/// that is no expected refusal (403, 404…) is returned.
+async fn refus(app: &App, me: &CurrentUser, id: UsagerId, e: AppError) -> WebResult<Response> {
+    let refus = match e {
+        AppError::TooLarge(m) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErreursFormulaire::champ("photo", m),
+        ),
+        AppError::UnsupportedMedia(m) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErreursFormulaire::champ("photo", m),
+        ),
+        AppError::BadRequest(m) => (
+            StatusCode::BAD_REQUEST,
+            ErreursFormulaire::champ("photo", m),
+        ),
+        other => ErreursFormulaire::depuis(other, &["photo"])?,
+    };
+    Ok(file_refus(app, me, id, (&PHOTO, Saisie::default()), refus).await)
+}
+
+/// A photo over the limit, whose size is unknown (the reading stopped at the limit): no
+/// figure invented.
+const TROP_GRANDE: &str = "La photo dépasse 2 Mo, la taille autorisée : réduisez sa taille (ou choisissez une photo plus petite), puis envoyez-la de nouveau.";
 
 fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        // The size is unknown here (the reading stopped at the limit): no figure invented.
-        AppError::TooLarge("La photo dépasse 2 Mo : réduisez sa taille puis recommencez.".into())
+        AppError::TooLarge(TROP_GRANDE.into())
     } else {
         AppError::BadRequest(
             "Le formulaire envoyé est illisible : recommencez l'envoi de la photo.".into(),
@@ -127,7 +170,8 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
     }
 }
 
-/// POST /usagers/{id}/photo/suppression
+/// POST /usagers/{id}/photo/suppression: the photo removed, confirmed on the file; a photo
+/// already removed (from another screen) is said on the file page (409).
 pub async fn remove_form(
     State(app): State<App>,
     me: CurrentUser,
@@ -135,12 +179,22 @@ pub async fn remove_form(
     Path(id): Path<UsagerId>,
 ) -> WebResult<Response> {
     let cap = capability(&app, &me, id, Section::Administratif, Action::Ecrire).await?;
-    app.store.delete_photo(&cap).await?;
-    Ok(confirme(
-        &headers,
-        &format!("/usagers/{id}"),
-        crate::Fait::PhotoRetiree,
-    ))
+    match app.store.delete_photo(&cap).await {
+        Ok(_) => Ok(confirme(
+            &headers,
+            &format!("/usagers/{id}"),
+            crate::Fait::PhotoRetiree,
+        )),
+        Err(StoreError::NotFound) => {
+            let e = AppError::Conflict {
+                code: "photo_deja_retiree",
+                message: "Ce dossier n'a plus de photo : elle a été retirée entre-temps, depuis un autre écran.".into(),
+                extra: None,
+            };
+            refus(&app, &me, id, e).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// PUT /api/v1/usagers/{id}/photo: the image as the body (`image/jpeg` or `image/png`).

@@ -7,7 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,13 +21,14 @@ use dui_store::usager::{EntreeRecue, Visite};
 use serde::Deserialize;
 
 pub(crate) use super::collectif::capacite;
+use super::formulaire_ligne::repondre_page;
 use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt_int, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
 use crate::time::{date_saisie, fr_date, paris_today};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// Minutes without an arrival after the start of the window for a visit to be late:
 /// `DUI_TELEGESTION_RETARD_MINUTES` (1 to 240), 15 by default.
@@ -69,6 +70,24 @@ pub struct PlanningQuery {
     limit: Option<String>,
     #[serde(default)]
     cursor: Option<String>,
+}
+
+impl PlanningQuery {
+    /// The page's address parameters: the service, the day and the view.
+    fn chaine(&self) -> String {
+        [
+            ("etablissement", &self.etablissement),
+            ("jour", &self.jour),
+            ("vue", &self.vue),
+        ]
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            Some(format!("{k}={}", crate::error::urlencode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+    }
 }
 
 /// The range asked: `du`/`au`, else the day (`vue=jour`) or the week of `jour` (today).
@@ -262,21 +281,74 @@ pub async fn api_reaffecter(
     Ok(Json(Cree { id, version }))
 }
 
-/// POST /planning/visites/{id}/reaffectation (form).
+/// The reassignment form of a row of the planning page: the body, and the page it was on
+/// (`jour`, `vue`) to answer with.
+#[derive(Deserialize, serde::Serialize, Default)]
+pub struct ReaffectationForm {
+    #[serde(default)]
+    intervenant: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    etablissement: Option<String>,
+    #[serde(default)]
+    jour: Option<String>,
+    #[serde(default)]
+    vue: Option<String>,
+}
+
+impl crate::saisie::Champs for ReaffectationForm {
+    const CHAMPS: &'static [Champ] = &[
+        Champ::ligne("intervenant", 20),
+        Champ::ligne("version", 20),
+        Champ::ligne("etablissement", 20),
+        Champ::ligne("jour", dui_domain::saisie::DATE),
+        Champ::ligne("vue", dui_domain::saisie::CODE),
+    ];
+}
+
+/// A visit's reassignment, a row's form of the planning (input ids `r-<visit>-intervenant`).
+const REAFFECTATION: Formulaire = Formulaire::new("reaffectation", "r-", Fait::VisiteReaffectee);
+
+/// POST /planning/visites/{id}/reaffectation (form): the planning page it was posted from
+/// confirming it; a refusal (a worker who may not take it, a visit changed meanwhile) is
+/// that page again with the message on the visit's row (422, 409), the worker chosen kept.
 pub async fn reaffecter_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    crate::forms::Form(b): crate::forms::Form<ReaffectationBody>,
+    crate::forms::Form(f): crate::forms::Form<ReaffectationForm>,
 ) -> WebResult<Response> {
-    reaffecter(&app, &me, &headers, id, &b).await?;
-    let retour = headers
-        .get(header::REFERER)
-        .and_then(|r| r.to_str().ok())
-        .and_then(|r| r.find("/planning").map(|i| r[i..].to_string()))
-        .unwrap_or_else(|| "/planning".into());
-    Ok(crate::reponses::done(&headers, &retour))
+    let b = ReaffectationBody {
+        intervenant: f.intervenant.clone(),
+        version: f.version.clone(),
+        etablissement: f.etablissement.clone(),
+    };
+    let issue = reaffecter(&app, &me, &headers, id, &b)
+        .await
+        .map_err(|e| match e {
+            // The store's refusal of the worker names no field: it is the worker chosen.
+            AppError::Invalid { message, fields } if fields.is_empty() => {
+                AppError::field("intervenant", message)
+            }
+            other => other,
+        });
+    let q = PlanningQuery {
+        etablissement: f.etablissement.clone(),
+        jour: f.jour.clone(),
+        vue: f.vue.clone(),
+        ..PlanningQuery::default()
+    };
+    let adresse = format!("/planning?{}", q.chaine());
+    repondre_page(
+        &headers,
+        &adresse,
+        (&REAFFECTATION, Some(id), &f),
+        issue,
+        |en_place| rendre(&app, &me, q, en_place),
+    )
+    .await
 }
 
 /// One worker's row of the planning page.
@@ -302,6 +374,10 @@ struct PlanningPage {
     conflits: usize,
     precedent: String,
     suivant: String,
+    /// The row's form refused in place, if any.
+    en_place: EnPlace,
+    /// The view (`jour`, `semaine`), carried by the reassignment forms.
+    vue: &'static str,
 }
 
 impl PlanningPage {
@@ -321,8 +397,15 @@ impl PlanningPage {
             },
         )
     }
+    /// Whether worker `w` is the one chosen for visit `v`: as typed in its refused form,
+    /// else the visit's.
     fn choisi(&self, w: &(i64, String), v: &Visite) -> bool {
-        v.intervenant_id == Some(w.0)
+        let s = self.en_place.saisie_ligne(REAFFECTATION.nom, &v.id);
+        s.choisi(
+            "intervenant",
+            w.0.to_string(),
+            v.intervenant_id == Some(w.0),
+        )
     }
     fn statut_classe(&self, s: &StatutVisite) -> &'static str {
         match s {
@@ -340,6 +423,17 @@ pub async fn page(
     me: CurrentUser,
     Query(q): Query<PlanningQuery>,
 ) -> WebResult<Response> {
+    rendre(&app, &me, q, EnPlace::default()).await
+}
+
+/// The planning page asked by `q`, with a row's form refused in place (or not).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    q: PlanningQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let (app, me) = (app.clone(), me.clone());
     if me.user.role.portee() != dui_domain::policy::Portee::Etablissements {
         return Ok(axum::response::Redirect::to("/telegestion").into_response());
     }
@@ -412,6 +506,8 @@ pub async fn page(
         lignes,
         alertes,
         intervenants,
+        en_place,
+        vue: if jour_seul { "jour" } else { "semaine" },
     }
     .into_response())
 }

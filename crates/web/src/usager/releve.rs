@@ -15,14 +15,16 @@ use dui_store::policy::{authorize_releve, CapaciteReleve};
 use dui_store::usager::{Auteur, FiltreReleve};
 use serde::Deserialize;
 
+use super::formulaire_ligne::page_refusee;
 use super::transmissions::Vue;
 use crate::auth::CurrentUser;
 use crate::corps::TransmissionsMarquees;
 use crate::forms::{opt, ApiJson, Form};
 use crate::pagination::{self, Pagination};
-use crate::reponses::done;
 use crate::time::{fr_instant, paris_local_input, parse_instant};
-use crate::{App, AppError, Layout, WebResult};
+use crate::{
+    App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
+};
 
 /// The relève's and search's parameters.
 #[derive(Deserialize, Default, Clone)]
@@ -231,6 +233,8 @@ struct RelevePage {
     /// `datetime-local` values of the custom period.
     du: String,
     au: String,
+    /// The refusal of a « marquer comme lu », if any.
+    erreurs: ErreursFormulaire,
 }
 
 impl RelevePage {
@@ -290,6 +294,17 @@ pub async fn releve_page(
     me: CurrentUser,
     Query(rq): Query<ReleveQuery>,
 ) -> WebResult<Response> {
+    rendre(&app, &me, rq, EnPlace::default()).await
+}
+
+/// The relève asked by `rq`, with its « marquer comme lu » refused in place (or not).
+async fn rendre(
+    app: &App,
+    me: &CurrentUser,
+    rq: ReleveQuery,
+    en_place: EnPlace,
+) -> WebResult<Response> {
+    let (app, me) = (app.clone(), me.clone());
     let now = Utc::now();
     let page = rq.pagination().page(&pagination::RELEVE)?;
     let (cap, f, debut) = preparer(&app, &me, &rq, now, true).await?;
@@ -311,6 +326,7 @@ pub async fn releve_page(
     };
     Ok(RelevePage {
         layout: Layout::new(&me, "Relève", "releve"),
+        erreurs: en_place.erreurs_de(LUES.nom),
         items,
         suivant,
         heures: &[
@@ -370,7 +386,7 @@ fn serde_urlencoded_query(rq: &ReleveQuery) -> String {
 }
 
 /// Form of the relève's « marquer comme lu » (the ids shown, comma-separated).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default)]
 pub struct LuesForm {
     ids: Option<String>,
     retour: Option<String>,
@@ -383,28 +399,77 @@ impl crate::saisie::Champs for LuesForm {
     ];
 }
 
-/// POST /releve/lues
+/// The relève's « marquer comme lu » forms (every one shown, or one), answered by the
+/// relève: their summary heads the list.
+const LUES: Formulaire = Formulaire::new("lues", "", Fait::TransmissionsLues(0));
+
+/// The transmissions a form asks to mark read: numbers separated by commas, 100 at most.
+fn ids_lues(ids: Option<&str>) -> WebResult<Vec<i64>> {
+    let mut out = Vec::new();
+    for s in ids
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let id = s.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
+            AppError::field(
+                "ids",
+                format!("« {s} » n'est pas un numéro de transmission : rechargez la relève, puis marquez de nouveau."),
+            )
+        })?;
+        out.push(id);
+    }
+    if out.is_empty() {
+        return Err(AppError::field(
+            "ids",
+            "Aucune transmission n'était indiquée : rechargez la relève, puis marquez de nouveau.",
+        ));
+    }
+    if out.len() > 100 {
+        return Err(AppError::field(
+            "ids",
+            "100 transmissions au plus à la fois : marquez-les page par page.",
+        ));
+    }
+    Ok(out)
+}
+
+/// POST /releve/lues: the relève it was posted from, confirming how many transmissions were
+/// marked read; a list that names no transmission is that relève again with the message
+/// above its list (422).
 pub async fn lues_form(
     State(app): State<App>,
     me: CurrentUser,
     headers: HeaderMap,
     Form(f): Form<LuesForm>,
 ) -> WebResult<Response> {
-    let ids: Vec<i64> = f
-        .ids
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .take(100)
-        .collect();
-    let cap = releve_cap(&app, &me).await?;
-    app.store
-        .marquer_transmissions_lues(&cap, &ids, Utc::now())
-        .await?;
     let retour = f
         .retour
+        .clone()
         .filter(|r| r.starts_with("/releve") && !r.starts_with("//"))
         .unwrap_or_else(|| "/releve".into());
-    Ok(done(&headers, &retour))
+    let issue = async {
+        let ids = ids_lues(f.ids.as_deref())?;
+        let cap = releve_cap(&app, &me).await?;
+        Ok(app
+            .store
+            .marquer_transmissions_lues(&cap, &ids, Utc::now())
+            .await?)
+    }
+    .await;
+    match issue {
+        Ok(n) => {
+            let fait = Fait::TransmissionsLues(u32::try_from(n).unwrap_or(u32::MAX));
+            Ok(crate::reponses::confirme(&headers, &retour, fait))
+        }
+        Err(e) => {
+            let rq: ReleveQuery = retour
+                .split_once('?')
+                .and_then(|(_, q)| serde_urlencoded::from_str(q).ok())
+                .unwrap_or_default();
+            let placer = |erreurs| EnPlace::refus(&LUES, Saisie::de(&f), erreurs);
+            page_refusee(e, &[], placer, |en_place| rendre(&app, &me, rq, en_place)).await
+        }
+    }
 }

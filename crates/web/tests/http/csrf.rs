@@ -63,7 +63,10 @@ async fn cookie_requests_need_the_session_token() {
         ok.push(("_csrf".into(), csrf.clone()));
         let r = app.post_form(&c, "/admin/organismes", &ok).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{engine}");
-        assert_eq!(r.headers()["location"], "/admin/organisation");
+        assert_eq!(
+            r.headers()["location"],
+            "/admin/organisation?fait=organisme_cree"
+        );
         // …or the header (what htmx sends from `hx-headers`).
         let r = c
             .post(app.url("/admin/organismes"))
@@ -83,7 +86,10 @@ async fn cookie_requests_need_the_session_token() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        assert_eq!(r.headers()["hx-redirect"], "/admin/organisation");
+        assert_eq!(
+            r.headers()["hx-redirect"],
+            "/admin/organisation?fait=organisme_cree"
+        );
         // An htmx request without the token gets a fragment for the alert region.
         let r = c
             .post(app.url("/admin/organismes"))

@@ -20,6 +20,7 @@ mod droits;
 mod equipe_fonction;
 mod errors;
 mod formulaire_en_place;
+mod formulaire_fin;
 mod formulaire_ligne;
 mod formulaire_page;
 mod formulaire_seul;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::helpers::{client, csrf_from, error_body, html, message, person, spawn_app, TestApp};
 
 /// A small JPEG whose EXIF block holds the place it was taken.
-fn jpeg_with_gps() -> Vec<u8> {
+pub(crate) fn jpeg_with_gps() -> Vec<u8> {
     let segment = |marker: u8, payload: &[u8]| {
         let mut s = vec![0xFF, marker];
         s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());

@@ -177,7 +177,7 @@ pub(super) fn table() -> Vec<Route> {
             "post",
             "/usagers/{id}/entourage/{eid}/retrait",
             ECRIRE,
-            &[404],
+            &[409],
         ),
         page("post", "/usagers/{id}/professionnels", ECRIRE, &[303]),
         page("get", "/usagers/{id}/projet", ACC_PAGE, &[200]),
@@ -235,7 +235,7 @@ pub(super) fn table() -> Vec<Route> {
         page("post", "/usagers/{id}/photo/suppression", ECRIRE, &[303]),
         page("post", "/usagers/{id}/photo", ECRIRE, &[303]),
         page("post", "/usagers/{id}/fusion", VALIDER, &[404]),
-        page("post", "/usagers/{id}/non-doublon", VALIDER, &[404]),
+        page("post", "/usagers/{id}/non-doublon", VALIDER, &[422]),
     ];
     t.extend(parcours::routes());
     t.extend(agenda::routes());
