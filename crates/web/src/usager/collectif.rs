@@ -23,10 +23,11 @@ use dui_store::{Store, StoreResult};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::extracteurs::FormulaireEnvoye;
 use super::formulaire_ligne::page_refusee;
 use super::sejours::jour;
 use crate::auth::CurrentUser;
-use crate::forms::{ApiJson, Errors, Form};
+use crate::forms::{ApiJson, Errors};
 use crate::reponses::confirme;
 use crate::saisie::Champs;
 use crate::time::paris_today;
@@ -442,12 +443,13 @@ pub(crate) async fn api_lot<B: Lot>(
 
 /// POST /soins/…: the page's form recorded, back to the page of its place confirming it; a
 /// refusal (422, 409) is the page again, the rows as chosen, each message by its row.
-pub(crate) async fn form_lot<B: Lot>(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(f): Form<FormulaireGroupe>,
-) -> WebResult<Response> {
+pub(crate) async fn form_lot<B: Lot>(p: FormulaireEnvoye<FormulaireGroupe>) -> WebResult<Response> {
+    let FormulaireEnvoye {
+        app,
+        me,
+        headers,
+        f,
+    } = p;
     let issue = async {
         let (b, lieu, suite) = B::du_formulaire(&me, &f)?;
         enregistrer(&app, &me, &b).await?;

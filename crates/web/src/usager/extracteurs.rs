@@ -2,6 +2,7 @@
 //! before the handler runs (the account, the file's id, the list asked, the form posted), so
 //! that each handler is its own work only.
 
+use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, NonOuvert, Onglet};
 use crate::auth::CurrentUser;
-use crate::forms::Form;
+use crate::forms::{ApiJson, Form};
 use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
@@ -144,12 +145,7 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let (app, me, id) = compte_et_id(&mut parts, app).await?;
-        let headers = parts.headers.clone();
-        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), &app)
-            .await
-            .map_err(rejet)?;
+        let (app, me, id, headers, Form(f)) = envoi(req, app).await?;
         Ok(Self {
             app,
             me,
@@ -158,6 +154,92 @@ where
             f,
         })
     }
+}
+
+/// A JSON body sent to an API resource by id (`PUT /api/v1/seances/{id}/presences`…): the
+/// account, the resource's id `I` (the route's `id`), the headers (`If-Match`) and the body
+/// (checked against its maxima, French 422 otherwise). The API's [`FormulairePage`].
+pub(crate) struct CorpsApi<I, B> {
+    pub app: App,
+    pub me: CurrentUser,
+    pub id: I,
+    pub headers: HeaderMap,
+    pub b: B,
+}
+
+impl<I, B> FromRequest<App> for CorpsApi<I, B>
+where
+    I: DeserializeOwned + Send,
+    B: DeserializeOwned + Champs + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+        let (app, me, id, headers, ApiJson(b)) = envoi(req, app).await?;
+        Ok(Self {
+            app,
+            me,
+            id,
+            headers,
+            b,
+        })
+    }
+}
+
+/// A form posted on a page whose route has no id (`POST /presences`, `/soins/feuille`…):
+/// the account, the headers the answer needs and the fields.
+pub(crate) struct FormulaireEnvoye<F> {
+    pub app: App,
+    pub me: CurrentUser,
+    pub headers: HeaderMap,
+    pub f: F,
+}
+
+impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireEnvoye<F> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let me = CurrentUser::from_request_parts(&mut parts, app)
+            .await
+            .map_err(rejet)?;
+        let (headers, Form(f)) = corps(parts, body, app).await?;
+        Ok(Self {
+            app: app.clone(),
+            me,
+            headers,
+            f,
+        })
+    }
+}
+
+/// The account, the route's id, the headers and the body `B` (a form, JSON) of a request.
+async fn envoi<I, B>(
+    req: Request,
+    app: &App,
+) -> Result<(App, CurrentUser, I, HeaderMap, B), Response>
+where
+    I: DeserializeOwned + Send,
+    B: FromRequest<App>,
+    B::Rejection: IntoResponse,
+{
+    let (mut parts, body) = req.into_parts();
+    let (app, me, id) = compte_et_id(&mut parts, app).await?;
+    let (headers, b) = corps(parts, body, &app).await?;
+    Ok((app, me, id, headers, b))
+}
+
+/// The headers and the body `B` of a request, once its parts have given what they bring.
+async fn corps<B>(parts: Parts, body: Body, app: &App) -> Result<(HeaderMap, B), Response>
+where
+    B: FromRequest<App>,
+    B::Rejection: IntoResponse,
+{
+    let headers = parts.headers.clone();
+    let b = B::from_request(Request::from_parts(parts, body), app)
+        .await
+        .map_err(rejet)?;
+    Ok((headers, b))
 }
 
 impl<F> FormulairePage<UsagerId, F> {
