@@ -107,8 +107,8 @@ pub async fn api_feuille(
 
 /// PUT /api/v1/seances/{id}/presences
 pub async fn api_presences(e: CorpsApi<i64, FeuilleCorps>) -> WebResult<Json<VersionSeance>> {
-    let v = saisies(&e.b.personnes)?;
-    let (cap, version) = ecriture(&e, e.b.version).await?;
+    let v = saisies(&e.f.personnes)?;
+    let (cap, version) = ecriture(&e, e.f.version).await?;
     let version = e
         .app
         .store
@@ -163,9 +163,9 @@ impl StatutSeanceCorps {
 
 /// POST /api/v1/seances/{id}/statut
 pub async fn api_statut(e: CorpsApi<i64, StatutSeanceCorps>) -> WebResult<Json<VersionSeance>> {
-    let statut = e.b.statut()?;
-    let (cap, version) = ecriture(&e, e.b.version).await?;
-    let motif = opt(&e.b.motif);
+    let statut = e.f.statut()?;
+    let (cap, version) = ecriture(&e, e.f.version).await?;
+    let motif = opt(&e.f.motif);
     let version = e
         .app
         .store

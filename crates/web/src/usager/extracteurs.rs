@@ -2,6 +2,8 @@
 //! before the handler runs (the account, the file's id, the list asked, the form posted), so
 //! that each handler is its own work only.
 
+use std::marker::PhantomData;
+
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Query, Request};
 use axum::http::request::Parts;
@@ -123,65 +125,60 @@ impl ListeDemandee {
     }
 }
 
-/// A form posted on a page (`POST /usagers/{id}/…`, `/activites/{id}/…`): the account, the
-/// page's id `I` (the route's `id`), the fields (checked against their maxima, French 422
-/// otherwise) and the headers the answer needs ([`FormulaireDossier::confirme`]).
-pub(crate) struct FormulairePage<I, F> {
+/// A form posted on a page (`POST /usagers/{id}/…`, `/activites/{id}/…`), or a JSON body
+/// sent to an API resource ([`CorpsApi`]): the account, the page's id `I` (the route's `id`),
+/// the fields (checked against their maxima, French 422 otherwise) and the headers the
+/// answer needs ([`FormulaireDossier::confirme`], `If-Match`). `L` reads the body.
+pub(crate) struct FormulairePage<I, F, L = Form<F>> {
     pub app: App,
     pub me: CurrentUser,
     pub id: I,
     pub headers: HeaderMap,
     pub f: F,
+    lecture: PhantomData<fn() -> L>,
 }
 
 /// A form posted on a person's file.
 pub(crate) type FormulaireDossier<F> = FormulairePage<UsagerId, F>;
 
-impl<I, F> FromRequest<App> for FormulairePage<I, F>
-where
-    I: DeserializeOwned + Send,
-    F: DeserializeOwned + Champs + Send,
-{
-    type Rejection = Response;
+/// A JSON body sent to an API resource by id (`PUT /api/v1/seances/{id}/presences`…).
+pub(crate) type CorpsApi<I, F> = FormulairePage<I, F, ApiJson<F>>;
 
-    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
-        let (app, me, id, headers, Form(f)) = envoi(req, app).await?;
-        Ok(Self {
-            app,
-            me,
-            id,
-            headers,
-            f,
-        })
+/// How the fields `F` of a body are read: a form (`Form<F>`) or JSON (`ApiJson<F>`).
+pub(crate) trait Lecture<F>: FromRequest<App, Rejection = AppError> {
+    fn champs(self) -> F;
+}
+
+impl<F: DeserializeOwned + Champs + Send> Lecture<F> for Form<F> {
+    fn champs(self) -> F {
+        self.0
     }
 }
 
-/// A JSON body sent to an API resource by id (`PUT /api/v1/seances/{id}/presences`…): the
-/// account, the resource's id `I` (the route's `id`), the headers (`If-Match`) and the body
-/// (checked against its maxima, French 422 otherwise). The API's [`FormulairePage`].
-pub(crate) struct CorpsApi<I, B> {
-    pub app: App,
-    pub me: CurrentUser,
-    pub id: I,
-    pub headers: HeaderMap,
-    pub b: B,
+impl<F: DeserializeOwned + Champs + Send> Lecture<F> for ApiJson<F> {
+    fn champs(self) -> F {
+        self.0
+    }
 }
 
-impl<I, B> FromRequest<App> for CorpsApi<I, B>
+impl<I, F, L> FromRequest<App> for FormulairePage<I, F, L>
 where
     I: DeserializeOwned + Send,
-    B: DeserializeOwned + Champs + Send,
+    L: Lecture<F>,
 {
     type Rejection = Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
-        let (app, me, id, headers, ApiJson(b)) = envoi(req, app).await?;
+        let (mut parts, body) = req.into_parts();
+        let (app, me, id) = compte_et_id(&mut parts, app).await?;
+        let (headers, corps) = corps::<L>(parts, body, &app).await?;
         Ok(Self {
             app,
             me,
             id,
             headers,
-            b,
+            f: corps.champs(),
+            lecture: PhantomData,
         })
     }
 }
@@ -211,22 +208,6 @@ impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireEnvoye<
             f,
         })
     }
-}
-
-/// The account, the route's id, the headers and the body `B` (a form, JSON) of a request.
-async fn envoi<I, B>(
-    req: Request,
-    app: &App,
-) -> Result<(App, CurrentUser, I, HeaderMap, B), Response>
-where
-    I: DeserializeOwned + Send,
-    B: FromRequest<App>,
-    B::Rejection: IntoResponse,
-{
-    let (mut parts, body) = req.into_parts();
-    let (app, me, id) = compte_et_id(&mut parts, app).await?;
-    let (headers, b) = corps(parts, body, &app).await?;
-    Ok((app, me, id, headers, b))
 }
 
 /// The headers and the body `B` of a request, once its parts have given what they bring.
