@@ -2,25 +2,26 @@
 //! participation history (API). The activities and their sessions are in `activites`.
 
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::Json;
 use chrono::NaiveDate;
 use dui_domain::activite::{Assiduite, StatutSeance, TypeActivite};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::{self as lim, Champ};
+use dui_store::policy::CapaciteActivites;
 use dui_store::usager::{FeuillePresence, FiltreParticipation, PresenceSaisie};
 use serde::{Deserialize, Serialize};
 
 use super::capability;
-use super::sejours::jour;
+use super::sejours::{code_parmi, jour};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson, Errors};
+use crate::forms::{opt, Errors};
 use crate::pagination::{self, Pagination};
 use crate::reponses::expected_version;
 use crate::{App, AppError, WebResult};
 
 use super::activites::capacite_seance;
+use super::extracteurs::CorpsApi;
 
 /// A line of the attendance as the PUT takes it (the GET's `personnes`).
 #[derive(Deserialize, Serialize, Clone, utoipa::ToSchema)]
@@ -105,21 +106,26 @@ pub async fn api_feuille(
 }
 
 /// PUT /api/v1/seances/{id}/presences
-pub async fn api_presences(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<FeuilleCorps>,
-) -> WebResult<Json<VersionSeance>> {
-    let v = saisies(&b.personnes)?;
-    let version = expected_version(&headers, b.version)?;
-    let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
-    let version = app
+pub async fn api_presences(e: CorpsApi<i64, FeuilleCorps>) -> WebResult<Json<VersionSeance>> {
+    let v = saisies(&e.f.personnes)?;
+    let (cap, version) = ecriture(&e, e.f.version).await?;
+    let version = e
+        .app
         .store
-        .enregistrer_presences_seance(&cap, id, version, &v)
+        .enregistrer_presences_seance(&cap, e.id, version, &v)
         .await?;
     Ok(Json(VersionSeance { version }))
+}
+
+/// The writing on session `e.id` of a body read as `version` (or `If-Match`): its
+/// capability and the version expected (428 without one, 403 out of scope).
+async fn ecriture<B>(
+    e: &CorpsApi<i64, B>,
+    version: Option<i64>,
+) -> WebResult<(CapaciteActivites, i64)> {
+    let version = expected_version(&e.headers, version)?;
+    let cap = capacite_seance(&e.app, &e.me, e.id, Action::Ecrire).await?;
+    Ok((cap, version))
 }
 
 /// A session's status change.
@@ -145,32 +151,25 @@ impl crate::saisie::Champs for StatutSeanceCorps {
 
 impl StatutSeanceCorps {
     pub(crate) fn statut(&self) -> WebResult<StatutSeance> {
-        opt(&self.statut)
-            .and_then(|s| StatutSeance::from_code(&s))
-            .ok_or_else(|| {
-                AppError::field(
-                    "statut",
-                    "Le statut est « prevue », « realisee » ou « annulee ».",
-                )
-            })
+        code_parmi(
+            "statut",
+            opt(&self.statut).as_deref(),
+            None,
+            StatutSeance::from_code,
+            "Le statut est « prevue », « realisee » ou « annulee ».",
+        )
     }
 }
 
 /// POST /api/v1/seances/{id}/statut
-pub async fn api_statut(
-    State(app): State<App>,
-    me: CurrentUser,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<StatutSeanceCorps>,
-) -> WebResult<Json<VersionSeance>> {
-    let statut = b.statut()?;
-    let version = expected_version(&headers, b.version)?;
-    let cap = capacite_seance(&app, &me, id, Action::Ecrire).await?;
-    let motif = opt(&b.motif);
-    let version = app
+pub async fn api_statut(e: CorpsApi<i64, StatutSeanceCorps>) -> WebResult<Json<VersionSeance>> {
+    let statut = e.f.statut()?;
+    let (cap, version) = ecriture(&e, e.f.version).await?;
+    let motif = opt(&e.f.motif);
+    let version = e
+        .app
         .store
-        .changer_statut_seance(&cap, id, version, statut, motif.as_deref())
+        .changer_statut_seance(&cap, e.id, version, statut, motif.as_deref())
         .await?;
     Ok(Json(VersionSeance { version }))
 }

@@ -23,10 +23,11 @@ use dui_store::{Store, StoreResult};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::extracteurs::FormulaireEnvoye;
 use super::formulaire_ligne::page_refusee;
 use super::sejours::jour;
 use crate::auth::CurrentUser;
-use crate::forms::{ApiJson, Errors, Form};
+use crate::forms::{ApiJson, Errors};
 use crate::reponses::confirme;
 use crate::saisie::Champs;
 use crate::time::paris_today;
@@ -442,26 +443,21 @@ pub(crate) async fn api_lot<B: Lot>(
 
 /// POST /soins/…: the page's form recorded, back to the page of its place confirming it; a
 /// refusal (422, 409) is the page again, the rows as chosen, each message by its row.
-pub(crate) async fn form_lot<B: Lot>(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(f): Form<FormulaireGroupe>,
-) -> WebResult<Response> {
+pub(crate) async fn form_lot<B: Lot>(p: FormulaireEnvoye<FormulaireGroupe>) -> WebResult<Response> {
     let issue = async {
-        let (b, lieu, suite) = B::du_formulaire(&me, &f)?;
-        enregistrer(&app, &me, &b).await?;
+        let (b, lieu, suite) = B::du_formulaire(&p.me, &p.f)?;
+        enregistrer(&p.app, &p.me, &b).await?;
         Ok((lieu, suite))
     }
     .await;
     match issue {
-        Ok((lieu, suite)) => Ok(lieu.enregistre(&headers, B::PAGE, &suite, B::FORMULAIRE.fait)),
+        Ok((lieu, suite)) => Ok(lieu.enregistre(&p.headers, B::PAGE, &suite, B::FORMULAIRE.fait)),
         Err(e) => {
             let (code, texte) = B::LIGNES;
-            let placer = |erreurs| EnPlace::refus(&B::FORMULAIRE, Saisie::de(&f), erreurs);
-            let q = B::requete(&f);
-            page_refusee(e, &f.champs(code, texte), placer, |en_place| {
-                B::rendre(&app, &me, &q, en_place)
+            let placer = |erreurs| EnPlace::refus(&B::FORMULAIRE, Saisie::de(&p.f), erreurs);
+            let q = B::requete(&p.f);
+            page_refusee(e, &p.f.champs(code, texte), placer, |en_place| {
+                B::rendre(&p.app, &p.me, &q, en_place)
             })
             .await
         }

@@ -2,6 +2,9 @@
 //! before the handler runs (the account, the file's id, the list asked, the form posted), so
 //! that each handler is its own work only.
 
+use std::marker::PhantomData;
+
+use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
@@ -16,7 +19,7 @@ use serde::Deserialize;
 use super::capability;
 use super::entete::{Dossier, NonOuvert, Onglet};
 use crate::auth::CurrentUser;
-use crate::forms::Form;
+use crate::forms::{ApiJson, Form};
 use crate::pagination::{self, Liste, Pagination};
 use crate::saisie::Champs;
 use crate::{App, AppError, WebResult};
@@ -122,42 +125,102 @@ impl ListeDemandee {
     }
 }
 
-/// A form posted on a page (`POST /usagers/{id}/…`, `/activites/{id}/…`): the account, the
-/// page's id `I` (the route's `id`), the fields (checked against their maxima, French 422
-/// otherwise) and the headers the answer needs ([`FormulaireDossier::confirme`]).
-pub(crate) struct FormulairePage<I, F> {
+/// A form posted on a page (`POST /usagers/{id}/…`, `/activites/{id}/…`), or a JSON body
+/// sent to an API resource ([`CorpsApi`]): the account, the page's id `I` (the route's `id`),
+/// the fields (checked against their maxima, French 422 otherwise) and the headers the
+/// answer needs ([`FormulaireDossier::confirme`], `If-Match`). `L` reads the body.
+pub(crate) struct FormulairePage<I, F, L = Form<F>> {
     pub app: App,
     pub me: CurrentUser,
     pub id: I,
     pub headers: HeaderMap,
     pub f: F,
+    lecture: PhantomData<fn() -> L>,
 }
 
 /// A form posted on a person's file.
 pub(crate) type FormulaireDossier<F> = FormulairePage<UsagerId, F>;
 
-impl<I, F> FromRequest<App> for FormulairePage<I, F>
+/// A JSON body sent to an API resource by id (`PUT /api/v1/seances/{id}/presences`…).
+pub(crate) type CorpsApi<I, F> = FormulairePage<I, F, ApiJson<F>>;
+
+/// How the fields `F` of a body are read: a form (`Form<F>`) or JSON (`ApiJson<F>`).
+pub(crate) trait Lecture<F>: FromRequest<App, Rejection = AppError> {
+    fn champs(self) -> F;
+}
+
+impl<F: DeserializeOwned + Champs + Send> Lecture<F> for Form<F> {
+    fn champs(self) -> F {
+        self.0
+    }
+}
+
+impl<F: DeserializeOwned + Champs + Send> Lecture<F> for ApiJson<F> {
+    fn champs(self) -> F {
+        self.0
+    }
+}
+
+impl<I, F, L> FromRequest<App> for FormulairePage<I, F, L>
 where
     I: DeserializeOwned + Send,
-    F: DeserializeOwned + Champs + Send,
+    L: Lecture<F>,
 {
     type Rejection = Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let (app, me, id) = compte_et_id(&mut parts, app).await?;
-        let headers = parts.headers.clone();
-        let Form(f) = Form::<F>::from_request(Request::from_parts(parts, body), &app)
-            .await
-            .map_err(rejet)?;
+        let (headers, corps) = corps::<L>(parts, body, &app).await?;
         Ok(Self {
             app,
             me,
             id,
             headers,
+            f: corps.champs(),
+            lecture: PhantomData,
+        })
+    }
+}
+
+/// A form posted on a page whose route has no id (`POST /presences`, `/soins/feuille`…):
+/// the account, the headers the answer needs and the fields.
+pub(crate) struct FormulaireEnvoye<F> {
+    pub app: App,
+    pub me: CurrentUser,
+    pub headers: HeaderMap,
+    pub f: F,
+}
+
+impl<F: DeserializeOwned + Champs + Send> FromRequest<App> for FormulaireEnvoye<F> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let me = CurrentUser::from_request_parts(&mut parts, app)
+            .await
+            .map_err(rejet)?;
+        let (headers, Form(f)) = corps(parts, body, app).await?;
+        Ok(Self {
+            app: app.clone(),
+            me,
+            headers,
             f,
         })
     }
+}
+
+/// The headers and the body `B` of a request, once its parts have given what they bring.
+async fn corps<B>(parts: Parts, body: Body, app: &App) -> Result<(HeaderMap, B), Response>
+where
+    B: FromRequest<App>,
+    B::Rejection: IntoResponse,
+{
+    let headers = parts.headers.clone();
+    let b = B::from_request(Request::from_parts(parts, body), app)
+        .await
+        .map_err(rejet)?;
+    Ok((headers, b))
 }
 
 impl<F> FormulairePage<UsagerId, F> {

@@ -23,6 +23,7 @@ use dui_store::usager::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::sejours::code_parmi;
 use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::corps::Ecrite;
@@ -235,14 +236,17 @@ pub struct BoiteQuery {
 }
 
 fn boite(q: &BoiteQuery) -> WebResult<Boite> {
-    match q.boite.as_deref().unwrap_or("recus") {
-        "recus" | "" => Ok(Boite::Recus),
-        "envoyes" => Ok(Boite::Envoyes),
-        _ => Err(AppError::field(
-            "boite",
-            "La boîte est « recus » ou « envoyes ».",
-        )),
-    }
+    code_parmi(
+        "boite",
+        q.boite.as_deref().filter(|b| !b.is_empty()),
+        Some(Boite::Recus),
+        |b| match b {
+            "recus" => Some(Boite::Recus),
+            "envoyes" => Some(Boite::Envoyes),
+            _ => None,
+        },
+        "La boîte est « recus » ou « envoyes ».",
+    )
 }
 
 /// GET /api/v1/messages: received (or `?boite=envoyes`) messages, newest first.

@@ -354,6 +354,7 @@ pub async fn arret_form(
         id,
         headers,
         f,
+        ..
     } = &p;
     let issue = arreter(app, me, headers, (*id, pid), f).await;
     repondre::<PrescriptionsPage, _, _>(app, me, headers, (*id, pid), &ARRET, f, issue).await

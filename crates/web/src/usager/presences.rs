@@ -19,11 +19,11 @@ use serde::{Deserialize, Serialize};
 use super::capability;
 pub(crate) use super::collectif::{capacite, choix};
 use super::collectif::{convertir_lot, illisible, FormulaireGroupe, Lieu, LieuQuery};
-use super::extracteurs::{FormulaireDossier, ListeDossier};
+use super::extracteurs::{FormulaireDossier, FormulaireEnvoye, ListeDossier};
 use super::formulaire_ligne::{page_refusee, repondre};
 use super::sejours::{jour, SejoursPage};
 use crate::auth::CurrentUser;
-use crate::forms::{opt, ApiJson, Errors, Form};
+use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination;
 use crate::reponses::expected_version;
 use crate::time::DatesFr;
@@ -212,12 +212,13 @@ const PRESENCES: Formulaire = Formulaire::new("presences", "pr-", Fait::Presence
 /// POST /presences: the day screen's form (`etablissement_id`, `unite_id`, `jour`,
 /// `version`, then `absence_<sejour>` — a kind, or empty for present — and
 /// `commentaire_<sejour>`), confirmed; a refusal is the day again, the rows as chosen.
-pub async fn form(
-    State(app): State<App>,
-    me: CurrentUser,
-    headers: HeaderMap,
-    Form(f): Form<FormulaireGroupe>,
-) -> WebResult<Response> {
+pub async fn form(p: FormulaireEnvoye<FormulaireGroupe>) -> WebResult<Response> {
+    let FormulaireEnvoye {
+        app,
+        me,
+        headers,
+        f,
+    } = p;
     let issue = async {
         let lieu = Lieu::de(&me, &f.lieu())?;
         let version = f

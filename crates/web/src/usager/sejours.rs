@@ -185,6 +185,19 @@ pub(crate) fn code<T>(
     c
 }
 
+/// A code field of a query or body: `v` read by `lire`, `defaut` when blank (`None`: the
+/// field is required); anything else is a 422 on `champ` saying which codes it takes.
+pub(crate) fn code_parmi<T>(
+    champ: &str,
+    v: Option<&str>,
+    defaut: Option<T>,
+    lire: impl FnOnce(&str) -> Option<T>,
+    codes: &str,
+) -> WebResult<T> {
+    v.map_or(defaut, lire)
+        .ok_or_else(|| AppError::field(champ, codes))
+}
+
 pub(crate) fn id(e: &mut Errors, field: &str, label: &str, v: &Option<String>) -> Option<i64> {
     crate::forms::opt_int(e, field, label, v)
 }

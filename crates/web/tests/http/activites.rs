@@ -8,7 +8,7 @@ use dui_domain::policy::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{csrf_from, spawn_app};
+use crate::helpers::{csrf_from, error_body, spawn_app};
 use crate::listes::{created, get_ok, send};
 
 #[tokio::test]
@@ -116,6 +116,15 @@ async fn an_educator_organises_an_activity_and_takes_attendance() {
         assert_eq!(r.status(), StatusCode::CONFLICT, "{engine}");
         let r = send(&app, &educ, "put", &chemin, Some(&put("peut-etre", 2))).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        // The session's status through the API: an unknown code is a 422 naming the codes.
+        let corps = json!({"version": 2, "statut": "finie"});
+        let statut = format!("/api/v1/seances/{sid}/statut");
+        let r = send(&app, &educ, "post", &statut, Some(&corps)).await;
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert_eq!(
+            err["fields"]["statut"], "Le statut est « prevue », « realisee » ou « annulee ».",
+            "{engine}: {err}"
+        );
         // The history of the person names it; the administrator reads nothing.
         let h = get_ok(&app, &educ, &format!("/api/v1/usagers/{x}/activites")).await;
         assert_eq!(h["items"][0]["titre"], "Équithérapie", "{engine}: {h}");

@@ -376,6 +376,17 @@ async fn a_bad_limit_or_cursor_is_a_french_422() {
             let r = send(&app, &secr, "get", &format!("/api/v1/usagers?{q}"), None).await;
             error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
         }
+        // The box of the messages: blank is the received ones, an unknown one is a 422.
+        for q in ["boite=", "boite=recus", "boite=envoyes"] {
+            let v = get_ok(&app, &secr, &format!("/api/v1/messages?{q}")).await;
+            assert!(v["items"].is_array(), "{engine} {q}: {v}");
+        }
+        let r = send(&app, &secr, "get", "/api/v1/messages?boite=tous", None).await;
+        let err = error_body(r, StatusCode::UNPROCESSABLE_ENTITY, "contenu_invalide").await;
+        assert_eq!(
+            err["fields"]["boite"], "La boîte est « recus » ou « envoyes ».",
+            "{engine}: {err}"
+        );
         // Too large a limit is lowered to the maximum.
         let v = get_ok(&app, &admin, "/api/v1/categories?limit=100000").await;
         assert!(v["items"].as_array().unwrap().len() <= 200, "{engine}");
