@@ -334,24 +334,23 @@ pub(super) async fn rendre(
     id: UsagerId,
     en_place: crate::EnPlace,
 ) -> PageDossier {
-    let (app, me) = (app.clone(), me.clone());
-    let d = Dossier::ouvrir(&app, &me, id, Onglet::Entourage).await?;
-    let m = super::matrix(&app).await?;
+    let d = Dossier::ouvrir(app, me, id, Onglet::Entourage).await?;
+    let m = super::matrix(app).await?;
     let peut_ecrire = m.permet(me.user.role, Section::Administratif, Action::Ecrire);
     let affectations = super::affectations::Affectations::lire(
-        &app,
-        &me,
+        app,
+        me,
         &d.cap,
         &d.sejours,
         peut_ecrire,
         en_place.clone(),
     )
     .await?;
-    let (entourage, pros) = cercle(&app, &d).await?;
+    let (entourage, pros) = cercle(app, &d).await?;
     let Dossier { tabs, u, .. } = d;
     Ok(EntouragePageHeader {
         affectations,
-        layout: Layout::new(&me, format!("Entourage — {}", u.nom_affiche()), "usagers"),
+        layout: Layout::new(me, format!("Entourage — {}", u.nom_affiche()), "usagers"),
         entourage,
         pros,
         annuaire: app.store.professionnels("", 200).await?,

@@ -14,7 +14,7 @@ use dui_domain::feuille_soins::{poste_de, Poste, StatutActe};
 use dui_domain::policy::{Action, Section};
 use dui_domain::saisie::Champ;
 use dui_store::policy::CapaciteSoins;
-use dui_store::usager::{Feuille, Places, Realisation};
+use dui_store::usager::{Feuille, LigneValidee, Places, Realisation};
 use serde::Deserialize;
 
 pub(crate) use super::collectif::capacite;
@@ -117,23 +117,27 @@ fn instant(champ: &str, v: &str) -> WebResult<DateTime<Utc>> {
 
 /// The rows of a batch sent with the instant due (`prevu_a`, as the page gave it) and a
 /// status code (`statut`, decoded by `code`, `refus` on the row otherwise), at most `borne`
-/// (see [`convertir_lot`]): each made the store's row by `ligne` (the worksheet's acts,
-/// the round's doses).
-pub(crate) fn convertir_statuts<T, S, R>(
+/// (see [`convertir_lot`]): each the store's validated row of what `saisie` says it is (its
+/// act or prescription, instant, status and reason: the worksheet's acts, the round's doses).
+pub(crate) fn convertir_statuts<T, S>(
     lignes: &[T],
     borne: (usize, &str, &str),
     (code, refus): (fn(&str) -> Option<S>, &str),
-    saisie: impl Fn(&T) -> (&String, &String),
-    ligne: impl Fn(&T, DateTime<Utc>, S) -> R,
-) -> WebResult<Vec<R>> {
+    saisie: impl Fn(&T) -> (i64, &String, &String, &Option<String>),
+) -> WebResult<Vec<LigneValidee<S>>> {
     convertir_lot(lignes, borne, |l, e| {
-        let (prevu_a, statut) = saisie(l);
+        let (cible, prevu_a, statut, motif) = saisie(l);
         let prevu_a = instant("prevu_a", prevu_a)?;
         let Some(statut) = code(statut) else {
             e.add("statut", refus);
             return Ok(None);
         };
-        Ok(Some(ligne(l, prevu_a, statut)))
+        Ok(Some(LigneValidee {
+            cible,
+            prevu_a,
+            statut,
+            motif: opt(motif),
+        }))
     })
 }
 
@@ -145,13 +149,7 @@ fn realisations(actes: &[ActeValide]) -> WebResult<Vec<Realisation>> {
             StatutActe::from_code,
             "Le statut doit être fait ou non_fait.",
         ),
-        |a| (&a.prevu_a, &a.statut),
-        |a, prevu_a, statut| Realisation {
-            cible: a.acte_id,
-            prevu_a,
-            statut,
-            motif: opt(&a.motif),
-        },
+        |a| (a.acte_id, &a.prevu_a, &a.statut, &a.motif),
     )
 }
 

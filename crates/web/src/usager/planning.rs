@@ -433,13 +433,12 @@ async fn rendre(
     q: PlanningQuery,
     en_place: EnPlace,
 ) -> WebResult<Response> {
-    let (app, me) = (app.clone(), me.clone());
     if me.user.role.portee() != dui_domain::policy::Portee::Etablissements {
         return Ok(axum::response::Redirect::to("/telegestion").into_response());
     }
     let (etab, du, au, w) = periode(&q)?;
-    let e = service(&app, &me, etab).await?;
-    let cap = capacite(&app, &me, Some(e), Action::Lire).await?;
+    let e = service(app, me, etab).await?;
+    let cap = capacite(app, me, Some(e), Action::Lire).await?;
     let visites = app
         .store
         .planning_service(&cap, du, au, w, retard_minutes())
@@ -486,7 +485,7 @@ async fn rendre(
         .services_a_domicile(&me.principal.etablissements)
         .await?;
     Ok(PlanningPage {
-        layout: Layout::new(&me, "Planning à domicile", "planning"),
+        layout: Layout::new(me, "Planning à domicile", "planning"),
         services,
         etablissement: e,
         precedent: format!(

@@ -304,10 +304,9 @@ async fn rendre(
     rq: ReleveQuery,
     en_place: EnPlace,
 ) -> WebResult<Response> {
-    let (app, me) = (app.clone(), me.clone());
     let now = Utc::now();
     let page = rq.pagination().page(&pagination::RELEVE)?;
-    let (cap, f, debut) = preparer(&app, &me, &rq, now, true).await?;
+    let (cap, f, debut) = preparer(app, me, &rq, now, true).await?;
     let (items, suivant) = page.split(app.store.releve_page(&cap, &f, page, now).await?, |t| t.id);
     let items: Vec<Vue> = items.into_iter().map(Vue::new).collect();
     let query = serde_urlencoded_query(&rq);
@@ -325,7 +324,7 @@ async fn rendre(
         (None, None) => "toutes dates".into(),
     };
     Ok(RelevePage {
-        layout: Layout::new(&me, "Relève", "releve"),
+        layout: Layout::new(me, "Relève", "releve"),
         erreurs: en_place.erreurs_de(LUES.nom),
         items,
         suivant,
@@ -340,7 +339,7 @@ async fn rendre(
         debut_releve: debut.map(fr_instant).unwrap_or_default(),
         periode,
         auteurs: app.store.auteurs_releve(&cap).await?,
-        lieux: lieux(&app, &me).await?,
+        lieux: lieux(app, me).await?,
         personne,
         du: rq
             .depuis

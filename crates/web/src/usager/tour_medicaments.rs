@@ -109,13 +109,7 @@ fn administrations(doses: &[DoseBody]) -> WebResult<Vec<Administration>> {
             StatutAdministration::from_code,
             "Le statut doit être donne, refuse ou non_donne.",
         ),
-        |d| (&d.prevu_a, &d.statut),
-        |d, prevu_a, statut| Administration {
-            cible: d.prescription_id,
-            prevu_a,
-            statut,
-            motif: opt(&d.motif),
-        },
+        |d| (d.prescription_id, &d.prevu_a, &d.statut, &d.motif),
     )
 }
 
