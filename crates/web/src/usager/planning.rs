@@ -220,7 +220,7 @@ pub async fn api_entrees(
 }
 
 /// The body of a reassignment.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 pub struct ReaffectationBody {
     /// The worker who now goes (account id).
     #[serde(default, deserialize_with = "crate::forms::string_or_number")]
@@ -285,12 +285,8 @@ pub async fn api_reaffecter(
 /// (`jour`, `vue`) to answer with.
 #[derive(Deserialize, serde::Serialize, Default)]
 pub struct ReaffectationForm {
-    #[serde(default)]
-    intervenant: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    etablissement: Option<String>,
+    #[serde(flatten)]
+    corps: ReaffectationBody,
     #[serde(default)]
     jour: Option<String>,
     #[serde(default)]
@@ -320,12 +316,7 @@ pub async fn reaffecter_form(
     Path(id): Path<i64>,
     crate::forms::Form(f): crate::forms::Form<ReaffectationForm>,
 ) -> WebResult<Response> {
-    let b = ReaffectationBody {
-        intervenant: f.intervenant.clone(),
-        version: f.version.clone(),
-        etablissement: f.etablissement.clone(),
-    };
-    let issue = reaffecter(&app, &me, &headers, id, &b)
+    let issue = reaffecter(&app, &me, &headers, id, &f.corps)
         .await
         .map_err(|e| match e {
             // The store's refusal of the worker names no field: it is the worker chosen.
@@ -335,7 +326,7 @@ pub async fn reaffecter_form(
             other => other,
         });
     let q = PlanningQuery {
-        etablissement: f.etablissement.clone(),
+        etablissement: f.corps.etablissement.clone(),
         jour: f.jour.clone(),
         vue: f.vue.clone(),
         ..PlanningQuery::default()
