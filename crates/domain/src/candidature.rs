@@ -35,13 +35,6 @@ code_enum! {
     }
 }
 
-impl Priorite {
-    /// Its rank in the waiting list (urgent first).
-    pub fn rang(self) -> i64 {
-        self.index() as i64 + 1
-    }
-}
-
 code_enum! {
     /// The status of an application.
     StatutCandidature {

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::feuille_soins::instant_local;
 use crate::identifiers::Rpps;
+use crate::sejour::Periode;
 
 pub use referentiel::{Medicament, ReferentielLocal, SourceMedicaments};
 
@@ -67,30 +68,6 @@ code_enum! {
     }
 }
 
-/// The period a prescription is active: from the start of its first day (Paris), to the end
-/// of its last day, or until it was stopped (or replaced), whichever comes first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Validite {
-    /// First day.
-    pub debut: NaiveDate,
-    /// Last day included, if any.
-    pub fin: Option<NaiveDate>,
-    /// When it was stopped or replaced, if it was.
-    pub arret: Option<DateTime<Utc>>,
-}
-
-impl Validite {
-    /// Whether the prescription is active at `t`.
-    pub fn active_a(&self, t: DateTime<Utc>) -> bool {
-        let debut = instant_local(self.debut, NaiveTime::MIN);
-        let fin = self
-            .fin
-            .and_then(|f| f.succ_opt())
-            .map(|f| instant_local(f, NaiveTime::MIN));
-        t >= debut && fin.is_none_or(|f| t < f) && self.arret.is_none_or(|a| t < a)
-    }
-}
-
 /// Checks the dates of a prescription (French message).
 pub fn verifier_dates(debut: NaiveDate, fin: Option<NaiveDate>) -> Result<(), String> {
     if fin.is_some_and(|f| f < debut) {
@@ -130,6 +107,35 @@ pub struct PrescriptionActive {
     pub horaires: Vec<NaiveTime>,
     /// Given when needed.
     pub si_besoin: bool,
+}
+
+/// The period a prescription is active: its days, from the start of the first (Paris) to the
+/// end of the last, until it was stopped (or replaced), whichever comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Validite {
+    /// Its days (`fin`: the day after the last one, if any).
+    pub jours: Periode,
+    /// When it was stopped or replaced, if it was.
+    pub arret: Option<DateTime<Utc>>,
+}
+
+impl Validite {
+    /// From the first day, the last day included (if any) and the stop (if any).
+    pub fn new(debut: NaiveDate, dernier: Option<NaiveDate>, arret: Option<DateTime<Utc>>) -> Self {
+        let fin = dernier.and_then(|d| d.succ_opt());
+        Validite {
+            jours: Periode { debut, fin },
+            arret,
+        }
+    }
+
+    /// Whether the prescription is active at `t`.
+    pub fn active_a(&self, t: DateTime<Utc>) -> bool {
+        let minuit = |jour: NaiveDate| instant_local(jour, NaiveTime::MIN);
+        t >= minuit(self.jours.debut)
+            && self.jours.fin.is_none_or(|f| t < minuit(f))
+            && self.arret.is_none_or(|a| t < a)
+    }
 }
 
 /// Whether a dose of `p` due at `prevu` may be recorded: a medicine, active at that
@@ -181,11 +187,7 @@ mod tests {
     fn p(fin: Option<&str>, arret: Option<&str>) -> PrescriptionActive {
         PrescriptionActive {
             type_prescription: TypePrescription::Medicament,
-            validite: Validite {
-                debut: d("2026-12-01"),
-                fin: fin.map(d),
-                arret: arret.map(t),
-            },
+            validite: Validite::new(d("2026-12-01"), fin.map(d), arret.map(t)),
             horaires: parse_horaires("08:00,20:00").unwrap(),
             si_besoin: false,
         }
@@ -271,7 +273,7 @@ mod tests {
     fn summer_rounds_are_at_their_local_time() {
         let ok = p(None, None);
         let mut ete = ok.clone();
-        ete.validite.debut = d("2026-06-01");
+        ete.validite.jours.debut = d("2026-06-01");
         // 08:00 in Paris in June is 06:00 UTC.
         assert!(verifier_administration(
             &ete,

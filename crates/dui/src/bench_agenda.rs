@@ -8,7 +8,7 @@ use dui_domain::agenda::TypeRendezVous;
 use dui_domain::agenda_recurrence::{instant_paris, local_paris};
 use dui_domain::policy::{Action, Role};
 use dui_store::policy::{authorize_agenda, load_matrix, Principal};
-use dui_store::usager::{EvenementInput, ParticipantInput, QuelAgenda};
+use dui_store::usager::{EvenementInput, ParticipantInput, QuelAgenda, TermesEvenement};
 
 use crate::bench::{bearer, bench_account, scenario, Banc};
 use crate::bench_transmissions::Http;
@@ -57,16 +57,18 @@ pub async fn scenarios(banc: &mut Banc<'_>, etablissement: i64) -> anyhow::Resul
             participants.push(ParticipantInput::professionnel(pro));
         }
         let e = EvenementInput {
-            type_rdv: TypeRendezVous::ALL[1 + i % (TypeRendezVous::ALL.len() - 1)],
-            objet: format!("Banc d'essai {i}"),
-            description: None,
-            debut,
-            fin: debut + Duration::minutes(45),
-            lieu: Some("Salle du banc".into()),
+            termes: TermesEvenement {
+                type_rdv: TypeRendezVous::ALL[1 + i % (TypeRendezVous::ALL.len() - 1)],
+                objet: format!("Banc d'essai {i}"),
+                description: None,
+                debut,
+                fin: debut + Duration::minutes(45),
+                lieu: Some("Salle du banc".into()),
+                ressource_id: None,
+                rrule: (i == 0).then(|| "FREQ=WEEKLY;COUNT=52".to_string()),
+                psychologie: false,
+            },
             etablissement_id: etablissement,
-            ressource_id: None,
-            rrule: (i == 0).then(|| "FREQ=WEEKLY;COUNT=52".to_string()),
-            psychologie: false,
             participants,
         };
         store.creer_evenement(&cap, &e).await?;

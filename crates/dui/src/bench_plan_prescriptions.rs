@@ -12,7 +12,7 @@ use dui_domain::plan_soins::{Intervenant, TypeActe, TypeFrequence};
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::prescription::{TypePrescription, Voie};
 use dui_store::policy::{authorize, load_matrix, Principal};
-use dui_store::usager::{ActePlanInput, ConstanteInput, PrescriptionInput};
+use dui_store::usager::{ActePlanInput, ConstanteInput, PrescriptionInput, TermesPrescription};
 
 use crate::bench::{bearer, bench_account, Banc};
 use crate::bench_transmissions::Http;
@@ -81,14 +81,16 @@ pub async fn scenarios(banc: &mut Banc<'_>, ehpad: i64) -> anyhow::Result<()> {
         );
         let p = PrescriptionInput {
             type_prescription: Some(TypePrescription::Medicament),
-            libelle: "Paracétamol 500 mg, comprimé".into(),
-            dose: Some("1 comprimé".into()),
-            voie: Some(Voie::Orale),
-            horaires: "08:00".into(),
-            date_debut: chrono::NaiveDate::parse_from_str(debut, "%Y-%m-%d")?,
+            termes: TermesPrescription {
+                libelle: "Paracétamol 500 mg, comprimé".into(),
+                dose: Some("1 comprimé".into()),
+                voie: Some(Voie::Orale),
+                horaires: "08:00".into(),
+                date_debut: chrono::NaiveDate::parse_from_str(debut, "%Y-%m-%d")?,
+                ..TermesPrescription::default()
+            },
             prescripteur_nom: Some("Dr Banc".into()),
             prescripteur_rpps: Some("10000000009".into()),
-            ..PrescriptionInput::default()
         };
         prescriptions.push(store.prescrire(&cap, &p).await?);
     }

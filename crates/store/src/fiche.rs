@@ -2,7 +2,7 @@
 //! hands out with an opened file (`policy::open_file`) and the `usager` module works on. This
 //! module imports neither of them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use dui_domain::ids::{UsagerId, UtilisateurId};
 use dui_domain::sejour::{Financement, ModeSortie, TypeAccompagnement};
 use dui_domain::usager::{Attributs, DateNaissance, Sexe, StatutIdentite, TypeJustificatif};
@@ -346,6 +346,11 @@ pub(crate) fn opt_code<T>(
     let s: Option<String> = r.try_get(column)?;
     s.map(|s| decode(&s).ok_or_else(|| corrupt(column, &s)))
         .transpose()
+}
+
+/// A stored day (`AAAA-MM-JJ`), as [`code`] and [`opt_code`] decode it.
+pub(crate) fn jour(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn opt_horodatage_lu(r: &crate::sql::Row, column: &str) -> StoreResult<Option<DateTime<Utc>>> {

@@ -13,6 +13,7 @@ use dui_domain::policy::{Action, Section};
 use dui_store::policy::{authorize, authorize_agenda, load_matrix, CapaciteAgenda};
 use dui_store::usager::{
     EchangeInput, EvenementInput, ExceptionOccurrence, ParticipantInput, RessourceInput,
+    TermesEvenement,
 };
 use dui_store::Store;
 
@@ -34,16 +35,18 @@ fn evenement(
 ) -> EvenementInput {
     let debut = instant_paris(jour.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()));
     EvenementInput {
-        type_rdv,
-        objet: objet.into(),
-        description: None,
-        debut,
-        fin: debut + Duration::minutes(minutes),
-        lieu: None,
+        termes: TermesEvenement {
+            type_rdv,
+            objet: objet.into(),
+            description: None,
+            debut,
+            fin: debut + Duration::minutes(minutes),
+            lieu: None,
+            ressource_id,
+            rrule: None,
+            psychologie: false,
+        },
         etablissement_id: etab,
-        ressource_id,
-        rrule: None,
-        psychologie: false,
         participants,
     }
 }
@@ -139,7 +142,7 @@ async fn coordination(
         None,
         participants,
     );
-    e.rrule = Some("FREQ=WEEKLY;BYDAY=MO;COUNT=10".into());
+    e.termes.rrule = Some("FREQ=WEEKLY;BYDAY=MO;COUNT=10".into());
     let id = store.creer_evenement(cap, &e).await?;
     let lu = store.evenement(cap, id).await?;
     for (k, semaine) in PRESENCES_COORDINATION.iter().enumerate() {
@@ -216,7 +219,7 @@ pub async fn ajouter(store: &Store, org: &DemoOrg) -> anyhow::Result<String> {
             Some(salle),
             equipe.clone(),
         );
-        reunion.rrule = Some(format!(
+        reunion.termes.rrule = Some(format!(
             "FREQ=WEEKLY;BYDAY=TU;UNTIL={}",
             (lundi + Duration::days(91)).format("%Y%m%d")
         ));

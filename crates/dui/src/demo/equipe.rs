@@ -226,16 +226,18 @@ async fn messages(store: &Store, org: &DemoOrg, now: DateTime<Utc>) -> anyhow::R
                 dui_store::policy::authorize_agenda(store, &m, &who, Action::Ecrire, at).await?;
             let debut = at + Duration::days(2);
             let e = dui_store::usager::EvenementInput {
-                type_rdv: dui_domain::agenda::TypeRendezVous::Information,
-                objet: (*objet).into(),
-                description: Some((*texte).into()),
-                debut,
-                fin: debut + Duration::minutes(45),
-                lieu: None,
+                termes: dui_store::usager::TermesEvenement {
+                    type_rdv: dui_domain::agenda::TypeRendezVous::Information,
+                    objet: (*objet).into(),
+                    description: Some((*texte).into()),
+                    debut,
+                    fin: debut + Duration::minutes(45),
+                    lieu: None,
+                    ressource_id: None,
+                    rrule: None,
+                    psychologie: false,
+                },
                 etablissement_id: who.etablissements.first().copied().unwrap_or_default(),
-                ressource_id: None,
-                rrule: None,
-                psychologie: false,
                 participants: dest
                     .iter()
                     .map(|d| dui_store::usager::ParticipantInput::professionnel(*d))

@@ -14,6 +14,7 @@ use dui_domain::prescription::{StatutAdministration, TypePrescription, Voie};
 use dui_store::policy::{authorize, authorize_soins_unite, load_matrix, Capability, Principal};
 use dui_store::usager::{
     ActePlanInput, Administration, ConstanteInput, PrescriptionInput, Realisation,
+    TermesPrescription,
 };
 use dui_store::Store;
 
@@ -279,17 +280,19 @@ async fn soigner(
         let (libelle, code, dose, voie, horaires) = TRAITEMENTS[k];
         let p = PrescriptionInput {
             type_prescription: Some(TypePrescription::Medicament),
-            libelle: libelle.into(),
-            medicament_code: Some(code.into()),
-            source: Some("referentiel_local".into()),
-            dose: Some(dose.into()),
-            voie: Some(voie),
-            horaires: horaires.into(),
-            si_besoin: false,
-            max_par_24h: None,
-            date_debut: today - Duration::days(30),
-            date_fin: None,
-            consignes: None,
+            termes: TermesPrescription {
+                libelle: libelle.into(),
+                medicament_code: Some(code.into()),
+                source: Some("referentiel_local".into()),
+                dose: Some(dose.into()),
+                voie: Some(voie),
+                horaires: horaires.into(),
+                si_besoin: false,
+                max_par_24h: None,
+                date_debut: today - Duration::days(30),
+                date_fin: None,
+                consignes: None,
+            },
             prescripteur_nom: Some("Dr Marc Lefèvre".into()),
             prescripteur_rpps: Some("10000000009".into()),
         };
@@ -299,16 +302,18 @@ async fn soigner(
     if i < 4 {
         let p = PrescriptionInput {
             type_prescription: Some(TypePrescription::Medicament),
-            libelle: "Paracétamol 1 g, comprimé (si douleur)".into(),
-            dose: Some("1 comprimé".into()),
-            voie: Some(Voie::Orale),
-            si_besoin: true,
-            max_par_24h: Some(3),
-            date_debut: today - Duration::days(30),
-            consignes: Some("Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into()),
+            termes: TermesPrescription {
+                libelle: "Paracétamol 1 g, comprimé (si douleur)".into(),
+                dose: Some("1 comprimé".into()),
+                voie: Some(Voie::Orale),
+                si_besoin: true,
+                max_par_24h: Some(3),
+                date_debut: today - Duration::days(30),
+                consignes: Some("Si douleur ≥ 4/10, 6 heures au moins entre deux prises".into()),
+                ..TermesPrescription::default()
+            },
             prescripteur_nom: Some("Dr Marc Lefèvre".into()),
             prescripteur_rpps: Some("10000000009".into()),
-            ..PrescriptionInput::default()
         };
         store.prescrire(cap, &p).await?;
     }

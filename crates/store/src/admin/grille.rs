@@ -74,14 +74,8 @@ impl Store {
         .bind(ts(now))
         .execute(&mut tx)
         .await?;
-        audit::commit_succes(
-            tx,
-            actor,
-            ActionJournal::AdminGrilleAjout,
-            serde_json::json!({"grille": d.id, "version": d.version}),
-            now,
-        )
-        .await
+        let detail = serde_json::json!({"grille": d.id, "version": d.version});
+        audit::commit_succes(tx, actor, ActionJournal::AdminGrilleAjout, detail, now).await
     }
 
     /// The custom grid versions stored, in the order they were added.

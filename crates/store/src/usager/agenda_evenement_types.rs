@@ -62,14 +62,14 @@ impl ParticipantInput {
     }
 }
 
-/// An event as planned or changed (the body of the API's POST and PUT).
+/// What an event says, as planned and as read: its kind, title, slot, place and recurrence.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct EvenementInput {
+pub struct TermesEvenement {
     /// Kind.
     pub type_rdv: TypeRendezVous,
-    /// Title.
+    /// Title (as read: the kind alone when masked).
     pub objet: String,
-    /// Details.
+    /// Details (as read: none when masked).
     pub description: Option<String>,
     /// Start (first occurrence).
     #[schema(value_type = String, format = DateTime)]
@@ -79,15 +79,23 @@ pub struct EvenementInput {
     pub fin: DateTime<Utc>,
     /// Where (free text; or a room, below).
     pub lieu: Option<String>,
-    /// The établissement whose agenda holds it.
-    pub etablissement_id: i64,
-    /// A room or a vehicle of that établissement.
+    /// A room or a vehicle of the établissement.
     pub ressource_id: Option<i64>,
     /// Recurrence (`FREQ=WEEKLY;BYDAY=MO;UNTIL=20270630`), none for a single event.
     pub rrule: Option<String>,
     /// A psychology appointment: shown only to who reads that section.
     #[serde(default)]
     pub psychologie: bool,
+}
+
+/// An event as planned or changed (the body of the API's POST and PUT).
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EvenementInput {
+    /// What it says.
+    #[serde(flatten)]
+    pub termes: TermesEvenement,
+    /// The établissement whose agenda holds it.
+    pub etablissement_id: i64,
     /// Who takes part (the organiser is added).
     #[serde(default)]
     pub participants: Vec<ParticipantInput>,
@@ -163,28 +171,11 @@ pub struct Evenement {
     pub utilisateur_id: i64,
     /// The organiser's name.
     pub organisateur: String,
-    /// Kind.
-    pub type_rdv: TypeRendezVous,
-    /// Title (the kind alone when masked).
-    pub objet: String,
-    /// Details (none when masked).
-    pub description: Option<String>,
-    /// Start of the first occurrence.
-    #[schema(value_type = String, format = DateTime)]
-    pub debut: DateTime<Utc>,
-    /// End of the first occurrence.
-    #[schema(value_type = String, format = DateTime)]
-    pub fin: DateTime<Utc>,
-    /// Where.
-    pub lieu: Option<String>,
+    /// What it says.
+    #[serde(flatten)]
+    pub termes: TermesEvenement,
     /// The établissement.
     pub etablissement_id: Option<i64>,
-    /// A room or a vehicle.
-    pub ressource_id: Option<i64>,
-    /// Recurrence.
-    pub rrule: Option<String>,
-    /// A psychology appointment.
-    pub psychologie: bool,
     /// Status.
     pub statut: StatutRendezVous,
     /// The motive of the last postponement or cancellation.
@@ -199,6 +190,28 @@ pub struct Evenement {
     pub exceptions: Vec<ExceptionOccurrence>,
     /// Presences noted per occurrence of a series (none for a single event).
     pub presences_occurrences: Vec<PresenceOccurrence>,
+}
+
+/// An event reads as what it says (`e.objet`), as a stored record reads as its fields.
+impl std::ops::Deref for Evenement {
+    type Target = TermesEvenement;
+    fn deref(&self) -> &TermesEvenement {
+        &self.termes
+    }
+}
+
+/// An input reads and is changed as what it says (`e.debut = …`).
+impl std::ops::Deref for EvenementInput {
+    type Target = TermesEvenement;
+    fn deref(&self) -> &TermesEvenement {
+        &self.termes
+    }
+}
+
+impl std::ops::DerefMut for EvenementInput {
+    fn deref_mut(&mut self) -> &mut TermesEvenement {
+        &mut self.termes
+    }
 }
 
 impl Evenement {
@@ -221,16 +234,8 @@ impl Evenement {
     /// change a few of its fields from a page.
     pub fn saisie(&self) -> EvenementInput {
         EvenementInput {
-            type_rdv: self.type_rdv,
-            objet: self.objet.clone(),
-            description: self.description.clone(),
-            debut: self.debut,
-            fin: self.fin,
-            lieu: self.lieu.clone(),
+            termes: self.termes.clone(),
             etablissement_id: self.etablissement_id.unwrap_or(0),
-            ressource_id: self.ressource_id,
-            rrule: self.rrule.clone(),
-            psychologie: self.psychologie,
             participants: self
                 .participants
                 .iter()
@@ -288,16 +293,18 @@ pub(super) fn evenement_from(r: &crate::sql::Row) -> StoreResult<Evenement> {
         id: r.try_get("id")?,
         utilisateur_id: r.try_get("utilisateur_id")?,
         organisateur: format!("{} {prenom}", nom.to_uppercase()),
-        type_rdv: code(r, "type_rdv", TypeRendezVous::from_code)?,
-        objet: r.try_get("objet")?,
-        description: r.try_get("description")?,
-        debut: parse_ts(&r.try_get::<String, _>("debut")?)?,
-        fin: parse_ts(&r.try_get::<String, _>("fin")?)?,
-        lieu: r.try_get("lieu")?,
+        termes: TermesEvenement {
+            type_rdv: code(r, "type_rdv", TypeRendezVous::from_code)?,
+            objet: r.try_get("objet")?,
+            description: r.try_get("description")?,
+            debut: parse_ts(&r.try_get::<String, _>("debut")?)?,
+            fin: parse_ts(&r.try_get::<String, _>("fin")?)?,
+            lieu: r.try_get("lieu")?,
+            ressource_id: r.try_get("ressource_id")?,
+            rrule: r.try_get("rrule")?,
+            psychologie: section == Section::Psychologie.code(),
+        },
         etablissement_id: r.try_get("etablissement_id")?,
-        ressource_id: r.try_get("ressource_id")?,
-        rrule: r.try_get("rrule")?,
-        psychologie: section == Section::Psychologie.code(),
         statut: code(r, "statut", StatutRendezVous::from_code)?,
         motif: r.try_get("motif")?,
         complet: true,
@@ -348,8 +355,8 @@ pub(super) fn montrer(mut e: Evenement, v: Visibilite) -> Option<Evenement> {
         Visibilite::Aucune => None,
         Visibilite::Complet => Some(e),
         Visibilite::Masque => {
-            e.objet = e.type_rdv.label_fr().to_string();
-            e.description = None;
+            e.termes.objet = e.type_rdv.label_fr().to_string();
+            e.termes.description = None;
             e.motif = None;
             e.complet = false;
             e.participants

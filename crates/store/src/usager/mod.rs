@@ -78,7 +78,7 @@ pub use activite_seance::{
 pub use agenda::{NouveauRendezVous, RendezVous};
 pub use agenda_evenement_types::{
     Evenement, EvenementInput, ExceptionOccurrence, Participant, ParticipantInput,
-    PresenceOccurrence, CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
+    PresenceOccurrence, TermesEvenement, CHAMPS_EVENEMENT, PARTICIPANTS_MAX,
 };
 pub use agenda_vue::{
     OccurrenceAgenda, QuelAgenda, Ressource, RessourceInput, VueAgenda, CHAMPS_RESSOURCE,
@@ -120,7 +120,7 @@ pub use photo::PhotoStockee;
 pub use plan_soins::{ActePlan, ActePlanInput};
 pub use prescription::si_besoin::SiBesoinTour;
 pub use prescription::tour::{Administration, DoseTour, MedicamentTour, Tour};
-pub use prescription::{Prescription, PrescriptionInput};
+pub use prescription::{Prescription, PrescriptionInput, TermesPrescription};
 pub use presence::{Absence, AbsenceJour, Attendu, JourUnite, Journee, PeriodeAbsence};
 pub use prestation::{EtatAnterieur, Prestation, PrestationInput};
 pub use projet::{

@@ -21,17 +21,16 @@ use serde::Serialize;
 
 use super::exiger;
 use crate::db::Store;
-use crate::fiche::{code, opt_code};
+use crate::fiche::{code, jour, opt_code};
 use crate::policy::Capability;
 use crate::saisie::{borne, l};
 use crate::sql::Tx;
 use crate::{parse_ts, ts, StoreError, StoreResult};
 
-/// A prescription to record.
-#[derive(Clone, Debug, Default)]
-pub struct PrescriptionInput {
-    /// What (medicine, act, exam).
-    pub type_prescription: Option<TypePrescription>,
+/// What a prescription says, as written and as recorded: the medicine, act or exam, its dose,
+/// route, times and days.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct TermesPrescription {
     /// As written (« Paracétamol 500 mg, comprimé »).
     pub libelle: String,
     /// Code of the medicine in the drug source, if picked there.
@@ -48,12 +47,23 @@ pub struct PrescriptionInput {
     pub si_besoin: bool,
     /// « Si besoin »: at most this many doses given in any 24 hours.
     pub max_par_24h: Option<i64>,
-    /// First day.
+    /// First day (`AAAA-MM-JJ`).
+    #[schema(value_type = String, format = Date)]
     pub date_debut: NaiveDate,
     /// Last day included.
+    #[schema(value_type = Option<String>, format = Date)]
     pub date_fin: Option<NaiveDate>,
     /// Instructions.
     pub consignes: Option<String>,
+}
+
+/// A prescription to record.
+#[derive(Clone, Debug, Default)]
+pub struct PrescriptionInput {
+    /// What (medicine, act, exam).
+    pub type_prescription: Option<TypePrescription>,
+    /// What it says.
+    pub termes: TermesPrescription,
     /// External prescriber's name (a nurse transcribing); none: the doctor's own account.
     pub prescripteur_nom: Option<String>,
     /// External prescriber's RPPS.
@@ -67,28 +77,9 @@ pub struct Prescription {
     pub id: i64,
     /// What.
     pub type_prescription: TypePrescription,
-    /// As written.
-    pub libelle: String,
-    /// Code of the medicine in its source.
-    pub medicament_code: Option<String>,
-    /// The drug source of the code.
-    pub source: Option<String>,
-    /// Dose.
-    pub dose: Option<String>,
-    /// Route.
-    pub voie: Option<Voie>,
-    /// Local times of the doses (`08:00,20:00`).
-    pub horaires: String,
-    /// Given when needed.
-    pub si_besoin: bool,
-    /// « Si besoin »: at most this many doses given in any 24 hours.
-    pub max_par_24h: Option<i64>,
-    /// First day (`AAAA-MM-JJ`).
-    pub date_debut: String,
-    /// Last day included.
-    pub date_fin: Option<String>,
-    /// Instructions.
-    pub consignes: Option<String>,
+    /// What it says.
+    #[serde(flatten)]
+    pub termes: TermesPrescription,
     /// Prescriber.
     pub prescripteur_nom: String,
     /// Prescriber's RPPS.
@@ -105,20 +96,21 @@ pub struct Prescription {
     pub version: i64,
 }
 
+/// A prescription reads as what it says (`p.libelle`), as a stored record reads as its fields.
+impl std::ops::Deref for Prescription {
+    type Target = TermesPrescription;
+    fn deref(&self) -> &TermesPrescription {
+        &self.termes
+    }
+}
+
 impl Prescription {
     /// As the administration rule sees it.
     pub fn regle(&self) -> StoreResult<PrescriptionActive> {
-        let d = |s: &str| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| StoreError::Corrupt(format!("date de prescription illisible {s:?}")))
-        };
+        let arret = self.arret_a.as_deref().map(parse_ts).transpose()?;
         Ok(PrescriptionActive {
             type_prescription: self.type_prescription,
-            validite: Validite {
-                debut: d(&self.date_debut)?,
-                fin: self.date_fin.as_deref().map(d).transpose()?,
-                arret: self.arret_a.as_deref().map(parse_ts).transpose()?,
-            },
+            validite: Validite::new(self.date_debut, self.date_fin, arret),
             horaires: if self.horaires.is_empty() {
                 Vec::new()
             } else {
@@ -139,17 +131,13 @@ pub(crate) fn prescription_from(
     let mut p = Prescription {
         id: r.try_get("id")?,
         type_prescription: code(r, "type_prescription", TypePrescription::from_code)?,
-        libelle: r.try_get("libelle")?,
-        medicament_code: r.try_get("medicament_code")?,
-        source: r.try_get("source")?,
-        dose: r.try_get("dose")?,
-        voie: opt_code(r, "voie", Voie::from_code)?,
-        horaires: r.try_get("horaires")?,
-        si_besoin: r.try_get::<i64, _>("si_besoin")? != 0,
-        max_par_24h: r.try_get("max_par_24h")?,
-        date_debut: r.try_get("date_debut")?,
-        date_fin: r.try_get("date_fin")?,
-        consignes: r.try_get("consignes")?,
+        termes: colonnes!(r => TermesPrescription {
+            libelle, medicament_code, source, dose, horaires, max_par_24h, consignes;
+            voie: opt_code(r, "voie", Voie::from_code)?,
+            si_besoin: r.try_get::<i64, _>("si_besoin")? != 0,
+            date_debut: code(r, "date_debut", jour)?,
+            date_fin: opt_code(r, "date_fin", jour)?,
+        }),
         prescripteur_nom: r.try_get("prescripteur_nom")?,
         prescripteur_rpps: r.try_get("prescripteur_rpps")?,
         remplace_id: r.try_get("remplace_id")?,
@@ -165,15 +153,21 @@ pub(crate) fn prescription_from(
 impl PrescriptionInput {
     fn verifier(&self) -> StoreResult<(TypePrescription, String)> {
         borne([
-            (l("libelle", lim::LIBELLE), Some(self.libelle.as_str())),
+            (
+                l("libelle", lim::LIBELLE),
+                Some(self.termes.libelle.as_str()),
+            ),
             (
                 l("medicament_code", lim::CODE),
-                self.medicament_code.as_deref(),
+                self.termes.medicament_code.as_deref(),
             ),
-            (l("source", lim::CODE), self.source.as_deref()),
-            (l("dose", lim::REFERENCE), self.dose.as_deref()),
-            (l("horaires", lim::REFERENCE), Some(self.horaires.as_str())),
-            (l("consignes", lim::MOTIF), self.consignes.as_deref()),
+            (l("source", lim::CODE), self.termes.source.as_deref()),
+            (l("dose", lim::REFERENCE), self.termes.dose.as_deref()),
+            (
+                l("horaires", lim::REFERENCE),
+                Some(self.termes.horaires.as_str()),
+            ),
+            (l("consignes", lim::MOTIF), self.termes.consignes.as_deref()),
             (
                 l("prescripteur_nom", lim::NOM_PERSONNE),
                 self.prescripteur_nom.as_deref(),
@@ -186,22 +180,26 @@ impl PrescriptionInput {
         let t = self.type_prescription.ok_or_else(|| {
             StoreError::Invalid("Indiquez ce qui est prescrit (médicament, acte, examen).".into())
         })?;
-        if self.libelle.trim().is_empty() {
+        if self.termes.libelle.trim().is_empty() {
             return Err(StoreError::Invalid("Indiquez ce qui est prescrit.".into()));
         }
-        verifier_dates(self.date_debut, self.date_fin).map_err(StoreError::Invalid)?;
-        let horaires = if self.horaires.trim().is_empty() {
+        verifier_dates(self.termes.date_debut, self.termes.date_fin)
+            .map_err(StoreError::Invalid)?;
+        let horaires = if self.termes.horaires.trim().is_empty() {
             String::new()
         } else {
-            horaires_texte(&parse_horaires(&self.horaires).map_err(StoreError::Invalid)?)
+            horaires_texte(&parse_horaires(&self.termes.horaires).map_err(StoreError::Invalid)?)
         };
-        if t == TypePrescription::Medicament && horaires.is_empty() && !self.si_besoin {
+        if t == TypePrescription::Medicament && horaires.is_empty() && !self.termes.si_besoin {
             return Err(StoreError::Invalid(
                 "Indiquez les horaires des prises, ou « si besoin ».".into(),
             ));
         }
-        dui_domain::prescription::si_besoin::verifier_max(self.si_besoin, self.max_par_24h)
-            .map_err(StoreError::Invalid)?;
+        dui_domain::prescription::si_besoin::verifier_max(
+            self.termes.si_besoin,
+            self.termes.max_par_24h,
+        )
+        .map_err(StoreError::Invalid)?;
         Ok((t, horaires))
     }
 }
@@ -357,23 +355,23 @@ async fn inserer(
     )
     .bind(cap.usager_id())
     .bind(t.code())
-    .bind(p.libelle.trim())
-    .bind(p.medicament_code.as_deref())
-    .bind(p.medicament_code.as_ref().and(p.source.as_deref()))
-    .bind(p.dose.as_deref())
-    .bind(p.voie.map(Voie::code))
+    .bind(p.termes.libelle.trim())
+    .bind(p.termes.medicament_code.as_deref())
+    .bind(p.termes.medicament_code.as_ref().and(p.termes.source.as_deref()))
+    .bind(p.termes.dose.as_deref())
+    .bind(p.termes.voie.map(Voie::code))
     .bind(horaires)
-    .bind(p.si_besoin)
-    .bind(p.date_debut.to_string())
-    .bind(p.date_fin.map(|d| d.to_string()))
-    .bind(p.consignes.as_deref())
+    .bind(p.termes.si_besoin)
+    .bind(p.termes.date_debut.to_string())
+    .bind(p.termes.date_fin.map(|d| d.to_string()))
+    .bind(p.termes.consignes.as_deref())
     .bind(nom)
     .bind(rpps.as_str())
     .bind(compte)
     .bind(remplace)
     .bind(cap.actor().utilisateur_id)
     .bind(ts(cap.at()))
-    .bind(p.max_par_24h.filter(|_| p.si_besoin))
+    .bind(p.termes.max_par_24h.filter(|_| p.termes.si_besoin))
     .fetch_scalar(&mut *tx)
     .await
 }

@@ -291,25 +291,16 @@ impl Store {
     ) -> StoreResult<()> {
         let jours = verifier_delai(jours).map_err(StoreError::Invalid)?;
         let mut tx = self.begin().await?;
-        crate::sql::query("DELETE FROM prestation_delai WHERE type_prestation = $1")
-            .bind(t.code())
-            .execute(&mut tx)
-            .await?;
         crate::sql::query(
-            "INSERT INTO prestation_delai (type_prestation, jours, updated_at) VALUES ($1, $2, $3)",
+            "INSERT INTO prestation_delai (type_prestation, jours, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (type_prestation) DO UPDATE SET jours = excluded.jours, updated_at = excluded.updated_at",
         )
         .bind(t.code())
         .bind(jours)
         .bind(ts(now))
         .execute(&mut tx)
         .await?;
-        audit::commit_succes(
-            tx,
-            actor,
-            ActionJournal::AdminPrestationDelai,
-            serde_json::json!({"type_prestation": t.code(), "jours": jours}),
-            now,
-        )
-        .await
+        let detail = serde_json::json!({"type_prestation": t.code(), "jours": jours});
+        audit::commit_succes(tx, actor, ActionJournal::AdminPrestationDelai, detail, now).await
     }
 }

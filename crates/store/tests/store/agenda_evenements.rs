@@ -14,7 +14,8 @@ use dui_store::admin::utilisateur::Utilisateur;
 use dui_store::policy::{authorize_agenda, load_matrix, CapaciteAgenda};
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{
-    EchangeInput, EvenementInput, ExceptionOccurrence, ParticipantInput, QuelAgenda, RessourceInput,
+    EchangeInput, EvenementInput, ExceptionOccurrence, ParticipantInput, QuelAgenda,
+    RessourceInput, TermesEvenement,
 };
 use dui_store::{Store, StoreError};
 
@@ -58,17 +59,19 @@ pub(crate) fn personne(u: i64) -> ParticipantInput {
 
 pub(crate) fn synthese(etab: i64, participants: Vec<ParticipantInput>) -> EvenementInput {
     EvenementInput {
-        type_rdv: TypeRendezVous::ReunionSynthese,
-        objet: "Synthèse du projet personnalisé".into(),
-        description: None,
-        // Monday 2 March 2026, 10:00 Paris (CET).
-        debut: t("2026-03-02T09:00:00Z"),
-        fin: t("2026-03-02T10:00:00Z"),
-        lieu: None,
+        termes: TermesEvenement {
+            type_rdv: TypeRendezVous::ReunionSynthese,
+            objet: "Synthèse du projet personnalisé".into(),
+            description: None,
+            // Monday 2 March 2026, 10:00 Paris (CET).
+            debut: t("2026-03-02T09:00:00Z"),
+            fin: t("2026-03-02T10:00:00Z"),
+            lieu: None,
+            ressource_id: None,
+            rrule: None,
+            psychologie: false,
+        },
         etablissement_id: etab,
-        ressource_id: None,
-        rrule: None,
-        psychologie: false,
         participants,
     }
 }

@@ -15,6 +15,7 @@ use dui_store::policy::{authorize_soins_unite, load_matrix, Capability, Capacite
 use dui_store::testing::{engines, TestDb};
 use dui_store::usager::{
     ActePlanInput, Administration, ConstanteInput, PrescriptionInput, Realisation,
+    TermesPrescription,
 };
 use dui_store::{Store, StoreError, StoreResult};
 
@@ -397,17 +398,19 @@ async fn vital_signs_are_bounded_and_raise_alerts_against_the_thresholds_in_forc
 pub(crate) fn paracetamol() -> PrescriptionInput {
     PrescriptionInput {
         type_prescription: Some(TypePrescription::Medicament),
-        libelle: "Paracétamol 500 mg, comprimé".into(),
-        medicament_code: Some("LOC-PARA500".into()),
-        source: Some("referentiel_local".into()),
-        dose: Some("1 comprimé".into()),
-        voie: Some(Voie::Orale),
-        horaires: "08:00,20:00".into(),
-        si_besoin: false,
-        max_par_24h: None,
-        date_debut: d("2026-03-01"),
-        date_fin: None,
-        consignes: None,
+        termes: TermesPrescription {
+            libelle: "Paracétamol 500 mg, comprimé".into(),
+            medicament_code: Some("LOC-PARA500".into()),
+            source: Some("referentiel_local".into()),
+            dose: Some("1 comprimé".into()),
+            voie: Some(Voie::Orale),
+            horaires: "08:00,20:00".into(),
+            si_besoin: false,
+            max_par_24h: None,
+            date_debut: d("2026-03-01"),
+            date_fin: None,
+            consignes: None,
+        },
         prescripteur_nom: Some("Dr Durand".into()),
         prescripteur_rpps: Some(RPPS.into()),
     }
@@ -430,7 +433,7 @@ async fn prescriptions_keep_their_history_and_the_round_needs_an_active_one() {
             "{engine}"
         );
         let mut sans = paracetamol();
-        sans.horaires = String::new();
+        sans.termes.horaires = String::new();
         assert!(matches!(
             s.prescrire(&ide, &sans).await,
             Err(StoreError::Invalid(_))
@@ -522,8 +525,8 @@ async fn prescriptions_keep_their_history_and_the_round_needs_an_active_one() {
         let p = s.prescription(&ide, para).await.unwrap().unwrap();
         assert!(p.active);
         let mut dose_changee = paracetamol();
-        dose_changee.libelle = "Paracétamol 1 g, comprimé".into();
-        dose_changee.horaires = "08:00".into();
+        dose_changee.termes.libelle = "Paracétamol 1 g, comprimé".into();
+        dose_changee.termes.horaires = "08:00".into();
         let nouvelle = s
             .modifier_prescription(&ide, para, p.version, &dose_changee)
             .await
@@ -540,7 +543,7 @@ async fn prescriptions_keep_their_history_and_the_round_needs_an_active_one() {
         assert_eq!(s.traitements_en_cours(&ide).await.unwrap().len(), 1);
         // No dose outside an active prescription: one that starts later.
         let mut plus_tard = paracetamol();
-        plus_tard.date_debut = d("2026-03-05");
+        plus_tard.termes.date_debut = d("2026-03-05");
         let futur = s.prescrire(&ide, &plus_tard).await.unwrap();
         let r = s
             .administrer(

@@ -6,19 +6,23 @@ use chrono::{Duration, NaiveTime};
 use dui_domain::policy::Action;
 use dui_domain::prescription::StatutAdministration;
 use dui_store::testing::engines;
-use dui_store::usager::{Administration, PrescriptionInput};
+use dui_store::usager::{Administration, PrescriptionInput, TermesPrescription};
 use dui_store::StoreError;
 
 use crate::plan_prescriptions::{now, paracetamol, soins, unite, world};
 use crate::sejours::d;
 
 fn si_besoin(max: Option<i64>) -> PrescriptionInput {
+    let p = paracetamol();
     PrescriptionInput {
-        libelle: "Paracétamol 1 g (si douleur)".into(),
-        horaires: String::new(),
-        si_besoin: true,
-        max_par_24h: max,
-        ..paracetamol()
+        termes: TermesPrescription {
+            libelle: "Paracétamol 1 g (si douleur)".into(),
+            horaires: String::new(),
+            si_besoin: true,
+            max_par_24h: max,
+            ..p.termes
+        },
+        ..p
     }
 }
 
@@ -32,7 +36,7 @@ async fn si_besoin_doses_are_listed_on_the_round_and_refused_over_their_maximum(
             .unwrap();
         // A maximum is prescribed for a « si besoin » medicine only, from 1 to 24.
         let mut fixe = paracetamol();
-        fixe.max_par_24h = Some(3);
+        fixe.termes.max_par_24h = Some(3);
         assert!(
             matches!(s.prescrire(&ide, &fixe).await, Err(StoreError::Invalid(m)) if m.contains("si besoin")),
             "{engine}"

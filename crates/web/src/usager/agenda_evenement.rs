@@ -317,10 +317,10 @@ pub async fn modification_form(p: FormulairePage<i64, ModificationForm>) -> WebR
             creneau.ok_or_else(|| AppError::BadRequest("Formulaire incomplet.".into()))?;
         let lecture = capacite(app, me, Action::Lire).await?;
         let mut input = app.store.evenement(&lecture, id).await?.saisie();
-        input.objet = objet;
-        input.lieu = opt(&f.lieu);
-        input.debut = instant_paris(jour.and_time(hd));
-        input.fin = instant_paris(jour.and_time(hf));
+        input.termes.objet = objet;
+        input.termes.lieu = opt(&f.lieu);
+        input.termes.debut = instant_paris(jour.and_time(hd));
+        input.termes.fin = instant_paris(jour.and_time(hf));
         let cap = capacite(app, me, Action::Ecrire).await?;
         Ok::<_, AppError>(
             app.store

@@ -11,7 +11,7 @@ use dui_domain::agenda::TypeRendezVous;
 use dui_domain::agenda_recurrence::instant_paris;
 use dui_domain::policy::{Action, Role};
 use dui_domain::saisie::{self as lim, Champ};
-use dui_store::usager::{EvenementInput, ParticipantInput, Ressource};
+use dui_store::usager::{EvenementInput, ParticipantInput, Ressource, TermesEvenement};
 use serde::{Deserialize, Serialize};
 
 use super::agenda_api::{capacite, genres_planifiables, objet};
@@ -206,19 +206,21 @@ impl NouveauForm {
             participants.push(ParticipantInput::externe(n));
         }
         Ok(EvenementInput {
-            type_rdv,
-            objet,
-            description: None,
-            debut: instant_paris(jour.and_time(hd)),
-            fin: instant_paris(jour.and_time(hf)),
-            lieu: opt(&self.lieu),
+            termes: TermesEvenement {
+                type_rdv,
+                objet,
+                description: None,
+                debut: instant_paris(jour.and_time(hd)),
+                fin: instant_paris(jour.and_time(hf)),
+                lieu: opt(&self.lieu),
+                ressource_id: opt(&self.ressource_id).and_then(|r| r.parse().ok()),
+                rrule,
+                psychologie: false,
+            },
             etablissement_id: self
                 .etablissement_id
                 .or(etabs.first().copied())
                 .unwrap_or(0),
-            ressource_id: opt(&self.ressource_id).and_then(|r| r.parse().ok()),
-            rrule,
-            psychologie: false,
             participants,
         })
     }

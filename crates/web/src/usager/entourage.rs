@@ -249,8 +249,6 @@ pub(crate) struct EntouragePageHeader {
     peut_ecrire: bool,
     /// Home-care workers and relatives assigned.
     affectations: super::affectations::Affectations,
-    relations: &'static [Relation],
-    mesures: &'static [MesureProtection],
     roles: &'static [RoleProfessionnel],
     /// The form refused in place (`entourage`, `professionnel`, an assignment's), if any.
     en_place: crate::EnPlace,
@@ -357,8 +355,6 @@ pub(super) async fn rendre(
         peut_ecrire,
         u,
         tabs,
-        relations: Relation::ALL,
-        mesures: MesureProtection::ALL,
         roles: RoleProfessionnel::ALL,
         en_place,
     }

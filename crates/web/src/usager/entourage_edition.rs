@@ -74,8 +74,6 @@ struct EditionPage {
     tabs: Tabs,
     e: Entourage,
     anciennes: Vec<Ancienne>,
-    relations: &'static [Relation],
-    mesures: &'static [MesureProtection],
     erreurs: ErreursFormulaire,
     s: Saisie,
 }
@@ -140,8 +138,6 @@ async fn rendre(
         tabs,
         e,
         anciennes,
-        relations: Relation::ALL,
-        mesures: MesureProtection::ALL,
         erreurs: en_place.erreurs,
         s: en_place.saisie,
     }

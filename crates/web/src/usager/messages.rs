@@ -18,8 +18,8 @@ use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{
-    Boite, EvenementInput, Message, MessageInput, ParticipantInput, DESTINATAIRES_MAX,
-    HORS_PERIMETRE,
+    Boite, EvenementInput, Message, MessageInput, ParticipantInput, TermesEvenement,
+    DESTINATAIRES_MAX, HORS_PERIMETRE,
 };
 use serde::{Deserialize, Serialize};
 
@@ -207,16 +207,18 @@ pub(super) async fn envoyer(app: &App, me: &CurrentUser, f: &MessageFields) -> W
             participants.push(ParticipantInput::usager(u));
         }
         let e = EvenementInput {
-            type_rdv: TypeRendezVous::Information,
-            objet: input.objet.clone(),
-            description: Some(input.texte.clone()),
-            debut,
-            fin,
-            lieu: None,
+            termes: TermesEvenement {
+                type_rdv: TypeRendezVous::Information,
+                objet: input.objet.clone(),
+                description: Some(input.texte.clone()),
+                debut,
+                fin,
+                lieu: None,
+                ressource_id: None,
+                rrule: None,
+                psychologie: false,
+            },
             etablissement_id,
-            ressource_id: None,
-            rrule: None,
-            psychologie: false,
             participants,
         };
         input.evenement_id = Some(app.store.creer_evenement(&cap, &e).await?);

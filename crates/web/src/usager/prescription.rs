@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::prescription::{
@@ -19,7 +19,7 @@ use dui_domain::prescription::{
 };
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::policy::Capability;
-use dui_store::usager::{Prescription, PrescriptionInput, Usager};
+use dui_store::usager::{Prescription, PrescriptionInput, TermesPrescription, Usager};
 use serde::{Deserialize, Serialize};
 
 use super::capability;
@@ -36,7 +36,7 @@ use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
-use crate::time::{fr_date, fr_datetime, paris_today};
+use crate::time::{fr_datetime, paris_today};
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// The drug source in use (an in-repo list until a drug database is wired behind the trait).
@@ -141,19 +141,22 @@ impl PrescriptionFields {
         let prescripteur_nom = opt(&self.prescripteur_nom);
         Ok(PrescriptionInput {
             type_prescription: t.or(medicament.as_ref().map(|_| TypePrescription::Medicament)),
-            libelle,
-            source: medicament
-                .as_ref()
-                .map(|_| source_medicaments().nom().to_string()),
-            medicament_code: medicament.as_ref().map(|m| m.code.clone()),
-            dose: opt(&self.dose).or_else(|| medicament.as_ref().map(|m| m.dose_usuelle.clone())),
-            voie: voie.or(medicament.as_ref().map(|m| m.voie)),
-            horaires: opt(&self.horaires).unwrap_or_default(),
-            si_besoin: oui(&self.si_besoin),
-            max_par_24h,
-            date_debut: debut.unwrap_or_else(|| paris_today(Utc::now())),
-            date_fin: fin,
-            consignes: opt(&self.consignes),
+            termes: TermesPrescription {
+                libelle,
+                source: medicament
+                    .as_ref()
+                    .map(|_| source_medicaments().nom().to_string()),
+                medicament_code: medicament.as_ref().map(|m| m.code.clone()),
+                dose: opt(&self.dose)
+                    .or_else(|| medicament.as_ref().map(|m| m.dose_usuelle.clone())),
+                voie: voie.or(medicament.as_ref().map(|m| m.voie)),
+                horaires: opt(&self.horaires).unwrap_or_default(),
+                si_besoin: oui(&self.si_besoin),
+                max_par_24h,
+                date_debut: debut.unwrap_or_else(|| paris_today(Utc::now())),
+                date_fin: fin,
+                consignes: opt(&self.consignes),
+            },
             prescripteur_rpps: opt(&self.prescripteur_rpps),
             prescripteur_nom,
         })
@@ -292,15 +295,13 @@ pub struct PrescriptionsPage {
     peut_prescrire: bool,
     medecin: bool,
     medicaments: Vec<Medicament>,
-    types: &'static [TypePrescription],
-    voies: &'static [Voie],
     aujourdhui: String,
     en_place: EnPlace,
 }
 
 impl PrescriptionsPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
+    fn date(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
     }
     fn heure(&self, t: &str) -> String {
         fr_datetime(t)
@@ -326,8 +327,6 @@ impl PageEnPlace for PrescriptionsPage {
             peut_prescrire: m.permet(me.user.role, Section::Soins, Action::Valider),
             medecin: me.user.role == Role::Medecin,
             medicaments: source_medicaments().rechercher("", 100),
-            types: TypePrescription::ALL,
-            voies: Voie::ALL,
             aujourdhui: paris_today(Utc::now()).to_string(),
             soins_actif: "prescriptions",
             en_place,

@@ -59,10 +59,10 @@ impl MedicamentTour {
             usager_id,
             nom: nom.to_string(),
             absent,
-            libelle: p.libelle,
-            dose: p.dose,
-            voie: p.voie,
-            consignes: p.consignes,
+            libelle: p.termes.libelle,
+            dose: p.termes.dose,
+            voie: p.termes.voie,
+            consignes: p.termes.consignes,
         }
     }
 }

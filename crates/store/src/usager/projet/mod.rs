@@ -96,6 +96,25 @@ impl Store {
         Ok((tx, t, versions))
     }
 
+    /// The draft a validation freezes, in the validation's transaction (409 when the
+    /// project has none).
+    async fn brouillon_a_valider(
+        &self,
+        cap: &Capability,
+        projet: (i64, i64),
+    ) -> StoreResult<(Tx, TypeProjet, (i64, VersionProjet))> {
+        let brouillon = "AND statut = 'brouillon'";
+        let (tx, t, versions) = self
+            .ecriture_projet(cap, Action::Valider, projet, brouillon)
+            .await?;
+        let Some(v) = versions.into_iter().next() else {
+            return Err(StoreError::Conflict(
+                "Ce projet n'a pas de brouillon à valider.".into(),
+            ));
+        };
+        Ok((tx, t, v))
+    }
+
     /// One project of the usager.
     pub async fn projet(&self, cap: &Capability, pid: i64) -> StoreResult<Option<Projet>> {
         let select =
@@ -160,16 +179,7 @@ impl Store {
         .bind(ts(cap.at()))
         .fetch_scalar(&mut tx)
         .await?;
-        crate::sql::query(
-            "INSERT INTO projet_version (projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at) VALUES ($1, $2, 1, 'brouillon', $3, $4, $5)",
-        )
-        .bind(pid)
-        .bind(cap.usager_id())
-        .bind(json(&contenu)?)
-        .bind(who)
-        .bind(ts(cap.at()))
-        .execute(&mut tx)
-        .await?;
+        nouveau_brouillon(&mut tx, cap, (pid, 1), &contenu).await?;
         cap.commit_audite(
             tx,
             ActionJournal::UsagerProjetCreation,
@@ -309,17 +319,7 @@ impl Store {
             }
             last => {
                 let numero = last.map_or(1, |(_, v)| v.numero + 1);
-                crate::sql::query(
-                    "INSERT INTO projet_version (projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at) VALUES ($1, $2, $3, 'brouillon', $4, $5, $6)",
-                )
-                .bind(pid)
-                .bind(cap.usager_id())
-                .bind(numero)
-                .bind(json(&contenu)?)
-                .bind(who)
-                .bind(ts(cap.at()))
-                .execute(&mut tx)
-                .await?;
+                nouveau_brouillon(&mut tx, cap, (pid, numero), &contenu).await?;
             }
         }
         cap.commit_audite(
@@ -342,15 +342,7 @@ impl Store {
         version: i64,
         aujourdhui: NaiveDate,
     ) -> StoreResult<i64> {
-        let brouillon = "AND statut = 'brouillon'";
-        let (mut tx, t, versions) = self
-            .ecriture_projet(cap, Action::Valider, (pid, version), brouillon)
-            .await?;
-        let Some((vid, v)) = versions.into_iter().next() else {
-            return Err(StoreError::Conflict(
-                "Ce projet n'a pas de brouillon à valider.".into(),
-            ));
-        };
+        let (mut tx, t, (vid, v)) = self.brouillon_a_valider(cap, (pid, version)).await?;
         invalide(v.contenu.erreurs_validation(t).into_iter().map(|(_, m)| m))?;
         let naissance: String =
             crate::sql::query("SELECT date_naissance FROM usager WHERE id = $1")
@@ -452,4 +444,25 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         Ok(diff(&avant.contenu, &apres.contenu))
     }
+}
+
+/// Opens draft `numero` of project `pid` with `contenu`, written by `cap`'s account.
+async fn nouveau_brouillon(
+    tx: &mut Tx,
+    cap: &Capability,
+    (pid, numero): (i64, i64),
+    contenu: &Contenu,
+) -> StoreResult<()> {
+    crate::sql::query(
+        "INSERT INTO projet_version (projet_id, usager_id, numero, statut, contenu, modifie_par, modifie_at) VALUES ($1, $2, $3, 'brouillon', $4, $5, $6)",
+    )
+    .bind(pid)
+    .bind(cap.usager_id())
+    .bind(numero)
+    .bind(json(contenu)?)
+    .bind(cap.actor().utilisateur_id)
+    .bind(ts(cap.at()))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
