@@ -13,7 +13,7 @@ use dui_store::usager::{AlerteProjet, Recherche, ResultatRecherche, NON_LUES_MAX
 
 use crate::auth::CurrentUser;
 use crate::noms::Nomme as _;
-use crate::time::fr_datetime;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -118,9 +118,6 @@ impl Accueil {
                 }
             })
             .unwrap_or_else(|| code.to_string())
-    }
-    fn quand(&self, s: &str) -> String {
-        fr_datetime(s)
     }
     /// « 12/04/1938 ».
     fn quand_jour(&self, iso: &str) -> String {

@@ -98,15 +98,81 @@ pub fn paris_local_input(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%Y-%m-%dT%H:%M").to_string()
 }
 
-/// The dates of a page in French (Paris), for its template (`self.date(..)`,
-/// `self.quand(..)`): the page's struct says `impl DatesFr for Page {}`.
-pub trait DatesFr {
-    /// « 05/12/2026 » of an ISO day.
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    /// « 05/12/2026 à 14:00 » (Paris) of a stored instant.
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
+/// A day as a page shows it (« 05/12/2026 »): a stored ISO day (`&str`, `String`) or a
+/// `NaiveDate`.
+pub trait JourFr {
+    /// The day in French.
+    fn jour_fr(&self) -> String;
+}
+
+impl JourFr for str {
+    fn jour_fr(&self) -> String {
+        fr_date(self)
     }
 }
+
+impl JourFr for String {
+    fn jour_fr(&self) -> String {
+        fr_date(self)
+    }
+}
+
+impl JourFr for chrono::NaiveDate {
+    fn jour_fr(&self) -> String {
+        self.format("%d/%m/%Y").to_string()
+    }
+}
+
+impl<T: JourFr + ?Sized> JourFr for &T {
+    fn jour_fr(&self) -> String {
+        (**self).jour_fr()
+    }
+}
+
+/// An instant as a page shows it (« 05/12/2026 à 14:00 », Paris): a stored RFC 3339 text
+/// or a `DateTime<Utc>`.
+pub trait InstantFr {
+    /// The instant in French, Paris time.
+    fn instant_fr(&self) -> String;
+}
+
+impl InstantFr for str {
+    fn instant_fr(&self) -> String {
+        fr_datetime(self)
+    }
+}
+
+impl InstantFr for String {
+    fn instant_fr(&self) -> String {
+        fr_datetime(self)
+    }
+}
+
+impl InstantFr for DateTime<Utc> {
+    fn instant_fr(&self) -> String {
+        fr_instant(*self)
+    }
+}
+
+impl<T: InstantFr + ?Sized> InstantFr for &T {
+    fn instant_fr(&self) -> String {
+        (**self).instant_fr()
+    }
+}
+
+/// The dates of every page in French (Paris), for its template: `self.date(..)` of a day,
+/// `self.quand(..)` of an instant. Implemented for every type: a page's module imports it
+/// (`use crate::time::DatesFr as _;`) and declares nothing (a page with another rendering
+/// names its method otherwise).
+pub trait DatesFr {
+    /// « 05/12/2026 » of a day.
+    fn date<D: JourFr + ?Sized>(&self, d: &D) -> String {
+        d.jour_fr()
+    }
+    /// « 05/12/2026 à 14:00 » (Paris) of an instant.
+    fn quand<T: InstantFr + ?Sized>(&self, t: &T) -> String {
+        t.instant_fr()
+    }
+}
+
+impl<P: ?Sized> DatesFr for P {}

@@ -14,7 +14,8 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::time::{fr_datetime, fr_datetime_secs, paris_day_start};
+use crate::time::DatesFr as _;
+use crate::time::{fr_datetime_secs, paris_day_start};
 use crate::{App, Layout, WebResult};
 
 /// Audit search criteria (query string).
@@ -176,12 +177,6 @@ pub async fn api_verify(State(app): State<App>, me: CurrentUser) -> WebResult<Js
 struct AccesExceptionnelPage {
     layout: Layout,
     acces: Vec<AccesExceptionnel>,
-}
-
-impl AccesExceptionnelPage {
-    fn quand(&self, s: &str) -> String {
-        fr_datetime(s)
-    }
 }
 
 async fn acces_exceptionnels_visibles(

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::Action;
@@ -33,6 +33,7 @@ use crate::formulaire::{EnPlace, Formulaire, Saisie};
 use crate::layout::Fait;
 use crate::reponses::confirme;
 use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, Layout, WebResult};
 
 /// A form's pairs as sent (repeated names: animators, days of the week).
@@ -164,9 +165,6 @@ struct ListePage {
 }
 
 impl ListePage {
-    fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
     fn coche(&self, s: &Saisie, uid: &i64) -> bool {
         let u = uid.to_string();
         s.val("animateurs").split(',').any(|x| x == u)
@@ -294,9 +292,6 @@ pub(super) struct ActivitePage {
 }
 
 impl ActivitePage {
-    fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
     fn jour_coche(&self, s: &Saisie, c: &str) -> bool {
         s.val("jours").split(',').any(|x| x == c)
     }

@@ -29,19 +29,14 @@ use crate::auth::CurrentUser;
 use crate::forms::{opt, Form};
 use crate::pagination::CANDIDATURES;
 use crate::reponses::{confirme, expected_version};
-use crate::time::{fr_date, fr_datetime, paris_local_input, paris_today};
+use crate::time::DatesFr as _;
+use crate::time::{paris_local_input, paris_today};
 use crate::{
     App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
 };
 
 /// Display helpers shared by the pages.
 trait Affichage {
-    fn date(&self, d: &chrono::NaiveDate) -> String {
-        fr_date(&d.to_string())
-    }
-    fn quand(&self, s: &str) -> String {
-        fr_datetime(s)
-    }
     fn libres(&self, p: &Places) -> String {
         super::sejours::libres(p)
     }

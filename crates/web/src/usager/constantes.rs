@@ -29,7 +29,7 @@ use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination;
 use crate::reponses::expected_version;
 use crate::saisie::Champs;
-use crate::time::fr_datetime;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 /// A measure as typed (a form or the API's JSON).
@@ -302,9 +302,6 @@ struct ConstantesPage {
 }
 
 impl ConstantesPage {
-    fn heure(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn nombre(&self, v: &Option<f64>) -> String {
         v.map(|x| x.to_string().replace('.', ","))
             .unwrap_or_default()

@@ -15,7 +15,7 @@ use super::fields::{IdentiteFields, CHAMPS_CREATION};
 use super::{create, matrix, Creation};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
-use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, ErreursFormulaire, Fait, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -48,9 +48,6 @@ impl Doublons {
             peut_confirmer,
             rattacher: None,
         }
-    }
-    pub(crate) fn date(&self, d: &str) -> String {
-        fr_date(d)
     }
     pub(crate) fn lieu(&self, code: &str) -> String {
         dui_domain::lieux::libelle(code)

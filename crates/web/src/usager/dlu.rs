@@ -25,7 +25,8 @@ use super::extracteurs::Demande;
 use super::soins::date_opt;
 use crate::auth::CurrentUser;
 use crate::forms::{opt, Errors};
-use crate::time::{fr_date, fr_datetime, fr_instant, paris_today};
+use crate::time::DatesFr as _;
+use crate::time::{fr_instant, paris_today};
 use crate::{App, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A return sheet of the emergency service as typed (form or JSON).
@@ -113,15 +114,6 @@ pub(crate) struct DluPage {
 }
 
 impl DluPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn jour(&self, d: &chrono::NaiveDate) -> String {
-        fr_date(&d.to_string())
-    }
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn entrees(&self, code: &str) -> Vec<&EntreeSoins> {
         Rubrique::from_code(code)
             .map(|r| self.dlu.rubrique(r))

@@ -24,7 +24,7 @@ use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::forms::Form;
 use crate::reponses::confirme;
-use crate::time::{fr_date, fr_instant};
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -51,15 +51,6 @@ pub(super) const IDENTITOVIGILANCE: Formulaire =
 pub(super) const PHOTO: Formulaire = Formulaire::new("photo", "", Fait::PhotoEnregistree);
 /// « Deux personnes différentes », input id `nd-autre_id`.
 const NON_DOUBLON: Formulaire = Formulaire::new("non_doublon", "nd-", Fait::NonDoublon);
-
-impl FilePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn quand(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
-        fr_instant(*t)
-    }
-}
 
 /// GET /usagers/{id}: the file page (administrative tab).
 pub async fn file_page(

@@ -16,6 +16,7 @@ use super::entete::{Dossier, Header as _, Onglet, PageDossier};
 use super::versionne::PageEnPlace;
 use crate::auth::CurrentUser;
 use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{App, EnPlace, Layout};
 
 /// A benefit with what the page shows of it.
@@ -43,9 +44,6 @@ pub struct DroitsPage {
 }
 
 impl DroitsPage {
-    fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
     fn opt_date(&self, d: &Option<NaiveDate>) -> String {
         d.as_ref().map_or_else(|| "—".into(), |d| self.date(d))
     }

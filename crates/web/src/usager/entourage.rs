@@ -314,8 +314,6 @@ pub(crate) async fn cercle(
     Ok((entourage, app.store.professionnels_usager(&d.cap).await?))
 }
 
-impl DatesFr for EntouragePageHeader {}
-
 /// GET /usagers/{id}/entourage
 pub async fn page(
     State(app): State<App>,

@@ -28,6 +28,7 @@ use crate::forms::{opt, ApiJson, Errors};
 use crate::formulaire::{ErreursFormulaire, Formulaire, Saisie};
 use crate::reponses::expected_version;
 use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, Fait, Layout, WebResult};
 
 /// A member to add, as typed (form or JSON).
@@ -283,9 +284,6 @@ struct EquipePage {
 }
 
 impl EquipePage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn date_opt(&self, d: &Option<String>) -> String {
         d.as_deref().map(fr_date).unwrap_or_default()
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::presences::capacite;
 use crate::auth::CurrentUser;
 use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, Layout, WebResult};
 
 /// `?etablissement_id=&mois=AAAA-MM` (default: the account's first établissement, the
@@ -262,9 +263,6 @@ struct EtatPage {
 }
 
 impl EtatPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn n(&self, a: &std::collections::BTreeMap<String, i64>, t: &TypeAbsence) -> i64 {
         a.get(t.code()).copied().unwrap_or(0)
     }

@@ -30,6 +30,7 @@ use crate::forms::Form;
 use crate::grille::graphique::graphique;
 use crate::reponses::confirme;
 use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{
     App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
 };
@@ -67,10 +68,6 @@ pub(crate) struct EvaluationsPage {
 }
 
 impl EvaluationsPage {
-    fn date(&self, d: &NaiveDate) -> String {
-        fr_date(&d.to_string())
-    }
-
     /// The refusals and what was typed in the form of grid `g` (nothing for another one).
     fn refus(&self, g: &str) -> (ErreursFormulaire, Saisie) {
         self.en_place.de_cle(EVALUATION.nom, g)

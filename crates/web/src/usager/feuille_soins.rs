@@ -176,8 +176,6 @@ struct FeuillePage {
     en_place: EnPlace,
 }
 
-impl DatesFr for FeuillePage {}
-
 impl FeuillePage {
     fn cle(&self, acte_id: &i64, prevu_a: &str) -> String {
         let s = dui_store::parse_ts(prevu_a)

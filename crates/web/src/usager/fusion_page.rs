@@ -21,6 +21,7 @@ use super::{capability, matrix};
 use crate::auth::CurrentUser;
 use crate::noms::Nomme as _;
 use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, ErreursFormulaire, Layout, Saisie, WebResult};
 
 /// One line of the side-by-side comparison.
@@ -81,9 +82,6 @@ struct FusionPage {
 }
 
 impl FusionPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn numero(&self, id: &i64) -> String {
         dui_store::usager::numero(*id)
     }

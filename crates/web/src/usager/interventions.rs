@@ -28,7 +28,8 @@ use crate::corps::Cree;
 use crate::forms::{opt, opt_int, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::reponses::{confirme, expected_version};
-use crate::time::{fr_date, paris_today};
+use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{
     App, AppError, EnPlace, ErreursFormulaire, Fait, Formulaire, Layout, Saisie, WebResult,
 };
@@ -250,9 +251,6 @@ impl InterventionsPage {
     /// Whether task `t` is ticked in the form refused.
     fn cochee(&self, t: &Tache) -> bool {
         self.s.coche(&format!("t_{}", t.code()))
-    }
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
     }
     fn quand(&self, i: &Intervention) -> String {
         i.fields

@@ -30,6 +30,7 @@ use crate::auth::CurrentUser;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
 use crate::time::fr_datetime;
+use crate::time::DatesFr as _;
 use crate::{App, EnPlace, Fait, Formulaire, Layout, Saisie, WebResult};
 
 saisie_corrigeable! {
@@ -84,9 +85,6 @@ pub(crate) struct Gestion {
 }
 
 impl Contenu {
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
     fn nouvelles(&self) -> usize {
         self.items.iter().filter(|e| e.nouvelle).count()
     }

@@ -19,7 +19,7 @@ use dui_domain::policy::{Action, Role, Section};
 use dui_domain::saisie::{self as lim, Champ};
 use dui_store::usager::{
     Boite, EvenementInput, Message, MessageInput, ParticipantInput, TermesEvenement,
-    DESTINATAIRES_MAX, HORS_PERIMETRE,
+    DESTINATAIRES_MAX,
 };
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +29,7 @@ use crate::auth::CurrentUser;
 use crate::corps::Ecrite;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Pagination};
-use crate::time::fr_datetime;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, Layout, WebResult};
 
 /// Roles that neither send nor receive messages (no person data for the administrator; the
@@ -293,16 +293,6 @@ pub async fn api_lire(
     ))
 }
 
-/// Shared display helpers of the message pages.
-trait Affichage {
-    fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
-    fn hors_perimetre(&self) -> &'static str {
-        HORS_PERIMETRE
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "messages/liste.html")]
 struct ListePage {
@@ -312,7 +302,6 @@ struct ListePage {
     suivant: Option<i64>,
     non_lus: i64,
 }
-impl Affichage for ListePage {}
 
 /// GET /messages
 pub async fn page_liste(
@@ -347,7 +336,6 @@ struct MessagePage {
     m: Message,
     moi: i64,
 }
-impl Affichage for MessagePage {}
 
 /// GET /messages/{id}: reads the message (its unread mark cleared).
 pub async fn page_message(
@@ -394,14 +382,6 @@ impl MessagesAccueil {
             1 => "1 message non lu".into(),
             n => format!("{n} messages non lus"),
         }
-    }
-    /// The withheld subject's text.
-    pub fn hors_perimetre(&self) -> &'static str {
-        HORS_PERIMETRE
-    }
-    /// A date as shown.
-    pub fn quand(&self, t: &str) -> String {
-        fr_datetime(t)
     }
 }
 

@@ -88,8 +88,6 @@ pub(crate) struct ObservationsPage {
     en_place: EnPlace,
 }
 
-impl DatesFr for ObservationsPage {}
-
 /// GET /usagers/{id}/soins/observations (`ajout_seul::page`), and the page again with a
 /// refused observation.
 impl PageSeul for ObservationsPage {

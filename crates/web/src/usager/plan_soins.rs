@@ -31,7 +31,8 @@ use crate::corps::Cree;
 use crate::forms::{opt, Errors};
 use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
-use crate::time::{fr_date, paris_today};
+use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// A planned act as typed (a form, or the API's JSON: the body a GET returns).
@@ -196,9 +197,6 @@ pub struct PlanPage {
 }
 
 impl PlanPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn frequence(&self, a: &ActePlan) -> String {
         a.planifie()
             .map_or_else(|e| e.to_string(), |p| p.frequence.libelle())

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::{Action, Role, Section};
 use dui_domain::prescription::{
@@ -36,7 +36,8 @@ use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors};
 use crate::pagination::{self, Liste};
 use crate::reponses::expected_version;
-use crate::time::{fr_datetime, paris_today};
+use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// The drug source in use (an in-repo list until a drug database is wired behind the trait).
@@ -297,15 +298,6 @@ pub struct PrescriptionsPage {
     medicaments: Vec<Medicament>,
     aujourdhui: String,
     en_place: EnPlace,
-}
-
-impl PrescriptionsPage {
-    fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
-    fn heure(&self, t: &str) -> String {
-        fr_datetime(t)
-    }
 }
 
 impl PageEnPlace for PrescriptionsPage {

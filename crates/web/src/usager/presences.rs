@@ -146,8 +146,6 @@ struct JourPage {
     en_place: EnPlace,
 }
 
-impl DatesFr for JourPage {}
-
 impl JourPage {
     fn absents(&self) -> usize {
         self.journee

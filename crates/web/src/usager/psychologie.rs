@@ -85,8 +85,6 @@ pub(crate) struct PsychologiePage {
     en_place: EnPlace,
 }
 
-impl DatesFr for PsychologiePage {}
-
 /// GET /usagers/{id}/psychologie (`ajout_seul::page`), and the page again with a refused
 /// note.
 impl PageSeul for PsychologiePage {

@@ -18,7 +18,7 @@ use super::matrix;
 use crate::auth::CurrentUser;
 use crate::error::urlencode;
 use crate::noms::Nomme as _;
-use crate::time::fr_date;
+use crate::time::DatesFr as _;
 use crate::{App, Layout, WebResult};
 
 #[derive(Template, WebTemplate)]
@@ -53,9 +53,6 @@ impl RecherchePage {
 /// What the results table (the page and its htmx partial alike) shows of each row.
 trait Resultats {
     fn criteres(&self) -> (&str, Option<i64>);
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
     fn statut(&self, s: &StatutIdentite) -> &'static str {
         s.label_fr()
     }

@@ -26,7 +26,8 @@ use crate::auth::CurrentUser;
 use crate::corps::Cree;
 use crate::forms::{opt, ApiJson, Errors, Form};
 use crate::reponses::expected_version;
-use crate::time::{fr_date, paris_today};
+use crate::time::paris_today;
+use crate::time::DatesFr as _;
 use crate::{App, AppError, EnPlace, Fait, Formulaire, Layout, WebResult};
 
 /// The place of a stay as typed: an établissement and, within it, a unit (or none).
@@ -369,12 +370,6 @@ pub(crate) fn libres(p: &Places) -> String {
 }
 
 impl SejoursPage {
-    fn date(&self, d: &str) -> String {
-        fr_date(d)
-    }
-    fn jour(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
-    }
     /// Every stay has ended: the file is read-mostly.
     fn sorti(&self) -> bool {
         !self.sejours.is_empty() && self.sejours.iter().all(|s| !s.en_cours())

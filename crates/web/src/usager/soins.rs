@@ -205,8 +205,6 @@ pub(crate) struct SoinsPage {
     en_place: EnPlace,
 }
 
-impl DatesFr for SoinsPage {}
-
 impl SoinsPage {
     fn toutes(&self) -> &'static [Rubrique] {
         Rubrique::ALL

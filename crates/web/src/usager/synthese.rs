@@ -34,8 +34,6 @@ struct SynthesePage {
 
 impl LibellesEntourage for SynthesePage {}
 
-impl DatesFr for SynthesePage {}
-
 impl SynthesePage {
     fn protections(&self) -> Vec<&Entourage> {
         self.entourage

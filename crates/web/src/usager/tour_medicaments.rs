@@ -137,8 +137,6 @@ struct TourPage {
     en_place: EnPlace,
 }
 
-impl DatesFr for TourPage {}
-
 impl TourPage {
     /// « 05/12/2026 à 14:00 » (Paris) of a stored instant (the « si besoin » list).
     fn moment(&self, t: &str) -> String {
