@@ -22,9 +22,6 @@ struct Page {
     layout: Layout,
     matrice: Matrice,
     totp: Vec<Role>,
-    roles: &'static [Role],
-    sections: &'static [Section],
-    actions: &'static [Action],
 }
 
 impl Page {
@@ -43,9 +40,6 @@ pub async fn page(State(app): State<App>, me: CurrentUser) -> WebResult<impl Int
         layout: Layout::new(&me, "Habilitations", "permissions"),
         matrice: load_matrix(&app.store).await?,
         totp: app.store.totp_required_roles().await?,
-        roles: Role::ALL,
-        sections: Section::ALL,
-        actions: Action::ALL,
     })
 }
 

@@ -203,7 +203,6 @@ pub async fn list_page(State(app): State<App>, me: CurrentUser) -> WebResult<imp
 struct EditPage {
     layout: Layout,
     u: Option<Utilisateur>,
-    roles: &'static [Role],
     etablissements: Vec<Etablissement>,
     mot_de_passe_temporaire: Option<String>,
     /// The account form's refusal, if any (input ids `<field>`).
@@ -229,7 +228,6 @@ impl EditPage {
         Ok(EditPage {
             layout: Layout::new(me, titre, "utilisateurs"),
             u,
-            roles: Role::ALL,
             etablissements: app.store.etablissements(None).await?,
             mot_de_passe_temporaire,
             erreurs: ErreursFormulaire::default(),

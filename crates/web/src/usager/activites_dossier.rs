@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::response::IntoResponse;
-use dui_domain::activite::TypeActivite;
 use dui_domain::policy::{Action, Section};
 use dui_store::page::Page;
 use dui_store::usager::{Participation, Usager};
@@ -27,7 +26,6 @@ struct HistoriquePage {
     u: Usager,
     tabs: Tabs,
     lignes: Vec<Participation>,
-    types: &'static [TypeActivite],
     q: HistoriqueQuery,
     presents: usize,
     suivante: Option<String>,
@@ -92,7 +90,6 @@ pub async fn page(p: PageDemandee<PageQuery>) -> PageDossier {
         u,
         tabs,
         lignes,
-        types: TypeActivite::ALL,
         q: pq.q,
         suivante,
     }

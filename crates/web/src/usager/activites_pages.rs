@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{Duration, Utc};
-use dui_domain::activite::{Modalite, TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
+use dui_domain::activite::{TypeActivite, JOURS_SEMAINE, PAGE_ACTIVITES};
 use dui_domain::ids::UsagerId;
 use dui_domain::policy::Action;
 use dui_domain::saisie::Champ;
@@ -156,8 +156,6 @@ struct ListePage {
     places: Vec<Places>,
     activites: Vec<Activite>,
     type_choisi: Option<TypeActivite>,
-    types: &'static [TypeActivite],
-    modalites: &'static [Modalite],
     peut_ecrire: bool,
     animateurs: Vec<(i64, String)>,
     aujourd_hui: String,
@@ -220,8 +218,6 @@ async fn rendre_liste(
             .await?,
         activites,
         type_choisi,
-        types: TypeActivite::ALL,
-        modalites: Modalite::ALL,
         animateurs: if ecrire {
             app.store.animateurs_possibles(&cap).await?
         } else {

@@ -10,9 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use dui_domain::candidature::{OrigineCandidature, Priorite};
 use dui_domain::policy::Action;
-use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::Sexe;
 use dui_store::admin::organisation::Etablissement;
 use serde::Deserialize;
@@ -33,10 +31,6 @@ struct NouvellePage {
     layout: Layout,
     etablissements: Vec<Etablissement>,
     mes: Vec<i64>,
-    origines: &'static [OrigineCandidature],
-    priorites: &'static [Priorite],
-    orientations: &'static [TypeAccompagnement],
-    sexes: [Sexe; 3],
     aujourdhui: String,
     usager_id: Option<String>,
     /// The refusal of the form sent, and what it held (`etablissements_<id>`,
@@ -102,10 +96,6 @@ async fn rendre(
         layout: Layout::new(me, "Nouvelle candidature", "candidatures"),
         etablissements: app.store.etablissements(None).await?,
         mes: me.principal.etablissements.clone(),
-        origines: OrigineCandidature::ALL,
-        priorites: Priorite::ALL,
-        orientations: TypeAccompagnement::ALL,
-        sexes: Sexe::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
         usager_id,
         erreurs: en_place.erreurs,

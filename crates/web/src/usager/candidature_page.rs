@@ -11,9 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use dui_domain::candidature::StatutCandidature;
-use dui_domain::organisation::Domaine;
 use dui_domain::policy::Action;
-use dui_domain::sejour::TypeAccompagnement;
 use dui_domain::usager::creation::peut_confirmer_doublon;
 use dui_store::admin::organisation::Etablissement;
 use dui_store::usager::{
@@ -54,9 +52,6 @@ struct ListePage {
     places: Vec<Places>,
     etablissements: Vec<Etablissement>,
     q: FiltreQuery,
-    statuts: &'static [StatutCandidature],
-    orientations: &'static [TypeAccompagnement],
-    domaines: [Domaine; 6],
     peut_ecrire: bool,
 }
 impl Affichage for ListePage {}
@@ -116,9 +111,6 @@ pub async fn liste(
             .await?,
         etablissements: app.store.etablissements(None).await?,
         q,
-        statuts: StatutCandidature::ALL,
-        orientations: TypeAccompagnement::ALL,
-        domaines: Domaine::ALL,
         peut_ecrire: dui_domain::candidature::peut_candidatures(&m, me.user.role, Action::Ecrire)
             .is_ok(),
     }

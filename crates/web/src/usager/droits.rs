@@ -7,9 +7,8 @@ use askama_web::WebTemplate;
 use axum::response::IntoResponse;
 use chrono::{NaiveDate, Utc};
 use dui_domain::ids::UsagerId;
-use dui_domain::mesure::{Consentement, DecisionRevision, NatureMesure};
 use dui_domain::policy::{Action, Section};
-use dui_domain::prestation::{alerte, montant_fr, EtatDroit, TypePrestation};
+use dui_domain::prestation::{alerte, montant_fr, EtatDroit};
 use dui_store::usager::{EtatAnterieur, Mesure, Prestation, Usager};
 
 use super::entete::{Dossier, Header as _, Onglet, PageDossier};
@@ -36,10 +35,6 @@ pub struct DroitsPage {
     mesures: Vec<Mesure>,
     peut_ecrire: bool,
     aujourdhui: NaiveDate,
-    types: &'static [TypePrestation],
-    natures: &'static [NatureMesure],
-    consentements: &'static [Consentement],
-    decisions: &'static [DecisionRevision],
     en_place: EnPlace,
 }
 
@@ -95,10 +90,6 @@ impl PageEnPlace for DroitsPage {
             mesures: app.store.mesures(&cap).await?,
             peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
             aujourdhui,
-            types: TypePrestation::ALL,
-            natures: NatureMesure::ALL,
-            consentements: Consentement::ALL,
-            decisions: DecisionRevision::ALL,
             en_place,
             u,
             tabs,

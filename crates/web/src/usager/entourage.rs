@@ -249,7 +249,6 @@ pub(crate) struct EntouragePageHeader {
     peut_ecrire: bool,
     /// Home-care workers and relatives assigned.
     affectations: super::affectations::Affectations,
-    roles: &'static [RoleProfessionnel],
     /// The form refused in place (`entourage`, `professionnel`, an assignment's), if any.
     en_place: crate::EnPlace,
 }
@@ -353,7 +352,6 @@ pub(super) async fn rendre(
         peut_ecrire,
         u,
         tabs,
-        roles: RoleProfessionnel::ALL,
         en_place,
     }
     .into_response())

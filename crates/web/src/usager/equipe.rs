@@ -276,8 +276,6 @@ struct EquipePage {
     peut_ecrire: bool,
     possibles: Vec<CompteNomme>,
     recherche: String,
-    fonctions: &'static [FonctionEquipe],
-    places: &'static [PlaceEquipe],
     /// The membership whose form was refused, and which (its form opened).
     refusee: Option<(i64, &'static str)>,
     en_place: EnPlace,
@@ -362,8 +360,6 @@ async fn rendre(
         peut_ecrire,
         possibles,
         recherche: q.to_string(),
-        fonctions: FonctionEquipe::ALL,
-        places: PlaceEquipe::ALL,
         refusee,
         en_place,
     }

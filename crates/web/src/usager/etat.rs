@@ -258,7 +258,6 @@ pub async fn api_xlsx(
 struct EtatPage {
     layout: Layout,
     e: EtatMensuel,
-    types: &'static [TypeAbsence],
     etablissements: Vec<(i64, String)>,
 }
 
@@ -292,7 +291,6 @@ pub async fn page(
             "presences",
         ),
         e,
-        types: TypeAbsence::ALL,
         etablissements,
     }
     .into_response())

@@ -170,7 +170,6 @@ struct FeuillePage {
     feuille: Feuille,
     lieu: Lieu,
     places: Vec<Places>,
-    postes: &'static [Poste],
     peut_ecrire: bool,
     /// The form refused in place, if any.
     en_place: EnPlace,
@@ -209,7 +208,6 @@ async fn rendre(
             .await?,
         feuille,
         lieu,
-        postes: Poste::ALL,
         peut_ecrire: permis(app, me, Action::Ecrire).await?,
         en_place,
     }

@@ -221,7 +221,6 @@ struct InterventionsPage {
     peut_planifier: bool,
     services: Vec<(i64, String)>,
     intervenants: Vec<(i64, String)>,
-    taches: &'static [Tache],
     aujourdhui: String,
     /// The planning form refused, and what it held.
     erreurs: ErreursFormulaire,
@@ -314,7 +313,6 @@ async fn rendre(app: &App, me: &CurrentUser, id: UsagerId, en_place: EnPlace) ->
         peut_planifier,
         services,
         intervenants,
-        taches: Tache::ALL,
         aujourdhui: paris_today(Utc::now()).to_string(),
         u,
         tabs,

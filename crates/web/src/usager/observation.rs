@@ -81,7 +81,6 @@ pub(crate) struct ObservationsPage {
     tabs: Tabs,
     soins_actif: &'static str,
     liste: Feuillet<Observation>,
-    types: &'static [TypeObservation],
     peut_ecrire: bool,
     maintenant: String,
     /// The form refused in place, if any.
@@ -107,7 +106,6 @@ impl PageSeul for ObservationsPage {
             tabs,
             soins_actif: "observations",
             liste,
-            types: TypeObservation::ALL,
             peut_ecrire: m.permet(me.user.role, Section::Soins, Action::Ecrire),
             maintenant: paris_local_input(Utc::now()),
             en_place,

@@ -139,7 +139,6 @@ struct JourPage {
     journee: Journee,
     lieu: Lieu,
     places: Vec<Places>,
-    types: &'static [TypeAbsence],
     peut_ecrire: bool,
     mois: String,
     /// The day's form refused in place, if any.
@@ -197,7 +196,6 @@ async fn rendre(
         mois: lieu.jour.format("%Y-%m").to_string(),
         lieu,
         journee,
-        types: TypeAbsence::ALL,
         peut_ecrire,
         en_place,
     }

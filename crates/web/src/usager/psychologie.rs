@@ -79,7 +79,6 @@ pub(crate) struct PsychologiePage {
     u: Usager,
     tabs: Tabs,
     liste: Feuillet<NotePsychologie>,
-    types: &'static [TypeNote],
     aujourdhui: String,
     /// The form refused in place, if any.
     en_place: EnPlace,
@@ -102,7 +101,6 @@ impl PageSeul for PsychologiePage {
             u,
             tabs,
             liste,
-            types: TypeNote::ALL,
             aujourdhui: paris_today(Utc::now()).to_string(),
             en_place,
         }

@@ -28,7 +28,6 @@ const STATUT: Formulaire = Formulaire::new("statut", "st-", Fait::StatutSeance);
 pub(super) struct SeancePage {
     layout: Layout,
     f: FeuillePresence,
-    assiduites: &'static [Assiduite],
     peut_ecrire: bool,
     a_venir: bool,
     en_place: EnPlace,
@@ -95,7 +94,6 @@ async fn rendre(app: &App, me: &CurrentUser, id: i64, en_place: EnPlace) -> WebR
         ),
         a_venir: f.seance.jour > paris_today(Utc::now()),
         f,
-        assiduites: Assiduite::ALL,
         peut_ecrire: ecrire,
         en_place,
     })

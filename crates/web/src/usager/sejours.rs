@@ -349,10 +349,7 @@ pub struct SejoursPage {
     places: Vec<Places>,
     peut_ecrire: bool,
     aujourdhui: String,
-    types: &'static [TypeAccompagnement],
-    financements: &'static [Financement],
     modes: Vec<ModeSortie>,
-    absences: &'static [dui_domain::presence::TypeAbsence],
     suivis: Vec<Suivi>,
     equipe: Vec<MembreEquipe>,
     moi: i64,
@@ -396,9 +393,6 @@ impl PageEnPlace for SejoursPage {
                 .await?,
             peut_ecrire: m.permet(me.user.role, Section::Administratif, Action::Ecrire),
             aujourdhui: today.to_string(),
-            types: TypeAccompagnement::ALL,
-            financements: Financement::ALL,
-            absences: dui_domain::presence::TypeAbsence::ALL,
             modes: ModeSortie::ALL
                 .iter()
                 .copied()

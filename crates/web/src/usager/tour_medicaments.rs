@@ -130,7 +130,6 @@ struct TourPage {
     tour: Tour,
     lieu: Lieu,
     places: Vec<Places>,
-    statuts: &'static [StatutAdministration],
     peut_donner: bool,
     /// The round's form refused (`prises`), or a « si besoin » line's (`si_besoin`, by
     /// prescription).
@@ -161,7 +160,6 @@ pub(super) async fn rendre(
             .places(&me.principal.etablissements, jour_local(Utc::now()))
             .await?,
         tour,
-        statuts: StatutAdministration::ALL,
         peut_donner: permis(app, me, Action::Valider).await?,
         en_place,
     }

@@ -198,7 +198,6 @@ struct OngletPage {
     items: Vec<Vue>,
     suivant: Option<i64>,
     sections: Vec<Section>,
-    categories: &'static [CategorieTransmission],
     maintenant: String,
     corrige: Option<i64>,
     /// The transmission refused in place, if any.
@@ -251,7 +250,6 @@ async fn rendre(d: Demande<'_, OngletQuery>, en_place: EnPlace) -> PageDossier {
             .into_iter()
             .filter(|s| section_permise(&m, me.user.role, *s, Action::Ecrire))
             .collect(),
-        categories: CategorieTransmission::ALL,
         maintenant: paris_local_input(Utc::now()),
         corrige: oq.corrige.as_deref().and_then(|c| c.parse().ok()),
     }
