@@ -167,19 +167,7 @@ fn spawn_task(write: Writer) -> mpsc::Sender<Job> {
 
 /// `INSERT INTO audit … VALUES (…), (…)` for `rows` entries.
 fn insert_sql(rows: usize) -> String {
-    const COLS: usize = 9;
-    let values: Vec<String> = (0..rows)
-        .map(|r| {
-            format!(
-                "({})",
-                (1..=COLS)
-                    .map(|c| format!("${}", r * COLS + c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
-        .collect();
-    format!("{INSERT_AUDIT} {}", values.join(", "))
+    format!("{INSERT_AUDIT} {}", crate::sql::lignes(rows, 9))
 }
 
 fn bind_entries<'q>(mut q: crate::sql::Query<'q>, jobs: &[Job]) -> crate::sql::Query<'q> {

@@ -81,6 +81,15 @@ pub(crate) fn marqueurs(premier: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `($1, $2), ($3, $4)`: the rows of a multi-row `VALUES` of `lignes` rows of `colonnes`
+/// arguments each, bound row after row.
+pub(crate) fn lignes(lignes: usize, colonnes: usize) -> String {
+    (0..lignes)
+        .map(|r| format!("({})", marqueurs(r * colonnes + 1, colonnes)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The arguments of a statement built along with its text, numbered as they are added.
 #[derive(Default)]
 pub(crate) struct Args(pub(crate) Vec<Value>);
@@ -501,5 +510,12 @@ mod tests {
         assert_eq!(r.try_get::<Option<i64>, _>("n").expect("n"), None);
         assert!(r.try_get::<i64, _>("b").is_err());
         assert!(r.try_get::<i64, _>("absente").is_err());
+    }
+
+    #[test]
+    fn the_rows_of_a_multi_row_values_are_numbered_row_after_row() {
+        assert_eq!(lignes(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(lignes(1, 1), "($1)");
+        assert_eq!(lignes(0, 4), "");
     }
 }

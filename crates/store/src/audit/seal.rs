@@ -309,22 +309,11 @@ impl Store {
             return Ok((0, 0));
         }
         if !seals.is_empty() {
-            let values: Vec<String> = (0..seals.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        4 * i + 1,
-                        4 * i + 2,
-                        4 * i + 3,
-                        4 * i + 4
-                    )
-                })
-                .collect();
             let sql = format!(
                 "UPDATE audit SET seq = v.seq, prev_hash = v.prev, hash = v.hash \
                  FROM (SELECT column1 AS id, column2 AS seq, column3 AS prev, column4 AS hash FROM (VALUES {}) AS t) AS v \
                  WHERE audit.id = v.id AND audit.seq IS NULL",
-                values.join(", ")
+                crate::sql::lignes(seals.len(), 4)
             );
             let mut q = crate::sql::query(&sql);
             for (id, sq, p, h) in &seals {

@@ -463,27 +463,10 @@ async fn generer(
     }
     let mut tx = store.begin().await?;
     for chunk in lignes.chunks(200) {
-        let marks: Vec<String> = (0..chunk.len())
-            .map(|k| {
-                let b = k * 9;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect();
         crate::sql::query(&format!(
             "INSERT INTO visite (intervention_id, usager_id, etablissement_id, intervenant_id, jour, debut_prevu, fin_prevue, duree_minutes, updated_at) \
              VALUES {} ON CONFLICT (intervention_id, jour) DO NOTHING",
-            marks.join(", ")
+            crate::sql::lignes(chunk.len(), 9)
         ))
         .binds(chunk.iter().flatten().cloned())
         .execute(&mut tx)

@@ -278,12 +278,9 @@ pub(super) async fn write_names(
     if words.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..words.len())
-        .map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2))
-        .collect();
     let sql = format!(
         "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
-        values.join(", ")
+        crate::sql::lignes(words.len(), 2)
     );
     let mut q = crate::sql::query(&sql);
     for w in words {

@@ -90,12 +90,9 @@ pub(crate) async fn rebuild_name_words(conn: &mut sqlx::AnyConnection) -> StoreR
             .flat_map(|(id, words, _)| words.iter().map(move |w| (w.as_str(), *id)))
             .collect();
         for part in names.chunks(CHUNK) {
-            let values: Vec<String> = (0..part.len())
-                .map(|k| format!("(${}, ${})", 2 * k + 1, 2 * k + 2))
-                .collect();
             let sql = format!(
                 "INSERT INTO usager_nom (cle, usager_id) VALUES {}",
-                values.join(", ")
+                crate::sql::lignes(part.len(), 2)
             );
             let mut ins = sqlx::query(&sql);
             for (w, id) in part {

@@ -195,20 +195,8 @@ async fn inserer(
     at: &str,
 ) -> StoreResult<()> {
     for chunk in rows.chunks(200) {
-        let mut marks = Vec::with_capacity(chunk.len());
         let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
-        for (i, (u, s, j, t, c)) in chunk.iter().enumerate() {
-            let b = i * 7;
-            marks.push(format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7
-            ));
+        for (u, s, j, t, c) in chunk {
             args.extend([
                 Value::from(*u),
                 Value::from(*s),
@@ -221,7 +209,7 @@ async fn inserer(
         }
         crate::sql::query(&format!(
             "INSERT INTO absence (usager_id, sejour_id, jour, type_absence, commentaire, saisi_par, created_at) VALUES {}",
-            marks.join(", ")
+            crate::sql::lignes(chunk.len(), 7)
         ))
         .binds(args)
         .execute(&mut *tx)
