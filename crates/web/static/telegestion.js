@@ -260,7 +260,10 @@
         var v = visite(e.visite);
         if (v && r.version && r.version > v.version && r.statut !== 'conflit') { v.version = r.version; }
       });
-      return retirer(faits).then(function () { return ecrire('conflits', conflits); }).then(rafraichir);
+      // The conflicts are shown at once: the day's refresh that follows may wait on a network
+      // that has only just come back.
+      return retirer(faits).then(function () { return ecrire('conflits', conflits); })
+        .then(function () { rendreConflits(); return rafraichir(); });
     }).catch(function (err) {
       if (err && err.message === 'jeton') { envoiEnCours = false; envoyer(true); }
     }).then(function () {
