@@ -44,17 +44,12 @@ async fn etablissement_100(store: &Store, organisme_id: i64) -> anyhow::Result<i
         .await?;
     let people: Vec<BulkUsager> = (0..100)
         .map(|i| BulkUsager {
-            identite: IdentiteInput {
-                nom_naissance: format!("BANC-PRESENCE-{}", crate::bench::letters(i)),
-                prenoms_naissance: vec!["Essai".into()],
-                date_naissance: format!("19{:02}-03-1{}", 20 + i % 20, i % 10),
-                sexe: "F".into(),
-                lieu_naissance: None,
-                nom_utilise: None,
-                prenom_utilise: None,
-                referent_id: None,
-                nom_naissance_saisi: None,
-            },
+            identite: IdentiteInput::new(
+                format!("BANC-PRESENCE-{}", crate::bench::letters(i)),
+                vec!["Essai".into()],
+                format!("19{:02}-03-1{}", 20 + i % 20, i % 10),
+                "F".into(),
+            ),
             ins: None,
             statut: "PROV".into(),
             justificatif: None,

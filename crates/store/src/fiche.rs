@@ -112,6 +112,29 @@ pub struct IdentiteInput {
     pub nom_naissance_saisi: Option<String>,
 }
 
+impl IdentiteInput {
+    /// The identity of birth alone (name, first names, date, sex), nothing optional filled:
+    /// the base that an import, an application or a test completes.
+    pub fn new(
+        nom_naissance: String,
+        prenoms_naissance: Vec<String>,
+        date_naissance: String,
+        sexe: String,
+    ) -> Self {
+        IdentiteInput {
+            nom_naissance,
+            prenoms_naissance,
+            date_naissance,
+            sexe,
+            lieu_naissance: None,
+            nom_utilise: None,
+            prenom_utilise: None,
+            referent_id: None,
+            nom_naissance_saisi: None,
+        }
+    }
+}
+
 /// RNIV status change to store (the outcome of [`dui_domain::usager::transition`]).
 #[derive(Clone, Debug)]
 pub struct StatutChange {

@@ -114,17 +114,12 @@ impl Candidature {
     pub fn nouvel_usager(&self, date_entree: NaiveDate) -> NouvelUsager {
         let f = &self.fields;
         NouvelUsager {
-            identite: IdentiteInput {
-                nom_naissance: f.nom_naissance.clone(),
-                prenoms_naissance: f.prenoms.split_whitespace().map(str::to_string).collect(),
-                date_naissance: f.date_naissance.to_string(),
-                sexe: f.sexe.code().to_string(),
-                lieu_naissance: None,
-                nom_utilise: None,
-                prenom_utilise: None,
-                referent_id: None,
-                nom_naissance_saisi: None,
-            },
+            identite: IdentiteInput::new(
+                f.nom_naissance.clone(),
+                f.prenoms.split_whitespace().map(str::to_string).collect(),
+                f.date_naissance.to_string(),
+                f.sexe.code().to_string(),
+            ),
             nir: None,
             date_entree: date_entree.to_string(),
         }

@@ -93,8 +93,7 @@ fn membre_from(r: &crate::sql::Row) -> StoreResult<Equipier> {
 }
 
 fn jour(s: &str) -> StoreResult<NaiveDate> {
-    s.parse()
-        .map_err(|_| StoreError::Corrupt(format!("equipe_membre: date « {s} »")))
+    crate::fiche::jour(s).ok_or_else(|| StoreError::Corrupt(format!("equipe_membre: date « {s} »")))
 }
 
 /// Roles that never join a team: the administrator, persons, relatives, outside partners

@@ -96,8 +96,7 @@ fn total(financement: Option<Financement>, n: i64, d: &Decompte) -> TotalFinance
 }
 
 fn jour(s: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Corrupt(format!("date {s:?} illisible")))
+    crate::fiche::jour(s).ok_or_else(|| StoreError::Corrupt(format!("date {s:?} illisible")))
 }
 
 impl Store {

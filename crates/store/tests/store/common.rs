@@ -197,17 +197,8 @@ pub async fn audit_by_action(store: &Store, action: &str) -> Vec<Entry> {
 
 /// An identity as the web layer hands it to the store (birth name in INS form).
 pub fn ident(nom: &str, prenoms: &[&str], date: &str, sexe: &str) -> IdentiteInput {
-    IdentiteInput {
-        nom_naissance: nom.into(),
-        prenoms_naissance: prenoms.iter().map(|p| p.to_string()).collect(),
-        date_naissance: date.into(),
-        sexe: sexe.into(),
-        lieu_naissance: None,
-        nom_utilise: None,
-        prenom_utilise: None,
-        referent_id: None,
-        nom_naissance_saisi: None,
-    }
+    let prenoms = prenoms.iter().map(|p| p.to_string()).collect();
+    IdentiteInput::new(nom.into(), prenoms, date.into(), sexe.into())
 }
 
 /// Creates an usager in `etablissement` as `who`; returns its id.

@@ -96,17 +96,12 @@ pub(crate) async fn peupler(app: &TestApp) -> Jeu {
     // Made in the store: a confirmation through the API would mark them as not duplicates.
     let mut doubles = Vec::new();
     for _ in 0..5 {
-        let i = IdentiteInput {
-            nom_naissance: "DUPONT".into(),
-            prenoms_naissance: vec!["HELENE".into()],
-            date_naissance: "1938-04-12".into(),
-            sexe: "F".into(),
-            lieu_naissance: None,
-            nom_utilise: None,
-            prenom_utilise: None,
-            referent_id: None,
-            nom_naissance_saisi: None,
-        };
+        let i = IdentiteInput::new(
+            "DUPONT".into(),
+            vec!["HELENE".into()],
+            "1938-04-12".into(),
+            "F".into(),
+        );
         let (store, seed) = (&app.db.store, installer());
         let id = store.create_usager_unchecked(&seed, &i, None, a, "2024-01-01", &[], Utc::now());
         doubles.push(id.await.unwrap().get());
